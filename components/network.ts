@@ -1,0 +1,158 @@
+// The VPC of one environment, built from aws.ec2 resources so that every subnet, route table and NAT gateway is a
+// resource of its own that policy packs can see (awsx.ec2.Vpc creates them inside its plugin) and whose layout
+// cannot be re-planned by a library upgrade.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface NetworkArgs {
+    /** The VPC's /16. */
+    readonly vpcCidr: string;
+    /** AZ names; subnet i of each tier lives in AZ i. */
+    readonly availabilityZones: readonly string[];
+    /** One /24 per AZ for load balancers, NAT gateways and the servers that need a public address. */
+    readonly publicSubnetCidrs: readonly string[];
+    /** One /24 per AZ for everything else. */
+    readonly privateSubnetCidrs: readonly string[];
+    /** A NAT gateway in every AZ (an AZ outage then leaves the others their way out) or a single one in the first. */
+    readonly natGatewayPerAz: boolean;
+    /** Days the flow logs are kept. */
+    readonly flowLogRetentionDays: number;
+    /** Region, for the S3 endpoint's service name. */
+    readonly region: string;
+    /** Tags for every resource. */
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+export class Network extends pulumi.ComponentResource {
+    public readonly vpcId: pulumi.Output<string>;
+    public readonly vpcCidr: string;
+    public readonly availabilityZones: string[];
+    public readonly publicSubnetIds: pulumi.Output<string>[];
+    public readonly privateSubnetIds: pulumi.Output<string>[];
+    /** Private route tables, one per AZ, for route propagation of site-to-site links. */
+    public readonly privateRouteTableIds: pulumi.Output<string>[];
+
+    constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("magento:network:Network", name, {}, opts);
+        const child = { parent: this };
+        const tags = (resource: string) => ({ ...args.tags, Name: `${name}-${resource}` });
+        const azs = [...args.availabilityZones];
+        const suffix = (az: string) => az.slice(-1);
+
+        const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
+            cidrBlock: args.vpcCidr,
+            enableDnsHostnames: true, // private hosted zones and EFS mount names need both DNS flags
+            enableDnsSupport: true,
+            tags: tags("vpc"),
+        }, child);
+
+        // The default security group admits all traffic between its members; strip it so nothing relies on it.
+        new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, tags: tags("default-sg") }, child);
+
+        const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags("igw") }, child);
+
+        const subnet = (tier: "public" | "private", cidrs: readonly string[]) =>
+            azs.map((az, i) => new aws.ec2.Subnet(`${name}-${tier}-${suffix(az)}`, {
+                vpcId: vpc.id,
+                availabilityZone: az,
+                cidrBlock: cidrs[i],
+                mapPublicIpOnLaunch: false, // public addresses are Elastic IPs given on purpose, never by default
+                tags: { ...tags(`${tier}-${suffix(az)}`), Tier: tier },
+            }, child));
+        const publicSubnets = subnet("public", args.publicSubnetCidrs);
+        const privateSubnets = subnet("private", args.privateSubnetCidrs);
+
+        const publicRouteTable = new aws.ec2.RouteTable(`${name}-public-rt`, {
+            vpcId: vpc.id,
+            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
+            tags: tags("public-rt"),
+        }, child);
+        publicSubnets.forEach((s, i) => new aws.ec2.RouteTableAssociation(`${name}-public-${suffix(azs[i])}`, {
+            subnetId: s.id,
+            routeTableId: publicRouteTable.id,
+        }, child));
+
+        const natAzs = args.natGatewayPerAz ? azs : azs.slice(0, 1);
+        const natGateways = natAzs.map((az, i) => {
+            const eip = new aws.ec2.Eip(`${name}-nat-${suffix(az)}`, { domain: "vpc", tags: tags(`nat-${suffix(az)}`) }, child);
+            return new aws.ec2.NatGateway(`${name}-nat-${suffix(az)}`, {
+                allocationId: eip.id,
+                subnetId: publicSubnets[i].id,
+                connectivityType: "public",
+                tags: tags(`nat-${suffix(az)}`),
+            }, { ...child, dependsOn: [igw] });
+        });
+
+        const privateRouteTables = privateSubnets.map((s, i) => {
+            const az = azs[i];
+            const nat = natGateways[args.natGatewayPerAz ? i : 0];
+            const table = new aws.ec2.RouteTable(`${name}-private-rt-${suffix(az)}`, {
+                vpcId: vpc.id,
+                routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
+                tags: tags(`private-rt-${suffix(az)}`),
+            }, child);
+            new aws.ec2.RouteTableAssociation(`${name}-private-${suffix(az)}`, { subnetId: s.id, routeTableId: table.id }, child);
+            return table;
+        });
+
+        // S3 traffic (images, backups, deploy artefacts) stays off the NAT gateways: cheaper and not metered per GB.
+        new aws.ec2.VpcEndpoint(`${name}-s3`, {
+            vpcId: vpc.id,
+            serviceName: `com.amazonaws.${args.region}.s3`,
+            vpcEndpointType: "Gateway",
+            routeTableIds: privateRouteTables.map((t) => t.id),
+            tags: tags("s3"),
+        }, child);
+
+        this.flowLogs(name, vpc, args, tags("flow-logs"));
+
+        this.vpcId = vpc.id;
+        this.vpcCidr = args.vpcCidr;
+        this.availabilityZones = azs;
+        this.publicSubnetIds = publicSubnets.map((s) => s.id);
+        this.privateSubnetIds = privateSubnets.map((s) => s.id);
+        this.privateRouteTableIds = privateRouteTables.map((t) => t.id);
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            publicSubnetIds: this.publicSubnetIds,
+            privateSubnetIds: this.privateSubnetIds,
+            privateRouteTableIds: this.privateRouteTableIds,
+        });
+    }
+
+    /** Every accepted and rejected flow of the VPC to CloudWatch Logs, kept for the configured retention. */
+    private flowLogs(name: string, vpc: aws.ec2.Vpc, args: NetworkArgs, tags: Record<string, string>): void {
+        const child = { parent: this };
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
+            retentionInDays: args.flowLogRetentionDays,
+            tags,
+        }, child);
+        const role = new aws.iam.Role(`${name}-flow-logs`, {
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            }),
+            tags,
+        }, child);
+        new aws.iam.RolePolicy(`${name}-flow-logs`, {
+            role: role.id,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [{
+                    Effect: "Allow",
+                    Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
+                    Resource: [logGroup.arn, pulumi.interpolate`${logGroup.arn}:*`],
+                }],
+            }),
+        }, child);
+        new aws.ec2.FlowLog(`${name}-flow-logs`, {
+            vpcId: vpc.id,
+            trafficType: "ALL",
+            logDestinationType: "cloud-watch-logs",
+            logDestination: logGroup.arn,
+            iamRoleArn: role.arn,
+            maxAggregationInterval: 60,
+            tags,
+        }, child);
+    }
+}

@@ -1,0 +1,86 @@
+// Every configuration key of the project, once: its Pulumi.yaml type, whether a stack must set it, and what it
+// means. Pulumi.yaml, the README's reference and the validator are kept in step with this table by tests.
+export type KeyType = "string" | "integer" | "boolean" | "array";
+
+export interface KeySpec {
+    readonly type: KeyType;
+    /** Must be set in the stack file; otherwise the environment profile supplies it. */
+    readonly required: boolean;
+    readonly description: string;
+}
+
+export const CONFIG_KEYS = {
+    profile: {
+        type: "string", required: true,
+        description: "Environment profile: production (HA everywhere) or preproduction (smaller, single NAT, no standby).",
+    },
+    vpcCidr: {
+        type: "string", required: true,
+        description: "The VPC's IPv4 /16; stacks that may be peered must not overlap.",
+    },
+    availabilityZones: {
+        type: "array", required: true,
+        description: "AZ names in the stack's region, one public and one private subnet each; production needs 3.",
+    },
+    publicSubnetCidrs: {
+        type: "array", required: false,
+        description: "Override of the public /24s, one per AZ; default x.y.1.0/24, x.y.2.0/24, ... of the VPC.",
+    },
+    privateSubnetCidrs: {
+        type: "array", required: false,
+        description: "Override of the private /24s, one per AZ; default x.y.101.0/24, x.y.102.0/24, ... of the VPC.",
+    },
+    natGatewayPerAz: {
+        type: "boolean", required: false,
+        description: "One NAT gateway per AZ (production default) or a single one in the first AZ (preproduction default).",
+    },
+    flowLogRetentionDays: {
+        type: "integer", required: false,
+        description: "Days CloudWatch Logs keeps the VPC flow logs; one of the retention periods CloudWatch allows.",
+    },
+    domain: {
+        type: "string", required: true,
+        description: "The shop's public domain (apex); media., static. and www. hang below it.",
+    },
+    internalDomain: {
+        type: "string", required: true,
+        description: "Private hosted zone name for servers inside the VPC (rundeck., nfs., windows. ...).",
+    },
+    operatorCidrs: {
+        type: "array", required: true,
+        description: "Allow-list of operator source ranges (IPv4 or IPv6 CIDRs) for the gateway; never 0.0.0.0/0 or ::/0.",
+    },
+    alarmEmail: {
+        type: "string", required: true,
+        description: "Operators' list that receives alarms.",
+    },
+    webInstanceType: {
+        type: "string", required: false,
+        description: "EC2 instance type of the front-end servers.",
+    },
+    backOfficeInstanceType: {
+        type: "string", required: false,
+        description: "EC2 instance type of the back-office server (admin, cron, indexers).",
+    },
+    opsInstanceType: {
+        type: "string", required: false,
+        description: "EC2 instance type of the operations servers (gateway, VPN, Rundeck).",
+    },
+    owner: {
+        type: "string", required: true,
+        description: "Owner tag on every resource: the team answerable for the stack.",
+    },
+    costCentre: {
+        type: "string", required: true,
+        description: "CostCentre tag on every resource.",
+    },
+} as const satisfies Record<string, KeySpec>;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+export const PROJECT = "magento";
+
+/** The key as it appears in stack files and error messages, e.g. "magento:vpcCidr". */
+export function qualified(key: string): string {
+    return `${PROJECT}:${key}`;
+}

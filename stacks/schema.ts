@@ -1,0 +1,61 @@
+// One zod schema per key: each is checked on its own so that a single run reports every problem at once.
+import { InstanceType } from "@pulumi/aws/types/enums/ec2";
+import * as ipaddr from "ipaddr.js";
+import { z } from "zod";
+import { isWholeInternet, parseCidr } from "./cidr";
+import { ConfigKey } from "./keys";
+import { PROFILES } from "./profiles";
+
+const EC2_INSTANCE_TYPES: ReadonlySet<string> = new Set(Object.values(InstanceType));
+
+/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
+export const LOG_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+    error: "must be a lower-case DNS name such as shop.example.com",
+});
+
+const ipv4Cidr = z.string().refine((v) => parseCidr(v) !== undefined, {
+    error: "must be an IPv4 CIDR with its host bits zero, such as 10.20.1.0/24",
+});
+
+const instanceType = z.string().refine((v) => EC2_INSTANCE_TYPES.has(v), {
+    error: "must be an EC2 instance type name such as m6i.large (see aws.ec2.InstanceType)",
+});
+
+const operatorCidr = z
+    .string()
+    .refine((v) => (v.includes(":") ? ipaddr.IPv6.isValidCIDR(v) : parseCidr(v) !== undefined), {
+        error: "must be an IPv4 or IPv6 CIDR such as 203.0.113.0/24",
+    })
+    .refine((v) => !isWholeInternet(v), {
+        error: "0.0.0.0/0 and ::/0 open the operators' ports to the whole internet; list the operators' ranges",
+    });
+
+export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
+    profile: z.enum(PROFILES, { error: `must be one of ${PROFILES.join(", ")}` }),
+    vpcCidr: ipv4Cidr.refine((v) => parseCidr(v)?.prefix === 16, {
+        error: "must be a /16 (the subnet plan carves x.y.1-3.0/24 and x.y.101-103.0/24 out of it)",
+    }),
+    availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, {
+        error: "must be an availability zone name such as eu-west-3a",
+    })).min(1, { error: "must list at least one availability zone" }),
+    publicSubnetCidrs: z.array(ipv4Cidr),
+    privateSubnetCidrs: z.array(ipv4Cidr),
+    natGatewayPerAz: z.boolean({ error: "must be true or false" }),
+    flowLogRetentionDays: z.number({ error: "must be a number of days" }).int().refine(
+        (v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v),
+        { error: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}` },
+    ),
+    domain: hostname,
+    internalDomain: hostname,
+    operatorCidrs: z.array(operatorCidr).min(1, { error: "must list at least one operator range" }),
+    alarmEmail: z.email({ error: "must be an email address such as ops@example.com" }),
+    webInstanceType: instanceType,
+    backOfficeInstanceType: instanceType,
+    opsInstanceType: instanceType,
+    owner: z.string().min(1, { error: "must not be empty" }),
+    costCentre: z.string().min(1, { error: "must not be empty" }),
+};

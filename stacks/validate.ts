@@ -1,0 +1,142 @@
+// Turns the raw key/value configuration of a stack into a StackConfig, or a ConfigError listing every problem.
+import { Cidr, contains, overlaps, parseCidr } from "./cidr";
+import { ConfigError, ConfigProblem } from "./errors";
+import { CONFIG_KEYS, ConfigKey, qualified } from "./keys";
+import { PROFILE_DEFAULTS, Profile } from "./profiles";
+import { FIELD_SCHEMAS } from "./schema";
+import { StackConfig } from "./stack-config";
+import { deriveSubnetPlan } from "./subnets";
+
+export interface StackContext {
+    readonly stack: string;
+    /** `aws:region` of the stack, if set. */
+    readonly region: string | undefined;
+}
+
+type Parsed = { -readonly [K in ConfigKey]?: unknown };
+
+export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: StackContext): StackConfig {
+    const problems: ConfigProblem[] = [];
+    const parsed: Parsed = {};
+
+    for (const key of Object.keys(raw)) {
+        if (!(key in CONFIG_KEYS)) {
+            problems.push({ path: qualified(key), message: `is not a configuration key of this project; allowed: ${Object.keys(CONFIG_KEYS).join(", ")}` });
+        }
+    }
+    for (const key of Object.keys(CONFIG_KEYS) as ConfigKey[]) {
+        const value = raw[key];
+        if (value === undefined) {
+            if (CONFIG_KEYS[key].required) {
+                problems.push({ path: qualified(key), message: `is required: ${CONFIG_KEYS[key].description}` });
+            }
+            continue;
+        }
+        const result = FIELD_SCHEMAS[key].safeParse(value);
+        if (result.success) {
+            parsed[key] = result.data;
+        } else {
+            problems.push(...result.error.issues.map((issue) => ({ path: keyPath(key, issue.path), message: issue.message })));
+        }
+    }
+    if (!ctx.region) {
+        problems.push({ path: "aws:region", message: "is required: the region the stack deploys to, such as eu-west-3" });
+    }
+
+    const profile = parsed.profile as Profile | undefined;
+    const defaults = PROFILE_DEFAULTS[profile ?? "production"];
+    const azs = parsed.availabilityZones as string[] | undefined;
+    const vpc = parsed.vpcCidr === undefined ? undefined : parseCidr(parsed.vpcCidr as string);
+
+    if (azs) {
+        problems.push(...checkAvailabilityZones(azs, ctx.region, profile));
+    }
+    const plan = vpc && azs ? deriveSubnetPlan(vpc, azs.length) : undefined;
+    const publicSubnetCidrs = (parsed.publicSubnetCidrs as string[] | undefined) ?? plan?.publicSubnetCidrs;
+    const privateSubnetCidrs = (parsed.privateSubnetCidrs as string[] | undefined) ?? plan?.privateSubnetCidrs;
+    if (vpc && azs && publicSubnetCidrs && privateSubnetCidrs) {
+        problems.push(...checkSubnets(vpc, azs.length, { publicSubnetCidrs, privateSubnetCidrs }));
+    }
+
+    if (problems.length > 0) {
+        throw new ConfigError(ctx.stack, problems);
+    }
+    const value = <T>(key: ConfigKey, fallback: T): T => (parsed[key] as T | undefined) ?? fallback;
+    return {
+        stack: ctx.stack,
+        region: ctx.region!,
+        profile: profile!,
+        production: profile === "production",
+        network: {
+            vpcCidr: parsed.vpcCidr as string,
+            availabilityZones: azs!,
+            publicSubnetCidrs: publicSubnetCidrs!,
+            privateSubnetCidrs: privateSubnetCidrs!,
+            natGatewayPerAz: value("natGatewayPerAz", defaults.natGatewayPerAz),
+            flowLogRetentionDays: value("flowLogRetentionDays", defaults.flowLogRetentionDays),
+        },
+        domain: parsed.domain as string,
+        internalDomain: parsed.internalDomain as string,
+        operatorCidrs: parsed.operatorCidrs as string[],
+        alarmEmail: parsed.alarmEmail as string,
+        instanceTypes: {
+            web: value("webInstanceType", defaults.webInstanceType),
+            backOffice: value("backOfficeInstanceType", defaults.backOfficeInstanceType),
+            ops: value("opsInstanceType", defaults.opsInstanceType),
+        },
+        tags: {
+            Project: "magento",
+            Stack: ctx.stack,
+            Environment: profile!,
+            Owner: parsed.owner as string,
+            CostCentre: parsed.costCentre as string,
+        },
+    };
+}
+
+function keyPath(key: string, path: readonly PropertyKey[]): string {
+    return qualified(key) + path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("");
+}
+
+function checkAvailabilityZones(azs: string[], region: string | undefined, profile: Profile | undefined): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const path = qualified("availabilityZones");
+    azs.forEach((az, i) => {
+        if (region && !(az.startsWith(region) && az.length === region.length + 1)) {
+            problems.push({ path: `${path}[${i}]`, message: `${az} is not an availability zone of ${region} (such as ${region}a)` });
+        }
+        if (azs.indexOf(az) !== i) {
+            problems.push({ path: `${path}[${i}]`, message: `${az} is listed twice; each AZ holds one public and one private subnet` });
+        }
+    });
+    const minimum = profile ? PROFILE_DEFAULTS[profile].minAvailabilityZones : 1;
+    if (azs.length < minimum) {
+        problems.push({ path, message: `the ${profile} profile needs at least ${minimum} availability zones (got ${azs.length}) so that losing one AZ leaves capacity in two` });
+    }
+    return problems;
+}
+
+function checkSubnets(vpc: Cidr, azCount: number, plan: Record<"publicSubnetCidrs" | "privateSubnetCidrs", string[]>): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const seen: { path: string; cidr: Cidr; text: string }[] = [];
+    for (const tier of ["publicSubnetCidrs", "privateSubnetCidrs"] as const) {
+        const cidrs = plan[tier];
+        if (cidrs.length !== azCount) {
+            problems.push({ path: qualified(tier), message: `must list one subnet per availability zone (${azCount}), got ${cidrs.length}` });
+        }
+        cidrs.forEach((text, i) => {
+            const path = `${qualified(tier)}[${i}]`;
+            const cidr = parseCidr(text)!;
+            if (!contains(vpc, cidr)) {
+                problems.push({ path, message: `${text} lies outside the VPC ${vpc.network.toString()}/${vpc.prefix}` });
+            }
+            for (const other of seen) {
+                if (overlaps(other.cidr, cidr)) {
+                    problems.push({ path, message: `${text} overlaps ${other.text} (${other.path})` });
+                }
+            }
+            seen.push({ path, cidr, text });
+        });
+    }
+    return problems;
+}
