@@ -1,0 +1,201 @@
+// Serves policy packs with @pulumi/policy itself and asks them over Pulumi's analyzer gRPC protocol, filling the
+// requests as the CLI does, so unknowns, secrets and enforcement levels behave as in `pulumi preview --policy-pack`.
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import * as grpc from "@grpc/grpc-js";
+import * as pb from "@pulumi/pulumi/proto/analyzer_pb";
+import * as rpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { isProviderType, StateResource, urnName } from "./state";
+import { toWire } from "./wire";
+
+export type Level = "advisory" | "mandatory" | "disabled" | "remediate";
+
+export interface Diagnostic {
+    readonly pack: string;
+    readonly packVersion: string;
+    readonly policy: string;
+    readonly description: string;
+    readonly message: string;
+    readonly level: Level;
+    readonly urn: string;
+}
+
+export interface PackReport {
+    readonly name: string;
+    readonly version: string;
+    readonly policies: { name: string; level: Level }[];
+    readonly diagnostics: Diagnostic[];
+}
+
+export interface RunContext {
+    readonly project: string;
+    readonly stack: string;
+    /** True during a preview: the pack is told so, and unknown values are expected. */
+    readonly dryRun: boolean;
+    /** The stack's configuration, handed to the pack process as the CLI does (PULUMI_CONFIG). */
+    readonly config: Record<string, string>;
+    /** Policy pack config as `--policy-pack-config` takes it: `all` or a policy name -> level or {enforcementLevel, ...}. */
+    readonly packConfig?: Record<string, Level | Record<string, unknown>>;
+}
+
+const LEVELS: Level[] = ["advisory", "mandatory", "disabled", "remediate"];
+const MAX_MESSAGE = 400 * 1024 * 1024;
+
+/** One policy pack served in its own process, exactly as `pulumi-analyzer-policy` starts it. */
+export class PackServer {
+    private constructor(readonly dir: string, private readonly child: ChildProcess, readonly client: rpc.AnalyzerClient) {}
+
+    static start(dir: string, ctx: Pick<RunContext, "project" | "stack" | "dryRun" | "config">): Promise<PackServer> {
+        const absolute = path.resolve(dir);
+        if (!fs.existsSync(path.join(absolute, "PulumiPolicy.yaml"))) {
+            return Promise.reject(new Error(`${dir} is not a policy pack: it has no PulumiPolicy.yaml`));
+        }
+        const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [absolute] });
+        const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], {
+            cwd: absolute,
+            stdio: ["ignore", "pipe", "pipe"],
+            env: {
+                ...process.env,
+                PULUMI_CONFIG: JSON.stringify(ctx.config),
+                PULUMI_NODEJS_PROJECT: ctx.project,
+                PULUMI_NODEJS_STACK: ctx.stack,
+                PULUMI_NODEJS_DRY_RUN: String(ctx.dryRun),
+            },
+        });
+        return new Promise((resolve, reject) => {
+            let stdout = "";
+            let stderr = "";
+            child.stderr!.on("data", (d) => (stderr += d));
+            child.stdout!.on("data", (d) => {
+                stdout += d;
+                const port = /^(\d+)\s*$/m.exec(stdout)?.[1];
+                if (port) {
+                    child.stdout!.removeAllListeners("data");
+                    child.stdout!.resume();
+                    const client = new rpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+                        "grpc.max_receive_message_length": MAX_MESSAGE,
+                        "grpc.max_send_message_length": MAX_MESSAGE,
+                    });
+                    resolve(new PackServer(absolute, child, client));
+                }
+            });
+            child.on("exit", (code) => reject(new Error(`policy pack ${dir} failed to start (exit ${code}):\n${stderr || stdout}`)));
+        });
+    }
+
+    close(): void {
+        this.client.close();
+        this.child.kill();
+    }
+}
+
+function call<Req, Res>(client: rpc.AnalyzerClient, method: string, req: Req): Promise<Res> {
+    return new Promise((resolve, reject) => {
+        const fn = (client as unknown as Record<string, (r: Req, cb: (e: Error | null, r: Res) => void) => void>)[method];
+        fn.call(client, req, (err, res) => (err ? reject(err) : resolve(res)));
+    });
+}
+
+/** Runs one served pack over a stack, as a preview (or update) with policy packs would. */
+export async function analyze(server: PackServer, resources: readonly StateResource[], ctx: RunContext): Promise<PackReport> {
+    const client = server.client;
+    const info = await call<Empty, pb.AnalyzerInfo>(client, "getAnalyzerInfo", new Empty());
+    await configure(client, info, ctx);
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+
+    const perResource = resources
+        .filter((r) => !(isProviderType(r.type) && urnName(r.urn).startsWith("default")))
+        .map((r) => call<pb.AnalyzeRequest, pb.AnalyzeResponse>(client, "analyze", analyzeRequest(r, byUrn)));
+    const stackRequest = new pb.AnalyzeStackRequest().setResourcesList(resources.map((r) => analyzerResource(r, byUrn)));
+    const responses = [...(await Promise.all(perResource)), await call<pb.AnalyzeStackRequest, pb.AnalyzeResponse>(client, "analyzeStack", stackRequest)];
+
+    return {
+        name: info.getName(),
+        version: info.getVersion(),
+        policies: info.getPoliciesList().map((p) => ({ name: p.getName(), level: LEVELS[p.getEnforcementlevel()] })),
+        diagnostics: responses.flatMap((res) => res.getDiagnosticsList().map((d) => ({
+            pack: d.getPolicypackname(),
+            packVersion: d.getPolicypackversion(),
+            policy: d.getPolicyname(),
+            description: d.getDescription(),
+            message: d.getMessage(),
+            level: LEVELS[d.getEnforcementlevel()],
+            urn: d.getUrn(),
+        }))),
+    };
+}
+
+/** Sends each policy its config with the schema's defaults applied: the CLI applies them, not the pack. */
+async function configure(client: rpc.AnalyzerClient, info: pb.AnalyzerInfo, ctx: RunContext): Promise<void> {
+    await call(client, "configureStack", new pb.AnalyzerStackConfigureRequest()
+        .setStack(ctx.stack).setProject(ctx.project).setDryRun(ctx.dryRun));
+    const request = new pb.ConfigureAnalyzerRequest();
+    const all = ctx.packConfig?.all;
+    for (const policy of info.getPoliciesList()) {
+        const given = ctx.packConfig?.[policy.getName()];
+        const { enforcementLevel, ...properties } = typeof given === "object" ? given : { enforcementLevel: given ?? all };
+        const defaults: Record<string, unknown> = {};
+        const schema = policy.getConfigschema()?.getProperties()?.toJavaScript() ?? {};
+        for (const [key, spec] of Object.entries(schema)) {
+            const value = (spec as { default?: unknown } | null)?.default;
+            if (value !== undefined) {
+                defaults[key] = value;
+            }
+        }
+        const level = (enforcementLevel as Level | undefined) ?? LEVELS[policy.getEnforcementlevel()];
+        request.getPolicyconfigMap().set(policy.getName(), new pb.PolicyConfig()
+            .setEnforcementlevel(LEVELS.indexOf(level) as pb.EnforcementLevel)
+            .setProperties(Struct.fromJavaScript({ ...defaults, ...properties } as never)));
+    }
+    await call(client, "configure", request);
+}
+
+function struct(value: Record<string, unknown> | undefined): Struct {
+    return Struct.fromJavaScript((toWire(value ?? {}) ?? {}) as never);
+}
+
+function options(r: StateResource): pb.AnalyzerResourceOptions {
+    const opts = new pb.AnalyzerResourceOptions()
+        .setProtect(r.protect ?? false)
+        .setIgnorechangesList(r.ignoreChanges ?? [])
+        .setAdditionalsecretoutputsList(r.additionalSecretOutputs ?? [])
+        .setAliasesList(r.aliases ?? [])
+        .setParent(r.parent ?? "");
+    if (r.deleteBeforeReplace !== undefined) {
+        opts.setDeletebeforereplacedefined(true).setDeletebeforereplace(r.deleteBeforeReplace);
+    }
+    if (r.customTimeouts) {
+        opts.setCustomtimeouts(new pb.AnalyzerResourceOptions.CustomTimeouts()
+            .setCreate(r.customTimeouts.create ?? 0).setUpdate(r.customTimeouts.update ?? 0).setDelete(r.customTimeouts.delete ?? 0));
+    }
+    return opts;
+}
+
+function provider(r: StateResource, byUrn: Map<string, StateResource>): pb.AnalyzerProviderResource | undefined {
+    const ref = r.provider ? byUrn.get(r.provider.slice(0, r.provider.lastIndexOf("::"))) : undefined;
+    return ref && new pb.AnalyzerProviderResource()
+        .setType(ref.type).setUrn(ref.urn).setName(urnName(ref.urn)).setProperties(struct(ref.inputs));
+}
+
+/** Analyze sees a resource's inputs, before it is created or updated. */
+function analyzeRequest(r: StateResource, byUrn: Map<string, StateResource>): pb.AnalyzeRequest {
+    const req = new pb.AnalyzeRequest()
+        .setType(r.type).setUrn(r.urn).setName(urnName(r.urn)).setProperties(struct(r.inputs)).setOptions(options(r));
+    const p = provider(r, byUrn);
+    return p ? req.setProvider(p) : req;
+}
+
+/** AnalyzeStack sees every resource's outputs, with parent, dependencies and property dependencies. */
+function analyzerResource(r: StateResource, byUrn: Map<string, StateResource>): pb.AnalyzerResource {
+    const res = new pb.AnalyzerResource()
+        .setType(r.type).setUrn(r.urn).setName(urnName(r.urn)).setProperties(struct(r.outputs)).setOptions(options(r))
+        .setParent(r.parent ?? "").setDependenciesList(r.dependencies ?? []);
+    for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {
+        res.getPropertydependenciesMap().set(key, new pb.AnalyzerPropertyDependencies().setUrnsList(urns));
+    }
+    const p = provider(r, byUrn);
+    return p ? res.setProvider(p) : res;
+}

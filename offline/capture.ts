@@ -1,0 +1,180 @@
+// Child process: runs the real program under Pulumi's mock runtime and writes every registration as state.
+// Run as `node -r ts-node/register/transpile-only offline/capture.ts JOB.json RESULT.json`; a child of its own
+// because the Pulumi runtime is process-global (one stack, one preview flag per process).
+import * as fs from "fs";
+import * as pulumi from "@pulumi/pulumi";
+import { computedOutputKeys, fakeCreate } from "./fakes";
+import { answerInvoke } from "./invokes";
+import { isProviderType, StateResource, UNKNOWN } from "./state";
+import { toState } from "./wire";
+import { createHash } from "crypto";
+
+export interface CaptureJob {
+    readonly project: string;
+    readonly stack: string;
+    readonly main: string;
+    readonly config: Record<string, string>;
+    readonly secretKeys: string[];
+    /** Preview: outputs not known before create are unknown. Otherwise: outputs as after an update. */
+    readonly preview: boolean;
+}
+
+export type CaptureResult = { ok: true; resources: StateResource[] } | { ok: false; error: string };
+
+// Requests as the SDK's generated protobuf classes expose them; only what is read here.
+interface RegisterRequest {
+    getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getObject(): Struct;
+    getProtect(): boolean | undefined; getDependenciesList(): string[]; getProvider(): string; getVersion(): string;
+    getPropertydependenciesMap(): { forEach(f: (v: { getUrnsList(): string[] }, k: string) => void): void };
+    getDeletebeforereplace(): boolean; getDeletebeforereplacedefined(): boolean; getIgnorechangesList(): string[];
+    getAdditionalsecretoutputsList(): string[]; getAliasurnsList(): string[]; getRetainondelete(): boolean | undefined;
+    getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+}
+interface RegisterResponse { getUrn(): string; getId(): string; getObject(): Struct }
+interface Struct { toJavaScript(): Record<string, unknown> }
+type Callback<T> = (err: Error | null, resp: T) => void;
+interface Monitor {
+    registerResource(req: RegisterRequest, cb: Callback<RegisterResponse>): void;
+    registerResourceOutputs(req: { getUrn(): string; getOutputs(): Struct }, cb: Callback<unknown>): void;
+}
+
+export async function capture(job: CaptureJob): Promise<StateResource[]> {
+    const region = job.config["aws:region"] ?? "us-east-1";
+    const resources = new Map<string, StateResource>();
+    const defaultProviders = new Map<string, StateResource>();
+
+    pulumi.runtime.setAllConfig(job.config, job.secretKeys);
+    await pulumi.runtime.setMocks({
+        newResource: ({ type, name, inputs, custom }) => {
+            if (!custom) {
+                return { id: "", state: {} };
+            }
+            const ctx = { type, name, inputs, region };
+            if (isProviderType(type)) {
+                return { id: job.preview ? "" : uuid(`${type}::${name}`), state: inputs };
+            }
+            if (job.preview) {
+                const unknowns = Object.fromEntries(computedOutputKeys(ctx).map((k) => [k, UNKNOWN]));
+                return { id: "", state: { ...unknowns, ...inputs } };
+            }
+            const { id, outputs } = fakeCreate(ctx);
+            return { id, state: { ...outputs, ...inputs } };
+        },
+        call: ({ token, inputs }) => answerInvoke(token, inputs, region),
+    }, job.project, job.stack, job.preview);
+
+    const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, cb) => register(req, (err, resp) => {
+        if (!err) {
+            const resource = record(req, resp);
+            resources.set(resource.urn, resource);
+        }
+        cb(err, resp);
+    });
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req, cb) => {
+        const resource = resources.get(req.getUrn());
+        if (resource) {
+            resource.outputs = toState(req.getOutputs().toJavaScript()) as Record<string, unknown>;
+        }
+        registerOutputs(req, cb);
+    };
+
+    function record(req: RegisterRequest, resp: RegisterResponse): StateResource {
+        const custom = req.getCustom();
+        const type = req.getType();
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((v, k) => {
+            propertyDependencies[k] = v.getUrnsList();
+        });
+        const timeouts = req.getCustomtimeouts();
+        const resource: StateResource = {
+            urn: resp.getUrn(),
+            custom,
+            ...(custom && resp.getId() ? { id: resp.getId() } : {}),
+            type,
+            inputs: toState(req.getObject().toJavaScript()) as Record<string, unknown>,
+            outputs: toState(resp.getObject().toJavaScript()) as Record<string, unknown>,
+            ...(req.getParent() ? { parent: req.getParent() } : {}),
+            protect: req.getProtect() ?? false,
+            ...(req.getRetainondelete() ? { retainOnDelete: true } : {}),
+            ...(req.getDeletebeforereplacedefined() ? { deleteBeforeReplace: req.getDeletebeforereplace() } : {}),
+            ...(custom && !isProviderType(type) ? { provider: req.getProvider() || defaultProvider(type, req.getVersion()) } : {}),
+            dependencies: req.getDependenciesList(),
+            propertyDependencies,
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            aliases: req.getAliasurnsList(),
+            ignoreChanges: req.getIgnorechangesList(),
+            ...(timeouts ? { customTimeouts: { create: seconds(timeouts.getCreate()), update: seconds(timeouts.getUpdate()), delete: seconds(timeouts.getDelete()) } } : {}),
+        };
+        return resource;
+    }
+
+    /** The engine's default provider for a package: named default_<version>, configured from the package's config keys. */
+    function defaultProvider(type: string, version: string): string {
+        const pkg = type.split(":")[0];
+        const name = version ? `default_${version.replace(/[.-]/g, "_")}` : "default";
+        const urn = `urn:pulumi:${job.stack}::${job.project}::pulumi:providers:${pkg}::${name}`;
+        let provider = defaultProviders.get(urn);
+        if (!provider) {
+            const inputs: Record<string, unknown> = Object.fromEntries(Object.entries(job.config)
+                .filter(([k]) => k.startsWith(`${pkg}:`))
+                .map(([k, v]) => [k.slice(pkg.length + 1), v]));
+            if (version) {
+                inputs.version = version;
+            }
+            provider = { urn, custom: true, id: job.preview ? UNKNOWN : uuid(urn), type: `pulumi:providers:${pkg}`, inputs, outputs: inputs, protect: false, dependencies: [] };
+            defaultProviders.set(urn, provider);
+        }
+        return `${urn}::${provider.id}`;
+    }
+
+    await pulumi.runtime.runInPulumiStack(async () => {
+        const program = require(job.main);
+        return program instanceof Function ? program() : program;
+    });
+    await waitForRPCs();
+    if (pulumi.log.hasErrors()) {
+        throw new Error("the program logged errors (above)");
+    }
+    const all = [...resources.values()];
+    // State lists a stack first and each provider before the resources that use it.
+    const ordered = [...all.filter((r) => r.type === "pulumi:pulumi:Stack"), ...defaultProviders.values(), ...all.filter((r) => r.type !== "pulumi:pulumi:Stack")];
+    // The mock monitor qualifies a child of the stack with the stack's type; the engine does not
+    // (urn:pulumi:prod::magento::magento:network:Network::x). Rewrite every URN the way the engine writes it.
+    return JSON.parse(JSON.stringify(ordered).split("::pulumi:pulumi:Stack$").join("::")) as StateResource[];
+}
+
+async function waitForRPCs(): Promise<void> {
+    // Not in the SDK's typings: the same wait the language host does before it reports the program finished.
+    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+    await settings.waitForRPCs();
+}
+
+function seconds(duration: string): number | undefined {
+    const match = /^(\d+(?:\.\d+)?)([smh])$/.exec(duration);
+    return match ? Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as "s" | "m" | "h"] : undefined;
+}
+
+function uuid(seed: string): string {
+    const h = createHash("sha256").update(seed).digest("hex");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function describe(error: unknown): string {
+    return error instanceof Error ? (error.name === "ConfigError" ? error.message : error.stack ?? error.message) : String(error);
+}
+
+if (require.main === module) {
+    const [jobFile, resultFile] = process.argv.slice(2);
+    const write = (result: CaptureResult) => fs.writeFileSync(resultFile, JSON.stringify(result));
+    const fail = (error: unknown) => {
+        write({ ok: false, error: describe(error) });
+        process.exit(2);
+    };
+    process.on("unhandledRejection", fail);
+    process.on("uncaughtException", fail);
+    capture(JSON.parse(fs.readFileSync(jobFile, "utf8")) as CaptureJob)
+        .then((resources) => write({ ok: true, resources }), fail);
+}

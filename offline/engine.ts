@@ -1,0 +1,91 @@
+// The offline engine's steps, shared by the two commands, the tests and the benchmark.
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { analyze, PackReport, PackServer, RunContext } from "./analyzer";
+import { CaptureJob, CaptureResult } from "./capture";
+import { Project, StackSettings } from "./project";
+import { Deployment, StateResource, urnProject, urnStack } from "./state";
+import { redactSecrets } from "./wire";
+
+/** Runs the program in a child process under the mock runtime; preview or as after an update. */
+export async function capture(project: Project, stack: string, settings: StackSettings, preview: boolean, main = project.main): Promise<CaptureResult> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "magento-capture-"));
+    try {
+        const job: CaptureJob = { project: project.name, stack, main, config: settings.config, secretKeys: settings.secretKeys, preview };
+        fs.writeFileSync(path.join(dir, "job.json"), JSON.stringify(job));
+        const result = path.join(dir, "result.json");
+        const stderr = await new Promise<string>((resolve) => {
+            let err = "";
+            const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "capture.ts"), path.join(dir, "job.json"), result], {
+                cwd: project.root,
+                stdio: ["ignore", "inherit", "pipe"],
+                env: { ...process.env, TS_NODE_PROJECT: path.join(project.root, "tsconfig.json") },
+            });
+            child.stderr.on("data", (d) => (err += d));
+            child.on("exit", () => resolve(err));
+        });
+        return fs.existsSync(result)
+            ? JSON.parse(fs.readFileSync(result, "utf8")) as CaptureResult
+            : { ok: false, error: `the program's process ended without a result:\n${stderr}` };
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+/** Every folder of `policies/` that is a policy pack (has PulumiPolicy.yaml). */
+export function discoverPacks(root: string): string[] {
+    const dir = path.join(root, "policies");
+    return fs.readdirSync(dir)
+        .map((name) => path.join(dir, name))
+        .filter((p) => fs.existsSync(path.join(p, "PulumiPolicy.yaml")))
+        .sort();
+}
+
+/** Starts every pack (they compile in parallel with whatever the caller does meanwhile). */
+export function startPacks(dirs: readonly string[], ctx: RunContext): Promise<PackServer>[] {
+    return dirs.map((dir) => PackServer.start(dir, ctx));
+}
+
+export async function runPacks(servers: Promise<PackServer>[], resources: readonly StateResource[], contexts: RunContext[]): Promise<PackReport[]> {
+    const started = await Promise.allSettled(servers);
+    try {
+        const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
+        if (failed) {
+            throw failed.reason;
+        }
+        const ready = started.map((s) => (s as PromiseFulfilledResult<PackServer>).value);
+        return await Promise.all(ready.map((server, i) => analyze(server, resources, contexts[i] ?? contexts[0])));
+    } finally {
+        started.forEach((s) => s.status === "fulfilled" && s.value.close());
+    }
+}
+
+/** The resources as `pulumi stack export` writes them: version 3, secrets as ciphertext. */
+export function toDeployment(resources: readonly StateResource[], cliVersion: string): Deployment {
+    return {
+        version: 3,
+        deployment: {
+            manifest: { time: new Date(0).toISOString(), magic: "", version: `v${cliVersion}` },
+            resources: resources.map((r) => redactSecrets(r) as StateResource),
+        },
+    };
+}
+
+export interface LoadedDeployment {
+    readonly resources: StateResource[];
+    readonly stack: string;
+    readonly project: string;
+}
+
+/** Reads a `pulumi stack export` file (ours or a real stack's). */
+export function readDeployment(file: string): LoadedDeployment {
+    const doc = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<Deployment>;
+    const resources = doc.deployment?.resources;
+    if (doc.version !== 3 || !Array.isArray(resources)) {
+        throw new Error(`${file} is not a version-3 deployment as written by 'pulumi stack export'`);
+    }
+    const first = resources[0]?.urn ?? "urn:pulumi:unknown::unknown::x::x";
+    return { resources, stack: urnStack(first), project: urnProject(first) };
+}

@@ -1,0 +1,29 @@
+// Answers to the data-source calls (invokes) the program makes, as AWS would give them for the stack's region.
+import { ACCOUNT_ID } from "./fakes";
+
+type Answer = (args: Record<string, unknown>, region: string) => Record<string, unknown>;
+
+const INVOKES: Record<string, Answer> = {
+    "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+        accountId: ACCOUNT_ID,
+        arn: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/deployer/pulumi`,
+        userId: "AROAEXAMPLEDEPLOYER:pulumi",
+        id: ACCOUNT_ID,
+    }),
+    "aws:index/getRegion:getRegion": (_, region) => ({ name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com` }),
+    "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" }),
+    "aws:index/getAvailabilityZones:getAvailabilityZones": (_, region) => ({
+        names: ["a", "b", "c"].map((s) => `${region}${s}`),
+        zoneIds: [1, 2, 3].map((n) => `${region.replace(/^(\w\w)-(\w)\w*-(\d)$/, "$1$2$3")}-az${n}`),
+        state: "available",
+        id: region,
+    }),
+};
+
+export function answerInvoke(token: string, args: Record<string, unknown>, region: string): Record<string, unknown> {
+    const answer = INVOKES[token];
+    if (!answer) {
+        throw new Error(`the offline engine has no answer for the invoke ${token}; add one to offline/invokes.ts`);
+    }
+    return answer(args, region);
+}

@@ -1,0 +1,32 @@
+// Helpers shared by the packs' stack policies. They read only inputs a preview knows (property values set by the
+// program, and property dependencies) so that a rule decides during preview, offline and on an exported stack alike.
+import { PolicyResource } from "@pulumi/policy";
+
+/** Pack config key that names the production stacks, and its default: the same test in every context (URN). */
+export const PRODUCTION_STACKS_SCHEMA = {
+    productionStacks: {
+        type: "array" as const,
+        items: { type: "string" as const },
+        default: ["prod", "production"],
+        description: "Stack names treated as production (matched against each resource URN's stack).",
+    },
+};
+
+export function stackOf(urn: string): string {
+    return urn.slice("urn:pulumi:".length).split("::")[0];
+}
+
+/** True when the resources belong to a stack listed in the policy's `productionStacks` config. */
+export function isProduction(resources: readonly PolicyResource[], config: { productionStacks?: string[] }): boolean {
+    const stacks = config.productionStacks ?? PRODUCTION_STACKS_SCHEMA.productionStacks.default;
+    return resources.length > 0 && stacks.includes(stackOf(resources[0].urn));
+}
+
+export function ofType(resources: readonly PolicyResource[], ...types: string[]): PolicyResource[] {
+    return resources.filter((r) => types.includes(r.type));
+}
+
+/** The resources a property of `r` was computed from (e.g. the VPC behind a subnet's `vpcId`), of the given types. */
+export function dependsOn(r: PolicyResource, property: string, ...types: string[]): PolicyResource[] {
+    return (r.propertyDependencies[property] ?? []).filter((d) => types.length === 0 || types.includes(d.type));
+}

@@ -1,0 +1,69 @@
+// Production must survive losing one AZ: subnets in at least three AZs, and a NAT gateway in each of them that the
+// private subnets of that AZ route through (a single NAT, or a cross-AZ route, dies with its AZ).
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { dependsOn, isProduction, ofType, PRODUCTION_STACKS_SCHEMA } from "../../lib/stack";
+
+const VPC = "aws:ec2/vpc:Vpc";
+const SUBNET = "aws:ec2/subnet:Subnet";
+const NAT = "aws:ec2/natGateway:NatGateway";
+const ROUTE_TABLE = "aws:ec2/routeTable:RouteTable";
+const ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation";
+
+interface Config {
+    productionStacks?: string[];
+    minAvailabilityZones?: number;
+}
+
+function azOf(subnet: PolicyResource): string {
+    return subnet.props.availabilityZone ?? subnet.props.availabilityZoneId;
+}
+
+export const productionNetworkHa: StackValidationPolicy = {
+    name: "production-network-ha",
+    description: "Production VPCs span at least 3 AZs, with a NAT gateway in each AZ that its private subnets route through.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            ...PRODUCTION_STACKS_SCHEMA,
+            minAvailabilityZones: { type: "integer", default: 3, minimum: 2, description: "Fewest AZs a production VPC spans." },
+        },
+    },
+    validateStack: (args, reportViolation) => {
+        const config = args.getConfig<Config>();
+        if (!isProduction(args.resources, config)) {
+            return;
+        }
+        const minAzs = config.minAvailabilityZones ?? 3;
+        for (const vpc of ofType(args.resources, VPC)) {
+            const subnets = ofType(args.resources, SUBNET).filter((s) => dependsOn(s, "vpcId", VPC).includes(vpc));
+            const azs = [...new Set(subnets.map(azOf))].sort();
+            if (azs.length < minAzs) {
+                reportViolation(`Production VPC ${vpc.name} has subnets in ${azs.length} availability zone(s) (${azs.join(", ") || "none"}); ` +
+                    `it needs at least ${minAzs} so that losing one AZ leaves the shop serving from the others.`, vpc.urn);
+            }
+            const natAzs = new Set(ofType(args.resources, NAT)
+                .flatMap((nat) => dependsOn(nat, "subnetId", SUBNET))
+                .filter((s) => subnets.includes(s))
+                .map(azOf));
+            const withoutNat = azs.filter((az) => !natAzs.has(az));
+            if (withoutNat.length > 0) {
+                reportViolation(`Production VPC ${vpc.name} has no NAT gateway in ${withoutNat.join(", ")}: ` +
+                    "servers there lose their way out to the internet when the AZ holding the NAT fails; put one NAT gateway in every AZ.", vpc.urn);
+            }
+            for (const association of ofType(args.resources, ASSOCIATION)) {
+                const subnet = dependsOn(association, "subnetId", SUBNET).find((s) => subnets.includes(s));
+                const table = dependsOn(association, "routeTableId", ROUTE_TABLE)[0];
+                if (!subnet || !table) {
+                    continue;
+                }
+                const crossAz = dependsOn(table, "routes", NAT)
+                    .flatMap((nat) => dependsOn(nat, "subnetId", SUBNET))
+                    .filter((natSubnet) => azOf(natSubnet) !== azOf(subnet));
+                if (crossAz.length > 0) {
+                    reportViolation(`Subnet ${subnet.name} in ${azOf(subnet)} routes through the NAT gateway in ${azOf(crossAz[0])}; ` +
+                        "route each private subnet through the NAT gateway of its own AZ.", subnet.urn);
+                }
+            }
+        }
+    },
+};
