@@ -62,7 +62,6 @@ const FAKES: Record<string, Fake> = {
     "aws:ec2/natGateway:NatGateway": ec2("nat", undefined, (ctx) => ({
         networkInterfaceId: `eni-0${hex(ctx, 16)}`,
         publicIp: ipFrom(ctx, "13.38"),
-        privateIp: ipFrom(ctx, "10.0"),
     })),
     "aws:ec2/routeTable:RouteTable": ec2("rtb", "route-table"),
     "aws:ec2/routeTableAssociation:RouteTableAssociation": ec2("rtbassoc"),

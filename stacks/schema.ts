@@ -36,7 +36,7 @@ const operatorCidr = z
 
 export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
     profile: z.enum(PROFILES, { error: `must be one of ${PROFILES.join(", ")}` }),
-    vpcCidr: ipv4Cidr.refine((v) => parseCidr(v)?.prefix === 16, {
+    vpcCidr: ipv4Cidr.refine((v) => (parseCidr(v)?.prefix ?? 16) === 16, {
         error: "must be a /16 (the subnet plan carves x.y.1-3.0/24 and x.y.101-103.0/24 out of it)",
     }),
     availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, {

@@ -1,0 +1,36 @@
+// The real program of each stack, captured once per test run and shared by every spec that reads it.
+import * as path from "path";
+import { capture } from "../../offline/engine";
+import { loadProject, loadStackSettings } from "../../offline/project";
+import { StateResource } from "../../offline/state";
+
+export const ROOT = path.resolve(__dirname, "../..");
+export const project = loadProject(ROOT);
+
+const cache = new Map<string, Promise<StateResource[]>>();
+
+/** The stack's resources as an offline preview (or, with preview false, an update) registers them. */
+export function stackResources(stack: string, opts: { preview?: boolean; configFile?: string } = {}): Promise<StateResource[]> {
+    const preview = opts.preview ?? true;
+    const key = `${stack}|${preview}|${opts.configFile ?? ""}`;
+    if (!cache.has(key)) {
+        const settings = loadStackSettings(project, stack, opts.configFile && path.resolve(ROOT, opts.configFile));
+        cache.set(key, capture(project, stack, settings, preview).then((result) => {
+            if (!result.ok) {
+                throw new Error(result.error);
+            }
+            return result.resources;
+        }));
+    }
+    return cache.get(key)!;
+}
+
+export function ofType(resources: readonly StateResource[], type: string): StateResource[] {
+    return resources.filter((r) => r.type === type);
+}
+
+/** The resources `r`'s property was computed from, e.g. the subnet behind a NAT gateway's subnetId. */
+export function via(resources: readonly StateResource[], r: StateResource, property: string): StateResource[] {
+    const urns = r.propertyDependencies?.[property] ?? [];
+    return resources.filter((x) => urns.includes(x.urn));
+}

@@ -1,0 +1,73 @@
+// no-internet-ingress, asked over the analyzer protocol with each of the three ways AWS lets a program open a port.
+import * as assert from "assert";
+import { check, StackBuilder, UNKNOWN } from "../../helpers/packs";
+
+const POLICY = "no-internet-ingress";
+const SG = "aws:ec2/securityGroup:SecurityGroup";
+const RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const LEGACY = "aws:ec2/securityGroupRule:SecurityGroupRule";
+const LB = "aws:lb/loadBalancer:LoadBalancer";
+
+async function violations(b: StackBuilder): Promise<string[]> {
+    return (await check("aws-baseline", b.resources)).filter((d) => d.policy === POLICY).map((d) => `${d.level}: ${d.message}`);
+}
+
+/** A security group with one ingress rule from `cidr`, optionally attached to a load balancer. */
+function groupWithRule(rule: Record<string, unknown>, lb?: { internal: boolean }): StackBuilder {
+    const b = new StackBuilder("prod");
+    const group = b.add(SG, "web-sg", { vpcId: UNKNOWN });
+    b.add(RULE, "web-in", { securityGroupId: UNKNOWN, ...rule }, { securityGroupId: [group] });
+    if (lb) {
+        b.add(LB, "alb", { internal: lb.internal, loadBalancerType: "application", securityGroups: [UNKNOWN] }, { securityGroups: [group] });
+    }
+    return b;
+}
+
+describe("aws-baseline / no-internet-ingress", () => {
+    it("keeps: HTTPS and HTTP from anywhere on an internet-facing load balancer, IPv4 and IPv6", async () => {
+        for (const rule of [
+            { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" },
+            { ipProtocol: "tcp", fromPort: 80, toPort: 80, cidrIpv6: "::/0" },
+        ]) {
+            assert.deepStrictEqual(await violations(groupWithRule(rule, { internal: false })), []);
+        }
+    });
+
+    it("keeps: the VPN's UDP port from anywhere, and any port from the operators' allow-list", async () => {
+        assert.deepStrictEqual(await violations(groupWithRule({ ipProtocol: "udp", fromPort: 1194, toPort: 1194, cidrIpv4: "0.0.0.0/0" })), []);
+        assert.deepStrictEqual(await violations(groupWithRule({ ipProtocol: "tcp", fromPort: 3389, toPort: 3389, cidrIpv4: "203.0.113.0/24" })), []);
+    });
+
+    it("breaks: HTTPS from anywhere on a group no internet-facing load balancer uses", async () => {
+        for (const lb of [undefined, { internal: true }]) {
+            const found = await violations(groupWithRule({ ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" }, lb));
+            assert.deepStrictEqual(found.length, 1);
+            assert.match(found[0], /^mandatory: .*web-in of security group web-sg admits tcp port 443 from 0\.0\.0\.0\/0/s);
+        }
+    });
+
+    it("breaks: SSH from ::/0", async () => {
+        const found = await violations(groupWithRule({ ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv6: "::/0" }));
+        assert.match(found[0], /admits tcp port 22 from ::\/0/);
+    });
+
+    it("breaks: all traffic from anywhere written inline in the security group", async () => {
+        const b = new StackBuilder("prod");
+        b.add(SG, "open-sg", { ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] }] });
+        const found = await violations(b);
+        assert.match(found[0], /open-sg admits all all ports from 0\.0\.0\.0\/0/);
+    });
+
+    it("breaks: MySQL from anywhere through a legacy security group rule", async () => {
+        const b = new StackBuilder("preprod");
+        const group = b.add(SG, "db-sg");
+        b.add(LEGACY, "db-in", { type: "ingress", protocol: "tcp", fromPort: 3306, toPort: 3306, cidrBlocks: ["0.0.0.0/0"], securityGroupId: UNKNOWN }, { securityGroupId: [group] });
+        const found = await violations(b);
+        assert.match(found[0], /db-in of security group db-sg admits tcp port 3306 from 0\.0\.0\.0\/0/);
+    });
+
+    it("breaks: a port range that merely includes 443", async () => {
+        const found = await violations(groupWithRule({ ipProtocol: "tcp", fromPort: 0, toPort: 65535, cidrIpv4: "0.0.0.0/0" }, { internal: false }));
+        assert.match(found[0], /admits tcp ports 0-65535/);
+    });
+});

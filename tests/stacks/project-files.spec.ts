@@ -1,0 +1,43 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { parseCidr, overlaps } from "../../stacks/cidr";
+import { CONFIG_KEYS } from "../../stacks/keys";
+import { ROOT } from "../helpers/stacks";
+
+const projectFile = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
+    config: Record<string, { type: string; description: string }>;
+};
+const stackFile = (stack: string) =>
+    (YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config;
+
+describe("project and stack files", () => {
+    it("Pulumi.yaml declares every configuration key, with the type and description the validator uses", () => {
+        assert.deepStrictEqual(Object.keys(projectFile.config).sort(), Object.keys(CONFIG_KEYS).sort());
+        for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
+            assert.strictEqual(projectFile.config[key].type, spec.type, key);
+            assert.strictEqual(projectFile.config[key].description, spec.description, key);
+        }
+    });
+
+    it("the README's configuration reference lists every key", () => {
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        for (const key of Object.keys(CONFIG_KEYS)) {
+            assert.ok(readme.includes(`| \`magento:${key}\``), `README has no row for magento:${key}`);
+        }
+    });
+
+    it("prod and preprod VPCs do not overlap, so they can be peered", () => {
+        const prod = parseCidr(stackFile("prod")["magento:vpcCidr"] as string)!;
+        const preprod = parseCidr(stackFile("preprod")["magento:vpcCidr"] as string)!;
+        assert.ok(!overlaps(prod, preprod));
+    });
+
+    it("stack files pick the profile their name promises and deploy to eu-west-3", () => {
+        assert.strictEqual(stackFile("prod")["magento:profile"], "production");
+        assert.strictEqual(stackFile("preprod")["magento:profile"], "preproduction");
+        assert.strictEqual(stackFile("prod")["aws:region"], "eu-west-3");
+        assert.strictEqual(stackFile("preprod")["aws:region"], "eu-west-3");
+    });
+});

@@ -1,0 +1,133 @@
+import * as assert from "assert";
+import { ConfigError, parseStackConfig } from "../../stacks";
+
+const VALID: Record<string, unknown> = {
+    profile: "production",
+    vpcCidr: "10.20.0.0/16",
+    availabilityZones: ["eu-west-3a", "eu-west-3b", "eu-west-3c"],
+    domain: "example.com",
+    internalDomain: "prod.example.internal",
+    operatorCidrs: ["203.0.113.0/24", "2001:db8::/32"],
+    alarmEmail: "ops@example.com",
+    owner: "ecommerce-platform",
+    costCentre: "CC-4200",
+};
+
+function parse(overrides: Record<string, unknown>, region: string | undefined = "eu-west-3") {
+    const raw = { ...VALID, ...overrides };
+    for (const [k, v] of Object.entries(raw)) {
+        if (v === undefined) {
+            delete raw[k];
+        }
+    }
+    return parseStackConfig(raw, { stack: "prod", region });
+}
+
+/** The problems reported for a configuration, as "key: message" lines. */
+function problems(overrides: Record<string, unknown>, region?: string): string[] {
+    try {
+        parse(overrides, region);
+    } catch (e) {
+        assert.ok(e instanceof ConfigError, `expected a ConfigError, got ${e}`);
+        return e.problems.map((p) => `${p.path}: ${p.message}`);
+    }
+    return [];
+}
+
+function rejects(overrides: Record<string, unknown>, path: string, message: RegExp): void {
+    const found = problems(overrides);
+    assert.ok(found.some((p) => p.startsWith(`${path}: `) && message.test(p)), `expected ${path} ~ ${message}, got:\n${found.join("\n")}`);
+}
+
+describe("stack configuration", () => {
+    it("derives the operators' subnet plan from the /16 and applies the profile's defaults", () => {
+        const config = parse({});
+        assert.deepStrictEqual(config.network.publicSubnetCidrs, ["10.20.1.0/24", "10.20.2.0/24", "10.20.3.0/24"]);
+        assert.deepStrictEqual(config.network.privateSubnetCidrs, ["10.20.101.0/24", "10.20.102.0/24", "10.20.103.0/24"]);
+        assert.strictEqual(config.network.natGatewayPerAz, true);
+        assert.strictEqual(config.production, true);
+        assert.strictEqual(config.tags.Environment, "production");
+    });
+
+    it("lets a stack override one profile default and keeps an explicit false", () => {
+        const config = parse({ profile: "preproduction", natGatewayPerAz: true, flowLogRetentionDays: 30 });
+        assert.strictEqual(config.network.natGatewayPerAz, true);
+        assert.strictEqual(config.network.flowLogRetentionDays, 30);
+        assert.strictEqual(parse({ natGatewayPerAz: false }).network.natGatewayPerAz, false);
+    });
+
+    it("names every missing required key", () => {
+        const found = problems({ domain: undefined, alarmEmail: undefined });
+        assert.deepStrictEqual(found.map((p) => p.split(":").slice(0, 2).join(":")), ["magento:domain", "magento:alarmEmail"]);
+    });
+
+    it("rejects a value of the wrong type with what it expects", () => {
+        rejects({ natGatewayPerAz: "yes" }, "magento:natGatewayPerAz", /true or false/);
+        rejects({ operatorCidrs: "203.0.113.0/24" }, "magento:operatorCidrs", /expected array/i);
+    });
+
+    it("rejects a VPC CIDR that is not a /16", () => {
+        rejects({ vpcCidr: "10.20.0.0/20" }, "magento:vpcCidr", /must be a \/16/);
+        rejects({ vpcCidr: "10.20.0.1/16" }, "magento:vpcCidr", /host bits zero/);
+        rejects({ vpcCidr: "10.20/16" }, "magento:vpcCidr", /IPv4 CIDR/);
+    });
+
+    it("rejects a subnet outside the VPC", () => {
+        rejects({ privateSubnetCidrs: ["10.20.101.0/24", "10.20.102.0/24", "10.21.103.0/24"] },
+            "magento:privateSubnetCidrs[2]", /outside the VPC 10.20.0.0\/16/);
+    });
+
+    it("rejects overlapping subnets, across tiers too", () => {
+        rejects({ publicSubnetCidrs: ["10.20.0.0/22", "10.20.2.0/24", "10.20.5.0/24"] }, "magento:publicSubnetCidrs[1]", /overlaps 10.20.0.0\/22/);
+        rejects({ privateSubnetCidrs: ["10.20.1.0/24", "10.20.102.0/24", "10.20.103.0/24"] }, "magento:privateSubnetCidrs[0]", /overlaps 10.20.1.0\/24 \(magento:publicSubnetCidrs\[0\]\)/);
+    });
+
+    it("rejects a subnet list that does not match the AZs", () => {
+        rejects({ publicSubnetCidrs: ["10.20.1.0/24"] }, "magento:publicSubnetCidrs", /one subnet per availability zone \(3\), got 1/);
+    });
+
+    it("rejects the whole internet in the operators' allow-list, IPv4 and IPv6", () => {
+        rejects({ operatorCidrs: ["203.0.113.0/24", "0.0.0.0/0"] }, "magento:operatorCidrs[1]", /whole internet/);
+        rejects({ operatorCidrs: ["::/0"] }, "magento:operatorCidrs[0]", /whole internet/);
+        rejects({ operatorCidrs: ["203.0.113.0/33"] }, "magento:operatorCidrs[0]", /IPv4 or IPv6 CIDR/);
+    });
+
+    it("rejects an instance type AWS does not have", () => {
+        rejects({ webInstanceType: "m6i.huge" }, "magento:webInstanceType", /EC2 instance type name/);
+        assert.strictEqual(parse({ webInstanceType: "m7g.2xlarge" }).instanceTypes.web, "m7g.2xlarge");
+    });
+
+    it("requires three AZs in production but not in preproduction", () => {
+        const two = ["eu-west-3a", "eu-west-3b"];
+        rejects({ availabilityZones: two, publicSubnetCidrs: undefined }, "magento:availabilityZones", /production profile needs at least 3 availability zones \(got 2\)/);
+        assert.strictEqual(parse({ profile: "preproduction", availabilityZones: two }).network.privateSubnetCidrs.length, 2);
+    });
+
+    it("rejects AZs of another region and AZs listed twice", () => {
+        rejects({ availabilityZones: ["eu-west-3a", "eu-west-1b", "eu-west-3c"] }, "magento:availabilityZones[1]", /not an availability zone of eu-west-3/);
+        rejects({ availabilityZones: ["eu-west-3a", "eu-west-3a", "eu-west-3c"] }, "magento:availabilityZones[1]", /listed twice/);
+    });
+
+    it("rejects an alarm address that is not an email", () => {
+        rejects({ alarmEmail: "ops-at-example.com" }, "magento:alarmEmail", /email address/);
+    });
+
+    it("rejects unknown keys, a missing region and an unknown profile", () => {
+        rejects({ vpcCdir: "10.20.0.0/16" }, "magento:vpcCdir", /not a configuration key/);
+        rejects({ profile: "staging" }, "magento:profile", /production, preproduction/);
+        assert.ok(problems({}, "").some((p) => p.startsWith("aws:region: is required")));
+    });
+
+    it("reports every problem in one error, each with its key", () => {
+        try {
+            parse({ vpcCidr: "10.0.0.0/8", alarmEmail: "nope", operatorCidrs: ["0.0.0.0/0"], webInstanceType: "x1.nano" });
+            assert.fail("expected a ConfigError");
+        } catch (e) {
+            const message = (e as Error).message;
+            assert.match(message, /^Invalid configuration for stack 'prod' \(4 problems\):/);
+            for (const key of ["vpcCidr", "alarmEmail", "operatorCidrs[0]", "webInstanceType"]) {
+                assert.ok(message.includes(`  - magento:${key}: `), `${key} missing from:\n${message}`);
+            }
+        }
+    });
+});
