@@ -46,6 +46,14 @@ const MAX_MESSAGE = 400 * 1024 * 1024;
 
 /** One policy pack served in its own process, exactly as `pulumi-analyzer-policy` starts it. */
 export class PackServer {
+    private static readonly children = new Set<ChildProcess>();
+
+    /** Stops every pack process this process started, ready or still starting (a failed run need not wait for them). */
+    static stopAll(): void {
+        PackServer.children.forEach((c) => c.kill());
+        PackServer.children.clear();
+    }
+
     private constructor(readonly dir: string, private readonly child: ChildProcess, readonly client: rpc.AnalyzerClient) {}
 
     static start(dir: string, ctx: Pick<RunContext, "project" | "stack" | "dryRun" | "config">): Promise<PackServer> {
@@ -65,6 +73,8 @@ export class PackServer {
                 PULUMI_NODEJS_DRY_RUN: String(ctx.dryRun),
             },
         });
+        PackServer.children.add(child);
+        child.on("exit", () => PackServer.children.delete(child));
         return new Promise((resolve, reject) => {
             let stdout = "";
             let stderr = "";
@@ -106,26 +116,31 @@ export async function analyze(server: PackServer, resources: readonly StateResou
     await configure(client, info, ctx);
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
 
+    // A diagnostic from Analyze belongs to the resource analysed, whether or not the pack named it (the CLI does the same).
     const perResource = resources
         .filter((r) => !(isProviderType(r.type) && urnName(r.urn).startsWith("default")))
-        .map((r) => call<pb.AnalyzeRequest, pb.AnalyzeResponse>(client, "analyze", analyzeRequest(r, byUrn)));
+        .map(async (r) => diagnostics(await call<pb.AnalyzeRequest, pb.AnalyzeResponse>(client, "analyze", analyzeRequest(r, byUrn)), r.urn));
     const stackRequest = new pb.AnalyzeStackRequest().setResourcesList(resources.map((r) => analyzerResource(r, byUrn)));
-    const responses = [...(await Promise.all(perResource)), await call<pb.AnalyzeStackRequest, pb.AnalyzeResponse>(client, "analyzeStack", stackRequest)];
+    const stackDiagnostics = diagnostics(await call<pb.AnalyzeStackRequest, pb.AnalyzeResponse>(client, "analyzeStack", stackRequest), "");
 
     return {
         name: info.getName(),
         version: info.getVersion(),
         policies: info.getPoliciesList().map((p) => ({ name: p.getName(), level: LEVELS[p.getEnforcementlevel()] })),
-        diagnostics: responses.flatMap((res) => res.getDiagnosticsList().map((d) => ({
-            pack: d.getPolicypackname(),
-            packVersion: d.getPolicypackversion(),
-            policy: d.getPolicyname(),
-            description: d.getDescription(),
-            message: d.getMessage(),
-            level: LEVELS[d.getEnforcementlevel()],
-            urn: d.getUrn(),
-        }))),
+        diagnostics: [...(await Promise.all(perResource)).flat(), ...stackDiagnostics],
     };
+}
+
+function diagnostics(response: pb.AnalyzeResponse, analysed: string): Diagnostic[] {
+    return response.getDiagnosticsList().map((d) => ({
+        pack: d.getPolicypackname(),
+        packVersion: d.getPolicypackversion(),
+        policy: d.getPolicyname(),
+        description: d.getDescription(),
+        message: d.getMessage(),
+        level: LEVELS[d.getEnforcementlevel()],
+        urn: d.getUrn() || analysed,
+    }));
 }
 
 /** Sends each policy its config with the schema's defaults applied: the CLI applies them, not the pack. */

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { computedOutputKeys, fakeCreate } from "./fakes";
 import { answerInvoke } from "./invokes";
-import { isProviderType, StateResource, UNKNOWN } from "./state";
+import { isProviderType, Secret, SECRET_SIG, SIG_KEY, StateResource, UNKNOWN } from "./state";
 import { toState } from "./wire";
 import { createHash } from "crypto";
 
@@ -120,7 +120,7 @@ export async function capture(job: CaptureJob): Promise<StateResource[]> {
         if (!provider) {
             const inputs: Record<string, unknown> = Object.fromEntries(Object.entries(job.config)
                 .filter(([k]) => k.startsWith(`${pkg}:`))
-                .map(([k, v]) => [k.slice(pkg.length + 1), v]));
+                .map(([k, v]) => [k.slice(pkg.length + 1), job.secretKeys.includes(k) ? secret(v) : v]));
             if (version) {
                 inputs.version = version;
             }
@@ -150,6 +150,11 @@ async function waitForRPCs(): Promise<void> {
     // Not in the SDK's typings: the same wait the language host does before it reports the program finished.
     const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
     await settings.waitForRPCs();
+}
+
+/** A secret as state holds it (provider config from `secure:` keys stays secret, as the engine keeps it). */
+function secret(value: string): Secret {
+    return { [SIG_KEY]: SECRET_SIG, plaintext: JSON.stringify(value) };
 }
 
 function seconds(duration: string): number | undefined {

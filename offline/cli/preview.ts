@@ -3,6 +3,7 @@
 // pack asked over the analyzer protocol. Exit 0: no mandatory violation; 1: at least one; 2: failure.
 import * as fs from "fs";
 import * as path from "path";
+import { PackServer } from "../analyzer";
 import { capture, discoverPacks, runPacks, startPacks, toDeployment } from "../engine";
 import { loadProject, loadStackSettings } from "../project";
 import { hasMandatory, renderCounts, renderOutputs, renderPolicies, renderTree } from "../report";
@@ -29,7 +30,8 @@ async function main(): Promise<number> {
         jsonFile ? capture(project, stack, settings, false) : Promise.resolve(undefined),
     ]);
     if (!preview.ok) {
-        (await Promise.allSettled(servers)).forEach((s) => s.status === "fulfilled" && s.value.close());
+        servers.forEach((s) => s.catch(() => undefined)); // stopped below, before they finish starting
+        PackServer.stopAll();
         console.error(`error: the program failed for stack '${stack}':\n${preview.error}`);
         return EXIT.failure;
     }

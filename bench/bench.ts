@@ -1,0 +1,228 @@
+// npm run bench [-- --runs N]
+// Wall time and peak memory of the offline preview of each stack, next to a floor: the same harness running a
+// program that registers nothing. Every run is a fresh child process (`bench.ts --case NAME`), so it starts cold
+// like a user's `npm run preview:offline`. Prints figures and whether each stack meets its targets; a missed target
+// is a finding, not a failure, so the exit code is 0 unless a case could not run at all. Linux only (/proc).
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { PackServer } from "../offline/analyzer";
+import { capture, discoverPacks, runPacks, startPacks } from "../offline/engine";
+import { loadProject, loadStackSettings } from "../offline/project";
+import { fail, parseArgs } from "../offline/cli/args";
+
+const ROOT = path.resolve(__dirname, "..");
+
+/** One measured case: a stack, optionally with another program or extra config (e.g. a storefront count). */
+interface BenchCase {
+    /** As passed to `--case`. */
+    readonly name: string;
+    /** As shown in the table; the name if absent. */
+    readonly label?: string;
+    readonly stack: string;
+    /** Absolute path of the program's entry point; the project's main if absent. */
+    readonly main?: string;
+    /** Fully qualified keys ("magento:foo") laid over the stack file's config. */
+    readonly config?: Readonly<Record<string, string>>;
+    /** The case every other one is compared with; exactly one case is the floor. */
+    readonly floor?: boolean;
+}
+
+const CASES: readonly BenchCase[] = [
+    { name: "floor", label: "floor (empty)", stack: "prod", main: path.join(__dirname, "empty-program.ts"), floor: true },
+    { name: "prod", stack: "prod" },
+    { name: "preprod", stack: "preprod" },
+];
+
+const TARGET = { wallVsFloor: 2, peakMiB: 1024 };
+const SAMPLE_MS = 25;
+
+// ---- child: one run of one case ----
+
+/** The work of offline/cli/preview.ts without the printing; writes one JSON line of counts for the parent. */
+async function runCase(c: BenchCase): Promise<void> {
+    const project = loadProject(ROOT);
+    const fromFile = loadStackSettings(project, c.stack);
+    const settings = { ...fromFile, config: { ...fromFile.config, ...c.config } };
+    const ctx = { project: project.name, stack: c.stack, dryRun: true, config: settings.config };
+    // As in preview.ts: the packs start (and compile) while the program runs.
+    const servers = startPacks(discoverPacks(project.root), ctx);
+    const preview = await capture(project, c.stack, settings, true, c.main ?? project.main);
+    if (!preview.ok) {
+        servers.forEach((s) => s.catch(() => undefined));
+        PackServer.stopAll();
+        throw new Error(`the program failed for case '${c.name}':\n${preview.error}`);
+    }
+    const reports = await runPacks(servers, preview.resources, [ctx]);
+    const diagnostics = reports.reduce((n, r) => n + r.diagnostics.length, 0);
+    console.log(JSON.stringify({ resources: preview.resources.length, diagnostics }));
+}
+
+// ---- parent: run the cases, sample memory, report ----
+
+interface Run {
+    readonly wallMs: number;
+    readonly peakKiB: number;
+    readonly resources: number;
+}
+
+/** Runs a case in a fresh process, timing it from spawn to exit and sampling its process tree's RSS meanwhile. */
+function measure(c: BenchCase): Promise<Run> {
+    return new Promise((resolve, reject) => {
+        const start = process.hrtime.bigint();
+        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", __filename, "--case", c.name], {
+            cwd: ROOT,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d) => (stdout += d));
+        child.stderr.on("data", (d) => (stderr += d));
+        let peakKiB = 0;
+        const sample = () => {
+            if (child.pid !== undefined) {
+                peakKiB = Math.max(peakKiB, treeRssKiB(child.pid));
+            }
+        };
+        sample();
+        const timer = setInterval(sample, SAMPLE_MS);
+        let wallMs = 0;
+        child.on("error", (e) => {
+            clearInterval(timer);
+            reject(e);
+        });
+        // Time at exit; read the output at close, once the pipes are drained.
+        child.on("exit", () => {
+            wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+            clearInterval(timer);
+        });
+        child.on("close", (code) => {
+            const last = stdout.trim().split("\n").pop() ?? "";
+            if (code !== 0 || !last.startsWith("{")) {
+                reject(new Error(`case '${c.name}' failed (exit ${code}):\n${stderr || stdout}`));
+                return;
+            }
+            resolve({ wallMs, peakKiB, resources: (JSON.parse(last) as { resources: number }).resources });
+        });
+    });
+}
+
+/** Sum of VmRSS over a process and all its descendants; a process that ends mid-sample counts as 0. */
+function treeRssKiB(root: number): number {
+    const childrenOf = HAS_CHILDREN_FILES ? childrenFromTasks : childrenByScan();
+    let total = 0;
+    const pending = [root];
+    for (let pid = pending.pop(); pid !== undefined; pid = pending.pop()) {
+        total += Number(/^VmRSS:\s+(\d+) kB/m.exec(readOrEmpty(`/proc/${pid}/status`))?.[1] ?? 0);
+        pending.push(...childrenOf(pid));
+    }
+    return total;
+}
+
+// /proc/PID/task/TID/children needs CONFIG_PROC_CHILDREN; it is cheaper than scanning every process 40 times a second.
+const HAS_CHILDREN_FILES = fs.existsSync(`/proc/${process.pid}/task/${process.pid}/children`);
+
+/** Any thread may have forked a child, so every thread's list is read. */
+function childrenFromTasks(pid: number): number[] {
+    let tids: string[];
+    try {
+        tids = fs.readdirSync(`/proc/${pid}/task`);
+    } catch {
+        return [];
+    }
+    return tids.flatMap((tid) => readOrEmpty(`/proc/${pid}/task/${tid}/children`).split(" ").filter(Boolean).map(Number));
+}
+
+/** Fallback: each process's parent from /proc/PID/stat, read once per sample. */
+function childrenByScan(): (pid: number) => number[] {
+    const byParent = new Map<number, number[]>();
+    for (const entry of fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
+        const stat = readOrEmpty(`/proc/${entry}/stat`);
+        // "PID (COMM) STATE PPID ...": COMM may hold spaces and parentheses, so read after the last ')'.
+        const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+        if (stat && Number.isInteger(ppid)) {
+            byParent.set(ppid, [...(byParent.get(ppid) ?? []), Number(entry)]);
+        }
+    }
+    return (pid) => byParent.get(pid) ?? [];
+}
+
+function readOrEmpty(file: string): string {
+    try {
+        return fs.readFileSync(file, "utf8");
+    } catch {
+        return "";
+    }
+}
+
+function median(values: readonly number[]): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const mib = (kib: number) => `${Math.round(kib / 1024)} MiB`;
+
+async function bench(runs: number): Promise<void> {
+    const floor = CASES.find((c) => c.floor);
+    if (!floor) {
+        throw new Error("no case is marked as the floor");
+    }
+    const label = (c: BenchCase) => c.label ?? c.name;
+    const measured = new Map<BenchCase, Run[]>(CASES.map((c) => [c, []]));
+    // Sequential (2 cores), and interleaved run by run so a drift in machine load touches every case alike.
+    for (let i = 1; i <= runs; i++) {
+        for (const c of CASES) {
+            const run = await measure(c);
+            measured.get(c)!.push(run);
+            console.error(`${label(c)}, run ${i}/${runs}: ${seconds(run.wallMs)}, ${mib(run.peakKiB)}, ${run.resources} resources`);
+        }
+    }
+
+    const summary = new Map(CASES.map((c) => {
+        const r = measured.get(c)!;
+        return [c, { wallMs: median(r.map((x) => x.wallMs)), peakKiB: Math.max(...r.map((x) => x.peakKiB)), resources: r[r.length - 1].resources }];
+    }));
+    const floorWall = summary.get(floor)!.wallMs;
+    const rows = [
+        ["case", `wall (median of ${runs})`, "peak RSS (tree)", "vs floor", "resources"],
+        ...CASES.map((c) => {
+            const s = summary.get(c)!;
+            return [label(c), seconds(s.wallMs), mib(s.peakKiB), `${(s.wallMs / floorWall).toFixed(2)}x`, String(s.resources)];
+        }),
+    ];
+    const widths = rows[0].map((_, col) => Math.max(...rows.map((r) => r[col].length)));
+    console.log(`\n${rows.map((r) => r.map((cell, col) => cell.padEnd(widths[col] + 3)).join("").trimEnd()).join("\n")}`);
+    console.log(`targets: each stack within ${TARGET.wallVsFloor}x the floor's wall time; peak memory under ${TARGET.peakMiB} MiB`);
+
+    for (const c of CASES.filter((x) => !x.floor)) {
+        const s = summary.get(c)!;
+        const ratio = s.wallMs / floorWall;
+        const peakMiB = s.peakKiB / 1024;
+        const wallOk = ratio <= TARGET.wallVsFloor;
+        const memOk = peakMiB < TARGET.peakMiB;
+        console.log(`${label(c)}: ${wallOk && memOk ? "meets" : "MISSES"} (wall ${ratio.toFixed(2)}x floor ${wallOk ? "<=" : ">"} ${TARGET.wallVsFloor}x; `
+            + `peak ${mib(s.peakKiB)} ${memOk ? "<" : ">="} ${TARGET.peakMiB} MiB)`);
+    }
+}
+
+async function main(): Promise<void> {
+    const { flags } = parseArgs(process.argv.slice(2), ["runs", "case"]);
+    const name = flags.get("case")?.[0];
+    if (name !== undefined) {
+        const c = CASES.find((x) => x.name === name);
+        if (!c) {
+            throw new Error(`unknown case '${name}'; cases: ${CASES.map((x) => x.name).join(", ")}`);
+        }
+        return runCase(c);
+    }
+    const runs = Number(flags.get("runs")?.[0] ?? 3);
+    if (!Number.isInteger(runs) || runs < 1) {
+        throw new Error("--runs needs a whole number of at least 1");
+    }
+    return bench(runs);
+}
+
+// Exit explicitly, as preview.ts does: a closed gRPC client or a killed pack may still hold the event loop briefly.
+main().then(() => process.exit(0), fail);

@@ -1,0 +1,114 @@
+// The two commands as an operator runs them: exit codes, what they print, and the export they write.
+import * as assert from "assert";
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Deployment, SECRET_SIG, SIG_KEY, StateResource } from "../../offline/state";
+import { ROOT } from "../helpers/stacks";
+
+interface Run { code: number; stdout: string; stderr: string }
+
+function run(script: string, args: string[]): Promise<Run> {
+    return new Promise((resolve) => {
+        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "offline/cli", script), ...args], { cwd: ROOT });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d) => (stdout += d));
+        child.stderr.on("data", (d) => (stderr += d));
+        child.on("exit", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+}
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "engine-spec-"));
+const exportFile = path.join(tmp, "prod.json");
+const unknownPack = "tests/fixtures/packs/reads-unknown";
+
+describe("offline engine", () => {
+    let clean: Promise<Run>;
+    let singleNat: Promise<Run>;
+    const singleNatExport = path.join(tmp, "single-nat.json");
+    before(() => {
+        // The slow runs start together; each test awaits the one it reads.
+        clean = run("preview.ts", ["--stack", "prod", "--json", exportFile, "--policy-pack", "policies/magento", "--policy-pack", unknownPack]);
+        singleNat = run("preview.ts", ["--stack", "prod", "--config-file", "tests/fixtures/stacks/prod-single-nat.yaml", "--json", singleNatExport, "--policy-pack", "policies/magento"]);
+    });
+    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    it("previews prod as pulumi preview shows it and exits 0 without mandatory violations", async () => {
+        const { code, stdout, stderr } = await clean;
+        assert.strictEqual(code, 0, stderr);
+        assert.match(stdout, /^ \+   pulumi:pulumi:Stack\s+magento-prod\s+create$/m);
+        assert.match(stdout, /^ \+      ├─ aws:ec2:NatGateway\s+magento-prod-nat-b\s+create$/m);
+        assert.match(stdout, /^    vpcId:\s+output<string>$/m);
+        assert.match(stdout, /^    aws:ec2:Subnet\s+6$/m);
+        assert.match(stdout, /✅ magento@v0\.1\.0/);
+    });
+
+    it("skips a rule that reads an unknown value during preview, with an advisory, as the CLI does", async () => {
+        const { stdout } = await clean;
+        assert.match(stdout, /\[advisory\]  subnet-vpc-id-shape  \(aws:ec2:Subnet magento-prod-public-a\)\n\s+can't run policy 'subnet-vpc-id-shape' from policy pack 'reads-unknown@v0\.0\.1' during preview/);
+        assert.doesNotMatch(stdout, /\[mandatory\]  subnet-vpc-id-shape/);
+    });
+
+    it("writes a version-3 stack export with outputs as after an update", async () => {
+        await clean;
+        const doc = JSON.parse(fs.readFileSync(exportFile, "utf8")) as Deployment;
+        assert.strictEqual(doc.version, 3);
+        const [stack, provider] = doc.deployment.resources;
+        assert.strictEqual(stack.type, "pulumi:pulumi:Stack");
+        assert.strictEqual(provider.urn, "urn:pulumi:prod::magento::pulumi:providers:aws::default_7_48_0");
+        const subnet = doc.deployment.resources.find((r) => r.type === "aws:ec2/subnet:Subnet")!;
+        assert.match(subnet.id!, /^subnet-0[0-9a-f]{16}$/);
+        assert.match(subnet.inputs!.vpcId as string, /^vpc-0[0-9a-f]{16}$/);
+        assert.strictEqual(subnet.parent, "urn:pulumi:prod::magento::magento:network:Network::magento-prod");
+        assert.strictEqual(subnet.provider, `${provider.urn}::${provider.id}`);
+        assert.strictEqual((stack.outputs!.publicSubnetIds as string[]).length, 3);
+    });
+
+    it("exits 1 and names the rule when the stack breaks a mandatory policy", async () => {
+        const { code, stdout } = await singleNat;
+        assert.strictEqual(code, 1);
+        assert.match(stdout, /❌ magento@v0\.1\.0 \(1 rules: 3 mandatory/);
+        assert.match(stdout, /\[mandatory\]  production-network-ha  \(aws:ec2:Vpc magento-prod-vpc\)/);
+    });
+
+    it("never prints a secret's value and exports secrets as ciphertext", async () => {
+        const { stdout, stderr } = await singleNat;
+        const text = fs.readFileSync(singleNatExport, "utf8");
+        assert.doesNotMatch(stdout + stderr + text, /offline-secret-placeholder|c2VjcmV0LWNpcGhlcnRleHQ=/);
+        const provider = (JSON.parse(text) as Deployment).deployment.resources[1];
+        assert.deepStrictEqual(provider.inputs!.secretKey, { [SIG_KEY]: SECRET_SIG, ciphertext: "offline-preview-secret" });
+    });
+
+    it("policy:check audits an export: a rule that needed ids decides, and a removed NAT is caught", async () => {
+        await clean;
+        const doc = JSON.parse(fs.readFileSync(exportFile, "utf8")) as Deployment;
+        const withoutNatC = doc.deployment.resources.filter((r: StateResource) => !r.urn.endsWith("NatGateway::magento-prod-nat-c"));
+        const mutated = path.join(tmp, "mutated.json");
+        fs.writeFileSync(mutated, JSON.stringify({ ...doc, deployment: { ...doc.deployment, resources: withoutNatC } }));
+        const { code, stdout, stderr } = await run("policy-check.ts", [mutated, "--policy-pack", unknownPack, "--policy-pack", "policies/magento"]);
+        assert.strictEqual(code, 1, stdout + stderr);
+        assert.match(stdout, /✅ reads-unknown@v0\.0\.1/);
+        assert.match(stdout, /\[mandatory\]  production-network-ha  \(aws:ec2:Vpc magento-prod-vpc\)\n.*\n\s+Production VPC magento-prod-vpc has no NAT gateway in eu-west-3c/);
+    });
+
+    it("exits 2 with every config problem when the program cannot run, and prints no tree", async () => {
+        const bad = path.join(tmp, "bad.yaml");
+        fs.writeFileSync(bad, fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")
+            .replace("10.20.0.0/16", "10.20.0.0/20").replace("ops@example.com", "ops"));
+        const { code, stdout, stderr } = await run("preview.ts", ["--stack", "prod", "--config-file", bad]);
+        assert.strictEqual(code, 2);
+        assert.strictEqual(stdout, "");
+        assert.match(stderr, /Invalid configuration for stack 'prod' \(2 problems\):\n  - magento:vpcCidr: must be a \/16.*\n  - magento:alarmEmail: must be an email address/);
+    });
+
+    it("fails cleanly on an unknown flag and on a file that is not an export", async () => {
+        const flag = await run("preview.ts", ["--stack", "prod", "--stak", "x"]);
+        assert.strictEqual(flag.code, 2);
+        assert.match(flag.stderr, /unknown flag --stak/);
+        const notExport = await run("policy-check.ts", [path.join(ROOT, "package.json"), "--policy-pack", "policies/magento"]);
+        assert.strictEqual(notExport.code, 2);
+        assert.match(notExport.stderr, /is not a version-3 deployment/);
+    });
+});
