@@ -8,6 +8,8 @@ export interface Project {
     readonly name: string;
     /** Absolute path of the program's entry point. */
     readonly main: string;
+    /** Defaults of the keys Pulumi.yaml declares, by qualified key; the CLI applies them to every stack. */
+    readonly configDefaults: Record<string, unknown>;
 }
 
 export interface StackSettings {
@@ -22,11 +24,14 @@ export const SECRET_PLACEHOLDER = "offline-secret-placeholder";
 
 export function loadProject(root: string): Project {
     const file = path.join(root, "Pulumi.yaml");
-    const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { name?: string; main?: string };
+    const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { name?: string; main?: string; config?: Record<string, { default?: unknown }> };
     if (!doc?.name) {
         throw new Error(`${file}: no project name`);
     }
-    return { root, name: doc.name, main: path.resolve(root, doc.main ?? ".") };
+    const configDefaults = Object.fromEntries(Object.entries(doc.config ?? {})
+        .filter(([, spec]) => spec?.default !== undefined)
+        .map(([key, spec]) => [key.includes(":") ? key : `${doc.name}:${key}`, spec.default]));
+    return { root, name: doc.name, main: path.resolve(root, doc.main ?? "."), configDefaults };
 }
 
 /** The stack file `Pulumi.<stack>.yaml` (or `configFile`), with keys qualified by the project name as the CLI does. */
@@ -38,7 +43,7 @@ export function loadStackSettings(project: Project, stack: string, configFile?: 
     const doc = (YAML.parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
-    for (const [rawKey, value] of Object.entries(doc.config ?? {})) {
+    for (const [rawKey, value] of Object.entries({ ...project.configDefaults, ...doc.config })) {
         const key = rawKey.includes(":") ? rawKey : `${project.name}:${rawKey}`;
         if (isSecure(value)) {
             config[key] = SECRET_PLACEHOLDER;

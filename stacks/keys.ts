@@ -7,6 +7,11 @@ export interface KeySpec {
     /** Must be set in the stack file; otherwise the environment profile supplies it. */
     readonly required: boolean;
     readonly description: string;
+    /**
+     * Pulumi.yaml default of an optional key. The CLI refuses a stack that leaves a declared key without a value or a
+     * default, so optional keys default to their zero value ("", 0, []), which stands for "the profile's choice".
+     */
+    readonly default?: string | number | readonly string[];
 }
 
 export const CONFIG_KEYS = {
@@ -23,19 +28,19 @@ export const CONFIG_KEYS = {
         description: "AZ names in the stack's region, one public and one private subnet each; production needs 3.",
     },
     publicSubnetCidrs: {
-        type: "array", required: false,
+        type: "array", required: false, default: [],
         description: "Override of the public /24s, one per AZ; default x.y.1.0/24, x.y.2.0/24, ... of the VPC.",
     },
     privateSubnetCidrs: {
-        type: "array", required: false,
+        type: "array", required: false, default: [],
         description: "Override of the private /24s, one per AZ; default x.y.101.0/24, x.y.102.0/24, ... of the VPC.",
     },
-    natGatewayPerAz: {
-        type: "boolean", required: false,
-        description: "One NAT gateway per AZ (production default) or a single one in the first AZ (preproduction default).",
+    natGateways: {
+        type: "string", required: false, default: "",
+        description: "perAz: a NAT gateway in every AZ (production's choice); single: one in the first AZ (preproduction's).",
     },
     flowLogRetentionDays: {
-        type: "integer", required: false,
+        type: "integer", required: false, default: 0,
         description: "Days CloudWatch Logs keeps the VPC flow logs; one of the retention periods CloudWatch allows.",
     },
     domain: {
@@ -55,15 +60,15 @@ export const CONFIG_KEYS = {
         description: "Operators' list that receives alarms.",
     },
     webInstanceType: {
-        type: "string", required: false,
+        type: "string", required: false, default: "",
         description: "EC2 instance type of the front-end servers.",
     },
     backOfficeInstanceType: {
-        type: "string", required: false,
+        type: "string", required: false, default: "",
         description: "EC2 instance type of the back-office server (admin, cron, indexers).",
     },
     opsInstanceType: {
-        type: "string", required: false,
+        type: "string", required: false, default: "",
         description: "EC2 instance type of the operations servers (gateway, VPN, Rundeck).",
     },
     owner: {

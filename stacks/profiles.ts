@@ -5,7 +5,7 @@ export type Profile = (typeof PROFILES)[number];
 export interface ProfileDefaults {
     /** Fewest AZs the profile accepts: production must survive losing one AZ with capacity left in two. */
     readonly minAvailabilityZones: number;
-    readonly natGatewayPerAz: boolean;
+    readonly natGateways: "perAz" | "single";
     readonly flowLogRetentionDays: number;
     readonly webInstanceType: string;
     readonly backOfficeInstanceType: string;
@@ -15,7 +15,7 @@ export interface ProfileDefaults {
 export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
     production: {
         minAvailabilityZones: 3,
-        natGatewayPerAz: true,
+        natGateways: "perAz",
         flowLogRetentionDays: 90,
         webInstanceType: "c6i.xlarge",
         backOfficeInstanceType: "m6i.xlarge",
@@ -23,7 +23,7 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
     },
     preproduction: {
         minAvailabilityZones: 1,
-        natGatewayPerAz: false,
+        natGateways: "single",
         flowLogRetentionDays: 14,
         webInstanceType: "t3.large",
         backOfficeInstanceType: "t3.large",

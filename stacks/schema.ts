@@ -44,7 +44,7 @@ export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
     })).min(1, { error: "must list at least one availability zone" }),
     publicSubnetCidrs: z.array(ipv4Cidr),
     privateSubnetCidrs: z.array(ipv4Cidr),
-    natGatewayPerAz: z.boolean({ error: "must be true or false" }),
+    natGateways: z.enum(["perAz", "single"], { error: "must be perAz or single (or unset for the profile's choice)" }),
     flowLogRetentionDays: z.number({ error: "must be a number of days" }).int().refine(
         (v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v),
         { error: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}` },

@@ -1,7 +1,7 @@
 // Turns the raw key/value configuration of a stack into a StackConfig, or a ConfigError listing every problem.
 import { Cidr, contains, overlaps, parseCidr } from "./cidr";
 import { ConfigError, ConfigProblem } from "./errors";
-import { CONFIG_KEYS, ConfigKey, qualified } from "./keys";
+import { CONFIG_KEYS, ConfigKey, KeySpec, qualified } from "./keys";
 import { PROFILE_DEFAULTS, Profile } from "./profiles";
 import { FIELD_SCHEMAS } from "./schema";
 import { StackConfig } from "./stack-config";
@@ -25,7 +25,8 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         }
     }
     for (const key of Object.keys(CONFIG_KEYS) as ConfigKey[]) {
-        const value = raw[key];
+        const spec: KeySpec = CONFIG_KEYS[key];
+        const value = isZero(raw[key], spec) ? undefined : raw[key];
         if (value === undefined) {
             if (CONFIG_KEYS[key].required) {
                 problems.push({ path: qualified(key), message: `is required: ${CONFIG_KEYS[key].description}` });
@@ -72,7 +73,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
             availabilityZones: azs!,
             publicSubnetCidrs: publicSubnetCidrs!,
             privateSubnetCidrs: privateSubnetCidrs!,
-            natGatewayPerAz: value("natGatewayPerAz", defaults.natGatewayPerAz),
+            natGatewayPerAz: value("natGateways", defaults.natGateways) === "perAz",
             flowLogRetentionDays: value("flowLogRetentionDays", defaults.flowLogRetentionDays),
         },
         domain: parsed.domain as string,
@@ -92,6 +93,11 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
             CostCentre: parsed.costCentre as string,
         },
     };
+}
+
+/** An optional key left at its Pulumi.yaml default ("", 0, []) is unset: the profile decides. */
+function isZero(value: unknown, spec: KeySpec): boolean {
+    return spec.default !== undefined && JSON.stringify(value) === JSON.stringify(spec.default);
 }
 
 function keyPath(key: string, path: readonly PropertyKey[]): string {

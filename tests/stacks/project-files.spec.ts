@@ -7,7 +7,7 @@ import { CONFIG_KEYS } from "../../stacks/keys";
 import { ROOT } from "../helpers/stacks";
 
 const projectFile = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
-    config: Record<string, { type: string; description: string }>;
+    config: Record<string, { type: string; description: string; default?: unknown }>;
 };
 const stackFile = (stack: string) =>
     (YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config;
@@ -18,6 +18,8 @@ describe("project and stack files", () => {
         for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
             assert.strictEqual(projectFile.config[key].type, spec.type, key);
             assert.strictEqual(projectFile.config[key].description, spec.description, key);
+            // The CLI refuses a stack that leaves a declared key without value or default: optional keys need one.
+            assert.deepStrictEqual(projectFile.config[key].default, (spec as { default?: unknown }).default, key);
         }
     });
 

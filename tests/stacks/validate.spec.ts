@@ -50,10 +50,18 @@ describe("stack configuration", () => {
     });
 
     it("lets a stack override one profile default and keeps an explicit false", () => {
-        const config = parse({ profile: "preproduction", natGatewayPerAz: true, flowLogRetentionDays: 30 });
+        const config = parse({ profile: "preproduction", natGateways: "perAz", flowLogRetentionDays: 30 });
         assert.strictEqual(config.network.natGatewayPerAz, true);
         assert.strictEqual(config.network.flowLogRetentionDays, 30);
-        assert.strictEqual(parse({ natGatewayPerAz: false }).network.natGatewayPerAz, false);
+        assert.strictEqual(parse({ natGateways: "single" }).network.natGatewayPerAz, false);
+    });
+
+    it("reads an optional key left at its Pulumi.yaml default (\"\", 0, []) as the profile's choice", () => {
+        const config = parse({ profile: "preproduction", natGateways: "", flowLogRetentionDays: 0, webInstanceType: "", publicSubnetCidrs: [] });
+        assert.strictEqual(config.network.natGatewayPerAz, false);
+        assert.strictEqual(config.network.flowLogRetentionDays, 14);
+        assert.strictEqual(config.instanceTypes.web, "t3.large");
+        assert.deepStrictEqual(config.network.publicSubnetCidrs, ["10.20.1.0/24", "10.20.2.0/24", "10.20.3.0/24"]);
     });
 
     it("names every missing required key", () => {
@@ -62,7 +70,8 @@ describe("stack configuration", () => {
     });
 
     it("rejects a value of the wrong type with what it expects", () => {
-        rejects({ natGatewayPerAz: "yes" }, "magento:natGatewayPerAz", /true or false/);
+        rejects({ natGateways: "two" }, "magento:natGateways", /perAz or single/);
+        rejects({ flowLogRetentionDays: "90" }, "magento:flowLogRetentionDays", /number of days/);
         rejects({ operatorCidrs: "203.0.113.0/24" }, "magento:operatorCidrs", /expected array/i);
     });
 
