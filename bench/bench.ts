@@ -185,11 +185,12 @@ async function bench(runs: number): Promise<void> {
         return [c, { wallMs: median(r.map((x) => x.wallMs)), peakKiB: Math.max(...r.map((x) => x.peakKiB)), resources: r[r.length - 1].resources }];
     }));
     const floorWall = summary.get(floor)!.wallMs;
+    const floorPeak = summary.get(floor)!.peakKiB;
     const rows = [
-        ["case", `wall (median of ${runs})`, "peak RSS (tree)", "vs floor", "resources"],
+        ["case", `wall (median of ${runs})`, "wall vs floor", "peak RSS (tree)", "peak vs floor", "resources"],
         ...CASES.map((c) => {
             const s = summary.get(c)!;
-            return [label(c), seconds(s.wallMs), mib(s.peakKiB), `${(s.wallMs / floorWall).toFixed(2)}x`, String(s.resources)];
+            return [label(c), seconds(s.wallMs), `${(s.wallMs / floorWall).toFixed(2)}x`, mib(s.peakKiB), `${(s.peakKiB / floorPeak).toFixed(2)}x`, String(s.resources)];
         }),
     ];
     const widths = rows[0].map((_, col) => Math.max(...rows.map((r) => r[col].length)));

@@ -1,3 +1,4 @@
+import type { NetworkArgs } from "../components/network";
 import { Profile } from "./profiles";
 
 /** The validated configuration of one stack: the only configuration the program and its components see. */
@@ -17,11 +18,5 @@ export interface StackConfig {
     readonly tags: Readonly<Record<string, string>>;
 }
 
-export interface NetworkConfig {
-    readonly vpcCidr: string;
-    readonly availabilityZones: readonly string[];
-    readonly publicSubnetCidrs: readonly string[];
-    readonly privateSubnetCidrs: readonly string[];
-    readonly natGatewayPerAz: boolean;
-    readonly flowLogRetentionDays: number;
-}
+/** The network's layout is configuration; region and tags come from the stack as a whole. */
+export type NetworkConfig = Omit<NetworkArgs, "region" | "tags">;
