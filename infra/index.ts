@@ -1,13 +1,88 @@
-// The Magento estate of one environment, in the order of the architecture: network first, then the tiers on it.
+// The Magento estate of one environment, in the order of the architecture: network, the identities of the server
+// tiers, then the data tier that admits them.
+import * as aws from "@pulumi/aws";
+import { Cache, CacheUsage } from "../components/cache";
+import { DataKey } from "../components/data-key";
+import { Database } from "../components/database";
+import { EfsStorage } from "../components/efs-storage";
 import { Network } from "../components/network";
+import { Search } from "../components/search";
+import { ServerTier } from "../components/server-tier";
+import { MAGENTO_SHARES } from "../components/shares";
 import { readStackConfig } from "../stacks";
 
 const config = readStackConfig();
 const prefix = `magento-${config.stack}`;
+const tags = config.tags;
+const accountId = aws.getCallerIdentityOutput().accountId;
 
-const network = new Network(prefix, { ...config.network, region: config.region, tags: config.tags });
+// Network
+const network = new Network(prefix, { ...config.network, region: config.region, tags });
+const vpcId = network.vpcId;
+const privateSubnetIds = network.privateSubnetIds;
 
-export const vpcId = network.vpcId;
+// Who will run where: each tier's security group and role exist before the services that admit them.
+const tier = (name: string, purpose: string) => new ServerTier(`${prefix}-${name}`, { vpcId, purpose, tags });
+const web = tier("web", "Magento front-end servers");
+const backOffice = tier("backoffice", "Magento back-office server: admin, cron, indexers, imports");
+const rundeck = tier("rundeck", "Rundeck: one-button deployment jobs");
+const sideApps = tier("sideapps", "Side applications: PIM, order connector, payments connector");
+const magento = [web.asClient("web"), backOffice.asClient("backoffice")];
+
+// Data: everything here is encrypted with the stack's key and reachable only from the tiers named.
+const dataKey = new DataKey(`${prefix}-data`, { alias: `${prefix}-data`, tags });
+const kmsKeyArn = dataKey.keyArn;
+
+const database = new Database(`${prefix}-mysql`, {
+    vpcId, subnetIds: privateSubnetIds, clients: [...magento, rundeck.asClient("rundeck")],
+    databaseName: "magento",
+    instanceClass: config.database.instanceClass,
+    allocatedStorageGb: config.database.allocatedStorageGb,
+    maxAllocatedStorageGb: config.database.maxAllocatedStorageGb,
+    backupRetentionDays: config.database.backupRetentionDays,
+    multiAz: config.production,
+    kmsKeyArn, tags,
+});
+const sideDatabase = new Database(`${prefix}-sideapps`, {
+    vpcId, subnetIds: privateSubnetIds, clients: [sideApps.asClient("sideapps")],
+    databaseName: "sideapps",
+    instanceClass: config.database.sideInstanceClass,
+    allocatedStorageGb: 20,
+    maxAllocatedStorageGb: 100,
+    backupRetentionDays: config.database.backupRetentionDays,
+    multiAz: config.production,
+    kmsKeyArn, tags,
+});
+
+const cacheUsages: CacheUsage[] = config.cache.separateSessions ? ["sessions", "cache"] : ["shared"];
+const caches = Object.fromEntries(cacheUsages.map((usage) => [usage, new Cache(`${prefix}-redis-${usage}`, {
+    vpcId, subnetIds: privateSubnetIds, clients: magento,
+    usage,
+    nodeType: config.cache.nodeType,
+    highlyAvailable: config.production,
+    snapshotRetentionDays: config.production ? 7 : 1,
+    kmsKeyArn, tags,
+})]));
+
+const search = new Search(`${prefix}-search`, {
+    vpcId, subnetIds: privateSubnetIds, clients: magento,
+    domainName: prefix,
+    instanceType: config.search.instanceType,
+    masterInstanceType: config.search.masterInstanceType,
+    volumeGb: config.search.volumeGb,
+    region: config.region, accountId, kmsKeyArn, tags,
+});
+
+const sharedStorage = new EfsStorage(`${prefix}-shared`, {
+    vpcId, subnetIds: privateSubnetIds, clients: magento, shares: MAGENTO_SHARES, kmsKeyArn, tags,
+});
+
+export { vpcId, privateSubnetIds };
 export const availabilityZones = network.availabilityZones;
 export const publicSubnetIds = network.publicSubnetIds;
-export const privateSubnetIds = network.privateSubnetIds;
+export const databaseAddress = database.address;
+export const databaseSecretArn = database.masterSecretArn;
+export const sideDatabaseAddress = sideDatabase.address;
+export const redisEndpoints = Object.fromEntries(Object.entries(caches).map(([usage, c]) => [usage, c.primaryEndpoint]));
+export const searchEndpoint = search.endpoint;
+export const sharedFileSystemId = sharedStorage.fileSystemId;

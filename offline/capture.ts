@@ -3,11 +3,10 @@
 // because the Pulumi runtime is process-global (one stack, one preview flag per process).
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
-import { computedOutputKeys, fakeCreate } from "./fakes";
+import { computedOutputKeys, fakeCreate, uuidFrom } from "./fakes";
 import { answerInvoke } from "./invokes";
 import { isProviderType, Secret, SECRET_SIG, SIG_KEY, StateResource, UNKNOWN } from "./state";
 import { toState } from "./wire";
-import { createHash } from "crypto";
 
 export interface CaptureJob {
     readonly project: string;
@@ -51,7 +50,7 @@ export async function capture(job: CaptureJob): Promise<StateResource[]> {
             }
             const ctx = { type, name, inputs, region };
             if (isProviderType(type)) {
-                return { id: job.preview ? "" : uuid(`${type}::${name}`), state: inputs };
+                return { id: job.preview ? "" : uuidFrom(`${type}::${name}`), state: inputs };
             }
             if (job.preview) {
                 const unknowns = Object.fromEntries(computedOutputKeys(ctx).map((k) => [k, UNKNOWN]));
@@ -124,7 +123,7 @@ export async function capture(job: CaptureJob): Promise<StateResource[]> {
             if (version) {
                 inputs.version = version;
             }
-            provider = { urn, custom: true, id: job.preview ? UNKNOWN : uuid(urn), type: `pulumi:providers:${pkg}`, inputs, outputs: inputs, protect: false, dependencies: [] };
+            provider = { urn, custom: true, id: job.preview ? UNKNOWN : uuidFrom(urn), type: `pulumi:providers:${pkg}`, inputs, outputs: inputs, protect: false, dependencies: [] };
             defaultProviders.set(urn, provider);
         }
         return `${urn}::${provider.id}`;
@@ -160,11 +159,6 @@ function secret(value: string): Secret {
 function seconds(duration: string): number | undefined {
     const match = /^(\d+(?:\.\d+)?)([smh])$/.exec(duration);
     return match ? Number(match[1]) * { s: 1, m: 60, h: 3600 }[match[2] as "s" | "m" | "h"] : undefined;
-}
-
-function uuid(seed: string): string {
-    const h = createHash("sha256").update(seed).digest("hex");
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 function describe(error: unknown): string {

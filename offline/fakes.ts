@@ -1,6 +1,7 @@
 // What AWS would hand back after create, per resource type: realistic ids, ARNs and addresses, deterministic so
 // exports and documentation do not churn. In preview the same keys are sent as unknown, as a real preview does.
 import { createHash } from "crypto";
+import { SECRET_SIG, SIG_KEY } from "./state";
 
 export const ACCOUNT_ID = "123456789012";
 
@@ -36,6 +37,26 @@ function ec2(prefix: string, kind?: string, extra: (ctx: FakeContext, id: string
             ...extra(ctx, id),
         }),
     };
+}
+
+/** A version-4-shaped UUID derived from a seed, so ids are stable from run to run. */
+export function uuidFrom(seed: string): string {
+    const h = createHash("sha256").update(seed).digest("hex");
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+function uuidOf(ctx: FakeContext): string {
+    return uuidFrom(`${ctx.type}::${ctx.name}`);
+}
+
+/** RDS and ElastiCache names are lower case. */
+function lower(name: string): string {
+    return name.toLowerCase();
+}
+
+/** Generated credentials are secret outputs, as the random provider marks them (wire form: the mock hands it over). */
+function secret(value: string): { [SIG_KEY]: string; value: string } {
+    return { [SIG_KEY]: SECRET_SIG, value };
 }
 
 function ipFrom(ctx: FakeContext, first: string): string {
@@ -84,6 +105,109 @@ const FAKES: Record<string, Fake> = {
             uniqueId: `AROA${hex(ctx, 17).toUpperCase()}`,
         }),
     },
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ec2("sgr", "security-group-rule"),
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ec2("sgr", "security-group-rule"),
+    "aws:iam/instanceProfile:InstanceProfile": {
+        id: autoName,
+        outputs: (ctx, id) => ({ name: id, arn: `arn:aws:iam::${ACCOUNT_ID}:instance-profile/${id}`, uniqueId: `AIPA${hex(ctx, 17).toUpperCase()}` }),
+    },
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
+        id: (ctx) => `${ctx.name}-${hex(ctx, 20)}`,
+        outputs: () => ({}),
+    },
+    "aws:kms/key:Key": {
+        id: (ctx) => uuidOf(ctx),
+        outputs: (ctx, id) => ({ keyId: id, arn: `arn:aws:kms:${ctx.region}:${ACCOUNT_ID}:key/${id}` }),
+    },
+    "aws:kms/alias:Alias": {
+        id: (ctx) => String(ctx.inputs.name),
+        outputs: (ctx) => ({ arn: `arn:aws:kms:${ctx.region}:${ACCOUNT_ID}:${ctx.inputs.name}`, targetKeyArn: `arn:aws:kms:${ctx.region}:${ACCOUNT_ID}:key/${ctx.inputs.targetKeyId}` }),
+    },
+    "random:index/randomPassword:RandomPassword": {
+        id: () => "none",
+        outputs: (ctx) => ({ result: secret(`Offline${hex(ctx, 24)}A1`), bcryptHash: secret(`$2a$10$${hex(ctx, 53)}`) }),
+    },
+    "aws:secretsmanager/secret:Secret": {
+        id: (ctx) => `arn:aws:secretsmanager:${ctx.region}:${ACCOUNT_ID}:secret:${autoName(ctx)}-${hex(ctx, 6)}`,
+        outputs: (ctx, id) => ({ arn: id, name: autoName(ctx) }),
+    },
+    "aws:secretsmanager/secretVersion:SecretVersion": {
+        id: (ctx) => `${ctx.inputs.secretId}|${uuidOf(ctx)}`,
+        outputs: (ctx) => ({ versionId: uuidOf(ctx), arn: ctx.inputs.secretId, versionStages: ["AWSCURRENT"] }),
+    },
+    "aws:rds/subnetGroup:SubnetGroup": {
+        id: (ctx) => lower(autoName(ctx)),
+        outputs: (ctx, id) => ({ name: id, arn: `arn:aws:rds:${ctx.region}:${ACCOUNT_ID}:subgrp:${id}` }),
+    },
+    "aws:rds/parameterGroup:ParameterGroup": {
+        id: (ctx) => lower(autoName(ctx)),
+        outputs: (ctx, id) => ({ name: id, arn: `arn:aws:rds:${ctx.region}:${ACCOUNT_ID}:pg:${id}` }),
+    },
+    "aws:rds/instance:Instance": {
+        id: (ctx) => `db-${hex(ctx, 26).toUpperCase()}`,
+        outputs: (ctx, id) => {
+            const identifier = lower(String(ctx.inputs.identifier ?? autoName(ctx)));
+            const address = `${identifier}.c${hex(ctx, 11)}.${ctx.region}.rds.amazonaws.com`;
+            return {
+                identifier, address, port: 3306, endpoint: `${address}:3306`, resourceId: id,
+                arn: `arn:aws:rds:${ctx.region}:${ACCOUNT_ID}:db:${identifier}`,
+                masterUserSecrets: [{
+                    secretArn: `arn:aws:secretsmanager:${ctx.region}:${ACCOUNT_ID}:secret:rds!db-${uuidOf(ctx)}-${hex(ctx, 6)}`,
+                    secretStatus: "active",
+                    kmsKeyId: ctx.inputs.masterUserSecretKmsKeyId,
+                }],
+            };
+        },
+    },
+    "aws:elasticache/subnetGroup:SubnetGroup": {
+        id: (ctx) => lower(autoName(ctx)),
+        outputs: (ctx, id) => ({ name: id, arn: `arn:aws:elasticache:${ctx.region}:${ACCOUNT_ID}:subnetgroup:${id}` }),
+    },
+    "aws:elasticache/parameterGroup:ParameterGroup": {
+        id: (ctx) => lower(autoName(ctx)),
+        outputs: (ctx, id) => ({ name: id, arn: `arn:aws:elasticache:${ctx.region}:${ACCOUNT_ID}:parametergroup:${id}` }),
+    },
+    "aws:elasticache/replicationGroup:ReplicationGroup": {
+        id: (ctx) => lower(autoName(ctx)).slice(0, 40),
+        outputs: (ctx, id) => {
+            const members = Array.from({ length: Number(ctx.inputs.numCacheClusters ?? 1) }, (_, i) => `${id}-00${i + 1}`);
+            const host = `${hex(ctx, 6)}.cache.amazonaws.com`;
+            return {
+                arn: `arn:aws:elasticache:${ctx.region}:${ACCOUNT_ID}:replicationgroup:${id}`,
+                replicationGroupId: id,
+                memberClusters: members,
+                primaryEndpointAddress: `master.${id}.${host}`,
+                readerEndpointAddress: `replica.${id}.${host}`,
+            };
+        },
+    },
+    "aws:opensearch/domain:Domain": {
+        id: (ctx) => `arn:aws:es:${ctx.region}:${ACCOUNT_ID}:domain/${ctx.inputs.domainName}`,
+        outputs: (ctx, id) => ({
+            arn: id,
+            domainId: `${ACCOUNT_ID}/${ctx.inputs.domainName}`,
+            endpoint: `vpc-${ctx.inputs.domainName}-${hex(ctx, 26)}.${ctx.region}.es.amazonaws.com`,
+            dashboardEndpoint: `vpc-${ctx.inputs.domainName}-${hex(ctx, 26)}.${ctx.region}.es.amazonaws.com/_dashboards`,
+        }),
+    },
+    "aws:efs/fileSystem:FileSystem": {
+        id: (ctx) => `fs-0${hex(ctx, 16)}`,
+        outputs: (ctx, id) => ({
+            arn: `arn:aws:elasticfilesystem:${ctx.region}:${ACCOUNT_ID}:file-system/${id}`,
+            dnsName: `${id}.efs.${ctx.region}.amazonaws.com`,
+            ownerId: ACCOUNT_ID,
+        }),
+    },
+    "aws:efs/mountTarget:MountTarget": {
+        id: (ctx) => `fsmt-0${hex(ctx, 16)}`,
+        outputs: (ctx) => ({ networkInterfaceId: `eni-0${hex(ctx, 16)}`, fileSystemArn: `arn:aws:elasticfilesystem:${ctx.region}:${ACCOUNT_ID}:file-system/${ctx.inputs.fileSystemId}` }),
+    },
+    "aws:efs/accessPoint:AccessPoint": {
+        id: (ctx) => `fsap-0${hex(ctx, 16)}`,
+        outputs: (ctx, id) => ({ arn: `arn:aws:elasticfilesystem:${ctx.region}:${ACCOUNT_ID}:access-point/${id}`, ownerId: ACCOUNT_ID }),
+    },
+    "aws:efs/backupPolicy:BackupPolicy": { id: (ctx) => String(ctx.inputs.fileSystemId), outputs: () => ({}) },
+    "aws:efs/fileSystemPolicy:FileSystemPolicy": { id: (ctx) => String(ctx.inputs.fileSystemId), outputs: () => ({}) },
     "aws:iam/rolePolicy:RolePolicy": {
         id: (ctx) => `${ctx.name}:${autoName(ctx)}`,
         outputs: (ctx) => ({ name: autoName(ctx) }),

@@ -71,6 +71,54 @@ export const CONFIG_KEYS = {
         type: "string", required: false, default: "",
         description: "EC2 instance type of the operations servers (gateway, VPN, Rundeck).",
     },
+    dbInstanceClass: {
+        type: "string", required: false, default: "",
+        description: "RDS instance class of the shop's MySQL database, such as db.r6g.xlarge.",
+    },
+    dbAllocatedStorageGb: {
+        type: "integer", required: false, default: 0,
+        description: "Initial gp3 storage of the shop's database, in GiB.",
+    },
+    dbMaxAllocatedStorageGb: {
+        type: "integer", required: false, default: 0,
+        description: "Ceiling storage autoscaling may grow the shop's database to, in GiB.",
+    },
+    dbBackupRetentionDays: {
+        type: "integer", required: false, default: 0,
+        description: "Days of automated backups (point-in-time restore) for every database; 7 to 35.",
+    },
+    sideDbInstanceClass: {
+        type: "string", required: false, default: "",
+        description: "RDS instance class of the database the side applications (PIM, connectors) share.",
+    },
+    cacheNodeType: {
+        type: "string", required: false, default: "",
+        description: "ElastiCache node type of the Redis groups, such as cache.r7g.large.",
+    },
+    cacheLayout: {
+        type: "string", required: false, default: "",
+        description: "split: separate Redis groups for sessions and cache, as Magento recommends (production's choice); shared: one group.",
+    },
+    searchInstanceType: {
+        type: "string", required: false, default: "",
+        description: "OpenSearch data node type, such as r6g.large.search.",
+    },
+    searchMasterInstanceType: {
+        type: "string", required: false, default: "",
+        description: "OpenSearch dedicated master node type (production only), such as m6g.large.search.",
+    },
+    searchVolumeGb: {
+        type: "integer", required: false, default: 0,
+        description: "gp3 volume per OpenSearch data node, in GiB.",
+    },
+    sharedStorage: {
+        type: "string", required: false, default: "",
+        description: "efs: Amazon EFS with elastic throughput (default); nfs: an NFS server on EC2 with protected EBS volumes, as the original estate ran.",
+    },
+    tempExpiryDays: {
+        type: "integer", required: false, default: 0,
+        description: "Days after which objects in the temporary bucket expire.",
+    },
     owner: {
         type: "string", required: true,
         description: "Owner tag on every resource: the team answerable for the stack.",

@@ -10,6 +10,19 @@ export interface ProfileDefaults {
     readonly webInstanceType: string;
     readonly backOfficeInstanceType: string;
     readonly opsInstanceType: string;
+    readonly dbInstanceClass: string;
+    readonly dbAllocatedStorageGb: number;
+    readonly dbMaxAllocatedStorageGb: number;
+    readonly dbBackupRetentionDays: number;
+    readonly sideDbInstanceClass: string;
+    readonly cacheNodeType: string;
+    readonly cacheLayout: "split" | "shared";
+    readonly searchInstanceType: string;
+    /** Dedicated masters only where the cluster spans AZs; "" for none. */
+    readonly searchMasterInstanceType: string;
+    readonly searchVolumeGb: number;
+    readonly sharedStorage: "efs" | "nfs";
+    readonly tempExpiryDays: number;
 }
 
 export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
@@ -20,6 +33,18 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         webInstanceType: "c6i.xlarge",
         backOfficeInstanceType: "m6i.xlarge",
         opsInstanceType: "t3.small",
+        dbInstanceClass: "db.r6g.xlarge",
+        dbAllocatedStorageGb: 100,
+        dbMaxAllocatedStorageGb: 500,
+        dbBackupRetentionDays: 14,
+        sideDbInstanceClass: "db.t4g.medium",
+        cacheNodeType: "cache.r7g.large",
+        cacheLayout: "split",
+        searchInstanceType: "r6g.large.search",
+        searchMasterInstanceType: "m6g.large.search",
+        searchVolumeGb: 100,
+        sharedStorage: "efs",
+        tempExpiryDays: 7,
     },
     preproduction: {
         minAvailabilityZones: 1,
@@ -28,5 +53,18 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         webInstanceType: "t3.large",
         backOfficeInstanceType: "t3.large",
         opsInstanceType: "t3.small",
+        // db.t4g.medium is the smallest class with Performance Insights for MySQL.
+        dbInstanceClass: "db.t4g.medium",
+        dbAllocatedStorageGb: 20,
+        dbMaxAllocatedStorageGb: 100,
+        dbBackupRetentionDays: 7,
+        sideDbInstanceClass: "db.t4g.medium",
+        cacheNodeType: "cache.t4g.small",
+        cacheLayout: "shared",
+        searchInstanceType: "t3.small.search",
+        searchMasterInstanceType: "",
+        searchVolumeGb: 20,
+        sharedStorage: "efs",
+        tempExpiryDays: 7,
     },
 };

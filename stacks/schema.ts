@@ -25,6 +25,16 @@ const instanceType = z.string().refine((v) => EC2_INSTANCE_TYPES.has(v), {
     error: "must be an EC2 instance type name such as m6i.large (see aws.ec2.InstanceType)",
 });
 
+/** RDS, ElastiCache and OpenSearch classes name an EC2 type with a prefix or suffix: db.r6g.xlarge, r6g.large.search. */
+function serviceClass(prefix: string, suffix: string, example: string) {
+    return z.string().refine(
+        (v) => v.startsWith(prefix) && v.endsWith(suffix) && EC2_INSTANCE_TYPES.has(v.slice(prefix.length, v.length - suffix.length)),
+        { error: `must be a ${prefix || ""}<EC2 type>${suffix} class such as ${example}` },
+    );
+}
+
+const gib = (min: number, max: number) => z.number({ error: "must be a number of GiB" }).int().min(min, { error: `must be at least ${min} GiB` }).max(max, { error: `must be at most ${max} GiB` });
+
 const operatorCidr = z
     .string()
     .refine((v) => (v.includes(":") ? ipaddr.IPv6.isValidCIDR(v) : parseCidr(v) !== undefined), {
@@ -56,6 +66,20 @@ export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
     webInstanceType: instanceType,
     backOfficeInstanceType: instanceType,
     opsInstanceType: instanceType,
+    dbInstanceClass: serviceClass("db.", "", "db.r6g.xlarge"),
+    dbAllocatedStorageGb: gib(20, 65536),
+    dbMaxAllocatedStorageGb: gib(20, 65536),
+    dbBackupRetentionDays: z.number({ error: "must be a number of days" }).int()
+        .min(7, { error: "must be at least 7 days: a week of point-in-time restore is the floor for the shop's data" })
+        .max(35, { error: "must be at most 35 days (the RDS maximum)" }),
+    sideDbInstanceClass: serviceClass("db.", "", "db.t4g.medium"),
+    cacheNodeType: serviceClass("cache.", "", "cache.r7g.large"),
+    cacheLayout: z.enum(["split", "shared"], { error: "must be split or shared (or unset for the profile's choice)" }),
+    searchInstanceType: serviceClass("", ".search", "r6g.large.search"),
+    searchMasterInstanceType: serviceClass("", ".search", "m6g.large.search"),
+    searchVolumeGb: gib(10, 16384),
+    sharedStorage: z.enum(["efs", "nfs"], { error: "must be efs or nfs (or unset for efs)" }),
+    tempExpiryDays: z.number({ error: "must be a number of days" }).int().min(1, { error: "must be at least 1 day" }),
     owner: z.string().min(1, { error: "must not be empty" }),
     costCentre: z.string().min(1, { error: "must not be empty" }),
 };

@@ -14,8 +14,21 @@ export interface StackConfig {
     readonly operatorCidrs: readonly string[];
     readonly alarmEmail: string;
     readonly instanceTypes: { readonly web: string; readonly backOffice: string; readonly ops: string };
+    readonly database: DatabaseConfig;
+    readonly cache: { readonly nodeType: string; readonly separateSessions: boolean };
+    readonly search: { readonly instanceType: string; readonly masterInstanceType: string | undefined; readonly volumeGb: number };
+    readonly sharedStorage: "efs" | "nfs";
+    readonly tempExpiryDays: number;
     /** Tags every taggable resource carries. */
     readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface DatabaseConfig {
+    readonly instanceClass: string;
+    readonly allocatedStorageGb: number;
+    readonly maxAllocatedStorageGb: number;
+    readonly backupRetentionDays: number;
+    readonly sideInstanceClass: string;
 }
 
 /** The network's layout is configuration; region and tags come from the stack as a whole. */

@@ -59,6 +59,12 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         problems.push(...checkSubnets(vpc, azs.length, { publicSubnetCidrs, privateSubnetCidrs }));
     }
 
+    const allocated = (parsed.dbAllocatedStorageGb as number | undefined) ?? defaults.dbAllocatedStorageGb;
+    const ceiling = (parsed.dbMaxAllocatedStorageGb as number | undefined) ?? defaults.dbMaxAllocatedStorageGb;
+    if (ceiling <= allocated) {
+        problems.push({ path: qualified("dbMaxAllocatedStorageGb"), message: `must exceed the allocated ${allocated} GiB, or storage autoscaling has no headroom (got ${ceiling})` });
+    }
+
     if (problems.length > 0) {
         throw new ConfigError(ctx.stack, problems);
     }
@@ -85,6 +91,25 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
             backOffice: value("backOfficeInstanceType", defaults.backOfficeInstanceType),
             ops: value("opsInstanceType", defaults.opsInstanceType),
         },
+        database: {
+            instanceClass: value("dbInstanceClass", defaults.dbInstanceClass),
+            allocatedStorageGb: value("dbAllocatedStorageGb", defaults.dbAllocatedStorageGb),
+            maxAllocatedStorageGb: value("dbMaxAllocatedStorageGb", defaults.dbMaxAllocatedStorageGb),
+            backupRetentionDays: value("dbBackupRetentionDays", defaults.dbBackupRetentionDays),
+            sideInstanceClass: value("sideDbInstanceClass", defaults.sideDbInstanceClass),
+        },
+        cache: {
+            nodeType: value("cacheNodeType", defaults.cacheNodeType),
+            separateSessions: value("cacheLayout", defaults.cacheLayout) === "split",
+        },
+        search: {
+            instanceType: value("searchInstanceType", defaults.searchInstanceType),
+            // Dedicated masters go with zone awareness: production only, whatever the key says elsewhere.
+            masterInstanceType: profile === "production" ? value("searchMasterInstanceType", defaults.searchMasterInstanceType) || undefined : undefined,
+            volumeGb: value("searchVolumeGb", defaults.searchVolumeGb),
+        },
+        sharedStorage: value("sharedStorage", defaults.sharedStorage),
+        tempExpiryDays: value("tempExpiryDays", defaults.tempExpiryDays),
         tags: {
             Project: "magento",
             Stack: ctx.stack,

@@ -39,7 +39,7 @@ describe("offline engine", () => {
         const { code, stdout, stderr } = await clean;
         assert.strictEqual(code, 0, stderr);
         assert.match(stdout, /^ \+   pulumi:pulumi:Stack\s+magento-prod\s+create$/m);
-        assert.match(stdout, /^ \+      ├─ aws:ec2:NatGateway\s+magento-prod-nat-b\s+create$/m);
+        assert.match(stdout, /^ \+   │  ├─ aws:ec2:NatGateway\s+magento-prod-nat-b\s+create$/m);
         assert.match(stdout, /^    vpcId:\s+output<string>$/m);
         assert.match(stdout, /^    aws:ec2:Subnet\s+6$/m);
         assert.match(stdout, /✅ magento@v0\.1\.0/);

@@ -1,0 +1,94 @@
+// A Redis replication group for Magento's sessions or cache: encrypted at rest and in transit, AUTH required (the
+// token generated and kept in Secrets Manager), and in production a replica in another AZ with automatic failover.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Client, serviceSecurityGroup } from "./clients";
+import { GeneratedSecret } from "./generated-secret";
+
+/** What the group holds decides what Redis may evict when full. */
+export type CacheUsage = "sessions" | "cache" | "shared";
+
+const EVICTION: Record<CacheUsage, string> = {
+    sessions: "noeviction", // evicting a session logs a shopper out and empties the cart
+    cache: "allkeys-lru", // Magento's cache can always be rebuilt
+    shared: "volatile-lru", // sessions carry no TTL-less keys to lose; cache entries have TTLs
+};
+
+export interface CacheArgs {
+    readonly vpcId: pulumi.Input<string>;
+    /** Private subnets of every AZ, so a replica can live away from the primary. */
+    readonly subnetIds: pulumi.Input<string>[];
+    readonly clients: readonly Client[];
+    readonly usage: CacheUsage;
+    readonly nodeType: string;
+    /** Primary plus a replica in another AZ with automatic failover (production). */
+    readonly highlyAvailable: boolean;
+    readonly snapshotRetentionDays: number;
+    readonly kmsKeyArn: pulumi.Input<string>;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+export const REDIS_PORT = 6379;
+
+export class Cache extends pulumi.ComponentResource {
+    public readonly primaryEndpoint: pulumi.Output<string>;
+    public readonly port: number;
+    public readonly authTokenSecretArn: pulumi.Output<string>;
+    public readonly securityGroupId: pulumi.Output<string>;
+    /** Member cluster ids: per-node metrics (CPU, memory, evictions) are reported per member, not per group. */
+    public readonly memberClusters: pulumi.Output<string[]>;
+
+    constructor(name: string, args: CacheArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("magento:data:Cache", name, {}, opts);
+        const child = { parent: this };
+        const tags = { ...args.tags, Name: name, Usage: args.usage };
+        const group = serviceSecurityGroup(this, name, {
+            vpcId: args.vpcId, port: REDIS_PORT, clients: args.clients, description: `Redis ${name}`, tags: args.tags,
+        });
+        const subnets = new aws.elasticache.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, description: name, tags }, child);
+        const parameters = new aws.elasticache.ParameterGroup(`${name}-params`, {
+            family: "redis7",
+            description: `Magento ${args.usage}`,
+            parameters: [{ name: "maxmemory-policy", value: EVICTION[args.usage] }],
+            tags,
+        }, child);
+        const token = new GeneratedSecret(`${name}-auth`, {
+            description: `Redis AUTH token of ${name}`,
+            length: 48,
+            specials: "",
+            kmsKeyArn: args.kmsKeyArn,
+            tags: args.tags,
+        }, child);
+
+        const replicationGroup = new aws.elasticache.ReplicationGroup(`${name}-redis`, {
+            description: `Magento ${args.usage} (${name})`,
+            engine: "redis",
+            engineVersion: "7.1",
+            nodeType: args.nodeType,
+            port: REDIS_PORT,
+            numCacheClusters: args.highlyAvailable ? 2 : 1,
+            automaticFailoverEnabled: args.highlyAvailable,
+            multiAzEnabled: args.highlyAvailable,
+            subnetGroupName: subnets.name,
+            securityGroupIds: [group.id],
+            parameterGroupName: parameters.name,
+            atRestEncryptionEnabled: true,
+            kmsKeyId: args.kmsKeyArn,
+            transitEncryptionEnabled: true,
+            authToken: token.value,
+            snapshotRetentionLimit: args.snapshotRetentionDays,
+            snapshotWindow: "02:00-03:00",
+            maintenanceWindow: "sun:04:00-sun:05:00",
+            autoMinorVersionUpgrade: true,
+            applyImmediately: false,
+            tags,
+        }, { ...child, protect: true });
+
+        this.primaryEndpoint = replicationGroup.primaryEndpointAddress;
+        this.port = REDIS_PORT;
+        this.authTokenSecretArn = token.secretArn;
+        this.securityGroupId = group.id;
+        this.memberClusters = replicationGroup.memberClusters;
+        this.registerOutputs({ primaryEndpoint: this.primaryEndpoint, authTokenSecretArn: this.authTokenSecretArn });
+    }
+}

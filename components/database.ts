@@ -1,0 +1,119 @@
+// A MySQL 8 database on RDS, tuned for Magento 2, reachable only from its clients' security groups, with a master
+// password that RDS generates and keeps in Secrets Manager (never in code, config, state or user data).
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Client, serviceSecurityGroup } from "./clients";
+
+export interface DatabaseArgs {
+    readonly vpcId: pulumi.Input<string>;
+    /** Private subnets, one per AZ: the standby of a Multi-AZ database lands in another AZ than the primary. */
+    readonly subnetIds: pulumi.Input<string>[];
+    /** Tiers allowed to connect on 3306. */
+    readonly clients: readonly Client[];
+    /** Schema created at launch. */
+    readonly databaseName: string;
+    readonly instanceClass: string;
+    readonly allocatedStorageGb: number;
+    /** Storage autoscaling ceiling. */
+    readonly maxAllocatedStorageGb: number;
+    readonly backupRetentionDays: number;
+    /** A synchronous standby in another AZ (production). */
+    readonly multiAz: boolean;
+    readonly kmsKeyArn: pulumi.Input<string>;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+export const MYSQL_PORT = 3306;
+
+/** Magento 2.4 on MySQL 8: utf8mb4 throughout, and triggers (its indexers' change logs) allowed with binary logging. */
+export const MAGENTO_MYSQL_PARAMETERS: Readonly<Record<string, string>> = {
+    character_set_server: "utf8mb4",
+    collation_server: "utf8mb4_general_ci",
+    log_bin_trust_function_creators: "1",
+    // RDS's default grows with memory (about 2,700 on 32 GiB); PHP-FPM pools never need more than this.
+    max_connections: "LEAST({DBInstanceClassMemory/12582880},1000)",
+    slow_query_log: "1",
+    long_query_time: "2",
+};
+
+export class Database extends pulumi.ComponentResource {
+    public readonly address: pulumi.Output<string>;
+    public readonly port: pulumi.Output<number>;
+    /** Secrets Manager secret RDS keeps the master credentials in; servers get this ARN, never the password. */
+    public readonly masterSecretArn: pulumi.Output<string>;
+    public readonly securityGroupId: pulumi.Output<string>;
+    public readonly instanceIdentifier: pulumi.Output<string>;
+
+    constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("magento:data:Database", name, {}, opts);
+        const child = { parent: this };
+        const tags = { ...args.tags, Name: name };
+        const group = serviceSecurityGroup(this, name, {
+            vpcId: args.vpcId, port: MYSQL_PORT, clients: args.clients, description: `MySQL ${name}`, tags: args.tags,
+        });
+        const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, tags }, child);
+        const parameters = new aws.rds.ParameterGroup(`${name}-params`, {
+            family: "mysql8.0",
+            description: "Magento 2 on MySQL 8",
+            parameters: Object.entries(MAGENTO_MYSQL_PARAMETERS).map(([key, value]) => ({ name: key, value, applyMethod: "pending-reboot" })),
+            tags,
+        }, child);
+        const monitoringRole = new aws.iam.Role(`${name}-monitoring`, {
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            }),
+            tags,
+        }, child);
+        new aws.iam.RolePolicyAttachment(`${name}-monitoring`, {
+            role: monitoringRole.name,
+            policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+        }, child);
+
+        const instance = new aws.rds.Instance(`${name}-db`, {
+            engine: "mysql",
+            engineVersion: "8.0", // the major version; minor versions come with autoMinorVersionUpgrade in the window
+            instanceClass: args.instanceClass,
+            allocatedStorage: args.allocatedStorageGb,
+            maxAllocatedStorage: args.maxAllocatedStorageGb,
+            storageType: "gp3",
+            storageEncrypted: true,
+            kmsKeyId: args.kmsKeyArn,
+            dbName: args.databaseName,
+            username: "admin",
+            manageMasterUserPassword: true,
+            masterUserSecretKmsKeyId: args.kmsKeyArn,
+            dbSubnetGroupName: subnets.name,
+            vpcSecurityGroupIds: [group.id],
+            parameterGroupName: parameters.name,
+            multiAz: args.multiAz,
+            publiclyAccessible: false,
+            backupRetentionPeriod: args.backupRetentionDays,
+            backupWindow: "01:00-02:00",
+            maintenanceWindow: "sun:03:00-sun:04:00",
+            autoMinorVersionUpgrade: true,
+            allowMajorVersionUpgrade: false,
+            applyImmediately: false,
+            deletionProtection: true,
+            skipFinalSnapshot: false,
+            finalSnapshotIdentifier: `${name}-final`,
+            copyTagsToSnapshot: true,
+            deleteAutomatedBackups: false,
+            performanceInsightsEnabled: true,
+            performanceInsightsKmsKeyId: args.kmsKeyArn,
+            performanceInsightsRetentionPeriod: 7,
+            monitoringInterval: 60,
+            monitoringRoleArn: monitoringRole.arn,
+            enabledCloudwatchLogsExports: ["error", "slowquery"],
+            caCertIdentifier: "rds-ca-rsa2048-g1",
+            tags,
+        }, { ...child, protect: true });
+
+        this.address = instance.address;
+        this.port = instance.port;
+        this.masterSecretArn = instance.masterUserSecrets.apply((secrets) => secrets[0]?.secretArn ?? "");
+        this.securityGroupId = group.id;
+        this.instanceIdentifier = instance.identifier;
+        this.registerOutputs({ address: this.address, masterSecretArn: this.masterSecretArn, securityGroupId: this.securityGroupId });
+    }
+}

@@ -1,0 +1,49 @@
+// A credential nobody types: generated once by the random provider (kept, secret, in state), stored in Secrets
+// Manager under the stack's key, and handed to servers by ARN only.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+
+export interface GeneratedSecretArgs {
+    /** What the credential opens, for the secret's description. */
+    readonly description: string;
+    /** Password length. */
+    readonly length: number;
+    /** Special characters allowed; none when the consumer rejects them (Redis AUTH forbids @, " and /). */
+    readonly specials: string;
+    /** JSON document stored in the secret around the password; the password alone when absent. */
+    readonly document?: (password: string) => Record<string, string>;
+    readonly kmsKeyArn: pulumi.Input<string>;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+export class GeneratedSecret extends pulumi.ComponentResource {
+    /** The value, for the one resource that must be configured with it (a secret output). */
+    public readonly value: pulumi.Output<string>;
+    public readonly secretArn: pulumi.Output<string>;
+
+    constructor(name: string, args: GeneratedSecretArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("magento:security:GeneratedSecret", name, {}, opts);
+        const child = { parent: this };
+        const password = new random.RandomPassword(`${name}-value`, {
+            length: args.length,
+            special: args.specials.length > 0,
+            overrideSpecial: args.specials || undefined,
+            minUpper: 1, minLower: 1, minNumeric: 1,
+            minSpecial: args.specials.length > 0 ? 1 : 0,
+        }, child);
+        const secret = new aws.secretsmanager.Secret(`${name}-secret`, {
+            description: args.description,
+            kmsKeyId: args.kmsKeyArn,
+            recoveryWindowInDays: 7,
+            tags: { ...args.tags, Name: name },
+        }, child);
+        new aws.secretsmanager.SecretVersion(`${name}-version`, {
+            secretId: secret.id,
+            secretString: pulumi.secret(password.result.apply((p) => (args.document ? JSON.stringify(args.document(p)) : p))),
+        }, child);
+        this.value = pulumi.secret(password.result);
+        this.secretArn = secret.arn;
+        this.registerOutputs({ secretArn: this.secretArn });
+    }
+}

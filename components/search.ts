@@ -1,0 +1,94 @@
+// Amazon OpenSearch for Magento 2.4's catalog search: inside the VPC, encrypted at rest and between nodes, HTTPS
+// only. Magento's client does not sign requests with SigV4, so a resource policy naming IAM roles would lock it out;
+// access is fine-grained access control with a generated internal user (HTTP basic auth over TLS) and a security
+// group that admits only the tiers that search.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Client, serviceSecurityGroup } from "./clients";
+import { GeneratedSecret } from "./generated-secret";
+
+export interface SearchArgs {
+    readonly vpcId: pulumi.Input<string>;
+    /** Private subnets, one per AZ; a single-node domain uses the first. */
+    readonly subnetIds: pulumi.Input<string>[];
+    readonly clients: readonly Client[];
+    /** Domain name: lower case, 3-28 characters. */
+    readonly domainName: string;
+    readonly instanceType: string;
+    /** Dedicated master type; masters and zone awareness across every subnet's AZ come together (production). */
+    readonly masterInstanceType: string | undefined;
+    readonly volumeGb: number;
+    readonly region: string;
+    readonly accountId: pulumi.Input<string>;
+    readonly kmsKeyArn: pulumi.Input<string>;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Magento 2.4.7 supports OpenSearch 2.x up to 2.12; 2.11 is the newest AWS offers below that. */
+const ENGINE_VERSION = "OpenSearch_2.11";
+const TLS_POLICY = "Policy-Min-TLS-1-2-PFS-2023-10";
+
+export class Search extends pulumi.ComponentResource {
+    public readonly endpoint: pulumi.Output<string>;
+    /** Secrets Manager secret with {username, password} of the internal user Magento connects as. */
+    public readonly credentialsSecretArn: pulumi.Output<string>;
+    public readonly securityGroupId: pulumi.Output<string>;
+    public readonly domainName: string;
+
+    constructor(name: string, args: SearchArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("magento:data:Search", name, {}, opts);
+        if (!/^[a-z][a-z0-9-]{2,27}$/.test(args.domainName)) {
+            throw new Error(`Search ${name}: domainName '${args.domainName}' must be 3-28 lower-case letters, digits or hyphens, starting with a letter`);
+        }
+        const zoneAware = args.masterInstanceType !== undefined;
+        const group = serviceSecurityGroup(this, name, {
+            vpcId: args.vpcId, port: 443, clients: args.clients, description: `OpenSearch ${name}`, tags: args.tags,
+        });
+        const masterUser = new GeneratedSecret(`${name}-master`, {
+            description: `OpenSearch internal user Magento connects to ${args.domainName} as`,
+            length: 32,
+            specials: "!#%^*-_+=",
+            document: (password) => ({ username: "magento", password }),
+            kmsKeyArn: args.kmsKeyArn,
+            tags: args.tags,
+        }, { parent: this });
+        const domainArn = pulumi.interpolate`arn:aws:es:${args.region}:${args.accountId}:domain/${args.domainName}`;
+
+        const domain = new aws.opensearch.Domain(`${name}-domain`, {
+            domainName: args.domainName,
+            engineVersion: ENGINE_VERSION,
+            clusterConfig: {
+                instanceType: args.instanceType,
+                instanceCount: zoneAware ? args.subnetIds.length : 1,
+                zoneAwarenessEnabled: zoneAware,
+                zoneAwarenessConfig: zoneAware ? { availabilityZoneCount: args.subnetIds.length } : undefined,
+                dedicatedMasterEnabled: zoneAware,
+                dedicatedMasterType: args.masterInstanceType,
+                dedicatedMasterCount: zoneAware ? 3 : undefined,
+            },
+            ebsOptions: { ebsEnabled: true, volumeType: "gp3", volumeSize: args.volumeGb },
+            vpcOptions: { subnetIds: zoneAware ? args.subnetIds : args.subnetIds.slice(0, 1), securityGroupIds: [group.id] },
+            encryptAtRest: { enabled: true, kmsKeyId: args.kmsKeyArn },
+            nodeToNodeEncryption: { enabled: true },
+            domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: TLS_POLICY },
+            advancedSecurityOptions: {
+                enabled: true,
+                anonymousAuthEnabled: false,
+                internalUserDatabaseEnabled: true,
+                masterUserOptions: { masterUserName: "magento", masterUserPassword: masterUser.value },
+            },
+            // With fine-grained access control, the domain policy opens HTTP to the VPC and the internal users decide.
+            accessPolicies: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "es:ESHttp*", Resource: pulumi.interpolate`${domainArn}/*` }],
+            }),
+            tags: { ...args.tags, Name: name },
+        }, { parent: this, protect: true });
+
+        this.endpoint = domain.endpoint;
+        this.credentialsSecretArn = masterUser.secretArn;
+        this.securityGroupId = group.id;
+        this.domainName = args.domainName;
+        this.registerOutputs({ endpoint: this.endpoint, credentialsSecretArn: this.credentialsSecretArn });
+    }
+}

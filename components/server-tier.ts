@@ -1,0 +1,52 @@
+// The identity of a tier of servers, created before the servers themselves so that data services can admit and
+// grant it: a security group (egress only; ingress is added by whoever serves the tier) and an instance role
+// reachable through SSM Session Manager instead of SSH keys.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Client } from "./clients";
+
+export interface ServerTierArgs {
+    readonly vpcId: pulumi.Input<string>;
+    /** What the tier's servers do, for the security group's description. */
+    readonly purpose: string;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+export class ServerTier extends pulumi.ComponentResource {
+    public readonly securityGroupId: pulumi.Output<string>;
+    public readonly roleArn: pulumi.Output<string>;
+    public readonly roleName: pulumi.Output<string>;
+    public readonly instanceProfileName: pulumi.Output<string>;
+
+    constructor(name: string, args: ServerTierArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("magento:compute:ServerTier", name, {}, opts);
+        const child = { parent: this };
+        const tags = { ...args.tags, Name: name };
+        const group = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpcId, description: args.purpose, tags }, child);
+        // Servers reach out (package mirrors, SSM, S3, APIs) through the NAT gateways and the S3 endpoint.
+        new aws.vpc.SecurityGroupEgressRule(`${name}-out`, { securityGroupId: group.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", tags }, child);
+        const role = new aws.iam.Role(`${name}-role`, {
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            }),
+            tags,
+        }, child);
+        new aws.iam.RolePolicyAttachment(`${name}-ssm`, {
+            role: role.name,
+            policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        }, child);
+        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags }, child);
+
+        this.securityGroupId = group.id;
+        this.roleArn = role.arn;
+        this.roleName = role.name;
+        this.instanceProfileName = profile.name;
+        this.registerOutputs({ securityGroupId: this.securityGroupId, roleArn: this.roleArn });
+    }
+
+    /** The tier as a client of a data service. */
+    asClient(name: string): Client {
+        return { name, securityGroupId: this.securityGroupId, roleArn: this.roleArn };
+    }
+}
