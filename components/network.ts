@@ -31,6 +31,9 @@ export class Network extends pulumi.ComponentResource {
     public readonly privateSubnetIds: pulumi.Output<string>[];
     /** Private route tables, one per AZ, for route propagation of site-to-site links. */
     public readonly privateRouteTableIds: pulumi.Output<string>[];
+    /** Subnet ids by AZ name, for servers placed in a given AZ. */
+    public readonly publicSubnetIdsByAz: Record<string, pulumi.Output<string>>;
+    public readonly privateSubnetIdsByAz: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:network:Network", name, {}, opts);
@@ -112,6 +115,8 @@ export class Network extends pulumi.ComponentResource {
         this.publicSubnetIds = publicSubnets.map((s) => s.id);
         this.privateSubnetIds = privateSubnets.map((s) => s.id);
         this.privateRouteTableIds = privateRouteTables.map((t) => t.id);
+        this.publicSubnetIdsByAz = Object.fromEntries(azs.map((az, i) => [az, publicSubnets[i].id]));
+        this.privateSubnetIdsByAz = Object.fromEntries(azs.map((az, i) => [az, privateSubnets[i].id]));
         this.registerOutputs({
             vpcId: this.vpcId,
             publicSubnetIds: this.publicSubnetIds,

@@ -1,11 +1,15 @@
 // The Magento estate of one environment, in the order of the architecture: network, the identities of the server
 // tiers, then the data tier that admits them.
 import * as aws from "@pulumi/aws";
+import { AppParameters } from "../components/app-parameters";
+import { Buckets } from "../components/buckets";
 import { Cache, CacheUsage } from "../components/cache";
 import { DataKey } from "../components/data-key";
 import { Database } from "../components/database";
 import { EfsStorage } from "../components/efs-storage";
+import { amazonLinuxOrPinned } from "../components/images";
 import { Network } from "../components/network";
+import { NfsStorage } from "../components/nfs-storage";
 import { Search } from "../components/search";
 import { ServerTier } from "../components/server-tier";
 import { MAGENTO_SHARES } from "../components/shares";
@@ -73,8 +77,54 @@ const search = new Search(`${prefix}-search`, {
     region: config.region, accountId, kmsKeyArn, tags,
 });
 
-const sharedStorage = new EfsStorage(`${prefix}-shared`, {
-    vpcId, subnetIds: privateSubnetIds, clients: magento, shares: MAGENTO_SHARES, kmsKeyArn, tags,
+// Shared folders (media, sitemaps, exports; never pub/static) on EFS, or on the estate's NFS server.
+const sharedStorage = config.sharedStorage === "efs"
+    ? new EfsStorage(`${prefix}-shared`, { vpcId, subnetIds: privateSubnetIds, clients: magento, shares: MAGENTO_SHARES, kmsKeyArn, tags })
+    : nfsStorage();
+
+function nfsStorage(): NfsStorage {
+    const server = tier("nfs", "NFS server of the shared folders");
+    return new NfsStorage(`${prefix}-shared`, {
+        vpcId, vpcCidr: config.network.vpcCidr,
+        privateSubnetIdsByAz: network.privateSubnetIdsByAz,
+        availabilityZone: config.network.availabilityZones[0],
+        clients: magento,
+        shares: MAGENTO_SHARES,
+        volumeGb: { media: 200, sitemap: 5, exports: 20 },
+        serverSecurityGroupId: server.securityGroupId,
+        instanceProfileName: server.instanceProfileName,
+        ...amazonLinuxOrPinned(config.opsAmiId, config.instanceTypes.ops),
+        instanceType: config.instanceTypes.ops,
+        kmsKeyArn, tags,
+    });
+}
+
+const buckets = new Buckets(`${prefix}-buckets`, {
+    kmsKeyArn, accountId, region: config.region,
+    logRetentionDays: config.accessLogRetentionDays,
+    tempExpiryDays: config.tempExpiryDays,
+    tags,
+});
+
+// What servers read at boot, under /magento/<stack>/: endpoints and the ARNs of secrets, never secret values.
+const parameters = new AppParameters(`${prefix}-parameters`, {
+    stack: config.stack, region: config.region, accountId, tags,
+    values: {
+        "db/host": database.address,
+        "db/name": "magento",
+        "db/secret-arn": database.masterSecretArn,
+        ...Object.fromEntries(Object.entries(caches).flatMap(([usage, cache]) => [
+            [`redis/${usage}/host`, cache.primaryEndpoint],
+            [`redis/${usage}/auth-secret-arn`, cache.authTokenSecretArn],
+        ])),
+        "search/host": search.endpoint,
+        "search/credentials-secret-arn": search.credentialsSecretArn,
+        ...(sharedStorage instanceof EfsStorage
+            ? { "shared/efs-id": sharedStorage.fileSystemId, ...Object.fromEntries(Object.entries(sharedStorage.accessPointIds).map(([share, id]) => [`shared/${share}/access-point`, id])) }
+            : { "shared/nfs-host": sharedStorage.address, ...Object.fromEntries(Object.entries(sharedStorage.exportPaths).map(([share, path]) => [`shared/${share}/export`, path])) }),
+        "buckets/config": buckets.configBucketName,
+        "buckets/temp": buckets.tempBucketName,
+    },
 });
 
 export { vpcId, privateSubnetIds };
@@ -85,4 +135,6 @@ export const databaseSecretArn = database.masterSecretArn;
 export const sideDatabaseAddress = sideDatabase.address;
 export const redisEndpoints = Object.fromEntries(Object.entries(caches).map(([usage, c]) => [usage, c.primaryEndpoint]));
 export const searchEndpoint = search.endpoint;
-export const sharedFileSystemId = sharedStorage.fileSystemId;
+export const parameterPrefix = parameters.prefix;
+export const bucketNames = { config: buckets.configBucketName, logs: buckets.logsBucketName, temp: buckets.tempBucketName, billing: buckets.billingBucketName };
+export const sharedStorageEndpoint = sharedStorage instanceof EfsStorage ? sharedStorage.fileSystemId : sharedStorage.address;

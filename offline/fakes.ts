@@ -64,6 +64,9 @@ function ipFrom(ctx: FakeContext, first: string): string {
     return `${first}.${parseInt(h.slice(0, 2), 16)}.${parseInt(h.slice(2, 4), 16)}`;
 }
 
+/** A bucket's configuration resources are identified by the bucket's name and add no outputs. */
+const byBucket: Fake = { id: (ctx) => String(ctx.inputs.bucket), outputs: () => ({}) };
+
 const FAKES: Record<string, Fake> = {
     "aws:ec2/vpc:Vpc": ec2("vpc", "vpc", (ctx) => ({
         defaultSecurityGroupId: `sg-0${hex(ctx, 15)}d`,
@@ -208,6 +211,41 @@ const FAKES: Record<string, Fake> = {
     },
     "aws:efs/backupPolicy:BackupPolicy": { id: (ctx) => String(ctx.inputs.fileSystemId), outputs: () => ({}) },
     "aws:efs/fileSystemPolicy:FileSystemPolicy": { id: (ctx) => String(ctx.inputs.fileSystemId), outputs: () => ({}) },
+    "aws:ec2/instance:Instance": ec2("i", "instance", (ctx) => {
+        const h = hex(ctx, 4);
+        return {
+            privateIp: `10.${parseInt(h.slice(0, 2), 16)}.101.${parseInt(h.slice(2, 4), 16) % 250 + 4}`,
+            privateDns: `ip-10-0-101-${parseInt(h.slice(2, 4), 16) % 250 + 4}.${ctx.region}.compute.internal`,
+            primaryNetworkInterfaceId: `eni-0${hex(ctx, 16)}`,
+            instanceState: "running",
+        };
+    }),
+    "aws:ebs/volume:Volume": ec2("vol", "volume"),
+    "aws:ec2/volumeAttachment:VolumeAttachment": {
+        id: (ctx) => `vai-${hex(ctx, 10)}`,
+        outputs: () => ({}),
+    },
+    // S3: a bucket's id is its name; its ARN carries neither region nor account. Configuration resources take the bucket's name.
+    "aws:s3/bucket:Bucket": {
+        id: (ctx) => (ctx.inputs.bucket as string | undefined) ?? `${ctx.name}-${hex(ctx, 7)}`,
+        outputs: (ctx, id) => ({
+            bucket: id,
+            arn: `arn:aws:s3:::${id}`,
+            bucketDomainName: `${id}.s3.amazonaws.com`,
+            bucketRegionalDomainName: `${id}.s3.${ctx.region}.amazonaws.com`,
+        }),
+    },
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": byBucket,
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": byBucket,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": byBucket,
+    "aws:s3/bucketVersioning:BucketVersioning": byBucket,
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": byBucket,
+    "aws:s3/bucketPolicy:BucketPolicy": byBucket,
+    // SSM: a parameter's id is its name; a hierarchical name (/magento/prod/x) follows `parameter` in the ARN directly.
+    "aws:ssm/parameter:Parameter": {
+        id: (ctx) => String(ctx.inputs.name ?? ctx.name),
+        outputs: (ctx, id) => ({ arn: `arn:aws:ssm:${ctx.region}:${ACCOUNT_ID}:parameter${id.startsWith("/") ? "" : "/"}${id}`, version: 1 }),
+    },
     "aws:iam/rolePolicy:RolePolicy": {
         id: (ctx) => `${ctx.name}:${autoName(ctx)}`,
         outputs: (ctx) => ({ name: autoName(ctx) }),

@@ -12,6 +12,12 @@ const INVOKES: Record<string, Answer> = {
     }),
     "aws:index/getRegion:getRegion": (_, region) => ({ name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com` }),
     "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" }),
+    "aws:ssm/getParameter:getParameter": (args) => ({
+        name: args.name, id: args.name, type: "String", arn: `arn:aws:ssm:eu-west-3::parameter${args.name}`,
+        // The public AMI parameters answer with an image id; anything else gets a recognisable placeholder.
+        value: String(args.name).startsWith("/aws/service/ami-") ? "ami-0a1b2c3d4e5f60718" : `offline:${args.name}`,
+        version: 1, insecureValue: "", withDecryption: true,
+    }),
     "aws:index/getAvailabilityZones:getAvailabilityZones": (_, region) => ({
         names: ["a", "b", "c"].map((s) => `${region}${s}`),
         zoneIds: [1, 2, 3].map((n) => `${region.replace(/^(\w\w)-(\w)\w*-(\d)$/, "$1$2$3")}-az${n}`),

@@ -71,6 +71,10 @@ export const CONFIG_KEYS = {
         type: "string", required: false, default: "",
         description: "EC2 instance type of the operations servers (gateway, VPN, Rundeck).",
     },
+    opsAmiId: {
+        type: "string", required: false, default: "",
+        description: "AMI of the operations servers; unset: the latest Amazon Linux 2023, kept until a pinned id replaces it.",
+    },
     dbInstanceClass: {
         type: "string", required: false, default: "",
         description: "RDS instance class of the shop's MySQL database, such as db.r6g.xlarge.",
@@ -114,6 +118,10 @@ export const CONFIG_KEYS = {
     sharedStorage: {
         type: "string", required: false, default: "",
         description: "efs: Amazon EFS with elastic throughput (default); nfs: an NFS server on EC2 with protected EBS volumes, as the original estate ran.",
+    },
+    accessLogRetentionDays: {
+        type: "integer", required: false, default: 0,
+        description: "Days load-balancer and CloudFront access logs are kept in the logs bucket.",
     },
     tempExpiryDays: {
         type: "integer", required: false, default: 0,

@@ -23,6 +23,7 @@ export interface ProfileDefaults {
     readonly searchVolumeGb: number;
     readonly sharedStorage: "efs" | "nfs";
     readonly tempExpiryDays: number;
+    readonly accessLogRetentionDays: number;
 }
 
 export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
@@ -45,6 +46,7 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         searchVolumeGb: 100,
         sharedStorage: "efs",
         tempExpiryDays: 7,
+        accessLogRetentionDays: 365,
     },
     preproduction: {
         minAvailabilityZones: 1,
@@ -66,5 +68,6 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         searchVolumeGb: 20,
         sharedStorage: "efs",
         tempExpiryDays: 7,
+        accessLogRetentionDays: 30,
     },
 };

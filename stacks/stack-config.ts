@@ -14,11 +14,14 @@ export interface StackConfig {
     readonly operatorCidrs: readonly string[];
     readonly alarmEmail: string;
     readonly instanceTypes: { readonly web: string; readonly backOffice: string; readonly ops: string };
+    /** Pinned AMI of the operations servers; undefined: the latest Amazon Linux 2023. */
+    readonly opsAmiId: string | undefined;
     readonly database: DatabaseConfig;
     readonly cache: { readonly nodeType: string; readonly separateSessions: boolean };
     readonly search: { readonly instanceType: string; readonly masterInstanceType: string | undefined; readonly volumeGb: number };
     readonly sharedStorage: "efs" | "nfs";
     readonly tempExpiryDays: number;
+    readonly accessLogRetentionDays: number;
     /** Tags every taggable resource carries. */
     readonly tags: Readonly<Record<string, string>>;
 }

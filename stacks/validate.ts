@@ -91,6 +91,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
             backOffice: value("backOfficeInstanceType", defaults.backOfficeInstanceType),
             ops: value("opsInstanceType", defaults.opsInstanceType),
         },
+        opsAmiId: parsed.opsAmiId as string | undefined,
         database: {
             instanceClass: value("dbInstanceClass", defaults.dbInstanceClass),
             allocatedStorageGb: value("dbAllocatedStorageGb", defaults.dbAllocatedStorageGb),
@@ -110,6 +111,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         },
         sharedStorage: value("sharedStorage", defaults.sharedStorage),
         tempExpiryDays: value("tempExpiryDays", defaults.tempExpiryDays),
+        accessLogRetentionDays: value("accessLogRetentionDays", defaults.accessLogRetentionDays),
         tags: {
             Project: "magento",
             Stack: ctx.stack,

@@ -1,5 +1,23 @@
 // Security and reliability baseline. One rule per file under rules/.
 import { PolicyPack } from "@pulumi/policy";
+import { efsEncrypted } from "./rules/efs-encrypted";
 import { noInternetIngress } from "./rules/no-internet-ingress";
+import { noPlaintextCredentials } from "./rules/no-plaintext-credentials";
+import { opensearchPrivateEncrypted } from "./rules/opensearch-private-encrypted";
+import { rdsEncryptedPrivate } from "./rules/rds-encrypted-private";
+import { rdsProductionProtection } from "./rules/rds-production-protection";
+import { redisEncryptionAndAuth } from "./rules/redis-encryption-and-auth";
+import { s3BucketHardening } from "./rules/s3-bucket-hardening";
 
-new PolicyPack("aws-baseline", { policies: [noInternetIngress] });
+new PolicyPack("aws-baseline", {
+    policies: [
+        noInternetIngress,
+        rdsEncryptedPrivate,
+        rdsProductionProtection,
+        redisEncryptionAndAuth,
+        opensearchPrivateEncrypted,
+        efsEncrypted,
+        s3BucketHardening,
+        noPlaintextCredentials,
+    ],
+});

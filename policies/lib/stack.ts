@@ -16,10 +16,14 @@ export function stackOf(urn: string): string {
     return urn.slice("urn:pulumi:".length).split("::")[0];
 }
 
+/** True when the resource with this URN belongs to a stack listed in the policy's `productionStacks` config. */
+export function isProductionUrn(urn: string, config: { productionStacks?: string[] }): boolean {
+    return (config.productionStacks ?? PRODUCTION_STACKS_SCHEMA.productionStacks.default).includes(stackOf(urn));
+}
+
 /** True when the resources belong to a stack listed in the policy's `productionStacks` config. */
 export function isProduction(resources: readonly PolicyResource[], config: { productionStacks?: string[] }): boolean {
-    const stacks = config.productionStacks ?? PRODUCTION_STACKS_SCHEMA.productionStacks.default;
-    return resources.length > 0 && stacks.includes(stackOf(resources[0].urn));
+    return resources.length > 0 && isProductionUrn(resources[0].urn, config);
 }
 
 export function ofType(resources: readonly PolicyResource[], ...types: string[]): PolicyResource[] {

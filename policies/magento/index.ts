@@ -1,5 +1,7 @@
 // Architecture rules: the lessons of shared/platform.md. One rule per file under rules/.
 import { PolicyPack } from "@pulumi/policy";
+import { noSharedPubStatic } from "./rules/no-shared-pub-static";
+import { productionDataHa } from "./rules/production-data-ha";
 import { productionNetworkHa } from "./rules/production-network-ha";
 
-new PolicyPack("magento", { policies: [productionNetworkHa] });
+new PolicyPack("magento", { policies: [productionNetworkHa, productionDataHa, noSharedPubStatic] });

@@ -1,0 +1,53 @@
+// First-boot preparation of a server's data volumes: wait for each device, create a file system only when the
+// volume is blank (a rebuilt server finds its data intact), and mount it by label, surviving reboots.
+
+export interface DataVolume {
+    /** Short name: the volume's Name suffix and the file system's label (at most 12 characters for XFS). */
+    readonly name: string;
+    readonly sizeGb: number;
+    /** Attachment device; on Nitro instances AL2023's udev rules link it to the NVMe device. */
+    readonly deviceName: string;
+    readonly mountPoint: string;
+}
+
+/** Device names AWS recommends for EBS data volumes, in attachment order. */
+export function dataDeviceName(index: number): string {
+    return `/dev/sd${String.fromCharCode("f".charCodeAt(0) + index)}`;
+}
+
+/** A POSIX shell script (checked by shellcheck in the tests) that prepares every volume idempotently. */
+export function prepareVolumesScript(volumes: readonly DataVolume[]): string {
+    // Values are spliced into shell: allow only characters that need no quoting.
+    for (const v of volumes) {
+        if (!/^[a-z0-9-]{1,12}$/.test(v.name) || !/^\/[a-z0-9/_-]+$/.test(v.mountPoint) || !/^\/dev\/[a-z0-9]+$/.test(v.deviceName)) {
+            throw new Error(`data volume '${v.name}': name must be 1-12 of [a-z0-9-], mountPoint an absolute path, deviceName /dev/<name>`);
+        }
+    }
+    const lines = [
+        "#!/bin/sh",
+        "# Prepares data volumes: format only when blank, mount by label, idempotent across reboots and rebuilds.",
+        "set -eu",
+        "",
+        "prepare() {",
+        '  device="$1"; label="$2"; mount_point="$3"',
+        "  tries=0",
+        '  while [ ! -b "$device" ]; do',
+        "    tries=$((tries + 1))",
+        '    if [ "$tries" -gt 60 ]; then echo "no device $device after 5 minutes" >&2; exit 1; fi',
+        "    sleep 5",
+        "  done",
+        '  if ! blkid "$device" >/dev/null 2>&1; then',
+        '    mkfs.xfs -L "$label" "$device"',
+        "  fi",
+        '  mkdir -p "$mount_point"',
+        '  if ! grep -q "^LABEL=$label " /etc/fstab; then',
+        '    echo "LABEL=$label $mount_point xfs defaults,nofail 0 2" >> /etc/fstab',
+        "  fi",
+        '  mountpoint -q "$mount_point" || mount "$mount_point"',
+        "}",
+        "",
+        ...volumes.map((v) => `prepare ${v.deviceName} ${v.name} ${v.mountPoint}`),
+        "",
+    ];
+    return lines.join("\n");
+}

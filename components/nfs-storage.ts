@@ -1,0 +1,93 @@
+// Shared storage as the original estate ran it: an NFS (v4) server on EC2 in the first AZ, each share on its own
+// protected EBS volume, exported to the VPC; only the client tiers' security groups reach port 2049.
+import * as pulumi from "@pulumi/pulumi";
+import { Client, serviceSecurityGroup } from "./clients";
+import { NFS_PORT } from "./efs-storage";
+import { DataVolume, dataDeviceName, prepareVolumesScript } from "./data-volumes";
+import { Server } from "./server";
+import { planShares, Share } from "./shares";
+
+export interface NfsStorageArgs {
+    readonly vpcId: pulumi.Input<string>;
+    readonly vpcCidr: string;
+    readonly privateSubnetIdsByAz: Readonly<Record<string, pulumi.Input<string>>>;
+    readonly availabilityZone: string;
+    readonly clients: readonly Client[];
+    readonly shares: readonly Share[];
+    /** Size of each share's volume in GiB, by share name. */
+    readonly volumeGb: Readonly<Record<string, number>>;
+    /** The NFS server's own security group and role. */
+    readonly serverSecurityGroupId: pulumi.Input<string>;
+    readonly instanceProfileName: pulumi.Input<string>;
+    readonly imageId: pulumi.Input<string>;
+    readonly ignoreImageDrift: boolean;
+    readonly instanceType: string;
+    readonly kmsKeyArn: pulumi.Input<string>;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+export const EXPORT_ROOT = "/srv/nfs";
+export const NFS_EXPORTS_TAG = "NfsExports";
+
+/** /etc/exports: each share to the VPC only, synchronous writes, root squashed, NFSv4 via the pseudo-root. */
+export function exportsFile(shares: readonly Share[], vpcCidr: string): string {
+    return shares.map((s) => `${EXPORT_ROOT}/${s.name} ${vpcCidr}(rw,sync,no_subtree_check,root_squash)`).join("\n") + "\n";
+}
+
+export class NfsStorage extends pulumi.ComponentResource {
+    public readonly address: pulumi.Output<string>;
+    public readonly securityGroupId: pulumi.Output<string>;
+    public readonly shares: readonly Share[];
+    /** Export path of each share, by share name. */
+    public readonly exportPaths: Record<string, string>;
+
+    constructor(name: string, args: NfsStorageArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("magento:storage:NfsStorage", name, {}, opts);
+        const shares = planShares(args.shares); // before any child: a refused share creates nothing
+        const group = serviceSecurityGroup(this, name, {
+            vpcId: args.vpcId, port: NFS_PORT, clients: args.clients, description: `NFS ${name}`, tags: args.tags,
+        });
+        const volumes: DataVolume[] = shares.map((share, i) => ({
+            name: share.name,
+            sizeGb: args.volumeGb[share.name] ?? 10,
+            deviceName: dataDeviceName(i),
+            mountPoint: `${EXPORT_ROOT}/${share.name}`,
+        }));
+        const exportPaths = Object.fromEntries(volumes.map((v) => [v.name, v.mountPoint]));
+        const server = new Server(`${name}-server`, {
+            subnetIdsByAz: args.privateSubnetIdsByAz,
+            availabilityZone: args.availabilityZone,
+            securityGroupIds: [group.id, args.serverSecurityGroupId],
+            instanceProfileName: args.instanceProfileName,
+            imageId: args.imageId,
+            ignoreImageDrift: args.ignoreImageDrift,
+            instanceType: args.instanceType,
+            rootVolumeGb: 20,
+            dataVolumes: volumes,
+            userData: {
+                packages: ["nfs-utils"],
+                write_files: [
+                    { path: "/usr/local/sbin/prepare-volumes", permissions: "0755", content: prepareVolumesScript(volumes) },
+                    { path: "/etc/exports", permissions: "0644", content: exportsFile(shares, args.vpcCidr) },
+                    // NFSv4 only: one port (2049) for the security group to admit, no rpcbind/mountd ports.
+                    { path: "/etc/nfs.conf.d/magento.conf", permissions: "0644", content: "[nfsd]\nvers3=n\n" },
+                ],
+                runcmd: [
+                    ["/usr/local/sbin/prepare-volumes"],
+                    ...shares.map((s) => ["chown", `${s.uid}:${s.gid}`, `${EXPORT_ROOT}/${s.name}`]),
+                    ["systemctl", "enable", "--now", "nfs-server"],
+                    ["exportfs", "-ra"],
+                ],
+            },
+            kmsKeyArn: args.kmsKeyArn,
+            tags: args.tags,
+            instanceTags: { [NFS_EXPORTS_TAG]: Object.values(exportPaths).join(",") },
+        }, { parent: this });
+
+        this.address = server.privateIp;
+        this.securityGroupId = group.id;
+        this.shares = shares;
+        this.exportPaths = exportPaths;
+        this.registerOutputs({ address: this.address, securityGroupId: this.securityGroupId });
+    }
+}

@@ -1,0 +1,81 @@
+// "A server from an image": the one building block every single-instance server of the estate uses. IMDSv2 only,
+// encrypted volumes, no SSH keys (SSM Session Manager through the tier's role), cloud-init user data, a subnet
+// chosen by AZ, and data on separate protected EBS volumes that outlive the instance: a new image or instance type
+// replaces the instance and re-attaches the same volumes.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { CloudConfig, renderCloudConfig } from "./cloud-init";
+import { DataVolume } from "./data-volumes";
+
+export interface ServerArgs {
+    /** Subnet ids by AZ name of the tier the server lives in (public or private). */
+    readonly subnetIdsByAz: Readonly<Record<string, pulumi.Input<string>>>;
+    /** The AZ to run in; single-instance servers live in the first AZ (shared/platform.md). */
+    readonly availabilityZone: string;
+    readonly securityGroupIds: pulumi.Input<string>[];
+    readonly instanceProfileName: pulumi.Input<string>;
+    readonly imageId: pulumi.Input<string>;
+    /** Keep the running image when the image id changes by itself (a "latest" lookup), not when an operator pins one. */
+    readonly ignoreImageDrift: boolean;
+    readonly instanceType: string;
+    readonly rootVolumeGb: number;
+    readonly dataVolumes: readonly DataVolume[];
+    readonly userData: CloudConfig;
+    readonly kmsKeyArn: pulumi.Input<string>;
+    readonly tags: Readonly<Record<string, string>>;
+    /** Tags on the instance only (e.g. the NfsExports contract the policy packs read). */
+    readonly instanceTags?: Readonly<Record<string, string>>;
+}
+
+export class Server extends pulumi.ComponentResource {
+    public readonly instanceId: pulumi.Output<string>;
+    public readonly privateIp: pulumi.Output<string>;
+    public readonly volumeIds: Record<string, pulumi.Output<string>>;
+
+    constructor(name: string, args: ServerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("magento:compute:Server", name, {}, opts);
+        const subnetId = args.subnetIdsByAz[args.availabilityZone];
+        if (subnetId === undefined) {
+            throw new Error(`Server ${name}: no subnet in ${args.availabilityZone}; known AZs: ${Object.keys(args.subnetIdsByAz).join(", ")}`);
+        }
+        const child = { parent: this };
+        const encrypted = { encrypted: true, kmsKeyId: args.kmsKeyArn };
+
+        const instance = new aws.ec2.Instance(`${name}-instance`, {
+            ami: args.imageId,
+            instanceType: args.instanceType,
+            subnetId,
+            vpcSecurityGroupIds: args.securityGroupIds,
+            iamInstanceProfile: args.instanceProfileName,
+            associatePublicIpAddress: false,
+            metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
+            rootBlockDevice: { ...encrypted, volumeType: "gp3", volumeSize: args.rootVolumeGb, deleteOnTermination: true },
+            userData: renderCloudConfig(args.userData),
+            userDataReplaceOnChange: true, // cloud-init runs once: a changed document needs a fresh instance
+            monitoring: true,
+            tags: { ...args.tags, ...args.instanceTags, Name: name },
+            volumeTags: { ...args.tags, Name: `${name}-root` },
+        }, { ...child, ignoreChanges: args.ignoreImageDrift ? ["ami"] : [] });
+
+        this.volumeIds = Object.fromEntries(args.dataVolumes.map((volume) => {
+            const ebs = new aws.ebs.Volume(`${name}-${volume.name}`, {
+                availabilityZone: args.availabilityZone,
+                size: volume.sizeGb,
+                type: "gp3",
+                ...encrypted,
+                tags: { ...args.tags, Name: `${name}-${volume.name}`, MountPoint: volume.mountPoint },
+            }, { ...child, protect: true });
+            new aws.ec2.VolumeAttachment(`${name}-${volume.name}`, {
+                deviceName: volume.deviceName,
+                volumeId: ebs.id,
+                instanceId: instance.id,
+                stopInstanceBeforeDetaching: true, // unmounts cleanly before the volume moves to a new instance
+            }, child);
+            return [volume.name, ebs.id];
+        }));
+
+        this.instanceId = instance.id;
+        this.privateIp = instance.privateIp;
+        this.registerOutputs({ instanceId: this.instanceId, privateIp: this.privateIp, volumeIds: this.volumeIds });
+    }
+}

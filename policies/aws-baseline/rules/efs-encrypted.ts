@@ -1,0 +1,17 @@
+// Shared media (product images, exported orders) lives on EFS. EFS encrypts only at creation: an unencrypted file
+// system can only be replaced by a new one and a copy, so it is caught before it exists.
+import { ResourceValidationPolicy } from "@pulumi/policy";
+
+const EFS_FILE_SYSTEM = "aws:efs/fileSystem:FileSystem";
+
+export const efsEncrypted: ResourceValidationPolicy = {
+    name: "efs-encrypted",
+    description: "EFS file systems are encrypted at rest.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, reportViolation) => {
+        if (args.type === EFS_FILE_SYSTEM && args.props.encrypted !== true) {
+            reportViolation(`EFS file system ${args.name} is not encrypted at rest; set encrypted: true ` +
+                "(EFS encrypts only at creation: later it takes a new file system and a copy).");
+        }
+    },
+};

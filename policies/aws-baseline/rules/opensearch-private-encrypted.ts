@@ -1,0 +1,51 @@
+// Magento's catalog search index lives in OpenSearch: inside the VPC (a public domain is one access policy away
+// from the internet), encrypted at rest and between nodes, and reached over HTTPS with TLS 1.2 or later only.
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { SEARCH_DOMAINS } from "../../lib/types";
+import { isSet } from "../../lib/values";
+
+const TLS_POLICIES = ["Policy-Min-TLS-1-2-2019-07", "Policy-Min-TLS-1-2-PFS-2023-10"];
+
+interface Config {
+    allowedTlsPolicies?: string[];
+}
+
+export const opensearchPrivateEncrypted: ResourceValidationPolicy = {
+    name: "opensearch-private-encrypted",
+    description: "OpenSearch domains sit in the VPC, encrypt at rest and node to node, and enforce HTTPS with TLS 1.2+.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            allowedTlsPolicies: {
+                type: "array", items: { type: "string" }, default: TLS_POLICIES,
+                description: "TLS security policies a domain endpoint may use (domainEndpointOptions.tlsSecurityPolicy).",
+            },
+        },
+    },
+    validateResource: (args, reportViolation) => {
+        if (!SEARCH_DOMAINS.includes(args.type)) {
+            return;
+        }
+        const props = args.props;
+        const domain = `Search domain ${args.name}`;
+        // Subnet ids are another resource's output, unknown in preview: their presence is what is read.
+        if (!isSet(props, "vpcOptions", "subnetIds")) {
+            reportViolation(`${domain} has a public endpoint; put it in the VPC's private subnets (vpcOptions.subnetIds).`);
+        }
+        if (props.encryptAtRest?.enabled !== true) {
+            reportViolation(`${domain} is not encrypted at rest; set encryptAtRest.enabled: true.`);
+        }
+        if (props.nodeToNodeEncryption?.enabled !== true) {
+            reportViolation(`${domain} does not encrypt traffic between its nodes; set nodeToNodeEncryption.enabled: true.`);
+        }
+        if (props.domainEndpointOptions?.enforceHttps !== true) {
+            reportViolation(`${domain} accepts plain HTTP; set domainEndpointOptions.enforceHttps: true.`);
+        }
+        const allowed = args.getConfig<Config>().allowedTlsPolicies ?? TLS_POLICIES;
+        const policy: unknown = props.domainEndpointOptions?.tlsSecurityPolicy;
+        if (typeof policy !== "string" || !allowed.includes(policy)) {
+            reportViolation(`${domain} uses TLS policy ${policy ?? "(not set: the AWS default)"}; ` +
+                `set domainEndpointOptions.tlsSecurityPolicy to one of ${allowed.join(", ")}.`);
+        }
+    },
+};

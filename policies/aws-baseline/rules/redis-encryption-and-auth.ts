@@ -1,0 +1,37 @@
+// Redis holds Magento's sessions and cache: encrypted at rest and in transit, and no client without AUTH. Only a
+// replication group takes an AUTH token or RBAC user groups, so Redis is never a standalone cache cluster.
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { REPLICATION_GROUP } from "../../lib/types";
+import { isSet, knownString } from "../../lib/values";
+
+const CACHE_CLUSTER = "aws:elasticache/cluster:Cluster";
+
+/** AUTH is on with a token (which the program may generate, so unknown in preview: only its presence is read) or RBAC. */
+function requiresAuth(props: Record<string, unknown>): boolean {
+    return isSet(props, "authToken") || isSet(props, "authTokenWo") || isSet(props, "userGroupIds");
+}
+
+export const redisEncryptionAndAuth: ResourceValidationPolicy = {
+    name: "redis-encryption-and-auth",
+    description: "Redis runs as a replication group encrypted at rest and in transit, with AUTH (token or RBAC user groups).",
+    enforcementLevel: "mandatory",
+    validateResource: (args, reportViolation) => {
+        if (args.type === CACHE_CLUSTER && knownString(args.props, "engine")?.toLowerCase() === "redis") {
+            reportViolation(`Cache cluster ${args.name} runs Redis as a standalone cluster, which cannot require AUTH with ` +
+                "encryption in transit and at rest; use an aws.elasticache.ReplicationGroup (one node in preproduction).");
+        }
+        if (args.type !== REPLICATION_GROUP) {
+            return;
+        }
+        if (args.props.atRestEncryptionEnabled !== true) {
+            reportViolation(`Redis replication group ${args.name} is not encrypted at rest; set atRestEncryptionEnabled: true.`);
+        }
+        if (args.props.transitEncryptionEnabled !== true) {
+            reportViolation(`Redis replication group ${args.name} is not encrypted in transit; set transitEncryptionEnabled: true.`);
+        }
+        if (!requiresAuth(args.props)) {
+            reportViolation(`Redis replication group ${args.name} lets any client in without AUTH; set authToken ` +
+                "(from a generated secret) or userGroupIds (RBAC).");
+        }
+    },
+};

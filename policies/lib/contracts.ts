@@ -1,0 +1,14 @@
+// Tags through which components tell the policies what a server does with shared storage. Components MUST set them:
+// they carry the intent during preview, when user data that embeds a file system's DNS name is still unknown.
+
+/** On every launch template and instance that mounts NFS/EFS: its Magento-relative mount points, comma-separated,
+ *  e.g. "pub/media,pub/sitemap,var/export". Absent (or empty) means the server mounts no shared storage. */
+export const SHARED_MOUNTS_TAG = "SharedMounts";
+
+/** On every NFS server: the directories it exports, comma-separated, e.g. "/exports/media,/exports/sitemap". */
+export const NFS_EXPORTS_TAG = "NfsExports";
+
+/** The entries of a comma-separated list tag, trimmed, empty ones dropped. */
+export function listTag(value: string): string[] {
+    return value.split(",").map((v) => v.trim()).filter((v) => v !== "");
+}

@@ -1,0 +1,10 @@
+// Resource type tokens that more than one rule reads (@pulumi/aws 7.x). Packs match type strings rather than import
+// @pulumi/aws, whose types would make the CLI's start-up type check of a pack slow.
+
+export const RDS_INSTANCE = "aws:rds/instance:Instance";
+export const RDS_CLUSTER = "aws:rds/cluster:Cluster";
+export const REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
+/** OpenSearch domains, and Elasticsearch domains created before the rename (same settings, same risks). */
+export const SEARCH_DOMAINS = ["aws:opensearch/domain:Domain", "aws:elasticsearch/domain:Domain"];
+export const EC2_INSTANCE = "aws:ec2/instance:Instance";
+export const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";

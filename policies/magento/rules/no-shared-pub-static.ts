@@ -1,0 +1,79 @@
+// Magento's pub/static is never on shared storage: Magento flushes it on every static-content deploy, and when it was
+// shared one instance's deploy wiped the assets of all the others and of every store (shared/platform.md).
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { listTag, NFS_EXPORTS_TAG, SHARED_MOUNTS_TAG } from "../../lib/contracts";
+import { userDataOf } from "../../lib/user-data";
+import { knownString, knownTags } from "../../lib/values";
+
+const ACCESS_POINT = "aws:efs/accessPoint:AccessPoint";
+const STATIC = "pub/static";
+const WHY = "pub/static must stay on each instance: Magento flushes it on every static-content deploy, so sharing it lets " +
+    "one deploy wipe every other instance's CSS/JS. Bake it into the release's image and serve it through the static " +
+    "CloudFront distribution; share only pub/media, the sitemap folder and exported orders.";
+
+/** A path or name that designates static content: "pub/static" anywhere, or a segment "static" (/magento/static). */
+function designatesStatic(value: string): boolean {
+    const lower = value.toLowerCase();
+    return lower.includes(STATIC) || lower.split(/[^a-z0-9]+/).includes("static");
+}
+
+/** A Magento-relative mount point that puts pub/static on shared storage: pub/static, inside it, or above it (pub, the root). */
+function sharesStatic(mountPoint: string): boolean {
+    const m = mountPoint.toLowerCase().replace(/^\.?\/+|\/+$/g, "");
+    return m === "" || m === "." || `${STATIC}/`.startsWith(`${m}/`) || `${m}/`.includes(`${STATIC}/`);
+}
+
+/** Lines of user data that mount NFS/EFS (fstab line, mount -t, cloud-init mounts: entry) onto a path ending in pub/static. */
+function staticMounts(userData: string): string[] {
+    return userData.split(/\r?\n/).flatMap((line, i) => {
+        const tokens = line.split(/[\s,[\]"']+/).filter((t) => t !== "");
+        const nfs = tokens.some((t) => /^(?:nfs4?|efs|mount\.(?:nfs4?|efs))$/.test(t) || /^[\w.-]+:\/(?!\/)/.test(t));
+        const target = tokens.map((t) => t.replace(/\/+$/, "")).find((t) => t === STATIC || t.endsWith(`/${STATIC}`));
+        return nfs && target ? [`line ${i + 1}: ${target}`] : [];
+    });
+}
+
+function problems(type: string, name: string, props: Record<string, unknown>): string[] {
+    const tags = knownTags(props);
+    const found = new Set<string>();
+    if (type === ACCESS_POINT) {
+        const path = knownString(props, "rootDirectory", "path");
+        const because = [
+            ...(path !== undefined && designatesStatic(path) ? [`rootDirectory.path ${path}`] : []),
+            ...(designatesStatic(name) ? ["its name"] : []),
+            ...tags.filter(([, v]) => designatesStatic(v)).map(([k, v]) => `tag ${k}=${v}`),
+        ];
+        if (because.length > 0) {
+            found.add(`EFS access point ${name} shares static content (${because.join(", ")}).`);
+        }
+    }
+    for (const [, value] of tags.filter(([k]) => k === NFS_EXPORTS_TAG)) {
+        const exports = listTag(value).filter(designatesStatic);
+        if (exports.length > 0) {
+            found.add(`${name} exports static content over NFS (${NFS_EXPORTS_TAG}: ${exports.join(", ")}).`);
+        }
+    }
+    for (const [, value] of tags.filter(([k]) => k === SHARED_MOUNTS_TAG)) {
+        const mounts = listTag(value).filter(sharesStatic);
+        if (mounts.length > 0) {
+            found.add(`${name} mounts shared storage on ${mounts.join(", ")} (${SHARED_MOUNTS_TAG} tag), which puts ${STATIC} on it.`);
+        }
+    }
+    const userData = userDataOf(type, props);
+    const mounted = userData === undefined ? [] : staticMounts(userData);
+    if (mounted.length > 0) {
+        found.add(`${name} mounts NFS/EFS on ${STATIC} in its user data (${mounted.join("; ")}).`);
+    }
+    return [...found];
+}
+
+export const noSharedPubStatic: ResourceValidationPolicy = {
+    name: "no-shared-pub-static",
+    description: "Magento's pub/static is never on shared storage: no EFS access point, NFS export or mount for it.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, reportViolation) => {
+        for (const problem of problems(args.type, args.name, args.props)) {
+            reportViolation(`${problem} ${WHY}`);
+        }
+    },
+};

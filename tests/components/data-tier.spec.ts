@@ -1,0 +1,200 @@
+// The data tier as an operator checks it: who reaches each service, how it survives an AZ, what is encrypted and
+// protected, and that rebuilding a server never touches the data it serves.
+import * as assert from "assert";
+import { MAGENTO_SHARES, planShares } from "../../components/shares";
+import { SECRET_SIG, SIG_KEY, StateResource, UNKNOWN } from "../../offline/state";
+import { ofType, stackResources, via } from "../helpers/stacks";
+
+const SG = "aws:ec2/securityGroup:SecurityGroup";
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const RDS = "aws:rds/instance:Instance";
+const REDIS = "aws:elasticache/replicationGroup:ReplicationGroup";
+const DOMAIN = "aws:opensearch/domain:Domain";
+const EFS = "aws:efs/fileSystem:FileSystem";
+const NFS = { configFile: "tests/fixtures/stacks/preprod-nfs.yaml" };
+
+const named = (resources: StateResource[], type: string, suffix: string) =>
+    ofType(resources, type).find((r) => r.urn.endsWith(suffix))!;
+const tierOf = (group: StateResource) => group.urn.split("::").pop()!.replace(/^magento-\w+-/, "").replace(/-sg$/, "");
+
+/** "who -> port" for every ingress rule of the group behind a service's `property` (its security group ids). */
+function reachability(resources: StateResource[], service: StateResource, property: string): string[] {
+    const groups = via(resources, service, property).filter((g) => g.type === SG);
+    return ofType(resources, INGRESS)
+        .filter((rule) => via(resources, rule, "securityGroupId").some((g) => groups.includes(g)))
+        .map((rule) => {
+            assert.strictEqual(rule.inputs!.cidrIpv4, undefined, `${rule.urn} admits a CIDR`);
+            assert.strictEqual(rule.inputs!.cidrIpv6, undefined, `${rule.urn} admits a CIDR`);
+            return `${via(resources, rule, "referencedSecurityGroupId").map(tierOf).join()} -> ${rule.inputs!.ipProtocol}/${rule.inputs!.fromPort}`;
+        })
+        .sort();
+}
+
+describe("data tier", () => {
+    it("each service is reachable only from the tiers that use it, on its one port", async () => {
+        const r = await stackResources("prod");
+        assert.deepStrictEqual(reachability(r, named(r, RDS, "mysql-db"), "vpcSecurityGroupIds"),
+            ["backoffice -> tcp/3306", "rundeck -> tcp/3306", "web -> tcp/3306"]);
+        assert.deepStrictEqual(reachability(r, named(r, RDS, "sideapps-db"), "vpcSecurityGroupIds"), ["sideapps -> tcp/3306"]);
+        for (const usage of ["sessions", "cache"]) {
+            assert.deepStrictEqual(reachability(r, named(r, REDIS, `redis-${usage}-redis`), "securityGroupIds"), ["backoffice -> tcp/6379", "web -> tcp/6379"]);
+        }
+        assert.deepStrictEqual(reachability(r, ofType(r, DOMAIN)[0], "vpcOptions"), ["backoffice -> tcp/443", "web -> tcp/443"]);
+        const mountTarget = ofType(r, "aws:efs/mountTarget:MountTarget")[0];
+        assert.deepStrictEqual(reachability(r, mountTarget, "securityGroups"), ["backoffice -> tcp/2049", "web -> tcp/2049"]);
+    });
+
+    it("no database is public and no password is set by the program: RDS keeps it in Secrets Manager", async () => {
+        for (const db of ofType(await stackResources("prod"), RDS)) {
+            assert.strictEqual(db.inputs!.publiclyAccessible, false);
+            assert.strictEqual(db.inputs!.manageMasterUserPassword, true);
+            assert.ok(!("password" in db.inputs!), `${db.urn} sets a password`);
+        }
+    });
+
+    it("prod survives an AZ: Multi-AZ databases, Redis failover to a replica, zone-aware search over 3 AZs", async () => {
+        const r = await stackResources("prod");
+        for (const db of ofType(r, RDS)) {
+            assert.strictEqual(db.inputs!.multiAz, true, db.urn);
+        }
+        for (const redis of ofType(r, REDIS)) {
+            assert.deepStrictEqual([redis.inputs!.numCacheClusters, redis.inputs!.automaticFailoverEnabled, redis.inputs!.multiAzEnabled], [2, true, true]);
+        }
+        const cluster = ofType(r, DOMAIN)[0].inputs!.clusterConfig as Record<string, unknown>;
+        assert.deepStrictEqual([cluster.instanceCount, cluster.zoneAwarenessEnabled, cluster.dedicatedMasterCount], [3, true, 3]);
+        assert.deepStrictEqual(cluster.zoneAwarenessConfig, { availabilityZoneCount: 3 });
+    });
+
+    it("preprod is the same shape, smaller: single-AZ database, one Redis node for sessions and cache, one search node", async () => {
+        const r = await stackResources("preprod");
+        assert.deepStrictEqual(ofType(r, RDS).map((db) => [db.inputs!.multiAz, db.inputs!.instanceClass]), [[false, "db.t4g.medium"], [false, "db.t4g.medium"]]);
+        const redis = ofType(r, REDIS);
+        assert.strictEqual(redis.length, 1);
+        assert.deepStrictEqual([redis[0].inputs!.numCacheClusters, redis[0].inputs!.automaticFailoverEnabled], [1, false]);
+        const domain = ofType(r, DOMAIN)[0].inputs!;
+        assert.strictEqual((domain.clusterConfig as Record<string, unknown>).instanceCount, 1);
+        assert.strictEqual(((domain.vpcOptions as Record<string, unknown>).subnetIds as unknown[]).length, 1);
+    });
+
+    it("Magento's sessions are never evicted; its cache is", async () => {
+        const r = await stackResources("prod");
+        const policy = (usage: string) => {
+            const group = named(r, REDIS, `redis-${usage}-redis`);
+            const params = via(r, group, "parameterGroupName")[0].inputs!.parameters as { name: string; value: string }[];
+            return params.find((p) => p.name === "maxmemory-policy")!.value;
+        };
+        assert.deepStrictEqual([policy("sessions"), policy("cache")], ["noeviction", "allkeys-lru"]);
+    });
+
+    it("the database runs Magento's MySQL settings, keeps 14 days of backups in prod and exports its logs", async () => {
+        const r = await stackResources("prod");
+        const db = named(r, RDS, "mysql-db");
+        const params = Object.fromEntries((via(r, db, "parameterGroupName")[0].inputs!.parameters as { name: string; value: string }[]).map((p) => [p.name, p.value]));
+        assert.strictEqual(params.character_set_server, "utf8mb4");
+        assert.strictEqual(params.log_bin_trust_function_creators, "1");
+        assert.match(params.max_connections, /^LEAST\(/);
+        const i = db.inputs!;
+        assert.deepStrictEqual([i.backupRetentionPeriod, i.deletionProtection, i.skipFinalSnapshot, i.storageType], [14, true, false, "gp3"]);
+        assert.ok((i.maxAllocatedStorage as number) > (i.allocatedStorage as number));
+        assert.deepStrictEqual([i.performanceInsightsEnabled, i.monitoringInterval, i.autoMinorVersionUpgrade], [true, 60, true]);
+        assert.deepStrictEqual(i.enabledCloudwatchLogsExports, ["error", "slowquery"]);
+    });
+
+    it("everything at rest is encrypted with the stack's own KMS key, and Redis and search also in transit", async () => {
+        const r = await stackResources("prod");
+        const [key] = ofType(r, "aws:kms/key:Key");
+        const usesKey = (x: StateResource, property: string) => assert.ok(via(r, x, property).includes(key), `${x.urn} ${property}`);
+        for (const db of ofType(r, RDS)) {
+            assert.strictEqual(db.inputs!.storageEncrypted, true);
+            usesKey(db, "kmsKeyId");
+        }
+        for (const redis of ofType(r, REDIS)) {
+            assert.deepStrictEqual([redis.inputs!.atRestEncryptionEnabled, redis.inputs!.transitEncryptionEnabled], [true, true]);
+            // The generated token: secret, and not known before it is generated.
+            assert.deepStrictEqual(redis.inputs!.authToken, { [SIG_KEY]: SECRET_SIG, plaintext: JSON.stringify(UNKNOWN) });
+            usesKey(redis, "kmsKeyId");
+        }
+        const domain = ofType(r, DOMAIN)[0];
+        assert.deepStrictEqual((domain.inputs!.domainEndpointOptions as Record<string, unknown>).enforceHttps, true);
+        assert.deepStrictEqual((domain.inputs!.nodeToNodeEncryption as Record<string, unknown>).enabled, true);
+        usesKey(domain, "encryptAtRest");
+        const efs = ofType(r, EFS)[0];
+        assert.strictEqual(efs.inputs!.encrypted, true);
+        usesKey(efs, "kmsKeyId");
+        assert.strictEqual(key.inputs!.enableKeyRotation, true);
+    });
+
+    it("generated credentials stay secret in state", async () => {
+        const r = await stackResources("prod", { preview: false });
+        for (const redis of ofType(r, REDIS)) {
+            assert.ok("plaintext" in (redis.inputs!.authToken as object), `${redis.urn} AUTH token is not a secret`);
+        }
+        for (const version of ofType(r, "aws:secretsmanager/secretVersion:SecretVersion")) {
+            assert.ok("plaintext" in (version.inputs!.secretString as object), `${version.urn} is not a secret`);
+        }
+    });
+
+    it("EFS: elastic throughput, a mount target in every private subnet, one access point per share with its owner, none for pub/static", async () => {
+        const r = await stackResources("prod");
+        const efs = ofType(r, EFS)[0];
+        assert.strictEqual(efs.inputs!.throughputMode, "elastic");
+        const subnets = ofType(r, "aws:efs/mountTarget:MountTarget").flatMap((m) => via(r, m, "subnetId"));
+        assert.deepStrictEqual(subnets.map((s) => s.inputs!.cidrBlock).sort(), ["10.20.101.0/24", "10.20.102.0/24", "10.20.103.0/24"]);
+        const points = ofType(r, "aws:efs/accessPoint:AccessPoint").map((p) => ({
+            path: (p.inputs!.rootDirectory as Record<string, unknown>).path,
+            uid: (p.inputs!.posixUser as Record<string, unknown>).uid,
+            mount: (p.inputs!.tags as Record<string, string>).MountPath,
+        }));
+        assert.deepStrictEqual(points, [
+            { path: "/magento/media", uid: 1001, mount: "pub/media" },
+            { path: "/magento/sitemap", uid: 1001, mount: "pub/sitemap" },
+            { path: "/magento/exports", uid: 1002, mount: "var/export" },
+        ]);
+    });
+
+    it("a share of pub/static is refused before anything is created, with the reason", () => {
+        assert.throws(() => planShares([...MAGENTO_SHARES, { name: "static", mountPath: "pub/static", uid: 1001, gid: 1001 }]),
+            /share 'static' \(pub\/static\) would put pub\/static on shared storage: a static-content deploy on one server would wipe every other server's assets/);
+        assert.throws(() => planShares([{ name: "assets", mountPath: "pub/static/frontend", uid: 1, gid: 1 }]), /would put pub\/static on shared storage/);
+    });
+
+    it("every stateful resource is protected", async () => {
+        for (const stack of ["prod", "preprod"]) {
+            const r = await stackResources(stack);
+            for (const type of [RDS, REDIS, DOMAIN, EFS, "aws:kms/key:Key"]) {
+                for (const x of ofType(r, type)) {
+                    assert.strictEqual(x.protect, true, `${x.urn} is not protected`);
+                }
+            }
+        }
+    });
+
+    it("NFS mode: each share on its own protected, encrypted EBS volume in the server's AZ, exported to the VPC only", async () => {
+        const r = await stackResources("preprod", NFS);
+        assert.strictEqual(ofType(r, EFS).length, 0);
+        const [server] = ofType(r, "aws:ec2/instance:Instance");
+        assert.strictEqual((server.inputs!.tags as Record<string, string>).NfsExports, "/srv/nfs/media,/srv/nfs/sitemap,/srv/nfs/exports");
+        assert.deepStrictEqual(server.inputs!.metadataOptions, { httpEndpoint: "enabled", httpPutResponseHopLimit: 1, httpTokens: "required" });
+        assert.match(server.inputs!.userData as string, /^#cloud-config\n/);
+        assert.match(server.inputs!.userData as string, /\/srv\/nfs\/media 10\.30\.0\.0\/16\(rw,sync,no_subtree_check,root_squash\)/);
+        const volumes = ofType(r, "aws:ebs/volume:Volume");
+        assert.deepStrictEqual(volumes.map((v) => [v.inputs!.size, v.inputs!.availabilityZone, v.inputs!.encrypted, v.protect]),
+            [[200, "eu-west-3a", true, true], [5, "eu-west-3a", true, true], [20, "eu-west-3a", true, true]]);
+        assert.strictEqual(via(r, server, "subnetId")[0].inputs!.availabilityZone, "eu-west-3a");
+    });
+
+    it("a new image or instance type replaces the NFS server but leaves its volumes and every data service as they were", async () => {
+        const before = await stackResources("preprod", NFS);
+        const after = await stackResources("preprod", { configFile: "tests/fixtures/stacks/preprod-nfs-rebuilt.yaml" });
+        const byUrn = new Map(after.map((x) => [x.urn, x]));
+        const changed = before.filter((x) => JSON.stringify(x.inputs) !== JSON.stringify(byUrn.get(x.urn)?.inputs)).map((x) => x.type);
+        // The instance changes (replaced: new ami, new type); its volume attachments follow it; nothing else moves.
+        assert.deepStrictEqual([...new Set(changed)].sort(), ["aws:ec2/instance:Instance"]);
+        const server = ofType(after, "aws:ec2/instance:Instance")[0];
+        assert.deepStrictEqual([server.inputs!.ami, server.inputs!.instanceType], ["ami-0fedcba9876543210", "m6i.large"]);
+        for (const attachment of ofType(after, "aws:ec2/volumeAttachment:VolumeAttachment")) {
+            assert.strictEqual(via(after, attachment, "volumeId")[0].protect, true);
+            assert.strictEqual(attachment.inputs!.stopInstanceBeforeDetaching, true);
+        }
+    });
+});

@@ -1,0 +1,62 @@
+// What servers run at boot, checked by the real tools from Debian (installed by .ci/run): every cloud-config passes
+// `cloud-init schema`, every shell script `shellcheck`.
+import * as assert from "assert";
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { WriteFile } from "../../components/cloud-init";
+import { ofType, stackResources } from "../helpers/stacks";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "generated-config-"));
+
+function cloudInitSchema(document: string): { ok: boolean; output: string } {
+    const file = path.join(tmp, `user-data-${Math.random().toString(36).slice(2)}.yaml`);
+    fs.writeFileSync(file, document);
+    const run = spawnSync("cloud-init", ["schema", "--config-file", file], { encoding: "utf8" });
+    return { ok: run.status === 0, output: `${run.stdout}${run.stderr}` };
+}
+
+function shellcheck(script: string): void {
+    execFileSync("shellcheck", ["-s", "sh", "-"], { input: script, encoding: "utf8" });
+}
+
+/** Every server's user data in a stack (NFS mode has one server so far; later issues add more). */
+async function userData(): Promise<{ urn: string; text: string }[]> {
+    const resources = await stackResources("preprod", { configFile: "tests/fixtures/stacks/preprod-nfs.yaml" });
+    return ofType(resources, "aws:ec2/instance:Instance").map((i) => ({ urn: i.urn, text: i.inputs!.userData as string }));
+}
+
+describe("generated server configuration", () => {
+    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    it("cloud-init schema rejects a broken document (the check is real)", () => {
+        assert.strictEqual(cloudInitSchema("#cloud-config\nruncmd: 42\n").ok, false);
+    });
+
+    it("every server's user data is a valid cloud-config", async () => {
+        const documents = await userData();
+        assert.ok(documents.length > 0);
+        for (const { urn, text } of documents) {
+            const result = cloudInitSchema(text);
+            assert.ok(result.ok, `${urn}:\n${result.output}`);
+        }
+    });
+
+    it("every shell script a server writes passes shellcheck", async () => {
+        let scripts = 0;
+        for (const { text } of await userData()) {
+            const files = (YAML.parse(text) as { write_files?: WriteFile[] }).write_files ?? [];
+            for (const file of files.filter((f) => f.content.startsWith("#!/bin/sh") || f.content.startsWith("#!/bin/bash"))) {
+                shellcheck(file.content);
+                scripts++;
+            }
+        }
+        assert.ok(scripts > 0, "no script found to check");
+    });
+
+    it("shellcheck rejects a script with an unquoted expansion (the check is real)", () => {
+        assert.throws(() => shellcheck("#!/bin/sh\nrm -rf $1/*\n"));
+    });
+});
