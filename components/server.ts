@@ -49,12 +49,12 @@ export class Server extends pulumi.ComponentResource {
             iamInstanceProfile: args.instanceProfileName,
             associatePublicIpAddress: false,
             metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
-            rootBlockDevice: { ...encrypted, volumeType: "gp3", volumeSize: args.rootVolumeGb, deleteOnTermination: true },
+            // Root tags here, not volumeTags: volumeTags would fight the data volumes' own tags on every update.
+            rootBlockDevice: { ...encrypted, volumeType: "gp3", volumeSize: args.rootVolumeGb, deleteOnTermination: true, tags: { ...args.tags, Name: `${name}-root` } },
             userData: renderCloudConfig(args.userData),
             userDataReplaceOnChange: true, // cloud-init runs once: a changed document needs a fresh instance
             monitoring: true,
             tags: { ...args.tags, ...args.instanceTags, Name: name },
-            volumeTags: { ...args.tags, Name: `${name}-root` },
         }, { ...child, ignoreChanges: args.ignoreImageDrift ? ["ami"] : [] });
 
         this.volumeIds = Object.fromEntries(args.dataVolumes.map((volume) => {

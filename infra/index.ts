@@ -59,7 +59,7 @@ const sideDatabase = new Database(`${prefix}-sideapps`, {
 });
 
 const cacheUsages: CacheUsage[] = config.cache.separateSessions ? ["sessions", "cache"] : ["shared"];
-const caches = Object.fromEntries(cacheUsages.map((usage) => [usage, new Cache(`${prefix}-redis-${usage}`, {
+const caches = Object.fromEntries(cacheUsages.map((usage) => [usage, new Cache(`${prefix}-${usage}`, {
     vpcId, subnetIds: privateSubnetIds, clients: magento,
     usage,
     nodeType: config.cache.nodeType,

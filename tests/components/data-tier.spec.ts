@@ -37,7 +37,7 @@ describe("data tier", () => {
             ["backoffice -> tcp/3306", "rundeck -> tcp/3306", "web -> tcp/3306"]);
         assert.deepStrictEqual(reachability(r, named(r, RDS, "sideapps-db"), "vpcSecurityGroupIds"), ["sideapps -> tcp/3306"]);
         for (const usage of ["sessions", "cache"]) {
-            assert.deepStrictEqual(reachability(r, named(r, REDIS, `redis-${usage}-redis`), "securityGroupIds"), ["backoffice -> tcp/6379", "web -> tcp/6379"]);
+            assert.deepStrictEqual(reachability(r, named(r, REDIS, `${usage}-redis`), "securityGroupIds"), ["backoffice -> tcp/6379", "web -> tcp/6379"]);
         }
         assert.deepStrictEqual(reachability(r, ofType(r, DOMAIN)[0], "vpcOptions"), ["backoffice -> tcp/443", "web -> tcp/443"]);
         const mountTarget = ofType(r, "aws:efs/mountTarget:MountTarget")[0];
@@ -79,7 +79,7 @@ describe("data tier", () => {
     it("Magento's sessions are never evicted; its cache is", async () => {
         const r = await stackResources("prod");
         const policy = (usage: string) => {
-            const group = named(r, REDIS, `redis-${usage}-redis`);
+            const group = named(r, REDIS, `${usage}-redis`);
             const params = via(r, group, "parameterGroupName")[0].inputs!.parameters as { name: string; value: string }[];
             return params.find((p) => p.name === "maxmemory-policy")!.value;
         };
@@ -165,6 +165,16 @@ describe("data tier", () => {
                 for (const x of ofType(r, type)) {
                     assert.strictEqual(x.protect, true, `${x.urn} is not protected`);
                 }
+            }
+        }
+    });
+
+    it("auto-named resources leave room for Pulumi's 8-character suffix within AWS's name limits", async () => {
+        const limits: Record<string, number> = { [REDIS]: 40, [RDS]: 63, "aws:iam/role:Role": 64, "aws:elasticache/subnetGroup:SubnetGroup": 255 };
+        for (const stack of ["prod", "preprod"]) {
+            for (const x of (await stackResources(stack)).filter((r) => r.type in limits)) {
+                const name = x.urn.split("::").pop()!;
+                assert.ok(name.length + 8 <= limits[x.type], `${name} (${x.type}) is too long for ${limits[x.type]} characters`);
             }
         }
     });

@@ -20,6 +20,7 @@ function run(script: string, args: string[]): Promise<Run> {
     });
 }
 
+const CIPHERTEXT = "v1:c2VjcmV0LWNpcGhlcnRleHQ=";
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "engine-spec-"));
 const exportFile = path.join(tmp, "prod.json");
 const unknownPack = "tests/fixtures/packs/reads-unknown";
@@ -27,11 +28,14 @@ const unknownPack = "tests/fixtures/packs/reads-unknown";
 describe("offline engine", () => {
     let clean: Promise<Run>;
     let singleNat: Promise<Run>;
-    const singleNatExport = path.join(tmp, "single-nat.json");
     before(() => {
+        // prod as committed, plus a provider secret as `pulumi config set --secret` writes it.
+        const withSecret = path.join(tmp, "prod-with-secret.yaml");
+        fs.writeFileSync(withSecret, fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")
+            .replace("config:\n", `config:\n  aws:secretKey:\n    secure: ${CIPHERTEXT}\n`));
         // The slow runs start together; each test awaits the one it reads.
-        clean = run("preview.ts", ["--stack", "prod", "--json", exportFile, "--policy-pack", "policies/magento", "--policy-pack", unknownPack]);
-        singleNat = run("preview.ts", ["--stack", "prod", "--config-file", "tests/fixtures/stacks/prod-single-nat.yaml", "--json", singleNatExport, "--policy-pack", "policies/magento"]);
+        clean = run("preview.ts", ["--stack", "prod", "--config-file", withSecret, "--json", exportFile, "--policy-pack", "policies/magento", "--policy-pack", unknownPack]);
+        singleNat = run("preview.ts", ["--stack", "prod", "--config-file", "tests/fixtures/stacks/prod-single-nat.yaml", "--policy-pack", "policies/magento"]);
     });
     after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -74,8 +78,8 @@ describe("offline engine", () => {
     });
 
     it("never prints a secret's value and exports secrets as ciphertext", async () => {
-        const { stdout, stderr } = await singleNat;
-        const text = fs.readFileSync(singleNatExport, "utf8");
+        const { stdout, stderr } = await clean;
+        const text = fs.readFileSync(exportFile, "utf8");
         assert.doesNotMatch(stdout + stderr + text, /offline-secret-placeholder|c2VjcmV0LWNpcGhlcnRleHQ=/);
         const provider = (JSON.parse(text) as Deployment).deployment.resources[1];
         assert.deepStrictEqual(provider.inputs!.secretKey, { [SIG_KEY]: SECRET_SIG, ciphertext: "offline-preview-secret" });
