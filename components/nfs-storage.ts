@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Client, serviceSecurityGroup } from "./clients";
 import { NFS_PORT } from "./efs-storage";
 import { DataVolume, dataDeviceName, prepareVolumesScript } from "./data-volumes";
+import { InternalDns } from "./internal-zone";
 import { Server } from "./server";
 import { planShares, Share } from "./shares";
 
@@ -23,6 +24,8 @@ export interface NfsStorageArgs {
     readonly ignoreImageDrift: boolean;
     readonly instanceType: string;
     readonly kmsKeyArn: pulumi.Input<string>;
+    /** The server is `nfs.<internal domain>`: clients mount a name that survives a rebuilt server's new address. */
+    readonly dns: InternalDns;
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -81,10 +84,11 @@ export class NfsStorage extends pulumi.ComponentResource {
             },
             kmsKeyArn: args.kmsKeyArn,
             tags: args.tags,
+            internalName: { dns: args.dns, host: "nfs" },
             instanceTags: { [NFS_EXPORTS_TAG]: Object.values(exportPaths).join(",") },
         }, { parent: this });
 
-        this.address = server.privateIp;
+        this.address = pulumi.output(server.fqdn ?? server.privateIp);
         this.securityGroupId = group.id;
         this.shares = shares;
         this.exportPaths = exportPaths;

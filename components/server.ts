@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CloudConfig, renderCloudConfig } from "./cloud-init";
 import { DataVolume } from "./data-volumes";
+import { InternalDns, internalRecord } from "./internal-zone";
 
 export interface ServerArgs {
     /** Subnet ids by AZ name of the tier the server lives in (public or private). */
@@ -23,6 +24,8 @@ export interface ServerArgs {
     readonly userData: CloudConfig;
     readonly kmsKeyArn: pulumi.Input<string>;
     readonly tags: Readonly<Record<string, string>>;
+    /** The server's name under the internal domain (`rundeck` gives rundeck.<internal domain>). */
+    readonly internalName?: { readonly dns: InternalDns; readonly host: string };
     /** Tags on the instance only (e.g. the NfsExports contract the policy packs read). */
     readonly instanceTags?: Readonly<Record<string, string>>;
 }
@@ -31,6 +34,8 @@ export class Server extends pulumi.ComponentResource {
     public readonly instanceId: pulumi.Output<string>;
     public readonly privateIp: pulumi.Output<string>;
     public readonly volumeIds: Record<string, pulumi.Output<string>>;
+    /** Fully qualified internal name, when the server has one. */
+    public readonly fqdn: string | undefined;
 
     constructor(name: string, args: ServerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:compute:Server", name, {}, opts);
@@ -74,6 +79,7 @@ export class Server extends pulumi.ComponentResource {
             return [volume.name, ebs.id];
         }));
 
+        this.fqdn = args.internalName && internalRecord(this, name, args.internalName.dns, args.internalName.host, instance.privateIp);
         this.instanceId = instance.id;
         this.privateIp = instance.privateIp;
         this.registerOutputs({ instanceId: this.instanceId, privateIp: this.privateIp, volumeIds: this.volumeIds });

@@ -8,6 +8,7 @@ import { DataKey } from "../components/data-key";
 import { Database } from "../components/database";
 import { EfsStorage } from "../components/efs-storage";
 import { amazonLinuxOrPinned } from "../components/images";
+import { InternalZone } from "../components/internal-zone";
 import { Network } from "../components/network";
 import { NfsStorage } from "../components/nfs-storage";
 import { Search } from "../components/search";
@@ -24,6 +25,8 @@ const accountId = aws.getCallerIdentityOutput().accountId;
 const network = new Network(prefix, { ...config.network, region: config.region, tags });
 const vpcId = network.vpcId;
 const privateSubnetIds = network.privateSubnetIds;
+const internalZone = new InternalZone(`${prefix}-internal`, { domain: config.internalDomain, vpcId, tags });
+const internalDns = internalZone.dns;
 
 // Who will run where: each tier's security group and role exist before the services that admit them.
 const tier = (name: string, purpose: string) => new ServerTier(`${prefix}-${name}`, { vpcId, purpose, tags });
@@ -95,7 +98,7 @@ function nfsStorage(): NfsStorage {
         instanceProfileName: server.instanceProfileName,
         ...amazonLinuxOrPinned(config.opsAmiId, config.instanceTypes.ops),
         instanceType: config.instanceTypes.ops,
-        kmsKeyArn, tags,
+        kmsKeyArn, dns: internalDns, tags,
     });
 }
 
@@ -130,6 +133,7 @@ const parameters = new AppParameters(`${prefix}-parameters`, {
 export { vpcId, privateSubnetIds };
 export const availabilityZones = network.availabilityZones;
 export const publicSubnetIds = network.publicSubnetIds;
+export const internalZoneId = internalZone.zoneId;
 export const databaseAddress = database.address;
 export const databaseSecretArn = database.masterSecretArn;
 export const sideDatabaseAddress = sideDatabase.address;

@@ -246,6 +246,19 @@ const FAKES: Record<string, Fake> = {
         id: (ctx) => String(ctx.inputs.name ?? ctx.name),
         outputs: (ctx, id) => ({ arn: `arn:aws:ssm:${ctx.region}:${ACCOUNT_ID}:parameter${id.startsWith("/") ? "" : "/"}${id}`, version: 1 }),
     },
+    // Route 53: zone ids are "Z" and upper-case base-32 characters; a record's id joins zone, name and type.
+    "aws:route53/zone:Zone": {
+        id: (ctx) => `Z0${hex(ctx, 18).toUpperCase()}`,
+        outputs: (ctx, id) => ({
+            zoneId: id,
+            arn: `arn:aws:route53:::hostedzone/${id}`,
+            nameServers: ctx.inputs.vpcs ? [] : [1, 2, 3, 4].map((n) => `ns-${n * 311}.awsdns-${n * 7}.${["com", "net", "org", "co.uk"][n - 1]}`),
+        }),
+    },
+    "aws:route53/record:Record": {
+        id: (ctx) => `${String(ctx.inputs.zoneId)}_${String(ctx.inputs.name)}_${String(ctx.inputs.type)}`,
+        outputs: (ctx) => ({ fqdn: String(ctx.inputs.name) }),
+    },
     "aws:iam/rolePolicy:RolePolicy": {
         id: (ctx) => `${ctx.name}:${autoName(ctx)}`,
         outputs: (ctx) => ({ name: autoName(ctx) }),

@@ -193,6 +193,16 @@ describe("data tier", () => {
         assert.strictEqual(via(r, server, "subnetId")[0].inputs!.availabilityZone, "eu-west-3a");
     });
 
+    it("NFS mode: the server is nfs.<internal domain> in the VPC's private zone, the name clients mount", async () => {
+        const r = await stackResources("preprod", NFS);
+        const [zone] = ofType(r, "aws:route53/zone:Zone").filter((z) => z.inputs!.vpcs);
+        const record = ofType(r, "aws:route53/record:Record").find((x) => String(x.inputs!.name).startsWith("nfs."))!;
+        assert.strictEqual(record.inputs!.name, `nfs.${zone.inputs!.name}`);
+        assert.deepStrictEqual(via(r, record, "zoneId"), [zone]);
+        assert.deepStrictEqual(via(r, record, "records").map((x) => x.type), ["aws:ec2/instance:Instance"]);
+        assert.strictEqual(ofType(r, "aws:ssm/parameter:Parameter").find((p) => String(p.inputs!.name).endsWith("/shared/nfs-host"))!.inputs!.insecureValue, record.inputs!.name);
+    });
+
     it("a new image or instance type replaces the NFS server but leaves its volumes and every data service as they were", async () => {
         const before = await stackResources("preprod", NFS);
         const after = await stackResources("preprod", { configFile: "tests/fixtures/stacks/preprod-nfs-rebuilt.yaml" });
