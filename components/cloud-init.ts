@@ -13,6 +13,8 @@ export interface WriteFile {
 export interface CloudConfig {
     readonly packages?: readonly string[];
     readonly write_files?: readonly WriteFile[];
+    /** /etc/fstab entries (device, mount point, type, options, dump, pass); cloud-init creates the points and mounts. */
+    readonly mounts?: readonly (readonly string[])[];
     /** Commands run once, on first boot, in order; each an argv list so nothing is re-parsed by a shell. */
     readonly runcmd?: readonly (readonly string[])[];
 }

@@ -20,3 +20,14 @@ export function amazonLinuxOrPinned(pinned: string | undefined, instanceType: st
     const parameter = `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architectureOf(instanceType)}`;
     return { imageId: aws.ssm.getParameterOutput({ name: parameter }).value, ignoreImageDrift: true };
 }
+
+/** Where the release's image id comes from: pinned in the stack, or the SSM parameter the image pipeline writes. */
+export type ImageSource = { readonly amiId: string } | { readonly parameterName: string };
+
+/**
+ * The release image. A parameter is read at deploy time, so a new image in it becomes a new launch template version
+ * (and an instance refresh) on the next `pulumi up`, reviewed in the preview like any other change.
+ */
+export function releaseImage(source: ImageSource): pulumi.Input<string> {
+    return "amiId" in source ? source.amiId : aws.ssm.getParameterOutput({ name: source.parameterName }).value;
+}

@@ -12,7 +12,16 @@ export interface ServerTierArgs {
     readonly tags: Readonly<Record<string, string>>;
 }
 
+export interface PolicyStatement {
+    readonly Effect: "Allow";
+    readonly Action: string | string[];
+    readonly Resource: pulumi.Input<string> | pulumi.Input<string>[];
+    readonly Condition?: Record<string, Record<string, string | string[]>>;
+}
+
 export class ServerTier extends pulumi.ComponentResource {
+    private readonly name: string;
+
     public readonly securityGroupId: pulumi.Output<string>;
     public readonly roleArn: pulumi.Output<string>;
     public readonly roleName: pulumi.Output<string>;
@@ -20,6 +29,7 @@ export class ServerTier extends pulumi.ComponentResource {
 
     constructor(name: string, args: ServerTierArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:compute:ServerTier", name, {}, opts);
+        this.name = name;
         const child = { parent: this };
         const tags = { ...args.tags, Name: name };
         const group = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpcId, description: args.purpose, tags }, child);
@@ -43,6 +53,14 @@ export class ServerTier extends pulumi.ComponentResource {
         this.roleName = role.name;
         this.instanceProfileName = profile.name;
         this.registerOutputs({ securityGroupId: this.securityGroupId, roleArn: this.roleArn });
+    }
+
+    /** Lets the tier's servers do exactly these things (an inline policy of the role, named for why). */
+    grant(name: string, statements: pulumi.Input<pulumi.Input<PolicyStatement>[]>): void {
+        new aws.iam.RolePolicy(`${this.name}-${name}`, {
+            role: this.roleName,
+            policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }),
+        }, { parent: this });
     }
 
     /** The tier as a client of a data service. */

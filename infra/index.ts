@@ -1,19 +1,25 @@
 // The Magento estate of one environment, in the order of the architecture: network, the identities of the server
 // tiers, then the data tier that admits them.
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { AppParameters } from "../components/app-parameters";
 import { Buckets } from "../components/buckets";
 import { Cache, CacheUsage } from "../components/cache";
 import { DataKey } from "../components/data-key";
 import { Database } from "../components/database";
 import { EfsStorage } from "../components/efs-storage";
-import { amazonLinuxOrPinned } from "../components/images";
+import { GeneratedSecret } from "../components/generated-secret";
+import { amazonLinuxOrPinned, releaseImage } from "../components/images";
 import { InternalZone } from "../components/internal-zone";
 import { Network } from "../components/network";
 import { NfsStorage } from "../components/nfs-storage";
 import { Search } from "../components/search";
 import { ServerTier } from "../components/server-tier";
-import { MAGENTO_SHARES } from "../components/shares";
+import { LoadBalancer } from "../components/load-balancer";
+import { MAGENTO_SHARES, sharedMountsTag } from "../components/shares";
+import { ShareSource, webBootConfig } from "../components/web-boot";
+import { WebAcl } from "../components/web-acl";
+import { WebGroup } from "../components/web-group";
 import { readStackConfig } from "../stacks";
 
 const config = readStackConfig();
@@ -130,6 +136,77 @@ const parameters = new AppParameters(`${prefix}-parameters`, {
     },
 });
 
+// Web: one load balancer, the front end scaling over every AZ, the back office as one server; both boot the release
+// image, mount the shared folders and read the parameters above.
+const CDN_ORIGIN_PATHS = { media: "/pub/media", static: "/pub/static" };
+const ORIGIN_VERIFY_HEADER = "X-Origin-Verify";
+const originVerify = new GeneratedSecret(`${prefix}-origin-verify`, { description: "Header value CloudFront adds to origin requests; the ALB serves CDN paths only with it", length: 32, specials: "", kmsKeyArn, tags });
+const loadBalancer = new LoadBalancer(`${prefix}-web`, {
+    vpcId, subnetIds: network.publicSubnetIds,
+    certificateArn: config.web.certificateArn,
+    extraCertificateArns: [],
+    adminPath: config.web.adminPath,
+    cdnOriginPaths: Object.values(CDN_ORIGIN_PATHS),
+    originVerify: { headerName: ORIGIN_VERIFY_HEADER, value: originVerify.value },
+    targetSecurityGroupIds: { frontend: web.securityGroupId, backoffice: backOffice.securityGroupId },
+    accessLogsBucket: buckets.logsBucketName,
+    deletionProtection: config.production,
+    tags,
+});
+if (config.web.waf) {
+    new WebAcl(`${prefix}-waf`, { resourceArn: loadBalancer.arn, ratePerIpPer5Min: 2000, tags });
+}
+
+const bootReads = [
+    { Effect: "Allow" as const, Action: ["ssm:GetParametersByPath", "ssm:GetParameters", "ssm:GetParameter"], Resource: parameters.parameterArns },
+    { Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: [database.masterSecretArn, search.credentialsSecretArn, ...Object.values(caches).map((c) => c.authTokenSecretArn)] },
+    { Effect: "Allow" as const, Action: "kms:Decrypt", Resource: kmsKeyArn },
+];
+web.grant("boot-reads", bootReads);
+backOffice.grant("boot-reads", bootReads);
+
+const shareSources: Record<string, pulumi.Input<ShareSource>> = sharedStorage instanceof EfsStorage
+    ? Object.fromEntries(sharedStorage.shares.map((share) => [share.name, pulumi.all([sharedStorage.fileSystemId, sharedStorage.accessPointIds[share.name]])
+        .apply(([fileSystemId, accessPointId]) => ({ kind: "efs" as const, fileSystemId, accessPointId }))]))
+    : Object.fromEntries(sharedStorage.shares.map((share) => [share.name, sharedStorage.address
+        .apply((host) => ({ kind: "nfs" as const, host, exportPath: sharedStorage.exportPaths[share.name] }))]));
+const webUserData = pulumi.all(shareSources).apply((sources) => webBootConfig({
+    mounts: MAGENTO_SHARES.map((share) => ({ share, source: sources[share.name] })),
+    parameterPath: parameters.prefix,
+    region: config.region,
+}));
+const webGroup = (name: string, group: ServerTier, instanceType: string, target: "frontend" | "backoffice") => ({
+    tier: name,
+    subnetIds: privateSubnetIds,
+    securityGroupId: group.securityGroupId,
+    instanceProfileName: group.instanceProfileName,
+    imageId: releaseImage(config.web.image),
+    instanceType,
+    rootVolumeGb: 30,
+    userData: webUserData,
+    sharedMounts: sharedMountsTag(MAGENTO_SHARES),
+    targetGroupArn: loadBalancer.targetGroups[target].arn,
+    kmsKeyArn, tags,
+});
+const frontEnd = new WebGroup(`${prefix}-frontend`, {
+    ...webGroup("web", web, config.instanceTypes.web, "frontend"),
+    minSize: config.web.minSize,
+    maxSize: config.web.maxSize,
+    scaling: {
+        cpuTargetPercent: 60,
+        requestsPerTarget: 1000,
+        requestCountLabel: pulumi.interpolate`${loadBalancer.arnSuffix}/${loadBalancer.targetGroups.frontend.arnSuffix}`,
+    },
+    schedule: config.web.schedule,
+});
+const backOfficeGroup = new WebGroup(`${prefix}-backoffice`, {
+    ...webGroup("backoffice", backOffice, config.instanceTypes.backOffice, "backoffice"),
+    // One server runs cron and the indexers (two would run every job twice); the group replaces it in another AZ.
+    minSize: 1,
+    maxSize: 1,
+    schedule: [],
+});
+
 export { vpcId, privateSubnetIds };
 export const availabilityZones = network.availabilityZones;
 export const publicSubnetIds = network.publicSubnetIds;
@@ -141,4 +218,6 @@ export const redisEndpoints = Object.fromEntries(Object.entries(caches).map(([us
 export const searchEndpoint = search.endpoint;
 export const parameterPrefix = parameters.prefix;
 export const bucketNames = { config: buckets.configBucketName, logs: buckets.logsBucketName, temp: buckets.tempBucketName, billing: buckets.billingBucketName };
+export const loadBalancerDnsName = loadBalancer.dnsName;
+export const webGroupNames = { frontend: frontEnd.groupName, backoffice: backOfficeGroup.groupName };
 export const sharedStorageEndpoint = sharedStorage instanceof EfsStorage ? sharedStorage.fileSystemId : sharedStorage.address;

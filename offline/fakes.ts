@@ -64,6 +64,11 @@ function ipFrom(ctx: FakeContext, first: string): string {
     return `${first}.${parseInt(h.slice(0, 2), 16)}.${parseInt(h.slice(2, 4), 16)}`;
 }
 
+/** Load balancers and target groups: at most 32 characters, as Pulumi's auto-naming trims them. */
+function lbName(ctx: FakeContext): string {
+    return (ctx.inputs.name as string | undefined) ?? `${ctx.name.slice(0, 24)}-${hex(ctx, 7)}`;
+}
+
 /** A bucket's configuration resources are identified by the bucket's name and add no outputs. */
 const byBucket: Fake = { id: (ctx) => String(ctx.inputs.bucket), outputs: () => ({}) };
 
@@ -258,6 +263,54 @@ const FAKES: Record<string, Fake> = {
     "aws:route53/record:Record": {
         id: (ctx) => `${String(ctx.inputs.zoneId)}_${String(ctx.inputs.name)}_${String(ctx.inputs.type)}`,
         outputs: (ctx) => ({ fqdn: String(ctx.inputs.name) }),
+    },
+    // Elastic Load Balancing: ARNs carry a 16-hex id; suffixes (app/..., targetgroup/...) are CloudWatch dimensions.
+    "aws:lb/loadBalancer:LoadBalancer": {
+        id: (ctx) => `arn:aws:elasticloadbalancing:${ctx.region}:${ACCOUNT_ID}:loadbalancer/app/${lbName(ctx)}/${hex(ctx, 16)}`,
+        outputs: (ctx, id) => ({
+            arn: id, arnSuffix: id.split(":loadbalancer/")[1], zoneId: "Z3Q77PNBQS71R4",
+            dnsName: `${lbName(ctx)}-${parseInt(hex(ctx, 8), 16)}.${ctx.region}.elb.amazonaws.com`,
+        }),
+    },
+    "aws:lb/targetGroup:TargetGroup": {
+        id: (ctx) => `arn:aws:elasticloadbalancing:${ctx.region}:${ACCOUNT_ID}:targetgroup/${lbName(ctx)}/${hex(ctx, 16)}`,
+        outputs: (ctx, id) => ({ arn: id, arnSuffix: `targetgroup/${id.split(":targetgroup/")[1]}`, name: lbName(ctx) }),
+    },
+    "aws:lb/listener:Listener": {
+        id: (ctx) => `arn:aws:elasticloadbalancing:${ctx.region}:${ACCOUNT_ID}:listener/app/${ctx.name.slice(0, 32)}/${hex(ctx, 16)}/${hex(ctx, 16).split("").reverse().join("")}`,
+        outputs: (_, id) => ({ arn: id }),
+    },
+    "aws:lb/listenerRule:ListenerRule": {
+        id: (ctx) => `arn:aws:elasticloadbalancing:${ctx.region}:${ACCOUNT_ID}:listener-rule/app/${ctx.name.slice(0, 32)}/${hex(ctx, 16)}`,
+        outputs: (_, id) => ({ arn: id }),
+    },
+    "aws:lb/listenerCertificate:ListenerCertificate": {
+        id: (ctx) => `${String(ctx.inputs.listenerArn)}_${String(ctx.inputs.certificateArn)}`,
+        outputs: () => ({}),
+    },
+    "aws:wafv2/webAcl:WebAcl": {
+        id: (ctx) => uuidOf(ctx),
+        outputs: (ctx, id) => ({ arn: `arn:aws:wafv2:${ctx.region}:${ACCOUNT_ID}:regional/webacl/${autoName(ctx)}/${id}`, capacity: 1200 }),
+    },
+    "aws:wafv2/webAclAssociation:WebAclAssociation": {
+        id: (ctx) => `${String(ctx.inputs.webAclArn)},${String(ctx.inputs.resourceArn)}`,
+        outputs: () => ({}),
+    },
+    "aws:ec2/launchTemplate:LaunchTemplate": ec2("lt", "launch-template", () => ({ latestVersion: 1, defaultVersion: 1 })),
+    "aws:autoscaling/group:Group": {
+        id: (ctx) => autoName(ctx),
+        outputs: (ctx, id) => ({
+            name: id,
+            arn: `arn:aws:autoscaling:${ctx.region}:${ACCOUNT_ID}:autoScalingGroup:${uuidOf(ctx)}:autoScalingGroupName/${id}`,
+        }),
+    },
+    "aws:autoscaling/policy:Policy": {
+        id: (ctx) => autoName(ctx),
+        outputs: (ctx, id) => ({ name: id, arn: `arn:aws:autoscaling:${ctx.region}:${ACCOUNT_ID}:scalingPolicy:${uuidOf(ctx)}:autoScalingGroupName/${String(ctx.inputs.autoscalingGroupName)}:policyName/${id}` }),
+    },
+    "aws:autoscaling/schedule:Schedule": {
+        id: (ctx) => String(ctx.inputs.scheduledActionName),
+        outputs: (ctx, id) => ({ arn: `arn:aws:autoscaling:${ctx.region}:${ACCOUNT_ID}:scheduledUpdateGroupAction:${uuidOf(ctx)}:autoScalingGroupName/${String(ctx.inputs.autoscalingGroupName)}:scheduledActionName/${id}` }),
     },
     "aws:iam/rolePolicy:RolePolicy": {
         id: (ctx) => `${ctx.name}:${autoName(ctx)}`,

@@ -1,4 +1,5 @@
 // Answers to the data-source calls (invokes) the program makes, as AWS would give them for the stack's region.
+import { createHash } from "crypto";
 import { ACCOUNT_ID } from "./fakes";
 
 type Answer = (args: Record<string, unknown>, region: string) => Record<string, unknown>;
@@ -14,8 +15,8 @@ const INVOKES: Record<string, Answer> = {
     "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" }),
     "aws:ssm/getParameter:getParameter": (args) => ({
         name: args.name, id: args.name, type: "String", arn: `arn:aws:ssm:eu-west-3::parameter${args.name}`,
-        // The public AMI parameters answer with an image id; anything else gets a recognisable placeholder.
-        value: String(args.name).startsWith("/aws/service/ami-") ? "ami-0a1b2c3d4e5f60718" : `offline:${args.name}`,
+        // AMI parameters (AWS's public ones, an image pipeline's) answer with an image id; others with a placeholder.
+        value: /(^|[/_-])ami($|[/_-])/.test(String(args.name)) ? amiFor(String(args.name)) : `offline:${args.name}`,
         version: 1, insecureValue: "", withDecryption: true,
     }),
     "aws:index/getAvailabilityZones:getAvailabilityZones": (_, region) => ({
@@ -25,6 +26,11 @@ const INVOKES: Record<string, Answer> = {
         id: region,
     }),
 };
+
+/** A stable image id per parameter name; AL2023's public parameter keeps the id tests already know. */
+function amiFor(name: string): string {
+    return name.startsWith("/aws/service/ami-") ? "ami-0a1b2c3d4e5f60718" : `ami-0${createHash("sha256").update(name).digest("hex").slice(0, 16)}`;
+}
 
 export function answerInvoke(token: string, args: Record<string, unknown>, region: string): Record<string, unknown> {
     const answer = INVOKES[token];

@@ -18,7 +18,12 @@ project.config = Object.fromEntries(Object.entries(CONFIG_KEYS as Record<string,
 }]));
 fs.writeFileSync(file("Pulumi.yaml"), YAML.stringify(project, { lineWidth: 0 }));
 
-const shown = (value: unknown) => (value === "" || value === undefined ? "none" : String(value));
+const shown = (value: unknown): string => {
+    if (Array.isArray(value)) {
+        return value.length === 0 ? "none" : value.map((v) => `\`${String(v)}\``).join(", ");
+    }
+    return value === "" || value === undefined ? "none" : String(value);
+};
 const defaults = PROFILE_DEFAULTS as unknown as Record<string, Record<string, unknown>>;
 const rows = Object.entries(CONFIG_KEYS as Record<string, KeySpec>).map(([key, spec]) => {
     const production = defaults.production[key];

@@ -67,6 +67,34 @@ export const CONFIG_KEYS = {
         type: "string", required: false, default: "",
         description: "EC2 instance type of the back-office server (admin, cron, indexers).",
     },
+    webImage: {
+        type: "string", required: true,
+        description: "The release: an AMI id (ami-...) with pub/static baked in, or the SSM parameter (/path) a build pipeline updates with it.",
+    },
+    webMinSize: {
+        type: "integer", required: false, default: 0,
+        description: "Fewest front-end servers; production never goes below 2 (in 2 AZs).",
+    },
+    webMaxSize: {
+        type: "integer", required: false, default: 0,
+        description: "Most front-end servers load-based scaling may run.",
+    },
+    webScaleSchedule: {
+        type: "array", required: false, default: [],
+        description: "Time-based scaling of the front end, UTC: entries such as '0 19 * * * min=1 max=1' (cron, then the group's bounds).",
+    },
+    adminPath: {
+        type: "string", required: false, default: "",
+        description: "Magento's admin path; /<adminPath>/* goes to the back-office group.",
+    },
+    waf: {
+        type: "string", required: false, default: "",
+        description: "on: a regional WAF web ACL (AWS managed rules and a per-IP rate limit) on the load balancer; always on in production.",
+    },
+    certificateArn: {
+        type: "string", required: true,
+        description: "ACM certificate of the shop's domain in the stack's region, for the load balancer's HTTPS listener.",
+    },
     opsInstanceType: {
         type: "string", required: false, default: "",
         description: "EC2 instance type of the operations servers (gateway, VPN, Rundeck).",

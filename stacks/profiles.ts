@@ -10,6 +10,11 @@ export interface ProfileDefaults {
     readonly webInstanceType: string;
     readonly backOfficeInstanceType: string;
     readonly opsInstanceType: string;
+    readonly webMinSize: number;
+    readonly webMaxSize: number;
+    readonly webScaleSchedule: readonly string[];
+    readonly adminPath: string;
+    readonly waf: "on" | "off";
     readonly dbInstanceClass: string;
     readonly dbAllocatedStorageGb: number;
     readonly dbMaxAllocatedStorageGb: number;
@@ -34,6 +39,11 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         webInstanceType: "c6i.xlarge",
         backOfficeInstanceType: "m6i.xlarge",
         opsInstanceType: "t3.small",
+        webMinSize: 2,
+        webMaxSize: 8,
+        webScaleSchedule: [],
+        adminPath: "backend",
+        waf: "on",
         dbInstanceClass: "db.r6g.xlarge",
         dbAllocatedStorageGb: 100,
         dbMaxAllocatedStorageGb: 500,
@@ -55,6 +65,12 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         webInstanceType: "t3.large",
         backOfficeInstanceType: "t3.large",
         opsInstanceType: "t3.small",
+        webMinSize: 1,
+        webMaxSize: 2,
+        // Nobody tests at night: one server from 19:00 UTC, back at 08:30 UTC (what the estate's operators did).
+        webScaleSchedule: ["0 19 * * * min=1 max=1", "30 8 * * * min=1 max=2"],
+        adminPath: "backend",
+        waf: "off",
         // db.t4g.medium is the smallest class with Performance Insights for MySQL.
         dbInstanceClass: "db.t4g.medium",
         dbAllocatedStorageGb: 20,

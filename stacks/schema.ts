@@ -3,8 +3,10 @@ import { InstanceType } from "@pulumi/aws/types/enums/ec2";
 import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { isWholeInternet, parseCidr } from "./cidr";
+import type { ImageSource } from "../components/images";
 import { ConfigKey } from "./keys";
 import { PROFILES } from "./profiles";
+import { parseScaleSchedule, ScaleSchedule } from "./schedule";
 
 const EC2_INSTANCE_TYPES: ReadonlySet<string> = new Set(Object.values(InstanceType));
 
@@ -44,6 +46,30 @@ const operatorCidr = z
         error: "0.0.0.0/0 and ::/0 open the operators' ports to the whole internet; list the operators' ranges",
     });
 
+const AMI_ID = /^ami-[0-9a-f]{8,17}$/;
+
+const imageSource = z.string().transform((v, ctx): ImageSource => {
+    if (AMI_ID.test(v)) {
+        return { amiId: v };
+    }
+    if (/^\/[A-Za-z0-9_.\/-]+$/.test(v)) {
+        return { parameterName: v };
+    }
+    ctx.addIssue({ code: "custom", message: "must be an AMI id such as ami-0123456789abcdef0 or an SSM parameter name such as /magento/prod/release/ami" });
+    return z.NEVER;
+});
+
+const scaleSchedule = z.string().transform((v, ctx): ScaleSchedule => {
+    const parsed = parseScaleSchedule(v);
+    if (typeof parsed === "string") {
+        ctx.addIssue({ code: "custom", message: parsed });
+        return z.NEVER;
+    }
+    return parsed;
+});
+
+const serverCount = z.number({ error: "must be a number of servers" }).int().min(1, { error: "must be at least 1" }).max(100, { error: "must be at most 100" });
+
 export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
     profile: z.enum(PROFILES, { error: `must be one of ${PROFILES.join(", ")}` }),
     vpcCidr: ipv4Cidr.refine((v) => (parseCidr(v)?.prefix ?? 16) === 16, {
@@ -66,7 +92,16 @@ export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
     webInstanceType: instanceType,
     backOfficeInstanceType: instanceType,
     opsInstanceType: instanceType,
-    opsAmiId: z.string().regex(/^ami-[0-9a-f]{8,17}$/, { error: "must be an AMI id such as ami-0123456789abcdef0" }),
+    webImage: imageSource,
+    webMinSize: serverCount,
+    webMaxSize: serverCount,
+    webScaleSchedule: z.array(scaleSchedule),
+    adminPath: z.string().regex(/^[A-Za-z0-9_]+$/, { error: "must be Magento's admin front name: letters, digits and underscores, such as backend" }),
+    waf: z.enum(["on", "off"], { error: "must be on or off (or unset for the profile's choice)" }),
+    certificateArn: z.string().regex(/^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, {
+        error: "must be an ACM certificate ARN such as arn:aws:acm:eu-west-3:123456789012:certificate/0a1b2c3d-...",
+    }),
+    opsAmiId: z.string().regex(AMI_ID, { error: "must be an AMI id such as ami-0123456789abcdef0" }),
     dbInstanceClass: serviceClass("db.", "", "db.r6g.xlarge"),
     dbAllocatedStorageGb: gib(20, 65536),
     dbMaxAllocatedStorageGb: gib(20, 65536),

@@ -1,5 +1,7 @@
 import type { NetworkArgs } from "../components/network";
 import { Profile } from "./profiles";
+import { ScaleSchedule } from "./schedule";
+import type { ImageSource } from "../components/images";
 
 /** The validated configuration of one stack: the only configuration the program and its components see. */
 export interface StackConfig {
@@ -16,6 +18,7 @@ export interface StackConfig {
     readonly instanceTypes: { readonly web: string; readonly backOffice: string; readonly ops: string };
     /** Pinned AMI of the operations servers; undefined: the latest Amazon Linux 2023. */
     readonly opsAmiId: string | undefined;
+    readonly web: WebConfig;
     readonly database: DatabaseConfig;
     readonly cache: { readonly nodeType: string; readonly separateSessions: boolean };
     readonly search: { readonly instanceType: string; readonly masterInstanceType: string | undefined; readonly volumeGb: number };
@@ -24,6 +27,19 @@ export interface StackConfig {
     readonly accessLogRetentionDays: number;
     /** Tags every taggable resource carries. */
     readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface WebConfig {
+    /** The release image of the front-end and back-office servers. */
+    readonly image: ImageSource;
+    readonly minSize: number;
+    readonly maxSize: number;
+    readonly schedule: readonly ScaleSchedule[];
+    /** Magento's admin front name: /<adminPath>/* is routed to the back office. */
+    readonly adminPath: string;
+    readonly waf: boolean;
+    /** The regional ACM certificate of the HTTPS listener. */
+    readonly certificateArn: string;
 }
 
 export interface DatabaseConfig {

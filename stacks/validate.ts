@@ -2,7 +2,9 @@
 import { Cidr, contains, overlaps, parseCidr } from "./cidr";
 import { ConfigError, ConfigProblem } from "./errors";
 import { CONFIG_KEYS, ConfigKey, KeySpec, qualified } from "./keys";
-import { PROFILE_DEFAULTS, Profile } from "./profiles";
+import { PROFILE_DEFAULTS, Profile, ProfileDefaults } from "./profiles";
+import { parseScaleSchedule, ScaleSchedule } from "./schedule";
+import type { ImageSource } from "../components/images";
 import { FIELD_SCHEMAS } from "./schema";
 import { StackConfig } from "./stack-config";
 import { deriveSubnetPlan } from "./subnets";
@@ -65,6 +67,8 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         problems.push({ path: qualified("dbMaxAllocatedStorageGb"), message: `must exceed the allocated ${allocated} GiB, or storage autoscaling has no headroom (got ${ceiling})` });
     }
 
+    problems.push(...checkWeb(parsed, defaults, profile, ctx.region));
+
     if (problems.length > 0) {
         throw new ConfigError(ctx.stack, problems);
     }
@@ -92,6 +96,15 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
             ops: value("opsInstanceType", defaults.opsInstanceType),
         },
         opsAmiId: parsed.opsAmiId as string | undefined,
+        web: {
+            image: parsed.webImage as ImageSource,
+            minSize: value("webMinSize", defaults.webMinSize),
+            maxSize: value("webMaxSize", defaults.webMaxSize),
+            schedule: value<ScaleSchedule[] | undefined>("webScaleSchedule", undefined) ?? defaults.webScaleSchedule.map((e) => parseScaleSchedule(e) as ScaleSchedule),
+            adminPath: value("adminPath", defaults.adminPath),
+            waf: value("waf", defaults.waf) === "on",
+            certificateArn: parsed.certificateArn as string,
+        },
         database: {
             instanceClass: value("dbInstanceClass", defaults.dbInstanceClass),
             allocatedStorageGb: value("dbAllocatedStorageGb", defaults.dbAllocatedStorageGb),
@@ -170,6 +183,33 @@ function checkSubnets(vpc: Cidr, azCount: number, plan: Record<"publicSubnetCidr
             }
             seen.push({ path, cidr, text });
         });
+    }
+    return problems;
+}
+
+/** Front-end capacity and the listener's certificate, across keys: production keeps 2 servers in 2 AZs at all times. */
+function checkWeb(parsed: Parsed, defaults: ProfileDefaults, profile: Profile | undefined, region: string | undefined): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const min = (parsed.webMinSize as number | undefined) ?? defaults.webMinSize;
+    const max = (parsed.webMaxSize as number | undefined) ?? defaults.webMaxSize;
+    const floor = profile === "production" ? 2 : 1;
+    if (min < floor) {
+        problems.push({ path: qualified("webMinSize"), message: `must be at least ${floor} in production, so that losing an AZ or a server leaves the shop serving (got ${min})` });
+    }
+    if (max < min) {
+        problems.push({ path: qualified("webMaxSize"), message: `must be at least webMinSize (${min}), got ${max}` });
+    }
+    ((parsed.webScaleSchedule as ScaleSchedule[] | undefined) ?? []).forEach((entry, i) => {
+        if (entry.minSize < floor) {
+            problems.push({ path: `${qualified("webScaleSchedule")}[${i}]`, message: `min=${entry.minSize} would take production below ${floor} front-end servers` });
+        }
+    });
+    if (profile === "production" && parsed.waf === "off") {
+        problems.push({ path: qualified("waf"), message: "cannot be off in production: the web ACL is what stands between the shop and bursts like the one that took an estate down" });
+    }
+    const arn = parsed.certificateArn as string | undefined;
+    if (arn && region && arn.split(":")[3] !== region) {
+        problems.push({ path: qualified("certificateArn"), message: `must be a certificate in the stack's region ${region} (a load balancer only uses certificates of its own region), got one in ${arn.split(":")[3]}` });
     }
     return problems;
 }

@@ -82,7 +82,9 @@ describe("network", () => {
         const taggable = resources.filter((r) => r.custom && r.inputs && "tags" in r.inputs);
         assert.ok(taggable.length >= 15);
         for (const r of taggable) {
-            const tags = r.inputs!.tags as Record<string, string>;
+            // Autoscaling groups take a list of {key, value, propagateAtLaunch}; everything else a map.
+            const raw = r.inputs!.tags as Record<string, string> | { key: string; value: string }[];
+            const tags = Array.isArray(raw) ? Object.fromEntries(raw.map((t) => [t.key, t.value])) : raw;
             assert.deepStrictEqual([tags.Stack, tags.Environment, tags.Owner, tags.CostCentre], ["preprod", "preproduction", "ecommerce-platform", "CC-4200"], r.urn);
         }
     });

@@ -9,6 +9,8 @@ const VALID: Record<string, unknown> = {
     internalDomain: "prod.example.internal",
     operatorCidrs: ["203.0.113.0/24", "2001:db8::/32"],
     alarmEmail: "ops@example.com",
+    webImage: "ami-0a1b2c3d4e5f60789",
+    certificateArn: "arn:aws:acm:eu-west-3:123456789012:certificate/6f1c2b7e-3d4a-4e5f-9a8b-0c1d2e3f4a5b",
     owner: "ecommerce-platform",
     costCentre: "CC-4200",
 };

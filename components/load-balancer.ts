@@ -1,0 +1,139 @@
+// The one Application Load Balancer of the shop (shared/platform.md): internet-facing in the public subnets, HTTPS
+// only (HTTP just redirects), two target groups behind path rules: the admin path to the back office, everything else
+// to the front end. The CDN's origin paths are served only to requests carrying CloudFront's secret header, so
+// nobody can fetch media or static content around the CDN (and its cache).
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface LoadBalancerArgs {
+    readonly vpcId: pulumi.Input<string>;
+    /** Public subnets, one per AZ. */
+    readonly subnetIds: pulumi.Input<string>[];
+    /** Default certificate of the HTTPS listener (in the stack's region). */
+    readonly certificateArn: pulumi.Input<string>;
+    /** Further certificates (storefront domains) the listener serves by SNI. */
+    readonly extraCertificateArns: pulumi.Input<string>[];
+    /** Magento's admin front name: /<adminPath> and /<adminPath>/* go to the back office. */
+    readonly adminPath: string;
+    /** Paths the CDN fetches (its origin paths, e.g. /pub/media), served only with the origin header. */
+    readonly cdnOriginPaths: readonly string[];
+    /** The header CloudFront adds to origin requests, and its secret value. */
+    readonly originVerify: { readonly headerName: string; readonly value: pulumi.Input<string> };
+    /** Security groups of the servers behind each target group; the load balancer reaches them on WEB_PORT only. */
+    readonly targetSecurityGroupIds: Readonly<Record<TargetGroupName, pulumi.Input<string>>>;
+    /** Bucket that receives the access logs (under AWSLogs/<account>/, where its policy lets the region's ELB write). */
+    readonly accessLogsBucket: pulumi.Input<string>;
+    /** Production: the load balancer cannot be deleted by a stray `pulumi destroy` or console click. */
+    readonly deletionProtection: boolean;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Magento answers 500 here when it cannot reach MySQL or Redis; with the docroot at pub/ it is at the root. */
+export const HEALTH_CHECK_PATH = "/health_check.php";
+/** TLS 1.3 and 1.2 with forward-secret AEAD ciphers only (AWS's recommended policy for new listeners). */
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/** Web servers serve plain HTTP inside the VPC; TLS ends at the load balancer. */
+export const WEB_PORT = 80;
+
+export type TargetGroupName = "frontend" | "backoffice";
+
+export class LoadBalancer extends pulumi.ComponentResource {
+    public readonly arn: pulumi.Output<string>;
+    /** For CloudWatch dimensions and request-count scaling: app/<name>/<id>. */
+    public readonly arnSuffix: pulumi.Output<string>;
+    public readonly dnsName: pulumi.Output<string>;
+    /** Canonical hosted zone of the load balancer, for alias records. */
+    public readonly zoneId: pulumi.Output<string>;
+    public readonly securityGroupId: pulumi.Output<string>;
+    public readonly targetGroups: Record<TargetGroupName, { readonly arn: pulumi.Output<string>; readonly arnSuffix: pulumi.Output<string> }>;
+
+    constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("magento:web:LoadBalancer", name, {}, opts);
+        const child = { parent: this };
+        const tagged = (suffix: string) => ({ ...args.tags, Name: `${name}-${suffix}` });
+
+        const group = new aws.ec2.SecurityGroup(`${name}-sg`, {
+            vpcId: args.vpcId,
+            description: "Internet-facing load balancer of the shop: HTTP (redirect) and HTTPS from anywhere",
+            tags: tagged("sg"),
+        }, child);
+        for (const port of [80, 443]) {
+            new aws.vpc.SecurityGroupIngressRule(`${name}-in-${port}`, {
+                securityGroupId: group.id, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: "0.0.0.0/0",
+                description: "shoppers", tags: tagged(`in-${port}`),
+            }, child);
+        }
+        // The only way to the web servers: from this group to theirs, on the web port (both sides of the pair).
+        for (const [tier, targetGroupId] of Object.entries(args.targetSecurityGroupIds)) {
+            const rule = { ipProtocol: "tcp", fromPort: WEB_PORT, toPort: WEB_PORT };
+            new aws.vpc.SecurityGroupEgressRule(`${name}-to-${tier}`, {
+                ...rule, securityGroupId: group.id, referencedSecurityGroupId: targetGroupId, description: `${tier} servers`, tags: tagged(`to-${tier}`),
+            }, child);
+            new aws.vpc.SecurityGroupIngressRule(`${name}-into-${tier}`, {
+                ...rule, securityGroupId: targetGroupId, referencedSecurityGroupId: group.id, description: "load balancer", tags: tagged(`into-${tier}`),
+            }, child);
+        }
+
+        const balancer = new aws.lb.LoadBalancer(`${name}-alb`, {
+            loadBalancerType: "application",
+            internal: false,
+            subnets: args.subnetIds,
+            securityGroups: [group.id],
+            dropInvalidHeaderFields: true,
+            enableDeletionProtection: args.deletionProtection,
+            accessLogs: { enabled: true, bucket: args.accessLogsBucket },
+            tags: tagged("alb"),
+        }, child);
+
+        const targetGroup = (tier: TargetGroupName) => new aws.lb.TargetGroup(`${name}-${tier}`, {
+            vpcId: args.vpcId,
+            port: WEB_PORT,
+            protocol: "HTTP",
+            targetType: "instance",
+            deregistrationDelay: 30, // PHP requests are short; a release should not wait 5 minutes per instance
+            healthCheck: {
+                path: HEALTH_CHECK_PATH, matcher: "200", protocol: "HTTP",
+                interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3,
+            },
+            tags: tagged(tier),
+        }, child);
+        const frontend = targetGroup("frontend");
+        const backoffice = targetGroup("backoffice");
+
+        new aws.lb.Listener(`${name}-http`, {
+            loadBalancerArn: balancer.arn, port: 80, protocol: "HTTP",
+            defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+            tags: tagged("http"),
+        }, child);
+        const https = new aws.lb.Listener(`${name}-https`, {
+            loadBalancerArn: balancer.arn, port: 443, protocol: "HTTPS",
+            sslPolicy: TLS_POLICY,
+            certificateArn: args.certificateArn,
+            defaultActions: [{ type: "forward", targetGroupArn: frontend.arn }],
+            tags: tagged("https"),
+        }, child);
+        args.extraCertificateArns.forEach((certificateArn, i) =>
+            new aws.lb.ListenerCertificate(`${name}-cert-${i}`, { listenerArn: https.arn, certificateArn }, child));
+
+        const rule = (suffix: string, priority: number, conditions: aws.types.input.lb.ListenerRuleCondition[], action: aws.types.input.lb.ListenerRuleAction) =>
+            new aws.lb.ListenerRule(`${name}-${suffix}`, { listenerArn: https.arn, priority, conditions, actions: [action], tags: tagged(suffix) }, child);
+        rule("admin", 10, [{ pathPattern: { values: [`/${args.adminPath}`, `/${args.adminPath}/*`] } }],
+            { type: "forward", targetGroupArn: backoffice.arn });
+        const cdnPaths = { pathPattern: { values: args.cdnOriginPaths.map((p) => `${p}/*`) } };
+        rule("cdn-origin", 20, [cdnPaths, { httpHeader: { httpHeaderName: args.originVerify.headerName, values: [args.originVerify.value] } }],
+            { type: "forward", targetGroupArn: frontend.arn });
+        rule("cdn-only", 30, [cdnPaths],
+            { type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Served through the CDN only" } });
+
+        this.arn = balancer.arn;
+        this.arnSuffix = balancer.arnSuffix;
+        this.dnsName = balancer.dnsName;
+        this.zoneId = balancer.zoneId;
+        this.securityGroupId = group.id;
+        this.targetGroups = {
+            frontend: { arn: frontend.arn, arnSuffix: frontend.arnSuffix },
+            backoffice: { arn: backoffice.arn, arnSuffix: backoffice.arnSuffix },
+        };
+        this.registerOutputs({ arn: this.arn, dnsName: this.dnsName, zoneId: this.zoneId, securityGroupId: this.securityGroupId });
+    }
+}
