@@ -1,6 +1,8 @@
 // Security and reliability baseline. One rule per file under rules/.
 import { PolicyPack } from "@pulumi/policy";
 import { efsEncrypted } from "./rules/efs-encrypted";
+import { autoscalingHealthAndRollout } from "./rules/autoscaling-health-and-rollout";
+import { loadBalancerHardening } from "./rules/load-balancer-hardening";
 import { noInternetIngress } from "./rules/no-internet-ingress";
 import { noPlaintextCredentials } from "./rules/no-plaintext-credentials";
 import { opensearchPrivateEncrypted } from "./rules/opensearch-private-encrypted";
@@ -19,5 +21,7 @@ new PolicyPack("aws-baseline", {
         efsEncrypted,
         s3BucketHardening,
         noPlaintextCredentials,
+        loadBalancerHardening,
+        autoscalingHealthAndRollout,
     ],
 });

@@ -8,3 +8,9 @@ export const REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGr
 export const SEARCH_DOMAINS = ["aws:opensearch/domain:Domain", "aws:elasticsearch/domain:Domain"];
 export const EC2_INSTANCE = "aws:ec2/instance:Instance";
 export const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
+/** Load balancers, listeners and target groups: `aws.lb` and its `aws.alb` alias register different tokens. */
+export const LOAD_BALANCERS = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
+export const LISTENERS = ["aws:lb/listener:Listener", "aws:alb/listener:Listener"];
+export const AUTOSCALING_GROUP = "aws:autoscaling/group:Group";
+export const SCALING_SCHEDULE = "aws:autoscaling/schedule:Schedule";
+export const SUBNET = "aws:ec2/subnet:Subnet";

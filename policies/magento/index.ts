@@ -3,5 +3,7 @@ import { PolicyPack } from "@pulumi/policy";
 import { noSharedPubStatic } from "./rules/no-shared-pub-static";
 import { productionDataHa } from "./rules/production-data-ha";
 import { productionNetworkHa } from "./rules/production-network-ha";
+import { productionWebCapacity } from "./rules/production-web-capacity";
+import { webServersShareMedia } from "./rules/web-servers-share-media";
 
-new PolicyPack("magento", { policies: [productionNetworkHa, productionDataHa, noSharedPubStatic] });
+new PolicyPack("magento", { policies: [productionNetworkHa, productionDataHa, productionWebCapacity, noSharedPubStatic, webServersShareMedia] });

@@ -1,0 +1,30 @@
+// A group behind a load balancer replaces the servers the load balancer finds unhealthy (EC2 status checks alone
+// keep a server whose PHP is failing), and rolls out a new image without dropping capacity: its instance refresh
+// keeps 100% of the group healthy, launching new servers before old ones leave.
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { AUTOSCALING_GROUP } from "../../lib/types";
+import { isSet, known } from "../../lib/values";
+
+export const autoscalingHealthAndRollout: ResourceValidationPolicy = {
+    name: "autoscaling-health-and-rollout",
+    description: "Autoscaling groups behind a load balancer use its health checks and roll out by an instance refresh that keeps 100% of capacity healthy.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, reportViolation) => {
+        if (args.type !== AUTOSCALING_GROUP || !isSet(args.props, "targetGroupArns")) {
+            return;
+        }
+        if (known(args.props, "healthCheckType") !== "ELB") {
+            reportViolation(`Autoscaling group ${args.name} serves a load balancer but replaces only servers EC2 finds broken; ` +
+                "set healthCheckType: \"ELB\" with a grace period (AutoScaling.1).");
+        }
+        const refresh = known(args.props, "instanceRefresh");
+        const healthy = known(refresh, "preferences", "minHealthyPercentage");
+        if (refresh === undefined) {
+            reportViolation(`Autoscaling group ${args.name} has no instance refresh: a new image or launch template reaches no running server; ` +
+                "add instanceRefresh with preferences.minHealthyPercentage: 100.");
+        } else if (healthy !== 100) {
+            reportViolation(`Autoscaling group ${args.name} may drop to ${typeof healthy === "number" ? healthy : 90}% of its servers during a release; ` +
+                "set instanceRefresh.preferences.minHealthyPercentage: 100 (and maxHealthyPercentage above 100) so new servers launch first.");
+        }
+    },
+};

@@ -1,0 +1,79 @@
+// Losing one AZ, or one server, leaves production serving: every autoscaling group may place servers in at least 2
+// AZs, and the front end never runs fewer than 2 servers, not even at night by a scheduled action (the estate
+// scaled to one server at 19:00 to save money; preproduction still may). The back office is one server by design:
+// two would run every cron job twice. It is held only to the AZ spread, so that it comes back in another AZ.
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { dependsOn, isProduction, ofType, PRODUCTION_STACKS_SCHEMA } from "../../lib/stack";
+import { AUTOSCALING_GROUP, SCALING_SCHEDULE, SUBNET } from "../../lib/types";
+import { indices, known } from "../../lib/values";
+
+interface Config {
+    productionStacks?: string[];
+    minInstances?: number;
+    minAvailabilityZones?: number;
+    singleInstanceTiers?: string[];
+}
+
+/** The value of an autoscaling group's tag (its tags are a list of {key, value, propagateAtLaunch}). */
+function groupTag(group: PolicyResource, key: string): string | undefined {
+    const tags = known(group.props, "tags");
+    const index = indices(tags).find((i) => known(tags, i, "key") === key);
+    const value = index === undefined ? undefined : known(tags, index, "value");
+    return typeof value === "string" ? value : undefined;
+}
+
+/** Distinct AZs of the group's subnets when they are resources of this stack; else distinct subnet ids as given. */
+function placements(group: PolicyResource): string[] {
+    const subnets = dependsOn(group, "vpcZoneIdentifiers", SUBNET);
+    if (subnets.length > 0) {
+        return [...new Set(subnets.map((s) => String(s.props.availabilityZone ?? s.props.availabilityZoneId)))].sort();
+    }
+    const ids = known(group.props, "vpcZoneIdentifiers");
+    return Array.isArray(ids) ? [...new Set(ids.map(String))] : [];
+}
+
+export const productionWebCapacity: StackValidationPolicy = {
+    name: "production-web-capacity",
+    description: "Production autoscaling groups span at least 2 AZs, and keep at least 2 servers (scheduled actions included) unless their tier is single-instance by design.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            ...PRODUCTION_STACKS_SCHEMA,
+            minInstances: { type: "integer", default: 2, minimum: 1, description: "Fewest servers a production group keeps at any time." },
+            minAvailabilityZones: { type: "integer", default: 2, minimum: 1, description: "Fewest AZs a production group may place servers in." },
+            singleInstanceTiers: { type: "array", items: { type: "string" }, default: ["backoffice"], description: "Values of the groups' Tier tag that run one server on purpose (cron, indexers)." },
+        },
+    },
+    validateStack: (args, reportViolation) => {
+        const config = args.getConfig<Config>();
+        if (!isProduction(args.resources, config)) {
+            return;
+        }
+        const minInstances = config.minInstances ?? 2;
+        const minAzs = config.minAvailabilityZones ?? 2;
+        const single = config.singleInstanceTiers ?? ["backoffice"];
+        for (const group of ofType(args.resources, AUTOSCALING_GROUP)) {
+            const azs = placements(group);
+            if (azs.length < minAzs) {
+                reportViolation(`Production autoscaling group ${group.name} can place servers in ${azs.length} AZ(s) (${azs.join(", ") || "none"}); ` +
+                    `give it subnets in at least ${minAzs} AZs so that losing one AZ leaves servers in another.`, group.urn);
+            }
+            const tier = groupTag(group, "Tier");
+            if (tier !== undefined && single.includes(tier)) {
+                continue;
+            }
+            const minSize = known(group.props, "minSize");
+            if (typeof minSize !== "number" || minSize < minInstances) {
+                reportViolation(`Production autoscaling group ${group.name} may run ${typeof minSize === "number" ? minSize : "no"} server(s); ` +
+                    `set minSize to at least ${minInstances} so that losing a server or an AZ leaves the shop serving.`, group.urn);
+            }
+            for (const schedule of ofType(args.resources, SCALING_SCHEDULE).filter((s) => dependsOn(s, "autoscalingGroupName").includes(group))) {
+                const scheduledMin = known(schedule.props, "minSize");
+                if (typeof scheduledMin === "number" && scheduledMin >= 0 && scheduledMin < minInstances) {
+                    reportViolation(`Scheduled action ${schedule.name} takes production group ${group.name} down to ${scheduledMin} server(s) ` +
+                        `(${String(known(schedule.props, "recurrence"))}); production keeps at least ${minInstances}.`, schedule.urn);
+                }
+            }
+        }
+    },
+};
