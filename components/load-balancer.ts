@@ -85,7 +85,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
             tags: tagged("alb"),
         }, child);
 
-        const targetGroup = (tier: TargetGroupName) => new aws.lb.TargetGroup(`${name}-${tier}`, {
+        // Short logical names: target group names are limited to 32 characters, auto-naming suffix included.
+        const targetGroup = (tier: TargetGroupName) => new aws.lb.TargetGroup(`${name}-${tier === "frontend" ? "fe" : "bo"}`, {
             vpcId: args.vpcId,
             port: WEB_PORT,
             protocol: "HTTP",

@@ -141,7 +141,7 @@ const parameters = new AppParameters(`${prefix}-parameters`, {
 const CDN_ORIGIN_PATHS = { media: "/pub/media", static: "/pub/static" };
 const ORIGIN_VERIFY_HEADER = "X-Origin-Verify";
 const originVerify = new GeneratedSecret(`${prefix}-origin-verify`, { description: "Header value CloudFront adds to origin requests; the ALB serves CDN paths only with it", length: 32, specials: "", kmsKeyArn, tags });
-const loadBalancer = new LoadBalancer(`${prefix}-web`, {
+const loadBalancer = new LoadBalancer(`${prefix}-shop`, {
     vpcId, subnetIds: network.publicSubnetIds,
     certificateArn: config.web.certificateArn,
     extraCertificateArns: [],

@@ -3,32 +3,14 @@
 import * as assert from "assert";
 import { MAGENTO_SHARES, planShares } from "../../components/shares";
 import { SECRET_SIG, SIG_KEY, StateResource, UNKNOWN } from "../../offline/state";
+import { named, reachability } from "../helpers/reachability";
 import { ofType, stackResources, via } from "../helpers/stacks";
 
-const SG = "aws:ec2/securityGroup:SecurityGroup";
-const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const RDS = "aws:rds/instance:Instance";
 const REDIS = "aws:elasticache/replicationGroup:ReplicationGroup";
 const DOMAIN = "aws:opensearch/domain:Domain";
 const EFS = "aws:efs/fileSystem:FileSystem";
 const NFS = { configFile: "tests/fixtures/stacks/preprod-nfs.yaml" };
-
-const named = (resources: StateResource[], type: string, suffix: string) =>
-    ofType(resources, type).find((r) => r.urn.endsWith(suffix))!;
-const tierOf = (group: StateResource) => group.urn.split("::").pop()!.replace(/^magento-\w+-/, "").replace(/-sg$/, "");
-
-/** "who -> port" for every ingress rule of the group behind a service's `property` (its security group ids). */
-function reachability(resources: StateResource[], service: StateResource, property: string): string[] {
-    const groups = via(resources, service, property).filter((g) => g.type === SG);
-    return ofType(resources, INGRESS)
-        .filter((rule) => via(resources, rule, "securityGroupId").some((g) => groups.includes(g)))
-        .map((rule) => {
-            assert.strictEqual(rule.inputs!.cidrIpv4, undefined, `${rule.urn} admits a CIDR`);
-            assert.strictEqual(rule.inputs!.cidrIpv6, undefined, `${rule.urn} admits a CIDR`);
-            return `${via(resources, rule, "referencedSecurityGroupId").map(tierOf).join()} -> ${rule.inputs!.ipProtocol}/${rule.inputs!.fromPort}`;
-        })
-        .sort();
-}
 
 describe("data tier", () => {
     it("each service is reachable only from the tiers that use it, on its one port", async () => {
@@ -165,16 +147,6 @@ describe("data tier", () => {
                 for (const x of ofType(r, type)) {
                     assert.strictEqual(x.protect, true, `${x.urn} is not protected`);
                 }
-            }
-        }
-    });
-
-    it("auto-named resources leave room for Pulumi's 8-character suffix within AWS's name limits", async () => {
-        const limits: Record<string, number> = { [REDIS]: 40, [RDS]: 63, "aws:iam/role:Role": 64, "aws:elasticache/subnetGroup:SubnetGroup": 255 };
-        for (const stack of ["prod", "preprod"]) {
-            for (const x of (await stackResources(stack)).filter((r) => r.type in limits)) {
-                const name = x.urn.split("::").pop()!;
-                assert.ok(name.length + 8 <= limits[x.type], `${name} (${x.type}) is too long for ${limits[x.type]} characters`);
             }
         }
     });

@@ -18,14 +18,21 @@ function cloudInitSchema(document: string): { ok: boolean; output: string } {
     return { ok: run.status === 0, output: `${run.stdout}${run.stderr}` };
 }
 
+/** shellcheck in the dialect the script's shebang names (sh or bash). */
 function shellcheck(script: string): void {
-    execFileSync("shellcheck", ["-s", "sh", "-"], { input: script, encoding: "utf8" });
+    execFileSync("shellcheck", ["-"], { input: script, encoding: "utf8" });
 }
 
-/** Every server's user data in a stack (NFS mode has one server so far; later issues add more). */
+/** Every server's and launch template's user data, in NFS mode (preview knows it) and in EFS mode (after create). */
 async function userData(): Promise<{ urn: string; text: string }[]> {
-    const resources = await stackResources("preprod", { configFile: "tests/fixtures/stacks/preprod-nfs.yaml" });
-    return ofType(resources, "aws:ec2/instance:Instance").map((i) => ({ urn: i.urn, text: i.inputs!.userData as string }));
+    const documents = [];
+    for (const resources of [await stackResources("preprod", { configFile: "tests/fixtures/stacks/preprod-nfs.yaml" }), await stackResources("prod", { preview: false })]) {
+        documents.push(
+            ...ofType(resources, "aws:ec2/instance:Instance").map((i) => ({ urn: i.urn, text: i.inputs!.userData as string })),
+            ...ofType(resources, "aws:ec2/launchTemplate:LaunchTemplate").map((t) => ({ urn: t.urn, text: Buffer.from(t.inputs!.userData as string, "base64").toString("utf8") })),
+        );
+    }
+    return documents;
 }
 
 describe("generated server configuration", () => {

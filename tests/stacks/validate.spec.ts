@@ -129,6 +129,34 @@ describe("stack configuration", () => {
         assert.ok(problems({}, "").some((p) => p.startsWith("aws:region: is required")));
     });
 
+    it("reads the release image as a pinned AMI or the image pipeline's parameter, and nothing else", () => {
+        assert.deepStrictEqual(parse({ webImage: "/magento/prod/release/web-ami" }).web.image, { parameterName: "/magento/prod/release/web-ami" });
+        assert.deepStrictEqual(parse({}).web.image, { amiId: "ami-0a1b2c3d4e5f60789" });
+        rejects({ webImage: "latest" }, "magento:webImage", /AMI id such as ami-0123456789abcdef0 or an SSM parameter name/);
+    });
+
+    it("keeps production's front end at 2 servers or more, scheduled actions included", () => {
+        rejects({ webMinSize: 1 }, "magento:webMinSize", /at least 2 in production/);
+        rejects({ webScaleSchedule: ["0 19 * * * min=1 max=1"] }, "magento:webScaleSchedule[0]", /min=1 would take production below 2 front-end servers/);
+        rejects({ webMinSize: 4, webMaxSize: 3 }, "magento:webMaxSize", /at least webMinSize \(4\), got 3/);
+        const preprod = parse({ profile: "preproduction", webScaleSchedule: ["0 19 * * * min=1 max=1"] });
+        assert.deepStrictEqual(preprod.web.schedule, [{ recurrence: "0 19 * * *", minSize: 1, maxSize: 1 }]);
+    });
+
+    it("rejects a scaling schedule that is not cron plus bounds", () => {
+        rejects({ webScaleSchedule: ["at 19:00 min=2 max=4"] }, "magento:webScaleSchedule[0]", /'<minute> <hour> <day> <month> <weekday> min=<n> max=<n>'/);
+        rejects({ webScaleSchedule: ["0 19 * * * min=5 max=4"] }, "magento:webScaleSchedule[0]", /min=5 exceeds max=4/);
+    });
+
+    it("refuses production without the WAF, and a certificate from another region", () => {
+        rejects({ waf: "off" }, "magento:waf", /cannot be off in production/);
+        assert.strictEqual(parse({ profile: "preproduction", waf: "on" }).web.waf, true);
+        rejects({ certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/6f1c2b7e-3d4a-4e5f-9a8b-0c1d2e3f4a5b" }, "magento:certificateArn",
+            /must be a certificate in the stack's region eu-west-3 .* got one in us-east-1/);
+        rejects({ certificateArn: "my-cert" }, "magento:certificateArn", /must be an ACM certificate ARN/);
+        rejects({ adminPath: "admin/panel" }, "magento:adminPath", /letters, digits and underscores/);
+    });
+
     it("reports every problem in one error, each with its key", () => {
         try {
             parse({ vpcCidr: "10.0.0.0/8", alarmEmail: "nope", operatorCidrs: ["0.0.0.0/0"], webInstanceType: "x1.nano" });

@@ -1,0 +1,196 @@
+// The web tier as an operator checks it: what shoppers reach and how requests are routed, where the servers run and
+// how they scale, what they mount and read at boot, and that a release touches nothing but the servers.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { SECRET_SIG, SIG_KEY, StateResource } from "../../offline/state";
+import { named, reachability } from "../helpers/reachability";
+import { ofType, ROOT, stackResources, via } from "../helpers/stacks";
+
+const LB = "aws:lb/loadBalancer:LoadBalancer";
+const RULE = "aws:lb/listenerRule:ListenerRule";
+const LISTENER = "aws:lb/listener:Listener";
+const TG = "aws:lb/targetGroup:TargetGroup";
+const LT = "aws:ec2/launchTemplate:LaunchTemplate";
+const ASG = "aws:autoscaling/group:Group";
+const NFS = { configFile: "tests/fixtures/stacks/preprod-nfs.yaml" };
+
+const tg = (r: StateResource[], x: StateResource, property: string) => via(r, x, property).filter((t) => t.type === TG).map((t) => t.urn.split("::").pop());
+const userData = (template: StateResource) => YAML.parse(Buffer.from(template.inputs!.userData as string, "base64").toString("utf8"));
+
+/** The stack file with some keys replaced, as an operator would edit it for a release. */
+function editedStack(stack: string, changes: Record<string, unknown>): string {
+    const doc = YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
+    Object.assign(doc.config, changes);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stack-")), `Pulumi.${stack}.yaml`);
+    fs.writeFileSync(file, YAML.stringify(doc));
+    return file;
+}
+
+describe("web tier", () => {
+    it("shoppers reach only the load balancer, on 80 and 443; the servers only from it, on 80", async () => {
+        const r = await stackResources("prod");
+        const alb = ofType(r, LB)[0];
+        assert.deepStrictEqual(reachability(r, alb, "securityGroups", { cidrs: true }), ["0.0.0.0/0 -> tcp/443", "0.0.0.0/0 -> tcp/80"]);
+        for (const name of ["frontend-lt", "backoffice-lt"]) {
+            const template = named(r, LT, name);
+            const groups = via(r, template, "networkInterfaces");
+            assert.deepStrictEqual(ofType(r, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+                .filter((rule) => via(r, rule, "securityGroupId").some((g) => groups.includes(g)))
+                .filter((rule) => rule.inputs!.fromPort === 80)
+                .map((rule) => [rule.inputs!.cidrIpv4, via(r, rule, "referencedSecurityGroupId")[0].urn.split("::").pop()]),
+            [[undefined, "magento-prod-shop-sg"]], name);
+        }
+    });
+
+    it("HTTP only redirects; HTTPS routes the admin path to the back office and everything else to the front end", async () => {
+        const r = await stackResources("prod");
+        const [http] = ofType(r, LISTENER).filter((l) => l.inputs!.protocol === "HTTP");
+        assert.deepStrictEqual(http.inputs!.defaultActions, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
+        const [https] = ofType(r, LISTENER).filter((l) => l.inputs!.protocol === "HTTPS");
+        assert.strictEqual(https.inputs!.sslPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06");
+        assert.strictEqual(https.inputs!.certificateArn, "arn:aws:acm:eu-west-3:123456789012:certificate/6f1c2b7e-3d4a-4e5f-9a8b-0c1d2e3f4a5b");
+        assert.deepStrictEqual(tg(r, https, "defaultActions"), ["magento-prod-shop-fe"]);
+        const admin = named(r, RULE, "shop-admin");
+        assert.deepStrictEqual(admin.inputs!.conditions, [{ pathPattern: { values: ["/backend", "/backend/*"] } }]);
+        assert.deepStrictEqual(tg(r, admin, "actions"), ["magento-prod-shop-bo"]);
+    });
+
+    it("media and static paths are served only to CloudFront, which sends the secret origin header", async () => {
+        const r = await stackResources("prod", { preview: false });
+        const origin = named(r, RULE, "shop-cdn-origin");
+        const only = named(r, RULE, "shop-cdn-only");
+        const paths = { pathPattern: { values: ["/pub/media/*", "/pub/static/*"] } };
+        assert.deepStrictEqual((origin.inputs!.conditions as unknown[])[0], paths);
+        assert.strictEqual(((origin.inputs!.conditions as { httpHeader?: { httpHeaderName: string } }[])[1].httpHeader!).httpHeaderName, "X-Origin-Verify");
+        const header = (origin.inputs!.conditions as { httpHeader?: { values: unknown[] } }[])[1].httpHeader!.values[0] as Record<string, unknown>;
+        assert.strictEqual(header[SIG_KEY], SECRET_SIG, "the header value is a secret in state");
+        assert.deepStrictEqual(only.inputs!.conditions, [paths]);
+        assert.strictEqual((only.inputs!.actions as { fixedResponse: { statusCode: string } }[])[0].fixedResponse.statusCode, "403");
+        assert.ok((origin.inputs!.priority as number) < (only.inputs!.priority as number), "the header rule is evaluated first");
+    });
+
+    it("the load balancer checks Magento's health endpoint, 200 only, keeps access logs and drops invalid headers", async () => {
+        const r = await stackResources("prod");
+        for (const group of ofType(r, TG)) {
+            assert.deepStrictEqual([group.inputs!.healthCheck], [{ path: "/health_check.php", matcher: "200", protocol: "HTTP", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 }]);
+        }
+        const alb = ofType(r, LB)[0];
+        assert.strictEqual(alb.inputs!.dropInvalidHeaderFields, true);
+        assert.strictEqual(alb.inputs!.enableDeletionProtection, true);
+        assert.deepStrictEqual(via(r, alb, "accessLogs").filter((b) => b.type === "aws:s3/bucket:Bucket").map((b) => b.urn.split("::").pop()), ["magento-prod-buckets-logs"]);
+        assert.strictEqual(ofType(await stackResources("preprod"), LB)[0].inputs!.enableDeletionProtection, false);
+    });
+
+    it("prod's front end runs 2 to 8 servers over the three AZs' private subnets and never fewer than 2, even at night", async () => {
+        const r = await stackResources("prod");
+        const front = named(r, ASG, "frontend-asg");
+        assert.deepStrictEqual([front.inputs!.minSize, front.inputs!.maxSize, front.inputs!.healthCheckType], [2, 8, "ELB"]);
+        const subnets = via(r, front, "vpcZoneIdentifiers");
+        assert.deepStrictEqual(subnets.map((s) => [s.inputs!.availabilityZone, s.inputs!.mapPublicIpOnLaunch ?? false]),
+            [["eu-west-3a", false], ["eu-west-3b", false], ["eu-west-3c", false]]);
+        const schedules = ofType(r, "aws:autoscaling/schedule:Schedule").map((s) => [s.inputs!.recurrence, s.inputs!.timeZone, s.inputs!.minSize, s.inputs!.maxSize]);
+        assert.deepStrictEqual(schedules, [["0 19 * * *", "Etc/UTC", 2, 4], ["30 8 * * *", "Etc/UTC", 2, 8]]);
+        const policies = ofType(r, "aws:autoscaling/policy:Policy").map((p) => (p.inputs!.targetTrackingConfiguration as { predefinedMetricSpecification: { predefinedMetricType: string } }).predefinedMetricSpecification.predefinedMetricType);
+        assert.deepStrictEqual(policies, ["ASGAverageCPUUtilization", "ALBRequestCountPerTarget"]);
+        const back = named(r, ASG, "backoffice-asg");
+        assert.deepStrictEqual([back.inputs!.minSize, back.inputs!.maxSize, via(r, back, "vpcZoneIdentifiers").length], [1, 1, 3]);
+    });
+
+    it("preprod scales to one server at 19:00 UTC and back at 08:30, as the estate's operators did", async () => {
+        const r = await stackResources("preprod");
+        assert.deepStrictEqual(ofType(r, "aws:autoscaling/schedule:Schedule").map((s) => [s.inputs!.recurrence, s.inputs!.minSize, s.inputs!.maxSize, s.inputs!.desiredCapacity]),
+            [["0 19 * * *", 1, 1, -1], ["30 8 * * *", 1, 2, -1]]);
+    });
+
+    it("a release rolls out by instance refresh: new servers pass the health check before old ones leave", async () => {
+        const r = await stackResources("prod");
+        for (const group of ofType(r, ASG)) {
+            assert.deepStrictEqual(group.inputs!.instanceRefresh, { strategy: "Rolling", preferences: {
+                minHealthyPercentage: 100, maxHealthyPercentage: 200, instanceWarmup: "300", skipMatching: true, autoRollback: true } });
+            assert.deepStrictEqual(via(r, group, "launchTemplate").map((t) => t.type), [LT]);
+            assert.deepStrictEqual(group.ignoreChanges ?? [], ["desiredCapacity"]);
+        }
+    });
+
+    it("servers: IMDSv2 only, no public address, encrypted root with the stack's key, SSM instead of SSH keys", async () => {
+        const r = await stackResources("prod");
+        const key = ofType(r, "aws:kms/key:Key")[0];
+        for (const template of ofType(r, LT)) {
+            assert.strictEqual((template.inputs!.metadataOptions as { httpTokens: string }).httpTokens, "required");
+            assert.strictEqual((template.inputs!.networkInterfaces as { associatePublicIpAddress: string }[])[0].associatePublicIpAddress, "false");
+            const [root] = template.inputs!.blockDeviceMappings as { ebs: { encrypted: string; volumeType: string } }[];
+            assert.deepStrictEqual([root.ebs.encrypted, root.ebs.volumeType], ["true", "gp3"]);
+            assert.ok(via(r, template, "blockDeviceMappings").includes(key));
+            assert.strictEqual(template.inputs!.keyName, undefined);
+            assert.strictEqual(template.inputs!.imageId, "ami-0a1b2c3d4e5f60789");
+        }
+    });
+
+    it("at boot the servers mount media, sitemap and exports from EFS access points, never pub/static, and read the parameters", async () => {
+        const r = await stackResources("prod", { preview: false });
+        const accessPoints = ofType(r, "aws:efs/accessPoint:AccessPoint");
+        for (const template of ofType(r, LT)) {
+            assert.strictEqual((template.inputs!.tags as Record<string, string>).SharedMounts, "pub/media,pub/sitemap,var/export");
+            const config = userData(template);
+            assert.deepStrictEqual(config.mounts.map((m: string[]) => [m[1], m[2], accessPoints.find((ap) => m[3].includes(`accesspoint=${ap.id}`))?.inputs!.rootDirectory]),
+                accessPoints.map((ap) => [expect(ap), "efs", ap.inputs!.rootDirectory]));
+            assert.ok(!JSON.stringify(config).includes("pub/static"));
+            assert.match(config.write_files[0].content, /get-parameters-by-path --region eu-west-3 --path "\$path"/);
+            assert.match(config.write_files[0].content, /^path=\/magento\/prod$/m);
+        }
+        function expect(ap: StateResource): string {
+            const name = ap.urn.split("-").pop()!;
+            return { media: "/var/www/magento/pub/media", sitemap: "/var/www/magento/pub/sitemap", exports: "/var/www/magento/var/export" }[name]!;
+        }
+    });
+
+    it("in NFS mode they mount the exports of nfs.<internal domain>, known already during preview", async () => {
+        const r = await stackResources("preprod", NFS);
+        const config = userData(named(r, LT, "frontend-lt"));
+        assert.deepStrictEqual(config.mounts.map((m: string[]) => `${m[0]} ${m[1]} ${m[2]}`), [
+            "nfs.preprod.example.internal:/srv/nfs/media /var/www/magento/pub/media nfs4",
+            "nfs.preprod.example.internal:/srv/nfs/sitemap /var/www/magento/pub/sitemap nfs4",
+            "nfs.preprod.example.internal:/srv/nfs/exports /var/www/magento/var/export nfs4",
+        ]);
+    });
+
+    it("the servers' role reads this stack's parameters and the secrets they need, nothing else", async () => {
+        const r = await stackResources("prod", { preview: false });
+        for (const tier of ["web", "backoffice"]) {
+            const policy = named(r, "aws:iam/rolePolicy:RolePolicy", `${tier}-boot-reads`);
+            const statements = JSON.parse(policy.inputs!.policy as string).Statement as { Action: string | string[]; Resource: string | string[] }[];
+            assert.deepStrictEqual(statements[0].Resource, "arn:aws:ssm:eu-west-3:123456789012:parameter/magento/prod/*");
+            const secrets = [statements[1].Resource].flat();
+            assert.strictEqual(secrets.length, 4, "database, search and the two Redis groups");
+            assert.ok(secrets.every((arn) => arn.startsWith("arn:aws:secretsmanager:eu-west-3:123456789012:secret:") || arn.startsWith("arn:aws:secretsmanager:eu-west-3:")), secrets.join());
+            assert.ok(!JSON.stringify(statements).includes("\"*\""), "no wildcard resource");
+        }
+    });
+
+    it("WAF: AWS managed rules and a per-IP rate limit in prod; none in preprod unless asked", async () => {
+        const [acl] = ofType(await stackResources("prod"), "aws:wafv2/webAcl:WebAcl");
+        const rules = (acl.inputs!.rules as { name: string }[]).map((x) => x.name);
+        assert.deepStrictEqual(rules, ["rate-per-ip", "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet"]);
+        assert.deepStrictEqual(ofType(await stackResources("preprod"), "aws:wafv2/webAcl:WebAcl"), []);
+        const withWaf = await stackResources("preprod", { configFile: editedStack("preprod", { "magento:waf": "on" }) });
+        assert.strictEqual(ofType(withWaf, "aws:wafv2/webAclAssociation:WebAclAssociation").length, 1);
+    });
+
+    it("a new release image changes the launch templates and nothing else", async () => {
+        const before = await stackResources("prod", { preview: false });
+        const after = await stackResources("prod", { preview: false, configFile: editedStack("prod", { "magento:webImage": "ami-0fedcba9876543210" }) });
+        const byUrn = new Map(after.map((x) => [x.urn, x]));
+        const changed = before.filter((x) => JSON.stringify(x.inputs) !== JSON.stringify(byUrn.get(x.urn)?.inputs));
+        assert.deepStrictEqual(changed.map((x) => x.type), [LT, LT]);
+        assert.ok(ofType(after, LT).every((t) => t.inputs!.imageId === "ami-0fedcba9876543210"));
+    });
+
+    it("preprod takes its release image from the parameter the image pipeline writes", async () => {
+        const r = await stackResources("preprod");
+        const [template] = ofType(r, LT);
+        assert.match(template.inputs!.imageId as string, /^ami-0[0-9a-f]{16}$/);
+    });
+});

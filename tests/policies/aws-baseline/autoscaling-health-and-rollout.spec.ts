@@ -1,0 +1,43 @@
+// autoscaling-health-and-rollout, asked over the analyzer protocol: a group behind a load balancer with ELB health
+// checks and a 100%-healthy instance refresh passes; either missing fails; a group without a load balancer is free.
+import * as assert from "assert";
+import { check, StackBuilder, UNKNOWN } from "../../helpers/packs";
+
+const POLICY = "autoscaling-health-and-rollout";
+const GROUP = "aws:autoscaling/group:Group";
+
+const SAFE = {
+    minSize: 2, maxSize: 8, vpcZoneIdentifiers: [UNKNOWN, UNKNOWN, UNKNOWN], targetGroupArns: [UNKNOWN],
+    healthCheckType: "ELB", healthCheckGracePeriod: 300,
+    instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200 } },
+};
+
+async function violations(props: Record<string, unknown>): Promise<string[]> {
+    const b = new StackBuilder("preprod");
+    b.add(GROUP, "frontend", props);
+    return (await check("aws-baseline", b.resources)).filter((d) => d.policy === POLICY).map((d) => `${d.level}: ${d.message.replace(`${d.description}\n`, "")}`);
+}
+
+describe("aws-baseline / autoscaling-health-and-rollout", () => {
+    it("keeps: ELB health checks and an instance refresh that launches before it terminates", async () => {
+        assert.deepStrictEqual(await violations(SAFE), []);
+    });
+
+    it("breaks: EC2 health checks only", async () => {
+        const found = await violations({ ...SAFE, healthCheckType: "EC2" });
+        assert.deepStrictEqual(found, ["mandatory: Autoscaling group frontend serves a load balancer but replaces only servers EC2 finds broken; " +
+            "set healthCheckType: \"ELB\" with a grace period (AutoScaling.1)."]);
+    });
+
+    it("breaks: no instance refresh, or one that lets capacity drop to 90%", async () => {
+        const { instanceRefresh: _, ...none } = SAFE;
+        assert.match((await violations(none))[0], /has no instance refresh: a new image or launch template reaches no running server/);
+        const found = await violations({ ...SAFE, instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 90 } } });
+        assert.match(found[0], /^mandatory: Autoscaling group frontend may drop to 90% of its servers during a release/);
+    });
+
+    it("does not apply to a group that serves no load balancer", async () => {
+        const { targetGroupArns: _, instanceRefresh: __, ...alone } = SAFE;
+        assert.deepStrictEqual(await violations({ ...alone, healthCheckType: "EC2" }), []);
+    });
+});
