@@ -1,0 +1,54 @@
+// The README's reference tables, generated from the code they describe: configuration keys (stacks/keys.ts and the
+// profiles) and policy rules (each pack's rules/ folder). `npm run sync:docs` writes them; a test compares.
+import * as fs from "fs";
+import * as path from "path";
+import { CONFIG_KEYS, KeySpec } from "../stacks/keys";
+import { PROFILE_DEFAULTS } from "../stacks/profiles";
+
+export const PACKS = ["magento", "aws-baseline"] as const;
+
+const shown = (value: unknown): string => {
+    if (Array.isArray(value)) {
+        return value.length === 0 ? "none" : value.map((v) => `\`${String(v)}\``).join(", ");
+    }
+    return value === "" || value === undefined ? "none" : String(value);
+};
+
+export function configRows(): string[] {
+    const defaults = PROFILE_DEFAULTS as unknown as Record<string, Record<string, unknown>>;
+    return Object.entries(CONFIG_KEYS as Record<string, KeySpec>).map(([key, spec]) => {
+        const production = defaults.production[key];
+        const preproduction = defaults.preproduction[key];
+        const value = spec.required ? "required" : production !== undefined ? `${shown(production)} / ${shown(preproduction)}` : "derived";
+        return `| \`magento:${key}\` | ${spec.type} | ${value} | ${spec.description} |`;
+    });
+}
+
+interface RuleMetadata { name: string; description: string; enforcementLevel?: string }
+
+/** Every rule of every pack, read from the rule modules themselves (one rule per file). */
+export function policyRows(root: string): string[] {
+    return PACKS.flatMap((pack) => {
+        const dir = path.join(root, "policies", pack, "rules");
+        return fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).sort().flatMap((file) => {
+            const module = require(path.join(dir, file)) as Record<string, RuleMetadata>;
+            return Object.values(module).filter((r) => typeof r?.name === "string").map((rule) =>
+                `| \`${pack}\` | \`${rule.name}\` | ${rule.enforcementLevel ?? "advisory"} | ${rule.description} |`);
+        });
+    });
+}
+
+/** The README with the table whose rows start with `rowPrefix` replaced by `rows`. */
+export function replaceTable(readme: string, rowPrefix: string, rows: readonly string[]): string {
+    const start = readme.indexOf(`\n${rowPrefix}`) + 1;
+    if (start === 0) {
+        throw new Error(`README has no table row starting with ${rowPrefix}`);
+    }
+    const end = readme.indexOf("\n\n", start);
+    return readme.slice(0, start) + rows.join("\n") + readme.slice(end);
+}
+
+/** The rows of the table whose rows start with `rowPrefix`. */
+export function tableRows(readme: string, rowPrefix: string): string[] {
+    return readme.split("\n").filter((line) => line.startsWith(rowPrefix));
+}
