@@ -6,6 +6,7 @@ import { NFS_PORT } from "./efs-storage";
 import { DataVolume, dataDeviceName, prepareVolumesScript } from "./data-volumes";
 import { InternalDns } from "./internal-zone";
 import { Server } from "./server";
+import { TIER_TAG } from "./server-tier";
 import { planShares, Share } from "./shares";
 
 export interface NfsStorageArgs {
@@ -85,7 +86,7 @@ export class NfsStorage extends pulumi.ComponentResource {
             kmsKeyArn: args.kmsKeyArn,
             tags: args.tags,
             internalName: { dns: args.dns, host: "nfs" },
-            instanceTags: { [NFS_EXPORTS_TAG]: Object.values(exportPaths).join(",") },
+            instanceTags: { [NFS_EXPORTS_TAG]: Object.values(exportPaths).join(","), [TIER_TAG]: "nfs" },
         }, { parent: this });
 
         this.address = pulumi.output(server.fqdn ?? server.privateIp);

@@ -1,12 +1,13 @@
 // "A server from an image": the one building block every single-instance server of the estate uses. IMDSv2 only,
 // encrypted volumes, no SSH keys (SSM Session Manager through the tier's role), cloud-init user data, a subnet
 // chosen by AZ, and data on separate protected EBS volumes that outlive the instance: a new image or instance type
-// replaces the instance and re-attaches the same volumes.
+// replaces the instance and re-attaches the same volumes. Linux servers boot cloud-init, Windows servers EC2Launch.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CloudConfig, renderCloudConfig } from "./cloud-init";
 import { DataVolume } from "./data-volumes";
 import { InternalDns, internalRecord } from "./internal-zone";
+import { PowerShellUserData, renderPowerShellUserData } from "./windows-user-data";
 
 export interface ServerArgs {
     /** Subnet ids by AZ name of the tier the server lives in (public or private). */
@@ -21,7 +22,8 @@ export interface ServerArgs {
     readonly instanceType: string;
     readonly rootVolumeGb: number;
     readonly dataVolumes: readonly DataVolume[];
-    readonly userData: CloudConfig;
+    /** cloud-config for Linux; a PowerShell script (EC2Launch v2) for Windows, where cloud-init does not run. */
+    readonly userData: CloudConfig | PowerShellUserData;
     readonly kmsKeyArn: pulumi.Input<string>;
     readonly tags: Readonly<Record<string, string>>;
     /** The server's name under the internal domain (`rundeck` gives rundeck.<internal domain>). */
@@ -56,8 +58,8 @@ export class Server extends pulumi.ComponentResource {
             metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
             // Root tags here, not volumeTags: volumeTags would fight the data volumes' own tags on every update.
             rootBlockDevice: { ...encrypted, volumeType: "gp3", volumeSize: args.rootVolumeGb, deleteOnTermination: true, tags: { ...args.tags, Name: `${name}-root` } },
-            userData: renderCloudConfig(args.userData),
-            userDataReplaceOnChange: true, // cloud-init runs once: a changed document needs a fresh instance
+            userData: "powershell" in args.userData ? renderPowerShellUserData(args.userData) : renderCloudConfig(args.userData),
+            userDataReplaceOnChange: true, // user data runs once: a changed document needs a fresh instance
             monitoring: true,
             tags: { ...args.tags, ...args.instanceTags, Name: name },
         }, { ...child, ignoreChanges: args.ignoreImageDrift ? ["ami"] : [] });

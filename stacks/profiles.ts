@@ -10,6 +10,9 @@ export interface ProfileDefaults {
     readonly webInstanceType: string;
     readonly backOfficeInstanceType: string;
     readonly opsInstanceType: string;
+    readonly windowsInstanceType: string;
+    /** No site-to-site link unless the stack lists one. */
+    readonly siteLinks: readonly [];
     readonly dbInstanceClass: string;
     readonly dbAllocatedStorageGb: number;
     readonly dbMaxAllocatedStorageGb: number;
@@ -34,6 +37,8 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         webInstanceType: "c6i.xlarge",
         backOfficeInstanceType: "m6i.xlarge",
         opsInstanceType: "t3.small",
+        windowsInstanceType: "m6i.large",
+        siteLinks: [],
         dbInstanceClass: "db.r6g.xlarge",
         dbAllocatedStorageGb: 100,
         dbMaxAllocatedStorageGb: 500,
@@ -55,6 +60,8 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         webInstanceType: "t3.large",
         backOfficeInstanceType: "t3.large",
         opsInstanceType: "t3.small",
+        windowsInstanceType: "t3.large",
+        siteLinks: [],
         // db.t4g.medium is the smallest class with Performance Insights for MySQL.
         dbInstanceClass: "db.t4g.medium",
         dbAllocatedStorageGb: 20,
