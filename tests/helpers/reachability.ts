@@ -1,0 +1,26 @@
+// Who reaches a resource, read from the captured stack the way an operator reads security groups: "source -> port".
+import { StateResource } from "../../offline/state";
+import { ofType, via } from "./stacks";
+
+const SG = "aws:ec2/securityGroup:SecurityGroup";
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+
+/** A tier's short name from its security group (magento-prod-web-sg -> web). */
+const tierOf = (group: StateResource) => group.urn.split("::").pop()!.replace(/^magento-\w+-/, "").replace(/-sg$/, "");
+
+/**
+ * "source -> tcp/port(-port)" for every ingress rule of the groups behind a resource's `property` (its security group
+ * ids); the source is the tier of a referenced group, or the CIDR admitted.
+ */
+export function reachability(resources: StateResource[], target: StateResource, property: string): string[] {
+    const groups = via(resources, target, property).filter((g) => g.type === SG);
+    return ofType(resources, INGRESS)
+        .filter((rule) => via(resources, rule, "securityGroupId").some((g) => groups.includes(g)))
+        .map((rule) => {
+            const i = rule.inputs!;
+            const source = [i.cidrIpv4, i.cidrIpv6].filter(Boolean).join() || via(resources, rule, "referencedSecurityGroupId").map(tierOf).join();
+            const ports = i.fromPort === i.toPort ? `${i.fromPort}` : `${i.fromPort}-${i.toPort}`;
+            return `${source} -> ${i.ipProtocol}/${ports}`;
+        })
+        .sort();
+}
