@@ -65,7 +65,10 @@ const siteLink = z.strictObject({
         error: "must be a private ASN: 64512-65534 or 4200000000-4294967294",
     }).optional(),
     staticRoutes: z.array(ipv4Cidr).min(1, { error: "must list at least one of the site's CIDRs" }).optional(),
-}, { error: "must be {name, customerGatewayIp, bgpAsn} or {name, customerGatewayIp, staticRoutes}" })
+}, {
+    error: (issue) => `${issue.code === "unrecognized_keys" ? `has unknown field(s) ${issue.keys.join(", ")}; ` : ""}` +
+        "must be {name, customerGatewayIp, bgpAsn} or {name, customerGatewayIp, staticRoutes}",
+})
     .refine((v) => (v.bgpAsn === undefined) !== (v.staticRoutes === undefined), {
         error: "needs exactly one of bgpAsn (routes learned over BGP) or staticRoutes (the site's CIDRs)",
     });
