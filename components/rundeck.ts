@@ -8,7 +8,7 @@ import { admit } from "./clients";
 import { DataVolume, dataDeviceName, prepareVolumesScript } from "./data-volumes";
 import { InternalDns } from "./internal-zone";
 import { rundeckDeployPolicy } from "./rundeck-policy";
-import { Server } from "./server";
+import { HostedServerArgs, hostedServer, Server } from "./server";
 import { TIER_TAG } from "./server-tier";
 
 export const RUNDECK_PORT = 4440;
@@ -16,21 +16,14 @@ export const RUNDECK_PORT = 4440;
 export const RUNDECK_VOLUME = "/srv/rundeck";
 const RUNDECK_REPO = "https://packages.rundeck.com/pagerduty/rundeck";
 
-export interface RundeckArgs {
+export interface RundeckArgs extends HostedServerArgs {
     readonly vpcId: pulumi.Input<string>;
     /** The VPC's CIDR: everything inside the VPC reaches the UI. */
     readonly vpcCidr: string;
-    readonly privateSubnetIdsByAz: Readonly<Record<string, pulumi.Input<string>>>;
-    readonly availabilityZone: string;
-    /** The Rundeck tier's security group (egress; the database admits it) and its role. */
-    readonly serverSecurityGroupId: pulumi.Input<string>;
-    readonly instanceProfileName: pulumi.Input<string>;
+    /** The Rundeck tier's role (its security group, which the database admits, is serverSecurityGroupId). */
     readonly roleName: pulumi.Input<string>;
     /** The OpenVPN server's security group: VPN clients are masqueraded to its address. */
     readonly vpnSecurityGroupId: pulumi.Input<string>;
-    readonly imageId: pulumi.Input<string>;
-    readonly ignoreImageDrift: boolean;
-    readonly instanceType: string;
     /** Size of the volume holding jobs, projects, logs and configuration, in GiB. */
     readonly volumeGb: number;
     /** What deployments may touch: the web groups of this stack (Tier/Stack tags), in this account and region. */
@@ -116,13 +109,7 @@ export class Rundeck extends pulumi.ComponentResource {
         const host = "rundeck";
         this.url = `http://${host}.${args.dns.domain}:${RUNDECK_PORT}`;
         const server = new Server(`${name}-server`, {
-            subnetIdsByAz: args.privateSubnetIdsByAz,
-            availabilityZone: args.availabilityZone,
-            securityGroupIds: [ui.id, args.serverSecurityGroupId],
-            instanceProfileName: args.instanceProfileName,
-            imageId: args.imageId,
-            ignoreImageDrift: args.ignoreImageDrift,
-            instanceType: args.instanceType,
+            ...hostedServer(args, ui.id),
             rootVolumeGb: 20,
             dataVolumes: [volume],
             userData: {

@@ -32,6 +32,31 @@ export interface ServerArgs {
     readonly instanceTags?: Readonly<Record<string, string>>;
 }
 
+/** What a component built around one private server takes from its caller and hands the server unchanged. */
+export interface HostedServerArgs {
+    readonly privateSubnetIdsByAz: Readonly<Record<string, pulumi.Input<string>>>;
+    readonly availabilityZone: string;
+    /** The server's tier: its security group (egress; what services admit) and instance profile. */
+    readonly serverSecurityGroupId: pulumi.Input<string>;
+    readonly instanceProfileName: pulumi.Input<string>;
+    readonly imageId: pulumi.Input<string>;
+    readonly ignoreImageDrift: boolean;
+    readonly instanceType: string;
+}
+
+/** Server args for a hosted server in a private subnet, behind the component's own group and its tier's. */
+export function hostedServer(args: HostedServerArgs, groupId: pulumi.Input<string>) {
+    return {
+        subnetIdsByAz: args.privateSubnetIdsByAz,
+        availabilityZone: args.availabilityZone,
+        securityGroupIds: [groupId, args.serverSecurityGroupId],
+        instanceProfileName: args.instanceProfileName,
+        imageId: args.imageId,
+        ignoreImageDrift: args.ignoreImageDrift,
+        instanceType: args.instanceType,
+    } satisfies Partial<ServerArgs>;
+}
+
 export class Server extends pulumi.ComponentResource {
     public readonly instanceId: pulumi.Output<string>;
     public readonly privateIp: pulumi.Output<string>;

@@ -6,27 +6,19 @@ import * as pulumi from "@pulumi/pulumi";
 import { admit, PortRange } from "./clients";
 import { DataVolume } from "./data-volumes";
 import { InternalDns } from "./internal-zone";
-import { Server } from "./server";
+import { HostedServerArgs, hostedServer, Server } from "./server";
 import { TIER_TAG } from "./server-tier";
 import { prepareDisksScript, WindowsVolume } from "./windows-user-data";
 
 export const RDP_PORT = 3389;
 
-export interface WindowsHostArgs {
+export interface WindowsHostArgs extends HostedServerArgs {
     readonly vpcId: pulumi.Input<string>;
-    readonly privateSubnetIdsByAz: Readonly<Record<string, pulumi.Input<string>>>;
-    readonly availabilityZone: string;
-    /** The Windows tier's security group (egress) and instance profile (SSM). */
-    readonly serverSecurityGroupId: pulumi.Input<string>;
-    readonly instanceProfileName: pulumi.Input<string>;
     /** The HAProxy gateway's security group, and the TCP port ranges it forwards to this host. */
     readonly gatewaySecurityGroupId: pulumi.Input<string>;
     readonly proxiedPorts: readonly PortRange[];
     /** The OpenVPN server's security group: VPN clients are masqueraded to its address. */
     readonly vpnSecurityGroupId: pulumi.Input<string>;
-    readonly imageId: pulumi.Input<string>;
-    readonly ignoreImageDrift: boolean;
-    readonly instanceType: string;
     /** The two data volumes: NTFS label, drive letter, size. */
     readonly volumes: readonly [WindowsVolume, WindowsVolume];
     readonly kmsKeyArn: pulumi.Input<string>;
@@ -66,13 +58,7 @@ export class WindowsHost extends pulumi.ComponentResource {
             name: v.label, sizeGb: v.sizeGb, deviceName: windowsDeviceName(i), mountPoint: `${v.driveLetter}:`,
         }));
         const server = new Server(`${name}-server`, {
-            subnetIdsByAz: args.privateSubnetIdsByAz,
-            availabilityZone: args.availabilityZone,
-            securityGroupIds: [group.id, args.serverSecurityGroupId],
-            instanceProfileName: args.instanceProfileName,
-            imageId: args.imageId,
-            ignoreImageDrift: args.ignoreImageDrift,
-            instanceType: args.instanceType,
+            ...hostedServer(args, group.id),
             rootVolumeGb: 50, // Windows Server's image alone takes 30 GiB
             dataVolumes: volumes,
             userData: { powershell: prepareDisksScript(args.volumes) },
