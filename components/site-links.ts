@@ -81,7 +81,9 @@ export class SiteLinks extends pulumi.ComponentResource {
             });
             this.connectionIds[link.name] = connection.id;
             for (const [tunnel, address] of [[1, connection.tunnel1Address], [2, connection.tunnel2Address]] as const) {
-                const alarm = new aws.cloudwatch.MetricAlarm(`${site}-tunnel${tunnel}-down`, {
+                const alarmName = `${site}-tunnel${tunnel}-down`;
+                const alarm = new aws.cloudwatch.MetricAlarm(alarmName, {
+                    name: alarmName, // known at preview, so the alarm targets can be wired before the first deploy
                     alarmDescription: `IPsec tunnel ${tunnel} of the ${link.name} link is down for more than 15 minutes`,
                     namespace: "AWS/VPN",
                     metricName: "TunnelState",

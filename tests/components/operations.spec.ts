@@ -173,7 +173,10 @@ describe("site-to-site links", () => {
         const stack = r.find((x) => x.type === "pulumi:pulumi:Stack")!;
         const targets = stack.outputs!.alarmTargets as { name: string; arn: string }[];
         assert.deepStrictEqual(targets.map((t) => t.arn), ofType(r, ALARM).map((a) => a.outputs!.arn));
-        assert.match(targets[0].arn, /^arn:aws:cloudwatch:eu-west-3:\d{12}:alarm:magento-prod-sites-warehouse-tunnel1-down/);
+        assert.match(targets[0].arn, /^arn:aws:cloudwatch:eu-west-3:\d{12}:alarm:magento-prod-sites-warehouse-tunnel1-down$/);
+        // Names are the program's, known before the first deploy.
+        const preview = (await stackResources("prod")).find((x) => x.type === "pulumi:pulumi:Stack")!;
+        assert.strictEqual((preview.outputs!.alarmTargets as { name: string }[])[5].name, "magento-prod-sites-office-lyon-tunnel2-down");
     });
 
     it("preprod: one static link; a stack without links has no virtual private gateway", async () => {
