@@ -23,15 +23,34 @@ export function serviceSecurityGroup(parent: pulumi.Resource, name: string, args
         tags: { ...args.tags, Name: `${name}-sg` },
     }, { parent });
     for (const client of args.clients) {
-        new aws.vpc.SecurityGroupIngressRule(`${name}-from-${client.name}`, {
-            securityGroupId: group.id,
-            referencedSecurityGroupId: client.securityGroupId,
-            ipProtocol: "tcp",
-            fromPort: args.port,
-            toPort: args.port,
-            description: `${client.name} servers`,
-            tags: { ...args.tags, Name: `${name}-from-${client.name}` },
-        }, { parent });
+        admit(parent, `${name}-from-${client.name}`, {
+            securityGroupId: group.id, source: client, ports: { fromPort: args.port, toPort: args.port }, description: `${client.name} servers`, tags: args.tags,
+        });
     }
     return group;
+}
+
+/** A TCP port range, e.g. RDP {3389, 3389} or passive FTP {2048, 4096}. */
+export interface PortRange {
+    readonly fromPort: number;
+    readonly toPort: number;
+}
+
+/** Where admitted traffic comes from: a tier's security group, or an address range (the VPC's CIDR). */
+export type Source = { readonly securityGroupId: pulumi.Input<string> } | { readonly cidrIpv4: string };
+
+/** One ingress rule named `rule` on a group: TCP `ports` from one source, and from nothing else. */
+export function admit(parent: pulumi.Resource, rule: string, args: {
+    securityGroupId: pulumi.Input<string>; source: Source; ports: PortRange; description: string; tags: Readonly<Record<string, string>>;
+}): aws.vpc.SecurityGroupIngressRule {
+    const { source, ports } = args;
+    return new aws.vpc.SecurityGroupIngressRule(rule, {
+        securityGroupId: args.securityGroupId,
+        ...("cidrIpv4" in source ? { cidrIpv4: source.cidrIpv4 } : { referencedSecurityGroupId: source.securityGroupId }),
+        ipProtocol: "tcp",
+        fromPort: ports.fromPort,
+        toPort: ports.toPort,
+        description: args.description,
+        tags: { ...args.tags, Name: rule },
+    }, { parent });
 }

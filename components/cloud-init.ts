@@ -9,8 +9,19 @@ export interface WriteFile {
     readonly owner?: string;
 }
 
+/** A package repository cloud-init adds before installing packages (cc_yum_add_repo). */
+export interface YumRepo {
+    readonly name: string;
+    readonly baseurl: string;
+    readonly enabled: boolean;
+    readonly gpgcheck: boolean;
+    readonly gpgkey: string;
+}
+
 /** The subset of cloud-config modules the estate's servers use. */
 export interface CloudConfig {
+    /** Repositories by id, added before `packages` are installed. */
+    readonly yum_repos?: Readonly<Record<string, YumRepo>>;
     readonly packages?: readonly string[];
     readonly write_files?: readonly WriteFile[];
     /** /etc/fstab entries (device, mount point, type, options, dump, pass); cloud-init creates the points and mounts. */

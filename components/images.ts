@@ -1,12 +1,11 @@
-// Which image a server boots: a pinned AMI id, or the latest Amazon Linux 2023 for the instance's architecture
-// from AWS's public SSM parameter (then held, see ServerArgs.ignoreImageDrift, until an operator pins one).
+// Which image a server boots: a pinned AMI id, or the latest Amazon Linux 2023 for the instance's architecture (or
+// Windows Server 2022 for the Windows host) from AWS's public SSM parameter (then held, see
+// ServerArgs.ignoreImageDrift, until an operator pins one).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { architectureOf } from "./architecture";
 
-/** Graviton families carry a "g" after the generation digit: t4g, m7g, c6gn, r6gd, g5g (not g5, a GPU family). */
-export function architectureOf(instanceType: string): "arm64" | "x86_64" {
-    return /^[a-z]+\d+[a-z]*g[a-z]*\./.test(instanceType) ? "arm64" : "x86_64";
-}
+export { architectureOf };
 
 export interface ImageChoice {
     readonly imageId: pulumi.Input<string>;
@@ -14,10 +13,18 @@ export interface ImageChoice {
 }
 
 export function amazonLinuxOrPinned(pinned: string | undefined, instanceType: string): ImageChoice {
+    return latestOrPinned(pinned, `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architectureOf(instanceType)}`);
+}
+
+/** Windows Server 2022 Base (English) exists for x86_64 only; validation refuses a Graviton type for it. */
+export function windowsServerOrPinned(pinned: string | undefined): ImageChoice {
+    return latestOrPinned(pinned, "/aws/service/ami-windows-latest/Windows_Server-2022-English-Full-Base");
+}
+
+function latestOrPinned(pinned: string | undefined, parameter: string): ImageChoice {
     if (pinned) {
         return { imageId: pinned, ignoreImageDrift: false };
     }
-    const parameter = `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architectureOf(instanceType)}`;
     return { imageId: aws.ssm.getParameterOutput({ name: parameter }).value, ignoreImageDrift: true };
 }
 

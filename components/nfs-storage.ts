@@ -5,24 +5,17 @@ import { Client, serviceSecurityGroup } from "./clients";
 import { NFS_PORT } from "./efs-storage";
 import { DataVolume, dataDeviceName, prepareVolumesScript } from "./data-volumes";
 import { InternalDns } from "./internal-zone";
-import { Server } from "./server";
+import { HostedServerArgs, hostedServer, Server } from "./server";
+import { TIER_TAG } from "./server-tier";
 import { planShares, Share } from "./shares";
 
-export interface NfsStorageArgs {
+export interface NfsStorageArgs extends HostedServerArgs {
     readonly vpcId: pulumi.Input<string>;
     readonly vpcCidr: string;
-    readonly privateSubnetIdsByAz: Readonly<Record<string, pulumi.Input<string>>>;
-    readonly availabilityZone: string;
     readonly clients: readonly Client[];
     readonly shares: readonly Share[];
     /** Size of each share's volume in GiB, by share name. */
     readonly volumeGb: Readonly<Record<string, number>>;
-    /** The NFS server's own security group and role. */
-    readonly serverSecurityGroupId: pulumi.Input<string>;
-    readonly instanceProfileName: pulumi.Input<string>;
-    readonly imageId: pulumi.Input<string>;
-    readonly ignoreImageDrift: boolean;
-    readonly instanceType: string;
     readonly kmsKeyArn: pulumi.Input<string>;
     /** The server is `nfs.<internal domain>`: clients mount a name that survives a rebuilt server's new address. */
     readonly dns: InternalDns;
@@ -58,13 +51,7 @@ export class NfsStorage extends pulumi.ComponentResource {
         }));
         const exportPaths = Object.fromEntries(volumes.map((v) => [v.name, v.mountPoint]));
         const server = new Server(`${name}-server`, {
-            subnetIdsByAz: args.privateSubnetIdsByAz,
-            availabilityZone: args.availabilityZone,
-            securityGroupIds: [group.id, args.serverSecurityGroupId],
-            instanceProfileName: args.instanceProfileName,
-            imageId: args.imageId,
-            ignoreImageDrift: args.ignoreImageDrift,
-            instanceType: args.instanceType,
+            ...hostedServer(args, group.id),
             rootVolumeGb: 20,
             dataVolumes: volumes,
             userData: {
@@ -85,7 +72,7 @@ export class NfsStorage extends pulumi.ComponentResource {
             kmsKeyArn: args.kmsKeyArn,
             tags: args.tags,
             internalName: { dns: args.dns, host: "nfs" },
-            instanceTags: { [NFS_EXPORTS_TAG]: Object.values(exportPaths).join(",") },
+            instanceTags: { [NFS_EXPORTS_TAG]: Object.values(exportPaths).join(","), [TIER_TAG]: "nfs" },
         }, { parent: this });
 
         this.address = pulumi.output(server.fqdn ?? server.privateIp);

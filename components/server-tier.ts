@@ -5,6 +5,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Client } from "./clients";
 
+/**
+ * Tag naming a server's tier on its instance (Tier=rundeck, nfs, windows; the web groups carry web and backoffice).
+ * The aws-baseline pack recognises the private servers by it; Rundeck's role is scoped by it.
+ */
+export const TIER_TAG = "Tier";
+
 export interface ServerTierArgs {
     readonly vpcId: pulumi.Input<string>;
     /** What the tier's servers do, for the security group's description. */

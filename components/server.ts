@@ -1,12 +1,13 @@
 // "A server from an image": the one building block every single-instance server of the estate uses. IMDSv2 only,
 // encrypted volumes, no SSH keys (SSM Session Manager through the tier's role), cloud-init user data, a subnet
 // chosen by AZ, and data on separate protected EBS volumes that outlive the instance: a new image or instance type
-// replaces the instance and re-attaches the same volumes.
+// replaces the instance and re-attaches the same volumes. Linux servers boot cloud-init, Windows servers EC2Launch.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CloudConfig, renderCloudConfig } from "./cloud-init";
 import { DataVolume } from "./data-volumes";
 import { InternalDns, internalRecord } from "./internal-zone";
+import { PowerShellUserData, renderPowerShellUserData } from "./windows-user-data";
 
 export interface ServerArgs {
     /** Subnet ids by AZ name of the tier the server lives in (public or private). */
@@ -21,13 +22,39 @@ export interface ServerArgs {
     readonly instanceType: string;
     readonly rootVolumeGb: number;
     readonly dataVolumes: readonly DataVolume[];
-    readonly userData: CloudConfig;
+    /** cloud-config for Linux; a PowerShell script (EC2Launch v2) for Windows, where cloud-init does not run. */
+    readonly userData: CloudConfig | PowerShellUserData;
     readonly kmsKeyArn: pulumi.Input<string>;
     readonly tags: Readonly<Record<string, string>>;
     /** The server's name under the internal domain (`rundeck` gives rundeck.<internal domain>). */
     readonly internalName?: { readonly dns: InternalDns; readonly host: string };
     /** Tags on the instance only (e.g. the NfsExports contract the policy packs read). */
     readonly instanceTags?: Readonly<Record<string, string>>;
+}
+
+/** What a component built around one private server takes from its caller and hands the server unchanged. */
+export interface HostedServerArgs {
+    readonly privateSubnetIdsByAz: Readonly<Record<string, pulumi.Input<string>>>;
+    readonly availabilityZone: string;
+    /** The server's tier: its security group (egress; what services admit) and instance profile. */
+    readonly serverSecurityGroupId: pulumi.Input<string>;
+    readonly instanceProfileName: pulumi.Input<string>;
+    readonly imageId: pulumi.Input<string>;
+    readonly ignoreImageDrift: boolean;
+    readonly instanceType: string;
+}
+
+/** Server args for a hosted server in a private subnet, behind the component's own group and its tier's. */
+export function hostedServer(args: HostedServerArgs, groupId: pulumi.Input<string>) {
+    return {
+        subnetIdsByAz: args.privateSubnetIdsByAz,
+        availabilityZone: args.availabilityZone,
+        securityGroupIds: [groupId, args.serverSecurityGroupId],
+        instanceProfileName: args.instanceProfileName,
+        imageId: args.imageId,
+        ignoreImageDrift: args.ignoreImageDrift,
+        instanceType: args.instanceType,
+    } satisfies Partial<ServerArgs>;
 }
 
 export class Server extends pulumi.ComponentResource {
@@ -56,8 +83,8 @@ export class Server extends pulumi.ComponentResource {
             metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
             // Root tags here, not volumeTags: volumeTags would fight the data volumes' own tags on every update.
             rootBlockDevice: { ...encrypted, volumeType: "gp3", volumeSize: args.rootVolumeGb, deleteOnTermination: true, tags: { ...args.tags, Name: `${name}-root` } },
-            userData: renderCloudConfig(args.userData),
-            userDataReplaceOnChange: true, // cloud-init runs once: a changed document needs a fresh instance
+            userData: "powershell" in args.userData ? renderPowerShellUserData(args.userData) : renderCloudConfig(args.userData),
+            userDataReplaceOnChange: true, // user data runs once: a changed document needs a fresh instance
             monitoring: true,
             tags: { ...args.tags, ...args.instanceTags, Name: name },
         }, { ...child, ignoreChanges: args.ignoreImageDrift ? ["ami"] : [] });

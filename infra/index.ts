@@ -9,17 +9,20 @@ import { DataKey } from "../components/data-key";
 import { Database } from "../components/database";
 import { EfsStorage } from "../components/efs-storage";
 import { GeneratedSecret } from "../components/generated-secret";
-import { amazonLinuxOrPinned, releaseImage } from "../components/images";
+import { amazonLinuxOrPinned, releaseImage, windowsServerOrPinned } from "../components/images";
 import { InternalZone } from "../components/internal-zone";
 import { Network } from "../components/network";
 import { NfsStorage } from "../components/nfs-storage";
+import { Rundeck } from "../components/rundeck";
 import { Search } from "../components/search";
 import { ServerTier } from "../components/server-tier";
 import { LoadBalancer } from "../components/load-balancer";
 import { MAGENTO_SHARES, sharedMountsTag } from "../components/shares";
+import { SiteLinks } from "../components/site-links";
 import { ShareSource, webBootConfig } from "../components/web-boot";
 import { WebAcl } from "../components/web-acl";
 import { WebGroup } from "../components/web-group";
+import { WindowsHost } from "../components/windows-host";
 import { readStackConfig } from "../stacks";
 
 const config = readStackConfig();
@@ -40,6 +43,8 @@ const web = tier("web", "Magento front-end servers");
 const backOffice = tier("backoffice", "Magento back-office server: admin, cron, indexers, imports");
 const rundeck = tier("rundeck", "Rundeck: one-button deployment jobs");
 const sideApps = tier("sideapps", "Side applications: PIM, order connector, payments connector");
+const gatewayTier = tier("gateway", "HAProxy gateway: selected internal ports for the operators' allow-list");
+const vpnTier = tier("vpn", "OpenVPN server: operators' access to every subnet");
 const magento = [web.asClient("web"), backOffice.asClient("backoffice")];
 
 // Data: everything here is encrypted with the stack's key and reachable only from the tiers named.
@@ -207,6 +212,41 @@ const backOfficeGroup = new WebGroup(`${prefix}-backoffice`, {
     schedule: [],
 });
 
+// Operations: single servers in the first AZ, their data on protected volumes, reachable only from inside.
+const firstAz = config.network.availabilityZones[0];
+const opsImage = amazonLinuxOrPinned(config.opsAmiId, config.instanceTypes.ops);
+const rundeckServer = new Rundeck(`${prefix}-rundeck`, {
+    vpcId, vpcCidr: config.network.vpcCidr,
+    privateSubnetIdsByAz: network.privateSubnetIdsByAz, availabilityZone: firstAz,
+    serverSecurityGroupId: rundeck.securityGroupId, instanceProfileName: rundeck.instanceProfileName, roleName: rundeck.roleName,
+    vpnSecurityGroupId: vpnTier.securityGroupId,
+    ...opsImage, instanceType: config.instanceTypes.ops,
+    volumeGb: 50,
+    deployScope: { region: config.region, accountId, stack: config.stack, tiers: ["web", "backoffice"] },
+    kmsKeyArn, dns: internalDns, tags,
+});
+
+// The gateway's default forwards (SMB, the custom application, RDP, FTP and passive FTP); the gateway's config at merge.
+const gatewayProxiedPorts = [
+    { fromPort: 445, toPort: 445 }, { fromPort: 8700, toPort: 8800 }, { fromPort: 3389, toPort: 3389 },
+    { fromPort: 21, toPort: 21 }, { fromPort: 2048, toPort: 4096 },
+];
+const windowsTier = tier("windows", "Windows host of the custom application");
+const windowsHost = new WindowsHost(`${prefix}-windows`, {
+    vpcId, privateSubnetIdsByAz: network.privateSubnetIdsByAz, availabilityZone: firstAz,
+    serverSecurityGroupId: windowsTier.securityGroupId, instanceProfileName: windowsTier.instanceProfileName,
+    gatewaySecurityGroupId: gatewayTier.securityGroupId, proxiedPorts: gatewayProxiedPorts,
+    vpnSecurityGroupId: vpnTier.securityGroupId,
+    ...windowsServerOrPinned(config.windows.amiId), instanceType: config.windows.instanceType,
+    volumes: [{ label: "data", driveLetter: "D", sizeGb: 200 }, { label: "apps", driveLetter: "E", sizeGb: 100 }],
+    kmsKeyArn, dns: internalDns, tags,
+});
+
+// The merchant's other sites over IPsec; tunnel alarms go to the operators' topic once monitoring passes alarmTopicArn.
+const siteLinks = config.siteLinks.length > 0
+    ? new SiteLinks(`${prefix}-sites`, { vpcId, privateRouteTableIds: network.privateRouteTableIds, links: config.siteLinks, tags })
+    : undefined;
+
 export { vpcId, privateSubnetIds };
 export const availabilityZones = network.availabilityZones;
 export const publicSubnetIds = network.publicSubnetIds;
@@ -221,3 +261,7 @@ export const bucketNames = { config: buckets.configBucketName, logs: buckets.log
 export const loadBalancerDnsName = loadBalancer.dnsName;
 export const webGroupNames = { frontend: frontEnd.groupName, backoffice: backOfficeGroup.groupName };
 export const sharedStorageEndpoint = sharedStorage instanceof EfsStorage ? sharedStorage.fileSystemId : sharedStorage.address;
+export const rundeckUrl = rundeckServer.url;
+export const windowsHostName = windowsHost.fqdn;
+/** Alarms for the operators' topic (name and ARN), wired by the monitoring component. */
+export const alarmTargets = siteLinks?.alarms ?? [];

@@ -312,6 +312,28 @@ const FAKES: Record<string, Fake> = {
         id: (ctx) => String(ctx.inputs.scheduledActionName),
         outputs: (ctx, id) => ({ arn: `arn:aws:autoscaling:${ctx.region}:${ACCOUNT_ID}:scheduledUpdateGroupAction:${uuidOf(ctx)}:autoScalingGroupName/${String(ctx.inputs.autoscalingGroupName)}:scheduledActionName/${id}` }),
     },
+    // Site-to-site VPN: a connection's two tunnels end on AWS public addresses; alarms are named by the program.
+    "aws:ec2/vpnGateway:VpnGateway": ec2("vgw", "vpn-gateway", () => ({ amazonSideAsn: "64512" })),
+    "aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation": {
+        id: (ctx) => `${ctx.inputs.routeTableId}_${ctx.inputs.vpnGatewayId}`,
+        outputs: () => ({}),
+    },
+    "aws:ec2/customerGateway:CustomerGateway": ec2("cgw", "customer-gateway"),
+    "aws:ec2/vpnConnection:VpnConnection": ec2("vpn", "vpn-connection", (ctx) => ({
+        tunnel1Address: ipFrom({ ...ctx, name: `${ctx.name}-1` }, "35.180"),
+        tunnel2Address: ipFrom({ ...ctx, name: `${ctx.name}-2` }, "52.47"),
+        tunnel1InsideCidr: "169.254.10.0/30",
+        tunnel2InsideCidr: "169.254.11.0/30",
+        transitGatewayAttachmentId: "",
+    })),
+    "aws:ec2/vpnConnectionRoute:VpnConnectionRoute": {
+        id: (ctx) => `${ctx.inputs.destinationCidrBlock}:${ctx.inputs.vpnConnectionId}`,
+        outputs: () => ({}),
+    },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": {
+        id: autoName,
+        outputs: (ctx, id) => ({ name: id, arn: `arn:aws:cloudwatch:${ctx.region}:${ACCOUNT_ID}:alarm:${id}` }),
+    },
     "aws:iam/rolePolicy:RolePolicy": {
         id: (ctx) => `${ctx.name}:${autoName(ctx)}`,
         outputs: (ctx) => ({ name: autoName(ctx) }),

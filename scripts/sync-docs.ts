@@ -11,7 +11,8 @@ const file = (name: string) => path.join(root, name);
 
 const project = YAML.parse(fs.readFileSync(file("Pulumi.yaml"), "utf8"));
 project.config = Object.fromEntries(Object.entries(CONFIG_KEYS as Record<string, KeySpec>).map(([key, spec]) => [key, {
-    type: spec.type,
+    // A list of objects has no Pulumi type (see KeyType): declared untyped, so the CLI passes it through unchecked.
+    ...(spec.type === "objects" ? {} : { type: spec.type }),
     ...(spec.type === "array" ? { items: { type: "string" } } : {}),
     description: spec.description,
     ...(spec.default !== undefined ? { default: spec.default } : {}),

@@ -1,6 +1,10 @@
 // Every configuration key of the project, once: its Pulumi.yaml type, whether a stack must set it, and what it
 // means. Pulumi.yaml, the README's reference and the validator are kept in step with this table by tests.
-export type KeyType = "string" | "integer" | "boolean" | "array";
+/**
+ * "objects" is a list of structured entries (YAML mappings): Pulumi's project schema types only strings, integers,
+ * booleans and arrays of those, so such a key is declared without a type and validated by its schema in stacks/.
+ */
+export type KeyType = "string" | "integer" | "boolean" | "array" | "objects";
 
 export interface KeySpec {
     readonly type: KeyType;
@@ -102,6 +106,18 @@ export const CONFIG_KEYS = {
     opsAmiId: {
         type: "string", required: false, default: "",
         description: "AMI of the operations servers; unset: the latest Amazon Linux 2023, kept until a pinned id replaces it.",
+    },
+    windowsInstanceType: {
+        type: "string", required: false, default: "",
+        description: "EC2 instance type of the Windows host of the custom application.",
+    },
+    windowsAmiId: {
+        type: "string", required: false, default: "",
+        description: "AMI of the Windows host; unset: the latest Windows Server 2022 Base, kept until a pinned id replaces it.",
+    },
+    siteLinks: {
+        type: "objects", required: false, default: [],
+        description: "Site-to-site IPsec links: list of {name, customerGatewayIp, bgpAsn} (dynamic) or {name, customerGatewayIp, staticRoutes} (static).",
     },
     dbInstanceClass: {
         type: "string", required: false, default: "",

@@ -15,6 +15,9 @@ export interface ProfileDefaults {
     readonly webScaleSchedule: readonly string[];
     readonly adminPath: string;
     readonly waf: "on" | "off";
+    readonly windowsInstanceType: string;
+    /** No site-to-site link unless the stack lists one. */
+    readonly siteLinks: readonly [];
     readonly dbInstanceClass: string;
     readonly dbAllocatedStorageGb: number;
     readonly dbMaxAllocatedStorageGb: number;
@@ -44,6 +47,8 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         webScaleSchedule: [],
         adminPath: "backend",
         waf: "on",
+        windowsInstanceType: "m6i.large",
+        siteLinks: [],
         dbInstanceClass: "db.r6g.xlarge",
         dbAllocatedStorageGb: 100,
         dbMaxAllocatedStorageGb: 500,
@@ -71,6 +76,8 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         webScaleSchedule: ["0 19 * * * min=1 max=1", "30 8 * * * min=1 max=2"],
         adminPath: "backend",
         waf: "off",
+        windowsInstanceType: "t3.large",
+        siteLinks: [],
         // db.t4g.medium is the smallest class with Performance Insights for MySQL.
         dbInstanceClass: "db.t4g.medium",
         dbAllocatedStorageGb: 20,

@@ -69,6 +69,34 @@ const scaleSchedule = z.string().transform((v, ctx): ScaleSchedule => {
 });
 
 const serverCount = z.number({ error: "must be a number of servers" }).int().min(1, { error: "must be at least 1" }).max(100, { error: "must be at most 100" });
+const amiId = z.string().regex(AMI_ID, { error: "must be an AMI id such as ami-0123456789abcdef0" });
+
+/** Address classes a customer gateway cannot have: AWS reaches it over the internet. Documentation ranges pass. */
+const NOT_ROUTABLE = ["unspecified", "private", "loopback", "linkLocal", "carrierGradeNat", "multicast", "broadcast"];
+
+/** Private ASNs (RFC 6996): 2-byte 64512-65534, 4-byte 4200000000-4294967294. */
+export function isPrivateAsn(asn: number): boolean {
+    return (asn >= 64512 && asn <= 65534) || (asn >= 4200000000 && asn <= 4294967294);
+}
+
+const siteLink = z.strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,23}$/, { error: "must be a short lower-case name such as warehouse (letters, digits, -; at most 24)" }),
+    customerGatewayIp: z.string()
+        .refine((v) => ipaddr.IPv4.isValidFourPartDecimal(v), { error: "must be the site's public IPv4 address such as 198.51.100.10" })
+        .refine((v) => !ipaddr.IPv4.isValidFourPartDecimal(v) || !NOT_ROUTABLE.includes(ipaddr.IPv4.parse(v).range()), {
+            error: "must be a public address: AWS reaches the customer gateway over the internet (not private, 0.0.0.0, loopback or link-local)",
+        }),
+    bgpAsn: z.number({ error: "must be a number" }).int().refine(isPrivateAsn, {
+        error: "must be a private ASN: 64512-65534 or 4200000000-4294967294",
+    }).optional(),
+    staticRoutes: z.array(ipv4Cidr).min(1, { error: "must list at least one of the site's CIDRs" }).optional(),
+}, {
+    error: (issue) => `${issue.code === "unrecognized_keys" ? `has unknown field(s) ${issue.keys.join(", ")}; ` : ""}` +
+        "must be {name, customerGatewayIp, bgpAsn} or {name, customerGatewayIp, staticRoutes}",
+})
+    .refine((v) => (v.bgpAsn === undefined) !== (v.staticRoutes === undefined), {
+        error: "needs exactly one of bgpAsn (routes learned over BGP) or staticRoutes (the site's CIDRs)",
+    });
 
 export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
     profile: z.enum(PROFILES, { error: `must be one of ${PROFILES.join(", ")}` }),
@@ -101,7 +129,10 @@ export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
     certificateArn: z.string().regex(/^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, {
         error: "must be an ACM certificate ARN such as arn:aws:acm:eu-west-3:123456789012:certificate/0a1b2c3d-...",
     }),
-    opsAmiId: z.string().regex(AMI_ID, { error: "must be an AMI id such as ami-0123456789abcdef0" }),
+    opsAmiId: amiId,
+    windowsInstanceType: instanceType,
+    windowsAmiId: amiId,
+    siteLinks: z.array(siteLink),
     dbInstanceClass: serviceClass("db.", "", "db.r6g.xlarge"),
     dbAllocatedStorageGb: gib(20, 65536),
     dbMaxAllocatedStorageGb: gib(20, 65536),

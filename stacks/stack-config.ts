@@ -1,4 +1,5 @@
 import type { NetworkArgs } from "../components/network";
+import type { SiteLink } from "../components/site-links";
 import { Profile } from "./profiles";
 import { ScaleSchedule } from "./schedule";
 import type { ImageSource } from "../components/images";
@@ -19,6 +20,10 @@ export interface StackConfig {
     /** Pinned AMI of the operations servers; undefined: the latest Amazon Linux 2023. */
     readonly opsAmiId: string | undefined;
     readonly web: WebConfig;
+    /** The Windows host's instance type, and its pinned AMI (undefined: the latest Windows Server 2022 Base). */
+    readonly windows: { readonly instanceType: string; readonly amiId: string | undefined };
+    /** Site-to-site IPsec links to the merchant's other sites; empty: no virtual private gateway. */
+    readonly siteLinks: readonly SiteLink[];
     readonly database: DatabaseConfig;
     readonly cache: { readonly nodeType: string; readonly separateSessions: boolean };
     readonly search: { readonly instanceType: string; readonly masterInstanceType: string | undefined; readonly volumeGb: number };

@@ -1,11 +1,13 @@
 // Turns the raw key/value configuration of a stack into a StackConfig, or a ConfigError listing every problem.
-import { Cidr, contains, overlaps, parseCidr } from "./cidr";
+import { Cidr, contains, formatCidr, overlaps, parseCidr } from "./cidr";
 import { ConfigError, ConfigProblem } from "./errors";
 import { CONFIG_KEYS, ConfigKey, KeySpec, qualified } from "./keys";
 import { PROFILE_DEFAULTS, Profile, ProfileDefaults } from "./profiles";
 import { parseScaleSchedule, ScaleSchedule } from "./schedule";
 import type { ImageSource } from "../components/images";
 import { FIELD_SCHEMAS } from "./schema";
+import { architectureOf } from "../components/architecture";
+import type { SiteLink } from "../components/site-links";
 import { StackConfig } from "./stack-config";
 import { deriveSubnetPlan } from "./subnets";
 
@@ -61,6 +63,13 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         problems.push(...checkSubnets(vpc, azs.length, { publicSubnetCidrs, privateSubnetCidrs }));
     }
 
+    const windowsType = (parsed.windowsInstanceType as string | undefined) ?? defaults.windowsInstanceType;
+    if (architectureOf(windowsType) === "arm64") {
+        problems.push({ path: qualified("windowsInstanceType"), message: `${windowsType} is a Graviton (arm64) type; Windows Server runs on x86_64 types such as m6i.large` });
+    }
+    const siteLinks = (parsed.siteLinks as SiteLink[] | undefined) ?? [];
+    problems.push(...checkSiteLinks(siteLinks, vpc));
+
     const allocated = (parsed.dbAllocatedStorageGb as number | undefined) ?? defaults.dbAllocatedStorageGb;
     const ceiling = (parsed.dbMaxAllocatedStorageGb as number | undefined) ?? defaults.dbMaxAllocatedStorageGb;
     if (ceiling <= allocated) {
@@ -105,6 +114,11 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
             waf: value("waf", defaults.waf) === "on",
             certificateArn: parsed.certificateArn as string,
         },
+        windows: {
+            instanceType: value("windowsInstanceType", defaults.windowsInstanceType),
+            amiId: parsed.windowsAmiId as string | undefined,
+        },
+        siteLinks,
         database: {
             instanceClass: value("dbInstanceClass", defaults.dbInstanceClass),
             allocatedStorageGb: value("dbAllocatedStorageGb", defaults.dbAllocatedStorageGb),
@@ -211,5 +225,30 @@ function checkWeb(parsed: Parsed, defaults: ProfileDefaults, profile: Profile | 
     if (arn && region && arn.split(":")[3] !== region) {
         problems.push({ path: qualified("certificateArn"), message: `must be a certificate in the stack's region ${region} (a load balancer only uses certificates of its own region), got one in ${arn.split(":")[3]}` });
     }
+    return problems;
+}
+
+/** Across links: unique names (they name AWS resources and alarms), static routes outside the VPC and each other. */
+function checkSiteLinks(links: readonly SiteLink[], vpc: Cidr | undefined): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const routes: { path: string; cidr: Cidr; text: string }[] = [];
+    links.forEach((link, i) => {
+        const at = `${qualified("siteLinks")}[${i}]`;
+        if (links.findIndex((l) => l.name === link.name) !== i) {
+            problems.push({ path: `${at}.name`, message: `${link.name} is used by another link; each link needs its own name` });
+        }
+        (link.staticRoutes ?? []).forEach((text, j) => {
+            const path = `${at}.staticRoutes[${j}]`;
+            const cidr = parseCidr(text)!;
+            if (vpc && overlaps(vpc, cidr)) {
+                problems.push({ path, message: `${text} overlaps the VPC ${formatCidr(vpc)}: traffic to it would never leave the VPC` });
+            }
+            const clash = routes.find((r) => overlaps(r.cidr, cidr));
+            if (clash) {
+                problems.push({ path, message: `${text} overlaps ${clash.text} (${clash.path}): a destination must reach one site` });
+            }
+            routes.push({ path, cidr, text });
+        });
+    });
     return problems;
 }

@@ -1,11 +1,14 @@
 // Security and reliability baseline. One rule per file under rules/.
 import { PolicyPack } from "@pulumi/policy";
+import { ebsVolumesProtected } from "./rules/ebs-volumes-protected";
+import { ec2Hardening } from "./rules/ec2-hardening";
 import { efsEncrypted } from "./rules/efs-encrypted";
 import { autoscalingHealthAndRollout } from "./rules/autoscaling-health-and-rollout";
 import { loadBalancerHardening } from "./rules/load-balancer-hardening";
 import { noInternetIngress } from "./rules/no-internet-ingress";
 import { noPlaintextCredentials } from "./rules/no-plaintext-credentials";
 import { opensearchPrivateEncrypted } from "./rules/opensearch-private-encrypted";
+import { privateServers } from "./rules/private-servers";
 import { rdsEncryptedPrivate } from "./rules/rds-encrypted-private";
 import { rdsProductionProtection } from "./rules/rds-production-protection";
 import { redisEncryptionAndAuth } from "./rules/redis-encryption-and-auth";
@@ -23,5 +26,8 @@ new PolicyPack("aws-baseline", {
         noPlaintextCredentials,
         loadBalancerHardening,
         autoscalingHealthAndRollout,
+        privateServers,
+        ec2Hardening,
+        ebsVolumesProtected,
     ],
 });

@@ -12,3 +12,7 @@ export const NFS_EXPORTS_TAG = "NfsExports";
 export function listTag(value: string): string[] {
     return value.split(",").map((v) => v.trim()).filter((v) => v !== "");
 }
+
+/** On every single-instance server: its tier (rundeck, nfs, windows, gateway, vpn...), as the web groups carry web and
+ *  backoffice. Rules that treat tiers differently (private-servers) recognise servers by it. */
+export const TIER_TAG = "Tier";

@@ -33,7 +33,7 @@ describe("web tier", () => {
     it("shoppers reach only the load balancer, on 80 and 443; the servers only from it, on 80", async () => {
         const r = await stackResources("prod");
         const alb = ofType(r, LB)[0];
-        assert.deepStrictEqual(reachability(r, alb, "securityGroups", { cidrs: true }), ["0.0.0.0/0 -> tcp/443", "0.0.0.0/0 -> tcp/80"]);
+        assert.deepStrictEqual(reachability(r, alb, "securityGroups"), ["0.0.0.0/0 -> tcp/443", "0.0.0.0/0 -> tcp/80"]);
         for (const name of ["frontend-lt", "backoffice-lt"]) {
             const template = named(r, LT, name);
             const groups = via(r, template, "networkInterfaces");

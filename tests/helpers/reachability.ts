@@ -1,5 +1,4 @@
-// Who reaches what, read from security groups alone: each ingress rule of a resource's groups as "source -> port".
-import * as assert from "assert";
+// Who reaches a resource, read from the captured stack the way an operator reads security groups: "source -> port".
 import { StateResource } from "../../offline/state";
 import { ofType, via } from "./stacks";
 
@@ -10,22 +9,22 @@ const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 export const named = (resources: StateResource[], type: string, suffix: string): StateResource =>
     ofType(resources, type).find((r) => r.urn.endsWith(suffix))!;
 
-/** The tier a security group stands for, from its name: magento-prod-web-sg -> web. */
-export const tierOf = (group: StateResource): string => group.urn.split("::").pop()!.replace(/^magento-\w+-/, "").replace(/-sg$/, "");
+/** A tier's short name from its security group (magento-prod-web-sg -> web). */
+const tierOf = (group: StateResource) => group.urn.split("::").pop()!.replace(/^magento-\w+-/, "").replace(/-sg$/, "");
 
-/** "source -> protocol/port" for every ingress rule of the groups behind `property` of `target` (a CIDR or a tier). */
-export function reachability(resources: StateResource[], target: StateResource, property: string, opts: { cidrs?: boolean } = {}): string[] {
+/**
+ * "source -> tcp/port(-port)" for every ingress rule of the groups behind a resource's `property` (its security group
+ * ids); the source is the tier of a referenced group, or the CIDR admitted.
+ */
+export function reachability(resources: StateResource[], target: StateResource, property: string): string[] {
     const groups = via(resources, target, property).filter((g) => g.type === SG);
     return ofType(resources, INGRESS)
         .filter((rule) => via(resources, rule, "securityGroupId").some((g) => groups.includes(g)))
         .map((rule) => {
-            const cidr = (rule.inputs!.cidrIpv4 ?? rule.inputs!.cidrIpv6) as string | undefined;
-            if (!opts.cidrs) {
-                assert.strictEqual(cidr, undefined, `${rule.urn} admits a CIDR`);
-            }
-            const source = cidr ?? via(resources, rule, "referencedSecurityGroupId").map(tierOf).join();
-            const ports = rule.inputs!.fromPort === rule.inputs!.toPort ? `${rule.inputs!.fromPort}` : `${rule.inputs!.fromPort}-${rule.inputs!.toPort}`;
-            return `${source} -> ${rule.inputs!.ipProtocol}/${ports}`;
+            const i = rule.inputs!;
+            const source = [i.cidrIpv4, i.cidrIpv6].filter(Boolean).join() || via(resources, rule, "referencedSecurityGroupId").map(tierOf).join();
+            const ports = i.fromPort === i.toPort ? `${i.fromPort}` : `${i.fromPort}-${i.toPort}`;
+            return `${source} -> ${i.ipProtocol}/${ports}`;
         })
         .sort();
 }

@@ -34,3 +34,10 @@ export function via(resources: readonly StateResource[], r: StateResource, prope
     const urns = r.propertyDependencies?.[property] ?? [];
     return resources.filter((x) => urns.includes(x.urn));
 }
+
+/** The types of the resources whose inputs differ between two captures of a stack (what an update would touch). */
+export function changedTypes(before: readonly StateResource[], after: readonly StateResource[]): string[] {
+    const byUrn = new Map(after.map((x) => [x.urn, x]));
+    const changed = before.filter((x) => JSON.stringify(x.inputs) !== JSON.stringify(byUrn.get(x.urn)?.inputs)).map((x) => x.type);
+    return [...new Set(changed)].sort();
+}

@@ -169,4 +169,46 @@ describe("stack configuration", () => {
             }
         }
     });
+
+    describe("site-to-site links", () => {
+        const link = (extra: Record<string, unknown>) => ({ name: "warehouse", customerGatewayIp: "198.51.100.10", ...extra });
+
+        it("reads a BGP link and a static link, and no link by default", () => {
+            const links = [link({ bgpAsn: 65010 }), link({ name: "office", customerGatewayIp: "203.0.113.20", staticRoutes: ["192.168.10.0/24"] })];
+            assert.deepStrictEqual(parse({ siteLinks: links }).siteLinks, links);
+            assert.deepStrictEqual(parse({}).siteLinks, []);
+            assert.deepStrictEqual(parse({ siteLinks: [link({ bgpAsn: 4200000001 })] }).siteLinks[0].bgpAsn, 4200000001);
+        });
+
+        it("rejects a customer gateway address AWS cannot reach over the internet", () => {
+            for (const ip of ["10.1.2.3", "0.0.0.0", "192.168.1.1", "127.0.0.1", "169.254.0.1"]) {
+                rejects({ siteLinks: [link({ customerGatewayIp: ip, bgpAsn: 65010 })] }, "magento:siteLinks[0].customerGatewayIp", /must be a public address/);
+            }
+            rejects({ siteLinks: [link({ customerGatewayIp: "warehouse.example.com", bgpAsn: 65010 })] }, "magento:siteLinks[0].customerGatewayIp", /public IPv4 address/);
+        });
+
+        it("rejects a public ASN, and a link with both or neither of bgpAsn and staticRoutes", () => {
+            rejects({ siteLinks: [link({ bgpAsn: 3215 })] }, "magento:siteLinks[0].bgpAsn", /private ASN: 64512-65534 or 4200000000-4294967294/);
+            rejects({ siteLinks: [link({})] }, "magento:siteLinks[0]", /exactly one of bgpAsn .* or staticRoutes/);
+            rejects({ siteLinks: [link({ bgpAsn: 65010, staticRoutes: ["192.168.1.0/24"] })] }, "magento:siteLinks[0]", /exactly one of/);
+            rejects({ siteLinks: [link({ bgpAsn: 65010, psk: "x" })] }, "magento:siteLinks[0]", /has unknown field\(s\) psk; must be \{name, customerGatewayIp, bgpAsn\}/);
+        });
+
+        it("rejects static routes that are not CIDRs, overlap the VPC or overlap another site's", () => {
+            rejects({ siteLinks: [link({ staticRoutes: ["192.168.1.1/24"] })] }, "magento:siteLinks[0].staticRoutes[0]", /IPv4 CIDR/);
+            rejects({ siteLinks: [link({ staticRoutes: ["10.20.200.0/24"] })] }, "magento:siteLinks[0].staticRoutes[0]", /overlaps the VPC 10\.20\.0\.0\/16/);
+            rejects({ siteLinks: [link({ staticRoutes: ["192.168.0.0/16"] }), link({ name: "office", staticRoutes: ["192.168.4.0/24"] })] },
+                "magento:siteLinks[1].staticRoutes[0]", /overlaps 192\.168\.0\.0\/16 \(magento:siteLinks\[0\]\.staticRoutes\[0\]\)/);
+        });
+
+        it("rejects two links of the same name", () => {
+            rejects({ siteLinks: [link({ bgpAsn: 65010 }), link({ bgpAsn: 65011, customerGatewayIp: "203.0.113.9" })] }, "magento:siteLinks[1].name", /used by another link/);
+        });
+    });
+
+    it("gives the Windows host an x86_64 type by default and refuses a Graviton one", () => {
+        assert.deepStrictEqual(parse({}).windows, { instanceType: "m6i.large", amiId: undefined });
+        assert.deepStrictEqual(parse({ profile: "preproduction", windowsAmiId: "ami-0abcdef0123456789" }).windows, { instanceType: "t3.large", amiId: "ami-0abcdef0123456789" });
+        rejects({ windowsInstanceType: "m7g.large" }, "magento:windowsInstanceType", /Graviton .* Windows Server runs on x86_64/);
+    });
 });

@@ -1,0 +1,143 @@
+// Rundeck, which runs the one-button deployment jobs: one server in the first AZ, its configuration and data on a
+// protected EBS volume that survives the server being rebuilt, its web UI (4440) reachable from inside the VPC and
+// from the operators' VPN only, at rundeck.<internal domain>. Its role may refresh the web groups and run commands on
+// their instances, nothing wider (rundeck-policy.ts).
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { admit } from "./clients";
+import { DataVolume, dataDeviceName, prepareVolumesScript } from "./data-volumes";
+import { InternalDns } from "./internal-zone";
+import { rundeckDeployPolicy } from "./rundeck-policy";
+import { HostedServerArgs, hostedServer, Server } from "./server";
+import { TIER_TAG } from "./server-tier";
+
+export const RUNDECK_PORT = 4440;
+/** Where the data volume is mounted; /etc/rundeck and /var/lib/rundeck are bind-mounted from it. */
+export const RUNDECK_VOLUME = "/srv/rundeck";
+const RUNDECK_REPO = "https://packages.rundeck.com/pagerduty/rundeck";
+
+export interface RundeckArgs extends HostedServerArgs {
+    readonly vpcId: pulumi.Input<string>;
+    /** The VPC's CIDR: everything inside the VPC reaches the UI. */
+    readonly vpcCidr: string;
+    /** The Rundeck tier's role (its security group, which the database admits, is serverSecurityGroupId). */
+    readonly roleName: pulumi.Input<string>;
+    /** The OpenVPN server's security group: VPN clients are masqueraded to its address. */
+    readonly vpnSecurityGroupId: pulumi.Input<string>;
+    /** Size of the volume holding jobs, projects, logs and configuration, in GiB. */
+    readonly volumeGb: number;
+    /** What deployments may touch: the web groups of this stack (Tier/Stack tags), in this account and region. */
+    readonly deployScope: { readonly region: string; readonly accountId: pulumi.Input<string>; readonly stack: string; readonly tiers: readonly string[] };
+    readonly kmsKeyArn: pulumi.Input<string>;
+    readonly dns: InternalDns;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Keeps /etc/rundeck and /var/lib/rundeck on the volume: seeded from the package once, bind-mounted on every boot. */
+export function keepOnVolumeScript(): string {
+    return [
+        "#!/bin/sh",
+        "# Rundeck's configuration and data live on the data volume: a rebuilt server mounts them over the package's.",
+        "set -eu",
+        "",
+        "keep() {",
+        '  dir="$1"; stored="$2"',
+        '  if [ ! -d "$stored" ]; then',
+        '    cp -a "$dir" "$stored.tmp"',
+        '    mv "$stored.tmp" "$stored"',
+        "  fi",
+        '  if ! grep -q " $dir none bind" /etc/fstab; then',
+        '    echo "$stored $dir none bind,nofail 0 0" >> /etc/fstab',
+        "  fi",
+        '  mountpoint -q "$dir" || mount "$dir"',
+        "}",
+        "",
+        `keep /etc/rundeck ${RUNDECK_VOLUME}/etc`,
+        `keep /var/lib/rundeck ${RUNDECK_VOLUME}/data`,
+        "",
+    ].join("\n");
+}
+
+/** Sets Rundeck's public URL (its first argument) and listens on every interface: the security group decides. */
+export function configureRundeckScript(): string {
+    return [
+        "#!/bin/sh",
+        "# Points Rundeck at its internal name; idempotent, so a rebuilt server re-applies it to the kept configuration.",
+        "set -eu",
+        'url="$1"',
+        "config=/etc/rundeck/rundeck-config.properties",
+        "",
+        "set_property() {",
+        '  if grep -q "^$1=" "$config"; then',
+        '    sed -i "s|^$1=.*|$1=$2|" "$config"',
+        "  else",
+        '    echo "$1=$2" >> "$config"',
+        "  fi",
+        "}",
+        "",
+        'set_property grails.serverURL "$url"',
+        "set_property server.address 0.0.0.0",
+        "",
+    ].join("\n");
+}
+
+export class Rundeck extends pulumi.ComponentResource {
+    public readonly url: string;
+    public readonly securityGroupId: pulumi.Output<string>;
+    public readonly instanceId: pulumi.Output<string>;
+    public readonly volumeId: pulumi.Output<string>;
+
+    constructor(name: string, args: RundeckArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("magento:operations:Rundeck", name, {}, opts);
+        const child = { parent: this };
+        const ui = new aws.ec2.SecurityGroup(`${name}-ui-sg`, {
+            vpcId: args.vpcId,
+            description: `Rundeck web UI ${name}: the VPC and VPN clients only`,
+            tags: { ...args.tags, Name: `${name}-ui-sg` },
+        }, child);
+        const ports = { fromPort: RUNDECK_PORT, toPort: RUNDECK_PORT };
+        admit(this, `${name}-ui-from-vpc`, { securityGroupId: ui.id, source: { cidrIpv4: args.vpcCidr }, ports, description: "servers inside the VPC", tags: args.tags });
+        admit(this, `${name}-ui-from-vpn`, { securityGroupId: ui.id, source: { securityGroupId: args.vpnSecurityGroupId }, ports, description: "VPN clients", tags: args.tags });
+
+        const scope = args.deployScope;
+        new aws.iam.RolePolicy(`${name}-deploy`, {
+            role: args.roleName,
+            policy: pulumi.output(scope.accountId).apply((accountId) => JSON.stringify(rundeckDeployPolicy({ ...scope, accountId }))),
+        }, child);
+
+        const volume: DataVolume = { name: "rundeck", sizeGb: args.volumeGb, deviceName: dataDeviceName(0), mountPoint: RUNDECK_VOLUME };
+        const host = "rundeck";
+        this.url = `http://${host}.${args.dns.domain}:${RUNDECK_PORT}`;
+        const server = new Server(`${name}-server`, {
+            ...hostedServer(args, ui.id),
+            rootVolumeGb: 20,
+            dataVolumes: [volume],
+            userData: {
+                yum_repos: {
+                    rundeck: { name: "Rundeck", baseurl: `${RUNDECK_REPO}/rpm_any/rpm_any/$basearch`, enabled: true, gpgcheck: true, gpgkey: `${RUNDECK_REPO}/gpgkey` },
+                },
+                packages: ["java-17-amazon-corretto-headless", "rundeck"],
+                write_files: [
+                    { path: "/usr/local/sbin/prepare-volumes", permissions: "0755", content: prepareVolumesScript([volume]) },
+                    { path: "/usr/local/sbin/keep-rundeck-on-volume", permissions: "0755", content: keepOnVolumeScript() },
+                    { path: "/usr/local/sbin/configure-rundeck", permissions: "0755", content: configureRundeckScript() },
+                ],
+                runcmd: [
+                    ["/usr/local/sbin/prepare-volumes"],
+                    ["/usr/local/sbin/keep-rundeck-on-volume"],
+                    ["/usr/local/sbin/configure-rundeck", this.url],
+                    ["systemctl", "enable", "--now", "rundeckd"],
+                ],
+            },
+            kmsKeyArn: args.kmsKeyArn,
+            tags: args.tags,
+            internalName: { dns: args.dns, host },
+            instanceTags: { [TIER_TAG]: "rundeck" },
+        }, child);
+
+        this.securityGroupId = ui.id;
+        this.instanceId = server.instanceId;
+        this.volumeId = server.volumeIds[volume.name];
+        this.registerOutputs({ url: this.url, securityGroupId: this.securityGroupId, instanceId: this.instanceId, volumeId: this.volumeId });
+    }
+}

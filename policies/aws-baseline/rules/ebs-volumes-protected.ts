@@ -1,0 +1,22 @@
+// EBS volumes in this estate hold data that outlives servers (Rundeck's jobs, the NFS shares, the Windows host's
+// disks): encrypted, and protected so that neither a destroy nor a refactored component deletes them.
+import { ResourceValidationPolicy } from "@pulumi/policy";
+
+const EBS_VOLUME = "aws:ebs/volume:Volume";
+
+export const ebsVolumesProtected: ResourceValidationPolicy = {
+    name: "ebs-volumes-protected",
+    description: "EBS data volumes are encrypted and carry the protect resource option.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, reportViolation) => {
+        if (args.type !== EBS_VOLUME) {
+            return;
+        }
+        if (args.props.encrypted !== true) {
+            reportViolation(`EBS volume ${args.name} is not encrypted; set encrypted: true (EBS encrypts only at creation: later it takes a snapshot copy).`);
+        }
+        if (args.opts.protect !== true) {
+            reportViolation(`EBS volume ${args.name} is not protected; create it with the protect option so no destroy or replaced component deletes its data.`);
+        }
+    },
+};

@@ -1,0 +1,65 @@
+// The servers that hold the estate's operations and data (Rundeck, NFS, the Windows host) and the databases are
+// reached from inside only: no public address, and none of their security groups admits the whole internet, on any
+// port (no-internet-ingress still lets UDP 1194 through; not here). Servers are recognised by the Tier tag contract
+// (lib/contracts.ts), which the program sets on each instance and a preview knows; databases by their type. Whether
+// an RDS database is publicly accessible is rds-encrypted-private's.
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { TIER_TAG } from "../../lib/contracts";
+import { describeIngress, ingresses, internetSources, ruleName, SECURITY_GROUPS } from "../../lib/ingress";
+import { dependsOn, ofType } from "../../lib/stack";
+import { EC2_INSTANCE, RDS_CLUSTER, RDS_INSTANCE } from "../../lib/types";
+import { knownEntries, known } from "../../lib/values";
+
+const PRIVATE_TIERS = ["rundeck", "nfs", "windows"];
+const EIP = "aws:ec2/eip:Eip";
+const EIP_ASSOCIATION = "aws:ec2/eipAssociation:EipAssociation";
+
+interface Config {
+    privateTiers?: string[];
+}
+
+function tierOf(instance: PolicyResource): string | undefined {
+    return knownEntries(known(instance.props, "tags")).find(([key]) => key === TIER_TAG)?.[1];
+}
+
+export const privateServers: StackValidationPolicy = {
+    name: "private-servers",
+    description: "Rundeck, NFS and the Windows host (by their Tier tag) and databases have no public IP and admit nothing from 0.0.0.0/0 or ::/0.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            privateTiers: { type: "array", items: { type: "string" }, default: PRIVATE_TIERS, description: "Values of the Tier tag of servers that must stay private." },
+        },
+    },
+    validateStack: (args, reportViolation) => {
+        const tiers = args.getConfig<Config>().privateTiers ?? PRIVATE_TIERS;
+        const servers = ofType(args.resources, EC2_INSTANCE).filter((i) => tiers.includes(tierOf(i) ?? ""));
+        const label = new Map<PolicyResource, string>([
+            ...servers.map((s) => [s, `${tierOf(s)} server ${s.name}`] as const),
+            ...ofType(args.resources, RDS_INSTANCE, RDS_CLUSTER).map((d) => [d, `database ${d.name}`] as const),
+        ]);
+
+        for (const server of servers) {
+            if (server.props.associatePublicIpAddress !== false) {
+                reportViolation(`${label.get(server)} may get a public IP: set associatePublicIpAddress: false ` +
+                    "(left out, the subnet's mapPublicIpOnLaunch decides).", server.urn);
+            }
+        }
+        const addresses = [...ofType(args.resources, EIP).map((e) => [e, dependsOn(e, "instance")] as const),
+            ...ofType(args.resources, EIP_ASSOCIATION).map((e) => [e, dependsOn(e, "instanceId")] as const)];
+        for (const [eip, instances] of addresses) {
+            for (const server of instances.filter((i) => servers.includes(i))) {
+                reportViolation(`${label.get(server)} has the Elastic IP ${eip.name}; it is reached through the VPN or the gateway only.`, eip.urn);
+            }
+        }
+
+        const open = ingresses(args.resources).filter((i) => internetSources(i).length > 0 && i.group !== undefined);
+        for (const [target, what] of label) {
+            const groups = dependsOn(target, "vpcSecurityGroupIds", ...SECURITY_GROUPS);
+            for (const ingress of open.filter((i) => groups.includes(i.group!))) {
+                reportViolation(`${what} is reachable from the internet: ${ruleName(ingress)} admits ${describeIngress(ingress)} from ` +
+                    `${internetSources(ingress).join(" and ")}. Admit the VPC's CIDR, the VPN's or the gateway's security group instead.`, ingress.rule.urn);
+            }
+        }
+    },
+};

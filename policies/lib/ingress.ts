@@ -1,0 +1,59 @@
+// Ingress permissions, whichever of the three ways AWS lets a program write them (inline in a security group, a
+// legacy SecurityGroupRule, a vpc.SecurityGroupIngressRule), read from inputs a preview knows.
+import { PolicyResource } from "@pulumi/policy";
+import { dependsOn, ofType } from "./stack";
+
+export const SECURITY_GROUPS = ["aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"];
+const LEGACY_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
+const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+export const WHOLE_INTERNET = ["0.0.0.0/0", "::/0"];
+
+/** One ingress permission. */
+export interface Ingress {
+    readonly rule: PolicyResource;
+    readonly group: PolicyResource | undefined;
+    readonly protocol: string;
+    readonly fromPort: number;
+    readonly toPort: number;
+    readonly sources: string[];
+}
+
+export function ingresses(resources: readonly PolicyResource[]): Ingress[] {
+    const inline = ofType(resources, ...SECURITY_GROUPS).flatMap((group) =>
+        ((group.props.ingress ?? []) as Record<string, any>[]).map((i) => ({
+            rule: group, group, protocol: String(i.protocol), fromPort: i.fromPort, toPort: i.toPort,
+            sources: [...(i.cidrBlocks ?? []), ...(i.ipv6CidrBlocks ?? [])],
+        })));
+    const legacy = ofType(resources, LEGACY_RULE).filter((r) => r.props.type === "ingress").map((rule) => ({
+        rule, group: dependsOn(rule, "securityGroupId", ...SECURITY_GROUPS)[0], protocol: String(rule.props.protocol),
+        fromPort: rule.props.fromPort, toPort: rule.props.toPort,
+        sources: [...(rule.props.cidrBlocks ?? []), ...(rule.props.ipv6CidrBlocks ?? [])],
+    }));
+    const modern = ofType(resources, INGRESS_RULE).map((rule) => ({
+        rule, group: dependsOn(rule, "securityGroupId", ...SECURITY_GROUPS)[0], protocol: String(rule.props.ipProtocol),
+        fromPort: rule.props.fromPort ?? 0, toPort: rule.props.toPort ?? 65535,
+        sources: [rule.props.cidrIpv4, rule.props.cidrIpv6].filter((c): c is string => typeof c === "string"),
+    }));
+    return [...inline, ...legacy, ...modern];
+}
+
+/** The sources of an ingress that match every address (0.0.0.0/0, ::/0). */
+export function internetSources(ingress: Ingress): string[] {
+    return ingress.sources.filter((s) => WHOLE_INTERNET.includes(s));
+}
+
+export function protocolName(protocol: string): string {
+    return ({ "6": "tcp", "17": "udp", "-1": "all", all: "all" } as Record<string, string>)[protocol.toLowerCase()] ?? protocol.toLowerCase();
+}
+
+/** "tcp port 443", "udp ports 2048-4096", "all all ports". */
+export function describeIngress(i: Ingress): string {
+    const protocol = protocolName(i.protocol);
+    const ports = protocol === "all" ? "all ports" : i.fromPort === i.toPort ? `port ${i.fromPort}` : `ports ${i.fromPort}-${i.toPort}`;
+    return `${protocol} ${ports}`;
+}
+
+/** "rule of security group sg" when the permission is a rule of its own, the group's name when inline. */
+export function ruleName(i: Ingress): string {
+    return i.group && i.group !== i.rule ? `${i.rule.name} of security group ${i.group.name}` : i.rule.name;
+}

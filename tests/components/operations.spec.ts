@@ -1,0 +1,188 @@
+// The operations servers as an operator checks them: who reaches Rundeck and the Windows host, on which ports, what
+// survives a rebuild, what Rundeck's role may do, and how the site-to-site tunnels are watched.
+import * as assert from "assert";
+import { rundeckDeployPolicy } from "../../components/rundeck-policy";
+import { prepareDisksScript, renderPowerShellUserData } from "../../components/windows-user-data";
+import { StateResource } from "../../offline/state";
+import { reachability } from "../helpers/reachability";
+import { changedTypes, ofType, stackResources, via } from "../helpers/stacks";
+
+const INSTANCE = "aws:ec2/instance:Instance";
+const VOLUME = "aws:ebs/volume:Volume";
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const REBUILT = { configFile: "tests/fixtures/stacks/preprod-ops-rebuilt.yaml" };
+
+const named = (resources: StateResource[], type: string, suffix: string) =>
+    ofType(resources, type).find((r) => r.urn.endsWith(suffix))!;
+const volumesOf = (resources: StateResource[], server: string) => ofType(resources, VOLUME).filter((v) => v.urn.includes(`-${server}-server-`));
+
+describe("operations servers", () => {
+    it("Rundeck's UI (4440) is reachable from inside the VPC and from VPN clients only", async () => {
+        const r = await stackResources("prod");
+        const rundeck = named(r, INSTANCE, "rundeck-server-instance");
+        // The Rundeck tier's own group admits nothing: it is what the database admits.
+        assert.deepStrictEqual(reachability(r, rundeck, "vpcSecurityGroupIds"), ["10.20.0.0/16 -> tcp/4440", "vpn -> tcp/4440"]);
+        assert.strictEqual(rundeck.inputs!.associatePublicIpAddress, false);
+        assert.strictEqual(via(r, rundeck, "subnetId")[0].inputs!.cidrBlock, "10.20.101.0/24");
+    });
+
+    it("the Windows host takes the gateway's proxied ports from the gateway only, and RDP from VPN clients", async () => {
+        const r = await stackResources("prod");
+        const windows = named(r, INSTANCE, "windows-server-instance");
+        assert.deepStrictEqual(reachability(r, windows, "vpcSecurityGroupIds"), [
+            "gateway -> tcp/2048-4096", "gateway -> tcp/21", "gateway -> tcp/3389", "gateway -> tcp/445", "gateway -> tcp/8700-8800",
+            "vpn -> tcp/3389",
+        ]);
+        assert.strictEqual(windows.inputs!.associatePublicIpAddress, false);
+        assert.strictEqual(via(r, windows, "subnetId")[0].inputs!.availabilityZone, "eu-west-3a");
+    });
+
+    it("each server has its internal name: rundeck. and windows. in the VPC's private zone", async () => {
+        const r = await stackResources("prod");
+        const names = ofType(r, "aws:route53/record:Record").map((x) => [x.inputs!.name, via(r, x, "records").map((i) => i.urn.split("::").pop())]);
+        assert.deepStrictEqual(names.sort(), [
+            ["rundeck.prod.example.internal", ["magento-prod-rundeck-server-instance"]],
+            ["windows.prod.example.internal", ["magento-prod-windows-server-instance"]],
+        ]);
+    });
+
+    it("data lives on protected, encrypted volumes in the servers' AZ: one for Rundeck, two for the Windows host", async () => {
+        const r = await stackResources("prod");
+        const shape = (v: StateResource) => [v.inputs!.size, v.inputs!.availabilityZone, v.inputs!.encrypted, v.protect, (v.inputs!.tags as Record<string, string>).MountPoint];
+        assert.deepStrictEqual(volumesOf(r, "rundeck").map(shape), [[50, "eu-west-3a", true, true, "/srv/rundeck"]]);
+        assert.deepStrictEqual(volumesOf(r, "windows").map(shape), [[200, "eu-west-3a", true, true, "D:"], [100, "eu-west-3a", true, true, "E:"]]);
+    });
+
+    it("Rundeck keeps its configuration and data on its volume: formatted only when blank, bind-mounted over the package's", async () => {
+        const text = named(await stackResources("prod"), INSTANCE, "rundeck-server-instance").inputs!.userData as string;
+        assert.match(text, /if ! blkid "\$device"/);
+        assert.match(text, /keep \/etc\/rundeck \/srv\/rundeck\/etc/);
+        assert.match(text, /keep \/var\/lib\/rundeck \/srv\/rundeck\/data/);
+        assert.match(text, /configure-rundeck\n\s+- http:\/\/rundeck\.prod\.example\.internal:4440/);
+    });
+
+    it("a new image or instance type replaces Rundeck and the Windows host but not their volumes", async () => {
+        const before = await stackResources("preprod");
+        const after = await stackResources("preprod", REBUILT);
+        assert.deepStrictEqual(changedTypes(before, after), [INSTANCE]);
+        const image = (rs: StateResource[], server: string) => {
+            const i = named(rs, INSTANCE, `${server}-server-instance`);
+            return [i.inputs!.ami, i.inputs!.instanceType, i.ignoreChanges];
+        };
+        // Before: the latest image, held against drift; after: the pinned image, which replaces the instance.
+        assert.deepStrictEqual(image(before, "rundeck"), ["ami-0a1b2c3d4e5f60718", "t3.small", ["ami"]]);
+        assert.deepStrictEqual(image(after, "rundeck"), ["ami-0fedcba9876543210", "t3.medium", []]);
+        assert.deepStrictEqual(image(after, "windows"), ["ami-0abcdef0123456789", "m6i.xlarge", []]);
+        for (const server of ["rundeck", "windows"]) {
+            for (const volume of volumesOf(after, server)) {
+                assert.strictEqual(volume.protect, true, volume.urn);
+            }
+        }
+    });
+
+    it("the Windows host boots the latest Windows Server 2022 image unless pinned, and prepares only raw disks", async () => {
+        const windows = named(await stackResources("preprod"), INSTANCE, "windows-server-instance");
+        assert.strictEqual(windows.inputs!.instanceType, "t3.large");
+        const text = windows.inputs!.userData as string;
+        assert.match(text, /^<powershell>\n/);
+        assert.match(text, /<\/powershell>\n<persist>false<\/persist>\n$/);
+        assert.match(text, /\$_\.PartitionStyle -eq 'RAW'/);
+    });
+
+    it("the disk script formats a disk only while it is raw, matched by size, and refuses values it would have to quote", () => {
+        const script = prepareDisksScript([{ label: "data", driveLetter: "D", sizeGb: 200 }, { label: "apps", driveLetter: "E", sizeGb: 100 }]);
+        assert.match(script, /@\{ Label = 'data'; Letter = 'D'; SizeGb = 200 \},\n {4}@\{ Label = 'apps'; Letter = 'E'; SizeGb = 100 \}/);
+        // Initialize-Disk runs only inside the branch where no volume carries the label yet, on a RAW disk.
+        const formatAt = script.indexOf("Initialize-Disk");
+        assert.ok(script.indexOf("if (-not $existing)") < formatAt && script.indexOf("'RAW'") < formatAt);
+        assert.ok(!/Clear-Disk|Remove-Partition/.test(script), "the script never wipes a disk");
+        assert.throws(() => prepareDisksScript([{ label: "data'; rm", driveLetter: "D", sizeGb: 1 }]), /label must be/);
+        assert.throws(() => prepareDisksScript([{ label: "data", driveLetter: "C", sizeGb: 1 }]), /driveLetter one of D-Z/);
+        assert.strictEqual(renderPowerShellUserData({ powershell: "Write-Output 1\n" }), "<powershell>\nWrite-Output 1\n</powershell>\n<persist>false</persist>\n");
+    });
+});
+
+describe("Rundeck's role", () => {
+    const policy = rundeckDeployPolicy({ region: "eu-west-3", accountId: "123456789012", stack: "prod", tiers: ["web", "backoffice"] });
+    const statement = (sid: string) => policy.Statement.find((s) => s.Sid === sid)!;
+
+    it("may start an instance refresh of this stack's web and back-office groups, nothing else on any group", () => {
+        assert.deepStrictEqual(statement("RefreshWebGroups"), {
+            Sid: "RefreshWebGroups", Effect: "Allow", Action: ["autoscaling:StartInstanceRefresh"],
+            Resource: "arn:aws:autoscaling:eu-west-3:123456789012:autoScalingGroup:*:autoScalingGroupName/*",
+            Condition: { StringEquals: { "aws:ResourceTag/Tier": ["web", "backoffice"], "aws:ResourceTag/Stack": "prod" } },
+        });
+    });
+
+    it("may run the shell-script document on those groups' instances only", () => {
+        assert.deepStrictEqual(statement("RunCommandsOnWebInstances").Resource, "arn:aws:ec2:eu-west-3:123456789012:instance/*");
+        assert.deepStrictEqual(statement("RunCommandsOnWebInstances").Condition,
+            { StringEquals: { "ssm:resourceTag/Tier": ["web", "backoffice"], "ssm:resourceTag/Stack": "prod" } });
+        assert.deepStrictEqual(statement("WithTheShellDocument").Resource, "arn:aws:ssm:eu-west-3::document/AWS-RunShellScript");
+    });
+
+    it("grants no write action beyond those two, and unscoped resources only to read calls", () => {
+        const actions = policy.Statement.flatMap((s) => s.Action);
+        const writes = actions.filter((a) => !/:(Describe|Get|List)/.test(a));
+        assert.deepStrictEqual([...new Set(writes)].sort(), ["autoscaling:StartInstanceRefresh", "ssm:SendCommand"]);
+        for (const s of policy.Statement.filter((x) => x.Resource === "*")) {
+            assert.ok(s.Action.every((a) => /:(Describe|Get|List)/.test(a)), `${s.Sid} grants a write on every resource`);
+        }
+        assert.ok(!actions.some((a) => a.includes("*")), "no wildcard action");
+    });
+
+    it("is attached to the Rundeck tier's role in the stack", async () => {
+        const r = await stackResources("prod");
+        const attached = ofType(r, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.urn.endsWith("rundeck-deploy"));
+        assert.strictEqual(attached.length, 1);
+        assert.deepStrictEqual(via(r, attached[0], "role").map((x) => x.urn.split("::").pop()), ["magento-prod-rundeck-role"]);
+    });
+});
+
+describe("site-to-site links", () => {
+    it("prod: one virtual private gateway whose routes reach every private route table, one customer gateway and connection per site", async () => {
+        const r = await stackResources("prod");
+        const [vgw] = ofType(r, "aws:ec2/vpnGateway:VpnGateway");
+        const propagated = ofType(r, "aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation").flatMap((p) => via(r, p, "routeTableId"));
+        assert.deepStrictEqual(propagated.map((t) => t.urn.split("::").pop()).sort(), ["a", "b", "c"].map((az) => `magento-prod-private-rt-${az}`));
+        const sites = ofType(r, "aws:ec2/customerGateway:CustomerGateway").map((c) => [c.inputs!.ipAddress, c.inputs!.bgpAsn]);
+        assert.deepStrictEqual(sites, [["198.51.100.10", "65010"], ["203.0.113.20", "65020"], ["192.0.2.30", "65000"]]);
+        const connections = ofType(r, "aws:ec2/vpnConnection:VpnConnection");
+        assert.deepStrictEqual(connections.map((c) => c.inputs!.staticRoutesOnly), [false, false, true]);
+        assert.ok(connections.every((c) => via(r, c, "vpnGatewayId")[0] === vgw));
+        const routes = ofType(r, "aws:ec2/vpnConnectionRoute:VpnConnectionRoute");
+        assert.deepStrictEqual(routes.map((x) => x.inputs!.destinationCidrBlock), ["192.168.30.0/24"]);
+    });
+
+    it("every tunnel has an alarm when it is down for more than 15 minutes, keyed by that tunnel's address", async () => {
+        const r = await stackResources("prod", { preview: false });
+        const alarms = ofType(r, ALARM);
+        assert.strictEqual(alarms.length, 6);
+        const addresses = ofType(r, "aws:ec2/vpnConnection:VpnConnection").flatMap((c) => [c.outputs!.tunnel1Address, c.outputs!.tunnel2Address]);
+        assert.deepStrictEqual(alarms.map((a) => (a.inputs!.dimensions as Record<string, string>).TunnelIpAddress), addresses);
+        for (const a of alarms.map((x) => x.inputs!)) {
+            assert.deepStrictEqual([a.namespace, a.metricName, a.statistic, a.comparisonOperator, a.threshold, a.treatMissingData],
+                ["AWS/VPN", "TunnelState", "Maximum", "LessThanThreshold", 1, "breaching"]);
+            assert.strictEqual((a.period as number) * (a.evaluationPeriods as number), 15 * 60);
+            assert.strictEqual(a.datapointsToAlarm, a.evaluationPeriods);
+        }
+    });
+
+    it("the alarms are the stack's alarm targets, ready for the operators' topic", async () => {
+        const r = await stackResources("prod", { preview: false });
+        const stack = r.find((x) => x.type === "pulumi:pulumi:Stack")!;
+        const targets = stack.outputs!.alarmTargets as { name: string; arn: string }[];
+        assert.deepStrictEqual(targets.map((t) => t.arn), ofType(r, ALARM).map((a) => a.outputs!.arn));
+        assert.match(targets[0].arn, /^arn:aws:cloudwatch:eu-west-3:\d{12}:alarm:magento-prod-sites-warehouse-tunnel1-down$/);
+        // Names are the program's, known before the first deploy.
+        const preview = (await stackResources("prod")).find((x) => x.type === "pulumi:pulumi:Stack")!;
+        assert.strictEqual((preview.outputs!.alarmTargets as { name: string }[])[5].name, "magento-prod-sites-office-lyon-tunnel2-down");
+    });
+
+    it("preprod: one static link; a stack without links has no virtual private gateway", async () => {
+        const r = await stackResources("preprod");
+        assert.strictEqual(ofType(r, "aws:ec2/vpnConnection:VpnConnection").length, 1);
+        const nfs = await stackResources("preprod", { configFile: "tests/fixtures/stacks/preprod-nfs.yaml" });
+        assert.strictEqual(ofType(nfs, "aws:ec2/vpnGateway:VpnGateway").length, 0);
+    });
+});
