@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { CONFIG_KEYS, KeySpec } from "../stacks/keys";
+import { CONFIG_KEYS, KeySpec, pulumiType } from "../stacks/keys";
 import { PROFILE_DEFAULTS } from "../stacks/profiles";
 
 const root = path.resolve(__dirname, "..");
@@ -11,14 +11,20 @@ const file = (name: string) => path.join(root, name);
 
 const project = YAML.parse(fs.readFileSync(file("Pulumi.yaml"), "utf8"));
 project.config = Object.fromEntries(Object.entries(CONFIG_KEYS as Record<string, KeySpec>).map(([key, spec]) => [key, {
-    type: spec.type,
+    ...(pulumiType(spec) !== undefined ? { type: pulumiType(spec) } : {}),
     ...(spec.type === "array" ? { items: { type: "string" } } : {}),
     description: spec.description,
     ...(spec.default !== undefined ? { default: spec.default } : {}),
 }]));
 fs.writeFileSync(file("Pulumi.yaml"), YAML.stringify(project, { lineWidth: 0 }));
 
-const shown = (value: unknown) => (value === "" || value === undefined ? "none" : String(value));
+/** A default as the table shows it; a list of records (gateway services) as "name port" pairs. */
+const shown = (value: unknown): string => {
+    if (value === "" || value === undefined) {
+        return "none";
+    }
+    return Array.isArray(value) ? value.map((v) => (typeof v === "object" ? `${v.name} ${v.port}` : String(v))).join(", ") : String(value);
+};
 const defaults = PROFILE_DEFAULTS as unknown as Record<string, Record<string, unknown>>;
 const rows = Object.entries(CONFIG_KEYS as Record<string, KeySpec>).map(([key, spec]) => {
     const production = defaults.production[key];

@@ -1,6 +1,8 @@
 // Every configuration key of the project, once: its Pulumi.yaml type, whether a stack must set it, and what it
 // means. Pulumi.yaml, the README's reference and the validator are kept in step with this table by tests.
-export type KeyType = "string" | "integer" | "boolean" | "array";
+/** "objects": a list of records. Pulumi.yaml's types cannot describe objects, so such a key is declared without a type:
+ *  the CLI then passes the stack's value through unchecked, and stacks/ validates it. */
+export type KeyType = "string" | "integer" | "boolean" | "array" | "objects";
 
 export interface KeySpec {
     readonly type: KeyType;
@@ -54,6 +56,10 @@ export const CONFIG_KEYS = {
     operatorCidrs: {
         type: "array", required: true,
         description: "Allow-list of operator source ranges (IPv4 or IPv6 CIDRs) for the gateway; never 0.0.0.0/0 or ::/0.",
+    },
+    gatewayServices: {
+        type: "objects", required: false, default: [],
+        description: "Ports the gateway exposes to the operators' allow-list: {name, port (445 or \"8700-8800\"), target (default windows.<internal domain>)}.",
     },
     alarmEmail: {
         type: "string", required: true,
@@ -138,6 +144,11 @@ export const CONFIG_KEYS = {
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+/** The key's `type` in Pulumi.yaml; undefined for lists of objects (see KeyType). */
+export function pulumiType(spec: KeySpec): Exclude<KeyType, "objects"> | undefined {
+    return spec.type === "objects" ? undefined : spec.type;
+}
 
 export const PROJECT = "magento";
 

@@ -3,11 +3,11 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { parseCidr, overlaps } from "../../stacks/cidr";
-import { CONFIG_KEYS } from "../../stacks/keys";
+import { CONFIG_KEYS, KeySpec, pulumiType } from "../../stacks/keys";
 import { ROOT } from "../helpers/stacks";
 
 const projectFile = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
-    config: Record<string, { type: string; description: string; default?: unknown }>;
+    config: Record<string, { type?: string; description: string; default?: unknown }>;
 };
 const stackFile = (stack: string) =>
     (YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config;
@@ -16,7 +16,7 @@ describe("project and stack files", () => {
     it("Pulumi.yaml declares every configuration key, with the type and description the validator uses", () => {
         assert.deepStrictEqual(Object.keys(projectFile.config).sort(), Object.keys(CONFIG_KEYS).sort());
         for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
-            assert.strictEqual(projectFile.config[key].type, spec.type, key);
+            assert.strictEqual(projectFile.config[key].type, pulumiType(spec as KeySpec), key);
             assert.strictEqual(projectFile.config[key].description, spec.description, key);
             // The CLI refuses a stack that leaves a declared key without value or default: optional keys need one.
             assert.deepStrictEqual(projectFile.config[key].default, (spec as { default?: unknown }).default, key);
