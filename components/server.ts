@@ -28,6 +28,8 @@ export interface ServerArgs {
     readonly internalName?: { readonly dns: InternalDns; readonly host: string };
     /** Tags on the instance only (e.g. the NfsExports contract the policy packs read). */
     readonly instanceTags?: Readonly<Record<string, string>>;
+    /** An Elastic IP (protected) that outlives the instance: a rebuilt server keeps its public address. Public subnets only. */
+    readonly elasticIp?: boolean;
 }
 
 export class Server extends pulumi.ComponentResource {
@@ -36,6 +38,8 @@ export class Server extends pulumi.ComponentResource {
     public readonly volumeIds: Record<string, pulumi.Output<string>>;
     /** Fully qualified internal name, when the server has one. */
     public readonly fqdn: string | undefined;
+    /** The Elastic IP's address, when the server has one. */
+    public readonly publicIp: pulumi.Output<string> | undefined;
 
     constructor(name: string, args: ServerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:compute:Server", name, {}, opts);
@@ -79,9 +83,15 @@ export class Server extends pulumi.ComponentResource {
             return [volume.name, ebs.id];
         }));
 
+        if (args.elasticIp) {
+            const eip = new aws.ec2.Eip(`${name}-eip`, { domain: "vpc", tags: { ...args.tags, Name: `${name}-eip` } }, { ...child, protect: true });
+            // A replacement instance is created before the old one goes: the address moves to it (reassociation).
+            new aws.ec2.EipAssociation(`${name}-eip-assoc`, { allocationId: eip.allocationId, instanceId: instance.id, allowReassociation: true }, child);
+            this.publicIp = eip.publicIp;
+        }
         this.fqdn = args.internalName && internalRecord(this, name, args.internalName.dns, args.internalName.host, instance.privateIp);
         this.instanceId = instance.id;
         this.privateIp = instance.privateIp;
-        this.registerOutputs({ instanceId: this.instanceId, privateIp: this.privateIp, volumeIds: this.volumeIds });
+        this.registerOutputs({ instanceId: this.instanceId, privateIp: this.privateIp, volumeIds: this.volumeIds, publicIp: this.publicIp });
     }
 }

@@ -7,6 +7,7 @@ import { Cache, CacheUsage } from "../components/cache";
 import { DataKey } from "../components/data-key";
 import { Database } from "../components/database";
 import { EfsStorage } from "../components/efs-storage";
+import { Gateway } from "../components/gateway";
 import { amazonLinuxOrPinned } from "../components/images";
 import { InternalZone } from "../components/internal-zone";
 import { Network } from "../components/network";
@@ -14,6 +15,7 @@ import { NfsStorage } from "../components/nfs-storage";
 import { Search } from "../components/search";
 import { ServerTier } from "../components/server-tier";
 import { MAGENTO_SHARES } from "../components/shares";
+import { VpnServer } from "../components/vpn-server";
 import { readStackConfig } from "../stacks";
 
 const config = readStackConfig();
@@ -34,6 +36,8 @@ const web = tier("web", "Magento front-end servers");
 const backOffice = tier("backoffice", "Magento back-office server: admin, cron, indexers, imports");
 const rundeck = tier("rundeck", "Rundeck: one-button deployment jobs");
 const sideApps = tier("sideapps", "Side applications: PIM, order connector, payments connector");
+const gatewayTier = tier("gateway", "HAProxy gateway: selected internal ports for the operators' allow-list");
+const vpnTier = tier("vpn", "OpenVPN server: operators' access to every subnet");
 const magento = [web.asClient("web"), backOffice.asClient("backoffice")];
 
 // Data: everything here is encrypted with the stack's key and reachable only from the tiers named.
@@ -130,6 +134,32 @@ const parameters = new AppParameters(`${prefix}-parameters`, {
     },
 });
 
+// Operations: the operators' ways in. Both in the first AZ's public subnet, each with an Elastic IP that survives a rebuild.
+const opsImage = amazonLinuxOrPinned(config.opsAmiId, config.instanceTypes.ops);
+const firstAz = config.network.availabilityZones[0];
+const gateway = new Gateway(`${prefix}-haproxy`, {
+    vpcId, publicSubnetIdsByAz: network.publicSubnetIdsByAz, availabilityZone: firstAz,
+    services: config.gatewayServices,
+    allowedSources: config.operatorCidrs,
+    serverSecurityGroupId: gatewayTier.securityGroupId,
+    instanceProfileName: gatewayTier.instanceProfileName,
+    ...opsImage, instanceType: config.instanceTypes.ops,
+    kmsKeyArn, tags,
+});
+const vpn = new VpnServer(`${prefix}-openvpn`, {
+    vpcId, vpcCidr: config.network.vpcCidr,
+    publicSubnetIdsByAz: network.publicSubnetIdsByAz, availabilityZone: firstAz,
+    routedCidrs: [...config.network.publicSubnetCidrs, ...config.network.privateSubnetCidrs],
+    clientCidr: config.vpnClientCidr,
+    internalDomain: config.internalDomain,
+    stack: config.stack, region: config.region,
+    serverSecurityGroupId: vpnTier.securityGroupId,
+    roleName: vpnTier.roleName,
+    instanceProfileName: vpnTier.instanceProfileName,
+    ...opsImage, instanceType: config.instanceTypes.ops,
+    kmsKeyArn, tags,
+});
+
 export { vpcId, privateSubnetIds };
 export const availabilityZones = network.availabilityZones;
 export const publicSubnetIds = network.publicSubnetIds;
@@ -142,3 +172,5 @@ export const searchEndpoint = search.endpoint;
 export const parameterPrefix = parameters.prefix;
 export const bucketNames = { config: buckets.configBucketName, logs: buckets.logsBucketName, temp: buckets.tempBucketName, billing: buckets.billingBucketName };
 export const sharedStorageEndpoint = sharedStorage instanceof EfsStorage ? sharedStorage.fileSystemId : sharedStorage.address;
+export const gatewayPublicIp = gateway.publicIp;
+export const vpnPublicIp = vpn.publicIp;

@@ -12,3 +12,7 @@ export const NFS_EXPORTS_TAG = "NfsExports";
 export function listTag(value: string): string[] {
     return value.split(",").map((v) => v.trim()).filter((v) => v !== "");
 }
+
+/** On a security group that admits CIDRs chosen by the operators (the gateway's): those CIDRs, comma-separated, e.g.
+ *  "203.0.113.0/24,2001:db8::/48". Every CIDR the group admits must lie inside one of them. */
+export const ALLOWED_SOURCES_TAG = "AllowedSources";
