@@ -3,6 +3,7 @@ import { PolicyPack } from "@pulumi/policy";
 import { efsEncrypted } from "./rules/efs-encrypted";
 import { noInternetIngress } from "./rules/no-internet-ingress";
 import { noPlaintextCredentials } from "./rules/no-plaintext-credentials";
+import { operatorAllowList } from "./rules/operator-allow-list";
 import { opensearchPrivateEncrypted } from "./rules/opensearch-private-encrypted";
 import { rdsEncryptedPrivate } from "./rules/rds-encrypted-private";
 import { rdsProductionProtection } from "./rules/rds-production-protection";
@@ -19,5 +20,6 @@ new PolicyPack("aws-baseline", {
         efsEncrypted,
         s3BucketHardening,
         noPlaintextCredentials,
+        operatorAllowList,
     ],
 });

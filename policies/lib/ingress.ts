@@ -1,0 +1,62 @@
+// Ingress permissions of security groups, whichever of the three ways AWS lets a program write them (inline in the
+// group, the legacy SecurityGroupRule, the VPC SecurityGroupIngressRule), for the rules that judge who gets in.
+import { PolicyResource } from "@pulumi/policy";
+import { dependsOn, ofType } from "./stack";
+
+export const SECURITY_GROUPS = ["aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"];
+const LEGACY_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
+const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+export const WHOLE_INTERNET = ["0.0.0.0/0", "::/0"];
+
+/** One ingress permission. */
+export interface Ingress {
+    /** The resource that writes it (the group itself for inline rules). */
+    readonly rule: PolicyResource;
+    readonly group: PolicyResource | undefined;
+    readonly protocol: string;
+    readonly fromPort: number;
+    readonly toPort: number;
+    /** CIDR sources (IPv4 and IPv6); a rule admitting another security group has none. */
+    readonly sources: string[];
+}
+
+export function ingresses(resources: readonly PolicyResource[]): Ingress[] {
+    const inline = ofType(resources, ...SECURITY_GROUPS).flatMap((group) =>
+        ((group.props.ingress ?? []) as Record<string, any>[]).map((i) => ({
+            rule: group, group, protocol: String(i.protocol), fromPort: i.fromPort, toPort: i.toPort,
+            sources: [...(i.cidrBlocks ?? []), ...(i.ipv6CidrBlocks ?? [])],
+        })));
+    const legacy = ofType(resources, LEGACY_RULE).filter((r) => r.props.type === "ingress").map((rule) => ({
+        rule, group: dependsOn(rule, "securityGroupId", ...SECURITY_GROUPS)[0], protocol: String(rule.props.protocol),
+        fromPort: rule.props.fromPort, toPort: rule.props.toPort,
+        sources: [...(rule.props.cidrBlocks ?? []), ...(rule.props.ipv6CidrBlocks ?? [])],
+    }));
+    const modern = ofType(resources, INGRESS_RULE).map((rule) => ({
+        rule, group: dependsOn(rule, "securityGroupId", ...SECURITY_GROUPS)[0], protocol: String(rule.props.ipProtocol),
+        fromPort: rule.props.fromPort ?? 0, toPort: rule.props.toPort ?? 65535,
+        sources: [rule.props.cidrIpv4, rule.props.cidrIpv6].filter((c): c is string => typeof c === "string"),
+    }));
+    return [...inline, ...legacy, ...modern];
+}
+
+export function protocolName(protocol: string): string {
+    return ({ "6": "tcp", "17": "udp", "-1": "all", all: "all" } as Record<string, string>)[protocol.toLowerCase()] ?? protocol.toLowerCase();
+}
+
+/** "tcp port 22", "udp ports 2048-4096", "all all ports". */
+export function describeIngress(i: Ingress): string {
+    const protocol = protocolName(i.protocol);
+    const ports = protocol === "all" ? "all ports" : i.fromPort === i.toPort ? `port ${i.fromPort}` : `ports ${i.fromPort}-${i.toPort}`;
+    return `${protocol} ${ports}`;
+}
+
+/** True when the permission opens TCP `port` (a TCP range holding it, or all traffic). */
+export function opensTcpPort(i: Ingress, port: number): boolean {
+    const protocol = protocolName(i.protocol);
+    return protocol === "all" || (protocol === "tcp" && i.fromPort <= port && port <= i.toPort);
+}
+
+/** "rule of security group sg" or just the group, for messages. */
+export function ownerOf(i: Ingress): string {
+    return i.group && i.group !== i.rule ? `${i.rule.name} of security group ${i.group.name}` : i.rule.name;
+}
