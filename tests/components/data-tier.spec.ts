@@ -182,7 +182,7 @@ describe("data tier", () => {
     it("NFS mode: each share on its own protected, encrypted EBS volume in the server's AZ, exported to the VPC only", async () => {
         const r = await stackResources("preprod", NFS);
         assert.strictEqual(ofType(r, EFS).length, 0);
-        const [server] = ofType(r, "aws:ec2/instance:Instance");
+        const server = ofType(r, "aws:ec2/instance:Instance").find((i) => i.urn.endsWith("shared-server-instance"))!;
         assert.strictEqual((server.inputs!.tags as Record<string, string>).NfsExports, "/srv/nfs/media,/srv/nfs/sitemap,/srv/nfs/exports");
         assert.deepStrictEqual(server.inputs!.metadataOptions, { httpEndpoint: "enabled", httpPutResponseHopLimit: 1, httpTokens: "required" });
         assert.match(server.inputs!.userData as string, /^#cloud-config\n/);
