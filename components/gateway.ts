@@ -5,26 +5,15 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ALLOWED_SOURCES_TAG } from "../policies/lib/contracts";
 import { GatewayService, haproxyConfig } from "./haproxy";
-import { Server } from "./server";
+import { OpsServerArgs, publicServer } from "./server";
 
-export interface GatewayArgs {
-    readonly vpcId: pulumi.Input<string>;
+export interface GatewayArgs extends OpsServerArgs {
     /** Public subnet ids by AZ name: the gateway is reached from the internet. */
     readonly publicSubnetIdsByAz: Readonly<Record<string, pulumi.Input<string>>>;
-    /** The AZ to run in (the first: single-instance servers live there). */
-    readonly availabilityZone: string;
     /** What the gateway exposes, and where each service leads. */
     readonly services: readonly GatewayService[];
     /** The operators' source CIDRs (IPv4 or IPv6), never the whole internet (stacks/ refuses it). */
     readonly allowedSources: readonly string[];
-    /** The gateway tier's security group: internal hosts admit the proxied ports from it. */
-    readonly serverSecurityGroupId: pulumi.Input<string>;
-    readonly instanceProfileName: pulumi.Input<string>;
-    readonly imageId: pulumi.Input<string>;
-    readonly ignoreImageDrift: boolean;
-    readonly instanceType: string;
-    readonly kmsKeyArn: pulumi.Input<string>;
-    readonly tags: Readonly<Record<string, string>>;
 }
 
 export class Gateway extends pulumi.ComponentResource {
@@ -56,27 +45,15 @@ export class Gateway extends pulumi.ComponentResource {
                 }, child);
             });
         }
-        const server = new Server(`${name}-server`, {
-            subnetIdsByAz: args.publicSubnetIdsByAz,
-            availabilityZone: args.availabilityZone,
-            securityGroupIds: [group.id, args.serverSecurityGroupId],
-            instanceProfileName: args.instanceProfileName,
-            imageId: args.imageId,
-            ignoreImageDrift: args.ignoreImageDrift,
-            instanceType: args.instanceType,
-            rootVolumeGb: 10,
-            dataVolumes: [],
+        this.publicIp = publicServer(this, name, {
+            ...args,
+            securityGroupId: group.id,
             userData: {
                 packages: ["haproxy"],
                 write_files: [{ path: "/etc/haproxy/haproxy.cfg", permissions: "0644", content: config }],
                 runcmd: [["systemctl", "enable", "--now", "haproxy"]],
             },
-            kmsKeyArn: args.kmsKeyArn,
-            tags: args.tags,
-            elasticIp: true,
-        }, child);
-
-        this.publicIp = server.publicIp!;
+        });
         this.securityGroupId = group.id;
         this.registerOutputs({ publicIp: this.publicIp, securityGroupId: this.securityGroupId });
     }

@@ -5,28 +5,18 @@ import { Client, serviceSecurityGroup } from "./clients";
 import { NFS_PORT } from "./efs-storage";
 import { DataVolume, dataDeviceName, prepareVolumesScript } from "./data-volumes";
 import { InternalDns } from "./internal-zone";
-import { Server } from "./server";
+import { OpsServerArgs, Server, tierServerArgs } from "./server";
 import { planShares, Share } from "./shares";
 
-export interface NfsStorageArgs {
-    readonly vpcId: pulumi.Input<string>;
+export interface NfsStorageArgs extends OpsServerArgs {
     readonly vpcCidr: string;
     readonly privateSubnetIdsByAz: Readonly<Record<string, pulumi.Input<string>>>;
-    readonly availabilityZone: string;
     readonly clients: readonly Client[];
     readonly shares: readonly Share[];
     /** Size of each share's volume in GiB, by share name. */
     readonly volumeGb: Readonly<Record<string, number>>;
-    /** The NFS server's own security group and role. */
-    readonly serverSecurityGroupId: pulumi.Input<string>;
-    readonly instanceProfileName: pulumi.Input<string>;
-    readonly imageId: pulumi.Input<string>;
-    readonly ignoreImageDrift: boolean;
-    readonly instanceType: string;
-    readonly kmsKeyArn: pulumi.Input<string>;
     /** The server is `nfs.<internal domain>`: clients mount a name that survives a rebuilt server's new address. */
     readonly dns: InternalDns;
-    readonly tags: Readonly<Record<string, string>>;
 }
 
 export const EXPORT_ROOT = "/srv/nfs";
@@ -58,13 +48,8 @@ export class NfsStorage extends pulumi.ComponentResource {
         }));
         const exportPaths = Object.fromEntries(volumes.map((v) => [v.name, v.mountPoint]));
         const server = new Server(`${name}-server`, {
+            ...tierServerArgs(args, group.id),
             subnetIdsByAz: args.privateSubnetIdsByAz,
-            availabilityZone: args.availabilityZone,
-            securityGroupIds: [group.id, args.serverSecurityGroupId],
-            instanceProfileName: args.instanceProfileName,
-            imageId: args.imageId,
-            ignoreImageDrift: args.ignoreImageDrift,
-            instanceType: args.instanceType,
             rootVolumeGb: 20,
             dataVolumes: volumes,
             userData: {
@@ -82,8 +67,6 @@ export class NfsStorage extends pulumi.ComponentResource {
                     ["exportfs", "-ra"],
                 ],
             },
-            kmsKeyArn: args.kmsKeyArn,
-            tags: args.tags,
             internalName: { dns: args.dns, host: "nfs" },
             instanceTags: { [NFS_EXPORTS_TAG]: Object.values(exportPaths).join(",") },
         }, { parent: this });

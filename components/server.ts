@@ -32,6 +32,51 @@ export interface ServerArgs {
     readonly elasticIp?: boolean;
 }
 
+/** What a component built on one server takes from its caller: where it runs, as which tier, from which image. */
+export interface OpsServerArgs {
+    readonly vpcId: pulumi.Input<string>;
+    /** The AZ to run in (the first: single-instance servers live there). */
+    readonly availabilityZone: string;
+    /** The server tier's own security group and instance profile (ServerTier). */
+    readonly serverSecurityGroupId: pulumi.Input<string>;
+    readonly instanceProfileName: pulumi.Input<string>;
+    readonly imageId: pulumi.Input<string>;
+    readonly ignoreImageDrift: boolean;
+    readonly instanceType: string;
+    readonly kmsKeyArn: pulumi.Input<string>;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/** The ServerArgs a component passes on from its OpsServerArgs: the server sits behind the component's group and its tier's. */
+export function tierServerArgs(args: OpsServerArgs, securityGroupId: pulumi.Input<string>): Pick<ServerArgs,
+    "availabilityZone" | "securityGroupIds" | "instanceProfileName" | "imageId" | "ignoreImageDrift" | "instanceType" | "kmsKeyArn" | "tags"> {
+    return {
+        availabilityZone: args.availabilityZone,
+        securityGroupIds: [securityGroupId, args.serverSecurityGroupId],
+        instanceProfileName: args.instanceProfileName,
+        imageId: args.imageId,
+        ignoreImageDrift: args.ignoreImageDrift,
+        instanceType: args.instanceType,
+        kmsKeyArn: args.kmsKeyArn,
+        tags: args.tags,
+    };
+}
+
+/** A server reached from the internet: a public subnet and an Elastic IP (its address is returned), no data volumes. */
+export function publicServer(parent: pulumi.Resource, name: string, args: OpsServerArgs & {
+    publicSubnetIdsByAz: Readonly<Record<string, pulumi.Input<string>>>; securityGroupId: pulumi.Input<string>; userData: CloudConfig;
+}): pulumi.Output<string> {
+    const server = new Server(`${name}-server`, {
+        ...tierServerArgs(args, args.securityGroupId),
+        subnetIdsByAz: args.publicSubnetIdsByAz,
+        rootVolumeGb: 10,
+        dataVolumes: [],
+        userData: args.userData,
+        elasticIp: true,
+    }, { parent });
+    return server.publicIp!;
+}
+
 export class Server extends pulumi.ComponentResource {
     public readonly instanceId: pulumi.Output<string>;
     public readonly privateIp: pulumi.Output<string>;

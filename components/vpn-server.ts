@@ -6,15 +6,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "../stacks/cidr";
 import { addUserScript, natRules, openvpnServerConfig, PKI_DIR, pkiScript, pkiStoreScript, VPN_PORT } from "./openvpn";
-import { Server } from "./server";
+import { OpsServerArgs, publicServer } from "./server";
 
-export interface VpnServerArgs {
-    readonly vpcId: pulumi.Input<string>;
+/** The tier's security group is how services admit VPN users; its role is granted the PKI secret. */
+export interface VpnServerArgs extends OpsServerArgs {
     readonly vpcCidr: string;
     /** Public subnet ids by AZ name: clients connect from the internet. */
     readonly publicSubnetIdsByAz: Readonly<Record<string, pulumi.Input<string>>>;
-    /** The AZ to run in (the first: single-instance servers live there). */
-    readonly availabilityZone: string;
     /** The subnets clients get routes to (the network's six). */
     readonly routedCidrs: readonly string[];
     /** Addresses handed to clients; NATed to the server's address, so only the server needs to know them. */
@@ -24,15 +22,8 @@ export interface VpnServerArgs {
     /** The stack: the PKI secret is magento/<stack>/openvpn-pki. */
     readonly stack: string;
     readonly region: string;
-    /** The VPN tier's security group (services admit VPN clients by it) and role (granted the PKI secret). */
-    readonly serverSecurityGroupId: pulumi.Input<string>;
+    /** The VPN tier's role, granted the PKI secret. */
     readonly roleName: pulumi.Input<string>;
-    readonly instanceProfileName: pulumi.Input<string>;
-    readonly imageId: pulumi.Input<string>;
-    readonly ignoreImageDrift: boolean;
-    readonly instanceType: string;
-    readonly kmsKeyArn: pulumi.Input<string>;
-    readonly tags: Readonly<Record<string, string>>;
 }
 
 export class VpnServer extends pulumi.ComponentResource {
@@ -88,16 +79,9 @@ export class VpnServer extends pulumi.ComponentResource {
         }, child);
 
         const script = (path: string, content: string) => ({ path, permissions: "0700", content });
-        const server = new Server(`${name}-server`, {
-            subnetIdsByAz: args.publicSubnetIdsByAz,
-            availabilityZone: args.availabilityZone,
-            securityGroupIds: [group.id, args.serverSecurityGroupId],
-            instanceProfileName: args.instanceProfileName,
-            imageId: args.imageId,
-            ignoreImageDrift: args.ignoreImageDrift,
-            instanceType: args.instanceType,
-            rootVolumeGb: 10,
-            dataVolumes: [],
+        this.publicIp = publicServer(this, name, {
+            ...args,
+            securityGroupId: group.id,
             userData: {
                 packages: ["openvpn", "nftables"],
                 write_files: [
@@ -123,12 +107,7 @@ export class VpnServer extends pulumi.ComponentResource {
                     ["systemctl", "enable", "--now", "openvpn-server@magento"],
                 ],
             },
-            kmsKeyArn: args.kmsKeyArn,
-            tags: args.tags,
-            elasticIp: true,
-        }, child);
-
-        this.publicIp = server.publicIp!;
+        });
         this.pkiSecretArn = secret.arn;
         this.registerOutputs({ publicIp: this.publicIp, pkiSecretArn: this.pkiSecretArn });
     }
