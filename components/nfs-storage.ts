@@ -10,16 +10,13 @@ import { TIER_TAG } from "./server-tier";
 import { planShares, Share } from "./shares";
 
 export interface NfsStorageArgs extends HostedServerArgs {
-    readonly vpcId: pulumi.Input<string>;
     readonly vpcCidr: string;
     readonly clients: readonly Client[];
     readonly shares: readonly Share[];
     /** Size of each share's volume in GiB, by share name. */
     readonly volumeGb: Readonly<Record<string, number>>;
-    readonly kmsKeyArn: pulumi.Input<string>;
     /** The server is `nfs.<internal domain>`: clients mount a name that survives a rebuilt server's new address. */
     readonly dns: InternalDns;
-    readonly tags: Readonly<Record<string, string>>;
 }
 
 export const EXPORT_ROOT = "/srv/nfs";
@@ -69,8 +66,6 @@ export class NfsStorage extends pulumi.ComponentResource {
                     ["exportfs", "-ra"],
                 ],
             },
-            kmsKeyArn: args.kmsKeyArn,
-            tags: args.tags,
             internalName: { dns: args.dns, host: "nfs" },
             instanceTags: { [NFS_EXPORTS_TAG]: Object.values(exportPaths).join(","), [TIER_TAG]: "nfs" },
         }, { parent: this });

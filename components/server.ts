@@ -30,31 +30,63 @@ export interface ServerArgs {
     readonly internalName?: { readonly dns: InternalDns; readonly host: string };
     /** Tags on the instance only (e.g. the NfsExports contract the policy packs read). */
     readonly instanceTags?: Readonly<Record<string, string>>;
+    /** An Elastic IP (protected) that outlives the instance: a rebuilt server keeps its public address. Public subnets only. */
+    readonly elasticIp?: boolean;
 }
 
-/** What a component built around one private server takes from its caller and hands the server unchanged. */
-export interface HostedServerArgs {
-    readonly privateSubnetIdsByAz: Readonly<Record<string, pulumi.Input<string>>>;
+/** What a component built on one server takes from its caller: where it runs, as which tier, from which image. */
+export interface OpsServerArgs {
+    readonly vpcId: pulumi.Input<string>;
+    /** The AZ to run in (the first: single-instance servers live there). */
     readonly availabilityZone: string;
-    /** The server's tier: its security group (egress; what services admit) and instance profile. */
+    /** The server tier's own security group and instance profile (ServerTier). */
     readonly serverSecurityGroupId: pulumi.Input<string>;
     readonly instanceProfileName: pulumi.Input<string>;
     readonly imageId: pulumi.Input<string>;
     readonly ignoreImageDrift: boolean;
     readonly instanceType: string;
+    readonly kmsKeyArn: pulumi.Input<string>;
+    readonly tags: Readonly<Record<string, string>>;
 }
 
-/** Server args for a hosted server in a private subnet, behind the component's own group and its tier's. */
-export function hostedServer(args: HostedServerArgs, groupId: pulumi.Input<string>) {
+/** The ServerArgs a component passes on from its OpsServerArgs: the server sits behind the component's group and its tier's. */
+export function tierServerArgs(args: OpsServerArgs, securityGroupId: pulumi.Input<string>): Pick<ServerArgs,
+    "availabilityZone" | "securityGroupIds" | "instanceProfileName" | "imageId" | "ignoreImageDrift" | "instanceType" | "kmsKeyArn" | "tags"> {
     return {
-        subnetIdsByAz: args.privateSubnetIdsByAz,
         availabilityZone: args.availabilityZone,
-        securityGroupIds: [groupId, args.serverSecurityGroupId],
+        securityGroupIds: [securityGroupId, args.serverSecurityGroupId],
         instanceProfileName: args.instanceProfileName,
         imageId: args.imageId,
         ignoreImageDrift: args.ignoreImageDrift,
         instanceType: args.instanceType,
-    } satisfies Partial<ServerArgs>;
+        kmsKeyArn: args.kmsKeyArn,
+        tags: args.tags,
+    };
+}
+
+/** A server reached from the internet: a public subnet and an Elastic IP (its address is returned), no data volumes. */
+export function publicServer(parent: pulumi.Resource, name: string, args: OpsServerArgs & {
+    publicSubnetIdsByAz: Readonly<Record<string, pulumi.Input<string>>>; securityGroupId: pulumi.Input<string>; userData: CloudConfig;
+}): pulumi.Output<string> {
+    const server = new Server(`${name}-server`, {
+        ...tierServerArgs(args, args.securityGroupId),
+        subnetIdsByAz: args.publicSubnetIdsByAz,
+        rootVolumeGb: 10,
+        dataVolumes: [],
+        userData: args.userData,
+        elasticIp: true,
+    }, { parent });
+    return server.publicIp!;
+}
+
+/** What a component built around one private server takes from its caller: OpsServerArgs and the private subnets. */
+export interface HostedServerArgs extends OpsServerArgs {
+    readonly privateSubnetIdsByAz: Readonly<Record<string, pulumi.Input<string>>>;
+}
+
+/** Server args for a server in a private subnet, behind the component's own group and its tier's. */
+export function hostedServer(args: HostedServerArgs, groupId: pulumi.Input<string>): Omit<ServerArgs, "rootVolumeGb" | "dataVolumes" | "userData"> {
+    return { ...tierServerArgs(args, groupId), subnetIdsByAz: args.privateSubnetIdsByAz };
 }
 
 export class Server extends pulumi.ComponentResource {
@@ -63,6 +95,8 @@ export class Server extends pulumi.ComponentResource {
     public readonly volumeIds: Record<string, pulumi.Output<string>>;
     /** Fully qualified internal name, when the server has one. */
     public readonly fqdn: string | undefined;
+    /** The Elastic IP's address, when the server has one. */
+    public readonly publicIp: pulumi.Output<string> | undefined;
 
     constructor(name: string, args: ServerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:compute:Server", name, {}, opts);
@@ -106,9 +140,15 @@ export class Server extends pulumi.ComponentResource {
             return [volume.name, ebs.id];
         }));
 
+        if (args.elasticIp) {
+            const eip = new aws.ec2.Eip(`${name}-eip`, { domain: "vpc", tags: { ...args.tags, Name: `${name}-eip` } }, { ...child, protect: true });
+            // A replacement instance is created before the old one goes: the address moves to it (reassociation).
+            new aws.ec2.EipAssociation(`${name}-eip-assoc`, { allocationId: eip.allocationId, instanceId: instance.id, allowReassociation: true }, child);
+            this.publicIp = eip.publicIp;
+        }
         this.fqdn = args.internalName && internalRecord(this, name, args.internalName.dns, args.internalName.host, instance.privateIp);
         this.instanceId = instance.id;
         this.privateIp = instance.privateIp;
-        this.registerOutputs({ instanceId: this.instanceId, privateIp: this.privateIp, volumeIds: this.volumeIds });
+        this.registerOutputs({ instanceId: this.instanceId, privateIp: this.privateIp, volumeIds: this.volumeIds, publicIp: this.publicIp });
     }
 }

@@ -9,6 +9,7 @@ import { DataKey } from "../components/data-key";
 import { Database } from "../components/database";
 import { EfsStorage } from "../components/efs-storage";
 import { GeneratedSecret } from "../components/generated-secret";
+import { Gateway } from "../components/gateway";
 import { amazonLinuxOrPinned, releaseImage, windowsServerOrPinned } from "../components/images";
 import { InternalZone } from "../components/internal-zone";
 import { Network } from "../components/network";
@@ -22,6 +23,7 @@ import { SiteLinks } from "../components/site-links";
 import { ShareSource, webBootConfig } from "../components/web-boot";
 import { WebAcl } from "../components/web-acl";
 import { WebGroup } from "../components/web-group";
+import { VpnServer } from "../components/vpn-server";
 import { WindowsHost } from "../components/windows-host";
 import { readStackConfig } from "../stacks";
 
@@ -212,9 +214,33 @@ const backOfficeGroup = new WebGroup(`${prefix}-backoffice`, {
     schedule: [],
 });
 
-// Operations: single servers in the first AZ, their data on protected volumes, reachable only from inside.
-const firstAz = config.network.availabilityZones[0];
+// Operations: the operators' ways in. Both in the first AZ's public subnet, each with an Elastic IP that survives a rebuild.
 const opsImage = amazonLinuxOrPinned(config.opsAmiId, config.instanceTypes.ops);
+const firstAz = config.network.availabilityZones[0];
+const gateway = new Gateway(`${prefix}-haproxy`, {
+    vpcId, publicSubnetIdsByAz: network.publicSubnetIdsByAz, availabilityZone: firstAz,
+    services: config.gatewayServices,
+    allowedSources: config.operatorCidrs,
+    serverSecurityGroupId: gatewayTier.securityGroupId,
+    instanceProfileName: gatewayTier.instanceProfileName,
+    ...opsImage, instanceType: config.instanceTypes.ops,
+    kmsKeyArn, tags,
+});
+const vpn = new VpnServer(`${prefix}-openvpn`, {
+    vpcId, vpcCidr: config.network.vpcCidr,
+    publicSubnetIdsByAz: network.publicSubnetIdsByAz, availabilityZone: firstAz,
+    routedCidrs: [...config.network.publicSubnetCidrs, ...config.network.privateSubnetCidrs],
+    clientCidr: config.vpnClientCidr,
+    internalDomain: config.internalDomain,
+    stack: config.stack, region: config.region,
+    serverSecurityGroupId: vpnTier.securityGroupId,
+    roleName: vpnTier.roleName,
+    instanceProfileName: vpnTier.instanceProfileName,
+    ...opsImage, instanceType: config.instanceTypes.ops,
+    kmsKeyArn, tags,
+});
+
+// Operations inside: single servers in the first AZ, their data on protected volumes, reachable only from inside.
 const rundeckServer = new Rundeck(`${prefix}-rundeck`, {
     vpcId, vpcCidr: config.network.vpcCidr,
     privateSubnetIdsByAz: network.privateSubnetIdsByAz, availabilityZone: firstAz,
@@ -226,16 +252,13 @@ const rundeckServer = new Rundeck(`${prefix}-rundeck`, {
     kmsKeyArn, dns: internalDns, tags,
 });
 
-// The gateway's default forwards (SMB, the custom application, RDP, FTP and passive FTP); the gateway's config at merge.
-const gatewayProxiedPorts = [
-    { fromPort: 445, toPort: 445 }, { fromPort: 8700, toPort: 8800 }, { fromPort: 3389, toPort: 3389 },
-    { fromPort: 21, toPort: 21 }, { fromPort: 2048, toPort: 4096 },
-];
 const windowsTier = tier("windows", "Windows host of the custom application");
 const windowsHost = new WindowsHost(`${prefix}-windows`, {
     vpcId, privateSubnetIdsByAz: network.privateSubnetIdsByAz, availabilityZone: firstAz,
     serverSecurityGroupId: windowsTier.securityGroupId, instanceProfileName: windowsTier.instanceProfileName,
-    gatewaySecurityGroupId: gatewayTier.securityGroupId, proxiedPorts: gatewayProxiedPorts,
+    gatewaySecurityGroupId: gatewayTier.securityGroupId,
+    // Exactly the ports the gateway forwards to it.
+    proxiedPorts: config.gatewayServices.filter((s) => s.target === `windows.${config.internalDomain}`).map(({ fromPort, toPort }) => ({ fromPort, toPort })),
     vpnSecurityGroupId: vpnTier.securityGroupId,
     ...windowsServerOrPinned(config.windows.amiId), instanceType: config.windows.instanceType,
     volumes: [{ label: "data", driveLetter: "D", sizeGb: 200 }, { label: "apps", driveLetter: "E", sizeGb: 100 }],
@@ -265,3 +288,5 @@ export const rundeckUrl = rundeckServer.url;
 export const windowsHostName = windowsHost.fqdn;
 /** Alarms for the operators' topic (name and ARN), wired by the monitoring component. */
 export const alarmTargets = siteLinks?.alarms ?? [];
+export const gatewayPublicIp = gateway.publicIp;
+export const vpnPublicIp = vpn.publicIp;

@@ -88,6 +88,7 @@ const FAKES: Record<string, Fake> = {
         const publicIp = ipFrom(ctx, "15.236");
         return { allocationId: id, publicIp, publicDns: `ec2-${publicIp.replace(/\./g, "-")}.${ctx.region}.compute.amazonaws.com` };
     }),
+    "aws:ec2/eipAssociation:EipAssociation": ec2("eipassoc"),
     "aws:ec2/natGateway:NatGateway": ec2("nat", undefined, (ctx) => ({
         networkInterfaceId: `eni-0${hex(ctx, 16)}`,
         publicIp: ipFrom(ctx, "13.38"),

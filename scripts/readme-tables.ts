@@ -9,7 +9,8 @@ export const PACKS = ["magento", "aws-baseline"] as const;
 
 const shown = (value: unknown): string => {
     if (Array.isArray(value)) {
-        return value.length === 0 ? "none" : value.map((v) => `\`${String(v)}\``).join(", ");
+        // A list of records (gateway services) shows as "name port" pairs.
+        return value.length === 0 ? "none" : value.map((v) => `\`${typeof v === "object" ? `${v.name} ${v.port}` : String(v)}\``).join(", ");
     }
     return value === "" || value === undefined ? "none" : String(value);
 };

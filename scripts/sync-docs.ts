@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { CONFIG_KEYS, KeySpec } from "../stacks/keys";
+import { CONFIG_KEYS, KeySpec, pulumiType } from "../stacks/keys";
 import { configRows, policyRows, replaceTable } from "./readme-tables";
 
 const root = path.resolve(__dirname, "..");
@@ -12,7 +12,7 @@ const file = (name: string) => path.join(root, name);
 const project = YAML.parse(fs.readFileSync(file("Pulumi.yaml"), "utf8"));
 project.config = Object.fromEntries(Object.entries(CONFIG_KEYS as Record<string, KeySpec>).map(([key, spec]) => [key, {
     // A list of objects has no Pulumi type (see KeyType): declared untyped, so the CLI passes it through unchecked.
-    ...(spec.type === "objects" ? {} : { type: spec.type }),
+    ...(pulumiType(spec) !== undefined ? { type: pulumiType(spec) } : {}),
     ...(spec.type === "array" ? { items: { type: "string" } } : {}),
     description: spec.description,
     ...(spec.default !== undefined ? { default: spec.default } : {}),

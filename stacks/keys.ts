@@ -59,6 +59,10 @@ export const CONFIG_KEYS = {
         type: "array", required: true,
         description: "Allow-list of operator source ranges (IPv4 or IPv6 CIDRs) for the gateway; never 0.0.0.0/0 or ::/0.",
     },
+    gatewayServices: {
+        type: "objects", required: false, default: [],
+        description: "Ports the gateway exposes to the operators' allow-list: {name, port (445 or \"8700-8800\"), target (default windows.<internal domain>)}.",
+    },
     alarmEmail: {
         type: "string", required: true,
         description: "Operators' list that receives alarms.",
@@ -182,6 +186,11 @@ export const CONFIG_KEYS = {
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+/** The key's `type` in Pulumi.yaml; undefined for lists of objects (see KeyType). */
+export function pulumiType(spec: KeySpec): Exclude<KeyType, "objects"> | undefined {
+    return spec.type === "objects" ? undefined : spec.type;
+}
 
 export const PROJECT = "magento";
 

@@ -2,6 +2,22 @@
 export const PROFILES = ["production", "preproduction"] as const;
 export type Profile = (typeof PROFILES)[number];
 
+/** A gateway service as a stack file writes it: a port (445) or a range ("8700-8800"); target defaults to the Windows host. */
+export interface GatewayServiceSetting {
+    readonly name: string;
+    readonly port: number | string;
+    readonly target?: string;
+}
+
+/** What the estate's gateway exposed (shared/platform.md): SMB, the custom application, RDP, FTP and passive FTP. */
+const ESTATE_GATEWAY_SERVICES: readonly GatewayServiceSetting[] = [
+    { name: "smb", port: 445 },
+    { name: "app", port: "8700-8800" },
+    { name: "rdp", port: 3389 },
+    { name: "ftp", port: 21 },
+    { name: "ftp-passive", port: "2048-4096" },
+];
+
 export interface ProfileDefaults {
     /** Fewest AZs the profile accepts: production must survive losing one AZ with capacity left in two. */
     readonly minAvailabilityZones: number;
@@ -32,6 +48,7 @@ export interface ProfileDefaults {
     readonly sharedStorage: "efs" | "nfs";
     readonly tempExpiryDays: number;
     readonly accessLogRetentionDays: number;
+    readonly gatewayServices: readonly GatewayServiceSetting[];
 }
 
 export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
@@ -62,6 +79,7 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         sharedStorage: "efs",
         tempExpiryDays: 7,
         accessLogRetentionDays: 365,
+        gatewayServices: ESTATE_GATEWAY_SERVICES,
     },
     preproduction: {
         minAvailabilityZones: 1,
@@ -92,5 +110,6 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         sharedStorage: "efs",
         tempExpiryDays: 7,
         accessLogRetentionDays: 30,
+        gatewayServices: ESTATE_GATEWAY_SERVICES,
     },
 };

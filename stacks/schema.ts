@@ -97,6 +97,26 @@ const siteLink = z.strictObject({
     .refine((v) => (v.bgpAsn === undefined) !== (v.staticRoutes === undefined), {
         error: "needs exactly one of bgpAsn (routes learned over BGP) or staticRoutes (the site's CIDRs)",
     });
+const port = z.number({ error: "must be a port number" }).int().min(1, { error: "must be a port from 1 to 65535" }).max(65535, { error: "must be a port from 1 to 65535" });
+
+/** 445, or "2048-4096" (a range, low end first). */
+const portOrRange = z.union([
+    port,
+    z.string().regex(/^\d{1,5}-\d{1,5}$/, { error: "must be a port (445) or a range such as \"8700-8800\"" }).refine((v) => {
+        const [from, to] = v.split("-").map(Number);
+        return from >= 1 && to <= 65535 && from < to;
+    }, { error: "must be a range of ports from 1 to 65535, low end first" }),
+], { error: "must be a port (445) or a range such as \"8700-8800\"" });
+
+const gatewayService = z.strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { error: "must be 1-31 of [a-z0-9-], starting with a letter (it names the HAProxy frontend)" }),
+    port: portOrRange,
+    target: hostname.optional(),
+}, {
+    error: (issue) => (issue.code === "unrecognized_keys"
+        ? `has unknown field(s) ${issue.keys.join(", ")}; allowed: name, port, target`
+        : "must be {name, port, target?}"),
+});
 
 export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
     profile: z.enum(PROFILES, { error: `must be one of ${PROFILES.join(", ")}` }),
@@ -116,6 +136,7 @@ export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
     domain: hostname,
     internalDomain: hostname,
     operatorCidrs: z.array(operatorCidr).min(1, { error: "must list at least one operator range" }),
+    gatewayServices: z.array(gatewayService).min(1, { error: "must list at least one service (or be unset for the estate's list)" }),
     alarmEmail: z.email({ error: "must be an email address such as ops@example.com" }),
     webInstanceType: instanceType,
     backOfficeInstanceType: instanceType,

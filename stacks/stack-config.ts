@@ -1,3 +1,4 @@
+import type { GatewayService } from "../components/haproxy";
 import type { NetworkArgs } from "../components/network";
 import type { SiteLink } from "../components/site-links";
 import { Profile } from "./profiles";
@@ -15,6 +16,10 @@ export interface StackConfig {
     readonly domain: string;
     readonly internalDomain: string;
     readonly operatorCidrs: readonly string[];
+    /** What the gateway exposes to the operators' allow-list, targets resolved (default windows.<internal domain>). */
+    readonly gatewayServices: readonly GatewayService[];
+    /** Addresses OpenVPN gives its clients: x.y.250.0/24 of the VPC, outside every subnet (clients are NATed). */
+    readonly vpnClientCidr: string;
     readonly alarmEmail: string;
     readonly instanceTypes: { readonly web: string; readonly backOffice: string; readonly ops: string };
     /** Pinned AMI of the operations servers; undefined: the latest Amazon Linux 2023. */

@@ -3,10 +3,16 @@ import { Cidr, formatCidr, slash24Of } from "./cidr";
 
 export const PUBLIC_THIRD_OCTET = 1;
 export const PRIVATE_THIRD_OCTET = 101;
+/** The VPN clients' pool: inside the VPC's /16, so prod and preprod pools never clash, but in no subnet. */
+export const VPN_CLIENT_THIRD_OCTET = 250;
 
 export interface SubnetPlan {
     readonly publicSubnetCidrs: string[];
     readonly privateSubnetCidrs: string[];
+}
+
+export function vpnClientCidr(vpc: Cidr): string {
+    return formatCidr(slash24Of(vpc, VPN_CLIENT_THIRD_OCTET));
 }
 
 /** One public and one private /24 per AZ, derived from the VPC's /16 so the plan is never typed twice. */

@@ -2,14 +2,15 @@
 import { Cidr, contains, formatCidr, overlaps, parseCidr } from "./cidr";
 import { ConfigError, ConfigProblem } from "./errors";
 import { CONFIG_KEYS, ConfigKey, KeySpec, qualified } from "./keys";
-import { PROFILE_DEFAULTS, Profile, ProfileDefaults } from "./profiles";
-import { parseScaleSchedule, ScaleSchedule } from "./schedule";
-import type { ImageSource } from "../components/images";
-import { FIELD_SCHEMAS } from "./schema";
 import { architectureOf } from "../components/architecture";
+import type { GatewayService } from "../components/haproxy";
+import type { ImageSource } from "../components/images";
 import type { SiteLink } from "../components/site-links";
+import { GatewayServiceSetting, PROFILE_DEFAULTS, Profile, ProfileDefaults } from "./profiles";
+import { parseScaleSchedule, ScaleSchedule } from "./schedule";
+import { FIELD_SCHEMAS } from "./schema";
 import { StackConfig } from "./stack-config";
-import { deriveSubnetPlan } from "./subnets";
+import { deriveSubnetPlan, vpnClientCidr } from "./subnets";
 
 export interface StackContext {
     readonly stack: string;
@@ -69,6 +70,13 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
     }
     const siteLinks = (parsed.siteLinks as SiteLink[] | undefined) ?? [];
     problems.push(...checkSiteLinks(siteLinks, vpc));
+    const operatorCidrs = parsed.operatorCidrs as string[] | undefined;
+    const gateway = resolveGatewayServices(
+        (parsed.gatewayServices as GatewayServiceSetting[] | undefined) ?? defaults.gatewayServices,
+        (parsed.internalDomain as string | undefined) ?? "internal",
+        operatorCidrs ?? [],
+    );
+    problems.push(...gateway.problems);
 
     const allocated = (parsed.dbAllocatedStorageGb as number | undefined) ?? defaults.dbAllocatedStorageGb;
     const ceiling = (parsed.dbMaxAllocatedStorageGb as number | undefined) ?? defaults.dbMaxAllocatedStorageGb;
@@ -97,7 +105,9 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         },
         domain: parsed.domain as string,
         internalDomain: parsed.internalDomain as string,
-        operatorCidrs: parsed.operatorCidrs as string[],
+        operatorCidrs: operatorCidrs!,
+        gatewayServices: gateway.services,
+        vpnClientCidr: vpnClientCidr(vpc!),
         alarmEmail: parsed.alarmEmail as string,
         instanceTypes: {
             web: value("webInstanceType", defaults.webInstanceType),
@@ -178,7 +188,8 @@ function checkAvailabilityZones(azs: string[], region: string | undefined, profi
 
 function checkSubnets(vpc: Cidr, azCount: number, plan: Record<"publicSubnetCidrs" | "privateSubnetCidrs", string[]>): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
-    const seen: { path: string; cidr: Cidr; text: string }[] = [];
+    const pool = vpnClientCidr(vpc);
+    const seen: { path: string; cidr: Cidr; text: string }[] = [{ path: "the VPN clients' pool", cidr: parseCidr(pool)!, text: pool }];
     for (const tier of ["publicSubnetCidrs", "privateSubnetCidrs"] as const) {
         const cidrs = plan[tier];
         if (cidrs.length !== azCount) {
@@ -251,4 +262,40 @@ function checkSiteLinks(links: readonly SiteLink[], vpc: Cidr | undefined): Conf
         });
     });
     return problems;
+}
+
+/** AWS's default quota of inbound rules per security group, counted separately for IPv4 and IPv6 sources. */
+const RULES_PER_GROUP = 60;
+/** AWS's longest tag value: the gateway's security group lists the allow-list in one (policies/lib/contracts.ts). */
+const TAG_VALUE_CHARS = 256;
+
+/** The gateway's services with ports and targets resolved, and every problem with them or with the allow-list they open. */
+function resolveGatewayServices(settings: readonly GatewayServiceSetting[], internalDomain: string, operatorCidrs: readonly string[]): { services: GatewayService[]; problems: ConfigProblem[] } {
+    const key = qualified("gatewayServices");
+    const problems: ConfigProblem[] = [];
+    const services = settings.map((s): GatewayService => {
+        const [fromPort, toPort] = typeof s.port === "number" ? [s.port, s.port] : s.port.split("-").map(Number);
+        return { name: s.name, protocol: "tcp", fromPort, toPort, target: s.target ?? `windows.${internalDomain}` };
+    });
+    services.forEach((service, i) => {
+        for (const other of services.slice(0, i)) {
+            if (other.name === service.name) {
+                problems.push({ path: `${key}[${i}].name`, message: `${service.name} is listed twice; each service needs its own name` });
+            }
+            // The estate's passive FTP range (2048-4096) holds RDP's 3389: harmless while both go to the same host.
+            if (service.fromPort <= other.toPort && other.fromPort <= service.toPort && service.target !== other.target) {
+                problems.push({ path: `${key}[${i}].port`, message: `${service.fromPort}-${service.toPort} overlaps the ports of ${other.name}, which go to ${other.target}; a port can lead to one host only` });
+            }
+        }
+    });
+    for (const family of ["IPv4", "IPv6"]) {
+        const sources = operatorCidrs.filter((c) => c.includes(":") === (family === "IPv6")).length;
+        if (sources * services.length > RULES_PER_GROUP) {
+            problems.push({ path: key, message: `${services.length} services x ${sources} ${family} operator ranges need ${sources * services.length} security group rules; AWS allows ${RULES_PER_GROUP} per group: merge ranges or services` });
+        }
+    }
+    if (operatorCidrs.join(",").length > TAG_VALUE_CHARS) {
+        problems.push({ path: qualified("operatorCidrs"), message: `joined with commas must fit AWS's ${TAG_VALUE_CHARS}-character tag value (the gateway's security group lists them for the policies): merge ranges` });
+    }
+    return { services, problems };
 }

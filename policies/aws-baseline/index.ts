@@ -7,6 +7,7 @@ import { autoscalingHealthAndRollout } from "./rules/autoscaling-health-and-roll
 import { loadBalancerHardening } from "./rules/load-balancer-hardening";
 import { noInternetIngress } from "./rules/no-internet-ingress";
 import { noPlaintextCredentials } from "./rules/no-plaintext-credentials";
+import { operatorAllowList } from "./rules/operator-allow-list";
 import { opensearchPrivateEncrypted } from "./rules/opensearch-private-encrypted";
 import { privateServers } from "./rules/private-servers";
 import { rdsEncryptedPrivate } from "./rules/rds-encrypted-private";
@@ -29,5 +30,6 @@ new PolicyPack("aws-baseline", {
         privateServers,
         ec2Hardening,
         ebsVolumesProtected,
+        operatorAllowList,
     ],
 });

@@ -1,5 +1,5 @@
-// Ingress permissions, whichever of the three ways AWS lets a program write them (inline in a security group, a
-// legacy SecurityGroupRule, a vpc.SecurityGroupIngressRule), read from inputs a preview knows.
+// Ingress permissions of security groups, whichever of the three ways AWS lets a program write them (inline in the
+// group, the legacy SecurityGroupRule, the VPC SecurityGroupIngressRule), for the rules that judge who gets in.
 import { PolicyResource } from "@pulumi/policy";
 import { dependsOn, ofType } from "./stack";
 
@@ -10,11 +10,13 @@ export const WHOLE_INTERNET = ["0.0.0.0/0", "::/0"];
 
 /** One ingress permission. */
 export interface Ingress {
+    /** The resource that writes it (the group itself for inline rules). */
     readonly rule: PolicyResource;
     readonly group: PolicyResource | undefined;
     readonly protocol: string;
     readonly fromPort: number;
     readonly toPort: number;
+    /** CIDR sources (IPv4 and IPv6); a rule admitting another security group has none. */
     readonly sources: string[];
 }
 
@@ -46,14 +48,20 @@ export function protocolName(protocol: string): string {
     return ({ "6": "tcp", "17": "udp", "-1": "all", all: "all" } as Record<string, string>)[protocol.toLowerCase()] ?? protocol.toLowerCase();
 }
 
-/** "tcp port 443", "udp ports 2048-4096", "all all ports". */
+/** "tcp port 22", "udp ports 2048-4096", "all all ports". */
 export function describeIngress(i: Ingress): string {
     const protocol = protocolName(i.protocol);
     const ports = protocol === "all" ? "all ports" : i.fromPort === i.toPort ? `port ${i.fromPort}` : `ports ${i.fromPort}-${i.toPort}`;
     return `${protocol} ${ports}`;
 }
 
-/** "rule of security group sg" when the permission is a rule of its own, the group's name when inline. */
-export function ruleName(i: Ingress): string {
+/** True when the permission opens TCP `port` (a TCP range holding it, or all traffic). */
+export function opensTcpPort(i: Ingress, port: number): boolean {
+    const protocol = protocolName(i.protocol);
+    return protocol === "all" || (protocol === "tcp" && i.fromPort <= port && port <= i.toPort);
+}
+
+/** "rule of security group sg" or just the group, for messages. */
+export function ownerOf(i: Ingress): string {
     return i.group && i.group !== i.rule ? `${i.rule.name} of security group ${i.group.name}` : i.rule.name;
 }

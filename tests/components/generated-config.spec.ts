@@ -44,8 +44,9 @@ describe("generated server configuration", () => {
     it("every Linux server's user data is a valid cloud-config", async () => {
         const documents = await userData();
         assert.deepStrictEqual(documents.map((d) => d.urn.split("::").pop()).sort(),
-            ["magento-preprod-backoffice-lt", "magento-preprod-frontend-lt", "magento-preprod-rundeck-server-instance",
-                "magento-preprod-shared-server-instance", "magento-prod-backoffice-lt", "magento-prod-frontend-lt", "magento-prod-rundeck-server-instance"]);
+            ["backoffice-lt", "frontend-lt", "haproxy-server-instance", "openvpn-server-instance", "rundeck-server-instance", "shared-server-instance"]
+                .map((n) => `magento-preprod-${n}`)
+                .concat(["backoffice-lt", "frontend-lt", "haproxy-server-instance", "openvpn-server-instance", "rundeck-server-instance"].map((n) => `magento-prod-${n}`)));
         for (const { urn, text } of documents) {
             const result = cloudInitSchema(text);
             assert.ok(result.ok, `${urn}:\n${result.output}`);
@@ -61,7 +62,7 @@ describe("generated server configuration", () => {
                 scripts++;
             }
         }
-        assert.ok(scripts > 0, "no script found to check");
+        assert.ok(scripts >= 4, `only ${scripts} scripts found to check`); // prepare-volumes, openvpn-pki, openvpn-pki-store, vpn-add-user
     });
 
     it("shellcheck rejects a script with an unquoted expansion (the check is real)", () => {

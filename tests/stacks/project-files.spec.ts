@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { parseCidr, overlaps } from "../../stacks/cidr";
-import { CONFIG_KEYS } from "../../stacks/keys";
+import { CONFIG_KEYS, KeySpec, pulumiType } from "../../stacks/keys";
 import { configRows, policyRows, tableRows } from "../../scripts/readme-tables";
 import { ROOT } from "../helpers/stacks";
 
@@ -18,7 +18,7 @@ describe("project and stack files", () => {
         assert.deepStrictEqual(Object.keys(projectFile.config).sort(), Object.keys(CONFIG_KEYS).sort());
         for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
             // A list of objects is declared untyped: Pulumi's project schema has no object type (stacks/keys.ts).
-            assert.strictEqual(projectFile.config[key].type, spec.type === "objects" ? undefined : spec.type, key);
+            assert.strictEqual(projectFile.config[key].type, pulumiType(spec as KeySpec), key);
             assert.strictEqual(projectFile.config[key].description, spec.description, key);
             // The CLI refuses a stack that leaves a declared key without value or default: optional keys need one.
             assert.deepStrictEqual(projectFile.config[key].default, (spec as { default?: unknown }).default, key);

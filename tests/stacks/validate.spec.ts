@@ -103,6 +103,41 @@ describe("stack configuration", () => {
         rejects({ operatorCidrs: ["203.0.113.0/33"] }, "magento:operatorCidrs[0]", /IPv4 or IPv6 CIDR/);
     });
 
+    it("gateway: the estate's five services to windows.<internal domain> when unset; a stack's own list replaces them", () => {
+        assert.deepStrictEqual(parse({}).gatewayServices.map((s) => `${s.name} ${s.fromPort}-${s.toPort} ${s.target}`), [
+            "smb 445-445 windows.prod.example.internal",
+            "app 8700-8800 windows.prod.example.internal",
+            "rdp 3389-3389 windows.prod.example.internal",
+            "ftp 21-21 windows.prod.example.internal",
+            "ftp-passive 2048-4096 windows.prod.example.internal",
+        ]);
+        const own = parse({ gatewayServices: [{ name: "sftp", port: 22, target: "files.prod.example.internal" }] }).gatewayServices;
+        assert.deepStrictEqual(own, [{ name: "sftp", protocol: "tcp", fromPort: 22, toPort: 22, target: "files.prod.example.internal" }]);
+    });
+
+    it("gateway: rejects bad ports, reversed ranges, unknown fields, duplicate names and overlapping ports", () => {
+        const service = (port: unknown, extra: Record<string, unknown> = {}) => ({ gatewayServices: [{ name: "smb", port, ...extra }] });
+        rejects(service(70000), "magento:gatewayServices[0].port", /port from 1 to 65535/);
+        rejects(service("445-"), "magento:gatewayServices[0].port", /port \(445\) or a range/);
+        rejects(service("4096-2048"), "magento:gatewayServices[0].port", /low end first/);
+        rejects(service(445, { host: "x" }), "magento:gatewayServices[0]", /unknown field\(s\) host; allowed: name, port, target/);
+        rejects({ gatewayServices: [{ name: "a", port: "2000-3000" }, { name: "a", port: 2500 }] }, "magento:gatewayServices[1].name", /listed twice/);
+        rejects({ gatewayServices: [{ name: "a", port: "2000-3000" }, { name: "b", port: 2500, target: "files.prod.example.internal" }] },
+            "magento:gatewayServices[1].port", /overlaps the ports of a, which go to windows.prod.example.internal; a port can lead to one host only/);
+    });
+
+    it("gateway: refuses an allow-list the security group cannot hold (60 rules per group, 256-character tag)", () => {
+        const ranges = Array.from({ length: 13 }, (_, i) => `198.51.100.${i * 16}/28`);
+        rejects({ operatorCidrs: ranges }, "magento:gatewayServices", /5 services x 13 IPv4 operator ranges need 65 security group rules; AWS allows 60/);
+        const long = Array.from({ length: 12 }, (_, i) => `2001:db8:${i + 1000}:abcd::/64`);
+        rejects({ operatorCidrs: long }, "magento:operatorCidrs", /joined with commas must fit AWS's 256-character tag value/);
+    });
+
+    it("VPN clients get x.y.250.0/24 of the VPC, which no subnet may overlap", () => {
+        assert.strictEqual(parse({}).vpnClientCidr, "10.20.250.0/24");
+        rejects({ publicSubnetCidrs: ["10.20.1.0/24", "10.20.2.0/24", "10.20.250.0/24"] }, "magento:publicSubnetCidrs[2]", /overlaps 10.20.250.0\/24 \(the VPN clients' pool\)/);
+    });
+
     it("rejects an instance type AWS does not have", () => {
         rejects({ webInstanceType: "m6i.huge" }, "magento:webInstanceType", /EC2 instance type name/);
         assert.strictEqual(parse({ webInstanceType: "m7g.2xlarge" }).instanceTypes.web, "m7g.2xlarge");

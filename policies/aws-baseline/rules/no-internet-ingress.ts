@@ -1,7 +1,7 @@
 // Nothing admits the whole internet except what must: HTTP/HTTPS on an internet-facing load balancer, and the VPN's
 // UDP port. Databases, caches, SSH and RDP open to 0.0.0.0/0 are how hand-made estates leak.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { describeIngress, ingresses, internetSources, protocolName, ruleName, SECURITY_GROUPS } from "../../lib/ingress";
+import { describeIngress, ingresses, internetSources, protocolName, ownerOf, SECURITY_GROUPS } from "../../lib/ingress";
 import { dependsOn, ofType } from "../../lib/stack";
 
 const LOAD_BALANCERS = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
@@ -47,7 +47,7 @@ export const noInternetIngress: StackValidationPolicy = {
             const web = protocol === "tcp" && single && webPorts.includes(ingress.fromPort) && ingress.group !== undefined && lbGroups.has(ingress.group);
             const vpn = protocol === "udp" && single && ingress.fromPort === vpnPort;
             if (!web && !vpn) {
-                reportViolation(`${ruleName(ingress)} admits ${describeIngress(ingress)} from ${open.join(" and ")}; ` +
+                reportViolation(`${ownerOf(ingress)} admits ${describeIngress(ingress)} from ${open.join(" and ")}; ` +
                     `only TCP ${webPorts.join("/")} on an internet-facing load balancer and UDP ${vpnPort} (VPN) may be open to the internet. ` +
                     "Admit the operators' allow-list, the VPN or another security group instead.", ingress.rule.urn);
             }

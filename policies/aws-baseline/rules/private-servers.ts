@@ -5,7 +5,7 @@
 // an RDS database is publicly accessible is rds-encrypted-private's.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { TIER_TAG } from "../../lib/contracts";
-import { describeIngress, ingresses, internetSources, ruleName, SECURITY_GROUPS } from "../../lib/ingress";
+import { describeIngress, ingresses, internetSources, ownerOf, SECURITY_GROUPS } from "../../lib/ingress";
 import { dependsOn, ofType } from "../../lib/stack";
 import { EC2_INSTANCE, RDS_CLUSTER, RDS_INSTANCE } from "../../lib/types";
 import { knownEntries, known } from "../../lib/values";
@@ -57,7 +57,7 @@ export const privateServers: StackValidationPolicy = {
         for (const [target, what] of label) {
             const groups = dependsOn(target, "vpcSecurityGroupIds", ...SECURITY_GROUPS);
             for (const ingress of open.filter((i) => groups.includes(i.group!))) {
-                reportViolation(`${what} is reachable from the internet: ${ruleName(ingress)} admits ${describeIngress(ingress)} from ` +
+                reportViolation(`${what} is reachable from the internet: ${ownerOf(ingress)} admits ${describeIngress(ingress)} from ` +
                     `${internetSources(ingress).join(" and ")}. Admit the VPC's CIDR, the VPN's or the gateway's security group instead.`, ingress.rule.urn);
             }
         }

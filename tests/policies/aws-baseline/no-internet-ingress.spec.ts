@@ -46,9 +46,11 @@ describe("aws-baseline / no-internet-ingress", () => {
         }
     });
 
-    it("breaks: SSH from ::/0", async () => {
+    it("breaks: SSH from ::/0 and RDP from 0.0.0.0/0", async () => {
         const found = await violations(groupWithRule({ ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv6: "::/0" }));
         assert.match(found[0], /admits tcp port 22 from ::\/0/);
+        const rdp = await violations(groupWithRule({ ipProtocol: "tcp", fromPort: 3389, toPort: 3389, cidrIpv4: "0.0.0.0/0" }));
+        assert.match(rdp[0], /admits tcp port 3389 from 0\.0\.0\.0\/0/);
     });
 
     it("breaks: all traffic from anywhere written inline in the security group", async () => {

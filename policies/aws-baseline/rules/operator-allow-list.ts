@@ -1,0 +1,42 @@
+// The operators' ports stay with the operators. A security group that declares an allow-list (the AllowedSources tag
+// contract, set by the gateway component from the stack's operatorCidrs) admits sources inside it only; and SSH (22)
+// and RDP (3389) reach a group from internet addresses only through such a list. The whole internet (0.0.0.0/0, ::/0)
+// is left to no-internet-ingress, which already rejects it: one violation per mistake.
+import { StackValidationPolicy } from "@pulumi/policy";
+import { isPublic, within } from "../../lib/cidr";
+import { ALLOWED_SOURCES_TAG, listTag } from "../../lib/contracts";
+import { describeIngress, ingresses, opensTcpPort, ownerOf, SECURITY_GROUPS, WHOLE_INTERNET } from "../../lib/ingress";
+import { ofType } from "../../lib/stack";
+import { knownTags } from "../../lib/values";
+
+const ADMIN_PORTS: Record<number, string> = { 22: "SSH", 3389: "RDP" };
+
+export const operatorAllowList: StackValidationPolicy = {
+    name: "operator-allow-list",
+    description: `A security group tagged ${ALLOWED_SOURCES_TAG} (the gateway's) admits only CIDRs inside that list, and the list is not the whole internet; SSH and RDP are open to internet addresses only through such a list.`,
+    enforcementLevel: "mandatory",
+    validateStack: (args, reportViolation) => {
+        const allowList = new Map(ofType(args.resources, ...SECURITY_GROUPS).map((r) => [r, knownTags(r.props).find(([k]) => k === ALLOWED_SOURCES_TAG)?.[1]]));
+        for (const [group, list] of allowList) {
+            const open = list === undefined ? [] : listTag(list).filter((cidr) => WHOLE_INTERNET.includes(cidr));
+            if (open.length > 0) {
+                reportViolation(`${group.name} declares ${open.join(" and ")} in its ${ALLOWED_SOURCES_TAG} allow-list: an allow-list of the whole internet allows nothing less. List the operators' ranges.`, group.urn);
+            }
+        }
+        for (const ingress of ingresses(args.resources)) {
+            const list = ingress.group === undefined ? undefined : allowList.get(ingress.group);
+            const allowed = list === undefined ? [] : listTag(list);
+            for (const source of ingress.sources.filter((s) => !WHOLE_INTERNET.includes(s))) {
+                if (list !== undefined && !allowed.some((range) => within(source, range))) {
+                    reportViolation(`${ownerOf(ingress)} admits ${describeIngress(ingress)} from ${source}, outside its ${ALLOWED_SOURCES_TAG} allow-list (${allowed.join(", ")}). ` +
+                        "Add the range to the stack's operatorCidrs, or admit it elsewhere.", ingress.rule.urn);
+                }
+                const admin = Object.keys(ADMIN_PORTS).map(Number).filter((port) => opensTcpPort(ingress, port));
+                if (list === undefined && admin.length > 0 && isPublic(source)) {
+                    reportViolation(`${ownerOf(ingress)} admits ${admin.map((p) => ADMIN_PORTS[p]).join(" and ")} (${describeIngress(ingress)}) from the internet address range ${source}; ` +
+                        `SSH and RDP reach servers from the internet only through the gateway's allow-list (a group tagged ${ALLOWED_SOURCES_TAG}). Use SSM Session Manager, the VPN or the gateway.`, ingress.rule.urn);
+                }
+            }
+        }
+    },
+};

@@ -1,0 +1,66 @@
+// operator-allow-list, asked over the analyzer protocol: the gateway's group admits its declared allow-list only, and
+// SSH/RDP reach nothing from internet addresses except through such a list.
+import * as assert from "assert";
+import { check, StackBuilder, UNKNOWN } from "../../helpers/packs";
+
+const POLICY = "operator-allow-list";
+const SG = "aws:ec2/securityGroup:SecurityGroup";
+const RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const OPERATORS = "203.0.113.0/24,198.51.100.17/32,2001:db8:1234::/48";
+
+/** Each violation as "level: what is wrong" (the message's last line; the first is the rule's description). */
+async function violations(b: StackBuilder): Promise<string[]> {
+    return (await check("aws-baseline", b.resources)).filter((d) => d.policy === POLICY).map((d) => `${d.level}: ${d.message.split("\n").pop()}`);
+}
+
+/** A group (with the gateway's AllowedSources contract when `allowList` is given) and one ingress rule. */
+function group(rule: Record<string, unknown>, allowList?: string): StackBuilder {
+    const b = new StackBuilder("prod");
+    const sg = b.add(SG, "gateway-sg", { vpcId: UNKNOWN, tags: { Name: "gateway-sg", ...(allowList ? { AllowedSources: allowList } : {}) } });
+    b.add(RULE, "gateway-rdp-0", { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 3389, toPort: 3389, ...rule }, { securityGroupId: [sg] });
+    return b;
+}
+
+describe("aws-baseline / operator-allow-list", () => {
+    it("keeps: the gateway admitting RDP, SMB and a range from the operators' ranges, IPv4 and IPv6, and a narrower range inside one", async () => {
+        for (const rule of [
+            { cidrIpv4: "203.0.113.0/24" },
+            { cidrIpv4: "198.51.100.17/32", fromPort: 445, toPort: 445 },
+            { cidrIpv6: "2001:db8:1234::/48", fromPort: 2048, toPort: 4096 },
+            { cidrIpv4: "203.0.113.128/25" },
+        ]) {
+            assert.deepStrictEqual(await violations(group(rule, OPERATORS)), [], JSON.stringify(rule));
+        }
+    });
+
+    it("keeps: SSH and RDP from inside the VPC, and other ports from public ranges on groups without a list", async () => {
+        assert.deepStrictEqual(await violations(group({ cidrIpv4: "10.20.0.0/16" })), []);
+        assert.deepStrictEqual(await violations(group({ cidrIpv4: "10.20.250.0/24", fromPort: 22, toPort: 22 })), []);
+        assert.deepStrictEqual(await violations(group({ cidrIpv4: "192.0.2.0/24", fromPort: 443, toPort: 443 })), []);
+    });
+
+    it("breaks: the gateway admitting a source outside its allow-list", async () => {
+        const found = await violations(group({ cidrIpv4: "192.0.2.0/24", fromPort: 445, toPort: 445 }, OPERATORS));
+        assert.deepStrictEqual(found, ["mandatory: gateway-rdp-0 of security group gateway-sg admits tcp port 445 from 192.0.2.0/24, outside its AllowedSources " +
+            "allow-list (203.0.113.0/24, 198.51.100.17/32, 2001:db8:1234::/48). Add the range to the stack's operatorCidrs, or admit it elsewhere."]);
+        // Wider than an allowed range is outside it too.
+        assert.strictEqual((await violations(group({ cidrIpv4: "203.0.112.0/23" }, OPERATORS))).length, 1);
+    });
+
+    it("breaks: an allow-list that is the whole internet", async () => {
+        const found = await violations(group({ cidrIpv4: "203.0.113.0/24" }, "203.0.113.0/24,0.0.0.0/0"));
+        assert.match(found[0], /^mandatory: gateway-sg declares 0\.0\.0\.0\/0 in its AllowedSources allow-list/);
+    });
+
+    it("breaks: RDP or SSH from an internet range on a group without an allow-list, even short of 0.0.0.0/0", async () => {
+        const rdp = await violations(group({ cidrIpv4: "0.0.0.0/1" }));
+        assert.match(rdp[0], /^mandatory: gateway-rdp-0 of security group gateway-sg admits RDP \(tcp port 3389\) from the internet address range 0\.0\.0\.0\/1; SSH and RDP reach servers from the internet only through the gateway's allow-list/);
+        const ssh = await violations(group({ cidrIpv6: "2001:db8::/32", fromPort: 0, toPort: 65535 }));
+        assert.match(ssh[0], /admits SSH and RDP \(tcp ports 0-65535\) from the internet address range 2001:db8::\/32/);
+    });
+
+    it("leaves 0.0.0.0/0 to no-internet-ingress: one violation for SSH open to all", async () => {
+        const all = (await check("aws-baseline", group({ cidrIpv4: "0.0.0.0/0", fromPort: 22, toPort: 22 }).resources)).map((d) => d.policy);
+        assert.deepStrictEqual(all.filter((p) => p === POLICY || p === "no-internet-ingress"), ["no-internet-ingress"]);
+    });
+});
