@@ -10,7 +10,10 @@ const root = path.resolve(__dirname, "..");
 const file = (name: string) => path.join(root, name);
 
 const project = YAML.parse(fs.readFileSync(file("Pulumi.yaml"), "utf8"));
-project.config = Object.fromEntries(Object.entries(CONFIG_KEYS as Record<string, KeySpec>).map(([key, spec]) => [key, {
+// Pulumi's project schema (sdk/go/common/workspace/project.json) types config as string, integer, boolean or array of
+// those; a list of objects cannot be declared, so "list" keys stay undeclared (the CLI passes them through) and are
+// checked by the validator alone.
+project.config = Object.fromEntries(Object.entries(CONFIG_KEYS as Record<string, KeySpec>).filter(([, spec]) => spec.type !== "list").map(([key, spec]) => [key, {
     type: spec.type,
     ...(spec.type === "array" ? { items: { type: "string" } } : {}),
     description: spec.description,
@@ -23,7 +26,7 @@ const defaults = PROFILE_DEFAULTS as unknown as Record<string, Record<string, un
 const rows = Object.entries(CONFIG_KEYS as Record<string, KeySpec>).map(([key, spec]) => {
     const production = defaults.production[key];
     const preproduction = defaults.preproduction[key];
-    const value = spec.required ? "required" : production !== undefined ? `${shown(production)} / ${shown(preproduction)}` : "derived";
+    const value = spec.required ? "required" : production !== undefined ? `${shown(production)} / ${shown(preproduction)}` : spec.type === "list" ? "none" : "derived";
     return `| \`magento:${key}\` | ${spec.type} | ${value} | ${spec.description} |`;
 });
 const readme = fs.readFileSync(file("README.md"), "utf8");

@@ -1,4 +1,5 @@
 // Environment profiles (shared/platform.md): preproduction is production's shape, smaller and without the HA extras.
+import { AWS_LIMITS, PublicDns } from "../components/edge-plan";
 export const PROFILES = ["production", "preproduction"] as const;
 export type Profile = (typeof PROFILES)[number];
 
@@ -24,6 +25,10 @@ export interface ProfileDefaults {
     readonly sharedStorage: "efs" | "nfs";
     readonly tempExpiryDays: number;
     readonly accessLogRetentionDays: number;
+    readonly publicDns: PublicDns;
+    readonly acmNamesPerCertificate: number;
+    readonly cdnMediaOriginPath: string;
+    readonly cdnStaticOriginPath: string;
 }
 
 export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
@@ -47,6 +52,11 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         sharedStorage: "efs",
         tempExpiryDays: 7,
         accessLogRetentionDays: 365,
+        // The estate's domain is registered outside AWS; its certificate is imported (shared/platform.md).
+        publicDns: "registrar",
+        acmNamesPerCertificate: AWS_LIMITS.acmNamesDefault,
+        cdnMediaOriginPath: "/pub/media",
+        cdnStaticOriginPath: "/pub/static",
     },
     preproduction: {
         minAvailabilityZones: 1,
@@ -69,5 +79,10 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         sharedStorage: "efs",
         tempExpiryDays: 7,
         accessLogRetentionDays: 30,
+        // The estate's domain is registered outside AWS; its certificate is imported (shared/platform.md).
+        publicDns: "registrar",
+        acmNamesPerCertificate: AWS_LIMITS.acmNamesDefault,
+        cdnMediaOriginPath: "/pub/media",
+        cdnStaticOriginPath: "/pub/static",
     },
 };

@@ -1,3 +1,4 @@
+import type { EdgePlan, PublicDns, Storefront } from "../components/edge-plan";
 import type { NetworkArgs } from "../components/network";
 import { Profile } from "./profiles";
 
@@ -22,6 +23,7 @@ export interface StackConfig {
     readonly sharedStorage: "efs" | "nfs";
     readonly tempExpiryDays: number;
     readonly accessLogRetentionDays: number;
+    readonly edge: EdgeConfig;
     /** Tags every taggable resource carries. */
     readonly tags: Readonly<Record<string, string>>;
 }
@@ -36,3 +38,15 @@ export interface DatabaseConfig {
 
 /** The network's layout is configuration; region and tags come from the stack as a whole. */
 export type NetworkConfig = Omit<NetworkArgs, "region" | "tags">;
+
+/** The public side: storefronts, where their names are published, the certificates and the CDN's origin paths. */
+export interface EdgeConfig {
+    readonly storefronts: readonly Storefront[];
+    readonly publicDns: PublicDns;
+    /** The shop's imported certificates; undefined: ACM issues them, validated in Route 53. */
+    readonly importedCertificates: { readonly loadBalancerArn: string; readonly cdnArn: string } | undefined;
+    readonly namesPerCertificate: number;
+    readonly originPaths: { readonly media: string; readonly static: string };
+    /** Names, certificates and zones, checked against AWS's limits. */
+    readonly plan: EdgePlan;
+}

@@ -1,10 +1,11 @@
 // Turns the raw key/value configuration of a stack into a StackConfig, or a ConfigError listing every problem.
+import { limitProblems, planEdge, PublicDns, Storefront, storefrontProblems } from "../components/edge-plan";
 import { Cidr, contains, overlaps, parseCidr } from "./cidr";
 import { ConfigError, ConfigProblem } from "./errors";
 import { CONFIG_KEYS, ConfigKey, KeySpec, qualified } from "./keys";
 import { PROFILE_DEFAULTS, Profile } from "./profiles";
-import { FIELD_SCHEMAS } from "./schema";
-import { StackConfig } from "./stack-config";
+import { ACM_CERTIFICATE_ARN, FIELD_SCHEMAS } from "./schema";
+import { EdgeConfig, StackConfig } from "./stack-config";
 import { deriveSubnetPlan } from "./subnets";
 
 export interface StackContext {
@@ -65,10 +66,17 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         problems.push({ path: qualified("dbMaxAllocatedStorageGb"), message: `must exceed the allocated ${allocated} GiB, or storage autoscaling has no headroom (got ${ceiling})` });
     }
 
+    const value = <T>(key: ConfigKey, fallback: T): T => (parsed[key] as T | undefined) ?? fallback;
+    const edge = checkEdge(parsed, {
+        region: ctx.region,
+        publicDns: value("publicDns", defaults.publicDns),
+        namesPerCertificate: value("acmNamesPerCertificate", defaults.acmNamesPerCertificate),
+        originPaths: { media: value("cdnMediaOriginPath", defaults.cdnMediaOriginPath), static: value("cdnStaticOriginPath", defaults.cdnStaticOriginPath) },
+    }, problems);
+
     if (problems.length > 0) {
         throw new ConfigError(ctx.stack, problems);
     }
-    const value = <T>(key: ConfigKey, fallback: T): T => (parsed[key] as T | undefined) ?? fallback;
     return {
         stack: ctx.stack,
         region: ctx.region!,
@@ -112,6 +120,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         sharedStorage: value("sharedStorage", defaults.sharedStorage),
         tempExpiryDays: value("tempExpiryDays", defaults.tempExpiryDays),
         accessLogRetentionDays: value("accessLogRetentionDays", defaults.accessLogRetentionDays),
+        edge: edge!,
         tags: {
             Project: "magento",
             Stack: ctx.stack,
@@ -172,4 +181,45 @@ function checkSubnets(vpc: Cidr, azCount: number, plan: Record<"publicSubnetCidr
         });
     }
     return problems;
+}
+
+type EdgeDefaults = Pick<EdgeConfig, "publicDns" | "namesPerCertificate" | "originPaths"> & { readonly region: string | undefined };
+
+/** Certificates, storefronts and AWS's limits; undefined (with problems added) when the edge cannot be planned. */
+function checkEdge(parsed: Parsed, edge: EdgeDefaults, problems: ConfigProblem[]): EdgeConfig | undefined {
+    const before = problems.length;
+    const arns = { loadBalancer: parsed.loadBalancerCertificateArn as string | undefined, cdn: parsed.cdnCertificateArn as string | undefined };
+    const checkRegion = (key: ConfigKey, arn: string | undefined, region: string | undefined, use: string) => {
+        const found = arn === undefined ? undefined : ACM_CERTIFICATE_ARN.exec(arn)?.[1];
+        if (found !== undefined && region !== undefined && found !== region) {
+            problems.push({ path: qualified(key), message: `is a certificate in ${found}; ${use} only uses ACM certificates in ${region}` });
+        }
+    };
+    checkRegion("loadBalancerCertificateArn", arns.loadBalancer, edge.region, "the load balancer");
+    checkRegion("cdnCertificateArn", arns.cdn, "us-east-1", "CloudFront");
+    if ((arns.loadBalancer === undefined) !== (arns.cdn === undefined)) {
+        const missing = arns.loadBalancer === undefined ? "loadBalancerCertificateArn" : "cdnCertificateArn";
+        problems.push({ path: qualified(missing), message: "is required with its pair: the shop's certificates are either both imported or both issued by ACM" });
+    } else if (arns.loadBalancer === undefined && edge.publicDns === "registrar") {
+        problems.push({ path: qualified("loadBalancerCertificateArn"), message: "is required when magento:publicDns is registrar: without a Route 53 zone ACM cannot validate the shop's domain, so its certificates are imported (with magento:cdnCertificateArn)" });
+    }
+
+    const domain = parsed.domain as string | undefined;
+    const storefronts = (parsed.storefronts as Storefront[] | undefined) ?? [];
+    if (domain !== undefined) {
+        problems.push(...storefrontProblems(domain, storefronts).map((p) => ({ path: qualified("storefronts") + p.path, message: p.message })));
+    }
+    if (domain === undefined || problems.length > before) {
+        return undefined;
+    }
+    const plan = planEdge({ domain, storefronts, namesPerCertificate: edge.namesPerCertificate, importedShopCertificates: arns.loadBalancer !== undefined });
+    problems.push(...limitProblems(plan, edge.namesPerCertificate).map((message) => ({ path: qualified("storefronts"), message })));
+    return {
+        storefronts,
+        publicDns: edge.publicDns as PublicDns,
+        importedCertificates: arns.loadBalancer === undefined ? undefined : { loadBalancerArn: arns.loadBalancer, cdnArn: arns.cdn! },
+        namesPerCertificate: edge.namesPerCertificate,
+        originPaths: edge.originPaths,
+        plan,
+    };
 }

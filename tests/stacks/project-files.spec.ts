@@ -13,9 +13,11 @@ const stackFile = (stack: string) =>
     (YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config;
 
 describe("project and stack files", () => {
-    it("Pulumi.yaml declares every configuration key, with the type and description the validator uses", () => {
-        assert.deepStrictEqual(Object.keys(projectFile.config).sort(), Object.keys(CONFIG_KEYS).sort());
-        for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
+    it("Pulumi.yaml declares every configuration key it can type, with the type and description the validator uses", () => {
+        // Lists of objects (storefronts) have no Pulumi.yaml type: the project schema has no object config type.
+        const declarable = Object.entries(CONFIG_KEYS).filter(([, spec]) => spec.type !== "list");
+        assert.deepStrictEqual(Object.keys(projectFile.config).sort(), declarable.map(([key]) => key).sort());
+        for (const [key, spec] of declarable) {
             assert.strictEqual(projectFile.config[key].type, spec.type, key);
             assert.strictEqual(projectFile.config[key].description, spec.description, key);
             // The CLI refuses a stack that leaves a declared key without value or default: optional keys need one.
