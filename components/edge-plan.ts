@@ -30,6 +30,19 @@ export interface PlannedCertificate {
     readonly names: readonly string[];
 }
 
+/** A record to create at the registrar, where DNS is not in Route 53. */
+export interface RegistrarRecord {
+    readonly name: string;
+    /** ALIAS (also called ANAME or flattening) at a zone's apex, where a CNAME is not allowed; CNAME or NS elsewhere. */
+    readonly type: "ALIAS" | "CNAME" | "NS";
+    readonly target: string;
+}
+
+/** The names of a certificate that need a validation record: `*.x` shares the record of `x` when both are listed. */
+export function validationNames(names: readonly string[]): string[] {
+    return names.filter((n) => !(n.startsWith("*.") && names.includes(n.slice(2))));
+}
+
 /** What answers on a public name: the load balancer, or one of the two CloudFront distributions. */
 export type Target = "loadBalancer" | "media" | "static";
 
@@ -135,6 +148,16 @@ export function planEdge(input: EdgePlanInput): EdgePlan {
         aliases: { media: [`media.${domain}`], static: [`static.${domain}`] },
         oversized,
     };
+}
+
+/** The records a registrar must hold for every public name: ALIAS at a zone's apex (no CNAME there), CNAME below. */
+export function registrarRecords(names: readonly PublicName[], targets: Readonly<Record<Target, string>>): RegistrarRecord[] {
+    return names.map((n) => ({ name: n.name, type: n.name === n.zone ? "ALIAS" : "CNAME", target: targets[n.target] }));
+}
+
+/** NS records delegating each zone created in Route 53 from its parent (at the registrar or the parent's DNS host). */
+export function delegationRecords(nameServers: Readonly<Record<string, readonly string[]>>): RegistrarRecord[] {
+    return Object.entries(nameServers).flatMap(([zone, servers]) => servers.map((target) => ({ name: zone, type: "NS" as const, target })));
 }
 
 /** A limit the plan exceeds, as the validator reports it: what, the limit, and what to change. */

@@ -1,4 +1,5 @@
 // Answers to the data-source calls (invokes) the program makes, as AWS would give them for the stack's region.
+import { createHash } from "crypto";
 import { ACCOUNT_ID } from "./fakes";
 
 type Answer = (args: Record<string, unknown>, region: string) => Record<string, unknown>;
@@ -18,6 +19,15 @@ const INVOKES: Record<string, Answer> = {
         value: String(args.name).startsWith("/aws/service/ami-") ? "ami-0a1b2c3d4e5f60718" : `offline:${args.name}`,
         version: 1, insecureValue: "", withDecryption: true,
     }),
+    // A public zone that exists in the account (publicDns: route53), found by name.
+    "aws:route53/getZone:getZone": (args) => {
+        const zoneId = `Z0${createHash("sha256").update(String(args.name)).digest("hex").slice(0, 18).toUpperCase()}`;
+        return {
+            id: zoneId, zoneId, name: args.name, privateZone: false, arn: `arn:aws:route53:::hostedzone/${zoneId}`,
+            nameServers: ["ns-311.awsdns-7.com", "ns-622.awsdns-14.net", "ns-933.awsdns-21.org", "ns-1244.awsdns-28.co.uk"],
+            resourceRecordSetCount: 2, callerReference: zoneId, comment: "", linkedServiceDescription: "", linkedServicePrincipal: "", primaryNameServer: "ns-311.awsdns-7.com", tags: {},
+        };
+    },
     "aws:index/getAvailabilityZones:getAvailabilityZones": (_, region) => ({
         names: ["a", "b", "c"].map((s) => `${region}${s}`),
         zoneIds: [1, 2, 3].map((n) => `${region.replace(/^(\w\w)-(\w)\w*-(\d)$/, "$1$2$3")}-az${n}`),

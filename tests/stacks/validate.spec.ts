@@ -9,6 +9,8 @@ const VALID: Record<string, unknown> = {
     internalDomain: "prod.example.internal",
     operatorCidrs: ["203.0.113.0/24", "2001:db8::/32"],
     alarmEmail: "ops@example.com",
+    loadBalancerCertificateArn: "arn:aws:acm:eu-west-3:123456789012:certificate/6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+    cdnCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
     owner: "ecommerce-platform",
     costCentre: "CC-4200",
 };
