@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { ConfigError, parseStackConfig } from "../../stacks";
+import { brands } from "../helpers/storefronts";
 
 const VALID: Record<string, unknown> = {
     profile: "production",
@@ -140,5 +141,34 @@ describe("stack configuration", () => {
                 assert.ok(message.includes(`  - magento:${key}: `), `${key} missing from:\n${message}`);
             }
         }
+    });
+
+    it("storefronts: Magento store codes and host names, each domain once", () => {
+        rejects({ storefronts: [{ code: "Brand-A", domains: ["brand-a.example"] }] }, "magento:storefronts[0].code", /Magento store code/);
+        rejects({ storefronts: [{ code: "brand_a", domains: ["Brand A.example"] }] }, "magento:storefronts[0].domains[0]", /lower-case DNS name/);
+        rejects({ storefronts: [{ code: "brand_a", domains: [] }] }, "magento:storefronts[0].domains", /at least one domain/);
+        rejects({ storefronts: [{ code: "brand_a", domain: "brand-a.example" }] }, "magento:storefronts[0]", /domain/);
+        rejects({ storefronts: [{ code: "a", domains: ["a.example"] }, { code: "b", domains: ["a.example"] }] }, "magento:storefronts[1].domains[0]", /already served by storefront 'a'/);
+        assert.deepStrictEqual(parse({ storefronts: brands(3) }).edge.storefronts.map((s) => s.code), ["brand_1", "brand_2", "brand_3"]);
+    });
+
+    it("imported certificates: ACM ARNs, the load balancer's in the stack's region, CloudFront's in us-east-1, both or neither", () => {
+        const arn = (region: string) => `arn:aws:acm:${region}:123456789012:certificate/6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f`;
+        rejects({ loadBalancerCertificateArn: arn("us-east-1") }, "magento:loadBalancerCertificateArn", /is a certificate in us-east-1; the load balancer only uses ACM certificates in eu-west-3/);
+        rejects({ cdnCertificateArn: arn("eu-west-3") }, "magento:cdnCertificateArn", /is a certificate in eu-west-3; CloudFront only uses ACM certificates in us-east-1/);
+        rejects({ cdnCertificateArn: "arn:aws:iam::123456789012:server-certificate/shop" }, "magento:cdnCertificateArn", /ACM certificate ARN/);
+        rejects({ publicDns: "managed", cdnCertificateArn: undefined }, "magento:cdnCertificateArn", /required with its pair/);
+        rejects({ loadBalancerCertificateArn: undefined, cdnCertificateArn: undefined }, "magento:loadBalancerCertificateArn", /required when magento:publicDns is registrar/);
+        const issued = parse({ publicDns: "route53", loadBalancerCertificateArn: undefined, cdnCertificateArn: undefined }).edge;
+        assert.strictEqual(issued.importedCertificates, undefined);
+        assert.deepStrictEqual(issued.plan.shopCertificate?.names, ["example.com", "*.example.com"]);
+    });
+
+    it("AWS's limits are configuration errors naming the key and the limit, before anything is deployed", () => {
+        rejects({ storefronts: brands(200) }, "magento:storefronts", /need 50 certificates of at most 10 names, but an ALB listener takes 25/);
+        assert.strictEqual(parse({ storefronts: brands(200), acmNamesPerCertificate: 100 }).edge.plan.storefrontCertificates.length, 5);
+        rejects({ acmNamesPerCertificate: 101 }, "magento:acmNamesPerCertificate", /at most 100/);
+        rejects({ cdnMediaOriginPath: "/pub/media/" }, "magento:cdnMediaOriginPath", /without a trailing/);
+        rejects({ publicDns: "godaddy" }, "magento:publicDns", /registrar, route53, managed/);
     });
 });
