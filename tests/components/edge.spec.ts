@@ -125,7 +125,7 @@ describe("edge: CloudFront, certificates and public names", () => {
 
     it("58 storefronts with zones managed here: every domain has an alias record to the load balancer in its own zone", async () => {
         const resources = await edge("preprod", true, 58);
-        const zoneOfRecord = (r: StateResource) => via(resources, r, "zoneId")[0]?.inputs!.name;
+        const zoneOfRecord = (r: StateResource) => via(resources, r, "zoneId")[0]?.inputs!.name as string;
         for (const domain of brands(58, "preprod.").flatMap((s) => s.domains)) {
             const [record] = ofType(resources, RECORD).filter((r) => r.inputs!.name === domain && r.inputs!.type === "A");
             assert.ok(record, `${domain} has no A record`);
