@@ -1,5 +1,6 @@
 // Security and reliability baseline. One rule per file under rules/.
 import { PolicyPack } from "@pulumi/policy";
+import { cloudfrontHttpsLogged } from "./rules/cloudfront-https-logged";
 import { efsEncrypted } from "./rules/efs-encrypted";
 import { noInternetIngress } from "./rules/no-internet-ingress";
 import { noPlaintextCredentials } from "./rules/no-plaintext-credentials";
@@ -19,5 +20,6 @@ new PolicyPack("aws-baseline", {
         efsEncrypted,
         s3BucketHardening,
         noPlaintextCredentials,
+        cloudfrontHttpsLogged,
     ],
 });
