@@ -7,6 +7,7 @@ import { Cache, CacheUsage } from "../components/cache";
 import { DataKey } from "../components/data-key";
 import { Database } from "../components/database";
 import { EfsStorage } from "../components/efs-storage";
+import { GeneratedSecret } from "../components/generated-secret";
 import { amazonLinuxOrPinned } from "../components/images";
 import { InternalZone } from "../components/internal-zone";
 import { Network } from "../components/network";
@@ -15,6 +16,7 @@ import { Search } from "../components/search";
 import { ServerTier } from "../components/server-tier";
 import { MAGENTO_SHARES } from "../components/shares";
 import { readStackConfig } from "../stacks";
+import { edgeCertificates } from "./edge";
 
 const config = readStackConfig();
 const prefix = `magento-${config.stack}`;
@@ -109,6 +111,11 @@ const buckets = new Buckets(`${prefix}-buckets`, {
     tags,
 });
 
+// Edge, before the load balancer: public zones and certificates (its listener's), and the secret CloudFront proves
+// itself with to the load balancer on the CDN paths.
+const edge = edgeCertificates(prefix, config);
+const originVerify = new GeneratedSecret(`${prefix}-origin-verify`, { description: "Header value CloudFront adds to origin requests; the ALB serves CDN paths only with it", length: 32, specials: "", kmsKeyArn, tags });
+
 // What servers read at boot, under /magento/<stack>/: endpoints and the ARNs of secrets, never secret values.
 const parameters = new AppParameters(`${prefix}-parameters`, {
     stack: config.stack, region: config.region, accountId, tags,
@@ -142,3 +149,6 @@ export const searchEndpoint = search.endpoint;
 export const parameterPrefix = parameters.prefix;
 export const bucketNames = { config: buckets.configBucketName, logs: buckets.logsBucketName, temp: buckets.tempBucketName, billing: buckets.billingBucketName };
 export const sharedStorageEndpoint = sharedStorage instanceof EfsStorage ? sharedStorage.fileSystemId : sharedStorage.address;
+export const loadBalancerCertificateArn = edge.certificates.loadBalancerCertificateArn;
+export const storefrontCertificateArns = edge.certificates.extraCertificateArns;
+export const originVerifySecretArn = originVerify.secretArn;
