@@ -10,6 +10,7 @@ import { PackServer } from "../offline/analyzer";
 import { capture, discoverPacks, runPacks, startPacks } from "../offline/engine";
 import { loadProject, loadStackSettings } from "../offline/project";
 import { fail, parseArgs } from "../offline/cli/args";
+import { brands } from "../tests/helpers/storefronts";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -28,10 +29,20 @@ interface BenchCase {
     readonly floor?: boolean;
 }
 
+/** Storefront counts measured on prod: one brand, ten, the estate's 58, and 200 to see the trend. */
+const STOREFRONT_COUNTS = [1, 10, 58, 200] as const;
+
+/** Storefronts replace the stack file's list; past what the default ACM quota allows, the case raises the quota key. */
+function storefrontCase(count: number): BenchCase {
+    const quota: Record<string, string> = count > 58 ? { "magento:acmNamesPerCertificate": "100" } : {};
+    return { name: `storefronts-${count}`, label: `prod, ${count} storefronts`, stack: "prod", config: { "magento:storefronts": JSON.stringify(brands(count)), ...quota } };
+}
+
 const CASES: readonly BenchCase[] = [
     { name: "floor", label: "floor (empty)", stack: "prod", main: path.join(__dirname, "empty-program.ts"), floor: true },
     { name: "prod", stack: "prod" },
     { name: "preprod", stack: "preprod" },
+    ...STOREFRONT_COUNTS.map(storefrontCase),
 ];
 
 const TARGET = { wallVsFloor: 2, peakMiB: 1024 };
@@ -197,6 +208,8 @@ async function bench(runs: number): Promise<void> {
     console.log(`\n${rows.map((r) => r.map((cell, col) => cell.padEnd(widths[col] + 3)).join("").trimEnd()).join("\n")}`);
     console.log(`targets: each stack within ${TARGET.wallVsFloor}x the floor's wall time; peak memory under ${TARGET.peakMiB} MiB`);
 
+    console.log(storefrontGrowth(STOREFRONT_COUNTS.map((n) => ({ n, ...summary.get(CASES.find((c) => c.name === `storefronts-${n}`)!)! }))));
+
     for (const c of CASES.filter((x) => !x.floor)) {
         const s = summary.get(c)!;
         const ratio = s.wallMs / floorWall;
@@ -206,6 +219,22 @@ async function bench(runs: number): Promise<void> {
         console.log(`${label(c)}: ${wallOk && memOk ? "meets" : "MISSES"} (wall ${ratio.toFixed(2)}x floor ${wallOk ? "<=" : ">"} ${TARGET.wallVsFloor}x; `
             + `peak ${mib(s.peakKiB)} ${memOk ? "<" : ">="} ${TARGET.peakMiB} MiB)`);
     }
+}
+
+/**
+ * Wall time and resources added per storefront between consecutive counts. Growth is called linear when the cost per
+ * storefront over the two widest spans (10 to 58, 58 to 200) agrees within a factor of 2; the 1-to-10 span is shown
+ * but is within run-to-run noise.
+ */
+function storefrontGrowth(points: { n: number; wallMs: number; resources: number }[]): string {
+    const spans = points.slice(1).map((p, i) => {
+        const q = points[i];
+        return { from: q.n, to: p.n, msPer: (p.wallMs - q.wallMs) / (p.n - q.n), resourcesPer: (p.resources - q.resources) / (p.n - q.n) };
+    });
+    const lines = spans.map((s) => `  ${s.from} -> ${s.to} storefronts: ${s.msPer.toFixed(1)} ms and ${s.resourcesPer.toFixed(2)} resources per storefront`);
+    const [wide1, wide2] = spans.slice(-2).map((s) => Math.max(s.msPer, 1e-3));
+    const linear = wide2 / wide1 <= 2 && wide1 / wide2 <= 2;
+    return `storefront growth:\n${lines.join("\n")}\n  ${linear ? "linear" : "NOT linear"}: cost per storefront ${spans.at(-2)!.msPer.toFixed(1)} ms then ${spans.at(-1)!.msPer.toFixed(1)} ms`;
 }
 
 async function main(): Promise<void> {
