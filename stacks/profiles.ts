@@ -52,8 +52,9 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         sharedStorage: "efs",
         tempExpiryDays: 7,
         accessLogRetentionDays: 365,
-        // The estate's domain is registered outside AWS; its certificate is imported (shared/platform.md).
-        publicDns: "registrar",
+        // Existing Route 53 zones and ACM-issued certificates: the choice that needs no other key. A domain at a registrar
+        // outside AWS (the original estate's) says `registrar` and gives the imported certificates' ARNs.
+        publicDns: "route53",
         acmNamesPerCertificate: AWS_LIMITS.acmNamesDefault,
         cdnMediaOriginPath: "/pub/media",
         cdnStaticOriginPath: "/pub/static",
@@ -79,8 +80,9 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         sharedStorage: "efs",
         tempExpiryDays: 7,
         accessLogRetentionDays: 30,
-        // The estate's domain is registered outside AWS; its certificate is imported (shared/platform.md).
-        publicDns: "registrar",
+        // Existing Route 53 zones and ACM-issued certificates: the choice that needs no other key. A domain at a registrar
+        // outside AWS (the original estate's) says `registrar` and gives the imported certificates' ARNs.
+        publicDns: "route53",
         acmNamesPerCertificate: AWS_LIMITS.acmNamesDefault,
         cdnMediaOriginPath: "/pub/media",
         cdnStaticOriginPath: "/pub/static",

@@ -158,8 +158,9 @@ describe("stack configuration", () => {
         rejects({ cdnCertificateArn: arn("eu-west-3") }, "magento:cdnCertificateArn", /is a certificate in eu-west-3; CloudFront only uses ACM certificates in us-east-1/);
         rejects({ cdnCertificateArn: "arn:aws:iam::123456789012:server-certificate/shop" }, "magento:cdnCertificateArn", /ACM certificate ARN/);
         rejects({ publicDns: "managed", cdnCertificateArn: undefined }, "magento:cdnCertificateArn", /required with its pair/);
-        rejects({ loadBalancerCertificateArn: undefined, cdnCertificateArn: undefined }, "magento:loadBalancerCertificateArn", /required when magento:publicDns is registrar/);
-        const issued = parse({ publicDns: "route53", loadBalancerCertificateArn: undefined, cdnCertificateArn: undefined }).edge;
+        rejects({ publicDns: "registrar", loadBalancerCertificateArn: undefined, cdnCertificateArn: undefined }, "magento:loadBalancerCertificateArn", /required when magento:publicDns is registrar/);
+        const issued = parse({ loadBalancerCertificateArn: undefined, cdnCertificateArn: undefined }).edge;
+        assert.strictEqual(issued.publicDns, "route53", "the default needs no other key");
         assert.strictEqual(issued.importedCertificates, undefined);
         assert.deepStrictEqual(issued.plan.shopCertificate?.names, ["example.com", "*.example.com"]);
     });
