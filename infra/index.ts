@@ -16,7 +16,7 @@ import { Search } from "../components/search";
 import { ServerTier } from "../components/server-tier";
 import { MAGENTO_SHARES } from "../components/shares";
 import { readStackConfig } from "../stacks";
-import { edgeCertificates } from "./edge";
+import { edgeCertificates, publicEdge } from "./edge";
 
 const config = readStackConfig();
 const prefix = `magento-${config.stack}`;
@@ -137,6 +137,9 @@ const parameters = new AppParameters(`${prefix}-parameters`, {
     },
 });
 
+// Edge, after the load balancer (`loadBalancer`, components/load-balancer.ts): CloudFront and the public records.
+const site = publicEdge(prefix, config, { ...edge, loadBalancer, originVerifyValue: originVerify.value, logsBucketArn: buckets.logsBucketArn });
+
 export { vpcId, privateSubnetIds };
 export const availabilityZones = network.availabilityZones;
 export const publicSubnetIds = network.publicSubnetIds;
@@ -152,3 +155,4 @@ export const sharedStorageEndpoint = sharedStorage instanceof EfsStorage ? share
 export const loadBalancerCertificateArn = edge.certificates.loadBalancerCertificateArn;
 export const storefrontCertificateArns = edge.certificates.extraCertificateArns;
 export const originVerifySecretArn = originVerify.secretArn;
+export const { cdnDistributionIds, registrarRecords, publicNames } = site;
