@@ -10,6 +10,7 @@ import { PackServer } from "../offline/analyzer";
 import { capture, discoverPacks, runPacks, startPacks } from "../offline/engine";
 import { loadProject, loadStackSettings } from "../offline/project";
 import { fail, parseArgs } from "../offline/cli/args";
+import { brands } from "../tests/helpers/storefronts";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -28,10 +29,27 @@ interface BenchCase {
     readonly floor?: boolean;
 }
 
+/** Storefront counts measured: one brand, ten, the estate's 58, and 200 to see the trend. */
+const STOREFRONT_COUNTS = [1, 10, 58, 200] as const;
+
+/**
+ * Preprod's zones are managed here, so each storefront adds what it costs at most: a zone, alias and validation
+ * records, certificate names. Past what the default ACM quota allows (25 listener certificates of 10 names) the case
+ * raises the quota key, as a stack that size must.
+ */
+function storefrontCase(count: number): BenchCase {
+    const quota: Record<string, string> = count > 58 ? { "magento:acmNamesPerCertificate": "100" } : {};
+    return {
+        name: `storefronts-${count}`, label: `preprod, ${count} storefronts`, stack: "preprod",
+        config: { "magento:storefronts": JSON.stringify(brands(count, "preprod.")), ...quota },
+    };
+}
+
 const CASES: readonly BenchCase[] = [
     { name: "floor", label: "floor (empty)", stack: "prod", main: path.join(__dirname, "empty-program.ts"), floor: true },
     { name: "prod", stack: "prod" },
     { name: "preprod", stack: "preprod" },
+    ...STOREFRONT_COUNTS.map(storefrontCase),
 ];
 
 const TARGET = { wallVsFloor: 2, peakMiB: 1024 };
@@ -197,6 +215,8 @@ async function bench(runs: number): Promise<void> {
     console.log(`\n${rows.map((r) => r.map((cell, col) => cell.padEnd(widths[col] + 3)).join("").trimEnd()).join("\n")}`);
     console.log(`targets: each stack within ${TARGET.wallVsFloor}x the floor's wall time; peak memory under ${TARGET.peakMiB} MiB`);
 
+    console.log(storefrontGrowth(STOREFRONT_COUNTS.map((n) => ({ n, ...summary.get(CASES.find((c) => c.name === `storefronts-${n}`)!)! }))));
+
     for (const c of CASES.filter((x) => !x.floor)) {
         const s = summary.get(c)!;
         const ratio = s.wallMs / floorWall;
@@ -206,6 +226,27 @@ async function bench(runs: number): Promise<void> {
         console.log(`${label(c)}: ${wallOk && memOk ? "meets" : "MISSES"} (wall ${ratio.toFixed(2)}x floor ${wallOk ? "<=" : ">"} ${TARGET.wallVsFloor}x; `
             + `peak ${mib(s.peakKiB)} ${memOk ? "<" : ">="} ${TARGET.peakMiB} MiB)`);
     }
+}
+
+/** Run-to-run spread of a cold preview on this machine: differences below it say nothing. */
+const NOISE_MS = 300;
+
+/**
+ * Wall time and resources added per storefront between consecutive counts, and a verdict: growth is linear when
+ * the cost per storefront from 58 to 200 is at most twice the cost from 1 to 58, or the difference is within noise.
+ */
+function storefrontGrowth(points: { n: number; wallMs: number; resources: number }[]): string {
+    const span = (a: typeof points[number], b: typeof points[number]) =>
+        ({ from: a.n, to: b.n, msPer: (b.wallMs - a.wallMs) / (b.n - a.n), resourcesPer: (b.resources - a.resources) / (b.n - a.n) });
+    const lines = points.slice(1).map((p, i) => span(points[i], p))
+        .map((s) => `  ${s.from} -> ${s.to} storefronts: ${s.msPer.toFixed(1)} ms and ${s.resourcesPer.toFixed(2)} resources per storefront`);
+    const mid = points.findIndex((p) => p.n === 58);
+    const early = span(points[0], points[mid]);
+    const late = span(points[mid], points[points.length - 1]);
+    const excess = (late.msPer - 2 * Math.max(early.msPer, 0)) * (late.to - late.from);
+    const linear = excess <= NOISE_MS;
+    return `storefront growth:\n${lines.join("\n")}\n  ${linear ? "linear" : "NOT linear"}: ${early.msPer.toFixed(1)} ms per storefront from ${early.from} to ${early.to}, `
+        + `${late.msPer.toFixed(1)} ms from ${late.from} to ${late.to}`;
 }
 
 async function main(): Promise<void> {

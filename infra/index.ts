@@ -8,6 +8,7 @@ import { Cache, CacheUsage } from "../components/cache";
 import { DataKey } from "../components/data-key";
 import { Database } from "../components/database";
 import { EfsStorage } from "../components/efs-storage";
+import { ORIGIN_VERIFY_HEADER } from "../components/cdn";
 import { GeneratedSecret } from "../components/generated-secret";
 import { Gateway } from "../components/gateway";
 import { amazonLinuxOrPinned, releaseImage, windowsServerOrPinned } from "../components/images";
@@ -15,9 +16,9 @@ import { InternalZone } from "../components/internal-zone";
 import { Network } from "../components/network";
 import { NfsStorage } from "../components/nfs-storage";
 import { Rundeck } from "../components/rundeck";
+import { LoadBalancer } from "../components/load-balancer";
 import { Search } from "../components/search";
 import { ServerTier } from "../components/server-tier";
-import { LoadBalancer } from "../components/load-balancer";
 import { MAGENTO_SHARES, sharedMountsTag } from "../components/shares";
 import { SiteLinks } from "../components/site-links";
 import { ShareSource, webBootConfig } from "../components/web-boot";
@@ -26,6 +27,7 @@ import { WebGroup } from "../components/web-group";
 import { VpnServer } from "../components/vpn-server";
 import { WindowsHost } from "../components/windows-host";
 import { readStackConfig } from "../stacks";
+import { edgeCertificates, publicEdge } from "./edge";
 
 const config = readStackConfig();
 const prefix = `magento-${config.stack}`;
@@ -143,17 +145,16 @@ const parameters = new AppParameters(`${prefix}-parameters`, {
     },
 });
 
-// Web: one load balancer, the front end scaling over every AZ, the back office as one server; both boot the release
-// image, mount the shared folders and read the parameters above.
-const CDN_ORIGIN_PATHS = { media: "/pub/media", static: "/pub/static" };
-const ORIGIN_VERIFY_HEADER = "X-Origin-Verify";
+// Edge: public zones and certificates (the listener's), and the secret CloudFront proves itself with to the load
+// balancer on the CDN paths; then one load balancer, its WAF, and CloudFront and the public names in front of it.
+const edge = edgeCertificates(prefix, config);
 const originVerify = new GeneratedSecret(`${prefix}-origin-verify`, { description: "Header value CloudFront adds to origin requests; the ALB serves CDN paths only with it", length: 32, specials: "", kmsKeyArn, tags });
 const loadBalancer = new LoadBalancer(`${prefix}-shop`, {
     vpcId, subnetIds: network.publicSubnetIds,
-    certificateArn: config.web.certificateArn,
-    extraCertificateArns: [],
+    certificateArn: edge.certificates.loadBalancerCertificateArn,
+    extraCertificateArns: edge.certificates.extraCertificateArns,
     adminPath: config.web.adminPath,
-    cdnOriginPaths: Object.values(CDN_ORIGIN_PATHS),
+    cdnOriginPaths: Object.values(config.edge.originPaths),
     originVerify: { headerName: ORIGIN_VERIFY_HEADER, value: originVerify.value },
     targetSecurityGroupIds: { frontend: web.securityGroupId, backoffice: backOffice.securityGroupId },
     accessLogsBucket: buckets.logsBucketName,
@@ -163,6 +164,10 @@ const loadBalancer = new LoadBalancer(`${prefix}-shop`, {
 if (config.web.waf) {
     new WebAcl(`${prefix}-waf`, { resourceArn: loadBalancer.arn, ratePerIpPer5Min: 2000, tags });
 }
+const site = publicEdge(prefix, config, { ...edge, loadBalancer, originVerifyValue: originVerify.value, logsBucketArn: buckets.logsBucketArn });
+
+// Web servers: the front end scaling over every AZ, the back office as one server; both boot the release image, mount
+// the shared folders and read the parameters above.
 
 const bootReads = [
     { Effect: "Allow" as const, Action: ["ssm:GetParametersByPath", "ssm:GetParameters", "ssm:GetParameter"], Resource: parameters.parameterArns },
@@ -290,3 +295,7 @@ export const windowsHostName = windowsHost.fqdn;
 export const alarmTargets = siteLinks?.alarms ?? [];
 export const gatewayPublicIp = gateway.publicIp;
 export const vpnPublicIp = vpn.publicIp;
+export const loadBalancerCertificateArn = edge.certificates.loadBalancerCertificateArn;
+export const storefrontCertificateArns = edge.certificates.extraCertificateArns;
+export const originVerifySecretArn = originVerify.secretArn;
+export const { cdnDistributionIds, registrarRecords, publicNames } = site;

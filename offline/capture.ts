@@ -41,17 +41,28 @@ export async function capture(job: CaptureJob): Promise<StateResource[]> {
     const region = job.config["aws:region"] ?? "us-east-1";
     const resources = new Map<string, StateResource>();
     const defaultProviders = new Map<string, StateResource>();
+    // An explicit provider's region (e.g. us-east-1 for CloudFront's certificate), by "type::name" as its reference
+    // ("<urn>::<id>") ends; AWS computes ARNs and endpoints in the resource's region, not the stack's.
+    const providerRegions = new Map<string, string>();
+    const regionOf = (reference: string | undefined): string => {
+        const parts = reference?.split("::") ?? [];
+        const type = parts[parts.length - 3]?.split("$").pop(); // the URN qualifies the type with its parents' types
+        return providerRegions.get(`${type}::${parts[parts.length - 2]}`) ?? region;
+    };
 
     pulumi.runtime.setAllConfig(job.config, job.secretKeys);
     await pulumi.runtime.setMocks({
-        newResource: ({ type, name, inputs, custom }) => {
+        newResource: ({ type, name, inputs, custom, provider }) => {
             if (!custom) {
                 return { id: "", state: {} };
             }
-            const ctx = { type, name, inputs, region };
             if (isProviderType(type)) {
+                if (typeof inputs.region === "string") {
+                    providerRegions.set(`${type}::${name}`, inputs.region);
+                }
                 return { id: job.preview ? "" : uuidFrom(`${type}::${name}`), state: inputs };
             }
+            const ctx = { type, name, inputs, region: regionOf(provider) };
             if (job.preview) {
                 const unknowns = Object.fromEntries(computedOutputKeys(ctx).map((k) => [k, UNKNOWN]));
                 return { id: "", state: { ...unknowns, ...inputs } };

@@ -335,6 +335,53 @@ const FAKES: Record<string, Fake> = {
         id: autoName,
         outputs: (ctx, id) => ({ name: id, arn: `arn:aws:cloudwatch:${ctx.region}:${ACCOUNT_ID}:alarm:${id}` }),
     },
+    // ACM: one validation CNAME per name, shared by `x` and `*.x`, as ACM answers; the value points at acm-validations.aws.
+    "aws:acm/certificate:Certificate": {
+        id: (ctx) => `arn:aws:acm:${ctx.region}:${ACCOUNT_ID}:certificate/${uuidOf(ctx)}`,
+        outputs: (ctx, id) => ({
+            arn: id,
+            status: "PENDING_VALIDATION",
+            domainValidationOptions: [ctx.inputs.domainName, ...((ctx.inputs.subjectAlternativeNames as string[] | undefined) ?? [])].map((name) => {
+                const base = String(name).replace(/^\*\./, "");
+                const h = createHash("sha256").update(base).digest("hex");
+                return {
+                    domainName: name,
+                    resourceRecordName: `_${h.slice(0, 32)}.${base}.`,
+                    resourceRecordType: "CNAME",
+                    resourceRecordValue: `_${h.slice(32, 64)}.xlfgrmvvlj.acm-validations.aws.`,
+                };
+            }),
+        }),
+    },
+    "aws:acm/certificateValidation:CertificateValidation": {
+        id: (ctx) => `${ctx.inputs.certificateArn}`,
+        outputs: () => ({}),
+    },
+    // CloudFront: ids are "E" and 13 upper-case characters; every distribution's alias zone is Z2FDTNDATAQYW2.
+    "aws:cloudfront/distribution:Distribution": {
+        id: (ctx) => `E${hex(ctx, 13).toUpperCase()}`,
+        outputs: (ctx, id) => ({
+            arn: `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/${id}`,
+            domainName: `d${hex(ctx, 13)}.cloudfront.net`,
+            hostedZoneId: "Z2FDTNDATAQYW2",
+            status: "Deployed",
+            etag: `E${hex(ctx, 12).toUpperCase()}`,
+            callerReference: `terraform-${hex(ctx, 20)}`,
+        }),
+    },
+    // CloudWatch Logs vended delivery: sources and destinations are named; a delivery gets a generated id.
+    "aws:cloudwatch/logDeliverySource:LogDeliverySource": {
+        id: (ctx) => String(ctx.inputs.name),
+        outputs: (ctx, id) => ({ arn: `arn:aws:logs:${ctx.region}:${ACCOUNT_ID}:delivery-source:${id}`, service: "cloudfront" }),
+    },
+    "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": {
+        id: (ctx) => String(ctx.inputs.name),
+        outputs: (ctx, id) => ({ arn: `arn:aws:logs:${ctx.region}:${ACCOUNT_ID}:delivery-destination:${id}`, deliveryDestinationType: "S3" }),
+    },
+    "aws:cloudwatch/logDelivery:LogDelivery": {
+        id: (ctx) => hex(ctx, 16),
+        outputs: (ctx, id) => ({ arn: `arn:aws:logs:${ctx.region}:${ACCOUNT_ID}:delivery:${id}` }),
+    },
     "aws:iam/rolePolicy:RolePolicy": {
         id: (ctx) => `${ctx.name}:${autoName(ctx)}`,
         outputs: (ctx) => ({ name: autoName(ctx) }),

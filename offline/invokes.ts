@@ -19,6 +19,15 @@ const INVOKES: Record<string, Answer> = {
         value: /(^|[/_-])ami($|[/_-])/.test(String(args.name)) ? amiFor(String(args.name)) : `offline:${args.name}`,
         version: 1, insecureValue: "", withDecryption: true,
     }),
+    // A public zone that exists in the account (publicDns: route53), found by name.
+    "aws:route53/getZone:getZone": (args) => {
+        const zoneId = `Z0${createHash("sha256").update(String(args.name)).digest("hex").slice(0, 18).toUpperCase()}`;
+        return {
+            id: zoneId, zoneId, name: args.name, privateZone: false, arn: `arn:aws:route53:::hostedzone/${zoneId}`,
+            nameServers: ["ns-311.awsdns-7.com", "ns-622.awsdns-14.net", "ns-933.awsdns-21.org", "ns-1244.awsdns-28.co.uk"],
+            resourceRecordSetCount: 2, callerReference: zoneId, comment: "", linkedServiceDescription: "", linkedServicePrincipal: "", primaryNameServer: "ns-311.awsdns-7.com", tags: {},
+        };
+    },
     "aws:index/getAvailabilityZones:getAvailabilityZones": (_, region) => ({
         names: ["a", "b", "c"].map((s) => `${region}${s}`),
         zoneIds: [1, 2, 3].map((n) => `${region.replace(/^(\w\w)-(\w)\w*-(\d)$/, "$1$2$3")}-az${n}`),

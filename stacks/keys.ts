@@ -99,10 +99,6 @@ export const CONFIG_KEYS = {
         type: "string", required: false, default: "",
         description: "on: a regional WAF web ACL (AWS managed rules and a per-IP rate limit) on the load balancer; always on in production.",
     },
-    certificateArn: {
-        type: "string", required: true,
-        description: "ACM certificate of the shop's domain in the stack's region, for the load balancer's HTTPS listener.",
-    },
     opsInstanceType: {
         type: "string", required: false, default: "",
         description: "EC2 instance type of the operations servers (gateway, VPN, Rundeck).",
@@ -174,6 +170,34 @@ export const CONFIG_KEYS = {
     tempExpiryDays: {
         type: "integer", required: false, default: 0,
         description: "Days after which objects in the temporary bucket expire.",
+    },
+    storefronts: {
+        type: "objects", required: false, default: [],
+        description: "Magento storefronts beyond the shop's own names: a list of {code: store code, domains: [host names]}; each domain gets a certificate, the load balancer and DNS.",
+    },
+    publicDns: {
+        type: "string", required: false, default: "",
+        description: "registrar: public names live at a registrar outside AWS (the records to create are a stack output); route53: in existing Route 53 zones; managed: in Route 53 zones this stack creates.",
+    },
+    loadBalancerCertificateArn: {
+        type: "string", required: false, default: "",
+        description: "Imported ACM certificate (stack's region) of the shop's domain and *.domain for the load balancer; unset: ACM issues one, validated in Route 53.",
+    },
+    cdnCertificateArn: {
+        type: "string", required: false, default: "",
+        description: "Imported ACM certificate in us-east-1 covering media. and static. of the domain, for CloudFront; set together with loadBalancerCertificateArn.",
+    },
+    acmNamesPerCertificate: {
+        type: "integer", required: false, default: 0,
+        description: "The account's ACM quota of domain names per certificate (10 unless raised, at most 100); storefront certificates are packed up to it.",
+    },
+    cdnMediaOriginPath: {
+        type: "string", required: false, default: "",
+        description: "Path on the load balancer the media distribution fetches from (Magento's pub/media as served by the web servers).",
+    },
+    cdnStaticOriginPath: {
+        type: "string", required: false, default: "",
+        description: "Path on the load balancer the static distribution fetches from (Magento's pub/static as served by the web servers).",
     },
     owner: {
         type: "string", required: true,

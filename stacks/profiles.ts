@@ -1,4 +1,5 @@
 // Environment profiles (shared/platform.md): preproduction is production's shape, smaller and without the HA extras.
+import { AWS_LIMITS, PublicDns } from "../components/edge-plan";
 export const PROFILES = ["production", "preproduction"] as const;
 export type Profile = (typeof PROFILES)[number];
 
@@ -49,6 +50,10 @@ export interface ProfileDefaults {
     readonly tempExpiryDays: number;
     readonly accessLogRetentionDays: number;
     readonly gatewayServices: readonly GatewayServiceSetting[];
+    readonly publicDns: PublicDns;
+    readonly acmNamesPerCertificate: number;
+    readonly cdnMediaOriginPath: string;
+    readonly cdnStaticOriginPath: string;
 }
 
 export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
@@ -80,6 +85,12 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         tempExpiryDays: 7,
         accessLogRetentionDays: 365,
         gatewayServices: ESTATE_GATEWAY_SERVICES,
+        // Existing Route 53 zones and ACM-issued certificates: the choice that needs no other key. A domain at a registrar
+        // outside AWS (the original estate's) says `registrar` and gives the imported certificates' ARNs.
+        publicDns: "route53",
+        acmNamesPerCertificate: AWS_LIMITS.acmNamesDefault,
+        cdnMediaOriginPath: "/pub/media",
+        cdnStaticOriginPath: "/pub/static",
     },
     preproduction: {
         minAvailabilityZones: 1,
@@ -111,5 +122,11 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         tempExpiryDays: 7,
         accessLogRetentionDays: 30,
         gatewayServices: ESTATE_GATEWAY_SERVICES,
+        // Existing Route 53 zones and ACM-issued certificates: the choice that needs no other key. A domain at a registrar
+        // outside AWS (the original estate's) says `registrar` and gives the imported certificates' ARNs.
+        publicDns: "route53",
+        acmNamesPerCertificate: AWS_LIMITS.acmNamesDefault,
+        cdnMediaOriginPath: "/pub/media",
+        cdnStaticOriginPath: "/pub/static",
     },
 };

@@ -4,6 +4,7 @@ import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { isWholeInternet, parseCidr } from "./cidr";
 import type { ImageSource } from "../components/images";
+import { AWS_LIMITS, PUBLIC_DNS_MODES } from "../components/edge-plan";
 import { ConfigKey } from "./keys";
 import { PROFILES } from "./profiles";
 import { parseScaleSchedule, ScaleSchedule } from "./schedule";
@@ -18,6 +19,17 @@ export const LOG_RETENTION_DAYS = [
 const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
     error: "must be a lower-case DNS name such as shop.example.com",
 });
+
+/** Magento's store code: `store.code` is varchar(32), and the admin accepts letters, digits and '_' after a letter. */
+const storeCode = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, {
+    error: "must be a Magento store code: up to 32 lower-case letters, digits and '_', starting with a letter",
+});
+
+/** An ACM certificate ARN; its region is checked against where it is used in validate.ts. */
+export const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
+
+/** CloudFront's origin path: starts with '/', does not end with one. */
+const originPath = z.string().regex(/^(\/[A-Za-z0-9._~-]+)+$/, { error: "must be a path such as /pub/media: starting with '/', without a trailing '/'" });
 
 const ipv4Cidr = z.string().refine((v) => parseCidr(v) !== undefined, {
     error: "must be an IPv4 CIDR with its host bits zero, such as 10.20.1.0/24",
@@ -147,9 +159,6 @@ export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
     webScaleSchedule: z.array(scaleSchedule),
     adminPath: z.string().regex(/^[A-Za-z0-9_]+$/, { error: "must be Magento's admin front name: letters, digits and underscores, such as backend" }),
     waf: z.enum(["on", "off"], { error: "must be on or off (or unset for the profile's choice)" }),
-    certificateArn: z.string().regex(/^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, {
-        error: "must be an ACM certificate ARN such as arn:aws:acm:eu-west-3:123456789012:certificate/0a1b2c3d-...",
-    }),
     opsAmiId: amiId,
     windowsInstanceType: instanceType,
     windowsAmiId: amiId,
@@ -169,6 +178,18 @@ export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
     sharedStorage: z.enum(["efs", "nfs"], { error: "must be efs or nfs (or unset for efs)" }),
     accessLogRetentionDays: z.number({ error: "must be a number of days" }).int().min(1, { error: "must be at least 1 day" }),
     tempExpiryDays: z.number({ error: "must be a number of days" }).int().min(1, { error: "must be at least 1 day" }),
+    storefronts: z.array(z.strictObject({
+        code: storeCode,
+        domains: z.array(hostname).min(1, { error: "must list at least one domain" }),
+    }, { error: "must be an object {code, domains}" })),
+    publicDns: z.enum(PUBLIC_DNS_MODES, { error: `must be one of ${PUBLIC_DNS_MODES.join(", ")}` }),
+    loadBalancerCertificateArn: z.string().regex(ACM_CERTIFICATE_ARN, { error: "must be an ACM certificate ARN such as arn:aws:acm:eu-west-3:123456789012:certificate/<uuid>" }),
+    cdnCertificateArn: z.string().regex(ACM_CERTIFICATE_ARN, { error: "must be an ACM certificate ARN such as arn:aws:acm:us-east-1:123456789012:certificate/<uuid>" }),
+    acmNamesPerCertificate: z.number({ error: "must be a number of names" }).int()
+        .min(1, { error: "must be at least 1" })
+        .max(AWS_LIMITS.acmNamesMax, { error: `must be at most ${AWS_LIMITS.acmNamesMax} (ACM's ceiling for the quota)` }),
+    cdnMediaOriginPath: originPath,
+    cdnStaticOriginPath: originPath,
     owner: z.string().min(1, { error: "must not be empty" }),
     costCentre: z.string().min(1, { error: "must not be empty" }),
 };

@@ -1,4 +1,5 @@
 import type { GatewayService } from "../components/haproxy";
+import type { EdgePlan, PublicDns, Storefront } from "../components/edge-plan";
 import type { NetworkArgs } from "../components/network";
 import type { SiteLink } from "../components/site-links";
 import { Profile } from "./profiles";
@@ -35,6 +36,7 @@ export interface StackConfig {
     readonly sharedStorage: "efs" | "nfs";
     readonly tempExpiryDays: number;
     readonly accessLogRetentionDays: number;
+    readonly edge: EdgeConfig;
     /** Tags every taggable resource carries. */
     readonly tags: Readonly<Record<string, string>>;
 }
@@ -48,8 +50,6 @@ export interface WebConfig {
     /** Magento's admin front name: /<adminPath>/* is routed to the back office. */
     readonly adminPath: string;
     readonly waf: boolean;
-    /** The regional ACM certificate of the HTTPS listener. */
-    readonly certificateArn: string;
 }
 
 export interface DatabaseConfig {
@@ -62,3 +62,15 @@ export interface DatabaseConfig {
 
 /** The network's layout is configuration; region and tags come from the stack as a whole. */
 export type NetworkConfig = Omit<NetworkArgs, "region" | "tags">;
+
+/** The public side: storefronts, where their names are published, the certificates and the CDN's origin paths. */
+export interface EdgeConfig {
+    readonly storefronts: readonly Storefront[];
+    readonly publicDns: PublicDns;
+    /** The shop's imported certificates; undefined: ACM issues them, validated in Route 53. */
+    readonly importedCertificates: { readonly loadBalancerArn: string; readonly cdnArn: string } | undefined;
+    readonly namesPerCertificate: number;
+    readonly originPaths: { readonly media: string; readonly static: string };
+    /** Names, certificates and zones, checked against AWS's limits. */
+    readonly plan: EdgePlan;
+}

@@ -1,15 +1,16 @@
 // Turns the raw key/value configuration of a stack into a StackConfig, or a ConfigError listing every problem.
-import { Cidr, contains, formatCidr, overlaps, parseCidr } from "./cidr";
-import { ConfigError, ConfigProblem } from "./errors";
-import { CONFIG_KEYS, ConfigKey, KeySpec, qualified } from "./keys";
 import { architectureOf } from "../components/architecture";
+import { limitProblems, planEdge, PublicDns, Storefront, storefrontProblems } from "../components/edge-plan";
 import type { GatewayService } from "../components/haproxy";
 import type { ImageSource } from "../components/images";
 import type { SiteLink } from "../components/site-links";
+import { Cidr, contains, formatCidr, overlaps, parseCidr } from "./cidr";
+import { ConfigError, ConfigProblem } from "./errors";
+import { CONFIG_KEYS, ConfigKey, KeySpec, qualified } from "./keys";
 import { GatewayServiceSetting, PROFILE_DEFAULTS, Profile, ProfileDefaults } from "./profiles";
 import { parseScaleSchedule, ScaleSchedule } from "./schedule";
-import { FIELD_SCHEMAS } from "./schema";
-import { StackConfig } from "./stack-config";
+import { ACM_CERTIFICATE_ARN, FIELD_SCHEMAS } from "./schema";
+import { EdgeConfig, StackConfig } from "./stack-config";
 import { deriveSubnetPlan, vpnClientCidr } from "./subnets";
 
 export interface StackContext {
@@ -84,12 +85,18 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         problems.push({ path: qualified("dbMaxAllocatedStorageGb"), message: `must exceed the allocated ${allocated} GiB, or storage autoscaling has no headroom (got ${ceiling})` });
     }
 
-    problems.push(...checkWeb(parsed, defaults, profile, ctx.region));
+    problems.push(...checkWeb(parsed, defaults, profile));
+    const value = <T>(key: ConfigKey, fallback: T): T => (parsed[key] as T | undefined) ?? fallback;
+    const edge = checkEdge(parsed, {
+        region: ctx.region,
+        publicDns: value("publicDns", defaults.publicDns),
+        namesPerCertificate: value("acmNamesPerCertificate", defaults.acmNamesPerCertificate),
+        originPaths: { media: value("cdnMediaOriginPath", defaults.cdnMediaOriginPath), static: value("cdnStaticOriginPath", defaults.cdnStaticOriginPath) },
+    }, problems);
 
     if (problems.length > 0) {
         throw new ConfigError(ctx.stack, problems);
     }
-    const value = <T>(key: ConfigKey, fallback: T): T => (parsed[key] as T | undefined) ?? fallback;
     return {
         stack: ctx.stack,
         region: ctx.region!,
@@ -122,7 +129,6 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
             schedule: value<ScaleSchedule[] | undefined>("webScaleSchedule", undefined) ?? defaults.webScaleSchedule.map((e) => parseScaleSchedule(e) as ScaleSchedule),
             adminPath: value("adminPath", defaults.adminPath),
             waf: value("waf", defaults.waf) === "on",
-            certificateArn: parsed.certificateArn as string,
         },
         windows: {
             instanceType: value("windowsInstanceType", defaults.windowsInstanceType),
@@ -149,6 +155,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         sharedStorage: value("sharedStorage", defaults.sharedStorage),
         tempExpiryDays: value("tempExpiryDays", defaults.tempExpiryDays),
         accessLogRetentionDays: value("accessLogRetentionDays", defaults.accessLogRetentionDays),
+        edge: edge!,
         tags: {
             Project: "magento",
             Stack: ctx.stack,
@@ -212,8 +219,8 @@ function checkSubnets(vpc: Cidr, azCount: number, plan: Record<"publicSubnetCidr
     return problems;
 }
 
-/** Front-end capacity and the listener's certificate, across keys: production keeps 2 servers in 2 AZs at all times. */
-function checkWeb(parsed: Parsed, defaults: ProfileDefaults, profile: Profile | undefined, region: string | undefined): ConfigProblem[] {
+/** Front-end capacity across keys: production keeps 2 servers in 2 AZs at all times, and its WAF. */
+function checkWeb(parsed: Parsed, defaults: ProfileDefaults, profile: Profile | undefined): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const min = (parsed.webMinSize as number | undefined) ?? defaults.webMinSize;
     const max = (parsed.webMaxSize as number | undefined) ?? defaults.webMaxSize;
@@ -231,10 +238,6 @@ function checkWeb(parsed: Parsed, defaults: ProfileDefaults, profile: Profile | 
     });
     if (profile === "production" && parsed.waf === "off") {
         problems.push({ path: qualified("waf"), message: "cannot be off in production: the web ACL is what stands between the shop and bursts like the one that took an estate down" });
-    }
-    const arn = parsed.certificateArn as string | undefined;
-    if (arn && region && arn.split(":")[3] !== region) {
-        problems.push({ path: qualified("certificateArn"), message: `must be a certificate in the stack's region ${region} (a load balancer only uses certificates of its own region), got one in ${arn.split(":")[3]}` });
     }
     return problems;
 }
@@ -298,4 +301,45 @@ function resolveGatewayServices(settings: readonly GatewayServiceSetting[], inte
         problems.push({ path: qualified("operatorCidrs"), message: `joined with commas must fit AWS's ${TAG_VALUE_CHARS}-character tag value (the gateway's security group lists them for the policies): merge ranges` });
     }
     return { services, problems };
+}
+
+type EdgeDefaults = Pick<EdgeConfig, "publicDns" | "namesPerCertificate" | "originPaths"> & { readonly region: string | undefined };
+
+/** Certificates, storefronts and AWS's limits; undefined (with problems added) when the edge cannot be planned. */
+function checkEdge(parsed: Parsed, edge: EdgeDefaults, problems: ConfigProblem[]): EdgeConfig | undefined {
+    const before = problems.length;
+    const arns = { loadBalancer: parsed.loadBalancerCertificateArn as string | undefined, cdn: parsed.cdnCertificateArn as string | undefined };
+    const checkRegion = (key: ConfigKey, arn: string | undefined, region: string | undefined, use: string) => {
+        const found = arn === undefined ? undefined : ACM_CERTIFICATE_ARN.exec(arn)?.[1];
+        if (found !== undefined && region !== undefined && found !== region) {
+            problems.push({ path: qualified(key), message: `is a certificate in ${found}; ${use} only uses ACM certificates in ${region}` });
+        }
+    };
+    checkRegion("loadBalancerCertificateArn", arns.loadBalancer, edge.region, "the load balancer");
+    checkRegion("cdnCertificateArn", arns.cdn, "us-east-1", "CloudFront");
+    if ((arns.loadBalancer === undefined) !== (arns.cdn === undefined)) {
+        const missing = arns.loadBalancer === undefined ? "loadBalancerCertificateArn" : "cdnCertificateArn";
+        problems.push({ path: qualified(missing), message: "is required with its pair: the shop's certificates are either both imported or both issued by ACM" });
+    } else if (arns.loadBalancer === undefined && edge.publicDns === "registrar") {
+        problems.push({ path: qualified("loadBalancerCertificateArn"), message: "is required when magento:publicDns is registrar: without a Route 53 zone ACM cannot validate the shop's domain, so its certificates are imported (with magento:cdnCertificateArn)" });
+    }
+
+    const domain = parsed.domain as string | undefined;
+    const storefronts = (parsed.storefronts as Storefront[] | undefined) ?? [];
+    if (domain !== undefined) {
+        problems.push(...storefrontProblems(domain, storefronts).map((p) => ({ path: qualified("storefronts") + p.path, message: p.message })));
+    }
+    if (domain === undefined || problems.length > before) {
+        return undefined;
+    }
+    const plan = planEdge({ domain, storefronts, namesPerCertificate: edge.namesPerCertificate, importedShopCertificates: arns.loadBalancer !== undefined });
+    problems.push(...limitProblems(plan, edge.namesPerCertificate).map((message) => ({ path: qualified("storefronts"), message })));
+    return {
+        storefronts,
+        publicDns: edge.publicDns as PublicDns,
+        importedCertificates: arns.loadBalancer === undefined ? undefined : { loadBalancerArn: arns.loadBalancer, cdnArn: arns.cdn! },
+        namesPerCertificate: edge.namesPerCertificate,
+        originPaths: edge.originPaths,
+        plan,
+    };
 }

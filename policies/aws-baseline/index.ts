@@ -2,6 +2,7 @@
 import { PolicyPack } from "@pulumi/policy";
 import { ebsVolumesProtected } from "./rules/ebs-volumes-protected";
 import { ec2Hardening } from "./rules/ec2-hardening";
+import { cloudfrontHttpsLogged } from "./rules/cloudfront-https-logged";
 import { efsEncrypted } from "./rules/efs-encrypted";
 import { autoscalingHealthAndRollout } from "./rules/autoscaling-health-and-rollout";
 import { loadBalancerHardening } from "./rules/load-balancer-hardening";
@@ -31,5 +32,6 @@ new PolicyPack("aws-baseline", {
         ec2Hardening,
         ebsVolumesProtected,
         operatorAllowList,
+        cloudfrontHttpsLogged,
     ],
 });

@@ -3,6 +3,7 @@
 import * as assert from "assert";
 import { MAGENTO_SHARES, planShares } from "../../components/shares";
 import { SECRET_SIG, SIG_KEY, StateResource, UNKNOWN } from "../../offline/state";
+import { PREPROD_NFS, PREPROD_NFS_REBUILT } from "../fixtures/stacks";
 import { named, reachability } from "../helpers/reachability";
 import { changedTypes, ofType, stackResources, via } from "../helpers/stacks";
 
@@ -10,7 +11,7 @@ const RDS = "aws:rds/instance:Instance";
 const REDIS = "aws:elasticache/replicationGroup:ReplicationGroup";
 const DOMAIN = "aws:opensearch/domain:Domain";
 const EFS = "aws:efs/fileSystem:FileSystem";
-const NFS = { configFile: "tests/fixtures/stacks/preprod-nfs.yaml" };
+const NFS = { changes: PREPROD_NFS };
 
 describe("data tier", () => {
     it("each service is reachable only from the tiers that use it, on its one port", async () => {
@@ -177,7 +178,7 @@ describe("data tier", () => {
 
     it("a new image or instance type replaces the NFS server but leaves its volumes and every data service as they were", async () => {
         const before = await stackResources("preprod", NFS);
-        const after = await stackResources("preprod", { configFile: "tests/fixtures/stacks/preprod-nfs-rebuilt.yaml" });
+        const after = await stackResources("preprod", { changes: PREPROD_NFS_REBUILT });
         // The instance changes (replaced: new ami, new type); its volume attachments follow it; nothing else moves.
         assert.deepStrictEqual(changedTypes(before, after), ["aws:ec2/instance:Instance"]);
         const server = named(after, "aws:ec2/instance:Instance", "shared-server-instance");

@@ -7,6 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { WriteFile } from "../../components/cloud-init";
+import { PREPROD_NFS } from "../fixtures/stacks";
 import { ofType, stackResources } from "../helpers/stacks";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "generated-config-"));
@@ -26,7 +27,7 @@ function shellcheck(script: string): void {
 /** Every Linux server's cloud-config and every launch template's, in NFS mode (preview knows it all) and in EFS mode
  *  (after create); the Windows host boots EC2Launch, not cloud-init. */
 async function userData(): Promise<{ urn: string; text: string }[]> {
-    const stacks = [await stackResources("preprod", { configFile: "tests/fixtures/stacks/preprod-nfs.yaml" }), await stackResources("prod", { preview: false })];
+    const stacks = [await stackResources("preprod", { changes: PREPROD_NFS }), await stackResources("prod", { preview: false })];
     const documents = new Map(stacks.flatMap((resources) => [
         ...ofType(resources, "aws:ec2/instance:Instance").map((i) => [i.urn, i.inputs!.userData as string] as const),
         ...ofType(resources, "aws:ec2/launchTemplate:LaunchTemplate").map((t) => [t.urn, Buffer.from(t.inputs!.userData as string, "base64").toString("utf8")] as const),

@@ -9,6 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { openvpnServerConfig, pkiScript } from "../../components/openvpn";
 import { StateResource } from "../../offline/state";
+import { PREPROD_OPS_REBUILT } from "../fixtures/stacks";
 import { ofType, stackResources, via } from "../helpers/stacks";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vpn-"));
@@ -133,7 +134,7 @@ describe("OpenVPN server", () => {
 
     it("a new image or instance type replaces the VPN server but keeps its Elastic IP and its PKI secret", async () => {
         const before = await stackResources("preprod");
-        const after = await stackResources("preprod", { configFile: "tests/fixtures/stacks/preprod-ops-rebuilt.yaml" });
+        const after = await stackResources("preprod", { changes: PREPROD_OPS_REBUILT });
         const byUrn = new Map(after.map((x) => [x.urn, x]));
         const changed = (x: StateResource) => JSON.stringify(x.inputs) !== JSON.stringify(byUrn.get(x.urn)?.inputs);
         const vpn = before.filter((x) => x.urn.includes("openvpn"));

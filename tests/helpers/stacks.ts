@@ -1,5 +1,8 @@
 // The real program of each stack, captured once per test run and shared by every spec that reads it.
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import * as YAML from "yaml";
 import { capture } from "../../offline/engine";
 import { loadProject, loadStackSettings } from "../../offline/project";
 import { StateResource } from "../../offline/state";
@@ -9,12 +12,21 @@ export const project = loadProject(ROOT);
 
 const cache = new Map<string, Promise<StateResource[]>>();
 
-/** The stack's resources as an offline preview (or, with preview false, an update) registers them. */
-export function stackResources(stack: string, opts: { preview?: boolean; configFile?: string } = {}): Promise<StateResource[]> {
+/** Pulumi.<stack>.yaml with some keys replaced, written to a temporary file (the path, for --config-file). */
+export function stackFile(stack: string, changes: Readonly<Record<string, unknown>>): string {
+    const doc = YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
+    Object.assign(doc.config, changes);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stack-")), `Pulumi.${stack}.yaml`);
+    fs.writeFileSync(file, YAML.stringify(doc));
+    return file;
+}
+
+/** The stack's resources as an offline preview (or, with preview false, an update) registers them, with `changes` to its file. */
+export function stackResources(stack: string, opts: { preview?: boolean; changes?: Readonly<Record<string, unknown>> } = {}): Promise<StateResource[]> {
     const preview = opts.preview ?? true;
-    const key = `${stack}|${preview}|${opts.configFile ?? ""}`;
+    const key = `${stack}|${preview}|${JSON.stringify(opts.changes ?? {})}`;
     if (!cache.has(key)) {
-        const settings = loadStackSettings(project, stack, opts.configFile && path.resolve(ROOT, opts.configFile));
+        const settings = loadStackSettings(project, stack, opts.changes && stackFile(stack, opts.changes));
         cache.set(key, capture(project, stack, settings, preview).then((result) => {
             if (!result.ok) {
                 throw new Error(result.error);

@@ -5,7 +5,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Deployment, SECRET_SIG, SIG_KEY, StateResource } from "../../offline/state";
-import { ROOT } from "../helpers/stacks";
+import { PROD_SINGLE_NAT } from "../fixtures/stacks";
+import { ROOT, stackFile } from "../helpers/stacks";
 
 interface Run { code: number; stdout: string; stderr: string }
 
@@ -35,7 +36,7 @@ describe("offline engine", () => {
             .replace("config:\n", `config:\n  aws:secretKey:\n    secure: ${CIPHERTEXT}\n`));
         // The slow runs start together; each test awaits the one it reads.
         clean = run("preview.ts", ["--stack", "prod", "--config-file", withSecret, "--json", exportFile, "--policy-pack", "policies/magento", "--policy-pack", unknownPack]);
-        singleNat = run("preview.ts", ["--stack", "prod", "--config-file", "tests/fixtures/stacks/prod-single-nat.yaml", "--policy-pack", "policies/magento"]);
+        singleNat = run("preview.ts", ["--stack", "prod", "--config-file", stackFile("prod", PROD_SINGLE_NAT), "--policy-pack", "policies/magento"]);
     });
     after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { ConfigError, parseStackConfig } from "../../stacks";
+import { brands } from "../helpers/storefronts";
 
 const VALID: Record<string, unknown> = {
     profile: "production",
@@ -10,7 +11,8 @@ const VALID: Record<string, unknown> = {
     operatorCidrs: ["203.0.113.0/24", "2001:db8::/32"],
     alarmEmail: "ops@example.com",
     webImage: "ami-0a1b2c3d4e5f60789",
-    certificateArn: "arn:aws:acm:eu-west-3:123456789012:certificate/6f1c2b7e-3d4a-4e5f-9a8b-0c1d2e3f4a5b",
+    loadBalancerCertificateArn: "arn:aws:acm:eu-west-3:123456789012:certificate/6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+    cdnCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
     owner: "ecommerce-platform",
     costCentre: "CC-4200",
 };
@@ -183,12 +185,9 @@ describe("stack configuration", () => {
         rejects({ webScaleSchedule: ["0 19 * * * min=5 max=4"] }, "magento:webScaleSchedule[0]", /min=5 exceeds max=4/);
     });
 
-    it("refuses production without the WAF, and a certificate from another region", () => {
+    it("refuses production without the WAF, and an admin path Magento would not accept", () => {
         rejects({ waf: "off" }, "magento:waf", /cannot be off in production/);
         assert.strictEqual(parse({ profile: "preproduction", waf: "on" }).web.waf, true);
-        rejects({ certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/6f1c2b7e-3d4a-4e5f-9a8b-0c1d2e3f4a5b" }, "magento:certificateArn",
-            /must be a certificate in the stack's region eu-west-3 .* got one in us-east-1/);
-        rejects({ certificateArn: "my-cert" }, "magento:certificateArn", /must be an ACM certificate ARN/);
         rejects({ adminPath: "admin/panel" }, "magento:adminPath", /letters, digits and underscores/);
     });
 
@@ -245,5 +244,35 @@ describe("stack configuration", () => {
         assert.deepStrictEqual(parse({}).windows, { instanceType: "m6i.large", amiId: undefined });
         assert.deepStrictEqual(parse({ profile: "preproduction", windowsAmiId: "ami-0abcdef0123456789" }).windows, { instanceType: "t3.large", amiId: "ami-0abcdef0123456789" });
         rejects({ windowsInstanceType: "m7g.large" }, "magento:windowsInstanceType", /Graviton .* Windows Server runs on x86_64/);
+    });
+
+    it("storefronts: Magento store codes and host names, each domain once", () => {
+        rejects({ storefronts: [{ code: "Brand-A", domains: ["brand-a.example"] }] }, "magento:storefronts[0].code", /Magento store code/);
+        rejects({ storefronts: [{ code: "brand_a", domains: ["Brand A.example"] }] }, "magento:storefronts[0].domains[0]", /lower-case DNS name/);
+        rejects({ storefronts: [{ code: "brand_a", domains: [] }] }, "magento:storefronts[0].domains", /at least one domain/);
+        rejects({ storefronts: [{ code: "brand_a", domain: "brand-a.example" }] }, "magento:storefronts[0]", /domain/);
+        rejects({ storefronts: [{ code: "a", domains: ["a.example"] }, { code: "b", domains: ["a.example"] }] }, "magento:storefronts[1].domains[0]", /already served by storefront 'a'/);
+        assert.deepStrictEqual(parse({ storefronts: brands(3) }).edge.storefronts.map((s) => s.code), ["brand_1", "brand_2", "brand_3"]);
+    });
+
+    it("imported certificates: ACM ARNs, the load balancer's in the stack's region, CloudFront's in us-east-1, both or neither", () => {
+        const arn = (region: string) => `arn:aws:acm:${region}:123456789012:certificate/6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f`;
+        rejects({ loadBalancerCertificateArn: arn("us-east-1") }, "magento:loadBalancerCertificateArn", /is a certificate in us-east-1; the load balancer only uses ACM certificates in eu-west-3/);
+        rejects({ cdnCertificateArn: arn("eu-west-3") }, "magento:cdnCertificateArn", /is a certificate in eu-west-3; CloudFront only uses ACM certificates in us-east-1/);
+        rejects({ cdnCertificateArn: "arn:aws:iam::123456789012:server-certificate/shop" }, "magento:cdnCertificateArn", /ACM certificate ARN/);
+        rejects({ publicDns: "managed", cdnCertificateArn: undefined }, "magento:cdnCertificateArn", /required with its pair/);
+        rejects({ publicDns: "registrar", loadBalancerCertificateArn: undefined, cdnCertificateArn: undefined }, "magento:loadBalancerCertificateArn", /required when magento:publicDns is registrar/);
+        const issued = parse({ loadBalancerCertificateArn: undefined, cdnCertificateArn: undefined }).edge;
+        assert.strictEqual(issued.publicDns, "route53", "the default needs no other key");
+        assert.strictEqual(issued.importedCertificates, undefined);
+        assert.deepStrictEqual(issued.plan.shopCertificate?.names, ["example.com", "*.example.com"]);
+    });
+
+    it("AWS's limits are configuration errors naming the key and the limit, before anything is deployed", () => {
+        rejects({ storefronts: brands(200) }, "magento:storefronts", /need 50 certificates of at most 10 names, but an ALB listener takes 25/);
+        assert.strictEqual(parse({ storefronts: brands(200), acmNamesPerCertificate: 100 }).edge.plan.storefrontCertificates.length, 5);
+        rejects({ acmNamesPerCertificate: 101 }, "magento:acmNamesPerCertificate", /at most 100/);
+        rejects({ cdnMediaOriginPath: "/pub/media/" }, "magento:cdnMediaOriginPath", /without a trailing/);
+        rejects({ publicDns: "godaddy" }, "magento:publicDns", /registrar, route53, managed/);
     });
 });

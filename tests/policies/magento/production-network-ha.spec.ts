@@ -2,6 +2,7 @@
 // stacks' offline previews, where every subnet and NAT id is still unknown.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
+import { PROD_SINGLE_NAT } from "../../fixtures/stacks";
 import { check, StackBuilder, UNKNOWN } from "../../helpers/packs";
 import { stackResources } from "../../helpers/stacks";
 
@@ -66,7 +67,7 @@ describe("magento / production-network-ha", () => {
 
     it("decides during preview on the real stacks, where every id is still unknown", async () => {
         assert.deepStrictEqual(await violations(await stackResources("prod")), []);
-        const singleNat = await violations(await stackResources("prod", { configFile: "tests/fixtures/stacks/prod-single-nat.yaml" }));
+        const singleNat = await violations(await stackResources("prod", { changes: PROD_SINGLE_NAT }));
         assert.strictEqual(singleNat.filter((m) => m.startsWith("mandatory")).length, 3, singleNat.join("\n"));
     });
 });

@@ -1,0 +1,82 @@
+// The certificates of the shop's public names: the shop's own pair (load balancer in the stack's region, CloudFront
+// in us-east-1), imported or issued by ACM, and the storefronts' certificates the plan packs for the listener.
+// ACM validates by DNS: records in the Route 53 zone of each name, or (DNS at a registrar) records the operator
+// creates there from the stack output; `CertificateValidation` waits for issuance either way, so the listener never
+// gets a certificate that is still pending.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { EdgePlan, PlannedCertificate, RegistrarRecord, validationNames, zoneOf } from "./edge-plan";
+import { cloudFrontRegionProvider } from "./us-east-1";
+
+export interface CertificatesArgs {
+    /** Which names go on which certificate (components/edge-plan.ts). */
+    readonly plan: Pick<EdgePlan, "shopCertificate" | "cdnCertificate" | "storefrontCertificates" | "zones">;
+    /** The shop's imported certificates, used instead of the plan's shop and CDN certificates. */
+    readonly imported: { readonly loadBalancerArn: string; readonly cdnArn: string } | undefined;
+    /** Route 53 zone id by zone name for validation records; undefined: DNS is at a registrar. */
+    readonly zoneIds: Readonly<Record<string, pulumi.Input<string>>> | undefined;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+export class Certificates extends pulumi.ComponentResource {
+    /** The load balancer's default certificate (stack's region). */
+    public readonly loadBalancerCertificateArn: pulumi.Output<string>;
+    /** The distributions' certificate (us-east-1). */
+    public readonly cdnCertificateArn: pulumi.Output<string>;
+    /** Listener certificates for the storefront domains, each issued. */
+    public readonly extraCertificateArns: pulumi.Output<string>[];
+    /** Validation records to create at the registrar; empty when Route 53 holds the zones. */
+    public readonly validationRecords: pulumi.Output<RegistrarRecord[]>;
+
+    constructor(name: string, args: CertificatesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("magento:edge:Certificates", name, {}, opts);
+        const { plan, imported, zoneIds, tags } = args;
+        const usEast1 = imported ? undefined : cloudFrontRegionProvider(name, this);
+        const requested: aws.acm.Certificate[] = [];
+
+        const issue = (planned: PlannedCertificate, provider?: aws.Provider): pulumi.Output<string> => {
+            const child = { parent: this, ...(provider ? { provider } : {}) };
+            const certificate = new aws.acm.Certificate(`${name}-${planned.key}`, {
+                domainName: planned.names[0],
+                subjectAlternativeNames: planned.names.slice(1),
+                validationMethod: "DNS",
+                tags: { ...tags, Name: planned.names[0] },
+            }, child);
+            requested.push(certificate);
+            const fqdns = zoneIds === undefined ? undefined : validationNames(planned.names).map((n) => {
+                const option = certificate.domainValidationOptions.apply((options) => options.find((o) => o.domainName === n)!);
+                return new aws.route53.Record(`${name}-${planned.key}-${n.replace(/^\*\./, "wildcard.")}-validation`, {
+                    zoneId: zoneIds[zoneOf(n.replace(/^\*\./, ""), plan.zones)!],
+                    name: option.resourceRecordName,
+                    type: option.resourceRecordType,
+                    records: [option.resourceRecordValue],
+                    ttl: 300,
+                }, { parent: this }).fqdn;
+            });
+            return new aws.acm.CertificateValidation(`${name}-${planned.key}`, {
+                certificateArn: certificate.arn,
+                validationRecordFqdns: fqdns,
+            }, child).certificateArn;
+        };
+
+        this.loadBalancerCertificateArn = imported ? pulumi.output(imported.loadBalancerArn) : issue(plan.shopCertificate!);
+        this.cdnCertificateArn = imported ? pulumi.output(imported.cdnArn) : issue(plan.cdnCertificate!, usEast1);
+        this.extraCertificateArns = plan.storefrontCertificates.map((c) => issue(c));
+        this.validationRecords = zoneIds !== undefined
+            ? pulumi.output([])
+            : pulumi.all(requested.map((c) => c.domainValidationOptions)).apply((all) => dedupe(all.flat().map((o) => ({
+                name: o.resourceRecordName, type: "CNAME" as const, target: o.resourceRecordValue,
+            }))));
+        this.registerOutputs({
+            loadBalancerCertificateArn: this.loadBalancerCertificateArn,
+            cdnCertificateArn: this.cdnCertificateArn,
+            extraCertificateArns: this.extraCertificateArns,
+            validationRecords: this.validationRecords,
+        });
+    }
+}
+
+/** ACM gives `x` and `*.x` the same validation record: list it once. */
+function dedupe(records: RegistrarRecord[]): RegistrarRecord[] {
+    return records.filter((r, i) => records.findIndex((o) => o.name === r.name) === i);
+}

@@ -1,0 +1,136 @@
+// The edge as the program composes it (tests/fixtures/programs/edge.ts, the load balancer given as its endpoint),
+// for the two stack files and for 58 generated storefronts: what viewers get, how CloudFront reaches the origin,
+// where logs go, and that every public name has a certificate and a record.
+import * as assert from "assert";
+import * as path from "path";
+import { CaptureResult } from "../../offline/capture";
+import { capture } from "../../offline/engine";
+import { loadStackSettings } from "../../offline/project";
+import { StateResource } from "../../offline/state";
+import { ofType, project, via } from "../helpers/stacks";
+import { brands } from "../helpers/storefronts";
+
+const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
+const CERTIFICATE = "aws:acm/certificate:Certificate";
+const RECORD = "aws:route53/record:Record";
+const ZONE = "aws:route53/zone:Zone";
+const SOURCE = "aws:cloudwatch/logDeliverySource:LogDeliverySource";
+const DESTINATION = "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination";
+const DELIVERY = "aws:cloudwatch/logDelivery:LogDelivery";
+const ALB_DNS = "magento-prod-alb-1234567890.eu-west-3.elb.amazonaws.com";
+const LOGS_BUCKET = "arn:aws:s3:::magento-prod-buckets-logs-0123abc";
+
+const runs = new Map<string, Promise<CaptureResult>>();
+
+/** The edge program for a stack file, optionally with a generated storefront list, as a preview or an update. */
+function edge(stack: string, preview: boolean, storefronts?: number): Promise<StateResource[]> {
+    const key = `${stack}|${preview}|${storefronts}`;
+    if (!runs.has(key)) {
+        const settings = loadStackSettings(project, stack);
+        const config = storefronts === undefined ? settings.config
+            : { ...settings.config, "magento:storefronts": JSON.stringify(brands(storefronts, stack === "preprod" ? "preprod." : "")) };
+        runs.set(key, capture(project, stack, { ...settings, config }, preview, path.join(__dirname, "../fixtures/programs/edge.ts")));
+    }
+    return runs.get(key)!.then((r) => {
+        if (!r.ok) {
+            throw new Error(r.error);
+        }
+        return r.resources;
+    });
+}
+
+const stackOutputs = (resources: StateResource[]) => resources.find((r) => r.type === "pulumi:pulumi:Stack")!.outputs as Record<string, unknown>;
+const namesOf = (certificate: StateResource) => [certificate.inputs!.domainName as string, ...(certificate.inputs!.subjectAlternativeNames as string[])];
+const regionOf = (arn: string) => arn.split(":")[3];
+
+describe("edge: CloudFront, certificates and public names", () => {
+    before(() => {
+        for (const [stack, preview, count] of [["prod", true], ["prod", false], ["preprod", false], ["prod", false, 58], ["preprod", true, 58]] as const) {
+            void edge(stack, preview, count);
+        }
+    });
+
+    it("viewers reach media. and static. over HTTPS only, TLS 1.2 or later, HTTP/2 and HTTP/3, compressed, with the managed CachingOptimized policy", async () => {
+        const distributions = ofType(await edge("prod", true), DISTRIBUTION);
+        assert.deepStrictEqual(distributions.map((d) => d.inputs!.aliases), [["media.example.com"], ["static.example.com"]]);
+        for (const d of distributions) {
+            const behaviour = d.inputs!.defaultCacheBehavior as Record<string, unknown>;
+            assert.deepStrictEqual([behaviour.viewerProtocolPolicy, behaviour.compress, behaviour.cachePolicyId, d.inputs!.httpVersion],
+                ["redirect-to-https", true, "658327ea-f89d-4fab-a63d-7e88639e58f6", "http2and3"]);
+            assert.deepStrictEqual(d.inputs!.viewerCertificate, {
+                acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                minimumProtocolVersion: "TLSv1.2_2021", sslSupportMethod: "sni-only",
+            });
+        }
+    });
+
+    it("CloudFront fetches from the load balancer over HTTPS as origin.<domain> (a name its certificate covers), under /pub/media or /pub/static, with the verify header", async () => {
+        const origins = ofType(await edge("prod", true), DISTRIBUTION).map((d) => (d.inputs!.origins as Record<string, unknown>[])[0]);
+        assert.deepStrictEqual(origins.map((o) => [o.domainName, o.originPath, o.customOriginConfig, o.customHeaders]), ["/pub/media", "/pub/static"].map((p) => [
+            "origin.example.com", p,
+            { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] },
+            [{ name: "X-Origin-Verify", value: "offline-origin-verify-value" }],
+        ]));
+        const registrar = stackOutputs(await edge("prod", false)).registrarRecords as { name: string; target: string }[];
+        assert.strictEqual(registrar.find((r) => r.name === "origin.example.com")!.target, ALB_DNS);
+    });
+
+    it("each distribution's access logs are delivered (standard logging v2, from us-east-1) into the logs bucket", async () => {
+        const resources = await edge("prod", true);
+        const [destination] = ofType(resources, DESTINATION);
+        assert.deepStrictEqual(destination.inputs!.deliveryDestinationConfiguration, { destinationResourceArn: LOGS_BUCKET });
+        for (const d of ofType(resources, DISTRIBUTION)) {
+            const source = ofType(resources, SOURCE).find((s) => via(resources, s, "resourceArn").includes(d))!;
+            assert.strictEqual(source.inputs!.logType, "ACCESS_LOGS");
+            const delivery = ofType(resources, DELIVERY).find((x) => via(resources, x, "deliverySourceName").includes(source))!;
+            assert.deepStrictEqual(via(resources, delivery, "deliveryDestinationArn"), [destination]);
+            for (const r of [source, delivery, destination]) {
+                const provider = resources.find((p) => r.provider!.startsWith(`${p.urn}::`))!;
+                assert.strictEqual(provider.inputs!.region, "us-east-1", r.urn);
+            }
+        }
+    });
+
+    it("ACM issues preprod's certificates: the load balancer's in eu-west-3, CloudFront's in us-east-1, each validated in its own zone", async () => {
+        const resources = await edge("preprod", false);
+        const outputs = stackOutputs(resources);
+        assert.strictEqual(regionOf(outputs.loadBalancerCertificateArn as string), "eu-west-3");
+        const cdnArn = (ofType(resources, DISTRIBUTION)[0].inputs!.viewerCertificate as { acmCertificateArn: string }).acmCertificateArn;
+        assert.strictEqual(regionOf(cdnArn), "us-east-1");
+        const zones = Object.fromEntries(ofType(resources, ZONE).map((z) => [z.id!, z.inputs!.name as string]));
+        const validation = ofType(resources, RECORD).filter((r) => r.inputs!.type === "CNAME");
+        assert.ok(validation.length > 0);
+        for (const r of validation) {
+            const zone = zones[r.inputs!.zoneId as string];
+            assert.ok((r.inputs!.name as string).endsWith(`.${zone}.`), `${r.inputs!.name} is not in its zone ${zone}`);
+        }
+        assert.ok(ofType(resources, ZONE).every((z) => z.protect), "public zones are protected: their name servers are delegated to");
+    });
+
+    it("58 storefronts at a registrar: every domain is on one certificate of the listener (at most 25) and in the records to create", async () => {
+        const resources = await edge("prod", false, 58);
+        const outputs = stackOutputs(resources);
+        const extra = outputs.extraCertificateArns as string[];
+        assert.ok(extra.length <= 25, `${extra.length} listener certificates`);
+        const certificates = ofType(resources, CERTIFICATE).filter((c) => extra.includes(c.id!));
+        assert.strictEqual(certificates.length, extra.length);
+        const records = outputs.registrarRecords as { name: string; type: string; target: string }[];
+        for (const domain of brands(58).flatMap((s) => s.domains)) {
+            assert.strictEqual(certificates.filter((c) => namesOf(c).includes(domain)).length, 1, `${domain} on one listener certificate`);
+            assert.ok(records.some((r) => r.name === domain && r.target === ALB_DNS), `${domain} has no record for the registrar`);
+            assert.ok((outputs.publicNames as string[]).includes(domain));
+        }
+        assert.ok(certificates.every((c) => namesOf(c).length <= 10));
+    });
+
+    it("58 storefronts with zones managed here: every domain has an alias record to the load balancer in its own zone", async () => {
+        const resources = await edge("preprod", true, 58);
+        const zoneOfRecord = (r: StateResource) => via(resources, r, "zoneId")[0]?.inputs!.name as string;
+        for (const domain of brands(58, "preprod.").flatMap((s) => s.domains)) {
+            const [record] = ofType(resources, RECORD).filter((r) => r.inputs!.name === domain && r.inputs!.type === "A");
+            assert.ok(record, `${domain} has no A record`);
+            assert.strictEqual((record.inputs!.aliases as { name: string }[])[0].name, ALB_DNS);
+            assert.ok(domain.endsWith(zoneOfRecord(record)), `${domain} recorded in ${zoneOfRecord(record)}`);
+        }
+    });
+});
