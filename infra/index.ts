@@ -49,11 +49,21 @@ const rundeck = tier("rundeck", "Rundeck: one-button deployment jobs");
 const sideApps = tier("sideapps", "Side applications: PIM, order connector, payments connector");
 const gatewayTier = tier("gateway", "HAProxy gateway: selected internal ports for the operators' allow-list");
 const vpnTier = tier("vpn", "OpenVPN server: operators' access to every subnet");
+const windowsTier = tier("windows", "Windows host of the custom application");
 const magento = [web.asClient("web"), backOffice.asClient("backoffice")];
 
 // Data: everything here is encrypted with the stack's key and reachable only from the tiers named.
 const dataKey = new DataKey(`${prefix}-data`, { alias: `${prefix}-data`, tags });
 const kmsKeyArn = dataKey.keyArn;
+
+// Single servers (NFS, gateway, VPN, Rundeck, Windows) live in the first AZ (shared/platform.md), each as its tier.
+const firstAz = config.network.availabilityZones[0];
+const opsImage = amazonLinuxOrPinned(config.opsAmiId, config.instanceTypes.ops);
+const singleServer = (as: ServerTier, image = { ...opsImage, instanceType: config.instanceTypes.ops }) => ({
+    vpcId, availabilityZone: firstAz,
+    serverSecurityGroupId: as.securityGroupId, instanceProfileName: as.instanceProfileName,
+    ...image, kmsKeyArn, tags,
+});
 
 const database = new Database(`${prefix}-mysql`, {
     vpcId, subnetIds: privateSubnetIds, clients: [...magento, rundeck.asClient("rundeck")],
@@ -103,17 +113,13 @@ const sharedStorage = config.sharedStorage === "efs"
 function nfsStorage(): NfsStorage {
     const server = tier("nfs", "NFS server of the shared folders");
     return new NfsStorage(`${prefix}-shared`, {
-        vpcId, vpcCidr: config.network.vpcCidr,
+        ...singleServer(server),
+        vpcCidr: config.network.vpcCidr,
         privateSubnetIdsByAz: network.privateSubnetIdsByAz,
-        availabilityZone: config.network.availabilityZones[0],
         clients: magento,
         shares: MAGENTO_SHARES,
         volumeGb: { media: 200, sitemap: 5, exports: 20 },
-        serverSecurityGroupId: server.securityGroupId,
-        instanceProfileName: server.instanceProfileName,
-        ...amazonLinuxOrPinned(config.opsAmiId, config.instanceTypes.ops),
-        instanceType: config.instanceTypes.ops,
-        kmsKeyArn, dns: internalDns, tags,
+        dns: internalDns,
     });
 }
 
@@ -220,54 +226,44 @@ const backOfficeGroup = new WebGroup(`${prefix}-backoffice`, {
 });
 
 // Operations: the operators' ways in. Both in the first AZ's public subnet, each with an Elastic IP that survives a rebuild.
-const opsImage = amazonLinuxOrPinned(config.opsAmiId, config.instanceTypes.ops);
-const firstAz = config.network.availabilityZones[0];
 const gateway = new Gateway(`${prefix}-haproxy`, {
-    vpcId, publicSubnetIdsByAz: network.publicSubnetIdsByAz, availabilityZone: firstAz,
+    ...singleServer(gatewayTier),
+    publicSubnetIdsByAz: network.publicSubnetIdsByAz,
     services: config.gatewayServices,
     allowedSources: config.operatorCidrs,
-    serverSecurityGroupId: gatewayTier.securityGroupId,
-    instanceProfileName: gatewayTier.instanceProfileName,
-    ...opsImage, instanceType: config.instanceTypes.ops,
-    kmsKeyArn, tags,
 });
 const vpn = new VpnServer(`${prefix}-openvpn`, {
-    vpcId, vpcCidr: config.network.vpcCidr,
-    publicSubnetIdsByAz: network.publicSubnetIdsByAz, availabilityZone: firstAz,
+    ...singleServer(vpnTier),
+    vpcCidr: config.network.vpcCidr,
+    publicSubnetIdsByAz: network.publicSubnetIdsByAz,
     routedCidrs: [...config.network.publicSubnetCidrs, ...config.network.privateSubnetCidrs],
     clientCidr: config.vpnClientCidr,
     internalDomain: config.internalDomain,
     stack: config.stack, region: config.region,
-    serverSecurityGroupId: vpnTier.securityGroupId,
     roleName: vpnTier.roleName,
-    instanceProfileName: vpnTier.instanceProfileName,
-    ...opsImage, instanceType: config.instanceTypes.ops,
-    kmsKeyArn, tags,
 });
 
 // Operations inside: single servers in the first AZ, their data on protected volumes, reachable only from inside.
 const rundeckServer = new Rundeck(`${prefix}-rundeck`, {
-    vpcId, vpcCidr: config.network.vpcCidr,
-    privateSubnetIdsByAz: network.privateSubnetIdsByAz, availabilityZone: firstAz,
-    serverSecurityGroupId: rundeck.securityGroupId, instanceProfileName: rundeck.instanceProfileName, roleName: rundeck.roleName,
+    ...singleServer(rundeck),
+    vpcCidr: config.network.vpcCidr,
+    privateSubnetIdsByAz: network.privateSubnetIdsByAz,
+    roleName: rundeck.roleName,
     vpnSecurityGroupId: vpnTier.securityGroupId,
-    ...opsImage, instanceType: config.instanceTypes.ops,
     volumeGb: 50,
     deployScope: { region: config.region, accountId, stack: config.stack, tiers: ["web", "backoffice"] },
-    kmsKeyArn, dns: internalDns, tags,
+    dns: internalDns,
 });
 
-const windowsTier = tier("windows", "Windows host of the custom application");
 const windowsHost = new WindowsHost(`${prefix}-windows`, {
-    vpcId, privateSubnetIdsByAz: network.privateSubnetIdsByAz, availabilityZone: firstAz,
-    serverSecurityGroupId: windowsTier.securityGroupId, instanceProfileName: windowsTier.instanceProfileName,
+    ...singleServer(windowsTier, { ...windowsServerOrPinned(config.windows.amiId), instanceType: config.windows.instanceType }),
+    privateSubnetIdsByAz: network.privateSubnetIdsByAz,
     gatewaySecurityGroupId: gatewayTier.securityGroupId,
     // Exactly the ports the gateway forwards to it.
     proxiedPorts: config.gatewayServices.filter((s) => s.target === `windows.${config.internalDomain}`).map(({ fromPort, toPort }) => ({ fromPort, toPort })),
     vpnSecurityGroupId: vpnTier.securityGroupId,
-    ...windowsServerOrPinned(config.windows.amiId), instanceType: config.windows.instanceType,
     volumes: [{ label: "data", driveLetter: "D", sizeGb: 200 }, { label: "apps", driveLetter: "E", sizeGb: 100 }],
-    kmsKeyArn, dns: internalDns, tags,
+    dns: internalDns,
 });
 
 // The merchant's other sites over IPsec; tunnel alarms go to the operators' topic once monitoring passes alarmTopicArn.
