@@ -150,8 +150,11 @@ export function planEdge(input: EdgePlanInput): EdgePlan {
     };
 }
 
+/** A registrar record whose target is still to be known (an endpoint's DNS name during a preview). */
+export type RegistrarRecordOf<T> = Omit<RegistrarRecord, "target"> & { readonly target: T };
+
 /** The records a registrar must hold for every public name: ALIAS at a zone's apex (no CNAME there), CNAME below. */
-export function registrarRecords(names: readonly PublicName[], targets: Readonly<Record<Target, string>>): RegistrarRecord[] {
+export function registrarRecords<T = string>(names: readonly PublicName[], targets: Readonly<Record<Target, T>>): RegistrarRecordOf<T>[] {
     return names.map((n) => ({ name: n.name, type: n.name === n.zone ? "ALIAS" : "CNAME", target: targets[n.target] }));
 }
 

@@ -3,7 +3,7 @@
 // also lists what the registrar must hold: the delegation of zones created here, or ACM's validation records.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { delegationRecords, PublicName, RegistrarRecord, registrarRecords, Target } from "./edge-plan";
+import { delegationRecords, PublicName, RegistrarRecord, RegistrarRecordOf, registrarRecords, Target } from "./edge-plan";
 
 /** Where an alias record points: an AWS endpoint's DNS name and its canonical hosted zone. */
 export interface AliasTarget {
@@ -22,13 +22,14 @@ export interface PublicRecordsArgs {
     readonly nameServers: Readonly<Record<string, pulumi.Input<string[]>>>;
     /** The load balancer and the two distributions. */
     readonly targets: Readonly<Record<Target, AliasTarget>>;
-    /** Certificate validation records for the registrar (empty when Route 53 holds the zones). */
-    readonly validationRecords: pulumi.Input<RegistrarRecord[]>;
 }
 
 export class PublicRecords extends pulumi.ComponentResource {
-    /** What to create at the registrar: every record (DNS outside AWS), or the NS delegations of zones created here. */
-    public readonly registrarRecords: pulumi.Output<RegistrarRecord[]>;
+    /**
+     * What to create at the registrar: every record when DNS is outside AWS (names and types known during a preview,
+     * targets once AWS has named the endpoints), or the NS delegations of zones created here.
+     */
+    public readonly registrarRecords: pulumi.Input<pulumi.Input<RegistrarRecord | RegistrarRecordOf<pulumi.Input<string>>>[]>;
     /** Fully qualified names now published in Route 53 (empty when DNS is at a registrar). */
     public readonly publishedNames: string[];
 
@@ -50,8 +51,7 @@ export class PublicRecords extends pulumi.ComponentResource {
             }
         }
         this.registrarRecords = zoneIds === undefined
-            ? pulumi.all([targets.loadBalancer.dnsName, targets.media.dnsName, targets.static.dnsName, args.validationRecords])
-                .apply(([loadBalancer, media, statics, validation]) => [...registrarRecords(args.names, { loadBalancer, media, static: statics }), ...validation])
+            ? registrarRecords(args.names, { loadBalancer: targets.loadBalancer.dnsName, media: targets.media.dnsName, static: targets.static.dnsName })
             : pulumi.output(args.nameServers).apply((servers) => delegationRecords(servers));
         this.publishedNames = zoneIds === undefined ? [] : args.names.map((n) => n.name);
         this.registerOutputs({ registrarRecords: this.registrarRecords, publishedNames: this.publishedNames });

@@ -49,11 +49,12 @@ export function publicEdge(prefix: string, config: StackConfig, args: PublicEdge
         zoneIds: args.zones?.zoneIds,
         nameServers: args.zones?.nameServers ?? {},
         targets: { loadBalancer: { ...args.loadBalancer, ipv6: false }, media: cloudFront("media"), static: cloudFront("static") },
-        validationRecords: args.certificates.validationRecords,
     });
     return {
         cdnDistributionIds: cdn.distributionIds,
         registrarRecords: records.registrarRecords,
+        /** ACM's validation records for the registrar (empty when Route 53 holds the zones). */
+        certificateValidationRecords: args.certificates.validationRecords,
         publicNames: edge.plan.names.map((n) => n.name),
     };
 }

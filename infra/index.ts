@@ -294,4 +294,4 @@ export const vpnPublicIp = vpn.publicIp;
 export const loadBalancerCertificateArn = edge.certificates.loadBalancerCertificateArn;
 export const storefrontCertificateArns = edge.certificates.extraCertificateArns;
 export const originVerifySecretArn = originVerify.secretArn;
-export const { cdnDistributionIds, registrarRecords, publicNames } = site;
+export const { cdnDistributionIds, registrarRecords, certificateValidationRecords, publicNames } = site;

@@ -38,7 +38,8 @@ export function renderOutputs(stack: StateResource | undefined): string {
     return ["Outputs:", ...keys.map((k) => `    ${(k + ":").padEnd(width)}${show(outputs[k])}`)].join("\n");
 }
 
-function show(value: unknown): string {
+/** A value as a preview shows it: unknowns as output<string> and secrets as [secret], at any depth. */
+export function show(value: unknown): string {
     if (value === UNKNOWN) {
         return "output<string>";
     }
@@ -48,7 +49,10 @@ function show(value: unknown): string {
     if (Array.isArray(value)) {
         return `[${value.map(show).join(", ")}]`;
     }
-    return typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value);
+    if (typeof value === "object" && value !== null) {
+        return `{${Object.entries(value).map(([k, v]) => `${k}: ${show(v)}`).join(", ")}}`;
+    }
+    return JSON.stringify(value);
 }
 
 export function renderCounts(resources: readonly StateResource[], verb: string): string {

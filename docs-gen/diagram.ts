@@ -1,0 +1,150 @@
+// The architecture diagram of one stack, drawn from its resources (never by hand): the VPC's AZs as columns, public
+// and private subnets as rows, what runs in each, the shopper's path (CDN, load balancer, web tier, data) and the
+// operators' ways in (VPN, gateway). Plain SVG text, so it diffs in review and renders anywhere.
+import { StateResource } from "../offline/state";
+
+interface Node { readonly label: string; readonly detail?: string; readonly kind: "edge" | "compute" | "data" | "network" | "ops" }
+
+const COLORS: Record<Node["kind"], string> = { edge: "#e8f1fb", compute: "#e9f7ef", data: "#fdf2e3", network: "#f0f0f0", ops: "#f3eafa" };
+const W = 1280;
+const COLUMN_X = 200;
+
+const inputs = (r: StateResource): Record<string, unknown> => r.inputs ?? {};
+const tagsOf = (r: StateResource): Record<string, string> => {
+    const tags = inputs(r).tags;
+    return Array.isArray(tags) ? Object.fromEntries(tags.map((t: { key: string; value: string }) => [t.key, t.value])) : (tags as Record<string, string> | undefined) ?? {};
+};
+const ofType = (rs: readonly StateResource[], type: string) => rs.filter((r) => r.type === type);
+const escape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const via = (rs: readonly StateResource[], r: StateResource, property: string) =>
+    rs.filter((x) => (r.propertyDependencies?.[property] ?? []).includes(x.urn));
+
+/** What runs in each subnet, by AZ and tier (public, private), read from the resources. */
+function placements(rs: readonly StateResource[]): { azs: string[]; cells: Map<string, Node[]> } {
+    const subnets = ofType(rs, "aws:ec2/subnet:Subnet");
+    const azs = [...new Set(subnets.map((s) => String(inputs(s).availabilityZone)))].sort();
+    const tierOf = (s: StateResource) => (inputs(s).mapPublicIpOnLaunch === true || /public/.test(s.urn) ? "public" : "private");
+    const cells = new Map<string, Node[]>();
+    const add = (subnet: StateResource | undefined, node: Node) => {
+        if (subnet) {
+            const key = `${inputs(subnet).availabilityZone}|${tierOf(subnet)}`;
+            cells.set(key, [...(cells.get(key) ?? []), node]);
+        }
+    };
+    const privateIn = (az: string) => subnets.find((s) => inputs(s).availabilityZone === az && tierOf(s) === "private");
+    for (const nat of ofType(rs, "aws:ec2/natGateway:NatGateway")) {
+        add(via(rs, nat, "subnetId")[0], { label: "NAT gateway", kind: "network" });
+    }
+    for (const alb of ofType(rs, "aws:lb/loadBalancer:LoadBalancer")) {
+        via(rs, alb, "subnets").forEach((s) => add(s, { label: "load balancer", kind: "edge" }));
+    }
+    for (const instance of ofType(rs, "aws:ec2/instance:Instance")) {
+        const tier = tagsOf(instance).Tier ?? instance.urn.split("::").pop()!;
+        add(via(rs, instance, "subnetId")[0], { label: tier, detail: String(inputs(instance).instanceType ?? ""), kind: "ops" });
+    }
+    for (const group of ofType(rs, "aws:autoscaling/group:Group")) {
+        const tier = tagsOf(group).Tier ?? "servers";
+        const i = inputs(group);
+        via(rs, group, "vpcZoneIdentifiers").forEach((s) => add(s, { label: tier, detail: `group ${i.minSize}-${i.maxSize}`, kind: "compute" }));
+    }
+    for (const db of ofType(rs, "aws:rds/instance:Instance")) {
+        const name = db.urn.split("::").pop()!.replace(/^magento-\w+-/, "");
+        add(privateIn(azs[0]), { label: `database ${name}`, detail: "primary", kind: "data" });
+        if (inputs(db).multiAz === true && azs[1]) {
+            add(privateIn(azs[1]), { label: `database ${name}`, detail: "standby", kind: "data" });
+        }
+    }
+    for (const redis of ofType(rs, "aws:elasticache/replicationGroup:ReplicationGroup")) {
+        const name = redis.urn.split("::").pop()!.replace(/^magento-\w+-/, "");
+        const nodes = Number(inputs(redis).numCacheClusters ?? 1);
+        azs.slice(0, nodes).forEach((az, n) => add(privateIn(az), { label: `redis ${name}`, detail: n === 0 ? "primary" : "replica", kind: "data" }));
+    }
+    for (const domain of ofType(rs, "aws:opensearch/domain:Domain")) {
+        const cluster = (inputs(domain).clusterConfig ?? {}) as { instanceCount?: number };
+        azs.slice(0, cluster.instanceCount ?? 1).forEach((az) => add(privateIn(az), { label: "opensearch", detail: "data node", kind: "data" }));
+    }
+    for (const target of ofType(rs, "aws:efs/mountTarget:MountTarget")) {
+        add(via(rs, target, "subnetId")[0], { label: "efs", detail: "mount target", kind: "data" });
+    }
+    return { azs, cells };
+}
+
+function box(x: number, y: number, w: number, h: number, fill: string, stroke = "#8a8a8a", dash = false): string {
+    return `<rect x="${x}" y="${y}" width="${w}" height="${h}" rx="6" fill="${fill}" stroke="${stroke}"${dash ? ' stroke-dasharray="6 4"' : ""}/>`;
+}
+
+function text(x: number, y: number, content: string, opts: { size?: number; bold?: boolean; anchor?: "start" | "middle" } = {}): string {
+    return `<text x="${x}" y="${y}" font-family="Helvetica, Arial, sans-serif" font-size="${opts.size ?? 12}"${opts.bold ? ' font-weight="bold"' : ""} text-anchor="${opts.anchor ?? "start"}">${escape(content)}</text>`;
+}
+
+function arrow(x1: number, y1: number, x2: number, y2: number, label: string): string {
+    return `<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="#3b6ea5" stroke-width="2" marker-end="url(#arrow)"/>` +
+        text((x1 + x2) / 2 + 6, (y1 + y2) / 2, label, { size: 11 });
+}
+
+/** Node rows in a cell, packed two to a row. */
+function cell(x: number, y: number, w: number, nodes: readonly Node[]): { svg: string; height: number } {
+    const width = (w - 30) / 2;
+    const parts = nodes.map((node, i) => {
+        const nx = x + 10 + (i % 2) * (width + 10);
+        const ny = y + 30 + Math.floor(i / 2) * 46;
+        return box(nx, ny, width, 38, COLORS[node.kind]) + text(nx + 8, ny + 16, node.label, { bold: true }) + (node.detail ? text(nx + 8, ny + 31, node.detail, { size: 10 }) : "");
+    });
+    return { svg: parts.join(""), height: 40 + Math.ceil(nodes.length / 2) * 46 };
+}
+
+export function architectureSvg(stack: string, rs: readonly StateResource[]): string {
+    const { azs, cells } = placements(rs);
+    const columnWidth = (W - COLUMN_X - 20) / Math.max(azs.length, 1);
+    const cdn = ofType(rs, "aws:cloudfront/distribution:Distribution").flatMap((d) => (inputs(d).aliases as string[] | undefined) ?? []);
+    const waf = ofType(rs, "aws:wafv2/webAcl:WebAcl").length > 0;
+    const parts: string[] = [];
+
+    // Internet and edge.
+    parts.push(box(20, 20, 160, 50, COLORS.edge) + text(30, 42, "shoppers", { bold: true }) + text(30, 58, "browsers", { size: 10 }));
+    parts.push(box(20, 90, 160, 50, COLORS.ops) + text(30, 112, "operators", { bold: true }) + text(30, 128, "allow-listed IPs", { size: 10 }));
+    parts.push(box(COLUMN_X, 20, W - COLUMN_X - 20, 50, COLORS.edge) +
+        text(COLUMN_X + 10, 42, `cloudfront: ${cdn.join(", ") || "none"}`, { bold: true }) +
+        text(COLUMN_X + 10, 60, `origin: the load balancer over HTTPS, secret origin header${waf ? "; WAF on the load balancer" : ""}`, { size: 10 }));
+
+    // The VPC: a column per AZ, public then private subnets.
+    const top = 160;
+    let rowY = top + 30;
+    const rowHeights: number[] = [];
+    for (const tier of ["public", "private"] as const) {
+        const rendered = azs.map((az, i) => cell(COLUMN_X + i * columnWidth, rowY, columnWidth - 10, cells.get(`${az}|${tier}`) ?? []));
+        const height = Math.max(...rendered.map((r) => r.height), 80);
+        azs.forEach((az, i) => {
+            const x = COLUMN_X + i * columnWidth;
+            parts.push(box(x, rowY, columnWidth - 10, height, tier === "public" ? "#fbfbfb" : "#f7f9fc", "#b0b0b0", tier === "private"));
+            parts.push(text(x + 10, rowY + 18, `${tier} subnet, ${az}`, { size: 11 }));
+            parts.push(rendered[i].svg);
+        });
+        rowHeights.push(height);
+        rowY += height + 20;
+    }
+    parts.unshift(box(COLUMN_X - 10, top, W - COLUMN_X, rowY - top, "#ffffff", "#5a5a5a") + text(COLUMN_X, top + 18, `VPC of stack ${stack}`, { bold: true }));
+
+    // Paths: the shopper's request, the operators' access.
+    const publicY = top + 30 + rowHeights[0] / 2;
+    const privateY = top + 30 + rowHeights[0] + 20 + rowHeights[1] / 2;
+    parts.push(arrow(180, 45, COLUMN_X, 45, "media/static"));
+    parts.push(arrow(100, 70, COLUMN_X + 20, publicY, "HTTPS"));
+    parts.push(arrow(180, 115, COLUMN_X + 20, publicY + 20, "VPN, gateway"));
+    parts.push(text(20, privateY - 20, "load balancer -> web, backoffice", { size: 11 }));
+    parts.push(text(20, privateY, "web -> database, redis,", { size: 11 }));
+    parts.push(text(20, privateY + 14, "opensearch, efs", { size: 11 }));
+    parts.push(text(20, privateY + 40, "vpn -> every subnet", { size: 11 }));
+    parts.push(text(20, privateY + 54, "gateway -> windows", { size: 11 }));
+
+    const height = rowY + 20;
+    return [
+        `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}">`,
+        `<title>Magento on AWS, stack ${escape(stack)}</title>`,
+        '<defs><marker id="arrow" markerWidth="10" markerHeight="10" refX="9" refY="3" orient="auto"><path d="M0,0 L9,3 L0,6 z" fill="#3b6ea5"/></marker></defs>',
+        `<rect width="${W}" height="${height}" fill="#ffffff"/>`,
+        ...parts,
+        "</svg>",
+        "",
+    ].join("\n");
+}
