@@ -47,6 +47,7 @@ export class Gateway extends pulumi.ComponentResource {
         }
         this.publicIp = publicServer(this, name, {
             ...args,
+            tier: "gateway",
             securityGroupId: group.id,
             userData: {
                 packages: ["haproxy"],

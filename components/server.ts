@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CloudConfig, renderCloudConfig } from "./cloud-init";
 import { DataVolume } from "./data-volumes";
 import { InternalDns, internalRecord } from "./internal-zone";
+import { TIER_TAG } from "./server-tier";
 import { PowerShellUserData, renderPowerShellUserData } from "./windows-user-data";
 
 export interface ServerArgs {
@@ -67,6 +68,8 @@ export function tierServerArgs(args: OpsServerArgs, securityGroupId: pulumi.Inpu
 /** A server reached from the internet: a public subnet and an Elastic IP (its address is returned), no data volumes. */
 export function publicServer(parent: pulumi.Resource, name: string, args: OpsServerArgs & {
     publicSubnetIdsByAz: Readonly<Record<string, pulumi.Input<string>>>; securityGroupId: pulumi.Input<string>; userData: CloudConfig;
+    /** The Tier tag of the instance (gateway, vpn), as every single server carries one. */
+    tier: string;
 }): pulumi.Output<string> {
     const server = new Server(`${name}-server`, {
         ...tierServerArgs(args, args.securityGroupId),
@@ -75,6 +78,7 @@ export function publicServer(parent: pulumi.Resource, name: string, args: OpsSer
         dataVolumes: [],
         userData: args.userData,
         elasticIp: true,
+        instanceTags: { [TIER_TAG]: args.tier },
     }, { parent });
     return server.publicIp!;
 }

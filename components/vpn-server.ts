@@ -81,6 +81,7 @@ export class VpnServer extends pulumi.ComponentResource {
         const script = (path: string, content: string) => ({ path, permissions: "0700", content });
         this.publicIp = publicServer(this, name, {
             ...args,
+            tier: "vpn",
             securityGroupId: group.id,
             userData: {
                 packages: ["openvpn", "nftables"],

@@ -1,7 +1,7 @@
 // The architecture diagram of one stack, drawn from its resources (never by hand): the VPC's AZs as columns, public
 // and private subnets as rows, what runs in each, the shopper's path (CDN, load balancer, web tier, data) and the
 // operators' ways in (VPN, gateway). Plain SVG text, so it diffs in review and renders anywhere.
-import { StateResource } from "../offline/state";
+import { StateResource } from "../state";
 
 interface Node { readonly label: string; readonly detail?: string; readonly kind: "edge" | "compute" | "data" | "network" | "ops" }
 
@@ -39,7 +39,7 @@ function placements(rs: readonly StateResource[]): { azs: string[]; cells: Map<s
         via(rs, alb, "subnets").forEach((s) => add(s, { label: "load balancer", kind: "edge" }));
     }
     for (const instance of ofType(rs, "aws:ec2/instance:Instance")) {
-        const tier = tagsOf(instance).Tier ?? instance.urn.split("::").pop()!;
+        const tier = tagsOf(instance).Tier ?? "server";
         add(via(rs, instance, "subnetId")[0], { label: tier, detail: String(inputs(instance).instanceType ?? ""), kind: "ops" });
     }
     for (const group of ofType(rs, "aws:autoscaling/group:Group")) {
@@ -77,17 +77,25 @@ function text(x: number, y: number, content: string, opts: { size?: number; bold
     return `<text x="${x}" y="${y}" font-family="Helvetica, Arial, sans-serif" font-size="${opts.size ?? 12}"${opts.bold ? ' font-weight="bold"' : ""} text-anchor="${opts.anchor ?? "start"}">${escape(content)}</text>`;
 }
 
-function arrow(x1: number, y1: number, x2: number, y2: number, label: string): string {
-    return `<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="#3b6ea5" stroke-width="2" marker-end="url(#arrow)"/>` +
-        text((x1 + x2) / 2 + 6, (y1 + y2) / 2, label, { size: 11 });
+function arrow(from: { x: number; y: number }, to: { x: number; y: number } | undefined, label: string): string {
+    if (!to) {
+        return "";
+    }
+    return `<path d="M${from.x},${from.y} C${from.x + 60},${from.y} ${to.x - 60},${to.y} ${to.x},${to.y}" fill="none" stroke="#3b6ea5" stroke-width="1.5" marker-end="url(#arrow)"/>` +
+        text(from.x + 4, from.y - 4, label, { size: 10 });
 }
 
-/** Node rows in a cell, packed two to a row. */
-function cell(x: number, y: number, w: number, nodes: readonly Node[]): { svg: string; height: number } {
+type Anchors = Map<string, { x: number; y: number }>;
+
+/** Node rows in a cell, packed two to a row; the first place of each label is kept as an arrow's end. */
+function cell(x: number, y: number, w: number, nodes: readonly Node[], anchors: Anchors): { svg: string; height: number } {
     const width = (w - 30) / 2;
     const parts = nodes.map((node, i) => {
         const nx = x + 10 + (i % 2) * (width + 10);
         const ny = y + 30 + Math.floor(i / 2) * 46;
+        if (!anchors.has(node.label)) {
+            anchors.set(node.label, { x: nx, y: ny + 19 });
+        }
         return box(nx, ny, width, 38, COLORS[node.kind]) + text(nx + 8, ny + 16, node.label, { bold: true }) + (node.detail ? text(nx + 8, ny + 31, node.detail, { size: 10 }) : "");
     });
     return { svg: parts.join(""), height: 40 + Math.ceil(nodes.length / 2) * 46 };
@@ -99,6 +107,7 @@ export function architectureSvg(stack: string, rs: readonly StateResource[]): st
     const cdn = ofType(rs, "aws:cloudfront/distribution:Distribution").flatMap((d) => (inputs(d).aliases as string[] | undefined) ?? []);
     const waf = ofType(rs, "aws:wafv2/webAcl:WebAcl").length > 0;
     const parts: string[] = [];
+    const anchors: Anchors = new Map();
 
     // Internet and edge.
     parts.push(box(20, 20, 160, 50, COLORS.edge) + text(30, 42, "shoppers", { bold: true }) + text(30, 58, "browsers", { size: 10 }));
@@ -112,7 +121,7 @@ export function architectureSvg(stack: string, rs: readonly StateResource[]): st
     let rowY = top + 30;
     const rowHeights: number[] = [];
     for (const tier of ["public", "private"] as const) {
-        const rendered = azs.map((az, i) => cell(COLUMN_X + i * columnWidth, rowY, columnWidth - 10, cells.get(`${az}|${tier}`) ?? []));
+        const rendered = azs.map((az, i) => cell(COLUMN_X + i * columnWidth, rowY, columnWidth - 10, cells.get(`${az}|${tier}`) ?? [], anchors));
         const height = Math.max(...rendered.map((r) => r.height), 80);
         azs.forEach((az, i) => {
             const x = COLUMN_X + i * columnWidth;
@@ -125,17 +134,14 @@ export function architectureSvg(stack: string, rs: readonly StateResource[]): st
     }
     parts.unshift(box(COLUMN_X - 10, top, W - COLUMN_X, rowY - top, "#ffffff", "#5a5a5a") + text(COLUMN_X, top + 18, `VPC of stack ${stack}`, { bold: true }));
 
-    // Paths: the shopper's request, the operators' access.
-    const publicY = top + 30 + rowHeights[0] / 2;
-    const privateY = top + 30 + rowHeights[0] + 20 + rowHeights[1] / 2;
-    parts.push(arrow(180, 45, COLUMN_X, 45, "media/static"));
-    parts.push(arrow(100, 70, COLUMN_X + 20, publicY, "HTTPS"));
-    parts.push(arrow(180, 115, COLUMN_X + 20, publicY + 20, "VPN, gateway"));
-    parts.push(text(20, privateY - 20, "load balancer -> web, backoffice", { size: 11 }));
-    parts.push(text(20, privateY, "web -> database, redis,", { size: 11 }));
-    parts.push(text(20, privateY + 14, "opensearch, efs", { size: 11 }));
-    parts.push(text(20, privateY + 40, "vpn -> every subnet", { size: 11 }));
-    parts.push(text(20, privateY + 54, "gateway -> windows", { size: 11 }));
+    // Paths: the shopper's request (through the CDN for media and static), the operators' ways in.
+    parts.push(arrow({ x: 180, y: 35 }, { x: COLUMN_X, y: 35 }, "media, static"));
+    parts.push(arrow({ x: 180, y: 55 }, anchors.get("load balancer"), "pages (HTTPS)"));
+    parts.push(arrow({ x: 180, y: 105 }, anchors.get("vpn"), "VPN"));
+    parts.push(arrow({ x: 180, y: 125 }, anchors.get("gateway"), "forwarded ports"));
+    const legendY = rowY - 150;
+    ["load balancer -> web,", "  backoffice (port 80)", "web, backoffice ->", "  database, redis,", "  opensearch, efs", "vpn -> every subnet", "gateway -> windows"]
+        .forEach((line, i) => parts.push(text(20, legendY + i * 16, line, { size: 11 })));
 
     const height = rowY + 20;
     return [
