@@ -74,7 +74,7 @@ export const CONFIG_KEYS = {
     },
     alarmThresholds: {
         type: "objects", required: false, default: [],
-        description: "Alarm thresholds to change, a mapping of any of: databaseCpuPercent (70), databaseConnections (100), databaseFreeStorageGb (10), loadBalancer5xxPercent (1), target5xxPercent (5), latencyP95Seconds (2), unhealthyHosts (1), redisCpuPercent (80), redisMemoryPercent (80), redisEvictions (1000 per 5 min), efsThroughputPercent (80), searchFreeStoragePercent (25).",
+        description: "Alarm thresholds to change: a mapping of some of the names in the default column to numbers (percentages at most 100; GiB; seconds; counts, evictions per 5 minutes).",
     },
     webInstanceType: {
         type: "string", required: false, default: "",

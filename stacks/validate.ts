@@ -4,7 +4,7 @@ import { limitProblems, planEdge, PublicDns, Storefront, storefrontProblems } fr
 import type { GatewayService } from "../components/haproxy";
 import type { ImageSource } from "../components/images";
 import type { SiteLink } from "../components/site-links";
-import { ALARM_THRESHOLD_DEFAULTS, AlarmThresholds } from "../components/monitoring-alarms";
+import type { AlarmThresholds } from "../components/monitoring-alarms";
 import { Cidr, contains, formatCidr, overlaps, parseCidr } from "./cidr";
 import { ConfigError, ConfigProblem } from "./errors";
 import { CONFIG_KEYS, ConfigKey, KeySpec, qualified } from "./keys";
@@ -122,7 +122,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         vpnClientCidr: vpnClientCidr(vpc!),
         alarmEmail: parsed.alarmEmail as string,
         alarmTopicArn: parsed.alarmTopicArn as string | undefined,
-        alarmThresholds: { ...ALARM_THRESHOLD_DEFAULTS, ...(parsed.alarmThresholds as Partial<AlarmThresholds> | undefined) },
+        alarmThresholds: { ...defaults.alarmThresholds, ...(parsed.alarmThresholds as Partial<AlarmThresholds> | undefined) },
         instanceTypes: {
             web: value("webInstanceType", defaults.webInstanceType),
             backOffice: value("backOfficeInstanceType", defaults.backOfficeInstanceType),
