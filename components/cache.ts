@@ -37,6 +37,8 @@ export class Cache extends pulumi.ComponentResource {
     public readonly securityGroupId: pulumi.Output<string>;
     /** Member cluster ids: per-node metrics (CPU, memory, evictions) are reported per member, not per group. */
     public readonly memberClusters: pulumi.Output<string[]>;
+    /** The same ids one output per node (the count is known at preview), for a per-node alarm each. */
+    public readonly memberClusterIds: pulumi.Output<string>[];
 
     constructor(name: string, args: CacheArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:data:Cache", name, {}, opts);
@@ -60,13 +62,14 @@ export class Cache extends pulumi.ComponentResource {
             tags: args.tags,
         }, child);
 
+        const nodeCount = args.highlyAvailable ? 2 : 1;
         const replicationGroup = new aws.elasticache.ReplicationGroup(`${name}-redis`, {
             description: `Magento ${args.usage} (${name})`,
             engine: "redis",
             engineVersion: "7.1",
             nodeType: args.nodeType,
             port: REDIS_PORT,
-            numCacheClusters: args.highlyAvailable ? 2 : 1,
+            numCacheClusters: nodeCount,
             automaticFailoverEnabled: args.highlyAvailable,
             multiAzEnabled: args.highlyAvailable,
             subnetGroupName: subnets.name,
@@ -89,6 +92,8 @@ export class Cache extends pulumi.ComponentResource {
         this.authTokenSecretArn = token.secretArn;
         this.securityGroupId = group.id;
         this.memberClusters = replicationGroup.memberClusters;
+        // Sorted: AWS returns the members as a set, and an alarm should keep watching the same node.
+        this.memberClusterIds = Array.from({ length: nodeCount }, (_, i) => replicationGroup.memberClusters.apply((ids) => [...ids].sort()[i]));
         this.registerOutputs({ primaryEndpoint: this.primaryEndpoint, authTokenSecretArn: this.authTokenSecretArn });
     }
 }

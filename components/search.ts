@@ -34,6 +34,8 @@ export class Search extends pulumi.ComponentResource {
     public readonly credentialsSecretArn: pulumi.Output<string>;
     public readonly securityGroupId: pulumi.Output<string>;
     public readonly domainName: string;
+    /** arn:aws:es:<region>:<account>:domain/<name>: the AWS/ES metrics' DomainName and ClientId (account) come from it. */
+    public readonly domainArn: pulumi.Output<string>;
 
     constructor(name: string, args: SearchArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:data:Search", name, {}, opts);
@@ -89,6 +91,7 @@ export class Search extends pulumi.ComponentResource {
         this.credentialsSecretArn = masterUser.secretArn;
         this.securityGroupId = group.id;
         this.domainName = args.domainName;
+        this.domainArn = domain.arn;
         this.registerOutputs({ endpoint: this.endpoint, credentialsSecretArn: this.credentialsSecretArn });
     }
 }

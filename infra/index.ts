@@ -25,6 +25,8 @@ import { ShareSource, webBootConfig } from "../components/web-boot";
 import { WebAcl } from "../components/web-acl";
 import { WebGroup } from "../components/web-group";
 import { VpnServer } from "../components/vpn-server";
+import { Monitoring } from "../components/monitoring";
+import { AlarmTopic } from "../components/monitoring-topic";
 import { WindowsHost } from "../components/windows-host";
 import { readStackConfig } from "../stacks";
 import { edgeCertificates, publicEdge } from "./edge";
@@ -266,10 +268,36 @@ const windowsHost = new WindowsHost(`${prefix}-windows`, {
     dns: internalDns,
 });
 
-// The merchant's other sites over IPsec; tunnel alarms go to the operators' topic once monitoring passes alarmTopicArn.
+// Every alarm notifies the operators' topic: the stack's own with the list subscribed, or the one the stack names.
+const alarmTopicArn = config.alarmTopicArn ?? new AlarmTopic(`${prefix}-alarms`, { email: config.alarmEmail, tags }).topicArn;
+
+// The merchant's other sites over IPsec, each tunnel alarmed.
 const siteLinks = config.siteLinks.length > 0
-    ? new SiteLinks(`${prefix}-sites`, { vpcId, privateRouteTableIds: network.privateRouteTableIds, links: config.siteLinks, tags })
+    ? new SiteLinks(`${prefix}-sites`, { vpcId, privateRouteTableIds: network.privateRouteTableIds, links: config.siteLinks, alarmTopicArn, tags })
     : undefined;
+
+// Monitoring: the operators' alarms and dashboard, every dimension from the resources above.
+const monitoring = new Monitoring(`${prefix}-monitoring`, {
+    topicArn: alarmTopicArn,
+    resources: {
+        databases: { shop: database.instanceIdentifier, sideapps: sideDatabase.instanceIdentifier },
+        loadBalancer: {
+            arnSuffix: loadBalancer.arnSuffix,
+            targetGroups: { frontend: loadBalancer.targetGroups.frontend.arnSuffix, backoffice: loadBalancer.targetGroups.backoffice.arnSuffix },
+        },
+        cacheNodes: Object.fromEntries(Object.entries(caches).flatMap(([usage, cache]) => cache.memberClusterIds.map((id, i) => [`${usage}-${i + 1}`, id]))),
+        fileSystems: sharedStorage instanceof EfsStorage ? { shared: sharedStorage.fileSystemId } : {},
+        // arn:aws:es:<region>:<account>:domain/<name>: AWS/ES metrics are keyed by the name and the owning account.
+        search: { domainName: search.domainArn.apply((arn) => arn.split("/")[1]), accountId: search.domainArn.apply((arn) => arn.split(":")[4]), volumeGb: config.search.volumeGb },
+        // The back office is always at its maximum (1): only the front end can run out of room to scale.
+        scalingGroups: { frontend: frontEnd.groupName },
+    },
+    thresholds: config.alarmThresholds,
+    webGroups: { frontend: frontEnd.groupName, backoffice: backOfficeGroup.groupName },
+    otherAlarms: siteLinks?.alarms ?? [],
+    region: config.region,
+    tags,
+});
 
 export { vpcId, privateSubnetIds };
 export const availabilityZones = network.availabilityZones;
@@ -287,8 +315,10 @@ export const webGroupNames = { frontend: frontEnd.groupName, backoffice: backOff
 export const sharedStorageEndpoint = sharedStorage instanceof EfsStorage ? sharedStorage.fileSystemId : sharedStorage.address;
 export const rundeckUrl = rundeckServer.url;
 export const windowsHostName = windowsHost.fqdn;
-/** Alarms for the operators' topic (name and ARN), wired by the monitoring component. */
-export const alarmTargets = siteLinks?.alarms ?? [];
+/** Every alarm of the stack (name and ARN), all notifying alarmTopicArn. */
+export const alarmTargets = [...siteLinks?.alarms ?? [], ...monitoring.alarms];
+export { alarmTopicArn };
+export const dashboardName = monitoring.dashboardName;
 export const gatewayPublicIp = gateway.publicIp;
 export const vpnPublicIp = vpn.publicIp;
 export const loadBalancerCertificateArn = edge.certificates.loadBalancerCertificateArn;

@@ -335,6 +335,19 @@ const FAKES: Record<string, Fake> = {
         id: autoName,
         outputs: (ctx, id) => ({ name: id, arn: `arn:aws:cloudwatch:${ctx.region}:${ACCOUNT_ID}:alarm:${id}` }),
     },
+    "aws:cloudwatch/dashboard:Dashboard": {
+        id: (ctx) => String(ctx.inputs.dashboardName),
+        outputs: (_ctx, id) => ({ dashboardArn: `arn:aws:cloudwatch::${ACCOUNT_ID}:dashboard/${id}` }),
+    },
+    "aws:sns/topic:Topic": {
+        id: (ctx) => `arn:aws:sns:${ctx.region}:${ACCOUNT_ID}:${autoName(ctx)}`,
+        outputs: (_ctx, id) => ({ arn: id, name: id.split(":")[5], owner: ACCOUNT_ID }),
+    },
+    // An email subscription stays "pending confirmation" until someone on the list confirms it.
+    "aws:sns/topicSubscription:TopicSubscription": {
+        id: (ctx) => `${ctx.inputs.topic}:${uuidOf(ctx)}`,
+        outputs: (_ctx, id) => ({ arn: id, pendingConfirmation: true, ownerId: ACCOUNT_ID, confirmationWasAuthenticated: false }),
+    },
     // ACM: one validation CNAME per name, shared by `x` and `*.x`, as ACM answers; the value points at acm-validations.aws.
     "aws:acm/certificate:Certificate": {
         id: (ctx) => `arn:aws:acm:${ctx.region}:${ACCOUNT_ID}:certificate/${uuidOf(ctx)}`,

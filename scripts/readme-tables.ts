@@ -12,6 +12,10 @@ const shown = (value: unknown): string => {
         // A list of records (gateway services) shows as "name port" pairs.
         return value.length === 0 ? "none" : value.map((v) => `\`${typeof v === "object" ? `${v.name} ${v.port}` : String(v)}\``).join(", ");
     }
+    if (typeof value === "object" && value !== null) {
+        // A mapping (alarm thresholds) shows as "name value" pairs.
+        return Object.entries(value).map(([k, v]) => `\`${k} ${String(v)}\``).join(", ");
+    }
     return value === "" || value === undefined ? "none" : String(value);
 };
 

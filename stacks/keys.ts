@@ -3,6 +3,7 @@
 /**
  * "objects" is a list of structured entries (YAML mappings): Pulumi's project schema types only strings, integers,
  * booleans and arrays of those, so such a key is declared without a type and validated by its schema in stacks/.
+ * A single mapping (alarmThresholds) is declared the same way.
  */
 export type KeyType = "string" | "integer" | "boolean" | "array" | "objects";
 
@@ -66,6 +67,14 @@ export const CONFIG_KEYS = {
     alarmEmail: {
         type: "string", required: true,
         description: "Operators' list that receives alarms.",
+    },
+    alarmTopicArn: {
+        type: "string", required: false, default: "",
+        description: "An existing SNS topic (stack's region) the alarms notify instead of a topic of their own subscribing alarmEmail; e.g. preprod routed to a quieter list.",
+    },
+    alarmThresholds: {
+        type: "objects", required: false, default: [],
+        description: "Alarm thresholds to change: a mapping of some of the names in the default column to numbers (percentages at most 100; GiB; seconds; counts, evictions per 5 minutes).",
     },
     webInstanceType: {
         type: "string", required: false, default: "",

@@ -1,5 +1,6 @@
 // Environment profiles (shared/platform.md): preproduction is production's shape, smaller and without the HA extras.
 import { AWS_LIMITS, PublicDns } from "../components/edge-plan";
+import { ALARM_THRESHOLD_DEFAULTS, AlarmThresholds } from "../components/monitoring-alarms";
 export const PROFILES = ["production", "preproduction"] as const;
 export type Profile = (typeof PROFILES)[number];
 
@@ -54,6 +55,8 @@ export interface ProfileDefaults {
     readonly acmNamesPerCertificate: number;
     readonly cdnMediaOriginPath: string;
     readonly cdnStaticOriginPath: string;
+    /** The same in both profiles: preproduction alarms matter as much, they may just go to another list. */
+    readonly alarmThresholds: AlarmThresholds;
 }
 
 export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
@@ -91,6 +94,7 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         acmNamesPerCertificate: AWS_LIMITS.acmNamesDefault,
         cdnMediaOriginPath: "/pub/media",
         cdnStaticOriginPath: "/pub/static",
+        alarmThresholds: ALARM_THRESHOLD_DEFAULTS,
     },
     preproduction: {
         minAvailabilityZones: 1,
@@ -128,5 +132,6 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         acmNamesPerCertificate: AWS_LIMITS.acmNamesDefault,
         cdnMediaOriginPath: "/pub/media",
         cdnStaticOriginPath: "/pub/static",
+        alarmThresholds: ALARM_THRESHOLD_DEFAULTS,
     },
 };

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { isWholeInternet, parseCidr } from "./cidr";
 import type { ImageSource } from "../components/images";
 import { AWS_LIMITS, PUBLIC_DNS_MODES } from "../components/edge-plan";
+import { ALARM_THRESHOLD_DEFAULTS, AlarmThresholds } from "../components/monitoring-alarms";
 import { ConfigKey } from "./keys";
 import { PROFILES } from "./profiles";
 import { parseScaleSchedule, ScaleSchedule } from "./schedule";
@@ -130,6 +131,21 @@ const gatewayService = z.strictObject({
         : "must be {name, port, target?}"),
 });
 
+/** SNS topic ARN; its region is checked against the stack's in validate.ts (alarms notify topics of their own region). */
+export const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}$/;
+
+const percent = z.number({ error: "must be a number" }).gt(0, { error: "must be above 0" }).max(100, { error: "must be a percentage, at most 100" });
+const positive = z.number({ error: "must be a number" }).gt(0, { error: "must be above 0" });
+
+const alarmThresholds = z.strictObject({
+    databaseCpuPercent: percent, databaseConnections: positive.int(), databaseFreeStorageGb: positive,
+    loadBalancer5xxPercent: percent, target5xxPercent: percent, latencyP95Seconds: positive, unhealthyHosts: positive.int(),
+    redisCpuPercent: percent, redisMemoryPercent: percent, redisEvictions: positive.int(),
+    efsThroughputPercent: percent, searchFreeStoragePercent: percent,
+} satisfies Record<keyof AlarmThresholds, z.ZodType>, {
+    error: (issue) => (issue.code === "unrecognized_keys" ? `has unknown threshold(s) ${issue.keys.join(", ")}; allowed: ${Object.keys(ALARM_THRESHOLD_DEFAULTS).join(", ")}` : "must be a mapping of threshold names to numbers"),
+}).partial();
+
 export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
     profile: z.enum(PROFILES, { error: `must be one of ${PROFILES.join(", ")}` }),
     vpcCidr: ipv4Cidr.refine((v) => (parseCidr(v)?.prefix ?? 16) === 16, {
@@ -150,6 +166,8 @@ export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
     operatorCidrs: z.array(operatorCidr).min(1, { error: "must list at least one operator range" }),
     gatewayServices: z.array(gatewayService).min(1, { error: "must list at least one service (or be unset for the estate's list)" }),
     alarmEmail: z.email({ error: "must be an email address such as ops@example.com" }),
+    alarmTopicArn: z.string().regex(SNS_TOPIC_ARN, { error: "must be an SNS topic ARN such as arn:aws:sns:eu-west-3:123456789012:ops-alarms" }),
+    alarmThresholds,
     webInstanceType: instanceType,
     backOfficeInstanceType: instanceType,
     opsInstanceType: instanceType,

@@ -2,6 +2,7 @@ import type { GatewayService } from "../components/haproxy";
 import type { EdgePlan, PublicDns, Storefront } from "../components/edge-plan";
 import type { NetworkArgs } from "../components/network";
 import type { SiteLink } from "../components/site-links";
+import type { AlarmThresholds } from "../components/monitoring-alarms";
 import { Profile } from "./profiles";
 import { ScaleSchedule } from "./schedule";
 import type { ImageSource } from "../components/images";
@@ -22,6 +23,10 @@ export interface StackConfig {
     /** Addresses OpenVPN gives its clients: x.y.250.0/24 of the VPC, outside every subnet (clients are NATed). */
     readonly vpnClientCidr: string;
     readonly alarmEmail: string;
+    /** An existing topic the alarms notify; undefined: the stack's own topic, alarmEmail subscribed. */
+    readonly alarmTopicArn: string | undefined;
+    /** Every alarm threshold: the stack's alarmThresholds over ALARM_THRESHOLD_DEFAULTS. */
+    readonly alarmThresholds: AlarmThresholds;
     readonly instanceTypes: { readonly web: string; readonly backOffice: string; readonly ops: string };
     /** Pinned AMI of the operations servers; undefined: the latest Amazon Linux 2023. */
     readonly opsAmiId: string | undefined;

@@ -4,12 +4,13 @@ import { limitProblems, planEdge, PublicDns, Storefront, storefrontProblems } fr
 import type { GatewayService } from "../components/haproxy";
 import type { ImageSource } from "../components/images";
 import type { SiteLink } from "../components/site-links";
+import type { AlarmThresholds } from "../components/monitoring-alarms";
 import { Cidr, contains, formatCidr, overlaps, parseCidr } from "./cidr";
 import { ConfigError, ConfigProblem } from "./errors";
 import { CONFIG_KEYS, ConfigKey, KeySpec, qualified } from "./keys";
 import { GatewayServiceSetting, PROFILE_DEFAULTS, Profile, ProfileDefaults } from "./profiles";
 import { parseScaleSchedule, ScaleSchedule } from "./schedule";
-import { ACM_CERTIFICATE_ARN, FIELD_SCHEMAS } from "./schema";
+import { ACM_CERTIFICATE_ARN, FIELD_SCHEMAS, SNS_TOPIC_ARN } from "./schema";
 import { EdgeConfig, StackConfig } from "./stack-config";
 import { deriveSubnetPlan, vpnClientCidr } from "./subnets";
 
@@ -86,6 +87,10 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
     }
 
     problems.push(...checkWeb(parsed, defaults, profile));
+    const topicRegion = parsed.alarmTopicArn === undefined ? undefined : SNS_TOPIC_ARN.exec(parsed.alarmTopicArn as string)?.[1];
+    if (topicRegion !== undefined && ctx.region !== undefined && topicRegion !== ctx.region) {
+        problems.push({ path: qualified("alarmTopicArn"), message: `is a topic in ${topicRegion}; CloudWatch alarms in ${ctx.region} notify topics in ${ctx.region} only` });
+    }
     const value = <T>(key: ConfigKey, fallback: T): T => (parsed[key] as T | undefined) ?? fallback;
     const edge = checkEdge(parsed, {
         region: ctx.region,
@@ -116,6 +121,8 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         gatewayServices: gateway.services,
         vpnClientCidr: vpnClientCidr(vpc!),
         alarmEmail: parsed.alarmEmail as string,
+        alarmTopicArn: parsed.alarmTopicArn as string | undefined,
+        alarmThresholds: { ...defaults.alarmThresholds, ...(parsed.alarmThresholds as Partial<AlarmThresholds> | undefined) },
         instanceTypes: {
             web: value("webInstanceType", defaults.webInstanceType),
             backOffice: value("backOfficeInstanceType", defaults.backOfficeInstanceType),

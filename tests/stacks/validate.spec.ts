@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { ALARM_THRESHOLD_DEFAULTS } from "../../components/monitoring-alarms";
 import { ConfigError, parseStackConfig } from "../../stacks";
 import { brands } from "../helpers/storefronts";
 
@@ -158,6 +159,21 @@ describe("stack configuration", () => {
 
     it("rejects an alarm address that is not an email", () => {
         rejects({ alarmEmail: "ops-at-example.com" }, "magento:alarmEmail", /email address/);
+    });
+
+    it("alarm thresholds: the defaults unless set, unknown names and impossible values rejected with the key path", () => {
+        assert.deepStrictEqual(parse({}).alarmThresholds, ALARM_THRESHOLD_DEFAULTS);
+        assert.strictEqual(parse({ alarmThresholds: { databaseCpuPercent: 85 } }).alarmThresholds.databaseCpuPercent, 85);
+        rejects({ alarmThresholds: { databaseCPU: 85 } }, "magento:alarmThresholds", /unknown threshold\(s\) databaseCPU; allowed: databaseCpuPercent, /);
+        rejects({ alarmThresholds: { redisMemoryPercent: 120 } }, "magento:alarmThresholds.redisMemoryPercent", /percentage, at most 100/);
+        rejects({ alarmThresholds: { databaseConnections: 0 } }, "magento:alarmThresholds.databaseConnections", /above 0/);
+    });
+
+    it("an existing alarm topic must be an SNS topic of the stack's region", () => {
+        assert.strictEqual(parse({ alarmTopicArn: "arn:aws:sns:eu-west-3:123456789012:ops-alarms" }).alarmTopicArn, "arn:aws:sns:eu-west-3:123456789012:ops-alarms");
+        assert.strictEqual(parse({}).alarmTopicArn, undefined);
+        rejects({ alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:ops-alarms" }, "magento:alarmTopicArn", /topic in us-east-1; CloudWatch alarms in eu-west-3 notify topics in eu-west-3 only/);
+        rejects({ alarmTopicArn: "ops-alarms" }, "magento:alarmTopicArn", /must be an SNS topic ARN/);
     });
 
     it("rejects unknown keys, a missing region and an unknown profile", () => {

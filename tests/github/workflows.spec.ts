@@ -1,0 +1,122 @@
+// The CI/CD the operators run on GitHub Actions: every workflow passes actionlint, no job holds long-lived AWS keys,
+// and the workflows do what the README says: tests and both offline previews on every pull request, a real preview
+// with both packs where credentials exist, preprod then prod (approved) on merge.
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { ROOT } from "../helpers/stacks";
+
+const GITHUB = path.join(ROOT, ".github");
+const WORKFLOWS = path.join(GITHUB, "workflows");
+const ACTION = path.join(GITHUB, "actions", "pulumi-stack", "action.yml");
+const ACTIONLINT = path.join(ROOT, "node_modules", "@tktco", "node-actionlint", "bin", "node-actionlint.js");
+const PACKS = ["policies/magento", "policies/aws-baseline"];
+
+type Step = { uses?: string; run?: string; with?: Record<string, string>; shell?: string };
+type Job = { if?: string; needs?: string | string[]; environment?: string; permissions?: Record<string, string>; strategy?: { matrix: Record<string, string[]> }; steps: Step[] };
+type Workflow = { on: Record<string, unknown>; permissions?: Record<string, string>; jobs: Record<string, Job> };
+
+const workflowFiles = () => fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(WORKFLOWS, f));
+const load = <T>(file: string): T => YAML.parse(fs.readFileSync(file, "utf8")) as T;
+const workflow = (name: string) => load<Workflow>(path.join(WORKFLOWS, name));
+const action = () => load<{ inputs: Record<string, unknown>; runs: { using: string; steps: Step[] } }>(ACTION);
+
+/** actionlint (rhysd/actionlint built to WebAssembly, from the npm registry) on one file; its report, and the exit code. */
+function actionlint(file: string): { status: number | null; output: string } {
+    const run = spawnSync(process.execPath, [ACTIONLINT, file], { cwd: ROOT, encoding: "utf8" });
+    return { status: run.status, output: run.stdout + run.stderr };
+}
+
+/** The composite action's steps as a reusable workflow, so actionlint checks their action inputs and expressions too. */
+function actionAsWorkflow(): string {
+    const { inputs, runs } = action();
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "action-")), "pulumi-stack.yml");
+    fs.writeFileSync(file, YAML.stringify({
+        on: { workflow_call: { inputs: Object.fromEntries(Object.keys(inputs).map((k) => [k, { type: "string", required: false }])) } },
+        jobs: { steps: { "runs-on": "ubuntu-24.04", steps: runs.steps } },
+    }));
+    return file;
+}
+
+describe("GitHub workflows", () => {
+    it("every workflow, and the shared Pulumi action's steps, pass actionlint", function () {
+        this.timeout(120_000);
+        const files = [...workflowFiles(), actionAsWorkflow()];
+        assert.ok(files.length >= 3);
+        for (const file of files) {
+            const { status, output } = actionlint(file);
+            assert.strictEqual(status, 0, `${file}:\n${output}`);
+            assert.match(output, /All workflow files passed/);
+        }
+    });
+
+    it("actionlint catches a misspelt action input (the check is live)", function () {
+        this.timeout(60_000);
+        const broken = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "action-")), "broken.yml");
+        fs.writeFileSync(broken, fs.readFileSync(actionAsWorkflow(), "utf8").replace("policyPacks:", "policy-packs:"));
+        const { status, output } = actionlint(broken);
+        assert.strictEqual(status, 1);
+        assert.match(output, /input "policy-packs" is not defined in action "pulumi\/actions@v6"/);
+    });
+
+    it("no workflow or action mentions long-lived AWS keys: credentials come from the OIDC role only", () => {
+        const files = [...workflowFiles(), ACTION];
+        for (const file of files) {
+            assert.doesNotMatch(fs.readFileSync(file, "utf8"), /AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws-access-key-id|aws-secret-access-key|AWS_SESSION_TOKEN/i, file);
+        }
+        const credentials = action().runs.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))!;
+        assert.deepStrictEqual(Object.keys(credentials.with!).sort(), ["aws-region", "role-session-name", "role-to-assume"]);
+        // Every job that runs the shared action may ask GitHub for an OIDC token, and nothing else beyond reading.
+        for (const file of workflowFiles()) {
+            for (const [name, job] of Object.entries(load<Workflow>(file).jobs)) {
+                if (job.steps.some((s) => s.uses === "./.github/actions/pulumi-stack")) {
+                    assert.strictEqual(job.permissions?.["id-token"], "write", `${file} ${name}`);
+                }
+            }
+        }
+    });
+
+    it("the Pulumi action runs both policy packs, which exist as packs the CLI can start", () => {
+        const pulumi = action().runs.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
+        assert.deepStrictEqual(pulumi.with!.policyPacks.trim().split("\n"), PACKS);
+        for (const pack of PACKS) {
+            assert.ok(fs.existsSync(path.join(ROOT, pack, "PulumiPolicy.yaml")), pack);
+        }
+        assert.strictEqual(pulumi.with!.command, "${{ inputs.command }}");
+    });
+
+    it("pull requests: the tests, the offline preview of both stacks, and a real preview of each posted on the PR where credentials exist", () => {
+        const pr = workflow("pull-request.yml");
+        assert.ok("pull_request" in pr.on);
+        const runs = Object.values(pr.jobs).flatMap((j) => j.steps.map((s) => s.run ?? ""));
+        assert.ok(runs.some((r) => /bash \.ci\/run$/.test(r)));
+        assert.ok(runs.includes(`npm run preview:offline -- --stack "\${{ matrix.stack }}"`));
+        assert.deepStrictEqual(pr.jobs["offline-preview"].strategy!.matrix.stack, ["prod", "preprod"]);
+        const preview = pr.jobs.preview;
+        assert.match(preview.if!, /^vars\.AWS_ROLE_ARN != ''/);
+        assert.deepStrictEqual(preview.strategy!.matrix.stack, ["prod", "preprod"]);
+        const step = preview.steps.find((s) => s.uses === "./.github/actions/pulumi-stack")!;
+        assert.deepStrictEqual([step.with!.command, step.with!["comment-on-pr"], preview.permissions!["pull-requests"]], ["preview", "true", "write"]);
+    });
+
+    it("merge to main: up preprod, then prod in the production environment (manual approval), tests first", () => {
+        const deploy = workflow("deploy.yml");
+        assert.deepStrictEqual(deploy.on, { push: { branches: ["main"] } });
+        const up = (job: Job) => job.steps.find((s) => s.uses === "./.github/actions/pulumi-stack")!.with!;
+        assert.deepStrictEqual([deploy.jobs.preprod.needs, up(deploy.jobs.preprod).command, up(deploy.jobs.preprod).stack], ["test", "up", "preprod"]);
+        assert.deepStrictEqual([deploy.jobs.prod.needs, deploy.jobs.prod.environment, up(deploy.jobs.prod).command, up(deploy.jobs.prod).stack], ["preprod", "production", "up", "prod"]);
+        assert.ok(deploy.jobs.test.steps.some((s) => /bash \.ci\/run$/.test(s.run ?? "")));
+    });
+
+    it("every action is pinned to a release (a major version tag or a commit), never a branch", () => {
+        const uses = [...workflowFiles().flatMap((f) => Object.values(load<Workflow>(f).jobs).flatMap((j) => j.steps)), ...action().runs.steps]
+            .map((s) => s.uses).filter((u): u is string => u !== undefined && !u.startsWith("./"));
+        assert.ok(uses.length > 0);
+        for (const u of uses) {
+            assert.match(u, /^[\w-]+\/[\w-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/, u);
+        }
+    });
+});
