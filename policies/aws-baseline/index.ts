@@ -10,6 +10,7 @@ import { noInternetIngress } from "./rules/no-internet-ingress";
 import { noPlaintextCredentials } from "./rules/no-plaintext-credentials";
 import { operatorAllowList } from "./rules/operator-allow-list";
 import { opensearchPrivateEncrypted } from "./rules/opensearch-private-encrypted";
+import { productionStatefulProtected } from "./rules/production-stateful-protected";
 import { privateServers } from "./rules/private-servers";
 import { rdsEncryptedPrivate } from "./rules/rds-encrypted-private";
 import { rdsProductionProtection } from "./rules/rds-production-protection";
@@ -33,5 +34,6 @@ new PolicyPack("aws-baseline", {
         ebsVolumesProtected,
         operatorAllowList,
         cloudfrontHttpsLogged,
+        productionStatefulProtected,
     ],
 });
