@@ -15,6 +15,7 @@ import { privateServers } from "./rules/private-servers";
 import { rdsEncryptedPrivate } from "./rules/rds-encrypted-private";
 import { rdsProductionProtection } from "./rules/rds-production-protection";
 import { redisEncryptionAndAuth } from "./rules/redis-encryption-and-auth";
+import { requiredTags } from "./rules/required-tags";
 import { s3BucketHardening } from "./rules/s3-bucket-hardening";
 
 new PolicyPack("aws-baseline", {
@@ -35,5 +36,6 @@ new PolicyPack("aws-baseline", {
         operatorAllowList,
         cloudfrontHttpsLogged,
         productionStatefulProtected,
+        requiredTags,
     ],
 });
