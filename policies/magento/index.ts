@@ -5,6 +5,7 @@ import { noSharedPubStatic } from "./rules/no-shared-pub-static";
 import { productionDataHa } from "./rules/production-data-ha";
 import { productionNetworkHa } from "./rules/production-network-ha";
 import { productionWebCapacity } from "./rules/production-web-capacity";
+import { reachabilityPolicy } from "./rules/reachability";
 import { webServersShareMedia } from "./rules/web-servers-share-media";
 
-new PolicyPack("magento", { policies: [productionNetworkHa, productionDataHa, productionWebCapacity, noSharedPubStatic, webServersShareMedia, efsInEveryComputeAz] });
+new PolicyPack("magento", { policies: [productionNetworkHa, productionDataHa, productionWebCapacity, noSharedPubStatic, webServersShareMedia, efsInEveryComputeAz, reachabilityPolicy] });
