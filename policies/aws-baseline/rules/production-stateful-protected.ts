@@ -20,7 +20,7 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { DISPOSABLE_TAG } from "../../lib/contracts";
 import { isProductionUrn, PRODUCTION_STACKS_SCHEMA } from "../../lib/stack";
 import { RDS_CLUSTER, RDS_INSTANCE, REPLICATION_GROUP, SEARCH_DOMAINS } from "../../lib/types";
-import { isSet, known, knownTags } from "../../lib/values";
+import { isSet, known } from "../../lib/values";
 
 type Props = Record<string, unknown>;
 /** What a kind of stateful resource is called in messages, and what else it needs besides protect. */
@@ -51,10 +51,10 @@ const STATEFUL: Record<string, Stateful> = {
     "aws:route53/zone:Zone": { what: "public zone", safeguard: forceDestroyed },
 };
 
-/** Stateful resources that are out on purpose: a private zone (its records are all the program's), a disposable bucket. */
+/** Stateful resources that are out on purpose: a private zone (its records are all the program's), a disposable
+ *  resource. A zone's `vpcs` or a tag map not known yet counts as out: the update decides. */
 function exempt(type: string, props: Props): boolean {
-    return (type === "aws:route53/zone:Zone" && isSet(props, "vpcs"))
-        || knownTags(props).some(([key]) => key === DISPOSABLE_TAG);
+    return (type === "aws:route53/zone:Zone" && isSet(props, "vpcs")) || isSet(props, "tags", DISPOSABLE_TAG);
 }
 
 export const productionStatefulProtected: ResourceValidationPolicy = {
