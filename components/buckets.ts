@@ -2,6 +2,7 @@
 // storage and billing reports. Each is a SecureBucket; what differs is encryption, versioning, expiry, protection and
 // which AWS services may write into it.
 import * as pulumi from "@pulumi/pulumi";
+import { DISPOSABLE_TAG } from "../policies/lib/contracts";
 import { SecureBucket } from "./secure-bucket";
 
 export interface BucketsArgs {
@@ -162,7 +163,7 @@ export class Buckets extends pulumi.ComponentResource {
             kmsKeyArn: args.kmsKeyArn,
             expireAfterDays: args.tempExpiryDays,
             protect: false,
-            tags: args.tags,
+            tags: { ...args.tags, [DISPOSABLE_TAG]: "scratch: objects expire" },
         }, child);
 
         // Cost and Usage Reports / Data Exports. SSE-S3: AWS's report delivery is not granted the stack's KMS key.

@@ -80,6 +80,7 @@ export class Cache extends pulumi.ComponentResource {
             transitEncryptionEnabled: true,
             authToken: token.value,
             snapshotRetentionLimit: args.snapshotRetentionDays,
+            finalSnapshotIdentifier: `${name}-final`, // deleting it leaves the sessions in a snapshot
             snapshotWindow: "02:00-03:00",
             maintenanceWindow: "sun:04:00-sun:05:00",
             autoMinorVersionUpgrade: true,

@@ -37,7 +37,7 @@ export class GeneratedSecret extends pulumi.ComponentResource {
             kmsKeyId: args.kmsKeyArn,
             recoveryWindowInDays: 7,
             tags: { ...args.tags, Name: name },
-        }, child);
+        }, { ...child, protect: true }); // the running service holds this credential: deleting the secret locks out its clients
         new aws.secretsmanager.SecretVersion(`${name}-version`, {
             secretId: secret.id,
             secretString: pulumi.secret(password.result.apply((p) => (args.document ? JSON.stringify(args.document(p)) : p))),

@@ -12,6 +12,8 @@ import { Client } from "./clients";
 export const TIER_TAG = "Tier";
 
 export interface ServerTierArgs {
+    /** The tier's short name (web, rundeck, vpn...), tagged Tier on its security group: the group is the tier's identity. */
+    readonly tier: string;
     readonly vpcId: pulumi.Input<string>;
     /** What the tier's servers do, for the security group's description. */
     readonly purpose: string;
@@ -38,7 +40,7 @@ export class ServerTier extends pulumi.ComponentResource {
         this.name = name;
         const child = { parent: this };
         const tags = { ...args.tags, Name: name };
-        const group = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpcId, description: args.purpose, tags }, child);
+        const group = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpcId, description: args.purpose, tags: { ...tags, [TIER_TAG]: args.tier } }, child);
         // Servers reach out (package mirrors, SSM, S3, APIs) through the NAT gateways and the S3 endpoint.
         new aws.vpc.SecurityGroupEgressRule(`${name}-out`, { securityGroupId: group.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", tags }, child);
         const role = new aws.iam.Role(`${name}-role`, {

@@ -44,7 +44,7 @@ const internalZone = new InternalZone(`${prefix}-internal`, { domain: config.int
 const internalDns = internalZone.dns;
 
 // Who will run where: each tier's security group and role exist before the services that admit them.
-const tier = (name: string, purpose: string) => new ServerTier(`${prefix}-${name}`, { vpcId, purpose, tags });
+const tier = (name: string, purpose: string) => new ServerTier(`${prefix}-${name}`, { tier: name, vpcId, purpose, tags });
 const web = tier("web", "Magento front-end servers");
 const backOffice = tier("backoffice", "Magento back-office server: admin, cron, indexers, imports");
 const rundeck = tier("rundeck", "Rundeck: one-button deployment jobs");

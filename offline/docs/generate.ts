@@ -3,6 +3,8 @@
 import * as path from "path";
 import { capture } from "../engine";
 import { loadProject, loadStackSettings } from "../project";
+import { reachabilityMarkdown } from "../../policies/lib/reachability";
+import { stackView } from "../stack-view";
 import { StateResource } from "../state";
 import { architectureSvg } from "./diagram";
 import { inventoryMarkdown } from "./inventory";
@@ -29,6 +31,7 @@ export async function generateDocs(source: StackSource): Promise<Map<string, str
         const resources = await source(stack);
         files.set(path.join("docs", stack, "architecture.svg"), architectureSvg(stack, resources));
         files.set(path.join("docs", stack, "inventory.md"), inventoryMarkdown(stack, resources));
+        files.set(path.join("docs", stack, "reachability.md"), reachabilityMarkdown(stackView(resources), stack));
     }
     return files;
 }

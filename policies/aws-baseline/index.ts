@@ -10,10 +10,12 @@ import { noInternetIngress } from "./rules/no-internet-ingress";
 import { noPlaintextCredentials } from "./rules/no-plaintext-credentials";
 import { operatorAllowList } from "./rules/operator-allow-list";
 import { opensearchPrivateEncrypted } from "./rules/opensearch-private-encrypted";
+import { productionStatefulProtected } from "./rules/production-stateful-protected";
 import { privateServers } from "./rules/private-servers";
 import { rdsEncryptedPrivate } from "./rules/rds-encrypted-private";
 import { rdsProductionProtection } from "./rules/rds-production-protection";
 import { redisEncryptionAndAuth } from "./rules/redis-encryption-and-auth";
+import { requiredTags } from "./rules/required-tags";
 import { s3BucketHardening } from "./rules/s3-bucket-hardening";
 
 new PolicyPack("aws-baseline", {
@@ -33,5 +35,7 @@ new PolicyPack("aws-baseline", {
         ebsVolumesProtected,
         operatorAllowList,
         cloudfrontHttpsLogged,
+        productionStatefulProtected,
+        requiredTags,
     ],
 });

@@ -14,8 +14,12 @@ export function listTag(value: string): string[] {
 }
 
 /** On every single-instance server: its tier (rundeck, nfs, windows, gateway, vpn...), as the web groups carry web and
- *  backoffice. Rules that treat tiers differently (private-servers) recognise servers by it. */
+ *  backoffice, and each tier's identity security group (ServerTier). Rules that treat tiers differently
+ *  (private-servers) recognise servers by it; the reachability matrix names sources and targets by it. */
 export const TIER_TAG = "Tier";
 /** On a security group that admits CIDRs chosen by the operators (the gateway's): those CIDRs, comma-separated, e.g.
  *  "203.0.113.0/24,2001:db8::/48". Every CIDR the group admits must lie inside one of them. */
 export const ALLOWED_SOURCES_TAG = "AllowedSources";
+/** On a resource that holds data the stack may lose on purpose (the temp bucket: scratch space whose objects expire):
+ *  why, e.g. "scratch: objects expire". production-stateful-protected does not ask it to be protected. */
+export const DISPOSABLE_TAG = "Disposable";

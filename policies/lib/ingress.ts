@@ -1,46 +1,57 @@
 // Ingress permissions of security groups, whichever of the three ways AWS lets a program write them (inline in the
 // group, the legacy SecurityGroupRule, the VPC SecurityGroupIngressRule), for the rules that judge who gets in.
 import { PolicyResource } from "@pulumi/policy";
-import { dependsOn, ofType } from "./stack";
+import { dependsOn, ofType, StackResource } from "./stack";
 
 export const SECURITY_GROUPS = ["aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"];
 const LEGACY_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
 const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 export const WHOLE_INTERNET = ["0.0.0.0/0", "::/0"];
 
+/** The CIDRs of some lists, the entries not known yet left out. */
+const cidrs = (...lists: unknown[]): string[] => lists.flatMap((l) => (Array.isArray(l) ? l : [l])).filter((c): c is string => typeof c === "string");
+
 /** One ingress permission. */
-export interface Ingress {
+export interface Ingress<R extends StackResource = PolicyResource> {
     /** The resource that writes it (the group itself for inline rules). */
-    readonly rule: PolicyResource;
-    readonly group: PolicyResource | undefined;
+    readonly rule: R;
+    readonly group: R | undefined;
     readonly protocol: string;
     readonly fromPort: number;
     readonly toPort: number;
     /** CIDR sources (IPv4 and IPv6); a rule admitting another security group has none. */
     readonly sources: string[];
+    /** Security groups admitted (the group itself for `self`). Inline rules name theirs in one `ingress` property, so
+     *  an inline permission that admits groups is credited with every group the group's inline ingress refers to. */
+    readonly groups: R[];
 }
 
-export function ingresses(resources: readonly PolicyResource[]): Ingress[] {
+export function ingresses<R extends StackResource>(resources: readonly R[]): Ingress<R>[] {
     const inline = ofType(resources, ...SECURITY_GROUPS).flatMap((group) =>
         ((group.props.ingress ?? []) as Record<string, any>[]).map((i) => ({
             rule: group, group, protocol: String(i.protocol), fromPort: i.fromPort, toPort: i.toPort,
-            sources: [...(i.cidrBlocks ?? []), ...(i.ipv6CidrBlocks ?? [])],
+            sources: cidrs(i.cidrBlocks, i.ipv6CidrBlocks),
+            groups: [...((i.securityGroups ?? []).length > 0 ? dependsOn(group, "ingress", ...SECURITY_GROUPS) : []), ...(i.self === true ? [group] : [])],
         })));
-    const legacy = ofType(resources, LEGACY_RULE).filter((r) => r.props.type === "ingress").map((rule) => ({
-        rule, group: dependsOn(rule, "securityGroupId", ...SECURITY_GROUPS)[0], protocol: String(rule.props.protocol),
-        fromPort: rule.props.fromPort, toPort: rule.props.toPort,
-        sources: [...(rule.props.cidrBlocks ?? []), ...(rule.props.ipv6CidrBlocks ?? [])],
-    }));
+    const legacy = ofType(resources, LEGACY_RULE).filter((r) => r.props.type === "ingress").map((rule) => {
+        const group = dependsOn(rule, "securityGroupId", ...SECURITY_GROUPS)[0];
+        return {
+            rule, group, protocol: String(rule.props.protocol), fromPort: rule.props.fromPort, toPort: rule.props.toPort,
+            sources: cidrs(rule.props.cidrBlocks, rule.props.ipv6CidrBlocks),
+            groups: [...dependsOn(rule, "sourceSecurityGroupId", ...SECURITY_GROUPS), ...(rule.props.self === true && group ? [group] : [])],
+        };
+    });
     const modern = ofType(resources, INGRESS_RULE).map((rule) => ({
         rule, group: dependsOn(rule, "securityGroupId", ...SECURITY_GROUPS)[0], protocol: String(rule.props.ipProtocol),
         fromPort: rule.props.fromPort ?? 0, toPort: rule.props.toPort ?? 65535,
-        sources: [rule.props.cidrIpv4, rule.props.cidrIpv6].filter((c): c is string => typeof c === "string"),
+        sources: cidrs(rule.props.cidrIpv4, rule.props.cidrIpv6),
+        groups: dependsOn(rule, "referencedSecurityGroupId", ...SECURITY_GROUPS),
     }));
     return [...inline, ...legacy, ...modern];
 }
 
 /** The sources of an ingress that match every address (0.0.0.0/0, ::/0). */
-export function internetSources(ingress: Ingress): string[] {
+export function internetSources(ingress: Ingress<StackResource>): string[] {
     return ingress.sources.filter((s) => WHOLE_INTERNET.includes(s));
 }
 
@@ -49,19 +60,19 @@ export function protocolName(protocol: string): string {
 }
 
 /** "tcp port 22", "udp ports 2048-4096", "all all ports". */
-export function describeIngress(i: Ingress): string {
+export function describeIngress(i: Ingress<StackResource>): string {
     const protocol = protocolName(i.protocol);
     const ports = protocol === "all" ? "all ports" : i.fromPort === i.toPort ? `port ${i.fromPort}` : `ports ${i.fromPort}-${i.toPort}`;
     return `${protocol} ${ports}`;
 }
 
 /** True when the permission opens TCP `port` (a TCP range holding it, or all traffic). */
-export function opensTcpPort(i: Ingress, port: number): boolean {
+export function opensTcpPort(i: Ingress<StackResource>, port: number): boolean {
     const protocol = protocolName(i.protocol);
     return protocol === "all" || (protocol === "tcp" && i.fromPort <= port && port <= i.toPort);
 }
 
 /** "rule of security group sg" or just the group, for messages. */
-export function ownerOf(i: Ingress): string {
+export function ownerOf(i: Ingress<StackResource>): string {
     return i.group && i.group !== i.rule ? `${i.rule.name} of security group ${i.group.name}` : i.rule.name;
 }

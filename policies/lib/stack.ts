@@ -26,11 +26,20 @@ export function isProduction(resources: readonly PolicyResource[], config: { pro
     return resources.length > 0 && isProductionUrn(resources[0].urn, config);
 }
 
-export function ofType(resources: readonly PolicyResource[], ...types: string[]): PolicyResource[] {
+/** What these helpers read of a resource: a policy's PolicyResource, or a resource of an exported stack (the docs). */
+export interface StackResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    readonly props: Record<string, any>;
+    readonly propertyDependencies: Record<string, StackResource[]>;
+}
+
+export function ofType<R extends StackResource>(resources: readonly R[], ...types: string[]): R[] {
     return resources.filter((r) => types.includes(r.type));
 }
 
 /** The resources a property of `r` was computed from (e.g. the VPC behind a subnet's `vpcId`), of the given types. */
-export function dependsOn(r: PolicyResource, property: string, ...types: string[]): PolicyResource[] {
-    return (r.propertyDependencies[property] ?? []).filter((d) => types.length === 0 || types.includes(d.type));
+export function dependsOn<R extends StackResource>(r: R, property: string, ...types: string[]): R[] {
+    return (r.propertyDependencies[property] ?? []).filter((d) => types.length === 0 || types.includes(d.type)) as R[];
 }

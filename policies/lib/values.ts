@@ -24,6 +24,12 @@ export function read(obj: unknown, ...path: (string | number)[]): unknown {
     return value;
 }
 
+/** True when a value (from `read`) is known and fails `ok`; a value not known yet (preview) passes, and the update,
+ *  which knows it, decides. */
+export function fails(value: unknown, ok: (v: unknown) => boolean): boolean {
+    return value !== NOT_KNOWN && !ok(value);
+}
+
 /** The value at `path` when known; undefined when absent or not known yet. */
 export function known(obj: unknown, ...path: (string | number)[]): unknown {
     const value = read(obj, ...path);

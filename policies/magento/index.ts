@@ -1,9 +1,11 @@
 // Architecture rules: the lessons of shared/platform.md. One rule per file under rules/.
 import { PolicyPack } from "@pulumi/policy";
+import { efsInEveryComputeAz } from "./rules/efs-in-every-compute-az";
 import { noSharedPubStatic } from "./rules/no-shared-pub-static";
 import { productionDataHa } from "./rules/production-data-ha";
 import { productionNetworkHa } from "./rules/production-network-ha";
 import { productionWebCapacity } from "./rules/production-web-capacity";
+import { reachabilityPolicy } from "./rules/reachability";
 import { webServersShareMedia } from "./rules/web-servers-share-media";
 
-new PolicyPack("magento", { policies: [productionNetworkHa, productionDataHa, productionWebCapacity, noSharedPubStatic, webServersShareMedia] });
+new PolicyPack("magento", { policies: [productionNetworkHa, productionDataHa, productionWebCapacity, noSharedPubStatic, webServersShareMedia, efsInEveryComputeAz, reachabilityPolicy] });

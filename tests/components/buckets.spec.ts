@@ -123,6 +123,9 @@ describe("buckets", () => {
             temp: { protect: false, versioning: [] },
             billing: { protect: true, versioning: ["Enabled"] },
         });
+        // the tag that tells production-stateful-protected the temp bucket may go
+        assert.deepStrictEqual(Object.fromEntries(Object.entries(buckets(resources)).map(([purpose, b]) => [purpose, (b.inputs!.tags as Record<string, string>).Disposable])),
+            { config: undefined, logs: undefined, temp: "scratch: objects expire", billing: undefined });
         for (const type of [PUBLIC_ACCESS_BLOCK, OWNERSHIP, ENCRYPTION, VERSIONING, LIFECYCLE, POLICY]) {
             assert.ok(ofType(resources, type).every((r) => !r.protect), `${type} can be recreated freely`);
         }

@@ -141,14 +141,16 @@ describe("data tier", () => {
         assert.throws(() => planShares([{ name: "assets", mountPath: "pub/static/frontend", uid: 1, gid: 1 }]), /would put pub\/static on shared storage/);
     });
 
-    it("every stateful resource is protected", async () => {
+    it("every stateful resource is protected, generated credentials included; deleting Redis leaves a final snapshot", async () => {
         for (const stack of ["prod", "preprod"]) {
             const r = await stackResources(stack);
-            for (const type of [RDS, REDIS, DOMAIN, EFS, "aws:kms/key:Key"]) {
+            for (const type of [RDS, REDIS, DOMAIN, EFS, "aws:kms/key:Key", "aws:secretsmanager/secret:Secret"]) {
                 for (const x of ofType(r, type)) {
                     assert.strictEqual(x.protect, true, `${x.urn} is not protected`);
                 }
             }
+            assert.deepStrictEqual(ofType(r, REDIS).map((x) => x.inputs!.finalSnapshotIdentifier),
+                ofType(r, REDIS).map((x) => `${x.urn.split("::").pop()!.replace(/-redis$/, "")}-final`));
         }
     });
 

@@ -3,7 +3,7 @@
 // keeps 100% of the group healthy, launching new servers before old ones leave.
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { AUTOSCALING_GROUP } from "../../lib/types";
-import { isSet, known } from "../../lib/values";
+import { fails, isSet, known, NOT_KNOWN, read } from "../../lib/values";
 
 export const autoscalingHealthAndRollout: ResourceValidationPolicy = {
     name: "autoscaling-health-and-rollout",
@@ -13,12 +13,15 @@ export const autoscalingHealthAndRollout: ResourceValidationPolicy = {
         if (args.type !== AUTOSCALING_GROUP || !isSet(args.props, "targetGroupArns")) {
             return;
         }
-        if (known(args.props, "healthCheckType") !== "ELB") {
+        if (fails(read(args.props, "healthCheckType"), (v) => v === "ELB")) {
             reportViolation(`Autoscaling group ${args.name} serves a load balancer but replaces only servers EC2 finds broken; ` +
                 "set healthCheckType: \"ELB\" with a grace period (AutoScaling.1).");
         }
-        const refresh = known(args.props, "instanceRefresh");
+        const refresh = read(args.props, "instanceRefresh");
         const healthy = known(refresh, "preferences", "minHealthyPercentage");
+        if (refresh === NOT_KNOWN) {
+            return; // computed from another output: the update decides
+        }
         if (refresh === undefined) {
             reportViolation(`Autoscaling group ${args.name} has no instance refresh: a new image or launch template reaches no running server; ` +
                 "add instanceRefresh with preferences.minHealthyPercentage: 100.");

@@ -4,7 +4,7 @@
 // delivery built from that source. Both are read from inputs and property dependencies, so a preview decides.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { dependsOn, ofType } from "../../lib/stack";
-import { indices, isSet, NOT_KNOWN, read } from "../../lib/values";
+import { fails, indices, isSet, NOT_KNOWN, read } from "../../lib/values";
 
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
 const DELIVERY_SOURCE = "aws:cloudwatch/logDeliverySource:LogDeliverySource";
@@ -12,11 +12,6 @@ const DELIVERY = "aws:cloudwatch/logDelivery:LogDelivery";
 const HTTPS_VIEWER_POLICIES = ["redirect-to-https", "https-only"];
 /** CloudFront's security policies of TLS 1.2 and later (TLSv1.2_2018 ... TLSv1.3_2025). */
 const MODERN_TLS = /^TLSv1\.[23]_\d{4}$/;
-
-/** A known value that fails `ok`; an unknown one (preview) passes, to be decided by the update. */
-function fails(value: unknown, ok: (v: unknown) => boolean): boolean {
-    return value !== NOT_KNOWN && !ok(value);
-}
 
 function viewerProblems(d: PolicyResource): string[] {
     const behaviours: [string, unknown][] = [
@@ -56,7 +51,7 @@ function logged(d: PolicyResource, resources: readonly PolicyResource[]): boolea
     if (isSet(d.props, "loggingConfig", "bucket")) {
         return true;
     }
-    const sources = ofType(resources, DELIVERY_SOURCE).filter((s) => read(s.props, "logType") === "ACCESS_LOGS" && dependsOn(s, "resourceArn").includes(d));
+    const sources = ofType(resources, DELIVERY_SOURCE).filter((s) => !fails(read(s.props, "logType"), (t) => t === "ACCESS_LOGS") && dependsOn(s, "resourceArn").includes(d));
     return ofType(resources, DELIVERY).some((delivery) => sources.some((s) => dependsOn(delivery, "deliverySourceName").includes(s)));
 }
 

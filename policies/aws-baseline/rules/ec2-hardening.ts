@@ -3,7 +3,7 @@
 // and the account's default, which a preview cannot see), and launch templates never hand out public IPs.
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { EC2_INSTANCE, LAUNCH_TEMPLATE } from "../../lib/types";
-import { indices, known, NOT_KNOWN, read } from "../../lib/values";
+import { fails, indices, known, NOT_KNOWN, read } from "../../lib/values";
 
 /** Launch templates take EC2's API strings ("true"); instances take booleans. */
 const isTrue = (value: unknown) => value === true || value === "true";
@@ -18,7 +18,7 @@ export const ec2Hardening: ResourceValidationPolicy = {
         }
         const what = `${args.type === EC2_INSTANCE ? "Instance" : "Launch template"} ${args.name}`;
         const props = args.props;
-        if (known(props, "metadataOptions", "httpTokens") !== "required") {
+        if (fails(read(props, "metadataOptions", "httpTokens"), (v) => v === "required")) {
             reportViolation(`${what} allows IMDSv1; set metadataOptions.httpTokens: "required".`);
         }
         const unencrypted = (value: unknown) => value !== NOT_KNOWN && !isTrue(value);
@@ -34,7 +34,7 @@ export const ec2Hardening: ResourceValidationPolicy = {
             return;
         }
         const mappings = indices(known(props, "blockDeviceMappings"));
-        if (mappings.length === 0) {
+        if (fails(read(props, "blockDeviceMappings"), () => mappings.length > 0)) {
             reportViolation(`${what} declares no block device mapping, so its root volume is encrypted only if the image is; ` +
                 'map the root device with ebs.encrypted: "true".');
         }

@@ -4,7 +4,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { isProductionUrn, PRODUCTION_STACKS_SCHEMA } from "../../lib/stack";
 import { LISTENERS, LOAD_BALANCERS } from "../../lib/types";
-import { indices, known, knownString } from "../../lib/values";
+import { fails, indices, known, knownString, read } from "../../lib/values";
 
 /** TLS 1.3/1.2-only policies with forward secrecy (ELB's "TLS13-1-2" family, FIPS variants included). */
 const MODERN_TLS_POLICIES = [
@@ -27,13 +27,13 @@ function checkBalancer(name: string, props: Record<string, unknown>, production:
     if (known(props, "loadBalancerType") === "network" || known(props, "loadBalancerType") === "gateway") {
         return; // neither parses HTTP headers nor writes access logs in the same way
     }
-    if (known(props, "accessLogs", "enabled") !== true) {
+    if (fails(read(props, "accessLogs", "enabled"), (v) => v === true)) {
         report(`Load balancer ${name} keeps no access logs; set accessLogs: { enabled: true, bucket } (ELB.5).`);
     }
-    if (known(props, "dropInvalidHeaderFields") !== true) {
+    if (fails(read(props, "dropInvalidHeaderFields"), (v) => v === true)) {
         report(`Load balancer ${name} forwards requests with invalid header fields; set dropInvalidHeaderFields: true (ELB.4).`);
     }
-    if (production && known(props, "enableDeletionProtection") !== true) {
+    if (production && fails(read(props, "enableDeletionProtection"), (v) => v === true)) {
         report(`Production load balancer ${name} can be deleted; set enableDeletionProtection: true (ELB.6).`);
     }
 }

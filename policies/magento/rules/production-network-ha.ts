@@ -1,6 +1,10 @@
 // Production must survive losing one AZ: subnets in at least three AZs, and a NAT gateway in each of them that the
-// private subnets of that AZ route through (a single NAT, or a cross-AZ route, dies with its AZ).
-import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+// private subnets of that AZ route through (a single NAT, or a cross-AZ route, dies with its AZ). Every subnet that
+// compute runs in (autoscaling groups, instances) has an explicit route table here: one left on the VPC's main table
+// shares a single table, so a single default route, with every AZ. A NAT in every AZ covers the AZs compute uses.
+// Controls: none (architecture)
+import { StackValidationPolicy } from "@pulumi/policy";
+import { azOf, compute } from "../../lib/placement";
 import { dependsOn, isProduction, ofType, PRODUCTION_STACKS_SCHEMA } from "../../lib/stack";
 
 const VPC = "aws:ec2/vpc:Vpc";
@@ -14,13 +18,9 @@ interface Config {
     minAvailabilityZones?: number;
 }
 
-function azOf(subnet: PolicyResource): string {
-    return subnet.props.availabilityZone ?? subnet.props.availabilityZoneId;
-}
-
 export const productionNetworkHa: StackValidationPolicy = {
     name: "production-network-ha",
-    description: "Production VPCs span at least 3 AZs, with a NAT gateway in each AZ that its private subnets route through.",
+    description: "Production VPCs span at least 3 AZs, with a NAT gateway in each AZ that its private subnets route through; every subnet compute runs in has its own route table association.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -49,6 +49,13 @@ export const productionNetworkHa: StackValidationPolicy = {
             if (withoutNat.length > 0) {
                 reportViolation(`Production VPC ${vpc.name} has no NAT gateway in ${withoutNat.join(", ")}: ` +
                     "servers there lose their way out to the internet when the AZ holding the NAT fails; put one NAT gateway in every AZ.", vpc.urn);
+            }
+            const associated = ofType(args.resources, ASSOCIATION).flatMap((a) => dependsOn(a, "subnetId", SUBNET));
+            for (const { compute: c, subnets: used } of compute(args.resources)) {
+                for (const subnet of used.filter((s) => subnets.includes(s) && !associated.includes(s))) {
+                    reportViolation(`${c.name} runs in subnet ${subnet.name} (${azOf(subnet)}), which has no route table association: it uses the VPC's main ` +
+                        "route table, one default route for every AZ. Associate it with a route table through its own AZ's NAT gateway (or the internet gateway).", c.urn);
+                }
             }
             for (const association of ofType(args.resources, ASSOCIATION)) {
                 const subnet = dependsOn(association, "subnetId", SUBNET).find((s) => subnets.includes(s));

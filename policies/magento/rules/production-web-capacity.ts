@@ -3,6 +3,7 @@
 // scaled to one server at 19:00 to save money; preproduction still may). The back office is one server by design:
 // two would run every cron job twice. It is held only to the AZ spread, so that it comes back in another AZ.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { azOf } from "../../lib/placement";
 import { dependsOn, isProduction, ofType, PRODUCTION_STACKS_SCHEMA } from "../../lib/stack";
 import { AUTOSCALING_GROUP, SCALING_SCHEDULE, SUBNET } from "../../lib/types";
 import { indices, known } from "../../lib/values";
@@ -26,7 +27,7 @@ function groupTag(group: PolicyResource, key: string): string | undefined {
 function placements(group: PolicyResource): string[] {
     const subnets = dependsOn(group, "vpcZoneIdentifiers", SUBNET);
     if (subnets.length > 0) {
-        return [...new Set(subnets.map((s) => String(s.props.availabilityZone ?? s.props.availabilityZoneId)))].sort();
+        return [...new Set(subnets.map(azOf))].sort();
     }
     const ids = known(group.props, "vpcZoneIdentifiers");
     return Array.isArray(ids) ? [...new Set(ids.map(String))] : [];

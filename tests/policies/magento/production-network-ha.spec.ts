@@ -56,6 +56,22 @@ describe("magento / production-network-ha", () => {
         ]);
     });
 
+    it("breaks: a server group in a subnet left on the VPC's main route table; keeps it once the subnet is associated", async () => {
+        const resources = network("prod", THREE, THREE);
+        const b = new StackBuilder("prod");
+        const vpc = resources.find((r) => r.type === "aws:ec2/vpc:Vpc")!;
+        const loose = b.add("aws:ec2/subnet:Subnet", "app-eu-west-3b", { availabilityZone: "eu-west-3b", vpcId: UNKNOWN }, { vpcId: [vpc] });
+        const privateA = resources.find((r) => r.urn.endsWith("::private-eu-west-3a"))!;
+        b.add("aws:autoscaling/group:Group", "web", { vpcZoneIdentifiers: [UNKNOWN, UNKNOWN] }, { vpcZoneIdentifiers: [privateA, loose] });
+        assert.deepStrictEqual((await violations([...resources, ...b.resources])).map((m) => m.split("\n")[1]), [
+            "web runs in subnet app-eu-west-3b (eu-west-3b), which has no route table association: it uses the VPC's main route table, " +
+            "one default route for every AZ. Associate it with a route table through its own AZ's NAT gateway (or the internet gateway).",
+        ]);
+        const table = resources.find((r) => r.urn.endsWith("::rt-eu-west-3b"))!;
+        b.add("aws:ec2/routeTableAssociation:RouteTableAssociation", "app-b", { subnetId: UNKNOWN, routeTableId: UNKNOWN }, { subnetId: [loose], routeTableId: [table] });
+        assert.deepStrictEqual(await violations([...resources, ...b.resources]), []);
+    });
+
     it("does not apply to preproduction, which has one NAT on purpose", async () => {
         assert.deepStrictEqual(await violations(network("preprod", THREE, ["eu-west-3a"], () => "eu-west-3a")), []);
     });

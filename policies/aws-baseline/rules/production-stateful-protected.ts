@@ -1,0 +1,79 @@
+// Production's data survives a mistaken destroy, a refactor that renames a component, and a console click: every
+// resource that holds state nobody can re-create from the program carries the protect option, and AWS's own
+// safeguard where AWS offers one. In, and why:
+//   RDS instances and clusters: the shop's data (deletion protection and the final snapshot: rds-production-protection).
+//   ElastiCache replication groups: sessions (logged-in customers, carts); a final snapshot on delete.
+//   OpenSearch domains: the catalogue index, hours to rebuild (AWS offers no deletion protection).
+//   EFS file systems: media and exports (AWS offers neither; backups come from the backup policy).
+//   S3 buckets: configuration, logs, billing; never forceDestroy (S3 then refuses to delete a non-empty bucket).
+//     A bucket tagged Disposable (the temp bucket: objects expire) is out.
+//   Secrets Manager secrets: generated credentials the running services hold (Redis AUTH, OpenSearch, the CDN's
+//     origin secret) and the VPN's PKI; a recovery window, never 0 (immediate deletion).
+//   KMS keys: without the key every encrypted volume, snapshot and secret is unreadable.
+//   Public Route 53 zones: their name servers are what registrars delegate to; never forceDestroy.
+// Out: EBS volumes (ebs-volumes-protected holds every stack to it); private hosted zones (every record is the
+// program's, nothing outside refers to the zone); Elastic IPs (the gateway's and the VPN's are protected by the
+// Server component; NAT addresses are not on any allow-list); log groups, parameters and random passwords (re-created
+// from the program). Decides during preview: protect is a resource option, the rest are plain inputs.
+// Controls: Security Hub FSBP RDS.8, KMS.3; AWS Config rds-instance-deletion-protection-enabled; Checkov CKV_AWS_293; Trivy none
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { DISPOSABLE_TAG } from "../../lib/contracts";
+import { isProductionUrn, PRODUCTION_STACKS_SCHEMA } from "../../lib/stack";
+import { RDS_CLUSTER, RDS_INSTANCE, REPLICATION_GROUP, SEARCH_DOMAINS } from "../../lib/types";
+import { isSet, known } from "../../lib/values";
+
+type Props = Record<string, unknown>;
+/** What a kind of stateful resource is called in messages, and what else it needs besides protect. */
+interface Stateful {
+    readonly what: string;
+    /** AWS's own safeguard missing from these inputs, as an instruction; undefined when it is there (or AWS has none). */
+    readonly safeguard?: (props: Props) => string | undefined;
+}
+
+const forceDestroyed = (props: Props) =>
+    known(props, "forceDestroy") === true ? "drop forceDestroy, so that AWS refuses to delete it while it holds anything" : undefined;
+
+const STATEFUL: Record<string, Stateful> = {
+    [RDS_INSTANCE]: { what: "database" },
+    [RDS_CLUSTER]: { what: "database cluster" },
+    [REPLICATION_GROUP]: {
+        what: "Redis",
+        safeguard: (props) => (isSet(props, "finalSnapshotIdentifier") ? undefined : "set finalSnapshotIdentifier, so that deleting it leaves a snapshot"),
+    },
+    ...Object.fromEntries(SEARCH_DOMAINS.map((type) => [type, { what: "search domain" }])),
+    "aws:efs/fileSystem:FileSystem": { what: "EFS file system" },
+    "aws:s3/bucket:Bucket": { what: "bucket", safeguard: forceDestroyed },
+    "aws:secretsmanager/secret:Secret": {
+        what: "secret",
+        safeguard: (props) => (known(props, "recoveryWindowInDays") === 0 ? "set recoveryWindowInDays to 7-30 days (0 deletes it at once)" : undefined),
+    },
+    "aws:kms/key:Key": { what: "KMS key" },
+    "aws:route53/zone:Zone": { what: "public zone", safeguard: forceDestroyed },
+};
+
+/** Stateful resources that are out on purpose: a private zone (its records are all the program's), a disposable
+ *  resource. A zone's `vpcs` or a tag map not known yet counts as out: the update decides. */
+function exempt(type: string, props: Props): boolean {
+    return (type === "aws:route53/zone:Zone" && isSet(props, "vpcs")) || isSet(props, "tags", DISPOSABLE_TAG);
+}
+
+export const productionStatefulProtected: ResourceValidationPolicy = {
+    name: "production-stateful-protected",
+    description: "Production databases, Redis, search domains, EFS, buckets, secrets, KMS keys and public zones carry the protect option, and AWS's own safeguard where AWS offers one (final snapshot, recovery window, no forceDestroy).",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { ...PRODUCTION_STACKS_SCHEMA } },
+    validateResource: (args, reportViolation) => {
+        const stateful = STATEFUL[args.type];
+        if (stateful === undefined || !isProductionUrn(args.urn, args.getConfig()) || exempt(args.type, args.props)) {
+            return;
+        }
+        if (args.opts.protect !== true) {
+            reportViolation(`Production ${stateful.what} ${args.name} is not protected; create it with the protect option, so that no destroy, ` +
+                `rename or replaced component deletes what it holds (tag it ${DISPOSABLE_TAG} with the reason if losing it is fine).`);
+        }
+        const missing = stateful.safeguard?.(args.props);
+        if (missing !== undefined) {
+            reportViolation(`Production ${stateful.what} ${args.name}: ${missing}.`);
+        }
+    },
+};

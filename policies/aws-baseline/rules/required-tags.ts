@@ -1,0 +1,54 @@
+// Every taggable resource carries the stack's ownership tags (environment, owner, cost centre: stack config `tags`),
+// so that the bill and the console say whose each resource is. A rule has no provider schema offline, so a type
+// counts as taggable when the program gave the resource a `tags` input, and the types below must have one: the
+// billed and the stateful ones, where a forgotten `tags` hides the cost. Provider default tags (the provider's
+// defaultTags) are invisible to a policy, in a preview as in an export: the program sets tags on every resource itself.
+// Autoscaling groups carry their tags as a list of {key, value, propagateAtLaunch}. Decides during preview: tags are
+// literal inputs; a tag whose value is not known yet counts as present.
+// Controls: AWS Config required-tags; Security Hub FSBP, Checkov, Trivy none
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { AUTOSCALING_GROUP, EC2_INSTANCE, LAUNCH_TEMPLATE, LOAD_BALANCERS, RDS_CLUSTER, RDS_INSTANCE, REPLICATION_GROUP, SEARCH_DOMAINS, SUBNET } from "../../lib/types";
+import { indices, isSet, known, NOT_KNOWN, read } from "../../lib/values";
+
+const DEFAULT_KEYS = ["Environment", "Owner", "CostCentre"];
+
+/** Types that must have tags even when the program gave them none. */
+const MUST_BE_TAGGED = [
+    "aws:ec2/vpc:Vpc", SUBNET, "aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip", "aws:ec2/securityGroup:SecurityGroup",
+    EC2_INSTANCE, LAUNCH_TEMPLATE, AUTOSCALING_GROUP, "aws:ebs/volume:Volume", ...LOAD_BALANCERS,
+    RDS_INSTANCE, RDS_CLUSTER, REPLICATION_GROUP, ...SEARCH_DOMAINS, "aws:efs/fileSystem:FileSystem",
+    "aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:secretsmanager/secret:Secret", "aws:cloudfront/distribution:Distribution",
+    "aws:route53/zone:Zone", "aws:cloudwatch/logGroup:LogGroup",
+];
+
+/** The keys the resource's tags set to a value (an unknown value counts), from a map or an autoscaling group's list. */
+function taggedKeys(tags: unknown): string[] {
+    if (Array.isArray(tags)) {
+        return indices(tags).filter((i) => isSet(tags, i, "value")).map((i) => known(tags, i, "key")).filter((k): k is string => typeof k === "string");
+    }
+    return typeof tags === "object" && tags !== null ? Object.keys(tags).filter((key) => isSet(tags, key)) : [];
+}
+
+export const requiredTags: ResourceValidationPolicy = {
+    name: "required-tags",
+    description: "Every resource with tags (and every billed or stateful type, which must have them) carries the required tags, Environment, Owner and CostCentre by default. Set on each resource by the program: provider default tags are invisible to policies.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            requiredTags: { type: "array", items: { type: "string" }, default: DEFAULT_KEYS, description: "Tag keys every taggable resource carries." },
+        },
+    },
+    validateResource: (args, reportViolation) => {
+        const tags = read(args.props, "tags");
+        if (tags === NOT_KNOWN || (tags === undefined && !MUST_BE_TAGGED.includes(args.type))) {
+            return; // a tag map computed from another output is judged at update, when it is known
+        }
+        const keys = args.getConfig<{ requiredTags?: string[] }>().requiredTags ?? DEFAULT_KEYS;
+        const present = taggedKeys(tags);
+        const missing = keys.filter((k) => !present.includes(k));
+        if (missing.length > 0) {
+            reportViolation(`${args.name} lacks the tag(s) ${missing.join(", ")}; tag every resource with the stack's tags ` +
+                "(stack config tags), on the resource itself: provider default tags are not visible to policies.");
+        }
+    },
+};

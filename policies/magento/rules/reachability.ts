@@ -1,0 +1,66 @@
+// The matrix of who reaches what (policies/lib/reachability.ts, written for each stack to docs/<stack>/reachability.md),
+// enforced: the data services admit only the tiers that use them, Rundeck (which deploys production) only connections
+// from inside (the VPC, the VPN, the tiers), the gateway only the operators' allow-list. Decides during preview: it
+// reads groups through property dependencies and CIDRs as the program wrote them.
+// Controls: Security Hub FSBP EC2.18, EC2.19 (partly); Checkov CKV_AWS_24, CKV_AWS_25, CKV_AWS_260 (partly); Trivy AVD-AWS-0107 (partly)
+import { StackValidationPolicy } from "@pulumi/policy";
+import { describeParty, describePorts, Party, reachability, Reach } from "../../lib/reachability";
+
+interface Config {
+    allowedSources?: Record<string, string[]>;
+    insideOnly?: string[];
+    allowListOnly?: string[];
+}
+
+/** This program's wiring (infra/index.ts): MySQL for Magento, Rundeck's jobs and the side applications; the rest for Magento. */
+const ALLOWED_SOURCES: Record<string, string[]> = {
+    database: ["web", "backoffice", "rundeck", "sideapps"],
+    redis: ["web", "backoffice"],
+    search: ["web", "backoffice"],
+    efs: ["web", "backoffice"],
+    nfs: ["web", "backoffice"],
+};
+const INSIDE: Party["kind"][] = ["vpc", "tier"];
+
+/** The key of a target in allowedSources: its kind for a service, its name for a tier. */
+const keyOf = (target: Party) => (target.kind === "tier" ? target.name : target.kind);
+
+function problem(row: Reach, config: Config): string | undefined {
+    const key = keyOf(row.target);
+    const allowed = (config.allowedSources ?? ALLOWED_SOURCES)[key];
+    if (allowed !== undefined && !(row.source.kind === "tier" && allowed.includes(row.source.name))) {
+        return `only the tiers that use it may reach it (${allowed.join(", ")})`;
+    }
+    if (row.target.kind === "tier" && (config.insideOnly ?? ["rundeck"]).includes(key) && !INSIDE.includes(row.source.kind)) {
+        return "it is reached only from inside: the VPC, the VPN or a tier";
+    }
+    if (row.target.kind === "tier" && (config.allowListOnly ?? ["gateway"]).includes(key) && row.source.kind !== "allow-list") {
+        return "it admits only the operators' allow-list (its AllowedSources, from the stack's operatorCidrs)";
+    }
+    return undefined;
+}
+
+export const reachabilityPolicy: StackValidationPolicy = {
+    name: "reachability",
+    description: "From the security groups alone: MySQL, Redis, OpenSearch, EFS and the NFS server admit only the tiers that use them; Rundeck only sources inside (VPC, VPN, tiers); the gateway only the operators' allow-list.",
+    enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            allowedSources: {
+                type: "object", additionalProperties: { type: "array", items: { type: "string" } }, default: ALLOWED_SOURCES,
+                description: "Per service kind (database, redis, search, efs) or server tier (nfs): the tiers that may reach it.",
+            },
+            insideOnly: { type: "array", items: { type: "string" }, default: ["rundeck"], description: "Tiers reachable only from the VPC, the VPN and the tiers." },
+            allowListOnly: { type: "array", items: { type: "string" }, default: ["gateway"], description: "Tiers reachable only from the operators' allow-list." },
+        },
+    },
+    validateStack: (args, reportViolation) => {
+        const config = args.getConfig<Config>();
+        for (const row of reachability(args.resources)) {
+            const why = problem(row, config);
+            if (why !== undefined) {
+                reportViolation(`${describeParty(row.target)} admits ${describeParty(row.source)} on ${describePorts(row)} (${row.rule}): ${why}.`, row.ruleUrn);
+            }
+        }
+    },
+};

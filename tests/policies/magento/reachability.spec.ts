@@ -1,0 +1,61 @@
+// reachability, asked over the analyzer protocol on the real stacks' previews, and on them with one permission an
+// operator might add by mistake: a tier that does not use MySQL, Rundeck opened to the internet, the gateway opened
+// to the VPC, EFS opened to the whole VPC.
+import * as assert from "assert";
+import { StateResource } from "../../../offline/state";
+import { PREPROD_NFS } from "../../fixtures/stacks";
+import { check, StackBuilder, UNKNOWN } from "../../helpers/packs";
+import { named } from "../../helpers/reachability";
+import { stackResources } from "../../helpers/stacks";
+
+const POLICY = "reachability";
+const SG = "aws:ec2/securityGroup:SecurityGroup";
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+
+async function violations(resources: StateResource[]): Promise<string[]> {
+    return (await check("magento", resources)).filter((d) => d.policy === POLICY).map((d) => `${d.level}: ${d.message.split("\n")[1]}`);
+}
+
+/** prod with one more ingress permission on the group named `group`: from `source` (a group name) or a CIDR. */
+async function prodWith(group: string, port: number, source: { group?: string; cidr?: string }): Promise<StateResource[]> {
+    const prod = await stackResources("prod");
+    const b = new StackBuilder("prod");
+    const target = named(prod, SG, `::${group}`);
+    const from = source.group === undefined ? [] : [named(prod, SG, `::${source.group}`)];
+    const admitted = source.cidr !== undefined ? { cidrIpv4: source.cidr } : { referencedSecurityGroupId: UNKNOWN };
+    b.add(INGRESS, "mistake", { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: port, toPort: port, ...admitted },
+        { securityGroupId: [target], referencedSecurityGroupId: from });
+    return [...prod, ...b.resources];
+}
+
+describe("magento / reachability", () => {
+    it("keeps: the real stacks, EFS or the NFS server, decided during preview", async () => {
+        assert.deepStrictEqual(await violations(await stackResources("prod")), []);
+        assert.deepStrictEqual(await violations(await stackResources("preprod")), []);
+        assert.deepStrictEqual(await violations(await stackResources("preprod", { changes: PREPROD_NFS })), []);
+    });
+
+    it("breaks: the Windows tier admitted to MySQL, which only Magento, Rundeck and the side applications use", async () => {
+        assert.deepStrictEqual(await violations(await prodWith("magento-prod-mysql-sg", 3306, { group: "magento-prod-windows-sg" })), [
+            "mandatory: database magento-prod-mysql-db admits tier windows on tcp 3306 (mistake): only the tiers that use it may reach it (web, backoffice, rundeck, sideapps).",
+        ]);
+    });
+
+    it("breaks: EFS opened to the whole VPC instead of the web and back-office tiers", async () => {
+        assert.deepStrictEqual(await violations(await prodWith("magento-prod-shared-sg", 2049, { cidr: "10.20.0.0/16" })), [
+            "mandatory: efs magento-prod-shared-fs admits vpc 10.20.0.0/16 on tcp 2049 (mistake): only the tiers that use it may reach it (web, backoffice).",
+        ]);
+    });
+
+    it("breaks: Rundeck's UI opened to an address outside the VPC", async () => {
+        assert.deepStrictEqual(await violations(await prodWith("magento-prod-rundeck-ui-sg", 4440, { cidr: "192.0.2.0/24" })), [
+            "mandatory: tier rundeck admits cidr 192.0.2.0/24 on tcp 4440 (mistake): it is reached only from inside: the VPC, the VPN or a tier.",
+        ]);
+    });
+
+    it("breaks: the gateway admitting the VPC, not only the operators' allow-list", async () => {
+        assert.deepStrictEqual(await violations(await prodWith("magento-prod-haproxy-sg", 445, { cidr: "10.20.0.0/16" })), [
+            "mandatory: tier gateway admits vpc 10.20.0.0/16 on tcp 445 (mistake): it admits only the operators' allow-list (its AllowedSources, from the stack's operatorCidrs).",
+        ]);
+    });
+});
