@@ -1,12 +1,12 @@
 // Shared storage as the original estate ran it: an NFS (v4) server on EC2 in the first AZ, each share on its own
 // protected EBS volume, exported to the VPC; only the client tiers' security groups reach port 2049.
 import * as pulumi from "@pulumi/pulumi";
+import { NFS_EXPORTS_TAG, TIER_TAG } from "../policies/lib/contracts";
 import { Client, serviceSecurityGroup } from "./clients";
 import { NFS_PORT } from "./efs-storage";
 import { DataVolume, dataDeviceName, prepareVolumesScript } from "./data-volumes";
 import { InternalDns } from "./internal-zone";
 import { HostedServerArgs, hostedServer, Server } from "./server";
-import { TIER_TAG } from "./server-tier";
 import { planShares, Share } from "./shares";
 
 export interface NfsStorageArgs extends HostedServerArgs {
@@ -20,7 +20,6 @@ export interface NfsStorageArgs extends HostedServerArgs {
 }
 
 export const EXPORT_ROOT = "/srv/nfs";
-export const NFS_EXPORTS_TAG = "NfsExports";
 
 /** /etc/exports: each share to the VPC only, synchronous writes, root squashed, NFSv4 via the pseudo-root. */
 export function exportsFile(shares: readonly Share[], vpcCidr: string): string {

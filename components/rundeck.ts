@@ -4,12 +4,12 @@
 // their instances, nothing wider (rundeck-policy.ts).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { TIER_TAG } from "../policies/lib/contracts";
 import { admit } from "./clients";
 import { DataVolume, dataDeviceName, prepareVolumesScript } from "./data-volumes";
 import { InternalDns } from "./internal-zone";
 import { rundeckDeployPolicy } from "./rundeck-policy";
 import { HostedServerArgs, hostedServer, Server } from "./server";
-import { TIER_TAG } from "./server-tier";
 
 export const RUNDECK_PORT = 4440;
 /** Where the data volume is mounted; /etc/rundeck and /var/lib/rundeck are bind-mounted from it. */

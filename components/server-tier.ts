@@ -3,13 +3,8 @@
 // reachable through SSM Session Manager instead of SSH keys.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { TIER_TAG } from "../policies/lib/contracts";
 import { Client } from "./clients";
-
-/**
- * Tag naming a server's tier on its instance (Tier=rundeck, nfs, windows; the web groups carry web and backoffice).
- * The aws-baseline pack recognises the private servers by it; Rundeck's role is scoped by it.
- */
-export const TIER_TAG = "Tier";
 
 export interface ServerTierArgs {
     /** The tier's short name (web, rundeck, vpn...), tagged Tier on its security group: the group is the tier's identity. */

@@ -4,10 +4,10 @@
 // replaces the instance and re-attaches the same volumes. Linux servers boot cloud-init, Windows servers EC2Launch.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { TIER_TAG } from "../policies/lib/contracts";
 import { CloudConfig, renderCloudConfig } from "./cloud-init";
 import { DataVolume } from "./data-volumes";
 import { InternalDns, internalRecord } from "./internal-zone";
-import { TIER_TAG } from "./server-tier";
 import { PowerShellUserData, renderPowerShellUserData } from "./windows-user-data";
 
 export interface ServerArgs {

@@ -4,6 +4,7 @@
 // old ones leave (100% minimum healthy), so capacity never drops during a release.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { SHARED_MOUNTS_TAG, TIER_TAG } from "../policies/lib/contracts";
 import { CloudConfig, renderCloudConfig } from "./cloud-init";
 
 export interface WebGroupArgs {
@@ -47,7 +48,7 @@ export class WebGroup extends pulumi.ComponentResource {
     constructor(name: string, args: WebGroupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:web:WebGroup", name, {}, opts);
         const child = { parent: this };
-        const tags = { ...args.tags, Tier: args.tier, Name: name };
+        const tags = { ...args.tags, [TIER_TAG]: args.tier, Name: name };
 
         const template = new aws.ec2.LaunchTemplate(`${name}-lt`, {
             imageId: args.imageId,
@@ -63,7 +64,7 @@ export class WebGroup extends pulumi.ComponentResource {
             userData: pulumi.output(args.userData).apply((config) => Buffer.from(renderCloudConfig(config as CloudConfig)).toString("base64")),
             updateDefaultVersion: true,
             tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags })),
-            tags: { ...tags, SharedMounts: args.sharedMounts },
+            tags: { ...tags, [SHARED_MOUNTS_TAG]: args.sharedMounts },
         }, child);
 
         const group = new aws.autoscaling.Group(`${name}-asg`, {

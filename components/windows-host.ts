@@ -3,11 +3,11 @@
 // operators' VPN; windows.<internal domain>, the name the gateway forwards to.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { TIER_TAG } from "../policies/lib/contracts";
 import { admit, PortRange } from "./clients";
 import { DataVolume } from "./data-volumes";
 import { InternalDns } from "./internal-zone";
 import { HostedServerArgs, hostedServer, Server } from "./server";
-import { TIER_TAG } from "./server-tier";
 import { prepareDisksScript, WindowsVolume } from "./windows-user-data";
 
 export const RDP_PORT = 3389;
