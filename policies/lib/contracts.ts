@@ -19,3 +19,8 @@ export const TIER_TAG = "Tier";
 /** On a security group that admits CIDRs chosen by the operators (the gateway's): those CIDRs, comma-separated, e.g.
  *  "203.0.113.0/24,2001:db8::/48". Every CIDR the group admits must lie inside one of them. */
 export const ALLOWED_SOURCES_TAG = "AllowedSources";
+
+/** Pack config key naming the Tier tag values of Magento web servers (front end and back office), and its default. */
+export const WEB_TIERS_SCHEMA = {
+    webTiers: { type: "array" as const, items: { type: "string" as const }, default: ["web", "backoffice"], description: "Values of the Tier tag that mark Magento web servers." },
+};

@@ -1,9 +1,13 @@
 // Architecture rules: the lessons of shared/platform.md. One rule per file under rules/.
 import { PolicyPack } from "@pulumi/policy";
+import { adminRoutedToBackOffice } from "./rules/admin-routed-to-back-office";
+import { cdnServesStaticAndMedia } from "./rules/cdn-serves-static-and-media";
+import { magentoHealthCheck } from "./rules/magento-health-check";
 import { noSharedPubStatic } from "./rules/no-shared-pub-static";
 import { productionDataHa } from "./rules/production-data-ha";
 import { productionNetworkHa } from "./rules/production-network-ha";
 import { productionWebCapacity } from "./rules/production-web-capacity";
 import { webServersShareMedia } from "./rules/web-servers-share-media";
 
-new PolicyPack("magento", { policies: [productionNetworkHa, productionDataHa, productionWebCapacity, noSharedPubStatic, webServersShareMedia] });
+new PolicyPack("magento", { policies: [productionNetworkHa, productionDataHa, productionWebCapacity, noSharedPubStatic, webServersShareMedia,
+    adminRoutedToBackOffice, cdnServesStaticAndMedia, magentoHealthCheck] });

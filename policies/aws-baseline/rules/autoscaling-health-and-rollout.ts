@@ -4,6 +4,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { AUTOSCALING_GROUP } from "../../lib/types";
 import { isSet, known } from "../../lib/values";
+import { controls, RuleMetadata } from "../../lib/metadata";
 
 export const autoscalingHealthAndRollout: ResourceValidationPolicy = {
     name: "autoscaling-health-and-rollout",
@@ -27,4 +28,10 @@ export const autoscalingHealthAndRollout: ResourceValidationPolicy = {
                 "set instanceRefresh.preferences.minHealthyPercentage: 100 (and maxHealthyPercentage above 100) so new servers launch first.");
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: [AUTOSCALING_GROUP],
+    decides: "Decides during preview from healthCheckType, targetGroupArns and instanceRefresh.preferences, all set by the program.",
+    controls: controls({ securityHub: ["AutoScaling.1"], awsConfig: ["autoscaling-group-elb-healthcheck-required"] }),
 };

@@ -4,6 +4,8 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { listTag, NFS_EXPORTS_TAG, SHARED_MOUNTS_TAG } from "../../lib/contracts";
 import { userDataOf } from "../../lib/user-data";
 import { knownString, knownTags } from "../../lib/values";
+import { controls, RuleMetadata } from "../../lib/metadata";
+import { EC2_INSTANCE, LAUNCH_TEMPLATE } from "../../lib/types";
 
 const ACCESS_POINT = "aws:efs/accessPoint:AccessPoint";
 const STATIC = "pub/static";
@@ -76,4 +78,10 @@ export const noSharedPubStatic: ResourceValidationPolicy = {
             reportViolation(`${problem} ${WHY}`);
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: [ACCESS_POINT, EC2_INSTANCE, LAUNCH_TEMPLATE],
+    decides: "Decides during preview from access point paths, names, the NFS exports and shared mounts tags, and mount lines in literal user data.",
+    controls: controls({}),
 };

@@ -2,6 +2,7 @@
 // private subnets of that AZ route through (a single NAT, or a cross-AZ route, dies with its AZ).
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { dependsOn, isProduction, ofType, PRODUCTION_STACKS_SCHEMA } from "../../lib/stack";
+import { controls, RuleMetadata } from "../../lib/metadata";
 
 const VPC = "aws:ec2/vpc:Vpc";
 const SUBNET = "aws:ec2/subnet:Subnet";
@@ -66,4 +67,10 @@ export const productionNetworkHa: StackValidationPolicy = {
             }
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: [VPC, SUBNET, NAT, ROUTE_TABLE, ASSOCIATION],
+    decides: "Decides during preview from subnet AZs and the NAT gateways, route tables and associations wired to them (property dependencies); ids stay unknown.",
+    controls: controls({}),
 };
