@@ -2,7 +2,7 @@
 // shared one instance's deploy wiped the assets of all the others and of every store (shared/platform.md).
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { listTag, NFS_EXPORTS_TAG, SHARED_MOUNTS_TAG } from "../../lib/contracts";
-import { userDataOf } from "../../lib/user-data";
+import { mountLines, userDataOf } from "../../lib/user-data";
 import { knownString, knownTags } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
 import { EC2_INSTANCE, LAUNCH_TEMPLATE } from "../../lib/types";
@@ -27,11 +27,11 @@ function sharesStatic(mountPoint: string): boolean {
 
 /** Lines of user data that mount NFS/EFS (fstab line, mount -t, cloud-init mounts: entry) onto a path ending in pub/static. */
 function staticMounts(userData: string): string[] {
-    return userData.split(/\r?\n/).flatMap((line, i) => {
+    return mountLines(userData).flatMap(({ line: number, text: line }) => {
         const tokens = line.split(/[\s,[\]"']+/).filter((t) => t !== "");
         const nfs = tokens.some((t) => /^(?:nfs4?|efs|mount\.(?:nfs4?|efs))$/.test(t) || /^[\w.-]+:\/(?!\/)/.test(t));
         const target = tokens.map((t) => t.replace(/\/+$/, "")).find((t) => t === STATIC || t.endsWith(`/${STATIC}`));
-        return nfs && target ? [`line ${i + 1}: ${target}`] : [];
+        return nfs && target ? [`line ${number}: ${target}`] : [];
     });
 }
 

@@ -5,7 +5,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { listTag, SHARED_MOUNTS_TAG, TIER_TAG, WEB_TIERS_SCHEMA } from "../../lib/contracts";
 import { EC2_INSTANCE, LAUNCH_TEMPLATE } from "../../lib/types";
-import { userDataOf } from "../../lib/user-data";
+import { mountLines, userDataOf } from "../../lib/user-data";
 import { knownTags } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
 
@@ -17,7 +17,7 @@ interface Config {
 
 /** True when some line of the user data mounts NFS/EFS (fstab, mount, cloud-init mounts) on a path ending in pub/media. */
 function mountsMedia(userData: string): boolean {
-    return userData.split(/\r?\n/).some((line) => {
+    return mountLines(userData).some(({ text: line }) => {
         const tokens = line.split(/[\s,[\]"']+/).filter((t) => t !== "");
         const shared = tokens.some((t) => /^(?:nfs4?|efs)$/.test(t) || /^[\w.-]+:\/(?!\/)/.test(t));
         return shared && tokens.some((t) => t.replace(/\/+$/, "").endsWith(`/${MEDIA}`));
