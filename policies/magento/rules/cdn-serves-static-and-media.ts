@@ -29,13 +29,14 @@ export const cdnServesStaticAndMedia: StackValidationPolicy = {
         if (balancer === undefined) {
             return;
         }
-        const served = new Set(ofType(args.resources, DISTRIBUTION)
-            .filter((d) => known(d.props, "enabled") !== false)
-            .flatMap((d) => indices(known(d.props, "origins"))
-                .filter((i) => known(d.props, "origins", i, "customOriginConfig") !== undefined)
-                .map((i) => knownString(d.props, "origins", i, "originPath")?.replace(/\/+$/, ""))));
+        const distributions = ofType(args.resources, DISTRIBUTION).filter((d) => known(d.props, "enabled") !== false);
+        const served = new Set(distributions.flatMap((d) => indices(known(d.props, "origins"))
+            .filter((i) => known(d.props, "origins", i, "customOriginConfig") !== undefined)
+            .map((i) => knownString(d.props, "origins", i, "originPath")?.replace(/\/+$/, ""))));
+        // Origins carrying a secret header are a secret output: an export without --show-secrets cannot show them.
+        const unreadable = distributions.some((d) => !Array.isArray(known(d.props, "origins")));
         const missing = (args.getConfig<Config>().originPaths ?? ORIGIN_PATHS).filter((p) => !served.has(p));
-        if (missing.length > 0) {
+        if (missing.length > 0 && !unreadable) {
             reportViolation(`Load balancer ${balancer.name} faces the internet but no CloudFront distribution serves ${missing.join(" and ")} from it: ` +
                 "add a distribution per path with the load balancer as custom origin and the path as originPath, so that images, CSS and JS " +
                 "come from the CDN's edge caches instead of the PHP servers.", balancer.urn);
@@ -45,6 +46,6 @@ export const cdnServesStaticAndMedia: StackValidationPolicy = {
 
 export const metadata: RuleMetadata = {
     resourceTypes: [...LOAD_BALANCERS, DISTRIBUTION],
-    decides: "Decides during preview from the load balancer's internal flag and each distribution's origins (custom origin config and origin path) as written.",
+    decides: "Decides during preview from the load balancer's internal flag and each distribution's origins (custom origin config and origin path) as written; on an export whose origins are encrypted secrets it cannot read them and stays silent.",
     controls: controls({}),
 };

@@ -1,7 +1,7 @@
 // cdn-serves-static-and-media, asked over the analyzer protocol: an internet-facing load balancer with the media and
 // static distributions, one of them missing or pointed elsewhere.
 import * as assert from "assert";
-import { StateResource } from "../../../offline/state";
+import { SECRET_SIG, SIG_KEY, StateResource } from "../../../offline/state";
 import { check, StackBuilder } from "../../helpers/packs";
 import { stackResources } from "../../helpers/stacks";
 
@@ -37,6 +37,13 @@ describe("magento / cdn-serves-static-and-media", () => {
 
     it("breaks: the paths served from an S3 origin, not the load balancer", async () => {
         assert.match((await violations(stack(["/pub/media", "/pub/static"], { s3Origin: true })))[0], /serves \/pub\/media and \/pub\/static from it/);
+    });
+
+    it("stays silent on an export whose origins are an encrypted secret (they carry the origin-verify header)", async () => {
+        const resources = stack(["/pub/media"]);
+        const cdn = resources.find((r) => r.type === "aws:cloudfront/distribution:Distribution")!;
+        cdn.outputs = { ...cdn.outputs, origins: { [SIG_KEY]: SECRET_SIG, ciphertext: "AAAA" } };
+        assert.deepStrictEqual(await violations(resources), []);
     });
 
     it("does not apply without an internet-facing load balancer", async () => {
