@@ -160,10 +160,12 @@ async function configure(client: rpc.AnalyzerClient, info: pb.AnalyzerInfo, ctx:
                 defaults[key] = value;
             }
         }
-        const level = (enforcementLevel as Level | undefined) ?? LEVELS[policy.getEnforcementlevel()];
+        // The pack's own initial config (the third argument of `new PolicyPack`, as AWSGuard sets it) comes before the user's.
+        const initial = info.getInitialconfigMap().get(policy.getName());
+        const level = (enforcementLevel as Level | undefined) ?? LEVELS[(initial ?? policy).getEnforcementlevel()];
         request.getPolicyconfigMap().set(policy.getName(), new pb.PolicyConfig()
             .setEnforcementlevel(LEVELS.indexOf(level) as pb.EnforcementLevel)
-            .setProperties(Struct.fromJavaScript({ ...defaults, ...properties } as never)));
+            .setProperties(Struct.fromJavaScript({ ...defaults, ...initial?.getProperties()?.toJavaScript(), ...properties } as never)));
     }
     await call(client, "configure", request);
 }

@@ -1,11 +1,10 @@
 // The README's reference tables, generated from the code they describe: configuration keys (stacks/keys.ts and the
 // profiles) and policy rules (each pack's rules/ folder). `npm run sync:docs` writes them; a test compares.
-import * as fs from "fs";
-import * as path from "path";
 import { CONFIG_KEYS, KeySpec } from "../stacks/keys";
 import { PROFILE_DEFAULTS } from "../stacks/profiles";
+import { ruleEntries } from "./rules";
 
-export const PACKS = ["magento", "aws-baseline"] as const;
+export { PACKS } from "./rules";
 
 const shown = (value: unknown): string => {
     if (Array.isArray(value)) {
@@ -29,18 +28,10 @@ export function configRows(): string[] {
     });
 }
 
-interface RuleMetadata { name: string; description: string; enforcementLevel?: string }
-
-/** Every rule of every pack, read from the rule modules themselves (one rule per file). */
+/** Every rule of every pack, as a row of the README's Policies table. */
 export function policyRows(root: string): string[] {
-    return PACKS.flatMap((pack) => {
-        const dir = path.join(root, "policies", pack, "rules");
-        return fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).sort().flatMap((file) => {
-            const module = require(path.join(dir, file)) as Record<string, RuleMetadata>;
-            return Object.values(module).filter((r) => typeof r?.name === "string").map((rule) =>
-                `| \`${pack}\` | \`${rule.name}\` | ${rule.enforcementLevel ?? "advisory"} | ${rule.description} |`);
-        });
-    });
+    return ruleEntries(root).map(({ pack, policy }) =>
+        `| \`${pack}\` | \`${policy.name}\` | ${policy.enforcementLevel ?? "advisory"} | ${policy.description} |`);
 }
 
 /** The README with the table whose rows start with `rowPrefix` replaced by `rows`. */

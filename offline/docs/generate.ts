@@ -4,12 +4,16 @@ import * as path from "path";
 import { capture } from "../engine";
 import { loadProject, loadStackSettings } from "../project";
 import { reachabilityMarkdown } from "../../policies/lib/reachability";
+import { policiesDoc } from "../../scripts/policies-doc";
+import { ruleEntries } from "../../scripts/rules";
+import { UNENFORCED_CONTROLS } from "../../scripts/unenforced-controls";
 import { stackView } from "../stack-view";
 import { StateResource } from "../state";
 import { architectureSvg } from "./diagram";
 import { inventoryMarkdown } from "./inventory";
 
 export const STACKS = ["prod", "preprod"] as const;
+const ROOT = path.resolve(__dirname, "../..");
 
 /** Each stack's resources as its offline preview registers them. */
 export type StackSource = (stack: string) => Promise<readonly StateResource[]>;
@@ -26,7 +30,7 @@ export function previewOf(root: string): StackSource {
 }
 
 export async function generateDocs(source: StackSource): Promise<Map<string, string>> {
-    const files = new Map<string, string>();
+    const files = new Map<string, string>([[path.join("docs", "policies.md"), policiesDoc(ruleEntries(ROOT), UNENFORCED_CONTROLS)]]);
     for (const stack of STACKS) {
         const resources = await source(stack);
         files.set(path.join("docs", stack, "architecture.svg"), architectureSvg(stack, resources));

@@ -23,3 +23,8 @@ export const ALLOWED_SOURCES_TAG = "AllowedSources";
 /** On a resource that holds data the stack may lose on purpose (the temp bucket: scratch space whose objects expire):
  *  why, e.g. "scratch: objects expire". production-stateful-protected does not ask it to be protected. */
 export const DISPOSABLE_TAG = "Disposable";
+
+/** Pack config key naming the Tier tag values of Magento web servers (front end and back office), and its default. */
+export const WEB_TIERS_SCHEMA = {
+    webTiers: { type: "array" as const, items: { type: "string" as const }, default: ["web", "backoffice"], description: "Values of the Tier tag that mark Magento web servers." },
+};

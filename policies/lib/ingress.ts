@@ -6,6 +6,8 @@ import { dependsOn, ofType, StackResource } from "./stack";
 export const SECURITY_GROUPS = ["aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"];
 const LEGACY_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
 const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+/** Every resource type that can grant ingress to a security group. */
+export const INGRESS_TYPES = [...SECURITY_GROUPS, LEGACY_RULE, INGRESS_RULE];
 export const WHOLE_INTERNET = ["0.0.0.0/0", "::/0"];
 
 /** The CIDRs of some lists, the entries not known yet left out. */

@@ -14,3 +14,6 @@ export const LISTENERS = ["aws:lb/listener:Listener", "aws:alb/listener:Listener
 export const AUTOSCALING_GROUP = "aws:autoscaling/group:Group";
 export const SCALING_SCHEDULE = "aws:autoscaling/schedule:Schedule";
 export const SUBNET = "aws:ec2/subnet:Subnet";
+export const TARGET_GROUPS = ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"];
+export const LISTENER_RULES = ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"];
+export const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";

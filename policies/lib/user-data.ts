@@ -31,3 +31,27 @@ export function userDataOf(type: string, props: unknown): string | undefined {
     }
     return undefined;
 }
+
+/**
+ * The user data as lines that each hold one whole mount: a cloud-config `mounts:` entry written as a block sequence
+ * (`- - fs-1:/` then one field per deeper `- ` line, as YAML libraries print it) is joined into one line, as fstab or
+ * the flow form `- [fs-1:/, /var/www/magento/pub/media, efs]` writes it, numbered by its first line. Other lines pass unchanged.
+ */
+export function mountLines(userData: string): { readonly line: number; text: string }[] {
+    const lines: { line: number; text: string }[] = [];
+    let entryIndent: number | undefined;
+    userData.split(/\r?\n/).forEach((text, i) => {
+        const start = /^(\s*)- - /.exec(text);
+        const field = /^(\s*)- (?!- )(.*)$/.exec(text);
+        if (start) {
+            entryIndent = start[1].length;
+            lines.push({ line: i + 1, text });
+        } else if (entryIndent !== undefined && field && field[1].length > entryIndent) {
+            lines[lines.length - 1].text += ` ${field[2]}`;
+        } else {
+            entryIndent = undefined;
+            lines.push({ line: i + 1, text });
+        }
+    });
+    return lines;
+}

@@ -1,6 +1,9 @@
 // Architecture rules: the lessons of shared/platform.md. One rule per file under rules/.
 import { PolicyPack } from "@pulumi/policy";
+import { adminRoutedToBackOffice } from "./rules/admin-routed-to-back-office";
+import { cdnServesStaticAndMedia } from "./rules/cdn-serves-static-and-media";
 import { efsInEveryComputeAz } from "./rules/efs-in-every-compute-az";
+import { magentoHealthCheck } from "./rules/magento-health-check";
 import { noSharedPubStatic } from "./rules/no-shared-pub-static";
 import { productionDataHa } from "./rules/production-data-ha";
 import { productionNetworkHa } from "./rules/production-network-ha";
@@ -8,4 +11,5 @@ import { productionWebCapacity } from "./rules/production-web-capacity";
 import { reachabilityPolicy } from "./rules/reachability";
 import { webServersShareMedia } from "./rules/web-servers-share-media";
 
-new PolicyPack("magento", { policies: [productionNetworkHa, productionDataHa, productionWebCapacity, noSharedPubStatic, webServersShareMedia, efsInEveryComputeAz, reachabilityPolicy] });
+new PolicyPack("magento", { policies: [productionNetworkHa, productionDataHa, productionWebCapacity, noSharedPubStatic, webServersShareMedia,
+    efsInEveryComputeAz, reachabilityPolicy, adminRoutedToBackOffice, cdnServesStaticAndMedia, magentoHealthCheck] });

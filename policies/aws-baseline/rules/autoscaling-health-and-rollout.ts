@@ -4,12 +4,28 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { AUTOSCALING_GROUP } from "../../lib/types";
 import { fails, isSet, known, NOT_KNOWN, read } from "../../lib/values";
+import { controls, RuleMetadata } from "../../lib/metadata";
+
+const MIN_HEALTHY = 100;
+
+interface Config {
+    minHealthyPercentage?: number;
+}
 
 export const autoscalingHealthAndRollout: ResourceValidationPolicy = {
     name: "autoscaling-health-and-rollout",
     description: "Autoscaling groups behind a load balancer use its health checks and roll out by an instance refresh that keeps 100% of capacity healthy.",
     enforcementLevel: "mandatory",
+    configSchema: {
+        properties: {
+            minHealthyPercentage: {
+                type: "integer", default: MIN_HEALTHY, minimum: 0, maximum: 100,
+                description: "Lowest instanceRefresh.preferences.minHealthyPercentage allowed: the share of servers kept in service during a release.",
+            },
+        },
+    },
     validateResource: (args, reportViolation) => {
+        const minHealthy = args.getConfig<Config>().minHealthyPercentage ?? MIN_HEALTHY;
         if (args.type !== AUTOSCALING_GROUP || !isSet(args.props, "targetGroupArns")) {
             return;
         }
@@ -24,10 +40,16 @@ export const autoscalingHealthAndRollout: ResourceValidationPolicy = {
         }
         if (refresh === undefined) {
             reportViolation(`Autoscaling group ${args.name} has no instance refresh: a new image or launch template reaches no running server; ` +
-                "add instanceRefresh with preferences.minHealthyPercentage: 100.");
-        } else if (healthy !== 100) {
+                `add instanceRefresh with preferences.minHealthyPercentage: ${minHealthy}.`);
+        } else if (typeof healthy !== "number" || healthy < minHealthy) {
             reportViolation(`Autoscaling group ${args.name} may drop to ${typeof healthy === "number" ? healthy : 90}% of its servers during a release; ` +
-                "set instanceRefresh.preferences.minHealthyPercentage: 100 (and maxHealthyPercentage above 100) so new servers launch first.");
+                `set instanceRefresh.preferences.minHealthyPercentage: ${minHealthy} (and maxHealthyPercentage above 100) so new servers launch first.`);
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: [AUTOSCALING_GROUP],
+    decides: "Decides during preview from healthCheckType, targetGroupArns and instanceRefresh.preferences, all set by the program.",
+    controls: controls({ securityHub: ["AutoScaling.1"], awsConfig: ["autoscaling-group-elb-healthcheck-required"] }),
 };

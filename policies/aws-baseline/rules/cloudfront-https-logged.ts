@@ -4,9 +4,10 @@
 // delivery built from that source. Both are read from inputs and property dependencies, so a preview decides.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { dependsOn, ofType } from "../../lib/stack";
+import { DISTRIBUTION } from "../../lib/types";
 import { fails, indices, isSet, NOT_KNOWN, read } from "../../lib/values";
+import { controls, RuleMetadata } from "../../lib/metadata";
 
-const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
 const DELIVERY_SOURCE = "aws:cloudwatch/logDeliverySource:LogDeliverySource";
 const DELIVERY = "aws:cloudwatch/logDelivery:LogDelivery";
 const HTTPS_VIEWER_POLICIES = ["redirect-to-https", "https-only"];
@@ -70,4 +71,10 @@ export const cloudfrontHttpsLogged: StackValidationPolicy = {
             }
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: [DISTRIBUTION, DELIVERY_SOURCE, DELIVERY],
+    decides: "Decides during preview from viewer/origin protocol policies, the viewer certificate, and the log delivery source/delivery wired to the distribution (property dependencies).",
+    controls: controls({ securityHub: ["CloudFront.3", "CloudFront.5", "CloudFront.9", "CloudFront.10"], awsConfig: ["cloudfront-viewer-policy-https", "cloudfront-accesslogs-enabled"], checkov: ["CKV_AWS_34", "CKV_AWS_86", "CKV_AWS_174"], trivy: ["AVD-AWS-0010", "AVD-AWS-0012", "AVD-AWS-0013"] }),
 };

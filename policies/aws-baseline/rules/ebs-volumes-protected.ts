@@ -1,6 +1,7 @@
 // EBS volumes in this estate hold data that outlives servers (Rundeck's jobs, the NFS shares, the Windows host's
 // disks): encrypted, and protected so that neither a destroy nor a refactored component deletes them.
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { controls, RuleMetadata } from "../../lib/metadata";
 
 const EBS_VOLUME = "aws:ebs/volume:Volume";
 
@@ -19,4 +20,10 @@ export const ebsVolumesProtected: ResourceValidationPolicy = {
             reportViolation(`EBS volume ${args.name} is not protected; create it with the protect option so no destroy or replaced component deletes its data.`);
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: [EBS_VOLUME],
+    decides: "Decides during preview from the volume's encrypted flag and its protect resource option.",
+    controls: controls({ securityHub: ["EC2.3"], awsConfig: ["encrypted-volumes"], checkov: ["CKV_AWS_3"], trivy: ["AVD-AWS-0026"] }),
 };

@@ -4,6 +4,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { EC2_INSTANCE, LAUNCH_TEMPLATE } from "../../lib/types";
 import { fails, indices, known, NOT_KNOWN, read } from "../../lib/values";
+import { controls, RuleMetadata } from "../../lib/metadata";
 
 /** Launch templates take EC2's API strings ("true"); instances take booleans. */
 const isTrue = (value: unknown) => value === true || value === "true";
@@ -49,4 +50,10 @@ export const ec2Hardening: ResourceValidationPolicy = {
             }
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: [EC2_INSTANCE, LAUNCH_TEMPLATE],
+    decides: "Decides during preview from metadataOptions.httpTokens, block device encrypted flags and network interfaces as written; an unknown flag waits for the update.",
+    controls: controls({ securityHub: ["EC2.8", "EC2.25"], awsConfig: ["ec2-imdsv2-check", "ec2-launch-template-imdsv2-check", "ec2-launch-template-public-ip-disabled"], checkov: ["CKV_AWS_79", "CKV_AWS_8"], trivy: ["AVD-AWS-0028", "AVD-AWS-0131"] }),
 };

@@ -1,6 +1,7 @@
 // Shared media (product images, exported orders) lives on EFS. EFS encrypts only at creation: an unencrypted file
 // system can only be replaced by a new one and a copy, so it is caught before it exists.
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { controls, RuleMetadata } from "../../lib/metadata";
 
 const EFS_FILE_SYSTEM = "aws:efs/fileSystem:FileSystem";
 
@@ -14,4 +15,10 @@ export const efsEncrypted: ResourceValidationPolicy = {
                 "(EFS encrypts only at creation: later it takes a new file system and a copy).");
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: [EFS_FILE_SYSTEM],
+    decides: "Decides during preview from the file system's encrypted flag.",
+    controls: controls({ securityHub: ["EFS.1"], awsConfig: ["efs-encrypted-check"], checkov: ["CKV_AWS_42"], trivy: ["AVD-AWS-0037"] }),
 };

@@ -5,6 +5,7 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { isProductionUrn, PRODUCTION_STACKS_SCHEMA } from "../../lib/stack";
 import { LISTENERS, LOAD_BALANCERS } from "../../lib/types";
 import { fails, indices, known, knownString, read } from "../../lib/values";
+import { controls, RuleMetadata } from "../../lib/metadata";
 
 /** TLS 1.3/1.2-only policies with forward secrecy (ELB's "TLS13-1-2" family, FIPS variants included). */
 const MODERN_TLS_POLICIES = [
@@ -73,4 +74,10 @@ export const loadBalancerHardening: ResourceValidationPolicy = {
             checkListener(args.name, args.props, config.allowedTlsPolicies ?? MODERN_TLS_POLICIES, reportViolation);
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: [...LOAD_BALANCERS, ...LISTENERS],
+    decides: "Decides during preview from accessLogs, dropInvalidHeaderFields, enableDeletionProtection, listener protocol, sslPolicy and default actions as written, and the stack name.",
+    controls: controls({ securityHub: ["ELB.1", "ELB.4", "ELB.5", "ELB.6", "ELB.17"], awsConfig: ["alb-http-to-https-redirection-check", "alb-http-drop-invalid-header-enabled", "elb-logging-enabled", "elb-deletion-protection-enabled"], checkov: ["CKV_AWS_2", "CKV_AWS_91", "CKV_AWS_103", "CKV_AWS_131", "CKV_AWS_150"], trivy: ["AVD-AWS-0047", "AVD-AWS-0052", "AVD-AWS-0054"] }),
 };

@@ -1,8 +1,9 @@
 // Nothing admits the whole internet except what must: HTTP/HTTPS on an internet-facing load balancer, and the VPN's
 // UDP port. Databases, caches, SSH and RDP open to 0.0.0.0/0 are how hand-made estates leak.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { describeIngress, ingresses, internetSources, protocolName, ownerOf, SECURITY_GROUPS } from "../../lib/ingress";
+import { describeIngress, ingresses, internetSources, INGRESS_TYPES, protocolName, ownerOf, SECURITY_GROUPS } from "../../lib/ingress";
 import { dependsOn, ofType } from "../../lib/stack";
+import { controls, RuleMetadata } from "../../lib/metadata";
 
 const LOAD_BALANCERS = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
 
@@ -53,4 +54,10 @@ export const noInternetIngress: StackValidationPolicy = {
             }
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: [...INGRESS_TYPES, ...LOAD_BALANCERS],
+    decides: "Decides during preview from CIDRs, protocols and ports of every ingress permission, and which load balancer uses the group (property dependencies).",
+    controls: controls({ securityHub: ["EC2.13", "EC2.14", "EC2.18", "EC2.19"], awsConfig: ["restricted-ssh", "restricted-common-ports", "vpc-sg-open-only-to-authorized-ports"], checkov: ["CKV_AWS_24", "CKV_AWS_25"], trivy: ["AVD-AWS-0107"] }),
 };

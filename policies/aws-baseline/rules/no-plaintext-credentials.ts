@@ -5,6 +5,8 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { credentialsInEntries, credentialsInText } from "../../lib/credentials";
 import { userDataOf } from "../../lib/user-data";
 import { known, knownEntries, knownString, knownTags } from "../../lib/values";
+import { controls, RuleMetadata } from "../../lib/metadata";
+import { EC2_INSTANCE, LAUNCH_TEMPLATE } from "../../lib/types";
 
 const LAMBDA_FUNCTION = "aws:lambda/function:Function";
 const SSM_PARAMETER = "aws:ssm/parameter:Parameter";
@@ -57,4 +59,10 @@ export const noPlaintextCredentials: ResourceValidationPolicy = {
                 "Secrets Manager and read it at run time with the resource's role, passing only its name or ARN.");
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: [EC2_INSTANCE, LAUNCH_TEMPLATE, LAMBDA_FUNCTION, SSM_PARAMETER],
+    decides: "Decides during preview from literal user data, tags, environment variables and parameter values (tags of any resource type are read too); values not known yet are not literals.",
+    controls: controls({ checkov: ["CKV_AWS_46", "CKV_AWS_45"], trivy: ["AVD-AWS-0029"] }),
 };

@@ -3,6 +3,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { SEARCH_DOMAINS } from "../../lib/types";
 import { isSet } from "../../lib/values";
+import { controls, RuleMetadata } from "../../lib/metadata";
 
 const TLS_POLICIES = ["Policy-Min-TLS-1-2-2019-07", "Policy-Min-TLS-1-2-PFS-2023-10"];
 
@@ -48,4 +49,10 @@ export const opensearchPrivateEncrypted: ResourceValidationPolicy = {
                 `set domainEndpointOptions.tlsSecurityPolicy to one of ${allowed.join(", ")}.`);
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: SEARCH_DOMAINS,
+    decides: "Decides during preview from vpcOptions, encryptAtRest, nodeToNodeEncryption and domainEndpointOptions as written.",
+    controls: controls({ securityHub: ["Opensearch.1", "Opensearch.2", "Opensearch.3", "Opensearch.8"], checkov: ["CKV_AWS_5", "CKV_AWS_6", "CKV_AWS_83", "CKV_AWS_228"], trivy: ["AVD-AWS-0043", "AVD-AWS-0046", "AVD-AWS-0048", "AVD-AWS-0126"] }),
 };

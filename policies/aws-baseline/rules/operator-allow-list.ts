@@ -5,9 +5,10 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { isPublic, within } from "../../lib/cidr";
 import { ALLOWED_SOURCES_TAG, listTag } from "../../lib/contracts";
-import { describeIngress, ingresses, opensTcpPort, ownerOf, SECURITY_GROUPS, WHOLE_INTERNET } from "../../lib/ingress";
+import { describeIngress, ingresses, INGRESS_TYPES, opensTcpPort, ownerOf, SECURITY_GROUPS, WHOLE_INTERNET } from "../../lib/ingress";
 import { ofType } from "../../lib/stack";
 import { knownTags } from "../../lib/values";
+import { controls, RuleMetadata } from "../../lib/metadata";
 
 const ADMIN_PORTS: Record<number, string> = { 22: "SSH", 3389: "RDP" };
 
@@ -39,4 +40,10 @@ export const operatorAllowList: StackValidationPolicy = {
             }
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: INGRESS_TYPES,
+    decides: "Decides during preview from the groups\' allowed-sources tag and the CIDRs and ports of every ingress permission.",
+    controls: controls({ securityHub: ["EC2.13", "EC2.14"], awsConfig: ["restricted-ssh"], checkov: ["CKV_AWS_24", "CKV_AWS_25"], trivy: ["AVD-AWS-0107"] }),
 };

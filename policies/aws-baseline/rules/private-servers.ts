@@ -5,10 +5,11 @@
 // an RDS database is publicly accessible is rds-encrypted-private's.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { TIER_TAG } from "../../lib/contracts";
-import { describeIngress, ingresses, internetSources, ownerOf, SECURITY_GROUPS } from "../../lib/ingress";
+import { describeIngress, ingresses, INGRESS_TYPES, internetSources, ownerOf, SECURITY_GROUPS } from "../../lib/ingress";
 import { dependsOn, ofType } from "../../lib/stack";
 import { EC2_INSTANCE, RDS_CLUSTER, RDS_INSTANCE } from "../../lib/types";
 import { knownEntries, known } from "../../lib/values";
+import { controls, RuleMetadata } from "../../lib/metadata";
 
 const PRIVATE_TIERS = ["rundeck", "nfs", "windows"];
 const EIP = "aws:ec2/eip:Eip";
@@ -62,4 +63,10 @@ export const privateServers: StackValidationPolicy = {
             }
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: [EC2_INSTANCE, RDS_INSTANCE, RDS_CLUSTER, EIP, EIP_ASSOCIATION, ...INGRESS_TYPES],
+    decides: "Decides during preview from the Tier tag, associatePublicIpAddress/publiclyAccessible, Elastic IPs wired to the instance, and ingress CIDRs of the groups it uses.",
+    controls: controls({ securityHub: ["EC2.9", "RDS.2"], awsConfig: ["ec2-instance-no-public-ip", "rds-instance-public-access-check"], checkov: ["CKV_AWS_88", "CKV_AWS_17"], trivy: ["AVD-AWS-0180"] }),
 };

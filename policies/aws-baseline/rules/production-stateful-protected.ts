@@ -15,8 +15,8 @@
 // program's, nothing outside refers to the zone); Elastic IPs (the gateway's and the VPN's are protected by the
 // Server component; NAT addresses are not on any allow-list); log groups, parameters and random passwords (re-created
 // from the program). Decides during preview: protect is a resource option, the rest are plain inputs.
-// Controls: Security Hub FSBP RDS.8, KMS.3; AWS Config rds-instance-deletion-protection-enabled; Checkov CKV_AWS_293; Trivy none
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { controls, RuleMetadata } from "../../lib/metadata";
 import { DISPOSABLE_TAG } from "../../lib/contracts";
 import { isProductionUrn, PRODUCTION_STACKS_SCHEMA } from "../../lib/stack";
 import { RDS_CLUSTER, RDS_INSTANCE, REPLICATION_GROUP, SEARCH_DOMAINS } from "../../lib/types";
@@ -76,4 +76,10 @@ export const productionStatefulProtected: ResourceValidationPolicy = {
             reportViolation(`Production ${stateful.what} ${args.name}: ${missing}.`);
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: Object.keys(STATEFUL),
+    decides: "Decides during preview from the protect resource option and the safeguards' inputs (final snapshot, recovery window, forceDestroy).",
+    controls: controls({ securityHub: ["RDS.8", "KMS.3"], awsConfig: ["rds-instance-deletion-protection-enabled"], checkov: ["CKV_AWS_293"] }),
 };

@@ -2,6 +2,7 @@
 // RDS encrypts only at creation, so a database created unencrypted needs a snapshot copy and a restore to fix.
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { RDS_CLUSTER, RDS_INSTANCE } from "../../lib/types";
+import { controls, RuleMetadata } from "../../lib/metadata";
 
 /** Aurora's instances carry the public-access switch; the cluster carries the encryption. */
 const RDS_CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
@@ -20,4 +21,10 @@ export const rdsEncryptedPrivate: ResourceValidationPolicy = {
                 "set publiclyAccessible: false and admit the application's security groups.");
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: [RDS_INSTANCE, RDS_CLUSTER, RDS_CLUSTER_INSTANCE],
+    decides: "Decides during preview from storageEncrypted and publiclyAccessible as written.",
+    controls: controls({ securityHub: ["RDS.2", "RDS.3", "RDS.27"], awsConfig: ["rds-storage-encrypted", "rds-instance-public-access-check"], checkov: ["CKV_AWS_16", "CKV_AWS_17"], trivy: ["AVD-AWS-0080", "AVD-AWS-0180"] }),
 };

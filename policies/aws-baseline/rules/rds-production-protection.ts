@@ -3,6 +3,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { isProductionUrn, PRODUCTION_STACKS_SCHEMA } from "../../lib/stack";
 import { RDS_CLUSTER, RDS_INSTANCE } from "../../lib/types";
+import { controls, RuleMetadata } from "../../lib/metadata";
 
 const MIN_BACKUP_DAYS = 7;
 
@@ -41,4 +42,10 @@ export const rdsProductionProtection: ResourceValidationPolicy = {
                 "set skipFinalSnapshot: false and a finalSnapshotIdentifier so that deleting it leaves a snapshot to restore.");
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: [RDS_INSTANCE, RDS_CLUSTER],
+    decides: "Decides during preview from deletionProtection, backupRetentionPeriod and skipFinalSnapshot as written, and the stack name.",
+    controls: controls({ securityHub: ["RDS.7", "RDS.8", "RDS.11"], awsConfig: ["rds-instance-deletion-protection-enabled", "db-instance-backup-enabled"], checkov: ["CKV_AWS_133", "CKV_AWS_293"], trivy: ["AVD-AWS-0077"] }),
 };

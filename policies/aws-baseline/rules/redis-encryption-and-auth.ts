@@ -3,6 +3,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { REPLICATION_GROUP } from "../../lib/types";
 import { isSet, knownString } from "../../lib/values";
+import { controls, RuleMetadata } from "../../lib/metadata";
 
 const CACHE_CLUSTER = "aws:elasticache/cluster:Cluster";
 
@@ -34,4 +35,10 @@ export const redisEncryptionAndAuth: ResourceValidationPolicy = {
                 "(from a generated secret) or userGroupIds (RBAC).");
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: [REPLICATION_GROUP, CACHE_CLUSTER],
+    decides: "Decides during preview from atRestEncryptionEnabled, transitEncryptionEnabled, and whether an authToken or userGroupIds is set (a generated token counts while unknown).",
+    controls: controls({ securityHub: ["ElastiCache.4", "ElastiCache.5", "ElastiCache.6"], checkov: ["CKV_AWS_29", "CKV_AWS_30", "CKV_AWS_31"], trivy: ["AVD-AWS-0045", "AVD-AWS-0051"] }),
 };

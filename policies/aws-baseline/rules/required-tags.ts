@@ -5,8 +5,8 @@
 // defaultTags) are invisible to a policy, in a preview as in an export: the program sets tags on every resource itself.
 // Autoscaling groups carry their tags as a list of {key, value, propagateAtLaunch}. Decides during preview: tags are
 // literal inputs; a tag whose value is not known yet counts as present.
-// Controls: AWS Config required-tags; Security Hub FSBP, Checkov, Trivy none
 import { ResourceValidationPolicy } from "@pulumi/policy";
+import { controls, RuleMetadata } from "../../lib/metadata";
 import { AUTOSCALING_GROUP, EC2_INSTANCE, LAUNCH_TEMPLATE, LOAD_BALANCERS, RDS_CLUSTER, RDS_INSTANCE, REPLICATION_GROUP, SEARCH_DOMAINS, SUBNET } from "../../lib/types";
 import { indices, isSet, known, NOT_KNOWN, read } from "../../lib/values";
 
@@ -51,4 +51,10 @@ export const requiredTags: ResourceValidationPolicy = {
                 "(stack config tags), on the resource itself: provider default tags are not visible to policies.");
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: MUST_BE_TAGGED,
+    decides: "Decides during preview from the tags as the program writes them (a tag whose value is not known yet counts as present).",
+    controls: controls({ awsConfig: ["required-tags"] }),
 };

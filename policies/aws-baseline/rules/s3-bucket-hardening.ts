@@ -3,6 +3,7 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { dependsOn, ofType } from "../../lib/stack";
 import { indices, isSet, known, knownString, NOT_KNOWN, read } from "../../lib/values";
+import { controls, RuleMetadata } from "../../lib/metadata";
 
 const BUCKETS = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
 const PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
@@ -90,4 +91,10 @@ export const s3BucketHardening: StackValidationPolicy = {
             }
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: [...BUCKETS, PUBLIC_ACCESS_BLOCK, ...ENCRYPTION, BUCKET_POLICY],
+    decides: "Decides during preview from public access blocks, encryption configurations and bucket policies wired to each bucket; a policy text embedding the unknown bucket ARN waits for the update.",
+    controls: controls({ securityHub: ["S3.5", "S3.8"], awsConfig: ["s3-bucket-ssl-requests-only", "s3-bucket-level-public-access-prohibited", "s3-bucket-server-side-encryption-enabled"], checkov: ["CKV_AWS_19", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"], trivy: ["AVD-AWS-0086", "AVD-AWS-0087", "AVD-AWS-0088", "AVD-AWS-0091", "AVD-AWS-0093"] }),
 };

@@ -1,8 +1,8 @@
 // A server mounts EFS through the mount target of its own AZ (the file system's DNS name resolves to it): a server in
 // an AZ without one cannot mount the shared folders, so the group that replaces servers there after losing another AZ
 // comes up without media. Every EFS file system in a VPC has a mount target in each AZ where that VPC runs compute.
-// Controls: none (architecture)
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { controls, RuleMetadata } from "../../lib/metadata";
 import { azOf, compute } from "../../lib/placement";
 import { dependsOn, ofType } from "../../lib/stack";
 import { SUBNET } from "../../lib/types";
@@ -34,4 +34,10 @@ export const efsInEveryComputeAz: StackValidationPolicy = {
             }
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: [FILE_SYSTEM, MOUNT_TARGET, SUBNET, "aws:autoscaling/group:Group", "aws:ec2/instance:Instance"],
+    decides: "Decides during preview from the subnets' AZ names and the property dependencies between mount targets, subnets and compute.",
+    controls: controls({}),
 };

@@ -2,8 +2,10 @@
 // shared one instance's deploy wiped the assets of all the others and of every store (shared/platform.md).
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { listTag, NFS_EXPORTS_TAG, SHARED_MOUNTS_TAG } from "../../lib/contracts";
-import { userDataOf } from "../../lib/user-data";
+import { mountLines, userDataOf } from "../../lib/user-data";
 import { knownString, knownTags } from "../../lib/values";
+import { controls, RuleMetadata } from "../../lib/metadata";
+import { EC2_INSTANCE, LAUNCH_TEMPLATE } from "../../lib/types";
 
 const ACCESS_POINT = "aws:efs/accessPoint:AccessPoint";
 const STATIC = "pub/static";
@@ -25,11 +27,11 @@ function sharesStatic(mountPoint: string): boolean {
 
 /** Lines of user data that mount NFS/EFS (fstab line, mount -t, cloud-init mounts: entry) onto a path ending in pub/static. */
 function staticMounts(userData: string): string[] {
-    return userData.split(/\r?\n/).flatMap((line, i) => {
+    return mountLines(userData).flatMap(({ line: number, text: line }) => {
         const tokens = line.split(/[\s,[\]"']+/).filter((t) => t !== "");
         const nfs = tokens.some((t) => /^(?:nfs4?|efs|mount\.(?:nfs4?|efs))$/.test(t) || /^[\w.-]+:\/(?!\/)/.test(t));
         const target = tokens.map((t) => t.replace(/\/+$/, "")).find((t) => t === STATIC || t.endsWith(`/${STATIC}`));
-        return nfs && target ? [`line ${i + 1}: ${target}`] : [];
+        return nfs && target ? [`line ${number}: ${target}`] : [];
     });
 }
 
@@ -76,4 +78,10 @@ export const noSharedPubStatic: ResourceValidationPolicy = {
             reportViolation(`${problem} ${WHY}`);
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: [ACCESS_POINT, EC2_INSTANCE, LAUNCH_TEMPLATE],
+    decides: "Decides during preview from access point paths, names, the NFS exports and shared mounts tags, and mount lines in literal user data.",
+    controls: controls({}),
 };

@@ -4,6 +4,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { isProductionUrn, PRODUCTION_STACKS_SCHEMA } from "../../lib/stack";
 import { RDS_INSTANCE, REPLICATION_GROUP, SEARCH_DOMAINS } from "../../lib/types";
+import { controls, RuleMetadata } from "../../lib/metadata";
 
 const MIN_AZS = 3;
 /** What OpenSearch spreads a zone-aware domain over when zoneAwarenessConfig is left out. */
@@ -77,4 +78,10 @@ export const productionDataHa: ResourceValidationPolicy = {
             checkSearch(args.name, args.props, config.minAvailabilityZones ?? MIN_AZS, reportViolation);
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: [RDS_INSTANCE, REPLICATION_GROUP, ...SEARCH_DOMAINS],
+    decides: "Decides during preview from multiAz, automatic failover and replica counts, and the search cluster config as written, and the stack name.",
+    controls: controls({ securityHub: ["RDS.5", "ElastiCache.3", "Opensearch.11"], awsConfig: ["rds-multi-az-support"], checkov: ["CKV_AWS_157"] }),
 };

@@ -2,10 +2,10 @@
 // private subnets of that AZ route through (a single NAT, or a cross-AZ route, dies with its AZ). Every subnet that
 // compute runs in (autoscaling groups, instances) has an explicit route table here: one left on the VPC's main table
 // shares a single table, so a single default route, with every AZ. A NAT in every AZ covers the AZs compute uses.
-// Controls: none (architecture)
 import { StackValidationPolicy } from "@pulumi/policy";
 import { azOf, compute } from "../../lib/placement";
 import { dependsOn, isProduction, ofType, PRODUCTION_STACKS_SCHEMA } from "../../lib/stack";
+import { controls, RuleMetadata } from "../../lib/metadata";
 
 const VPC = "aws:ec2/vpc:Vpc";
 const SUBNET = "aws:ec2/subnet:Subnet";
@@ -73,4 +73,10 @@ export const productionNetworkHa: StackValidationPolicy = {
             }
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: [VPC, SUBNET, NAT, ROUTE_TABLE, ASSOCIATION],
+    decides: "Decides during preview from subnet AZs and the NAT gateways, route tables and associations wired to them (property dependencies); ids stay unknown.",
+    controls: controls({}),
 };

@@ -4,23 +4,16 @@
 // two would run every cron job twice. It is held only to the AZ spread, so that it comes back in another AZ.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { azOf } from "../../lib/placement";
-import { dependsOn, isProduction, ofType, PRODUCTION_STACKS_SCHEMA } from "../../lib/stack";
+import { dependsOn, groupTag, isProduction, ofType, PRODUCTION_STACKS_SCHEMA } from "../../lib/stack";
 import { AUTOSCALING_GROUP, SCALING_SCHEDULE, SUBNET } from "../../lib/types";
-import { indices, known } from "../../lib/values";
+import { known } from "../../lib/values";
+import { controls, RuleMetadata } from "../../lib/metadata";
 
 interface Config {
     productionStacks?: string[];
     minInstances?: number;
     minAvailabilityZones?: number;
     singleInstanceTiers?: string[];
-}
-
-/** The value of an autoscaling group's tag (its tags are a list of {key, value, propagateAtLaunch}). */
-function groupTag(group: PolicyResource, key: string): string | undefined {
-    const tags = known(group.props, "tags");
-    const index = indices(tags).find((i) => known(tags, i, "key") === key);
-    const value = index === undefined ? undefined : known(tags, index, "value");
-    return typeof value === "string" ? value : undefined;
 }
 
 /** Distinct AZs of the group's subnets when they are resources of this stack; else distinct subnet ids as given. */
@@ -77,4 +70,10 @@ export const productionWebCapacity: StackValidationPolicy = {
             }
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: [AUTOSCALING_GROUP, SCALING_SCHEDULE, SUBNET],
+    decides: "Decides during preview from minSize, the Tier tag, scheduled minSize and the AZs of the subnets wired to vpcZoneIdentifiers (property dependencies).",
+    controls: controls({ securityHub: ["AutoScaling.2"], awsConfig: ["autoscaling-multiple-az"] }),
 };

@@ -2,8 +2,8 @@
 // enforced: the data services admit only the tiers that use them, Rundeck (which deploys production) only connections
 // from inside (the VPC, the VPN, the tiers), the gateway only the operators' allow-list. Decides during preview: it
 // reads groups through property dependencies and CIDRs as the program wrote them.
-// Controls: Security Hub FSBP EC2.18, EC2.19 (partly); Checkov CKV_AWS_24, CKV_AWS_25, CKV_AWS_260 (partly); Trivy AVD-AWS-0107 (partly)
 import { StackValidationPolicy } from "@pulumi/policy";
+import { controls, RuleMetadata } from "../../lib/metadata";
 import { describeParty, describePorts, Party, reachability, Reach } from "../../lib/reachability";
 
 interface Config {
@@ -63,4 +63,10 @@ export const reachabilityPolicy: StackValidationPolicy = {
             }
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: ["aws:ec2/securityGroup:SecurityGroup", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:ec2/securityGroupRule:SecurityGroupRule"],
+    decides: "Decides during preview from the groups' property dependencies, their Tier tags and the CIDRs as the program writes them.",
+    controls: controls({}),
 };

@@ -3,10 +3,11 @@
 // read from the SharedMounts tag, known during a preview even when the user data embeds a file system id that is
 // not; the user data is checked as well whenever it is known.
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { listTag, SHARED_MOUNTS_TAG } from "../../lib/contracts";
+import { listTag, SHARED_MOUNTS_TAG, TIER_TAG, WEB_TIERS_SCHEMA } from "../../lib/contracts";
 import { EC2_INSTANCE, LAUNCH_TEMPLATE } from "../../lib/types";
-import { userDataOf } from "../../lib/user-data";
+import { mountLines, userDataOf } from "../../lib/user-data";
 import { knownTags } from "../../lib/values";
+import { controls, RuleMetadata } from "../../lib/metadata";
 
 const MEDIA = "pub/media";
 
@@ -16,7 +17,7 @@ interface Config {
 
 /** True when some line of the user data mounts NFS/EFS (fstab, mount, cloud-init mounts) on a path ending in pub/media. */
 function mountsMedia(userData: string): boolean {
-    return userData.split(/\r?\n/).some((line) => {
+    return mountLines(userData).some(({ text: line }) => {
         const tokens = line.split(/[\s,[\]"']+/).filter((t) => t !== "");
         const shared = tokens.some((t) => /^(?:nfs4?|efs)$/.test(t) || /^[\w.-]+:\/(?!\/)/.test(t));
         return shared && tokens.some((t) => t.replace(/\/+$/, "").endsWith(`/${MEDIA}`));
@@ -29,7 +30,7 @@ export const webServersShareMedia: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
-            webTiers: { type: "array", items: { type: "string" }, default: ["web", "backoffice"], description: "Values of the Tier tag that mark Magento web servers." },
+            ...WEB_TIERS_SCHEMA,
         },
     },
     validateResource: (args, reportViolation) => {
@@ -37,8 +38,8 @@ export const webServersShareMedia: ResourceValidationPolicy = {
             return;
         }
         const tags = knownTags(args.props);
-        const tier = tags.find(([k]) => k === "Tier")?.[1];
-        if (tier === undefined || !(args.getConfig<Config>().webTiers ?? ["web", "backoffice"]).includes(tier)) {
+        const tier = tags.find(([k]) => k === TIER_TAG)?.[1];
+        if (tier === undefined || !(args.getConfig<Config>().webTiers ?? WEB_TIERS_SCHEMA.webTiers.default).includes(tier)) {
             return;
         }
         const declared = tags.filter(([k]) => k === SHARED_MOUNTS_TAG).flatMap(([, v]) => listTag(v));
@@ -52,4 +53,10 @@ export const webServersShareMedia: ResourceValidationPolicy = {
             reportViolation(`Web server ${args.name} declares ${SHARED_MOUNTS_TAG}=${declared.join(",")} but its user data mounts nothing on ${MEDIA}.`);
         }
     },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: [LAUNCH_TEMPLATE, EC2_INSTANCE],
+    decides: "Decides during preview from the Tier tag, the shared mounts tag and mount lines in literal user data.",
+    controls: controls({}),
 };

@@ -12,10 +12,11 @@ const SAFE = {
     instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 200 } },
 };
 
-async function violations(props: Record<string, unknown>): Promise<string[]> {
+async function violations(props: Record<string, unknown>, minHealthyPercentage?: number): Promise<string[]> {
     const b = new StackBuilder("preprod");
     b.add(GROUP, "frontend", props);
-    return (await check("aws-baseline", b.resources)).filter((d) => d.policy === POLICY).map((d) => `${d.level}: ${d.message.replace(`${d.description}\n`, "")}`);
+    const packConfig = minHealthyPercentage === undefined ? undefined : { [POLICY]: { minHealthyPercentage } };
+    return (await check("aws-baseline", b.resources, { packConfig })).filter((d) => d.policy === POLICY).map((d) => `${d.level}: ${d.message.replace(`${d.description}\n`, "")}`);
 }
 
 describe("aws-baseline / autoscaling-health-and-rollout", () => {
@@ -34,6 +35,13 @@ describe("aws-baseline / autoscaling-health-and-rollout", () => {
         assert.match((await violations(none))[0], /has no instance refresh: a new image or launch template reaches no running server/);
         const found = await violations({ ...SAFE, instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 90 } } });
         assert.match(found[0], /^mandatory: Autoscaling group frontend may drop to 90% of its servers during a release/);
+    });
+
+    it("takes the threshold from the pack config: a stack that accepts 90% during releases", async () => {
+        const ninety = { ...SAFE, instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 90 } } };
+        assert.deepStrictEqual(await violations(ninety, 90), []);
+        assert.match((await violations({ ...SAFE, instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 50 } } }, 90))[0],
+            /may drop to 50% of its servers during a release; set instanceRefresh.preferences.minHealthyPercentage: 90/);
     });
 
     it("does not apply to a group that serves no load balancer", async () => {

@@ -75,6 +75,9 @@ describe("magento / no-shared-pub-static", () => {
         assert.match((await violations(LAUNCH_TEMPLATE, "web-lt", { userData: base64(mountT) }))[0], /\(line 1: \/var\/www\/magento\/pub\/static\)/);
         const cloudInit = "#cloud-config\nmounts:\n  - [ \"nfs.internal:/exports/static\", \"/var/www/magento/pub/static\", \"nfs4\", \"defaults\", \"0\", \"0\" ]\n";
         assert.match((await violations(LAUNCH_TEMPLATE, "web-lt", { userData: base64(cloudInit) }))[0], /\(line 3: \/var\/www\/magento\/pub\/static\)/);
+        // As the program's cloud-config renders a mount: a block sequence, one field per line, named by its first line.
+        const block = "#cloud-config\nmounts:\n  - - fs-0abc:/\n    - /var/www/magento/pub/media\n    - efs\n  - - fs-0abc:/\n    - /var/www/magento/pub/static\n    - efs\n";
+        assert.match((await violations(LAUNCH_TEMPLATE, "web-lt", { userData: base64(block) }))[0], /\(line 6: \/var\/www\/magento\/pub\/static\)/);
     });
 
     it("keeps: user data that mounts pub/media over NFS and only creates pub/static locally", async () => {

@@ -9,6 +9,9 @@ const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 const base64 = (text: string) => Buffer.from(text).toString("base64");
 const MOUNTS = "#cloud-config\nmounts:\n  - [ \"fs-0123:/\", /var/www/magento/pub/media, efs, \"_netdev,tls,accesspoint=fsap-1\", \"0\", \"0\" ]\n";
 
+/** The same mount as the program's cloud-config renders it: a block sequence, one field per line. */
+const BLOCK_MOUNTS = "#cloud-config\nmounts:\n  - - fs-0123:/\n    - /var/www/magento/pub/media\n    - efs\n    - _netdev,tls,accesspoint=fsap-1\n    - \"0\"\n    - \"0\"\n";
+
 const template = (tags: Record<string, string>, userData: string = UNKNOWN) => ({ imageId: UNKNOWN, userData, tags });
 
 async function violations(props: Record<string, unknown>): Promise<string[]> {
@@ -22,6 +25,7 @@ describe("magento / web-servers-share-media", () => {
         const tags = { Tier: "web", [SHARED_MOUNTS_TAG]: "pub/media,pub/sitemap,var/export" };
         assert.deepStrictEqual(await violations(template(tags)), []);
         assert.deepStrictEqual(await violations(template(tags, base64(MOUNTS))), []);
+        assert.deepStrictEqual(await violations(template(tags, base64(BLOCK_MOUNTS))), []);
     });
 
     it("breaks: a web template without the media mount", async () => {

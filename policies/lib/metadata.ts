@@ -1,0 +1,27 @@
+// What each rule covers, next to the rule itself: docs/policies.md is generated from it (npm run docs), so the
+// coverage table cannot drift from the code. Kept apart from the policy object, which stays what @pulumi/policy expects.
+
+/** Ids of the same check in other tools; an empty list means no equivalent (written "none" in the docs, never guessed). */
+export interface Controls {
+    /** AWS Security Hub Foundational Security Best Practices control ids, such as RDS.5 or ELB.4. */
+    readonly securityHub: readonly string[];
+    /** AWS Config managed rule names, such as rds-multi-az-support. */
+    readonly awsConfig: readonly string[];
+    /** Checkov check ids (CKV_AWS_*, CKV2_AWS_*). */
+    readonly checkov: readonly string[];
+    /** Trivy (formerly tfsec) check ids (AVD-AWS-*). */
+    readonly trivy: readonly string[];
+}
+
+export interface RuleMetadata {
+    /** The Pulumi resource type tokens the rule reads (@pulumi/aws 7.x). */
+    readonly resourceTypes: readonly string[];
+    /** One line: the inputs it decides from during preview ("Decides during preview from ..."), or why it cannot. */
+    readonly decides: string;
+    readonly controls: Controls;
+}
+
+/** Controls with every tool not listed left empty. */
+export function controls(given: Partial<Controls>): Controls {
+    return { securityHub: [], awsConfig: [], checkov: [], trivy: [], ...given };
+}

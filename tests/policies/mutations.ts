@@ -1,0 +1,140 @@
+// One-property mutations of a real stack's export, each naming the rule(s) meant to catch it: the evidence that the
+// packs catch what they claim (tests/policies/mutations.spec.ts). A mutation edits inputs and outputs alike, as an
+// update of the changed program would record them; a resource it names that no longer exists fails loudly.
+import { isSecret, StateResource } from "../../offline/state";
+
+export type StackName = "prod" | "preprod";
+
+export interface Mutation {
+    readonly stack: StackName;
+    /** What changes, in an operator's words. */
+    readonly change: string;
+    /** The rules meant to catch it. */
+    readonly rules: readonly string[];
+    readonly apply: (resources: StateResource[], stack: StackName) => void;
+}
+
+/** The resource of `type` named `magento-<stack>-<name>`. */
+function named(resources: readonly StateResource[], stack: StackName, type: string, name: string): StateResource {
+    const full = `magento-${stack}-${name}`;
+    const found = resources.find((r) => r.type === type && r.urn.endsWith(`::${full}`));
+    if (!found) {
+        throw new Error(`mutation target ${type} ${full} is not in the ${stack} export`);
+    }
+    return found;
+}
+
+type Props = Record<string | number, unknown>;
+
+/** Sets the value at `path`, through secrets as state holds them ({sig, plaintext: JSON text}). */
+function setIn(props: Props, path: readonly (string | number)[], value: unknown): void {
+    const [key, ...rest] = path;
+    const child = props[key];
+    if (rest.length === 0) {
+        props[key] = value;
+    } else if (isSecret(child) && typeof child.plaintext === "string") {
+        const holder: Props = { inner: JSON.parse(child.plaintext) };
+        setIn(holder, ["inner", ...rest], value);
+        child.plaintext = JSON.stringify(holder.inner);
+    } else {
+        setIn(child as Props, rest, value);
+    }
+}
+
+/** Sets the value at `path` in the resource's inputs and outputs. */
+function set(r: StateResource, path: readonly (string | number)[], value: unknown): void {
+    setIn(r.inputs as Props, path, value);
+    setIn(r.outputs as Props, path, value);
+}
+
+/** A mutation of one property of one named resource. */
+function property(stack: StackName, rules: string[], change: string, type: string, name: string, path: (string | number)[], value: unknown): Mutation {
+    return { stack, change, rules, apply: (rs, s) => set(named(rs, s, type, name), path, value) };
+}
+
+const T = {
+    db: "aws:rds/instance:Instance",
+    redis: "aws:elasticache/replicationGroup:ReplicationGroup",
+    search: "aws:opensearch/domain:Domain",
+    efs: "aws:efs/fileSystem:FileSystem",
+    accessPoint: "aws:efs/accessPoint:AccessPoint",
+    publicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    lb: "aws:lb/loadBalancer:LoadBalancer",
+    listener: "aws:lb/listener:Listener",
+    listenerRule: "aws:lb/listenerRule:ListenerRule",
+    targetGroup: "aws:lb/targetGroup:TargetGroup",
+    template: "aws:ec2/launchTemplate:LaunchTemplate",
+    group: "aws:autoscaling/group:Group",
+    schedule: "aws:autoscaling/schedule:Schedule",
+    distribution: "aws:cloudfront/distribution:Distribution",
+    ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    volume: "aws:ebs/volume:Volume",
+    nat: "aws:ec2/natGateway:NatGateway",
+    subnet: "aws:ec2/subnet:Subnet",
+    parameter: "aws:ssm/parameter:Parameter",
+};
+
+/** An fstab line mounting the shared file system on pub/static, appended to a launch template's base64 user data. */
+function mountStatic(rs: StateResource[], s: StackName): void {
+    const template = named(rs, s, T.template, "frontend-lt");
+    const text = Buffer.from(String(template.inputs?.userData), "base64").toString("utf8");
+    const fstab = "\nruncmd:\n  - echo 'fs-0123456789abcdef0.efs.eu-west-3.amazonaws.com:/ /var/www/magento/pub/static nfs4 defaults,_netdev 0 0' >> /etc/fstab\n";
+    set(template, ["userData"], Buffer.from(text + fstab).toString("base64"));
+}
+
+/** The NAT gateway of AZ b moved into AZ a's public subnet: AZ b keeps no NAT of its own. */
+function natOutOfZoneB(rs: StateResource[], s: StackName): void {
+    const nat = named(rs, s, T.nat, "nat-b");
+    const subnetA = named(rs, s, T.subnet, "public-a");
+    nat.propertyDependencies = { ...nat.propertyDependencies, subnetId: [subnetA.urn] };
+    set(nat, ["subnetId"], subnetA.id);
+}
+
+/** The load balancer's internet-wide HTTPS permission turned into SSH. */
+function sshFromInternet(rs: StateResource[], s: StackName): void {
+    const rule = named(rs, s, T.ingress, "shop-in-443");
+    set(rule, ["fromPort"], 22);
+    set(rule, ["toPort"], 22);
+}
+
+export const MUTATIONS: readonly Mutation[] = [
+    property("prod", ["production-data-ha"], "MySQL without its Multi-AZ standby", T.db, "mysql-db", ["multiAz"], false),
+    property("prod", ["rds-encrypted-private"], "MySQL storage unencrypted", T.db, "mysql-db", ["storageEncrypted"], false),
+    property("prod", ["rds-production-protection"], "MySQL deletion protection off", T.db, "mysql-db", ["deletionProtection"], false),
+    property("prod", ["rds-production-protection"], "MySQL backups kept 1 day", T.db, "mysql-db", ["backupRetentionPeriod"], 1),
+    property("prod", ["rds-production-protection"], "MySQL deleted without a final snapshot", T.db, "mysql-db", ["skipFinalSnapshot"], true),
+    property("prod", ["redis-encryption-and-auth"], "Redis sessions without transit encryption", T.redis, "sessions-redis", ["transitEncryptionEnabled"], false),
+    property("prod", ["redis-encryption-and-auth"], "Redis cache unencrypted at rest", T.redis, "cache-redis", ["atRestEncryptionEnabled"], false),
+    property("prod", ["production-data-ha"], "Redis sessions without automatic failover", T.redis, "sessions-redis", ["automaticFailoverEnabled"], false),
+    property("prod", ["opensearch-private-encrypted"], "OpenSearch endpoint accepts plain HTTP", T.search, "search-domain", ["domainEndpointOptions", "enforceHttps"], false),
+    property("prod", ["production-data-ha"], "OpenSearch over 2 AZs", T.search, "search-domain", ["clusterConfig", "zoneAwarenessConfig", "availabilityZoneCount"], 2),
+    property("prod", ["efs-encrypted"], "EFS unencrypted", T.efs, "shared-fs", ["encrypted"], false),
+    property("prod", ["s3-bucket-hardening"], "config bucket accepts public ACLs", T.publicAccessBlock, "buckets-config", ["blockPublicAcls"], false),
+    property("prod", ["load-balancer-hardening"], "HTTP listener forwards instead of redirecting", T.listener, "shop-http", ["defaultActions"], [{ type: "forward", targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-3:123456789012:targetgroup/fe/0123456789abcdef" }]),
+    property("prod", ["load-balancer-hardening"], "HTTPS listener on a TLS 1.0 policy", T.listener, "shop-https", ["sslPolicy"], "ELBSecurityPolicy-2016-08"),
+    property("prod", ["load-balancer-hardening"], "load balancer forwards invalid headers", T.lb, "shop-alb", ["dropInvalidHeaderFields"], false),
+    property("prod", ["load-balancer-hardening"], "production load balancer deletable", T.lb, "shop-alb", ["enableDeletionProtection"], false),
+    property("prod", ["no-shared-pub-static"], "media access point moved to pub/static", T.accessPoint, "shared-media", ["rootDirectory", "path"], "/magento/pub/static"),
+    property("prod", ["no-shared-pub-static"], "front end declares a pub/static shared mount", T.template, "frontend-lt", ["tags", "SharedMounts"], "pub/media,pub/static,pub/sitemap,var/export"),
+    { stack: "prod", change: "front end user data mounts EFS on pub/static", rules: ["no-shared-pub-static"], apply: mountStatic },
+    property("preprod", ["web-servers-share-media"], "back office forgets the media mount", T.template, "backoffice-lt", ["tags", "SharedMounts"], "pub/sitemap,var/export"),
+    property("prod", ["ec2-hardening"], "front end allows IMDSv1", T.template, "frontend-lt", ["metadataOptions", "httpTokens"], "optional"),
+    property("preprod", ["ec2-hardening"], "back office gets public IPs", T.template, "backoffice-lt", ["networkInterfaces", 0, "associatePublicIpAddress"], "true"),
+    property("prod", ["autoscaling-health-and-rollout"], "front end replaced on EC2 checks only", T.group, "frontend-asg", ["healthCheckType"], "EC2"),
+    property("prod", ["autoscaling-health-and-rollout"], "instance refresh down to 90%", T.group, "frontend-asg", ["instanceRefresh", "preferences", "minHealthyPercentage"], 90),
+    property("prod", ["production-web-capacity"], "production front end of one server", T.group, "frontend-asg", ["minSize"], 1),
+    property("prod", ["production-web-capacity"], "night schedule down to one server", T.schedule, "frontend-schedule-0", ["minSize"], 1),
+    property("prod", ["cloudfront-https-logged"], "static distribution allows plain HTTP", T.distribution, "cdn-static", ["defaultCacheBehavior", "viewerProtocolPolicy"], "allow-all"),
+    property("preprod", ["cdn-serves-static-and-media"], "static distribution fetches another origin path", T.distribution, "cdn-static", ["origins", 0, "originPath"], "/static"),
+    property("prod", ["admin-routed-to-back-office"], "admin rule sends /backend/* to the front end", T.listenerRule, "shop-admin", ["conditions", 0, "pathPattern", "values"], ["/admin", "/admin/*"]),
+    property("prod", ["magento-health-check"], "front-end health check on /", T.targetGroup, "shop-fe", ["healthCheck", "path"], "/"),
+    { stack: "prod", change: "SSH open to 0.0.0.0/0 (the load balancer's 443 rule moved to 22)", rules: ["no-internet-ingress"], apply: sshFromInternet },
+    // Two rules guard the gateway's sources: the allow-list contract, and the reachability matrix (gateway: allow-list only).
+    property("prod", ["operator-allow-list", "reachability"], "gateway admits a CIDR outside its allow-list", T.ingress, "haproxy-rdp-0", ["cidrIpv4"], "192.0.2.0/24"),
+    property("prod", ["reachability"], "MySQL admits the VPC's CIDR instead of the web tier", T.ingress, "mysql-from-web", ["cidrIpv4"], "10.20.0.0/16"),
+    property("prod", ["production-stateful-protected"], "Redis sessions deleted without a final snapshot", T.redis, "sessions-redis", ["finalSnapshotIdentifier"], ""),
+    property("prod", ["required-tags"], "the database without its cost centre", T.db, "mysql-db", ["tags", "CostCentre"], ""),
+    property("prod", ["ebs-volumes-protected"], "Rundeck volume unencrypted", T.volume, "rundeck-server-rundeck", ["encrypted"], false),
+    { stack: "prod", change: "AZ b without its NAT gateway", rules: ["production-network-ha"], apply: natOutOfZoneB },
+    property("preprod", ["no-plaintext-credentials"], "a database password written into a tag", T.parameter, "parameters-db/name", ["tags", "DbPassword"], "Zq8vN3xLp2Rt"),
+];
