@@ -9,6 +9,7 @@ import { ruleEntries } from "../../scripts/rules";
 import { UNENFORCED_CONTROLS } from "../../scripts/unenforced-controls";
 import { stackView } from "../stack-view";
 import { StateResource } from "../state";
+import { coverageMarkdown } from "./coverage";
 import { architectureSvg } from "./diagram";
 import { inventoryMarkdown } from "./inventory";
 
@@ -30,12 +31,14 @@ export function previewOf(root: string): StackSource {
 }
 
 export async function generateDocs(source: StackSource): Promise<Map<string, string>> {
-    const files = new Map<string, string>([[path.join("docs", "policies.md"), policiesDoc(ruleEntries(ROOT), UNENFORCED_CONTROLS)]]);
+    const rules = ruleEntries(ROOT);
+    const files = new Map<string, string>([[path.join("docs", "policies.md"), policiesDoc(rules, UNENFORCED_CONTROLS)]]);
     for (const stack of STACKS) {
         const resources = await source(stack);
         files.set(path.join("docs", stack, "architecture.svg"), architectureSvg(stack, resources));
         files.set(path.join("docs", stack, "inventory.md"), inventoryMarkdown(stack, resources));
         files.set(path.join("docs", stack, "reachability.md"), reachabilityMarkdown(stackView(resources), stack));
+        files.set(path.join("docs", stack, "coverage.md"), coverageMarkdown(stack, resources, rules));
     }
     return files;
 }
