@@ -59,6 +59,18 @@ export interface ProfileDefaults {
     readonly alarmThresholds: AlarmThresholds;
 }
 
+/** Defaults the two profiles share: the estate's gateway services, the edge's DNS mode and limits, alarm thresholds. */
+const SAME_IN_BOTH = {
+    gatewayServices: ESTATE_GATEWAY_SERVICES,
+    // Existing Route 53 zones and ACM-issued certificates: the choice that needs no other key. A domain at a registrar
+    // outside AWS (the original estate's) says `registrar` and gives the imported certificates' ARNs.
+    publicDns: "route53",
+    acmNamesPerCertificate: AWS_LIMITS.acmNamesDefault,
+    cdnMediaOriginPath: "/pub/media",
+    cdnStaticOriginPath: "/pub/static",
+    alarmThresholds: ALARM_THRESHOLD_DEFAULTS,
+} as const;
+
 export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
     production: {
         minAvailabilityZones: 3,
@@ -87,14 +99,7 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         sharedStorage: "efs",
         tempExpiryDays: 7,
         accessLogRetentionDays: 365,
-        gatewayServices: ESTATE_GATEWAY_SERVICES,
-        // Existing Route 53 zones and ACM-issued certificates: the choice that needs no other key. A domain at a registrar
-        // outside AWS (the original estate's) says `registrar` and gives the imported certificates' ARNs.
-        publicDns: "route53",
-        acmNamesPerCertificate: AWS_LIMITS.acmNamesDefault,
-        cdnMediaOriginPath: "/pub/media",
-        cdnStaticOriginPath: "/pub/static",
-        alarmThresholds: ALARM_THRESHOLD_DEFAULTS,
+        ...SAME_IN_BOTH,
     },
     preproduction: {
         minAvailabilityZones: 1,
@@ -125,13 +130,6 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         sharedStorage: "efs",
         tempExpiryDays: 7,
         accessLogRetentionDays: 30,
-        gatewayServices: ESTATE_GATEWAY_SERVICES,
-        // Existing Route 53 zones and ACM-issued certificates: the choice that needs no other key. A domain at a registrar
-        // outside AWS (the original estate's) says `registrar` and gives the imported certificates' ARNs.
-        publicDns: "route53",
-        acmNamesPerCertificate: AWS_LIMITS.acmNamesDefault,
-        cdnMediaOriginPath: "/pub/media",
-        cdnStaticOriginPath: "/pub/static",
-        alarmThresholds: ALARM_THRESHOLD_DEFAULTS,
+        ...SAME_IN_BOTH,
     },
 };
