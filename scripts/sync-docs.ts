@@ -10,9 +10,10 @@ const root = path.resolve(__dirname, "..");
 const file = (name: string) => path.join(root, name);
 
 const project = YAML.parse(fs.readFileSync(file("Pulumi.yaml"), "utf8"));
-project.config = Object.fromEntries(Object.entries(CONFIG_KEYS as Record<string, KeySpec>).map(([key, spec]) => [key, {
-    // A list of objects has no Pulumi type (see KeyType): declared untyped, so the CLI passes it through unchecked.
-    ...(pulumiType(spec) !== undefined ? { type: pulumiType(spec) } : {}),
+// Structured keys have no Pulumi type (see KeyType): left undeclared, so the CLI passes them through unchecked.
+const declarable = Object.entries(CONFIG_KEYS as Record<string, KeySpec>).filter(([, spec]) => pulumiType(spec) !== undefined);
+project.config = Object.fromEntries(declarable.map(([key, spec]) => [key, {
+    type: pulumiType(spec),
     ...(spec.type === "array" ? { items: { type: "string" } } : {}),
     description: spec.description,
     ...(spec.default !== undefined ? { default: spec.default } : {}),

@@ -1,9 +1,9 @@
 // Every configuration key of the project, once: its Pulumi.yaml type, whether a stack must set it, and what it
 // means. Pulumi.yaml, the README's reference and the validator are kept in step with this table by tests.
 /**
- * "objects" is a list of structured entries (YAML mappings): Pulumi's project schema types only strings, integers,
- * booleans and arrays of those, so such a key is declared without a type and validated by its schema in stacks/.
- * A single mapping (alarmThresholds) is declared the same way.
+ * "objects": structured entries (a list of YAML mappings, or one mapping: alarmThresholds). Pulumi's project schema
+ * types only strings, integers, booleans and arrays of those, and an undeclared type may be inferred from a default,
+ * so such a key is left out of Pulumi.yaml (the CLI passes undeclared keys through) and validated in stacks/ alone.
  */
 export type KeyType = "string" | "integer" | "boolean" | "array" | "objects";
 

@@ -14,10 +14,11 @@ const stackFile = (stack: string) =>
     (YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config;
 
 describe("project and stack files", () => {
-    it("Pulumi.yaml declares every configuration key, with the type and description the validator uses", () => {
-        assert.deepStrictEqual(Object.keys(projectFile.config).sort(), Object.keys(CONFIG_KEYS).sort());
-        for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
-            // A list of objects is declared untyped: Pulumi's project schema has no object type (stacks/keys.ts).
+    it("Pulumi.yaml declares every configuration key it can type, with the type and description the validator uses", () => {
+        // Structured keys (lists of mappings, a mapping) stay undeclared: Pulumi's project schema cannot type them.
+        const declarable = Object.entries(CONFIG_KEYS).filter(([, spec]) => pulumiType(spec as KeySpec) !== undefined);
+        assert.deepStrictEqual(Object.keys(projectFile.config).sort(), declarable.map(([key]) => key).sort());
+        for (const [key, spec] of declarable) {
             assert.strictEqual(projectFile.config[key].type, pulumiType(spec as KeySpec), key);
             assert.strictEqual(projectFile.config[key].description, spec.description, key);
             // The CLI refuses a stack that leaves a declared key without value or default: optional keys need one.
