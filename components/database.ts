@@ -3,6 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Client, serviceSecurityGroup } from "./clients";
+import { serviceTrustPolicy } from "./trust-policy";
 
 export interface DatabaseArgs {
     readonly vpcId: pulumi.Input<string>;
@@ -59,10 +60,7 @@ export class Database extends pulumi.ComponentResource {
             tags,
         }, child);
         const monitoringRole = new aws.iam.Role(`${name}-monitoring`, {
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
+            assumeRolePolicy: serviceTrustPolicy("monitoring.rds.amazonaws.com"),
             tags,
         }, child);
         new aws.iam.RolePolicyAttachment(`${name}-monitoring`, {

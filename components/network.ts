@@ -3,6 +3,7 @@
 // cannot be re-planned by a library upgrade.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { serviceTrustPolicy } from "./trust-policy";
 
 export interface NetworkArgs {
     /** The VPC's /16. */
@@ -133,10 +134,7 @@ export class Network extends pulumi.ComponentResource {
             tags,
         }, child);
         const role = new aws.iam.Role(`${name}-flow-logs`, {
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
+            assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com"),
             tags,
         }, child);
         new aws.iam.RolePolicy(`${name}-flow-logs`, {

@@ -5,6 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TIER_TAG } from "../policies/lib/contracts";
 import { Client } from "./clients";
+import { serviceTrustPolicy } from "./trust-policy";
 
 export interface ServerTierArgs {
     /** The tier's short name (web, rundeck, vpn...), tagged Tier on its security group: the group is the tier's identity. */
@@ -39,10 +40,7 @@ export class ServerTier extends pulumi.ComponentResource {
         // Servers reach out (package mirrors, SSM, S3, APIs) through the NAT gateways and the S3 endpoint.
         new aws.vpc.SecurityGroupEgressRule(`${name}-out`, { securityGroupId: group.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", tags }, child);
         const role = new aws.iam.Role(`${name}-role`, {
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
+            assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"),
             tags,
         }, child);
         new aws.iam.RolePolicyAttachment(`${name}-ssm`, {

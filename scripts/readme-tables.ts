@@ -4,8 +4,6 @@ import { CONFIG_KEYS, KeySpec } from "../stacks/keys";
 import { PROFILE_DEFAULTS } from "../stacks/profiles";
 import { ruleEntries } from "./rules";
 
-export { PACKS } from "./rules";
-
 const shown = (value: unknown): string => {
     if (Array.isArray(value)) {
         // A list of records (gateway services) shows as "name port" pairs.
