@@ -1,7 +1,6 @@
-// Child process: runs the real program under Pulumi's mock runtime and writes every registration as state.
-// Run as `node -r ts-node/register/transpile-only offline/capture.ts JOB.json RESULT.json`; a child of its own
-// because the Pulumi runtime is process-global (one stack, one preview flag per process).
-import * as fs from "fs";
+// Child process: runs the real program under Pulumi's mock runtime and answers every registration as state.
+// Forked by offline/capture-workers.ts, a job per message, one at a time: the Pulumi runtime is process-global.
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { computedOutputKeys, fakeCreate, uuidFrom } from "./fakes";
 import { answerInvoke } from "./invokes";
@@ -176,18 +175,42 @@ function describe(error: unknown): string {
     return error instanceof Error ? (error.name === "ConfigError" ? error.message : error.stack ?? error.message) : String(error);
 }
 
-if (require.main === module) {
-    // The SDK records a full stack trace for every resource it registers; ts-node's source-map hook made that most of
-    // a capture's time. Traces of a failing program then point into transpiled code, which keeps TypeScript's lines.
-    delete (Error as { prepareStackTrace?: unknown }).prepareStackTrace;
-    const [jobFile, resultFile] = process.argv.slice(2);
-    const write = (result: CaptureResult) => fs.writeFileSync(resultFile, JSON.stringify(result));
+if (require.main === module && process.send) {
+    // The SDK formats a stack trace for every promise and resource it makes, for leak reports and source positions
+    // that this engine does not record: most of a capture's time. A trace taken inside the SDK keeps only its first
+    // line; the program's own errors keep their frames (transpiled lines: TypeScript's, as ts-node keeps them).
+    const sdk = `${path.sep}@pulumi${path.sep}pulumi${path.sep}`;
+    Error.prepareStackTrace = (error, frames) => frames[0]?.getFileName()?.includes(sdk)
+        ? String(error)
+        : [String(error), ...frames.map((f) => `    at ${f}`)].join("\n");
+    // What is loaded now (this engine, the SDK) and every package stays loaded between jobs; the program's own
+    // modules (infra/, components/, stacks/, ...) run afresh for each job, as in a process of their own.
+    const engine = new Set(Object.keys(require.cache));
+    const isPackage = (id: string) => id.split(path.sep).includes("node_modules");
+    const unload = () => {
+        const program = Object.keys(require.cache).filter((id) => !engine.has(id) && !isPackage(id));
+        const gone = new Set(program.map((id) => require.cache[id]));
+        program.forEach((id) => delete require.cache[id]);
+        // A module that stays (this one required the program) must not keep the old ones alive through `children`.
+        Object.values(require.cache).forEach((m) => m && (m.children = m.children.filter((c) => !gone.has(c))));
+    };
+    let failed = false;
+    const reply = (result: CaptureResult, then?: () => void) => process.send!(result, undefined, {}, then);
+    // A failure ends the process (the runtime's state cannot be trusted for another job); it is reported once.
     const fail = (error: unknown) => {
-        write({ ok: false, error: describe(error) });
-        process.exit(2);
+        if (!failed) {
+            failed = true;
+            reply({ ok: false, error: describe(error) }, () => process.exit(2));
+        }
     };
     process.on("unhandledRejection", fail);
     process.on("uncaughtException", fail);
-    capture(JSON.parse(fs.readFileSync(jobFile, "utf8")) as CaptureJob)
-        .then((resources) => write({ ok: true, resources }), fail);
+    process.on("message", (job: CaptureJob) => {
+        unload();
+        capture(job)
+            // A property that fails to serialize rejects a promise nobody awaits, as in the language host, where it
+            // fails the run: let such rejections surface before the result is sent.
+            .then((resources) => new Promise<StateResource[]>((resolve) => setImmediate(() => resolve(resources))))
+            .then((resources) => failed || reply({ ok: true, resources }), fail);
+    });
 }

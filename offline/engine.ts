@@ -1,36 +1,25 @@
 // The offline engine's steps, shared by the two commands, the tests and the benchmark.
-import { spawn } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { analyze, PackReport, PackServer, RunContext } from "./analyzer";
 import { CaptureJob, CaptureResult } from "./capture";
+import { CaptureWorkers } from "./capture-workers";
 import { Project, StackSettings } from "./project";
 import { Deployment, StateResource, urnProject, urnStack } from "./state";
 import { redactSecrets } from "./wire";
 
-/** Runs the program in a child process under the mock runtime; preview or as after an update. */
+/** The job that runs the program for a stack under the mock runtime: a preview, or as after an update. */
+export function captureJob(project: Project, stack: string, settings: StackSettings, preview: boolean, main = project.main): CaptureJob {
+    return { project: project.name, stack, main, config: settings.config, secretKeys: settings.secretKeys, preview };
+}
+
+/** Runs the program in a process of its own, as `pulumi preview` (or `up`) would run it once. */
 export async function capture(project: Project, stack: string, settings: StackSettings, preview: boolean, main = project.main): Promise<CaptureResult> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "magento-capture-"));
+    const workers = new CaptureWorkers(project.root, 1);
     try {
-        const job: CaptureJob = { project: project.name, stack, main, config: settings.config, secretKeys: settings.secretKeys, preview };
-        fs.writeFileSync(path.join(dir, "job.json"), JSON.stringify(job));
-        const result = path.join(dir, "result.json");
-        const stderr = await new Promise<string>((resolve) => {
-            let err = "";
-            const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "capture.ts"), path.join(dir, "job.json"), result], {
-                cwd: project.root,
-                stdio: ["ignore", "inherit", "pipe"],
-                env: { ...process.env, TS_NODE_PROJECT: path.join(project.root, "tsconfig.json") },
-            });
-            child.stderr.on("data", (d) => (err += d));
-            child.on("exit", () => resolve(err));
-        });
-        return fs.existsSync(result)
-            ? JSON.parse(fs.readFileSync(result, "utf8")) as CaptureResult
-            : { ok: false, error: `the program's process ended without a result:\n${stderr}` };
+        return await workers.run(captureJob(project, stack, settings, preview, main));
     } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
+        workers.close();
     }
 }
 

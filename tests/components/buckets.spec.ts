@@ -6,10 +6,9 @@ import { appParametersProblems, parameterNameProblem } from "../../components/ap
 import { billingReportStatement, cloudFrontLogDeliveryStatements, elbAccessLogStatement, elbLogDeliveryPrincipal } from "../../components/buckets";
 import { denyInsecureTransport, secureBucketProblems } from "../../components/secure-bucket";
 import { CaptureResult } from "../../offline/capture";
-import { capture } from "../../offline/engine";
 import { loadStackSettings } from "../../offline/project";
 import { StateResource, UNKNOWN, urnName } from "../../offline/state";
-import { ofType, project, via } from "../helpers/stacks";
+import { captureProgram, ofType, project, via } from "../helpers/stacks";
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
@@ -32,7 +31,7 @@ const runs = new Map<string, Promise<CaptureResult>>();
 function run(file: string, preview: boolean): Promise<CaptureResult> {
     const key = `${file}|${preview}`;
     if (!runs.has(key)) {
-        runs.set(key, capture(project, "prod", loadStackSettings(project, "prod"), preview, program(file)));
+        runs.set(key, captureProgram("prod", loadStackSettings(project, "prod"), preview, program(file)));
     }
     return runs.get(key)!;
 }

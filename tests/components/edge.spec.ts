@@ -4,10 +4,9 @@
 import * as assert from "assert";
 import * as path from "path";
 import { CaptureResult } from "../../offline/capture";
-import { capture } from "../../offline/engine";
 import { loadStackSettings } from "../../offline/project";
 import { StateResource } from "../../offline/state";
-import { ofType, project, via } from "../helpers/stacks";
+import { captureProgram, ofType, project, via } from "../helpers/stacks";
 import { brands } from "../helpers/storefronts";
 
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
@@ -29,7 +28,7 @@ function edge(stack: string, preview: boolean, storefronts?: number): Promise<St
         const settings = loadStackSettings(project, stack);
         const config = storefronts === undefined ? settings.config
             : { ...settings.config, "magento:storefronts": JSON.stringify(brands(storefronts, stack === "preprod" ? "preprod." : "")) };
-        runs.set(key, capture(project, stack, { ...settings, config }, preview, path.join(__dirname, "../fixtures/programs/edge.ts")));
+        runs.set(key, captureProgram(stack, { ...settings, config }, preview, path.join(__dirname, "../fixtures/programs/edge.ts")));
     }
     return runs.get(key)!.then((r) => {
         if (!r.ok) {

@@ -1,6 +1,10 @@
-// Root hooks: the policy pack servers are shared by all specs and stopped once at the end.
+// Root hooks: the policy pack servers and the capture workers are shared by all specs and stopped once at the end.
 import { closePacks } from "./packs";
+import { closeWorkers } from "./stacks";
 
 export const mochaHooks = {
-    afterAll: closePacks,
+    async afterAll(): Promise<void> {
+        closeWorkers();
+        await closePacks();
+    },
 };

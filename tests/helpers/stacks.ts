@@ -3,14 +3,27 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { capture } from "../../offline/engine";
-import { loadProject, loadStackSettings } from "../../offline/project";
+import { CaptureResult } from "../../offline/capture";
+import { CaptureWorkers } from "../../offline/capture-workers";
+import { captureJob } from "../../offline/engine";
+import { loadProject, loadStackSettings, StackSettings } from "../../offline/project";
 import { StateResource } from "../../offline/state";
 
 export const ROOT = path.resolve(__dirname, "../..");
 export const project = loadProject(ROOT);
 
 const cache = new Map<string, Promise<StateResource[]>>();
+// One capture per core at a time, in workers reused across captures; stopped by the root hooks.
+const workers = new CaptureWorkers(ROOT, os.availableParallelism());
+
+/** Runs a program (the real one unless `main` names a fixture) for a stack under the shared capture workers. */
+export function captureProgram(stack: string, settings: StackSettings, preview: boolean, main?: string): Promise<CaptureResult> {
+    return workers.run(captureJob(project, stack, settings, preview, main));
+}
+
+export function closeWorkers(): void {
+    workers.close();
+}
 
 /** Pulumi.<stack>.yaml with some keys replaced, written to a temporary file (the path, for --config-file). */
 export function stackFile(stack: string, changes: Readonly<Record<string, unknown>>): string {
@@ -27,7 +40,7 @@ export function stackResources(stack: string, opts: { preview?: boolean; changes
     const key = `${stack}|${preview}|${JSON.stringify(opts.changes ?? {})}`;
     if (!cache.has(key)) {
         const settings = loadStackSettings(project, stack, opts.changes && stackFile(stack, opts.changes));
-        cache.set(key, capture(project, stack, settings, preview).then((result) => {
+        cache.set(key, captureProgram(stack, settings, preview).then((result) => {
             if (!result.ok) {
                 throw new Error(result.error);
             }

@@ -1,0 +1,82 @@
+// Processes that run the program under the mock runtime (offline/capture.ts), each one capture at a time. A worker
+// that succeeded takes the next job: the SDK and provider packages are loaded once, and only the program's own modules
+// run again, which makes a capture about twice as fast as a fresh process. One that failed is never reused.
+import { ChildProcess, fork } from "child_process";
+import * as path from "path";
+import { CaptureJob, CaptureResult } from "./capture";
+
+interface Pending {
+    readonly job: CaptureJob;
+    readonly resolve: (result: CaptureResult) => void;
+}
+
+export class CaptureWorkers {
+    private readonly idle: ChildProcess[] = [];
+    private readonly all = new Set<ChildProcess>();
+    private readonly queue: Pending[] = [];
+    private busy = 0;
+
+    /** At most `size` captures run at once; the rest wait their turn. */
+    constructor(private readonly root: string, private readonly size: number) {}
+
+    run(job: CaptureJob): Promise<CaptureResult> {
+        return new Promise((resolve) => {
+            this.queue.push({ job, resolve });
+            this.next();
+        });
+    }
+
+    /** Ends every worker; captures still running resolve as failed. */
+    close(): void {
+        this.queue.length = 0;
+        this.all.forEach((w) => w.kill());
+    }
+
+    private next(): void {
+        if (this.queue.length === 0 || this.busy >= this.size) {
+            return;
+        }
+        const { job, resolve } = this.queue.shift()!;
+        this.busy++;
+        const worker = this.idle.pop() ?? this.spawn();
+        let stderr = "";
+        const onStderr = (d: Buffer) => (stderr += d);
+        const done = (result: CaptureResult, reusable: boolean) => {
+            worker.stderr!.off("data", onStderr);
+            worker.off("message", onMessage);
+            worker.off("exit", onExit);
+            if (reusable) {
+                this.idle.push(worker);
+            } else {
+                worker.kill();
+            }
+            this.busy--;
+            resolve(result);
+            this.next();
+        };
+        const onMessage = (result: CaptureResult) => done(result, result.ok);
+        const onExit = () => done({ ok: false, error: `the program's process ended without a result:\n${stderr}` }, false);
+        worker.stderr!.on("data", onStderr);
+        worker.on("message", onMessage);
+        worker.on("exit", onExit);
+        worker.send(job);
+    }
+
+    private spawn(): ChildProcess {
+        const worker = fork(path.join(__dirname, "capture.ts"), [], {
+            cwd: this.root,
+            execArgv: ["-r", "ts-node/register/transpile-only"],
+            stdio: ["ignore", "inherit", "pipe", "ipc"],
+            env: { ...process.env, TS_NODE_PROJECT: path.join(this.root, "tsconfig.json") },
+        });
+        this.all.add(worker);
+        worker.on("exit", () => {
+            this.all.delete(worker);
+            const i = this.idle.indexOf(worker);
+            if (i >= 0) {
+                this.idle.splice(i, 1);
+            }
+        });
+        return worker;
+    }
+}
