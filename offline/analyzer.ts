@@ -109,19 +109,59 @@ function call<Req, Res>(client: rpc.AnalyzerClient, method: string, req: Req): P
     });
 }
 
-/** Runs one served pack over a stack, as a preview (or update) with policy packs would. */
-export async function analyze(server: PackServer, resources: readonly StateResource[], ctx: RunContext): Promise<PackReport> {
+/** A stack's requests, each built once and sent to every pack that analyses the stack. */
+class StackRequests {
+    private readonly byUrn: Map<string, StateResource>;
+    private readonly perResource = new Map<string, pb.AnalyzeRequest>();
+    private stackRequest?: pb.AnalyzeStackRequest;
+
+    constructor(private readonly resources: readonly StateResource[]) {
+        this.byUrn = new Map(resources.map((r) => [r.urn, r]));
+    }
+
+    /** The resources Analyze is asked about: all but the default providers the engine makes itself. */
+    analyzed(): StateResource[] {
+        return this.resources.filter((r) => !(isProviderType(r.type) && urnName(r.urn).startsWith("default")));
+    }
+
+    analyze(r: StateResource): pb.AnalyzeRequest {
+        if (!this.perResource.has(r.urn)) {
+            this.perResource.set(r.urn, analyzeRequest(r, this.byUrn));
+        }
+        return this.perResource.get(r.urn)!;
+    }
+
+    stack(): pb.AnalyzeStackRequest {
+        this.stackRequest ??= new pb.AnalyzeStackRequest().setResourcesList(this.resources.map((r) => analyzerResource(r, this.byUrn)));
+        return this.stackRequest;
+    }
+}
+
+const requests = new WeakMap<readonly StateResource[], StackRequests>();
+
+function requestsFor(resources: readonly StateResource[]): StackRequests {
+    if (!requests.has(resources)) {
+        requests.set(resources, new StackRequests(resources));
+    }
+    return requests.get(resources)!;
+}
+
+/**
+ * Runs one served pack over a stack, as a preview (or update) with policy packs would. `only` limits the per-resource
+ * Analyze calls to those URNs, for a caller that has the answers for the others (a pack answers Analyze from the
+ * request alone); AnalyzeStack always sees every resource.
+ */
+export async function analyze(server: PackServer, resources: readonly StateResource[], ctx: RunContext, only?: ReadonlySet<string>): Promise<PackReport> {
     const client = server.client;
     const info = await call<Empty, pb.AnalyzerInfo>(client, "getAnalyzerInfo", new Empty());
     await configure(client, info, ctx);
-    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const stack = requestsFor(resources);
 
     // A diagnostic from Analyze belongs to the resource analysed, whether or not the pack named it (the CLI does the same).
-    const perResource = resources
-        .filter((r) => !(isProviderType(r.type) && urnName(r.urn).startsWith("default")))
-        .map(async (r) => diagnostics(await call<pb.AnalyzeRequest, pb.AnalyzeResponse>(client, "analyze", analyzeRequest(r, byUrn)), r.urn));
-    const stackRequest = new pb.AnalyzeStackRequest().setResourcesList(resources.map((r) => analyzerResource(r, byUrn)));
-    const stackDiagnostics = diagnostics(await call<pb.AnalyzeStackRequest, pb.AnalyzeResponse>(client, "analyzeStack", stackRequest), "");
+    const perResource = stack.analyzed()
+        .filter((r) => only?.has(r.urn) ?? true)
+        .map(async (r) => diagnostics(await call<pb.AnalyzeRequest, pb.AnalyzeResponse>(client, "analyze", stack.analyze(r)), r.urn));
+    const stackDiagnostics = diagnostics(await call<pb.AnalyzeStackRequest, pb.AnalyzeResponse>(client, "analyzeStack", stack.stack()), "");
 
     return {
         name: info.getName(),

@@ -24,10 +24,10 @@ export async function closePacks(): Promise<void> {
     servers.clear();
 }
 
-/** Diagnostics the pack reports on these resources; the stack comes from their URNs. */
-export async function check(packName: string, resources: readonly StateResource[], opts: Partial<RunContext> = {}): Promise<Diagnostic[]> {
+/** Diagnostics the pack reports on these resources (Analyze only for `only`, if given); the stack comes from their URNs. */
+export async function check(packName: string, resources: readonly StateResource[], opts: Partial<RunContext> = {}, only?: ReadonlySet<string>): Promise<Diagnostic[]> {
     const stack = resources[0]?.urn.split("::")[0].slice("urn:pulumi:".length) ?? "test";
-    const report = await analyze(await pack(packName), resources, { project: "magento", stack, dryRun: true, config: {}, ...opts });
+    const report = await analyze(await pack(packName), resources, { project: "magento", stack, dryRun: true, config: {}, ...opts }, only);
     return report.diagnostics;
 }
 

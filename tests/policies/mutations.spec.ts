@@ -1,7 +1,8 @@
 // The packs catch what they claim: each mutation of tests/policies/mutations.ts changes one guarded property of a real
 // stack's export (captured as after an update, every value known), both packs run over it as `policy:check` runs
 // them (dryRun false), and exactly the intended rule(s) newly fire, with a mandatory violation. The clean exports,
-// with and without their secrets' values, pass both packs.
+// with and without their secrets' values, pass both packs. A pack answers Analyze from the request alone, so for a
+// mutated stack only the resources whose request changed are asked again; AnalyzeStack always sees the whole stack.
 import * as assert from "assert";
 import { Diagnostic } from "../../offline/analyzer";
 import { StateResource } from "../../offline/state";
@@ -14,8 +15,16 @@ import { Mutation, MUTATIONS, StackName } from "./mutations";
 /** Mutations analysed at once: the pack servers answer while the next stack is being serialised. */
 const CONCURRENCY = 4;
 
-async function diagnostics(resources: readonly StateResource[]): Promise<Diagnostic[]> {
-    return (await Promise.all(PACKS.map((pack) => check(pack, resources, { dryRun: false })))).flat();
+async function diagnostics(resources: readonly StateResource[], only?: ReadonlySet<string>): Promise<Diagnostic[]> {
+    return (await Promise.all(PACKS.map((pack) => check(pack, resources, { dryRun: false }, only)))).flat();
+}
+
+/** The resources whose Analyze request differs from the clean stack's: changed themselves, or their provider changed. */
+function changedUrns(clean: readonly StateResource[], mutated: readonly StateResource[]): Set<string> {
+    const before = new Map(clean.map((r) => [r.urn, JSON.stringify(r)]));
+    const changed = new Set(mutated.filter((r) => before.get(r.urn) !== JSON.stringify(r)).map((r) => r.urn));
+    const providerChanged = (r: StateResource) => r.provider !== undefined && changed.has(r.provider.slice(0, r.provider.lastIndexOf("::")));
+    return new Set(mutated.filter((r) => changed.has(r.urn) || providerChanged(r)).map((r) => r.urn));
 }
 
 const firing = (found: readonly Diagnostic[]) => new Set(found.map((d) => d.policy));
@@ -40,7 +49,7 @@ describe("mutations of the real stacks: each caught by its rule, and only by it"
             try {
                 const copy = structuredClone(exports.get(m.stack)!);
                 m.apply(copy, m.stack);
-                const found = await diagnostics(copy);
+                const found = await diagnostics(copy, changedUrns(exports.get(m.stack)!, copy));
                 const fresh = [...firing(found)].filter((p) => !baseline.get(m.stack)!.has(p)).sort();
                 results.set(m, { fresh, mandatory: found.some((d) => m.rules.includes(d.policy) && d.level === "mandatory") });
             } catch (e) {
