@@ -77,12 +77,10 @@ function statements(resources: StateResource[], bucket: StateResource): Record<s
 }
 
 describe("buckets", () => {
-    before(() => {
-        // The captures are child processes: start them together, each test awaits the one it reads.
-        for (const [file, preview] of [["storage.ts", true], ["storage.ts", false], ["storage-bad-parameter.ts", true], ["storage-secret-parameter.ts", true]] as const) {
-            void run(file, preview);
-        }
-    });
+    // The captures start when the spec loads, in the shared workers; each test awaits the one it reads.
+    for (const [file, preview] of [["storage.ts", true], ["storage.ts", false], ["storage-bad-parameter.ts", true], ["storage-secret-parameter.ts", true]] as const) {
+        void run(file, preview);
+    }
 
     it("builds the four buckets of the platform, one of each purpose", async () => {
         assert.deepStrictEqual(Object.keys(buckets(await storage(true))).sort(), [...PURPOSES].sort());

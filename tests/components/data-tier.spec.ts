@@ -5,7 +5,7 @@ import { MAGENTO_SHARES, planShares } from "../../components/shares";
 import { SECRET_SIG, SIG_KEY, StateResource, UNKNOWN } from "../../offline/state";
 import { PREPROD_NFS, PREPROD_NFS_REBUILT } from "../fixtures/stacks";
 import { named, reachability } from "../helpers/reachability";
-import { changedTypes, ofType, stackResources, via } from "../helpers/stacks";
+import { changedTypes, ofType, prefetch, stackResources, via } from "../helpers/stacks";
 
 const RDS = "aws:rds/instance:Instance";
 const REDIS = "aws:elasticache/replicationGroup:ReplicationGroup";
@@ -14,6 +14,8 @@ const EFS = "aws:efs/fileSystem:FileSystem";
 const NFS = { changes: PREPROD_NFS };
 
 describe("data tier", () => {
+    prefetch(["prod"], ["preprod"], ["prod", { preview: false }], ["preprod", NFS], ["preprod", { changes: PREPROD_NFS_REBUILT }]);
+
     it("each service is reachable only from the tiers that use it, on its one port", async () => {
         const r = await stackResources("prod");
         assert.deepStrictEqual(reachability(r, named(r, RDS, "mysql-db"), "vpcSecurityGroupIds"),

@@ -22,7 +22,7 @@ const LOGS_BUCKET = "arn:aws:s3:::magento-prod-buckets-logs-0123abc";
 const runs = new Map<string, Promise<CaptureResult>>();
 
 /** The edge program for a stack file, optionally with a generated storefront list, as a preview or an update. */
-function edge(stack: string, preview: boolean, storefronts?: number): Promise<StateResource[]> {
+function run(stack: string, preview: boolean, storefronts?: number): Promise<CaptureResult> {
     const key = `${stack}|${preview}|${storefronts}`;
     if (!runs.has(key)) {
         const settings = loadStackSettings(project, stack);
@@ -30,7 +30,11 @@ function edge(stack: string, preview: boolean, storefronts?: number): Promise<St
             : { ...settings.config, "magento:storefronts": JSON.stringify(brands(storefronts, stack === "preprod" ? "preprod." : "")) };
         runs.set(key, captureProgram(stack, { ...settings, config }, preview, path.join(__dirname, "../fixtures/programs/edge.ts")));
     }
-    return runs.get(key)!.then((r) => {
+    return runs.get(key)!;
+}
+
+function edge(stack: string, preview: boolean, storefronts?: number): Promise<StateResource[]> {
+    return run(stack, preview, storefronts).then((r) => {
         if (!r.ok) {
             throw new Error(r.error);
         }
@@ -43,11 +47,10 @@ const namesOf = (certificate: StateResource) => [certificate.inputs!.domainName 
 const regionOf = (arn: string) => arn.split(":")[3];
 
 describe("edge: CloudFront, certificates and public names", () => {
-    before(() => {
-        for (const [stack, preview, count] of [["prod", true], ["prod", false], ["preprod", false], ["prod", false, 58], ["preprod", true, 58]] as const) {
-            void edge(stack, preview, count);
-        }
-    });
+    // The captures start when the spec loads, in the shared workers; each test awaits the one it reads.
+    for (const [stack, preview, count] of [["prod", true], ["prod", false], ["preprod", false], ["prod", false, 58], ["preprod", true, 58]] as const) {
+        void run(stack, preview, count);
+    }
 
     it("viewers reach media. and static. over HTTPS only, TLS 1.2 or later, HTTP/2 and HTTP/3, compressed, with the managed CachingOptimized policy", async () => {
         const distributions = ofType(await edge("prod", true), DISTRIBUTION);

@@ -8,7 +8,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { WriteFile } from "../../components/cloud-init";
 import { PREPROD_NFS } from "../fixtures/stacks";
-import { ofType, stackResources } from "../helpers/stacks";
+import { ofType, prefetch, stackResources } from "../helpers/stacks";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "generated-config-"));
 
@@ -36,6 +36,8 @@ async function userData(): Promise<{ urn: string; text: string }[]> {
 }
 
 describe("generated server configuration", () => {
+    prefetch(["preprod", { changes: PREPROD_NFS }], ["prod", { preview: false }]);
+
     after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
     it("cloud-init schema rejects a broken document (the check is real)", () => {

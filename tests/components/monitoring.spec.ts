@@ -4,7 +4,7 @@ import * as assert from "assert";
 import { ALARM_THRESHOLD_DEFAULTS } from "../../components/monitoring-alarms";
 import { DASHBOARD_PANELS } from "../../components/monitoring-dashboard";
 import { StateResource } from "../../offline/state";
-import { ofType, stackResources, via } from "../helpers/stacks";
+import { ofType, prefetch, stackResources, via } from "../helpers/stacks";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const TOPIC = "aws:sns/topic:Topic";
@@ -107,9 +107,15 @@ function watched(a: Inputs): { metrics: Record<string, [string, string, string]>
     };
 }
 
+/** preprod as an operator tunes its alarms: an existing topic, thresholds of its own, and the NFS server's storage. */
+const TOPIC_ARN = "arn:aws:sns:eu-west-3:123456789012:preprod-quiet";
+const TUNED = { changes: { "magento:alarmTopicArn": TOPIC_ARN, "magento:alarmThresholds": { databaseCpuPercent: 85, latencyP95Seconds: 1.5 }, "magento:sharedStorage": "nfs" } };
+
 const monitoringAlarms = (r: StateResource[], stack: string) => ofType(r, ALARM).filter((a) => String(a.inputs!.name).startsWith(`magento-${stack}-monitoring-`));
 
 describe("monitoring", () => {
+    prefetch(["prod", { preview: false }], ["preprod", TUNED], ["preprod", { preview: false }]);
+
     it("prod: each alarm watches its metric with the platform's statistic, period and datapoints, on the dimensions of the resource it is about", async () => {
         const r = await stackResources("prod", { preview: false });
         const alarms = monitoringAlarms(r, "prod");
@@ -152,10 +158,9 @@ describe("monitoring", () => {
     });
 
     it("preprod may route to an existing topic: then no topic or subscription is created and every alarm notifies that one", async () => {
-        const topicArn = "arn:aws:sns:eu-west-3:123456789012:preprod-quiet";
-        const r = await stackResources("preprod", { changes: { "magento:alarmTopicArn": topicArn } });
+        const r = await stackResources("preprod", TUNED);
         assert.deepStrictEqual([ofType(r, TOPIC).length, ofType(r, "aws:sns/topicSubscription:TopicSubscription").length], [0, 0]);
-        assert.ok(ofType(r, ALARM).every((a) => JSON.stringify(a.inputs!.alarmActions) === JSON.stringify([topicArn])));
+        assert.ok(ofType(r, ALARM).every((a) => JSON.stringify(a.inputs!.alarmActions) === JSON.stringify([TOPIC_ARN])));
     });
 
     it("preprod: one Redis node, so one set of node alarms keyed by its member cluster, not the group id", async () => {
@@ -167,7 +172,7 @@ describe("monitoring", () => {
     });
 
     it("thresholds come from magento:alarmThresholds over the defaults; NFS storage has no EFS alarm", async () => {
-        const r = await stackResources("preprod", { changes: { "magento:alarmThresholds": { databaseCpuPercent: 85, latencyP95Seconds: 1.5 }, "magento:sharedStorage": "nfs" } });
+        const r = await stackResources("preprod", TUNED);
         const threshold = (key: string) => monitoringAlarms(r, "preprod").find((a) => a.inputs!.name === `magento-preprod-monitoring-${key}`)?.inputs!.threshold;
         assert.deepStrictEqual([threshold("shop-db-cpu"), threshold("frontend-latency-p95"), threshold("shop-db-connections"), threshold("shared-efs-throughput")], [85, 1.5, 100, undefined]);
     });

@@ -6,18 +6,21 @@ import { prepareDisksScript, renderPowerShellUserData } from "../../components/w
 import { StateResource } from "../../offline/state";
 import { PREPROD_OPS_REBUILT } from "../fixtures/stacks";
 import { reachability } from "../helpers/reachability";
-import { changedTypes, ofType, stackResources, via } from "../helpers/stacks";
+import { changedTypes, ofType, prefetch, stackResources, via } from "../helpers/stacks";
 
 const INSTANCE = "aws:ec2/instance:Instance";
 const VOLUME = "aws:ebs/volume:Volume";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const REBUILT = { changes: PREPROD_OPS_REBUILT };
+const NO_LINKS = { changes: { "magento:siteLinks": [] } };
 
 const named = (resources: StateResource[], type: string, suffix: string) =>
     ofType(resources, type).find((r) => r.urn.endsWith(suffix))!;
 const volumesOf = (resources: StateResource[], server: string) => ofType(resources, VOLUME).filter((v) => v.urn.includes(`-${server}-server-`));
 
 describe("operations servers", () => {
+    prefetch(["prod"], ["preprod"], ["preprod", REBUILT], ["prod", { preview: false }], ["preprod", NO_LINKS]);
+
     it("Rundeck's UI (4440) is reachable from inside the VPC and from VPN clients only", async () => {
         const r = await stackResources("prod");
         const rundeck = named(r, INSTANCE, "rundeck-server-instance");
@@ -184,7 +187,7 @@ describe("site-to-site links", () => {
     it("preprod: one static link; a stack without links has no virtual private gateway", async () => {
         const r = await stackResources("preprod");
         assert.strictEqual(ofType(r, "aws:ec2/vpnConnection:VpnConnection").length, 1);
-        const none = await stackResources("preprod", { changes: { "magento:siteLinks": [] } });
+        const none = await stackResources("preprod", NO_LINKS);
         assert.strictEqual(ofType(none, "aws:ec2/vpnGateway:VpnGateway").length, 0);
     });
 });

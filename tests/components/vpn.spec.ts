@@ -10,7 +10,7 @@ import * as path from "path";
 import { openvpnServerConfig, pkiScript } from "../../components/openvpn";
 import { StateResource } from "../../offline/state";
 import { PREPROD_OPS_REBUILT } from "../fixtures/stacks";
-import { ofType, stackResources, via } from "../helpers/stacks";
+import { ofType, prefetch, stackResources, via } from "../helpers/stacks";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vpn-"));
 const pkiDir = path.join(tmp, "pki");
@@ -36,6 +36,8 @@ async function waitFor(file: string, text: string, ms: number): Promise<void> {
 }
 
 describe("OpenVPN server", () => {
+    prefetch(["prod"], ["preprod"], ["preprod", { changes: PREPROD_OPS_REBUILT }]);
+
     const processes: ChildProcess[] = [];
 
     before(() => {

@@ -5,7 +5,7 @@ import * as YAML from "yaml";
 import { SECRET_SIG, SIG_KEY, StateResource } from "../../offline/state";
 import { PREPROD_NFS } from "../fixtures/stacks";
 import { named, reachability } from "../helpers/reachability";
-import { changedTypes, ofType, stackResources, via } from "../helpers/stacks";
+import { changedTypes, ofType, prefetch, stackResources, via } from "../helpers/stacks";
 
 const LB = "aws:lb/loadBalancer:LoadBalancer";
 const RULE = "aws:lb/listenerRule:ListenerRule";
@@ -14,11 +14,15 @@ const TG = "aws:lb/targetGroup:TargetGroup";
 const LT = "aws:ec2/launchTemplate:LaunchTemplate";
 const ASG = "aws:autoscaling/group:Group";
 const NFS = { changes: PREPROD_NFS };
+const WAF_ON = { changes: { "magento:waf": "on" } };
+const NEW_IMAGE = { preview: false, changes: { "magento:webImage": "ami-0fedcba9876543210" } };
 
 const tg = (r: StateResource[], x: StateResource, property: string) => via(r, x, property).filter((t) => t.type === TG).map((t) => t.urn.split("::").pop());
 const userData = (template: StateResource) => YAML.parse(Buffer.from(template.inputs!.userData as string, "base64").toString("utf8"));
 
 describe("web tier", () => {
+    prefetch(["prod"], ["prod", { preview: false }], ["preprod"], ["preprod", NFS], ["preprod", WAF_ON], ["prod", NEW_IMAGE]);
+
     it("shoppers reach only the load balancer, on 80 and 443; the servers only from it, on 80", async () => {
         const r = await stackResources("prod");
         const alb = ofType(r, LB)[0];
@@ -164,13 +168,13 @@ describe("web tier", () => {
         const rules = (acl.inputs!.rules as { name: string }[]).map((x) => x.name);
         assert.deepStrictEqual(rules, ["rate-per-ip", "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet"]);
         assert.deepStrictEqual(ofType(await stackResources("preprod"), "aws:wafv2/webAcl:WebAcl"), []);
-        const withWaf = await stackResources("preprod", { changes: { "magento:waf": "on" } });
+        const withWaf = await stackResources("preprod", WAF_ON);
         assert.strictEqual(ofType(withWaf, "aws:wafv2/webAclAssociation:WebAclAssociation").length, 1);
     });
 
     it("a new release image changes the launch templates and nothing else", async () => {
         const before = await stackResources("prod", { preview: false });
-        const after = await stackResources("prod", { preview: false, changes: { "magento:webImage": "ami-0fedcba9876543210" } });
+        const after = await stackResources("prod", NEW_IMAGE);
         assert.deepStrictEqual(changedTypes(before, after), [LT]);
         assert.ok(ofType(after, LT).every((t) => t.inputs!.imageId === "ami-0fedcba9876543210"));
     });

@@ -4,7 +4,7 @@ import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
 import { PROD_SINGLE_NAT } from "../../fixtures/stacks";
 import { check, StackBuilder, UNKNOWN } from "../../helpers/packs";
-import { stackResources } from "../../helpers/stacks";
+import { prefetch, stackResources } from "../../helpers/stacks";
 
 const POLICY = "production-network-ha";
 
@@ -33,6 +33,8 @@ async function violations(resources: StateResource[]): Promise<string[]> {
 }
 
 describe("magento / production-network-ha", () => {
+    prefetch(["prod"], ["prod", { changes: PROD_SINGLE_NAT }]);
+
     it("keeps: production over three AZs, each private subnet through its own AZ's NAT", async () => {
         assert.deepStrictEqual(await violations(network("prod", THREE, THREE)), []);
     });
