@@ -26,9 +26,9 @@ export class CaptureWorkers {
         });
     }
 
-    /** Ends every worker; captures still running resolve as failed. */
+    /** Ends every worker; captures still running or waiting resolve as failed. */
     close(): void {
-        this.queue.length = 0;
+        this.queue.splice(0).forEach((p) => p.resolve({ ok: false, error: "the capture was stopped before it ran" }));
         this.all.forEach((w) => w.kill());
     }
 

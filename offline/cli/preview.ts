@@ -4,7 +4,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PackServer } from "../analyzer";
-import { capture, discoverPacks, runPacks, startPacks, toDeployment } from "../engine";
+import { CaptureWorkers } from "../capture-workers";
+import { captureJob, discoverPacks, runPacks, startPacks, toDeployment } from "../engine";
 import { loadProject, loadStackSettings } from "../project";
 import { hasMandatory, renderCounts, renderOutputs, renderPolicies, renderTree } from "../report";
 import { EXIT, fail, parseArgs } from "./args";
@@ -22,16 +23,18 @@ async function main(): Promise<number> {
     const ctx = { project: project.name, stack, dryRun: true, config: settings.config };
     const contexts = readPackConfigs(flags.get("policy-pack-config") ?? []).map((packConfig) => ({ ...ctx, packConfig }));
 
-    // Packs compile and the program runs at the same time; the update-mode run only when an export is asked for.
+    // Packs compile while the program runs; the update-mode run, only when an export is asked for, follows the preview in
+    // the same worker (the SDK and providers are loaded by then).
     const servers = startPacks(packs, ctx);
     const jsonFile = flags.get("json")?.[0];
-    const [preview, update] = await Promise.all([
-        capture(project, stack, settings, true),
-        jsonFile ? capture(project, stack, settings, false) : Promise.resolve(undefined),
-    ]);
+    const workers = new CaptureWorkers(project.root, 1);
+    const previewRun = workers.run(captureJob(project, stack, settings, true));
+    const updateRun = jsonFile ? workers.run(captureJob(project, stack, settings, false)) : undefined;
+    const preview = await previewRun;
     if (!preview.ok) {
         servers.forEach((s) => s.catch(() => undefined)); // stopped below, before they finish starting
         PackServer.stopAll();
+        workers.close();
         console.error(`error: the program failed for stack '${stack}':\n${preview.error}`);
         return EXIT.failure;
     }
@@ -43,6 +46,8 @@ async function main(): Promise<number> {
     const reports = await runPacks(servers, preview.resources, contexts.length > 0 ? contexts : [ctx]);
     console.log(`\n${renderPolicies(reports, preview.resources)}`);
 
+    const update = await updateRun;
+    workers.close();
     if (jsonFile && update) {
         if (!update.ok) {
             throw new Error(`the program failed as an update: ${update.error}`);

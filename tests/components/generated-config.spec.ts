@@ -1,7 +1,7 @@
 // What servers run at boot, checked by the real tools from Debian (installed by .ci/run): every cloud-config passes
 // `cloud-init schema`, every shell script `shellcheck`.
 import * as assert from "assert";
-import { execFileSync, spawnSync } from "child_process";
+import { execFile, execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -12,11 +12,14 @@ import { ofType, prefetch, stackResources } from "../helpers/stacks";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "generated-config-"));
 
-function cloudInitSchema(document: string): { ok: boolean; output: string } {
+/** `cloud-init schema` on one document (it takes one per run; runs go side by side). */
+function cloudInitSchema(document: string): Promise<{ ok: boolean; output: string }> {
     const file = path.join(tmp, `user-data-${Math.random().toString(36).slice(2)}.yaml`);
     fs.writeFileSync(file, document);
-    const run = spawnSync("cloud-init", ["schema", "--config-file", file], { encoding: "utf8" });
-    return { ok: run.status === 0, output: `${run.stdout}${run.stderr}` };
+    return new Promise((resolve) => {
+        execFile("cloud-init", ["schema", "--config-file", file], { encoding: "utf8" }, (error, stdout, stderr) =>
+            resolve({ ok: error === null, output: `${stdout}${stderr}` }));
+    });
 }
 
 /** shellcheck in the dialect the script's shebang names (sh or bash). */
@@ -40,8 +43,8 @@ describe("generated server configuration", () => {
 
     after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-    it("cloud-init schema rejects a broken document (the check is real)", () => {
-        assert.strictEqual(cloudInitSchema("#cloud-config\nruncmd: 42\n").ok, false);
+    it("cloud-init schema rejects a broken document (the check is real)", async () => {
+        assert.strictEqual((await cloudInitSchema("#cloud-config\nruncmd: 42\n")).ok, false);
     });
 
     it("every Linux server's user data is a valid cloud-config", async () => {
@@ -50,10 +53,8 @@ describe("generated server configuration", () => {
             ["backoffice-lt", "frontend-lt", "haproxy-server-instance", "openvpn-server-instance", "rundeck-server-instance", "shared-server-instance"]
                 .map((n) => `magento-preprod-${n}`)
                 .concat(["backoffice-lt", "frontend-lt", "haproxy-server-instance", "openvpn-server-instance", "rundeck-server-instance"].map((n) => `magento-prod-${n}`)));
-        for (const { urn, text } of documents) {
-            const result = cloudInitSchema(text);
-            assert.ok(result.ok, `${urn}:\n${result.output}`);
-        }
+        const results = await Promise.all(documents.map((d) => cloudInitSchema(d.text)));
+        documents.forEach(({ urn }, i) => assert.ok(results[i].ok, `${urn}:\n${results[i].output}`));
     });
 
     it("every shell script a server writes passes shellcheck", async () => {

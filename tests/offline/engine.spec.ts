@@ -40,7 +40,7 @@ describe("offline engine", () => {
     const bad = path.join(tmp, "bad.yaml");
     fs.writeFileSync(bad, fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")
         .replace("10.20.0.0/16", "10.20.0.0/20").replace("ops@example.com", "ops"));
-    const badConfig = run("preview.ts", ["--stack", "prod", "--config-file", bad]);
+    const badConfig = run("preview.ts", ["--stack", "prod", "--config-file", bad, "--policy-pack", unknownPack]);
     const mutated = path.join(tmp, "mutated.json");
     const audit = clean.then(() => {
         const doc = JSON.parse(fs.readFileSync(exportFile, "utf8")) as Deployment;
