@@ -11,6 +11,7 @@ import { capture, discoverPacks, runPacks, startPacks } from "../offline/engine"
 import { loadProject, loadStackSettings } from "../offline/project";
 import { fail, parseArgs } from "../offline/cli/args";
 import { brands } from "../tests/helpers/storefronts";
+import { median, seconds } from "./stats";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -173,13 +174,6 @@ function readOrEmpty(file: string): string {
     }
 }
 
-function median(values: readonly number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const mib = (kib: number) => `${Math.round(kib / 1024)} MiB`;
 
 async function bench(runs: number): Promise<void> {
