@@ -8,7 +8,7 @@ import * as pb from "@pulumi/pulumi/proto/analyzer_pb";
 import * as rpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { isProviderType, StateResource, urnName } from "./state";
+import { isProviderType, providerUrn, StateResource, urnName } from "./state";
 import { toWire } from "./wire";
 
 export type Level = "advisory" | "mandatory" | "disabled" | "remediate";
@@ -232,7 +232,7 @@ function options(r: StateResource): pb.AnalyzerResourceOptions {
 }
 
 function provider(r: StateResource, byUrn: Map<string, StateResource>): pb.AnalyzerProviderResource | undefined {
-    const ref = r.provider ? byUrn.get(r.provider.slice(0, r.provider.lastIndexOf("::"))) : undefined;
+    const ref = r.provider ? byUrn.get(providerUrn(r.provider)) : undefined;
     return ref && new pb.AnalyzerProviderResource()
         .setType(ref.type).setUrn(ref.urn).setName(urnName(ref.urn)).setProperties(struct(ref.inputs));
 }

@@ -13,6 +13,14 @@ export function captureJob(project: Project, stack: string, settings: StackSetti
     return { project: project.name, stack, main, config: settings.config, secretKeys: settings.secretKeys, preview };
 }
 
+/** A capture's resources; a failed capture throws with the program's error. */
+export function capturedResources(result: CaptureResult): StateResource[] {
+    if (!result.ok) {
+        throw new Error(result.error);
+    }
+    return result.resources;
+}
+
 /** Runs the program in a process of its own, as `pulumi preview` (or `up`) would run it once. */
 export async function capture(project: Project, stack: string, settings: StackSettings, preview: boolean, main = project.main): Promise<CaptureResult> {
     const workers = new CaptureWorkers(project.root, 1);

@@ -56,6 +56,11 @@ export function urnProject(urn: string): string {
     return urn.split("::")[1];
 }
 
+/** The provider's URN in a provider reference `urn::id`. */
+export function providerUrn(reference: string): string {
+    return reference.slice(0, reference.lastIndexOf("::"));
+}
+
 export function isProviderType(type: string): boolean {
     return type.startsWith("pulumi:providers:");
 }

@@ -6,6 +6,7 @@ import { appParametersProblems, parameterNameProblem } from "../../components/ap
 import { billingReportStatement, cloudFrontLogDeliveryStatements, elbAccessLogStatement, elbLogDeliveryPrincipal } from "../../components/buckets";
 import { denyInsecureTransport, secureBucketProblems } from "../../components/secure-bucket";
 import { CaptureResult } from "../../offline/capture";
+import { capturedResources } from "../../offline/engine";
 import { loadStackSettings } from "../../offline/project";
 import { StateResource, UNKNOWN, urnName } from "../../offline/state";
 import { captureProgram, ofType, project, via } from "../helpers/stacks";
@@ -36,12 +37,8 @@ function run(file: string, preview: boolean): Promise<CaptureResult> {
     return runs.get(key)!;
 }
 
-async function storage(preview: boolean): Promise<StateResource[]> {
-    const result = await run("storage.ts", preview);
-    if (!result.ok) {
-        throw new Error(result.error);
-    }
-    return result.resources;
+function storage(preview: boolean): Promise<StateResource[]> {
+    return run("storage.ts", preview).then(capturedResources);
 }
 
 /** Each bucket by purpose (its name is magento-prod-<purpose>). */

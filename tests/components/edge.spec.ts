@@ -4,6 +4,7 @@
 import * as assert from "assert";
 import * as path from "path";
 import { CaptureResult } from "../../offline/capture";
+import { capturedResources } from "../../offline/engine";
 import { loadStackSettings } from "../../offline/project";
 import { StateResource } from "../../offline/state";
 import { captureProgram, ofType, project, via } from "../helpers/stacks";
@@ -34,12 +35,7 @@ function run(stack: string, preview: boolean, storefronts?: number): Promise<Cap
 }
 
 function edge(stack: string, preview: boolean, storefronts?: number): Promise<StateResource[]> {
-    return run(stack, preview, storefronts).then((r) => {
-        if (!r.ok) {
-            throw new Error(r.error);
-        }
-        return r.resources;
-    });
+    return run(stack, preview, storefronts).then(capturedResources);
 }
 
 const stackOutputs = (resources: StateResource[]) => resources.find((r) => r.type === "pulumi:pulumi:Stack")!.outputs as Record<string, unknown>;

@@ -2,7 +2,7 @@
 // analyzer protocol exactly as the offline preview (and the CLI) asks them.
 import * as path from "path";
 import { analyze, Diagnostic, PackServer, RunContext } from "../../offline/analyzer";
-import { StateResource, UNKNOWN } from "../../offline/state";
+import { StateResource, UNKNOWN, urnStack } from "../../offline/state";
 import { PACKS } from "../../scripts/rules";
 import { ROOT } from "./stacks";
 
@@ -30,7 +30,7 @@ export async function closePacks(): Promise<void> {
 
 /** Diagnostics the pack reports on these resources (Analyze only for `only`, if given); the stack comes from their URNs. */
 export async function check(packName: string, resources: readonly StateResource[], opts: Partial<RunContext> = {}, only?: ReadonlySet<string>): Promise<Diagnostic[]> {
-    const stack = resources[0]?.urn.split("::")[0].slice("urn:pulumi:".length) ?? "test";
+    const stack = resources[0] ? urnStack(resources[0].urn) : "test";
     const report = await analyze(await pack(packName), resources, { project: "magento", stack, dryRun: true, config: {}, ...opts }, only);
     return report.diagnostics;
 }

@@ -5,7 +5,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { CaptureResult } from "../../offline/capture";
 import { CaptureWorkers } from "../../offline/capture-workers";
-import { captureJob } from "../../offline/engine";
+import { capturedResources, captureJob } from "../../offline/engine";
 import { loadProject, loadStackSettings, StackSettings } from "../../offline/project";
 import { StateResource } from "../../offline/state";
 
@@ -45,12 +45,7 @@ export function stackResources(stack: string, opts: StackOptions = {}): Promise<
     const key = `${stack}|${preview}|${JSON.stringify(opts.changes ?? {})}`;
     if (!cache.has(key)) {
         const settings = loadStackSettings(project, stack, opts.changes && stackFile(stack, opts.changes));
-        const resources = captureProgram(stack, settings, preview).then((result) => {
-            if (!result.ok) {
-                throw new Error(result.error);
-            }
-            return result.resources;
-        });
+        const resources = captureProgram(stack, settings, preview).then(capturedResources);
         resources.catch(() => undefined); // a capture started ahead fails the tests that read it, not the run
         cache.set(key, resources);
     }

@@ -1,21 +1,13 @@
 // A capture worker that already ran the program runs it again exactly as a fresh process would: what the tests and
 // `preview --json` rely on when they reuse one.
 import * as assert from "assert";
-import { CaptureResult } from "../../offline/capture";
 import { CaptureWorkers } from "../../offline/capture-workers";
-import { capture, captureJob } from "../../offline/engine";
+import { capture, capturedResources, captureJob } from "../../offline/engine";
 import { loadStackSettings } from "../../offline/project";
-import { StateResource } from "../../offline/state";
 import { project, ROOT } from "../helpers/stacks";
 
 const settings = (stack: string) => loadStackSettings(project, stack);
 
-function resources(result: CaptureResult): StateResource[] {
-    if (!result.ok) {
-        throw new Error(result.error);
-    }
-    return result.resources;
-}
 
 describe("capture workers", () => {
     // Started when the spec loads: one worker runs prod, then preprod; a fresh process runs preprod alone.
@@ -26,7 +18,7 @@ describe("capture workers", () => {
     after(() => worker.close());
 
     it("a worker that captured one stack captures the next exactly as a fresh process does", async () => {
-        assert.ok(resources(await first).some((r) => r.type === "aws:ec2/vpc:Vpc" && r.urn.startsWith("urn:pulumi:prod::")));
-        assert.deepStrictEqual(resources(await reused), resources(await fresh));
+        assert.ok(capturedResources(await first).some((r) => r.type === "aws:ec2/vpc:Vpc" && r.urn.startsWith("urn:pulumi:prod::")));
+        assert.deepStrictEqual(capturedResources(await reused), capturedResources(await fresh));
     });
 });

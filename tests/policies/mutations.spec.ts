@@ -5,7 +5,7 @@
 // mutated stack only the resources whose request changed are asked again; AnalyzeStack always sees the whole stack.
 import * as assert from "assert";
 import { Diagnostic } from "../../offline/analyzer";
-import { StateResource } from "../../offline/state";
+import { providerUrn, StateResource } from "../../offline/state";
 import { redactSecrets } from "../../offline/wire";
 import { PACKS } from "../../scripts/rules";
 import { check } from "../helpers/packs";
@@ -23,7 +23,7 @@ async function diagnostics(resources: readonly StateResource[], only?: ReadonlyS
 function changedUrns(clean: readonly StateResource[], mutated: readonly StateResource[]): Set<string> {
     const before = new Map(clean.map((r) => [r.urn, JSON.stringify(r)]));
     const changed = new Set(mutated.filter((r) => before.get(r.urn) !== JSON.stringify(r)).map((r) => r.urn));
-    const providerChanged = (r: StateResource) => r.provider !== undefined && changed.has(r.provider.slice(0, r.provider.lastIndexOf("::")));
+    const providerChanged = (r: StateResource) => r.provider !== undefined && changed.has(providerUrn(r.provider));
     return new Set(mutated.filter((r) => changed.has(r.urn) || providerChanged(r)).map((r) => r.urn));
 }
 
