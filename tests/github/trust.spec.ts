@@ -135,7 +135,8 @@ describe("CI trust: the documented IAM trust policies", () => {
     const doc = () => fs.readFileSync(path.join(ROOT, "docs", "ci-trust.md"), "utf8");
     /** Every ```json block of docs/ci-trust.md, parsed (a block that is not JSON fails here). */
     const blocks = () => [...doc().matchAll(/```json\n([^]*?)```/g)].map((m) => JSON.parse(m[1]) as { Statement: Record<string, any>[] });
-    const trustPolicies = () => blocks().filter((b) => b.Statement.some((s) => s.Action === "sts:AssumeRoleWithWebIdentity"));
+    const isTrust = (b: { Statement: Record<string, any>[] }) => b.Statement.some((s) => s.Action === "sts:AssumeRoleWithWebIdentity");
+    const trustPolicies = () => blocks().filter(isTrust);
 
     it("three roles trust GitHub's OIDC provider, each for exactly one subject: pull requests, preproduction, production", () => {
         const subjects = trustPolicies().map((p) => {
@@ -150,7 +151,7 @@ describe("CI trust: the documented IAM trust policies", () => {
     });
 
     it("the preview role may read, never write: ReadOnlyAccess, with secret values and objects denied", () => {
-        const permissions = blocks().filter((b) => !trustPolicies().includes(b));
+        const permissions = blocks().filter((b) => !isTrust(b));
         const deny = permissions.flatMap((b) => b.Statement).filter((s) => s.Effect === "Deny").flatMap((s) => s.Action);
         assert.deepStrictEqual(deny.sort(), ["kms:Decrypt", "s3:GetObject*", "secretsmanager:GetSecretValue"]);
         assert.match(doc(), /arn:aws:iam::aws:policy\/ReadOnlyAccess/);
