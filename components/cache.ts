@@ -30,7 +30,7 @@ export interface CacheArgs {
 
 export const REDIS_PORT = 6379;
 /** Valkey 8.1: Magento 2.4.8 supports Valkey 8, ElastiCache's Redis OSS stops at 7.1 (docs/engine-versions.md). */
-export const CACHE_ENGINE = { engine: "valkey", version: "8.1", parameterFamily: "valkey8" } as const;
+const CACHE_ENGINE = { engine: "valkey", version: "8.1", parameterFamily: "valkey8" } as const;
 
 export class Cache extends pulumi.ComponentResource {
     public readonly primaryEndpoint: pulumi.Output<string>;

@@ -26,7 +26,7 @@ export interface DatabaseArgs {
 
 export const MYSQL_PORT = 3306;
 /** MySQL 8.4 LTS: Magento 2.4.8 supports it, RDS standard support to 2029-07-31 (docs/engine-versions.md). */
-export const MYSQL_VERSION = "8.4";
+const MYSQL_VERSION = "8.4";
 
 /** Magento 2.4 on MySQL 8.4: utf8mb4 throughout, and triggers (its indexers' change logs) allowed with binary logging. */
 export const MAGENTO_MYSQL_PARAMETERS: Readonly<Record<string, string>> = {
