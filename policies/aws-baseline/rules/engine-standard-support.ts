@@ -24,7 +24,7 @@ export interface SupportWindow {
 const rows = (engine: string, standardSupportEnds: string, ...prefixes: string[]): SupportWindow[] =>
     prefixes.map((versionPrefix) => ({ engine, versionPrefix, standardSupportEnds }));
 
-/** As AWS published them on 2026-12-01 (sources: docs/engine-versions.md and `metadata.sources` below). */
+/** AWS's dates, checked on 2026-12-01 (sources: docs/engine-versions.md and `metadata.sources` below). */
 export const STANDARD_SUPPORT: readonly SupportWindow[] = [
     ...rows("mysql", "2024-02-29", "5.7"),
     ...rows("mysql", "2026-07-31", "8.0"),
