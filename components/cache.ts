@@ -1,4 +1,4 @@
-// A Redis replication group for Magento's sessions or cache: encrypted at rest and in transit, AUTH required (the
+// A Valkey replication group (ElastiCache's Redis OSS successor) for Magento's sessions or cache: encrypted at rest and in transit, AUTH required (the
 // token generated and kept in Secrets Manager), and in production a replica in another AZ with automatic failover.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -29,6 +29,8 @@ export interface CacheArgs {
 }
 
 export const REDIS_PORT = 6379;
+/** Valkey 8.1: Magento 2.4.8 supports Valkey 8, ElastiCache's Redis OSS stops at 7.1 (docs/engine-versions.md). */
+const CACHE_ENGINE = { engine: "valkey", version: "8.1", parameterFamily: "valkey8" } as const;
 
 export class Cache extends pulumi.ComponentResource {
     public readonly primaryEndpoint: pulumi.Output<string>;
@@ -49,11 +51,11 @@ export class Cache extends pulumi.ComponentResource {
         });
         const subnets = new aws.elasticache.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, description: name, tags }, child);
         const parameters = new aws.elasticache.ParameterGroup(`${name}-params`, {
-            family: "redis7",
+            family: CACHE_ENGINE.parameterFamily,
             description: `Magento ${args.usage}`,
             parameters: [{ name: "maxmemory-policy", value: EVICTION[args.usage] }],
             tags,
-        }, child);
+        }, { ...child, retainOnDelete: true }); // a new family replaces it; the old one stays in use until the window
         const token = new GeneratedSecret(`${name}-auth`, {
             description: `Redis AUTH token of ${name}`,
             length: 48,
@@ -65,8 +67,9 @@ export class Cache extends pulumi.ComponentResource {
         const nodeCount = args.highlyAvailable ? 2 : 1;
         const replicationGroup = new aws.elasticache.ReplicationGroup(`${name}-redis`, {
             description: `Magento ${args.usage} (${name})`,
-            engine: "redis",
-            engineVersion: "7.1",
+            // Redis OSS 7.1 -> Valkey is an in-place upgrade that keeps the endpoints (docs/engine-versions.md).
+            engine: CACHE_ENGINE.engine,
+            engineVersion: CACHE_ENGINE.version,
             nodeType: args.nodeType,
             port: REDIS_PORT,
             numCacheClusters: nodeCount,

@@ -1,4 +1,4 @@
-// A MySQL 8 database on RDS, tuned for Magento 2, reachable only from its clients' security groups, with a master
+// A MySQL 8.4 database on RDS, tuned for Magento 2, reachable only from its clients' security groups, with a master
 // password that RDS generates and keeps in Secrets Manager (never in code, config, state or user data).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -25,8 +25,10 @@ export interface DatabaseArgs {
 }
 
 export const MYSQL_PORT = 3306;
+/** MySQL 8.4 LTS: Magento 2.4.8 supports it, RDS standard support to 2029-07-31 (docs/engine-versions.md). */
+const MYSQL_VERSION = "8.4";
 
-/** Magento 2.4 on MySQL 8: utf8mb4 throughout, and triggers (its indexers' change logs) allowed with binary logging. */
+/** Magento 2.4 on MySQL 8.4: utf8mb4 throughout, and triggers (its indexers' change logs) allowed with binary logging. */
 export const MAGENTO_MYSQL_PARAMETERS: Readonly<Record<string, string>> = {
     character_set_server: "utf8mb4",
     collation_server: "utf8mb4_general_ci",
@@ -53,12 +55,15 @@ export class Database extends pulumi.ComponentResource {
             vpcId: args.vpcId, port: MYSQL_PORT, clients: args.clients, description: `MySQL ${name}`, tags: args.tags,
         });
         const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, tags }, child);
+        // A new family replaces the group; the instance moves to the new one only in its maintenance window, and RDS
+        // refuses to delete a group still in use, so the old one is left in AWS for the operators to delete after it
+        // (the provider's docs: https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_parameter_group).
         const parameters = new aws.rds.ParameterGroup(`${name}-params`, {
-            family: "mysql8.0",
+            family: `mysql${MYSQL_VERSION}`,
             description: "Magento 2 on MySQL 8",
             parameters: Object.entries(MAGENTO_MYSQL_PARAMETERS).map(([key, value]) => ({ name: key, value, applyMethod: "pending-reboot" })),
             tags,
-        }, child);
+        }, { ...child, retainOnDelete: true });
         const monitoringRole = new aws.iam.Role(`${name}-monitoring`, {
             assumeRolePolicy: serviceTrustPolicy("monitoring.rds.amazonaws.com"),
             tags,
@@ -70,7 +75,11 @@ export class Database extends pulumi.ComponentResource {
 
         const instance = new aws.rds.Instance(`${name}-db`, {
             engine: "mysql",
-            engineVersion: "8.0", // the major version; minor versions come with autoMinorVersionUpgrade in the window
+            engineVersion: MYSQL_VERSION, // the major version; minor versions come with autoMinorVersionUpgrade in the window
+            // Never billed Extended Support: at the end of standard support RDS upgrades the major version instead. RDS
+            // reads it at creation only, so a deployed instance keeps its enrolment rather than being re-planned
+            // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support-creating-db-instance.html).
+            engineLifecycleSupport: "open-source-rds-extended-support-disabled",
             instanceClass: args.instanceClass,
             allocatedStorage: args.allocatedStorageGb,
             maxAllocatedStorage: args.maxAllocatedStorageGb,
@@ -90,7 +99,8 @@ export class Database extends pulumi.ComponentResource {
             backupWindow: "01:00-02:00",
             maintenanceWindow: "sun:03:00-sun:04:00",
             autoMinorVersionUpgrade: true,
-            allowMajorVersionUpgrade: false,
+            // Required for a major engineVersion change (8.0 -> 8.4 on a deployed stack); it never upgrades by itself.
+            allowMajorVersionUpgrade: true,
             applyImmediately: false,
             deletionProtection: true,
             skipFinalSnapshot: false,
@@ -105,7 +115,7 @@ export class Database extends pulumi.ComponentResource {
             enabledCloudwatchLogsExports: ["error", "slowquery"],
             caCertIdentifier: "rds-ca-rsa2048-g1",
             tags,
-        }, { ...child, protect: true });
+        }, { ...child, protect: true, ignoreChanges: ["engineLifecycleSupport"] });
 
         this.address = instance.address;
         this.port = instance.port;

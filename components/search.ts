@@ -24,8 +24,8 @@ export interface SearchArgs {
     readonly tags: Readonly<Record<string, string>>;
 }
 
-/** Magento 2.4.7 supports OpenSearch 2.x up to 2.12; 2.11 is the newest AWS offers below that. */
-const ENGINE_VERSION = "OpenSearch_2.11";
+/** Magento 2.4.8 is tested with OpenSearch 2.19, which OpenSearch Service supports (docs/engine-versions.md). */
+const ENGINE_VERSION = "OpenSearch_2.19";
 const TLS_POLICY = "Policy-Min-TLS-1-2-PFS-2023-10";
 
 export class Search extends pulumi.ComponentResource {

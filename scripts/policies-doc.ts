@@ -24,6 +24,7 @@ function ruleSection(entry: RuleEntry): string[] {
         `- AWS Config: ${ids(c?.awsConfig ?? [])}`,
         `- Checkov: ${ids(c?.checkov ?? [])}`,
         `- Trivy: ${ids(c?.trivy ?? [])}`,
+        ...(metadata?.sources ? [`- Sources: ${metadata.sources.join(", ")}`] : []),
         "",
     ];
 }

@@ -58,7 +58,7 @@ export const CONFIG_KEYS = {
     },
     operatorCidrs: {
         type: "array", required: true,
-        description: "Allow-list of operator source ranges (IPv4 or IPv6 CIDRs) for the gateway; never 0.0.0.0/0 or ::/0.",
+        description: "Allow-list of operator source ranges (IPv4 CIDRs: the VPC and the gateway have no IPv6) for the gateway; never 0.0.0.0/0.",
     },
     gatewayServices: {
         type: "objects", required: false, default: [],

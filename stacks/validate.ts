@@ -73,6 +73,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
     const siteLinks = (parsed.siteLinks as SiteLink[] | undefined) ?? [];
     problems.push(...checkSiteLinks(siteLinks, vpc));
     const operatorCidrs = parsed.operatorCidrs as string[] | undefined;
+    problems.push(...checkOperatorCidrs(operatorCidrs ?? []));
     const gateway = resolveGatewayServices(
         (parsed.gatewayServices as GatewayServiceSetting[] | undefined) ?? defaults.gatewayServices,
         (parsed.internalDomain as string | undefined) ?? "internal",
@@ -274,7 +275,17 @@ function checkSiteLinks(links: readonly SiteLink[], vpc: Cidr | undefined): Conf
     return problems;
 }
 
-/** AWS's default quota of inbound rules per security group, counted separately for IPv4 and IPv6 sources. */
+/** The gateway's only address is an Elastic IP (IPv4 only) in a subnet without an IPv6 CIDR, as is the whole VPC: a
+ *  client reaches it over IPv4, so its IPv4 address is what the allow-list sees and an IPv6 range never matches
+ *  (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html). */
+function checkOperatorCidrs(operatorCidrs: readonly string[]): ConfigProblem[] {
+    return operatorCidrs.flatMap((cidr, i) => (cidr.includes(":") ? [{
+        path: `${qualified("operatorCidrs")}[${i}]`,
+        message: `${cidr} is an IPv6 range, but the VPC and the gateway have IPv4 addresses only, so operators could never connect from it; list the IPv4 ranges they connect from, such as 203.0.113.0/24`,
+    }] : []));
+}
+
+/** AWS's default quota of inbound rules per security group (IPv4 sources; IPv6 ones are refused above). */
 const RULES_PER_GROUP = 60;
 /** AWS's longest tag value: the gateway's security group lists the allow-list in one (policies/lib/contracts.ts). */
 const TAG_VALUE_CHARS = 256;
@@ -298,11 +309,9 @@ function resolveGatewayServices(settings: readonly GatewayServiceSetting[], inte
             }
         }
     });
-    for (const family of ["IPv4", "IPv6"]) {
-        const sources = operatorCidrs.filter((c) => c.includes(":") === (family === "IPv6")).length;
-        if (sources * services.length > RULES_PER_GROUP) {
-            problems.push({ path: key, message: `${services.length} services x ${sources} ${family} operator ranges need ${sources * services.length} security group rules; AWS allows ${RULES_PER_GROUP} per group: merge ranges or services` });
-        }
+    const sources = operatorCidrs.length;
+    if (sources * services.length > RULES_PER_GROUP) {
+        problems.push({ path: key, message: `${services.length} services x ${sources} IPv4 operator ranges need ${sources * services.length} security group rules; AWS allows ${RULES_PER_GROUP} per group: merge ranges or services` });
     }
     if (operatorCidrs.join(",").length > TAG_VALUE_CHARS) {
         problems.push({ path: qualified("operatorCidrs"), message: `joined with commas must fit AWS's ${TAG_VALUE_CHARS}-character tag value (the gateway's security group lists them for the policies): merge ranges` });

@@ -4,6 +4,7 @@ import { ebsVolumesProtected } from "./rules/ebs-volumes-protected";
 import { ec2Hardening } from "./rules/ec2-hardening";
 import { cloudfrontHttpsLogged } from "./rules/cloudfront-https-logged";
 import { efsEncrypted } from "./rules/efs-encrypted";
+import { engineStandardSupport } from "./rules/engine-standard-support";
 import { autoscalingHealthAndRollout } from "./rules/autoscaling-health-and-rollout";
 import { loadBalancerHardening } from "./rules/load-balancer-hardening";
 import { noInternetIngress } from "./rules/no-internet-ingress";
@@ -25,6 +26,7 @@ new PolicyPack("aws-baseline", {
         rdsProductionProtection,
         redisEncryptionAndAuth,
         opensearchPrivateEncrypted,
+        engineStandardSupport,
         efsEncrypted,
         s3BucketHardening,
         noPlaintextCredentials,

@@ -19,6 +19,8 @@ export interface RuleMetadata {
     /** One line: the inputs it decides from during preview ("Decides during preview from ..."), or why it cannot. */
     readonly decides: string;
     readonly controls: Controls;
+    /** Vendor pages the rule's facts (dates, versions, defaults) come from, for a rule that depends on them. */
+    readonly sources?: readonly string[];
 }
 
 /** Controls with every tool not listed left empty. */

@@ -137,4 +137,7 @@ export const MUTATIONS: readonly Mutation[] = [
     property("prod", ["ebs-volumes-protected"], "Rundeck volume unencrypted", T.volume, "rundeck-server-rundeck", ["encrypted"], false),
     { stack: "prod", change: "AZ b without its NAT gateway", rules: ["production-network-ha"], apply: natOutOfZoneB },
     property("preprod", ["no-plaintext-credentials"], "a database password written into a tag", T.parameter, "parameters-db/name", ["tags", "DbPassword"], "Zq8vN3xLp2Rt"),
+    property("prod", ["engine-standard-support"], "MySQL back on 8.0, past its standard support", T.db, "mysql-db", ["engineVersion"], "8.0"),
+    property("prod", ["engine-standard-support"], "MySQL left enrolled in paid Extended Support", T.db, "mysql-db", ["engineLifecycleSupport"], "open-source-rds-extended-support"),
+    property("preprod", ["engine-standard-support"], "OpenSearch on 2.9, past its standard support", T.search, "search-domain", ["engineVersion"], "OpenSearch_2.9"),
 ];

@@ -9,7 +9,7 @@ const VALID: Record<string, unknown> = {
     availabilityZones: ["eu-west-3a", "eu-west-3b", "eu-west-3c"],
     domain: "example.com",
     internalDomain: "prod.example.internal",
-    operatorCidrs: ["203.0.113.0/24", "2001:db8::/32"],
+    operatorCidrs: ["203.0.113.0/24", "198.51.100.17/32"],
     alarmEmail: "ops@example.com",
     webImage: "ami-0a1b2c3d4e5f60789",
     loadBalancerCertificateArn: "arn:aws:acm:eu-west-3:123456789012:certificate/6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
@@ -106,6 +106,13 @@ describe("stack configuration", () => {
         rejects({ operatorCidrs: ["203.0.113.0/33"] }, "magento:operatorCidrs[0]", /IPv4 or IPv6 CIDR/);
     });
 
+    it("refuses an IPv6 operator range: nothing in the VPC has IPv6, so those operators could never connect", () => {
+        assert.deepStrictEqual(problems({ operatorCidrs: ["203.0.113.0/24", "2001:db8:1234::/48"] }), [
+            "magento:operatorCidrs[1]: 2001:db8:1234::/48 is an IPv6 range, but the VPC and the gateway have IPv4 addresses only, " +
+            "so operators could never connect from it; list the IPv4 ranges they connect from, such as 203.0.113.0/24",
+        ]);
+    });
+
     it("gateway: the estate's five services to windows.<internal domain> when unset; a stack's own list replaces them", () => {
         assert.deepStrictEqual(parse({}).gatewayServices.map((s) => `${s.name} ${s.fromPort}-${s.toPort} ${s.target}`), [
             "smb 445-445 windows.prod.example.internal",
@@ -132,8 +139,8 @@ describe("stack configuration", () => {
     it("gateway: refuses an allow-list the security group cannot hold (60 rules per group, 256-character tag)", () => {
         const ranges = Array.from({ length: 13 }, (_, i) => `198.51.100.${i * 16}/28`);
         rejects({ operatorCidrs: ranges }, "magento:gatewayServices", /5 services x 13 IPv4 operator ranges need 65 security group rules; AWS allows 60/);
-        const long = Array.from({ length: 12 }, (_, i) => `2001:db8:${i + 1000}:abcd::/64`);
-        rejects({ operatorCidrs: long }, "magento:operatorCidrs", /joined with commas must fit AWS's 256-character tag value/);
+        const long = Array.from({ length: 15 }, (_, i) => `198.51.100.${100 + i}/32`);
+        rejects({ operatorCidrs: long, gatewayServices: [{ name: "rdp", port: 3389 }] }, "magento:operatorCidrs", /joined with commas must fit AWS's 256-character tag value/);
     });
 
     it("VPN clients get x.y.250.0/24 of the VPC, which no subnet may overlap", () => {

@@ -1,11 +1,14 @@
-// Redis holds Magento's sessions and cache: encrypted at rest and in transit, and no client without AUTH. Only a
-// replication group takes an AUTH token or RBAC user groups, so Redis is never a standalone cache cluster.
+// Redis (Valkey on ElastiCache) holds Magento's sessions and cache: encrypted at rest and in transit, and no client
+// without AUTH. Only a replication group takes an AUTH token or RBAC user groups, so Redis is never a standalone cache
+// cluster.
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { REPLICATION_GROUP } from "../../lib/types";
 import { isSet, knownString } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
 
 const CACHE_CLUSTER = "aws:elasticache/cluster:Cluster";
+/** Redis OSS and Valkey, its drop-in successor on ElastiCache (docs/engine-versions.md): the same risks, the same rule. */
+const REDIS_ENGINES = new Map([["redis", "Redis"], ["valkey", "Valkey"]]);
 
 /** AUTH is on with a token (which the program may generate, so unknown in preview: only its presence is read) or RBAC. */
 function requiresAuth(props: Record<string, unknown>): boolean {
@@ -14,11 +17,12 @@ function requiresAuth(props: Record<string, unknown>): boolean {
 
 export const redisEncryptionAndAuth: ResourceValidationPolicy = {
     name: "redis-encryption-and-auth",
-    description: "Redis runs as a replication group encrypted at rest and in transit, with AUTH (token or RBAC user groups).",
+    description: "Redis (and Valkey) runs as a replication group encrypted at rest and in transit, with AUTH (token or RBAC user groups).",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
-        if (args.type === CACHE_CLUSTER && knownString(args.props, "engine")?.toLowerCase() === "redis") {
-            reportViolation(`Cache cluster ${args.name} runs Redis as a standalone cluster, which cannot require AUTH with ` +
+        const engine = knownString(args.props, "engine")?.toLowerCase();
+        if (args.type === CACHE_CLUSTER && engine !== undefined && REDIS_ENGINES.has(engine)) {
+            reportViolation(`Cache cluster ${args.name} runs ${REDIS_ENGINES.get(engine)} as a standalone cluster, which cannot require AUTH with ` +
                 "encryption in transit and at rest; use an aws.elasticache.ReplicationGroup (one node in preproduction).");
         }
         if (args.type !== REPLICATION_GROUP) {

@@ -64,4 +64,10 @@ describe("aws-baseline / redis-encryption-and-auth", () => {
         assert.match(found[0], /^mandatory: Cache cluster redis runs Redis as a standalone cluster, .* use an aws\.elasticache\.ReplicationGroup/);
         assert.deepStrictEqual(await violations(CLUSTER, { engine: "memcached", nodeType: "cache.t4g.small", numCacheNodes: 1 }), []);
     });
+
+    it("breaks: Valkey (ElastiCache's Redis OSS successor, the stacks' engine) as a standalone cache cluster", async () => {
+        const found = await violations(CLUSTER, { engine: "valkey", engineVersion: "8.1", nodeType: "cache.t4g.small", numCacheNodes: 1 });
+        assert.strictEqual(found.length, 1);
+        assert.match(found[0], /^mandatory: Cache cluster redis runs Valkey as a standalone cluster, .* use an aws\.elasticache\.ReplicationGroup/);
+    });
 });
