@@ -125,7 +125,16 @@ export class Server extends pulumi.ComponentResource {
             userDataReplaceOnChange: true, // user data runs once: a changed document needs a fresh instance
             monitoring: true,
             tags: { ...args.tags, ...args.instanceTags, Name: name },
-        }, { ...child, ignoreChanges: args.ignoreImageDrift ? ["ami"] : [] });
+        }, {
+            ...child,
+            ignoreChanges: args.ignoreImageDrift ? ["ami"] : [],
+            // What moves with the server (its volumes, its address) is held by one instance at a time: the old one goes
+            // first, its attachments before it, then the new one attaches them (docs/servers.md, "Rebuilds").
+            deleteBeforeReplace: args.dataVolumes.length > 0 || args.elasticIp === true,
+        });
+        // The attachment is replaced with the instance (its instanceId is the instance's id) and, delete-first, detaches
+        // before the replacement attaches; the boot scripts wait for the device (data-volumes.ts, windows-user-data.ts).
+        const moves = { ...child, deleteBeforeReplace: true };
 
         this.volumeIds = Object.fromEntries(args.dataVolumes.map((volume) => {
             const ebs = new aws.ebs.Volume(`${name}-${volume.name}`, {
@@ -140,14 +149,13 @@ export class Server extends pulumi.ComponentResource {
                 volumeId: ebs.id,
                 instanceId: instance.id,
                 stopInstanceBeforeDetaching: true, // unmounts cleanly before the volume moves to a new instance
-            }, child);
+            }, moves);
             return [volume.name, ebs.id];
         }));
 
         if (args.elasticIp) {
             const eip = new aws.ec2.Eip(`${name}-eip`, { domain: "vpc", tags: { ...args.tags, Name: `${name}-eip` } }, { ...child, protect: true });
-            // A replacement instance is created before the old one goes: the address moves to it (reassociation).
-            new aws.ec2.EipAssociation(`${name}-eip-assoc`, { allocationId: eip.allocationId, instanceId: instance.id, allowReassociation: true }, child);
+            new aws.ec2.EipAssociation(`${name}-eip-assoc`, { allocationId: eip.allocationId, instanceId: instance.id }, moves);
             this.publicIp = eip.publicIp;
         }
         this.fqdn = args.internalName && internalRecord(this, name, args.internalName.dns, args.internalName.host, instance.privateIp);

@@ -84,6 +84,29 @@ describe("operations servers", () => {
         }
     });
 
+    it("a rebuild deletes the old server first: its attachments go before it, and the new instance gets the same volumes and address", async () => {
+        const r = await stackResources("prod");
+        const moving = [...ofType(r, "aws:ec2/volumeAttachment:VolumeAttachment"), ...ofType(r, "aws:ec2/eipAssociation:EipAssociation")];
+        const plan = moving.map((link) => {
+            const [instance] = via(r, link, "instanceId");
+            // The link's instanceId is the instance's id: a new instance replaces the link, delete-first like the instance.
+            return [link.urn.split("::").pop(), instance.urn.split("::").pop(), instance.deleteBeforeReplace, link.deleteBeforeReplace];
+        });
+        assert.deepStrictEqual(plan.sort(), [
+            ["magento-prod-haproxy-server-eip-assoc", "magento-prod-haproxy-server-instance", true, true],
+            ["magento-prod-openvpn-server-eip-assoc", "magento-prod-openvpn-server-instance", true, true],
+            ["magento-prod-rundeck-server-rundeck", "magento-prod-rundeck-server-instance", true, true],
+            ["magento-prod-windows-server-apps", "magento-prod-windows-server-instance", true, true],
+            ["magento-prod-windows-server-data", "magento-prod-windows-server-instance", true, true],
+        ]);
+        // What moves is protected and outlives the instance: the volumes and the addresses are never replaced.
+        for (const link of moving) {
+            const [held] = [...via(r, link, "volumeId"), ...via(r, link, "allocationId")];
+            assert.strictEqual(held.protect, true, held.urn);
+            assert.strictEqual(held.deleteBeforeReplace, undefined, held.urn);
+        }
+    });
+
     it("the Windows host boots the latest Windows Server 2022 image unless pinned, and prepares only raw disks", async () => {
         const windows = named(await stackResources("preprod"), INSTANCE, "windows-server-instance");
         assert.strictEqual(windows.inputs!.instanceType, "t3.large");
