@@ -1,10 +1,12 @@
 // The operations servers as an operator checks them: who reaches Rundeck and the Windows host, on which ports, what
 // survives a rebuild, what Rundeck's role may do, and how the site-to-site tunnels are watched.
 import * as assert from "assert";
+import * as YAML from "yaml";
+import { CloudConfig } from "../../components/cloud-init";
 import { rundeckDeployPolicy } from "../../components/rundeck-policy";
 import { prepareDisksScript, renderPowerShellUserData } from "../../components/windows-user-data";
 import { StateResource } from "../../offline/state";
-import { PREPROD_OPS_REBUILT } from "../fixtures/stacks";
+import { PREPROD_NFS, PREPROD_OPS_REBUILT } from "../fixtures/stacks";
 import { reachability } from "../helpers/reachability";
 import { changedTypes, ofType, prefetch, stackResources, via } from "../helpers/stacks";
 
@@ -63,6 +65,34 @@ describe("operations servers", () => {
         assert.match(text, /keep \/etc\/rundeck \/srv\/rundeck\/etc/);
         assert.match(text, /keep \/var\/lib\/rundeck \/srv\/rundeck\/data/);
         assert.match(text, /configure-rundeck\n\s+- http:\/\/rundeck\.prod\.example\.internal:4440/);
+    });
+
+    it("Rundeck installs on Amazon Linux 2023: its repository written as Rundeck documents it, Java installed on its own first", async () => {
+        const config = YAML.parse(named(await stackResources("prod"), INSTANCE, "rundeck-server-instance").inputs!.userData as string) as CloudConfig & Record<string, unknown>;
+        // cloud-init's yum_repos module skips AL2023 (its distro list has no amazon): the repo is a plain file.
+        assert.strictEqual(config.yum_repos, undefined);
+        const repo = config.write_files!.find((f) => f.path === "/etc/yum.repos.d/rundeck.repo")!;
+        assert.match(repo.content, /^\[rundeck\]\n/);
+        assert.match(repo.content, /\nrepo_gpgcheck=1\ngpgcheck=0\n/); // the metadata is signed, and carries every package's checksum
+        assert.match(repo.content, /\ngpgkey=https:\/\/packages\.rundeck\.com\/pagerduty\/rundeck\/gpgkey\n/);
+        const commands = config.runcmd!.map((c) => c.join(" "));
+        const java = commands.findIndex((c) => / java-17-amazon-corretto-headless$/.test(c));
+        const rundeck = commands.findIndex((c) => / rundeck$/.test(c));
+        assert.ok(java >= 0 && rundeck > java, commands.join("\n"));
+        // The package first: the volume is seeded from its /etc/rundeck and /var/lib/rundeck once, then mounted over them.
+        assert.ok(commands.indexOf("/usr/local/sbin/keep-rundeck-on-volume") > rundeck && commands.indexOf("systemctl enable --now rundeckd") > rundeck);
+        assert.strictEqual(config.packages, undefined);
+    });
+
+    it("after a reboot Rundeck and the NFS server start only on their data volumes, never on the root disk", async () => {
+        const units = async (stack: string, opts: Parameters<typeof stackResources>[1], server: string) => {
+            const config = YAML.parse(named(await stackResources(stack, opts), INSTANCE, `${server}-server-instance`).inputs!.userData as string) as CloudConfig;
+            return config.write_files!.filter((f) => f.path.startsWith("/etc/systemd/system/")).map((f) => [f.path, f.content]);
+        };
+        assert.deepStrictEqual(await units("prod", {}, "rundeck"), [["/etc/systemd/system/rundeckd.service.d/mounts.conf",
+            "[Unit]\n# Never start on the root disk: the data volume and the bind mounts first.\nRequiresMountsFor=/srv/rundeck /etc/rundeck /var/lib/rundeck\n"]]);
+        assert.deepStrictEqual(await units("preprod", { changes: PREPROD_NFS }, "shared"), [["/etc/systemd/system/nfs-server.service.d/mounts.conf",
+            "[Unit]\n# Never export the root disk: every share's volume first.\nRequiresMountsFor=/srv/nfs/media /srv/nfs/sitemap /srv/nfs/exports\n"]]);
     });
 
     it("a new image or instance type replaces Rundeck and the Windows host but not their volumes", async () => {

@@ -150,6 +150,27 @@ describe("web tier", () => {
         ]);
     });
 
+    it("in NFS mode the server admits the clients' mounts: noresvport clients, insecure exports, share roots Magento can write", async () => {
+        const r = await stackResources("preprod", NFS);
+        const mounts = userData(named(r, LT, "frontend-lt")).mounts as string[][];
+        const server = YAML.parse(named(r, "aws:ec2/instance:Instance", "shared-server-instance").inputs!.userData as string);
+        const exports = new Map((server.write_files.find((f: { path: string }) => f.path === "/etc/exports").content as string).trim().split("\n")
+            .map((line) => line.split(" ")).map(([path, client]) => [path, client.replace(/^[^(]*\(|\)$/g, "").split(",")]));
+        for (const [source, , , options] of mounts) {
+            const exported = exports.get(source.split(":")[1])!;
+            // A noresvport client reconnects from a port above 1023, which a `secure` export (the default) refuses.
+            assert.ok(options.split(",").includes("noresvport"), options);
+            assert.ok(exported.includes("insecure") && !exported.includes("secure"), exported.join(","));
+        }
+        // A fresh XFS root is 0755 root: each share root gets the share's owner and the access points' mode, 2775.
+        const commands = (server.runcmd as string[][]).map((c) => c.join(" "));
+        assert.deepStrictEqual(commands.filter((c) => /^(chown|chmod) /.test(c)), [
+            "chown 1001:1001 /srv/nfs/media", "chmod 2775 /srv/nfs/media",
+            "chown 1001:1001 /srv/nfs/sitemap", "chmod 2775 /srv/nfs/sitemap",
+            "chown 1002:1001 /srv/nfs/exports", "chmod 2775 /srv/nfs/exports",
+        ]);
+    });
+
     it("the servers' role reads this stack's parameters and the secrets they need, nothing else", async () => {
         const r = await stackResources("prod", { preview: false });
         for (const tier of ["web", "backoffice"]) {
