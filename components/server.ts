@@ -8,7 +8,7 @@ import { TIER_TAG } from "../policies/lib/contracts";
 import { CloudConfig, renderCloudConfig } from "./cloud-init";
 import { DataVolume } from "./data-volumes";
 import { InternalDns, internalRecord } from "./internal-zone";
-import { PowerShellUserData, renderPowerShellUserData } from "./windows-user-data";
+import { renderPowerShellUserData } from "./windows-user-data";
 
 export interface ServerArgs {
     /** Subnet ids by AZ name of the tier the server lives in (public or private). */
@@ -24,7 +24,7 @@ export interface ServerArgs {
     readonly rootVolumeGb: number;
     readonly dataVolumes: readonly DataVolume[];
     /** cloud-config for Linux; a PowerShell script (EC2Launch v2) for Windows, where cloud-init does not run. */
-    readonly userData: CloudConfig | PowerShellUserData;
+    readonly userData: CloudConfig | { readonly powershell: pulumi.Input<string> };
     readonly kmsKeyArn: pulumi.Input<string>;
     readonly tags: Readonly<Record<string, string>>;
     /** The server's name under the internal domain (`rundeck` gives rundeck.<internal domain>). */
@@ -121,7 +121,9 @@ export class Server extends pulumi.ComponentResource {
             metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
             // Root tags here, not volumeTags: volumeTags would fight the data volumes' own tags on every update.
             rootBlockDevice: { ...encrypted, volumeType: "gp3", volumeSize: args.rootVolumeGb, deleteOnTermination: true, tags: { ...args.tags, Name: `${name}-root` } },
-            userData: "powershell" in args.userData ? renderPowerShellUserData(args.userData) : renderCloudConfig(args.userData),
+            userData: "powershell" in args.userData
+                ? pulumi.output(args.userData.powershell).apply((powershell) => renderPowerShellUserData({ powershell }))
+                : renderCloudConfig(args.userData),
             userDataReplaceOnChange: true, // user data runs once: a changed document needs a fresh instance
             monitoring: true,
             tags: { ...args.tags, ...args.instanceTags, Name: name },

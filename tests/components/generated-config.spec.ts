@@ -44,7 +44,9 @@ function systemdVerify(dropIn: string): string {
 async function userData(): Promise<{ urn: string; text: string }[]> {
     const stacks = [await stackResources("preprod", { changes: PREPROD_NFS }), await stackResources("prod", { preview: false })];
     const documents = new Map(stacks.flatMap((resources) => [
-        ...ofType(resources, "aws:ec2/instance:Instance").map((i) => [i.urn, i.inputs!.userData as string] as const),
+        // The Windows host's user data waits for the gateway's address during a preview: known by its tier, not its text.
+        ...ofType(resources, "aws:ec2/instance:Instance").filter((i) => (i.inputs!.tags as Record<string, string>).Tier !== "windows")
+            .map((i) => [i.urn, i.inputs!.userData as string] as const),
         ...ofType(resources, "aws:ec2/launchTemplate:LaunchTemplate").map((t) => [t.urn, Buffer.from(t.inputs!.userData as string, "base64").toString("utf8")] as const),
     ]).filter(([, text]) => !text.startsWith("<powershell>")));
     return [...documents].map(([urn, text]) => ({ urn, text }));

@@ -138,12 +138,27 @@ describe("operations servers", () => {
     });
 
     it("the Windows host boots the latest Windows Server 2022 image unless pinned, and prepares only raw disks", async () => {
-        const windows = named(await stackResources("preprod"), INSTANCE, "windows-server-instance");
+        const windows = named(await stackResources("preprod", { preview: false }), INSTANCE, "windows-server-instance");
         assert.strictEqual(windows.inputs!.instanceType, "t3.large");
         const text = windows.inputs!.userData as string;
         assert.match(text, /^<powershell>\n/);
-        assert.match(text, /<\/powershell>\n<persist>false<\/persist>\n$/);
+        // Every boot: the firewall and FTP settings come back, and apply once the FTP server is installed.
+        assert.match(text, /<\/powershell>\n<persist>true<\/persist>\n$/);
         assert.match(text, /\$_\.PartitionStyle -eq 'RAW'/);
+    });
+
+    it("the Windows Firewall admits exactly the forwarded ports, from the gateway's subnet, and passive FTP answers with the gateway's address", async () => {
+        const r = await stackResources("prod", { preview: false });
+        const text = named(r, INSTANCE, "windows-server-instance").inputs!.userData as string;
+        const rules = [...text.matchAll(/@\{ Name = '(magento-gateway-[0-9-]+)'; Ports = '([0-9-]+)' \}/g)].map((m) => m[2]);
+        assert.deepStrictEqual(rules, ["445", "8700-8800", "3389", "21", "2048-4096"]);
+        assert.match(text, /New-NetFirewallRule -Name \$r\.Name .* -Direction Inbound -Action Allow -Protocol TCP -LocalPort \$r\.Ports -RemoteAddress '10\.20\.1\.0\/24' -Profile Any/);
+        // The gateway lives in that subnet (the first AZ's public one).
+        const gateway = named(r, INSTANCE, "haproxy-server-instance");
+        assert.strictEqual(via(r, gateway, "subnetId")[0].inputs!.cidrBlock, "10.20.1.0/24");
+        const eip = ofType(r, "aws:ec2/eip:Eip").find((e) => e.urn.endsWith("haproxy-server-eip"))!;
+        assert.match(text, /-Name lowDataChannelPort -Value 2048\n.*-Name highDataChannelPort -Value 4096\n/);
+        assert.ok(text.includes(`-Name ftpServer.firewallSupport.externalIp4Address -Value '${eip.outputs!.publicIp}'`), text);
     });
 
     it("the disk script formats a disk only while it is raw, matched by size, and refuses values it would have to quote", () => {
@@ -155,7 +170,10 @@ describe("operations servers", () => {
         assert.ok(!/Clear-Disk|Remove-Partition/.test(script), "the script never wipes a disk");
         assert.throws(() => prepareDisksScript([{ label: "data'; rm", driveLetter: "D", sizeGb: 1 }]), /label must be/);
         assert.throws(() => prepareDisksScript([{ label: "data", driveLetter: "C", sizeGb: 1 }]), /driveLetter one of D-Z/);
-        assert.strictEqual(renderPowerShellUserData({ powershell: "Write-Output 1\n" }), "<powershell>\nWrite-Output 1\n</powershell>\n<persist>false</persist>\n");
+        assert.strictEqual(renderPowerShellUserData({ powershell: "Write-Output 1\n" }), "<powershell>\nWrite-Output 1\n</powershell>\n<persist>true</persist>\n");
+        // A volume attached after the script starts (a rebuild attaches after boot) is waited for, not reported missing.
+        const wait = script.indexOf("Start-Sleep");
+        assert.ok(wait > 0 && wait < formatAt && /\$deadline = \(Get-Date\)\.AddMinutes\(10\)/.test(script));
     });
 });
 
