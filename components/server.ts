@@ -1,7 +1,7 @@
 // "A server from an image": the one building block every single-instance server of the estate uses. IMDSv2 only,
 // encrypted volumes, no SSH keys (SSM Session Manager through the tier's role), cloud-init user data, a subnet
 // chosen by AZ, and data on separate protected EBS volumes that outlive the instance: a new image or instance type
-// replaces the instance and re-attaches the same volumes. Linux servers boot cloud-init, Windows servers EC2Launch.
+// replaces the instance (delete-first) and re-attaches the same volumes. Linux servers boot cloud-init, Windows EC2Launch.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TIER_TAG } from "../policies/lib/contracts";
