@@ -23,13 +23,19 @@ export interface WebBootArgs {
     readonly region: string;
 }
 
+/** Mount options of each kind of share, in one place. _netdev: wait for the network; noresvport: reconnect on a new
+ *  port after a network blip (AWS's advice; the NFS server's exports are `insecure` to accept it). */
+export const MOUNT_OPTIONS = {
+    efs: ["_netdev", "noresvport", "tls"],
+    nfs: ["_netdev", "noresvport", "hard", "timeo=600", "retrans=2"],
+} as const;
+
 /** One /etc/fstab entry as cloud-init's `mounts` module takes it. */
 function fstabEntry(share: Share, source: ShareSource): string[] {
     const target = `${MAGENTO_ROOT}/${share.mountPath}`;
-    // _netdev: wait for the network; noresvport: reconnect on a new port after a network blip (AWS's advice).
     return source.kind === "efs"
-        ? [`${source.fileSystemId}:/`, target, "efs", `_netdev,noresvport,tls,accesspoint=${source.accessPointId}`, "0", "0"]
-        : [`${source.host}:${source.exportPath}`, target, "nfs4", "_netdev,noresvport,hard,timeo=600,retrans=2", "0", "0"];
+        ? [`${source.fileSystemId}:/`, target, "efs", [...MOUNT_OPTIONS.efs, `accesspoint=${source.accessPointId}`].join(","), "0", "0"]
+        : [`${source.host}:${source.exportPath}`, target, "nfs4", MOUNT_OPTIONS.nfs.join(","), "0", "0"];
 }
 
 /** What a parameter's value may hold: what systemd's EnvironmentFile= and a POSIX shell's `.` both read unquoted as

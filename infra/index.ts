@@ -319,6 +319,7 @@ export const webGroupNames = { frontend: frontEnd.groupName, backoffice: backOff
 export const sharedStorageEndpoint = sharedStorage instanceof EfsStorage ? sharedStorage.fileSystemId : sharedStorage.address;
 export const rundeckUrl = rundeckServer.url;
 export const windowsHostName = windowsHost.fqdn;
+export const windowsInstanceId = windowsHost.instanceId; // the target of `aws ssm start-session`: there is no key pair
 /** Every alarm of the stack (name and ARN), all notifying alarmTopicArn. */
 export const alarmTargets = [...siteLinks?.alarms ?? [], ...monitoring.alarms];
 export { alarmTopicArn };
