@@ -22,7 +22,8 @@ export const serversReplacedDeleteFirst: StackValidationPolicy = {
             const instances = dependsOn(link, "instanceId", EC2_INSTANCE);
             for (const instance of instances.filter((i) => i.opts.deleteBeforeReplace !== true)) {
                 reportViolation(`instance ${instance.name} has the ${what(link)} ${link.name} but is replaced create-first: its replacement would ` +
-                    "ask for what the old instance still holds (VolumeInUse); set deleteBeforeReplace: true on the instance.", instance.urn);
+                    `ask for what the old instance still holds (${link.type === VOLUME_ATTACHMENT ? "VolumeInUse" : "and boot without the address"}); ` +
+                    "set deleteBeforeReplace: true on the instance.", instance.urn);
             }
             if (instances.length > 0 && link.opts.deleteBeforeReplace !== true) {
                 reportViolation(`${what(link)} ${link.name} is replaced create-first: set deleteBeforeReplace: true so it detaches before it attaches again.`, link.urn);

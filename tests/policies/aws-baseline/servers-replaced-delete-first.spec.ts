@@ -25,7 +25,7 @@ describe("aws-baseline / servers-replaced-delete-first", () => {
     it("breaks: an instance replaced create-first while a volume and an address move with it", async () => {
         assert.deepStrictEqual(await violations(false, true), [
             "instance rundeck-instance has the volume attachment rundeck-data but is replaced create-first: its replacement would ask for what the old instance still holds (VolumeInUse); set deleteBeforeReplace: true on the instance.",
-            "instance rundeck-instance has the Elastic IP association rundeck-eip-assoc but is replaced create-first: its replacement would ask for what the old instance still holds (VolumeInUse); set deleteBeforeReplace: true on the instance.",
+            "instance rundeck-instance has the Elastic IP association rundeck-eip-assoc but is replaced create-first: its replacement would ask for what the old instance still holds (and boot without the address); set deleteBeforeReplace: true on the instance.",
         ]);
     });
 
