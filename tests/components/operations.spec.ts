@@ -64,6 +64,8 @@ describe("operations servers", () => {
         assert.match(text, /if ! blkid "\$device"/);
         assert.match(text, /keep \/etc\/rundeck \/srv\/rundeck\/etc/);
         assert.match(text, /keep \/var\/lib\/rundeck \/srv\/rundeck\/data/);
+        // The bind mounts wait for the volume's own mount (nofail drops the ordering local-fs.target would give).
+        assert.match(text, /none bind,nofail,x-systemd\.requires-mounts-for=\/srv\/rundeck 0 0/);
         assert.match(text, /configure-rundeck\n\s+- http:\/\/rundeck\.prod\.example\.internal:4440/);
     });
 
