@@ -9,19 +9,8 @@ export interface WriteFile {
     readonly owner?: string;
 }
 
-/** A package repository cloud-init adds before installing packages (cc_yum_add_repo). */
-export interface YumRepo {
-    readonly name: string;
-    readonly baseurl: string;
-    readonly enabled: boolean;
-    readonly gpgcheck: boolean;
-    readonly gpgkey: string;
-}
-
 /** The subset of cloud-config modules the estate's servers use. */
 export interface CloudConfig {
-    /** Repositories by id, added before `packages` are installed. */
-    readonly yum_repos?: Readonly<Record<string, YumRepo>>;
     readonly packages?: readonly string[];
     readonly write_files?: readonly WriteFile[];
     /** /etc/fstab entries (device, mount point, type, options, dump, pass); cloud-init creates the points and mounts. */
@@ -32,4 +21,31 @@ export interface CloudConfig {
 
 export function renderCloudConfig(config: CloudConfig): string {
     return `#cloud-config\n${YAML.stringify(config, { lineWidth: 0 })}`;
+}
+
+/** Where installPackagesFile puts the script; `[INSTALL_PACKAGES, ...names]` is one runcmd step. */
+export const INSTALL_PACKAGES = "/usr/local/sbin/install-packages";
+
+/**
+ * A script installing packages with dnf, retried for 10 minutes: cloud-init's `packages` module tries once, and a
+ * server in a public subnet has no egress until its Elastic IP is associated, after the instance is running. Each
+ * call is its own transaction, so a package that fails leaves the ones installed before it.
+ */
+export function installPackagesFile(): WriteFile {
+    return {
+        path: INSTALL_PACKAGES,
+        permissions: "0755",
+        content: [
+            "#!/bin/sh",
+            "# dnf install, retried until the network answers (a public server's address is associated after it boots).",
+            "set -eu",
+            "tries=0",
+            'until dnf install -y "$@"; do',
+            "  tries=$((tries + 1))",
+            '  if [ "$tries" -ge 60 ]; then echo "dnf install $* failed for 10 minutes" >&2; exit 1; fi',
+            "  sleep 10",
+            "done",
+            "",
+        ].join("\n"),
+    };
 }

@@ -1,5 +1,6 @@
 // First-boot preparation of a server's data volumes: wait for each device, create a file system only when the
 // volume is blank (a rebuilt server finds its data intact), and mount it by label, surviving reboots.
+import { WriteFile } from "./cloud-init";
 
 export interface DataVolume {
     /** Short name: the volume's Name suffix and the file system's label (at most 12 characters for XFS). */
@@ -33,7 +34,8 @@ export function prepareVolumesScript(volumes: readonly DataVolume[]): string {
         "  tries=0",
         '  while [ ! -b "$device" ]; do',
         "    tries=$((tries + 1))",
-        '    if [ "$tries" -gt 60 ]; then echo "no device $device after 5 minutes" >&2; exit 1; fi',
+        // A rebuilt server boots before its volumes are attached (the old instance releases them first): wait.
+        '    if [ "$tries" -gt 120 ]; then echo "no device $device after 10 minutes" >&2; exit 1; fi',
         "    sleep 5",
         "  done",
         '  if ! blkid "$device" >/dev/null 2>&1; then',
@@ -50,4 +52,17 @@ export function prepareVolumesScript(volumes: readonly DataVolume[]): string {
         "",
     ];
     return lines.join("\n");
+}
+
+/**
+ * A drop-in making a service require its mounts. `nofail` keeps a missing volume from stopping the boot, and with it
+ * the mount is no longer ordered before local-fs.target (systemd.mount(5)); RequiresMountsFor= (systemd.unit(5))
+ * orders the service after the mounts and keeps it down when one fails, instead of starting it on the root disk.
+ */
+export function requiresMountsDropIn(service: string, why: string, paths: readonly string[]): WriteFile {
+    return {
+        path: `/etc/systemd/system/${service}.service.d/mounts.conf`,
+        permissions: "0644",
+        content: `[Unit]\n# ${why}\nRequiresMountsFor=${paths.join(" ")}\n`,
+    };
 }

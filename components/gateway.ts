@@ -4,6 +4,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ALLOWED_SOURCES_TAG } from "../policies/lib/contracts";
+import { INSTALL_PACKAGES, installPackagesFile } from "./cloud-init";
 import { GatewayService, haproxyConfig } from "./haproxy";
 import { OpsServerArgs, publicServer } from "./server";
 
@@ -50,9 +51,8 @@ export class Gateway extends pulumi.ComponentResource {
             tier: "gateway",
             securityGroupId: group.id,
             userData: {
-                packages: ["haproxy"],
-                write_files: [{ path: "/etc/haproxy/haproxy.cfg", permissions: "0644", content: config }],
-                runcmd: [["systemctl", "enable", "--now", "haproxy"]],
+                write_files: [installPackagesFile(), { path: "/etc/haproxy/haproxy.cfg", permissions: "0644", content: config }],
+                runcmd: [[INSTALL_PACKAGES, "haproxy"], ["systemctl", "enable", "--now", "haproxy"]],
             },
         });
         this.securityGroupId = group.id;

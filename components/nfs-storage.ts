@@ -4,10 +4,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { NFS_EXPORTS_TAG, TIER_TAG } from "../policies/lib/contracts";
 import { Client, serviceSecurityGroup } from "./clients";
 import { NFS_PORT } from "./efs-storage";
-import { DataVolume, dataDeviceName, prepareVolumesScript } from "./data-volumes";
+import { DataVolume, dataDeviceName, prepareVolumesScript, requiresMountsDropIn } from "./data-volumes";
 import { InternalDns } from "./internal-zone";
 import { HostedServerArgs, hostedServer, Server } from "./server";
-import { planShares, Share } from "./shares";
+import { planShares, Share, SHARE_MODE } from "./shares";
 
 export interface NfsStorageArgs extends HostedServerArgs {
     readonly vpcCidr: string;
@@ -21,9 +21,14 @@ export interface NfsStorageArgs extends HostedServerArgs {
 
 export const EXPORT_ROOT = "/srv/nfs";
 
-/** /etc/exports: each share to the VPC only, synchronous writes, root squashed, NFSv4 via the pseudo-root. */
+/**
+ * /etc/exports: each share to the VPC only, synchronous writes, root squashed, NFSv4 via the pseudo-root. `insecure`
+ * accepts source ports above 1023 (exports(5): `secure`, the default, refuses them): the clients mount with
+ * noresvport, as AWS advises, so a reconnection takes a new unprivileged port. A reserved port proves only root on
+ * the client, and only the client tiers' security groups reach 2049 at all (docs/servers.md, "NFS").
+ */
 export function exportsFile(shares: readonly Share[], vpcCidr: string): string {
-    return shares.map((s) => `${EXPORT_ROOT}/${s.name} ${vpcCidr}(rw,sync,no_subtree_check,root_squash)`).join("\n") + "\n";
+    return shares.map((s) => `${EXPORT_ROOT}/${s.name} ${vpcCidr}(rw,sync,no_subtree_check,root_squash,insecure)`).join("\n") + "\n";
 }
 
 export class NfsStorage extends pulumi.ComponentResource {
@@ -57,10 +62,13 @@ export class NfsStorage extends pulumi.ComponentResource {
                     { path: "/etc/exports", permissions: "0644", content: exportsFile(shares, args.vpcCidr) },
                     // NFSv4 only: one port (2049) for the security group to admit, no rpcbind/mountd ports.
                     { path: "/etc/nfs.conf.d/magento.conf", permissions: "0644", content: "[nfsd]\nvers3=n\n" },
+                    requiresMountsDropIn("nfs-server", "Never export the root disk: every share's volume first.", volumes.map((v) => v.mountPoint)),
                 ],
                 runcmd: [
                     ["/usr/local/sbin/prepare-volumes"],
-                    ...shares.map((s) => ["chown", `${s.uid}:${s.gid}`, `${EXPORT_ROOT}/${s.name}`]),
+                    // A fresh XFS root is 0755 root: the share's owner and the access points' mode, so Magento can write.
+                    ...shares.flatMap((s) => [["chown", `${s.uid}:${s.gid}`, `${EXPORT_ROOT}/${s.name}`], ["chmod", SHARE_MODE, `${EXPORT_ROOT}/${s.name}`]]),
+                    ["systemctl", "daemon-reload"], // the drop-in and the new fstab lines take effect now, not at the next boot
                     ["systemctl", "enable", "--now", "nfs-server"],
                     ["exportfs", "-ra"],
                 ],

@@ -5,6 +5,10 @@ import { parseCidr } from "../stacks/cidr";
 
 export const VPN_PORT = 1194;
 export const PKI_DIR = "/etc/openvpn/server/pki";
+/** Where the server's scripts live; they call each other by these paths: sudo's secure_path has no /usr/local/sbin. */
+export const PKI_TOOL = "/usr/local/sbin/openvpn-pki";
+export const PKI_STORE = "/usr/local/sbin/openvpn-pki-store";
+export const ADD_USER = "/usr/local/sbin/vpn-add-user";
 /** Where vpn-add-user leaves profiles (root only); operators fetch them over SSM Session Manager. */
 export const PROFILE_DIR = "/root/vpn-profiles";
 /** The list of every name issued, inside the PKI (so it is stored and restored with it). */
@@ -193,7 +197,7 @@ export function pkiStoreScript(args: PkiStoreArgs): string {
         "  versions=\"$(aws secretsmanager list-secret-version-ids --secret-id \"$SECRET_ID\" --query 'length(Versions)' --output text)\"",
         '  if [ "$versions" = "0" ]; then',
         '    echo "secret $SECRET_ID is empty: creating the PKI once"',
-        "    openvpn-pki init",
+        `    ${PKI_TOOL} init`,
         "    save",
         "    return",
         "  fi",
@@ -235,11 +239,11 @@ export function addUserScript(pkiDir: string): string {
         'profile="$PROFILE_DIR/$name.ovpn"',
         'backup="$(mktemp -d)"',
         'cp -a "$PKI_DIR/." "$backup/"',
-        'if ! openvpn-pki issue "$name" "$remote" > "$profile.new"; then',
+        `if ! ${PKI_TOOL} issue "$name" "$remote" > "$profile.new"; then`,
         '  rm -rf "$profile.new" "$backup"',
         "  exit 1",
         "fi",
-        "if ! openvpn-pki-store save; then",
+        `if ! ${PKI_STORE} save; then`,
         '  rm -f "$profile.new"',
         '  rm -rf "$PKI_DIR" && mv "$backup" "$PKI_DIR"',
         "  echo \"could not save the PKI to Secrets Manager: no profile made for '$name'\" >&2",

@@ -6,7 +6,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TIER_TAG } from "../policies/lib/contracts";
 import { admit } from "./clients";
-import { DataVolume, dataDeviceName, prepareVolumesScript } from "./data-volumes";
+import { INSTALL_PACKAGES, installPackagesFile } from "./cloud-init";
+import { DataVolume, dataDeviceName, prepareVolumesScript, requiresMountsDropIn } from "./data-volumes";
 import { InternalDns } from "./internal-zone";
 import { rundeckDeployPolicy } from "./rundeck-policy";
 import { HostedServerArgs, hostedServer, Server } from "./server";
@@ -15,6 +16,32 @@ export const RUNDECK_PORT = 4440;
 /** Where the data volume is mounted; /etc/rundeck and /var/lib/rundeck are bind-mounted from it. */
 export const RUNDECK_VOLUME = "/srv/rundeck";
 const RUNDECK_REPO = "https://packages.rundeck.com/pagerduty/rundeck";
+const JAVA = "java-17-amazon-corretto-headless";
+
+/**
+ * /etc/yum.repos.d/rundeck.repo as Rundeck's RPM install guide writes it
+ * (https://docs.rundeck.com/docs/administration/install/linux-rpm.html): the repository metadata is signed with the
+ * key at gpgkey (repo_gpgcheck) and lists every package's checksum, which dnf checks; packages carry no signature by
+ * that key, so gpgcheck stays off. A plain file: cloud-init's yum_repos module skips Amazon Linux (docs/servers.md).
+ */
+export function rundeckRepoFile(): string {
+    return [
+        "[rundeck]",
+        "name=rundeck",
+        `baseurl=${RUNDECK_REPO}/rpm_any/rpm_any/$basearch`,
+        "repo_gpgcheck=1",
+        "gpgcheck=0",
+        "enabled=1",
+        `gpgkey=${RUNDECK_REPO}/gpgkey`,
+        "sslverify=1",
+        "sslcacert=/etc/pki/tls/certs/ca-bundle.crt",
+        "metadata_expire=300",
+        "",
+    ].join("\n");
+}
+
+/** Where Rundeck keeps what must survive a rebuild, each bind-mounted from the volume. */
+const KEPT = ["/etc/rundeck", "/var/lib/rundeck"];
 
 export interface RundeckArgs extends HostedServerArgs {
     readonly vpcId: pulumi.Input<string>;
@@ -47,13 +74,14 @@ export function keepOnVolumeScript(): string {
         '    mv "$stored.tmp" "$stored"',
         "  fi",
         '  if ! grep -q " $dir none bind" /etc/fstab; then',
-        '    echo "$stored $dir none bind,nofail 0 0" >> /etc/fstab',
+        // systemd.mount(5): x-systemd.requires-mounts-for orders the bind mount after the volume's own mount.
+        `    echo "$stored $dir none bind,nofail,x-systemd.requires-mounts-for=${RUNDECK_VOLUME} 0 0" >> /etc/fstab`,
         "  fi",
         '  mountpoint -q "$dir" || mount "$dir"',
         "}",
         "",
-        `keep /etc/rundeck ${RUNDECK_VOLUME}/etc`,
-        `keep /var/lib/rundeck ${RUNDECK_VOLUME}/data`,
+        `keep ${KEPT[0]} ${RUNDECK_VOLUME}/etc`,
+        `keep ${KEPT[1]} ${RUNDECK_VOLUME}/data`,
         "",
     ].join("\n");
 }
@@ -113,19 +141,22 @@ export class Rundeck extends pulumi.ComponentResource {
             rootVolumeGb: 20,
             dataVolumes: [volume],
             userData: {
-                yum_repos: {
-                    rundeck: { name: "Rundeck", baseurl: `${RUNDECK_REPO}/rpm_any/rpm_any/$basearch`, enabled: true, gpgcheck: true, gpgkey: `${RUNDECK_REPO}/gpgkey` },
-                },
-                packages: ["java-17-amazon-corretto-headless", "rundeck"],
                 write_files: [
+                    { path: "/etc/yum.repos.d/rundeck.repo", permissions: "0644", content: rundeckRepoFile() },
+                    installPackagesFile(),
                     { path: "/usr/local/sbin/prepare-volumes", permissions: "0755", content: prepareVolumesScript([volume]) },
                     { path: "/usr/local/sbin/keep-rundeck-on-volume", permissions: "0755", content: keepOnVolumeScript() },
                     { path: "/usr/local/sbin/configure-rundeck", permissions: "0755", content: configureRundeckScript() },
+                    requiresMountsDropIn("rundeckd", "Never start on the root disk: the data volume and the bind mounts first.", [RUNDECK_VOLUME, ...KEPT]),
                 ],
                 runcmd: [
+                    // Java on its own: in one transaction with Rundeck, a Rundeck repository problem would leave both out.
+                    [INSTALL_PACKAGES, JAVA],
+                    [INSTALL_PACKAGES, "rundeck"],
                     ["/usr/local/sbin/prepare-volumes"],
                     ["/usr/local/sbin/keep-rundeck-on-volume"],
                     ["/usr/local/sbin/configure-rundeck", this.url],
+                    ["systemctl", "daemon-reload"], // the drop-in and the new fstab lines take effect now, not at the next boot
                     ["systemctl", "enable", "--now", "rundeckd"],
                 ],
             },

@@ -1,14 +1,14 @@
 // "A server from an image": the one building block every single-instance server of the estate uses. IMDSv2 only,
 // encrypted volumes, no SSH keys (SSM Session Manager through the tier's role), cloud-init user data, a subnet
 // chosen by AZ, and data on separate protected EBS volumes that outlive the instance: a new image or instance type
-// replaces the instance and re-attaches the same volumes. Linux servers boot cloud-init, Windows servers EC2Launch.
+// replaces the instance (delete-first) and re-attaches the same volumes. Linux servers boot cloud-init, Windows EC2Launch.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TIER_TAG } from "../policies/lib/contracts";
 import { CloudConfig, renderCloudConfig } from "./cloud-init";
 import { DataVolume } from "./data-volumes";
 import { InternalDns, internalRecord } from "./internal-zone";
-import { PowerShellUserData, renderPowerShellUserData } from "./windows-user-data";
+import { renderPowerShellUserData } from "./windows-user-data";
 
 export interface ServerArgs {
     /** Subnet ids by AZ name of the tier the server lives in (public or private). */
@@ -24,7 +24,7 @@ export interface ServerArgs {
     readonly rootVolumeGb: number;
     readonly dataVolumes: readonly DataVolume[];
     /** cloud-config for Linux; a PowerShell script (EC2Launch v2) for Windows, where cloud-init does not run. */
-    readonly userData: CloudConfig | PowerShellUserData;
+    readonly userData: CloudConfig | { readonly powershell: pulumi.Input<string> };
     readonly kmsKeyArn: pulumi.Input<string>;
     readonly tags: Readonly<Record<string, string>>;
     /** The server's name under the internal domain (`rundeck` gives rundeck.<internal domain>). */
@@ -121,11 +121,22 @@ export class Server extends pulumi.ComponentResource {
             metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
             // Root tags here, not volumeTags: volumeTags would fight the data volumes' own tags on every update.
             rootBlockDevice: { ...encrypted, volumeType: "gp3", volumeSize: args.rootVolumeGb, deleteOnTermination: true, tags: { ...args.tags, Name: `${name}-root` } },
-            userData: "powershell" in args.userData ? renderPowerShellUserData(args.userData) : renderCloudConfig(args.userData),
+            userData: "powershell" in args.userData
+                ? pulumi.output(args.userData.powershell).apply((powershell) => renderPowerShellUserData({ powershell }))
+                : renderCloudConfig(args.userData),
             userDataReplaceOnChange: true, // user data runs once: a changed document needs a fresh instance
             monitoring: true,
             tags: { ...args.tags, ...args.instanceTags, Name: name },
-        }, { ...child, ignoreChanges: args.ignoreImageDrift ? ["ami"] : [] });
+        }, {
+            ...child,
+            ignoreChanges: args.ignoreImageDrift ? ["ami"] : [],
+            // What moves with the server (its volumes, its address) is held by one instance at a time: the old one goes
+            // first, its attachments before it, then the new one attaches them (docs/servers.md, "Rebuilds").
+            deleteBeforeReplace: args.dataVolumes.length > 0 || args.elasticIp === true,
+        });
+        // The attachment is replaced with the instance (its instanceId is the instance's id) and, delete-first, detaches
+        // before the replacement attaches; the boot scripts wait for the device (data-volumes.ts, windows-user-data.ts).
+        const moves = { ...child, deleteBeforeReplace: true };
 
         this.volumeIds = Object.fromEntries(args.dataVolumes.map((volume) => {
             const ebs = new aws.ebs.Volume(`${name}-${volume.name}`, {
@@ -140,14 +151,13 @@ export class Server extends pulumi.ComponentResource {
                 volumeId: ebs.id,
                 instanceId: instance.id,
                 stopInstanceBeforeDetaching: true, // unmounts cleanly before the volume moves to a new instance
-            }, child);
+            }, moves);
             return [volume.name, ebs.id];
         }));
 
         if (args.elasticIp) {
             const eip = new aws.ec2.Eip(`${name}-eip`, { domain: "vpc", tags: { ...args.tags, Name: `${name}-eip` } }, { ...child, protect: true });
-            // A replacement instance is created before the old one goes: the address moves to it (reassociation).
-            new aws.ec2.EipAssociation(`${name}-eip-assoc`, { allocationId: eip.allocationId, instanceId: instance.id, allowReassociation: true }, child);
+            new aws.ec2.EipAssociation(`${name}-eip-assoc`, { allocationId: eip.allocationId, instanceId: instance.id }, moves);
             this.publicIp = eip.publicIp;
         }
         this.fqdn = args.internalName && internalRecord(this, name, args.internalName.dns, args.internalName.host, instance.privateIp);

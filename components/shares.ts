@@ -12,6 +12,9 @@ export interface Share {
     readonly gid: number;
 }
 
+/** Mode of every share's root: group-writable, setgid so new files keep the share's group (as the EFS access points). */
+export const SHARE_MODE = "2775";
+
 /** Magento's file-system owner: the user PHP-FPM runs as on the web image. */
 const MAGENTO_UID = 1001;
 const MAGENTO_GID = 1001;

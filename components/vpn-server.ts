@@ -5,7 +5,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "../stacks/cidr";
-import { addUserScript, natRules, openvpnServerConfig, PKI_DIR, pkiScript, pkiStoreScript, VPN_PORT } from "./openvpn";
+import { INSTALL_PACKAGES, installPackagesFile } from "./cloud-init";
+import { ADD_USER, addUserScript, natRules, openvpnServerConfig, PKI_DIR, PKI_STORE, PKI_TOOL, pkiScript, pkiStoreScript, VPN_PORT } from "./openvpn";
 import { OpsServerArgs, publicServer } from "./server";
 
 /** The tier's security group is how services admit VPN users; its role is granted the PKI secret. */
@@ -84,11 +85,11 @@ export class VpnServer extends pulumi.ComponentResource {
             tier: "vpn",
             securityGroupId: group.id,
             userData: {
-                packages: ["openvpn", "nftables"],
                 write_files: [
-                    script("/usr/local/sbin/openvpn-pki", pkiScript(PKI_DIR)),
-                    script("/usr/local/sbin/openvpn-pki-store", pkiStoreScript({ secretId: secretName, region: args.region, pkiDir: PKI_DIR })),
-                    script("/usr/local/sbin/vpn-add-user", addUserScript(PKI_DIR)),
+                    installPackagesFile(),
+                    script(PKI_TOOL, pkiScript(PKI_DIR)),
+                    script(PKI_STORE, pkiStoreScript({ secretId: secretName, region: args.region, pkiDir: PKI_DIR })),
+                    script(ADD_USER, addUserScript(PKI_DIR)),
                     {
                         path: "/etc/openvpn/server/magento.conf", permissions: "0644",
                         content: openvpnServerConfig({
@@ -102,7 +103,8 @@ export class VpnServer extends pulumi.ComponentResource {
                     { path: "/etc/sysctl.d/90-openvpn.conf", permissions: "0644", content: "net.ipv4.ip_forward = 1\n" },
                 ],
                 runcmd: [
-                    ["/usr/local/sbin/openvpn-pki-store", "restore"],
+                    [INSTALL_PACKAGES, "openvpn", "nftables"],
+                    [PKI_STORE, "restore"],
                     ["sysctl", "--system"],
                     ["systemctl", "daemon-reload"],
                     ["systemctl", "enable", "--now", "openvpn-server@magento"],

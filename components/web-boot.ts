@@ -2,6 +2,7 @@
 // pub/static, which ships in the image with the release), then read the stack's parameters from SSM into an
 // environment file the image's services load. No secret is in here: servers fetch secrets by ARN with their role.
 import { CloudConfig } from "./cloud-init";
+import { requiresMountsDropIn } from "./data-volumes";
 import { planShares, Share } from "./shares";
 
 /** Where the release image installs Magento. */
@@ -22,16 +23,31 @@ export interface WebBootArgs {
     readonly region: string;
 }
 
+/** Mount options of each kind of share, in one place. _netdev: wait for the network; noresvport: reconnect on a new
+ *  port after a network blip (AWS's advice; the NFS server's exports are `insecure` to accept it). */
+export const MOUNT_OPTIONS = {
+    efs: ["_netdev", "noresvport", "tls"],
+    nfs: ["_netdev", "noresvport", "hard", "timeo=600", "retrans=2"],
+} as const;
+
 /** One /etc/fstab entry as cloud-init's `mounts` module takes it. */
 function fstabEntry(share: Share, source: ShareSource): string[] {
     const target = `${MAGENTO_ROOT}/${share.mountPath}`;
-    // _netdev: wait for the network; noresvport: reconnect on a new port after a network blip (AWS's advice).
     return source.kind === "efs"
-        ? [`${source.fileSystemId}:/`, target, "efs", `_netdev,noresvport,tls,accesspoint=${source.accessPointId}`, "0", "0"]
-        : [`${source.host}:${source.exportPath}`, target, "nfs4", "_netdev,noresvport,hard,timeo=600,retrans=2", "0", "0"];
+        ? [`${source.fileSystemId}:/`, target, "efs", [...MOUNT_OPTIONS.efs, `accesspoint=${source.accessPointId}`].join(","), "0", "0"]
+        : [`${source.host}:${source.exportPath}`, target, "nfs4", MOUNT_OPTIONS.nfs.join(","), "0", "0"];
 }
 
-/** A bash script (checked by shellcheck in the tests) writing every parameter below the path as KEY=value. */
+/** What a parameter's value may hold: what systemd's EnvironmentFile= and a POSIX shell's `.` both read unquoted as
+ *  the same text (no quotes, spaces, `$`, backslash or `#`). RDS-managed secret names hold `!` (`rds!db-...`). */
+export const PARAMETER_VALUE = "A-Za-z0-9._:/@+=,!-";
+
+/**
+ * A bash script (checked by shellcheck in the tests) writing every parameter below the path as KEY=value, one a line.
+ * Readers: the image's PHP-FPM and cron units (systemd EnvironmentFile=) and shell scripts that source it. A value
+ * outside PARAMETER_VALUE stops the boot with its name instead of being quoted one way for one reader and read another
+ * way by the other (printf %q wrote `rds\!db-...`, which systemd kept with its backslash).
+ */
 export function parametersScript(parameterPath: string, region: string): string {
     if (!/^\/[A-Za-z0-9_/-]+$/.test(parameterPath) || !/^[a-z0-9-]+$/.test(region)) {
         throw new Error(`parameter path '${parameterPath}' or region '${region}' has characters that would need quoting`);
@@ -48,18 +64,35 @@ export function parametersScript(parameterPath: string, region: string): string 
         "  while IFS=$'\\t' read -r name value; do",
         '    key=${name#"$path"/}',
         "    key=${key//[\\/-]/_}",
-        "    printf '%s=%q\\n' \"${key^^}\" \"$value\"",
+        '    case "$value" in',
+        `      ''|*[!${PARAMETER_VALUE}]*) echo "parameter $name: its value must be made of ${PARAMETER_VALUE}" >&2; exit 1 ;;`,
+        "    esac",
+        "    printf '%s=%s\\n' \"${key^^}\" \"$value\"",
         '  done > "$out.tmp"',
         'mv "$out.tmp" "$out"',
         "",
     ].join("\n");
 }
 
+/** The units that serve the shop: they start only once every shared folder is mounted (web-boot's drop-ins). */
+export const WEB_SERVICES = ["php-fpm", "nginx"];
+
 export function webBootConfig(args: WebBootArgs): CloudConfig {
     planShares(args.mounts.map((m) => m.share)); // refuses pub/static before it can reach a server
+    const targets = args.mounts.map((m) => `${MAGENTO_ROOT}/${m.share.mountPath}`);
     return {
+        // cloud-init writes the fstab lines; systemd's fstab generator makes them mount units the services require.
         mounts: args.mounts.map((m) => fstabEntry(m.share, m.source)),
-        write_files: [{ path: "/usr/local/sbin/magento-parameters", permissions: "0755", content: parametersScript(args.parameterPath, args.region) }],
-        runcmd: [["/usr/local/sbin/magento-parameters"], ["systemctl", "restart", "php-fpm"]],
+        write_files: [
+            { path: "/usr/local/sbin/magento-parameters", permissions: "0755", content: parametersScript(args.parameterPath, args.region) },
+            // A failed mount leaves the folder on the root disk: the web server then does not start, answers no health
+            // check, and the group replaces the server, instead of writing media where no other server sees it.
+            ...WEB_SERVICES.map((service) => requiresMountsDropIn(service, "Serve only from the shared folders, never from the root disk.", targets)),
+        ],
+        runcmd: [
+            ["/usr/local/sbin/magento-parameters"],
+            ["systemctl", "daemon-reload"], // the drop-ins apply to the restart below
+            ["systemctl", "restart", ...WEB_SERVICES],
+        ],
     };
 }

@@ -8,7 +8,7 @@ import { admit, PortRange } from "./clients";
 import { DataVolume } from "./data-volumes";
 import { InternalDns } from "./internal-zone";
 import { HostedServerArgs, hostedServer, Server } from "./server";
-import { prepareDisksScript, WindowsVolume } from "./windows-user-data";
+import { firewallScript, ftpPassiveScript, prepareDisksScript, WindowsVolume } from "./windows-user-data";
 
 export const RDP_PORT = 3389;
 
@@ -19,6 +19,10 @@ export interface WindowsHostArgs extends HostedServerArgs {
     readonly proxiedPorts: readonly PortRange[];
     /** The OpenVPN server's security group: VPN clients are masqueraded to its address. */
     readonly vpnSecurityGroupId: pulumi.Input<string>;
+    /** The public subnet the gateway and the VPN server run in: the Windows Firewall admits the forwarded ports from it. */
+    readonly gatewaySubnetCidr: string;
+    /** The passive FTP range the gateway forwards and its Elastic IP, which the FTP server must advertise. */
+    readonly ftpPassive?: { readonly fromPort: number; readonly toPort: number; readonly externalAddress: pulumi.Input<string> };
     /** The two data volumes: NTFS label, drive letter, size. */
     readonly volumes: readonly [WindowsVolume, WindowsVolume];
     readonly kmsKeyArn: pulumi.Input<string>;
@@ -61,7 +65,12 @@ export class WindowsHost extends pulumi.ComponentResource {
             ...hostedServer(args, group.id),
             rootVolumeGb: 50, // Windows Server's image alone takes 30 GiB
             dataVolumes: volumes,
-            userData: { powershell: prepareDisksScript(args.volumes) },
+            userData: { powershell: pulumi.output(args.ftpPassive?.externalAddress).apply((externalAddress) => [
+                prepareDisksScript(args.volumes),
+                // RDP from VPN clients arrives from the VPN server, in the same subnet as the gateway.
+                firewallScript({ remoteCidr: args.gatewaySubnetCidr, ports: [...args.proxiedPorts, { fromPort: RDP_PORT, toPort: RDP_PORT }] }),
+                ...(args.ftpPassive && externalAddress ? [ftpPassiveScript({ ...args.ftpPassive, externalAddress })] : []),
+            ].join("")) },
             kmsKeyArn: args.kmsKeyArn,
             tags: args.tags,
             internalName: { dns: args.dns, host: "windows" },

@@ -1,5 +1,8 @@
-// User data of the Windows host. cloud-init does not run on Windows: EC2Launch v2 runs a <powershell> block once, on
-// the first boot of each instance. The script prepares the data disks, and only disks that are still raw.
+// User data of the Windows host. cloud-init does not run on Windows: EC2Launch v2 runs the <powershell> block, here at
+// every boot (<persist>true</persist>, https://docs.aws.amazon.com/AWSEC2/latest/WindowsGuide/ec2-windows-user-data.html),
+// so the firewall and FTP settings are re-applied once an operator has installed the FTP server. Every step is
+// idempotent: the disks are prepared only while raw, rules are replaced by name.
+import type { PortRange } from "./clients";
 
 /** A data volume of a Windows server: its NTFS label and the drive letter it gets. */
 export interface WindowsVolume {
@@ -14,8 +17,7 @@ export interface PowerShellUserData {
 }
 
 export function renderPowerShellUserData(userData: PowerShellUserData): string {
-    // persist false: run on the first boot only, as cloud-init does on Linux.
-    return `<powershell>\n${userData.powershell}</powershell>\n<persist>false</persist>\n`;
+    return `<powershell>\n${userData.powershell}</powershell>\n<persist>true</persist>\n`;
 }
 
 /**
@@ -35,18 +37,87 @@ export function prepareDisksScript(volumes: readonly WindowsVolume[]): string {
         "$volumes = @(",
         volumes.map((v) => `    @{ Label = '${v.label}'; Letter = '${v.driveLetter}'; SizeGb = ${v.sizeGb} }`).join(",\n"),
         ")",
-        "Get-Disk | Where-Object IsOffline | Set-Disk -IsOffline $false",
+        // A rebuilt host boots before its volumes are attached (the old instance releases them first): wait for each.
+        "$deadline = (Get-Date).AddMinutes(10)",
         "foreach ($v in $volumes) {",
-        "    $existing = Get-Volume -FileSystemLabel $v.Label -ErrorAction SilentlyContinue",
-        "    if (-not $existing) {",
+        "    while ($true) {",
+        "        Get-Disk | Where-Object IsOffline | Set-Disk -IsOffline $false",
+        "        $existing = Get-Volume -FileSystemLabel $v.Label -ErrorAction SilentlyContinue",
         "        $disk = Get-Disk | Where-Object { $_.PartitionStyle -eq 'RAW' -and $_.Size -eq ($v.SizeGb * 1GB) } | Select-Object -First 1",
-        "        if (-not $disk) { throw \"no raw disk of $($v.SizeGb) GiB for volume $($v.Label)\" }",
+        "        if ($existing -or $disk) { break }",
+        "        if ((Get-Date) -gt $deadline) { throw \"no disk for volume $($v.Label) ($($v.SizeGb) GiB) after 10 minutes\" }",
+        "        Start-Sleep -Seconds 5",
+        "    }",
+        "    if (-not $existing) {",
         "        $disk | Initialize-Disk -PartitionStyle GPT -PassThru |",
         "            New-Partition -UseMaximumSize -DriveLetter $v.Letter |",
         "            Format-Volume -FileSystem NTFS -NewFileSystemLabel $v.Label -Confirm:$false | Out-Null",
         "    } elseif ($existing.DriveLetter -ne $v.Letter) {",
         "        Get-Partition -Volume $existing | Set-Partition -NewDriveLetter $v.Letter",
         "    }",
+        "}",
+        "",
+    ].join("\n");
+}
+
+/** What the Windows Firewall admits: the forwarded ports, from the gateway's subnet only. */
+export interface WindowsFirewallArgs {
+    /** The public subnet the gateway (and the VPN server) run in: a rebuilt gateway keeps it, not its address. */
+    readonly remoteCidr: string;
+    readonly ports: readonly PortRange[];
+}
+
+/**
+ * Windows Firewall blocks unsolicited inbound traffic by default: one allow rule per forwarded TCP range from the
+ * gateway's subnet (New-NetFirewallRule, https://learn.microsoft.com/en-us/powershell/module/netsecurity/new-netfirewallrule).
+ * The security group admits only the gateway tier's group; the firewall is the second layer, by subnet.
+ */
+export function firewallScript(args: WindowsFirewallArgs): string {
+    if (!/^[0-9.]+\/[0-9]{1,2}$/.test(args.remoteCidr)) {
+        throw new Error(`Windows firewall: '${args.remoteCidr}' is not an IPv4 CIDR`);
+    }
+    const ranges = [...new Set(args.ports.map((p) => (p.fromPort === p.toPort ? `${p.fromPort}` : `${p.fromPort}-${p.toPort}`)))];
+    return [
+        "$rules = @(",
+        ranges.map((ports) => `    @{ Name = 'magento-gateway-${ports}'; Ports = '${ports}' }`).join(",\n"),
+        ")",
+        "foreach ($r in $rules) {",
+        "    Remove-NetFirewallRule -Name $r.Name -ErrorAction SilentlyContinue",
+        `    New-NetFirewallRule -Name $r.Name -DisplayName "Gateway: TCP $($r.Ports)" -Direction Inbound -Action Allow -Protocol TCP -LocalPort $r.Ports -RemoteAddress '${args.remoteCidr}' -Profile Any | Out-Null`,
+        "}",
+        "",
+    ].join("\n");
+}
+
+/** Passive FTP as the gateway forwards it: the data ports and the address clients must connect to. */
+export interface FtpPassiveArgs {
+    readonly fromPort: number;
+    readonly toPort: number;
+    /** The gateway's Elastic IP: what the FTP server answers PASV with (clients cannot reach the private address). */
+    readonly externalAddress: string;
+}
+
+/**
+ * IIS FTP's passive settings: the server-wide data channel range (system.ftpServer/firewallSupport) and each FTP
+ * site's external address (ftpServer.firewallSupport.externalIp4Address), per Microsoft's IIS settings schema
+ * (https://learn.microsoft.com/en-us/previous-versions/iis/settings-schema/ff713772(v=vs.90), ff713760). While the FTP
+ * server is not installed, the boot says so in the EC2Launch log and the next boot applies them.
+ */
+export function ftpPassiveScript(args: FtpPassiveArgs): string {
+    if (!/^[0-9.]+$/.test(args.externalAddress) || !Number.isInteger(args.fromPort) || !Number.isInteger(args.toPort) || args.fromPort > args.toPort) {
+        throw new Error(`FTP passive settings: '${args.externalAddress}' must be an IPv4 address and ${args.fromPort}-${args.toPort} a port range`);
+    }
+    return [
+        "if ((Get-WindowsFeature Web-Ftp-Server).Installed) {",
+        "    Import-Module WebAdministration",
+        `    Set-WebConfigurationProperty -PSPath 'MACHINE/WEBROOT/APPHOST' -Filter 'system.ftpServer/firewallSupport' -Name lowDataChannelPort -Value ${args.fromPort}`,
+        `    Set-WebConfigurationProperty -PSPath 'MACHINE/WEBROOT/APPHOST' -Filter 'system.ftpServer/firewallSupport' -Name highDataChannelPort -Value ${args.toPort}`,
+        "    Get-ChildItem IIS:\\Sites | Where-Object { $_.Bindings.Collection.protocol -contains 'ftp' } | ForEach-Object {",
+        `        Set-ItemProperty "IIS:\\Sites\\$($_.Name)" -Name ftpServer.firewallSupport.externalIp4Address -Value '${args.externalAddress}'`,
+        "    }",
+        "    Restart-Service ftpsvc",
+        "} else {",
+        `    Write-Output "IIS FTP is not installed: passive FTP needs ports ${args.fromPort}-${args.toPort} and external address ${args.externalAddress}; the next boot sets them"`,
         "}",
         "",
     ].join("\n");

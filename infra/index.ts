@@ -257,12 +257,16 @@ const rundeckServer = new Rundeck(`${prefix}-rundeck`, {
     dns: internalDns,
 });
 
+const windowsServices = config.gatewayServices.filter((s) => s.target === `windows.${config.internalDomain}`);
+const ftpPassive = windowsServices.find((s) => s.name === "ftp-passive");
 const windowsHost = new WindowsHost(`${prefix}-windows`, {
     ...singleServer(windowsTier, { ...windowsServerOrPinned(config.windows.amiId), instanceType: config.windows.instanceType }),
     privateSubnetIdsByAz: network.privateSubnetIdsByAz,
     gatewaySecurityGroupId: gatewayTier.securityGroupId,
     // Exactly the ports the gateway forwards to it.
-    proxiedPorts: config.gatewayServices.filter((s) => s.target === `windows.${config.internalDomain}`).map(({ fromPort, toPort }) => ({ fromPort, toPort })),
+    proxiedPorts: windowsServices.map(({ fromPort, toPort }) => ({ fromPort, toPort })),
+    gatewaySubnetCidr: config.network.publicSubnetCidrs[0], // the gateway's: the first AZ's public subnet
+    ftpPassive: ftpPassive && { fromPort: ftpPassive.fromPort, toPort: ftpPassive.toPort, externalAddress: gateway.publicIp },
     vpnSecurityGroupId: vpnTier.securityGroupId,
     volumes: [{ label: "data", driveLetter: "D", sizeGb: 200 }, { label: "apps", driveLetter: "E", sizeGb: 100 }],
     dns: internalDns,
@@ -315,6 +319,7 @@ export const webGroupNames = { frontend: frontEnd.groupName, backoffice: backOff
 export const sharedStorageEndpoint = sharedStorage instanceof EfsStorage ? sharedStorage.fileSystemId : sharedStorage.address;
 export const rundeckUrl = rundeckServer.url;
 export const windowsHostName = windowsHost.fqdn;
+export const windowsInstanceId = windowsHost.instanceId; // the target of `aws ssm start-session`: there is no key pair
 /** Every alarm of the stack (name and ARN), all notifying alarmTopicArn. */
 export const alarmTargets = [...siteLinks?.alarms ?? [], ...monitoring.alarms];
 export { alarmTopicArn };

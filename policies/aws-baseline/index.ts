@@ -18,6 +18,7 @@ import { rdsProductionProtection } from "./rules/rds-production-protection";
 import { redisEncryptionAndAuth } from "./rules/redis-encryption-and-auth";
 import { requiredTags } from "./rules/required-tags";
 import { s3BucketHardening } from "./rules/s3-bucket-hardening";
+import { serversReplacedDeleteFirst } from "./rules/servers-replaced-delete-first";
 
 new PolicyPack("aws-baseline", {
     policies: [
@@ -35,6 +36,7 @@ new PolicyPack("aws-baseline", {
         privateServers,
         ec2Hardening,
         ebsVolumesProtected,
+        serversReplacedDeleteFirst,
         operatorAllowList,
         cloudfrontHttpsLogged,
         productionStatefulProtected,

@@ -163,7 +163,7 @@ describe("data tier", () => {
         assert.strictEqual((server.inputs!.tags as Record<string, string>).NfsExports, "/srv/nfs/media,/srv/nfs/sitemap,/srv/nfs/exports");
         assert.deepStrictEqual(server.inputs!.metadataOptions, { httpEndpoint: "enabled", httpPutResponseHopLimit: 1, httpTokens: "required" });
         assert.match(server.inputs!.userData as string, /^#cloud-config\n/);
-        assert.match(server.inputs!.userData as string, /\/srv\/nfs\/media 10\.30\.0\.0\/16\(rw,sync,no_subtree_check,root_squash\)/);
+        assert.match(server.inputs!.userData as string, /\/srv\/nfs\/media 10\.30\.0\.0\/16\(rw,sync,no_subtree_check,root_squash,insecure\)/);
         const volumes = ofType(r, "aws:ebs/volume:Volume").filter((v) => v.urn.includes("-shared-"));
         assert.deepStrictEqual(volumes.map((v) => [v.inputs!.size, v.inputs!.availabilityZone, v.inputs!.encrypted, v.protect]),
             [[200, "eu-west-3a", true, true], [5, "eu-west-3a", true, true], [20, "eu-west-3a", true, true]]);

@@ -1,10 +1,12 @@
 // The operations servers as an operator checks them: who reaches Rundeck and the Windows host, on which ports, what
 // survives a rebuild, what Rundeck's role may do, and how the site-to-site tunnels are watched.
 import * as assert from "assert";
+import * as YAML from "yaml";
+import { CloudConfig } from "../../components/cloud-init";
 import { rundeckDeployPolicy } from "../../components/rundeck-policy";
 import { prepareDisksScript, renderPowerShellUserData } from "../../components/windows-user-data";
 import { StateResource } from "../../offline/state";
-import { PREPROD_OPS_REBUILT } from "../fixtures/stacks";
+import { PREPROD_NFS, PREPROD_OPS_REBUILT } from "../fixtures/stacks";
 import { reachability } from "../helpers/reachability";
 import { changedTypes, ofType, prefetch, stackResources, via } from "../helpers/stacks";
 
@@ -62,7 +64,37 @@ describe("operations servers", () => {
         assert.match(text, /if ! blkid "\$device"/);
         assert.match(text, /keep \/etc\/rundeck \/srv\/rundeck\/etc/);
         assert.match(text, /keep \/var\/lib\/rundeck \/srv\/rundeck\/data/);
+        // The bind mounts wait for the volume's own mount (nofail drops the ordering local-fs.target would give).
+        assert.match(text, /none bind,nofail,x-systemd\.requires-mounts-for=\/srv\/rundeck 0 0/);
         assert.match(text, /configure-rundeck\n\s+- http:\/\/rundeck\.prod\.example\.internal:4440/);
+    });
+
+    it("Rundeck installs on Amazon Linux 2023: its repository written as Rundeck documents it, Java installed on its own first", async () => {
+        const config = YAML.parse(named(await stackResources("prod"), INSTANCE, "rundeck-server-instance").inputs!.userData as string) as CloudConfig & Record<string, unknown>;
+        // cloud-init's yum_repos module skips AL2023 (its distro list has no amazon): the repo is a plain file.
+        assert.strictEqual(config.yum_repos, undefined);
+        const repo = config.write_files!.find((f) => f.path === "/etc/yum.repos.d/rundeck.repo")!;
+        assert.match(repo.content, /^\[rundeck\]\n/);
+        assert.match(repo.content, /\nrepo_gpgcheck=1\ngpgcheck=0\n/); // the metadata is signed, and carries every package's checksum
+        assert.match(repo.content, /\ngpgkey=https:\/\/packages\.rundeck\.com\/pagerduty\/rundeck\/gpgkey\n/);
+        const commands = config.runcmd!.map((c) => c.join(" "));
+        const java = commands.findIndex((c) => / java-17-amazon-corretto-headless$/.test(c));
+        const rundeck = commands.findIndex((c) => / rundeck$/.test(c));
+        assert.ok(java >= 0 && rundeck > java, commands.join("\n"));
+        // The package first: the volume is seeded from its /etc/rundeck and /var/lib/rundeck once, then mounted over them.
+        assert.ok(commands.indexOf("/usr/local/sbin/keep-rundeck-on-volume") > rundeck && commands.indexOf("systemctl enable --now rundeckd") > rundeck);
+        assert.strictEqual(config.packages, undefined);
+    });
+
+    it("after a reboot Rundeck and the NFS server start only on their data volumes, never on the root disk", async () => {
+        const units = async (stack: string, opts: Parameters<typeof stackResources>[1], server: string) => {
+            const config = YAML.parse(named(await stackResources(stack, opts), INSTANCE, `${server}-server-instance`).inputs!.userData as string) as CloudConfig;
+            return config.write_files!.filter((f) => f.path.startsWith("/etc/systemd/system/")).map((f) => [f.path, f.content]);
+        };
+        assert.deepStrictEqual(await units("prod", {}, "rundeck"), [["/etc/systemd/system/rundeckd.service.d/mounts.conf",
+            "[Unit]\n# Never start on the root disk: the data volume and the bind mounts first.\nRequiresMountsFor=/srv/rundeck /etc/rundeck /var/lib/rundeck\n"]]);
+        assert.deepStrictEqual(await units("preprod", { changes: PREPROD_NFS }, "shared"), [["/etc/systemd/system/nfs-server.service.d/mounts.conf",
+            "[Unit]\n# Never export the root disk: every share's volume first.\nRequiresMountsFor=/srv/nfs/media /srv/nfs/sitemap /srv/nfs/exports\n"]]);
     });
 
     it("a new image or instance type replaces Rundeck and the Windows host but not their volumes", async () => {
@@ -84,13 +116,51 @@ describe("operations servers", () => {
         }
     });
 
+    it("a rebuild deletes the old server first: its attachments go before it, and the new instance gets the same volumes and address", async () => {
+        const r = await stackResources("prod");
+        const moving = [...ofType(r, "aws:ec2/volumeAttachment:VolumeAttachment"), ...ofType(r, "aws:ec2/eipAssociation:EipAssociation")];
+        const plan = moving.map((link) => {
+            const [instance] = via(r, link, "instanceId");
+            // The link's instanceId is the instance's id: a new instance replaces the link, delete-first like the instance.
+            return [link.urn.split("::").pop(), instance.urn.split("::").pop(), instance.deleteBeforeReplace, link.deleteBeforeReplace];
+        });
+        assert.deepStrictEqual(plan.sort(), [
+            ["magento-prod-haproxy-server-eip-assoc", "magento-prod-haproxy-server-instance", true, true],
+            ["magento-prod-openvpn-server-eip-assoc", "magento-prod-openvpn-server-instance", true, true],
+            ["magento-prod-rundeck-server-rundeck", "magento-prod-rundeck-server-instance", true, true],
+            ["magento-prod-windows-server-apps", "magento-prod-windows-server-instance", true, true],
+            ["magento-prod-windows-server-data", "magento-prod-windows-server-instance", true, true],
+        ]);
+        // What moves is protected and outlives the instance: the volumes and the addresses are never replaced.
+        for (const link of moving) {
+            const [held] = [...via(r, link, "volumeId"), ...via(r, link, "allocationId")];
+            assert.strictEqual(held.protect, true, held.urn);
+            assert.strictEqual(held.deleteBeforeReplace, undefined, held.urn);
+        }
+    });
+
     it("the Windows host boots the latest Windows Server 2022 image unless pinned, and prepares only raw disks", async () => {
-        const windows = named(await stackResources("preprod"), INSTANCE, "windows-server-instance");
+        const windows = named(await stackResources("preprod", { preview: false }), INSTANCE, "windows-server-instance");
         assert.strictEqual(windows.inputs!.instanceType, "t3.large");
         const text = windows.inputs!.userData as string;
         assert.match(text, /^<powershell>\n/);
-        assert.match(text, /<\/powershell>\n<persist>false<\/persist>\n$/);
+        // Every boot: the firewall and FTP settings come back, and apply once the FTP server is installed.
+        assert.match(text, /<\/powershell>\n<persist>true<\/persist>\n$/);
         assert.match(text, /\$_\.PartitionStyle -eq 'RAW'/);
+    });
+
+    it("the Windows Firewall admits exactly the forwarded ports, from the gateway's subnet, and passive FTP answers with the gateway's address", async () => {
+        const r = await stackResources("prod", { preview: false });
+        const text = named(r, INSTANCE, "windows-server-instance").inputs!.userData as string;
+        const rules = [...text.matchAll(/@\{ Name = '(magento-gateway-[0-9-]+)'; Ports = '([0-9-]+)' \}/g)].map((m) => m[2]);
+        assert.deepStrictEqual(rules, ["445", "8700-8800", "3389", "21", "2048-4096"]);
+        assert.match(text, /New-NetFirewallRule -Name \$r\.Name .* -Direction Inbound -Action Allow -Protocol TCP -LocalPort \$r\.Ports -RemoteAddress '10\.20\.1\.0\/24' -Profile Any/);
+        // The gateway lives in that subnet (the first AZ's public one).
+        const gateway = named(r, INSTANCE, "haproxy-server-instance");
+        assert.strictEqual(via(r, gateway, "subnetId")[0].inputs!.cidrBlock, "10.20.1.0/24");
+        const eip = ofType(r, "aws:ec2/eip:Eip").find((e) => e.urn.endsWith("haproxy-server-eip"))!;
+        assert.match(text, /-Name lowDataChannelPort -Value 2048\n.*-Name highDataChannelPort -Value 4096\n/);
+        assert.ok(text.includes(`-Name ftpServer.firewallSupport.externalIp4Address -Value '${eip.outputs!.publicIp}'`), text);
     });
 
     it("the disk script formats a disk only while it is raw, matched by size, and refuses values it would have to quote", () => {
@@ -102,7 +172,10 @@ describe("operations servers", () => {
         assert.ok(!/Clear-Disk|Remove-Partition/.test(script), "the script never wipes a disk");
         assert.throws(() => prepareDisksScript([{ label: "data'; rm", driveLetter: "D", sizeGb: 1 }]), /label must be/);
         assert.throws(() => prepareDisksScript([{ label: "data", driveLetter: "C", sizeGb: 1 }]), /driveLetter one of D-Z/);
-        assert.strictEqual(renderPowerShellUserData({ powershell: "Write-Output 1\n" }), "<powershell>\nWrite-Output 1\n</powershell>\n<persist>false</persist>\n");
+        assert.strictEqual(renderPowerShellUserData({ powershell: "Write-Output 1\n" }), "<powershell>\nWrite-Output 1\n</powershell>\n<persist>true</persist>\n");
+        // A volume attached after the script starts (a rebuild attaches after boot) is waited for, not reported missing.
+        const wait = script.indexOf("Start-Sleep");
+        assert.ok(wait > 0 && wait < formatAt && /\$deadline = \(Get-Date\)\.AddMinutes\(10\)/.test(script));
     });
 });
 

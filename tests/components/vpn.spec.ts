@@ -7,7 +7,8 @@ import { ChildProcess, execFileSync, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { openvpnServerConfig, pkiScript } from "../../components/openvpn";
+import * as YAML from "yaml";
+import { addUserScript, openvpnServerConfig, PKI_DIR, pkiScript, pkiStoreScript } from "../../components/openvpn";
 import { StateResource } from "../../offline/state";
 import { PREPROD_OPS_REBUILT } from "../fixtures/stacks";
 import { ofType, prefetch, stackResources, via } from "../helpers/stacks";
@@ -132,6 +133,26 @@ describe("OpenVPN server", () => {
         assert.match(userData, /push "route 10\.20\.103\.0 255\.255\.255\.0"/);
         assert.match(userData, /ip saddr 10\.20\.250\.0\/24 ip daddr 10\.20\.0\.0\/16 masquerade/);
         assert.ok(!/BEGIN .*PRIVATE KEY/.test(userData), "a private key in user data");
+    });
+
+    it("the gateway and the VPN server install their packages whenever egress comes: retried until the Elastic IP is theirs", async () => {
+        const r = await stackResources("prod");
+        for (const [server, packages] of [["haproxy", "haproxy"], ["openvpn", "openvpn nftables"]]) {
+            const config = YAML.parse(ofType(r, "aws:ec2/instance:Instance").find((i) => i.urn.includes(`${server}-server`))!.inputs!.userData as string);
+            // cloud-init's packages module tries once, while a rebuilt server's address may still be the old one's.
+            assert.strictEqual(config.packages, undefined, server);
+            assert.strictEqual((config.runcmd[0] as string[]).join(" "), `/usr/local/sbin/install-packages ${packages}`);
+            const script = config.write_files.find((f: { path: string }) => f.path === "/usr/local/sbin/install-packages").content as string;
+            assert.match(script, /until dnf install -y "\$@"; do/);
+        }
+    });
+
+    it("vpn-add-user runs under sudo, whose secure_path has no /usr/local/sbin: it calls its helpers by absolute path", () => {
+        const script = addUserScript(PKI_DIR);
+        assert.match(script, /if ! \/usr\/local\/sbin\/openvpn-pki issue "\$name"/);
+        assert.match(script, /if ! \/usr\/local\/sbin\/openvpn-pki-store save; then/);
+        assert.ok(!/(^|[\s!])openvpn-pki(-store)? /m.test(script.replace(/\/usr\/local\/sbin\/openvpn-pki/g, "")), script);
+        assert.match(pkiStoreScript({ secretId: "magento/prod/openvpn-pki", region: "eu-west-3", pkiDir: PKI_DIR }), /\n {4}\/usr\/local\/sbin\/openvpn-pki init\n/);
     });
 
     it("a new image or instance type replaces the VPN server but keeps its Elastic IP and its PKI secret", async () => {

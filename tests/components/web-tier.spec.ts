@@ -1,7 +1,12 @@
 // The web tier as an operator checks it: what shoppers reach and how requests are routed, where the servers run and
 // how they scale, what they mount and read at boot, and that a release touches nothing but the servers.
 import * as assert from "assert";
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as YAML from "yaml";
+import { PARAMETERS_FILE, parametersScript } from "../../components/web-boot";
 import { SECRET_SIG, SIG_KEY, StateResource } from "../../offline/state";
 import { PREPROD_NFS } from "../fixtures/stacks";
 import { named, reachability } from "../helpers/reachability";
@@ -148,6 +153,67 @@ describe("web tier", () => {
             "nfs.preprod.example.internal:/srv/nfs/sitemap /var/www/magento/pub/sitemap nfs4",
             "nfs.preprod.example.internal:/srv/nfs/exports /var/www/magento/var/export nfs4",
         ]);
+    });
+
+    it("in NFS mode the server admits the clients' mounts: noresvport clients, insecure exports, share roots Magento can write", async () => {
+        const r = await stackResources("preprod", NFS);
+        const mounts = userData(named(r, LT, "frontend-lt")).mounts as string[][];
+        const server = YAML.parse(named(r, "aws:ec2/instance:Instance", "shared-server-instance").inputs!.userData as string);
+        const exports = new Map((server.write_files.find((f: { path: string }) => f.path === "/etc/exports").content as string).trim().split("\n")
+            .map((line) => line.split(" ")).map(([path, client]) => [path, client.replace(/^[^(]*\(|\)$/g, "").split(",")]));
+        for (const [source, , , options] of mounts) {
+            const exported = exports.get(source.split(":")[1])!;
+            // A noresvport client reconnects from a port above 1023, which a `secure` export (the default) refuses.
+            assert.ok(options.split(",").includes("noresvport"), options);
+            assert.ok(exported.includes("insecure") && !exported.includes("secure"), exported.join(","));
+        }
+        // A fresh XFS root is 0755 root: each share root gets the share's owner and the access points' mode, 2775.
+        const commands = (server.runcmd as string[][]).map((c) => c.join(" "));
+        assert.deepStrictEqual(commands.filter((c) => /^(chown|chmod) /.test(c)), [
+            "chown 1001:1001 /srv/nfs/media", "chmod 2775 /srv/nfs/media",
+            "chown 1001:1001 /srv/nfs/sitemap", "chmod 2775 /srv/nfs/sitemap",
+            "chown 1002:1001 /srv/nfs/exports", "chmod 2775 /srv/nfs/exports",
+        ]);
+    });
+
+    it("the web server starts only on the shared folders: nginx and PHP-FPM require every mount, so a failed mount answers no health check", async () => {
+        for (const [stack, opts] of [["prod", { preview: false }], ["preprod", NFS]] as const) {
+            const config = userData(named(await stackResources(stack, opts), LT, "frontend-lt"));
+            const targets = (config.mounts as string[][]).map((m) => m[1]).join(" ");
+            assert.strictEqual(targets, "/var/www/magento/pub/media /var/www/magento/pub/sitemap /var/www/magento/var/export");
+            const dropIns = (config.write_files as { path: string; content: string }[]).filter((f) => f.path.startsWith("/etc/systemd/system/"));
+            assert.deepStrictEqual(dropIns.map((f) => [f.path, f.content.split("\n").filter((l) => l.startsWith("RequiresMountsFor="))]), [
+                ["/etc/systemd/system/php-fpm.service.d/mounts.conf", [`RequiresMountsFor=${targets}`]],
+                ["/etc/systemd/system/nginx.service.d/mounts.conf", [`RequiresMountsFor=${targets}`]],
+            ]);
+            // The restart after daemon-reload applies them on the first boot; a failed mount makes it fail.
+            assert.deepStrictEqual((config.runcmd as string[][]).slice(1).map((c) => c.join(" ")), ["systemctl daemon-reload", "systemctl restart php-fpm nginx"]);
+        }
+    });
+
+    it("the parameters file reads the same to systemd and to a shell: plain KEY=value, and a value either would read differently stops the boot", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "parameters-"));
+        try {
+            const run = (lines: string[]) => {
+                fs.writeFileSync(path.join(dir, "aws"), `#!/bin/sh\nprintf '${lines.map((l) => l.replace(/\t/g, "\\t")).join("\\n")}\\n'\n`, { mode: 0o755 });
+                const script = parametersScript("/magento/prod", "eu-west-3").replace(`out=${PARAMETERS_FILE}`, `out=${dir}/parameters.env`);
+                const result = spawnSync("bash", ["-c", script], { encoding: "utf8", env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } });
+                return { status: result.status, stderr: result.stderr, file: fs.existsSync(`${dir}/parameters.env`) ? fs.readFileSync(`${dir}/parameters.env`, "utf8") : "" };
+            };
+            const arn = "arn:aws:secretsmanager:eu-west-3:123456789012:secret:rds!db-0a1b2c3d-AbCdEf";
+            const ok = run([`/magento/prod/db/secret-arn\t${arn}`, "/magento/prod/db/host\tmagento-prod-mysql.abc.eu-west-3.rds.amazonaws.com"]);
+            assert.strictEqual(ok.status, 0, ok.stderr);
+            assert.strictEqual(ok.file, `DB_SECRET_ARN=${arn}\nDB_HOST=magento-prod-mysql.abc.eu-west-3.rds.amazonaws.com\n`);
+            // A shell sourcing it reads the ARN as written (systemd takes an unquoted value verbatim).
+            assert.strictEqual(execFileSync("sh", ["-c", `. ${dir}/parameters.env; printf %s "$DB_SECRET_ARN"`], { encoding: "utf8" }), arn);
+            fs.rmSync(`${dir}/parameters.env`);
+            const bad = run(["/magento/prod/db/name\tmagento shop"]);
+            assert.notStrictEqual(bad.status, 0);
+            assert.match(bad.stderr, /parameter \/magento\/prod\/db\/name: its value must be made of/);
+            assert.strictEqual(bad.file, "", "no file is left for the services to read");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("the servers' role reads this stack's parameters and the secrets they need, nothing else", async () => {

@@ -134,6 +134,8 @@ export const MUTATIONS: readonly Mutation[] = [
     property("prod", ["reachability"], "MySQL admits the VPC's CIDR instead of the web tier", T.ingress, "mysql-from-web", ["cidrIpv4"], "10.20.0.0/16"),
     property("prod", ["production-stateful-protected"], "Redis sessions deleted without a final snapshot", T.redis, "sessions-redis", ["finalSnapshotIdentifier"], ""),
     property("prod", ["required-tags"], "the database without its cost centre", T.db, "mysql-db", ["tags", "CostCentre"], ""),
+    { stack: "prod", change: "Rundeck rebuilt create-first while its volume moves", rules: ["servers-replaced-delete-first"],
+        apply: (rs, s) => { delete named(rs, s, "aws:ec2/instance:Instance", "rundeck-server-instance").deleteBeforeReplace; } },
     property("prod", ["ebs-volumes-protected"], "Rundeck volume unencrypted", T.volume, "rundeck-server-rundeck", ["encrypted"], false),
     { stack: "prod", change: "AZ b without its NAT gateway", rules: ["production-network-ha"], apply: natOutOfZoneB },
     property("preprod", ["no-plaintext-credentials"], "a database password written into a tag", T.parameter, "parameters-db/name", ["tags", "DbPassword"], "Zq8vN3xLp2Rt"),
