@@ -17,12 +17,14 @@ export interface DataKeyArgs {
     readonly alias: string;
     /** The account that owns and administers the key. */
     readonly accountId: pulumi.Input<string>;
+    /** Auto Scaling's service-linked role, which must exist before the policy naming it is set. */
+    readonly autoScalingRoleArn: pulumi.Input<string>;
     readonly tags: Readonly<Record<string, string>>;
 }
 
 /** The key policy: the account through IAM, and Auto Scaling's service-linked role for launched volumes. */
-export function dataKeyPolicy(accountId: string): object {
-    const autoScaling = { AWS: `arn:aws:iam::${accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling` };
+export function dataKeyPolicy(accountId: string, autoScalingRoleArn: string): object {
+    const autoScaling = { AWS: autoScalingRoleArn };
     return {
         Version: "2012-10-17",
         Statement: [
@@ -49,7 +51,7 @@ export class DataKey extends pulumi.ComponentResource {
             description: `Data at rest of ${args.alias}`,
             enableKeyRotation: true,
             deletionWindowInDays: 30,
-            policy: pulumi.output(args.accountId).apply((account) => JSON.stringify(dataKeyPolicy(account))),
+            policy: pulumi.all([args.accountId, args.autoScalingRoleArn]).apply(([account, role]) => JSON.stringify(dataKeyPolicy(account, role))),
             tags: { ...args.tags, Name: `${name}-key` },
         }, { parent: this, protect: true });
         new aws.kms.Alias(`${name}-alias`, { name: `alias/${args.alias}`, targetKeyId: key.keyId }, { parent: this });

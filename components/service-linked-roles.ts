@@ -8,7 +8,7 @@
 //   https://docs.aws.amazon.com/autoscaling/ec2/userguide/autoscaling-service-linked-role.html
 // - OpenSearch's (AWSServiceRoleForAmazonOpenSearchService): a VPC domain needs it to place its network interfaces,
 //   and CreateDomain fails in an account without it.
-//   https://docs.aws.amazon.com/opensearch-service/latest/developerguide/slr.html
+//   https://docs.aws.amazon.com/opensearch-service/latest/developerguide/slr-aos.html
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -16,23 +16,36 @@ import * as pulumi from "@pulumi/pulumi";
 export const SERVICE_LINKED_ROLES = ["autoscaling.amazonaws.com", "opensearchservice.amazonaws.com"] as const;
 export type LinkedService = typeof SERVICE_LINKED_ROLES[number];
 
+/** The name IAM gives each service's role (under /aws-service-role/<service>/). */
+const ROLE_NAMES: Readonly<Record<LinkedService, string>> = {
+    "autoscaling.amazonaws.com": "AWSServiceRoleForAutoScaling",
+    "opensearchservice.amazonaws.com": "AWSServiceRoleForAmazonOpenSearchService",
+};
+
 export interface ServiceLinkedRolesArgs {
     /** The services whose role this stack creates (the account has none yet). */
     readonly create: readonly LinkedService[];
+    /** The account, for the ARNs of the roles it already has. */
+    readonly accountId: pulumi.Input<string>;
     readonly tags: Readonly<Record<string, string>>;
 }
 
 export class ServiceLinkedRoles extends pulumi.ComponentResource {
-    /** ARNs of the roles this stack created; depend on the component to wait for them. */
-    public readonly roleArns: pulumi.Output<string[]>;
+    /**
+     * Each service's role ARN: the created role's output (so whatever uses it waits for the role; a component's
+     * dependsOn does not reach its children), or the ARN of the role the account already has.
+     */
+    public readonly roleArns: Readonly<Record<LinkedService, pulumi.Output<string>>>;
 
     constructor(name: string, args: ServiceLinkedRolesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:security:ServiceLinkedRoles", name, {}, opts);
-        const roles = args.create.map((service) => new aws.iam.ServiceLinkedRole(`${name}-${service.split(".")[0]}`, {
-            awsServiceName: service,
-            tags: args.tags,
-        }, { parent: this, retainOnDelete: true }));
-        this.roleArns = pulumi.output(roles.map((r) => r.arn));
+        const arnOf = (service: LinkedService): pulumi.Output<string> => args.create.includes(service)
+            ? new aws.iam.ServiceLinkedRole(`${name}-${service.split(".")[0]}`, {
+                awsServiceName: service,
+                tags: args.tags,
+            }, { parent: this, retainOnDelete: true }).arn
+            : pulumi.interpolate`arn:aws:iam::${args.accountId}:role/aws-service-role/${service}/${ROLE_NAMES[service]}`;
+        this.roleArns = Object.fromEntries(SERVICE_LINKED_ROLES.map((service) => [service, arnOf(service)])) as Record<LinkedService, pulumi.Output<string>>;
         this.registerOutputs({ roleArns: this.roleArns });
     }
 }

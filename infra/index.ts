@@ -60,9 +60,9 @@ const magento = [web.asClient("web"), backOffice.asClient("backoffice")];
 // The service-linked roles the account lacks: the key's policy names Auto Scaling's, the search domain needs OpenSearch's.
 const linkedRoles = new ServiceLinkedRoles(`${prefix}-linked-roles`, {
     create: SERVICE_LINKED_ROLES.filter((service) => !config.existingServiceLinkedRoles.includes(service)),
-    tags,
+    accountId, tags,
 });
-const dataKey = new DataKey(`${prefix}-data`, { alias: `${prefix}-data`, accountId, tags }, { dependsOn: [linkedRoles] });
+const dataKey = new DataKey(`${prefix}-data`, { alias: `${prefix}-data`, accountId, autoScalingRoleArn: linkedRoles.roleArns["autoscaling.amazonaws.com"], tags });
 const kmsKeyArn = dataKey.keyArn;
 
 // Single servers (NFS, gateway, VPN, Rundeck, Windows) live in the first AZ (shared/platform.md), each as its tier.
@@ -111,8 +111,10 @@ const search = new Search(`${prefix}-search`, {
     instanceType: config.search.instanceType,
     masterInstanceType: config.search.masterInstanceType,
     volumeGb: config.search.volumeGb,
-    region: config.region, accountId, kmsKeyArn, tags,
-}, { dependsOn: [linkedRoles] });
+    region: config.region, accountId, tags,
+    // The key, carrying OpenSearch's service-linked role as a dependency: the domain is created after the role.
+    kmsKeyArn: pulumi.all([kmsKeyArn, linkedRoles.roleArns["opensearchservice.amazonaws.com"]]).apply(([key]) => key),
+});
 
 // Shared folders (media, sitemaps, exports; never pub/static) on EFS, or on the estate's NFS server.
 const sharedStorage = config.sharedStorage === "efs"

@@ -30,6 +30,6 @@ export const metadata: RuleMetadata = {
     resourceTypes: ["aws:autoscaling/group:Group", "aws:ec2/launchTemplate:LaunchTemplate", "aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup",
         "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/instanceProfile:InstanceProfile",
         "aws:ssm/parameter:Parameter", "aws:secretsmanager/secret:Secret", "aws:efs/fileSystem:FileSystem", "aws:efs/fileSystemPolicy:FileSystemPolicy"],
-    decides: "Decides on the update (or an exported stack) from ARNs, policy texts and user data; in a preview, where they are computed from other resources and unknown, it leaves each requirement to the update.",
+    decides: "Decides during preview from the ARNs, policy texts and user data a preview knows, which are few (most come from other resources): each requirement they leave unknown is decided on the update or an exported stack.",
     controls: controls({}),
 };
