@@ -50,7 +50,10 @@ const otherStack = (arn: string, stack: string) => arn.replace(new RegExp(`magen
 for (const name of STACKS) {
     describe(`access matrix: ${name}`, () => {
         let stack: Stack;
-        before(async () => { stack = await load(name); });
+        before(async function () {
+            this.timeout(300_000); // the first spec to run waits for the captures every spec started at load
+            stack = await load(name);
+        });
 
         it("allows everything the stack's own resources need (boot reads, EFS mounts, Auto Scaling's use of the key)", async () => {
             const required = requiredAccess(stack.resources, stack.model);

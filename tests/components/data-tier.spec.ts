@@ -29,7 +29,8 @@ describe("data tier", () => {
         assert.ok(via(r, ofType(r, DOMAIN)[0], "encryptAtRest").some((x) => x.urn === role("opensearchservice.amazonaws.com")));
     });
 
-    it("an account that has the service-linked roles lists them, and the stack creates none (IAM refuses a second)", async () => {
+    it("an account that has the service-linked roles lists them, and the stack creates none (IAM refuses a second)", async function () {
+        this.timeout(180_000); // a capture of its own, queued behind those every spec started at load
         assert.deepStrictEqual(ofType(await stackResources("preprod", ROLES_EXIST), LINKED_ROLE), []);
     });
 
