@@ -26,7 +26,8 @@ async function withPolicy(stack: string, name: string, edit: (statements: Record
 }
 
 describe("magento / required-access", () => {
-    it("keeps: both stacks' boot reads, EFS mounts and Auto Scaling's use of the key are allowed", async () => {
+    it("keeps: both stacks' boot reads, EFS mounts and Auto Scaling's use of the key are allowed", async function () {
+        this.timeout(180_000); // waits for two update captures
         assert.deepStrictEqual(await violations(await stackResources("prod", { preview: false })), []);
         assert.deepStrictEqual(await violations(await stackResources("preprod", { preview: false })), []);
     });
