@@ -64,10 +64,24 @@ function refuseSecret(value: pulumi.Input<string>, message: string): pulumi.Inpu
     });
 }
 
+/** The parameters' path of a stack, /magento/<stack>. */
+export const parameterPrefix = (stack: string) => `/magento/${stack}`;
+
+/**
+ * ARN of the path itself: GetParametersByPath is authorised against the path in the request, not against the
+ * parameters it returns, so `path/*` does not allow it
+ * (https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-retrieval-authorization.html).
+ */
+export function parameterPathArn(stack: string, region: string, accountId: pulumi.Input<string>): pulumi.Output<string> {
+    return pulumi.interpolate`arn:aws:ssm:${region}:${accountId}:parameter${parameterPrefix(stack)}`;
+}
+
 export class AppParameters extends pulumi.ComponentResource {
     /** The path the servers read, e.g. `aws ssm get-parameters-by-path --path /magento/prod --recursive`. */
     public readonly prefix: string;
-    /** ARN pattern of every parameter, for the servers' IAM policy. */
+    /** ARN of the path, for ssm:GetParametersByPath. */
+    public readonly pathArn: pulumi.Output<string>;
+    /** ARN pattern of every parameter below the path, for ssm:GetParameter(s). */
     public readonly parameterArns: pulumi.Output<string>;
 
     constructor(name: string, args: AppParametersArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -76,7 +90,7 @@ export class AppParameters extends pulumi.ComponentResource {
             throw new Error(`AppParameters ${name}: ${problems.join("; ")}`);
         }
         super("magento:config:AppParameters", name, {}, opts);
-        const prefix = `/magento/${args.stack}`;
+        const prefix = parameterPrefix(args.stack);
 
         for (const [key, value] of Object.entries(args.values)) {
             new aws.ssm.Parameter(`${name}-${key}`, {
@@ -90,7 +104,8 @@ export class AppParameters extends pulumi.ComponentResource {
         }
 
         this.prefix = prefix;
-        this.parameterArns = pulumi.interpolate`arn:aws:ssm:${args.region}:${args.accountId}:parameter${prefix}/*`;
-        this.registerOutputs({ prefix: this.prefix, parameterArns: this.parameterArns });
+        this.pathArn = parameterPathArn(args.stack, args.region, args.accountId);
+        this.parameterArns = pulumi.interpolate`${this.pathArn}/*`;
+        this.registerOutputs({ prefix: this.prefix, pathArn: this.pathArn, parameterArns: this.parameterArns });
     }
 }

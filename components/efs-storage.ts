@@ -19,6 +19,34 @@ export interface EfsStorageArgs {
 
 export const NFS_PORT = 2049;
 
+/**
+ * The file system policy. A policy replaces EFS's default one (every client through a mount target may mount, write
+ * and act as root), so one that held only the TLS deny would refuse every mount: it allows mounting and writing
+ * through a mount target (the security group admits only the tiers that use it), never root access (the access
+ * points map every client to their POSIX owner anyway), and refuses anything without TLS.
+ * https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html
+ */
+export function efsPolicy(fileSystemArn: string): object {
+    return {
+        Version: "2012-10-17",
+        Statement: [{
+            Sid: "MountThroughMountTargets",
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+            Resource: fileSystemArn,
+            Condition: { Bool: { "elasticfilesystem:AccessedViaMountTarget": "true" } },
+        }, {
+            Sid: "DenyWithoutTls",
+            Effect: "Deny",
+            Principal: { AWS: "*" },
+            Action: "*",
+            Resource: fileSystemArn,
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        }],
+    };
+}
+
 export class EfsStorage extends pulumi.ComponentResource {
     public readonly fileSystemId: pulumi.Output<string>;
     public readonly securityGroupId: pulumi.Output<string>;
@@ -45,17 +73,7 @@ export class EfsStorage extends pulumi.ComponentResource {
         new aws.efs.BackupPolicy(`${name}-backup`, { fileSystemId: fileSystem.id, backupPolicy: { status: "ENABLED" } }, child);
         new aws.efs.FileSystemPolicy(`${name}-tls`, {
             fileSystemId: fileSystem.id,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [{
-                    Sid: "DenyWithoutTls",
-                    Effect: "Deny",
-                    Principal: { AWS: "*" },
-                    Action: "*",
-                    Resource: fileSystem.arn,
-                    Condition: { Bool: { "aws:SecureTransport": "false" } },
-                }],
-            }),
+            policy: fileSystem.arn.apply((arn) => JSON.stringify(efsPolicy(arn))),
         }, child);
         args.subnetIds.forEach((subnetId, i) => new aws.efs.MountTarget(`${name}-mount-${i}`, {
             fileSystemId: fileSystem.id,

@@ -6,7 +6,40 @@ import * as pulumi from "@pulumi/pulumi";
 export interface AlarmTopicArgs {
     /** The operators' list, subscribed by email. */
     readonly email: string;
+    /** The account whose alarms may publish (and which administers the topic). */
+    readonly accountId: pulumi.Input<string>;
+    /** The stack's region: alarms publish to topics of their own region. */
+    readonly region: string;
     readonly tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * The topic's policy, explicit rather than SNS's default: the account administers it, and CloudWatch alarms of this
+ * account and region, and only they, publish to it.
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html
+ */
+export function alarmTopicPolicy(topicArn: string, accountId: string, region: string): object {
+    return {
+        Version: "2012-10-17",
+        Statement: [{
+            Sid: "AccountAdministers",
+            Effect: "Allow",
+            Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+            Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission", "sns:RemovePermission", "sns:DeleteTopic",
+                "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"],
+            Resource: topicArn,
+        }, {
+            Sid: "AlarmsOfThisAccountPublish",
+            Effect: "Allow",
+            Principal: { Service: "cloudwatch.amazonaws.com" },
+            Action: "sns:Publish",
+            Resource: topicArn,
+            Condition: {
+                StringEquals: { "aws:SourceAccount": accountId },
+                ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${region}:${accountId}:alarm:*` },
+            },
+        }],
+    };
 }
 
 export class AlarmTopic extends pulumi.ComponentResource {
@@ -19,6 +52,10 @@ export class AlarmTopic extends pulumi.ComponentResource {
         const topic = new aws.sns.Topic(`${name}-topic`, {
             displayName: `Alarms ${name}`,
             tags: { ...args.tags, Name: `${name}-topic` },
+        }, { parent: this });
+        new aws.sns.TopicPolicy(`${name}-policy`, {
+            arn: topic.arn,
+            policy: pulumi.all([topic.arn, args.accountId]).apply(([arn, account]) => JSON.stringify(alarmTopicPolicy(arn, account, args.region))),
         }, { parent: this });
         new aws.sns.TopicSubscription(`${name}-email`, { topic: topic.arn, protocol: "email", endpoint: args.email }, { parent: this });
         this.topicArn = topic.arn;

@@ -13,6 +13,8 @@ export interface ServerTierArgs {
     readonly vpcId: pulumi.Input<string>;
     /** What the tier's servers do, for the security group's description. */
     readonly purpose: string;
+    /** ARN of the stack's parameter path: the only parameters the tier may read (see the scope policy below). */
+    readonly parameterPathArn: pulumi.Input<string>;
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -46,6 +48,21 @@ export class ServerTier extends pulumi.ComponentResource {
         new aws.iam.RolePolicyAttachment(`${name}-ssm`, {
             role: role.name,
             policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        }, child);
+        // AmazonSSMManagedInstanceCore allows ssm:GetParameter(s) on every parameter of the account
+        // (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMManagedInstanceCore.html): an
+        // explicit deny keeps the tier to its own stack's path, whatever the managed policy grants.
+        new aws.iam.RolePolicy(`${name}-parameter-scope`, {
+            role: role.name,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [{
+                    Sid: "OnlyThisStacksParameters",
+                    Effect: "Deny",
+                    Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"],
+                    NotResource: [args.parameterPathArn, pulumi.interpolate`${args.parameterPathArn}/*`],
+                }],
+            }),
         }, child);
         const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags }, child);
 

@@ -2,7 +2,7 @@
 // tiers, then the data tier that admits them.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AppParameters } from "../components/app-parameters";
+import { AppParameters, parameterPathArn } from "../components/app-parameters";
 import { Buckets } from "../components/buckets";
 import { Cache, CacheUsage } from "../components/cache";
 import { DataKey } from "../components/data-key";
@@ -18,6 +18,7 @@ import { NfsStorage } from "../components/nfs-storage";
 import { Rundeck } from "../components/rundeck";
 import { LoadBalancer } from "../components/load-balancer";
 import { Search } from "../components/search";
+import { ServiceLinkedRoles, SERVICE_LINKED_ROLES } from "../components/service-linked-roles";
 import { ServerTier } from "../components/server-tier";
 import { MAGENTO_SHARES, sharedMountsTag } from "../components/shares";
 import { SiteLinks } from "../components/site-links";
@@ -44,7 +45,8 @@ const internalZone = new InternalZone(`${prefix}-internal`, { domain: config.int
 const internalDns = internalZone.dns;
 
 // Who will run where: each tier's security group and role exist before the services that admit them.
-const tier = (name: string, purpose: string) => new ServerTier(`${prefix}-${name}`, { tier: name, vpcId, purpose, tags });
+const readableParameters = parameterPathArn(config.stack, config.region, accountId);
+const tier = (name: string, purpose: string) => new ServerTier(`${prefix}-${name}`, { tier: name, vpcId, purpose, parameterPathArn: readableParameters, tags });
 const web = tier("web", "Magento front-end servers");
 const backOffice = tier("backoffice", "Magento back-office server: admin, cron, indexers, imports");
 const rundeck = tier("rundeck", "Rundeck: one-button deployment jobs");
@@ -55,7 +57,12 @@ const windowsTier = tier("windows", "Windows host of the custom application");
 const magento = [web.asClient("web"), backOffice.asClient("backoffice")];
 
 // Data: everything here is encrypted with the stack's key and reachable only from the tiers named.
-const dataKey = new DataKey(`${prefix}-data`, { alias: `${prefix}-data`, tags });
+// The service-linked roles the account lacks: the key's policy names Auto Scaling's, the search domain needs OpenSearch's.
+const linkedRoles = new ServiceLinkedRoles(`${prefix}-linked-roles`, {
+    create: SERVICE_LINKED_ROLES.filter((service) => !config.existingServiceLinkedRoles.includes(service)),
+    accountId, tags,
+});
+const dataKey = new DataKey(`${prefix}-data`, { alias: `${prefix}-data`, accountId, autoScalingRoleArn: linkedRoles.roleArns["autoscaling.amazonaws.com"], tags });
 const kmsKeyArn = dataKey.keyArn;
 
 // Single servers (NFS, gateway, VPN, Rundeck, Windows) live in the first AZ (shared/platform.md), each as its tier.
@@ -104,7 +111,9 @@ const search = new Search(`${prefix}-search`, {
     instanceType: config.search.instanceType,
     masterInstanceType: config.search.masterInstanceType,
     volumeGb: config.search.volumeGb,
-    region: config.region, accountId, kmsKeyArn, tags,
+    region: config.region, accountId, tags,
+    // The key, carrying OpenSearch's service-linked role as a dependency: the domain is created after the role.
+    kmsKeyArn: pulumi.all([kmsKeyArn, linkedRoles.roleArns["opensearchservice.amazonaws.com"]]).apply(([key]) => key),
 });
 
 // Shared folders (media, sitemaps, exports; never pub/static) on EFS, or on the estate's NFS server.
@@ -178,12 +187,26 @@ const site = publicEdge(prefix, config, { ...edge, loadBalancer, originVerifyVal
 // the shared folders and read the parameters above.
 
 const bootReads = [
-    { Effect: "Allow" as const, Action: ["ssm:GetParametersByPath", "ssm:GetParameters", "ssm:GetParameter"], Resource: parameters.parameterArns },
+    { Effect: "Allow" as const, Action: "ssm:GetParametersByPath", Resource: parameters.pathArn },
+    { Effect: "Allow" as const, Action: ["ssm:GetParameters", "ssm:GetParameter"], Resource: parameters.parameterArns },
     { Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: [database.masterSecretArn, search.credentialsSecretArn, ...Object.values(caches).map((c) => c.authTokenSecretArn)] },
     { Effect: "Allow" as const, Action: "kms:Decrypt", Resource: kmsKeyArn },
 ];
 web.grant("boot-reads", bootReads);
 backOffice.grant("boot-reads", bootReads);
+// The configuration bucket is read-only for both (the release puts it there); scratch files (imports, exports) are
+// the back office's alone. SSE-KMS objects need the key: Decrypt to read, GenerateDataKey to write.
+const readConfig = [
+    { Effect: "Allow" as const, Action: "s3:ListBucket", Resource: buckets.configBucketArn },
+    { Effect: "Allow" as const, Action: "s3:GetObject", Resource: pulumi.interpolate`${buckets.configBucketArn}/*` },
+];
+web.grant("config-bucket", readConfig);
+backOffice.grant("config-bucket", [
+    ...readConfig,
+    { Effect: "Allow" as const, Action: "s3:ListBucket", Resource: buckets.tempBucketArn },
+    { Effect: "Allow" as const, Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: pulumi.interpolate`${buckets.tempBucketArn}/*` },
+    { Effect: "Allow" as const, Action: "kms:GenerateDataKey", Resource: kmsKeyArn },
+]);
 
 const shareSources: Record<string, pulumi.Input<ShareSource>> = sharedStorage instanceof EfsStorage
     ? Object.fromEntries(sharedStorage.shares.map((share) => [share.name, pulumi.all([sharedStorage.fileSystemId, sharedStorage.accessPointIds[share.name]])
@@ -273,7 +296,7 @@ const windowsHost = new WindowsHost(`${prefix}-windows`, {
 });
 
 // Every alarm notifies the operators' topic: the stack's own with the list subscribed, or the one the stack names.
-const alarmTopicArn = config.alarmTopicArn ?? new AlarmTopic(`${prefix}-alarms`, { email: config.alarmEmail, tags }).topicArn;
+const alarmTopicArn = config.alarmTopicArn ?? new AlarmTopic(`${prefix}-alarms`, { email: config.alarmEmail, accountId, region: config.region, tags }).topicArn;
 
 // The merchant's other sites over IPsec, each tunnel alarmed.
 const siteLinks = config.siteLinks.length > 0

@@ -24,6 +24,15 @@ export function hex(ctx: FakeContext, length: number): string {
 }
 
 /** Physical name Pulumi's auto-naming gives: the logical name and seven random hex digits. */
+const SERVICE_LINKED_ROLE_NAMES: Readonly<Record<string, string>> = {
+    "autoscaling.amazonaws.com": "AWSServiceRoleForAutoScaling",
+    "opensearchservice.amazonaws.com": "AWSServiceRoleForAmazonOpenSearchService",
+};
+
+function serviceLinkedRoleArn(service: string): string {
+    return `arn:aws:iam::${ACCOUNT_ID}:role/aws-service-role/${service}/${SERVICE_LINKED_ROLE_NAMES[service] ?? `AWSServiceRoleFor${service.split(".")[0]}`}`;
+}
+
 function autoName(ctx: FakeContext): string {
     return (ctx.inputs.name as string | undefined) ?? `${ctx.name}-${hex(ctx, 7)}`;
 }
@@ -114,6 +123,12 @@ const FAKES: Record<string, Fake> = {
             uniqueId: `AROA${hex(ctx, 17).toUpperCase()}`,
         }),
     },
+    // IAM names each service's role itself (AWSServiceRoleFor<Service>) under /aws-service-role/<service>/.
+    "aws:iam/serviceLinkedRole:ServiceLinkedRole": {
+        id: (ctx) => serviceLinkedRoleArn(String(ctx.inputs.awsServiceName)),
+        outputs: (ctx, id) => ({ arn: id, name: id.split("/").pop(), path: `/aws-service-role/${ctx.inputs.awsServiceName}/` }),
+    },
+    "aws:sns/topicPolicy:TopicPolicy": { id: (ctx) => String(ctx.inputs.arn), outputs: () => ({}) },
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ec2("sgr", "security-group-rule"),
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ec2("sgr", "security-group-rule"),
     "aws:iam/instanceProfile:InstanceProfile": {

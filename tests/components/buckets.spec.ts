@@ -271,10 +271,11 @@ describe("application parameters", () => {
         assert.deepStrictEqual(via(resources, parameter, "insecureValue"), [buckets(resources).config]);
     });
 
-    it("the component gives servers the path to read and the ARN pattern for their IAM policy", async () => {
+    it("the component gives servers the path to read, its ARN (what GetParametersByPath is authorised on) and the parameters' pattern", async () => {
         const [component] = ofType(await storage(true), "magento:config:AppParameters");
         assert.deepStrictEqual(component.outputs, {
             prefix: "/magento/prod",
+            pathArn: "arn:aws:ssm:eu-west-3:123456789012:parameter/magento/prod",
             parameterArns: "arn:aws:ssm:eu-west-3:123456789012:parameter/magento/prod/*",
         });
     });

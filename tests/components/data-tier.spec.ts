@@ -12,9 +12,27 @@ const REDIS = "aws:elasticache/replicationGroup:ReplicationGroup";
 const DOMAIN = "aws:opensearch/domain:Domain";
 const EFS = "aws:efs/fileSystem:FileSystem";
 const NFS = { changes: PREPROD_NFS };
+const LINKED_ROLE = "aws:iam/serviceLinkedRole:ServiceLinkedRole";
+const ROLES_EXIST = { changes: { "magento:existingServiceLinkedRoles": ["autoscaling.amazonaws.com", "opensearchservice.amazonaws.com"] } };
 
 describe("data tier", () => {
-    prefetch(["prod"], ["preprod"], ["prod", { preview: false }], ["preprod", NFS], ["preprod", { changes: PREPROD_NFS_REBUILT }]);
+    prefetch(["prod"], ["preprod"], ["prod", { preview: false }], ["preprod", NFS], ["preprod", { changes: PREPROD_NFS_REBUILT }], ["preprod", ROLES_EXIST]);
+
+    it("a new account gets the service-linked roles before the key that names one and the search domain that needs one", async () => {
+        const r = await stackResources("prod");
+        const roles = ofType(r, LINKED_ROLE);
+        assert.deepStrictEqual(roles.map((x) => x.inputs!.awsServiceName).sort(), ["autoscaling.amazonaws.com", "opensearchservice.amazonaws.com"]);
+        assert.ok(roles.every((x) => x.retainOnDelete), "a destroyed stack keeps the account's service-linked roles");
+        // The key's policy and the domain's key carry the roles' ARNs: each waits for its role to be created.
+        const role = (service: string) => roles.find((x) => x.inputs!.awsServiceName === service)!.urn;
+        assert.ok(via(r, ofType(r, "aws:kms/key:Key")[0], "policy").some((x) => x.urn === role("autoscaling.amazonaws.com")));
+        assert.ok(via(r, ofType(r, DOMAIN)[0], "encryptAtRest").some((x) => x.urn === role("opensearchservice.amazonaws.com")));
+    });
+
+    it("an account that has the service-linked roles lists them, and the stack creates none (IAM refuses a second)", async function () {
+        this.timeout(180_000); // a capture of its own, queued behind those every spec started at load
+        assert.deepStrictEqual(ofType(await stackResources("preprod", ROLES_EXIST), LINKED_ROLE), []);
+    });
 
     it("each service is reachable only from the tiers that use it, on its one port", async () => {
         const r = await stackResources("prod");

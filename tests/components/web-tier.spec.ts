@@ -221,8 +221,12 @@ describe("web tier", () => {
         for (const tier of ["web", "backoffice"]) {
             const policy = named(r, "aws:iam/rolePolicy:RolePolicy", `${tier}-boot-reads`);
             const statements = JSON.parse(policy.inputs!.policy as string).Statement as { Action: string | string[]; Resource: string | string[] }[];
-            assert.deepStrictEqual(statements[0].Resource, "arn:aws:ssm:eu-west-3:123456789012:parameter/magento/prod/*");
-            const secrets = [statements[1].Resource].flat();
+            // GetParametersByPath is authorised on the path itself; GetParameter(s) on the parameters below it.
+            assert.deepStrictEqual(statements.slice(0, 2).map((st) => [st.Action, st.Resource]), [
+                ["ssm:GetParametersByPath", "arn:aws:ssm:eu-west-3:123456789012:parameter/magento/prod"],
+                [["ssm:GetParameters", "ssm:GetParameter"], "arn:aws:ssm:eu-west-3:123456789012:parameter/magento/prod/*"],
+            ]);
+            const secrets = [statements[2].Resource].flat();
             assert.strictEqual(secrets.length, 4, "database, search and the two Redis groups");
             assert.ok(secrets.every((arn) => arn.startsWith("arn:aws:secretsmanager:eu-west-3:123456789012:secret:") || arn.startsWith("arn:aws:secretsmanager:eu-west-3:")), secrets.join());
             assert.ok(!JSON.stringify(statements).includes("\"*\""), "no wildcard resource");

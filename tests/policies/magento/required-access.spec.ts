@@ -1,0 +1,65 @@
+// required-access, asked over the analyzer protocol on the real stacks' update exports (every ARN known): the stacks
+// keep it; a key policy without Auto Scaling's role, a GetParametersByPath grant on path/* only, an EFS policy with
+// only its Deny, and a log group under a key that does not name CloudWatch Logs are each rejected; a preview, where
+// those ARNs are unknown, is left to the update without a crash.
+import * as assert from "assert";
+import { StateResource } from "../../../offline/state";
+import { check } from "../../helpers/packs";
+import { prefetch, stackResources } from "../../helpers/stacks";
+
+const POLICY = "required-access";
+prefetch(["prod", { preview: false }], ["preprod", { preview: false }], ["prod"]);
+
+async function violations(resources: readonly StateResource[]): Promise<string[]> {
+    return (await check("magento", resources, { dryRun: false })).filter((d) => d.policy === POLICY).map((d) => `${d.level}: ${d.message.split("\n")[1]}`);
+}
+
+/** The update export of `stack` with `edit` applied to the resource named magento-<stack>-<name>'s policy statements. */
+async function withPolicy(stack: string, name: string, edit: (statements: Record<string, unknown>[]) => Record<string, unknown>[]): Promise<StateResource[]> {
+    const resources = structuredClone(await stackResources(stack, { preview: false }));
+    const r = resources.find((x) => x.urn.endsWith(`::magento-${stack}-${name}`) && x.outputs?.policy !== undefined)!;
+    const policy = JSON.parse(String(r.outputs!.policy));
+    const text = JSON.stringify({ ...policy, Statement: edit(policy.Statement) });
+    r.inputs = { ...r.inputs, policy: text };
+    r.outputs = { ...r.outputs, policy: text };
+    return resources;
+}
+
+describe("magento / required-access", () => {
+    it("keeps: both stacks' boot reads, EFS mounts and Auto Scaling's use of the key are allowed", async function () {
+        this.timeout(180_000); // waits for two update captures
+        assert.deepStrictEqual(await violations(await stackResources("prod", { preview: false })), []);
+        assert.deepStrictEqual(await violations(await stackResources("preprod", { preview: false })), []);
+    });
+
+    it("breaks: the data key's policy forgets Auto Scaling's service-linked role", async () => {
+        const found = await violations(await withPolicy("prod", "data-key", (st) => st.filter((s) => s.Sid === "AccountThroughIam")));
+        assert.strictEqual(found.length, 12, found.join("\n")); // 6 calls for each of the two groups
+        assert.match(found[0], /^mandatory: Auto Scaling launches magento-prod-frontend-asg with volumes encrypted by arn:aws:kms:.*, but arn:aws:iam::\d+:role\/aws-service-role\/autoscaling\.amazonaws\.com\/AWSServiceRoleForAutoScaling may not kms:Encrypt/);
+    });
+
+    it("breaks: GetParametersByPath granted on path/* only (the path itself is what it is authorised against)", async () => {
+        const found = await violations(await withPolicy("prod", "web-boot-reads", (st) => st.map((s) => s.Action === "ssm:GetParametersByPath" ? { ...s, Resource: `${s.Resource}/*` } : s)));
+        assert.strictEqual(found.length, 1, found.join("\n"));
+        assert.match(found[0], /^mandatory: magento-prod-frontend-lt boots by reading \/magento\/prod, but arn:aws:iam::\d+:role\/magento-prod-web-role-[0-9a-f]+ may not ssm:GetParametersByPath on arn:aws:ssm:eu-west-3:\d+:parameter\/magento\/prod \(ImplicitlyDenied\)/);
+    });
+
+    it("breaks: an EFS policy holding only the TLS deny refuses every mount", async () => {
+        const found = await violations(await withPolicy("preprod", "shared-tls", (st) => st.filter((s) => s.Effect === "Deny")));
+        assert.strictEqual(found.length, 12, found.join("\n")); // 3 mounts x (mount, write) x 2 groups
+        assert.match(found[0], /^mandatory: magento-preprod-(frontend|backoffice)-lt mounts fs-[0-9a-f]+ through fsap-[0-9a-f]+, but anonymous may not elasticfilesystem:ClientMount/);
+    });
+
+    it("breaks: a log group encrypted with a key whose policy does not name CloudWatch Logs", async () => {
+        const resources = structuredClone(await stackResources("preprod", { preview: false }));
+        const key = resources.find((r) => r.type === "aws:kms/key:Key")!;
+        const group = resources.find((r) => r.type === "aws:cloudwatch/logGroup:LogGroup")!;
+        group.outputs = { ...group.outputs, kmsKeyId: key.outputs!.arn };
+        const found = await violations(resources);
+        assert.ok(found.length > 0 && found.every((f) => f.includes("CloudWatch Logs encrypts") && f.includes("logs.eu-west-3.amazonaws.com")), found.join("\n"));
+    });
+
+    it("leaves a preview, where ARNs and policies are still unknown, to the update", async () => {
+        assert.deepStrictEqual(await violations(await stackResources("prod")), []);
+    });
+});
