@@ -27,7 +27,7 @@ export function renderCloudConfig(config: CloudConfig): string {
 export const INSTALL_PACKAGES = "/usr/local/sbin/install-packages";
 
 /**
- * A script installing packages with dnf, retried for 10 minutes: cloud-init's `packages` module tries once, and a
+ * A script installing packages with dnf, retried 60 times 10 s apart (at least 10 minutes): cloud-init's `packages` module tries once, and a
  * server in a public subnet has no egress until its Elastic IP is associated, after the instance is running. Each
  * call is its own transaction, so a package that fails leaves the ones installed before it.
  */
@@ -42,7 +42,7 @@ export function installPackagesFile(): WriteFile {
             "tries=0",
             'until dnf install -y "$@"; do',
             "  tries=$((tries + 1))",
-            '  if [ "$tries" -ge 60 ]; then echo "dnf install $* failed for 10 minutes" >&2; exit 1; fi',
+            '  if [ "$tries" -ge 60 ]; then echo "dnf install $* failed 60 times, 10 s apart" >&2; exit 1; fi',
             "  sleep 10",
             "done",
             "",

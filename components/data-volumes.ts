@@ -57,12 +57,16 @@ export function prepareVolumesScript(volumes: readonly DataVolume[]): string {
 /**
  * A drop-in making a service require its mounts. `nofail` keeps a missing volume from stopping the boot, and with it
  * the mount is no longer ordered before local-fs.target (systemd.mount(5)); RequiresMountsFor= (systemd.unit(5))
- * orders the service after the mounts and keeps it down when one fails, instead of starting it on the root disk.
+ * orders the service after the mounts and keeps it down when one fails. It only requires the mount units that exist:
+ * a volume that never arrived has no fstab line, hence no unit, so AssertPathIsMountPoint= (systemd.unit(5),
+ * https://www.freedesktop.org/software/systemd/man/latest/systemd.unit.html) refuses to start the service on the
+ * root disk in that case too. `extra` adds further [Unit] lines.
  */
-export function requiresMountsDropIn(service: string, why: string, paths: readonly string[]): WriteFile {
+export function requiresMountsDropIn(service: string, why: string, paths: readonly string[], extra: readonly string[] = []): WriteFile {
+    const lines = ["[Unit]", `# ${why}`, `RequiresMountsFor=${paths.join(" ")}`, ...paths.map((p) => `AssertPathIsMountPoint=${p}`), ...extra];
     return {
         path: `/etc/systemd/system/${service}.service.d/mounts.conf`,
         permissions: "0644",
-        content: `[Unit]\n# ${why}\nRequiresMountsFor=${paths.join(" ")}\n`,
+        content: `${lines.join("\n")}\n`,
     };
 }

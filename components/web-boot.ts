@@ -87,7 +87,9 @@ export function webBootConfig(args: WebBootArgs): CloudConfig {
             { path: "/usr/local/sbin/magento-parameters", permissions: "0755", content: parametersScript(args.parameterPath, args.region) },
             // A failed mount leaves the folder on the root disk: the web server then does not start, answers no health
             // check, and the group replaces the server, instead of writing media where no other server sees it.
-            ...WEB_SERVICES.map((service) => requiresMountsDropIn(service, "Serve only from the shared folders, never from the root disk.", targets)),
+            // Nor does it start without the parameters: cloud-init's runcmd goes on after a failed step.
+            ...WEB_SERVICES.map((service) => requiresMountsDropIn(service, "Serve only from the shared folders, never from the root disk, and only once the parameters are read.",
+                targets, [`AssertPathExists=${PARAMETERS_FILE}`])),
         ],
         runcmd: [
             ["/usr/local/sbin/magento-parameters"],

@@ -92,9 +92,12 @@ describe("operations servers", () => {
             return config.write_files!.filter((f) => f.path.startsWith("/etc/systemd/system/")).map((f) => [f.path, f.content]);
         };
         assert.deepStrictEqual(await units("prod", {}, "rundeck"), [["/etc/systemd/system/rundeckd.service.d/mounts.conf",
-            "[Unit]\n# Never start on the root disk: the data volume and the bind mounts first.\nRequiresMountsFor=/srv/rundeck /etc/rundeck /var/lib/rundeck\n"]]);
+            "[Unit]\n# Never start on the root disk: the data volume and the bind mounts first.\nRequiresMountsFor=/srv/rundeck /etc/rundeck /var/lib/rundeck\n" +
+            // A volume that never arrived has no fstab line, so no mount unit to require: the assertions keep it down then.
+            "AssertPathIsMountPoint=/srv/rundeck\nAssertPathIsMountPoint=/etc/rundeck\nAssertPathIsMountPoint=/var/lib/rundeck\n"]]);
         assert.deepStrictEqual(await units("preprod", { changes: PREPROD_NFS }, "shared"), [["/etc/systemd/system/nfs-server.service.d/mounts.conf",
-            "[Unit]\n# Never export the root disk: every share's volume first.\nRequiresMountsFor=/srv/nfs/media /srv/nfs/sitemap /srv/nfs/exports\n"]]);
+            "[Unit]\n# Never export the root disk: every share's volume first.\nRequiresMountsFor=/srv/nfs/media /srv/nfs/sitemap /srv/nfs/exports\n" +
+            "AssertPathIsMountPoint=/srv/nfs/media\nAssertPathIsMountPoint=/srv/nfs/sitemap\nAssertPathIsMountPoint=/srv/nfs/exports\n"]]);
     });
 
     it("a new image or instance type replaces Rundeck and the Windows host but not their volumes", async () => {

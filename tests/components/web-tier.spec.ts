@@ -182,9 +182,12 @@ describe("web tier", () => {
             const targets = (config.mounts as string[][]).map((m) => m[1]).join(" ");
             assert.strictEqual(targets, "/var/www/magento/pub/media /var/www/magento/pub/sitemap /var/www/magento/var/export");
             const dropIns = (config.write_files as { path: string; content: string }[]).filter((f) => f.path.startsWith("/etc/systemd/system/"));
-            assert.deepStrictEqual(dropIns.map((f) => [f.path, f.content.split("\n").filter((l) => l.startsWith("RequiresMountsFor="))]), [
-                ["/etc/systemd/system/php-fpm.service.d/mounts.conf", [`RequiresMountsFor=${targets}`]],
-                ["/etc/systemd/system/nginx.service.d/mounts.conf", [`RequiresMountsFor=${targets}`]],
+            // Every mount required and asserted (a mount with no unit is not required), and the parameters read: runcmd
+            // goes on after a failed step, so the units themselves refuse to start.
+            const guards = [`RequiresMountsFor=${targets}`, ...targets.split(" ").map((t) => `AssertPathIsMountPoint=${t}`), "AssertPathExists=/etc/magento/parameters.env"];
+            assert.deepStrictEqual(dropIns.map((f) => [f.path, f.content.split("\n").filter((l) => /^(Requires|Assert)/.test(l))]), [
+                ["/etc/systemd/system/php-fpm.service.d/mounts.conf", guards],
+                ["/etc/systemd/system/nginx.service.d/mounts.conf", guards],
             ]);
             // The restart after daemon-reload applies them on the first boot; a failed mount makes it fail.
             assert.deepStrictEqual((config.runcmd as string[][]).slice(1).map((c) => c.join(" ")), ["systemctl daemon-reload", "systemctl restart php-fpm nginx"]);
