@@ -21,6 +21,8 @@ export interface SearchArgs {
     readonly region: string;
     readonly accountId: pulumi.Input<string>;
     readonly kmsKeyArn: pulumi.Input<string>;
+    /** What the domain must wait for but reads nothing of: OpenSearch's service-linked role, which CreateDomain needs in a VPC. */
+    readonly requires: pulumi.Input<pulumi.Resource>[];
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -85,7 +87,7 @@ export class Search extends pulumi.ComponentResource {
                 Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "es:ESHttp*", Resource: pulumi.interpolate`${domainArn}/*` }],
             }),
             tags: { ...args.tags, Name: name },
-        }, { parent: this, protect: true });
+        }, { parent: this, protect: true, dependsOn: args.requires });
 
         this.endpoint = domain.endpoint;
         this.credentialsSecretArn = masterUser.secretArn;

@@ -18,7 +18,7 @@ import { NfsStorage } from "../components/nfs-storage";
 import { Rundeck } from "../components/rundeck";
 import { LoadBalancer } from "../components/load-balancer";
 import { Search } from "../components/search";
-import { ServiceLinkedRoles, SERVICE_LINKED_ROLES } from "../components/service-linked-roles";
+import { ServiceLinkedRoles } from "../components/service-linked-roles";
 import { ServerTier } from "../components/server-tier";
 import { MAGENTO_SHARES, sharedMountsTag } from "../components/shares";
 import { SiteLinks } from "../components/site-links";
@@ -57,11 +57,8 @@ const windowsTier = tier("windows", "Windows host of the custom application");
 const magento = [web.asClient("web"), backOffice.asClient("backoffice")];
 
 // Data: everything here is encrypted with the stack's key and reachable only from the tiers named.
-// The service-linked roles the account lacks: the key's policy names Auto Scaling's, the search domain needs OpenSearch's.
-const linkedRoles = new ServiceLinkedRoles(`${prefix}-linked-roles`, {
-    create: SERVICE_LINKED_ROLES.filter((service) => !config.existingServiceLinkedRoles.includes(service)),
-    accountId, tags,
-});
+// The service-linked roles, adopted or created: the key's policy names Auto Scaling's, the search domain needs OpenSearch's.
+const linkedRoles = new ServiceLinkedRoles(`${prefix}-linked-roles`, { tags });
 const dataKey = new DataKey(`${prefix}-data`, { alias: `${prefix}-data`, accountId, autoScalingRoleArn: linkedRoles.roleArns["autoscaling.amazonaws.com"], tags });
 const kmsKeyArn = dataKey.keyArn;
 
@@ -111,9 +108,10 @@ const search = new Search(`${prefix}-search`, {
     instanceType: config.search.instanceType,
     masterInstanceType: config.search.masterInstanceType,
     volumeGb: config.search.volumeGb,
-    region: config.region, accountId, tags,
-    // The key, carrying OpenSearch's service-linked role as a dependency: the domain is created after the role.
-    kmsKeyArn: pulumi.all([kmsKeyArn, linkedRoles.roleArns["opensearchservice.amazonaws.com"]]).apply(([key]) => key),
+    region: config.region, accountId, kmsKeyArn, tags,
+    // An order, not data: a value computed from the role would be unknown in the preview that creates it, and the key
+    // forces a new domain when it changes.
+    requires: [linkedRoles.roles["opensearchservice.amazonaws.com"]],
 });
 
 // Shared folders (media, sitemaps, exports; never pub/static) on EFS, or on the estate's NFS server.

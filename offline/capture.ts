@@ -25,7 +25,7 @@ interface RegisterRequest {
     getProtect(): boolean | undefined; getDependenciesList(): string[]; getProvider(): string; getVersion(): string;
     getPropertydependenciesMap(): { forEach(f: (v: { getUrnsList(): string[] }, k: string) => void): void };
     getDeletebeforereplace(): boolean; getDeletebeforereplacedefined(): boolean; getIgnorechangesList(): string[];
-    getAdditionalsecretoutputsList(): string[]; getAliasurnsList(): string[]; getRetainondelete(): boolean | undefined;
+    getAdditionalsecretoutputsList(): string[]; getAliasurnsList(): string[]; getRetainondelete(): boolean | undefined; getImportid(): string;
     getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
 }
 interface RegisterResponse { getUrn(): string; getId(): string; getObject(): Struct }
@@ -109,6 +109,7 @@ export async function capture(job: CaptureJob): Promise<StateResource[]> {
             protect: req.getProtect() ?? false,
             ...(req.getRetainondelete() ? { retainOnDelete: true } : {}),
             ...(req.getDeletebeforereplacedefined() ? { deleteBeforeReplace: req.getDeletebeforereplace() } : {}),
+            ...(req.getImportid() ? { importID: req.getImportid() } : {}),
             ...(custom && !isProviderType(type) ? { provider: req.getProvider() || defaultProvider(type, req.getVersion()) } : {}),
             dependencies: req.getDependenciesList(),
             propertyDependencies,

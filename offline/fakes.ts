@@ -29,7 +29,7 @@ const SERVICE_LINKED_ROLE_NAMES: Readonly<Record<string, string>> = {
     "opensearchservice.amazonaws.com": "AWSServiceRoleForAmazonOpenSearchService",
 };
 
-function serviceLinkedRoleArn(service: string): string {
+export function serviceLinkedRoleArn(service: string): string {
     return `arn:aws:iam::${ACCOUNT_ID}:role/aws-service-role/${service}/${SERVICE_LINKED_ROLE_NAMES[service] ?? `AWSServiceRoleFor${service.split(".")[0]}`}`;
 }
 

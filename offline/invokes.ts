@@ -1,6 +1,9 @@
 // Answers to the data-source calls (invokes) the program makes, as AWS would give them for the stack's region.
 import { createHash } from "crypto";
-import { ACCOUNT_ID } from "./fakes";
+import { ACCOUNT_ID, serviceLinkedRoleArn } from "./fakes";
+
+/** The offline account has run Auto Scaling groups (so it holds that service-linked role), never an OpenSearch domain. */
+export const ACCOUNT_SERVICE_LINKED_ROLES = ["autoscaling.amazonaws.com"];
 
 type Answer = (args: Record<string, unknown>, region: string) => Record<string, unknown>;
 
@@ -27,6 +30,11 @@ const INVOKES: Record<string, Answer> = {
             nameServers: ["ns-311.awsdns-7.com", "ns-622.awsdns-14.net", "ns-933.awsdns-21.org", "ns-1244.awsdns-28.co.uk"],
             resourceRecordSetCount: 2, callerReference: zoneId, comment: "", linkedServiceDescription: "", linkedServicePrincipal: "", primaryNameServer: "ns-311.awsdns-7.com", tags: {},
         };
+    },
+    // Roles under a path: the service-linked roles the account holds (the program adopts those, creates the others).
+    "aws:iam/getRoles:getRoles": (args) => {
+        const arns = ACCOUNT_SERVICE_LINKED_ROLES.map(serviceLinkedRoleArn).filter((arn) => arn.includes(`:role${String(args.pathPrefix ?? "/")}`));
+        return { arns, names: arns.map((arn) => arn.split("/").pop()), id: ACCOUNT_ID, pathPrefix: args.pathPrefix };
     },
     "aws:index/getAvailabilityZones:getAvailabilityZones": (_, region) => ({
         names: ["a", "b", "c"].map((s) => `${region}${s}`),

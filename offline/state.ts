@@ -18,6 +18,8 @@ export interface StateResource {
     protect?: boolean;
     retainOnDelete?: boolean;
     deleteBeforeReplace?: boolean;
+    /** The id the resource was imported with (the import resource option), as the engine records it. */
+    importID?: string;
     /** Provider reference `urn::id`. */
     provider?: string;
     dependencies?: string[];

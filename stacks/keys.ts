@@ -208,10 +208,6 @@ export const CONFIG_KEYS = {
         type: "string", required: false, default: "",
         description: "Path on the load balancer the static distribution fetches from (Magento's pub/static as served by the web servers).",
     },
-    existingServiceLinkedRoles: {
-        type: "array", required: false, default: [],
-        description: "Services whose service-linked role the account already has (autoscaling.amazonaws.com, opensearchservice.amazonaws.com); the stack creates the others, which IAM refuses to create twice.",
-    },
     owner: {
         type: "string", required: true,
         description: "Owner tag on every resource: the team answerable for the stack.",

@@ -1,7 +1,6 @@
 // Environment profiles (shared/platform.md): preproduction is production's shape, smaller and without the HA extras.
 import { AWS_LIMITS, PublicDns } from "../components/edge-plan";
 import { ALARM_THRESHOLD_DEFAULTS, AlarmThresholds } from "../components/monitoring-alarms";
-import type { LinkedService } from "../components/service-linked-roles";
 export const PROFILES = ["production", "preproduction"] as const;
 export type Profile = (typeof PROFILES)[number];
 
@@ -33,7 +32,6 @@ export interface ProfileDefaults {
     readonly webMaxSize: number;
     readonly webScaleSchedule: readonly string[];
     /** Service-linked roles the account already has; none: a new account, the stack creates them. */
-    readonly existingServiceLinkedRoles: readonly LinkedService[];
     readonly adminPath: string;
     readonly waf: "on" | "off";
     readonly windowsInstanceType: string;
@@ -85,7 +83,6 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         webMinSize: 2,
         webMaxSize: 8,
         webScaleSchedule: [],
-        existingServiceLinkedRoles: [],
         adminPath: "backend",
         waf: "on",
         windowsInstanceType: "m6i.large",
@@ -116,7 +113,6 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         webMaxSize: 2,
         // Nobody tests at night: one server from 19:00 UTC, back at 08:30 UTC (what the estate's operators did).
         webScaleSchedule: ["0 19 * * * min=1 max=1", "30 8 * * * min=1 max=2"],
-        existingServiceLinkedRoles: [],
         adminPath: "backend",
         waf: "off",
         windowsInstanceType: "t3.large",

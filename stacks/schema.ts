@@ -6,7 +6,6 @@ import { isWholeInternet, parseCidr } from "./cidr";
 import type { ImageSource } from "../components/images";
 import { AWS_LIMITS, PUBLIC_DNS_MODES } from "../components/edge-plan";
 import { ALARM_THRESHOLD_DEFAULTS, AlarmThresholds } from "../components/monitoring-alarms";
-import { SERVICE_LINKED_ROLES } from "../components/service-linked-roles";
 import { ConfigKey } from "./keys";
 import { PROFILES } from "./profiles";
 import { parseScaleSchedule, ScaleSchedule } from "./schedule";
@@ -209,7 +208,6 @@ export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
         .max(AWS_LIMITS.acmNamesMax, { error: `must be at most ${AWS_LIMITS.acmNamesMax} (ACM's ceiling for the quota)` }),
     cdnMediaOriginPath: originPath,
     cdnStaticOriginPath: originPath,
-    existingServiceLinkedRoles: z.array(z.enum(SERVICE_LINKED_ROLES, { error: `must be one of ${SERVICE_LINKED_ROLES.join(", ")}` })),
     owner: z.string().min(1, { error: "must not be empty" }),
     costCentre: z.string().min(1, { error: "must not be empty" }),
 };

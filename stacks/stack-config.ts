@@ -6,7 +6,6 @@ import type { AlarmThresholds } from "../components/monitoring-alarms";
 import { Profile } from "./profiles";
 import { ScaleSchedule } from "./schedule";
 import type { ImageSource } from "../components/images";
-import type { LinkedService } from "../components/service-linked-roles";
 
 /** The validated configuration of one stack: the only configuration the program and its components see. */
 export interface StackConfig {
@@ -43,7 +42,6 @@ export interface StackConfig {
     readonly tempExpiryDays: number;
     readonly accessLogRetentionDays: number;
     /** Service-linked roles the account already has: the stack creates the others. */
-    readonly existingServiceLinkedRoles: readonly LinkedService[];
     readonly edge: EdgeConfig;
     /** Tags every taggable resource carries. */
     readonly tags: Readonly<Record<string, string>>;

@@ -163,7 +163,6 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         sharedStorage: value("sharedStorage", defaults.sharedStorage),
         tempExpiryDays: value("tempExpiryDays", defaults.tempExpiryDays),
         accessLogRetentionDays: value("accessLogRetentionDays", defaults.accessLogRetentionDays),
-        existingServiceLinkedRoles: value("existingServiceLinkedRoles", defaults.existingServiceLinkedRoles),
         edge: edge!,
         tags: {
             Project: "magento",
