@@ -91,8 +91,13 @@ export const engineStandardSupport: ResourceValidationPolicy = {
                 `AWS bills Extended Support from then on. Move to a supported version${current.length > 0 ? ` such as ${current.join(", ")}` : ""} (docs/engine-versions.md).`);
         }
         const engine = knownString(args.props, "engine");
+        const lifecycle = knownString(args.props, "engineLifecycleSupport");
+        // Enrolment is fixed when an instance is created. A program that ignores changes to it says the instance is
+        // deployed with what it had (absent: a stack created before the opt-out): refusing would block the very
+        // upgrade that keeps it in standard support, where enrolment bills nothing; the version check above guards that.
+        const fixedAtCreation = lifecycle === undefined && (args.opts.ignoreChanges ?? []).includes("engineLifecycleSupport");
         if (args.type === RDS_INSTANCE && engine && LIFECYCLE_ENGINES.includes(engine) && !config.allowExtendedSupport &&
-            knownString(args.props, "engineLifecycleSupport") !== LIFECYCLE_DISABLED) {
+            lifecycle !== LIFECYCLE_DISABLED && !fixedAtCreation) {
             reportViolation(`Database ${args.name} is enrolled in RDS Extended Support (the default), billed once its major version leaves ` +
                 `standard support; set engineLifecycleSupport: "${LIFECYCLE_DISABLED}" when creating it.`);
         }

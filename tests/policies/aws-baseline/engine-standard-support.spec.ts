@@ -13,9 +13,9 @@ const LEGACY = "aws:elasticsearch/domain:Domain";
 const OPTED_OUT = { engineLifecycleSupport: "open-source-rds-extended-support-disabled" };
 const MYSQL_84 = { engine: "mysql", engineVersion: "8.4", ...OPTED_OUT };
 
-async function violations(type: string, props: Record<string, unknown>, config: Record<string, unknown> = {}): Promise<string[]> {
+async function violations(type: string, props: Record<string, unknown>, config: Record<string, unknown> = {}, ignoreChanges: string[] = []): Promise<string[]> {
     const b = new StackBuilder("prod");
-    b.add(type, "shop", props);
+    b.add(type, "shop", props).ignoreChanges = ignoreChanges;
     const diagnostics = await check("aws-baseline", b.resources, { packConfig: { [POLICY]: { today: "2026-12-01", ...config } } });
     return diagnostics.filter((d) => d.policy === POLICY).map((d) => `${d.level}: ${d.message.replace(`${d.description}\n`, "")}`);
 }
@@ -67,5 +67,14 @@ describe("aws-baseline / engine-standard-support", () => {
         ]);
         assert.strictEqual((await violations(RDS, { engine: "postgres", engineVersion: "17", engineLifecycleSupport: "open-source-rds-extended-support" })).length, 1);
         assert.deepStrictEqual(await violations(RDS, { engine: "mysql", engineVersion: "8.4" }, { allowExtendedSupport: true }), []);
+        // Ignoring changes to it does not excuse an explicit enrolment.
+        assert.strictEqual((await violations(RDS, { engine: "mysql", engineVersion: "8.4", engineLifecycleSupport: "open-source-rds-extended-support" }, {}, ["engineLifecycleSupport"])).length, 1);
+    });
+
+    it("keeps: a deployed instance whose enrolment was fixed at creation (absent, changes ignored) can still be upgraded into standard support", async () => {
+        // ignoreChanges puts the deployed value (none, before the opt-out existed) in the inputs the pack sees; the
+        // version check is what keeps it from billing.
+        assert.deepStrictEqual(await violations(RDS, { engine: "mysql", engineVersion: "8.4" }, {}, ["engineLifecycleSupport"]), []);
+        assert.strictEqual((await violations(RDS, { engine: "mysql", engineVersion: "8.0" }, {}, ["engineLifecycleSupport"])).length, 1);
     });
 });
