@@ -124,7 +124,11 @@ export class Server extends pulumi.ComponentResource {
             userData: "powershell" in args.userData
                 ? pulumi.output(args.userData.powershell).apply((powershell) => renderPowerShellUserData({ powershell }))
                 : renderCloudConfig(args.userData),
-            userDataReplaceOnChange: true, // user data runs once: a changed document needs a fresh instance
+            // cloud-config runs once: a changed document needs a fresh instance. The Windows script persists and runs at
+            // every start, so the provider's in-place change (a stop and start) applies it and keeps what lives on C:
+            // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-add-user-data.html; pulumi-aws
+            // ec2.Instance userDataReplaceOnChange: true destroys and recreates, false updates in place).
+            userDataReplaceOnChange: !("powershell" in args.userData),
             monitoring: true,
             tags: { ...args.tags, ...args.instanceTags, Name: name },
         }, {

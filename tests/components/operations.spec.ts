@@ -152,6 +152,15 @@ describe("operations servers", () => {
         assert.match(text, /\$_\.PartitionStyle -eq 'RAW'/);
     });
 
+    it("a changed Windows script is applied in place (stop, start, rerun), keeping C:; a changed cloud-config replaces its Linux server", async () => {
+        // Gateway services, the passive range or the gateway's address change the Windows script: a replacement would
+        // lose what operators installed on C: (the FTP server, local accounts). The Linux servers run cloud-config once.
+        const r = await stackResources("prod", { preview: false });
+        const replaces = ofType(r, INSTANCE).map((i) => [i.urn.split("::").pop(), i.inputs!.userDataReplaceOnChange]);
+        assert.deepStrictEqual(replaces.filter(([, replace]) => replace !== true), [["magento-prod-windows-server-instance", false]]);
+        assert.ok(replaces.length >= 4, JSON.stringify(replaces));
+    });
+
     it("the Windows Firewall admits exactly the forwarded ports, from the gateway's subnet, and passive FTP answers with the gateway's address", async () => {
         const r = await stackResources("prod", { preview: false });
         const text = named(r, INSTANCE, "windows-server-instance").inputs!.userData as string;
