@@ -30,8 +30,11 @@ export interface LoadBalancerArgs {
 
 /** Magento answers 500 here when it cannot reach MySQL or Redis; with the docroot at pub/ it is at the root. */
 export const HEALTH_CHECK_PATH = "/health_check.php";
-/** TLS 1.3 and 1.2 with forward-secret AEAD ciphers only (AWS's recommended policy for new listeners). */
-export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/**
+ * TLS 1.3 and 1.2 with forward-secret AEAD suites only (ECDHE with AES-GCM on 1.2): the restricted variant of AWS's
+ * TLS13-1-2 policy, which also offers CBC and RSA key-exchange suites (docs/edge.md, "TLS policy").
+ */
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06";
 /** Web servers serve plain HTTP inside the VPC; TLS ends at the load balancer. */
 export const WEB_PORT = 80;
 
