@@ -12,6 +12,14 @@ export interface Storefront {
 export const PUBLIC_DNS_MODES = ["registrar", "route53", "managed"] as const;
 export type PublicDns = (typeof PUBLIC_DNS_MODES)[number];
 
+/**
+ * Whether the stack waits for ACM to issue the certificates whose validation records it does not publish itself
+ * (DNS at a registrar): `publish` requests them and lists their records without waiting (the first up), `wait`
+ * waits for issuance and attaches them (once the operator has created the records).
+ */
+export const CERTIFICATE_VALIDATION_MODES = ["publish", "wait"] as const;
+export type CertificateValidationMode = (typeof CERTIFICATE_VALIDATION_MODES)[number];
+
 /** Limits AWS enforces that a storefront list can exceed (ELB, CloudFront and ACM quotas pages). */
 export const AWS_LIMITS = {
     /** Certificates on one ALB listener besides its default certificate. */
