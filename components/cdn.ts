@@ -34,6 +34,8 @@ export interface CdnArgs {
     readonly certificateArn: pulumi.Input<string>;
     /** The logs bucket (access logs land under AWSLogs/<account>/CloudFront/). */
     readonly logsBucketArn: pulumi.Input<string>;
+    /** What must exist before delivery starts: the bucket's policy granting it, or CloudWatch Logs appends its own. */
+    readonly logsDependsOn: pulumi.Resource[];
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -47,12 +49,13 @@ export class Cdn extends pulumi.ComponentResource {
         const child = { parent: this };
         // CloudFront's delivery sources must be created in us-east-1; the bucket may be in any region.
         const usEast1 = { parent: this, provider: cloudFrontRegionProvider(name, this) };
+        const delivering = { ...usEast1, dependsOn: args.logsDependsOn };
         const destination = new aws.cloudwatch.LogDeliveryDestination(`${name}-logs`, {
             name: `${name}-logs`,
             outputFormat: "w3c", // the layout of CloudFront's legacy logs, which existing log tools read
             deliveryDestinationConfiguration: { destinationResourceArn: args.logsBucketArn },
             tags: args.tags,
-        }, usEast1);
+        }, delivering);
 
         const distributions = Object.fromEntries(CDN_KINDS.map((kind) => {
             const alias = `${kind}.${args.domain}`;
@@ -93,7 +96,7 @@ export class Cdn extends pulumi.ComponentResource {
                 deliveryDestinationArn: destination.arn,
                 s3DeliveryConfigurations: [{ suffixPath: `${kind}/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}`, enableHiveCompatiblePath: false }],
                 tags: args.tags,
-            }, usEast1);
+            }, delivering);
             return [kind, distribution];
         })) as Record<CdnKind, aws.cloudfront.Distribution>;
 

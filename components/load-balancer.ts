@@ -23,6 +23,8 @@ export interface LoadBalancerArgs {
     readonly targetSecurityGroupIds: Readonly<Record<TargetGroupName, pulumi.Input<string>>>;
     /** Bucket that receives the access logs (under AWSLogs/<account>/, where its policy lets the region's ELB write). */
     readonly accessLogsBucket: pulumi.Input<string>;
+    /** What must exist before logging is enabled: the bucket's policy (ELB tests its write access then: Access Denied). */
+    readonly accessLogsDependsOn: pulumi.Resource[];
     /** Production: the load balancer cannot be deleted by a stray `pulumi destroy` or console click. */
     readonly deletionProtection: boolean;
     readonly tags: Readonly<Record<string, string>>;
@@ -86,7 +88,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
             enableDeletionProtection: args.deletionProtection,
             accessLogs: { enabled: true, bucket: args.accessLogsBucket },
             tags: tagged("alb"),
-        }, child);
+        }, { ...child, dependsOn: args.accessLogsDependsOn });
 
         // Short logical names: target group names are limited to 32 characters, auto-naming suffix included.
         const targetGroup = (tier: TargetGroupName) => new aws.lb.TargetGroup(`${name}-${tier === "frontend" ? "fe" : "bo"}`, {

@@ -30,6 +30,8 @@ export interface PublicEdgeArgs extends EdgeCertificates {
     readonly loadBalancer: { readonly dnsName: pulumi.Input<string>; readonly zoneId: pulumi.Input<string> };
     readonly originVerifyValue: pulumi.Input<string>;
     readonly logsBucketArn: pulumi.Input<string>;
+    /** The logs bucket's policy (or what holds it): log delivery starts after it. */
+    readonly logsDependsOn: pulumi.Resource[];
 }
 
 /** The media and static distributions in front of the load balancer, and every public name pointed at its target. */
@@ -42,6 +44,7 @@ export function publicEdge(prefix: string, config: StackConfig, args: PublicEdge
         originVerifyValue: args.originVerifyValue,
         certificateArn: args.certificates.cdnCertificateArn,
         logsBucketArn: args.logsBucketArn,
+        logsDependsOn: args.logsDependsOn,
         tags,
     });
     const cloudFront = (kind: "media" | "static") => ({ dnsName: cdn.endpoints[kind].domainName, zoneId: cdn.endpoints[kind].hostedZoneId, ipv6: true });
