@@ -171,7 +171,10 @@ const loadBalancer = new LoadBalancer(`${prefix}-shop`, {
     tags,
 });
 if (config.web.waf) {
-    new WebAcl(`${prefix}-waf`, { resourceArn: loadBalancer.arn, ratePerIpPer5Min: 2000, tags });
+    new WebAcl(`${prefix}-waf`, {
+        resourceArn: loadBalancer.arn, ratePerIpPer5Min: 2000,
+        originVerify: { headerName: ORIGIN_VERIFY_HEADER, value: originVerify.value }, tags,
+    });
 }
 const site = publicEdge(prefix, config, { ...edge, loadBalancer, originVerifyValue: originVerify.value, logsBucketArn: buckets.logsBucketArn, logsDependsOn: [buckets] });
 
