@@ -32,6 +32,8 @@ export interface CdnArgs {
     readonly originVerifyValue: pulumi.Input<string>;
     /** ACM certificate in us-east-1 covering media. and static. of the domain. */
     readonly certificateArn: pulumi.Input<string>;
+    /** Page origins (https://<name>) allowed to read the static distribution's responses cross-origin (CORS). */
+    readonly staticCorsOrigins: readonly string[];
     /** The logs bucket (access logs land under AWSLogs/<account>/CloudFront/). */
     readonly logsBucketArn: pulumi.Input<string>;
     /** What must exist before delivery starts: the bucket's policy granting it, or CloudWatch Logs appends its own. */
@@ -57,6 +59,20 @@ export class Cdn extends pulumi.ComponentResource {
             tags: args.tags,
         }, delivering);
 
+        // Pages load fonts and RequireJS `text!` templates from static. by XHR: CloudFront answers CORS for exactly the
+        // page origins, on cached responses too (docs/edge.md, "CORS on static"). Credentials are never needed there.
+        const staticCors = new aws.cloudfront.ResponseHeadersPolicy(`${name}-static-cors`, {
+            comment: `CORS for the pages of ${args.domain} and its storefronts`,
+            corsConfig: {
+                accessControlAllowCredentials: false,
+                accessControlAllowHeaders: { items: ["*"] },
+                accessControlAllowMethods: { items: ["GET", "HEAD", "OPTIONS"] },
+                accessControlAllowOrigins: { items: [...args.staticCorsOrigins] },
+                accessControlMaxAgeSec: 86400,
+                originOverride: true,
+            },
+        }, child);
+
         const distributions = Object.fromEntries(CDN_KINDS.map((kind) => {
             const alias = `${kind}.${args.domain}`;
             const distribution = new aws.cloudfront.Distribution(`${name}-${kind}`, {
@@ -80,6 +96,7 @@ export class Cdn extends pulumi.ComponentResource {
                     cachedMethods: ["GET", "HEAD"],
                     compress: true,
                     cachePolicyId: CACHING_OPTIMIZED_POLICY_ID,
+                    ...(kind === "static" ? { responseHeadersPolicyId: staticCors.id } : {}),
                 },
                 restrictions: { geoRestriction: { restrictionType: "none" } },
                 viewerCertificate: { acmCertificateArn: args.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" },

@@ -84,6 +84,8 @@ export interface EdgePlan {
     readonly zones: readonly string[];
     /** Alternate domain names of each distribution. */
     readonly aliases: { readonly media: readonly string[]; readonly static: readonly string[] };
+    /** Origins of the pages (https://<name> of every name the load balancer serves to shoppers), which load static content cross-origin. */
+    readonly pageOrigins: readonly string[];
     /** Storefront whose own domains exceed one certificate (they are kept together), if any. */
     readonly oversized: readonly { readonly code: string; readonly names: number }[];
 }
@@ -154,6 +156,7 @@ export function planEdge(input: EdgePlanInput): EdgePlan {
         names,
         zones,
         aliases: { media: [`media.${domain}`], static: [`static.${domain}`] },
+        pageOrigins: names.filter((n) => n.target === "loadBalancer" && n.name !== `origin.${domain}`).map((n) => `https://${n.name}`),
         oversized,
     };
 }

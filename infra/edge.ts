@@ -42,6 +42,7 @@ export function publicEdge(prefix: string, config: StackConfig, args: PublicEdge
         originDomainName: `origin.${domain}`,
         originPaths: edge.originPaths,
         originVerifyValue: args.originVerifyValue,
+        staticCorsOrigins: edge.plan.pageOrigins,
         certificateArn: args.certificates.cdnCertificateArn,
         logsBucketArn: args.logsBucketArn,
         logsDependsOn: args.logsDependsOn,

@@ -9,7 +9,8 @@ import { productionDataHa } from "./rules/production-data-ha";
 import { productionNetworkHa } from "./rules/production-network-ha";
 import { productionWebCapacity } from "./rules/production-web-capacity";
 import { reachabilityPolicy } from "./rules/reachability";
+import { staticCdnCors } from "./rules/static-cdn-cors";
 import { webServersShareMedia } from "./rules/web-servers-share-media";
 
 new PolicyPack("magento", { policies: [productionNetworkHa, productionDataHa, productionWebCapacity, noSharedPubStatic, webServersShareMedia,
-    efsInEveryComputeAz, reachabilityPolicy, adminRoutedToBackOffice, cdnServesStaticAndMedia, magentoHealthCheck] });
+    efsInEveryComputeAz, reachabilityPolicy, adminRoutedToBackOffice, cdnServesStaticAndMedia, staticCdnCors, magentoHealthCheck] });

@@ -89,6 +89,18 @@ describe("edge: CloudFront, certificates and public names", () => {
         }
     });
 
+    it("static. answers CORS for exactly the pages' origins: the shop's apex and www. and every storefront domain, never origin./media./static.", async () => {
+        const resources = await edge("prod", true);
+        const [policy] = ofType(resources, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy");
+        const cors = policy.inputs!.corsConfig as { accessControlAllowOrigins: { items: string[] }; accessControlAllowCredentials: boolean };
+        assert.deepStrictEqual(cors.accessControlAllowOrigins.items, ["https://example.com", "https://www.example.com",
+            ...["brand-a.example", "www.brand-a.example", "brand-b.example", "www.brand-b.example", "brand-c.example", "www.brand-c.example", "shop.brand-c.example", "outlet.example.com"].map((d) => `https://${d}`)]);
+        assert.strictEqual(cors.accessControlAllowCredentials, false);
+        const [media, stat] = ofType(resources, DISTRIBUTION);
+        assert.deepStrictEqual(via(resources, stat, "defaultCacheBehavior"), [policy]);
+        assert.strictEqual((media.inputs!.defaultCacheBehavior as Record<string, unknown>).responseHeadersPolicyId, undefined, "media is loaded by <img>, no CORS needed");
+    });
+
     it("ACM issues preprod's certificates: the load balancer's in eu-west-3, CloudFront's in us-east-1, each validated in its own zone", async () => {
         const resources = await edge("preprod", false);
         const outputs = stackOutputs(resources);

@@ -138,4 +138,5 @@ export const MUTATIONS: readonly Mutation[] = [
     { stack: "prod", change: "AZ b without its NAT gateway", rules: ["production-network-ha"], apply: natOutOfZoneB },
     property("preprod", ["no-plaintext-credentials"], "a database password written into a tag", T.parameter, "parameters-db/name", ["tags", "DbPassword"], "Zq8vN3xLp2Rt"),
     property("prod", ["load-balancer-hardening"], "HTTPS listener on the TLS13-1-2 policy that also offers CBC suites", T.listener, "shop-https", ["sslPolicy"], "ELBSecurityPolicy-TLS13-1-2-2021-06"),
+    property("prod", ["static-cdn-cors"], "static distribution without its CORS response headers policy", T.distribution, "cdn-static", ["defaultCacheBehavior", "responseHeadersPolicyId"], undefined),
 ];
