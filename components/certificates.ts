@@ -45,7 +45,7 @@ export class Certificates extends pulumi.ComponentResource {
                 subjectAlternativeNames: planned.names.slice(1),
                 validationMethod: "DNS",
                 // What CertificateValidation waits on: records this stack publishes, or the operator's at the registrar.
-                tags: { ...tags, Name: planned.names[0], [VALIDATION_RECORDS_TAG]: zoneIds === undefined ? "registrar" : "route53" },
+                tags: { ...tags, Name: planned.names[0], [VALIDATION_RECORDS_TAG]: zoneIds !== undefined ? "route53" : wait ? "registrar-created" : "registrar-pending" },
             }, child);
             requested.push(certificate);
             const fqdns = zoneIds === undefined ? undefined : validationNames(planned.names).map((n) => {
@@ -86,8 +86,9 @@ export class Certificates extends pulumi.ComponentResource {
 }
 
 /**
- * Tag on each requested certificate naming who publishes its validation records: "route53" (this stack) or
- * "registrar" (the operator, from the stack output); the certificate-validation-records rule reads it.
+ * Tag on each requested certificate saying where its validation records are: "route53" (created by this stack),
+ * "registrar-pending" (an output still to be created) or "registrar-created" (the operator says they exist). The
+ * certificate-validation-satisfiable rule reads it.
  */
 export const VALIDATION_RECORDS_TAG = "ValidationRecords";
 

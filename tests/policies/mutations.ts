@@ -67,6 +67,7 @@ const T = {
     group: "aws:autoscaling/group:Group",
     schedule: "aws:autoscaling/schedule:Schedule",
     distribution: "aws:cloudfront/distribution:Distribution",
+    certificate: "aws:acm/certificate:Certificate",
     ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
     volume: "aws:ebs/volume:Volume",
     nat: "aws:ec2/natGateway:NatGateway",
@@ -148,4 +149,5 @@ export const MUTATIONS: readonly Mutation[] = [
     property("preprod", ["no-plaintext-credentials"], "a database password written into a tag", T.parameter, "parameters-db/name", ["tags", "DbPassword"], "Zq8vN3xLp2Rt"),
     property("prod", ["load-balancer-hardening"], "HTTPS listener on the TLS13-1-2 policy that also offers CBC suites", T.listener, "shop-https", ["sslPolicy"], "ELBSecurityPolicy-TLS13-1-2-2021-06"),
     { stack: "prod", change: "static distribution without its CORS response headers policy", rules: ["static-cdn-cors"], apply: withoutStaticCors },
+    property("prod", ["certificate-validation-satisfiable"], "storefront certificate awaited while its registrar records are still pending", T.certificate, "certificates-brand_a", ["tags", "ValidationRecords"], "registrar-pending"),
 ];
