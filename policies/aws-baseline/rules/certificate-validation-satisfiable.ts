@@ -7,7 +7,7 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { controls, RuleMetadata } from "../../lib/metadata";
 import { dependsOn, ofType } from "../../lib/stack";
 import { ACM_CERTIFICATE, CERTIFICATE_VALIDATION, ROUTE53_RECORD } from "../../lib/types";
-import { knownString } from "../../lib/values";
+import { NOT_KNOWN, read } from "../../lib/values";
 
 const TAG = "ValidationRecords";
 const CREATED = "registrar-created";
@@ -22,7 +22,8 @@ export const certificateValidationSatisfiable: StackValidationPolicy = {
                 continue;
             }
             const certificates = dependsOn(v, "certificateArn", ACM_CERTIFICATE);
-            if (!certificates.some((c) => knownString(c.props, "tags", TAG) === CREATED)) {
+            // Tags not known yet (a preview computing them) decide nothing: the update does.
+            if (!certificates.some((c) => [CREATED, NOT_KNOWN].includes(read(c.props, "tags", TAG) as string | symbol))) {
                 reportViolation(`Certificate validation ${v.name} waits on DNS records this stack does not create, and nothing says they exist: the up waits `
                     + `up to 75 minutes for ACM and fails. Create the records in Route 53 here (validationRecordFqdns), or request the certificate without `
                     + `waiting until the operator has created them, then tag it ${TAG}: ${CREATED} and wait.`, v.urn);
