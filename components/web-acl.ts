@@ -54,7 +54,7 @@ export class WebAcl extends pulumi.ComponentResource {
                         rateBasedStatement: {
                             limit: args.ratePerIpPer5Min,
                             aggregateKeyType: "IP",
-                            // The rule now holds the secret: the provider keeps `rules` secret in state, and only the ARN is exposed.
+                            // The rule now holds the secret: a secret in state (nested in `rules`); the component exposes only the ARN.
                             scopeDownStatement: {
                                 notStatement: {
                                     statement: {
