@@ -32,8 +32,12 @@ export interface CdnArgs {
     readonly originVerifyValue: pulumi.Input<string>;
     /** ACM certificate in us-east-1 covering media. and static. of the domain. */
     readonly certificateArn: pulumi.Input<string>;
+    /** Page origins (https://<name>) allowed to read the static distribution's responses cross-origin (CORS). */
+    readonly staticCorsOrigins: readonly string[];
     /** The logs bucket (access logs land under AWSLogs/<account>/CloudFront/). */
     readonly logsBucketArn: pulumi.Input<string>;
+    /** What must exist before delivery starts: the bucket's policy granting it, or CloudWatch Logs appends its own. */
+    readonly logsDependsOn: pulumi.Resource[];
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -47,12 +51,27 @@ export class Cdn extends pulumi.ComponentResource {
         const child = { parent: this };
         // CloudFront's delivery sources must be created in us-east-1; the bucket may be in any region.
         const usEast1 = { parent: this, provider: cloudFrontRegionProvider(name, this) };
+        const delivering = { ...usEast1, dependsOn: args.logsDependsOn };
         const destination = new aws.cloudwatch.LogDeliveryDestination(`${name}-logs`, {
             name: `${name}-logs`,
             outputFormat: "w3c", // the layout of CloudFront's legacy logs, which existing log tools read
             deliveryDestinationConfiguration: { destinationResourceArn: args.logsBucketArn },
             tags: args.tags,
-        }, usEast1);
+        }, delivering);
+
+        // Pages load fonts and RequireJS `text!` templates from static. by XHR: CloudFront answers CORS for exactly the
+        // page origins, on cached responses too (docs/edge.md, "CORS on static"). Credentials are never needed there.
+        const staticCors = new aws.cloudfront.ResponseHeadersPolicy(`${name}-static-cors`, {
+            comment: `CORS for the pages of ${args.domain} and its storefronts`,
+            corsConfig: {
+                accessControlAllowCredentials: false,
+                accessControlAllowHeaders: { items: ["*"] },
+                accessControlAllowMethods: { items: ["GET", "HEAD", "OPTIONS"] },
+                accessControlAllowOrigins: { items: [...args.staticCorsOrigins] },
+                accessControlMaxAgeSec: 86400,
+                originOverride: true,
+            },
+        }, child);
 
         const distributions = Object.fromEntries(CDN_KINDS.map((kind) => {
             const alias = `${kind}.${args.domain}`;
@@ -77,6 +96,7 @@ export class Cdn extends pulumi.ComponentResource {
                     cachedMethods: ["GET", "HEAD"],
                     compress: true,
                     cachePolicyId: CACHING_OPTIMIZED_POLICY_ID,
+                    ...(kind === "static" ? { responseHeadersPolicyId: staticCors.id } : {}),
                 },
                 restrictions: { geoRestriction: { restrictionType: "none" } },
                 viewerCertificate: { acmCertificateArn: args.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" },
@@ -93,7 +113,7 @@ export class Cdn extends pulumi.ComponentResource {
                 deliveryDestinationArn: destination.arn,
                 s3DeliveryConfigurations: [{ suffixPath: `${kind}/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}`, enableHiveCompatiblePath: false }],
                 tags: args.tags,
-            }, usEast1);
+            }, delivering);
             return [kind, distribution];
         })) as Record<CdnKind, aws.cloudfront.Distribution>;
 

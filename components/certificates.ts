@@ -1,8 +1,9 @@
 // The certificates of the shop's public names: the shop's own pair (load balancer in the stack's region, CloudFront
 // in us-east-1), imported or issued by ACM, and the storefronts' certificates the plan packs for the listener.
-// ACM validates by DNS: records in the Route 53 zone of each name, or (DNS at a registrar) records the operator
-// creates there from the stack output; `CertificateValidation` waits for issuance either way, so the listener never
-// gets a certificate that is still pending.
+// ACM validates by DNS: records in the Route 53 zone of each name, created here, or (DNS at a registrar) records the
+// operator creates there from the stack output. `CertificateValidation` waits for issuance (up to 75 minutes) so the
+// listener never gets a pending certificate, which ELB and CloudFront refuse (docs/edge.md): at a registrar it waits
+// only once the operator has said the records exist (`waitAtRegistrar`), since outputs are seen only after the up.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EdgePlan, PlannedCertificate, RegistrarRecord, validationNames, zoneOf } from "./edge-plan";
@@ -15,6 +16,8 @@ export interface CertificatesArgs {
     readonly imported: { readonly loadBalancerArn: string; readonly cdnArn: string } | undefined;
     /** Route 53 zone id by zone name for validation records; undefined: DNS is at a registrar. */
     readonly zoneIds: Readonly<Record<string, pulumi.Input<string>>> | undefined;
+    /** DNS at a registrar: the operator has created the validation records, so wait for issuance and attach. */
+    readonly waitAtRegistrar: boolean;
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -23,7 +26,7 @@ export class Certificates extends pulumi.ComponentResource {
     public readonly loadBalancerCertificateArn: pulumi.Output<string>;
     /** The distributions' certificate (us-east-1). */
     public readonly cdnCertificateArn: pulumi.Output<string>;
-    /** Listener certificates for the storefront domains, each issued. */
+    /** Listener certificates for the storefront domains, each issued; none while their validation is only published. */
     public readonly extraCertificateArns: pulumi.Output<string>[];
     /** Validation records to create at the registrar; empty when Route 53 holds the zones. */
     public readonly validationRecords: pulumi.Output<RegistrarRecord[]>;
@@ -33,14 +36,16 @@ export class Certificates extends pulumi.ComponentResource {
         const { plan, imported, zoneIds, tags } = args;
         const usEast1 = imported ? undefined : cloudFrontRegionProvider(name, this);
         const requested: aws.acm.Certificate[] = [];
+        const wait = zoneIds !== undefined || args.waitAtRegistrar;
 
-        const issue = (planned: PlannedCertificate, provider?: aws.Provider): pulumi.Output<string> => {
+        const issue = (planned: PlannedCertificate, provider?: aws.Provider): pulumi.Output<string> | undefined => {
             const child = { parent: this, ...(provider ? { provider } : {}) };
             const certificate = new aws.acm.Certificate(`${name}-${planned.key}`, {
                 domainName: planned.names[0],
                 subjectAlternativeNames: planned.names.slice(1),
                 validationMethod: "DNS",
-                tags: { ...tags, Name: planned.names[0] },
+                // What CertificateValidation waits on: records this stack publishes, or the operator's at the registrar.
+                tags: { ...tags, Name: planned.names[0], [VALIDATION_RECORDS_TAG]: zoneIds !== undefined ? "route53" : wait ? "registrar-created" : "registrar-pending" },
             }, child);
             requested.push(certificate);
             const fqdns = zoneIds === undefined ? undefined : validationNames(planned.names).map((n) => {
@@ -53,15 +58,19 @@ export class Certificates extends pulumi.ComponentResource {
                     ttl: 300,
                 }, { parent: this }).fqdn;
             });
+            if (!wait) {
+                return undefined;
+            }
             return new aws.acm.CertificateValidation(`${name}-${planned.key}`, {
                 certificateArn: certificate.arn,
                 validationRecordFqdns: fqdns,
             }, child).certificateArn;
         };
 
-        this.loadBalancerCertificateArn = imported ? pulumi.output(imported.loadBalancerArn) : issue(plan.shopCertificate!);
-        this.cdnCertificateArn = imported ? pulumi.output(imported.cdnArn) : issue(plan.cdnCertificate!, usEast1);
-        this.extraCertificateArns = plan.storefrontCertificates.map((c) => issue(c));
+        // Shop certificates are imported wherever the stack may not wait (stacks/validate.ts), so these always wait.
+        this.loadBalancerCertificateArn = imported ? pulumi.output(imported.loadBalancerArn) : issue(plan.shopCertificate!)!;
+        this.cdnCertificateArn = imported ? pulumi.output(imported.cdnArn) : issue(plan.cdnCertificate!, usEast1)!;
+        this.extraCertificateArns = plan.storefrontCertificates.flatMap((c) => issue(c) ?? []);
         this.validationRecords = zoneIds !== undefined
             ? pulumi.output([])
             : pulumi.all(requested.map((c) => c.domainValidationOptions)).apply((all) => dedupe(all.flat().map((o) => ({
@@ -75,6 +84,13 @@ export class Certificates extends pulumi.ComponentResource {
         });
     }
 }
+
+/**
+ * Tag on each requested certificate saying where its validation records are: "route53" (created by this stack),
+ * "registrar-pending" (an output still to be created) or "registrar-created" (the operator says they exist). The
+ * certificate-validation-satisfiable rule reads it.
+ */
+export const VALIDATION_RECORDS_TAG = "ValidationRecords";
 
 /** ACM gives `x` and `*.x` the same validation record: list it once. */
 function dedupe(records: RegistrarRecord[]): RegistrarRecord[] {

@@ -12,6 +12,14 @@ export interface Storefront {
 export const PUBLIC_DNS_MODES = ["registrar", "route53", "managed"] as const;
 export type PublicDns = (typeof PUBLIC_DNS_MODES)[number];
 
+/**
+ * Whether the stack waits for ACM to issue the certificates whose validation records it does not publish itself
+ * (DNS at a registrar): `publish` requests them and lists their records without waiting (the first up), `wait`
+ * waits for issuance and attaches them (once the operator has created the records).
+ */
+export const CERTIFICATE_VALIDATION_MODES = ["publish", "wait"] as const;
+export type CertificateValidationMode = (typeof CERTIFICATE_VALIDATION_MODES)[number];
+
 /** Limits AWS enforces that a storefront list can exceed (ELB, CloudFront and ACM quotas pages). */
 export const AWS_LIMITS = {
     /** Certificates on one ALB listener besides its default certificate. */
@@ -76,6 +84,8 @@ export interface EdgePlan {
     readonly zones: readonly string[];
     /** Alternate domain names of each distribution. */
     readonly aliases: { readonly media: readonly string[]; readonly static: readonly string[] };
+    /** Origins of the pages (https://<name> of every name the load balancer serves to shoppers), which load static content cross-origin. */
+    readonly pageOrigins: readonly string[];
     /** Storefront whose own domains exceed one certificate (they are kept together), if any. */
     readonly oversized: readonly { readonly code: string; readonly names: number }[];
 }
@@ -146,6 +156,7 @@ export function planEdge(input: EdgePlanInput): EdgePlan {
         names,
         zones,
         aliases: { media: [`media.${domain}`], static: [`static.${domain}`] },
+        pageOrigins: names.filter((n) => n.target === "loadBalancer" && n.name !== `origin.${domain}`).map((n) => `https://${n.name}`),
         oversized,
     };
 }

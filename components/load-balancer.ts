@@ -23,6 +23,8 @@ export interface LoadBalancerArgs {
     readonly targetSecurityGroupIds: Readonly<Record<TargetGroupName, pulumi.Input<string>>>;
     /** Bucket that receives the access logs (under AWSLogs/<account>/, where its policy lets the region's ELB write). */
     readonly accessLogsBucket: pulumi.Input<string>;
+    /** What must exist before logging is enabled: the bucket's policy (ELB tests its write access then: Access Denied). */
+    readonly accessLogsDependsOn: pulumi.Resource[];
     /** Production: the load balancer cannot be deleted by a stray `pulumi destroy` or console click. */
     readonly deletionProtection: boolean;
     readonly tags: Readonly<Record<string, string>>;
@@ -30,8 +32,11 @@ export interface LoadBalancerArgs {
 
 /** Magento answers 500 here when it cannot reach MySQL or Redis; with the docroot at pub/ it is at the root. */
 export const HEALTH_CHECK_PATH = "/health_check.php";
-/** TLS 1.3 and 1.2 with forward-secret AEAD ciphers only (AWS's recommended policy for new listeners). */
-export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/**
+ * TLS 1.3 and 1.2 with forward-secret AEAD suites only (ECDHE with AES-GCM on 1.2): the restricted variant of AWS's
+ * TLS13-1-2 policy, which also offers CBC and RSA key-exchange suites (docs/edge.md, "TLS policy").
+ */
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06";
 /** Web servers serve plain HTTP inside the VPC; TLS ends at the load balancer. */
 export const WEB_PORT = 80;
 
@@ -83,7 +88,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
             enableDeletionProtection: args.deletionProtection,
             accessLogs: { enabled: true, bucket: args.accessLogsBucket },
             tags: tagged("alb"),
-        }, child);
+        }, { ...child, dependsOn: args.accessLogsDependsOn });
 
         // Short logical names: target group names are limited to 32 characters, auto-naming suffix included.
         const targetGroup = (tier: TargetGroupName) => new aws.lb.TargetGroup(`${name}-${tier === "frontend" ? "fe" : "bo"}`, {

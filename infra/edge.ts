@@ -19,7 +19,8 @@ export function edgeCertificates(prefix: string, config: StackConfig): EdgeCerti
         ? undefined
         : new PublicZones(`${prefix}-public`, { zones: edge.plan.zones, create: edge.publicDns === "managed", tags });
     const certificates = new Certificates(`${prefix}-certificates`, {
-        plan: edge.plan, imported: edge.importedCertificates, zoneIds: zones?.zoneIds, tags,
+        plan: edge.plan, imported: edge.importedCertificates, zoneIds: zones?.zoneIds,
+        waitAtRegistrar: edge.certificateValidation === "wait", tags,
     });
     return { zones, certificates };
 }
@@ -29,6 +30,8 @@ export interface PublicEdgeArgs extends EdgeCertificates {
     readonly loadBalancer: { readonly dnsName: pulumi.Input<string>; readonly zoneId: pulumi.Input<string> };
     readonly originVerifyValue: pulumi.Input<string>;
     readonly logsBucketArn: pulumi.Input<string>;
+    /** The logs bucket's policy (or what holds it): log delivery starts after it. */
+    readonly logsDependsOn: pulumi.Resource[];
 }
 
 /** The media and static distributions in front of the load balancer, and every public name pointed at its target. */
@@ -39,8 +42,10 @@ export function publicEdge(prefix: string, config: StackConfig, args: PublicEdge
         originDomainName: `origin.${domain}`,
         originPaths: edge.originPaths,
         originVerifyValue: args.originVerifyValue,
+        staticCorsOrigins: edge.plan.pageOrigins,
         certificateArn: args.certificates.cdnCertificateArn,
         logsBucketArn: args.logsBucketArn,
+        logsDependsOn: args.logsDependsOn,
         tags,
     });
     const cloudFront = (kind: "media" | "static") => ({ dnsName: cdn.endpoints[kind].domainName, zoneId: cdn.endpoints[kind].hostedZoneId, ipv6: true });

@@ -173,13 +173,17 @@ const loadBalancer = new LoadBalancer(`${prefix}-shop`, {
     originVerify: { headerName: ORIGIN_VERIFY_HEADER, value: originVerify.value },
     targetSecurityGroupIds: { frontend: web.securityGroupId, backoffice: backOffice.securityGroupId },
     accessLogsBucket: buckets.logsBucketName,
+    accessLogsDependsOn: [buckets], // its logs bucket policy among them
     deletionProtection: config.production,
     tags,
 });
 if (config.web.waf) {
-    new WebAcl(`${prefix}-waf`, { resourceArn: loadBalancer.arn, ratePerIpPer5Min: 2000, tags });
+    new WebAcl(`${prefix}-waf`, {
+        resourceArn: loadBalancer.arn, ratePerIpPer5Min: 2000,
+        originVerify: { headerName: ORIGIN_VERIFY_HEADER, value: originVerify.value }, tags,
+    });
 }
-const site = publicEdge(prefix, config, { ...edge, loadBalancer, originVerifyValue: originVerify.value, logsBucketArn: buckets.logsBucketArn });
+const site = publicEdge(prefix, config, { ...edge, loadBalancer, originVerifyValue: originVerify.value, logsBucketArn: buckets.logsBucketArn, logsDependsOn: [buckets] });
 
 // Web servers: the front end scaling over every AZ, the back office as one server; both boot the release image, mount
 // the shared folders and read the parameters above.

@@ -397,6 +397,11 @@ const FAKES: Record<string, Fake> = {
             callerReference: `terraform-${hex(ctx, 20)}`,
         }),
     },
+    // Response headers policies are ids of the UUID form, like the managed policies'.
+    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": {
+        id: (ctx) => uuidOf(ctx),
+        outputs: (ctx) => ({ name: autoName(ctx), etag: `E${hex(ctx, 12).toUpperCase()}` }),
+    },
     // CloudWatch Logs vended delivery: sources and destinations are named; a delivery gets a generated id.
     "aws:cloudwatch/logDeliverySource:LogDeliverySource": {
         id: (ctx) => String(ctx.inputs.name),

@@ -188,6 +188,10 @@ export const CONFIG_KEYS = {
         type: "string", required: false, default: "",
         description: "registrar: public names live at a registrar outside AWS (the records to create are a stack output); route53: in existing Route 53 zones; managed: in Route 53 zones this stack creates.",
     },
+    certificateValidation: {
+        type: "string", required: false, default: "",
+        description: "With publicDns registrar: publish (default) requests the storefronts' ACM certificates and outputs their validation records (certificateValidationRecords) without waiting; wait, once those records exist at the registrar, waits for issuance and puts the certificates on the listener.",
+    },
     loadBalancerCertificateArn: {
         type: "string", required: false, default: "",
         description: "Imported ACM certificate (stack's region) of the shop's domain and *.domain for the load balancer; unset: ACM issues one, validated in Route 53.",

@@ -1,6 +1,6 @@
 // Turns the raw key/value configuration of a stack into a StackConfig, or a ConfigError listing every problem.
 import { architectureOf } from "../components/architecture";
-import { limitProblems, planEdge, PublicDns, Storefront, storefrontProblems } from "../components/edge-plan";
+import { CertificateValidationMode, limitProblems, planEdge, PublicDns, Storefront, storefrontProblems } from "../components/edge-plan";
 import type { GatewayService } from "../components/haproxy";
 import type { ImageSource } from "../components/images";
 import type { SiteLink } from "../components/site-links";
@@ -339,6 +339,10 @@ function checkEdge(parsed: Parsed, edge: EdgeDefaults, problems: ConfigProblem[]
     } else if (arns.loadBalancer === undefined && edge.publicDns === "registrar") {
         problems.push({ path: qualified("loadBalancerCertificateArn"), message: "is required when magento:publicDns is registrar: without a Route 53 zone ACM cannot validate the shop's domain, so its certificates are imported (with magento:cdnCertificateArn)" });
     }
+    const validation = parsed.certificateValidation as CertificateValidationMode | undefined;
+    if (validation !== undefined && edge.publicDns !== "registrar") {
+        problems.push({ path: qualified("certificateValidation"), message: `applies to magento:publicDns registrar only: in Route 53 (${edge.publicDns}) the stack creates the validation records itself and always waits` });
+    }
 
     const domain = parsed.domain as string | undefined;
     const storefronts = (parsed.storefronts as Storefront[] | undefined) ?? [];
@@ -353,6 +357,8 @@ function checkEdge(parsed: Parsed, edge: EdgeDefaults, problems: ConfigProblem[]
     return {
         storefronts,
         publicDns: edge.publicDns as PublicDns,
+        // At a registrar nothing waits until the operator says the records exist: they are outputs, seen only after the up.
+        certificateValidation: edge.publicDns === "registrar" ? validation ?? "publish" : "wait",
         importedCertificates: arns.loadBalancer === undefined ? undefined : { loadBalancerArn: arns.loadBalancer, cdnArn: arns.cdn! },
         namesPerCertificate: edge.namesPerCertificate,
         originPaths: edge.originPaths,

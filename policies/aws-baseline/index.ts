@@ -1,5 +1,6 @@
 // Security and reliability baseline. One rule per file under rules/.
 import { PolicyPack } from "@pulumi/policy";
+import { certificateValidationSatisfiable } from "./rules/certificate-validation-satisfiable";
 import { ebsVolumesProtected } from "./rules/ebs-volumes-protected";
 import { ec2Hardening } from "./rules/ec2-hardening";
 import { cloudfrontHttpsLogged } from "./rules/cloudfront-https-logged";
@@ -39,6 +40,7 @@ new PolicyPack("aws-baseline", {
         serversReplacedDeleteFirst,
         operatorAllowList,
         cloudfrontHttpsLogged,
+        certificateValidationSatisfiable,
         productionStatefulProtected,
         requiredTags,
     ],

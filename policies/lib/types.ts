@@ -17,3 +17,7 @@ export const SUBNET = "aws:ec2/subnet:Subnet";
 export const TARGET_GROUPS = ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"];
 export const LISTENER_RULES = ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"];
 export const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
+export const RESPONSE_HEADERS_POLICY = "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy";
+export const ACM_CERTIFICATE = "aws:acm/certificate:Certificate";
+export const CERTIFICATE_VALIDATION = "aws:acm/certificateValidation:CertificateValidation";
+export const ROUTE53_RECORD = "aws:route53/record:Record";

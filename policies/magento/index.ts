@@ -10,7 +10,8 @@ import { productionNetworkHa } from "./rules/production-network-ha";
 import { productionWebCapacity } from "./rules/production-web-capacity";
 import { reachabilityPolicy } from "./rules/reachability";
 import { requiredAccessPolicy } from "./rules/required-access";
+import { staticCdnCors } from "./rules/static-cdn-cors";
 import { webServersShareMedia } from "./rules/web-servers-share-media";
 
 new PolicyPack("magento", { policies: [productionNetworkHa, productionDataHa, productionWebCapacity, noSharedPubStatic, webServersShareMedia,
-    efsInEveryComputeAz, reachabilityPolicy, adminRoutedToBackOffice, cdnServesStaticAndMedia, magentoHealthCheck, requiredAccessPolicy] });
+    efsInEveryComputeAz, reachabilityPolicy, adminRoutedToBackOffice, cdnServesStaticAndMedia, staticCdnCors, magentoHealthCheck, requiredAccessPolicy] });

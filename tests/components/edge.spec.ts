@@ -1,6 +1,7 @@
 // The edge as the program composes it (tests/fixtures/programs/edge.ts, the load balancer given as its endpoint),
 // for the two stack files and for 58 generated storefronts: what viewers get, how CloudFront reaches the origin,
-// where logs go, and that every public name has a certificate and a record.
+// where logs go, that every public name has a certificate and a record, and that no first up waits on validation
+// records the stack does not create.
 import * as assert from "assert";
 import * as path from "path";
 import { CaptureResult } from "../../offline/capture";
@@ -22,20 +23,30 @@ const LOGS_BUCKET = "arn:aws:s3:::magento-prod-buckets-logs-0123abc";
 
 const runs = new Map<string, Promise<CaptureResult>>();
 
-/** The edge program for a stack file, optionally with a generated storefront list, as a preview or an update. */
-function run(stack: string, preview: boolean, storefronts?: number): Promise<CaptureResult> {
-    const key = `${stack}|${preview}|${storefronts}`;
+/**
+ * The edge program for a stack file, optionally with a generated storefront list and keys changed (undefined removes
+ * a key), as a preview or an update.
+ */
+function run(stack: string, preview: boolean, storefronts?: number, changes: Record<string, string | undefined> = {}): Promise<CaptureResult> {
+    const key = `${stack}|${preview}|${storefronts}|${JSON.stringify(Object.entries(changes))}`; // entries keep undefined (removed) keys
     if (!runs.has(key)) {
         const settings = loadStackSettings(project, stack);
-        const config = storefronts === undefined ? settings.config
+        const config: Record<string, string> = storefronts === undefined ? { ...settings.config }
             : { ...settings.config, "magento:storefronts": JSON.stringify(brands(storefronts, stack === "preprod" ? "preprod." : "")) };
+        for (const [name, value] of Object.entries(changes)) {
+            if (value === undefined) {
+                delete config[name];
+            } else {
+                config[name] = value;
+            }
+        }
         runs.set(key, captureProgram(stack, { ...settings, config }, preview, path.join(__dirname, "../fixtures/programs/edge.ts")));
     }
     return runs.get(key)!;
 }
 
-function edge(stack: string, preview: boolean, storefronts?: number): Promise<StateResource[]> {
-    return run(stack, preview, storefronts).then(capturedResources);
+function edge(stack: string, preview: boolean, storefronts?: number, changes?: Record<string, string | undefined>): Promise<StateResource[]> {
+    return run(stack, preview, storefronts, changes).then(capturedResources);
 }
 
 const stackOutputs = (resources: StateResource[]) => resources.find((r) => r.type === "pulumi:pulumi:Stack")!.outputs as Record<string, unknown>;
@@ -89,6 +100,18 @@ describe("edge: CloudFront, certificates and public names", () => {
         }
     });
 
+    it("static. answers CORS for exactly the pages' origins: the shop's apex and www. and every storefront domain, never origin./media./static.", async () => {
+        const resources = await edge("prod", true);
+        const [policy] = ofType(resources, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy");
+        const cors = policy.inputs!.corsConfig as { accessControlAllowOrigins: { items: string[] }; accessControlAllowCredentials: boolean };
+        assert.deepStrictEqual(cors.accessControlAllowOrigins.items, ["https://example.com", "https://www.example.com",
+            ...["brand-a.example", "www.brand-a.example", "brand-b.example", "www.brand-b.example", "brand-c.example", "www.brand-c.example", "shop.brand-c.example", "outlet.example.com"].map((d) => `https://${d}`)]);
+        assert.strictEqual(cors.accessControlAllowCredentials, false);
+        const [media, stat] = ofType(resources, DISTRIBUTION);
+        assert.deepStrictEqual(via(resources, stat, "defaultCacheBehavior"), [policy]);
+        assert.strictEqual((media.inputs!.defaultCacheBehavior as Record<string, unknown>).responseHeadersPolicyId, undefined, "media is loaded by <img>, no CORS needed");
+    });
+
     it("ACM issues preprod's certificates: the load balancer's in eu-west-3, CloudFront's in us-east-1, each validated in its own zone", async () => {
         const resources = await edge("preprod", false);
         const outputs = stackOutputs(resources);
@@ -130,5 +153,59 @@ describe("edge: CloudFront, certificates and public names", () => {
             assert.strictEqual((record.inputs!.aliases as { name: string }[])[0].name, ALB_DNS);
             assert.ok(domain.endsWith(zoneOfRecord(record)), `${domain} recorded in ${zoneOfRecord(record)}`);
         }
+    });
+});
+
+// The first `pulumi up` of each stack must not wait on certificate validation records nobody can have created yet:
+// ACM's CertificateValidation waits up to 75 minutes, and records that are only stack outputs are seen after the up.
+// Every CertificateValidation of the edge waits only on Route 53 records the stack itself creates, unless the stack
+// says the registrar already holds the records (magento:certificateValidation: wait).
+const VALIDATION = "aws:acm/certificateValidation:CertificateValidation";
+
+/** Validations that wait on something other than Route 53 records of this stack. */
+function waitingOnOthers(resources: StateResource[]): string[] {
+    return ofType(resources, VALIDATION).filter((v) => {
+        const records = via(resources, v, "validationRecordFqdns");
+        return records.length === 0 || records.some((r) => r.type !== RECORD);
+    }).map((v) => v.urn.split("::").pop()!);
+}
+
+describe("edge: the first up never waits on validation records the stack does not create", () => {
+    // Started by the tests that read them, not at load: the suite's shared workers are busy enough.
+    const firstAtRegistrar = () => edge("prod", false, undefined, { "magento:certificateValidation": undefined });
+    const secondAtRegistrar = () => edge("prod", false);
+    const managed = () => edge("preprod", false);
+
+    it("DNS at a registrar, first up (key unset): certificates requested, their records output, nothing waits, none on the listener", async () => {
+        const resources = await firstAtRegistrar();
+        assert.deepStrictEqual(waitingOnOthers(resources), []);
+        assert.deepStrictEqual(ofType(resources, VALIDATION), []);
+        assert.deepStrictEqual(stackOutputs(resources).extraCertificateArns, []);
+        const certificates = ofType(resources, CERTIFICATE);
+        assert.strictEqual(certificates.length, 1, "the four storefronts' 8 domains fit one storefront certificate");
+        const records = stackOutputs(resources).certificateValidationRecords as { name: string; type: string }[];
+        const expected = new Set(certificates.flatMap((c) => (c.outputs!.domainValidationOptions as { resourceRecordName: string }[]).map((o) => o.resourceRecordName)));
+        assert.deepStrictEqual(new Set(records.map((r) => r.name)), expected);
+        assert.ok(records.every((r) => r.type === "CNAME"));
+    });
+
+    it("DNS at a registrar, second up (wait): each storefront certificate waits for issuance and is on the listener", async () => {
+        const resources = await secondAtRegistrar();
+        const validations = ofType(resources, VALIDATION);
+        assert.strictEqual(validations.length, 1);
+        assert.deepStrictEqual(new Set(stackOutputs(resources).extraCertificateArns as string[]), new Set(validations.map((v) => v.outputs!.certificateArn)));
+        for (const v of validations) {
+            assert.strictEqual((via(resources, v, "certificateArn")[0].inputs!.tags as Record<string, string>).ValidationRecords, "registrar-created", "the certificate says the operator created its records");
+        }
+    });
+
+    it("zones in Route 53 (managed): every validation waits on records this stack creates in those zones", async () => {
+        const resources = await managed();
+        assert.ok(ofType(resources, VALIDATION).length >= 3);
+        assert.deepStrictEqual(waitingOnOthers(resources), []);
+    });
+
+    it("refuses the key where Route 53 holds the zones: the stack always creates and waits on its records there", async () => {
+        await assert.rejects(edge("preprod", false, undefined, { "magento:certificateValidation": "publish" }), /magento:certificateValidation: applies to magento:publicDns registrar only/);
     });
 });

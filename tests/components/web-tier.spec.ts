@@ -48,7 +48,7 @@ describe("web tier", () => {
         const [http] = ofType(r, LISTENER).filter((l) => l.inputs!.protocol === "HTTP");
         assert.deepStrictEqual(http.inputs!.defaultActions, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
         const [https] = ofType(r, LISTENER).filter((l) => l.inputs!.protocol === "HTTPS");
-        assert.strictEqual(https.inputs!.sslPolicy, "ELBSecurityPolicy-TLS13-1-2-2021-06");
+        assert.strictEqual(https.inputs!.sslPolicy, "ELBSecurityPolicy-TLS13-1-2-Res-2021-06");
         assert.strictEqual(https.inputs!.certificateArn, "arn:aws:acm:eu-west-3:123456789012:certificate/6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f");
         assert.deepStrictEqual(tg(r, https, "defaultActions"), ["magento-prod-shop-fe"]);
         const admin = named(r, RULE, "shop-admin");

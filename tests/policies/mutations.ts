@@ -67,6 +67,7 @@ const T = {
     group: "aws:autoscaling/group:Group",
     schedule: "aws:autoscaling/schedule:Schedule",
     distribution: "aws:cloudfront/distribution:Distribution",
+    certificate: "aws:acm/certificate:Certificate",
     ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
     volume: "aws:ebs/volume:Volume",
     nat: "aws:ec2/natGateway:NatGateway",
@@ -111,6 +112,15 @@ function sshFromInternet(rs: StateResource[], s: StackName): void {
     const rule = named(rs, s, T.ingress, "shop-in-443");
     set(rule, ["fromPort"], 22);
     set(rule, ["toPort"], 22);
+}
+
+/** The static distribution's default cache behaviour without its response headers policy (the reference dropped too). */
+function withoutStaticCors(rs: StateResource[], s: StackName): void {
+    const distribution = named(rs, s, T.distribution, "cdn-static");
+    for (const props of [distribution.inputs, distribution.outputs]) {
+        delete (props!.defaultCacheBehavior as Props).responseHeadersPolicyId;
+    }
+    distribution.propertyDependencies = { ...distribution.propertyDependencies, defaultCacheBehavior: [] };
 }
 
 export const MUTATIONS: readonly Mutation[] = [
@@ -165,4 +175,7 @@ export const MUTATIONS: readonly Mutation[] = [
         (statements) => statements.map((st) => st.Action === "ssm:GetParametersByPath" ? { ...st, Resource: `${st.Resource}/*` } : st)),
     policyEdit("preprod", ["required-access"], "EFS file system policy holding only the TLS deny", T.fileSystemPolicy, "shared-tls",
         (statements) => statements.filter((st) => st.Effect === "Deny")),
+    property("prod", ["load-balancer-hardening"], "HTTPS listener on the TLS13-1-2 policy that also offers CBC suites", T.listener, "shop-https", ["sslPolicy"], "ELBSecurityPolicy-TLS13-1-2-2021-06"),
+    { stack: "prod", change: "static distribution without its CORS response headers policy", rules: ["static-cdn-cors"], apply: withoutStaticCors },
+    property("prod", ["certificate-validation-satisfiable"], "storefront certificate awaited while its registrar records are still pending", T.certificate, "certificates-brand_a", ["tags", "ValidationRecords"], "registrar-pending"),
 ];

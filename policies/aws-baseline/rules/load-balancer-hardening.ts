@@ -7,12 +7,13 @@ import { LISTENERS, LOAD_BALANCERS } from "../../lib/types";
 import { fails, indices, known, knownString, read } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
 
-/** TLS 1.3/1.2-only policies with forward secrecy (ELB's "TLS13-1-2" family, FIPS variants included). */
+/**
+ * TLS 1.3/1.2 policies offering forward-secret AEAD suites only: TLS 1.3 alone, or the restricted (`Res`) TLS 1.2
+ * policies. The plain TLS13-1-2 policies also offer CBC and RSA key-exchange suites (docs/edge.md, "TLS policy").
+ */
 const MODERN_TLS_POLICIES = [
-    "ELBSecurityPolicy-TLS13-1-2-2021-06",
     "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
     "ELBSecurityPolicy-TLS13-1-3-2021-06",
-    "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
     "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
     "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
 ];
@@ -58,7 +59,7 @@ function checkListener(name: string, props: Record<string, unknown>, allowed: re
 
 export const loadBalancerHardening: ResourceValidationPolicy = {
     name: "load-balancer-hardening",
-    description: "Application load balancers log access, drop invalid headers, serve HTTPS with a modern TLS policy (HTTP only redirects) and, in production, have deletion protection.",
+    description: "Application load balancers log access, drop invalid headers, serve HTTPS with a TLS 1.3/1.2 policy of forward-secret AEAD suites only (HTTP only redirects) and, in production, have deletion protection.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {

@@ -11,7 +11,7 @@ const HARDENED = {
     loadBalancerType: "application", internal: false, subnets: [UNKNOWN, UNKNOWN, UNKNOWN], securityGroups: [UNKNOWN],
     dropInvalidHeaderFields: true, enableDeletionProtection: true, accessLogs: { enabled: true, bucket: UNKNOWN },
 };
-const HTTPS = { loadBalancerArn: UNKNOWN, port: 443, protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", certificateArn: "arn:aws:acm:eu-west-3:123456789012:certificate/x", defaultActions: [{ type: "forward", targetGroupArn: UNKNOWN }] };
+const HTTPS = { loadBalancerArn: UNKNOWN, port: 443, protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-2021-06", certificateArn: "arn:aws:acm:eu-west-3:123456789012:certificate/x", defaultActions: [{ type: "forward", targetGroupArn: UNKNOWN }] };
 const HTTP = { loadBalancerArn: UNKNOWN, port: 80, protocol: "HTTP", defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }] };
 
 async function violations(type: string, props: Record<string, unknown>, stack = "prod"): Promise<string[]> {
@@ -43,8 +43,14 @@ describe("aws-baseline / load-balancer-hardening", () => {
 
     it("breaks: an HTTPS listener on the ELB default policy or a TLS 1.0 policy", async () => {
         const { sslPolicy: _, ...unset } = HTTPS;
-        assert.match((await violations(LISTENER, unset))[0], /^mandatory: HTTPS listener shop uses TLS policy \(the ELB default, which allows TLS 1\.0\); use one of ELBSecurityPolicy-TLS13-1-2-2021-06/);
+        assert.match((await violations(LISTENER, unset))[0], /^mandatory: HTTPS listener shop uses TLS policy \(the ELB default, which allows TLS 1\.0\); use one of ELBSecurityPolicy-TLS13-1-2-Res-2021-06/);
         assert.match((await violations(LISTENER, { ...HTTPS, sslPolicy: "ELBSecurityPolicy-2016-08" }))[0], /uses TLS policy ELBSecurityPolicy-2016-08;/);
+    });
+
+    it("breaks: a TLS 1.3/1.2 policy that also offers CBC or non-forward-secret suites (the non-Res TLS13-1-2 policies)", async () => {
+        for (const sslPolicy of ["ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04", "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06"]) {
+            assert.match((await violations(LISTENER, { ...HTTPS, sslPolicy }))[0] ?? "", new RegExp(`uses TLS policy ${sslPolicy};`), sslPolicy);
+        }
     });
 
     it("breaks: an HTTP listener that forwards instead of redirecting", async () => {

@@ -1,0 +1,40 @@
+// The WAF's per-IP rate limit must not count CloudFront's own origin fetches: a cold cache after a release sends many
+// requests from few edge addresses, which a per-IP limit would block, taking CSS, JS and images down for everyone.
+// Requests carrying the origin-verify secret (what the load balancer already demands on the CDN paths) are exempt;
+// the secret stays a secret in state and no stack output carries the rule (docs/edge.md, "WAF rate limit").
+import * as assert from "assert";
+import { SECRET_SIG, SIG_KEY, StateResource } from "../../offline/state";
+import { ofType, prefetch, stackResources } from "../helpers/stacks";
+
+const ACL = "aws:wafv2/webAcl:WebAcl";
+type Secret = Record<string, unknown>;
+
+const plaintext = (secret: Secret) => JSON.parse(secret.plaintext as string) as string;
+
+describe("edge: the WAF rate limit exempts CloudFront's origin fetches", () => {
+    prefetch(["prod", { preview: false }]);
+
+    it("rate-per-ip counts only requests without the origin-verify header's secret value", async () => {
+        const r = await stackResources("prod", { preview: false });
+        const [acl] = ofType(r, ACL);
+        const rate = (acl.inputs!.rules as { name: string; statement: { rateBasedStatement: Record<string, unknown> } }[]).find((x) => x.name === "rate-per-ip")!;
+        const scopeDown = rate.statement.rateBasedStatement.scopeDownStatement as { notStatement?: { statement: { byteMatchStatement: Record<string, unknown> } } } | undefined;
+        assert.ok(scopeDown?.notStatement, "the rate limit has a NOT scope-down");
+        const match = scopeDown.notStatement.statement.byteMatchStatement;
+        assert.deepStrictEqual([match.fieldToMatch, match.positionalConstraint, match.textTransformations],
+            [{ singleHeader: { name: "X-Origin-Verify" } }, "EXACTLY", [{ priority: 0, type: "NONE" }]]);
+        const searchString = match.searchString as Secret;
+        assert.strictEqual(searchString[SIG_KEY], SECRET_SIG, "the secret is a secret in state");
+        const origin = r.find((x) => x.urn.endsWith("::magento-prod-shop-cdn-origin"))!;
+        const header = (origin.inputs!.conditions as { httpHeader?: { values: Secret[] } }[])[1].httpHeader!.values[0];
+        assert.strictEqual(plaintext(searchString), plaintext(header), "the same secret the load balancer demands");
+    });
+
+    it("no stack output carries the secret", async () => {
+        const r = await stackResources("prod", { preview: false });
+        const origin = r.find((x) => x.urn.endsWith("::magento-prod-shop-cdn-origin"))!;
+        const secret = plaintext((origin.inputs!.conditions as { httpHeader?: { values: Secret[] } }[])[1].httpHeader!.values[0]);
+        const stack = r.find((x: StateResource) => x.type === "pulumi:pulumi:Stack")!;
+        assert.ok(!JSON.stringify(stack.outputs).includes(secret));
+    });
+});
