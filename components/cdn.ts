@@ -34,10 +34,8 @@ export interface CdnArgs {
     readonly certificateArn: pulumi.Input<string>;
     /** Page origins (https://<name>) allowed to read the static distribution's responses cross-origin (CORS). */
     readonly staticCorsOrigins: readonly string[];
-    /** The logs bucket (access logs land under AWSLogs/<account>/CloudFront/<kind>/, where its policy lets delivery write). */
+    /** The logs bucket (access logs land under AWSLogs/<account>/CloudFront/). */
     readonly logsBucketArn: pulumi.Input<string>;
-    /** The stack's account, for the logs' key prefix. */
-    readonly accountId: pulumi.Input<string>;
     /** What must exist before delivery starts: the bucket's policy granting it, or CloudWatch Logs appends its own. */
     readonly logsDependsOn: pulumi.Resource[];
     readonly tags: Readonly<Record<string, string>>;
@@ -113,10 +111,7 @@ export class Cdn extends pulumi.ComponentResource {
             new aws.cloudwatch.LogDelivery(`${name}-${kind}-logs`, {
                 deliverySourceName: source.name,
                 deliveryDestinationArn: destination.arn,
-                // The suffix path is the object key's prefix below the destination (CloudWatch Logs API,
-                // S3DeliveryConfiguration): it starts with AWSLogs/<account>/, the only place the bucket policy lets
-                // delivery.logs.amazonaws.com write (components/buckets.ts), whether or not AWS prepends a prefix of its own.
-                s3DeliveryConfigurations: [{ suffixPath: pulumi.interpolate`AWSLogs/${args.accountId}/CloudFront/${kind}/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}`, enableHiveCompatiblePath: false }],
+                s3DeliveryConfigurations: [{ suffixPath: `${kind}/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}`, enableHiveCompatiblePath: false }],
                 tags: args.tags,
             }, delivering);
             return [kind, distribution];

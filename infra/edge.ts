@@ -30,7 +30,6 @@ export interface PublicEdgeArgs extends EdgeCertificates {
     readonly loadBalancer: { readonly dnsName: pulumi.Input<string>; readonly zoneId: pulumi.Input<string> };
     readonly originVerifyValue: pulumi.Input<string>;
     readonly logsBucketArn: pulumi.Input<string>;
-    readonly accountId: pulumi.Input<string>;
     /** The logs bucket's policy (or what holds it): log delivery starts after it. */
     readonly logsDependsOn: pulumi.Resource[];
 }
@@ -46,7 +45,6 @@ export function publicEdge(prefix: string, config: StackConfig, args: PublicEdge
         staticCorsOrigins: edge.plan.pageOrigins,
         certificateArn: args.certificates.cdnCertificateArn,
         logsBucketArn: args.logsBucketArn,
-        accountId: args.accountId,
         logsDependsOn: args.logsDependsOn,
         tags,
     });

@@ -183,7 +183,7 @@ if (config.web.waf) {
         originVerify: { headerName: ORIGIN_VERIFY_HEADER, value: originVerify.value }, tags,
     });
 }
-const site = publicEdge(prefix, config, { ...edge, loadBalancer, originVerifyValue: originVerify.value, logsBucketArn: buckets.logsBucketArn, accountId, logsDependsOn: [buckets] });
+const site = publicEdge(prefix, config, { ...edge, loadBalancer, originVerifyValue: originVerify.value, logsBucketArn: buckets.logsBucketArn, logsDependsOn: [buckets] });
 
 // Web servers: the front end scaling over every AZ, the back office as one server; both boot the release image, mount
 // the shared folders and read the parameters above.
