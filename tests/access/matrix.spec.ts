@@ -138,6 +138,15 @@ for (const name of STACKS) {
             await expect(stack, "Allowed", { principal: elb, action: "s3:PutObject", resource: object, identityPolicies: theirs, context: { "aws:SecureTransport": "true" } });
             const delivery = { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": account, "aws:SecureTransport": "true" };
             await expect(stack, "Allowed", { principal: "delivery.logs.amazonaws.com", action: "s3:PutObject", resource: `${logs}/AWSLogs/${account}/CloudFront/x.gz`, context: delivery });
+            // Where each CloudFront delivery actually writes: AWS prepends AWSLogs/<account>/CloudFront/ to its suffix
+            // path (pulumi-aws cloudwatch.LogDelivery s3DeliveryConfigurations.suffixPath), variables filled in.
+            const deliveries = stack.resources.filter((r) => r.type === "aws:cloudwatch/logDelivery:LogDelivery");
+            assert.strictEqual(deliveries.length, 2);
+            for (const d of deliveries) {
+                const [config] = (d.props as { s3DeliveryConfigurations: { suffixPath: string }[] }).s3DeliveryConfigurations;
+                const key = `AWSLogs/${account}/CloudFront/${config.suffixPath.replace(/\{DistributionId\}/g, "E2EXAMPLE").replace(/\{(yyyy|MM|dd|HH)\}/g, "01")}`;
+                await expect(stack, "Allowed", { principal: "delivery.logs.amazonaws.com", action: "s3:PutObject", resource: `${logs}/${key}/E2EXAMPLE.2026-12-01-01.abc.gz`, context: delivery });
+            }
             await expect(stack, "denied", { principal: "delivery.logs.amazonaws.com", action: "s3:PutObject", resource: `${logs}/AWSLogs/${account}/CloudFront/x.gz`, context: { ...delivery, "aws:SourceAccount": "999999999999" } });
             await expect(stack, "denied", { principal: "delivery.logs.amazonaws.com", action: "s3:PutObject", resource: `${stack.arn(BUCKET, "buckets-config")}/AWSLogs/${account}/x.gz`, context: delivery });
         });
