@@ -3,7 +3,8 @@
 // ACM validates by DNS: records in the Route 53 zone of each name, created here, or (DNS at a registrar) records the
 // operator creates there from the stack output. `CertificateValidation` waits for issuance (up to 75 minutes) so the
 // listener never gets a pending certificate, which ELB and CloudFront refuse (docs/edge.md): at a registrar it waits
-// only once the operator has said the records exist (`waitAtRegistrar`), since outputs are seen only after the up.
+// only for the certificates whose records the operator has said exist (the plan's `pending`, from
+// magento:validatedStorefronts), since outputs are seen only after the up.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { EdgePlan, PlannedCertificate, RegistrarRecord, validationNames, zoneOf } from "./edge-plan";
@@ -16,8 +17,6 @@ export interface CertificatesArgs {
     readonly imported: { readonly loadBalancerArn: string; readonly cdnArn: string } | undefined;
     /** Route 53 zone id by zone name for validation records; undefined: DNS is at a registrar. */
     readonly zoneIds: Readonly<Record<string, pulumi.Input<string>>> | undefined;
-    /** DNS at a registrar: the operator has created the validation records, so wait for issuance and attach. */
-    readonly waitAtRegistrar: boolean;
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -36,10 +35,10 @@ export class Certificates extends pulumi.ComponentResource {
         const { plan, imported, zoneIds, tags } = args;
         const usEast1 = imported ? undefined : cloudFrontRegionProvider(name, this);
         const requested: aws.acm.Certificate[] = [];
-        const wait = zoneIds !== undefined || args.waitAtRegistrar;
 
         const issue = (planned: PlannedCertificate, provider?: aws.Provider): pulumi.Output<string> | undefined => {
             const child = { parent: this, ...(provider ? { provider } : {}) };
+            const wait = zoneIds !== undefined || !planned.pending;
             const certificate = new aws.acm.Certificate(`${name}-${planned.key}`, {
                 domainName: planned.names[0],
                 subjectAlternativeNames: planned.names.slice(1),

@@ -12,13 +12,6 @@ export interface Storefront {
 export const PUBLIC_DNS_MODES = ["registrar", "route53", "managed"] as const;
 export type PublicDns = (typeof PUBLIC_DNS_MODES)[number];
 
-/**
- * Whether the stack waits for ACM to issue the certificates whose validation records it does not publish itself
- * (DNS at a registrar): `publish` requests them and lists their records without waiting (the first up), `wait`
- * waits for issuance and attaches them (once the operator has created the records).
- */
-export const CERTIFICATE_VALIDATION_MODES = ["publish", "wait"] as const;
-export type CertificateValidationMode = (typeof CERTIFICATE_VALIDATION_MODES)[number];
 
 /** Limits AWS enforces that a storefront list can exceed (ELB, CloudFront and ACM quotas pages). */
 export const AWS_LIMITS = {
@@ -36,6 +29,13 @@ export interface PlannedCertificate {
     /** Stable part of the resource name: "shop", "cdn", or the code of the first storefront it serves. */
     readonly key: string;
     readonly names: readonly string[];
+    /**
+     * Its validation records are still to be created at the registrar: requested and its records published, but
+     * nothing waits for it and the listener does not get it. Never shares a certificate with a storefront whose
+     * records exist, so a storefront added at a registrar never replaces a certificate the listener serves with one
+     * that cannot be issued.
+     */
+    readonly pending: boolean;
 }
 
 /** A record to create at the registrar, where DNS is not in Route 53. */
@@ -69,6 +69,8 @@ export interface EdgePlanInput {
     readonly namesPerCertificate: number;
     /** The shop's own certificates are imported (their names are unknown here): storefronts get certificates of their own. */
     readonly importedShopCertificates: boolean;
+    /** Storefront codes whose validation records are still to be created (DNS at a registrar); none in Route 53. */
+    readonly pendingStorefronts?: ReadonlySet<string>;
 }
 
 export interface EdgePlan {
@@ -121,27 +123,32 @@ export function planEdge(input: EdgePlanInput): EdgePlan {
     const storefrontDomains = storefronts.flatMap((s) => s.domains);
     const zones = [domain, ...storefrontDomains.filter((d) => !storefrontDomains.some((other) => other !== d && d.endsWith(`.${other}`)) && zoneOf(d, [domain]) === undefined)];
 
-    const shopCertificate = input.importedShopCertificates ? undefined : { key: "shop", names: [domain, `*.${domain}`] };
-    const cdnCertificate = input.importedShopCertificates ? undefined : { key: "cdn", names: [`media.${domain}`, `static.${domain}`] };
+    const shopCertificate = input.importedShopCertificates ? undefined : { key: "shop", names: [domain, `*.${domain}`], pending: false };
+    const cdnCertificate = input.importedShopCertificates ? undefined : { key: "cdn", names: [`media.${domain}`, `static.${domain}`], pending: false };
 
     // Next-fit in storefront order, a storefront's domains kept on one certificate: appending a storefront never moves
-    // another one's domains (a moved name means a replaced certificate).
-    const storefrontCertificates: { key: string; names: string[] }[] = [];
+    // another one's domains (a moved name means a replaced certificate). Storefronts whose records are pending are
+    // packed apart, after the others.
+    const pendingSet = input.pendingStorefronts ?? new Set<string>();
+    const storefrontCertificates: { key: string; names: string[]; pending: boolean }[] = [];
     const oversized: { code: string; names: number }[] = [];
-    for (const storefront of storefronts) {
-        const uncovered = storefront.domains.filter((d) => !(shopCertificate?.names ?? []).some((n) => covers(n, d)));
-        if (uncovered.length === 0) {
-            continue;
-        }
-        if (uncovered.length > namesPerCertificate) {
-            oversized.push({ code: storefront.code, names: uncovered.length });
-            continue;
-        }
-        const last = storefrontCertificates[storefrontCertificates.length - 1];
-        if (last && last.names.length + uncovered.length <= namesPerCertificate) {
-            last.names.push(...uncovered);
-        } else {
-            storefrontCertificates.push({ key: storefront.code, names: [...uncovered] });
+    for (const pending of [false, true]) {
+        let last: { key: string; names: string[]; pending: boolean } | undefined;
+        for (const storefront of storefronts.filter((s) => pendingSet.has(s.code) === pending)) {
+            const uncovered = storefront.domains.filter((d) => !(shopCertificate?.names ?? []).some((n) => covers(n, d)));
+            if (uncovered.length === 0) {
+                continue;
+            }
+            if (uncovered.length > namesPerCertificate) {
+                oversized.push({ code: storefront.code, names: uncovered.length });
+                continue;
+            }
+            if (last && last.names.length + uncovered.length <= namesPerCertificate) {
+                last.names.push(...uncovered);
+            } else {
+                last = { key: storefront.code, names: [...uncovered], pending };
+                storefrontCertificates.push(last);
+            }
         }
     }
 

@@ -19,8 +19,7 @@ export function edgeCertificates(prefix: string, config: StackConfig): EdgeCerti
         ? undefined
         : new PublicZones(`${prefix}-public`, { zones: edge.plan.zones, create: edge.publicDns === "managed", tags });
     const certificates = new Certificates(`${prefix}-certificates`, {
-        plan: edge.plan, imported: edge.importedCertificates, zoneIds: zones?.zoneIds,
-        waitAtRegistrar: edge.certificateValidation === "wait", tags,
+        plan: edge.plan, imported: edge.importedCertificates, zoneIds: zones?.zoneIds, tags,
     });
     return { zones, certificates };
 }

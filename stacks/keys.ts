@@ -188,9 +188,9 @@ export const CONFIG_KEYS = {
         type: "string", required: false, default: "",
         description: "registrar: public names live at a registrar outside AWS (the records to create are a stack output); route53: in existing Route 53 zones; managed: in Route 53 zones this stack creates.",
     },
-    certificateValidation: {
-        type: "string", required: false, default: "",
-        description: "With publicDns registrar: publish (default) requests the storefronts' ACM certificates and outputs their validation records (certificateValidationRecords) without waiting; wait, once those records exist at the registrar, waits for issuance and puts the certificates on the listener.",
+    validatedStorefronts: {
+        type: "array", required: false, default: [],
+        description: "With publicDns registrar: the storefront codes whose ACM validation records (output certificateValidationRecords) exist at the registrar; their certificates are awaited and served. The others' certificates are only requested and their records output, never sharing a certificate with a validated storefront.",
     },
     loadBalancerCertificateArn: {
         type: "string", required: false, default: "",

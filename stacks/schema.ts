@@ -4,7 +4,7 @@ import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { isWholeInternet, parseCidr } from "./cidr";
 import type { ImageSource } from "../components/images";
-import { AWS_LIMITS, CERTIFICATE_VALIDATION_MODES, PUBLIC_DNS_MODES } from "../components/edge-plan";
+import { AWS_LIMITS, PUBLIC_DNS_MODES } from "../components/edge-plan";
 import { ALARM_THRESHOLD_DEFAULTS, AlarmThresholds } from "../components/monitoring-alarms";
 import { ConfigKey } from "./keys";
 import { PROFILES } from "./profiles";
@@ -201,7 +201,7 @@ export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
         domains: z.array(hostname).min(1, { error: "must list at least one domain" }),
     }, { error: "must be an object {code, domains}" })),
     publicDns: z.enum(PUBLIC_DNS_MODES, { error: `must be one of ${PUBLIC_DNS_MODES.join(", ")}` }),
-    certificateValidation: z.enum(CERTIFICATE_VALIDATION_MODES, { error: `must be one of ${CERTIFICATE_VALIDATION_MODES.join(", ")}` }),
+    validatedStorefronts: z.array(storeCode),
     loadBalancerCertificateArn: z.string().regex(ACM_CERTIFICATE_ARN, { error: "must be an ACM certificate ARN such as arn:aws:acm:eu-west-3:123456789012:certificate/<uuid>" }),
     cdnCertificateArn: z.string().regex(ACM_CERTIFICATE_ARN, { error: "must be an ACM certificate ARN such as arn:aws:acm:us-east-1:123456789012:certificate/<uuid>" }),
     acmNamesPerCertificate: z.number({ error: "must be a number of names" }).int()

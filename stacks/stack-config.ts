@@ -1,5 +1,5 @@
 import type { GatewayService } from "../components/haproxy";
-import type { CertificateValidationMode, EdgePlan, PublicDns, Storefront } from "../components/edge-plan";
+import type { EdgePlan, PublicDns, Storefront } from "../components/edge-plan";
 import type { NetworkArgs } from "../components/network";
 import type { SiteLink } from "../components/site-links";
 import type { AlarmThresholds } from "../components/monitoring-alarms";
@@ -73,8 +73,6 @@ export type NetworkConfig = Omit<NetworkArgs, "region" | "tags">;
 export interface EdgeConfig {
     readonly storefronts: readonly Storefront[];
     readonly publicDns: PublicDns;
-    /** Wait for ACM's issuance of certificates validated at the registrar (always `wait` where Route 53 holds the zones). */
-    readonly certificateValidation: CertificateValidationMode;
     /** The shop's imported certificates; undefined: ACM issues them, validated in Route 53. */
     readonly importedCertificates: { readonly loadBalancerArn: string; readonly cdnArn: string } | undefined;
     readonly namesPerCertificate: number;

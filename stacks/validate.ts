@@ -1,6 +1,6 @@
 // Turns the raw key/value configuration of a stack into a StackConfig, or a ConfigError listing every problem.
 import { architectureOf } from "../components/architecture";
-import { CertificateValidationMode, limitProblems, planEdge, PublicDns, Storefront, storefrontProblems } from "../components/edge-plan";
+import { limitProblems, planEdge, PublicDns, Storefront, storefrontProblems } from "../components/edge-plan";
 import type { GatewayService } from "../components/haproxy";
 import type { ImageSource } from "../components/images";
 import type { SiteLink } from "../components/site-links";
@@ -339,9 +339,9 @@ function checkEdge(parsed: Parsed, edge: EdgeDefaults, problems: ConfigProblem[]
     } else if (arns.loadBalancer === undefined && edge.publicDns === "registrar") {
         problems.push({ path: qualified("loadBalancerCertificateArn"), message: "is required when magento:publicDns is registrar: without a Route 53 zone ACM cannot validate the shop's domain, so its certificates are imported (with magento:cdnCertificateArn)" });
     }
-    const validation = parsed.certificateValidation as CertificateValidationMode | undefined;
-    if (validation !== undefined && edge.publicDns !== "registrar") {
-        problems.push({ path: qualified("certificateValidation"), message: `applies to magento:publicDns registrar only: in Route 53 (${edge.publicDns}) the stack creates the validation records itself and always waits` });
+    const validated = parsed.validatedStorefronts as string[] | undefined;
+    if (validated !== undefined && edge.publicDns !== "registrar") {
+        problems.push({ path: qualified("validatedStorefronts"), message: `applies to magento:publicDns registrar only: in Route 53 (${edge.publicDns}) the stack creates the validation records itself and always waits` });
     }
 
     const domain = parsed.domain as string | undefined;
@@ -349,16 +349,22 @@ function checkEdge(parsed: Parsed, edge: EdgeDefaults, problems: ConfigProblem[]
     if (domain !== undefined) {
         problems.push(...storefrontProblems(domain, storefronts).map((p) => ({ path: qualified("storefronts") + p.path, message: p.message })));
     }
+    (validated ?? []).forEach((code, i) => {
+        if (!storefronts.some((s) => s.code === code)) {
+            problems.push({ path: `${qualified("validatedStorefronts")}[${i}]`, message: `'${code}' is not the code of a storefront in magento:storefronts (${storefronts.map((s) => s.code).join(", ") || "none"})` });
+        }
+    });
+    // At a registrar a certificate waits only once the operator says its records exist: they are outputs, seen only
+    // after the up. A storefront not listed (a new one) is pending, and is packed apart from the listed ones.
+    const pendingStorefronts = edge.publicDns === "registrar" ? new Set(storefronts.map((s) => s.code).filter((c) => !(validated ?? []).includes(c))) : new Set<string>();
     if (domain === undefined || problems.length > before) {
         return undefined;
     }
-    const plan = planEdge({ domain, storefronts, namesPerCertificate: edge.namesPerCertificate, importedShopCertificates: arns.loadBalancer !== undefined });
+    const plan = planEdge({ domain, storefronts, namesPerCertificate: edge.namesPerCertificate, importedShopCertificates: arns.loadBalancer !== undefined, pendingStorefronts });
     problems.push(...limitProblems(plan, edge.namesPerCertificate).map((message) => ({ path: qualified("storefronts"), message })));
     return {
         storefronts,
         publicDns: edge.publicDns as PublicDns,
-        // At a registrar nothing waits until the operator says the records exist: they are outputs, seen only after the up.
-        certificateValidation: edge.publicDns === "registrar" ? validation ?? "publish" : "wait",
         importedCertificates: arns.loadBalancer === undefined ? undefined : { loadBalancerArn: arns.loadBalancer, cdnArn: arns.cdn! },
         namesPerCertificate: edge.namesPerCertificate,
         originPaths: edge.originPaths,

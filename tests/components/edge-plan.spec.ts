@@ -42,17 +42,27 @@ describe("edge plan", () => {
         }
     });
 
+    it("at a registrar, storefronts whose records are pending never share a certificate with validated ones: adding one changes no served certificate", () => {
+        const validated = brands(21).slice(0, 20);
+        const before = planEdge({ domain: "example.com", storefronts: validated, namesPerCertificate: 10, importedShopCertificates: true });
+        const after = planEdge({ domain: "example.com", storefronts: brands(21), namesPerCertificate: 10, importedShopCertificates: true, pendingStorefronts: new Set(["brand_21"]) });
+        // The last validated certificate had room, yet brand_21 gets one of its own: joining would replace a served
+        // certificate with one ACM cannot issue until the registrar holds brand_21's records.
+        assert.deepStrictEqual(after.storefrontCertificates.filter((c) => !c.pending), before.storefrontCertificates);
+        assert.deepStrictEqual(after.storefrontCertificates.filter((c) => c.pending), [{ key: "brand_21", names: brands(21)[20].domains.filter(() => true), pending: true }]);
+    });
+
     it("storefront names below the shop's domain ride on its wildcard when ACM issues it, and get their own certificate when it is imported", () => {
         const outlet = [{ code: "outlet", domains: ["outlet.example.com"] }];
         assert.deepStrictEqual(plan(outlet).storefrontCertificates, []);
-        assert.deepStrictEqual(plan(outlet, 10, true).storefrontCertificates, [{ key: "outlet", names: ["outlet.example.com"] }]);
+        assert.deepStrictEqual(plan(outlet, 10, true).storefrontCertificates, [{ key: "outlet", names: ["outlet.example.com"], pending: false }]);
         assert.strictEqual(plan(outlet).names.find((n) => n.name === "outlet.example.com")!.zone, "example.com");
     });
 
     it("the shop's names: apex, www. and origin. on the load balancer, media. and static. on their distributions", () => {
         assert.deepStrictEqual(plan([]).names.map((n) => `${n.name}>${n.target}`),
             ["example.com>loadBalancer", "www.example.com>loadBalancer", "origin.example.com>loadBalancer", "media.example.com>media", "static.example.com>static"]);
-        assert.deepStrictEqual(plan([]).cdnCertificate, { key: "cdn", names: ["media.example.com", "static.example.com"] });
+        assert.deepStrictEqual(plan([]).cdnCertificate, { key: "cdn", names: ["media.example.com", "static.example.com"], pending: false });
     });
 
     it("zones: the shop's domain and each storefront domain not below another listed name", () => {

@@ -31,8 +31,12 @@ function run(stack: string, preview: boolean, storefronts?: number, changes: Rec
     const key = `${stack}|${preview}|${storefronts}|${JSON.stringify(Object.entries(changes))}`; // entries keep undefined (removed) keys
     if (!runs.has(key)) {
         const settings = loadStackSettings(project, stack);
-        const config: Record<string, string> = storefronts === undefined ? { ...settings.config }
-            : { ...settings.config, "magento:storefronts": JSON.stringify(brands(storefronts, stack === "preprod" ? "preprod." : "")) };
+        const generated = storefronts === undefined ? undefined : brands(storefronts, stack === "preprod" ? "preprod." : "");
+        // A generated list replaces the stack's storefronts, each validated where the stack lists validated ones.
+        const config: Record<string, string> = generated === undefined ? { ...settings.config } : {
+            ...settings.config, "magento:storefronts": JSON.stringify(generated),
+            ...(JSON.parse(settings.config["magento:validatedStorefronts"] ?? "[]").length > 0 ? { "magento:validatedStorefronts": JSON.stringify(generated.map((s) => s.code)) } : {}),
+        };
         for (const [name, value] of Object.entries(changes)) {
             if (value === undefined) {
                 delete config[name];
@@ -158,9 +162,10 @@ describe("edge: CloudFront, certificates and public names", () => {
 
 // The first `pulumi up` of each stack must not wait on certificate validation records nobody can have created yet:
 // ACM's CertificateValidation waits up to 75 minutes, and records that are only stack outputs are seen after the up.
-// Every CertificateValidation of the edge waits only on Route 53 records the stack itself creates, unless the stack
-// says the registrar already holds the records (magento:certificateValidation: wait).
+// Every CertificateValidation of the edge waits only on Route 53 records the stack itself creates, or on records of
+// storefronts the stack says the registrar holds (magento:validatedStorefronts); a storefront added later is pending.
 const VALIDATION = "aws:acm/certificateValidation:CertificateValidation";
+const BRAND_Z = { code: "brand_z", domains: ["brand-z.example", "www.brand-z.example"] };
 
 /** Validations that wait on something other than Route 53 records of this stack. */
 function waitingOnOthers(resources: StateResource[]): string[] {
@@ -170,13 +175,22 @@ function waitingOnOthers(resources: StateResource[]): string[] {
     }).map((v) => v.urn.split("::").pop()!);
 }
 
+/** Each requested certificate by resource name: its names and whether anything waits for it. */
+function certificatesOf(resources: StateResource[]): Record<string, { names: string[]; awaited: boolean }> {
+    const validated = new Set(ofType(resources, VALIDATION).flatMap((v) => via(resources, v, "certificateArn").map((c) => c.urn)));
+    return Object.fromEntries(ofType(resources, CERTIFICATE).map((c) => [c.urn.split("::").pop()!, {
+        names: [c.inputs!.domainName as string, ...(c.inputs!.subjectAlternativeNames as string[] ?? [])],
+        awaited: validated.has(c.urn),
+    }]));
+}
+
 describe("edge: the first up never waits on validation records the stack does not create", () => {
     // Started by the tests that read them, not at load: the suite's shared workers are busy enough.
-    const firstAtRegistrar = () => edge("prod", false, undefined, { "magento:certificateValidation": undefined });
+    const firstAtRegistrar = () => edge("prod", false, undefined, { "magento:validatedStorefronts": undefined });
     const secondAtRegistrar = () => edge("prod", false);
     const managed = () => edge("preprod", false);
 
-    it("DNS at a registrar, first up (key unset): certificates requested, their records output, nothing waits, none on the listener", async () => {
+    it("DNS at a registrar, first up (no storefront validated): certificates requested, their records output, nothing waits, none on the listener", async () => {
         const resources = await firstAtRegistrar();
         assert.deepStrictEqual(waitingOnOthers(resources), []);
         assert.deepStrictEqual(ofType(resources, VALIDATION), []);
@@ -189,7 +203,7 @@ describe("edge: the first up never waits on validation records the stack does no
         assert.ok(records.every((r) => r.type === "CNAME"));
     });
 
-    it("DNS at a registrar, second up (wait): each storefront certificate waits for issuance and is on the listener", async () => {
+    it("DNS at a registrar, once every storefront is validated: each storefront certificate waits for issuance and is on the listener", async () => {
         const resources = await secondAtRegistrar();
         const validations = ofType(resources, VALIDATION);
         assert.strictEqual(validations.length, 1);
@@ -199,13 +213,28 @@ describe("edge: the first up never waits on validation records the stack does no
         }
     });
 
+    it("DNS at a registrar, a storefront added later: the served certificate is untouched, the new one only requested apart, its records output", async () => {
+        const before = certificatesOf(await secondAtRegistrar());
+        const prod = JSON.parse(loadStackSettings(project, "prod").config["magento:storefronts"]) as unknown[];
+        const after = await edge("prod", false, undefined, { "magento:storefronts": JSON.stringify([...prod, BRAND_Z]) });
+        const certificates = certificatesOf(after);
+        // The validated certificate keeps its names (it had room for two more: the 10-name quota), so it is not
+        // replaced by one that waits on records nobody created; brand_z's certificate is requested, never awaited.
+        assert.deepStrictEqual(certificates["magento-prod-certificates-brand_a"], before["magento-prod-certificates-brand_a"]);
+        assert.deepStrictEqual(certificates["magento-prod-certificates-brand_z"], { names: BRAND_Z.domains, awaited: false });
+        assert.deepStrictEqual(waitingOnOthers(after).length, 1); // brand_a's, on the registrar's records that exist
+        const records = (stackOutputs(after).certificateValidationRecords as { name: string }[]).map((r) => r.name);
+        assert.ok(records.some((r) => r.includes("brand-z.example")), records.join(", "));
+    });
+
     it("zones in Route 53 (managed): every validation waits on records this stack creates in those zones", async () => {
         const resources = await managed();
         assert.ok(ofType(resources, VALIDATION).length >= 3);
         assert.deepStrictEqual(waitingOnOthers(resources), []);
     });
 
-    it("refuses the key where Route 53 holds the zones: the stack always creates and waits on its records there", async () => {
-        await assert.rejects(edge("preprod", false, undefined, { "magento:certificateValidation": "publish" }), /magento:certificateValidation: applies to magento:publicDns registrar only/);
+    it("refuses the key where Route 53 holds the zones, and a code that is no storefront's", async () => {
+        await assert.rejects(edge("preprod", false, undefined, { "magento:validatedStorefronts": JSON.stringify(["x"]) }), /magento:validatedStorefronts: applies to magento:publicDns registrar only/);
+        await assert.rejects(edge("prod", false, undefined, { "magento:validatedStorefronts": JSON.stringify(["brand_y"]) }), /magento:validatedStorefronts\[0\]: 'brand_y' is not the code of a storefront/);
     });
 });
