@@ -1,7 +1,8 @@
 // A regional WAF web ACL in front of the load balancer: AWS's managed rule groups for the common web exploits, known
 // bad inputs, SQL injection and IP reputation, and a per-IP rate limit so one client cannot take the shop down. The
 // limit does not count CloudFront's origin fetches (few edge addresses, many requests on a cold cache): it is scoped
-// down to requests without the origin-verify secret. Keying on X-Forwarded-For instead would let any client choose
+// down to requests that are not such a fetch, the origin-verify secret on a CDN path. Only those: anyone who learnt
+// the secret still meets the limit on logins, checkout and the admin. Keying on X-Forwarded-For instead would let any client choose
 // the address it is counted under (WAF reads the header's first address). docs/edge.md, "WAF rate limit".
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -13,6 +14,8 @@ export interface WebAclArgs {
     readonly ratePerIpPer5Min: number;
     /** The header CloudFront adds to its origin requests, and its secret value: such requests are not rate limited. */
     readonly originVerify: { readonly headerName: string; readonly value: pulumi.Input<string> };
+    /** The paths CloudFront fetches from (its origin paths, such as /pub/media): the only ones the exemption covers. */
+    readonly cdnPaths: readonly string[];
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -31,6 +34,29 @@ export const MANAGED_RULE_GROUPS = [
 const COUNTED_RULES: Partial<Record<(typeof MANAGED_RULE_GROUPS)[number], string[]>> = {
     AWSManagedRulesCommonRuleSet: ["SizeRestrictions_BODY"],
 };
+
+/** A request CloudFront makes to the origin: the secret header, on one of the CDN paths. */
+function cdnFetch(originVerify: WebAclArgs["originVerify"], cdnPaths: readonly string[]): aws.types.input.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatement {
+    const none = [{ priority: 0, type: "NONE" }];
+    const onPath = cdnPaths.map((p) => ({
+        byteMatchStatement: { fieldToMatch: { uriPath: {} }, positionalConstraint: "STARTS_WITH", searchString: `${p}/`, textTransformations: none },
+    }));
+    return {
+        andStatement: {
+            statements: [
+                {
+                    byteMatchStatement: {
+                        fieldToMatch: { singleHeader: { name: originVerify.headerName } }, // matched case-insensitively
+                        positionalConstraint: "EXACTLY",
+                        searchString: originVerify.value,
+                        textTransformations: none,
+                    },
+                },
+                onPath.length === 1 ? onPath[0] : { orStatement: { statements: onPath } },
+            ],
+        },
+    };
+}
 
 export class WebAcl extends pulumi.ComponentResource {
     public readonly arn: pulumi.Output<string>;
@@ -55,18 +81,7 @@ export class WebAcl extends pulumi.ComponentResource {
                             limit: args.ratePerIpPer5Min,
                             aggregateKeyType: "IP",
                             // The rule now holds the secret: a secret in state (nested in `rules`); the component exposes only the ARN.
-                            scopeDownStatement: {
-                                notStatement: {
-                                    statement: {
-                                        byteMatchStatement: {
-                                            fieldToMatch: { singleHeader: { name: args.originVerify.headerName } }, // matched case-insensitively
-                                            positionalConstraint: "EXACTLY",
-                                            searchString: args.originVerify.value,
-                                            textTransformations: [{ priority: 0, type: "NONE" }],
-                                        },
-                                    },
-                                },
-                            },
+                            scopeDownStatement: { notStatement: { statement: cdnFetch(args.originVerify, args.cdnPaths) } },
                         },
                     },
                     visibilityConfig: visibility(`${name}-rate-per-ip`),

@@ -180,7 +180,8 @@ const loadBalancer = new LoadBalancer(`${prefix}-shop`, {
 if (config.web.waf) {
     new WebAcl(`${prefix}-waf`, {
         resourceArn: loadBalancer.arn, ratePerIpPer5Min: 2000,
-        originVerify: { headerName: ORIGIN_VERIFY_HEADER, value: originVerify.value }, tags,
+        originVerify: { headerName: ORIGIN_VERIFY_HEADER, value: originVerify.value },
+        cdnPaths: Object.values(config.edge.originPaths), tags,
     });
 }
 const site = publicEdge(prefix, config, { ...edge, loadBalancer, originVerifyValue: originVerify.value, logsBucketArn: buckets.logsBucketArn, logsDependsOn: [buckets] });

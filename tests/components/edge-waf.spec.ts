@@ -14,20 +14,25 @@ const plaintext = (secret: Secret) => JSON.parse(secret.plaintext as string) as 
 describe("edge: the WAF rate limit exempts CloudFront's origin fetches", () => {
     prefetch(["prod", { preview: false }]);
 
-    it("rate-per-ip counts only requests without the origin-verify header's secret value", async () => {
+    it("rate-per-ip exempts only CloudFront's fetches: the secret header on a CDN path; everything else is counted", async () => {
         const r = await stackResources("prod", { preview: false });
         const [acl] = ofType(r, ACL);
+        type Statement = Record<string, any>;
         const rate = (acl.inputs!.rules as { name: string; statement: { rateBasedStatement: Record<string, unknown> } }[]).find((x) => x.name === "rate-per-ip")!;
-        const scopeDown = rate.statement.rateBasedStatement.scopeDownStatement as { notStatement?: { statement: { byteMatchStatement: Record<string, unknown> } } } | undefined;
+        const scopeDown = rate.statement.rateBasedStatement.scopeDownStatement as Statement | undefined;
         assert.ok(scopeDown?.notStatement, "the rate limit has a NOT scope-down");
-        const match = scopeDown.notStatement.statement.byteMatchStatement;
+        const [header, paths] = scopeDown.notStatement.statement.andStatement.statements as Statement[];
+        const match = header.byteMatchStatement;
         assert.deepStrictEqual([match.fieldToMatch, match.positionalConstraint, match.textTransformations],
             [{ singleHeader: { name: "X-Origin-Verify" } }, "EXACTLY", [{ priority: 0, type: "NONE" }]]);
+        // Someone who learnt the secret still meets the limit on logins, checkout and the admin.
+        assert.deepStrictEqual((paths.orStatement.statements as Statement[]).map((p) => [p.byteMatchStatement.fieldToMatch, p.byteMatchStatement.positionalConstraint, p.byteMatchStatement.searchString]),
+            [[{ uriPath: {} }, "STARTS_WITH", "/pub/media/"], [{ uriPath: {} }, "STARTS_WITH", "/pub/static/"]]);
         const searchString = match.searchString as Secret;
         assert.strictEqual(searchString[SIG_KEY], SECRET_SIG, "the secret is a secret in state");
         const origin = r.find((x) => x.urn.endsWith("::magento-prod-shop-cdn-origin"))!;
-        const header = (origin.inputs!.conditions as { httpHeader?: { values: Secret[] } }[])[1].httpHeader!.values[0];
-        assert.strictEqual(plaintext(searchString), plaintext(header), "the same secret the load balancer demands");
+        const demanded = (origin.inputs!.conditions as { httpHeader?: { values: Secret[] } }[])[1].httpHeader!.values[0];
+        assert.strictEqual(plaintext(searchString), plaintext(demanded), "the same secret the load balancer demands");
     });
 
     it("no stack output carries the secret", async () => {
