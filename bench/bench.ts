@@ -7,7 +7,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { PackServer } from "../offline/analyzer";
-import { capture, discoverPacks, runPacks, startPacks } from "../offline/engine";
+import { capture, discoverPacks, pairConfigs, runPacks, startPacks } from "../offline/engine";
 import { loadProject, loadStackSettings } from "../offline/project";
 import { fail, parseArgs } from "../offline/cli/args";
 import { brands } from "../tests/helpers/storefronts";
@@ -65,14 +65,15 @@ async function runCase(c: BenchCase): Promise<void> {
     const settings = { ...fromFile, config: { ...fromFile.config, ...c.config } };
     const ctx = { project: project.name, stack: c.stack, dryRun: true, config: settings.config };
     // As in preview.ts: the packs start (and compile) while the program runs.
-    const servers = startPacks(discoverPacks(project.root), ctx);
+    const packs = discoverPacks(project.root);
+    const servers = startPacks(packs, ctx);
     const preview = await capture(project, c.stack, settings, true, c.main ?? project.main);
     if (!preview.ok) {
         servers.forEach((s) => s.catch(() => undefined));
         PackServer.stopAll();
         throw new Error(`the program failed for case '${c.name}':\n${preview.error}`);
     }
-    const reports = await runPacks(servers, preview.resources, [ctx]);
+    const reports = await runPacks(servers, preview.resources, pairConfigs(packs, [], ctx));
     const diagnostics = reports.reduce((n, r) => n + r.diagnostics.length, 0);
     console.log(JSON.stringify({ resources: preview.resources.length, diagnostics }));
 }

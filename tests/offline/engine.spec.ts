@@ -1,28 +1,15 @@
 // The two commands as an operator runs them: exit codes, what they print, and the export they write.
 import * as assert from "assert";
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Deployment, SECRET_SIG, SIG_KEY, StateResource } from "../../offline/state";
 import { PROD_SINGLE_NAT } from "../fixtures/stacks";
+import { run } from "../helpers/cli";
 import { ROOT, stackFile } from "../helpers/stacks";
 
 /** The magento pack's version as the CLI reports it (its package.json), dots escaped for a RegExp. */
 const MAGENTO = `magento@v${(require(path.join(ROOT, "policies", "magento", "package.json")) as { version: string }).version.replace(/\./g, "\\.")}`;
-
-interface Run { code: number; stdout: string; stderr: string }
-
-function run(script: string, args: string[]): Promise<Run> {
-    return new Promise((resolve) => {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "offline/cli", script), ...args], { cwd: ROOT });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d) => (stdout += d));
-        child.stderr.on("data", (d) => (stderr += d));
-        child.on("exit", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
-}
 
 const CIPHERTEXT = "v1:c2VjcmV0LWNpcGhlcnRleHQ=";
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "engine-spec-"));
@@ -49,6 +36,8 @@ describe("offline engine", () => {
         return run("policy-check.ts", [mutated, "--policy-pack", unknownPack, "--policy-pack", "policies/magento"]);
     });
     audit.catch(() => undefined); // no export to audit fails that test, not the run
+    // A pack that fails while the program runs: its rejection must wait for the program, not end the process with 1.
+    const brokenPack = run("preview.ts", ["--stack", "preprod", "--policy-pack", "tests/fixtures/packs/fails-to-start"]);
     after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
     it("previews prod as pulumi preview shows it and exits 0 without mandatory violations", async () => {
@@ -117,6 +106,13 @@ describe("offline engine", () => {
         assert.match(flag.stderr, /unknown flag --stak/);
         const notExport = await run("policy-check.ts", [path.join(ROOT, "package.json"), "--policy-pack", "policies/magento"]);
         assert.strictEqual(notExport.code, 2);
-        assert.match(notExport.stderr, /is not a version-3 deployment/);
+        assert.match(notExport.stderr, /package\.json is not a stack export/);
+    });
+
+    it("exits 2 naming the pack, with no stack trace, when a pack fails to start during the preview", async () => {
+        const { code, stderr } = await brokenPack;
+        assert.strictEqual(code, 2, stderr);
+        assert.match(stderr, /policy pack tests\/fixtures\/packs\/fails-to-start failed to start \(exit \d+\):\n[^]*the pack's configuration module is missing/);
+        assert.doesNotMatch(stderr, /^\s+at /m);
     });
 });
