@@ -5,7 +5,8 @@ import type { GatewayService } from "../components/haproxy";
 import type { ImageSource } from "../components/images";
 import type { SiteLink } from "../components/site-links";
 import type { AlarmThresholds } from "../components/monitoring-alarms";
-import { Cidr, contains, formatCidr, overlaps, parseCidr } from "./cidr";
+import { internetCovered } from "../policies/lib/cidr";
+import { Cidr, contains, formatCidr, isWholeInternet, overlaps, parseCidr } from "./cidr";
 import { ConfigError, ConfigProblem } from "./errors";
 import { CONFIG_KEYS, ConfigKey, KeySpec, qualified } from "./keys";
 import { GatewayServiceSetting, PROFILE_DEFAULTS, Profile, ProfileDefaults } from "./profiles";
@@ -73,6 +74,11 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
     const siteLinks = (parsed.siteLinks as SiteLink[] | undefined) ?? [];
     problems.push(...checkSiteLinks(siteLinks, vpc));
     const operatorCidrs = parsed.operatorCidrs as string[] | undefined;
+    // The whole internet however it is split (0.0.0.0/1 + 128.0.0.0/1, every public block): coverage, not only the
+    // literal /0, which the key's schema already refuses item by item.
+    for (const family of (operatorCidrs ?? []).some(isWholeInternet) ? [] : internetCovered(operatorCidrs ?? [])) {
+        problems.push({ path: qualified("operatorCidrs"), message: `together cover every internet ${family} address, which opens the operators' ports to the whole internet; list the operators' ranges` });
+    }
     const gateway = resolveGatewayServices(
         (parsed.gatewayServices as GatewayServiceSetting[] | undefined) ?? defaults.gatewayServices,
         (parsed.internalDomain as string | undefined) ?? "internal",

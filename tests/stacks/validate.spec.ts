@@ -103,6 +103,13 @@ describe("stack configuration", () => {
     it("rejects the whole internet in the operators' allow-list, IPv4 and IPv6", () => {
         rejects({ operatorCidrs: ["203.0.113.0/24", "0.0.0.0/0"] }, "magento:operatorCidrs[1]", /whole internet/);
         rejects({ operatorCidrs: ["::/0"] }, "magento:operatorCidrs[0]", /whole internet/);
+    });
+
+    it("rejects operator ranges that together cover the whole internet, however they are split", () => {
+        rejects({ operatorCidrs: ["0.0.0.0/1", "128.0.0.0/1"] }, "magento:operatorCidrs", /together cover every internet IPv4 address/);
+        // Every block but the private 10.0.0.0/8 still holds every internet address.
+        rejects({ operatorCidrs: ["0.0.0.0/5", "8.0.0.0/7", "11.0.0.0/8", "12.0.0.0/6", "16.0.0.0/4", "32.0.0.0/3", "64.0.0.0/2", "128.0.0.0/1"] },
+            "magento:operatorCidrs", /together cover every internet IPv4 address/);
         rejects({ operatorCidrs: ["203.0.113.0/33"] }, "magento:operatorCidrs[0]", /IPv4 or IPv6 CIDR/);
     });
 
