@@ -7,7 +7,7 @@ import type { SiteLink } from "../components/site-links";
 import type { AlarmThresholds } from "../components/monitoring-alarms";
 import { internetCovered } from "../policies/lib/cidr";
 import { Cidr, contains, formatCidr, isWholeInternet, overlaps, parseCidr } from "./cidr";
-import { ConfigError, ConfigProblem } from "./errors";
+import { ConfigError, ConfigProblem, UNDECRYPTED_SECRET } from "./errors";
 import { CONFIG_KEYS, ConfigKey, KeySpec, qualified } from "./keys";
 import { GatewayServiceSetting, PROFILE_DEFAULTS, Profile, ProfileDefaults } from "./profiles";
 import { parseScaleSchedule, ScaleSchedule } from "./schedule";
@@ -22,6 +22,12 @@ export interface StackContext {
 }
 
 type Parsed = { -readonly [K in ConfigKey]?: unknown };
+
+/** A value without its undecrypted parts: a whole secret has no known part, a list keeps its known items. */
+function knownPart(value: unknown): unknown {
+    return value === UNDECRYPTED_SECRET ? undefined
+        : Array.isArray(value) && value.includes(UNDECRYPTED_SECRET) ? value.filter((v) => v !== UNDECRYPTED_SECRET) : value;
+}
 
 export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: StackContext): StackConfig {
     const problems: ConfigProblem[] = [];
@@ -41,7 +47,12 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
             }
             continue;
         }
-        const result = FIELD_SCHEMAS[key].safeParse(value);
+        const known = knownPart(value);
+        if (known === undefined) {
+            parsed[key] = value; // a secret string, unknown offline: kept as it reads, not validated
+            continue;
+        }
+        const result = FIELD_SCHEMAS[key].safeParse(known);
         if (result.success) {
             parsed[key] = result.data;
         } else {

@@ -38,6 +38,10 @@ async function main(): Promise<number> {
         return EXIT.failure;
     }
     console.log(`Previewing update (${stack}) offline, under Pulumi's mock runtime:\n`);
+    const encrypted = settings.secretKeys.filter((k) => k.startsWith(`${project.name}:`));
+    if (encrypted.length > 0) {
+        console.log(`Not validated offline (encrypted; only the stack's backend decrypts them): ${encrypted.join(", ")}\n`);
+    }
     console.log(renderTree(preview.resources, "create"));
     console.log(`\n${renderOutputs(preview.resources.find((r) => r.type === "pulumi:pulumi:Stack"))}\n`);
     console.log(renderCounts(preview.resources, "create"));

@@ -16,12 +16,16 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "engine-spec-"));
 const exportFile = path.join(tmp, "prod.json");
 const unknownPack = "tests/fixtures/packs/reads-unknown";
 
-describe("offline engine", () => {
+describe("offline engine", function () {
+    this.timeout(300_000); // five runs of the program start together on a shared machine
     // The runs start when the spec loads, together, and go on while earlier specs run; each test awaits the one it reads.
-    // prod as committed, plus a provider secret as `pulumi config set --secret` writes it.
+    // prod as committed, plus a provider secret as `pulumi config set --secret` writes it, an encrypted alarm address
+    // and an encrypted item of the operators' list (`pulumi config set --secret --path 'operatorCidrs[1]'`).
     const withSecret = path.join(tmp, "prod-with-secret.yaml");
     fs.writeFileSync(withSecret, fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")
-        .replace("config:\n", `config:\n  aws:secretKey:\n    secure: ${CIPHERTEXT}\n`));
+        .replace("config:\n", `config:\n  aws:secretKey:\n    secure: ${CIPHERTEXT}\n`)
+        .replace("magento:alarmEmail: ops@example.com", `magento:alarmEmail:\n    secure: ${CIPHERTEXT}`)
+        .replace("    - 198.51.100.17/32\n", `    - secure: ${CIPHERTEXT}\n`));
     const clean = run("preview.ts", ["--stack", "prod", "--config-file", withSecret, "--json", exportFile, "--policy-pack", "policies/magento", "--policy-pack", unknownPack]);
     const singleNat = run("preview.ts", ["--stack", "prod", "--config-file", stackFile("prod", PROD_SINGLE_NAT), "--policy-pack", "policies/magento"]);
     const bad = path.join(tmp, "bad.yaml");
@@ -48,6 +52,8 @@ describe("offline engine", () => {
         assert.match(stdout, /^    vpcId:\s+output<string>$/m);
         assert.match(stdout, /^    aws:ec2:Subnet\s+6$/m);
         assert.match(stdout, new RegExp(`✅ ${MAGENTO}`));
+        const unvalidated = /^Not validated offline \(encrypted; only the stack's backend decrypts them\): (.*)$/m.exec(stdout)?.[1].split(", ").sort();
+        assert.deepStrictEqual(unvalidated, ["magento:alarmEmail", "magento:operatorCidrs"]);
     });
 
     it("skips a rule that reads an unknown value during preview, with an advisory, as the CLI does", async () => {
@@ -81,7 +87,10 @@ describe("offline engine", () => {
     it("never prints a secret's value and exports secrets as ciphertext", async () => {
         const { stdout, stderr } = await clean;
         const text = fs.readFileSync(exportFile, "utf8");
-        assert.doesNotMatch(stdout + stderr + text, /offline-secret-placeholder|c2VjcmV0LWNpcGhlcnRleHQ=/);
+        assert.doesNotMatch(stdout + stderr, /offline-secret-placeholder|c2VjcmV0LWNpcGhlcnRleHQ=/);
+        // The export holds no ciphertext; the encrypted alarm address is the SNS subscription's endpoint, which the
+        // program writes as plain text (the stand-in offline, the decrypted address in a real state).
+        assert.doesNotMatch(text, /c2VjcmV0LWNpcGhlcnRleHQ=/);
         const provider = (JSON.parse(text) as Deployment).deployment.resources[1];
         assert.deepStrictEqual(provider.inputs!.secretKey, { [SIG_KEY]: SECRET_SIG, ciphertext: "offline-preview-secret" });
     });
