@@ -124,6 +124,41 @@ function call<Req, Res>(server: PackServer, method: string, req: Req, urn?: stri
     });
 }
 
+/** Analyze calls in flight per pack, and the stack size up to which per-resource requests are kept for reuse. */
+const IN_FLIGHT = 64;
+const CACHED_REQUESTS = 5_000;
+
+/** `f` over every item with at most `limit` running at once; results in the items' order. */
+async function inPool<T, U>(items: readonly T[], limit: number, f: (item: T) => Promise<U>): Promise<U[]> {
+    const results: U[] = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        for (let i = next++; i < items.length; i = next++) {
+            results[i] = await f(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+
+/** Protobuf's base-128 varint. */
+function varint(n: number): Uint8Array {
+    const out: number[] = [];
+    for (; n > 0x7f; n >>>= 7) {
+        out.push((n & 0x7f) | 0x80);
+    }
+    out.push(n);
+    return Uint8Array.from(out);
+}
+
+let stackCalls: Promise<unknown> = Promise.resolve();
+/** One pack at a time decodes a large stack: a pack holds the whole stack several times over while it does. */
+function oneAtATime<T>(f: () => Promise<T>): Promise<T> {
+    const run = stackCalls.then(f, f);
+    stackCalls = run.catch(() => undefined);
+    return run;
+}
+
 /** A stack's requests, each built once and sent to every pack that analyses the stack. */
 class StackRequests {
     private readonly byUrn: Map<string, StateResource>;
@@ -139,16 +174,37 @@ class StackRequests {
         return this.resources.filter((r) => !(isProviderType(r.type) && urnName(r.urn).startsWith("default")));
     }
 
+    /** Kept for the next pack (and the next spec) on stacks of our size; a large export's are built per call, so that
+     *  only the calls in flight hold theirs. */
     analyze(r: StateResource): pb.AnalyzeRequest {
+        if (this.large()) {
+            return analyzeRequest(r, this.byUrn);
+        }
         if (!this.perResource.has(r.urn)) {
             this.perResource.set(r.urn, analyzeRequest(r, this.byUrn));
         }
         return this.perResource.get(r.urn)!;
     }
 
+    /** Encoded one resource at a time (`repeated AnalyzerResource resources = 1`, @pulumi/pulumi/proto/analyzer.proto,
+     *  in protobuf's wire format: tag 0x0a, length, bytes): no message object for the whole stack is ever held, only
+     *  its bytes, which the client's serialiser takes from serializeBinary. */
     stack(): pb.AnalyzeStackRequest {
-        this.stackRequest ??= new pb.AnalyzeStackRequest().setResourcesList(this.resources.map((r) => analyzerResource(r, this.byUrn)));
+        if (!this.stackRequest) {
+            const parts = this.resources.flatMap((r) => {
+                const bytes = analyzerResource(r, this.byUrn).serializeBinary();
+                return [Uint8Array.of(0x0a), varint(bytes.length), bytes];
+            });
+            const encoded = Buffer.concat(parts);
+            this.stackRequest = new pb.AnalyzeStackRequest();
+            this.stackRequest.serializeBinary = () => encoded;
+        }
         return this.stackRequest;
+    }
+
+    /** True for an export past our stacks' size, where memory rather than time is what to save. */
+    large(): boolean {
+        return this.resources.length > CACHED_REQUESTS;
     }
 }
 
@@ -172,12 +228,14 @@ export async function analyze(server: PackServer, resources: readonly StateResou
     const stack = requestsFor(resources);
 
     // A diagnostic from Analyze belongs to the resource analysed, whether or not the pack named it (the CLI does the same).
-    // Awaited together: a failure of any call fails the run at once, never left as an unhandled rejection.
-    const perResource = stack.analyzed()
-        .filter((r) => only?.has(r.urn) ?? true)
-        .map(async (r) => diagnostics(await call<pb.AnalyzeRequest, pb.AnalyzeResponse>(server, "analyze", stack.analyze(r), r.urn), r.urn));
-    const whole = call<pb.AnalyzeStackRequest, pb.AnalyzeResponse>(server, "analyzeStack", stack.stack()).then((res) => diagnostics(res, ""));
-    const [resourceDiagnostics, stackDiagnostics] = await Promise.all([Promise.all(perResource), whole]);
+    // A bounded number of Analyze calls in flight, so a large export never holds every request (and every response)
+    // at once; awaited with AnalyzeStack, so a failure of any call fails the run at once, never as an unhandled rejection.
+    const analysed = stack.analyzed().filter((r) => only?.has(r.urn) ?? true);
+    const perResource = inPool(analysed, IN_FLIGHT, async (r) =>
+        diagnostics(await call<pb.AnalyzeRequest, pb.AnalyzeResponse>(server, "analyze", stack.analyze(r), r.urn), r.urn));
+    const analyzeStack = () => call<pb.AnalyzeStackRequest, pb.AnalyzeResponse>(server, "analyzeStack", stack.stack());
+    const whole = (stack.large() ? oneAtATime(analyzeStack) : analyzeStack()).then((res) => diagnostics(res, ""));
+    const [resourceDiagnostics, stackDiagnostics] = await Promise.all([perResource, whole]);
 
     return {
         name: info.getName(),

@@ -3,9 +3,9 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { describeIngress, describeInternet, ingresses, internetOpenings, INGRESS_TYPES, protocolName, ownerOf, SECURITY_GROUPS } from "../../lib/ingress";
 import { dependsOn, ofType } from "../../lib/stack";
+import { LOAD_BALANCERS } from "../../lib/types";
 import { controls, RuleMetadata } from "../../lib/metadata";
 
-const LOAD_BALANCERS = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
 
 interface Config {
     webPorts?: number[];

@@ -13,12 +13,12 @@ async function violations(b: StackBuilder): Promise<string[]> {
 }
 
 /** A security group with one ingress rule from `cidr`, optionally attached to a load balancer. */
-function groupWithRule(rule: Record<string, unknown>, lb?: { internal: boolean }): StackBuilder {
+function groupWithRule(rule: Record<string, unknown>, lb?: { internal: boolean; type?: string }): StackBuilder {
     const b = new StackBuilder("prod");
     const group = b.add(SG, "web-sg", { vpcId: UNKNOWN });
     b.add(RULE, "web-in", { securityGroupId: UNKNOWN, ...rule }, { securityGroupId: [group] });
     if (lb) {
-        b.add(LB, "alb", { internal: lb.internal, loadBalancerType: "application", securityGroups: [UNKNOWN] }, { securityGroups: [group] });
+        b.add(lb.type ?? LB, "alb", { internal: lb.internal, loadBalancerType: "application", securityGroups: [UNKNOWN] }, { securityGroups: [group] });
     }
     return b;
 }
@@ -31,6 +31,11 @@ describe("aws-baseline / no-internet-ingress", () => {
         ]) {
             assert.deepStrictEqual(await violations(groupWithRule(rule, { internal: false })), []);
         }
+    });
+
+    it("keeps: HTTPS from anywhere on a load balancer of a stack deployed before @pulumi/aws 6 (old type token)", async () => {
+        const lb = { internal: false, type: "aws:elasticloadbalancingv2/loadBalancer:LoadBalancer" };
+        assert.deepStrictEqual(await violations(groupWithRule({ ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" }, lb)), []);
     });
 
     it("keeps: the VPN's UDP port from anywhere, and any port from the operators' allow-list", async () => {
