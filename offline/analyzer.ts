@@ -124,9 +124,14 @@ function call<Req, Res>(server: PackServer, method: string, req: Req, urn?: stri
     });
 }
 
-/** Analyze calls in flight per pack, and the stack size up to which per-resource requests are kept for reuse. */
+/** Analyze calls in flight per pack. */
 const IN_FLIGHT = 64;
-const CACHED_REQUESTS = 5_000;
+
+/** True for an export past our stacks' size (5,000 resources), where memory rather than time is what to save: its
+ *  per-resource requests are built per call, and its packs run one after the other (engine.ts). */
+export function isLargeStack(resources: readonly StateResource[]): boolean {
+    return resources.length > 5_000;
+}
 
 /** `f` over every item with at most `limit` running at once; results in the items' order. */
 async function inPool<T, U>(items: readonly T[], limit: number, f: (item: T) => Promise<U>): Promise<U[]> {
@@ -149,14 +154,6 @@ function varint(n: number): Uint8Array {
     }
     out.push(n);
     return Uint8Array.from(out);
-}
-
-let stackCalls: Promise<unknown> = Promise.resolve();
-/** One pack at a time decodes a large stack: a pack holds the whole stack several times over while it does. */
-function oneAtATime<T>(f: () => Promise<T>): Promise<T> {
-    const run = stackCalls.then(f, f);
-    stackCalls = run.catch(() => undefined);
-    return run;
 }
 
 /** A stack's requests, each built once and sent to every pack that analyses the stack. */
@@ -202,9 +199,8 @@ class StackRequests {
         return this.stackRequest;
     }
 
-    /** True for an export past our stacks' size, where memory rather than time is what to save. */
     large(): boolean {
-        return this.resources.length > CACHED_REQUESTS;
+        return isLargeStack(this.resources);
     }
 }
 
@@ -233,8 +229,7 @@ export async function analyze(server: PackServer, resources: readonly StateResou
     const analysed = stack.analyzed().filter((r) => only?.has(r.urn) ?? true);
     const perResource = inPool(analysed, IN_FLIGHT, async (r) =>
         diagnostics(await call<pb.AnalyzeRequest, pb.AnalyzeResponse>(server, "analyze", stack.analyze(r), r.urn), r.urn));
-    const analyzeStack = () => call<pb.AnalyzeStackRequest, pb.AnalyzeResponse>(server, "analyzeStack", stack.stack());
-    const whole = (stack.large() ? oneAtATime(analyzeStack) : analyzeStack()).then((res) => diagnostics(res, ""));
+    const whole = call<pb.AnalyzeStackRequest, pb.AnalyzeResponse>(server, "analyzeStack", stack.stack()).then((res) => diagnostics(res, ""));
     const [resourceDiagnostics, stackDiagnostics] = await Promise.all([perResource, whole]);
 
     return {

@@ -1,7 +1,7 @@
 // The offline engine's steps, shared by the two commands, the tests and the benchmark.
 import * as fs from "fs";
 import * as path from "path";
-import { analyze, PackReport, PackServer, RunContext } from "./analyzer";
+import { analyze, isLargeStack, PackReport, PackServer, RunContext } from "./analyzer";
 import { CaptureJob, CaptureResult } from "./capture";
 import { CaptureWorkers } from "./capture-workers";
 import { readPackConfigs } from "./pack-config";
@@ -69,7 +69,16 @@ export async function runPacks(servers: Promise<PackServer>[], resources: readon
             throw failed.reason;
         }
         const ready = started.map((s) => (s as PromiseFulfilledResult<PackServer>).value);
-        return await Promise.all(ready.map((server, i) => analyze(server, resources, contexts[i])));
+        if (!isLargeStack(resources)) {
+            return await Promise.all(ready.map((server, i) => analyze(server, resources, contexts[i])));
+        }
+        // A pack decoding a large stack holds it several times over: one pack at a time, each stopped when done.
+        const reports: PackReport[] = [];
+        for (const [i, server] of ready.entries()) {
+            reports.push(await analyze(server, resources, contexts[i]));
+            server.close();
+        }
+        return reports;
     } finally {
         started.forEach((s) => s.status === "fulfilled" && s.value.close());
     }
