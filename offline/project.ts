@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { UNDECRYPTED_SECRET } from "../stacks/errors";
+import { readText } from "./export";
 
 export interface Project {
     readonly root: string;
@@ -26,7 +27,7 @@ export const SECRET_PLACEHOLDER = UNDECRYPTED_SECRET;
 
 export function loadProject(root: string): Project {
     const file = path.join(root, "Pulumi.yaml");
-    const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { name?: string; main?: string; config?: Record<string, { default?: unknown }> };
+    const doc = parseYaml(file, readText(file, "the project's Pulumi.yaml")) as { name?: string; main?: string; config?: Record<string, { default?: unknown }> };
     if (!doc?.name) {
         throw new Error(`${file}: no project name`);
     }
@@ -42,7 +43,7 @@ export function loadStackSettings(project: Project, stack: string, configFile?: 
     if (!fs.existsSync(file)) {
         throw new Error(`no configuration for stack '${stack}': ${file} does not exist`);
     }
-    const doc = (YAML.parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const doc = (parseYaml(file, readText(file, `the stack's configuration file (Pulumi.${stack}.yaml)`)) ?? {}) as { config?: Record<string, unknown> };
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
     for (const [rawKey, value] of Object.entries({ ...project.configDefaults, ...doc.config })) {
@@ -55,6 +56,15 @@ export function loadStackSettings(project: Project, stack: string, configFile?: 
         config[key] = typeof plain === "string" ? plain : JSON.stringify(plain);
     }
     return { config, secretKeys };
+}
+
+/** YAML.parse with the file named in the error (the parser gives line and column). */
+function parseYaml(file: string, text: string): unknown {
+    try {
+        return YAML.parse(text);
+    } catch (e) {
+        throw new Error(`${file} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+    }
 }
 
 function isSecure(value: unknown): boolean {

@@ -119,5 +119,10 @@ describe("policy:check", function () {
         for (const [what, args, message] of cases) {
             it(what, () => failsWith(check(...args()), message));
         }
+        // preview:offline reads the stack file before it runs anything.
+        it("a stack file with a YAML syntax error, for preview:offline", () => failsWith(run("preview.ts",
+            ["--stack", "prod", "--config-file", write("bad.yaml", "config:\n  magento:profile: production\n   bad: [\n")]), /bad\.yaml is not valid YAML: .* at line 2, column \d+/));
+        it("a directory as the stack file, for preview:offline", () => failsWith(run("preview.ts", ["--stack", "prod", "--config-file", tmp]),
+            /is a directory; give the stack's configuration file \(Pulumi\.prod\.yaml\)/));
     });
 });
