@@ -68,6 +68,7 @@ const T = {
     schedule: "aws:autoscaling/schedule:Schedule",
     distribution: "aws:cloudfront/distribution:Distribution",
     ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    sg: "aws:ec2/securityGroup:SecurityGroup",
     volume: "aws:ebs/volume:Volume",
     nat: "aws:ec2/natGateway:NatGateway",
     subnet: "aws:ec2/subnet:Subnet",
@@ -136,5 +137,7 @@ export const MUTATIONS: readonly Mutation[] = [
     property("prod", ["required-tags"], "the database without its cost centre", T.db, "mysql-db", ["tags", "CostCentre"], ""),
     property("prod", ["ebs-volumes-protected"], "Rundeck volume unencrypted", T.volume, "rundeck-server-rundeck", ["encrypted"], false),
     { stack: "prod", change: "AZ b without its NAT gateway", rules: ["production-network-ha"], apply: natOutOfZoneB },
+    property("prod", ["operator-allow-list"], "the gateway's allow-list widened to the whole internet in two halves", T.sg, "haproxy-sg",
+        ["tags", "AllowedSources"], "0.0.0.0/1,128.0.0.0/1,2001:db8:1234::/48"),
     property("preprod", ["no-plaintext-credentials"], "a database password written into a tag", T.parameter, "parameters-db/name", ["tags", "DbPassword"], "Zq8vN3xLp2Rt"),
 ];
