@@ -1,16 +1,18 @@
-// npm run bench [-- --runs N]
+// npm run bench [-- --runs N] [--only previews|export]
 // Wall time and peak memory of the offline preview of each stack, next to a floor: the same harness running a
-// program that registers nothing. Every run is a fresh child process (`bench.ts --case NAME`), so it starts cold
+// program that registers nothing; then policy:check over a generated 25,000-resource (~50 MB) export (bench/big-export.ts). Every run is a fresh child process (`bench.ts --case NAME`), so it starts cold
 // like a user's `npm run preview:offline`. Prints figures and whether each stack meets its targets; a missed target
 // is a finding, not a failure, so the exit code is 0 unless a case could not run at all. Linux only (/proc).
 import { spawn } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { PackServer } from "../offline/analyzer";
-import { capture, discoverPacks, runPacks, startPacks } from "../offline/engine";
+import { capture, discoverPacks, pairConfigs, runPacks, startPacks } from "../offline/engine";
 import { loadProject, loadStackSettings } from "../offline/project";
 import { fail, parseArgs } from "../offline/cli/args";
 import { brands } from "../tests/helpers/storefronts";
+import { writeBigExport } from "./big-export";
 import { median, seconds } from "./stats";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -54,6 +56,8 @@ const CASES: readonly BenchCase[] = [
 ];
 
 const TARGET = { wallVsFloor: 2, peakMiB: 1024 };
+/** policy:check over a large export: it must finish, under this peak for the command and its packs together. */
+const EXPORT = { resources: 25_000, peakMiB: 2048 };
 const SAMPLE_MS = 25;
 
 // ---- child: one run of one case ----
@@ -65,14 +69,15 @@ async function runCase(c: BenchCase): Promise<void> {
     const settings = { ...fromFile, config: { ...fromFile.config, ...c.config } };
     const ctx = { project: project.name, stack: c.stack, dryRun: true, config: settings.config };
     // As in preview.ts: the packs start (and compile) while the program runs.
-    const servers = startPacks(discoverPacks(project.root), ctx);
+    const packs = discoverPacks(project.root);
+    const servers = startPacks(packs, ctx);
     const preview = await capture(project, c.stack, settings, true, c.main ?? project.main);
     if (!preview.ok) {
         servers.forEach((s) => s.catch(() => undefined));
         PackServer.stopAll();
         throw new Error(`the program failed for case '${c.name}':\n${preview.error}`);
     }
-    const reports = await runPacks(servers, preview.resources, [ctx]);
+    const reports = await runPacks(servers, preview.resources, pairConfigs(packs, [], ctx));
     const diagnostics = reports.reduce((n, r) => n + r.diagnostics.length, 0);
     console.log(JSON.stringify({ resources: preview.resources.length, diagnostics }));
 }
@@ -87,9 +92,18 @@ interface Run {
 
 /** Runs a case in a fresh process, timing it from spawn to exit and sampling its process tree's RSS meanwhile. */
 function measure(c: BenchCase): Promise<Run> {
+    return measureCommand(c.name, [__filename, "--case", c.name], [0], (stdout) => {
+        const last = stdout.trim().split("\n").pop() ?? "";
+        return last.startsWith("{") ? (JSON.parse(last) as { resources: number }).resources : undefined;
+    });
+}
+
+/** Runs a TypeScript command (args after ts-node) in a fresh process, timing it and sampling its tree's RSS; `resources`
+ *  reads the count from its output (undefined: the command failed). */
+function measureCommand(name: string, args: string[], codes: number[], resources: (stdout: string) => number | undefined): Promise<Run> {
     return new Promise((resolve, reject) => {
         const start = process.hrtime.bigint();
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", __filename, "--case", c.name], {
+        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", ...args], {
             cwd: ROOT,
             stdio: ["ignore", "pipe", "pipe"],
         });
@@ -116,12 +130,12 @@ function measure(c: BenchCase): Promise<Run> {
             clearInterval(timer);
         });
         child.on("close", (code) => {
-            const last = stdout.trim().split("\n").pop() ?? "";
-            if (code !== 0 || !last.startsWith("{")) {
-                reject(new Error(`case '${c.name}' failed (exit ${code}):\n${stderr || stdout}`));
+            const count = resources(stdout);
+            if (!codes.includes(code ?? -1) || count === undefined) {
+                reject(new Error(`case '${name}' failed (exit ${code}):\n${stderr || stdout}`));
                 return;
             }
-            resolve({ wallMs, peakKiB, resources: (JSON.parse(last) as { resources: number }).resources });
+            resolve({ wallMs, peakKiB, resources: count });
         });
     });
 }
@@ -175,6 +189,23 @@ function readOrEmpty(file: string): string {
 }
 
 const mib = (kib: number) => `${Math.round(kib / 1024)} MiB`;
+
+/** policy:check (the command itself, exit 0 or 1) over the generated export, `runs` times: wall time and peak memory. */
+async function benchExport(runs: number): Promise<void> {
+    const file = path.join(os.tmpdir(), `bench-export-${EXPORT.resources}.json`);
+    const size = writeBigExport(file, EXPORT.resources);
+    const checked = (stdout: string) => Number(/^Checked (\d+) resources/m.exec(stdout)?.[1] ?? NaN) || undefined;
+    const results: Run[] = [];
+    for (let i = 1; i <= runs; i++) {
+        results.push(await measureCommand("export", ["offline/cli/policy-check.ts", file], [0, 1], checked));
+        console.error(`policy:check export, run ${i}/${runs}: ${seconds(results[i - 1].wallMs)}, ${mib(results[i - 1].peakKiB)}`);
+    }
+    const peak = Math.max(...results.map((r) => r.peakKiB));
+    const ok = peak / 1024 < EXPORT.peakMiB;
+    console.log(`\npolicy:check, ${results[0].resources} resources (${(size / 1e6).toFixed(1)} MB export), both packs: wall ${seconds(median(results.map((r) => r.wallMs)))} (median of ${runs}), ` +
+        `peak RSS (tree) ${mib(peak)}: ${ok ? "meets" : "MISSES"} (peak ${ok ? "<" : ">="} ${EXPORT.peakMiB} MiB)`);
+    fs.rmSync(file, { force: true });
+}
 
 async function bench(runs: number): Promise<void> {
     const floor = CASES.find((c) => c.floor);
@@ -244,7 +275,7 @@ function storefrontGrowth(points: { n: number; wallMs: number; resources: number
 }
 
 async function main(): Promise<void> {
-    const { flags } = parseArgs(process.argv.slice(2), ["runs", "case"]);
+    const { flags } = parseArgs(process.argv.slice(2), ["runs", "case", "only"]);
     const name = flags.get("case")?.[0];
     if (name !== undefined) {
         const c = CASES.find((x) => x.name === name);
@@ -257,7 +288,16 @@ async function main(): Promise<void> {
     if (!Number.isInteger(runs) || runs < 1) {
         throw new Error("--runs needs a whole number of at least 1");
     }
-    return bench(runs);
+    const only = flags.get("only")?.[0];
+    if (only !== undefined && only !== "previews" && only !== "export") {
+        throw new Error(`--only takes previews or export, not '${only}'`);
+    }
+    if (only !== "export") {
+        await bench(runs);
+    }
+    if (only !== "previews") {
+        await benchExport(runs);
+    }
 }
 
 // Exit explicitly, as preview.ts does: a closed gRPC client or a killed pack may still hold the event loop briefly.

@@ -8,10 +8,11 @@ import * as pb from "@pulumi/pulumi/proto/analyzer_pb";
 import * as rpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { Level, LEVELS, PackConfig, packConfigProblems } from "./pack-config";
 import { isProviderType, providerUrn, StateResource, urnName } from "./state";
 import { toWire } from "./wire";
 
-export type Level = "advisory" | "mandatory" | "disabled" | "remediate";
+export { Level } from "./pack-config";
 
 export interface Diagnostic {
     readonly pack: string;
@@ -38,10 +39,11 @@ export interface RunContext {
     /** The stack's configuration, handed to the pack process as the CLI does (PULUMI_CONFIG). */
     readonly config: Record<string, string>;
     /** Policy pack config as `--policy-pack-config` takes it: `all` or a policy name -> level or {enforcementLevel, ...}. */
-    readonly packConfig?: Record<string, Level | Record<string, unknown>>;
+    readonly packConfig?: PackConfig;
+    /** The file `packConfig` came from, for messages. */
+    readonly packConfigFile?: string;
 }
 
-const LEVELS: Level[] = ["advisory", "mandatory", "disabled", "remediate"];
 const MAX_MESSAGE = 400 * 1024 * 1024;
 
 /** One policy pack served in its own process, exactly as `pulumi-analyzer-policy` starts it. */
@@ -61,7 +63,12 @@ export class PackServer {
         if (!fs.existsSync(path.join(absolute, "PulumiPolicy.yaml"))) {
             return Promise.reject(new Error(`${dir} is not a policy pack: it has no PulumiPolicy.yaml`));
         }
-        const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [absolute] });
+        let runner: string;
+        try {
+            runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [absolute] });
+        } catch {
+            return Promise.reject(new Error(`policy pack ${dir}: its dependencies are not installed (no @pulumi/pulumi); run npm install in ${dir}`));
+        }
         const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], {
             cwd: absolute,
             stdio: ["ignore", "pipe", "pipe"],
@@ -92,7 +99,7 @@ export class PackServer {
                     resolve(new PackServer(absolute, child, client));
                 }
             });
-            child.on("exit", (code) => reject(new Error(`policy pack ${dir} failed to start (exit ${code}):\n${stderr || stdout}`)));
+            child.on("exit", (code) => reject(new Error(`policy pack ${dir} failed to start (exit ${code}):\n${withoutTrace(stderr || stdout)}`)));
         });
     }
 
@@ -102,11 +109,51 @@ export class PackServer {
     }
 }
 
-function call<Req, Res>(client: rpc.AnalyzerClient, method: string, req: Req): Promise<Res> {
+/** An error's text without its stack frames (a pack's error comes with the pack's stack; the operator needs the cause). */
+export function withoutTrace(text: string): string {
+    return text.replace(/\x1b\[[0-9;]*m/g, "").split("\n").filter((l) => !/^\s+at /.test(l) && !/^\s*(node:internal|\^+$)/.test(l)).join("\n").trim();
+}
+
+/** One RPC to a pack; a failure names the pack, the call and the resource analysed. */
+function call<Req, Res>(server: PackServer, method: string, req: Req, urn?: string): Promise<Res> {
     return new Promise((resolve, reject) => {
-        const fn = (client as unknown as Record<string, (r: Req, cb: (e: Error | null, r: Res) => void) => void>)[method];
-        fn.call(client, req, (err, res) => (err ? reject(err) : resolve(res)));
+        const fn = (server.client as unknown as Record<string, (r: Req, cb: (e: Error | null, r: Res) => void) => void>)[method];
+        fn.call(server.client, req, (err, res) => err
+            ? reject(new Error(`policy pack ${server.dir} failed in ${method}${urn ? ` of ${urn}` : ""}: ${withoutTrace(err.message.replace(/^\d+ [A-Z_]+: /, ""))}`))
+            : resolve(res));
     });
+}
+
+/** Analyze calls in flight per pack. */
+const IN_FLIGHT = 64;
+
+/** True for an export past our stacks' size (5,000 resources), where memory rather than time is what to save: its
+ *  per-resource requests are built per call, and its packs run one after the other (engine.ts). */
+export function isLargeStack(resources: readonly StateResource[]): boolean {
+    return resources.length > 5_000;
+}
+
+/** `f` over every item with at most `limit` running at once; results in the items' order. */
+async function inPool<T, U>(items: readonly T[], limit: number, f: (item: T) => Promise<U>): Promise<U[]> {
+    const results: U[] = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        for (let i = next++; i < items.length; i = next++) {
+            results[i] = await f(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+
+/** Protobuf's base-128 varint. */
+function varint(n: number): Uint8Array {
+    const out: number[] = [];
+    for (; n > 0x7f; n >>>= 7) {
+        out.push((n & 0x7f) | 0x80);
+    }
+    out.push(n);
+    return Uint8Array.from(out);
 }
 
 /** A stack's requests, each built once and sent to every pack that analyses the stack. */
@@ -124,16 +171,36 @@ class StackRequests {
         return this.resources.filter((r) => !(isProviderType(r.type) && urnName(r.urn).startsWith("default")));
     }
 
+    /** Kept for the next pack (and the next spec) on stacks of our size; a large export's are built per call, so that
+     *  only the calls in flight hold theirs. */
     analyze(r: StateResource): pb.AnalyzeRequest {
+        if (this.large()) {
+            return analyzeRequest(r, this.byUrn);
+        }
         if (!this.perResource.has(r.urn)) {
             this.perResource.set(r.urn, analyzeRequest(r, this.byUrn));
         }
         return this.perResource.get(r.urn)!;
     }
 
+    /** Encoded one resource at a time (`repeated AnalyzerResource resources = 1`, @pulumi/pulumi/proto/analyzer.proto,
+     *  in protobuf's wire format: tag 0x0a, length, bytes): no message object for the whole stack is ever held, only
+     *  its bytes, which the client's serialiser takes from serializeBinary. */
     stack(): pb.AnalyzeStackRequest {
-        this.stackRequest ??= new pb.AnalyzeStackRequest().setResourcesList(this.resources.map((r) => analyzerResource(r, this.byUrn)));
+        if (!this.stackRequest) {
+            const parts = this.resources.flatMap((r) => {
+                const bytes = analyzerResource(r, this.byUrn).serializeBinary();
+                return [Uint8Array.of(0x0a), varint(bytes.length), bytes];
+            });
+            const encoded = Buffer.concat(parts);
+            this.stackRequest = new pb.AnalyzeStackRequest();
+            this.stackRequest.serializeBinary = () => encoded;
+        }
         return this.stackRequest;
+    }
+
+    large(): boolean {
+        return isLargeStack(this.resources);
     }
 }
 
@@ -152,22 +219,24 @@ function requestsFor(resources: readonly StateResource[]): StackRequests {
  * request alone); AnalyzeStack always sees every resource.
  */
 export async function analyze(server: PackServer, resources: readonly StateResource[], ctx: RunContext, only?: ReadonlySet<string>): Promise<PackReport> {
-    const client = server.client;
-    const info = await call<Empty, pb.AnalyzerInfo>(client, "getAnalyzerInfo", new Empty());
-    await configure(client, info, ctx);
+    const info = await call<Empty, pb.AnalyzerInfo>(server, "getAnalyzerInfo", new Empty());
+    await configure(server, info, ctx);
     const stack = requestsFor(resources);
 
     // A diagnostic from Analyze belongs to the resource analysed, whether or not the pack named it (the CLI does the same).
-    const perResource = stack.analyzed()
-        .filter((r) => only?.has(r.urn) ?? true)
-        .map(async (r) => diagnostics(await call<pb.AnalyzeRequest, pb.AnalyzeResponse>(client, "analyze", stack.analyze(r)), r.urn));
-    const stackDiagnostics = diagnostics(await call<pb.AnalyzeStackRequest, pb.AnalyzeResponse>(client, "analyzeStack", stack.stack()), "");
+    // A bounded number of Analyze calls in flight, so a large export never holds every request (and every response)
+    // at once; awaited with AnalyzeStack, so a failure of any call fails the run at once, never as an unhandled rejection.
+    const analysed = stack.analyzed().filter((r) => only?.has(r.urn) ?? true);
+    const perResource = inPool(analysed, IN_FLIGHT, async (r) =>
+        diagnostics(await call<pb.AnalyzeRequest, pb.AnalyzeResponse>(server, "analyze", stack.analyze(r), r.urn), r.urn));
+    const whole = call<pb.AnalyzeStackRequest, pb.AnalyzeResponse>(server, "analyzeStack", stack.stack()).then((res) => diagnostics(res, ""));
+    const [resourceDiagnostics, stackDiagnostics] = await Promise.all([perResource, whole]);
 
     return {
         name: info.getName(),
         version: info.getVersion(),
         policies: info.getPoliciesList().map((p) => ({ name: p.getName(), level: LEVELS[p.getEnforcementlevel()] })),
-        diagnostics: [...(await Promise.all(perResource)).flat(), ...stackDiagnostics],
+        diagnostics: [...resourceDiagnostics.flat(), ...stackDiagnostics],
     };
 }
 
@@ -183,35 +252,44 @@ function diagnostics(response: pb.AnalyzeResponse, analysed: string): Diagnostic
     }));
 }
 
-/** Sends each policy its config with the schema's defaults applied: the CLI applies them, not the pack. */
-async function configure(client: rpc.AnalyzerClient, info: pb.AnalyzerInfo, ctx: RunContext): Promise<void> {
-    await call(client, "configureStack", new pb.AnalyzerStackConfigureRequest()
+/** Sends each policy its config with the schema's defaults applied (the CLI applies them, not the pack), after
+ *  validating the user's config against the pack's policies and schemas. */
+async function configure(server: PackServer, info: pb.AnalyzerInfo, ctx: RunContext): Promise<void> {
+    await call(server, "configureStack", new pb.AnalyzerStackConfigureRequest()
         .setStack(ctx.stack).setProject(ctx.project).setDryRun(ctx.dryRun));
-    const request = new pb.ConfigureAnalyzerRequest();
-    const all = ctx.packConfig?.all;
-    for (const policy of info.getPoliciesList()) {
-        const given = ctx.packConfig?.[policy.getName()];
-        const { enforcementLevel, ...properties } = typeof given === "object" ? given : { enforcementLevel: given ?? all };
-        const defaults: Record<string, unknown> = {};
-        const schema = policy.getConfigschema()?.getProperties()?.toJavaScript() ?? {};
-        for (const [key, spec] of Object.entries(schema)) {
-            const value = (spec as { default?: unknown } | null)?.default;
-            if (value !== undefined) {
-                defaults[key] = value;
-            }
-        }
+    const user = ctx.packConfig ?? {};
+    const all = user.all as Level | undefined;
+    const policies = info.getPoliciesList().map((policy) => {
+        const schema = policy.getConfigschema();
+        const properties = (schema?.getProperties()?.toJavaScript() ?? {}) as Record<string, { default?: unknown }>;
+        const defaults = Object.fromEntries(Object.entries(properties).filter(([, spec]) => spec?.default !== undefined).map(([k, spec]) => [k, spec.default]));
+        const given = user[policy.getName()];
+        const { enforcementLevel, ...own } = typeof given === "object" && given !== null ? given as Record<string, unknown> : { enforcementLevel: given };
         // The pack's own initial config (the third argument of `new PolicyPack`, as AWSGuard sets it) comes before the user's.
         const initial = info.getInitialconfigMap().get(policy.getName());
-        const level = (enforcementLevel as Level | undefined) ?? LEVELS[(initial ?? policy).getEnforcementlevel()];
-        request.getPolicyconfigMap().set(policy.getName(), new pb.PolicyConfig()
-            .setEnforcementlevel(LEVELS.indexOf(level) as pb.EnforcementLevel)
-            .setProperties(Struct.fromJavaScript({ ...defaults, ...initial?.getProperties()?.toJavaScript(), ...properties } as never)));
+        const level = (enforcementLevel as Level | undefined) ?? all ?? LEVELS[(initial ?? policy).getEnforcementlevel()];
+        const merged = { ...defaults, ...initial?.getProperties()?.toJavaScript(), ...own };
+        return { name: policy.getName(), properties, required: schema?.getRequiredList() ?? [], level, merged };
+    });
+    const problems = packConfigProblems(user, policies, (name) => policies.find((p) => p.name === name)!.merged);
+    if (problems.length > 0) {
+        throw new Error(`policy pack ${server.dir} (${info.getName()}): invalid --policy-pack-config ${ctx.packConfigFile}:\n  ${problems.join("\n  ")}`);
     }
-    await call(client, "configure", request);
+    const request = new pb.ConfigureAnalyzerRequest();
+    for (const p of policies) {
+        request.getPolicyconfigMap().set(p.name, new pb.PolicyConfig()
+            .setEnforcementlevel(LEVELS.indexOf(p.level) as pb.EnforcementLevel)
+            .setProperties(Struct.fromJavaScript(p.merged as never)));
+    }
+    await call(server, "configure", request);
 }
 
-function struct(value: Record<string, unknown> | undefined): Struct {
-    return Struct.fromJavaScript((toWire(value ?? {}) ?? {}) as never);
+function struct(r: StateResource, value: Record<string, unknown> | undefined): Struct {
+    try {
+        return Struct.fromJavaScript((toWire(value ?? {}) ?? {}) as never);
+    } catch (e) {
+        throw new Error(`${r.urn}: ${(e as Error).message}`);
+    }
 }
 
 function options(r: StateResource): pb.AnalyzerResourceOptions {
@@ -234,13 +312,13 @@ function options(r: StateResource): pb.AnalyzerResourceOptions {
 function provider(r: StateResource, byUrn: Map<string, StateResource>): pb.AnalyzerProviderResource | undefined {
     const ref = r.provider ? byUrn.get(providerUrn(r.provider)) : undefined;
     return ref && new pb.AnalyzerProviderResource()
-        .setType(ref.type).setUrn(ref.urn).setName(urnName(ref.urn)).setProperties(struct(ref.inputs));
+        .setType(ref.type).setUrn(ref.urn).setName(urnName(ref.urn)).setProperties(struct(ref, ref.inputs));
 }
 
 /** Analyze sees a resource's inputs, before it is created or updated. */
 function analyzeRequest(r: StateResource, byUrn: Map<string, StateResource>): pb.AnalyzeRequest {
     const req = new pb.AnalyzeRequest()
-        .setType(r.type).setUrn(r.urn).setName(urnName(r.urn)).setProperties(struct(r.inputs)).setOptions(options(r));
+        .setType(r.type).setUrn(r.urn).setName(urnName(r.urn)).setProperties(struct(r, r.inputs)).setOptions(options(r));
     const p = provider(r, byUrn);
     return p ? req.setProvider(p) : req;
 }
@@ -248,7 +326,7 @@ function analyzeRequest(r: StateResource, byUrn: Map<string, StateResource>): pb
 /** AnalyzeStack sees every resource's outputs, with parent, dependencies and property dependencies. */
 function analyzerResource(r: StateResource, byUrn: Map<string, StateResource>): pb.AnalyzerResource {
     const res = new pb.AnalyzerResource()
-        .setType(r.type).setUrn(r.urn).setName(urnName(r.urn)).setProperties(struct(r.outputs)).setOptions(options(r))
+        .setType(r.type).setUrn(r.urn).setName(urnName(r.urn)).setProperties(struct(r, r.outputs)).setOptions(options(r))
         .setParent(r.parent ?? "").setDependenciesList(r.dependencies ?? []);
     for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {
         res.getPropertydependenciesMap().set(key, new pb.AnalyzerPropertyDependencies().setUrnsList(urns));

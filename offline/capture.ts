@@ -61,7 +61,7 @@ export async function capture(job: CaptureJob): Promise<StateResource[]> {
                 }
                 return { id: job.preview ? "" : uuidFrom(`${type}::${name}`), state: inputs };
             }
-            const ctx = { type, name, inputs, region: regionOf(provider) };
+            const ctx = { urn: registering, type, name, inputs, region: regionOf(provider) };
             if (job.preview) {
                 const unknowns = Object.fromEntries(computedOutputKeys(ctx).map((k) => [k, UNKNOWN]));
                 return { id: "", state: { ...unknowns, ...inputs } };
@@ -74,13 +74,20 @@ export async function capture(job: CaptureJob): Promise<StateResource[]> {
 
     const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
     const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req, cb) => register(req, (err, resp) => {
-        if (!err) {
-            const resource = record(req, resp);
-            resources.set(resource.urn, resource);
-        }
-        cb(err, resp);
-    });
+    // The mock monitor calls newResource synchronously on entry, without the URN: it is computed here as the monitor
+    // computes it (parent's type qualifies the type), in the form the engine writes it (see `capture` below).
+    let registering = "";
+    monitor.registerResource = (req, cb) => {
+        const parentType = req.getParent() ? `${req.getParent().split("::")[2].split("$").pop()}$` : "";
+        registering = `urn:pulumi:${job.stack}::${job.project}::${parentType.replace(/^pulumi:pulumi:Stack\$$/, "")}${req.getType()}::${req.getName()}`;
+        register(req, (err, resp) => {
+            if (!err) {
+                const resource = record(req, resp);
+                resources.set(resource.urn, resource);
+            }
+            cb(err, resp);
+        });
+    };
     const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
     monitor.registerResourceOutputs = (req, cb) => {
         const resource = resources.get(req.getUrn());

@@ -1,11 +1,12 @@
 // The offline engine's steps, shared by the two commands, the tests and the benchmark.
 import * as fs from "fs";
 import * as path from "path";
-import { analyze, PackReport, PackServer, RunContext } from "./analyzer";
+import { analyze, isLargeStack, PackReport, PackServer, RunContext } from "./analyzer";
 import { CaptureJob, CaptureResult } from "./capture";
 import { CaptureWorkers } from "./capture-workers";
+import { readPackConfigs } from "./pack-config";
 import { Project, StackSettings } from "./project";
-import { Deployment, StateResource, urnProject, urnStack } from "./state";
+import { Deployment, StateResource } from "./state";
 import { redactSecrets } from "./wire";
 
 /** The job that runs the program for a stack under the mock runtime: a preview, or as after an update. */
@@ -40,12 +41,27 @@ export function discoverPacks(root: string): string[] {
         .sort();
 }
 
-/** Starts every pack (they compile in parallel with whatever the caller does meanwhile). */
+/** Starts every pack (they compile in parallel with whatever the caller does meanwhile). A pack that fails to start
+ *  fails `runPacks`; until then its rejection is held, so it never ends the process as an unhandled rejection. */
 export function startPacks(dirs: readonly string[], ctx: RunContext): Promise<PackServer>[] {
-    return dirs.map((dir) => PackServer.start(dir, ctx));
+    return dirs.map((dir) => {
+        const server = PackServer.start(dir, ctx);
+        server.catch(() => undefined);
+        return server;
+    });
 }
 
-export async function runPacks(servers: Promise<PackServer>[], resources: readonly StateResource[], contexts: RunContext[]): Promise<PackReport[]> {
+/** `--policy-pack-config` files pair with `--policy-pack` folders by position, as the CLI pairs them; a pack without
+ *  one gets its defaults. More configs than packs is an error. */
+export function pairConfigs(packs: readonly string[], files: readonly string[], ctx: RunContext): RunContext[] {
+    const configs = readPackConfigs(files);
+    if (configs.length > packs.length) {
+        throw new Error(`${configs.length} --policy-pack-config files for ${packs.length} policy packs; each config pairs with the --policy-pack in its position`);
+    }
+    return packs.map((_, i) => ({ ...ctx, packConfig: configs[i], packConfigFile: files[i] }));
+}
+
+export async function runPacks(servers: Promise<PackServer>[], resources: readonly StateResource[], contexts: readonly RunContext[]): Promise<PackReport[]> {
     const started = await Promise.allSettled(servers);
     try {
         const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
@@ -53,7 +69,16 @@ export async function runPacks(servers: Promise<PackServer>[], resources: readon
             throw failed.reason;
         }
         const ready = started.map((s) => (s as PromiseFulfilledResult<PackServer>).value);
-        return await Promise.all(ready.map((server, i) => analyze(server, resources, contexts[i] ?? contexts[0])));
+        if (!isLargeStack(resources)) {
+            return await Promise.all(ready.map((server, i) => analyze(server, resources, contexts[i])));
+        }
+        // A pack decoding a large stack holds it several times over: one pack at a time, each stopped when done.
+        const reports: PackReport[] = [];
+        for (const [i, server] of ready.entries()) {
+            reports.push(await analyze(server, resources, contexts[i]));
+            server.close();
+        }
+        return reports;
     } finally {
         started.forEach((s) => s.status === "fulfilled" && s.value.close());
     }
@@ -68,21 +93,4 @@ export function toDeployment(resources: readonly StateResource[], cliVersion: st
             resources: resources.map((r) => redactSecrets(r) as StateResource),
         },
     };
-}
-
-export interface LoadedDeployment {
-    readonly resources: StateResource[];
-    readonly stack: string;
-    readonly project: string;
-}
-
-/** Reads a `pulumi stack export` file (ours or a real stack's). */
-export function readDeployment(file: string): LoadedDeployment {
-    const doc = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<Deployment>;
-    const resources = doc.deployment?.resources;
-    if (doc.version !== 3 || !Array.isArray(resources)) {
-        throw new Error(`${file} is not a version-3 deployment as written by 'pulumi stack export'`);
-    }
-    const first = resources[0]?.urn ?? "urn:pulumi:unknown::unknown::x::x";
-    return { resources, stack: urnStack(first), project: urnProject(first) };
 }

@@ -6,6 +6,8 @@ import { SECRET_SIG, SIG_KEY } from "./state";
 export const ACCOUNT_ID = "123456789012";
 
 export interface FakeContext {
+    /** The resource's URN: ids derive from it, so two resources of one logical name under different parents differ. */
+    readonly urn: string;
     readonly name: string;
     readonly type: string;
     readonly inputs: Record<string, unknown>;
@@ -20,7 +22,7 @@ interface Fake {
 }
 
 export function hex(ctx: FakeContext, length: number): string {
-    return createHash("sha256").update(`${ctx.type}::${ctx.name}`).digest("hex").slice(0, length);
+    return createHash("sha256").update(ctx.urn).digest("hex").slice(0, length);
 }
 
 /** Physical name Pulumi's auto-naming gives: the logical name and seven random hex digits. */

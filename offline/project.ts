@@ -2,6 +2,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { UNDECRYPTED_SECRET } from "../stacks/errors";
+import { readText } from "./export";
 
 export interface Project {
     readonly root: string;
@@ -15,16 +17,17 @@ export interface Project {
 export interface StackSettings {
     /** Fully qualified keys ("magento:vpcCidr", "aws:region") to text, as the language host passes them. */
     readonly config: Record<string, string>;
-    /** Keys whose values were `secure:` in the stack file; their text is a placeholder. */
+    /** Keys whose values were `secure:` (or held secure leaves) in the stack file; those parts read as a placeholder. */
     readonly secretKeys: string[];
 }
 
-/** What a secret config value reads as offline: the real ciphertext can only be decrypted by the stack's backend. */
-export const SECRET_PLACEHOLDER = "offline-secret-placeholder";
+/** What a secret config value reads as offline: the real ciphertext can only be decrypted by the stack's backend, so
+ *  the stack validation leaves such values unchecked (stacks/validate.ts). */
+export const SECRET_PLACEHOLDER = UNDECRYPTED_SECRET;
 
 export function loadProject(root: string): Project {
     const file = path.join(root, "Pulumi.yaml");
-    const doc = YAML.parse(fs.readFileSync(file, "utf8")) as { name?: string; main?: string; config?: Record<string, { default?: unknown }> };
+    const doc = parseYaml(file, readText(file, "the project's Pulumi.yaml")) as { name?: string; main?: string; config?: Record<string, { default?: unknown }> };
     if (!doc?.name) {
         throw new Error(`${file}: no project name`);
     }
@@ -40,21 +43,45 @@ export function loadStackSettings(project: Project, stack: string, configFile?: 
     if (!fs.existsSync(file)) {
         throw new Error(`no configuration for stack '${stack}': ${file} does not exist`);
     }
-    const doc = (YAML.parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const doc = (parseYaml(file, readText(file, `the stack's configuration file (Pulumi.${stack}.yaml)`)) ?? {}) as { config?: Record<string, unknown> };
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
     for (const [rawKey, value] of Object.entries({ ...project.configDefaults, ...doc.config })) {
         const key = rawKey.includes(":") ? rawKey : `${project.name}:${rawKey}`;
-        if (isSecure(value)) {
-            config[key] = SECRET_PLACEHOLDER;
+        // A secure value, or a list or object with secure leaves (the CLI decrypts each and marks the key secret).
+        const plain = withoutSecure(value);
+        if (plain !== value) {
             secretKeys.push(key);
-        } else {
-            config[key] = typeof value === "string" ? value : JSON.stringify(value);
         }
+        config[key] = typeof plain === "string" ? plain : JSON.stringify(plain);
     }
     return { config, secretKeys };
 }
 
+/** YAML.parse with the file named in the error (the parser gives line and column). */
+function parseYaml(file: string, text: string): unknown {
+    try {
+        return YAML.parse(text);
+    } catch (e) {
+        throw new Error(`${file} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+    }
+}
+
 function isSecure(value: unknown): boolean {
     return typeof value === "object" && value !== null && !Array.isArray(value) && "secure" in value;
+}
+
+/** The value with every secure leaf read as the placeholder; the same object when it has none. */
+function withoutSecure(value: unknown): unknown {
+    if (isSecure(value)) {
+        return SECRET_PLACEHOLDER;
+    }
+    if (typeof value !== "object" || value === null) {
+        return value;
+    }
+    const entries = Object.entries(value).map(([k, v]) => [k, withoutSecure(v)] as const);
+    if (entries.every(([k, v]) => v === (value as Record<string, unknown>)[k])) {
+        return value;
+    }
+    return Array.isArray(value) ? entries.map(([, v]) => v) : Object.fromEntries(entries);
 }

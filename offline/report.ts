@@ -1,5 +1,6 @@
 // Text output in the shape of `pulumi preview`: the resource tree, outputs, counts, then the policy verdicts.
 import { PackReport } from "./analyzer";
+import { PendingOperation } from "./export";
 import { isSecret, StateResource, UNKNOWN, urnName } from "./state";
 
 /** `aws:ec2/vpc:Vpc` is shown as `aws:ec2:Vpc`, as the CLI shows it. */
@@ -87,4 +88,11 @@ export function renderPolicies(reports: readonly PackReport[], resources: readon
 
 export function hasMandatory(reports: readonly PackReport[]): boolean {
     return reports.some((r) => r.diagnostics.some((d) => d.level === "mandatory"));
+}
+
+/** Pending operations of an export: the engine stopped during them, so the cloud may or may not hold the resource.
+ *  The CLI asks the operator to resolve them (pulumi refresh, or stack export/import) before the next update. */
+export function renderPending(pending: readonly PendingOperation[]): string {
+    return [`Pending operations (${pending.length}): the stack was interrupted; these resources were not checked. Run 'pulumi refresh' to resolve them.`,
+        ...pending.map((p) => `    ${p.type}  ${p.urn}`)].join("\n");
 }

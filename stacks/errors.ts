@@ -14,3 +14,7 @@ export class ConfigError extends Error {
         this.name = "ConfigError";
     }
 }
+
+/** What an encrypted (`secure:`) value reads as when it cannot be decrypted: offline, without the stack's backend.
+ *  Its value is unknown, so it is not validated (the real CLI decrypts every secret before the program runs). */
+export const UNDECRYPTED_SECRET = "offline-secret-placeholder";

@@ -58,7 +58,7 @@ export const CONFIG_KEYS = {
     },
     operatorCidrs: {
         type: "array", required: true,
-        description: "Allow-list of operator source ranges (IPv4 CIDRs: the VPC and the gateway have no IPv6) for the gateway; never 0.0.0.0/0.",
+        description: "Allow-list of operator source ranges (IPv4 CIDRs: the VPC and the gateway have no IPv6) for the gateway; never 0.0.0.0/0, nor ranges that together cover every internet address.",
     },
     gatewayServices: {
         type: "objects", required: false, default: [],

@@ -5,8 +5,9 @@ import type { GatewayService } from "../components/haproxy";
 import type { ImageSource } from "../components/images";
 import type { SiteLink } from "../components/site-links";
 import type { AlarmThresholds } from "../components/monitoring-alarms";
-import { Cidr, contains, formatCidr, overlaps, parseCidr } from "./cidr";
-import { ConfigError, ConfigProblem } from "./errors";
+import { internetCovered } from "../policies/lib/cidr";
+import { Cidr, contains, formatCidr, isWholeInternet, overlaps, parseCidr } from "./cidr";
+import { ConfigError, ConfigProblem, UNDECRYPTED_SECRET } from "./errors";
 import { CONFIG_KEYS, ConfigKey, KeySpec, qualified } from "./keys";
 import { GatewayServiceSetting, PROFILE_DEFAULTS, Profile, ProfileDefaults } from "./profiles";
 import { parseScaleSchedule, ScaleSchedule } from "./schedule";
@@ -21,6 +22,12 @@ export interface StackContext {
 }
 
 type Parsed = { -readonly [K in ConfigKey]?: unknown };
+
+/** A value without its undecrypted parts: a whole secret has no known part, a list keeps its known items. */
+function knownPart(value: unknown): unknown {
+    return value === UNDECRYPTED_SECRET ? undefined
+        : Array.isArray(value) && value.includes(UNDECRYPTED_SECRET) ? value.filter((v) => v !== UNDECRYPTED_SECRET) : value;
+}
 
 export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: StackContext): StackConfig {
     const problems: ConfigProblem[] = [];
@@ -40,7 +47,12 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
             }
             continue;
         }
-        const result = FIELD_SCHEMAS[key].safeParse(value);
+        const known = knownPart(value);
+        if (known === undefined) {
+            parsed[key] = value; // a secret string, unknown offline: kept as it reads, not validated
+            continue;
+        }
+        const result = FIELD_SCHEMAS[key].safeParse(known);
         if (result.success) {
             parsed[key] = result.data;
         } else {
@@ -74,6 +86,11 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
     problems.push(...checkSiteLinks(siteLinks, vpc));
     const operatorCidrs = parsed.operatorCidrs as string[] | undefined;
     problems.push(...checkOperatorCidrs(operatorCidrs ?? []));
+    // The whole internet however it is split (0.0.0.0/1 + 128.0.0.0/1, every public block): coverage, not only the
+    // literal /0, which the key's schema already refuses item by item.
+    for (const family of (operatorCidrs ?? []).some(isWholeInternet) ? [] : internetCovered(operatorCidrs ?? [])) {
+        problems.push({ path: qualified("operatorCidrs"), message: `together cover every internet ${family} address, which opens the operators' ports to the whole internet; list the operators' ranges` });
+    }
     const gateway = resolveGatewayServices(
         (parsed.gatewayServices as GatewayServiceSetting[] | undefined) ?? defaults.gatewayServices,
         (parsed.internalDomain as string | undefined) ?? "internal",

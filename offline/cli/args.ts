@@ -33,3 +33,11 @@ export function fail(error: unknown): never {
     console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(EXIT.failure);
 }
+
+/** Runs a command: its result is the exit code; any failure, even one nothing awaited, exits 2 with its message
+ *  (Node's default for an unhandled rejection is exit 1, the code of a mandatory violation). */
+export function runCommand(main: () => Promise<number>): void {
+    process.on("unhandledRejection", fail);
+    process.on("uncaughtException", fail);
+    main().then((code) => process.exit(code), fail);
+}

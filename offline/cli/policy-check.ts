@@ -1,25 +1,31 @@
-// npm run policy:check -- FILE --policy-pack DIR [--policy-pack DIR ...] [--policy-pack-config FILE ...]
-// Runs any policy packs (ours or a third party's) against a `pulumi stack export` file: one written by
-// `preview:offline --json`, or the export of a real deployed stack. Exit codes as preview:offline.
-import { readDeployment, runPacks, startPacks } from "../engine";
-import { hasMandatory, renderPolicies } from "../report";
-import { EXIT, fail, parseArgs } from "./args";
-import { readPackConfigs } from "./packconfig";
+// npm run policy:check -- FILE [--policy-pack DIR ...] [--policy-pack-config FILE ...]
+// Runs any policy packs (ours or a third party's; default every pack under policies/) against a `pulumi stack export`
+// file: one written by `preview:offline --json`, or the export of a real deployed stack, ours or anyone's.
+// Exit 0: no mandatory violation; 1: at least one; 2: the input, a pack or its config failed (docs/policy-check.md).
+import { discoverPacks, pairConfigs, runPacks, startPacks } from "../engine";
+import { readDeployment } from "../export";
+import { hasMandatory, renderPending, renderPolicies } from "../report";
+import { EXIT, parseArgs, runCommand } from "./args";
+
+const USAGE = "usage: npm run policy:check -- FILE [--policy-pack DIR ...] [--policy-pack-config FILE ...]";
 
 async function main(): Promise<number> {
     const { positional, flags } = parseArgs(process.argv.slice(2), ["policy-pack", "policy-pack-config"]);
-    const packs = flags.get("policy-pack") ?? [];
-    if (positional.length !== 1 || packs.length === 0) {
-        throw new Error("usage: policy:check -- FILE --policy-pack DIR [--policy-pack DIR ...] [--policy-pack-config FILE ...]");
+    if (positional.length !== 1) {
+        throw new Error(`${positional.length === 0 ? "no export file given" : `one export file, not ${positional.length}`}; ${USAGE}`);
     }
-    const { resources, stack, project } = readDeployment(positional[0]);
+    const packs = flags.get("policy-pack") ?? discoverPacks(process.cwd());
+    const { resources, stack, project, pending } = readDeployment(positional[0]);
     // A deployed stack is past its update: every value is known, as in the policies the CLI runs after `up`.
     const ctx = { project, stack, dryRun: false, config: {} };
-    const contexts = readPackConfigs(flags.get("policy-pack-config") ?? []).map((packConfig) => ({ ...ctx, packConfig }));
-    const reports = await runPacks(startPacks(packs, ctx), resources, contexts.length > 0 ? contexts : [ctx]);
+    const contexts = pairConfigs(packs, flags.get("policy-pack-config") ?? [], ctx);
+    const reports = await runPacks(startPacks(packs, ctx), resources, contexts);
     console.log(`Checked ${resources.length} resources of stack '${stack}' (${positional[0]}).\n`);
+    if (pending.length > 0) {
+        console.log(`${renderPending(pending)}\n`);
+    }
     console.log(renderPolicies(reports, resources));
     return hasMandatory(reports) ? EXIT.violation : EXIT.ok;
 }
 
-main().then((code) => process.exit(code), fail);
+runCommand(main);

@@ -5,11 +5,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { PackServer } from "../analyzer";
 import { CaptureWorkers } from "../capture-workers";
-import { captureJob, discoverPacks, runPacks, startPacks, toDeployment } from "../engine";
+import { captureJob, discoverPacks, pairConfigs, runPacks, startPacks, toDeployment } from "../engine";
 import { loadProject, loadStackSettings } from "../project";
 import { hasMandatory, renderCounts, renderOutputs, renderPolicies, renderTree } from "../report";
-import { EXIT, fail, parseArgs } from "./args";
-import { readPackConfigs } from "./packconfig";
+import { EXIT, parseArgs, runCommand } from "./args";
 
 async function main(): Promise<number> {
     const { flags } = parseArgs(process.argv.slice(2), ["stack", "json", "config-file", "policy-pack", "policy-pack-config"]);
@@ -21,7 +20,7 @@ async function main(): Promise<number> {
     const settings = loadStackSettings(project, stack, flags.get("config-file")?.[0]);
     const packs = flags.get("policy-pack") ?? discoverPacks(project.root);
     const ctx = { project: project.name, stack, dryRun: true, config: settings.config };
-    const contexts = readPackConfigs(flags.get("policy-pack-config") ?? []).map((packConfig) => ({ ...ctx, packConfig }));
+    const contexts = pairConfigs(packs, flags.get("policy-pack-config") ?? [], ctx);
 
     // Packs compile while the program runs; the update-mode run, only when an export is asked for, follows the preview in
     // the same worker (the SDK and providers are loaded by then).
@@ -39,11 +38,15 @@ async function main(): Promise<number> {
         return EXIT.failure;
     }
     console.log(`Previewing update (${stack}) offline, under Pulumi's mock runtime:\n`);
+    const encrypted = settings.secretKeys.filter((k) => k.startsWith(`${project.name}:`));
+    if (encrypted.length > 0) {
+        console.log(`Not validated offline (encrypted; only the stack's backend decrypts them): ${encrypted.join(", ")}\n`);
+    }
     console.log(renderTree(preview.resources, "create"));
     console.log(`\n${renderOutputs(preview.resources.find((r) => r.type === "pulumi:pulumi:Stack"))}\n`);
     console.log(renderCounts(preview.resources, "create"));
 
-    const reports = await runPacks(servers, preview.resources, contexts.length > 0 ? contexts : [ctx]);
+    const reports = await runPacks(servers, preview.resources, contexts);
     console.log(`\n${renderPolicies(reports, preview.resources)}`);
 
     const update = await updateRun;
@@ -59,4 +62,4 @@ async function main(): Promise<number> {
     return hasMandatory(reports) ? EXIT.violation : EXIT.ok;
 }
 
-main().then((code) => process.exit(code), fail);
+runCommand(main);

@@ -1,10 +1,18 @@
-// CIDR containment for rules that judge sources (IPv4 and IPv6), on ipaddr.js.
+// CIDR containment and address coverage for rules that judge sources (IPv4 and IPv6), on ipaddr.js.
 import * as ipaddr from "ipaddr.js";
 
 type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
+export type Family = "IPv4" | "IPv6";
 
 /** Ranges no internet host can come from: RFC 1918, shared (CGNAT), loopback, link-local, IPv6 unique-local. */
 const NON_PUBLIC = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "fc00::/7", "fe80::/10", "::1/128"];
+/** IPv4 that is no internet source besides NON_PUBLIC: "this network" 0.0.0.0/8, multicast 224.0.0.0/4 and reserved
+ *  240.0.0.0/4 (IANA IPv4 Special-Purpose Address Registry, RFC 6890:
+ *  https://www.iana.org/assignments/iana-ipv4-special-registry/). */
+const NOT_INTERNET_V4 = [...NON_PUBLIC.filter((c) => !c.includes(":")), "0.0.0.0/8", "224.0.0.0/4", "240.0.0.0/4"];
+/** IPv6 internet addresses are global unicast, 2000::/3, the only block IANA assigns from
+ *  (https://www.iana.org/assignments/ipv6-address-space/). */
+const INTERNET_V6 = "2000::/3";
 
 function parse(text: string): Range | undefined {
     try {
@@ -24,4 +32,48 @@ export function within(inner: string, outer: string): boolean {
 /** True for a CIDR that holds internet addresses (anything outside the private, shared and local ranges). */
 export function isPublic(cidr: string): boolean {
     return !NON_PUBLIC.some((range) => within(cidr, range));
+}
+
+/** The first and last address of a CIDR as integers, with its family. */
+function bounds(text: string): { family: Family; first: bigint; last: bigint } | undefined {
+    const range = parse(text);
+    if (!range) {
+        return undefined;
+    }
+    const [address, prefix] = range;
+    const bits = address.kind() === "ipv4" ? 32 : 128;
+    const value = address.toByteArray().reduce((n, byte) => (n << 8n) | BigInt(byte), 0n);
+    const size = 1n << BigInt(bits - prefix);
+    const first = value - (value % size);
+    return { family: address.kind() === "ipv4" ? "IPv4" : "IPv6", first, last: first + size - 1n };
+}
+
+/** True when the ranges together hold every address from `first` to `last`. */
+function spans(ranges: { first: bigint; last: bigint }[], first: bigint, last: bigint): boolean {
+    let next = first;
+    for (const r of [...ranges].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0))) {
+        if (r.first > next) {
+            break;
+        }
+        next = r.last + 1n > next ? r.last + 1n : next;
+        if (next > last) {
+            return true;
+        }
+    }
+    return next > last;
+}
+
+/**
+ * The families of which `cidrs` together hold every internet address: 0.0.0.0/0 or ::/0, or any split of them
+ * (0.0.0.0/1 with 128.0.0.0/1, or every public block while leaving out private ones). Coverage, not the literal /0:
+ * a list that lets in the whole internet is the whole internet however it is written.
+ */
+export function internetCovered(cidrs: readonly string[]): Family[] {
+    const ranges = cidrs.map(bounds).filter((b): b is NonNullable<typeof b> => b !== undefined);
+    const v4 = [...ranges.filter((r) => r.family === "IPv4"), ...NOT_INTERNET_V4.map((c) => bounds(c)!)];
+    const v6 = bounds(INTERNET_V6)!;
+    return [
+        ...(ranges.some((r) => r.family === "IPv4") && spans(v4, 0n, (1n << 32n) - 1n) ? ["IPv4" as const] : []),
+        ...(spans(ranges.filter((r) => r.family === "IPv6"), v6.first, v6.last) ? ["IPv6" as const] : []),
+    ];
 }

@@ -1,3 +1,6 @@
+import { PolicyResource } from "@pulumi/policy";
+import { groupTag, ofType } from "./stack";
+import { AUTOSCALING_GROUP } from "./types";
 // Tags through which components tell the policies what a server does with shared storage. Components MUST set them:
 // they carry the intent during preview, when user data that embeds a file system's DNS name is still unknown.
 
@@ -28,3 +31,10 @@ export const DISPOSABLE_TAG = "Disposable";
 export const WEB_TIERS_SCHEMA = {
     webTiers: { type: "array" as const, items: { type: "string" as const }, default: ["web", "backoffice"], description: "Values of the Tier tag that mark Magento web servers." },
 };
+
+/** True when the stack holds Magento web servers: an autoscaling group whose Tier tag is one of `webTiers`. Rules about
+ *  the shop's architecture apply only there; on another stack (a plain ECS or EKS one) they would speak of servers,
+ *  paths and a CDN that stack does not have. */
+export function hasMagentoWebTier(resources: readonly PolicyResource[], webTiers: readonly string[]): boolean {
+    return ofType(resources, AUTOSCALING_GROUP).some((g) => webTiers.includes(groupTag(g, TIER_TAG) ?? ""));
+}

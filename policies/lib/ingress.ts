@@ -1,6 +1,7 @@
 // Ingress permissions of security groups, whichever of the three ways AWS lets a program write them (inline in the
 // group, the legacy SecurityGroupRule, the VPC SecurityGroupIngressRule), for the rules that judge who gets in.
 import { PolicyResource } from "@pulumi/policy";
+import { internetCovered, isPublic } from "./cidr";
 import { dependsOn, ofType, StackResource } from "./stack";
 
 export const SECURITY_GROUPS = ["aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"];
@@ -52,9 +53,51 @@ export function ingresses<R extends StackResource>(resources: readonly R[]): Ing
     return [...inline, ...legacy, ...modern];
 }
 
-/** The sources of an ingress that match every address (0.0.0.0/0, ::/0). */
-export function internetSources(ingress: Ingress<StackResource>): string[] {
-    return ingress.sources.filter((s) => WHOLE_INTERNET.includes(s));
+/** The ports a permission opens, per protocol ("all" opens every port of every protocol). */
+function portRange(i: Ingress<StackResource>): [string, number, number] {
+    const protocol = protocolName(i.protocol);
+    return protocol === "all" ? ["all", 0, 65535] : [protocol, i.fromPort, i.toPort];
+}
+
+function opensPort(i: Ingress<StackResource>, protocol: string, port: number): boolean {
+    const [p, from, to] = portRange(i);
+    return (p === "all" || p === protocol) && from <= port && port <= to;
+}
+
+/**
+ * The permissions that let the whole internet in, each with the sources that together do: a group's permissions
+ * open a port to the internet when the CIDRs of all those opening that port cover every internet address
+ * (`internetCovered`), whether one rule says 0.0.0.0/0 or two say 0.0.0.0/1 and 128.0.0.0/1.
+ */
+export function internetOpenings<R extends StackResource>(all: readonly Ingress<R>[]): Map<Ingress<R>, string[]> {
+    const openings = new Map<Ingress<R>, string[]>();
+    const byGroup = new Map<R | undefined, Ingress<R>[]>();
+    all.forEach((i) => byGroup.set(i.group, [...(byGroup.get(i.group) ?? []), i]));
+    for (const [group, permissions] of byGroup) {
+        for (const p of permissions.filter((i) => i.sources.some(isPublic))) {
+            const [protocol, from, to] = portRange(p);
+            // Coverage changes only where some permission's range starts or ends: test those ports of p's range.
+            const ports = [from, ...permissions.flatMap((q) => [portRange(q)[1], portRange(q)[2] + 1])].filter((port) => from <= port && port <= to);
+            for (const port of ports) {
+                const sharing = group === undefined ? [p] : permissions.filter((q) => q === p || opensPort(q, protocol, port));
+                // The permissions that let the internet in: those that do alone, or without which the others would not
+                // (an allow-list's ranges on a port another rule opens to all are not themselves "the internet").
+                const covers = (qs: Ingress<R>[]) => internetCovered(qs.flatMap((q) => q.sources)).length > 0;
+                const opening = covers(sharing) ? sharing.filter((q) => covers([q]) || !covers(sharing.filter((x) => x !== q))) : [];
+                if (opening.includes(p)) {
+                    openings.set(p, [...new Set(opening.flatMap((q) => q.sources.filter(isPublic)))]);
+                    break;
+                }
+            }
+        }
+    }
+    return openings;
+}
+
+/** "0.0.0.0/0 and ::/0", or "0.0.0.0/1 and 128.0.0.0/1 (together the whole internet)". */
+export function describeInternet(sources: readonly string[]): string {
+    const listed = sources.join(" and ");
+    return sources.every((s) => WHOLE_INTERNET.includes(s)) ? listed : `${listed} (together the whole internet)`;
 }
 
 export function protocolName(protocol: string): string {

@@ -7,7 +7,7 @@
 // left out (a CIDR not known yet admits nobody the matrix can name).
 import { within } from "./cidr";
 import { ALLOWED_SOURCES_TAG, listTag, TIER_TAG } from "./contracts";
-import { ingresses, protocolName, SECURITY_GROUPS, WHOLE_INTERNET } from "./ingress";
+import { ingresses, internetOpenings, protocolName, SECURITY_GROUPS } from "./ingress";
 import { dependsOn, ofType, StackResource } from "./stack";
 import { EC2_INSTANCE, LAUNCH_TEMPLATE, LOAD_BALANCERS, RDS_CLUSTER, RDS_INSTANCE, REPLICATION_GROUP, SEARCH_DOMAINS } from "./types";
 import { knownString, knownTags } from "./values";
@@ -75,15 +75,18 @@ export function reachability<R extends StackResource>(resources: readonly R[]): 
 
     const vpcs = ofType(resources, "aws:ec2/vpc:Vpc").map((v) => knownString(v.props, "cidrBlock")).filter((c): c is string => c !== undefined);
     const allowList = ofType(resources, ...SECURITY_GROUPS).flatMap((g) => listTag(tagOf(g, ALLOWED_SOURCES_TAG) ?? ""));
-    const cidr = (source: string): Party => ({
-        kind: WHOLE_INTERNET.includes(source) ? "internet"
+    const all = ingresses(resources);
+    // A source is the internet when it is part of a set of permissions that admits every internet address.
+    const openings = internetOpenings(all);
+    const cidr = (i: (typeof all)[number], source: string): Party => ({
+        kind: openings.get(i)?.includes(source) ? "internet"
             : vpcs.some((v) => within(source, v)) ? "vpc"
                 : allowList.some((a) => within(source, a)) ? "allow-list" : "cidr",
         name: source,
     });
 
-    const rows = ingresses(resources).filter((i) => i.group !== undefined).flatMap((i) => {
-        const sources = [...i.sources.map(cidr), ...i.groups.flatMap(behind)];
+    const rows = all.filter((i) => i.group !== undefined).flatMap((i) => {
+        const sources = [...i.sources.map((source) => cidr(i, source)), ...i.groups.flatMap(behind)];
         const protocol = protocolName(i.protocol);
         const [fromPort, toPort] = protocol === "all" ? [0, 65535] : [i.fromPort, i.toPort];
         return targetsOf(i.group!).flatMap((target) => sources.map((source) => ({ source, target, protocol, fromPort, toPort, rule: i.rule.name, ruleUrn: i.rule.urn })));

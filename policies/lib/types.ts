@@ -8,14 +8,17 @@ export const REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGr
 export const SEARCH_DOMAINS = ["aws:opensearch/domain:Domain", "aws:elasticsearch/domain:Domain"];
 export const EC2_INSTANCE = "aws:ec2/instance:Instance";
 export const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
-/** Load balancers, listeners and target groups: `aws.lb` and its `aws.alb` alias register different tokens. */
-export const LOAD_BALANCERS = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
-export const LISTENERS = ["aws:lb/listener:Listener", "aws:alb/listener:Listener"];
+/** Load balancers, listeners and target groups: `aws.lb` and its `aws.alb` alias register different tokens, and
+ *  stacks deployed before @pulumi/aws 6 hold `aws.elasticloadbalancingv2` ones (removed in 6, per pulumi-aws's v6
+ *  migration notes: aws:elasticloadbalancingv2/* -> aws:lb/*), which a real export still carries. */
+const ELB_V2 = (resource: string) => [`aws:lb/${resource}`, `aws:alb/${resource}`, `aws:elasticloadbalancingv2/${resource}`];
+export const LOAD_BALANCERS = ELB_V2("loadBalancer:LoadBalancer");
+export const LISTENERS = ELB_V2("listener:Listener");
 export const AUTOSCALING_GROUP = "aws:autoscaling/group:Group";
 export const SCALING_SCHEDULE = "aws:autoscaling/schedule:Schedule";
 export const SUBNET = "aws:ec2/subnet:Subnet";
-export const TARGET_GROUPS = ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"];
-export const LISTENER_RULES = ["aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"];
+export const TARGET_GROUPS = ELB_V2("targetGroup:TargetGroup");
+export const LISTENER_RULES = ELB_V2("listenerRule:ListenerRule");
 export const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
 export const RESPONSE_HEADERS_POLICY = "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy";
 export const ACM_CERTIFICATE = "aws:acm/certificate:Certificate";

@@ -1,40 +1,31 @@
 // The two commands as an operator runs them: exit codes, what they print, and the export they write.
 import * as assert from "assert";
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Deployment, SECRET_SIG, SIG_KEY, StateResource } from "../../offline/state";
 import { PROD_SINGLE_NAT } from "../fixtures/stacks";
+import { run } from "../helpers/cli";
 import { ROOT, stackFile } from "../helpers/stacks";
 
 /** The magento pack's version as the CLI reports it (its package.json), dots escaped for a RegExp. */
 const MAGENTO = `magento@v${(require(path.join(ROOT, "policies", "magento", "package.json")) as { version: string }).version.replace(/\./g, "\\.")}`;
-
-interface Run { code: number; stdout: string; stderr: string }
-
-function run(script: string, args: string[]): Promise<Run> {
-    return new Promise((resolve) => {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "offline/cli", script), ...args], { cwd: ROOT });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d) => (stdout += d));
-        child.stderr.on("data", (d) => (stderr += d));
-        child.on("exit", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    });
-}
 
 const CIPHERTEXT = "v1:c2VjcmV0LWNpcGhlcnRleHQ=";
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "engine-spec-"));
 const exportFile = path.join(tmp, "prod.json");
 const unknownPack = "tests/fixtures/packs/reads-unknown";
 
-describe("offline engine", () => {
+describe("offline engine", function () {
+    this.timeout(300_000); // five runs of the program start together on a shared machine
     // The runs start when the spec loads, together, and go on while earlier specs run; each test awaits the one it reads.
-    // prod as committed, plus a provider secret as `pulumi config set --secret` writes it.
+    // prod as committed, plus a provider secret as `pulumi config set --secret` writes it, an encrypted alarm address
+    // and an encrypted item of the operators' list (`pulumi config set --secret --path 'operatorCidrs[1]'`).
     const withSecret = path.join(tmp, "prod-with-secret.yaml");
     fs.writeFileSync(withSecret, fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")
-        .replace("config:\n", `config:\n  aws:secretKey:\n    secure: ${CIPHERTEXT}\n`));
+        .replace("config:\n", `config:\n  aws:secretKey:\n    secure: ${CIPHERTEXT}\n`)
+        .replace("magento:alarmEmail: ops@example.com", `magento:alarmEmail:\n    secure: ${CIPHERTEXT}`)
+        .replace("    - 198.51.100.17/32\n", `    - secure: ${CIPHERTEXT}\n`));
     const clean = run("preview.ts", ["--stack", "prod", "--config-file", withSecret, "--json", exportFile, "--policy-pack", "policies/magento", "--policy-pack", unknownPack]);
     const singleNat = run("preview.ts", ["--stack", "prod", "--config-file", stackFile("prod", PROD_SINGLE_NAT), "--policy-pack", "policies/magento"]);
     const bad = path.join(tmp, "bad.yaml");
@@ -49,6 +40,8 @@ describe("offline engine", () => {
         return run("policy-check.ts", [mutated, "--policy-pack", unknownPack, "--policy-pack", "policies/magento"]);
     });
     audit.catch(() => undefined); // no export to audit fails that test, not the run
+    // A pack that fails while the program runs: its rejection must wait for the program, not end the process with 1.
+    const brokenPack = run("preview.ts", ["--stack", "preprod", "--policy-pack", "tests/fixtures/packs/fails-to-start"]);
     after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
     it("previews prod as pulumi preview shows it and exits 0 without mandatory violations", async () => {
@@ -59,6 +52,8 @@ describe("offline engine", () => {
         assert.match(stdout, /^    vpcId:\s+output<string>$/m);
         assert.match(stdout, /^    aws:ec2:Subnet\s+6$/m);
         assert.match(stdout, new RegExp(`✅ ${MAGENTO}`));
+        const unvalidated = /^Not validated offline \(encrypted; only the stack's backend decrypts them\): (.*)$/m.exec(stdout)?.[1].split(", ").sort();
+        assert.deepStrictEqual(unvalidated, ["magento:alarmEmail", "magento:operatorCidrs"]);
     });
 
     it("skips a rule that reads an unknown value during preview, with an advisory, as the CLI does", async () => {
@@ -92,7 +87,10 @@ describe("offline engine", () => {
     it("never prints a secret's value and exports secrets as ciphertext", async () => {
         const { stdout, stderr } = await clean;
         const text = fs.readFileSync(exportFile, "utf8");
-        assert.doesNotMatch(stdout + stderr + text, /offline-secret-placeholder|c2VjcmV0LWNpcGhlcnRleHQ=/);
+        assert.doesNotMatch(stdout + stderr, /offline-secret-placeholder|c2VjcmV0LWNpcGhlcnRleHQ=/);
+        // The export holds no ciphertext; the encrypted alarm address is the SNS subscription's endpoint, which the
+        // program writes as plain text (the stand-in offline, the decrypted address in a real state).
+        assert.doesNotMatch(text, /c2VjcmV0LWNpcGhlcnRleHQ=/);
         const provider = (JSON.parse(text) as Deployment).deployment.resources[1];
         assert.deepStrictEqual(provider.inputs!.secretKey, { [SIG_KEY]: SECRET_SIG, ciphertext: "offline-preview-secret" });
     });
@@ -117,6 +115,13 @@ describe("offline engine", () => {
         assert.match(flag.stderr, /unknown flag --stak/);
         const notExport = await run("policy-check.ts", [path.join(ROOT, "package.json"), "--policy-pack", "policies/magento"]);
         assert.strictEqual(notExport.code, 2);
-        assert.match(notExport.stderr, /is not a version-3 deployment/);
+        assert.match(notExport.stderr, /package\.json is not a stack export/);
+    });
+
+    it("exits 2 naming the pack, with no stack trace, when a pack fails to start during the preview", async () => {
+        const { code, stderr } = await brokenPack;
+        assert.strictEqual(code, 2, stderr);
+        assert.match(stderr, /policy pack tests\/fixtures\/packs\/fails-to-start failed to start \(exit \d+\):\n[^]*the pack's configuration module is missing/);
+        assert.doesNotMatch(stderr, /^\s+at /m);
     });
 });

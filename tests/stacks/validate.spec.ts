@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { ALARM_THRESHOLD_DEFAULTS } from "../../components/monitoring-alarms";
 import { ConfigError, parseStackConfig } from "../../stacks";
+import { UNDECRYPTED_SECRET } from "../../stacks/errors";
 import { brands } from "../helpers/storefronts";
 
 const VALID: Record<string, unknown> = {
@@ -103,6 +104,13 @@ describe("stack configuration", () => {
     it("rejects the whole internet in the operators' allow-list, IPv4 and IPv6", () => {
         rejects({ operatorCidrs: ["203.0.113.0/24", "0.0.0.0/0"] }, "magento:operatorCidrs[1]", /whole internet/);
         rejects({ operatorCidrs: ["::/0"] }, "magento:operatorCidrs[0]", /whole internet/);
+    });
+
+    it("rejects operator ranges that together cover the whole internet, however they are split", () => {
+        rejects({ operatorCidrs: ["0.0.0.0/1", "128.0.0.0/1"] }, "magento:operatorCidrs", /together cover every internet IPv4 address/);
+        // Every block but the private 10.0.0.0/8 still holds every internet address.
+        rejects({ operatorCidrs: ["0.0.0.0/5", "8.0.0.0/7", "11.0.0.0/8", "12.0.0.0/6", "16.0.0.0/4", "32.0.0.0/3", "64.0.0.0/2", "128.0.0.0/1"] },
+            "magento:operatorCidrs", /together cover every internet IPv4 address/);
         rejects({ operatorCidrs: ["203.0.113.0/33"] }, "magento:operatorCidrs[0]", /IPv4 or IPv6 CIDR/);
     });
 
@@ -111,6 +119,13 @@ describe("stack configuration", () => {
             "magento:operatorCidrs[1]: 2001:db8:1234::/48 is an IPv6 range, but the VPC and the gateway have IPv4 addresses only, " +
             "so operators could never connect from it; list the IPv4 ranges they connect from, such as 203.0.113.0/24",
         ]);
+    });
+
+    it("leaves encrypted values it cannot decrypt unvalidated, and validates everything else", () => {
+        const secret = UNDECRYPTED_SECRET;
+        assert.deepStrictEqual(problems({ alarmEmail: secret, operatorCidrs: ["203.0.113.0/24", secret] }), []);
+        assert.deepStrictEqual(parse({ operatorCidrs: ["203.0.113.0/24", secret] }).operatorCidrs, ["203.0.113.0/24"]);
+        assert.deepStrictEqual(problems({ alarmEmail: secret, vpcCidr: "10.20.0.0/20" }).map((p) => p.split(":").slice(0, 2).join(":")), ["magento:vpcCidr"]);
     });
 
     it("gateway: the estate's five services to windows.<internal domain> when unset; a stack's own list replaces them", () => {

@@ -46,7 +46,7 @@ export const ec2Hardening: ResourceValidationPolicy = {
         }
         for (const i of indices(known(props, "networkInterfaces"))) {
             if (isTrue(known(props, "networkInterfaces", i, "associatePublicIpAddress"))) {
-                reportViolation(`${what} gives its instances a public IP (networkInterfaces[${i}]); they sit in private subnets behind the load balancer.`);
+                reportViolation(`${what} gives its instances a public IP (networkInterfaces[${i}]); servers take no public address: reach them through a load balancer, the VPN or SSM Session Manager.`);
             }
         }
     },

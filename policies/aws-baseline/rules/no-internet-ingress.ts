@@ -1,11 +1,11 @@
 // Nothing admits the whole internet except what must: HTTP/HTTPS on an internet-facing load balancer, and the VPN's
 // UDP port. Databases, caches, SSH and RDP open to 0.0.0.0/0 are how hand-made estates leak.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { describeIngress, ingresses, internetSources, INGRESS_TYPES, protocolName, ownerOf, SECURITY_GROUPS } from "../../lib/ingress";
+import { describeIngress, describeInternet, ingresses, internetOpenings, INGRESS_TYPES, protocolName, ownerOf, SECURITY_GROUPS } from "../../lib/ingress";
 import { dependsOn, ofType } from "../../lib/stack";
+import { LOAD_BALANCERS } from "../../lib/types";
 import { controls, RuleMetadata } from "../../lib/metadata";
 
-const LOAD_BALANCERS = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
 
 interface Config {
     webPorts?: number[];
@@ -25,7 +25,7 @@ function internetFacingLoadBalancerGroups(resources: readonly PolicyResource[]):
 
 export const noInternetIngress: StackValidationPolicy = {
     name: "no-internet-ingress",
-    description: "No security group admits 0.0.0.0/0 or ::/0, except HTTP/HTTPS on an internet-facing load balancer and the VPN's UDP port.",
+    description: "No security group admits the whole internet (0.0.0.0/0, ::/0, or ranges that together cover every internet address), except HTTP/HTTPS on an internet-facing load balancer and the VPN's UDP port.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -38,17 +38,13 @@ export const noInternetIngress: StackValidationPolicy = {
         const webPorts = config.webPorts ?? [80, 443];
         const vpnPort = config.vpnPort ?? 1194;
         const lbGroups = internetFacingLoadBalancerGroups(args.resources);
-        for (const ingress of ingresses(args.resources)) {
-            const open = internetSources(ingress);
-            if (open.length === 0) {
-                continue;
-            }
+        for (const [ingress, open] of internetOpenings(ingresses(args.resources))) {
             const protocol = protocolName(ingress.protocol);
             const single = ingress.fromPort === ingress.toPort;
             const web = protocol === "tcp" && single && webPorts.includes(ingress.fromPort) && ingress.group !== undefined && lbGroups.has(ingress.group);
             const vpn = protocol === "udp" && single && ingress.fromPort === vpnPort;
             if (!web && !vpn) {
-                reportViolation(`${ownerOf(ingress)} admits ${describeIngress(ingress)} from ${open.join(" and ")}; ` +
+                reportViolation(`${ownerOf(ingress)} admits ${describeIngress(ingress)} from ${describeInternet(open)}; ` +
                     `only TCP ${webPorts.join("/")} on an internet-facing load balancer and UDP ${vpnPort} (VPN) may be open to the internet. ` +
                     "Admit the operators' allow-list, the VPN or another security group instead.", ingress.rule.urn);
             }

@@ -1,11 +1,12 @@
 // The operators' ports stay with the operators. A security group that declares an allow-list (the AllowedSources tag
 // contract, set by the gateway component from the stack's operatorCidrs) admits sources inside it only; and SSH (22)
-// and RDP (3389) reach a group from internet addresses only through such a list. The whole internet (0.0.0.0/0, ::/0)
-// is left to no-internet-ingress, which already rejects it: one violation per mistake.
+// and RDP (3389) reach a group from internet addresses only through such a list. The whole internet (0.0.0.0/0, ::/0,
+// or ranges covering every internet address) is left to no-internet-ingress, which already rejects it: one violation
+// per mistake. A list is judged by the addresses it covers, not by how it is written.
 import { StackValidationPolicy } from "@pulumi/policy";
-import { isPublic, within } from "../../lib/cidr";
+import { internetCovered, isPublic, within } from "../../lib/cidr";
 import { ALLOWED_SOURCES_TAG, listTag } from "../../lib/contracts";
-import { describeIngress, ingresses, INGRESS_TYPES, opensTcpPort, ownerOf, SECURITY_GROUPS, WHOLE_INTERNET } from "../../lib/ingress";
+import { describeIngress, ingresses, INGRESS_TYPES, internetOpenings, opensTcpPort, ownerOf, SECURITY_GROUPS } from "../../lib/ingress";
 import { ofType } from "../../lib/stack";
 import { knownTags } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
@@ -19,15 +20,18 @@ export const operatorAllowList: StackValidationPolicy = {
     validateStack: (args, reportViolation) => {
         const allowList = new Map(ofType(args.resources, ...SECURITY_GROUPS).map((r) => [r, knownTags(r.props).find(([k]) => k === ALLOWED_SOURCES_TAG)?.[1]]));
         for (const [group, list] of allowList) {
-            const open = list === undefined ? [] : listTag(list).filter((cidr) => WHOLE_INTERNET.includes(cidr));
-            if (open.length > 0) {
-                reportViolation(`${group.name} declares ${open.join(" and ")} in its ${ALLOWED_SOURCES_TAG} allow-list: an allow-list of the whole internet allows nothing less. List the operators' ranges.`, group.urn);
+            const covered = list === undefined ? [] : internetCovered(listTag(list));
+            if (covered.length > 0) {
+                reportViolation(`${group.name}'s ${ALLOWED_SOURCES_TAG} allow-list (${listTag(list!).join(", ")}) covers every internet ${covered.join(" and ")} address: ` +
+                    "an allow-list of the whole internet allows nothing less. List the operators' ranges.", group.urn);
             }
         }
-        for (const ingress of ingresses(args.resources)) {
+        const all = ingresses(args.resources);
+        const openings = internetOpenings(all);
+        for (const ingress of all.filter((i) => !openings.has(i))) {
             const list = ingress.group === undefined ? undefined : allowList.get(ingress.group);
             const allowed = list === undefined ? [] : listTag(list);
-            for (const source of ingress.sources.filter((s) => !WHOLE_INTERNET.includes(s))) {
+            for (const source of ingress.sources) {
                 if (list !== undefined && !allowed.some((range) => within(source, range))) {
                     reportViolation(`${ownerOf(ingress)} admits ${describeIngress(ingress)} from ${source}, outside its ${ALLOWED_SOURCES_TAG} allow-list (${allowed.join(", ")}). ` +
                         "Add the range to the stack's operatorCidrs, or admit it elsewhere.", ingress.rule.urn);

@@ -5,7 +5,7 @@
 // an RDS database is publicly accessible is rds-encrypted-private's.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { TIER_TAG } from "../../lib/contracts";
-import { describeIngress, ingresses, INGRESS_TYPES, internetSources, ownerOf, SECURITY_GROUPS } from "../../lib/ingress";
+import { describeIngress, describeInternet, ingresses, INGRESS_TYPES, internetOpenings, ownerOf, SECURITY_GROUPS } from "../../lib/ingress";
 import { dependsOn, ofType } from "../../lib/stack";
 import { EC2_INSTANCE, RDS_CLUSTER, RDS_INSTANCE } from "../../lib/types";
 import { knownEntries, known } from "../../lib/values";
@@ -54,12 +54,12 @@ export const privateServers: StackValidationPolicy = {
             }
         }
 
-        const open = ingresses(args.resources).filter((i) => internetSources(i).length > 0 && i.group !== undefined);
+        const open = [...internetOpenings(ingresses(args.resources))].filter(([i]) => i.group !== undefined);
         for (const [target, what] of label) {
             const groups = dependsOn(target, "vpcSecurityGroupIds", ...SECURITY_GROUPS);
-            for (const ingress of open.filter((i) => groups.includes(i.group!))) {
+            for (const [ingress, sources] of open.filter(([i]) => groups.includes(i.group!))) {
                 reportViolation(`${what} is reachable from the internet: ${ownerOf(ingress)} admits ${describeIngress(ingress)} from ` +
-                    `${internetSources(ingress).join(" and ")}. Admit the VPC's CIDR, the VPN's or the gateway's security group instead.`, ingress.rule.urn);
+                    `${describeInternet(sources)}. Admit the VPC's CIDR, the VPN's or the gateway's security group instead.`, ingress.rule.urn);
             }
         }
     },

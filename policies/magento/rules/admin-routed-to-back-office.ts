@@ -4,6 +4,7 @@
 // cron and indexers see the same state, and a slow import cannot starve shoppers' PHP workers. Target groups are matched
 // by property dependency, so a preview decides while every ARN is unknown.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { hasMagentoWebTier, WEB_TIERS_SCHEMA } from "../../lib/contracts";
 import { controls, RuleMetadata } from "../../lib/metadata";
 import { dependsOn, internetFacingBalancers, ofType } from "../../lib/stack";
 import { LISTENER_RULES, LISTENERS, LOAD_BALANCERS, TARGET_GROUPS } from "../../lib/types";
@@ -13,6 +14,7 @@ const ADMIN_PATH = "backend";
 
 interface Config {
     adminPath?: string;
+    webTiers?: string[];
 }
 
 /** The path patterns of a listener rule's conditions. */
@@ -32,14 +34,18 @@ function forwards(rule: PolicyResource): boolean {
 
 export const adminRoutedToBackOffice: StackValidationPolicy = {
     name: "admin-routed-to-back-office",
-    description: "HTTPS listeners of an internet-facing load balancer forward /<adminPath>/* to a target group other than their default one (the back office).",
+    description: "On a Magento stack (web tiers tagged Tier), HTTPS listeners of an internet-facing load balancer forward /<adminPath>/* to a target group other than their default one (the back office).",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
             adminPath: { type: "string", default: ADMIN_PATH, description: "Magento's admin front name, as in the stack's magento:adminPath." },
+            ...WEB_TIERS_SCHEMA,
         },
     },
     validateStack: (args, reportViolation) => {
+        if (!hasMagentoWebTier(args.resources, args.getConfig<Config>().webTiers ?? WEB_TIERS_SCHEMA.webTiers.default)) {
+            return; // no Magento here (a plain ECS or EKS stack): no admin to route
+        }
         const adminPath = args.getConfig<Config>().adminPath ?? ADMIN_PATH;
         const wanted = `/${adminPath}/*`;
         const balancers = internetFacingBalancers(args.resources);

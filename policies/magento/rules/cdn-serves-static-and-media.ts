@@ -4,6 +4,7 @@
 // The origin's domain is a DNS name that may live at a registrar, so the rule reads the custom origin and its path,
 // not the name's target.
 import { StackValidationPolicy } from "@pulumi/policy";
+import { hasMagentoWebTier, WEB_TIERS_SCHEMA } from "../../lib/contracts";
 import { controls, RuleMetadata } from "../../lib/metadata";
 import { internetFacingBalancers, ofType } from "../../lib/stack";
 import { DISTRIBUTION, LOAD_BALANCERS } from "../../lib/types";
@@ -13,20 +14,22 @@ const ORIGIN_PATHS = ["/pub/media", "/pub/static"];
 
 interface Config {
     originPaths?: string[];
+    webTiers?: string[];
 }
 
 export const cdnServesStaticAndMedia: StackValidationPolicy = {
     name: "cdn-serves-static-and-media",
-    description: "A stack with an internet-facing load balancer has CloudFront distributions whose custom origins fetch /pub/media and /pub/static.",
+    description: "A Magento stack (web tiers tagged Tier) with an internet-facing load balancer has CloudFront distributions whose custom origins fetch /pub/media and /pub/static.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
             originPaths: { type: "array", items: { type: "string" }, default: ORIGIN_PATHS, description: "Origin paths that some distribution must serve from a custom (load balancer) origin." },
+            ...WEB_TIERS_SCHEMA,
         },
     },
     validateStack: (args, reportViolation) => {
         const balancer = internetFacingBalancers(args.resources)[0];
-        if (balancer === undefined) {
+        if (balancer === undefined || !hasMagentoWebTier(args.resources, args.getConfig<Config>().webTiers ?? WEB_TIERS_SCHEMA.webTiers.default)) {
             return;
         }
         const distributions = ofType(args.resources, DISTRIBUTION).filter((d) => known(d.props, "enabled") !== false);
@@ -39,7 +42,7 @@ export const cdnServesStaticAndMedia: StackValidationPolicy = {
         if (missing.length > 0 && !unreadable) {
             reportViolation(`Load balancer ${balancer.name} faces the internet but no CloudFront distribution serves ${missing.join(" and ")} from it: ` +
                 "add a distribution per path with the load balancer as custom origin and the path as originPath, so that images, CSS and JS " +
-                "come from the CDN's edge caches instead of the PHP servers.", balancer.urn);
+                "come from the CDN's edge caches instead of Magento's PHP servers.", balancer.urn);
         }
     },
 };

@@ -39,7 +39,7 @@ export const productionNetworkHa: StackValidationPolicy = {
             const azs = [...new Set(subnets.map(azOf))].sort();
             if (azs.length < minAzs) {
                 reportViolation(`Production VPC ${vpc.name} has subnets in ${azs.length} availability zone(s) (${azs.join(", ") || "none"}); ` +
-                    `it needs at least ${minAzs} so that losing one AZ leaves the shop serving from the others.`, vpc.urn);
+                    `it needs at least ${minAzs} so that losing one AZ leaves the stack serving from the others.`, vpc.urn);
             }
             const natAzs = new Set(ofType(args.resources, NAT)
                 .flatMap((nat) => dependsOn(nat, "subnetId", SUBNET))

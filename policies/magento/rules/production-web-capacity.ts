@@ -59,7 +59,7 @@ export const productionWebCapacity: StackValidationPolicy = {
             const minSize = known(group.props, "minSize");
             if (typeof minSize !== "number" || minSize < minInstances) {
                 reportViolation(`Production autoscaling group ${group.name} may run ${typeof minSize === "number" ? minSize : "no"} server(s); ` +
-                    `set minSize to at least ${minInstances} so that losing a server or an AZ leaves the shop serving.`, group.urn);
+                    `set minSize to at least ${minInstances} so that losing a server or an AZ leaves the group serving.`, group.urn);
             }
             for (const schedule of ofType(args.resources, SCALING_SCHEDULE).filter((s) => dependsOn(s, "autoscalingGroupName").includes(group))) {
                 const scheduledMin = known(schedule.props, "minSize");

@@ -52,6 +52,6 @@ describe("aws-baseline / ec2-hardening", () => {
 
     it("breaks: a launch template that gives its instances public IPs", async () => {
         assert.deepStrictEqual(await violations(TEMPLATE, { ...WEB, networkInterfaces: [{ associatePublicIpAddress: "true" }] }),
-            ["Launch template web-lt gives its instances a public IP (networkInterfaces[0]); they sit in private subnets behind the load balancer."]);
+            ["Launch template web-lt gives its instances a public IP (networkInterfaces[0]); servers take no public address: reach them through a load balancer, the VPN or SSM Session Manager."]);
     });
 });

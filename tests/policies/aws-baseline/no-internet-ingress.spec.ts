@@ -13,12 +13,12 @@ async function violations(b: StackBuilder): Promise<string[]> {
 }
 
 /** A security group with one ingress rule from `cidr`, optionally attached to a load balancer. */
-function groupWithRule(rule: Record<string, unknown>, lb?: { internal: boolean }): StackBuilder {
+function groupWithRule(rule: Record<string, unknown>, lb?: { internal: boolean; type?: string }): StackBuilder {
     const b = new StackBuilder("prod");
     const group = b.add(SG, "web-sg", { vpcId: UNKNOWN });
     b.add(RULE, "web-in", { securityGroupId: UNKNOWN, ...rule }, { securityGroupId: [group] });
     if (lb) {
-        b.add(LB, "alb", { internal: lb.internal, loadBalancerType: "application", securityGroups: [UNKNOWN] }, { securityGroups: [group] });
+        b.add(lb.type ?? LB, "alb", { internal: lb.internal, loadBalancerType: "application", securityGroups: [UNKNOWN] }, { securityGroups: [group] });
     }
     return b;
 }
@@ -31,6 +31,11 @@ describe("aws-baseline / no-internet-ingress", () => {
         ]) {
             assert.deepStrictEqual(await violations(groupWithRule(rule, { internal: false })), []);
         }
+    });
+
+    it("keeps: HTTPS from anywhere on a load balancer of a stack deployed before @pulumi/aws 6 (old type token)", async () => {
+        const lb = { internal: false, type: "aws:elasticloadbalancingv2/loadBalancer:LoadBalancer" };
+        assert.deepStrictEqual(await violations(groupWithRule({ ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" }, lb)), []);
     });
 
     it("keeps: the VPN's UDP port from anywhere, and any port from the operators' allow-list", async () => {
@@ -71,5 +76,24 @@ describe("aws-baseline / no-internet-ingress", () => {
     it("breaks: a port range that merely includes 443", async () => {
         const found = await violations(groupWithRule({ ipProtocol: "tcp", fromPort: 0, toPort: 65535, cidrIpv4: "0.0.0.0/0" }, { internal: false }));
         assert.match(found[0], /admits tcp ports 0-65535/);
+    });
+
+    it("breaks: the whole internet split into halves over two rules of one group, or written as every public block", async () => {
+        const b = groupWithRule({ ipProtocol: "tcp", fromPort: 3389, toPort: 3389, cidrIpv4: "0.0.0.0/1" });
+        b.add(RULE, "web-in-2", { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 3380, toPort: 3390, cidrIpv4: "128.0.0.0/1" }, { securityGroupId: [b.resources[0]] });
+        const halves = await violations(b);
+        assert.strictEqual(halves.length, 2, halves.join("\n"));
+        assert.match(halves[0], /admits tcp port 3389 from 0\.0\.0\.0\/1 and 128\.0\.0\.0\/1 \(together the whole internet\)/);
+        // Everything but 10.0.0.0/8, which no internet host comes from: still every internet address.
+        const blocks = new StackBuilder("prod");
+        blocks.add(SG, "open-sg", { ingress: [{ protocol: "tcp", fromPort: 22, toPort: 22,
+            cidrBlocks: ["0.0.0.0/5", "8.0.0.0/7", "11.0.0.0/8", "12.0.0.0/6", "16.0.0.0/4", "32.0.0.0/3", "64.0.0.0/2", "128.0.0.0/1"] }] });
+        assert.match((await violations(blocks))[0], /open-sg admits tcp port 22 from 0\.0\.0\.0\/5 and [^]*\(together the whole internet\)/);
+    });
+
+    it("keeps: halves of the internet on different ports, which admit no port to every address", async () => {
+        const b = groupWithRule({ ipProtocol: "tcp", fromPort: 3389, toPort: 3389, cidrIpv4: "0.0.0.0/1" });
+        b.add(RULE, "web-in-2", { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "128.0.0.0/1" }, { securityGroupId: [b.resources[0]] });
+        assert.deepStrictEqual(await violations(b), []);
     });
 });

@@ -49,7 +49,7 @@ describe("aws-baseline / operator-allow-list", () => {
 
     it("breaks: an allow-list that is the whole internet", async () => {
         const found = await violations(group({ cidrIpv4: "203.0.113.0/24" }, "203.0.113.0/24,0.0.0.0/0"));
-        assert.match(found[0], /^mandatory: gateway-sg declares 0\.0\.0\.0\/0 in its AllowedSources allow-list/);
+        assert.match(found[0], /^mandatory: gateway-sg's AllowedSources allow-list \(203\.0\.113\.0\/24, 0\.0\.0\.0\/0\) covers every internet IPv4 address/);
     });
 
     it("breaks: RDP or SSH from an internet range on a group without an allow-list, even short of 0.0.0.0/0", async () => {
@@ -62,5 +62,15 @@ describe("aws-baseline / operator-allow-list", () => {
     it("leaves 0.0.0.0/0 to no-internet-ingress: one violation for SSH open to all", async () => {
         const all = (await check("aws-baseline", group({ cidrIpv4: "0.0.0.0/0", fromPort: 22, toPort: 22 }).resources)).map((d) => d.policy);
         assert.deepStrictEqual(all.filter((p) => p === POLICY || p === "no-internet-ingress"), ["no-internet-ingress"]);
+    });
+
+    it("breaks: an allow-list that covers every internet address without saying 0.0.0.0/0", async () => {
+        const found = await violations(group({ cidrIpv4: "0.0.0.0/1" }, "0.0.0.0/1,128.0.0.0/1"));
+        assert.deepStrictEqual(found, ["mandatory: gateway-sg's AllowedSources allow-list (0.0.0.0/1, 128.0.0.0/1) covers every internet IPv4 address: " +
+            "an allow-list of the whole internet allows nothing less. List the operators' ranges."]);
+    });
+
+    it("keeps: an allow-list of wide ranges that still leaves internet addresses out", async () => {
+        assert.deepStrictEqual(await violations(group({ cidrIpv4: "0.0.0.0/1" }, "0.0.0.0/1,2001:db8::/32")), []);
     });
 });

@@ -60,4 +60,16 @@ describe("aws-baseline / private-servers", () => {
         assert.deepStrictEqual(await violations(withEip.b), ["mandatory: rundeck server rundeck-instance has the Elastic IP rundeck-eip; " +
             "it is reached through the VPN or the gateway only."]);
     });
+
+    it("breaks: a private tier reachable from the whole internet split over two rules", async () => {
+        const { b } = server("rundeck", { cidrIpv4: "0.0.0.0/1" });
+        b.add(RULE, "ops-in-2", { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 4440, toPort: 4440, cidrIpv4: "128.0.0.0/1" }, { securityGroupId: [b.resources[0]] });
+        const found = await violations(b);
+        assert.strictEqual(found.length, 2, found.join("\n"));
+        assert.match(found[0], /is reachable from the internet: .* from 0\.0\.0\.0\/1 and 128\.0\.0\.0\/1 \(together the whole internet\)/);
+    });
+
+    it("keeps: a private tier admitting one public half of the internet is left to the other rules, not called the internet", async () => {
+        assert.deepStrictEqual(await violations(server("rundeck", { cidrIpv4: "0.0.0.0/1" }).b), []);
+    });
 });

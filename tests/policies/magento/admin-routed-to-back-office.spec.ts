@@ -7,10 +7,14 @@ import { stackResources } from "../../helpers/stacks";
 
 const POLICY = "admin-routed-to-back-office";
 
-interface Shape { adminTo?: "backoffice" | "frontend" | "none"; paths?: string[]; internal?: boolean }
+interface Shape { adminTo?: "backoffice" | "frontend" | "none"; paths?: string[]; internal?: boolean; magento?: boolean }
 
 function stack(shape: Shape): StateResource[] {
     const b = new StackBuilder("prod");
+    // Magento's web servers, as the web group component tags them; without them the stack is not a Magento estate.
+    if (shape.magento ?? true) {
+        b.add("aws:autoscaling/group:Group", "shop-web", { tags: [{ key: "Tier", value: "web", propagateAtLaunch: true }] });
+    }
     const lb = b.add("aws:lb/loadBalancer:LoadBalancer", "shop-alb", { internal: shape.internal ?? false, loadBalancerType: "application" });
     const frontend = b.add("aws:lb/targetGroup:TargetGroup", "shop-fe", { port: 80, protocol: "HTTP" });
     const backoffice = b.add("aws:lb/targetGroup:TargetGroup", "shop-bo", { port: 80, protocol: "HTTP" });
@@ -33,6 +37,10 @@ async function violations(resources: readonly StateResource[]): Promise<string[]
 describe("magento / admin-routed-to-back-office", () => {
     it("keeps: /backend/* forwarded to the back-office target group", async () => {
         assert.deepStrictEqual(await violations(stack({ adminTo: "backoffice" })), []);
+    });
+
+    it("keeps: a stack with no Magento web tier (a plain ECS or EKS stack), whose listener has no admin to route", async () => {
+        assert.deepStrictEqual(await violations(stack({ adminTo: "none", magento: false })), []);
     });
 
     it("breaks: no admin rule, so the admin runs on the shop's front end", async () => {

@@ -8,8 +8,12 @@ import { stackResources } from "../../helpers/stacks";
 const POLICY = "cdn-serves-static-and-media";
 const CUSTOM = { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] };
 
-function stack(paths: string[], opts: { internal?: boolean; s3Origin?: boolean } = {}): StateResource[] {
+function stack(paths: string[], opts: { internal?: boolean; s3Origin?: boolean; magento?: boolean } = {}): StateResource[] {
     const b = new StackBuilder("prod");
+    // Magento's web servers, as the web group component tags them; without them the stack is not a Magento estate.
+    if (opts.magento ?? true) {
+        b.add("aws:autoscaling/group:Group", "shop-web", { tags: [{ key: "Tier", value: "web", propagateAtLaunch: true }] });
+    }
     b.add("aws:lb/loadBalancer:LoadBalancer", "shop-alb", { internal: opts.internal ?? false, loadBalancerType: "application" });
     paths.forEach((originPath, i) => b.add("aws:cloudfront/distribution:Distribution", `cdn-${i}`, {
         enabled: true,
@@ -28,10 +32,14 @@ describe("magento / cdn-serves-static-and-media", () => {
         assert.deepStrictEqual(await violations(stack(["/pub/media", "/pub/static"])), []);
     });
 
+    it("keeps: a stack with no Magento web tier (a plain ECS or EKS stack) behind an internet-facing load balancer", async () => {
+        assert.deepStrictEqual(await violations(stack([], { magento: false })), []);
+    });
+
     it("breaks: no static distribution, so CSS/JS come from the PHP servers", async () => {
         assert.deepStrictEqual(await violations(stack(["/pub/media"])), [
             "mandatory: Load balancer shop-alb faces the internet but no CloudFront distribution serves /pub/static from it: add a distribution per path " +
-            "with the load balancer as custom origin and the path as originPath, so that images, CSS and JS come from the CDN's edge caches instead of the PHP servers.",
+            "with the load balancer as custom origin and the path as originPath, so that images, CSS and JS come from the CDN's edge caches instead of Magento's PHP servers.",
         ]);
     });
 

@@ -34,7 +34,7 @@ describe("magento / production-web-capacity", () => {
 
     it("breaks: a production front end of one server", async () => {
         assert.deepStrictEqual(await violations(stack("prod", { minSize: 1 })), [
-            "mandatory: Production autoscaling group frontend may run 1 server(s); set minSize to at least 2 so that losing a server or an AZ leaves the shop serving.",
+            "mandatory: Production autoscaling group frontend may run 1 server(s); set minSize to at least 2 so that losing a server or an AZ leaves the group serving.",
         ]);
     });
 

@@ -58,4 +58,18 @@ describe("magento / reachability", () => {
             "mandatory: tier gateway admits vpc 10.20.0.0/16 on tcp 445 (mistake): it admits only the operators' allow-list (its AllowedSources, from the stack's operatorCidrs).",
         ]);
     });
+
+    it("breaks: the gateway open to the whole internet in two halves, reported as the internet, not as two ranges", async () => {
+        const resources = await prodWith("magento-prod-haproxy-sg", 445, { cidr: "0.0.0.0/1" });
+        const second = structuredClone(resources[resources.length - 1]);
+        const props = { ...second.inputs, cidrIpv4: "128.0.0.0/1" };
+        Object.assign(second, { urn: second.urn.replace("::mistake", "::mistake-2"), inputs: props, outputs: props });
+        const found = await violations([...resources, second]);
+        assert.ok(found.length > 0 && found.every((f) => / admits internet \((0|128)\.0\.0\.0\/1\) on tcp 445/.test(f)), found.join("\n"));
+    });
+
+    it("keeps: one half of the internet is a range, not the internet", async () => {
+        const found = await violations(await prodWith("magento-prod-haproxy-sg", 445, { cidr: "0.0.0.0/1" }));
+        assert.ok(found.every((f) => / admits cidr 0\.0\.0\.0\/1 on tcp 445/.test(f)), found.join("\n"));
+    });
 });
