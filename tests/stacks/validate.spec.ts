@@ -45,6 +45,21 @@ function rejects(overrides: Record<string, unknown>, path: string, message: RegE
     assert.ok(found.some((p) => p.startsWith(`${path}: `) && message.test(p)), `expected ${path} ~ ${message}, got:\n${found.join("\n")}`);
 }
 
+/** The CIDRs that together hold every IPv4 address except `hole` (a CIDR): the complement, block by block. */
+function everyIpv4Except(hole: string): string[] {
+    const [base, bits] = hole.split("/");
+    const value = base.split(".").reduce((v, o) => v * 256 + Number(o), 0);
+    const out: string[] = [];
+    for (let len = 1; len <= Number(bits); len++) {
+        // The sibling at this length of the block holding the hole: flip bit `len` of the hole's prefix.
+        const size = 2 ** (32 - len);
+        const prefix = Math.floor(value / size) * size;
+        const start = Math.floor(value / size) % 2 === 0 ? prefix + size : prefix - size;
+        out.push(`${[24, 16, 8, 0].map((s) => Math.floor(start / 2 ** s) % 256).join(".")}/${len}`);
+    }
+    return out;
+}
+
 describe("stack configuration", () => {
     it("derives the operators' subnet plan from the /16 and applies the profile's defaults", () => {
         const config = parse({});
@@ -111,6 +126,8 @@ describe("stack configuration", () => {
         // Every block but the private 10.0.0.0/8 still holds every internet address.
         rejects({ operatorCidrs: ["0.0.0.0/5", "8.0.0.0/7", "11.0.0.0/8", "12.0.0.0/6", "16.0.0.0/4", "32.0.0.0/3", "64.0.0.0/2", "128.0.0.0/1"] },
             "magento:operatorCidrs", /together cover every internet IPv4 address/);
+        // Every address but the benchmarking block 198.18.0.0/15, which no internet host sends from (review finding).
+        rejects({ operatorCidrs: everyIpv4Except("198.18.0.0/15") }, "magento:operatorCidrs", /together cover every internet IPv4 address/);
         rejects({ operatorCidrs: ["203.0.113.0/33"] }, "magento:operatorCidrs[0]", /IPv4 or IPv6 CIDR/);
     });
 
