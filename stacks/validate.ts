@@ -23,6 +23,13 @@ export interface StackContext {
 
 type Parsed = { -readonly [K in ConfigKey]?: unknown };
 
+/**
+ * Keys whose value the program only passes on (a subscription endpoint, tags): offline, where a `secure:` value cannot
+ * be decrypted, such a value may stay the placeholder. Every other key shapes what the program plans (subnets from
+ * the VPC range, rules from the allow-list, names from the domain), so it must be known to run the program at all.
+ */
+const PASSED_THROUGH: readonly ConfigKey[] = ["alarmEmail", "owner", "costCentre"];
+
 /** A value without its undecrypted parts: a whole secret has no known part, a list keeps its known items. */
 function knownPart(value: unknown): unknown {
     return value === UNDECRYPTED_SECRET ? undefined
@@ -49,7 +56,12 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         }
         const known = knownPart(value);
         if (known === undefined) {
-            parsed[key] = value; // a secret string, unknown offline: kept as it reads, not validated
+            if (PASSED_THROUGH.includes(key)) {
+                parsed[key] = value; // a secret string, unknown offline: kept as it reads, not validated
+            } else {
+                problems.push({ path: qualified(key), message: `is encrypted (secure:) and cannot be decrypted offline, but the program plans resources from it; `
+                    + `give it in plain text to the offline preview (--config-file), or keep encrypted only ${PASSED_THROUGH.map(qualified).join(", ")}` });
+            }
             continue;
         }
         const result = FIELD_SCHEMAS[key].safeParse(known);

@@ -143,6 +143,9 @@ describe("stack configuration", () => {
         assert.deepStrictEqual(problems({ alarmEmail: secret, operatorCidrs: ["203.0.113.0/24", secret] }), []);
         assert.deepStrictEqual(parse({ operatorCidrs: ["203.0.113.0/24", secret] }).operatorCidrs, ["203.0.113.0/24"]);
         assert.deepStrictEqual(problems({ alarmEmail: secret, vpcCidr: "10.20.0.0/20" }).map((p) => p.split(":").slice(0, 2).join(":")), ["magento:vpcCidr"]);
+        // A whole secret the program plans from cannot stand in offline: a clear problem, not a TypeError later.
+        assert.deepStrictEqual(problems({ vpcCidr: secret, operatorCidrs: secret }).map((p) => p.split(": ")[0]), ["magento:vpcCidr", "magento:operatorCidrs"]);
+        assert.match(problems({ vpcCidr: secret })[0], /is encrypted \(secure:\) and cannot be decrypted offline, but the program plans resources from it/);
     });
 
     it("gateway: the estate's five services to windows.<internal domain> when unset; a stack's own list replaces them", () => {

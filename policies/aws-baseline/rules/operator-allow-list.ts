@@ -39,7 +39,7 @@ export const operatorAllowList: StackValidationPolicy = {
                 const admin = Object.keys(ADMIN_PORTS).map(Number).filter((port) => opensTcpPort(ingress, port));
                 if (list === undefined && admin.length > 0 && isPublic(source)) {
                     reportViolation(`${ownerOf(ingress)} admits ${admin.map((p) => ADMIN_PORTS[p]).join(" and ")} (${describeIngress(ingress)}) from the internet address range ${source}; ` +
-                        `SSH and RDP reach servers from the internet only through the gateway's allow-list (a group tagged ${ALLOWED_SOURCES_TAG}). Use SSM Session Manager, the VPN or the gateway.`, ingress.rule.urn);
+                        `SSH and RDP reach servers from the internet only through an operators' allow-list (a group tagged ${ALLOWED_SOURCES_TAG}). Use SSM Session Manager, a VPN or such a group.`, ingress.rule.urn);
                 }
             }
         }

@@ -30,7 +30,7 @@ export const rdsProductionProtection: ResourceValidationPolicy = {
         const minDays = config.minBackupDays ?? MIN_BACKUP_DAYS;
         if (args.props.deletionProtection !== true) {
             reportViolation(`Production database ${args.name} has no deletion protection; set deletionProtection: true ` +
-                "so that a destroy or a replacement cannot drop the shop's data.");
+                "so that a destroy or a replacement cannot drop its data.");
         }
         const days = args.props.backupRetentionPeriod;
         if (typeof days !== "number" || days < minDays) {

@@ -39,7 +39,7 @@ describe("aws-baseline / rds-production-protection", () => {
     it("breaks: no deletion protection, on a cluster too", async () => {
         const found = await violations({ ...PROTECTED, deletionProtection: false }, { type: CLUSTER });
         assert.deepStrictEqual(found, ["mandatory: Production database magento-prod-db has no deletion protection; " +
-            "set deletionProtection: true so that a destroy or a replacement cannot drop the shop's data."]);
+            "set deletionProtection: true so that a destroy or a replacement cannot drop its data."]);
     });
 
     it("breaks: the final snapshot skipped", async () => {
