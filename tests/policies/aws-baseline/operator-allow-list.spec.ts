@@ -54,7 +54,7 @@ describe("aws-baseline / operator-allow-list", () => {
 
     it("breaks: RDP or SSH from an internet range on a group without an allow-list, even short of 0.0.0.0/0", async () => {
         const rdp = await violations(group({ cidrIpv4: "0.0.0.0/1" }));
-        assert.match(rdp[0], /^mandatory: gateway-rdp-0 of security group gateway-sg admits RDP \(tcp port 3389\) from the internet address range 0\.0\.0\.0\/1; SSH and RDP reach servers from the internet only through the gateway's allow-list/);
+        assert.match(rdp[0], /^mandatory: gateway-rdp-0 of security group gateway-sg admits RDP \(tcp port 3389\) from the internet address range 0\.0\.0\.0\/1; SSH and RDP reach servers from the internet only through an operators' allow-list/);
         const ssh = await violations(group({ cidrIpv6: "2001:db8::/32", fromPort: 0, toPort: 65535 }));
         assert.match(ssh[0], /admits SSH and RDP \(tcp ports 0-65535\) from the internet address range 2001:db8::\/32/);
     });
