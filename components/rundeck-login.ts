@@ -34,7 +34,7 @@ export function secureRundeckScript(): string {
         "",
         'if [ ! -f "$ssl/keystore" ]; then',
         // The store's password protects a file readable by rundeck only; generated here, it never leaves the server.
-        "  store=$(openssl rand -hex 24)",
+        "  store=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \\n')",
         '  keytool -genkeypair -keystore "$ssl/keystore" -storetype PKCS12 -alias rundeck -keyalg RSA -keysize 3072 \\',
         `    -validity ${CERT_DAYS} -dname "CN=$fqdn" -ext "san=dns:$fqdn" -storepass "$store" -keypass "$store"`,
         '  cp "$ssl/keystore" "$ssl/truststore"',
