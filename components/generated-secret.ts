@@ -7,6 +7,8 @@ import * as random from "@pulumi/random";
 export interface GeneratedSecretArgs {
     /** What the credential opens, for the secret's description. */
     readonly description: string;
+    /** The secret's name, for a server that must find it from its user data (a plain string); generated when absent. */
+    readonly secretName?: string;
     /** Password length. */
     readonly length: number;
     /** Special characters allowed; none when the consumer rejects them (Redis AUTH forbids @, " and /). */
@@ -33,6 +35,7 @@ export class GeneratedSecret extends pulumi.ComponentResource {
             minSpecial: args.specials.length > 0 ? 1 : 0,
         }, child);
         const secret = new aws.secretsmanager.Secret(`${name}-secret`, {
+            name: args.secretName,
             description: args.description,
             kmsKeyId: args.kmsKeyArn,
             recoveryWindowInDays: 7,

@@ -1,6 +1,7 @@
 // What Rundeck's deployment jobs may do in AWS, and nothing wider: start an instance refresh of the web groups (the
 // release's new image rolls out across AZs) and run shell commands on their instances through SSM, both limited by
 // the groups' tags, plus the read-only calls that follow them. Describe/Get calls support no resource scoping in IAM.
+// And, at boot, reading its own admin password, one secret.
 
 /** The groups a deployment may touch: tagged Tier=<one of tiers> and Stack=<stack>. */
 export interface DeployScope {
@@ -64,6 +65,21 @@ export function rundeckDeployPolicy(scope: DeployScope): PolicyDocument {
                     "ssm:ListCommands",
                 ],
                 Resource: "*",
+            },
+        ],
+    };
+}
+
+/** Reading the admin password at boot: that one secret, decrypted with the stack's key only through Secrets Manager. */
+export function rundeckAdminSecretPolicy<T>(secretArn: T, kmsKeyArn: T, region: string) {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "ReadAdminPassword", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secretArn },
+            {
+                // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+                Sid: "DecryptItThroughSecretsManager", Effect: "Allow", Action: ["kms:Decrypt"], Resource: kmsKeyArn,
+                Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
             },
         ],
     };

@@ -1,18 +1,21 @@
-// Rundeck, which runs the one-button deployment jobs: one server in the first AZ, its configuration and data on a
-// protected EBS volume that survives the server being rebuilt, its web UI (4440) reachable from inside the VPC and
-// from the operators' VPN only, at rundeck.<internal domain>. Its role may refresh the web groups and run commands on
-// their instances, nothing wider (rundeck-policy.ts).
+// Rundeck, which runs the one-button deployment jobs (root on every Magento server): one server in the first AZ, its
+// configuration, keystore and job output on a protected EBS volume that survives the server being rebuilt, its web UI
+// over HTTPS (4443) reachable from the operators' VPN only, at rundeck.<internal domain>, its one login an admin whose
+// password is generated into Secrets Manager (docs/rundeck.md). Its role may refresh the web groups and run commands
+// on their instances and read that one secret, nothing wider (rundeck-policy.ts).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TIER_TAG } from "../policies/lib/contracts";
 import { admit } from "./clients";
 import { INSTALL_PACKAGES, installPackagesFile } from "./cloud-init";
+import { GeneratedSecret } from "./generated-secret";
 import { DataVolume, dataDeviceName, prepareVolumesScript, requiresMountsDropIn } from "./data-volumes";
 import { InternalDns } from "./internal-zone";
-import { rundeckDeployPolicy } from "./rundeck-policy";
+import { rundeckAdminSecretPolicy, rundeckDeployPolicy } from "./rundeck-policy";
+import { RUNDECK_PORT, rundeckAdminSecretName, SECURE_RUNDECK, secureRundeckScript } from "./rundeck-login";
 import { HostedServerArgs, hostedServer, Server } from "./server";
 
-export const RUNDECK_PORT = 4440;
+export { RUNDECK_PORT } from "./rundeck-login";
 /** Where the data volume is mounted; /etc/rundeck and /var/lib/rundeck are bind-mounted from it. */
 export const RUNDECK_VOLUME = "/srv/rundeck";
 const RUNDECK_REPO = "https://packages.rundeck.com/pagerduty/rundeck";
@@ -45,8 +48,6 @@ const KEPT = ["/etc/rundeck", "/var/lib/rundeck"];
 
 export interface RundeckArgs extends HostedServerArgs {
     readonly vpcId: pulumi.Input<string>;
-    /** The VPC's CIDR: everything inside the VPC reaches the UI. */
-    readonly vpcCidr: string;
     /** The Rundeck tier's role (its security group, which the database admits, is serverSecurityGroupId). */
     readonly roleName: pulumi.Input<string>;
     /** The OpenVPN server's security group: VPN clients are masqueraded to its address. */
@@ -86,7 +87,7 @@ export function keepOnVolumeScript(): string {
     ].join("\n");
 }
 
-/** Sets Rundeck's public URL (its first argument) and listens on every interface: the security group decides. */
+/** Sets Rundeck's public URL (its first argument) and listens on every interface: the security group decides (the VPN only). */
 export function configureRundeckScript(): string {
     return [
         "#!/bin/sh",
@@ -114,17 +115,19 @@ export class Rundeck extends pulumi.ComponentResource {
     public readonly securityGroupId: pulumi.Output<string>;
     public readonly instanceId: pulumi.Output<string>;
     public readonly volumeId: pulumi.Output<string>;
+    /** The secret holding the admin login's password: what an operator reads to log in. */
+    public readonly adminSecretArn: pulumi.Output<string>;
 
     constructor(name: string, args: RundeckArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:operations:Rundeck", name, {}, opts);
         const child = { parent: this };
         const ui = new aws.ec2.SecurityGroup(`${name}-ui-sg`, {
             vpcId: args.vpcId,
-            description: `Rundeck web UI ${name}: the VPC and VPN clients only`,
+            description: `Rundeck web UI ${name} over HTTPS: VPN clients only`,
             tags: { ...args.tags, Name: `${name}-ui-sg` },
         }, child);
         const ports = { fromPort: RUNDECK_PORT, toPort: RUNDECK_PORT };
-        admit(this, `${name}-ui-from-vpc`, { securityGroupId: ui.id, source: { cidrIpv4: args.vpcCidr }, ports, description: "servers inside the VPC", tags: args.tags });
+        // Not the VPC range: a compromised server of any tier would reach the console that is root on the shop's servers.
         admit(this, `${name}-ui-from-vpn`, { securityGroupId: ui.id, source: { securityGroupId: args.vpnSecurityGroupId }, ports, description: "VPN clients", tags: args.tags });
 
         const scope = args.deployScope;
@@ -132,10 +135,21 @@ export class Rundeck extends pulumi.ComponentResource {
             role: args.roleName,
             policy: pulumi.output(scope.accountId).apply((accountId) => JSON.stringify(rundeckDeployPolicy({ ...scope, accountId }))),
         }, child);
+        const admin = new GeneratedSecret(`${name}-admin`, {
+            description: `Rundeck ${name}: password of its one login, admin`,
+            secretName: rundeckAdminSecretName(scope.stack),
+            length: 32, specials: "", // realm.properties separates roles with commas: letters and digits only
+            kmsKeyArn: args.kmsKeyArn, tags: args.tags,
+        }, child);
+        new aws.iam.RolePolicy(`${name}-admin-secret`, {
+            role: args.roleName,
+            policy: pulumi.jsonStringify(rundeckAdminSecretPolicy(admin.secretArn, args.kmsKeyArn, scope.region)),
+        }, child);
 
         const volume: DataVolume = { name: "rundeck", sizeGb: args.volumeGb, deviceName: dataDeviceName(0), mountPoint: RUNDECK_VOLUME };
         const host = "rundeck";
-        this.url = `http://${host}.${args.dns.domain}:${RUNDECK_PORT}`;
+        const fqdn = `${host}.${args.dns.domain}`;
+        this.url = `https://${fqdn}:${RUNDECK_PORT}`;
         const server = new Server(`${name}-server`, {
             ...hostedServer(args, ui.id),
             rootVolumeGb: 20,
@@ -147,6 +161,7 @@ export class Rundeck extends pulumi.ComponentResource {
                     { path: "/usr/local/sbin/prepare-volumes", permissions: "0755", content: prepareVolumesScript([volume]) },
                     { path: "/usr/local/sbin/keep-rundeck-on-volume", permissions: "0755", content: keepOnVolumeScript() },
                     { path: "/usr/local/sbin/configure-rundeck", permissions: "0755", content: configureRundeckScript() },
+                    { path: SECURE_RUNDECK, permissions: "0700", content: secureRundeckScript() },
                     requiresMountsDropIn("rundeckd", "Never start on the root disk: the data volume and the bind mounts first.", [RUNDECK_VOLUME, ...KEPT]),
                 ],
                 runcmd: [
@@ -156,6 +171,7 @@ export class Rundeck extends pulumi.ComponentResource {
                     ["/usr/local/sbin/prepare-volumes"],
                     ["/usr/local/sbin/keep-rundeck-on-volume"],
                     ["/usr/local/sbin/configure-rundeck", this.url],
+                    [SECURE_RUNDECK, rundeckAdminSecretName(scope.stack), scope.region, fqdn],
                     ["systemctl", "daemon-reload"], // the drop-in and the new fstab lines take effect now, not at the next boot
                     ["systemctl", "enable", "--now", "rundeckd"],
                 ],
@@ -169,6 +185,7 @@ export class Rundeck extends pulumi.ComponentResource {
         this.securityGroupId = ui.id;
         this.instanceId = server.instanceId;
         this.volumeId = server.volumeIds[volume.name];
-        this.registerOutputs({ url: this.url, securityGroupId: this.securityGroupId, instanceId: this.instanceId, volumeId: this.volumeId });
+        this.adminSecretArn = admin.secretArn;
+        this.registerOutputs({ url: this.url, securityGroupId: this.securityGroupId, instanceId: this.instanceId, volumeId: this.volumeId, adminSecretArn: this.adminSecretArn });
     }
 }

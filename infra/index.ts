@@ -274,7 +274,6 @@ const vpn = new VpnServer(`${prefix}-openvpn`, {
 // Operations inside: single servers in the first AZ, their data on protected volumes, reachable only from inside.
 const rundeckServer = new Rundeck(`${prefix}-rundeck`, {
     ...singleServer(rundeck),
-    vpcCidr: config.network.vpcCidr,
     privateSubnetIdsByAz: network.privateSubnetIdsByAz,
     roleName: rundeck.roleName,
     vpnSecurityGroupId: vpnTier.securityGroupId,
@@ -344,6 +343,7 @@ export const loadBalancerDnsName = loadBalancer.dnsName;
 export const webGroupNames = { frontend: frontEnd.groupName, backoffice: backOfficeGroup.groupName };
 export const sharedStorageEndpoint = sharedStorage instanceof EfsStorage ? sharedStorage.fileSystemId : sharedStorage.address;
 export const rundeckUrl = rundeckServer.url;
+export const rundeckAdminSecretArn = rundeckServer.adminSecretArn; // the admin login's password
 export const windowsHostName = windowsHost.fqdn;
 export const windowsInstanceId = windowsHost.instanceId; // the target of `aws ssm start-session`: there is no key pair
 /** Every alarm of the stack (name and ARN), all notifying alarmTopicArn. */

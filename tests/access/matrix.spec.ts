@@ -80,6 +80,22 @@ for (const name of STACKS) {
             await expect(stack, "denied", { principal: stack.role("web"), action: "secretsmanager:GetSecretValue", resource: pki });
         });
 
+        it("lets Rundeck read its admin password at boot, no other tier read it, and Rundeck no other secret", async () => {
+            const rundeck = stack.role("rundeck");
+            const admin = stack.arn(SECRET, "rundeck-admin-secret");
+            await expect(stack, "Allowed", { principal: rundeck, action: "secretsmanager:GetSecretValue", resource: admin });
+            await expect(stack, "Allowed", { principal: rundeck, action: "kms:Decrypt", resource: stack.arn("aws:kms/key:Key", "data-key"), context: { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` } });
+            // The key only through Secrets Manager: not to decrypt the volumes' or the buckets' data keys directly.
+            await expect(stack, "denied", { principal: rundeck, action: "kms:Decrypt", resource: stack.arn("aws:kms/key:Key", "data-key") });
+            await expect(stack, "denied", { principal: rundeck, action: "secretsmanager:PutSecretValue", resource: admin });
+            for (const other of [stack.arn(SECRET, "openvpn-pki"), stack.arn(SECRET, "search-master-secret"), otherStack(admin, name)]) {
+                await expect(stack, "denied", { principal: rundeck, action: "secretsmanager:GetSecretValue", resource: other });
+            }
+            for (const tier of ["web", "backoffice", "vpn", "gateway", "windows", "sideapps"]) {
+                await expect(stack, "denied", { principal: stack.role(tier), action: "secretsmanager:GetSecretValue", resource: admin });
+            }
+        });
+
         it("lets Rundeck refresh and command the web tiers of its own stack only", async () => {
             const rundeck = stack.role("rundeck");
             const tags = (prefix: string, tier: string, s: string = name) => ({ [`${prefix}/Tier`]: tier, [`${prefix}/Stack`]: s });

@@ -3,6 +3,7 @@
 import * as assert from "assert";
 import * as YAML from "yaml";
 import { CloudConfig } from "../../components/cloud-init";
+import { SECURE_RUNDECK, secureRundeckScript } from "../../components/rundeck-login";
 import { rundeckDeployPolicy } from "../../components/rundeck-policy";
 import { prepareDisksScript, renderPowerShellUserData } from "../../components/windows-user-data";
 import { StateResource } from "../../offline/state";
@@ -23,11 +24,11 @@ const volumesOf = (resources: StateResource[], server: string) => ofType(resourc
 describe("operations servers", () => {
     prefetch(["prod"], ["preprod"], ["preprod", REBUILT], ["prod", { preview: false }], ["preprod", NO_LINKS]);
 
-    it("Rundeck's UI (4440) is reachable from inside the VPC and from VPN clients only", async () => {
+    it("Rundeck's UI (HTTPS, 4443) is reachable from VPN clients only, not from the VPC's other servers", async () => {
         const r = await stackResources("prod");
         const rundeck = named(r, INSTANCE, "rundeck-server-instance");
         // The Rundeck tier's own group admits nothing: it is what the database admits.
-        assert.deepStrictEqual(reachability(r, rundeck, "vpcSecurityGroupIds"), ["10.20.0.0/16 -> tcp/4440", "vpn -> tcp/4440"]);
+        assert.deepStrictEqual(reachability(r, rundeck, "vpcSecurityGroupIds"), ["vpn -> tcp/4443"]);
         assert.strictEqual(rundeck.inputs!.associatePublicIpAddress, false);
         assert.strictEqual(via(r, rundeck, "subnetId")[0].inputs!.cidrBlock, "10.20.101.0/24");
     });
@@ -66,7 +67,29 @@ describe("operations servers", () => {
         assert.match(text, /keep \/var\/lib\/rundeck \/srv\/rundeck\/data/);
         // The bind mounts wait for the volume's own mount (nofail drops the ordering local-fs.target would give).
         assert.match(text, /none bind,nofail,x-systemd\.requires-mounts-for=\/srv\/rundeck 0 0/);
-        assert.match(text, /configure-rundeck\n\s+- http:\/\/rundeck\.prod\.example\.internal:4440/);
+        assert.match(text, /configure-rundeck\n\s+- https:\/\/rundeck\.prod\.example\.internal:4443/);
+    });
+
+    it("Rundeck has no default login: its one user's password is generated into Secrets Manager and read at boot", async () => {
+        const r = await stackResources("prod");
+        const config = YAML.parse(named(r, INSTANCE, "rundeck-server-instance").inputs!.userData as string) as CloudConfig;
+        const commands = config.runcmd!.map((c) => c.join(" "));
+        const secure = commands.indexOf(`${SECURE_RUNDECK} magento/prod/rundeck-admin eu-west-3 rundeck.prod.example.internal`);
+        // After the package and the volume (so realm.properties and the keystore land on the volume), before the start.
+        assert.ok(secure > commands.indexOf("/usr/local/sbin/keep-rundeck-on-volume") && secure < commands.indexOf("systemctl enable --now rundeckd"), commands.join("\n"));
+        const secret = ofType(r, "aws:secretsmanager/secret:Secret").find((x) => x.inputs!.name === "magento/prod/rundeck-admin");
+        assert.ok(secret, "the admin password's secret, named as the boot script reads it");
+        const script = secureRundeckScript();
+        // The package's realm.properties (admin:admin, user:user) is replaced whole, by one admin with the secret's value.
+        assert.match(script, /printf "admin: %s,user,admin\\n" "\$password" > \/etc\/rundeck\/realm.properties/);
+        assert.match(script, /--secret-id "\$secret"/);
+    });
+
+    it("Rundeck serves HTTPS from a keystore generated once on its volume, so a rebuilt server keeps its certificate", () => {
+        const script = secureRundeckScript();
+        assert.match(script, /if \[ ! -f "\$ssl\/keystore" \]; then/); // /etc/rundeck/ssl is on the volume (keep /etc/rundeck)
+        assert.match(script, /-ext "san=dns:\$fqdn"/);
+        assert.match(script, /RUNDECK_WITH_SSL=true\\nRDECK_HTTPS_PORT=4443/);
     });
 
     it("Rundeck installs on Amazon Linux 2023: its repository written as Rundeck documents it, Java installed on its own first", async () => {

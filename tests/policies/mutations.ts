@@ -159,6 +159,7 @@ export const MUTATIONS: readonly Mutation[] = [
     // Two rules guard the gateway's sources: the allow-list contract, and the reachability matrix (gateway: allow-list only).
     property("prod", ["operator-allow-list", "reachability"], "gateway admits a CIDR outside its allow-list", T.ingress, "haproxy-rdp-0", ["cidrIpv4"], "192.0.2.0/24"),
     property("prod", ["reachability"], "MySQL admits the VPC's CIDR instead of the web tier", T.ingress, "mysql-from-web", ["cidrIpv4"], "10.20.0.0/16"),
+    property("prod", ["reachability"], "Rundeck's UI admits the VPC's CIDR, not only the VPN's clients", T.ingress, "rundeck-ui-from-vpn", ["cidrIpv4"], "10.20.0.0/16"),
     property("prod", ["production-stateful-protected"], "Redis sessions deleted without a final snapshot", T.redis, "sessions-redis", ["finalSnapshotIdentifier"], ""),
     property("prod", ["required-tags"], "the database without its cost centre", T.db, "mysql-db", ["tags", "CostCentre"], ""),
     { stack: "prod", change: "Rundeck rebuilt create-first while its volume moves", rules: ["servers-replaced-delete-first"],

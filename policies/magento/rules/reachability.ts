@@ -1,6 +1,7 @@
 // The matrix of who reaches what (policies/lib/reachability.ts, written for each stack to docs/<stack>/reachability.md),
-// enforced: the data services admit only the tiers that use them, Rundeck (which deploys production) only connections
-// from inside (the VPC, the VPN, the tiers), the gateway only the operators' allow-list. Decides during preview: it
+// enforced: the data services admit only the tiers that use them, Rundeck (which deploys production, root on every
+// Magento server) only the VPN's clients, never the VPC range (any compromised server) nor another tier, the gateway
+// only the operators' allow-list. Decides during preview: it
 // reads groups through property dependencies and CIDRs as the program wrote them.
 import { StackValidationPolicy } from "@pulumi/policy";
 import { controls, RuleMetadata } from "../../lib/metadata";
@@ -8,7 +9,7 @@ import { describeParty, describePorts, Party, reachability, Reach } from "../../
 
 interface Config {
     allowedSources?: Record<string, string[]>;
-    insideOnly?: string[];
+    vpnOnly?: string[];
     allowListOnly?: string[];
 }
 
@@ -20,7 +21,8 @@ const ALLOWED_SOURCES: Record<string, string[]> = {
     efs: ["web", "backoffice"],
     nfs: ["web", "backoffice"],
 };
-const INSIDE: Party["kind"][] = ["vpc", "tier"];
+/** The tier whose group VPN clients are masqueraded to (components/vpn-server.ts). */
+const VPN_TIER = "vpn";
 
 /** The key of a target in allowedSources: its kind for a service, its name for a tier. */
 const keyOf = (target: Party) => (target.kind === "tier" ? target.name : target.kind);
@@ -31,8 +33,8 @@ function problem(row: Reach, config: Config): string | undefined {
     if (allowed !== undefined && !(row.source.kind === "tier" && allowed.includes(row.source.name))) {
         return `only the tiers that use it may reach it (${allowed.join(", ")})`;
     }
-    if (row.target.kind === "tier" && (config.insideOnly ?? ["rundeck"]).includes(key) && !INSIDE.includes(row.source.kind)) {
-        return "it is reached only from inside: the VPC, the VPN or a tier";
+    if (row.target.kind === "tier" && (config.vpnOnly ?? ["rundeck"]).includes(key) && !(row.source.kind === "tier" && row.source.name === VPN_TIER)) {
+        return "it admits only the VPN's clients (through the vpn tier's group)";
     }
     if (row.target.kind === "tier" && (config.allowListOnly ?? ["gateway"]).includes(key) && row.source.kind !== "allow-list") {
         return "it admits only the operators' allow-list (its AllowedSources, from the stack's operatorCidrs)";
@@ -42,7 +44,7 @@ function problem(row: Reach, config: Config): string | undefined {
 
 export const reachabilityPolicy: StackValidationPolicy = {
     name: "reachability",
-    description: "From the security groups alone: MySQL, Redis, OpenSearch, EFS and the NFS server admit only the tiers that use them; Rundeck only sources inside (VPC, VPN, tiers); the gateway only the operators' allow-list.",
+    description: "From the security groups alone: MySQL, Redis, OpenSearch, EFS and the NFS server admit only the tiers that use them; Rundeck only the VPN's clients (not the VPC range); the gateway only the operators' allow-list.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -50,7 +52,7 @@ export const reachabilityPolicy: StackValidationPolicy = {
                 type: "object", additionalProperties: { type: "array", items: { type: "string" } }, default: ALLOWED_SOURCES,
                 description: "Per service kind (database, redis, search, efs) or server tier (nfs): the tiers that may reach it.",
             },
-            insideOnly: { type: "array", items: { type: "string" }, default: ["rundeck"], description: "Tiers reachable only from the VPC, the VPN and the tiers." },
+            vpnOnly: { type: "array", items: { type: "string" }, default: ["rundeck"], description: "Tiers reachable only from the VPN's clients (the vpn tier's group)." },
             allowListOnly: { type: "array", items: { type: "string" }, default: ["gateway"], description: "Tiers reachable only from the operators' allow-list." },
         },
     },

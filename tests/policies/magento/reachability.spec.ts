@@ -1,5 +1,5 @@
 // reachability, asked over the analyzer protocol on the real stacks' previews, and on them with one permission an
-// operator might add by mistake: a tier that does not use MySQL, Rundeck opened to the internet, the gateway opened
+// operator might add by mistake: a tier that does not use MySQL, Rundeck opened to the internet, the VPC or a tier other than the VPN, the gateway opened
 // to the VPC, EFS opened to the whole VPC.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
@@ -48,8 +48,20 @@ describe("magento / reachability", () => {
     });
 
     it("breaks: Rundeck's UI opened to an address outside the VPC", async () => {
-        assert.deepStrictEqual(await violations(await prodWith("magento-prod-rundeck-ui-sg", 4440, { cidr: "192.0.2.0/24" })), [
-            "mandatory: tier rundeck admits cidr 192.0.2.0/24 on tcp 4440 (mistake): it is reached only from inside: the VPC, the VPN or a tier.",
+        assert.deepStrictEqual(await violations(await prodWith("magento-prod-rundeck-ui-sg", 4443, { cidr: "192.0.2.0/24" })), [
+            "mandatory: tier rundeck admits cidr 192.0.2.0/24 on tcp 4443 (mistake): it admits only the VPN's clients (through the vpn tier's group).",
+        ]);
+    });
+
+    it("breaks: Rundeck's UI opened to the whole VPC, where any compromised server would reach it", async () => {
+        assert.deepStrictEqual(await violations(await prodWith("magento-prod-rundeck-ui-sg", 4443, { cidr: "10.20.0.0/16" })), [
+            "mandatory: tier rundeck admits vpc 10.20.0.0/16 on tcp 4443 (mistake): it admits only the VPN's clients (through the vpn tier's group).",
+        ]);
+    });
+
+    it("breaks: Rundeck's UI opened to a tier other than the VPN's, the front end", async () => {
+        assert.deepStrictEqual(await violations(await prodWith("magento-prod-rundeck-ui-sg", 4443, { group: "magento-prod-web-sg" })), [
+            "mandatory: tier rundeck admits tier web on tcp 4443 (mistake): it admits only the VPN's clients (through the vpn tier's group).",
         ]);
     });
 
