@@ -22,7 +22,8 @@ const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-
 });
 
 /**
- * Admin front names a stack may not take (docs/admin.md): the two Adobe's security best practices name as the ones to
+ * Admin front names a stack may not take (docs/admin.md; the storefront list is Magento's core front names as we know
+ * them, not checked against a release): the two Adobe's security best practices name as the ones to
  * avoid, and the front names of Magento's own storefront routes and web APIs, which the admin rules would take from shoppers.
  */
 const SCANNED_ADMIN_PATHS = ["admin", "backend"];
@@ -30,9 +31,8 @@ const STOREFRONT_ROUTES = ["checkout", "customer", "catalog", "catalogsearch", "
     "newsletter", "search", "rest", "soap", "graphql", "media", "static", "pub", "setup"];
 
 function refusedAdminPath(v: string): string | undefined {
-    const name = v.toLowerCase();
-    return SCANNED_ADMIN_PATHS.includes(name) ? "admin and backend are the paths scanners try first (Adobe's security best practices)"
-        : STOREFRONT_ROUTES.includes(name) ? "it is a storefront route or web API of Magento, whose requests would go to the admin rules"
+    return SCANNED_ADMIN_PATHS.includes(v) ? "admin and backend are the paths scanners try first (Adobe's security best practices)"
+        : STOREFRONT_ROUTES.includes(v) ? "it is a storefront route or web API of Magento, whose requests would go to the admin rules"
         : undefined;
 }
 
@@ -190,7 +190,7 @@ export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
     webMinSize: serverCount,
     webMaxSize: serverCount,
     webScaleSchedule: z.array(scaleSchedule),
-    adminPath: z.string().regex(/^[A-Za-z0-9_]+$/, { error: "must be Magento's admin front name: letters, digits and underscores, such as ops_7f3k" })
+    adminPath: z.string().regex(/^[a-z0-9_]+$/, { error: "must be Magento's admin front name in lowercase letters, digits and underscores, such as ops_7f3k (Adobe asks for lowercase; the load balancer's path rules are case-sensitive)" })
         .superRefine((v, ctx) => {
             const refused = refusedAdminPath(v);
             if (refused) {

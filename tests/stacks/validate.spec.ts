@@ -253,7 +253,7 @@ describe("stack configuration", () => {
     it("requires an admin path of the stack's own, never a default a scanner tries or a storefront route", () => {
         rejects({ adminPath: undefined }, "magento:adminPath", /^magento:adminPath: is required/);
         rejects({ adminPath: "backend" }, "magento:adminPath", /must not be backend: admin and backend are the paths scanners try first/);
-        rejects({ adminPath: "Admin" }, "magento:adminPath", /must not be Admin/);
+        rejects({ adminPath: "Ops_7f3k" }, "magento:adminPath", /lowercase letters.*path rules are case-sensitive/);
         rejects({ adminPath: "checkout" }, "magento:adminPath", /must not be checkout: .*storefront route/);
         assert.strictEqual(parse({}).web.adminPath, "ops_7f3k");
     });
