@@ -62,6 +62,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
     /** Canonical hosted zone of the load balancer, for alias records. */
     public readonly zoneId: pulumi.Output<string>;
     public readonly securityGroupId: pulumi.Output<string>;
+    /** The admin's bases, /<adminPath> and /index.php/<adminPath>: what the WAF lets send large bodies. */
+    public readonly adminPaths: readonly string[];
     public readonly targetGroups: Record<TargetGroupName, { readonly arn: pulumi.Output<string>; readonly arnSuffix: pulumi.Output<string> }>;
 
     constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -139,7 +141,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
         // only; then a 403 for those paths from anywhere else, so the front end never receives them (docs/admin.md). ELB
         // takes at most 3 values per condition and 5 per rule: 2 paths and 3 sources a rule, a pair of rules per 3
         // sources, numbered by position so that a longer allow-list only adds rules.
-        const adminVariants = [`/${args.adminPath}`, `/index.php/${args.adminPath}`].map((base) => [base, `${base}/*`]);
+        this.adminPaths = [`/${args.adminPath}`, `/index.php/${args.adminPath}`];
+        const adminVariants = this.adminPaths.map((base) => [base, `${base}/*`]);
         chunks(args.adminSources, ADMIN_SOURCES_PER_RULE).forEach((sources, k) => adminVariants.forEach((paths, v) =>
             rule(`admin-${v}-${k}`, ADMIN_PRIORITY + 2 * k + v, [{ pathPattern: { values: paths } }, { sourceIp: { values: sources } }],
                 { type: "forward", targetGroupArn: backoffice.arn })));

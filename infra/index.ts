@@ -182,7 +182,7 @@ if (config.web.waf) {
     new WebAcl(`${prefix}-waf`, {
         resourceArn: loadBalancer.arn, ratePerIpPer5Min: 2000,
         originVerify: { headerName: ORIGIN_VERIFY_HEADER, value: originVerify.value },
-        cdnPaths: Object.values(config.edge.originPaths), tags,
+        cdnPaths: Object.values(config.edge.originPaths), largeBodyPaths: loadBalancer.adminPaths, tags,
     });
 }
 const site = publicEdge(prefix, config, { ...edge, loadBalancer, originVerifyValue: originVerify.value, logsBucketArn: buckets.logsBucketArn, logsDependsOn: [buckets] });
