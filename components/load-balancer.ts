@@ -1,6 +1,6 @@
 // The one Application Load Balancer of the shop (shared/platform.md): internet-facing in the public subnets, HTTPS
-// only (HTTP just redirects), two target groups behind path rules: the admin path to the back office, everything else
-// to the front end. The CDN's origin paths are served only to requests carrying CloudFront's secret header, so
+// only (HTTP just redirects), two target groups behind path rules: the admin path to the back office from the
+// operators' ranges only (403 from anywhere else), everything else to the front end. The CDN's origin paths are served only to requests carrying CloudFront's secret header, so
 // nobody can fetch media or static content around the CDN (and its cache).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -13,8 +13,10 @@ export interface LoadBalancerArgs {
     readonly certificateArn: pulumi.Input<string>;
     /** Further certificates (storefront domains) the listener serves by SNI. */
     readonly extraCertificateArns: pulumi.Input<string>[];
-    /** Magento's admin front name: /<adminPath> and /<adminPath>/* go to the back office. */
+    /** Magento's admin front name: /<adminPath>/* and /index.php/<adminPath>/* go to the back office, from adminSources only. */
     readonly adminPath: string;
+    /** The only source ranges whose admin requests reach the back office; the admin paths from elsewhere get a 403. */
+    readonly adminSources: readonly string[];
     /** Paths the CDN fetches (its origin paths, e.g. /pub/media), served only with the origin header. */
     readonly cdnOriginPaths: readonly string[];
     /** The header CloudFront adds to origin requests, and its secret value. */
@@ -40,6 +42,16 @@ export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06";
 /** Web servers serve plain HTTP inside the VPC; TLS ends at the load balancer. */
 export const WEB_PORT = 80;
 
+/** ELB: up to 3 values per condition, 5 per rule (docs/admin.md); the other 2 are the admin's path patterns. */
+const ADMIN_SOURCES_PER_RULE = 3;
+/** Allow rules from here up (two per chunk of sources); the refusals after them, leaving room for 399 chunks. */
+const ADMIN_PRIORITY = 100;
+const ADMIN_REFUSED_PRIORITY = 900;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+    return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}
+
 export type TargetGroupName = "frontend" | "backoffice";
 
 export class LoadBalancer extends pulumi.ComponentResource {
@@ -50,6 +62,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
     /** Canonical hosted zone of the load balancer, for alias records. */
     public readonly zoneId: pulumi.Output<string>;
     public readonly securityGroupId: pulumi.Output<string>;
+    /** The admin's bases, /<adminPath> and /index.php/<adminPath>: what the WAF lets send large bodies. */
+    public readonly adminPaths: readonly string[];
     public readonly targetGroups: Record<TargetGroupName, { readonly arn: pulumi.Output<string>; readonly arnSuffix: pulumi.Output<string> }>;
 
     constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -123,8 +137,17 @@ export class LoadBalancer extends pulumi.ComponentResource {
 
         const rule = (suffix: string, priority: number, conditions: aws.types.input.lb.ListenerRuleCondition[], action: aws.types.input.lb.ListenerRuleAction) =>
             new aws.lb.ListenerRule(`${name}-${suffix}`, { listenerArn: https.arn, priority, conditions, actions: [action], tags: tagged(suffix) }, child);
-        rule("admin", 10, [{ pathPattern: { values: [`/${args.adminPath}`, `/${args.adminPath}/*`] } }],
-            { type: "forward", targetGroupArn: backoffice.arn });
+        // The admin, and /index.php/<admin> which Magento serves as the same admin, to the back office from the allow-list
+        // only; then a 403 for those paths from anywhere else, so the front end never receives them (docs/admin.md). ELB
+        // takes at most 3 values per condition and 5 per rule: 2 paths and 3 sources a rule, a pair of rules per 3
+        // sources, numbered by position so that a longer allow-list only adds rules.
+        this.adminPaths = [`/${args.adminPath}`, `/index.php/${args.adminPath}`];
+        const adminVariants = this.adminPaths.map((base) => [base, `${base}/*`]);
+        chunks(args.adminSources, ADMIN_SOURCES_PER_RULE).forEach((sources, k) => adminVariants.forEach((paths, v) =>
+            rule(`admin-${v}-${k}`, ADMIN_PRIORITY + 2 * k + v, [{ pathPattern: { values: paths } }, { sourceIp: { values: sources } }],
+                { type: "forward", targetGroupArn: backoffice.arn })));
+        adminVariants.forEach((paths, v) => rule(`admin-refused-${v}`, ADMIN_REFUSED_PRIORITY + v, [{ pathPattern: { values: paths } }],
+            { type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" } }));
         const cdnPaths = { pathPattern: { values: args.cdnOriginPaths.map((p) => `${p}/*`) } };
         rule("cdn-origin", 20, [cdnPaths, { httpHeader: { httpHeaderName: args.originVerify.headerName, values: [args.originVerify.value] } }],
             { type: "forward", targetGroupArn: frontend.arn });

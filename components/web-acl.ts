@@ -1,5 +1,5 @@
 // A regional WAF web ACL in front of the load balancer: AWS's managed rule groups for the common web exploits, known
-// bad inputs, SQL injection and IP reputation, and a per-IP rate limit so one client cannot take the shop down. The
+// bad inputs, SQL injection, PHP and IP reputation, bodies past what WAF inspects blocked outside the admin, and a per-IP rate limit so one client cannot take the shop down. The
 // limit does not count CloudFront's origin fetches (few edge addresses, many requests on a cold cache): it is scoped
 // down to requests that are not such a fetch, the origin-verify secret on a CDN path. Only those: anyone who learnt
 // the secret still meets the limit on logins, checkout and the admin. Keying on X-Forwarded-For instead would let any client choose
@@ -16,6 +16,8 @@ export interface WebAclArgs {
     readonly originVerify: { readonly headerName: string; readonly value: pulumi.Input<string> };
     /** The paths CloudFront fetches from (its origin paths, such as /pub/media): the only ones the exemption covers. */
     readonly cdnPaths: readonly string[];
+    /** Paths whose bodies may exceed what WAF inspects (the admin's: imports, product descriptions); blocked elsewhere. */
+    readonly largeBodyPaths: readonly string[];
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -25,22 +27,32 @@ export const MANAGED_RULE_GROUPS = [
     "AWSManagedRulesCommonRuleSet",
     "AWSManagedRulesKnownBadInputsRuleSet",
     "AWSManagedRulesSQLiRuleSet",
+    "AWSManagedRulesPHPRuleSet", // Magento is PHP (docs/edge.md, "WAF body size and rule sets")
 ] as const;
+
+/** On an ALB, WAF sees only the first 8 KB of a body (docs/edge.md): a longer one is blocked outside largeBodyPaths. */
+const ALB_BODY_INSPECTION_BYTES = 8192;
 
 /**
  * Rules of the common set counted instead of blocked: Magento's admin posts product descriptions and imports larger
- * than the 8 KB body limit, which would otherwise be refused.
+ * than the 8 KB body limit; the oversize-body rule then blocks such bodies everywhere but the admin's paths.
  */
 const COUNTED_RULES: Partial<Record<(typeof MANAGED_RULE_GROUPS)[number], string[]>> = {
     AWSManagedRulesCommonRuleSet: ["SizeRestrictions_BODY"],
 };
 
-/** A request CloudFront makes to the origin: the secret header, on one of the CDN paths. */
-function cdnFetch(originVerify: WebAclArgs["originVerify"], cdnPaths: readonly string[]): aws.types.input.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatement {
-    const none = [{ priority: 0, type: "NONE" }];
-    const onPath = cdnPaths.map((p) => ({
+const none = [{ priority: 0, type: "NONE" }];
+
+/** A request whose path is under one of the paths. */
+function underAny(paths: readonly string[]) {
+    const onPath = paths.map((p) => ({
         byteMatchStatement: { fieldToMatch: { uriPath: {} }, positionalConstraint: "STARTS_WITH", searchString: `${p}/`, textTransformations: none },
     }));
+    return onPath.length === 1 ? onPath[0] : { orStatement: { statements: onPath } };
+}
+
+/** A request CloudFront makes to the origin: the secret header, on one of the CDN paths. */
+function cdnFetch(originVerify: WebAclArgs["originVerify"], cdnPaths: readonly string[]): aws.types.input.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatement {
     return {
         andStatement: {
             statements: [
@@ -52,7 +64,7 @@ function cdnFetch(originVerify: WebAclArgs["originVerify"], cdnPaths: readonly s
                         textTransformations: none,
                     },
                 },
-                onPath.length === 1 ? onPath[0] : { orStatement: { statements: onPath } },
+                underAny(cdnPaths),
             ],
         },
     };
@@ -99,6 +111,21 @@ export class WebAcl extends pulumi.ComponentResource {
                     },
                     visibilityConfig: visibility(`${name}-${group}`),
                 })),
+                {
+                    // Last: the part of a body past 8 KB escapes every rule above, so only the admin may send one.
+                    name: "oversize-body",
+                    priority: MANAGED_RULE_GROUPS.length + 1,
+                    action: { block: {} },
+                    statement: {
+                        andStatement: {
+                            statements: [
+                                { sizeConstraintStatement: { fieldToMatch: { body: { oversizeHandling: "MATCH" } }, comparisonOperator: "GT", size: ALB_BODY_INSPECTION_BYTES, textTransformations: none } },
+                                { notStatement: { statement: underAny(args.largeBodyPaths) } },
+                            ],
+                        },
+                    },
+                    visibilityConfig: visibility(`${name}-oversize-body`),
+                },
             ],
             visibilityConfig: visibility(name),
             tags: { ...args.tags, Name: name },

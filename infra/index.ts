@@ -169,6 +169,7 @@ const loadBalancer = new LoadBalancer(`${prefix}-shop`, {
     certificateArn: edge.certificates.loadBalancerCertificateArn,
     extraCertificateArns: edge.certificates.extraCertificateArns,
     adminPath: config.web.adminPath,
+    adminSources: config.operatorCidrs, // not the VPN's clients: they reach the internet directly (docs/admin.md)
     cdnOriginPaths: Object.values(config.edge.originPaths),
     originVerify: { headerName: ORIGIN_VERIFY_HEADER, value: originVerify.value },
     targetSecurityGroupIds: { frontend: web.securityGroupId, backoffice: backOffice.securityGroupId },
@@ -181,7 +182,7 @@ if (config.web.waf) {
     new WebAcl(`${prefix}-waf`, {
         resourceArn: loadBalancer.arn, ratePerIpPer5Min: 2000,
         originVerify: { headerName: ORIGIN_VERIFY_HEADER, value: originVerify.value },
-        cdnPaths: Object.values(config.edge.originPaths), tags,
+        cdnPaths: Object.values(config.edge.originPaths), largeBodyPaths: loadBalancer.adminPaths, tags,
     });
 }
 const site = publicEdge(prefix, config, { ...edge, loadBalancer, originVerifyValue: originVerify.value, logsBucketArn: buckets.logsBucketArn, logsDependsOn: [buckets] });

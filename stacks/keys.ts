@@ -101,8 +101,8 @@ export const CONFIG_KEYS = {
         description: "Time-based scaling of the front end, UTC: entries such as '0 19 * * * min=1 max=1' (cron, then the group's bounds).",
     },
     adminPath: {
-        type: "string", required: false, default: "",
-        description: "Magento's admin path; /<adminPath>/* goes to the back-office group.",
+        type: "string", required: true,
+        description: "Magento's admin front name, the stack's own (not admin or backend): /<adminPath>/* and /index.php/<adminPath>/* go to the back office, from the operators' ranges only.",
     },
     waf: {
         type: "string", required: false, default: "",

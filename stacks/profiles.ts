@@ -32,7 +32,6 @@ export interface ProfileDefaults {
     readonly webMaxSize: number;
     readonly webScaleSchedule: readonly string[];
     /** Service-linked roles the account already has; none: a new account, the stack creates them. */
-    readonly adminPath: string;
     readonly waf: "on" | "off";
     readonly windowsInstanceType: string;
     /** No site-to-site link unless the stack lists one. */
@@ -83,7 +82,6 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         webMinSize: 2,
         webMaxSize: 8,
         webScaleSchedule: [],
-        adminPath: "backend",
         waf: "on",
         windowsInstanceType: "m6i.large",
         siteLinks: [],
@@ -113,7 +111,6 @@ export const PROFILE_DEFAULTS: Record<Profile, ProfileDefaults> = {
         webMaxSize: 2,
         // Nobody tests at night: one server from 19:00 UTC, back at 08:30 UTC (what the estate's operators did).
         webScaleSchedule: ["0 19 * * * min=1 max=1", "30 8 * * * min=1 max=2"],
-        adminPath: "backend",
         waf: "off",
         windowsInstanceType: "t3.large",
         siteLinks: [],

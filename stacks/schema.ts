@@ -21,6 +21,21 @@ const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-
     error: "must be a lower-case DNS name such as shop.example.com",
 });
 
+/**
+ * Admin front names a stack may not take (docs/admin.md; the storefront list is Magento's core front names as we know
+ * them, not checked against a release): the two Adobe's security best practices name as the ones to
+ * avoid, and the front names of Magento's own storefront routes and web APIs, which the admin rules would take from shoppers.
+ */
+const SCANNED_ADMIN_PATHS = ["admin", "backend"];
+const STOREFRONT_ROUTES = ["checkout", "customer", "catalog", "catalogsearch", "cms", "contact", "sales", "wishlist", "review",
+    "newsletter", "search", "rest", "soap", "graphql", "media", "static", "pub", "setup"];
+
+function refusedAdminPath(v: string): string | undefined {
+    return SCANNED_ADMIN_PATHS.includes(v) ? "admin and backend are the paths scanners try first (Adobe's security best practices)"
+        : STOREFRONT_ROUTES.includes(v) ? "it is a storefront route or web API of Magento, whose requests would go to the admin rules"
+        : undefined;
+}
+
 /** Magento's store code: `store.code` is varchar(32), and the admin accepts letters, digits and '_' after a letter. */
 const storeCode = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, {
     error: "must be a Magento store code: up to 32 lower-case letters, digits and '_', starting with a letter",
@@ -175,7 +190,13 @@ export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
     webMinSize: serverCount,
     webMaxSize: serverCount,
     webScaleSchedule: z.array(scaleSchedule),
-    adminPath: z.string().regex(/^[A-Za-z0-9_]+$/, { error: "must be Magento's admin front name: letters, digits and underscores, such as backend" }),
+    adminPath: z.string().regex(/^[a-z0-9_]+$/, { error: "must be Magento's admin front name in lowercase letters, digits and underscores, such as ops_7f3k (Adobe asks for lowercase; the load balancer's path rules are case-sensitive)" })
+        .superRefine((v, ctx) => {
+            const refused = refusedAdminPath(v);
+            if (refused) {
+                ctx.addIssue({ code: "custom", message: `must not be ${v}: ${refused}; choose a name of the stack's own, such as ops_7f3k` });
+            }
+        }),
     waf: z.enum(["on", "off"], { error: "must be on or off (or unset for the profile's choice)" }),
     opsAmiId: amiId,
     windowsInstanceType: instanceType,

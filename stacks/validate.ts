@@ -164,7 +164,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
             minSize: value("webMinSize", defaults.webMinSize),
             maxSize: value("webMaxSize", defaults.webMaxSize),
             schedule: value<ScaleSchedule[] | undefined>("webScaleSchedule", undefined) ?? defaults.webScaleSchedule.map((e) => parseScaleSchedule(e) as ScaleSchedule),
-            adminPath: value("adminPath", defaults.adminPath),
+            adminPath: parsed.adminPath as string,
             waf: value("waf", defaults.waf) === "on",
         },
         windows: {

@@ -35,6 +35,23 @@ describe("edge: the WAF rate limit exempts CloudFront's origin fetches", () => {
         assert.strictEqual(plaintext(searchString), plaintext(demanded), "the same secret the load balancer demands");
     });
 
+    it("a body longer than WAF inspects (8 KB on an ALB) is blocked except on the admin paths; the PHP rule set is on", async () => {
+        const r = await stackResources("prod", { preview: false });
+        const [acl] = ofType(r, ACL);
+        type Rule = { name: string; priority: number; statement: Record<string, any> };
+        const rules = acl.inputs!.rules as Rule[];
+        assert.ok(rules.some((x) => x.statement.managedRuleGroupStatement?.name === "AWSManagedRulesPHPRuleSet"), "the PHP rule set");
+        const oversize = rules.find((x) => x.name === "oversize-body");
+        assert.ok(oversize, "an oversize-body rule");
+        const [size, elsewhere] = oversize.statement.andStatement.statements;
+        assert.deepStrictEqual(size.sizeConstraintStatement, {
+            fieldToMatch: { body: { oversizeHandling: "MATCH" } }, comparisonOperator: "GT", size: 8192, textTransformations: [{ priority: 0, type: "NONE" }],
+        });
+        const exempt = (elsewhere.notStatement.statement.orStatement.statements as Record<string, any>[]).map((x) => x.byteMatchStatement.searchString);
+        assert.deepStrictEqual(exempt, ["/ops_7f3k/", "/index.php/ops_7f3k/"]);
+        assert.strictEqual((oversize as unknown as { action: unknown }).action && Object.keys((oversize as unknown as { action: object }).action)[0], "block");
+    });
+
     it("no stack output carries the secret", async () => {
         const r = await stackResources("prod", { preview: false });
         const origin = r.find((x) => x.urn.endsWith("::magento-prod-shop-cdn-origin"))!;

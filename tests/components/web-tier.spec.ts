@@ -51,9 +51,34 @@ describe("web tier", () => {
         assert.strictEqual(https.inputs!.sslPolicy, "ELBSecurityPolicy-TLS13-1-2-Res-2021-06");
         assert.strictEqual(https.inputs!.certificateArn, "arn:aws:acm:eu-west-3:123456789012:certificate/6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f");
         assert.deepStrictEqual(tg(r, https, "defaultActions"), ["magento-prod-shop-fe"]);
-        const admin = named(r, RULE, "shop-admin");
-        assert.deepStrictEqual(admin.inputs!.conditions, [{ pathPattern: { values: ["/backend", "/backend/*"] } }]);
+        const admin = named(r, RULE, "shop-admin-0-0");
+        assert.deepStrictEqual(admin.inputs!.conditions, [{ pathPattern: { values: ["/ops_7f3k", "/ops_7f3k/*"] } }, { sourceIp: { values: ["203.0.113.0/24", "198.51.100.17/32"] } }]);
         assert.deepStrictEqual(tg(r, admin, "actions"), ["magento-prod-shop-bo"]);
+    });
+
+    it("the admin and /index.php/<admin> reach the back office from the operators' ranges only, in rules ELB accepts; a 403 for anyone else", async () => {
+        const operatorCidrs = ["203.0.113.0/24", "198.51.100.17/32", "192.0.2.0/28", "198.51.100.64/27"];
+        const r = await stackResources("prod", { changes: { "magento:operatorCidrs": operatorCidrs } });
+        const admin = ofType(r, RULE).filter((x) => /::magento-prod-shop-admin-\d-\d$/.test(x.urn));
+        type Condition = { pathPattern?: { values: string[] }; sourceIp?: { values: string[] } };
+        const rows = admin.map((x) => {
+            const [paths, sources] = x.inputs!.conditions as Condition[];
+            // ELB: at most 3 values per condition and 5 per rule (docs/admin.md).
+            assert.ok(sources.sourceIp!.values.length <= 3 && paths.pathPattern!.values.length + sources.sourceIp!.values.length <= 5, x.urn);
+            return [x.inputs!.priority, paths.pathPattern!.values[0], sources.sourceIp!.values, tg(r, x, "actions")[0]];
+        }).sort((a, b) => (a[0] as number) - (b[0] as number));
+        assert.deepStrictEqual(rows, [
+            [100, "/ops_7f3k", operatorCidrs.slice(0, 3), "magento-prod-shop-bo"],
+            [101, "/index.php/ops_7f3k", operatorCidrs.slice(0, 3), "magento-prod-shop-bo"],
+            [102, "/ops_7f3k", operatorCidrs.slice(3), "magento-prod-shop-bo"],
+            [103, "/index.php/ops_7f3k", operatorCidrs.slice(3), "magento-prod-shop-bo"],
+        ]);
+        const refused = ofType(r, RULE).filter((x) => /::magento-prod-shop-admin-refused-\d$/.test(x.urn))
+            .map((x) => [x.inputs!.priority, x.inputs!.conditions, (x.inputs!.actions as { fixedResponse?: { statusCode: string } }[])[0].fixedResponse?.statusCode]);
+        assert.deepStrictEqual(refused.sort(), [
+            [900, [{ pathPattern: { values: ["/ops_7f3k", "/ops_7f3k/*"] } }], "403"],
+            [901, [{ pathPattern: { values: ["/index.php/ops_7f3k", "/index.php/ops_7f3k/*"] } }], "403"],
+        ]);
     });
 
     it("media and static paths are served only to CloudFront, which sends the secret origin header", async () => {
@@ -239,7 +264,7 @@ describe("web tier", () => {
     it("WAF: AWS managed rules and a per-IP rate limit in prod; none in preprod unless asked", async () => {
         const [acl] = ofType(await stackResources("prod"), "aws:wafv2/webAcl:WebAcl");
         const rules = (acl.inputs!.rules as { name: string }[]).map((x) => x.name);
-        assert.deepStrictEqual(rules, ["rate-per-ip", "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet"]);
+        assert.deepStrictEqual(rules, ["rate-per-ip", "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet", "AWSManagedRulesPHPRuleSet", "oversize-body"]);
         assert.deepStrictEqual(ofType(await stackResources("preprod"), "aws:wafv2/webAcl:WebAcl"), []);
         const withWaf = await stackResources("preprod", WAF_ON);
         assert.strictEqual(ofType(withWaf, "aws:wafv2/webAclAssociation:WebAclAssociation").length, 1);

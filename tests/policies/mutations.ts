@@ -153,7 +153,8 @@ export const MUTATIONS: readonly Mutation[] = [
     property("prod", ["production-web-capacity"], "night schedule down to one server", T.schedule, "frontend-schedule-0", ["minSize"], 1),
     property("prod", ["cloudfront-https-logged"], "static distribution allows plain HTTP", T.distribution, "cdn-static", ["defaultCacheBehavior", "viewerProtocolPolicy"], "allow-all"),
     property("preprod", ["cdn-serves-static-and-media"], "static distribution fetches another origin path", T.distribution, "cdn-static", ["origins", 0, "originPath"], "/static"),
-    property("prod", ["admin-routed-to-back-office"], "admin rule sends /backend/* to the front end", T.listenerRule, "shop-admin", ["conditions", 0, "pathPattern", "values"], ["/admin", "/admin/*"]),
+    property("prod", ["admin-routed-to-back-office"], "admin rule open to the whole internet", T.listenerRule, "shop-admin-0-0", ["conditions", 1, "sourceIp", "values"], ["0.0.0.0/0"]),
+    property("prod", ["admin-routed-to-back-office"], "admin refusal moved before the allow rules", T.listenerRule, "shop-admin-refused-1", ["priority"], 50),
     property("prod", ["magento-health-check"], "front-end health check on /", T.targetGroup, "shop-fe", ["healthCheck", "path"], "/"),
     { stack: "prod", change: "SSH open to 0.0.0.0/0 (the load balancer's 443 rule moved to 22)", rules: ["no-internet-ingress"], apply: sshFromInternet },
     // Two rules guard the gateway's sources: the allow-list contract, and the reachability matrix (gateway: allow-list only).

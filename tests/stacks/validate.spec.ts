@@ -13,6 +13,7 @@ const VALID: Record<string, unknown> = {
     operatorCidrs: ["203.0.113.0/24", "198.51.100.17/32"],
     alarmEmail: "ops@example.com",
     webImage: "ami-0a1b2c3d4e5f60789",
+    adminPath: "ops_7f3k",
     loadBalancerCertificateArn: "arn:aws:acm:eu-west-3:123456789012:certificate/6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
     cdnCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
     owner: "ecommerce-platform",
@@ -247,6 +248,14 @@ describe("stack configuration", () => {
         rejects({ waf: "off" }, "magento:waf", /cannot be off in production/);
         assert.strictEqual(parse({ profile: "preproduction", waf: "on" }).web.waf, true);
         rejects({ adminPath: "admin/panel" }, "magento:adminPath", /letters, digits and underscores/);
+    });
+
+    it("requires an admin path of the stack's own, never a default a scanner tries or a storefront route", () => {
+        rejects({ adminPath: undefined }, "magento:adminPath", /^magento:adminPath: is required/);
+        rejects({ adminPath: "backend" }, "magento:adminPath", /must not be backend: admin and backend are the paths scanners try first/);
+        rejects({ adminPath: "Ops_7f3k" }, "magento:adminPath", /lowercase letters.*path rules are case-sensitive/);
+        rejects({ adminPath: "checkout" }, "magento:adminPath", /must not be checkout: .*storefront route/);
+        assert.strictEqual(parse({}).web.adminPath, "ops_7f3k");
     });
 
     it("reports every problem in one error, each with its key", () => {

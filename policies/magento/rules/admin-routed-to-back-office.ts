@@ -1,29 +1,30 @@
-// The admin runs on the back office, never on the shop's front end: an HTTPS listener of the internet-facing load
-// balancer forwards /<adminPath> and /<adminPath>/* to a target group other than the one its default action serves
-// (shared/platform.md: "a path rule sends /backend/* to the back office"). Admin sessions then hit the one server whose
-// cron and indexers see the same state, and a slow import cannot starve shoppers' PHP workers. Target groups are matched
-// by property dependency, so a preview decides while every ARN is unknown.
+// The admin runs on the back office, never on the shop's front end, and only for the operators (docs/admin.md): an
+// HTTPS listener of the internet-facing load balancer forwards the admin paths to a target group other than the one
+// its default action serves, only under a source-ip condition short of the whole internet; /index.php/<admin>, which
+// Magento serves as the same admin, is routed alike; a fixed response after those rules refuses the admin paths from
+// anywhere else, so the front end never receives them; and the path is not admin or backend, the ones Adobe says to
+// avoid. Target groups are matched by property dependency, so a preview decides while every ARN is unknown.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { internetCovered } from "../../lib/cidr";
 import { hasMagentoWebTier, WEB_TIERS_SCHEMA } from "../../lib/contracts";
 import { controls, RuleMetadata } from "../../lib/metadata";
 import { dependsOn, internetFacingBalancers, ofType } from "../../lib/stack";
 import { LISTENER_RULES, LISTENERS, LOAD_BALANCERS, TARGET_GROUPS } from "../../lib/types";
 import { indices, known, knownString } from "../../lib/values";
 
-const ADMIN_PATH = "backend";
+/** Adobe's security best practices: a unique admin path, not admin or the often-used backend (docs/admin.md). */
+const SCANNED = ["admin", "backend"];
+const INDEX_PHP = "/index.php";
 
 interface Config {
-    adminPath?: string;
     webTiers?: string[];
 }
 
-/** The path patterns of a listener rule's conditions. */
-function pathPatterns(rule: PolicyResource): string[] {
+/** The values of the rule's conditions of one kind (pathPattern, sourceIp); undefined when it has none. */
+function conditionValues(rule: PolicyResource, kind: "pathPattern" | "sourceIp"): string[] | undefined {
     const conditions = known(rule.props, "conditions");
-    return indices(conditions).flatMap((i) => {
-        const values = known(conditions, i, "pathPattern", "values");
-        return Array.isArray(values) ? values.filter((v): v is string => typeof v === "string") : [];
-    });
+    const found = indices(conditions).map((i) => known(conditions, i, kind, "values")).filter(Array.isArray);
+    return found.length === 0 ? undefined : found.flat().filter((v): v is string => typeof v === "string");
 }
 
 /** True when every action of the rule forwards (no redirect, no fixed response). */
@@ -32,35 +33,67 @@ function forwards(rule: PolicyResource): boolean {
     return indices(actions).length > 0 && indices(actions).every((i) => knownString(actions, i, "type") === "forward");
 }
 
+function refuses(rule: PolicyResource): boolean {
+    const actions = known(rule.props, "actions");
+    return indices(actions).some((i) => knownString(actions, i, "type") === "fixed-response");
+}
+
+const priority = (rule: PolicyResource) => { const p = known(rule.props, "priority"); return typeof p === "number" ? p : undefined; };
+/** The admin bases a rule's patterns serve: "/x" for "/x" or "/x/*". */
+const bases = (patterns: readonly string[]) => [...new Set(patterns.map((p) => p.replace(/\/\*$/, "")))];
+const both = (base: string) => [base, `${base}/*`];
+
 export const adminRoutedToBackOffice: StackValidationPolicy = {
     name: "admin-routed-to-back-office",
-    description: "On a Magento stack (web tiers tagged Tier), HTTPS listeners of an internet-facing load balancer forward /<adminPath>/* to a target group other than their default one (the back office).",
+    description: "On a Magento stack (web tiers tagged Tier), HTTPS listeners of an internet-facing load balancer forward /<adminPath>/* and /index.php/<adminPath>/* to a target group other than their default one (the back office) from an allow-list only, refuse them from elsewhere, and the path is not admin or backend.",
     enforcementLevel: "mandatory",
-    configSchema: {
-        properties: {
-            adminPath: { type: "string", default: ADMIN_PATH, description: "Magento's admin front name, as in the stack's magento:adminPath." },
-            ...WEB_TIERS_SCHEMA,
-        },
-    },
+    configSchema: { properties: { ...WEB_TIERS_SCHEMA } },
     validateStack: (args, reportViolation) => {
         if (!hasMagentoWebTier(args.resources, args.getConfig<Config>().webTiers ?? WEB_TIERS_SCHEMA.webTiers.default)) {
             return; // no Magento here (a plain ECS or EKS stack): no admin to route
         }
-        const adminPath = args.getConfig<Config>().adminPath ?? ADMIN_PATH;
-        const wanted = `/${adminPath}/*`;
         const balancers = internetFacingBalancers(args.resources);
         const listeners = ofType(args.resources, ...LISTENERS).filter((l) =>
             knownString(l.props, "protocol") === "HTTPS" && dependsOn(l, "loadBalancerArn", ...LOAD_BALANCERS).some((lb) => balancers.includes(lb)));
         for (const listener of listeners) {
             const defaults = dependsOn(listener, "defaultActions", ...TARGET_GROUPS);
-            const admin = ofType(args.resources, ...LISTENER_RULES)
-                .filter((r) => dependsOn(r, "listenerArn").includes(listener) && pathPatterns(r).includes(wanted));
-            const routed = admin.filter((r) => forwards(r) && dependsOn(r, "actions", ...TARGET_GROUPS).some((tg) => !defaults.includes(tg)));
+            const rules = ofType(args.resources, ...LISTENER_RULES).filter((r) => dependsOn(r, "listenerArn").includes(listener));
+            const routed = rules.filter((r) => forwards(r) && dependsOn(r, "actions", ...TARGET_GROUPS).some((tg) => !defaults.includes(tg)));
             if (routed.length === 0) {
-                const found = admin.length === 0 ? `no rule matches ${wanted}` : `its ${wanted} rule (${admin.map((r) => r.name).join(", ")}) does not forward to another target group`;
-                reportViolation(`HTTPS listener ${listener.name} sends the admin to the shop's front end: ${found}. ` +
-                    `Add a listener rule forwarding /${adminPath} and ${wanted} to the back-office target group, ` +
+                reportViolation(`HTTPS listener ${listener.name} sends the admin to the shop's front end: no rule forwards to another target group than its default. ` +
+                    "Add listener rules forwarding /<adminPath>, /<adminPath>/* and their /index.php/ variants to the back-office target group, " +
                     "so that admin sessions, imports and cron share one server and never take PHP workers from shoppers.", listener.urn);
+                continue;
+            }
+            for (const rule of routed) {
+                const sources = conditionValues(rule, "sourceIp");
+                if (sources === undefined || internetCovered(sources).length > 0) {
+                    reportViolation(`Listener rule ${rule.name} forwards ${bases(conditionValues(rule, "pathPattern") ?? []).join(" and ")} to the back office from any internet address ` +
+                        `(${sources === undefined ? "no source-ip condition" : sources.join(", ")}): add a source-ip condition listing the operators' ranges only.`, rule.urn);
+                }
+            }
+            const served = routed.flatMap((r) => conditionValues(r, "pathPattern") ?? []);
+            const lastAllowed = Math.max(...routed.map((r) => priority(r) ?? 0));
+            const refused = rules.filter((r) => refuses(r) && conditionValues(r, "sourceIp") === undefined && (priority(r) ?? 0) > lastAllowed)
+                .flatMap((r) => conditionValues(r, "pathPattern") ?? []);
+            for (const base of bases(served).filter((b) => !b.startsWith(`${INDEX_PHP}/`))) {
+                const name = base.slice(1);
+                if (SCANNED.includes(name.toLowerCase())) {
+                    reportViolation(`HTTPS listener ${listener.name} serves the admin at ${base}, a path Adobe's security best practices say to avoid: ` +
+                        "set magento:adminPath to a name of the stack's own.", listener.urn);
+                    continue;
+                }
+                const indexed = both(`${INDEX_PHP}${base}`);
+                if (!indexed.every((p) => served.includes(p))) {
+                    reportViolation(`HTTPS listener ${listener.name} routes ${base} but not ${indexed.join(" and ")}, which Magento also serves as its admin: ` +
+                        `route and restrict them like ${base}.`, listener.urn);
+                }
+                for (const variant of [base, `${INDEX_PHP}${base}`]) {
+                    if (!both(variant).every((p) => refused.includes(p))) {
+                        reportViolation(`HTTPS listener ${listener.name} sends ${both(variant).join(" and ")} from outside the allow-list to the front end: ` +
+                            `add a rule after the allow rules (priority above ${lastAllowed}) answering them with a fixed response, so the front end never serves the admin.`, listener.urn);
+                    }
+                }
             }
         }
     },
@@ -68,6 +101,6 @@ export const adminRoutedToBackOffice: StackValidationPolicy = {
 
 export const metadata: RuleMetadata = {
     resourceTypes: [...LOAD_BALANCERS, ...LISTENERS, ...LISTENER_RULES, ...TARGET_GROUPS],
-    decides: "Decides during preview from listener protocols, rule path patterns and action types, and the target groups wired to defaultActions and actions (property dependencies).",
+    decides: "Decides during preview from listener protocols, rule priorities, path-pattern and source-ip values and action types, and the target groups wired to defaultActions and actions (property dependencies).",
     controls: controls({}),
 };

@@ -1,5 +1,6 @@
 // admin-routed-to-back-office, asked over the analyzer protocol: a load balancer whose HTTPS listener forwards to the
-// front end by default, with or without an admin rule to the back office (ARNs unknown, as in a preview).
+// front end by default, with admin rules to the back office from an allow-list and a refusal for everyone else (ARNs
+// unknown, as in a preview), and each way that leaves the admin on the front end or open to the internet.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
 import { check, StackBuilder, UNKNOWN } from "../../helpers/packs";
@@ -7,7 +8,19 @@ import { stackResources } from "../../helpers/stacks";
 
 const POLICY = "admin-routed-to-back-office";
 
-interface Shape { adminTo?: "backoffice" | "frontend" | "none"; paths?: string[]; internal?: boolean; magento?: boolean }
+interface Shape {
+    adminTo?: "backoffice" | "frontend" | "none";
+    name?: string;
+    /** The allow rules' source-ip values; null: no source-ip condition. */
+    sources?: string[] | null;
+    indexPhp?: boolean;
+    /** The refusal of admin paths from elsewhere: after the allow rules, before them, or none. */
+    deny?: "after" | "before" | "none";
+    internal?: boolean;
+    magento?: boolean;
+}
+
+const paths = (base: string) => [base, `${base}/*`];
 
 function stack(shape: Shape): StateResource[] {
     const b = new StackBuilder("prod");
@@ -21,11 +34,21 @@ function stack(shape: Shape): StateResource[] {
     const https = b.add("aws:lb/listener:Listener", "shop-https", {
         loadBalancerArn: UNKNOWN, port: 443, protocol: "HTTPS", defaultActions: [{ type: "forward", targetGroupArn: UNKNOWN }],
     }, { loadBalancerArn: [lb], defaultActions: [frontend] });
+    const name = shape.name ?? "ops_7f3k";
+    const variants = [paths(`/${name}`), ...(shape.indexPhp ?? true ? [paths(`/index.php/${name}`)] : [])];
     if (shape.adminTo !== "none") {
-        b.add("aws:lb/listenerRule:ListenerRule", "shop-admin", {
-            listenerArn: UNKNOWN, priority: 10, conditions: [{ pathPattern: { values: shape.paths ?? ["/backend", "/backend/*"] } }],
+        const sources = shape.sources === undefined ? ["203.0.113.0/24", "198.51.100.17/32"] : shape.sources;
+        variants.forEach((values, i) => b.add("aws:lb/listenerRule:ListenerRule", `shop-admin-${i}`, {
+            listenerArn: UNKNOWN, priority: 100 + i,
+            conditions: [{ pathPattern: { values } }, ...(sources === null ? [] : [{ sourceIp: { values: sources } }])],
             actions: [{ type: "forward", targetGroupArn: UNKNOWN }],
-        }, { listenerArn: [https], actions: [shape.adminTo === "frontend" ? frontend : backoffice] });
+        }, { listenerArn: [https], actions: [shape.adminTo === "frontend" ? frontend : backoffice] }));
+    }
+    if ((shape.deny ?? "after") !== "none") {
+        variants.forEach((values, i) => b.add("aws:lb/listenerRule:ListenerRule", `shop-admin-refused-${i}`, {
+            listenerArn: UNKNOWN, priority: (shape.deny === "before" ? 10 : 900) + i, conditions: [{ pathPattern: { values } }],
+            actions: [{ type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain" } }],
+        }, { listenerArn: [https] }));
     }
     return b.resources;
 }
@@ -35,33 +58,63 @@ async function violations(resources: readonly StateResource[]): Promise<string[]
 }
 
 describe("magento / admin-routed-to-back-office", () => {
-    it("keeps: /backend/* forwarded to the back-office target group", async () => {
-        assert.deepStrictEqual(await violations(stack({ adminTo: "backoffice" })), []);
+    it("keeps: both admin variants forwarded to the back office from the allow-list only, refused to everyone else", async () => {
+        assert.deepStrictEqual(await violations(stack({})), []);
     });
 
     it("keeps: a stack with no Magento web tier (a plain ECS or EKS stack), whose listener has no admin to route", async () => {
-        assert.deepStrictEqual(await violations(stack({ adminTo: "none", magento: false })), []);
+        assert.deepStrictEqual(await violations(stack({ adminTo: "none", deny: "none", magento: false })), []);
     });
 
     it("breaks: no admin rule, so the admin runs on the shop's front end", async () => {
-        assert.deepStrictEqual(await violations(stack({ adminTo: "none" })), [
-            "mandatory: HTTPS listener shop-https sends the admin to the shop's front end: no rule matches /backend/*. Add a listener rule forwarding " +
-            "/backend and /backend/* to the back-office target group, so that admin sessions, imports and cron share one server and never take PHP workers from shoppers.",
+        assert.deepStrictEqual(await violations(stack({ adminTo: "none", deny: "none" })), [
+            "mandatory: HTTPS listener shop-https sends the admin to the shop's front end: no rule forwards to another target group than its default. " +
+            "Add listener rules forwarding /<adminPath>, /<adminPath>/* and their /index.php/ variants to the back-office target group, " +
+            "so that admin sessions, imports and cron share one server and never take PHP workers from shoppers.",
         ]);
     });
 
     it("breaks: the admin rule forwards to the default (front-end) target group", async () => {
         const found = await violations(stack({ adminTo: "frontend" }));
         assert.strictEqual(found.length, 1);
-        assert.match(found[0], /its \/backend\/\* rule \(shop-admin\) does not forward to another target group/);
+        assert.match(found[0], /no rule forwards to another target group than its default/);
     });
 
-    it("breaks: a rule for another path does not count", async () => {
-        assert.strictEqual((await violations(stack({ paths: ["/admin/*"] }))).length, 1);
+    it("breaks: the admin open to the whole internet, with no source-ip condition or one covering every address", async () => {
+        for (const sources of [null, ["0.0.0.0/0"], ["0.0.0.0/1", "128.0.0.0/1"]]) {
+            const found = await violations(stack({ sources }));
+            assert.deepStrictEqual(found.map((f) => f.replace(/ \(.*?\)/, "")), [
+                "mandatory: Listener rule shop-admin-0 forwards /ops_7f3k to the back office from any internet address: add a source-ip condition listing the operators' ranges only.",
+                "mandatory: Listener rule shop-admin-1 forwards /index.php/ops_7f3k to the back office from any internet address: add a source-ip condition listing the operators' ranges only.",
+            ], String(sources));
+        }
+    });
+
+    it("breaks: /index.php/<adminPath> not routed, so it reaches the front end's Magento and its admin", async () => {
+        const found = await violations(stack({ indexPhp: false }));
+        assert.strictEqual(found[0], "mandatory: HTTPS listener shop-https routes /ops_7f3k but not /index.php/ops_7f3k and /index.php/ops_7f3k/*, " +
+            "which Magento also serves as its admin: route and restrict them like /ops_7f3k.");
+        assert.match(found[1], /sends \/index.php\/ops_7f3k and \/index.php\/ops_7f3k\/\* from outside the allow-list to the front end/);
+        assert.strictEqual(found.length, 2);
+    });
+
+    it("breaks: admin paths from elsewhere not refused, or refused only before the allow rules", async () => {
+        for (const deny of ["none", "before"] as const) {
+            const found = await violations(stack({ deny }));
+            assert.strictEqual(found.length, 2, found.join("\n"));
+            assert.match(found[0], /HTTPS listener shop-https sends \/ops_7f3k and \/ops_7f3k\/\* from outside the allow-list to the front end: add a rule after the allow rules \(priority above 101\) answering them with a fixed response/);
+        }
+    });
+
+    it("breaks: admin or backend as the admin path, the first paths scanners try", async () => {
+        for (const name of ["backend", "Admin"]) {
+            const found = await violations(stack({ name }));
+            assert.deepStrictEqual(found, [`mandatory: HTTPS listener shop-https serves the admin at /${name}, a path Adobe's security best practices say to avoid: set magento:adminPath to a name of the stack's own.`]);
+        }
     });
 
     it("does not apply to an internal load balancer", async () => {
-        assert.deepStrictEqual(await violations(stack({ adminTo: "none", internal: true })), []);
+        assert.deepStrictEqual(await violations(stack({ adminTo: "none", deny: "none", internal: true })), []);
     });
 
     for (const name of ["prod", "preprod"]) {
