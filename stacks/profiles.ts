@@ -31,7 +31,6 @@ export interface ProfileDefaults {
     readonly webMinSize: number;
     readonly webMaxSize: number;
     readonly webScaleSchedule: readonly string[];
-    /** Service-linked roles the account already has; none: a new account, the stack creates them. */
     readonly waf: "on" | "off";
     readonly windowsInstanceType: string;
     /** No site-to-site link unless the stack lists one. */
