@@ -137,6 +137,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
 
         const rule = (suffix: string, priority: number, conditions: aws.types.input.lb.ListenerRuleCondition[], action: aws.types.input.lb.ListenerRuleAction) =>
             new aws.lb.ListenerRule(`${name}-${suffix}`, { listenerArn: https.arn, priority, conditions, actions: [action], tags: tagged(suffix) }, child);
+        const forbidden = (messageBody: string): aws.types.input.lb.ListenerRuleAction =>
+            ({ type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody } });
         // The admin, and /index.php/<admin> which Magento serves as the same admin, to the back office from the allow-list
         // only; then a 403 for those paths from anywhere else, so the front end never receives them (docs/admin.md). ELB
         // takes at most 3 values per condition and 5 per rule: 2 paths and 3 sources a rule, a pair of rules per 3
@@ -147,12 +149,12 @@ export class LoadBalancer extends pulumi.ComponentResource {
             rule(`admin-${v}-${k}`, ADMIN_PRIORITY + 2 * k + v, [{ pathPattern: { values: paths } }, { sourceIp: { values: sources } }],
                 { type: "forward", targetGroupArn: backoffice.arn })));
         adminVariants.forEach((paths, v) => rule(`admin-refused-${v}`, ADMIN_REFUSED_PRIORITY + v, [{ pathPattern: { values: paths } }],
-            { type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Forbidden" } }));
+            forbidden("Forbidden")));
         const cdnPaths = { pathPattern: { values: args.cdnOriginPaths.map((p) => `${p}/*`) } };
         rule("cdn-origin", 20, [cdnPaths, { httpHeader: { httpHeaderName: args.originVerify.headerName, values: [args.originVerify.value] } }],
             { type: "forward", targetGroupArn: frontend.arn });
         rule("cdn-only", 30, [cdnPaths],
-            { type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody: "Served through the CDN only" } });
+            forbidden("Served through the CDN only"));
 
         this.arn = balancer.arn;
         this.arnSuffix = balancer.arnSuffix;

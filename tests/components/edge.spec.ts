@@ -179,7 +179,7 @@ function waitingOnOthers(resources: StateResource[]): string[] {
 function certificatesOf(resources: StateResource[]): Record<string, { names: string[]; awaited: boolean }> {
     const validated = new Set(ofType(resources, VALIDATION).flatMap((v) => via(resources, v, "certificateArn").map((c) => c.urn)));
     return Object.fromEntries(ofType(resources, CERTIFICATE).map((c) => [c.urn.split("::").pop()!, {
-        names: [c.inputs!.domainName as string, ...(c.inputs!.subjectAlternativeNames as string[] ?? [])],
+        names: namesOf(c),
         awaited: validated.has(c.urn),
     }]));
 }
