@@ -19,7 +19,7 @@ import { Rundeck } from "../components/rundeck";
 import { LoadBalancer } from "../components/load-balancer";
 import { Search } from "../components/search";
 import { ServiceLinkedRoles } from "../components/service-linked-roles";
-import { ServerTier } from "../components/server-tier";
+import { ServerTier, ServerTierArgs } from "../components/server-tier";
 import { MAGENTO_SHARES, sharedMountsTag } from "../components/shares";
 import { SiteLinks } from "../components/site-links";
 import { ShareSource, webBootConfig } from "../components/web-boot";
@@ -46,14 +46,19 @@ const internalDns = internalZone.dns;
 
 // Who will run where: each tier's security group and role exist before the services that admit them.
 const readableParameters = parameterPathArn(config.stack, config.region, accountId);
-const tier = (name: string, purpose: string) => new ServerTier(`${prefix}-${name}`, { tier: name, vpcId, purpose, parameterPathArn: readableParameters, tags });
-const web = tier("web", "Magento front-end servers");
-const backOffice = tier("backoffice", "Magento back-office server: admin, cron, indexers, imports");
-const rundeck = tier("rundeck", "Rundeck: one-button deployment jobs");
-const sideApps = tier("sideapps", "Side applications: PIM, order connector, payments connector");
+// Egress is an allow-list (docs/network.md): the VPC endpoints, S3, the services that admit the tier, and to the
+// internet only the ports named here.
+type Egress = Pick<ServerTierArgs, "internetPorts" | "forwardTo">;
+const tier = (name: string, purpose: string, egress: Egress = {}) =>
+    new ServerTier(`${prefix}-${name}`, { tier: name, vpcId, purpose, parameterPathArn: readableParameters, endpoints: network.endpoints, ...egress, tags });
+const HTTPS_OUT = { internetPorts: [443] }; // payment, shipping and PIM APIs; Rundeck's package repository
+const web = tier("web", "Magento front-end servers", HTTPS_OUT);
+const backOffice = tier("backoffice", "Magento back-office server: admin, cron, indexers, imports", HTTPS_OUT);
+const rundeck = tier("rundeck", "Rundeck: one-button deployment jobs", HTTPS_OUT);
+const sideApps = tier("sideapps", "Side applications: PIM, order connector, payments connector", HTTPS_OUT);
 const gatewayTier = tier("gateway", "HAProxy gateway: selected internal ports for the operators' allow-list");
-const vpnTier = tier("vpn", "OpenVPN server: operators' access to every subnet");
-const windowsTier = tier("windows", "Windows host of the custom application");
+const vpnTier = tier("vpn", "OpenVPN server: operators' access to every subnet", { forwardTo: [config.network.vpcCidr] });
+const windowsTier = tier("windows", "Windows host of the custom application", { internetPorts: [80, 443] }); // Windows Update uses both
 const magento = [web.asClient("web"), backOffice.asClient("backoffice")];
 
 // Data: everything here is encrypted with the stack's key and reachable only from the tiers named.
@@ -138,6 +143,7 @@ const buckets = new Buckets(`${prefix}-buckets`, {
     tempExpiryDays: config.tempExpiryDays,
     tags,
 });
+network.limitS3To([buckets.configBucketArn, buckets.tempBucketArn], config.region); // what servers read and write
 
 // What servers read at boot, under /magento/<stack>/: endpoints and the ARNs of secrets, never secret values.
 const parameters = new AppParameters(`${prefix}-parameters`, {
