@@ -20,7 +20,7 @@ import { LoadBalancer } from "../components/load-balancer";
 import { Search } from "../components/search";
 import { ServiceLinkedRoles } from "../components/service-linked-roles";
 import { ServerTier, ServerTierArgs } from "../components/server-tier";
-import { MAGENTO_SHARES, sharedMountsTag } from "../components/shares";
+import { MAGENTO_SHARES, sharedMountsTag, sharesOf } from "../components/shares";
 import { SiteLinks } from "../components/site-links";
 import { ShareSource, webBootConfig } from "../components/web-boot";
 import { WebAcl } from "../components/web-acl";
@@ -223,8 +223,9 @@ const shareSources: Record<string, pulumi.Input<ShareSource>> = sharedStorage in
         .apply(([fileSystemId, accessPointId]) => ({ kind: "efs" as const, fileSystemId, accessPointId }))]))
     : Object.fromEntries(sharedStorage.shares.map((share) => [share.name, sharedStorage.address
         .apply((host) => ({ kind: "nfs" as const, host, exportPath: sharedStorage.exportPaths[share.name] }))]));
-const webUserData = pulumi.all(shareSources).apply((sources) => webBootConfig({
-    mounts: MAGENTO_SHARES.map((share) => ({ share, source: sources[share.name] })),
+// Each tier mounts its own shares: the order exports are the back office's alone (components/shares.ts).
+const webUserData = (tierName: string) => pulumi.all(shareSources).apply((sources) => webBootConfig({
+    mounts: sharesOf(tierName, MAGENTO_SHARES).map((share) => ({ share, source: sources[share.name] })),
     parameterPath: parameters.prefix,
     region: config.region,
 }));
@@ -236,8 +237,8 @@ const webGroup = (name: string, group: ServerTier, instanceType: string, target:
     imageId: releaseImage(config.web.image),
     instanceType,
     rootVolumeGb: 30,
-    userData: webUserData,
-    sharedMounts: sharedMountsTag(MAGENTO_SHARES),
+    userData: webUserData(name),
+    sharedMounts: sharedMountsTag(sharesOf(name, MAGENTO_SHARES)),
     targetGroupArn: loadBalancer.targetGroups[target].arn,
     kmsKeyArn, tags,
 });

@@ -167,6 +167,38 @@ for (const name of STACKS) {
             await expect(stack, "denied", { principal: "delivery.logs.amazonaws.com", action: "s3:PutObject", resource: `${stack.arn(BUCKET, "buckets-config")}/AWSLogs/${account}/x.gz`, context: delivery });
         });
 
+        // Shared folders (issue 13): servers mount with `iam`, so the file system policy decides per tier and share.
+        it("lets each web tier mount only its shares, through their access points; the front end never the order exports", async () => {
+            const fs = stack.arn("aws:efs/fileSystem:FileSystem", "shared-fs");
+            const ap = (share: string) => stack.arn("aws:efs/accessPoint:AccessPoint", `shared-${share}`);
+            const mount = (principal: string, action: string, share: string | undefined, tls = "true") => ({
+                principal, action, resource: fs,
+                context: { "aws:SecureTransport": tls, "elasticfilesystem:AccessedViaMountTarget": "true", ...share ? { "elasticfilesystem:AccessPointArn": ap(share) } : {} },
+            });
+            const [web, backOffice] = [stack.role("web"), stack.role("backoffice")];
+            for (const action of ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]) {
+                for (const share of ["media", "sitemap", "exports"]) {
+                    await expect(stack, "Allowed", mount(backOffice, action, share));
+                }
+                for (const share of ["media", "sitemap"]) {
+                    await expect(stack, "Allowed", mount(web, action, share));
+                }
+                // An intruder on the internet-facing front end must not reach the customers' orders.
+                await expect(stack, "denied", mount(web, action, "exports"));
+                for (const principal of [web, backOffice]) {
+                    await expect(stack, "denied", mount(principal, action, undefined)); // the file system's root: every share at once
+                    await expect(stack, "denied", mount(principal, action, "media", "false"));
+                }
+                await expect(stack, "denied", mount("anonymous", action, "media")); // a client without `iam`
+                for (const tier of ["rundeck", "vpn", "gateway", "windows", "sideapps"]) {
+                    await expect(stack, "denied", mount(stack.role(tier), action, "media"));
+                }
+            }
+            for (const principal of [web, backOffice]) {
+                await expect(stack, "denied", mount(principal, "elasticfilesystem:ClientRootAccess", "media"));
+            }
+        });
+
         it("lets CloudWatch alarms of this account publish to the alarm topic", async function () {
             const topic = stack.resources.find((r) => r.type === "aws:sns/topic:Topic" && r.name === `magento-${name}-alarms-topic`);
             if (!topic) {
