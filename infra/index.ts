@@ -64,8 +64,14 @@ const magento = [web.asClient("web"), backOffice.asClient("backoffice")];
 // Data: everything here is encrypted with the stack's key and reachable only from the tiers named.
 // The service-linked roles, adopted or created: the key's policy names Auto Scaling's, the search domain needs OpenSearch's.
 const linkedRoles = new ServiceLinkedRoles(`${prefix}-linked-roles`, { tags });
-const dataKey = new DataKey(`${prefix}-data`, { alias: `${prefix}-data`, accountId, autoScalingRoleArn: linkedRoles.roleArns["autoscaling.amazonaws.com"], tags });
-const kmsKeyArn = dataKey.keyArn;
+// Two keys (issue 13): data at rest, and secrets. Server roles use them through their grants, never administer them.
+const keyOf = (name: string, purpose: string) => new DataKey(`${prefix}-${name}`, {
+    alias: `${prefix}-${name}`, purpose, accountId, autoScalingRoleArn: linkedRoles.roleArns["autoscaling.amazonaws.com"],
+    serverRoleArns: [web, backOffice, rundeck, sideApps, gatewayTier, vpnTier, windowsTier].map((t) => t.roleArn), tags,
+}).keyArn;
+// Components that hold a secret of their own next to their data (database, caches, search, Rundeck, VPN) still
+// encrypt both with the storage key: splitting them needs a second key argument in each (docs/access.md).
+const keys = { storage: keyOf("data", "Data at rest"), secrets: keyOf("secrets", "Secrets") };
 
 // Single servers (NFS, gateway, VPN, Rundeck, Windows) live in the first AZ (shared/platform.md), each as its tier.
 const firstAz = config.network.availabilityZones[0];
@@ -73,7 +79,7 @@ const opsImage = amazonLinuxOrPinned(config.opsAmiId, config.instanceTypes.ops);
 const singleServer = (as: ServerTier, image = { ...opsImage, instanceType: config.instanceTypes.ops }) => ({
     vpcId, availabilityZone: firstAz,
     serverSecurityGroupId: as.securityGroupId, instanceProfileName: as.instanceProfileName,
-    ...image, kmsKeyArn, tags,
+    ...image, kmsKeyArn: keys.storage, tags,
 });
 
 const database = new Database(`${prefix}-mysql`, {
@@ -84,7 +90,7 @@ const database = new Database(`${prefix}-mysql`, {
     maxAllocatedStorageGb: config.database.maxAllocatedStorageGb,
     backupRetentionDays: config.database.backupRetentionDays,
     multiAz: config.production,
-    kmsKeyArn, tags,
+    kmsKeyArn: keys.storage, tags,
 });
 const sideDatabase = new Database(`${prefix}-sideapps`, {
     vpcId, subnetIds: privateSubnetIds, clients: [sideApps.asClient("sideapps")],
@@ -94,7 +100,7 @@ const sideDatabase = new Database(`${prefix}-sideapps`, {
     maxAllocatedStorageGb: 100,
     backupRetentionDays: config.database.backupRetentionDays,
     multiAz: config.production,
-    kmsKeyArn, tags,
+    kmsKeyArn: keys.storage, tags,
 });
 
 const cacheUsages: CacheUsage[] = config.cache.separateSessions ? ["sessions", "cache"] : ["shared"];
@@ -104,7 +110,7 @@ const caches = Object.fromEntries(cacheUsages.map((usage) => [usage, new Cache(`
     nodeType: config.cache.nodeType,
     highlyAvailable: config.production,
     snapshotRetentionDays: config.production ? 7 : 1,
-    kmsKeyArn, tags,
+    kmsKeyArn: keys.storage, tags,
 })]));
 
 const search = new Search(`${prefix}-search`, {
@@ -113,7 +119,7 @@ const search = new Search(`${prefix}-search`, {
     instanceType: config.search.instanceType,
     masterInstanceType: config.search.masterInstanceType,
     volumeGb: config.search.volumeGb,
-    region: config.region, accountId, kmsKeyArn, tags,
+    region: config.region, accountId, kmsKeyArn: keys.storage, tags,
     // An order, not data: a value computed from the role would be unknown in the preview that creates it, and the key
     // forces a new domain when it changes.
     requires: [linkedRoles.roles["opensearchservice.amazonaws.com"]],
@@ -121,7 +127,7 @@ const search = new Search(`${prefix}-search`, {
 
 // Shared folders (media, sitemaps, exports; never pub/static) on EFS, or on the estate's NFS server.
 const sharedStorage = config.sharedStorage === "efs"
-    ? new EfsStorage(`${prefix}-shared`, { vpcId, subnetIds: privateSubnetIds, clients: magento, shares: MAGENTO_SHARES, kmsKeyArn, tags })
+    ? new EfsStorage(`${prefix}-shared`, { vpcId, subnetIds: privateSubnetIds, clients: magento, shares: MAGENTO_SHARES, kmsKeyArn: keys.storage, tags })
     : nfsStorage();
 
 function nfsStorage(): NfsStorage {
@@ -138,7 +144,7 @@ function nfsStorage(): NfsStorage {
 }
 
 const buckets = new Buckets(`${prefix}-buckets`, {
-    kmsKeyArn, accountId, region: config.region,
+    kmsKeyArn: keys.storage, accountId, region: config.region,
     logRetentionDays: config.accessLogRetentionDays,
     tempExpiryDays: config.tempExpiryDays,
     tags,
@@ -169,7 +175,7 @@ const parameters = new AppParameters(`${prefix}-parameters`, {
 // Edge: public zones and certificates (the listener's), and the secret CloudFront proves itself with to the load
 // balancer on the CDN paths; then one load balancer, its WAF, and CloudFront and the public names in front of it.
 const edge = edgeCertificates(prefix, config);
-const originVerify = new GeneratedSecret(`${prefix}-origin-verify`, { description: "Header value CloudFront adds to origin requests; the ALB serves CDN paths only with it", length: 32, specials: "", kmsKeyArn, tags });
+const originVerify = new GeneratedSecret(`${prefix}-origin-verify`, { description: "Header value CloudFront adds to origin requests; the ALB serves CDN paths only with it", length: 32, specials: "", kmsKeyArn: keys.secrets, tags });
 const loadBalancer = new LoadBalancer(`${prefix}-shop`, {
     vpcId, subnetIds: network.publicSubnetIds,
     certificateArn: edge.certificates.loadBalancerCertificateArn,
@@ -200,22 +206,25 @@ const bootReads = [
     { Effect: "Allow" as const, Action: "ssm:GetParametersByPath", Resource: parameters.pathArn },
     { Effect: "Allow" as const, Action: ["ssm:GetParameters", "ssm:GetParameter"], Resource: parameters.parameterArns },
     { Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: [database.masterSecretArn, search.credentialsSecretArn, ...Object.values(caches).map((c) => c.authTokenSecretArn)] },
-    { Effect: "Allow" as const, Action: "kms:Decrypt", Resource: kmsKeyArn },
+    { Effect: "Allow" as const, Action: "kms:Decrypt", Resource: keys.storage },
 ];
 web.grant("boot-reads", bootReads);
 backOffice.grant("boot-reads", bootReads);
 // The configuration bucket is read-only for both (the release puts it there); scratch files (imports, exports) are
-// the back office's alone. SSE-KMS objects need the key: Decrypt to read, GenerateDataKey to write.
+// the back office's alone. SSE-KMS objects need the key: Decrypt to read, GenerateDataKey to write, only through S3
+// (kms:ViaService: https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+const viaS3 = { StringEquals: { "kms:ViaService": `s3.${config.region}.amazonaws.com` } };
 const readConfig = [
     { Effect: "Allow" as const, Action: "s3:ListBucket", Resource: buckets.configBucketArn },
     { Effect: "Allow" as const, Action: "s3:GetObject", Resource: pulumi.interpolate`${buckets.configBucketArn}/*` },
+    { Effect: "Allow" as const, Action: "kms:Decrypt", Resource: keys.storage, Condition: viaS3 },
 ];
 web.grant("config-bucket", readConfig);
 backOffice.grant("config-bucket", [
     ...readConfig,
     { Effect: "Allow" as const, Action: "s3:ListBucket", Resource: buckets.tempBucketArn },
     { Effect: "Allow" as const, Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: pulumi.interpolate`${buckets.tempBucketArn}/*` },
-    { Effect: "Allow" as const, Action: "kms:GenerateDataKey", Resource: kmsKeyArn },
+    { Effect: "Allow" as const, Action: "kms:GenerateDataKey", Resource: keys.storage, Condition: viaS3 },
 ]);
 
 const shareSources: Record<string, pulumi.Input<ShareSource>> = sharedStorage instanceof EfsStorage
@@ -240,7 +249,7 @@ const webGroup = (name: string, group: ServerTier, instanceType: string, target:
     userData: webUserData(name),
     sharedMounts: sharedMountsTag(sharesOf(name, MAGENTO_SHARES)),
     targetGroupArn: loadBalancer.targetGroups[target].arn,
-    kmsKeyArn, tags,
+    kmsKeyArn: keys.storage, tags,
 });
 const frontEnd = new WebGroup(`${prefix}-frontend`, {
     ...webGroup("web", web, config.instanceTypes.web, "frontend"),

@@ -177,7 +177,7 @@ export const MUTATIONS: readonly Mutation[] = [
     property("preprod", ["engine-standard-support"], "OpenSearch on 2.9, past its standard support", T.search, "search-domain", ["engineVersion"], "OpenSearch_2.9"),
     // Access, simulated (required-access): each a policy that deployed cleanly and failed at run time.
     policyEdit("prod", ["required-access"], "data key policy without Auto Scaling's service-linked role", T.key, "data-key",
-        (statements) => statements.filter((st) => st.Sid === "AccountThroughIam")),
+        (statements) => statements.filter((st) => !st.Sid?.startsWith("AutoScaling"))),
     policyEdit("prod", ["required-access"], "front end granted GetParametersByPath on path/* only", T.rolePolicy, "web-boot-reads",
         (statements) => statements.map((st) => st.Action === "ssm:GetParametersByPath" ? { ...st, Resource: `${st.Resource}/*` } : st)),
     policyEdit("preprod", ["required-access"], "EFS file system policy holding only the TLS deny", T.fileSystemPolicy, "shared-tls",
