@@ -39,11 +39,18 @@ export interface PortRange {
 /** Where admitted traffic comes from: a tier's security group, or an address range (the VPC's CIDR). */
 export type Source = { readonly securityGroupId: pulumi.Input<string> } | { readonly cidrIpv4: string };
 
-/** One ingress rule named `rule` on a group: TCP `ports` from one source, and from nothing else. */
+/** One ingress rule named `rule` on a group: TCP `ports` from one source, and from nothing else. A source group gets
+ *  the matching egress rule (`rule`-out): tiers' egress is an allow-list (components/server-tier.ts). */
 export function admit(parent: pulumi.Resource, rule: string, args: {
     securityGroupId: pulumi.Input<string>; source: Source; ports: PortRange; description: string; tags: Readonly<Record<string, string>>;
 }): aws.vpc.SecurityGroupIngressRule {
     const { source, ports } = args;
+    if ("securityGroupId" in source) {
+        new aws.vpc.SecurityGroupEgressRule(`${rule}-out`, {
+            securityGroupId: source.securityGroupId, referencedSecurityGroupId: args.securityGroupId,
+            ipProtocol: "tcp", fromPort: ports.fromPort, toPort: ports.toPort, description: `to ${rule}`, tags: { ...args.tags, Name: `${rule}-out` },
+        }, { parent });
+    }
     return new aws.vpc.SecurityGroupIngressRule(rule, {
         securityGroupId: args.securityGroupId,
         ...("cidrIpv4" in source ? { cidrIpv4: source.cidrIpv4 } : { referencedSecurityGroupId: source.securityGroupId }),

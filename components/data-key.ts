@@ -1,10 +1,12 @@
-// The stack's customer-managed KMS key for data at rest (databases, caches, search, file systems, secrets, buckets,
-// server volumes): one key the operators control, rotated yearly, whose deletion takes a 30-day window and is
-// protected on top of that. Its policy is explicit (docs/access.md):
-// - the account administers and uses it through IAM policies, as AWS's default key policy allows
-//   (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html); RDS, ElastiCache, OpenSearch,
-//   EFS, Secrets Manager, S3 and EC2 use the key on behalf of the caller (Pulumi's deployer, a server role), through
-//   that statement and the caller's IAM permissions;
+// A customer-managed KMS key of the stack (one for data at rest, one for secrets: infra/index.ts), rotated yearly,
+// whose deletion takes a 30-day window and is protected on top of that. Its policy is explicit (docs/access.md):
+// - administration (policy, deletion, rotation, aliases, tags) and use (encrypt, decrypt, grants) are separate
+//   statements, both delegated to IAM as AWS's default key policy does
+//   (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html): the operators' and deployer's roles
+//   administer it through their IAM policies; RDS, ElastiCache, OpenSearch, EFS, Secrets Manager, S3 and EC2 use it
+//   for the caller through theirs;
+// - the stack's server roles may never administer it, whatever IAM policy is attached to them: an intruder on a
+//   server cannot rewrite the policy, disable the key or schedule its deletion (an explicit deny in the key policy);
 // - Auto Scaling's service-linked role launches the web groups' encrypted volumes itself and has no IAM permission on
 //   customer-managed keys: the key policy names it, with CreateGrant only for AWS resources
 //   (https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html).
@@ -15,20 +17,49 @@ import * as pulumi from "@pulumi/pulumi";
 export interface DataKeyArgs {
     /** Alias suffix: the key is alias/<alias>. */
     readonly alias: string;
+    /** What it encrypts, for its description. */
+    readonly purpose: string;
     /** The account that owns and administers the key. */
     readonly accountId: pulumi.Input<string>;
     /** Auto Scaling's service-linked role, which must exist before the policy naming it is set. */
     readonly autoScalingRoleArn: pulumi.Input<string>;
+    /** The stack's server roles: they may use the key through their IAM grants, never administer it. */
+    readonly serverRoleArns: pulumi.Input<string>[];
     readonly tags: Readonly<Record<string, string>>;
 }
 
-/** The key policy: the account through IAM, and Auto Scaling's service-linked role for launched volumes. */
-export function dataKeyPolicy(accountId: string, autoScalingRoleArn: string): object {
-    const autoScaling = { AWS: autoScalingRoleArn };
+/** What administering a key is: the console's key-administrators statement (key-policy-default.html above). */
+export const KEY_ADMINISTRATION = ["kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
+    "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand"];
+/** What using it is: the key-users statement. */
+const KEY_USE = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+/** Administration a server role never gets (reading the key's metadata and using it stay with IAM). */
+const NEVER_BY_SERVERS = ["kms:Put*", "kms:Enable*", "kms:Disable*", "kms:Update*", "kms:Delete*", "kms:Revoke*", "kms:CreateAlias",
+    "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand"];
+
+export interface KeyPolicyArgs {
+    readonly accountId: string;
+    readonly autoScalingRoleArn: string;
+    readonly serverRoleArns: readonly string[];
+}
+
+/** The key policy (see the file's comment). */
+export function dataKeyPolicy(args: KeyPolicyArgs): object {
+    const account = { AWS: `arn:aws:iam::${args.accountId}:root` };
+    const autoScaling = { AWS: args.autoScalingRoleArn };
     return {
         Version: "2012-10-17",
         Statement: [
-            { Sid: "AccountThroughIam", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" },
+            { Sid: "AdministrationThroughIam", Effect: "Allow", Principal: account, Action: KEY_ADMINISTRATION, Resource: "*" },
+            { Sid: "UseThroughIam", Effect: "Allow", Principal: account, Action: KEY_USE, Resource: "*" },
+            {
+                Sid: "GrantsForAwsResourcesThroughIam", Effect: "Allow", Principal: account, Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], Resource: "*",
+                Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+            },
+            {
+                Sid: "NoAdministrationByServers", Effect: "Deny", Principal: { AWS: "*" }, Action: NEVER_BY_SERVERS, Resource: "*",
+                Condition: { ArnEquals: { "aws:PrincipalArn": [...args.serverRoleArns] } },
+            },
             {
                 Sid: "AutoScalingVolumes", Effect: "Allow", Principal: autoScaling,
                 Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"], Resource: "*",
@@ -48,10 +79,11 @@ export class DataKey extends pulumi.ComponentResource {
     constructor(name: string, args: DataKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:security:DataKey", name, {}, opts);
         const key = new aws.kms.Key(`${name}-key`, {
-            description: `Data at rest of ${args.alias}`,
+            description: `${args.purpose} of ${args.alias}`,
             enableKeyRotation: true,
             deletionWindowInDays: 30,
-            policy: pulumi.all([args.accountId, args.autoScalingRoleArn]).apply(([account, role]) => JSON.stringify(dataKeyPolicy(account, role))),
+            policy: pulumi.all([args.accountId, args.autoScalingRoleArn, pulumi.all(args.serverRoleArns)]).apply(([accountId, autoScalingRoleArn, serverRoleArns]) =>
+                JSON.stringify(dataKeyPolicy({ accountId, autoScalingRoleArn, serverRoleArns }))),
             tags: { ...args.tags, Name: `${name}-key` },
         }, { parent: this, protect: true });
         new aws.kms.Alias(`${name}-alias`, { name: `alias/${args.alias}`, targetKeyId: key.keyId }, { parent: this });

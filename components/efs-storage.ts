@@ -1,16 +1,16 @@
 // Shared storage on Amazon EFS: encrypted, a mount target in every private subnet, elastic throughput (PHP's small
 // reads once exhausted an estate's burst credits), daily backups, old media moved to infrequent access, TLS
-// required, and one access point per share with its own POSIX owner.
+// required, and one access point per share with its own POSIX owner, mountable only by the tiers the share names.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Client, serviceSecurityGroup } from "./clients";
-import { planShares, Share } from "./shares";
+import { mountedBy, planShares, Share } from "./shares";
 
 export interface EfsStorageArgs {
     readonly vpcId: pulumi.Input<string>;
     /** One mount target per private subnet: every AZ with servers mounts locally. */
     readonly subnetIds: pulumi.Input<string>[];
-    /** Tiers that may mount (NFS, 2049). */
+    /** Tiers that may mount (NFS, 2049), each share only by the tiers it names (Share.tiers). */
     readonly clients: readonly Client[];
     readonly shares: readonly Share[];
     readonly kmsKeyArn: pulumi.Input<string>;
@@ -19,31 +19,38 @@ export interface EfsStorageArgs {
 
 export const NFS_PORT = 2049;
 
+/** Who may mount a share: its access point and the roles of the tiers that use it. */
+export interface ShareGrant {
+    readonly accessPointArn: string;
+    readonly roleArns: readonly string[];
+}
+
 /**
- * The file system policy. A policy replaces EFS's default one (every client through a mount target may mount, write
- * and act as root), so one that held only the TLS deny would refuse every mount: it allows mounting and writing
- * through a mount target (the security group admits only the tiers that use it), never root access (the access
- * points map every client to their POSIX owner anyway), and refuses anything without TLS.
- * https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html
+ * The file system policy. The servers mount with `iam` (components/web-boot.ts), so EFS authorises each mount as the
+ * tier's role: a share's tiers may mount and write it through its access point (elasticfilesystem:AccessPointArn) and
+ * a mount target, nobody may mount without an access point (the file system's root, every share at once) or as root,
+ * and nothing goes without TLS. The denies hold whatever an identity policy allows (an Allow in either suffices).
+ * https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html ;
+ * https://docs.aws.amazon.com/efs/latest/ug/efs-access-points.html (condition keys for access points)
  */
-export function efsPolicy(fileSystemArn: string): object {
+export function efsPolicy(fileSystemArn: string, grants: readonly ShareGrant[]): object {
+    const deny = (Sid: string, Action: string | string[], Condition?: object) =>
+        ({ Sid, Effect: "Deny", Principal: { AWS: "*" }, Action, Resource: fileSystemArn, ...Condition ? { Condition } : {} });
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Sid: "MountThroughMountTargets",
-            Effect: "Allow",
-            Principal: { AWS: "*" },
-            Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
-            Resource: fileSystemArn,
-            Condition: { Bool: { "elasticfilesystem:AccessedViaMountTarget": "true" } },
-        }, {
-            Sid: "DenyWithoutTls",
-            Effect: "Deny",
-            Principal: { AWS: "*" },
-            Action: "*",
-            Resource: fileSystemArn,
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-        }],
+        Statement: [
+            ...grants.map((g, i) => ({
+                Sid: `MountShare${i}ThroughItsAccessPoint`,
+                Effect: "Allow",
+                Principal: { AWS: [...g.roleArns] },
+                Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+                Resource: fileSystemArn,
+                Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": g.accessPointArn }, Bool: { "elasticfilesystem:AccessedViaMountTarget": "true" } },
+            })),
+            deny("DenyWithoutAccessPoint", ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"], { Null: { "elasticfilesystem:AccessPointArn": "true" } }),
+            deny("DenyRootAccess", "elasticfilesystem:ClientRootAccess"),
+            deny("DenyWithoutTls", "*", { Bool: { "aws:SecureTransport": "false" } }),
+        ],
     };
 }
 
@@ -71,16 +78,12 @@ export class EfsStorage extends pulumi.ComponentResource {
             tags,
         }, { ...child, protect: true });
         new aws.efs.BackupPolicy(`${name}-backup`, { fileSystemId: fileSystem.id, backupPolicy: { status: "ENABLED" } }, child);
-        new aws.efs.FileSystemPolicy(`${name}-tls`, {
-            fileSystemId: fileSystem.id,
-            policy: fileSystem.arn.apply((arn) => JSON.stringify(efsPolicy(arn))),
-        }, child);
         args.subnetIds.forEach((subnetId, i) => new aws.efs.MountTarget(`${name}-mount-${i}`, {
             fileSystemId: fileSystem.id,
             subnetId,
             securityGroups: [group.id],
         }, child));
-        this.accessPointIds = Object.fromEntries(shares.map((share) => [share.name, new aws.efs.AccessPoint(`${name}-${share.name}`, {
+        const accessPoints = Object.fromEntries(shares.map((share) => [share.name, new aws.efs.AccessPoint(`${name}-${share.name}`, {
             fileSystemId: fileSystem.id,
             rootDirectory: {
                 path: `/magento/${share.name}`,
@@ -88,8 +91,15 @@ export class EfsStorage extends pulumi.ComponentResource {
             },
             posixUser: { uid: share.uid, gid: share.gid },
             tags: { ...args.tags, Name: `${name}-${share.name}`, Share: share.name, MountPath: share.mountPath },
-        }, child).id]));
+        }, child)]));
+        const grants = shares.map((share) => pulumi.all([accessPoints[share.name].arn, ...args.clients.filter((c) => mountedBy(share, c.name)).map((c) => c.roleArn)])
+            .apply(([accessPointArn, ...roleArns]) => ({ accessPointArn, roleArns })));
+        new aws.efs.FileSystemPolicy(`${name}-tls`, {
+            fileSystemId: fileSystem.id,
+            policy: pulumi.all([fileSystem.arn, pulumi.all(grants)]).apply(([arn, g]) => JSON.stringify(efsPolicy(arn, g))),
+        }, child);
 
+        this.accessPointIds = Object.fromEntries(shares.map((share) => [share.name, accessPoints[share.name].id]));
         this.fileSystemId = fileSystem.id;
         this.securityGroupId = group.id;
         this.shares = shares;

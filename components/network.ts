@@ -18,10 +18,43 @@ export interface NetworkArgs {
     readonly natGatewayPerAz: boolean;
     /** Days the flow logs are kept. */
     readonly flowLogRetentionDays: number;
-    /** Region, for the S3 endpoint's service name. */
+    /** Region, for the endpoints' service names. */
     readonly region: string;
+    /** Interface endpoints in every AZ (an AZ outage leaves the others theirs), or only in the first (cheaper; the other
+     *  AZs reach it across AZs): billed per endpoint and AZ-hour (docs/network.md). */
+    readonly endpointsPerAz: boolean;
     /** Tags for every resource. */
     readonly tags: Readonly<Record<string, string>>;
+}
+
+/** The interface endpoints every stack has (service names com.amazonaws.<region>.<service>). */
+export const INTERFACE_ENDPOINT_SERVICES = ["ssm", "ssmmessages", "ec2messages", "secretsmanager", "kms", "logs"] as const;
+
+/** The endpoints a tier's egress opens: the interface endpoints' security group, and S3's prefix list. */
+export interface ServiceEndpoints {
+    readonly securityGroupId: pulumi.Input<string>;
+    readonly s3PrefixListId: pulumi.Input<string>;
+}
+
+/**
+ * AWS's buckets read through the S3 endpoint: AL2023's package repositories (dnf's mirror list points at
+ * al2023-repos-<region>-de612dc2), and those SSM Agent reads on Linux and Windows (updates, documents, patches). Sources in
+ * docs/network.md.
+ */
+export function awsReadBuckets(region: string): string[] {
+    return [`al2023-repos-${region}-de612dc2`, `amazon-ssm-${region}`, `aws-ssm-${region}`, `amazon-ssm-packages-${region}`,
+        `${region}-birdwatcher-prod`, `aws-ssm-document-attachments-${region}`, `aws-ssm-distributor-file-${region}`,
+        `patch-baseline-snapshot-${region}`, `aws-windows-downloads-${region}`];
+}
+
+export function s3EndpointPolicy(bucketArns: pulumi.Input<string>[], region: string) {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "StackBuckets", Effect: "Allow", Principal: "*", Action: "s3:*", Resource: bucketArns.flatMap((arn) => [arn, pulumi.interpolate`${arn}/*`]) },
+            { Sid: "AwsPackagesAndAgents", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: awsReadBuckets(region).map((b) => `arn:aws:s3:::${b}/*`) },
+        ],
+    };
 }
 
 export class Network extends pulumi.ComponentResource {
@@ -35,6 +68,10 @@ export class Network extends pulumi.ComponentResource {
     /** Subnet ids by AZ name, for servers placed in a given AZ. */
     public readonly publicSubnetIdsByAz: Record<string, pulumi.Output<string>>;
     public readonly privateSubnetIdsByAz: Record<string, pulumi.Output<string>>;
+    /** What a tier's egress allow-list opens to reach AWS's APIs without the internet (components/server-tier.ts). */
+    public readonly endpoints: ServiceEndpoints;
+    private readonly s3EndpointId: pulumi.Output<string>;
+    private readonly prefix: string;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:network:Network", name, {}, opts);
@@ -100,13 +137,14 @@ export class Network extends pulumi.ComponentResource {
         });
 
         // S3 traffic (images, backups, deploy artefacts) stays off the NAT gateways: cheaper and not metered per GB.
-        new aws.ec2.VpcEndpoint(`${name}-s3`, {
+        const s3 = new aws.ec2.VpcEndpoint(`${name}-s3`, {
             vpcId: vpc.id,
             serviceName: `com.amazonaws.${args.region}.s3`,
             vpcEndpointType: "Gateway",
             routeTableIds: privateRouteTables.map((t) => t.id),
             tags: tags("s3"),
         }, child);
+        const endpointGroup = this.interfaceEndpoints(name, vpc, args, privateSubnets, tags);
 
         this.flowLogs(name, vpc, args, tags("flow-logs"));
 
@@ -118,12 +156,51 @@ export class Network extends pulumi.ComponentResource {
         this.privateRouteTableIds = privateRouteTables.map((t) => t.id);
         this.publicSubnetIdsByAz = Object.fromEntries(azs.map((az, i) => [az, publicSubnets[i].id]));
         this.privateSubnetIdsByAz = Object.fromEntries(azs.map((az, i) => [az, privateSubnets[i].id]));
+        this.endpoints = { securityGroupId: endpointGroup.id, s3PrefixListId: s3.prefixListId };
+        this.s3EndpointId = s3.id;
+        this.prefix = name;
         this.registerOutputs({
             vpcId: this.vpcId,
             publicSubnetIds: this.publicSubnetIds,
             privateSubnetIds: this.privateSubnetIds,
             privateRouteTableIds: this.privateRouteTableIds,
         });
+    }
+
+    /**
+     * Interface endpoints (private DNS: the services' usual names resolve to them inside the VPC) for what the servers
+     * call: SSM's agent and Session Manager (ssm, ssmmessages, ec2messages), Secrets Manager, KMS and CloudWatch Logs.
+     * https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html ; their group admits HTTPS
+     * from each tier that may use them (ServerTier adds the rule) and makes no connection of its own.
+     */
+    private interfaceEndpoints(name: string, vpc: aws.ec2.Vpc, args: NetworkArgs, subnets: aws.ec2.Subnet[], tags: (r: string) => Record<string, string>): aws.ec2.SecurityGroup {
+        const child = { parent: this };
+        const group = new aws.ec2.SecurityGroup(`${name}-endpoints-sg`, { vpcId: vpc.id, description: "VPC interface endpoints: HTTPS from the server tiers", tags: tags("endpoints-sg") }, child);
+        const subnetIds = (args.endpointsPerAz ? subnets : subnets.slice(0, 1)).map((s) => s.id);
+        for (const service of INTERFACE_ENDPOINT_SERVICES) {
+            new aws.ec2.VpcEndpoint(`${name}-${service}`, {
+                vpcId: vpc.id,
+                serviceName: `com.amazonaws.${args.region}.${service}`,
+                vpcEndpointType: "Interface",
+                privateDnsEnabled: true,
+                subnetIds,
+                securityGroupIds: [group.id],
+                tags: tags(service),
+            }, child);
+        }
+        return group;
+    }
+
+    /**
+     * The S3 gateway endpoint's policy, set once the buckets exist: the stack's own buckets (their bucket and IAM
+     * policies decide who does what) and the AWS buckets the servers' boot and agents read, nothing else, so a server
+     * in a private subnet cannot copy data to another account's bucket through it (docs/network.md).
+     */
+    limitS3To(bucketArns: pulumi.Input<string>[], region: string): void {
+        new aws.ec2.VpcEndpointPolicy(`${this.prefix}-s3-policy`, {
+            vpcEndpointId: this.s3EndpointId,
+            policy: pulumi.jsonStringify(s3EndpointPolicy(bucketArns, region)),
+        }, { parent: this });
     }
 
     /** Every accepted and rejected flow of the VPC to CloudWatch Logs, kept for the configured retention. */

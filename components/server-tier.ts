@@ -1,10 +1,14 @@
 // The identity of a tier of servers, created before the servers themselves so that data services can admit and
 // grant it: a security group (egress only; ingress is added by whoever serves the tier) and an instance role
-// reachable through SSM Session Manager instead of SSH keys.
+// reachable through SSM Session Manager instead of SSH keys. Its egress is an allow-list (docs/network.md): the VPC
+// endpoints, S3 through its endpoint, the ports `internetPorts` names, and the services that admit the tier (each
+// admission adds the matching egress, components/clients.ts). DNS, NTP and the instance metadata are link-local
+// services security groups do not filter.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TIER_TAG } from "../policies/lib/contracts";
 import { Client } from "./clients";
+import { ServiceEndpoints } from "./network";
 import { serviceTrustPolicy } from "./trust-policy";
 
 export interface ServerTierArgs {
@@ -15,6 +19,12 @@ export interface ServerTierArgs {
     readonly purpose: string;
     /** ARN of the stack's parameter path: the only parameters the tier may read (see the scope policy below). */
     readonly parameterPathArn: pulumi.Input<string>;
+    /** The VPC endpoints the tier reaches AWS's APIs and S3 through. */
+    readonly endpoints: ServiceEndpoints;
+    /** TCP ports the tier may open to the internet (through the NAT gateways or its Elastic IP); none by default. */
+    readonly internetPorts?: readonly number[];
+    /** Ranges the tier reaches with every protocol: the VPN server forwards its clients into the VPC. */
+    readonly forwardTo?: readonly string[];
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -39,8 +49,7 @@ export class ServerTier extends pulumi.ComponentResource {
         const child = { parent: this };
         const tags = { ...args.tags, Name: name };
         const group = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpcId, description: args.purpose, tags: { ...tags, [TIER_TAG]: args.tier } }, child);
-        // Servers reach out (package mirrors, SSM, S3, APIs) through the NAT gateways and the S3 endpoint.
-        new aws.vpc.SecurityGroupEgressRule(`${name}-out`, { securityGroupId: group.id, ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", tags }, child);
+        this.egress(name, group, args, tags);
         const role = new aws.iam.Role(`${name}-role`, {
             assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"),
             tags,
@@ -71,6 +80,20 @@ export class ServerTier extends pulumi.ComponentResource {
         this.roleName = role.name;
         this.instanceProfileName = profile.name;
         this.registerOutputs({ securityGroupId: this.securityGroupId, roleArn: this.roleArn });
+    }
+
+    private egress(name: string, group: aws.ec2.SecurityGroup, args: ServerTierArgs, tags: Record<string, string>): void {
+        const child = { parent: this };
+        const https = { ipProtocol: "tcp", fromPort: 443, toPort: 443 };
+        new aws.vpc.SecurityGroupEgressRule(`${name}-to-endpoints`, { securityGroupId: group.id, referencedSecurityGroupId: args.endpoints.securityGroupId, ...https, description: "AWS APIs through the VPC endpoints", tags }, child);
+        new aws.vpc.SecurityGroupIngressRule(`${name}-into-endpoints`, { securityGroupId: args.endpoints.securityGroupId, referencedSecurityGroupId: group.id, ...https, description: `${args.tier} servers`, tags }, child);
+        // S3's prefix list: through the gateway endpoint from private subnets, to the same addresses from public ones.
+        // https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html
+        new aws.vpc.SecurityGroupEgressRule(`${name}-to-s3`, { securityGroupId: group.id, prefixListId: args.endpoints.s3PrefixListId, ...https, description: "S3: packages, agents, the stack's buckets", tags }, child);
+        for (const port of args.internetPorts ?? []) {
+            new aws.vpc.SecurityGroupEgressRule(`${name}-internet-${port}`, { securityGroupId: group.id, cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: port, toPort: port, description: `TCP ${port} to the internet`, tags }, child);
+        }
+        (args.forwardTo ?? []).forEach((cidr, i) => new aws.vpc.SecurityGroupEgressRule(`${name}-forward-${i}`, { securityGroupId: group.id, cidrIpv4: cidr, ipProtocol: "-1", description: "forwarded clients", tags }, child));
     }
 
     /** Lets the tier's servers do exactly these things (an inline policy of the role, named for why). */

@@ -10,6 +10,9 @@ export interface Share {
     /** POSIX owner of the share's files (Magento's file-system owner, or the connector that writes exports). */
     readonly uid: number;
     readonly gid: number;
+    /** The tiers (Client names) that mount it; absent: every tier the storage serves. A tier not listed neither mounts
+     *  it at boot nor may mount it (the EFS file system policy names each share's tiers). */
+    readonly tiers?: readonly string[];
 }
 
 /** Mode of every share's root: group-writable, setgid so new files keep the share's group (as the EFS access points). */
@@ -22,9 +25,20 @@ const MAGENTO_GID = 1001;
 export const MAGENTO_SHARES: readonly Share[] = [
     { name: "media", mountPath: "pub/media", uid: MAGENTO_UID, gid: MAGENTO_GID },
     { name: "sitemap", mountPath: "pub/sitemap", uid: MAGENTO_UID, gid: MAGENTO_GID },
-    // Written by Magento, collected by the order connector: its own owner, Magento's group.
-    { name: "exports", mountPath: "var/export", uid: 1002, gid: MAGENTO_GID },
+    // Written by Magento's back office (exports run from the admin and cron), collected by the order connector: its own
+    // owner, Magento's group. Orders hold customers' data: the internet-facing front end never mounts them.
+    { name: "exports", mountPath: "var/export", uid: 1002, gid: MAGENTO_GID, tiers: ["backoffice"] },
 ];
+
+/** True when `tier` mounts the share. */
+export function mountedBy(share: Share, tier: string): boolean {
+    return share.tiers === undefined || share.tiers.includes(tier);
+}
+
+/** The shares a tier mounts. */
+export function sharesOf(tier: string, shares: readonly Share[]): Share[] {
+    return shares.filter((s) => mountedBy(s, tier));
+}
 
 /** True for a name or path that designates Magento's static content ("static" as a segment, or pub/static). */
 export function designatesStatic(text: string): boolean {

@@ -24,9 +24,11 @@ export interface WebBootArgs {
 }
 
 /** Mount options of each kind of share, in one place. _netdev: wait for the network; noresvport: reconnect on a new
- *  port after a network blip (AWS's advice; the NFS server's exports are `insecure` to accept it). */
+ *  port after a network blip (AWS's advice; the NFS server's exports are `insecure` to accept it); iam: the EFS mount
+ *  helper signs the mount with the instance role, so the file system policy can tell the tiers apart
+ *  (https://docs.aws.amazon.com/efs/latest/ug/mounting-IAM-option.html; needs tls). */
 export const MOUNT_OPTIONS = {
-    efs: ["_netdev", "noresvport", "tls"],
+    efs: ["_netdev", "noresvport", "tls", "iam"],
     nfs: ["_netdev", "noresvport", "hard", "timeo=600", "retrans=2"],
 } as const;
 

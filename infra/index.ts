@@ -19,8 +19,8 @@ import { Rundeck } from "../components/rundeck";
 import { LoadBalancer } from "../components/load-balancer";
 import { Search } from "../components/search";
 import { ServiceLinkedRoles } from "../components/service-linked-roles";
-import { ServerTier } from "../components/server-tier";
-import { MAGENTO_SHARES, sharedMountsTag } from "../components/shares";
+import { ServerTier, ServerTierArgs } from "../components/server-tier";
+import { MAGENTO_SHARES, sharedMountsTag, sharesOf } from "../components/shares";
 import { SiteLinks } from "../components/site-links";
 import { ShareSource, webBootConfig } from "../components/web-boot";
 import { WebAcl } from "../components/web-acl";
@@ -46,21 +46,32 @@ const internalDns = internalZone.dns;
 
 // Who will run where: each tier's security group and role exist before the services that admit them.
 const readableParameters = parameterPathArn(config.stack, config.region, accountId);
-const tier = (name: string, purpose: string) => new ServerTier(`${prefix}-${name}`, { tier: name, vpcId, purpose, parameterPathArn: readableParameters, tags });
-const web = tier("web", "Magento front-end servers");
-const backOffice = tier("backoffice", "Magento back-office server: admin, cron, indexers, imports");
-const rundeck = tier("rundeck", "Rundeck: one-button deployment jobs");
-const sideApps = tier("sideapps", "Side applications: PIM, order connector, payments connector");
+// Egress is an allow-list (docs/network.md): the VPC endpoints, S3, the services that admit the tier, and to the
+// internet only the ports named here.
+type Egress = Pick<ServerTierArgs, "internetPorts" | "forwardTo">;
+const tier = (name: string, purpose: string, egress: Egress = {}) =>
+    new ServerTier(`${prefix}-${name}`, { tier: name, vpcId, purpose, parameterPathArn: readableParameters, endpoints: network.endpoints, ...egress, tags });
+const HTTPS_OUT = { internetPorts: [443] }; // payment, shipping and PIM APIs; Rundeck's package repository
+const web = tier("web", "Magento front-end servers", HTTPS_OUT);
+const backOffice = tier("backoffice", "Magento back-office server: admin, cron, indexers, imports", HTTPS_OUT);
+const rundeck = tier("rundeck", "Rundeck: one-button deployment jobs", HTTPS_OUT);
+const sideApps = tier("sideapps", "Side applications: PIM, order connector, payments connector", HTTPS_OUT);
 const gatewayTier = tier("gateway", "HAProxy gateway: selected internal ports for the operators' allow-list");
-const vpnTier = tier("vpn", "OpenVPN server: operators' access to every subnet");
-const windowsTier = tier("windows", "Windows host of the custom application");
+const vpnTier = tier("vpn", "OpenVPN server: operators' access to every subnet", { forwardTo: [config.network.vpcCidr] });
+const windowsTier = tier("windows", "Windows host of the custom application", { internetPorts: [80, 443] }); // Windows Update uses both
 const magento = [web.asClient("web"), backOffice.asClient("backoffice")];
 
 // Data: everything here is encrypted with the stack's key and reachable only from the tiers named.
 // The service-linked roles, adopted or created: the key's policy names Auto Scaling's, the search domain needs OpenSearch's.
 const linkedRoles = new ServiceLinkedRoles(`${prefix}-linked-roles`, { tags });
-const dataKey = new DataKey(`${prefix}-data`, { alias: `${prefix}-data`, accountId, autoScalingRoleArn: linkedRoles.roleArns["autoscaling.amazonaws.com"], tags });
-const kmsKeyArn = dataKey.keyArn;
+// Two keys (issue 13): data at rest, and secrets. Server roles use them through their grants, never administer them.
+const keyOf = (name: string, purpose: string) => new DataKey(`${prefix}-${name}`, {
+    alias: `${prefix}-${name}`, purpose, accountId, autoScalingRoleArn: linkedRoles.roleArns["autoscaling.amazonaws.com"],
+    serverRoleArns: [web, backOffice, rundeck, sideApps, gatewayTier, vpnTier, windowsTier].map((t) => t.roleArn), tags,
+}).keyArn;
+// Components that hold a secret of their own next to their data (database, caches, search, Rundeck, VPN) still
+// encrypt both with the storage key: splitting them needs a second key argument in each (docs/access.md).
+const keys = { storage: keyOf("data", "Data at rest"), secrets: keyOf("secrets", "Secrets") };
 
 // Single servers (NFS, gateway, VPN, Rundeck, Windows) live in the first AZ (shared/platform.md), each as its tier.
 const firstAz = config.network.availabilityZones[0];
@@ -68,7 +79,7 @@ const opsImage = amazonLinuxOrPinned(config.opsAmiId, config.instanceTypes.ops);
 const singleServer = (as: ServerTier, image = { ...opsImage, instanceType: config.instanceTypes.ops }) => ({
     vpcId, availabilityZone: firstAz,
     serverSecurityGroupId: as.securityGroupId, instanceProfileName: as.instanceProfileName,
-    ...image, kmsKeyArn, tags,
+    ...image, kmsKeyArn: keys.storage, tags,
 });
 
 const database = new Database(`${prefix}-mysql`, {
@@ -79,7 +90,7 @@ const database = new Database(`${prefix}-mysql`, {
     maxAllocatedStorageGb: config.database.maxAllocatedStorageGb,
     backupRetentionDays: config.database.backupRetentionDays,
     multiAz: config.production,
-    kmsKeyArn, tags,
+    kmsKeyArn: keys.storage, tags,
 });
 const sideDatabase = new Database(`${prefix}-sideapps`, {
     vpcId, subnetIds: privateSubnetIds, clients: [sideApps.asClient("sideapps")],
@@ -89,7 +100,7 @@ const sideDatabase = new Database(`${prefix}-sideapps`, {
     maxAllocatedStorageGb: 100,
     backupRetentionDays: config.database.backupRetentionDays,
     multiAz: config.production,
-    kmsKeyArn, tags,
+    kmsKeyArn: keys.storage, tags,
 });
 
 const cacheUsages: CacheUsage[] = config.cache.separateSessions ? ["sessions", "cache"] : ["shared"];
@@ -99,7 +110,7 @@ const caches = Object.fromEntries(cacheUsages.map((usage) => [usage, new Cache(`
     nodeType: config.cache.nodeType,
     highlyAvailable: config.production,
     snapshotRetentionDays: config.production ? 7 : 1,
-    kmsKeyArn, tags,
+    kmsKeyArn: keys.storage, tags,
 })]));
 
 const search = new Search(`${prefix}-search`, {
@@ -108,7 +119,7 @@ const search = new Search(`${prefix}-search`, {
     instanceType: config.search.instanceType,
     masterInstanceType: config.search.masterInstanceType,
     volumeGb: config.search.volumeGb,
-    region: config.region, accountId, kmsKeyArn, tags,
+    region: config.region, accountId, kmsKeyArn: keys.storage, tags,
     // An order, not data: a value computed from the role would be unknown in the preview that creates it, and the key
     // forces a new domain when it changes.
     requires: [linkedRoles.roles["opensearchservice.amazonaws.com"]],
@@ -116,7 +127,7 @@ const search = new Search(`${prefix}-search`, {
 
 // Shared folders (media, sitemaps, exports; never pub/static) on EFS, or on the estate's NFS server.
 const sharedStorage = config.sharedStorage === "efs"
-    ? new EfsStorage(`${prefix}-shared`, { vpcId, subnetIds: privateSubnetIds, clients: magento, shares: MAGENTO_SHARES, kmsKeyArn, tags })
+    ? new EfsStorage(`${prefix}-shared`, { vpcId, subnetIds: privateSubnetIds, clients: magento, shares: MAGENTO_SHARES, kmsKeyArn: keys.storage, tags })
     : nfsStorage();
 
 function nfsStorage(): NfsStorage {
@@ -133,11 +144,12 @@ function nfsStorage(): NfsStorage {
 }
 
 const buckets = new Buckets(`${prefix}-buckets`, {
-    kmsKeyArn, accountId, region: config.region,
+    kmsKeyArn: keys.storage, accountId, region: config.region,
     logRetentionDays: config.accessLogRetentionDays,
     tempExpiryDays: config.tempExpiryDays,
     tags,
 });
+network.limitS3To([buckets.configBucketArn, buckets.tempBucketArn], config.region); // what servers read and write
 
 // What servers read at boot, under /magento/<stack>/: endpoints and the ARNs of secrets, never secret values.
 const parameters = new AppParameters(`${prefix}-parameters`, {
@@ -163,7 +175,7 @@ const parameters = new AppParameters(`${prefix}-parameters`, {
 // Edge: public zones and certificates (the listener's), and the secret CloudFront proves itself with to the load
 // balancer on the CDN paths; then one load balancer, its WAF, and CloudFront and the public names in front of it.
 const edge = edgeCertificates(prefix, config);
-const originVerify = new GeneratedSecret(`${prefix}-origin-verify`, { description: "Header value CloudFront adds to origin requests; the ALB serves CDN paths only with it", length: 32, specials: "", kmsKeyArn, tags });
+const originVerify = new GeneratedSecret(`${prefix}-origin-verify`, { description: "Header value CloudFront adds to origin requests; the ALB serves CDN paths only with it", length: 32, specials: "", kmsKeyArn: keys.secrets, tags });
 const loadBalancer = new LoadBalancer(`${prefix}-shop`, {
     vpcId, subnetIds: network.publicSubnetIds,
     certificateArn: edge.certificates.loadBalancerCertificateArn,
@@ -194,22 +206,25 @@ const bootReads = [
     { Effect: "Allow" as const, Action: "ssm:GetParametersByPath", Resource: parameters.pathArn },
     { Effect: "Allow" as const, Action: ["ssm:GetParameters", "ssm:GetParameter"], Resource: parameters.parameterArns },
     { Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: [database.masterSecretArn, search.credentialsSecretArn, ...Object.values(caches).map((c) => c.authTokenSecretArn)] },
-    { Effect: "Allow" as const, Action: "kms:Decrypt", Resource: kmsKeyArn },
+    { Effect: "Allow" as const, Action: "kms:Decrypt", Resource: keys.storage },
 ];
 web.grant("boot-reads", bootReads);
 backOffice.grant("boot-reads", bootReads);
 // The configuration bucket is read-only for both (the release puts it there); scratch files (imports, exports) are
-// the back office's alone. SSE-KMS objects need the key: Decrypt to read, GenerateDataKey to write.
+// the back office's alone. SSE-KMS objects need the key: Decrypt to read, GenerateDataKey to write, only through S3
+// (kms:ViaService: https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+const viaS3 = { StringEquals: { "kms:ViaService": `s3.${config.region}.amazonaws.com` } };
 const readConfig = [
     { Effect: "Allow" as const, Action: "s3:ListBucket", Resource: buckets.configBucketArn },
     { Effect: "Allow" as const, Action: "s3:GetObject", Resource: pulumi.interpolate`${buckets.configBucketArn}/*` },
+    { Effect: "Allow" as const, Action: "kms:Decrypt", Resource: keys.storage, Condition: viaS3 },
 ];
 web.grant("config-bucket", readConfig);
 backOffice.grant("config-bucket", [
     ...readConfig,
     { Effect: "Allow" as const, Action: "s3:ListBucket", Resource: buckets.tempBucketArn },
     { Effect: "Allow" as const, Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: pulumi.interpolate`${buckets.tempBucketArn}/*` },
-    { Effect: "Allow" as const, Action: "kms:GenerateDataKey", Resource: kmsKeyArn },
+    { Effect: "Allow" as const, Action: "kms:GenerateDataKey", Resource: keys.storage, Condition: viaS3 },
 ]);
 
 const shareSources: Record<string, pulumi.Input<ShareSource>> = sharedStorage instanceof EfsStorage
@@ -217,8 +232,9 @@ const shareSources: Record<string, pulumi.Input<ShareSource>> = sharedStorage in
         .apply(([fileSystemId, accessPointId]) => ({ kind: "efs" as const, fileSystemId, accessPointId }))]))
     : Object.fromEntries(sharedStorage.shares.map((share) => [share.name, sharedStorage.address
         .apply((host) => ({ kind: "nfs" as const, host, exportPath: sharedStorage.exportPaths[share.name] }))]));
-const webUserData = pulumi.all(shareSources).apply((sources) => webBootConfig({
-    mounts: MAGENTO_SHARES.map((share) => ({ share, source: sources[share.name] })),
+// Each tier mounts its own shares: the order exports are the back office's alone (components/shares.ts).
+const webUserData = (tierName: string) => pulumi.all(shareSources).apply((sources) => webBootConfig({
+    mounts: sharesOf(tierName, MAGENTO_SHARES).map((share) => ({ share, source: sources[share.name] })),
     parameterPath: parameters.prefix,
     region: config.region,
 }));
@@ -230,10 +246,10 @@ const webGroup = (name: string, group: ServerTier, instanceType: string, target:
     imageId: releaseImage(config.web.image),
     instanceType,
     rootVolumeGb: 30,
-    userData: webUserData,
-    sharedMounts: sharedMountsTag(MAGENTO_SHARES),
+    userData: webUserData(name),
+    sharedMounts: sharedMountsTag(sharesOf(name, MAGENTO_SHARES)),
     targetGroupArn: loadBalancer.targetGroups[target].arn,
-    kmsKeyArn, tags,
+    kmsKeyArn: keys.storage, tags,
 });
 const frontEnd = new WebGroup(`${prefix}-frontend`, {
     ...webGroup("web", web, config.instanceTypes.web, "frontend"),

@@ -112,6 +112,7 @@ const FAKES: Record<string, Fake> = {
         prefixListId: `pl-${hex(ctx, 8)}`,
         state: "available",
     })),
+    "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy": ec2("vpce"), // its id is the endpoint's
     "aws:ec2/flowLog:FlowLog": ec2("fl", "vpc-flow-log"),
     "aws:cloudwatch/logGroup:LogGroup": {
         id: autoName,

@@ -144,6 +144,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
             privateSubnetCidrs: privateSubnetCidrs!,
             natGatewayPerAz: value("natGateways", defaults.natGateways) === "perAz",
             flowLogRetentionDays: value("flowLogRetentionDays", defaults.flowLogRetentionDays),
+            endpointsPerAz: profile === "production", // preproduction: one AZ's endpoints serve all (docs/network.md)
         },
         domain: parsed.domain as string,
         internalDomain: parsed.internalDomain as string,

@@ -17,6 +17,7 @@ import { privateServers } from "./rules/private-servers";
 import { rdsEncryptedPrivate } from "./rules/rds-encrypted-private";
 import { rdsProductionProtection } from "./rules/rds-production-protection";
 import { redisEncryptionAndAuth } from "./rules/redis-encryption-and-auth";
+import { noUnrestrictedEgress } from "./rules/no-unrestricted-egress";
 import { requiredTags } from "./rules/required-tags";
 import { s3BucketHardening } from "./rules/s3-bucket-hardening";
 import { serversReplacedDeleteFirst } from "./rules/servers-replaced-delete-first";
@@ -43,5 +44,6 @@ new PolicyPack("aws-baseline", {
         certificateValidationSatisfiable,
         productionStatefulProtected,
         requiredTags,
+        noUnrestrictedEgress,
     ],
 });

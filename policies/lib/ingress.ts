@@ -1,5 +1,6 @@
-// Ingress permissions of security groups, whichever of the three ways AWS lets a program write them (inline in the
-// group, the legacy SecurityGroupRule, the VPC SecurityGroupIngressRule), for the rules that judge who gets in.
+// Ingress (and egress) permissions of security groups, whichever of the three ways AWS lets a program write them
+// (inline in the group, the legacy SecurityGroupRule, the VPC SecurityGroupIngressRule / EgressRule), for the rules
+// that judge who gets in and where a server may connect to.
 import { PolicyResource } from "@pulumi/policy";
 import { internetCovered, isPublic } from "./cidr";
 import { dependsOn, ofType, StackResource } from "./stack";
@@ -7,8 +8,11 @@ import { dependsOn, ofType, StackResource } from "./stack";
 export const SECURITY_GROUPS = ["aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"];
 const LEGACY_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
 const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 /** Every resource type that can grant ingress to a security group. */
 export const INGRESS_TYPES = [...SECURITY_GROUPS, LEGACY_RULE, INGRESS_RULE];
+/** Every resource type that can grant egress from a security group. */
+export const EGRESS_TYPES = [...SECURITY_GROUPS, LEGACY_RULE, EGRESS_RULE];
 export const WHOLE_INTERNET = ["0.0.0.0/0", "::/0"];
 
 /** The CIDRs of some lists, the entries not known yet left out. */
@@ -22,7 +26,7 @@ export interface Ingress<R extends StackResource = PolicyResource> {
     readonly protocol: string;
     readonly fromPort: number;
     readonly toPort: number;
-    /** CIDR sources (IPv4 and IPv6); a rule admitting another security group has none. */
+    /** CIDR sources (IPv4 and IPv6; for egress, the destinations); a rule naming another security group has none. */
     readonly sources: string[];
     /** Security groups admitted (the group itself for `self`). Inline rules name theirs in one `ingress` property, so
      *  an inline permission that admits groups is credited with every group the group's inline ingress refers to. */
@@ -30,13 +34,22 @@ export interface Ingress<R extends StackResource = PolicyResource> {
 }
 
 export function ingresses<R extends StackResource>(resources: readonly R[]): Ingress<R>[] {
+    return permissions(resources, "ingress");
+}
+
+/** Egress permissions, in the same shape: `sources` are the destinations a group may connect to. */
+export function egresses<R extends StackResource>(resources: readonly R[]): Ingress<R>[] {
+    return permissions(resources, "egress");
+}
+
+function permissions<R extends StackResource>(resources: readonly R[], direction: "ingress" | "egress"): Ingress<R>[] {
     const inline = ofType(resources, ...SECURITY_GROUPS).flatMap((group) =>
-        ((group.props.ingress ?? []) as Record<string, any>[]).map((i) => ({
+        ((group.props[direction] ?? []) as Record<string, any>[]).map((i) => ({
             rule: group, group, protocol: String(i.protocol), fromPort: i.fromPort, toPort: i.toPort,
             sources: cidrs(i.cidrBlocks, i.ipv6CidrBlocks),
-            groups: [...((i.securityGroups ?? []).length > 0 ? dependsOn(group, "ingress", ...SECURITY_GROUPS) : []), ...(i.self === true ? [group] : [])],
+            groups: [...((i.securityGroups ?? []).length > 0 ? dependsOn(group, direction, ...SECURITY_GROUPS) : []), ...(i.self === true ? [group] : [])],
         })));
-    const legacy = ofType(resources, LEGACY_RULE).filter((r) => r.props.type === "ingress").map((rule) => {
+    const legacy = ofType(resources, LEGACY_RULE).filter((r) => r.props.type === direction).map((rule) => {
         const group = dependsOn(rule, "securityGroupId", ...SECURITY_GROUPS)[0];
         return {
             rule, group, protocol: String(rule.props.protocol), fromPort: rule.props.fromPort, toPort: rule.props.toPort,
@@ -44,7 +57,7 @@ export function ingresses<R extends StackResource>(resources: readonly R[]): Ing
             groups: [...dependsOn(rule, "sourceSecurityGroupId", ...SECURITY_GROUPS), ...(rule.props.self === true && group ? [group] : [])],
         };
     });
-    const modern = ofType(resources, INGRESS_RULE).map((rule) => ({
+    const modern = ofType(resources, direction === "ingress" ? INGRESS_RULE : EGRESS_RULE).map((rule) => ({
         rule, group: dependsOn(rule, "securityGroupId", ...SECURITY_GROUPS)[0], protocol: String(rule.props.ipProtocol),
         fromPort: rule.props.fromPort ?? 0, toPort: rule.props.toPort ?? 65535,
         sources: cidrs(rule.props.cidrIpv4, rule.props.cidrIpv6),

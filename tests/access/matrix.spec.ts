@@ -167,6 +167,55 @@ for (const name of STACKS) {
             await expect(stack, "denied", { principal: "delivery.logs.amazonaws.com", action: "s3:PutObject", resource: `${stack.arn(BUCKET, "buckets-config")}/AWSLogs/${account}/x.gz`, context: delivery });
         });
 
+        // Keys (issue 13): administration apart from use, and a server's use only through the service that needs it.
+        it("lets no server administer a key, even with kms:* attached, while the account's other roles may; the back office writes the temp bucket's keys through S3 only", async () => {
+            const everything = [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] }];
+            const operator = `arn:aws:iam::${stack.model.account}:role/operators-admin`; // a role of the account outside the stack
+            for (const key of [stack.arn("aws:kms/key:Key", "data-key"), stack.arn("aws:kms/key:Key", "secrets-key")]) {
+                for (const action of ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:CreateAlias"]) {
+                    await expect(stack, "Allowed", { principal: operator, action, resource: key, identityPolicies: everything });
+                    for (const tier of ["web", "backoffice", "rundeck", "vpn", "gateway", "windows", "sideapps"]) {
+                        await expect(stack, "denied", { principal: stack.role(tier), action, resource: key, identityPolicies: everything });
+                    }
+                }
+            }
+            const key = stack.arn("aws:kms/key:Key", "data-key");
+            await expect(stack, "Allowed", { principal: stack.role("backoffice"), action: "kms:GenerateDataKey", resource: key, context: { "kms:ViaService": `s3.${stack.model.region}.amazonaws.com` } });
+            await expect(stack, "denied", { principal: stack.role("backoffice"), action: "kms:GenerateDataKey", resource: key });
+        });
+
+        // Shared folders (issue 13): servers mount with `iam`, so the file system policy decides per tier and share.
+        it("lets each web tier mount only its shares, through their access points; the front end never the order exports", async () => {
+            const fs = stack.arn("aws:efs/fileSystem:FileSystem", "shared-fs");
+            const ap = (share: string) => stack.arn("aws:efs/accessPoint:AccessPoint", `shared-${share}`);
+            const mount = (principal: string, action: string, share: string | undefined, tls = "true") => ({
+                principal, action, resource: fs,
+                context: { "aws:SecureTransport": tls, "elasticfilesystem:AccessedViaMountTarget": "true", ...share ? { "elasticfilesystem:AccessPointArn": ap(share) } : {} },
+            });
+            const [web, backOffice] = [stack.role("web"), stack.role("backoffice")];
+            for (const action of ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]) {
+                for (const share of ["media", "sitemap", "exports"]) {
+                    await expect(stack, "Allowed", mount(backOffice, action, share));
+                }
+                for (const share of ["media", "sitemap"]) {
+                    await expect(stack, "Allowed", mount(web, action, share));
+                }
+                // An intruder on the internet-facing front end must not reach the customers' orders.
+                await expect(stack, "denied", mount(web, action, "exports"));
+                for (const principal of [web, backOffice]) {
+                    await expect(stack, "denied", mount(principal, action, undefined)); // the file system's root: every share at once
+                    await expect(stack, "denied", mount(principal, action, "media", "false"));
+                }
+                await expect(stack, "denied", mount("anonymous", action, "media")); // a client without `iam`
+                for (const tier of ["rundeck", "vpn", "gateway", "windows", "sideapps"]) {
+                    await expect(stack, "denied", mount(stack.role(tier), action, "media"));
+                }
+            }
+            for (const principal of [web, backOffice]) {
+                await expect(stack, "denied", mount(principal, "elasticfilesystem:ClientRootAccess", "media"));
+            }
+        });
+
         it("lets CloudWatch alarms of this account publish to the alarm topic", async function () {
             const topic = stack.resources.find((r) => r.type === "aws:sns/topic:Topic" && r.name === `magento-${name}-alarms-topic`);
             if (!topic) {

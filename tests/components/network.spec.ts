@@ -9,6 +9,8 @@ const NAT = "aws:ec2/natGateway:NatGateway";
 const ROUTE_TABLE = "aws:ec2/routeTable:RouteTable";
 const ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation";
 
+const nameOf = (r: StateResource | undefined) => r?.urn.split("::").pop() ?? "";
+
 /** For each subnet: its AZ, CIDR and where its default route leads (internet gateway or the AZ of its NAT). */
 function routing(resources: StateResource[]) {
     return ofType(resources, SUBNET).map((subnet) => {
@@ -54,11 +56,59 @@ describe("network", () => {
 
     it("S3 traffic from private subnets bypasses the NAT gateways through a gateway endpoint", async () => {
         const resources = await stackResources("prod");
-        const [endpoint] = ofType(resources, "aws:ec2/vpcEndpoint:VpcEndpoint");
+        const [endpoint] = ofType(resources, "aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs!.vpcEndpointType === "Gateway");
         assert.strictEqual(endpoint.inputs!.serviceName, "com.amazonaws.eu-west-3.s3");
         assert.strictEqual(endpoint.inputs!.vpcEndpointType, "Gateway");
         const privateTables = ofType(resources, ROUTE_TABLE).filter((t) => via(resources, t, "routes").some((r) => r.type === NAT));
         assert.deepStrictEqual(via(resources, endpoint, "routeTableIds"), privateTables);
+    });
+
+    it("SSM, Secrets Manager, KMS and CloudWatch Logs answer inside the VPC: every AZ in prod, the first AZ in preprod", async () => {
+        for (const [stack, azs] of [["prod", 3], ["preprod", 1]] as const) {
+            const resources = await stackResources(stack);
+            const endpoints = ofType(resources, "aws:ec2/vpcEndpoint:VpcEndpoint").filter((e) => e.inputs!.vpcEndpointType === "Interface");
+            assert.deepStrictEqual(endpoints.map((e) => (e.inputs!.serviceName as string).split(".").pop()).sort(), ["ec2messages", "kms", "logs", "secretsmanager", "ssm", "ssmmessages"]);
+            for (const e of endpoints) {
+                assert.strictEqual(e.inputs!.privateDnsEnabled, true, "the SDKs' usual names must resolve to the endpoint");
+                const subnets = via(resources, e, "subnetIds");
+                assert.strictEqual(subnets.length, azs);
+                assert.ok(subnets.every((s) => (s.inputs!.tags as Record<string, string>).Tier === "private"));
+            }
+        }
+    });
+
+    it("S3 through the endpoint reaches only the stack's config and temp buckets and AWS's package and agent buckets", async () => {
+        const resources = await stackResources("prod", { preview: false });
+        const [policy] = ofType(resources, "aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy");
+        const statements = (JSON.parse(policy.inputs!.policy as string).Statement as { Action: string; Resource: string[] }[]);
+        const buckets = new Set(statements.flatMap((s) => s.Resource.map((r) => r.replace(/^arn:aws:s3:::([^/]+).*$/, "$1"))));
+        const own = ofType(resources, "aws:s3/bucket:Bucket").filter((b) => /buckets-(config|temp)$/.test(b.urn)).map((b) => b.outputs!.bucket as string);
+        assert.strictEqual(own.length, 2);
+        assert.deepStrictEqual([...buckets].filter((b) => !own.includes(b)).every((b) => b.includes("eu-west-3")), true, "only regional AWS buckets besides the stack's");
+        assert.ok(buckets.has("al2023-repos-eu-west-3-de612dc2"), "dnf's repositories on AL2023");
+        assert.strictEqual(statements.find((s) => s.Resource.some((r) => r.includes("al2023")))!.Action, "s3:GetObject", "AWS's buckets are read-only");
+    });
+
+    it("egress is an allow-list: web servers reach the data services on their ports, the endpoints, S3 and HTTPS out; data services nothing", async () => {
+        const resources = await stackResources("prod");
+        const egress = ofType(resources, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule");
+        const from = (group: StateResource) => egress.filter((r) => via(resources, r, "securityGroupId").includes(group)).map((r) => {
+            const to = via(resources, r, "referencedSecurityGroupId")[0];
+            const where = r.inputs!.cidrIpv4 ?? (via(resources, r, "prefixListId").length > 0 ? "s3" : nameOf(to).replace(/^magento-prod-/, ""));
+            return `${r.inputs!.ipProtocol} ${r.inputs!.fromPort ?? "all"} ${where}`;
+        }).sort();
+        const groups = ofType(resources, "aws:ec2/securityGroup:SecurityGroup");
+        const group = (name: string) => groups.find((g) => nameOf(g) === `magento-prod-${name}`)!;
+        const web = group("web-sg");
+        assert.deepStrictEqual(from(web), [
+            "tcp 2049 shared-sg", "tcp 3306 mysql-sg", "tcp 443 0.0.0.0/0", "tcp 443 endpoints-sg", "tcp 443 s3", "tcp 443 search-sg", "tcp 6379 cache-sg", "tcp 6379 sessions-sg",
+        ]);
+        for (const data of ["mysql-sg", "sideapps-sg", "cache-sg", "sessions-sg", "search-sg", "shared-sg", "endpoints-sg"]) {
+            assert.deepStrictEqual(from(group(data)), [], `${data} opens no connection`);
+        }
+        // The VPN forwards its clients into the VPC only; the gateway reaches nothing on the internet.
+        assert.deepStrictEqual(from(group("vpn-sg")).filter((r) => !r.includes("windows") && !r.includes("rundeck")), ["-1 all 10.20.0.0/16", "tcp 443 endpoints-sg", "tcp 443 s3"]);
+        assert.ok(!from(group("gateway-sg")).some((r) => r.includes("0.0.0.0/0")));
     });
 
     it("the default security group admits nothing", async () => {

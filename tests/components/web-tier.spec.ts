@@ -152,14 +152,17 @@ describe("web tier", () => {
         }
     });
 
-    it("at boot the servers mount media, sitemap and exports from EFS access points, never pub/static, and read the parameters", async () => {
+    it("at boot the back office mounts media, sitemap and exports, the front end media and sitemap, from EFS access points as its role, never pub/static, and reads the parameters", async () => {
         const r = await stackResources("prod", { preview: false });
-        const accessPoints = ofType(r, "aws:efs/accessPoint:AccessPoint");
         for (const template of ofType(r, LT)) {
-            assert.strictEqual((template.inputs!.tags as Record<string, string>).SharedMounts, "pub/media,pub/sitemap,var/export");
+            // The order exports hold customers' data: the internet-facing front end does not mount them.
+            const frontEnd = template.urn.endsWith("frontend-lt");
+            const accessPoints = ofType(r, "aws:efs/accessPoint:AccessPoint").filter((ap) => !(frontEnd && ap.urn.endsWith("-exports")));
+            assert.strictEqual((template.inputs!.tags as Record<string, string>).SharedMounts, frontEnd ? "pub/media,pub/sitemap" : "pub/media,pub/sitemap,var/export");
             const config = userData(template);
             assert.deepStrictEqual(config.mounts.map((m: string[]) => [m[1], m[2], accessPoints.find((ap) => m[3].includes(`accesspoint=${ap.id}`))?.inputs!.rootDirectory]),
                 accessPoints.map((ap) => [expect(ap), "efs", ap.inputs!.rootDirectory]));
+            assert.ok(config.mounts.every((m: string[]) => m[3].split(",").includes("iam")), "signed with the instance role: the file system policy names the tiers");
             assert.ok(!JSON.stringify(config).includes("pub/static"));
             assert.match(config.write_files[0].content, /get-parameters-by-path --region eu-west-3 --path "\$path"/);
             assert.match(config.write_files[0].content, /^path=\/magento\/prod$/m);
@@ -170,14 +173,14 @@ describe("web tier", () => {
         }
     });
 
-    it("in NFS mode they mount the exports of nfs.<internal domain>, known already during preview", async () => {
+    it("in NFS mode they mount the exports of nfs.<internal domain> (the order exports the back office only), known already during preview", async () => {
         const r = await stackResources("preprod", NFS);
         const config = userData(named(r, LT, "frontend-lt"));
         assert.deepStrictEqual(config.mounts.map((m: string[]) => `${m[0]} ${m[1]} ${m[2]}`), [
             "nfs.preprod.example.internal:/srv/nfs/media /var/www/magento/pub/media nfs4",
             "nfs.preprod.example.internal:/srv/nfs/sitemap /var/www/magento/pub/sitemap nfs4",
-            "nfs.preprod.example.internal:/srv/nfs/exports /var/www/magento/var/export nfs4",
         ]);
+        assert.ok(userData(named(r, LT, "backoffice-lt")).mounts.some((m: string[]) => m[0] === "nfs.preprod.example.internal:/srv/nfs/exports"));
     });
 
     it("in NFS mode the server admits the clients' mounts: noresvport clients, insecure exports, share roots Magento can write", async () => {
@@ -203,7 +206,7 @@ describe("web tier", () => {
 
     it("the web server starts only on the shared folders: nginx and PHP-FPM require every mount, so a failed mount answers no health check", async () => {
         for (const [stack, opts] of [["prod", { preview: false }], ["preprod", NFS]] as const) {
-            const config = userData(named(await stackResources(stack, opts), LT, "frontend-lt"));
+            const config = userData(named(await stackResources(stack, opts), LT, "backoffice-lt"));
             const targets = (config.mounts as string[][]).map((m) => m[1]).join(" ");
             assert.strictEqual(targets, "/var/www/magento/pub/media /var/www/magento/pub/sitemap /var/www/magento/var/export");
             const dropIns = (config.write_files as { path: string; content: string }[]).filter((f) => f.path.startsWith("/etc/systemd/system/"));

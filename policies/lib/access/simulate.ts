@@ -31,7 +31,9 @@ export async function decide(model: AccessModel, request: AccessRequest): Promis
             principal: request.principal === "anonymous" ? anonymousPrincipal : request.principal,
             action: request.action,
             resource: { resource: request.resource, accountId: arnField(request.resource, 4) ?? model.account ?? "" },
-            contextVariables: { ...request.context },
+            // AWS puts the caller's ARN (a role's, for its sessions) in every signed request; the simulator does not.
+            // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+            contextVariables: { ...request.principal.startsWith("arn:") ? { "aws:PrincipalArn": request.principal } : {}, ...request.context },
         },
         identityPolicies: [...own.map((p) => ({ name: p.name, policy: p.policy })), ...extra],
         serviceControlPolicies: [],
