@@ -169,6 +169,10 @@ const FAKES: Record<string, Fake> = {
         id: (ctx) => lower(autoName(ctx)),
         outputs: (ctx, id) => ({ name: id, arn: `arn:aws:rds:${ctx.region}:${ACCOUNT_ID}:pg:${id}` }),
     },
+    "aws:rds/optionGroup:OptionGroup": {
+        id: (ctx) => lower(autoName(ctx)),
+        outputs: (ctx, id) => ({ name: id, arn: `arn:aws:rds:${ctx.region}:${ACCOUNT_ID}:og:${id}` }),
+    },
     "aws:rds/instance:Instance": {
         id: (ctx) => `db-${hex(ctx, 26).toUpperCase()}`,
         outputs: (ctx, id) => {
