@@ -117,6 +117,10 @@ const FAKES: Record<string, Fake> = {
         id: autoName,
         outputs: (ctx, id) => ({ name: id, arn: `arn:aws:logs:${ctx.region}:${ACCOUNT_ID}:log-group:${id}` }),
     },
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": {
+        id: (ctx) => String(ctx.inputs.policyName),
+        outputs: () => ({}),
+    },
     "aws:iam/role:Role": {
         id: autoName,
         outputs: (ctx, id) => ({

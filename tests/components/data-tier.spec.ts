@@ -25,7 +25,7 @@ describe("data tier", () => {
     prefetch(["prod"], ["preprod"], ["prod", { preview: false }], ["preprod", NFS], ["preprod", { changes: PREPROD_NFS_REBUILT }]);
 
     it("service-linked roles: the account's are adopted, missing ones created, neither deleted with the stack; what needs one waits for it", async function () {
-        this.timeout(180_000); // the spec's first read: its captures queue behind those every spec started at load
+        this.timeout(300_000); // the spec's first read: its captures queue behind those every spec started at load
         // The offline account holds Auto Scaling's role (any account that ran a group) and not OpenSearch's
         // (offline/invokes.ts). IAM refuses to create a role the account has: adopting it is what lets an up succeed.
         assert.deepStrictEqual(ACCOUNT_SERVICE_LINKED_ROLES, ["autoscaling.amazonaws.com"]);
