@@ -2,6 +2,7 @@
 // password that RDS generates and keeps in Secrets Manager (never in code, config, state or user data).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { auditLogGroup } from "./audit-logs";
 import { Client, serviceSecurityGroup } from "./clients";
 import { serviceTrustPolicy } from "./trust-policy";
 
@@ -21,6 +22,8 @@ export interface DatabaseArgs {
     /** A synchronous standby in another AZ (production). */
     readonly multiAz: boolean;
     readonly kmsKeyArn: pulumi.Input<string>;
+    /** The key of the audit log group (audit-logs.ts). */
+    readonly auditLogKeyArn: pulumi.Input<string>;
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -37,6 +40,9 @@ export const MAGENTO_MYSQL_PARAMETERS: Readonly<Record<string, string>> = {
     max_connections: "LEAST({DBInstanceClassMemory/12582880},1000)",
     slow_query_log: "1",
     long_query_time: "2",
+    // TLS or no connection: RDS for MySQL 8.4 defaults it to OFF (docs/data-access.md). Applied at the next reboot
+    // (below), which the operators schedule once the release connects with the CA bundle (db/ssl-ca).
+    require_secure_transport: "1",
 };
 
 export class Database extends pulumi.ComponentResource {
@@ -46,6 +52,8 @@ export class Database extends pulumi.ComponentResource {
     public readonly masterSecretArn: pulumi.Output<string>;
     public readonly securityGroupId: pulumi.Output<string>;
     public readonly instanceIdentifier: pulumi.Output<string>;
+    /** The instance's Name tag, by which the setup job finds it. */
+    public readonly nameTag: string;
 
     constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:data:Database", name, {}, opts);
@@ -64,6 +72,16 @@ export class Database extends pulumi.ComponentResource {
             parameters: Object.entries(MAGENTO_MYSQL_PARAMETERS).map(([key, value]) => ({ name: key, value, applyMethod: "pending-reboot" })),
             tags,
         }, { ...child, retainOnDelete: true });
+        // Who logged in (and failed to), user and privilege changes, schema changes: the MariaDB Audit Plugin, which RDS
+        // offers for every MySQL 8.4 version (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.MySQL.Options.html),
+        // exported to CloudWatch Logs. Not every query: the shop runs thousands a second and holds no card data.
+        const audit = new aws.rds.OptionGroup(`${name}-audit`, {
+            engineName: "mysql",
+            majorEngineVersion: MYSQL_VERSION,
+            optionGroupDescription: "Magento: MariaDB Audit Plugin (connections, DDL, DCL)",
+            options: [{ optionName: "MARIADB_AUDIT_PLUGIN", optionSettings: [{ name: "SERVER_AUDIT_EVENTS", value: "CONNECT,QUERY_DDL,QUERY_DCL" }] }],
+            tags,
+        }, { ...child, retainOnDelete: true }); // like the parameter group: RDS refuses to delete it while in use
         const monitoringRole = new aws.iam.Role(`${name}-monitoring`, {
             assumeRolePolicy: serviceTrustPolicy("monitoring.rds.amazonaws.com"),
             tags,
@@ -93,6 +111,7 @@ export class Database extends pulumi.ComponentResource {
             dbSubnetGroupName: subnets.name,
             vpcSecurityGroupIds: [group.id],
             parameterGroupName: parameters.name,
+            optionGroupName: audit.name,
             multiAz: args.multiAz,
             publiclyAccessible: false,
             backupRetentionPeriod: args.backupRetentionDays,
@@ -112,16 +131,21 @@ export class Database extends pulumi.ComponentResource {
             performanceInsightsRetentionPeriod: 7,
             monitoringInterval: 60,
             monitoringRoleArn: monitoringRole.arn,
-            enabledCloudwatchLogsExports: ["error", "slowquery"],
+            enabledCloudwatchLogsExports: ["error", "slowquery", "audit"],
             caCertIdentifier: "rds-ca-rsa2048-g1",
             tags,
         }, { ...child, protect: true, ignoreChanges: ["engineLifecycleSupport"] });
+
+        // The name RDS publishes to (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.MySQLDB.PublishtoCloudWatchLogs.html),
+        // created here to encrypt and keep it; on a new database it can only follow the instance (docs/data-access.md).
+        auditLogGroup(this, `${name}-audit-logs`, pulumi.interpolate`/aws/rds/instance/${instance.identifier}/audit`, args.auditLogKeyArn, args.tags);
 
         this.address = instance.address;
         this.port = instance.port;
         this.masterSecretArn = instance.masterUserSecrets.apply((secrets) => secrets[0]?.secretArn ?? "");
         this.securityGroupId = group.id;
         this.instanceIdentifier = instance.identifier;
+        this.nameTag = name;
         this.registerOutputs({ address: this.address, masterSecretArn: this.masterSecretArn, securityGroupId: this.securityGroupId });
     }
 }

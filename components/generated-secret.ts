@@ -19,6 +19,21 @@ export interface GeneratedSecretArgs {
     readonly tags: Readonly<Record<string, string>>;
 }
 
+/** What a kept secret is: its description, its name (generated when absent), its key and tags. */
+export type KeptSecretArgs = Pick<GeneratedSecretArgs, "description" | "secretName" | "kmsKeyArn" | "tags">;
+
+/** A Secrets Manager secret under the stack's key, protected: the running service holds this credential, and deleting
+ *  the secret locks out its clients. Its value is written by whoever owns the credential. */
+export function keptSecret(parent: pulumi.Resource, name: string, args: KeptSecretArgs): aws.secretsmanager.Secret {
+    return new aws.secretsmanager.Secret(`${name}-secret`, {
+        name: args.secretName,
+        description: args.description,
+        kmsKeyId: args.kmsKeyArn,
+        recoveryWindowInDays: 7,
+        tags: { ...args.tags, Name: name },
+    }, { parent, protect: true });
+}
+
 export class GeneratedSecret extends pulumi.ComponentResource {
     /** The value, for the one resource that must be configured with it (a secret output). */
     public readonly value: pulumi.Output<string>;
@@ -34,13 +49,7 @@ export class GeneratedSecret extends pulumi.ComponentResource {
             minUpper: 1, minLower: 1, minNumeric: 1,
             minSpecial: args.specials.length > 0 ? 1 : 0,
         }, child);
-        const secret = new aws.secretsmanager.Secret(`${name}-secret`, {
-            name: args.secretName,
-            description: args.description,
-            kmsKeyId: args.kmsKeyArn,
-            recoveryWindowInDays: 7,
-            tags: { ...args.tags, Name: name },
-        }, { ...child, protect: true }); // the running service holds this credential: deleting the secret locks out its clients
+        const secret = keptSecret(this, name, args);
         new aws.secretsmanager.SecretVersion(`${name}-version`, {
             secretId: secret.id,
             secretString: pulumi.secret(password.result.apply((p) => (args.document ? JSON.stringify(args.document(p)) : p))),

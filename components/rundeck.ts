@@ -2,13 +2,15 @@
 // configuration, keystore and job output on a protected EBS volume that survives the server being rebuilt, its web UI
 // over HTTPS (4443) reachable from the operators' VPN only, at rundeck.<internal domain>, its one login an admin whose
 // password is generated into Secrets Manager (docs/rundeck.md). Its role may refresh the web groups and run commands
-// on their instances and read that one secret, nothing wider (rundeck-policy.ts).
+// on their instances and read that one secret (rundeck-policy.ts); it also runs the data tier's setup step, which
+// reads the MySQL and OpenSearch masters (rundeck-data-users.ts, granted in infra/index.ts).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TIER_TAG } from "../policies/lib/contracts";
 import { admit } from "./clients";
 import { INSTALL_PACKAGES, installPackagesFile } from "./cloud-init";
 import { GeneratedSecret } from "./generated-secret";
+import { DATA_USERS, DataUsersConfig, dataUsersConfigFile, dataUsersScript, rotationUnits } from "./rundeck-data-users";
 import { DataVolume, dataDeviceName, prepareVolumesScript, requiresMountsDropIn } from "./data-volumes";
 import { InternalDns } from "./internal-zone";
 import { rundeckAdminSecretPolicy, rundeckDeployPolicy } from "./rundeck-policy";
@@ -58,6 +60,8 @@ export interface RundeckArgs extends HostedServerArgs {
     readonly deployScope: { readonly region: string; readonly accountId: pulumi.Input<string>; readonly stack: string; readonly tiers: readonly string[] };
     readonly kmsKeyArn: pulumi.Input<string>;
     readonly dns: InternalDns;
+    /** What the data tier's setup job (rundeck-data-users.ts) works on. */
+    readonly dataUsers: DataUsersConfig;
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -162,18 +166,23 @@ export class Rundeck extends pulumi.ComponentResource {
                     { path: "/usr/local/sbin/keep-rundeck-on-volume", permissions: "0755", content: keepOnVolumeScript() },
                     { path: "/usr/local/sbin/configure-rundeck", permissions: "0755", content: configureRundeckScript() },
                     { path: SECURE_RUNDECK, permissions: "0700", content: secureRundeckScript() },
+                    dataUsersConfigFile(args.dataUsers),
+                    { path: DATA_USERS, permissions: "0700", content: dataUsersScript() },
+                    ...rotationUnits(),
                     requiresMountsDropIn("rundeckd", "Never start on the root disk: the data volume and the bind mounts first.", [RUNDECK_VOLUME, ...KEPT]),
                 ],
                 runcmd: [
                     // Java on its own: in one transaction with Rundeck, a Rundeck repository problem would leave both out.
                     [INSTALL_PACKAGES, JAVA],
                     [INSTALL_PACKAGES, "rundeck"],
+                    [INSTALL_PACKAGES, "jq", "mariadb105"], // the data users' job: JSON secrets, the MySQL client (AL2023's package)
                     ["/usr/local/sbin/prepare-volumes"],
                     ["/usr/local/sbin/keep-rundeck-on-volume"],
                     ["/usr/local/sbin/configure-rundeck", this.url],
                     [SECURE_RUNDECK, rundeckAdminSecretName(scope.stack), scope.region, fqdn],
                     ["systemctl", "daemon-reload"], // the drop-in and the new fstab lines take effect now, not at the next boot
                     ["systemctl", "enable", "--now", "rundeckd"],
+                    ["systemctl", "enable", "--now", "magento-data-users-rotate.timer"],
                 ],
             },
             kmsKeyArn: args.kmsKeyArn,

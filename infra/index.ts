@@ -2,7 +2,10 @@
 // tiers, then the data tier that admits them.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AppCredentials, appSecretNames, MAGENTO_INDEX_PREFIX } from "../components/app-credentials";
 import { AppParameters, parameterPathArn } from "../components/app-parameters";
+import { AuditLogKey } from "../components/audit-logs";
+import { BreakGlassRole } from "../components/break-glass";
 import { Buckets } from "../components/buckets";
 import { Cache, CacheUsage } from "../components/cache";
 import { DataKey } from "../components/data-key";
@@ -22,7 +25,7 @@ import { ServiceLinkedRoles } from "../components/service-linked-roles";
 import { ServerTier, ServerTierArgs } from "../components/server-tier";
 import { MAGENTO_SHARES, sharedMountsTag, sharesOf } from "../components/shares";
 import { SiteLinks } from "../components/site-links";
-import { ShareSource, webBootConfig } from "../components/web-boot";
+import { rdsCaBundle, ShareSource, webBootConfig } from "../components/web-boot";
 import { WebAcl } from "../components/web-acl";
 import { WebGroup } from "../components/web-group";
 import { VpnServer } from "../components/vpn-server";
@@ -72,6 +75,8 @@ const keyOf = (name: string, purpose: string) => new DataKey(`${prefix}-${name}`
 // Components that hold a secret of their own next to their data (database, caches, search, Rundeck, VPN) still
 // encrypt both with the storage key: splitting them needs a second key argument in each (docs/access.md).
 const keys = { storage: keyOf("data", "Data at rest"), secrets: keyOf("secrets", "Secrets") };
+// The data tier's audit logs (MySQL, OpenSearch) under a key of their own, kept as PCI DSS 10.5.1 asks.
+const auditLogKeyArn = new AuditLogKey(`${prefix}-data-audit`, { accountId, region: config.region, tags }).keyArn;
 
 // Single servers (NFS, gateway, VPN, Rundeck, Windows) live in the first AZ (shared/platform.md), each as its tier.
 const firstAz = config.network.availabilityZones[0];
@@ -90,7 +95,7 @@ const database = new Database(`${prefix}-mysql`, {
     maxAllocatedStorageGb: config.database.maxAllocatedStorageGb,
     backupRetentionDays: config.database.backupRetentionDays,
     multiAz: config.production,
-    kmsKeyArn: keys.storage, tags,
+    kmsKeyArn: keys.storage, auditLogKeyArn, tags,
 });
 const sideDatabase = new Database(`${prefix}-sideapps`, {
     vpcId, subnetIds: privateSubnetIds, clients: [sideApps.asClient("sideapps")],
@@ -100,7 +105,7 @@ const sideDatabase = new Database(`${prefix}-sideapps`, {
     maxAllocatedStorageGb: 100,
     backupRetentionDays: config.database.backupRetentionDays,
     multiAz: config.production,
-    kmsKeyArn: keys.storage, tags,
+    kmsKeyArn: keys.storage, auditLogKeyArn, tags,
 });
 
 const cacheUsages: CacheUsage[] = config.cache.separateSessions ? ["sessions", "cache"] : ["shared"];
@@ -114,12 +119,12 @@ const caches = Object.fromEntries(cacheUsages.map((usage) => [usage, new Cache(`
 })]));
 
 const search = new Search(`${prefix}-search`, {
-    vpcId, subnetIds: privateSubnetIds, clients: magento,
+    vpcId, subnetIds: privateSubnetIds, clients: [...magento, rundeck.asClient("rundeck")], // Rundeck: the setup job's users
     domainName: prefix,
     instanceType: config.search.instanceType,
     masterInstanceType: config.search.masterInstanceType,
     volumeGb: config.search.volumeGb,
-    region: config.region, accountId, kmsKeyArn: keys.storage, tags,
+    region: config.region, accountId, kmsKeyArn: keys.storage, auditLogKeyArn, tags,
     // An order, not data: a value computed from the role would be unknown in the preview that creates it, and the key
     // forces a new domain when it changes.
     requires: [linkedRoles.roles["opensearchservice.amazonaws.com"]],
@@ -151,19 +156,28 @@ const buckets = new Buckets(`${prefix}-buckets`, {
 });
 network.limitS3To([buckets.configBucketArn, buckets.tempBucketArn], config.region); // what servers read and write
 
+// The users Magento connects as (created and rotated by the setup job on Rundeck), and the one role besides that job
+// which may read the master credentials: operators with MFA (docs/data-access.md).
+const appCredentials = new AppCredentials(`${prefix}-app-credentials`, { stack: config.stack, kmsKeyArn: keys.secrets, tags });
+const breakGlass = new BreakGlassRole(`${prefix}-break-glass`, {
+    accountId, secretArns: [database.masterSecretArn, sideDatabase.masterSecretArn, search.masterSecretArn], kmsKeyArn: keys.storage, region: config.region, tags,
+});
+
 // What servers read at boot, under /magento/<stack>/: endpoints and the ARNs of secrets, never secret values.
 const parameters = new AppParameters(`${prefix}-parameters`, {
     stack: config.stack, region: config.region, accountId, tags,
     values: {
         "db/host": database.address,
         "db/name": "magento",
-        "db/secret-arn": database.masterSecretArn,
+        "db/secret-arn": appCredentials.databaseSecretArn,
+        "db/ssl-ca": rdsCaBundle(config.region).path, // the CA the release points Magento's connection at (TLS required)
         ...Object.fromEntries(Object.entries(caches).flatMap(([usage, cache]) => [
             [`redis/${usage}/host`, cache.primaryEndpoint],
             [`redis/${usage}/auth-secret-arn`, cache.authTokenSecretArn],
         ])),
         "search/host": search.endpoint,
-        "search/credentials-secret-arn": search.credentialsSecretArn,
+        "search/credentials-secret-arn": appCredentials.searchSecretArn,
+        "search/index-prefix": MAGENTO_INDEX_PREFIX, // Magento's search user may use <prefix>_* only
         ...(sharedStorage instanceof EfsStorage
             ? { "shared/efs-id": sharedStorage.fileSystemId, ...Object.fromEntries(Object.entries(sharedStorage.accessPointIds).map(([share, id]) => [`shared/${share}/access-point`, id])) }
             : { "shared/nfs-host": sharedStorage.address, ...Object.fromEntries(Object.entries(sharedStorage.exportPaths).map(([share, path]) => [`shared/${share}/export`, path])) }),
@@ -202,29 +216,43 @@ const site = publicEdge(prefix, config, { ...edge, loadBalancer, originVerifyVal
 // Web servers: the front end scaling over every AZ, the back office as one server; both boot the release image, mount
 // the shared folders and read the parameters above.
 
-const bootReads = [
+// Each web tier's boot policy: its parameters and the secrets they name (Magento's own users and Redis AUTH, never a
+// master's), the key only through Secrets Manager (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+// One policy per tier: the front end and the back office run the same Magento and need the same secrets today; the
+// release's setup step, which needs the masters, runs on Rundeck (below).
+const viaService = (service: string) => ({ StringEquals: { "kms:ViaService": `${service}.${config.region}.amazonaws.com` } });
+const bootReads = (secrets: pulumi.Input<string>[]) => [
     { Effect: "Allow" as const, Action: "ssm:GetParametersByPath", Resource: parameters.pathArn },
     { Effect: "Allow" as const, Action: ["ssm:GetParameters", "ssm:GetParameter"], Resource: parameters.parameterArns },
-    { Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: [database.masterSecretArn, search.credentialsSecretArn, ...Object.values(caches).map((c) => c.authTokenSecretArn)] },
-    { Effect: "Allow" as const, Action: "kms:Decrypt", Resource: keys.storage },
+    { Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: secrets },
+    { Effect: "Allow" as const, Action: "kms:Decrypt", Resource: [keys.storage, keys.secrets], Condition: viaService("secretsmanager") },
 ];
-web.grant("boot-reads", bootReads);
-backOffice.grant("boot-reads", bootReads);
+const magentoSecrets = [appCredentials.databaseSecretArn, appCredentials.searchSecretArn, ...Object.values(caches).map((c) => c.authTokenSecretArn)];
+web.grant("boot-reads", bootReads(magentoSecrets));
+backOffice.grant("boot-reads", bootReads(magentoSecrets));
 // The configuration bucket is read-only for both (the release puts it there); scratch files (imports, exports) are
-// the back office's alone. SSE-KMS objects need the key: Decrypt to read, GenerateDataKey to write, only through S3
-// (kms:ViaService: https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
-const viaS3 = { StringEquals: { "kms:ViaService": `s3.${config.region}.amazonaws.com` } };
+// the back office's alone. SSE-KMS objects need the key, through S3 only: Decrypt to read, GenerateDataKey to write.
 const readConfig = [
     { Effect: "Allow" as const, Action: "s3:ListBucket", Resource: buckets.configBucketArn },
     { Effect: "Allow" as const, Action: "s3:GetObject", Resource: pulumi.interpolate`${buckets.configBucketArn}/*` },
-    { Effect: "Allow" as const, Action: "kms:Decrypt", Resource: keys.storage, Condition: viaS3 },
+    { Effect: "Allow" as const, Action: "kms:Decrypt", Resource: keys.storage, Condition: viaService("s3") },
 ];
 web.grant("config-bucket", readConfig);
 backOffice.grant("config-bucket", [
     ...readConfig,
     { Effect: "Allow" as const, Action: "s3:ListBucket", Resource: buckets.tempBucketArn },
     { Effect: "Allow" as const, Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: pulumi.interpolate`${buckets.tempBucketArn}/*` },
-    { Effect: "Allow" as const, Action: "kms:GenerateDataKey", Resource: keys.storage, Condition: viaS3 },
+    { Effect: "Allow" as const, Action: "kms:GenerateDataKey", Resource: keys.storage, Condition: viaService("s3") },
+]);
+// The release's setup step on Rundeck (rundeck-data-users.ts): it finds the shop database and the search domain,
+// reads their master credentials, and writes Magento's users' secrets.
+rundeck.grant("data-setup", [
+    { Effect: "Allow" as const, Action: "rds:DescribeDBInstances", Resource: pulumi.interpolate`arn:aws:rds:${config.region}:${accountId}:db:*` },
+    { Effect: "Allow" as const, Action: "es:DescribeDomain", Resource: search.domainArn },
+    { Effect: "Allow" as const, Action: "secretsmanager:ListSecrets", Resource: "*" }, // names and tags only; it finds the search master by its tag
+    { Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: [database.masterSecretArn, search.masterSecretArn, appCredentials.databaseSecretArn, appCredentials.searchSecretArn] },
+    { Effect: "Allow" as const, Action: "secretsmanager:PutSecretValue", Resource: [appCredentials.databaseSecretArn, appCredentials.searchSecretArn] },
+    { Effect: "Allow" as const, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [keys.storage, keys.secrets], Condition: viaService("secretsmanager") },
 ]);
 
 const shareSources: Record<string, pulumi.Input<ShareSource>> = sharedStorage instanceof EfsStorage
@@ -297,6 +325,10 @@ const rundeckServer = new Rundeck(`${prefix}-rundeck`, {
     volumeGb: 50,
     deployScope: { region: config.region, accountId, stack: config.stack, tiers: ["web", "backoffice"] },
     dns: internalDns,
+    dataUsers: {
+        region: config.region, databaseNameTag: database.nameTag, schema: "magento", databaseSecretName: appSecretNames(config.stack).database,
+        searchDomain: search.domainName, searchMasterTag: search.masterSecretTag, searchSecretName: appSecretNames(config.stack).search, indexPrefix: MAGENTO_INDEX_PREFIX,
+    },
 });
 
 const windowsServices = config.gatewayServices.filter((s) => s.target === `windows.${config.internalDomain}`);
@@ -350,7 +382,8 @@ export const availabilityZones = network.availabilityZones;
 export const publicSubnetIds = network.publicSubnetIds;
 export const internalZoneId = internalZone.zoneId;
 export const databaseAddress = database.address;
-export const databaseSecretArn = database.masterSecretArn;
+export const databaseSecretArn = database.masterSecretArn; // the master's: the break-glass role reads it
+export const breakGlassRoleArn = breakGlass.roleArn; // assumed with MFA (docs/data-access.md)
 export const sideDatabaseAddress = sideDatabase.address;
 export const redisEndpoints = Object.fromEntries(Object.entries(caches).map(([usage, c]) => [usage, c.primaryEndpoint]));
 export const searchEndpoint = search.endpoint;

@@ -118,6 +118,10 @@ const FAKES: Record<string, Fake> = {
         id: autoName,
         outputs: (ctx, id) => ({ name: id, arn: `arn:aws:logs:${ctx.region}:${ACCOUNT_ID}:log-group:${id}` }),
     },
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": {
+        id: (ctx) => String(ctx.inputs.policyName),
+        outputs: () => ({}),
+    },
     "aws:iam/role:Role": {
         id: autoName,
         outputs: (ctx, id) => ({
@@ -169,6 +173,10 @@ const FAKES: Record<string, Fake> = {
     "aws:rds/parameterGroup:ParameterGroup": {
         id: (ctx) => lower(autoName(ctx)),
         outputs: (ctx, id) => ({ name: id, arn: `arn:aws:rds:${ctx.region}:${ACCOUNT_ID}:pg:${id}` }),
+    },
+    "aws:rds/optionGroup:OptionGroup": {
+        id: (ctx) => lower(autoName(ctx)),
+        outputs: (ctx, id) => ({ name: id, arn: `arn:aws:rds:${ctx.region}:${ACCOUNT_ID}:og:${id}` }),
     },
     "aws:rds/instance:Instance": {
         id: (ctx) => `db-${hex(ctx, 26).toUpperCase()}`,

@@ -1,6 +1,7 @@
 // Security and reliability baseline. One rule per file under rules/.
 import { PolicyPack } from "@pulumi/policy";
 import { certificateValidationSatisfiable } from "./rules/certificate-validation-satisfiable";
+import { dataAuditLogs } from "./rules/data-audit-logs";
 import { ebsVolumesProtected } from "./rules/ebs-volumes-protected";
 import { ec2Hardening } from "./rules/ec2-hardening";
 import { cloudfrontHttpsLogged } from "./rules/cloudfront-https-logged";
@@ -8,6 +9,7 @@ import { efsEncrypted } from "./rules/efs-encrypted";
 import { engineStandardSupport } from "./rules/engine-standard-support";
 import { autoscalingHealthAndRollout } from "./rules/autoscaling-health-and-rollout";
 import { loadBalancerHardening } from "./rules/load-balancer-hardening";
+import { mysqlSecureTransport } from "./rules/mysql-secure-transport";
 import { noInternetIngress } from "./rules/no-internet-ingress";
 import { noPlaintextCredentials } from "./rules/no-plaintext-credentials";
 import { operatorAllowList } from "./rules/operator-allow-list";
@@ -27,6 +29,8 @@ new PolicyPack("aws-baseline", {
         noInternetIngress,
         rdsEncryptedPrivate,
         rdsProductionProtection,
+        mysqlSecureTransport,
+        dataAuditLogs,
         redisEncryptionAndAuth,
         opensearchPrivateEncrypted,
         engineStandardSupport,

@@ -80,7 +80,45 @@ for (const name of STACKS) {
             await expect(stack, "denied", { principal: stack.role("web"), action: "secretsmanager:GetSecretValue", resource: pki });
         });
 
-        it("lets Rundeck read its admin password at boot, no other tier read it, and Rundeck no other secret", async () => {
+        it("keeps the master credentials off the servers: neither web tier reads the database's or the search domain's, the break-glass role (with MFA) and Rundeck's setup job do", async () => {
+            const db = stack.resources.find((r) => r.name === `magento-${name}-mysql-db`);
+            const masters = [knownString(db!.props, "masterUserSecrets", 0, "secretArn")!, stack.arn(SECRET, "search-master-secret")];
+            const viaSecretsManager = { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` };
+            const key = stack.arn("aws:kms/key:Key", "data-key");
+            for (const master of masters) {
+                for (const tier of ["web", "backoffice", "vpn", "gateway", "windows", "sideapps"]) {
+                    await expect(stack, "denied", { principal: stack.role(tier), action: "secretsmanager:GetSecretValue", resource: master });
+                }
+                for (const holder of [stack.arn("aws:iam/role:Role", "break-glass-role"), stack.role("rundeck")]) {
+                    await expect(stack, "Allowed", { principal: holder, action: "secretsmanager:GetSecretValue", resource: master });
+                }
+            }
+            await expect(stack, "Allowed", { principal: stack.arn("aws:iam/role:Role", "break-glass-role"), action: "kms:Decrypt", resource: key, context: viaSecretsManager });
+            // What the servers read instead: Magento's own users, which only the setup job writes.
+            for (const app of [stack.arn(SECRET, "app-credentials-mysql-secret"), stack.arn(SECRET, "app-credentials-search-secret")]) {
+                for (const tier of ["web", "backoffice"]) {
+                    await expect(stack, "Allowed", { principal: stack.role(tier), action: "secretsmanager:GetSecretValue", resource: app });
+                    await expect(stack, "denied", { principal: stack.role(tier), action: "secretsmanager:PutSecretValue", resource: app });
+                }
+                await expect(stack, "Allowed", { principal: stack.role("rundeck"), action: "secretsmanager:PutSecretValue", resource: app });
+            }
+            // The key only through Secrets Manager or S3, never to decrypt a data key handed to it directly.
+            for (const tier of ["web", "backoffice"]) {
+                await expect(stack, "denied", { principal: stack.role(tier), action: "kms:Decrypt", resource: key });
+            }
+        });
+
+        it("trusts only this account's principals signed in with MFA within the hour to assume the break-glass role", () => {
+            const role = stack.resources.find((r) => r.type === "aws:iam/role:Role" && r.name === `magento-${name}-break-glass-role`)!;
+            const trust = JSON.parse(knownString(role.props, "assumeRolePolicy")!);
+            assert.deepStrictEqual(trust.Statement.map((s: { Principal: unknown; Condition: unknown }) => [s.Principal, s.Condition]), [[
+                { AWS: `arn:aws:iam::${stack.model.account}:root` },
+                { Bool: { "aws:MultiFactorAuthPresent": "true" }, NumericLessThan: { "aws:MultiFactorAuthAge": "3600" } },
+            ]]);
+            assert.strictEqual(role.props.maxSessionDuration, 3600);
+        });
+
+        it("lets Rundeck read its admin password at boot, no other tier read it, and Rundeck no other tier's secret", async () => {
             const rundeck = stack.role("rundeck");
             const admin = stack.arn(SECRET, "rundeck-admin-secret");
             await expect(stack, "Allowed", { principal: rundeck, action: "secretsmanager:GetSecretValue", resource: admin });
@@ -88,7 +126,8 @@ for (const name of STACKS) {
             // The key only through Secrets Manager: not to decrypt the volumes' or the buckets' data keys directly.
             await expect(stack, "denied", { principal: rundeck, action: "kms:Decrypt", resource: stack.arn("aws:kms/key:Key", "data-key") });
             await expect(stack, "denied", { principal: rundeck, action: "secretsmanager:PutSecretValue", resource: admin });
-            for (const other of [stack.arn(SECRET, "openvpn-pki"), stack.arn(SECRET, "search-master-secret"), otherStack(admin, name)]) {
+            // The data masters it reads for the release's setup step (above); nothing else of another tier's or stack's.
+            for (const other of [stack.arn(SECRET, "openvpn-pki"), otherStack(admin, name), otherStack(stack.arn(SECRET, "search-master-secret"), name)]) {
                 await expect(stack, "denied", { principal: rundeck, action: "secretsmanager:GetSecretValue", resource: other });
             }
             for (const tier of ["web", "backoffice", "vpn", "gateway", "windows", "sideapps"]) {

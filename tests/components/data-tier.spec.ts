@@ -1,6 +1,11 @@
 // The data tier as an operator checks it: who reaches each service, how it survives an AZ, what is encrypted and
 // protected, and that rebuilding a server never touches the data it serves.
 import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PARAMETERS_FILE, SECRETS_FILE, secretsScript } from "../../components/web-boot";
 import { MAGENTO_SHARES, planShares } from "../../components/shares";
 import { SECRET_SIG, SIG_KEY, StateResource, UNKNOWN } from "../../offline/state";
 import { ACCOUNT_SERVICE_LINKED_ROLES } from "../../offline/invokes";
@@ -14,12 +19,13 @@ const DOMAIN = "aws:opensearch/domain:Domain";
 const EFS = "aws:efs/fileSystem:FileSystem";
 const NFS = { changes: PREPROD_NFS };
 const LINKED_ROLE = "aws:iam/serviceLinkedRole:ServiceLinkedRole";
+const KEY = "aws:kms/key:Key";
 
 describe("data tier", () => {
     prefetch(["prod"], ["preprod"], ["prod", { preview: false }], ["preprod", NFS], ["preprod", { changes: PREPROD_NFS_REBUILT }]);
 
     it("service-linked roles: the account's are adopted, missing ones created, neither deleted with the stack; what needs one waits for it", async function () {
-        this.timeout(180_000); // the spec's first read: its captures queue behind those every spec started at load
+        this.timeout(300_000); // the spec's first read: its captures queue behind those every spec started at load
         // The offline account holds Auto Scaling's role (any account that ran a group) and not OpenSearch's
         // (offline/invokes.ts). IAM refuses to create a role the account has: adopting it is what lets an up succeed.
         assert.deepStrictEqual(ACCOUNT_SERVICE_LINKED_ROLES, ["autoscaling.amazonaws.com"]);
@@ -35,7 +41,7 @@ describe("data tier", () => {
             assert.ok(adopted.retainOnDelete && created.retainOnDelete, "a destroyed stack keeps the account's service-linked roles");
             // The key's policy names Auto Scaling's role (data); the domain waits for OpenSearch's (an order only: a
             // value computed from a role being created is unknown in preview, and the domain's key forces a new domain).
-            assert.ok(via(r, ofType(r, "aws:kms/key:Key")[0], "policy").some((x) => x.urn === adopted.urn));
+            assert.ok(via(r, named(r, KEY, "data-key"), "policy").some((x) => x.urn === adopted.urn));
             const domain = ofType(r, DOMAIN)[0];
             assert.ok(domain.dependencies!.includes(created.urn));
             assert.ok(!(domain.propertyDependencies!.encryptAtRest ?? []).includes(created.urn));
@@ -50,7 +56,8 @@ describe("data tier", () => {
         for (const usage of ["sessions", "cache"]) {
             assert.deepStrictEqual(reachability(r, named(r, REDIS, `${usage}-redis`), "securityGroupIds"), ["backoffice -> tcp/6379", "web -> tcp/6379"]);
         }
-        assert.deepStrictEqual(reachability(r, ofType(r, DOMAIN)[0], "vpcOptions"), ["backoffice -> tcp/443", "web -> tcp/443"]);
+        // Rundeck: the release's setup job creates Magento's search users with the master user.
+        assert.deepStrictEqual(reachability(r, ofType(r, DOMAIN)[0], "vpcOptions"), ["backoffice -> tcp/443", "rundeck -> tcp/443", "web -> tcp/443"]);
         const mountTarget = ofType(r, "aws:efs/mountTarget:MountTarget")[0];
         assert.deepStrictEqual(reachability(r, mountTarget, "securityGroups"), ["backoffice -> tcp/2049", "web -> tcp/2049"]);
     });
@@ -108,12 +115,44 @@ describe("data tier", () => {
         assert.deepStrictEqual([i.backupRetentionPeriod, i.deletionProtection, i.skipFinalSnapshot, i.storageType], [14, true, false, "gp3"]);
         assert.ok((i.maxAllocatedStorage as number) > (i.allocatedStorage as number));
         assert.deepStrictEqual([i.performanceInsightsEnabled, i.monitoringInterval, i.autoMinorVersionUpgrade], [true, 60, true]);
-        assert.deepStrictEqual(i.enabledCloudwatchLogsExports, ["error", "slowquery"]);
+        assert.deepStrictEqual(i.enabledCloudwatchLogsExports, ["error", "slowquery", "audit"]);
+    });
+
+    it("every database refuses connections without TLS, from the next reboot on (the release switches to TLS first)", async () => {
+        const r = await stackResources("prod");
+        for (const db of ofType(r, RDS)) {
+            const params = via(r, db, "parameterGroupName")[0].inputs!.parameters as { name: string; value: string; applyMethod: string }[];
+            assert.deepStrictEqual(params.find((p) => p.name === "require_secure_transport"), { name: "require_secure_transport", value: "1", applyMethod: "pending-reboot" }, db.urn);
+        }
+        const ca = ofType(r, "aws:ssm/parameter:Parameter").find((p) => p.inputs!.name === "/magento/prod/db/ssl-ca")!;
+        assert.strictEqual(ca.inputs!.value ?? ca.inputs!.insecureValue, "/etc/pki/rds/eu-west-3-bundle.pem");
+    });
+
+    it("audit: MySQL's plugin records logins, DDL and DCL, the domain its security events; both kept a year under a key of their own", async () => {
+        const r = await stackResources("prod", { preview: false });
+        const auditKey = named(r, KEY, "data-audit-key");
+        for (const db of ofType(r, RDS)) {
+            const [options] = via(r, db, "optionGroupName");
+            assert.deepStrictEqual((options.inputs!.options as unknown[])[0], { optionName: "MARIADB_AUDIT_PLUGIN", optionSettings: [{ name: "SERVER_AUDIT_EVENTS", value: "CONNECT,QUERY_DDL,QUERY_DCL" }] });
+        }
+        const groups = ofType(r, "aws:cloudwatch/logGroup:LogGroup").filter((g) => /audit-logs$/.test(g.urn));
+        assert.deepStrictEqual(groups.map((g) => String(g.inputs!.name).replace(/instance\/[^/]+\//, "instance/<id>/")).sort(),
+            ["/aws/opensearch/magento-prod/audit", "/aws/rds/instance/<id>/audit", "/aws/rds/instance/<id>/audit"]);
+        for (const g of groups) {
+            assert.deepStrictEqual([g.inputs!.kmsKeyId, g.inputs!.retentionInDays], [auditKey.outputs!.arn, 365], g.urn);
+        }
+        const domain = ofType(r, DOMAIN)[0];
+        const search = groups.find((g) => g.inputs!.name === "/aws/opensearch/magento-prod/audit")!;
+        assert.deepStrictEqual(domain.inputs!.logPublishingOptions, [{ logType: "AUDIT_LOGS", cloudwatchLogGroupArn: search.outputs!.arn, enabled: true }]);
+        // OpenSearch may write that group, for this domain of this account only.
+        const policy = JSON.parse(String(ofType(r, "aws:cloudwatch/logResourcePolicy:LogResourcePolicy")[0].inputs!.policyDocument));
+        assert.deepStrictEqual(policy.Statement[0].Condition, { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": "arn:aws:es:eu-west-3:123456789012:domain/magento-prod" } });
+        assert.strictEqual(policy.Statement[0].Resource, `${search.outputs!.arn}:*`);
     });
 
     it("everything at rest is encrypted with the stack's own KMS key, and Redis and search also in transit", async () => {
         const r = await stackResources("prod");
-        const [key] = ofType(r, "aws:kms/key:Key");
+        const key = named(r, KEY, "data-key");
         const usesKey = (x: StateResource, property: string) => assert.ok(via(r, x, property).includes(key), `${x.urn} ${property}`);
         for (const db of ofType(r, RDS)) {
             assert.strictEqual(db.inputs!.storageEncrypted, true);
@@ -216,6 +255,38 @@ describe("data tier", () => {
         for (const attachment of ofType(after, "aws:ec2/volumeAttachment:VolumeAttachment")) {
             assert.strictEqual(via(after, attachment, "volumeId")[0].protect, true);
             assert.strictEqual(attachment.inputs!.stopInstanceBeforeDetaching, true);
+        }
+    });
+    it("servers re-read rotated secrets: a new password reaches the env file and restarts PHP-FPM; an unchanged one restarts nothing; one not written yet waits", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "secrets-"));
+        try {
+            const db = "arn:aws:secretsmanager:eu-west-3:123456789012:secret:magento/prod/mysql-app-AbCdEf";
+            const search = "arn:aws:secretsmanager:eu-west-3:123456789012:secret:magento/prod/search-app-AbCdEf";
+            fs.writeFileSync(`${dir}/parameters.env`, `DB_HOST=db.internal\nDB_SECRET_ARN=${db}\nSEARCH_CREDENTIALS_SECRET_ARN=${search}\n`);
+            // aws answers from <dir>/<secret name>.json, failing like Secrets Manager for a secret with no value yet.
+            fs.writeFileSync(`${dir}/aws`, `#!/bin/bash\nfor a in "$@"; do case "$a" in arn:*) n=\${a##*:secret:};; esac; done\nf="${dir}/\${n//\//_}.json"\n[ -f "$f" ] || exit 254\ncat "$f"\n`, { mode: 0o755 });
+            fs.writeFileSync(`${dir}/systemctl`, `#!/bin/sh\necho "$*" >> ${dir}/systemctl.log\n`, { mode: 0o755 });
+            const secret = (name: string, value: object) => fs.writeFileSync(`${dir}/${name.replace(/\//g, "_")}-AbCdEf.json`, JSON.stringify(value));
+            const script = secretsScript("eu-west-3").replace(`in=${PARAMETERS_FILE}`, `in=${dir}/parameters.env`).replace(`out=${SECRETS_FILE}`, `out=${dir}/secrets.env`);
+            const run = () => {
+                const result = spawnSync("bash", ["-c", script, "magento-secrets", "restart"], { encoding: "utf8", env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } });
+                assert.strictEqual(result.status, 0, result.stderr);
+                return { env: fs.readFileSync(`${dir}/secrets.env`, "utf8"), restarts: fs.existsSync(`${dir}/systemctl.log`) ? fs.readFileSync(`${dir}/systemctl.log`, "utf8") : "", stderr: result.stderr };
+            };
+            secret("magento/prod/mysql-app", { username: "magento_a", password: "0123abcd-Aa1" });
+            const first = run(); // the search user's secret is not written yet: the setup job has not run
+            assert.strictEqual(first.env, "DB_USERNAME=magento_a\nDB_PASSWORD=0123abcd-Aa1\n");
+            assert.match(first.stderr, /secret SEARCH_CREDENTIALS_SECRET_ARN: no value readable yet/);
+            assert.strictEqual(first.restarts, "try-restart php-fpm\n");
+            assert.strictEqual(run().restarts, "try-restart php-fpm\n", "nothing changed: no restart");
+            // The rotation made magento_b current; magento_a keeps working until the next one (alternating users).
+            secret("magento/prod/mysql-app", { username: "magento_b", password: "4567cdef-Aa1" });
+            secret("magento/prod/search-app", { username: "magento_a", password: "89ab0123-Aa1" });
+            const rotated = run();
+            assert.strictEqual(rotated.env, "DB_USERNAME=magento_b\nDB_PASSWORD=4567cdef-Aa1\nSEARCH_CREDENTIALS_USERNAME=magento_a\nSEARCH_CREDENTIALS_PASSWORD=89ab0123-Aa1\n");
+            assert.strictEqual(rotated.restarts, "try-restart php-fpm\ntry-restart php-fpm\n");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
         }
     });
 });

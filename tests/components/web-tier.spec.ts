@@ -140,7 +140,7 @@ describe("web tier", () => {
 
     it("servers: IMDSv2 only, no public address, encrypted root with the stack's key, SSM instead of SSH keys", async () => {
         const r = await stackResources("prod");
-        const key = ofType(r, "aws:kms/key:Key")[0];
+        const key = named(r, "aws:kms/key:Key", "data-key");
         for (const template of ofType(r, LT)) {
             assert.strictEqual((template.inputs!.metadataOptions as { httpTokens: string }).httpTokens, "required");
             assert.strictEqual((template.inputs!.networkInterfaces as { associatePublicIpAddress: string }[])[0].associatePublicIpAddress, "false");
@@ -209,16 +209,16 @@ describe("web tier", () => {
             const config = userData(named(await stackResources(stack, opts), LT, "backoffice-lt"));
             const targets = (config.mounts as string[][]).map((m) => m[1]).join(" ");
             assert.strictEqual(targets, "/var/www/magento/pub/media /var/www/magento/pub/sitemap /var/www/magento/var/export");
-            const dropIns = (config.write_files as { path: string; content: string }[]).filter((f) => f.path.startsWith("/etc/systemd/system/"));
+            const dropIns = (config.write_files as { path: string; content: string }[]).filter((f) => /^\/etc\/systemd\/system\/[^/]+\.service\.d\//.test(f.path));
             // Every mount required and asserted (a mount with no unit is not required), and the parameters read: runcmd
             // goes on after a failed step, so the units themselves refuse to start.
-            const guards = [`RequiresMountsFor=${targets}`, ...targets.split(" ").map((t) => `AssertPathIsMountPoint=${t}`), "AssertPathExists=/etc/magento/parameters.env"];
+            const guards = [`RequiresMountsFor=${targets}`, ...targets.split(" ").map((t) => `AssertPathIsMountPoint=${t}`), "AssertPathExists=/etc/magento/parameters.env", "AssertPathExists=/etc/magento/secrets.env"];
             assert.deepStrictEqual(dropIns.map((f) => [f.path, f.content.split("\n").filter((l) => /^(Requires|Assert)/.test(l))]), [
                 ["/etc/systemd/system/php-fpm.service.d/mounts.conf", guards],
                 ["/etc/systemd/system/nginx.service.d/mounts.conf", guards],
             ]);
             // The restart after daemon-reload applies them on the first boot; a failed mount makes it fail.
-            assert.deepStrictEqual((config.runcmd as string[][]).slice(1).map((c) => c.join(" ")), ["systemctl daemon-reload", "systemctl restart php-fpm nginx"]);
+            assert.deepStrictEqual((config.runcmd as string[][]).slice(3).map((c) => c.join(" ")), ["systemctl daemon-reload", "systemctl restart php-fpm nginx", "systemctl enable --now magento-secrets.timer"]);
         }
     });
 

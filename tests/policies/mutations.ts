@@ -125,12 +125,32 @@ function withoutStaticCors(rs: StateResource[], s: StackName): void {
     distribution.propertyDependencies = { ...distribution.propertyDependencies, defaultCacheBehavior: [] };
 }
 
+/** The shop database's parameter group letting clients connect without TLS. */
+function mysqlWithoutTls(rs: StateResource[], s: StackName): void {
+    const group = named(rs, s, "aws:rds/parameterGroup:ParameterGroup", "mysql-params");
+    const parameters = (group.inputs!.parameters as { name: string; value: string }[]).map((p) => p.name === "require_secure_transport" ? { ...p, value: "0" } : p);
+    set(group, ["parameters"], parameters);
+}
+
+/** The front end's boot policy granted the shop database's RDS-managed master secret as well as Magento's own. */
+function frontEndReadsMaster(rs: StateResource[], s: StackName): void {
+    const db = named(rs, s, T.db, "mysql-db");
+    const master = (db.outputs!.masterUserSecrets as { secretArn: string }[])[0].secretArn;
+    const reads = named(rs, s, T.rolePolicy, "web-boot-reads");
+    const policy = JSON.parse(String(reads.outputs?.policy));
+    const statements = (policy.Statement as Statement[]).map((st) => st.Action === "secretsmanager:GetSecretValue" ? { ...st, Resource: [...[st.Resource].flat(), master] } : st);
+    set(reads, ["policy"], JSON.stringify({ ...policy, Statement: statements }));
+}
+
 export const MUTATIONS: readonly Mutation[] = [
     property("prod", ["production-data-ha"], "MySQL without its Multi-AZ standby", T.db, "mysql-db", ["multiAz"], false),
     property("prod", ["rds-encrypted-private"], "MySQL storage unencrypted", T.db, "mysql-db", ["storageEncrypted"], false),
     property("prod", ["rds-production-protection"], "MySQL deletion protection off", T.db, "mysql-db", ["deletionProtection"], false),
     property("prod", ["rds-production-protection"], "MySQL backups kept 1 day", T.db, "mysql-db", ["backupRetentionPeriod"], 1),
     property("prod", ["rds-production-protection"], "MySQL deleted without a final snapshot", T.db, "mysql-db", ["skipFinalSnapshot"], true),
+    { stack: "prod", change: "MySQL accepts connections without TLS", rules: ["mysql-secure-transport"], apply: mysqlWithoutTls },
+    property("prod", ["data-audit-logs"], "MySQL stops exporting its audit log", T.db, "mysql-db", ["enabledCloudwatchLogsExports"], ["error", "slowquery"]),
+    property("preprod", ["data-audit-logs"], "OpenSearch audit logs switched off", T.search, "search-domain", ["logPublishingOptions", 0, "enabled"], false),
     property("prod", ["redis-encryption-and-auth"], "Redis sessions without transit encryption", T.redis, "sessions-redis", ["transitEncryptionEnabled"], false),
     property("prod", ["redis-encryption-and-auth"], "Redis cache unencrypted at rest", T.redis, "cache-redis", ["atRestEncryptionEnabled"], false),
     property("prod", ["production-data-ha"], "Redis sessions without automatic failover", T.redis, "sessions-redis", ["automaticFailoverEnabled"], false),
@@ -180,6 +200,7 @@ export const MUTATIONS: readonly Mutation[] = [
         (statements) => statements.filter((st) => !st.Sid?.startsWith("AutoScaling"))),
     policyEdit("prod", ["required-access"], "front end granted GetParametersByPath on path/* only", T.rolePolicy, "web-boot-reads",
         (statements) => statements.map((st) => st.Action === "ssm:GetParametersByPath" ? { ...st, Resource: `${st.Resource}/*` } : st)),
+    { stack: "prod", change: "front end may read the database's master secret", rules: ["required-access"], apply: frontEndReadsMaster },
     policyEdit("preprod", ["required-access"], "EFS file system policy holding only the TLS deny", T.fileSystemPolicy, "shared-tls",
         (statements) => statements.filter((st) => st.Effect === "Deny")),
     property("prod", ["load-balancer-hardening"], "HTTPS listener on the TLS13-1-2 policy that also offers CBC suites", T.listener, "shop-https", ["sslPolicy"], "ELBSecurityPolicy-TLS13-1-2-2021-06"),

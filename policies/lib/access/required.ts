@@ -75,7 +75,7 @@ function logsKeyUse(resources: readonly StackResource[]): Requirement[] {
 }
 
 /** The role ARN of a launch template's instance profile, when known. */
-function templateRole(resources: readonly StackResource[], template: StackResource): string | undefined {
+export function templateRole(resources: readonly StackResource[], template: StackResource): string | undefined {
     const profileName = knownString(template.props, "iamInstanceProfile", "name");
     const profile = ofType(resources, INSTANCE_PROFILE).find((p) => knownString(p.props, "name") === profileName);
     const roleName = profile && knownString(profile.props, "role");

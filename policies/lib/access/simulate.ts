@@ -23,8 +23,25 @@ function resourcePolicy(model: AccessModel, resource: string): PolicyDocument | 
     return model.resources.get(resource) ?? (bucket === undefined ? undefined : model.resources.get(bucket));
 }
 
-export async function decide(model: AccessModel, request: AccessRequest): Promise<Decision> {
-    const own = model.roles.get(request.principal) ?? [];
+/**
+ * iam-simulate matches a templated context key only in its `/` form (aws:ResourceTag/x) and drops
+ * kms:EncryptionContext:<key> from a request, so the condition CloudWatch Logs' key policy statement carries
+ * (docs/access.md) could never match. That one key is evaluated under a stand-in global key, in the request and in
+ * every policy alike: still evaluated, never ignored. A request never carries both.
+ */
+const STAND_INS: Readonly<Record<string, string>> = { "kms:EncryptionContext:aws:logs:arn": "aws:SourceArn" };
+
+function standIn<T>(value: T): T {
+    if (value === undefined) {
+        return value;
+    }
+    const text = Object.entries(STAND_INS).reduce((t, [key, stand]) => t.split(key).join(stand), JSON.stringify(value));
+    return JSON.parse(text);
+}
+
+export async function decide(model: AccessModel, given: AccessRequest): Promise<Decision> {
+    const request = standIn(given);
+    const own = standIn(model.roles.get(request.principal) ?? []);
     const extra = (request.identityPolicies ?? []).map((policy, i) => ({ name: `caller-${i}`, policy }));
     const result = await runSimulation({
         request: {
@@ -38,7 +55,7 @@ export async function decide(model: AccessModel, request: AccessRequest): Promis
         identityPolicies: [...own.map((p) => ({ name: p.name, policy: p.policy })), ...extra],
         serviceControlPolicies: [],
         resourceControlPolicies: [],
-        resourcePolicy: resourcePolicy(model, request.resource),
+        resourcePolicy: standIn(resourcePolicy(model, request.resource)),
     }, {});
     return result.resultType === "error" ? `invalid: ${JSON.stringify(result.errors)}` : result.overallResult as Decision;
 }

@@ -17,7 +17,7 @@ interface Config {
 const ALLOWED_SOURCES: Record<string, string[]> = {
     database: ["web", "backoffice", "rundeck", "sideapps"],
     redis: ["web", "backoffice"],
-    search: ["web", "backoffice"],
+    search: ["web", "backoffice", "rundeck"], // Rundeck: the release's setup job creates Magento's search users
     efs: ["web", "backoffice"],
     nfs: ["web", "backoffice"],
 };

@@ -3,8 +3,10 @@
 // web tier's boot reads (the parameter path itself, every parameter, the secrets and keys they name) and its EFS
 // mounts. Each of these once deployed cleanly and failed at run time: a key policy without Auto Scaling's role, a
 // GetParametersByPath grant on path/* only, an EFS policy holding only a Deny. Requirements whose ARNs or policy texts
-// a preview does not know yet are left to the update (policies/lib/access/, docs/access.md).
+// a preview does not know yet are left to the update (policies/lib/access/, docs/access.md). And what must be denied:
+// a web tier's role reading the master credentials of a database or search domain (docs/data-access.md).
 import { StackValidationPolicy } from "@pulumi/policy";
+import { forbiddenAccess } from "../../lib/access/forbidden";
 import { accessModel } from "../../lib/access/model";
 import { requiredAccess } from "../../lib/access/required";
 import { decide } from "../../lib/access/simulate";
@@ -12,7 +14,7 @@ import { controls, RuleMetadata } from "../../lib/metadata";
 
 export const requiredAccessPolicy: StackValidationPolicy = {
     name: "required-access",
-    description: "Simulated with the stack's own IAM, key, bucket and file-system policies: Auto Scaling and CloudWatch Logs may use the keys of their volumes and log groups; web servers may read their parameter path, parameters, secrets and keys, and mount their EFS access points.",
+    description: "Simulated with the stack's own IAM, key, bucket and file-system policies: Auto Scaling and CloudWatch Logs may use the keys of their volumes and log groups; web servers may read their parameter path, parameters, secrets and keys, and mount their EFS access points, and may not read a database's or search domain's master credentials.",
     enforcementLevel: "mandatory",
     validateStack: async (args, reportViolation) => {
         const model = accessModel(args.resources);
@@ -23,13 +25,19 @@ export const requiredAccessPolicy: StackValidationPolicy = {
                     + "Grant it in the role's policy or the resource's policy (a KMS key's own policy for a service-linked role).", urn);
             }
         }
+        for (const { why, urn, request } of forbiddenAccess(args.resources, model)) {
+            if (await decide(model, request) === "Allowed") {
+                reportViolation(`${why}, but ${request.principal} may ${request.action} on ${request.resource}. `
+                    + "Remove it from the role's policies: Magento connects with its own users, the setup job and the break-glass role hold the master's.", urn);
+            }
+        }
     },
 };
 
 export const metadata: RuleMetadata = {
     resourceTypes: ["aws:autoscaling/group:Group", "aws:ec2/launchTemplate:LaunchTemplate", "aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup",
         "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/instanceProfile:InstanceProfile",
-        "aws:ssm/parameter:Parameter", "aws:secretsmanager/secret:Secret", "aws:efs/fileSystem:FileSystem", "aws:efs/fileSystemPolicy:FileSystemPolicy"],
+        "aws:ssm/parameter:Parameter", "aws:secretsmanager/secret:Secret", "aws:secretsmanager/secretVersion:SecretVersion", "aws:rds/instance:Instance", "aws:opensearch/domain:Domain", "aws:efs/fileSystem:FileSystem", "aws:efs/fileSystemPolicy:FileSystemPolicy"],
     decides: "Decides during preview from the ARNs, policy texts and user data a preview knows, which are few (most come from other resources): each requirement they leave unknown is decided on the update or an exported stack.",
     controls: controls({}),
 };

@@ -1,0 +1,42 @@
+// What the stack must never allow, derived from its resources: the roles of the web tiers (every launch template's:
+// the servers that take the shop's traffic from the internet) reading the data services' master credentials, an RDS
+// instance's managed master secret or the secret holding a search domain's master password. Magento connects with
+// users of its own (docs/data-access.md); a server taken over must not become the database's owner.
+import { dependsOn, ofType, StackResource } from "../stack";
+import { LAUNCH_TEMPLATE, RDS_INSTANCE, SEARCH_DOMAINS } from "../types";
+import { knownString } from "../values";
+import { AccessModel } from "./model";
+import { Requirement, templateRole } from "./required";
+
+const SECRET = "aws:secretsmanager/secret:Secret";
+const SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
+
+/** The master secrets of the stack's databases and search domains, each with what it opens, when known. */
+export function masterSecrets(resources: readonly StackResource[]): { readonly arn: string; readonly of: string }[] {
+    const databases = ofType(resources, RDS_INSTANCE).flatMap((db) => {
+        const arn = knownString(db.props, "masterUserSecrets", 0, "secretArn");
+        return arn ? [{ arn, of: db.name }] : [];
+    });
+    // A search domain's master password and a secret's value computed from the same generated password.
+    const searches = ofType(resources, ...SEARCH_DOMAINS).flatMap((domain) => {
+        const passwords = dependsOn(domain, "advancedSecurityOptions");
+        return ofType(resources, SECRET_VERSION)
+            .filter((v) => dependsOn(v, "secretString").some((p) => passwords.includes(p)))
+            .flatMap((v) => dependsOn(v, "secretId", SECRET))
+            .flatMap((secret) => { const arn = knownString(secret.props, "arn"); return arn ? [{ arn, of: domain.name }] : []; });
+    });
+    return [...databases, ...searches];
+}
+
+/** Requests that must be denied: each web tier's role reading each master secret. */
+export function forbiddenAccess(resources: readonly StackResource[], _model: AccessModel): Requirement[] {
+    const secrets = masterSecrets(resources);
+    return ofType(resources, LAUNCH_TEMPLATE).flatMap((template) => {
+        const role = templateRole(resources, template);
+        return role ? secrets.map(({ arn, of }) => ({
+            why: `${template.name} boots servers that take the shop's traffic; they must not read the master credentials of ${of}`,
+            urn: template.urn,
+            request: { principal: role, action: "secretsmanager:GetSecretValue", resource: arn },
+        })) : [];
+    });
+}
