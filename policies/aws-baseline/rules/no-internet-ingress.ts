@@ -3,7 +3,7 @@
 // Databases, caches, SSH and RDP open to 0.0.0.0/0 are how hand-made estates leak.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { describeIngress, describeInternet, ingresses, internetOpenings, INGRESS_TYPES, protocolName, ownerOf, SECURITY_GROUPS } from "../../lib/ingress";
-import { dependsOn, ofType } from "../../lib/stack";
+import { dependsOn } from "../../lib/stack";
 import { EC2_INSTANCE, LOAD_BALANCERS } from "../../lib/types";
 import { controls, RuleMetadata } from "../../lib/metadata";
 import { TIER_TAG } from "../../lib/contracts";
