@@ -138,9 +138,9 @@ export function natRules(clientCidr: string, vpcCidr: string): string {
 const UNPACK = [
     "# unpack SECRET DIR: the secret's archive into DIR (exit 3 while the secret has no value yet).",
     "unpack() {",
-    "  versions=\"$(aws secretsmanager list-secret-version-ids --secret-id \"$1\" --query 'length(Versions)' --output text)\"",
+    "  versions=\"$(aws --region \"$REGION\" secretsmanager list-secret-version-ids --secret-id \"$1\" --query 'length(Versions)' --output text)\"",
     '  [ "$versions" != "0" ] || return 3',
-    '  aws secretsmanager get-secret-value --secret-id "$1" --query SecretBinary --output text | base64 -d > "$2.tgz"',
+    '  aws --region "$REGION" secretsmanager get-secret-value --secret-id "$1" --query SecretBinary --output text | base64 -d > "$2.tgz"',
     '  mkdir -p "$2" && tar -C "$2" -xzf "$2.tgz" && rm -f "$2.tgz"',
     "}",
 ];
@@ -167,7 +167,7 @@ export function pkiFetchScript(args: PkiFetchArgs): string {
         "umask 077",
         `SECRET_ID="${args.secretId}"`,
         `PKI_DIR="\${PKI_DIR:-${args.pkiDir}}"`,
-        `export AWS_DEFAULT_REGION="${args.region}"`,
+        `REGION="${args.region}"`,
         'work="$(mktemp -d)"',
         "trap 'rm -rf \"$work\"' EXIT",
         ...UNPACK,
@@ -219,7 +219,9 @@ export function pkiToolScript(args: PkiToolArgs): string {
         "umask 077",
         `CA_SECRET="${args.caSecretId}"`,
         `SERVER_SECRET="${args.serverSecretId}"`,
-        `export AWS_DEFAULT_REGION="\${AWS_DEFAULT_REGION:-${args.region}}"`,
+        // The stack's region on every call: the command line wins over AWS_REGION or a profile's region
+        // (https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-envvars.html).
+        `REGION="${args.region}"`,
         'PROFILE_DIR="${PROFILE_DIR:-vpn-profiles}"',
         'work="$(mktemp -d)"',
         "trap 'rm -rf \"$work\"' EXIT",
@@ -277,8 +279,8 @@ export function pkiToolScript(args: PkiToolArgs): string {
         '  mkdir "$work/server"',
         '  cp -R "$ca/ca.crt" "$ca/server.crt" "$ca/server.key" "$ca/tc.key" "$ca/crl.pem" "$ca/otp" "$work/server/"',
         '  tar -C "$work/server" -czf "$work/server.tgz" .',
-        '  aws secretsmanager put-secret-value --secret-id "$CA_SECRET" --secret-binary "fileb://$work/ca.tgz" >/dev/null',
-        '  aws secretsmanager put-secret-value --secret-id "$SERVER_SECRET" --secret-binary "fileb://$work/server.tgz" >/dev/null',
+        '  aws --region "$REGION" secretsmanager put-secret-value --secret-id "$CA_SECRET" --secret-binary "fileb://$work/ca.tgz" >/dev/null',
+        '  aws --region "$REGION" secretsmanager put-secret-value --secret-id "$SERVER_SECRET" --secret-binary "fileb://$work/server.tgz" >/dev/null',
         "}",
         "",
         "server_certificate() {",

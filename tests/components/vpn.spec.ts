@@ -26,6 +26,7 @@ const SECRETS = { caSecretId: "magento/test/openvpn-pki", serverSecretId: "magen
 /** The AWS CLI's three Secrets Manager calls the scripts make, over files. */
 const FAKE_AWS = `#!/bin/sh
 set -eu
+[ "$1" = --region ] && [ "$2" = eu-west-3 ] && shift 2
 op="$2"; shift 2; id=""; file=""
 while [ "$#" -gt 0 ]; do
   case "$1" in --secret-id) id="$2"; shift 2 ;; --secret-binary) file="\${2#fileb://}"; shift 2 ;; *) shift ;; esac
