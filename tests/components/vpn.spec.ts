@@ -12,6 +12,7 @@ import * as YAML from "yaml";
 import { openvpnServerConfig, pamConfig, pkiFetchScript, pkiToolScript, sameUserScript, VALIDITY } from "../../components/openvpn";
 import { StateResource } from "../../offline/state";
 import { PREPROD_OPS_REBUILT } from "../fixtures/stacks";
+import { fakeAws } from "../helpers/fake-aws";
 import { ofType, prefetch, stackResources, via } from "../helpers/stacks";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vpn-"));
@@ -23,23 +24,7 @@ const pamService = `magento-vpn-test-${id}`; // PAM reads services from /etc/pam
 const SUBNETS = ["10.20.1.0/24", "10.20.2.0/24", "10.20.3.0/24", "10.20.101.0/24", "10.20.102.0/24", "10.20.103.0/24"];
 const SECRETS = { caSecretId: "magento/test/openvpn-pki", serverSecretId: "magento/test/openvpn-server", region: "eu-west-3" };
 
-/** The AWS CLI's three Secrets Manager calls the scripts make, over files. */
-const FAKE_AWS = `#!/bin/sh
-set -eu
-[ "$1" = --region ] && [ "$2" = eu-west-3 ] && shift 2
-op="$2"; shift 2; id=""; file=""
-while [ "$#" -gt 0 ]; do
-  case "$1" in --secret-id) id="$2"; shift 2 ;; --secret-binary) file="\${2#fileb://}"; shift 2 ;; *) shift ;; esac
-done
-store="$FAKE_SECRETS/$(echo "$id" | tr / _)"
-case "$op" in
-  list-secret-version-ids) if [ -e "$store" ]; then echo 1; else echo 0; fi ;;
-  get-secret-value) base64 -w0 "$store"; echo ;;
-  put-secret-value) cp "$file" "$store" ;;
-esac
-`;
-const bin = path.join(tmp, "bin");
-const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, FAKE_SECRETS: path.join(tmp, "secrets"), PROFILE_DIR: profiles, VPN_REMOTE: "10.99.0.1", PKI_DIR: pkiDir };
+const env = { ...fakeAws(tmp), PROFILE_DIR: profiles, VPN_REMOTE: "10.99.0.1", PKI_DIR: pkiDir };
 
 type Run = { status: number | null; stdout: string; stderr: string };
 /** vpn-pki COMMAND..., optionally under faketime (a clock `offset` away, e.g. "-40d"). */
@@ -74,9 +59,6 @@ describe("OpenVPN server", () => {
     const processes: ChildProcess[] = [];
 
     before(() => {
-        fs.mkdirSync(bin);
-        fs.mkdirSync(env.FAKE_SECRETS);
-        fs.writeFileSync(path.join(bin, "aws"), FAKE_AWS, { mode: 0o755 });
         fs.writeFileSync(path.join(tmp, "vpn-pki"), pkiToolScript(SECRETS));
         fs.writeFileSync(path.join(tmp, "fetch"), pkiFetchScript({ secretId: SECRETS.serverSecretId, region: SECRETS.region, pkiDir: "/etc/openvpn/server/pki" }));
     });
