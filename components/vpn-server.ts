@@ -20,7 +20,7 @@ export interface VpnServerArgs extends OpsServerArgs {
     readonly clientCidr: string;
     /** The internal domain, pushed to clients with the VPC's resolver. */
     readonly internalDomain: string;
-    /** The stack: the PKI secret is magento/<stack>/openvpn-pki. */
+    /** The stack: the PKI secrets are magento/<stack>/openvpn-pki (the CA) and magento/<stack>/openvpn-server. */
     readonly stack: string;
     readonly region: string;
     /** The VPN tier's role, granted reading the server's PKI bundle. */
