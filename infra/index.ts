@@ -314,6 +314,7 @@ const vpn = new VpnServer(`${prefix}-openvpn`, {
     internalDomain: config.internalDomain,
     stack: config.stack, region: config.region,
     roleName: vpnTier.roleName,
+    accountId,
 });
 
 // Operations inside: single servers in the first AZ, their data on protected volumes, reachable only from inside.
@@ -402,6 +403,7 @@ export { alarmTopicArn };
 export const dashboardName = monitoring.dashboardName;
 export const gatewayPublicIp = gateway.publicIp;
 export const vpnPublicIp = vpn.publicIp;
+export const vpnCaRoleArn = vpn.caRoleArn; // operators assume it (with MFA) to run vpn-pki: docs/vpn.md
 export const loadBalancerCertificateArn = edge.certificates.loadBalancerCertificateArn;
 export const storefrontCertificateArns = edge.certificates.extraCertificateArns;
 export const originVerifySecretArn = originVerify.secretArn;

@@ -64,20 +64,33 @@ for (const name of STACKS) {
             }
         });
 
-        it("lets the VPN server read and write its PKI secret, and nothing else it could steal", async () => {
+        it("lets the VPN server read its PKI bundle and never write it nor read the CA; the CA role (MFA) issues; nothing else it could steal", async () => {
             const vpn = stack.role("vpn");
-            const pki = stack.arn(SECRET, "openvpn-pki");
-            for (const action of ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"]) {
-                await expect(stack, "Allowed", { principal: vpn, action, resource: pki });
+            const [ca, bundle] = [stack.arn(SECRET, "openvpn-pki"), stack.arn(SECRET, "openvpn-server-pki")];
+            const key = stack.arn("aws:kms/key:Key", "data-key");
+            const viaSecrets = { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` };
+            await expect(stack, "Allowed", { principal: vpn, action: "secretsmanager:GetSecretValue", resource: bundle });
+            await expect(stack, "Allowed", { principal: vpn, action: "kms:Decrypt", resource: key, context: viaSecrets });
+            // An intruder on the internet-facing server can neither rewrite what it trusts nor reach the CA's key.
+            for (const action of ["secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret", "secretsmanager:DeleteSecret"]) {
+                await expect(stack, "denied", { principal: vpn, action, resource: bundle });
+                await expect(stack, "denied", { principal: vpn, action, resource: ca });
             }
-            await expect(stack, "Allowed", { principal: vpn, action: "kms:GenerateDataKey", resource: stack.arn("aws:kms/key:Key", "data-key"), context: { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` } });
+            await expect(stack, "denied", { principal: vpn, action: "secretsmanager:GetSecretValue", resource: ca });
+            await expect(stack, "denied", { principal: vpn, action: "kms:GenerateDataKey", resource: key, context: viaSecrets });
+            const caRole = stack.arn("aws:iam/role:Role", "openvpn-ca-role");
+            for (const [action, resource] of [["secretsmanager:GetSecretValue", ca], ["secretsmanager:PutSecretValue", ca], ["secretsmanager:PutSecretValue", bundle]]) {
+                await expect(stack, "Allowed", { principal: caRole, action, resource });
+            }
+            await expect(stack, "Allowed", { principal: caRole, action: "kms:GenerateDataKey", resource: key, context: viaSecrets });
+            await expect(stack, "denied", { principal: caRole, action: "secretsmanager:GetSecretValue", resource: stack.arn(SECRET, "search-master-secret") });
             const db = stack.resources.find((r) => r.name === `magento-${name}-mysql-db`);
             const dbSecret = db && knownString(db.props, "masterUserSecrets", 0, "secretArn");
             assert.ok(dbSecret, "the shop database's managed secret");
             await expect(stack, "denied", { principal: vpn, action: "secretsmanager:GetSecretValue", resource: dbSecret });
             await expect(stack, "denied", { principal: vpn, action: "secretsmanager:GetSecretValue", resource: stack.arn(SECRET, "search-master-secret") });
             await expect(stack, "denied", { principal: vpn, action: "ssm:GetParametersByPath", resource: `arn:aws:ssm:${stack.model.region}:${stack.model.account}:parameter/magento/${name}` });
-            await expect(stack, "denied", { principal: stack.role("web"), action: "secretsmanager:GetSecretValue", resource: pki });
+            await expect(stack, "denied", { principal: stack.role("web"), action: "secretsmanager:GetSecretValue", resource: ca });
         });
 
         it("keeps the master credentials off the servers: neither web tier reads the database's or the search domain's, the break-glass role (with MFA) and Rundeck's setup job do", async () => {

@@ -75,7 +75,7 @@ describe("generated server configuration", () => {
         const scripts = (await userData())
             .flatMap(({ text }) => (YAML.parse(text) as { write_files?: WriteFile[] }).write_files ?? [])
             .filter((f) => f.content.startsWith("#!/bin/sh") || f.content.startsWith("#!/bin/bash"));
-        assert.ok(scripts.length >= 4, `only ${scripts.length} scripts found to check`); // prepare-volumes, openvpn-pki, openvpn-pki-store, vpn-add-user
+        assert.ok(scripts.length >= 4, `only ${scripts.length} scripts found to check`); // prepare-volumes, install-packages, openvpn-pki-fetch, same-user
         const findings = await Promise.all(scripts.map((f) => shellcheck(f.content)));
         scripts.forEach((f, i) => assert.strictEqual(findings[i], "", `${f.path}:\n${findings[i]}`));
     });

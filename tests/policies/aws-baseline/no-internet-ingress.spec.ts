@@ -7,6 +7,7 @@ const SG = "aws:ec2/securityGroup:SecurityGroup";
 const RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const LEGACY = "aws:ec2/securityGroupRule:SecurityGroupRule";
 const LB = "aws:lb/loadBalancer:LoadBalancer";
+const INSTANCE = "aws:ec2/instance:Instance";
 
 async function violations(b: StackBuilder): Promise<string[]> {
     return (await check("aws-baseline", b.resources)).filter((d) => d.policy === POLICY).map((d) => `${d.level}: ${d.message}`);
@@ -20,6 +21,13 @@ function groupWithRule(rule: Record<string, unknown>, lb?: { internal: boolean; 
     if (lb) {
         b.add(lb.type ?? LB, "alb", { internal: lb.internal, loadBalancerType: "application", securityGroups: [UNKNOWN] }, { securityGroups: [group] });
     }
+    return b;
+}
+
+/** A group with one ingress rule, attached to one instance per tier named (its Tier tag). */
+function onServers(rule: Record<string, unknown>, tiers: string[]): StackBuilder {
+    const b = groupWithRule(rule);
+    tiers.forEach((tier, i) => b.add(INSTANCE, `server-${i}`, { tags: { Tier: tier }, vpcSecurityGroupIds: [UNKNOWN] }, { vpcSecurityGroupIds: [b.resources[0]] }));
     return b;
 }
 
@@ -38,9 +46,17 @@ describe("aws-baseline / no-internet-ingress", () => {
         assert.deepStrictEqual(await violations(groupWithRule({ ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" }, lb)), []);
     });
 
-    it("keeps: the VPN's UDP port from anywhere, and any port from the operators' allow-list", async () => {
-        assert.deepStrictEqual(await violations(groupWithRule({ ipProtocol: "udp", fromPort: 1194, toPort: 1194, cidrIpv4: "0.0.0.0/0" })), []);
+    it("keeps: the VPN's UDP port from anywhere on the VPN server's group, and any port from the operators' allow-list", async () => {
+        assert.deepStrictEqual(await violations(onServers({ ipProtocol: "udp", fromPort: 1194, toPort: 1194, cidrIpv4: "0.0.0.0/0" }, ["vpn"])), []);
         assert.deepStrictEqual(await violations(groupWithRule({ ipProtocol: "tcp", fromPort: 3389, toPort: 3389, cidrIpv4: "203.0.113.0/24" })), []);
+    });
+
+    it("breaks: the VPN's UDP port open to the internet on a group that is not only the VPN server's", async () => {
+        for (const tiers of [[], ["gateway"], ["vpn", "gateway"]]) {
+            const found = await violations(onServers({ ipProtocol: "udp", fromPort: 1194, toPort: 1194, cidrIpv4: "0.0.0.0/0" }, tiers));
+            assert.strictEqual(found.length, 1, `${tiers}: ${found.join("\n")}`);
+            assert.match(found[0], /^mandatory: .*web-in of security group web-sg admits udp port 1194 from 0\.0\.0\.0\/0; .*UDP 1194 on the VPN server's security group/s);
+        }
     });
 
     it("breaks: HTTPS from anywhere on a group no internet-facing load balancer uses", async () => {
