@@ -95,11 +95,12 @@ describe("CI trust: deploy jobs and permissions", () => {
 });
 
 describe("CI trust: review and pinning", () => {
-    it("CODEOWNERS names an owner for .github/, policies/, infra/, components/, stacks/ and itself", () => {
+    it("CODEOWNERS names an owner for .github/, policies/, infra/, components/, stacks/, scripts/ and itself", () => {
         const rules = fs.readFileSync(path.join(GITHUB, "CODEOWNERS"), "utf8").split("\n").map((l) => l.trim())
             .filter((l) => l && !l.startsWith("#")).map((l) => l.split(/\s+/));
         const owners = (p: string) => rules.filter(([pattern]) => pattern === p).flatMap(([, ...o]) => o);
-        for (const p of ["/.github/", "/policies/", "/infra/", "/components/", "/stacks/", "/.github/CODEOWNERS"]) {
+        // scripts/ holds the policy-group check production's up runs (scripts/require-policy-packs.ts).
+        for (const p of ["/.github/", "/policies/", "/infra/", "/components/", "/stacks/", "/scripts/", "/.github/CODEOWNERS"]) {
             assert.ok(owners(p).length > 0 && owners(p).every((o) => /^@[\w-]+\/[\w-]+$/.test(o)), `${p}: ${owners(p)}`);
         }
     });
