@@ -45,6 +45,16 @@ describe("CI trust: what a pull request can reach", () => {
         }
     });
 
+    it("a pull request's real preview never reads production: Stack Read decrypts the state's secrets (docs/ci-trust.md)", () => {
+        for (const { file, w } of prWorkflows()) {
+            for (const [name, job] of Object.entries(w.jobs).filter(([, j]) => j.steps.some((s) => s.uses === PULUMI_STACK))) {
+                const stacks = job.steps.filter((s) => s.uses === PULUMI_STACK).map((s) => s.with?.stack ?? "")
+                    .flatMap((s) => (s === "${{ matrix.stack }}" ? job.strategy?.matrix.stack ?? [] : [s]));
+                assert.deepStrictEqual(stacks.filter((s) => s !== "preprod"), [], `${path.basename(file)} ${name}`);
+            }
+        }
+    });
+
     it("a pull request's job asks for an OIDC token only to assume the preview role, for a preview", () => {
         for (const { file, w } of prWorkflows()) {
             for (const [name, job] of Object.entries(w.jobs).filter(([, j]) => j.permissions?.["id-token"] === "write")) {
