@@ -4,9 +4,11 @@
 // the distributions. And the paths the secret guards: the origin paths and Magento's /media/ and /static/.
 import * as assert from "assert";
 import { originVerifyPlan } from "../../components/origin-verify";
+import { loadStackSettings } from "../../offline/project";
 import { StateResource } from "../../offline/state";
+import { ConfigError, parseStackConfig } from "../../stacks";
 import { named } from "../helpers/reachability";
-import { ofType, prefetch, stackResources } from "../helpers/stacks";
+import { ofType, prefetch, project, stackResources } from "../helpers/stacks";
 
 const RULE = "aws:lb/listenerRule:ListenerRule";
 const PASSWORD = "random:index/randomPassword:RandomPassword";
@@ -38,6 +40,16 @@ describe("edge: origin-verify rotation and the paths it guards", () => {
             assert.strictEqual(after.generations[after.sent], before.generations[after.sent], `rotation ${n + 1} sends a value accepted since rotation ${n}`);
             assert.strictEqual(after.generations[before.sent], before.generations[before.sent] + 1, `rotation ${n + 1} replaces the value no longer sent`);
         }
+    });
+
+    it("a rotation count that is not a whole number of 0 or more is refused, naming the key", () => {
+        const settings = loadStackSettings(project, "prod");
+        const raw = Object.fromEntries(Object.entries(settings.config).filter(([k]) => k.startsWith("magento:")).map(([k, v]) => [k.replace(/^magento:/, ""), (() => { try { return JSON.parse(v); } catch { return v; } })()]));
+        for (const bad of [-1, 1.5, "next"]) {
+            assert.throws(() => parseStackConfig({ ...raw, originVerifyRotation: bad }, { stack: "prod", region: "eu-west-3" }),
+                (e: unknown) => e instanceof ConfigError && e.problems.some((p) => p.path === "magento:originVerifyRotation" && /rotations|0 or more/.test(p.message)));
+        }
+        assert.strictEqual(parseStackConfig({ ...raw, originVerifyRotation: 3 }, { stack: "prod", region: "eu-west-3" }).edge.originVerifyRotation, 3);
     });
 
     it("the load balancer and the WAF accept both values; CloudFront sends slot a, then b after a rotation", async () => {
