@@ -214,7 +214,7 @@ export const CONFIG_KEYS = {
     },
     originVerifyRotation: {
         type: "integer", required: false, default: 0,
-        description: "Rotations of the CloudFront origin-verify secret so far: add 1 and up to roll it without an outage (both values are accepted; CloudFront moves to the newer, then the older is replaced: docs/edge.md).",
+        description: "Rotations of the CloudFront origin-verify secret so far: add 1 and up to roll it without an outage (CloudFront moves to the value already accepted, then the one it stopped sending is regenerated: docs/edge.md).",
     },
     owner: {
         type: "string", required: true,
