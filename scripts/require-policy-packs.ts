@@ -20,8 +20,9 @@ export function missingPacks(groups: readonly PolicyGroup[], required: readonly 
         if (applied.length === 0) {
             return [`${pack}: in no preventative policy group of the stack (groups: ${groups.map((g) => `${g.name} (${g.mode ?? "no mode"})`).join(", ") || "none"})`];
         }
-        // A pack configured all-advisory or disabled reports and never stops an update.
-        const enforcing = applied.filter(({ p }) => !["advisory", "disabled"].includes(String(p.config?.all ?? "")));
+        // A pack configured all-advisory or disabled reports and never stops an update ("all" is a level or {enforcementLevel}).
+        const level = (all: unknown) => (typeof all === "object" && all !== null ? (all as { enforcementLevel?: unknown }).enforcementLevel : all);
+        const enforcing = applied.filter(({ p }) => !["advisory", "disabled"].includes(String(level(p.config?.all) ?? "")));
         return enforcing.length > 0 ? [] : [`${pack}: applied in ${applied.map((a) => a.group).join(", ")} with every rule advisory or disabled`];
     });
 }

@@ -19,6 +19,7 @@ describe("CI trust: the policy packs enforced from Pulumi Cloud for production",
         const prod = Object.keys(deploy.jobs).filter((j) => environmentOf(deploy.jobs[j]) === "production");
         assert.deepStrictEqual(prod, ["prod"]);
         assert.deepStrictEqual(stackSteps("prod").map((s) => s.with?.["required-policy-packs"]?.split(/\s+/).sort()), [[...PACKS].sort()]);
+        assert.deepStrictEqual(stackSteps("preprod").map((s) => s.with?.["required-policy-packs"]), [undefined]);
     });
 
     it("the shared action checks the policy group before the command, with the job's Pulumi token, and only when asked", () => {
@@ -49,8 +50,11 @@ describe("CI trust: the policy packs enforced from Pulumi Cloud for production",
     });
 
     it("breaks: a pack applied with every rule advisory or disabled", () => {
-        assert.deepStrictEqual(missingPacks([group("production", "preventative", ["magento"], { all: "advisory" })], ["magento"]), [
-            "magento: applied in production with every rule advisory or disabled",
-        ]);
+        for (const all of ["advisory", { enforcementLevel: "disabled" }]) {
+            assert.deepStrictEqual(missingPacks([group("production", "preventative", ["magento"], { all })], ["magento"]), [
+                "magento: applied in production with every rule advisory or disabled",
+            ]);
+        }
+        assert.deepStrictEqual(missingPacks([group("production", "preventative", ["magento"], { all: { enforcementLevel: "mandatory" } })], ["magento"]), []);
     });
 });
