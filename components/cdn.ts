@@ -12,6 +12,21 @@ import { cloudFrontRegionProvider } from "./us-east-1";
 export const ORIGIN_VERIFY_HEADER = "X-Origin-Verify";
 
 /**
+ * Magento's docroot pub/ serves pub/media and pub/static at /media and /static as well (its nginx.conf.sample:
+ * `location /media/`, `location /static/`): the same files as the origin paths, guarded alike (docs/edge.md, "CDN paths").
+ */
+export const MAGENTO_CDN_ALIASES = ["/media", "/static"] as const;
+
+/** What the load balancer and the WAF accept as proof that a request is CloudFront's (components/origin-verify.ts). */
+export interface OriginVerify {
+    readonly headerName: string;
+    /** Every accepted value: the one CloudFront sends and the one it will send after the next rotation. */
+    readonly values: readonly pulumi.Input<string>[];
+    /** The distributions sending the header: a value is dropped only after they have deployed the next one. */
+    readonly after: readonly pulumi.Resource[];
+}
+
+/**
  * AWS's managed cache policy "Managed-CachingOptimized" (its id is the same in every account): query strings, cookies
  * and headers stay out of the cache key, gzip and brotli are cached, TTL from the origin's Cache-Control (default one
  * day). Magento versions its static URLs and media URLs change with the image, so nothing else belongs in the key.

@@ -15,6 +15,8 @@ export interface GeneratedSecretArgs {
     readonly specials: string;
     /** JSON document stored in the secret around the password; the password alone when absent. */
     readonly document?: (password: string) => Record<string, string>;
+    /** Raising it replaces the value (the random provider's keepers); 0 or absent: the first value. */
+    readonly generation?: number;
     readonly kmsKeyArn: pulumi.Input<string>;
     readonly tags: Readonly<Record<string, string>>;
 }
@@ -48,6 +50,8 @@ export class GeneratedSecret extends pulumi.ComponentResource {
             overrideSpecial: args.specials || undefined,
             minUpper: 1, minLower: 1, minNumeric: 1,
             minSpecial: args.specials.length > 0 ? 1 : 0,
+            // Changed keepers recreate the password (https://www.pulumi.com/registry/packages/random/api-docs/randompassword/).
+            keepers: args.generation ? { generation: String(args.generation) } : undefined,
         }, child);
         const secret = keptSecret(this, name, args);
         new aws.secretsmanager.SecretVersion(`${name}-version`, {

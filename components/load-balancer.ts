@@ -1,9 +1,11 @@
 // The one Application Load Balancer of the shop (shared/platform.md): internet-facing in the public subnets, HTTPS
 // only (HTTP just redirects), two target groups behind path rules: the admin path to the back office from the
-// operators' ranges only (403 from anywhere else), everything else to the front end. The CDN's origin paths are served only to requests carrying CloudFront's secret header, so
-// nobody can fetch media or static content around the CDN (and its cache).
+// operators' ranges only (403 from anywhere else), everything else to the front end. The CDN's origin paths and
+// Magento's /media and /static are served only to requests carrying CloudFront's secret header (either of its two
+// accepted values), so nobody can fetch media or static content around the CDN (and its cache).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { OriginVerify } from "./cdn";
 
 export interface LoadBalancerArgs {
     readonly vpcId: pulumi.Input<string>;
@@ -17,10 +19,10 @@ export interface LoadBalancerArgs {
     readonly adminPath: string;
     /** The only source ranges whose admin requests reach the back office; the admin paths from elsewhere get a 403. */
     readonly adminSources: readonly string[];
-    /** Paths the CDN fetches (its origin paths, e.g. /pub/media), served only with the origin header. */
-    readonly cdnOriginPaths: readonly string[];
-    /** The header CloudFront adds to origin requests, and its secret value. */
-    readonly originVerify: { readonly headerName: string; readonly value: pulumi.Input<string> };
+    /** Paths the servers serve the CDN's files under (its origin paths, e.g. /pub/media, and Magento's /media), served only with the origin header. */
+    readonly cdnPaths: readonly string[];
+    /** The header CloudFront adds to origin requests, and the secret values accepted in it. */
+    readonly originVerify: OriginVerify;
     /** Security groups of the servers behind each target group; the load balancer reaches them on WEB_PORT only. */
     readonly targetSecurityGroupIds: Readonly<Record<TargetGroupName, pulumi.Input<string>>>;
     /** Bucket that receives the access logs (under AWSLogs/<account>/, where its policy lets the region's ELB write). */
@@ -42,8 +44,14 @@ export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06";
 /** Web servers serve plain HTTP inside the VPC; TLS ends at the load balancer. */
 export const WEB_PORT = 80;
 
-/** ELB: up to 3 values per condition, 5 per rule (docs/admin.md); the other 2 are the admin's path patterns. */
-const ADMIN_SOURCES_PER_RULE = 3;
+/** ELB: up to 3 values per condition, 5 per rule (docs/admin.md). */
+const CONDITION_VALUES = 3;
+const RULE_VALUES = 5;
+/** The other 2 values of an admin rule are its path patterns. */
+const ADMIN_SOURCES_PER_RULE = CONDITION_VALUES;
+/** CDN paths: the header rules from 20, the refusals from 30 (4 paths take 2 of each). */
+const CDN_PRIORITY = 20;
+const CDN_REFUSED_PRIORITY = 30;
 /** Allow rules from here up (two per chunk of sources); the refusals after them, leaving room for 399 chunks. */
 const ADMIN_PRIORITY = 100;
 const ADMIN_REFUSED_PRIORITY = 900;
@@ -135,8 +143,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
         args.extraCertificateArns.forEach((certificateArn, i) =>
             new aws.lb.ListenerCertificate(`${name}-cert-${i}`, { listenerArn: https.arn, certificateArn }, child));
 
-        const rule = (suffix: string, priority: number, conditions: aws.types.input.lb.ListenerRuleCondition[], action: aws.types.input.lb.ListenerRuleAction) =>
-            new aws.lb.ListenerRule(`${name}-${suffix}`, { listenerArn: https.arn, priority, conditions, actions: [action], tags: tagged(suffix) }, child);
+        const rule = (suffix: string, priority: number, conditions: aws.types.input.lb.ListenerRuleCondition[], action: aws.types.input.lb.ListenerRuleAction, after: readonly pulumi.Resource[] = []) =>
+            new aws.lb.ListenerRule(`${name}-${suffix}`, { listenerArn: https.arn, priority, conditions, actions: [action], tags: tagged(suffix) }, { ...child, dependsOn: [...after] });
         const forbidden = (messageBody: string): aws.types.input.lb.ListenerRuleAction =>
             ({ type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody } });
         // The admin, and /index.php/<admin> which Magento serves as the same admin, to the back office from the allow-list
@@ -150,11 +158,18 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 { type: "forward", targetGroupArn: backoffice.arn })));
         adminVariants.forEach((paths, v) => rule(`admin-refused-${v}`, ADMIN_REFUSED_PRIORITY + v, [{ pathPattern: { values: paths } }],
             forbidden("Forbidden")));
-        const cdnPaths = { pathPattern: { values: args.cdnOriginPaths.map((p) => `${p}/*`) } };
-        rule("cdn-origin", 20, [cdnPaths, { httpHeader: { httpHeaderName: args.originVerify.headerName, values: [args.originVerify.value] } }],
-            { type: "forward", targetGroupArn: frontend.arn });
-        rule("cdn-only", 30, [cdnPaths],
-            forbidden("Served through the CDN only"));
+        // The CDN's paths to the front end with an accepted header only, a 403 without. The header's values share the
+        // rule's 5 with the paths. The first rule of each kind keeps the name it had with one value and two paths, so a
+        // deployed stack updates it in place (a replacement would be created at a priority its original still holds).
+        // Changes to the header rules wait for the distributions (originVerify.after): a rotation drops a value only
+        // once no edge sends it.
+        const cdnPatterns = args.cdnPaths.map((p) => `${p}/*`);
+        const header = { httpHeader: { httpHeaderName: args.originVerify.headerName, values: [...args.originVerify.values] } };
+        const numbered = (base: string, k: number) => (k === 0 ? base : `${base}-${k}`);
+        chunks(cdnPatterns, Math.min(CONDITION_VALUES, RULE_VALUES - args.originVerify.values.length)).forEach((values, k) =>
+            rule(numbered("cdn-origin", k), CDN_PRIORITY + k, [{ pathPattern: { values } }, header], { type: "forward", targetGroupArn: frontend.arn }, args.originVerify.after));
+        chunks(cdnPatterns, CONDITION_VALUES).forEach((values, k) =>
+            rule(numbered("cdn-only", k), CDN_REFUSED_PRIORITY + k, [{ pathPattern: { values } }], forbidden("Served through the CDN only")));
 
         this.arn = balancer.arn;
         this.arnSuffix = balancer.arnSuffix;

@@ -6,14 +6,15 @@
 // the address it is counted under (WAF reads the header's first address). docs/edge.md, "WAF rate limit".
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { OriginVerify } from "./cdn";
 
 export interface WebAclArgs {
     /** The load balancer to protect. */
     readonly resourceArn: pulumi.Input<string>;
     /** Requests one IP may make in 5 minutes before it is blocked. */
     readonly ratePerIpPer5Min: number;
-    /** The header CloudFront adds to its origin requests, and its secret value: such requests are not rate limited. */
-    readonly originVerify: { readonly headerName: string; readonly value: pulumi.Input<string> };
+    /** The header CloudFront adds to its origin requests, and its accepted secret values: such requests are not rate limited. */
+    readonly originVerify: OriginVerify;
     /** The paths CloudFront fetches from (its origin paths, such as /pub/media): the only ones the exemption covers. */
     readonly cdnPaths: readonly string[];
     /** Paths whose bodies may exceed what WAF inspects (the admin's: imports, product descriptions); blocked elsewhere. */
@@ -51,23 +52,17 @@ function underAny(paths: readonly string[]) {
     return onPath.length === 1 ? onPath[0] : { orStatement: { statements: onPath } };
 }
 
-/** A request CloudFront makes to the origin: the secret header, on one of the CDN paths. */
-function cdnFetch(originVerify: WebAclArgs["originVerify"], cdnPaths: readonly string[]): aws.types.input.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatement {
-    return {
-        andStatement: {
-            statements: [
-                {
-                    byteMatchStatement: {
-                        fieldToMatch: { singleHeader: { name: originVerify.headerName } }, // matched case-insensitively
-                        positionalConstraint: "EXACTLY",
-                        searchString: originVerify.value,
-                        textTransformations: none,
-                    },
-                },
-                underAny(cdnPaths),
-            ],
+/** A request CloudFront makes to the origin: the secret header (either accepted value), on one of the CDN paths. */
+function cdnFetch(originVerify: OriginVerify, cdnPaths: readonly string[]): aws.types.input.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatement {
+    const withValue = originVerify.values.map((searchString) => ({
+        byteMatchStatement: {
+            fieldToMatch: { singleHeader: { name: originVerify.headerName } }, // matched case-insensitively
+            positionalConstraint: "EXACTLY",
+            searchString,
+            textTransformations: none,
         },
-    };
+    }));
+    return { andStatement: { statements: [withValue.length === 1 ? withValue[0] : { orStatement: { statements: withValue } }, underAny(cdnPaths)] } };
 }
 
 export class WebAcl extends pulumi.ComponentResource {
@@ -129,7 +124,7 @@ export class WebAcl extends pulumi.ComponentResource {
             ],
             visibilityConfig: visibility(name),
             tags: { ...args.tags, Name: name },
-        }, child);
+        }, { ...child, dependsOn: [...args.originVerify.after] }); // a rotation drops a value once no edge sends it
         new aws.wafv2.WebAclAssociation(`${name}-alb`, { resourceArn: args.resourceArn, webAclArn: acl.arn }, child);
 
         this.arn = acl.arn;

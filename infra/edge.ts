@@ -1,8 +1,11 @@
-// The public side of the program, in the two steps the load balancer sits between: zones and certificates before it
-// (its listener needs them), then CloudFront and the public records once it exists (they point at it).
+// The public side of the program, around the load balancer: zones and certificates, the origin-verify secrets and
+// CloudFront before it (its listener needs the certificates; its header rules change only after CloudFront has
+// deployed a rotation), then the public records once it exists (they point at it).
 import * as pulumi from "@pulumi/pulumi";
-import { Cdn } from "../components/cdn";
+import { Cdn, MAGENTO_CDN_ALIASES, ORIGIN_VERIFY_HEADER, OriginVerify } from "../components/cdn";
 import { Certificates } from "../components/certificates";
+import { GeneratedSecret } from "../components/generated-secret";
+import { ORIGIN_VERIFY_SLOTS, originVerifyPlan } from "../components/origin-verify";
 import { PublicRecords } from "../components/public-records";
 import { PublicZones } from "../components/public-zones";
 import { StackConfig } from "../stacks";
@@ -24,29 +27,57 @@ export function edgeCertificates(prefix: string, config: StackConfig): EdgeCerti
     return { zones, certificates };
 }
 
-export interface PublicEdgeArgs extends EdgeCertificates {
-    /** The load balancer's DNS name and canonical hosted zone id. */
-    readonly loadBalancer: { readonly dnsName: pulumi.Input<string>; readonly zoneId: pulumi.Input<string> };
-    readonly originVerifyValue: pulumi.Input<string>;
+export interface CdnEdgeArgs extends EdgeCertificates {
+    /** The stack's KMS key, for the origin-verify secrets. */
+    readonly kmsKeyArn: pulumi.Input<string>;
     readonly logsBucketArn: pulumi.Input<string>;
     /** The logs bucket's policy (or what holds it): log delivery starts after it. */
     readonly logsDependsOn: pulumi.Resource[];
 }
 
-/** The media and static distributions in front of the load balancer, and every public name pointed at its target. */
-export function publicEdge(prefix: string, config: StackConfig, args: PublicEdgeArgs) {
+/**
+ * The two origin-verify secrets and the media and static distributions sending one of them; `originVerify` is what
+ * the load balancer and the WAF accept. Slot a keeps the name of the single secret that came before rotation.
+ */
+export function cdnEdge(prefix: string, config: StackConfig, args: CdnEdgeArgs) {
     const { edge, tags, domain } = config;
+    const plan = originVerifyPlan(edge.originVerifyRotation);
+    const secrets = Object.fromEntries(ORIGIN_VERIFY_SLOTS.map((slot) => [slot, new GeneratedSecret(`${prefix}-origin-verify${slot === "a" ? "" : `-${slot}`}`, {
+        description: `Header value CloudFront adds to origin requests (slot ${slot}); the ALB serves CDN paths only with it`,
+        length: 32, specials: "", generation: plan.generations[slot], kmsKeyArn: args.kmsKeyArn, tags,
+    })])) as Record<(typeof ORIGIN_VERIFY_SLOTS)[number], GeneratedSecret>;
     const cdn = new Cdn(`${prefix}-cdn`, {
         domain,
         originDomainName: `origin.${domain}`,
         originPaths: edge.originPaths,
-        originVerifyValue: args.originVerifyValue,
+        originVerifyValue: secrets[plan.sent].value,
         staticCorsOrigins: edge.plan.pageOrigins,
         certificateArn: args.certificates.cdnCertificateArn,
         logsBucketArn: args.logsBucketArn,
         logsDependsOn: args.logsDependsOn,
         tags,
     });
+    const originVerify: OriginVerify = { headerName: ORIGIN_VERIFY_HEADER, values: ORIGIN_VERIFY_SLOTS.map((s) => secrets[s].value), after: [cdn] };
+    return {
+        cdn,
+        originVerify,
+        /** The origin paths and Magento's aliases of them: every path the servers serve the CDN's files under. */
+        cdnPaths: [...new Set([...Object.values(edge.originPaths), ...MAGENTO_CDN_ALIASES])],
+        /** The secret CloudFront sends now. */
+        originVerifySecretArn: secrets[plan.sent].secretArn,
+    };
+}
+
+export interface PublicEdgeArgs extends EdgeCertificates {
+    /** The load balancer's DNS name and canonical hosted zone id. */
+    readonly loadBalancer: { readonly dnsName: pulumi.Input<string>; readonly zoneId: pulumi.Input<string> };
+    readonly cdn: Cdn;
+}
+
+/** Every public name pointed at its target: the load balancer or a distribution. */
+export function publicEdge(prefix: string, config: StackConfig, args: PublicEdgeArgs) {
+    const { edge } = config;
+    const { cdn } = args;
     const cloudFront = (kind: "media" | "static") => ({ dnsName: cdn.endpoints[kind].domainName, zoneId: cdn.endpoints[kind].hostedZoneId, ipv6: true });
     const records = new PublicRecords(`${prefix}-records`, {
         names: edge.plan.names,

@@ -11,8 +11,6 @@ import { Cache, CacheUsage } from "../components/cache";
 import { DataKey } from "../components/data-key";
 import { Database } from "../components/database";
 import { EfsStorage } from "../components/efs-storage";
-import { ORIGIN_VERIFY_HEADER } from "../components/cdn";
-import { GeneratedSecret } from "../components/generated-secret";
 import { Gateway } from "../components/gateway";
 import { amazonLinuxOrPinned, releaseImage, windowsServerOrPinned } from "../components/images";
 import { InternalZone } from "../components/internal-zone";
@@ -33,7 +31,7 @@ import { Monitoring } from "../components/monitoring";
 import { AlarmTopic } from "../components/monitoring-topic";
 import { WindowsHost } from "../components/windows-host";
 import { readStackConfig } from "../stacks";
-import { edgeCertificates, publicEdge } from "./edge";
+import { cdnEdge, edgeCertificates, publicEdge } from "./edge";
 
 const config = readStackConfig();
 const prefix = `magento-${config.stack}`;
@@ -186,18 +184,18 @@ const parameters = new AppParameters(`${prefix}-parameters`, {
     },
 });
 
-// Edge: public zones and certificates (the listener's), and the secret CloudFront proves itself with to the load
-// balancer on the CDN paths; then one load balancer, its WAF, and CloudFront and the public names in front of it.
+// Edge: public zones and certificates (the listener's), the secrets CloudFront proves itself with to the load balancer
+// on the CDN paths and CloudFront itself; then one load balancer, its WAF, and the public names in front of it.
 const edge = edgeCertificates(prefix, config);
-const originVerify = new GeneratedSecret(`${prefix}-origin-verify`, { description: "Header value CloudFront adds to origin requests; the ALB serves CDN paths only with it", length: 32, specials: "", kmsKeyArn: keys.secrets, tags });
+const cdn = cdnEdge(prefix, config, { ...edge, kmsKeyArn: keys.secrets, logsBucketArn: buckets.logsBucketArn, logsDependsOn: [buckets] });
 const loadBalancer = new LoadBalancer(`${prefix}-shop`, {
     vpcId, subnetIds: network.publicSubnetIds,
     certificateArn: edge.certificates.loadBalancerCertificateArn,
     extraCertificateArns: edge.certificates.extraCertificateArns,
     adminPath: config.web.adminPath,
     adminSources: config.operatorCidrs, // not the VPN's clients: they reach the internet directly (docs/admin.md)
-    cdnOriginPaths: Object.values(config.edge.originPaths),
-    originVerify: { headerName: ORIGIN_VERIFY_HEADER, value: originVerify.value },
+    cdnPaths: cdn.cdnPaths,
+    originVerify: cdn.originVerify,
     targetSecurityGroupIds: { frontend: web.securityGroupId, backoffice: backOffice.securityGroupId },
     accessLogsBucket: buckets.logsBucketName,
     accessLogsDependsOn: [buckets], // its logs bucket policy among them
@@ -207,11 +205,11 @@ const loadBalancer = new LoadBalancer(`${prefix}-shop`, {
 if (config.web.waf) {
     new WebAcl(`${prefix}-waf`, {
         resourceArn: loadBalancer.arn, ratePerIpPer5Min: 2000,
-        originVerify: { headerName: ORIGIN_VERIFY_HEADER, value: originVerify.value },
+        originVerify: cdn.originVerify,
         cdnPaths: Object.values(config.edge.originPaths), largeBodyPaths: loadBalancer.adminPaths, tags,
     });
 }
-const site = publicEdge(prefix, config, { ...edge, loadBalancer, originVerifyValue: originVerify.value, logsBucketArn: buckets.logsBucketArn, logsDependsOn: [buckets] });
+const site = publicEdge(prefix, config, { ...edge, loadBalancer, cdn: cdn.cdn });
 
 // Web servers: the front end scaling over every AZ, the back office as one server; both boot the release image, mount
 // the shared folders and read the parameters above.
@@ -406,5 +404,5 @@ export const vpnPublicIp = vpn.publicIp;
 export const vpnCaRoleArn = vpn.caRoleArn; // operators assume it (with MFA) to run vpn-pki: docs/vpn.md
 export const loadBalancerCertificateArn = edge.certificates.loadBalancerCertificateArn;
 export const storefrontCertificateArns = edge.certificates.extraCertificateArns;
-export const originVerifySecretArn = originVerify.secretArn;
+export const originVerifySecretArn = cdn.originVerifySecretArn; // the value CloudFront sends now
 export const { cdnDistributionIds, registrarRecords, certificateValidationRecords, publicNames } = site;

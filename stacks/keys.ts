@@ -212,6 +212,10 @@ export const CONFIG_KEYS = {
         type: "string", required: false, default: "",
         description: "Path on the load balancer the static distribution fetches from (Magento's pub/static as served by the web servers).",
     },
+    originVerifyRotation: {
+        type: "integer", required: false, default: 0,
+        description: "Rotations of the CloudFront origin-verify secret so far: add 1 and up to roll it without an outage (CloudFront moves to the value already accepted, then the one it stopped sending is regenerated: docs/edge.md).",
+    },
     owner: {
         type: "string", required: true,
         description: "Owner tag on every resource: the team answerable for the stack.",

@@ -54,6 +54,7 @@ export interface ProfileDefaults {
     readonly acmNamesPerCertificate: number;
     readonly cdnMediaOriginPath: string;
     readonly cdnStaticOriginPath: string;
+    readonly originVerifyRotation: number;
     /** The same in both profiles: preproduction alarms matter as much, they may just go to another list. */
     readonly alarmThresholds: AlarmThresholds;
 }
@@ -67,6 +68,7 @@ const SAME_IN_BOTH = {
     acmNamesPerCertificate: AWS_LIMITS.acmNamesDefault,
     cdnMediaOriginPath: "/pub/media",
     cdnStaticOriginPath: "/pub/static",
+    originVerifyRotation: 0,
     alarmThresholds: ALARM_THRESHOLD_DEFAULTS,
 } as const;
 

@@ -230,6 +230,7 @@ export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
         .max(AWS_LIMITS.acmNamesMax, { error: `must be at most ${AWS_LIMITS.acmNamesMax} (ACM's ceiling for the quota)` }),
     cdnMediaOriginPath: originPath,
     cdnStaticOriginPath: originPath,
+    originVerifyRotation: z.number({ error: "must be a whole number of rotations" }).int({ error: "must be a whole number of rotations" }).min(0, { error: "must be 0 or more (add 1 to rotate)" }),
     owner: z.string().min(1, { error: "must not be empty" }),
     costCentre: z.string().min(1, { error: "must not be empty" }),
 };

@@ -77,6 +77,8 @@ export interface EdgeConfig {
     readonly importedCertificates: { readonly loadBalancerArn: string; readonly cdnArn: string } | undefined;
     readonly namesPerCertificate: number;
     readonly originPaths: { readonly media: string; readonly static: string };
+    /** How many times the origin-verify secret has been rotated (components/origin-verify.ts). */
+    readonly originVerifyRotation: number;
     /** Names, certificates and zones, checked against AWS's limits. */
     readonly plan: EdgePlan;
 }

@@ -127,6 +127,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         publicDns: value("publicDns", defaults.publicDns),
         namesPerCertificate: value("acmNamesPerCertificate", defaults.acmNamesPerCertificate),
         originPaths: { media: value("cdnMediaOriginPath", defaults.cdnMediaOriginPath), static: value("cdnStaticOriginPath", defaults.cdnStaticOriginPath) },
+        originVerifyRotation: value("originVerifyRotation", defaults.originVerifyRotation),
     }, problems);
 
     if (problems.length > 0) {
@@ -349,7 +350,7 @@ function resolveGatewayServices(settings: readonly GatewayServiceSetting[], inte
     return { services, problems };
 }
 
-type EdgeDefaults = Pick<EdgeConfig, "publicDns" | "namesPerCertificate" | "originPaths"> & { readonly region: string | undefined };
+type EdgeDefaults = Pick<EdgeConfig, "publicDns" | "namesPerCertificate" | "originPaths" | "originVerifyRotation"> & { readonly region: string | undefined };
 
 /** Certificates, storefronts and AWS's limits; undefined (with problems added) when the edge cannot be planned. */
 function checkEdge(parsed: Parsed, edge: EdgeDefaults, problems: ConfigProblem[]): EdgeConfig | undefined {
@@ -398,6 +399,7 @@ function checkEdge(parsed: Parsed, edge: EdgeDefaults, problems: ConfigProblem[]
         importedCertificates: arns.loadBalancer === undefined ? undefined : { loadBalancerArn: arns.loadBalancer, cdnArn: arns.cdn! },
         namesPerCertificate: edge.namesPerCertificate,
         originPaths: edge.originPaths,
+        originVerifyRotation: edge.originVerifyRotation,
         plan,
     };
 }

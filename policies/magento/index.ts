@@ -1,6 +1,7 @@
 // Architecture rules: the lessons of shared/platform.md. One rule per file under rules/.
 import { PolicyPack } from "@pulumi/policy";
 import { adminRoutedToBackOffice } from "./rules/admin-routed-to-back-office";
+import { cdnPathsOriginVerified } from "./rules/cdn-paths-origin-verified";
 import { cdnServesStaticAndMedia } from "./rules/cdn-serves-static-and-media";
 import { efsInEveryComputeAz } from "./rules/efs-in-every-compute-az";
 import { magentoHealthCheck } from "./rules/magento-health-check";
@@ -14,4 +15,4 @@ import { staticCdnCors } from "./rules/static-cdn-cors";
 import { webServersShareMedia } from "./rules/web-servers-share-media";
 
 new PolicyPack("magento", { policies: [productionNetworkHa, productionDataHa, productionWebCapacity, noSharedPubStatic, webServersShareMedia,
-    efsInEveryComputeAz, reachabilityPolicy, adminRoutedToBackOffice, cdnServesStaticAndMedia, staticCdnCors, magentoHealthCheck, requiredAccessPolicy] });
+    efsInEveryComputeAz, reachabilityPolicy, adminRoutedToBackOffice, cdnServesStaticAndMedia, cdnPathsOriginVerified, staticCdnCors, magentoHealthCheck, requiredAccessPolicy] });

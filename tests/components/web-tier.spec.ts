@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { PARAMETERS_FILE, parametersScript } from "../../components/web-boot";
-import { SECRET_SIG, SIG_KEY, StateResource } from "../../offline/state";
+import { StateResource } from "../../offline/state";
 import { PREPROD_NFS } from "../fixtures/stacks";
 import { named, reachability } from "../helpers/reachability";
 import { changedTypes, ofType, prefetch, stackResources, via } from "../helpers/stacks";
@@ -79,20 +79,6 @@ describe("web tier", () => {
             [900, [{ pathPattern: { values: ["/ops_7f3k", "/ops_7f3k/*"] } }], "403"],
             [901, [{ pathPattern: { values: ["/index.php/ops_7f3k", "/index.php/ops_7f3k/*"] } }], "403"],
         ]);
-    });
-
-    it("media and static paths are served only to CloudFront, which sends the secret origin header", async () => {
-        const r = await stackResources("prod", { preview: false });
-        const origin = named(r, RULE, "shop-cdn-origin");
-        const only = named(r, RULE, "shop-cdn-only");
-        const paths = { pathPattern: { values: ["/pub/media/*", "/pub/static/*"] } };
-        assert.deepStrictEqual((origin.inputs!.conditions as unknown[])[0], paths);
-        assert.strictEqual(((origin.inputs!.conditions as { httpHeader?: { httpHeaderName: string } }[])[1].httpHeader!).httpHeaderName, "X-Origin-Verify");
-        const header = (origin.inputs!.conditions as { httpHeader?: { values: unknown[] } }[])[1].httpHeader!.values[0] as Record<string, unknown>;
-        assert.strictEqual(header[SIG_KEY], SECRET_SIG, "the header value is a secret in state");
-        assert.deepStrictEqual(only.inputs!.conditions, [paths]);
-        assert.strictEqual((only.inputs!.actions as { fixedResponse: { statusCode: string } }[])[0].fixedResponse.statusCode, "403");
-        assert.ok((origin.inputs!.priority as number) < (only.inputs!.priority as number), "the header rule is evaluated first");
     });
 
     it("the load balancer checks Magento's health endpoint, 200 only, keeps access logs and drops invalid headers", async () => {

@@ -45,6 +45,16 @@ describe("CI trust: what a pull request can reach", () => {
         }
     });
 
+    it("a pull request's real preview never reads production: Stack Read decrypts the state's secrets (docs/ci-trust.md)", () => {
+        for (const { file, w } of prWorkflows()) {
+            for (const [name, job] of Object.entries(w.jobs).filter(([, j]) => j.steps.some((s) => s.uses === PULUMI_STACK))) {
+                const stacks = job.steps.filter((s) => s.uses === PULUMI_STACK).map((s) => s.with?.stack ?? "")
+                    .flatMap((s) => (s === "${{ matrix.stack }}" ? job.strategy?.matrix.stack ?? [] : [s]));
+                assert.deepStrictEqual(stacks.filter((s) => s !== "preprod"), [], `${path.basename(file)} ${name}`);
+            }
+        }
+    });
+
     it("a pull request's job asks for an OIDC token only to assume the preview role, for a preview", () => {
         for (const { file, w } of prWorkflows()) {
             for (const [name, job] of Object.entries(w.jobs).filter(([, j]) => j.permissions?.["id-token"] === "write")) {
@@ -95,11 +105,12 @@ describe("CI trust: deploy jobs and permissions", () => {
 });
 
 describe("CI trust: review and pinning", () => {
-    it("CODEOWNERS names an owner for .github/, policies/, infra/, components/, stacks/ and itself", () => {
+    it("CODEOWNERS names an owner for .github/, policies/, infra/, components/, stacks/, scripts/ and itself", () => {
         const rules = fs.readFileSync(path.join(GITHUB, "CODEOWNERS"), "utf8").split("\n").map((l) => l.trim())
             .filter((l) => l && !l.startsWith("#")).map((l) => l.split(/\s+/));
         const owners = (p: string) => rules.filter(([pattern]) => pattern === p).flatMap(([, ...o]) => o);
-        for (const p of ["/.github/", "/policies/", "/infra/", "/components/", "/stacks/", "/.github/CODEOWNERS"]) {
+        // scripts/ holds the policy-group check production's up runs (scripts/require-policy-packs.ts).
+        for (const p of ["/.github/", "/policies/", "/infra/", "/components/", "/stacks/", "/scripts/", "/.github/CODEOWNERS"]) {
             assert.ok(owners(p).length > 0 && owners(p).every((o) => /^@[\w-]+\/[\w-]+$/.test(o)), `${p}: ${owners(p)}`);
         }
     });

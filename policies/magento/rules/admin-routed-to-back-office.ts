@@ -4,13 +4,13 @@
 // Magento serves as the same admin, is routed alike; a fixed response after those rules refuses the admin paths from
 // anywhere else, so the front end never receives them; and the path is not admin or backend, the ones Adobe says to
 // avoid. Target groups are matched by property dependency, so a preview decides while every ARN is unknown.
-import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { StackValidationPolicy } from "@pulumi/policy";
 import { internetCovered } from "../../lib/cidr";
 import { hasMagentoWebTier, WEB_TIERS_SCHEMA } from "../../lib/contracts";
+import { conditionValues, forwards, priority, publicHttpsListeners, refuses } from "../../lib/listener-rules";
 import { controls, RuleMetadata } from "../../lib/metadata";
-import { dependsOn, internetFacingBalancers, ofType } from "../../lib/stack";
+import { dependsOn } from "../../lib/stack";
 import { LISTENER_RULES, LISTENERS, LOAD_BALANCERS, TARGET_GROUPS } from "../../lib/types";
-import { indices, known, knownString } from "../../lib/values";
 
 /** Adobe's security best practices: a unique admin path, not admin or the often-used backend (docs/admin.md). */
 const SCANNED = ["admin", "backend"];
@@ -20,25 +20,6 @@ interface Config {
     webTiers?: string[];
 }
 
-/** The values of the rule's conditions of one kind (pathPattern, sourceIp); undefined when it has none. */
-function conditionValues(rule: PolicyResource, kind: "pathPattern" | "sourceIp"): string[] | undefined {
-    const conditions = known(rule.props, "conditions");
-    const found = indices(conditions).map((i) => known(conditions, i, kind, "values")).filter(Array.isArray);
-    return found.length === 0 ? undefined : found.flat().filter((v): v is string => typeof v === "string");
-}
-
-/** True when every action of the rule forwards (no redirect, no fixed response). */
-function forwards(rule: PolicyResource): boolean {
-    const actions = known(rule.props, "actions");
-    return indices(actions).length > 0 && indices(actions).every((i) => knownString(actions, i, "type") === "forward");
-}
-
-function refuses(rule: PolicyResource): boolean {
-    const actions = known(rule.props, "actions");
-    return indices(actions).some((i) => knownString(actions, i, "type") === "fixed-response");
-}
-
-const priority = (rule: PolicyResource) => { const p = known(rule.props, "priority"); return typeof p === "number" ? p : undefined; };
 /** The admin bases a rule's patterns serve: "/x" for "/x" or "/x/*". */
 const bases = (patterns: readonly string[]) => [...new Set(patterns.map((p) => p.replace(/\/\*$/, "")))];
 const both = (base: string) => [base, `${base}/*`];
@@ -52,12 +33,8 @@ export const adminRoutedToBackOffice: StackValidationPolicy = {
         if (!hasMagentoWebTier(args.resources, args.getConfig<Config>().webTiers ?? WEB_TIERS_SCHEMA.webTiers.default)) {
             return; // no Magento here (a plain ECS or EKS stack): no admin to route
         }
-        const balancers = internetFacingBalancers(args.resources);
-        const listeners = ofType(args.resources, ...LISTENERS).filter((l) =>
-            knownString(l.props, "protocol") === "HTTPS" && dependsOn(l, "loadBalancerArn", ...LOAD_BALANCERS).some((lb) => balancers.includes(lb)));
-        for (const listener of listeners) {
+        for (const { listener, rules } of publicHttpsListeners(args.resources)) {
             const defaults = dependsOn(listener, "defaultActions", ...TARGET_GROUPS);
-            const rules = ofType(args.resources, ...LISTENER_RULES).filter((r) => dependsOn(r, "listenerArn").includes(listener));
             const routed = rules.filter((r) => forwards(r) && dependsOn(r, "actions", ...TARGET_GROUPS).some((tg) => !defaults.includes(tg)));
             if (routed.length === 0) {
                 reportViolation(`HTTPS listener ${listener.name} sends the admin to the shop's front end: no rule forwards to another target group than its default. ` +

@@ -1,0 +1,34 @@
+// Reading ELB listener rules as the load balancer evaluates them: conditions by kind, what the actions do, priority,
+// and the HTTPS listeners of the internet-facing load balancers they hang off.
+import { PolicyResource } from "@pulumi/policy";
+import { dependsOn, internetFacingBalancers, ofType } from "./stack";
+import { LISTENER_RULES, LISTENERS, LOAD_BALANCERS } from "./types";
+import { indices, known, knownString } from "./values";
+
+/** The values of the rule's conditions of one kind (pathPattern, sourceIp); undefined when it has none. */
+export function conditionValues(rule: PolicyResource, kind: "pathPattern" | "sourceIp"): string[] | undefined {
+    const conditions = known(rule.props, "conditions");
+    const found = indices(conditions).map((i) => known(conditions, i, kind, "values")).filter(Array.isArray);
+    return found.length === 0 ? undefined : found.flat().filter((v): v is string => typeof v === "string");
+}
+
+/** True when every action of the rule forwards (no redirect, no fixed response). */
+export function forwards(rule: PolicyResource): boolean {
+    const actions = known(rule.props, "actions");
+    return indices(actions).length > 0 && indices(actions).every((i) => knownString(actions, i, "type") === "forward");
+}
+
+export function refuses(rule: PolicyResource): boolean {
+    const actions = known(rule.props, "actions");
+    return indices(actions).some((i) => knownString(actions, i, "type") === "fixed-response");
+}
+
+export const priority = (rule: PolicyResource) => { const p = known(rule.props, "priority"); return typeof p === "number" ? p : undefined; };
+
+/** HTTPS listeners of the internet-facing load balancers, each with its rules. */
+export function publicHttpsListeners(resources: readonly PolicyResource[]): { listener: PolicyResource; rules: PolicyResource[] }[] {
+    const balancers = internetFacingBalancers(resources);
+    return ofType(resources, ...LISTENERS)
+        .filter((l) => knownString(l.props, "protocol") === "HTTPS" && dependsOn(l, "loadBalancerArn", ...LOAD_BALANCERS).some((lb) => balancers.includes(lb)))
+        .map((listener) => ({ listener, rules: ofType(resources, ...LISTENER_RULES).filter((r) => dependsOn(r, "listenerArn").includes(listener)) }));
+}
