@@ -6,6 +6,7 @@ import { ec2Hardening } from "./rules/ec2-hardening";
 import { cloudfrontHttpsLogged } from "./rules/cloudfront-https-logged";
 import { efsEncrypted } from "./rules/efs-encrypted";
 import { engineStandardSupport } from "./rules/engine-standard-support";
+import { instanceRolesLeastPrivilege } from "./rules/instance-roles-least-privilege";
 import { autoscalingHealthAndRollout } from "./rules/autoscaling-health-and-rollout";
 import { loadBalancerHardening } from "./rules/load-balancer-hardening";
 import { noInternetIngress } from "./rules/no-internet-ingress";
@@ -19,7 +20,9 @@ import { rdsProductionProtection } from "./rules/rds-production-protection";
 import { redisEncryptionAndAuth } from "./rules/redis-encryption-and-auth";
 import { requiredTags } from "./rules/required-tags";
 import { s3BucketHardening } from "./rules/s3-bucket-hardening";
+import { securityLogsKept } from "./rules/security-logs-kept";
 import { serversReplacedDeleteFirst } from "./rules/servers-replaced-delete-first";
+import { wafLogged } from "./rules/waf-logged";
 
 new PolicyPack("aws-baseline", {
     policies: [
@@ -43,5 +46,8 @@ new PolicyPack("aws-baseline", {
         certificateValidationSatisfiable,
         productionStatefulProtected,
         requiredTags,
+        instanceRolesLeastPrivilege,
+        wafLogged,
+        securityLogsKept,
     ],
 });
