@@ -28,6 +28,7 @@ import { WebGroup } from "../components/web-group";
 import { VpnServer } from "../components/vpn-server";
 import { Monitoring } from "../components/monitoring";
 import { AlarmTopic } from "../components/monitoring-topic";
+import { accountBaselineWarnings, providerLookups } from "../components/account-baseline";
 import { SecurityAlarms } from "../components/security-alarms";
 import { SessionManager } from "../components/session-manager";
 import { TelemetryKey } from "../components/telemetry-key";
@@ -349,6 +350,13 @@ const securityAlarms = new SecurityAlarms(`${prefix}-security`, {
     cloudTrailLogGroup: config.cloudTrailLogGroup,
     webAcl: webAcl && { name: webAcl.name, region: config.region, blockedPer5Min: 1000 }, // ~3 a second for 5 minutes
     topicArn: alarmTopicArn, namespace: `Magento/${config.stack}/Security`, tags,
+});
+
+// The account-level services the estate relies on (GuardDuty, Security Hub), read and warned about, never failed on.
+/** Warnings about account-level security services found off; empty when they are on. */
+export const accountSecurityWarnings = accountBaselineWarnings(config.region, providerLookups()).then((warnings) => {
+    warnings.forEach((w) => pulumi.log.warn(w));
+    return warnings;
 });
 
 export { vpcId, privateSubnetIds };
