@@ -322,6 +322,13 @@ const siteLinks = config.siteLinks.length > 0
     ? new SiteLinks(`${prefix}-sites`, { vpcId, privateRouteTableIds: network.privateRouteTableIds, links: config.siteLinks, alarmTopicArn, tags })
     : undefined;
 
+// Security events: the account's CloudTrail (when the stack names its log group) and the WAF's blocked requests.
+const securityAlarms = new SecurityAlarms(`${prefix}-security`, {
+    cloudTrailLogGroup: config.cloudTrailLogGroup,
+    webAcl: webAcl && { name: webAcl.name, region: config.region, blockedPer5Min: 1000 }, // ~3 a second for 5 minutes
+    topicArn: alarmTopicArn, namespace: `Magento/${config.stack}/Security`, tags,
+});
+
 // Monitoring: the operators' alarms and dashboard, every dimension from the resources above.
 const monitoring = new Monitoring(`${prefix}-monitoring`, {
     topicArn: alarmTopicArn,
@@ -340,16 +347,9 @@ const monitoring = new Monitoring(`${prefix}-monitoring`, {
     },
     thresholds: config.alarmThresholds,
     webGroups: { frontend: frontEnd.groupName, backoffice: backOfficeGroup.groupName },
-    otherAlarms: siteLinks?.alarms ?? [],
+    otherAlarms: [...siteLinks?.alarms ?? [], ...securityAlarms.alarms],
     region: config.region,
     tags,
-});
-
-// Security events: the account's CloudTrail (when the stack names its log group) and the WAF's blocked requests.
-const securityAlarms = new SecurityAlarms(`${prefix}-security`, {
-    cloudTrailLogGroup: config.cloudTrailLogGroup,
-    webAcl: webAcl && { name: webAcl.name, region: config.region, blockedPer5Min: 1000 }, // ~3 a second for 5 minutes
-    topicArn: alarmTopicArn, namespace: `Magento/${config.stack}/Security`, tags,
 });
 
 // The account-level services the estate relies on (GuardDuty, Security Hub), read and warned about, never failed on.

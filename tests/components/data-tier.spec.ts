@@ -35,7 +35,7 @@ describe("data tier", () => {
             assert.ok(adopted.retainOnDelete && created.retainOnDelete, "a destroyed stack keeps the account's service-linked roles");
             // The key's policy names Auto Scaling's role (data); the domain waits for OpenSearch's (an order only: a
             // value computed from a role being created is unknown in preview, and the domain's key forces a new domain).
-            assert.ok(via(r, ofType(r, "aws:kms/key:Key")[0], "policy").some((x) => x.urn === adopted.urn));
+            assert.ok(via(r, ofType(r, "aws:kms/key:Key").find((k) => k.urn.endsWith("-data-key"))!, "policy").some((x) => x.urn === adopted.urn));
             const domain = ofType(r, DOMAIN)[0];
             assert.ok(domain.dependencies!.includes(created.urn));
             assert.ok(!(domain.propertyDependencies!.encryptAtRest ?? []).includes(created.urn));
@@ -113,7 +113,7 @@ describe("data tier", () => {
 
     it("everything at rest is encrypted with the stack's own KMS key, and Redis and search also in transit", async () => {
         const r = await stackResources("prod");
-        const [key] = ofType(r, "aws:kms/key:Key");
+        const key = ofType(r, "aws:kms/key:Key").find((k) => k.urn.endsWith("-data-key"))!; // not the telemetry key
         const usesKey = (x: StateResource, property: string) => assert.ok(via(r, x, property).includes(key), `${x.urn} ${property}`);
         for (const db of ofType(r, RDS)) {
             assert.strictEqual(db.inputs!.storageEncrypted, true);

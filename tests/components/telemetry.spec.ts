@@ -8,9 +8,11 @@ import { StackResource } from "../../policies/lib/stack";
 import { knownString } from "../../policies/lib/values";
 import { stackView } from "../../offline/stack-view";
 import { ACCOUNT_ID } from "../../offline/fakes";
+import { CLOUDTRAIL_FILTERS } from "../../components/security-alarms";
 import { prefetch, stackResources } from "../helpers/stacks";
 
-prefetch(["prod", { preview: false }]);
+const TRAIL = { changes: { "magento:cloudTrailLogGroup": "aws-cloudtrail-logs-123456789012" } };
+prefetch(["prod", { preview: false }], ["preprod", TRAIL], ["preprod"]);
 
 const ROLE = "aws:iam/role:Role";
 const json = (r: StackResource, key: string) => JSON.parse(knownString(r.props, key)!);
@@ -88,5 +90,29 @@ describe("security telemetry: prod", () => {
         assert.match(String(knownString(named("aws:cloudwatch/logGroup:LogGroup", "magento-prod-waf-requests").props, "name")), /^aws-waf-logs-/);
         const policy = json(named("aws:cloudwatch/logResourcePolicy:LogResourcePolicy", "magento-prod-waf-requests"), "policyDocument");
         assert.deepStrictEqual(policy.Statement[0].Condition.StringEquals, { "aws:SourceAccount": ACCOUNT_ID });
+    });
+});
+
+describe("security alarms: preprod", () => {
+    const FILTER = "aws:cloudwatch/logMetricFilter:LogMetricFilter";
+    const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+
+    it("with the account's CloudTrail group named: root use, console sign-in without MFA and IAM policy changes alarm the operators", async function () {
+        this.timeout(300_000);
+        const r = await stackResources("preprod", TRAIL);
+        const filters = r.filter((x) => x.type === FILTER).map((f) => [f.inputs!.logGroupName, f.inputs!.pattern, (f.inputs!.metricTransformation as Record<string, string>).namespace]);
+        assert.deepStrictEqual(filters, Object.values(CLOUDTRAIL_FILTERS).map((p) => ["aws-cloudtrail-logs-123456789012", p, "Magento/preprod/Security"]));
+        const topic = r.find((x) => x.type === "aws:sns/topic:Topic")!;
+        for (const key of Object.keys(CLOUDTRAIL_FILTERS)) {
+            const alarm = r.find((x) => x.type === ALARM && x.urn.endsWith(`::magento-preprod-security-${key}`));
+            assert.ok(alarm, key);
+            assert.deepStrictEqual([alarm.inputs!.metricName, alarm.inputs!.threshold, alarm.inputs!.treatMissingData], [key, 1, "notBreaching"]);
+            assert.ok(alarm.propertyDependencies!.alarmActions.includes(topic.urn), `${key} notifies the operators' topic`);
+        }
+    });
+
+    it("without it: no filter on a group the stack cannot see", async function () {
+        this.timeout(300_000);
+        assert.deepStrictEqual((await stackResources("preprod")).filter((x) => x.type === FILTER), []);
     });
 });

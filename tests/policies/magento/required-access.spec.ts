@@ -52,7 +52,7 @@ describe("magento / required-access", () => {
 
     it("breaks: a log group encrypted with a key whose policy does not name CloudWatch Logs", async () => {
         const resources = structuredClone(await stackResources("preprod", { preview: false }));
-        const key = resources.find((r) => r.type === "aws:kms/key:Key")!;
+        const key = resources.find((r) => r.type === "aws:kms/key:Key" && r.urn.endsWith("-data-key"))!; // the telemetry key names CloudWatch Logs
         const group = resources.find((r) => r.type === "aws:cloudwatch/logGroup:LogGroup")!;
         group.outputs = { ...group.outputs, kmsKeyId: key.outputs!.arn };
         const found = await violations(resources);
