@@ -10,6 +10,8 @@ export interface AlarmTopicArgs {
     readonly accountId: pulumi.Input<string>;
     /** The stack's region: alarms publish to topics of their own region. */
     readonly region: string;
+    /** Customer-managed key of the topic, whose policy lets CloudWatch alarms use it (the telemetry key). */
+    readonly kmsKeyArn: pulumi.Input<string>;
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -47,10 +49,11 @@ export class AlarmTopic extends pulumi.ComponentResource {
 
     constructor(name: string, args: AlarmTopicArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:monitoring:AlarmTopic", name, {}, opts);
-        // Not KMS-encrypted: CloudWatch cannot publish to a topic under the AWS-managed SNS key, and alarm
-        // notifications carry names and thresholds, not data.
+        // Encrypted with a customer-managed key: CloudWatch cannot publish to a topic under the AWS-managed SNS key,
+        // whose policy nobody can edit (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
         const topic = new aws.sns.Topic(`${name}-topic`, {
             displayName: `Alarms ${name}`,
+            kmsMasterKeyId: args.kmsKeyArn,
             tags: { ...args.tags, Name: `${name}-topic` },
         }, { parent: this });
         new aws.sns.TopicPolicy(`${name}-policy`, {

@@ -3,7 +3,7 @@
 // cannot be re-planned by a library upgrade.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { serviceTrustPolicy } from "./trust-policy";
+import { accountServiceTrustPolicy } from "./trust-policy";
 
 export interface NetworkArgs {
     /** The VPC's /16. */
@@ -18,6 +18,10 @@ export interface NetworkArgs {
     readonly natGatewayPerAz: boolean;
     /** Days the flow logs are kept. */
     readonly flowLogRetentionDays: number;
+    /** KMS key of the flow logs' group (its policy lets CloudWatch Logs of the region use it). */
+    readonly flowLogKeyArn: pulumi.Input<string>;
+    /** The account whose flow logs alone may assume the flow-logs role. */
+    readonly accountId: pulumi.Input<string>;
     /** Region, for the endpoints' service names. */
     readonly region: string;
     /** Interface endpoints in every AZ (an AZ outage leaves the others theirs), or only in the first (cheaper; the other
@@ -208,10 +212,12 @@ export class Network extends pulumi.ComponentResource {
         const child = { parent: this };
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
             retentionInDays: args.flowLogRetentionDays,
+            kmsKeyId: args.flowLogKeyArn,
             tags,
         }, child);
+        // https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html (aws:SourceAccount in the trust)
         const role = new aws.iam.Role(`${name}-flow-logs`, {
-            assumeRolePolicy: serviceTrustPolicy("vpc-flow-logs.amazonaws.com"),
+            assumeRolePolicy: accountServiceTrustPolicy("vpc-flow-logs.amazonaws.com", args.accountId),
             tags,
         }, child);
         new aws.iam.RolePolicy(`${name}-flow-logs`, {

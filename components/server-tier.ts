@@ -1,6 +1,6 @@
 // The identity of a tier of servers, created before the servers themselves so that data services can admit and
 // grant it: a security group (egress only; ingress is added by whoever serves the tier) and an instance role
-// reachable through SSM Session Manager instead of SSH keys. Its egress is an allow-list (docs/network.md): the VPC
+// reachable through SSM Session Manager instead of SSH keys, with the SSM agent's actions and nothing account-wide. Its egress is an allow-list (docs/network.md): the VPC
 // endpoints, S3 through its endpoint, the ports `internetPorts` names, and the services that admit the tier (each
 // admission adds the matching egress, components/clients.ts). DNS, NTP and the instance metadata are link-local
 // services security groups do not filter.
@@ -28,6 +28,29 @@ export interface ServerTierArgs {
     readonly tags: Readonly<Record<string, string>>;
 }
 
+/**
+ * What the SSM agent needs, instead of AmazonSSMManagedInstanceCore (whose Parameter Store, document and association
+ * grants cover the whole account): registering the instance and the Session Manager channels
+ * (https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html), and
+ * the message service Run Command delivers through (Rundeck's AWS-RunShellScript; the ec2messages actions of
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMManagedInstanceCore.html). None of these
+ * takes a resource narrower than "*". Session logging's own grants come from SessionManager.
+ */
+export const SSM_AGENT_POLICY = {
+    Version: "2012-10-17",
+    Statement: [{
+        Sid: "SessionManagerChannels",
+        Effect: "Allow",
+        Action: ["ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+        Resource: "*",
+    }, {
+        Sid: "RunCommandMessages",
+        Effect: "Allow",
+        Action: ["ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage", "ec2messages:FailMessage", "ec2messages:GetEndpoint", "ec2messages:GetMessages", "ec2messages:SendReply"],
+        Resource: "*",
+    }],
+} as const;
+
 export interface PolicyStatement {
     readonly Effect: "Allow";
     readonly Action: string | string[];
@@ -54,13 +77,9 @@ export class ServerTier extends pulumi.ComponentResource {
             assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"),
             tags,
         }, child);
-        new aws.iam.RolePolicyAttachment(`${name}-ssm`, {
-            role: role.name,
-            policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-        }, child);
-        // AmazonSSMManagedInstanceCore allows ssm:GetParameter(s) on every parameter of the account
-        // (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMManagedInstanceCore.html): an
-        // explicit deny keeps the tier to its own stack's path, whatever the managed policy grants.
+        new aws.iam.RolePolicy(`${name}-ssm-agent`, { role: role.name, policy: JSON.stringify(SSM_AGENT_POLICY) }, child);
+        // An explicit deny keeps the tier to its own stack's path, whatever a later grant (or a managed policy someone
+        // attaches: AmazonSSMManagedInstanceCore allows ssm:GetParameter(s) on every parameter of the account) adds.
         new aws.iam.RolePolicy(`${name}-parameter-scope`, {
             role: role.name,
             policy: pulumi.jsonStringify({

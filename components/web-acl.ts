@@ -7,6 +7,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { OriginVerify } from "./cdn";
+import { LOG_CLASS_TAG } from "../policies/lib/contracts";
+import { SECURITY_LOG_RETENTION_DAYS } from "./log-retention";
 
 export interface WebAclArgs {
     /** The load balancer to protect. */
@@ -19,6 +21,10 @@ export interface WebAclArgs {
     readonly cdnPaths: readonly string[];
     /** Paths whose bodies may exceed what WAF inspects (the admin's: imports, product descriptions); blocked elsewhere. */
     readonly largeBodyPaths: readonly string[];
+    /** KMS key of the request log group (the telemetry key). */
+    readonly logKeyArn: pulumi.Input<string>;
+    readonly accountId: pulumi.Input<string>;
+    readonly region: string;
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -67,6 +73,8 @@ function cdnFetch(originVerify: OriginVerify, cdnPaths: readonly string[]): aws.
 
 export class WebAcl extends pulumi.ComponentResource {
     public readonly arn: pulumi.Output<string>;
+    /** The web ACL's name: AWS/WAFV2 metrics are keyed by it. */
+    public readonly name: pulumi.Output<string>;
 
     constructor(name: string, args: WebAclArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:web:WebAcl", name, {}, opts);
@@ -126,8 +134,46 @@ export class WebAcl extends pulumi.ComponentResource {
             tags: { ...args.tags, Name: name },
         }, { ...child, dependsOn: [...args.originVerify.after] }); // a rotation drops a value once no edge sends it
         new aws.wafv2.WebAclAssociation(`${name}-alb`, { resourceArn: args.resourceArn, webAclArn: acl.arn }, child);
+        this.logRequests(name, acl, args);
 
         this.arn = acl.arn;
-        this.registerOutputs({ arn: this.arn });
+        this.name = acl.name;
+        this.registerOutputs({ arn: this.arn, name: this.name });
+    }
+
+    /**
+     * Every request WAF decides on, to a CloudWatch Logs group (the name must start aws-waf-logs-), a year, encrypted,
+     * with secrets redacted. The group's resource policy is ours: left to WAF, it edits an account-wide AWSWAF-LOGS
+     * policy, which outgrows CloudWatch's 5,120-character limit in a busy account.
+     * https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html
+     */
+    private logRequests(name: string, acl: aws.wafv2.WebAcl, args: WebAclArgs): void {
+        const child = { parent: this };
+        const group = new aws.cloudwatch.LogGroup(`${name}-requests`, {
+            name: `aws-waf-logs-${name}`,
+            retentionInDays: SECURITY_LOG_RETENTION_DAYS,
+            kmsKeyId: args.logKeyArn,
+            tags: { ...args.tags, Name: `${name}-requests`, [LOG_CLASS_TAG]: "security" },
+        }, child);
+        const policy = new aws.cloudwatch.LogResourcePolicy(`${name}-requests`, {
+            policyName: `${name}-waf-logs`,
+            policyDocument: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [{
+                    Sid: "WafDeliversItsLogs", Effect: "Allow", Principal: { Service: "delivery.logs.amazonaws.com" },
+                    Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${group.arn}:*`,
+                    Condition: {
+                        StringEquals: { "aws:SourceAccount": args.accountId },
+                        ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:aws:logs:${args.region}:${args.accountId}:*` },
+                    },
+                }],
+            }),
+        }, child);
+        new aws.wafv2.WebAclLoggingConfiguration(`${name}-requests`, {
+            resourceArn: acl.arn,
+            logDestinationConfigs: [group.arn],
+            // Session cookies, API tokens and the CDN's secret stay out of the logs (header names match in any case).
+            redactedFields: ["cookie", "authorization", args.originVerify.headerName.toLowerCase()].map((header) => ({ singleHeader: { name: header } })),
+        }, { ...child, dependsOn: [policy] });
     }
 }

@@ -29,6 +29,10 @@ import { WebGroup } from "../components/web-group";
 import { VpnServer } from "../components/vpn-server";
 import { Monitoring } from "../components/monitoring";
 import { AlarmTopic } from "../components/monitoring-topic";
+import { accountBaselineWarnings, providerLookups } from "../components/account-baseline";
+import { SecurityAlarms } from "../components/security-alarms";
+import { SessionManager } from "../components/session-manager";
+import { TelemetryKey } from "../components/telemetry-key";
 import { WindowsHost } from "../components/windows-host";
 import { readStackConfig } from "../stacks";
 import { cdnEdge, edgeCertificates, publicEdge } from "./edge";
@@ -38,8 +42,11 @@ const prefix = `magento-${config.stack}`;
 const tags = config.tags;
 const accountId = aws.getCallerIdentityOutput().accountId;
 
+// Security telemetry (flow, WAF and session logs, the alarm topic) is encrypted with a key of its own.
+const telemetryKey = new TelemetryKey(`${prefix}-telemetry`, { alias: `${prefix}-telemetry`, accountId, region: config.region, tags });
+
 // Network
-const network = new Network(prefix, { ...config.network, region: config.region, tags });
+const network = new Network(prefix, { ...config.network, region: config.region, flowLogKeyArn: telemetryKey.keyArn, accountId, tags });
 const vpcId = network.vpcId;
 const privateSubnetIds = network.privateSubnetIds;
 const internalZone = new InternalZone(`${prefix}-internal`, { domain: config.internalDomain, vpcId, tags });
@@ -61,6 +68,14 @@ const gatewayTier = tier("gateway", "HAProxy gateway: selected internal ports fo
 const vpnTier = tier("vpn", "OpenVPN server: operators' access to every subnet", { forwardTo: [config.network.vpcCidr] });
 const windowsTier = tier("windows", "Windows host of the custom application", { internetPorts: [80, 443] }); // Windows Update uses both
 const magento = [web.asClient("web"), backOffice.asClient("backoffice")];
+// Operators' shells on every tier: Session Manager with the stack's logged, encrypted preferences, MFA, this stack only.
+const sessions = new SessionManager(`${prefix}-sessions`, {
+    stack: config.stack, region: config.region, accountId, keyArn: telemetryKey.keyArn, idleTimeoutMinutes: 20, tags,
+    tierRoleNames: {
+        web: web.roleName, backoffice: backOffice.roleName, rundeck: rundeck.roleName, sideapps: sideApps.roleName,
+        gateway: gatewayTier.roleName, vpn: vpnTier.roleName, windows: windowsTier.roleName,
+    },
+});
 
 // Data: everything here is encrypted with the stack's key and reachable only from the tiers named.
 // The service-linked roles, adopted or created: the key's policy names Auto Scaling's, the search domain needs OpenSearch's.
@@ -202,13 +217,14 @@ const loadBalancer = new LoadBalancer(`${prefix}-shop`, {
     deletionProtection: config.production,
     tags,
 });
-if (config.web.waf) {
-    new WebAcl(`${prefix}-waf`, {
+const webAcl = config.web.waf
+    ? new WebAcl(`${prefix}-waf`, {
         resourceArn: loadBalancer.arn, ratePerIpPer5Min: 2000,
         originVerify: cdn.originVerify,
-        cdnPaths: Object.values(config.edge.originPaths), largeBodyPaths: loadBalancer.adminPaths, tags,
-    });
-}
+        cdnPaths: Object.values(config.edge.originPaths), largeBodyPaths: loadBalancer.adminPaths,
+        logKeyArn: telemetryKey.keyArn, accountId, region: config.region, tags,
+    })
+    : undefined;
 const site = publicEdge(prefix, config, { ...edge, loadBalancer, cdn: cdn.cdn });
 
 // Web servers: the front end scaling over every AZ, the back office as one server; both boot the release image, mount
@@ -346,12 +362,19 @@ const windowsHost = new WindowsHost(`${prefix}-windows`, {
 });
 
 // Every alarm notifies the operators' topic: the stack's own with the list subscribed, or the one the stack names.
-const alarmTopicArn = config.alarmTopicArn ?? new AlarmTopic(`${prefix}-alarms`, { email: config.alarmEmail, accountId, region: config.region, tags }).topicArn;
+const alarmTopicArn = config.alarmTopicArn ?? new AlarmTopic(`${prefix}-alarms`, { email: config.alarmEmail, accountId, region: config.region, kmsKeyArn: telemetryKey.keyArn, tags }).topicArn;
 
 // The merchant's other sites over IPsec, each tunnel alarmed.
 const siteLinks = config.siteLinks.length > 0
     ? new SiteLinks(`${prefix}-sites`, { vpcId, privateRouteTableIds: network.privateRouteTableIds, links: config.siteLinks, alarmTopicArn, tags })
     : undefined;
+
+// Security events: the account's CloudTrail (when the stack names its log group) and the WAF's blocked requests.
+const securityAlarms = new SecurityAlarms(`${prefix}-security`, {
+    cloudTrailLogGroup: config.cloudTrailLogGroup,
+    webAcl: webAcl && { name: webAcl.name, region: config.region, blockedPer5Min: 1000 }, // ~3 a second for 5 minutes
+    topicArn: alarmTopicArn, namespace: `Magento/${config.stack}/Security`, tags,
+});
 
 // Monitoring: the operators' alarms and dashboard, every dimension from the resources above.
 const monitoring = new Monitoring(`${prefix}-monitoring`, {
@@ -371,9 +394,16 @@ const monitoring = new Monitoring(`${prefix}-monitoring`, {
     },
     thresholds: config.alarmThresholds,
     webGroups: { frontend: frontEnd.groupName, backoffice: backOfficeGroup.groupName },
-    otherAlarms: siteLinks?.alarms ?? [],
+    otherAlarms: [...siteLinks?.alarms ?? [], ...securityAlarms.alarms],
     region: config.region,
     tags,
+});
+
+// The account-level services the estate relies on (GuardDuty, Security Hub), read and warned about, never failed on.
+/** Warnings about account-level security services found off; empty when they are on. */
+export const accountSecurityWarnings = accountBaselineWarnings(config.region, providerLookups()).then((warnings) => {
+    warnings.forEach((w) => pulumi.log.warn(w));
+    return warnings;
 });
 
 export { vpcId, privateSubnetIds };
@@ -395,8 +425,10 @@ export const rundeckUrl = rundeckServer.url;
 export const rundeckAdminSecretArn = rundeckServer.adminSecretArn; // the admin login's password
 export const windowsHostName = windowsHost.fqdn;
 export const windowsInstanceId = windowsHost.instanceId; // the target of `aws ssm start-session`: there is no key pair
+export const sessionDocumentName = sessions.documentName; // start-session --document-name: logged, encrypted sessions
+export const sessionOperatorRoleArn = sessions.operatorRoleArn; // assumed with MFA to open them
 /** Every alarm of the stack (name and ARN), all notifying alarmTopicArn. */
-export const alarmTargets = [...siteLinks?.alarms ?? [], ...monitoring.alarms];
+export const alarmTargets = [...siteLinks?.alarms ?? [], ...monitoring.alarms, ...securityAlarms.alarms];
 export { alarmTopicArn };
 export const dashboardName = monitoring.dashboardName;
 export const gatewayPublicIp = gateway.publicIp;

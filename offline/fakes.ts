@@ -118,10 +118,6 @@ const FAKES: Record<string, Fake> = {
         id: autoName,
         outputs: (ctx, id) => ({ name: id, arn: `arn:aws:logs:${ctx.region}:${ACCOUNT_ID}:log-group:${id}` }),
     },
-    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": {
-        id: (ctx) => String(ctx.inputs.policyName),
-        outputs: () => ({}),
-    },
     "aws:iam/role:Role": {
         id: autoName,
         outputs: (ctx, id) => ({
@@ -278,6 +274,15 @@ const FAKES: Record<string, Fake> = {
         id: (ctx) => String(ctx.inputs.name ?? ctx.name),
         outputs: (ctx, id) => ({ arn: `arn:aws:ssm:${ctx.region}:${ACCOUNT_ID}:parameter${id.startsWith("/") ? "" : "/"}${id}`, version: 1 }),
     },
+    // An SSM document's id is its name; its ARN names it under document/.
+    "aws:ssm/document:Document": {
+        id: (ctx) => String(ctx.inputs.name ?? ctx.name),
+        outputs: (ctx, id) => ({ arn: `arn:aws:ssm:${ctx.region}:${ACCOUNT_ID}:document/${id}`, name: id, status: "Active", documentVersion: "1", latestVersion: "1", defaultVersion: "1" }),
+    },
+    // A CloudWatch Logs resource policy's id is its name (falling back to the logical name); a WAF logging configuration's is its web ACL's ARN.
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": { id: (ctx) => String(ctx.inputs.policyName ?? ctx.name), outputs: () => ({}) },
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": { id: (ctx) => String(ctx.inputs.name ?? ctx.name), outputs: () => ({}) },
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": { id: (ctx) => String(ctx.inputs.resourceArn), outputs: () => ({}) },
     // Route 53: zone ids are "Z" and upper-case base-32 characters; a record's id joins zone, name and type.
     "aws:route53/zone:Zone": {
         id: (ctx) => `Z0${hex(ctx, 18).toUpperCase()}`,

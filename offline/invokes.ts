@@ -7,7 +7,41 @@ export const ACCOUNT_SERVICE_LINKED_ROLES = ["autoscaling.amazonaws.com"];
 
 type Answer = (args: Record<string, unknown>, region: string) => Record<string, unknown>;
 
+/**
+ * The account-level security services, as the provider answers for an account that runs them (the offline
+ * account) and for one that does not (a fresh account): the reads fail there (GuardDuty's message is the provider's,
+ * detector_data_source.go; Security Hub's stands for the API's refusal).
+ */
+export const SECURITY_SERVICES: Record<"enabled" | "disabled", Record<string, Answer>> = {
+    enabled: {
+        "aws:guardduty/getDetector:getDetector": (_, region) => ({
+            id: "6ec2d3f0a1b2c3d4e5f60718293a4b5c", arn: `arn:aws:guardduty:${region}:${ACCOUNT_ID}:detector/6ec2d3f0a1b2c3d4e5f60718293a4b5c`,
+            status: "ENABLED", findingPublishingFrequency: "SIX_HOURS", features: [], region, tags: {},
+            serviceRoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty`,
+        }),
+        "aws:securityhub/getEnabledStandards:getEnabledStandards": (_, region) => {
+            const standardsSubscriptionArn = `arn:aws:securityhub:${region}:${ACCOUNT_ID}:subscription/aws-foundational-security-best-practices/v/1.0.0`;
+            return {
+                region, standardsSubscriptionArns: [standardsSubscriptionArn],
+                standardsSubscriptions: [{
+                    standardsArn: `arn:aws:securityhub:${region}::standards/aws-foundational-security-best-practices/v/1.0.0`, standardsSubscriptionArn,
+                    standardsStatus: "READY", standardsControlsUpdatable: "READY_FOR_UPDATES", standardsInputs: {}, standardsStatusReasons: [],
+                }],
+            };
+        },
+    },
+    disabled: {
+        "aws:guardduty/getDetector:getDetector": () => {
+            throw new Error("reading this account's single GuardDuty Detector: empty result");
+        },
+        "aws:securityhub/getEnabledStandards:getEnabledStandards": () => {
+            throw new Error(`reading Security Hub Standards Subscriptions: InvalidAccessException: Account ${ACCOUNT_ID} is not subscribed to AWS Security Hub`);
+        },
+    },
+};
+
 const INVOKES: Record<string, Answer> = {
+    ...SECURITY_SERVICES.enabled,
     "aws:index/getCallerIdentity:getCallerIdentity": () => ({
         accountId: ACCOUNT_ID,
         arn: `arn:aws:sts::${ACCOUNT_ID}:assumed-role/deployer/pulumi`,

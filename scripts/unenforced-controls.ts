@@ -51,7 +51,7 @@ export const UNENFORCED_CONTROLS: readonly UnenforcedControl[] = [
     { id: "KMS.4", service: "KMS", checks: "key rotation enabled", reason: "The data key component enables rotation; no rule guards it yet (candidate)." },
     { id: "IAM.1", service: "IAM", checks: "no policies with full \"*\" admin privileges", reason: `${ACCOUNT} The program writes narrow inline policies per tier.` },
     { id: "IAM.21", service: "IAM", checks: "no wildcard service actions in customer managed policies", reason: "The program writes inline role policies, which this control does not evaluate; not enforced by a rule." },
-    { id: "SSM.1", service: "SSM", checks: "instances managed by Systems Manager", reason: `${RUNTIME} Every server gets the SSM managed-instance policy through its tier's instance profile.` },
+    { id: "SSM.1", service: "SSM", checks: "instances managed by Systems Manager", reason: `${RUNTIME} Every server's tier role grants the SSM agent's actions (ServerTier).` },
     { id: "SecretsManager.1", service: "Secrets Manager", checks: "automatic rotation", reason: "The RDS-managed master secrets rotate (RDS: every 7 days by default); Magento's own MySQL and OpenSearch users rotate monthly by the setup job on Rundeck with alternating users (docs/data-access.md), not by a rotation function, which is what the control looks for. Redis AUTH tokens and the search master password are not rotated yet." },
     { id: "ACM.1", service: "ACM", checks: "certificates renewed before expiry", reason: RUNTIME },
     { id: "ACM.2", service: "ACM", checks: "RSA certificates use 2048-bit keys or more", reason: "ACM-issued certificates use RSA 2048 unless asked otherwise; the program requests no other key algorithm." },

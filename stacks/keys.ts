@@ -72,6 +72,10 @@ export const CONFIG_KEYS = {
         type: "string", required: false, default: "",
         description: "An existing SNS topic (stack's region) the alarms notify instead of a topic of their own subscribing alarmEmail; e.g. preprod routed to a quieter list.",
     },
+    cloudTrailLogGroup: {
+        type: "string", required: false, default: "",
+        description: "The CloudWatch Logs group (stack's region) the account's CloudTrail trail delivers to; set: metric filters and alarms on root use, IAM policy changes and console sign-in without MFA.",
+    },
     alarmThresholds: {
         type: "objects", required: false, default: [],
         description: "Alarm thresholds to change: a mapping of some of the names in the default column to numbers (percentages at most 100; GiB; seconds; counts, evictions per 5 minutes).",

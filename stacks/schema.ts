@@ -182,6 +182,8 @@ export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
     gatewayServices: z.array(gatewayService).min(1, { error: "must list at least one service (or be unset for the estate's list)" }),
     alarmEmail: z.email({ error: "must be an email address such as ops@example.com" }),
     alarmTopicArn: z.string().regex(SNS_TOPIC_ARN, { error: "must be an SNS topic ARN such as arn:aws:sns:eu-west-3:123456789012:ops-alarms" }),
+    // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html (logGroupName pattern)
+    cloudTrailLogGroup: z.string().regex(/^[.\-_/#A-Za-z0-9]{1,512}$/, { error: "must be a log group name such as aws-cloudtrail-logs-123456789012 (letters, digits and . - _ / #)" }),
     alarmThresholds,
     webInstanceType: instanceType,
     backOfficeInstanceType: instanceType,

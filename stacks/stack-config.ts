@@ -25,6 +25,8 @@ export interface StackConfig {
     readonly alarmEmail: string;
     /** An existing topic the alarms notify; undefined: the stack's own topic, alarmEmail subscribed. */
     readonly alarmTopicArn: string | undefined;
+    /** The account's CloudTrail log group; undefined: no security metric filters (CloudTrail is account-level). */
+    readonly cloudTrailLogGroup: string | undefined;
     /** Every alarm threshold: the stack's alarmThresholds over ALARM_THRESHOLD_DEFAULTS. */
     readonly alarmThresholds: AlarmThresholds;
     readonly instanceTypes: { readonly web: string; readonly backOffice: string; readonly ops: string };
@@ -67,7 +69,7 @@ export interface DatabaseConfig {
 }
 
 /** The network's layout is configuration; region and tags come from the stack as a whole. */
-export type NetworkConfig = Omit<NetworkArgs, "region" | "tags">;
+export type NetworkConfig = Omit<NetworkArgs, "region" | "tags" | "flowLogKeyArn" | "accountId">;
 
 /** The public side: storefronts, where their names are published, the certificates and the CDN's origin paths. */
 export interface EdgeConfig {

@@ -154,6 +154,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         vpnClientCidr: vpnClientCidr(vpc!),
         alarmEmail: parsed.alarmEmail as string,
         alarmTopicArn: parsed.alarmTopicArn as string | undefined,
+        cloudTrailLogGroup: parsed.cloudTrailLogGroup as string | undefined,
         alarmThresholds: { ...defaults.alarmThresholds, ...(parsed.alarmThresholds as Partial<AlarmThresholds> | undefined) },
         instanceTypes: {
             web: value("webInstanceType", defaults.webInstanceType),

@@ -7,6 +7,7 @@ import { ec2Hardening } from "./rules/ec2-hardening";
 import { cloudfrontHttpsLogged } from "./rules/cloudfront-https-logged";
 import { efsEncrypted } from "./rules/efs-encrypted";
 import { engineStandardSupport } from "./rules/engine-standard-support";
+import { instanceRolesLeastPrivilege } from "./rules/instance-roles-least-privilege";
 import { autoscalingHealthAndRollout } from "./rules/autoscaling-health-and-rollout";
 import { loadBalancerHardening } from "./rules/load-balancer-hardening";
 import { mysqlSecureTransport } from "./rules/mysql-secure-transport";
@@ -22,7 +23,9 @@ import { redisEncryptionAndAuth } from "./rules/redis-encryption-and-auth";
 import { noUnrestrictedEgress } from "./rules/no-unrestricted-egress";
 import { requiredTags } from "./rules/required-tags";
 import { s3BucketHardening } from "./rules/s3-bucket-hardening";
+import { securityLogsKept } from "./rules/security-logs-kept";
 import { serversReplacedDeleteFirst } from "./rules/servers-replaced-delete-first";
+import { wafLogged } from "./rules/waf-logged";
 
 new PolicyPack("aws-baseline", {
     policies: [
@@ -49,5 +52,8 @@ new PolicyPack("aws-baseline", {
         productionStatefulProtected,
         requiredTags,
         noUnrestrictedEgress,
+        instanceRolesLeastPrivilege,
+        wafLogged,
+        securityLogsKept,
     ],
 });

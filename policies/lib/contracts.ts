@@ -38,3 +38,7 @@ export const WEB_TIERS_SCHEMA = {
 export function hasMagentoWebTier(resources: readonly PolicyResource[], webTiers: readonly string[]): boolean {
     return ofType(resources, AUTOSCALING_GROUP).some((g) => webTiers.includes(groupTag(g, TIER_TAG) ?? ""));
 }
+
+/** On a CloudWatch log group of security telemetry (WAF requests, Session Manager sessions): "security". Such groups
+ *  keep their events for a year and are KMS-encrypted (security-logs-kept, PCI DSS 10.5.1: docs/telemetry.md). */
+export const LOG_CLASS_TAG = "LogClass";

@@ -207,4 +207,13 @@ export const MUTATIONS: readonly Mutation[] = [
     property("prod", ["load-balancer-hardening"], "HTTPS listener on the TLS13-1-2 policy that also offers CBC suites", T.listener, "shop-https", ["sslPolicy"], "ELBSecurityPolicy-TLS13-1-2-2021-06"),
     { stack: "prod", change: "static distribution without its CORS response headers policy", rules: ["static-cdn-cors"], apply: withoutStaticCors },
     property("prod", ["certificate-validation-satisfiable"], "storefront certificate awaited while its registrar records are still pending", T.certificate, "certificates-brand_a", ["tags", "ValidationRecords"], "registrar-pending"),
+    // Security telemetry (docs/telemetry.md).
+    property("prod", ["waf-logged"], "WAF logs the CDN's origin-verify secret (its redaction dropped)", "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "waf-requests",
+        ["redactedFields"], [{ singleHeader: { name: "cookie" } }, { singleHeader: { name: "authorization" } }]),
+    property("prod", ["security-logs-kept"], "session logs kept 90 days", "aws:cloudwatch/logGroup:LogGroup", "sessions-logs", ["retentionInDays"], 90),
+    property("prod", ["security-logs-kept"], "alarm topic unencrypted", "aws:sns/topic:Topic", "alarms-topic", ["kmsMasterKeyId"], ""),
+    property("prod", ["instance-roles-least-privilege"], "AmazonSSMManagedInstanceCore attached in place of a monitoring policy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "mysql-monitoring",
+        ["policyArn"], "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"),
+    policyEdit("prod", ["required-access"], "telemetry key policy without CloudWatch Logs", T.key, "telemetry-key",
+        (statements) => statements.filter((st) => st.Sid !== "LogGroupsOfThisAccount")),
 ];

@@ -219,6 +219,12 @@ describe("stack configuration", () => {
         rejects({ alarmTopicArn: "ops-alarms" }, "magento:alarmTopicArn", /must be an SNS topic ARN/);
     });
 
+    it("the account's CloudTrail log group: a log group name, or unset for no CloudTrail alarms", () => {
+        assert.strictEqual(parse({ cloudTrailLogGroup: "aws-cloudtrail-logs-123456789012" }).cloudTrailLogGroup, "aws-cloudtrail-logs-123456789012");
+        assert.strictEqual(parse({}).cloudTrailLogGroup, undefined);
+        rejects({ cloudTrailLogGroup: "arn:aws:logs:eu-west-3:123456789012:log-group:trail" }, "magento:cloudTrailLogGroup", /must be a log group name such as aws-cloudtrail-logs-123456789012/);
+    });
+
     it("rejects unknown keys, a missing region and an unknown profile", () => {
         rejects({ vpcCdir: "10.20.0.0/16" }, "magento:vpcCdir", /not a configuration key/);
         rejects({ profile: "staging" }, "magento:profile", /production, preproduction/);

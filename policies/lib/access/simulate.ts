@@ -23,25 +23,45 @@ function resourcePolicy(model: AccessModel, resource: string): PolicyDocument | 
     return model.resources.get(resource) ?? (bucket === undefined ? undefined : model.resources.get(bucket));
 }
 
-/**
- * iam-simulate matches a templated context key only in its `/` form (aws:ResourceTag/x) and drops
- * kms:EncryptionContext:<key> from a request, so the condition CloudWatch Logs' key policy statement carries
- * (docs/access.md) could never match. That one key is evaluated under a stand-in global key, in the request and in
- * every policy alike: still evaluated, never ignored. A request never carries both.
- */
-const STAND_INS: Readonly<Record<string, string>> = { "kms:EncryptionContext:aws:logs:arn": "aws:SourceArn" };
+/** `value` against an ARN/string pattern of a condition: `*` any run, `?` one character. */
+const globMatches = (pattern: string, value: string) =>
+    new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(value);
 
-function standIn<T>(value: T): T {
-    if (value === undefined) {
-        return value;
+/**
+ * The resource policy with its kms:EncryptionContext:<key> conditions decided here: the simulator knows only context
+ * keys whose variable part follows a slash (aws:PrincipalTag/...), so it ignores these and never matches them. A
+ * statement whose encryption-context condition holds for the request loses the condition; one whose does not is
+ * dropped. Equals/Like operators only (what key policies use:
+ * https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-encryption-context).
+ */
+function withEncryptionContextDecided(policy: PolicyDocument | undefined, context: Readonly<Record<string, string | string[]>>): PolicyDocument | undefined {
+    if (!policy || !Array.isArray(policy.Statement)) {
+        return policy;
     }
-    const text = Object.entries(STAND_INS).reduce((t, [key, stand]) => t.split(key).join(stand), JSON.stringify(value));
-    return JSON.parse(text);
+    const isContextKey = (k: string) => /^kms:EncryptionContext:/i.test(k);
+    const given = (k: string) => Object.entries(context).find(([c]) => c.toLowerCase() === k.toLowerCase())?.[1];
+    const statements = (policy.Statement as Record<string, unknown>[]).flatMap((s) => {
+        const conditions = (s.Condition ?? {}) as Record<string, Record<string, string | string[]>>;
+        let holds = true;
+        const rest = Object.fromEntries(Object.entries(conditions).map(([operator, keys]) => {
+            const kept = Object.entries(keys).filter(([key, patterns]) => {
+                if (!isContextKey(key)) {
+                    return true;
+                }
+                const value = given(key);
+                holds &&= /^(Arn|String)(Equals|Like)$/.test(operator) && value !== undefined &&
+                    [value].flat().every((v) => [patterns].flat().some((p) => operator.endsWith("Like") ? globMatches(p, v) : p === v));
+                return false;
+            });
+            return [operator, Object.fromEntries(kept)];
+        }).filter(([, keys]) => Object.keys(keys).length > 0));
+        return holds ? [{ ...s, ...(Object.keys(rest).length > 0 ? { Condition: rest } : { Condition: undefined }) }] : [];
+    });
+    return { ...policy, Statement: statements.map((s) => JSON.parse(JSON.stringify(s))) };
 }
 
-export async function decide(model: AccessModel, given: AccessRequest): Promise<Decision> {
-    const request = standIn(given);
-    const own = standIn(model.roles.get(request.principal) ?? []);
+export async function decide(model: AccessModel, request: AccessRequest): Promise<Decision> {
+    const own = model.roles.get(request.principal) ?? [];
     const extra = (request.identityPolicies ?? []).map((policy, i) => ({ name: `caller-${i}`, policy }));
     const result = await runSimulation({
         request: {
@@ -55,7 +75,7 @@ export async function decide(model: AccessModel, given: AccessRequest): Promise<
         identityPolicies: [...own.map((p) => ({ name: p.name, policy: p.policy })), ...extra],
         serviceControlPolicies: [],
         resourceControlPolicies: [],
-        resourcePolicy: standIn(resourcePolicy(model, request.resource)),
+        resourcePolicy: withEncryptionContextDecided(resourcePolicy(model, request.resource), request.context ?? {}),
     }, {});
     return result.resultType === "error" ? `invalid: ${JSON.stringify(result.errors)}` : result.overallResult as Decision;
 }
