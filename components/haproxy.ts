@@ -70,7 +70,8 @@ export function haproxyConfig(args: HaproxyConfigArgs): string {
         "    mode tcp",
         "    log global",
         // The client's address, logged when the connection opens (logasap: an RDP session would otherwise be logged
-        // hours later, at its end). SMB, RDP and IIS FTP cannot take it from a PROXY header (docs/gateway.md).
+        // hours later, at its end; https://docs.haproxy.org/2.6/configuration.html). SMB, RDP and IIS FTP cannot take it
+        // from a PROXY header (docs/gateway.md).
         "    option tcplog",
         "    option logasap",
         "    timeout connect 5s",

@@ -111,7 +111,7 @@ export const FTPS_CERTIFICATE = "magento-ftps";
  * - FTPS required on the control and the data channel of every FTP site (ftpServer.security.ssl controlChannelPolicy
  *   and dataChannelPolicy SslRequire, https://learn.microsoft.com/en-us/iis/configuration/system.applicationHost/sites/site/ftpServer/security/ssl),
  *   with the certificate of LocalMachine\My named FTPS_CERTIFICATE that is valid for 30 more days, else a new
- *   self-signed one (New-SelfSignedCertificate) whose thumbprint the log gives for clients to pin (docs/gateway.md).
+ *   self-signed one (New-SelfSignedCertificate, https://learn.microsoft.com/powershell/module/pki/new-selfsignedcertificate) whose thumbprint the log gives for clients to pin (docs/gateway.md).
  */
 export function ftpScript(args: FtpArgs): string {
     const external = args.externalAddress ?? "";
