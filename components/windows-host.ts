@@ -58,7 +58,11 @@ export class WindowsHost extends pulumi.ComponentResource {
         }
         const vpnPorts = [...args.vpnPorts, { fromPort: RDP_PORT, toPort: RDP_PORT }].filter((p, i, all) => all.findIndex((q) => rangeName(q) === rangeName(p)) === i);
         for (const ports of vpnPorts) {
-            admit(this, `${name}-from-vpn-${rangeName(ports)}`, {
+            // RDP keeps the name it had before the other services moved to the VPN: under a new name the rule would be
+            // created before the old one is deleted, and EC2 refuses a duplicate rule (InvalidPermission.Duplicate,
+            // e.g. https://github.com/galaxyproject/cloudlaunch/issues/56).
+            const rule = rangeName(ports) === `${RDP_PORT}` ? `${name}-rdp-from-vpn` : `${name}-from-vpn-${rangeName(ports)}`;
+            admit(this, rule, {
                 securityGroupId: group.id, source: { securityGroupId: args.vpnSecurityGroupId }, ports, description: "VPN clients", tags: args.tags,
             });
         }

@@ -40,6 +40,8 @@ describe("operations servers", () => {
             "gateway -> tcp/2048-3388", "gateway -> tcp/21", "gateway -> tcp/3390-4096",
             "vpn -> tcp/2048-4096", "vpn -> tcp/21", "vpn -> tcp/3389", "vpn -> tcp/445", "vpn -> tcp/8700-8800",
         ]);
+        // RDP's rule keeps its name: renamed, an update would create it while the old identical rule still exists.
+        assert.strictEqual(named(r, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "windows-rdp-from-vpn").inputs!.fromPort, 3389);
         // preprod opens nothing: the gateway reaches none of it.
         const preprod = await stackResources("preprod");
         assert.ok(reachability(preprod, named(preprod, INSTANCE, "windows-server-instance"), "vpcSecurityGroupIds").every((row) => row.startsWith("vpn -> ")));
