@@ -70,7 +70,7 @@ export const CONFIG_KEYS = {
     },
     gatewayMinPrefix: {
         type: "integer", required: false, default: 0,
-        description: "Shortest prefix a gatewayInternet source may have: 32 (one address, the default) down to 24.",
+        description: "Shortest prefix a gatewayInternet source may have: 32 (one address, the default) down to 24; below 32, lower operator-allow-list's minPrefix in the pack config too.",
     },
     alarmEmail: {
         type: "string", required: true,
