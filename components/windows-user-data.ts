@@ -60,17 +60,18 @@ export function prepareDisksScript(volumes: readonly WindowsVolume[]): string {
     ].join("\n");
 }
 
-/** What the Windows Firewall admits: the forwarded ports, from the gateway's subnet only. */
+/** What the Windows Firewall admits: the services' ports, from the VPN server's and the gateway's subnet only. */
 export interface WindowsFirewallArgs {
-    /** The public subnet the gateway (and the VPN server) run in: a rebuilt gateway keeps it, not its address. */
+    /** The public subnet the VPN server and the gateway run in: a rebuilt server keeps it, not its address. */
     readonly remoteCidr: string;
     readonly ports: readonly PortRange[];
 }
 
 /**
- * Windows Firewall blocks unsolicited inbound traffic by default: one allow rule per forwarded TCP range from the
- * gateway's subnet (New-NetFirewallRule, https://learn.microsoft.com/en-us/powershell/module/netsecurity/new-netfirewallrule).
- * The security group admits only the gateway tier's group; the firewall is the second layer, by subnet.
+ * Windows Firewall blocks unsolicited inbound traffic by default: one allow rule per TCP range from that subnet
+ * (New-NetFirewallRule, https://learn.microsoft.com/en-us/powershell/module/netsecurity/new-netfirewallrule). The
+ * security group admits only the VPN and gateway tiers' groups; the firewall is the second layer, by subnet. The rules
+ * keep their magento-gateway-* names, so a boot replaces the ones earlier boots made.
  */
 export function firewallScript(args: WindowsFirewallArgs): string {
     if (!/^[0-9.]+\/[0-9]{1,2}$/.test(args.remoteCidr)) {
