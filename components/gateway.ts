@@ -1,47 +1,47 @@
-// The operators' gateway (shared/platform.md): HAProxy on a server in a public subnet with an Elastic IP, exposing
-// selected ports of internal hosts (the Windows host by default) to the operators' allow-list only. Two layers: the
-// security group admits the listed CIDRs on the listed ports, and HAProxy refuses any other source itself.
+// The operators' gateway (shared/platform.md): HAProxy on a server in a public subnet with an Elastic IP, exposing the
+// services a stack opens to the internet (none by default: operators reach every service through the VPN,
+// docs/gateway.md), each to its own sources only. Two layers: the security group admits each service's sources on
+// its ports, and HAProxy refuses any other source itself and logs every connection with the client's address.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ALLOWED_SOURCES_TAG } from "../policies/lib/contracts";
-import { INSTALL_PACKAGES, installPackagesFile } from "./cloud-init";
-import { GatewayService, haproxyConfig } from "./haproxy";
+import { CloudConfig, INSTALL_PACKAGES, installPackagesFile } from "./cloud-init";
+import { ExposedService, haproxyConfig } from "./haproxy";
 import { OpsServerArgs, publicServer } from "./server";
 
 export interface GatewayArgs extends OpsServerArgs {
     /** Public subnet ids by AZ name: the gateway is reached from the internet. */
     readonly publicSubnetIdsByAz: Readonly<Record<string, pulumi.Input<string>>>;
-    /** What the gateway exposes, and where each service leads. */
-    readonly services: readonly GatewayService[];
-    /** The operators' source CIDRs (IPv4 or IPv6), never the whole internet (stacks/ refuses it). */
+    /** The services opened to the internet, their sources and ports (exposedServices); none: HAProxy is not installed. */
+    readonly services: readonly ExposedService[];
+    /** The operators' CIDRs, never the whole internet (stacks/ refuses it): every source of the group lies inside them. */
     readonly allowedSources: readonly string[];
 }
 
 export class Gateway extends pulumi.ComponentResource {
-    /** The Elastic IP operators connect to (and the passive-FTP address the FTP server must advertise). */
+    /** The Elastic IP internet clients connect to (and the passive-FTP address the FTP server advertises to them). */
     public readonly publicIp: pulumi.Output<string>;
-    /** The group admitting the operators' allow-list (not the tier's group, which internal hosts admit). */
+    /** The group admitting the opened services' sources (not the tier's group, which internal hosts admit). */
     public readonly securityGroupId: pulumi.Output<string>;
 
     constructor(name: string, args: GatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:operations:Gateway", name, {}, opts);
         const child = { parent: this };
-        const config = haproxyConfig({ services: args.services, allowedSources: args.allowedSources, listenAddress: "::" });
         const group = new aws.ec2.SecurityGroup(`${name}-sg`, {
             vpcId: args.vpcId,
-            description: "Gateway: the exposed ports, from the operators' allow-list only",
-            // The contract the aws-baseline pack checks every rule of this group against (gateway-allow-list).
+            description: "Gateway: the services opened to the internet, each from its own sources",
+            // The contract the aws-baseline pack checks every rule of this group against (operator-allow-list).
             tags: { ...args.tags, Name: `${name}-sg`, [ALLOWED_SOURCES_TAG]: args.allowedSources.join(",") },
         }, child);
-        for (const service of args.services) {
-            args.allowedSources.forEach((cidr, i) => {
+        for (const { service, sources, ports } of args.services) {
+            ports.flatMap(([fromPort, toPort]) => sources.map((cidr) => ({ fromPort, toPort, cidr }))).forEach(({ fromPort, toPort, cidr }, i) => {
                 new aws.vpc.SecurityGroupIngressRule(`${name}-${service.name}-${i}`, {
                     securityGroupId: group.id,
                     ipProtocol: service.protocol,
-                    fromPort: service.fromPort,
-                    toPort: service.toPort,
-                    ...(cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr }),
-                    description: `${service.name} from operators`,
+                    fromPort,
+                    toPort,
+                    cidrIpv4: cidr, // IPv4 only: the gateway has no IPv6 address (stacks/validate.ts)
+                    description: `${service.name} from ${cidr}`,
                     tags: { ...args.tags, Name: `${name}-${service.name}-${i}` },
                 }, child);
             });
@@ -50,12 +50,21 @@ export class Gateway extends pulumi.ComponentResource {
             ...args,
             tier: "gateway",
             securityGroupId: group.id,
-            userData: {
-                write_files: [installPackagesFile(), { path: "/etc/haproxy/haproxy.cfg", permissions: "0644", content: config }],
-                runcmd: [[INSTALL_PACKAGES, "haproxy"], ["systemctl", "enable", "--now", "haproxy"]],
-            },
+            userData: gatewayUserData(args.services),
         });
         this.securityGroupId = group.id;
         this.registerOutputs({ publicIp: this.publicIp, securityGroupId: this.securityGroupId });
     }
+}
+
+/** HAProxy and its configuration; nothing while no service is open to the internet (HAProxy refuses to start without a listener). */
+function gatewayUserData(services: readonly ExposedService[]): CloudConfig {
+    if (services.length === 0) {
+        return {};
+    }
+    const config = haproxyConfig({ services, listenAddress: "::" });
+    return {
+        write_files: [installPackagesFile(), { path: "/etc/haproxy/haproxy.cfg", permissions: "0644", content: config }],
+        runcmd: [[INSTALL_PACKAGES, "haproxy"], ["systemctl", "enable", "--now", "haproxy"]],
+    };
 }

@@ -60,17 +60,18 @@ export function prepareDisksScript(volumes: readonly WindowsVolume[]): string {
     ].join("\n");
 }
 
-/** What the Windows Firewall admits: the forwarded ports, from the gateway's subnet only. */
+/** What the Windows Firewall admits: the services' ports, from the VPN server's and the gateway's subnet only. */
 export interface WindowsFirewallArgs {
-    /** The public subnet the gateway (and the VPN server) run in: a rebuilt gateway keeps it, not its address. */
+    /** The public subnet the VPN server and the gateway run in: a rebuilt server keeps it, not its address. */
     readonly remoteCidr: string;
     readonly ports: readonly PortRange[];
 }
 
 /**
- * Windows Firewall blocks unsolicited inbound traffic by default: one allow rule per forwarded TCP range from the
- * gateway's subnet (New-NetFirewallRule, https://learn.microsoft.com/en-us/powershell/module/netsecurity/new-netfirewallrule).
- * The security group admits only the gateway tier's group; the firewall is the second layer, by subnet.
+ * Windows Firewall blocks unsolicited inbound traffic by default: one allow rule per TCP range from that subnet
+ * (New-NetFirewallRule, https://learn.microsoft.com/en-us/powershell/module/netsecurity/new-netfirewallrule). The
+ * security group admits only the VPN and gateway tiers' groups; the firewall is the second layer, by subnet. The rules
+ * keep their magento-gateway-* names, so a boot replaces the ones earlier boots made.
  */
 export function firewallScript(args: WindowsFirewallArgs): string {
     if (!/^[0-9.]+\/[0-9]{1,2}$/.test(args.remoteCidr)) {
@@ -89,35 +90,59 @@ export function firewallScript(args: WindowsFirewallArgs): string {
     ].join("\n");
 }
 
-/** Passive FTP as the gateway forwards it: the data ports and the address clients must connect to. */
-export interface FtpPassiveArgs {
+/** IIS FTP as the estate runs it: passive data ports, the address PASV answers with, and the TLS certificate's name. */
+export interface FtpArgs {
     readonly fromPort: number;
     readonly toPort: number;
-    /** The gateway's Elastic IP: what the FTP server answers PASV with (clients cannot reach the private address). */
-    readonly externalAddress: string;
+    /** The gateway's Elastic IP when FTP is open to the internet (clients there cannot reach the private address);
+     *  undefined: PASV answers with the host's own address, which VPN clients reach. */
+    readonly externalAddress?: string;
+    /** The DNS name of the self-signed certificate made when no operator-imported one is found (windows.<internal domain>). */
+    readonly certificateName: string;
 }
 
+/** Friendly name of the FTPS certificate in LocalMachine\My: an operator's imported one wins over the self-signed. */
+export const FTPS_CERTIFICATE = "magento-ftps";
+
 /**
- * IIS FTP's passive settings: the server-wide data channel range (system.ftpServer/firewallSupport) and each FTP
- * site's external address (ftpServer.firewallSupport.externalIp4Address), per Microsoft's IIS settings schema
- * (https://learn.microsoft.com/en-us/previous-versions/iis/settings-schema/ff713772(v=vs.90), ff713760). While the FTP
- * server is not installed, the boot says so in the EC2Launch log and the next boot applies them.
+ * IIS FTP, applied on every boot once the FTP server is installed (until then the EC2Launch log says so):
+ * - passive mode: the server-wide data channel range (system.ftpServer/firewallSupport) and each FTP site's external
+ *   address (ftpServer.firewallSupport.externalIp4Address), per Microsoft's IIS settings schema
+ *   (https://learn.microsoft.com/en-us/previous-versions/iis/settings-schema/ff713772(v=vs.90), ff713760);
+ * - FTPS required on the control and the data channel of every FTP site (ftpServer.security.ssl controlChannelPolicy
+ *   and dataChannelPolicy SslRequire, https://learn.microsoft.com/en-us/iis/configuration/system.applicationHost/sites/site/ftpServer/security/ssl),
+ *   with the certificate of LocalMachine\My named FTPS_CERTIFICATE that is valid for 30 more days, else a new
+ *   self-signed one (New-SelfSignedCertificate, https://learn.microsoft.com/powershell/module/pki/new-selfsignedcertificate) whose thumbprint the log gives for clients to pin (docs/gateway.md).
  */
-export function ftpPassiveScript(args: FtpPassiveArgs): string {
-    if (!/^[0-9.]+$/.test(args.externalAddress) || !Number.isInteger(args.fromPort) || !Number.isInteger(args.toPort) || args.fromPort > args.toPort) {
-        throw new Error(`FTP passive settings: '${args.externalAddress}' must be an IPv4 address and ${args.fromPort}-${args.toPort} a port range`);
+export function ftpScript(args: FtpArgs): string {
+    const external = args.externalAddress ?? "";
+    if (!/^([0-9.]+)?$/.test(external) || !Number.isInteger(args.fromPort) || !Number.isInteger(args.toPort) || args.fromPort > args.toPort) {
+        throw new Error(`FTP settings: '${external}' must be an IPv4 address (or none) and ${args.fromPort}-${args.toPort} a port range`);
     }
+    if (!/^[a-z0-9.-]+$/.test(args.certificateName)) {
+        throw new Error(`FTP settings: certificate name '${args.certificateName}' must be a DNS name`);
+    }
+    const site = (property: string, value: string) => `        Set-ItemProperty "IIS:\\Sites\\$($_.Name)" -Name ftpServer.${property} -Value ${value}`;
     return [
         "if ((Get-WindowsFeature Web-Ftp-Server).Installed) {",
         "    Import-Module WebAdministration",
         `    Set-WebConfigurationProperty -PSPath 'MACHINE/WEBROOT/APPHOST' -Filter 'system.ftpServer/firewallSupport' -Name lowDataChannelPort -Value ${args.fromPort}`,
         `    Set-WebConfigurationProperty -PSPath 'MACHINE/WEBROOT/APPHOST' -Filter 'system.ftpServer/firewallSupport' -Name highDataChannelPort -Value ${args.toPort}`,
+        `    $cert = Get-ChildItem Cert:\\LocalMachine\\My | Where-Object { $_.FriendlyName -eq '${FTPS_CERTIFICATE}' -and $_.NotAfter -gt (Get-Date).AddDays(30) } | Sort-Object NotAfter -Descending | Select-Object -First 1`,
+        "    if (-not $cert) {",
+        `        $cert = New-SelfSignedCertificate -DnsName '${args.certificateName}' -CertStoreLocation Cert:\\LocalMachine\\My -FriendlyName '${FTPS_CERTIFICATE}' -KeyAlgorithm RSA -KeyLength 3072 -NotAfter (Get-Date).AddYears(1)`,
+        `        Write-Output "FTPS: made a self-signed certificate for ${args.certificateName}, thumbprint $($cert.Thumbprint): FTP clients pin it"`,
+        "    }",
         "    Get-ChildItem IIS:\\Sites | Where-Object { $_.Bindings.Collection.protocol -contains 'ftp' } | ForEach-Object {",
-        `        Set-ItemProperty "IIS:\\Sites\\$($_.Name)" -Name ftpServer.firewallSupport.externalIp4Address -Value '${args.externalAddress}'`,
+        site("firewallSupport.externalIp4Address", `'${external}'`),
+        site("security.ssl.serverCertStoreName", "'My'"),
+        site("security.ssl.serverCertHash", "$cert.Thumbprint"),
+        site("security.ssl.controlChannelPolicy", "'SslRequire'"),
+        site("security.ssl.dataChannelPolicy", "'SslRequire'"),
         "    }",
         "    Restart-Service ftpsvc",
         "} else {",
-        `    Write-Output "IIS FTP is not installed: passive FTP needs ports ${args.fromPort}-${args.toPort} and external address ${args.externalAddress}; the next boot sets them"`,
+        `    Write-Output "IIS FTP is not installed: the next boot sets passive ports ${args.fromPort}-${args.toPort}, external address '${external}' and FTPS on every FTP site"`,
         "}",
         "",
     ].join("\n");

@@ -64,7 +64,7 @@ const web = tier("web", "Magento front-end servers", HTTPS_OUT);
 const backOffice = tier("backoffice", "Magento back-office server: admin, cron, indexers, imports", HTTPS_OUT);
 const rundeck = tier("rundeck", "Rundeck: one-button deployment jobs", HTTPS_OUT);
 const sideApps = tier("sideapps", "Side applications: PIM, order connector, payments connector", HTTPS_OUT);
-const gatewayTier = tier("gateway", "HAProxy gateway: selected internal ports for the operators' allow-list");
+const gatewayTier = tier("gateway", "HAProxy gateway: the services a stack opens to the internet, each to its own addresses");
 const vpnTier = tier("vpn", "OpenVPN server: operators' access to every subnet", { forwardTo: [config.network.vpcCidr] });
 const windowsTier = tier("windows", "Windows host of the custom application", { internetPorts: [80, 443] }); // Windows Update uses both
 const magento = [web.asClient("web"), backOffice.asClient("backoffice")];
@@ -316,7 +316,7 @@ const backOfficeGroup = new WebGroup(`${prefix}-backoffice`, {
 const gateway = new Gateway(`${prefix}-haproxy`, {
     ...singleServer(gatewayTier),
     publicSubnetIdsByAz: network.publicSubnetIdsByAz,
-    services: config.gatewayServices,
+    services: config.gatewayInternet,
     allowedSources: config.operatorCidrs,
 });
 const vpn = new VpnServer(`${prefix}-openvpn`, {
@@ -346,17 +346,21 @@ const rundeckServer = new Rundeck(`${prefix}-rundeck`, {
     },
 });
 
-const windowsServices = config.gatewayServices.filter((s) => s.target === `windows.${config.internalDomain}`);
+// Operators reach the Windows host's services through the VPN; the gateway forwards only those open to the internet.
+const onWindows = <T extends { target: string }>(s: T) => s.target === `windows.${config.internalDomain}`;
+const windowsServices = config.gatewayServices.filter(onWindows);
 const ftpPassive = windowsServices.find((s) => s.name === "ftp-passive");
+const ftpOnInternet = config.gatewayInternet.some((e) => e.service.name === "ftp");
 const windowsHost = new WindowsHost(`${prefix}-windows`, {
     ...singleServer(windowsTier, { ...windowsServerOrPinned(config.windows.amiId), instanceType: config.windows.instanceType }),
     privateSubnetIdsByAz: network.privateSubnetIdsByAz,
     gatewaySecurityGroupId: gatewayTier.securityGroupId,
     // Exactly the ports the gateway forwards to it.
-    proxiedPorts: windowsServices.map(({ fromPort, toPort }) => ({ fromPort, toPort })),
-    gatewaySubnetCidr: config.network.publicSubnetCidrs[0], // the gateway's: the first AZ's public subnet
-    ftpPassive: ftpPassive && { fromPort: ftpPassive.fromPort, toPort: ftpPassive.toPort, externalAddress: gateway.publicIp },
+    proxiedPorts: config.gatewayInternet.filter((e) => onWindows(e.service)).flatMap((e) => e.ports.map(([fromPort, toPort]) => ({ fromPort, toPort }))),
+    gatewaySubnetCidr: config.network.publicSubnetCidrs[0], // the gateway's and the VPN server's: the first AZ's public subnet
+    ftp: ftpPassive && { fromPort: ftpPassive.fromPort, toPort: ftpPassive.toPort, externalAddress: ftpOnInternet ? gateway.publicIp : undefined },
     vpnSecurityGroupId: vpnTier.securityGroupId,
+    vpnPorts: windowsServices.map(({ fromPort, toPort }) => ({ fromPort, toPort })),
     volumes: [{ label: "data", driveLetter: "D", sizeGb: 200 }, { label: "apps", driveLetter: "E", sizeGb: 100 }],
     dns: internalDns,
 });

@@ -10,8 +10,9 @@ const shown = (value: unknown): string => {
         return value.length === 0 ? "none" : value.map((v) => `\`${typeof v === "object" ? `${v.name} ${v.port}` : String(v)}\``).join(", ");
     }
     if (typeof value === "object" && value !== null) {
-        // A mapping (alarm thresholds) shows as "name value" pairs.
-        return Object.entries(value).map(([k, v]) => `\`${k} ${String(v)}\``).join(", ");
+        // A mapping (alarm thresholds) shows as "name value" pairs; an empty one (gatewayInternet) as none.
+        const entries = Object.entries(value);
+        return entries.length === 0 ? "none" : entries.map(([k, v]) => `\`${k} ${String(v)}\``).join(", ");
     }
     return value === "" || value === undefined ? "none" : String(value);
 };

@@ -58,11 +58,19 @@ export const CONFIG_KEYS = {
     },
     operatorCidrs: {
         type: "array", required: true,
-        description: "Allow-list of operator source ranges (IPv4 CIDRs: the VPC and the gateway have no IPv6) for the gateway; never 0.0.0.0/0, nor ranges that together cover every internet address.",
+        description: "Allow-list of operator source ranges (IPv4 CIDRs: the VPC and the gateway have no IPv6) for the admin path and the gateway's internet sources; never 0.0.0.0/0, nor ranges that together cover every internet address.",
     },
     gatewayServices: {
         type: "objects", required: false, default: [],
-        description: "Ports the gateway exposes to the operators' allow-list: {name, port (445 or \"8700-8800\"), target (default windows.<internal domain>)}.",
+        description: "Services operators reach through the VPN (and, with gatewayInternet, through the gateway): {name, port (445 or \"8700-8800\"), target (default windows.<internal domain>)}.",
+    },
+    gatewayInternet: {
+        type: "objects", required: false, default: [],
+        description: "Gateway services opened to the internet, none by default (docs/gateway.md): a mapping of gatewayServices names to source addresses (IPv4, at least gatewayMinPrefix long, inside operatorCidrs); never SMB; ftp with ftp-passive.",
+    },
+    gatewayMinPrefix: {
+        type: "integer", required: false, default: 0,
+        description: "Shortest prefix a gatewayInternet source may have: 32 (one address, the default) down to 24; below 32, lower operator-allow-list's minPrefix in the pack config too.",
     },
     alarmEmail: {
         type: "string", required: true,

@@ -11,7 +11,7 @@ export interface GatewayServiceSetting {
     readonly target?: string;
 }
 
-/** What the estate's gateway exposed (shared/platform.md): SMB, the custom application, RDP, FTP and passive FTP. */
+/** What the estate's gateway exposed (shared/platform.md): SMB, the custom application, RDP, FTP and passive FTP; now reached through the VPN. */
 const ESTATE_GATEWAY_SERVICES: readonly GatewayServiceSetting[] = [
     { name: "smb", port: 445 },
     { name: "app", port: "8700-8800" },
@@ -50,6 +50,9 @@ export interface ProfileDefaults {
     readonly tempExpiryDays: number;
     readonly accessLogRetentionDays: number;
     readonly gatewayServices: readonly GatewayServiceSetting[];
+    /** No service on the internet: operators use the VPN (docs/gateway.md). */
+    readonly gatewayInternet: Readonly<Record<string, readonly string[]>>;
+    readonly gatewayMinPrefix: number;
     readonly publicDns: PublicDns;
     readonly acmNamesPerCertificate: number;
     readonly cdnMediaOriginPath: string;
@@ -62,6 +65,8 @@ export interface ProfileDefaults {
 /** Defaults the two profiles share: the estate's gateway services, the edge's DNS mode and limits, alarm thresholds. */
 const SAME_IN_BOTH = {
     gatewayServices: ESTATE_GATEWAY_SERVICES,
+    gatewayInternet: {},
+    gatewayMinPrefix: 32,
     // Existing Route 53 zones and ACM-issued certificates: the choice that needs no other key. A domain at a registrar
     // outside AWS (the original estate's) says `registrar` and gives the imported certificates' ARNs.
     publicDns: "route53",

@@ -146,6 +146,12 @@ const gatewayService = z.strictObject({
         : "must be {name, port, target?}"),
 });
 
+const gatewayInternet = z.record(
+    z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { error: "must be the name of a service in magento:gatewayServices" }),
+    z.array(ipv4Cidr, { error: "must be a list of source addresses such as 203.0.113.10/32" }).min(1, { error: "must list at least one source address (or leave the service out: VPN only)" }),
+    { error: "must be a mapping of gatewayServices names to lists of source addresses, such as {ftp: [203.0.113.10/32], ftp-passive: [203.0.113.10/32]}" },
+);
+
 /** SNS topic ARN; its region is checked against the stack's in validate.ts (alarms notify topics of their own region). */
 export const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
@@ -180,6 +186,9 @@ export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
     internalDomain: hostname,
     operatorCidrs: z.array(operatorCidr).min(1, { error: "must list at least one operator range" }),
     gatewayServices: z.array(gatewayService).min(1, { error: "must list at least one service (or be unset for the estate's list)" }),
+    gatewayInternet,
+    gatewayMinPrefix: z.number({ error: "must be a prefix length" }).int({ error: "must be a whole prefix length" })
+        .min(24, { error: "must be at least 24: a wider range is a network's, not an operator's address" }).max(32, { error: "must be at most 32" }),
     alarmEmail: z.email({ error: "must be an email address such as ops@example.com" }),
     alarmTopicArn: z.string().regex(SNS_TOPIC_ARN, { error: "must be an SNS topic ARN such as arn:aws:sns:eu-west-3:123456789012:ops-alarms" }),
     // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html (logGroupName pattern)

@@ -1,4 +1,4 @@
-import type { GatewayService } from "../components/haproxy";
+import type { ExposedService, GatewayService } from "../components/haproxy";
 import type { EdgePlan, PublicDns, Storefront } from "../components/edge-plan";
 import type { NetworkArgs } from "../components/network";
 import type { SiteLink } from "../components/site-links";
@@ -18,8 +18,10 @@ export interface StackConfig {
     readonly domain: string;
     readonly internalDomain: string;
     readonly operatorCidrs: readonly string[];
-    /** What the gateway exposes to the operators' allow-list, targets resolved (default windows.<internal domain>). */
+    /** The services operators reach through the VPN, targets resolved (default windows.<internal domain>). */
     readonly gatewayServices: readonly GatewayService[];
+    /** Those the gateway opens to the internet, with their sources and the ports each binds; empty by default. */
+    readonly gatewayInternet: readonly ExposedService[];
     /** Addresses OpenVPN gives its clients: x.y.250.0/24 of the VPC, outside every subnet (clients are NATed). */
     readonly vpnClientCidr: string;
     readonly alarmEmail: string;

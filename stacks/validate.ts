@@ -1,7 +1,7 @@
 // Turns the raw key/value configuration of a stack into a StackConfig, or a ConfigError listing every problem.
 import { architectureOf } from "../components/architecture";
 import { limitProblems, planEdge, PublicDns, Storefront, storefrontProblems } from "../components/edge-plan";
-import type { GatewayService } from "../components/haproxy";
+import { ExposedService, exposedServices, GatewayService } from "../components/haproxy";
 import type { ImageSource } from "../components/images";
 import type { SiteLink } from "../components/site-links";
 import type { AlarmThresholds } from "../components/monitoring-alarms";
@@ -108,6 +108,12 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         (parsed.internalDomain as string | undefined) ?? "internal",
         operatorCidrs ?? [],
     );
+    const internet = resolveGatewayInternet(gateway.services, {
+        opened: (parsed.gatewayInternet as Record<string, string[]> | undefined) ?? defaults.gatewayInternet,
+        minPrefix: (parsed.gatewayMinPrefix as number | undefined) ?? defaults.gatewayMinPrefix,
+        operatorCidrs: operatorCidrs ?? [],
+    });
+    problems.push(...internet.problems);
     problems.push(...gateway.problems);
 
     const allocated = (parsed.dbAllocatedStorageGb as number | undefined) ?? defaults.dbAllocatedStorageGb;
@@ -151,6 +157,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         internalDomain: parsed.internalDomain as string,
         operatorCidrs: operatorCidrs!,
         gatewayServices: gateway.services,
+        gatewayInternet: internet.exposed,
         vpnClientCidr: vpnClientCidr(vpc!),
         alarmEmail: parsed.alarmEmail as string,
         alarmTopicArn: parsed.alarmTopicArn as string | undefined,
@@ -341,14 +348,61 @@ function resolveGatewayServices(settings: readonly GatewayServiceSetting[], inte
             }
         }
     });
-    const sources = operatorCidrs.length;
-    if (sources * services.length > RULES_PER_GROUP) {
-        problems.push({ path: key, message: `${services.length} services x ${sources} IPv4 operator ranges need ${sources * services.length} security group rules; AWS allows ${RULES_PER_GROUP} per group: merge ranges or services` });
-    }
     if (operatorCidrs.join(",").length > TAG_VALUE_CHARS) {
         problems.push({ path: qualified("operatorCidrs"), message: `joined with commas must fit AWS's ${TAG_VALUE_CHARS}-character tag value (the gateway's security group lists them for the policies): merge ranges` });
     }
     return { services, problems };
+}
+
+/** Ports that are SMB (and NetBIOS sessions): Microsoft asks perimeter firewalls to block them from the internet
+ *  (https://support.microsoft.com/en-us/topic/preventing-smb-traffic-from-lateral-connections-and-entering-or-leaving-the-network-c0541db7-2244-0dce-18fd-14a3ddeb282a),
+ *  and Security Hub's EC2.19 counts 445 a high-risk port (https://docs.aws.amazon.com/securityhub/latest/userguide/ec2-controls.html#ec2-19). */
+const SMB_PORTS = [445, 139];
+
+interface InternetSettings {
+    readonly opened: Readonly<Record<string, readonly string[]>>;
+    readonly minPrefix: number;
+    readonly operatorCidrs: readonly string[];
+}
+
+/** The services opened to the internet with their ports, and every problem with what the stack opens (docs/gateway.md). */
+function resolveGatewayInternet(services: readonly GatewayService[], settings: InternetSettings): { exposed: ExposedService[]; problems: ConfigProblem[] } {
+    const key = qualified("gatewayInternet");
+    const problems: ConfigProblem[] = [];
+    const operators = settings.operatorCidrs.map(parseCidr).filter((c): c is Cidr => c !== undefined);
+    for (const [name, sources] of Object.entries(settings.opened)) {
+        const service = services.find((s) => s.name === name);
+        if (service === undefined) {
+            problems.push({ path: `${key}.${name}`, message: `is not a service of magento:gatewayServices (${services.map((s) => s.name).join(", ")})` });
+            continue;
+        }
+        const smb = SMB_PORTS.find((p) => service.fromPort <= p && p <= service.toPort);
+        if (smb !== undefined) {
+            problems.push({ path: `${key}.${name}`, message: `opens SMB (port ${smb}) to the internet, which Microsoft and AWS's Security Hub (EC2.19) advise against; reach it through the VPN` });
+        }
+        sources.forEach((source, i) => {
+            const cidr = parseCidr(source)!;
+            if (cidr.prefix < settings.minPrefix) {
+                problems.push({ path: `${key}.${name}[${i}]`, message: `${source} is wider than a /${settings.minPrefix}: open a service to operators' own addresses (magento:gatewayMinPrefix sets the shortest prefix, 24 to 32)` });
+            } else if (!operators.some((o) => contains(o, cidr))) {
+                problems.push({ path: `${key}.${name}[${i}]`, message: `${source} is not inside magento:operatorCidrs (${settings.operatorCidrs.join(", ")}): the gateway admits operators' addresses only; add its range there first` });
+            }
+        });
+    }
+    // FTP's data connections use the passive range: one without the other fails every transfer.
+    const [ftp, passive] = [settings.opened.ftp, settings.opened["ftp-passive"]];
+    if ((ftp === undefined) !== (passive === undefined) || (ftp && passive && [...ftp].sort().join() !== [...passive].sort().join())) {
+        problems.push({ path: key, message: "opens ftp and ftp-passive with different sources; FTP's transfers use the passive ports: open both to the same addresses, or neither" });
+    }
+    const exposed = problems.length > 0 ? [] : exposedServices(services, settings.opened);
+    for (const e of exposed.filter((x) => x.ports.length === 0)) {
+        problems.push({ path: `${key}.${e.service.name}`, message: `every port of ${e.service.name} belongs to another service listed before it or kept behind the VPN` });
+    }
+    const rules = exposed.reduce((n, e) => n + e.ports.length * e.sources.length, 0);
+    if (rules > RULES_PER_GROUP) {
+        problems.push({ path: key, message: `needs ${rules} security group rules (a rule per port range and source); AWS allows ${RULES_PER_GROUP} per group: open fewer services or addresses` });
+    }
+    return { exposed, problems };
 }
 
 type EdgeDefaults = Pick<EdgeConfig, "publicDns" | "namesPerCertificate" | "originPaths" | "originVerifyRotation"> & { readonly region: string | undefined };

@@ -34,6 +34,11 @@ export function within(inner: string, outer: string): boolean {
     return a !== undefined && b !== undefined && a[0].kind() === b[0].kind() && a[1] >= b[1] && a[0].match(b);
 }
 
+/** The prefix length of a CIDR (IPv4 or IPv6); undefined for text that is not one. */
+export function prefixLength(cidr: string): number | undefined {
+    return parse(cidr)?.[1];
+}
+
 /** True for a CIDR that holds internet addresses (anything outside the private, shared and local ranges). */
 export function isPublic(cidr: string): boolean {
     return !NON_PUBLIC.some((range) => within(cidr, range));

@@ -1,5 +1,6 @@
-// The gateway as an operator checks it: what the internet reaches (the listed ports, from the allow-list only, in the
-// security group and again in HAProxy), with the real HAProxy from Debian (installed by .ci/run).
+// The gateway as an operator checks it: what the internet reaches (only the services a stack opens, each from its own
+// addresses, in the security group and again in HAProxy; everything else through the VPN), and what HAProxy logs, with
+// the real HAProxy from Debian (installed by .ci/run).
 import * as assert from "assert";
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
@@ -7,7 +8,7 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { GatewayService, haproxyConfig, ownPorts } from "../../components/haproxy";
+import { exposedServices, GatewayService, haproxyConfig, ownPorts } from "../../components/haproxy";
 import { ofType, stackResources, via } from "../helpers/stacks";
 
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
@@ -19,6 +20,9 @@ function haproxyCheck(config: string): { ok: boolean; output: string } {
     const run = spawnSync("haproxy", ["-c", "-f", file], { encoding: "utf8", timeout: 20_000 });
     return { ok: run.status === 0, output: `${run.stdout}${run.stderr}` };
 }
+
+const cloudConfigOf = (instance: { inputs?: Record<string, unknown> }) =>
+    YAML.parse(instance.inputs!.userData as string) as { write_files?: { path: string; content: string }[]; runcmd?: string[][] };
 
 /** Connects from `source` and returns what the other end sent before closing (empty when HAProxy refused). */
 function fetchFrom(source: string, port: number): Promise<string> {
@@ -47,34 +51,50 @@ describe("gateway", () => {
         fs.rmSync(tmp, { recursive: true, force: true });
     });
 
-    it("the stack's haproxy.cfg is accepted by the real haproxy -c, and refuses an empty allow-list", async () => {
+    it("the stack's haproxy.cfg is accepted by the real haproxy -c, and refuses a service without a source", async () => {
         const resources = await stackResources("prod");
         const instance = ofType(resources, "aws:ec2/instance:Instance").find((i) => i.urn.includes("haproxy"))!;
-        const files = (YAML.parse(instance.inputs!.userData as string) as { write_files: { path: string; content: string }[] }).write_files;
-        const config = files.find((f) => f.path === "/etc/haproxy/haproxy.cfg")!.content;
+        const config = cloudConfigOf(instance).write_files!.find((f) => f.path === "/etc/haproxy/haproxy.cfg")!.content;
         const check = haproxyCheck(config);
         assert.ok(check.ok, check.output);
-        assert.match(config, /bind \[::\]:2048-3388,\[::\]:3390-4096 v4v6/); // 3389 is RDP's, bound once
+        assert.match(config, /bind \[::\]:2048-3388,\[::\]:3390-4096 v4v6/); // 3389 is RDP's, which stays behind the VPN
         assert.ok(!haproxyCheck("global\nfrontend x\n    bind :1 nonsense\n").ok, "haproxy -c accepts anything: the check is not real");
-        assert.throws(() => haproxyConfig({ services: [], allowedSources: [], listenAddress: "::" }), /empty allow-list would refuse every connection/);
+        const ftp: GatewayService = { name: "ftp", protocol: "tcp", fromPort: 21, toPort: 21, target: "h" };
+        assert.throws(() => haproxyConfig({ services: [{ service: ftp, sources: [], ports: [[21, 21]] }], listenAddress: "::" }), /no port of its own or no source/);
     });
 
-    it("prod's security group admits the five services from the operators' two ranges and nothing else", async () => {
+    it("prod opens only the partner's FTP and its passive range, from its one address; SMB, RDP and the application stay behind the VPN", async () => {
         const r = await stackResources("prod");
         const [group] = ofType(r, "aws:ec2/securityGroup:SecurityGroup").filter((g) => g.urn.endsWith("haproxy-sg"));
         const rules = ofType(r, INGRESS).filter((rule) => via(r, rule, "securityGroupId").includes(group));
         const admitted = rules.map((x) => `${x.inputs!.ipProtocol}/${x.inputs!.fromPort}-${x.inputs!.toPort} ${x.inputs!.cidrIpv4}`);
-        const sources = ["203.0.113.0/24", "198.51.100.17/32"];
-        const expected = ["445-445", "8700-8800", "3389-3389", "21-21", "2048-4096"].flatMap((p) => sources.map((s) => `tcp/${p} ${s}`));
-        assert.deepStrictEqual(admitted.sort(), expected.sort());
-        assert.strictEqual((group.inputs!.tags as Record<string, string>).AllowedSources, sources.join(","));
+        assert.deepStrictEqual(admitted.sort(), ["tcp/2048-3388 203.0.113.10/32", "tcp/21-21 203.0.113.10/32", "tcp/3390-4096 203.0.113.10/32"]);
+        // The tag names the operators' networks; each rule admits one address of them.
+        assert.strictEqual((group.inputs!.tags as Record<string, string>).AllowedSources, "203.0.113.0/24,198.51.100.17/32");
         // The instance sits in the first AZ's public subnet, behind this group and the gateway tier's (which internal hosts admit).
         const [instance] = ofType(r, "aws:ec2/instance:Instance").filter((i) => i.urn.includes("haproxy"));
         assert.deepStrictEqual(via(r, instance, "subnetId").map((s) => s.inputs!.cidrBlock), ["10.20.1.0/24"]);
         assert.deepStrictEqual(via(r, instance, "vpcSecurityGroupIds").map((g) => g.urn.split("::").pop()).sort(), ["magento-prod-gateway-sg", "magento-prod-haproxy-sg"]);
     });
 
-    it("a real HAProxy forwards an allowed source to the target, on a single port and inside a range, and refuses any other source", async function () {
+    it("preprod opens nothing to the internet: the gateway's group admits no one and the server runs no HAProxy", async () => {
+        const r = await stackResources("preprod");
+        const [group] = ofType(r, "aws:ec2/securityGroup:SecurityGroup").filter((g) => g.urn.endsWith("haproxy-sg"));
+        assert.deepStrictEqual(ofType(r, INGRESS).filter((rule) => via(r, rule, "securityGroupId").includes(group)), []);
+        const instance = ofType(r, "aws:ec2/instance:Instance").find((i) => i.urn.includes("haproxy"))!;
+        assert.ok(!(instance.inputs!.userData as string).includes("haproxy"), instance.inputs!.userData as string);
+    });
+
+    it("opening FTP's passive range never opens RDP inside it; a port listed by two opened services is bound by the first", () => {
+        const svc = (name: string, fromPort: number, toPort: number): GatewayService => ({ name, protocol: "tcp", fromPort, toPort, target: "h" });
+        const all = [svc("rdp", 3389, 3389), svc("ftp", 21, 21), svc("ftp-passive", 2048, 4096)];
+        const ports = (opened: Record<string, string[]>) => exposedServices(all, opened).map((e) => `${e.service.name} ${e.ports.map((p) => p.join("-")).join(",")}`);
+        assert.deepStrictEqual(ports({ ftp: ["192.0.2.1/32"], "ftp-passive": ["192.0.2.1/32"] }), ["ftp 21-21", "ftp-passive 2048-3388,3390-4096"]);
+        assert.deepStrictEqual(ports({ rdp: ["192.0.2.1/32"], "ftp-passive": ["192.0.2.2/32"] }), ["rdp 3389-3389", "ftp-passive 2048-3388,3390-4096"]);
+        assert.deepStrictEqual(exposedServices(all, {}), []);
+    });
+
+    it("a real HAProxy forwards an allowed source to the target, on a single port and inside a range, refuses any other source, and logs both", async function () {
         this.timeout(30_000);
         const base = basePort();
         // A test backend on 127.0.0.4 answering on each port it listens on with that port.
@@ -87,9 +107,14 @@ describe("gateway", () => {
             { name: "single", protocol: "tcp", fromPort: base + 10, toPort: base + 10, target: "127.0.0.4" },
             { name: "range", protocol: "tcp", fromPort: base + 20, toPort: base + 22, target: "127.0.0.4" },
         ];
+        const sources = { single: ["127.0.0.2/32"], range: ["127.0.0.2/32"] };
         const file = path.join(tmp, "loopback.cfg");
-        fs.writeFileSync(file, haproxyConfig({ services, allowedSources: ["127.0.0.2/32"], listenAddress: "127.0.0.1" }));
-        haproxy = spawn("haproxy", ["-db", "-f", file], { stdio: "ignore" });
+        // The same configuration, logging to stdout instead of the server's /dev/log.
+        const config = haproxyConfig({ services: exposedServices(services, sources), listenAddress: "127.0.0.1" });
+        fs.writeFileSync(file, config.replace("log /dev/log local0", "log stdout format raw local0"));
+        let log = "";
+        haproxy = spawn("haproxy", ["-db", "-f", file], { stdio: ["ignore", "pipe", "ignore"] });
+        haproxy.stdout!.on("data", (chunk) => (log += chunk.toString()));
         // Wait for the frontends to listen (bounded).
         for (let i = 0; i < 50 && (await fetchFrom("127.0.0.2", base + 10)) === ""; i++) {
             await new Promise((r) => setTimeout(r, 100));
@@ -98,9 +123,13 @@ describe("gateway", () => {
         assert.strictEqual(await fetchFrom("127.0.0.2", base + 21), `hello from ${base + 21}`);
         assert.strictEqual(await fetchFrom("127.0.0.3", base + 10), "", "a source outside the allow-list got through");
         assert.strictEqual(await fetchFrom("127.0.0.3", base + 21), "", "a source outside the allow-list got through");
+        await new Promise((r) => setTimeout(r, 300));
+        // Each connection is logged with the client's address; a refused one with PR (refused by a proxy rule).
+        assert.match(log, /^127\.0\.0\.2:\d+ \[[^\]]+\] single single\/target /m, log);
+        assert.match(log, /^127\.0\.0\.3:\d+ \[[^\]]+\] range range\/<NOSRV> .* PR /m, log);
     });
 
-    it("a port listed by two services is bound by the first only", () => {
+    it("a service's ports less those of others", () => {
         const svc = (name: string, fromPort: number, toPort: number): GatewayService => ({ name, protocol: "tcp", fromPort, toPort, target: "h" });
         assert.deepStrictEqual(ownPorts(svc("ftp-passive", 2048, 4096), [svc("rdp", 3389, 3389)]), [[2048, 3388], [3390, 4096]]);
         assert.deepStrictEqual(ownPorts(svc("a", 10, 20), [svc("b", 5, 12), svc("c", 20, 30)]), [[13, 19]]);

@@ -33,13 +33,18 @@ describe("operations servers", () => {
         assert.strictEqual(via(r, rundeck, "subnetId")[0].inputs!.cidrBlock, "10.20.101.0/24");
     });
 
-    it("the Windows host takes the gateway's proxied ports from the gateway only, and RDP from VPN clients", async () => {
+    it("the Windows host takes every service from VPN clients, and from the gateway only FTP, which prod opens to the internet", async () => {
         const r = await stackResources("prod");
         const windows = named(r, INSTANCE, "windows-server-instance");
         assert.deepStrictEqual(reachability(r, windows, "vpcSecurityGroupIds"), [
-            "gateway -> tcp/2048-4096", "gateway -> tcp/21", "gateway -> tcp/3389", "gateway -> tcp/445", "gateway -> tcp/8700-8800",
-            "vpn -> tcp/3389",
+            "gateway -> tcp/2048-3388", "gateway -> tcp/21", "gateway -> tcp/3390-4096",
+            "vpn -> tcp/2048-4096", "vpn -> tcp/21", "vpn -> tcp/3389", "vpn -> tcp/445", "vpn -> tcp/8700-8800",
         ]);
+        // RDP's rule keeps its name: renamed, an update would create it while the old identical rule still exists.
+        assert.strictEqual(named(r, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "windows-rdp-from-vpn").inputs!.fromPort, 3389);
+        // preprod opens nothing: the gateway reaches none of it.
+        const preprod = await stackResources("preprod");
+        assert.ok(reachability(preprod, named(preprod, INSTANCE, "windows-server-instance"), "vpcSecurityGroupIds").every((row) => row.startsWith("vpn -> ")));
         assert.strictEqual(windows.inputs!.associatePublicIpAddress, false);
         assert.strictEqual(via(r, windows, "subnetId")[0].inputs!.availabilityZone, "eu-west-3a");
     });
@@ -196,6 +201,17 @@ describe("operations servers", () => {
         const eip = ofType(r, "aws:ec2/eip:Eip").find((e) => e.urn.endsWith("haproxy-server-eip"))!;
         assert.match(text, /-Name lowDataChannelPort -Value 2048\n.*-Name highDataChannelPort -Value 4096\n/);
         assert.ok(text.includes(`-Name ftpServer.firewallSupport.externalIp4Address -Value '${eip.outputs!.publicIp}'`), text);
+    });
+
+    it("IIS FTP requires TLS on the control and the data channel, with the operators' certificate or a self-signed one for windows.<domain>", async () => {
+        const text = named(await stackResources("preprod", { preview: false }), INSTANCE, "windows-server-instance").inputs!.userData as string;
+        assert.match(text, /-Name ftpServer\.security\.ssl\.controlChannelPolicy -Value 'SslRequire'/);
+        assert.match(text, /-Name ftpServer\.security\.ssl\.dataChannelPolicy -Value 'SslRequire'/);
+        assert.match(text, /-Name ftpServer\.security\.ssl\.serverCertHash -Value \$cert\.Thumbprint/);
+        assert.match(text, /\$_\.FriendlyName -eq 'magento-ftps' -and \$_\.NotAfter -gt \(Get-Date\)\.AddDays\(30\)/);
+        assert.match(text, /New-SelfSignedCertificate -DnsName 'windows\.preprod\.example\.internal' /);
+        // FTP stays behind the VPN in preprod: PASV answers with the host's own address, which VPN clients reach.
+        assert.ok(text.includes("-Name ftpServer.firewallSupport.externalIp4Address -Value ''"), text);
     });
 
     it("the disk script formats a disk only while it is raw, matched by size, and refuses values it would have to quote", () => {

@@ -172,9 +172,29 @@ describe("stack configuration", () => {
             "magento:gatewayServices[1].port", /overlaps the ports of a, which go to windows.prod.example.internal; a port can lead to one host only/);
     });
 
-    it("gateway: refuses an allow-list the security group cannot hold (60 rules per group, 256-character tag)", () => {
-        const ranges = Array.from({ length: 13 }, (_, i) => `198.51.100.${i * 16}/28`);
-        rejects({ operatorCidrs: ranges }, "magento:gatewayServices", /5 services x 13 IPv4 operator ranges need 65 security group rules; AWS allows 60/);
+    it("gateway: opens nothing to the internet unless a stack says so; then each service from single addresses, inside operatorCidrs", () => {
+        assert.deepStrictEqual(parse({}).gatewayInternet, []);
+        const open = parse({ gatewayInternet: { rdp: ["203.0.113.10/32"] } }).gatewayInternet;
+        assert.deepStrictEqual(open.map((e) => [e.service.name, e.sources, e.ports]), [["rdp", ["203.0.113.10/32"], [[3389, 3389]]]]);
+        rejects({ gatewayInternet: { rdp: ["203.0.113.0/24"] } }, "magento:gatewayInternet.rdp[0]", /203\.0\.113\.0\/24 is wider than a \/32: open a service to operators' own addresses/);
+        assert.strictEqual(parse({ gatewayMinPrefix: 28, gatewayInternet: { rdp: ["203.0.113.0/28"] } }).gatewayInternet.length, 1);
+        rejects({ gatewayMinPrefix: 16 }, "magento:gatewayMinPrefix", /must be at least 24/);
+        rejects({ gatewayInternet: { rdp: ["192.0.2.10/32"] } }, "magento:gatewayInternet.rdp[0]", /is not inside magento:operatorCidrs \(203\.0\.113\.0\/24, 198\.51\.100\.17\/32\)/);
+        rejects({ gatewayInternet: { telnet: ["203.0.113.10/32"] } }, "magento:gatewayInternet.telnet", /is not a service of magento:gatewayServices \(smb, app, rdp, ftp, ftp-passive\)/);
+        rejects({ gatewayInternet: { rdp: "203.0.113.10/32" } }, "magento:gatewayInternet.rdp", /list of source addresses/);
+    });
+
+    it("gateway: never SMB on the internet, and FTP only with its passive range, to the same addresses", () => {
+        rejects({ gatewayInternet: { smb: ["203.0.113.10/32"] } }, "magento:gatewayInternet.smb", /opens SMB \(port 445\) to the internet, which Microsoft and AWS's Security Hub \(EC2\.19\) advise against; reach it through the VPN/);
+        rejects({ gatewayInternet: { ftp: ["203.0.113.10/32"] } }, "magento:gatewayInternet", /FTP's transfers use the passive ports: open both to the same addresses, or neither/);
+        rejects({ gatewayInternet: { ftp: ["203.0.113.10/32"], "ftp-passive": ["203.0.113.11/32"] } }, "magento:gatewayInternet", /different sources/);
+        rejects({ gatewayServices: [{ name: "a", port: "2000-3000" }, { name: "b", port: 2500 }], gatewayInternet: { a: ["203.0.113.10/32"], b: ["203.0.113.10/32"] } },
+            "magento:gatewayInternet.b", /every port of b belongs to another service/);
+    });
+
+    it("gateway: refuses what the security group cannot hold (60 rules per group, 256-character tag)", () => {
+        const hosts = Array.from({ length: 31 }, (_, i) => `203.0.113.${i + 1}/32`);
+        rejects({ gatewayInternet: { ftp: hosts, "ftp-passive": hosts } }, "magento:gatewayInternet", /needs 93 security group rules \(a rule per port range and source\); AWS allows 60/);
         const long = Array.from({ length: 15 }, (_, i) => `198.51.100.${100 + i}/32`);
         rejects({ operatorCidrs: long, gatewayServices: [{ name: "rdp", port: 3389 }] }, "magento:operatorCidrs", /joined with commas must fit AWS's 256-character tag value/);
     });
