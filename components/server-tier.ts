@@ -108,7 +108,7 @@ export class ServerTier extends pulumi.ComponentResource {
         new aws.vpc.SecurityGroupIngressRule(`${name}-into-endpoints`, { securityGroupId: args.endpoints.securityGroupId, referencedSecurityGroupId: group.id, ...https, description: `${args.tier} servers`, tags }, child);
         // S3's prefix list: through the gateway endpoint from private subnets, to the same addresses from public ones.
         // https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html
-        new aws.vpc.SecurityGroupEgressRule(`${name}-to-s3`, { securityGroupId: group.id, prefixListId: args.endpoints.s3PrefixListId, ...https, description: "S3: packages, agents, the stack's buckets", tags }, child);
+        new aws.vpc.SecurityGroupEgressRule(`${name}-to-s3`, { securityGroupId: group.id, prefixListId: args.endpoints.s3PrefixListId, ...https, description: "S3: packages, agents and the stack buckets", tags }, child);
         for (const port of args.internetPorts ?? []) {
             new aws.vpc.SecurityGroupEgressRule(`${name}-internet-${port}`, { securityGroupId: group.id, cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: port, toPort: port, description: `TCP ${port} to the internet`, tags }, child);
         }

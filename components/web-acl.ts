@@ -21,6 +21,10 @@ export interface WebAclArgs {
     readonly cdnPaths: readonly string[];
     /** Paths whose bodies may exceed what WAF inspects (the admin's: imports, product descriptions); blocked elsewhere. */
     readonly largeBodyPaths: readonly string[];
+    /** Magento's admin front name, and the only sources (IPv4 CIDRs) its requests may come from: the WAF refuses it from
+     *  anywhere else after decoding and normalising the path, what ELB's path patterns cannot do (docs/admin.md). */
+    readonly adminPath: string;
+    readonly adminSources: readonly string[];
     /** KMS key of the request log group (the telemetry key). */
     readonly logKeyArn: pulumi.Input<string>;
     readonly accountId: pulumi.Input<string>;
@@ -81,6 +85,11 @@ export class WebAcl extends pulumi.ComponentResource {
         const child = { parent: this };
         const visibility = (metric: string) => ({ metricName: metric, cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true });
 
+        const operators = new aws.wafv2.IpSet(`${name}-operators`, {
+            scope: "REGIONAL", ipAddressVersion: "IPV4", addresses: [...args.adminSources],
+            description: "Operators' addresses: the only sources of admin requests", tags: { ...args.tags, Name: `${name}-operators` },
+        }, child);
+
         const acl = new aws.wafv2.WebAcl(`${name}-acl`, {
             scope: "REGIONAL",
             description: "Shop load balancer: AWS managed rules and a per-IP rate limit",
@@ -128,6 +137,28 @@ export class WebAcl extends pulumi.ComponentResource {
                         },
                     },
                     visibilityConfig: visibility(`${name}-oversize-body`),
+                },
+                {
+                    // The admin from the operators only, whatever the path's spelling: Magento drops repeated slashes
+                    // and the client may percent-encode or capitalise; WAF decodes, normalises (// and /./ collapsed)
+                    // and lowercases before matching (https://docs.aws.amazon.com/waf/latest/APIReference/API_TextTransformation.html).
+                    name: "admin-operators-only",
+                    priority: MANAGED_RULE_GROUPS.length + 2,
+                    action: { block: {} },
+                    statement: {
+                        andStatement: {
+                            statements: [
+                                {
+                                    byteMatchStatement: {
+                                        fieldToMatch: { uriPath: {} }, positionalConstraint: "CONTAINS", searchString: `/${args.adminPath.toLowerCase()}`,
+                                        textTransformations: [{ priority: 0, type: "URL_DECODE" }, { priority: 1, type: "NORMALIZE_PATH" }, { priority: 2, type: "LOWERCASE" }],
+                                    },
+                                },
+                                { notStatement: { statement: { ipSetReferenceStatement: { arn: operators.arn } } } },
+                            ],
+                        },
+                    },
+                    visibilityConfig: visibility(`${name}-admin-operators-only`),
                 },
             ],
             visibilityConfig: visibility(name),

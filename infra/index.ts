@@ -65,7 +65,7 @@ const backOffice = tier("backoffice", "Magento back-office server: admin, cron, 
 const rundeck = tier("rundeck", "Rundeck: one-button deployment jobs", HTTPS_OUT);
 const sideApps = tier("sideapps", "Side applications: PIM, order connector, payments connector", HTTPS_OUT);
 const gatewayTier = tier("gateway", "HAProxy gateway: the services a stack opens to the internet, each to its own addresses");
-const vpnTier = tier("vpn", "OpenVPN server: operators' access to every subnet", { forwardTo: [config.network.vpcCidr] });
+const vpnTier = tier("vpn", "OpenVPN server: operator access to every subnet", { forwardTo: [config.network.vpcCidr] });
 const windowsTier = tier("windows", "Windows host of the custom application", { internetPorts: [80, 443] }); // Windows Update uses both
 const magento = [web.asClient("web"), backOffice.asClient("backoffice")];
 // Operators' shells on every tier: Session Manager with the stack's logged, encrypted preferences, MFA, this stack only.
@@ -222,6 +222,7 @@ const webAcl = config.web.waf
         resourceArn: loadBalancer.arn, ratePerIpPer5Min: 2000,
         originVerify: cdn.originVerify,
         cdnPaths: Object.values(config.edge.originPaths), largeBodyPaths: loadBalancer.adminPaths,
+        adminPath: config.web.adminPath, adminSources: config.operatorCidrs,
         logKeyArn: telemetryKey.keyArn, accountId, region: config.region, tags,
     })
     : undefined;

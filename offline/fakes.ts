@@ -324,6 +324,10 @@ const FAKES: Record<string, Fake> = {
         id: (ctx) => uuidOf(ctx),
         outputs: (ctx, id) => ({ arn: `arn:aws:wafv2:${ctx.region}:${ACCOUNT_ID}:regional/webacl/${autoName(ctx)}/${id}`, capacity: 1200 }),
     },
+    "aws:wafv2/ipSet:IpSet": {
+        id: (ctx) => uuidOf(ctx),
+        outputs: (ctx, id) => ({ arn: `arn:aws:wafv2:${ctx.region}:${ACCOUNT_ID}:regional/ipset/${autoName(ctx)}/${id}`, name: autoName(ctx) }),
+    },
     "aws:wafv2/webAclAssociation:WebAclAssociation": {
         id: (ctx) => `${String(ctx.inputs.webAclArn)},${String(ctx.inputs.resourceArn)}`,
         outputs: () => ({}),

@@ -6,6 +6,7 @@ import { ebsVolumesProtected } from "./rules/ebs-volumes-protected";
 import { ec2Hardening } from "./rules/ec2-hardening";
 import { cloudfrontHttpsLogged } from "./rules/cloudfront-https-logged";
 import { efsEncrypted } from "./rules/efs-encrypted";
+import { securityGroupDescriptions } from "./rules/security-group-descriptions";
 import { engineStandardSupport } from "./rules/engine-standard-support";
 import { instanceRolesLeastPrivilege } from "./rules/instance-roles-least-privilege";
 import { autoscalingHealthAndRollout } from "./rules/autoscaling-health-and-rollout";
@@ -38,6 +39,7 @@ new PolicyPack("aws-baseline", {
         opensearchPrivateEncrypted,
         engineStandardSupport,
         efsEncrypted,
+        securityGroupDescriptions,
         s3BucketHardening,
         noPlaintextCredentials,
         loadBalancerHardening,

@@ -4,6 +4,7 @@ import { PolicyResource } from "@pulumi/policy";
 import { dependsOn, internetFacingBalancers, ofType } from "./stack";
 import { LISTENER_RULES, LISTENERS, LOAD_BALANCERS } from "./types";
 import { indices, known, knownString } from "./values";
+import { wildcardMatches } from "./wildcards";
 
 /** The values of the rule's conditions of one kind (pathPattern, sourceIp); undefined when it has none. */
 export function conditionValues(rule: PolicyResource, kind: "pathPattern" | "sourceIp"): string[] | undefined {
@@ -22,6 +23,13 @@ export function refuses(rule: PolicyResource): boolean {
     const actions = known(rule.props, "actions");
     return indices(actions).some((i) => knownString(actions, i, "type") === "fixed-response");
 }
+
+/**
+ * Whether an ELB path pattern matches a path as the load balancer compares them: case-sensitively, on the path as sent
+ * (no slash merging, no decoding), `*` any run of characters and `?` exactly one.
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_PathPatternConditionConfig.html
+ */
+export const pathMatches = (pattern: string, path: string): boolean => wildcardMatches(pattern, path);
 
 export const priority = (rule: PolicyResource) => { const p = known(rule.props, "priority"); return typeof p === "number" ? p : undefined; };
 

@@ -64,4 +64,22 @@ describe("edge: the WAF rate limit exempts CloudFront's origin fetches", () => {
         const stack = r.find((x: StateResource) => x.type === "pulumi:pulumi:Stack")!;
         assert.ok(!JSON.stringify(stack.outputs).includes(secret));
     });
+    it("the admin, decoded, slash-normalised and lowercased, is blocked unless it comes from the operators' addresses", async () => {
+        // ELB matches paths as sent; Magento drops repeated slashes (and a client may encode or capitalise): WAF sees
+        // the path after its own transformations, so //ops_7f3k/, /%6fps_7f3k/ and /OPS_7F3K/ meet the same rule.
+        const r = await stackResources("prod", { preview: false });
+        const [acl] = ofType(r, ACL);
+        type Statement = Record<string, any>;
+        const rule = (acl.inputs!.rules as { name: string; action: unknown; statement: Statement }[]).find((x) => x.name === "admin-operators-only");
+        assert.ok(rule, "a rule keeps the admin to the operators");
+        assert.deepStrictEqual(rule.action, { block: {} });
+        const [onAdmin, notOperators] = rule.statement.andStatement.statements as Statement[];
+        assert.deepStrictEqual(onAdmin.byteMatchStatement, {
+            fieldToMatch: { uriPath: {} }, positionalConstraint: "CONTAINS", searchString: "/ops_7f3k",
+            textTransformations: [{ priority: 0, type: "URL_DECODE" }, { priority: 1, type: "NORMALIZE_PATH" }, { priority: 2, type: "LOWERCASE" }],
+        });
+        const [ipSet] = ofType(r, "aws:wafv2/ipSet:IpSet");
+        assert.deepStrictEqual([ipSet.inputs!.scope, ipSet.inputs!.ipAddressVersion, ipSet.inputs!.addresses], ["REGIONAL", "IPV4", ["203.0.113.0/24", "198.51.100.17/32"]]);
+        assert.strictEqual(notOperators.notStatement.statement.ipSetReferenceStatement.arn, ipSet.outputs!.arn);
+    });
 });

@@ -176,6 +176,9 @@ export const MUTATIONS: readonly Mutation[] = [
     property("preprod", ["cdn-serves-static-and-media"], "static distribution fetches another origin path", T.distribution, "cdn-static", ["origins", 0, "originPath"], "/static"),
     property("prod", ["admin-routed-to-back-office"], "admin rule open to the whole internet", T.listenerRule, "shop-admin-0-0", ["conditions", 1, "sourceIp", "values"], ["0.0.0.0/0"]),
     property("prod", ["admin-routed-to-back-office"], "admin refusal moved before the allow rules", T.listenerRule, "shop-admin-refused-1", ["priority"], 50),
+    // Magento drops repeated slashes; the load balancer does not: //<admin>/ must meet a refusal too.
+    property("prod", ["admin-routed-to-back-office"], "the admin behind repeated slashes no longer refused", T.listenerRule, "shop-admin-refused-slashes", ["conditions", 0, "pathPattern", "values"], ["/unrelated/*"]),
+    property("preprod", ["security-group-descriptions"], "an apostrophe in a security group's description (EC2 refuses the create)", T.sg, "vpn-sg", ["description"], "OpenVPN server: operators' access"),
     property("prod", ["cdn-paths-origin-verified"], "Magento's /static/ alias no longer refused without CloudFront's header", T.listenerRule, "shop-cdn-only-1", ["conditions", 0, "pathPattern", "values"], ["/pub/static/*"]),
     property("prod", ["magento-health-check"], "front-end health check on /", T.targetGroup, "shop-fe", ["healthCheck", "path"], "/"),
     { stack: "prod", change: "SSH open to 0.0.0.0/0 (the load balancer's 443 rule moved to 22)", rules: ["no-internet-ingress"], apply: sshFromInternet },

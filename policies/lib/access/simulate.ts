@@ -4,6 +4,7 @@
 // evaluation. No SCPs, RCPs, permission boundaries or session policies: the stack defines none.
 import { anonymousPrincipal, runSimulation } from "@cloud-copilot/iam-simulate";
 import { AccessModel, arnField, PolicyDocument } from "./model";
+import { wildcardMatches } from "../wildcards";
 
 export interface AccessRequest {
     /** A role or account ARN, a service principal (logs.eu-west-3.amazonaws.com), or "anonymous" (an NFS client without IAM). */
@@ -23,9 +24,6 @@ function resourcePolicy(model: AccessModel, resource: string): PolicyDocument | 
     return model.resources.get(resource) ?? (bucket === undefined ? undefined : model.resources.get(bucket));
 }
 
-/** `value` against an ARN/string pattern of a condition: `*` any run, `?` one character. */
-const globMatches = (pattern: string, value: string) =>
-    new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(value);
 
 /**
  * The resource policy with its kms:EncryptionContext:<key> conditions decided here: the simulator knows only context
@@ -50,7 +48,7 @@ function withEncryptionContextDecided(policy: PolicyDocument | undefined, contex
                 }
                 const value = given(key);
                 holds &&= /^(Arn|String)(Equals|Like)$/.test(operator) && value !== undefined &&
-                    [value].flat().every((v) => [patterns].flat().some((p) => operator.endsWith("Like") ? globMatches(p, v) : p === v));
+                    [value].flat().every((v) => [patterns].flat().some((p) => operator.endsWith("Like") ? wildcardMatches(p, v) : p === v));
                 return false;
             });
             return [operator, Object.fromEntries(kept)];

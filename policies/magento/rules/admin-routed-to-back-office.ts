@@ -2,12 +2,12 @@
 // HTTPS listener of the internet-facing load balancer forwards the admin paths to a target group other than the one
 // its default action serves, only under a source-ip condition short of the whole internet; /index.php/<admin>, which
 // Magento serves as the same admin, is routed alike; a fixed response after those rules refuses the admin paths from
-// anywhere else, so the front end never receives them; and the path is not admin or backend, the ones Adobe says to
+// anywhere else, so the front end never receives them, also with repeated slashes, which Magento drops; and the path is not admin or backend, the ones Adobe says to
 // avoid. Target groups are matched by property dependency, so a preview decides while every ARN is unknown.
 import { StackValidationPolicy } from "@pulumi/policy";
 import { internetCovered } from "../../lib/cidr";
 import { hasMagentoWebTier, WEB_TIERS_SCHEMA } from "../../lib/contracts";
-import { conditionValues, forwards, priority, publicHttpsListeners, refuses } from "../../lib/listener-rules";
+import { conditionValues, forwards, pathMatches, priority, publicHttpsListeners, refuses } from "../../lib/listener-rules";
 import { controls, RuleMetadata } from "../../lib/metadata";
 import { dependsOn } from "../../lib/stack";
 import { LISTENER_RULES, LISTENERS, LOAD_BALANCERS, TARGET_GROUPS } from "../../lib/types";
@@ -23,10 +23,15 @@ interface Config {
 /** The admin bases a rule's patterns serve: "/x" for "/x" or "/x/*". */
 const bases = (patterns: readonly string[]) => [...new Set(patterns.map((p) => p.replace(/\/\*$/, "")))];
 const both = (base: string) => [base, `${base}/*`];
+/**
+ * Paths Magento serves as its admin that the exact patterns miss: it drops repeated slashes before it reads the front
+ * name (magento/magento2 Framework/App/Request/PathInfo.php), while ELB compares the path as sent (docs/admin.md).
+ */
+const repeatedSlashes = (name: string) => [`//${name}`, `//${name}/x`, `${INDEX_PHP}//${name}/x`, `///${name}/`];
 
 export const adminRoutedToBackOffice: StackValidationPolicy = {
     name: "admin-routed-to-back-office",
-    description: "On a Magento stack (web tiers tagged Tier), HTTPS listeners of an internet-facing load balancer forward /<adminPath>/* and /index.php/<adminPath>/* to a target group other than their default one (the back office) from an allow-list only, refuse them from elsewhere, and the path is not admin or backend.",
+    description: "On a Magento stack (web tiers tagged Tier), HTTPS listeners of an internet-facing load balancer forward /<adminPath>/* and /index.php/<adminPath>/* to a target group other than their default one (the back office) from an allow-list only, refuse them from elsewhere (with repeated slashes too), and the path is not admin or backend.",
     enforcementLevel: "mandatory",
     configSchema: { properties: { ...WEB_TIERS_SCHEMA } },
     validateStack: (args, reportViolation) => {
@@ -64,6 +69,11 @@ export const adminRoutedToBackOffice: StackValidationPolicy = {
                 if (!indexed.every((p) => served.includes(p))) {
                     reportViolation(`HTTPS listener ${listener.name} routes ${base} but not ${indexed.join(" and ")}, which Magento also serves as its admin: ` +
                         `route and restrict them like ${base}.`, listener.urn);
+                }
+                const missed = repeatedSlashes(name).filter((path) => !refused.some((p) => pathMatches(p, path)));
+                if (missed.length > 0) {
+                    reportViolation(`HTTPS listener ${listener.name} sends ${missed.join(", ")} from anywhere to the front end, which Magento serves as its admin ` +
+                        `(it drops repeated slashes; the load balancer does not): refuse */${name} and */${name}/* after the allow rules too.`, listener.urn);
                 }
                 for (const variant of [base, `${INDEX_PHP}${base}`]) {
                     if (!both(variant).every((p) => refused.includes(p))) {

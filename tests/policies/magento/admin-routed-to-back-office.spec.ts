@@ -16,6 +16,8 @@ interface Shape {
     indexPhp?: boolean;
     /** The refusal of admin paths from elsewhere: after the allow rules, before them, or none. */
     deny?: "after" | "before" | "none";
+    /** Whether the refusal also covers the admin behind repeated slashes (patterns ending in /<admin> and /<admin>/*). */
+    slashes?: boolean;
     internal?: boolean;
     magento?: boolean;
 }
@@ -49,6 +51,12 @@ function stack(shape: Shape): StateResource[] {
             listenerArn: UNKNOWN, priority: (shape.deny === "before" ? 10 : 900) + i, conditions: [{ pathPattern: { values } }],
             actions: [{ type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain" } }],
         }, { listenerArn: [https] }));
+    }
+    if ((shape.deny ?? "after") === "after" && (shape.slashes ?? true)) {
+        b.add("aws:lb/listenerRule:ListenerRule", "shop-admin-refused-slashes", {
+            listenerArn: UNKNOWN, priority: 902, conditions: [{ pathPattern: { values: [`*/${name}`, `*/${name}/*`] } }],
+            actions: [{ type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain" } }],
+        }, { listenerArn: [https] });
     }
     return b.resources;
 }
@@ -101,9 +109,16 @@ describe("magento / admin-routed-to-back-office", () => {
     it("breaks: admin paths from elsewhere not refused, or refused only before the allow rules", async () => {
         for (const deny of ["none", "before"] as const) {
             const found = await violations(stack({ deny }));
-            assert.strictEqual(found.length, 2, found.join("\n"));
-            assert.match(found[0], /HTTPS listener shop-https sends \/ops_7f3k and \/ops_7f3k\/\* from outside the allow-list to the front end: add a rule after the allow rules \(priority above 101\) answering them with a fixed response/);
+            assert.strictEqual(found.length, 3, found.join("\n")); // both variants, and the repeated slashes
+            assert.match(found[1], /HTTPS listener shop-https sends \/ops_7f3k and \/ops_7f3k\/\* from outside the allow-list to the front end: add a rule after the allow rules \(priority above 101\) answering them with a fixed response/);
         }
+    });
+
+    it("breaks: the admin behind repeated slashes (//<admin>/, /index.php//<admin>/) not refused: ELB compares the path as sent, Magento drops the extra slashes", async () => {
+        assert.deepStrictEqual(await violations(stack({ slashes: false })), [
+            "mandatory: HTTPS listener shop-https sends //ops_7f3k, //ops_7f3k/x, /index.php//ops_7f3k/x, ///ops_7f3k/ from anywhere to the front end, which Magento serves as its admin " +
+            "(it drops repeated slashes; the load balancer does not): refuse */ops_7f3k and */ops_7f3k/* after the allow rules too.",
+        ]);
     });
 
     it("breaks: admin or backend as the admin path, the first paths scanners try", async () => {
