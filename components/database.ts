@@ -2,7 +2,6 @@
 // password that RDS generates and keeps in Secrets Manager (never in code, config, state or user data).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { auditLogGroup } from "./audit-logs";
 import { Client, serviceSecurityGroup } from "./clients";
 import { serviceTrustPolicy } from "./trust-policy";
 
@@ -22,8 +21,6 @@ export interface DatabaseArgs {
     /** A synchronous standby in another AZ (production). */
     readonly multiAz: boolean;
     readonly kmsKeyArn: pulumi.Input<string>;
-    /** The key of the audit log group (audit-logs.ts). */
-    readonly auditLogKeyArn: pulumi.Input<string>;
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -40,6 +37,9 @@ export const MAGENTO_MYSQL_PARAMETERS: Readonly<Record<string, string>> = {
     max_connections: "LEAST({DBInstanceClassMemory/12582880},1000)",
     slow_query_log: "1",
     long_query_time: "2",
+    // Published logs are read from files: RDS for MySQL defaults log_output to TABLE, where the slow query log never
+    // reaches CloudWatch (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.MySQLDB.PublishtoCloudWatchLogs.html).
+    log_output: "FILE",
     // TLS or no connection: RDS for MySQL 8.4 defaults it to OFF (docs/data-access.md). Applied at the next reboot
     // (below), which the operators schedule once the release connects with the CA bundle (db/ssl-ca).
     require_secure_transport: "1",
@@ -136,9 +136,10 @@ export class Database extends pulumi.ComponentResource {
             tags,
         }, { ...child, protect: true, ignoreChanges: ["engineLifecycleSupport"] });
 
-        // The name RDS publishes to (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.MySQLDB.PublishtoCloudWatchLogs.html),
-        // created here to encrypt and keep it; on a new database it can only follow the instance (docs/data-access.md).
-        auditLogGroup(this, `${name}-audit-logs`, pulumi.interpolate`/aws/rds/instance/${instance.identifier}/audit`, args.auditLogKeyArn, args.tags);
+        // The audit log goes to /aws/rds/instance/<id>/audit, which RDS creates itself when the instance first publishes
+        // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.MySQLDB.PublishtoCloudWatchLogs.html):
+        // never expiring (PCI DSS 10.5.1's year and more), encrypted by CloudWatch Logs. A group of ours could only be
+        // created after the autonamed instance, and would then fail as existing (docs/data-access.md).
 
         this.address = instance.address;
         this.port = instance.port;

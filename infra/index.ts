@@ -108,7 +108,7 @@ const database = new Database(`${prefix}-mysql`, {
     maxAllocatedStorageGb: config.database.maxAllocatedStorageGb,
     backupRetentionDays: config.database.backupRetentionDays,
     multiAz: config.production,
-    kmsKeyArn: keys.storage, auditLogKeyArn, tags,
+    kmsKeyArn: keys.storage, tags,
 });
 const sideDatabase = new Database(`${prefix}-sideapps`, {
     vpcId, subnetIds: privateSubnetIds, clients: [sideApps.asClient("sideapps")],
@@ -118,7 +118,7 @@ const sideDatabase = new Database(`${prefix}-sideapps`, {
     maxAllocatedStorageGb: 100,
     backupRetentionDays: config.database.backupRetentionDays,
     multiAz: config.production,
-    kmsKeyArn: keys.storage, auditLogKeyArn, tags,
+    kmsKeyArn: keys.storage, tags,
 });
 
 const cacheUsages: CacheUsage[] = config.cache.separateSessions ? ["sessions", "cache"] : ["shared"];

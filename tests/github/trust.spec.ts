@@ -92,6 +92,16 @@ describe("CI trust: deploy jobs and permissions", () => {
         assert.deepStrictEqual(Object.values(deploy.jobs).filter((j) => rolesOf(j).length > 0).map(environmentOf), DEPLOY_ENVIRONMENTS);
     });
 
+    it("every job that runs the shared action asks for a team token of its own team, never an organisation token (admin over every stack)", () => {
+        const uses = workflows().flatMap(({ file, w }) => Object.entries(w.jobs).flatMap(([name, job]) => (job.steps ?? [])
+            .filter((st) => st.uses === "./.github/actions/pulumi-stack").map((st) => ({ at: `${path.basename(file)} ${name}`, with: st.with ?? {} }))));
+        assert.ok(uses.length >= 3);
+        for (const u of uses) {
+            assert.strictEqual(u.with["pulumi-token-type"], "urn:pulumi:token-type:access_token:team", u.at);
+            assert.match(String(u.with["pulumi-scope"]), /^team:\$\{\{ vars\.PULUMI_(PREVIEW|DEPLOY)_TEAM \}\}$/, u.at);
+        }
+    });
+
     it("the shared action gets its Pulumi token from Pulumi's OIDC exchange unless a job passes the stored one", () => {
         const steps = action().runs.steps;
         const exchange = steps.find((s) => s.uses?.startsWith("pulumi/auth-actions@"))!;
@@ -105,12 +115,13 @@ describe("CI trust: deploy jobs and permissions", () => {
 });
 
 describe("CI trust: review and pinning", () => {
-    it("CODEOWNERS names an owner for .github/, policies/, infra/, components/, stacks/, scripts/ and itself", () => {
+    it("CODEOWNERS names an owner for .github/, policies/, infra/, components/, stacks/, scripts/, what ts-node and npm read in credentialed jobs, and itself", () => {
         const rules = fs.readFileSync(path.join(GITHUB, "CODEOWNERS"), "utf8").split("\n").map((l) => l.trim())
             .filter((l) => l && !l.startsWith("#")).map((l) => l.split(/\s+/));
         const owners = (p: string) => rules.filter(([pattern]) => pattern === p).flatMap(([, ...o]) => o);
         // scripts/ holds the policy-group check production's up runs (scripts/require-policy-packs.ts).
-        for (const p of ["/.github/", "/policies/", "/infra/", "/components/", "/stacks/", "/scripts/", "/.github/CODEOWNERS"]) {
+        // tsconfig.json and .npmrc: ts-node and npm read them in the deploy jobs (a preload or a registry would run with the role).
+        for (const p of ["/.github/", "/policies/", "/infra/", "/components/", "/stacks/", "/scripts/", "/tsconfig.json", "/.npmrc", "/.ci/", "/.github/CODEOWNERS"]) {
             assert.ok(owners(p).length > 0 && owners(p).every((o) => /^@[\w-]+\/[\w-]+$/.test(o)), `${p}: ${owners(p)}`);
         }
     });
