@@ -19,8 +19,11 @@ export const providerLookups = (parent?: pulumi.Resource): AccountLookups => ({
     securityHubStandards: () => aws.securityhub.getEnabledStandards({}, { parent }).then((s) => s.standardsSubscriptions),
 });
 
-/** One warning per account-level service found off (or unreadable), naming what to do; none when both are on. */
-export async function accountBaselineWarnings(region: string, lookups: AccountLookups): Promise<string[]> {
+/**
+ * One warning per account-level service found off (or unreadable), naming what to do, and one when the stack names no
+ * CloudTrail log group (then nothing alarms on root use, IAM changes or sign-ins without MFA); none when all are on.
+ */
+export async function accountBaselineWarnings(region: string, lookups: AccountLookups, cloudTrailLogGroup?: string): Promise<string[]> {
     const off = (what: string, how: string) => (e: unknown) => [`${what} is not enabled in ${region} (${e instanceof Error ? e.message.split("\n")[0] : String(e)}): ${how} (docs/telemetry.md)`];
     const guardDuty = lookups.guardDutyStatus().then(
         (status) => status === "ENABLED" ? [] : [`GuardDuty's detector in ${region} is ${status}: enable it (docs/telemetry.md)`],
@@ -28,5 +31,7 @@ export async function accountBaselineWarnings(region: string, lookups: AccountLo
     const securityHub = lookups.securityHubStandards().then(
         (standards) => standards.some((s) => s.standardsStatus === "READY") ? [] : [`Security Hub in ${region} has no standard enabled: enable AWS Foundational Security Best Practices (docs/telemetry.md)`],
         off("Security Hub", "enable it with the AWS Foundational Security Best Practices standard"));
-    return (await Promise.all([guardDuty, securityHub])).flat();
+    const trail = cloudTrailLogGroup !== undefined ? [] : [`magento:cloudTrailLogGroup is not set: no alarm on root use, IAM policy changes or console sign-ins without MFA; ` +
+        `name the log group the account's CloudTrail delivers to (docs/telemetry.md)`];
+    return [...(await Promise.all([guardDuty, securityHub])).flat(), ...trail];
 }

@@ -404,9 +404,10 @@ const monitoring = new Monitoring(`${prefix}-monitoring`, {
     tags,
 });
 
-// The account-level services the estate relies on (GuardDuty, Security Hub), read and warned about, never failed on.
+// The account-level services the estate relies on (GuardDuty, Security Hub, CloudTrail's log group), read and warned
+// about, never failed on.
 /** Warnings about account-level security services found off; empty when they are on. */
-export const accountSecurityWarnings = accountBaselineWarnings(config.region, providerLookups()).then((warnings) => {
+export const accountSecurityWarnings = accountBaselineWarnings(config.region, providerLookups(), config.cloudTrailLogGroup).then((warnings) => {
     warnings.forEach((w) => pulumi.log.warn(w));
     return warnings;
 });

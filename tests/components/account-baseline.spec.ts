@@ -16,11 +16,11 @@ function offlineAccount(kind: keyof typeof SECURITY_SERVICES): AccountLookups {
 
 describe("account baseline", () => {
     it("an account running GuardDuty and Security Hub: no warning", async () => {
-        assert.deepStrictEqual(await accountBaselineWarnings("eu-west-3", offlineAccount("enabled")), []);
+        assert.deepStrictEqual(await accountBaselineWarnings("eu-west-3", offlineAccount("enabled"), "aws-cloudtrail-logs"), []);
     });
 
     it("a fresh account: one warning per service, saying what to enable, and the preview goes on", async () => {
-        assert.deepStrictEqual(await accountBaselineWarnings("eu-west-3", offlineAccount("disabled")), [
+        assert.deepStrictEqual(await accountBaselineWarnings("eu-west-3", offlineAccount("disabled"), "aws-cloudtrail-logs"), [
             "GuardDuty is not enabled in eu-west-3 (reading this account's single GuardDuty Detector: empty result): create the account's detector (docs/telemetry.md)",
             "Security Hub is not enabled in eu-west-3 (reading Security Hub Standards Subscriptions: InvalidAccessException: Account 123456789012 is not subscribed to AWS Security Hub): " +
             "enable it with the AWS Foundational Security Best Practices standard (docs/telemetry.md)",
@@ -29,9 +29,15 @@ describe("account baseline", () => {
 
     it("a suspended detector, or Security Hub without a ready standard, warns too", async () => {
         const lookups: AccountLookups = { guardDutyStatus: async () => "DISABLED", securityHubStandards: async () => [{ standardsArn: "arn", standardsStatus: "FAILED" }] };
-        assert.deepStrictEqual(await accountBaselineWarnings("eu-west-3", lookups), [
+        assert.deepStrictEqual(await accountBaselineWarnings("eu-west-3", lookups, "aws-cloudtrail-logs"), [
             "GuardDuty's detector in eu-west-3 is DISABLED: enable it (docs/telemetry.md)",
             "Security Hub in eu-west-3 has no standard enabled: enable AWS Foundational Security Best Practices (docs/telemetry.md)",
+        ]);
+    });
+
+    it("a stack naming no CloudTrail log group is warned that nothing alarms on root use, IAM changes or sign-ins without MFA", async () => {
+        assert.deepStrictEqual(await accountBaselineWarnings("eu-west-3", offlineAccount("enabled")), [
+            "magento:cloudTrailLogGroup is not set: no alarm on root use, IAM policy changes or console sign-ins without MFA; name the log group the account's CloudTrail delivers to (docs/telemetry.md)",
         ]);
     });
 

@@ -147,7 +147,7 @@ describe("monitoring", () => {
         const [subscription] = ofType(r, "aws:sns/topicSubscription:TopicSubscription");
         assert.deepStrictEqual([subscription.inputs!.protocol, subscription.inputs!.endpoint, subscription.inputs!.topic], ["email", "ops@example.com", topic.outputs!.arn]);
         const alarms = ofType(r, ALARM);
-        assert.strictEqual(alarms.length, prodAlarms().length + 6 + 1); // the tunnels', and the WAF's blocked requests
+        assert.strictEqual(alarms.length, prodAlarms().length + 6 + 1 + 3); // the tunnels', the WAF's blocked requests, CloudTrail's three
         for (const alarm of alarms) {
             assert.deepStrictEqual([alarm.inputs!.alarmActions, alarm.inputs!.okActions], [[topic.outputs!.arn], [topic.outputs!.arn]], alarm.urn);
             assert.deepStrictEqual(via(r, alarm, "alarmActions").map((x) => x.type), [TOPIC]);
