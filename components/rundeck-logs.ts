@@ -14,7 +14,7 @@ export const AGENT_CONFIG = `${AGENT_HOME}/etc/rundeck-logs.json`;
 /** Translates the JSON, and with -s (re)starts the agent's service: the CloudWatch agent's amazon-cloudwatch-agent-ctl. */
 export const START_AGENT = [`${AGENT_HOME}/bin/amazon-cloudwatch-agent-ctl`, "-a", "fetch-config", "-m", "ec2", "-s", "-c", `file:${AGENT_CONFIG}`];
 
-/** Execution output: framework.logs.dir (/var/lib/rundeck/logs in the RPM), rundeck/<project>/job/<id>/logs/<exec>.rdlog. */
+/** Execution output: framework.logs.dir (/var/lib/rundeck/logs in the RPM), rundeck/<project>/{run,job/<id>}/logs/<id>.rdlog. */
 const EXECUTION_LOGS = "/var/lib/rundeck/logs/rundeck/**.rdlog";
 /** The RPM's log directory: ACL decisions, job definition changes, the application's and the service's own output. */
 const SERVICE_LOGS = ["rundeck.audit.log", "rundeck.jobs.log", "rundeck.log", "service.log"].map((f) => `/var/log/rundeck/${f}`);
