@@ -3,7 +3,8 @@
 // over HTTPS (4443) reachable from the operators' VPN only, at rundeck.<internal domain>, its one login an admin whose
 // password is generated into Secrets Manager (docs/rundeck.md). Its role may refresh the web groups and run commands
 // on their instances and read that one secret (rundeck-policy.ts); it also runs the data tier's setup step, which
-// reads the MySQL and OpenSearch masters (rundeck-data-users.ts, granted in infra/index.ts).
+// reads the MySQL and OpenSearch masters (rundeck-data-users.ts, granted in infra/index.ts). Its job output and its
+// audit logs go to a log group it may only append to (rundeck-logs.ts).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TIER_TAG } from "../policies/lib/contracts";
@@ -14,6 +15,7 @@ import { DATA_USERS, DataUsersConfig, dataUsersConfigFile, dataUsersScript, rota
 import { DataVolume, dataDeviceName, prepareVolumesScript, requiresMountsDropIn } from "./data-volumes";
 import { InternalDns } from "./internal-zone";
 import { rundeckAdminSecretPolicy, rundeckDeployPolicy } from "./rundeck-policy";
+import { CLOUDWATCH_AGENT, RundeckLogs, rundeckAgentConfigFile, START_AGENT } from "./rundeck-logs";
 import { RUNDECK_PORT, rundeckAdminSecretName, SECURE_RUNDECK, secureRundeckScript } from "./rundeck-login";
 import { HostedServerArgs, hostedServer, Server } from "./server";
 
@@ -59,6 +61,8 @@ export interface RundeckArgs extends HostedServerArgs {
     /** What deployments may touch: the web groups of this stack (Tier/Stack tags), in this account and region. */
     readonly deployScope: { readonly region: string; readonly accountId: pulumi.Input<string>; readonly stack: string; readonly tiers: readonly string[] };
     readonly kmsKeyArn: pulumi.Input<string>;
+    /** The telemetry key: encrypts the log group of job output and audit logs. */
+    readonly logKeyArn: pulumi.Input<string>;
     readonly dns: InternalDns;
     /** What the data tier's setup job (rundeck-data-users.ts) works on. */
     readonly dataUsers: DataUsersConfig;
@@ -150,6 +154,8 @@ export class Rundeck extends pulumi.ComponentResource {
             policy: pulumi.jsonStringify(rundeckAdminSecretPolicy(admin.secretArn, args.kmsKeyArn, scope.region)),
         }, child);
 
+        const logs = new RundeckLogs(`${name}-logs`, { stack: scope.stack, roleName: args.roleName, keyArn: args.logKeyArn, tags: args.tags }, child);
+
         const volume: DataVolume = { name: "rundeck", sizeGb: args.volumeGb, deviceName: dataDeviceName(0), mountPoint: RUNDECK_VOLUME };
         const host = "rundeck";
         const fqdn = `${host}.${args.dns.domain}`;
@@ -170,18 +176,22 @@ export class Rundeck extends pulumi.ComponentResource {
                     { path: DATA_USERS, permissions: "0700", content: dataUsersScript() },
                     ...rotationUnits(),
                     requiresMountsDropIn("rundeckd", "Never start on the root disk: the data volume and the bind mounts first.", [RUNDECK_VOLUME, ...KEPT]),
+                    rundeckAgentConfigFile(logs.groupName),
+                    requiresMountsDropIn(CLOUDWATCH_AGENT, "Ship the job output on the data volume, never the root disk's empty directories.", [RUNDECK_VOLUME, ...KEPT]),
                 ],
                 runcmd: [
                     // Java on its own: in one transaction with Rundeck, a Rundeck repository problem would leave both out.
                     [INSTALL_PACKAGES, JAVA],
                     [INSTALL_PACKAGES, "rundeck"],
                     [INSTALL_PACKAGES, "jq", "mariadb105"], // the data users' job: JSON secrets, the MySQL client (AL2023's package)
+                    [INSTALL_PACKAGES, CLOUDWATCH_AGENT], // in AL2023's own repository (docs/rundeck.md)
                     ["/usr/local/sbin/prepare-volumes"],
                     ["/usr/local/sbin/keep-rundeck-on-volume"],
                     ["/usr/local/sbin/configure-rundeck", this.url],
                     [SECURE_RUNDECK, rundeckAdminSecretName(scope.stack), scope.region, fqdn],
                     ["systemctl", "daemon-reload"], // the drop-in and the new fstab lines take effect now, not at the next boot
                     ["systemctl", "enable", "--now", "rundeckd"],
+                    START_AGENT, // after the mounts and the drop-in: it follows /var/lib/rundeck on the volume
                     ["systemctl", "enable", "--now", "magento-data-users-rotate.timer"],
                 ],
             },

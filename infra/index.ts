@@ -338,6 +338,7 @@ const rundeckServer = new Rundeck(`${prefix}-rundeck`, {
     privateSubnetIdsByAz: network.privateSubnetIdsByAz,
     roleName: rundeck.roleName,
     vpnSecurityGroupId: vpnTier.securityGroupId,
+    logKeyArn: telemetryKey.keyArn, // job output and audit logs, with the other security logs
     volumeGb: 50,
     deployScope: { region: config.region, accountId, stack: config.stack, tiers: ["web", "backoffice"] },
     dns: internalDns,

@@ -148,6 +148,20 @@ for (const name of STACKS) {
             }
         });
 
+        it("lets Rundeck write its job output to its log group and never erase it: no deleting the group or streams, no shortening retention", async () => {
+            const rundeck = stack.role("rundeck");
+            const group = stack.arn("aws:cloudwatch/logGroup:LogGroup", "rundeck-logs");
+            const stream = `${group}:log-stream:i-0123456789abcdef0/executions`;
+            for (const action of ["logs:CreateLogStream", "logs:PutLogEvents"]) {
+                await expect(stack, "Allowed", { principal: rundeck, action, resource: stream });
+            }
+            await expect(stack, "Allowed", { principal: rundeck, action: "logs:DescribeLogStreams", resource: group });
+            for (const [action, resource] of [["logs:DeleteLogGroup", group], ["logs:PutRetentionPolicy", group], ["logs:DeleteRetentionPolicy", group], ["logs:DeleteLogStream", stream], ["logs:DisassociateKmsKey", group]]) {
+                await expect(stack, "denied", { principal: rundeck, action, resource });
+            }
+            await expect(stack, "denied", { principal: rundeck, action: "logs:PutLogEvents", resource: otherStack(stream, name) });
+        });
+
         it("lets Rundeck refresh and command the web tiers of its own stack only", async () => {
             const rundeck = stack.role("rundeck");
             const tags = (prefix: string, tier: string, s: string = name) => ({ [`${prefix}/Tier`]: tier, [`${prefix}/Stack`]: s });

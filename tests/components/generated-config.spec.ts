@@ -85,7 +85,7 @@ describe("generated server configuration", () => {
             .flatMap(({ text }) => (YAML.parse(text) as { write_files?: WriteFile[] }).write_files ?? [])
             .filter((f) => /^\/etc\/systemd\/system\/[^/]+\.service\.d\/[^/]+\.conf$/.test(f.path));
         assert.deepStrictEqual([...new Set(dropIns.map((f) => f.path.split("/")[4]))].sort(),
-            ["nfs-server.service.d", "nginx.service.d", "openvpn-server@magento.service.d", "php-fpm.service.d", "rundeckd.service.d"]);
+            ["amazon-cloudwatch-agent.service.d", "nfs-server.service.d", "nginx.service.d", "openvpn-server@magento.service.d", "php-fpm.service.d", "rundeckd.service.d"]);
         for (const f of dropIns) {
             assert.strictEqual(systemdVerify(f.content), "", `${f.path}:\n${f.content}`);
         }

@@ -114,6 +114,30 @@ describe("operations servers", () => {
         assert.strictEqual(config.packages, undefined);
     });
 
+    it("Rundeck ships its job output and its audit logs off the box: to /magento/<stack>/rundeck, a year, under the telemetry key", async () => {
+        const r = await stackResources("prod");
+        const config = YAML.parse(named(r, INSTANCE, "rundeck-server-instance").inputs!.userData as string) as CloudConfig;
+        const agent = config.write_files!.find((f) => f.path === "/opt/aws/amazon-cloudwatch-agent/etc/rundeck-logs.json");
+        assert.ok(agent, "no CloudWatch agent configuration in Rundeck's user data");
+        const collected = (JSON.parse(agent.content) as { logs: { logs_collected: { files: { collect_list: Record<string, unknown>[] } } } }).logs.logs_collected.files.collect_list;
+        const shipped = (file: string) => collected.find((c) => c.file_path === file);
+        // Every execution's output file (one stream each: a glob otherwise follows only the newest file).
+        assert.deepStrictEqual(shipped("/var/lib/rundeck/logs/rundeck/**.rdlog"),
+            { file_path: "/var/lib/rundeck/logs/rundeck/**.rdlog", log_group_name: "/magento/prod/rundeck", log_stream_name: "{instance_id}/executions", from_beginning: true, publish_multi_logs: true });
+        for (const file of ["rundeck.audit.log", "rundeck.jobs.log", "rundeck.log", "service.log"]) {
+            assert.deepStrictEqual(shipped(`/var/log/rundeck/${file}`), { file_path: `/var/log/rundeck/${file}`, log_group_name: "/magento/prod/rundeck", log_stream_name: `{instance_id}/${file}`, from_beginning: true });
+        }
+        // Nothing else, and no retention in the agent's file: it would call PutRetentionPolicy, which the role must not hold.
+        assert.strictEqual(collected.length, 5, agent.content);
+        const commands = config.runcmd!.map((c) => c.join(" "));
+        const start = commands.indexOf("/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/rundeck-logs.json");
+        assert.ok(commands.includes("/usr/local/sbin/install-packages amazon-cloudwatch-agent") && start > commands.indexOf("systemctl daemon-reload"), commands.join("\n"));
+        const group = ofType(r, "aws:cloudwatch/logGroup:LogGroup").find((g) => g.inputs!.name === "/magento/prod/rundeck");
+        assert.ok(group, "no log group /magento/prod/rundeck");
+        const key = named(r, "aws:kms/key:Key", "telemetry-key");
+        assert.deepStrictEqual([group.inputs!.retentionInDays, group.inputs!.kmsKeyId, (group.inputs!.tags as Record<string, string>).LogClass], [365, key.outputs!.arn, "security"]);
+    });
+
     it("after a reboot Rundeck and the NFS server start only on their data volumes, never on the root disk", async () => {
         const units = async (stack: string, opts: Parameters<typeof stackResources>[1], server: string) => {
             const config = YAML.parse(named(await stackResources(stack, opts), INSTANCE, `${server}-server-instance`).inputs!.userData as string) as CloudConfig;
@@ -122,6 +146,10 @@ describe("operations servers", () => {
         assert.deepStrictEqual(await units("prod", {}, "rundeck"), [["/etc/systemd/system/rundeckd.service.d/mounts.conf",
             "[Unit]\n# Never start on the root disk: the data volume and the bind mounts first.\nRequiresMountsFor=/srv/rundeck /etc/rundeck /var/lib/rundeck\n" +
             // A volume that never arrived has no fstab line, so no mount unit to require: the assertions keep it down then.
+            "AssertPathIsMountPoint=/srv/rundeck\nAssertPathIsMountPoint=/etc/rundeck\nAssertPathIsMountPoint=/var/lib/rundeck\n"],
+        // The log shipper too: started before the mounts, it would follow the root disk's empty /var/lib/rundeck.
+        ["/etc/systemd/system/amazon-cloudwatch-agent.service.d/mounts.conf",
+            "[Unit]\n# Ship the job output on the data volume, never the root disk's empty directories.\nRequiresMountsFor=/srv/rundeck /etc/rundeck /var/lib/rundeck\n" +
             "AssertPathIsMountPoint=/srv/rundeck\nAssertPathIsMountPoint=/etc/rundeck\nAssertPathIsMountPoint=/var/lib/rundeck\n"]]);
         assert.deepStrictEqual(await units("preprod", { changes: PREPROD_NFS }, "shared"), [["/etc/systemd/system/nfs-server.service.d/mounts.conf",
             "[Unit]\n# Never export the root disk: every share's volume first.\nRequiresMountsFor=/srv/nfs/media /srv/nfs/sitemap /srv/nfs/exports\n" +

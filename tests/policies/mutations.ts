@@ -218,6 +218,7 @@ export const MUTATIONS: readonly Mutation[] = [
     property("prod", ["waf-logged"], "WAF logs the CDN's origin-verify secret (its redaction dropped)", "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "waf-requests",
         ["redactedFields"], [{ singleHeader: { name: "cookie" } }, { singleHeader: { name: "authorization" } }]),
     property("prod", ["security-logs-kept"], "session logs kept 90 days", "aws:cloudwatch/logGroup:LogGroup", "sessions-logs", ["retentionInDays"], 90),
+    property("prod", ["security-logs-kept"], "Rundeck's job output and audit logs kept 30 days", "aws:cloudwatch/logGroup:LogGroup", "rundeck-logs", ["retentionInDays"], 30),
     property("prod", ["security-logs-kept"], "alarm topic unencrypted", "aws:sns/topic:Topic", "alarms-topic", ["kmsMasterKeyId"], ""),
     property("prod", ["instance-roles-least-privilege"], "AmazonSSMManagedInstanceCore attached in place of a monitoring policy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "mysql-monitoring",
         ["policyArn"], "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"),
