@@ -253,7 +253,7 @@ describe("web tier", () => {
     it("WAF: AWS managed rules and a per-IP rate limit in prod; none in preprod unless asked", async () => {
         const [acl] = ofType(await stackResources("prod"), "aws:wafv2/webAcl:WebAcl");
         const rules = (acl.inputs!.rules as { name: string }[]).map((x) => x.name);
-        assert.deepStrictEqual(rules, ["rate-per-ip", "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet", "AWSManagedRulesPHPRuleSet", "oversize-body"]);
+        assert.deepStrictEqual(rules, ["rate-per-ip", "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet", "AWSManagedRulesPHPRuleSet", "oversize-body", "admin-operators-only"]);
         assert.deepStrictEqual(ofType(await stackResources("preprod"), "aws:wafv2/webAcl:WebAcl"), []);
         const withWaf = await stackResources("preprod", WAF_ON);
         assert.strictEqual(ofType(withWaf, "aws:wafv2/webAclAssociation:WebAclAssociation").length, 1);
