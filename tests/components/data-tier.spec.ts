@@ -148,7 +148,7 @@ describe("data tier", () => {
         const search = groups.find((g) => g.inputs!.name === "/aws/opensearch/magento-prod/audit")!;
         assert.deepStrictEqual(domain.inputs!.logPublishingOptions, [{ logType: "AUDIT_LOGS", cloudwatchLogGroupArn: search.outputs!.arn, enabled: true }]);
         // OpenSearch may write that group, for this domain of this account only.
-        const policy = JSON.parse(String(ofType(r, "aws:cloudwatch/logResourcePolicy:LogResourcePolicy")[0].inputs!.policyDocument));
+        const policy = JSON.parse(String(ofType(r, "aws:cloudwatch/logResourcePolicy:LogResourcePolicy").find((p) => p.urn.endsWith("search-audit-logs"))!.inputs!.policyDocument));
         assert.deepStrictEqual(policy.Statement[0].Condition, { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": "arn:aws:es:eu-west-3:123456789012:domain/magento-prod" } });
         assert.strictEqual(policy.Statement[0].Resource, `${search.outputs!.arn}:*`);
     });
