@@ -153,6 +153,15 @@ describe("data tier", () => {
         assert.strictEqual(policy.Statement[0].Resource, `${search.outputs!.arn}:*`);
     });
 
+    it("a new database's master secret is on the secrets key; a deployed one's keeps its key, which RDS cannot change", async () => {
+        const r = await stackResources("prod");
+        const secretsKey = named(r, KEY, "secrets-key");
+        for (const db of ofType(r, RDS)) {
+            assert.ok(via(r, db, "masterUserSecretKmsKeyId").includes(secretsKey), db.urn);
+            assert.ok(db.ignoreChanges?.includes("masterUserSecretKmsKeyId"), db.urn);
+        }
+    });
+
     it("everything at rest is encrypted with the stack's own KMS key, and Redis and search also in transit", async () => {
         const r = await stackResources("prod");
         const key = named(r, KEY, "data-key");
