@@ -1,14 +1,18 @@
 // Where the data tier's audit logs go: CloudWatch Logs groups kept SECURITY_LOG_RETENTION_DAYS and encrypted with a
 // key of their own, whose policy lets CloudWatch Logs use it for this account's log groups only
 // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html). A key apart from the data key:
-// a server role allowed to decrypt data cannot read the record of what was done with it.
+// a server role allowed to decrypt data cannot read the record of what was done with it, nor administer the key
+// (data-key.ts's accountKeyStatements, shared by every key of the stack).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { accountKeyStatements } from "./data-key";
 import { SECURITY_LOG_RETENTION_DAYS } from "./log-retention";
 
 export interface AuditLogsArgs {
     readonly accountId: pulumi.Input<string>;
     readonly region: string;
+    /** The stack's server roles: they never administer the key. */
+    readonly serverRoleArns: pulumi.Input<string>[];
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -24,10 +28,10 @@ export class AuditLogKey extends pulumi.ComponentResource {
             description: `${name}: encrypts the data tier's audit logs`,
             enableKeyRotation: true,
             deletionWindowInDays: 30,
-            policy: pulumi.output(args.accountId).apply((account) => JSON.stringify({
+            policy: pulumi.all([args.accountId, pulumi.all(args.serverRoleArns)]).apply(([account, serverRoleArns]) => JSON.stringify({
                 Version: "2012-10-17",
                 Statement: [
-                    { Sid: "AccountThroughIam", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+                    ...accountKeyStatements({ accountId: account, serverRoleArns }),
                     {
                         Sid: "CloudWatchLogsForThisAccountsGroups", Effect: "Allow", Principal: { Service: `logs.${args.region}.amazonaws.com` },
                         Action: LOGS_KEY_ACTIONS, Resource: "*",

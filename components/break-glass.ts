@@ -8,8 +8,8 @@ export interface BreakGlassRoleArgs {
     readonly accountId: pulumi.Input<string>;
     /** The master credentials it may read. */
     readonly secretArns: pulumi.Input<string>[];
-    /** The key those secrets are encrypted with: decrypted through Secrets Manager only. */
-    readonly kmsKeyArn: pulumi.Input<string>;
+    /** The keys those secrets are encrypted with: decrypted through Secrets Manager only. */
+    readonly kmsKeyArns: pulumi.Input<string>[];
     readonly region: string;
     readonly tags: Readonly<Record<string, string>>;
 }
@@ -50,7 +50,7 @@ export class BreakGlassRole extends pulumi.ComponentResource {
                 Statement: [
                     { Sid: "ReadMasterCredentials", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.secretArns },
                     {
-                        Sid: "DecryptThemThroughSecretsManager", Effect: "Allow", Action: "kms:Decrypt", Resource: args.kmsKeyArn,
+                        Sid: "DecryptThemThroughSecretsManager", Effect: "Allow", Action: "kms:Decrypt", Resource: args.kmsKeyArns,
                         Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` } },
                     },
                 ],

@@ -25,6 +25,8 @@ export interface CacheArgs {
     readonly highlyAvailable: boolean;
     readonly snapshotRetentionDays: number;
     readonly kmsKeyArn: pulumi.Input<string>;
+    /** The key of its secrets (docs/access.md, "Keys"): apart from its data's. */
+    readonly secretsKmsKeyArn: pulumi.Input<string>;
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -60,7 +62,7 @@ export class Cache extends pulumi.ComponentResource {
             description: `Redis AUTH token of ${name}`,
             length: 48,
             specials: "",
-            kmsKeyArn: args.kmsKeyArn,
+            kmsKeyArn: args.secretsKmsKeyArn,
             tags: args.tags,
         }, child);
 

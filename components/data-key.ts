@@ -28,8 +28,10 @@ export interface DataKeyArgs {
     readonly tags: Readonly<Record<string, string>>;
 }
 
-/** What administering a key is: the console's key-administrators statement (key-policy-default.html above). */
-export const KEY_ADMINISTRATION = ["kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
+/** What administering a key is: the console's key-administrators statement (key-policy-default.html above), with
+ *  kms:Create* narrowed to CreateAlias: the wildcard also matches CreateGrant, which would make the grants statement's
+ *  kms:GrantIsForAWSResource condition moot (https://docs.aws.amazon.com/kms/latest/developerguide/grant-authorization.html). */
+export const KEY_ADMINISTRATION = ["kms:CreateAlias", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
     "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand"];
 /** What using it is: the key-users statement. */
 const KEY_USE = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
@@ -37,29 +39,41 @@ const KEY_USE = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDa
 const NEVER_BY_SERVERS = ["kms:Put*", "kms:Enable*", "kms:Disable*", "kms:Update*", "kms:Delete*", "kms:Revoke*", "kms:CreateAlias",
     "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand"];
 
-export interface KeyPolicyArgs {
+export interface AccountKeyArgs {
     readonly accountId: string;
-    readonly autoScalingRoleArn: string;
+    /** The stack's server roles: ARNs, or ARN patterns (ArnLike) where the roles are created after the key. */
     readonly serverRoleArns: readonly string[];
+}
+
+/** The statements every key of the stack starts with: administration and use through IAM, grants for AWS resources
+ *  only, and no administration by a server role whatever IAM policy it holds (see the file's comment). */
+export function accountKeyStatements(args: AccountKeyArgs): object[] {
+    const account = { AWS: `arn:aws:iam::${args.accountId}:root` };
+    return [
+        { Sid: "AdministrationThroughIam", Effect: "Allow", Principal: account, Action: KEY_ADMINISTRATION, Resource: "*" },
+        { Sid: "UseThroughIam", Effect: "Allow", Principal: account, Action: KEY_USE, Resource: "*" },
+        {
+            Sid: "GrantsForAwsResourcesThroughIam", Effect: "Allow", Principal: account, Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], Resource: "*",
+            Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+        },
+        {
+            Sid: "NoAdministrationByServers", Effect: "Deny", Principal: { AWS: "*" }, Action: NEVER_BY_SERVERS, Resource: "*",
+            Condition: { ArnLike: { "aws:PrincipalArn": [...args.serverRoleArns] } },
+        },
+    ];
+}
+
+export interface KeyPolicyArgs extends AccountKeyArgs {
+    readonly autoScalingRoleArn: string;
 }
 
 /** The key policy (see the file's comment). */
 export function dataKeyPolicy(args: KeyPolicyArgs): object {
-    const account = { AWS: `arn:aws:iam::${args.accountId}:root` };
     const autoScaling = { AWS: args.autoScalingRoleArn };
     return {
         Version: "2012-10-17",
         Statement: [
-            { Sid: "AdministrationThroughIam", Effect: "Allow", Principal: account, Action: KEY_ADMINISTRATION, Resource: "*" },
-            { Sid: "UseThroughIam", Effect: "Allow", Principal: account, Action: KEY_USE, Resource: "*" },
-            {
-                Sid: "GrantsForAwsResourcesThroughIam", Effect: "Allow", Principal: account, Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], Resource: "*",
-                Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
-            },
-            {
-                Sid: "NoAdministrationByServers", Effect: "Deny", Principal: { AWS: "*" }, Action: NEVER_BY_SERVERS, Resource: "*",
-                Condition: { ArnEquals: { "aws:PrincipalArn": [...args.serverRoleArns] } },
-            },
+            ...accountKeyStatements(args),
             {
                 Sid: "AutoScalingVolumes", Effect: "Allow", Principal: autoScaling,
                 Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"], Resource: "*",

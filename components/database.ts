@@ -21,6 +21,9 @@ export interface DatabaseArgs {
     /** A synchronous standby in another AZ (production). */
     readonly multiAz: boolean;
     readonly kmsKeyArn: pulumi.Input<string>;
+    /** The key of the managed master secret, for an instance created from now on: RDS keeps a deployed instance's
+     *  (docs/access.md, "Moving the secrets"). */
+    readonly secretsKmsKeyArn: pulumi.Input<string>;
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -107,7 +110,7 @@ export class Database extends pulumi.ComponentResource {
             dbName: args.databaseName,
             username: "admin",
             manageMasterUserPassword: true,
-            masterUserSecretKmsKeyId: args.kmsKeyArn,
+            masterUserSecretKmsKeyId: args.secretsKmsKeyArn,
             dbSubnetGroupName: subnets.name,
             vpcSecurityGroupIds: [group.id],
             parameterGroupName: parameters.name,
@@ -134,7 +137,7 @@ export class Database extends pulumi.ComponentResource {
             enabledCloudwatchLogsExports: ["error", "slowquery", "audit"],
             caCertIdentifier: "rds-ca-rsa2048-g1",
             tags,
-        }, { ...child, protect: true, ignoreChanges: ["engineLifecycleSupport"] });
+        }, { ...child, protect: true, ignoreChanges: ["engineLifecycleSupport", "masterUserSecretKmsKeyId"] });
 
         // The audit log goes to /aws/rds/instance/<id>/audit, which RDS creates itself when the instance first publishes
         // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.MySQLDB.PublishtoCloudWatchLogs.html):

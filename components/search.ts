@@ -23,6 +23,8 @@ export interface SearchArgs {
     readonly region: string;
     readonly accountId: pulumi.Input<string>;
     readonly kmsKeyArn: pulumi.Input<string>;
+    /** The key of its secrets (docs/access.md, "Keys"): apart from its data's. */
+    readonly secretsKmsKeyArn: pulumi.Input<string>;
     /** The key of the audit log group (audit-logs.ts). */
     readonly auditLogKeyArn: pulumi.Input<string>;
     /** What the domain must wait for but reads nothing of: OpenSearch's service-linked role, which CreateDomain needs in a VPC. */
@@ -59,7 +61,7 @@ export class Search extends pulumi.ComponentResource {
             length: 32,
             specials: "!#%^*-_+=",
             document: (password) => ({ username: "magento", password }),
-            kmsKeyArn: args.kmsKeyArn,
+            kmsKeyArn: args.secretsKmsKeyArn,
             tags: args.tags,
         }, { parent: this });
         const domainArn = pulumi.interpolate`arn:aws:es:${args.region}:${args.accountId}:domain/${args.domainName}`;

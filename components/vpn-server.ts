@@ -11,6 +11,8 @@ import { OpsServerArgs, publicServer } from "./server";
 
 /** The tier's security group is how services admit VPN users; its role may read the server's PKI bundle only. */
 export interface VpnServerArgs extends OpsServerArgs {
+    /** The key of the PKI secrets (docs/access.md, "Keys"); the server's volume stays on kmsKeyArn. */
+    readonly secretsKmsKeyArn: pulumi.Input<string>;
     readonly vpcCidr: string;
     /** Public subnet ids by AZ name: clients connect from the internet. */
     readonly publicSubnetIdsByAz: Readonly<Record<string, pulumi.Input<string>>>;
@@ -67,7 +69,7 @@ export class VpnServer extends pulumi.ComponentResource {
         const caSecretName = `magento/${args.stack}/openvpn-pki`;
         const serverSecretName = `magento/${args.stack}/openvpn-server`;
         const pkiSecret = (suffix: string, secretName: string, description: string) => new aws.secretsmanager.Secret(`${name}-${suffix}`, {
-            name: secretName, description, kmsKeyId: args.kmsKeyArn, recoveryWindowInDays: 30,
+            name: secretName, description, kmsKeyId: args.secretsKmsKeyArn, recoveryWindowInDays: 30,
             tags: { ...args.tags, Name: `${name}-${suffix}` },
         }, { ...child, protect: true });
         const caSecret = pkiSecret("pki", caSecretName, "OpenVPN CA (key, issued and revoked certificates, OTP secrets): the VPN CA role only, never the server");
@@ -78,7 +80,7 @@ export class VpnServer extends pulumi.ComponentResource {
             role: args.roleName,
             policy: policy([
                 { Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:ListSecretVersionIds"], Resource: serverSecret.arn },
-                { Effect: "Allow", Action: "kms:Decrypt", Resource: args.kmsKeyArn, Condition: viaSecretsManager },
+                { Effect: "Allow", Action: "kms:Decrypt", Resource: args.secretsKmsKeyArn, Condition: viaSecretsManager },
             ]),
         }, child);
         // Operators assume it with MFA from the account (scripts/vpn-pki.ts): issuing and revoking happen off the
@@ -97,7 +99,7 @@ export class VpnServer extends pulumi.ComponentResource {
             policy: policy([
                 { Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:ListSecretVersionIds"], Resource: caSecret.arn },
                 { Effect: "Allow", Action: "secretsmanager:PutSecretValue", Resource: serverSecret.arn },
-                { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.kmsKeyArn, Condition: viaSecretsManager },
+                { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.secretsKmsKeyArn, Condition: viaSecretsManager },
             ]),
         }, child);
 

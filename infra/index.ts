@@ -42,8 +42,14 @@ const prefix = `magento-${config.stack}`;
 const tags = config.tags;
 const accountId = aws.getCallerIdentityOutput().accountId;
 
-// Security telemetry (flow, WAF and session logs, the alarm topic) is encrypted with a key of its own.
-const telemetryKey = new TelemetryKey(`${prefix}-telemetry`, { alias: `${prefix}-telemetry`, accountId, region: config.region, tags });
+// Security telemetry (flow, WAF and session logs, the alarm topic) is encrypted with a key of its own. Its policy keeps
+// the server roles from administering it; they are created after the network, which needs the key, so it names them
+// by their autonamed ARNs' pattern (<prefix>-<tier>-role-<suffix>).
+const SERVER_TIERS = ["web", "backoffice", "rundeck", "sideapps", "gateway", "vpn", "windows", "nfs"];
+const telemetryKey = new TelemetryKey(`${prefix}-telemetry`, {
+    alias: `${prefix}-telemetry`, accountId, region: config.region, tags,
+    serverRoleArns: SERVER_TIERS.map((t) => pulumi.interpolate`arn:aws:iam::${accountId}:role/${prefix}-${t}-role-*`),
+});
 
 // Network
 const network = new Network(prefix, { ...config.network, region: config.region, flowLogKeyArn: telemetryKey.keyArn, accountId, tags });
@@ -80,16 +86,17 @@ const sessions = new SessionManager(`${prefix}-sessions`, {
 // Data: everything here is encrypted with the stack's key and reachable only from the tiers named.
 // The service-linked roles, adopted or created: the key's policy names Auto Scaling's, the search domain needs OpenSearch's.
 const linkedRoles = new ServiceLinkedRoles(`${prefix}-linked-roles`, { tags });
+const serverRoleArns = [web, backOffice, rundeck, sideApps, gatewayTier, vpnTier, windowsTier].map((t) => t.roleArn);
 // Two keys (issue 13): data at rest, and secrets. Server roles use them through their grants, never administer them.
 const keyOf = (name: string, purpose: string) => new DataKey(`${prefix}-${name}`, {
     alias: `${prefix}-${name}`, purpose, accountId, autoScalingRoleArn: linkedRoles.roleArns["autoscaling.amazonaws.com"],
-    serverRoleArns: [web, backOffice, rundeck, sideApps, gatewayTier, vpnTier, windowsTier].map((t) => t.roleArn), tags,
+    serverRoleArns, tags,
 }).keyArn;
-// Components that hold a secret of their own next to their data (database, caches, search, Rundeck, VPN) still
-// encrypt both with the storage key: splitting them needs a second key argument in each (docs/access.md).
+// Components that hold a secret next to their data (database, caches, search, VPN) put it on the secrets key; Rundeck's
+// admin password is still on the storage key (docs/access.md, "Keys").
 const keys = { storage: keyOf("data", "Data at rest"), secrets: keyOf("secrets", "Secrets") };
 // The data tier's audit logs (MySQL, OpenSearch) under a key of their own, kept as PCI DSS 10.5.1 asks.
-const auditLogKeyArn = new AuditLogKey(`${prefix}-data-audit`, { accountId, region: config.region, tags }).keyArn;
+const auditLogKeyArn = new AuditLogKey(`${prefix}-data-audit`, { accountId, region: config.region, serverRoleArns, tags }).keyArn;
 
 // Single servers (NFS, gateway, VPN, Rundeck, Windows) live in the first AZ (shared/platform.md), each as its tier.
 const firstAz = config.network.availabilityZones[0];
@@ -108,7 +115,7 @@ const database = new Database(`${prefix}-mysql`, {
     maxAllocatedStorageGb: config.database.maxAllocatedStorageGb,
     backupRetentionDays: config.database.backupRetentionDays,
     multiAz: config.production,
-    kmsKeyArn: keys.storage, tags,
+    kmsKeyArn: keys.storage, secretsKmsKeyArn: keys.secrets, tags,
 });
 const sideDatabase = new Database(`${prefix}-sideapps`, {
     vpcId, subnetIds: privateSubnetIds, clients: [sideApps.asClient("sideapps")],
@@ -118,7 +125,7 @@ const sideDatabase = new Database(`${prefix}-sideapps`, {
     maxAllocatedStorageGb: 100,
     backupRetentionDays: config.database.backupRetentionDays,
     multiAz: config.production,
-    kmsKeyArn: keys.storage, tags,
+    kmsKeyArn: keys.storage, secretsKmsKeyArn: keys.secrets, tags,
 });
 
 const cacheUsages: CacheUsage[] = config.cache.separateSessions ? ["sessions", "cache"] : ["shared"];
@@ -128,7 +135,7 @@ const caches = Object.fromEntries(cacheUsages.map((usage) => [usage, new Cache(`
     nodeType: config.cache.nodeType,
     highlyAvailable: config.production,
     snapshotRetentionDays: config.production ? 7 : 1,
-    kmsKeyArn: keys.storage, tags,
+    kmsKeyArn: keys.storage, secretsKmsKeyArn: keys.secrets, tags,
 })]));
 
 const search = new Search(`${prefix}-search`, {
@@ -137,7 +144,7 @@ const search = new Search(`${prefix}-search`, {
     instanceType: config.search.instanceType,
     masterInstanceType: config.search.masterInstanceType,
     volumeGb: config.search.volumeGb,
-    region: config.region, accountId, kmsKeyArn: keys.storage, auditLogKeyArn, tags,
+    region: config.region, accountId, kmsKeyArn: keys.storage, secretsKmsKeyArn: keys.secrets, auditLogKeyArn, tags,
     // An order, not data: a value computed from the role would be unknown in the preview that creates it, and the key
     // forces a new domain when it changes.
     requires: [linkedRoles.roles["opensearchservice.amazonaws.com"]],
@@ -171,9 +178,12 @@ network.limitS3To([buckets.configBucketArn, buckets.tempBucketArn], config.regio
 
 // The users Magento connects as (created and rotated by the setup job on Rundeck), and the one role besides that job
 // which may read the master credentials: operators with MFA (docs/data-access.md).
+// The keys the masters are on: the secrets key, and the storage key for an RDS master created before the split, which
+// RDS does not move (docs/access.md, "Moving the secrets").
+const masterSecretKeys = [keys.secrets, keys.storage];
 const appCredentials = new AppCredentials(`${prefix}-app-credentials`, { stack: config.stack, kmsKeyArn: keys.secrets, tags });
 const breakGlass = new BreakGlassRole(`${prefix}-break-glass`, {
-    accountId, secretArns: [database.masterSecretArn, sideDatabase.masterSecretArn, search.masterSecretArn], kmsKeyArn: keys.storage, region: config.region, tags,
+    accountId, secretArns: [database.masterSecretArn, sideDatabase.masterSecretArn, search.masterSecretArn], kmsKeyArns: masterSecretKeys, region: config.region, tags,
 });
 
 // What servers read at boot, under /magento/<stack>/: endpoints and the ARNs of secrets, never secret values.
@@ -232,7 +242,7 @@ const site = publicEdge(prefix, config, { ...edge, loadBalancer, cdn: cdn.cdn })
 // the shared folders and read the parameters above.
 
 // Each web tier's boot policy: its parameters and the secrets they name (Magento's own users and Redis AUTH, never a
-// master's), the key only through Secrets Manager (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+// master's), the secrets key only through Secrets Manager (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
 // One policy per tier: the front end and the back office run the same Magento and need the same secrets today; the
 // release's setup step, which needs the masters, runs on Rundeck (below).
 const viaService = (service: string) => ({ StringEquals: { "kms:ViaService": `${service}.${config.region}.amazonaws.com` } });
@@ -240,7 +250,7 @@ const bootReads = (secrets: pulumi.Input<string>[]) => [
     { Effect: "Allow" as const, Action: "ssm:GetParametersByPath", Resource: parameters.pathArn },
     { Effect: "Allow" as const, Action: ["ssm:GetParameters", "ssm:GetParameter"], Resource: parameters.parameterArns },
     { Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: secrets },
-    { Effect: "Allow" as const, Action: "kms:Decrypt", Resource: [keys.storage, keys.secrets], Condition: viaService("secretsmanager") },
+    { Effect: "Allow" as const, Action: "kms:Decrypt", Resource: keys.secrets, Condition: viaService("secretsmanager") },
 ];
 const magentoSecrets = [appCredentials.databaseSecretArn, appCredentials.searchSecretArn, ...Object.values(caches).map((c) => c.authTokenSecretArn)];
 web.grant("boot-reads", bootReads(magentoSecrets));
@@ -267,7 +277,8 @@ rundeck.grant("data-setup", [
     { Effect: "Allow" as const, Action: "secretsmanager:ListSecrets", Resource: "*" }, // names and tags only; it finds the search master by its tag
     { Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: [database.masterSecretArn, search.masterSecretArn, appCredentials.databaseSecretArn, appCredentials.searchSecretArn] },
     { Effect: "Allow" as const, Action: "secretsmanager:PutSecretValue", Resource: [appCredentials.databaseSecretArn, appCredentials.searchSecretArn] },
-    { Effect: "Allow" as const, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [keys.storage, keys.secrets], Condition: viaService("secretsmanager") },
+    // The masters' keys (above); the storage key also holds Rundeck's own admin password (components/rundeck.ts).
+    { Effect: "Allow" as const, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: masterSecretKeys, Condition: viaService("secretsmanager") },
 ]);
 
 const shareSources: Record<string, pulumi.Input<ShareSource>> = sharedStorage instanceof EfsStorage
@@ -329,7 +340,7 @@ const vpn = new VpnServer(`${prefix}-openvpn`, {
     internalDomain: config.internalDomain,
     stack: config.stack, region: config.region,
     roleName: vpnTier.roleName,
-    accountId,
+    accountId, secretsKmsKeyArn: keys.secrets,
 });
 
 // Operations inside: single servers in the first AZ, their data on protected volumes, reachable only from inside.

@@ -67,7 +67,8 @@ for (const name of STACKS) {
         it("lets the VPN server read its PKI bundle and never write it nor read the CA; the CA role (MFA) issues; nothing else it could steal", async () => {
             const vpn = stack.role("vpn");
             const [ca, bundle] = [stack.arn(SECRET, "openvpn-pki"), stack.arn(SECRET, "openvpn-server-pki")];
-            const key = stack.arn("aws:kms/key:Key", "data-key");
+            const key = stack.arn("aws:kms/key:Key", "secrets-key"); // the PKI's key; the server never uses the storage key through Secrets Manager
+            await expect(stack, "denied", { principal: stack.role("vpn"), action: "kms:Decrypt", resource: stack.arn("aws:kms/key:Key", "data-key"), context: { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` } });
             const viaSecrets = { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` };
             await expect(stack, "Allowed", { principal: vpn, action: "secretsmanager:GetSecretValue", resource: bundle });
             await expect(stack, "Allowed", { principal: vpn, action: "kms:Decrypt", resource: key, context: viaSecrets });
@@ -106,7 +107,10 @@ for (const name of STACKS) {
                     await expect(stack, "Allowed", { principal: holder, action: "secretsmanager:GetSecretValue", resource: master });
                 }
             }
-            await expect(stack, "Allowed", { principal: stack.arn("aws:iam/role:Role", "break-glass-role"), action: "kms:Decrypt", resource: key, context: viaSecretsManager });
+            // Both keys: the search master is on the secrets key, an RDS master created before the split on the storage key.
+            for (const k of [key, stack.arn("aws:kms/key:Key", "secrets-key")]) {
+                await expect(stack, "Allowed", { principal: stack.arn("aws:iam/role:Role", "break-glass-role"), action: "kms:Decrypt", resource: k, context: viaSecretsManager });
+            }
             // What the servers read instead: Magento's own users, which only the setup job writes.
             for (const app of [stack.arn(SECRET, "app-credentials-mysql-secret"), stack.arn(SECRET, "app-credentials-search-secret")]) {
                 for (const tier of ["web", "backoffice"]) {
@@ -248,6 +252,64 @@ for (const name of STACKS) {
             const key = stack.arn("aws:kms/key:Key", "data-key");
             await expect(stack, "Allowed", { principal: stack.role("backoffice"), action: "kms:GenerateDataKey", resource: key, context: { "kms:ViaService": `s3.${stack.model.region}.amazonaws.com` } });
             await expect(stack, "denied", { principal: stack.role("backoffice"), action: "kms:GenerateDataKey", resource: key });
+        });
+
+        // Keys (issue 13, review M6/N1): every key has the same administration/use split and the same deny.
+        it("lets no server administer the telemetry or audit key either, even with kms:* attached", async () => {
+            const everything = [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] }];
+            const operator = `arn:aws:iam::${stack.model.account}:role/operators-admin`;
+            const key = (short: string) => stack.arn("aws:kms/key:Key", short);
+            for (const short of ["telemetry-key", "data-audit-key"]) {
+                for (const action of ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey"]) {
+                    await expect(stack, "Allowed", { principal: operator, action, resource: key(short), identityPolicies: everything });
+                    for (const tier of ["web", "backoffice", "rundeck", "vpn", "gateway", "windows", "sideapps"]) {
+                        await expect(stack, "denied", { principal: stack.role(tier), action, resource: key(short), identityPolicies: everything });
+                    }
+                }
+            }
+        });
+
+        it("lets no one create a grant on any key that is not for an AWS resource, even with kms:* attached", async () => {
+            const everything = [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] }];
+            const operator = `arn:aws:iam::${stack.model.account}:role/operators-admin`;
+            const key = (short: string) => stack.arn("aws:kms/key:Key", short);
+            // kms:Create* once covered CreateGrant, so the grant statement's condition restricted nothing (review N1).
+            for (const short of ["data-key", "secrets-key", "telemetry-key", "data-audit-key"]) {
+                for (const principal of [operator, stack.role("web")]) {
+                    await expect(stack, "denied", { principal, action: "kms:CreateGrant", resource: key(short), identityPolicies: everything });
+                    await expect(stack, "denied", { principal, action: "kms:CreateGrant", resource: key(short), identityPolicies: everything, context: { "kms:GrantIsForAWSResource": "false" } });
+                }
+                await expect(stack, "Allowed", { principal: operator, action: "kms:CreateGrant", resource: key(short), identityPolicies: everything, context: { "kms:GrantIsForAWSResource": "true" } });
+            }
+        });
+
+        it("lets CloudWatch use the telemetry key for this account's alarms only", async () => {
+            const key = stack.arn("aws:kms/key:Key", "telemetry-key");
+            const alarm = `arn:aws:cloudwatch:${stack.model.region}:${stack.model.account}:alarm:magento-${name}-monitoring-shop-db-cpu`;
+            const ours = { "aws:SourceArn": alarm, "aws:SourceAccount": stack.model.account! };
+            const theirs = { "aws:SourceArn": alarm.replace(stack.model.account!, "999999999999"), "aws:SourceAccount": "999999999999" };
+            for (const action of ["kms:Decrypt", "kms:GenerateDataKey"]) {
+                await expect(stack, "Allowed", { principal: "cloudwatch.amazonaws.com", action, resource: key, context: ours });
+                await expect(stack, "denied", { principal: "cloudwatch.amazonaws.com", action, resource: key, context: theirs });
+                await expect(stack, "denied", { principal: "cloudwatch.amazonaws.com", action, resource: key });
+            }
+        });
+
+        it("keeps every secret on the secrets key (Rundeck's admin password aside), so no web tier decrypts the storage key through Secrets Manager", () => {
+            const secretsKey = stack.arn("aws:kms/key:Key", "secrets-key");
+            const onKeys = [
+                ...stack.resources.filter((r) => r.type === SECRET && r.name !== `magento-${name}-rundeck-admin-secret`).map((r) => [r.name, knownString(r.props, "kmsKeyId")]),
+                ...stack.resources.filter((r) => r.type === "aws:rds/instance:Instance").map((r) => [r.name, knownString(r.props, "masterUserSecretKmsKeyId")]),
+            ];
+            assert.deepStrictEqual(onKeys.filter(([, k]) => k !== secretsKey), []);
+        });
+
+        it("lets neither web tier decrypt the storage key through Secrets Manager (their secrets are on the secrets key)", async () => {
+            const viaSecrets = { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` };
+            for (const tier of ["web", "backoffice"]) {
+                await expect(stack, "denied", { principal: stack.role(tier), action: "kms:Decrypt", resource: stack.arn("aws:kms/key:Key", "data-key"), context: viaSecrets });
+                await expect(stack, "Allowed", { principal: stack.role(tier), action: "kms:Decrypt", resource: stack.arn("aws:kms/key:Key", "secrets-key"), context: viaSecrets });
+            }
         });
 
         // Shared folders (issue 13): servers mount with `iam`, so the file system policy decides per tier and share.

@@ -148,9 +148,18 @@ describe("data tier", () => {
         const search = groups.find((g) => g.inputs!.name === "/aws/opensearch/magento-prod/audit")!;
         assert.deepStrictEqual(domain.inputs!.logPublishingOptions, [{ logType: "AUDIT_LOGS", cloudwatchLogGroupArn: search.outputs!.arn, enabled: true }]);
         // OpenSearch may write that group, for this domain of this account only.
-        const policy = JSON.parse(String(ofType(r, "aws:cloudwatch/logResourcePolicy:LogResourcePolicy")[0].inputs!.policyDocument));
+        const policy = JSON.parse(String(ofType(r, "aws:cloudwatch/logResourcePolicy:LogResourcePolicy").find((p) => p.urn.endsWith("search-audit-logs"))!.inputs!.policyDocument));
         assert.deepStrictEqual(policy.Statement[0].Condition, { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": "arn:aws:es:eu-west-3:123456789012:domain/magento-prod" } });
         assert.strictEqual(policy.Statement[0].Resource, `${search.outputs!.arn}:*`);
+    });
+
+    it("a new database's master secret is on the secrets key; a deployed one's keeps its key, which RDS cannot change", async () => {
+        const r = await stackResources("prod");
+        const secretsKey = named(r, KEY, "secrets-key");
+        for (const db of ofType(r, RDS)) {
+            assert.ok(via(r, db, "masterUserSecretKmsKeyId").includes(secretsKey), db.urn);
+            assert.ok(db.ignoreChanges?.includes("masterUserSecretKmsKeyId"), db.urn);
+        }
     });
 
     it("everything at rest is encrypted with the stack's own KMS key, and Redis and search also in transit", async () => {

@@ -224,4 +224,7 @@ export const MUTATIONS: readonly Mutation[] = [
         ["policyArn"], "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"),
     policyEdit("prod", ["required-access"], "telemetry key policy without CloudWatch Logs", T.key, "telemetry-key",
         (statements) => statements.filter((st) => st.Sid !== "LogGroupsOfThisAccount")),
+    // Keys (issue 13, reviews M6/N1): one action back in the administration statement.
+    policyEdit("prod", ["required-access"], "data key administration back on kms:Create*, which covers CreateGrant", T.key, "data-key",
+        (statements) => statements.map((st) => st.Sid === "AdministrationThroughIam" ? { ...st, Action: ["kms:Create*", ...[st.Action].flat()] } : st)),
 ];

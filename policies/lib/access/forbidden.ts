@@ -1,7 +1,10 @@
 // What the stack must never allow, derived from its resources: the roles of the web tiers (every launch template's:
 // the servers that take the shop's traffic from the internet) reading the data services' master credentials, an RDS
 // instance's managed master secret or the secret holding a search domain's master password. Magento connects with
-// users of its own (docs/data-access.md); a server taken over must not become the database's owner.
+// users of its own (docs/data-access.md); a server taken over must not become the database's owner. And those roles
+// administering any of the stack's keys, or creating a grant on one that is not for an AWS resource, even with kms:*
+// attached: the key policy's deny and its GrantIsForAWSResource condition must hold whatever IAM gives a server
+// (docs/access.md, "Keys").
 import { dependsOn, ofType, StackResource } from "../stack";
 import { LAUNCH_TEMPLATE, RDS_INSTANCE, SEARCH_DOMAINS } from "../types";
 import { knownString } from "../values";
@@ -9,6 +12,10 @@ import { AccessModel } from "./model";
 import { Requirement, templateRole } from "./required";
 
 const SECRET = "aws:secretsmanager/secret:Secret";
+const KEY = "aws:kms/key:Key";
+/** What an intruder on a server would attach to its role, were it able to. */
+const EVERYTHING_ON_KMS = [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] }];
+const KEY_ADMINISTRATION_PROBES = ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey"];
 const SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
 
 /** The master secrets of the stack's databases and search domains, each with what it opens, when known. */
@@ -28,8 +35,29 @@ export function masterSecrets(resources: readonly StackResource[]): { readonly a
     return [...databases, ...searches];
 }
 
-/** Requests that must be denied: each web tier's role reading each master secret. */
-export function forbiddenAccess(resources: readonly StackResource[], _model: AccessModel): Requirement[] {
+/** Requests that must be denied: each web tier's role reading each master secret, or administering or granting a key. */
+export function forbiddenAccess(resources: readonly StackResource[], model: AccessModel): Requirement[] {
+    return [...masterReads(resources), ...keyAbuse(resources, model)];
+}
+
+function keyAbuse(resources: readonly StackResource[], model: AccessModel): Requirement[] {
+    const roles = [...new Set(ofType(resources, LAUNCH_TEMPLATE).map((t) => templateRole(resources, t)).filter((r): r is string => r !== undefined))];
+    return ofType(resources, KEY).flatMap((key) => {
+        const arn = knownString(key.props, "arn");
+        if (!arn || !model.resources.has(arn)) {
+            return [];
+        }
+        const probe = (principal: string, action: string) => ({ principal, action, resource: arn, identityPolicies: EVERYTHING_ON_KMS });
+        return roles.flatMap((role) => [
+            ...KEY_ADMINISTRATION_PROBES.map((action) => ({
+                why: `${key.name}'s policy must keep the servers' roles from administering it, whatever IAM policy they hold`, urn: key.urn, request: probe(role, action),
+            })),
+            { why: `${key.name}'s policy must allow grants only for AWS resources`, urn: key.urn, request: probe(role, "kms:CreateGrant") },
+        ]);
+    });
+}
+
+function masterReads(resources: readonly StackResource[]): Requirement[] {
     const secrets = masterSecrets(resources);
     return ofType(resources, LAUNCH_TEMPLATE).flatMap((template) => {
         const role = templateRole(resources, template);

@@ -4,7 +4,8 @@
 // mounts. Each of these once deployed cleanly and failed at run time: a key policy without Auto Scaling's role, a
 // GetParametersByPath grant on path/* only, an EFS policy holding only a Deny. Requirements whose ARNs or policy texts
 // a preview does not know yet are left to the update (policies/lib/access/, docs/access.md). And what must be denied:
-// a web tier's role reading the master credentials of a database or search domain (docs/data-access.md).
+// a web tier's role reading the master credentials of a database or search domain (docs/data-access.md), or
+// administering a key of the stack or granting itself its use, even with kms:* attached (docs/access.md).
 import { StackValidationPolicy } from "@pulumi/policy";
 import { forbiddenAccess } from "../../lib/access/forbidden";
 import { accessModel } from "../../lib/access/model";
@@ -14,7 +15,7 @@ import { controls, RuleMetadata } from "../../lib/metadata";
 
 export const requiredAccessPolicy: StackValidationPolicy = {
     name: "required-access",
-    description: "Simulated with the stack's own IAM, key, bucket and file-system policies: Auto Scaling and CloudWatch Logs may use the keys of their volumes and log groups; web servers may read their parameter path, parameters, secrets and keys, and mount their EFS access points, and may not read a database's or search domain's master credentials.",
+    description: "Simulated with the stack's own IAM, key, bucket and file-system policies: Auto Scaling and CloudWatch Logs may use the keys of their volumes and log groups; web servers may read their parameter path, parameters, secrets and keys, and mount their EFS access points, and may not read a database's or search domain's master credentials, nor administer or grant a key even with kms:* attached.",
     enforcementLevel: "mandatory",
     validateStack: async (args, reportViolation) => {
         const model = accessModel(args.resources);
@@ -28,7 +29,9 @@ export const requiredAccessPolicy: StackValidationPolicy = {
         for (const { why, urn, request } of forbiddenAccess(args.resources, model)) {
             if (await decide(model, request) === "Allowed") {
                 reportViolation(`${why}, but ${request.principal} may ${request.action} on ${request.resource}. `
-                    + "Remove it from the role's policies: Magento connects with its own users, the setup job and the break-glass role hold the master's.", urn);
+                    + (request.action.startsWith("kms:")
+                        ? "Keep the key policy's deny of administration to the server roles, and CreateGrant only with kms:GrantIsForAWSResource (docs/access.md)."
+                        : "Remove it from the role's policies: Magento connects with its own users, the setup job and the break-glass role hold the master's."), urn);
             }
         }
     },

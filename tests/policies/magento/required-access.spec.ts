@@ -50,6 +50,20 @@ describe("magento / required-access", () => {
         assert.match(found[0], /^mandatory: magento-preprod-(frontend|backoffice)-lt mounts fs-[0-9a-f]+ through fsap-[0-9a-f]+, but arn:aws:iam::\d+:role\/magento-preprod-(web|backoffice)-role-\w+ may not elasticfilesystem:ClientMount/);
     });
 
+    it("breaks: the telemetry key's policy back to the account's kms:* alone (no deny of administration to the servers)", async () => {
+        const found = await violations(await withPolicy("prod", "telemetry-key", (st) => [
+            { Sid: "AccountThroughIam", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" },
+            ...st.filter((s) => s.Principal && !("AWS" in (s.Principal as object))),
+        ]));
+        assert.ok(found.length > 0 && found.every((f) => f.includes("magento-prod-telemetry-key's policy")), found.join("\n"));
+        assert.ok(found.some((f) => f.includes("may kms:PutKeyPolicy")) && found.some((f) => f.includes("may kms:CreateGrant")), found.join("\n"));
+    });
+
+    it("breaks: kms:Create* back in the data key's administration (it covers CreateGrant)", async () => {
+        const found = await violations(await withPolicy("prod", "data-key", (st) => st.map((s) => s.Sid === "AdministrationThroughIam" ? { ...s, Action: ["kms:Create*", ...(s.Action as string[])] } : s)));
+        assert.ok(found.length > 0 && found.every((f) => /magento-prod-data-key's policy must allow grants only for AWS resources, but .* may kms:CreateGrant/.test(f)), found.join("\n"));
+    });
+
     it("breaks: a log group encrypted with a key whose policy does not name CloudWatch Logs", async () => {
         const resources = structuredClone(await stackResources("preprod", { preview: false }));
         const key = resources.find((r) => r.type === "aws:kms/key:Key" && r.urn.endsWith("-data-key"))!; // the data key names no logs service
