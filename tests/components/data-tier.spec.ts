@@ -62,6 +62,24 @@ describe("data tier", () => {
         assert.deepStrictEqual(reachability(r, mountTarget, "securityGroups"), ["backoffice -> tcp/2049", "web -> tcp/2049"]);
     });
 
+    it("search: the master is an IAM role Rundeck and the break-glass role assume; the password in state is never pushed again", async () => {
+        for (const stack of ["prod", "preprod"]) {
+            const r = await stackResources(stack, { preview: false });
+            const domain = ofType(r, DOMAIN)[0];
+            // Magento speaks basic auth only, and AWS takes a master ARN only without the internal user database: the
+            // internal master stays, the setup job maps the admin role to all_access and security_manager and then
+            // changes the internal master's password to one nobody keeps (docs/data-access.md).
+            assert.strictEqual((domain.inputs!.advancedSecurityOptions as Record<string, unknown>).internalUserDatabaseEnabled, true);
+            assert.deepStrictEqual(domain.ignoreChanges, ["advancedSecurityOptions.masterUserOptions"], `${stack}: an update would set the retired password again`);
+            const admin = named(r, "aws:iam/role:Role", "search-admin");
+            const trust = JSON.parse(String(admin.inputs!.assumeRolePolicy));
+            const role = (suffix: string) => named(r, "aws:iam/role:Role", suffix).outputs!.arn;
+            assert.deepStrictEqual(trust.Statement.map((s: { Principal: { AWS: string[] } }) => s.Principal.AWS), [[role("rundeck-role"), role("break-glass-role")]]);
+            const policy = JSON.parse(String(ofType(r, "aws:iam/rolePolicy:RolePolicy").find((p) => via(r, p, "role").includes(admin))!.inputs!.policy));
+            assert.deepStrictEqual(policy.Statement.map((s: { Action: string; Resource: string }) => [s.Action, s.Resource]), [["es:ESHttp*", `${domain.outputs!.arn}/*`]]);
+        }
+    });
+
     it("no database is public and no password is set by the program: RDS keeps it in Secrets Manager", async () => {
         for (const db of ofType(await stackResources("prod"), RDS)) {
             assert.strictEqual(db.inputs!.publiclyAccessible, false);
