@@ -93,7 +93,7 @@ for (const name of STACKS) {
             await expect(stack, "denied", { principal: stack.role("web"), action: "secretsmanager:GetSecretValue", resource: ca });
         });
 
-        it("keeps the master credentials off the servers: neither web tier reads the database's or the search domain's, the break-glass role (with MFA) and Rundeck's setup job do", async () => {
+        it("keeps the master credentials off the servers: neither web tier reads the database's or the search domain's; Rundeck's setup job reads both, the break-glass role (with MFA) the database's", async () => {
             const db = stack.resources.find((r) => r.name === `magento-${name}-mysql-db`);
             const [database, search] = [knownString(db!.props, "masterUserSecrets", 0, "secretArn")!, stack.arn(SECRET, "search-master-secret")];
             const viaSecretsManager = { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` };
