@@ -1,6 +1,6 @@
 // The release's setup step for the data tier, run on Rundeck (the tier that already runs releases and is root on
-// every Magento server; docs/data-access.md): it creates the users Magento connects as, with the data services'
-// master credentials, which only Rundeck and the break-glass role may read, and rotates their passwords with AWS's
+// every Magento server; docs/data-access.md): it creates the users Magento connects as, as the data services' masters
+// (MySQL's by its RDS-managed secret, OpenSearch's as an IAM role it assumes), and rotates their passwords with AWS's
 // alternating-users strategy. Idempotent: `setup` creates what is missing and leaves working passwords alone;
 // `rotate` gives the user that is not current a new password and makes it current, so servers still holding the
 // other one keep connecting until they re-read the secret (web-boot.ts does every 15 minutes).
@@ -33,8 +33,10 @@ export interface DataUsersConfig {
     /** The secret Magento's database credentials are kept in (AppCredentials). */
     readonly databaseSecretName: string;
     readonly searchDomain: string;
-    /** The Name tag of the search domain's master credentials (GeneratedSecret). */
+    /** The Name tag of the search domain's internal master credentials (GeneratedSecret): the bootstrap, retired. */
     readonly searchMasterTag: string;
+    /** The role the job signs its search requests as, the domain's master by role mapping (Search.adminRoleName). */
+    readonly searchAdminRole: string;
     readonly searchSecretName: string;
     /** Magento's index prefix: its search user may use the indices named <prefix>_* only. */
     readonly indexPrefix: string;
@@ -127,16 +129,41 @@ export function dataUsersScript(): string {
         '  store "$DATABASE_SECRET_NAME" "$next" "$password"',
         "fi",
         "",
-        "# OpenSearch, through the security plugin's REST API, as the domain's master user.",
+        "# OpenSearch, through the security plugin's REST API, signed with SigV4 as the admin role: the domain's master by",
+        "# role mapping. The internal master (its password in Pulumi state) maps that role once and is then retired.",
         'endpoint=$(aws --region "$REGION" --output text opensearch describe-domain --domain-name "$SEARCH_DOMAIN" --query "DomainStatus.Endpoints.vpc")',
-        'search_master_arn=$(sm list-secrets --filters Key=tag-key,Values=Name Key=tag-value,Values="$SEARCH_MASTER_TAG" --query "SecretList[0].ARN")',
         'need "search domain $SEARCH_DOMAIN" "$endpoint"',
+        'admin_arn="arn:aws:iam::$(aws --output text sts get-caller-identity --query Account):role/$SEARCH_ADMIN_ROLE"',
+        'read -r key_id key_secret key_token < <(aws --region "$REGION" --output text sts assume-role --role-arn "$admin_arn" \\',
+        '  --role-session-name magento-data-users --query "Credentials.[AccessKeyId, SecretAccessKey, SessionToken]")',
+        'need "credentials of $admin_arn" "$key_token"',
+        "# Credentials in curl config files, never on a command line.",
+        "printf 'aws-sigv4 = \"aws:amz:%s:es\"\\nuser = \"%s:%s\"\\nheader = \"x-amz-security-token: %s\"\\n' \\",
+        '  "$REGION" "$key_id" "$key_secret" "$key_token" > "$work/admin.curl"',
+        'search_master_arn=$(sm list-secrets --filters Key=tag-key,Values=Name Key=tag-value,Values="$SEARCH_MASTER_TAG" --query "SecretList[0].ARN")',
         'need "secret tagged Name=$SEARCH_MASTER_TAG" "$search_master_arn"',
         'search_master=$(current "$search_master_arn")',
-        "printf 'user = \"%s:%s\"\\n' \"$(field \"$search_master\" username)\" \"$(field \"$search_master\" password)\" > \"$work/search.curl\"",
-        "api() {",
-        '  curl -fsS --config "$work/search.curl" -H "Content-Type: application/json" -X "$1" "https://$endpoint/_plugins/_security/api/$2" "${@:3}" > /dev/null',
+        "printf 'user = \"%s:%s\"\\n' \"$(field \"$search_master\" username)\" \"$(field \"$search_master\" password)\" > \"$work/master.curl\"",
+        "# call admin|master METHOD PATH [curl options]: a request to the security plugin as the admin role or the internal master.",
+        "call() {",
+        '  curl -fsS --config "$work/$1.curl" -H "Content-Type: application/json" -X "$2" "https://$endpoint/_plugins/_security/$3" "${@:4}"',
         "}",
+        'api() { call admin "$1" "api/$2" "${@:3}" > /dev/null; }',
+        'if ! api GET rolesmapping/security_manager 2>/dev/null; then',
+        "  # PUT replaces a mapping: keep its users and backend roles, add the admin role.",
+        "  for role in all_access security_manager; do",
+        '    call master GET "api/rolesmapping/$role" > "$work/current.json"',
+        '    jq --arg r "$role" --arg a "$admin_arn" \'.[$r] | {backend_roles: ((.backend_roles // []) + [$a] | unique), hosts: (.hosts // []), users: (.users // [])}\' \\',
+        '      "$work/current.json" > "$work/master-mapping.json"',
+        '    call master PUT "api/rolesmapping/$role" --data-binary "@$work/master-mapping.json" > /dev/null',
+        "  done",
+        "fi",
+        "api GET rolesmapping/security_manager # the admin role is master now; set -e stops here if not",
+        "# The password in Pulumi state opens nothing once changed to one nobody keeps (again, if an update set it back).",
+        'if call master GET authinfo > /dev/null 2>&1; then',
+        '  C="$(field "$search_master" password)" P="$(new_password)" jq -n \'{current_password: env.C, password: env.P}\' > "$work/account.json"',
+        '  call master PUT api/account --data-binary "@$work/account.json" > /dev/null',
+        "fi",
         `jq -n --arg p "\${INDEX_PREFIX}_*" '${SEARCH_ROLE}' > "$work/role.json"`,
         'api PUT roles/magento --data-binary "@$work/role.json"',
         `for user in ${a} ${b}; do`,

@@ -138,8 +138,17 @@ const caches = Object.fromEntries(cacheUsages.map((usage) => [usage, new Cache(`
     kmsKeyArn: keys.storage, secretsKmsKeyArn: keys.secrets, tags,
 })]));
 
+// The one role besides the setup job which may act as the data services' masters: operators with MFA
+// (docs/data-access.md). The databases' by their secrets, the search domain's through its admin role. The keys the
+// masters are on: the secrets key, and the storage key for an RDS master created before the split, which RDS does not
+// move (docs/access.md, "Moving the secrets").
+const masterSecretKeys = [keys.secrets, keys.storage];
+const breakGlass = new BreakGlassRole(`${prefix}-break-glass`, {
+    accountId, secretArns: [database.masterSecretArn, sideDatabase.masterSecretArn], kmsKeyArns: masterSecretKeys, region: config.region, tags,
+});
 const search = new Search(`${prefix}-search`, {
     vpcId, subnetIds: privateSubnetIds, clients: [...magento, rundeck.asClient("rundeck")], // Rundeck: the setup job's users
+    adminPrincipalArns: [rundeck.roleArn, breakGlass.roleArn],
     domainName: prefix,
     instanceType: config.search.instanceType,
     masterInstanceType: config.search.masterInstanceType,
@@ -176,15 +185,8 @@ const buckets = new Buckets(`${prefix}-buckets`, {
 });
 network.limitS3To([buckets.configBucketArn, buckets.tempBucketArn], config.region); // what servers read and write
 
-// The users Magento connects as (created and rotated by the setup job on Rundeck), and the one role besides that job
-// which may read the master credentials: operators with MFA (docs/data-access.md).
-// The keys the masters are on: the secrets key, and the storage key for an RDS master created before the split, which
-// RDS does not move (docs/access.md, "Moving the secrets").
-const masterSecretKeys = [keys.secrets, keys.storage];
+// The users Magento connects as (created and rotated by the setup job on Rundeck).
 const appCredentials = new AppCredentials(`${prefix}-app-credentials`, { stack: config.stack, kmsKeyArn: keys.secrets, tags });
-const breakGlass = new BreakGlassRole(`${prefix}-break-glass`, {
-    accountId, secretArns: [database.masterSecretArn, sideDatabase.masterSecretArn, search.masterSecretArn], kmsKeyArns: masterSecretKeys, region: config.region, tags,
-});
 
 // What servers read at boot, under /magento/<stack>/: endpoints and the ARNs of secrets, never secret values.
 const parameters = new AppParameters(`${prefix}-parameters`, {
@@ -270,10 +272,11 @@ backOffice.grant("config-bucket", [
     { Effect: "Allow" as const, Action: "kms:GenerateDataKey", Resource: keys.storage, Condition: viaService("s3") },
 ]);
 // The release's setup step on Rundeck (rundeck-data-users.ts): it finds the shop database and the search domain,
-// reads their master credentials, and writes Magento's users' secrets.
+// reads their master credentials (the search master's only to retire it), and writes Magento's users' secrets.
 rundeck.grant("data-setup", [
     { Effect: "Allow" as const, Action: "rds:DescribeDBInstances", Resource: pulumi.interpolate`arn:aws:rds:${config.region}:${accountId}:db:*` },
     { Effect: "Allow" as const, Action: "es:DescribeDomain", Resource: search.domainArn },
+    { Effect: "Allow" as const, Action: "sts:AssumeRole", Resource: search.adminRoleArn }, // it signs as the domain's admin
     { Effect: "Allow" as const, Action: "secretsmanager:ListSecrets", Resource: "*" }, // names and tags only; it finds the search master by its tag
     { Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: [database.masterSecretArn, search.masterSecretArn, appCredentials.databaseSecretArn, appCredentials.searchSecretArn] },
     { Effect: "Allow" as const, Action: "secretsmanager:PutSecretValue", Resource: [appCredentials.databaseSecretArn, appCredentials.searchSecretArn] },
@@ -355,7 +358,7 @@ const rundeckServer = new Rundeck(`${prefix}-rundeck`, {
     dns: internalDns,
     dataUsers: {
         region: config.region, databaseNameTag: database.nameTag, schema: "magento", databaseSecretName: appSecretNames(config.stack).database,
-        searchDomain: search.domainName, searchMasterTag: search.masterSecretTag, searchSecretName: appSecretNames(config.stack).search, indexPrefix: MAGENTO_INDEX_PREFIX,
+        searchDomain: search.domainName, searchMasterTag: search.masterSecretTag, searchAdminRole: search.adminRoleName, searchSecretName: appSecretNames(config.stack).search, indexPrefix: MAGENTO_INDEX_PREFIX,
     },
 });
 

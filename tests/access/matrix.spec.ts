@@ -94,20 +94,21 @@ for (const name of STACKS) {
             await expect(stack, "denied", { principal: stack.role("web"), action: "secretsmanager:GetSecretValue", resource: ca });
         });
 
-        it("keeps the master credentials off the servers: neither web tier reads the database's or the search domain's, the break-glass role (with MFA) and Rundeck's setup job do", async () => {
+        it("keeps the master credentials off the servers: neither web tier reads the database's or the search domain's; Rundeck's setup job reads both, the break-glass role (with MFA) the database's", async () => {
             const db = stack.resources.find((r) => r.name === `magento-${name}-mysql-db`);
-            const masters = [knownString(db!.props, "masterUserSecrets", 0, "secretArn")!, stack.arn(SECRET, "search-master-secret")];
+            const [database, search] = [knownString(db!.props, "masterUserSecrets", 0, "secretArn")!, stack.arn(SECRET, "search-master-secret")];
             const viaSecretsManager = { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` };
             const key = stack.arn("aws:kms/key:Key", "data-key");
-            for (const master of masters) {
+            for (const master of [database, search]) {
                 for (const tier of ["web", "backoffice", "vpn", "gateway", "windows", "sideapps"]) {
                     await expect(stack, "denied", { principal: stack.role(tier), action: "secretsmanager:GetSecretValue", resource: master });
                 }
-                for (const holder of [stack.arn("aws:iam/role:Role", "break-glass-role"), stack.role("rundeck")]) {
-                    await expect(stack, "Allowed", { principal: holder, action: "secretsmanager:GetSecretValue", resource: master });
-                }
+                await expect(stack, "Allowed", { principal: stack.role("rundeck"), action: "secretsmanager:GetSecretValue", resource: master });
             }
-            // Both keys: the search master is on the secrets key, an RDS master created before the split on the storage key.
+            // The search domain's bootstrap password is retired by the setup job: break-glass is its master by the admin role.
+            await expect(stack, "Allowed", { principal: stack.arn("aws:iam/role:Role", "break-glass-role"), action: "secretsmanager:GetSecretValue", resource: database });
+            await expect(stack, "denied", { principal: stack.arn("aws:iam/role:Role", "break-glass-role"), action: "secretsmanager:GetSecretValue", resource: search });
+            // Both keys: a new RDS master is on the secrets key, one created before the split on the storage key.
             for (const k of [key, stack.arn("aws:kms/key:Key", "secrets-key")]) {
                 await expect(stack, "Allowed", { principal: stack.arn("aws:iam/role:Role", "break-glass-role"), action: "kms:Decrypt", resource: k, context: viaSecretsManager });
             }
@@ -122,6 +123,21 @@ for (const name of STACKS) {
             // The key only through Secrets Manager or S3, never to decrypt a data key handed to it directly.
             for (const tier of ["web", "backoffice"]) {
                 await expect(stack, "denied", { principal: stack.role(tier), action: "kms:Decrypt", resource: key });
+            }
+        });
+
+        it("lets the search admin role (the domain's master by role mapping) call the domain, and only Rundeck and the break-glass role assume it", async () => {
+            const admin = stack.arn("aws:iam/role:Role", "search-admin");
+            const api = `${stack.arn("aws:opensearch/domain:Domain", "search-domain")}/_plugins/_security/api/rolesmapping/all_access`;
+            for (const action of ["es:ESHttpGet", "es:ESHttpPut"]) {
+                await expect(stack, "Allowed", { principal: admin, action, resource: api });
+            }
+            for (const holder of [stack.role("rundeck"), stack.arn("aws:iam/role:Role", "break-glass-role")]) {
+                await expect(stack, "Allowed", { principal: holder, action: "sts:AssumeRole", resource: admin });
+            }
+            // An intruder on a web server, the VPN or any other tier cannot become the search domain's master.
+            for (const tier of ["web", "backoffice", "vpn", "gateway", "windows", "sideapps"]) {
+                await expect(stack, "denied", { principal: stack.role(tier), action: "sts:AssumeRole", resource: admin });
             }
         });
 

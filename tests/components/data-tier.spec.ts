@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PARAMETERS_FILE, SECRETS_FILE, secretsScript } from "../../components/web-boot";
+import { DATA_USERS_CONFIG, dataUsersConfigFile, dataUsersScript } from "../../components/rundeck-data-users";
 import { MAGENTO_SHARES, planShares } from "../../components/shares";
 import { SECRET_SIG, SIG_KEY, StateResource, UNKNOWN } from "../../offline/state";
 import { ACCOUNT_SERVICE_LINKED_ROLES } from "../../offline/invokes";
@@ -60,6 +61,95 @@ describe("data tier", () => {
         assert.deepStrictEqual(reachability(r, ofType(r, DOMAIN)[0], "vpcOptions"), ["backoffice -> tcp/443", "rundeck -> tcp/443", "web -> tcp/443"]);
         const mountTarget = ofType(r, "aws:efs/mountTarget:MountTarget")[0];
         assert.deepStrictEqual(reachability(r, mountTarget, "securityGroups"), ["backoffice -> tcp/2049", "web -> tcp/2049"]);
+    });
+
+    it("search: the master is an IAM role Rundeck and the break-glass role assume; the password in state is never pushed again", async () => {
+        for (const stack of ["prod", "preprod"]) {
+            const r = await stackResources(stack, { preview: false });
+            const domain = ofType(r, DOMAIN)[0];
+            // Magento speaks basic auth only, and AWS takes a master ARN only without the internal user database: the
+            // internal master stays, the setup job maps the admin role to all_access and security_manager and then
+            // changes the internal master's password to one nobody keeps (docs/data-access.md).
+            assert.strictEqual((domain.inputs!.advancedSecurityOptions as Record<string, unknown>).internalUserDatabaseEnabled, true);
+            assert.deepStrictEqual(domain.ignoreChanges, ["advancedSecurityOptions.masterUserOptions"], `${stack}: an update would set the retired password again`);
+            const admin = named(r, "aws:iam/role:Role", "search-admin");
+            const trust = JSON.parse(String(admin.inputs!.assumeRolePolicy));
+            const role = (suffix: string) => named(r, "aws:iam/role:Role", suffix).outputs!.arn;
+            assert.deepStrictEqual(trust.Statement.map((s: { Principal: { AWS: string[] } }) => s.Principal.AWS), [[role("rundeck-role"), role("break-glass-role")]]);
+            const policy = JSON.parse(String(ofType(r, "aws:iam/rolePolicy:RolePolicy").find((p) => via(r, p, "role").includes(admin))!.inputs!.policy));
+            assert.deepStrictEqual(policy.Statement.map((s: { Action: string; Resource: string }) => [s.Action, s.Resource]), [["es:ESHttp*", `${domain.outputs!.arn}/*`]]);
+        }
+    });
+
+    it("search setup: maps the admin role as master once (keeping the mappings' users), retires the bootstrap password, and retires it again if an update restored it", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "data-users-"));
+        try {
+            const bootstrap = "bootstrap-password-from-state";
+            fs.writeFileSync(`${dir}/master-password`, bootstrap);
+            fs.writeFileSync(`${dir}/search-master.json`, JSON.stringify({ username: "magento", password: bootstrap }));
+            // aws: the answers the job asks for; put-secret-value records which secret was written.
+            fs.writeFileSync(`${dir}/aws`, [
+                "#!/bin/bash",
+                'case "$*" in',
+                `  *describe-db-instances*) echo "db.internal 3306 arn:aws:secretsmanager:eu-west-3:123456789012:secret:rds-master" ;;`,
+                `  *"get-secret-value --secret-id arn:aws:secretsmanager:eu-west-3:123456789012:secret:rds-master"*) echo '{"username":"admin","password":"x"}' ;;`,
+                `  *"get-secret-value --secret-id arn:aws:secretsmanager:eu-west-3:123456789012:secret:search-master"*) cat ${dir}/search-master.json ;;`,
+                "  *get-secret-value*) exit 254 ;;",
+                `  *put-secret-value*) echo "put $*" | grep -o 'secret-id [^ ]*' >> ${dir}/puts.log ;;`,
+                "  *list-secrets*) echo arn:aws:secretsmanager:eu-west-3:123456789012:secret:search-master ;;",
+                "  *describe-domain*) echo vpc-search.eu-west-3.es.amazonaws.com ;;",
+                "  *get-caller-identity*) echo 123456789012 ;;",
+                "  *assume-role*) echo AKIAEXAMPLE secretkey sessiontoken ;;",
+                "  *) echo \"unexpected aws $*\" >&2; exit 1 ;;",
+                "esac",
+            ].join("\n"), { mode: 0o755 });
+            fs.writeFileSync(`${dir}/mysql`, "#!/bin/sh\ncat > /dev/null\n", { mode: 0o755 });
+            // curl: the security plugin. The admin role (a SigV4 config) works once mapped; the internal master while its
+            // password is the current one. Every call is logged as <who> <method> <path>.
+            fs.writeFileSync(`${dir}/curl`, [
+                "#!/bin/bash",
+                'while [ $# -gt 0 ]; do case "$1" in --config) cfg=$2; shift ;; -X) m=$2; shift ;; --data-binary) body=${2#@}; shift ;; -o) : > "$2"; exit 0 ;; -H) shift ;; https://*) url=$1 ;; esac; shift; done',
+                'p=${url#*/_plugins/_security/}',
+                'if grep -q aws-sigv4 "$cfg"; then who=admin; [ -f ' + dir + '/mapped ] || exit 22',
+                'else who=master; grep -qF "magento:$(cat ' + dir + '/master-password)\\"" "$cfg" || exit 22; fi',
+                'echo "$who $m $p" >> ' + dir + '/calls.log',
+                'case "$m $p" in',
+                '  "GET api/rolesmapping/"*) r=${p##*/}; echo "{\\"$r\\": {\\"backend_roles\\": [], \\"hosts\\": [], \\"users\\": [\\"magento\\"], \\"reserved\\": false}}" ;;',
+                '  "PUT api/rolesmapping/security_manager") cp "$body" ' + dir + '/security_manager.json; touch ' + dir + '/mapped ;;',
+                '  "PUT api/account") jq -e --arg c "$(cat ' + dir + '/master-password)" \'.current_password == $c\' "$body" > /dev/null || exit 22; jq -j .password "$body" > ' + dir + '/master-password ;;',
+                '  "GET api/internalusers/"*) exit 22 ;;',
+                "esac",
+            ].join("\n"), { mode: 0o755 });
+            const config = dataUsersConfigFile({
+                region: "eu-west-3", databaseNameTag: "magento-prod-mysql", schema: "magento", databaseSecretName: "magento/prod/mysql-app",
+                searchDomain: "magento-prod", searchMasterTag: "magento-prod-search-master", searchAdminRole: "magento-prod-search-admin",
+                searchSecretName: "magento/prod/search-app", indexPrefix: "magento2",
+            });
+            fs.writeFileSync(`${dir}/users.conf`, config.content);
+            const script = dataUsersScript().replace(`. ${DATA_USERS_CONFIG}`, `. ${dir}/users.conf`).replace("ca=/etc/pki/rds/", `ca=${dir}/`);
+            const run = () => {
+                fs.rmSync(`${dir}/calls.log`, { force: true });
+                const result = spawnSync("bash", ["-c", script, "magento-data-users", "setup"], { encoding: "utf8", env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } });
+                assert.strictEqual(result.status, 0, result.stderr);
+                return fs.readFileSync(`${dir}/calls.log`, "utf8").split("\n").filter((l) => l.startsWith("master"));
+            };
+            // First run: the master maps the admin role (keeping its own mapping), then its password becomes one nobody keeps.
+            assert.deepStrictEqual(run(), ["master GET api/rolesmapping/all_access", "master PUT api/rolesmapping/all_access",
+                "master GET api/rolesmapping/security_manager", "master PUT api/rolesmapping/security_manager", "master GET authinfo", "master PUT api/account"]);
+            assert.deepStrictEqual(JSON.parse(fs.readFileSync(`${dir}/security_manager.json`, "utf8")),
+                { backend_roles: ["arn:aws:iam::123456789012:role/magento-prod-search-admin"], hosts: [], users: ["magento"] });
+            const retired = fs.readFileSync(`${dir}/master-password`, "utf8");
+            assert.notStrictEqual(retired, bootstrap);
+            assert.ok(!fs.readFileSync(`${dir}/puts.log`, "utf8").includes("search-master"), "the new master password is stored nowhere");
+            // Second run: everything as the admin role; the state's password no longer signs in.
+            assert.deepStrictEqual(run(), []);
+            // An update set the state's password again: the next run retires it again, without remapping.
+            fs.writeFileSync(`${dir}/master-password`, bootstrap);
+            assert.deepStrictEqual(run(), ["master GET authinfo", "master PUT api/account"]);
+            assert.notStrictEqual(fs.readFileSync(`${dir}/master-password`, "utf8"), bootstrap);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("no database is public and no password is set by the program: RDS keeps it in Secrets Manager", async () => {

@@ -77,6 +77,7 @@ const T = {
     parameter: "aws:ssm/parameter:Parameter",
     key: "aws:kms/key:Key",
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    role: "aws:iam/role:Role",
     fileSystemPolicy: "aws:efs/fileSystemPolicy:FileSystemPolicy",
 };
 
@@ -140,6 +141,15 @@ function frontEndReadsMaster(rs: StateResource[], s: StackName): void {
     const policy = JSON.parse(String(reads.outputs?.policy));
     const statements = (policy.Statement as Statement[]).map((st) => st.Action === "secretsmanager:GetSecretValue" ? { ...st, Resource: [...[st.Resource].flat(), master] } : st);
     set(reads, ["policy"], JSON.stringify({ ...policy, Statement: statements }));
+}
+
+/** The search domain's admin role trusting the front end's role as well. */
+function frontEndAssumesSearchAdmin(rs: StateResource[], s: StackName): void {
+    const admin = named(rs, s, T.role, "search-admin");
+    const trust = JSON.parse(String(admin.outputs?.assumeRolePolicy));
+    const web = String(named(rs, s, T.role, "web-role").outputs?.arn);
+    const statements = (trust.Statement as { Principal: { AWS: string | string[] } }[]).map((st) => ({ ...st, Principal: { AWS: [...[st.Principal.AWS].flat(), web] } }));
+    set(admin, ["assumeRolePolicy"], JSON.stringify({ ...trust, Statement: statements }));
 }
 
 export const MUTATIONS: readonly Mutation[] = [
@@ -209,6 +219,7 @@ export const MUTATIONS: readonly Mutation[] = [
     policyEdit("prod", ["required-access"], "front end granted GetParametersByPath on path/* only", T.rolePolicy, "web-boot-reads",
         (statements) => statements.map((st) => st.Action === "ssm:GetParametersByPath" ? { ...st, Resource: `${st.Resource}/*` } : st)),
     { stack: "prod", change: "front end may read the database's master secret", rules: ["required-access"], apply: frontEndReadsMaster },
+    { stack: "preprod", change: "front end may assume the search domain's admin role", rules: ["required-access"], apply: frontEndAssumesSearchAdmin },
     policyEdit("preprod", ["required-access"], "EFS file system policy holding only the TLS deny", T.fileSystemPolicy, "shared-tls",
         (statements) => statements.filter((st) => st.Effect === "Deny")),
     property("prod", ["load-balancer-hardening"], "HTTPS listener on the TLS13-1-2 policy that also offers CBC suites", T.listener, "shop-https", ["sslPolicy"], "ELBSecurityPolicy-TLS13-1-2-2021-06"),

@@ -1,14 +1,14 @@
 // What the stack must never allow, derived from its resources: the roles of the web tiers (every launch template's:
 // the servers that take the shop's traffic from the internet) reading the data services' master credentials, an RDS
-// instance's managed master secret or the secret holding a search domain's master password. Magento connects with
-// users of its own (docs/data-access.md); a server taken over must not become the database's owner. And those roles
-// administering any of the stack's keys, or creating a grant on one that is not for an AWS resource, even with kms:*
-// attached: the key policy's deny and its GrantIsForAWSResource condition must hold whatever IAM gives a server
-// (docs/access.md, "Keys").
+// instance's managed master secret or the secret holding a search domain's master password, or assuming a role that
+// may call a search domain's HTTP API (its admin role, master by role mapping). Magento connects with users of its own
+// (docs/data-access.md); a server taken over must not become the database's owner. And those roles administering any
+// of the stack's keys, or creating a grant on one that is not for an AWS resource, even with kms:* attached: the key
+// policy's deny and its GrantIsForAWSResource condition must hold whatever IAM gives a server (docs/access.md, "Keys").
 import { dependsOn, ofType, StackResource } from "../stack";
 import { LAUNCH_TEMPLATE, RDS_INSTANCE, SEARCH_DOMAINS } from "../types";
 import { knownString } from "../values";
-import { AccessModel } from "./model";
+import { AccessModel, T } from "./model";
 import { Requirement, templateRole } from "./required";
 
 const SECRET = "aws:secretsmanager/secret:Secret";
@@ -35,9 +35,10 @@ export function masterSecrets(resources: readonly StackResource[]): { readonly a
     return [...databases, ...searches];
 }
 
-/** Requests that must be denied: each web tier's role reading each master secret, or administering or granting a key. */
+/** Requests that must be denied: each web tier's role reading each master secret, assuming a search role, or
+ *  administering or granting a key. */
 export function forbiddenAccess(resources: readonly StackResource[], model: AccessModel): Requirement[] {
-    return [...masterReads(resources), ...keyAbuse(resources, model)];
+    return [...masterReads(resources, model), ...keyAbuse(resources, model)];
 }
 
 function keyAbuse(resources: readonly StackResource[], model: AccessModel): Requirement[] {
@@ -57,14 +58,28 @@ function keyAbuse(resources: readonly StackResource[], model: AccessModel): Requ
     });
 }
 
-function masterReads(resources: readonly StackResource[]): Requirement[] {
+/** The roles granted a search domain's HTTP API (es:ESHttp*): what the security plugin maps, by role ARN, to its users. */
+export function searchRoles(resources: readonly StackResource[], model: AccessModel): string[] {
+    const grantsSearch = (arn: string) => (model.roles.get(arn) ?? []).some(({ policy }) => [policy.Statement].flat().some((st) =>
+        [(st as { Action?: string | string[] }).Action ?? []].flat().some((a) => /^es:ESHttp/i.test(a))));
+    return ofType(resources, T.role).map((r) => knownString(r.props, "arn")).filter((arn): arn is string => arn !== undefined && grantsSearch(arn));
+}
+
+function masterReads(resources: readonly StackResource[], model: AccessModel): Requirement[] {
     const secrets = masterSecrets(resources);
+    const admins = searchRoles(resources, model);
     return ofType(resources, LAUNCH_TEMPLATE).flatMap((template) => {
         const role = templateRole(resources, template);
-        return role ? secrets.map(({ arn, of }) => ({
-            why: `${template.name} boots servers that take the shop's traffic; they must not read the master credentials of ${of}`,
-            urn: template.urn,
-            request: { principal: role, action: "secretsmanager:GetSecretValue", resource: arn },
-        })) : [];
+        const why = `${template.name} boots servers that take the shop's traffic; they must not`;
+        return role ? [
+            ...secrets.map(({ arn, of }) => ({
+                why: `${why} read the master credentials of ${of}`, urn: template.urn,
+                request: { principal: role, action: "secretsmanager:GetSecretValue", resource: arn },
+            })),
+            ...admins.map((arn) => ({
+                why: `${why} assume ${arn}, which may call a search domain's API`, urn: template.urn,
+                request: { principal: role, action: "sts:AssumeRole", resource: arn },
+            })),
+        ] : [];
     });
 }

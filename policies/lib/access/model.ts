@@ -21,7 +21,8 @@ export interface AccessModel {
     readonly region?: string;
     /** Identity policies by role ARN. */
     readonly roles: ReadonlyMap<string, readonly NamedPolicy[]>;
-    /** Resource policies by the ARN they protect: KMS keys, buckets, EFS file systems, topics, secrets. */
+    /** Resource policies by the ARN they protect: KMS keys, buckets, EFS file systems, topics, secrets, search domains,
+     *  and roles (their trust policies, for sts:AssumeRole). */
     readonly resources: ReadonlyMap<string, PolicyDocument>;
 }
 
@@ -35,6 +36,7 @@ export const T = {
     fileSystemPolicy: "aws:efs/fileSystemPolicy:FileSystemPolicy",
     topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
     secretPolicy: "aws:secretsmanager/secretPolicy:SecretPolicy",
+    domain: "aws:opensearch/domain:Domain",
 } as const;
 
 /**
@@ -132,15 +134,18 @@ export function accessModel(resources: readonly StackResource[]): AccessModel {
             protectedBy.set(arn, policy);
         }
     }
-    const byProperty: [string, (r: StackResource) => string | undefined][] = [
-        [T.bucketPolicy, (r) => { const bucket = knownString(r.props, "bucket"); return bucket && `arn:aws:s3:::${bucket}`; }],
-        [T.topicPolicy, (r) => knownString(r.props, "arn")],
-        [T.secretPolicy, (r) => knownString(r.props, "secretArn")],
+    const ownArn = (r: StackResource) => knownString(r.props, "arn");
+    const byProperty: [string, (r: StackResource) => string | undefined, string][] = [
+        [T.bucketPolicy, (r) => { const bucket = knownString(r.props, "bucket"); return bucket && `arn:aws:s3:::${bucket}`; }, "policy"],
+        [T.topicPolicy, ownArn, "policy"],
+        [T.secretPolicy, (r) => knownString(r.props, "secretArn"), "policy"],
+        [T.role, ownArn, "assumeRolePolicy"],
+        [T.domain, ownArn, "accessPolicies"],
     ];
-    for (const [type, target] of byProperty) {
+    for (const [type, target, property] of byProperty) {
         for (const r of ofType(resources, type)) {
             const arn = target(r);
-            const policy = policyOf(r);
+            const policy = policyOf(r, property);
             if (arn && policy) {
                 protectedBy.set(arn, policy);
             }

@@ -18,10 +18,11 @@ export interface AccessRequest {
 
 export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied" | `invalid: ${string}`;
 
-/** The resource policy that governs `resource`: its own, or its bucket's for an S3 object. */
+/** The resource policy that governs `resource`: its own, or its bucket's for an S3 object, or its domain's for a path
+ *  of a search domain. */
 function resourcePolicy(model: AccessModel, resource: string): PolicyDocument | undefined {
-    const bucket = /^(arn:aws:s3:::[^/]+)\//.exec(resource)?.[1];
-    return model.resources.get(resource) ?? (bucket === undefined ? undefined : model.resources.get(bucket));
+    const parent = /^(arn:aws:s3:::[^/]+|arn:aws:es:[^:]*:\d*:domain\/[^/]+)\//.exec(resource)?.[1];
+    return model.resources.get(resource) ?? (parent === undefined ? undefined : model.resources.get(parent));
 }
 
 
