@@ -158,9 +158,10 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 { type: "forward", targetGroupArn: backoffice.arn })));
         adminVariants.forEach((paths, v) => rule(`admin-refused-${v}`, ADMIN_REFUSED_PRIORITY + v, [{ pathPattern: { values: paths } }],
             forbidden("Forbidden")));
-        // Magento drops repeated slashes before it reads the front name (//<admin>/, /index.php//<admin>/ are its admin);
-        // ELB compares the path as sent, case-sensitively (docs/admin.md): refuse any path ending in the admin's segment.
-        rule("admin-refused-slashes", ADMIN_REFUSED_PRIORITY + adminVariants.length, [{ pathPattern: { values: [`*/${args.adminPath}`, `*/${args.adminPath}/*`] } }],
+        // Magento drops repeated slashes before it reads the front name (//<admin>/, /index.php//<admin>/ are its admin),
+        // and cuts /index.php off without a slash after it (/index.php<admin>/); ELB compares the path as sent,
+        // case-sensitively (docs/admin.md): refuse any path that ends in the admin's name or holds it before a slash.
+        rule("admin-refused-slashes", ADMIN_REFUSED_PRIORITY + adminVariants.length, [{ pathPattern: { values: [`*${args.adminPath}`, `*${args.adminPath}/*`] } }],
             forbidden("Forbidden"));
         // The CDN's paths to the front end with an accepted header only, a 403 without. The header's values share the
         // rule's 5 with the paths. The first rule of each kind keeps the name it had with one value and two paths, so a

@@ -150,7 +150,7 @@ export class WebAcl extends pulumi.ComponentResource {
                             statements: [
                                 {
                                     byteMatchStatement: {
-                                        fieldToMatch: { uriPath: {} }, positionalConstraint: "CONTAINS", searchString: `/${args.adminPath.toLowerCase()}`,
+                                        fieldToMatch: { uriPath: {} }, positionalConstraint: "CONTAINS", searchString: args.adminPath.toLowerCase(), // /index.php<admin> too
                                         textTransformations: [{ priority: 0, type: "URL_DECODE" }, { priority: 1, type: "NORMALIZE_PATH" }, { priority: 2, type: "LOWERCASE" }],
                                     },
                                 },

@@ -75,7 +75,7 @@ describe("edge: the WAF rate limit exempts CloudFront's origin fetches", () => {
         assert.deepStrictEqual(rule.action, { block: {} });
         const [onAdmin, notOperators] = rule.statement.andStatement.statements as Statement[];
         assert.deepStrictEqual(onAdmin.byteMatchStatement, {
-            fieldToMatch: { uriPath: {} }, positionalConstraint: "CONTAINS", searchString: "/ops_7f3k",
+            fieldToMatch: { uriPath: {} }, positionalConstraint: "CONTAINS", searchString: "ops_7f3k",
             textTransformations: [{ priority: 0, type: "URL_DECODE" }, { priority: 1, type: "NORMALIZE_PATH" }, { priority: 2, type: "LOWERCASE" }],
         });
         const [ipSet] = ofType(r, "aws:wafv2/ipSet:IpSet");

@@ -25,13 +25,14 @@ const bases = (patterns: readonly string[]) => [...new Set(patterns.map((p) => p
 const both = (base: string) => [base, `${base}/*`];
 /**
  * Paths Magento serves as its admin that the exact patterns miss: it drops repeated slashes before it reads the front
- * name (magento/magento2 Framework/App/Request/PathInfo.php), while ELB compares the path as sent (docs/admin.md).
+ * name (magento/magento2 Framework/App/Request/PathInfo.php) and cuts the base /index.php off without a slash after
+ * it (laminas-http's detectBaseUrl), while ELB compares the path as sent (docs/admin.md).
  */
-const repeatedSlashes = (name: string) => [`//${name}`, `//${name}/x`, `${INDEX_PHP}//${name}/x`, `///${name}/`];
+const respelled = (name: string) => [`//${name}`, `//${name}/x`, `${INDEX_PHP}//${name}/x`, `///${name}/`, `${INDEX_PHP}${name}/x`];
 
 export const adminRoutedToBackOffice: StackValidationPolicy = {
     name: "admin-routed-to-back-office",
-    description: "On a Magento stack (web tiers tagged Tier), HTTPS listeners of an internet-facing load balancer forward /<adminPath>/* and /index.php/<adminPath>/* to a target group other than their default one (the back office) from an allow-list only, refuse them from elsewhere (with repeated slashes too), and the path is not admin or backend.",
+    description: "On a Magento stack (web tiers tagged Tier), HTTPS listeners of an internet-facing load balancer forward /<adminPath>/* and /index.php/<adminPath>/* to a target group other than their default one (the back office) from an allow-list only, refuse them from elsewhere (respelled with repeated slashes or /index.php<admin> too), and the path is not admin or backend.",
     enforcementLevel: "mandatory",
     configSchema: { properties: { ...WEB_TIERS_SCHEMA } },
     validateStack: (args, reportViolation) => {
@@ -70,10 +71,10 @@ export const adminRoutedToBackOffice: StackValidationPolicy = {
                     reportViolation(`HTTPS listener ${listener.name} routes ${base} but not ${indexed.join(" and ")}, which Magento also serves as its admin: ` +
                         `route and restrict them like ${base}.`, listener.urn);
                 }
-                const missed = repeatedSlashes(name).filter((path) => !refused.some((p) => pathMatches(p, path)));
+                const missed = respelled(name).filter((path) => !refused.some((p) => pathMatches(p, path)));
                 if (missed.length > 0) {
                     reportViolation(`HTTPS listener ${listener.name} sends ${missed.join(", ")} from anywhere to the front end, which Magento serves as its admin ` +
-                        `(it drops repeated slashes; the load balancer does not): refuse */${name} and */${name}/* after the allow rules too.`, listener.urn);
+                        `(it drops repeated slashes and a base /index.php; the load balancer compares the path as sent): refuse *${name} and *${name}/* after the allow rules too.`, listener.urn);
                 }
                 for (const variant of [base, `${INDEX_PHP}${base}`]) {
                     if (!both(variant).every((p) => refused.includes(p))) {
