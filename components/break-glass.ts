@@ -3,6 +3,7 @@
 // (docs/data-access.md). Nothing assumes it automatically; CloudTrail records each AssumeRole.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { viaService } from "./kms-conditions";
 
 export interface BreakGlassRoleArgs {
     readonly accountId: pulumi.Input<string>;
@@ -51,7 +52,7 @@ export class BreakGlassRole extends pulumi.ComponentResource {
                     { Sid: "ReadMasterCredentials", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.secretArns },
                     {
                         Sid: "DecryptThemThroughSecretsManager", Effect: "Allow", Action: "kms:Decrypt", Resource: args.kmsKeyArns,
-                        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` } },
+                        Condition: viaService("secretsmanager", args.region),
                     },
                 ],
             }),

@@ -2,6 +2,7 @@
 // release's new image rolls out across AZs) and run shell commands on their instances through SSM, both limited by
 // the groups' tags, plus the read-only calls that follow them. Describe/Get calls support no resource scoping in IAM.
 // And, at boot, reading its own admin password, one secret.
+import { viaService } from "./kms-conditions";
 
 /** The groups a deployment may touch: tagged Tier=<one of tiers> and Stack=<stack>. */
 export interface DeployScope {
@@ -77,9 +78,8 @@ export function rundeckAdminSecretPolicy<T>(secretArn: T, kmsKeyArn: T, region: 
         Statement: [
             { Sid: "ReadAdminPassword", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secretArn },
             {
-                // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
                 Sid: "DecryptItThroughSecretsManager", Effect: "Allow", Action: ["kms:Decrypt"], Resource: kmsKeyArn,
-                Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${region}.amazonaws.com` } },
+                Condition: viaService("secretsmanager", region),
             },
         ],
     };

@@ -11,6 +11,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_CLASS_TAG } from "../policies/lib/contracts";
 import { SECURITY_LOG_RETENTION_DAYS } from "./log-retention";
+import { operatorTrustPolicy } from "./trust-policy";
 
 export interface SessionManagerArgs {
     readonly stack: string;
@@ -105,18 +106,6 @@ export class SessionManager extends pulumi.ComponentResource {
         this.operatorRoleArn = operator.arn;
         this.registerOutputs({ documentName: this.documentName, logGroupName: this.logGroupName, operatorRoleArn: this.operatorRoleArn });
     }
-}
-
-/** Principals of the account whose IAM policies allow sts:AssumeRole on the role, signed in with MFA. */
-export function operatorTrustPolicy(accountId: pulumi.Input<string>) {
-    // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html
-    return {
-        Version: "2012-10-17",
-        Statement: [{
-            Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:aws:iam::${accountId}:root` }, Action: "sts:AssumeRole",
-            Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
-        }],
-    };
 }
 
 /** Sessions with the stack's document on the stack's servers; the operator's own sessions only; nothing else. */

@@ -1,5 +1,5 @@
-// The trust policy of a role that an AWS service assumes (EC2 for instance profiles, RDS enhanced monitoring, VPC flow
-// logs): one statement, the service principal, sts:AssumeRole.
+// The trust policies of roles: one an AWS service assumes (EC2 for instance profiles, RDS enhanced monitoring, VPC flow
+// logs): one statement, the service principal, sts:AssumeRole; and one operators of the account assume with MFA.
 import * as pulumi from "@pulumi/pulumi";
 
 /**
@@ -19,4 +19,16 @@ export function serviceTrustPolicy(service: string): string {
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
     });
+}
+
+/** Principals of the account whose IAM policies allow sts:AssumeRole on the role, signed in with MFA. */
+export function operatorTrustPolicy(accountId: pulumi.Input<string>) {
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html
+    return {
+        Version: "2012-10-17",
+        Statement: [{
+            Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:aws:iam::${accountId}:root` }, Action: "sts:AssumeRole",
+            Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
+        }],
+    };
 }

@@ -8,6 +8,8 @@ import { parseCidr } from "../stacks/cidr";
 import { INSTALL_PACKAGES, installPackagesFile } from "./cloud-init";
 import { natRules, openvpnServerConfig, PAM_SERVICE, pamConfig, PKI_DIR, PKI_FETCH, pkiFetchScript, SAME_USER, sameUserScript, VPN_PORT } from "./openvpn";
 import { OpsServerArgs, publicServer } from "./server";
+import { viaService } from "./kms-conditions";
+import { operatorTrustPolicy } from "./trust-policy";
 
 /** The tier's security group is how services admit VPN users; its role may read the server's PKI bundle only. */
 export interface VpnServerArgs extends OpsServerArgs {
@@ -74,7 +76,7 @@ export class VpnServer extends pulumi.ComponentResource {
         }, { ...child, protect: true });
         const caSecret = pkiSecret("pki", caSecretName, "OpenVPN CA (key, issued and revoked certificates, OTP secrets): the VPN CA role only, never the server");
         const serverSecret = pkiSecret("server-pki", serverSecretName, "OpenVPN server bundle (CA certificate, server key, tls-crypt key, CRL, OTP secrets): written by vpn-pki, read by the server");
-        const viaSecretsManager = { StringEquals: { "kms:ViaService": `secretsmanager.${args.region}.amazonaws.com` } };
+        const viaSecretsManager = viaService("secretsmanager", args.region);
         const policy = (statements: object[]) => pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements });
         new aws.iam.RolePolicy(`${name}-pki`, {
             role: args.roleName,
@@ -87,10 +89,7 @@ export class VpnServer extends pulumi.ComponentResource {
         // internet-facing path. https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html
         const caRole = new aws.iam.Role(`${name}-ca-role`, {
             description: "Operators issuing and revoking VPN certificates (vpn-pki); the VPN server's own role cannot",
-            assumeRolePolicy: policy([{
-                Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:aws:iam::${args.accountId}:root` }, Action: "sts:AssumeRole",
-                Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
-            }]),
+            assumeRolePolicy: pulumi.jsonStringify(operatorTrustPolicy(args.accountId)),
             maxSessionDuration: 3600,
             tags: { ...args.tags, Name: `${name}-ca-role` },
         }, child);

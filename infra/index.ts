@@ -14,6 +14,7 @@ import { EfsStorage } from "../components/efs-storage";
 import { Gateway } from "../components/gateway";
 import { amazonLinuxOrPinned, releaseImage, windowsServerOrPinned } from "../components/images";
 import { InternalZone } from "../components/internal-zone";
+import { viaService } from "../components/kms-conditions";
 import { Network } from "../components/network";
 import { NfsStorage } from "../components/nfs-storage";
 import { Rundeck } from "../components/rundeck";
@@ -247,12 +248,11 @@ const site = publicEdge(prefix, config, { ...edge, loadBalancer, cdn: cdn.cdn })
 // master's), the secrets key only through Secrets Manager (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
 // One policy per tier: the front end and the back office run the same Magento and need the same secrets today; the
 // release's setup step, which needs the masters, runs on Rundeck (below).
-const viaService = (service: string) => ({ StringEquals: { "kms:ViaService": `${service}.${config.region}.amazonaws.com` } });
 const bootReads = (secrets: pulumi.Input<string>[]) => [
     { Effect: "Allow" as const, Action: "ssm:GetParametersByPath", Resource: parameters.pathArn },
     { Effect: "Allow" as const, Action: ["ssm:GetParameters", "ssm:GetParameter"], Resource: parameters.parameterArns },
     { Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: secrets },
-    { Effect: "Allow" as const, Action: "kms:Decrypt", Resource: keys.secrets, Condition: viaService("secretsmanager") },
+    { Effect: "Allow" as const, Action: "kms:Decrypt", Resource: keys.secrets, Condition: viaService("secretsmanager", config.region) },
 ];
 const magentoSecrets = [appCredentials.databaseSecretArn, appCredentials.searchSecretArn, ...Object.values(caches).map((c) => c.authTokenSecretArn)];
 web.grant("boot-reads", bootReads(magentoSecrets));
@@ -262,14 +262,14 @@ backOffice.grant("boot-reads", bootReads(magentoSecrets));
 const readConfig = [
     { Effect: "Allow" as const, Action: "s3:ListBucket", Resource: buckets.configBucketArn },
     { Effect: "Allow" as const, Action: "s3:GetObject", Resource: pulumi.interpolate`${buckets.configBucketArn}/*` },
-    { Effect: "Allow" as const, Action: "kms:Decrypt", Resource: keys.storage, Condition: viaService("s3") },
+    { Effect: "Allow" as const, Action: "kms:Decrypt", Resource: keys.storage, Condition: viaService("s3", config.region) },
 ];
 web.grant("config-bucket", readConfig);
 backOffice.grant("config-bucket", [
     ...readConfig,
     { Effect: "Allow" as const, Action: "s3:ListBucket", Resource: buckets.tempBucketArn },
     { Effect: "Allow" as const, Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: pulumi.interpolate`${buckets.tempBucketArn}/*` },
-    { Effect: "Allow" as const, Action: "kms:GenerateDataKey", Resource: keys.storage, Condition: viaService("s3") },
+    { Effect: "Allow" as const, Action: "kms:GenerateDataKey", Resource: keys.storage, Condition: viaService("s3", config.region) },
 ]);
 // The release's setup step on Rundeck (rundeck-data-users.ts): it finds the shop database and the search domain,
 // reads their master credentials (the search master's only to retire it), and writes Magento's users' secrets.
@@ -281,7 +281,7 @@ rundeck.grant("data-setup", [
     { Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: [database.masterSecretArn, search.masterSecretArn, appCredentials.databaseSecretArn, appCredentials.searchSecretArn] },
     { Effect: "Allow" as const, Action: "secretsmanager:PutSecretValue", Resource: [appCredentials.databaseSecretArn, appCredentials.searchSecretArn] },
     // The masters' keys (above); the storage key also holds Rundeck's own admin password (components/rundeck.ts).
-    { Effect: "Allow" as const, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: masterSecretKeys, Condition: viaService("secretsmanager") },
+    { Effect: "Allow" as const, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: masterSecretKeys, Condition: viaService("secretsmanager", config.region) },
 ]);
 
 const shareSources: Record<string, pulumi.Input<ShareSource>> = sharedStorage instanceof EfsStorage
