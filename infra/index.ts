@@ -37,8 +37,10 @@ import { TelemetryKey } from "../components/telemetry-key";
 import { WindowsHost } from "../components/windows-host";
 import { readStackConfig } from "../stacks";
 import { cdnEdge, edgeCertificates, publicEdge } from "./edge";
+import { applyLifecycle } from "./lifecycle";
 
 const config = readStackConfig();
+applyLifecycle(config);
 const prefix = `magento-${config.stack}`;
 const tags = config.tags;
 const accountId = aws.getCallerIdentityOutput().accountId;

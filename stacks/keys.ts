@@ -184,6 +184,10 @@ export const CONFIG_KEYS = {
         type: "string", required: false, default: "",
         description: "efs: Amazon EFS with elastic throughput (default); nfs: an NFS server on EC2 with protected EBS volumes, as the original estate ran.",
     },
+    allowReplace: {
+        type: "array", required: false, default: [],
+        description: "Logical names of protected or stateful resources this change may replace or delete (a migration, docs/day-two.md); the plan check refuses any other, and these lose `protect` for the update. Empty again once applied.",
+    },
     accessLogRetentionDays: {
         type: "integer", required: false, default: 0,
         description: "Days load-balancer and CloudFront access logs are kept in the logs bucket.",

@@ -226,6 +226,7 @@ export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
     searchMasterInstanceType: serviceClass("", ".search", "m6g.large.search"),
     searchVolumeGb: gib(10, 16384),
     sharedStorage: z.enum(["efs", "nfs"], { error: "must be efs or nfs (or unset for efs)" }),
+    allowReplace: z.array(z.string().regex(/^[A-Za-z0-9._:$-]+$/, { error: "must be a resource's logical name as its URN ends, such as magento-prod-sessions" })),
     accessLogRetentionDays: z.number({ error: "must be a number of days" }).int().min(1, { error: "must be at least 1 day" }),
     tempExpiryDays: z.number({ error: "must be a number of days" }).int().min(1, { error: "must be at least 1 day" }),
     storefronts: z.array(z.strictObject({

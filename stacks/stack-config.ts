@@ -43,6 +43,8 @@ export interface StackConfig {
     readonly cache: { readonly nodeType: string; readonly separateSessions: boolean };
     readonly search: { readonly instanceType: string; readonly masterInstanceType: string | undefined; readonly volumeGb: number };
     readonly sharedStorage: "efs" | "nfs";
+    /** Logical names this update may replace or delete though protected or stateful (infra/lifecycle.ts). */
+    readonly allowReplace: readonly string[];
     readonly tempExpiryDays: number;
     readonly accessLogRetentionDays: number;
     /** Service-linked roles the account already has: the stack creates the others. */

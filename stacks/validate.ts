@@ -200,6 +200,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
             volumeGb: value("searchVolumeGb", defaults.searchVolumeGb),
         },
         sharedStorage: value("sharedStorage", defaults.sharedStorage),
+        allowReplace: value<string[]>("allowReplace", []),
         tempExpiryDays: value("tempExpiryDays", defaults.tempExpiryDays),
         accessLogRetentionDays: value("accessLogRetentionDays", defaults.accessLogRetentionDays),
         edge: edge!,
