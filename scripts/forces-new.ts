@@ -141,6 +141,11 @@ function withoutNested(text: string, marker: RegExp): string {
     return out;
 }
 
+/** `text` without line comments (a flag named in a comment is not set). */
+function withoutComments(text: string): string {
+    return text.replace(/\/\/[^\n]*/g, "");
+}
+
 export type Names = (key: string) => string | undefined;
 
 /** A key expression as a name: a string literal, or a constant `names` resolves (names.AttrCIDRBlock). */
@@ -163,7 +168,7 @@ export function sdkAttributes(map: string, names: Names, resolve: (fn: string) =
             return [];
         }
         const path = prefix + name;
-        const own = withoutNested(value, SDK_ELEM);
+        const own = withoutComments(withoutNested(value, SDK_ELEM));
         const list = /Type:\s*schema\.Type(List|Set)/.test(own) && !/MaxItems:\s*1\s*,/.test(own);
         const attribute: Attribute = { path, list, replaces: /ForceNew:\s*true/.test(own) ? "always" : undefined };
         return [attribute, ...sdkNested(value, names, resolve, `${path}.`)];
@@ -206,12 +211,11 @@ export function customizeDiffForceNew(source: string, names: Names): Map<string,
 
 const PF_NESTED = /(?:NestedObject:\s*schema\.Nested(?:Block|Attribute)Object\s*\{|Attributes:\s*map\[string\]schema\.Attribute\s*\{|Blocks:\s*map\[string\]schema\.Block\s*\{)/g;
 
-/** The attributes and blocks of a Plugin Framework schema (or nested object) literal. */
+/** The attributes and blocks of a Plugin Framework schema (or nested object) literal `{ Attributes: ..., Blocks: ... }`. */
 export function frameworkAttributes(object: string, names: Names, prefix = ""): Attribute[] {
-    const parts = [/Attributes:\s*map\[string\]schema\.Attribute\s*\{/, /Blocks:\s*map\[string\]schema\.Block\s*\{/];
-    return parts.flatMap((marker) => {
-        const map = literalAfter(withoutNested(object, /NestedObject:\s*schema\.Nested(?:Block|Attribute)Object\s*\{/g), marker);
-        return map ? mapEntries(map).flatMap(({ key, value }) => frameworkEntry(key, value, names, prefix)) : [];
+    return mapEntries(object).filter(({ key }) => key === "Attributes" || key === "Blocks").flatMap(({ value }) => {
+        const map = literalAfter(value, /map\[string\]schema\.(?:Attribute|Block)\s*\{/);
+        return map ? mapEntries(map).flatMap((entry) => frameworkEntry(entry.key, entry.value, names, prefix)) : [];
     });
 }
 
@@ -221,7 +225,7 @@ function frameworkEntry(key: string, value: string, names: Names, prefix: string
         return [];
     }
     const path = prefix + name;
-    const own = withoutNested(value, new RegExp(PF_NESTED.source, "g"));
+    const own = withoutComments(withoutNested(value, new RegExp(PF_NESTED.source, "g")));
     const conditional = /RequiresReplaceIf(\w*)\(\s*(?:\w+\.)?(\w*)/.exec(own);
     const replaces = /RequiresReplace\(\)/.test(own) ? "always" : conditional ? `if${conditional[1] || ` ${conditional[2]}`}` : undefined;
     const list = /schema\.(List|Set)(Nested)?(Attribute|Block)\b/.test(value) && !/listvalidator\.SizeAtMost\(1\)/.test(own);
@@ -407,8 +411,8 @@ function framework(text: string, pkg: string, names: Names): Attribute[] {
     const method = /\nfunc\s+\((\w+\s+\*?\w+)\)\s+Schema\(/.exec(text);
     const body = method ? funcBody(text, `(${method[1]}) Schema`) : undefined;
     const called = body && /resp\.Schema\s*=\s*(\w+)\(/.exec(body)?.[1];
-    const schema = (called ? funcBody(pkg, called) : body) ?? "";
-    return frameworkAttributes(schema, names);
+    const schema = literalAfter((called ? funcBody(pkg, called) : body) ?? "", /schema\.Schema\s*\{/);
+    return schema ? frameworkAttributes(schema, names) : [];
 }
 
 /** Pulumi's name for a Terraform path: camelCase, lists plural, the candidate the pinned SDK declares at that place. */
@@ -493,7 +497,7 @@ function PULUMI_ONLY(token: string): string {
 
 function main(argv: readonly string[]): void {
     const root = path.resolve(__dirname, "..");
-    const out = path.join(root, "offline/plan/forces-new.json");
+    const out = path.join(root, "offline/plan/forces-new.data.json");
     const previous: ForcesNewJson = JSON.parse(fs.readFileSync(out, "utf8"));
     const checkouts: Record<string, { checkout: Checkout; source: ProviderSource }> = {};
     for (let i = 0; i < argv.length; i += 2) {

@@ -1,0 +1,207 @@
+// The forces-replacement table the offline plan reads: known cases checked against the provider sources they were
+// read from (file and commit in the table's origin, docs/replacements.md), every type the program creates either
+// covered or listed as not known, every path one the pinned SDK declares, and the regenerator's Go reading.
+import * as assert from "assert";
+import { conditionalReplacement, forcesReplacement, knowsType, REPLACEMENTS, replacementPaths } from "../../offline/plan/forces-new";
+import { customizeDiffForceNew, frameworkAttributes, programTypes, sdkAttributes, sdkDeclares } from "../../scripts/forces-new";
+import { prefetch, ROOT, stackResources } from "../helpers/stacks";
+
+prefetch(["prod"], ["preprod"]);
+
+const SUBNET = "aws:ec2/subnet:Subnet";
+const RDS = "aws:rds/instance:Instance";
+const REDIS = "aws:elasticache/replicationGroup:ReplicationGroup";
+const EC2 = "aws:ec2/instance:Instance";
+
+describe("the forces-replacement table (offline/plan/forces-new.data.json)", () => {
+    it("names its sources: the repositories and commits it was read from, and the provider versions aimed at", () => {
+        assert.match(REPLACEMENTS.source, /scripts\/forces-new\.ts over hashicorp\/terraform-provider-random@[0-9a-f]{40}/);
+        assert.match(REPLACEMENTS.providerVersion, /terraform-provider-aws/);
+        assert.match(REPLACEMENTS.providerVersion, /terraform-provider-random v3\.9\.0/);
+        for (const type of Object.keys(REPLACEMENTS.types)) {
+            assert.match(REPLACEMENTS.origin[type] ?? "", /^(parsed|hand) .* at [0-9a-f]{40}/, `${type} has no origin`);
+        }
+    });
+
+    // internal/service/ec2/vpc_subnet.go: cidr_block, availability_zone ForceNew; ipv6_cidr_block via customdiff.ForceNewIf.
+    it("a subnet's CIDR block or AZ replaces it; its IPv6 block only when the provider decides so at plan time", () => {
+        assert.ok(forcesReplacement(SUBNET, ["cidrBlock"]));
+        assert.ok(forcesReplacement(SUBNET, ["availabilityZone"]));
+        assert.ok(!forcesReplacement(SUBNET, ["mapPublicIpOnLaunch"]));
+        assert.ok(!forcesReplacement(SUBNET, ["ipv6CidrBlock"]));
+        assert.match(conditionalReplacement(SUBNET, ["ipv6CidrBlock"]) ?? "", /assignIpv6AddressOnCreation/);
+    });
+
+    // internal/service/rds/instance.go: identifier, kms_key_id ForceNew; instance_class, engine_version modified in place.
+    it("the database is replaced by a new identifier or KMS key, not by a new class or engine version", () => {
+        assert.ok(forcesReplacement(RDS, ["identifier"]));
+        assert.ok(forcesReplacement(RDS, ["kmsKeyId"]));
+        assert.ok(!forcesReplacement(RDS, ["instanceClass"]));
+        assert.ok(!forcesReplacement(RDS, ["engineVersion"]));
+    });
+
+    // internal/service/elasticache/replication_group.go: replication_group_id ForceNew; node_type is not.
+    it("a Redis group is replaced by a new id, not by a new node type", () => {
+        assert.ok(forcesReplacement(REDIS, ["replicationGroupId"]));
+        assert.ok(!forcesReplacement(REDIS, ["nodeType"]));
+    });
+
+    // internal/service/ec2/ec2_instance.go: ami ForceNew; instance_type changed by stop, modify, start.
+    it("a server is replaced by a new image, not by a new instance type", () => {
+        assert.ok(forcesReplacement(EC2, ["ami"]));
+        assert.ok(!forcesReplacement(EC2, ["instanceType"]));
+    });
+
+    it("the search domain is replaced by a new name; the shared file system by its encryption or key", () => {
+        assert.ok(forcesReplacement("aws:opensearch/domain:Domain", ["domainName"]));
+        assert.ok(forcesReplacement("aws:efs/fileSystem:FileSystem", ["kmsKeyId"]));
+        assert.ok(forcesReplacement("aws:efs/fileSystem:FileSystem", ["encrypted"]));
+        assert.ok(!forcesReplacement("aws:efs/fileSystem:FileSystem", ["throughputMode"]));
+    });
+
+    // ec2_instance.go: ebs_block_device's Elem fields are ForceNew; root_block_device's volume_size and volume_type are not.
+    it("nested blocks: a data volume's size replaces the server, the root volume's size or type does not", () => {
+        assert.ok(forcesReplacement(EC2, ["ebsBlockDevices", 0, "volumeSize"]));
+        assert.ok(forcesReplacement(EC2, ["rootBlockDevice", "kmsKeyId"]));
+        assert.ok(!forcesReplacement(EC2, ["rootBlockDevice", "volumeSize"]));
+        assert.ok(!forcesReplacement(EC2, ["rootBlockDevice", "volumeType"]));
+        assert.match(conditionalReplacement(EC2, ["userData"]) ?? "", /userDataReplaceOnChange/);
+    });
+
+    // Plugin Framework: random_password's RequiresReplace() modifiers (parsed from terraform-provider-random v3.9.0),
+    // aws_vpc_security_group_ingress_rule's security_group_id RequiresReplace and its ModifyPlan on the source type.
+    it("Plugin Framework resources: a password's length replaces it, its keepers only when values are set", () => {
+        const password = "random:index/randomPassword:RandomPassword";
+        assert.ok(forcesReplacement(password, ["length"]));
+        assert.ok(!forcesReplacement(password, ["keepers", "rotation"]));
+        assert.equal(conditionalReplacement(password, ["keepers", "rotation"]), "ifValuesNotNull");
+        const rule = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+        assert.ok(forcesReplacement(rule, ["securityGroupId"]));
+        assert.ok(!forcesReplacement(rule, ["fromPort"]));
+        assert.match(conditionalReplacement(rule, ["cidrIpv4"]) ?? "", /source type/);
+    });
+
+    it("says 'not known' for a type it does not cover, rather than 'in place'", () => {
+        assert.equal(replacementPaths("aws:cloudfront/distribution:Distribution"), undefined);
+        assert.ok(!knowsType("aws:cloudfront/distribution:Distribution"));
+        assert.ok("aws:cloudfront/distribution:Distribution" in REPLACEMENTS.notCovered);
+        assert.ok(knowsType(SUBNET));
+    });
+
+    it("every path is a property the pinned SDK declares, nested blocks under Pulumi's (plural) names", () => {
+        const undeclared = Object.entries(REPLACEMENTS.types).flatMap(([type, paths]) =>
+            [...paths, ...Object.keys(REPLACEMENTS.conditional[type] ?? {})].filter((p) => !sdkDeclares(ROOT, type, p)).map((p) => `${type} ${p}`));
+        assert.deepEqual(undeclared, []);
+    });
+
+    it("every type the program can create, in any variant of its configuration, is covered or listed as not known", () => {
+        const listed = new Set([...Object.keys(REPLACEMENTS.types), ...Object.keys(REPLACEMENTS.notCovered)]);
+        assert.deepEqual(programTypes(ROOT).filter((t) => !listed.has(t)), []);
+    });
+
+    for (const stack of ["prod", "preprod"]) {
+        it(`every type in the ${stack} export is covered or listed as not known`, async () => {
+            const listed = new Set([...Object.keys(REPLACEMENTS.types), ...Object.keys(REPLACEMENTS.notCovered)]);
+            const types = [...new Set((await stackResources(stack)).map((r) => r.type))];
+            assert.deepEqual(types.filter((t) => !listed.has(t)), []);
+        });
+    }
+});
+
+// Go written for these tests (not provider code), in the shapes the provider's schemas take.
+const SDK_SCHEMA = `{
+    names.AttrName: {
+        Type:     schema.TypeString,
+        Required: true,
+        ForceNew: true,
+    },
+    "size": {
+        Type:     schema.TypeInt,
+        Optional: true, // ForceNew: true in a comment does not count
+    },
+    "disk": {
+        Type:     schema.TypeList,
+        Optional: true,
+        Elem: &schema.Resource{
+            Schema: map[string]*schema.Schema{
+                "kind": {
+                    Type:     schema.TypeString,
+                    ForceNew: true,
+                },
+                "label": {
+                    Type: schema.TypeString,
+                },
+            },
+        },
+    },
+}`;
+
+const FRAMEWORK_SCHEMA = `{
+    Attributes: map[string]schema.Attribute{
+        "owner": schema.StringAttribute{
+            Required: true,
+            PlanModifiers: []planmodifier.String{
+                stringplanmodifier.RequiresReplace(),
+            },
+        },
+        "note": schema.StringAttribute{
+            Optional: true,
+            PlanModifiers: []planmodifier.String{
+                stringplanmodifier.RequiresReplaceIfConfigured(),
+            },
+        },
+        "label": schema.StringAttribute{
+            Optional: true,
+        },
+    },
+    Blocks: map[string]schema.Block{
+        "slot": schema.ListNestedBlock{
+            NestedObject: schema.NestedBlockObject{
+                Attributes: map[string]schema.Attribute{
+                    "zone": schema.StringAttribute{
+                        PlanModifiers: []planmodifier.String{
+                            stringplanmodifier.RequiresReplace(),
+                        },
+                    },
+                },
+            },
+        },
+    },
+}`;
+
+describe("the regenerator's reading of Go schemas (scripts/forces-new.ts)", () => {
+    const names = (key: string) => ({ "names.AttrName": "name" } as Record<string, string>)[key];
+    const replacing = (attributes: { path: string; replaces?: string }[]) =>
+        Object.fromEntries(attributes.filter((a) => a.replaces).map((a) => [a.path, a.replaces]));
+
+    it("SDKv2: ForceNew at the attribute's own level, nested blocks as block.attr, comments ignored", () => {
+        const attributes = sdkAttributes(SDK_SCHEMA, names, () => undefined);
+        assert.deepEqual(replacing(attributes), { name: "always", "disk.kind": "always" });
+        assert.ok(attributes.find((a) => a.path === "disk")!.list);
+    });
+
+    it("SDKv2 CustomizeDiff: d.ForceNew and customdiff.ForceNewIf, list indices dropped, with the deciding function", () => {
+        const source = `
+func resourceThingCustomizeDiff(_ context.Context, diff *schema.ResourceDiff, meta any) error {
+    if diff.HasChange("tenancy") {
+        diff.ForceNew("tenancy")
+    }
+    return diff.ForceNew("slot.0.zone")
+}
+
+func resourceThing() *schema.Resource {
+    return &schema.Resource{CustomizeDiff: customdiff.ForceNewIf(names.AttrName, func() bool { return true })}
+}`;
+        assert.deepEqual(Object.fromEntries(customizeDiffForceNew(source, names)), {
+            tenancy: "resourceThingCustomizeDiff",
+            "slot.zone": "resourceThingCustomizeDiff",
+            name: "ForceNewIf in resourceThing",
+        });
+    });
+
+    it("Plugin Framework: RequiresReplace always, RequiresReplaceIf... as a condition, nested blocks included", () => {
+        const attributes = frameworkAttributes(FRAMEWORK_SCHEMA, names);
+        assert.deepEqual(replacing(attributes), { owner: "always", note: "ifConfigured", "slot.zone": "always" });
+        assert.ok(attributes.find((a) => a.path === "slot")!.list);
+    });
+});
