@@ -2,6 +2,8 @@
 // read from (file and commit in the table's origin, docs/replacements.md), every type the program creates either
 // covered or listed as not known, every path one the pinned SDK declares, and the regenerator's Go reading.
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { conditionalReplacement, forcesReplacement, knowsType, REPLACEMENTS, replacementPaths } from "../../offline/plan/forces-new";
 import { customizeDiffForceNew, frameworkAttributes, programTypes, sdkAttributes, sdkDeclares } from "../../scripts/forces-new";
 import { prefetch, ROOT, stackResources } from "../helpers/stacks";
@@ -97,6 +99,15 @@ describe("the forces-replacement table (offline/plan/forces-new.data.json)", () 
     it("every type the program can create, in any variant of its configuration, is covered or listed as not known", () => {
         const listed = new Set([...Object.keys(REPLACEMENTS.types), ...Object.keys(REPLACEMENTS.notCovered)]);
         assert.deepEqual(programTypes(ROOT).filter((t) => !listed.has(t)), []);
+    });
+
+    it("docs/replacements.md shows every covered type with the commit it was read at", () => {
+        const doc = fs.readFileSync(path.join(ROOT, "docs/replacements.md"), "utf8");
+        const missing = Object.keys(REPLACEMENTS.types).filter((type) => {
+            const commit = /at ([0-9a-f]{12})/.exec(REPLACEMENTS.origin[type])![1];
+            return !doc.includes(`| \`${type.split(":")[1]}\` |`) || !doc.includes(commit);
+        });
+        assert.deepEqual(missing, []);
     });
 
     for (const stack of ["prod", "preprod"]) {
