@@ -5,7 +5,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { conditionalReplacement, forcesReplacement, knowsType, REPLACEMENTS, replacementPaths } from "../../offline/plan/forces-new";
-import { customizeDiffForceNew, frameworkAttributes, programTypes, sdkAttributes, sdkDeclares } from "../../scripts/forces-new";
+import { programTypes, sdkDeclares } from "../../scripts/forces-new";
+import { customizeDiffForceNew, frameworkAttributes, sdkAttributes } from "../../scripts/forces-new-go";
 import { prefetch, ROOT, stackResources } from "../helpers/stacks";
 
 prefetch(["prod"], ["preprod"]);
@@ -180,7 +181,7 @@ const FRAMEWORK_SCHEMA = `{
     },
 }`;
 
-describe("the regenerator's reading of Go schemas (scripts/forces-new.ts)", () => {
+describe("the regenerator's reading of Go schemas (scripts/forces-new-go.ts)", () => {
     const names = (key: string) => ({ "names.AttrName": "name" } as Record<string, string>)[key];
     const replacing = (attributes: { path: string; replaces?: string }[]) =>
         Object.fromEntries(attributes.filter((a) => a.replaces).map((a) => [a.path, a.replaces]));
