@@ -222,7 +222,7 @@ export const CONFIG_KEYS = {
     },
     acmNamesPerCertificate: {
         type: "integer", required: false, default: 0,
-        description: "The account's ACM quota of domain names per certificate (10 unless raised, at most 100); storefront certificates are packed up to it.",
+        description: "The account's ACM quota of domain names per certificate (10 unless raised, at most 100): a storefront's own domains must fit one; beyond 25 storefront certificates they are packed up to it.",
     },
     cdnMediaOriginPath: {
         type: "string", required: false, default: "",
