@@ -12,7 +12,7 @@ import { cloudFrontRegionProvider } from "./us-east-1";
 
 export interface CertificatesArgs {
     /** Which names go on which certificate (components/edge-plan.ts). */
-    readonly plan: Pick<EdgePlan, "shopCertificate" | "cdnCertificate" | "storefrontCertificates" | "zones">;
+    readonly plan: Pick<EdgePlan, "shopCertificate" | "cdnCertificate" | "storefrontCertificates" | "zones" | "former">;
     /** The shop's imported certificates, used instead of the plan's shop and CDN certificates. */
     readonly imported: { readonly loadBalancerArn: string; readonly cdnArn: string } | undefined;
     /** Route 53 zone id by zone name for validation records; undefined: DNS is at a registrar. */
@@ -25,8 +25,8 @@ export class Certificates extends pulumi.ComponentResource {
     public readonly loadBalancerCertificateArn: pulumi.Output<string>;
     /** The distributions' certificate (us-east-1). */
     public readonly cdnCertificateArn: pulumi.Output<string>;
-    /** Listener certificates for the storefront domains, each issued; none while their validation is only published. */
-    public readonly extraCertificateArns: pulumi.Output<string>[];
+    /** Listener certificates for the storefront domains by planned key, each issued; none while their validation is only published. */
+    public readonly extraCertificateArns: Readonly<Record<string, pulumi.Output<string>>>;
     /** Validation records to create at the registrar; empty when Route 53 holds the zones. */
     public readonly validationRecords: pulumi.Output<RegistrarRecord[]>;
 
@@ -35,6 +35,25 @@ export class Certificates extends pulumi.ComponentResource {
         const { plan, imported, zoneIds, tags } = args;
         const usEast1 = imported ? undefined : cloudFrontRegionProvider(name, this);
         const requested: aws.acm.Certificate[] = [];
+        // ACM validates a name by one CNAME per account, whatever the certificate (and `x` and `*.x` share it:
+        // https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html), so the record is named by its name
+        // alone: a name moving to another certificate keeps its record, and two certificates never create it twice.
+        const records = new Map<string, pulumi.Output<string>>();
+        const validationRecord = (n: string, key: string, certificate: aws.acm.Certificate): pulumi.Output<string> => {
+            const base = n.replace(/^\*\./, "");
+            if (!records.has(base)) {
+                const option = certificate.domainValidationOptions.apply((options) => options.find((o) => o.domainName === n)!);
+                const formerKey = plan.former.certificateKeyOf[n] ?? key;
+                records.set(base, new aws.route53.Record(`${name}-${base}-validation`, {
+                    zoneId: zoneIds![zoneOf(base, plan.zones)!],
+                    name: option.resourceRecordName,
+                    type: option.resourceRecordType,
+                    records: [option.resourceRecordValue],
+                    ttl: 300,
+                }, { parent: this, aliases: [{ name: `${name}-${formerKey}-${n.replace(/^\*\./, "wildcard.")}-validation` }] }).fqdn);
+            }
+            return records.get(base)!;
+        };
 
         const issue = (planned: PlannedCertificate, provider?: aws.Provider): pulumi.Output<string> | undefined => {
             const child = { parent: this, ...(provider ? { provider } : {}) };
@@ -47,16 +66,7 @@ export class Certificates extends pulumi.ComponentResource {
                 tags: { ...tags, Name: planned.names[0], [VALIDATION_RECORDS_TAG]: zoneIds !== undefined ? "route53" : wait ? "registrar-created" : "registrar-pending" },
             }, child);
             requested.push(certificate);
-            const fqdns = zoneIds === undefined ? undefined : validationNames(planned.names).map((n) => {
-                const option = certificate.domainValidationOptions.apply((options) => options.find((o) => o.domainName === n)!);
-                return new aws.route53.Record(`${name}-${planned.key}-${n.replace(/^\*\./, "wildcard.")}-validation`, {
-                    zoneId: zoneIds[zoneOf(n.replace(/^\*\./, ""), plan.zones)!],
-                    name: option.resourceRecordName,
-                    type: option.resourceRecordType,
-                    records: [option.resourceRecordValue],
-                    ttl: 300,
-                }, { parent: this }).fqdn;
-            });
+            const fqdns = zoneIds === undefined ? undefined : validationNames(planned.names).map((n) => validationRecord(n, planned.key, certificate));
             if (!wait) {
                 return undefined;
             }
@@ -69,7 +79,10 @@ export class Certificates extends pulumi.ComponentResource {
         // Shop certificates are imported wherever the stack may not wait (stacks/validate.ts), so these always wait.
         this.loadBalancerCertificateArn = imported ? pulumi.output(imported.loadBalancerArn) : issue(plan.shopCertificate!)!;
         this.cdnCertificateArn = imported ? pulumi.output(imported.cdnArn) : issue(plan.cdnCertificate!, usEast1)!;
-        this.extraCertificateArns = plan.storefrontCertificates.flatMap((c) => issue(c) ?? []);
+        this.extraCertificateArns = Object.fromEntries(plan.storefrontCertificates.flatMap((c) => {
+            const arn = issue(c);
+            return arn ? [[c.key, arn]] : [];
+        }));
         this.validationRecords = zoneIds !== undefined
             ? pulumi.output([])
             : pulumi.all(requested.map((c) => c.domainValidationOptions)).apply((all) => dedupe(all.flat().map((o) => ({

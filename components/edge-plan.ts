@@ -78,7 +78,7 @@ export interface EdgePlan {
     readonly shopCertificate: PlannedCertificate | undefined;
     /** The distributions' certificate (us-east-1); undefined when imported. */
     readonly cdnCertificate: PlannedCertificate | undefined;
-    /** Listener certificates for storefront domains the shop certificate does not cover, in storefront order. */
+    /** Listener certificates for storefront domains the shop certificate does not cover, in storefront order: one per storefront up to the listener's 25, packed beyond. */
     readonly storefrontCertificates: readonly PlannedCertificate[];
     /** Every public name with its target and zone. */
     readonly names: readonly PublicName[];
@@ -90,6 +90,16 @@ export interface EdgePlan {
     readonly pageOrigins: readonly string[];
     /** Storefront whose own domains exceed one certificate (they are kept together), if any. */
     readonly oversized: readonly { readonly code: string; readonly names: number }[];
+    /**
+     * Where a deployed stack has each piece under the names used before certificates were keyed (storefronts packed
+     * next-fit, listener certificates by position): the aliases that move them in state instead of re-creating them.
+     */
+    readonly former: {
+        /** Key of the certificate each name was on (its validation record was named after it). */
+        readonly certificateKeyOf: Readonly<Record<string, string>>;
+        /** Position of each served storefront certificate on the listener (`cert-<i>`). */
+        readonly listenerIndexOf: Readonly<Record<string, number>>;
+    };
 }
 
 /** The shop's own names below its domain; `origin.` is the name CloudFront reaches the load balancer by (see cdn.ts). */
@@ -126,31 +136,16 @@ export function planEdge(input: EdgePlanInput): EdgePlan {
     const shopCertificate = input.importedShopCertificates ? undefined : { key: "shop", names: [domain, `*.${domain}`], pending: false };
     const cdnCertificate = input.importedShopCertificates ? undefined : { key: "cdn", names: [`media.${domain}`, `static.${domain}`], pending: false };
 
-    // Next-fit in storefront order, a storefront's domains kept on one certificate: appending a storefront never moves
-    // another one's domains (a moved name means a replaced certificate). Storefronts whose records are pending are
-    // packed apart, after the others.
+    // A certificate per storefront while the listener has room: adding, removing or moving one storefront touches its
+    // certificate alone. Beyond the listener's 25, next-fit in storefront order, a storefront's domains kept on one
+    // certificate (appending never moves another's domains; a removal or insertion re-issues the certificates after
+    // it: docs/edge.md, "Changing storefronts"). Storefronts whose records are pending are packed apart, after the others.
     const pendingSet = input.pendingStorefronts ?? new Set<string>();
-    const storefrontCertificates: { key: string; names: string[]; pending: boolean }[] = [];
-    const oversized: { code: string; names: number }[] = [];
-    for (const pending of [false, true]) {
-        let last: { key: string; names: string[]; pending: boolean } | undefined;
-        for (const storefront of storefronts.filter((s) => pendingSet.has(s.code) === pending)) {
-            const uncovered = storefront.domains.filter((d) => !(shopCertificate?.names ?? []).some((n) => covers(n, d)));
-            if (uncovered.length === 0) {
-                continue;
-            }
-            if (uncovered.length > namesPerCertificate) {
-                oversized.push({ code: storefront.code, names: uncovered.length });
-                continue;
-            }
-            if (last && last.names.length + uncovered.length <= namesPerCertificate) {
-                last.names.push(...uncovered);
-            } else {
-                last = { key: storefront.code, names: [...uncovered], pending };
-                storefrontCertificates.push(last);
-            }
-        }
-    }
+    const own = packStorefronts(storefronts, shopCertificate, namesPerCertificate, pendingSet, false);
+    const packed = own.certificates.length > AWS_LIMITS.listenerCertificates;
+    const { certificates: storefrontCertificates, oversized } = packed ? packStorefronts(storefronts, shopCertificate, namesPerCertificate, pendingSet, true) : own;
+    // The layout before certificates were keyed (always next-fit): what a deployed stack's resources are named after.
+    const former = packStorefronts(storefronts, shopCertificate, namesPerCertificate, pendingSet, true).certificates;
 
     const names = [
         ...shopNames(domain),
@@ -165,7 +160,37 @@ export function planEdge(input: EdgePlanInput): EdgePlan {
         aliases: { media: [`media.${domain}`], static: [`static.${domain}`] },
         pageOrigins: names.filter((n) => n.target === "loadBalancer" && n.name !== `origin.${domain}`).map((n) => `https://${n.name}`),
         oversized,
+        former: {
+            certificateKeyOf: Object.fromEntries([shopCertificate, cdnCertificate, ...former].flatMap((c) => c?.names.map((n) => [n, c.key]) ?? [])),
+            listenerIndexOf: Object.fromEntries(former.filter((c) => !c.pending).map((c, i) => [c.key, i])),
+        },
     };
+}
+
+/** Storefront certificates, one each (`shared` false) or next-fit up to the quota; storefronts too large for one apart. */
+function packStorefronts(storefronts: readonly Storefront[], shop: PlannedCertificate | undefined, namesPerCertificate: number, pendingSet: ReadonlySet<string>, shared: boolean) {
+    const certificates: { key: string; names: string[]; pending: boolean }[] = [];
+    const oversized: { code: string; names: number }[] = [];
+    for (const pending of [false, true]) {
+        let last: { key: string; names: string[]; pending: boolean } | undefined;
+        for (const storefront of storefronts.filter((s) => pendingSet.has(s.code) === pending)) {
+            const uncovered = storefront.domains.filter((d) => !(shop?.names ?? []).some((n) => covers(n, d)));
+            if (uncovered.length === 0) {
+                continue;
+            }
+            if (uncovered.length > namesPerCertificate) {
+                oversized.push({ code: storefront.code, names: uncovered.length });
+                continue;
+            }
+            if (shared && last && last.names.length + uncovered.length <= namesPerCertificate) {
+                last.names.push(...uncovered);
+            } else {
+                last = { key: storefront.code, names: [...uncovered], pending };
+                certificates.push(last);
+            }
+        }
+    }
+    return { certificates, oversized };
 }
 
 /** A registrar record whose target is still to be known (an endpoint's DNS name during a preview). */

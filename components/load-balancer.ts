@@ -13,8 +13,10 @@ export interface LoadBalancerArgs {
     readonly subnetIds: pulumi.Input<string>[];
     /** Default certificate of the HTTPS listener (in the stack's region). */
     readonly certificateArn: pulumi.Input<string>;
-    /** Further certificates (storefront domains) the listener serves by SNI. */
-    readonly extraCertificateArns: pulumi.Input<string>[];
+    /** Further certificates (storefront domains) the listener serves by SNI, by a key of their own (a storefront's code). */
+    readonly extraCertificateArns: Readonly<Record<string, pulumi.Input<string>>>;
+    /** The position each key's certificate had when listener certificates were numbered (`cert-<i>`): moved from there. */
+    readonly formerCertificateIndex: Readonly<Record<string, number>>;
     /** Magento's admin front name: /<adminPath>/* and /index.php/<adminPath>/* go to the back office, from adminSources only. */
     readonly adminPath: string;
     /** The only source ranges whose admin requests reach the back office; the admin paths from elsewhere get a 403. */
@@ -140,8 +142,12 @@ export class LoadBalancer extends pulumi.ComponentResource {
             defaultActions: [{ type: "forward", targetGroupArn: frontend.arn }],
             tags: tagged("https"),
         }, child);
-        args.extraCertificateArns.forEach((certificateArn, i) =>
-            new aws.lb.ListenerCertificate(`${name}-cert-${i}`, { listenerArn: https.arn, certificateArn }, child));
+        // Named by key, not position: removing a storefront must not move another's certificate (docs/edge.md).
+        for (const [key, certificateArn] of Object.entries(args.extraCertificateArns)) {
+            const former = args.formerCertificateIndex[key];
+            new aws.lb.ListenerCertificate(`${name}-cert-${key}`, { listenerArn: https.arn, certificateArn },
+                { ...child, aliases: former === undefined ? [] : [{ name: `${name}-cert-${former}` }] });
+        }
 
         const rule = (suffix: string, priority: number, conditions: aws.types.input.lb.ListenerRuleCondition[], action: aws.types.input.lb.ListenerRuleAction, after: readonly pulumi.Resource[] = []) =>
             new aws.lb.ListenerRule(`${name}-${suffix}`, { listenerArn: https.arn, priority, conditions, actions: [action], tags: tagged(suffix) }, { ...child, dependsOn: [...after] });

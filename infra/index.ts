@@ -222,6 +222,7 @@ const loadBalancer = new LoadBalancer(`${prefix}-shop`, {
     vpcId, subnetIds: network.publicSubnetIds,
     certificateArn: edge.certificates.loadBalancerCertificateArn,
     extraCertificateArns: edge.certificates.extraCertificateArns,
+    formerCertificateIndex: config.edge.plan.former.listenerIndexOf,
     adminPath: config.web.adminPath,
     adminSources: config.operatorCidrs, // not the VPN's clients: they reach the internet directly (docs/admin.md)
     cdnPaths: cdn.cdnPaths,
@@ -458,6 +459,6 @@ export const gatewayPublicIp = gateway.publicIp;
 export const vpnPublicIp = vpn.publicIp;
 export const vpnCaRoleArn = vpn.caRoleArn; // operators assume it (with MFA) to run vpn-pki: docs/vpn.md
 export const loadBalancerCertificateArn = edge.certificates.loadBalancerCertificateArn;
-export const storefrontCertificateArns = edge.certificates.extraCertificateArns;
+export const storefrontCertificateArns = Object.values(edge.certificates.extraCertificateArns);
 export const originVerifySecretArn = cdn.originVerifySecretArn; // the value CloudFront sends now
 export const { cdnDistributionIds, registrarRecords, certificateValidationRecords, publicNames } = site;

@@ -184,6 +184,10 @@ export const CONFIG_KEYS = {
         type: "string", required: false, default: "",
         description: "efs: Amazon EFS with elastic throughput (default); nfs: an NFS server on EC2 with protected EBS volumes, as the original estate ran.",
     },
+    estate: {
+        type: "string", required: false, default: "",
+        description: "The estate's name, default the stack's: every logical name (magento-<estate>-...), every physical name that carries one (/magento/<estate>/, magento/<estate>/..., KMS aliases, the search domain) and the Stack tag derive from it. After `pulumi stack rename`, set it to the old name and nothing is replaced (docs/naming.md). Lower-case letters and digits, at most 7.",
+    },
     allowReplace: {
         type: "array", required: false, default: [],
         description: "Logical names of protected or stateful resources this change may replace or delete (a migration, docs/day-two.md); the plan check refuses any other, and these lose `protect` for the update. Empty again once applied.",
@@ -218,7 +222,7 @@ export const CONFIG_KEYS = {
     },
     acmNamesPerCertificate: {
         type: "integer", required: false, default: 0,
-        description: "The account's ACM quota of domain names per certificate (10 unless raised, at most 100); storefront certificates are packed up to it.",
+        description: "The account's ACM quota of domain names per certificate (10 unless raised, at most 100): a storefront's own domains must fit one; beyond 25 storefront certificates they are packed up to it.",
     },
     cdnMediaOriginPath: {
         type: "string", required: false, default: "",

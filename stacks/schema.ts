@@ -41,6 +41,13 @@ const storeCode = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, {
     error: "must be a Magento store code: up to 32 lower-case letters, digits and '_', starting with a letter",
 });
 
+/**
+ * An estate's name (magento:estate, or the stack's): it goes into names AWS limits, the longest being the load
+ * balancer's magento-<estate>-shop-alb plus Pulumi's 8 random characters within 32 (tests/components/naming.spec.ts).
+ */
+export const ESTATE_NAME = /^[a-z][a-z0-9]{0,6}$/;
+const estateName = z.string().regex(ESTATE_NAME, { error: "must be 1 to 7 lower-case letters or digits, starting with a letter (it is in names AWS limits to 32 characters)" });
+
 /** An ACM certificate ARN; its region is checked against where it is used in validate.ts. */
 export const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
 
@@ -226,6 +233,7 @@ export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
     searchMasterInstanceType: serviceClass("", ".search", "m6g.large.search"),
     searchVolumeGb: gib(10, 16384),
     sharedStorage: z.enum(["efs", "nfs"], { error: "must be efs or nfs (or unset for efs)" }),
+    estate: estateName,
     allowReplace: z.array(z.string().regex(/^[A-Za-z0-9._:$-]+$/, { error: "must be a resource's logical name as its URN ends, such as magento-prod-sessions" })),
     accessLogRetentionDays: z.number({ error: "must be a number of days" }).int().min(1, { error: "must be at least 1 day" }),
     tempExpiryDays: z.number({ error: "must be a number of days" }).int().min(1, { error: "must be at least 1 day" }),

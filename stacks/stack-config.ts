@@ -9,6 +9,10 @@ import type { ImageSource } from "../components/images";
 
 /** The validated configuration of one stack: the only configuration the program and its components see. */
 export interface StackConfig {
+    /**
+     * The estate's name (magento:estate, default the Pulumi stack's): every logical name, every physical name that
+     * carries the stack's name and the Stack tag come from it, so `pulumi stack rename` changes none (docs/naming.md).
+     */
     readonly stack: string;
     readonly region: string;
     readonly profile: Profile;

@@ -11,7 +11,7 @@ import { ConfigError, ConfigProblem, UNDECRYPTED_SECRET } from "./errors";
 import { CONFIG_KEYS, ConfigKey, KeySpec, qualified } from "./keys";
 import { GatewayServiceSetting, PROFILE_DEFAULTS, Profile, ProfileDefaults } from "./profiles";
 import { parseScaleSchedule, ScaleSchedule } from "./schedule";
-import { ACM_CERTIFICATE_ARN, FIELD_SCHEMAS, SNS_TOPIC_ARN } from "./schema";
+import { ACM_CERTIFICATE_ARN, ESTATE_NAME, FIELD_SCHEMAS, SNS_TOPIC_ARN } from "./schema";
 import { EdgeConfig, StackConfig } from "./stack-config";
 import { deriveSubnetPlan, vpnClientCidr } from "./subnets";
 
@@ -136,11 +136,17 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         originVerifyRotation: value("originVerifyRotation", defaults.originVerifyRotation),
     }, problems);
 
+    // Names and the Stack tag derive from the estate, not the stack: a renamed stack keeps them (docs/naming.md).
+    const estate = (parsed.estate as string | undefined) ?? ctx.stack;
+    if (parsed.estate === undefined && !ESTATE_NAME.test(ctx.stack)) {
+        problems.push({ path: qualified("estate"), message: `is required for stack '${ctx.stack}': the names derive from it, and a stack's name must then be 1 to 7 lower-case letters or digits, starting with a letter` });
+    }
+
     if (problems.length > 0) {
         throw new ConfigError(ctx.stack, problems);
     }
     return {
-        stack: ctx.stack,
+        stack: estate,
         region: ctx.region!,
         profile: profile!,
         production: profile === "production",
@@ -206,7 +212,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         edge: edge!,
         tags: {
             Project: "magento",
-            Stack: ctx.stack,
+            Stack: estate, // what the session role and Rundeck's deploy policy scope by: it follows the names
             Environment: profile!,
             Owner: parsed.owner as string,
             CostCentre: parsed.costCentre as string,

@@ -42,6 +42,20 @@ describe("edge plan", () => {
         }
     });
 
+    it("up to the listener's 25, a certificate per storefront: removing or inserting one leaves every other's certificate as it was", () => {
+        const [a, b, c] = brands(3);
+        const keyed = (list: Storefront[]) => Object.fromEntries(plan(list).storefrontCertificates.map((x) => [x.key, x]));
+        assert.deepStrictEqual(keyed([b, c]), { brand_2: keyed([a, b, c]).brand_2, brand_3: keyed([a, b, c]).brand_3 });
+        assert.deepStrictEqual(keyed([c, a, b]), keyed([a, b, c]));
+    });
+
+    it("the former layout (packed next-fit, listener certificates by position) names the aliases a deployed stack moves from", () => {
+        const p = plan(brands(3), 10, true);
+        assert.deepStrictEqual(p.former.listenerIndexOf, { brand_1: 0 }, "all 7 names were on brand_1's certificate, cert-0");
+        assert.strictEqual(p.former.certificateKeyOf["www.brand-3.example"], "brand_1");
+        assert.strictEqual(plan(brands(3)).former.certificateKeyOf["example.com"], "shop");
+    });
+
     it("at a registrar, storefronts whose records are pending never share a certificate with validated ones: adding one changes no served certificate", () => {
         const validated = brands(21).slice(0, 20);
         const before = planEdge({ domain: "example.com", storefronts: validated, namesPerCertificate: 10, importedShopCertificates: true });
