@@ -4,6 +4,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { computedOutputKeys, fakeCreate, uuidFrom } from "./fakes";
 import { answerInvoke } from "./invokes";
+import { AliasSpec, toEngineUrns } from "./urns";
 import { isProviderType, Secret, SECRET_SIG, SIG_KEY, StateResource, UNKNOWN } from "./state";
 import { toState } from "./wire";
 
@@ -27,7 +28,9 @@ interface RegisterRequest {
     getDeletebeforereplace(): boolean; getDeletebeforereplacedefined(): boolean; getIgnorechangesList(): string[];
     getAdditionalsecretoutputsList(): string[]; getAliasurnsList(): string[]; getRetainondelete(): boolean | undefined; getImportid(): string;
     getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+    getAliasesList(): { getUrn(): string; getSpec(): AliasSpecMessage | undefined }[];
 }
+interface AliasSpecMessage { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean }
 interface RegisterResponse { getUrn(): string; getId(): string; getObject(): Struct }
 interface Struct { toJavaScript(): Record<string, unknown> }
 type Callback<T> = (err: Error | null, resp: T) => void;
@@ -39,6 +42,7 @@ interface Monitor {
 export async function capture(job: CaptureJob): Promise<StateResource[]> {
     const region = job.config["aws:region"] ?? "us-east-1";
     const resources = new Map<string, StateResource>();
+    const aliasSpecs = new Map<string, AliasSpec[]>();
     const defaultProviders = new Map<string, StateResource>();
     // An explicit provider's region (e.g. us-east-1 for CloudFront's certificate), by "type::name" as its reference
     // ("<urn>::<id>") ends; AWS computes ARNs and endpoints in the resource's region, not the stack's.
@@ -98,6 +102,12 @@ export async function capture(job: CaptureJob): Promise<StateResource[]> {
     };
 
     function record(req: RegisterRequest, resp: RegisterResponse): StateResource {
+        aliasSpecs.set(resp.getUrn(), req.getAliasesList().map((a) => {
+            const spec = a.getSpec();
+            return spec
+                ? { name: spec.getName(), type: spec.getType(), stack: spec.getStack(), project: spec.getProject(), parentUrn: spec.getParenturn(), noParent: spec.getNoparent() }
+                : { urn: a.getUrn() };
+        }));
         const custom = req.getCustom();
         const type = req.getType();
         const propertyDependencies: Record<string, string[]> = {};
@@ -158,9 +168,11 @@ export async function capture(job: CaptureJob): Promise<StateResource[]> {
     const all = [...resources.values()];
     // State lists a stack first and each provider before the resources that use it.
     const ordered = [...all.filter((r) => r.type === "pulumi:pulumi:Stack"), ...defaultProviders.values(), ...all.filter((r) => r.type !== "pulumi:pulumi:Stack")];
-    // The mock monitor qualifies a child of the stack with the stack's type; the engine does not
-    // (urn:pulumi:prod::magento::magento:network:Network::x). Rewrite every URN the way the engine writes it.
-    return JSON.parse(JSON.stringify(ordered).split("::pulumi:pulumi:Stack$").join("::")) as StateResource[];
+    // The mock monitor qualifies a child of the stack with the stack's type, and a grandchild with its parent's last
+    // type only; the engine writes neither (offline/urns.ts). Every URN and reference is rewritten the engine's way,
+    // values holding URNs too.
+    const engine = toEngineUrns(ordered, aliasSpecs, job.project, job.stack);
+    return JSON.parse(JSON.stringify(engine).split("::pulumi:pulumi:Stack$").join("::")) as StateResource[];
 }
 
 async function waitForRPCs(): Promise<void> {
