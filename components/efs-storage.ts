@@ -81,7 +81,7 @@ export class EfsStorage extends pulumi.ComponentResource {
             tags,
         }, { ...child, protect: true });
         new aws.efs.BackupPolicy(`${name}-backup`, { fileSystemId: fileSystem.id, backupPolicy: { status: "ENABLED" } }, child);
-        // One mount target per AZ, and a new subnet replaces it (https://docs.aws.amazon.com/efs/latest/ug/accessing-fs.html:
+        // One mount target per AZ, and a new subnet replaces it (https://docs.aws.amazon.com/efs/latest/ug/accessing-fs:
         // its IP cannot change, moving means deleting it first): named by AZ, never by the AZ's place in a list.
         Object.keys(args.subnetIdsByAz).sort().map((az) => new aws.efs.MountTarget(`${name}-mount-${az.slice(-1)}`, {
             fileSystemId: fileSystem.id,

@@ -105,7 +105,7 @@ export class Network extends pulumi.ComponentResource {
         const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags("igw") }, child);
 
         // A subnet's AZ and CIDR cannot change (CreateSubnet: "After you create a subnet, you can't change its CIDR
-        // block", https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSubnet.html): both come from the AZ.
+        // block", https://docs.amazonaws.cn/sdkfornet/v3/apidocs/items/EC2/MEC2CreateSubnetCreateSubnetRequest.html): both come from the AZ.
         const subnet = (tier: "public" | "private", cidrs: Readonly<Record<string, string>>) =>
             azs.map((az) => new aws.ec2.Subnet(`${name}-${tier}-${suffix(az)}`, {
                 vpcId: vpc.id,

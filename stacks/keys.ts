@@ -46,7 +46,7 @@ export const CONFIG_KEYS = {
     },
     natGateways: {
         type: "string", required: false, default: "",
-        description: "perAz: a NAT gateway in every AZ (production's choice); single: one in the first AZ (preproduction's).",
+        description: "perAz: a NAT gateway in every AZ (production's choice); single: one in the operations AZ (preproduction's).",
     },
     flowLogRetentionDays: {
         type: "integer", required: false, default: 0,
