@@ -345,7 +345,8 @@ const vpn = new VpnServer(`${prefix}-openvpn`, {
     ...singleServer(vpnTier),
     vpcCidr: config.network.vpcCidr,
     publicSubnetIdsByAz: network.publicSubnetIdsByAz,
-    routedCidrs: [...Object.values(config.network.publicSubnetCidrs), ...Object.values(config.network.privateSubnetCidrs)],
+    // In AZ-name order: the pushed routes (user data) stay the same when the AZs are listed in another order.
+    routedCidrs: [config.network.publicSubnetCidrs, config.network.privateSubnetCidrs].flatMap((tier) => network.availabilityZones.map((az) => tier[az])),
     clientCidr: config.vpnClientCidr,
     internalDomain: config.internalDomain,
     stack: config.stack, region: config.region,
