@@ -8,8 +8,11 @@ import { mountedBy, planShares, Share } from "./shares";
 
 export interface EfsStorageArgs {
     readonly vpcId: pulumi.Input<string>;
-    /** One mount target per private subnet: every AZ with servers mounts locally. */
-    readonly subnetIds: pulumi.Input<string>[];
+    /** The private subnet of each AZ, by AZ name: a mount target in each, so every AZ with servers mounts locally. */
+    readonly subnetIdsByAz: Readonly<Record<string, pulumi.Input<string>>>;
+    /** The AZs in the order their mount targets were numbered before they were named by AZ (`-mount-0`, `-mount-1`...,
+     *  the stack's availabilityZones as deployed then): those names are kept as aliases, so the targets move in state. */
+    readonly formerMountOrder: readonly string[];
     /** Tiers that may mount (NFS, 2049), each share only by the tiers it names (Share.tiers). */
     readonly clients: readonly Client[];
     readonly shares: readonly Share[];
@@ -78,11 +81,13 @@ export class EfsStorage extends pulumi.ComponentResource {
             tags,
         }, { ...child, protect: true });
         new aws.efs.BackupPolicy(`${name}-backup`, { fileSystemId: fileSystem.id, backupPolicy: { status: "ENABLED" } }, child);
-        args.subnetIds.forEach((subnetId, i) => new aws.efs.MountTarget(`${name}-mount-${i}`, {
+        // One mount target per AZ, and a new subnet replaces it (https://docs.aws.amazon.com/efs/latest/ug/accessing-fs:
+        // its IP cannot change, moving means deleting it first): named by AZ, never by the AZ's place in a list.
+        Object.keys(args.subnetIdsByAz).sort().map((az) => new aws.efs.MountTarget(`${name}-mount-${az.slice(-1)}`, {
             fileSystemId: fileSystem.id,
-            subnetId,
+            subnetId: args.subnetIdsByAz[az],
             securityGroups: [group.id],
-        }, child));
+        }, { ...child, aliases: args.formerMountOrder.includes(az) ? [{ name: `${name}-mount-${args.formerMountOrder.indexOf(az)}` }] : [] }));
         const accessPoints = Object.fromEntries(shares.map((share) => [share.name, new aws.efs.AccessPoint(`${name}-${share.name}`, {
             fileSystemId: fileSystem.id,
             rootDirectory: {

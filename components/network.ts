@@ -8,13 +8,15 @@ import { accountServiceTrustPolicy } from "./trust-policy";
 export interface NetworkArgs {
     /** The VPC's /16. */
     readonly vpcCidr: string;
-    /** AZ names; subnet i of each tier lives in AZ i. */
+    /** AZ names, in any order: every per-AZ resource is named and built from its AZ, never from its place in the list. */
     readonly availabilityZones: readonly string[];
-    /** One /24 per AZ for load balancers, NAT gateways and the servers that need a public address. */
-    readonly publicSubnetCidrs: readonly string[];
-    /** One /24 per AZ for everything else. */
-    readonly privateSubnetCidrs: readonly string[];
-    /** A NAT gateway in every AZ (an AZ outage then leaves the others their way out) or a single one in the first. */
+    /** The AZ of the single NAT gateway and of the endpoints when they are not in every AZ (one of availabilityZones). */
+    readonly operationsAz: string;
+    /** The public /24 of each AZ, by AZ name: load balancers, NAT gateways and the servers that need a public address. */
+    readonly publicSubnetCidrs: Readonly<Record<string, string>>;
+    /** The private /24 of each AZ, by AZ name: everything else. */
+    readonly privateSubnetCidrs: Readonly<Record<string, string>>;
+    /** A NAT gateway in every AZ (an AZ outage then leaves the others their way out) or a single one in the operations AZ. */
     readonly natGatewayPerAz: boolean;
     /** Days the flow logs are kept. */
     readonly flowLogRetentionDays: number;
@@ -24,7 +26,7 @@ export interface NetworkArgs {
     readonly accountId: pulumi.Input<string>;
     /** Region, for the endpoints' service names. */
     readonly region: string;
-    /** Interface endpoints in every AZ (an AZ outage leaves the others theirs), or only in the first (cheaper; the other
+    /** Interface endpoints in every AZ (an AZ outage leaves the others theirs), or only in the operations AZ (cheaper; the other
      *  AZs reach it across AZs): billed per endpoint and AZ-hour (docs/network.md). */
     readonly endpointsPerAz: boolean;
     /** Tags for every resource. */
@@ -64,6 +66,7 @@ export function s3EndpointPolicy(bucketArns: pulumi.Input<string>[], region: str
 export class Network extends pulumi.ComponentResource {
     public readonly vpcId: pulumi.Output<string>;
     public readonly vpcCidr: string;
+    /** The AZs in name order, the order of every list below (a reordered configuration changes none of them). */
     public readonly availabilityZones: string[];
     public readonly publicSubnetIds: pulumi.Output<string>[];
     public readonly privateSubnetIds: pulumi.Output<string>[];
@@ -81,7 +84,12 @@ export class Network extends pulumi.ComponentResource {
         super("magento:network:Network", name, {}, opts);
         const child = { parent: this };
         const tags = (resource: string) => ({ ...args.tags, Name: `${name}-${resource}` });
-        const azs = [...args.availabilityZones];
+        // Name order: lists built from it (endpoint subnets, route tables, subnet groups) stay the same when the
+        // configuration lists the AZs in another order.
+        const azs = [...args.availabilityZones].sort();
+        if (!azs.includes(args.operationsAz)) {
+            throw new Error(`Network ${name}: operationsAz ${args.operationsAz} is not one of its AZs (${azs.join(", ")})`);
+        }
         const suffix = (az: string) => az.slice(-1);
 
         const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
@@ -96,11 +104,13 @@ export class Network extends pulumi.ComponentResource {
 
         const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags("igw") }, child);
 
-        const subnet = (tier: "public" | "private", cidrs: readonly string[]) =>
-            azs.map((az, i) => new aws.ec2.Subnet(`${name}-${tier}-${suffix(az)}`, {
+        // A subnet's AZ and CIDR cannot change (CreateSubnet: "After you create a subnet, you can't change its CIDR
+        // block", https://docs.amazonaws.cn/sdkfornet/v3/apidocs/items/EC2/MEC2CreateSubnetCreateSubnetRequest.html): both come from the AZ.
+        const subnet = (tier: "public" | "private", cidrs: Readonly<Record<string, string>>) =>
+            azs.map((az) => new aws.ec2.Subnet(`${name}-${tier}-${suffix(az)}`, {
                 vpcId: vpc.id,
                 availabilityZone: az,
-                cidrBlock: cidrs[i],
+                cidrBlock: cidrs[az],
                 mapPublicIpOnLaunch: false, // public addresses are Elastic IPs given on purpose, never by default
                 tags: { ...tags(`${tier}-${suffix(az)}`), Tier: tier },
             }, child));
@@ -117,20 +127,21 @@ export class Network extends pulumi.ComponentResource {
             routeTableId: publicRouteTable.id,
         }, child));
 
-        const natAzs = args.natGatewayPerAz ? azs : azs.slice(0, 1);
-        const natGateways = natAzs.map((az, i) => {
+        const publicOf = (az: string) => publicSubnets[azs.indexOf(az)];
+        const natAzs = args.natGatewayPerAz ? azs : [args.operationsAz];
+        const natGateways = Object.fromEntries(natAzs.map((az) => {
             const eip = new aws.ec2.Eip(`${name}-nat-${suffix(az)}`, { domain: "vpc", tags: tags(`nat-${suffix(az)}`) }, child);
-            return new aws.ec2.NatGateway(`${name}-nat-${suffix(az)}`, {
+            return [az, new aws.ec2.NatGateway(`${name}-nat-${suffix(az)}`, {
                 allocationId: eip.id,
-                subnetId: publicSubnets[i].id,
+                subnetId: publicOf(az).id,
                 connectivityType: "public",
                 tags: tags(`nat-${suffix(az)}`),
-            }, { ...child, dependsOn: [igw] });
-        });
+            }, { ...child, dependsOn: [igw] })];
+        }));
 
         const privateRouteTables = privateSubnets.map((s, i) => {
             const az = azs[i];
-            const nat = natGateways[args.natGatewayPerAz ? i : 0];
+            const nat = natGateways[args.natGatewayPerAz ? az : args.operationsAz];
             const table = new aws.ec2.RouteTable(`${name}-private-rt-${suffix(az)}`, {
                 vpcId: vpc.id,
                 routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
@@ -148,7 +159,8 @@ export class Network extends pulumi.ComponentResource {
             routeTableIds: privateRouteTables.map((t) => t.id),
             tags: tags("s3"),
         }, child);
-        const endpointGroup = this.interfaceEndpoints(name, vpc, args, privateSubnets, tags);
+        const endpointSubnets = args.endpointsPerAz ? privateSubnets : [privateSubnets[azs.indexOf(args.operationsAz)]];
+        const endpointGroup = this.interfaceEndpoints(name, vpc, args, endpointSubnets, tags);
 
         this.flowLogs(name, vpc, args, tags("flow-logs"));
 
@@ -180,7 +192,7 @@ export class Network extends pulumi.ComponentResource {
     private interfaceEndpoints(name: string, vpc: aws.ec2.Vpc, args: NetworkArgs, subnets: aws.ec2.Subnet[], tags: (r: string) => Record<string, string>): aws.ec2.SecurityGroup {
         const child = { parent: this };
         const group = new aws.ec2.SecurityGroup(`${name}-endpoints-sg`, { vpcId: vpc.id, description: "VPC interface endpoints: HTTPS from the server tiers", tags: tags("endpoints-sg") }, child);
-        const subnetIds = (args.endpointsPerAz ? subnets : subnets.slice(0, 1)).map((s) => s.id);
+        const subnetIds = subnets.map((s) => s.id);
         for (const service of INTERFACE_ENDPOINT_SERVICES) {
             new aws.ec2.VpcEndpoint(`${name}-${service}`, {
                 vpcId: vpc.id,

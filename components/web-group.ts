@@ -23,6 +23,10 @@ export interface WebGroupArgs {
     /** Magento-relative mount points of shared storage the user data mounts (the SharedMounts contract). */
     readonly sharedMounts: string;
     readonly targetGroupArn: pulumi.Input<string>;
+    /** What a server reads or mounts at boot, which must exist before the group launches one: the shared storage (EFS
+     *  with its mount targets, or the NFS server) and the application parameters. The user data names them by ids and
+     *  paths, which carry no ordering of their own. */
+    readonly bootDependsOn: pulumi.Resource[];
     readonly minSize: number;
     readonly maxSize: number;
     /** Load-based scaling; absent for a fixed-size group (the back office). */
@@ -89,7 +93,7 @@ export class WebGroup extends pulumi.ComponentResource {
                 },
             },
             tags: Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
-        }, { ...child, ignoreChanges: ["desiredCapacity"] }); // scaling owns the desired count, not the program
+        }, { ...child, dependsOn: args.bootDependsOn, ignoreChanges: ["desiredCapacity"] }); // scaling owns the desired count, not the program
 
         if (args.scaling) {
             const tracking = (suffix: string, spec: aws.types.input.autoscaling.PolicyTargetTrackingConfiguration) =>

@@ -101,11 +101,12 @@ const keys = { storage: keyOf("data", "Data at rest"), secrets: keyOf("secrets",
 // The data tier's audit logs (MySQL, OpenSearch) under a key of their own, kept as PCI DSS 10.5.1 asks.
 const auditLogKeyArn = new AuditLogKey(`${prefix}-data-audit`, { accountId, region: config.region, serverRoleArns, tags }).keyArn;
 
-// Single servers (NFS, gateway, VPN, Rundeck, Windows) live in the first AZ (shared/platform.md), each as its tier.
-const firstAz = config.network.availabilityZones[0];
+// Single servers (NFS, gateway, VPN, Rundeck, Windows) live in the operations AZ (magento:operationsAz, by default the
+// first listed: shared/platform.md), each as its tier; their volumes cannot leave it (docs/network.md).
+const opsAz = config.network.operationsAz;
 const opsImage = amazonLinuxOrPinned(config.opsAmiId, config.instanceTypes.ops);
 const singleServer = (as: ServerTier, image = { ...opsImage, instanceType: config.instanceTypes.ops }) => ({
-    vpcId, availabilityZone: firstAz,
+    vpcId, availabilityZone: opsAz,
     serverSecurityGroupId: as.securityGroupId, instanceProfileName: as.instanceProfileName,
     ...image, kmsKeyArn: keys.storage, tags,
 });
@@ -164,7 +165,10 @@ const search = new Search(`${prefix}-search`, {
 
 // Shared folders (media, sitemaps, exports; never pub/static) on EFS, or on the estate's NFS server.
 const sharedStorage = config.sharedStorage === "efs"
-    ? new EfsStorage(`${prefix}-shared`, { vpcId, subnetIds: privateSubnetIds, clients: magento, shares: MAGENTO_SHARES, kmsKeyArn: keys.storage, tags })
+    ? new EfsStorage(`${prefix}-shared`, {
+        vpcId, subnetIdsByAz: network.privateSubnetIdsByAz, formerMountOrder: config.network.availabilityZones,
+        clients: magento, shares: MAGENTO_SHARES, kmsKeyArn: keys.storage, tags,
+    })
     : nfsStorage();
 
 function nfsStorage(): NfsStorage {
@@ -309,6 +313,7 @@ const webGroup = (name: string, group: ServerTier, instanceType: string, target:
     userData: webUserData(name),
     sharedMounts: sharedMountsTag(sharesOf(name, MAGENTO_SHARES)),
     targetGroupArn: loadBalancer.targetGroups[target].arn,
+    bootDependsOn: [sharedStorage, parameters], // servers mount the shares and read the parameters at boot
     kmsKeyArn: keys.storage, tags,
 });
 const frontEnd = new WebGroup(`${prefix}-frontend`, {
@@ -330,7 +335,7 @@ const backOfficeGroup = new WebGroup(`${prefix}-backoffice`, {
     schedule: [],
 });
 
-// Operations: the operators' ways in. Both in the first AZ's public subnet, each with an Elastic IP that survives a rebuild.
+// Operations: the operators' ways in. Both in the operations AZ's public subnet, each with an Elastic IP that survives a rebuild.
 const gateway = new Gateway(`${prefix}-haproxy`, {
     ...singleServer(gatewayTier),
     publicSubnetIdsByAz: network.publicSubnetIdsByAz,
@@ -341,7 +346,8 @@ const vpn = new VpnServer(`${prefix}-openvpn`, {
     ...singleServer(vpnTier),
     vpcCidr: config.network.vpcCidr,
     publicSubnetIdsByAz: network.publicSubnetIdsByAz,
-    routedCidrs: [...config.network.publicSubnetCidrs, ...config.network.privateSubnetCidrs],
+    // In AZ-name order: the pushed routes (user data) stay the same when the AZs are listed in another order.
+    routedCidrs: [config.network.publicSubnetCidrs, config.network.privateSubnetCidrs].flatMap((tier) => network.availabilityZones.map((az) => tier[az])),
     clientCidr: config.vpnClientCidr,
     internalDomain: config.internalDomain,
     stack: config.stack, region: config.region,
@@ -349,7 +355,7 @@ const vpn = new VpnServer(`${prefix}-openvpn`, {
     accountId, secretsKmsKeyArn: keys.secrets,
 });
 
-// Operations inside: single servers in the first AZ, their data on protected volumes, reachable only from inside.
+// Operations inside: single servers in the operations AZ, their data on protected volumes, reachable only from inside.
 const rundeckServer = new Rundeck(`${prefix}-rundeck`, {
     ...singleServer(rundeck),
     privateSubnetIdsByAz: network.privateSubnetIdsByAz,
@@ -376,7 +382,7 @@ const windowsHost = new WindowsHost(`${prefix}-windows`, {
     gatewaySecurityGroupId: gatewayTier.securityGroupId,
     // Exactly the ports the gateway forwards to it.
     proxiedPorts: config.gatewayInternet.filter((e) => onWindows(e.service)).flatMap((e) => e.ports.map(([fromPort, toPort]) => ({ fromPort, toPort }))),
-    gatewaySubnetCidr: config.network.publicSubnetCidrs[0], // the gateway's and the VPN server's: the first AZ's public subnet
+    gatewaySubnetCidr: config.network.publicSubnetCidrs[opsAz], // the gateway's and the VPN server's: the operations AZ's public subnet
     ftp: ftpPassive && { fromPort: ftpPassive.fromPort, toPort: ftpPassive.toPort, externalAddress: ftpOnInternet ? gateway.publicIp : undefined },
     vpnSecurityGroupId: vpnTier.securityGroupId,
     vpnPorts: windowsServices.map(({ fromPort, toPort }) => ({ fromPort, toPort })),

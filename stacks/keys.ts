@@ -26,23 +26,27 @@ export const CONFIG_KEYS = {
     },
     vpcCidr: {
         type: "string", required: true,
-        description: "The VPC's IPv4 /16; stacks that may be peered must not overlap.",
+        description: "The VPC's IPv4 /16; stacks that may be peered must not overlap. Fixed once deployed (docs/network.md).",
     },
     availabilityZones: {
         type: "array", required: true,
-        description: "AZ names in the stack's region, one public and one private subnet each; production needs 3.",
+        description: "AZ names in the stack's region, one public and one private subnet each, in any order (each AZ's subnets follow its letter); production needs 3.",
+    },
+    operationsAz: {
+        type: "string", required: false, default: "",
+        description: "The AZ of the single servers (Rundeck, NFS, Windows, gateway, VPN), and of preproduction's NAT gateway and endpoints; one of availabilityZones, default its first entry. Fixed once deployed: their volumes cannot leave it.",
     },
     publicSubnetCidrs: {
-        type: "array", required: false, default: [],
-        description: "Override of the public /24s, one per AZ; default x.y.1.0/24, x.y.2.0/24, ... of the VPC.",
+        type: "objects", required: false, default: [],
+        description: "Override of some AZs' public /24s: a mapping of AZ name to CIDR; default x.y.1.0/24 for the AZ ending in a, x.y.2.0/24 for b, ... of the VPC. Fixed once deployed.",
     },
     privateSubnetCidrs: {
-        type: "array", required: false, default: [],
-        description: "Override of the private /24s, one per AZ; default x.y.101.0/24, x.y.102.0/24, ... of the VPC.",
+        type: "objects", required: false, default: [],
+        description: "Override of some AZs' private /24s: a mapping of AZ name to CIDR; default x.y.101.0/24 for the AZ ending in a, x.y.102.0/24 for b, ... of the VPC. Fixed once deployed.",
     },
     natGateways: {
         type: "string", required: false, default: "",
-        description: "perAz: a NAT gateway in every AZ (production's choice); single: one in the first AZ (preproduction's).",
+        description: "perAz: a NAT gateway in every AZ (production's choice); single: one in the operations AZ (preproduction's).",
     },
     flowLogRetentionDays: {
         type: "integer", required: false, default: 0,

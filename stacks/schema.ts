@@ -174,16 +174,22 @@ const alarmThresholds = z.strictObject({
     error: (issue) => (issue.code === "unrecognized_keys" ? `has unknown threshold(s) ${issue.keys.join(", ")}; allowed: ${Object.keys(ALARM_THRESHOLD_DEFAULTS).join(", ")}` : "must be a mapping of threshold names to numbers"),
 }).partial();
 
+const azName = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: "must be an availability zone name such as eu-west-3a" });
+// By AZ name, never by position: a list would give an AZ another's CIDR when the AZs are reordered (docs/network.md).
+const subnetOverrides = z.record(azName, ipv4Cidr, {
+    error: (issue) => (issue.code === "invalid_type" ? "must be a mapping of availability zone to CIDR, such as eu-west-3a: 10.20.1.0/24 (a list would pair CIDRs with AZs by position)"
+        : issue.code === "invalid_key" ? "must be an availability zone name such as eu-west-3a" : undefined),
+});
+
 export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
     profile: z.enum(PROFILES, { error: `must be one of ${PROFILES.join(", ")}` }),
     vpcCidr: ipv4Cidr.refine((v) => (parseCidr(v)?.prefix ?? 16) === 16, {
         error: "must be a /16 (the subnet plan carves x.y.1-3.0/24 and x.y.101-103.0/24 out of it)",
     }),
-    availabilityZones: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, {
-        error: "must be an availability zone name such as eu-west-3a",
-    })).min(1, { error: "must list at least one availability zone" }),
-    publicSubnetCidrs: z.array(ipv4Cidr),
-    privateSubnetCidrs: z.array(ipv4Cidr),
+    availabilityZones: z.array(azName).min(1, { error: "must list at least one availability zone" }),
+    operationsAz: azName,
+    publicSubnetCidrs: subnetOverrides,
+    privateSubnetCidrs: subnetOverrides,
     natGateways: z.enum(["perAz", "single"], { error: "must be perAz or single (or unset for the profile's choice)" }),
     flowLogRetentionDays: z.number({ error: "must be a number of days" }).int().refine(
         (v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v),

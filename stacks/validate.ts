@@ -83,11 +83,16 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
     if (azs) {
         problems.push(...checkAvailabilityZones(azs, ctx.region, profile));
     }
-    const plan = vpc && azs ? deriveSubnetPlan(vpc, azs.length) : undefined;
-    const publicSubnetCidrs = (parsed.publicSubnetCidrs as string[] | undefined) ?? plan?.publicSubnetCidrs;
-    const privateSubnetCidrs = (parsed.privateSubnetCidrs as string[] | undefined) ?? plan?.privateSubnetCidrs;
+    const operationsAz = (parsed.operationsAz as string | undefined) ?? azs?.[0];
+    if (azs && operationsAz !== undefined && !azs.includes(operationsAz)) {
+        problems.push({ path: qualified("operationsAz"), message: `${operationsAz} is not one of magento:availabilityZones (${azs.join(", ")}); the single servers live in one of the stack's AZs` });
+    }
+    const plan = vpc && azs ? deriveSubnetPlan(vpc, azs) : undefined;
+    const overrides = { publicSubnetCidrs: parsed.publicSubnetCidrs as Record<string, string> | undefined, privateSubnetCidrs: parsed.privateSubnetCidrs as Record<string, string> | undefined };
+    const publicSubnetCidrs = plan && { ...plan.publicSubnetCidrs, ...overrides.publicSubnetCidrs };
+    const privateSubnetCidrs = plan && { ...plan.privateSubnetCidrs, ...overrides.privateSubnetCidrs };
     if (vpc && azs && publicSubnetCidrs && privateSubnetCidrs) {
-        problems.push(...checkSubnets(vpc, azs.length, { publicSubnetCidrs, privateSubnetCidrs }));
+        problems.push(...checkSubnets(vpc, azs, overrides, { publicSubnetCidrs, privateSubnetCidrs }));
     }
 
     const windowsType = (parsed.windowsInstanceType as string | undefined) ?? defaults.windowsInstanceType;
@@ -153,6 +158,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         network: {
             vpcCidr: parsed.vpcCidr as string,
             availabilityZones: azs!,
+            operationsAz: operationsAz!,
             publicSubnetCidrs: publicSubnetCidrs!,
             privateSubnetCidrs: privateSubnetCidrs!,
             natGatewayPerAz: value("natGateways", defaults.natGateways) === "perAz",
@@ -247,17 +253,18 @@ function checkAvailabilityZones(azs: string[], region: string | undefined, profi
     return problems;
 }
 
-function checkSubnets(vpc: Cidr, azCount: number, plan: Record<"publicSubnetCidrs" | "privateSubnetCidrs", string[]>): ConfigProblem[] {
+/** Overrides name AZs of the stack; every subnet lies in the VPC and overlaps no other subnet nor the VPN pool. */
+function checkSubnets(vpc: Cidr, azs: readonly string[], overrides: Partial<Record<SubnetKey, Record<string, string>>>, plan: Record<SubnetKey, Record<string, string>>): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
     const pool = vpnClientCidr(vpc);
     const seen: { path: string; cidr: Cidr; text: string }[] = [{ path: "the VPN clients' pool", cidr: parseCidr(pool)!, text: pool }];
     for (const tier of ["publicSubnetCidrs", "privateSubnetCidrs"] as const) {
-        const cidrs = plan[tier];
-        if (cidrs.length !== azCount) {
-            problems.push({ path: qualified(tier), message: `must list one subnet per availability zone (${azCount}), got ${cidrs.length}` });
+        for (const az of Object.keys(overrides[tier] ?? {}).filter((a) => !azs.includes(a))) {
+            problems.push({ path: `${qualified(tier)}.${az}`, message: `${az} is not one of magento:availabilityZones (${azs.join(", ")}); remove it, or list the AZ` });
         }
-        cidrs.forEach((text, i) => {
-            const path = `${qualified(tier)}[${i}]`;
+        for (const az of azs) {
+            const text = plan[tier][az];
+            const path = `${qualified(tier)}.${az}`;
             const cidr = parseCidr(text)!;
             if (!contains(vpc, cidr)) {
                 problems.push({ path, message: `${text} lies outside the VPC ${vpc.network.toString()}/${vpc.prefix}` });
@@ -268,10 +275,12 @@ function checkSubnets(vpc: Cidr, azCount: number, plan: Record<"publicSubnetCidr
                 }
             }
             seen.push({ path, cidr, text });
-        });
+        }
     }
     return problems;
 }
+
+type SubnetKey = "publicSubnetCidrs" | "privateSubnetCidrs";
 
 /** Front-end capacity across keys: production keeps 2 servers in 2 AZs at all times, and its WAF. */
 function checkWeb(parsed: Parsed, defaults: ProfileDefaults, profile: Profile | undefined): ConfigProblem[] {

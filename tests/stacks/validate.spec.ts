@@ -64,8 +64,9 @@ function everyIpv4Except(hole: string): string[] {
 describe("stack configuration", () => {
     it("derives the operators' subnet plan from the /16 and applies the profile's defaults", () => {
         const config = parse({});
-        assert.deepStrictEqual(config.network.publicSubnetCidrs, ["10.20.1.0/24", "10.20.2.0/24", "10.20.3.0/24"]);
-        assert.deepStrictEqual(config.network.privateSubnetCidrs, ["10.20.101.0/24", "10.20.102.0/24", "10.20.103.0/24"]);
+        assert.deepStrictEqual(config.network.publicSubnetCidrs, { "eu-west-3a": "10.20.1.0/24", "eu-west-3b": "10.20.2.0/24", "eu-west-3c": "10.20.3.0/24" });
+        assert.deepStrictEqual(config.network.privateSubnetCidrs, { "eu-west-3a": "10.20.101.0/24", "eu-west-3b": "10.20.102.0/24", "eu-west-3c": "10.20.103.0/24" });
+        assert.strictEqual(config.network.operationsAz, "eu-west-3a");
         assert.strictEqual(config.network.natGatewayPerAz, true);
         assert.strictEqual(config.production, true);
         assert.strictEqual(config.tags.Environment, "production");
@@ -83,7 +84,7 @@ describe("stack configuration", () => {
         assert.strictEqual(config.network.natGatewayPerAz, false);
         assert.strictEqual(config.network.flowLogRetentionDays, 14);
         assert.strictEqual(config.instanceTypes.web, "t3.large");
-        assert.deepStrictEqual(config.network.publicSubnetCidrs, ["10.20.1.0/24", "10.20.2.0/24", "10.20.3.0/24"]);
+        assert.deepStrictEqual(config.network.publicSubnetCidrs, { "eu-west-3a": "10.20.1.0/24", "eu-west-3b": "10.20.2.0/24", "eu-west-3c": "10.20.3.0/24" });
     });
 
     it("names every missing required key", () => {
@@ -104,17 +105,28 @@ describe("stack configuration", () => {
     });
 
     it("rejects a subnet outside the VPC", () => {
-        rejects({ privateSubnetCidrs: ["10.20.101.0/24", "10.20.102.0/24", "10.21.103.0/24"] },
-            "magento:privateSubnetCidrs[2]", /outside the VPC 10.20.0.0\/16/);
+        rejects({ privateSubnetCidrs: { "eu-west-3c": "10.21.103.0/24" } }, "magento:privateSubnetCidrs.eu-west-3c", /outside the VPC 10.20.0.0\/16/);
     });
 
     it("rejects overlapping subnets, across tiers too", () => {
-        rejects({ publicSubnetCidrs: ["10.20.0.0/22", "10.20.2.0/24", "10.20.5.0/24"] }, "magento:publicSubnetCidrs[1]", /overlaps 10.20.0.0\/22/);
-        rejects({ privateSubnetCidrs: ["10.20.1.0/24", "10.20.102.0/24", "10.20.103.0/24"] }, "magento:privateSubnetCidrs[0]", /overlaps 10.20.1.0\/24 \(magento:publicSubnetCidrs\[0\]\)/);
+        rejects({ publicSubnetCidrs: { "eu-west-3a": "10.20.0.0/22" } }, "magento:publicSubnetCidrs.eu-west-3b", /overlaps 10.20.0.0\/22/);
+        rejects({ privateSubnetCidrs: { "eu-west-3a": "10.20.1.0/24" } }, "magento:privateSubnetCidrs.eu-west-3a", /overlaps 10.20.1.0\/24 \(magento:publicSubnetCidrs.eu-west-3a\)/);
     });
 
-    it("rejects a subnet list that does not match the AZs", () => {
-        rejects({ publicSubnetCidrs: ["10.20.1.0/24"] }, "magento:publicSubnetCidrs", /one subnet per availability zone \(3\), got 1/);
+    it("takes subnet overrides by AZ name only, and only for the stack's AZs", () => {
+        rejects({ publicSubnetCidrs: ["10.20.1.0/24"] }, "magento:publicSubnetCidrs", /must be a mapping of availability zone to CIDR/);
+        rejects({ publicSubnetCidrs: { "eu-west-3d": "10.20.4.0/24" } }, "magento:publicSubnetCidrs.eu-west-3d", /not one of magento:availabilityZones \(eu-west-3a, eu-west-3b, eu-west-3c\)/);
+        rejects({ privateSubnetCidrs: { "subnet-a": "10.20.104.0/24" } }, "magento:privateSubnetCidrs.subnet-a", /must be an availability zone name/);
+        const config = parse({ publicSubnetCidrs: { "eu-west-3b": "10.20.12.0/24" } });
+        assert.deepStrictEqual(config.network.publicSubnetCidrs, { "eu-west-3a": "10.20.1.0/24", "eu-west-3b": "10.20.12.0/24", "eu-west-3c": "10.20.3.0/24" });
+    });
+
+    it("keeps each AZ's subnets whatever the order of the AZs, and the operations AZ explicit or the first listed", () => {
+        const reordered = parse({ availabilityZones: ["eu-west-3c", "eu-west-3a", "eu-west-3b"], operationsAz: "eu-west-3a" });
+        assert.deepStrictEqual(reordered.network.privateSubnetCidrs, parse({}).network.privateSubnetCidrs);
+        assert.strictEqual(reordered.network.operationsAz, "eu-west-3a");
+        assert.strictEqual(parse({ availabilityZones: ["eu-west-3c", "eu-west-3a", "eu-west-3b"] }).network.operationsAz, "eu-west-3c");
+        rejects({ operationsAz: "eu-west-3d" }, "magento:operationsAz", /eu-west-3d is not one of magento:availabilityZones/);
     });
 
     it("rejects the whole internet in the operators' allow-list, IPv4 and IPv6", () => {
@@ -201,7 +213,7 @@ describe("stack configuration", () => {
 
     it("VPN clients get x.y.250.0/24 of the VPC, which no subnet may overlap", () => {
         assert.strictEqual(parse({}).vpnClientCidr, "10.20.250.0/24");
-        rejects({ publicSubnetCidrs: ["10.20.1.0/24", "10.20.2.0/24", "10.20.250.0/24"] }, "magento:publicSubnetCidrs[2]", /overlaps 10.20.250.0\/24 \(the VPN clients' pool\)/);
+        rejects({ publicSubnetCidrs: { "eu-west-3c": "10.20.250.0/24" } }, "magento:publicSubnetCidrs.eu-west-3c", /overlaps 10.20.250.0\/24 \(the VPN clients' pool\)/);
     });
 
     it("rejects an instance type AWS does not have", () => {
@@ -212,7 +224,7 @@ describe("stack configuration", () => {
     it("requires three AZs in production but not in preproduction", () => {
         const two = ["eu-west-3a", "eu-west-3b"];
         rejects({ availabilityZones: two, publicSubnetCidrs: undefined }, "magento:availabilityZones", /production profile needs at least 3 availability zones \(got 2\)/);
-        assert.strictEqual(parse({ profile: "preproduction", availabilityZones: two }).network.privateSubnetCidrs.length, 2);
+        assert.deepStrictEqual(Object.keys(parse({ profile: "preproduction", availabilityZones: two }).network.privateSubnetCidrs), two);
     });
 
     it("rejects AZs of another region and AZs listed twice", () => {
