@@ -58,6 +58,22 @@ describe("operations servers", () => {
         ]);
     });
 
+    it("an internal name moves to a rebuilt server only once that server holds its volumes", async () => {
+        // The record's update (new address) waits for the new attachments, not only for the new instance.
+        const check = async (stack: string, opts: Parameters<typeof stackResources>[1], host: string, server: string) => {
+            const r = await stackResources(stack, opts);
+            const record = ofType(r, "aws:route53/record:Record").find((x) => (x.inputs!.name as string).startsWith(`${host}.`))!;
+            const attachments = ofType(r, "aws:ec2/volumeAttachment:VolumeAttachment").filter((a) => a.urn.includes(`-${server}-server-`));
+            assert.ok(attachments.length > 0, server);
+            for (const a of attachments) {
+                assert.ok(record.dependencies?.includes(a.urn), `${record.inputs!.name} does not wait for ${a.urn}`);
+            }
+        };
+        await check("prod", {}, "rundeck", "rundeck");
+        await check("prod", {}, "windows", "windows");
+        await check("preprod", { changes: PREPROD_NFS }, "nfs", "shared");
+    });
+
     it("data lives on protected, encrypted volumes in the servers' AZ: one for Rundeck, two for the Windows host", async () => {
         const r = await stackResources("prod");
         const shape = (v: StateResource) => [v.inputs!.size, v.inputs!.availabilityZone, v.inputs!.encrypted, v.protect, (v.inputs!.tags as Record<string, string>).MountPoint];
