@@ -9,7 +9,11 @@ import * as os from "os";
 import * as path from "path";
 import { exposedServices, GatewayService, haproxyConfig, ownPorts } from "../../components/haproxy";
 import { haproxySyncScript } from "../../components/haproxy-sync";
+import { stackView } from "../../offline/stack-view";
 import { StateResource } from "../../offline/state";
+import { accessModel } from "../../policies/lib/access/model";
+import { decide } from "../../policies/lib/access/simulate";
+import { knownString } from "../../policies/lib/values";
 import { ofType, stackResources, via } from "../helpers/stacks";
 
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
@@ -136,6 +140,21 @@ describe("gateway", () => {
         assert.deepStrictEqual([broken.status, broken.calls, broken.installed], [1, [], good], "a refused configuration must leave the running one");
         const none = haproxyConfig({ services: [], listenAddress: "::" });
         assert.deepStrictEqual(sync(none), { status: 0, calls: ["disable --now haproxy"], installed: none });
+    });
+
+    it("the gateway's role reads its haproxy.cfg and no other parameter; no other tier reads that one", async () => {
+        const resources = stackView(await stackResources("prod", { preview: false }));
+        const model = accessModel(resources);
+        const role = (tier: string) => knownString(resources.find((x) => x.type === "aws:iam/role:Role" && x.name === `magento-prod-${tier}-role`)!.props, "arn")!;
+        const arn = (name: string) => `arn:aws:ssm:${model.region}:${model.account}:parameter${name}`;
+        const read = (tier: string, name: string) => decide(model, { principal: role(tier), action: "ssm:GetParameter", resource: arn(name) });
+        assert.strictEqual(await read("gateway", "/magento-gateway/prod/haproxy.cfg"), "Allowed");
+        for (const other of ["/magento-gateway/preprod/haproxy.cfg", "/magento/prod/db/host", "/magento-gateway/prod/other"]) {
+            assert.notStrictEqual(await read("gateway", other), "Allowed", other);
+        }
+        for (const tier of ["web", "backoffice", "rundeck", "vpn", "windows"]) {
+            assert.notStrictEqual(await read(tier, "/magento-gateway/prod/haproxy.cfg"), "Allowed", tier);
+        }
     });
 
     it("opening FTP's passive range never opens RDP inside it; a port listed by two opened services is bound by the first", () => {
