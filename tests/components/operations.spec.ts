@@ -352,6 +352,18 @@ describe("site-to-site links", () => {
         assert.strictEqual((preview.outputs!.alarmTargets as { name: string }[])[5].name, "magento-prod-sites-office-lyon-tunnel2-down");
     });
 
+    it("a static route added before the others creates that route only: routes are keyed by their CIDR, not their position", async function () {
+        this.timeout(300_000); // two captures of its own
+        const added = { "magento:siteLinks": [{ name: "warehouse", customerGatewayIp: "198.51.100.11", staticRoutes: ["192.168.9.0/24", "192.168.10.0/24"] }] };
+        const routes = async (opts: Parameters<typeof stackResources>[1]) => ofType(await stackResources("preprod", opts), "aws:ec2/vpnConnectionRoute:VpnConnectionRoute")
+            .map((r) => [r.urn.split("::").pop(), r.inputs!.destinationCidrBlock]);
+        const before = await routes({});
+        const after = await routes({ changes: added });
+        // Every route keeps its name and CIDR (destination_cidr_block forces a new route), the new one is added.
+        assert.deepStrictEqual(after.filter(([urn]) => before.some(([b]) => b === urn)), before);
+        assert.strictEqual(after.length, before.length + 1);
+    });
+
     it("preprod: one static link; a stack without links has no virtual private gateway", async () => {
         const r = await stackResources("preprod");
         assert.strictEqual(ofType(r, "aws:ec2/vpnConnection:VpnConnection").length, 1);
