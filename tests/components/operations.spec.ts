@@ -247,6 +247,14 @@ describe("operations servers", () => {
         assert.ok(text.includes(`-Name ftpServer.firewallSupport.externalIp4Address -Value '${eip.outputs!.publicIp}'`), text);
     });
 
+    it("a rebuilt Windows host admits nothing through its firewall until its data disks are there", async () => {
+        const text = named(await stackResources("prod", { preview: false }), INSTANCE, "windows-server-instance").inputs!.userData as string;
+        // One script, stopping at the first error: the disk wait throws after 10 minutes, before any rule or FTP setting.
+        assert.ok(text.indexOf("$ErrorActionPreference = 'Stop'") < text.indexOf("$deadline"));
+        assert.ok(text.indexOf("no disk for volume") < text.indexOf("New-NetFirewallRule"));
+        assert.ok(text.indexOf("no disk for volume") < text.indexOf("Restart-Service ftpsvc"));
+    });
+
     it("IIS FTP requires TLS on the control and the data channel, with the operators' certificate or a self-signed one for windows.<domain>", async () => {
         const text = named(await stackResources("preprod", { preview: false }), INSTANCE, "windows-server-instance").inputs!.userData as string;
         assert.match(text, /-Name ftpServer\.security\.ssl\.controlChannelPolicy -Value 'SslRequire'/);
