@@ -53,6 +53,10 @@ export class Gateway extends pulumi.ComponentResource {
             tags: { ...args.tags, Name: `${name}-sg`, [ALLOWED_SOURCES_TAG]: args.allowedSources.join(",") },
         }, child);
         for (const { service, sources, ports } of args.services) {
+            const repeated = sources.find((cidr, i) => sources.indexOf(cidr) !== i);
+            if (repeated !== undefined) {
+                throw new Error(`Gateway ${name}: gatewayInternet lists ${repeated} twice for ${service.name}; list each source once`);
+            }
             ports.flatMap(([fromPort, toPort]) => sources.map((cidr) => ({ fromPort, toPort, cidr }))).forEach(({ fromPort, toPort, cidr }, i) => {
                 // Named by what it admits, so adding or removing a source touches that source's rules only; the alias
                 // takes over the rule a stack deployed under its position (`-${i}`) without replacing it.

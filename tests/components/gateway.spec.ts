@@ -116,6 +116,11 @@ describe("gateway", () => {
         assert.match(haproxyConfigOf(after), /reject unless \{ src 203\.0\.113\.11\/32 203\.0\.113\.10\/32 \}/);
     });
 
+    it("refuses a source listed twice for a service, naming it (two rules of one name would stop the preview)", async () => {
+        const twice = { "magento:gatewayInternet": { ftp: ["203.0.113.10/32", "203.0.113.10/32"], "ftp-passive": ["203.0.113.10/32", "203.0.113.10/32"] } };
+        await assert.rejects(stackResources("prod", { changes: twice }), /gatewayInternet lists 203\.0\.113\.10\/32 twice for ftp/);
+    });
+
     it("the server installs a new haproxy.cfg only when the real haproxy -c accepts it, reloads HAProxy for it, and stops HAProxy without a listener", () => {
         // The sync script with fakes for what it drives: `aws` prints the parameter's value, `systemctl` logs its calls.
         const dir = fs.mkdtempSync(path.join(tmp, "sync-"));
