@@ -33,9 +33,12 @@ export class InternalZone extends pulumi.ComponentResource {
     }
 }
 
-/** An A record `host.<internal domain>` for one address, created as a child of the component that owns the host. */
-export function internalRecord(parent: pulumi.Resource, name: string, dns: InternalDns, host: string, address: pulumi.Input<string>): string {
+/**
+ * An A record `host.<internal domain>` for one address, created as a child of the component that owns the host;
+ * `after`: what must be in place before the name points at the address (a server's volume attachments).
+ */
+export function internalRecord(parent: pulumi.Resource, name: string, dns: InternalDns, host: string, address: pulumi.Input<string>, after: pulumi.Resource[] = []): string {
     const fqdn = `${host}.${dns.domain}`;
-    new aws.route53.Record(`${name}-dns`, { zoneId: dns.zoneId, name: fqdn, type: "A", ttl: 300, records: [address] }, { parent });
+    new aws.route53.Record(`${name}-dns`, { zoneId: dns.zoneId, name: fqdn, type: "A", ttl: 300, records: [address] }, { parent, dependsOn: after });
     return fqdn;
 }

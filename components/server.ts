@@ -142,6 +142,7 @@ export class Server extends pulumi.ComponentResource {
         // before the replacement attaches; the boot scripts wait for the device (data-volumes.ts, windows-user-data.ts).
         const moves = { ...child, deleteBeforeReplace: true };
 
+        const attachments: aws.ec2.VolumeAttachment[] = [];
         this.volumeIds = Object.fromEntries(args.dataVolumes.map((volume) => {
             const ebs = new aws.ebs.Volume(`${name}-${volume.name}`, {
                 availabilityZone: args.availabilityZone,
@@ -150,12 +151,12 @@ export class Server extends pulumi.ComponentResource {
                 ...encrypted,
                 tags: { ...args.tags, Name: `${name}-${volume.name}`, MountPoint: volume.mountPoint },
             }, { ...child, protect: true });
-            new aws.ec2.VolumeAttachment(`${name}-${volume.name}`, {
+            attachments.push(new aws.ec2.VolumeAttachment(`${name}-${volume.name}`, {
                 deviceName: volume.deviceName,
                 volumeId: ebs.id,
                 instanceId: instance.id,
                 stopInstanceBeforeDetaching: true, // unmounts cleanly before the volume moves to a new instance
-            }, moves);
+            }, moves));
             return [volume.name, ebs.id];
         }));
 
@@ -164,7 +165,9 @@ export class Server extends pulumi.ComponentResource {
             new aws.ec2.EipAssociation(`${name}-eip-assoc`, { allocationId: eip.allocationId, instanceId: instance.id }, moves);
             this.publicIp = eip.publicIp;
         }
-        this.fqdn = args.internalName && internalRecord(this, name, args.internalName.dns, args.internalName.host, instance.privateIp);
+        // The name moves to a rebuilt server once it holds the data: the record's update waits for the new attachments
+        // (a dependsOn edge orders, never replaces: pulumi/pulumi step_generator.go calculateDependentReplacements).
+        this.fqdn = args.internalName && internalRecord(this, name, args.internalName.dns, args.internalName.host, instance.privateIp, attachments);
         this.instanceId = instance.id;
         this.privateIp = instance.privateIp;
         this.registerOutputs({ instanceId: this.instanceId, privateIp: this.privateIp, volumeIds: this.volumeIds, publicIp: this.publicIp });

@@ -77,7 +77,10 @@ export class SiteLinks extends pulumi.ComponentResource {
                 tags: tags(`${link.name}-vpn`),
             }, child);
             (link.staticRoutes ?? []).forEach((cidr, i) => {
-                new aws.ec2.VpnConnectionRoute(`${site}-route-${i + 1}`, { vpnConnectionId: connection.id, destinationCidrBlock: cidr }, child);
+                // Keyed by the CIDR (destination_cidr_block forces a new route, docs/site-links.md): adding or removing a
+                // route touches that route only. The alias takes over a route deployed under its position.
+                new aws.ec2.VpnConnectionRoute(`${site}-route-${cidr.replace("/", "-")}`, { vpnConnectionId: connection.id, destinationCidrBlock: cidr },
+                    { ...child, aliases: [{ name: `${site}-route-${i + 1}` }] });
             });
             this.connectionIds[link.name] = connection.id;
             for (const [tunnel, address] of [[1, connection.tunnel1Address], [2, connection.tunnel2Address]] as const) {

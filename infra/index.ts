@@ -11,7 +11,7 @@ import { Cache, CacheUsage } from "../components/cache";
 import { DataKey } from "../components/data-key";
 import { Database } from "../components/database";
 import { EfsStorage } from "../components/efs-storage";
-import { Gateway } from "../components/gateway";
+import { Gateway, gatewayConfigParameter } from "../components/gateway";
 import { amazonLinuxOrPinned, releaseImage, windowsServerOrPinned } from "../components/images";
 import { InternalZone } from "../components/internal-zone";
 import { viaService } from "../components/kms-conditions";
@@ -65,7 +65,7 @@ const internalDns = internalZone.dns;
 const readableParameters = parameterPathArn(config.stack, config.region, accountId);
 // Egress is an allow-list (docs/network.md): the VPC endpoints, S3, the services that admit the tier, and to the
 // internet only the ports named here.
-type Egress = Pick<ServerTierArgs, "internetPorts" | "forwardTo">;
+type Egress = Pick<ServerTierArgs, "internetPorts" | "forwardTo"> & Partial<Pick<ServerTierArgs, "parameterPathArn">>;
 const tier = (name: string, purpose: string, egress: Egress = {}) =>
     new ServerTier(`${prefix}-${name}`, { tier: name, vpcId, purpose, parameterPathArn: readableParameters, endpoints: network.endpoints, ...egress, tags });
 const HTTPS_OUT = { internetPorts: [443] }; // payment, shipping and PIM APIs; Rundeck's package repository
@@ -73,7 +73,10 @@ const web = tier("web", "Magento front-end servers", HTTPS_OUT);
 const backOffice = tier("backoffice", "Magento back-office server: admin, cron, indexers, imports", HTTPS_OUT);
 const rundeck = tier("rundeck", "Rundeck: one-button deployment jobs", HTTPS_OUT);
 const sideApps = tier("sideapps", "Side applications: PIM, order connector, payments connector", HTTPS_OUT);
-const gatewayTier = tier("gateway", "HAProxy gateway: the services a stack opens to the internet, each to its own addresses");
+// The gateway reads one parameter, its haproxy.cfg, kept outside the stack's path (components/gateway.ts).
+const gatewayConfig = gatewayConfigParameter(config.stack);
+const gatewayTier = tier("gateway", "HAProxy gateway: the services a stack opens to the internet, each to its own addresses",
+    { parameterPathArn: pulumi.interpolate`arn:aws:ssm:${config.region}:${accountId}:parameter${gatewayConfig}` });
 const vpnTier = tier("vpn", "OpenVPN server: operator access to every subnet", { forwardTo: [config.network.vpcCidr] });
 const windowsTier = tier("windows", "Windows host of the custom application", { internetPorts: [80, 443] }); // Windows Update uses both
 const magento = [web.asClient("web"), backOffice.asClient("backoffice")];
@@ -341,7 +344,10 @@ const gateway = new Gateway(`${prefix}-haproxy`, {
     publicSubnetIdsByAz: network.publicSubnetIdsByAz,
     services: config.gatewayInternet,
     allowedSources: config.operatorCidrs,
+    configParameterName: gatewayConfig,
+    region: config.region,
 });
+gatewayTier.grant("haproxy-config", [{ Effect: "Allow", Action: "ssm:GetParameter", Resource: gateway.configParameterArn }]);
 const vpn = new VpnServer(`${prefix}-openvpn`, {
     ...singleServer(vpnTier),
     vpcCidr: config.network.vpcCidr,

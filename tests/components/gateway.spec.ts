@@ -7,22 +7,34 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import * as YAML from "yaml";
 import { exposedServices, GatewayService, haproxyConfig, ownPorts } from "../../components/haproxy";
+import { haproxySyncScript } from "../../components/haproxy-sync";
+import { stackView } from "../../offline/stack-view";
+import { StateResource } from "../../offline/state";
+import { accessModel } from "../../policies/lib/access/model";
+import { decide } from "../../policies/lib/access/simulate";
+import { knownString } from "../../policies/lib/values";
 import { ofType, stackResources, via } from "../helpers/stacks";
 
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "gateway-"));
 
-function haproxyCheck(config: string): { ok: boolean; output: string } {
+function writeTemp(content: string): string {
     const file = path.join(tmp, `check-${Math.random().toString(36).slice(2)}.cfg`);
-    fs.writeFileSync(file, config);
+    fs.writeFileSync(file, content);
+    return file;
+}
+
+function haproxyCheck(config: string): { ok: boolean; output: string } {
+    const file = writeTemp(config);
     const run = spawnSync("haproxy", ["-c", "-f", file], { encoding: "utf8", timeout: 20_000 });
     return { ok: run.status === 0, output: `${run.stdout}${run.stderr}` };
 }
 
-const cloudConfigOf = (instance: { inputs?: Record<string, unknown> }) =>
-    YAML.parse(instance.inputs!.userData as string) as { write_files?: { path: string; content: string }[]; runcmd?: string[][] };
+
+/** haproxy.cfg as the stack holds it: the gateway's SSM parameter, which the server reads at boot and on a timer. */
+const haproxyConfigOf = (resources: StateResource[]) =>
+    ofType(resources, "aws:ssm/parameter:Parameter").find((p) => p.urn.endsWith("haproxy-config"))!.inputs!.insecureValue as string;
 
 /** Connects from `source` and returns what the other end sent before closing (empty when HAProxy refused). */
 function fetchFrom(source: string, port: number): Promise<string> {
@@ -52,9 +64,7 @@ describe("gateway", () => {
     });
 
     it("the stack's haproxy.cfg is accepted by the real haproxy -c, and refuses a service without a source", async () => {
-        const resources = await stackResources("prod");
-        const instance = ofType(resources, "aws:ec2/instance:Instance").find((i) => i.urn.includes("haproxy"))!;
-        const config = cloudConfigOf(instance).write_files!.find((f) => f.path === "/etc/haproxy/haproxy.cfg")!.content;
+        const config = haproxyConfigOf(await stackResources("prod"));
         const check = haproxyCheck(config);
         assert.ok(check.ok, check.output);
         assert.match(config, /bind \[::\]:2048-3388,\[::\]:3390-4096 v4v6/); // 3389 is RDP's, which stays behind the VPN
@@ -77,12 +87,79 @@ describe("gateway", () => {
         assert.deepStrictEqual(via(r, instance, "vpcSecurityGroupIds").map((g) => g.urn.split("::").pop()).sort(), ["magento-prod-gateway-sg", "magento-prod-haproxy-sg"]);
     });
 
-    it("preprod opens nothing to the internet: the gateway's group admits no one and the server runs no HAProxy", async () => {
+    it("preprod opens nothing to the internet: the gateway's group admits no one and its haproxy.cfg has no listener, so HAProxy does not run", async () => {
         const r = await stackResources("preprod");
         const [group] = ofType(r, "aws:ec2/securityGroup:SecurityGroup").filter((g) => g.urn.endsWith("haproxy-sg"));
         assert.deepStrictEqual(ofType(r, INGRESS).filter((rule) => via(r, rule, "securityGroupId").includes(group)), []);
-        const instance = ofType(r, "aws:ec2/instance:Instance").find((i) => i.urn.includes("haproxy"))!;
-        assert.ok(!(instance.inputs!.userData as string).includes("haproxy"), instance.inputs!.userData as string);
+        const config = haproxyConfigOf(r);
+        assert.ok(!/^frontend /m.test(config), config);
+        // Exit 2, "will not start (no listener)": the server's sync job stops HAProxy on it (haproxy-sync.ts).
+        assert.strictEqual(spawnSync("haproxy", ["-c", "-q", "-f", writeTemp(config)]).status, 2);
+        // Same user data as prod's but for the stack's name in the parameter: opening a service later rebuilds nothing.
+        const prod = await stackResources("prod");
+        const userData = (x: typeof r) => ofType(x, "aws:ec2/instance:Instance").find((i) => i.urn.includes("haproxy"))!.inputs!.userData as string;
+        assert.strictEqual(userData(r), userData(prod).replaceAll("/magento-gateway/prod/", "/magento-gateway/preprod/"));
+    });
+
+    it("a new source for an opened service adds its rules and edits HAProxy's parameter in place: no other rule, and not the server, changes", async () => {
+        // The new address goes first in one list and last in the other: rules are keyed by what they admit, not by position.
+        const added = { "magento:gatewayInternet": { ftp: ["203.0.113.11/32", "203.0.113.10/32"], "ftp-passive": ["203.0.113.10/32", "203.0.113.11/32"] } };
+        const [before, after] = [await stackResources("prod"), await stackResources("prod", { changes: added })];
+        const rules = (r: typeof before) => ofType(r, INGRESS).filter((x) => x.urn.includes("-haproxy-"));
+        const afterByUrn = new Map(rules(after).map((x) => [x.urn, x]));
+        for (const rule of rules(before)) {
+            assert.deepStrictEqual(afterByUrn.get(rule.urn)?.inputs, rule.inputs, rule.urn);
+        }
+        assert.strictEqual(rules(after).length, rules(before).length + 3);
+        const instance = (r: typeof before) => ofType(r, "aws:ec2/instance:Instance").find((i) => i.urn.includes("haproxy"))!;
+        assert.strictEqual(instance(after).inputs!.userData, instance(before).inputs!.userData);
+        assert.match(haproxyConfigOf(after), /reject unless \{ src 203\.0\.113\.11\/32 203\.0\.113\.10\/32 \}/);
+    });
+
+    it("refuses a source listed twice for a service, naming it (two rules of one name would stop the preview)", async () => {
+        const twice = { "magento:gatewayInternet": { ftp: ["203.0.113.10/32", "203.0.113.10/32"], "ftp-passive": ["203.0.113.10/32", "203.0.113.10/32"] } };
+        await assert.rejects(stackResources("prod", { changes: twice }), /gatewayInternet lists 203\.0\.113\.10\/32 twice for ftp/);
+    });
+
+    it("the server installs a new haproxy.cfg only when the real haproxy -c accepts it, reloads HAProxy for it, and stops HAProxy without a listener", () => {
+        // The sync script with fakes for what it drives: `aws` prints the parameter's value, `systemctl` logs its calls.
+        const dir = fs.mkdtempSync(path.join(tmp, "sync-"));
+        const installed = path.join(dir, "haproxy.cfg");
+        const value = path.join(dir, "value");
+        fs.writeFileSync(path.join(dir, "aws"), `#!/bin/sh\ncat ${value}\n`, { mode: 0o755 });
+        fs.writeFileSync(path.join(dir, "systemctl"), `#!/bin/sh\necho "$*" >> ${dir}/calls\n`, { mode: 0o755 });
+        const script = path.join(dir, "sync");
+        fs.writeFileSync(script, haproxySyncScript("/magento-gateway/prod/haproxy.cfg", "eu-west-3").replace("/etc/haproxy/haproxy.cfg", installed));
+        const sync = (config: string) => {
+            fs.writeFileSync(value, config);
+            fs.rmSync(path.join(dir, "calls"), { force: true });
+            const run = spawnSync("sh", [script], { encoding: "utf8", env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } });
+            const calls = fs.existsSync(path.join(dir, "calls")) ? fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n") : [];
+            return { status: run.status, calls, installed: fs.existsSync(installed) ? fs.readFileSync(installed, "utf8") : "" };
+        };
+        const ftp: GatewayService = { name: "ftp", protocol: "tcp", fromPort: 21, toPort: 21, target: "windows.example.internal" };
+        const good = haproxyConfig({ services: [{ service: ftp, sources: ["192.0.2.1/32"], ports: [[21, 21]] }], listenAddress: "::" });
+        assert.deepStrictEqual(sync(good), { status: 0, calls: ["enable --now haproxy", "reload-or-restart haproxy"], installed: good });
+        assert.deepStrictEqual(sync(good).calls, ["enable --now haproxy"], "an unchanged configuration is not reloaded");
+        const broken = sync(good.replace("mode tcp", "mode nonsense"));
+        assert.deepStrictEqual([broken.status, broken.calls, broken.installed], [1, [], good], "a refused configuration must leave the running one");
+        const none = haproxyConfig({ services: [], listenAddress: "::" });
+        assert.deepStrictEqual(sync(none), { status: 0, calls: ["disable --now haproxy"], installed: none });
+    });
+
+    it("the gateway's role reads its haproxy.cfg and no other parameter; no other tier reads that one", async () => {
+        const resources = stackView(await stackResources("prod", { preview: false }));
+        const model = accessModel(resources);
+        const role = (tier: string) => knownString(resources.find((x) => x.type === "aws:iam/role:Role" && x.name === `magento-prod-${tier}-role`)!.props, "arn")!;
+        const arn = (name: string) => `arn:aws:ssm:${model.region}:${model.account}:parameter${name}`;
+        const read = (tier: string, name: string) => decide(model, { principal: role(tier), action: "ssm:GetParameter", resource: arn(name) });
+        assert.strictEqual(await read("gateway", "/magento-gateway/prod/haproxy.cfg"), "Allowed");
+        for (const other of ["/magento-gateway/preprod/haproxy.cfg", "/magento/prod/db/host", "/magento-gateway/prod/other"]) {
+            assert.notStrictEqual(await read("gateway", other), "Allowed", other);
+        }
+        for (const tier of ["web", "backoffice", "rundeck", "vpn", "windows"]) {
+            assert.notStrictEqual(await read(tier, "/magento-gateway/prod/haproxy.cfg"), "Allowed", tier);
+        }
     });
 
     it("opening FTP's passive range never opens RDP inside it; a port listed by two opened services is bound by the first", () => {

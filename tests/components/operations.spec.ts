@@ -58,6 +58,22 @@ describe("operations servers", () => {
         ]);
     });
 
+    it("an internal name moves to a rebuilt server only once that server holds its volumes", async () => {
+        // The record's update (new address) waits for the new attachments, not only for the new instance.
+        const check = async (stack: string, opts: Parameters<typeof stackResources>[1], host: string, server: string) => {
+            const r = await stackResources(stack, opts);
+            const record = ofType(r, "aws:route53/record:Record").find((x) => (x.inputs!.name as string).startsWith(`${host}.`))!;
+            const attachments = ofType(r, "aws:ec2/volumeAttachment:VolumeAttachment").filter((a) => a.urn.includes(`-${server}-server-`));
+            assert.ok(attachments.length > 0, server);
+            for (const a of attachments) {
+                assert.ok(record.dependencies?.includes(a.urn), `${record.inputs!.name} does not wait for ${a.urn}`);
+            }
+        };
+        await check("prod", {}, "rundeck", "rundeck");
+        await check("prod", {}, "windows", "windows");
+        await check("preprod", { changes: PREPROD_NFS }, "nfs", "shared");
+    });
+
     it("data lives on protected, encrypted volumes in the servers' AZ: one for Rundeck, two for the Windows host", async () => {
         const r = await stackResources("prod");
         const shape = (v: StateResource) => [v.inputs!.size, v.inputs!.availabilityZone, v.inputs!.encrypted, v.protect, (v.inputs!.tags as Record<string, string>).MountPoint];
@@ -231,6 +247,14 @@ describe("operations servers", () => {
         assert.ok(text.includes(`-Name ftpServer.firewallSupport.externalIp4Address -Value '${eip.outputs!.publicIp}'`), text);
     });
 
+    it("a rebuilt Windows host admits nothing through its firewall until its data disks are there", async () => {
+        const text = named(await stackResources("prod", { preview: false }), INSTANCE, "windows-server-instance").inputs!.userData as string;
+        // One script, stopping at the first error: the disk wait throws after 10 minutes, before any rule or FTP setting.
+        assert.ok(text.indexOf("$ErrorActionPreference = 'Stop'") < text.indexOf("$deadline"));
+        assert.ok(text.indexOf("no disk for volume") < text.indexOf("New-NetFirewallRule"));
+        assert.ok(text.indexOf("no disk for volume") < text.indexOf("Restart-Service ftpsvc"));
+    });
+
     it("IIS FTP requires TLS on the control and the data channel, with the operators' certificate or a self-signed one for windows.<domain>", async () => {
         const text = named(await stackResources("preprod", { preview: false }), INSTANCE, "windows-server-instance").inputs!.userData as string;
         assert.match(text, /-Name ftpServer\.security\.ssl\.controlChannelPolicy -Value 'SslRequire'/);
@@ -334,6 +358,18 @@ describe("site-to-site links", () => {
         // Names are the program's, known before the first deploy.
         const preview = (await stackResources("prod")).find((x) => x.type === "pulumi:pulumi:Stack")!;
         assert.strictEqual((preview.outputs!.alarmTargets as { name: string }[])[5].name, "magento-prod-sites-office-lyon-tunnel2-down");
+    });
+
+    it("a static route added before the others creates that route only: routes are keyed by their CIDR, not their position", async function () {
+        this.timeout(300_000); // two captures of its own
+        const added = { "magento:siteLinks": [{ name: "warehouse", customerGatewayIp: "198.51.100.11", staticRoutes: ["192.168.9.0/24", "192.168.10.0/24"] }] };
+        const routes = async (opts: Parameters<typeof stackResources>[1]) => ofType(await stackResources("preprod", opts), "aws:ec2/vpnConnectionRoute:VpnConnectionRoute")
+            .map((r) => [r.urn.split("::").pop(), r.inputs!.destinationCidrBlock]);
+        const before = await routes({});
+        const after = await routes({ changes: added });
+        // Every route keeps its name and CIDR (destination_cidr_block forces a new route), the new one is added.
+        assert.deepStrictEqual(after.filter(([urn]) => before.some(([b]) => b === urn)), before);
+        assert.strictEqual(after.length, before.length + 1);
     });
 
     it("preprod: one static link; a stack without links has no virtual private gateway", async () => {

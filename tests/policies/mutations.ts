@@ -193,11 +193,11 @@ export const MUTATIONS: readonly Mutation[] = [
     property("prod", ["magento-health-check"], "front-end health check on /", T.targetGroup, "shop-fe", ["healthCheck", "path"], "/"),
     { stack: "prod", change: "SSH open to 0.0.0.0/0 (the load balancer's 443 rule moved to 22)", rules: ["no-internet-ingress"], apply: sshFromInternet },
     // Two rules guard the gateway's sources: the allow-list contract, and the reachability matrix (gateway: allow-list only).
-    property("prod", ["operator-allow-list", "reachability"], "gateway admits a CIDR outside its allow-list", T.ingress, "haproxy-ftp-0", ["cidrIpv4"], "192.0.2.0/24"),
+    property("prod", ["operator-allow-list", "reachability"], "gateway admits a CIDR outside its allow-list", T.ingress, "haproxy-ftp-21-21-203.0.113.10-32", ["cidrIpv4"], "192.0.2.0/24"),
     // The rule's own CIDR, not only the tag: the partner's /32 widened to the operators' /24 stays inside the allow-list.
-    property("prod", ["operator-allow-list"], "the gateway's FTP rule widened from one address to a /24 of the allow-list", T.ingress, "haproxy-ftp-0", ["cidrIpv4"], "203.0.113.0/24"),
+    property("prod", ["operator-allow-list"], "the gateway's FTP rule widened from one address to a /24 of the allow-list", T.ingress, "haproxy-ftp-21-21-203.0.113.10-32", ["cidrIpv4"], "203.0.113.0/24"),
     { stack: "prod", change: "the gateway's FTP rule moved to SMB (445)", rules: ["operator-allow-list"],
-        apply: (rs, s) => { const rule = named(rs, s, T.ingress, "haproxy-ftp-0"); set(rule, ["fromPort"], 445); set(rule, ["toPort"], 445); } },
+        apply: (rs, s) => { const rule = named(rs, s, T.ingress, "haproxy-ftp-21-21-203.0.113.10-32"); set(rule, ["fromPort"], 445); set(rule, ["toPort"], 445); } },
     property("prod", ["reachability"], "MySQL admits the VPC's CIDR instead of the web tier", T.ingress, "mysql-from-web", ["cidrIpv4"], "10.20.0.0/16"),
     property("prod", ["reachability"], "Rundeck's UI admits the VPC's CIDR, not only the VPN's clients", T.ingress, "rundeck-ui-from-vpn", ["cidrIpv4"], "10.20.0.0/16"),
     property("prod", ["no-unrestricted-egress"], "front end's HTTPS out widened to all traffic", T.egress, "web-internet-443", ["ipProtocol"], "-1"),
