@@ -126,7 +126,7 @@ export function planChange(prev: LoadedDeployment, resources: readonly StateReso
         const inputs = keepIgnored(prevState.inputs ?? {}, resolved, next.ignoreChanges ?? []);
         const changed = next.custom ? changedPaths(prevState.inputs ?? {}, inputs) : [];
         const forces = (p: Path) => forcesReplacement(next.type, p) || (isProviderType(next.type) && p[0] === "region")
-            || (next as { replaceOnChanges?: string[] }).replaceOnChanges?.some((r) => r === "*" || showPath(p).startsWith(r)) === true;
+            || next.replaceOnChanges?.some((r) => r === "*" || showPath(p).startsWith(r)) === true;
         const forcing = changed.filter(forces).map(showPath);
         const op: Op = forcing.length > 0 || causes.length > 0 ? "replace" : changed.length > 0 ? "update" : "same";
         if (op === "replace") {

@@ -3,6 +3,8 @@
 // Assertions marked "today" describe the program on this branch; each says what changes when the network (keyed by
 // AZ), the edge (certificates keyed by certificate), the name prefix or the regenerated forces-new table lands.
 import * as assert from "assert";
+import { createHash } from "crypto";
+import { LoadedDeployment } from "../../offline/export";
 import { capturedResources } from "../../offline/engine";
 import { loadStackSettings } from "../../offline/project";
 import { asExport, plan, refusedNames, stepsOf } from "../helpers/plan";
@@ -30,6 +32,27 @@ prefetch(["prod", { preview: false }], ...Object.values(SCENARIOS).map((changes)
 const renamed = captureProgram("shop", loadStackSettings(project, "prod"), false).then(capturedResources);
 renamed.catch(() => undefined);
 
+/** The export as a real stack's would read: AWS's ids (not our fakes) wherever they appear, provider defaults in the
+ *  inputs listed under `__defaults`, secrets as ciphertext (asExport already). */
+function realShaped(exported: LoadedDeployment): LoadedDeployment {
+    // EC2-style ids (vpc-..., sg-...) and UUIDs: distinctive, so rewritten wherever a reference holds them.
+    const generated = /^([a-z]+-[0-9a-f]{8,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+    const ids = new Map(exported.resources.filter((r) => r.custom && r.id && generated.test(r.id)).map((r) => {
+        const hash = createHash("sha256").update(r.urn).digest("hex");
+        return [r.id!, r.id!.includes("-") && r.id!.split("-").length === 2 ? `${r.id!.split("-")[0]}-0${hash.slice(0, 16)}` : `${hash.slice(0, 8)}-${hash.slice(8, 12)}-4${hash.slice(13, 16)}-8${hash.slice(17, 20)}-${hash.slice(20, 32)}`];
+    }));
+    const rewrite = <T>(v: T): T => {
+        let text = JSON.stringify(v);
+        ids.forEach((real, fake) => (text = text.split(fake).join(real)));
+        return JSON.parse(text) as T;
+    };
+    const resources = exported.resources.map((r) => ({
+        ...r, id: r.id && rewrite(r.id), outputs: rewrite(r.outputs),
+        inputs: r.custom && r.inputs ? { ...rewrite(r.inputs), providerDefaulted: "as the provider set it", __defaults: ["providerDefaulted"] } : r.inputs,
+    }));
+    return { ...exported, resources };
+}
+
 describe("offline plan: changes to a deployed prod", function () {
     this.timeout(300_000);
     const before = stackResources("prod", { preview: false }).then(asExport);
@@ -39,6 +62,13 @@ describe("offline plan: changes to a deployed prod", function () {
         const p = plan(await before, await stackResources("prod", { preview: false }), "prod");
         assert.deepStrictEqual(p.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.name}`), []);
         assert.deepStrictEqual(p.check().refusals, []);
+    });
+
+    it("against a real-shaped export (AWS ids, provider defaults, ciphertext secrets): no spurious change", async () => {
+        const real = realShaped(await before);
+        assert.notDeepStrictEqual(real.resources.map((r) => r.id), (await before).resources.map((r) => r.id));
+        const p = plan(real, await stackResources("prod", { preview: false }), "prod");
+        assert.deepStrictEqual(p.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.name} ${s.changed.join(",")}`), []);
     });
 
     it("swapped AZs: subnets are replaced (today by list position), refused until magento:allowReplace names them", async () => {
