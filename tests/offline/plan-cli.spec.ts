@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { toDeployment } from "../../offline/engine";
+import { workflow } from "../github/github";
 import { run } from "../helpers/cli";
 import { stackFile, stackResources } from "../helpers/stacks";
 
@@ -65,5 +66,13 @@ describe("plan check commands", function () {
         assert.match(r.stdout, /\+- replace aws:ec2\/vpc:Vpc magento-prod-vpc\n\s+forced by: cidrBlock/);
         assert.match(r.stdout, /replace aws:ec2\/vpc:Vpc magento-prod-vpc: network: .* add 'magento-prod-vpc' to magento:allowReplace/);
         assert.match(r.stdout, /Plan check: \d+ refused step/); // the program passes every pack: exit 1 is the check
+    });
+
+    it("CI checks the real plan: after each pull request's real preview, plan:check reads its --json and fails the job", () => {
+        const steps = workflow("pull-request.yml").jobs.preview.steps;
+        const preview = steps.findIndex((s) => s.uses === "./.github/actions/pulumi-stack");
+        const check = steps.findIndex((s) => s.run?.includes("npm run plan:check"));
+        assert.ok(preview >= 0 && check > preview, "the plan check runs after the real preview");
+        assert.match(steps[check].run!, /pulumi preview --json[^\n]*> "\$RUNNER_TEMP\/preview.json"[^]*--preview-json "\$RUNNER_TEMP\/preview.json"[^]*exit "\$status"/);
     });
 });
