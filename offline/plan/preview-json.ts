@@ -39,7 +39,8 @@ export function readPreviewDigest(file: string): PlanStep[] {
         byUrn.set(s.urn, {
             op, urn: s.urn, type: state?.type ?? s.urn.split("::")[2].split("$").pop()!, name: urnName(s.urn),
             changed: s.diffReasons ?? [], forcing: s.replaceReasons ?? [], causes: [],
-            deleteBeforeReplace: s.newState?.deleteBeforeReplace === true || s.op === "delete-replaced",
+            // State holds no deleteBeforeReplace (apitype.ResourceV3): the old half listed first is the sign of it.
+            deleteBeforeReplace: s.op === "delete-replaced",
             retained: s.oldState?.retainOnDelete === true,
             protectedBefore: s.oldState?.protect === true, protectedAfter: s.newState?.protect === true,
             oldInputs: s.oldState?.inputs, newInputs: s.newState?.inputs,
