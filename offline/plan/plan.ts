@@ -6,7 +6,6 @@ import { changedPaths, keepIgnored, Path, showPath, substitute } from "./values"
 
 // Node resolves "./forces-new" to forces-new.json (.json before ts-node's .ts): require the module by its file name
 // until the table's data file has a name of its own.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { forcesReplacement, replacementPaths }: typeof import("./forces-new") = require("./forces-new.ts");
 
 export type Op = "create" | "update" | "replace" | "delete" | "same";
