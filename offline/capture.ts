@@ -26,7 +26,7 @@ interface RegisterRequest {
     getProtect(): boolean | undefined; getDependenciesList(): string[]; getProvider(): string; getVersion(): string;
     getPropertydependenciesMap(): { forEach(f: (v: { getUrnsList(): string[] }, k: string) => void): void };
     getDeletebeforereplace(): boolean; getDeletebeforereplacedefined(): boolean; getIgnorechangesList(): string[];
-    getAdditionalsecretoutputsList(): string[]; getAliasurnsList(): string[]; getRetainondelete(): boolean | undefined; getImportid(): string;
+    getAdditionalsecretoutputsList(): string[]; getAliasurnsList(): string[]; getReplaceonchangesList(): string[]; getRetainondelete(): boolean | undefined; getImportid(): string;
     getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
     getAliasesList(): { getUrn(): string; getSpec(): AliasSpecMessage | undefined }[];
 }
@@ -133,6 +133,7 @@ export async function capture(job: CaptureJob): Promise<StateResource[]> {
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             aliases: req.getAliasurnsList(),
             ignoreChanges: req.getIgnorechangesList(),
+            ...(req.getReplaceonchangesList().length > 0 ? { replaceOnChanges: req.getReplaceonchangesList() } : {}),
             ...(timeouts ? { customTimeouts: { create: seconds(timeouts.getCreate()), update: seconds(timeouts.getUpdate()), delete: seconds(timeouts.getDelete()) } } : {}),
         };
         return resource;

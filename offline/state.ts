@@ -27,6 +27,8 @@ export interface StateResource {
     additionalSecretOutputs?: string[];
     aliases?: string[];
     ignoreChanges?: string[];
+    /** Input paths whose change replaces the resource, whatever the provider says (the replaceOnChanges option). */
+    replaceOnChanges?: string[];
     customTimeouts?: { create?: number; update?: number; delete?: number };
 }
 

@@ -1,17 +1,23 @@
-// npm run preview:offline -- --stack prod [--json FILE] [--config-file FILE] [--policy-pack DIR ...]
+// npm run preview:offline -- --stack prod [--json FILE] [--against FILE] [--config-file FILE] [--policy-pack DIR ...]
 // The program under the mock runtime in preview mode, printed as `pulumi preview` prints it, then every policy
-// pack asked over the analyzer protocol. Exit 0: no mandatory violation; 1: at least one; 2: failure.
+// pack asked over the analyzer protocol; with --against, the plan of the change from that export and its check.
+// Exit 0: no mandatory violation and the plan check passed; 1: a mandatory violation or a refused step; 2: failure.
 import * as fs from "fs";
 import * as path from "path";
 import { PackServer } from "../analyzer";
 import { CaptureWorkers } from "../capture-workers";
 import { captureJob, discoverPacks, pairConfigs, runPacks, startPacks, toDeployment } from "../engine";
+import { readDeployment } from "../export";
+import { checkPlan } from "../plan/check";
+import { planChange } from "../plan/plan";
+import { renderCheck, renderPlan } from "../plan/render";
 import { loadProject, loadStackSettings } from "../project";
+import { allowReplaceOf } from "../../stacks/allow-replace";
 import { hasMandatory, renderCounts, renderOutputs, renderPolicies, renderTree } from "../report";
 import { EXIT, parseArgs, runCommand } from "./args";
 
 async function main(): Promise<number> {
-    const { flags } = parseArgs(process.argv.slice(2), ["stack", "json", "config-file", "policy-pack", "policy-pack-config"]);
+    const { flags } = parseArgs(process.argv.slice(2), ["stack", "json", "against", "config-file", "policy-pack", "policy-pack-config"]);
     const stack = flags.get("stack")?.[0];
     if (!stack) {
         throw new Error("--stack is required (prod or preprod)");
@@ -26,9 +32,13 @@ async function main(): Promise<number> {
     // the same worker (the SDK and providers are loaded by then).
     const servers = startPacks(packs, ctx);
     const jsonFile = flags.get("json")?.[0];
+    const againstFile = flags.get("against")?.[0];
+    // Read first: a bad file fails before the program runs. The plan compares the state an update would write.
+    const against = againstFile ? readDeployment(againstFile) : undefined;
+    const allowReplace = allowReplaceOf(stack, settings.config);
     const workers = new CaptureWorkers(project.root, 1);
     const previewRun = workers.run(captureJob(project, stack, settings, true));
-    const updateRun = jsonFile ? workers.run(captureJob(project, stack, settings, false)) : undefined;
+    const updateRun = jsonFile || against ? workers.run(captureJob(project, stack, settings, false)) : undefined;
     const preview = await previewRun;
     if (!preview.ok) {
         servers.forEach((s) => s.catch(() => undefined)); // stopped below, before they finish starting
@@ -51,15 +61,22 @@ async function main(): Promise<number> {
 
     const update = await updateRun;
     workers.close();
-    if (jsonFile && update) {
-        if (!update.ok) {
-            throw new Error(`the program failed as an update: ${update.error}`);
-        }
+    if (update && !update.ok) {
+        throw new Error(`the program failed as an update: ${update.error}`);
+    }
+    let refused = false;
+    if (against && update?.ok) {
+        const steps = planChange(against, update.resources, stack);
+        const result = checkPlan(steps, allowReplace);
+        console.log(`\n${renderPlan(steps, againstFile!)}\n\n${renderCheck(result)}`);
+        refused = result.refusals.length > 0;
+    }
+    if (jsonFile && update?.ok) {
         const version = require(require.resolve("@pulumi/pulumi/package.json", { paths: [project.root] })).version as string;
         fs.writeFileSync(path.resolve(jsonFile), JSON.stringify(toDeployment(update.resources, version), null, 2));
         console.log(`\nWrote ${update.resources.length} resources as a stack export to ${jsonFile}`);
     }
-    return hasMandatory(reports) ? EXIT.violation : EXIT.ok;
+    return hasMandatory(reports) || refused ? EXIT.violation : EXIT.ok;
 }
 
 runCommand(main);

@@ -1,0 +1,150 @@
+// The offline plan of a change: the program's new registrations against a previous export, step by step as
+// `pulumi preview` would decide them (pulumi/pulumi pkg/resource/deploy/step_generator.go; docs/day-two.md).
+import { LoadedDeployment } from "../export";
+import { isProviderType, providerUrn, StateResource, UNKNOWN, urnName } from "../state";
+import { changedPaths, keepIgnored, Path, showPath, substitute } from "./values";
+
+// Node resolves "./forces-new" to forces-new.json (.json before ts-node's .ts): require the module by its file name
+// until the table's data file has a name of its own.
+const { forcesReplacement, replacementPaths }: typeof import("./forces-new") = require("./forces-new.ts");
+
+export type Op = "create" | "update" | "replace" | "delete" | "same";
+
+export interface PlanStep {
+    readonly op: Op;
+    readonly urn: string;
+    readonly type: string;
+    /** The logical name (the URN's last segment), what `magento:allowReplace` names. */
+    readonly name: string;
+    /** Changed inputs (update, replace). */
+    readonly changed: readonly string[];
+    /** Changed inputs the provider replaces the resource for. */
+    readonly forcing: readonly string[];
+    /** Other reasons for a replacement (type, provider, a condemned dependency). */
+    readonly causes: readonly string[];
+    readonly deleteBeforeReplace: boolean;
+    /** A delete that leaves the cloud resource (retainOnDelete in the old state). */
+    readonly retained: boolean;
+    /** Protected in the previous state (FILE). */
+    readonly protectedBefore: boolean;
+    /** Protected in the new registration: the engine refuses a replacement only when both are. */
+    readonly protectedAfter: boolean;
+    readonly oldInputs?: Record<string, unknown>;
+    /** The new inputs as the provider would get them (ignored paths kept, known ids substituted). */
+    readonly newInputs?: Record<string, unknown>;
+}
+
+const MIN_DISTINCT = 10; // shorter strings (zones, ports, flags) are not ids
+
+/** `pulumi stack rename` rewrites the stack segment of every URN in state: compare under the new stack's name. */
+function renamer(from: string, to: string): (urn: string) => string {
+    const prefix = `urn:pulumi:${from}::`;
+    return (urn) => (urn.startsWith(prefix) ? `urn:pulumi:${to}::${urn.slice(prefix.length)}` : urn);
+}
+
+function leaves(v: unknown): string[] {
+    return typeof v === "string" ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+/** Strings of a matched resource that differ between the two states (fake against real ids and ARNs). */
+function keptPairs(next: StateResource, prev: StateResource): Map<string, string> {
+    const pairs = new Map<string, string>();
+    const add = (a: string, b: string) => a !== b && a.length >= MIN_DISTINCT && pairs.set(a, b);
+    if (next.id && prev.id) {
+        add(next.id, prev.id);
+    }
+    for (const [k, v] of Object.entries(next.outputs ?? {})) {
+        const old = leaves(prev.outputs?.[k]);
+        leaves(v).forEach((s, i) => old[i] !== undefined && add(s, old[i]));
+    }
+    return pairs;
+}
+
+/** What a created or replaced resource computes (id, outputs not among its inputs): unknown until it exists. */
+function unknownPairs(next: StateResource): Map<string, string> {
+    const computed = [next.id ?? "", ...Object.entries(next.outputs ?? {})
+        .filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(next.inputs?.[k]))
+        .flatMap(([, v]) => leaves(v))];
+    return new Map(computed.filter((s) => s.length >= MIN_DISTINCT).map((s) => [s, UNKNOWN]));
+}
+
+/** True when a change anywhere under top-level input `key` may replace a resource of `type`. */
+function keyMayForce(type: string, key: string): boolean {
+    return forcesReplacement(type, [key]) || (replacementPaths(type) ?? []).some((p) => p.startsWith(`${key}.`));
+}
+
+const isDefaultProvider = (ref: string) => urnName(providerUrn(ref)).startsWith("default");
+
+/** The plan of `resources` (the program's registrations, in order, as an update captures them) against `prev`. */
+export function planChange(prev: LoadedDeployment, resources: readonly StateResource[], stack: string): PlanStep[] {
+    const rename = renamer(prev.stack, stack);
+    const olds = new Map(prev.resources.map((r) => [rename(r.urn), r]));
+    const claimed = new Set<string>();
+    const pairsOf = new Map<string, Map<string, string>>();
+    const replaced = new Map<string, StateResource>(); // new URN -> registration, for the cascade
+    const condemned = new Set<string>(); // deleted before a replacement (delete-before-replace) and their dependents
+    const children = new Map<string, string[]>();
+    resources.forEach((r) => r.parent && children.set(r.parent, [...(children.get(r.parent) ?? []), r.urn]));
+    // A component stands for its descendants in dependencies.
+    const expand = (urn: string): string[] => [urn, ...(children.get(urn) ?? []).flatMap(expand)];
+
+    const steps: PlanStep[] = resources.map((next) => {
+        const aliasMatch = (next.aliases ?? []).find((a) => olds.has(a) && !claimed.has(a));
+        const key = olds.has(next.urn) && !claimed.has(next.urn) ? next.urn : aliasMatch;
+        const prevState = key ? olds.get(key) : undefined;
+        const base = { urn: next.urn, type: next.type, name: urnName(next.urn), deleteBeforeReplace: next.deleteBeforeReplace === true,
+            retained: false, protectedAfter: next.protect === true };
+        if (!prevState) {
+            pairsOf.set(next.urn, unknownPairs(next));
+            return { ...base, op: "create", changed: [], forcing: [], causes: [], protectedBefore: false, newInputs: next.inputs };
+        }
+        claimed.add(key!);
+        const causes: string[] = [];
+        if (prevState.type !== next.type) {
+            causes.push(`type changed from ${prevState.type}`);
+        }
+        if (prevState.provider && next.provider && rename(providerUrn(prevState.provider)) !== providerUrn(next.provider)
+            && !(isDefaultProvider(prevState.provider) && isDefaultProvider(next.provider))) {
+            causes.push(`provider changed from ${urnName(providerUrn(prevState.provider))}`);
+        }
+        if (next.provider && replaced.has(providerUrn(next.provider))) {
+            causes.push(`its provider ${urnName(providerUrn(next.provider))} is replaced`);
+        }
+        // Inputs as the provider would get them: each property's references to other resources resolved as in FILE
+        // (kept) or unknown (created or replaced), then the ignored paths set back.
+        const resolved: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(next.inputs ?? {})) {
+            const deps = (next.propertyDependencies?.[k] ?? []).flatMap(expand);
+            const pairs = new Map(deps.flatMap((d) => [...(pairsOf.get(d) ?? [])]));
+            resolved[k] = substitute(v, pairs);
+            const doomed = deps.find((d) => condemned.has(d));
+            if (doomed && next.custom && keyMayForce(next.type, k)) {
+                causes.push(`${k} depends on ${urnName(doomed)}, deleted before its replacement (delete-before-replace)`);
+            }
+        }
+        const inputs = keepIgnored(prevState.inputs ?? {}, resolved, next.ignoreChanges ?? []);
+        const changed = next.custom ? changedPaths(prevState.inputs ?? {}, inputs) : [];
+        const forces = (p: Path) => forcesReplacement(next.type, p) || (isProviderType(next.type) && p[0] === "region")
+            || next.replaceOnChanges?.some((r) => r === "*" || showPath(p).startsWith(r)) === true;
+        const forcing = changed.filter(forces).map(showPath);
+        const op: Op = forcing.length > 0 || causes.length > 0 ? "replace" : changed.length > 0 ? "update" : "same";
+        if (op === "replace") {
+            replaced.set(next.urn, next);
+            pairsOf.set(next.urn, unknownPairs(next));
+            if (next.deleteBeforeReplace || causes.some((c) => c.includes("delete-before-replace"))) {
+                condemned.add(next.urn);
+            }
+        } else {
+            pairsOf.set(next.urn, keptPairs(next, prevState));
+        }
+        return { ...base, op, changed: changed.map(showPath), forcing, causes, protectedBefore: prevState.protect === true,
+            oldInputs: prevState.inputs, newInputs: inputs };
+    });
+
+    // What FILE has and the program no longer declares: deleted, dependents first (the reverse of state order).
+    const deletes: PlanStep[] = [...olds].filter(([urn]) => !claimed.has(urn)).reverse().map(([urn, r]) => ({
+        op: "delete", urn, type: r.type, name: urnName(urn), changed: [], forcing: [], causes: [], deleteBeforeReplace: false,
+        retained: r.retainOnDelete === true, protectedBefore: r.protect === true, protectedAfter: false, oldInputs: r.inputs,
+    }));
+    return [...steps, ...deletes];
+}
