@@ -2,11 +2,8 @@
 // `pulumi preview` would decide them (pulumi/pulumi pkg/resource/deploy/step_generator.go; docs/day-two.md).
 import { LoadedDeployment } from "../export";
 import { isProviderType, providerUrn, StateResource, UNKNOWN, urnName } from "../state";
+import { forcesReplacement, replacementPaths } from "./forces-new";
 import { changedPaths, keepIgnored, Path, showPath, substitute } from "./values";
-
-// Node resolves "./forces-new" to forces-new.json (.json before ts-node's .ts): require the module by its file name
-// until the table's data file has a name of its own.
-const { forcesReplacement, replacementPaths }: typeof import("./forces-new") = require("./forces-new.ts");
 
 export type Op = "create" | "update" | "replace" | "delete" | "same";
 
