@@ -33,14 +33,33 @@ export interface PlanStep {
 
 const MIN_DISTINCT = 10; // shorter strings (zones, ports, flags) are not ids
 
-/** `pulumi stack rename` rewrites the stack segment of every URN in state: compare under the new stack's name. */
+/** `pulumi stack rename` rewrites the stack segment of every URN in state, and the root stack's name
+ *  `<project>-<stack>` (pulumi/pulumi pkg/resource/edit/operations.go, renameURN): compare under the new name. */
 function renamer(from: string, to: string): (urn: string) => string {
     const prefix = `urn:pulumi:${from}::`;
-    return (urn) => (urn.startsWith(prefix) ? `urn:pulumi:${to}::${urn.slice(prefix.length)}` : urn);
+    return (urn) => {
+        if (!urn.startsWith(prefix)) {
+            return urn;
+        }
+        const [project, type, ...name] = urn.slice(prefix.length).split("::");
+        return `urn:pulumi:${to}::${project}::${type}::${type === "pulumi:pulumi:Stack" ? `${project}-${to}` : name.join("::")}`;
+    };
 }
 
+/** Every string inside a value (nested lists and objects too: RDS's masterUserSecrets holds its secret's ARN). */
 function leaves(v: unknown): string[] {
-    return typeof v === "string" ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+    return typeof v === "string" ? [v] : Array.isArray(v) ? v.flatMap(leaves) : typeof v === "object" && v !== null ? Object.values(v).flatMap(leaves) : [];
+}
+
+/** Pairs the strings at the same place in two values. */
+function pairLeaves(a: unknown, b: unknown, add: (a: string, b: string) => void): void {
+    if (typeof a === "string" && typeof b === "string") {
+        add(a, b);
+    } else if (Array.isArray(a) && Array.isArray(b)) {
+        a.forEach((x, i) => pairLeaves(x, b[i], add));
+    } else if (typeof a === "object" && a !== null && typeof b === "object" && b !== null && !Array.isArray(a) && !Array.isArray(b)) {
+        Object.entries(a).forEach(([k, x]) => pairLeaves(x, (b as Record<string, unknown>)[k], add));
+    }
 }
 
 /** Strings of a matched resource that differ between the two states (fake against real ids and ARNs). */
@@ -50,10 +69,7 @@ function keptPairs(next: StateResource, prev: StateResource): Map<string, string
     if (next.id && prev.id) {
         add(next.id, prev.id);
     }
-    for (const [k, v] of Object.entries(next.outputs ?? {})) {
-        const old = leaves(prev.outputs?.[k]);
-        leaves(v).forEach((s, i) => old[i] !== undefined && add(s, old[i]));
-    }
+    pairLeaves(next.outputs ?? {}, prev.outputs ?? {}, add);
     return pairs;
 }
 

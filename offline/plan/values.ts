@@ -67,26 +67,58 @@ export function keepIgnored(prev: Props, next: Props, ignore: readonly string[])
 
 /** Each string of `value` holding one of `pairs`' keys rewritten: to the other value's string, or wholly unknown. */
 export function substitute(value: unknown, pairs: ReadonlyMap<string, string>): unknown {
-    if (pairs.size === 0 || isSecret(value)) {
+    return pairs.size === 0 ? value : substituteIn(value, longestFirst(pairs));
+}
+
+const sorted = new WeakMap<ReadonlyMap<string, string>, [string, string][]>();
+/** Longest first: an endpoint holding its group's id is swapped whole, before the id inside it. */
+function longestFirst(pairs: ReadonlyMap<string, string>): [string, string][] {
+    if (!sorted.has(pairs)) {
+        sorted.set(pairs, [...pairs].sort(([a], [b]) => b.length - a.length));
+    }
+    return sorted.get(pairs)!;
+}
+
+// Base64 of text (a launch template's user data holds the file system's ids inside it).
+const BASE64 = /^(?:[A-Za-z0-9+/]{4}){4,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+function decodedText(s: string): string | undefined {
+    if (!BASE64.test(s)) {
+        return undefined;
+    }
+    const text = Buffer.from(s, "base64").toString("utf8");
+    return /^[\t\n\r\x20-\x7e\u00a0-\uffff]*$/.test(text) && !text.includes("\ufffd") ? text : undefined;
+}
+
+function substituteString(value: string, pairs: readonly [string, string][]): string {
+    let s = value;
+    for (const [from, to] of pairs) {
+        if (s.includes(from)) {
+            if (to === UNKNOWN) {
+                return UNKNOWN; // a value computed from an unknown is unknown as a whole
+            }
+            s = s.split(from).join(to);
+        }
+    }
+    return s;
+}
+
+function substituteIn(value: unknown, pairs: readonly [string, string][]): unknown {
+    if (isSecret(value)) {
         return value;
     }
     if (typeof value === "string") {
-        let s = value;
-        for (const [from, to] of pairs) {
-            if (s.includes(from)) {
-                if (to === UNKNOWN) {
-                    return UNKNOWN; // a value computed from an unknown is unknown as a whole
-                }
-                s = s.split(from).join(to);
-            }
+        const text = decodedText(value);
+        if (text === undefined) {
+            return substituteString(value, pairs);
         }
-        return s;
+        const swapped = substituteString(text, pairs);
+        return swapped === UNKNOWN ? UNKNOWN : swapped === text ? value : Buffer.from(swapped, "utf8").toString("base64");
     }
     if (Array.isArray(value)) {
-        return value.map((v) => substitute(v, pairs));
+        return value.map((v) => substituteIn(v, pairs));
     }
     if (isObject(value)) {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, pairs)]));
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteIn(v, pairs)]));
     }
     return value;
 }

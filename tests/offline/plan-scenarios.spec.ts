@@ -7,11 +7,14 @@ import { createHash } from "crypto";
 import { LoadedDeployment } from "../../offline/export";
 import { capturedResources } from "../../offline/engine";
 import { loadStackSettings } from "../../offline/project";
+import { substitute } from "../../offline/plan/values";
 import { asExport, plan, refusedNames, stepsOf } from "../helpers/plan";
-import { captureProgram, prefetch, project, stackResources } from "../helpers/stacks";
+import { captureProgram, prefetch, project, stackFile, stackResources } from "../helpers/stacks";
 
 const SCENARIOS = {
     swappedAzs: { "magento:availabilityZones": ["eu-west-3b", "eu-west-3a", "eu-west-3c"] },
+    // The same, the operations AZ kept where the stack was built (docs/network.md).
+    swappedAzsPinned: { "magento:availabilityZones": ["eu-west-3b", "eu-west-3a", "eu-west-3c"], "magento:operationsAz": "eu-west-3a" },
     newCidr: { "magento:vpcCidr": "10.30.0.0/16" },
     sharedCache: { "magento:cacheLayout": "shared" },
     // prod's second storefront removed (and from the validated list, which must name only storefronts).
@@ -31,6 +34,9 @@ prefetch(["prod", { preview: false }], ...Object.values(SCENARIOS).map((changes)
 // `pulumi stack rename prod shop`: the same configuration under the new stack name.
 const renamed = captureProgram("shop", loadStackSettings(project, "prod"), false).then(capturedResources);
 renamed.catch(() => undefined);
+// ... with magento:estate keeping the names it was built with (docs/naming.md).
+const renamedKept = captureProgram("shop", loadStackSettings(project, "prod", stackFile("prod", { "magento:estate": "prod" })), false).then(capturedResources);
+renamedKept.catch(() => undefined);
 
 /** The export as a real stack's would read: AWS's ids (not our fakes) wherever they appear, provider defaults in the
  *  inputs listed under `__defaults`, secrets as ciphertext (asExport already). */
@@ -41,11 +47,8 @@ function realShaped(exported: LoadedDeployment): LoadedDeployment {
         const hash = createHash("sha256").update(r.urn).digest("hex");
         return [r.id!, r.id!.includes("-") && r.id!.split("-").length === 2 ? `${r.id!.split("-")[0]}-0${hash.slice(0, 16)}` : `${hash.slice(0, 8)}-${hash.slice(8, 12)}-4${hash.slice(13, 16)}-8${hash.slice(17, 20)}-${hash.slice(20, 32)}`];
     }));
-    const rewrite = <T>(v: T): T => {
-        let text = JSON.stringify(v);
-        ids.forEach((real, fake) => (text = text.split(fake).join(real)));
-        return JSON.parse(text) as T;
-    };
+    // Wherever AWS's ids would be: in every value, user data's base64 text included.
+    const rewrite = <T>(v: T): T => substitute(v, ids) as T;
     const resources = exported.resources.map((r) => ({
         ...r, id: r.id && rewrite(r.id), outputs: rewrite(r.outputs),
         inputs: r.custom && r.inputs ? { ...rewrite(r.inputs), providerDefaulted: "as the provider set it", __defaults: ["providerDefaulted"] } : r.inputs,
@@ -71,13 +74,20 @@ describe("offline plan: changes to a deployed prod", function () {
         assert.deepStrictEqual(p.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.name} ${s.changed.join(",")}`), []);
     });
 
-    it("swapped AZs: subnets are replaced (today by list position), refused until magento:allowReplace names them", async () => {
+    it("swapped AZs with the operations AZ kept: nothing changes", async () => {
+        const p = await planOf("swappedAzsPinned");
+        assert.deepStrictEqual(p.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.name}`), []);
+        assert.deepStrictEqual(p.check().refusals, []);
+    });
+
+    it("swapped AZs moving the first entry: the single servers' volumes would leave their AZ, refused until allowReplace names them", async () => {
         const p = await planOf("swappedAzs");
-        // Today the a and b subnets swap places: replaced. Keyed by AZ (network engineer), nothing here is replaced.
-        const subnets = stepsOf(p, "replace", "aws:ec2/subnet:Subnet").map((s) => s.name).sort();
-        assert.deepStrictEqual(subnets, ["magento-prod-private-a", "magento-prod-private-b", "magento-prod-public-a", "magento-prod-public-b"]);
+        // Subnets are keyed by AZ and keep their CIDRs; only what lives in the operations AZ (the first entry) moves.
+        assert.deepStrictEqual(stepsOf(p, "replace", "aws:ec2/subnet:Subnet"), []);
+        const volumes = stepsOf(p, "replace", "aws:ebs/volume:Volume");
+        assert.ok(volumes.length > 0 && volumes.every((v) => v.forcing.includes("availabilityZone")), volumes.map((v) => v.name).join(", "));
         const result = p.check();
-        assert.ok(subnets.every((n) => refusedNames(result).includes(n)), refusedNames(result).join(", "));
+        assert.ok(volumes.every((v) => refusedNames(result).includes(v.name)), refusedNames(result).join(", "));
         assert.ok(result.refusals.every((r) => r.reason.includes(`add '${r.step.name}' to magento:allowReplace`)));
         assert.deepStrictEqual(p.check(refusedNames(result)).refusals, []);
     });
@@ -106,14 +116,14 @@ describe("offline plan: changes to a deployed prod", function () {
         assert.ok(allowed.notes.some((n) => n.startsWith("magento-prod-sessions-redis: run `pulumi state unprotect")), allowed.notes.join("\n"));
     });
 
-    it("a removed storefront: no listener certificate and no storefront certificate is replaced or deleted", async () => {
+    it("a removed storefront: only its own certificate and listener certificate go, refused until allowReplace names them", async () => {
         const p = await planOf("removedStorefront");
         const moved = p.steps.filter((s) => s.op !== "same" && /acm\/certificate:|listenerCertificate:/.test(s.type));
-        // Today brand_a's certificate shares names with brand_b and changes its subjectAlternativeNames in place (the
-        // seed forces-new table does not list them; ACM replaces the certificate for them): with the regenerated table
-        // this step becomes a refused replace, and keyed by certificate (edge engineer) it disappears.
-        assert.deepStrictEqual(moved.map((s) => `${s.op} ${s.name} ${s.changed.join(",")}`), ["update magento-prod-certificates-brand_a subjectAlternativeNames"]);
-        assert.deepStrictEqual(stepsOf(p, "delete").map((s) => s.name), []);
+        // Certificates are keyed by storefront (docs/edge.md): the others' certificates and SNI entries stay as they are.
+        assert.deepStrictEqual(moved.map((s) => `${s.op} ${s.name}`).sort(), ["delete magento-prod-certificates-brand_b", "delete magento-prod-shop-cert-brand_b"]);
+        const refused = refusedNames(p.check());
+        assert.deepStrictEqual(refused, ["magento-prod-certificates-brand_b"]);
+        assert.deepStrictEqual(p.check(refused).refusals, []);
     });
 
     it("a new ops AMI replaces the ops servers (delete before replace) but not their data volumes or Elastic IPs", async () => {
@@ -127,13 +137,18 @@ describe("offline plan: changes to a deployed prod", function () {
 
     it("a stack rename rewrites every URN, but names derived from the stack change: everything is recreated, refused for each stateful resource", async () => {
         const p = plan(await before, await renamed, "shop");
-        // Only the stack and its default providers keep their logical names today; with the name prefix (a configured
-        // prefix kept at magento-prod) every resource would be "same".
+        // Names derive from the stack's name unless magento:estate keeps the old one.
         assert.ok(stepsOf(p, "delete").length > 400 && stepsOf(p, "create").length > 400);
         const refused = refusedNames(p.check());
         for (const name of ["magento-prod-mysql-db", "magento-prod-shared-fs", "magento-prod-search-domain", "magento-prod-vpc"]) {
             assert.ok(refused.includes(name), name);
         }
+    });
+
+    it("a stack rename with magento:estate set to the old name: every resource unchanged", async () => {
+        const p = plan(await before, await renamedKept, "shop");
+        assert.deepStrictEqual(p.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.name} ${s.changed.join(",")}`), []);
+        assert.deepStrictEqual(p.check().refusals, []);
     });
 });
 
