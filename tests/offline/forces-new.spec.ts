@@ -84,10 +84,47 @@ describe("the forces-replacement table (offline/plan/forces-new.data.json)", () 
         assert.match(conditionalReplacement(rule, ["cidrIpv4"]) ?? "", /source type/);
     });
 
+    // The Terraform provider's own files, read at the commits in origin (docs/replacements.md).
+    it("a new web AMI or instance type is a new launch template version, not a new template; a new name replaces it", () => {
+        const template = "aws:ec2/launchTemplate:LaunchTemplate";
+        assert.ok(!forcesReplacement(template, ["imageId"]));
+        assert.ok(!forcesReplacement(template, ["instanceType"]));
+        assert.ok(!forcesReplacement(template, ["userData"]));
+        assert.ok(forcesReplacement(template, ["name"]));
+        const group = "aws:autoscaling/group:Group";
+        assert.ok(!forcesReplacement(group, ["launchTemplate", "version"]));
+        assert.ok(!forcesReplacement(group, ["vpcZoneIdentifiers"]));
+        assert.ok(forcesReplacement(group, ["name"]));
+    });
+
+    // elbv2/target_group.go: port, protocol, vpc_id ForceNew; the health check changes in place.
+    it("a target group is replaced by a new port, protocol or VPC, not by its health check; a listener only by its load balancer", () => {
+        const targets = "aws:lb/targetGroup:TargetGroup";
+        for (const input of ["port", "protocol", "vpcId", "name"]) {
+            assert.ok(forcesReplacement(targets, [input]), input);
+        }
+        assert.ok(!forcesReplacement(targets, ["healthCheck", "path"]));
+        assert.ok(!forcesReplacement(targets, ["deregistrationDelay"]));
+        assert.ok(forcesReplacement("aws:lb/listener:Listener", ["loadBalancerArn"]));
+        assert.ok(!forcesReplacement("aws:lb/listener:Listener", ["certificateArn"]));
+    });
+
+    // s3/bucket.go, route53/zone.go, vpc_security_group.go, vpnsite_customer_gateway.go.
+    it("a bucket's or zone's name, a security group's description and a customer gateway's address replace them", () => {
+        assert.ok(forcesReplacement("aws:s3/bucket:Bucket", ["bucket"]));
+        assert.ok(forcesReplacement("aws:route53/zone:Zone", ["name"]));
+        assert.ok(!forcesReplacement("aws:route53/zone:Zone", ["vpcs", 0, "vpcId"]));
+        assert.ok(forcesReplacement("aws:ec2/securityGroup:SecurityGroup", ["description"]));
+        assert.ok(forcesReplacement("aws:ec2/customerGateway:CustomerGateway", ["ipAddress"]));
+        assert.ok(!forcesReplacement("aws:ec2/vpnConnection:VpnConnection", ["customerGatewayId"]));
+        assert.ok(forcesReplacement("aws:ec2/vpnConnection:VpnConnection", ["staticRoutesOnly"]));
+    });
+
     it("says 'not known' for a type it does not cover, rather than 'in place'", () => {
-        assert.equal(replacementPaths("aws:cloudfront/distribution:Distribution"), undefined);
-        assert.ok(!knowsType("aws:cloudfront/distribution:Distribution"));
-        assert.ok("aws:cloudfront/distribution:Distribution" in REPLACEMENTS.notCovered);
+        const uncovered = "magento:web:LoadBalancer";
+        assert.equal(replacementPaths(uncovered), undefined);
+        assert.ok(!knowsType(uncovered));
+        assert.ok(uncovered in REPLACEMENTS.notCovered);
         assert.ok(knowsType(SUBNET));
     });
 
@@ -100,6 +137,11 @@ describe("the forces-replacement table (offline/plan/forces-new.data.json)", () 
     it("every type the program can create, in any variant of its configuration, is covered or listed as not known", () => {
         const listed = new Set([...Object.keys(REPLACEMENTS.types), ...Object.keys(REPLACEMENTS.notCovered)]);
         assert.deepEqual(programTypes(ROOT).filter((t) => !listed.has(t)), []);
+    });
+
+    // Each file named in origin was read for its type; a type added to the program without one shows up here.
+    it("covers every AWS type the program creates: only component, provider and stack types are not known", () => {
+        assert.deepEqual(Object.keys(REPLACEMENTS.notCovered).filter((t) => t.startsWith("aws:")), []);
     });
 
     it("docs/replacements.md shows every covered type with the commit it was read at", () => {
