@@ -23,7 +23,7 @@ const LINKED_ROLE = "aws:iam/serviceLinkedRole:ServiceLinkedRole";
 const KEY = "aws:kms/key:Key";
 
 describe("data tier", () => {
-    prefetch(["prod"], ["preprod"], ["prod", { preview: false }], ["preprod", NFS], ["preprod", { changes: PREPROD_NFS_REBUILT }]);
+    prefetch(["prod"], ["preprod"], ["prod", { preview: false }], ["preprod", { changes: { "magento:applyImmediately": true } }], ["preprod", NFS], ["preprod", { changes: PREPROD_NFS_REBUILT }]);
 
     it("service-linked roles: the account's are adopted, missing ones created, neither deleted with the stack; what needs one waits for it", async function () {
         this.timeout(300_000); // the spec's first read: its captures queue behind those every spec started at load
@@ -389,6 +389,24 @@ describe("data tier", () => {
             assert.strictEqual(rotated.restarts, "try-restart php-fpm\ntry-restart php-fpm\n");
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+    it("final snapshots are named per life of the stack: a suffix created with it, so a second teardown does not collide with the first's", async () => {
+        const r = await stackResources("prod");
+        for (const x of [...ofType(r, RDS), ...ofType(r, REDIS)]) {
+            const suffix = via(r, x, "finalSnapshotIdentifier");
+            // A random id in state: the same name on every update, a new one for a stack created again after a destroy.
+            assert.deepStrictEqual(suffix.map((s) => s.type), ["random:index/randomId:RandomId"], x.urn);
+            assert.notStrictEqual(x.inputs!.finalSnapshotIdentifier, `${x.urn.split("::").pop()!.replace(/-(db|redis)$/, "")}-final`);
+        }
+    });
+
+    it("database and Redis changes wait for the maintenance window unless magento:applyImmediately says now", async () => {
+        const [windowed, now] = [await stackResources("preprod"), await stackResources("preprod", { changes: { "magento:applyImmediately": true } })];
+        for (const [r, expected] of [[windowed, false], [now, true]] as const) {
+            for (const x of [...ofType(r, RDS), ...ofType(r, REDIS)]) {
+                assert.strictEqual(x.inputs!.applyImmediately, expected, x.urn);
+            }
         }
     });
 });
