@@ -194,7 +194,7 @@ export const CONFIG_KEYS = {
     },
     teardown: {
         type: "boolean", required: false, default: false,
-        description: "true: prepares the stack for `pulumi destroy` (docs/teardown.md): protection, deletion protection and recovery windows off, disposable buckets emptied, final snapshots and their key kept; production also needs teardownConfirm.",
+        description: "true: prepares the stack for `pulumi destroy` (docs/teardown.md): deletion protection and secrets' recovery windows off, disposable buckets emptied, final snapshots' key kept, protect off (production keeps it for `pulumi state unprotect --all` and needs teardownConfirm).",
     },
     teardownConfirm: {
         type: "string", required: false, default: "",
