@@ -11,8 +11,9 @@ export function familyLogicalName(base: string, family: string): string {
 /**
  * `<name>-final-<8 hex digits>`: the suffix is created with the stack and kept in its state, so every update sends the
  * same name and a stack created again after a destroy gets a new one, beside the previous life's final snapshot. The
- * identifier is read only at deletion: changing it is an update in place (the provider does not mark it "forces new",
- * https://github.com/hashicorp/terraform-provider-aws/blob/main/website/docs/r/db_instance.html.markdown).
+ * identifier is read only at deletion: changing it is an update in place (the provider marks it "forces new" for
+ * neither resource: https://github.com/hashicorp/terraform-provider-aws/blob/main/website/docs/r/db_instance.html.markdown,
+ * .../r/elasticache_replication_group.html.markdown).
  */
 export function finalSnapshotName(parent: pulumi.Resource, name: string): pulumi.Output<string> {
     const suffix = new random.RandomId(`${name}-final-snapshot`, { byteLength: 4 }, { parent });
