@@ -167,9 +167,12 @@ const search = new Search(`${prefix}-search`, {
 });
 
 // Shared folders (media, sitemaps, exports; never pub/static) on EFS, or on the estate's NFS server.
-const sharedStorage = config.sharedStorage === "efs"
-    ? new EfsStorage(`${prefix}-shared`, { vpcId, subnetIds: privateSubnetIds, clients: magento, shares: MAGENTO_SHARES, kmsKeyArn: keys.storage, tags })
-    : nfsStorage();
+const efsStorage = () => new EfsStorage(`${prefix}-shared`, { vpcId, subnetIds: privateSubnetIds, clients: magento, shares: MAGENTO_SHARES, kmsKeyArn: keys.storage, tags });
+const sharedStorage = config.sharedStorage === "efs" ? efsStorage() : nfsStorage();
+// A switch's first phase (docs/migrations.md): the target, empty, under the name it keeps after the switch; no server uses it yet.
+if (config.sharedStorageTarget !== undefined) {
+    void (config.sharedStorageTarget === "efs" ? efsStorage() : nfsStorage());
+}
 
 function nfsStorage(): NfsStorage {
     const server = tier("nfs", "NFS server of the shared folders");

@@ -188,6 +188,10 @@ export const CONFIG_KEYS = {
         type: "string", required: false, default: "",
         description: "efs: Amazon EFS with elastic throughput (default); nfs: an NFS server on EC2 with protected EBS volumes, as the original estate ran.",
     },
+    sharedStorageTarget: {
+        type: "string", required: false, default: "",
+        description: "Phase one of a sharedStorage switch (docs/migrations.md): efs or nfs, the other storage built empty beside the current one, which servers keep using until sharedStorage names the target.",
+    },
     allowReplace: {
         type: "array", required: false, default: [],
         description: "Logical names of protected or stateful resources this change may replace or delete (a migration, docs/day-two.md); the plan check refuses any other, and these lose `protect` for the update. Empty again once applied.",

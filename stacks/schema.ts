@@ -227,6 +227,7 @@ export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
     searchMasterInstanceType: serviceClass("", ".search", "m6g.large.search"),
     searchVolumeGb: gib(10, 16384),
     sharedStorage: z.enum(["efs", "nfs"], { error: "must be efs or nfs (or unset for efs)" }),
+    sharedStorageTarget: z.enum(["efs", "nfs"], { error: "must be efs or nfs: the storage to build beside the current one" }),
     allowReplace: z.array(z.string().regex(/^[A-Za-z0-9._:$-]+$/, { error: "must be a resource's logical name as its URN ends, such as magento-prod-sessions" })),
     teardown: z.boolean({ error: "must be true or false" }),
     teardownConfirm: z.string().min(1, { error: "must be the stack's name" }),

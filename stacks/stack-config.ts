@@ -45,6 +45,8 @@ export interface StackConfig {
     readonly cache: { readonly nodeType: string; readonly separateSessions: boolean };
     readonly search: { readonly instanceType: string; readonly masterInstanceType: string | undefined; readonly volumeGb: number };
     readonly sharedStorage: "efs" | "nfs";
+    /** The other storage, built beside the current one for the copy before a switch; undefined: none. */
+    readonly sharedStorageTarget: "efs" | "nfs" | undefined;
     /** Logical names this update may replace or delete though protected or stateful (infra/lifecycle.ts). */
     readonly allowReplace: readonly string[];
     /** This update prepares the stack for `pulumi destroy` (infra/lifecycle.ts, docs/teardown.md). */

@@ -124,6 +124,10 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
 
     problems.push(...checkWeb(parsed, defaults, profile));
     problems.push(...checkSearchZones(azs, profile), ...checkTeardown(parsed, ctx.stack, profile));
+    const storage = (parsed.sharedStorage as string | undefined) ?? defaults.sharedStorage;
+    if (parsed.sharedStorageTarget === storage) {
+        problems.push({ path: qualified("sharedStorageTarget"), message: `is the current ${qualified("sharedStorage")} (${storage}); it names the other storage to build beside it, and is removed in the update that switches` });
+    }
     const topicRegion = parsed.alarmTopicArn === undefined ? undefined : SNS_TOPIC_ARN.exec(parsed.alarmTopicArn as string)?.[1];
     if (topicRegion !== undefined && ctx.region !== undefined && topicRegion !== ctx.region) {
         problems.push({ path: qualified("alarmTopicArn"), message: `is a topic in ${topicRegion}; CloudWatch alarms in ${ctx.region} notify topics in ${ctx.region} only` });
@@ -202,6 +206,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
             volumeGb: value("searchVolumeGb", defaults.searchVolumeGb),
         },
         sharedStorage: value("sharedStorage", defaults.sharedStorage),
+        sharedStorageTarget: parsed.sharedStorageTarget as "efs" | "nfs" | undefined,
         allowReplace: value<string[]>("allowReplace", []),
         teardown: value("teardown", false),
         tempExpiryDays: value("tempExpiryDays", defaults.tempExpiryDays),

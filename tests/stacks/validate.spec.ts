@@ -390,6 +390,13 @@ describe("data-tier and teardown keys", () => {
         rejects({ teardownConfirm: "prod" }, "magento:teardownConfirm", /only with magento:teardown true/);
     });
 
+    it("sharedStorageTarget names the other storage, never the current one", () => {
+        assert.strictEqual(parse({ sharedStorageTarget: "nfs" }).sharedStorageTarget, "nfs");
+        assert.strictEqual(parse({}).sharedStorageTarget, undefined);
+        rejects({ sharedStorageTarget: "efs" }, "magento:sharedStorageTarget", /is the current magento:sharedStorage \(efs\)/);
+        rejects({ sharedStorageTarget: "s3" }, "magento:sharedStorageTarget", /must be efs or nfs/);
+    });
+
     it("a preproduction stack needs teardown alone", () => {
         assert.strictEqual(parse({ profile: "preproduction", teardown: true }).teardown, true);
         assert.strictEqual(parse({}).teardown, false);
