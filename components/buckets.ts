@@ -14,6 +14,8 @@ export interface BucketsArgs {
     readonly region: string;
     /** Days the access logs are kept. */
     readonly logRetentionDays: number;
+    /** The access logs may go with the stack (preproduction's): tagged Disposable, emptied by a teardown (docs/teardown.md). */
+    readonly logsDisposable: boolean;
     /** Days after which temporary objects are deleted. */
     readonly tempExpiryDays: number;
     /** Tags for every bucket. */
@@ -153,7 +155,7 @@ export class Buckets extends pulumi.ComponentResource {
                 ...cloudFrontLogDeliveryStatements(a, account),
             ]),
             protect: true,
-            tags: args.tags,
+            tags: args.logsDisposable ? { ...args.tags, [DISPOSABLE_TAG]: "access logs of a stack that may be torn down" } : args.tags,
         }, child);
 
         // Scratch space: nothing business-critical, so it expires, keeps no versions and may be deleted with the stack.

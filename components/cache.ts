@@ -3,6 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Client, serviceSecurityGroup } from "./clients";
+import { familyLogicalName, finalSnapshotName } from "./final-snapshot";
 import { GeneratedSecret } from "./generated-secret";
 
 /** What the group holds decides what Redis may evict when full. */
@@ -24,6 +25,8 @@ export interface CacheArgs {
     /** Primary plus a replica in another AZ with automatic failover (production). */
     readonly highlyAvailable: boolean;
     readonly snapshotRetentionDays: number;
+    /** Modifications apply in this update, not in the maintenance window. */
+    readonly applyImmediately: boolean;
     readonly kmsKeyArn: pulumi.Input<string>;
     /** The key of its secrets (docs/access.md, "Keys"): apart from its data's. */
     readonly secretsKmsKeyArn: pulumi.Input<string>;
@@ -52,12 +55,12 @@ export class Cache extends pulumi.ComponentResource {
             vpcId: args.vpcId, port: REDIS_PORT, clients: args.clients, description: `Redis ${name}`, tags: args.tags,
         });
         const subnets = new aws.elasticache.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, description: name, tags }, child);
-        const parameters = new aws.elasticache.ParameterGroup(`${name}-params`, {
+        const parameters = new aws.elasticache.ParameterGroup(familyLogicalName(`${name}-params`, CACHE_ENGINE.parameterFamily), {
             family: CACHE_ENGINE.parameterFamily,
             description: `Magento ${args.usage}`,
             parameters: [{ name: "maxmemory-policy", value: EVICTION[args.usage] }],
             tags,
-        }, { ...child, retainOnDelete: true }); // a new family replaces it; the old one stays in use until the window
+        }, { ...child, retainOnDelete: true, aliases: [{ name: `${name}-params` }] }); // by family, as the database's (docs/engine-versions.md)
         const token = new GeneratedSecret(`${name}-auth`, {
             description: `Redis AUTH token of ${name}`,
             length: 48,
@@ -85,11 +88,11 @@ export class Cache extends pulumi.ComponentResource {
             transitEncryptionEnabled: true,
             authToken: token.value,
             snapshotRetentionLimit: args.snapshotRetentionDays,
-            finalSnapshotIdentifier: `${name}-final`, // deleting it leaves the sessions in a snapshot
+            finalSnapshotIdentifier: finalSnapshotName(this, name), // deleting it leaves the sessions in a snapshot
             snapshotWindow: "02:00-03:00",
             maintenanceWindow: "sun:04:00-sun:05:00",
             autoMinorVersionUpgrade: true,
-            applyImmediately: false,
+            applyImmediately: args.applyImmediately,
             tags,
         }, { ...child, protect: true });
 

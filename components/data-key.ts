@@ -25,6 +25,9 @@ export interface DataKeyArgs {
     readonly autoScalingRoleArn: pulumi.Input<string>;
     /** The stack's server roles: they may use the key through their IAM grants, never administer it. */
     readonly serverRoleArns: pulumi.Input<string>[];
+    /** Kept in AWS when the stack is destroyed (retainOnDelete): what outlives the stack is encrypted with it, such as
+     *  final snapshots, which are unreadable once their key is deleted (docs/teardown.md). */
+    readonly outlivesStack?: boolean;
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -99,7 +102,7 @@ export class DataKey extends pulumi.ComponentResource {
             policy: pulumi.all([args.accountId, args.autoScalingRoleArn, pulumi.all(args.serverRoleArns)]).apply(([accountId, autoScalingRoleArn, serverRoleArns]) =>
                 JSON.stringify(dataKeyPolicy({ accountId, autoScalingRoleArn, serverRoleArns }))),
             tags: { ...args.tags, Name: `${name}-key` },
-        }, { parent: this, protect: true });
+        }, { parent: this, protect: true, retainOnDelete: args.outlivesStack === true });
         new aws.kms.Alias(`${name}-alias`, { name: `alias/${args.alias}`, targetKeyId: key.keyId }, { parent: this });
         this.keyArn = key.arn;
         this.keyId = key.keyId;

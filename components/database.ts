@@ -2,6 +2,7 @@
 // password that RDS generates and keeps in Secrets Manager (never in code, config, state or user data).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { familyLogicalName, finalSnapshotName } from "./final-snapshot";
 import { Client, serviceSecurityGroup } from "./clients";
 import { serviceTrustPolicy } from "./trust-policy";
 
@@ -20,6 +21,8 @@ export interface DatabaseArgs {
     readonly backupRetentionDays: number;
     /** A synchronous standby in another AZ (production). */
     readonly multiAz: boolean;
+    /** Modifications apply in this update (with the restart they need), not in the maintenance window. */
+    readonly applyImmediately: boolean;
     readonly kmsKeyArn: pulumi.Input<string>;
     /** The key of the managed master secret, for an instance created from now on: RDS keeps a deployed instance's
      *  (docs/access.md, "Moving the secrets"). */
@@ -66,25 +69,24 @@ export class Database extends pulumi.ComponentResource {
             vpcId: args.vpcId, port: MYSQL_PORT, clients: args.clients, description: `MySQL ${name}`, tags: args.tags,
         });
         const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, tags }, child);
-        // A new family replaces the group; the instance moves to the new one only in its maintenance window, and RDS
-        // refuses to delete a group still in use, so the old one is left in AWS for the operators to delete after it
-        // (the provider's docs: https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/db_parameter_group).
-        const parameters = new aws.rds.ParameterGroup(`${name}-params`, {
+        // Named by family, so that an engine upgrade creates the new group beside the old one; the old one stays in AWS
+        // (retainOnDelete) because the instance holds it until the upgrade is applied (docs/engine-versions.md).
+        const parameters = new aws.rds.ParameterGroup(familyLogicalName(`${name}-params`, `mysql${MYSQL_VERSION}`), {
             family: `mysql${MYSQL_VERSION}`,
             description: "Magento 2 on MySQL 8",
             parameters: Object.entries(MAGENTO_MYSQL_PARAMETERS).map(([key, value]) => ({ name: key, value, applyMethod: "pending-reboot" })),
             tags,
-        }, { ...child, retainOnDelete: true });
+        }, { ...child, retainOnDelete: true, aliases: [{ name: `${name}-params` }] });
         // Who logged in (and failed to), user and privilege changes, schema changes: the MariaDB Audit Plugin, which RDS
         // offers for every MySQL 8.4 version (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.MySQL.Options.html),
         // exported to CloudWatch Logs. Not every query: the shop runs thousands a second and holds no card data.
-        const audit = new aws.rds.OptionGroup(`${name}-audit`, {
+        const audit = new aws.rds.OptionGroup(familyLogicalName(`${name}-audit`, `mysql${MYSQL_VERSION}`), {
             engineName: "mysql",
             majorEngineVersion: MYSQL_VERSION,
             optionGroupDescription: "Magento: MariaDB Audit Plugin (connections, DDL, DCL)",
             options: [{ optionName: "MARIADB_AUDIT_PLUGIN", optionSettings: [{ name: "SERVER_AUDIT_EVENTS", value: "CONNECT,QUERY_DDL,QUERY_DCL" }] }],
             tags,
-        }, { ...child, retainOnDelete: true }); // like the parameter group: RDS refuses to delete it while in use
+        }, { ...child, retainOnDelete: true, aliases: [{ name: `${name}-audit` }] }); // like the parameter group: the engine's major version forces a new one
         const monitoringRole = new aws.iam.Role(`${name}-monitoring`, {
             assumeRolePolicy: serviceTrustPolicy("monitoring.rds.amazonaws.com"),
             tags,
@@ -123,10 +125,10 @@ export class Database extends pulumi.ComponentResource {
             autoMinorVersionUpgrade: true,
             // Required for a major engineVersion change (8.0 -> 8.4 on a deployed stack); it never upgrades by itself.
             allowMajorVersionUpgrade: true,
-            applyImmediately: false,
+            applyImmediately: args.applyImmediately,
             deletionProtection: true,
             skipFinalSnapshot: false,
-            finalSnapshotIdentifier: `${name}-final`,
+            finalSnapshotIdentifier: finalSnapshotName(this, name),
             copyTagsToSnapshot: true,
             deleteAutomatedBackups: false,
             performanceInsightsEnabled: true,

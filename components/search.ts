@@ -60,6 +60,11 @@ export class Search extends pulumi.ComponentResource {
             throw new Error(`Search ${name}: domainName '${args.domainName}' must be 3-28 lower-case letters, digits or hyphens, starting with a letter`);
         }
         const zoneAware = args.masterInstanceType !== undefined;
+        // OpenSearch spreads a domain over 2 or 3 AZs, one VPC subnet each; stacks/ refuses others first
+        // (https://docs.aws.amazon.com/opensearch-service/latest/APIReference/API_ZoneAwarenessConfig.html).
+        if (zoneAware && (args.subnetIds.length < 2 || args.subnetIds.length > 3)) {
+            throw new Error(`Search ${name}: a zone-aware domain spans 2 or 3 subnets (one per AZ), got ${args.subnetIds.length}`);
+        }
         const group = serviceSecurityGroup(this, name, {
             vpcId: args.vpcId, port: 443, clients: args.clients, description: `OpenSearch ${name}`, tags: args.tags,
         });

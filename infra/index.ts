@@ -94,13 +94,14 @@ const sessions = new SessionManager(`${prefix}-sessions`, {
 const linkedRoles = new ServiceLinkedRoles(`${prefix}-linked-roles`, { tags });
 const serverRoleArns = [web, backOffice, rundeck, sideApps, gatewayTier, vpnTier, windowsTier].map((t) => t.roleArn);
 // Two keys (issue 13): data at rest, and secrets. Server roles use them through their grants, never administer them.
-const keyOf = (name: string, purpose: string) => new DataKey(`${prefix}-${name}`, {
+const keyOf = (name: string, purpose: string, outlivesStack = false) => new DataKey(`${prefix}-${name}`, {
     alias: `${prefix}-${name}`, purpose, accountId, autoScalingRoleArn: linkedRoles.roleArns["autoscaling.amazonaws.com"],
-    serverRoleArns, tags,
+    serverRoleArns, outlivesStack, tags,
 }).keyArn;
 // Components that hold a secret next to their data (database, caches, search, VPN) put it on the secrets key; Rundeck's
 // admin password is still on the storage key (docs/access.md, "Keys").
-const keys = { storage: keyOf("data", "Data at rest"), secrets: keyOf("secrets", "Secrets") };
+// The storage key outlives the stack: the final snapshots and kept backups are encrypted with it (docs/teardown.md).
+const keys = { storage: keyOf("data", "Data at rest", true), secrets: keyOf("secrets", "Secrets") };
 // The data tier's audit logs (MySQL, OpenSearch) under a key of their own, kept as PCI DSS 10.5.1 asks.
 const auditLogKeyArn = new AuditLogKey(`${prefix}-data-audit`, { accountId, region: config.region, serverRoleArns, tags }).keyArn;
 
@@ -122,6 +123,7 @@ const database = new Database(`${prefix}-mysql`, {
     maxAllocatedStorageGb: config.database.maxAllocatedStorageGb,
     backupRetentionDays: config.database.backupRetentionDays,
     multiAz: config.production,
+    applyImmediately: config.applyImmediately,
     kmsKeyArn: keys.storage, secretsKmsKeyArn: keys.secrets, tags,
 });
 const sideDatabase = new Database(`${prefix}-sideapps`, {
@@ -132,6 +134,7 @@ const sideDatabase = new Database(`${prefix}-sideapps`, {
     maxAllocatedStorageGb: 100,
     backupRetentionDays: config.database.backupRetentionDays,
     multiAz: config.production,
+    applyImmediately: config.applyImmediately,
     kmsKeyArn: keys.storage, secretsKmsKeyArn: keys.secrets, tags,
 });
 
@@ -142,6 +145,7 @@ const caches = Object.fromEntries(cacheUsages.map((usage) => [usage, new Cache(`
     nodeType: config.cache.nodeType,
     highlyAvailable: config.production,
     snapshotRetentionDays: config.production ? 7 : 1,
+    applyImmediately: config.applyImmediately,
     kmsKeyArn: keys.storage, secretsKmsKeyArn: keys.secrets, tags,
 })]));
 
@@ -167,12 +171,15 @@ const search = new Search(`${prefix}-search`, {
 });
 
 // Shared folders (media, sitemaps, exports; never pub/static) on EFS, or on the estate's NFS server.
-const sharedStorage = config.sharedStorage === "efs"
-    ? new EfsStorage(`${prefix}-shared`, {
-        vpcId, subnetIdsByAz: network.privateSubnetIdsByAz, formerMountOrder: config.network.availabilityZones,
-        clients: magento, shares: MAGENTO_SHARES, kmsKeyArn: keys.storage, tags,
-    })
-    : nfsStorage();
+const efsStorage = () => new EfsStorage(`${prefix}-shared`, {
+    vpcId, subnetIdsByAz: network.privateSubnetIdsByAz, formerMountOrder: config.network.availabilityZones,
+    clients: magento, shares: MAGENTO_SHARES, kmsKeyArn: keys.storage, tags,
+});
+const sharedStorage = config.sharedStorage === "efs" ? efsStorage() : nfsStorage();
+// A switch's first phase (docs/migrations.md): the target, empty, under the name it keeps after the switch; no server uses it yet.
+if (config.sharedStorageTarget !== undefined) {
+    void (config.sharedStorageTarget === "efs" ? efsStorage() : nfsStorage());
+}
 
 function nfsStorage(): NfsStorage {
     const server = tier("nfs", "NFS server of the shared folders");
@@ -190,6 +197,7 @@ function nfsStorage(): NfsStorage {
 const buckets = new Buckets(`${prefix}-buckets`, {
     kmsKeyArn: keys.storage, accountId, region: config.region,
     logRetentionDays: config.accessLogRetentionDays,
+    logsDisposable: !config.production,
     tempExpiryDays: config.tempExpiryDays,
     tags,
 });

@@ -16,7 +16,7 @@ export interface KeySpec {
      * Pulumi.yaml default of an optional key. The CLI refuses a stack that leaves a declared key without a value or a
      * default, so optional keys default to their zero value ("", 0, []), which stands for "the profile's choice".
      */
-    readonly default?: string | number | readonly string[];
+    readonly default?: string | number | boolean | readonly string[];
 }
 
 export const CONFIG_KEYS = {
@@ -164,6 +164,10 @@ export const CONFIG_KEYS = {
         type: "string", required: false, default: "",
         description: "RDS instance class of the database the side applications (PIM, connectors) share.",
     },
+    applyImmediately: {
+        type: "boolean", required: false, default: false,
+        description: "true: this update's changes to the databases and Redis groups (class, node type, storage, engine) apply now, with the restart they need; false: in their maintenance window, and until then the preview shows them again (docs/engine-versions.md).",
+    },
     cacheNodeType: {
         type: "string", required: false, default: "",
         description: "ElastiCache node type of the Redis groups, such as cache.r7g.large.",
@@ -192,9 +196,21 @@ export const CONFIG_KEYS = {
         type: "string", required: false, default: "",
         description: "The estate's name, default the stack's: every logical name (magento-<estate>-...), every physical name that carries one (/magento/<estate>/, magento/<estate>/..., KMS aliases, the search domain) and the Stack tag derive from it. After `pulumi stack rename`, set it to the old name and nothing is replaced (docs/naming.md). Lower-case letters and digits, at most 7.",
     },
+    sharedStorageTarget: {
+        type: "string", required: false, default: "",
+        description: "Phase one of a sharedStorage switch (docs/migrations.md): efs or nfs, the other storage built empty beside the current one, which servers keep using until sharedStorage names the target.",
+    },
     allowReplace: {
         type: "array", required: false, default: [],
         description: "Logical names of protected or stateful resources this change may replace or delete (a migration, docs/day-two.md); the plan check refuses any other, and these lose `protect` for the update. Empty again once applied.",
+    },
+    teardown: {
+        type: "boolean", required: false, default: false,
+        description: "true: prepares the stack for `pulumi destroy` (docs/teardown.md): deletion protection and secrets' recovery windows off, disposable buckets emptied, final snapshots' key kept, protect off (production keeps it for `pulumi state unprotect --all` and needs teardownConfirm).",
+    },
+    teardownConfirm: {
+        type: "string", required: false, default: "",
+        description: "The stack's own name, repeated: a production stack is prepared for teardown only with it (docs/teardown.md).",
     },
     accessLogRetentionDays: {
         type: "integer", required: false, default: 0,

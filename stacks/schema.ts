@@ -233,6 +233,7 @@ export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
         .min(7, { error: "must be at least 7 days: a week of point-in-time restore is the floor for the shop's data" })
         .max(35, { error: "must be at most 35 days (the RDS maximum)" }),
     sideDbInstanceClass: serviceClass("db.", "", "db.t4g.medium"),
+    applyImmediately: z.boolean({ error: "must be true or false" }),
     cacheNodeType: serviceClass("cache.", "", "cache.r7g.large"),
     cacheLayout: z.enum(["split", "shared"], { error: "must be split or shared (or unset for the profile's choice)" }),
     searchInstanceType: serviceClass("", ".search", "r6g.large.search"),
@@ -240,7 +241,10 @@ export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
     searchVolumeGb: gib(10, 16384),
     sharedStorage: z.enum(["efs", "nfs"], { error: "must be efs or nfs (or unset for efs)" }),
     estate: estateName,
+    sharedStorageTarget: z.enum(["efs", "nfs"], { error: "must be efs or nfs: the storage to build beside the current one" }),
     allowReplace: z.array(z.string().regex(/^[A-Za-z0-9._:$-]+$/, { error: "must be a resource's logical name as its URN ends, such as magento-prod-sessions" })),
+    teardown: z.boolean({ error: "must be true or false" }),
+    teardownConfirm: z.string().min(1, { error: "must be the stack's name" }),
     accessLogRetentionDays: z.number({ error: "must be a number of days" }).int().min(1, { error: "must be at least 1 day" }),
     tempExpiryDays: z.number({ error: "must be a number of days" }).int().min(1, { error: "must be at least 1 day" }),
     storefronts: z.array(z.strictObject({

@@ -44,11 +44,17 @@ export interface StackConfig {
     /** Site-to-site IPsec links to the merchant's other sites; empty: no virtual private gateway. */
     readonly siteLinks: readonly SiteLink[];
     readonly database: DatabaseConfig;
+    /** Database and Redis changes apply in this update rather than in the maintenance window. */
+    readonly applyImmediately: boolean;
     readonly cache: { readonly nodeType: string; readonly separateSessions: boolean };
     readonly search: { readonly instanceType: string; readonly masterInstanceType: string | undefined; readonly volumeGb: number };
     readonly sharedStorage: "efs" | "nfs";
+    /** The other storage, built beside the current one for the copy before a switch; undefined: none. */
+    readonly sharedStorageTarget: "efs" | "nfs" | undefined;
     /** Logical names this update may replace or delete though protected or stateful (infra/lifecycle.ts). */
     readonly allowReplace: readonly string[];
+    /** This update prepares the stack for `pulumi destroy` (infra/lifecycle.ts, docs/teardown.md). */
+    readonly teardown: boolean;
     readonly tempExpiryDays: number;
     readonly accessLogRetentionDays: number;
     /** Service-linked roles the account already has: the stack creates the others. */

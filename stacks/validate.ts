@@ -128,6 +128,11 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
     }
 
     problems.push(...checkWeb(parsed, defaults, profile));
+    problems.push(...checkSearchZones(azs, profile), ...checkTeardown(parsed, ctx.stack, profile));
+    const storage = (parsed.sharedStorage as string | undefined) ?? defaults.sharedStorage;
+    if (parsed.sharedStorageTarget === storage) {
+        problems.push({ path: qualified("sharedStorageTarget"), message: `is the current ${qualified("sharedStorage")} (${storage}); it names the other storage to build beside it, and is removed in the update that switches` });
+    }
     const topicRegion = parsed.alarmTopicArn === undefined ? undefined : SNS_TOPIC_ARN.exec(parsed.alarmTopicArn as string)?.[1];
     if (topicRegion !== undefined && ctx.region !== undefined && topicRegion !== ctx.region) {
         problems.push({ path: qualified("alarmTopicArn"), message: `is a topic in ${topicRegion}; CloudWatch alarms in ${ctx.region} notify topics in ${ctx.region} only` });
@@ -201,6 +206,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
             backupRetentionDays: value("dbBackupRetentionDays", defaults.dbBackupRetentionDays),
             sideInstanceClass: value("sideDbInstanceClass", defaults.sideDbInstanceClass),
         },
+        applyImmediately: value("applyImmediately", false),
         cache: {
             nodeType: value("cacheNodeType", defaults.cacheNodeType),
             separateSessions: value("cacheLayout", defaults.cacheLayout) === "split",
@@ -212,7 +218,9 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
             volumeGb: value("searchVolumeGb", defaults.searchVolumeGb),
         },
         sharedStorage: value("sharedStorage", defaults.sharedStorage),
+        sharedStorageTarget: parsed.sharedStorageTarget as "efs" | "nfs" | undefined,
         allowReplace: value<string[]>("allowReplace", []),
+        teardown: value("teardown", false),
         tempExpiryDays: value("tempExpiryDays", defaults.tempExpiryDays),
         accessLogRetentionDays: value("accessLogRetentionDays", defaults.accessLogRetentionDays),
         edge: edge!,
@@ -303,6 +311,30 @@ function checkWeb(parsed: Parsed, defaults: ProfileDefaults, profile: Profile | 
         problems.push({ path: qualified("waf"), message: "cannot be off in production: the web ACL is what stands between the shop and bursts like the one that took an estate down" });
     }
     return problems;
+}
+
+/** Production's search domain spans every AZ of the stack, and OpenSearch spreads a domain over 2 or 3 AZs only, one
+ *  subnet each (https://docs.aws.amazon.com/opensearch-service/latest/APIReference/API_ZoneAwarenessConfig.html). */
+function checkSearchZones(azs: readonly string[] | undefined, profile: Profile | undefined): ConfigProblem[] {
+    return profile === "production" && azs !== undefined && (azs.length < 2 || azs.length > 3) ? [{
+        path: qualified("availabilityZones"),
+        message: `lists ${azs.length} AZs, but production's search domain spans every AZ of the stack and OpenSearch allows 2 or 3; list 3`,
+    }] : [];
+}
+
+/** Teardown (docs/teardown.md): a production stack only with its own name repeated in teardownConfirm. */
+function checkTeardown(parsed: Parsed, stack: string, profile: Profile | undefined): ConfigProblem[] {
+    const confirm = parsed.teardownConfirm as string | undefined;
+    if (parsed.teardown !== true) {
+        return confirm === undefined ? [] : [{ path: qualified("teardownConfirm"), message: `applies only with ${qualified("teardown")} true; remove it` }];
+    }
+    if (profile === "production" && confirm !== stack) {
+        return [{
+            path: qualified("teardownConfirm"),
+            message: `must be ${stack} (this stack's name) to prepare a production stack for destruction with ${qualified("teardown")} true${confirm === undefined ? "" : ` (got ${confirm})`}; or set ${qualified("teardown")} false`,
+        }];
+    }
+    return confirm !== undefined && confirm !== stack ? [{ path: qualified("teardownConfirm"), message: `must be ${stack} (this stack's name), got ${confirm}` }] : [];
 }
 
 /** Across links: unique names (they name AWS resources and alarms), static routes outside the VPC and each other. */

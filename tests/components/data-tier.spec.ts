@@ -23,7 +23,8 @@ const LINKED_ROLE = "aws:iam/serviceLinkedRole:ServiceLinkedRole";
 const KEY = "aws:kms/key:Key";
 
 describe("data tier", () => {
-    prefetch(["prod"], ["preprod"], ["prod", { preview: false }], ["preprod", NFS], ["preprod", { changes: PREPROD_NFS_REBUILT }]);
+    prefetch(["prod"], ["preprod"], ["prod", { preview: false }], ["preprod", { changes: { "magento:applyImmediately": true } }],
+        ["preprod", { changes: { "magento:opsAmiId": PREPROD_NFS["magento:opsAmiId"], "magento:sharedStorageTarget": "nfs" } }], ["preprod", NFS], ["preprod", { changes: PREPROD_NFS_REBUILT }]);
 
     it("service-linked roles: the account's are adopted, missing ones created, neither deleted with the stack; what needs one waits for it", async function () {
         this.timeout(300_000); // the spec's first read: its captures queue behind those every spec started at load
@@ -318,8 +319,8 @@ describe("data tier", () => {
                     assert.strictEqual(x.protect, true, `${x.urn} is not protected`);
                 }
             }
-            assert.deepStrictEqual(ofType(r, REDIS).map((x) => x.inputs!.finalSnapshotIdentifier),
-                ofType(r, REDIS).map((x) => `${x.urn.split("::").pop()!.replace(/-redis$/, "")}-final`));
+            // Set on every group (its name per life of the stack: "final snapshots are named per life", below).
+            assert.ok(ofType(r, REDIS).every((x) => typeof x.inputs!.finalSnapshotIdentifier === "string" && x.inputs!.finalSnapshotIdentifier !== ""));
         }
     });
 
@@ -390,5 +391,35 @@ describe("data tier", () => {
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
+    });
+    it("final snapshots are named per life of the stack: a suffix created with it, so a second teardown does not collide with the first's", async () => {
+        const r = await stackResources("prod");
+        for (const x of [...ofType(r, RDS), ...ofType(r, REDIS)]) {
+            const suffix = via(r, x, "finalSnapshotIdentifier");
+            // A random id in state: the same name on every update, a new one for a stack created again after a destroy.
+            assert.deepStrictEqual(suffix.map((s) => s.type), ["random:index/randomId:RandomId"], x.urn);
+            assert.notStrictEqual(x.inputs!.finalSnapshotIdentifier, `${x.urn.split("::").pop()!.replace(/-(db|redis)$/, "")}-final`);
+        }
+    });
+
+    it("database and Redis changes wait for the maintenance window unless magento:applyImmediately says now", async () => {
+        const [windowed, now] = [await stackResources("preprod"), await stackResources("preprod", { changes: { "magento:applyImmediately": true } })];
+        for (const [r, expected] of [[windowed, false], [now, true]] as const) {
+            for (const x of [...ofType(r, RDS), ...ofType(r, REDIS)]) {
+                assert.strictEqual(x.inputs!.applyImmediately, expected, x.urn);
+            }
+        }
+    });
+    it("a sharedStorage switch in two phases: the target is built beside the current storage, servers stay on it, and the switch keeps the target's URNs", async () => {
+        const { "magento:sharedStorage": _, ...ami } = PREPROD_NFS;
+        const phaseOne = await stackResources("preprod", { changes: { ...ami, "magento:sharedStorageTarget": "nfs" } });
+        const switched = await stackResources("preprod", NFS);
+        const nfs = switched.filter((x) => x.urn.includes("magento:storage:NfsStorage"));
+        assert.ok(nfs.length > 0);
+        const built = new Set(phaseOne.map((x) => x.urn));
+        assert.deepStrictEqual(nfs.filter((x) => !built.has(x.urn)).map((x) => x.urn), []); // the switch creates no storage
+        assert.strictEqual(ofType(phaseOne, EFS).length, 1);
+        const parameters = ofType(phaseOne, "aws:ssm/parameter:Parameter").map((p) => String(p.inputs!.name));
+        assert.ok(parameters.some((n) => n.endsWith("/shared/efs-id")) && !parameters.some((n) => n.endsWith("/shared/nfs-host")), "servers keep the current storage");
     });
 });

@@ -55,4 +55,18 @@ describe("engine versions", () => {
             assert.strictEqual(paramsOf(r, x).retainOnDelete, true, x.urn);
         }
     });
+    it("an engine upgrade creates the groups of the new family beside the old ones instead of replacing the ones in use", async () => {
+        const r = await stackResources("prod");
+        const groups = [...ofType(r, RDS), ...ofType(r, REDIS)].flatMap((x) => [paramsOf(r, x), ...via(r, x, "optionGroupName")]);
+        assert.strictEqual(groups.length, 6); // each database's parameter and option group, each Redis group's parameter group
+        for (const g of groups) {
+            // Named by family: 8.4 -> 9.x is a new resource (created, the instance moved to it, the old one retained),
+            // not a replacement of the group the instance still holds. (The alias from the name before, `-params` or
+            // `-audit`, is not recorded offline: the capture keeps alias URNs only, the SDK sends alias specs.)
+            const family = String(g.inputs!.family ?? `mysql${g.inputs!.majorEngineVersion}`).replace(/\./g, "-");
+            assert.ok(g.urn.endsWith(`-${family}`), g.urn);
+            assert.strictEqual(g.retainOnDelete, true, g.urn);
+        }
+    });
+
 });

@@ -128,7 +128,7 @@ function withoutStaticCors(rs: StateResource[], s: StackName): void {
 
 /** The shop database's parameter group letting clients connect without TLS. */
 function mysqlWithoutTls(rs: StateResource[], s: StackName): void {
-    const group = named(rs, s, "aws:rds/parameterGroup:ParameterGroup", "mysql-params");
+    const group = named(rs, s, "aws:rds/parameterGroup:ParameterGroup", "mysql-params-mysql8-4");
     const parameters = (group.inputs!.parameters as { name: string; value: string }[]).map((p) => p.name === "require_secure_transport" ? { ...p, value: "0" } : p);
     set(group, ["parameters"], parameters);
 }

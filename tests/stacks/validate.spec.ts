@@ -381,3 +381,36 @@ describe("stack configuration", () => {
         rejects({ publicDns: "godaddy" }, "magento:publicDns", /registrar, route53, managed/);
     });
 });
+
+describe("data-tier and teardown keys", () => {
+    it("production's search domain spans every AZ: 2 or 3 (OpenSearch's limit), so 4 AZs are refused naming the key", () => {
+        rejects({ availabilityZones: ["eu-west-3a", "eu-west-3b", "eu-west-3c", "eu-west-3d"] }, "magento:availabilityZones", /OpenSearch allows 2 or 3/);
+        rejects({ availabilityZones: ["eu-west-3a"] }, "magento:availabilityZones", /OpenSearch allows 2 or 3/);
+        assert.deepStrictEqual(problems({}), []);
+    });
+
+    it("applyImmediately defaults to the maintenance window and is a boolean", () => {
+        assert.strictEqual(parse({}).applyImmediately, false);
+        assert.strictEqual(parse({ applyImmediately: true }).applyImmediately, true);
+        rejects({ applyImmediately: "yes" }, "magento:applyImmediately", /true or false/);
+    });
+
+    it("a production stack is prepared for teardown only with its own name in teardownConfirm", () => {
+        rejects({ teardown: true }, "magento:teardownConfirm", /must be prod .*magento:teardown true/);
+        rejects({ teardown: true, teardownConfirm: "preprod" }, "magento:teardownConfirm", /must be prod .*got preprod/);
+        assert.strictEqual(parse({ teardown: true, teardownConfirm: "prod" }).teardown, true);
+        rejects({ teardownConfirm: "prod" }, "magento:teardownConfirm", /only with magento:teardown true/);
+    });
+
+    it("sharedStorageTarget names the other storage, never the current one", () => {
+        assert.strictEqual(parse({ sharedStorageTarget: "nfs" }).sharedStorageTarget, "nfs");
+        assert.strictEqual(parse({}).sharedStorageTarget, undefined);
+        rejects({ sharedStorageTarget: "efs" }, "magento:sharedStorageTarget", /is the current magento:sharedStorage \(efs\)/);
+        rejects({ sharedStorageTarget: "s3" }, "magento:sharedStorageTarget", /must be efs or nfs/);
+    });
+
+    it("a preproduction stack needs teardown alone", () => {
+        assert.strictEqual(parse({ profile: "preproduction", teardown: true }).teardown, true);
+        assert.strictEqual(parse({}).teardown, false);
+    });
+});

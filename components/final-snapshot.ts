@@ -1,0 +1,21 @@
+// Names the data tier's engine-dependent groups and final snapshots so that later updates and teardowns do not collide
+// with what an earlier one left in AWS (docs/engine-versions.md, docs/teardown.md).
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+
+/** `<base>-<family>` with the family's dots as hyphens (mysql8.4 -> mysql8-4): a new family is a new resource beside the old. */
+export function familyLogicalName(base: string, family: string): string {
+    return `${base}-${family.replace(/[^A-Za-z0-9-]/g, "-")}`;
+}
+
+/**
+ * `<name>-final-<8 hex digits>`: the suffix is created with the stack and kept in its state, so every update sends the
+ * same name and a stack created again after a destroy gets a new one, beside the previous life's final snapshot. The
+ * identifier is read only at deletion: changing it is an update in place (the provider marks it "forces new" for
+ * neither resource: https://github.com/hashicorp/terraform-provider-aws/blob/main/website/docs/r/db_instance.html.markdown,
+ * .../r/elasticache_replication_group.html.markdown).
+ */
+export function finalSnapshotName(parent: pulumi.Resource, name: string): pulumi.Output<string> {
+    const suffix = new random.RandomId(`${name}-final-snapshot`, { byteLength: 4 }, { parent });
+    return pulumi.interpolate`${name}-final-${suffix.hex}`;
+}

@@ -1,0 +1,61 @@
+// Teardown as the procedure runs it (docs/teardown.md): the `up` with magento:teardown leaves a state that `pulumi
+// destroy` can delete, keeping exactly what the procedure says it keeps; production keeps `protect` for the last step.
+import * as assert from "assert";
+import { DISPOSABLE_TAG } from "../../policies/lib/contracts";
+import { StateResource } from "../../offline/state";
+import { ofType, prefetch, stackResources } from "../helpers/stacks";
+
+const PREPROD_TEARDOWN = { "magento:teardown": true };
+const PROD_TEARDOWN = { "magento:teardown": true, "magento:teardownConfirm": "prod" };
+const nameOf = (x: StateResource) => x.urn.split("::").pop()!;
+const BUCKET = "aws:s3/bucket:Bucket";
+
+describe("teardown", () => {
+    prefetch(["preprod", { changes: PREPROD_TEARDOWN }], ["prod", { changes: PROD_TEARDOWN }]);
+
+    it("preprod: nothing protected, no deletion protection, named secrets deleted at once", async () => {
+        const r = await stackResources("preprod", { changes: PREPROD_TEARDOWN });
+        assert.deepStrictEqual(r.filter((x) => x.protect).map((x) => x.urn), []);
+        for (const db of ofType(r, "aws:rds/instance:Instance")) {
+            assert.deepStrictEqual([db.inputs!.deletionProtection, db.inputs!.applyImmediately, db.inputs!.skipFinalSnapshot], [false, true, false], db.urn);
+        }
+        for (const lb of ofType(r, "aws:lb/loadBalancer:LoadBalancer")) {
+            assert.strictEqual(lb.inputs!.enableDeletionProtection, false, lb.urn);
+        }
+        for (const secret of ofType(r, "aws:secretsmanager/secret:Secret")) {
+            assert.strictEqual(secret.inputs!.recoveryWindowInDays, 0, secret.urn); // a new stack of that name can create them
+        }
+    });
+
+    it("preprod: only buckets of disposable data are emptied; the destroy keeps exactly the storage key, the other buckets and the account's roles", async () => {
+        const r = await stackResources("preprod", { changes: PREPROD_TEARDOWN });
+        const buckets = ofType(r, BUCKET);
+        const disposable = (x: StateResource) => (x.inputs!.tags as Record<string, string>)[DISPOSABLE_TAG] !== undefined;
+        assert.deepStrictEqual(buckets.filter((b) => b.inputs!.forceDestroy).map(nameOf).sort(), ["magento-preprod-buckets-logs", "magento-preprod-buckets-temp"]);
+        assert.ok(buckets.every((b) => b.inputs!.forceDestroy === disposable(b)));
+        const kept = r.filter((x) => x.retainOnDelete);
+        const keptBuckets = ["magento-preprod-buckets-billing", "magento-preprod-buckets-config"];
+        assert.deepStrictEqual([...new Set(kept.filter((x) => x.type.startsWith("aws:s3/")).map(nameOf))].sort(), keptBuckets);
+        // A kept bucket keeps its policy, encryption, public access block and versioning with it.
+        for (const name of keptBuckets) {
+            assert.ok(r.filter((x) => x.custom && nameOf(x) === name).every((x) => x.retainOnDelete), name);
+        }
+        assert.deepStrictEqual(kept.filter((x) => !x.type.startsWith("aws:s3/")).map((x) => `${x.type} ${nameOf(x)}`).sort(), [
+            "aws:iam/serviceLinkedRole:ServiceLinkedRole magento-preprod-linked-roles-autoscaling",
+            "aws:iam/serviceLinkedRole:ServiceLinkedRole magento-preprod-linked-roles-opensearchservice",
+            "aws:kms/key:Key magento-preprod-data-key", // the final snapshots' and kept backups' key
+        ]);
+        // The engines' groups go with the instances that held them.
+        for (const type of ["aws:rds/parameterGroup:ParameterGroup", "aws:rds/optionGroup:OptionGroup", "aws:elasticache/parameterGroup:ParameterGroup"]) {
+            assert.ok(ofType(r, type).every((x) => !x.retainOnDelete), type);
+        }
+    });
+
+    it("prod with its confirmation: deletion protection off, but every protected resource stays protected until `pulumi state unprotect --all`", async () => {
+        const [before, r] = [await stackResources("prod"), await stackResources("prod", { changes: PROD_TEARDOWN })];
+        assert.deepStrictEqual(r.filter((x) => x.protect).map((x) => x.urn).sort(), before.filter((x) => x.protect).map((x) => x.urn).sort());
+        assert.ok(ofType(r, "aws:rds/instance:Instance").every((db) => db.inputs!.deletionProtection === false));
+        // Production's access logs are kept (a year): only scratch space is emptied.
+        assert.deepStrictEqual(ofType(r, BUCKET).filter((b) => b.inputs!.forceDestroy).map(nameOf), ["magento-prod-buckets-temp"]);
+    });
+});
