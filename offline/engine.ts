@@ -6,7 +6,8 @@ import { CaptureJob, CaptureResult } from "./capture";
 import { CaptureWorkers } from "./capture-workers";
 import { readPackConfigs } from "./pack-config";
 import { Project, StackSettings } from "./project";
-import { Deployment, StateResource } from "./state";
+import { LoadedDeployment } from "./export";
+import { Deployment, StateResource, urnStack } from "./state";
 import { redactSecrets } from "./wire";
 
 /** The job that runs the program for a stack under the mock runtime: a preview, or as after an update. */
@@ -93,4 +94,10 @@ export function toDeployment(resources: readonly StateResource[], cliVersion: st
             resources: resources.map((r) => redactSecrets(r) as StateResource),
         },
     };
+}
+
+/** The resources as `pulumi stack export` would give them back (secrets as ciphertext), read as an export is. */
+export function asLoadedDeployment(resources: readonly StateResource[], project: string): LoadedDeployment {
+    const stateResources = (JSON.parse(JSON.stringify(toDeployment(resources, "3.0.0"))) as Deployment).deployment.resources;
+    return { resources: stateResources, stack: urnStack(stateResources[0].urn), project, pending: [] };
 }

@@ -1,5 +1,6 @@
 // Reads a Pulumi project and one stack's configuration the way the CLI does, without a backend.
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { UNDECRYPTED_SECRET } from "../stacks/errors";
@@ -84,4 +85,13 @@ function withoutSecure(value: unknown): unknown {
         return value;
     }
     return Array.isArray(value) ? entries.map(([, v]) => v) : Object.fromEntries(entries);
+}
+
+/** Pulumi.<stack>.yaml with some keys replaced, written to a temporary file (the path, for --config-file). */
+export function stackFileWith(root: string, stack: string, changes: Readonly<Record<string, unknown>>): string {
+    const doc = YAML.parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8"));
+    Object.assign(doc.config, changes);
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stack-")), `Pulumi.${stack}.yaml`);
+    fs.writeFileSync(file, YAML.stringify(doc));
+    return file;
 }

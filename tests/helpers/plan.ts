@@ -1,15 +1,13 @@
 // Plans of changes to a deployed stack, offline: a capture as an update writes it, read back as its export.
 import { LoadedDeployment } from "../../offline/export";
-import { toDeployment } from "../../offline/engine";
+import { asLoadedDeployment } from "../../offline/engine";
 import { checkPlan, CheckResult } from "../../offline/plan/check";
 import { planChange, PlanStep } from "../../offline/plan/plan";
-import { StateResource, urnStack } from "../../offline/state";
+import { StateResource } from "../../offline/state";
 
 /** The resources as `pulumi stack export` would give them back (secrets as ciphertext). */
 export function asExport(resources: readonly StateResource[]): LoadedDeployment {
-    const doc = JSON.parse(JSON.stringify(toDeployment(resources, "3.0.0"))) as ReturnType<typeof toDeployment>;
-    const stateResources = doc.deployment.resources;
-    return { resources: stateResources, stack: urnStack(stateResources[0].urn), project: "magento", pending: [] };
+    return asLoadedDeployment(resources, "magento");
 }
 
 export interface Planned { readonly steps: PlanStep[]; readonly check: (allow?: readonly string[]) => CheckResult }

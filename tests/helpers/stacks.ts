@@ -1,12 +1,10 @@
 // The real program of each stack, captured once per test run and shared by every spec that reads it.
-import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as YAML from "yaml";
 import { CaptureResult } from "../../offline/capture";
 import { CaptureWorkers } from "../../offline/capture-workers";
 import { capturedResources, captureJob } from "../../offline/engine";
-import { loadProject, loadStackSettings, StackSettings } from "../../offline/project";
+import { loadProject, loadStackSettings, StackSettings, stackFileWith } from "../../offline/project";
 import { StateResource } from "../../offline/state";
 
 export const ROOT = path.resolve(__dirname, "../..");
@@ -27,11 +25,7 @@ export function closeWorkers(): void {
 
 /** Pulumi.<stack>.yaml with some keys replaced, written to a temporary file (the path, for --config-file). */
 export function stackFile(stack: string, changes: Readonly<Record<string, unknown>>): string {
-    const doc = YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"));
-    Object.assign(doc.config, changes);
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stack-")), `Pulumi.${stack}.yaml`);
-    fs.writeFileSync(file, YAML.stringify(doc));
-    return file;
+    return stackFileWith(ROOT, stack, changes);
 }
 
 export interface StackOptions {

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { toDeployment } from "../../offline/engine";
-import { workflow } from "../github/github";
+import { action, workflow } from "../github/github";
 import { run } from "../helpers/cli";
 import { stackFile, stackResources } from "../helpers/stacks";
 
@@ -74,5 +74,17 @@ describe("plan check commands", function () {
         const check = steps.findIndex((s) => s.run?.includes("npm run plan:check"));
         assert.ok(preview >= 0 && check > preview, "the plan check runs after the real preview");
         assert.match(steps[check].run!, /pulumi preview --json[^\n]*> "\$RUNNER_TEMP\/preview.json"[^]*--preview-json "\$RUNNER_TEMP\/preview.json"[^]*exit "\$status"/);
+    });
+
+    it("every up is planned and checked first: the deploy action runs plan:check on the real preview before the up", () => {
+        const steps = action().runs.steps;
+        const up = steps.findIndex((s) => s.with?.command === "${{ inputs.command }}");
+        const check = steps.findIndex((s) => s.run?.includes("npm run plan:check"));
+        assert.ok(check >= 0 && check < up, "the check runs before the command");
+        assert.strictEqual(steps[check].if, "inputs.command == 'up'");
+        assert.match(steps[check].run!, /pulumi preview --json[^\n]*> "\$RUNNER_TEMP\/plan.json"[^]*--preview-json "\$RUNNER_TEMP\/plan.json"[^]*exit "\$status"/);
+        for (const job of ["preprod", "prod"]) {
+            assert.ok(workflow("deploy.yml").jobs[job].steps.some((s) => s.uses === "./.github/actions/pulumi-stack" && s.with?.command === "up"), job);
+        }
     });
 });
