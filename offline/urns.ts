@@ -79,3 +79,10 @@ export function toEngineUrns(resources: StateResource[], specs: ReadonlyMap<stri
         aliases: [...new Set([...(r.aliases ?? []).map(mapped), ...aliasesOf.get(mapped(r.urn)) ?? []])],
     }));
 }
+
+/** An export in the engine's URN form, and how many URNs had to be rewritten: exports written offline before the
+ *  capture wrote engine URNs name grandchildren by their parent's last type only. A real export is unchanged. */
+export function inEngineForm(resources: StateResource[], project: string, stack: string): { resources: StateResource[]; rewritten: number } {
+    const engine = toEngineUrns(resources, new Map(), project, stack);
+    return { resources: engine, rewritten: engine.filter((r, i) => r.urn !== resources[i].urn).length };
+}

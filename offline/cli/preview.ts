@@ -11,6 +11,7 @@ import { readDeployment } from "../export";
 import { checkPlan } from "../plan/check";
 import { planChange } from "../plan/plan";
 import { renderCheck, renderPlan } from "../plan/render";
+import { inEngineForm } from "../urns";
 import { loadProject, loadStackSettings } from "../project";
 import { allowReplaceOf } from "../../stacks/allow-replace";
 import { hasMandatory, renderCounts, renderOutputs, renderPolicies, renderTree } from "../report";
@@ -66,7 +67,12 @@ async function main(): Promise<number> {
     }
     let refused = false;
     if (against && update?.ok) {
-        const steps = planChange(against, update.resources, stack);
+        // An offline export written before captures carried the engine's URNs names grandchildren differently.
+        const engine = inEngineForm(against.resources, against.project, against.stack);
+        if (engine.rewritten > 0) {
+            console.log(`\nNote: ${againstFile} names ${engine.rewritten} resources as the mock runtime did (a grandchild by its parent's last type); read under the engine's URNs, as a real export names them.`);
+        }
+        const steps = planChange({ ...against, resources: engine.resources }, update.resources, stack);
         const result = checkPlan(steps, allowReplace);
         console.log(`\n${renderPlan(steps, againstFile!)}\n\n${renderCheck(result)}`);
         refused = result.refusals.length > 0;

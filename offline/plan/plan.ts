@@ -86,6 +86,13 @@ function keyMayForce(type: string, key: string): boolean {
     return forcesReplacement(type, [key]) || (replacementPaths(type) ?? []).some((p) => p.startsWith(`${key}.`));
 }
 
+/** Conditional replacements of the table the plan can decide from the new inputs. */
+const DECIDED: Readonly<Record<string, (path: Path, inputs: Readonly<Record<string, unknown>>) => boolean>> = {
+    // @pulumi/aws ec2.Instance: userDataReplaceOnChange "when used in combination with userData or userDataBase64
+    // will trigger a destroy and recreate of the EC2 instance when set to true" (the provider's CustomizeDiff).
+    "aws:ec2/instance:Instance": (p, inputs) => (p[0] === "userData" || p[0] === "userDataBase64") && inputs.userDataReplaceOnChange === true,
+};
+
 const isDefaultProvider = (ref: string) => urnName(providerUrn(ref)).startsWith("default");
 
 /** The plan of `resources` (the program's registrations, in order, as an update captures them) against `prev`. */
@@ -138,6 +145,7 @@ export function planChange(prev: LoadedDeployment, resources: readonly StateReso
         const inputs = keepIgnored(prevState.inputs ?? {}, resolved, next.ignoreChanges ?? []);
         const changed = next.custom ? changedPaths(prevState.inputs ?? {}, inputs) : [];
         const forces = (p: Path) => forcesReplacement(next.type, p) || (isProviderType(next.type) && p[0] === "region")
+            || DECIDED[next.type]?.(p, inputs) === true
             || next.replaceOnChanges?.some((r) => r === "*" || showPath(p).startsWith(r)) === true;
         const forcing = changed.filter(forces).map(showPath);
         const op: Op = forcing.length > 0 || causes.length > 0 ? "replace" : changed.length > 0 ? "update" : "same";

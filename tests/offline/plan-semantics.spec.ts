@@ -65,6 +65,14 @@ describe("offline plan: the step generator's rules", () => {
         assert.deepStrictEqual(planChange(state([vpc]), [{ ...vpc, urn: urn(VPC, "other") }], "prod").map((s) => s.op), ["create", "delete"]);
     });
 
+    it("new user data replaces an instance that says userDataReplaceOnChange (the provider's CustomizeDiff), updates one that does not", () => {
+        const server = (userData: string, replace: boolean) => res(INSTANCE, "server", { ami: "ami-0123456789abcdef0", userData, userDataReplaceOnChange: replace });
+        for (const replace of [true, false]) {
+            const step = planChange(state([server("#cloud-config\n", replace)]), [server("#cloud-config\nruncmd: []\n", replace)], "prod")[0];
+            assert.deepStrictEqual([step.op, step.forcing], replace ? ["replace", ["userData"]] : ["update", []]);
+        }
+    });
+
     it("a changed type or explicit provider replaces; replaceOnChanges forces; a retained delete leaves the resource", () => {
         const typed = { ...vpc, type: "aws:ec2/defaultVpc:DefaultVpc", aliases: [vpc.urn], urn: urn("aws:ec2/defaultVpc:DefaultVpc", "vpc") };
         assert.deepStrictEqual(planChange(state([vpc]), [typed], "prod")[0].causes, [`type changed from ${VPC}`]);

@@ -3,7 +3,7 @@
 // recorded as the URNs the engine derives from them.
 import * as assert from "assert";
 import { StateResource } from "../../offline/state";
-import { AliasSpec, toEngineUrns } from "../../offline/urns";
+import { AliasSpec, inEngineForm, toEngineUrns } from "../../offline/urns";
 import { stackResources } from "../helpers/stacks";
 
 const mock = (type: string, name: string, parent?: string): StateResource => ({
@@ -34,6 +34,14 @@ describe("engine URNs of a capture", () => {
     it("move a renamed component's children with it (the parent's alias, its name swapped into theirs)", () => {
         const resources = rewrite([[gateway, [{ name: "magento-prod-gw" }]]]);
         assert.ok(resources[3].aliases!.includes("urn:pulumi:prod::magento::magento:operations:Gateway$magento:compute:Server$aws:ec2/eip:Eip::magento-prod-gw-server-eip"), String(resources[3].aliases));
+    });
+});
+
+describe("an export read for a plan", () => {
+    it("is rewritten to the engine's URNs when an older offline capture wrote the mock's (the grandchild), and a real one is left as it is", () => {
+        const old = inEngineForm([stack, gateway, server, eip], "magento", "prod");
+        assert.ok(old.rewritten > 0 && old.resources[3].urn.includes("Gateway$magento:compute:Server$aws:ec2/eip:Eip::"), old.resources[3].urn);
+        assert.strictEqual(inEngineForm(old.resources, "magento", "prod").rewritten, 0);
     });
 });
 
