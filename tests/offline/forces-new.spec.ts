@@ -47,6 +47,9 @@ describe("the forces-replacement table (offline/plan/forces-new.data.json)", () 
     it("a Redis group is replaced by a new id, not by a new node type", () => {
         assert.ok(forcesReplacement(REDIS, ["replicationGroupId"]));
         assert.ok(!forcesReplacement(REDIS, ["nodeType"]));
+        // At-rest encryption replaces the group; transit encryption only below engine 7.0.5 (the review of this table).
+        assert.ok(forcesReplacement(REDIS, ["atRestEncryptionEnabled"]) && !forcesReplacement(REDIS, ["transitEncryptionEnabled"]));
+        assert.match(conditionalReplacement(REDIS, ["transitEncryptionEnabled"]) ?? "", /7\.0\.5/);
     });
 
     // internal/service/ec2/ec2_instance.go: ami ForceNew; instance_type changed by stop, modify, start.
