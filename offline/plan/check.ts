@@ -70,6 +70,10 @@ export function checkPlan(steps: readonly PlanStep[], allowReplace: readonly str
         }
         if (!allowed.has(s.name)) {
             refusals.push({ step: s, kind: "stateful", reason: `${why}; if this is the migration you mean, add '${s.name}' to magento:allowReplace`, alreadyRun: runBefore(steps, s) });
+        } else if (s.op === "replace" && s.protectedBefore && s.causes.some((c) => c.includes("delete-before-replace"))) {
+            // Replaced as a dependent of a resource deleted first: the engine checks the old state's protect there
+            // (step_generator.go, "as part of replacing"), which allowReplace cannot lift.
+            notes.push(`${s.name}: run \`pulumi state unprotect '${s.urn}'\` before \`pulumi up\`: it is replaced because a resource it depends on is deleted first, and the engine refuses that for a resource protected in state`);
         } else if (s.op === "delete" && s.protectedBefore) {
             // The program no longer declares it, so allowReplace cannot lift its protect: the state must.
             notes.push(`${s.name}: run \`pulumi state unprotect '${s.urn}'\` before \`pulumi up\`, or the delete fails after every other step`);

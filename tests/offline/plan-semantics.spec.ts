@@ -55,6 +55,11 @@ describe("offline plan: the step generator's rules", () => {
         assert.deepStrictEqual(only(steps, "peer").causes, ["subnetId depends on server, deleted before its replacement (delete-before-replace)"]);
         const createFirst = planChange(state([instance, dependent]), [{ ...instance, deleteBeforeReplace: false, inputs: { ami: "ami-2", subnetId: "sn" } }, dependent], "prod");
         assert.strictEqual(only(createFirst, "peer").op, "same");
+        // A dependent protected in state: the engine refuses it in the cascade whatever the program says now, so
+        // allowReplace is not enough and the check says to unprotect it in state first.
+        const guarded = { ...dependent, protect: true };
+        const cascade = planChange(state([instance, guarded]), [{ ...instance, inputs: { ami: "ami-2", subnetId: "sn" } }, { ...guarded, protect: false }], "prod");
+        assert.ok(checkPlan(cascade, ["peer"]).notes.some((n) => n.startsWith("peer: run `pulumi state unprotect")));
     });
 
     it("aliases match a renamed resource; a stack rename compares under the new stack's name", () => {
