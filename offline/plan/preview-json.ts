@@ -32,19 +32,25 @@ export function readPreviewDigest(file: string): PlanStep[] {
             throw new Error(`${file}: steps[${i}] has no op or urn; each step of \`pulumi preview --json\` has both`);
         }
         const op = OPS[s.op];
-        if (!op || byUrn.get(s.urn)?.op === "replace") {
-            continue; // the other half of a replacement, or a step that changes nothing
+        if (!op) {
+            continue; // a read or refresh changes nothing in the cloud
         }
+        const seen = byUrn.get(s.urn);
         const state = s.newState ?? s.oldState;
-        byUrn.set(s.urn, {
-            op, urn: s.urn, type: state?.type ?? s.urn.split("::")[2].split("$").pop()!, name: urnName(s.urn),
-            changed: s.diffReasons ?? [], forcing: s.replaceReasons ?? [], causes: [],
+        const oldState = s.oldState;
+        // A replacement's halves are one step: the old state from whichever half has it (delete-replaced lists only the
+        // old), the new from whichever has that, reasons from all (pulumi/pulumi step_generator.go emits, for
+        // delete-before-replace, DeleteReplacement(old) before Replace(old, new) and CreateReplacement).
+        const merged: PlanStep = {
+            op: seen?.op === "replace" ? "replace" : op, urn: s.urn, type: state?.type ?? seen?.type ?? s.urn.split("::")[2].split("$").pop()!, name: urnName(s.urn),
+            changed: [...new Set([...seen?.changed ?? [], ...s.diffReasons ?? []])], forcing: [...new Set([...seen?.forcing ?? [], ...s.replaceReasons ?? []])], causes: [],
             // State holds no deleteBeforeReplace (apitype.ResourceV3): the old half listed first is the sign of it.
-            deleteBeforeReplace: s.op === "delete-replaced",
-            retained: s.oldState?.retainOnDelete === true,
-            protectedBefore: s.oldState?.protect === true, protectedAfter: s.newState?.protect === true,
-            oldInputs: s.oldState?.inputs, newInputs: s.newState?.inputs,
-        });
+            deleteBeforeReplace: seen?.deleteBeforeReplace ?? s.op === "delete-replaced",
+            retained: seen?.retained || oldState?.retainOnDelete === true,
+            protectedBefore: seen?.protectedBefore || oldState?.protect === true, protectedAfter: seen?.protectedAfter || s.newState?.protect === true,
+            oldInputs: seen?.oldInputs ?? oldState?.inputs, newInputs: seen?.newInputs ?? s.newState?.inputs,
+        };
+        byUrn.set(s.urn, merged);
     }
     // The engine runs deletes last, whatever order the display lists them in.
     const steps = [...byUrn.values()];

@@ -2,7 +2,11 @@
 // small hand-made states: no program runs here.
 import * as assert from "assert";
 import { LoadedDeployment } from "../../offline/export";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { checkPlan } from "../../offline/plan/check";
+import { readPreviewDigest } from "../../offline/plan/preview-json";
 import { planChange, PlanStep } from "../../offline/plan/plan";
 import { SECRET_SIG, SIG_KEY, StateResource, UNKNOWN } from "../../offline/state";
 
@@ -101,4 +105,18 @@ describe("offline plan: the step generator's rules", () => {
         const pinned = { ...server, ignoreChanges: [], inputs: { ami: "ami-arm", instanceType: "t4g.small" } };
         assert.deepStrictEqual(checkPlan(planChange(state([server]), [pinned], "prod"), []).refusals.map((r) => r.kind), []);
     });
+
+    it("a real preview's delete-before-replace halves read as one step, with the old state's protect and the new inputs", () => {
+        const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "digest-")), "preview.json");
+        const server = (instanceType: string, protect: boolean) => res(INSTANCE, "server", { ami: "ami-1", instanceType }, { protect });
+        fs.writeFileSync(file, JSON.stringify({ steps: [
+            { op: "delete-replaced", urn: server("t3.small", true).urn, oldState: server("t3.small", true) },
+            { op: "replace", urn: server("t3.small", true).urn, oldState: server("t3.small", true), newState: server("t4g.small", true), replaceReasons: ["userData"] },
+            { op: "create-replacement", urn: server("t3.small", true).urn, oldState: server("t3.small", true), newState: server("t4g.small", true) },
+        ] }));
+        const [step] = readPreviewDigest(file);
+        assert.deepStrictEqual([step.op, step.deleteBeforeReplace, step.protectedBefore, step.protectedAfter, step.newInputs?.instanceType], ["replace", true, true, true, "t4g.small"]);
+        assert.ok(checkPlan([step], []).refusals.some((r) => r.kind === "architecture"));
+    });
 });
+
