@@ -4,6 +4,9 @@ import { gunzipSync } from "zlib";
 import { EC2_INSTANCE, LAUNCH_TEMPLATE } from "./types";
 import { knownString } from "./values";
 
+/** EC2's limit on user data, in bytes, raw before base64 (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-add-user-data.html). */
+export const USER_DATA_LIMIT = 16384;
+
 const BASE64 = /^[A-Za-z0-9+/=\s]+$/;
 
 function decode(base64: string): string {

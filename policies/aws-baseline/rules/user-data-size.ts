@@ -3,11 +3,9 @@
 // template data: "User data is limited to 16 KB"). The mock runtime accepts any size, so only this rule shows that
 // an `up` creating or rebuilding the server would fail. gzip is counted compressed, as EC2 stores it.
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { userDataBytes } from "../../lib/user-data";
+import { USER_DATA_LIMIT, userDataBytes } from "../../lib/user-data";
 import { EC2_INSTANCE, LAUNCH_TEMPLATE } from "../../lib/types";
 import { controls, RuleMetadata } from "../../lib/metadata";
-
-export const USER_DATA_LIMIT = 16384;
 
 export const userDataSize: ResourceValidationPolicy = {
     name: "user-data-size",
