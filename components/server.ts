@@ -4,7 +4,9 @@
 // replaces the instance (delete-first) and re-attaches the same volumes. Linux servers boot cloud-init, Windows EC2Launch.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { gzipSync } from "zlib";
 import { TIER_TAG } from "../policies/lib/contracts";
+import { USER_DATA_LIMIT } from "../policies/lib/user-data";
 import { CloudConfig, renderCloudConfig } from "./cloud-init";
 import { DataVolume } from "./data-volumes";
 import { InternalDns, internalRecord } from "./internal-zone";
@@ -93,6 +95,18 @@ export function hostedServer(args: HostedServerArgs, groupId: pulumi.Input<strin
     return { ...tierServerArgs(args, groupId), subnetIdsByAz: args.privateSubnetIdsByAz };
 }
 
+/**
+ * A cloud-config as the instance takes it: as text while it fits EC2's 16 KB (today's servers keep their userData, so no
+ * replacement), gzip-compressed through userDataBase64 when not. cloud-init decompresses gzip user data
+ * (https://docs.cloud-init.io/en/21.3/topics/format.html, "Gzip Compressed Content"); pulumi-aws takes binary user data
+ * only base64-encoded (https://www.pulumi.com/registry/packages/aws/api-docs/ec2/instance/, userDataBase64). gzip's
+ * header carries no time here (Node writes mtime 0), so the same document gives the same bytes at every preview.
+ */
+function cloudConfigUserData(config: CloudConfig): { userData: string } | { userDataBase64: string } {
+    const text = renderCloudConfig(config);
+    return Buffer.byteLength(text, "utf8") <= USER_DATA_LIMIT ? { userData: text } : { userDataBase64: gzipSync(text, { level: 9 }).toString("base64") };
+}
+
 export class Server extends pulumi.ComponentResource {
     public readonly instanceId: pulumi.Output<string>;
     public readonly privateIp: pulumi.Output<string>;
@@ -121,13 +135,13 @@ export class Server extends pulumi.ComponentResource {
             metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
             // Root tags here, not volumeTags: volumeTags would fight the data volumes' own tags on every update.
             rootBlockDevice: { ...encrypted, volumeType: "gp3", volumeSize: args.rootVolumeGb, deleteOnTermination: true, tags: { ...args.tags, Name: `${name}-root` } },
-            userData: "powershell" in args.userData
-                ? pulumi.output(args.userData.powershell).apply((powershell) => renderPowerShellUserData({ powershell }))
-                : renderCloudConfig(args.userData),
+            ...("powershell" in args.userData
+                ? { userData: pulumi.output(args.userData.powershell).apply((powershell) => renderPowerShellUserData({ powershell })) }
+                : cloudConfigUserData(args.userData)),
             // cloud-config runs once: a changed document needs a fresh instance. The Windows script persists and runs at
             // every start, so the provider's in-place change (a stop and start) applies it and keeps what lives on C:
             // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-add-user-data.html; pulumi-aws
-            // ec2.Instance userDataReplaceOnChange: true destroys and recreates, false updates in place).
+            // ec2.Instance userDataReplaceOnChange: true destroys and recreates, false updates in place; the same for userDataBase64).
             userDataReplaceOnChange: !("powershell" in args.userData),
             monitoring: true,
             tags: { ...args.tags, ...args.instanceTags, Name: name },

@@ -26,6 +26,7 @@ import { requiredTags } from "./rules/required-tags";
 import { s3BucketHardening } from "./rules/s3-bucket-hardening";
 import { securityLogsKept } from "./rules/security-logs-kept";
 import { serversReplacedDeleteFirst } from "./rules/servers-replaced-delete-first";
+import { userDataSize } from "./rules/user-data-size";
 import { wafLogged } from "./rules/waf-logged";
 
 new PolicyPack("aws-baseline", {
@@ -57,5 +58,6 @@ new PolicyPack("aws-baseline", {
         instanceRolesLeastPrivilege,
         wafLogged,
         securityLogsKept,
+        userDataSize,
     ],
 });

@@ -4,6 +4,9 @@ import { gunzipSync } from "zlib";
 import { EC2_INSTANCE, LAUNCH_TEMPLATE } from "./types";
 import { knownString } from "./values";
 
+/** EC2's limit on user data, in bytes, raw before base64 (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-add-user-data.html). */
+export const USER_DATA_LIMIT = 16384;
+
 const BASE64 = /^[A-Za-z0-9+/=\s]+$/;
 
 function decode(base64: string): string {
@@ -17,6 +20,14 @@ function decode(base64: string): string {
     } catch {
         return bytes.toString("utf8");
     }
+}
+
+/** The size in bytes EC2 counts of an instance's or launch template's user data: raw, after base64 decoding, before any
+ *  gunzip; undefined when there is none or it is not known yet. */
+export function userDataBytes(type: string, props: unknown): number | undefined {
+    const base64 = type === EC2_INSTANCE ? knownString(props, "userDataBase64") : type === LAUNCH_TEMPLATE ? knownString(props, "userData") : undefined;
+    const text = type === EC2_INSTANCE ? knownString(props, "userData") : undefined;
+    return text !== undefined ? Buffer.byteLength(text, "utf8") : base64 === undefined ? undefined : Buffer.from(base64, "base64").length;
 }
 
 /** The user data of an EC2 instance or launch template as text; undefined when there is none or it is not known yet. */

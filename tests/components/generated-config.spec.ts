@@ -9,6 +9,7 @@ import * as YAML from "yaml";
 import { WriteFile } from "../../components/cloud-init";
 import { PREPROD_NFS } from "../fixtures/stacks";
 import { ofType, prefetch, stackResources } from "../helpers/stacks";
+import { userDataText } from "../helpers/user-data";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "generated-config-"));
 
@@ -46,8 +47,8 @@ async function userData(): Promise<{ urn: string; text: string }[]> {
     const documents = new Map(stacks.flatMap((resources) => [
         // The Windows host's user data waits for the gateway's address during a preview: known by its tier, not its text.
         ...ofType(resources, "aws:ec2/instance:Instance").filter((i) => (i.inputs!.tags as Record<string, string>).Tier !== "windows")
-            .map((i) => [i.urn, i.inputs!.userData as string] as const),
-        ...ofType(resources, "aws:ec2/launchTemplate:LaunchTemplate").map((t) => [t.urn, Buffer.from(t.inputs!.userData as string, "base64").toString("utf8")] as const),
+            .map((i) => [i.urn, userDataText(i)] as const),
+        ...ofType(resources, "aws:ec2/launchTemplate:LaunchTemplate").map((t) => [t.urn, userDataText(t)] as const),
     ]).filter(([, text]) => !text.startsWith("<powershell>")));
     return [...documents].map(([urn, text]) => ({ urn, text }));
 }

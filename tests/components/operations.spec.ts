@@ -10,6 +10,7 @@ import { StateResource } from "../../offline/state";
 import { PREPROD_NFS, PREPROD_OPS_REBUILT } from "../fixtures/stacks";
 import { reachability } from "../helpers/reachability";
 import { changedTypes, ofType, prefetch, stackResources, via } from "../helpers/stacks";
+import { userDataText } from "../helpers/user-data";
 
 const INSTANCE = "aws:ec2/instance:Instance";
 const VOLUME = "aws:ebs/volume:Volume";
@@ -82,7 +83,7 @@ describe("operations servers", () => {
     });
 
     it("Rundeck keeps its configuration and data on its volume: formatted only when blank, bind-mounted over the package's", async () => {
-        const text = named(await stackResources("prod"), INSTANCE, "rundeck-server-instance").inputs!.userData as string;
+        const text = userDataText(named(await stackResources("prod"), INSTANCE, "rundeck-server-instance"));
         assert.match(text, /if ! blkid "\$device"/);
         assert.match(text, /keep \/etc\/rundeck \/srv\/rundeck\/etc/);
         assert.match(text, /keep \/var\/lib\/rundeck \/srv\/rundeck\/data/);
@@ -93,7 +94,7 @@ describe("operations servers", () => {
 
     it("Rundeck has no default login: its one user's password is generated into Secrets Manager and read at boot", async () => {
         const r = await stackResources("prod");
-        const config = YAML.parse(named(r, INSTANCE, "rundeck-server-instance").inputs!.userData as string) as CloudConfig;
+        const config = YAML.parse(userDataText(named(r, INSTANCE, "rundeck-server-instance"))) as CloudConfig;
         const commands = config.runcmd!.map((c) => c.join(" "));
         const secure = commands.indexOf(`${SECURE_RUNDECK} magento/prod/rundeck-admin eu-west-3 rundeck.prod.example.internal`);
         // After the package and the volume (so realm.properties and the keystore land on the volume), before the start.
@@ -114,7 +115,7 @@ describe("operations servers", () => {
     });
 
     it("Rundeck installs on Amazon Linux 2023: its repository written as Rundeck documents it, Java installed on its own first", async () => {
-        const config = YAML.parse(named(await stackResources("prod"), INSTANCE, "rundeck-server-instance").inputs!.userData as string) as CloudConfig & Record<string, unknown>;
+        const config = YAML.parse(userDataText(named(await stackResources("prod"), INSTANCE, "rundeck-server-instance"))) as CloudConfig & Record<string, unknown>;
         // cloud-init's yum_repos module skips AL2023 (its distro list has no amazon): the repo is a plain file.
         assert.strictEqual(config.yum_repos, undefined);
         const repo = config.write_files!.find((f) => f.path === "/etc/yum.repos.d/rundeck.repo")!;
@@ -132,7 +133,7 @@ describe("operations servers", () => {
 
     it("Rundeck ships its job output and its audit logs off the box: to /magento/<stack>/rundeck, a year, under the telemetry key", async () => {
         const r = await stackResources("prod");
-        const config = YAML.parse(named(r, INSTANCE, "rundeck-server-instance").inputs!.userData as string) as CloudConfig;
+        const config = YAML.parse(userDataText(named(r, INSTANCE, "rundeck-server-instance"))) as CloudConfig;
         const agent = config.write_files!.find((f) => f.path === "/opt/aws/amazon-cloudwatch-agent/etc/rundeck-logs.json");
         assert.ok(agent, "no CloudWatch agent configuration in Rundeck's user data");
         const collected = (JSON.parse(agent.content) as { logs: { logs_collected: { files: { collect_list: Record<string, unknown>[] } } } }).logs.logs_collected.files.collect_list;
@@ -156,7 +157,7 @@ describe("operations servers", () => {
 
     it("after a reboot Rundeck and the NFS server start only on their data volumes, never on the root disk", async () => {
         const units = async (stack: string, opts: Parameters<typeof stackResources>[1], server: string) => {
-            const config = YAML.parse(named(await stackResources(stack, opts), INSTANCE, `${server}-server-instance`).inputs!.userData as string) as CloudConfig;
+            const config = YAML.parse(userDataText(named(await stackResources(stack, opts), INSTANCE, `${server}-server-instance`))) as CloudConfig;
             return config.write_files!.filter((f) => /^\/etc\/systemd\/system\/[^/]+\.service\.d\//.test(f.path)).map((f) => [f.path, f.content]); // drop-ins (Rundeck also has its rotation timer)
         };
         assert.deepStrictEqual(await units("prod", {}, "rundeck"), [["/etc/systemd/system/rundeckd.service.d/mounts.conf",
@@ -222,6 +223,15 @@ describe("operations servers", () => {
         // Every boot: the firewall and FTP settings come back, and apply once the FTP server is installed.
         assert.match(text, /<\/powershell>\n<persist>true<\/persist>\n$/);
         assert.match(text, /\$_\.PartitionStyle -eq 'RAW'/);
+    });
+
+    it("EC2 takes every server's user data (16 KB at most): Rundeck's cloud-config gzip-compressed, the others as today's text", async () => {
+        const r = await stackResources("prod", { preview: false });
+        const sent = ofType(r, INSTANCE).map((i) => [i.urn.split("::").pop(), i.inputs!.userDataBase64 === undefined ? "text" : "gzip",
+            Buffer.byteLength(String(i.inputs!.userData ?? ""), "utf8") + Buffer.from(String(i.inputs!.userDataBase64 ?? ""), "base64").length <= 16384]);
+        assert.deepStrictEqual(sent.filter(([, form]) => form === "gzip"), [["magento-prod-rundeck-server-instance", "gzip", true]]);
+        assert.ok(sent.every(([, , fits]) => fits), JSON.stringify(sent));
+        assert.match(userDataText(named(r, INSTANCE, "rundeck-server-instance")), /^#cloud-config\n/);
     });
 
     it("a changed Windows script is applied in place (stop, start, rerun), keeping C:; a changed cloud-config replaces its Linux server", async () => {

@@ -1,6 +1,7 @@
 // One-property mutations of a real stack's export, each naming the rule(s) meant to catch it: the evidence that the
 // packs catch what they claim (tests/policies/mutations.spec.ts). A mutation edits inputs and outputs alike, as an
 // update of the changed program would record them; a resource it names that no longer exists fails loudly.
+import { gunzipSync } from "zlib";
 import { isSecret, StateResource } from "../../offline/state";
 
 export type StackName = "prod" | "preprod";
@@ -100,6 +101,12 @@ function mountStatic(rs: StateResource[], s: StackName): void {
     const text = Buffer.from(String(template.inputs?.userData), "base64").toString("utf8");
     const fstab = "\nruncmd:\n  - echo 'fs-0123456789abcdef0.efs.eu-west-3.amazonaws.com:/ /var/www/magento/pub/static nfs4 defaults,_netdev 0 0' >> /etc/fstab\n";
     set(template, ["userData"], Buffer.from(text + fstab).toString("base64"));
+}
+
+/** Rundeck's user data sent uncompressed: its gzip-compressed cloud-config decompressed, still base64. */
+function rundeckUncompressed(rs: StateResource[], s: StackName): void {
+    const instance = named(rs, s, "aws:ec2/instance:Instance", "rundeck-server-instance");
+    set(instance, ["userDataBase64"], gunzipSync(Buffer.from(String(instance.inputs?.userDataBase64), "base64")).toString("base64"));
 }
 
 /** The NAT gateway of AZ b moved into AZ a's public subnet: AZ b keeps no NAT of its own. */
@@ -238,4 +245,6 @@ export const MUTATIONS: readonly Mutation[] = [
     // Keys (issue 13, reviews M6/N1): one action back in the administration statement.
     policyEdit("prod", ["required-access"], "data key administration back on kms:Create*, which covers CreateGrant", T.key, "data-key",
         (statements) => statements.map((st) => st.Sid === "AdministrationThroughIam" ? { ...st, Action: ["kms:Create*", ...[st.Action].flat()] } : st)),
+    // EC2 refuses user data over 16 KB: Rundeck's cloud-config fits only gzip-compressed (docs/servers.md).
+    { stack: "prod", change: "Rundeck's user data sent uncompressed", rules: ["user-data-size"], apply: rundeckUncompressed },
 ];
