@@ -22,7 +22,8 @@ interface Fake {
 }
 
 export function hex(ctx: FakeContext, length: number): string {
-    return createHash("sha256").update(ctx.urn).digest("hex").slice(0, length);
+    // Not the URN's stack segment: `pulumi stack rename` rewrites it and keeps every id (a renamed stack's fakes match).
+    return createHash("sha256").update(ctx.urn.replace(/^urn:pulumi:[^:]*::/, "urn:pulumi::")).digest("hex").slice(0, length);
 }
 
 /** Physical name Pulumi's auto-naming gives: the logical name and seven random hex digits. */

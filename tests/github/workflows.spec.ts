@@ -69,13 +69,15 @@ describe("GitHub workflows", () => {
         }
     });
 
-    it("the Pulumi action runs both policy packs, which exist as packs the CLI can start", () => {
-        const pulumi = action().runs.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
-        assert.deepStrictEqual(pulumi.with!.policyPacks.trim().split("\n"), PACKS);
+    it("the Pulumi action runs both policy packs, which exist as packs the CLI can start, in the command and the preview planned before an up", () => {
+        const runs = action().runs.steps.filter((s) => s.uses?.startsWith("pulumi/actions@"));
+        assert.deepStrictEqual(runs.map((s) => s.with!.command), ["preview", "${{ inputs.command }}"]);
+        for (const pulumi of runs) {
+            assert.deepStrictEqual(pulumi.with!.policyPacks.trim().split("\n"), PACKS);
+        }
         for (const pack of PACKS) {
             assert.ok(fs.existsSync(path.join(ROOT, pack, "PulumiPolicy.yaml")), pack);
         }
-        assert.strictEqual(pulumi.with!.command, "${{ inputs.command }}");
     });
 
     it("pull requests: the tests, the offline preview of both stacks, and a real preview of preprod posted on the PR where credentials exist", () => {
