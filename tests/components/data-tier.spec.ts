@@ -320,7 +320,7 @@ describe("data tier", () => {
                     assert.strictEqual(x.protect, true, `${x.urn} is not protected`);
                 }
             }
-            // Set on every group (its name per life of the stack: "final snapshots are named per life", below).
+            // Set on every group (its name per life of the group: "final snapshots are named per life", below).
             assert.ok(ofType(r, REDIS).every((x) => typeof x.inputs!.finalSnapshotIdentifier === "string" && x.inputs!.finalSnapshotIdentifier !== ""));
         }
     });
@@ -393,7 +393,7 @@ describe("data tier", () => {
             fs.rmSync(dir, { recursive: true, force: true });
         }
     });
-    it("final snapshots are named per life of the stack: a suffix created with it, so a second teardown does not collide with the first's", async () => {
+    it("final snapshots are named per life: a random suffix kept in state, so a second teardown does not collide with the first's", async () => {
         const r = await stackResources("prod");
         for (const x of [...ofType(r, RDS), ...ofType(r, REDIS)]) {
             const suffix = via(r, x, "finalSnapshotIdentifier");
