@@ -70,25 +70,23 @@ export class Cache extends pulumi.ComponentResource {
         }, child);
 
         const nodeCount = args.highlyAvailable ? 2 : 1;
+        // The inputs set here whose change replaces the group: they name its final snapshot's life (final-snapshot.ts).
+        const replacedBy = { engine: CACHE_ENGINE.engine, port: REDIS_PORT, subnetGroupName: subnets.name, kmsKeyId: args.kmsKeyArn, transitEncryptionEnabled: true };
         const replicationGroup = new aws.elasticache.ReplicationGroup(`${name}-redis`, {
+            ...replacedBy,
             description: `Magento ${args.usage} (${name})`,
             // Redis OSS 7.1 -> Valkey is an in-place upgrade that keeps the endpoints (docs/engine-versions.md).
-            engine: CACHE_ENGINE.engine,
             engineVersion: CACHE_ENGINE.version,
             nodeType: args.nodeType,
-            port: REDIS_PORT,
             numCacheClusters: nodeCount,
             automaticFailoverEnabled: args.highlyAvailable,
             multiAzEnabled: args.highlyAvailable,
-            subnetGroupName: subnets.name,
             securityGroupIds: [group.id],
             parameterGroupName: parameters.name,
             atRestEncryptionEnabled: true,
-            kmsKeyId: args.kmsKeyArn,
-            transitEncryptionEnabled: true,
             authToken: token.value,
             snapshotRetentionLimit: args.snapshotRetentionDays,
-            finalSnapshotIdentifier: finalSnapshotName(this, name), // deleting it leaves the sessions in a snapshot
+            finalSnapshotIdentifier: finalSnapshotName(this, name, replacedBy), // deleting it leaves the sessions in a snapshot
             snapshotWindow: "02:00-03:00",
             maintenanceWindow: "sun:04:00-sun:05:00",
             autoMinorVersionUpgrade: true,

@@ -96,8 +96,10 @@ export class Database extends pulumi.ComponentResource {
             policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
         }, child);
 
+        // The inputs set here whose change replaces the instance: they name its final snapshot's life (final-snapshot.ts).
+        const replacedBy = { engine: "mysql", kmsKeyId: args.kmsKeyArn, dbName: args.databaseName, username: "admin", storageEncrypted: true };
         const instance = new aws.rds.Instance(`${name}-db`, {
-            engine: "mysql",
+            ...replacedBy,
             engineVersion: MYSQL_VERSION, // the major version; minor versions come with autoMinorVersionUpgrade in the window
             // Never billed Extended Support: at the end of standard support RDS upgrades the major version instead. RDS
             // reads it at creation only, so a deployed instance keeps its enrolment rather than being re-planned
@@ -107,10 +109,6 @@ export class Database extends pulumi.ComponentResource {
             allocatedStorage: args.allocatedStorageGb,
             maxAllocatedStorage: args.maxAllocatedStorageGb,
             storageType: "gp3",
-            storageEncrypted: true,
-            kmsKeyId: args.kmsKeyArn,
-            dbName: args.databaseName,
-            username: "admin",
             manageMasterUserPassword: true,
             masterUserSecretKmsKeyId: args.secretsKmsKeyArn,
             dbSubnetGroupName: subnets.name,
@@ -128,7 +126,7 @@ export class Database extends pulumi.ComponentResource {
             applyImmediately: args.applyImmediately,
             deletionProtection: true,
             skipFinalSnapshot: false,
-            finalSnapshotIdentifier: finalSnapshotName(this, name),
+            finalSnapshotIdentifier: finalSnapshotName(this, name, replacedBy),
             copyTagsToSnapshot: true,
             deleteAutomatedBackups: false,
             performanceInsightsEnabled: true,

@@ -9,13 +9,18 @@ export function familyLogicalName(base: string, family: string): string {
 }
 
 /**
- * `<name>-final-<8 hex digits>`: the suffix is created with the stack and kept in its state, so every update sends the
- * same name and a stack created again after a destroy gets a new one, beside the previous life's final snapshot. The
- * identifier is read only at deletion: changing it is an update in place (the provider marks it "forces new" for
- * neither resource: https://github.com/hashicorp/terraform-provider-aws/blob/main/website/docs/r/db_instance.html.markdown,
+ * `<name>-final-<8 hex digits>`: the suffix lives as long as the resource does. Its keepers are the inputs of the
+ * resource whose change replaces it (offline/plan/forces-new.data.json): a replacement gets a new suffix, so the final
+ * snapshot of the next life does not collide with the one the replaced resource left ("already exists"); any other
+ * update sends the same name. A changed keeper replaces the RandomId (terraform-provider-random `keepers`:
+ * https://registry.terraform.io/providers/hashicorp/random/latest/docs/resources/id), and a stack created again after
+ * a destroy gets a new one too. The identifier is read only at deletion: changing it is an update in place (the
+ * provider marks it "forces new" for neither resource:
+ * https://github.com/hashicorp/terraform-provider-aws/blob/main/website/docs/r/db_instance.html.markdown,
  * .../r/elasticache_replication_group.html.markdown).
  */
-export function finalSnapshotName(parent: pulumi.Resource, name: string): pulumi.Output<string> {
-    const suffix = new random.RandomId(`${name}-final-snapshot`, { byteLength: 4 }, { parent });
+export function finalSnapshotName(parent: pulumi.Resource, name: string, replacedBy: Readonly<Record<string, pulumi.Input<string | boolean | number>>>): pulumi.Output<string> {
+    const keepers = Object.fromEntries(Object.entries(replacedBy).map(([key, value]) => [key, pulumi.output(value).apply(String)]));
+    const suffix = new random.RandomId(`${name}-final-snapshot`, { byteLength: 4, keepers }, { parent });
     return pulumi.interpolate`${name}-final-${suffix.hex}`;
 }

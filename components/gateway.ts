@@ -22,6 +22,8 @@ export interface GatewayArgs extends OpsServerArgs {
     /** The SSM parameter holding haproxy.cfg (gatewayConfigParameter), and the region the server reads it in. */
     readonly configParameterName: string;
     readonly region: string;
+    /** Lets the server read the parameter (its tier's grant); the server boots after it, so its first sync succeeds. */
+    readonly grantConfigRead: (parameterArn: pulumi.Output<string>) => pulumi.Resource;
 }
 
 /**
@@ -40,11 +42,10 @@ export class Gateway extends pulumi.ComponentResource {
     public readonly publicIp: pulumi.Output<string>;
     /** The group admitting the opened services' sources (not the tier's group, which internal hosts admit). */
     public readonly securityGroupId: pulumi.Output<string>;
-    /** The parameter the server reads haproxy.cfg from: its tier's role may read this one parameter. */
-    public readonly configParameterArn: pulumi.Output<string>;
 
     constructor(name: string, args: GatewayArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("magento:operations:Gateway", name, {}, opts);
+        const bootNeeds: pulumi.Resource[] = [];
+        super("magento:operations:Gateway", name, {}, { ...opts, transformations: [...opts?.transformations ?? [], bootsAfter(bootNeeds)] });
         const child = { parent: this };
         const group = new aws.ec2.SecurityGroup(`${name}-sg`, {
             vpcId: args.vpcId,
@@ -84,6 +85,7 @@ export class Gateway extends pulumi.ComponentResource {
             description: "haproxy.cfg of the gateway, generated from gatewayInternet; the server installs it when haproxy -c accepts it",
             tags: args.tags,
         }, child);
+        bootNeeds.push(parameter, args.grantConfigRead(parameter.arn));
         this.publicIp = publicServer(this, name, {
             ...args,
             tier: "gateway",
@@ -91,9 +93,18 @@ export class Gateway extends pulumi.ComponentResource {
             userData: gatewayUserData(args.configParameterName, args.region),
         });
         this.securityGroupId = group.id;
-        this.configParameterArn = parameter.arn;
-        this.registerOutputs({ publicIp: this.publicIp, securityGroupId: this.securityGroupId, configParameterArn: this.configParameterArn });
+        this.registerOutputs({ publicIp: this.publicIp, securityGroupId: this.securityGroupId });
     }
+}
+
+/**
+ * Orders the server's instance after `needs` (filled before the server is built): haproxy-sync reads the parameter at
+ * boot, and without the parameter or the grant it fails until the timer's next run. A transformation, because a
+ * component's dependsOn does not reach its children (@pulumi/pulumi runtime/resource.ts gathers a resource's own
+ * dependsOn only); an edge orders and never replaces (pulumi/pulumi pkg/resource/deploy/step_generator.go).
+ */
+function bootsAfter(needs: readonly pulumi.Resource[]): pulumi.ResourceTransformation {
+    return (a) => a.type === "aws:ec2/instance:Instance" ? { props: a.props, opts: pulumi.mergeOptions(a.opts, { dependsOn: [...needs] }) } : undefined;
 }
 
 /** HAProxy and the job that keeps its configuration in step with the parameter; the same whatever the allow-list says. */

@@ -116,8 +116,8 @@ export class ServerTier extends pulumi.ComponentResource {
     }
 
     /** Lets the tier's servers do exactly these things (an inline policy of the role, named for why). */
-    grant(name: string, statements: pulumi.Input<pulumi.Input<PolicyStatement>[]>): void {
-        new aws.iam.RolePolicy(`${this.name}-${name}`, {
+    grant(name: string, statements: pulumi.Input<pulumi.Input<PolicyStatement>[]>): aws.iam.RolePolicy {
+        return new aws.iam.RolePolicy(`${this.name}-${name}`, {
             role: this.roleName,
             policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }),
         }, { parent: this });

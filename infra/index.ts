@@ -354,8 +354,8 @@ const gateway = new Gateway(`${prefix}-haproxy`, {
     allowedSources: config.operatorCidrs,
     configParameterName: gatewayConfig,
     region: config.region,
+    grantConfigRead: (arn) => gatewayTier.grant("haproxy-config", [{ Effect: "Allow", Action: "ssm:GetParameter", Resource: arn }]),
 });
-gatewayTier.grant("haproxy-config", [{ Effect: "Allow", Action: "ssm:GetParameter", Resource: gateway.configParameterArn }]);
 const vpn = new VpnServer(`${prefix}-openvpn`, {
     ...singleServer(vpnTier),
     vpcCidr: config.network.vpcCidr,

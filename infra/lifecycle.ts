@@ -28,8 +28,11 @@ const DELETABLE: Readonly<Record<string, Record<string, unknown>>> = {
     // 0: deleted at once, so that a stack created again under the same name can create its named secrets.
     "aws:secretsmanager/secret:Secret": { recoveryWindowInDays: 0 },
 };
-/** Kept in AWS on a replacement because an instance may still hold them; with the instances gone they can go too. */
-const ENGINE_GROUPS = ["aws:rds/parameterGroup:ParameterGroup", "aws:rds/optionGroup:OptionGroup", "aws:elasticache/parameterGroup:ParameterGroup"];
+/**
+ * Kept in AWS on a replacement because an instance may still hold them; with the instances gone they can go too: a
+ * snapshot does not hold a parameter group (a restore takes the default one unless told), nor an ElastiCache one.
+ */
+const PARAMETER_GROUPS = ["aws:rds/parameterGroup:ParameterGroup", "aws:elasticache/parameterGroup:ParameterGroup"];
 const BUCKET = "aws:s3/bucket:Bucket";
 
 /**
@@ -43,7 +46,7 @@ function teardownTransformation(production: boolean): (args: Args) => Result {
     return (args) => {
         const props = { ...args.props, ...DELETABLE[args.type] };
         const opts: pulumi.CustomResourceOptions = { ...args.opts, protect: production && args.opts.protect === true };
-        if (ENGINE_GROUPS.includes(args.type)) {
+        if (PARAMETER_GROUPS.includes(args.type)) {
             opts.retainOnDelete = false;
         }
         if (args.type === BUCKET) {

@@ -206,7 +206,7 @@ export const CONFIG_KEYS = {
     },
     teardown: {
         type: "boolean", required: false, default: false,
-        description: "true: prepares the stack for `pulumi destroy` (docs/teardown.md): deletion protection and secrets' recovery windows off, disposable buckets emptied, final snapshots' key kept, protect off (production keeps it for `pulumi state unprotect --all` and needs teardownConfirm).",
+        description: "true: prepares the stack for `pulumi destroy` (docs/teardown.md): deletion protection and secrets' recovery windows off, disposable buckets emptied, final snapshots' key and option groups kept, protect off (production keeps it for `pulumi state unprotect --all` and needs teardownConfirm).",
     },
     teardownConfirm: {
         type: "string", required: false, default: "",

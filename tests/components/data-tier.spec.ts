@@ -8,6 +8,7 @@ import * as path from "path";
 import { PARAMETERS_FILE, SECRETS_FILE, secretsScript } from "../../components/web-boot";
 import { DATA_USERS_CONFIG, dataUsersConfigFile, dataUsersScript } from "../../components/rundeck-data-users";
 import { MAGENTO_SHARES, planShares } from "../../components/shares";
+import { replacementPaths } from "../../offline/plan/forces-new";
 import { SECRET_SIG, SIG_KEY, StateResource, UNKNOWN } from "../../offline/state";
 import { ACCOUNT_SERVICE_LINKED_ROLES } from "../../offline/invokes";
 import { PREPROD_NFS, PREPROD_NFS_REBUILT } from "../fixtures/stacks";
@@ -319,7 +320,7 @@ describe("data tier", () => {
                     assert.strictEqual(x.protect, true, `${x.urn} is not protected`);
                 }
             }
-            // Set on every group (its name per life of the stack: "final snapshots are named per life", below).
+            // Set on every group (its name per life of the group: "final snapshots are named per life", below).
             assert.ok(ofType(r, REDIS).every((x) => typeof x.inputs!.finalSnapshotIdentifier === "string" && x.inputs!.finalSnapshotIdentifier !== ""));
         }
     });
@@ -392,7 +393,7 @@ describe("data tier", () => {
             fs.rmSync(dir, { recursive: true, force: true });
         }
     });
-    it("final snapshots are named per life of the stack: a suffix created with it, so a second teardown does not collide with the first's", async () => {
+    it("final snapshots are named per life: a random suffix kept in state, so a second teardown does not collide with the first's", async () => {
         const r = await stackResources("prod");
         for (const x of [...ofType(r, RDS), ...ofType(r, REDIS)]) {
             const suffix = via(r, x, "finalSnapshotIdentifier");
@@ -400,6 +401,21 @@ describe("data tier", () => {
             assert.deepStrictEqual(suffix.map((s) => s.type), ["random:index/randomId:RandomId"], x.urn);
             assert.notStrictEqual(x.inputs!.finalSnapshotIdentifier, `${x.urn.split("::").pop()!.replace(/-(db|redis)$/, "")}-final`);
         }
+    });
+
+    it("a final snapshot's suffix lives as long as its database or Redis group: what replaces it renews the suffix, nothing else does", async () => {
+        const [r, resized] = [await stackResources("prod"), await stackResources("prod", { changes: { "magento:dbInstanceClass": "db.r6g.2xlarge" } })];
+        const suffixOf = (all: StateResource[], x: StateResource) => via(all, x, "finalSnapshotIdentifier").find((s) => s.type === "random:index/randomId:RandomId")!;
+        for (const x of [...ofType(r, RDS), ...ofType(r, REDIS)]) {
+            // Its keepers are exactly the inputs of the resource whose change replaces it: a change of any of them replaces
+            // the RandomId with the resource, so the next life's final snapshot gets a name of its own.
+            const forcing = replacementPaths(x.type)!.filter((p) => !p.includes(".") && x.inputs![p] !== undefined);
+            assert.deepStrictEqual(suffixOf(r, x).inputs!.keepers, Object.fromEntries(forcing.map((p) => [p, String(x.inputs![p])])), x.urn);
+        }
+        // An in-place change (the instance class) leaves the suffix's inputs, and so the snapshot's name, as they were.
+        const shop = (all: StateResource[]) => ofType(all, RDS).find((x) => x.urn.endsWith("mysql-db"))!;
+        assert.notStrictEqual(shop(resized).inputs!.instanceClass, shop(r).inputs!.instanceClass);
+        assert.deepStrictEqual(suffixOf(resized, shop(resized)).inputs, suffixOf(r, shop(r)).inputs);
     });
 
     it("database and Redis changes wait for the maintenance window unless magento:applyImmediately says now", async () => {

@@ -87,6 +87,18 @@ describe("gateway", () => {
         assert.deepStrictEqual(via(r, instance, "vpcSecurityGroupIds").map((g) => g.urn.split("::").pop()).sort(), ["magento-prod-gateway-sg", "magento-prod-haproxy-sg"]);
     });
 
+    it("the server boots after its haproxy.cfg and its grant to read it exist: the first sync at boot succeeds, not only the timer's", async () => {
+        for (const stack of ["prod", "preprod"]) {
+            const r = await stackResources(stack);
+            const [instance] = ofType(r, "aws:ec2/instance:Instance").filter((i) => i.urn.includes("haproxy"));
+            const parameter = ofType(r, "aws:ssm/parameter:Parameter").find((p) => p.urn.endsWith("haproxy-config"))!;
+            const grant = ofType(r, "aws:iam/rolePolicy:RolePolicy").find((p) => p.urn.endsWith("gateway-haproxy-config"))!;
+            for (const needed of [parameter, grant]) {
+                assert.ok((instance.dependencies ?? []).includes(needed.urn), `${stack}: ${instance.urn} waits for ${needed.urn}`);
+            }
+        }
+    });
+
     it("preprod opens nothing to the internet: the gateway's group admits no one and its haproxy.cfg has no listener, so HAProxy does not run", async () => {
         const r = await stackResources("preprod");
         const [group] = ofType(r, "aws:ec2/securityGroup:SecurityGroup").filter((g) => g.urn.endsWith("haproxy-sg"));

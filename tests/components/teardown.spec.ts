@@ -44,9 +44,12 @@ describe("teardown", () => {
             "aws:iam/serviceLinkedRole:ServiceLinkedRole magento-preprod-linked-roles-autoscaling",
             "aws:iam/serviceLinkedRole:ServiceLinkedRole magento-preprod-linked-roles-opensearchservice",
             "aws:kms/key:Key magento-preprod-data-key", // the final snapshots' and kept backups' key
+            // The final snapshots and retained backups hold their option group: RDS refuses to delete it while they exist.
+            "aws:rds/optionGroup:OptionGroup magento-preprod-mysql-audit-mysql8-4",
+            "aws:rds/optionGroup:OptionGroup magento-preprod-sideapps-audit-mysql8-4",
         ]);
-        // The engines' groups go with the instances that held them.
-        for (const type of ["aws:rds/parameterGroup:ParameterGroup", "aws:rds/optionGroup:OptionGroup", "aws:elasticache/parameterGroup:ParameterGroup"]) {
+        // The parameter groups go with the instances that held them: a snapshot does not hold one.
+        for (const type of ["aws:rds/parameterGroup:ParameterGroup", "aws:elasticache/parameterGroup:ParameterGroup"]) {
             assert.ok(ofType(r, type).every((x) => !x.retainOnDelete), type);
         }
     });
