@@ -71,9 +71,12 @@ export class Cache extends pulumi.ComponentResource {
 
         const nodeCount = args.highlyAvailable ? 2 : 1;
         // The inputs set here whose change replaces the group: they name its final snapshot's life (final-snapshot.ts).
-        const replacedBy = { engine: CACHE_ENGINE.engine, port: REDIS_PORT, subnetGroupName: subnets.name, kmsKeyId: args.kmsKeyArn, transitEncryptionEnabled: true };
+        const replacedBy = { port: REDIS_PORT, subnetGroupName: subnets.name, kmsKeyId: args.kmsKeyArn, atRestEncryptionEnabled: true };
         const replicationGroup = new aws.elasticache.ReplicationGroup(`${name}-redis`, {
             ...replacedBy,
+            // Both replace the group only conditionally (a downgrade to redis; transit below engine 7.0.5).
+            engine: CACHE_ENGINE.engine,
+            transitEncryptionEnabled: true,
             description: `Magento ${args.usage} (${name})`,
             // Redis OSS 7.1 -> Valkey is an in-place upgrade that keeps the endpoints (docs/engine-versions.md).
             engineVersion: CACHE_ENGINE.version,
@@ -83,7 +86,6 @@ export class Cache extends pulumi.ComponentResource {
             multiAzEnabled: args.highlyAvailable,
             securityGroupIds: [group.id],
             parameterGroupName: parameters.name,
-            atRestEncryptionEnabled: true,
             authToken: token.value,
             snapshotRetentionLimit: args.snapshotRetentionDays,
             finalSnapshotIdentifier: finalSnapshotName(this, name, replacedBy), // deleting it leaves the sessions in a snapshot

@@ -2,10 +2,8 @@
 // name that fits in a test can still fail at deploy time. Checked for both stacks (preprod's name is the longer).
 // And names that survive a stack rename: every logical and physical name derives from magento:estate (docs/naming.md).
 import * as assert from "assert";
-import { capturedResources } from "../../offline/engine";
-import { loadStackSettings } from "../../offline/project";
 import { StateResource } from "../../offline/state";
-import { captureProgram, project, stackFile, stackResources } from "../helpers/stacks";
+import { stackResources } from "../helpers/stacks";
 
 /** AWS's name limit per type, for the types whose physical name Pulumi derives from the logical one. */
 const LIMITS: Record<string, number> = {
@@ -17,9 +15,9 @@ const LIMITS: Record<string, number> = {
     "aws:lb/targetGroup:TargetGroup": 32,
 };
 
-/** The stack's prod configuration captured as another stack (what `pulumi stack rename prod shop` runs). */
-const renamed = (changes: Record<string, unknown>) =>
-    captureProgram("shop", loadStackSettings(project, "prod", stackFile("prod", changes)), true).then(capturedResources);
+/** The stack's prod configuration captured as another stack (what `pulumi stack rename prod shop` runs), as an update:
+ *  the same capture the plan's rename scenario reads. */
+const renamed = (changes: Record<string, unknown>) => stackResources("prod", { as: "shop", preview: false, changes });
 /** Each resource by its URN without the stack segment (`pulumi stack rename` rewrites only that), the root left out. */
 const byName = (resources: readonly StateResource[]) => new Map(resources.filter((r) => r.type !== "pulumi:pulumi:Stack")
     .map((r) => [r.urn.split("::").slice(1).join("::"), r]));
@@ -35,7 +33,7 @@ describe("resource names", () => {
     });
 
     it("prod renamed to shop with magento:estate prod keeps every logical name and every input (the physical names, the Stack tag)", async () => {
-        const [before, after] = [byName(await stackResources("prod")), byName(await renamed({ "magento:estate": "prod" }))];
+        const [before, after] = [byName(await stackResources("prod", { preview: false })), byName(await renamed({ "magento:estate": "prod" }))];
         assert.deepStrictEqual([...after.keys()].sort(), [...before.keys()].sort());
         const changed = [...before].filter(([urn, r]) => JSON.stringify(r.inputs) !== JSON.stringify(after.get(urn)!.inputs)).map(([urn]) => urn);
         assert.deepStrictEqual(changed, []);

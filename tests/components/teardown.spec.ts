@@ -7,14 +7,16 @@ import { ofType, prefetch, stackResources } from "../helpers/stacks";
 
 const PREPROD_TEARDOWN = { "magento:teardown": true };
 const PROD_TEARDOWN = { "magento:teardown": true, "magento:teardownConfirm": "prod" };
+// As updates: the captures the teardown plan (tests/offline/plan-teardown.spec.ts) reads too.
+const AS_UPDATE = { preview: false };
 const nameOf = (x: StateResource) => x.urn.split("::").pop()!;
 const BUCKET = "aws:s3/bucket:Bucket";
 
 describe("teardown", () => {
-    prefetch(["preprod", { changes: PREPROD_TEARDOWN }], ["prod", { changes: PROD_TEARDOWN }]);
+    prefetch(["preprod", { ...AS_UPDATE, changes: PREPROD_TEARDOWN }], ["prod", { ...AS_UPDATE, changes: PROD_TEARDOWN }]);
 
     it("preprod: nothing protected, no deletion protection, named secrets deleted at once", async () => {
-        const r = await stackResources("preprod", { changes: PREPROD_TEARDOWN });
+        const r = await stackResources("preprod", { ...AS_UPDATE, changes: PREPROD_TEARDOWN });
         assert.deepStrictEqual(r.filter((x) => x.protect).map((x) => x.urn), []);
         for (const db of ofType(r, "aws:rds/instance:Instance")) {
             assert.deepStrictEqual([db.inputs!.deletionProtection, db.inputs!.applyImmediately, db.inputs!.skipFinalSnapshot], [false, true, false], db.urn);
@@ -28,7 +30,7 @@ describe("teardown", () => {
     });
 
     it("preprod: only buckets of disposable data are emptied; the destroy keeps exactly the storage key, the other buckets and the account's roles", async () => {
-        const r = await stackResources("preprod", { changes: PREPROD_TEARDOWN });
+        const r = await stackResources("preprod", { ...AS_UPDATE, changes: PREPROD_TEARDOWN });
         const buckets = ofType(r, BUCKET);
         const disposable = (x: StateResource) => (x.inputs!.tags as Record<string, string>)[DISPOSABLE_TAG] !== undefined;
         assert.deepStrictEqual(buckets.filter((b) => b.inputs!.forceDestroy).map(nameOf).sort(), ["magento-preprod-buckets-logs", "magento-preprod-buckets-temp"]);
@@ -55,7 +57,7 @@ describe("teardown", () => {
     });
 
     it("prod with its confirmation: deletion protection off, but every protected resource stays protected until `pulumi state unprotect --all`", async () => {
-        const [before, r] = [await stackResources("prod"), await stackResources("prod", { changes: PROD_TEARDOWN })];
+        const [before, r] = [await stackResources("prod", AS_UPDATE), await stackResources("prod", { ...AS_UPDATE, changes: PROD_TEARDOWN })];
         assert.deepStrictEqual(r.filter((x) => x.protect).map((x) => x.urn).sort(), before.filter((x) => x.protect).map((x) => x.urn).sort());
         assert.ok(ofType(r, "aws:rds/instance:Instance").every((db) => db.inputs!.deletionProtection === false));
         // Production's access logs are kept (a year): only scratch space is emptied.

@@ -31,15 +31,17 @@ export function stackFile(stack: string, changes: Readonly<Record<string, unknow
 export interface StackOptions {
     readonly preview?: boolean;
     readonly changes?: Readonly<Record<string, unknown>>;
+    /** Run the stack's file as another stack (what `pulumi stack rename` makes of it). */
+    readonly as?: string;
 }
 
 /** The stack's resources as an offline preview (or, with preview false, an update) registers them, with `changes` to its file. */
 export function stackResources(stack: string, opts: StackOptions = {}): Promise<StateResource[]> {
     const preview = opts.preview ?? true;
-    const key = `${stack}|${preview}|${JSON.stringify(opts.changes ?? {})}`;
+    const key = `${stack}|${preview}|${JSON.stringify(opts.changes ?? {})}|${opts.as ?? ""}`;
     if (!cache.has(key)) {
         const settings = loadStackSettings(project, stack, opts.changes && stackFile(stack, opts.changes));
-        const resources = captureProgram(stack, settings, preview).then(capturedResources);
+        const resources = captureProgram(opts.as ?? stack, settings, preview).then(capturedResources);
         resources.catch(() => undefined); // a capture started ahead fails the tests that read it, not the run
         cache.set(key, resources);
     }
