@@ -149,6 +149,10 @@ export class Search extends pulumi.ComponentResource {
             // Changing the master options is an update in place (CloudFormation: "No interruption",
             // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opensearchservice-domain-masteruseroptions.html).
             ignoreChanges: ["advancedSecurityOptions.masterUserOptions"],
+            // Its name is fixed (magento-<estate>): a replacement, which the plan check allows only when
+            // magento:allowReplace names it, must delete the old domain before creating the new one or OpenSearch
+            // refuses the name. The catalogue is rebuilt by a reindex (docs/naming.md).
+            deleteBeforeReplace: true,
         });
 
         this.endpoint = domain.endpoint;
