@@ -44,8 +44,7 @@ export class Gateway extends pulumi.ComponentResource {
     public readonly securityGroupId: pulumi.Output<string>;
 
     constructor(name: string, args: GatewayArgs, opts?: pulumi.ComponentResourceOptions) {
-        const bootNeeds: pulumi.Resource[] = [];
-        super("magento:operations:Gateway", name, {}, { ...opts, transformations: [...opts?.transformations ?? [], bootsAfter(bootNeeds)] });
+        super("magento:operations:Gateway", name, {}, opts);
         const child = { parent: this };
         const group = new aws.ec2.SecurityGroup(`${name}-sg`, {
             vpcId: args.vpcId,
@@ -85,26 +84,17 @@ export class Gateway extends pulumi.ComponentResource {
             description: "haproxy.cfg of the gateway, generated from gatewayInternet; the server installs it when haproxy -c accepts it",
             tags: args.tags,
         }, child);
-        bootNeeds.push(parameter, args.grantConfigRead(parameter.arn));
         this.publicIp = publicServer(this, name, {
             ...args,
             tier: "gateway",
             securityGroupId: group.id,
             userData: gatewayUserData(args.configParameterName, args.region),
+            // haproxy-sync reads the parameter at boot: without it or the grant it fails until the timer's next run.
+            bootDependsOn: [parameter, args.grantConfigRead(parameter.arn)],
         });
         this.securityGroupId = group.id;
         this.registerOutputs({ publicIp: this.publicIp, securityGroupId: this.securityGroupId });
     }
-}
-
-/**
- * Orders the server's instance after `needs` (filled before the server is built): haproxy-sync reads the parameter at
- * boot, and without the parameter or the grant it fails until the timer's next run. A transformation, because a
- * component's dependsOn does not reach its children (@pulumi/pulumi runtime/resource.ts gathers a resource's own
- * dependsOn only); an edge orders and never replaces (pulumi/pulumi pkg/resource/deploy/step_generator.go).
- */
-function bootsAfter(needs: readonly pulumi.Resource[]): pulumi.ResourceTransformation {
-    return (a) => a.type === "aws:ec2/instance:Instance" ? { props: a.props, opts: pulumi.mergeOptions(a.opts, { dependsOn: [...needs] }) } : undefined;
 }
 
 /** HAProxy and the job that keeps its configuration in step with the parameter; the same whatever the allow-list says. */

@@ -35,6 +35,8 @@ export interface ServerArgs {
     readonly instanceTags?: Readonly<Record<string, string>>;
     /** An Elastic IP (protected) that outlives the instance: a rebuilt server keeps its public address. Public subnets only. */
     readonly elasticIp?: boolean;
+    /** What the instance reads at boot and must exist first (an edge orders, never replaces: pulumi/pulumi step_generator.go). */
+    readonly bootDependsOn?: pulumi.Resource[];
 }
 
 /** What a component built on one server takes from its caller: where it runs, as which tier, from which image. */
@@ -72,6 +74,7 @@ export function publicServer(parent: pulumi.Resource, name: string, args: OpsSer
     publicSubnetIdsByAz: Readonly<Record<string, pulumi.Input<string>>>; securityGroupId: pulumi.Input<string>; userData: CloudConfig;
     /** The Tier tag of the instance (gateway, vpn), as every single server carries one. */
     tier: string;
+    bootDependsOn?: pulumi.Resource[];
 }): pulumi.Output<string> {
     const server = new Server(`${name}-server`, {
         ...tierServerArgs(args, args.securityGroupId),
@@ -81,6 +84,7 @@ export function publicServer(parent: pulumi.Resource, name: string, args: OpsSer
         userData: args.userData,
         elasticIp: true,
         instanceTags: { [TIER_TAG]: args.tier },
+        bootDependsOn: args.bootDependsOn,
     }, { parent });
     return server.publicIp!;
 }
@@ -147,6 +151,7 @@ export class Server extends pulumi.ComponentResource {
             tags: { ...args.tags, ...args.instanceTags, Name: name },
         }, {
             ...child,
+            dependsOn: args.bootDependsOn,
             ignoreChanges: args.ignoreImageDrift ? ["ami"] : [],
             // What moves with the server (its volumes, its address) is held by one instance at a time: the old one goes
             // first, its attachments before it, then the new one attaches them (docs/servers.md, "Rebuilds").
