@@ -172,8 +172,7 @@ export async function capture(job: CaptureJob): Promise<StateResource[]> {
     // The mock monitor qualifies a child of the stack with the stack's type, and a grandchild with its parent's last
     // type only; the engine writes neither (offline/urns.ts). Every URN and reference is rewritten the engine's way,
     // values holding URNs too.
-    const engine = toEngineUrns(ordered, aliasSpecs, job.project, job.stack);
-    return JSON.parse(JSON.stringify(engine).split("::pulumi:pulumi:Stack$").join("::")) as StateResource[];
+    return toEngineUrns(ordered, aliasSpecs, job.project, job.stack);
 }
 
 async function waitForRPCs(): Promise<void> {

@@ -69,9 +69,15 @@ export function toEngineUrns(resources: StateResource[], specs: ReadonlyMap<stri
         const at = ref.lastIndexOf("::");
         return engine.has(ref.slice(0, at)) ? `${mapped(ref.slice(0, at))}${ref.slice(at)}` : ref;
     };
+    // Values holding a URN (a component's reference in outputs) follow too.
+    const inValues = (v: unknown): unknown => typeof v === "string" ? mapped(v)
+        : Array.isArray(v) ? v.map(inValues)
+            : typeof v === "object" && v !== null ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, inValues(x)])) : v;
     return resources.map((r) => ({
         ...r,
         urn: mapped(r.urn),
+        ...(r.inputs === undefined ? {} : { inputs: inValues(r.inputs) as Record<string, unknown> }),
+        ...(r.outputs === undefined ? {} : { outputs: inValues(r.outputs) as Record<string, unknown> }),
         ...(r.parent === undefined ? {} : { parent: mapped(r.parent) }),
         ...(r.provider === undefined ? {} : { provider: reference(r.provider) }),
         dependencies: (r.dependencies ?? []).map(mapped),
