@@ -59,7 +59,9 @@ function summary(steps: readonly PlanStep[], op: PlanStep["op"]): string {
         return "";
     }
     const byType = new Map<string, number>();
-    of.forEach((s) => byType.set(s.type.split(":").pop()!, (byType.get(s.type.split(":").pop()!) ?? 0) + 1));
+    for (const type of of.map((s) => s.type.split(":").pop()!)) {
+        byType.set(type, (byType.get(type) ?? 0) + 1);
+    }
     return `${op} ${of.length} (${[...byType].map(([t, n]) => `${t} ${n}`).join(", ")})`;
 }
 

@@ -1,7 +1,7 @@
 // `magento:allowReplace` read from a stack's settings outside the program (the plan check, offline/plan/check.ts),
 // validated by the key's own schema, so config is still read in stacks/ only.
 import { ConfigError } from "./errors";
-import { PROJECT, qualified } from "./keys";
+import { decodeKey, PROJECT, qualified } from "./keys";
 import { FIELD_SCHEMAS } from "./schema";
 
 /** The logical names a change may replace or delete, from the qualified settings ("magento:allowReplace" -> JSON). */
@@ -10,13 +10,7 @@ export function allowReplaceOf(stack: string, settings: Readonly<Record<string, 
     if (text === undefined || text === "") {
         return [];
     }
-    let value: unknown;
-    try {
-        value = JSON.parse(text);
-    } catch {
-        value = text;
-    }
-    const result = FIELD_SCHEMAS.allowReplace.safeParse(value);
+    const result = FIELD_SCHEMAS.allowReplace.safeParse(decodeKey("allowReplace", text));
     if (!result.success) {
         const message = result.error.issues.map((i) => i.message).join("; ");
         throw new ConfigError(stack, [{ path: qualified("allowReplace"), message: `${message} (a list of logical names)` }]);

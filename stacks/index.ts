@@ -1,6 +1,6 @@
 // The one place that reads Pulumi configuration: decode the stack's keys, validate them, hand back a StackConfig.
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_KEYS, ConfigKey, PROJECT } from "./keys";
+import { decodeKey, PROJECT } from "./keys";
 import { StackConfig } from "./stack-config";
 import { parseStackConfig } from "./validate";
 
@@ -15,21 +15,8 @@ export function readStackConfig(): StackConfig {
     for (const [fullKey, text] of Object.entries(all)) {
         const [namespace, key] = fullKey.split(":", 2);
         if (namespace === PROJECT) {
-            raw[key] = decode(key, text);
+            raw[key] = decodeKey(key, text);
         }
     }
     return parseStackConfig(raw, { stack: pulumi.getStack(), region: all["aws:region"] });
-}
-
-/** Pulumi hands every value over as text; non-string keys hold JSON (as pulumi.Config.getObject reads them). */
-function decode(key: string, text: string): unknown {
-    const spec = CONFIG_KEYS[key as ConfigKey];
-    if (spec === undefined || spec.type === "string") {
-        return text;
-    }
-    try {
-        return JSON.parse(text);
-    } catch {
-        return text; // left as text so the schema reports the key with what it expects
-    }
 }

@@ -279,3 +279,16 @@ export const PROJECT = "magento";
 export function qualified(key: string): string {
     return `${PROJECT}:${key}`;
 }
+
+/** Pulumi hands every value over as text; non-string keys hold JSON (as pulumi.Config.getObject reads them). */
+export function decodeKey(key: string, text: string): unknown {
+    const spec = CONFIG_KEYS[key as ConfigKey];
+    if (spec === undefined || spec.type === "string") {
+        return text;
+    }
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text; // left as text so the schema reports the key with what it expects
+    }
+}

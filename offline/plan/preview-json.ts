@@ -37,7 +37,6 @@ export function readPreviewDigest(file: string): PlanStep[] {
         }
         const seen = byUrn.get(s.urn);
         const state = s.newState ?? s.oldState;
-        const oldState = s.oldState;
         // A replacement's halves are one step: the old state from whichever half has it (delete-replaced lists only the
         // old), the new from whichever has that, reasons from all (pulumi/pulumi step_generator.go emits, for
         // delete-before-replace, DeleteReplacement(old) before Replace(old, new) and CreateReplacement).
@@ -46,9 +45,9 @@ export function readPreviewDigest(file: string): PlanStep[] {
             changed: [...new Set([...seen?.changed ?? [], ...s.diffReasons ?? []])], forcing: [...new Set([...seen?.forcing ?? [], ...s.replaceReasons ?? []])], causes: [],
             // State holds no deleteBeforeReplace (apitype.ResourceV3): the old half listed first is the sign of it.
             deleteBeforeReplace: seen?.deleteBeforeReplace ?? s.op === "delete-replaced",
-            retained: seen?.retained || oldState?.retainOnDelete === true,
-            protectedBefore: seen?.protectedBefore || oldState?.protect === true, protectedAfter: seen?.protectedAfter || s.newState?.protect === true,
-            oldInputs: seen?.oldInputs ?? oldState?.inputs, newInputs: seen?.newInputs ?? s.newState?.inputs,
+            retained: seen?.retained || s.oldState?.retainOnDelete === true,
+            protectedBefore: seen?.protectedBefore || s.oldState?.protect === true, protectedAfter: seen?.protectedAfter || s.newState?.protect === true,
+            oldInputs: seen?.oldInputs ?? s.oldState?.inputs, newInputs: seen?.newInputs ?? s.newState?.inputs,
         };
         byUrn.set(s.urn, merged);
     }
