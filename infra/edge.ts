@@ -2,12 +2,12 @@
 // CloudFront before it (its listener needs the certificates; its header rules change only after CloudFront has
 // deployed a rotation), then the public records once it exists (they point at it).
 import * as pulumi from "@pulumi/pulumi";
-import { Cdn, MAGENTO_CDN_ALIASES, ORIGIN_VERIFY_HEADER, OriginVerify } from "../components/cdn";
-import { Certificates } from "../components/certificates";
-import { GeneratedSecret } from "../components/generated-secret";
-import { ORIGIN_VERIFY_SLOTS, originVerifyPlan } from "../components/origin-verify";
-import { PublicRecords } from "../components/public-records";
-import { PublicZones } from "../components/public-zones";
+import { Cdn, MAGENTO_CDN_ALIASES, ORIGIN_VERIFY_HEADER, OriginVerify } from "../components/edge/cdn";
+import { Certificates } from "../components/edge/certificates";
+import { GeneratedSecret } from "../components/security/generated-secret";
+import { ORIGIN_VERIFY_SLOTS, originVerifyPlan } from "../components/edge/origin-verify";
+import { PublicRecords } from "../components/edge/public-records";
+import { PublicZones } from "../components/edge/public-zones";
 import { StackConfig } from "../stacks";
 
 export interface EdgeCertificates {

@@ -2,39 +2,39 @@
 // tiers, then the data tier that admits them.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AppCredentials, appSecretNames, MAGENTO_INDEX_PREFIX } from "../components/app-credentials";
-import { AppParameters, parameterPathArn } from "../components/app-parameters";
-import { AuditLogKey } from "../components/audit-logs";
-import { BreakGlassRole } from "../components/break-glass";
-import { Buckets } from "../components/buckets";
-import { Cache, CacheUsage } from "../components/cache";
-import { DataKey } from "../components/data-key";
-import { Database } from "../components/database";
-import { EfsStorage } from "../components/efs-storage";
-import { Gateway, gatewayConfigParameter } from "../components/gateway";
-import { amazonLinuxOrPinned, releaseImage, windowsServerOrPinned } from "../components/images";
-import { InternalZone } from "../components/internal-zone";
-import { viaService } from "../components/kms-conditions";
-import { Network } from "../components/network";
-import { NfsStorage } from "../components/nfs-storage";
-import { Rundeck } from "../components/rundeck";
-import { LoadBalancer } from "../components/load-balancer";
-import { Search } from "../components/search";
-import { ServiceLinkedRoles } from "../components/service-linked-roles";
-import { ServerTier, ServerTierArgs } from "../components/server-tier";
-import { MAGENTO_SHARES, sharedMountsTag, sharesOf } from "../components/shares";
-import { SiteLinks } from "../components/site-links";
-import { rdsCaBundle, ShareSource, webBootConfig } from "../components/web-boot";
-import { WebAcl } from "../components/web-acl";
-import { WebGroup } from "../components/web-group";
-import { VpnServer } from "../components/vpn-server";
-import { Monitoring } from "../components/monitoring";
-import { AlarmTopic } from "../components/monitoring-topic";
-import { accountBaselineWarnings, providerLookups } from "../components/account-baseline";
-import { SecurityAlarms } from "../components/security-alarms";
-import { SessionManager } from "../components/session-manager";
-import { TelemetryKey } from "../components/telemetry-key";
-import { WindowsHost } from "../components/windows-host";
+import { AppCredentials, appSecretNames, MAGENTO_INDEX_PREFIX } from "../components/data/app-credentials";
+import { AppParameters, parameterPathArn } from "../components/data/app-parameters";
+import { AuditLogKey } from "../components/security/audit-logs";
+import { BreakGlassRole } from "../components/security/break-glass";
+import { Buckets } from "../components/storage/buckets";
+import { Cache, CacheUsage } from "../components/data/cache";
+import { DataKey } from "../components/security/data-key";
+import { Database } from "../components/data/database";
+import { EfsStorage } from "../components/storage/efs";
+import { Gateway, gatewayConfigParameter } from "../components/operations/gateway/gateway";
+import { amazonLinuxOrPinned, releaseImage, windowsServerOrPinned } from "../components/compute/images";
+import { InternalZone } from "../components/network/internal-zone";
+import { viaService } from "../components/security/kms-conditions";
+import { Network } from "../components/network/network";
+import { NfsStorage } from "../components/storage/nfs";
+import { Rundeck } from "../components/operations/rundeck/rundeck";
+import { LoadBalancer } from "../components/web/load-balancer";
+import { Search } from "../components/data/search";
+import { ServiceLinkedRoles } from "../components/security/service-linked-roles";
+import { ServerTier, ServerTierArgs } from "../components/compute/server-tier";
+import { MAGENTO_SHARES, sharedMountsTag, sharesOf } from "../components/storage/shares";
+import { SiteLinks } from "../components/network/site-links";
+import { rdsCaBundle, ShareSource, webBootConfig } from "../components/web/web-boot";
+import { WebAcl } from "../components/web/web-acl";
+import { WebGroup } from "../components/web/web-group";
+import { VpnServer } from "../components/operations/vpn/vpn-server";
+import { Monitoring } from "../components/monitoring/monitoring";
+import { AlarmTopic } from "../components/monitoring/topic";
+import { accountBaselineWarnings, providerLookups } from "../components/security/account-baseline";
+import { SecurityAlarms } from "../components/monitoring/security-alarms";
+import { SessionManager } from "../components/operations/session-manager";
+import { TelemetryKey } from "../components/security/telemetry-key";
+import { WindowsHost } from "../components/operations/windows/windows-host";
 import { readStackConfig } from "../stacks";
 import { cdnEdge, edgeCertificates, publicEdge } from "./edge";
 import { applyLifecycle } from "./lifecycle";
@@ -73,7 +73,7 @@ const web = tier("web", "Magento front-end servers", HTTPS_OUT);
 const backOffice = tier("backoffice", "Magento back-office server: admin, cron, indexers, imports", HTTPS_OUT);
 const rundeck = tier("rundeck", "Rundeck: one-button deployment jobs", HTTPS_OUT);
 const sideApps = tier("sideapps", "Side applications: PIM, order connector, payments connector", HTTPS_OUT);
-// The gateway reads one parameter, its haproxy.cfg, kept outside the stack's path (components/gateway.ts).
+// The gateway reads one parameter, its haproxy.cfg, kept outside the stack's path (components/operations/gateway/gateway.ts).
 const gatewayConfig = gatewayConfigParameter(config.stack);
 const gatewayTier = tier("gateway", "HAProxy gateway: the services a stack opens to the internet, each to its own addresses",
     { parameterPathArn: pulumi.interpolate`arn:aws:ssm:${config.region}:${accountId}:parameter${gatewayConfig}` });
@@ -298,7 +298,7 @@ rundeck.grant("data-setup", [
     { Effect: "Allow" as const, Action: "secretsmanager:ListSecrets", Resource: "*" }, // names and tags only; it finds the search master by its tag
     { Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: [database.masterSecretArn, search.masterSecretArn, appCredentials.databaseSecretArn, appCredentials.searchSecretArn] },
     { Effect: "Allow" as const, Action: "secretsmanager:PutSecretValue", Resource: [appCredentials.databaseSecretArn, appCredentials.searchSecretArn] },
-    // The masters' keys (above); the storage key also holds Rundeck's own admin password (components/rundeck.ts).
+    // The masters' keys (above); the storage key also holds Rundeck's own admin password (components/operations/rundeck/rundeck.ts).
     { Effect: "Allow" as const, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: masterSecretKeys, Condition: viaService("secretsmanager", config.region) },
 ]);
 
@@ -307,7 +307,7 @@ const shareSources: Record<string, pulumi.Input<ShareSource>> = sharedStorage in
         .apply(([fileSystemId, accessPointId]) => ({ kind: "efs" as const, fileSystemId, accessPointId }))]))
     : Object.fromEntries(sharedStorage.shares.map((share) => [share.name, sharedStorage.address
         .apply((host) => ({ kind: "nfs" as const, host, exportPath: sharedStorage.exportPaths[share.name] }))]));
-// Each tier mounts its own shares: the order exports are the back office's alone (components/shares.ts).
+// Each tier mounts its own shares: the order exports are the back office's alone (components/storage/shares.ts).
 const webUserData = (tierName: string) => pulumi.all(shareSources).apply((sources) => webBootConfig({
     mounts: sharesOf(tierName, MAGENTO_SHARES).map((share) => ({ share, source: sources[share.name] })),
     parameterPath: parameters.prefix,

@@ -38,7 +38,7 @@ const BUCKET = "aws:s3/bucket:Bucket";
 /**
  * Teardown: every resource loses `protect` (production keeps it: `pulumi state unprotect --all` is the procedure's last
  * step), AWS's own safeguards are turned off, a bucket tagged Disposable is emptied by the delete (forceDestroy), any
- * other bucket is kept with its configuration (its siblings share its logical name, components/secure-bucket.ts).
+ * other bucket is kept with its configuration (its siblings share its logical name, components/storage/secure-bucket.ts).
  * What outlives the stack besides: the storage key (DataKey's outlivesStack) and the service-linked roles.
  */
 function teardownTransformation(production: boolean): (args: Args) => Result {

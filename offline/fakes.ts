@@ -155,7 +155,7 @@ const FAKES: Record<string, Fake> = {
         id: () => "none",
         outputs: (ctx) => ({ result: secret(`Offline${hex(ctx, 24)}A1`), bcryptHash: secret(`$2a$10$${hex(ctx, 53)}`) }),
     },
-    // The final snapshots' suffix (components/final-snapshot.ts): byteLength 4, as hex (the provider's id is its base64url).
+    // The final snapshots' suffix (components/data/final-snapshot.ts): byteLength 4, as hex (the provider's id is its base64url).
     "random:index/randomId:RandomId": {
         id: (ctx) => Buffer.from(hex(ctx, 8), "hex").toString("base64url"),
         outputs: (ctx) => ({ hex: hex(ctx, 8), b64Url: Buffer.from(hex(ctx, 8), "hex").toString("base64url") }),

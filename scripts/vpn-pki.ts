@@ -1,13 +1,13 @@
 // The operators' VPN certificate authority, off the internet-facing server: `npm run vpn-pki -- --stack prod init`,
 // `npm run vpn-add-user -- --stack prod alice`, `npm run vpn-revoke-user -- --stack prod alice`, `npm run vpn-pki --
-// --stack prod refresh`. Runs the generated vpn-pki script (components/openvpn.ts) with the caller's AWS credentials,
+// --stack prod refresh`. Runs the generated vpn-pki script (components/operations/vpn/openvpn.ts) with the caller's AWS credentials,
 // which must be the stack's VPN CA role (stack output vpnCaRoleArn, assumed with MFA): docs/vpn.md.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { pkiToolScript } from "../components/openvpn";
+import { pkiToolScript } from "../components/operations/vpn/openvpn";
 
 const COMMANDS = ["init", "add-user", "revoke-user", "refresh"];
 

@@ -1,6 +1,6 @@
 // Environment profiles (shared/platform.md): preproduction is production's shape, smaller and without the HA extras.
-import { AWS_LIMITS, PublicDns } from "../components/edge-plan";
-import { ALARM_THRESHOLD_DEFAULTS, AlarmThresholds } from "../components/monitoring-alarms";
+import { AWS_LIMITS, PublicDns } from "../model/edge-plan";
+import { ALARM_THRESHOLD_DEFAULTS, AlarmThresholds } from "../model/alarm-thresholds";
 export const PROFILES = ["production", "preproduction"] as const;
 export type Profile = (typeof PROFILES)[number];
 

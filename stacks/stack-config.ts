@@ -1,11 +1,11 @@
-import type { ExposedService, GatewayService } from "../components/haproxy";
-import type { EdgePlan, PublicDns, Storefront } from "../components/edge-plan";
-import type { NetworkArgs } from "../components/network";
-import type { SiteLink } from "../components/site-links";
-import type { AlarmThresholds } from "../components/monitoring-alarms";
+import type { ExposedService, GatewayService } from "../model/gateway-services";
+import type { EdgePlan, PublicDns, Storefront } from "../model/edge-plan";
+import type { NetworkPlan } from "../model/network-plan";
+import type { SiteLink } from "../model/site-links";
+import type { AlarmThresholds } from "../model/alarm-thresholds";
 import { Profile } from "./profiles";
 import { ScaleSchedule } from "./schedule";
-import type { ImageSource } from "../components/images";
+import type { ImageSource } from "../model/images";
 
 /** The validated configuration of one stack: the only configuration the program and its components see. */
 export interface StackConfig {
@@ -83,7 +83,7 @@ export interface DatabaseConfig {
 }
 
 /** The network's layout is configuration; region and tags come from the stack as a whole. */
-export type NetworkConfig = Omit<NetworkArgs, "region" | "tags" | "flowLogKeyArn" | "accountId">;
+export type NetworkConfig = NetworkPlan;
 
 /** The public side: storefronts, where their names are published, the certificates and the CDN's origin paths. */
 export interface EdgeConfig {
@@ -93,7 +93,7 @@ export interface EdgeConfig {
     readonly importedCertificates: { readonly loadBalancerArn: string; readonly cdnArn: string } | undefined;
     readonly namesPerCertificate: number;
     readonly originPaths: { readonly media: string; readonly static: string };
-    /** How many times the origin-verify secret has been rotated (components/origin-verify.ts). */
+    /** How many times the origin-verify secret has been rotated (components/edge/origin-verify.ts). */
     readonly originVerifyRotation: number;
     /** Names, certificates and zones, checked against AWS's limits. */
     readonly plan: EdgePlan;

@@ -1,10 +1,10 @@
 // Turns the raw key/value configuration of a stack into a StackConfig, or a ConfigError listing every problem.
-import { architectureOf } from "../components/architecture";
-import { limitProblems, planEdge, PublicDns, Storefront, storefrontProblems } from "../components/edge-plan";
-import { ExposedService, exposedServices, GatewayService } from "../components/haproxy";
-import type { ImageSource } from "../components/images";
-import type { SiteLink } from "../components/site-links";
-import type { AlarmThresholds } from "../components/monitoring-alarms";
+import { architectureOf } from "../model/architecture";
+import { limitProblems, planEdge, PublicDns, Storefront, storefrontProblems } from "../model/edge-plan";
+import { ExposedService, exposedServices, GatewayService } from "../model/gateway-services";
+import type { ImageSource } from "../model/images";
+import type { SiteLink } from "../model/site-links";
+import type { AlarmThresholds } from "../model/alarm-thresholds";
 import { internetCovered } from "../policies/lib/cidr";
 import { Cidr, contains, formatCidr, isWholeInternet, overlaps, parseCidr } from "./cidr";
 import { ConfigError, ConfigProblem, UNDECRYPTED_SECRET } from "./errors";

@@ -2,7 +2,7 @@
 // does not name, says which steps `pulumi up` would already have run when the engine stops, and refuses an instance
 // type of another architecture on a kept image (docs/day-two.md, "The check"). Used by `preview:offline --against`
 // and by `plan:check` on a real `pulumi preview --json`.
-import { architectureOf } from "../../components/architecture";
+import { architectureOf } from "../../model/architecture";
 import * as stateful from "./stateful.json";
 import { PlanStep } from "./plan";
 

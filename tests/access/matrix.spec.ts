@@ -235,7 +235,7 @@ for (const name of STACKS) {
             const logs = stack.arn(BUCKET, "buckets-logs");
             const account = stack.model.account!;
             const object = `${logs}/AWSLogs/${account}/elasticloadbalancing/x.log.gz`;
-            const elb = "arn:aws:iam::009996457667:root"; // eu-west-3's log delivery account (components/buckets.ts)
+            const elb = "arn:aws:iam::009996457667:root"; // eu-west-3's log delivery account (components/storage/buckets.ts)
             const theirs = [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:PutObject", Resource: "*" }] }];
             await expect(stack, "Allowed", { principal: elb, action: "s3:PutObject", resource: object, identityPolicies: theirs, context: { "aws:SecureTransport": "true" } });
             const delivery = { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": account, "aws:SecureTransport": "true" };

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { WriteFile } from "../../components/cloud-init";
+import { WriteFile } from "../../components/compute/cloud-init";
 import { PREPROD_NFS } from "../fixtures/stacks";
 import { ofType, prefetch, stackResources } from "../helpers/stacks";
 import { userDataText } from "../helpers/user-data";

@@ -1,5 +1,5 @@
 // Generated storefront lists in the shape of the estate that ran 58 brand stores on one Magento (shared/platform.md).
-import { Storefront } from "../../components/edge-plan";
+import { Storefront } from "../../model/edge-plan";
 
 /** `count` brands: each with its domain and www., every third with a shop. name too. */
 export function brands(count: number, prefix = ""): Storefront[] {

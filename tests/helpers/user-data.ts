@@ -1,5 +1,5 @@
 // The user data text of an instance or launch template in a stack export: plain, base64 or gzip-compressed (a
-// cloud-config over EC2's 16 KB goes gzip-compressed, components/server.ts), read as the policy packs read it.
+// cloud-config over EC2's 16 KB goes gzip-compressed, components/compute/server.ts), read as the policy packs read it.
 import { userDataOf } from "../../policies/lib/user-data";
 import { StateResource } from "../../offline/state";
 

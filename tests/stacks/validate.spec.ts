@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { ALARM_THRESHOLD_DEFAULTS } from "../../components/monitoring-alarms";
+import { ALARM_THRESHOLD_DEFAULTS } from "../../model/alarm-thresholds";
 import { ConfigError, parseStackConfig } from "../../stacks";
 import { UNDECRYPTED_SECRET } from "../../stacks/errors";
 import { brands } from "../helpers/storefronts";

@@ -21,7 +21,7 @@ const ALLOWED_SOURCES: Record<string, string[]> = {
     efs: ["web", "backoffice"],
     nfs: ["web", "backoffice"],
 };
-/** The tier whose group VPN clients are masqueraded to (components/vpn-server.ts). */
+/** The tier whose group VPN clients are masqueraded to (components/operations/vpn/vpn-server.ts). */
 const VPN_TIER = "vpn";
 
 /** The key of a target in allowedSources: its kind for a service, its name for a tier. */

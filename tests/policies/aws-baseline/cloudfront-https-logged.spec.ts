@@ -1,4 +1,4 @@
-// cloudfront-https-logged, asked over the analyzer protocol, on distributions shaped like components/cdn.ts's.
+// cloudfront-https-logged, asked over the analyzer protocol, on distributions shaped like components/edge/cdn.ts's.
 import * as assert from "assert";
 import { check, StackBuilder, UNKNOWN } from "../../helpers/packs";
 

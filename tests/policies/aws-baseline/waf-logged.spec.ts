@@ -1,4 +1,4 @@
-// waf-logged, asked over the analyzer protocol, on a web ACL shaped like components/web-acl.ts's.
+// waf-logged, asked over the analyzer protocol, on a web ACL shaped like components/web/web-acl.ts's.
 import * as assert from "assert";
 import { check, StackBuilder, UNKNOWN } from "../../helpers/packs";
 

@@ -1,0 +1,86 @@
+// What Rundeck's deployment jobs may do in AWS, and nothing wider: start an instance refresh of the web groups (the
+// release's new image rolls out across AZs) and run shell commands on their instances through SSM, both limited by
+// the groups' tags, plus the read-only calls that follow them. Describe/Get calls support no resource scoping in IAM.
+// And, at boot, reading its own admin password, one secret.
+import { viaService } from "../../security/kms-conditions";
+
+/** The groups a deployment may touch: tagged Tier=<one of tiers> and Stack=<stack>. */
+export interface DeployScope {
+    readonly region: string;
+    readonly accountId: string;
+    readonly stack: string;
+    /** Values of the Tier tag of the web groups and their instances, e.g. web, backoffice. */
+    readonly tiers: readonly string[];
+}
+
+export interface PolicyStatement {
+    readonly Sid: string;
+    readonly Effect: "Allow";
+    readonly Action: string[];
+    readonly Resource: string | string[];
+    readonly Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface PolicyDocument {
+    readonly Version: "2012-10-17";
+    readonly Statement: PolicyStatement[];
+}
+
+/** The document SendCommand runs: AWS's own shell-script document (AWS documents carry no account id). */
+export const RUN_SHELL_DOCUMENT = "AWS-RunShellScript";
+
+export function rundeckDeployPolicy(scope: DeployScope): PolicyDocument {
+    const tagged = (prefix: string) => ({ StringEquals: { [`${prefix}/Tier`]: [...scope.tiers], [`${prefix}/Stack`]: scope.stack } });
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "RefreshWebGroups",
+                Effect: "Allow",
+                Action: ["autoscaling:StartInstanceRefresh"],
+                Resource: `arn:aws:autoscaling:${scope.region}:${scope.accountId}:autoScalingGroup:*:autoScalingGroupName/*`,
+                Condition: tagged("aws:ResourceTag"),
+            },
+            {
+                Sid: "RunCommandsOnWebInstances",
+                Effect: "Allow",
+                Action: ["ssm:SendCommand"],
+                Resource: `arn:aws:ec2:${scope.region}:${scope.accountId}:instance/*`,
+                Condition: tagged("ssm:resourceTag"),
+            },
+            {
+                // SendCommand is authorised on the document too: only the shell-script one.
+                Sid: "WithTheShellDocument",
+                Effect: "Allow",
+                Action: ["ssm:SendCommand"],
+                Resource: `arn:aws:ssm:${scope.region}::document/${RUN_SHELL_DOCUMENT}`,
+            },
+            {
+                Sid: "FollowDeployments",
+                Effect: "Allow",
+                Action: [
+                    "autoscaling:DescribeAutoScalingGroups",
+                    "autoscaling:DescribeInstanceRefreshes",
+                    "ssm:GetCommandInvocation",
+                    "ssm:ListCommandInvocations",
+                    "ssm:ListCommands",
+                ],
+                Resource: "*",
+            },
+        ],
+    };
+}
+
+/** Reading the admin password at boot: that one secret, decrypted with the stack's key only through Secrets Manager. */
+export function rundeckAdminSecretPolicy<T>(secretArn: T, kmsKeyArn: T, region: string) {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "ReadAdminPassword", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secretArn },
+            {
+                Sid: "DecryptItThroughSecretsManager", Effect: "Allow", Action: ["kms:Decrypt"], Resource: kmsKeyArn,
+                Condition: viaService("secretsmanager", region),
+            },
+        ],
+    };
+}

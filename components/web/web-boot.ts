@@ -1,0 +1,182 @@
+// What a Magento web server does at boot, as cloud-config: mount the shared folders at their Magento paths (never
+// pub/static, which ships in the image with the release), then read the stack's parameters from SSM into an
+// environment file the image's services load, and the secrets those parameters name into another, re-read every 15
+// minutes so a rotated credential reaches PHP-FPM. No secret is in the user data: servers fetch them with their role.
+import { CloudConfig, WriteFile } from "../compute/cloud-init";
+import { requiresMountsDropIn } from "../compute/data-volumes";
+import { planShares, Share } from "../storage/shares";
+
+/** Where the release image installs Magento. */
+export const MAGENTO_ROOT = "/var/www/magento";
+/** The environment file the image's PHP-FPM and cron units load (EnvironmentFile=). */
+export const PARAMETERS_FILE = "/etc/magento/parameters.env";
+
+/** The secrets the parameters name, KEY=value as PARAMETERS_FILE (root only): <NAME>_<FIELD> for a JSON secret's
+ *  fields (db/secret-arn gives DB_USERNAME and DB_PASSWORD), <NAME> for a plain one. The image's units load it too. */
+export const SECRETS_FILE = "/etc/magento/secrets.env";
+
+/** RDS's CA bundle for the region, which MySQL's certificate chains to: the release points Magento at the file
+ *  (parameter db/ssl-ca). https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html */
+export function rdsCaBundle(region: string): { readonly url: string; readonly path: string } {
+    return { url: `https://truststore.pki.rds.amazonaws.com/${region}/${region}-bundle.pem`, path: `/etc/pki/rds/${region}-bundle.pem` };
+}
+
+/** How often servers re-read their secrets: far inside a rotation's grace (the previous user works a month). */
+const REREAD_MINUTES = 15;
+
+/** Where a share comes from: an EFS access point (mounted over TLS) or an export of the NFS server. */
+export type ShareSource =
+    | { readonly kind: "efs"; readonly fileSystemId: string; readonly accessPointId: string }
+    | { readonly kind: "nfs"; readonly host: string; readonly exportPath: string };
+
+export interface WebBootArgs {
+    /** Each shared folder with its source. */
+    readonly mounts: readonly { readonly share: Share; readonly source: ShareSource }[];
+    /** SSM path of the stack's parameters, e.g. /magento/prod. */
+    readonly parameterPath: string;
+    readonly region: string;
+}
+
+/** Mount options of each kind of share, in one place. _netdev: wait for the network; noresvport: reconnect on a new
+ *  port after a network blip (AWS's advice; the NFS server's exports are `insecure` to accept it); iam: the EFS mount
+ *  helper signs the mount with the instance role, so the file system policy can tell the tiers apart
+ *  (https://docs.aws.amazon.com/efs/latest/ug/mounting-IAM-option.html; needs tls). */
+export const MOUNT_OPTIONS = {
+    efs: ["_netdev", "noresvport", "tls", "iam"],
+    nfs: ["_netdev", "noresvport", "hard", "timeo=600", "retrans=2"],
+} as const;
+
+/** One /etc/fstab entry as cloud-init's `mounts` module takes it. */
+function fstabEntry(share: Share, source: ShareSource): string[] {
+    const target = `${MAGENTO_ROOT}/${share.mountPath}`;
+    return source.kind === "efs"
+        ? [`${source.fileSystemId}:/`, target, "efs", [...MOUNT_OPTIONS.efs, `accesspoint=${source.accessPointId}`].join(","), "0", "0"]
+        : [`${source.host}:${source.exportPath}`, target, "nfs4", MOUNT_OPTIONS.nfs.join(","), "0", "0"];
+}
+
+/** What a parameter's value may hold: what systemd's EnvironmentFile= and a POSIX shell's `.` both read unquoted as
+ *  the same text (no quotes, spaces, `$`, backslash or `#`). RDS-managed secret names hold `!` (`rds!db-...`). */
+export const PARAMETER_VALUE = "A-Za-z0-9._:/@+=,!-";
+
+/**
+ * A bash script (checked by shellcheck in the tests) writing every parameter below the path as KEY=value, one a line.
+ * Readers: the image's PHP-FPM and cron units (systemd EnvironmentFile=) and shell scripts that source it. A value
+ * outside PARAMETER_VALUE stops the boot with its name instead of being quoted one way for one reader and read another
+ * way by the other (printf %q wrote `rds\!db-...`, which systemd kept with its backslash).
+ */
+export function parametersScript(parameterPath: string, region: string): string {
+    if (!/^\/[A-Za-z0-9_/-]+$/.test(parameterPath) || !/^[a-z0-9-]+$/.test(region)) {
+        throw new Error(`parameter path '${parameterPath}' or region '${region}' has characters that would need quoting`);
+    }
+    return [
+        "#!/bin/bash",
+        "# Reads the stack's parameters (names relative to the path, upper-cased, '/' and '-' as '_') into an env file.",
+        "set -euo pipefail",
+        `path=${parameterPath}`,
+        `out=${PARAMETERS_FILE}`,
+        "umask 077",
+        'mkdir -p "$(dirname "$out")"',
+        `aws ssm get-parameters-by-path --region ${region} --path "$path" --recursive --query 'Parameters[].[Name,Value]' --output text |`,
+        "  while IFS=$'\\t' read -r name value; do",
+        '    key=${name#"$path"/}',
+        "    key=${key//[\\/-]/_}",
+        '    case "$value" in',
+        `      ''|*[!${PARAMETER_VALUE}]*) echo "parameter $name: its value must be made of ${PARAMETER_VALUE}" >&2; exit 1 ;;`,
+        "    esac",
+        "    printf '%s=%s\\n' \"${key^^}\" \"$value\"",
+        '  done > "$out.tmp"',
+        'mv "$out.tmp" "$out"',
+        "",
+    ].join("\n");
+}
+
+/**
+ * A bash script (checked by shellcheck) writing the secrets that PARAMETERS_FILE's *_SECRET_ARN entries name into
+ * SECRETS_FILE; with `restart`, restarting PHP-FPM when the file changed: systemd reads EnvironmentFile= only when it
+ * starts a unit (systemd.exec(5)), a reload would keep the old values. A secret not written yet (the setup job has not
+ * run) is skipped with a message and picked up by a later run; a value outside PARAMETER_VALUE stops it.
+ */
+export function secretsScript(region: string): string {
+    return [
+        "#!/bin/bash",
+        "# Reads the secrets the parameters name into an env file; restarts PHP-FPM on a change when asked to.",
+        "set -euo pipefail",
+        `in=${PARAMETERS_FILE}`,
+        `out=${SECRETS_FILE}`,
+        "umask 077",
+        ': > "$out.tmp"',
+        "while IFS='=' read -r key arn; do",
+        '  case "$key" in *_SECRET_ARN) ;; *) continue ;; esac',
+        "  name=${key%_SECRET_ARN}",
+        `  if ! value=$(aws secretsmanager get-secret-value --region ${region} --secret-id "$arn" --query SecretString --output text 2>/dev/null); then`,
+        '    echo "secret $key: no value readable yet; skipped until the next run" >&2',
+        "    continue",
+        "  fi",
+        "  if jq -e 'type == \"object\"' > /dev/null 2>&1 <<<\"$value\"; then",
+        "    lines=$(jq -r --arg n \"$name\" 'to_entries[] | \"\\($n)_\\(.key | ascii_upcase)=\\(.value)\"' <<<\"$value\")",
+        "  else",
+        '    lines="$name=$value"',
+        "  fi",
+        "  while IFS= read -r line; do",
+        '    case "${line%%=*}" in \'\'|*[!A-Z0-9_]*) echo "secret $key: field ${line%%=*} is not a variable name" >&2; exit 1 ;; esac',
+        `    case "\${line#*=}" in ''|*[!${PARAMETER_VALUE}]*) echo "secret $key: its values must be made of ${PARAMETER_VALUE}" >&2; exit 1 ;; esac`,
+        "    printf '%s\\n' \"$line\"",
+        '  done <<<"$lines" >> "$out.tmp"',
+        'done < "$in"',
+        'if cmp -s "$out.tmp" "$out"; then',
+        '  rm "$out.tmp"',
+        "  exit 0",
+        "fi",
+        'mv "$out.tmp" "$out"',
+        'if [ "${1:-}" = restart ]; then',
+        "  systemctl try-restart php-fpm",
+        "fi",
+        "",
+    ].join("\n");
+}
+
+/** The timer re-reading parameters and secrets; spread over 5 minutes so the servers do not restart together. */
+function rereadUnits(): WriteFile[] {
+    return [
+        {
+            path: "/etc/systemd/system/magento-secrets.service", permissions: "0644",
+            content: `[Unit]\nDescription=Re-read Magento's parameters and secrets\n\n[Service]\nType=oneshot\nExecStart=/usr/local/sbin/magento-parameters\nExecStart=/usr/local/sbin/magento-secrets restart\n`,
+        },
+        {
+            path: "/etc/systemd/system/magento-secrets.timer", permissions: "0644",
+            content: `[Unit]\nDescription=Re-read Magento's secrets every ${REREAD_MINUTES} minutes\n\n[Timer]\nOnBootSec=${REREAD_MINUTES}min\nOnUnitActiveSec=${REREAD_MINUTES}min\nRandomizedDelaySec=5min\n\n[Install]\nWantedBy=timers.target\n`,
+        },
+    ];
+}
+
+/** The units that serve the shop: they start only once every shared folder is mounted (web-boot's drop-ins). */
+export const WEB_SERVICES = ["php-fpm", "nginx"];
+
+export function webBootConfig(args: WebBootArgs): CloudConfig {
+    planShares(args.mounts.map((m) => m.share)); // refuses pub/static before it can reach a server
+    const targets = args.mounts.map((m) => `${MAGENTO_ROOT}/${m.share.mountPath}`);
+    const ca = rdsCaBundle(args.region);
+    return {
+        packages: ["jq"], // the secrets script reads JSON secrets with it
+        // cloud-init writes the fstab lines; systemd's fstab generator makes them mount units the services require.
+        mounts: args.mounts.map((m) => fstabEntry(m.share, m.source)),
+        write_files: [
+            { path: "/usr/local/sbin/magento-parameters", permissions: "0755", content: parametersScript(args.parameterPath, args.region) },
+            { path: "/usr/local/sbin/magento-secrets", permissions: "0755", content: secretsScript(args.region) },
+            ...rereadUnits(),
+            // A failed mount leaves the folder on the root disk: the web server then does not start, answers no health
+            // check, and the group replaces the server, instead of writing media where no other server sees it.
+            // Nor does it start without the parameters: cloud-init's runcmd goes on after a failed step.
+            ...WEB_SERVICES.map((service) => requiresMountsDropIn(service, "Serve only from the shared folders, never from the root disk, and only once the parameters are read.",
+                targets, [`AssertPathExists=${PARAMETERS_FILE}`, `AssertPathExists=${SECRETS_FILE}`])),
+        ],
+        runcmd: [
+            ["/usr/local/sbin/magento-parameters"],
+            ["/usr/local/sbin/magento-secrets"],
+            ["curl", "-fsS", "--retry", "5", "--create-dirs", "-o", ca.path, ca.url],
+            ["systemctl", "daemon-reload"], // the drop-ins apply to the restart below
+            ["systemctl", "restart", ...WEB_SERVICES],
+            ["systemctl", "enable", "--now", "magento-secrets.timer"],
+        ],
+    };
+}

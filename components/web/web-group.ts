@@ -1,0 +1,123 @@
+// A group of Magento web servers: a launch template (the release image, IMDSv2, encrypted root, no public address,
+// SSM instead of SSH) and an autoscaling group over every private subnet behind a target group. A new image or
+// template version rolls out by instance refresh: new servers join and pass the load balancer's health check before
+// old ones leave (100% minimum healthy), so capacity never drops during a release.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { SHARED_MOUNTS_TAG, TIER_TAG } from "../../policies/lib/contracts";
+import { CloudConfig, renderCloudConfig } from "../compute/cloud-init";
+
+export interface WebGroupArgs {
+    /** Tier tag of the servers (web, backoffice): what Rundeck's role and the policies select on. */
+    readonly tier: string;
+    /** Private subnets of every AZ the group may place servers in. */
+    readonly subnetIds: pulumi.Input<string>[];
+    readonly securityGroupId: pulumi.Input<string>;
+    readonly instanceProfileName: pulumi.Input<string>;
+    /** The release image (pub/static baked in). */
+    readonly imageId: pulumi.Input<string>;
+    readonly instanceType: string;
+    readonly rootVolumeGb: number;
+    /** Boot configuration; unknown during a preview when it embeds ids AWS has yet to assign (an EFS id). */
+    readonly userData: pulumi.Input<CloudConfig>;
+    /** Magento-relative mount points of shared storage the user data mounts (the SharedMounts contract). */
+    readonly sharedMounts: string;
+    readonly targetGroupArn: pulumi.Input<string>;
+    /** What a server reads or mounts at boot, which must exist before the group launches one: the shared storage (EFS
+     *  with its mount targets, or the NFS server) and the application parameters. The user data names them by ids and
+     *  paths, which carry no ordering of their own. */
+    readonly bootDependsOn: pulumi.Resource[];
+    readonly minSize: number;
+    readonly maxSize: number;
+    /** Load-based scaling; absent for a fixed-size group (the back office). */
+    readonly scaling?: {
+        readonly cpuTargetPercent: number;
+        readonly requestsPerTarget: number;
+        /** app/<lb>/<id>/targetgroup/<tg>/<id>: the target group whose request count per target is tracked. */
+        readonly requestCountLabel: pulumi.Input<string>;
+    };
+    /** Time-based bounds, cron in UTC. */
+    readonly schedule: readonly { readonly recurrence: string; readonly minSize: number; readonly maxSize: number }[];
+    readonly kmsKeyArn: pulumi.Input<string>;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Seconds a new server gets (boot, mounts, PHP warm-up) before failed health checks replace it. */
+export const HEALTH_CHECK_GRACE_SECONDS = 300;
+
+export class WebGroup extends pulumi.ComponentResource {
+    public readonly groupName: pulumi.Output<string>;
+    public readonly launchTemplateId: pulumi.Output<string>;
+
+    constructor(name: string, args: WebGroupArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("magento:web:WebGroup", name, {}, opts);
+        const child = { parent: this };
+        const tags = { ...args.tags, [TIER_TAG]: args.tier, Name: name };
+
+        const template = new aws.ec2.LaunchTemplate(`${name}-lt`, {
+            imageId: args.imageId,
+            instanceType: args.instanceType,
+            iamInstanceProfile: { name: args.instanceProfileName },
+            networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", securityGroups: [args.securityGroupId], deleteOnTermination: "true" }],
+            metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1, instanceMetadataTags: "enabled" },
+            blockDeviceMappings: [{
+                deviceName: "/dev/xvda",
+                ebs: { volumeSize: args.rootVolumeGb, volumeType: "gp3", encrypted: "true", kmsKeyId: args.kmsKeyArn, deleteOnTermination: "true" },
+            }],
+            monitoring: { enabled: true },
+            userData: pulumi.output(args.userData).apply((config) => Buffer.from(renderCloudConfig(config as CloudConfig)).toString("base64")),
+            updateDefaultVersion: true,
+            tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags })),
+            tags: { ...tags, [SHARED_MOUNTS_TAG]: args.sharedMounts },
+        }, child);
+
+        const group = new aws.autoscaling.Group(`${name}-asg`, {
+            vpcZoneIdentifiers: args.subnetIds,
+            launchTemplate: { id: template.id, version: pulumi.interpolate`${template.latestVersion}` },
+            minSize: args.minSize,
+            maxSize: args.maxSize,
+            targetGroupArns: [args.targetGroupArn],
+            healthCheckType: "ELB",
+            healthCheckGracePeriod: HEALTH_CHECK_GRACE_SECONDS,
+            defaultInstanceWarmup: 120,
+            capacityRebalance: false,
+            enabledMetrics: ["GroupMinSize", "GroupMaxSize", "GroupDesiredCapacity", "GroupInServiceInstances", "GroupTotalInstances"],
+            instanceRefresh: {
+                strategy: "Rolling",
+                preferences: {
+                    minHealthyPercentage: 100,
+                    maxHealthyPercentage: 200,
+                    instanceWarmup: String(HEALTH_CHECK_GRACE_SECONDS),
+                    skipMatching: true,
+                    autoRollback: true,
+                },
+            },
+            tags: Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
+        }, { ...child, dependsOn: args.bootDependsOn, ignoreChanges: ["desiredCapacity"] }); // scaling owns the desired count, not the program
+
+        if (args.scaling) {
+            const tracking = (suffix: string, spec: aws.types.input.autoscaling.PolicyTargetTrackingConfiguration) =>
+                new aws.autoscaling.Policy(`${name}-${suffix}`, {
+                    autoscalingGroupName: group.name, policyType: "TargetTrackingScaling", targetTrackingConfiguration: spec,
+                }, child);
+            tracking("cpu", { predefinedMetricSpecification: { predefinedMetricType: "ASGAverageCPUUtilization" }, targetValue: args.scaling.cpuTargetPercent });
+            tracking("requests", {
+                predefinedMetricSpecification: { predefinedMetricType: "ALBRequestCountPerTarget", resourceLabel: args.scaling.requestCountLabel },
+                targetValue: args.scaling.requestsPerTarget,
+            });
+        }
+        args.schedule.forEach((entry, i) => new aws.autoscaling.Schedule(`${name}-schedule-${i}`, {
+            autoscalingGroupName: group.name,
+            scheduledActionName: `${name}-${entry.minSize}-${entry.maxSize}-${i}`,
+            recurrence: entry.recurrence,
+            timeZone: "Etc/UTC",
+            minSize: entry.minSize,
+            maxSize: entry.maxSize,
+            desiredCapacity: -1, // leave the desired count to load-based scaling within the new bounds
+        }, child));
+
+        this.groupName = group.name;
+        this.launchTemplateId = template.id;
+        this.registerOutputs({ groupName: this.groupName, launchTemplateId: this.launchTemplateId });
+    }
+}
