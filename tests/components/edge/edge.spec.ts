@@ -44,7 +44,7 @@ function run(stack: string, preview: boolean, storefronts?: number, changes: Rec
                 config[name] = value;
             }
         }
-        runs.set(key, captureProgram(stack, { ...settings, config }, preview, path.join(__dirname, "../fixtures/programs/edge.ts")));
+        runs.set(key, captureProgram(stack, { ...settings, config }, preview, path.join(__dirname, "../../fixtures/programs/edge.ts")));
     }
     return runs.get(key)!;
 }

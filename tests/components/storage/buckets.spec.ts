@@ -25,7 +25,7 @@ const KMS_KEY = "arn:aws:kms:eu-west-3:123456789012:key/0b3f6a2e-5c1d-4e8f-9a7b-
 const PURPOSES = ["config", "logs", "temp", "billing"] as const;
 type Purpose = typeof PURPOSES[number];
 
-const program = (file: string) => path.join(__dirname, "../fixtures/programs", file);
+const program = (file: string) => path.join(__dirname, "../../fixtures/programs", file);
 const runs = new Map<string, Promise<CaptureResult>>();
 
 /** The test program captured once per (program, mode) and shared by the tests that read it. */
