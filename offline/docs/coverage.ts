@@ -2,7 +2,7 @@
 // so an operator sees at a glance that a rule is not guarding nothing. The rules themselves: docs/policies.md.
 import { displayType } from "../report";
 import { StateResource } from "../state";
-import { RuleEntry } from "../../scripts/rules";
+import { RuleEntry } from "./rules";
 
 export function coverageMarkdown(stack: string, rs: readonly StateResource[], rules: readonly RuleEntry[]): string {
     const rows = rules.map(({ pack, policy, metadata }) => {

@@ -5,7 +5,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import { missingPacks, PolicyGroup } from "../../scripts/require-policy-packs";
-import { PACKS } from "../../scripts/rules";
+import { PACKS } from "../../offline/docs/rules";
 import { ACTION, PULUMI_STACK, action, environmentOf, workflow, workflowFiles } from "./github";
 
 const CHECK = "scripts/require-policy-packs.ts";

@@ -3,7 +3,7 @@
 import * as path from "path";
 import { analyze, Diagnostic, PackServer, RunContext } from "../../offline/analyzer";
 import { StateResource, UNKNOWN, urnStack } from "../../offline/state";
-import { PACKS } from "../../scripts/rules";
+import { PACKS } from "../../offline/docs/rules";
 import { ROOT } from "./stacks";
 
 const servers = new Map<string, Promise<PackServer>>();

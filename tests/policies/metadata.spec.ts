@@ -1,8 +1,8 @@
 // Every rule says what it covers (resource types, the preview inputs it decides from, the same check in other
 // scanners), and docs/policies.md says exactly that: a rule added without metadata, or a doc not regenerated, fails here.
 import * as assert from "assert";
-import { ruleEntries } from "../../scripts/rules";
-import { UNENFORCED_CONTROLS } from "../../scripts/unenforced-controls";
+import { ruleEntries } from "../../offline/docs/rules";
+import { UNENFORCED_CONTROLS } from "../../offline/docs/unenforced-controls";
 import { ROOT } from "../helpers/stacks";
 
 const entries = ruleEntries(ROOT);

@@ -7,7 +7,7 @@ import * as assert from "assert";
 import { Diagnostic } from "../../offline/analyzer";
 import { providerUrn, StateResource } from "../../offline/state";
 import { redactSecrets } from "../../offline/wire";
-import { PACKS } from "../../scripts/rules";
+import { PACKS } from "../../offline/docs/rules";
 import { check } from "../helpers/packs";
 import { stackResources } from "../helpers/stacks";
 import { Mutation, MUTATIONS, StackName } from "./mutations";

@@ -2,7 +2,7 @@
 // offers exactly the rules of its rules/ folder, at the level each declares.
 import * as assert from "assert";
 import { analyze } from "../../offline/analyzer";
-import { PACKS, ruleEntries } from "../../scripts/rules";
+import { PACKS, ruleEntries } from "../../offline/docs/rules";
 import { pack } from "../helpers/packs";
 import { ROOT } from "../helpers/stacks";
 

@@ -4,7 +4,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { parseCidr, overlaps } from "../../stacks/cidr";
 import { CONFIG_KEYS, KeySpec, pulumiType } from "../../stacks/keys";
-import { configRows, policyRows, tableRows } from "../../scripts/readme-tables";
+import { configRows, policyRows, tableRows } from "../../offline/docs/readme-tables";
 import { ROOT } from "../helpers/stacks";
 
 const projectFile = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {

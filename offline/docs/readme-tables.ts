@@ -1,7 +1,7 @@
 // The README's reference tables, generated from the code they describe: configuration keys (stacks/keys.ts and the
 // profiles) and policy rules (each pack's rules/ folder). `npm run sync:docs` writes them; a test compares.
-import { CONFIG_KEYS, KeySpec } from "../stacks/keys";
-import { PROFILE_DEFAULTS } from "../stacks/profiles";
+import { CONFIG_KEYS, KeySpec } from "../../stacks/keys";
+import { PROFILE_DEFAULTS } from "../../stacks/profiles";
 import { ruleEntries } from "./rules";
 
 const shown = (value: unknown): string => {

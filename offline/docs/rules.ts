@@ -2,7 +2,7 @@
 // `metadata` exported next to it. The README's policy table and docs/policies.md are generated from these.
 import * as fs from "fs";
 import * as path from "path";
-import type { RuleMetadata } from "../policies/lib/metadata";
+import type { RuleMetadata } from "../../policies/lib/metadata";
 
 export const PACKS = ["magento", "aws-baseline"] as const;
 

@@ -3,10 +3,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { CONFIG_KEYS, KeySpec, pulumiType } from "../stacks/keys";
-import { configRows, policyRows, replaceTable } from "./readme-tables";
+import { CONFIG_KEYS, KeySpec, pulumiType } from "../../stacks/keys";
+import { configRows, policyRows, replaceTable } from "../docs/readme-tables";
 
-const root = path.resolve(__dirname, "..");
+const root = path.resolve(__dirname, "../..");
 const file = (name: string) => path.join(root, name);
 
 const project = YAML.parse(fs.readFileSync(file("Pulumi.yaml"), "utf8"));
