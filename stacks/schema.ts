@@ -1,13 +1,10 @@
-// One zod schema per key: each is checked on its own so that a single run reports every problem at once.
+// The zod schemas the keys' entries (stacks/keys.ts) are built from: values, ranges and the structured keys' shapes.
 import { InstanceType } from "@pulumi/aws/types/enums/ec2";
 import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { isWholeInternet, parseCidr } from "./cidr";
 import type { ImageSource } from "../model/images";
-import { AWS_LIMITS, PUBLIC_DNS_MODES } from "../model/edge-plan";
 import { ALARM_THRESHOLD_DEFAULTS, AlarmThresholds } from "../model/alarm-thresholds";
-import { ConfigKey } from "./keys";
-import { PROFILES } from "./profiles";
 import { parseScaleSchedule, ScaleSchedule } from "./schedule";
 
 const EC2_INSTANCE_TYPES: ReadonlySet<string> = new Set(Object.values(InstanceType));
@@ -17,7 +14,7 @@ export const LOG_RETENTION_DAYS = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+export const hostname = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
     error: "must be a lower-case DNS name such as shop.example.com",
 });
 
@@ -30,14 +27,14 @@ const SCANNED_ADMIN_PATHS = ["admin", "backend"];
 const STOREFRONT_ROUTES = ["checkout", "customer", "catalog", "catalogsearch", "cms", "contact", "sales", "wishlist", "review",
     "newsletter", "search", "rest", "soap", "graphql", "media", "static", "pub", "setup"];
 
-function refusedAdminPath(v: string): string | undefined {
+export function refusedAdminPath(v: string): string | undefined {
     return SCANNED_ADMIN_PATHS.includes(v) ? "admin and backend are the paths scanners try first (Adobe's security best practices)"
         : STOREFRONT_ROUTES.includes(v) ? "it is a storefront route or web API of Magento, whose requests would go to the admin rules"
         : undefined;
 }
 
 /** Magento's store code: `store.code` is varchar(32), and the admin accepts letters, digits and '_' after a letter. */
-const storeCode = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, {
+export const storeCode = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, {
     error: "must be a Magento store code: up to 32 lower-case letters, digits and '_', starting with a letter",
 });
 
@@ -46,33 +43,33 @@ const storeCode = z.string().regex(/^[a-z][a-z0-9_]{0,31}$/, {
  * balancer's magento-<estate>-shop-alb plus Pulumi's 8 random characters within 32 (tests/components/naming.spec.ts).
  */
 export const ESTATE_NAME = /^[a-z][a-z0-9]{0,6}$/;
-const estateName = z.string().regex(ESTATE_NAME, { error: "must be 1 to 7 lower-case letters or digits, starting with a letter (it is in names AWS limits to 32 characters)" });
+export const estateName = z.string().regex(ESTATE_NAME, { error: "must be 1 to 7 lower-case letters or digits, starting with a letter (it is in names AWS limits to 32 characters)" });
 
-/** An ACM certificate ARN; its region is checked against where it is used in validate.ts. */
+/** An ACM certificate ARN; its region is checked against where it is used in checks/edge.ts. */
 export const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
 
 /** CloudFront's origin path: starts with '/', does not end with one. */
-const originPath = z.string().regex(/^(\/[A-Za-z0-9._~-]+)+$/, { error: "must be a path such as /pub/media: starting with '/', without a trailing '/'" });
+export const originPath = z.string().regex(/^(\/[A-Za-z0-9._~-]+)+$/, { error: "must be a path such as /pub/media: starting with '/', without a trailing '/'" });
 
-const ipv4Cidr = z.string().refine((v) => parseCidr(v) !== undefined, {
+export const ipv4Cidr = z.string().refine((v) => parseCidr(v) !== undefined, {
     error: "must be an IPv4 CIDR with its host bits zero, such as 10.20.1.0/24",
 });
 
-const instanceType = z.string().refine((v) => EC2_INSTANCE_TYPES.has(v), {
+export const instanceType = z.string().refine((v) => EC2_INSTANCE_TYPES.has(v), {
     error: "must be an EC2 instance type name such as m6i.large (see aws.ec2.InstanceType)",
 });
 
 /** RDS, ElastiCache and OpenSearch classes name an EC2 type with a prefix or suffix: db.r6g.xlarge, r6g.large.search. */
-function serviceClass(prefix: string, suffix: string, example: string) {
+export function serviceClass(prefix: string, suffix: string, example: string) {
     return z.string().refine(
         (v) => v.startsWith(prefix) && v.endsWith(suffix) && EC2_INSTANCE_TYPES.has(v.slice(prefix.length, v.length - suffix.length)),
         { error: `must be a ${prefix || ""}<EC2 type>${suffix} class such as ${example}` },
     );
 }
 
-const gib = (min: number, max: number) => z.number({ error: "must be a number of GiB" }).int().min(min, { error: `must be at least ${min} GiB` }).max(max, { error: `must be at most ${max} GiB` });
+export const gib = (min: number, max: number) => z.number({ error: "must be a number of GiB" }).int().min(min, { error: `must be at least ${min} GiB` }).max(max, { error: `must be at most ${max} GiB` });
 
-const operatorCidr = z
+export const operatorCidr = z
     .string()
     .refine((v) => (v.includes(":") ? ipaddr.IPv6.isValidCIDR(v) : parseCidr(v) !== undefined), {
         error: "must be an IPv4 or IPv6 CIDR such as 203.0.113.0/24",
@@ -83,7 +80,7 @@ const operatorCidr = z
 
 const AMI_ID = /^ami-[0-9a-f]{8,17}$/;
 
-const imageSource = z.string().transform((v, ctx): ImageSource => {
+export const imageSource = z.string().transform((v, ctx): ImageSource => {
     if (AMI_ID.test(v)) {
         return { amiId: v };
     }
@@ -94,7 +91,7 @@ const imageSource = z.string().transform((v, ctx): ImageSource => {
     return z.NEVER;
 });
 
-const scaleSchedule = z.string().transform((v, ctx): ScaleSchedule => {
+export const scaleSchedule = z.string().transform((v, ctx): ScaleSchedule => {
     const parsed = parseScaleSchedule(v);
     if (typeof parsed === "string") {
         ctx.addIssue({ code: "custom", message: parsed });
@@ -103,8 +100,8 @@ const scaleSchedule = z.string().transform((v, ctx): ScaleSchedule => {
     return parsed;
 });
 
-const serverCount = z.number({ error: "must be a number of servers" }).int().min(1, { error: "must be at least 1" }).max(100, { error: "must be at most 100" });
-const amiId = z.string().regex(AMI_ID, { error: "must be an AMI id such as ami-0123456789abcdef0" });
+export const serverCount = z.number({ error: "must be a number of servers" }).int().min(1, { error: "must be at least 1" }).max(100, { error: "must be at most 100" });
+export const amiId = z.string().regex(AMI_ID, { error: "must be an AMI id such as ami-0123456789abcdef0" });
 
 /** Address classes a customer gateway cannot have: AWS reaches it over the internet. Documentation ranges pass. */
 const NOT_ROUTABLE = ["unspecified", "private", "loopback", "linkLocal", "carrierGradeNat", "multicast", "broadcast"];
@@ -114,7 +111,7 @@ export function isPrivateAsn(asn: number): boolean {
     return (asn >= 64512 && asn <= 65534) || (asn >= 4200000000 && asn <= 4294967294);
 }
 
-const siteLink = z.strictObject({
+export const siteLink = z.strictObject({
     name: z.string().regex(/^[a-z][a-z0-9-]{0,23}$/, { error: "must be a short lower-case name such as warehouse (letters, digits, -; at most 24)" }),
     customerGatewayIp: z.string()
         .refine((v) => ipaddr.IPv4.isValidFourPartDecimal(v), { error: "must be the site's public IPv4 address such as 198.51.100.10" })
@@ -143,7 +140,8 @@ const portOrRange = z.union([
     }, { error: "must be a range of ports from 1 to 65535, low end first" }),
 ], { error: "must be a port (445) or a range such as \"8700-8800\"" });
 
-const gatewayService = z.strictObject({
+/** A gateway service as a stack file writes it: a port (445) or a range ("8700-8800"); target defaults to the Windows host. */
+export const gatewayService = z.strictObject({
     name: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { error: "must be 1-31 of [a-z0-9-], starting with a letter (it names the HAProxy frontend)" }),
     port: portOrRange,
     target: hostname.optional(),
@@ -152,20 +150,21 @@ const gatewayService = z.strictObject({
         ? `has unknown field(s) ${issue.keys.join(", ")}; allowed: name, port, target`
         : "must be {name, port, target?}"),
 });
+export type GatewayServiceSetting = z.output<typeof gatewayService>;
 
-const gatewayInternet = z.record(
+export const gatewayInternet = z.record(
     z.string().regex(/^[a-z][a-z0-9-]{0,30}$/, { error: "must be the name of a service in magento:gatewayServices" }),
     z.array(ipv4Cidr, { error: "must be a list of source addresses such as 203.0.113.10/32" }).min(1, { error: "must list at least one source address (or leave the service out: VPN only)" }),
     { error: "must be a mapping of gatewayServices names to lists of source addresses, such as {ftp: [203.0.113.10/32], ftp-passive: [203.0.113.10/32]}" },
 );
 
-/** SNS topic ARN; its region is checked against the stack's in validate.ts (alarms notify topics of their own region). */
+/** SNS topic ARN; its region is checked against the stack's in checks/monitoring.ts (alarms notify topics of their own region). */
 export const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 const percent = z.number({ error: "must be a number" }).gt(0, { error: "must be above 0" }).max(100, { error: "must be a percentage, at most 100" });
 const positive = z.number({ error: "must be a number" }).gt(0, { error: "must be above 0" });
 
-const alarmThresholds = z.strictObject({
+export const alarmThresholds = z.strictObject({
     databaseCpuPercent: percent, databaseConnections: positive.int(), databaseFreeStorageGb: positive,
     loadBalancer5xxPercent: percent, target5xxPercent: percent, latencyP95Seconds: positive, unhealthyHosts: positive.int(),
     redisCpuPercent: percent, redisMemoryPercent: percent, redisEvictions: positive.int(),
@@ -174,93 +173,9 @@ const alarmThresholds = z.strictObject({
     error: (issue) => (issue.code === "unrecognized_keys" ? `has unknown threshold(s) ${issue.keys.join(", ")}; allowed: ${Object.keys(ALARM_THRESHOLD_DEFAULTS).join(", ")}` : "must be a mapping of threshold names to numbers"),
 }).partial();
 
-const azName = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: "must be an availability zone name such as eu-west-3a" });
+export const azName = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: "must be an availability zone name such as eu-west-3a" });
 // By AZ name, never by position: a list would give an AZ another's CIDR when the AZs are reordered (docs/network.md).
-const subnetOverrides = z.record(azName, ipv4Cidr, {
+export const subnetOverrides = z.record(azName, ipv4Cidr, {
     error: (issue) => (issue.code === "invalid_type" ? "must be a mapping of availability zone to CIDR, such as eu-west-3a: 10.20.1.0/24 (a list would pair CIDRs with AZs by position)"
         : issue.code === "invalid_key" ? "must be an availability zone name such as eu-west-3a" : undefined),
 });
-
-export const FIELD_SCHEMAS: Record<ConfigKey, z.ZodType> = {
-    profile: z.enum(PROFILES, { error: `must be one of ${PROFILES.join(", ")}` }),
-    vpcCidr: ipv4Cidr.refine((v) => (parseCidr(v)?.prefix ?? 16) === 16, {
-        error: "must be a /16 (the subnet plan carves x.y.1-3.0/24 and x.y.101-103.0/24 out of it)",
-    }),
-    availabilityZones: z.array(azName).min(1, { error: "must list at least one availability zone" }),
-    operationsAz: azName,
-    publicSubnetCidrs: subnetOverrides,
-    privateSubnetCidrs: subnetOverrides,
-    natGateways: z.enum(["perAz", "single"], { error: "must be perAz or single (or unset for the profile's choice)" }),
-    flowLogRetentionDays: z.number({ error: "must be a number of days" }).int().refine(
-        (v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v),
-        { error: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}` },
-    ),
-    domain: hostname,
-    internalDomain: hostname,
-    operatorCidrs: z.array(operatorCidr).min(1, { error: "must list at least one operator range" }),
-    gatewayServices: z.array(gatewayService).min(1, { error: "must list at least one service (or be unset for the estate's list)" }),
-    gatewayInternet,
-    gatewayMinPrefix: z.number({ error: "must be a prefix length" }).int({ error: "must be a whole prefix length" })
-        .min(24, { error: "must be at least 24: a wider range is a network's, not an operator's address" }).max(32, { error: "must be at most 32" }),
-    alarmEmail: z.email({ error: "must be an email address such as ops@example.com" }),
-    alarmTopicArn: z.string().regex(SNS_TOPIC_ARN, { error: "must be an SNS topic ARN such as arn:aws:sns:eu-west-3:123456789012:ops-alarms" }),
-    // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html (logGroupName pattern)
-    cloudTrailLogGroup: z.string().regex(/^[.\-_/#A-Za-z0-9]{1,512}$/, { error: "must be a log group name such as aws-cloudtrail-logs-123456789012 (letters, digits and . - _ / #)" }),
-    alarmThresholds,
-    webInstanceType: instanceType,
-    backOfficeInstanceType: instanceType,
-    opsInstanceType: instanceType,
-    webImage: imageSource,
-    webMinSize: serverCount,
-    webMaxSize: serverCount,
-    webScaleSchedule: z.array(scaleSchedule),
-    adminPath: z.string().regex(/^[a-z0-9_]+$/, { error: "must be Magento's admin front name in lowercase letters, digits and underscores, such as ops_7f3k (Adobe asks for lowercase; the load balancer's path rules are case-sensitive)" })
-        .superRefine((v, ctx) => {
-            const refused = refusedAdminPath(v);
-            if (refused) {
-                ctx.addIssue({ code: "custom", message: `must not be ${v}: ${refused}; choose a name of the stack's own, such as ops_7f3k` });
-            }
-        }),
-    waf: z.enum(["on", "off"], { error: "must be on or off (or unset for the profile's choice)" }),
-    opsAmiId: amiId,
-    windowsInstanceType: instanceType,
-    windowsAmiId: amiId,
-    siteLinks: z.array(siteLink),
-    dbInstanceClass: serviceClass("db.", "", "db.r6g.xlarge"),
-    dbAllocatedStorageGb: gib(20, 65536),
-    dbMaxAllocatedStorageGb: gib(20, 65536),
-    dbBackupRetentionDays: z.number({ error: "must be a number of days" }).int()
-        .min(7, { error: "must be at least 7 days: a week of point-in-time restore is the floor for the shop's data" })
-        .max(35, { error: "must be at most 35 days (the RDS maximum)" }),
-    sideDbInstanceClass: serviceClass("db.", "", "db.t4g.medium"),
-    applyImmediately: z.boolean({ error: "must be true or false" }),
-    cacheNodeType: serviceClass("cache.", "", "cache.r7g.large"),
-    cacheLayout: z.enum(["split", "shared"], { error: "must be split or shared (or unset for the profile's choice)" }),
-    searchInstanceType: serviceClass("", ".search", "r6g.large.search"),
-    searchMasterInstanceType: serviceClass("", ".search", "m6g.large.search"),
-    searchVolumeGb: gib(10, 16384),
-    sharedStorage: z.enum(["efs", "nfs"], { error: "must be efs or nfs (or unset for efs)" }),
-    estate: estateName,
-    sharedStorageTarget: z.enum(["efs", "nfs"], { error: "must be efs or nfs: the storage to build beside the current one" }),
-    allowReplace: z.array(z.string().regex(/^[A-Za-z0-9._:$-]+$/, { error: "must be a resource's logical name as its URN ends, such as magento-prod-sessions" })),
-    teardown: z.boolean({ error: "must be true or false" }),
-    teardownConfirm: z.string().min(1, { error: "must be the stack's name" }),
-    accessLogRetentionDays: z.number({ error: "must be a number of days" }).int().min(1, { error: "must be at least 1 day" }),
-    tempExpiryDays: z.number({ error: "must be a number of days" }).int().min(1, { error: "must be at least 1 day" }),
-    storefronts: z.array(z.strictObject({
-        code: storeCode,
-        domains: z.array(hostname).min(1, { error: "must list at least one domain" }),
-    }, { error: "must be an object {code, domains}" })),
-    publicDns: z.enum(PUBLIC_DNS_MODES, { error: `must be one of ${PUBLIC_DNS_MODES.join(", ")}` }),
-    validatedStorefronts: z.array(storeCode),
-    loadBalancerCertificateArn: z.string().regex(ACM_CERTIFICATE_ARN, { error: "must be an ACM certificate ARN such as arn:aws:acm:eu-west-3:123456789012:certificate/<uuid>" }),
-    cdnCertificateArn: z.string().regex(ACM_CERTIFICATE_ARN, { error: "must be an ACM certificate ARN such as arn:aws:acm:us-east-1:123456789012:certificate/<uuid>" }),
-    acmNamesPerCertificate: z.number({ error: "must be a number of names" }).int()
-        .min(1, { error: "must be at least 1" })
-        .max(AWS_LIMITS.acmNamesMax, { error: `must be at most ${AWS_LIMITS.acmNamesMax} (ACM's ceiling for the quota)` }),
-    cdnMediaOriginPath: originPath,
-    cdnStaticOriginPath: originPath,
-    originVerifyRotation: z.number({ error: "must be a whole number of rotations" }).int({ error: "must be a whole number of rotations" }).min(0, { error: "must be 0 or more (add 1 to rotate)" }),
-    owner: z.string().min(1, { error: "must not be empty" }),
-    costCentre: z.string().min(1, { error: "must not be empty" }),
-};

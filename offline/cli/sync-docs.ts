@@ -3,21 +3,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { CONFIG_KEYS, KeySpec, pulumiType } from "../../stacks/keys";
-import { configRows, policyRows, replaceTable } from "../docs/readme-tables";
+import { configRows, policyRows, projectConfig, replaceTable } from "../docs/readme-tables";
 
 const root = path.resolve(__dirname, "../..");
 const file = (name: string) => path.join(root, name);
 
 const project = YAML.parse(fs.readFileSync(file("Pulumi.yaml"), "utf8"));
-// Structured keys have no Pulumi type (see KeyType): left undeclared, so the CLI passes them through unchecked.
-const declarable = Object.entries(CONFIG_KEYS as Record<string, KeySpec>).filter(([, spec]) => pulumiType(spec) !== undefined);
-project.config = Object.fromEntries(declarable.map(([key, spec]) => [key, {
-    type: pulumiType(spec),
-    ...(spec.type === "array" ? { items: { type: "string" } } : {}),
-    description: spec.description,
-    ...(spec.default !== undefined ? { default: spec.default } : {}),
-}]));
+project.config = projectConfig();
 fs.writeFileSync(file("Pulumi.yaml"), YAML.stringify(project, { lineWidth: 0 }));
 
 let readme = fs.readFileSync(file("README.md"), "utf8");

@@ -1,7 +1,7 @@
-// The README's reference tables, generated from the code they describe: configuration keys (stacks/keys.ts and the
-// profiles) and policy rules (each pack's rules/ folder). `npm run sync:docs` writes them; a test compares.
-import { CONFIG_KEYS, KeySpec } from "../../stacks/keys";
-import { PROFILE_DEFAULTS } from "../../stacks/profiles";
+// The README's reference tables and Pulumi.yaml's config block, generated from the code they describe: configuration
+// keys (the entries of stacks/keys.ts) and policy rules (each pack's rules/ folder). `npm run sync:docs` writes them;
+// a test compares.
+import { KEY_ENTRIES, KeyEntry, profileValues, pulumiDefault, pulumiType } from "../../stacks/keys";
 import { ruleEntries } from "./rules";
 
 const shown = (value: unknown): string => {
@@ -17,14 +17,26 @@ const shown = (value: unknown): string => {
     return value === "" || value === undefined ? "none" : String(value);
 };
 
-export function configRows(): string[] {
-    const defaults = PROFILE_DEFAULTS as unknown as Record<string, Record<string, unknown>>;
-    return Object.entries(CONFIG_KEYS as Record<string, KeySpec>).map(([key, spec]) => {
-        const production = defaults.production[key];
-        const preproduction = defaults.preproduction[key];
-        const value = spec.required ? "required" : production !== undefined ? `${shown(production)} / ${shown(preproduction)}` : "derived";
-        return `| \`magento:${key}\` | ${spec.type} | ${value} | ${spec.description} |`;
+export function configRows(entries: readonly (readonly [string, KeyEntry])[] = KEY_ENTRIES): string[] {
+    return entries.map(([key, entry]) => {
+        const values = profileValues(entry);
+        const value = entry.defaults === "required" ? "required" : values !== undefined ? `${shown(values.production)} / ${shown(values.preproduction)}` : "derived";
+        return `| \`magento:${key}\` | ${entry.type} | ${value} | ${entry.description} |`;
     });
+}
+
+/** Pulumi.yaml's `config`: every key Pulumi can type; structured keys stay undeclared, so the CLI passes them through. */
+export function projectConfig(entries: readonly (readonly [string, KeyEntry])[] = KEY_ENTRIES): Record<string, unknown> {
+    return Object.fromEntries(entries.flatMap(([key, entry]) => {
+        const type = pulumiType(entry);
+        const zero = pulumiDefault(entry);
+        return type === undefined ? [] : [[key, {
+            type,
+            ...(type === "array" ? { items: { type: "string" } } : {}),
+            description: entry.description,
+            ...(zero !== undefined ? { default: zero } : {}),
+        }]];
+    }));
 }
 
 /** Every rule of every pack, as a row of the README's Policies table. */

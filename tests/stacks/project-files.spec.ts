@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { parseCidr, overlaps } from "../../stacks/cidr";
-import { CONFIG_KEYS, KeySpec, pulumiType } from "../../stacks/keys";
+import { KEY_ENTRIES, pulumiDefault, pulumiType } from "../../stacks/keys";
 import { configRows, policyRows, tableRows } from "../../offline/docs/readme-tables";
 import { ROOT } from "../helpers/stacks";
 
@@ -16,13 +16,14 @@ const stackFile = (stack: string) =>
 describe("project and stack files", () => {
     it("Pulumi.yaml declares every configuration key it can type, with the type and description the validator uses", () => {
         // Structured keys (lists of mappings, a mapping) stay undeclared: Pulumi's project schema cannot type them.
-        const declarable = Object.entries(CONFIG_KEYS).filter(([, spec]) => pulumiType(spec as KeySpec) !== undefined);
-        assert.deepStrictEqual(Object.keys(projectFile.config).sort(), declarable.map(([key]) => key).sort());
-        for (const [key, spec] of declarable) {
-            assert.strictEqual(projectFile.config[key].type, pulumiType(spec as KeySpec), key);
-            assert.strictEqual(projectFile.config[key].description, spec.description, key);
+        const declarable = KEY_ENTRIES.filter(([, entry]) => pulumiType(entry) !== undefined);
+        // In the table's order: Pulumi.yaml lists the keys as the table does.
+        assert.deepStrictEqual(Object.keys(projectFile.config), declarable.map(([key]) => key));
+        for (const [key, entry] of declarable) {
+            assert.strictEqual(projectFile.config[key].type, pulumiType(entry), key);
+            assert.strictEqual(projectFile.config[key].description, entry.description, key);
             // The CLI refuses a stack that leaves a declared key without value or default: optional keys need one.
-            assert.deepStrictEqual(projectFile.config[key].default, (spec as { default?: unknown }).default, key);
+            assert.deepStrictEqual(projectFile.config[key].default, pulumiDefault(entry), key);
         }
     });
 
