@@ -14,8 +14,6 @@ import { network } from "./checks/network";
 import { servers } from "./checks/servers";
 import { StackConfig } from "./stack-config";
 
-export type { StackContext } from "./checks/concern";
-
 /**
  * Keys whose value the program only passes on (a subscription endpoint, tags): offline, where a `secure:` value cannot
  * be decrypted, such a value may stay the placeholder. Every other key shapes what the program plans (subnets from
