@@ -6,7 +6,7 @@ import type { ImageSource } from "../model/images";
 import type { SiteLink } from "../model/site-links";
 import type { AlarmThresholds } from "../model/alarm-thresholds";
 import { internetCovered } from "../policies/lib/cidr";
-import { Cidr, contains, formatCidr, isWholeInternet, overlaps, parseCidr } from "./cidr";
+import { Cidr, contains, formatCidr, isWholeInternet, overlaps, parseCidr } from "../model/cidr";
 import { ConfigError, ConfigProblem, UNDECRYPTED_SECRET } from "./errors";
 import { CONFIG_KEYS, ConfigKey, KeySpec, qualified } from "./keys";
 import { GatewayServiceSetting, PROFILE_DEFAULTS, Profile, ProfileDefaults } from "./profiles";

@@ -4,7 +4,7 @@
 // its own bundle (docs/vpn.md), so a compromised server can neither issue a certificate nor undo a revocation.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { parseCidr } from "../../../stacks/cidr";
+import { parseCidr } from "../../../model/cidr";
 import { INSTALL_PACKAGES, installPackagesFile } from "../../compute/cloud-init";
 import { natRules, openvpnServerConfig, PAM_SERVICE, pamConfig, PKI_DIR, PKI_FETCH, pkiFetchScript, SAME_USER, sameUserScript, VPN_PORT } from "./openvpn";
 import { OpsServerArgs, publicServer } from "../../compute/server";
