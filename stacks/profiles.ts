@@ -1,4 +1,4 @@
-// Environment profiles (shared/platform.md): preproduction is production's shape, smaller and without the HA extras.
+// Environment profiles (docs/estate.md): preproduction is production's shape, smaller and without the HA extras.
 import { AWS_LIMITS, PublicDns } from "../model/edge-plan";
 import { ALARM_THRESHOLD_DEFAULTS, AlarmThresholds } from "../model/alarm-thresholds";
 export const PROFILES = ["production", "preproduction"] as const;
@@ -11,7 +11,7 @@ export interface GatewayServiceSetting {
     readonly target?: string;
 }
 
-/** What the estate's gateway exposed (shared/platform.md): SMB, the custom application, RDP, FTP and passive FTP; now reached through the VPN. */
+/** What the estate's gateway exposed (docs/estate.md): SMB, the custom application, RDP, FTP and passive FTP; now reached through the VPN. */
 const ESTATE_GATEWAY_SERVICES: readonly GatewayServiceSetting[] = [
     { name: "smb", port: 445 },
     { name: "app", port: "8700-8800" },

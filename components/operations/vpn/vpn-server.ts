@@ -1,4 +1,4 @@
-// The operators' OpenVPN server (shared/platform.md): public subnet, Elastic IP, UDP 1194 open to the world, routes
+// The operators' OpenVPN server (docs/estate.md): public subnet, Elastic IP, UDP 1194 open to the world, routes
 // to every subnet pushed to clients, whose traffic is NATed to the server's own address. Clients need a certificate
 // (30 days, revocable) and a TOTP code. The CA lives in a secret only the operators' CA role can read; the server reads
 // its own bundle (docs/vpn.md), so a compromised server can neither issue a certificate nor undo a revocation.
