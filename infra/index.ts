@@ -106,7 +106,7 @@ const keys = { storage: keyOf("data", "Data at rest", true), secrets: keyOf("sec
 const auditLogKeyArn = new AuditLogKey(`${prefix}-data-audit`, { accountId, region: config.region, serverRoleArns, tags }).keyArn;
 
 // Single servers (NFS, gateway, VPN, Rundeck, Windows) live in the operations AZ (magento:operationsAz, by default the
-// first listed: shared/platform.md), each as its tier; their volumes cannot leave it (docs/network.md).
+// first listed: docs/estate.md), each as its tier; their volumes cannot leave it (docs/network.md).
 const opsAz = config.network.operationsAz;
 const opsImage = amazonLinuxOrPinned(config.opsAmiId, config.instanceTypes.ops);
 const singleServer = (as: ServerTier, image = { ...opsImage, instanceType: config.instanceTypes.ops }) => ({

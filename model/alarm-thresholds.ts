@@ -1,11 +1,11 @@
-// Thresholds of the operators' alarms and their defaults (docs/alarms.md): stack configuration reads them without
+// Thresholds of the operators' alarms and their defaults (docs/estate.md): stack configuration reads them without
 // loading the monitoring components.
 
 /** Thresholds of the stack's alarms (`magento:alarmThresholds`, each optional over ALARM_THRESHOLD_DEFAULTS). */
 export interface AlarmThresholds {
-    /** RDS CPUUtilization, %, above for 3 of 3 one-minute datapoints (shared/platform.md: 70). */
+    /** RDS CPUUtilization, %, above for 3 of 3 one-minute datapoints (the estate's 70: docs/estate.md). */
     readonly databaseCpuPercent: number;
-    /** RDS DatabaseConnections, above for 3 of 3 one-minute datapoints (shared/platform.md: 100). */
+    /** RDS DatabaseConnections, above for 3 of 3 one-minute datapoints (the estate's 100: docs/estate.md). */
     readonly databaseConnections: number;
     /** RDS FreeStorageSpace, GiB, below: storage autoscaling has reached its ceiling or cannot keep up. */
     readonly databaseFreeStorageGb: number;

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { ALARM_THRESHOLD_DEFAULTS } from "../model/alarm-thresholds";
 import { AWS_LIMITS, PUBLIC_DNS_MODES } from "../model/edge-plan";
-import { parseCidr } from "./cidr";
+import { parseCidr } from "../model/cidr";
 import { ESTATE_GATEWAY_SERVICES, Profile, PROFILES } from "./profiles";
 import {
     ACM_CERTIFICATE_ARN, alarmThresholds, amiId, azName, estateName, gatewayInternet, gatewayService, gib, hostname, imageSource, instanceType,

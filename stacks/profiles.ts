@@ -1,10 +1,10 @@
-// Environment profiles (shared/platform.md): preproduction is production's shape, smaller and without the HA extras.
+// Environment profiles (docs/estate.md): preproduction is production's shape, smaller and without the HA extras.
 // Each key's default per profile lives in its entry in keys.ts; here what a profile is beyond the keys.
 import type { GatewayServiceSetting } from "./schema";
 export const PROFILES = ["production", "preproduction"] as const;
 export type Profile = (typeof PROFILES)[number];
 
-/** What the estate's gateway exposed (shared/platform.md): SMB, the custom application, RDP, FTP and passive FTP; now reached through the VPN. */
+/** What the estate's gateway exposed (docs/estate.md): SMB, the custom application, RDP, FTP and passive FTP; now reached through the VPN. */
 export const ESTATE_GATEWAY_SERVICES: readonly GatewayServiceSetting[] = [
     { name: "smb", port: 445 },
     { name: "app", port: "8700-8800" },

@@ -2,7 +2,7 @@
 import { InstanceType } from "@pulumi/aws/types/enums/ec2";
 import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
-import { isWholeInternet, parseCidr } from "./cidr";
+import { isWholeInternet, parseCidr } from "../model/cidr";
 import type { ImageSource } from "../model/images";
 import { ALARM_THRESHOLD_DEFAULTS, AlarmThresholds } from "../model/alarm-thresholds";
 import { parseScaleSchedule, ScaleSchedule } from "./schedule";

@@ -1,7 +1,7 @@
-// The operators' subnet convention (shared/platform.md): public x.y.1-3.0/24, private x.y.101-103.0/24, one of each
+// The operators' subnet convention (docs/estate.md): public x.y.1-3.0/24, private x.y.101-103.0/24, one of each
 // per AZ. The third octet follows the AZ's letter (a: 1 and 101, b: 2 and 102 ...), not its place in the list, so a
 // reordered or inserted AZ leaves every existing subnet's CIDR alone (a new CIDR replaces the subnet: docs/network.md).
-import { Cidr, formatCidr, slash24Of } from "./cidr";
+import { Cidr, formatCidr, slash24Of } from "../model/cidr";
 
 export const PUBLIC_THIRD_OCTET = 1;
 export const PRIVATE_THIRD_OCTET = 101;

@@ -15,7 +15,7 @@ import { renderPowerShellUserData } from "../operations/windows/user-data";
 export interface ServerArgs {
     /** Subnet ids by AZ name of the tier the server lives in (public or private). */
     readonly subnetIdsByAz: Readonly<Record<string, pulumi.Input<string>>>;
-    /** The AZ to run in; single-instance servers live in the first AZ (shared/platform.md). */
+    /** The AZ to run in; single-instance servers live in the operations AZ (docs/estate.md). */
     readonly availabilityZone: string;
     readonly securityGroupIds: pulumi.Input<string>[];
     readonly instanceProfileName: pulumi.Input<string>;

@@ -1,4 +1,4 @@
-// The two CloudFront distributions of shared/platform.md: media. (product images from the shared pub/media) and
+// The estate's two CloudFront distributions (docs/estate.md): media. (product images from the shared pub/media) and
 // static. (each release's pub/static), both in front of the load balancer. Viewers get HTTPS only (TLS 1.2+, HTTP/2
 // and HTTP/3, compression); CloudFront reaches the load balancer over HTTPS as `origin.<domain>` and proves itself
 // with a secret header the load balancer requires on these paths. Access logs: CloudFront standard logging v2

@@ -76,9 +76,9 @@ const percentOf = (label: string, part: Metric, whole: Metric): Watched => ({
     metrics: { part: { metric: part, stat: "Sum" }, whole: { metric: whole, stat: "Sum" } },
 });
 
-/** shared/platform.md's "for 3 datapoints in 3 minutes": three one-minute periods, all breaching. */
+/** The estate's "for 3 datapoints in 3 minutes" (docs/estate.md, "Alarms"): three one-minute periods, all breaching. */
 const threeMinutes = { period: MINUTE, evaluationPeriods: 3, datapointsToAlarm: 3 };
-/** shared/platform.md's "3 datapoints in 15 minutes": three five-minute periods, all breaching. */
+/** The estate's "3 datapoints in 15 minutes" (docs/estate.md, "Alarms"): three five-minute periods, all breaching. */
 const fifteenMinutes = { period: FIVE_MINUTES, evaluationPeriods: 3, datapointsToAlarm: 3 };
 
 export function alarmSpecs(r: MonitoredResources, t: AlarmThresholds): AlarmSpec[] {

@@ -1,4 +1,4 @@
-// The stack's CloudWatch dashboard as data: the panels the operators had (shared/platform.md), from the resources'
+// The stack's CloudWatch dashboard as data: the panels the operators had (docs/estate.md), from the resources'
 // resolved identifiers, rendered as the dashboard body JSON CloudWatch stores.
 import { Metric, metrics } from "./alarms";
 
@@ -18,7 +18,7 @@ export interface DashboardInput {
     readonly alarmArns: readonly string[];
 }
 
-/** Panel titles, in order: the operators' dashboard (shared/platform.md). */
+/** Panel titles, in order: the operators' dashboard (docs/estate.md, "The dashboard"). */
 export const DASHBOARD_PANELS = [
     "Health", "Request count", "5xx", "Healthy / unhealthy hosts", "Latency (p95)", "Active connections",
     "Processed bytes", "Instance load (CPU)", "Database CPU", "Redis CPU", "HTTP 3xx / 4xx / 5xx",

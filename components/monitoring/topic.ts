@@ -1,4 +1,4 @@
-// The operators' alarm topic (shared/platform.md: alarms by email to an operators' list): an SNS topic per stack with
+// The operators' alarm topic (docs/estate.md: alarms by email to an operators' list): an SNS topic per stack with
 // the list subscribed. AWS mails a confirmation first; nothing is delivered until someone on the list confirms it.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";

@@ -1,4 +1,4 @@
-// The private hosted zone of the internal domain, visible only inside the VPC (shared/platform.md: nfs., rundeck.,
+// The private hosted zone of the internal domain, visible only inside the VPC (docs/estate.md: nfs., rundeck.,
 // windows. ...). Components add their own records through `InternalDns`, so each name is created with its server.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";

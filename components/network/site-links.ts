@@ -1,6 +1,6 @@
 // Site-to-site IPsec links to the merchant's other sites (warehouse, offices): a virtual private gateway on the VPC
 // whose routes propagate to the private route tables, one customer gateway and one VPN connection (two tunnels, in
-// two AWS endpoints) per site, and an alarm per tunnel that fires after 15 minutes down (shared/platform.md).
+// two AWS endpoints) per site, and an alarm per tunnel that fires after 15 minutes down (docs/estate.md).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { SiteLink } from "../../model/site-links";

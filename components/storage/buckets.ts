@@ -1,4 +1,4 @@
-// The four buckets of one environment (shared/platform.md): application configuration, access logs, temporary
+// The four buckets of one environment (docs/estate.md): application configuration, access logs, temporary
 // storage and billing reports. Each is a SecureBucket; what differs is encryption, versioning, expiry, protection and
 // which AWS services may write into it.
 import * as pulumi from "@pulumi/pulumi";

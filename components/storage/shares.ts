@@ -1,4 +1,4 @@
-// The folders Magento's servers share (shared/platform.md): product images, sitemaps, exported orders. Never
+// The folders Magento's servers share (docs/estate.md): product images, sitemaps, exported orders. Never
 // pub/static: a static-content deploy on one server flushes it, and on shared storage that wiped every other
 // server's CSS/JS and left new instances without assets. Static content ships in each server's image instead.
 

@@ -1,4 +1,4 @@
-// The one Application Load Balancer of the shop (shared/platform.md): internet-facing in the public subnets, HTTPS
+// The one Application Load Balancer of the shop (docs/estate.md): internet-facing in the public subnets, HTTPS
 // only (HTTP just redirects), two target groups behind path rules: the admin path to the back office from the
 // operators' ranges only (403 from anywhere else), everything else to the front end. The CDN's origin paths and
 // Magento's /media and /static are served only to requests carrying CloudFront's secret header (either of its two

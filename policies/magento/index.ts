@@ -1,4 +1,4 @@
-// Architecture rules: the lessons of shared/platform.md. One rule per file under rules/.
+// Architecture rules: the lessons of the estate (docs/estate.md). One rule per file under rules/.
 import { PolicyPack } from "@pulumi/policy";
 import { adminRoutedToBackOffice } from "./rules/admin-routed-to-back-office";
 import { cdnPathsOriginVerified } from "./rules/cdn-paths-origin-verified";

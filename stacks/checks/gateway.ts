@@ -2,7 +2,7 @@
 // and what of them the internet reaches; and StackConfig's part the gateway and the VPN read.
 import { ExposedService, exposedServices, GatewayService } from "../../model/gateway-services";
 import { internetCovered } from "../../policies/lib/cidr";
-import { Cidr, contains, isWholeInternet, parseCidr } from "../cidr";
+import { Cidr, contains, isWholeInternet, parseCidr } from "../../model/cidr";
 import type { ConfigProblem } from "../errors";
 import { qualified, Settings } from "../keys";
 import type { GatewayServiceSetting } from "../schema";

@@ -2,7 +2,7 @@
 // apart, site-to-site routes outside it; and StackConfig's network part.
 import type { NetworkPlan } from "../../model/network-plan";
 import type { SiteLink } from "../../model/site-links";
-import { Cidr, contains, formatCidr, overlaps, parseCidr } from "../cidr";
+import { Cidr, contains, formatCidr, overlaps, parseCidr } from "../../model/cidr";
 import type { ConfigProblem } from "../errors";
 import { qualified, Settings } from "../keys";
 import { MIN_AVAILABILITY_ZONES, Profile } from "../profiles";

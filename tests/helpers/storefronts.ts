@@ -1,4 +1,4 @@
-// Generated storefront lists in the shape of the estate that ran 58 brand stores on one Magento (shared/platform.md).
+// Generated storefront lists in the shape of the estate that ran 58 brand stores on one Magento (docs/estate.md).
 import { Storefront } from "../../model/edge-plan";
 
 /** `count` brands: each with its domain and www., every third with a shop. name too. */

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { parseCidr, overlaps } from "../../stacks/cidr";
+import { parseCidr, overlaps } from "../../model/cidr";
 import { KEY_ENTRIES, pulumiDefault, pulumiType } from "../../stacks/keys";
 import { configRows, policyRows, tableRows } from "../../offline/docs/readme-tables";
 import { ROOT } from "../helpers/stacks";

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { contains, overlaps, parseCidr } from "../../stacks/cidr";
+import { contains, overlaps, parseCidr } from "../../model/cidr";
 import { deriveSubnetPlan, vpnClientCidr } from "../../stacks/subnets";
 
 /** A deterministic stream of /16s over the whole IPv4 space. */

@@ -1,4 +1,4 @@
-// The operators' gateway (shared/platform.md): HAProxy on a server in a public subnet with an Elastic IP, exposing the
+// The operators' gateway (docs/estate.md): HAProxy on a server in a public subnet with an Elastic IP, exposing the
 // services a stack opens to the internet (none by default: operators reach every service through the VPN,
 // docs/gateway.md), each to its own sources only. Two layers: the security group admits each service's sources on
 // its ports, and HAProxy refuses any other source itself and logs every connection with the client's address.

@@ -1,7 +1,7 @@
 // What the OpenVPN server runs, generated from typed data: its configuration, the NAT rules that hide VPN clients
 // behind the server's own address, the script that installs its PKI from Secrets Manager (read-only), and the
 // operators' certificate authority `vpn-pki`, which runs off the server (docs/vpn.md): the server never holds the CA key.
-import { parseCidr } from "../../../stacks/cidr";
+import { parseCidr } from "../../../model/cidr";
 
 export const VPN_PORT = 1194;
 export const PKI_DIR = "/etc/openvpn/server/pki";

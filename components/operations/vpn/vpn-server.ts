@@ -1,10 +1,10 @@
-// The operators' OpenVPN server (shared/platform.md): public subnet, Elastic IP, UDP 1194 open to the world, routes
+// The operators' OpenVPN server (docs/estate.md): public subnet, Elastic IP, UDP 1194 open to the world, routes
 // to every subnet pushed to clients, whose traffic is NATed to the server's own address. Clients need a certificate
 // (30 days, revocable) and a TOTP code. The CA lives in a secret only the operators' CA role can read; the server reads
 // its own bundle (docs/vpn.md), so a compromised server can neither issue a certificate nor undo a revocation.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { parseCidr } from "../../../stacks/cidr";
+import { parseCidr } from "../../../model/cidr";
 import { INSTALL_PACKAGES, installPackagesFile } from "../../compute/cloud-init";
 import { natRules, openvpnServerConfig, PAM_SERVICE, pamConfig, PKI_DIR, PKI_FETCH, pkiFetchScript, SAME_USER, sameUserScript, VPN_PORT } from "./openvpn";
 import { OpsServerArgs, publicServer } from "../../compute/server";

@@ -1,4 +1,4 @@
-// The Windows host of the custom application (shared/platform.md): one server in the first AZ with two protected
+// The Windows host of the custom application (docs/estate.md): one server in the first AZ with two protected
 // data volumes, reachable on its services' ports from the operators' VPN, and on those the stack opens to the internet
 // from the HAProxy gateway; windows.<internal domain>, the name VPN clients and the gateway connect to.
 import * as aws from "@pulumi/aws";

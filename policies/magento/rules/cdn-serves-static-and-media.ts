@@ -1,6 +1,6 @@
 // Shoppers get CSS/JS and product images from CloudFront, not from the PHP servers: when the stack has an
 // internet-facing load balancer, a distribution fetches /pub/media and one fetches /pub/static from an HTTP(S) origin
-// (the load balancer, as origin.<domain>) by origin path (shared/platform.md: two distributions, media and static).
+// (the load balancer, as origin.<domain>) by origin path (docs/estate.md: two distributions, media and static).
 // The origin's domain is a DNS name that may live at a registrar, so the rule reads the custom origin and its path,
 // not the name's target.
 import { StackValidationPolicy } from "@pulumi/policy";

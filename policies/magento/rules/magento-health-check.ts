@@ -1,7 +1,7 @@
 // The load balancer asks Magento itself whether a server is healthy: health_check.php answers 500 when Magento cannot
 // reach MySQL or Redis, so a server with a broken PHP or a lost database leaves rotation (and, with ELB health checks,
 // is replaced). A TCP or "/" check keeps such servers serving errors. Magento's document root is pub/, so the path is
-// /health_check.php (shared/platform.md); only 200 is healthy (a redirect to a login page is not).
+// /health_check.php (docs/estate.md); only 200 is healthy (a redirect to a login page is not).
 import { StackValidationPolicy } from "@pulumi/policy";
 import { TIER_TAG, WEB_TIERS_SCHEMA } from "../../lib/contracts";
 import { controls, RuleMetadata } from "../../lib/metadata";

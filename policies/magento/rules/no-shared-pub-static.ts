@@ -1,5 +1,5 @@
 // Magento's pub/static is never on shared storage: Magento flushes it on every static-content deploy, and when it was
-// shared one instance's deploy wiped the assets of all the others and of every store (shared/platform.md).
+// shared one instance's deploy wiped the assets of all the others and of every store (docs/estate.md).
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { listTag, NFS_EXPORTS_TAG, SHARED_MOUNTS_TAG } from "../../lib/contracts";
 import { mountLines, userDataOf } from "../../lib/user-data";

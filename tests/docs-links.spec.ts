@@ -1,0 +1,42 @@
+// The repository documents itself: what its comments and docs cite is a file in it, never a note kept beside it.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "..");
+/** Not ours to edit (installed, vendored) or dated records that quote what was true then. */
+const SKIPPED = new Set(["node_modules", ".git", "third-party", "docs/reviews", ".bench", "out"]);
+
+function filesUnder(dir: string): string[] {
+    return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+        const rel = dir === "" ? entry.name : `${dir}/${entry.name}`;
+        if (SKIPPED.has(rel) || entry.name === "node_modules") {
+            return [];
+        }
+        return entry.isDirectory() ? filesUnder(rel) : entry.isFile() ? [rel] : [];
+    });
+}
+
+let texts: { file: string; text: string }[] | undefined;
+
+/** Each match of `pattern`'s first group, with the file and line it is on. */
+function citations(pattern: RegExp): { where: string; cited: string }[] {
+    texts ??= filesUnder("").filter((f) => !/\.(png|svg)$/.test(f)).map((file) => ({ file, text: fs.readFileSync(path.join(ROOT, file), "utf8") }));
+    return texts.flatMap(({ file, text }) => text.split("\n").flatMap((line, i) =>
+        [...line.matchAll(pattern)].map((m) => ({ where: `${file}:${i + 1}`, cited: m[1] }))));
+}
+
+describe("documents the repository cites", () => {
+    it("no file cites the notes outside the repository (the shared folder, its platform and Pulumi notes): their facts are in docs/", () => {
+        const outside = citations(/((?:\/work\/|\.\.\/)shared\b|\bshared\/[\w-]+\.md\b|(?<!docs\/)\b(?:platform|pulumi-notes|style)\.md\b)/g);
+        assert.deepStrictEqual(outside.map(({ where, cited }) => `${where}: ${cited}`), []);
+    });
+
+    it("every docs/<name>.md a comment, a stack file or a README cites exists", () => {
+        // Not inside a URL or a longer path (developer-docs/... on GitHub is Pulumi's, not ours).
+        const cited = citations(/(?<![\w./-])(docs\/[\w./-]+?\.md)\b/g);
+        assert.ok(cited.length > 100, `only ${cited.length} citations found: is the pattern still right?`);
+        const missing = cited.filter(({ cited: doc }) => !fs.existsSync(path.join(ROOT, doc)));
+        assert.deepStrictEqual(missing.map(({ where, cited: doc }) => `${where}: ${doc}`), []);
+    });
+});
