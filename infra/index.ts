@@ -17,6 +17,7 @@ import { InternalZone } from "../components/network/internal-zone";
 import { viaService } from "../components/security/kms-conditions";
 import { Network } from "../components/network/network";
 import { NfsStorage } from "../components/storage/nfs";
+import { SharedStorage } from "../components/storage/shared-storage";
 import { Rundeck } from "../components/operations/rundeck/rundeck";
 import { LoadBalancer } from "../components/web/load-balancer";
 import { Search } from "../components/data/search";
@@ -24,7 +25,7 @@ import { ServiceLinkedRoles } from "../components/security/service-linked-roles"
 import { ServerTier, ServerTierArgs } from "../components/compute/server-tier";
 import { MAGENTO_SHARES, sharedMountsTag, sharesOf } from "../components/storage/shares";
 import { SiteLinks } from "../components/network/site-links";
-import { rdsCaBundle, ShareSource, webBootConfig } from "../components/web/web-boot";
+import { rdsCaBundle, webBootConfig } from "../components/web/web-boot";
 import { WebAcl } from "../components/web/web-acl";
 import { WebGroup } from "../components/web/web-group";
 import { VpnServer } from "../components/operations/vpn/vpn-server";
@@ -175,7 +176,7 @@ const efsStorage = () => new EfsStorage(`${prefix}-shared`, {
     vpcId, subnetIdsByAz: network.privateSubnetIdsByAz, formerMountOrder: config.network.availabilityZones,
     clients: magento, shares: MAGENTO_SHARES, kmsKeyArn: keys.storage, tags,
 });
-const sharedStorage = config.sharedStorage === "efs" ? efsStorage() : nfsStorage();
+const sharedStorage: SharedStorage = config.sharedStorage === "efs" ? efsStorage() : nfsStorage();
 // A switch's first phase (docs/migrations.md): the target, empty, under the name it keeps after the switch; no server uses it yet.
 if (config.sharedStorageTarget !== undefined) {
     void (config.sharedStorageTarget === "efs" ? efsStorage() : nfsStorage());
@@ -221,9 +222,7 @@ const parameters = new AppParameters(`${prefix}-parameters`, {
         "search/host": search.endpoint,
         "search/credentials-secret-arn": appCredentials.searchSecretArn,
         "search/index-prefix": MAGENTO_INDEX_PREFIX, // Magento's search user may use <prefix>_* only
-        ...(sharedStorage instanceof EfsStorage
-            ? { "shared/efs-id": sharedStorage.fileSystemId, ...Object.fromEntries(Object.entries(sharedStorage.accessPointIds).map(([share, id]) => [`shared/${share}/access-point`, id])) }
-            : { "shared/nfs-host": sharedStorage.address, ...Object.fromEntries(Object.entries(sharedStorage.exportPaths).map(([share, path]) => [`shared/${share}/export`, path])) }),
+        ...sharedStorage.parameters,
         "buckets/config": buckets.configBucketName,
         "buckets/temp": buckets.tempBucketName,
     },
@@ -302,13 +301,8 @@ rundeck.grant("data-setup", [
     { Effect: "Allow" as const, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: masterSecretKeys, Condition: viaService("secretsmanager", config.region) },
 ]);
 
-const shareSources: Record<string, pulumi.Input<ShareSource>> = sharedStorage instanceof EfsStorage
-    ? Object.fromEntries(sharedStorage.shares.map((share) => [share.name, pulumi.all([sharedStorage.fileSystemId, sharedStorage.accessPointIds[share.name]])
-        .apply(([fileSystemId, accessPointId]) => ({ kind: "efs" as const, fileSystemId, accessPointId }))]))
-    : Object.fromEntries(sharedStorage.shares.map((share) => [share.name, sharedStorage.address
-        .apply((host) => ({ kind: "nfs" as const, host, exportPath: sharedStorage.exportPaths[share.name] }))]));
 // Each tier mounts its own shares: the order exports are the back office's alone (components/storage/shares.ts).
-const webUserData = (tierName: string) => pulumi.all(shareSources).apply((sources) => webBootConfig({
+const webUserData = (tierName: string) => pulumi.all(sharedStorage.mountSources).apply((sources) => webBootConfig({
     mounts: sharesOf(tierName, MAGENTO_SHARES).map((share) => ({ share, source: sources[share.name] })),
     parameterPath: parameters.prefix,
     region: config.region,
@@ -429,9 +423,8 @@ const monitoring = new Monitoring(`${prefix}-monitoring`, {
             targetGroups: { frontend: loadBalancer.targetGroups.frontend.arnSuffix, backoffice: loadBalancer.targetGroups.backoffice.arnSuffix },
         },
         cacheNodes: Object.fromEntries(Object.entries(caches).flatMap(([usage, cache]) => cache.memberClusterIds.map((id, i) => [`${usage}-${i + 1}`, id]))),
-        fileSystems: sharedStorage instanceof EfsStorage ? { shared: sharedStorage.fileSystemId } : {},
-        // arn:aws:es:<region>:<account>:domain/<name>: AWS/ES metrics are keyed by the name and the owning account.
-        search: { domainName: search.domainArn.apply((arn) => arn.split("/")[1]), accountId: search.domainArn.apply((arn) => arn.split(":")[4]), volumeGb: config.search.volumeGb },
+        fileSystems: sharedStorage.fileSystems,
+        search: { ...search.metricsKey, volumeGb: config.search.volumeGb },
         // The back office is always at its maximum (1): only the front end can run out of room to scale.
         scalingGroups: { frontend: frontEnd.groupName },
     },
@@ -464,7 +457,7 @@ export const parameterPrefix = parameters.prefix;
 export const bucketNames = { config: buckets.configBucketName, logs: buckets.logsBucketName, temp: buckets.tempBucketName, billing: buckets.billingBucketName };
 export const loadBalancerDnsName = loadBalancer.dnsName;
 export const webGroupNames = { frontend: frontEnd.groupName, backoffice: backOfficeGroup.groupName };
-export const sharedStorageEndpoint = sharedStorage instanceof EfsStorage ? sharedStorage.fileSystemId : sharedStorage.address;
+export const sharedStorageEndpoint = sharedStorage.endpoint;
 export const rundeckUrl = rundeckServer.url;
 export const rundeckAdminSecretArn = rundeckServer.adminSecretArn; // the admin login's password
 export const windowsHostName = windowsHost.fqdn;

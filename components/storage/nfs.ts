@@ -8,6 +8,7 @@ import { DataVolume, dataDeviceName, prepareVolumesScript, requiresMountsDropIn 
 import { InternalDns } from "../network/internal-zone";
 import { HostedServerArgs, hostedServer, Server } from "../compute/server";
 import { planShares, Share, SHARE_MODE } from "./shares";
+import { SharedStorage, ShareSource } from "./shared-storage";
 
 export interface NfsStorageArgs extends HostedServerArgs {
     readonly vpcCidr: string;
@@ -31,12 +32,17 @@ export function exportsFile(shares: readonly Share[], vpcCidr: string): string {
     return shares.map((s) => `${EXPORT_ROOT}/${s.name} ${vpcCidr}(rw,sync,no_subtree_check,root_squash,insecure)`).join("\n") + "\n";
 }
 
-export class NfsStorage extends pulumi.ComponentResource {
+export class NfsStorage extends pulumi.ComponentResource implements SharedStorage {
+    /** The server's internal name (or its address without one). */
     public readonly address: pulumi.Output<string>;
     public readonly securityGroupId: pulumi.Output<string>;
     public readonly shares: readonly Share[];
     /** Export path of each share, by share name. */
     public readonly exportPaths: Record<string, string>;
+    public readonly mountSources: Record<string, pulumi.Output<ShareSource>>;
+    public readonly parameters: Record<string, pulumi.Input<string>>;
+    public readonly endpoint: pulumi.Output<string>;
+    public readonly fileSystems: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: NfsStorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:storage:NfsStorage", name, {}, opts);
@@ -81,6 +87,11 @@ export class NfsStorage extends pulumi.ComponentResource {
         this.securityGroupId = group.id;
         this.shares = shares;
         this.exportPaths = exportPaths;
+        this.mountSources = Object.fromEntries(shares.map((share) => [share.name, this.address
+            .apply((host) => ({ kind: "nfs" as const, host, exportPath: exportPaths[share.name] }))]));
+        this.parameters = { "shared/nfs-host": this.address, ...Object.fromEntries(Object.entries(exportPaths).map(([share, path]) => [`shared/${share}/export`, path])) };
+        this.endpoint = this.address;
+        this.fileSystems = {};
         this.registerOutputs({ address: this.address, securityGroupId: this.securityGroupId });
     }
 }
