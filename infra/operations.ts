@@ -47,8 +47,7 @@ export function operations({ config, prefix, accountId }: StackContext, { networ
     const dns = internalZone.dns;
     const gatewayConfig = gatewayConfigParameter(config.stack);
     const gateway = new Gateway(`${prefix}-haproxy`, {
-        ...singleServer(tiers.gateway),
-        publicSubnetIdsByAz: vpc.publicSubnetIdsByAz,
+        ...singleServer(tiers.gateway, "public"),
         services: config.gatewayInternet,
         allowedSources: config.operatorCidrs,
         configParameterName: gatewayConfig,
@@ -56,9 +55,8 @@ export function operations({ config, prefix, accountId }: StackContext, { networ
         grantConfigRead: (arn) => tiers.gateway.grant("haproxy-config", [{ Effect: "Allow", Action: "ssm:GetParameter", Resource: arn }]),
     });
     const vpn = new VpnServer(`${prefix}-openvpn`, {
-        ...singleServer(tiers.vpn),
+        ...singleServer(tiers.vpn, "public"),
         vpcCidr: config.network.vpcCidr,
-        publicSubnetIdsByAz: vpc.publicSubnetIdsByAz,
         // In AZ-name order: the pushed routes (user data) stay the same when the AZs are listed in another order.
         routedCidrs: [config.network.publicSubnetCidrs, config.network.privateSubnetCidrs].flatMap((tier) => vpc.availabilityZones.map((az) => tier[az])),
         clientCidr: config.vpnClientCidr,
@@ -71,8 +69,7 @@ export function operations({ config, prefix, accountId }: StackContext, { networ
     const { database, search } = data;
     const secretNames = appSecretNames(config.stack);
     const rundeck = new Rundeck(`${prefix}-rundeck`, {
-        ...singleServer(tiers.rundeck),
-        privateSubnetIdsByAz: vpc.privateSubnetIdsByAz,
+        ...singleServer(tiers.rundeck, "private"),
         roleName: tiers.rundeck.roleName,
         vpnSecurityGroupId: tiers.vpn.securityGroupId,
         logKeyArn: telemetry.keyArn, // job output and audit logs, with the other security logs
@@ -91,8 +88,7 @@ export function operations({ config, prefix, accountId }: StackContext, { networ
     const ftpPassive = windowsServices.find((s) => s.name === "ftp-passive");
     const ftpOnInternet = config.gatewayInternet.some((e) => e.service.name === "ftp");
     const windows = new WindowsHost(`${prefix}-windows`, {
-        ...singleServer(tiers.windows, { ...windowsServerOrPinned(config.windows.amiId), instanceType: config.windows.instanceType }),
-        privateSubnetIdsByAz: vpc.privateSubnetIdsByAz,
+        ...singleServer(tiers.windows, "private", { image: windowsServerOrPinned(config.windows.amiId), instanceType: config.windows.instanceType }),
         gatewaySecurityGroupId: tiers.gateway.securityGroupId,
         // Exactly the ports the gateway forwards to it.
         proxiedPorts: config.gatewayInternet.filter((e) => onWindows(e.service)).flatMap((e) => e.ports.map(([fromPort, toPort]) => ({ fromPort, toPort }))),

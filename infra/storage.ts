@@ -27,9 +27,8 @@ export function storage(stack: StackContext, net: NetworkLayer, tiers: ServerTie
             clients: tiers.magento, shares: MAGENTO_SHARES, kmsKeyArn: keys.storage, tags,
         }),
         nfs: () => new NfsStorage(`${prefix}-shared`, {
-            ...singleServer(tiers.tier("nfs", "NFS server of the shared folders")),
+            ...singleServer(tiers.tier("nfs", "NFS server of the shared folders"), "private"),
             vpcCidr: config.network.vpcCidr,
-            privateSubnetIdsByAz: vpc.privateSubnetIdsByAz,
             clients: tiers.magento,
             shares: MAGENTO_SHARES,
             volumeGb: { media: 200, sitemap: 5, exports: 20 },

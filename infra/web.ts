@@ -100,22 +100,20 @@ export function webServers({ config, prefix }: StackContext, { network: vpc }: N
         parameterPath: parameters.prefix,
         region: config.region,
     }));
-    const webGroup = (name: string, group: ServerTier, instanceType: string, target: "frontend" | "backoffice") => ({
-        tier: name,
-        subnetIds: vpc.privateSubnetIds,
-        securityGroupId: group.securityGroupId,
-        instanceProfileName: group.instanceProfileName,
-        imageId: releaseImage(config.web.image),
+    const webGroup = (group: ServerTier, instanceType: string, target: "frontend" | "backoffice") => ({
+        placement: { vpcId: vpc.vpcId, subnetIdsByAz: vpc.privateSubnetIdsByAz, kmsKeyArn: keys.storage, tags },
+        runsAs: group,
+        // Followed, never held: a new release image rolls out by instance refresh.
+        image: { imageId: releaseImage(config.web.image), ignoreImageDrift: false },
         instanceType,
         rootVolumeGb: 30,
-        userData: webUserData(name),
-        sharedMounts: sharedMountsTag(sharesOf(name, shared.shares)),
+        userData: webUserData(group.tier),
+        sharedMounts: sharedMountsTag(sharesOf(group.tier, shared.shares)),
         targetGroupArn: loadBalancer.targetGroups[target].arn,
         bootDependsOn: [shared, parameters], // servers mount the shares and read the parameters at boot
-        kmsKeyArn: keys.storage, tags,
     });
     const frontEnd = new WebGroup(`${prefix}-frontend`, {
-        ...webGroup("web", tiers.web, config.instanceTypes.web, "frontend"),
+        ...webGroup(tiers.web, config.instanceTypes.web, "frontend"),
         minSize: config.web.minSize,
         maxSize: config.web.maxSize,
         scaling: {
@@ -126,7 +124,7 @@ export function webServers({ config, prefix }: StackContext, { network: vpc }: N
         schedule: config.web.schedule,
     });
     const backOffice = new WebGroup(`${prefix}-backoffice`, {
-        ...webGroup("backoffice", tiers.backOffice, config.instanceTypes.backOffice, "backoffice"),
+        ...webGroup(tiers.backOffice, config.instanceTypes.backOffice, "backoffice"),
         // One server runs cron and the indexers (two would run every job twice); the group replaces it in another AZ.
         minSize: 1,
         maxSize: 1,

@@ -1,16 +1,18 @@
 // Shared storage as the original estate ran it: an NFS (v4) server on EC2 in the first AZ, each share on its own
 // protected EBS volume, exported to the VPC; only the client tiers' security groups reach port 2049.
 import * as pulumi from "@pulumi/pulumi";
-import { NFS_EXPORTS_TAG, TIER_TAG } from "../../policies/lib/contracts";
+import { NFS_EXPORTS_TAG } from "../../policies/lib/contracts";
 import { Client, serviceSecurityGroup } from "../network/clients";
 import { NFS_PORT } from "./efs";
 import { DataVolume, dataDeviceName, prepareVolumesScript, requiresMountsDropIn } from "../compute/data-volumes";
 import { InternalDns } from "../network/internal-zone";
-import { HostedServerArgs, hostedServer, Server } from "../compute/server";
+import { ServerSpec, serverSpec } from "../compute/placement";
+import { Server } from "../compute/server";
 import { planShares, Share, SHARE_MODE } from "./shares";
 import { SharedStorage, ShareSource } from "./shared-storage";
 
-export interface NfsStorageArgs extends HostedServerArgs {
+/** Placed in the private subnets, in the operations AZ. */
+export interface NfsStorageArgs extends ServerSpec {
     readonly vpcCidr: string;
     readonly clients: readonly Client[];
     readonly shares: readonly Share[];
@@ -48,7 +50,7 @@ export class NfsStorage extends pulumi.ComponentResource implements SharedStorag
         super("magento:storage:NfsStorage", name, {}, opts);
         const shares = planShares(args.shares); // before any child: a refused share creates nothing
         const group = serviceSecurityGroup(this, name, {
-            vpcId: args.vpcId, port: NFS_PORT, clients: args.clients, description: `NFS ${name}`, tags: args.tags,
+            vpcId: args.placement.vpcId, port: NFS_PORT, clients: args.clients, description: `NFS ${name}`, tags: args.placement.tags,
         });
         const volumes: DataVolume[] = shares.map((share, i) => ({
             name: share.name,
@@ -58,7 +60,8 @@ export class NfsStorage extends pulumi.ComponentResource implements SharedStorag
         }));
         const exportPaths = Object.fromEntries(volumes.map((v) => [v.name, v.mountPoint]));
         const server = new Server(`${name}-server`, {
-            ...hostedServer(args, group.id),
+            ...serverSpec(args),
+            securityGroupId: group.id,
             rootVolumeGb: 20,
             dataVolumes: volumes,
             userData: {
@@ -80,7 +83,7 @@ export class NfsStorage extends pulumi.ComponentResource implements SharedStorag
                 ],
             },
             internalName: { dns: args.dns, host: "nfs" },
-            instanceTags: { [NFS_EXPORTS_TAG]: Object.values(exportPaths).join(","), [TIER_TAG]: "nfs" },
+            instanceTags: { [NFS_EXPORTS_TAG]: Object.values(exportPaths).join(",") },
         }, { parent: this });
 
         this.address = pulumi.output(server.fqdn ?? server.privateIp);
