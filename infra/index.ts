@@ -17,7 +17,7 @@ import { dataKeys, telemetry } from "./security";
 import { singleServers } from "./servers";
 import { storage } from "./storage";
 import { serverTiers } from "./tiers";
-import { entry, webServers } from "./web";
+import { loadBalancing, webServers } from "./web";
 
 const config = readStackConfig();
 applyLifecycle(config);
@@ -36,7 +36,7 @@ const app = appSettings(stack, data, stored, keys);
 // on the CDN paths and CloudFront itself; then one load balancer, its WAF, and the public names in front of it.
 const edge = edgeCertificates(stack.prefix, config);
 const cdn = cdnEdge(stack.prefix, config, { ...edge, kmsKeyArn: keys.secrets, logsBucketArn: stored.buckets.logsBucketArn, logsDependsOn: [stored.buckets] });
-const front = entry(stack, net, tiers, edge, cdn, stored, telemetryKey);
+const front = loadBalancing(stack, net, tiers, edge, cdn, stored, telemetryKey);
 const site = publicEdge(stack.prefix, config, { ...edge, loadBalancer: front.loadBalancer, cdn: cdn.cdn });
 const web = webServers(stack, net, tiers, keys, data, app, stored, front);
 

@@ -10,7 +10,7 @@ import { StackContext } from "./context";
 import { DataLayer } from "./data";
 import { Telemetry } from "./security";
 import { StorageLayer } from "./storage";
-import { Entry, WebServers } from "./web";
+import { LoadBalancing, WebServers } from "./web";
 
 /** The topic every alarm notifies. */
 export function alarmTopic({ config, prefix, accountId }: StackContext, telemetry: Telemetry): pulumi.Input<string> {
@@ -25,7 +25,7 @@ export interface Watch {
 }
 
 export function monitoring({ config, prefix }: StackContext, topicArn: pulumi.Input<string>, otherAlarms: readonly AlarmTarget[], data: DataLayer,
-    storage: StorageLayer, { loadBalancer, webAcl }: Entry, web: WebServers): Watch {
+    storage: StorageLayer, { loadBalancer, webAcl }: LoadBalancing, web: WebServers): Watch {
     const { tags } = config;
     const securityAlarms = new SecurityAlarms(`${prefix}-security`, {
         cloudTrailLogGroup: config.cloudTrailLogGroup,

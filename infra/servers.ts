@@ -1,5 +1,5 @@
 // Single servers (NFS, gateway, VPN, Rundeck, Windows) live in the operations AZ (magento:operationsAz, by default the
-// first listed: shared/platform.md), each as its tier; their volumes cannot leave it (docs/network.md).
+// first listed), each as its tier; their volumes cannot leave it (docs/network.md).
 import { amazonLinuxOrPinned, ImageChoice } from "../components/compute/images";
 import { ServerSpec } from "../components/compute/placement";
 import { ServerTier } from "../components/compute/server-tier";

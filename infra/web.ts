@@ -18,15 +18,15 @@ import { Keys, Telemetry } from "./security";
 import { StorageLayer } from "./storage";
 import { ServerTiers } from "./tiers";
 
-export interface Entry {
+export interface LoadBalancing {
     readonly loadBalancer: LoadBalancer;
     /** The WAF in front of the load balancer, unless magento:waf is off. */
     readonly webAcl: WebAcl | undefined;
 }
 
 /** The load balancer in the public subnets, with the edge's certificates and the CDN's secret header, and its WAF. */
-export function entry({ config, prefix, accountId }: StackContext, { network: vpc }: NetworkLayer, tiers: ServerTiers, edge: EdgeCertificates,
-    cdn: CdnEdge, storage: StorageLayer, telemetry: Telemetry): Entry {
+export function loadBalancing({ config, prefix, accountId }: StackContext, { network: vpc }: NetworkLayer, tiers: ServerTiers, edge: EdgeCertificates,
+    cdn: CdnEdge, storage: StorageLayer, telemetry: Telemetry): LoadBalancing {
     const { tags } = config;
     const { buckets } = storage;
     const loadBalancer = new LoadBalancer(`${prefix}-shop`, {
@@ -62,7 +62,7 @@ export interface WebServers {
 }
 
 export function webServers({ config, prefix }: StackContext, { network: vpc }: NetworkLayer, tiers: ServerTiers, keys: Keys, data: DataLayer,
-    app: AppSettings, storage: StorageLayer, { loadBalancer }: Entry): WebServers {
+    app: AppSettings, storage: StorageLayer, { loadBalancer }: LoadBalancing): WebServers {
     const { tags } = config;
     const { parameters, credentials } = app;
     const { buckets, shared } = storage;

@@ -3,7 +3,7 @@
 // over HTTPS (4443) reachable from the operators' VPN only, at rundeck.<internal domain>, its one login an admin whose
 // password is generated into Secrets Manager (docs/rundeck.md). Its role may refresh the web groups and run commands
 // on their instances and read that one secret (rundeck-policy.ts); it also runs the data tier's setup step, which
-// reads the MySQL and OpenSearch masters (rundeck-data-users.ts, granted in infra/index.ts). Its job output and its
+// reads the MySQL and OpenSearch masters (rundeck-data-users.ts, granted in infra/operations.ts). Its job output and its
 // audit logs go to a log group it may only append to (rundeck-logs.ts).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
