@@ -68,6 +68,8 @@ export function cdnEdge(prefix: string, config: StackConfig, args: CdnEdgeArgs) 
     };
 }
 
+export type CdnEdge = ReturnType<typeof cdnEdge>;
+
 export interface PublicEdgeArgs extends EdgeCertificates {
     /** The load balancer's DNS name and canonical hosted zone id. */
     readonly loadBalancer: { readonly dnsName: pulumi.Input<string>; readonly zoneId: pulumi.Input<string> };

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { TIER_TAG } from "../../policies/lib/contracts";
 import { Client } from "../network/clients";
 import { ServiceEndpoints } from "../network/network";
+import { TierIdentity } from "./placement";
 import { serviceTrustPolicy } from "../security/trust-policy";
 
 export interface ServerTierArgs {
@@ -58,9 +59,11 @@ export interface PolicyStatement {
     readonly Condition?: Record<string, Record<string, string | string[]>>;
 }
 
-export class ServerTier extends pulumi.ComponentResource {
+export class ServerTier extends pulumi.ComponentResource implements TierIdentity {
     private readonly name: string;
 
+    /** The tier's short name: the Tier tag of its servers. */
+    public readonly tier: string;
     public readonly securityGroupId: pulumi.Output<string>;
     public readonly roleArn: pulumi.Output<string>;
     public readonly roleName: pulumi.Output<string>;
@@ -94,6 +97,7 @@ export class ServerTier extends pulumi.ComponentResource {
         }, child);
         const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags }, child);
 
+        this.tier = args.tier;
         this.securityGroupId = group.id;
         this.roleArn = role.arn;
         this.roleName = role.name;

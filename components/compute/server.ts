@@ -11,27 +11,18 @@ import { CloudConfig, renderCloudConfig } from "./cloud-init";
 import { DataVolume } from "./data-volumes";
 import { InternalDns, internalRecord } from "../network/internal-zone";
 import { renderPowerShellUserData } from "../operations/windows/user-data";
+import { ServerSpec, serverSpec } from "./placement";
 
-export interface ServerArgs {
-    /** Subnet ids by AZ name of the tier the server lives in (public or private). */
-    readonly subnetIdsByAz: Readonly<Record<string, pulumi.Input<string>>>;
-    /** The AZ to run in; single-instance servers live in the operations AZ (docs/estate.md). */
-    readonly availabilityZone: string;
-    readonly securityGroupIds: pulumi.Input<string>[];
-    readonly instanceProfileName: pulumi.Input<string>;
-    readonly imageId: pulumi.Input<string>;
-    /** Keep the running image when the image id changes by itself (a "latest" lookup), not when an operator pins one. */
-    readonly ignoreImageDrift: boolean;
-    readonly instanceType: string;
+export interface ServerArgs extends ServerSpec {
+    /** The component's own security group, beside its tier's. */
+    readonly securityGroupId: pulumi.Input<string>;
     readonly rootVolumeGb: number;
     readonly dataVolumes: readonly DataVolume[];
     /** cloud-config for Linux; a PowerShell script (EC2Launch v2) for Windows, where cloud-init does not run. */
     readonly userData: CloudConfig | { readonly powershell: pulumi.Input<string> };
-    readonly kmsKeyArn: pulumi.Input<string>;
-    readonly tags: Readonly<Record<string, string>>;
     /** The server's name under the internal domain (`rundeck` gives rundeck.<internal domain>). */
     readonly internalName?: { readonly dns: InternalDns; readonly host: string };
-    /** Tags on the instance only (e.g. the NfsExports contract the policy packs read). */
+    /** Tags on the instance only (e.g. the NfsExports contract the policy packs read), besides its tier's Tier tag. */
     readonly instanceTags?: Readonly<Record<string, string>>;
     /** An Elastic IP (protected) that outlives the instance: a rebuilt server keeps its public address. Public subnets only. */
     readonly elasticIp?: boolean;
@@ -39,64 +30,20 @@ export interface ServerArgs {
     readonly bootDependsOn?: pulumi.Resource[];
 }
 
-/** What a component built on one server takes from its caller: where it runs, as which tier, from which image. */
-export interface OpsServerArgs {
-    readonly vpcId: pulumi.Input<string>;
-    /** The AZ to run in (the first: single-instance servers live there). */
-    readonly availabilityZone: string;
-    /** The server tier's own security group and instance profile (ServerTier). */
-    readonly serverSecurityGroupId: pulumi.Input<string>;
-    readonly instanceProfileName: pulumi.Input<string>;
-    readonly imageId: pulumi.Input<string>;
-    readonly ignoreImageDrift: boolean;
-    readonly instanceType: string;
-    readonly kmsKeyArn: pulumi.Input<string>;
-    readonly tags: Readonly<Record<string, string>>;
-}
-
-/** The ServerArgs a component passes on from its OpsServerArgs: the server sits behind the component's group and its tier's. */
-export function tierServerArgs(args: OpsServerArgs, securityGroupId: pulumi.Input<string>): Pick<ServerArgs,
-    "availabilityZone" | "securityGroupIds" | "instanceProfileName" | "imageId" | "ignoreImageDrift" | "instanceType" | "kmsKeyArn" | "tags"> {
-    return {
-        availabilityZone: args.availabilityZone,
-        securityGroupIds: [securityGroupId, args.serverSecurityGroupId],
-        instanceProfileName: args.instanceProfileName,
-        imageId: args.imageId,
-        ignoreImageDrift: args.ignoreImageDrift,
-        instanceType: args.instanceType,
-        kmsKeyArn: args.kmsKeyArn,
-        tags: args.tags,
-    };
-}
-
 /** A server reached from the internet: a public subnet and an Elastic IP (its address is returned), no data volumes. */
-export function publicServer(parent: pulumi.Resource, name: string, args: OpsServerArgs & {
-    publicSubnetIdsByAz: Readonly<Record<string, pulumi.Input<string>>>; securityGroupId: pulumi.Input<string>; userData: CloudConfig;
-    /** The Tier tag of the instance (gateway, vpn), as every single server carries one. */
-    tier: string;
-    bootDependsOn?: pulumi.Resource[];
+export function publicServer(parent: pulumi.Resource, name: string, args: ServerSpec & {
+    securityGroupId: pulumi.Input<string>; userData: CloudConfig; bootDependsOn?: pulumi.Resource[];
 }): pulumi.Output<string> {
     const server = new Server(`${name}-server`, {
-        ...tierServerArgs(args, args.securityGroupId),
-        subnetIdsByAz: args.publicSubnetIdsByAz,
+        ...serverSpec(args),
+        securityGroupId: args.securityGroupId,
         rootVolumeGb: 10,
         dataVolumes: [],
         userData: args.userData,
         elasticIp: true,
-        instanceTags: { [TIER_TAG]: args.tier },
         bootDependsOn: args.bootDependsOn,
     }, { parent });
     return server.publicIp!;
-}
-
-/** What a component built around one private server takes from its caller: OpsServerArgs and the private subnets. */
-export interface HostedServerArgs extends OpsServerArgs {
-    readonly privateSubnetIdsByAz: Readonly<Record<string, pulumi.Input<string>>>;
-}
-
-/** Server args for a server in a private subnet, behind the component's own group and its tier's. */
-export function hostedServer(args: HostedServerArgs, groupId: pulumi.Input<string>): Omit<ServerArgs, "rootVolumeGb" | "dataVolumes" | "userData"> {
-    return { ...tierServerArgs(args, groupId), subnetIdsByAz: args.privateSubnetIdsByAz };
 }
 
 /**
@@ -122,23 +69,24 @@ export class Server extends pulumi.ComponentResource {
 
     constructor(name: string, args: ServerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:compute:Server", name, {}, opts);
-        const subnetId = args.subnetIdsByAz[args.availabilityZone];
-        if (subnetId === undefined) {
-            throw new Error(`Server ${name}: no subnet in ${args.availabilityZone}; known AZs: ${Object.keys(args.subnetIdsByAz).join(", ")}`);
+        const { availabilityZone, subnetIdsByAz, tags } = args.placement;
+        const subnetId = availabilityZone === undefined ? undefined : subnetIdsByAz[availabilityZone];
+        if (availabilityZone === undefined || subnetId === undefined) {
+            throw new Error(`Server ${name}: no subnet in ${availabilityZone ?? "(no AZ given)"}; known AZs: ${Object.keys(subnetIdsByAz).join(", ")}`);
         }
         const child = { parent: this };
-        const encrypted = { encrypted: true, kmsKeyId: args.kmsKeyArn };
+        const encrypted = { encrypted: true, kmsKeyId: args.placement.kmsKeyArn };
 
         const instance = new aws.ec2.Instance(`${name}-instance`, {
-            ami: args.imageId,
+            ami: args.image.imageId,
             instanceType: args.instanceType,
             subnetId,
-            vpcSecurityGroupIds: args.securityGroupIds,
-            iamInstanceProfile: args.instanceProfileName,
+            vpcSecurityGroupIds: [args.securityGroupId, args.runsAs.securityGroupId],
+            iamInstanceProfile: args.runsAs.instanceProfileName,
             associatePublicIpAddress: false,
             metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
             // Root tags here, not volumeTags: volumeTags would fight the data volumes' own tags on every update.
-            rootBlockDevice: { ...encrypted, volumeType: "gp3", volumeSize: args.rootVolumeGb, deleteOnTermination: true, tags: { ...args.tags, Name: `${name}-root` } },
+            rootBlockDevice: { ...encrypted, volumeType: "gp3", volumeSize: args.rootVolumeGb, deleteOnTermination: true, tags: { ...tags, Name: `${name}-root` } },
             ...("powershell" in args.userData
                 ? { userData: pulumi.output(args.userData.powershell).apply((powershell) => renderPowerShellUserData({ powershell })) }
                 : cloudConfigUserData(args.userData)),
@@ -148,11 +96,11 @@ export class Server extends pulumi.ComponentResource {
             // ec2.Instance userDataReplaceOnChange: true destroys and recreates, false updates in place; the same for userDataBase64).
             userDataReplaceOnChange: !("powershell" in args.userData),
             monitoring: true,
-            tags: { ...args.tags, ...args.instanceTags, Name: name },
+            tags: { ...tags, ...args.instanceTags, [TIER_TAG]: args.runsAs.tier, Name: name },
         }, {
             ...child,
             dependsOn: args.bootDependsOn,
-            ignoreChanges: args.ignoreImageDrift ? ["ami"] : [],
+            ignoreChanges: args.image.ignoreImageDrift ? ["ami"] : [],
             // What moves with the server (its volumes, its address) is held by one instance at a time: the old one goes
             // first, its attachments before it, then the new one attaches them (docs/servers.md, "Rebuilds").
             deleteBeforeReplace: args.dataVolumes.length > 0 || args.elasticIp === true,
@@ -164,11 +112,11 @@ export class Server extends pulumi.ComponentResource {
         const attachments: aws.ec2.VolumeAttachment[] = [];
         this.volumeIds = Object.fromEntries(args.dataVolumes.map((volume) => {
             const ebs = new aws.ebs.Volume(`${name}-${volume.name}`, {
-                availabilityZone: args.availabilityZone,
+                availabilityZone,
                 size: volume.sizeGb,
                 type: "gp3",
                 ...encrypted,
-                tags: { ...args.tags, Name: `${name}-${volume.name}`, MountPoint: volume.mountPoint },
+                tags: { ...tags, Name: `${name}-${volume.name}`, MountPoint: volume.mountPoint },
             }, { ...child, protect: true });
             attachments.push(new aws.ec2.VolumeAttachment(`${name}-${volume.name}`, {
                 deviceName: volume.deviceName,
@@ -180,7 +128,7 @@ export class Server extends pulumi.ComponentResource {
         }));
 
         if (args.elasticIp) {
-            const eip = new aws.ec2.Eip(`${name}-eip`, { domain: "vpc", tags: { ...args.tags, Name: `${name}-eip` } }, { ...child, protect: true });
+            const eip = new aws.ec2.Eip(`${name}-eip`, { domain: "vpc", tags: { ...tags, Name: `${name}-eip` } }, { ...child, protect: true });
             new aws.ec2.EipAssociation(`${name}-eip-assoc`, { allocationId: eip.allocationId, instanceId: instance.id }, moves);
             this.publicIp = eip.publicIp;
         }

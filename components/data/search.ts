@@ -51,8 +51,9 @@ export class Search extends pulumi.ComponentResource {
     public readonly adminRoleName: string;
     public readonly adminRoleArn: pulumi.Output<string>;
     public readonly domainName: string;
-    /** arn:aws:es:<region>:<account>:domain/<name>: the AWS/ES metrics' DomainName and ClientId (account) come from it. */
     public readonly domainArn: pulumi.Output<string>;
+    /** How AWS/ES metrics name the domain: DomainName, and ClientId, the account that owns it. */
+    public readonly metricsKey: { readonly domainName: pulumi.Output<string>; readonly accountId: pulumi.Output<string> };
 
     constructor(name: string, args: SearchArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:data:Search", name, {}, opts);
@@ -163,6 +164,8 @@ export class Search extends pulumi.ComponentResource {
         this.adminRoleArn = admin.arn;
         this.domainName = args.domainName;
         this.domainArn = domain.arn;
+        // Both from the domain's ARN, arn:aws:es:<region>:<account>:domain/<name>: the account is the one that owns it.
+        this.metricsKey = { domainName: domain.arn.apply((arn) => arn.split("/")[1]), accountId: domain.arn.apply((arn) => arn.split(":")[4]) };
         this.registerOutputs({ endpoint: this.endpoint, masterSecretArn: this.masterSecretArn, adminRoleArn: this.adminRoleArn });
     }
 }

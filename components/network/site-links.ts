@@ -10,7 +10,7 @@ export interface SiteLinksArgs {
     /** Route tables that learn the sites' routes: the private subnets', where the servers the sites reach live. */
     readonly privateRouteTableIds: pulumi.Input<string>[];
     readonly links: readonly SiteLink[];
-    /** SNS topic the tunnel alarms notify (and notify again when the tunnel is back): the operators' (infra/index.ts). */
+    /** SNS topic the tunnel alarms notify (and notify again when the tunnel is back): the operators' (infra/monitoring.ts). */
     readonly alarmTopicArn?: pulumi.Input<string>;
     readonly tags: Readonly<Record<string, string>>;
 }

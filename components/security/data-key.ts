@@ -1,4 +1,4 @@
-// A customer-managed KMS key of the stack (one for data at rest, one for secrets: infra/index.ts), rotated yearly,
+// A customer-managed KMS key of the stack (one for data at rest, one for secrets: infra/security.ts), rotated yearly,
 // whose deletion takes a 30-day window and is protected on top of that. Its policy is explicit (docs/access.md):
 // - administration (policy, deletion, rotation, aliases, tags) and use (encrypt, decrypt, grants) are separate
 //   statements, both delegated to IAM as AWS's default key policy does

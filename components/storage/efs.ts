@@ -5,6 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Client, serviceSecurityGroup } from "../network/clients";
 import { mountedBy, planShares, Share } from "./shares";
+import { SharedStorage, ShareSource } from "./shared-storage";
 
 export interface EfsStorageArgs {
     readonly vpcId: pulumi.Input<string>;
@@ -57,12 +58,16 @@ export function efsPolicy(fileSystemArn: string, grants: readonly ShareGrant[]):
     };
 }
 
-export class EfsStorage extends pulumi.ComponentResource {
+export class EfsStorage extends pulumi.ComponentResource implements SharedStorage {
     public readonly fileSystemId: pulumi.Output<string>;
     public readonly securityGroupId: pulumi.Output<string>;
     /** Access point id of each share, by share name. */
     public readonly accessPointIds: Record<string, pulumi.Output<string>>;
     public readonly shares: readonly Share[];
+    public readonly mountSources: Record<string, pulumi.Output<ShareSource>>;
+    public readonly parameters: Record<string, pulumi.Input<string>>;
+    public readonly endpoint: pulumi.Output<string>;
+    public readonly fileSystems: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: EfsStorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:storage:EfsStorage", name, {}, opts);
@@ -108,6 +113,14 @@ export class EfsStorage extends pulumi.ComponentResource {
         this.fileSystemId = fileSystem.id;
         this.securityGroupId = group.id;
         this.shares = shares;
+        this.mountSources = Object.fromEntries(shares.map((share) => [share.name, pulumi.all([fileSystem.id, accessPoints[share.name].id])
+            .apply(([fileSystemId, accessPointId]) => ({ kind: "efs" as const, fileSystemId, accessPointId }))]));
+        this.parameters = {
+            "shared/efs-id": fileSystem.id,
+            ...Object.fromEntries(shares.map((share) => [`shared/${share.name}/access-point`, accessPoints[share.name].id])),
+        };
+        this.endpoint = fileSystem.id;
+        this.fileSystems = { shared: fileSystem.id };
         this.registerOutputs({ fileSystemId: this.fileSystemId, accessPointIds: this.accessPointIds });
     }
 }

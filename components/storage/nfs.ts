@@ -1,15 +1,18 @@
 // Shared storage as the original estate ran it: an NFS (v4) server on EC2 in the first AZ, each share on its own
 // protected EBS volume, exported to the VPC; only the client tiers' security groups reach port 2049.
 import * as pulumi from "@pulumi/pulumi";
-import { NFS_EXPORTS_TAG, TIER_TAG } from "../../policies/lib/contracts";
+import { NFS_EXPORTS_TAG } from "../../policies/lib/contracts";
 import { Client, serviceSecurityGroup } from "../network/clients";
 import { NFS_PORT } from "./efs";
 import { DataVolume, dataDeviceName, prepareVolumesScript, requiresMountsDropIn } from "../compute/data-volumes";
 import { InternalDns } from "../network/internal-zone";
-import { HostedServerArgs, hostedServer, Server } from "../compute/server";
+import { ServerSpec, serverSpec } from "../compute/placement";
+import { Server } from "../compute/server";
 import { planShares, Share, SHARE_MODE } from "./shares";
+import { SharedStorage, ShareSource } from "./shared-storage";
 
-export interface NfsStorageArgs extends HostedServerArgs {
+/** Placed in the private subnets, in the operations AZ. */
+export interface NfsStorageArgs extends ServerSpec {
     readonly vpcCidr: string;
     readonly clients: readonly Client[];
     readonly shares: readonly Share[];
@@ -31,18 +34,23 @@ export function exportsFile(shares: readonly Share[], vpcCidr: string): string {
     return shares.map((s) => `${EXPORT_ROOT}/${s.name} ${vpcCidr}(rw,sync,no_subtree_check,root_squash,insecure)`).join("\n") + "\n";
 }
 
-export class NfsStorage extends pulumi.ComponentResource {
+export class NfsStorage extends pulumi.ComponentResource implements SharedStorage {
+    /** The server's internal name (or its address without one). */
     public readonly address: pulumi.Output<string>;
     public readonly securityGroupId: pulumi.Output<string>;
     public readonly shares: readonly Share[];
     /** Export path of each share, by share name. */
     public readonly exportPaths: Record<string, string>;
+    public readonly mountSources: Record<string, pulumi.Output<ShareSource>>;
+    public readonly parameters: Record<string, pulumi.Input<string>>;
+    public readonly endpoint: pulumi.Output<string>;
+    public readonly fileSystems: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: NfsStorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:storage:NfsStorage", name, {}, opts);
         const shares = planShares(args.shares); // before any child: a refused share creates nothing
         const group = serviceSecurityGroup(this, name, {
-            vpcId: args.vpcId, port: NFS_PORT, clients: args.clients, description: `NFS ${name}`, tags: args.tags,
+            vpcId: args.placement.vpcId, port: NFS_PORT, clients: args.clients, description: `NFS ${name}`, tags: args.placement.tags,
         });
         const volumes: DataVolume[] = shares.map((share, i) => ({
             name: share.name,
@@ -52,7 +60,8 @@ export class NfsStorage extends pulumi.ComponentResource {
         }));
         const exportPaths = Object.fromEntries(volumes.map((v) => [v.name, v.mountPoint]));
         const server = new Server(`${name}-server`, {
-            ...hostedServer(args, group.id),
+            ...serverSpec(args),
+            securityGroupId: group.id,
             rootVolumeGb: 20,
             dataVolumes: volumes,
             userData: {
@@ -74,13 +83,18 @@ export class NfsStorage extends pulumi.ComponentResource {
                 ],
             },
             internalName: { dns: args.dns, host: "nfs" },
-            instanceTags: { [NFS_EXPORTS_TAG]: Object.values(exportPaths).join(","), [TIER_TAG]: "nfs" },
+            instanceTags: { [NFS_EXPORTS_TAG]: Object.values(exportPaths).join(",") },
         }, { parent: this });
 
         this.address = pulumi.output(server.fqdn ?? server.privateIp);
         this.securityGroupId = group.id;
         this.shares = shares;
         this.exportPaths = exportPaths;
+        this.mountSources = Object.fromEntries(shares.map((share) => [share.name, this.address
+            .apply((host) => ({ kind: "nfs" as const, host, exportPath: exportPaths[share.name] }))]));
+        this.parameters = { "shared/nfs-host": this.address, ...Object.fromEntries(Object.entries(exportPaths).map(([share, path]) => [`shared/${share}/export`, path])) };
+        this.endpoint = this.address;
+        this.fileSystems = {};
         this.registerOutputs({ address: this.address, securityGroupId: this.securityGroupId });
     }
 }

@@ -5,6 +5,7 @@
 import { CloudConfig, WriteFile } from "../compute/cloud-init";
 import { requiresMountsDropIn } from "../compute/data-volumes";
 import { planShares, Share } from "../storage/shares";
+import type { ShareSource } from "../storage/shared-storage";
 
 /** Where the release image installs Magento. */
 export const MAGENTO_ROOT = "/var/www/magento";
@@ -23,11 +24,6 @@ export function rdsCaBundle(region: string): { readonly url: string; readonly pa
 
 /** How often servers re-read their secrets: far inside a rotation's grace (the previous user works a month). */
 const REREAD_MINUTES = 15;
-
-/** Where a share comes from: an EFS access point (mounted over TLS) or an export of the NFS server. */
-export type ShareSource =
-    | { readonly kind: "efs"; readonly fileSystemId: string; readonly accessPointId: string }
-    | { readonly kind: "nfs"; readonly host: string; readonly exportPath: string };
 
 export interface WebBootArgs {
     /** Each shared folder with its source. */

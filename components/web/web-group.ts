@@ -6,17 +6,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SHARED_MOUNTS_TAG, TIER_TAG } from "../../policies/lib/contracts";
 import { CloudConfig, renderCloudConfig } from "../compute/cloud-init";
+import { ServerSpec, subnetIds } from "../compute/placement";
 
-export interface WebGroupArgs {
-    /** Tier tag of the servers (web, backoffice): what Rundeck's role and the policies select on. */
-    readonly tier: string;
-    /** Private subnets of every AZ the group may place servers in. */
-    readonly subnetIds: pulumi.Input<string>[];
-    readonly securityGroupId: pulumi.Input<string>;
-    readonly instanceProfileName: pulumi.Input<string>;
-    /** The release image (pub/static baked in). */
-    readonly imageId: pulumi.Input<string>;
-    readonly instanceType: string;
+/**
+ * Placed in the private subnets of every AZ it may place servers in; runs as its tier (its Tier tag is what Rundeck's
+ * role and the policies select on) and boots the release image (pub/static baked in).
+ */
+export interface WebGroupArgs extends ServerSpec {
     readonly rootVolumeGb: number;
     /** Boot configuration; unknown during a preview when it embeds ids AWS has yet to assign (an EFS id). */
     readonly userData: pulumi.Input<CloudConfig>;
@@ -38,8 +34,6 @@ export interface WebGroupArgs {
     };
     /** Time-based bounds, cron in UTC. */
     readonly schedule: readonly { readonly recurrence: string; readonly minSize: number; readonly maxSize: number }[];
-    readonly kmsKeyArn: pulumi.Input<string>;
-    readonly tags: Readonly<Record<string, string>>;
 }
 
 /** Seconds a new server gets (boot, mounts, PHP warm-up) before failed health checks replace it. */
@@ -52,27 +46,27 @@ export class WebGroup extends pulumi.ComponentResource {
     constructor(name: string, args: WebGroupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:web:WebGroup", name, {}, opts);
         const child = { parent: this };
-        const tags = { ...args.tags, [TIER_TAG]: args.tier, Name: name };
+        const tags = { ...args.placement.tags, [TIER_TAG]: args.runsAs.tier, Name: name };
 
         const template = new aws.ec2.LaunchTemplate(`${name}-lt`, {
-            imageId: args.imageId,
+            imageId: args.image.imageId,
             instanceType: args.instanceType,
-            iamInstanceProfile: { name: args.instanceProfileName },
-            networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", securityGroups: [args.securityGroupId], deleteOnTermination: "true" }],
+            iamInstanceProfile: { name: args.runsAs.instanceProfileName },
+            networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", securityGroups: [args.runsAs.securityGroupId], deleteOnTermination: "true" }],
             metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1, instanceMetadataTags: "enabled" },
             blockDeviceMappings: [{
                 deviceName: "/dev/xvda",
-                ebs: { volumeSize: args.rootVolumeGb, volumeType: "gp3", encrypted: "true", kmsKeyId: args.kmsKeyArn, deleteOnTermination: "true" },
+                ebs: { volumeSize: args.rootVolumeGb, volumeType: "gp3", encrypted: "true", kmsKeyId: args.placement.kmsKeyArn, deleteOnTermination: "true" },
             }],
             monitoring: { enabled: true },
             userData: pulumi.output(args.userData).apply((config) => Buffer.from(renderCloudConfig(config as CloudConfig)).toString("base64")),
             updateDefaultVersion: true,
             tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags })),
             tags: { ...tags, [SHARED_MOUNTS_TAG]: args.sharedMounts },
-        }, child);
+        }, { ...child, ignoreChanges: args.image.ignoreImageDrift ? ["imageId"] : [] });
 
         const group = new aws.autoscaling.Group(`${name}-asg`, {
-            vpcZoneIdentifiers: args.subnetIds,
+            vpcZoneIdentifiers: subnetIds(args.placement),
             launchTemplate: { id: template.id, version: pulumi.interpolate`${template.latestVersion}` },
             minSize: args.minSize,
             maxSize: args.maxSize,

@@ -11,11 +11,11 @@ import { CloudConfig, INSTALL_PACKAGES, installPackagesFile } from "../../comput
 import type { ExposedService } from "../../../model/gateway-services";
 import { haproxyConfig } from "./haproxy";
 import { haproxySyncFiles, HAPROXY_SYNC, HAPROXY_SYNC_TIMER } from "./haproxy-sync";
-import { OpsServerArgs, publicServer } from "../../compute/server";
+import { ServerSpec } from "../../compute/placement";
+import { publicServer } from "../../compute/server";
 
-export interface GatewayArgs extends OpsServerArgs {
-    /** Public subnet ids by AZ name: the gateway is reached from the internet. */
-    readonly publicSubnetIdsByAz: Readonly<Record<string, pulumi.Input<string>>>;
+/** Placed in the public subnets (it is reached from the internet), in the operations AZ. */
+export interface GatewayArgs extends ServerSpec {
     /** The services opened to the internet, their sources and ports (exposedServices); none: HAProxy does not run. */
     readonly services: readonly ExposedService[];
     /** The operators' CIDRs, never the whole internet (stacks/ refuses it): every source of the group lies inside them. */
@@ -48,10 +48,10 @@ export class Gateway extends pulumi.ComponentResource {
         super("magento:operations:Gateway", name, {}, opts);
         const child = { parent: this };
         const group = new aws.ec2.SecurityGroup(`${name}-sg`, {
-            vpcId: args.vpcId,
+            vpcId: args.placement.vpcId,
             description: "Gateway: the services opened to the internet, each from its own sources",
             // The contract the aws-baseline pack checks every rule of this group against (operator-allow-list).
-            tags: { ...args.tags, Name: `${name}-sg`, [ALLOWED_SOURCES_TAG]: args.allowedSources.join(",") },
+            tags: { ...args.placement.tags, Name: `${name}-sg`, [ALLOWED_SOURCES_TAG]: args.allowedSources.join(",") },
         }, child);
         for (const { service, sources, ports } of args.services) {
             const repeated = sources.find((cidr, i) => sources.indexOf(cidr) !== i);
@@ -69,7 +69,7 @@ export class Gateway extends pulumi.ComponentResource {
                     toPort,
                     cidrIpv4: cidr, // IPv4 only: the gateway has no IPv6 address (stacks/validate.ts)
                     description: `${service.name} from ${cidr}`,
-                    tags: { ...args.tags, Name: rule },
+                    tags: { ...args.placement.tags, Name: rule },
                 }, { ...child, aliases: [{ name: `${name}-${service.name}-${i}` }] });
             });
         }
@@ -83,11 +83,10 @@ export class Gateway extends pulumi.ComponentResource {
             tier: "Standard",
             insecureValue: config, // addresses and ports, no secret: shown in previews and diffs
             description: "haproxy.cfg of the gateway, generated from gatewayInternet; the server installs it when haproxy -c accepts it",
-            tags: args.tags,
+            tags: args.placement.tags,
         }, child);
         this.publicIp = publicServer(this, name, {
             ...args,
-            tier: "gateway",
             securityGroupId: group.id,
             userData: gatewayUserData(args.configParameterName, args.region),
             // haproxy-sync reads the parameter at boot: without it or the grant it fails until the timer's next run.

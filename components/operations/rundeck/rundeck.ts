@@ -3,11 +3,10 @@
 // over HTTPS (4443) reachable from the operators' VPN only, at rundeck.<internal domain>, its one login an admin whose
 // password is generated into Secrets Manager (docs/rundeck.md). Its role may refresh the web groups and run commands
 // on their instances and read that one secret (rundeck-policy.ts); it also runs the data tier's setup step, which
-// reads the MySQL and OpenSearch masters (rundeck-data-users.ts, granted in infra/index.ts). Its job output and its
+// reads the MySQL and OpenSearch masters (rundeck-data-users.ts, granted in infra/operations.ts). Its job output and its
 // audit logs go to a log group it may only append to (rundeck-logs.ts).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { TIER_TAG } from "../../../policies/lib/contracts";
 import { admit } from "../../network/clients";
 import { INSTALL_PACKAGES, installPackagesFile } from "../../compute/cloud-init";
 import { GeneratedSecret } from "../../security/generated-secret";
@@ -17,7 +16,8 @@ import { InternalDns } from "../../network/internal-zone";
 import { rundeckAdminSecretPolicy, rundeckDeployPolicy } from "./policy";
 import { CLOUDWATCH_AGENT, RundeckLogs, rundeckAgentConfigFile, START_AGENT } from "./logs";
 import { RUNDECK_PORT, rundeckAdminSecretName, SECURE_RUNDECK, secureRundeckScript } from "./login";
-import { HostedServerArgs, hostedServer, Server } from "../../compute/server";
+import { ServerSpec, serverSpec } from "../../compute/placement";
+import { Server } from "../../compute/server";
 
 export { RUNDECK_PORT } from "./login";
 /** Where the data volume is mounted; /etc/rundeck and /var/lib/rundeck are bind-mounted from it. */
@@ -50,9 +50,9 @@ export function rundeckRepoFile(): string {
 /** Where Rundeck keeps what must survive a rebuild, each bind-mounted from the volume. */
 const KEPT = ["/etc/rundeck", "/var/lib/rundeck"];
 
-export interface RundeckArgs extends HostedServerArgs {
-    readonly vpcId: pulumi.Input<string>;
-    /** The Rundeck tier's role (its security group, which the database admits, is serverSecurityGroupId). */
+/** Placed in the private subnets, in the operations AZ; its admin password is on the placement's key. */
+export interface RundeckArgs extends ServerSpec {
+    /** The Rundeck tier's role (its security group, which the database admits, is runsAs's). */
     readonly roleName: pulumi.Input<string>;
     /** The OpenVPN server's security group: VPN clients are masqueraded to its address. */
     readonly vpnSecurityGroupId: pulumi.Input<string>;
@@ -60,13 +60,11 @@ export interface RundeckArgs extends HostedServerArgs {
     readonly volumeGb: number;
     /** What deployments may touch: the web groups of this stack (Tier/Stack tags), in this account and region. */
     readonly deployScope: { readonly region: string; readonly accountId: pulumi.Input<string>; readonly stack: string; readonly tiers: readonly string[] };
-    readonly kmsKeyArn: pulumi.Input<string>;
     /** The telemetry key: encrypts the log group of job output and audit logs. */
     readonly logKeyArn: pulumi.Input<string>;
     readonly dns: InternalDns;
     /** What the data tier's setup job (rundeck-data-users.ts) works on. */
     readonly dataUsers: DataUsersConfig;
-    readonly tags: Readonly<Record<string, string>>;
 }
 
 /** Keeps /etc/rundeck and /var/lib/rundeck on the volume: seeded from the package once, bind-mounted on every boot. */
@@ -129,14 +127,15 @@ export class Rundeck extends pulumi.ComponentResource {
     constructor(name: string, args: RundeckArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:operations:Rundeck", name, {}, opts);
         const child = { parent: this };
+        const { kmsKeyArn, tags } = args.placement;
         const ui = new aws.ec2.SecurityGroup(`${name}-ui-sg`, {
-            vpcId: args.vpcId,
+            vpcId: args.placement.vpcId,
             description: `Rundeck web UI ${name} over HTTPS: VPN clients only`,
-            tags: { ...args.tags, Name: `${name}-ui-sg` },
+            tags: { ...tags, Name: `${name}-ui-sg` },
         }, child);
         const ports = { fromPort: RUNDECK_PORT, toPort: RUNDECK_PORT };
         // Not the VPC range: a compromised server of any tier would reach the console that is root on the shop's servers.
-        admit(this, `${name}-ui-from-vpn`, { securityGroupId: ui.id, source: { securityGroupId: args.vpnSecurityGroupId }, ports, description: "VPN clients", tags: args.tags });
+        admit(this, `${name}-ui-from-vpn`, { securityGroupId: ui.id, source: { securityGroupId: args.vpnSecurityGroupId }, ports, description: "VPN clients", tags });
 
         const scope = args.deployScope;
         new aws.iam.RolePolicy(`${name}-deploy`, {
@@ -147,21 +146,22 @@ export class Rundeck extends pulumi.ComponentResource {
             description: `Rundeck ${name}: password of its one login, admin`,
             secretName: rundeckAdminSecretName(scope.stack),
             length: 32, specials: "", // realm.properties separates roles with commas: letters and digits only
-            kmsKeyArn: args.kmsKeyArn, tags: args.tags,
+            kmsKeyArn, tags,
         }, child);
         new aws.iam.RolePolicy(`${name}-admin-secret`, {
             role: args.roleName,
-            policy: pulumi.jsonStringify(rundeckAdminSecretPolicy(admin.secretArn, args.kmsKeyArn, scope.region)),
+            policy: pulumi.jsonStringify(rundeckAdminSecretPolicy(admin.secretArn, kmsKeyArn, scope.region)),
         }, child);
 
-        const logs = new RundeckLogs(`${name}-logs`, { stack: scope.stack, roleName: args.roleName, keyArn: args.logKeyArn, tags: args.tags }, child);
+        const logs = new RundeckLogs(`${name}-logs`, { stack: scope.stack, roleName: args.roleName, keyArn: args.logKeyArn, tags }, child);
 
         const volume: DataVolume = { name: "rundeck", sizeGb: args.volumeGb, deviceName: dataDeviceName(0), mountPoint: RUNDECK_VOLUME };
         const host = "rundeck";
         const fqdn = `${host}.${args.dns.domain}`;
         this.url = `https://${fqdn}:${RUNDECK_PORT}`;
         const server = new Server(`${name}-server`, {
-            ...hostedServer(args, ui.id),
+            ...serverSpec(args),
+            securityGroupId: ui.id,
             rootVolumeGb: 20,
             dataVolumes: [volume],
             userData: {
@@ -195,10 +195,7 @@ export class Rundeck extends pulumi.ComponentResource {
                     ["systemctl", "enable", "--now", "magento-data-users-rotate.timer"],
                 ],
             },
-            kmsKeyArn: args.kmsKeyArn,
-            tags: args.tags,
             internalName: { dns: args.dns, host },
-            instanceTags: { [TIER_TAG]: "rundeck" },
         }, child);
 
         this.securityGroupId = ui.id;

@@ -7,17 +7,19 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "../../../model/cidr";
 import { INSTALL_PACKAGES, installPackagesFile } from "../../compute/cloud-init";
 import { natRules, openvpnServerConfig, PAM_SERVICE, pamConfig, PKI_DIR, PKI_FETCH, pkiFetchScript, SAME_USER, sameUserScript, VPN_PORT } from "./openvpn";
-import { OpsServerArgs, publicServer } from "../../compute/server";
+import { ServerSpec } from "../../compute/placement";
+import { publicServer } from "../../compute/server";
 import { viaService } from "../../security/kms-conditions";
 import { operatorTrustPolicy } from "../../security/trust-policy";
 
-/** The tier's security group is how services admit VPN users; its role may read the server's PKI bundle only. */
-export interface VpnServerArgs extends OpsServerArgs {
-    /** The key of the PKI secrets (docs/access.md, "Keys"); the server's volume stays on kmsKeyArn. */
+/**
+ * Placed in the public subnets (clients connect from the internet), in the operations AZ. The tier's security group is
+ * how services admit VPN users; its role may read the server's PKI bundle only.
+ */
+export interface VpnServerArgs extends ServerSpec {
+    /** The key of the PKI secrets (docs/access.md, "Keys"); the server's volume stays on the placement's key. */
     readonly secretsKmsKeyArn: pulumi.Input<string>;
     readonly vpcCidr: string;
-    /** Public subnet ids by AZ name: clients connect from the internet. */
-    readonly publicSubnetIdsByAz: Readonly<Record<string, pulumi.Input<string>>>;
     /** The subnets clients get routes to (the network's six). */
     readonly routedCidrs: readonly string[];
     /** Addresses handed to clients; NATed to the server's address, so only the server needs to know them. */
@@ -56,13 +58,13 @@ export class VpnServer extends pulumi.ComponentResource {
         const resolver = vpc.network.octets.slice(0, 3).join(".") + `.${vpc.network.octets[3] + 2}`; // AWS: VPC base + 2
 
         const group = new aws.ec2.SecurityGroup(`${name}-sg`, {
-            vpcId: args.vpcId,
+            vpcId: args.placement.vpcId,
             description: "OpenVPN: UDP 1194 from anywhere (operators connect from wherever they are; tls-crypt drops strangers)",
-            tags: { ...args.tags, Name: `${name}-sg` },
+            tags: { ...args.placement.tags, Name: `${name}-sg` },
         }, child);
         new aws.vpc.SecurityGroupIngressRule(`${name}-openvpn`, {
             securityGroupId: group.id, ipProtocol: "udp", fromPort: VPN_PORT, toPort: VPN_PORT, cidrIpv4: "0.0.0.0/0",
-            description: "OpenVPN clients", tags: { ...args.tags, Name: `${name}-openvpn` },
+            description: "OpenVPN clients", tags: { ...args.placement.tags, Name: `${name}-openvpn` },
         }, child);
 
         // Two secrets, both created empty: the operators' vpn-pki writes them, Pulumi never sees (or keeps) the keys.
@@ -72,7 +74,7 @@ export class VpnServer extends pulumi.ComponentResource {
         const serverSecretName = `magento/${args.stack}/openvpn-server`;
         const pkiSecret = (suffix: string, secretName: string, description: string) => new aws.secretsmanager.Secret(`${name}-${suffix}`, {
             name: secretName, description, kmsKeyId: args.secretsKmsKeyArn, recoveryWindowInDays: 30,
-            tags: { ...args.tags, Name: `${name}-${suffix}` },
+            tags: { ...args.placement.tags, Name: `${name}-${suffix}` },
         }, { ...child, protect: true });
         const caSecret = pkiSecret("pki", caSecretName, "OpenVPN CA (key, issued and revoked certificates, OTP secrets): the VPN CA role only, never the server");
         const serverSecret = pkiSecret("server-pki", serverSecretName, "OpenVPN server bundle (CA certificate, server key, tls-crypt key, CRL, OTP secrets): written by vpn-pki, read by the server");
@@ -91,7 +93,7 @@ export class VpnServer extends pulumi.ComponentResource {
             description: "Operators issuing and revoking VPN certificates (vpn-pki); the VPN server's own role cannot",
             assumeRolePolicy: pulumi.jsonStringify(operatorTrustPolicy(args.accountId)),
             maxSessionDuration: 3600,
-            tags: { ...args.tags, Name: `${name}-ca-role` },
+            tags: { ...args.placement.tags, Name: `${name}-ca-role` },
         }, child);
         new aws.iam.RolePolicy(`${name}-ca`, {
             role: caRole.name,
@@ -106,7 +108,6 @@ export class VpnServer extends pulumi.ComponentResource {
         const file = (path: string, content: string) => ({ path, permissions: "0644", content });
         this.publicIp = publicServer(this, name, {
             ...args,
-            tier: "vpn",
             securityGroupId: group.id,
             userData: {
                 write_files: [

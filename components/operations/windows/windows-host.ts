@@ -3,17 +3,17 @@
 // from the HAProxy gateway; windows.<internal domain>, the name VPN clients and the gateway connect to.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { TIER_TAG } from "../../../policies/lib/contracts";
 import { admit, PortRange } from "../../network/clients";
 import { DataVolume } from "../../compute/data-volumes";
 import { InternalDns } from "../../network/internal-zone";
-import { HostedServerArgs, hostedServer, Server } from "../../compute/server";
+import { ServerSpec, serverSpec } from "../../compute/placement";
+import { Server } from "../../compute/server";
 import { firewallScript, ftpScript, prepareDisksScript, WindowsVolume } from "./user-data";
 
 export const RDP_PORT = 3389;
 
-export interface WindowsHostArgs extends HostedServerArgs {
-    readonly vpcId: pulumi.Input<string>;
+/** Placed in the private subnets, in the operations AZ. */
+export interface WindowsHostArgs extends ServerSpec {
     /** The HAProxy gateway's security group, and the TCP port ranges it forwards here (the services open to the internet). */
     readonly gatewaySecurityGroupId: pulumi.Input<string>;
     readonly proxiedPorts: readonly PortRange[];
@@ -26,9 +26,7 @@ export interface WindowsHostArgs extends HostedServerArgs {
     readonly ftp?: { readonly fromPort: number; readonly toPort: number; readonly externalAddress?: pulumi.Input<string> };
     /** The two data volumes: NTFS label, drive letter, size. */
     readonly volumes: readonly [WindowsVolume, WindowsVolume];
-    readonly kmsKeyArn: pulumi.Input<string>;
     readonly dns: InternalDns;
-    readonly tags: Readonly<Record<string, string>>;
 }
 
 const rangeName = (p: PortRange) => (p.fromPort === p.toPort ? `${p.fromPort}` : `${p.fromPort}-${p.toPort}`);
@@ -46,14 +44,15 @@ export class WindowsHost extends pulumi.ComponentResource {
 
     constructor(name: string, args: WindowsHostArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:operations:WindowsHost", name, {}, opts);
+        const { tags } = args.placement;
         const group = new aws.ec2.SecurityGroup(`${name}-sg`, {
-            vpcId: args.vpcId,
+            vpcId: args.placement.vpcId,
             description: `Windows host ${name}: its services from VPN clients, those open to the internet from the gateway`,
-            tags: { ...args.tags, Name: `${name}-sg` },
+            tags: { ...tags, Name: `${name}-sg` },
         }, { parent: this });
         for (const ports of args.proxiedPorts) {
             admit(this, `${name}-from-gateway-${rangeName(ports)}`, {
-                securityGroupId: group.id, source: { securityGroupId: args.gatewaySecurityGroupId }, ports, description: "HAProxy gateway", tags: args.tags,
+                securityGroupId: group.id, source: { securityGroupId: args.gatewaySecurityGroupId }, ports, description: "HAProxy gateway", tags,
             });
         }
         const vpnPorts = [...args.vpnPorts, { fromPort: RDP_PORT, toPort: RDP_PORT }].filter((p, i, all) => all.findIndex((q) => rangeName(q) === rangeName(p)) === i);
@@ -63,7 +62,7 @@ export class WindowsHost extends pulumi.ComponentResource {
             // e.g. https://github.com/galaxyproject/cloudlaunch/issues/56).
             const rule = rangeName(ports) === `${RDP_PORT}` ? `${name}-rdp-from-vpn` : `${name}-from-vpn-${rangeName(ports)}`;
             admit(this, rule, {
-                securityGroupId: group.id, source: { securityGroupId: args.vpnSecurityGroupId }, ports, description: "VPN clients", tags: args.tags,
+                securityGroupId: group.id, source: { securityGroupId: args.vpnSecurityGroupId }, ports, description: "VPN clients", tags,
             });
         }
 
@@ -71,7 +70,8 @@ export class WindowsHost extends pulumi.ComponentResource {
             name: v.label, sizeGb: v.sizeGb, deviceName: windowsDeviceName(i), mountPoint: `${v.driveLetter}:`,
         }));
         const server = new Server(`${name}-server`, {
-            ...hostedServer(args, group.id),
+            ...serverSpec(args),
+            securityGroupId: group.id,
             rootVolumeGb: 50, // Windows Server's image alone takes 30 GiB
             dataVolumes: volumes,
             userData: { powershell: pulumi.output(args.ftp?.externalAddress).apply((externalAddress) => [
@@ -80,10 +80,7 @@ export class WindowsHost extends pulumi.ComponentResource {
                 firewallScript({ remoteCidr: args.gatewaySubnetCidr, ports: vpnPorts }),
                 ...(args.ftp ? [ftpScript({ ...args.ftp, externalAddress, certificateName: `windows.${args.dns.domain}` })] : []),
             ].join("")) },
-            kmsKeyArn: args.kmsKeyArn,
-            tags: args.tags,
             internalName: { dns: args.dns, host: "windows" },
-            instanceTags: { [TIER_TAG]: "windows" },
         }, { parent: this });
 
         this.fqdn = server.fqdn!;

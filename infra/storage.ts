@@ -1,0 +1,53 @@
+// Storage: the shared folders (media, sitemaps, exports; never pub/static) on EFS or on the estate's NFS server, and
+// the stack's buckets, the only ones the servers' S3 endpoint lets them write.
+import { Buckets } from "../components/storage/buckets";
+import { EfsStorage } from "../components/storage/efs";
+import { NfsStorage } from "../components/storage/nfs";
+import { SharedStorage } from "../components/storage/shared-storage";
+import { MAGENTO_SHARES } from "../components/storage/shares";
+import { StackContext } from "./context";
+import { NetworkLayer } from "./network";
+import { Keys } from "./security";
+import { SingleServers } from "./servers";
+import { ServerTiers } from "./tiers";
+
+export interface StorageLayer {
+    /** The shared folders the servers mount. */
+    readonly shared: SharedStorage;
+    readonly buckets: Buckets;
+}
+
+export function storage(stack: StackContext, net: NetworkLayer, tiers: ServerTiers, keys: Keys, singleServer: SingleServers): StorageLayer {
+    const { config, prefix, accountId } = stack;
+    const { network: vpc, internalZone } = net;
+    const tags = config.tags;
+    const build: Record<typeof config.sharedStorage, () => SharedStorage> = {
+        efs: () => new EfsStorage(`${prefix}-shared`, {
+            vpcId: vpc.vpcId, subnetIdsByAz: vpc.privateSubnetIdsByAz, formerMountOrder: config.network.availabilityZones,
+            clients: tiers.magento, shares: MAGENTO_SHARES, kmsKeyArn: keys.storage, tags,
+        }),
+        nfs: () => new NfsStorage(`${prefix}-shared`, {
+            ...singleServer(tiers.tier("nfs", "NFS server of the shared folders"), "private"),
+            vpcCidr: config.network.vpcCidr,
+            clients: tiers.magento,
+            shares: MAGENTO_SHARES,
+            volumeGb: { media: 200, sitemap: 5, exports: 20 },
+            dns: internalZone.dns,
+        }),
+    };
+    const shared = build[config.sharedStorage]();
+    // A switch's first phase (docs/migrations.md): the target, empty, under the name it keeps after the switch; no server uses it yet.
+    if (config.sharedStorageTarget !== undefined) {
+        build[config.sharedStorageTarget]();
+    }
+
+    const buckets = new Buckets(`${prefix}-buckets`, {
+        kmsKeyArn: keys.storage, accountId, region: config.region,
+        logRetentionDays: config.accessLogRetentionDays,
+        logsDisposable: !config.production,
+        tempExpiryDays: config.tempExpiryDays,
+        tags,
+    });
+    vpc.limitS3To([buckets.configBucketArn, buckets.tempBucketArn], config.region); // what servers read and write
+    return { shared, buckets };
+}

@@ -1,0 +1,65 @@
+// Who will run where: each tier's security group and role exist before the services that admit them, and the
+// operators' shells on every tier (Session Manager).
+import * as pulumi from "@pulumi/pulumi";
+import { parameterPathArn } from "../components/data/app-parameters";
+import { ServerTier, ServerTierArgs } from "../components/compute/server-tier";
+import { gatewayConfigParameter } from "../components/operations/gateway/gateway";
+import { SessionManager } from "../components/operations/session-manager";
+import { Client } from "../components/network/clients";
+import { StackContext } from "./context";
+import { NetworkLayer } from "./network";
+import { Telemetry } from "./security";
+
+export interface ServerTiers {
+    readonly web: ServerTier;
+    readonly backOffice: ServerTier;
+    readonly rundeck: ServerTier;
+    readonly sideApps: ServerTier;
+    readonly gateway: ServerTier;
+    readonly vpn: ServerTier;
+    readonly windows: ServerTier;
+    /** Magento's two tiers as clients of the data services. */
+    readonly magento: readonly Client[];
+    /** The tiers' roles, which the data keys' policies forbid administering them. */
+    readonly roleArns: pulumi.Output<string>[];
+    readonly sessions: SessionManager;
+    /** Another tier like these, reading the stack's parameters: the NFS server's, built only with NFS. */
+    readonly tier: (name: string, purpose: string, egress?: Egress) => ServerTier;
+}
+
+// Egress is an allow-list (docs/network.md): the VPC endpoints, S3, the services that admit the tier, and to the
+// internet only the ports named here.
+type Egress = Pick<ServerTierArgs, "internetPorts" | "forwardTo"> & Partial<Pick<ServerTierArgs, "parameterPathArn">>;
+
+const HTTPS_OUT = { internetPorts: [443] }; // payment, shipping and PIM APIs; Rundeck's package repository
+
+export function serverTiers({ config, prefix, accountId }: StackContext, { network: vpc }: NetworkLayer, telemetry: Telemetry): ServerTiers {
+    const readableParameters = parameterPathArn(config.stack, config.region, accountId);
+    const tier = (name: string, purpose: string, egress: Egress = {}) => new ServerTier(`${prefix}-${name}`, {
+        tier: name, vpcId: vpc.vpcId, purpose, parameterPathArn: readableParameters, endpoints: vpc.endpoints, ...egress, tags: config.tags,
+    });
+    const web = tier("web", "Magento front-end servers", HTTPS_OUT);
+    const backOffice = tier("backoffice", "Magento back-office server: admin, cron, indexers, imports", HTTPS_OUT);
+    const rundeck = tier("rundeck", "Rundeck: one-button deployment jobs", HTTPS_OUT);
+    const sideApps = tier("sideapps", "Side applications: PIM, order connector, payments connector", HTTPS_OUT);
+    // The gateway reads one parameter, its haproxy.cfg, kept outside the stack's path (components/operations/gateway/gateway.ts).
+    const gateway = tier("gateway", "HAProxy gateway: the services a stack opens to the internet, each to its own addresses",
+        { parameterPathArn: pulumi.interpolate`arn:aws:ssm:${config.region}:${accountId}:parameter${gatewayConfigParameter(config.stack)}` });
+    const vpn = tier("vpn", "OpenVPN server: operator access to every subnet", { forwardTo: [config.network.vpcCidr] });
+    const windows = tier("windows", "Windows host of the custom application", { internetPorts: [80, 443] }); // Windows Update uses both
+    // Operators' shells on every tier: Session Manager with the stack's logged, encrypted preferences, MFA, this stack only.
+    const sessions = new SessionManager(`${prefix}-sessions`, {
+        stack: config.stack, region: config.region, accountId, keyArn: telemetry.keyArn, idleTimeoutMinutes: 20, tags: config.tags,
+        tierRoleNames: {
+            web: web.roleName, backoffice: backOffice.roleName, rundeck: rundeck.roleName, sideapps: sideApps.roleName,
+            gateway: gateway.roleName, vpn: vpn.roleName, windows: windows.roleName,
+        },
+    });
+    return {
+        web, backOffice, rundeck, sideApps, gateway, vpn, windows,
+        magento: [web.asClient("web"), backOffice.asClient("backoffice")],
+        roleArns: [web, backOffice, rundeck, sideApps, gateway, vpn, windows].map((t) => t.roleArn),
+        sessions,
+        tier,
+    };
+}

@@ -1,0 +1,134 @@
+// The web tier: one load balancer and its WAF in front (after CloudFront, before the public names: infra/edge.ts), then
+// the servers: the front end scaling over every AZ, the back office as one server; both boot the release image, mount
+// the shared folders and read the parameters.
+import * as pulumi from "@pulumi/pulumi";
+import { releaseImage } from "../components/compute/images";
+import { ServerTier } from "../components/compute/server-tier";
+import { viaService } from "../components/security/kms-conditions";
+import { sharedMountsTag, sharesOf } from "../components/storage/shares";
+import { LoadBalancer } from "../components/web/load-balancer";
+import { WebAcl } from "../components/web/web-acl";
+import { webBootConfig } from "../components/web/web-boot";
+import { WebGroup } from "../components/web/web-group";
+import { StackContext } from "./context";
+import { AppSettings, DataLayer } from "./data";
+import { CdnEdge, EdgeCertificates } from "./edge";
+import { NetworkLayer } from "./network";
+import { Keys, Telemetry } from "./security";
+import { StorageLayer } from "./storage";
+import { ServerTiers } from "./tiers";
+
+export interface LoadBalancing {
+    readonly loadBalancer: LoadBalancer;
+    /** The WAF in front of the load balancer, unless magento:waf is off. */
+    readonly webAcl: WebAcl | undefined;
+}
+
+/** The load balancer in the public subnets, with the edge's certificates and the CDN's secret header, and its WAF. */
+export function loadBalancing({ config, prefix, accountId }: StackContext, { network: vpc }: NetworkLayer, tiers: ServerTiers, edge: EdgeCertificates,
+    cdn: CdnEdge, storage: StorageLayer, telemetry: Telemetry): LoadBalancing {
+    const { tags } = config;
+    const { buckets } = storage;
+    const loadBalancer = new LoadBalancer(`${prefix}-shop`, {
+        vpcId: vpc.vpcId, subnetIds: vpc.publicSubnetIds,
+        certificateArn: edge.certificates.loadBalancerCertificateArn,
+        extraCertificateArns: edge.certificates.extraCertificateArns,
+        formerCertificateIndex: config.edge.plan.former.listenerIndexOf,
+        adminPath: config.web.adminPath,
+        adminSources: config.operatorCidrs, // not the VPN's clients: they reach the internet directly (docs/admin.md)
+        cdnPaths: cdn.cdnPaths,
+        originVerify: cdn.originVerify,
+        targetSecurityGroupIds: { frontend: tiers.web.securityGroupId, backoffice: tiers.backOffice.securityGroupId },
+        accessLogsBucket: buckets.logsBucketName,
+        accessLogsDependsOn: [buckets], // its logs bucket policy among them
+        deletionProtection: config.production,
+        tags,
+    });
+    const webAcl = config.web.waf
+        ? new WebAcl(`${prefix}-waf`, {
+            resourceArn: loadBalancer.arn, ratePerIpPer5Min: 2000,
+            originVerify: cdn.originVerify,
+            cdnPaths: Object.values(config.edge.originPaths), largeBodyPaths: loadBalancer.adminPaths,
+            adminPath: config.web.adminPath, adminSources: config.operatorCidrs,
+            logKeyArn: telemetry.keyArn, accountId, region: config.region, tags,
+        })
+        : undefined;
+    return { loadBalancer, webAcl };
+}
+
+export interface WebServers {
+    readonly frontEnd: WebGroup;
+    readonly backOffice: WebGroup;
+}
+
+export function webServers({ config, prefix }: StackContext, { network: vpc }: NetworkLayer, tiers: ServerTiers, keys: Keys, data: DataLayer,
+    app: AppSettings, storage: StorageLayer, { loadBalancer }: LoadBalancing): WebServers {
+    const { tags } = config;
+    const { parameters, credentials } = app;
+    const { buckets, shared } = storage;
+    // Each web tier's boot policy: its parameters and the secrets they name (Magento's own users and Redis AUTH, never a
+    // master's), the secrets key only through Secrets Manager (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+    // One policy per tier: the front end and the back office run the same Magento and need the same secrets today; the
+    // release's setup step, which needs the masters, runs on Rundeck (infra/operations.ts).
+    const bootReads = (secrets: pulumi.Input<string>[]) => [
+        { Effect: "Allow" as const, Action: "ssm:GetParametersByPath", Resource: parameters.pathArn },
+        { Effect: "Allow" as const, Action: ["ssm:GetParameters", "ssm:GetParameter"], Resource: parameters.parameterArns },
+        { Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: secrets },
+        { Effect: "Allow" as const, Action: "kms:Decrypt", Resource: keys.secrets, Condition: viaService("secretsmanager", config.region) },
+    ];
+    const magentoSecrets = [credentials.databaseSecretArn, credentials.searchSecretArn, ...Object.values(data.caches).map((c) => c.authTokenSecretArn)];
+    tiers.web.grant("boot-reads", bootReads(magentoSecrets));
+    tiers.backOffice.grant("boot-reads", bootReads(magentoSecrets));
+    // The configuration bucket is read-only for both (the release puts it there); scratch files (imports, exports) are
+    // the back office's alone. SSE-KMS objects need the key, through S3 only: Decrypt to read, GenerateDataKey to write.
+    const readConfig = [
+        { Effect: "Allow" as const, Action: "s3:ListBucket", Resource: buckets.configBucketArn },
+        { Effect: "Allow" as const, Action: "s3:GetObject", Resource: pulumi.interpolate`${buckets.configBucketArn}/*` },
+        { Effect: "Allow" as const, Action: "kms:Decrypt", Resource: keys.storage, Condition: viaService("s3", config.region) },
+    ];
+    tiers.web.grant("config-bucket", readConfig);
+    tiers.backOffice.grant("config-bucket", [
+        ...readConfig,
+        { Effect: "Allow" as const, Action: "s3:ListBucket", Resource: buckets.tempBucketArn },
+        { Effect: "Allow" as const, Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: pulumi.interpolate`${buckets.tempBucketArn}/*` },
+        { Effect: "Allow" as const, Action: "kms:GenerateDataKey", Resource: keys.storage, Condition: viaService("s3", config.region) },
+    ]);
+
+    // Each tier mounts its own shares: the order exports are the back office's alone (components/storage/shares.ts).
+    const webUserData = (tierName: string) => pulumi.all(shared.mountSources).apply((sources) => webBootConfig({
+        mounts: sharesOf(tierName, shared.shares).map((share) => ({ share, source: sources[share.name] })),
+        parameterPath: parameters.prefix,
+        region: config.region,
+    }));
+    const webGroup = (group: ServerTier, instanceType: string, target: "frontend" | "backoffice") => ({
+        placement: { vpcId: vpc.vpcId, subnetIdsByAz: vpc.privateSubnetIdsByAz, kmsKeyArn: keys.storage, tags },
+        runsAs: group,
+        // Followed, never held: a new release image rolls out by instance refresh.
+        image: { imageId: releaseImage(config.web.image), ignoreImageDrift: false },
+        instanceType,
+        rootVolumeGb: 30,
+        userData: webUserData(group.tier),
+        sharedMounts: sharedMountsTag(sharesOf(group.tier, shared.shares)),
+        targetGroupArn: loadBalancer.targetGroups[target].arn,
+        bootDependsOn: [shared, parameters], // servers mount the shares and read the parameters at boot
+    });
+    const frontEnd = new WebGroup(`${prefix}-frontend`, {
+        ...webGroup(tiers.web, config.instanceTypes.web, "frontend"),
+        minSize: config.web.minSize,
+        maxSize: config.web.maxSize,
+        scaling: {
+            cpuTargetPercent: 60,
+            requestsPerTarget: 1000,
+            requestCountLabel: pulumi.interpolate`${loadBalancer.arnSuffix}/${loadBalancer.targetGroups.frontend.arnSuffix}`,
+        },
+        schedule: config.web.schedule,
+    });
+    const backOffice = new WebGroup(`${prefix}-backoffice`, {
+        ...webGroup(tiers.backOffice, config.instanceTypes.backOffice, "backoffice"),
+        // One server runs cron and the indexers (two would run every job twice); the group replaces it in another AZ.
+        minSize: 1,
+        maxSize: 1,
+        schedule: [],
+    });
+    return { frontEnd, backOffice };
+}
