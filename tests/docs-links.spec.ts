@@ -39,4 +39,11 @@ describe("documents the repository cites", () => {
         const missing = cited.filter(({ cited: doc }) => !fs.existsSync(path.join(ROOT, doc)));
         assert.deepStrictEqual(missing.map(({ where, cited: doc }) => `${where}: ${doc}`), []);
     });
+
+    it("every source file a comment or a doc names by its path exists (a moved file leaves no stale pointer)", () => {
+        const cited = citations(/(?<![\w./-])((?:components|infra|model|stacks|offline|policies|scripts|bench|tests)\/[\w./-]+?\.(?:ts|json))\b/g);
+        assert.ok(cited.length > 100, `only ${cited.length} citations found: is the pattern still right?`);
+        const missing = cited.filter(({ cited: file }) => !file.includes("<") && !fs.existsSync(path.join(ROOT, file)));
+        assert.deepStrictEqual(missing.map(({ where, cited: file }) => `${where}: ${file}`), []);
+    });
 });

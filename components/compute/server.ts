@@ -106,7 +106,7 @@ export class Server extends pulumi.ComponentResource {
             deleteBeforeReplace: args.dataVolumes.length > 0 || args.elasticIp === true,
         });
         // The attachment is replaced with the instance (its instanceId is the instance's id) and, delete-first, detaches
-        // before the replacement attaches; the boot scripts wait for the device (data-volumes.ts, windows-user-data.ts).
+        // before the replacement attaches; the boot scripts wait for the device (data-volumes.ts, operations/windows/user-data.ts).
         const moves = { ...child, deleteBeforeReplace: true };
 
         const attachments: aws.ec2.VolumeAttachment[] = [];

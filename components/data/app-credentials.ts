@@ -1,7 +1,7 @@
 // The credentials Magento's servers connect with, instead of the data services' master users: a MySQL user with only
 // Magento's privileges and an OpenSearch internal user limited to Magento's indices, each a pair that alternates
 // (AWS's alternating-users rotation: the user just replaced keeps working until the next rotation). Pulumi creates
-// the secrets only; the release's setup step on Rundeck (rundeck-data-users.ts) creates the users, writes the values
+// the secrets only; the release's setup step on Rundeck (operations/rundeck/data-users.ts) creates the users, writes the values
 // and rotates them, so an update never puts back a password that a rotation replaced (docs/data-access.md).
 import * as pulumi from "@pulumi/pulumi";
 import { keptSecret } from "../security/generated-secret";

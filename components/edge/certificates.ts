@@ -76,7 +76,7 @@ export class Certificates extends pulumi.ComponentResource {
             }, child).certificateArn;
         };
 
-        // Shop certificates are imported wherever the stack may not wait (stacks/validate.ts), so these always wait.
+        // Shop certificates are imported wherever the stack may not wait (stacks/checks/edge.ts), so these always wait.
         this.loadBalancerCertificateArn = imported ? pulumi.output(imported.loadBalancerArn) : issue(plan.shopCertificate!)!;
         this.cdnCertificateArn = imported ? pulumi.output(imported.cdnArn) : issue(plan.cdnCertificate!, usEast1)!;
         this.extraCertificateArns = Object.fromEntries(plan.storefrontCertificates.flatMap((c) => {

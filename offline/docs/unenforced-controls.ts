@@ -40,7 +40,7 @@ export const UNENFORCED_CONTROLS: readonly UnenforcedControl[] = [
     { id: "Opensearch.10", service: "OpenSearch", checks: "latest software update installed", reason: RUNTIME },
     { id: "EFS.2", service: "EFS", checks: "file systems in backup plans", reason: "The storage component sets the EFS backup policy; no rule guards it yet (candidate)." },
     { id: "EFS.3", service: "EFS", checks: "access points enforce a root directory", reason: "no-shared-pub-static judges the access points' root directories for static content; the root directory itself is not required." },
-    { id: "EFS.4", service: "EFS", checks: "access points enforce a user identity", reason: "Every access point sets its share's POSIX user (efs-storage.ts), so clients act as the share's owner; no rule guards it yet (candidate)." },
+    { id: "EFS.4", service: "EFS", checks: "access points enforce a user identity", reason: "Every access point sets its share's POSIX user (components/storage/efs.ts), so clients act as the share's owner; no rule guards it yet (candidate)." },
     { id: "EFS.6", service: "EFS", checks: "mount targets not in public subnets", reason: "The storage component places mount targets in private subnets; not guarded by a rule yet (candidate)." },
     { id: "S3.1", service: "S3", checks: "account-level block public access", reason: `${ACCOUNT} s3-bucket-hardening requires the bucket-level block (S3.8) on every bucket.` },
     { id: "S3.9", service: "S3", checks: "server access logging", reason: "The buckets hold logs and configuration, written by AWS services and the program; CloudTrail data events are the account's choice." },

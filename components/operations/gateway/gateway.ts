@@ -67,7 +67,7 @@ export class Gateway extends pulumi.ComponentResource {
                     ipProtocol: service.protocol,
                     fromPort,
                     toPort,
-                    cidrIpv4: cidr, // IPv4 only: the gateway has no IPv6 address (stacks/validate.ts)
+                    cidrIpv4: cidr, // IPv4 only: the gateway has no IPv6 address (stacks/checks/gateway.ts)
                     description: `${service.name} from ${cidr}`,
                     tags: { ...args.placement.tags, Name: rule },
                 }, { ...child, aliases: [{ name: `${name}-${service.name}-${i}` }] });

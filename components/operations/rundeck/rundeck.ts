@@ -2,9 +2,9 @@
 // configuration, keystore and job output on a protected EBS volume that survives the server being rebuilt, its web UI
 // over HTTPS (4443) reachable from the operators' VPN only, at rundeck.<internal domain>, its one login an admin whose
 // password is generated into Secrets Manager (docs/rundeck.md). Its role may refresh the web groups and run commands
-// on their instances and read that one secret (rundeck-policy.ts); it also runs the data tier's setup step, which
-// reads the MySQL and OpenSearch masters (rundeck-data-users.ts, granted in infra/operations.ts). Its job output and its
-// audit logs go to a log group it may only append to (rundeck-logs.ts).
+// on their instances and read that one secret (policy.ts); it also runs the data tier's setup step, which
+// reads the MySQL and OpenSearch masters (data-users.ts, granted in infra/operations.ts). Its job output and its
+// audit logs go to a log group it may only append to (logs.ts).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { admit } from "../../network/clients";
@@ -63,7 +63,7 @@ export interface RundeckArgs extends ServerSpec {
     /** The telemetry key: encrypts the log group of job output and audit logs. */
     readonly logKeyArn: pulumi.Input<string>;
     readonly dns: InternalDns;
-    /** What the data tier's setup job (rundeck-data-users.ts) works on. */
+    /** What the data tier's setup job (data-users.ts) works on. */
     readonly dataUsers: DataUsersConfig;
 }
 

@@ -13,7 +13,7 @@ interface Config {
     allowListOnly?: string[];
 }
 
-/** This program's wiring (infra/index.ts): MySQL for Magento, Rundeck's jobs and the side applications; the rest for Magento. */
+/** This program's wiring (infra/data.ts): MySQL for Magento, Rundeck's jobs and the side applications; the rest for Magento. */
 const ALLOWED_SOURCES: Record<string, string[]> = {
     database: ["web", "backoffice", "rundeck", "sideapps"],
     redis: ["web", "backoffice"],
