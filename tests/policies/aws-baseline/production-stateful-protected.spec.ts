@@ -2,10 +2,8 @@
 // with AWS's safeguard, passes; without them it is rejected with the reason; what is out on purpose stays out.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
-import { check, StackBuilder, UNKNOWN } from "../../helpers/packs";
+import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 import { stackResources } from "../../helpers/stacks";
-
-const POLICY = "production-stateful-protected";
 
 /** One of each stateful kind, each protected (or not) with AWS's safeguard (or with it undone). */
 function stack(name: string, safe: boolean): StateResource[] {
@@ -28,17 +26,13 @@ function stack(name: string, safe: boolean): StateResource[] {
     return b.resources;
 }
 
-async function violations(resources: StateResource[]): Promise<string[]> {
-    return (await check("aws-baseline", resources)).filter((d) => d.policy === POLICY).map((d) => `${d.level}: ${d.message.split("\n")[1]}`);
-}
-
 describe("aws-baseline / production-stateful-protected", () => {
     it("keeps: every stateful kind protected, with a final snapshot, a recovery window and no forceDestroy", async () => {
-        assert.deepStrictEqual(await violations(stack("prod", true)), []);
+        assert.deepStrictEqual(await violations("production-stateful-protected", stack("prod", true)), []);
     });
 
     it("breaks: each one unprotected, and AWS's safeguard undone where it has one; the private zone and the disposable bucket stay out", async () => {
-        const found = await violations(stack("prod", false));
+        const found = await violations("production-stateful-protected", stack("prod", false));
         const unprotected = (what: string) => `mandatory: Production ${what} is not protected; create it with the protect option, so that no destroy, ` +
             "rename or replaced component deletes what it holds (tag it Disposable with the reason if losing it is fine).";
         assert.deepStrictEqual(found, [
@@ -58,10 +52,10 @@ describe("aws-baseline / production-stateful-protected", () => {
     });
 
     it("does not apply to preproduction", async () => {
-        assert.deepStrictEqual(await violations(stack("preprod", false)), []);
+        assert.deepStrictEqual(await violations("production-stateful-protected", stack("preprod", false)), []);
     });
 
     it("the real production stack keeps it during preview", async () => {
-        assert.deepStrictEqual(await violations(await stackResources("prod")), []);
+        assert.deepStrictEqual(await violations("production-stateful-protected", await stackResources("prod")), []);
     });
 });

@@ -2,10 +2,9 @@
 // group or a server runs is rejected, and the real stacks (every subnet id unknown at preview) keep it.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
-import { check, StackBuilder, UNKNOWN } from "../../helpers/packs";
+import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 import { stackResources } from "../../helpers/stacks";
 
-const POLICY = "efs-in-every-compute-az";
 const THREE = ["eu-west-3a", "eu-west-3b", "eu-west-3c"];
 
 /** A VPC with a private subnet per AZ of `THREE`, a web group over all of them, a server in the last one, and an
@@ -23,24 +22,20 @@ function stack(mountAzs: string[]): StateResource[] {
     return b.resources;
 }
 
-async function violations(resources: StateResource[]): Promise<string[]> {
-    return (await check("magento", resources)).filter((d) => d.policy === POLICY).map((d) => `${d.level}: ${d.message.split("\n")[1]}`);
-}
-
 describe("magento / efs-in-every-compute-az", () => {
     it("keeps: a mount target in every AZ that has a group or a server", async () => {
-        assert.deepStrictEqual(await violations(stack(THREE)), []);
+        assert.deepStrictEqual(await violations("efs-in-every-compute-az", stack(THREE)), []);
     });
 
     it("breaks: the AZ of a server and of one of the web group's subnets have no mount target", async () => {
-        assert.deepStrictEqual(await violations(stack(["eu-west-3a"])), [
+        assert.deepStrictEqual(await violations("efs-in-every-compute-az", stack(["eu-west-3a"])), [
             "mandatory: EFS file system shared has no mount target in eu-west-3b, where web runs: a server there cannot mount the shared folders. Add a mount target in a subnet of each AZ that has compute.",
             "mandatory: EFS file system shared has no mount target in eu-west-3c, where rundeck runs: a server there cannot mount the shared folders. Add a mount target in a subnet of each AZ that has compute.",
         ]);
     });
 
     it("decides during preview on the real stacks, where every subnet id is still unknown", async () => {
-        assert.deepStrictEqual(await violations(await stackResources("prod")), []);
-        assert.deepStrictEqual(await violations(await stackResources("preprod")), []);
+        assert.deepStrictEqual(await violations("efs-in-every-compute-az", await stackResources("prod")), []);
+        assert.deepStrictEqual(await violations("efs-in-every-compute-az", await stackResources("preprod")), []);
     });
 });

@@ -2,9 +2,8 @@
 // origins passes; without a policy, with a policy allowing every origin, or one without CORS, it fails.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
-import { check, StackBuilder, UNKNOWN } from "../../helpers/packs";
+import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 
-const POLICY = "static-cdn-cors";
 const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
 const HEADERS = "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy";
 const ORIGINS = ["https://example.com", "https://www.example.com", "https://brand-a.example"];
@@ -26,17 +25,13 @@ function stack(opts: { policy?: Record<string, unknown>; originPath?: string; al
     return b.resources;
 }
 
-async function violations(resources: readonly StateResource[]): Promise<string[]> {
-    return (await check("magento", resources)).filter((d) => d.policy === POLICY).map((d) => `${d.level}: ${d.message.replace(/^.*\n/, "")}`);
-}
-
 describe("magento / static-cdn-cors", () => {
     it("keeps: the static distribution answers the shop's and storefronts' page origins", async () => {
-        assert.deepStrictEqual(await violations(stack({ policy: { corsConfig: cors(ORIGINS) } })), []);
+        assert.deepStrictEqual(await violations("static-cdn-cors", stack({ policy: { corsConfig: cors(ORIGINS) } })), []);
     });
 
     it("breaks: no response headers policy, so browsers refuse fonts and RequireJS text! templates", async () => {
-        assert.deepStrictEqual(await violations(stack()), [
+        assert.deepStrictEqual(await violations("static-cdn-cors", stack()), [
             "mandatory: Distribution cdn-static serves Magento's static content to pages on other names, but its default cache behaviour has no response headers policy: "
             + "browsers then refuse its fonts and the RequireJS text! templates of checkout and the minicart. Attach a response headers policy with corsConfig "
             + "listing https://<name> for every name that serves pages.",
@@ -44,13 +39,13 @@ describe("magento / static-cdn-cors", () => {
     });
 
     it("breaks: a policy that allows every origin, or one without CORS", async () => {
-        assert.match((await violations(stack({ policy: { corsConfig: cors(["*"]) } })))[0], /allows every origin \(\*\)/);
-        assert.match((await violations(stack({ policy: { securityHeadersConfig: {} } })))[0], /has no CORS configuration/);
+        assert.match((await violations("static-cdn-cors", stack({ policy: { corsConfig: cors(["*"]) } })))[0], /allows every origin \(\*\)/);
+        assert.match((await violations("static-cdn-cors", stack({ policy: { securityHeadersConfig: {} } })))[0], /has no CORS configuration/);
     });
 
     it("finds the static distribution by its alias where the origins are unreadable, and leaves media alone", async () => {
         const hidden = stack({ originPath: "/elsewhere" });
-        assert.strictEqual((await violations(hidden)).length, 1, "static. alias");
-        assert.deepStrictEqual(await violations(stack({ originPath: "/pub/media", alias: "media.example.com" })), []);
+        assert.strictEqual((await violations("static-cdn-cors", hidden)).length, 1, "static. alias");
+        assert.deepStrictEqual(await violations("static-cdn-cors", stack({ originPath: "/pub/media", alias: "media.example.com" })), []);
     });
 });
