@@ -2,9 +2,8 @@
 // checks and a 100%-healthy instance refresh passes; either missing fails; a group without a load balancer is free.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
+import { AUTOSCALING_GROUP } from "../../../policies/lib/types";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
-
-const GROUP = "aws:autoscaling/group:Group";
 
 const SAFE = {
     minSize: 2, maxSize: 8, vpcZoneIdentifiers: [UNKNOWN, UNKNOWN, UNKNOWN], targetGroupArns: [UNKNOWN],
@@ -14,7 +13,7 @@ const SAFE = {
 
 function group(props: Record<string, unknown>): StateResource[] {
     const b = new StackBuilder("preprod");
-    b.add(GROUP, "frontend", props);
+    b.add(AUTOSCALING_GROUP, "frontend", props);
     return b.resources;
 }
 

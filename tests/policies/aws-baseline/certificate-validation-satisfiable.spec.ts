@@ -3,17 +3,14 @@
 // exist only as an output (the first up at a registrar) fails.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
+import { ACM_CERTIFICATE, ACM_CERTIFICATE_VALIDATION, ROUTE53_RECORD } from "../../../policies/lib/types";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
-
-const CERTIFICATE = "aws:acm/certificate:Certificate";
-const VALIDATION = "aws:acm/certificateValidation:CertificateValidation";
-const RECORD = "aws:route53/record:Record";
 
 function stack(opts: { record?: boolean; tag?: string }): StateResource[] {
     const b = new StackBuilder("prod");
-    const certificate = b.add(CERTIFICATE, "brand-a", { domainName: "brand-a.example", validationMethod: "DNS", tags: opts.tag ? { ValidationRecords: opts.tag } : {} });
-    const record = opts.record ? b.add(RECORD, "brand-a-validation", { zoneId: UNKNOWN, type: "CNAME", name: UNKNOWN, records: [UNKNOWN] }) : undefined;
-    b.add(VALIDATION, "brand-a", { certificateArn: UNKNOWN, ...(record ? { validationRecordFqdns: [UNKNOWN] } : {}) },
+    const certificate = b.add(ACM_CERTIFICATE, "brand-a", { domainName: "brand-a.example", validationMethod: "DNS", tags: opts.tag ? { ValidationRecords: opts.tag } : {} });
+    const record = opts.record ? b.add(ROUTE53_RECORD, "brand-a-validation", { zoneId: UNKNOWN, type: "CNAME", name: UNKNOWN, records: [UNKNOWN] }) : undefined;
+    b.add(ACM_CERTIFICATE_VALIDATION, "brand-a", { certificateArn: UNKNOWN, ...(record ? { validationRecordFqdns: [UNKNOWN] } : {}) },
         { certificateArn: [certificate], ...(record ? { validationRecordFqdns: [record] } : {}) });
     return b.resources;
 }

@@ -1,9 +1,8 @@
 // cloudfront-https-logged, asked over the analyzer protocol, on distributions shaped like components/edge/cdn.ts's.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
+import { CLOUDFRONT_DISTRIBUTION, CLOUDWATCH_LOG_DELIVERY, CLOUDWATCH_LOG_DELIVERY_DESTINATION, CLOUDWATCH_LOG_DELIVERY_SOURCE } from "../../../policies/lib/types";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
-
-const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
 
 const COMPLIANT = {
     aliases: ["media.example.com"],
@@ -20,12 +19,12 @@ type Logging = "v2" | "legacy" | "source-only" | "none";
 
 function distribution(props: Record<string, unknown>, logging: Logging = "v2"): StateResource[] {
     const b = new StackBuilder("prod");
-    const d = b.add(DISTRIBUTION, "magento-prod-cdn-media", logging === "legacy" ? { ...props, loggingConfig: { bucket: "logs.s3.amazonaws.com" } } : props);
+    const d = b.add(CLOUDFRONT_DISTRIBUTION, "magento-prod-cdn-media", logging === "legacy" ? { ...props, loggingConfig: { bucket: "logs.s3.amazonaws.com" } } : props);
     if (logging === "v2" || logging === "source-only") {
-        const source = b.add("aws:cloudwatch/logDeliverySource:LogDeliverySource", "media-logs", { logType: "ACCESS_LOGS", name: "media", resourceArn: UNKNOWN }, { resourceArn: [d] });
-        const destination = b.add("aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination", "logs", { name: "logs" });
+        const source = b.add(CLOUDWATCH_LOG_DELIVERY_SOURCE, "media-logs", { logType: "ACCESS_LOGS", name: "media", resourceArn: UNKNOWN }, { resourceArn: [d] });
+        const destination = b.add(CLOUDWATCH_LOG_DELIVERY_DESTINATION, "logs", { name: "logs" });
         if (logging === "v2") {
-            b.add("aws:cloudwatch/logDelivery:LogDelivery", "media-logs", { deliverySourceName: UNKNOWN, deliveryDestinationArn: UNKNOWN },
+            b.add(CLOUDWATCH_LOG_DELIVERY, "media-logs", { deliverySourceName: UNKNOWN, deliveryDestinationArn: UNKNOWN },
                 { deliverySourceName: [source], deliveryDestinationArn: [destination] });
         }
     }

@@ -1,11 +1,12 @@
 // ebs-volumes-protected, asked over the analyzer protocol (the protect option travels in the request's options).
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
+import { EBS_VOLUME } from "../../../policies/lib/types";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 
 function volume(props: Record<string, unknown>, protect: boolean): StateResource[] {
     const b = new StackBuilder("preprod");
-    b.add("aws:ebs/volume:Volume", "rundeck-data", { availabilityZone: "eu-west-3a", size: 50, type: "gp3", ...props }).protect = protect;
+    b.add(EBS_VOLUME, "rundeck-data", { availabilityZone: "eu-west-3a", size: 50, type: "gp3", ...props }).protect = protect;
     return b.resources;
 }
 

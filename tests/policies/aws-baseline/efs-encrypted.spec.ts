@@ -1,11 +1,12 @@
 // efs-encrypted, asked over the analyzer protocol.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
+import { EFS_FILE_SYSTEM } from "../../../policies/lib/types";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 
 function fileSystem(props: Record<string, unknown>): StateResource[] {
     const b = new StackBuilder("preprod");
-    b.add("aws:efs/fileSystem:FileSystem", "media-fs", props);
+    b.add(EFS_FILE_SYSTEM, "media-fs", props);
     return b.resources;
 }
 

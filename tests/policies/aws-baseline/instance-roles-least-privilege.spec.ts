@@ -1,11 +1,12 @@
 // instance-roles-least-privilege, asked over the analyzer protocol.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
+import { IAM_ROLE_POLICY_ATTACHMENT } from "../../../policies/lib/types";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 
 function attachment(policyArn: string): StateResource[] {
     const b = new StackBuilder("prod");
-    b.add("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "web-ssm", { role: UNKNOWN, policyArn });
+    b.add(IAM_ROLE_POLICY_ATTACHMENT, "web-ssm", { role: UNKNOWN, policyArn });
     return b.resources;
 }
 

@@ -2,14 +2,14 @@
 // the parameter, or with it OFF, fails; other engines' groups are not its business.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
+import { RDS_PARAMETER_GROUP } from "../../../policies/lib/types";
 import { StackBuilder, violations } from "../../helpers/packs";
 
-const GROUP = "aws:rds/parameterGroup:ParameterGroup";
 const MAGENTO = [{ name: "character_set_server", value: "utf8mb4" }, { name: "require_secure_transport", value: "1" }];
 
 function parameterGroup(props: Record<string, unknown>): StateResource[] {
     const b = new StackBuilder("prod");
-    b.add(GROUP, "magento-params", props);
+    b.add(RDS_PARAMETER_GROUP, "magento-params", props);
     return b.resources;
 }
 

@@ -4,17 +4,15 @@ import * as assert from "assert";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 import { stackResources } from "../../helpers/stacks";
 import { StateResource } from "../../../offline/state";
-
-const SG = "aws:ec2/securityGroup:SecurityGroup";
-const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+import { EC2_SECURITY_GROUP, RDS_INSTANCE, VPC_SECURITY_GROUP_EGRESS_RULE } from "../../../policies/lib/types";
 
 /** A group tagged Tier `tier` (or used by a database when `tier` is undefined) with one egress rule. */
 function groupWithEgress(tier: string | undefined, rule: Record<string, unknown>): StateResource[] {
     const b = new StackBuilder("prod");
-    const group = b.add(SG, "sg", { vpcId: UNKNOWN, tags: tier ? { Tier: tier } : {} });
-    b.add(EGRESS, "sg-out", { securityGroupId: UNKNOWN, ...rule }, { securityGroupId: [group] });
+    const group = b.add(EC2_SECURITY_GROUP, "sg", { vpcId: UNKNOWN, tags: tier ? { Tier: tier } : {} });
+    b.add(VPC_SECURITY_GROUP_EGRESS_RULE, "sg-out", { securityGroupId: UNKNOWN, ...rule }, { securityGroupId: [group] });
     if (!tier) {
-        b.add("aws:rds/instance:Instance", "mysql", { vpcSecurityGroupIds: [UNKNOWN] }, { vpcSecurityGroupIds: [group] });
+        b.add(RDS_INSTANCE, "mysql", { vpcSecurityGroupIds: [UNKNOWN] }, { vpcSecurityGroupIds: [group] });
     }
     return b.resources;
 }

@@ -2,10 +2,8 @@
 // unknown in preview (element by element, or the whole list): the rule reads their presence and decides.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
+import { ELASTICSEARCH_DOMAIN, OPENSEARCH_DOMAIN } from "../../../policies/lib/types";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
-
-const DOMAIN = "aws:opensearch/domain:Domain";
-const LEGACY = "aws:elasticsearch/domain:Domain";
 
 const SEARCH = {
     engineVersion: "OpenSearch_2.19",
@@ -16,7 +14,7 @@ const SEARCH = {
     domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: "Policy-Min-TLS-1-2-2019-07" },
 };
 
-function domain(props: Record<string, unknown>, type = DOMAIN): StateResource[] {
+function domain(props: Record<string, unknown>, type = OPENSEARCH_DOMAIN): StateResource[] {
     const b = new StackBuilder("preprod");
     b.add(type, "catalog-search", props);
     return b.resources;
@@ -26,7 +24,7 @@ describe("aws-baseline / opensearch-private-encrypted", () => {
     it("keeps: a domain in the VPC, encrypted, HTTPS only with TLS 1.2, decided while its subnets are unknown", async () => {
         assert.deepStrictEqual(await violations("opensearch-private-encrypted", domain(SEARCH)), []);
         assert.deepStrictEqual(await violations("opensearch-private-encrypted", domain({ ...SEARCH, vpcOptions: { subnetIds: UNKNOWN } })), []);
-        assert.deepStrictEqual(await violations("opensearch-private-encrypted", domain(SEARCH, LEGACY)), []);
+        assert.deepStrictEqual(await violations("opensearch-private-encrypted", domain(SEARCH, ELASTICSEARCH_DOMAIN)), []);
     });
 
     it("breaks: a public endpoint (no VPC subnets)", async () => {
@@ -37,7 +35,7 @@ describe("aws-baseline / opensearch-private-encrypted", () => {
     });
 
     it("breaks: encryption at rest or between nodes turned off, on the legacy Elasticsearch type too", async () => {
-        assert.deepStrictEqual(await violations("opensearch-private-encrypted", domain({ ...SEARCH, encryptAtRest: { enabled: false } }, LEGACY)), [
+        assert.deepStrictEqual(await violations("opensearch-private-encrypted", domain({ ...SEARCH, encryptAtRest: { enabled: false } }, ELASTICSEARCH_DOMAIN)), [
             "mandatory: Search domain catalog-search is not encrypted at rest; set encryptAtRest.enabled: true.",
         ]);
         assert.deepStrictEqual(await violations("opensearch-private-encrypted", domain({ ...SEARCH, nodeToNodeEncryption: { enabled: false } })), [

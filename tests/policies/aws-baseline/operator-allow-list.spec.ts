@@ -1,17 +1,16 @@
 // operator-allow-list, asked over the analyzer protocol: the gateway's group admits its declared allow-list only, and
 // SSH/RDP reach nothing from internet addresses except through such a list.
 import * as assert from "assert";
+import { EC2_SECURITY_GROUP, VPC_SECURITY_GROUP_INGRESS_RULE } from "../../../policies/lib/types";
 import { check, diagnostics, StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 
-const SG = "aws:ec2/securityGroup:SecurityGroup";
-const RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const OPERATORS = "203.0.113.0/24,198.51.100.17/32,2001:db8:1234::/48";
 
 /** A group (with the gateway's AllowedSources contract when `allowList` is given) and one ingress rule. */
 function group(rule: Record<string, unknown>, allowList?: string): StackBuilder {
     const b = new StackBuilder("prod");
-    const sg = b.add(SG, "gateway-sg", { vpcId: UNKNOWN, tags: { Name: "gateway-sg", ...(allowList ? { AllowedSources: allowList } : {}) } });
-    b.add(RULE, "gateway-rdp-0", { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 3389, toPort: 3389, ...rule }, { securityGroupId: [sg] });
+    const sg = b.add(EC2_SECURITY_GROUP, "gateway-sg", { vpcId: UNKNOWN, tags: { Name: "gateway-sg", ...(allowList ? { AllowedSources: allowList } : {}) } });
+    b.add(VPC_SECURITY_GROUP_INGRESS_RULE, "gateway-rdp-0", { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: 3389, toPort: 3389, ...rule }, { securityGroupId: [sg] });
     return b;
 }
 

@@ -2,6 +2,7 @@
 // with AWS's safeguard, passes; without them it is rejected with the reason; what is out on purpose stays out.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
+import { EFS_FILE_SYSTEM, ELASTICACHE_REPLICATION_GROUP, KMS_KEY, OPENSEARCH_DOMAIN, RDS_INSTANCE, ROUTE53_ZONE, S3_BUCKET, SECRETSMANAGER_SECRET } from "../../../policies/lib/types";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 import { stackResources } from "../../helpers/stacks";
 
@@ -13,16 +14,16 @@ function stack(name: string, safe: boolean): StateResource[] {
         r.protect = safe;
         return r;
     };
-    add("aws:rds/instance:Instance", "mysql", { deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "mysql-final" });
-    add("aws:elasticache/replicationGroup:ReplicationGroup", "sessions", safe ? { finalSnapshotIdentifier: UNKNOWN } : {});
-    add("aws:opensearch/domain:Domain", "search", {});
-    add("aws:efs/fileSystem:FileSystem", "shared", { encrypted: true });
-    add("aws:s3/bucket:Bucket", "config", { forceDestroy: !safe });
-    add("aws:secretsmanager/secret:Secret", "redis-auth", { recoveryWindowInDays: safe ? 7 : 0 });
-    add("aws:kms/key:Key", "data", { deletionWindowInDays: 30 });
-    add("aws:route53/zone:Zone", "example.com", { name: "example.com", forceDestroy: !safe });
-    add("aws:route53/zone:Zone", "internal", { name: "magento.internal", vpcs: [{ vpcId: UNKNOWN }] });
-    add("aws:s3/bucket:Bucket", "temp", { tags: { Disposable: "scratch: objects expire" } });
+    add(RDS_INSTANCE, "mysql", { deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "mysql-final" });
+    add(ELASTICACHE_REPLICATION_GROUP, "sessions", safe ? { finalSnapshotIdentifier: UNKNOWN } : {});
+    add(OPENSEARCH_DOMAIN, "search", {});
+    add(EFS_FILE_SYSTEM, "shared", { encrypted: true });
+    add(S3_BUCKET, "config", { forceDestroy: !safe });
+    add(SECRETSMANAGER_SECRET, "redis-auth", { recoveryWindowInDays: safe ? 7 : 0 });
+    add(KMS_KEY, "data", { deletionWindowInDays: 30 });
+    add(ROUTE53_ZONE, "example.com", { name: "example.com", forceDestroy: !safe });
+    add(ROUTE53_ZONE, "internal", { name: "magento.internal", vpcs: [{ vpcId: UNKNOWN }] });
+    add(S3_BUCKET, "temp", { tags: { Disposable: "scratch: objects expire" } });
     return b.resources;
 }
 

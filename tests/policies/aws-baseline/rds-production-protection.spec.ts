@@ -2,10 +2,8 @@
 // the three protections removed fails with its own message, and preproduction is not held to it.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
+import { RDS_CLUSTER, RDS_INSTANCE } from "../../../policies/lib/types";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
-
-const INSTANCE = "aws:rds/instance:Instance";
-const CLUSTER = "aws:rds/cluster:Cluster";
 
 const PROTECTED = {
     engine: "mysql", storageEncrypted: true, multiAz: true, deletionProtection: true, backupRetentionPeriod: 7,
@@ -14,14 +12,14 @@ const PROTECTED = {
 
 function database(props: Record<string, unknown>, opts: { stack?: string; type?: string } = {}): StateResource[] {
     const b = new StackBuilder(opts.stack ?? "prod");
-    b.add(opts.type ?? INSTANCE, "magento-prod-db", props);
+    b.add(opts.type ?? RDS_INSTANCE, "magento-prod-db", props);
     return b.resources;
 }
 
 describe("aws-baseline / rds-production-protection", () => {
     it("keeps: a production database with deletion protection, a week of backups and a final snapshot", async () => {
         assert.deepStrictEqual(await violations("rds-production-protection", database(PROTECTED)), []);
-        assert.deepStrictEqual(await violations("rds-production-protection", database({ ...PROTECTED, engine: "aurora-mysql" }, { type: CLUSTER })), []);
+        assert.deepStrictEqual(await violations("rds-production-protection", database({ ...PROTECTED, engine: "aurora-mysql" }, { type: RDS_CLUSTER })), []);
     });
 
     it("breaks: backups kept 3 days", async () => {
@@ -36,7 +34,7 @@ describe("aws-baseline / rds-production-protection", () => {
     });
 
     it("breaks: no deletion protection, on a cluster too", async () => {
-        const found = await violations("rds-production-protection", database({ ...PROTECTED, deletionProtection: false }, { type: CLUSTER }));
+        const found = await violations("rds-production-protection", database({ ...PROTECTED, deletionProtection: false }, { type: RDS_CLUSTER }));
         assert.deepStrictEqual(found, ["mandatory: Production database magento-prod-db has no deletion protection; " +
             "set deletionProtection: true so that a destroy or a replacement cannot drop its data."]);
     });

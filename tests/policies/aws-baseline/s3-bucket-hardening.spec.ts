@@ -2,13 +2,8 @@
 // it down, wired by property dependencies as a preview sends them (the bucket's name and ARN are still unknown).
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
+import { S3_BUCKET, S3_BUCKET_POLICY, S3_BUCKET_PUBLIC_ACCESS_BLOCK, S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION, S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION_V2, S3_BUCKET_V2 } from "../../../policies/lib/types";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
-
-const BUCKET = "aws:s3/bucket:Bucket";
-const PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
-const SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
-const SSE_V2 = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2";
-const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
 
 const BLOCK_ALL = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
 const DENY_WITHOUT_TLS = {
@@ -28,16 +23,16 @@ interface Hardening {
 
 /** A bucket with a public access block, default encryption and a TLS-only policy, unless `h` says otherwise. */
 function hardened(b: StackBuilder, name: string, h: Hardening = {}): StateResource {
-    const bucket = b.add(h.bucketType ?? BUCKET, name, { forceDestroy: false, ...h.bucketProps });
+    const bucket = b.add(h.bucketType ?? S3_BUCKET, name, { forceDestroy: false, ...h.bucketProps });
     const onBucket = { bucket: [bucket] };
     if (h.block !== null) {
-        b.add(PAB, `${name}-pab`, { bucket: UNKNOWN, ...(h.block ?? BLOCK_ALL) }, onBucket);
+        b.add(S3_BUCKET_PUBLIC_ACCESS_BLOCK, `${name}-pab`, { bucket: UNKNOWN, ...(h.block ?? BLOCK_ALL) }, onBucket);
     }
     if (h.encryption !== null) {
-        b.add(h.encryption ?? SSE, `${name}-sse`, { bucket: UNKNOWN, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }] }, onBucket);
+        b.add(h.encryption ?? S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION, `${name}-sse`, { bucket: UNKNOWN, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }] }, onBucket);
     }
     if (h.policy !== null) {
-        b.add(BUCKET_POLICY, `${name}-policy`, { bucket: UNKNOWN, policy: h.policy ?? JSON.stringify(document(DENY_WITHOUT_TLS)) }, onBucket);
+        b.add(S3_BUCKET_POLICY, `${name}-policy`, { bucket: UNKNOWN, policy: h.policy ?? JSON.stringify(document(DENY_WITHOUT_TLS)) }, onBucket);
     }
     return bucket;
 }
@@ -52,7 +47,7 @@ function configBucket(h: Hardening = {}): StateResource[] {
 describe("aws-baseline / s3-bucket-hardening", () => {
     it("keeps: a bucket with all four public access blocks, default encryption and a TLS-only policy", async () => {
         assert.deepStrictEqual(await violations("s3-bucket-hardening", configBucket()), []);
-        assert.deepStrictEqual(await violations("s3-bucket-hardening", configBucket({ bucketType: "aws:s3/bucketV2:BucketV2", encryption: SSE_V2 })), []);
+        assert.deepStrictEqual(await violations("s3-bucket-hardening", configBucket({ bucketType: S3_BUCKET_V2, encryption: S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION_V2 })), []);
     });
 
     it("keeps: encryption and the TLS-only policy written inline on the bucket", async () => {
@@ -99,7 +94,7 @@ describe("aws-baseline / s3-bucket-hardening", () => {
     it("reports everything a bare bucket lacks in one message, and does not lend one bucket's guards to another", async () => {
         const b = new StackBuilder("preprod");
         hardened(b, "logs");
-        b.add(BUCKET, "tmp", {});
+        b.add(S3_BUCKET, "tmp", {});
         const found = await violations("s3-bucket-hardening", b.resources);
         assert.strictEqual(found.length, 1);
         assert.match(found[0], /^mandatory: Bucket tmp needs a public access block .*; default encryption .*; a bucket policy with a Deny statement/);
@@ -107,10 +102,10 @@ describe("aws-baseline / s3-bucket-hardening", () => {
 
     it("matches guards by bucket name on an exported stack without property dependencies", async () => {
         const b = new StackBuilder("prod");
-        b.add(BUCKET, "billing", { bucket: "magento-billing" });
-        b.add(PAB, "billing-pab", { bucket: "magento-billing", ...BLOCK_ALL });
-        b.add(SSE, "billing-sse", { bucket: "magento-billing", rules: [] });
-        b.add(BUCKET_POLICY, "billing-policy", { bucket: "magento-billing", policy: JSON.stringify(document(DENY_WITHOUT_TLS)) });
+        b.add(S3_BUCKET, "billing", { bucket: "magento-billing" });
+        b.add(S3_BUCKET_PUBLIC_ACCESS_BLOCK, "billing-pab", { bucket: "magento-billing", ...BLOCK_ALL });
+        b.add(S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION, "billing-sse", { bucket: "magento-billing", rules: [] });
+        b.add(S3_BUCKET_POLICY, "billing-policy", { bucket: "magento-billing", policy: JSON.stringify(document(DENY_WITHOUT_TLS)) });
         assert.deepStrictEqual(await violations("s3-bucket-hardening", b.resources), []);
     });
 });

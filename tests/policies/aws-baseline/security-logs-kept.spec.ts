@@ -2,21 +2,22 @@
 // events, and what must be encrypted.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
+import { CLOUDWATCH_LOG_GROUP, EC2_FLOW_LOG, SNS_TOPIC, SSM_DOCUMENT, WAFV2_WEB_ACL_LOGGING_CONFIGURATION } from "../../../policies/lib/types";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 
 type Writer = "waf" | "session" | "tag" | "flow";
 
 function logs(writer: Writer, group: Record<string, unknown>, topic: Record<string, unknown> = { kmsMasterKeyId: UNKNOWN }): StateResource[] {
     const b = new StackBuilder("prod");
-    const g = b.add("aws:cloudwatch/logGroup:LogGroup", "logs", { ...group, ...(writer === "tag" ? { tags: { LogClass: "security" } } : {}) });
+    const g = b.add(CLOUDWATCH_LOG_GROUP, "logs", { ...group, ...(writer === "tag" ? { tags: { LogClass: "security" } } : {}) });
     if (writer === "waf") {
-        b.add("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "waf-logging", { logDestinationConfigs: [UNKNOWN] }, { logDestinationConfigs: [g] });
+        b.add(WAFV2_WEB_ACL_LOGGING_CONFIGURATION, "waf-logging", { logDestinationConfigs: [UNKNOWN] }, { logDestinationConfigs: [g] });
     } else if (writer === "session") {
-        b.add("aws:ssm/document:Document", "sessions", { documentType: "Session", content: UNKNOWN }, { content: [g] });
+        b.add(SSM_DOCUMENT, "sessions", { documentType: "Session", content: UNKNOWN }, { content: [g] });
     } else if (writer === "flow") {
-        b.add("aws:ec2/flowLog:FlowLog", "flow", { logDestination: UNKNOWN, trafficType: "ALL" }, { logDestination: [g] });
+        b.add(EC2_FLOW_LOG, "flow", { logDestination: UNKNOWN, trafficType: "ALL" }, { logDestination: [g] });
     }
-    b.add("aws:sns/topic:Topic", "alarms", topic);
+    b.add(SNS_TOPIC, "alarms", topic);
     return b.resources;
 }
 

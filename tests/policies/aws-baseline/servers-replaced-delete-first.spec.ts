@@ -1,15 +1,16 @@
 // servers-replaced-delete-first, asked over the analyzer protocol (deleteBeforeReplace travels in the request's options).
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
+import { EBS_VOLUME, EC2_EIP_ASSOCIATION, EC2_INSTANCE, EC2_VOLUME_ATTACHMENT } from "../../../policies/lib/types";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 
 /** Rundeck's instance with its data volume attached and, for a public server, an Elastic IP associated. */
 function rundeck(instanceFirst: boolean, linksFirst: boolean): StateResource[] {
     const b = new StackBuilder("preprod");
-    const vm = b.add("aws:ec2/instance:Instance", "rundeck-instance", { ami: "ami-0123456789abcdef0", subnetId: UNKNOWN });
-    const volume = b.add("aws:ebs/volume:Volume", "rundeck-data", { availabilityZone: "eu-west-3a", size: 50, encrypted: true });
-    const attachment = b.add("aws:ec2/volumeAttachment:VolumeAttachment", "rundeck-data", { deviceName: "/dev/sdf", volumeId: UNKNOWN, instanceId: UNKNOWN }, { volumeId: [volume], instanceId: [vm] });
-    const eip = b.add("aws:ec2/eipAssociation:EipAssociation", "rundeck-eip-assoc", { allocationId: "eipalloc-0123456789abcdef0", instanceId: UNKNOWN }, { instanceId: [vm] });
+    const vm = b.add(EC2_INSTANCE, "rundeck-instance", { ami: "ami-0123456789abcdef0", subnetId: UNKNOWN });
+    const volume = b.add(EBS_VOLUME, "rundeck-data", { availabilityZone: "eu-west-3a", size: 50, encrypted: true });
+    const attachment = b.add(EC2_VOLUME_ATTACHMENT, "rundeck-data", { deviceName: "/dev/sdf", volumeId: UNKNOWN, instanceId: UNKNOWN }, { volumeId: [volume], instanceId: [vm] });
+    const eip = b.add(EC2_EIP_ASSOCIATION, "rundeck-eip-assoc", { allocationId: "eipalloc-0123456789abcdef0", instanceId: UNKNOWN }, { instanceId: [vm] });
     vm.deleteBeforeReplace = instanceFirst;
     attachment.deleteBeforeReplace = linksFirst;
     eip.deleteBeforeReplace = linksFirst;

@@ -1,16 +1,17 @@
 // waf-logged, asked over the analyzer protocol, on a web ACL shaped like components/web/web-acl.ts's.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
+import { CLOUDWATCH_LOG_GROUP, WAFV2_WEB_ACL, WAFV2_WEB_ACL_LOGGING_CONFIGURATION } from "../../../policies/lib/types";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 
 const REDACTED = ["cookie", "authorization", "x-origin-verify"].map((name) => ({ singleHeader: { name } }));
 
 function webAcl(opts: { logging?: boolean; groupName?: string; redactedFields?: unknown[] } = {}): StateResource[] {
     const b = new StackBuilder("prod");
-    const acl = b.add("aws:wafv2/webAcl:WebAcl", "shop-acl", { scope: "REGIONAL", defaultAction: { allow: {} } });
+    const acl = b.add(WAFV2_WEB_ACL, "shop-acl", { scope: "REGIONAL", defaultAction: { allow: {} } });
     if (opts.logging ?? true) {
-        const group = b.add("aws:cloudwatch/logGroup:LogGroup", "shop-requests", { name: opts.groupName ?? "aws-waf-logs-shop", retentionInDays: 365, kmsKeyId: UNKNOWN });
-        b.add("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "shop-requests",
+        const group = b.add(CLOUDWATCH_LOG_GROUP, "shop-requests", { name: opts.groupName ?? "aws-waf-logs-shop", retentionInDays: 365, kmsKeyId: UNKNOWN });
+        b.add(WAFV2_WEB_ACL_LOGGING_CONFIGURATION, "shop-requests",
             { resourceArn: UNKNOWN, logDestinationConfigs: [UNKNOWN], redactedFields: opts.redactedFields ?? REDACTED },
             { resourceArn: [acl], logDestinationConfigs: [group] });
     }

@@ -3,6 +3,7 @@
 // unknown, as in a preview), and each way that leaves the admin on the front end or open to the internet.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
+import { AUTOSCALING_GROUP, LB_LISTENER, LB_LISTENER_RULE, LB_LOAD_BALANCER, LB_TARGET_GROUP } from "../../../policies/lib/types";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 import { stackResources } from "../../helpers/stacks";
 
@@ -26,32 +27,32 @@ function stack(shape: Shape): StateResource[] {
     const b = new StackBuilder("prod");
     // Magento's web servers, as the web group component tags them; without them the stack is not a Magento estate.
     if (shape.magento ?? true) {
-        b.add("aws:autoscaling/group:Group", "shop-web", { tags: [{ key: "Tier", value: "web", propagateAtLaunch: true }] });
+        b.add(AUTOSCALING_GROUP, "shop-web", { tags: [{ key: "Tier", value: "web", propagateAtLaunch: true }] });
     }
-    const lb = b.add("aws:lb/loadBalancer:LoadBalancer", "shop-alb", { internal: shape.internal ?? false, loadBalancerType: "application" });
-    const frontend = b.add("aws:lb/targetGroup:TargetGroup", "shop-fe", { port: 80, protocol: "HTTP" });
-    const backoffice = b.add("aws:lb/targetGroup:TargetGroup", "shop-bo", { port: 80, protocol: "HTTP" });
-    const https = b.add("aws:lb/listener:Listener", "shop-https", {
+    const lb = b.add(LB_LOAD_BALANCER, "shop-alb", { internal: shape.internal ?? false, loadBalancerType: "application" });
+    const frontend = b.add(LB_TARGET_GROUP, "shop-fe", { port: 80, protocol: "HTTP" });
+    const backoffice = b.add(LB_TARGET_GROUP, "shop-bo", { port: 80, protocol: "HTTP" });
+    const https = b.add(LB_LISTENER, "shop-https", {
         loadBalancerArn: UNKNOWN, port: 443, protocol: "HTTPS", defaultActions: [{ type: "forward", targetGroupArn: UNKNOWN }],
     }, { loadBalancerArn: [lb], defaultActions: [frontend] });
     const name = shape.name ?? "ops_7f3k";
     const variants = [paths(`/${name}`), ...(shape.indexPhp ?? true ? [paths(`/index.php/${name}`)] : [])];
     if (shape.adminTo !== "none") {
         const sources = shape.sources === undefined ? ["203.0.113.0/24", "198.51.100.17/32"] : shape.sources;
-        variants.forEach((values, i) => b.add("aws:lb/listenerRule:ListenerRule", `shop-admin-${i}`, {
+        variants.forEach((values, i) => b.add(LB_LISTENER_RULE, `shop-admin-${i}`, {
             listenerArn: UNKNOWN, priority: 100 + i,
             conditions: [{ pathPattern: { values } }, ...(sources === null ? [] : [{ sourceIp: { values: sources } }])],
             actions: [{ type: "forward", targetGroupArn: UNKNOWN }],
         }, { listenerArn: [https], actions: [shape.adminTo === "frontend" ? frontend : backoffice] }));
     }
     if ((shape.deny ?? "after") !== "none") {
-        variants.forEach((values, i) => b.add("aws:lb/listenerRule:ListenerRule", `shop-admin-refused-${i}`, {
+        variants.forEach((values, i) => b.add(LB_LISTENER_RULE, `shop-admin-refused-${i}`, {
             listenerArn: UNKNOWN, priority: (shape.deny === "before" ? 10 : 900) + i, conditions: [{ pathPattern: { values } }],
             actions: [{ type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain" } }],
         }, { listenerArn: [https] }));
     }
     if ((shape.deny ?? "after") === "after" && (shape.slashes ?? true)) {
-        b.add("aws:lb/listenerRule:ListenerRule", "shop-admin-refused-slashes", {
+        b.add(LB_LISTENER_RULE, "shop-admin-refused-slashes", {
             listenerArn: UNKNOWN, priority: 902, conditions: [{ pathPattern: { values: [`*${name}`, `*${name}/*`] } }],
             actions: [{ type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain" } }],
         }, { listenerArn: [https] });

@@ -3,6 +3,7 @@
 // that leave media or static files open around the CDN (Magento's /media/ and /static/ aliases above all).
 import * as assert from "assert";
 import { SECRET_SIG, SIG_KEY, StateResource } from "../../../offline/state";
+import { AUTOSCALING_GROUP, CLOUDFRONT_DISTRIBUTION, LB_LISTENER, LB_LISTENER_RULE, LB_LOAD_BALANCER, LB_TARGET_GROUP } from "../../../policies/lib/types";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 import { stackResources } from "../../helpers/stacks";
 
@@ -19,25 +20,25 @@ interface Shape {
 
 function stack(shape: Shape): StateResource[] {
     const b = new StackBuilder("prod");
-    b.add("aws:autoscaling/group:Group", "shop-web", { tags: [{ key: "Tier", value: "web", propagateAtLaunch: true }] });
+    b.add(AUTOSCALING_GROUP, "shop-web", { tags: [{ key: "Tier", value: "web", propagateAtLaunch: true }] });
     if (shape.cdn ?? true) {
-        b.add("aws:cloudfront/distribution:Distribution", "cdn-media", { enabled: true });
+        b.add(CLOUDFRONT_DISTRIBUTION, "cdn-media", { enabled: true });
     }
-    const lb = b.add("aws:lb/loadBalancer:LoadBalancer", "shop-alb", { internal: false, loadBalancerType: "application" });
-    const frontend = b.add("aws:lb/targetGroup:TargetGroup", "shop-fe", { port: 80, protocol: "HTTP" });
-    const https = b.add("aws:lb/listener:Listener", "shop-https", {
+    const lb = b.add(LB_LOAD_BALANCER, "shop-alb", { internal: false, loadBalancerType: "application" });
+    const frontend = b.add(LB_TARGET_GROUP, "shop-fe", { port: 80, protocol: "HTTP" });
+    const https = b.add(LB_LISTENER, "shop-https", {
         loadBalancerArn: UNKNOWN, port: 443, protocol: "HTTPS", defaultActions: [{ type: "forward", targetGroupArn: UNKNOWN }],
     }, { loadBalancerArn: [lb], defaultActions: [frontend] });
     const values = shape.refused ?? ALL;
     for (let k = 0; k * 3 < values.length; k++) {
         const paths = { pathPattern: { values: values.slice(3 * k, 3 * k + 3) } };
-        b.add("aws:lb/listenerRule:ListenerRule", `shop-cdn-origin-${k}`, {
+        b.add(LB_LISTENER_RULE, `shop-cdn-origin-${k}`, {
             listenerArn: UNKNOWN, priority: 20 + k,
             conditions: shape.encrypted ? { [SIG_KEY]: SECRET_SIG, ciphertext: "AAAA" }
                 : [paths, { httpHeader: { httpHeaderName: "X-Origin-Verify", values: [UNKNOWN, UNKNOWN] } }],
             actions: [{ type: "forward", targetGroupArn: UNKNOWN }],
         }, { listenerArn: [https], actions: [frontend] });
-        b.add("aws:lb/listenerRule:ListenerRule", `shop-cdn-only-${k}`, {
+        b.add(LB_LISTENER_RULE, `shop-cdn-only-${k}`, {
             listenerArn: UNKNOWN, priority: 30 + k,
             conditions: [paths, ...(shape.refusalHost ? [{ hostHeader: { values: ["origin.example.com"] } }] : [])],
             actions: [{ type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain" } }],

@@ -2,6 +2,7 @@
 // static distributions, one of them missing or pointed elsewhere.
 import * as assert from "assert";
 import { SECRET_SIG, SIG_KEY, StateResource } from "../../../offline/state";
+import { AUTOSCALING_GROUP, CLOUDFRONT_DISTRIBUTION, LB_LOAD_BALANCER } from "../../../policies/lib/types";
 import { StackBuilder, violations } from "../../helpers/packs";
 import { stackResources } from "../../helpers/stacks";
 
@@ -11,10 +12,10 @@ function stack(paths: string[], opts: { internal?: boolean; s3Origin?: boolean; 
     const b = new StackBuilder("prod");
     // Magento's web servers, as the web group component tags them; without them the stack is not a Magento estate.
     if (opts.magento ?? true) {
-        b.add("aws:autoscaling/group:Group", "shop-web", { tags: [{ key: "Tier", value: "web", propagateAtLaunch: true }] });
+        b.add(AUTOSCALING_GROUP, "shop-web", { tags: [{ key: "Tier", value: "web", propagateAtLaunch: true }] });
     }
-    b.add("aws:lb/loadBalancer:LoadBalancer", "shop-alb", { internal: opts.internal ?? false, loadBalancerType: "application" });
-    paths.forEach((originPath, i) => b.add("aws:cloudfront/distribution:Distribution", `cdn-${i}`, {
+    b.add(LB_LOAD_BALANCER, "shop-alb", { internal: opts.internal ?? false, loadBalancerType: "application" });
+    paths.forEach((originPath, i) => b.add(CLOUDFRONT_DISTRIBUTION, `cdn-${i}`, {
         enabled: true,
         origins: [{ originId: "load-balancer", domainName: "origin.example.com", originPath,
             ...(opts.s3Origin ? { s3OriginConfig: { originAccessIdentity: "" } } : { customOriginConfig: CUSTOM }) }],
@@ -44,7 +45,7 @@ describe("magento / cdn-serves-static-and-media", () => {
 
     it("stays silent on an export whose origins are an encrypted secret (they carry the origin-verify header)", async () => {
         const resources = stack(["/pub/media"]);
-        const cdn = resources.find((r) => r.type === "aws:cloudfront/distribution:Distribution")!;
+        const cdn = resources.find((r) => r.type === CLOUDFRONT_DISTRIBUTION)!;
         cdn.outputs = { ...cdn.outputs, origins: { [SIG_KEY]: SECRET_SIG, ciphertext: "AAAA" } };
         assert.deepStrictEqual(await violations("cdn-serves-static-and-media", resources), []);
     });

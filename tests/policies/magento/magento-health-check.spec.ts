@@ -2,6 +2,7 @@
 // register into (ARNs unknown, as in a preview).
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
+import { AUTOSCALING_GROUP, LB_TARGET_GROUP } from "../../../policies/lib/types";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 import { stackResources } from "../../helpers/stacks";
 
@@ -9,8 +10,8 @@ const GOOD = { path: "/health_check.php", matcher: "200", protocol: "HTTP", inte
 
 function stack(healthCheck: Record<string, unknown>, tier = "web"): StateResource[] {
     const b = new StackBuilder("preprod");
-    const target = b.add("aws:lb/targetGroup:TargetGroup", "shop-fe", { port: 80, protocol: "HTTP", healthCheck });
-    b.add("aws:autoscaling/group:Group", "frontend", {
+    const target = b.add(LB_TARGET_GROUP, "shop-fe", { port: 80, protocol: "HTTP", healthCheck });
+    b.add(AUTOSCALING_GROUP, "frontend", {
         minSize: 1, maxSize: 4, targetGroupArns: [UNKNOWN], tags: [{ key: "Tier", value: tier, propagateAtLaunch: false }],
     }, { targetGroupArns: [target] });
     return b.resources;

@@ -2,6 +2,7 @@
 // stacks' offline previews, where every subnet and NAT id is still unknown.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
+import { AUTOSCALING_GROUP, EC2_NAT_GATEWAY, EC2_ROUTE_TABLE, EC2_ROUTE_TABLE_ASSOCIATION, EC2_SUBNET, EC2_VPC } from "../../../policies/lib/types";
 import { PROD_SINGLE_NAT } from "../../fixtures/stacks";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 import { prefetch, stackResources } from "../../helpers/stacks";
@@ -9,16 +10,16 @@ import { prefetch, stackResources } from "../../helpers/stacks";
 /** A VPC with a public and a private subnet per AZ; `natAzs` get a NAT, `routeVia(az)` picks each private subnet's NAT. */
 function network(stack: string, azs: string[], natAzs: string[], routeVia: (az: string) => string = (az) => az): StateResource[] {
     const b = new StackBuilder(stack);
-    const vpc = b.add("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.20.0.0/16" });
+    const vpc = b.add(EC2_VPC, "vpc", { cidrBlock: "10.20.0.0/16" });
     const subnet = (tier: string, az: string) =>
-        b.add("aws:ec2/subnet:Subnet", `${tier}-${az}`, { availabilityZone: az, vpcId: UNKNOWN }, { vpcId: [vpc] });
+        b.add(EC2_SUBNET, `${tier}-${az}`, { availabilityZone: az, vpcId: UNKNOWN }, { vpcId: [vpc] });
     const publics = new Map(azs.map((az) => [az, subnet("public", az)]));
-    const nats = new Map(natAzs.map((az) => [az, b.add("aws:ec2/natGateway:NatGateway", `nat-${az}`, { subnetId: UNKNOWN }, { subnetId: [publics.get(az)!] })]));
+    const nats = new Map(natAzs.map((az) => [az, b.add(EC2_NAT_GATEWAY, `nat-${az}`, { subnetId: UNKNOWN }, { subnetId: [publics.get(az)!] })]));
     for (const az of azs) {
         const s = subnet("private", az);
         const nat = nats.get(routeVia(az));
-        const table = b.add("aws:ec2/routeTable:RouteTable", `rt-${az}`, { routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: UNKNOWN }] }, { routes: nat ? [nat] : [] });
-        b.add("aws:ec2/routeTableAssociation:RouteTableAssociation", `private-${az}`, { subnetId: UNKNOWN, routeTableId: UNKNOWN }, { subnetId: [s], routeTableId: [table] });
+        const table = b.add(EC2_ROUTE_TABLE, `rt-${az}`, { routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: UNKNOWN }] }, { routes: nat ? [nat] : [] });
+        b.add(EC2_ROUTE_TABLE_ASSOCIATION, `private-${az}`, { subnetId: UNKNOWN, routeTableId: UNKNOWN }, { subnetId: [s], routeTableId: [table] });
     }
     return b.resources;
 }
@@ -54,16 +55,16 @@ describe("magento / production-network-ha", () => {
     it("breaks: a server group in a subnet left on the VPC's main route table; keeps it once the subnet is associated", async () => {
         const resources = network("prod", THREE, THREE);
         const b = new StackBuilder("prod");
-        const vpc = resources.find((r) => r.type === "aws:ec2/vpc:Vpc")!;
-        const loose = b.add("aws:ec2/subnet:Subnet", "app-eu-west-3b", { availabilityZone: "eu-west-3b", vpcId: UNKNOWN }, { vpcId: [vpc] });
+        const vpc = resources.find((r) => r.type === EC2_VPC)!;
+        const loose = b.add(EC2_SUBNET, "app-eu-west-3b", { availabilityZone: "eu-west-3b", vpcId: UNKNOWN }, { vpcId: [vpc] });
         const privateA = resources.find((r) => r.urn.endsWith("::private-eu-west-3a"))!;
-        b.add("aws:autoscaling/group:Group", "web", { vpcZoneIdentifiers: [UNKNOWN, UNKNOWN] }, { vpcZoneIdentifiers: [privateA, loose] });
+        b.add(AUTOSCALING_GROUP, "web", { vpcZoneIdentifiers: [UNKNOWN, UNKNOWN] }, { vpcZoneIdentifiers: [privateA, loose] });
         assert.deepStrictEqual(await violations("production-network-ha", [...resources, ...b.resources]), [
             "mandatory: web runs in subnet app-eu-west-3b (eu-west-3b), which has no route table association: it uses the VPC's main route table, " +
             "one default route for every AZ. Associate it with a route table through its own AZ's NAT gateway (or the internet gateway).",
         ]);
         const table = resources.find((r) => r.urn.endsWith("::rt-eu-west-3b"))!;
-        b.add("aws:ec2/routeTableAssociation:RouteTableAssociation", "app-b", { subnetId: UNKNOWN, routeTableId: UNKNOWN }, { subnetId: [loose], routeTableId: [table] });
+        b.add(EC2_ROUTE_TABLE_ASSOCIATION, "app-b", { subnetId: UNKNOWN, routeTableId: UNKNOWN }, { subnetId: [loose], routeTableId: [table] });
         assert.deepStrictEqual(await violations("production-network-ha", [...resources, ...b.resources]), []);
     });
 

@@ -2,6 +2,7 @@
 // actions (ids unknown, as in a preview), and the real prod stack.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
+import { AUTOSCALING_GROUP, AUTOSCALING_SCHEDULE, EC2_SUBNET } from "../../../policies/lib/types";
 import { diagnostics, StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 import { stackResources } from "../../helpers/stacks";
 
@@ -11,12 +12,12 @@ interface Shape { azs?: string[]; minSize?: number; tier?: string; scheduledMins
 
 function stack(name: string, shape: Shape): StateResource[] {
     const b = new StackBuilder(name);
-    const subnets = (shape.azs ?? THREE).map((az) => b.add("aws:ec2/subnet:Subnet", `private-${az}`, { availabilityZone: az, vpcId: UNKNOWN }));
-    const group = b.add("aws:autoscaling/group:Group", "frontend", {
+    const subnets = (shape.azs ?? THREE).map((az) => b.add(EC2_SUBNET, `private-${az}`, { availabilityZone: az, vpcId: UNKNOWN }));
+    const group = b.add(AUTOSCALING_GROUP, "frontend", {
         minSize: shape.minSize ?? 2, maxSize: 8, vpcZoneIdentifiers: subnets.map(() => UNKNOWN),
         tags: [{ key: "Tier", value: shape.tier ?? "web", propagateAtLaunch: false }],
     }, { vpcZoneIdentifiers: subnets });
-    (shape.scheduledMins ?? []).forEach((min, i) => b.add("aws:autoscaling/schedule:Schedule", `night-${i}`,
+    (shape.scheduledMins ?? []).forEach((min, i) => b.add(AUTOSCALING_SCHEDULE, `night-${i}`,
         { autoscalingGroupName: UNKNOWN, recurrence: "0 19 * * *", minSize: min, maxSize: 4 }, { autoscalingGroupName: [group] }));
     return b.resources;
 }

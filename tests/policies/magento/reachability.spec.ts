@@ -3,22 +3,20 @@
 // to the VPC, EFS opened to the whole VPC.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
+import { EC2_SECURITY_GROUP, VPC_SECURITY_GROUP_INGRESS_RULE } from "../../../policies/lib/types";
 import { PREPROD_NFS } from "../../fixtures/stacks";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 import { named } from "../../helpers/reachability";
 import { stackResources } from "../../helpers/stacks";
 
-const SG = "aws:ec2/securityGroup:SecurityGroup";
-const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-
 /** prod with one more ingress permission on the group named `group`: from `source` (a group name) or a CIDR. */
 async function prodWith(group: string, port: number, source: { group?: string; cidr?: string }): Promise<StateResource[]> {
     const prod = await stackResources("prod");
     const b = new StackBuilder("prod");
-    const target = named(prod, SG, `::${group}`);
-    const from = source.group === undefined ? [] : [named(prod, SG, `::${source.group}`)];
+    const target = named(prod, EC2_SECURITY_GROUP, `::${group}`);
+    const from = source.group === undefined ? [] : [named(prod, EC2_SECURITY_GROUP, `::${source.group}`)];
     const admitted = source.cidr !== undefined ? { cidrIpv4: source.cidr } : { referencedSecurityGroupId: UNKNOWN };
-    b.add(INGRESS, "mistake", { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: port, toPort: port, ...admitted },
+    b.add(VPC_SECURITY_GROUP_INGRESS_RULE, "mistake", { securityGroupId: UNKNOWN, ipProtocol: "tcp", fromPort: port, toPort: port, ...admitted },
         { securityGroupId: [target], referencedSecurityGroupId: from });
     return [...prod, ...b.resources];
 }

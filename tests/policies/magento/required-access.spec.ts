@@ -4,6 +4,7 @@
 // those ARNs are unknown, is left to the update without a crash.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
+import { CLOUDWATCH_LOG_GROUP, KMS_KEY } from "../../../policies/lib/types";
 import { violations } from "../../helpers/packs";
 import { prefetch, stackResources } from "../../helpers/stacks";
 
@@ -61,8 +62,8 @@ describe("magento / required-access", () => {
 
     it("breaks: a log group encrypted with a key whose policy does not name CloudWatch Logs", async () => {
         const resources = structuredClone(await stackResources("preprod", { preview: false }));
-        const key = resources.find((r) => r.type === "aws:kms/key:Key" && r.urn.endsWith("-data-key"))!; // the data key names no logs service
-        const group = resources.find((r) => r.type === "aws:cloudwatch/logGroup:LogGroup")!;
+        const key = resources.find((r) => r.type === KMS_KEY && r.urn.endsWith("-data-key"))!; // the data key names no logs service
+        const group = resources.find((r) => r.type === CLOUDWATCH_LOG_GROUP)!;
         group.outputs = { ...group.outputs, kmsKeyId: key.outputs!.arn };
         const found = await violations("required-access", resources, { dryRun: false });
         assert.ok(found.length > 0 && found.every((f) => f.includes("CloudWatch Logs encrypts") && f.includes("logs.eu-west-3.amazonaws.com")), found.join("\n"));

@@ -2,10 +2,9 @@
 // origins passes; without a policy, with a policy allowing every origin, or one without CORS, it fails.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
+import { CLOUDFRONT_DISTRIBUTION, CLOUDFRONT_RESPONSE_HEADERS_POLICY } from "../../../policies/lib/types";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 
-const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
-const HEADERS = "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy";
 const ORIGINS = ["https://example.com", "https://www.example.com", "https://brand-a.example"];
 const cors = (items: string[]) => ({
     accessControlAllowCredentials: false, originOverride: true,
@@ -15,8 +14,8 @@ const cors = (items: string[]) => ({
 
 function stack(opts: { policy?: Record<string, unknown>; originPath?: string; alias?: string } = {}): StateResource[] {
     const b = new StackBuilder("prod");
-    const policy = opts.policy && b.add(HEADERS, "cdn-static-cors", opts.policy);
-    b.add(DISTRIBUTION, "cdn-static", {
+    const policy = opts.policy && b.add(CLOUDFRONT_RESPONSE_HEADERS_POLICY, "cdn-static-cors", opts.policy);
+    b.add(CLOUDFRONT_DISTRIBUTION, "cdn-static", {
         enabled: true,
         aliases: [opts.alias ?? "static.example.com"],
         origins: [{ originId: "load-balancer", domainName: "origin.example.com", originPath: opts.originPath ?? "/pub/static" }],

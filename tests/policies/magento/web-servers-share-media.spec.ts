@@ -3,9 +3,9 @@
 import * as assert from "assert";
 import { SHARED_MOUNTS_TAG } from "../../../policies/lib/contracts";
 import { StateResource } from "../../../offline/state";
+import { EC2_LAUNCH_TEMPLATE } from "../../../policies/lib/types";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 
-const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 const base64 = (text: string) => Buffer.from(text).toString("base64");
 const MOUNTS = "#cloud-config\nmounts:\n  - [ \"fs-0123:/\", /var/www/magento/pub/media, efs, \"_netdev,tls,accesspoint=fsap-1\", \"0\", \"0\" ]\n";
 
@@ -16,7 +16,7 @@ const template = (tags: Record<string, string>, userData: string = UNKNOWN) => (
 
 function frontendTemplate(props: Record<string, unknown>): StateResource[] {
     const b = new StackBuilder("prod");
-    b.add(LAUNCH_TEMPLATE, "frontend-lt", props);
+    b.add(EC2_LAUNCH_TEMPLATE, "frontend-lt", props);
     return b.resources;
 }
 
