@@ -2,7 +2,7 @@
 // dependencies on this stack's subnets, which a preview knows even while every subnet id is still unknown.
 import { PolicyResource } from "@pulumi/policy";
 import { dependsOn, ofType } from "./stack";
-import { AUTOSCALING_GROUP, EC2_INSTANCE, SUBNET } from "./types";
+import { AUTOSCALING_GROUP, EC2_INSTANCE, EC2_SUBNET } from "./types";
 
 /** A subnet's AZ, by name or by id, as the program set it. */
 export function azOf(subnet: PolicyResource): string {
@@ -11,7 +11,7 @@ export function azOf(subnet: PolicyResource): string {
 
 /** The subnets of this stack a server or an autoscaling group may run in. */
 export function computeSubnets(compute: PolicyResource): PolicyResource[] {
-    return dependsOn(compute, compute.type === AUTOSCALING_GROUP ? "vpcZoneIdentifiers" : "subnetId", SUBNET);
+    return dependsOn(compute, compute.type === AUTOSCALING_GROUP ? "vpcZoneIdentifiers" : "subnetId", EC2_SUBNET);
 }
 
 /** Every autoscaling group and instance of the stack, with the subnets it may run in. */

@@ -9,7 +9,7 @@ import { within } from "./cidr";
 import { ALLOWED_SOURCES_TAG, listTag, TIER_TAG } from "./contracts";
 import { ingresses, internetOpenings, protocolName, SECURITY_GROUPS } from "./ingress";
 import { dependsOn, ofType, StackResource } from "./stack";
-import { EC2_INSTANCE, LAUNCH_TEMPLATE, LOAD_BALANCERS, RDS_CLUSTER, RDS_INSTANCE, REPLICATION_GROUP, SEARCH_DOMAINS } from "./types";
+import { EC2_INSTANCE, EC2_LAUNCH_TEMPLATE, ELASTICACHE_REPLICATION_GROUP, LOAD_BALANCERS, RDS_CLUSTER, RDS_INSTANCE, SEARCH_DOMAINS } from "./types";
 import { knownString, knownTags } from "./values";
 
 export type PartyKind = "internet" | "allow-list" | "vpc" | "cidr" | "tier" | "database" | "redis" | "search" | "efs" | "load-balancer" | "group";
@@ -38,9 +38,9 @@ const MOUNT_TARGET = "aws:efs/mountTarget:MountTarget";
 /** The resources that use security groups, the kind they make a target, and the properties naming their groups. */
 const USERS: [string[], PartyKind, string[]][] = [
     [[EC2_INSTANCE], "tier", ["vpcSecurityGroupIds", "securityGroups"]],
-    [[LAUNCH_TEMPLATE], "tier", ["vpcSecurityGroupIds", "securityGroupNames", "networkInterfaces"]],
+    [[EC2_LAUNCH_TEMPLATE], "tier", ["vpcSecurityGroupIds", "securityGroupNames", "networkInterfaces"]],
     [[RDS_INSTANCE, RDS_CLUSTER], "database", ["vpcSecurityGroupIds"]],
-    [[REPLICATION_GROUP], "redis", ["securityGroupIds"]],
+    [[ELASTICACHE_REPLICATION_GROUP], "redis", ["securityGroupIds"]],
     [SEARCH_DOMAINS, "search", ["vpcOptions"]],
     [[MOUNT_TARGET], "efs", ["securityGroups"]],
     [LOAD_BALANCERS, "load-balancer", ["securityGroups"]],

@@ -1,7 +1,7 @@
 // The text of a server's user data, when the preview knows it: an instance takes it as text (userData) or base64
 // (userDataBase64); a launch template only as base64. cloud-init also accepts it gzip-compressed.
 import { gunzipSync } from "zlib";
-import { EC2_INSTANCE, LAUNCH_TEMPLATE } from "./types";
+import { EC2_INSTANCE, EC2_LAUNCH_TEMPLATE } from "./types";
 import { knownString } from "./values";
 
 /** EC2's limit on user data, in bytes, raw before base64 (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-add-user-data.html). */
@@ -25,7 +25,7 @@ function decode(base64: string): string {
 /** The size in bytes EC2 counts of an instance's or launch template's user data: raw, after base64 decoding, before any
  *  gunzip; undefined when there is none or it is not known yet. */
 export function userDataBytes(type: string, props: unknown): number | undefined {
-    const base64 = type === EC2_INSTANCE ? knownString(props, "userDataBase64") : type === LAUNCH_TEMPLATE ? knownString(props, "userData") : undefined;
+    const base64 = type === EC2_INSTANCE ? knownString(props, "userDataBase64") : type === EC2_LAUNCH_TEMPLATE ? knownString(props, "userData") : undefined;
     const text = type === EC2_INSTANCE ? knownString(props, "userData") : undefined;
     return text !== undefined ? Buffer.byteLength(text, "utf8") : base64 === undefined ? undefined : Buffer.from(base64, "base64").length;
 }
@@ -36,7 +36,7 @@ export function userDataOf(type: string, props: unknown): string | undefined {
         const base64 = knownString(props, "userDataBase64");
         return knownString(props, "userData") ?? (base64 === undefined ? undefined : decode(base64));
     }
-    if (type === LAUNCH_TEMPLATE) {
+    if (type === EC2_LAUNCH_TEMPLATE) {
         const base64 = knownString(props, "userData");
         return base64 === undefined ? undefined : decode(base64);
     }

@@ -9,6 +9,7 @@ import { AccessRequest, decide } from "../../policies/lib/access/simulate";
 import { StackResource } from "../../policies/lib/stack";
 import { knownString } from "../../policies/lib/values";
 import { stackView } from "../../offline/stack-view";
+import { AUTOSCALING_GROUP, CLOUDWATCH_LOG_DELIVERY, CLOUDWATCH_LOG_GROUP, EFS_ACCESS_POINT, EFS_FILE_SYSTEM, IAM_ROLE, KMS_KEY, OPENSEARCH_DOMAIN, RDS_INSTANCE, S3_BUCKET, SECRETSMANAGER_SECRET, SNS_TOPIC } from "../../policies/lib/types";
 import { prefetch, stackResources } from "../helpers/stacks";
 
 const STACKS = ["prod", "preprod"] as const;
@@ -31,12 +32,8 @@ async function load(name: string): Promise<Stack> {
         assert.ok(value, `no ${type} magento-${name}-${short} with a known ARN`);
         return value;
     };
-    return { name, resources, model: accessModel(resources), arn, role: (tier) => arn("aws:iam/role:Role", `${tier}-role`) };
+    return { name, resources, model: accessModel(resources), arn, role: (tier) => arn(IAM_ROLE, `${tier}-role`) };
 }
-
-const SECRET = "aws:secretsmanager/secret:Secret";
-const BUCKET = "aws:s3/bucket:Bucket";
-const GROUP = "aws:autoscaling/group:Group";
 
 async function expect(stack: Stack, outcome: "Allowed" | "denied", request: AccessRequest): Promise<void> {
     const decision = await decide(stack.model, request);
@@ -66,9 +63,9 @@ for (const name of STACKS) {
 
         it("lets the VPN server read its PKI bundle and never write it nor read the CA; the CA role (MFA) issues; nothing else it could steal", async () => {
             const vpn = stack.role("vpn");
-            const [ca, bundle] = [stack.arn(SECRET, "openvpn-pki"), stack.arn(SECRET, "openvpn-server-pki")];
-            const key = stack.arn("aws:kms/key:Key", "secrets-key"); // the PKI's key; the server never uses the storage key through Secrets Manager
-            await expect(stack, "denied", { principal: stack.role("vpn"), action: "kms:Decrypt", resource: stack.arn("aws:kms/key:Key", "data-key"), context: { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` } });
+            const [ca, bundle] = [stack.arn(SECRETSMANAGER_SECRET, "openvpn-pki"), stack.arn(SECRETSMANAGER_SECRET, "openvpn-server-pki")];
+            const key = stack.arn(KMS_KEY, "secrets-key"); // the PKI's key; the server never uses the storage key through Secrets Manager
+            await expect(stack, "denied", { principal: stack.role("vpn"), action: "kms:Decrypt", resource: stack.arn(KMS_KEY, "data-key"), context: { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` } });
             const viaSecrets = { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` };
             await expect(stack, "Allowed", { principal: vpn, action: "secretsmanager:GetSecretValue", resource: bundle });
             await expect(stack, "Allowed", { principal: vpn, action: "kms:Decrypt", resource: key, context: viaSecrets });
@@ -79,26 +76,26 @@ for (const name of STACKS) {
             }
             await expect(stack, "denied", { principal: vpn, action: "secretsmanager:GetSecretValue", resource: ca });
             await expect(stack, "denied", { principal: vpn, action: "kms:GenerateDataKey", resource: key, context: viaSecrets });
-            const caRole = stack.arn("aws:iam/role:Role", "openvpn-ca-role");
+            const caRole = stack.arn(IAM_ROLE, "openvpn-ca-role");
             for (const [action, resource] of [["secretsmanager:GetSecretValue", ca], ["secretsmanager:PutSecretValue", ca], ["secretsmanager:PutSecretValue", bundle]]) {
                 await expect(stack, "Allowed", { principal: caRole, action, resource });
             }
             await expect(stack, "Allowed", { principal: caRole, action: "kms:GenerateDataKey", resource: key, context: viaSecrets });
-            await expect(stack, "denied", { principal: caRole, action: "secretsmanager:GetSecretValue", resource: stack.arn(SECRET, "search-master-secret") });
+            await expect(stack, "denied", { principal: caRole, action: "secretsmanager:GetSecretValue", resource: stack.arn(SECRETSMANAGER_SECRET, "search-master-secret") });
             const db = stack.resources.find((r) => r.name === `magento-${name}-mysql-db`);
             const dbSecret = db && knownString(db.props, "masterUserSecrets", 0, "secretArn");
             assert.ok(dbSecret, "the shop database's managed secret");
             await expect(stack, "denied", { principal: vpn, action: "secretsmanager:GetSecretValue", resource: dbSecret });
-            await expect(stack, "denied", { principal: vpn, action: "secretsmanager:GetSecretValue", resource: stack.arn(SECRET, "search-master-secret") });
+            await expect(stack, "denied", { principal: vpn, action: "secretsmanager:GetSecretValue", resource: stack.arn(SECRETSMANAGER_SECRET, "search-master-secret") });
             await expect(stack, "denied", { principal: vpn, action: "ssm:GetParametersByPath", resource: `arn:aws:ssm:${stack.model.region}:${stack.model.account}:parameter/magento/${name}` });
             await expect(stack, "denied", { principal: stack.role("web"), action: "secretsmanager:GetSecretValue", resource: ca });
         });
 
         it("keeps the master credentials off the servers: neither web tier reads the database's or the search domain's; Rundeck's setup job reads both, the break-glass role (with MFA) the database's", async () => {
             const db = stack.resources.find((r) => r.name === `magento-${name}-mysql-db`);
-            const [database, search] = [knownString(db!.props, "masterUserSecrets", 0, "secretArn")!, stack.arn(SECRET, "search-master-secret")];
+            const [database, search] = [knownString(db!.props, "masterUserSecrets", 0, "secretArn")!, stack.arn(SECRETSMANAGER_SECRET, "search-master-secret")];
             const viaSecretsManager = { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` };
-            const key = stack.arn("aws:kms/key:Key", "data-key");
+            const key = stack.arn(KMS_KEY, "data-key");
             for (const master of [database, search]) {
                 for (const tier of ["web", "backoffice", "vpn", "gateway", "windows", "sideapps"]) {
                     await expect(stack, "denied", { principal: stack.role(tier), action: "secretsmanager:GetSecretValue", resource: master });
@@ -106,14 +103,14 @@ for (const name of STACKS) {
                 await expect(stack, "Allowed", { principal: stack.role("rundeck"), action: "secretsmanager:GetSecretValue", resource: master });
             }
             // The search domain's bootstrap password is retired by the setup job: break-glass is its master by the admin role.
-            await expect(stack, "Allowed", { principal: stack.arn("aws:iam/role:Role", "break-glass-role"), action: "secretsmanager:GetSecretValue", resource: database });
-            await expect(stack, "denied", { principal: stack.arn("aws:iam/role:Role", "break-glass-role"), action: "secretsmanager:GetSecretValue", resource: search });
+            await expect(stack, "Allowed", { principal: stack.arn(IAM_ROLE, "break-glass-role"), action: "secretsmanager:GetSecretValue", resource: database });
+            await expect(stack, "denied", { principal: stack.arn(IAM_ROLE, "break-glass-role"), action: "secretsmanager:GetSecretValue", resource: search });
             // Both keys: a new RDS master is on the secrets key, one created before the split on the storage key.
-            for (const k of [key, stack.arn("aws:kms/key:Key", "secrets-key")]) {
-                await expect(stack, "Allowed", { principal: stack.arn("aws:iam/role:Role", "break-glass-role"), action: "kms:Decrypt", resource: k, context: viaSecretsManager });
+            for (const k of [key, stack.arn(KMS_KEY, "secrets-key")]) {
+                await expect(stack, "Allowed", { principal: stack.arn(IAM_ROLE, "break-glass-role"), action: "kms:Decrypt", resource: k, context: viaSecretsManager });
             }
             // What the servers read instead: Magento's own users, which only the setup job writes.
-            for (const app of [stack.arn(SECRET, "app-credentials-mysql-secret"), stack.arn(SECRET, "app-credentials-search-secret")]) {
+            for (const app of [stack.arn(SECRETSMANAGER_SECRET, "app-credentials-mysql-secret"), stack.arn(SECRETSMANAGER_SECRET, "app-credentials-search-secret")]) {
                 for (const tier of ["web", "backoffice"]) {
                     await expect(stack, "Allowed", { principal: stack.role(tier), action: "secretsmanager:GetSecretValue", resource: app });
                     await expect(stack, "denied", { principal: stack.role(tier), action: "secretsmanager:PutSecretValue", resource: app });
@@ -127,12 +124,12 @@ for (const name of STACKS) {
         });
 
         it("lets the search admin role (the domain's master by role mapping) call the domain, and only Rundeck and the break-glass role assume it", async () => {
-            const admin = stack.arn("aws:iam/role:Role", "search-admin");
-            const api = `${stack.arn("aws:opensearch/domain:Domain", "search-domain")}/_plugins/_security/api/rolesmapping/all_access`;
+            const admin = stack.arn(IAM_ROLE, "search-admin");
+            const api = `${stack.arn(OPENSEARCH_DOMAIN, "search-domain")}/_plugins/_security/api/rolesmapping/all_access`;
             for (const action of ["es:ESHttpGet", "es:ESHttpPut"]) {
                 await expect(stack, "Allowed", { principal: admin, action, resource: api });
             }
-            for (const holder of [stack.role("rundeck"), stack.arn("aws:iam/role:Role", "break-glass-role")]) {
+            for (const holder of [stack.role("rundeck"), stack.arn(IAM_ROLE, "break-glass-role")]) {
                 await expect(stack, "Allowed", { principal: holder, action: "sts:AssumeRole", resource: admin });
             }
             // An intruder on a web server, the VPN or any other tier cannot become the search domain's master.
@@ -142,7 +139,7 @@ for (const name of STACKS) {
         });
 
         it("trusts only this account's principals signed in with MFA within the hour to assume the break-glass role", () => {
-            const role = stack.resources.find((r) => r.type === "aws:iam/role:Role" && r.name === `magento-${name}-break-glass-role`)!;
+            const role = stack.resources.find((r) => r.type === IAM_ROLE && r.name === `magento-${name}-break-glass-role`)!;
             const trust = JSON.parse(knownString(role.props, "assumeRolePolicy")!);
             assert.deepStrictEqual(trust.Statement.map((s: { Principal: unknown; Condition: unknown }) => [s.Principal, s.Condition]), [[
                 { AWS: `arn:aws:iam::${stack.model.account}:root` },
@@ -153,14 +150,14 @@ for (const name of STACKS) {
 
         it("lets Rundeck read its admin password at boot, no other tier read it, and Rundeck no other tier's secret", async () => {
             const rundeck = stack.role("rundeck");
-            const admin = stack.arn(SECRET, "rundeck-admin-secret");
+            const admin = stack.arn(SECRETSMANAGER_SECRET, "rundeck-admin-secret");
             await expect(stack, "Allowed", { principal: rundeck, action: "secretsmanager:GetSecretValue", resource: admin });
-            await expect(stack, "Allowed", { principal: rundeck, action: "kms:Decrypt", resource: stack.arn("aws:kms/key:Key", "data-key"), context: { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` } });
+            await expect(stack, "Allowed", { principal: rundeck, action: "kms:Decrypt", resource: stack.arn(KMS_KEY, "data-key"), context: { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` } });
             // The key only through Secrets Manager: not to decrypt the volumes' or the buckets' data keys directly.
-            await expect(stack, "denied", { principal: rundeck, action: "kms:Decrypt", resource: stack.arn("aws:kms/key:Key", "data-key") });
+            await expect(stack, "denied", { principal: rundeck, action: "kms:Decrypt", resource: stack.arn(KMS_KEY, "data-key") });
             await expect(stack, "denied", { principal: rundeck, action: "secretsmanager:PutSecretValue", resource: admin });
             // The data masters it reads for the release's setup step (above); nothing else of another tier's or stack's.
-            for (const other of [stack.arn(SECRET, "openvpn-pki"), otherStack(admin, name), otherStack(stack.arn(SECRET, "search-master-secret"), name)]) {
+            for (const other of [stack.arn(SECRETSMANAGER_SECRET, "openvpn-pki"), otherStack(admin, name), otherStack(stack.arn(SECRETSMANAGER_SECRET, "search-master-secret"), name)]) {
                 await expect(stack, "denied", { principal: rundeck, action: "secretsmanager:GetSecretValue", resource: other });
             }
             for (const tier of ["web", "backoffice", "vpn", "gateway", "windows", "sideapps"]) {
@@ -170,7 +167,7 @@ for (const name of STACKS) {
 
         it("lets Rundeck write its job output to its log group and never erase it: no deleting the group or streams, no shortening retention", async () => {
             const rundeck = stack.role("rundeck");
-            const group = stack.arn("aws:cloudwatch/logGroup:LogGroup", "rundeck-logs");
+            const group = stack.arn(CLOUDWATCH_LOG_GROUP, "rundeck-logs");
             const stream = `${group}:log-stream:i-0123456789abcdef0/executions`;
             for (const action of ["logs:CreateLogStream", "logs:PutLogEvents"]) {
                 await expect(stack, "Allowed", { principal: rundeck, action, resource: stream });
@@ -186,7 +183,7 @@ for (const name of STACKS) {
             const rundeck = stack.role("rundeck");
             const tags = (prefix: string, tier: string, s: string = name) => ({ [`${prefix}/Tier`]: tier, [`${prefix}/Stack`]: s });
             for (const group of ["frontend-asg", "backoffice-asg"]) {
-                const arn = stack.arn(GROUP, group);
+                const arn = stack.arn(AUTOSCALING_GROUP, group);
                 const tier = group.startsWith("frontend") ? "web" : "backoffice";
                 await expect(stack, "Allowed", { principal: rundeck, action: "autoscaling:StartInstanceRefresh", resource: arn, context: tags("aws:ResourceTag", tier) });
                 await expect(stack, "denied", { principal: rundeck, action: "autoscaling:StartInstanceRefresh", resource: otherStack(arn, name), context: tags("aws:ResourceTag", tier, name === "prod" ? "preprod" : "prod") });
@@ -207,14 +204,14 @@ for (const name of STACKS) {
                 await expect(stack, "denied", { principal: stack.role(tier), action: "ssm:GetParametersByPath", resource: `arn:aws:ssm:${stack.model.region}:${stack.model.account}:parameter/magento/${other}` });
                 await expect(stack, "denied", { principal: stack.role(tier), action: "ssm:GetParameter", resource: parameter });
             }
-            const search = stack.arn(SECRET, "search-master-secret");
+            const search = stack.arn(SECRETSMANAGER_SECRET, "search-master-secret");
             await expect(stack, "denied", { principal: stack.role("web"), action: "secretsmanager:GetSecretValue", resource: otherStack(search, name) });
         });
 
         it("lets web servers read the config bucket and none write it; the back office alone uses the temp bucket", async () => {
-            const config = stack.arn(BUCKET, "buckets-config");
-            const temp = stack.arn(BUCKET, "buckets-temp");
-            const key = stack.arn("aws:kms/key:Key", "data-key");
+            const config = stack.arn(S3_BUCKET, "buckets-config");
+            const temp = stack.arn(S3_BUCKET, "buckets-temp");
+            const key = stack.arn(KMS_KEY, "data-key");
             const viaS3 = { "kms:ViaService": `s3.${stack.model.region}.amazonaws.com` };
             for (const tier of ["web", "backoffice"]) {
                 await expect(stack, "Allowed", { principal: stack.role(tier), action: "s3:GetObject", resource: `${config}/app/env.php`, context: { "aws:SecureTransport": "true" } });
@@ -232,7 +229,7 @@ for (const name of STACKS) {
         });
 
         it("lets the load balancer and CloudFront deliver access logs to the logs bucket, for this account only", async () => {
-            const logs = stack.arn(BUCKET, "buckets-logs");
+            const logs = stack.arn(S3_BUCKET, "buckets-logs");
             const account = stack.model.account!;
             const object = `${logs}/AWSLogs/${account}/elasticloadbalancing/x.log.gz`;
             const elb = "arn:aws:iam::009996457667:root"; // eu-west-3's log delivery account (components/storage/buckets.ts)
@@ -242,7 +239,7 @@ for (const name of STACKS) {
             await expect(stack, "Allowed", { principal: "delivery.logs.amazonaws.com", action: "s3:PutObject", resource: `${logs}/AWSLogs/${account}/CloudFront/x.gz`, context: delivery });
             // Where each CloudFront delivery actually writes: AWS prepends AWSLogs/<account>/CloudFront/ to its suffix
             // path (pulumi-aws cloudwatch.LogDelivery s3DeliveryConfigurations.suffixPath), variables filled in.
-            const deliveries = stack.resources.filter((r) => r.type === "aws:cloudwatch/logDelivery:LogDelivery");
+            const deliveries = stack.resources.filter((r) => r.type === CLOUDWATCH_LOG_DELIVERY);
             assert.strictEqual(deliveries.length, 2);
             for (const d of deliveries) {
                 const [config] = (d.props as { s3DeliveryConfigurations: { suffixPath: string }[] }).s3DeliveryConfigurations;
@@ -250,14 +247,14 @@ for (const name of STACKS) {
                 await expect(stack, "Allowed", { principal: "delivery.logs.amazonaws.com", action: "s3:PutObject", resource: `${logs}/${key}/E2EXAMPLE.2026-12-01-01.abc.gz`, context: delivery });
             }
             await expect(stack, "denied", { principal: "delivery.logs.amazonaws.com", action: "s3:PutObject", resource: `${logs}/AWSLogs/${account}/CloudFront/x.gz`, context: { ...delivery, "aws:SourceAccount": "999999999999" } });
-            await expect(stack, "denied", { principal: "delivery.logs.amazonaws.com", action: "s3:PutObject", resource: `${stack.arn(BUCKET, "buckets-config")}/AWSLogs/${account}/x.gz`, context: delivery });
+            await expect(stack, "denied", { principal: "delivery.logs.amazonaws.com", action: "s3:PutObject", resource: `${stack.arn(S3_BUCKET, "buckets-config")}/AWSLogs/${account}/x.gz`, context: delivery });
         });
 
         // Keys (issue 13): administration apart from use, and a server's use only through the service that needs it.
         it("lets no server administer a key, even with kms:* attached, while the account's other roles may; the back office writes the temp bucket's keys through S3 only", async () => {
             const everything = [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] }];
             const operator = `arn:aws:iam::${stack.model.account}:role/operators-admin`; // a role of the account outside the stack
-            for (const key of [stack.arn("aws:kms/key:Key", "data-key"), stack.arn("aws:kms/key:Key", "secrets-key")]) {
+            for (const key of [stack.arn(KMS_KEY, "data-key"), stack.arn(KMS_KEY, "secrets-key")]) {
                 for (const action of ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:CreateAlias"]) {
                     await expect(stack, "Allowed", { principal: operator, action, resource: key, identityPolicies: everything });
                     for (const tier of ["web", "backoffice", "rundeck", "vpn", "gateway", "windows", "sideapps"]) {
@@ -265,7 +262,7 @@ for (const name of STACKS) {
                     }
                 }
             }
-            const key = stack.arn("aws:kms/key:Key", "data-key");
+            const key = stack.arn(KMS_KEY, "data-key");
             await expect(stack, "Allowed", { principal: stack.role("backoffice"), action: "kms:GenerateDataKey", resource: key, context: { "kms:ViaService": `s3.${stack.model.region}.amazonaws.com` } });
             await expect(stack, "denied", { principal: stack.role("backoffice"), action: "kms:GenerateDataKey", resource: key });
         });
@@ -274,7 +271,7 @@ for (const name of STACKS) {
         it("lets no server administer the telemetry or audit key either, even with kms:* attached", async () => {
             const everything = [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] }];
             const operator = `arn:aws:iam::${stack.model.account}:role/operators-admin`;
-            const key = (short: string) => stack.arn("aws:kms/key:Key", short);
+            const key = (short: string) => stack.arn(KMS_KEY, short);
             for (const short of ["telemetry-key", "data-audit-key"]) {
                 for (const action of ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey"]) {
                     await expect(stack, "Allowed", { principal: operator, action, resource: key(short), identityPolicies: everything });
@@ -288,7 +285,7 @@ for (const name of STACKS) {
         it("lets no one create a grant on any key that is not for an AWS resource, even with kms:* attached", async () => {
             const everything = [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] }];
             const operator = `arn:aws:iam::${stack.model.account}:role/operators-admin`;
-            const key = (short: string) => stack.arn("aws:kms/key:Key", short);
+            const key = (short: string) => stack.arn(KMS_KEY, short);
             // kms:Create* once covered CreateGrant, so the grant statement's condition restricted nothing (review N1).
             for (const short of ["data-key", "secrets-key", "telemetry-key", "data-audit-key"]) {
                 for (const principal of [operator, stack.role("web")]) {
@@ -300,7 +297,7 @@ for (const name of STACKS) {
         });
 
         it("lets CloudWatch use the telemetry key for this account's alarms only", async () => {
-            const key = stack.arn("aws:kms/key:Key", "telemetry-key");
+            const key = stack.arn(KMS_KEY, "telemetry-key");
             const alarm = `arn:aws:cloudwatch:${stack.model.region}:${stack.model.account}:alarm:magento-${name}-monitoring-shop-db-cpu`;
             const ours = { "aws:SourceArn": alarm, "aws:SourceAccount": stack.model.account! };
             const theirs = { "aws:SourceArn": alarm.replace(stack.model.account!, "999999999999"), "aws:SourceAccount": "999999999999" };
@@ -312,10 +309,10 @@ for (const name of STACKS) {
         });
 
         it("keeps every secret on the secrets key (Rundeck's admin password aside), so no web tier decrypts the storage key through Secrets Manager", () => {
-            const secretsKey = stack.arn("aws:kms/key:Key", "secrets-key");
+            const secretsKey = stack.arn(KMS_KEY, "secrets-key");
             const onKeys = [
-                ...stack.resources.filter((r) => r.type === SECRET && r.name !== `magento-${name}-rundeck-admin-secret`).map((r) => [r.name, knownString(r.props, "kmsKeyId")]),
-                ...stack.resources.filter((r) => r.type === "aws:rds/instance:Instance").map((r) => [r.name, knownString(r.props, "masterUserSecretKmsKeyId")]),
+                ...stack.resources.filter((r) => r.type === SECRETSMANAGER_SECRET && r.name !== `magento-${name}-rundeck-admin-secret`).map((r) => [r.name, knownString(r.props, "kmsKeyId")]),
+                ...stack.resources.filter((r) => r.type === RDS_INSTANCE).map((r) => [r.name, knownString(r.props, "masterUserSecretKmsKeyId")]),
             ];
             assert.deepStrictEqual(onKeys.filter(([, k]) => k !== secretsKey), []);
         });
@@ -323,15 +320,15 @@ for (const name of STACKS) {
         it("lets neither web tier decrypt the storage key through Secrets Manager (their secrets are on the secrets key)", async () => {
             const viaSecrets = { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` };
             for (const tier of ["web", "backoffice"]) {
-                await expect(stack, "denied", { principal: stack.role(tier), action: "kms:Decrypt", resource: stack.arn("aws:kms/key:Key", "data-key"), context: viaSecrets });
-                await expect(stack, "Allowed", { principal: stack.role(tier), action: "kms:Decrypt", resource: stack.arn("aws:kms/key:Key", "secrets-key"), context: viaSecrets });
+                await expect(stack, "denied", { principal: stack.role(tier), action: "kms:Decrypt", resource: stack.arn(KMS_KEY, "data-key"), context: viaSecrets });
+                await expect(stack, "Allowed", { principal: stack.role(tier), action: "kms:Decrypt", resource: stack.arn(KMS_KEY, "secrets-key"), context: viaSecrets });
             }
         });
 
         // Shared folders (issue 13): servers mount with `iam`, so the file system policy decides per tier and share.
         it("lets each web tier mount only its shares, through their access points; the front end never the order exports", async () => {
-            const fs = stack.arn("aws:efs/fileSystem:FileSystem", "shared-fs");
-            const ap = (share: string) => stack.arn("aws:efs/accessPoint:AccessPoint", `shared-${share}`);
+            const fs = stack.arn(EFS_FILE_SYSTEM, "shared-fs");
+            const ap = (share: string) => stack.arn(EFS_ACCESS_POINT, `shared-${share}`);
             const mount = (principal: string, action: string, share: string | undefined, tls = "true") => ({
                 principal, action, resource: fs,
                 context: { "aws:SecureTransport": tls, "elasticfilesystem:AccessedViaMountTarget": "true", ...share ? { "elasticfilesystem:AccessPointArn": ap(share) } : {} },
@@ -361,7 +358,7 @@ for (const name of STACKS) {
         });
 
         it("lets CloudWatch alarms of this account publish to the alarm topic", async function () {
-            const topic = stack.resources.find((r) => r.type === "aws:sns/topic:Topic" && r.name === `magento-${name}-alarms-topic`);
+            const topic = stack.resources.find((r) => r.type === SNS_TOPIC && r.name === `magento-${name}-alarms-topic`);
             if (!topic) {
                 this.skip(); // the stack notifies a topic it does not own (alarmTopicArn)
             }

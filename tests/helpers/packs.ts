@@ -35,6 +35,40 @@ export async function check(packName: string, resources: readonly StateResource[
     return report.diagnostics;
 }
 
+let served: Promise<Map<string, string>> | undefined;
+
+/** The pack that serves `rule`, from the packs' own listing of their rules (GetAnalyzerInfo, as the CLI reads it). */
+async function packOf(rule: string): Promise<string> {
+    served ??= Promise.all(PACKS.map(async (name) => {
+        const report = await analyze(await pack(name), [], { project: "magento", stack: "test", dryRun: true, config: {} });
+        return report.policies.map((p): [string, string] => [p.name, name]);
+    })).then((entries) => new Map(entries.flat()));
+    const found = (await served).get(rule);
+    if (!found) {
+        throw new Error(`no pack serves a rule named ${rule}; they serve ${[...(await served).keys()].join(", ")}`);
+    }
+    return found;
+}
+
+export interface RuleRun {
+    /** The rule's configuration, as `--policy-pack-config` gives it under the rule's name. */
+    readonly config?: Record<string, unknown>;
+    /** False for an update (`pulumi up`), where every value is known; a preview by default. */
+    readonly dryRun?: boolean;
+}
+
+/** What `rule` reports on these resources, from its own pack; the stack comes from their URNs. */
+export async function diagnostics(rule: string, resources: readonly StateResource[], run: RuleRun = {}): Promise<Diagnostic[]> {
+    const packConfig = run.config ? { [rule]: run.config } : undefined;
+    const found = await check(await packOf(rule), resources, { packConfig, dryRun: run.dryRun ?? true });
+    return found.filter((d) => d.policy === rule);
+}
+
+/** The violations `rule` reports on these resources, each as `level: message` without the rule's description. */
+export async function violations(rule: string, resources: readonly StateResource[], run: RuleRun = {}): Promise<string[]> {
+    return (await diagnostics(rule, resources, run)).map((d) => `${d.level}: ${d.message.replace(`${d.description}\n`, "")}`);
+}
+
 /** Builds the state of a synthetic stack, one resource at a time, with property dependencies between them. */
 export class StackBuilder {
     readonly resources: StateResource[] = [];

@@ -1,9 +1,7 @@
 // Who reaches a resource, read from the captured stack the way an operator reads security groups: "source -> port".
 import { StateResource } from "../../offline/state";
+import { EC2_SECURITY_GROUP, VPC_SECURITY_GROUP_INGRESS_RULE } from "../../policies/lib/types";
 import { ofType, via } from "./stacks";
-
-const SG = "aws:ec2/securityGroup:SecurityGroup";
-const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 
 /** The resource of `type` whose URN ends with `suffix`. */
 export const named = (resources: StateResource[], type: string, suffix: string): StateResource =>
@@ -17,8 +15,8 @@ const tierOf = (group: StateResource) => group.urn.split("::").pop()!.replace(/^
  * ids); the source is the tier of a referenced group, or the CIDR admitted.
  */
 export function reachability(resources: StateResource[], target: StateResource, property: string): string[] {
-    const groups = via(resources, target, property).filter((g) => g.type === SG);
-    return ofType(resources, INGRESS)
+    const groups = via(resources, target, property).filter((g) => g.type === EC2_SECURITY_GROUP);
+    return ofType(resources, VPC_SECURITY_GROUP_INGRESS_RULE)
         .filter((rule) => via(resources, rule, "securityGroupId").some((g) => groups.includes(g)))
         .map((rule) => {
             const i = rule.inputs!;

@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { PNG } from "pngjs";
 import { generateDocs, STACKS } from "../../offline/docs/generate";
+import { AUTOSCALING_GROUP, EC2_INSTANCE } from "../../policies/lib/types";
 import { ofType, ROOT, stackResources } from "../helpers/stacks";
 
 const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -35,8 +36,8 @@ function inkRatio(png: PNG): number {
 
 /** The Tier tag of every server and group in the stack: what the diagram must name. */
 function tiers(resources: Awaited<ReturnType<typeof stackResources>>): string[] {
-    const instances = ofType(resources, "aws:ec2/instance:Instance").map((i) => (i.inputs!.tags as Record<string, string>).Tier);
-    const groups = ofType(resources, "aws:autoscaling/group:Group").map((g) => (g.inputs!.tags as { key: string; value: string }[]).find((t) => t.key === "Tier")!.value);
+    const instances = ofType(resources, EC2_INSTANCE).map((i) => (i.inputs!.tags as Record<string, string>).Tier);
+    const groups = ofType(resources, AUTOSCALING_GROUP).map((g) => (g.inputs!.tags as { key: string; value: string }[]).find((t) => t.key === "Tier")!.value);
     return [...new Set([...instances, ...groups])].sort();
 }
 

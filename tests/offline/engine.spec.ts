@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Deployment, SECRET_SIG, SIG_KEY, StateResource } from "../../offline/state";
+import { EC2_SUBNET } from "../../policies/lib/types";
 import { PROD_SINGLE_NAT } from "../fixtures/stacks";
 import { run } from "../helpers/cli";
 import { ROOT, stackFile } from "../helpers/stacks";
@@ -71,7 +72,7 @@ describe("offline engine", function () {
         // Providers register in the order the program first uses them (random's may come first): found by type.
         const provider = doc.deployment.resources.find((r) => r.type === "pulumi:providers:aws")!;
         assert.strictEqual(provider.urn, "urn:pulumi:prod::magento::pulumi:providers:aws::default_7_48_0");
-        const subnet = doc.deployment.resources.find((r) => r.type === "aws:ec2/subnet:Subnet")!;
+        const subnet = doc.deployment.resources.find((r) => r.type === EC2_SUBNET)!;
         assert.match(subnet.id!, /^subnet-0[0-9a-f]{16}$/);
         assert.match(subnet.inputs!.vpcId as string, /^vpc-0[0-9a-f]{16}$/);
         assert.strictEqual(subnet.parent, "urn:pulumi:prod::magento::magento:network:Network::magento-prod");

@@ -3,10 +3,11 @@
 // wrong group, e.g. the side database's group and the side applications tier's (both logical name "…-sg").
 import * as assert from "assert";
 import { StateResource } from "../../offline/state";
+import { RANDOM_PASSWORD } from "../../policies/lib/types";
 import { prefetch, stackResources } from "../helpers/stacks";
 
 // The random provider's id for a RandomPassword is the constant "none" (what the fake returns, as the provider does).
-const CONSTANT_ID = new Set(["random:index/randomPassword:RandomPassword"]);
+const CONSTANT_ID = new Set([RANDOM_PASSWORD]);
 
 function sharedIds(resources: readonly StateResource[]): string[] {
     const byId = new Map<string, string[]>();

@@ -5,16 +5,12 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { conditionalReplacement, forcesReplacement, knowsType, REPLACEMENTS, replacementPaths } from "../../offline/plan/forces-new";
+import { AUTOSCALING_GROUP, EC2_CUSTOMER_GATEWAY, EC2_INSTANCE, EC2_LAUNCH_TEMPLATE, EC2_SECURITY_GROUP, EC2_SUBNET, EC2_VPN_CONNECTION, EFS_FILE_SYSTEM, ELASTICACHE_REPLICATION_GROUP, LB_LISTENER, LB_TARGET_GROUP, OPENSEARCH_DOMAIN, RANDOM_PASSWORD, RDS_INSTANCE, ROUTE53_ZONE, S3_BUCKET, VPC_SECURITY_GROUP_INGRESS_RULE } from "../../policies/lib/types";
 import { programTypes, sdkDeclares } from "../../scripts/forces-new";
 import { customizeDiffForceNew, frameworkAttributes, sdkAttributes } from "../../scripts/forces-new-go";
 import { prefetch, ROOT, stackResources } from "../helpers/stacks";
 
 prefetch(["prod"], ["preprod"]);
-
-const SUBNET = "aws:ec2/subnet:Subnet";
-const RDS = "aws:rds/instance:Instance";
-const REDIS = "aws:elasticache/replicationGroup:ReplicationGroup";
-const EC2 = "aws:ec2/instance:Instance";
 
 describe("the forces-replacement table (offline/plan/forces-new.data.json)", () => {
     it("names its sources: the repositories and commits it was read from, and the provider versions aimed at", () => {
@@ -28,60 +24,60 @@ describe("the forces-replacement table (offline/plan/forces-new.data.json)", () 
 
     // internal/service/ec2/vpc_subnet.go: cidr_block, availability_zone ForceNew; ipv6_cidr_block via customdiff.ForceNewIf.
     it("a subnet's CIDR block or AZ replaces it; its IPv6 block only when the provider decides so at plan time", () => {
-        assert.ok(forcesReplacement(SUBNET, ["cidrBlock"]));
-        assert.ok(forcesReplacement(SUBNET, ["availabilityZone"]));
-        assert.ok(!forcesReplacement(SUBNET, ["mapPublicIpOnLaunch"]));
-        assert.ok(!forcesReplacement(SUBNET, ["ipv6CidrBlock"]));
-        assert.match(conditionalReplacement(SUBNET, ["ipv6CidrBlock"]) ?? "", /assignIpv6AddressOnCreation/);
+        assert.ok(forcesReplacement(EC2_SUBNET, ["cidrBlock"]));
+        assert.ok(forcesReplacement(EC2_SUBNET, ["availabilityZone"]));
+        assert.ok(!forcesReplacement(EC2_SUBNET, ["mapPublicIpOnLaunch"]));
+        assert.ok(!forcesReplacement(EC2_SUBNET, ["ipv6CidrBlock"]));
+        assert.match(conditionalReplacement(EC2_SUBNET, ["ipv6CidrBlock"]) ?? "", /assignIpv6AddressOnCreation/);
     });
 
     // internal/service/rds/instance.go: identifier, kms_key_id ForceNew; instance_class, engine_version modified in place.
     it("the database is replaced by a new identifier or KMS key, not by a new class or engine version", () => {
-        assert.ok(forcesReplacement(RDS, ["identifier"]));
-        assert.ok(forcesReplacement(RDS, ["kmsKeyId"]));
-        assert.ok(!forcesReplacement(RDS, ["instanceClass"]));
-        assert.ok(!forcesReplacement(RDS, ["engineVersion"]));
+        assert.ok(forcesReplacement(RDS_INSTANCE, ["identifier"]));
+        assert.ok(forcesReplacement(RDS_INSTANCE, ["kmsKeyId"]));
+        assert.ok(!forcesReplacement(RDS_INSTANCE, ["instanceClass"]));
+        assert.ok(!forcesReplacement(RDS_INSTANCE, ["engineVersion"]));
     });
 
     // internal/service/elasticache/replication_group.go: replication_group_id ForceNew; node_type is not.
     it("a Redis group is replaced by a new id, not by a new node type", () => {
-        assert.ok(forcesReplacement(REDIS, ["replicationGroupId"]));
-        assert.ok(!forcesReplacement(REDIS, ["nodeType"]));
+        assert.ok(forcesReplacement(ELASTICACHE_REPLICATION_GROUP, ["replicationGroupId"]));
+        assert.ok(!forcesReplacement(ELASTICACHE_REPLICATION_GROUP, ["nodeType"]));
         // At-rest encryption replaces the group; transit encryption only below engine 7.0.5 (the review of this table).
-        assert.ok(forcesReplacement(REDIS, ["atRestEncryptionEnabled"]) && !forcesReplacement(REDIS, ["transitEncryptionEnabled"]));
-        assert.match(conditionalReplacement(REDIS, ["transitEncryptionEnabled"]) ?? "", /7\.0\.5/);
+        assert.ok(forcesReplacement(ELASTICACHE_REPLICATION_GROUP, ["atRestEncryptionEnabled"]) && !forcesReplacement(ELASTICACHE_REPLICATION_GROUP, ["transitEncryptionEnabled"]));
+        assert.match(conditionalReplacement(ELASTICACHE_REPLICATION_GROUP, ["transitEncryptionEnabled"]) ?? "", /7\.0\.5/);
     });
 
     // internal/service/ec2/ec2_instance.go: ami ForceNew; instance_type changed by stop, modify, start.
     it("a server is replaced by a new image, not by a new instance type", () => {
-        assert.ok(forcesReplacement(EC2, ["ami"]));
-        assert.ok(!forcesReplacement(EC2, ["instanceType"]));
+        assert.ok(forcesReplacement(EC2_INSTANCE, ["ami"]));
+        assert.ok(!forcesReplacement(EC2_INSTANCE, ["instanceType"]));
     });
 
     it("the search domain is replaced by a new name; the shared file system by its encryption or key", () => {
-        assert.ok(forcesReplacement("aws:opensearch/domain:Domain", ["domainName"]));
-        assert.ok(forcesReplacement("aws:efs/fileSystem:FileSystem", ["kmsKeyId"]));
-        assert.ok(forcesReplacement("aws:efs/fileSystem:FileSystem", ["encrypted"]));
-        assert.ok(!forcesReplacement("aws:efs/fileSystem:FileSystem", ["throughputMode"]));
+        assert.ok(forcesReplacement(OPENSEARCH_DOMAIN, ["domainName"]));
+        assert.ok(forcesReplacement(EFS_FILE_SYSTEM, ["kmsKeyId"]));
+        assert.ok(forcesReplacement(EFS_FILE_SYSTEM, ["encrypted"]));
+        assert.ok(!forcesReplacement(EFS_FILE_SYSTEM, ["throughputMode"]));
     });
 
     // ec2_instance.go: ebs_block_device's Elem fields are ForceNew; root_block_device's volume_size and volume_type are not.
     it("nested blocks: a data volume's size replaces the server, the root volume's size or type does not", () => {
-        assert.ok(forcesReplacement(EC2, ["ebsBlockDevices", 0, "volumeSize"]));
-        assert.ok(forcesReplacement(EC2, ["rootBlockDevice", "kmsKeyId"]));
-        assert.ok(!forcesReplacement(EC2, ["rootBlockDevice", "volumeSize"]));
-        assert.ok(!forcesReplacement(EC2, ["rootBlockDevice", "volumeType"]));
-        assert.match(conditionalReplacement(EC2, ["userData"]) ?? "", /userDataReplaceOnChange/);
+        assert.ok(forcesReplacement(EC2_INSTANCE, ["ebsBlockDevices", 0, "volumeSize"]));
+        assert.ok(forcesReplacement(EC2_INSTANCE, ["rootBlockDevice", "kmsKeyId"]));
+        assert.ok(!forcesReplacement(EC2_INSTANCE, ["rootBlockDevice", "volumeSize"]));
+        assert.ok(!forcesReplacement(EC2_INSTANCE, ["rootBlockDevice", "volumeType"]));
+        assert.match(conditionalReplacement(EC2_INSTANCE, ["userData"]) ?? "", /userDataReplaceOnChange/);
     });
 
     // Plugin Framework: random_password's RequiresReplace() modifiers (parsed from terraform-provider-random v3.9.0),
     // aws_vpc_security_group_ingress_rule's security_group_id RequiresReplace and its ModifyPlan on the source type.
     it("Plugin Framework resources: a password's length replaces it, its keepers only when values are set", () => {
-        const password = "random:index/randomPassword:RandomPassword";
+        const password = RANDOM_PASSWORD;
         assert.ok(forcesReplacement(password, ["length"]));
         assert.ok(!forcesReplacement(password, ["keepers", "rotation"]));
         assert.equal(conditionalReplacement(password, ["keepers", "rotation"]), "ifValuesNotNull");
-        const rule = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+        const rule = VPC_SECURITY_GROUP_INGRESS_RULE;
         assert.ok(forcesReplacement(rule, ["securityGroupId"]));
         assert.ok(!forcesReplacement(rule, ["fromPort"]));
         assert.match(conditionalReplacement(rule, ["cidrIpv4"]) ?? "", /source type/);
@@ -89,12 +85,12 @@ describe("the forces-replacement table (offline/plan/forces-new.data.json)", () 
 
     // The Terraform provider's own files, read at the commits in origin (docs/replacements.md).
     it("a new web AMI or instance type is a new launch template version, not a new template; a new name replaces it", () => {
-        const template = "aws:ec2/launchTemplate:LaunchTemplate";
+        const template = EC2_LAUNCH_TEMPLATE;
         assert.ok(!forcesReplacement(template, ["imageId"]));
         assert.ok(!forcesReplacement(template, ["instanceType"]));
         assert.ok(!forcesReplacement(template, ["userData"]));
         assert.ok(forcesReplacement(template, ["name"]));
-        const group = "aws:autoscaling/group:Group";
+        const group = AUTOSCALING_GROUP;
         assert.ok(!forcesReplacement(group, ["launchTemplate", "version"]));
         assert.ok(!forcesReplacement(group, ["vpcZoneIdentifiers"]));
         assert.ok(forcesReplacement(group, ["name"]));
@@ -102,25 +98,25 @@ describe("the forces-replacement table (offline/plan/forces-new.data.json)", () 
 
     // elbv2/target_group.go: port, protocol, vpc_id ForceNew; the health check changes in place.
     it("a target group is replaced by a new port, protocol or VPC, not by its health check; a listener only by its load balancer", () => {
-        const targets = "aws:lb/targetGroup:TargetGroup";
+        const targets = LB_TARGET_GROUP;
         for (const input of ["port", "protocol", "vpcId", "name"]) {
             assert.ok(forcesReplacement(targets, [input]), input);
         }
         assert.ok(!forcesReplacement(targets, ["healthCheck", "path"]));
         assert.ok(!forcesReplacement(targets, ["deregistrationDelay"]));
-        assert.ok(forcesReplacement("aws:lb/listener:Listener", ["loadBalancerArn"]));
-        assert.ok(!forcesReplacement("aws:lb/listener:Listener", ["certificateArn"]));
+        assert.ok(forcesReplacement(LB_LISTENER, ["loadBalancerArn"]));
+        assert.ok(!forcesReplacement(LB_LISTENER, ["certificateArn"]));
     });
 
     // s3/bucket.go, route53/zone.go, vpc_security_group.go, vpnsite_customer_gateway.go.
     it("a bucket's or zone's name, a security group's description and a customer gateway's address replace them", () => {
-        assert.ok(forcesReplacement("aws:s3/bucket:Bucket", ["bucket"]));
-        assert.ok(forcesReplacement("aws:route53/zone:Zone", ["name"]));
-        assert.ok(!forcesReplacement("aws:route53/zone:Zone", ["vpcs", 0, "vpcId"]));
-        assert.ok(forcesReplacement("aws:ec2/securityGroup:SecurityGroup", ["description"]));
-        assert.ok(forcesReplacement("aws:ec2/customerGateway:CustomerGateway", ["ipAddress"]));
-        assert.ok(!forcesReplacement("aws:ec2/vpnConnection:VpnConnection", ["customerGatewayId"]));
-        assert.ok(forcesReplacement("aws:ec2/vpnConnection:VpnConnection", ["staticRoutesOnly"]));
+        assert.ok(forcesReplacement(S3_BUCKET, ["bucket"]));
+        assert.ok(forcesReplacement(ROUTE53_ZONE, ["name"]));
+        assert.ok(!forcesReplacement(ROUTE53_ZONE, ["vpcs", 0, "vpcId"]));
+        assert.ok(forcesReplacement(EC2_SECURITY_GROUP, ["description"]));
+        assert.ok(forcesReplacement(EC2_CUSTOMER_GATEWAY, ["ipAddress"]));
+        assert.ok(!forcesReplacement(EC2_VPN_CONNECTION, ["customerGatewayId"]));
+        assert.ok(forcesReplacement(EC2_VPN_CONNECTION, ["staticRoutesOnly"]));
     });
 
     it("says 'not known' for a type it does not cover, rather than 'in place'", () => {
@@ -128,7 +124,7 @@ describe("the forces-replacement table (offline/plan/forces-new.data.json)", () 
         assert.equal(replacementPaths(uncovered), undefined);
         assert.ok(!knowsType(uncovered));
         assert.ok(uncovered in REPLACEMENTS.notCovered);
-        assert.ok(knowsType(SUBNET));
+        assert.ok(knowsType(EC2_SUBNET));
     });
 
     it("every path is a property the pinned SDK declares, nested blocks under Pulumi's (plural) names", () => {

@@ -5,13 +5,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { toDeployment } from "../../offline/engine";
+import { EC2_VPC, RDS_INSTANCE } from "../../policies/lib/types";
 import { action, workflow } from "../github/github";
 import { run } from "../helpers/cli";
 import { stackFile, stackResources } from "../helpers/stacks";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-cli-"));
 const DB = "urn:pulumi:preprod::magento::magento:data:Database$aws:rds/instance:Instance::magento-preprod-mysql-db";
-const rds = (protect: boolean) => ({ urn: DB, custom: true, type: "aws:rds/instance:Instance", protect, inputs: { identifier: "magento-preprod-mysql-db" } });
+const rds = (protect: boolean) => ({ urn: DB, custom: true, type: RDS_INSTANCE, protect, inputs: { identifier: "magento-preprod-mysql-db" } });
 
 /** A digest as pulumi/pulumi pkg/display/json.go writes it: a protected database replaced (create first). */
 function digest(file: string, steps: unknown[]): string {
@@ -30,7 +31,7 @@ describe("plan check commands", function () {
     const exportFile = path.join(tmp, "prod-before.json");
     const against = stackResources("prod", { preview: false }).then((resources) => {
         const doc = toDeployment(resources, "3.0.0");
-        doc.deployment.resources = doc.deployment.resources.map((r) => r.type === "aws:ec2/vpc:Vpc" ? { ...r, inputs: { ...r.inputs, cidrBlock: "10.99.0.0/16" } } : r);
+        doc.deployment.resources = doc.deployment.resources.map((r) => r.type === EC2_VPC ? { ...r, inputs: { ...r.inputs, cidrBlock: "10.99.0.0/16" } } : r);
         fs.writeFileSync(exportFile, JSON.stringify(doc));
         return run("preview.ts", ["--stack", "prod", "--against", exportFile, "--policy-pack", "policies/magento"]);
     });

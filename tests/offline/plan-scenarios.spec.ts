@@ -6,6 +6,7 @@ import * as assert from "assert";
 import { createHash } from "crypto";
 import { LoadedDeployment } from "../../offline/export";
 import { substitute } from "../../offline/plan/values";
+import { EBS_VOLUME, EC2_INSTANCE, EC2_SUBNET, EC2_VPC, ELASTICACHE_REPLICATION_GROUP } from "../../policies/lib/types";
 import { asExport, plan, refusedNames, stepsOf } from "../helpers/plan";
 import { prefetch, stackResources } from "../helpers/stacks";
 
@@ -79,8 +80,8 @@ describe("offline plan: changes to a deployed prod", function () {
     it("swapped AZs moving the first entry: the single servers' volumes would leave their AZ, refused until allowReplace names them", async () => {
         const p = await planOf("swappedAzs");
         // Subnets are keyed by AZ and keep their CIDRs; only what lives in the operations AZ (the first entry) moves.
-        assert.deepStrictEqual(stepsOf(p, "replace", "aws:ec2/subnet:Subnet"), []);
-        const volumes = stepsOf(p, "replace", "aws:ebs/volume:Volume");
+        assert.deepStrictEqual(stepsOf(p, "replace", EC2_SUBNET), []);
+        const volumes = stepsOf(p, "replace", EBS_VOLUME);
         assert.ok(volumes.length > 0 && volumes.every((v) => v.forcing.includes("availabilityZone")), volumes.map((v) => v.name).join(", "));
         const result = p.check();
         assert.ok(volumes.every((v) => refusedNames(result).includes(v.name)), refusedNames(result).join(", "));
@@ -90,15 +91,15 @@ describe("offline plan: changes to a deployed prod", function () {
 
     it("a new VPC CIDR replaces the VPC and every subnet: refused, naming each", async () => {
         const p = await planOf("newCidr");
-        assert.deepStrictEqual(stepsOf(p, "replace", "aws:ec2/vpc:Vpc").map((s) => s.name), ["magento-prod-vpc"]);
-        assert.strictEqual(stepsOf(p, "replace", "aws:ec2/subnet:Subnet").length, 6);
+        assert.deepStrictEqual(stepsOf(p, "replace", EC2_VPC).map((s) => s.name), ["magento-prod-vpc"]);
+        assert.strictEqual(stepsOf(p, "replace", EC2_SUBNET).length, 6);
         const refused = refusedNames(p.check());
         assert.ok(refused.includes("magento-prod-vpc") && refused.filter((n) => /-(public|private)-[abc]$/.test(n)).length === 6, refused.join(", "));
     });
 
     it("cacheLayout split -> shared deletes the sessions and cache groups after the new shared group is created: refused, with the steps already run", async () => {
         const p = await planOf("sharedCache");
-        const groups = "aws:elasticache/replicationGroup:ReplicationGroup";
+        const groups = ELASTICACHE_REPLICATION_GROUP;
         assert.deepStrictEqual(stepsOf(p, "create", groups).map((s) => s.name), ["magento-prod-shared-redis"]);
         assert.deepStrictEqual(stepsOf(p, "delete", groups).map((s) => s.name).sort(), ["magento-prod-cache-redis", "magento-prod-sessions-redis"]);
         const result = p.check();
@@ -124,7 +125,7 @@ describe("offline plan: changes to a deployed prod", function () {
 
     it("a new ops AMI replaces the ops servers (delete before replace) but not their data volumes or Elastic IPs", async () => {
         const p = await planOf("newOpsAmi");
-        const servers = stepsOf(p, "replace", "aws:ec2/instance:Instance");
+        const servers = stepsOf(p, "replace", EC2_INSTANCE);
         assert.ok(servers.length >= 3 && servers.every((s) => s.forcing.includes("ami") && s.deleteBeforeReplace), servers.map((s) => s.name).join(", "));
         const lost = p.steps.filter((s) => (s.op === "replace" || s.op === "delete") && /ebs\/volume:|ec2\/eip:Eip$/.test(s.type));
         assert.deepStrictEqual(lost.map((s) => s.name), []);

@@ -5,6 +5,7 @@
 import * as assert from "assert";
 import { engineStops } from "../../offline/plan/check";
 import { planChange } from "../../offline/plan/plan";
+import { RDS_INSTANCE } from "../../policies/lib/types";
 import { asExport, plan } from "../helpers/plan";
 import { prefetch, stackResources } from "../helpers/stacks";
 
@@ -17,7 +18,7 @@ describe("offline plan: the teardown procedure", function () {
     it("preprod: the teardown up only updates, and passes the check", async () => {
         const p = plan(asExport(await stackResources("preprod", { preview: false })), await stackResources("preprod", { preview: false, changes: TEARDOWN.preprod }), "preprod");
         assert.deepStrictEqual(p.steps.filter((s) => s.op === "replace" || s.op === "delete").map((s) => `${s.op} ${s.name}`), []);
-        assert.ok(p.steps.some((s) => s.op === "update" && s.type === "aws:rds/instance:Instance" && s.changed.includes("deletionProtection")));
+        assert.ok(p.steps.some((s) => s.op === "update" && s.type === RDS_INSTANCE && s.changed.includes("deletionProtection")));
         assert.deepStrictEqual(p.check().refusals, []);
     });
 

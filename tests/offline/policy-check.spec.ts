@@ -6,6 +6,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { EC2_SECURITY_GROUP, S3_BUCKET } from "../../policies/lib/types";
 import { Run, run } from "../helpers/cli";
 import { ROOT } from "../helpers/stacks";
 
@@ -103,8 +104,8 @@ describe("policy:check", function () {
             ["a missing file", () => [path.join(tmp, "missing.json")], /missing\.json does not exist/],
             ["another version", () => [write("v1.json", { version: 1, deployment: {} })], /v1\.json is not a stack export \(version 1\): expected \{"version": 3 or 4/],
             ["resources that are not a list", () => [write("map.json", { version: 3, deployment: { resources: {} } })], /deployment\.resources must be a list/],
-            ["a resource without urn", () => [eksWith("no-urn.json", (rs) => [...rs, { type: "aws:s3/bucket:Bucket", custom: true }])], /deployment\.resources\[7\] has no urn; a URN reads urn:pulumi:<stack>::<project>::<type>::<name>/],
-            ["a malformed URN", () => [eksWith("bad-urn.json", (rs) => [...rs, { urn: "aws-sg-1", type: "aws:ec2/securityGroup:SecurityGroup" }])], /deployment\.resources\[7\] 'aws-sg-1' is not a URN/],
+            ["a resource without urn", () => [eksWith("no-urn.json", (rs) => [...rs, { type: S3_BUCKET, custom: true }])], /deployment\.resources\[7\] has no urn; a URN reads urn:pulumi:<stack>::<project>::<type>::<name>/],
+            ["a malformed URN", () => [eksWith("bad-urn.json", (rs) => [...rs, { urn: "aws-sg-1", type: EC2_SECURITY_GROUP }])], /deployment\.resources\[7\] 'aws-sg-1' is not a URN/],
             ["a resource without type", () => [eksWith("no-type.json", (rs) => [...rs, { urn: "urn:pulumi:dev::p::aws:s3/bucket:Bucket::b" }])], /resources\[7\] \(urn:pulumi:dev::p::aws:s3\/bucket:Bucket::b\) has no type/],
             ["a config file with a syntax error", () => [EKS, ...BASELINE, "--policy-pack-config", write("config.json", "{all: advisory}")], /config\.json is not valid JSON/],
             ["more configs than packs", () => [EKS, ...BASELINE, "--policy-pack-config", write("a.json", {}), "--policy-pack-config", write("b.json", {})], /2 --policy-pack-config files for 1 policy packs/],

@@ -6,6 +6,7 @@ import { capturedResources } from "../../offline/engine";
 import { loadStackSettings } from "../../offline/project";
 import { StateResource, UNKNOWN } from "../../offline/state";
 import { toWire } from "../../offline/wire";
+import { SNS_TOPIC } from "../../policies/lib/types";
 import { check } from "../helpers/packs";
 import { captureProgram, project, ROOT } from "../helpers/stacks";
 
@@ -24,7 +25,7 @@ describe("resource references in outputs", () => {
 
     it("reach a pack as the id of a custom resource and the URN of a component", async () => {
         const resources = await update;
-        const topic = resources.find((r) => r.type === "aws:sns/topic:Topic")!;
+        const topic = resources.find((r) => r.type === SNS_TOPIC)!;
         const inner = resources.find((r) => r.type === "test:index:Inner")!;
         assert.deepStrictEqual(toWire(holderOf(resources).outputs), { topic: topic.id, inner: inner.urn, nested: { topics: [topic.id] } });
     });

@@ -4,6 +4,7 @@
 import * as assert from "assert";
 import { StateResource } from "../../offline/state";
 import { AliasSpec, inEngineForm, toEngineUrns } from "../../offline/urns";
+import { EC2_EIP } from "../../policies/lib/types";
 import { stackResources } from "../helpers/stacks";
 
 const mock = (type: string, name: string, parent?: string): StateResource => ({
@@ -13,7 +14,7 @@ const mock = (type: string, name: string, parent?: string): StateResource => ({
 const stack = mock("pulumi:pulumi:Stack", "magento-prod");
 const gateway = mock("magento:operations:Gateway", "magento-prod-haproxy", stack.urn);
 const server = mock("magento:compute:Server", "magento-prod-haproxy-server", gateway.urn);
-const eip = mock("aws:ec2/eip:Eip", "magento-prod-haproxy-server-eip", server.urn);
+const eip = mock(EC2_EIP, "magento-prod-haproxy-server-eip", server.urn);
 const rewrite = (specs: [StateResource, AliasSpec[]][] = []) =>
     toEngineUrns([stack, gateway, server, eip], new Map(specs.map(([r, s]) => [r.urn, s])), "magento", "prod");
 
@@ -48,7 +49,7 @@ describe("an export read for a plan", () => {
 describe("engine URNs of the prod update capture", () => {
     it("name the gateway's Elastic IP by its full chain and carry the aliases the program declares", async () => {
         const resources = await stackResources("prod", { preview: false });
-        const eip = resources.find((r) => r.type === "aws:ec2/eip:Eip" && r.urn.endsWith("::magento-prod-haproxy-server-eip"))!;
+        const eip = resources.find((r) => r.type === EC2_EIP && r.urn.endsWith("::magento-prod-haproxy-server-eip"))!;
         assert.ok(eip.urn.includes("::magento:operations:Gateway$magento:compute:Server$aws:ec2/eip:Eip::"), eip.urn);
         const bucket = resources.find((r) => r.urn.endsWith("$aws:s3/bucket:Bucket::magento-prod-buckets-config"))!;
         assert.ok(bucket.aliases!.some((a) => a.includes("$aws:s3/bucketV2:BucketV2::magento-prod-buckets-config")), String(bucket.aliases));

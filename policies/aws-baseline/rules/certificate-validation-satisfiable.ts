@@ -6,7 +6,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { controls, RuleMetadata } from "../../lib/metadata";
 import { dependsOn, ofType } from "../../lib/stack";
-import { ACM_CERTIFICATE, CERTIFICATE_VALIDATION, ROUTE53_RECORD } from "../../lib/types";
+import { ACM_CERTIFICATE, ACM_CERTIFICATE_VALIDATION, ROUTE53_RECORD } from "../../lib/types";
 import { NOT_KNOWN, read } from "../../lib/values";
 
 const TAG = "ValidationRecords";
@@ -17,7 +17,7 @@ export const certificateValidationSatisfiable: StackValidationPolicy = {
     description: "Every ACM CertificateValidation waits on Route 53 validation records of the stack, or on a certificate tagged ValidationRecords: registrar-created.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-        for (const v of ofType(args.resources, CERTIFICATE_VALIDATION)) {
+        for (const v of ofType(args.resources, ACM_CERTIFICATE_VALIDATION)) {
             if (dependsOn(v, "validationRecordFqdns", ROUTE53_RECORD).length > 0) {
                 continue;
             }
@@ -33,7 +33,7 @@ export const certificateValidationSatisfiable: StackValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [CERTIFICATE_VALIDATION, ACM_CERTIFICATE, ROUTE53_RECORD],
+    resourceTypes: [ACM_CERTIFICATE_VALIDATION, ACM_CERTIFICATE, ROUTE53_RECORD],
     decides: "Decides during preview from each validation's property dependencies (validationRecordFqdns on Route 53 records, certificateArn on a certificate) and that certificate's ValidationRecords tag.",
     controls: controls({}),
 };

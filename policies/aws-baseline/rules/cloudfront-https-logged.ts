@@ -4,7 +4,7 @@
 // delivery built from that source. Both are read from inputs and property dependencies, so a preview decides.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { dependsOn, ofType } from "../../lib/stack";
-import { DISTRIBUTION } from "../../lib/types";
+import { CLOUDFRONT_DISTRIBUTION } from "../../lib/types";
 import { fails, indices, isSet, NOT_KNOWN, read } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
 
@@ -61,7 +61,7 @@ export const cloudfrontHttpsLogged: StackValidationPolicy = {
     description: "CloudFront distributions serve viewers over HTTPS only with TLS 1.2 or later, reach custom origins over HTTPS (TLS 1.2), and log access.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-        for (const d of ofType(args.resources, DISTRIBUTION)) {
+        for (const d of ofType(args.resources, CLOUDFRONT_DISTRIBUTION)) {
             const problems = [...viewerProblems(d), ...originProblems(d)];
             if (!logged(d, args.resources)) {
                 problems.push("no access logs: add standard logging v2 (a LogDeliverySource of type ACCESS_LOGS on its ARN and a LogDelivery from it) or loggingConfig");
@@ -74,7 +74,7 @@ export const cloudfrontHttpsLogged: StackValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [DISTRIBUTION, DELIVERY_SOURCE, DELIVERY],
+    resourceTypes: [CLOUDFRONT_DISTRIBUTION, DELIVERY_SOURCE, DELIVERY],
     decides: "Decides during preview from viewer/origin protocol policies, the viewer certificate, and the log delivery source/delivery wired to the distribution (property dependencies).",
     controls: controls({ securityHub: ["CloudFront.3", "CloudFront.5", "CloudFront.9", "CloudFront.10"], awsConfig: ["cloudfront-viewer-policy-https", "cloudfront-accesslogs-enabled"], checkov: ["CKV_AWS_34", "CKV_AWS_86", "CKV_AWS_174"], trivy: ["AVD-AWS-0010", "AVD-AWS-0012", "AVD-AWS-0013"] }),
 };

@@ -2,7 +2,7 @@
 // the role's credentials with a plain GET), every volume encrypted (root included: left out, it follows the image
 // and the account's default, which a preview cannot see), and launch templates never hand out public IPs.
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { EC2_INSTANCE, LAUNCH_TEMPLATE } from "../../lib/types";
+import { EC2_INSTANCE, EC2_LAUNCH_TEMPLATE } from "../../lib/types";
 import { fails, indices, known, NOT_KNOWN, read } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
 
@@ -14,7 +14,7 @@ export const ec2Hardening: ResourceValidationPolicy = {
     description: "EC2 instances and launch templates require IMDSv2 and encrypt every volume; launch templates associate no public IP.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
-        if (args.type !== EC2_INSTANCE && args.type !== LAUNCH_TEMPLATE) {
+        if (args.type !== EC2_INSTANCE && args.type !== EC2_LAUNCH_TEMPLATE) {
             return;
         }
         const what = `${args.type === EC2_INSTANCE ? "Instance" : "Launch template"} ${args.name}`;
@@ -53,7 +53,7 @@ export const ec2Hardening: ResourceValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [EC2_INSTANCE, LAUNCH_TEMPLATE],
+    resourceTypes: [EC2_INSTANCE, EC2_LAUNCH_TEMPLATE],
     decides: "Decides during preview from metadataOptions.httpTokens, block device encrypted flags and network interfaces as written; an unknown flag waits for the update.",
     controls: controls({ securityHub: ["EC2.8", "EC2.25"], awsConfig: ["ec2-imdsv2-check", "ec2-launch-template-imdsv2-check", "ec2-launch-template-public-ip-disabled"], checkov: ["CKV_AWS_79", "CKV_AWS_8"], trivy: ["AVD-AWS-0028", "AVD-AWS-0131"] }),
 };

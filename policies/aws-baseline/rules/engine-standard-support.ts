@@ -3,7 +3,7 @@
 // also enrols a database in Extended Support unless it opts out at creation. The dates are a table in the rule's
 // config (docs/engine-versions.md cites each), so operators update them with --policy-pack-config, no release needed.
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { RDS_CLUSTER, RDS_INSTANCE, REPLICATION_GROUP, SEARCH_DOMAINS } from "../../lib/types";
+import { ELASTICACHE_REPLICATION_GROUP, RDS_CLUSTER, RDS_INSTANCE, SEARCH_DOMAINS } from "../../lib/types";
 import { knownString } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
 
@@ -50,7 +50,7 @@ function engineOf(type: string, props: Record<string, unknown>): { engine: strin
     }
     const version = knownString(props, "engineVersion");
     // ElastiCache's engine defaults to redis (pulumi-aws elasticache.ReplicationGroup docs).
-    const engine = knownString(props, "engine") ?? (type === REPLICATION_GROUP ? "redis" : undefined);
+    const engine = knownString(props, "engine") ?? (type === ELASTICACHE_REPLICATION_GROUP ? "redis" : undefined);
     return engine && version ? { engine: engine.toLowerCase(), version } : undefined;
 }
 
@@ -105,7 +105,7 @@ export const engineStandardSupport: ResourceValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [RDS_INSTANCE, RDS_CLUSTER, REPLICATION_GROUP, CACHE_CLUSTER, ...SEARCH_DOMAINS],
+    resourceTypes: [RDS_INSTANCE, RDS_CLUSTER, ELASTICACHE_REPLICATION_GROUP, CACHE_CLUSTER, ...SEARCH_DOMAINS],
     decides: "Decides during preview from engine, engineVersion (elasticsearchVersion) and engineLifecycleSupport as written, the pack config's dated table and today's date.",
     controls: controls({}),
     sources: [

@@ -6,7 +6,7 @@ import { credentialsInEntries, credentialsInText } from "../../lib/credentials";
 import { userDataOf } from "../../lib/user-data";
 import { known, knownEntries, knownString, knownTags } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
-import { EC2_INSTANCE, LAUNCH_TEMPLATE } from "../../lib/types";
+import { EC2_INSTANCE, EC2_LAUNCH_TEMPLATE } from "../../lib/types";
 
 const LAMBDA_FUNCTION = "aws:lambda/function:Function";
 const SSM_PARAMETER = "aws:ssm/parameter:Parameter";
@@ -62,7 +62,7 @@ export const noPlaintextCredentials: ResourceValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [EC2_INSTANCE, LAUNCH_TEMPLATE, LAMBDA_FUNCTION, SSM_PARAMETER],
+    resourceTypes: [EC2_INSTANCE, EC2_LAUNCH_TEMPLATE, LAMBDA_FUNCTION, SSM_PARAMETER],
     decides: "Decides during preview from literal user data, tags, environment variables and parameter values (tags of any resource type are read too); values not known yet are not literals.",
     controls: controls({ checkov: ["CKV_AWS_46", "CKV_AWS_45"], trivy: ["AVD-AWS-0029"] }),
 };

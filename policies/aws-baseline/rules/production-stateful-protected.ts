@@ -19,7 +19,7 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { controls, RuleMetadata } from "../../lib/metadata";
 import { DISPOSABLE_TAG } from "../../lib/contracts";
 import { isProductionUrn, PRODUCTION_STACKS_SCHEMA } from "../../lib/stack";
-import { RDS_CLUSTER, RDS_INSTANCE, REPLICATION_GROUP, SEARCH_DOMAINS } from "../../lib/types";
+import { ELASTICACHE_REPLICATION_GROUP, RDS_CLUSTER, RDS_INSTANCE, SEARCH_DOMAINS } from "../../lib/types";
 import { isSet, known } from "../../lib/values";
 
 type Props = Record<string, unknown>;
@@ -36,7 +36,7 @@ const forceDestroyed = (props: Props) =>
 const STATEFUL: Record<string, Stateful> = {
     [RDS_INSTANCE]: { what: "database" },
     [RDS_CLUSTER]: { what: "database cluster" },
-    [REPLICATION_GROUP]: {
+    [ELASTICACHE_REPLICATION_GROUP]: {
         what: "Redis",
         safeguard: (props) => (isSet(props, "finalSnapshotIdentifier") ? undefined : "set finalSnapshotIdentifier, so that deleting it leaves a snapshot"),
     },

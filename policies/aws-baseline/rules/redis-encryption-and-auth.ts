@@ -2,7 +2,7 @@
 // without AUTH. Only a replication group takes an AUTH token or RBAC user groups, so Redis is never a standalone cache
 // cluster.
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { REPLICATION_GROUP } from "../../lib/types";
+import { ELASTICACHE_REPLICATION_GROUP } from "../../lib/types";
 import { isSet, knownString } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
 
@@ -25,7 +25,7 @@ export const redisEncryptionAndAuth: ResourceValidationPolicy = {
             reportViolation(`Cache cluster ${args.name} runs ${REDIS_ENGINES.get(engine)} as a standalone cluster, which cannot require AUTH with ` +
                 "encryption in transit and at rest; use an aws.elasticache.ReplicationGroup (one node in preproduction).");
         }
-        if (args.type !== REPLICATION_GROUP) {
+        if (args.type !== ELASTICACHE_REPLICATION_GROUP) {
             return;
         }
         if (args.props.atRestEncryptionEnabled !== true) {
@@ -42,7 +42,7 @@ export const redisEncryptionAndAuth: ResourceValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [REPLICATION_GROUP, CACHE_CLUSTER],
+    resourceTypes: [ELASTICACHE_REPLICATION_GROUP, CACHE_CLUSTER],
     decides: "Decides during preview from atRestEncryptionEnabled, transitEncryptionEnabled, and whether an authToken or userGroupIds is set (a generated token counts while unknown).",
     controls: controls({ securityHub: ["ElastiCache.4", "ElastiCache.5", "ElastiCache.6"], checkov: ["CKV_AWS_29", "CKV_AWS_30", "CKV_AWS_31"], trivy: ["AVD-AWS-0045", "AVD-AWS-0051"] }),
 };

@@ -7,16 +7,16 @@
 // literal inputs; a tag whose value is not known yet counts as present.
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { controls, RuleMetadata } from "../../lib/metadata";
-import { AUTOSCALING_GROUP, EC2_INSTANCE, LAUNCH_TEMPLATE, LOAD_BALANCERS, RDS_CLUSTER, RDS_INSTANCE, REPLICATION_GROUP, SEARCH_DOMAINS, SUBNET } from "../../lib/types";
+import { AUTOSCALING_GROUP, EC2_INSTANCE, EC2_LAUNCH_TEMPLATE, EC2_SUBNET, ELASTICACHE_REPLICATION_GROUP, LOAD_BALANCERS, RDS_CLUSTER, RDS_INSTANCE, SEARCH_DOMAINS } from "../../lib/types";
 import { indices, isSet, known, NOT_KNOWN, read } from "../../lib/values";
 
 const DEFAULT_KEYS = ["Environment", "Owner", "CostCentre"];
 
 /** Types that must have tags even when the program gave them none. */
 const MUST_BE_TAGGED = [
-    "aws:ec2/vpc:Vpc", SUBNET, "aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip", "aws:ec2/securityGroup:SecurityGroup",
-    EC2_INSTANCE, LAUNCH_TEMPLATE, AUTOSCALING_GROUP, "aws:ebs/volume:Volume", ...LOAD_BALANCERS,
-    RDS_INSTANCE, RDS_CLUSTER, REPLICATION_GROUP, ...SEARCH_DOMAINS, "aws:efs/fileSystem:FileSystem",
+    "aws:ec2/vpc:Vpc", EC2_SUBNET, "aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip", "aws:ec2/securityGroup:SecurityGroup",
+    EC2_INSTANCE, EC2_LAUNCH_TEMPLATE, AUTOSCALING_GROUP, "aws:ebs/volume:Volume", ...LOAD_BALANCERS,
+    RDS_INSTANCE, RDS_CLUSTER, ELASTICACHE_REPLICATION_GROUP, ...SEARCH_DOMAINS, "aws:efs/fileSystem:FileSystem",
     "aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:secretsmanager/secret:Secret", "aws:cloudfront/distribution:Distribution",
     "aws:route53/zone:Zone", "aws:cloudwatch/logGroup:LogGroup",
 ];

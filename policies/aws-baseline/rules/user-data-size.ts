@@ -4,7 +4,7 @@
 // an `up` creating or rebuilding the server would fail. gzip is counted compressed, as EC2 stores it.
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { USER_DATA_LIMIT, userDataBytes } from "../../lib/user-data";
-import { EC2_INSTANCE, LAUNCH_TEMPLATE } from "../../lib/types";
+import { EC2_INSTANCE, EC2_LAUNCH_TEMPLATE } from "../../lib/types";
 import { controls, RuleMetadata } from "../../lib/metadata";
 
 export const userDataSize: ResourceValidationPolicy = {
@@ -22,7 +22,7 @@ export const userDataSize: ResourceValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [EC2_INSTANCE, LAUNCH_TEMPLATE],
+    resourceTypes: [EC2_INSTANCE, EC2_LAUNCH_TEMPLATE],
     decides: "Decides during preview from userData (bytes) or decoded userDataBase64 of instances and decoded userData of launch templates; unknown user data passes.",
     controls: controls({}),
     sources: ["https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-add-user-data.html"],

@@ -6,7 +6,7 @@
 // of the stack's keys, or creating a grant on one that is not for an AWS resource, even with kms:* attached: the key
 // policy's deny and its GrantIsForAWSResource condition must hold whatever IAM gives a server (docs/access.md, "Keys").
 import { dependsOn, ofType, StackResource } from "../stack";
-import { LAUNCH_TEMPLATE, RDS_INSTANCE, SEARCH_DOMAINS } from "../types";
+import { EC2_LAUNCH_TEMPLATE, RDS_INSTANCE, SEARCH_DOMAINS } from "../types";
 import { knownString } from "../values";
 import { AccessModel, T } from "./model";
 import { Requirement, templateRole } from "./required";
@@ -42,7 +42,7 @@ export function forbiddenAccess(resources: readonly StackResource[], model: Acce
 }
 
 function keyAbuse(resources: readonly StackResource[], model: AccessModel): Requirement[] {
-    const roles = [...new Set(ofType(resources, LAUNCH_TEMPLATE).map((t) => templateRole(resources, t)).filter((r): r is string => r !== undefined))];
+    const roles = [...new Set(ofType(resources, EC2_LAUNCH_TEMPLATE).map((t) => templateRole(resources, t)).filter((r): r is string => r !== undefined))];
     return ofType(resources, KEY).flatMap((key) => {
         const arn = knownString(key.props, "arn");
         if (!arn || !model.resources.has(arn)) {
@@ -68,7 +68,7 @@ export function searchRoles(resources: readonly StackResource[], model: AccessMo
 function masterReads(resources: readonly StackResource[], model: AccessModel): Requirement[] {
     const secrets = masterSecrets(resources);
     const admins = searchRoles(resources, model);
-    return ofType(resources, LAUNCH_TEMPLATE).flatMap((template) => {
+    return ofType(resources, EC2_LAUNCH_TEMPLATE).flatMap((template) => {
         const role = templateRole(resources, template);
         const why = `${template.name} boots servers that take the shop's traffic; they must not`;
         return role ? [

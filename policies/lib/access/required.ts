@@ -11,7 +11,7 @@
 //   (https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html).
 // A requirement whose values a preview does not know yet is left out: the update decides it.
 import { dependsOn, ofType, StackResource } from "../stack";
-import { AUTOSCALING_GROUP, LAUNCH_TEMPLATE } from "../types";
+import { AUTOSCALING_GROUP, EC2_LAUNCH_TEMPLATE } from "../types";
 import { mountLines, userDataOf } from "../user-data";
 import { indices, known, knownString } from "../values";
 import { AccessModel, arnField, T } from "./model";
@@ -40,7 +40,7 @@ export const autoScalingRoleArn = (account: string) =>
     `arn:aws:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
 
 function autoScalingKeyUse(resources: readonly StackResource[]): Requirement[] {
-    return ofType(resources, AUTOSCALING_GROUP).flatMap((group) => dependsOn(group, "launchTemplate", LAUNCH_TEMPLATE).flatMap((template) => {
+    return ofType(resources, AUTOSCALING_GROUP).flatMap((group) => dependsOn(group, "launchTemplate", EC2_LAUNCH_TEMPLATE).flatMap((template) => {
         const mappings = known(template.props, "blockDeviceMappings");
         const keys = indices(mappings).map((i) => knownString(mappings, i, "ebs", "kmsKeyId")).filter((k): k is string => k?.startsWith("arn:") === true);
         return [...new Set(keys)].flatMap((key) => {
@@ -146,7 +146,7 @@ function efsMounts(model: AccessModel, template: StackResource, role: string, us
 
 /** Every access the stack's own resources say must be allowed, as far as the values are known. */
 export function requiredAccess(resources: readonly StackResource[], model: AccessModel): Requirement[] {
-    const servers = ofType(resources, LAUNCH_TEMPLATE).flatMap((template) => {
+    const servers = ofType(resources, EC2_LAUNCH_TEMPLATE).flatMap((template) => {
         const role = templateRole(resources, template);
         const userData = userDataOf(template.type, template.props);
         return role && userData ? [...bootReads(resources, model, template, role, userData), ...efsMounts(model, template, role, userData)] : [];

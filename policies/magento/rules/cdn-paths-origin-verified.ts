@@ -10,7 +10,7 @@ import { hasMagentoWebTier, WEB_TIERS_SCHEMA } from "../../lib/contracts";
 import { conditionValues, forwards, priority, publicHttpsListeners } from "../../lib/listener-rules";
 import { controls, RuleMetadata } from "../../lib/metadata";
 import { ofType } from "../../lib/stack";
-import { DISTRIBUTION, LISTENER_RULES, LISTENERS, LOAD_BALANCERS } from "../../lib/types";
+import { CLOUDFRONT_DISTRIBUTION, LISTENER_RULES, LISTENERS, LOAD_BALANCERS } from "../../lib/types";
 import { indices, known, knownString } from "../../lib/values";
 
 const PATHS = ["/pub/media", "/pub/static", "/media", "/static"];
@@ -72,7 +72,7 @@ export const cdnPathsOriginVerified: StackValidationPolicy = {
     },
     validateStack: (args, reportViolation) => {
         const config = args.getConfig<Config>();
-        const cdn = ofType(args.resources, DISTRIBUTION).some((d) => known(d.props, "enabled") !== false);
+        const cdn = ofType(args.resources, CLOUDFRONT_DISTRIBUTION).some((d) => known(d.props, "enabled") !== false);
         if (!cdn || !hasMagentoWebTier(args.resources, config.webTiers ?? WEB_TIERS_SCHEMA.webTiers.default)) {
             return; // without a CDN the load balancer is where media and static files come from
         }
@@ -92,7 +92,7 @@ export const cdnPathsOriginVerified: StackValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [...LOAD_BALANCERS, ...LISTENERS, ...LISTENER_RULES, DISTRIBUTION],
+    resourceTypes: [...LOAD_BALANCERS, ...LISTENERS, ...LISTENER_RULES, CLOUDFRONT_DISTRIBUTION],
     decides: "Decides during preview from listener protocols and default actions, rule priorities, path patterns, http-header condition names (never their secret values) and action types; on an export whose rule conditions are one encrypted secret it cannot read them and stays silent.",
     controls: controls({}),
 };

@@ -7,7 +7,7 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { hasMagentoWebTier, WEB_TIERS_SCHEMA } from "../../lib/contracts";
 import { controls, RuleMetadata } from "../../lib/metadata";
 import { internetFacingBalancers, ofType } from "../../lib/stack";
-import { DISTRIBUTION, LOAD_BALANCERS } from "../../lib/types";
+import { CLOUDFRONT_DISTRIBUTION, LOAD_BALANCERS } from "../../lib/types";
 import { indices, known, knownString } from "../../lib/values";
 
 const ORIGIN_PATHS = ["/pub/media", "/pub/static"];
@@ -32,7 +32,7 @@ export const cdnServesStaticAndMedia: StackValidationPolicy = {
         if (balancer === undefined || !hasMagentoWebTier(args.resources, args.getConfig<Config>().webTiers ?? WEB_TIERS_SCHEMA.webTiers.default)) {
             return;
         }
-        const distributions = ofType(args.resources, DISTRIBUTION).filter((d) => known(d.props, "enabled") !== false);
+        const distributions = ofType(args.resources, CLOUDFRONT_DISTRIBUTION).filter((d) => known(d.props, "enabled") !== false);
         const served = new Set(distributions.flatMap((d) => indices(known(d.props, "origins"))
             .filter((i) => known(d.props, "origins", i, "customOriginConfig") !== undefined)
             .map((i) => knownString(d.props, "origins", i, "originPath")?.replace(/\/+$/, ""))));
@@ -48,7 +48,7 @@ export const cdnServesStaticAndMedia: StackValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [...LOAD_BALANCERS, DISTRIBUTION],
+    resourceTypes: [...LOAD_BALANCERS, CLOUDFRONT_DISTRIBUTION],
     decides: "Decides during preview from the load balancer's internal flag and each distribution's origins (custom origin config and origin path) as written; on an export whose origins are encrypted secrets it cannot read them and stays silent.",
     controls: controls({}),
 };

@@ -5,7 +5,7 @@ import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { controls, RuleMetadata } from "../../lib/metadata";
 import { azOf, compute } from "../../lib/placement";
 import { dependsOn, ofType } from "../../lib/stack";
-import { SUBNET } from "../../lib/types";
+import { EC2_SUBNET } from "../../lib/types";
 
 const FILE_SYSTEM = "aws:efs/fileSystem:FileSystem";
 const MOUNT_TARGET = "aws:efs/mountTarget:MountTarget";
@@ -22,7 +22,7 @@ export const efsInEveryComputeAz: StackValidationPolicy = {
         for (const fs of ofType(args.resources, FILE_SYSTEM)) {
             const targets = ofType(args.resources, MOUNT_TARGET)
                 .filter((t) => dependsOn(t, "fileSystemId", FILE_SYSTEM).includes(fs))
-                .flatMap((t) => dependsOn(t, "subnetId", SUBNET));
+                .flatMap((t) => dependsOn(t, "subnetId", EC2_SUBNET));
             const vpcs = new Set(targets.map(vpcOf));
             const served = new Set(targets.map(azOf));
             for (const { compute: c, subnets } of servers) {
@@ -37,7 +37,7 @@ export const efsInEveryComputeAz: StackValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [FILE_SYSTEM, MOUNT_TARGET, SUBNET, "aws:autoscaling/group:Group", "aws:ec2/instance:Instance"],
+    resourceTypes: [FILE_SYSTEM, MOUNT_TARGET, EC2_SUBNET, "aws:autoscaling/group:Group", "aws:ec2/instance:Instance"],
     decides: "Decides during preview from the subnets' AZ names and the property dependencies between mount targets, subnets and compute.",
     controls: controls({}),
 };

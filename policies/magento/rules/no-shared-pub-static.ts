@@ -5,7 +5,7 @@ import { listTag, NFS_EXPORTS_TAG, SHARED_MOUNTS_TAG } from "../../lib/contracts
 import { mountLines, userDataOf } from "../../lib/user-data";
 import { knownString, knownTags } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
-import { EC2_INSTANCE, LAUNCH_TEMPLATE } from "../../lib/types";
+import { EC2_INSTANCE, EC2_LAUNCH_TEMPLATE } from "../../lib/types";
 
 const ACCESS_POINT = "aws:efs/accessPoint:AccessPoint";
 const STATIC = "pub/static";
@@ -81,7 +81,7 @@ export const noSharedPubStatic: ResourceValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [ACCESS_POINT, EC2_INSTANCE, LAUNCH_TEMPLATE],
+    resourceTypes: [ACCESS_POINT, EC2_INSTANCE, EC2_LAUNCH_TEMPLATE],
     decides: "Decides during preview from access point paths, names, the NFS exports and shared mounts tags, and mount lines in literal user data.",
     controls: controls({}),
 };

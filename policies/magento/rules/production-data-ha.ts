@@ -3,7 +3,7 @@
 // Preproduction runs single-AZ on purpose, to cost less.
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { isProductionUrn, PRODUCTION_STACKS_SCHEMA } from "../../lib/stack";
-import { RDS_INSTANCE, REPLICATION_GROUP, SEARCH_DOMAINS } from "../../lib/types";
+import { ELASTICACHE_REPLICATION_GROUP, RDS_INSTANCE, SEARCH_DOMAINS } from "../../lib/types";
 import { controls, RuleMetadata } from "../../lib/metadata";
 
 const MIN_AZS = 3;
@@ -72,7 +72,7 @@ export const productionDataHa: ResourceValidationPolicy = {
         }
         if (args.type === RDS_INSTANCE) {
             checkDatabase(args.name, args.props, reportViolation);
-        } else if (args.type === REPLICATION_GROUP) {
+        } else if (args.type === ELASTICACHE_REPLICATION_GROUP) {
             checkRedis(args.name, args.props, reportViolation);
         } else if (SEARCH_DOMAINS.includes(args.type)) {
             checkSearch(args.name, args.props, config.minAvailabilityZones ?? MIN_AZS, reportViolation);
@@ -81,7 +81,7 @@ export const productionDataHa: ResourceValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [RDS_INSTANCE, REPLICATION_GROUP, ...SEARCH_DOMAINS],
+    resourceTypes: [RDS_INSTANCE, ELASTICACHE_REPLICATION_GROUP, ...SEARCH_DOMAINS],
     decides: "Decides during preview from multiAz, automatic failover and replica counts, and the search cluster config as written, and the stack name.",
     controls: controls({ securityHub: ["RDS.5", "ElastiCache.3", "Opensearch.11"], awsConfig: ["rds-multi-az-support"], checkov: ["CKV_AWS_157"] }),
 };

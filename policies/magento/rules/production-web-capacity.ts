@@ -5,7 +5,7 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { azOf } from "../../lib/placement";
 import { dependsOn, groupTag, isProduction, ofType, PRODUCTION_STACKS_SCHEMA } from "../../lib/stack";
-import { AUTOSCALING_GROUP, SCALING_SCHEDULE, SUBNET } from "../../lib/types";
+import { AUTOSCALING_GROUP, AUTOSCALING_SCHEDULE, EC2_SUBNET } from "../../lib/types";
 import { known } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
 
@@ -18,7 +18,7 @@ interface Config {
 
 /** Distinct AZs of the group's subnets when they are resources of this stack; else distinct subnet ids as given. */
 function placements(group: PolicyResource): string[] {
-    const subnets = dependsOn(group, "vpcZoneIdentifiers", SUBNET);
+    const subnets = dependsOn(group, "vpcZoneIdentifiers", EC2_SUBNET);
     if (subnets.length > 0) {
         return [...new Set(subnets.map(azOf))].sort();
     }
@@ -61,7 +61,7 @@ export const productionWebCapacity: StackValidationPolicy = {
                 reportViolation(`Production autoscaling group ${group.name} may run ${typeof minSize === "number" ? minSize : "no"} server(s); ` +
                     `set minSize to at least ${minInstances} so that losing a server or an AZ leaves the group serving.`, group.urn);
             }
-            for (const schedule of ofType(args.resources, SCALING_SCHEDULE).filter((s) => dependsOn(s, "autoscalingGroupName").includes(group))) {
+            for (const schedule of ofType(args.resources, AUTOSCALING_SCHEDULE).filter((s) => dependsOn(s, "autoscalingGroupName").includes(group))) {
                 const scheduledMin = known(schedule.props, "minSize");
                 if (typeof scheduledMin === "number" && scheduledMin >= 0 && scheduledMin < minInstances) {
                     reportViolation(`Scheduled action ${schedule.name} takes production group ${group.name} down to ${scheduledMin} server(s) ` +
@@ -73,7 +73,7 @@ export const productionWebCapacity: StackValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [AUTOSCALING_GROUP, SCALING_SCHEDULE, SUBNET],
+    resourceTypes: [AUTOSCALING_GROUP, AUTOSCALING_SCHEDULE, EC2_SUBNET],
     decides: "Decides during preview from minSize, the Tier tag, scheduled minSize and the AZs of the subnets wired to vpcZoneIdentifiers (property dependencies).",
     controls: controls({ securityHub: ["AutoScaling.2"], awsConfig: ["autoscaling-multiple-az"] }),
 };

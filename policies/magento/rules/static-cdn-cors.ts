@@ -6,7 +6,7 @@
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { controls, RuleMetadata } from "../../lib/metadata";
 import { dependsOn, ofType } from "../../lib/stack";
-import { DISTRIBUTION, RESPONSE_HEADERS_POLICY } from "../../lib/types";
+import { CLOUDFRONT_DISTRIBUTION, CLOUDFRONT_RESPONSE_HEADERS_POLICY } from "../../lib/types";
 import { indices, isSet, known, knownString } from "../../lib/values";
 
 interface Config {
@@ -46,9 +46,9 @@ export const staticCdnCors: StackValidationPolicy = {
     },
     validateStack: (args, reportViolation) => {
         const config = args.getConfig<Config>();
-        for (const d of ofType(args.resources, DISTRIBUTION).filter((x) => servesStatic(x, config))) {
+        for (const d of ofType(args.resources, CLOUDFRONT_DISTRIBUTION).filter((x) => servesStatic(x, config))) {
             // The policy the behaviour was computed from (a managed policy, referenced by id alone, is not judged).
-            const attached = dependsOn(d, "defaultCacheBehavior", RESPONSE_HEADERS_POLICY);
+            const attached = dependsOn(d, "defaultCacheBehavior", CLOUDFRONT_RESPONSE_HEADERS_POLICY);
             const problem = !isSet(d.props, "defaultCacheBehavior", "responseHeadersPolicyId")
                 ? "its default cache behaviour has no response headers policy"
                 : attached.map(corsProblem).find((p) => p !== undefined);
@@ -62,7 +62,7 @@ export const staticCdnCors: StackValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [DISTRIBUTION, RESPONSE_HEADERS_POLICY],
+    resourceTypes: [CLOUDFRONT_DISTRIBUTION, CLOUDFRONT_RESPONSE_HEADERS_POLICY],
     decides: "Decides during preview from each distribution's origin paths (or aliases where the origins are a secret), its default cache behaviour's response headers policy, and that policy's CORS origins when known.",
     controls: controls({}),
 };

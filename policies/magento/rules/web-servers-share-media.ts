@@ -4,7 +4,7 @@
 // not; the user data is checked as well whenever it is known.
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { listTag, SHARED_MOUNTS_TAG, TIER_TAG, WEB_TIERS_SCHEMA } from "../../lib/contracts";
-import { EC2_INSTANCE, LAUNCH_TEMPLATE } from "../../lib/types";
+import { EC2_INSTANCE, EC2_LAUNCH_TEMPLATE } from "../../lib/types";
 import { mountLines, userDataOf } from "../../lib/user-data";
 import { knownTags } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
@@ -34,7 +34,7 @@ export const webServersShareMedia: ResourceValidationPolicy = {
         },
     },
     validateResource: (args, reportViolation) => {
-        if (args.type !== LAUNCH_TEMPLATE && args.type !== EC2_INSTANCE) {
+        if (args.type !== EC2_LAUNCH_TEMPLATE && args.type !== EC2_INSTANCE) {
             return;
         }
         const tags = knownTags(args.props);
@@ -56,7 +56,7 @@ export const webServersShareMedia: ResourceValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [LAUNCH_TEMPLATE, EC2_INSTANCE],
+    resourceTypes: [EC2_LAUNCH_TEMPLATE, EC2_INSTANCE],
     decides: "Decides during preview from the Tier tag, the shared mounts tag and mount lines in literal user data.",
     controls: controls({}),
 };

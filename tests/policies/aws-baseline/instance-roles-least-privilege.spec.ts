@@ -1,23 +1,25 @@
 // instance-roles-least-privilege, asked over the analyzer protocol.
 import * as assert from "assert";
-import { check, StackBuilder, UNKNOWN } from "../../helpers/packs";
+import { StateResource } from "../../../offline/state";
+import { IAM_ROLE_POLICY_ATTACHMENT } from "../../../policies/lib/types";
+import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 
-async function violations(policyArn: string): Promise<string[]> {
+function attachment(policyArn: string): StateResource[] {
     const b = new StackBuilder("prod");
-    b.add("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "web-ssm", { role: UNKNOWN, policyArn });
-    return (await check("aws-baseline", b.resources)).filter((d) => d.policy === "instance-roles-least-privilege").map((d) => `${d.level}: ${d.message.replace(`${d.description}\n`, "")}`);
+    b.add(IAM_ROLE_POLICY_ATTACHMENT, "web-ssm", { role: UNKNOWN, policyArn });
+    return b.resources;
 }
 
 describe("aws-baseline / instance-roles-least-privilege", () => {
     it("keeps: a managed policy that grants no SSM reads, decided while the role is unknown", async () => {
-        assert.deepStrictEqual(await violations("arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"), []);
+        assert.deepStrictEqual(await violations("instance-roles-least-privilege", attachment("arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy")), []);
     });
 
     it("breaks: AmazonSSMManagedInstanceCore (every parameter of the account), and its older namesake", async () => {
-        assert.deepStrictEqual(await violations("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"), [
+        assert.deepStrictEqual(await violations("instance-roles-least-privilege", attachment("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore")), [
             "mandatory: web-ssm attaches AmazonSSMManagedInstanceCore, which allows ssm:GetParameter(s) on every parameter of the account; " +
             "grant the SSM agent's actions (ssm:UpdateInstanceInformation, ssmmessages:*Channel, ec2messages:*) inline instead.",
         ]);
-        assert.strictEqual((await violations("arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforSSM")).length, 1);
+        assert.strictEqual((await violations("instance-roles-least-privilege", attachment("arn:aws:iam::aws:policy/service-role/AmazonEC2RoleforSSM"))).length, 1);
     });
 });

@@ -3,26 +3,20 @@
 // say where a secret is kept. A value unknown in preview is skipped, never an advisory.
 import * as assert from "assert";
 import { gzipSync } from "zlib";
-import { check, StackBuilder, UNKNOWN } from "../../helpers/packs";
-
-const POLICY = "no-plaintext-credentials";
-const INSTANCE = "aws:ec2/instance:Instance";
-const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
-const LAMBDA = "aws:lambda/function:Function";
-const PARAMETER = "aws:ssm/parameter:Parameter";
+import { StateResource } from "../../../offline/state";
+import { EC2_INSTANCE, EC2_LAUNCH_TEMPLATE, LAMBDA_FUNCTION, S3_BUCKET, SSM_PARAMETER } from "../../../policies/lib/types";
+import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 
 const base64 = (text: string) => Buffer.from(text).toString("base64");
 
-async function violations(type: string, name: string, props: Record<string, unknown>, config?: Record<string, unknown>): Promise<string[]> {
-    const b = new StackBuilder("prod");
-    b.add(type, name, props);
-    const diagnostics = await check("aws-baseline", b.resources, config ? { packConfig: { [POLICY]: config } } : {});
-    return diagnostics.filter((d) => d.policy === POLICY).map((d) => `${d.level}: ${d.message.replace(`${d.description}\n`, "")}`);
+/** One resource of a prod stack. */
+function resource(type: string, name: string, props: Record<string, unknown>): StateResource[] {
+    return [new StackBuilder("prod").add(type, name, props)];
 }
 
 /** What the rule found in an instance's plain-text user data ("" when nothing). */
 async function inUserData(script: string, config?: Record<string, unknown>): Promise<string> {
-    const found = await violations(INSTANCE, "web", { ami: UNKNOWN, instanceType: "t3.large", userData: script }, config);
+    const found = await violations("no-plaintext-credentials", resource(EC2_INSTANCE, "web", { ami: UNKNOWN, instanceType: "t3.large", userData: script }), { config });
     return found.map((m) => /\(([^)]*)\)\. Anyone/.exec(m)?.[1] ?? m).join(" | ");
 }
 
@@ -53,7 +47,7 @@ describe("aws-baseline / no-plaintext-credentials", () => {
         const envPhp = "cat > app/etc/env.php <<'PHP'\n'db' => ['connection' => ['default' => ['password' => 'Mag3ntoDbPass']]],\nPHP";
         assert.strictEqual(await inUserData(envPhp), "line 2: a literal value assigned to password");
         assert.strictEqual(await inUserData('echo \'{"api_token": "tok_9f8e7d6c5b4a"}\' > /etc/pim.json'), "line 1: a literal value assigned to api_token");
-        const found = await violations(INSTANCE, "web", { userData: "DB_PASSWORD=Sup3rS3cretPass" });
+        const found = await violations("no-plaintext-credentials", resource(EC2_INSTANCE, "web", { userData: "DB_PASSWORD=Sup3rS3cretPass" }));
         assert.deepStrictEqual(found, ["mandatory: Instance web has a plain-text credential in its user data (line 1: a literal value " +
             "assigned to DB_PASSWORD). Anyone who can describe the resource can read it: keep the secret in SSM Parameter Store " +
             "(SecureString) or Secrets Manager and read it at run time with the resource's role, passing only its name or ARN."]);
@@ -69,44 +63,44 @@ describe("aws-baseline / no-plaintext-credentials", () => {
     });
 
     it("breaks: a launch template's user data, decoded from base64 and from gzip", async () => {
-        const plain = await violations(LAUNCH_TEMPLATE, "web-lt", { imageId: UNKNOWN, userData: base64("#!/bin/bash\nexport AWS_ACCESS_KEY_ID=AKIA2E0A8F3B244C9986\n") });
+        const plain = await violations("no-plaintext-credentials", resource(EC2_LAUNCH_TEMPLATE, "web-lt", { imageId: UNKNOWN, userData: base64("#!/bin/bash\nexport AWS_ACCESS_KEY_ID=AKIA2E0A8F3B244C9986\n") }));
         assert.match(plain[0], /^mandatory: LaunchTemplate web-lt has a plain-text credential in its user data \(line 2: an AWS access key id\)/);
         const gzipped = gzipSync("#cloud-config\nwrite_files:\n  - path: /etc/magento/db\n    content: |\n      password: Sup3rS3cretPass\n");
-        const zipped = await violations(LAUNCH_TEMPLATE, "web-lt", { userData: gzipped.toString("base64") });
+        const zipped = await violations("no-plaintext-credentials", resource(EC2_LAUNCH_TEMPLATE, "web-lt", { userData: gzipped.toString("base64") }));
         assert.match(zipped[0], /\(line 5: a literal value assigned to password\)/);
-        assert.deepStrictEqual(await violations(LAUNCH_TEMPLATE, "web-lt", { userData: base64(NEAR_MISSES) }), []);
+        assert.deepStrictEqual(await violations("no-plaintext-credentials", resource(EC2_LAUNCH_TEMPLATE, "web-lt", { userData: base64(NEAR_MISSES) })), []);
     });
 
     it("breaks: a secret in a tag, on any resource; a tag naming where the secret lives is fine", async () => {
-        const found = await violations("aws:s3/bucket:Bucket", "config", { tags: { Name: "config", DbPassword: "hunter2hunter2" } });
+        const found = await violations("no-plaintext-credentials", resource(S3_BUCKET, "config", { tags: { Name: "config", DbPassword: "hunter2hunter2" } }));
         assert.match(found[0], /^mandatory: Bucket config has a plain-text credential in its tags \(tag DbPassword: a literal secret\)/);
-        assert.deepStrictEqual(await violations("aws:s3/bucket:Bucket", "config", { tags: { SecretArn: "arn:aws:secretsmanager:eu-west-3:1:secret:x" } }), []);
+        assert.deepStrictEqual(await violations("no-plaintext-credentials", resource(S3_BUCKET, "config", { tags: { SecretArn: "arn:aws:secretsmanager:eu-west-3:1:secret:x" } })), []);
     });
 
     it("breaks: a Lambda environment variable holding an API key; its ARN or parameter name is fine", async () => {
-        const found = await violations(LAMBDA, "payments-cashout", { environment: { variables: { API_KEY: "sk_live_51Habcdefghijkl", STAGE: "prod" } } });
+        const found = await violations("no-plaintext-credentials", resource(LAMBDA_FUNCTION, "payments-cashout", { environment: { variables: { API_KEY: "sk_live_51Habcdefghijkl", STAGE: "prod" } } }));
         assert.match(found[0], /^mandatory: Function payments-cashout has a plain-text credential in its environment \(variable API_KEY: a literal secret\)/);
         const references = {
             DB_SECRET_ARN: "arn:aws:secretsmanager:eu-west-3:1:secret:db", DB_PASSWORD_PARAMETER: "/magento/prod/db-password",
             API_TOKEN: "${API_TOKEN}", TOKEN_ENDPOINT: "https://auth.example.com/oauth/token",
         };
-        assert.deepStrictEqual(await violations(LAMBDA, "payments-cashout", { environment: { variables: references } }), []);
+        assert.deepStrictEqual(await violations("no-plaintext-credentials", resource(LAMBDA_FUNCTION, "payments-cashout", { environment: { variables: references } })), []);
     });
 
     it("breaks: a String parameter named for a password; a SecureString or a harmless String is fine", async () => {
-        const found = await violations(PARAMETER, "db-password", { name: "/magento/prod/db-password", type: "String", value: "Sup3rS3cretPass" });
+        const found = await violations("no-plaintext-credentials", resource(SSM_PARAMETER, "db-password", { name: "/magento/prod/db-password", type: "String", value: "Sup3rS3cretPass" }));
         assert.match(found[0], /^mandatory: Parameter db-password has a plain-text credential in its value \(parameter \/magento\/prod\/db-password: a literal secret\)/);
-        const dsn = await violations(PARAMETER, "dsn", { name: "/magento/prod/dsn", type: "String", insecureValue: "mysql://magento:Pa55w0rd@db:3306/m" });
+        const dsn = await violations("no-plaintext-credentials", resource(SSM_PARAMETER, "dsn", { name: "/magento/prod/dsn", type: "String", insecureValue: "mysql://magento:Pa55w0rd@db:3306/m" }));
         assert.match(dsn[0], /a password inside a mysql:\/\/ connection string/);
-        assert.deepStrictEqual(await violations(PARAMETER, "db-password", { name: "/magento/prod/db-password", type: "SecureString", value: "Sup3rS3cretPass" }), []);
-        assert.deepStrictEqual(await violations(PARAMETER, "db-host", { name: "/magento/prod/db-host", type: "String", value: "db.internal" }), []);
+        assert.deepStrictEqual(await violations("no-plaintext-credentials", resource(SSM_PARAMETER, "db-password", { name: "/magento/prod/db-password", type: "SecureString", value: "Sup3rS3cretPass" })), []);
+        assert.deepStrictEqual(await violations("no-plaintext-credentials", resource(SSM_PARAMETER, "db-host", { name: "/magento/prod/db-host", type: "String", value: "db.internal" })), []);
     });
 
     it("skips what a preview does not know yet (user data embedding a DNS name, a tag from an output), without an advisory", async () => {
-        assert.deepStrictEqual(await violations(LAUNCH_TEMPLATE, "web-lt", { userData: UNKNOWN, tags: { Name: "web", Token: UNKNOWN } }), []);
-        assert.deepStrictEqual(await violations(INSTANCE, "web", { userData: UNKNOWN, tags: UNKNOWN }), []);
-        assert.deepStrictEqual(await violations(LAMBDA, "cron", { environment: { variables: UNKNOWN } }), []);
-        assert.deepStrictEqual(await violations(PARAMETER, "p", { name: UNKNOWN, type: "String", value: UNKNOWN }), []);
+        assert.deepStrictEqual(await violations("no-plaintext-credentials", resource(EC2_LAUNCH_TEMPLATE, "web-lt", { userData: UNKNOWN, tags: { Name: "web", Token: UNKNOWN } })), []);
+        assert.deepStrictEqual(await violations("no-plaintext-credentials", resource(EC2_INSTANCE, "web", { userData: UNKNOWN, tags: UNKNOWN })), []);
+        assert.deepStrictEqual(await violations("no-plaintext-credentials", resource(LAMBDA_FUNCTION, "cron", { environment: { variables: UNKNOWN } })), []);
+        assert.deepStrictEqual(await violations("no-plaintext-credentials", resource(SSM_PARAMETER, "p", { name: UNKNOWN, type: "String", value: UNKNOWN })), []);
     });
 
     it("follows minSecretLength from the pack config", async () => {

@@ -2,10 +2,9 @@
 // with AWS's safeguard, passes; without them it is rejected with the reason; what is out on purpose stays out.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
-import { check, StackBuilder, UNKNOWN } from "../../helpers/packs";
+import { EFS_FILE_SYSTEM, ELASTICACHE_REPLICATION_GROUP, KMS_KEY, OPENSEARCH_DOMAIN, RDS_INSTANCE, ROUTE53_ZONE, S3_BUCKET, SECRETSMANAGER_SECRET } from "../../../policies/lib/types";
+import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 import { stackResources } from "../../helpers/stacks";
-
-const POLICY = "production-stateful-protected";
 
 /** One of each stateful kind, each protected (or not) with AWS's safeguard (or with it undone). */
 function stack(name: string, safe: boolean): StateResource[] {
@@ -15,30 +14,26 @@ function stack(name: string, safe: boolean): StateResource[] {
         r.protect = safe;
         return r;
     };
-    add("aws:rds/instance:Instance", "mysql", { deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "mysql-final" });
-    add("aws:elasticache/replicationGroup:ReplicationGroup", "sessions", safe ? { finalSnapshotIdentifier: UNKNOWN } : {});
-    add("aws:opensearch/domain:Domain", "search", {});
-    add("aws:efs/fileSystem:FileSystem", "shared", { encrypted: true });
-    add("aws:s3/bucket:Bucket", "config", { forceDestroy: !safe });
-    add("aws:secretsmanager/secret:Secret", "redis-auth", { recoveryWindowInDays: safe ? 7 : 0 });
-    add("aws:kms/key:Key", "data", { deletionWindowInDays: 30 });
-    add("aws:route53/zone:Zone", "example.com", { name: "example.com", forceDestroy: !safe });
-    add("aws:route53/zone:Zone", "internal", { name: "magento.internal", vpcs: [{ vpcId: UNKNOWN }] });
-    add("aws:s3/bucket:Bucket", "temp", { tags: { Disposable: "scratch: objects expire" } });
+    add(RDS_INSTANCE, "mysql", { deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "mysql-final" });
+    add(ELASTICACHE_REPLICATION_GROUP, "sessions", safe ? { finalSnapshotIdentifier: UNKNOWN } : {});
+    add(OPENSEARCH_DOMAIN, "search", {});
+    add(EFS_FILE_SYSTEM, "shared", { encrypted: true });
+    add(S3_BUCKET, "config", { forceDestroy: !safe });
+    add(SECRETSMANAGER_SECRET, "redis-auth", { recoveryWindowInDays: safe ? 7 : 0 });
+    add(KMS_KEY, "data", { deletionWindowInDays: 30 });
+    add(ROUTE53_ZONE, "example.com", { name: "example.com", forceDestroy: !safe });
+    add(ROUTE53_ZONE, "internal", { name: "magento.internal", vpcs: [{ vpcId: UNKNOWN }] });
+    add(S3_BUCKET, "temp", { tags: { Disposable: "scratch: objects expire" } });
     return b.resources;
-}
-
-async function violations(resources: StateResource[]): Promise<string[]> {
-    return (await check("aws-baseline", resources)).filter((d) => d.policy === POLICY).map((d) => `${d.level}: ${d.message.split("\n")[1]}`);
 }
 
 describe("aws-baseline / production-stateful-protected", () => {
     it("keeps: every stateful kind protected, with a final snapshot, a recovery window and no forceDestroy", async () => {
-        assert.deepStrictEqual(await violations(stack("prod", true)), []);
+        assert.deepStrictEqual(await violations("production-stateful-protected", stack("prod", true)), []);
     });
 
     it("breaks: each one unprotected, and AWS's safeguard undone where it has one; the private zone and the disposable bucket stay out", async () => {
-        const found = await violations(stack("prod", false));
+        const found = await violations("production-stateful-protected", stack("prod", false));
         const unprotected = (what: string) => `mandatory: Production ${what} is not protected; create it with the protect option, so that no destroy, ` +
             "rename or replaced component deletes what it holds (tag it Disposable with the reason if losing it is fine).";
         assert.deepStrictEqual(found, [
@@ -58,10 +53,10 @@ describe("aws-baseline / production-stateful-protected", () => {
     });
 
     it("does not apply to preproduction", async () => {
-        assert.deepStrictEqual(await violations(stack("preprod", false)), []);
+        assert.deepStrictEqual(await violations("production-stateful-protected", stack("preprod", false)), []);
     });
 
     it("the real production stack keeps it during preview", async () => {
-        assert.deepStrictEqual(await violations(await stackResources("prod")), []);
+        assert.deepStrictEqual(await violations("production-stateful-protected", await stackResources("prod")), []);
     });
 });

@@ -3,26 +3,25 @@
 import * as assert from "assert";
 import { stackView } from "../../../offline/stack-view";
 import { describeRow, reachability } from "../../../policies/lib/reachability";
+import { EC2_INSTANCE, EC2_SECURITY_GROUP, EC2_SECURITY_GROUP_RULE, EC2_VPC, RDS_INSTANCE, VPC_SECURITY_GROUP_INGRESS_RULE } from "../../../policies/lib/types";
 import { PREPROD_NFS } from "../../fixtures/stacks";
 import { StackBuilder, UNKNOWN } from "../../helpers/packs";
 import { stackResources } from "../../helpers/stacks";
 
-const SG = "aws:ec2/securityGroup:SecurityGroup";
-
 describe("policies/lib/reachability", () => {
     it("reads inline, legacy and VPC ingress rules, and names each source and target", () => {
         const b = new StackBuilder("prod");
-        const vpc = b.add("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.20.0.0/16" });
-        const web = b.add(SG, "web-sg", { vpcId: UNKNOWN, tags: { Tier: "web" } }, { vpcId: [vpc] });
-        const gateway = b.add(SG, "gateway-sg", {
+        const vpc = b.add(EC2_VPC, "vpc", { cidrBlock: "10.20.0.0/16" });
+        const web = b.add(EC2_SECURITY_GROUP, "web-sg", { vpcId: UNKNOWN, tags: { Tier: "web" } }, { vpcId: [vpc] });
+        const gateway = b.add(EC2_SECURITY_GROUP, "gateway-sg", {
             tags: { AllowedSources: "203.0.113.0/24" },
             ingress: [{ protocol: "tcp", fromPort: 445, toPort: 445, cidrBlocks: ["203.0.113.0/24", "192.0.2.0/24"] }],
         });
-        const database = b.add(SG, "db-sg", { ingress: [{ protocol: "tcp", fromPort: 3306, toPort: 3306, securityGroups: [UNKNOWN] }] }, { ingress: [web] });
-        b.add("aws:rds/instance:Instance", "mysql", { vpcSecurityGroupIds: [UNKNOWN] }, { vpcSecurityGroupIds: [database] });
-        b.add("aws:ec2/securityGroupRule:SecurityGroupRule", "web-from-vpc", { type: "ingress", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["10.20.0.0/16"], securityGroupId: UNKNOWN }, { securityGroupId: [web] });
-        b.add("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "web-https", { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv6: "::/0", securityGroupId: UNKNOWN }, { securityGroupId: [web] });
-        b.add("aws:ec2/instance:Instance", "haproxy", { vpcSecurityGroupIds: [UNKNOWN], tags: { Tier: "gateway" } }, { vpcSecurityGroupIds: [gateway] });
+        const database = b.add(EC2_SECURITY_GROUP, "db-sg", { ingress: [{ protocol: "tcp", fromPort: 3306, toPort: 3306, securityGroups: [UNKNOWN] }] }, { ingress: [web] });
+        b.add(RDS_INSTANCE, "mysql", { vpcSecurityGroupIds: [UNKNOWN] }, { vpcSecurityGroupIds: [database] });
+        b.add(EC2_SECURITY_GROUP_RULE, "web-from-vpc", { type: "ingress", protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["10.20.0.0/16"], securityGroupId: UNKNOWN }, { securityGroupId: [web] });
+        b.add(VPC_SECURITY_GROUP_INGRESS_RULE, "web-https", { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv6: "::/0", securityGroupId: UNKNOWN }, { securityGroupId: [web] });
+        b.add(EC2_INSTANCE, "haproxy", { vpcSecurityGroupIds: [UNKNOWN], tags: { Tier: "gateway" } }, { vpcSecurityGroupIds: [gateway] });
         assert.deepStrictEqual(reachability(stackView(b.resources)).map(describeRow), [
             "tier web -> database mysql on tcp 3306",
             "allow-list 203.0.113.0/24 -> tier gateway on tcp 445",

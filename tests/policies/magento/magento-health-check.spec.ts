@@ -2,48 +2,44 @@
 // register into (ARNs unknown, as in a preview).
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
-import { check, StackBuilder, UNKNOWN } from "../../helpers/packs";
+import { AUTOSCALING_GROUP, LB_TARGET_GROUP } from "../../../policies/lib/types";
+import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 import { stackResources } from "../../helpers/stacks";
 
-const POLICY = "magento-health-check";
 const GOOD = { path: "/health_check.php", matcher: "200", protocol: "HTTP", interval: 15 };
 
 function stack(healthCheck: Record<string, unknown>, tier = "web"): StateResource[] {
     const b = new StackBuilder("preprod");
-    const target = b.add("aws:lb/targetGroup:TargetGroup", "shop-fe", { port: 80, protocol: "HTTP", healthCheck });
-    b.add("aws:autoscaling/group:Group", "frontend", {
+    const target = b.add(LB_TARGET_GROUP, "shop-fe", { port: 80, protocol: "HTTP", healthCheck });
+    b.add(AUTOSCALING_GROUP, "frontend", {
         minSize: 1, maxSize: 4, targetGroupArns: [UNKNOWN], tags: [{ key: "Tier", value: tier, propagateAtLaunch: false }],
     }, { targetGroupArns: [target] });
     return b.resources;
 }
 
-async function violations(resources: readonly StateResource[]): Promise<string[]> {
-    return (await check("magento", resources)).filter((d) => d.policy === POLICY).map((d) => `${d.level}: ${d.message.replace(/^.*\n/, "")}`);
-}
-
 describe("magento / magento-health-check", () => {
     it("keeps: /health_check.php, 200 only", async () => {
-        assert.deepStrictEqual(await violations(stack(GOOD)), []);
+        assert.deepStrictEqual(await violations("magento-health-check", stack(GOOD)), []);
     });
 
     it("breaks: the estate's /pub/health_check.php (install root) and the default matcher", async () => {
-        assert.deepStrictEqual(await violations(stack({ path: "/pub/health_check.php" })), [
+        assert.deepStrictEqual(await violations("magento-health-check", stack({ path: "/pub/health_check.php" })), [
             "mandatory: Target group shop-fe of web tier web (frontend) health check checks /pub/health_check.php, accepts the default 200-399; " +
             "check /health_check.php over HTTP with matcher \"200\", which fails when Magento cannot reach MySQL or Redis.",
         ]);
     });
 
     it("breaks: a TCP check, which keeps servers whose PHP fails", async () => {
-        assert.match((await violations(stack({ ...GOOD, protocol: "TCP" })))[0], /health check uses TCP/);
+        assert.match((await violations("magento-health-check", stack({ ...GOOD, protocol: "TCP" })))[0], /health check uses TCP/);
     });
 
     it("does not judge target groups of other tiers", async () => {
-        assert.deepStrictEqual(await violations(stack({ path: "/" }, "gateway")), []);
+        assert.deepStrictEqual(await violations("magento-health-check", stack({ path: "/" }, "gateway")), []);
     });
 
     for (const name of ["prod", "preprod"]) {
         it(`passes on the real ${name} stack during preview`, async () => {
-            assert.deepStrictEqual(await violations(await stackResources(name)), []);
+            assert.deepStrictEqual(await violations("magento-health-check", await stackResources(name)), []);
         });
     }
 });

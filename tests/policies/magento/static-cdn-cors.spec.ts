@@ -2,11 +2,9 @@
 // origins passes; without a policy, with a policy allowing every origin, or one without CORS, it fails.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
-import { check, StackBuilder, UNKNOWN } from "../../helpers/packs";
+import { CLOUDFRONT_DISTRIBUTION, CLOUDFRONT_RESPONSE_HEADERS_POLICY } from "../../../policies/lib/types";
+import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 
-const POLICY = "static-cdn-cors";
-const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
-const HEADERS = "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy";
 const ORIGINS = ["https://example.com", "https://www.example.com", "https://brand-a.example"];
 const cors = (items: string[]) => ({
     accessControlAllowCredentials: false, originOverride: true,
@@ -16,8 +14,8 @@ const cors = (items: string[]) => ({
 
 function stack(opts: { policy?: Record<string, unknown>; originPath?: string; alias?: string } = {}): StateResource[] {
     const b = new StackBuilder("prod");
-    const policy = opts.policy && b.add(HEADERS, "cdn-static-cors", opts.policy);
-    b.add(DISTRIBUTION, "cdn-static", {
+    const policy = opts.policy && b.add(CLOUDFRONT_RESPONSE_HEADERS_POLICY, "cdn-static-cors", opts.policy);
+    b.add(CLOUDFRONT_DISTRIBUTION, "cdn-static", {
         enabled: true,
         aliases: [opts.alias ?? "static.example.com"],
         origins: [{ originId: "load-balancer", domainName: "origin.example.com", originPath: opts.originPath ?? "/pub/static" }],
@@ -26,17 +24,13 @@ function stack(opts: { policy?: Record<string, unknown>; originPath?: string; al
     return b.resources;
 }
 
-async function violations(resources: readonly StateResource[]): Promise<string[]> {
-    return (await check("magento", resources)).filter((d) => d.policy === POLICY).map((d) => `${d.level}: ${d.message.replace(/^.*\n/, "")}`);
-}
-
 describe("magento / static-cdn-cors", () => {
     it("keeps: the static distribution answers the shop's and storefronts' page origins", async () => {
-        assert.deepStrictEqual(await violations(stack({ policy: { corsConfig: cors(ORIGINS) } })), []);
+        assert.deepStrictEqual(await violations("static-cdn-cors", stack({ policy: { corsConfig: cors(ORIGINS) } })), []);
     });
 
     it("breaks: no response headers policy, so browsers refuse fonts and RequireJS text! templates", async () => {
-        assert.deepStrictEqual(await violations(stack()), [
+        assert.deepStrictEqual(await violations("static-cdn-cors", stack()), [
             "mandatory: Distribution cdn-static serves Magento's static content to pages on other names, but its default cache behaviour has no response headers policy: "
             + "browsers then refuse its fonts and the RequireJS text! templates of checkout and the minicart. Attach a response headers policy with corsConfig "
             + "listing https://<name> for every name that serves pages.",
@@ -44,13 +38,13 @@ describe("magento / static-cdn-cors", () => {
     });
 
     it("breaks: a policy that allows every origin, or one without CORS", async () => {
-        assert.match((await violations(stack({ policy: { corsConfig: cors(["*"]) } })))[0], /allows every origin \(\*\)/);
-        assert.match((await violations(stack({ policy: { securityHeadersConfig: {} } })))[0], /has no CORS configuration/);
+        assert.match((await violations("static-cdn-cors", stack({ policy: { corsConfig: cors(["*"]) } })))[0], /allows every origin \(\*\)/);
+        assert.match((await violations("static-cdn-cors", stack({ policy: { securityHeadersConfig: {} } })))[0], /has no CORS configuration/);
     });
 
     it("finds the static distribution by its alias where the origins are unreadable, and leaves media alone", async () => {
         const hidden = stack({ originPath: "/elsewhere" });
-        assert.strictEqual((await violations(hidden)).length, 1, "static. alias");
-        assert.deepStrictEqual(await violations(stack({ originPath: "/pub/media", alias: "media.example.com" })), []);
+        assert.strictEqual((await violations("static-cdn-cors", hidden)).length, 1, "static. alias");
+        assert.deepStrictEqual(await violations("static-cdn-cors", stack({ originPath: "/pub/media", alias: "media.example.com" })), []);
     });
 });

@@ -2,10 +2,10 @@
 // preview) and, when their user data is known, mount it; other servers are not concerned.
 import * as assert from "assert";
 import { SHARED_MOUNTS_TAG } from "../../../policies/lib/contracts";
-import { check, StackBuilder, UNKNOWN } from "../../helpers/packs";
+import { StateResource } from "../../../offline/state";
+import { EC2_LAUNCH_TEMPLATE } from "../../../policies/lib/types";
+import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 
-const POLICY = "web-servers-share-media";
-const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 const base64 = (text: string) => Buffer.from(text).toString("base64");
 const MOUNTS = "#cloud-config\nmounts:\n  - [ \"fs-0123:/\", /var/www/magento/pub/media, efs, \"_netdev,tls,accesspoint=fsap-1\", \"0\", \"0\" ]\n";
 
@@ -14,32 +14,32 @@ const BLOCK_MOUNTS = "#cloud-config\nmounts:\n  - - fs-0123:/\n    - /var/www/ma
 
 const template = (tags: Record<string, string>, userData: string = UNKNOWN) => ({ imageId: UNKNOWN, userData, tags });
 
-async function violations(props: Record<string, unknown>): Promise<string[]> {
+function frontendTemplate(props: Record<string, unknown>): StateResource[] {
     const b = new StackBuilder("prod");
-    b.add(LAUNCH_TEMPLATE, "frontend-lt", props);
-    return (await check("magento", b.resources)).filter((d) => d.policy === POLICY).map((d) => `${d.level}: ${d.message.replace(`${d.description}\n`, "")}`);
+    b.add(EC2_LAUNCH_TEMPLATE, "frontend-lt", props);
+    return b.resources;
 }
 
 describe("magento / web-servers-share-media", () => {
     it("keeps: a web template that declares pub/media, its user data unknown (preview) or mounting it", async () => {
         const tags = { Tier: "web", [SHARED_MOUNTS_TAG]: "pub/media,pub/sitemap,var/export" };
-        assert.deepStrictEqual(await violations(template(tags)), []);
-        assert.deepStrictEqual(await violations(template(tags, base64(MOUNTS))), []);
-        assert.deepStrictEqual(await violations(template(tags, base64(BLOCK_MOUNTS))), []);
+        assert.deepStrictEqual(await violations("web-servers-share-media", frontendTemplate(template(tags))), []);
+        assert.deepStrictEqual(await violations("web-servers-share-media", frontendTemplate(template(tags, base64(MOUNTS)))), []);
+        assert.deepStrictEqual(await violations("web-servers-share-media", frontendTemplate(template(tags, base64(BLOCK_MOUNTS)))), []);
     });
 
     it("breaks: a web template without the media mount", async () => {
-        assert.deepStrictEqual(await violations(template({ Tier: "web", [SHARED_MOUNTS_TAG]: "pub/sitemap" })), [
+        assert.deepStrictEqual(await violations("web-servers-share-media", frontendTemplate(template({ Tier: "web", [SHARED_MOUNTS_TAG]: "pub/sitemap" }))), [
             "mandatory: Web server frontend-lt (Tier=web) does not declare the shared pub/media mount (SharedMounts: pub/sitemap); mount pub/media from EFS/NFS on every web server, or product images diverge per server.",
         ]);
     });
 
     it("breaks: the tag declares pub/media but the known user data mounts nothing there", async () => {
-        const found = await violations(template({ Tier: "backoffice", [SHARED_MOUNTS_TAG]: "pub/media" }, base64("#cloud-config\nruncmd:\n  - [echo, hi]\n")));
+        const found = await violations("web-servers-share-media", frontendTemplate(template({ Tier: "backoffice", [SHARED_MOUNTS_TAG]: "pub/media" }, base64("#cloud-config\nruncmd:\n  - [echo, hi]\n"))));
         assert.deepStrictEqual(found, ["mandatory: Web server frontend-lt declares SharedMounts=pub/media but its user data mounts nothing on pub/media."]);
     });
 
     it("does not apply to servers outside the web tiers", async () => {
-        assert.deepStrictEqual(await violations(template({ Tier: "rundeck" })), []);
+        assert.deepStrictEqual(await violations("web-servers-share-media", frontendTemplate(template({ Tier: "rundeck" }))), []);
     });
 });
