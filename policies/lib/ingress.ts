@@ -4,15 +4,13 @@
 import { PolicyResource } from "@pulumi/policy";
 import { internetCovered, isPublic } from "./cidr";
 import { dependsOn, ofType, StackResource } from "./stack";
+import { EC2_DEFAULT_SECURITY_GROUP, EC2_SECURITY_GROUP, EC2_SECURITY_GROUP_RULE, VPC_SECURITY_GROUP_EGRESS_RULE, VPC_SECURITY_GROUP_INGRESS_RULE } from "./types";
 
-export const SECURITY_GROUPS = ["aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"];
-const LEGACY_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
-const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
-const EGRESS_RULE = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+export const SECURITY_GROUPS = [EC2_SECURITY_GROUP, EC2_DEFAULT_SECURITY_GROUP];
 /** Every resource type that can grant ingress to a security group. */
-export const INGRESS_TYPES = [...SECURITY_GROUPS, LEGACY_RULE, INGRESS_RULE];
+export const INGRESS_TYPES = [...SECURITY_GROUPS, EC2_SECURITY_GROUP_RULE, VPC_SECURITY_GROUP_INGRESS_RULE];
 /** Every resource type that can grant egress from a security group. */
-export const EGRESS_TYPES = [...SECURITY_GROUPS, LEGACY_RULE, EGRESS_RULE];
+export const EGRESS_TYPES = [...SECURITY_GROUPS, EC2_SECURITY_GROUP_RULE, VPC_SECURITY_GROUP_EGRESS_RULE];
 export const WHOLE_INTERNET = ["0.0.0.0/0", "::/0"];
 
 /** The CIDRs of some lists, the entries not known yet left out. */
@@ -49,7 +47,7 @@ function permissions<R extends StackResource>(resources: readonly R[], direction
             sources: cidrs(i.cidrBlocks, i.ipv6CidrBlocks),
             groups: [...((i.securityGroups ?? []).length > 0 ? dependsOn(group, direction, ...SECURITY_GROUPS) : []), ...(i.self === true ? [group] : [])],
         })));
-    const legacy = ofType(resources, LEGACY_RULE).filter((r) => r.props.type === direction).map((rule) => {
+    const legacy = ofType(resources, EC2_SECURITY_GROUP_RULE).filter((r) => r.props.type === direction).map((rule) => {
         const group = dependsOn(rule, "securityGroupId", ...SECURITY_GROUPS)[0];
         return {
             rule, group, protocol: String(rule.props.protocol), fromPort: rule.props.fromPort, toPort: rule.props.toPort,
@@ -57,7 +55,7 @@ function permissions<R extends StackResource>(resources: readonly R[], direction
             groups: [...dependsOn(rule, "sourceSecurityGroupId", ...SECURITY_GROUPS), ...(rule.props.self === true && group ? [group] : [])],
         };
     });
-    const modern = ofType(resources, direction === "ingress" ? INGRESS_RULE : EGRESS_RULE).map((rule) => ({
+    const modern = ofType(resources, direction === "ingress" ? VPC_SECURITY_GROUP_INGRESS_RULE : VPC_SECURITY_GROUP_EGRESS_RULE).map((rule) => ({
         rule, group: dependsOn(rule, "securityGroupId", ...SECURITY_GROUPS)[0], protocol: String(rule.props.ipProtocol),
         fromPort: rule.props.fromPort ?? 0, toPort: rule.props.toPort ?? 65535,
         sources: cidrs(rule.props.cidrIpv4, rule.props.cidrIpv6),

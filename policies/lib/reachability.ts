@@ -9,7 +9,7 @@ import { within } from "./cidr";
 import { ALLOWED_SOURCES_TAG, listTag, TIER_TAG } from "./contracts";
 import { ingresses, internetOpenings, protocolName, SECURITY_GROUPS } from "./ingress";
 import { dependsOn, ofType, StackResource } from "./stack";
-import { EC2_INSTANCE, EC2_LAUNCH_TEMPLATE, ELASTICACHE_REPLICATION_GROUP, LOAD_BALANCERS, RDS_CLUSTER, RDS_INSTANCE, SEARCH_DOMAINS } from "./types";
+import { EC2_INSTANCE, EC2_LAUNCH_TEMPLATE, EC2_VPC, EFS_MOUNT_TARGET, ELASTICACHE_REPLICATION_GROUP, LOAD_BALANCERS, RDS_CLUSTER, RDS_INSTANCE, SEARCH_DOMAINS } from "./types";
 import { knownString, knownTags } from "./values";
 
 export type PartyKind = "internet" | "allow-list" | "vpc" | "cidr" | "tier" | "database" | "redis" | "search" | "efs" | "load-balancer" | "group";
@@ -33,8 +33,6 @@ export interface Reach {
     readonly ruleUrn: string;
 }
 
-const MOUNT_TARGET = "aws:efs/mountTarget:MountTarget";
-
 /** The resources that use security groups, the kind they make a target, and the properties naming their groups. */
 const USERS: [string[], PartyKind, string[]][] = [
     [[EC2_INSTANCE], "tier", ["vpcSecurityGroupIds", "securityGroups"]],
@@ -42,7 +40,7 @@ const USERS: [string[], PartyKind, string[]][] = [
     [[RDS_INSTANCE, RDS_CLUSTER], "database", ["vpcSecurityGroupIds"]],
     [[ELASTICACHE_REPLICATION_GROUP], "redis", ["securityGroupIds"]],
     [SEARCH_DOMAINS, "search", ["vpcOptions"]],
-    [[MOUNT_TARGET], "efs", ["securityGroups"]],
+    [[EFS_MOUNT_TARGET], "efs", ["securityGroups"]],
     [LOAD_BALANCERS, "load-balancer", ["securityGroups"]],
 ];
 
@@ -73,7 +71,7 @@ export function reachability<R extends StackResource>(resources: readonly R[]): 
         return parties.length > 0 ? unique(parties) : behind(group);
     };
 
-    const vpcs = ofType(resources, "aws:ec2/vpc:Vpc").map((v) => knownString(v.props, "cidrBlock")).filter((c): c is string => c !== undefined);
+    const vpcs = ofType(resources, EC2_VPC).map((v) => knownString(v.props, "cidrBlock")).filter((c): c is string => c !== undefined);
     const allowList = ofType(resources, ...SECURITY_GROUPS).flatMap((g) => listTag(tagOf(g, ALLOWED_SOURCES_TAG) ?? ""));
     const all = ingresses(resources);
     // A source is the internet when it is part of a set of permissions that admits every internet address.

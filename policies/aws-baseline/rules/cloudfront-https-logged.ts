@@ -4,12 +4,10 @@
 // delivery built from that source. Both are read from inputs and property dependencies, so a preview decides.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { dependsOn, ofType } from "../../lib/stack";
-import { CLOUDFRONT_DISTRIBUTION } from "../../lib/types";
+import { CLOUDFRONT_DISTRIBUTION, CLOUDWATCH_LOG_DELIVERY, CLOUDWATCH_LOG_DELIVERY_SOURCE } from "../../lib/types";
 import { fails, indices, isSet, NOT_KNOWN, read } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
 
-const DELIVERY_SOURCE = "aws:cloudwatch/logDeliverySource:LogDeliverySource";
-const DELIVERY = "aws:cloudwatch/logDelivery:LogDelivery";
 const HTTPS_VIEWER_POLICIES = ["redirect-to-https", "https-only"];
 /** CloudFront's security policies of TLS 1.2 and later (TLSv1.2_2018 ... TLSv1.3_2025). */
 const MODERN_TLS = /^TLSv1\.[23]_\d{4}$/;
@@ -52,8 +50,8 @@ function logged(d: PolicyResource, resources: readonly PolicyResource[]): boolea
     if (isSet(d.props, "loggingConfig", "bucket")) {
         return true;
     }
-    const sources = ofType(resources, DELIVERY_SOURCE).filter((s) => !fails(read(s.props, "logType"), (t) => t === "ACCESS_LOGS") && dependsOn(s, "resourceArn").includes(d));
-    return ofType(resources, DELIVERY).some((delivery) => sources.some((s) => dependsOn(delivery, "deliverySourceName").includes(s)));
+    const sources = ofType(resources, CLOUDWATCH_LOG_DELIVERY_SOURCE).filter((s) => !fails(read(s.props, "logType"), (t) => t === "ACCESS_LOGS") && dependsOn(s, "resourceArn").includes(d));
+    return ofType(resources, CLOUDWATCH_LOG_DELIVERY).some((delivery) => sources.some((s) => dependsOn(delivery, "deliverySourceName").includes(s)));
 }
 
 export const cloudfrontHttpsLogged: StackValidationPolicy = {
@@ -74,7 +72,7 @@ export const cloudfrontHttpsLogged: StackValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [CLOUDFRONT_DISTRIBUTION, DELIVERY_SOURCE, DELIVERY],
+    resourceTypes: [CLOUDFRONT_DISTRIBUTION, CLOUDWATCH_LOG_DELIVERY_SOURCE, CLOUDWATCH_LOG_DELIVERY],
     decides: "Decides during preview from viewer/origin protocol policies, the viewer certificate, and the log delivery source/delivery wired to the distribution (property dependencies).",
     controls: controls({ securityHub: ["CloudFront.3", "CloudFront.5", "CloudFront.9", "CloudFront.10"], awsConfig: ["cloudfront-viewer-policy-https", "cloudfront-accesslogs-enabled"], checkov: ["CKV_AWS_34", "CKV_AWS_86", "CKV_AWS_174"], trivy: ["AVD-AWS-0010", "AVD-AWS-0012", "AVD-AWS-0013"] }),
 };

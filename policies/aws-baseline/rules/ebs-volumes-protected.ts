@@ -2,8 +2,7 @@
 // disks): encrypted, and protected so that neither a destroy nor a refactored component deletes them.
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { controls, RuleMetadata } from "../../lib/metadata";
-
-const EBS_VOLUME = "aws:ebs/volume:Volume";
+import { EBS_VOLUME } from "../../lib/types";
 
 export const ebsVolumesProtected: ResourceValidationPolicy = {
     name: "ebs-volumes-protected",

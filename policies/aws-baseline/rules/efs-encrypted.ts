@@ -2,8 +2,7 @@
 // system can only be replaced by a new one and a copy, so it is caught before it exists.
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { controls, RuleMetadata } from "../../lib/metadata";
-
-const EFS_FILE_SYSTEM = "aws:efs/fileSystem:FileSystem";
+import { EFS_FILE_SYSTEM } from "../../lib/types";
 
 export const efsEncrypted: ResourceValidationPolicy = {
     name: "efs-encrypted",

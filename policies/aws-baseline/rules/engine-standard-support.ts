@@ -3,12 +3,10 @@
 // also enrols a database in Extended Support unless it opts out at creation. The dates are a table in the rule's
 // config (docs/engine-versions.md cites each), so operators update them with --policy-pack-config, no release needed.
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { ELASTICACHE_REPLICATION_GROUP, RDS_CLUSTER, RDS_INSTANCE, SEARCH_DOMAINS } from "../../lib/types";
+import { ELASTICACHE_CLUSTER, ELASTICACHE_REPLICATION_GROUP, ELASTICSEARCH_DOMAIN, RDS_CLUSTER, RDS_INSTANCE, SEARCH_DOMAINS } from "../../lib/types";
 import { knownString } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
 
-const CACHE_CLUSTER = "aws:elasticache/cluster:Cluster";
-const ELASTICSEARCH_DOMAIN = "aws:elasticsearch/domain:Domain";
 const LIFECYCLE_DISABLED = "open-source-rds-extended-support-disabled";
 /** Engines whose instances take engineLifecycleSupport (pulumi-aws rds.Instance docs: RDS for MySQL and PostgreSQL). */
 const LIFECYCLE_ENGINES = ["mysql", "postgres"];
@@ -105,7 +103,7 @@ export const engineStandardSupport: ResourceValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [RDS_INSTANCE, RDS_CLUSTER, ELASTICACHE_REPLICATION_GROUP, CACHE_CLUSTER, ...SEARCH_DOMAINS],
+    resourceTypes: [RDS_INSTANCE, RDS_CLUSTER, ELASTICACHE_REPLICATION_GROUP, ELASTICACHE_CLUSTER, ...SEARCH_DOMAINS],
     decides: "Decides during preview from engine, engineVersion (elasticsearchVersion) and engineLifecycleSupport as written, the pack config's dated table and today's date.",
     controls: controls({}),
     sources: [

@@ -5,9 +5,8 @@
 // (docs/telemetry.md, "The SSM agent's policy").
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { controls, RuleMetadata } from "../../lib/metadata";
+import { IAM_ROLE_POLICY_ATTACHMENT } from "../../lib/types";
 import { knownString } from "../../lib/values";
-
-const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 
 /** AWS managed policies that grant SSM reads across the account (or everything in SSM). */
 const BROAD_SSM_POLICIES = ["AmazonSSMManagedInstanceCore", "AmazonEC2RoleforSSM", "AmazonSSMFullAccess", "AmazonSSMReadOnlyAccess"];
@@ -17,7 +16,7 @@ export const instanceRolesLeastPrivilege: ResourceValidationPolicy = {
     description: "No role carries an AWS managed SSM policy (AmazonSSMManagedInstanceCore and the like), which reads every parameter of the account; servers get the SSM agent's actions inline.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
-        const policy = args.type === ATTACHMENT ? knownString(args.props, "policyArn") : undefined;
+        const policy = args.type === IAM_ROLE_POLICY_ATTACHMENT ? knownString(args.props, "policyArn") : undefined;
         const name = policy?.match(/^arn:aws[\w-]*:iam::aws:policy\/(?:service-role\/)?([\w-]+)$/)?.[1];
         if (name && BROAD_SSM_POLICIES.includes(name)) {
             reportViolation(`${args.name} attaches ${name}, which allows ssm:GetParameter(s) on every parameter of the account; ` +
@@ -27,7 +26,7 @@ export const instanceRolesLeastPrivilege: ResourceValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [ATTACHMENT],
+    resourceTypes: [IAM_ROLE_POLICY_ATTACHMENT],
     decides: "Decides during preview from the attachment's policyArn, a literal.",
     controls: controls({}),
 };

@@ -3,8 +3,8 @@
 // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/mysql-ssl-connections.require-ssl.html).
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { controls, RuleMetadata } from "../../lib/metadata";
+import { RDS_PARAMETER_GROUP } from "../../lib/types";
 
-const PARAMETER_GROUP = "aws:rds/parameterGroup:ParameterGroup";
 /** MySQL reads the variable as a boolean: 1 and ON both enable it. */
 const ON = ["1", "on"];
 
@@ -14,7 +14,7 @@ export const mysqlSecureTransport: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         const family: unknown = args.props.family;
-        if (args.type !== PARAMETER_GROUP || typeof family !== "string" || !family.startsWith("mysql")) {
+        if (args.type !== RDS_PARAMETER_GROUP || typeof family !== "string" || !family.startsWith("mysql")) {
             return;
         }
         const parameters: unknown = args.props.parameters;
@@ -28,7 +28,7 @@ export const mysqlSecureTransport: ResourceValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [PARAMETER_GROUP],
+    resourceTypes: [RDS_PARAMETER_GROUP],
     decides: "Decides during preview from the parameter group's family and parameters as written.",
     controls: controls({}),
     sources: ["https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/mysql-ssl-connections.require-ssl.html"],

@@ -6,10 +6,8 @@ import { credentialsInEntries, credentialsInText } from "../../lib/credentials";
 import { userDataOf } from "../../lib/user-data";
 import { known, knownEntries, knownString, knownTags } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
-import { EC2_INSTANCE, EC2_LAUNCH_TEMPLATE } from "../../lib/types";
+import { EC2_INSTANCE, EC2_LAUNCH_TEMPLATE, LAMBDA_FUNCTION, SSM_PARAMETER } from "../../lib/types";
 
-const LAMBDA_FUNCTION = "aws:lambda/function:Function";
-const SSM_PARAMETER = "aws:ssm/parameter:Parameter";
 /** SecureString is the only parameter type SSM encrypts; String and StringList are stored and shown as plain text. */
 const PLAIN_PARAMETER_TYPES = ["String", "StringList"];
 const MIN_LENGTH = 8;

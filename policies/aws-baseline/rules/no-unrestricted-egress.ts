@@ -8,7 +8,7 @@ import { describeIngress, egresses, EGRESS_TYPES, ownerOf, protocolName, SECURIT
 import { controls, RuleMetadata } from "../../lib/metadata";
 import { dependsOn, ofType } from "../../lib/stack";
 import { knownTags } from "../../lib/values";
-import { ELASTICACHE_REPLICATION_GROUP, RDS_CLUSTER, RDS_INSTANCE, SEARCH_DOMAINS } from "../../lib/types";
+import { EFS_MOUNT_TARGET, ELASTICACHE_REPLICATION_GROUP, RDS_CLUSTER, RDS_INSTANCE, SEARCH_DOMAINS } from "../../lib/types";
 
 interface Config {
     tiers?: string[];
@@ -19,7 +19,7 @@ const DATA_SERVICES: [string[], string][] = [
     [[RDS_INSTANCE, RDS_CLUSTER], "vpcSecurityGroupIds"],
     [[ELASTICACHE_REPLICATION_GROUP], "securityGroupIds"],
     [SEARCH_DOMAINS, "vpcOptions"],
-    [["aws:efs/mountTarget:MountTarget"], "securityGroups"],
+    [[EFS_MOUNT_TARGET], "securityGroups"],
 ];
 
 /** Each guarded group with what it is, for the message. */
@@ -65,7 +65,7 @@ export const noUnrestrictedEgress: StackValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [...EGRESS_TYPES, RDS_INSTANCE, RDS_CLUSTER, ELASTICACHE_REPLICATION_GROUP, ...SEARCH_DOMAINS, "aws:efs/mountTarget:MountTarget"],
+    resourceTypes: [...EGRESS_TYPES, RDS_INSTANCE, RDS_CLUSTER, ELASTICACHE_REPLICATION_GROUP, ...SEARCH_DOMAINS, EFS_MOUNT_TARGET],
     decides: "Decides during preview from the protocols, ports and CIDRs of every egress permission, the groups' Tier tags and which data service uses a group (property dependencies).",
     controls: controls({}), // scanners flag any egress to 0.0.0.0/0 (tfsec aws-vpc-no-public-egress-sgr), HTTPS out included: not the same check
 };

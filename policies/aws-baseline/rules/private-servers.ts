@@ -7,13 +7,11 @@ import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { TIER_TAG } from "../../lib/contracts";
 import { describeIngress, describeInternet, ingresses, INGRESS_TYPES, internetOpenings, ownerOf, SECURITY_GROUPS } from "../../lib/ingress";
 import { dependsOn, ofType } from "../../lib/stack";
-import { EC2_INSTANCE, RDS_CLUSTER, RDS_INSTANCE } from "../../lib/types";
+import { EC2_EIP, EC2_EIP_ASSOCIATION, EC2_INSTANCE, RDS_CLUSTER, RDS_INSTANCE } from "../../lib/types";
 import { knownEntries, known } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
 
 const PRIVATE_TIERS = ["rundeck", "nfs", "windows"];
-const EIP = "aws:ec2/eip:Eip";
-const EIP_ASSOCIATION = "aws:ec2/eipAssociation:EipAssociation";
 
 interface Config {
     privateTiers?: string[];
@@ -46,8 +44,8 @@ export const privateServers: StackValidationPolicy = {
                     "(left out, the subnet's mapPublicIpOnLaunch decides).", server.urn);
             }
         }
-        const addresses = [...ofType(args.resources, EIP).map((e) => [e, dependsOn(e, "instance")] as const),
-            ...ofType(args.resources, EIP_ASSOCIATION).map((e) => [e, dependsOn(e, "instanceId")] as const)];
+        const addresses = [...ofType(args.resources, EC2_EIP).map((e) => [e, dependsOn(e, "instance")] as const),
+            ...ofType(args.resources, EC2_EIP_ASSOCIATION).map((e) => [e, dependsOn(e, "instanceId")] as const)];
         for (const [eip, instances] of addresses) {
             for (const server of instances.filter((i) => servers.includes(i))) {
                 reportViolation(`${label.get(server)} has the Elastic IP ${eip.name}; it is reached through the VPN or the gateway only.`, eip.urn);
@@ -66,7 +64,7 @@ export const privateServers: StackValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [EC2_INSTANCE, RDS_INSTANCE, RDS_CLUSTER, EIP, EIP_ASSOCIATION, ...INGRESS_TYPES],
+    resourceTypes: [EC2_INSTANCE, RDS_INSTANCE, RDS_CLUSTER, EC2_EIP, EC2_EIP_ASSOCIATION, ...INGRESS_TYPES],
     decides: "Decides during preview from the Tier tag, associatePublicIpAddress/publiclyAccessible, Elastic IPs wired to the instance, and ingress CIDRs of the groups it uses.",
     controls: controls({ securityHub: ["EC2.9", "RDS.2"], awsConfig: ["ec2-instance-no-public-ip", "rds-instance-public-access-check"], checkov: ["CKV_AWS_88", "CKV_AWS_17"], trivy: ["AVD-AWS-0180"] }),
 };

@@ -19,7 +19,7 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { controls, RuleMetadata } from "../../lib/metadata";
 import { DISPOSABLE_TAG } from "../../lib/contracts";
 import { isProductionUrn, PRODUCTION_STACKS_SCHEMA } from "../../lib/stack";
-import { ELASTICACHE_REPLICATION_GROUP, RDS_CLUSTER, RDS_INSTANCE, SEARCH_DOMAINS } from "../../lib/types";
+import { EFS_FILE_SYSTEM, ELASTICACHE_REPLICATION_GROUP, KMS_KEY, RDS_CLUSTER, RDS_INSTANCE, ROUTE53_ZONE, S3_BUCKET, SEARCH_DOMAINS, SECRETSMANAGER_SECRET } from "../../lib/types";
 import { isSet, known } from "../../lib/values";
 
 type Props = Record<string, unknown>;
@@ -41,20 +41,20 @@ const STATEFUL: Record<string, Stateful> = {
         safeguard: (props) => (isSet(props, "finalSnapshotIdentifier") ? undefined : "set finalSnapshotIdentifier, so that deleting it leaves a snapshot"),
     },
     ...Object.fromEntries(SEARCH_DOMAINS.map((type) => [type, { what: "search domain" }])),
-    "aws:efs/fileSystem:FileSystem": { what: "EFS file system" },
-    "aws:s3/bucket:Bucket": { what: "bucket", safeguard: forceDestroyed },
-    "aws:secretsmanager/secret:Secret": {
+    [EFS_FILE_SYSTEM]: { what: "EFS file system" },
+    [S3_BUCKET]: { what: "bucket", safeguard: forceDestroyed },
+    [SECRETSMANAGER_SECRET]: {
         what: "secret",
         safeguard: (props) => (known(props, "recoveryWindowInDays") === 0 ? "set recoveryWindowInDays to 7-30 days (0 deletes it at once)" : undefined),
     },
-    "aws:kms/key:Key": { what: "KMS key" },
-    "aws:route53/zone:Zone": { what: "public zone", safeguard: forceDestroyed },
+    [KMS_KEY]: { what: "KMS key" },
+    [ROUTE53_ZONE]: { what: "public zone", safeguard: forceDestroyed },
 };
 
 /** Stateful resources that are out on purpose: a private zone (its records are all the program's), a disposable
  *  resource. A zone's `vpcs` or a tag map not known yet counts as out: the update decides. */
 function exempt(type: string, props: Props): boolean {
-    return (type === "aws:route53/zone:Zone" && isSet(props, "vpcs")) || isSet(props, "tags", DISPOSABLE_TAG);
+    return (type === ROUTE53_ZONE && isSet(props, "vpcs")) || isSet(props, "tags", DISPOSABLE_TAG);
 }
 
 export const productionStatefulProtected: ResourceValidationPolicy = {

@@ -1,11 +1,10 @@
 // Databases hold customers' orders and addresses: encrypted at rest, and reachable only from inside the VPC.
 // RDS encrypts only at creation, so a database created unencrypted needs a snapshot copy and a restore to fix.
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { RDS_CLUSTER, RDS_INSTANCE } from "../../lib/types";
+import { RDS_CLUSTER, RDS_CLUSTER_INSTANCE, RDS_INSTANCE } from "../../lib/types";
 import { controls, RuleMetadata } from "../../lib/metadata";
 
 /** Aurora's instances carry the public-access switch; the cluster carries the encryption. */
-const RDS_CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
 
 export const rdsEncryptedPrivate: ResourceValidationPolicy = {
     name: "rds-encrypted-private",

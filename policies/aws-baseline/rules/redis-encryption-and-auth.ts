@@ -2,11 +2,10 @@
 // without AUTH. Only a replication group takes an AUTH token or RBAC user groups, so Redis is never a standalone cache
 // cluster.
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { ELASTICACHE_REPLICATION_GROUP } from "../../lib/types";
+import { ELASTICACHE_CLUSTER, ELASTICACHE_REPLICATION_GROUP } from "../../lib/types";
 import { isSet, knownString } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
 
-const CACHE_CLUSTER = "aws:elasticache/cluster:Cluster";
 /** Redis OSS and Valkey, its drop-in successor on ElastiCache (docs/engine-versions.md): the same risks, the same rule. */
 const REDIS_ENGINES = new Map([["redis", "Redis"], ["valkey", "Valkey"]]);
 
@@ -21,7 +20,7 @@ export const redisEncryptionAndAuth: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         const engine = knownString(args.props, "engine")?.toLowerCase();
-        if (args.type === CACHE_CLUSTER && engine !== undefined && REDIS_ENGINES.has(engine)) {
+        if (args.type === ELASTICACHE_CLUSTER && engine !== undefined && REDIS_ENGINES.has(engine)) {
             reportViolation(`Cache cluster ${args.name} runs ${REDIS_ENGINES.get(engine)} as a standalone cluster, which cannot require AUTH with ` +
                 "encryption in transit and at rest; use an aws.elasticache.ReplicationGroup (one node in preproduction).");
         }
@@ -42,7 +41,7 @@ export const redisEncryptionAndAuth: ResourceValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [ELASTICACHE_REPLICATION_GROUP, CACHE_CLUSTER],
+    resourceTypes: [ELASTICACHE_REPLICATION_GROUP, ELASTICACHE_CLUSTER],
     decides: "Decides during preview from atRestEncryptionEnabled, transitEncryptionEnabled, and whether an authToken or userGroupIds is set (a generated token counts while unknown).",
     controls: controls({ securityHub: ["ElastiCache.4", "ElastiCache.5", "ElastiCache.6"], checkov: ["CKV_AWS_29", "CKV_AWS_30", "CKV_AWS_31"], trivy: ["AVD-AWS-0045", "AVD-AWS-0051"] }),
 };

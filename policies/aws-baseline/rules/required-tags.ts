@@ -7,18 +7,18 @@
 // literal inputs; a tag whose value is not known yet counts as present.
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { controls, RuleMetadata } from "../../lib/metadata";
-import { AUTOSCALING_GROUP, EC2_INSTANCE, EC2_LAUNCH_TEMPLATE, EC2_SUBNET, ELASTICACHE_REPLICATION_GROUP, LOAD_BALANCERS, RDS_CLUSTER, RDS_INSTANCE, SEARCH_DOMAINS } from "../../lib/types";
+import { AUTOSCALING_GROUP, CLOUDFRONT_DISTRIBUTION, CLOUDWATCH_LOG_GROUP, EBS_VOLUME, EC2_EIP, EC2_INSTANCE, EC2_LAUNCH_TEMPLATE, EC2_NAT_GATEWAY, EC2_SECURITY_GROUP, EC2_SUBNET, EC2_VPC, EFS_FILE_SYSTEM, ELASTICACHE_REPLICATION_GROUP, KMS_KEY, LOAD_BALANCERS, RDS_CLUSTER, RDS_INSTANCE, ROUTE53_ZONE, S3_BUCKET, SEARCH_DOMAINS, SECRETSMANAGER_SECRET } from "../../lib/types";
 import { indices, isSet, known, NOT_KNOWN, read } from "../../lib/values";
 
 const DEFAULT_KEYS = ["Environment", "Owner", "CostCentre"];
 
 /** Types that must have tags even when the program gave them none. */
 const MUST_BE_TAGGED = [
-    "aws:ec2/vpc:Vpc", EC2_SUBNET, "aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip", "aws:ec2/securityGroup:SecurityGroup",
-    EC2_INSTANCE, EC2_LAUNCH_TEMPLATE, AUTOSCALING_GROUP, "aws:ebs/volume:Volume", ...LOAD_BALANCERS,
-    RDS_INSTANCE, RDS_CLUSTER, ELASTICACHE_REPLICATION_GROUP, ...SEARCH_DOMAINS, "aws:efs/fileSystem:FileSystem",
-    "aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:secretsmanager/secret:Secret", "aws:cloudfront/distribution:Distribution",
-    "aws:route53/zone:Zone", "aws:cloudwatch/logGroup:LogGroup",
+    EC2_VPC, EC2_SUBNET, EC2_NAT_GATEWAY, EC2_EIP, EC2_SECURITY_GROUP,
+    EC2_INSTANCE, EC2_LAUNCH_TEMPLATE, AUTOSCALING_GROUP, EBS_VOLUME, ...LOAD_BALANCERS,
+    RDS_INSTANCE, RDS_CLUSTER, ELASTICACHE_REPLICATION_GROUP, ...SEARCH_DOMAINS, EFS_FILE_SYSTEM,
+    S3_BUCKET, KMS_KEY, SECRETSMANAGER_SECRET, CLOUDFRONT_DISTRIBUTION,
+    ROUTE53_ZONE, CLOUDWATCH_LOG_GROUP,
 ];
 
 /** The keys the resource's tags set to a value (an unknown value counts), from a map or an autoscaling group's list. */

@@ -4,14 +4,13 @@ import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { dependsOn, ofType } from "../../lib/stack";
 import { indices, isSet, known, knownString, NOT_KNOWN, read } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
+import { S3_BUCKET, S3_BUCKET_POLICY, S3_BUCKET_PUBLIC_ACCESS_BLOCK, S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION, S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION_V2, S3_BUCKET_V2 } from "../../lib/types";
 
-const BUCKETS = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
-const PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
+const BUCKETS = [S3_BUCKET, S3_BUCKET_V2];
 const ENCRYPTION = [
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+    S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION,
+    S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION_V2,
 ];
-const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
 const BLOCKS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
 
 /** Resources of `types` configuring `bucket`: through a property dependency (the usual `bucket: b.id`) or by its name. */
@@ -53,9 +52,9 @@ function requiresTls(policy: unknown): boolean | typeof NOT_KNOWN {
 }
 
 function missingPublicAccessBlock(bucket: PolicyResource, resources: readonly PolicyResource[]): string | undefined {
-    const blocks = attachedTo(bucket, resources, PUBLIC_ACCESS_BLOCK);
+    const blocks = attachedTo(bucket, resources, S3_BUCKET_PUBLIC_ACCESS_BLOCK);
     if (blocks.length === 0) {
-        return `a public access block (${PUBLIC_ACCESS_BLOCK.split(":").pop()} with ${BLOCKS.join(", ")} all true)`;
+        return `a public access block (${S3_BUCKET_PUBLIC_ACCESS_BLOCK.split(":").pop()} with ${BLOCKS.join(", ")} all true)`;
     }
     if (blocks.some((b) => BLOCKS.every((flag) => b.props[flag] === true))) {
         return undefined;
@@ -65,7 +64,7 @@ function missingPublicAccessBlock(bucket: PolicyResource, resources: readonly Po
 }
 
 function missingTlsPolicy(bucket: PolicyResource, resources: readonly PolicyResource[]): string | undefined {
-    const policies = attachedTo(bucket, resources, BUCKET_POLICY).map((p) => read(p.props, "policy"));
+    const policies = attachedTo(bucket, resources, S3_BUCKET_POLICY).map((p) => read(p.props, "policy"));
     if (isSet(bucket.props, "policy")) {
         policies.push(read(bucket.props, "policy"));
     }
@@ -94,7 +93,7 @@ export const s3BucketHardening: StackValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [...BUCKETS, PUBLIC_ACCESS_BLOCK, ...ENCRYPTION, BUCKET_POLICY],
+    resourceTypes: [...BUCKETS, S3_BUCKET_PUBLIC_ACCESS_BLOCK, ...ENCRYPTION, S3_BUCKET_POLICY],
     decides: "Decides during preview from public access blocks, encryption configurations and bucket policies wired to each bucket; a policy text embedding the unknown bucket ARN waits for the update.",
     controls: controls({ securityHub: ["S3.5", "S3.8"], awsConfig: ["s3-bucket-ssl-requests-only", "s3-bucket-level-public-access-prohibited", "s3-bucket-server-side-encryption-enabled"], checkov: ["CKV_AWS_19", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"], trivy: ["AVD-AWS-0086", "AVD-AWS-0087", "AVD-AWS-0088", "AVD-AWS-0091", "AVD-AWS-0093"] }),
 };

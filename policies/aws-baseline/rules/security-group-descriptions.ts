@@ -6,10 +6,10 @@
 // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_UserIdGroupPair.html), so rules are held to that one.
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { controls, RuleMetadata } from "../../lib/metadata";
+import { EC2_SECURITY_GROUP, EC2_SECURITY_GROUP_RULE, VPC_SECURITY_GROUP_EGRESS_RULE, VPC_SECURITY_GROUP_INGRESS_RULE } from "../../lib/types";
 import { indices, knownString } from "../../lib/values";
 
-const GROUP = "aws:ec2/securityGroup:SecurityGroup";
-const RULES = ["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "aws:ec2/securityGroupRule:SecurityGroupRule"];
+const RULES = [VPC_SECURITY_GROUP_INGRESS_RULE, VPC_SECURITY_GROUP_EGRESS_RULE, EC2_SECURITY_GROUP_RULE];
 const MAX = 255;
 const GROUP_CHARS = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/;
 const RULE_CHARS = /^[a-zA-Z0-9 ._\-:/()#,@[\]+=;{}!$*]*$/;
@@ -31,7 +31,7 @@ export const securityGroupDescriptions: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         const found: string[] = [];
-        if (args.type === GROUP) {
+        if (args.type === EC2_SECURITY_GROUP) {
             const p = problem(knownString(args.props, "description"), GROUP_CHARS, "._-:/()#,@[]+=&;{}!$*");
             if (p) found.push(`Security group ${args.name}'s description ${p}`);
             for (const kind of ["ingress", "egress"]) {
@@ -49,7 +49,7 @@ export const securityGroupDescriptions: ResourceValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [GROUP, ...RULES],
+    resourceTypes: [EC2_SECURITY_GROUP, ...RULES],
     decides: "Decides during preview from the literal descriptions of groups and rules (unknown ones are left alone).",
     controls: controls({}),
 };

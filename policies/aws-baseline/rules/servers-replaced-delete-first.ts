@@ -5,24 +5,21 @@
 // the option too, so its own replacement detaches before it attaches. The option travels in the analyzer request.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { dependsOn, ofType } from "../../lib/stack";
-import { EC2_INSTANCE } from "../../lib/types";
+import { EC2_EIP_ASSOCIATION, EC2_INSTANCE, EC2_VOLUME_ATTACHMENT } from "../../lib/types";
 import { controls, RuleMetadata } from "../../lib/metadata";
 
-const VOLUME_ATTACHMENT = "aws:ec2/volumeAttachment:VolumeAttachment";
-const EIP_ASSOCIATION = "aws:ec2/eipAssociation:EipAssociation";
-
-const what = (r: PolicyResource) => (r.type === VOLUME_ATTACHMENT ? "volume attachment" : "Elastic IP association");
+const what = (r: PolicyResource) => (r.type === EC2_VOLUME_ATTACHMENT ? "volume attachment" : "Elastic IP association");
 
 export const serversReplacedDeleteFirst: StackValidationPolicy = {
     name: "servers-replaced-delete-first",
     description: "An instance with an EBS volume attachment or Elastic IP association, and that attachment, are replaced delete-first (deleteBeforeReplace).",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
-        for (const link of ofType(args.resources, VOLUME_ATTACHMENT, EIP_ASSOCIATION)) {
+        for (const link of ofType(args.resources, EC2_VOLUME_ATTACHMENT, EC2_EIP_ASSOCIATION)) {
             const instances = dependsOn(link, "instanceId", EC2_INSTANCE);
             for (const instance of instances.filter((i) => i.opts.deleteBeforeReplace !== true)) {
                 reportViolation(`instance ${instance.name} has the ${what(link)} ${link.name} but is replaced create-first: its replacement would ` +
-                    `ask for what the old instance still holds (${link.type === VOLUME_ATTACHMENT ? "VolumeInUse" : "and boot without the address"}); ` +
+                    `ask for what the old instance still holds (${link.type === EC2_VOLUME_ATTACHMENT ? "VolumeInUse" : "and boot without the address"}); ` +
                     "set deleteBeforeReplace: true on the instance.", instance.urn);
             }
             if (instances.length > 0 && link.opts.deleteBeforeReplace !== true) {
@@ -33,7 +30,7 @@ export const serversReplacedDeleteFirst: StackValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [EC2_INSTANCE, VOLUME_ATTACHMENT, EIP_ASSOCIATION],
+    resourceTypes: [EC2_INSTANCE, EC2_VOLUME_ATTACHMENT, EC2_EIP_ASSOCIATION],
     decides: "Decides during preview from the deleteBeforeReplace resource option of instances and of the attachments and associations whose instanceId depends on them.",
     controls: controls({}),
 };

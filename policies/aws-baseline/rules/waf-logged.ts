@@ -6,11 +6,8 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { controls, RuleMetadata } from "../../lib/metadata";
 import { dependsOn, ofType } from "../../lib/stack";
+import { CLOUDWATCH_LOG_GROUP, WAFV2_WEB_ACL, WAFV2_WEB_ACL_LOGGING_CONFIGURATION } from "../../lib/types";
 import { fails, indices, known, read } from "../../lib/values";
-
-const WEB_ACL = "aws:wafv2/webAcl:WebAcl";
-const LOGGING = "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration";
-const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 
 export interface WafLoggedConfig {
     redactedHeaders: string[];
@@ -30,15 +27,15 @@ export const wafLogged: StackValidationPolicy = {
     },
     validateStack: (args, reportViolation) => {
         const required = args.getConfig<WafLoggedConfig>().redactedHeaders.map((h) => h.toLowerCase());
-        const configs = ofType(args.resources, LOGGING);
-        for (const acl of ofType(args.resources, WEB_ACL)) {
+        const configs = ofType(args.resources, WAFV2_WEB_ACL_LOGGING_CONFIGURATION);
+        for (const acl of ofType(args.resources, WAFV2_WEB_ACL)) {
             const logging = configs.find((c) => dependsOn(c, "resourceArn").includes(acl));
             if (!logging) {
                 reportViolation(`Web ACL ${acl.name} has no logging configuration: add a WebAclLoggingConfiguration to an aws-waf-logs- log group.`, acl.urn);
                 continue;
             }
             const problems: string[] = [];
-            const groups = dependsOn(logging, "logDestinationConfigs", LOG_GROUP);
+            const groups = dependsOn(logging, "logDestinationConfigs", CLOUDWATCH_LOG_GROUP);
             if (groups.length === 0 || groups.some((g) => fails(read(g.props, "name"), (n) => String(n).startsWith("aws-waf-logs-")))) {
                 problems.push("its destination must be a log group of the stack named aws-waf-logs-*");
             }
@@ -58,7 +55,7 @@ export const wafLogged: StackValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [WEB_ACL, LOGGING, LOG_GROUP],
+    resourceTypes: [WAFV2_WEB_ACL, WAFV2_WEB_ACL_LOGGING_CONFIGURATION, CLOUDWATCH_LOG_GROUP],
     decides: "Decides during preview from the logging configuration wired to each web ACL (property dependencies), its log group's literal name and its redactedFields.",
     controls: controls({ securityHub: ["WAF.11"], awsConfig: ["wafv2-logging-enabled"] }),
 };

@@ -6,17 +6,14 @@
 // of the stack's keys, or creating a grant on one that is not for an AWS resource, even with kms:* attached: the key
 // policy's deny and its GrantIsForAWSResource condition must hold whatever IAM gives a server (docs/access.md, "Keys").
 import { dependsOn, ofType, StackResource } from "../stack";
-import { EC2_LAUNCH_TEMPLATE, RDS_INSTANCE, SEARCH_DOMAINS } from "../types";
+import { EC2_LAUNCH_TEMPLATE, KMS_KEY, RDS_INSTANCE, SEARCH_DOMAINS, SECRETSMANAGER_SECRET, SECRETSMANAGER_SECRET_VERSION } from "../types";
 import { knownString } from "../values";
 import { AccessModel, T } from "./model";
 import { Requirement, templateRole } from "./required";
 
-const SECRET = "aws:secretsmanager/secret:Secret";
-const KEY = "aws:kms/key:Key";
 /** What an intruder on a server would attach to its role, were it able to. */
 const EVERYTHING_ON_KMS = [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] }];
 const KEY_ADMINISTRATION_PROBES = ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey"];
-const SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
 
 /** The master secrets of the stack's databases and search domains, each with what it opens, when known. */
 export function masterSecrets(resources: readonly StackResource[]): { readonly arn: string; readonly of: string }[] {
@@ -27,9 +24,9 @@ export function masterSecrets(resources: readonly StackResource[]): { readonly a
     // A search domain's master password and a secret's value computed from the same generated password.
     const searches = ofType(resources, ...SEARCH_DOMAINS).flatMap((domain) => {
         const passwords = dependsOn(domain, "advancedSecurityOptions");
-        return ofType(resources, SECRET_VERSION)
+        return ofType(resources, SECRETSMANAGER_SECRET_VERSION)
             .filter((v) => dependsOn(v, "secretString").some((p) => passwords.includes(p)))
-            .flatMap((v) => dependsOn(v, "secretId", SECRET))
+            .flatMap((v) => dependsOn(v, "secretId", SECRETSMANAGER_SECRET))
             .flatMap((secret) => { const arn = knownString(secret.props, "arn"); return arn ? [{ arn, of: domain.name }] : []; });
     });
     return [...databases, ...searches];
@@ -43,7 +40,7 @@ export function forbiddenAccess(resources: readonly StackResource[], model: Acce
 
 function keyAbuse(resources: readonly StackResource[], model: AccessModel): Requirement[] {
     const roles = [...new Set(ofType(resources, EC2_LAUNCH_TEMPLATE).map((t) => templateRole(resources, t)).filter((r): r is string => r !== undefined))];
-    return ofType(resources, KEY).flatMap((key) => {
+    return ofType(resources, KMS_KEY).flatMap((key) => {
         const arn = knownString(key.props, "arn");
         if (!arn || !model.resources.has(arn)) {
             return [];

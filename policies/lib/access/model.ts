@@ -3,6 +3,7 @@
 // values are read: in a preview, where ARNs and policy texts computed from other resources are unknown, the model is
 // partial and the requirements built on it are left to the update (docs/access.md).
 import { dependsOn, ofType, StackResource } from "../stack";
+import { EFS_FILE_SYSTEM, EFS_FILE_SYSTEM_POLICY, IAM_ROLE, IAM_ROLE_POLICY, IAM_ROLE_POLICY_ATTACHMENT, KMS_KEY, OPENSEARCH_DOMAIN, S3_BUCKET_POLICY, SECRETSMANAGER_SECRET_POLICY, SNS_TOPIC_POLICY } from "../types";
 import { knownString, read } from "../values";
 
 export interface PolicyDocument {
@@ -27,16 +28,16 @@ export interface AccessModel {
 }
 
 export const T = {
-    role: "aws:iam/role:Role",
-    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-    attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-    key: "aws:kms/key:Key",
-    bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
-    fileSystem: "aws:efs/fileSystem:FileSystem",
-    fileSystemPolicy: "aws:efs/fileSystemPolicy:FileSystemPolicy",
-    topicPolicy: "aws:sns/topicPolicy:TopicPolicy",
-    secretPolicy: "aws:secretsmanager/secretPolicy:SecretPolicy",
-    domain: "aws:opensearch/domain:Domain",
+    role: IAM_ROLE,
+    rolePolicy: IAM_ROLE_POLICY,
+    attachment: IAM_ROLE_POLICY_ATTACHMENT,
+    key: KMS_KEY,
+    bucketPolicy: S3_BUCKET_POLICY,
+    fileSystem: EFS_FILE_SYSTEM,
+    fileSystemPolicy: EFS_FILE_SYSTEM_POLICY,
+    topicPolicy: SNS_TOPIC_POLICY,
+    secretPolicy: SECRETSMANAGER_SECRET_POLICY,
+    domain: OPENSEARCH_DOMAIN,
 } as const;
 
 /**

@@ -11,7 +11,7 @@
 //   (https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html).
 // A requirement whose values a preview does not know yet is left out: the update decides it.
 import { dependsOn, ofType, StackResource } from "../stack";
-import { AUTOSCALING_GROUP, EC2_LAUNCH_TEMPLATE } from "../types";
+import { AUTOSCALING_GROUP, CLOUDWATCH_LOG_GROUP, EC2_LAUNCH_TEMPLATE, IAM_INSTANCE_PROFILE, RDS_INSTANCE, SECRETSMANAGER_SECRET, SSM_PARAMETER } from "../types";
 import { mountLines, userDataOf } from "../user-data";
 import { indices, known, knownString } from "../values";
 import { AccessModel, arnField, T } from "./model";
@@ -24,12 +24,6 @@ export interface Requirement {
     readonly urn: string;
     readonly request: AccessRequest;
 }
-
-const INSTANCE_PROFILE = "aws:iam/instanceProfile:InstanceProfile";
-const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
-const PARAMETER = "aws:ssm/parameter:Parameter";
-const SECRET = "aws:secretsmanager/secret:Secret";
-const RDS_INSTANCE = "aws:rds/instance:Instance";
 
 /** The actions EBS needs of a key for Auto Scaling's launches (the user guide's two key policy statements). */
 const EBS_KEY_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"];
@@ -59,7 +53,7 @@ function autoScalingKeyUse(resources: readonly StackResource[]): Requirement[] {
 }
 
 function logsKeyUse(resources: readonly StackResource[]): Requirement[] {
-    return ofType(resources, LOG_GROUP).flatMap((group) => {
+    return ofType(resources, CLOUDWATCH_LOG_GROUP).flatMap((group) => {
         const key = knownString(group.props, "kmsKeyId");
         const arn = knownString(group.props, "arn");
         const region = key && arnField(key, 3);
@@ -77,7 +71,7 @@ function logsKeyUse(resources: readonly StackResource[]): Requirement[] {
 /** The role ARN of a launch template's instance profile, when known. */
 export function templateRole(resources: readonly StackResource[], template: StackResource): string | undefined {
     const profileName = knownString(template.props, "iamInstanceProfile", "name");
-    const profile = ofType(resources, INSTANCE_PROFILE).find((p) => knownString(p.props, "name") === profileName);
+    const profile = ofType(resources, IAM_INSTANCE_PROFILE).find((p) => knownString(p.props, "name") === profileName);
     const roleName = profile && knownString(profile.props, "role");
     const role = ofType(resources, T.role).find((r) => knownString(r.props, "name") === roleName);
     return role && knownString(role.props, "arn");
@@ -85,7 +79,7 @@ export function templateRole(resources: readonly StackResource[], template: Stac
 
 /** The key that encrypts a secret the stack holds (its own secrets, and RDS-managed master secrets). */
 function secretKey(resources: readonly StackResource[], secretArn: string): string | undefined {
-    const own = ofType(resources, SECRET).find((s) => knownString(s.props, "arn") === secretArn);
+    const own = ofType(resources, SECRETSMANAGER_SECRET).find((s) => knownString(s.props, "arn") === secretArn);
     if (own) {
         return knownString(own.props, "kmsKeyId");
     }
@@ -107,7 +101,7 @@ function bootReads(resources: readonly StackResource[], model: AccessModel, temp
     }
     const why = `${template.name} boots by reading ${path}`;
     const read = (action: string, resource: string, context?: Record<string, string>) => ({ why, urn: template.urn, request: { principal: role, action, resource, context } });
-    const parameters = ofType(resources, PARAMETER).filter((p) => knownString(p.props, "name")?.startsWith(`${path}/`));
+    const parameters = ofType(resources, SSM_PARAMETER).filter((p) => knownString(p.props, "name")?.startsWith(`${path}/`));
     const secrets = parameters.map((p) => knownString(p.props, "insecureValue") ?? knownString(p.props, "value"))
         .filter((v): v is string => v?.startsWith("arn:aws:secretsmanager:") === true);
     return [

@@ -5,13 +5,9 @@ import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { controls, RuleMetadata } from "../../lib/metadata";
 import { azOf, compute } from "../../lib/placement";
 import { dependsOn, ofType } from "../../lib/stack";
-import { EC2_SUBNET } from "../../lib/types";
+import { AUTOSCALING_GROUP, EC2_INSTANCE, EC2_SUBNET, EC2_VPC, EFS_FILE_SYSTEM, EFS_MOUNT_TARGET } from "../../lib/types";
 
-const FILE_SYSTEM = "aws:efs/fileSystem:FileSystem";
-const MOUNT_TARGET = "aws:efs/mountTarget:MountTarget";
-const VPC = "aws:ec2/vpc:Vpc";
-
-const vpcOf = (subnet: PolicyResource) => dependsOn(subnet, "vpcId", VPC)[0];
+const vpcOf = (subnet: PolicyResource) => dependsOn(subnet, "vpcId", EC2_VPC)[0];
 
 export const efsInEveryComputeAz: StackValidationPolicy = {
     name: "efs-in-every-compute-az",
@@ -19,9 +15,9 @@ export const efsInEveryComputeAz: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
         const servers = compute(args.resources);
-        for (const fs of ofType(args.resources, FILE_SYSTEM)) {
-            const targets = ofType(args.resources, MOUNT_TARGET)
-                .filter((t) => dependsOn(t, "fileSystemId", FILE_SYSTEM).includes(fs))
+        for (const fs of ofType(args.resources, EFS_FILE_SYSTEM)) {
+            const targets = ofType(args.resources, EFS_MOUNT_TARGET)
+                .filter((t) => dependsOn(t, "fileSystemId", EFS_FILE_SYSTEM).includes(fs))
                 .flatMap((t) => dependsOn(t, "subnetId", EC2_SUBNET));
             const vpcs = new Set(targets.map(vpcOf));
             const served = new Set(targets.map(azOf));
@@ -37,7 +33,7 @@ export const efsInEveryComputeAz: StackValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [FILE_SYSTEM, MOUNT_TARGET, EC2_SUBNET, "aws:autoscaling/group:Group", "aws:ec2/instance:Instance"],
+    resourceTypes: [EFS_FILE_SYSTEM, EFS_MOUNT_TARGET, EC2_SUBNET, AUTOSCALING_GROUP, EC2_INSTANCE],
     decides: "Decides during preview from the subnets' AZ names and the property dependencies between mount targets, subnets and compute.",
     controls: controls({}),
 };

@@ -5,9 +5,8 @@ import { listTag, NFS_EXPORTS_TAG, SHARED_MOUNTS_TAG } from "../../lib/contracts
 import { mountLines, userDataOf } from "../../lib/user-data";
 import { knownString, knownTags } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
-import { EC2_INSTANCE, EC2_LAUNCH_TEMPLATE } from "../../lib/types";
+import { EC2_INSTANCE, EC2_LAUNCH_TEMPLATE, EFS_ACCESS_POINT } from "../../lib/types";
 
-const ACCESS_POINT = "aws:efs/accessPoint:AccessPoint";
 const STATIC = "pub/static";
 const WHY = "pub/static must stay on each instance: Magento flushes it on every static-content deploy, so sharing it lets " +
     "one deploy wipe every other instance's CSS/JS. Bake it into the release's image and serve it through the static " +
@@ -38,7 +37,7 @@ function staticMounts(userData: string): string[] {
 function problems(type: string, name: string, props: Record<string, unknown>): string[] {
     const tags = knownTags(props);
     const found = new Set<string>();
-    if (type === ACCESS_POINT) {
+    if (type === EFS_ACCESS_POINT) {
         const path = knownString(props, "rootDirectory", "path");
         const because = [
             ...(path !== undefined && designatesStatic(path) ? [`rootDirectory.path ${path}`] : []),
@@ -81,7 +80,7 @@ export const noSharedPubStatic: ResourceValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [ACCESS_POINT, EC2_INSTANCE, EC2_LAUNCH_TEMPLATE],
+    resourceTypes: [EFS_ACCESS_POINT, EC2_INSTANCE, EC2_LAUNCH_TEMPLATE],
     decides: "Decides during preview from access point paths, names, the NFS exports and shared mounts tags, and mount lines in literal user data.",
     controls: controls({}),
 };

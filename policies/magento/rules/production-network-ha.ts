@@ -6,12 +6,7 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { azOf, compute } from "../../lib/placement";
 import { dependsOn, isProduction, ofType, PRODUCTION_STACKS_SCHEMA } from "../../lib/stack";
 import { controls, RuleMetadata } from "../../lib/metadata";
-
-const VPC = "aws:ec2/vpc:Vpc";
-const SUBNET = "aws:ec2/subnet:Subnet";
-const NAT = "aws:ec2/natGateway:NatGateway";
-const ROUTE_TABLE = "aws:ec2/routeTable:RouteTable";
-const ASSOCIATION = "aws:ec2/routeTableAssociation:RouteTableAssociation";
+import { EC2_NAT_GATEWAY, EC2_ROUTE_TABLE, EC2_ROUTE_TABLE_ASSOCIATION, EC2_SUBNET, EC2_VPC } from "../../lib/types";
 
 interface Config {
     productionStacks?: string[];
@@ -34,15 +29,15 @@ export const productionNetworkHa: StackValidationPolicy = {
             return;
         }
         const minAzs = config.minAvailabilityZones ?? 3;
-        for (const vpc of ofType(args.resources, VPC)) {
-            const subnets = ofType(args.resources, SUBNET).filter((s) => dependsOn(s, "vpcId", VPC).includes(vpc));
+        for (const vpc of ofType(args.resources, EC2_VPC)) {
+            const subnets = ofType(args.resources, EC2_SUBNET).filter((s) => dependsOn(s, "vpcId", EC2_VPC).includes(vpc));
             const azs = [...new Set(subnets.map(azOf))].sort();
             if (azs.length < minAzs) {
                 reportViolation(`Production VPC ${vpc.name} has subnets in ${azs.length} availability zone(s) (${azs.join(", ") || "none"}); ` +
                     `it needs at least ${minAzs} so that losing one AZ leaves the stack serving from the others.`, vpc.urn);
             }
-            const natAzs = new Set(ofType(args.resources, NAT)
-                .flatMap((nat) => dependsOn(nat, "subnetId", SUBNET))
+            const natAzs = new Set(ofType(args.resources, EC2_NAT_GATEWAY)
+                .flatMap((nat) => dependsOn(nat, "subnetId", EC2_SUBNET))
                 .filter((s) => subnets.includes(s))
                 .map(azOf));
             const withoutNat = azs.filter((az) => !natAzs.has(az));
@@ -50,21 +45,21 @@ export const productionNetworkHa: StackValidationPolicy = {
                 reportViolation(`Production VPC ${vpc.name} has no NAT gateway in ${withoutNat.join(", ")}: ` +
                     "servers there lose their way out to the internet when the AZ holding the NAT fails; put one NAT gateway in every AZ.", vpc.urn);
             }
-            const associated = ofType(args.resources, ASSOCIATION).flatMap((a) => dependsOn(a, "subnetId", SUBNET));
+            const associated = ofType(args.resources, EC2_ROUTE_TABLE_ASSOCIATION).flatMap((a) => dependsOn(a, "subnetId", EC2_SUBNET));
             for (const { compute: c, subnets: used } of compute(args.resources)) {
                 for (const subnet of used.filter((s) => subnets.includes(s) && !associated.includes(s))) {
                     reportViolation(`${c.name} runs in subnet ${subnet.name} (${azOf(subnet)}), which has no route table association: it uses the VPC's main ` +
                         "route table, one default route for every AZ. Associate it with a route table through its own AZ's NAT gateway (or the internet gateway).", c.urn);
                 }
             }
-            for (const association of ofType(args.resources, ASSOCIATION)) {
-                const subnet = dependsOn(association, "subnetId", SUBNET).find((s) => subnets.includes(s));
-                const table = dependsOn(association, "routeTableId", ROUTE_TABLE)[0];
+            for (const association of ofType(args.resources, EC2_ROUTE_TABLE_ASSOCIATION)) {
+                const subnet = dependsOn(association, "subnetId", EC2_SUBNET).find((s) => subnets.includes(s));
+                const table = dependsOn(association, "routeTableId", EC2_ROUTE_TABLE)[0];
                 if (!subnet || !table) {
                     continue;
                 }
-                const crossAz = dependsOn(table, "routes", NAT)
-                    .flatMap((nat) => dependsOn(nat, "subnetId", SUBNET))
+                const crossAz = dependsOn(table, "routes", EC2_NAT_GATEWAY)
+                    .flatMap((nat) => dependsOn(nat, "subnetId", EC2_SUBNET))
                     .filter((natSubnet) => azOf(natSubnet) !== azOf(subnet));
                 if (crossAz.length > 0) {
                     reportViolation(`Subnet ${subnet.name} in ${azOf(subnet)} routes through the NAT gateway in ${azOf(crossAz[0])}; ` +
@@ -76,7 +71,7 @@ export const productionNetworkHa: StackValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [VPC, SUBNET, NAT, ROUTE_TABLE, ASSOCIATION],
+    resourceTypes: [EC2_VPC, EC2_SUBNET, EC2_NAT_GATEWAY, EC2_ROUTE_TABLE, EC2_ROUTE_TABLE_ASSOCIATION],
     decides: "Decides during preview from subnet AZs and the NAT gateways, route tables and associations wired to them (property dependencies); ids stay unknown.",
     controls: controls({}),
 };

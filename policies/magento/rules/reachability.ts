@@ -6,6 +6,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { controls, RuleMetadata } from "../../lib/metadata";
 import { describeParty, describePorts, Party, reachability, Reach } from "../../lib/reachability";
+import { EC2_SECURITY_GROUP, EC2_SECURITY_GROUP_RULE, VPC_SECURITY_GROUP_INGRESS_RULE } from "../../lib/types";
 
 interface Config {
     allowedSources?: Record<string, string[]>;
@@ -68,7 +69,7 @@ export const reachabilityPolicy: StackValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: ["aws:ec2/securityGroup:SecurityGroup", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:ec2/securityGroupRule:SecurityGroupRule"],
+    resourceTypes: [EC2_SECURITY_GROUP, VPC_SECURITY_GROUP_INGRESS_RULE, EC2_SECURITY_GROUP_RULE],
     decides: "Decides during preview from the groups' property dependencies, their Tier tags and the CIDRs as the program writes them.",
     controls: controls({}),
 };

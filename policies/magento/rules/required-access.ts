@@ -12,6 +12,7 @@ import { accessModel } from "../../lib/access/model";
 import { requiredAccess } from "../../lib/access/required";
 import { decide } from "../../lib/access/simulate";
 import { controls, RuleMetadata } from "../../lib/metadata";
+import { AUTOSCALING_GROUP, CLOUDWATCH_LOG_GROUP, EC2_LAUNCH_TEMPLATE, EFS_FILE_SYSTEM, EFS_FILE_SYSTEM_POLICY, IAM_INSTANCE_PROFILE, IAM_ROLE, IAM_ROLE_POLICY, IAM_ROLE_POLICY_ATTACHMENT, KMS_KEY, OPENSEARCH_DOMAIN, RDS_INSTANCE, SECRETSMANAGER_SECRET, SECRETSMANAGER_SECRET_VERSION, SSM_PARAMETER } from "../../lib/types";
 
 export const requiredAccessPolicy: StackValidationPolicy = {
     name: "required-access",
@@ -38,9 +39,9 @@ export const requiredAccessPolicy: StackValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: ["aws:autoscaling/group:Group", "aws:ec2/launchTemplate:LaunchTemplate", "aws:kms/key:Key", "aws:cloudwatch/logGroup:LogGroup",
-        "aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam/instanceProfile:InstanceProfile",
-        "aws:ssm/parameter:Parameter", "aws:secretsmanager/secret:Secret", "aws:secretsmanager/secretVersion:SecretVersion", "aws:rds/instance:Instance", "aws:opensearch/domain:Domain", "aws:efs/fileSystem:FileSystem", "aws:efs/fileSystemPolicy:FileSystemPolicy"],
+    resourceTypes: [AUTOSCALING_GROUP, EC2_LAUNCH_TEMPLATE, KMS_KEY, CLOUDWATCH_LOG_GROUP,
+        IAM_ROLE, IAM_ROLE_POLICY, IAM_ROLE_POLICY_ATTACHMENT, IAM_INSTANCE_PROFILE,
+        SSM_PARAMETER, SECRETSMANAGER_SECRET, SECRETSMANAGER_SECRET_VERSION, RDS_INSTANCE, OPENSEARCH_DOMAIN, EFS_FILE_SYSTEM, EFS_FILE_SYSTEM_POLICY],
     decides: "Decides during preview from the ARNs, policy texts and user data a preview knows, which are few (most come from other resources): each requirement they leave unknown is decided on the update or an exported stack.",
     controls: controls({}),
 };
