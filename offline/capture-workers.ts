@@ -8,6 +8,14 @@ import { CaptureJob, CaptureResult } from "./capture";
 interface Pending {
     readonly job: CaptureJob;
     readonly resolve: (result: CaptureResult) => void;
+    /** Queued before it is needed: waits behind every job that is. */
+    ahead: boolean;
+}
+
+/** A job queued ahead of need; `hurry` puts it before the others queued ahead, once something waits for it. */
+export interface QueuedCapture {
+    readonly result: Promise<CaptureResult>;
+    hurry(): void;
 }
 
 export class CaptureWorkers {
@@ -20,16 +28,40 @@ export class CaptureWorkers {
     constructor(private readonly root: string, private readonly size: number) {}
 
     run(job: CaptureJob): Promise<CaptureResult> {
-        return new Promise((resolve) => {
-            this.queue.push({ job, resolve });
-            this.next();
-        });
+        return this.queued(job, false).result;
+    }
+
+    /** Queues a job behind every job needed now (`run`), until `hurry` says it is needed too. */
+    runAhead(job: CaptureJob): QueuedCapture {
+        return this.queued(job, true);
     }
 
     /** Ends every worker; captures still running or waiting resolve as failed. */
     close(): void {
         this.queue.splice(0).forEach((p) => p.resolve({ ok: false, error: "the capture was stopped before it ran" }));
         this.all.forEach((w) => w.kill());
+    }
+
+    private queued(job: CaptureJob, ahead: boolean): QueuedCapture {
+        let resolve: (result: CaptureResult) => void = () => undefined;
+        const result = new Promise<CaptureResult>((r) => (resolve = r));
+        const pending: Pending = { job, resolve, ahead };
+        this.enqueue(pending);
+        const hurry = () => {
+            const i = this.queue.indexOf(pending);
+            if (i >= 0 && pending.ahead) {
+                this.queue.splice(i, 1);
+                pending.ahead = false;
+                this.enqueue(pending);
+            }
+        };
+        return { result, hurry };
+    }
+
+    private enqueue(pending: Pending): void {
+        const firstAhead = pending.ahead ? -1 : this.queue.findIndex((p) => p.ahead);
+        this.queue.splice(firstAhead < 0 ? this.queue.length : firstAhead, 0, pending);
+        this.next();
     }
 
     private next(): void {

@@ -1,8 +1,12 @@
-// Root hooks: the policy pack servers and the capture workers are shared by all specs and stopped once at the end.
+// Root hooks: the policy pack servers and the capture workers are shared by all specs and stopped once at the end;
+// the captures learn when the specs start to run (what a test asks for from then on is needed now).
 import { closePacks } from "./packs";
-import { closeWorkers } from "./stacks";
+import { closeWorkers, specsRunning } from "./stacks";
 
 export const mochaHooks = {
+    beforeAll(): void {
+        specsRunning();
+    },
     async afterAll(): Promise<void> {
         closeWorkers();
         await closePacks();

@@ -1,8 +1,8 @@
 // The real program of each stack, captured once per test run and shared by every spec that reads it.
 import * as os from "os";
 import * as path from "path";
-import { CaptureResult } from "../../offline/capture";
-import { CaptureWorkers } from "../../offline/capture-workers";
+import { CaptureJob, CaptureResult } from "../../offline/capture";
+import { CaptureWorkers, QueuedCapture } from "../../offline/capture-workers";
 import { capturedResources, captureJob } from "../../offline/engine";
 import { loadProject, loadStackSettings, StackSettings, stackFileWith } from "../../offline/project";
 import { StateResource } from "../../offline/state";
@@ -10,13 +10,34 @@ import { StateResource } from "../../offline/state";
 export const ROOT = path.resolve(__dirname, "../..");
 export const project = loadProject(ROOT);
 
-const cache = new Map<string, Promise<StateResource[]>>();
 // One capture per core at a time, in workers reused across captures; stopped by the root hooks.
 const workers = new CaptureWorkers(ROOT, os.availableParallelism());
+// Each distinct job (program, stack, its configuration, preview or update) runs once per test run, however its
+// changes were written; kept in memory only, so a run always captures the code it tests.
+const captures = new Map<string, QueuedCapture>();
+// While the specs load, captures queue in the order asked (the order the specs run); once they run, a capture a test
+// asks for goes before those queued ahead of need.
+let running = false;
+
+export function specsRunning(): void {
+    running = true;
+}
+
+function queued(job: CaptureJob): QueuedCapture {
+    const key = JSON.stringify({ ...job, config: Object.fromEntries(Object.entries(job.config).sort(([a], [b]) => a.localeCompare(b))) });
+    if (!captures.has(key)) {
+        captures.set(key, workers.runAhead(job));
+    }
+    return captures.get(key)!;
+}
 
 /** Runs a program (the real one unless `main` names a fixture) for a stack under the shared capture workers. */
 export function captureProgram(stack: string, settings: StackSettings, preview: boolean, main?: string): Promise<CaptureResult> {
-    return workers.run(captureJob(project, stack, settings, preview, main));
+    const capture = queued(captureJob(project, stack, settings, preview, main));
+    if (running) {
+        capture.hurry();
+    }
+    return capture.result;
 }
 
 export function closeWorkers(): void {
@@ -35,22 +56,33 @@ export interface StackOptions {
     readonly as?: string;
 }
 
-/** The stack's resources as an offline preview (or, with preview false, an update) registers them, with `changes` to its file. */
-export function stackResources(stack: string, opts: StackOptions = {}): Promise<StateResource[]> {
-    const preview = opts.preview ?? true;
-    const key = `${stack}|${preview}|${JSON.stringify(opts.changes ?? {})}|${opts.as ?? ""}`;
-    if (!cache.has(key)) {
+// The resources of each capture by the options that asked for it (its stack file is written once).
+const reads = new Map<string, { readonly capture: QueuedCapture; readonly resources: Promise<StateResource[]> }>();
+
+function stackCapture(stack: string, opts: StackOptions) {
+    const key = JSON.stringify([stack, opts.preview ?? true, opts.changes ?? {}, opts.as ?? ""]);
+    if (!reads.has(key)) {
         const settings = loadStackSettings(project, stack, opts.changes && stackFile(stack, opts.changes));
-        const resources = captureProgram(opts.as ?? stack, settings, preview).then(capturedResources);
-        resources.catch(() => undefined); // a capture started ahead fails the tests that read it, not the run
-        cache.set(key, resources);
+        const capture = queued(captureJob(project, opts.as ?? stack, settings, opts.preview ?? true));
+        const read = capture.result.then(capturedResources);
+        read.catch(() => undefined); // a capture started ahead fails the tests that read it, not the run
+        reads.set(key, { capture, resources: read });
     }
-    return cache.get(key)!;
+    return reads.get(key)!;
 }
 
-/** Starts the captures a spec reads when the spec is loaded: they run in the workers while earlier specs run. */
-export function prefetch(...reads: [stack: string, opts?: StackOptions][]): void {
-    reads.forEach(([stack, opts]) => void stackResources(stack, opts));
+/** The stack's resources as an offline preview (or, with preview false, an update) registers them, with `changes` to its file. */
+export function stackResources(stack: string, opts: StackOptions = {}): Promise<StateResource[]> {
+    const { capture, resources } = stackCapture(stack, opts);
+    if (running) {
+        capture.hurry();
+    }
+    return resources;
+}
+
+/** Queues the captures a spec reads when the spec is loaded: they run in the workers while earlier specs run. */
+export function prefetch(...wanted: [stack: string, opts?: StackOptions][]): void {
+    wanted.forEach(([stack, opts]) => stackCapture(stack, opts ?? {}));
 }
 
 export function ofType(resources: readonly StateResource[], type: string): StateResource[] {
