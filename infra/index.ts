@@ -446,7 +446,7 @@ const monitoring = new Monitoring(`${prefix}-monitoring`, {
 // about, never failed on.
 /** Warnings about account-level security services found off; empty when they are on. */
 export const accountSecurityWarnings = accountBaselineWarnings(config.region, providerLookups(), config.cloudTrailLogGroup).then((warnings) => {
-    warnings.forEach((w) => pulumi.log.warn(w));
+    warnings.forEach((w) => void pulumi.log.warn(w)); // the SDK keeps the program alive until each is sent
     return warnings;
 });
 

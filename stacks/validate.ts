@@ -1,6 +1,6 @@
 // Turns the raw key/value configuration of a stack into a StackConfig, or a ConfigError listing every problem.
 import { architectureOf } from "../model/architecture";
-import { limitProblems, planEdge, PublicDns, Storefront, storefrontProblems } from "../model/edge-plan";
+import { limitProblems, planEdge, Storefront, storefrontProblems } from "../model/edge-plan";
 import { ExposedService, exposedServices, GatewayService } from "../model/gateway-services";
 import type { ImageSource } from "../model/images";
 import type { SiteLink } from "../model/site-links";
@@ -498,7 +498,7 @@ function checkEdge(parsed: Parsed, edge: EdgeDefaults, problems: ConfigProblem[]
     problems.push(...limitProblems(plan, edge.namesPerCertificate).map((message) => ({ path: qualified("storefronts"), message })));
     return {
         storefronts,
-        publicDns: edge.publicDns as PublicDns,
+        publicDns: edge.publicDns,
         importedCertificates: arns.loadBalancer === undefined ? undefined : { loadBalancerArn: arns.loadBalancer, cdnArn: arns.cdn! },
         namesPerCertificate: edge.namesPerCertificate,
         originPaths: edge.originPaths,

@@ -9,7 +9,7 @@ import { configRows, policyRows, replaceTable } from "../docs/readme-tables";
 const root = path.resolve(__dirname, "../..");
 const file = (name: string) => path.join(root, name);
 
-const project = YAML.parse(fs.readFileSync(file("Pulumi.yaml"), "utf8"));
+const project = YAML.parse(fs.readFileSync(file("Pulumi.yaml"), "utf8")) as { config?: Record<string, unknown> };
 // Structured keys have no Pulumi type (see KeyType): left undeclared, so the CLI passes them through unchecked.
 const declarable = Object.entries(CONFIG_KEYS as Record<string, KeySpec>).filter(([, spec]) => pulumiType(spec) !== undefined);
 project.config = Object.fromEntries(declarable.map(([key, spec]) => [key, {
