@@ -109,10 +109,12 @@ export class PackServer {
     }
 }
 
+// eslint-disable-next-line no-control-regex -- ESC starts the colour codes a pack's runner prints
+const COLOUR_CODES = /\x1b\[[0-9;]*m/g;
+
 /** An error's text without its stack frames (a pack's error comes with the pack's stack; the operator needs the cause). */
 export function withoutTrace(text: string): string {
-    // eslint-disable-next-line no-control-regex -- ESC starts the colour codes a pack's runner prints
-    return text.replace(/\x1b\[[0-9;]*m/g, "").split("\n").filter((l) => !/^\s+at /.test(l) && !/^\s*(node:internal|\^+$)/.test(l)).join("\n").trim();
+    return text.replace(COLOUR_CODES, "").split("\n").filter((l) => !/^\s+at /.test(l) && !/^\s*(node:internal|\^+$)/.test(l)).join("\n").trim();
 }
 
 /** One RPC to a pack; a failure names the pack, the call and the resource analysed. */
