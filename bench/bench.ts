@@ -73,7 +73,7 @@ async function runCase(c: BenchCase): Promise<void> {
     const servers = startPacks(packs, ctx);
     const preview = await capture(project, c.stack, settings, true, c.main ?? project.main);
     if (!preview.ok) {
-        servers.forEach((s) => s.catch(() => undefined));
+        servers.forEach((s) => { s.catch(() => undefined); });
         PackServer.stopAll();
         throw new Error(`the program failed for case '${c.name}':\n${preview.error}`);
     }

@@ -1,8 +1,11 @@
-// npm run bench:tests [-- --runs N]
-// What `npm test` costs on this machine: wall time of its two steps (the type check, then mocha over tests/) and the
-// CPU time of everything they ran (the process tree's, read from /proc/self/stat once each step is reaped), as
-// medians over N runs. Target (issue 2): well under a minute on 2 cores. Prints figures; exit 0 unless a step fails.
-import { spawn } from "child_process";
+// npm run bench:tests [-- --runs N] [-- --against REV]
+// What `npm test` costs on this machine: wall time of its steps as it runs them (the type check, the lint and the
+// format check at once, then mocha over tests/) and the CPU time of everything each step ran (the process tree's,
+// read from /proc/self/stat once each step is reaped), as medians over N runs. With --against REV, the same for a
+// checkout of REV (a git worktree in a temp dir, node_modules linked to this one's), run by run interleaved with this
+// one, then the difference: before and after in one command. A checkout runs the check scripts its package.json has.
+// Target (issue 2): well under a minute on 2 cores. Prints figures; exit 0 unless a step fails.
+import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -10,11 +13,17 @@ import { fail, parseArgs } from "../offline/cli/args";
 import { median, seconds } from "./stats";
 
 const ROOT = path.resolve(__dirname, "..");
+// Steps run one after the other; the commands of a step run at once (npm test's `check`, then mocha).
 const STEPS = [
-    { name: "type check", command: ["npx", "tsc", "--noEmit", "-p", "tsconfig.json"] },
+    { name: "checks", scripts: ["typecheck", "lint", "format:check"] },
     { name: "mocha", command: ["npx", "mocha", "tests/**/*.spec.ts", "--reporter", "dot"] },
 ] as const;
 const TARGET_MS = 60_000;
+
+interface Command { readonly name: string; readonly argv: readonly string[] }
+interface Checkout { readonly label: string; readonly root: string; readonly steps: readonly (readonly Command[])[] }
+/** Per step: its wall and CPU times, and each command's wall time, one entry per run. */
+interface Figures { wall: number[][]; cpu: number[][]; commands: Map<string, number[]>; totals: number[] }
 
 /** CPU time (ms) of this process's reaped descendants: cutime + cstime, fields 16 and 17 of /proc/self/stat. */
 function childrenCpuMs(): number {
@@ -24,46 +33,112 @@ function childrenCpuMs(): number {
     return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
 }
 
-function step(command: readonly string[]): Promise<{ wallMs: number; cpuMs: number }> {
-    const start = process.hrtime.bigint();
-    const cpu = childrenCpuMs();
+function run(root: string, argv: readonly string[], start: bigint): Promise<number> {
     return new Promise((resolve, reject) => {
-        const child = spawn(command[0], command.slice(1), { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+        const child = spawn(argv[0], argv.slice(1), { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
         let stderr = "";
         child.stderr.on("data", (d) => (stderr += d));
         child.on("close", (code) => code === 0
-            ? resolve({ wallMs: Number(process.hrtime.bigint() - start) / 1e6, cpuMs: childrenCpuMs() - cpu })
-            : reject(new Error(`${command.join(" ")} failed (exit ${code}):\n${stderr}`)));
+            ? resolve(Number(process.hrtime.bigint() - start) / 1e6)
+            : reject(new Error(`${argv.join(" ")} in ${root} failed (exit ${code}):\n${stderr}`)));
     });
 }
 
+/** Runs a step's commands at once: each one's wall time, the step's wall time and the CPU time of all of them. */
+async function step(root: string, commands: readonly Command[]) {
+    const start = process.hrtime.bigint();
+    const cpu = childrenCpuMs();
+    const walls = await Promise.all(commands.map((c) => run(root, c.argv, start)));
+    return { walls, wallMs: Number(process.hrtime.bigint() - start) / 1e6, cpuMs: childrenCpuMs() - cpu };
+}
+
+/** A checkout's steps: the check scripts its package.json defines (an older one may lack some), then mocha. */
+function stepsOf(root: string): Command[][] {
+    const scripts = (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts?: Record<string, string> }).scripts ?? {};
+    return STEPS.map((s) => "scripts" in s
+        ? s.scripts.filter((name) => name in scripts).map((name) => ({ name, argv: ["npm", "run", "-s", name] }))
+        : [{ name: s.name, argv: s.command }]);
+}
+
+/** A worktree of `rev` in a temp dir whose node_modules links this one's packages (its caches stay its own). */
+function checkoutOf(rev: string, dir: string): Checkout {
+    const root = path.join(dir, "checkout");
+    execFileSync("git", ["worktree", "add", "--detach", root, rev], { cwd: ROOT, stdio: "ignore" });
+    const linked = [["node_modules"], ["third-party", "awsguard", "node_modules"]];
+    for (const modules of linked.map((p) => path.join(...p))) {
+        if (!fs.existsSync(path.join(ROOT, modules))) {
+            continue;
+        }
+        fs.mkdirSync(path.join(root, modules));
+        for (const entry of fs.readdirSync(path.join(ROOT, modules)).filter((e) => e !== ".cache")) {
+            fs.symlinkSync(path.join(ROOT, modules, entry), path.join(root, modules, entry));
+        }
+    }
+    return { label: rev, root, steps: stepsOf(root) };
+}
+
+function report(checkout: Checkout, figures: Figures): void {
+    console.log(`${checkout.label}:`);
+    for (const [k, s] of STEPS.entries()) {
+        const wall = median(figures.wall[k]);
+        const cpu = median(figures.cpu[k]);
+        const each = checkout.steps[k].length > 1
+            ? ` (${checkout.steps[k].map((c) => `${c.name} ${seconds(median(figures.commands.get(c.name)!))}`).join(", ")})`
+            : "";
+        console.log(`  ${s.name.padEnd(10)} ${seconds(wall).padStart(9)} wall  ${seconds(cpu).padStart(9)} CPU (${(cpu / wall).toFixed(2)} cores busy)${each}`);
+    }
+    const total = median(figures.totals);
+    console.log(`  ${"total".padEnd(10)} ${seconds(total).padStart(9)} wall: ${total < TARGET_MS ? "under" : "OVER"} a minute (target: well under)`);
+}
+
 async function main(): Promise<void> {
-    const { flags } = parseArgs(process.argv.slice(2), ["runs"]);
+    const { flags } = parseArgs(process.argv.slice(2), ["runs", "against"]);
     const runs = Number(flags.get("runs")?.[0] ?? 3);
     if (!Number.isInteger(runs) || runs < 1) {
         throw new Error("--runs needs a whole number of at least 1");
     }
-    const figures = STEPS.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
-    const totals: number[] = [];
-    for (let i = 1; i <= runs; i++) {
-        let total = 0;
-        for (const [k, s] of STEPS.entries()) {
-            const { wallMs, cpuMs } = await step(s.command);
-            figures[k].wall.push(wallMs);
-            figures[k].cpu.push(cpuMs);
-            total += wallMs;
-            console.error(`run ${i}/${runs}, ${s.name}: ${seconds(wallMs)} wall, ${seconds(cpuMs)} CPU`);
+    const rev = flags.get("against")?.[0];
+    const dir = rev === undefined ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), "bench-tests-"));
+    try {
+        const checkouts: Checkout[] = [{ label: "this checkout", root: ROOT, steps: stepsOf(ROOT) }];
+        if (rev !== undefined && dir !== undefined) {
+            checkouts.push(checkoutOf(rev, dir));
         }
-        totals.push(total);
+        const figures = checkouts.map((): Figures => ({ wall: STEPS.map(() => []), cpu: STEPS.map(() => []), commands: new Map(), totals: [] }));
+        for (let i = 1; i <= runs; i++) {
+            // Alternate which checkout goes first, so that a machine growing busier weighs on both alike.
+            const order = i % 2 ? checkouts.keys() : [...checkouts.keys()].reverse();
+            for (const c of order) {
+                let total = 0;
+                for (const [k, commands] of checkouts[c].steps.entries()) {
+                    const { walls, wallMs, cpuMs } = await step(checkouts[c].root, commands);
+                    figures[c].wall[k].push(wallMs);
+                    figures[c].cpu[k].push(cpuMs);
+                    commands.forEach((command, n) => figures[c].commands.set(command.name, [...(figures[c].commands.get(command.name) ?? []), walls[n]]));
+                    total += wallMs;
+                    console.error(`run ${i}/${runs}, ${checkouts[c].label}, ${STEPS[k].name}: ${seconds(wallMs)} wall, ${seconds(cpuMs)} CPU`);
+                }
+                figures[c].totals.push(total);
+            }
+        }
+        console.log(`npm test on ${os.availableParallelism()} cores, median of ${runs}:`);
+        checkouts.forEach((c, n) => report(c, figures[n]));
+        if (checkouts.length > 1) {
+            const diff = (pick: (f: Figures) => number) => {
+                const ms = pick(figures[0]) - pick(figures[1]);
+                return `${ms < 0 ? "-" : "+"}${seconds(Math.abs(ms))}`;
+            };
+            const steps = STEPS.map((s, k) => `${s.name} ${diff((f) => median(f.wall[k]))}`).join(", ");
+            console.log(`this checkout minus ${rev}: ${steps}, total ${diff((f) => median(f.totals))} wall`);
+        }
+    } finally {
+        if (dir !== undefined) {
+            if (fs.existsSync(path.join(dir, "checkout"))) {
+                execFileSync("git", ["worktree", "remove", "--force", path.join(dir, "checkout")], { cwd: ROOT, stdio: "ignore" });
+            }
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     }
-    console.log(`npm test on ${os.availableParallelism()} cores, median of ${runs}:`);
-    for (const [k, s] of STEPS.entries()) {
-        const wall = median(figures[k].wall);
-        const cpu = median(figures[k].cpu);
-        console.log(`  ${s.name.padEnd(10)} ${seconds(wall).padStart(9)} wall  ${seconds(cpu).padStart(9)} CPU (${(cpu / wall).toFixed(2)} cores busy)`);
-    }
-    const total = median(totals);
-    console.log(`  ${"total".padEnd(10)} ${seconds(total).padStart(9)} wall: ${total < TARGET_MS ? "under" : "OVER"} a minute (target: well under)`);
 }
 
 main().then(() => process.exit(0), fail);

@@ -51,7 +51,7 @@ const watch = monitoring(stack, topicArn, sites?.alarms ?? [], data, stored, fro
 // about, never failed on.
 /** Warnings about account-level security services found off; empty when they are on. */
 export const accountSecurityWarnings = accountBaselineWarnings(config.region, providerLookups(), config.cloudTrailLogGroup).then((warnings) => {
-    warnings.forEach((w) => pulumi.log.warn(w));
+    warnings.forEach((w) => void pulumi.log.warn(w)); // the SDK keeps the program alive until each is sent
     return warnings;
 });
 

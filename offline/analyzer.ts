@@ -85,13 +85,13 @@ export class PackServer {
         return new Promise((resolve, reject) => {
             let stdout = "";
             let stderr = "";
-            child.stderr!.on("data", (d) => (stderr += d));
-            child.stdout!.on("data", (d) => {
+            child.stderr.on("data", (d) => (stderr += d));
+            child.stdout.on("data", (d) => {
                 stdout += d;
                 const port = /^(\d+)\s*$/m.exec(stdout)?.[1];
                 if (port) {
-                    child.stdout!.removeAllListeners("data");
-                    child.stdout!.resume();
+                    child.stdout.removeAllListeners("data");
+                    child.stdout.resume();
                     const client = new rpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
                         "grpc.max_receive_message_length": MAX_MESSAGE,
                         "grpc.max_send_message_length": MAX_MESSAGE,
@@ -109,9 +109,12 @@ export class PackServer {
     }
 }
 
+// eslint-disable-next-line no-control-regex -- ESC starts the colour codes a pack's runner prints
+const COLOUR_CODES = /\x1b\[[0-9;]*m/g;
+
 /** An error's text without its stack frames (a pack's error comes with the pack's stack; the operator needs the cause). */
 export function withoutTrace(text: string): string {
-    return text.replace(/\x1b\[[0-9;]*m/g, "").split("\n").filter((l) => !/^\s+at /.test(l) && !/^\s*(node:internal|\^+$)/.test(l)).join("\n").trim();
+    return text.replace(COLOUR_CODES, "").split("\n").filter((l) => !/^\s+at /.test(l) && !/^\s*(node:internal|\^+$)/.test(l)).join("\n").trim();
 }
 
 /** One RPC to a pack; a failure names the pack, the call and the resource analysed. */
@@ -135,7 +138,7 @@ export function isLargeStack(resources: readonly StateResource[]): boolean {
 
 /** `f` over every item with at most `limit` running at once; results in the items' order. */
 async function inPool<T, U>(items: readonly T[], limit: number, f: (item: T) => Promise<U>): Promise<U[]> {
-    const results: U[] = new Array(items.length);
+    const results = new Array<U>(items.length);
     let next = 0;
     const worker = async () => {
         for (let i = next++; i < items.length; i = next++) {
@@ -278,7 +281,7 @@ async function configure(server: PackServer, info: pb.AnalyzerInfo, ctx: RunCont
     const request = new pb.ConfigureAnalyzerRequest();
     for (const p of policies) {
         request.getPolicyconfigMap().set(p.name, new pb.PolicyConfig()
-            .setEnforcementlevel(LEVELS.indexOf(p.level) as pb.EnforcementLevel)
+            .setEnforcementlevel(LEVELS.indexOf(p.level))
             .setProperties(Struct.fromJavaScript(p.merged as never)));
     }
     await call(server, "configure", request);
@@ -288,7 +291,7 @@ function struct(r: StateResource, value: Record<string, unknown> | undefined): S
     try {
         return Struct.fromJavaScript((toWire(value ?? {}) ?? {}) as never);
     } catch (e) {
-        throw new Error(`${r.urn}: ${(e as Error).message}`);
+        throw new Error(`${r.urn}: ${(e as Error).message}`, { cause: e });
     }
 }
 

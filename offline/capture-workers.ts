@@ -72,7 +72,7 @@ export class CaptureWorkers {
         this.busy++;
         const worker = this.idle.pop() ?? this.spawn();
         let stderr = "";
-        const onStderr = (d: Buffer) => (stderr += d);
+        const onStderr = (d: Buffer) => (stderr += d.toString());
         const done = (result: CaptureResult, reusable: boolean) => {
             worker.stderr!.off("data", onStderr);
             worker.off("message", onMessage);

@@ -55,7 +55,8 @@ export async function capture(job: CaptureJob): Promise<StateResource[]> {
 
     pulumi.runtime.setAllConfig(job.config, job.secretKeys);
     await pulumi.runtime.setMocks({
-        newResource: ({ type, name, inputs, custom, provider }) => {
+        newResource: ({ type, name, inputs: given, custom, provider }) => {
+            const inputs = given as Record<string, unknown>; // the SDK types them any
             if (!custom) {
                 return { id: "", state: {} };
             }
@@ -73,7 +74,7 @@ export async function capture(job: CaptureJob): Promise<StateResource[]> {
             const { id, outputs } = fakeCreate(ctx);
             return { id, state: { ...outputs, ...inputs } };
         },
-        call: ({ token, inputs }) => answerInvoke(token, inputs, region),
+        call: ({ token, inputs }) => answerInvoke(token, inputs as Record<string, unknown>, region),
     }, job.project, job.stack, job.preview);
 
     const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
@@ -159,8 +160,8 @@ export async function capture(job: CaptureJob): Promise<StateResource[]> {
     }
 
     await pulumi.runtime.runInPulumiStack(async () => {
-        const program = require(job.main);
-        return program instanceof Function ? program() : program;
+        const program = require(job.main) as unknown;
+        return program instanceof Function ? await (program as () => unknown)() : program;
     });
     await waitForRPCs();
     if (pulumi.log.hasErrors()) {

@@ -38,7 +38,7 @@ export function parseJson(file: string, text: string): unknown {
     try {
         return JSON.parse(text);
     } catch (e) {
-        throw new Error(`${file} is not valid JSON: ${(e as Error).message}`);
+        throw new Error(`${file} is not valid JSON: ${(e as Error).message}`, { cause: e });
     }
 }
 

@@ -64,7 +64,7 @@ function parseYaml(file: string, text: string): unknown {
     try {
         return YAML.parse(text);
     } catch (e) {
-        throw new Error(`${file} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+        throw new Error(`${file} is not valid YAML: ${(e as Error).message.split("\n")[0]}`, { cause: e });
     }
 }
 
@@ -89,7 +89,7 @@ function withoutSecure(value: unknown): unknown {
 
 /** Pulumi.<stack>.yaml with some keys replaced, written to a temporary file (the path, for --config-file). */
 export function stackFileWith(root: string, stack: string, changes: Readonly<Record<string, unknown>>): string {
-    const doc = YAML.parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8"));
+    const doc = YAML.parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
     Object.assign(doc.config, changes);
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stack-")), `Pulumi.${stack}.yaml`);
     fs.writeFileSync(file, YAML.stringify(doc));

@@ -6,7 +6,7 @@ import { isSecret, SECRET_SIG, SIG_KEY, UNKNOWN } from "./state";
 type Json = unknown;
 
 /** Rebuilds a JSON value, letting `special` replace any node it recognises (returning undefined for the others). */
-function rewrite(value: Json, special: (node: Json) => Json | undefined): Json {
+function rewrite(value: Json, special: (node: Json) => Json): Json {
     const replaced = special(value);
     if (replaced !== undefined) {
         return replaced;
@@ -47,7 +47,7 @@ function resourceReference(node: Record<string, unknown>): Json {
     return typeof node.id === "string" && node.id !== "" ? node.id : UNKNOWN;
 }
 
-function special(node: Json, path: string): Json | undefined {
+function special(node: Json, path: string): Json {
     if (typeof node !== "object" || node === null || !(SIG_KEY in node)) {
         return undefined;
     }

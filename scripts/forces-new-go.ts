@@ -190,17 +190,17 @@ function mapCall(resource: string, resolve: (fn: string) => string | undefined):
 export function customizeDiffForceNew(source: string, names: Names): Map<string, string> {
     const found = new Map<string, string>();
     const funcs = [...source.matchAll(/\nfunc\s+(?:\([^)]*\)\s*)?(\w+)\s*\(/g)];
-    const enclosing = (at: number) => funcs.filter((f) => f.index! < at).pop()?.[1] ?? "customizeDiff";
+    const enclosing = (at: number) => funcs.filter((f) => f.index < at).pop()?.[1] ?? "customizeDiff";
     for (const m of source.matchAll(/\.ForceNew\(\s*("[^"]+"|[\w.]+)\s*\)/g)) {
         const name = keyName(m[1], names);
         if (name) {
-            found.set(name, enclosing(m.index!));
+            found.set(name, enclosing(m.index));
         }
     }
     for (const m of source.matchAll(/customdiff\.(ForceNewIf\w*)\(\s*("[^"]+"|[\w.]+)/g)) {
         const name = keyName(m[2], names);
         if (name) {
-            found.set(name, `${m[1]} in ${enclosing(m.index!)}`);
+            found.set(name, `${m[1]} in ${enclosing(m.index)}`);
         }
     }
     return found;

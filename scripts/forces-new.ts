@@ -268,7 +268,7 @@ function pulumiOnlyReason(token: string): string {
 function main(argv: readonly string[]): void {
     const root = path.resolve(__dirname, "..");
     const out = path.join(root, "offline/plan/forces-new.data.json");
-    const previous: ForcesNewJson = JSON.parse(fs.readFileSync(out, "utf8"));
+    const previous = JSON.parse(fs.readFileSync(out, "utf8")) as ForcesNewJson;
     const checkouts: Record<string, { checkout: Checkout; source: ProviderSource }> = {};
     for (let i = 0; i < argv.length; i += 2) {
         const provider = argv[i].replace(/^--/, "");

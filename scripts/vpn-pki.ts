@@ -30,7 +30,7 @@ const stackFile = path.resolve(__dirname, "..", `Pulumi.${stack}.yaml`);
 if (!fs.existsSync(stackFile)) {
     fail(`no ${path.basename(stackFile)}: the stack '${stack}' is not one of this project's`);
 }
-const region = (YAML.parse(fs.readFileSync(stackFile, "utf8"))?.config ?? {})["aws:region"];
+const region = ((YAML.parse(fs.readFileSync(stackFile, "utf8")) as { config?: Record<string, unknown> } | null)?.config ?? {})["aws:region"];
 if (typeof region !== "string") {
     fail(`${path.basename(stackFile)} sets no aws:region`);
 }

@@ -84,7 +84,7 @@ export const imageSource = z.string().transform((v, ctx): ImageSource => {
     if (AMI_ID.test(v)) {
         return { amiId: v };
     }
-    if (/^\/[A-Za-z0-9_.\/-]+$/.test(v)) {
+    if (/^\/[A-Za-z0-9_./-]+$/.test(v)) {
         return { parameterName: v };
     }
     ctx.addIssue({ code: "custom", message: "must be an AMI id such as ami-0123456789abcdef0 or an SSM parameter name such as /magento/prod/release/ami" });

@@ -42,7 +42,7 @@ async function main(): Promise<number> {
     const updateRun = jsonFile || against ? workers.run(captureJob(project, stack, settings, false)) : undefined;
     const preview = await previewRun;
     if (!preview.ok) {
-        servers.forEach((s) => s.catch(() => undefined)); // stopped below, before they finish starting
+        servers.forEach((s) => { s.catch(() => undefined); }); // stopped below, before they finish starting
         PackServer.stopAll();
         workers.close();
         console.error(`error: the program failed for stack '${stack}':\n${preview.error}`);
@@ -78,7 +78,7 @@ async function main(): Promise<number> {
         refused = result.refusals.length > 0;
     }
     if (jsonFile && update?.ok) {
-        const version = require(require.resolve("@pulumi/pulumi/package.json", { paths: [project.root] })).version as string;
+        const version = (require(require.resolve("@pulumi/pulumi/package.json", { paths: [project.root] })) as { version: string }).version;
         fs.writeFileSync(path.resolve(jsonFile), JSON.stringify(toDeployment(update.resources, version), null, 2));
         console.log(`\nWrote ${update.resources.length} resources as a stack export to ${jsonFile}`);
     }

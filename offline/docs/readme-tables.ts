@@ -7,7 +7,7 @@ import { ruleEntries } from "./rules";
 const shown = (value: unknown): string => {
     if (Array.isArray(value)) {
         // A list of records (gateway services) shows as "name port" pairs.
-        return value.length === 0 ? "none" : value.map((v) => `\`${typeof v === "object" ? `${v.name} ${v.port}` : String(v)}\``).join(", ");
+        return value.length === 0 ? "none" : value.map((v: unknown) => `\`${typeof v === "object" ? `${(v as { name: string }).name} ${(v as { port: number }).port}` : String(v)}\``).join(", ");
     }
     if (typeof value === "object" && value !== null) {
         // A mapping (alarm thresholds) shows as "name value" pairs; an empty one (gatewayInternet) as none.

@@ -362,7 +362,7 @@ for (const name of STACKS) {
             if (!topic) {
                 this.skip(); // the stack notifies a topic it does not own (alarmTopicArn)
             }
-            const arn = knownString(topic!.props, "arn")!;
+            const arn = knownString(topic.props, "arn")!;
             const alarm = `arn:aws:cloudwatch:${stack.model.region}:${stack.model.account}:alarm:magento-${name}-monitoring-shop-db-cpu`;
             const context = { "aws:SourceArn": alarm, "aws:SourceAccount": stack.model.account! };
             await expect(stack, "Allowed", { principal: "cloudwatch.amazonaws.com", action: "sns:Publish", resource: arn, context });
@@ -370,7 +370,7 @@ for (const name of STACKS) {
         });
 
         it("names only actions that exist in any policy of the stack", async () => {
-            const documents = stack.resources.flatMap((r) => ["policy", "assumeRolePolicy"].map((p) => policyOf(r, p)).filter((d) => d !== undefined).map((d) => ({ r, d: d! })));
+            const documents = stack.resources.flatMap((r) => ["policy", "assumeRolePolicy"].map((p) => policyOf(r, p)).filter((d) => d !== undefined).map((d) => ({ r, d })));
             assert.ok(documents.length > 10, "the stack's policies were read");
             const missing: string[] = [];
             for (const { r, d } of documents) {

@@ -17,7 +17,7 @@ export function pack(name: string): Promise<PackServer> {
 }
 
 // Every spec that imports this checks our packs: they start (and type-check) when the first one loads.
-PACKS.forEach(pack);
+PACKS.forEach((name) => void pack(name)); // kept in `servers`: a spec awaits it, closePacks settles it
 
 export async function closePacks(): Promise<void> {
     for (const server of await Promise.allSettled(servers.values())) {

@@ -44,7 +44,7 @@ export interface DataUsersConfig {
 
 /** The script's configuration, KEY=value lines it sources; every value a plain name the shell reads as written. */
 export function dataUsersConfigFile(config: DataUsersConfig): WriteFile {
-    const lines = Object.entries(config).map(([key, value]) => {
+    const lines = Object.entries(config).map(([key, value]: [string, string]) => {
         if (!/^[A-Za-z0-9._/!-]+$/.test(value)) {
             throw new Error(`data users configuration ${key} '${value}' has characters a shell would need quoted`);
         }

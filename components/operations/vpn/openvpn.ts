@@ -337,7 +337,7 @@ export function pkiToolScript(args: PkiToolArgs): string {
         '  name="$1"; valid_name "$name"',
         "  load",
         "  # Marked revoked in openssl's own database (valid V -> revoked R, with the date and reason the CRL lists).",
-        '  grep -q "^V.*\t/CN=$name\$" "$ca/index.txt" || { echo "no valid certificate of \'$name\'" >&2; exit 1; }',
+        '  grep -q "^V.*\t/CN=$name$" "$ca/index.txt" || { echo "no valid certificate of \'$name\'" >&2; exit 1; }',
         '  awk -F \'\\t\' -v OFS=\'\\t\' -v cn="/CN=$name" -v now="$(date -u +%y%m%d%H%M%SZ)" \\',
         '    \'$1 == "V" && $6 == cn { $1 = "R"; $3 = now ",keyCompromise" } { print }\' "$ca/index.txt" > "$work/index.txt"',
         '  mv "$work/index.txt" "$ca/index.txt"',

@@ -80,6 +80,6 @@ export const operatorAllowList: StackValidationPolicy = {
 
 export const metadata: RuleMetadata = {
     resourceTypes: INGRESS_TYPES,
-    decides: "Decides during preview from the groups\' allowed-sources tag and the CIDRs, prefixes and ports of every ingress permission.",
+    decides: "Decides during preview from the groups' allowed-sources tag and the CIDRs, prefixes and ports of every ingress permission.",
     controls: controls({ securityHub: ["EC2.13", "EC2.14"], awsConfig: ["restricted-ssh"], checkov: ["CKV_AWS_24", "CKV_AWS_25"], trivy: ["AVD-AWS-0107"] }),
 };

@@ -76,5 +76,5 @@ export async function decide(model: AccessModel, request: AccessRequest): Promis
         resourceControlPolicies: [],
         resourcePolicy: withEncryptionContextDecided(resourcePolicy(model, request.resource), request.context ?? {}),
     }, {});
-    return result.resultType === "error" ? `invalid: ${JSON.stringify(result.errors)}` : result.overallResult as Decision;
+    return result.resultType === "error" ? `invalid: ${JSON.stringify(result.errors)}` : result.overallResult;
 }

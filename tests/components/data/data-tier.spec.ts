@@ -368,7 +368,7 @@ describe("data tier", () => {
             const search = "arn:aws:secretsmanager:eu-west-3:123456789012:secret:magento/prod/search-app-AbCdEf";
             fs.writeFileSync(`${dir}/parameters.env`, `DB_HOST=db.internal\nDB_SECRET_ARN=${db}\nSEARCH_CREDENTIALS_SECRET_ARN=${search}\n`);
             // aws answers from <dir>/<secret name>.json, failing like Secrets Manager for a secret with no value yet.
-            fs.writeFileSync(`${dir}/aws`, `#!/bin/bash\nfor a in "$@"; do case "$a" in arn:*) n=\${a##*:secret:};; esac; done\nf="${dir}/\${n//\//_}.json"\n[ -f "$f" ] || exit 254\ncat "$f"\n`, { mode: 0o755 });
+            fs.writeFileSync(`${dir}/aws`, `#!/bin/bash\nfor a in "$@"; do case "$a" in arn:*) n=\${a##*:secret:};; esac; done\nf="${dir}/\${n//\\//_}.json"\n[ -f "$f" ] || exit 254\ncat "$f"\n`, { mode: 0o755 });
             fs.writeFileSync(`${dir}/systemctl`, `#!/bin/sh\necho "$*" >> ${dir}/systemctl.log\n`, { mode: 0o755 });
             const secret = (name: string, value: object) => fs.writeFileSync(`${dir}/${name.replace(/\//g, "_")}-AbCdEf.json`, JSON.stringify(value));
             const script = secretsScript("eu-west-3").replace(`in=${PARAMETERS_FILE}`, `in=${dir}/parameters.env`).replace(`out=${SECRETS_FILE}`, `out=${dir}/secrets.env`);

@@ -130,13 +130,13 @@ describe("monitoring", () => {
             // Dimensions hold the resource's own output, and the alarm depends on that resource for them: never typed.
             const sources = Object.values(e.dimensions).map((s) => ofType(r, s.type).find((x) => s.urn.test(x.urn)));
             assert.ok(sources.every((s) => s !== undefined), `${e.key}: source resources`);
-            const expectedDims = Object.fromEntries(Object.entries(e.dimensions).map(([name, s], i) => [name, s.value(sources[i]!)]));
+            const expectedDims = Object.fromEntries(Object.entries(e.dimensions).map(([name, s], i) => [name, s.value(sources[i])]));
             for (const dims of w.dimensions) {
                 assert.deepStrictEqual(dims, expectedDims, e.key);
             }
             const traced = via(r, alarm, a.metricName !== undefined ? "dimensions" : "metricQueries").map((x) => x.urn);
             for (const source of sources) {
-                assert.ok(traced.includes(source!.urn), `${e.key} reads ${source!.urn}`);
+                assert.ok(traced.includes(source.urn), `${e.key} reads ${source.urn}`);
             }
         }
     });

@@ -49,7 +49,7 @@ describe("magento / required-access", () => {
     it("breaks: the telemetry key's policy back to the account's kms:* alone (no deny of administration to the servers)", async () => {
         const found = await violations("required-access", await withPolicy("prod", "telemetry-key", (st) => [
             { Sid: "AccountThroughIam", Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:root" }, Action: "kms:*", Resource: "*" },
-            ...st.filter((s) => s.Principal && !("AWS" in (s.Principal as object))),
+            ...st.filter((s) => s.Principal && !("AWS" in (s.Principal as Record<string, unknown>))),
         ]), { dryRun: false });
         assert.ok(found.length > 0 && found.every((f) => f.includes("magento-prod-telemetry-key's policy")), found.join("\n"));
         assert.ok(found.some((f) => f.includes("may kms:PutKeyPolicy")) && found.some((f) => f.includes("may kms:CreateGrant")), found.join("\n"));
