@@ -8,7 +8,7 @@ import { configRows, policyRows, projectConfig, replaceTable } from "../docs/rea
 const root = path.resolve(__dirname, "../..");
 const file = (name: string) => path.join(root, name);
 
-const project = YAML.parse(fs.readFileSync(file("Pulumi.yaml"), "utf8"));
+const project = YAML.parse(fs.readFileSync(file("Pulumi.yaml"), "utf8")) as { config?: unknown };
 project.config = projectConfig();
 fs.writeFileSync(file("Pulumi.yaml"), YAML.stringify(project, { lineWidth: 0 }));
 
