@@ -7,6 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { WriteFile } from "../../components/compute/cloud-init";
+import { EC2_INSTANCE, EC2_LAUNCH_TEMPLATE } from "../../policies/lib/types";
 import { PREPROD_NFS } from "../fixtures/stacks";
 import { ofType, prefetch, stackResources } from "../helpers/stacks";
 import { userDataText } from "../helpers/user-data";
@@ -46,9 +47,9 @@ async function userData(): Promise<{ urn: string; text: string }[]> {
     const stacks = [await stackResources("preprod", { changes: PREPROD_NFS }), await stackResources("prod", { preview: false })];
     const documents = new Map(stacks.flatMap((resources) => [
         // The Windows host's user data waits for the gateway's address during a preview: known by its tier, not its text.
-        ...ofType(resources, "aws:ec2/instance:Instance").filter((i) => (i.inputs!.tags as Record<string, string>).Tier !== "windows")
+        ...ofType(resources, EC2_INSTANCE).filter((i) => (i.inputs!.tags as Record<string, string>).Tier !== "windows")
             .map((i) => [i.urn, userDataText(i)] as const),
-        ...ofType(resources, "aws:ec2/launchTemplate:LaunchTemplate").map((t) => [t.urn, userDataText(t)] as const),
+        ...ofType(resources, EC2_LAUNCH_TEMPLATE).map((t) => [t.urn, userDataText(t)] as const),
     ]).filter(([, text]) => !text.startsWith("<powershell>")));
     return [...documents].map(([urn, text]) => ({ urn, text }));
 }

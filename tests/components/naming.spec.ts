@@ -3,16 +3,17 @@
 // And names that survive a stack rename: every logical and physical name derives from magento:estate (docs/naming.md).
 import * as assert from "assert";
 import { StateResource } from "../../offline/state";
+import { ELASTICACHE_REPLICATION_GROUP, ELASTICACHE_SUBNET_GROUP, IAM_ROLE, LB_LOAD_BALANCER, LB_TARGET_GROUP, RDS_INSTANCE } from "../../policies/lib/types";
 import { stackResources } from "../helpers/stacks";
 
 /** AWS's name limit per type, for the types whose physical name Pulumi derives from the logical one. */
 const LIMITS: Record<string, number> = {
-    "aws:elasticache/replicationGroup:ReplicationGroup": 40,
-    "aws:rds/instance:Instance": 63,
-    "aws:iam/role:Role": 64,
-    "aws:elasticache/subnetGroup:SubnetGroup": 255,
-    "aws:lb/loadBalancer:LoadBalancer": 32,
-    "aws:lb/targetGroup:TargetGroup": 32,
+    [ELASTICACHE_REPLICATION_GROUP]: 40,
+    [RDS_INSTANCE]: 63,
+    [IAM_ROLE]: 64,
+    [ELASTICACHE_SUBNET_GROUP]: 255,
+    [LB_LOAD_BALANCER]: 32,
+    [LB_TARGET_GROUP]: 32,
 };
 
 /** The stack's prod configuration captured as another stack (what `pulumi stack rename prod shop` runs), as an update:

@@ -3,6 +3,7 @@
 import * as assert from "assert";
 import { DISPOSABLE_TAG } from "../../policies/lib/contracts";
 import { StateResource } from "../../offline/state";
+import { ELASTICACHE_PARAMETER_GROUP, LB_LOAD_BALANCER, RDS_INSTANCE, RDS_PARAMETER_GROUP, S3_BUCKET, SECRETSMANAGER_SECRET } from "../../policies/lib/types";
 import { ofType, prefetch, stackResources } from "../helpers/stacks";
 
 const PREPROD_TEARDOWN = { "magento:teardown": true };
@@ -10,7 +11,6 @@ const PROD_TEARDOWN = { "magento:teardown": true, "magento:teardownConfirm": "pr
 // As updates: the captures the teardown plan (tests/offline/plan-teardown.spec.ts) reads too.
 const AS_UPDATE = { preview: false };
 const nameOf = (x: StateResource) => x.urn.split("::").pop()!;
-const BUCKET = "aws:s3/bucket:Bucket";
 
 describe("teardown", () => {
     prefetch(["preprod", { ...AS_UPDATE, changes: PREPROD_TEARDOWN }], ["prod", { ...AS_UPDATE, changes: PROD_TEARDOWN }]);
@@ -18,20 +18,20 @@ describe("teardown", () => {
     it("preprod: nothing protected, no deletion protection, named secrets deleted at once", async () => {
         const r = await stackResources("preprod", { ...AS_UPDATE, changes: PREPROD_TEARDOWN });
         assert.deepStrictEqual(r.filter((x) => x.protect).map((x) => x.urn), []);
-        for (const db of ofType(r, "aws:rds/instance:Instance")) {
+        for (const db of ofType(r, RDS_INSTANCE)) {
             assert.deepStrictEqual([db.inputs!.deletionProtection, db.inputs!.applyImmediately, db.inputs!.skipFinalSnapshot], [false, true, false], db.urn);
         }
-        for (const lb of ofType(r, "aws:lb/loadBalancer:LoadBalancer")) {
+        for (const lb of ofType(r, LB_LOAD_BALANCER)) {
             assert.strictEqual(lb.inputs!.enableDeletionProtection, false, lb.urn);
         }
-        for (const secret of ofType(r, "aws:secretsmanager/secret:Secret")) {
+        for (const secret of ofType(r, SECRETSMANAGER_SECRET)) {
             assert.strictEqual(secret.inputs!.recoveryWindowInDays, 0, secret.urn); // a new stack of that name can create them
         }
     });
 
     it("preprod: only buckets of disposable data are emptied; the destroy keeps exactly the storage key, the other buckets and the account's roles", async () => {
         const r = await stackResources("preprod", { ...AS_UPDATE, changes: PREPROD_TEARDOWN });
-        const buckets = ofType(r, BUCKET);
+        const buckets = ofType(r, S3_BUCKET);
         const disposable = (x: StateResource) => (x.inputs!.tags as Record<string, string>)[DISPOSABLE_TAG] !== undefined;
         assert.deepStrictEqual(buckets.filter((b) => b.inputs!.forceDestroy).map(nameOf).sort(), ["magento-preprod-buckets-logs", "magento-preprod-buckets-temp"]);
         assert.ok(buckets.every((b) => b.inputs!.forceDestroy === disposable(b)));
@@ -51,7 +51,7 @@ describe("teardown", () => {
             "aws:rds/optionGroup:OptionGroup magento-preprod-sideapps-audit-mysql8-4",
         ]);
         // The parameter groups go with the instances that held them: a snapshot does not hold one.
-        for (const type of ["aws:rds/parameterGroup:ParameterGroup", "aws:elasticache/parameterGroup:ParameterGroup"]) {
+        for (const type of [RDS_PARAMETER_GROUP, ELASTICACHE_PARAMETER_GROUP]) {
             assert.ok(ofType(r, type).every((x) => !x.retainOnDelete), type);
         }
     });
@@ -59,8 +59,8 @@ describe("teardown", () => {
     it("prod with its confirmation: deletion protection off, but every protected resource stays protected until `pulumi state unprotect --all`", async () => {
         const [before, r] = [await stackResources("prod", AS_UPDATE), await stackResources("prod", { ...AS_UPDATE, changes: PROD_TEARDOWN })];
         assert.deepStrictEqual(r.filter((x) => x.protect).map((x) => x.urn).sort(), before.filter((x) => x.protect).map((x) => x.urn).sort());
-        assert.ok(ofType(r, "aws:rds/instance:Instance").every((db) => db.inputs!.deletionProtection === false));
+        assert.ok(ofType(r, RDS_INSTANCE).every((db) => db.inputs!.deletionProtection === false));
         // Production's access logs are kept (a year): only scratch space is emptied.
-        assert.deepStrictEqual(ofType(r, BUCKET).filter((b) => b.inputs!.forceDestroy).map(nameOf), ["magento-prod-buckets-temp"]);
+        assert.deepStrictEqual(ofType(r, S3_BUCKET).filter((b) => b.inputs!.forceDestroy).map(nameOf), ["magento-prod-buckets-temp"]);
     });
 });

@@ -11,17 +11,12 @@ import { MAGENTO_SHARES, planShares } from "../../../components/storage/shares";
 import { replacementPaths } from "../../../offline/plan/forces-new";
 import { SECRET_SIG, SIG_KEY, StateResource, UNKNOWN } from "../../../offline/state";
 import { ACCOUNT_SERVICE_LINKED_ROLES } from "../../../offline/invokes";
+import { CLOUDWATCH_LOG_GROUP, CLOUDWATCH_LOG_RESOURCE_POLICY, EBS_VOLUME, EC2_INSTANCE, EC2_VOLUME_ATTACHMENT, EFS_ACCESS_POINT, EFS_FILE_SYSTEM, EFS_MOUNT_TARGET, ELASTICACHE_REPLICATION_GROUP, IAM_ROLE, IAM_ROLE_POLICY, IAM_SERVICE_LINKED_ROLE, KMS_KEY, OPENSEARCH_DOMAIN, RANDOM_ID, RDS_INSTANCE, ROUTE53_RECORD, ROUTE53_ZONE, SECRETSMANAGER_SECRET, SECRETSMANAGER_SECRET_VERSION, SSM_PARAMETER } from "../../../policies/lib/types";
 import { PREPROD_NFS, PREPROD_NFS_REBUILT } from "../../fixtures/stacks";
 import { named, reachability } from "../../helpers/reachability";
 import { changedTypes, ofType, prefetch, stackResources, via } from "../../helpers/stacks";
 
-const RDS = "aws:rds/instance:Instance";
-const REDIS = "aws:elasticache/replicationGroup:ReplicationGroup";
-const DOMAIN = "aws:opensearch/domain:Domain";
-const EFS = "aws:efs/fileSystem:FileSystem";
 const NFS = { changes: PREPROD_NFS };
-const LINKED_ROLE = "aws:iam/serviceLinkedRole:ServiceLinkedRole";
-const KEY = "aws:kms/key:Key";
 
 describe("data tier", () => {
     prefetch(["prod"], ["preprod"], ["prod", { preview: false }], ["preprod", { changes: { "magento:applyImmediately": true } }],
@@ -34,7 +29,7 @@ describe("data tier", () => {
         assert.deepStrictEqual(ACCOUNT_SERVICE_LINKED_ROLES, ["autoscaling.amazonaws.com"]);
         for (const stack of ["prod", "preprod"]) {
             const r = await stackResources(stack);
-            const role = (service: string) => ofType(r, LINKED_ROLE).find((x) => x.inputs!.awsServiceName === service)!;
+            const role = (service: string) => ofType(r, IAM_SERVICE_LINKED_ROLE).find((x) => x.inputs!.awsServiceName === service)!;
             const adopted = role("autoscaling.amazonaws.com");
             assert.strictEqual(adopted.importID, "arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling");
             // The import must match what AWS has: its description and tags are left as they are.
@@ -44,8 +39,8 @@ describe("data tier", () => {
             assert.ok(adopted.retainOnDelete && created.retainOnDelete, "a destroyed stack keeps the account's service-linked roles");
             // The key's policy names Auto Scaling's role (data); the domain waits for OpenSearch's (an order only: a
             // value computed from a role being created is unknown in preview, and the domain's key forces a new domain).
-            assert.ok(via(r, named(r, KEY, "data-key"), "policy").some((x) => x.urn === adopted.urn));
-            const domain = ofType(r, DOMAIN)[0];
+            assert.ok(via(r, named(r, KMS_KEY, "data-key"), "policy").some((x) => x.urn === adopted.urn));
+            const domain = ofType(r, OPENSEARCH_DOMAIN)[0];
             assert.ok(domain.dependencies!.includes(created.urn));
             assert.ok(!(domain.propertyDependencies!.encryptAtRest ?? []).includes(created.urn));
         }
@@ -53,32 +48,32 @@ describe("data tier", () => {
 
     it("each service is reachable only from the tiers that use it, on its one port", async () => {
         const r = await stackResources("prod");
-        assert.deepStrictEqual(reachability(r, named(r, RDS, "mysql-db"), "vpcSecurityGroupIds"),
+        assert.deepStrictEqual(reachability(r, named(r, RDS_INSTANCE, "mysql-db"), "vpcSecurityGroupIds"),
             ["backoffice -> tcp/3306", "rundeck -> tcp/3306", "web -> tcp/3306"]);
-        assert.deepStrictEqual(reachability(r, named(r, RDS, "sideapps-db"), "vpcSecurityGroupIds"), ["sideapps -> tcp/3306"]);
+        assert.deepStrictEqual(reachability(r, named(r, RDS_INSTANCE, "sideapps-db"), "vpcSecurityGroupIds"), ["sideapps -> tcp/3306"]);
         for (const usage of ["sessions", "cache"]) {
-            assert.deepStrictEqual(reachability(r, named(r, REDIS, `${usage}-redis`), "securityGroupIds"), ["backoffice -> tcp/6379", "web -> tcp/6379"]);
+            assert.deepStrictEqual(reachability(r, named(r, ELASTICACHE_REPLICATION_GROUP, `${usage}-redis`), "securityGroupIds"), ["backoffice -> tcp/6379", "web -> tcp/6379"]);
         }
         // Rundeck: the release's setup job creates Magento's search users with the master user.
-        assert.deepStrictEqual(reachability(r, ofType(r, DOMAIN)[0], "vpcOptions"), ["backoffice -> tcp/443", "rundeck -> tcp/443", "web -> tcp/443"]);
-        const mountTarget = ofType(r, "aws:efs/mountTarget:MountTarget")[0];
+        assert.deepStrictEqual(reachability(r, ofType(r, OPENSEARCH_DOMAIN)[0], "vpcOptions"), ["backoffice -> tcp/443", "rundeck -> tcp/443", "web -> tcp/443"]);
+        const mountTarget = ofType(r, EFS_MOUNT_TARGET)[0];
         assert.deepStrictEqual(reachability(r, mountTarget, "securityGroups"), ["backoffice -> tcp/2049", "web -> tcp/2049"]);
     });
 
     it("search: the master is an IAM role Rundeck and the break-glass role assume; the password in state is never pushed again", async () => {
         for (const stack of ["prod", "preprod"]) {
             const r = await stackResources(stack, { preview: false });
-            const domain = ofType(r, DOMAIN)[0];
+            const domain = ofType(r, OPENSEARCH_DOMAIN)[0];
             // Magento speaks basic auth only, and AWS takes a master ARN only without the internal user database: the
             // internal master stays, the setup job maps the admin role to all_access and security_manager and then
             // changes the internal master's password to one nobody keeps (docs/data-access.md).
             assert.strictEqual((domain.inputs!.advancedSecurityOptions as Record<string, unknown>).internalUserDatabaseEnabled, true);
             assert.deepStrictEqual(domain.ignoreChanges, ["advancedSecurityOptions.masterUserOptions"], `${stack}: an update would set the retired password again`);
-            const admin = named(r, "aws:iam/role:Role", "search-admin");
+            const admin = named(r, IAM_ROLE, "search-admin");
             const trust = JSON.parse(String(admin.inputs!.assumeRolePolicy));
-            const role = (suffix: string) => named(r, "aws:iam/role:Role", suffix).outputs!.arn;
+            const role = (suffix: string) => named(r, IAM_ROLE, suffix).outputs!.arn;
             assert.deepStrictEqual(trust.Statement.map((s: { Principal: { AWS: string[] } }) => s.Principal.AWS), [[role("rundeck-role"), role("break-glass-role")]]);
-            const policy = JSON.parse(String(ofType(r, "aws:iam/rolePolicy:RolePolicy").find((p) => via(r, p, "role").includes(admin))!.inputs!.policy));
+            const policy = JSON.parse(String(ofType(r, IAM_ROLE_POLICY).find((p) => via(r, p, "role").includes(admin))!.inputs!.policy));
             assert.deepStrictEqual(policy.Statement.map((s: { Action: string; Resource: string }) => [s.Action, s.Resource]), [["es:ESHttp*", `${domain.outputs!.arn}/*`]]);
         }
     });
@@ -155,7 +150,7 @@ describe("data tier", () => {
     });
 
     it("no database is public and no password is set by the program: RDS keeps it in Secrets Manager", async () => {
-        for (const db of ofType(await stackResources("prod"), RDS)) {
+        for (const db of ofType(await stackResources("prod"), RDS_INSTANCE)) {
             assert.strictEqual(db.inputs!.publiclyAccessible, false);
             assert.strictEqual(db.inputs!.manageMasterUserPassword, true);
             assert.ok(!("password" in db.inputs!), `${db.urn} sets a password`);
@@ -164,24 +159,24 @@ describe("data tier", () => {
 
     it("prod survives an AZ: Multi-AZ databases, Redis failover to a replica, zone-aware search over 3 AZs", async () => {
         const r = await stackResources("prod");
-        for (const db of ofType(r, RDS)) {
+        for (const db of ofType(r, RDS_INSTANCE)) {
             assert.strictEqual(db.inputs!.multiAz, true, db.urn);
         }
-        for (const redis of ofType(r, REDIS)) {
+        for (const redis of ofType(r, ELASTICACHE_REPLICATION_GROUP)) {
             assert.deepStrictEqual([redis.inputs!.numCacheClusters, redis.inputs!.automaticFailoverEnabled, redis.inputs!.multiAzEnabled], [2, true, true]);
         }
-        const cluster = ofType(r, DOMAIN)[0].inputs!.clusterConfig as Record<string, unknown>;
+        const cluster = ofType(r, OPENSEARCH_DOMAIN)[0].inputs!.clusterConfig as Record<string, unknown>;
         assert.deepStrictEqual([cluster.instanceCount, cluster.zoneAwarenessEnabled, cluster.dedicatedMasterCount], [3, true, 3]);
         assert.deepStrictEqual(cluster.zoneAwarenessConfig, { availabilityZoneCount: 3 });
     });
 
     it("preprod is the same shape, smaller: single-AZ database, one Redis node for sessions and cache, one search node", async () => {
         const r = await stackResources("preprod");
-        assert.deepStrictEqual(ofType(r, RDS).map((db) => [db.inputs!.multiAz, db.inputs!.instanceClass]), [[false, "db.t4g.medium"], [false, "db.t4g.medium"]]);
-        const redis = ofType(r, REDIS);
+        assert.deepStrictEqual(ofType(r, RDS_INSTANCE).map((db) => [db.inputs!.multiAz, db.inputs!.instanceClass]), [[false, "db.t4g.medium"], [false, "db.t4g.medium"]]);
+        const redis = ofType(r, ELASTICACHE_REPLICATION_GROUP);
         assert.strictEqual(redis.length, 1);
         assert.deepStrictEqual([redis[0].inputs!.numCacheClusters, redis[0].inputs!.automaticFailoverEnabled], [1, false]);
-        const domain = ofType(r, DOMAIN)[0].inputs!;
+        const domain = ofType(r, OPENSEARCH_DOMAIN)[0].inputs!;
         assert.strictEqual((domain.clusterConfig as Record<string, unknown>).instanceCount, 1);
         assert.strictEqual(((domain.vpcOptions as Record<string, unknown>).subnetIds as unknown[]).length, 1);
     });
@@ -189,7 +184,7 @@ describe("data tier", () => {
     it("Magento's sessions are never evicted; its cache is", async () => {
         const r = await stackResources("prod");
         const policy = (usage: string) => {
-            const group = named(r, REDIS, `${usage}-redis`);
+            const group = named(r, ELASTICACHE_REPLICATION_GROUP, `${usage}-redis`);
             const params = via(r, group, "parameterGroupName")[0].inputs!.parameters as { name: string; value: string }[];
             return params.find((p) => p.name === "maxmemory-policy")!.value;
         };
@@ -198,7 +193,7 @@ describe("data tier", () => {
 
     it("the database runs Magento's MySQL settings, keeps 14 days of backups in prod and exports its logs", async () => {
         const r = await stackResources("prod");
-        const db = named(r, RDS, "mysql-db");
+        const db = named(r, RDS_INSTANCE, "mysql-db");
         const params = Object.fromEntries((via(r, db, "parameterGroupName")[0].inputs!.parameters as { name: string; value: string }[]).map((p) => [p.name, p.value]));
         assert.strictEqual(params.character_set_server, "utf8mb4");
         assert.strictEqual(params.log_bin_trust_function_creators, "1");
@@ -213,42 +208,42 @@ describe("data tier", () => {
 
     it("every database refuses connections without TLS, from the next reboot on (the release switches to TLS first)", async () => {
         const r = await stackResources("prod");
-        for (const db of ofType(r, RDS)) {
+        for (const db of ofType(r, RDS_INSTANCE)) {
             const params = via(r, db, "parameterGroupName")[0].inputs!.parameters as { name: string; value: string; applyMethod: string }[];
             assert.deepStrictEqual(params.find((p) => p.name === "require_secure_transport"), { name: "require_secure_transport", value: "1", applyMethod: "pending-reboot" }, db.urn);
         }
-        const ca = ofType(r, "aws:ssm/parameter:Parameter").find((p) => p.inputs!.name === "/magento/prod/db/ssl-ca")!;
+        const ca = ofType(r, SSM_PARAMETER).find((p) => p.inputs!.name === "/magento/prod/db/ssl-ca")!;
         assert.strictEqual(ca.inputs!.value ?? ca.inputs!.insecureValue, "/etc/pki/rds/eu-west-3-bundle.pem");
     });
 
     it("audit: MySQL's plugin records logins, DDL and DCL to the group RDS creates; the domain its security events, kept a year under a key of their own", async () => {
         const r = await stackResources("prod", { preview: false });
-        const auditKey = named(r, KEY, "data-audit-key");
-        for (const db of ofType(r, RDS)) {
+        const auditKey = named(r, KMS_KEY, "data-audit-key");
+        for (const db of ofType(r, RDS_INSTANCE)) {
             const [options] = via(r, db, "optionGroupName");
             assert.deepStrictEqual((options.inputs!.options as unknown[])[0], { optionName: "MARIADB_AUDIT_PLUGIN", optionSettings: [{ name: "SERVER_AUDIT_EVENTS", value: "CONNECT,QUERY_DDL,QUERY_DCL" }] });
         }
-        const groups = ofType(r, "aws:cloudwatch/logGroup:LogGroup").filter((g) => /audit-logs$/.test(g.urn));
+        const groups = ofType(r, CLOUDWATCH_LOG_GROUP).filter((g) => /audit-logs$/.test(g.urn));
         // RDS creates /aws/rds/instance/<id>/<log> itself when the instance first publishes (never expiring, encrypted
         // by CloudWatch Logs): a group the program made after the instance would fail its create as already existing.
         assert.deepStrictEqual(groups.map((g) => g.inputs!.name), ["/aws/opensearch/magento-prod/audit"]);
-        assert.deepStrictEqual(ofType(r, "aws:cloudwatch/logGroup:LogGroup").filter((g) => via(r, g, "name").some((x) => x.type === RDS)).map((g) => g.urn), []);
+        assert.deepStrictEqual(ofType(r, CLOUDWATCH_LOG_GROUP).filter((g) => via(r, g, "name").some((x) => x.type === RDS_INSTANCE)).map((g) => g.urn), []);
         for (const g of groups) {
             assert.deepStrictEqual([g.inputs!.kmsKeyId, g.inputs!.retentionInDays], [auditKey.outputs!.arn, 365], g.urn);
         }
-        const domain = ofType(r, DOMAIN)[0];
+        const domain = ofType(r, OPENSEARCH_DOMAIN)[0];
         const search = groups.find((g) => g.inputs!.name === "/aws/opensearch/magento-prod/audit")!;
         assert.deepStrictEqual(domain.inputs!.logPublishingOptions, [{ logType: "AUDIT_LOGS", cloudwatchLogGroupArn: search.outputs!.arn, enabled: true }]);
         // OpenSearch may write that group, for this domain of this account only.
-        const policy = JSON.parse(String(ofType(r, "aws:cloudwatch/logResourcePolicy:LogResourcePolicy").find((p) => p.urn.endsWith("search-audit-logs"))!.inputs!.policyDocument));
+        const policy = JSON.parse(String(ofType(r, CLOUDWATCH_LOG_RESOURCE_POLICY).find((p) => p.urn.endsWith("search-audit-logs"))!.inputs!.policyDocument));
         assert.deepStrictEqual(policy.Statement[0].Condition, { StringEquals: { "aws:SourceAccount": "123456789012" }, ArnLike: { "aws:SourceArn": "arn:aws:es:eu-west-3:123456789012:domain/magento-prod" } });
         assert.strictEqual(policy.Statement[0].Resource, `${search.outputs!.arn}:*`);
     });
 
     it("a new database's master secret is on the secrets key; a deployed one's keeps its key, which RDS cannot change", async () => {
         const r = await stackResources("prod");
-        const secretsKey = named(r, KEY, "secrets-key");
-        for (const db of ofType(r, RDS)) {
+        const secretsKey = named(r, KMS_KEY, "secrets-key");
+        for (const db of ofType(r, RDS_INSTANCE)) {
             assert.ok(via(r, db, "masterUserSecretKmsKeyId").includes(secretsKey), db.urn);
             assert.ok(db.ignoreChanges?.includes("masterUserSecretKmsKeyId"), db.urn);
         }
@@ -256,23 +251,23 @@ describe("data tier", () => {
 
     it("everything at rest is encrypted with the stack's own KMS key, and Redis and search also in transit", async () => {
         const r = await stackResources("prod");
-        const key = named(r, KEY, "data-key");
+        const key = named(r, KMS_KEY, "data-key");
         const usesKey = (x: StateResource, property: string) => assert.ok(via(r, x, property).includes(key), `${x.urn} ${property}`);
-        for (const db of ofType(r, RDS)) {
+        for (const db of ofType(r, RDS_INSTANCE)) {
             assert.strictEqual(db.inputs!.storageEncrypted, true);
             usesKey(db, "kmsKeyId");
         }
-        for (const redis of ofType(r, REDIS)) {
+        for (const redis of ofType(r, ELASTICACHE_REPLICATION_GROUP)) {
             assert.deepStrictEqual([redis.inputs!.atRestEncryptionEnabled, redis.inputs!.transitEncryptionEnabled], [true, true]);
             // The generated token: secret, and not known before it is generated.
             assert.deepStrictEqual(redis.inputs!.authToken, { [SIG_KEY]: SECRET_SIG, plaintext: JSON.stringify(UNKNOWN) });
             usesKey(redis, "kmsKeyId");
         }
-        const domain = ofType(r, DOMAIN)[0];
+        const domain = ofType(r, OPENSEARCH_DOMAIN)[0];
         assert.deepStrictEqual((domain.inputs!.domainEndpointOptions as Record<string, unknown>).enforceHttps, true);
         assert.deepStrictEqual((domain.inputs!.nodeToNodeEncryption as Record<string, unknown>).enabled, true);
         usesKey(domain, "encryptAtRest");
-        const efs = ofType(r, EFS)[0];
+        const efs = ofType(r, EFS_FILE_SYSTEM)[0];
         assert.strictEqual(efs.inputs!.encrypted, true);
         usesKey(efs, "kmsKeyId");
         assert.strictEqual(key.inputs!.enableKeyRotation, true);
@@ -280,21 +275,21 @@ describe("data tier", () => {
 
     it("generated credentials stay secret in state", async () => {
         const r = await stackResources("prod", { preview: false });
-        for (const redis of ofType(r, REDIS)) {
+        for (const redis of ofType(r, ELASTICACHE_REPLICATION_GROUP)) {
             assert.ok("plaintext" in (redis.inputs!.authToken as object), `${redis.urn} AUTH token is not a secret`);
         }
-        for (const version of ofType(r, "aws:secretsmanager/secretVersion:SecretVersion")) {
+        for (const version of ofType(r, SECRETSMANAGER_SECRET_VERSION)) {
             assert.ok("plaintext" in (version.inputs!.secretString as object), `${version.urn} is not a secret`);
         }
     });
 
     it("EFS: elastic throughput, a mount target in every private subnet, one access point per share with its owner, none for pub/static", async () => {
         const r = await stackResources("prod");
-        const efs = ofType(r, EFS)[0];
+        const efs = ofType(r, EFS_FILE_SYSTEM)[0];
         assert.strictEqual(efs.inputs!.throughputMode, "elastic");
-        const subnets = ofType(r, "aws:efs/mountTarget:MountTarget").flatMap((m) => via(r, m, "subnetId"));
+        const subnets = ofType(r, EFS_MOUNT_TARGET).flatMap((m) => via(r, m, "subnetId"));
         assert.deepStrictEqual(subnets.map((s) => s.inputs!.cidrBlock).sort(), ["10.20.101.0/24", "10.20.102.0/24", "10.20.103.0/24"]);
-        const points = ofType(r, "aws:efs/accessPoint:AccessPoint").map((p) => ({
+        const points = ofType(r, EFS_ACCESS_POINT).map((p) => ({
             path: (p.inputs!.rootDirectory as Record<string, unknown>).path,
             uid: (p.inputs!.posixUser as Record<string, unknown>).uid,
             mount: (p.inputs!.tags as Record<string, string>).MountPath,
@@ -315,25 +310,25 @@ describe("data tier", () => {
     it("every stateful resource is protected, generated credentials included; deleting Redis leaves a final snapshot", async () => {
         for (const stack of ["prod", "preprod"]) {
             const r = await stackResources(stack);
-            for (const type of [RDS, REDIS, DOMAIN, EFS, "aws:kms/key:Key", "aws:secretsmanager/secret:Secret"]) {
+            for (const type of [RDS_INSTANCE, ELASTICACHE_REPLICATION_GROUP, OPENSEARCH_DOMAIN, EFS_FILE_SYSTEM, KMS_KEY, SECRETSMANAGER_SECRET]) {
                 for (const x of ofType(r, type)) {
                     assert.strictEqual(x.protect, true, `${x.urn} is not protected`);
                 }
             }
             // Set on every group (its name per life of the group: "final snapshots are named per life", below).
-            assert.ok(ofType(r, REDIS).every((x) => typeof x.inputs!.finalSnapshotIdentifier === "string" && x.inputs!.finalSnapshotIdentifier !== ""));
+            assert.ok(ofType(r, ELASTICACHE_REPLICATION_GROUP).every((x) => typeof x.inputs!.finalSnapshotIdentifier === "string" && x.inputs!.finalSnapshotIdentifier !== ""));
         }
     });
 
     it("NFS mode: each share on its own protected, encrypted EBS volume in the server's AZ, exported to the VPC only", async () => {
         const r = await stackResources("preprod", NFS);
-        assert.strictEqual(ofType(r, EFS).length, 0);
-        const server = named(r, "aws:ec2/instance:Instance", "shared-server-instance");
+        assert.strictEqual(ofType(r, EFS_FILE_SYSTEM).length, 0);
+        const server = named(r, EC2_INSTANCE, "shared-server-instance");
         assert.strictEqual((server.inputs!.tags as Record<string, string>).NfsExports, "/srv/nfs/media,/srv/nfs/sitemap,/srv/nfs/exports");
         assert.deepStrictEqual(server.inputs!.metadataOptions, { httpEndpoint: "enabled", httpPutResponseHopLimit: 1, httpTokens: "required" });
         assert.match(server.inputs!.userData as string, /^#cloud-config\n/);
         assert.match(server.inputs!.userData as string, /\/srv\/nfs\/media 10\.30\.0\.0\/16\(rw,sync,no_subtree_check,root_squash,insecure\)/);
-        const volumes = ofType(r, "aws:ebs/volume:Volume").filter((v) => v.urn.includes("-shared-"));
+        const volumes = ofType(r, EBS_VOLUME).filter((v) => v.urn.includes("-shared-"));
         assert.deepStrictEqual(volumes.map((v) => [v.inputs!.size, v.inputs!.availabilityZone, v.inputs!.encrypted, v.protect]),
             [[200, "eu-west-3a", true, true], [5, "eu-west-3a", true, true], [20, "eu-west-3a", true, true]]);
         assert.strictEqual(via(r, server, "subnetId")[0].inputs!.availabilityZone, "eu-west-3a");
@@ -341,22 +336,22 @@ describe("data tier", () => {
 
     it("NFS mode: the server is nfs.<internal domain> in the VPC's private zone, the name clients mount", async () => {
         const r = await stackResources("preprod", NFS);
-        const [zone] = ofType(r, "aws:route53/zone:Zone").filter((z) => z.inputs!.vpcs);
-        const record = ofType(r, "aws:route53/record:Record").find((x) => String(x.inputs!.name).startsWith("nfs."))!;
+        const [zone] = ofType(r, ROUTE53_ZONE).filter((z) => z.inputs!.vpcs);
+        const record = ofType(r, ROUTE53_RECORD).find((x) => String(x.inputs!.name).startsWith("nfs."))!;
         assert.strictEqual(record.inputs!.name, `nfs.${zone.inputs!.name}`);
         assert.deepStrictEqual(via(r, record, "zoneId"), [zone]);
-        assert.deepStrictEqual(via(r, record, "records").map((x) => x.type), ["aws:ec2/instance:Instance"]);
-        assert.strictEqual(ofType(r, "aws:ssm/parameter:Parameter").find((p) => String(p.inputs!.name).endsWith("/shared/nfs-host"))!.inputs!.insecureValue, record.inputs!.name);
+        assert.deepStrictEqual(via(r, record, "records").map((x) => x.type), [EC2_INSTANCE]);
+        assert.strictEqual(ofType(r, SSM_PARAMETER).find((p) => String(p.inputs!.name).endsWith("/shared/nfs-host"))!.inputs!.insecureValue, record.inputs!.name);
     });
 
     it("a new image or instance type replaces the NFS server but leaves its volumes and every data service as they were", async () => {
         const before = await stackResources("preprod", NFS);
         const after = await stackResources("preprod", { changes: PREPROD_NFS_REBUILT });
         // The instance changes (replaced: new ami, new type); its volume attachments follow it; nothing else moves.
-        assert.deepStrictEqual(changedTypes(before, after), ["aws:ec2/instance:Instance"]);
-        const server = named(after, "aws:ec2/instance:Instance", "shared-server-instance");
+        assert.deepStrictEqual(changedTypes(before, after), [EC2_INSTANCE]);
+        const server = named(after, EC2_INSTANCE, "shared-server-instance");
         assert.deepStrictEqual([server.inputs!.ami, server.inputs!.instanceType], ["ami-0fedcba9876543210", "m6i.large"]);
-        for (const attachment of ofType(after, "aws:ec2/volumeAttachment:VolumeAttachment")) {
+        for (const attachment of ofType(after, EC2_VOLUME_ATTACHMENT)) {
             assert.strictEqual(via(after, attachment, "volumeId")[0].protect, true);
             assert.strictEqual(attachment.inputs!.stopInstanceBeforeDetaching, true);
         }
@@ -395,25 +390,25 @@ describe("data tier", () => {
     });
     it("final snapshots are named per life: a random suffix kept in state, so a second teardown does not collide with the first's", async () => {
         const r = await stackResources("prod");
-        for (const x of [...ofType(r, RDS), ...ofType(r, REDIS)]) {
+        for (const x of [...ofType(r, RDS_INSTANCE), ...ofType(r, ELASTICACHE_REPLICATION_GROUP)]) {
             const suffix = via(r, x, "finalSnapshotIdentifier");
             // A random id in state: the same name on every update, a new one for a stack created again after a destroy.
-            assert.deepStrictEqual(suffix.map((s) => s.type), ["random:index/randomId:RandomId"], x.urn);
+            assert.deepStrictEqual(suffix.map((s) => s.type), [RANDOM_ID], x.urn);
             assert.notStrictEqual(x.inputs!.finalSnapshotIdentifier, `${x.urn.split("::").pop()!.replace(/-(db|redis)$/, "")}-final`);
         }
     });
 
     it("a final snapshot's suffix lives as long as its database or Redis group: what replaces it renews the suffix, nothing else does", async () => {
         const [r, resized] = [await stackResources("prod"), await stackResources("prod", { changes: { "magento:dbInstanceClass": "db.r6g.2xlarge" } })];
-        const suffixOf = (all: StateResource[], x: StateResource) => via(all, x, "finalSnapshotIdentifier").find((s) => s.type === "random:index/randomId:RandomId")!;
-        for (const x of [...ofType(r, RDS), ...ofType(r, REDIS)]) {
+        const suffixOf = (all: StateResource[], x: StateResource) => via(all, x, "finalSnapshotIdentifier").find((s) => s.type === RANDOM_ID)!;
+        for (const x of [...ofType(r, RDS_INSTANCE), ...ofType(r, ELASTICACHE_REPLICATION_GROUP)]) {
             // Its keepers are exactly the inputs of the resource whose change replaces it: a change of any of them replaces
             // the RandomId with the resource, so the next life's final snapshot gets a name of its own.
             const forcing = replacementPaths(x.type)!.filter((p) => !p.includes(".") && x.inputs![p] !== undefined);
             assert.deepStrictEqual(suffixOf(r, x).inputs!.keepers, Object.fromEntries(forcing.map((p) => [p, String(x.inputs![p])])), x.urn);
         }
         // An in-place change (the instance class) leaves the suffix's inputs, and so the snapshot's name, as they were.
-        const shop = (all: StateResource[]) => ofType(all, RDS).find((x) => x.urn.endsWith("mysql-db"))!;
+        const shop = (all: StateResource[]) => ofType(all, RDS_INSTANCE).find((x) => x.urn.endsWith("mysql-db"))!;
         assert.notStrictEqual(shop(resized).inputs!.instanceClass, shop(r).inputs!.instanceClass);
         assert.deepStrictEqual(suffixOf(resized, shop(resized)).inputs, suffixOf(r, shop(r)).inputs);
     });
@@ -421,7 +416,7 @@ describe("data tier", () => {
     it("database and Redis changes wait for the maintenance window unless magento:applyImmediately says now", async () => {
         const [windowed, now] = [await stackResources("preprod"), await stackResources("preprod", { changes: { "magento:applyImmediately": true } })];
         for (const [r, expected] of [[windowed, false], [now, true]] as const) {
-            for (const x of [...ofType(r, RDS), ...ofType(r, REDIS)]) {
+            for (const x of [...ofType(r, RDS_INSTANCE), ...ofType(r, ELASTICACHE_REPLICATION_GROUP)]) {
                 assert.strictEqual(x.inputs!.applyImmediately, expected, x.urn);
             }
         }
@@ -434,8 +429,8 @@ describe("data tier", () => {
         assert.ok(nfs.length > 0);
         const built = new Set(phaseOne.map((x) => x.urn));
         assert.deepStrictEqual(nfs.filter((x) => !built.has(x.urn)).map((x) => x.urn), []); // the switch creates no storage
-        assert.strictEqual(ofType(phaseOne, EFS).length, 1);
-        const parameters = ofType(phaseOne, "aws:ssm/parameter:Parameter").map((p) => String(p.inputs!.name));
+        assert.strictEqual(ofType(phaseOne, EFS_FILE_SYSTEM).length, 1);
+        const parameters = ofType(phaseOne, SSM_PARAMETER).map((p) => String(p.inputs!.name));
         assert.ok(parameters.some((n) => n.endsWith("/shared/efs-id")) && !parameters.some((n) => n.endsWith("/shared/nfs-host")), "servers keep the current storage");
     });
 });

@@ -8,16 +8,10 @@ import { CaptureResult } from "../../../offline/capture";
 import { capturedResources } from "../../../offline/engine";
 import { loadStackSettings } from "../../../offline/project";
 import { StateResource } from "../../../offline/state";
+import { ACM_CERTIFICATE, ACM_CERTIFICATE_VALIDATION, CLOUDFRONT_DISTRIBUTION, CLOUDFRONT_RESPONSE_HEADERS_POLICY, CLOUDWATCH_LOG_DELIVERY, CLOUDWATCH_LOG_DELIVERY_DESTINATION, CLOUDWATCH_LOG_DELIVERY_SOURCE, ROUTE53_RECORD, ROUTE53_ZONE } from "../../../policies/lib/types";
 import { captureProgram, ofType, project, via } from "../../helpers/stacks";
 import { brands } from "../../helpers/storefronts";
 
-const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
-const CERTIFICATE = "aws:acm/certificate:Certificate";
-const RECORD = "aws:route53/record:Record";
-const ZONE = "aws:route53/zone:Zone";
-const SOURCE = "aws:cloudwatch/logDeliverySource:LogDeliverySource";
-const DESTINATION = "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination";
-const DELIVERY = "aws:cloudwatch/logDelivery:LogDelivery";
 const ALB_DNS = "magento-prod-alb-1234567890.eu-west-3.elb.amazonaws.com";
 const LOGS_BUCKET = "arn:aws:s3:::magento-prod-buckets-logs-0123abc";
 
@@ -64,7 +58,7 @@ describe("edge: CloudFront, certificates and public names", () => {
     }
 
     it("viewers reach media. and static. over HTTPS only, TLS 1.2 or later, HTTP/2 and HTTP/3, compressed, with the managed CachingOptimized policy", async () => {
-        const distributions = ofType(await edge("prod", true), DISTRIBUTION);
+        const distributions = ofType(await edge("prod", true), CLOUDFRONT_DISTRIBUTION);
         assert.deepStrictEqual(distributions.map((d) => d.inputs!.aliases), [["media.example.com"], ["static.example.com"]]);
         for (const d of distributions) {
             const behaviour = d.inputs!.defaultCacheBehavior as Record<string, unknown>;
@@ -78,7 +72,7 @@ describe("edge: CloudFront, certificates and public names", () => {
     });
 
     it("CloudFront fetches from the load balancer over HTTPS as origin.<domain> (a name its certificate covers), under /pub/media or /pub/static, with the verify header", async () => {
-        const origins = ofType(await edge("prod", true), DISTRIBUTION).map((d) => (d.inputs!.origins as Record<string, unknown>[])[0]);
+        const origins = ofType(await edge("prod", true), CLOUDFRONT_DISTRIBUTION).map((d) => (d.inputs!.origins as Record<string, unknown>[])[0]);
         assert.deepStrictEqual(origins.map((o) => [o.domainName, o.originPath, o.customOriginConfig, (o.customHeaders as { name: string }[]).map((h) => h.name)]), ["/pub/media", "/pub/static"].map((p) => [
             "origin.example.com", p,
             { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] },
@@ -90,12 +84,12 @@ describe("edge: CloudFront, certificates and public names", () => {
 
     it("each distribution's access logs are delivered (standard logging v2, from us-east-1) into the logs bucket", async () => {
         const resources = await edge("prod", true);
-        const [destination] = ofType(resources, DESTINATION);
+        const [destination] = ofType(resources, CLOUDWATCH_LOG_DELIVERY_DESTINATION);
         assert.deepStrictEqual(destination.inputs!.deliveryDestinationConfiguration, { destinationResourceArn: LOGS_BUCKET });
-        for (const d of ofType(resources, DISTRIBUTION)) {
-            const source = ofType(resources, SOURCE).find((s) => via(resources, s, "resourceArn").includes(d))!;
+        for (const d of ofType(resources, CLOUDFRONT_DISTRIBUTION)) {
+            const source = ofType(resources, CLOUDWATCH_LOG_DELIVERY_SOURCE).find((s) => via(resources, s, "resourceArn").includes(d))!;
             assert.strictEqual(source.inputs!.logType, "ACCESS_LOGS");
-            const delivery = ofType(resources, DELIVERY).find((x) => via(resources, x, "deliverySourceName").includes(source))!;
+            const delivery = ofType(resources, CLOUDWATCH_LOG_DELIVERY).find((x) => via(resources, x, "deliverySourceName").includes(source))!;
             assert.deepStrictEqual(via(resources, delivery, "deliveryDestinationArn"), [destination]);
             for (const r of [source, delivery, destination]) {
                 const provider = resources.find((p) => r.provider!.startsWith(`${p.urn}::`))!;
@@ -106,12 +100,12 @@ describe("edge: CloudFront, certificates and public names", () => {
 
     it("static. answers CORS for exactly the pages' origins: the shop's apex and www. and every storefront domain, never origin./media./static.", async () => {
         const resources = await edge("prod", true);
-        const [policy] = ofType(resources, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy");
+        const [policy] = ofType(resources, CLOUDFRONT_RESPONSE_HEADERS_POLICY);
         const cors = policy.inputs!.corsConfig as { accessControlAllowOrigins: { items: string[] }; accessControlAllowCredentials: boolean };
         assert.deepStrictEqual(cors.accessControlAllowOrigins.items, ["https://example.com", "https://www.example.com",
             ...["brand-a.example", "www.brand-a.example", "brand-b.example", "www.brand-b.example", "brand-c.example", "www.brand-c.example", "shop.brand-c.example", "outlet.example.com"].map((d) => `https://${d}`)]);
         assert.strictEqual(cors.accessControlAllowCredentials, false);
-        const [media, stat] = ofType(resources, DISTRIBUTION);
+        const [media, stat] = ofType(resources, CLOUDFRONT_DISTRIBUTION);
         assert.deepStrictEqual(via(resources, stat, "defaultCacheBehavior"), [policy]);
         assert.strictEqual((media.inputs!.defaultCacheBehavior as Record<string, unknown>).responseHeadersPolicyId, undefined, "media is loaded by <img>, no CORS needed");
     });
@@ -120,16 +114,16 @@ describe("edge: CloudFront, certificates and public names", () => {
         const resources = await edge("preprod", false);
         const outputs = stackOutputs(resources);
         assert.strictEqual(regionOf(outputs.loadBalancerCertificateArn as string), "eu-west-3");
-        const cdnArn = (ofType(resources, DISTRIBUTION)[0].inputs!.viewerCertificate as { acmCertificateArn: string }).acmCertificateArn;
+        const cdnArn = (ofType(resources, CLOUDFRONT_DISTRIBUTION)[0].inputs!.viewerCertificate as { acmCertificateArn: string }).acmCertificateArn;
         assert.strictEqual(regionOf(cdnArn), "us-east-1");
-        const zones = Object.fromEntries(ofType(resources, ZONE).map((z) => [z.id!, z.inputs!.name as string]));
-        const validation = ofType(resources, RECORD).filter((r) => r.inputs!.type === "CNAME");
+        const zones = Object.fromEntries(ofType(resources, ROUTE53_ZONE).map((z) => [z.id!, z.inputs!.name as string]));
+        const validation = ofType(resources, ROUTE53_RECORD).filter((r) => r.inputs!.type === "CNAME");
         assert.ok(validation.length > 0);
         for (const r of validation) {
             const zone = zones[r.inputs!.zoneId as string];
             assert.ok((r.inputs!.name as string).endsWith(`.${zone}.`), `${r.inputs!.name} is not in its zone ${zone}`);
         }
-        assert.ok(ofType(resources, ZONE).every((z) => z.protect), "public zones are protected: their name servers are delegated to");
+        assert.ok(ofType(resources, ROUTE53_ZONE).every((z) => z.protect), "public zones are protected: their name servers are delegated to");
     });
 
     it("58 storefronts at a registrar: every domain is on one certificate of the listener (at most 25) and in the records to create", async () => {
@@ -137,7 +131,7 @@ describe("edge: CloudFront, certificates and public names", () => {
         const outputs = stackOutputs(resources);
         const extra = outputs.extraCertificateArns as string[];
         assert.ok(extra.length <= 25, `${extra.length} listener certificates`);
-        const certificates = ofType(resources, CERTIFICATE).filter((c) => extra.includes(c.id!));
+        const certificates = ofType(resources, ACM_CERTIFICATE).filter((c) => extra.includes(c.id!));
         assert.strictEqual(certificates.length, extra.length);
         const records = outputs.registrarRecords as { name: string; type: string; target: string }[];
         for (const domain of brands(58).flatMap((s) => s.domains)) {
@@ -152,7 +146,7 @@ describe("edge: CloudFront, certificates and public names", () => {
         const resources = await edge("preprod", true, 58);
         const zoneOfRecord = (r: StateResource) => via(resources, r, "zoneId")[0]?.inputs!.name as string;
         for (const domain of brands(58, "preprod.").flatMap((s) => s.domains)) {
-            const [record] = ofType(resources, RECORD).filter((r) => r.inputs!.name === domain && r.inputs!.type === "A");
+            const [record] = ofType(resources, ROUTE53_RECORD).filter((r) => r.inputs!.name === domain && r.inputs!.type === "A");
             assert.ok(record, `${domain} has no A record`);
             assert.strictEqual((record.inputs!.aliases as { name: string }[])[0].name, ALB_DNS);
             assert.ok(domain.endsWith(zoneOfRecord(record)), `${domain} recorded in ${zoneOfRecord(record)}`);
@@ -164,21 +158,20 @@ describe("edge: CloudFront, certificates and public names", () => {
 // ACM's CertificateValidation waits up to 75 minutes, and records that are only stack outputs are seen after the up.
 // Every CertificateValidation of the edge waits only on Route 53 records the stack itself creates, or on records of
 // storefronts the stack says the registrar holds (magento:validatedStorefronts); a storefront added later is pending.
-const VALIDATION = "aws:acm/certificateValidation:CertificateValidation";
 const BRAND_Z = { code: "brand_z", domains: ["brand-z.example", "www.brand-z.example"] };
 
 /** Validations that wait on something other than Route 53 records of this stack. */
 function waitingOnOthers(resources: StateResource[]): string[] {
-    return ofType(resources, VALIDATION).filter((v) => {
+    return ofType(resources, ACM_CERTIFICATE_VALIDATION).filter((v) => {
         const records = via(resources, v, "validationRecordFqdns");
-        return records.length === 0 || records.some((r) => r.type !== RECORD);
+        return records.length === 0 || records.some((r) => r.type !== ROUTE53_RECORD);
     }).map((v) => v.urn.split("::").pop()!);
 }
 
 /** Each requested certificate by resource name: its names and whether anything waits for it. */
 function certificatesOf(resources: StateResource[]): Record<string, { names: string[]; awaited: boolean }> {
-    const validated = new Set(ofType(resources, VALIDATION).flatMap((v) => via(resources, v, "certificateArn").map((c) => c.urn)));
-    return Object.fromEntries(ofType(resources, CERTIFICATE).map((c) => [c.urn.split("::").pop()!, {
+    const validated = new Set(ofType(resources, ACM_CERTIFICATE_VALIDATION).flatMap((v) => via(resources, v, "certificateArn").map((c) => c.urn)));
+    return Object.fromEntries(ofType(resources, ACM_CERTIFICATE).map((c) => [c.urn.split("::").pop()!, {
         names: namesOf(c),
         awaited: validated.has(c.urn),
     }]));
@@ -193,9 +186,9 @@ describe("edge: the first up never waits on validation records the stack does no
     it("DNS at a registrar, first up (no storefront validated): certificates requested, their records output, nothing waits, none on the listener", async () => {
         const resources = await firstAtRegistrar();
         assert.deepStrictEqual(waitingOnOthers(resources), []);
-        assert.deepStrictEqual(ofType(resources, VALIDATION), []);
+        assert.deepStrictEqual(ofType(resources, ACM_CERTIFICATE_VALIDATION), []);
         assert.deepStrictEqual(stackOutputs(resources).extraCertificateArns, []);
-        const certificates = ofType(resources, CERTIFICATE);
+        const certificates = ofType(resources, ACM_CERTIFICATE);
         assert.strictEqual(certificates.length, 4, "a certificate per storefront (the shop's are imported)");
         const records = stackOutputs(resources).certificateValidationRecords as { name: string; type: string }[];
         const expected = new Set(certificates.flatMap((c) => (c.outputs!.domainValidationOptions as { resourceRecordName: string }[]).map((o) => o.resourceRecordName)));
@@ -205,7 +198,7 @@ describe("edge: the first up never waits on validation records the stack does no
 
     it("DNS at a registrar, once every storefront is validated: each storefront certificate waits for issuance and is on the listener", async () => {
         const resources = await secondAtRegistrar();
-        const validations = ofType(resources, VALIDATION);
+        const validations = ofType(resources, ACM_CERTIFICATE_VALIDATION);
         assert.strictEqual(validations.length, 4);
         assert.deepStrictEqual(new Set(stackOutputs(resources).extraCertificateArns as string[]), new Set(validations.map((v) => v.outputs!.certificateArn)));
         for (const v of validations) {
@@ -229,7 +222,7 @@ describe("edge: the first up never waits on validation records the stack does no
 
     it("zones in Route 53 (managed): every validation waits on records this stack creates in those zones", async () => {
         const resources = await managed();
-        assert.ok(ofType(resources, VALIDATION).length >= 3);
+        assert.ok(ofType(resources, ACM_CERTIFICATE_VALIDATION).length >= 3);
         assert.deepStrictEqual(waitingOnOthers(resources), []);
     });
 

@@ -3,9 +3,8 @@
 // to a bucket policy that does not yet grant it (docs/edge.md, "Log delivery"). In the whole program of each stack,
 // the load balancer and every CloudFront log delivery wait for the logs bucket's policy.
 import * as assert from "assert";
+import { CLOUDWATCH_LOG_DELIVERY, CLOUDWATCH_LOG_DELIVERY_DESTINATION, LB_LOAD_BALANCER, S3_BUCKET_POLICY } from "../../../policies/lib/types";
 import { ofType, prefetch, stackResources } from "../../helpers/stacks";
-
-const POLICY = "aws:s3/bucketPolicy:BucketPolicy";
 
 describe("edge: logging waits for the logs bucket's policy", () => {
     prefetch(["prod"], ["preprod"]);
@@ -13,12 +12,12 @@ describe("edge: logging waits for the logs bucket's policy", () => {
     for (const stack of ["prod", "preprod"]) {
         it(`${stack}: the load balancer and each CloudFront log delivery (and its destination) depend on the logs bucket policy`, async () => {
             const r = await stackResources(stack);
-            const [policy] = ofType(r, POLICY).filter((p) => p.urn.endsWith(`::magento-${stack}-buckets-logs`));
+            const [policy] = ofType(r, S3_BUCKET_POLICY).filter((p) => p.urn.endsWith(`::magento-${stack}-buckets-logs`));
             assert.ok(policy, "the logs bucket has a policy");
             const writers = [
-                ...ofType(r, "aws:lb/loadBalancer:LoadBalancer"),
-                ...ofType(r, "aws:cloudwatch/logDelivery:LogDelivery"),
-                ...ofType(r, "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination"),
+                ...ofType(r, LB_LOAD_BALANCER),
+                ...ofType(r, CLOUDWATCH_LOG_DELIVERY),
+                ...ofType(r, CLOUDWATCH_LOG_DELIVERY_DESTINATION),
             ];
             assert.strictEqual(writers.length, 4);
             for (const w of writers) {

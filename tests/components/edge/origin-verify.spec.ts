@@ -6,23 +6,20 @@ import * as assert from "assert";
 import { originVerifyPlan } from "../../../components/edge/origin-verify";
 import { loadStackSettings } from "../../../offline/project";
 import { StateResource } from "../../../offline/state";
+import { CLOUDFRONT_DISTRIBUTION, LB_LISTENER_RULE, RANDOM_PASSWORD, SECRETSMANAGER_SECRET, WAFV2_WEB_ACL } from "../../../policies/lib/types";
 import { ConfigError, parseStackConfig } from "../../../stacks";
 import { named } from "../../helpers/reachability";
 import { ofType, prefetch, project, stackResources } from "../../helpers/stacks";
 
-const RULE = "aws:lb/listenerRule:ListenerRule";
-const PASSWORD = "random:index/randomPassword:RandomPassword";
-const DISTRIBUTION = "aws:cloudfront/distribution:Distribution";
-const ACL = "aws:wafv2/webAcl:WebAcl";
 const ROTATED = { preview: false, changes: { "magento:originVerifyRotation": 1 } };
 
 type Secret = { plaintext: string };
 const plain = (s: unknown) => JSON.parse((s as Secret).plaintext) as string;
-const password = (r: StateResource[], slot: string) => plain(named(r, PASSWORD, `origin-verify${slot === "a" ? "" : `-${slot}`}-value`).outputs!.result);
-const headerRules = (r: StateResource[]) => ofType(r, RULE).filter((x) => /::magento-prod-shop-cdn-origin(-\d)?$/.test(x.urn));
+const password = (r: StateResource[], slot: string) => plain(named(r, RANDOM_PASSWORD, `origin-verify${slot === "a" ? "" : `-${slot}`}-value`).outputs!.result);
+const headerRules = (r: StateResource[]) => ofType(r, LB_LISTENER_RULE).filter((x) => /::magento-prod-shop-cdn-origin(-\d)?$/.test(x.urn));
 type Condition = { pathPattern?: { values: string[] }; httpHeader?: { httpHeaderName: string; values: unknown[] } };
 const conditions = (x: StateResource) => x.inputs!.conditions as Condition[];
-const sent = (r: StateResource[]) => ofType(r, DISTRIBUTION).map((d) => plain((d.inputs!.origins as { customHeaders: { value: unknown }[] }[])[0].customHeaders[0].value));
+const sent = (r: StateResource[]) => ofType(r, CLOUDFRONT_DISTRIBUTION).map((d) => plain((d.inputs!.origins as { customHeaders: { value: unknown }[] }[])[0].customHeaders[0].value));
 
 describe("edge: origin-verify rotation and the paths it guards", () => {
     prefetch(["prod", { preview: false }], ["prod", ROTATED]);
@@ -59,7 +56,7 @@ describe("edge: origin-verify rotation and the paths it guards", () => {
             for (const x of headerRules(r)) {
                 assert.deepStrictEqual(conditions(x)[1].httpHeader!.values.map(plain), accepted, x.urn);
             }
-            const [acl] = ofType(r, ACL);
+            const [acl] = ofType(r, WAFV2_WEB_ACL);
             const rate = (acl.inputs!.rules as { name: string; statement: any }[]).find((x) => x.name === "rate-per-ip")!;
             const exempt = rate.statement.rateBasedStatement.scopeDownStatement.notStatement.statement.andStatement.statements[0].orStatement.statements;
             assert.deepStrictEqual(exempt.map((s: any) => plain(s.byteMatchStatement.searchString)), accepted);
@@ -69,24 +66,24 @@ describe("edge: origin-verify rotation and the paths it guards", () => {
 
     it("a rotation regenerates only the value CloudFront stops sending (the random provider's keepers), keeping the secret", async () => {
         const [before, after] = [await stackResources("prod", { preview: false }), await stackResources("prod", ROTATED)];
-        const keepers = (r: StateResource[], name: string) => named(r, PASSWORD, name).inputs!.keepers;
+        const keepers = (r: StateResource[], name: string) => named(r, RANDOM_PASSWORD, name).inputs!.keepers;
         assert.deepStrictEqual([keepers(before, "origin-verify-value"), keepers(before, "origin-verify-b-value")], [undefined, undefined]);
         assert.deepStrictEqual([keepers(after, "origin-verify-value"), keepers(after, "origin-verify-b-value")], [{ generation: "1" }, undefined]);
         // The single secret that came before rotation is slot a, under its old name: nothing protected is replaced.
-        assert.ok(named(before, "aws:secretsmanager/secret:Secret", "origin-verify-secret").protect);
+        assert.ok(named(before, SECRETSMANAGER_SECRET, "origin-verify-secret").protect);
     });
 
     it("the header rules and the WAF change only after the distributions: no edge still sends a value they drop", async () => {
         const r = await stackResources("prod", { preview: false });
-        const distributions = ofType(r, DISTRIBUTION).map((d) => d.urn);
-        for (const x of [...headerRules(r), ...ofType(r, ACL)]) {
+        const distributions = ofType(r, CLOUDFRONT_DISTRIBUTION).map((d) => d.urn);
+        for (const x of [...headerRules(r), ...ofType(r, WAFV2_WEB_ACL)]) {
             assert.deepStrictEqual(distributions.filter((d) => x.dependencies!.includes(d)), distributions, x.urn);
         }
     });
 
     it("/pub/media/, /pub/static/, /media/ and /static/ are forwarded with the header only, in rules ELB accepts, and refused without", async () => {
         const r = await stackResources("prod", { preview: false });
-        const refusals = ofType(r, RULE).filter((x) => /::magento-prod-shop-cdn-only(-\d)?$/.test(x.urn));
+        const refusals = ofType(r, LB_LISTENER_RULE).filter((x) => /::magento-prod-shop-cdn-only(-\d)?$/.test(x.urn));
         const covered = (rules: StateResource[]) => rules.flatMap((x) => conditions(x)[0].pathPattern!.values).sort();
         const all = ["/media/*", "/pub/media/*", "/pub/static/*", "/static/*"];
         assert.deepStrictEqual([covered(headerRules(r)), covered(refusals)], [all, all]);

@@ -4,13 +4,8 @@ import * as assert from "assert";
 import { ALARM_THRESHOLD_DEFAULTS } from "../../../model/alarm-thresholds";
 import { DASHBOARD_PANELS } from "../../../components/monitoring/dashboard";
 import { StateResource } from "../../../offline/state";
+import { AUTOSCALING_GROUP, CLOUDWATCH_DASHBOARD, CLOUDWATCH_METRIC_ALARM, EFS_FILE_SYSTEM, ELASTICACHE_REPLICATION_GROUP, LB_LOAD_BALANCER, LB_TARGET_GROUP, OPENSEARCH_DOMAIN, RDS_INSTANCE, SNS_TOPIC, SNS_TOPIC_SUBSCRIPTION } from "../../../policies/lib/types";
 import { ofType, prefetch, stackResources, via } from "../../helpers/stacks";
-
-const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
-const TOPIC = "aws:sns/topic:Topic";
-const RDS = "aws:rds/instance:Instance";
-const REDIS = "aws:elasticache/replicationGroup:ReplicationGroup";
-const TARGET_GROUP = "aws:lb/targetGroup:TargetGroup";
 
 type Inputs = Record<string, unknown>;
 type Dimensions = Record<string, string>;
@@ -37,14 +32,13 @@ interface Expected {
 const T = ALARM_THRESHOLD_DEFAULTS;
 const oneMinute = { period: 60, evaluationPeriods: 3, datapointsToAlarm: 3 };
 const fifteenMinutes = { period: 300, evaluationPeriods: 3, datapointsToAlarm: 3 };
-const LB = output("aws:lb/loadBalancer:LoadBalancer", /shop-alb$/, "arnSuffix");
-const SEARCH = "aws:opensearch/domain:Domain";
-const arnPart = (part: (arn: string) => string): Source => ({ type: SEARCH, urn: /search-domain$/, value: (r) => part(String(r.outputs!.arn)) });
-const member = (group: RegExp, i: number): Source => ({ type: REDIS, urn: group, value: (r) => [...(r.outputs!.memberClusters as string[])].sort()[i] });
+const LB = output(LB_LOAD_BALANCER, /shop-alb$/, "arnSuffix");
+const arnPart = (part: (arn: string) => string): Source => ({ type: OPENSEARCH_DOMAIN, urn: /search-domain$/, value: (r) => part(String(r.outputs!.arn)) });
+const member = (group: RegExp, i: number): Source => ({ type: ELASTICACHE_REPLICATION_GROUP, urn: group, value: (r) => [...(r.outputs!.memberClusters as string[])].sort()[i] });
 
 function prodAlarms(): Expected[] {
     const db = (label: string, urn: RegExp): Expected[] => {
-        const dimensions = { DBInstanceIdentifier: output(RDS, urn, "identifier") };
+        const dimensions = { DBInstanceIdentifier: output(RDS_INSTANCE, urn, "identifier") };
         return [
             { key: `${label}-db-cpu`, metrics: { m: ["AWS/RDS", "CPUUtilization", "Average"] }, ...oneMinute, comparison: "GreaterThanThreshold", threshold: 70, missing: "missing", dimensions },
             { key: `${label}-db-connections`, metrics: { m: ["AWS/RDS", "DatabaseConnections", "Maximum"] }, ...oneMinute, comparison: "GreaterThanThreshold", threshold: 100, missing: "missing", dimensions },
@@ -52,7 +46,7 @@ function prodAlarms(): Expected[] {
         ];
     };
     const group = (label: string, urn: RegExp): Expected[] => {
-        const dimensions = { LoadBalancer: LB, TargetGroup: output(TARGET_GROUP, urn, "arnSuffix") };
+        const dimensions = { LoadBalancer: LB, TargetGroup: output(LB_TARGET_GROUP, urn, "arnSuffix") };
         return [
             { key: `${label}-5xx-rate`, metrics: { part: ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum"], whole: ["AWS/ApplicationELB", "RequestCount", "Sum"] },
                 expression: "100 * FILL(part, 0) / whole", ...fifteenMinutes, comparison: "GreaterThanThreshold", threshold: T.target5xxPercent, missing: "notBreaching", dimensions },
@@ -78,7 +72,7 @@ function prodAlarms(): Expected[] {
         ...redis("cache-1", /cache-redis$/, 0), ...redis("cache-2", /cache-redis$/, 1),
         { key: "shared-efs-throughput", metrics: { metered: ["AWS/EFS", "MeteredIOBytes", "Sum"], permitted: ["AWS/EFS", "PermittedThroughput", "Average"] },
             expression: "100 * (metered / PERIOD(metered)) / permitted", ...fifteenMinutes, comparison: "GreaterThanThreshold", threshold: 80, missing: "missing",
-            dimensions: { FileSystemId: { type: "aws:efs/fileSystem:FileSystem", urn: /shared-fs$/, value: (r) => r.id! } } },
+            dimensions: { FileSystemId: { type: EFS_FILE_SYSTEM, urn: /shared-fs$/, value: (r) => r.id! } } },
         { key: "search-cluster-red", metrics: { m: ["AWS/ES", "ClusterStatus.red", "Maximum"] }, period: 60, evaluationPeriods: 1, datapointsToAlarm: 1,
             comparison: "GreaterThanOrEqualToThreshold", threshold: 1, missing: "missing", dimensions: search },
         // 25% of the 100 GiB volume, in MiB.
@@ -86,7 +80,7 @@ function prodAlarms(): Expected[] {
             comparison: "LessThanOrEqualToThreshold", threshold: 25600, missing: "missing", dimensions: search },
         { key: "frontend-at-max", metrics: { inService: ["AWS/AutoScaling", "GroupInServiceInstances", "Minimum"], maxSize: ["AWS/AutoScaling", "GroupMaxSize", "Maximum"] },
             expression: "IF(inService >= maxSize, 1, 0)", ...fifteenMinutes, comparison: "GreaterThanOrEqualToThreshold", threshold: 1, missing: "missing",
-            dimensions: { AutoScalingGroupName: output("aws:autoscaling/group:Group", /frontend-asg$/, "name") } },
+            dimensions: { AutoScalingGroupName: output(AUTOSCALING_GROUP, /frontend-asg$/, "name") } },
     ];
 }
 
@@ -111,7 +105,7 @@ function watched(a: Inputs): { metrics: Record<string, [string, string, string]>
 const TOPIC_ARN = "arn:aws:sns:eu-west-3:123456789012:preprod-quiet";
 const TUNED = { changes: { "magento:alarmTopicArn": TOPIC_ARN, "magento:alarmThresholds": { databaseCpuPercent: 85, latencyP95Seconds: 1.5 }, "magento:sharedStorage": "nfs" } };
 
-const monitoringAlarms = (r: StateResource[], stack: string) => ofType(r, ALARM).filter((a) => String(a.inputs!.name).startsWith(`magento-${stack}-monitoring-`));
+const monitoringAlarms = (r: StateResource[], stack: string) => ofType(r, CLOUDWATCH_METRIC_ALARM).filter((a) => String(a.inputs!.name).startsWith(`magento-${stack}-monitoring-`));
 
 describe("monitoring", () => {
     prefetch(["prod", { preview: false }], ["preprod", TUNED], ["preprod", { preview: false }]);
@@ -143,14 +137,14 @@ describe("monitoring", () => {
 
     it("every alarm, the tunnels' included, notifies the operators' topic when it fires and when it clears; the list is subscribed by email", async () => {
         const r = await stackResources("prod", { preview: false });
-        const [topic] = ofType(r, TOPIC);
-        const [subscription] = ofType(r, "aws:sns/topicSubscription:TopicSubscription");
+        const [topic] = ofType(r, SNS_TOPIC);
+        const [subscription] = ofType(r, SNS_TOPIC_SUBSCRIPTION);
         assert.deepStrictEqual([subscription.inputs!.protocol, subscription.inputs!.endpoint, subscription.inputs!.topic], ["email", "ops@example.com", topic.outputs!.arn]);
-        const alarms = ofType(r, ALARM);
+        const alarms = ofType(r, CLOUDWATCH_METRIC_ALARM);
         assert.strictEqual(alarms.length, prodAlarms().length + 6 + 1 + 3); // the tunnels', the WAF's blocked requests, CloudTrail's three
         for (const alarm of alarms) {
             assert.deepStrictEqual([alarm.inputs!.alarmActions, alarm.inputs!.okActions], [[topic.outputs!.arn], [topic.outputs!.arn]], alarm.urn);
-            assert.deepStrictEqual(via(r, alarm, "alarmActions").map((x) => x.type), [TOPIC]);
+            assert.deepStrictEqual(via(r, alarm, "alarmActions").map((x) => x.type), [SNS_TOPIC]);
         }
         const stack = r.find((x) => x.type === "pulumi:pulumi:Stack")!;
         assert.strictEqual(stack.outputs!.alarmTopicArn, topic.outputs!.arn);
@@ -159,13 +153,13 @@ describe("monitoring", () => {
 
     it("preprod may route to an existing topic: then no topic or subscription is created and every alarm notifies that one", async () => {
         const r = await stackResources("preprod", TUNED);
-        assert.deepStrictEqual([ofType(r, TOPIC).length, ofType(r, "aws:sns/topicSubscription:TopicSubscription").length], [0, 0]);
-        assert.ok(ofType(r, ALARM).every((a) => JSON.stringify(a.inputs!.alarmActions) === JSON.stringify([TOPIC_ARN])));
+        assert.deepStrictEqual([ofType(r, SNS_TOPIC).length, ofType(r, SNS_TOPIC_SUBSCRIPTION).length], [0, 0]);
+        assert.ok(ofType(r, CLOUDWATCH_METRIC_ALARM).every((a) => JSON.stringify(a.inputs!.alarmActions) === JSON.stringify([TOPIC_ARN])));
     });
 
     it("preprod: one Redis node, so one set of node alarms keyed by its member cluster, not the group id", async () => {
         const r = await stackResources("preprod", { preview: false });
-        const [group] = ofType(r, REDIS);
+        const [group] = ofType(r, ELASTICACHE_REPLICATION_GROUP);
         const redis = monitoringAlarms(r, "preprod").filter((a) => a.inputs!.namespace === "AWS/ElastiCache");
         assert.deepStrictEqual(redis.map((a) => a.inputs!.name), ["cpu", "memory", "evictions"].map((m) => `magento-preprod-monitoring-shared-1-redis-${m}`));
         assert.ok(redis.every((a) => (a.inputs!.dimensions as Dimensions).CacheClusterId === `${group.outputs!.replicationGroupId}-001`));
@@ -179,18 +173,18 @@ describe("monitoring", () => {
 
     it("the dashboard has the operators' panels, drawn from the real resources, and every alarm on its health panel", async () => {
         const r = await stackResources("prod", { preview: false });
-        const [dashboard] = ofType(r, "aws:cloudwatch/dashboard:Dashboard");
+        const [dashboard] = ofType(r, CLOUDWATCH_DASHBOARD);
         const body = JSON.parse(dashboard.inputs!.dashboardBody as string) as { widgets: { type: string; properties: { title: string; region?: string; alarms?: string[]; metrics?: unknown[][] } }[] };
         assert.deepStrictEqual(body.widgets.map((w) => w.properties.title), [...DASHBOARD_PANELS]);
         const panel = (title: string) => body.widgets.find((w) => w.properties.title === title)!.properties;
-        assert.deepStrictEqual([...panel("Health").alarms!].sort(), ofType(r, ALARM).map((a) => a.outputs!.arn as string).sort());
-        const lb = ofType(r, "aws:lb/loadBalancer:LoadBalancer")[0].outputs!.arnSuffix;
+        assert.deepStrictEqual([...panel("Health").alarms!].sort(), ofType(r, CLOUDWATCH_METRIC_ALARM).map((a) => a.outputs!.arn as string).sort());
+        const lb = ofType(r, LB_LOAD_BALANCER)[0].outputs!.arnSuffix;
         const dims = (title: string, name: string) => panel(title).metrics!.map((m) => m[m.indexOf(name) + 1]);
         assert.ok(["Request count", "5xx", "Active connections", "Processed bytes", "HTTP 3xx / 4xx / 5xx"].every((t) => dims(t, "LoadBalancer").every((v) => v === lb)));
-        assert.deepStrictEqual(dims("Healthy / unhealthy hosts", "TargetGroup"), [...ofType(r, TARGET_GROUP), ...ofType(r, TARGET_GROUP)].map((g) => g.outputs!.arnSuffix));
-        assert.deepStrictEqual(dims("Database CPU", "DBInstanceIdentifier"), ofType(r, RDS).map((d) => d.outputs!.identifier));
-        assert.deepStrictEqual(dims("Redis CPU", "CacheClusterId"), ofType(r, REDIS).flatMap((g) => [...(g.outputs!.memberClusters as string[])].sort()));
-        assert.deepStrictEqual(dims("Instance load (CPU)", "AutoScalingGroupName"), ofType(r, "aws:autoscaling/group:Group").map((g) => g.outputs!.name));
+        assert.deepStrictEqual(dims("Healthy / unhealthy hosts", "TargetGroup"), [...ofType(r, LB_TARGET_GROUP), ...ofType(r, LB_TARGET_GROUP)].map((g) => g.outputs!.arnSuffix));
+        assert.deepStrictEqual(dims("Database CPU", "DBInstanceIdentifier"), ofType(r, RDS_INSTANCE).map((d) => d.outputs!.identifier));
+        assert.deepStrictEqual(dims("Redis CPU", "CacheClusterId"), ofType(r, ELASTICACHE_REPLICATION_GROUP).flatMap((g) => [...(g.outputs!.memberClusters as string[])].sort()));
+        assert.deepStrictEqual(dims("Instance load (CPU)", "AutoScalingGroupName"), ofType(r, AUTOSCALING_GROUP).map((g) => g.outputs!.name));
         assert.deepStrictEqual(panel("HTTP 3xx / 4xx / 5xx").metrics!.map((m) => m[1]), ["HTTPCode_Target_3XX_Count", "HTTPCode_Target_4XX_Count", "HTTPCode_Target_5XX_Count"]);
         assert.ok(body.widgets.filter((w) => w.type === "metric").every((w) => w.properties.region === "eu-west-3"));
     });

@@ -3,17 +3,18 @@
 // they need at boot. Compared by URN between two captures of the real program.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
+import { AUTOSCALING_GROUP, EBS_VOLUME, EC2_EIP, EC2_INSTANCE, EC2_NAT_GATEWAY, EC2_ROUTE_TABLE, EC2_ROUTE_TABLE_ASSOCIATION, EC2_SUBNET, EC2_VOLUME_ATTACHMENT, EC2_VPC_ENDPOINT, EFS_MOUNT_TARGET, LB_LOAD_BALANCER, ROUTE53_RECORD, S3_BUCKET_POLICY, SSM_PARAMETER } from "../../../policies/lib/types";
 import { PREPROD_NFS } from "../../fixtures/stacks";
 import { ofType, prefetch, stackResources } from "../../helpers/stacks";
 
 // The per-AZ resources, and the data volumes, which cannot leave their AZ.
 const PER_AZ = [
-    "aws:ec2/subnet:Subnet", "aws:ec2/routeTable:RouteTable", "aws:ec2/routeTableAssociation:RouteTableAssociation",
-    "aws:ec2/natGateway:NatGateway", "aws:ec2/eip:Eip", "aws:efs/mountTarget:MountTarget", "aws:ebs/volume:Volume",
+    EC2_SUBNET, EC2_ROUTE_TABLE, EC2_ROUTE_TABLE_ASSOCIATION,
+    EC2_NAT_GATEWAY, EC2_EIP, EFS_MOUNT_TARGET, EBS_VOLUME,
 ];
 // A reorder changes nothing else either: the endpoints' subnets and the servers (a new AZ adds its subnet and route
 // table to the endpoints, and its CIDRs to the routes the VPN server pushes, in place).
-const REORDER_ALSO = ["aws:ec2/vpcEndpoint:VpcEndpoint", "aws:ec2/instance:Instance"];
+const REORDER_ALSO = [EC2_VPC_ENDPOINT, EC2_INSTANCE];
 const AZ = (letter: string) => `eu-west-3${letter}`;
 // With the operations AZ named, the list's order is free (unnamed, it is the first entry's: docs/network.md).
 // As an update: the capture the plan's swapped-AZ scenario reads too.
@@ -50,7 +51,7 @@ describe("network changes on a deployed stack", function () {
         const before = await stackResources("preprod", WITHOUT_B);
         const after = await stackResources("preprod");
         assert.deepStrictEqual(changedPerAz(before, after), []);
-        const added = ofType(after, "aws:ec2/subnet:Subnet").filter((s) => !before.some((b) => b.urn === s.urn));
+        const added = ofType(after, EC2_SUBNET).filter((s) => !before.some((b) => b.urn === s.urn));
         assert.deepStrictEqual(added.map((s) => [s.inputs!.availabilityZone, s.inputs!.cidrBlock]).sort(),
             [[AZ("b"), "10.30.102.0/24"], [AZ("b"), "10.30.2.0/24"]]);
     });
@@ -62,17 +63,17 @@ describe("what waits for what", function () {
 
     it("the load balancer is created after its log bucket's policy (ELB checks its write access when logging is enabled)", async () => {
         const resources = await stackResources("prod");
-        const [balancer] = ofType(resources, "aws:lb/loadBalancer:LoadBalancer");
-        const logsPolicy = ofType(resources, "aws:s3/bucketPolicy:BucketPolicy").filter((p) => nameOf(p.urn).endsWith("-buckets-logs"));
+        const [balancer] = ofType(resources, LB_LOAD_BALANCER);
+        const logsPolicy = ofType(resources, S3_BUCKET_POLICY).filter((p) => nameOf(p.urn).endsWith("-buckets-logs"));
         assert.strictEqual(logsPolicy.length, 1);
         assert.deepStrictEqual(dependsOn(balancer, logsPolicy), []);
     });
 
     it("web groups launch servers only after every EFS mount target and application parameter exists", async () => {
         const resources = await stackResources("prod");
-        const needed = [...ofType(resources, "aws:efs/mountTarget:MountTarget"), ...ofType(resources, "aws:ssm/parameter:Parameter").filter((p) => p.urn.includes("AppParameters"))];
+        const needed = [...ofType(resources, EFS_MOUNT_TARGET), ...ofType(resources, SSM_PARAMETER).filter((p) => p.urn.includes("AppParameters"))];
         assert.ok(needed.length > 3);
-        for (const group of ofType(resources, "aws:autoscaling/group:Group")) {
+        for (const group of ofType(resources, AUTOSCALING_GROUP)) {
             assert.deepStrictEqual(dependsOn(group, needed), [], nameOf(group.urn));
         }
     });
@@ -82,8 +83,8 @@ describe("what waits for what", function () {
         // The NFS server's own resources (a URN names only its parent's type, here the Server inside NfsStorage).
         const needed = resources.filter((r) => nameOf(r.urn).startsWith("magento-preprod-shared-server") && r.type !== "magento:compute:Server");
         assert.deepStrictEqual([...new Set(needed.map((r) => r.type))].sort(),
-            ["aws:ebs/volume:Volume", "aws:ec2/instance:Instance", "aws:ec2/volumeAttachment:VolumeAttachment", "aws:route53/record:Record"]);
-        for (const group of ofType(resources, "aws:autoscaling/group:Group")) {
+            [EBS_VOLUME, EC2_INSTANCE, EC2_VOLUME_ATTACHMENT, ROUTE53_RECORD]);
+        for (const group of ofType(resources, AUTOSCALING_GROUP)) {
             assert.deepStrictEqual(dependsOn(group, needed), [], nameOf(group.urn));
         }
     });

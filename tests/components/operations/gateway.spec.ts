@@ -14,10 +14,10 @@ import { stackView } from "../../../offline/stack-view";
 import { StateResource } from "../../../offline/state";
 import { accessModel } from "../../../policies/lib/access/model";
 import { decide } from "../../../policies/lib/access/simulate";
+import { EC2_INSTANCE, EC2_SECURITY_GROUP, IAM_ROLE, IAM_ROLE_POLICY, SSM_PARAMETER, VPC_SECURITY_GROUP_INGRESS_RULE } from "../../../policies/lib/types";
 import { knownString } from "../../../policies/lib/values";
 import { ofType, stackResources, via } from "../../helpers/stacks";
 
-const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "gateway-"));
 
 function writeTemp(content: string): string {
@@ -35,7 +35,7 @@ function haproxyCheck(config: string): { ok: boolean; output: string } {
 
 /** haproxy.cfg as the stack holds it: the gateway's SSM parameter, which the server reads at boot and on a timer. */
 const haproxyConfigOf = (resources: StateResource[]) =>
-    ofType(resources, "aws:ssm/parameter:Parameter").find((p) => p.urn.endsWith("haproxy-config"))!.inputs!.insecureValue as string;
+    ofType(resources, SSM_PARAMETER).find((p) => p.urn.endsWith("haproxy-config"))!.inputs!.insecureValue as string;
 
 /** Connects from `source` and returns what the other end sent before closing (empty when HAProxy refused). */
 function fetchFrom(source: string, port: number): Promise<string> {
@@ -76,14 +76,14 @@ describe("gateway", () => {
 
     it("prod opens only the partner's FTP and its passive range, from its one address; SMB, RDP and the application stay behind the VPN", async () => {
         const r = await stackResources("prod");
-        const [group] = ofType(r, "aws:ec2/securityGroup:SecurityGroup").filter((g) => g.urn.endsWith("haproxy-sg"));
-        const rules = ofType(r, INGRESS).filter((rule) => via(r, rule, "securityGroupId").includes(group));
+        const [group] = ofType(r, EC2_SECURITY_GROUP).filter((g) => g.urn.endsWith("haproxy-sg"));
+        const rules = ofType(r, VPC_SECURITY_GROUP_INGRESS_RULE).filter((rule) => via(r, rule, "securityGroupId").includes(group));
         const admitted = rules.map((x) => `${x.inputs!.ipProtocol}/${x.inputs!.fromPort}-${x.inputs!.toPort} ${x.inputs!.cidrIpv4}`);
         assert.deepStrictEqual(admitted.sort(), ["tcp/2048-3388 203.0.113.10/32", "tcp/21-21 203.0.113.10/32", "tcp/3390-4096 203.0.113.10/32"]);
         // The tag names the operators' networks; each rule admits one address of them.
         assert.strictEqual((group.inputs!.tags as Record<string, string>).AllowedSources, "203.0.113.0/24,198.51.100.17/32");
         // The instance sits in the first AZ's public subnet, behind this group and the gateway tier's (which internal hosts admit).
-        const [instance] = ofType(r, "aws:ec2/instance:Instance").filter((i) => i.urn.includes("haproxy"));
+        const [instance] = ofType(r, EC2_INSTANCE).filter((i) => i.urn.includes("haproxy"));
         assert.deepStrictEqual(via(r, instance, "subnetId").map((s) => s.inputs!.cidrBlock), ["10.20.1.0/24"]);
         assert.deepStrictEqual(via(r, instance, "vpcSecurityGroupIds").map((g) => g.urn.split("::").pop()).sort(), ["magento-prod-gateway-sg", "magento-prod-haproxy-sg"]);
     });
@@ -91,9 +91,9 @@ describe("gateway", () => {
     it("the server boots after its haproxy.cfg and its grant to read it exist: the first sync at boot succeeds, not only the timer's", async () => {
         for (const stack of ["prod", "preprod"]) {
             const r = await stackResources(stack);
-            const [instance] = ofType(r, "aws:ec2/instance:Instance").filter((i) => i.urn.includes("haproxy"));
-            const parameter = ofType(r, "aws:ssm/parameter:Parameter").find((p) => p.urn.endsWith("haproxy-config"))!;
-            const grant = ofType(r, "aws:iam/rolePolicy:RolePolicy").find((p) => p.urn.endsWith("gateway-haproxy-config"))!;
+            const [instance] = ofType(r, EC2_INSTANCE).filter((i) => i.urn.includes("haproxy"));
+            const parameter = ofType(r, SSM_PARAMETER).find((p) => p.urn.endsWith("haproxy-config"))!;
+            const grant = ofType(r, IAM_ROLE_POLICY).find((p) => p.urn.endsWith("gateway-haproxy-config"))!;
             for (const needed of [parameter, grant]) {
                 assert.ok((instance.dependencies ?? []).includes(needed.urn), `${stack}: ${instance.urn} waits for ${needed.urn}`);
             }
@@ -102,15 +102,15 @@ describe("gateway", () => {
 
     it("preprod opens nothing to the internet: the gateway's group admits no one and its haproxy.cfg has no listener, so HAProxy does not run", async () => {
         const r = await stackResources("preprod");
-        const [group] = ofType(r, "aws:ec2/securityGroup:SecurityGroup").filter((g) => g.urn.endsWith("haproxy-sg"));
-        assert.deepStrictEqual(ofType(r, INGRESS).filter((rule) => via(r, rule, "securityGroupId").includes(group)), []);
+        const [group] = ofType(r, EC2_SECURITY_GROUP).filter((g) => g.urn.endsWith("haproxy-sg"));
+        assert.deepStrictEqual(ofType(r, VPC_SECURITY_GROUP_INGRESS_RULE).filter((rule) => via(r, rule, "securityGroupId").includes(group)), []);
         const config = haproxyConfigOf(r);
         assert.ok(!/^frontend /m.test(config), config);
         // Exit 2, "will not start (no listener)": the server's sync job stops HAProxy on it (haproxy-sync.ts).
         assert.strictEqual(spawnSync("haproxy", ["-c", "-q", "-f", writeTemp(config)]).status, 2);
         // Same user data as prod's but for the stack's name in the parameter: opening a service later rebuilds nothing.
         const prod = await stackResources("prod");
-        const userData = (x: typeof r) => ofType(x, "aws:ec2/instance:Instance").find((i) => i.urn.includes("haproxy"))!.inputs!.userData as string;
+        const userData = (x: typeof r) => ofType(x, EC2_INSTANCE).find((i) => i.urn.includes("haproxy"))!.inputs!.userData as string;
         assert.strictEqual(userData(r), userData(prod).replaceAll("/magento-gateway/prod/", "/magento-gateway/preprod/"));
     });
 
@@ -118,13 +118,13 @@ describe("gateway", () => {
         // The new address goes first in one list and last in the other: rules are keyed by what they admit, not by position.
         const added = { "magento:gatewayInternet": { ftp: ["203.0.113.11/32", "203.0.113.10/32"], "ftp-passive": ["203.0.113.10/32", "203.0.113.11/32"] } };
         const [before, after] = [await stackResources("prod"), await stackResources("prod", { changes: added })];
-        const rules = (r: typeof before) => ofType(r, INGRESS).filter((x) => x.urn.includes("-haproxy-"));
+        const rules = (r: typeof before) => ofType(r, VPC_SECURITY_GROUP_INGRESS_RULE).filter((x) => x.urn.includes("-haproxy-"));
         const afterByUrn = new Map(rules(after).map((x) => [x.urn, x]));
         for (const rule of rules(before)) {
             assert.deepStrictEqual(afterByUrn.get(rule.urn)?.inputs, rule.inputs, rule.urn);
         }
         assert.strictEqual(rules(after).length, rules(before).length + 3);
-        const instance = (r: typeof before) => ofType(r, "aws:ec2/instance:Instance").find((i) => i.urn.includes("haproxy"))!;
+        const instance = (r: typeof before) => ofType(r, EC2_INSTANCE).find((i) => i.urn.includes("haproxy"))!;
         assert.strictEqual(instance(after).inputs!.userData, instance(before).inputs!.userData);
         assert.match(haproxyConfigOf(after), /reject unless \{ src 203\.0\.113\.11\/32 203\.0\.113\.10\/32 \}/);
     });
@@ -163,7 +163,7 @@ describe("gateway", () => {
     it("the gateway's role reads its haproxy.cfg and no other parameter; no other tier reads that one", async () => {
         const resources = stackView(await stackResources("prod", { preview: false }));
         const model = accessModel(resources);
-        const role = (tier: string) => knownString(resources.find((x) => x.type === "aws:iam/role:Role" && x.name === `magento-prod-${tier}-role`)!.props, "arn")!;
+        const role = (tier: string) => knownString(resources.find((x) => x.type === IAM_ROLE && x.name === `magento-prod-${tier}-role`)!.props, "arn")!;
         const arn = (name: string) => `arn:aws:ssm:${model.region}:${model.account}:parameter${name}`;
         const read = (tier: string, name: string) => decide(model, { principal: role(tier), action: "ssm:GetParameter", resource: arn(name) });
         assert.strictEqual(await read("gateway", "/magento-gateway/prod/haproxy.cfg"), "Allowed");

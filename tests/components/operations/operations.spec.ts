@@ -7,27 +7,25 @@ import { SECURE_RUNDECK, secureRundeckScript } from "../../../components/operati
 import { rundeckDeployPolicy } from "../../../components/operations/rundeck/policy";
 import { prepareDisksScript, renderPowerShellUserData } from "../../../components/operations/windows/user-data";
 import { StateResource } from "../../../offline/state";
+import { CLOUDWATCH_LOG_GROUP, CLOUDWATCH_METRIC_ALARM, EBS_VOLUME, EC2_CUSTOMER_GATEWAY, EC2_EIP, EC2_EIP_ASSOCIATION, EC2_INSTANCE, EC2_VOLUME_ATTACHMENT, EC2_VPN_CONNECTION, EC2_VPN_CONNECTION_ROUTE, EC2_VPN_GATEWAY, EC2_VPN_GATEWAY_ROUTE_PROPAGATION, IAM_ROLE_POLICY, KMS_KEY, ROUTE53_RECORD, SECRETSMANAGER_SECRET, VPC_SECURITY_GROUP_INGRESS_RULE } from "../../../policies/lib/types";
 import { PREPROD_NFS, PREPROD_OPS_REBUILT } from "../../fixtures/stacks";
 import { reachability } from "../../helpers/reachability";
 import { changedTypes, ofType, prefetch, stackResources, via } from "../../helpers/stacks";
 import { userDataText } from "../../helpers/user-data";
 
-const INSTANCE = "aws:ec2/instance:Instance";
-const VOLUME = "aws:ebs/volume:Volume";
-const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const REBUILT = { changes: PREPROD_OPS_REBUILT };
 const NO_LINKS = { changes: { "magento:siteLinks": [] } };
 
 const named = (resources: StateResource[], type: string, suffix: string) =>
     ofType(resources, type).find((r) => r.urn.endsWith(suffix))!;
-const volumesOf = (resources: StateResource[], server: string) => ofType(resources, VOLUME).filter((v) => v.urn.includes(`-${server}-server-`));
+const volumesOf = (resources: StateResource[], server: string) => ofType(resources, EBS_VOLUME).filter((v) => v.urn.includes(`-${server}-server-`));
 
 describe("operations servers", () => {
     prefetch(["prod"], ["preprod"], ["preprod", REBUILT], ["prod", { preview: false }], ["preprod", NO_LINKS]);
 
     it("Rundeck's UI (HTTPS, 4443) is reachable from VPN clients only, not from the VPC's other servers", async () => {
         const r = await stackResources("prod");
-        const rundeck = named(r, INSTANCE, "rundeck-server-instance");
+        const rundeck = named(r, EC2_INSTANCE, "rundeck-server-instance");
         // The Rundeck tier's own group admits nothing: it is what the database admits.
         assert.deepStrictEqual(reachability(r, rundeck, "vpcSecurityGroupIds"), ["vpn -> tcp/4443"]);
         assert.strictEqual(rundeck.inputs!.associatePublicIpAddress, false);
@@ -36,23 +34,23 @@ describe("operations servers", () => {
 
     it("the Windows host takes every service from VPN clients, and from the gateway only FTP, which prod opens to the internet", async () => {
         const r = await stackResources("prod");
-        const windows = named(r, INSTANCE, "windows-server-instance");
+        const windows = named(r, EC2_INSTANCE, "windows-server-instance");
         assert.deepStrictEqual(reachability(r, windows, "vpcSecurityGroupIds"), [
             "gateway -> tcp/2048-3388", "gateway -> tcp/21", "gateway -> tcp/3390-4096",
             "vpn -> tcp/2048-4096", "vpn -> tcp/21", "vpn -> tcp/3389", "vpn -> tcp/445", "vpn -> tcp/8700-8800",
         ]);
         // RDP's rule keeps its name: renamed, an update would create it while the old identical rule still exists.
-        assert.strictEqual(named(r, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "windows-rdp-from-vpn").inputs!.fromPort, 3389);
+        assert.strictEqual(named(r, VPC_SECURITY_GROUP_INGRESS_RULE, "windows-rdp-from-vpn").inputs!.fromPort, 3389);
         // preprod opens nothing: the gateway reaches none of it.
         const preprod = await stackResources("preprod");
-        assert.ok(reachability(preprod, named(preprod, INSTANCE, "windows-server-instance"), "vpcSecurityGroupIds").every((row) => row.startsWith("vpn -> ")));
+        assert.ok(reachability(preprod, named(preprod, EC2_INSTANCE, "windows-server-instance"), "vpcSecurityGroupIds").every((row) => row.startsWith("vpn -> ")));
         assert.strictEqual(windows.inputs!.associatePublicIpAddress, false);
         assert.strictEqual(via(r, windows, "subnetId")[0].inputs!.availabilityZone, "eu-west-3a");
     });
 
     it("each server has its internal name: rundeck. and windows. in the VPC's private zone", async () => {
         const r = await stackResources("prod");
-        const names = ofType(r, "aws:route53/record:Record").map((x) => [x.inputs!.name, via(r, x, "records").map((i) => i.urn.split("::").pop())]);
+        const names = ofType(r, ROUTE53_RECORD).map((x) => [x.inputs!.name, via(r, x, "records").map((i) => i.urn.split("::").pop())]);
         assert.deepStrictEqual(names.sort(), [
             ["rundeck.prod.example.internal", ["magento-prod-rundeck-server-instance"]],
             ["windows.prod.example.internal", ["magento-prod-windows-server-instance"]],
@@ -63,8 +61,8 @@ describe("operations servers", () => {
         // The record's update (new address) waits for the new attachments, not only for the new instance.
         const check = async (stack: string, opts: Parameters<typeof stackResources>[1], host: string, server: string) => {
             const r = await stackResources(stack, opts);
-            const record = ofType(r, "aws:route53/record:Record").find((x) => (x.inputs!.name as string).startsWith(`${host}.`))!;
-            const attachments = ofType(r, "aws:ec2/volumeAttachment:VolumeAttachment").filter((a) => a.urn.includes(`-${server}-server-`));
+            const record = ofType(r, ROUTE53_RECORD).find((x) => (x.inputs!.name as string).startsWith(`${host}.`))!;
+            const attachments = ofType(r, EC2_VOLUME_ATTACHMENT).filter((a) => a.urn.includes(`-${server}-server-`));
             assert.ok(attachments.length > 0, server);
             for (const a of attachments) {
                 assert.ok(record.dependencies?.includes(a.urn), `${record.inputs!.name} does not wait for ${a.urn}`);
@@ -83,7 +81,7 @@ describe("operations servers", () => {
     });
 
     it("Rundeck keeps its configuration and data on its volume: formatted only when blank, bind-mounted over the package's", async () => {
-        const text = userDataText(named(await stackResources("prod"), INSTANCE, "rundeck-server-instance"));
+        const text = userDataText(named(await stackResources("prod"), EC2_INSTANCE, "rundeck-server-instance"));
         assert.match(text, /if ! blkid "\$device"/);
         assert.match(text, /keep \/etc\/rundeck \/srv\/rundeck\/etc/);
         assert.match(text, /keep \/var\/lib\/rundeck \/srv\/rundeck\/data/);
@@ -94,12 +92,12 @@ describe("operations servers", () => {
 
     it("Rundeck has no default login: its one user's password is generated into Secrets Manager and read at boot", async () => {
         const r = await stackResources("prod");
-        const config = YAML.parse(userDataText(named(r, INSTANCE, "rundeck-server-instance"))) as CloudConfig;
+        const config = YAML.parse(userDataText(named(r, EC2_INSTANCE, "rundeck-server-instance"))) as CloudConfig;
         const commands = config.runcmd!.map((c) => c.join(" "));
         const secure = commands.indexOf(`${SECURE_RUNDECK} magento/prod/rundeck-admin eu-west-3 rundeck.prod.example.internal`);
         // After the package and the volume (so realm.properties and the keystore land on the volume), before the start.
         assert.ok(secure > commands.indexOf("/usr/local/sbin/keep-rundeck-on-volume") && secure < commands.indexOf("systemctl enable --now rundeckd"), commands.join("\n"));
-        const secret = ofType(r, "aws:secretsmanager/secret:Secret").find((x) => x.inputs!.name === "magento/prod/rundeck-admin");
+        const secret = ofType(r, SECRETSMANAGER_SECRET).find((x) => x.inputs!.name === "magento/prod/rundeck-admin");
         assert.ok(secret, "the admin password's secret, named as the boot script reads it");
         const script = secureRundeckScript();
         // The package's realm.properties (admin:admin, user:user) is replaced whole, by one admin with the secret's value.
@@ -115,7 +113,7 @@ describe("operations servers", () => {
     });
 
     it("Rundeck installs on Amazon Linux 2023: its repository written as Rundeck documents it, Java installed on its own first", async () => {
-        const config = YAML.parse(userDataText(named(await stackResources("prod"), INSTANCE, "rundeck-server-instance"))) as CloudConfig & Record<string, unknown>;
+        const config = YAML.parse(userDataText(named(await stackResources("prod"), EC2_INSTANCE, "rundeck-server-instance"))) as CloudConfig & Record<string, unknown>;
         // cloud-init's yum_repos module skips AL2023 (its distro list has no amazon): the repo is a plain file.
         assert.strictEqual(config.yum_repos, undefined);
         const repo = config.write_files!.find((f) => f.path === "/etc/yum.repos.d/rundeck.repo")!;
@@ -133,7 +131,7 @@ describe("operations servers", () => {
 
     it("Rundeck ships its job output and its audit logs off the box: to /magento/<stack>/rundeck, a year, under the telemetry key", async () => {
         const r = await stackResources("prod");
-        const config = YAML.parse(userDataText(named(r, INSTANCE, "rundeck-server-instance"))) as CloudConfig;
+        const config = YAML.parse(userDataText(named(r, EC2_INSTANCE, "rundeck-server-instance"))) as CloudConfig;
         const agent = config.write_files!.find((f) => f.path === "/opt/aws/amazon-cloudwatch-agent/etc/rundeck-logs.json");
         assert.ok(agent, "no CloudWatch agent configuration in Rundeck's user data");
         const collected = (JSON.parse(agent.content) as { logs: { logs_collected: { files: { collect_list: Record<string, unknown>[] } } } }).logs.logs_collected.files.collect_list;
@@ -149,15 +147,15 @@ describe("operations servers", () => {
         const commands = config.runcmd!.map((c) => c.join(" "));
         const start = commands.indexOf("/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/rundeck-logs.json");
         assert.ok(commands.includes("/usr/local/sbin/install-packages amazon-cloudwatch-agent") && start > commands.indexOf("systemctl daemon-reload"), commands.join("\n"));
-        const group = ofType(r, "aws:cloudwatch/logGroup:LogGroup").find((g) => g.inputs!.name === "/magento/prod/rundeck");
+        const group = ofType(r, CLOUDWATCH_LOG_GROUP).find((g) => g.inputs!.name === "/magento/prod/rundeck");
         assert.ok(group, "no log group /magento/prod/rundeck");
-        const key = named(r, "aws:kms/key:Key", "telemetry-key");
+        const key = named(r, KMS_KEY, "telemetry-key");
         assert.deepStrictEqual([group.inputs!.retentionInDays, group.inputs!.kmsKeyId, (group.inputs!.tags as Record<string, string>).LogClass], [365, key.outputs!.arn, "security"]);
     });
 
     it("after a reboot Rundeck and the NFS server start only on their data volumes, never on the root disk", async () => {
         const units = async (stack: string, opts: Parameters<typeof stackResources>[1], server: string) => {
-            const config = YAML.parse(userDataText(named(await stackResources(stack, opts), INSTANCE, `${server}-server-instance`))) as CloudConfig;
+            const config = YAML.parse(userDataText(named(await stackResources(stack, opts), EC2_INSTANCE, `${server}-server-instance`))) as CloudConfig;
             return config.write_files!.filter((f) => /^\/etc\/systemd\/system\/[^/]+\.service\.d\//.test(f.path)).map((f) => [f.path, f.content]); // drop-ins (Rundeck also has its rotation timer)
         };
         assert.deepStrictEqual(await units("prod", {}, "rundeck"), [["/etc/systemd/system/rundeckd.service.d/mounts.conf",
@@ -176,9 +174,9 @@ describe("operations servers", () => {
     it("a new image or instance type replaces Rundeck and the Windows host but not their volumes", async () => {
         const before = await stackResources("preprod");
         const after = await stackResources("preprod", REBUILT);
-        assert.deepStrictEqual(changedTypes(before, after), [INSTANCE]);
+        assert.deepStrictEqual(changedTypes(before, after), [EC2_INSTANCE]);
         const image = (rs: StateResource[], server: string) => {
-            const i = named(rs, INSTANCE, `${server}-server-instance`);
+            const i = named(rs, EC2_INSTANCE, `${server}-server-instance`);
             return [i.inputs!.ami, i.inputs!.instanceType, i.ignoreChanges];
         };
         // Before: the latest image, held against drift; after: the pinned image, which replaces the instance.
@@ -194,7 +192,7 @@ describe("operations servers", () => {
 
     it("a rebuild deletes the old server first: its attachments go before it, and the new instance gets the same volumes and address", async () => {
         const r = await stackResources("prod");
-        const moving = [...ofType(r, "aws:ec2/volumeAttachment:VolumeAttachment"), ...ofType(r, "aws:ec2/eipAssociation:EipAssociation")];
+        const moving = [...ofType(r, EC2_VOLUME_ATTACHMENT), ...ofType(r, EC2_EIP_ASSOCIATION)];
         const plan = moving.map((link) => {
             const [instance] = via(r, link, "instanceId");
             // The link's instanceId is the instance's id: a new instance replaces the link, delete-first like the instance.
@@ -216,7 +214,7 @@ describe("operations servers", () => {
     });
 
     it("the Windows host boots the latest Windows Server 2022 image unless pinned, and prepares only raw disks", async () => {
-        const windows = named(await stackResources("preprod", { preview: false }), INSTANCE, "windows-server-instance");
+        const windows = named(await stackResources("preprod", { preview: false }), EC2_INSTANCE, "windows-server-instance");
         assert.strictEqual(windows.inputs!.instanceType, "t3.large");
         const text = windows.inputs!.userData as string;
         assert.match(text, /^<powershell>\n/);
@@ -227,38 +225,38 @@ describe("operations servers", () => {
 
     it("EC2 takes every server's user data (16 KB at most): Rundeck's cloud-config gzip-compressed, the others as today's text", async () => {
         const r = await stackResources("prod", { preview: false });
-        const sent = ofType(r, INSTANCE).map((i) => [i.urn.split("::").pop(), i.inputs!.userDataBase64 === undefined ? "text" : "gzip",
+        const sent = ofType(r, EC2_INSTANCE).map((i) => [i.urn.split("::").pop(), i.inputs!.userDataBase64 === undefined ? "text" : "gzip",
             Buffer.byteLength(String(i.inputs!.userData ?? ""), "utf8") + Buffer.from(String(i.inputs!.userDataBase64 ?? ""), "base64").length <= 16384]);
         assert.deepStrictEqual(sent.filter(([, form]) => form === "gzip"), [["magento-prod-rundeck-server-instance", "gzip", true]]);
         assert.ok(sent.every(([, , fits]) => fits), JSON.stringify(sent));
-        assert.match(userDataText(named(r, INSTANCE, "rundeck-server-instance")), /^#cloud-config\n/);
+        assert.match(userDataText(named(r, EC2_INSTANCE, "rundeck-server-instance")), /^#cloud-config\n/);
     });
 
     it("a changed Windows script is applied in place (stop, start, rerun), keeping C:; a changed cloud-config replaces its Linux server", async () => {
         // Gateway services, the passive range or the gateway's address change the Windows script: a replacement would
         // lose what operators installed on C: (the FTP server, local accounts). The Linux servers run cloud-config once.
         const r = await stackResources("prod", { preview: false });
-        const replaces = ofType(r, INSTANCE).map((i) => [i.urn.split("::").pop(), i.inputs!.userDataReplaceOnChange]);
+        const replaces = ofType(r, EC2_INSTANCE).map((i) => [i.urn.split("::").pop(), i.inputs!.userDataReplaceOnChange]);
         assert.deepStrictEqual(replaces.filter(([, replace]) => replace !== true), [["magento-prod-windows-server-instance", false]]);
         assert.ok(replaces.length >= 4, JSON.stringify(replaces));
     });
 
     it("the Windows Firewall admits exactly the forwarded ports, from the gateway's subnet, and passive FTP answers with the gateway's address", async () => {
         const r = await stackResources("prod", { preview: false });
-        const text = named(r, INSTANCE, "windows-server-instance").inputs!.userData as string;
+        const text = named(r, EC2_INSTANCE, "windows-server-instance").inputs!.userData as string;
         const rules = [...text.matchAll(/@\{ Name = '(magento-gateway-[0-9-]+)'; Ports = '([0-9-]+)' \}/g)].map((m) => m[2]);
         assert.deepStrictEqual(rules, ["445", "8700-8800", "3389", "21", "2048-4096"]);
         assert.match(text, /New-NetFirewallRule -Name \$r\.Name .* -Direction Inbound -Action Allow -Protocol TCP -LocalPort \$r\.Ports -RemoteAddress '10\.20\.1\.0\/24' -Profile Any/);
         // The gateway lives in that subnet (the first AZ's public one).
-        const gateway = named(r, INSTANCE, "haproxy-server-instance");
+        const gateway = named(r, EC2_INSTANCE, "haproxy-server-instance");
         assert.strictEqual(via(r, gateway, "subnetId")[0].inputs!.cidrBlock, "10.20.1.0/24");
-        const eip = ofType(r, "aws:ec2/eip:Eip").find((e) => e.urn.endsWith("haproxy-server-eip"))!;
+        const eip = ofType(r, EC2_EIP).find((e) => e.urn.endsWith("haproxy-server-eip"))!;
         assert.match(text, /-Name lowDataChannelPort -Value 2048\n.*-Name highDataChannelPort -Value 4096\n/);
         assert.ok(text.includes(`-Name ftpServer.firewallSupport.externalIp4Address -Value '${eip.outputs!.publicIp}'`), text);
     });
 
     it("a rebuilt Windows host admits nothing through its firewall until its data disks are there", async () => {
-        const text = named(await stackResources("prod", { preview: false }), INSTANCE, "windows-server-instance").inputs!.userData as string;
+        const text = named(await stackResources("prod", { preview: false }), EC2_INSTANCE, "windows-server-instance").inputs!.userData as string;
         // One script, stopping at the first error: the disk wait throws after 10 minutes, before any rule or FTP setting.
         assert.ok(text.indexOf("$ErrorActionPreference = 'Stop'") < text.indexOf("$deadline"));
         assert.ok(text.indexOf("no disk for volume") < text.indexOf("New-NetFirewallRule"));
@@ -266,7 +264,7 @@ describe("operations servers", () => {
     });
 
     it("IIS FTP requires TLS on the control and the data channel, with the operators' certificate or a self-signed one for windows.<domain>", async () => {
-        const text = named(await stackResources("preprod", { preview: false }), INSTANCE, "windows-server-instance").inputs!.userData as string;
+        const text = named(await stackResources("preprod", { preview: false }), EC2_INSTANCE, "windows-server-instance").inputs!.userData as string;
         assert.match(text, /-Name ftpServer\.security\.ssl\.controlChannelPolicy -Value 'SslRequire'/);
         assert.match(text, /-Name ftpServer\.security\.ssl\.dataChannelPolicy -Value 'SslRequire'/);
         assert.match(text, /-Name ftpServer\.security\.ssl\.serverCertHash -Value \$cert\.Thumbprint/);
@@ -323,7 +321,7 @@ describe("Rundeck's role", () => {
 
     it("is attached to the Rundeck tier's role in the stack", async () => {
         const r = await stackResources("prod");
-        const attached = ofType(r, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.urn.endsWith("rundeck-deploy"));
+        const attached = ofType(r, IAM_ROLE_POLICY).filter((p) => p.urn.endsWith("rundeck-deploy"));
         assert.strictEqual(attached.length, 1);
         assert.deepStrictEqual(via(r, attached[0], "role").map((x) => x.urn.split("::").pop()), ["magento-prod-rundeck-role"]);
     });
@@ -332,23 +330,23 @@ describe("Rundeck's role", () => {
 describe("site-to-site links", () => {
     it("prod: one virtual private gateway whose routes reach every private route table, one customer gateway and connection per site", async () => {
         const r = await stackResources("prod");
-        const [vgw] = ofType(r, "aws:ec2/vpnGateway:VpnGateway");
-        const propagated = ofType(r, "aws:ec2/vpnGatewayRoutePropagation:VpnGatewayRoutePropagation").flatMap((p) => via(r, p, "routeTableId"));
+        const [vgw] = ofType(r, EC2_VPN_GATEWAY);
+        const propagated = ofType(r, EC2_VPN_GATEWAY_ROUTE_PROPAGATION).flatMap((p) => via(r, p, "routeTableId"));
         assert.deepStrictEqual(propagated.map((t) => t.urn.split("::").pop()).sort(), ["a", "b", "c"].map((az) => `magento-prod-private-rt-${az}`));
-        const sites = ofType(r, "aws:ec2/customerGateway:CustomerGateway").map((c) => [c.inputs!.ipAddress, c.inputs!.bgpAsn]);
+        const sites = ofType(r, EC2_CUSTOMER_GATEWAY).map((c) => [c.inputs!.ipAddress, c.inputs!.bgpAsn]);
         assert.deepStrictEqual(sites, [["198.51.100.10", "65010"], ["203.0.113.20", "65020"], ["192.0.2.30", "65000"]]);
-        const connections = ofType(r, "aws:ec2/vpnConnection:VpnConnection");
+        const connections = ofType(r, EC2_VPN_CONNECTION);
         assert.deepStrictEqual(connections.map((c) => c.inputs!.staticRoutesOnly), [false, false, true]);
         assert.ok(connections.every((c) => via(r, c, "vpnGatewayId")[0] === vgw));
-        const routes = ofType(r, "aws:ec2/vpnConnectionRoute:VpnConnectionRoute");
+        const routes = ofType(r, EC2_VPN_CONNECTION_ROUTE);
         assert.deepStrictEqual(routes.map((x) => x.inputs!.destinationCidrBlock), ["192.168.30.0/24"]);
     });
 
     it("every tunnel has an alarm when it is down for more than 15 minutes, keyed by that tunnel's address", async () => {
         const r = await stackResources("prod", { preview: false });
-        const alarms = ofType(r, ALARM).filter((a) => a.inputs!.namespace === "AWS/VPN");
+        const alarms = ofType(r, CLOUDWATCH_METRIC_ALARM).filter((a) => a.inputs!.namespace === "AWS/VPN");
         assert.strictEqual(alarms.length, 6);
-        const addresses = ofType(r, "aws:ec2/vpnConnection:VpnConnection").flatMap((c) => [c.outputs!.tunnel1Address, c.outputs!.tunnel2Address]);
+        const addresses = ofType(r, EC2_VPN_CONNECTION).flatMap((c) => [c.outputs!.tunnel1Address, c.outputs!.tunnel2Address]);
         assert.deepStrictEqual(alarms.map((a) => (a.inputs!.dimensions as Record<string, string>).TunnelIpAddress), addresses);
         for (const a of alarms.map((x) => x.inputs!)) {
             assert.deepStrictEqual([a.namespace, a.metricName, a.statistic, a.comparisonOperator, a.threshold, a.treatMissingData],
@@ -363,7 +361,7 @@ describe("site-to-site links", () => {
         const stack = r.find((x) => x.type === "pulumi:pulumi:Stack")!;
         const targets = stack.outputs!.alarmTargets as { name: string; arn: string }[];
         // Every alarm of the stack, the tunnels' first.
-        assert.deepStrictEqual(targets.map((t) => t.arn).sort(), ofType(r, ALARM).map((a) => a.outputs!.arn as string).sort());
+        assert.deepStrictEqual(targets.map((t) => t.arn).sort(), ofType(r, CLOUDWATCH_METRIC_ALARM).map((a) => a.outputs!.arn as string).sort());
         assert.match(targets[0].arn, /^arn:aws:cloudwatch:eu-west-3:\d{12}:alarm:magento-prod-sites-warehouse-tunnel1-down$/);
         // Names are the program's, known before the first deploy.
         const preview = (await stackResources("prod")).find((x) => x.type === "pulumi:pulumi:Stack")!;
@@ -373,7 +371,7 @@ describe("site-to-site links", () => {
     it("a static route added before the others creates that route only: routes are keyed by their CIDR, not their position", async function () {
         this.timeout(300_000); // two captures of its own
         const added = { "magento:siteLinks": [{ name: "warehouse", customerGatewayIp: "198.51.100.11", staticRoutes: ["192.168.9.0/24", "192.168.10.0/24"] }] };
-        const routes = async (opts: Parameters<typeof stackResources>[1]) => ofType(await stackResources("preprod", opts), "aws:ec2/vpnConnectionRoute:VpnConnectionRoute")
+        const routes = async (opts: Parameters<typeof stackResources>[1]) => ofType(await stackResources("preprod", opts), EC2_VPN_CONNECTION_ROUTE)
             .map((r) => [r.urn.split("::").pop(), r.inputs!.destinationCidrBlock]);
         const before = await routes({});
         const after = await routes({ changes: added });
@@ -384,8 +382,8 @@ describe("site-to-site links", () => {
 
     it("preprod: one static link; a stack without links has no virtual private gateway", async () => {
         const r = await stackResources("preprod");
-        assert.strictEqual(ofType(r, "aws:ec2/vpnConnection:VpnConnection").length, 1);
+        assert.strictEqual(ofType(r, EC2_VPN_CONNECTION).length, 1);
         const none = await stackResources("preprod", NO_LINKS);
-        assert.strictEqual(ofType(none, "aws:ec2/vpnGateway:VpnGateway").length, 0);
+        assert.strictEqual(ofType(none, EC2_VPN_GATEWAY).length, 0);
     });
 });

@@ -11,6 +11,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { openvpnServerConfig, pamConfig, pkiFetchScript, pkiToolScript, sameUserScript, VALIDITY } from "../../../components/operations/vpn/openvpn";
 import { StateResource } from "../../../offline/state";
+import { EC2_EIP, EC2_EIP_ASSOCIATION, EC2_INSTANCE, IAM_ROLE, IAM_ROLE_POLICY, KMS_KEY, SECRETSMANAGER_SECRET, SECRETSMANAGER_SECRET_VERSION, VPC_SECURITY_GROUP_INGRESS_RULE } from "../../../policies/lib/types";
 import { PREPROD_OPS_REBUILT } from "../../fixtures/stacks";
 import { fakeAws } from "../../helpers/fake-aws";
 import { ofType, prefetch, stackResources, via } from "../../helpers/stacks";
@@ -193,24 +194,24 @@ describe("OpenVPN server", () => {
 
     it("prod: UDP 1194 open to the world, an Elastic IP, and two protected, empty PKI secrets: the server's role reads its bundle, the CA role (MFA) writes", async () => {
         const r = await stackResources("prod");
-        const instance = ofType(r, "aws:ec2/instance:Instance").find((i) => i.urn.includes("openvpn"))!;
+        const instance = ofType(r, EC2_INSTANCE).find((i) => i.urn.includes("openvpn"))!;
         assert.deepStrictEqual(via(r, instance, "subnetId").map((s) => s.inputs!.cidrBlock), ["10.20.1.0/24"]);
         const groups = via(r, instance, "vpcSecurityGroupIds");
-        const rules = ofType(r, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((x) => via(r, x, "securityGroupId").some((g) => groups.includes(g)));
+        const rules = ofType(r, VPC_SECURITY_GROUP_INGRESS_RULE).filter((x) => via(r, x, "securityGroupId").some((g) => groups.includes(g)));
         assert.deepStrictEqual(rules.map((x) => `${x.inputs!.ipProtocol}/${x.inputs!.fromPort} ${x.inputs!.cidrIpv4}`), ["udp/1194 0.0.0.0/0"]);
-        const association = ofType(r, "aws:ec2/eipAssociation:EipAssociation").find((a) => via(r, a, "instanceId").includes(instance))!;
+        const association = ofType(r, EC2_EIP_ASSOCIATION).find((a) => via(r, a, "instanceId").includes(instance))!;
         assert.strictEqual(via(r, association, "allocationId")[0].protect, true);
-        const secrets = ofType(r, "aws:secretsmanager/secret:Secret").filter((s) => s.urn.includes("openvpn"));
+        const secrets = ofType(r, SECRETSMANAGER_SECRET).filter((s) => s.urn.includes("openvpn"));
         assert.deepStrictEqual(secrets.map((s) => s.inputs!.name).sort(), ["magento/prod/openvpn-pki", "magento/prod/openvpn-server"]);
         for (const secret of secrets) {
             assert.strictEqual(secret.protect, true);
-            assert.ok(via(r, secret, "kmsKeyId").some((k) => k.type === "aws:kms/key:Key"));
+            assert.ok(via(r, secret, "kmsKeyId").some((k) => k.type === KMS_KEY));
             // No value from Pulumi: vpn-pki writes them; state never holds the keys.
-            assert.strictEqual(ofType(r, "aws:secretsmanager/secretVersion:SecretVersion").filter((v) => via(r, v, "secretId").includes(secret)).length, 0);
+            assert.strictEqual(ofType(r, SECRETSMANAGER_SECRET_VERSION).filter((v) => via(r, v, "secretId").includes(secret)).length, 0);
         }
-        const policy = ofType(r, "aws:iam/rolePolicy:RolePolicy").find((p) => p.urn.endsWith("openvpn-pki"))!;
+        const policy = ofType(r, IAM_ROLE_POLICY).find((p) => p.urn.endsWith("openvpn-pki"))!;
         assert.ok(via(r, policy, "role").some((role) => role.urn.endsWith("magento-prod-vpn-role")));
-        const caRole = ofType(r, "aws:iam/role:Role").find((x) => x.urn.endsWith("openvpn-ca-role"))!;
+        const caRole = ofType(r, IAM_ROLE).find((x) => x.urn.endsWith("openvpn-ca-role"))!;
         const trust = JSON.parse(caRole.inputs!.assumeRolePolicy as string);
         assert.deepStrictEqual(trust.Statement.map((x: { Condition: unknown }) => x.Condition), [{ Bool: { "aws:MultiFactorAuthPresent": "true" } }]);
         const config = YAML.parse(instance.inputs!.userData as string) as { write_files: { path: string; content: string }[] };
@@ -227,7 +228,7 @@ describe("OpenVPN server", () => {
 
     it("the PKI fetch runs every 5 minutes as a unit systemd accepts, and starts OpenVPN once there is a PKI", async () => {
         const r = await stackResources("prod");
-        const instance = ofType(r, "aws:ec2/instance:Instance").find((i) => i.urn.includes("openvpn"))!;
+        const instance = ofType(r, EC2_INSTANCE).find((i) => i.urn.includes("openvpn"))!;
         const config = YAML.parse(instance.inputs!.userData as string) as { write_files: { path: string; content: string }[]; runcmd: string[][] };
         const units = config.write_files.filter((f) => /^\/etc\/systemd\/system\/openvpn-pki-fetch\.(service|timer)$/.test(f.path));
         assert.strictEqual(units.length, 2);
@@ -245,7 +246,7 @@ describe("OpenVPN server", () => {
     it("the gateway and the VPN server install their packages whenever egress comes: retried until the Elastic IP is theirs", async () => {
         const r = await stackResources("prod");
         for (const [server, packages] of [["haproxy", "haproxy"], ["openvpn", "openvpn nftables google-authenticator"]]) {
-            const config = YAML.parse(ofType(r, "aws:ec2/instance:Instance").find((i) => i.urn.includes(`${server}-server`))!.inputs!.userData as string);
+            const config = YAML.parse(ofType(r, EC2_INSTANCE).find((i) => i.urn.includes(`${server}-server`))!.inputs!.userData as string);
             // cloud-init's packages module tries once, while a rebuilt server's address may still be the old one's.
             assert.strictEqual(config.packages, undefined, server);
             assert.strictEqual((config.runcmd[0] as string[]).join(" "), `/usr/local/sbin/install-packages ${packages}`);
@@ -260,10 +261,10 @@ describe("OpenVPN server", () => {
         const byUrn = new Map(after.map((x) => [x.urn, x]));
         const changed = (x: StateResource) => JSON.stringify(x.inputs) !== JSON.stringify(byUrn.get(x.urn)?.inputs);
         const vpn = before.filter((x) => x.urn.includes("openvpn"));
-        assert.deepStrictEqual([...new Set(vpn.filter(changed).map((x) => x.type))], ["aws:ec2/instance:Instance"]);
-        const instance = ofType(after, "aws:ec2/instance:Instance").find((i) => i.urn.includes("openvpn"))!;
+        assert.deepStrictEqual([...new Set(vpn.filter(changed).map((x) => x.type))], [EC2_INSTANCE]);
+        const instance = ofType(after, EC2_INSTANCE).find((i) => i.urn.includes("openvpn"))!;
         assert.deepStrictEqual([instance.inputs!.ami, instance.inputs!.instanceType], ["ami-0fedcba9876543210", "t3.medium"]);
-        const kept = after.filter((x) => x.urn.includes("openvpn") && ["aws:ec2/eip:Eip", "aws:secretsmanager/secret:Secret"].includes(x.type));
+        const kept = after.filter((x) => x.urn.includes("openvpn") && [EC2_EIP, SECRETSMANAGER_SECRET].includes(x.type));
         assert.strictEqual(kept.length, 3);
         for (const x of kept) {
             assert.ok(before.some((b) => b.urn === x.urn), x.urn);

@@ -9,16 +9,8 @@ import { CaptureResult } from "../../../offline/capture";
 import { capturedResources } from "../../../offline/engine";
 import { loadStackSettings } from "../../../offline/project";
 import { StateResource, UNKNOWN, urnName } from "../../../offline/state";
+import { S3_BUCKET, S3_BUCKET_LIFECYCLE_CONFIGURATION, S3_BUCKET_OWNERSHIP_CONTROLS, S3_BUCKET_POLICY, S3_BUCKET_PUBLIC_ACCESS_BLOCK, S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION, S3_BUCKET_VERSIONING, SSM_PARAMETER } from "../../../policies/lib/types";
 import { captureProgram, ofType, project, via } from "../../helpers/stacks";
-
-const BUCKET = "aws:s3/bucket:Bucket";
-const PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
-const OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls";
-const ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
-const VERSIONING = "aws:s3/bucketVersioning:BucketVersioning";
-const LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration";
-const POLICY = "aws:s3/bucketPolicy:BucketPolicy";
-const PARAMETER = "aws:ssm/parameter:Parameter";
 
 const ACCOUNT = "123456789012";
 const KMS_KEY = "arn:aws:kms:eu-west-3:123456789012:key/0b3f6a2e-5c1d-4e8f-9a7b-2d4c6e8f0a1b";
@@ -43,7 +35,7 @@ function storage(preview: boolean): Promise<StateResource[]> {
 
 /** Each bucket by purpose (its name is magento-prod-<purpose>). */
 function buckets(resources: StateResource[]): Record<Purpose, StateResource> {
-    return Object.fromEntries(ofType(resources, BUCKET).map((b) => [urnName(b.urn).replace("magento-prod-", ""), b])) as Record<Purpose, StateResource>;
+    return Object.fromEntries(ofType(resources, S3_BUCKET).map((b) => [urnName(b.urn).replace("magento-prod-", ""), b])) as Record<Purpose, StateResource>;
 }
 
 /** The configuration resources of `type` that apply to `bucket` (their `bucket` input comes from it). */
@@ -69,7 +61,7 @@ interface Statement { Sid: string; Effect: string; Principal: unknown; Action: u
 
 /** The bucket policy's statements by Sid, as registered in an update (the policy is unknown in preview). */
 function statements(resources: StateResource[], bucket: StateResource): Record<string, Statement> {
-    const policy = JSON.parse(one(resources, bucket, POLICY).inputs!.policy as string) as { Statement: Statement[] };
+    const policy = JSON.parse(one(resources, bucket, S3_BUCKET_POLICY).inputs!.policy as string) as { Statement: Statement[] };
     return Object.fromEntries(policy.Statement.map((s) => [s.Sid, s]));
 }
 
@@ -86,11 +78,11 @@ describe("buckets", () => {
     it("no bucket can be made public or take ACLs, and every policy waits for the public access block", async () => {
         const resources = await storage(true);
         for (const bucket of Object.values(buckets(resources))) {
-            const block = one(resources, bucket, PUBLIC_ACCESS_BLOCK);
+            const block = one(resources, bucket, S3_BUCKET_PUBLIC_ACCESS_BLOCK);
             const { blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets } = block.inputs!;
             assert.deepStrictEqual([blockPublicAcls, blockPublicPolicy, ignorePublicAcls, restrictPublicBuckets], [true, true, true, true], bucket.urn);
-            assert.deepStrictEqual(one(resources, bucket, OWNERSHIP).inputs!.rule, { objectOwnership: "BucketOwnerEnforced" });
-            const policy = one(resources, bucket, POLICY);
+            assert.deepStrictEqual(one(resources, bucket, S3_BUCKET_OWNERSHIP_CONTROLS).inputs!.rule, { objectOwnership: "BucketOwnerEnforced" });
+            const policy = one(resources, bucket, S3_BUCKET_POLICY);
             assert.ok(policy.dependencies!.includes(block.urn), `${bucket.urn}: the policy is applied before the public access block`);
             assert.strictEqual(policy.inputs!.policy, UNKNOWN, "the policy names the bucket's ARN, which a preview cannot know");
         }
@@ -99,7 +91,7 @@ describe("buckets", () => {
     it("configuration and temporary objects are encrypted with the stack's KMS key; logs and billing reports with S3-managed keys", async () => {
         const resources = await storage(true);
         const encryption = Object.fromEntries(Object.entries(buckets(resources)).map(([purpose, bucket]) =>
-            [purpose, one(resources, bucket, ENCRYPTION).inputs!.rules]));
+            [purpose, one(resources, bucket, S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION).inputs!.rules]));
         const kms = [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KMS_KEY }, bucketKeyEnabled: true }];
         const s3 = [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }];
         assert.deepStrictEqual(encryption, { config: kms, logs: s3, temp: kms, billing: s3 });
@@ -109,7 +101,7 @@ describe("buckets", () => {
         const resources = await storage(true);
         const shape = Object.fromEntries(Object.entries(buckets(resources)).map(([purpose, bucket]) => [purpose, {
             protect: bucket.protect,
-            versioning: settingsOf(resources, bucket, VERSIONING).map((v) => (v.inputs!.versioningConfiguration as { status: string }).status),
+            versioning: settingsOf(resources, bucket, S3_BUCKET_VERSIONING).map((v) => (v.inputs!.versioningConfiguration as { status: string }).status),
         }]));
         assert.deepStrictEqual(shape, {
             config: { protect: true, versioning: ["Enabled"] },
@@ -120,7 +112,7 @@ describe("buckets", () => {
         // the tag that tells production-stateful-protected the temp bucket may go
         assert.deepStrictEqual(Object.fromEntries(Object.entries(buckets(resources)).map(([purpose, b]) => [purpose, (b.inputs!.tags as Record<string, string>).Disposable])),
             { config: undefined, logs: undefined, temp: "scratch: objects expire", billing: undefined });
-        for (const type of [PUBLIC_ACCESS_BLOCK, OWNERSHIP, ENCRYPTION, VERSIONING, LIFECYCLE, POLICY]) {
+        for (const type of [S3_BUCKET_PUBLIC_ACCESS_BLOCK, S3_BUCKET_OWNERSHIP_CONTROLS, S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION, S3_BUCKET_VERSIONING, S3_BUCKET_LIFECYCLE_CONFIGURATION, S3_BUCKET_POLICY]) {
             assert.ok(ofType(resources, type).every((r) => !r.protect), `${type} can be recreated freely`);
         }
     });
@@ -128,7 +120,7 @@ describe("buckets", () => {
     it("temporary objects expire after 7 days and logs after the retention; configuration and billing reports never", async () => {
         const resources = await storage(true);
         const expiry = Object.fromEntries(Object.entries(buckets(resources)).map(([purpose, bucket]) =>
-            [purpose, settingsOf(resources, bucket, LIFECYCLE).map((l) => l.inputs!.rules)]));
+            [purpose, settingsOf(resources, bucket, S3_BUCKET_LIFECYCLE_CONFIGURATION).map((l) => l.inputs!.rules)]));
         assert.deepStrictEqual(expiry, {
             config: [],
             logs: [[{
@@ -138,8 +130,8 @@ describe("buckets", () => {
             temp: [[{ id: "expire", status: "Enabled", filter: {}, expiration: { days: 7 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } }]],
             billing: [],
         });
-        const [logsLifecycle] = settingsOf(resources, buckets(resources).logs, LIFECYCLE);
-        assert.ok(logsLifecycle.dependencies!.includes(one(resources, buckets(resources).logs, VERSIONING).urn), "noncurrent-version rules follow versioning");
+        const [logsLifecycle] = settingsOf(resources, buckets(resources).logs, S3_BUCKET_LIFECYCLE_CONFIGURATION);
+        assert.ok(logsLifecycle.dependencies!.includes(one(resources, buckets(resources).logs, S3_BUCKET_VERSIONING).urn), "noncurrent-version rules follow versioning");
     });
 
     it("every bucket refuses requests made without TLS, on the bucket and on its objects", async () => {
@@ -187,7 +179,7 @@ describe("buckets", () => {
 
     it("every bucket and parameter carries the stack's tags", async () => {
         const resources = await storage(true);
-        for (const r of [...ofType(resources, BUCKET), ...ofType(resources, PARAMETER)]) {
+        for (const r of [...ofType(resources, S3_BUCKET), ...ofType(resources, SSM_PARAMETER)]) {
             const tags = r.inputs!.tags as Record<string, string>;
             assert.deepStrictEqual([tags.Stack, tags.Environment, tags.Owner, tags.CostCentre], ["prod", "production", "ecommerce-platform", "CC-4200"], r.urn);
         }
@@ -257,7 +249,7 @@ describe("bucket policy statements", () => {
 
 describe("application parameters", () => {
     it("land under /magento/prod/ as plain String parameters, readable in previews", async () => {
-        const parameters = ofType(await storage(true), PARAMETER).map((p) => [p.inputs!.name, p.inputs!.type, p.inputs!.insecureValue, p.inputs!.value]);
+        const parameters = ofType(await storage(true), SSM_PARAMETER).map((p) => [p.inputs!.name, p.inputs!.type, p.inputs!.insecureValue, p.inputs!.value]);
         assert.deepStrictEqual(parameters.sort(), [
             ["/magento/prod/config-bucket", "String", UNKNOWN, undefined],
             ["/magento/prod/database/host", "String", "db.prod.example.internal", undefined],
@@ -267,7 +259,7 @@ describe("application parameters", () => {
 
     it("a parameter fed by a resource follows it (the config bucket's name)", async () => {
         const resources = await storage(true);
-        const parameter = ofType(resources, PARAMETER).find((p) => p.inputs!.name === "/magento/prod/config-bucket")!;
+        const parameter = ofType(resources, SSM_PARAMETER).find((p) => p.inputs!.name === "/magento/prod/config-bucket")!;
         assert.deepStrictEqual(via(resources, parameter, "insecureValue"), [buckets(resources).config]);
     });
 

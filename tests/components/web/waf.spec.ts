@@ -4,9 +4,9 @@
 // the secret stays a secret in state and no stack output carries the rule (docs/edge.md, "WAF rate limit").
 import * as assert from "assert";
 import { SECRET_SIG, SIG_KEY, StateResource } from "../../../offline/state";
+import { WAFV2_IP_SET, WAFV2_WEB_ACL } from "../../../policies/lib/types";
 import { ofType, prefetch, stackResources } from "../../helpers/stacks";
 
-const ACL = "aws:wafv2/webAcl:WebAcl";
 type Secret = Record<string, unknown>;
 
 const plaintext = (secret: Secret) => JSON.parse(secret.plaintext as string) as string;
@@ -16,7 +16,7 @@ describe("edge: the WAF rate limit exempts CloudFront's origin fetches", () => {
 
     it("rate-per-ip exempts only CloudFront's fetches: the secret header on a CDN path; everything else is counted", async () => {
         const r = await stackResources("prod", { preview: false });
-        const [acl] = ofType(r, ACL);
+        const [acl] = ofType(r, WAFV2_WEB_ACL);
         type Statement = Record<string, any>;
         const rate = (acl.inputs!.rules as { name: string; statement: { rateBasedStatement: Record<string, unknown> } }[]).find((x) => x.name === "rate-per-ip")!;
         const scopeDown = rate.statement.rateBasedStatement.scopeDownStatement as Statement | undefined;
@@ -42,7 +42,7 @@ describe("edge: the WAF rate limit exempts CloudFront's origin fetches", () => {
 
     it("a body longer than WAF inspects (8 KB on an ALB) is blocked except on the admin paths; the PHP rule set is on", async () => {
         const r = await stackResources("prod", { preview: false });
-        const [acl] = ofType(r, ACL);
+        const [acl] = ofType(r, WAFV2_WEB_ACL);
         type Rule = { name: string; priority: number; statement: Record<string, any> };
         const rules = acl.inputs!.rules as Rule[];
         assert.ok(rules.some((x) => x.statement.managedRuleGroupStatement?.name === "AWSManagedRulesPHPRuleSet"), "the PHP rule set");
@@ -68,7 +68,7 @@ describe("edge: the WAF rate limit exempts CloudFront's origin fetches", () => {
         // ELB matches paths as sent; Magento drops repeated slashes (and a client may encode or capitalise): WAF sees
         // the path after its own transformations, so //ops_7f3k/, /%6fps_7f3k/ and /OPS_7F3K/ meet the same rule.
         const r = await stackResources("prod", { preview: false });
-        const [acl] = ofType(r, ACL);
+        const [acl] = ofType(r, WAFV2_WEB_ACL);
         type Statement = Record<string, any>;
         const rule = (acl.inputs!.rules as { name: string; action: unknown; statement: Statement }[]).find((x) => x.name === "admin-operators-only");
         assert.ok(rule, "a rule keeps the admin to the operators");
@@ -78,7 +78,7 @@ describe("edge: the WAF rate limit exempts CloudFront's origin fetches", () => {
             fieldToMatch: { uriPath: {} }, positionalConstraint: "CONTAINS", searchString: "ops_7f3k",
             textTransformations: [{ priority: 0, type: "URL_DECODE" }, { priority: 1, type: "NORMALIZE_PATH" }, { priority: 2, type: "LOWERCASE" }],
         });
-        const [ipSet] = ofType(r, "aws:wafv2/ipSet:IpSet");
+        const [ipSet] = ofType(r, WAFV2_IP_SET);
         assert.deepStrictEqual([ipSet.inputs!.scope, ipSet.inputs!.ipAddressVersion, ipSet.inputs!.addresses], ["REGIONAL", "IPV4", ["203.0.113.0/24", "198.51.100.17/32"]]);
         assert.strictEqual(notOperators.notStatement.statement.ipSetReferenceStatement.arn, ipSet.outputs!.arn);
     });

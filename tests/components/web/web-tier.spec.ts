@@ -8,21 +8,16 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { PARAMETERS_FILE, parametersScript } from "../../../components/web/web-boot";
 import { StateResource } from "../../../offline/state";
+import { AUTOSCALING_GROUP, AUTOSCALING_POLICY, AUTOSCALING_SCHEDULE, EC2_INSTANCE, EC2_LAUNCH_TEMPLATE, EFS_ACCESS_POINT, IAM_ROLE_POLICY, KMS_KEY, LB_LISTENER, LB_LISTENER_RULE, LB_LOAD_BALANCER, LB_TARGET_GROUP, S3_BUCKET, VPC_SECURITY_GROUP_INGRESS_RULE, WAFV2_WEB_ACL, WAFV2_WEB_ACL_ASSOCIATION } from "../../../policies/lib/types";
 import { PREPROD_NFS } from "../../fixtures/stacks";
 import { named, reachability } from "../../helpers/reachability";
 import { changedTypes, ofType, prefetch, stackResources, via } from "../../helpers/stacks";
 
-const LB = "aws:lb/loadBalancer:LoadBalancer";
-const RULE = "aws:lb/listenerRule:ListenerRule";
-const LISTENER = "aws:lb/listener:Listener";
-const TG = "aws:lb/targetGroup:TargetGroup";
-const LT = "aws:ec2/launchTemplate:LaunchTemplate";
-const ASG = "aws:autoscaling/group:Group";
 const NFS = { changes: PREPROD_NFS };
 const WAF_ON = { changes: { "magento:waf": "on" } };
 const NEW_IMAGE = { preview: false, changes: { "magento:webImage": "ami-0fedcba9876543210" } };
 
-const tg = (r: StateResource[], x: StateResource, property: string) => via(r, x, property).filter((t) => t.type === TG).map((t) => t.urn.split("::").pop());
+const tg = (r: StateResource[], x: StateResource, property: string) => via(r, x, property).filter((t) => t.type === LB_TARGET_GROUP).map((t) => t.urn.split("::").pop());
 const userData = (template: StateResource) => YAML.parse(Buffer.from(template.inputs!.userData as string, "base64").toString("utf8"));
 
 describe("web tier", () => {
@@ -30,12 +25,12 @@ describe("web tier", () => {
 
     it("shoppers reach only the load balancer, on 80 and 443; the servers only from it, on 80", async () => {
         const r = await stackResources("prod");
-        const alb = ofType(r, LB)[0];
+        const alb = ofType(r, LB_LOAD_BALANCER)[0];
         assert.deepStrictEqual(reachability(r, alb, "securityGroups"), ["0.0.0.0/0 -> tcp/443", "0.0.0.0/0 -> tcp/80"]);
         for (const name of ["frontend-lt", "backoffice-lt"]) {
-            const template = named(r, LT, name);
+            const template = named(r, EC2_LAUNCH_TEMPLATE, name);
             const groups = via(r, template, "networkInterfaces");
-            assert.deepStrictEqual(ofType(r, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+            assert.deepStrictEqual(ofType(r, VPC_SECURITY_GROUP_INGRESS_RULE)
                 .filter((rule) => via(r, rule, "securityGroupId").some((g) => groups.includes(g)))
                 .filter((rule) => rule.inputs!.fromPort === 80)
                 .map((rule) => [rule.inputs!.cidrIpv4, via(r, rule, "referencedSecurityGroupId")[0].urn.split("::").pop()]),
@@ -45,13 +40,13 @@ describe("web tier", () => {
 
     it("HTTP only redirects; HTTPS routes the admin path to the back office and everything else to the front end", async () => {
         const r = await stackResources("prod");
-        const [http] = ofType(r, LISTENER).filter((l) => l.inputs!.protocol === "HTTP");
+        const [http] = ofType(r, LB_LISTENER).filter((l) => l.inputs!.protocol === "HTTP");
         assert.deepStrictEqual(http.inputs!.defaultActions, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
-        const [https] = ofType(r, LISTENER).filter((l) => l.inputs!.protocol === "HTTPS");
+        const [https] = ofType(r, LB_LISTENER).filter((l) => l.inputs!.protocol === "HTTPS");
         assert.strictEqual(https.inputs!.sslPolicy, "ELBSecurityPolicy-TLS13-1-2-Res-2021-06");
         assert.strictEqual(https.inputs!.certificateArn, "arn:aws:acm:eu-west-3:123456789012:certificate/6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f");
         assert.deepStrictEqual(tg(r, https, "defaultActions"), ["magento-prod-shop-fe"]);
-        const admin = named(r, RULE, "shop-admin-0-0");
+        const admin = named(r, LB_LISTENER_RULE, "shop-admin-0-0");
         assert.deepStrictEqual(admin.inputs!.conditions, [{ pathPattern: { values: ["/ops_7f3k", "/ops_7f3k/*"] } }, { sourceIp: { values: ["203.0.113.0/24", "198.51.100.17/32"] } }]);
         assert.deepStrictEqual(tg(r, admin, "actions"), ["magento-prod-shop-bo"]);
     });
@@ -59,7 +54,7 @@ describe("web tier", () => {
     it("the admin and /index.php/<admin> reach the back office from the operators' ranges only, in rules ELB accepts; a 403 for anyone else", async () => {
         const operatorCidrs = ["203.0.113.0/24", "198.51.100.17/32", "192.0.2.0/28", "198.51.100.64/27"];
         const r = await stackResources("prod", { changes: { "magento:operatorCidrs": operatorCidrs } });
-        const admin = ofType(r, RULE).filter((x) => /::magento-prod-shop-admin-\d-\d$/.test(x.urn));
+        const admin = ofType(r, LB_LISTENER_RULE).filter((x) => /::magento-prod-shop-admin-\d-\d$/.test(x.urn));
         type Condition = { pathPattern?: { values: string[] }; sourceIp?: { values: string[] } };
         const rows = admin.map((x) => {
             const [paths, sources] = x.inputs!.conditions as Condition[];
@@ -73,7 +68,7 @@ describe("web tier", () => {
             [102, "/ops_7f3k", operatorCidrs.slice(3), "magento-prod-shop-bo"],
             [103, "/index.php/ops_7f3k", operatorCidrs.slice(3), "magento-prod-shop-bo"],
         ]);
-        const refused = ofType(r, RULE).filter((x) => /::magento-prod-shop-admin-refused-\d$/.test(x.urn))
+        const refused = ofType(r, LB_LISTENER_RULE).filter((x) => /::magento-prod-shop-admin-refused-\d$/.test(x.urn))
             .map((x) => [x.inputs!.priority, x.inputs!.conditions, (x.inputs!.actions as { fixedResponse?: { statusCode: string } }[])[0].fixedResponse?.statusCode]);
         assert.deepStrictEqual(refused.sort(), [
             [900, [{ pathPattern: { values: ["/ops_7f3k", "/ops_7f3k/*"] } }], "403"],
@@ -83,51 +78,51 @@ describe("web tier", () => {
 
     it("the load balancer checks Magento's health endpoint, 200 only, keeps access logs and drops invalid headers", async () => {
         const r = await stackResources("prod");
-        for (const group of ofType(r, TG)) {
+        for (const group of ofType(r, LB_TARGET_GROUP)) {
             assert.deepStrictEqual([group.inputs!.healthCheck], [{ path: "/health_check.php", matcher: "200", protocol: "HTTP", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 }]);
         }
-        const alb = ofType(r, LB)[0];
+        const alb = ofType(r, LB_LOAD_BALANCER)[0];
         assert.strictEqual(alb.inputs!.dropInvalidHeaderFields, true);
         assert.strictEqual(alb.inputs!.enableDeletionProtection, true);
-        assert.deepStrictEqual(via(r, alb, "accessLogs").filter((b) => b.type === "aws:s3/bucket:Bucket").map((b) => b.urn.split("::").pop()), ["magento-prod-buckets-logs"]);
-        assert.strictEqual(ofType(await stackResources("preprod"), LB)[0].inputs!.enableDeletionProtection, false);
+        assert.deepStrictEqual(via(r, alb, "accessLogs").filter((b) => b.type === S3_BUCKET).map((b) => b.urn.split("::").pop()), ["magento-prod-buckets-logs"]);
+        assert.strictEqual(ofType(await stackResources("preprod"), LB_LOAD_BALANCER)[0].inputs!.enableDeletionProtection, false);
     });
 
     it("prod's front end runs 2 to 8 servers over the three AZs' private subnets and never fewer than 2, even at night", async () => {
         const r = await stackResources("prod");
-        const front = named(r, ASG, "frontend-asg");
+        const front = named(r, AUTOSCALING_GROUP, "frontend-asg");
         assert.deepStrictEqual([front.inputs!.minSize, front.inputs!.maxSize, front.inputs!.healthCheckType], [2, 8, "ELB"]);
         const subnets = via(r, front, "vpcZoneIdentifiers");
         assert.deepStrictEqual(subnets.map((s) => [s.inputs!.availabilityZone, s.inputs!.mapPublicIpOnLaunch ?? false]),
             [["eu-west-3a", false], ["eu-west-3b", false], ["eu-west-3c", false]]);
-        const schedules = ofType(r, "aws:autoscaling/schedule:Schedule").map((s) => [s.inputs!.recurrence, s.inputs!.timeZone, s.inputs!.minSize, s.inputs!.maxSize]);
+        const schedules = ofType(r, AUTOSCALING_SCHEDULE).map((s) => [s.inputs!.recurrence, s.inputs!.timeZone, s.inputs!.minSize, s.inputs!.maxSize]);
         assert.deepStrictEqual(schedules, [["0 19 * * *", "Etc/UTC", 2, 4], ["30 8 * * *", "Etc/UTC", 2, 8]]);
-        const policies = ofType(r, "aws:autoscaling/policy:Policy").map((p) => (p.inputs!.targetTrackingConfiguration as { predefinedMetricSpecification: { predefinedMetricType: string } }).predefinedMetricSpecification.predefinedMetricType);
+        const policies = ofType(r, AUTOSCALING_POLICY).map((p) => (p.inputs!.targetTrackingConfiguration as { predefinedMetricSpecification: { predefinedMetricType: string } }).predefinedMetricSpecification.predefinedMetricType);
         assert.deepStrictEqual(policies, ["ASGAverageCPUUtilization", "ALBRequestCountPerTarget"]);
-        const back = named(r, ASG, "backoffice-asg");
+        const back = named(r, AUTOSCALING_GROUP, "backoffice-asg");
         assert.deepStrictEqual([back.inputs!.minSize, back.inputs!.maxSize, via(r, back, "vpcZoneIdentifiers").length], [1, 1, 3]);
     });
 
     it("preprod scales to one server at 19:00 UTC and back at 08:30, as the estate's operators did", async () => {
         const r = await stackResources("preprod");
-        assert.deepStrictEqual(ofType(r, "aws:autoscaling/schedule:Schedule").map((s) => [s.inputs!.recurrence, s.inputs!.minSize, s.inputs!.maxSize, s.inputs!.desiredCapacity]),
+        assert.deepStrictEqual(ofType(r, AUTOSCALING_SCHEDULE).map((s) => [s.inputs!.recurrence, s.inputs!.minSize, s.inputs!.maxSize, s.inputs!.desiredCapacity]),
             [["0 19 * * *", 1, 1, -1], ["30 8 * * *", 1, 2, -1]]);
     });
 
     it("a release rolls out by instance refresh: new servers pass the health check before old ones leave", async () => {
         const r = await stackResources("prod");
-        for (const group of ofType(r, ASG)) {
+        for (const group of ofType(r, AUTOSCALING_GROUP)) {
             assert.deepStrictEqual(group.inputs!.instanceRefresh, { strategy: "Rolling", preferences: {
                 minHealthyPercentage: 100, maxHealthyPercentage: 200, instanceWarmup: "300", skipMatching: true, autoRollback: true } });
-            assert.deepStrictEqual(via(r, group, "launchTemplate").map((t) => t.type), [LT]);
+            assert.deepStrictEqual(via(r, group, "launchTemplate").map((t) => t.type), [EC2_LAUNCH_TEMPLATE]);
             assert.deepStrictEqual(group.ignoreChanges ?? [], ["desiredCapacity"]);
         }
     });
 
     it("servers: IMDSv2 only, no public address, encrypted root with the stack's key, SSM instead of SSH keys", async () => {
         const r = await stackResources("prod");
-        const key = named(r, "aws:kms/key:Key", "data-key");
-        for (const template of ofType(r, LT)) {
+        const key = named(r, KMS_KEY, "data-key");
+        for (const template of ofType(r, EC2_LAUNCH_TEMPLATE)) {
             assert.strictEqual((template.inputs!.metadataOptions as { httpTokens: string }).httpTokens, "required");
             assert.strictEqual((template.inputs!.networkInterfaces as { associatePublicIpAddress: string }[])[0].associatePublicIpAddress, "false");
             const [root] = template.inputs!.blockDeviceMappings as { ebs: { encrypted: string; volumeType: string } }[];
@@ -140,10 +135,10 @@ describe("web tier", () => {
 
     it("at boot the back office mounts media, sitemap and exports, the front end media and sitemap, from EFS access points as its role, never pub/static, and reads the parameters", async () => {
         const r = await stackResources("prod", { preview: false });
-        for (const template of ofType(r, LT)) {
+        for (const template of ofType(r, EC2_LAUNCH_TEMPLATE)) {
             // The order exports hold customers' data: the internet-facing front end does not mount them.
             const frontEnd = template.urn.endsWith("frontend-lt");
-            const accessPoints = ofType(r, "aws:efs/accessPoint:AccessPoint").filter((ap) => !(frontEnd && ap.urn.endsWith("-exports")));
+            const accessPoints = ofType(r, EFS_ACCESS_POINT).filter((ap) => !(frontEnd && ap.urn.endsWith("-exports")));
             assert.strictEqual((template.inputs!.tags as Record<string, string>).SharedMounts, frontEnd ? "pub/media,pub/sitemap" : "pub/media,pub/sitemap,var/export");
             const config = userData(template);
             assert.deepStrictEqual(config.mounts.map((m: string[]) => [m[1], m[2], accessPoints.find((ap) => m[3].includes(`accesspoint=${ap.id}`))?.inputs!.rootDirectory]),
@@ -161,18 +156,18 @@ describe("web tier", () => {
 
     it("in NFS mode they mount the exports of nfs.<internal domain> (the order exports the back office only), known already during preview", async () => {
         const r = await stackResources("preprod", NFS);
-        const config = userData(named(r, LT, "frontend-lt"));
+        const config = userData(named(r, EC2_LAUNCH_TEMPLATE, "frontend-lt"));
         assert.deepStrictEqual(config.mounts.map((m: string[]) => `${m[0]} ${m[1]} ${m[2]}`), [
             "nfs.preprod.example.internal:/srv/nfs/media /var/www/magento/pub/media nfs4",
             "nfs.preprod.example.internal:/srv/nfs/sitemap /var/www/magento/pub/sitemap nfs4",
         ]);
-        assert.ok(userData(named(r, LT, "backoffice-lt")).mounts.some((m: string[]) => m[0] === "nfs.preprod.example.internal:/srv/nfs/exports"));
+        assert.ok(userData(named(r, EC2_LAUNCH_TEMPLATE, "backoffice-lt")).mounts.some((m: string[]) => m[0] === "nfs.preprod.example.internal:/srv/nfs/exports"));
     });
 
     it("in NFS mode the server admits the clients' mounts: noresvport clients, insecure exports, share roots Magento can write", async () => {
         const r = await stackResources("preprod", NFS);
-        const mounts = userData(named(r, LT, "frontend-lt")).mounts as string[][];
-        const server = YAML.parse(named(r, "aws:ec2/instance:Instance", "shared-server-instance").inputs!.userData as string);
+        const mounts = userData(named(r, EC2_LAUNCH_TEMPLATE, "frontend-lt")).mounts as string[][];
+        const server = YAML.parse(named(r, EC2_INSTANCE, "shared-server-instance").inputs!.userData as string);
         const exports = new Map((server.write_files.find((f: { path: string }) => f.path === "/etc/exports").content as string).trim().split("\n")
             .map((line) => line.split(" ")).map(([path, client]) => [path, client.replace(/^[^(]*\(|\)$/g, "").split(",")]));
         for (const [source, , , options] of mounts) {
@@ -192,7 +187,7 @@ describe("web tier", () => {
 
     it("the web server starts only on the shared folders: nginx and PHP-FPM require every mount, so a failed mount answers no health check", async () => {
         for (const [stack, opts] of [["prod", { preview: false }], ["preprod", NFS]] as const) {
-            const config = userData(named(await stackResources(stack, opts), LT, "backoffice-lt"));
+            const config = userData(named(await stackResources(stack, opts), EC2_LAUNCH_TEMPLATE, "backoffice-lt"));
             const targets = (config.mounts as string[][]).map((m) => m[1]).join(" ");
             assert.strictEqual(targets, "/var/www/magento/pub/media /var/www/magento/pub/sitemap /var/www/magento/var/export");
             const dropIns = (config.write_files as { path: string; content: string }[]).filter((f) => /^\/etc\/systemd\/system\/[^/]+\.service\.d\//.test(f.path));
@@ -236,7 +231,7 @@ describe("web tier", () => {
     it("the servers' role reads this stack's parameters and the secrets they need, nothing else", async () => {
         const r = await stackResources("prod", { preview: false });
         for (const tier of ["web", "backoffice"]) {
-            const policy = named(r, "aws:iam/rolePolicy:RolePolicy", `${tier}-boot-reads`);
+            const policy = named(r, IAM_ROLE_POLICY, `${tier}-boot-reads`);
             const statements = JSON.parse(policy.inputs!.policy as string).Statement as { Action: string | string[]; Resource: string | string[] }[];
             // GetParametersByPath is authorised on the path itself; GetParameter(s) on the parameters below it.
             assert.deepStrictEqual(statements.slice(0, 2).map((st) => [st.Action, st.Resource]), [
@@ -251,24 +246,24 @@ describe("web tier", () => {
     });
 
     it("WAF: AWS managed rules and a per-IP rate limit in prod; none in preprod unless asked", async () => {
-        const [acl] = ofType(await stackResources("prod"), "aws:wafv2/webAcl:WebAcl");
+        const [acl] = ofType(await stackResources("prod"), WAFV2_WEB_ACL);
         const rules = (acl.inputs!.rules as { name: string }[]).map((x) => x.name);
         assert.deepStrictEqual(rules, ["rate-per-ip", "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet", "AWSManagedRulesPHPRuleSet", "oversize-body", "admin-operators-only"]);
-        assert.deepStrictEqual(ofType(await stackResources("preprod"), "aws:wafv2/webAcl:WebAcl"), []);
+        assert.deepStrictEqual(ofType(await stackResources("preprod"), WAFV2_WEB_ACL), []);
         const withWaf = await stackResources("preprod", WAF_ON);
-        assert.strictEqual(ofType(withWaf, "aws:wafv2/webAclAssociation:WebAclAssociation").length, 1);
+        assert.strictEqual(ofType(withWaf, WAFV2_WEB_ACL_ASSOCIATION).length, 1);
     });
 
     it("a new release image changes the launch templates and nothing else", async () => {
         const before = await stackResources("prod", { preview: false });
         const after = await stackResources("prod", NEW_IMAGE);
-        assert.deepStrictEqual(changedTypes(before, after), [LT]);
-        assert.ok(ofType(after, LT).every((t) => t.inputs!.imageId === "ami-0fedcba9876543210"));
+        assert.deepStrictEqual(changedTypes(before, after), [EC2_LAUNCH_TEMPLATE]);
+        assert.ok(ofType(after, EC2_LAUNCH_TEMPLATE).every((t) => t.inputs!.imageId === "ami-0fedcba9876543210"));
     });
 
     it("preprod takes its release image from the parameter the image pipeline writes", async () => {
         const r = await stackResources("preprod");
-        const [template] = ofType(r, LT);
+        const [template] = ofType(r, EC2_LAUNCH_TEMPLATE);
         assert.match(template.inputs!.imageId as string, /^ami-0[0-9a-f]{16}$/);
     });
 });
