@@ -43,13 +43,21 @@ const STOREFRONT_COUNTS = [1, 10, 58, 200] as const;
 function storefrontCase(count: number): BenchCase {
     const quota: Record<string, string> = count > 58 ? { "magento:acmNamesPerCertificate": "100" } : {};
     return {
-        name: `storefronts-${count}`, label: `preprod, ${count} storefronts`, stack: "preprod",
+        name: `storefronts-${count}`,
+        label: `preprod, ${count} storefronts`,
+        stack: "preprod",
         config: { "magento:storefronts": JSON.stringify(brands(count, "preprod.")), ...quota },
     };
 }
 
 const CASES: readonly BenchCase[] = [
-    { name: "floor", label: "floor (empty)", stack: "prod", main: path.join(__dirname, "empty-program.ts"), floor: true },
+    {
+        name: "floor",
+        label: "floor (empty)",
+        stack: "prod",
+        main: path.join(__dirname, "empty-program.ts"),
+        floor: true,
+    },
     { name: "prod", stack: "prod" },
     { name: "preprod", stack: "preprod" },
     ...STOREFRONT_COUNTS.map(storefrontCase),
@@ -73,7 +81,9 @@ async function runCase(c: BenchCase): Promise<void> {
     const servers = startPacks(packs, ctx);
     const preview = await capture(project, c.stack, settings, true, c.main ?? project.main);
     if (!preview.ok) {
-        servers.forEach((s) => { s.catch(() => undefined); });
+        servers.forEach((s) => {
+            s.catch(() => undefined);
+        });
         PackServer.stopAll();
         throw new Error(`the program failed for case '${c.name}':\n${preview.error}`);
     }
@@ -100,7 +110,12 @@ function measure(c: BenchCase): Promise<Run> {
 
 /** Runs a TypeScript command (args after ts-node) in a fresh process, timing it and sampling its tree's RSS; `resources`
  *  reads the count from its output (undefined: the command failed). */
-function measureCommand(name: string, args: string[], codes: number[], resources: (stdout: string) => number | undefined): Promise<Run> {
+function measureCommand(
+    name: string,
+    args: string[],
+    codes: number[],
+    resources: (stdout: string) => number | undefined,
+): Promise<Run> {
     return new Promise((resolve, reject) => {
         const start = process.hrtime.bigint();
         const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", ...args], {
@@ -163,7 +178,9 @@ function childrenFromTasks(pid: number): number[] {
     } catch {
         return [];
     }
-    return tids.flatMap((tid) => readOrEmpty(`/proc/${pid}/task/${tid}/children`).split(" ").filter(Boolean).map(Number));
+    return tids.flatMap((tid) =>
+        readOrEmpty(`/proc/${pid}/task/${tid}/children`).split(" ").filter(Boolean).map(Number),
+    );
 }
 
 /** Fallback: each process's parent from /proc/PID/stat, read once per sample. */
@@ -198,12 +215,16 @@ async function benchExport(runs: number): Promise<void> {
     const results: Run[] = [];
     for (let i = 1; i <= runs; i++) {
         results.push(await measureCommand("export", ["offline/cli/policy-check.ts", file], [0, 1], checked));
-        console.error(`policy:check export, run ${i}/${runs}: ${seconds(results[i - 1].wallMs)}, ${mib(results[i - 1].peakKiB)}`);
+        console.error(
+            `policy:check export, run ${i}/${runs}: ${seconds(results[i - 1].wallMs)}, ${mib(results[i - 1].peakKiB)}`,
+        );
     }
     const peak = Math.max(...results.map((r) => r.peakKiB));
     const ok = peak / 1024 < EXPORT.peakMiB;
-    console.log(`\npolicy:check, ${results[0].resources} resources (${(size / 1e6).toFixed(1)} MB export), both packs: wall ${seconds(median(results.map((r) => r.wallMs)))} (median of ${runs}), ` +
-        `peak RSS (tree) ${mib(peak)}: ${ok ? "meets" : "MISSES"} (peak ${ok ? "<" : ">="} ${EXPORT.peakMiB} MiB)`);
+    console.log(
+        `\npolicy:check, ${results[0].resources} resources (${(size / 1e6).toFixed(1)} MB export), both packs: wall ${seconds(median(results.map((r) => r.wallMs)))} (median of ${runs}), ` +
+            `peak RSS (tree) ${mib(peak)}: ${ok ? "meets" : "MISSES"} (peak ${ok ? "<" : ">="} ${EXPORT.peakMiB} MiB)`,
+    );
     fs.rmSync(file, { force: true });
 }
 
@@ -219,28 +240,61 @@ async function bench(runs: number): Promise<void> {
         for (const c of CASES) {
             const run = await measure(c);
             measured.get(c)!.push(run);
-            console.error(`${label(c)}, run ${i}/${runs}: ${seconds(run.wallMs)}, ${mib(run.peakKiB)}, ${run.resources} resources`);
+            console.error(
+                `${label(c)}, run ${i}/${runs}: ${seconds(run.wallMs)}, ${mib(run.peakKiB)}, ${run.resources} resources`,
+            );
         }
     }
 
-    const summary = new Map(CASES.map((c) => {
-        const r = measured.get(c)!;
-        return [c, { wallMs: median(r.map((x) => x.wallMs)), peakKiB: Math.max(...r.map((x) => x.peakKiB)), resources: r[r.length - 1].resources }];
-    }));
+    const summary = new Map(
+        CASES.map((c) => {
+            const r = measured.get(c)!;
+            return [
+                c,
+                {
+                    wallMs: median(r.map((x) => x.wallMs)),
+                    peakKiB: Math.max(...r.map((x) => x.peakKiB)),
+                    resources: r[r.length - 1].resources,
+                },
+            ];
+        }),
+    );
     const floorWall = summary.get(floor)!.wallMs;
     const floorPeak = summary.get(floor)!.peakKiB;
     const rows = [
         ["case", `wall (median of ${runs})`, "wall vs floor", "peak RSS (tree)", "peak vs floor", "resources"],
         ...CASES.map((c) => {
             const s = summary.get(c)!;
-            return [label(c), seconds(s.wallMs), `${(s.wallMs / floorWall).toFixed(2)}x`, mib(s.peakKiB), `${(s.peakKiB / floorPeak).toFixed(2)}x`, String(s.resources)];
+            return [
+                label(c),
+                seconds(s.wallMs),
+                `${(s.wallMs / floorWall).toFixed(2)}x`,
+                mib(s.peakKiB),
+                `${(s.peakKiB / floorPeak).toFixed(2)}x`,
+                String(s.resources),
+            ];
         }),
     ];
     const widths = rows[0].map((_, col) => Math.max(...rows.map((r) => r[col].length)));
-    console.log(`\n${rows.map((r) => r.map((cell, col) => cell.padEnd(widths[col] + 3)).join("").trimEnd()).join("\n")}`);
-    console.log(`targets: each stack within ${TARGET.wallVsFloor}x the floor's wall time; peak memory under ${TARGET.peakMiB} MiB`);
+    console.log(
+        `\n${rows
+            .map((r) =>
+                r
+                    .map((cell, col) => cell.padEnd(widths[col] + 3))
+                    .join("")
+                    .trimEnd(),
+            )
+            .join("\n")}`,
+    );
+    console.log(
+        `targets: each stack within ${TARGET.wallVsFloor}x the floor's wall time; peak memory under ${TARGET.peakMiB} MiB`,
+    );
 
-    console.log(storefrontGrowth(STOREFRONT_COUNTS.map((n) => ({ n, ...summary.get(CASES.find((c) => c.name === `storefronts-${n}`)!)! }))));
+    console.log(
+        storefrontGrowth(
+            STOREFRONT_COUNTS.map((n) => ({ n, ...summary.get(CASES.find((c) => c.name === `storefronts-${n}`)!)! })),
+        ),
+    );
 
     for (const c of CASES.filter((x) => !x.floor)) {
         const s = summary.get(c)!;
@@ -248,8 +302,10 @@ async function bench(runs: number): Promise<void> {
         const peakMiB = s.peakKiB / 1024;
         const wallOk = ratio <= TARGET.wallVsFloor;
         const memOk = peakMiB < TARGET.peakMiB;
-        console.log(`${label(c)}: ${wallOk && memOk ? "meets" : "MISSES"} (wall ${ratio.toFixed(2)}x floor ${wallOk ? "<=" : ">"} ${TARGET.wallVsFloor}x; `
-            + `peak ${mib(s.peakKiB)} ${memOk ? "<" : ">="} ${TARGET.peakMiB} MiB)`);
+        console.log(
+            `${label(c)}: ${wallOk && memOk ? "meets" : "MISSES"} (wall ${ratio.toFixed(2)}x floor ${wallOk ? "<=" : ">"} ${TARGET.wallVsFloor}x; ` +
+                `peak ${mib(s.peakKiB)} ${memOk ? "<" : ">="} ${TARGET.peakMiB} MiB)`,
+        );
     }
 }
 
@@ -261,17 +317,28 @@ const NOISE_MS = 300;
  * the cost per storefront from 58 to 200 is at most twice the cost from 1 to 58, or the difference is within noise.
  */
 function storefrontGrowth(points: { n: number; wallMs: number; resources: number }[]): string {
-    const span = (a: typeof points[number], b: typeof points[number]) =>
-        ({ from: a.n, to: b.n, msPer: (b.wallMs - a.wallMs) / (b.n - a.n), resourcesPer: (b.resources - a.resources) / (b.n - a.n) });
-    const lines = points.slice(1).map((p, i) => span(points[i], p))
-        .map((s) => `  ${s.from} -> ${s.to} storefronts: ${s.msPer.toFixed(1)} ms and ${s.resourcesPer.toFixed(2)} resources per storefront`);
+    const span = (a: (typeof points)[number], b: (typeof points)[number]) => ({
+        from: a.n,
+        to: b.n,
+        msPer: (b.wallMs - a.wallMs) / (b.n - a.n),
+        resourcesPer: (b.resources - a.resources) / (b.n - a.n),
+    });
+    const lines = points
+        .slice(1)
+        .map((p, i) => span(points[i], p))
+        .map(
+            (s) =>
+                `  ${s.from} -> ${s.to} storefronts: ${s.msPer.toFixed(1)} ms and ${s.resourcesPer.toFixed(2)} resources per storefront`,
+        );
     const mid = points.findIndex((p) => p.n === 58);
     const early = span(points[0], points[mid]);
     const late = span(points[mid], points[points.length - 1]);
     const excess = (late.msPer - 2 * Math.max(early.msPer, 0)) * (late.to - late.from);
     const linear = excess <= NOISE_MS;
-    return `storefront growth:\n${lines.join("\n")}\n  ${linear ? "linear" : "NOT linear"}: ${early.msPer.toFixed(1)} ms per storefront from ${early.from} to ${early.to}, `
-        + `${late.msPer.toFixed(1)} ms from ${late.from} to ${late.to}`;
+    return (
+        `storefront growth:\n${lines.join("\n")}\n  ${linear ? "linear" : "NOT linear"}: ${early.msPer.toFixed(1)} ms per storefront from ${early.from} to ${early.to}, ` +
+        `${late.msPer.toFixed(1)} ms from ${late.from} to ${late.to}`
+    );
 }
 
 async function main(): Promise<void> {

@@ -20,10 +20,22 @@ const STEPS = [
 ] as const;
 const TARGET_MS = 60_000;
 
-interface Command { readonly name: string; readonly argv: readonly string[] }
-interface Checkout { readonly label: string; readonly root: string; readonly steps: readonly (readonly Command[])[] }
+interface Command {
+    readonly name: string;
+    readonly argv: readonly string[];
+}
+interface Checkout {
+    readonly label: string;
+    readonly root: string;
+    readonly steps: readonly (readonly Command[])[];
+}
 /** Per step: its wall and CPU times, and each command's wall time, one entry per run. */
-interface Figures { wall: number[][]; cpu: number[][]; commands: Map<string, number[]>; totals: number[] }
+interface Figures {
+    wall: number[][];
+    cpu: number[][];
+    commands: Map<string, number[]>;
+    totals: number[];
+}
 
 /** CPU time (ms) of this process's reaped descendants: cutime + cstime, fields 16 and 17 of /proc/self/stat. */
 function childrenCpuMs(): number {
@@ -38,9 +50,11 @@ function run(root: string, argv: readonly string[], start: bigint): Promise<numb
         const child = spawn(argv[0], argv.slice(1), { cwd: root, stdio: ["ignore", "ignore", "pipe"] });
         let stderr = "";
         child.stderr.on("data", (d) => (stderr += d));
-        child.on("close", (code) => code === 0
-            ? resolve(Number(process.hrtime.bigint() - start) / 1e6)
-            : reject(new Error(`${argv.join(" ")} in ${root} failed (exit ${code}):\n${stderr}`)));
+        child.on("close", (code) =>
+            code === 0
+                ? resolve(Number(process.hrtime.bigint() - start) / 1e6)
+                : reject(new Error(`${argv.join(" ")} in ${root} failed (exit ${code}):\n${stderr}`)),
+        );
     });
 }
 
@@ -54,10 +68,14 @@ async function step(root: string, commands: readonly Command[]) {
 
 /** A checkout's steps: the check scripts its package.json defines (an older one may lack some), then mocha. */
 function stepsOf(root: string): Command[][] {
-    const scripts = (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts?: Record<string, string> }).scripts ?? {};
-    return STEPS.map((s) => "scripts" in s
-        ? s.scripts.filter((name) => name in scripts).map((name) => ({ name, argv: ["npm", "run", "-s", name] }))
-        : [{ name: s.name, argv: s.command }]);
+    const scripts =
+        (JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts?: Record<string, string> })
+            .scripts ?? {};
+    return STEPS.map((s) =>
+        "scripts" in s
+            ? s.scripts.filter((name) => name in scripts).map((name) => ({ name, argv: ["npm", "run", "-s", name] }))
+            : [{ name: s.name, argv: s.command }],
+    );
 }
 
 /** A worktree of `rev` in a temp dir whose node_modules links this one's packages (its caches stay its own). */
@@ -82,13 +100,18 @@ function report(checkout: Checkout, figures: Figures): void {
     for (const [k, s] of STEPS.entries()) {
         const wall = median(figures.wall[k]);
         const cpu = median(figures.cpu[k]);
-        const each = checkout.steps[k].length > 1
-            ? ` (${checkout.steps[k].map((c) => `${c.name} ${seconds(median(figures.commands.get(c.name)!))}`).join(", ")})`
-            : "";
-        console.log(`  ${s.name.padEnd(10)} ${seconds(wall).padStart(9)} wall  ${seconds(cpu).padStart(9)} CPU (${(cpu / wall).toFixed(2)} cores busy)${each}`);
+        const each =
+            checkout.steps[k].length > 1
+                ? ` (${checkout.steps[k].map((c) => `${c.name} ${seconds(median(figures.commands.get(c.name)!))}`).join(", ")})`
+                : "";
+        console.log(
+            `  ${s.name.padEnd(10)} ${seconds(wall).padStart(9)} wall  ${seconds(cpu).padStart(9)} CPU (${(cpu / wall).toFixed(2)} cores busy)${each}`,
+        );
     }
     const total = median(figures.totals);
-    console.log(`  ${"total".padEnd(10)} ${seconds(total).padStart(9)} wall: ${total < TARGET_MS ? "under" : "OVER"} a minute (target: well under)`);
+    console.log(
+        `  ${"total".padEnd(10)} ${seconds(total).padStart(9)} wall: ${total < TARGET_MS ? "under" : "OVER"} a minute (target: well under)`,
+    );
 }
 
 async function main(): Promise<void> {
@@ -104,7 +127,12 @@ async function main(): Promise<void> {
         if (rev !== undefined && dir !== undefined) {
             checkouts.push(checkoutOf(rev, dir));
         }
-        const figures = checkouts.map((): Figures => ({ wall: STEPS.map(() => []), cpu: STEPS.map(() => []), commands: new Map(), totals: [] }));
+        const figures = checkouts.map((): Figures => ({
+            wall: STEPS.map(() => []),
+            cpu: STEPS.map(() => []),
+            commands: new Map(),
+            totals: [],
+        }));
         for (let i = 1; i <= runs; i++) {
             // Alternate which checkout goes first, so that a machine growing busier weighs on both alike.
             const order = i % 2 ? checkouts.keys() : [...checkouts.keys()].reverse();
@@ -114,9 +142,16 @@ async function main(): Promise<void> {
                     const { walls, wallMs, cpuMs } = await step(checkouts[c].root, commands);
                     figures[c].wall[k].push(wallMs);
                     figures[c].cpu[k].push(cpuMs);
-                    commands.forEach((command, n) => figures[c].commands.set(command.name, [...(figures[c].commands.get(command.name) ?? []), walls[n]]));
+                    commands.forEach((command, n) =>
+                        figures[c].commands.set(command.name, [
+                            ...(figures[c].commands.get(command.name) ?? []),
+                            walls[n],
+                        ]),
+                    );
                     total += wallMs;
-                    console.error(`run ${i}/${runs}, ${checkouts[c].label}, ${STEPS[k].name}: ${seconds(wallMs)} wall, ${seconds(cpuMs)} CPU`);
+                    console.error(
+                        `run ${i}/${runs}, ${checkouts[c].label}, ${STEPS[k].name}: ${seconds(wallMs)} wall, ${seconds(cpuMs)} CPU`,
+                    );
                 }
                 figures[c].totals.push(total);
             }
@@ -134,7 +169,10 @@ async function main(): Promise<void> {
     } finally {
         if (dir !== undefined) {
             if (fs.existsSync(path.join(dir, "checkout"))) {
-                execFileSync("git", ["worktree", "remove", "--force", path.join(dir, "checkout")], { cwd: ROOT, stdio: "ignore" });
+                execFileSync("git", ["worktree", "remove", "--force", path.join(dir, "checkout")], {
+                    cwd: ROOT,
+                    stdio: "ignore",
+                });
             }
             fs.rmSync(dir, { recursive: true, force: true });
         }

@@ -28,13 +28,20 @@ export interface DataLayer {
     readonly masterSecretKeys: pulumi.Output<string>[];
 }
 
-export function dataServices({ config, prefix, accountId }: StackContext, { network: vpc }: NetworkLayer, tiers: ServerTiers, keys: Keys): DataLayer {
+export function dataServices(
+    { config, prefix, accountId }: StackContext,
+    { network: vpc }: NetworkLayer,
+    tiers: ServerTiers,
+    keys: Keys,
+): DataLayer {
     const { tags } = config;
     const vpcId = vpc.vpcId;
     const subnetIds = vpc.privateSubnetIds;
     const encryption = { kmsKeyArn: keys.storage, secretsKmsKeyArn: keys.secrets };
     const database = new Database(`${prefix}-mysql`, {
-        vpcId, subnetIds, clients: [...tiers.magento, tiers.rundeck.asClient("rundeck")],
+        vpcId,
+        subnetIds,
+        clients: [...tiers.magento, tiers.rundeck.asClient("rundeck")],
         databaseName: "magento",
         instanceClass: config.database.instanceClass,
         allocatedStorageGb: config.database.allocatedStorageGb,
@@ -42,10 +49,13 @@ export function dataServices({ config, prefix, accountId }: StackContext, { netw
         backupRetentionDays: config.database.backupRetentionDays,
         multiAz: config.production,
         applyImmediately: config.applyImmediately,
-        ...encryption, tags,
+        ...encryption,
+        tags,
     });
     const sideDatabase = new Database(`${prefix}-sideapps`, {
-        vpcId, subnetIds, clients: [tiers.sideApps.asClient("sideapps")],
+        vpcId,
+        subnetIds,
+        clients: [tiers.sideApps.asClient("sideapps")],
         databaseName: "sideapps",
         instanceClass: config.database.sideInstanceClass,
         allocatedStorageGb: 20,
@@ -53,33 +63,52 @@ export function dataServices({ config, prefix, accountId }: StackContext, { netw
         backupRetentionDays: config.database.backupRetentionDays,
         multiAz: config.production,
         applyImmediately: config.applyImmediately,
-        ...encryption, tags,
+        ...encryption,
+        tags,
     });
 
     const cacheUsages: CacheUsage[] = config.cache.separateSessions ? ["sessions", "cache"] : ["shared"];
-    const caches = Object.fromEntries(cacheUsages.map((usage) => [usage, new Cache(`${prefix}-${usage}`, {
-        vpcId, subnetIds, clients: tiers.magento,
-        usage,
-        nodeType: config.cache.nodeType,
-        highlyAvailable: config.production,
-        snapshotRetentionDays: config.production ? 7 : 1,
-        applyImmediately: config.applyImmediately,
-        ...encryption, tags,
-    })]));
+    const caches = Object.fromEntries(
+        cacheUsages.map((usage) => [
+            usage,
+            new Cache(`${prefix}-${usage}`, {
+                vpcId,
+                subnetIds,
+                clients: tiers.magento,
+                usage,
+                nodeType: config.cache.nodeType,
+                highlyAvailable: config.production,
+                snapshotRetentionDays: config.production ? 7 : 1,
+                applyImmediately: config.applyImmediately,
+                ...encryption,
+                tags,
+            }),
+        ]),
+    );
 
     // Operators with MFA (docs/data-access.md): the databases' masters by their secrets, the search domain's through its admin role.
     const masterSecretKeys = [keys.secrets, keys.storage];
     const breakGlass = new BreakGlassRole(`${prefix}-break-glass`, {
-        accountId, secretArns: [database.masterSecretArn, sideDatabase.masterSecretArn], kmsKeyArns: masterSecretKeys, region: config.region, tags,
+        accountId,
+        secretArns: [database.masterSecretArn, sideDatabase.masterSecretArn],
+        kmsKeyArns: masterSecretKeys,
+        region: config.region,
+        tags,
     });
     const search = new Search(`${prefix}-search`, {
-        vpcId, subnetIds, clients: [...tiers.magento, tiers.rundeck.asClient("rundeck")], // Rundeck: the setup job's users
+        vpcId,
+        subnetIds,
+        clients: [...tiers.magento, tiers.rundeck.asClient("rundeck")], // Rundeck: the setup job's users
         adminPrincipalArns: [tiers.rundeck.roleArn, breakGlass.roleArn],
         domainName: prefix,
         instanceType: config.search.instanceType,
         masterInstanceType: config.search.masterInstanceType,
         volumeGb: config.search.volumeGb,
-        region: config.region, accountId, ...encryption, auditLogKeyArn: keys.auditLog, tags,
+        region: config.region,
+        accountId,
+        ...encryption,
+        auditLogKeyArn: keys.auditLog,
+        tags,
         // An order, not data: a value computed from the role would be unknown in the preview that creates it, and the key
         // forces a new domain when it changes.
         requires: [keys.linkedRoles.roles["opensearchservice.amazonaws.com"]],
@@ -94,21 +123,35 @@ export interface AppSettings {
     readonly parameters: AppParameters;
 }
 
-export function appSettings({ config, prefix, accountId }: StackContext, data: DataLayer, storage: StorageLayer, keys: Keys): AppSettings {
+export function appSettings(
+    { config, prefix, accountId }: StackContext,
+    data: DataLayer,
+    storage: StorageLayer,
+    keys: Keys,
+): AppSettings {
     const { tags } = config;
     const { database, caches, search } = data;
-    const credentials = new AppCredentials(`${prefix}-app-credentials`, { stack: config.stack, kmsKeyArn: keys.secrets, tags });
+    const credentials = new AppCredentials(`${prefix}-app-credentials`, {
+        stack: config.stack,
+        kmsKeyArn: keys.secrets,
+        tags,
+    });
     const parameters = new AppParameters(`${prefix}-parameters`, {
-        stack: config.stack, region: config.region, accountId, tags,
+        stack: config.stack,
+        region: config.region,
+        accountId,
+        tags,
         values: {
             "db/host": database.address,
             "db/name": "magento",
             "db/secret-arn": credentials.databaseSecretArn,
             "db/ssl-ca": rdsCaBundle(config.region).path, // the CA the release points Magento's connection at (TLS required)
-            ...Object.fromEntries(Object.entries(caches).flatMap(([usage, cache]) => [
-                [`redis/${usage}/host`, cache.primaryEndpoint],
-                [`redis/${usage}/auth-secret-arn`, cache.authTokenSecretArn],
-            ])),
+            ...Object.fromEntries(
+                Object.entries(caches).flatMap(([usage, cache]) => [
+                    [`redis/${usage}/host`, cache.primaryEndpoint],
+                    [`redis/${usage}/auth-secret-arn`, cache.authTokenSecretArn],
+                ]),
+            ),
             "search/host": search.endpoint,
             "search/credentials-secret-arn": credentials.searchSecretArn,
             "search/index-prefix": MAGENTO_INDEX_PREFIX, // Magento's search user may use <prefix>_* only

@@ -18,11 +18,19 @@ export interface EdgeCertificates {
 /** Route 53 zones (unless DNS is at a registrar) and every certificate the plan calls for. */
 export function edgeCertificates(prefix: string, config: StackConfig): EdgeCertificates {
     const { edge, tags } = config;
-    const zones = edge.publicDns === "registrar"
-        ? undefined
-        : new PublicZones(`${prefix}-public`, { zones: edge.plan.zones, create: edge.publicDns === "managed", tags });
+    const zones =
+        edge.publicDns === "registrar"
+            ? undefined
+            : new PublicZones(`${prefix}-public`, {
+                  zones: edge.plan.zones,
+                  create: edge.publicDns === "managed",
+                  tags,
+              });
     const certificates = new Certificates(`${prefix}-certificates`, {
-        plan: edge.plan, imported: edge.importedCertificates, zoneIds: zones?.zoneIds, tags,
+        plan: edge.plan,
+        imported: edge.importedCertificates,
+        zoneIds: zones?.zoneIds,
+        tags,
     });
     return { zones, certificates };
 }
@@ -42,10 +50,19 @@ export interface CdnEdgeArgs extends EdgeCertificates {
 export function cdnEdge(prefix: string, config: StackConfig, args: CdnEdgeArgs) {
     const { edge, tags, domain } = config;
     const plan = originVerifyPlan(edge.originVerifyRotation);
-    const secrets = Object.fromEntries(ORIGIN_VERIFY_SLOTS.map((slot) => [slot, new GeneratedSecret(`${prefix}-origin-verify${slot === "a" ? "" : `-${slot}`}`, {
-        description: `Header value CloudFront adds to origin requests (slot ${slot}); the ALB serves CDN paths only with it`,
-        length: 32, specials: "", generation: plan.generations[slot], kmsKeyArn: args.kmsKeyArn, tags,
-    })])) as Record<(typeof ORIGIN_VERIFY_SLOTS)[number], GeneratedSecret>;
+    const secrets = Object.fromEntries(
+        ORIGIN_VERIFY_SLOTS.map((slot) => [
+            slot,
+            new GeneratedSecret(`${prefix}-origin-verify${slot === "a" ? "" : `-${slot}`}`, {
+                description: `Header value CloudFront adds to origin requests (slot ${slot}); the ALB serves CDN paths only with it`,
+                length: 32,
+                specials: "",
+                generation: plan.generations[slot],
+                kmsKeyArn: args.kmsKeyArn,
+                tags,
+            }),
+        ]),
+    ) as Record<(typeof ORIGIN_VERIFY_SLOTS)[number], GeneratedSecret>;
     const cdn = new Cdn(`${prefix}-cdn`, {
         domain,
         originDomainName: `origin.${domain}`,
@@ -57,7 +74,11 @@ export function cdnEdge(prefix: string, config: StackConfig, args: CdnEdgeArgs) 
         logsDependsOn: args.logsDependsOn,
         tags,
     });
-    const originVerify: OriginVerify = { headerName: ORIGIN_VERIFY_HEADER, values: ORIGIN_VERIFY_SLOTS.map((s) => secrets[s].value), after: [cdn] };
+    const originVerify: OriginVerify = {
+        headerName: ORIGIN_VERIFY_HEADER,
+        values: ORIGIN_VERIFY_SLOTS.map((s) => secrets[s].value),
+        after: [cdn],
+    };
     return {
         cdn,
         originVerify,
@@ -80,12 +101,20 @@ export interface PublicEdgeArgs extends EdgeCertificates {
 export function publicEdge(prefix: string, config: StackConfig, args: PublicEdgeArgs) {
     const { edge } = config;
     const { cdn } = args;
-    const cloudFront = (kind: "media" | "static") => ({ dnsName: cdn.endpoints[kind].domainName, zoneId: cdn.endpoints[kind].hostedZoneId, ipv6: true });
+    const cloudFront = (kind: "media" | "static") => ({
+        dnsName: cdn.endpoints[kind].domainName,
+        zoneId: cdn.endpoints[kind].hostedZoneId,
+        ipv6: true,
+    });
     const records = new PublicRecords(`${prefix}-records`, {
         names: edge.plan.names,
         zoneIds: args.zones?.zoneIds,
         nameServers: args.zones?.nameServers ?? {},
-        targets: { loadBalancer: { ...args.loadBalancer, ipv6: false }, media: cloudFront("media"), static: cloudFront("static") },
+        targets: {
+            loadBalancer: { ...args.loadBalancer, ipv6: false },
+            media: cloudFront("media"),
+            static: cloudFront("static"),
+        },
     });
     return {
         cdnDistributionIds: cdn.distributionIds,

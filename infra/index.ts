@@ -21,7 +21,11 @@ import { loadBalancing, webServers } from "./web";
 
 const config = readStackConfig();
 applyLifecycle(config);
-const stack: StackContext = { config, prefix: `magento-${config.stack}`, accountId: aws.getCallerIdentityOutput().accountId };
+const stack: StackContext = {
+    config,
+    prefix: `magento-${config.stack}`,
+    accountId: aws.getCallerIdentityOutput().accountId,
+};
 
 const telemetryKey = telemetry(stack);
 const net = network(stack, telemetryKey);
@@ -35,7 +39,12 @@ const app = appSettings(stack, data, stored, keys);
 // Edge: public zones and certificates (the listener's), the secrets CloudFront proves itself with to the load balancer
 // on the CDN paths and CloudFront itself; then one load balancer, its WAF, and the public names in front of it.
 const edge = edgeCertificates(stack.prefix, config);
-const cdn = cdnEdge(stack.prefix, config, { ...edge, kmsKeyArn: keys.secrets, logsBucketArn: stored.buckets.logsBucketArn, logsDependsOn: [stored.buckets] });
+const cdn = cdnEdge(stack.prefix, config, {
+    ...edge,
+    kmsKeyArn: keys.secrets,
+    logsBucketArn: stored.buckets.logsBucketArn,
+    logsDependsOn: [stored.buckets],
+});
 const front = loadBalancing(stack, net, tiers, edge, cdn, stored, telemetryKey);
 const site = publicEdge(stack.prefix, config, { ...edge, loadBalancer: front.loadBalancer, cdn: cdn.cdn });
 const web = webServers(stack, net, tiers, keys, data, app, stored, front);
@@ -50,7 +59,11 @@ const watch = monitoring(stack, topicArn, sites?.alarms ?? [], data, stored, fro
 // The account-level services the estate relies on (GuardDuty, Security Hub, CloudTrail's log group), read and warned
 // about, never failed on.
 /** Warnings about account-level security services found off; empty when they are on. */
-export const accountSecurityWarnings = accountBaselineWarnings(config.region, providerLookups(), config.cloudTrailLogGroup).then((warnings) => {
+export const accountSecurityWarnings = accountBaselineWarnings(
+    config.region,
+    providerLookups(),
+    config.cloudTrailLogGroup,
+).then((warnings) => {
     warnings.forEach((w) => void pulumi.log.warn(w)); // the SDK keeps the program alive until each is sent
     return warnings;
 });
@@ -64,11 +77,18 @@ export const databaseAddress = data.database.address;
 export const databaseSecretArn = data.database.masterSecretArn; // the master's: the break-glass role reads it
 export const breakGlassRoleArn = data.breakGlass.roleArn; // assumed with MFA (docs/data-access.md)
 export const sideDatabaseAddress = data.sideDatabase.address;
-export const redisEndpoints = Object.fromEntries(Object.entries(data.caches).map(([usage, c]) => [usage, c.primaryEndpoint]));
+export const redisEndpoints = Object.fromEntries(
+    Object.entries(data.caches).map(([usage, c]) => [usage, c.primaryEndpoint]),
+);
 export const searchEndpoint = data.search.endpoint;
 export const parameterPrefix = app.parameters.prefix;
 const { buckets } = stored;
-export const bucketNames = { config: buckets.configBucketName, logs: buckets.logsBucketName, temp: buckets.tempBucketName, billing: buckets.billingBucketName };
+export const bucketNames = {
+    config: buckets.configBucketName,
+    logs: buckets.logsBucketName,
+    temp: buckets.tempBucketName,
+    billing: buckets.billingBucketName,
+};
 export const loadBalancerDnsName = front.loadBalancer.dnsName;
 export const webGroupNames = { frontend: web.frontEnd.groupName, backoffice: web.backOffice.groupName };
 export const sharedStorageEndpoint = stored.shared.endpoint;

@@ -15,8 +15,11 @@ type Result = pulumi.ResourceTransformationResult | undefined;
 export function applyLifecycle(config: Pick<StackConfig, "allowReplace" | "teardown" | "production">): void {
     const allowed = new Set(config.allowReplace);
     const teardown = config.teardown ? teardownTransformation(config.production) : undefined;
-    pulumi.runtime.registerStackTransformation((args) => teardown?.(args)
-        ?? (allowed.has(args.name) ? { props: args.props, opts: { ...args.opts, protect: false } } : undefined));
+    pulumi.runtime.registerStackTransformation(
+        (args) =>
+            teardown?.(args) ??
+            (allowed.has(args.name) ? { props: args.props, opts: { ...args.opts, protect: false } } : undefined),
+    );
 }
 
 /** Inputs AWS checks when it deletes, set so that the delete succeeds (docs/teardown.md, with the sources). */

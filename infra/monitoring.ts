@@ -14,8 +14,16 @@ import { LoadBalancing, WebServers } from "./web";
 
 /** The topic every alarm notifies. */
 export function alarmTopic({ config, prefix, accountId }: StackContext, telemetry: Telemetry): pulumi.Input<string> {
-    return config.alarmTopicArn
-        ?? new AlarmTopic(`${prefix}-alarms`, { email: config.alarmEmail, accountId, region: config.region, kmsKeyArn: telemetry.keyArn, tags: config.tags }).topicArn;
+    return (
+        config.alarmTopicArn ??
+        new AlarmTopic(`${prefix}-alarms`, {
+            email: config.alarmEmail,
+            accountId,
+            region: config.region,
+            kmsKeyArn: telemetry.keyArn,
+            tags: config.tags,
+        }).topicArn
+    );
 }
 
 export interface Watch {
@@ -24,13 +32,22 @@ export interface Watch {
     readonly dashboardName: pulumi.Output<string>;
 }
 
-export function monitoring({ config, prefix }: StackContext, topicArn: pulumi.Input<string>, otherAlarms: readonly AlarmTarget[], data: DataLayer,
-    storage: StorageLayer, { loadBalancer, webAcl }: LoadBalancing, web: WebServers): Watch {
+export function monitoring(
+    { config, prefix }: StackContext,
+    topicArn: pulumi.Input<string>,
+    otherAlarms: readonly AlarmTarget[],
+    data: DataLayer,
+    storage: StorageLayer,
+    { loadBalancer, webAcl }: LoadBalancing,
+    web: WebServers,
+): Watch {
     const { tags } = config;
     const securityAlarms = new SecurityAlarms(`${prefix}-security`, {
         cloudTrailLogGroup: config.cloudTrailLogGroup,
         webAcl: webAcl && { name: webAcl.name, region: config.region, blockedPer5Min: 1000 }, // ~3 a second for 5 minutes
-        topicArn, namespace: `Magento/${config.stack}/Security`, tags,
+        topicArn,
+        namespace: `Magento/${config.stack}/Security`,
+        tags,
     });
     const { database, sideDatabase, caches, search } = data;
     const watch = new Monitoring(`${prefix}-monitoring`, {
@@ -39,9 +56,16 @@ export function monitoring({ config, prefix }: StackContext, topicArn: pulumi.In
             databases: { shop: database.instanceIdentifier, sideapps: sideDatabase.instanceIdentifier },
             loadBalancer: {
                 arnSuffix: loadBalancer.arnSuffix,
-                targetGroups: { frontend: loadBalancer.targetGroups.frontend.arnSuffix, backoffice: loadBalancer.targetGroups.backoffice.arnSuffix },
+                targetGroups: {
+                    frontend: loadBalancer.targetGroups.frontend.arnSuffix,
+                    backoffice: loadBalancer.targetGroups.backoffice.arnSuffix,
+                },
             },
-            cacheNodes: Object.fromEntries(Object.entries(caches).flatMap(([usage, cache]) => cache.memberClusterIds.map((id, i) => [`${usage}-${i + 1}`, id]))),
+            cacheNodes: Object.fromEntries(
+                Object.entries(caches).flatMap(([usage, cache]) =>
+                    cache.memberClusterIds.map((id, i) => [`${usage}-${i + 1}`, id]),
+                ),
+            ),
             fileSystems: storage.shared.fileSystems,
             search: { ...search.metricsKey, volumeGb: config.search.volumeGb },
             // The back office is always at its maximum (1): only the front end can run out of room to scale.

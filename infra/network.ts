@@ -13,14 +13,34 @@ export interface NetworkLayer {
 }
 
 export function network({ config, prefix, accountId }: StackContext, telemetry: Telemetry): NetworkLayer {
-    const vpc = new Network(prefix, { ...config.network, region: config.region, flowLogKeyArn: telemetry.keyArn, accountId, tags: config.tags });
-    const internalZone = new InternalZone(`${prefix}-internal`, { domain: config.internalDomain, vpcId: vpc.vpcId, tags: config.tags });
+    const vpc = new Network(prefix, {
+        ...config.network,
+        region: config.region,
+        flowLogKeyArn: telemetry.keyArn,
+        accountId,
+        tags: config.tags,
+    });
+    const internalZone = new InternalZone(`${prefix}-internal`, {
+        domain: config.internalDomain,
+        vpcId: vpc.vpcId,
+        tags: config.tags,
+    });
     return { network: vpc, internalZone };
 }
 
 /** The merchant's other sites over IPsec, each tunnel alarmed; none configured, none built. */
-export function siteLinks({ config, prefix }: StackContext, { network: vpc }: NetworkLayer, alarmTopicArn: pulumi.Input<string>): SiteLinks | undefined {
+export function siteLinks(
+    { config, prefix }: StackContext,
+    { network: vpc }: NetworkLayer,
+    alarmTopicArn: pulumi.Input<string>,
+): SiteLinks | undefined {
     return config.siteLinks.length > 0
-        ? new SiteLinks(`${prefix}-sites`, { vpcId: vpc.vpcId, privateRouteTableIds: vpc.privateRouteTableIds, links: config.siteLinks, alarmTopicArn, tags: config.tags })
+        ? new SiteLinks(`${prefix}-sites`, {
+              vpcId: vpc.vpcId,
+              privateRouteTableIds: vpc.privateRouteTableIds,
+              links: config.siteLinks,
+              alarmTopicArn,
+              tags: config.tags,
+          })
         : undefined;
 }

@@ -27,23 +27,57 @@ export interface Operations {
  * The release's setup step on Rundeck (components/operations/rundeck/data-users.ts): it finds the shop database and the
  * search domain, reads their master credentials (the search master's only to retire it), and writes Magento's users' secrets.
  */
-export function setupJobAccess({ config, accountId }: StackContext, tiers: ServerTiers, data: DataLayer, app: AppSettings): void {
+export function setupJobAccess(
+    { config, accountId }: StackContext,
+    tiers: ServerTiers,
+    data: DataLayer,
+    app: AppSettings,
+): void {
     const { database, search, masterSecretKeys } = data;
     const { credentials } = app;
     tiers.rundeck.grant("data-setup", [
-        { Effect: "Allow" as const, Action: "rds:DescribeDBInstances", Resource: pulumi.interpolate`arn:aws:rds:${config.region}:${accountId}:db:*` },
+        {
+            Effect: "Allow" as const,
+            Action: "rds:DescribeDBInstances",
+            Resource: pulumi.interpolate`arn:aws:rds:${config.region}:${accountId}:db:*`,
+        },
         { Effect: "Allow" as const, Action: "es:DescribeDomain", Resource: search.domainArn },
         { Effect: "Allow" as const, Action: "sts:AssumeRole", Resource: search.adminRoleArn }, // it signs as the domain's admin
         { Effect: "Allow" as const, Action: "secretsmanager:ListSecrets", Resource: "*" }, // names and tags only; it finds the search master by its tag
-        { Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: [database.masterSecretArn, search.masterSecretArn, credentials.databaseSecretArn, credentials.searchSecretArn] },
-        { Effect: "Allow" as const, Action: "secretsmanager:PutSecretValue", Resource: [credentials.databaseSecretArn, credentials.searchSecretArn] },
+        {
+            Effect: "Allow" as const,
+            Action: "secretsmanager:GetSecretValue",
+            Resource: [
+                database.masterSecretArn,
+                search.masterSecretArn,
+                credentials.databaseSecretArn,
+                credentials.searchSecretArn,
+            ],
+        },
+        {
+            Effect: "Allow" as const,
+            Action: "secretsmanager:PutSecretValue",
+            Resource: [credentials.databaseSecretArn, credentials.searchSecretArn],
+        },
         // The masters' keys; the storage key also holds Rundeck's own admin password (components/operations/rundeck/rundeck.ts).
-        { Effect: "Allow" as const, Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: masterSecretKeys, Condition: viaService("secretsmanager", config.region) },
+        {
+            Effect: "Allow" as const,
+            Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+            Resource: masterSecretKeys,
+            Condition: viaService("secretsmanager", config.region),
+        },
     ]);
 }
 
-export function operations({ config, prefix, accountId }: StackContext, { network: vpc, internalZone }: NetworkLayer, tiers: ServerTiers, keys: Keys,
-    telemetry: Telemetry, data: DataLayer, singleServer: SingleServers): Operations {
+export function operations(
+    { config, prefix, accountId }: StackContext,
+    { network: vpc, internalZone }: NetworkLayer,
+    tiers: ServerTiers,
+    keys: Keys,
+    telemetry: Telemetry,
+    data: DataLayer,
+    singleServer: SingleServers,
+): Operations {
     const dns = internalZone.dns;
     const gatewayConfig = gatewayConfigParameter(config.stack);
     const gateway = new Gateway(`${prefix}-haproxy`, {
@@ -52,18 +86,23 @@ export function operations({ config, prefix, accountId }: StackContext, { networ
         allowedSources: config.operatorCidrs,
         configParameterName: gatewayConfig,
         region: config.region,
-        grantConfigRead: (arn) => tiers.gateway.grant("haproxy-config", [{ Effect: "Allow", Action: "ssm:GetParameter", Resource: arn }]),
+        grantConfigRead: (arn) =>
+            tiers.gateway.grant("haproxy-config", [{ Effect: "Allow", Action: "ssm:GetParameter", Resource: arn }]),
     });
     const vpn = new VpnServer(`${prefix}-openvpn`, {
         ...singleServer(tiers.vpn, "public"),
         vpcCidr: config.network.vpcCidr,
         // In AZ-name order: the pushed routes (user data) stay the same when the AZs are listed in another order.
-        routedCidrs: [config.network.publicSubnetCidrs, config.network.privateSubnetCidrs].flatMap((tier) => vpc.availabilityZones.map((az) => tier[az])),
+        routedCidrs: [config.network.publicSubnetCidrs, config.network.privateSubnetCidrs].flatMap((tier) =>
+            vpc.availabilityZones.map((az) => tier[az]),
+        ),
         clientCidr: config.vpnClientCidr,
         internalDomain: config.internalDomain,
-        stack: config.stack, region: config.region,
+        stack: config.stack,
+        region: config.region,
         roleName: tiers.vpn.roleName,
-        accountId, secretsKmsKeyArn: keys.secrets,
+        accountId,
+        secretsKmsKeyArn: keys.secrets,
     });
 
     const { database, search } = data;
@@ -77,8 +116,15 @@ export function operations({ config, prefix, accountId }: StackContext, { networ
         deployScope: { region: config.region, accountId, stack: config.stack, tiers: ["web", "backoffice"] },
         dns,
         dataUsers: {
-            region: config.region, databaseNameTag: database.nameTag, schema: "magento", databaseSecretName: secretNames.database,
-            searchDomain: search.domainName, searchMasterTag: search.masterSecretTag, searchAdminRole: search.adminRoleName, searchSecretName: secretNames.search, indexPrefix: MAGENTO_INDEX_PREFIX,
+            region: config.region,
+            databaseNameTag: database.nameTag,
+            schema: "magento",
+            databaseSecretName: secretNames.database,
+            searchDomain: search.domainName,
+            searchMasterTag: search.masterSecretTag,
+            searchAdminRole: search.adminRoleName,
+            searchSecretName: secretNames.search,
+            indexPrefix: MAGENTO_INDEX_PREFIX,
         },
     });
 
@@ -88,15 +134,27 @@ export function operations({ config, prefix, accountId }: StackContext, { networ
     const ftpPassive = windowsServices.find((s) => s.name === "ftp-passive");
     const ftpOnInternet = config.gatewayInternet.some((e) => e.service.name === "ftp");
     const windows = new WindowsHost(`${prefix}-windows`, {
-        ...singleServer(tiers.windows, "private", { image: windowsServerOrPinned(config.windows.amiId), instanceType: config.windows.instanceType }),
+        ...singleServer(tiers.windows, "private", {
+            image: windowsServerOrPinned(config.windows.amiId),
+            instanceType: config.windows.instanceType,
+        }),
         gatewaySecurityGroupId: tiers.gateway.securityGroupId,
         // Exactly the ports the gateway forwards to it.
-        proxiedPorts: config.gatewayInternet.filter((e) => onWindows(e.service)).flatMap((e) => e.ports.map(([fromPort, toPort]) => ({ fromPort, toPort }))),
+        proxiedPorts: config.gatewayInternet
+            .filter((e) => onWindows(e.service))
+            .flatMap((e) => e.ports.map(([fromPort, toPort]) => ({ fromPort, toPort }))),
         gatewaySubnetCidr: config.network.publicSubnetCidrs[config.network.operationsAz], // the gateway's and the VPN server's: the operations AZ's public subnet
-        ftp: ftpPassive && { fromPort: ftpPassive.fromPort, toPort: ftpPassive.toPort, externalAddress: ftpOnInternet ? gateway.publicIp : undefined },
+        ftp: ftpPassive && {
+            fromPort: ftpPassive.fromPort,
+            toPort: ftpPassive.toPort,
+            externalAddress: ftpOnInternet ? gateway.publicIp : undefined,
+        },
         vpnSecurityGroupId: tiers.vpn.securityGroupId,
         vpnPorts: windowsServices.map(({ fromPort, toPort }) => ({ fromPort, toPort })),
-        volumes: [{ label: "data", driveLetter: "D", sizeGb: 200 }, { label: "apps", driveLetter: "E", sizeGb: 100 }],
+        volumes: [
+            { label: "data", driveLetter: "D", sizeGb: 200 },
+            { label: "apps", driveLetter: "E", sizeGb: 100 },
+        ],
         dns,
     });
     return { gateway, vpn, rundeck, windows };

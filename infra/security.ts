@@ -23,8 +23,13 @@ const SERVER_TIERS = ["web", "backoffice", "rundeck", "sideapps", "gateway", "vp
  */
 export function telemetry({ config, prefix, accountId }: StackContext): Telemetry {
     const key = new TelemetryKey(`${prefix}-telemetry`, {
-        alias: `${prefix}-telemetry`, accountId, region: config.region, tags: config.tags,
-        serverRoleArns: SERVER_TIERS.map((t) => pulumi.interpolate`arn:aws:iam::${accountId}:role/${prefix}-${t}-role-*`),
+        alias: `${prefix}-telemetry`,
+        accountId,
+        region: config.region,
+        tags: config.tags,
+        serverRoleArns: SERVER_TIERS.map(
+            (t) => pulumi.interpolate`arn:aws:iam::${accountId}:role/${prefix}-${t}-role-*`,
+        ),
     });
     return { keyArn: key.keyArn };
 }
@@ -48,12 +53,19 @@ export function dataKeys({ config, prefix, accountId }: StackContext, tiers: Ser
     const tags = config.tags;
     const linkedRoles = new ServiceLinkedRoles(`${prefix}-linked-roles`, { tags });
     const serverRoleArns = tiers.roleArns;
-    const keyOf = (name: string, purpose: string, outlivesStack = false) => new DataKey(`${prefix}-${name}`, {
-        alias: `${prefix}-${name}`, purpose, accountId, autoScalingRoleArn: linkedRoles.roleArns["autoscaling.amazonaws.com"],
-        serverRoleArns, outlivesStack, tags,
-    }).keyArn;
+    const keyOf = (name: string, purpose: string, outlivesStack = false) =>
+        new DataKey(`${prefix}-${name}`, {
+            alias: `${prefix}-${name}`,
+            purpose,
+            accountId,
+            autoScalingRoleArn: linkedRoles.roleArns["autoscaling.amazonaws.com"],
+            serverRoleArns,
+            outlivesStack,
+            tags,
+        }).keyArn;
     const storage = keyOf("data", "Data at rest", true);
     const secrets = keyOf("secrets", "Secrets");
-    const auditLog = new AuditLogKey(`${prefix}-data-audit`, { accountId, region: config.region, serverRoleArns, tags }).keyArn;
+    const auditLog = new AuditLogKey(`${prefix}-data-audit`, { accountId, region: config.region, serverRoleArns, tags })
+        .keyArn;
     return { storage, secrets, auditLog, linkedRoles };
 }

@@ -17,23 +17,36 @@ export interface StorageLayer {
     readonly buckets: Buckets;
 }
 
-export function storage(stack: StackContext, net: NetworkLayer, tiers: ServerTiers, keys: Keys, singleServer: SingleServers): StorageLayer {
+export function storage(
+    stack: StackContext,
+    net: NetworkLayer,
+    tiers: ServerTiers,
+    keys: Keys,
+    singleServer: SingleServers,
+): StorageLayer {
     const { config, prefix, accountId } = stack;
     const { network: vpc, internalZone } = net;
     const tags = config.tags;
     const build: Record<typeof config.sharedStorage, () => SharedStorage> = {
-        efs: () => new EfsStorage(`${prefix}-shared`, {
-            vpcId: vpc.vpcId, subnetIdsByAz: vpc.privateSubnetIdsByAz, formerMountOrder: config.network.availabilityZones,
-            clients: tiers.magento, shares: MAGENTO_SHARES, kmsKeyArn: keys.storage, tags,
-        }),
-        nfs: () => new NfsStorage(`${prefix}-shared`, {
-            ...singleServer(tiers.tier("nfs", "NFS server of the shared folders"), "private"),
-            vpcCidr: config.network.vpcCidr,
-            clients: tiers.magento,
-            shares: MAGENTO_SHARES,
-            volumeGb: { media: 200, sitemap: 5, exports: 20 },
-            dns: internalZone.dns,
-        }),
+        efs: () =>
+            new EfsStorage(`${prefix}-shared`, {
+                vpcId: vpc.vpcId,
+                subnetIdsByAz: vpc.privateSubnetIdsByAz,
+                formerMountOrder: config.network.availabilityZones,
+                clients: tiers.magento,
+                shares: MAGENTO_SHARES,
+                kmsKeyArn: keys.storage,
+                tags,
+            }),
+        nfs: () =>
+            new NfsStorage(`${prefix}-shared`, {
+                ...singleServer(tiers.tier("nfs", "NFS server of the shared folders"), "private"),
+                vpcCidr: config.network.vpcCidr,
+                clients: tiers.magento,
+                shares: MAGENTO_SHARES,
+                volumeGb: { media: 200, sitemap: 5, exports: 20 },
+                dns: internalZone.dns,
+            }),
     };
     const shared = build[config.sharedStorage]();
     // A switch's first phase (docs/migrations.md): the target, empty, under the name it keeps after the switch; no server uses it yet.
@@ -42,7 +55,9 @@ export function storage(stack: StackContext, net: NetworkLayer, tiers: ServerTie
     }
 
     const buckets = new Buckets(`${prefix}-buckets`, {
-        kmsKeyArn: keys.storage, accountId, region: config.region,
+        kmsKeyArn: keys.storage,
+        accountId,
+        region: config.region,
         logRetentionDays: config.accessLogRetentionDays,
         logsDisposable: !config.production,
         tempExpiryDays: config.tempExpiryDays,

@@ -33,30 +33,62 @@ type Egress = Pick<ServerTierArgs, "internetPorts" | "forwardTo"> & Partial<Pick
 
 const HTTPS_OUT = { internetPorts: [443] }; // payment, shipping and PIM APIs; Rundeck's package repository
 
-export function serverTiers({ config, prefix, accountId }: StackContext, { network: vpc }: NetworkLayer, telemetry: Telemetry): ServerTiers {
+export function serverTiers(
+    { config, prefix, accountId }: StackContext,
+    { network: vpc }: NetworkLayer,
+    telemetry: Telemetry,
+): ServerTiers {
     const readableParameters = parameterPathArn(config.stack, config.region, accountId);
-    const tier = (name: string, purpose: string, egress: Egress = {}) => new ServerTier(`${prefix}-${name}`, {
-        tier: name, vpcId: vpc.vpcId, purpose, parameterPathArn: readableParameters, endpoints: vpc.endpoints, ...egress, tags: config.tags,
-    });
+    const tier = (name: string, purpose: string, egress: Egress = {}) =>
+        new ServerTier(`${prefix}-${name}`, {
+            tier: name,
+            vpcId: vpc.vpcId,
+            purpose,
+            parameterPathArn: readableParameters,
+            endpoints: vpc.endpoints,
+            ...egress,
+            tags: config.tags,
+        });
     const web = tier("web", "Magento front-end servers", HTTPS_OUT);
     const backOffice = tier("backoffice", "Magento back-office server: admin, cron, indexers, imports", HTTPS_OUT);
     const rundeck = tier("rundeck", "Rundeck: one-button deployment jobs", HTTPS_OUT);
     const sideApps = tier("sideapps", "Side applications: PIM, order connector, payments connector", HTTPS_OUT);
     // The gateway reads one parameter, its haproxy.cfg, kept outside the stack's path (components/operations/gateway/gateway.ts).
-    const gateway = tier("gateway", "HAProxy gateway: the services a stack opens to the internet, each to its own addresses",
-        { parameterPathArn: pulumi.interpolate`arn:aws:ssm:${config.region}:${accountId}:parameter${gatewayConfigParameter(config.stack)}` });
+    const gateway = tier(
+        "gateway",
+        "HAProxy gateway: the services a stack opens to the internet, each to its own addresses",
+        {
+            parameterPathArn: pulumi.interpolate`arn:aws:ssm:${config.region}:${accountId}:parameter${gatewayConfigParameter(config.stack)}`,
+        },
+    );
     const vpn = tier("vpn", "OpenVPN server: operator access to every subnet", { forwardTo: [config.network.vpcCidr] });
     const windows = tier("windows", "Windows host of the custom application", { internetPorts: [80, 443] }); // Windows Update uses both
     // Operators' shells on every tier: Session Manager with the stack's logged, encrypted preferences, MFA, this stack only.
     const sessions = new SessionManager(`${prefix}-sessions`, {
-        stack: config.stack, region: config.region, accountId, keyArn: telemetry.keyArn, idleTimeoutMinutes: 20, tags: config.tags,
+        stack: config.stack,
+        region: config.region,
+        accountId,
+        keyArn: telemetry.keyArn,
+        idleTimeoutMinutes: 20,
+        tags: config.tags,
         tierRoleNames: {
-            web: web.roleName, backoffice: backOffice.roleName, rundeck: rundeck.roleName, sideapps: sideApps.roleName,
-            gateway: gateway.roleName, vpn: vpn.roleName, windows: windows.roleName,
+            web: web.roleName,
+            backoffice: backOffice.roleName,
+            rundeck: rundeck.roleName,
+            sideapps: sideApps.roleName,
+            gateway: gateway.roleName,
+            vpn: vpn.roleName,
+            windows: windows.roleName,
         },
     });
     return {
-        web, backOffice, rundeck, sideApps, gateway, vpn, windows,
+        web,
+        backOffice,
+        rundeck,
+        sideApps,
+        gateway,
+        vpn,
+        windows,
         magento: [web.asClient("web"), backOffice.asClient("backoffice")],
         roleArns: [web, backOffice, rundeck, sideApps, gateway, vpn, windows].map((t) => t.roleArn),
         sessions,

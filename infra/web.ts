@@ -25,12 +25,20 @@ export interface LoadBalancing {
 }
 
 /** The load balancer in the public subnets, with the edge's certificates and the CDN's secret header, and its WAF. */
-export function loadBalancing({ config, prefix, accountId }: StackContext, { network: vpc }: NetworkLayer, tiers: ServerTiers, edge: EdgeCertificates,
-    cdn: CdnEdge, storage: StorageLayer, telemetry: Telemetry): LoadBalancing {
+export function loadBalancing(
+    { config, prefix, accountId }: StackContext,
+    { network: vpc }: NetworkLayer,
+    tiers: ServerTiers,
+    edge: EdgeCertificates,
+    cdn: CdnEdge,
+    storage: StorageLayer,
+    telemetry: Telemetry,
+): LoadBalancing {
     const { tags } = config;
     const { buckets } = storage;
     const loadBalancer = new LoadBalancer(`${prefix}-shop`, {
-        vpcId: vpc.vpcId, subnetIds: vpc.publicSubnetIds,
+        vpcId: vpc.vpcId,
+        subnetIds: vpc.publicSubnetIds,
         certificateArn: edge.certificates.loadBalancerCertificateArn,
         extraCertificateArns: edge.certificates.extraCertificateArns,
         formerCertificateIndex: config.edge.plan.former.listenerIndexOf,
@@ -46,12 +54,18 @@ export function loadBalancing({ config, prefix, accountId }: StackContext, { net
     });
     const webAcl = config.web.waf
         ? new WebAcl(`${prefix}-waf`, {
-            resourceArn: loadBalancer.arn, ratePerIpPer5Min: 2000,
-            originVerify: cdn.originVerify,
-            cdnPaths: Object.values(config.edge.originPaths), largeBodyPaths: loadBalancer.adminPaths,
-            adminPath: config.web.adminPath, adminSources: config.operatorCidrs,
-            logKeyArn: telemetry.keyArn, accountId, region: config.region, tags,
-        })
+              resourceArn: loadBalancer.arn,
+              ratePerIpPer5Min: 2000,
+              originVerify: cdn.originVerify,
+              cdnPaths: Object.values(config.edge.originPaths),
+              largeBodyPaths: loadBalancer.adminPaths,
+              adminPath: config.web.adminPath,
+              adminSources: config.operatorCidrs,
+              logKeyArn: telemetry.keyArn,
+              accountId,
+              region: config.region,
+              tags,
+          })
         : undefined;
     return { loadBalancer, webAcl };
 }
@@ -61,8 +75,16 @@ export interface WebServers {
     readonly backOffice: WebGroup;
 }
 
-export function webServers({ config, prefix }: StackContext, { network: vpc }: NetworkLayer, tiers: ServerTiers, keys: Keys, data: DataLayer,
-    app: AppSettings, storage: StorageLayer, { loadBalancer }: LoadBalancing): WebServers {
+export function webServers(
+    { config, prefix }: StackContext,
+    { network: vpc }: NetworkLayer,
+    tiers: ServerTiers,
+    keys: Keys,
+    data: DataLayer,
+    app: AppSettings,
+    storage: StorageLayer,
+    { loadBalancer }: LoadBalancing,
+): WebServers {
     const { tags } = config;
     const { parameters, credentials } = app;
     const { buckets, shared } = storage;
@@ -72,34 +94,68 @@ export function webServers({ config, prefix }: StackContext, { network: vpc }: N
     // release's setup step, which needs the masters, runs on Rundeck (infra/operations.ts).
     const bootReads = (secrets: pulumi.Input<string>[]) => [
         { Effect: "Allow" as const, Action: "ssm:GetParametersByPath", Resource: parameters.pathArn },
-        { Effect: "Allow" as const, Action: ["ssm:GetParameters", "ssm:GetParameter"], Resource: parameters.parameterArns },
+        {
+            Effect: "Allow" as const,
+            Action: ["ssm:GetParameters", "ssm:GetParameter"],
+            Resource: parameters.parameterArns,
+        },
         { Effect: "Allow" as const, Action: "secretsmanager:GetSecretValue", Resource: secrets },
-        { Effect: "Allow" as const, Action: "kms:Decrypt", Resource: keys.secrets, Condition: viaService("secretsmanager", config.region) },
+        {
+            Effect: "Allow" as const,
+            Action: "kms:Decrypt",
+            Resource: keys.secrets,
+            Condition: viaService("secretsmanager", config.region),
+        },
     ];
-    const magentoSecrets = [credentials.databaseSecretArn, credentials.searchSecretArn, ...Object.values(data.caches).map((c) => c.authTokenSecretArn)];
+    const magentoSecrets = [
+        credentials.databaseSecretArn,
+        credentials.searchSecretArn,
+        ...Object.values(data.caches).map((c) => c.authTokenSecretArn),
+    ];
     tiers.web.grant("boot-reads", bootReads(magentoSecrets));
     tiers.backOffice.grant("boot-reads", bootReads(magentoSecrets));
     // The configuration bucket is read-only for both (the release puts it there); scratch files (imports, exports) are
     // the back office's alone. SSE-KMS objects need the key, through S3 only: Decrypt to read, GenerateDataKey to write.
     const readConfig = [
         { Effect: "Allow" as const, Action: "s3:ListBucket", Resource: buckets.configBucketArn },
-        { Effect: "Allow" as const, Action: "s3:GetObject", Resource: pulumi.interpolate`${buckets.configBucketArn}/*` },
-        { Effect: "Allow" as const, Action: "kms:Decrypt", Resource: keys.storage, Condition: viaService("s3", config.region) },
+        {
+            Effect: "Allow" as const,
+            Action: "s3:GetObject",
+            Resource: pulumi.interpolate`${buckets.configBucketArn}/*`,
+        },
+        {
+            Effect: "Allow" as const,
+            Action: "kms:Decrypt",
+            Resource: keys.storage,
+            Condition: viaService("s3", config.region),
+        },
     ];
     tiers.web.grant("config-bucket", readConfig);
     tiers.backOffice.grant("config-bucket", [
         ...readConfig,
         { Effect: "Allow" as const, Action: "s3:ListBucket", Resource: buckets.tempBucketArn },
-        { Effect: "Allow" as const, Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: pulumi.interpolate`${buckets.tempBucketArn}/*` },
-        { Effect: "Allow" as const, Action: "kms:GenerateDataKey", Resource: keys.storage, Condition: viaService("s3", config.region) },
+        {
+            Effect: "Allow" as const,
+            Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            Resource: pulumi.interpolate`${buckets.tempBucketArn}/*`,
+        },
+        {
+            Effect: "Allow" as const,
+            Action: "kms:GenerateDataKey",
+            Resource: keys.storage,
+            Condition: viaService("s3", config.region),
+        },
     ]);
 
     // Each tier mounts its own shares: the order exports are the back office's alone (components/storage/shares.ts).
-    const webUserData = (tierName: string) => pulumi.all(shared.mountSources).apply((sources) => webBootConfig({
-        mounts: sharesOf(tierName, shared.shares).map((share) => ({ share, source: sources[share.name] })),
-        parameterPath: parameters.prefix,
-        region: config.region,
-    }));
+    const webUserData = (tierName: string) =>
+        pulumi.all(shared.mountSources).apply((sources) =>
+            webBootConfig({
+                mounts: sharesOf(tierName, shared.shares).map((share) => ({ share, source: sources[share.name] })),
+                parameterPath: parameters.prefix,
+                region: config.region,
+            }),
+        );
     const webGroup = (group: ServerTier, instanceType: string, target: "frontend" | "backoffice") => ({
         placement: { vpcId: vpc.vpcId, subnetIdsByAz: vpc.privateSubnetIdsByAz, kmsKeyArn: keys.storage, tags },
         runsAs: group,

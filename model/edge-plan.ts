@@ -12,7 +12,6 @@ export interface Storefront {
 export const PUBLIC_DNS_MODES = ["registrar", "route53", "managed"] as const;
 export type PublicDns = (typeof PUBLIC_DNS_MODES)[number];
 
-
 /** Limits AWS enforces that a storefront list can exceed (ELB, CloudFront and ACM quotas pages). */
 export const AWS_LIMITS = {
     /** Certificates on one ALB listener besides its default certificate. */
@@ -131,10 +130,21 @@ export function zoneOf(name: string, zones: readonly string[]): string | undefin
 export function planEdge(input: EdgePlanInput): EdgePlan {
     const { domain, storefronts, namesPerCertificate } = input;
     const storefrontDomains = storefronts.flatMap((s) => s.domains);
-    const zones = [domain, ...storefrontDomains.filter((d) => !storefrontDomains.some((other) => other !== d && d.endsWith(`.${other}`)) && zoneOf(d, [domain]) === undefined)];
+    const zones = [
+        domain,
+        ...storefrontDomains.filter(
+            (d) =>
+                !storefrontDomains.some((other) => other !== d && d.endsWith(`.${other}`)) &&
+                zoneOf(d, [domain]) === undefined,
+        ),
+    ];
 
-    const shopCertificate = input.importedShopCertificates ? undefined : { key: "shop", names: [domain, `*.${domain}`], pending: false };
-    const cdnCertificate = input.importedShopCertificates ? undefined : { key: "cdn", names: [`media.${domain}`, `static.${domain}`], pending: false };
+    const shopCertificate = input.importedShopCertificates
+        ? undefined
+        : { key: "shop", names: [domain, `*.${domain}`], pending: false };
+    const cdnCertificate = input.importedShopCertificates
+        ? undefined
+        : { key: "cdn", names: [`media.${domain}`, `static.${domain}`], pending: false };
 
     // A certificate per storefront while the listener has room: adding, removing or moving one storefront touches its
     // certificate alone. Beyond the listener's 25, next-fit in storefront order, a storefront's domains kept on one
@@ -143,7 +153,9 @@ export function planEdge(input: EdgePlanInput): EdgePlan {
     const pendingSet = input.pendingStorefronts ?? new Set<string>();
     const own = packStorefronts(storefronts, shopCertificate, namesPerCertificate, pendingSet, false);
     const packed = own.certificates.length > AWS_LIMITS.listenerCertificates;
-    const { certificates: storefrontCertificates, oversized } = packed ? packStorefronts(storefronts, shopCertificate, namesPerCertificate, pendingSet, true) : own;
+    const { certificates: storefrontCertificates, oversized } = packed
+        ? packStorefronts(storefronts, shopCertificate, namesPerCertificate, pendingSet, true)
+        : own;
     // The layout before certificates were keyed (always next-fit): what a deployed stack's resources are named after.
     const former = packStorefronts(storefronts, shopCertificate, namesPerCertificate, pendingSet, true).certificates;
 
@@ -158,17 +170,27 @@ export function planEdge(input: EdgePlanInput): EdgePlan {
         names,
         zones,
         aliases: { media: [`media.${domain}`], static: [`static.${domain}`] },
-        pageOrigins: names.filter((n) => n.target === "loadBalancer" && n.name !== `origin.${domain}`).map((n) => `https://${n.name}`),
+        pageOrigins: names
+            .filter((n) => n.target === "loadBalancer" && n.name !== `origin.${domain}`)
+            .map((n) => `https://${n.name}`),
         oversized,
         former: {
-            certificateKeyOf: Object.fromEntries([shopCertificate, cdnCertificate, ...former].flatMap((c) => c?.names.map((n) => [n, c.key]) ?? [])),
+            certificateKeyOf: Object.fromEntries(
+                [shopCertificate, cdnCertificate, ...former].flatMap((c) => c?.names.map((n) => [n, c.key]) ?? []),
+            ),
             listenerIndexOf: Object.fromEntries(former.filter((c) => !c.pending).map((c, i) => [c.key, i])),
         },
     };
 }
 
 /** Storefront certificates, one each (`shared` false) or next-fit up to the quota; storefronts too large for one apart. */
-function packStorefronts(storefronts: readonly Storefront[], shop: PlannedCertificate | undefined, namesPerCertificate: number, pendingSet: ReadonlySet<string>, shared: boolean) {
+function packStorefronts(
+    storefronts: readonly Storefront[],
+    shop: PlannedCertificate | undefined,
+    namesPerCertificate: number,
+    pendingSet: ReadonlySet<string>,
+    shared: boolean,
+) {
     const certificates: { key: string; names: string[]; pending: boolean }[] = [];
     const oversized: { code: string; names: number }[] = [];
     for (const pending of [false, true]) {
@@ -197,49 +219,72 @@ function packStorefronts(storefronts: readonly Storefront[], shop: PlannedCertif
 export type RegistrarRecordOf<T> = Omit<RegistrarRecord, "target"> & { readonly target: T };
 
 /** The records a registrar must hold for every public name: ALIAS at a zone's apex (no CNAME there), CNAME below. */
-export function registrarRecords<T = string>(names: readonly PublicName[], targets: Readonly<Record<Target, T>>): RegistrarRecordOf<T>[] {
+export function registrarRecords<T = string>(
+    names: readonly PublicName[],
+    targets: Readonly<Record<Target, T>>,
+): RegistrarRecordOf<T>[] {
     return names.map((n) => ({ name: n.name, type: n.name === n.zone ? "ALIAS" : "CNAME", target: targets[n.target] }));
 }
 
 /** NS records delegating each zone created in Route 53 from its parent (at the registrar or the parent's DNS host). */
 export function delegationRecords(nameServers: Readonly<Record<string, readonly string[]>>): RegistrarRecord[] {
-    return Object.entries(nameServers).flatMap(([zone, servers]) => servers.map((target) => ({ name: zone, type: "NS" as const, target })));
+    return Object.entries(nameServers).flatMap(([zone, servers]) =>
+        servers.map((target) => ({ name: zone, type: "NS" as const, target })),
+    );
 }
 
 /** A limit the plan exceeds, as the validator reports it: what, the limit, and what to change. */
 export function limitProblems(plan: EdgePlan, namesPerCertificate: number): string[] {
-    const problems = plan.oversized.map((s) =>
-        `storefront '${s.code}' has ${s.names} domains needing a certificate, more than the ${namesPerCertificate} names per ACM certificate `
-        + `(magento:acmNamesPerCertificate; the ACM quota can be raised to ${AWS_LIMITS.acmNamesMax})`);
+    const problems = plan.oversized.map(
+        (s) =>
+            `storefront '${s.code}' has ${s.names} domains needing a certificate, more than the ${namesPerCertificate} names per ACM certificate ` +
+            `(magento:acmNamesPerCertificate; the ACM quota can be raised to ${AWS_LIMITS.acmNamesMax})`,
+    );
     if (plan.storefrontCertificates.length > AWS_LIMITS.listenerCertificates) {
-        problems.push(`the storefronts need ${plan.storefrontCertificates.length} certificates of at most ${namesPerCertificate} names, but an ALB listener `
-            + `takes ${AWS_LIMITS.listenerCertificates} besides its default: raise the ACM quota and magento:acmNamesPerCertificate (up to ${AWS_LIMITS.acmNamesMax})`);
+        problems.push(
+            `the storefronts need ${plan.storefrontCertificates.length} certificates of at most ${namesPerCertificate} names, but an ALB listener ` +
+                `takes ${AWS_LIMITS.listenerCertificates} besides its default: raise the ACM quota and magento:acmNamesPerCertificate (up to ${AWS_LIMITS.acmNamesMax})`,
+        );
     }
     for (const kind of ["media", "static"] as const) {
         if (plan.aliases[kind].length > AWS_LIMITS.distributionAliases) {
-            problems.push(`the ${kind} distribution would carry ${plan.aliases[kind].length} alternate domain names; CloudFront allows ${AWS_LIMITS.distributionAliases}`);
+            problems.push(
+                `the ${kind} distribution would carry ${plan.aliases[kind].length} alternate domain names; CloudFront allows ${AWS_LIMITS.distributionAliases}`,
+            );
         }
     }
     return problems;
 }
 
 /** Problems with a storefront list on its own, each with its index path: codes, hostnames, duplicates, clashes. */
-export function storefrontProblems(domain: string, storefronts: readonly Storefront[]): { path: string; message: string }[] {
+export function storefrontProblems(
+    domain: string,
+    storefronts: readonly Storefront[],
+): { path: string; message: string }[] {
     const problems: { path: string; message: string }[] = [];
     const own = new Set(shopNames(domain).map((n) => n.name));
     const codes = new Map<string, number>();
     const seen = new Map<string, string>();
     storefronts.forEach((s, i) => {
         if (codes.has(s.code)) {
-            problems.push({ path: `[${i}].code`, message: `'${s.code}' is also storefront [${codes.get(s.code)}]'s code; Magento store codes are unique` });
+            problems.push({
+                path: `[${i}].code`,
+                message: `'${s.code}' is also storefront [${codes.get(s.code)}]'s code; Magento store codes are unique`,
+            });
         }
         codes.set(s.code, i);
         s.domains.forEach((d, j) => {
             const path = `[${i}].domains[${j}]`;
             if (own.has(d)) {
-                problems.push({ path, message: `${d} is one of the shop's own names (apex, www., origin., media., static.)` });
+                problems.push({
+                    path,
+                    message: `${d} is one of the shop's own names (apex, www., origin., media., static.)`,
+                });
             } else if (seen.has(d)) {
-                problems.push({ path, message: `${d} is already served by ${seen.get(d)}; a domain belongs to one storefront` });
+                problems.push({
+                    path,
+                    message: `${d} is already served by ${seen.get(d)}; a domain belongs to one storefront`,
+                });
             }
             seen.set(d, `storefront '${s.code}'`);
         });

@@ -25,11 +25,24 @@ export interface ExposedService {
  * (a port is bound once) and of a service left behind the VPN that lies inside its range (the estate's passive FTP
  * range 2048-4096 holds RDP's 3389: opening FTP must not open RDP; opening RDP opens 3389).
  */
-export function exposedServices(all: readonly GatewayService[], opened: Readonly<Record<string, readonly string[]>>): ExposedService[] {
+export function exposedServices(
+    all: readonly GatewayService[],
+    opened: Readonly<Record<string, readonly string[]>>,
+): ExposedService[] {
     const internet = all.filter((s) => Object.hasOwn(opened, s.name));
     const closed = all.filter((s) => !internet.includes(s));
-    const inside = (service: GatewayService) => closed.filter((c) => service.fromPort <= c.fromPort && c.toPort <= service.toPort && c.toPort - c.fromPort < service.toPort - service.fromPort);
-    return internet.map((service, i) => ({ service, sources: opened[service.name], ports: ownPorts(service, [...internet.slice(0, i), ...inside(service)]) }));
+    const inside = (service: GatewayService) =>
+        closed.filter(
+            (c) =>
+                service.fromPort <= c.fromPort &&
+                c.toPort <= service.toPort &&
+                c.toPort - c.fromPort < service.toPort - service.fromPort,
+        );
+    return internet.map((service, i) => ({
+        service,
+        sources: opened[service.name],
+        ports: ownPorts(service, [...internet.slice(0, i), ...inside(service)]),
+    }));
 }
 
 /** The port ranges of `service` that none of `others` holds. */
@@ -40,7 +53,10 @@ export function ownPorts(service: GatewayService, others: readonly GatewayServic
             if (other.toPort < from || other.fromPort > to) {
                 return [[from, to]];
             }
-            return [[from, other.fromPort - 1], [other.toPort + 1, to]].filter(([a, b]) => a <= b) as [number, number][];
+            return [
+                [from, other.fromPort - 1],
+                [other.toPort + 1, to],
+            ].filter(([a, b]) => a <= b) as [number, number][];
         });
     }
     return ranges;

@@ -56,7 +56,11 @@ export class PackServer {
         PackServer.children.clear();
     }
 
-    private constructor(readonly dir: string, private readonly child: ChildProcess, readonly client: rpc.AnalyzerClient) {}
+    private constructor(
+        readonly dir: string,
+        private readonly child: ChildProcess,
+        readonly client: rpc.AnalyzerClient,
+    ) {}
 
     static start(dir: string, ctx: Pick<RunContext, "project" | "stack" | "dryRun" | "config">): Promise<PackServer> {
         const absolute = path.resolve(dir);
@@ -67,7 +71,11 @@ export class PackServer {
         try {
             runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [absolute] });
         } catch {
-            return Promise.reject(new Error(`policy pack ${dir}: its dependencies are not installed (no @pulumi/pulumi); run npm install in ${dir}`));
+            return Promise.reject(
+                new Error(
+                    `policy pack ${dir}: its dependencies are not installed (no @pulumi/pulumi); run npm install in ${dir}`,
+                ),
+            );
         }
         const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], {
             cwd: absolute,
@@ -99,7 +107,11 @@ export class PackServer {
                     resolve(new PackServer(absolute, child, client));
                 }
             });
-            child.on("exit", (code) => reject(new Error(`policy pack ${dir} failed to start (exit ${code}):\n${withoutTrace(stderr || stdout)}`)));
+            child.on("exit", (code) =>
+                reject(
+                    new Error(`policy pack ${dir} failed to start (exit ${code}):\n${withoutTrace(stderr || stdout)}`),
+                ),
+            );
         });
     }
 
@@ -114,16 +126,29 @@ const COLOUR_CODES = /\x1b\[[0-9;]*m/g;
 
 /** An error's text without its stack frames (a pack's error comes with the pack's stack; the operator needs the cause). */
 export function withoutTrace(text: string): string {
-    return text.replace(COLOUR_CODES, "").split("\n").filter((l) => !/^\s+at /.test(l) && !/^\s*(node:internal|\^+$)/.test(l)).join("\n").trim();
+    return text
+        .replace(COLOUR_CODES, "")
+        .split("\n")
+        .filter((l) => !/^\s+at /.test(l) && !/^\s*(node:internal|\^+$)/.test(l))
+        .join("\n")
+        .trim();
 }
 
 /** One RPC to a pack; a failure names the pack, the call and the resource analysed. */
 function call<Req, Res>(server: PackServer, method: string, req: Req, urn?: string): Promise<Res> {
     return new Promise((resolve, reject) => {
-        const fn = (server.client as unknown as Record<string, (r: Req, cb: (e: Error | null, r: Res) => void) => void>)[method];
-        fn.call(server.client, req, (err, res) => err
-            ? reject(new Error(`policy pack ${server.dir} failed in ${method}${urn ? ` of ${urn}` : ""}: ${withoutTrace(err.message.replace(/^\d+ [A-Z_]+: /, ""))}`))
-            : resolve(res));
+        const fn = (
+            server.client as unknown as Record<string, (r: Req, cb: (e: Error | null, r: Res) => void) => void>
+        )[method];
+        fn.call(server.client, req, (err, res) =>
+            err
+                ? reject(
+                      new Error(
+                          `policy pack ${server.dir} failed in ${method}${urn ? ` of ${urn}` : ""}: ${withoutTrace(err.message.replace(/^\d+ [A-Z_]+: /, ""))}`,
+                      ),
+                  )
+                : resolve(res),
+        );
     });
 }
 
@@ -221,7 +246,12 @@ function requestsFor(resources: readonly StateResource[]): StackRequests {
  * Analyze calls to those URNs, for a caller that has the answers for the others (a pack answers Analyze from the
  * request alone); AnalyzeStack always sees every resource.
  */
-export async function analyze(server: PackServer, resources: readonly StateResource[], ctx: RunContext, only?: ReadonlySet<string>): Promise<PackReport> {
+export async function analyze(
+    server: PackServer,
+    resources: readonly StateResource[],
+    ctx: RunContext,
+    only?: ReadonlySet<string>,
+): Promise<PackReport> {
     const info = await call<Empty, pb.AnalyzerInfo>(server, "getAnalyzerInfo", new Empty());
     await configure(server, info, ctx);
     const stack = requestsFor(resources);
@@ -231,8 +261,14 @@ export async function analyze(server: PackServer, resources: readonly StateResou
     // at once; awaited with AnalyzeStack, so a failure of any call fails the run at once, never as an unhandled rejection.
     const analysed = stack.analyzed().filter((r) => only?.has(r.urn) ?? true);
     const perResource = inPool(analysed, IN_FLIGHT, async (r) =>
-        diagnostics(await call<pb.AnalyzeRequest, pb.AnalyzeResponse>(server, "analyze", stack.analyze(r), r.urn), r.urn));
-    const whole = call<pb.AnalyzeStackRequest, pb.AnalyzeResponse>(server, "analyzeStack", stack.stack()).then((res) => diagnostics(res, ""));
+        diagnostics(
+            await call<pb.AnalyzeRequest, pb.AnalyzeResponse>(server, "analyze", stack.analyze(r), r.urn),
+            r.urn,
+        ),
+    );
+    const whole = call<pb.AnalyzeStackRequest, pb.AnalyzeResponse>(server, "analyzeStack", stack.stack()).then((res) =>
+        diagnostics(res, ""),
+    );
     const [resourceDiagnostics, stackDiagnostics] = await Promise.all([perResource, whole]);
 
     return {
@@ -258,31 +294,49 @@ function diagnostics(response: pb.AnalyzeResponse, analysed: string): Diagnostic
 /** Sends each policy its config with the schema's defaults applied (the CLI applies them, not the pack), after
  *  validating the user's config against the pack's policies and schemas. */
 async function configure(server: PackServer, info: pb.AnalyzerInfo, ctx: RunContext): Promise<void> {
-    await call(server, "configureStack", new pb.AnalyzerStackConfigureRequest()
-        .setStack(ctx.stack).setProject(ctx.project).setDryRun(ctx.dryRun));
+    await call(
+        server,
+        "configureStack",
+        new pb.AnalyzerStackConfigureRequest().setStack(ctx.stack).setProject(ctx.project).setDryRun(ctx.dryRun),
+    );
     const user = ctx.packConfig ?? {};
     const all = user.all as Level | undefined;
     const policies = info.getPoliciesList().map((policy) => {
         const schema = policy.getConfigschema();
         const properties = (schema?.getProperties()?.toJavaScript() ?? {}) as Record<string, { default?: unknown }>;
-        const defaults = Object.fromEntries(Object.entries(properties).filter(([, spec]) => spec?.default !== undefined).map(([k, spec]) => [k, spec.default]));
+        const defaults = Object.fromEntries(
+            Object.entries(properties)
+                .filter(([, spec]) => spec?.default !== undefined)
+                .map(([k, spec]) => [k, spec.default]),
+        );
         const given = user[policy.getName()];
-        const { enforcementLevel, ...own } = typeof given === "object" && given !== null ? given as Record<string, unknown> : { enforcementLevel: given };
+        const { enforcementLevel, ...own } =
+            typeof given === "object" && given !== null
+                ? (given as Record<string, unknown>)
+                : { enforcementLevel: given };
         // The pack's own initial config (the third argument of `new PolicyPack`, as AWSGuard sets it) comes before the user's.
         const initial = info.getInitialconfigMap().get(policy.getName());
-        const level = (enforcementLevel as Level | undefined) ?? all ?? LEVELS[(initial ?? policy).getEnforcementlevel()];
+        const level =
+            (enforcementLevel as Level | undefined) ?? all ?? LEVELS[(initial ?? policy).getEnforcementlevel()];
         const merged = { ...defaults, ...initial?.getProperties()?.toJavaScript(), ...own };
         return { name: policy.getName(), properties, required: schema?.getRequiredList() ?? [], level, merged };
     });
     const problems = packConfigProblems(user, policies, (name) => policies.find((p) => p.name === name)!.merged);
     if (problems.length > 0) {
-        throw new Error(`policy pack ${server.dir} (${info.getName()}): invalid --policy-pack-config ${ctx.packConfigFile}:\n  ${problems.join("\n  ")}`);
+        throw new Error(
+            `policy pack ${server.dir} (${info.getName()}): invalid --policy-pack-config ${ctx.packConfigFile}:\n  ${problems.join("\n  ")}`,
+        );
     }
     const request = new pb.ConfigureAnalyzerRequest();
     for (const p of policies) {
-        request.getPolicyconfigMap().set(p.name, new pb.PolicyConfig()
-            .setEnforcementlevel(LEVELS.indexOf(p.level))
-            .setProperties(Struct.fromJavaScript(p.merged as never)));
+        request
+            .getPolicyconfigMap()
+            .set(
+                p.name,
+                new pb.PolicyConfig()
+                    .setEnforcementlevel(LEVELS.indexOf(p.level))
+                    .setProperties(Struct.fromJavaScript(p.merged as never)),
+            );
     }
     await call(server, "configure", request);
 }
@@ -306,22 +360,36 @@ function options(r: StateResource): pb.AnalyzerResourceOptions {
         opts.setDeletebeforereplacedefined(true).setDeletebeforereplace(r.deleteBeforeReplace);
     }
     if (r.customTimeouts) {
-        opts.setCustomtimeouts(new pb.AnalyzerResourceOptions.CustomTimeouts()
-            .setCreate(r.customTimeouts.create ?? 0).setUpdate(r.customTimeouts.update ?? 0).setDelete(r.customTimeouts.delete ?? 0));
+        opts.setCustomtimeouts(
+            new pb.AnalyzerResourceOptions.CustomTimeouts()
+                .setCreate(r.customTimeouts.create ?? 0)
+                .setUpdate(r.customTimeouts.update ?? 0)
+                .setDelete(r.customTimeouts.delete ?? 0),
+        );
     }
     return opts;
 }
 
 function provider(r: StateResource, byUrn: Map<string, StateResource>): pb.AnalyzerProviderResource | undefined {
     const ref = r.provider ? byUrn.get(providerUrn(r.provider)) : undefined;
-    return ref && new pb.AnalyzerProviderResource()
-        .setType(ref.type).setUrn(ref.urn).setName(urnName(ref.urn)).setProperties(struct(ref, ref.inputs));
+    return (
+        ref &&
+        new pb.AnalyzerProviderResource()
+            .setType(ref.type)
+            .setUrn(ref.urn)
+            .setName(urnName(ref.urn))
+            .setProperties(struct(ref, ref.inputs))
+    );
 }
 
 /** Analyze sees a resource's inputs, before it is created or updated. */
 function analyzeRequest(r: StateResource, byUrn: Map<string, StateResource>): pb.AnalyzeRequest {
     const req = new pb.AnalyzeRequest()
-        .setType(r.type).setUrn(r.urn).setName(urnName(r.urn)).setProperties(struct(r, r.inputs)).setOptions(options(r));
+        .setType(r.type)
+        .setUrn(r.urn)
+        .setName(urnName(r.urn))
+        .setProperties(struct(r, r.inputs))
+        .setOptions(options(r));
     const p = provider(r, byUrn);
     return p ? req.setProvider(p) : req;
 }
@@ -329,8 +397,13 @@ function analyzeRequest(r: StateResource, byUrn: Map<string, StateResource>): pb
 /** AnalyzeStack sees every resource's outputs, with parent, dependencies and property dependencies. */
 function analyzerResource(r: StateResource, byUrn: Map<string, StateResource>): pb.AnalyzerResource {
     const res = new pb.AnalyzerResource()
-        .setType(r.type).setUrn(r.urn).setName(urnName(r.urn)).setProperties(struct(r, r.outputs)).setOptions(options(r))
-        .setParent(r.parent ?? "").setDependenciesList(r.dependencies ?? []);
+        .setType(r.type)
+        .setUrn(r.urn)
+        .setName(urnName(r.urn))
+        .setProperties(struct(r, r.outputs))
+        .setOptions(options(r))
+        .setParent(r.parent ?? "")
+        .setDependenciesList(r.dependencies ?? []);
     for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {
         res.getPropertydependenciesMap().set(key, new pb.AnalyzerPropertyDependencies().setUrnsList(urns));
     }

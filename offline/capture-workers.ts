@@ -25,7 +25,10 @@ export class CaptureWorkers {
     private busy = 0;
 
     /** At most `size` captures run at once; the rest wait their turn. */
-    constructor(private readonly root: string, private readonly size: number) {}
+    constructor(
+        private readonly root: string,
+        private readonly size: number,
+    ) {}
 
     run(job: CaptureJob): Promise<CaptureResult> {
         return this.queued(job, false).result;
@@ -87,7 +90,8 @@ export class CaptureWorkers {
             this.next();
         };
         const onMessage = (result: CaptureResult) => done(result, result.ok);
-        const onExit = () => done({ ok: false, error: `the program's process ended without a result:\n${stderr}` }, false);
+        const onExit = () =>
+            done({ ok: false, error: `the program's process ended without a result:\n${stderr}` }, false);
         worker.stderr!.on("data", onStderr);
         worker.on("message", onMessage);
         worker.on("exit", onExit);

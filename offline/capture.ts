@@ -22,17 +22,43 @@ export type CaptureResult = { ok: true; resources: StateResource[] } | { ok: fal
 
 // Requests as the SDK's generated protobuf classes expose them; only what is read here.
 interface RegisterRequest {
-    getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getObject(): Struct;
-    getProtect(): boolean | undefined; getDependenciesList(): string[]; getProvider(): string; getVersion(): string;
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getObject(): Struct;
+    getProtect(): boolean | undefined;
+    getDependenciesList(): string[];
+    getProvider(): string;
+    getVersion(): string;
     getPropertydependenciesMap(): { forEach(f: (v: { getUrnsList(): string[] }, k: string) => void): void };
-    getDeletebeforereplace(): boolean; getDeletebeforereplacedefined(): boolean; getIgnorechangesList(): string[];
-    getAdditionalsecretoutputsList(): string[]; getAliasurnsList(): string[]; getReplaceonchangesList(): string[]; getRetainondelete(): boolean | undefined; getImportid(): string;
+    getDeletebeforereplace(): boolean;
+    getDeletebeforereplacedefined(): boolean;
+    getIgnorechangesList(): string[];
+    getAdditionalsecretoutputsList(): string[];
+    getAliasurnsList(): string[];
+    getReplaceonchangesList(): string[];
+    getRetainondelete(): boolean | undefined;
+    getImportid(): string;
     getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
     getAliasesList(): { getUrn(): string; getSpec(): AliasSpecMessage | undefined }[];
 }
-interface AliasSpecMessage { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean }
-interface RegisterResponse { getUrn(): string; getId(): string; getObject(): Struct }
-interface Struct { toJavaScript(): Record<string, unknown> }
+interface AliasSpecMessage {
+    getName(): string;
+    getType(): string;
+    getStack(): string;
+    getProject(): string;
+    getParenturn(): string;
+    getNoparent(): boolean;
+}
+interface RegisterResponse {
+    getUrn(): string;
+    getId(): string;
+    getObject(): Struct;
+}
+interface Struct {
+    toJavaScript(): Record<string, unknown>;
+}
 type Callback<T> = (err: Error | null, resp: T) => void;
 interface Monitor {
     registerResource(req: RegisterRequest, cb: Callback<RegisterResponse>): void;
@@ -54,28 +80,33 @@ export async function capture(job: CaptureJob): Promise<StateResource[]> {
     };
 
     pulumi.runtime.setAllConfig(job.config, job.secretKeys);
-    await pulumi.runtime.setMocks({
-        newResource: ({ type, name, inputs: given, custom, provider }) => {
-            const inputs = given as Record<string, unknown>; // the SDK types them any
-            if (!custom) {
-                return { id: "", state: {} };
-            }
-            if (isProviderType(type)) {
-                if (typeof inputs.region === "string") {
-                    providerRegions.set(`${type}::${name}`, inputs.region);
+    await pulumi.runtime.setMocks(
+        {
+            newResource: ({ type, name, inputs: given, custom, provider }) => {
+                const inputs = given as Record<string, unknown>; // the SDK types them any
+                if (!custom) {
+                    return { id: "", state: {} };
                 }
-                return { id: job.preview ? "" : uuidFrom(`${type}::${name}`), state: inputs };
-            }
-            const ctx = { urn: registering, type, name, inputs, region: regionOf(provider) };
-            if (job.preview) {
-                const unknowns = Object.fromEntries(computedOutputKeys(ctx).map((k) => [k, UNKNOWN]));
-                return { id: "", state: { ...unknowns, ...inputs } };
-            }
-            const { id, outputs } = fakeCreate(ctx);
-            return { id, state: { ...outputs, ...inputs } };
+                if (isProviderType(type)) {
+                    if (typeof inputs.region === "string") {
+                        providerRegions.set(`${type}::${name}`, inputs.region);
+                    }
+                    return { id: job.preview ? "" : uuidFrom(`${type}::${name}`), state: inputs };
+                }
+                const ctx = { urn: registering, type, name, inputs, region: regionOf(provider) };
+                if (job.preview) {
+                    const unknowns = Object.fromEntries(computedOutputKeys(ctx).map((k) => [k, UNKNOWN]));
+                    return { id: "", state: { ...unknowns, ...inputs } };
+                }
+                const { id, outputs } = fakeCreate(ctx);
+                return { id, state: { ...outputs, ...inputs } };
+            },
+            call: ({ token, inputs }) => answerInvoke(token, inputs as Record<string, unknown>, region),
         },
-        call: ({ token, inputs }) => answerInvoke(token, inputs as Record<string, unknown>, region),
-    }, job.project, job.stack, job.preview);
+        job.project,
+        job.stack,
+        job.preview,
+    );
 
     const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
     const register = monitor.registerResource.bind(monitor);
@@ -103,12 +134,22 @@ export async function capture(job: CaptureJob): Promise<StateResource[]> {
     };
 
     function record(req: RegisterRequest, resp: RegisterResponse): StateResource {
-        aliasSpecs.set(resp.getUrn(), req.getAliasesList().map((a) => {
-            const spec = a.getSpec();
-            return spec
-                ? { name: spec.getName(), type: spec.getType(), stack: spec.getStack(), project: spec.getProject(), parentUrn: spec.getParenturn(), noParent: spec.getNoparent() }
-                : { urn: a.getUrn() };
-        }));
+        aliasSpecs.set(
+            resp.getUrn(),
+            req.getAliasesList().map((a) => {
+                const spec = a.getSpec();
+                return spec
+                    ? {
+                          name: spec.getName(),
+                          type: spec.getType(),
+                          stack: spec.getStack(),
+                          project: spec.getProject(),
+                          parentUrn: spec.getParenturn(),
+                          noParent: spec.getNoparent(),
+                      }
+                    : { urn: a.getUrn() };
+            }),
+        );
         const custom = req.getCustom();
         const type = req.getType();
         const propertyDependencies: Record<string, string[]> = {};
@@ -128,14 +169,24 @@ export async function capture(job: CaptureJob): Promise<StateResource[]> {
             ...(req.getRetainondelete() ? { retainOnDelete: true } : {}),
             ...(req.getDeletebeforereplacedefined() ? { deleteBeforeReplace: req.getDeletebeforereplace() } : {}),
             ...(req.getImportid() ? { importID: req.getImportid() } : {}),
-            ...(custom && !isProviderType(type) ? { provider: req.getProvider() || defaultProvider(type, req.getVersion()) } : {}),
+            ...(custom && !isProviderType(type)
+                ? { provider: req.getProvider() || defaultProvider(type, req.getVersion()) }
+                : {}),
             dependencies: req.getDependenciesList(),
             propertyDependencies,
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             aliases: req.getAliasurnsList(),
             ignoreChanges: req.getIgnorechangesList(),
             ...(req.getReplaceonchangesList().length > 0 ? { replaceOnChanges: req.getReplaceonchangesList() } : {}),
-            ...(timeouts ? { customTimeouts: { create: seconds(timeouts.getCreate()), update: seconds(timeouts.getUpdate()), delete: seconds(timeouts.getDelete()) } } : {}),
+            ...(timeouts
+                ? {
+                      customTimeouts: {
+                          create: seconds(timeouts.getCreate()),
+                          update: seconds(timeouts.getUpdate()),
+                          delete: seconds(timeouts.getDelete()),
+                      },
+                  }
+                : {}),
         };
         return resource;
     }
@@ -147,13 +198,24 @@ export async function capture(job: CaptureJob): Promise<StateResource[]> {
         const urn = `urn:pulumi:${job.stack}::${job.project}::pulumi:providers:${pkg}::${name}`;
         let provider = defaultProviders.get(urn);
         if (!provider) {
-            const inputs: Record<string, unknown> = Object.fromEntries(Object.entries(job.config)
-                .filter(([k]) => k.startsWith(`${pkg}:`))
-                .map(([k, v]) => [k.slice(pkg.length + 1), job.secretKeys.includes(k) ? secret(v) : v]));
+            const inputs: Record<string, unknown> = Object.fromEntries(
+                Object.entries(job.config)
+                    .filter(([k]) => k.startsWith(`${pkg}:`))
+                    .map(([k, v]) => [k.slice(pkg.length + 1), job.secretKeys.includes(k) ? secret(v) : v]),
+            );
             if (version) {
                 inputs.version = version;
             }
-            provider = { urn, custom: true, id: job.preview ? UNKNOWN : uuidFrom(urn), type: `pulumi:providers:${pkg}`, inputs, outputs: inputs, protect: false, dependencies: [] };
+            provider = {
+                urn,
+                custom: true,
+                id: job.preview ? UNKNOWN : uuidFrom(urn),
+                type: `pulumi:providers:${pkg}`,
+                inputs,
+                outputs: inputs,
+                protect: false,
+                dependencies: [],
+            };
             defaultProviders.set(urn, provider);
         }
         return `${urn}::${provider.id}`;
@@ -169,7 +231,11 @@ export async function capture(job: CaptureJob): Promise<StateResource[]> {
     }
     const all = [...resources.values()];
     // State lists a stack first and each provider before the resources that use it.
-    const ordered = [...all.filter((r) => r.type === "pulumi:pulumi:Stack"), ...defaultProviders.values(), ...all.filter((r) => r.type !== "pulumi:pulumi:Stack")];
+    const ordered = [
+        ...all.filter((r) => r.type === "pulumi:pulumi:Stack"),
+        ...defaultProviders.values(),
+        ...all.filter((r) => r.type !== "pulumi:pulumi:Stack"),
+    ];
     // The mock monitor qualifies a child of the stack with the stack's type, and a grandchild with its parent's last
     // type only; the engine writes neither (offline/urns.ts). Every URN and reference is rewritten the engine's way,
     // values holding URNs too.
@@ -193,7 +259,11 @@ function seconds(duration: string): number | undefined {
 }
 
 function describe(error: unknown): string {
-    return error instanceof Error ? (error.name === "ConfigError" ? error.message : error.stack ?? error.message) : String(error);
+    return error instanceof Error
+        ? error.name === "ConfigError"
+            ? error.message
+            : (error.stack ?? error.message)
+        : String(error);
 }
 
 if (require.main === module && process.send) {
@@ -201,15 +271,18 @@ if (require.main === module && process.send) {
     // that this engine does not record: most of a capture's time. A trace taken inside the SDK keeps only its first
     // line; the program's own errors keep their frames (transpiled lines: TypeScript's, as ts-node keeps them).
     const sdk = `${path.sep}@pulumi${path.sep}pulumi${path.sep}`;
-    Error.prepareStackTrace = (error, frames) => frames[0]?.getFileName()?.includes(sdk)
-        ? String(error)
-        : [String(error), ...frames.map((f) => `    at ${f}`)].join("\n");
+    Error.prepareStackTrace = (error, frames) =>
+        frames[0]?.getFileName()?.includes(sdk)
+            ? String(error)
+            : [String(error), ...frames.map((f) => `    at ${f}`)].join("\n");
     // What is loaded now (this engine, the SDK) and every package stays loaded between jobs; the program's own
     // modules (infra/, components/, stacks/, ...) run afresh for each job, as in a process of their own.
     // Each promise the SDK makes also takes a stack trace, kept only for the leak report it prints when a process
     // exits normally, which a worker never does (it is killed, or exits 2): taken without frames, nothing else
     // changes, and a capture costs half as much.
-    const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: <T>(p: Promise<T>, ctx: unknown) => Promise<T> };
+    const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
+        debuggablePromise: <T>(p: Promise<T>, ctx: unknown) => Promise<T>;
+    };
     const debuggablePromise = debuggable.debuggablePromise;
     debuggable.debuggablePromise = (p, ctx) => {
         const limit = Error.stackTraceLimit;
@@ -222,7 +295,9 @@ if (require.main === module && process.send) {
     };
     // The program's modules are required afresh for each job (below), and ts-node would transpile them again: a
     // file whose text is unchanged gets the output it had (in this process only, so an edit is always seen).
-    const tsNode = (process as unknown as Record<symbol, { compile(code: string, file: string, lineOffset?: number): string }>)[Symbol.for("ts-node.register.instance")];
+    const tsNode = (
+        process as unknown as Record<symbol, { compile(code: string, file: string, lineOffset?: number): string }>
+    )[Symbol.for("ts-node.register.instance")];
     if (tsNode) {
         const compile = tsNode.compile.bind(tsNode);
         const compiled = new Map<string, { code: string; output: string }>();

@@ -11,7 +11,13 @@ import { Deployment, StateResource, urnStack } from "./state";
 import { redactSecrets } from "./wire";
 
 /** The job that runs the program for a stack under the mock runtime: a preview, or as after an update. */
-export function captureJob(project: Project, stack: string, settings: StackSettings, preview: boolean, main = project.main): CaptureJob {
+export function captureJob(
+    project: Project,
+    stack: string,
+    settings: StackSettings,
+    preview: boolean,
+    main = project.main,
+): CaptureJob {
     return { project: project.name, stack, main, config: settings.config, secretKeys: settings.secretKeys, preview };
 }
 
@@ -24,7 +30,13 @@ export function capturedResources(result: CaptureResult): StateResource[] {
 }
 
 /** Runs the program in a process of its own, as `pulumi preview` (or `up`) would run it once. */
-export async function capture(project: Project, stack: string, settings: StackSettings, preview: boolean, main = project.main): Promise<CaptureResult> {
+export async function capture(
+    project: Project,
+    stack: string,
+    settings: StackSettings,
+    preview: boolean,
+    main = project.main,
+): Promise<CaptureResult> {
     const workers = new CaptureWorkers(project.root, 1);
     try {
         return await workers.run(captureJob(project, stack, settings, preview, main));
@@ -36,7 +48,8 @@ export async function capture(project: Project, stack: string, settings: StackSe
 /** Every folder of `policies/` that is a policy pack (has PulumiPolicy.yaml). */
 export function discoverPacks(root: string): string[] {
     const dir = path.join(root, "policies");
-    return fs.readdirSync(dir)
+    return fs
+        .readdirSync(dir)
         .map((name) => path.join(dir, name))
         .filter((p) => fs.existsSync(path.join(p, "PulumiPolicy.yaml")))
         .sort();
@@ -57,12 +70,18 @@ export function startPacks(dirs: readonly string[], ctx: RunContext): Promise<Pa
 export function pairConfigs(packs: readonly string[], files: readonly string[], ctx: RunContext): RunContext[] {
     const configs = readPackConfigs(files);
     if (configs.length > packs.length) {
-        throw new Error(`${configs.length} --policy-pack-config files for ${packs.length} policy packs; each config pairs with the --policy-pack in its position`);
+        throw new Error(
+            `${configs.length} --policy-pack-config files for ${packs.length} policy packs; each config pairs with the --policy-pack in its position`,
+        );
     }
     return packs.map((_, i) => ({ ...ctx, packConfig: configs[i], packConfigFile: files[i] }));
 }
 
-export async function runPacks(servers: Promise<PackServer>[], resources: readonly StateResource[], contexts: readonly RunContext[]): Promise<PackReport[]> {
+export async function runPacks(
+    servers: Promise<PackServer>[],
+    resources: readonly StateResource[],
+    contexts: readonly RunContext[],
+): Promise<PackReport[]> {
     const started = await Promise.allSettled(servers);
     try {
         const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
@@ -98,6 +117,7 @@ export function toDeployment(resources: readonly StateResource[], cliVersion: st
 
 /** The resources as `pulumi stack export` would give them back (secrets as ciphertext), read as an export is. */
 export function asLoadedDeployment(resources: readonly StateResource[], project: string): LoadedDeployment {
-    const stateResources = (JSON.parse(JSON.stringify(toDeployment(resources, "3.0.0"))) as Deployment).deployment.resources;
+    const stateResources = (JSON.parse(JSON.stringify(toDeployment(resources, "3.0.0"))) as Deployment).deployment
+        .resources;
     return { resources: stateResources, stack: urnStack(stateResources[0].urn), project, pending: [] };
 }

@@ -68,7 +68,9 @@ export function readDeployment(file: string): LoadedDeployment {
     const doc = parseJson(file, readText(file, "the JSON file `pulumi stack export --file FILE` writes"));
     if (!isObject(doc) || !VERSIONS.includes(doc.version as number) || !isObject(doc.deployment)) {
         const version = isObject(doc) ? ` (version ${JSON.stringify(doc.version)})` : "";
-        throw new Error(`${file} is not a stack export${version}: expected {"version": 3 or 4, "deployment": {...}} as 'pulumi stack export' writes it`);
+        throw new Error(
+            `${file} is not a stack export${version}: expected {"version": 3 or 4, "deployment": {...}} as 'pulumi stack export' writes it`,
+        );
     }
     const { resources = [], pending_operations: pending = [] } = doc.deployment;
     if (!Array.isArray(resources)) {
@@ -86,5 +88,10 @@ export function readDeployment(file: string): LoadedDeployment {
         return { type: String(op.type), urn: checkResource(file, `${where}.resource`, op.resource).urn };
     });
     const first = checked[0]?.urn ?? operations[0]?.urn;
-    return { resources: checked, pending: operations, stack: first ? urnStack(first) : "unknown", project: first ? urnProject(first) : "unknown" };
+    return {
+        resources: checked,
+        pending: operations,
+        stack: first ? urnStack(first) : "unknown",
+        project: first ? urnProject(first) : "unknown",
+    };
 }

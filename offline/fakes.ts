@@ -23,7 +23,10 @@ interface Fake {
 
 export function hex(ctx: FakeContext, length: number): string {
     // Not the URN's stack segment: `pulumi stack rename` rewrites it and keeps every id (a renamed stack's fakes match).
-    return createHash("sha256").update(ctx.urn.replace(/^urn:pulumi:[^:]*::/, "urn:pulumi::")).digest("hex").slice(0, length);
+    return createHash("sha256")
+        .update(ctx.urn.replace(/^urn:pulumi:[^:]*::/, "urn:pulumi::"))
+        .digest("hex")
+        .slice(0, length);
 }
 
 /** Physical name Pulumi's auto-naming gives: the logical name and seven random hex digits. */
@@ -41,7 +44,11 @@ function autoName(ctx: FakeContext): string {
 }
 
 /** EC2-style resources: `<prefix>-<17 hex>` ids and `arn:aws:ec2:<region>:<account>:<kind>/<id>`. */
-function ec2(prefix: string, kind?: string, extra: (ctx: FakeContext, id: string) => Record<string, unknown> = () => ({})): Fake {
+function ec2(
+    prefix: string,
+    kind?: string,
+    extra: (ctx: FakeContext, id: string) => Record<string, unknown> = () => ({}),
+): Fake {
     return {
         id: (ctx) => `${prefix}-0${hex(ctx, 16)}`,
         outputs: (ctx, id) => ({
@@ -98,7 +105,11 @@ const FAKES: Record<string, Fake> = {
     "aws:ec2/internetGateway:InternetGateway": ec2("igw", "internet-gateway"),
     "aws:ec2/eip:Eip": ec2("eipalloc", "elastic-ip", (ctx, id) => {
         const publicIp = ipFrom(ctx, "15.236");
-        return { allocationId: id, publicIp, publicDns: `ec2-${publicIp.replace(/\./g, "-")}.${ctx.region}.compute.amazonaws.com` };
+        return {
+            allocationId: id,
+            publicIp,
+            publicDns: `ec2-${publicIp.replace(/\./g, "-")}.${ctx.region}.compute.amazonaws.com`,
+        };
     }),
     "aws:ec2/eipAssociation:EipAssociation": ec2("eipassoc"),
     "aws:ec2/natGateway:NatGateway": ec2("nat", undefined, (ctx) => ({
@@ -130,14 +141,22 @@ const FAKES: Record<string, Fake> = {
     // IAM names each service's role itself (AWSServiceRoleFor<Service>) under /aws-service-role/<service>/.
     "aws:iam/serviceLinkedRole:ServiceLinkedRole": {
         id: (ctx) => serviceLinkedRoleArn(String(ctx.inputs.awsServiceName)),
-        outputs: (ctx, id) => ({ arn: id, name: id.split("/").pop(), path: `/aws-service-role/${ctx.inputs.awsServiceName}/` }),
+        outputs: (ctx, id) => ({
+            arn: id,
+            name: id.split("/").pop(),
+            path: `/aws-service-role/${ctx.inputs.awsServiceName}/`,
+        }),
     },
     "aws:sns/topicPolicy:TopicPolicy": { id: (ctx) => String(ctx.inputs.arn), outputs: () => ({}) },
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ec2("sgr", "security-group-rule"),
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ec2("sgr", "security-group-rule"),
     "aws:iam/instanceProfile:InstanceProfile": {
         id: autoName,
-        outputs: (ctx, id) => ({ name: id, arn: `arn:aws:iam::${ACCOUNT_ID}:instance-profile/${id}`, uniqueId: `AIPA${hex(ctx, 17).toUpperCase()}` }),
+        outputs: (ctx, id) => ({
+            name: id,
+            arn: `arn:aws:iam::${ACCOUNT_ID}:instance-profile/${id}`,
+            uniqueId: `AIPA${hex(ctx, 17).toUpperCase()}`,
+        }),
     },
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
         id: (ctx) => `${ctx.name}-${hex(ctx, 20)}`,
@@ -149,11 +168,17 @@ const FAKES: Record<string, Fake> = {
     },
     "aws:kms/alias:Alias": {
         id: (ctx) => String(ctx.inputs.name),
-        outputs: (ctx) => ({ arn: `arn:aws:kms:${ctx.region}:${ACCOUNT_ID}:${ctx.inputs.name}`, targetKeyArn: `arn:aws:kms:${ctx.region}:${ACCOUNT_ID}:key/${ctx.inputs.targetKeyId}` }),
+        outputs: (ctx) => ({
+            arn: `arn:aws:kms:${ctx.region}:${ACCOUNT_ID}:${ctx.inputs.name}`,
+            targetKeyArn: `arn:aws:kms:${ctx.region}:${ACCOUNT_ID}:key/${ctx.inputs.targetKeyId}`,
+        }),
     },
     "random:index/randomPassword:RandomPassword": {
         id: () => "none",
-        outputs: (ctx) => ({ result: secret(`Offline${hex(ctx, 24)}A1`), bcryptHash: secret(`$2a$10$${hex(ctx, 53)}`) }),
+        outputs: (ctx) => ({
+            result: secret(`Offline${hex(ctx, 24)}A1`),
+            bcryptHash: secret(`$2a$10$${hex(ctx, 53)}`),
+        }),
     },
     // The final snapshots' suffix (components/data/final-snapshot.ts): byteLength 4, as hex (the provider's id is its base64url).
     "random:index/randomId:RandomId": {
@@ -186,13 +211,19 @@ const FAKES: Record<string, Fake> = {
             const identifier = lower(String(ctx.inputs.identifier ?? autoName(ctx)));
             const address = `${identifier}.c${hex(ctx, 11)}.${ctx.region}.rds.amazonaws.com`;
             return {
-                identifier, address, port: 3306, endpoint: `${address}:3306`, resourceId: id,
+                identifier,
+                address,
+                port: 3306,
+                endpoint: `${address}:3306`,
+                resourceId: id,
                 arn: `arn:aws:rds:${ctx.region}:${ACCOUNT_ID}:db:${identifier}`,
-                masterUserSecrets: [{
-                    secretArn: `arn:aws:secretsmanager:${ctx.region}:${ACCOUNT_ID}:secret:rds!db-${uuidOf(ctx)}-${hex(ctx, 6)}`,
-                    secretStatus: "active",
-                    kmsKeyId: ctx.inputs.masterUserSecretKmsKeyId,
-                }],
+                masterUserSecrets: [
+                    {
+                        secretArn: `arn:aws:secretsmanager:${ctx.region}:${ACCOUNT_ID}:secret:rds!db-${uuidOf(ctx)}-${hex(ctx, 6)}`,
+                        secretStatus: "active",
+                        kmsKeyId: ctx.inputs.masterUserSecretKmsKeyId,
+                    },
+                ],
             };
         },
     },
@@ -202,12 +233,18 @@ const FAKES: Record<string, Fake> = {
     },
     "aws:elasticache/parameterGroup:ParameterGroup": {
         id: (ctx) => lower(autoName(ctx)),
-        outputs: (ctx, id) => ({ name: id, arn: `arn:aws:elasticache:${ctx.region}:${ACCOUNT_ID}:parametergroup:${id}` }),
+        outputs: (ctx, id) => ({
+            name: id,
+            arn: `arn:aws:elasticache:${ctx.region}:${ACCOUNT_ID}:parametergroup:${id}`,
+        }),
     },
     "aws:elasticache/replicationGroup:ReplicationGroup": {
         id: (ctx) => lower(autoName(ctx)).slice(0, 40),
         outputs: (ctx, id) => {
-            const members = Array.from({ length: Number(ctx.inputs.numCacheClusters ?? 1) }, (_, i) => `${id}-00${i + 1}`);
+            const members = Array.from(
+                { length: Number(ctx.inputs.numCacheClusters ?? 1) },
+                (_, i) => `${id}-00${i + 1}`,
+            );
             const host = `${hex(ctx, 6)}.cache.amazonaws.com`;
             return {
                 arn: `arn:aws:elasticache:${ctx.region}:${ACCOUNT_ID}:replicationgroup:${id}`,
@@ -237,19 +274,25 @@ const FAKES: Record<string, Fake> = {
     },
     "aws:efs/mountTarget:MountTarget": {
         id: (ctx) => `fsmt-0${hex(ctx, 16)}`,
-        outputs: (ctx) => ({ networkInterfaceId: `eni-0${hex(ctx, 16)}`, fileSystemArn: `arn:aws:elasticfilesystem:${ctx.region}:${ACCOUNT_ID}:file-system/${ctx.inputs.fileSystemId}` }),
+        outputs: (ctx) => ({
+            networkInterfaceId: `eni-0${hex(ctx, 16)}`,
+            fileSystemArn: `arn:aws:elasticfilesystem:${ctx.region}:${ACCOUNT_ID}:file-system/${ctx.inputs.fileSystemId}`,
+        }),
     },
     "aws:efs/accessPoint:AccessPoint": {
         id: (ctx) => `fsap-0${hex(ctx, 16)}`,
-        outputs: (ctx, id) => ({ arn: `arn:aws:elasticfilesystem:${ctx.region}:${ACCOUNT_ID}:access-point/${id}`, ownerId: ACCOUNT_ID }),
+        outputs: (ctx, id) => ({
+            arn: `arn:aws:elasticfilesystem:${ctx.region}:${ACCOUNT_ID}:access-point/${id}`,
+            ownerId: ACCOUNT_ID,
+        }),
     },
     "aws:efs/backupPolicy:BackupPolicy": { id: (ctx) => String(ctx.inputs.fileSystemId), outputs: () => ({}) },
     "aws:efs/fileSystemPolicy:FileSystemPolicy": { id: (ctx) => String(ctx.inputs.fileSystemId), outputs: () => ({}) },
     "aws:ec2/instance:Instance": ec2("i", "instance", (ctx) => {
         const h = hex(ctx, 4);
         return {
-            privateIp: `10.${parseInt(h.slice(0, 2), 16)}.101.${parseInt(h.slice(2, 4), 16) % 250 + 4}`,
-            privateDns: `ip-10-0-101-${parseInt(h.slice(2, 4), 16) % 250 + 4}.${ctx.region}.compute.internal`,
+            privateIp: `10.${parseInt(h.slice(0, 2), 16)}.101.${(parseInt(h.slice(2, 4), 16) % 250) + 4}`,
+            privateDns: `ip-10-0-101-${(parseInt(h.slice(2, 4), 16) % 250) + 4}.${ctx.region}.compute.internal`,
             primaryNetworkInterfaceId: `eni-0${hex(ctx, 16)}`,
             instanceState: "running",
         };
@@ -278,24 +321,45 @@ const FAKES: Record<string, Fake> = {
     // SSM: a parameter's id is its name; a hierarchical name (/magento/prod/x) follows `parameter` in the ARN directly.
     "aws:ssm/parameter:Parameter": {
         id: (ctx) => String(ctx.inputs.name ?? ctx.name),
-        outputs: (ctx, id) => ({ arn: `arn:aws:ssm:${ctx.region}:${ACCOUNT_ID}:parameter${id.startsWith("/") ? "" : "/"}${id}`, version: 1 }),
+        outputs: (ctx, id) => ({
+            arn: `arn:aws:ssm:${ctx.region}:${ACCOUNT_ID}:parameter${id.startsWith("/") ? "" : "/"}${id}`,
+            version: 1,
+        }),
     },
     // An SSM document's id is its name; its ARN names it under document/.
     "aws:ssm/document:Document": {
         id: (ctx) => String(ctx.inputs.name ?? ctx.name),
-        outputs: (ctx, id) => ({ arn: `arn:aws:ssm:${ctx.region}:${ACCOUNT_ID}:document/${id}`, name: id, status: "Active", documentVersion: "1", latestVersion: "1", defaultVersion: "1" }),
+        outputs: (ctx, id) => ({
+            arn: `arn:aws:ssm:${ctx.region}:${ACCOUNT_ID}:document/${id}`,
+            name: id,
+            status: "Active",
+            documentVersion: "1",
+            latestVersion: "1",
+            defaultVersion: "1",
+        }),
     },
     // A CloudWatch Logs resource policy's id is its name (falling back to the logical name); a WAF logging configuration's is its web ACL's ARN.
-    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": { id: (ctx) => String(ctx.inputs.policyName ?? ctx.name), outputs: () => ({}) },
-    "aws:cloudwatch/logMetricFilter:LogMetricFilter": { id: (ctx) => String(ctx.inputs.name ?? ctx.name), outputs: () => ({}) },
-    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": { id: (ctx) => String(ctx.inputs.resourceArn), outputs: () => ({}) },
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": {
+        id: (ctx) => String(ctx.inputs.policyName ?? ctx.name),
+        outputs: () => ({}),
+    },
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": {
+        id: (ctx) => String(ctx.inputs.name ?? ctx.name),
+        outputs: () => ({}),
+    },
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": {
+        id: (ctx) => String(ctx.inputs.resourceArn),
+        outputs: () => ({}),
+    },
     // Route 53: zone ids are "Z" and upper-case base-32 characters; a record's id joins zone, name and type.
     "aws:route53/zone:Zone": {
         id: (ctx) => `Z0${hex(ctx, 18).toUpperCase()}`,
         outputs: (ctx, id) => ({
             zoneId: id,
             arn: `arn:aws:route53:::hostedzone/${id}`,
-            nameServers: ctx.inputs.vpcs ? [] : [1, 2, 3, 4].map((n) => `ns-${n * 311}.awsdns-${n * 7}.${["com", "net", "org", "co.uk"][n - 1]}`),
+            nameServers: ctx.inputs.vpcs
+                ? []
+                : [1, 2, 3, 4].map((n) => `ns-${n * 311}.awsdns-${n * 7}.${["com", "net", "org", "co.uk"][n - 1]}`),
         }),
     },
     "aws:route53/record:Record": {
@@ -304,22 +368,32 @@ const FAKES: Record<string, Fake> = {
     },
     // Elastic Load Balancing: ARNs carry a 16-hex id; suffixes (app/..., targetgroup/...) are CloudWatch dimensions.
     "aws:lb/loadBalancer:LoadBalancer": {
-        id: (ctx) => `arn:aws:elasticloadbalancing:${ctx.region}:${ACCOUNT_ID}:loadbalancer/app/${lbName(ctx)}/${hex(ctx, 16)}`,
+        id: (ctx) =>
+            `arn:aws:elasticloadbalancing:${ctx.region}:${ACCOUNT_ID}:loadbalancer/app/${lbName(ctx)}/${hex(ctx, 16)}`,
         outputs: (ctx, id) => ({
-            arn: id, arnSuffix: id.split(":loadbalancer/")[1], zoneId: "Z3Q77PNBQS71R4",
+            arn: id,
+            arnSuffix: id.split(":loadbalancer/")[1],
+            zoneId: "Z3Q77PNBQS71R4",
             dnsName: `${lbName(ctx)}-${parseInt(hex(ctx, 8), 16)}.${ctx.region}.elb.amazonaws.com`,
         }),
     },
     "aws:lb/targetGroup:TargetGroup": {
-        id: (ctx) => `arn:aws:elasticloadbalancing:${ctx.region}:${ACCOUNT_ID}:targetgroup/${lbName(ctx)}/${hex(ctx, 16)}`,
-        outputs: (ctx, id) => ({ arn: id, arnSuffix: `targetgroup/${id.split(":targetgroup/")[1]}`, name: lbName(ctx) }),
+        id: (ctx) =>
+            `arn:aws:elasticloadbalancing:${ctx.region}:${ACCOUNT_ID}:targetgroup/${lbName(ctx)}/${hex(ctx, 16)}`,
+        outputs: (ctx, id) => ({
+            arn: id,
+            arnSuffix: `targetgroup/${id.split(":targetgroup/")[1]}`,
+            name: lbName(ctx),
+        }),
     },
     "aws:lb/listener:Listener": {
-        id: (ctx) => `arn:aws:elasticloadbalancing:${ctx.region}:${ACCOUNT_ID}:listener/app/${ctx.name.slice(0, 32)}/${hex(ctx, 16)}/${hex(ctx, 16).split("").reverse().join("")}`,
+        id: (ctx) =>
+            `arn:aws:elasticloadbalancing:${ctx.region}:${ACCOUNT_ID}:listener/app/${ctx.name.slice(0, 32)}/${hex(ctx, 16)}/${hex(ctx, 16).split("").reverse().join("")}`,
         outputs: (_, id) => ({ arn: id }),
     },
     "aws:lb/listenerRule:ListenerRule": {
-        id: (ctx) => `arn:aws:elasticloadbalancing:${ctx.region}:${ACCOUNT_ID}:listener-rule/app/${ctx.name.slice(0, 32)}/${hex(ctx, 16)}`,
+        id: (ctx) =>
+            `arn:aws:elasticloadbalancing:${ctx.region}:${ACCOUNT_ID}:listener-rule/app/${ctx.name.slice(0, 32)}/${hex(ctx, 16)}`,
         outputs: (_, id) => ({ arn: id }),
     },
     "aws:lb/listenerCertificate:ListenerCertificate": {
@@ -328,17 +402,26 @@ const FAKES: Record<string, Fake> = {
     },
     "aws:wafv2/webAcl:WebAcl": {
         id: (ctx) => uuidOf(ctx),
-        outputs: (ctx, id) => ({ arn: `arn:aws:wafv2:${ctx.region}:${ACCOUNT_ID}:regional/webacl/${autoName(ctx)}/${id}`, capacity: 1200 }),
+        outputs: (ctx, id) => ({
+            arn: `arn:aws:wafv2:${ctx.region}:${ACCOUNT_ID}:regional/webacl/${autoName(ctx)}/${id}`,
+            capacity: 1200,
+        }),
     },
     "aws:wafv2/ipSet:IpSet": {
         id: (ctx) => uuidOf(ctx),
-        outputs: (ctx, id) => ({ arn: `arn:aws:wafv2:${ctx.region}:${ACCOUNT_ID}:regional/ipset/${autoName(ctx)}/${id}`, name: autoName(ctx) }),
+        outputs: (ctx, id) => ({
+            arn: `arn:aws:wafv2:${ctx.region}:${ACCOUNT_ID}:regional/ipset/${autoName(ctx)}/${id}`,
+            name: autoName(ctx),
+        }),
     },
     "aws:wafv2/webAclAssociation:WebAclAssociation": {
         id: (ctx) => `${String(ctx.inputs.webAclArn)},${String(ctx.inputs.resourceArn)}`,
         outputs: () => ({}),
     },
-    "aws:ec2/launchTemplate:LaunchTemplate": ec2("lt", "launch-template", () => ({ latestVersion: 1, defaultVersion: 1 })),
+    "aws:ec2/launchTemplate:LaunchTemplate": ec2("lt", "launch-template", () => ({
+        latestVersion: 1,
+        defaultVersion: 1,
+    })),
     "aws:autoscaling/group:Group": {
         id: (ctx) => autoName(ctx),
         outputs: (ctx, id) => ({
@@ -348,11 +431,16 @@ const FAKES: Record<string, Fake> = {
     },
     "aws:autoscaling/policy:Policy": {
         id: (ctx) => autoName(ctx),
-        outputs: (ctx, id) => ({ name: id, arn: `arn:aws:autoscaling:${ctx.region}:${ACCOUNT_ID}:scalingPolicy:${uuidOf(ctx)}:autoScalingGroupName/${String(ctx.inputs.autoscalingGroupName)}:policyName/${id}` }),
+        outputs: (ctx, id) => ({
+            name: id,
+            arn: `arn:aws:autoscaling:${ctx.region}:${ACCOUNT_ID}:scalingPolicy:${uuidOf(ctx)}:autoScalingGroupName/${String(ctx.inputs.autoscalingGroupName)}:policyName/${id}`,
+        }),
     },
     "aws:autoscaling/schedule:Schedule": {
         id: (ctx) => String(ctx.inputs.scheduledActionName),
-        outputs: (ctx, id) => ({ arn: `arn:aws:autoscaling:${ctx.region}:${ACCOUNT_ID}:scheduledUpdateGroupAction:${uuidOf(ctx)}:autoScalingGroupName/${String(ctx.inputs.autoscalingGroupName)}:scheduledActionName/${id}` }),
+        outputs: (ctx, id) => ({
+            arn: `arn:aws:autoscaling:${ctx.region}:${ACCOUNT_ID}:scheduledUpdateGroupAction:${uuidOf(ctx)}:autoScalingGroupName/${String(ctx.inputs.autoscalingGroupName)}:scheduledActionName/${id}`,
+        }),
     },
     // Site-to-site VPN: a connection's two tunnels end on AWS public addresses; alarms are named by the program.
     "aws:ec2/vpnGateway:VpnGateway": ec2("vgw", "vpn-gateway", () => ({ amazonSideAsn: "64512" })),
@@ -387,7 +475,12 @@ const FAKES: Record<string, Fake> = {
     // An email subscription stays "pending confirmation" until someone on the list confirms it.
     "aws:sns/topicSubscription:TopicSubscription": {
         id: (ctx) => `${ctx.inputs.topic}:${uuidOf(ctx)}`,
-        outputs: (_ctx, id) => ({ arn: id, pendingConfirmation: true, ownerId: ACCOUNT_ID, confirmationWasAuthenticated: false }),
+        outputs: (_ctx, id) => ({
+            arn: id,
+            pendingConfirmation: true,
+            ownerId: ACCOUNT_ID,
+            confirmationWasAuthenticated: false,
+        }),
     },
     // ACM: one validation CNAME per name, shared by `x` and `*.x`, as ACM answers; the value points at acm-validations.aws.
     "aws:acm/certificate:Certificate": {
@@ -395,7 +488,10 @@ const FAKES: Record<string, Fake> = {
         outputs: (ctx, id) => ({
             arn: id,
             status: "PENDING_VALIDATION",
-            domainValidationOptions: [ctx.inputs.domainName, ...((ctx.inputs.subjectAlternativeNames as string[] | undefined) ?? [])].map((name) => {
+            domainValidationOptions: [
+                ctx.inputs.domainName,
+                ...((ctx.inputs.subjectAlternativeNames as string[] | undefined) ?? []),
+            ].map((name) => {
                 const base = String(name).replace(/^\*\./, "");
                 const h = createHash("sha256").update(base).digest("hex");
                 return {
@@ -431,11 +527,17 @@ const FAKES: Record<string, Fake> = {
     // CloudWatch Logs vended delivery: sources and destinations are named; a delivery gets a generated id.
     "aws:cloudwatch/logDeliverySource:LogDeliverySource": {
         id: (ctx) => String(ctx.inputs.name),
-        outputs: (ctx, id) => ({ arn: `arn:aws:logs:${ctx.region}:${ACCOUNT_ID}:delivery-source:${id}`, service: "cloudfront" }),
+        outputs: (ctx, id) => ({
+            arn: `arn:aws:logs:${ctx.region}:${ACCOUNT_ID}:delivery-source:${id}`,
+            service: "cloudfront",
+        }),
     },
     "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination": {
         id: (ctx) => String(ctx.inputs.name),
-        outputs: (ctx, id) => ({ arn: `arn:aws:logs:${ctx.region}:${ACCOUNT_ID}:delivery-destination:${id}`, deliveryDestinationType: "S3" }),
+        outputs: (ctx, id) => ({
+            arn: `arn:aws:logs:${ctx.region}:${ACCOUNT_ID}:delivery-destination:${id}`,
+            deliveryDestinationType: "S3",
+        }),
     },
     "aws:cloudwatch/logDelivery:LogDelivery": {
         id: (ctx) => hex(ctx, 16),

@@ -15,18 +15,30 @@ type Answer = (args: Record<string, unknown>, region: string) => Record<string, 
 export const SECURITY_SERVICES: Record<"enabled" | "disabled", Record<string, Answer>> = {
     enabled: {
         "aws:guardduty/getDetector:getDetector": (_, region) => ({
-            id: "6ec2d3f0a1b2c3d4e5f60718293a4b5c", arn: `arn:aws:guardduty:${region}:${ACCOUNT_ID}:detector/6ec2d3f0a1b2c3d4e5f60718293a4b5c`,
-            status: "ENABLED", findingPublishingFrequency: "SIX_HOURS", features: [], region, tags: {},
+            id: "6ec2d3f0a1b2c3d4e5f60718293a4b5c",
+            arn: `arn:aws:guardduty:${region}:${ACCOUNT_ID}:detector/6ec2d3f0a1b2c3d4e5f60718293a4b5c`,
+            status: "ENABLED",
+            findingPublishingFrequency: "SIX_HOURS",
+            features: [],
+            region,
+            tags: {},
             serviceRoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty`,
         }),
         "aws:securityhub/getEnabledStandards:getEnabledStandards": (_, region) => {
             const standardsSubscriptionArn = `arn:aws:securityhub:${region}:${ACCOUNT_ID}:subscription/aws-foundational-security-best-practices/v/1.0.0`;
             return {
-                region, standardsSubscriptionArns: [standardsSubscriptionArn],
-                standardsSubscriptions: [{
-                    standardsArn: `arn:aws:securityhub:${region}::standards/aws-foundational-security-best-practices/v/1.0.0`, standardsSubscriptionArn,
-                    standardsStatus: "READY", standardsControlsUpdatable: "READY_FOR_UPDATES", standardsInputs: {}, standardsStatusReasons: [],
-                }],
+                region,
+                standardsSubscriptionArns: [standardsSubscriptionArn],
+                standardsSubscriptions: [
+                    {
+                        standardsArn: `arn:aws:securityhub:${region}::standards/aws-foundational-security-best-practices/v/1.0.0`,
+                        standardsSubscriptionArn,
+                        standardsStatus: "READY",
+                        standardsControlsUpdatable: "READY_FOR_UPDATES",
+                        standardsInputs: {},
+                        standardsStatusReasons: [],
+                    },
+                ],
             };
         },
     },
@@ -35,7 +47,9 @@ export const SECURITY_SERVICES: Record<"enabled" | "disabled", Record<string, An
             throw new Error("reading this account's single GuardDuty Detector: empty result");
         },
         "aws:securityhub/getEnabledStandards:getEnabledStandards": () => {
-            throw new Error(`reading Security Hub Standards Subscriptions: InvalidAccessException: Account ${ACCOUNT_ID} is not subscribed to AWS Security Hub`);
+            throw new Error(
+                `reading Security Hub Standards Subscriptions: InvalidAccessException: Account ${ACCOUNT_ID} is not subscribed to AWS Security Hub`,
+            );
         },
     },
 };
@@ -48,26 +62,53 @@ const INVOKES: Record<string, Answer> = {
         userId: "AROAEXAMPLEDEPLOYER:pulumi",
         id: ACCOUNT_ID,
     }),
-    "aws:index/getRegion:getRegion": (_, region) => ({ name: region, region, id: region, endpoint: `ec2.${region}.amazonaws.com` }),
+    "aws:index/getRegion:getRegion": (_, region) => ({
+        name: region,
+        region,
+        id: region,
+        endpoint: `ec2.${region}.amazonaws.com`,
+    }),
     "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" }),
     "aws:ssm/getParameter:getParameter": (args) => ({
-        name: args.name, id: args.name, type: "String", arn: `arn:aws:ssm:eu-west-3::parameter${args.name}`,
+        name: args.name,
+        id: args.name,
+        type: "String",
+        arn: `arn:aws:ssm:eu-west-3::parameter${args.name}`,
         // AMI parameters (AWS's public ones, an image pipeline's) answer with an image id; others with a placeholder.
         value: /(^|[/_-])ami($|[/_-])/.test(String(args.name)) ? amiFor(String(args.name)) : `offline:${args.name}`,
-        version: 1, insecureValue: "", withDecryption: true,
+        version: 1,
+        insecureValue: "",
+        withDecryption: true,
     }),
     // A public zone that exists in the account (publicDns: route53), found by name.
     "aws:route53/getZone:getZone": (args) => {
         const zoneId = `Z0${createHash("sha256").update(String(args.name)).digest("hex").slice(0, 18).toUpperCase()}`;
         return {
-            id: zoneId, zoneId, name: args.name, privateZone: false, arn: `arn:aws:route53:::hostedzone/${zoneId}`,
-            nameServers: ["ns-311.awsdns-7.com", "ns-622.awsdns-14.net", "ns-933.awsdns-21.org", "ns-1244.awsdns-28.co.uk"],
-            resourceRecordSetCount: 2, callerReference: zoneId, comment: "", linkedServiceDescription: "", linkedServicePrincipal: "", primaryNameServer: "ns-311.awsdns-7.com", tags: {},
+            id: zoneId,
+            zoneId,
+            name: args.name,
+            privateZone: false,
+            arn: `arn:aws:route53:::hostedzone/${zoneId}`,
+            nameServers: [
+                "ns-311.awsdns-7.com",
+                "ns-622.awsdns-14.net",
+                "ns-933.awsdns-21.org",
+                "ns-1244.awsdns-28.co.uk",
+            ],
+            resourceRecordSetCount: 2,
+            callerReference: zoneId,
+            comment: "",
+            linkedServiceDescription: "",
+            linkedServicePrincipal: "",
+            primaryNameServer: "ns-311.awsdns-7.com",
+            tags: {},
         };
     },
     // Roles under a path: the service-linked roles the account holds (the program adopts those, creates the others).
     "aws:iam/getRoles:getRoles": (args) => {
-        const arns = ACCOUNT_SERVICE_LINKED_ROLES.map(serviceLinkedRoleArn).filter((arn) => arn.includes(`:role${String(args.pathPrefix ?? "/")}`));
+        const arns = ACCOUNT_SERVICE_LINKED_ROLES.map(serviceLinkedRoleArn).filter((arn) =>
+            arn.includes(`:role${String(args.pathPrefix ?? "/")}`),
+        );
         return { arns, names: arns.map((arn) => arn.split("/").pop()), id: ACCOUNT_ID, pathPrefix: args.pathPrefix };
     },
     "aws:index/getAvailabilityZones:getAvailabilityZones": (_, region) => ({
@@ -80,7 +121,9 @@ const INVOKES: Record<string, Answer> = {
 
 /** A stable image id per parameter name; AL2023's public parameter keeps the id tests already know. */
 function amiFor(name: string): string {
-    return name.startsWith("/aws/service/ami-") ? "ami-0a1b2c3d4e5f60718" : `ami-0${createHash("sha256").update(name).digest("hex").slice(0, 16)}`;
+    return name.startsWith("/aws/service/ami-")
+        ? "ami-0a1b2c3d4e5f60718"
+        : `ami-0${createHash("sha256").update(name).digest("hex").slice(0, 16)}`;
 }
 
 export function answerInvoke(token: string, args: Record<string, unknown>, region: string): Record<string, unknown> {

@@ -22,14 +22,22 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 const allowedLevels = `allowed: ${LEVELS.join(", ")}`;
 
 function levelProblem(where: string, level: unknown): string | undefined {
-    return LEVELS.includes(level as Level) ? undefined : `${where}: ${JSON.stringify(level)} is not an enforcement level (${allowedLevels})`;
+    return LEVELS.includes(level as Level)
+        ? undefined
+        : `${where}: ${JSON.stringify(level)} is not an enforcement level (${allowedLevels})`;
 }
 
 /** Every problem of `config` for a pack whose policies are `policies`; `merged(name)` is the policy's properties as
  *  they will be sent (defaults, the pack's initial config, then the user's). */
-export function packConfigProblems(config: unknown, policies: readonly PolicySchema[], merged: (name: string) => Record<string, unknown>): string[] {
+export function packConfigProblems(
+    config: unknown,
+    policies: readonly PolicySchema[],
+    merged: (name: string) => Record<string, unknown>,
+): string[] {
     if (!isObject(config)) {
-        return ["the config must be a JSON object: {\"all\": level, \"<policy>\": level or {\"enforcementLevel\": level, ...properties}}"];
+        return [
+            'the config must be a JSON object: {"all": level, "<policy>": level or {"enforcementLevel": level, ...properties}}',
+        ];
     }
     const names = policies.map((p) => p.name);
     const problems: string[] = [];
@@ -47,7 +55,9 @@ export function packConfigProblems(config: unknown, policies: readonly PolicySch
             add(enforcementLevel === undefined ? undefined : levelProblem(`${key}.enforcementLevel`, enforcementLevel));
             const declared = Object.keys(policy.properties);
             for (const property of Object.keys(properties).filter((p) => !declared.includes(p))) {
-                add(`${key}.${property}: not a property of this policy; allowed: enforcementLevel${declared.map((d) => `, ${d}`).join("")}`);
+                add(
+                    `${key}.${property}: not a property of this policy; allowed: enforcementLevel${declared.map((d) => `, ${d}`).join("")}`,
+                );
             }
         } else {
             add(`${key}: ${JSON.stringify(value)} must be an enforcement level or an object`);
@@ -56,7 +66,12 @@ export function packConfigProblems(config: unknown, policies: readonly PolicySch
     for (const policy of policies) {
         const validate = ajv.compile({ type: "object", properties: policy.properties, required: policy.required });
         if (!validate(merged(policy.name))) {
-            problems.push(...(validate.errors ?? []).map((e) => `${policy.name}${e.instancePath.replace(/\//g, ".")}: ${e.message}${allowedValues(e.params)}`));
+            problems.push(
+                ...(validate.errors ?? []).map(
+                    (e) =>
+                        `${policy.name}${e.instancePath.replace(/\//g, ".")}: ${e.message}${allowedValues(e.params)}`,
+                ),
+            );
         }
     }
     return problems;
@@ -70,6 +85,6 @@ function allowedValues(params: Record<string, unknown>): string {
 export function readPackConfigs(files: readonly string[]): PackConfig[] {
     return files.map((f) => {
         const text = readText(f, "a JSON policy pack config file");
-        return text.trim() === "" ? {} : parseJson(f, text) as PackConfig;
+        return text.trim() === "" ? {} : (parseJson(f, text) as PackConfig);
     });
 }

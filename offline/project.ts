@@ -28,13 +28,19 @@ export const SECRET_PLACEHOLDER = UNDECRYPTED_SECRET;
 
 export function loadProject(root: string): Project {
     const file = path.join(root, "Pulumi.yaml");
-    const doc = parseYaml(file, readText(file, "the project's Pulumi.yaml")) as { name?: string; main?: string; config?: Record<string, { default?: unknown }> };
+    const doc = parseYaml(file, readText(file, "the project's Pulumi.yaml")) as {
+        name?: string;
+        main?: string;
+        config?: Record<string, { default?: unknown }>;
+    };
     if (!doc?.name) {
         throw new Error(`${file}: no project name`);
     }
-    const configDefaults = Object.fromEntries(Object.entries(doc.config ?? {})
-        .filter(([, spec]) => spec?.default !== undefined)
-        .map(([key, spec]) => [key.includes(":") ? key : `${doc.name}:${key}`, spec.default]));
+    const configDefaults = Object.fromEntries(
+        Object.entries(doc.config ?? {})
+            .filter(([, spec]) => spec?.default !== undefined)
+            .map(([key, spec]) => [key.includes(":") ? key : `${doc.name}:${key}`, spec.default]),
+    );
     return { root, name: doc.name, main: path.resolve(root, doc.main ?? "."), configDefaults };
 }
 
@@ -44,7 +50,9 @@ export function loadStackSettings(project: Project, stack: string, configFile?: 
     if (!fs.existsSync(file)) {
         throw new Error(`no configuration for stack '${stack}': ${file} does not exist`);
     }
-    const doc = (parseYaml(file, readText(file, `the stack's configuration file (Pulumi.${stack}.yaml)`)) ?? {}) as { config?: Record<string, unknown> };
+    const doc = (parseYaml(file, readText(file, `the stack's configuration file (Pulumi.${stack}.yaml)`)) ?? {}) as {
+        config?: Record<string, unknown>;
+    };
     const config: Record<string, string> = {};
     const secretKeys: string[] = [];
     for (const [rawKey, value] of Object.entries({ ...project.configDefaults, ...doc.config })) {
@@ -89,7 +97,9 @@ function withoutSecure(value: unknown): unknown {
 
 /** Pulumi.<stack>.yaml with some keys replaced, written to a temporary file (the path, for --config-file). */
 export function stackFileWith(root: string, stack: string, changes: Readonly<Record<string, unknown>>): string {
-    const doc = YAML.parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+    const doc = YAML.parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as {
+        config: Record<string, unknown>;
+    };
     Object.assign(doc.config, changes);
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "stack-")), `Pulumi.${stack}.yaml`);
     fs.writeFileSync(file, YAML.stringify(doc));

@@ -10,7 +10,9 @@ export function displayType(type: string): string {
 }
 
 export function renderTree(resources: readonly StateResource[], plan: string): string {
-    const shown = resources.filter((r) => !r.type.startsWith("pulumi:providers:") || !urnName(r.urn).startsWith("default"));
+    const shown = resources.filter(
+        (r) => !r.type.startsWith("pulumi:providers:") || !urnName(r.urn).startsWith("default"),
+    );
     const children = new Map<string, StateResource[]>();
     for (const r of shown) {
         const key = r.parent ?? "";
@@ -25,8 +27,10 @@ export function renderTree(resources: readonly StateResource[], plan: string): s
     (children.get("") ?? []).forEach((r) => walk(r, "", true, true));
     const typeWidth = Math.max(4, ...rows.map(([t]) => t.length)) + 2;
     const nameWidth = Math.max(4, ...rows.map(([, n]) => n.length)) + 2;
-    return [`     ${"Type".padEnd(typeWidth)}${"Name".padEnd(nameWidth)}Plan`,
-        ...rows.map(([t, n]) => ` +   ${t.padEnd(typeWidth)}${n.padEnd(nameWidth)}${plan}`)].join("\n");
+    return [
+        `     ${"Type".padEnd(typeWidth)}${"Name".padEnd(nameWidth)}Plan`,
+        ...rows.map(([t, n]) => ` +   ${t.padEnd(typeWidth)}${n.padEnd(nameWidth)}${plan}`),
+    ].join("\n");
 }
 
 export function renderOutputs(stack: StateResource | undefined): string {
@@ -51,20 +55,31 @@ export function show(value: unknown): string {
         return `[${value.map(show).join(", ")}]`;
     }
     if (typeof value === "object" && value !== null) {
-        return `{${Object.entries(value).map(([k, v]) => `${k}: ${show(v)}`).join(", ")}}`;
+        return `{${Object.entries(value)
+            .map(([k, v]) => `${k}: ${show(v)}`)
+            .join(", ")}}`;
     }
     return JSON.stringify(value);
 }
 
 export function renderCounts(resources: readonly StateResource[], verb: string): string {
-    const counted = resources.filter((r) => !r.type.startsWith("pulumi:providers:") || !urnName(r.urn).startsWith("default"));
+    const counted = resources.filter(
+        (r) => !r.type.startsWith("pulumi:providers:") || !urnName(r.urn).startsWith("default"),
+    );
     const perType = new Map<string, number>();
     for (const r of counted) {
         perType.set(displayType(r.type), (perType.get(displayType(r.type)) ?? 0) + 1);
     }
     const width = Math.max(...[...perType.keys()].map((t) => t.length)) + 2;
-    return [`Resources:`, `    + ${counted.length} to ${verb}`, "", "By type:",
-        ...[...perType].sort(([a], [b]) => a.localeCompare(b)).map(([t, n]) => `    ${t.padEnd(width)}${String(n).padStart(4)}`)].join("\n");
+    return [
+        `Resources:`,
+        `    + ${counted.length} to ${verb}`,
+        "",
+        "By type:",
+        ...[...perType]
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([t, n]) => `    ${t.padEnd(width)}${String(n).padStart(4)}`),
+    ].join("\n");
 }
 
 export function renderPolicies(reports: readonly PackReport[], resources: readonly StateResource[]): string {
@@ -74,9 +89,14 @@ export function renderPolicies(reports: readonly PackReport[], resources: readon
         const mandatory = report.diagnostics.filter((d) => d.level === "mandatory");
         const advisory = report.diagnostics.filter((d) => d.level !== "mandatory");
         const mark = mandatory.length > 0 ? "❌" : advisory.length > 0 ? "⚠️ " : "✅";
-        lines.push(`    ${mark} ${report.name}@v${report.version} (${report.policies.length} rules: ` +
-            `${mandatory.length} mandatory, ${advisory.length} advisory violation(s))`);
-        for (const [level, diagnostics] of [["mandatory", mandatory], ["advisory", advisory]] as const) {
+        lines.push(
+            `    ${mark} ${report.name}@v${report.version} (${report.policies.length} rules: ` +
+                `${mandatory.length} mandatory, ${advisory.length} advisory violation(s))`,
+        );
+        for (const [level, diagnostics] of [
+            ["mandatory", mandatory],
+            ["advisory", advisory],
+        ] as const) {
             for (const d of diagnostics) {
                 lines.push(`        - [${level}]  ${d.policy}  (${names.get(d.urn) ?? (d.urn || "stack")})`);
                 lines.push(`          ${d.message.split("\n").join("\n          ")}`);
@@ -93,6 +113,8 @@ export function hasMandatory(reports: readonly PackReport[]): boolean {
 /** Pending operations of an export: the engine stopped during them, so the cloud may or may not hold the resource.
  *  The CLI asks the operator to resolve them (pulumi refresh, or stack export/import) before the next update. */
 export function renderPending(pending: readonly PendingOperation[]): string {
-    return [`Pending operations (${pending.length}): the stack was interrupted; these resources were not checked. Run 'pulumi refresh' to resolve them.`,
-        ...pending.map((p) => `    ${p.type}  ${p.urn}`)].join("\n");
+    return [
+        `Pending operations (${pending.length}): the stack was interrupted; these resources were not checked. Run 'pulumi refresh' to resolve them.`,
+        ...pending.map((p) => `    ${p.type}  ${p.urn}`),
+    ].join("\n");
 }

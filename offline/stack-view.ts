@@ -10,7 +10,11 @@ function withoutUnknowns(value: unknown): unknown {
         return value.map((v) => (v === UNKNOWN ? undefined : withoutUnknowns(v)));
     }
     if (typeof value === "object" && value !== null) {
-        return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== UNKNOWN).map(([k, v]) => [k, withoutUnknowns(v)]));
+        return Object.fromEntries(
+            Object.entries(value)
+                .filter(([, v]) => v !== UNKNOWN)
+                .map(([k, v]) => [k, withoutUnknowns(v)]),
+        );
     }
     return value;
 }
@@ -18,11 +22,21 @@ function withoutUnknowns(value: unknown): unknown {
 export function stackView(resources: readonly StateResource[]): StackResource[] {
     const byUrn = new Map<string, { -readonly [K in keyof StackResource]: StackResource[K] }>();
     for (const r of resources) {
-        byUrn.set(r.urn, { urn: r.urn, type: r.type, name: urnName(r.urn), props: withoutUnknowns(r.outputs ?? r.inputs ?? {}) as Record<string, unknown>, propertyDependencies: {} });
+        byUrn.set(r.urn, {
+            urn: r.urn,
+            type: r.type,
+            name: urnName(r.urn),
+            props: withoutUnknowns(r.outputs ?? r.inputs ?? {}) as Record<string, unknown>,
+            propertyDependencies: {},
+        });
     }
     for (const r of resources) {
-        byUrn.get(r.urn)!.propertyDependencies = Object.fromEntries(Object.entries(r.propertyDependencies ?? {})
-            .map(([key, urns]) => [key, urns.flatMap((u) => byUrn.get(u) ?? [])]));
+        byUrn.get(r.urn)!.propertyDependencies = Object.fromEntries(
+            Object.entries(r.propertyDependencies ?? {}).map(([key, urns]) => [
+                key,
+                urns.flatMap((u) => byUrn.get(u) ?? []),
+            ]),
+        );
     }
     return [...byUrn.values()];
 }

@@ -28,9 +28,10 @@ function qualifiedType(urn: string): string {
 
 /** CreateURN: the parent's URN up to its name then "$", or the stack's prefix; the root stack is no parent. */
 function createUrn(name: string, type: string, parent: string | undefined, project: string, stack: string): string {
-    const prefix = parent && qualifiedType(parent) !== ROOT_STACK
-        ? `${parent.slice(0, parent.lastIndexOf("::"))}$`
-        : `urn:pulumi:${stack}::${project}::`;
+    const prefix =
+        parent && qualifiedType(parent) !== ROOT_STACK
+            ? `${parent.slice(0, parent.lastIndexOf("::"))}$`
+            : `urn:pulumi:${stack}::${project}::`;
     return `${prefix}${type}::${name}`;
 }
 
@@ -38,7 +39,12 @@ function createUrn(name: string, type: string, parent: string | undefined, proje
  * Rewrites the resources' URNs (and every reference to them) into the engine's form and sets their aliases from
  * the specs recorded by mock URN. Resources are in registration order: a parent before its children.
  */
-export function toEngineUrns(resources: StateResource[], specs: ReadonlyMap<string, readonly AliasSpec[]>, project: string, stack: string): StateResource[] {
+export function toEngineUrns(
+    resources: StateResource[],
+    specs: ReadonlyMap<string, readonly AliasSpec[]>,
+    project: string,
+    stack: string,
+): StateResource[] {
     const engine = new Map<string, string>();
     const aliasesOf = new Map<string, string[]>();
     const mapped = (urn: string) => engine.get(urn) ?? urn;
@@ -48,18 +54,30 @@ export function toEngineUrns(resources: StateResource[], specs: ReadonlyMap<stri
         const urn = createUrn(name, r.type, parent, project, stack);
         engine.set(r.urn, urn);
         const found = new Set<string>();
-        const own = (specs.get(r.urn) ?? []).map((a) => (a.urn ? mapped(a.urn) : createUrn(
-            a.name || name, a.type || r.type,
-            a.noParent ? undefined : a.parentUrn ? (aliasesOf.get(mapped(a.parentUrn))?.[0] ?? mapped(a.parentUrn)) : parent,
-            a.project || project, a.stack || stack,
-        )));
+        const own = (specs.get(r.urn) ?? []).map((a) =>
+            a.urn
+                ? mapped(a.urn)
+                : createUrn(
+                      a.name || name,
+                      a.type || r.type,
+                      a.noParent
+                          ? undefined
+                          : a.parentUrn
+                            ? (aliasesOf.get(mapped(a.parentUrn))?.[0] ?? mapped(a.parentUrn))
+                            : parent,
+                      a.project || project,
+                      a.stack || stack,
+                  ),
+        );
         own.forEach((u) => found.add(u));
         // A parent's aliases move its children too, the parent's name swapped in a child's name that starts with it.
         const parentName = parent === undefined ? "" : urnName(parent);
-        for (const parentAlias of parent === undefined ? [] : aliasesOf.get(parent) ?? []) {
+        for (const parentAlias of parent === undefined ? [] : (aliasesOf.get(parent) ?? [])) {
             for (const child of [urn, ...own]) {
                 const childName = urnName(child);
-                const aliasName = childName.startsWith(parentName) ? urnName(parentAlias) + childName.slice(parentName.length) : childName;
+                const aliasName = childName.startsWith(parentName)
+                    ? urnName(parentAlias) + childName.slice(parentName.length)
+                    : childName;
                 found.add(createUrn(aliasName, qualifiedType(child).split("$").pop()!, parentAlias, project, stack));
             }
         }
@@ -70,9 +88,14 @@ export function toEngineUrns(resources: StateResource[], specs: ReadonlyMap<stri
         return engine.has(ref.slice(0, at)) ? `${mapped(ref.slice(0, at))}${ref.slice(at)}` : ref;
     };
     // Values holding a URN (a component's reference in outputs) follow too.
-    const inValues = (v: unknown): unknown => typeof v === "string" ? mapped(v)
-        : Array.isArray(v) ? v.map(inValues)
-            : typeof v === "object" && v !== null ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, inValues(x)])) : v;
+    const inValues = (v: unknown): unknown =>
+        typeof v === "string"
+            ? mapped(v)
+            : Array.isArray(v)
+              ? v.map(inValues)
+              : typeof v === "object" && v !== null
+                ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, inValues(x)]))
+                : v;
     return resources.map((r) => ({
         ...r,
         urn: mapped(r.urn),
@@ -81,14 +104,20 @@ export function toEngineUrns(resources: StateResource[], specs: ReadonlyMap<stri
         ...(r.parent === undefined ? {} : { parent: mapped(r.parent) }),
         ...(r.provider === undefined ? {} : { provider: reference(r.provider) }),
         dependencies: (r.dependencies ?? []).map(mapped),
-        propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, v]) => [k, v.map(mapped)])),
-        aliases: [...new Set([...(r.aliases ?? []).map(mapped), ...aliasesOf.get(mapped(r.urn)) ?? []])],
+        propertyDependencies: Object.fromEntries(
+            Object.entries(r.propertyDependencies ?? {}).map(([k, v]) => [k, v.map(mapped)]),
+        ),
+        aliases: [...new Set([...(r.aliases ?? []).map(mapped), ...(aliasesOf.get(mapped(r.urn)) ?? [])])],
     }));
 }
 
 /** An export in the engine's URN form, and how many URNs had to be rewritten: exports written offline before the
  *  capture wrote engine URNs name grandchildren by their parent's last type only. A real export is unchanged. */
-export function inEngineForm(resources: StateResource[], project: string, stack: string): { resources: StateResource[]; rewritten: number } {
+export function inEngineForm(
+    resources: StateResource[],
+    project: string,
+    stack: string,
+): { resources: StateResource[]; rewritten: number } {
     const engine = toEngineUrns(resources, new Map(), project, stack);
     return { resources: engine, rewritten: engine.filter((r, i) => r.urn !== resources[i].urn).length };
 }

@@ -22,9 +22,9 @@ function rewrite(value: Json, special: (node: Json) => Json): Json {
 
 /** Wire -> state: a secret's value is kept as JSON text, as `pulumi stack export --show-secrets` writes it. */
 export function toState(value: Json): Json {
-    return rewrite(value, (node) => isWireSecret(node)
-        ? { [SIG_KEY]: SECRET_SIG, plaintext: JSON.stringify(toState(node.value)) }
-        : undefined);
+    return rewrite(value, (node) =>
+        isWireSecret(node) ? { [SIG_KEY]: SECRET_SIG, plaintext: JSON.stringify(toState(node.value)) } : undefined,
+    );
 }
 
 // Signatures state may hold besides secrets (pulumi/pulumi sdk/go/common/resource/sig/sig.go; floats in
@@ -54,7 +54,10 @@ function special(node: Json, path: string): Json {
     const n = node as Record<string, unknown>;
     switch (n[SIG_KEY]) {
         case SECRET_SIG:
-            return { [SIG_KEY]: SECRET_SIG, value: toWire(n.plaintext === undefined ? SECRET_PLACEHOLDER : JSON.parse(n.plaintext as string), path) };
+            return {
+                [SIG_KEY]: SECRET_SIG,
+                value: toWire(n.plaintext === undefined ? SECRET_PLACEHOLDER : JSON.parse(n.plaintext as string), path),
+            };
         case RESOURCE_SIG:
             return resourceReference(n);
         case BYTES_SIG:
@@ -65,7 +68,9 @@ function special(node: Json, path: string): Json {
             if (PASSED_SIGS.includes(n[SIG_KEY] as string)) {
                 return undefined;
             }
-            throw new Error(`${path || "a property"} has the unknown signature '${String(n[SIG_KEY])}' (the CLI refuses it too)`);
+            throw new Error(
+                `${path || "a property"} has the unknown signature '${String(n[SIG_KEY])}' (the CLI refuses it too)`,
+            );
     }
 }
 
@@ -87,7 +92,9 @@ export function toWire(value: Json, path = ""): Json {
 
 /** State as `pulumi stack export` writes it without --show-secrets: secrets are ciphertext, never their value. */
 export function redactSecrets(value: Json): Json {
-    return rewrite(value, (node) => isSecret(node) ? { [SIG_KEY]: SECRET_SIG, ciphertext: "offline-preview-secret" } : undefined);
+    return rewrite(value, (node) =>
+        isSecret(node) ? { [SIG_KEY]: SECRET_SIG, ciphertext: "offline-preview-secret" } : undefined,
+    );
 }
 
 function isWireSecret(node: Json): node is { value: Json } {

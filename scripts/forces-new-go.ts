@@ -17,7 +17,7 @@ function closing(text: string, open: number): number {
     let depth = 0;
     for (let i = open; i < text.length; i++) {
         const c = text[i];
-        if (c === "\"" || c === "`") {
+        if (c === '"' || c === "`") {
             const end = c === "`" ? text.indexOf("`", i + 1) : stringEnd(text, i);
             i = end < 0 ? text.length : end;
         } else if (c === "/" && text[i + 1] === "/") {
@@ -36,7 +36,7 @@ function stringEnd(text: string, start: number): number {
     for (let i = start + 1; i < text.length; i++) {
         if (text[i] === "\\") {
             i++;
-        } else if (text[i] === "\"") {
+        } else if (text[i] === '"') {
             return i;
         }
     }
@@ -45,7 +45,9 @@ function stringEnd(text: string, start: number): number {
 
 /** The text of a Go function's body (with braces), or undefined. `name` may be `(r *x) Schema`. */
 export function funcBody(text: string, name: string): string | undefined {
-    const at = new RegExp(`\\nfunc\\s+${name.replace(/[()*]/g, (c) => `\\${c}`).replace(/\s+/g, "\\s*")}\\s*\\(`).exec(text);
+    const at = new RegExp(`\\nfunc\\s+${name.replace(/[()*]/g, (c) => `\\${c}`).replace(/\s+/g, "\\s*")}\\s*\\(`).exec(
+        text,
+    );
     if (!at) {
         return undefined;
     }
@@ -94,7 +96,7 @@ function valueEnd(text: string, start: number): number {
             i = closing(text, i) - 1;
         } else if (c === "(" || c === "[") {
             i = matching(text, i) - 1;
-        } else if (c === "\"" || c === "`") {
+        } else if (c === '"' || c === "`") {
             i = c === "`" ? text.indexOf("`", i + 1) : stringEnd(text, i);
         } else if (c === "," || c === "}") {
             return i;
@@ -107,7 +109,7 @@ function matching(text: string, open: number): number {
     const [o, c] = text[open] === "(" ? ["(", ")"] : ["[", "]"];
     let depth = 0;
     for (let i = open; i < text.length; i++) {
-        if (text[i] === "\"") {
+        if (text[i] === '"') {
             i = stringEnd(text, i);
         } else if (text[i] === o) {
             depth++;
@@ -147,7 +149,7 @@ export type Names = (key: string) => string | undefined;
 
 /** A key expression as a name: a string literal, or a constant `names` resolves (names.AttrCIDRBlock). */
 function keyName(key: string, names: Names): string | undefined {
-    const name = key.startsWith("\"") ? key.slice(1, -1) : names(key);
+    const name = key.startsWith('"') ? key.slice(1, -1) : names(key);
     return name?.replace(/\.\d+(?=\.|$)/g, ""); // "launch_template.0.version": list elements unindexed
 }
 
@@ -158,7 +160,12 @@ const SDK_ELEM = /Elem:\s*&schema\.Resource\s*\{/;
  * The attributes of an SDKv2 schema map literal, nested blocks included. `resolve` turns a function name into the
  * schema map literal it returns (for `Elem: fooSchema()` and shared maps), when it can.
  */
-export function sdkAttributes(map: string, names: Names, resolve: (fn: string) => string | undefined, prefix = ""): Attribute[] {
+export function sdkAttributes(
+    map: string,
+    names: Names,
+    resolve: (fn: string) => string | undefined,
+    prefix = "",
+): Attribute[] {
     return mapEntries(map).flatMap(({ key, value }) => {
         const name = keyName(key, names);
         if (!name || !value.trimStart().startsWith("{")) {
@@ -172,11 +179,18 @@ export function sdkAttributes(map: string, names: Names, resolve: (fn: string) =
     });
 }
 
-function sdkNested(value: string, names: Names, resolve: (fn: string) => string | undefined, prefix: string): Attribute[] {
+function sdkNested(
+    value: string,
+    names: Names,
+    resolve: (fn: string) => string | undefined,
+    prefix: string,
+): Attribute[] {
     const elem = literalAfter(value, SDK_ELEM);
     const called = /Elem:\s*(\w+)\(\)/.exec(value)?.[1];
     const resource = elem ?? (called ? resolve(called) : undefined);
-    const map = resource && (literalAfter(resource, /Schema:\s*map\[string\]\*schema\.Schema\s*\{/) ?? mapCall(resource, resolve));
+    const map =
+        resource &&
+        (literalAfter(resource, /Schema:\s*map\[string\]\*schema\.Schema\s*\{/) ?? mapCall(resource, resolve));
     return map ? sdkAttributes(map, names, resolve, prefix) : [];
 }
 
@@ -206,14 +220,17 @@ export function customizeDiffForceNew(source: string, names: Names): Map<string,
     return found;
 }
 
-const PF_NESTED = /(?:NestedObject:\s*schema\.Nested(?:Block|Attribute)Object\s*\{|Attributes:\s*map\[string\]schema\.Attribute\s*\{|Blocks:\s*map\[string\]schema\.Block\s*\{)/g;
+const PF_NESTED =
+    /(?:NestedObject:\s*schema\.Nested(?:Block|Attribute)Object\s*\{|Attributes:\s*map\[string\]schema\.Attribute\s*\{|Blocks:\s*map\[string\]schema\.Block\s*\{)/g;
 
 /** The attributes and blocks of a Plugin Framework schema (or nested object) literal `{ Attributes: ..., Blocks: ... }`. */
 export function frameworkAttributes(object: string, names: Names, prefix = ""): Attribute[] {
-    return mapEntries(object).filter(({ key }) => key === "Attributes" || key === "Blocks").flatMap(({ value }) => {
-        const map = literalAfter(value, /map\[string\]schema\.(?:Attribute|Block)\s*\{/);
-        return map ? mapEntries(map).flatMap((entry) => frameworkEntry(entry.key, entry.value, names, prefix)) : [];
-    });
+    return mapEntries(object)
+        .filter(({ key }) => key === "Attributes" || key === "Blocks")
+        .flatMap(({ value }) => {
+            const map = literalAfter(value, /map\[string\]schema\.(?:Attribute|Block)\s*\{/);
+            return map ? mapEntries(map).flatMap((entry) => frameworkEntry(entry.key, entry.value, names, prefix)) : [];
+        });
 }
 
 function frameworkEntry(key: string, value: string, names: Names, prefix: string): Attribute[] {
@@ -224,8 +241,13 @@ function frameworkEntry(key: string, value: string, names: Names, prefix: string
     const path = prefix + name;
     const own = withoutComments(withoutNested(value, new RegExp(PF_NESTED.source, "g")));
     const conditional = /RequiresReplaceIf(\w*)\(\s*(?:\w+\.)?(\w*)/.exec(own);
-    const replaces = /RequiresReplace\(\)/.test(own) ? "always" : conditional ? `if${conditional[1] || ` ${conditional[2]}`}` : undefined;
-    const list = /schema\.(List|Set)(Nested)?(Attribute|Block)\b/.test(value) && !/listvalidator\.SizeAtMost\(1\)/.test(own);
+    const replaces = /RequiresReplace\(\)/.test(own)
+        ? "always"
+        : conditional
+          ? `if${conditional[1] || ` ${conditional[2]}`}`
+          : undefined;
+    const list =
+        /schema\.(List|Set)(Nested)?(Attribute|Block)\b/.test(value) && !/listvalidator\.SizeAtMost\(1\)/.test(own);
     const nested = literalAfter(value, /NestedObject:\s*schema\.Nested(?:Block|Attribute)Object\s*\{/);
     return [{ path, list, replaces }, ...(nested ? frameworkAttributes(nested, names, `${path}.`) : [])];
 }

@@ -3,7 +3,16 @@
 // as the pinned Pulumi SDK does, and writes offline/plan/forces-new.data.json. How and from what: docs/replacements.md.
 import * as fs from "fs";
 import * as path from "path";
-import { Attribute, customizeDiffForceNew, frameworkAttributes, funcBody, literalAfter, Names, SDK_MAP, sdkAttributes } from "./forces-new-go";
+import {
+    Attribute,
+    customizeDiffForceNew,
+    frameworkAttributes,
+    funcBody,
+    literalAfter,
+    Names,
+    SDK_MAP,
+    sdkAttributes,
+} from "./forces-new-go";
 
 /** Pulumi type token -> Terraform resource name, as pulumi-aws and pulumi-random map them (their resources.go). */
 export const TERRAFORM_NAMES: Readonly<Record<string, string>> = {
@@ -76,7 +85,8 @@ export const TERRAFORM_NAMES: Readonly<Record<string, string>> = {
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": "aws_s3_bucket_ownership_controls",
     "aws:s3/bucketPolicy:BucketPolicy": "aws_s3_bucket_policy",
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": "aws_s3_bucket_public_access_block",
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": "aws_s3_bucket_server_side_encryption_configuration",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration":
+        "aws_s3_bucket_server_side_encryption_configuration",
     "aws:s3/bucketVersioning:BucketVersioning": "aws_s3_bucket_versioning",
     "aws:secretsmanager/secret:Secret": "aws_secretsmanager_secret",
     "aws:secretsmanager/secretVersion:SecretVersion": "aws_secretsmanager_secret_version",
@@ -106,7 +116,9 @@ export function programTypes(root: string): string[] {
             found.add(m[1]);
         }
     }
-    return ["pulumi:pulumi:Stack", "pulumi:providers:aws", "pulumi:providers:random", ...found].filter((t, i, all) => all.indexOf(t) === i).sort();
+    return ["pulumi:pulumi:Stack", "pulumi:providers:aws", "pulumi:providers:random", ...found]
+        .filter((t, i, all) => all.indexOf(t) === i)
+        .sort();
 }
 
 function sdkToken(root: string, pkg: string, mod: string | undefined, cls: string): string {
@@ -151,11 +163,16 @@ class Checkout {
         if (!file) {
             return undefined;
         }
-        const pkg = goFiles(path.dirname(file)).filter((f) => path.dirname(f) === path.dirname(file)).map((f) => fs.readFileSync(f, "utf8")).join("\n");
+        const pkg = goFiles(path.dirname(file))
+            .filter((f) => path.dirname(f) === path.dirname(file))
+            .map((f) => fs.readFileSync(f, "utf8"))
+            .join("\n");
         const local = new Map([...pkg.matchAll(/\b(\w+)\s*=\s*"([a-z0-9_]+)"/g)].map((m) => [m[1], m[2]]));
         const names: Names = (key) => this.consts.get(key) ?? local.get(key);
         const text = fs.readFileSync(file, "utf8");
-        const parsed = /@FrameworkResource|resource\.SchemaResponse/.test(text) ? framework(text, pkg, names) : sdk(text, pkg, names);
+        const parsed = /@FrameworkResource|resource\.SchemaResponse/.test(text)
+            ? framework(text, pkg, names)
+            : sdk(text, pkg, names);
         return { file: path.relative(this.dir, file), attributes: parsed };
     }
 
@@ -171,10 +188,15 @@ function sdk(text: string, pkg: string, names: Names): Attribute[] {
         const body = funcBody(pkg, fn);
         return body && (literalAfter(body, /&schema\.Resource\s*\{/) ?? literalAfter(body, SDK_MAP));
     };
-    const map = literalAfter(text, /Schema(?:Func)?:\s*(?:func\(\)\s*map\[string\]\*schema\.Schema\s*\{\s*return\s*)?map\[string\]\*schema\.Schema\s*\{/);
+    const map = literalAfter(
+        text,
+        /Schema(?:Func)?:\s*(?:func\(\)\s*map\[string\]\*schema\.Schema\s*\{\s*return\s*)?map\[string\]\*schema\.Schema\s*\{/,
+    );
     const attributes = map ? sdkAttributes(map, names, resolve) : [];
     const conditions = customizeDiffForceNew(text, names);
-    return attributes.map((a) => (a.replaces || !conditions.has(a.path) ? a : { ...a, replaces: conditions.get(a.path) }));
+    return attributes.map((a) =>
+        a.replaces || !conditions.has(a.path) ? a : { ...a, replaces: conditions.get(a.path) },
+    );
 }
 
 function framework(text: string, pkg: string, names: Names): Attribute[] {
@@ -260,9 +282,13 @@ export interface ForcesNewJson {
 
 /** Why a type has no Terraform resource behind it: the plan says "not known" for it. */
 function pulumiOnlyReason(token: string): string {
-    return token.startsWith("magento:") ? "component resource: its children carry the replacements"
-        : token.startsWith("pulumi:providers:") ? "provider resource: a changed provider input replaces it only when the provider says so at run time"
-        : token === "pulumi:pulumi:Stack" ? "the stack itself" : "no Terraform resource behind it";
+    return token.startsWith("magento:")
+        ? "component resource: its children carry the replacements"
+        : token.startsWith("pulumi:providers:")
+          ? "provider resource: a changed provider input replaces it only when the provider says so at run time"
+          : token === "pulumi:pulumi:Stack"
+            ? "the stack itself"
+            : "no Terraform resource behind it";
 }
 
 function main(argv: readonly string[]): void {
@@ -274,22 +300,40 @@ function main(argv: readonly string[]): void {
         const provider = argv[i].replace(/^--/, "");
         const [dir, commit, version] = (argv[i + 1] ?? "").split("@");
         if (!["aws", "random"].includes(provider) || !dir || !fs.existsSync(dir)) {
-            throw new Error(`usage: forces-new --aws DIR[@COMMIT[@VERSION]] --random DIR[@COMMIT[@VERSION]] (got ${argv[i]} ${argv[i + 1]})`);
+            throw new Error(
+                `usage: forces-new --aws DIR[@COMMIT[@VERSION]] --random DIR[@COMMIT[@VERSION]] (got ${argv[i]} ${argv[i + 1]})`,
+            );
         }
-        const repository = provider === "aws" ? "hashicorp/terraform-provider-aws" : "hashicorp/terraform-provider-random";
-        checkouts[provider] = { checkout: new Checkout(dir), source: { repository, commit: commit ?? "unknown", version: version ?? "unknown" } };
+        const repository =
+            provider === "aws" ? "hashicorp/terraform-provider-aws" : "hashicorp/terraform-provider-random";
+        checkouts[provider] = {
+            checkout: new Checkout(dir),
+            source: { repository, commit: commit ?? "unknown", version: version ?? "unknown" },
+        };
     }
-    const next: ForcesNewJson = { ...previous, sources: { ...previous.sources }, types: {}, conditional: {}, origin: {}, notCovered: {} };
+    const next: ForcesNewJson = {
+        ...previous,
+        sources: { ...previous.sources },
+        types: {},
+        conditional: {},
+        origin: {},
+        notCovered: {},
+    };
     for (const token of programTypes(root)) {
         const provider = token.split(":")[0];
         const tfName = TERRAFORM_NAMES[token];
         const read = tfName && checkouts[provider]?.checkout.attributes(tfName);
         if (read) {
             const replacing = read.attributes.filter((a) => a.replaces);
-            next.types[token] = replacing.filter((a) => a.replaces === "always").map((a) => pulumiPath(root, token, read.attributes, a.path)).sort();
+            next.types[token] = replacing
+                .filter((a) => a.replaces === "always")
+                .map((a) => pulumiPath(root, token, read.attributes, a.path))
+                .sort();
             const conditional = replacing.filter((a) => a.replaces !== "always");
             if (conditional.length) {
-                next.conditional[token] = Object.fromEntries(conditional.map((a) => [pulumiPath(root, token, read.attributes, a.path), a.replaces!]));
+                next.conditional[token] = Object.fromEntries(
+                    conditional.map((a) => [pulumiPath(root, token, read.attributes, a.path), a.replaces!]),
+                );
             }
             next.origin[token] = `parsed ${tfName} from ${read.file} at ${checkouts[provider].source.commit}`;
             next.sources[provider] = checkouts[provider].source;
@@ -300,16 +344,24 @@ function main(argv: readonly string[]): void {
                 next.conditional[token] = previous.conditional[token];
             }
         } else {
-            next.notCovered[token] = tfName ? `${tfName} not read (no checkout given, or not found in it)` : pulumiOnlyReason(token);
+            next.notCovered[token] = tfName
+                ? `${tfName} not read (no checkout given, or not found in it)`
+                : pulumiOnlyReason(token);
         }
     }
     if (checkouts.aws) {
-        next.providerVersion = Object.values(next.sources).map((s) => `${s.repository} ${s.version}`).join("; ");
+        next.providerVersion = Object.values(next.sources)
+            .map((s) => `${s.repository} ${s.version}`)
+            .join("; ");
     }
-    next.source = `scripts/forces-new.ts over ${Object.values(next.sources).map((s) => `${s.repository}@${s.commit}`).join(", ")}`
-        + "; entries marked hand in origin were read by hand at the file and commit they name";
+    next.source =
+        `scripts/forces-new.ts over ${Object.values(next.sources)
+            .map((s) => `${s.repository}@${s.commit}`)
+            .join(", ")}` + "; entries marked hand in origin were read by hand at the file and commit they name";
     fs.writeFileSync(out, `${JSON.stringify(next, null, 2)}\n`);
-    console.log(`${Object.keys(next.types).length} types, ${Object.keys(next.notCovered).length} not covered -> ${path.relative(root, out)}`);
+    console.log(
+        `${Object.keys(next.types).length} types, ${Object.keys(next.notCovered).length} not covered -> ${path.relative(root, out)}`,
+    );
 }
 
 if (require.main === module) {

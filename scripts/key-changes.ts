@@ -16,15 +16,27 @@ type Changes = Readonly<Record<string, unknown>>;
 /** One representative change per key, on prod's file (values valid for it). */
 const CHANGES: readonly [label: string, changes: Changes][] = [
     ["vpcCidr", { "magento:vpcCidr": "10.30.0.0/16" }],
-    ["availabilityZones reordered", { "magento:availabilityZones": ["eu-west-3b", "eu-west-3a", "eu-west-3c"], "magento:operationsAz": "eu-west-3a" }],
-    ["availabilityZones, first entry moved", { "magento:availabilityZones": ["eu-west-3b", "eu-west-3a", "eu-west-3c"] }],
+    [
+        "availabilityZones reordered",
+        {
+            "magento:availabilityZones": ["eu-west-3b", "eu-west-3a", "eu-west-3c"],
+            "magento:operationsAz": "eu-west-3a",
+        },
+    ],
+    [
+        "availabilityZones, first entry moved",
+        { "magento:availabilityZones": ["eu-west-3b", "eu-west-3a", "eu-west-3c"] },
+    ],
     ["operationsAz", { "magento:operationsAz": "eu-west-3b" }],
     ["privateSubnetCidrs of an existing AZ", { "magento:privateSubnetCidrs": { "eu-west-3a": "10.20.111.0/24" } }],
     ["natGateways perAz -> single", { "magento:natGateways": "single" }],
     ["flowLogRetentionDays", { "magento:flowLogRetentionDays": 180 }],
     ["domain", { "magento:domain": "example.net" }],
     ["internalDomain", { "magento:internalDomain": "prod.shop.internal" }],
-    ["operatorCidrs (one added)", { "magento:operatorCidrs": ["203.0.113.0/28", "198.51.100.16/29", "192.0.2.64/27", "192.0.2.200/32"] }],
+    [
+        "operatorCidrs (one added)",
+        { "magento:operatorCidrs": ["203.0.113.0/28", "198.51.100.16/29", "192.0.2.64/27", "192.0.2.200/32"] },
+    ],
     ["alarmEmail", { "magento:alarmEmail": "oncall@example.com" }],
     ["webInstanceType", { "magento:webInstanceType": "c7i.xlarge" }],
     ["webImage", { "magento:webImage": "ami-0b1c2d3e4f5a60789" }],
@@ -72,10 +84,15 @@ async function main(): Promise<number> {
     const project = loadProject(process.cwd());
     const workers = new CaptureWorkers(project.root, os.availableParallelism());
     try {
-        const capture = (file?: string) => workers.run(captureJob(project, stack, loadStackSettings(project, stack, file), false)).then(capturedResources);
+        const capture = (file?: string) =>
+            workers
+                .run(captureJob(project, stack, loadStackSettings(project, stack, file), false))
+                .then(capturedResources);
         const chosen = CHANGES.filter(([label]) => !only || only.some((o) => label.startsWith(o)));
         const before = capture();
-        const afters = chosen.map(([, changes]) => capture(stackFileWith(project.root, stack, changes)).catch((e: Error) => e));
+        const afters = chosen.map(([, changes]) =>
+            capture(stackFileWith(project.root, stack, changes)).catch((e: Error) => e),
+        );
         const deployed = asLoadedDeployment(await before, project.name);
         console.log(`| change (${stack}) | plan | refused by the check |\n|---|---|---|`);
         for (const [i, [label]] of chosen.entries()) {
@@ -85,9 +102,15 @@ async function main(): Promise<number> {
                 continue;
             }
             const steps = planChange(deployed, after, stack);
-            const plan = (["create", "update", "replace", "delete"] as const).map((op) => summary(steps, op)).filter(Boolean).join("; ") || "no change";
+            const plan =
+                (["create", "update", "replace", "delete"] as const)
+                    .map((op) => summary(steps, op))
+                    .filter(Boolean)
+                    .join("; ") || "no change";
             const refused = checkPlan(steps, []).refusals.map((r) => r.step.name);
-            console.log(`| ${label} | ${plan} | ${refused.length === 0 ? "" : `${refused.length}: ${refused.slice(0, 4).join(", ")}${refused.length > 4 ? ", ..." : ""}`} |`);
+            console.log(
+                `| ${label} | ${plan} | ${refused.length === 0 ? "" : `${refused.length}: ${refused.slice(0, 4).join(", ")}${refused.length > 4 ? ", ..." : ""}`} |`,
+            );
         }
         return EXIT.ok;
     } finally {

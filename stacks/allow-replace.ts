@@ -12,7 +12,9 @@ export function allowReplaceOf(stack: string, settings: Readonly<Record<string, 
     const result = CONFIG_KEYS.allowReplace.schema.safeParse(decodeKey("allowReplace", text));
     if (!result.success) {
         const message = result.error.issues.map((i) => i.message).join("; ");
-        throw new ConfigError(stack, [{ path: qualified("allowReplace"), message: `${message} (a list of logical names)` }]);
+        throw new ConfigError(stack, [
+            { path: qualified("allowReplace"), message: `${message} (a list of logical names)` },
+        ]);
     }
     return result.data;
 }

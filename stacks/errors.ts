@@ -6,7 +6,10 @@ export interface ConfigProblem {
 
 /** Every problem found in a stack's configuration, raised before any resource is registered. */
 export class ConfigError extends Error {
-    constructor(readonly stack: string, readonly problems: readonly ConfigProblem[]) {
+    constructor(
+        readonly stack: string,
+        readonly problems: readonly ConfigProblem[],
+    ) {
         super(
             `Invalid configuration for stack '${stack}' (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
                 problems.map((p) => `  - ${p.path}: ${p.message}`).join("\n"),

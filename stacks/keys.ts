@@ -7,9 +7,29 @@ import { AWS_LIMITS, PUBLIC_DNS_MODES } from "../model/edge-plan";
 import { parseCidr } from "../model/cidr";
 import { ESTATE_GATEWAY_SERVICES, Profile, PROFILES } from "./profiles";
 import {
-    ACM_CERTIFICATE_ARN, alarmThresholds, amiId, azName, estateName, gatewayInternet, gatewayService, gib, hostname, imageSource, instanceType,
-    ipv4Cidr, LOG_RETENTION_DAYS, operatorCidr, originPath, refusedAdminPath, scaleSchedule, serverCount, serviceClass, siteLink, SNS_TOPIC_ARN,
-    storeCode, subnetOverrides,
+    ACM_CERTIFICATE_ARN,
+    alarmThresholds,
+    amiId,
+    azName,
+    estateName,
+    gatewayInternet,
+    gatewayService,
+    gib,
+    hostname,
+    imageSource,
+    instanceType,
+    ipv4Cidr,
+    LOG_RETENTION_DAYS,
+    operatorCidr,
+    originPath,
+    refusedAdminPath,
+    scaleSchedule,
+    serverCount,
+    serviceClass,
+    siteLink,
+    SNS_TOPIC_ARN,
+    storeCode,
+    subnetOverrides,
 } from "./schema";
 
 /**
@@ -28,7 +48,10 @@ export type ProfileValues<T> = { readonly [P in Profile]: Readonly<T> | undefine
  */
 export type KeyDefaults<T> = "required" | "derived" | ProfileValues<T>;
 
-export interface KeyEntry<S extends z.ZodType = z.ZodType, D extends KeyDefaults<z.input<S>> = KeyDefaults<z.input<S>>> {
+export interface KeyEntry<
+    S extends z.ZodType = z.ZodType,
+    D extends KeyDefaults<z.input<S>> = KeyDefaults<z.input<S>>,
+> {
     readonly type: KeyType;
     readonly defaults: D;
     readonly description: string;
@@ -47,334 +70,475 @@ function both<const T>(value: T): { readonly production: T; readonly preproducti
 
 export const CONFIG_KEYS = {
     profile: key({
-        type: "string", defaults: "required",
-        description: "Environment profile: production (HA everywhere) or preproduction (smaller, single NAT, no standby).",
+        type: "string",
+        defaults: "required",
+        description:
+            "Environment profile: production (HA everywhere) or preproduction (smaller, single NAT, no standby).",
         schema: z.enum(PROFILES, { error: `must be one of ${PROFILES.join(", ")}` }),
     }),
     vpcCidr: key({
-        type: "string", defaults: "required",
-        description: "The VPC's IPv4 /16; stacks that may be peered must not overlap. Fixed once deployed (docs/network.md).",
+        type: "string",
+        defaults: "required",
+        description:
+            "The VPC's IPv4 /16; stacks that may be peered must not overlap. Fixed once deployed (docs/network.md).",
         schema: ipv4Cidr.refine((v) => (parseCidr(v)?.prefix ?? 16) === 16, {
             error: "must be a /16 (the subnet plan carves x.y.1-3.0/24 and x.y.101-103.0/24 out of it)",
         }),
     }),
     availabilityZones: key({
-        type: "array", defaults: "required",
-        description: "AZ names in the stack's region, one public and one private subnet each, in any order (each AZ's subnets follow its letter); production needs 3.",
+        type: "array",
+        defaults: "required",
+        description:
+            "AZ names in the stack's region, one public and one private subnet each, in any order (each AZ's subnets follow its letter); production needs 3.",
         schema: z.array(azName).min(1, { error: "must list at least one availability zone" }),
     }),
     operationsAz: key({
-        type: "string", defaults: "derived",
-        description: "The AZ of the single servers (Rundeck, NFS, Windows, gateway, VPN), and of preproduction's NAT gateway and endpoints; one of availabilityZones, default its first entry. Fixed once deployed: their volumes cannot leave it.",
+        type: "string",
+        defaults: "derived",
+        description:
+            "The AZ of the single servers (Rundeck, NFS, Windows, gateway, VPN), and of preproduction's NAT gateway and endpoints; one of availabilityZones, default its first entry. Fixed once deployed: their volumes cannot leave it.",
         schema: azName,
     }),
     publicSubnetCidrs: key({
-        type: "objects", defaults: "derived",
-        description: "Override of some AZs' public /24s: a mapping of AZ name to CIDR; default x.y.1.0/24 for the AZ ending in a, x.y.2.0/24 for b, ... of the VPC. Fixed once deployed.",
+        type: "objects",
+        defaults: "derived",
+        description:
+            "Override of some AZs' public /24s: a mapping of AZ name to CIDR; default x.y.1.0/24 for the AZ ending in a, x.y.2.0/24 for b, ... of the VPC. Fixed once deployed.",
         schema: subnetOverrides,
     }),
     privateSubnetCidrs: key({
-        type: "objects", defaults: "derived",
-        description: "Override of some AZs' private /24s: a mapping of AZ name to CIDR; default x.y.101.0/24 for the AZ ending in a, x.y.102.0/24 for b, ... of the VPC. Fixed once deployed.",
+        type: "objects",
+        defaults: "derived",
+        description:
+            "Override of some AZs' private /24s: a mapping of AZ name to CIDR; default x.y.101.0/24 for the AZ ending in a, x.y.102.0/24 for b, ... of the VPC. Fixed once deployed.",
         schema: subnetOverrides,
     }),
     natGateways: key({
-        type: "string", defaults: { production: "perAz", preproduction: "single" },
-        description: "perAz: a NAT gateway in every AZ (production's choice); single: one in the operations AZ (preproduction's).",
+        type: "string",
+        defaults: { production: "perAz", preproduction: "single" },
+        description:
+            "perAz: a NAT gateway in every AZ (production's choice); single: one in the operations AZ (preproduction's).",
         schema: z.enum(["perAz", "single"], { error: "must be perAz or single (or unset for the profile's choice)" }),
     }),
     flowLogRetentionDays: key({
-        type: "integer", defaults: { production: 90, preproduction: 14 },
+        type: "integer",
+        defaults: { production: 90, preproduction: 14 },
         description: "Days CloudWatch Logs keeps the VPC flow logs; one of the retention periods CloudWatch allows.",
-        schema: z.number({ error: "must be a number of days" }).int().refine(
-            (v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v),
-            { error: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}` },
-        ),
+        schema: z
+            .number({ error: "must be a number of days" })
+            .int()
+            .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
+                error: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
+            }),
     }),
     domain: key({
-        type: "string", defaults: "required",
+        type: "string",
+        defaults: "required",
         description: "The shop's public domain (apex); media., static. and www. hang below it.",
         schema: hostname,
     }),
     internalDomain: key({
-        type: "string", defaults: "required",
+        type: "string",
+        defaults: "required",
         description: "Private hosted zone name for servers inside the VPC (rundeck., nfs., windows. ...).",
         schema: hostname,
     }),
     operatorCidrs: key({
-        type: "array", defaults: "required",
-        description: "Allow-list of operator source ranges (IPv4 CIDRs: the VPC and the gateway have no IPv6) for the admin path and the gateway's internet sources; never 0.0.0.0/0, nor ranges that together cover every internet address.",
+        type: "array",
+        defaults: "required",
+        description:
+            "Allow-list of operator source ranges (IPv4 CIDRs: the VPC and the gateway have no IPv6) for the admin path and the gateway's internet sources; never 0.0.0.0/0, nor ranges that together cover every internet address.",
         schema: z.array(operatorCidr).min(1, { error: "must list at least one operator range" }),
     }),
     gatewayServices: key({
-        type: "objects", defaults: both(ESTATE_GATEWAY_SERVICES),
-        description: "Services operators reach through the VPN (and, with gatewayInternet, through the gateway): {name, port (445 or \"8700-8800\"), target (default windows.<internal domain>)}.",
-        schema: z.array(gatewayService).min(1, { error: "must list at least one service (or be unset for the estate's list)" }),
+        type: "objects",
+        defaults: both(ESTATE_GATEWAY_SERVICES),
+        description:
+            'Services operators reach through the VPN (and, with gatewayInternet, through the gateway): {name, port (445 or "8700-8800"), target (default windows.<internal domain>)}.',
+        schema: z
+            .array(gatewayService)
+            .min(1, { error: "must list at least one service (or be unset for the estate's list)" }),
     }),
     gatewayInternet: key({
         // No service on the internet: operators use the VPN (docs/gateway.md).
-        type: "objects", defaults: both({}),
-        description: "Gateway services opened to the internet, none by default (docs/gateway.md): a mapping of gatewayServices names to source addresses (IPv4, at least gatewayMinPrefix long, inside operatorCidrs); never SMB; ftp with ftp-passive.",
+        type: "objects",
+        defaults: both({}),
+        description:
+            "Gateway services opened to the internet, none by default (docs/gateway.md): a mapping of gatewayServices names to source addresses (IPv4, at least gatewayMinPrefix long, inside operatorCidrs); never SMB; ftp with ftp-passive.",
         schema: gatewayInternet,
     }),
     gatewayMinPrefix: key({
-        type: "integer", defaults: both(32),
-        description: "Shortest prefix a gatewayInternet source may have: 32 (one address, the default) down to 24; below 32, lower operator-allow-list's minPrefix in the pack config too.",
-        schema: z.number({ error: "must be a prefix length" }).int({ error: "must be a whole prefix length" })
-            .min(24, { error: "must be at least 24: a wider range is a network's, not an operator's address" }).max(32, { error: "must be at most 32" }),
+        type: "integer",
+        defaults: both(32),
+        description:
+            "Shortest prefix a gatewayInternet source may have: 32 (one address, the default) down to 24; below 32, lower operator-allow-list's minPrefix in the pack config too.",
+        schema: z
+            .number({ error: "must be a prefix length" })
+            .int({ error: "must be a whole prefix length" })
+            .min(24, { error: "must be at least 24: a wider range is a network's, not an operator's address" })
+            .max(32, { error: "must be at most 32" }),
     }),
     alarmEmail: key({
-        type: "string", defaults: "required",
+        type: "string",
+        defaults: "required",
         description: "Operators' list that receives alarms.",
         schema: z.email({ error: "must be an email address such as ops@example.com" }),
     }),
     alarmTopicArn: key({
-        type: "string", defaults: "derived",
-        description: "An existing SNS topic (stack's region) the alarms notify instead of a topic of their own subscribing alarmEmail; e.g. preprod routed to a quieter list.",
-        schema: z.string().regex(SNS_TOPIC_ARN, { error: "must be an SNS topic ARN such as arn:aws:sns:eu-west-3:123456789012:ops-alarms" }),
+        type: "string",
+        defaults: "derived",
+        description:
+            "An existing SNS topic (stack's region) the alarms notify instead of a topic of their own subscribing alarmEmail; e.g. preprod routed to a quieter list.",
+        schema: z.string().regex(SNS_TOPIC_ARN, {
+            error: "must be an SNS topic ARN such as arn:aws:sns:eu-west-3:123456789012:ops-alarms",
+        }),
     }),
     cloudTrailLogGroup: key({
-        type: "string", defaults: "derived",
-        description: "The CloudWatch Logs group (stack's region) the account's CloudTrail trail delivers to; set: metric filters and alarms on root use, IAM policy changes and console sign-in without MFA.",
+        type: "string",
+        defaults: "derived",
+        description:
+            "The CloudWatch Logs group (stack's region) the account's CloudTrail trail delivers to; set: metric filters and alarms on root use, IAM policy changes and console sign-in without MFA.",
         // https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html (logGroupName pattern)
-        schema: z.string().regex(/^[.\-_/#A-Za-z0-9]{1,512}$/, { error: "must be a log group name such as aws-cloudtrail-logs-123456789012 (letters, digits and . - _ / #)" }),
+        schema: z.string().regex(/^[.\-_/#A-Za-z0-9]{1,512}$/, {
+            error: "must be a log group name such as aws-cloudtrail-logs-123456789012 (letters, digits and . - _ / #)",
+        }),
     }),
     alarmThresholds: key({
         // The same in both profiles: preproduction alarms matter as much, they may just go to another list.
-        type: "objects", defaults: both(ALARM_THRESHOLD_DEFAULTS),
-        description: "Alarm thresholds to change: a mapping of some of the names in the default column to numbers (percentages at most 100; GiB; seconds; counts, evictions per 5 minutes).",
+        type: "objects",
+        defaults: both(ALARM_THRESHOLD_DEFAULTS),
+        description:
+            "Alarm thresholds to change: a mapping of some of the names in the default column to numbers (percentages at most 100; GiB; seconds; counts, evictions per 5 minutes).",
         schema: alarmThresholds,
     }),
     webInstanceType: key({
-        type: "string", defaults: { production: "c6i.xlarge", preproduction: "t3.large" },
+        type: "string",
+        defaults: { production: "c6i.xlarge", preproduction: "t3.large" },
         description: "EC2 instance type of the front-end servers.",
         schema: instanceType,
     }),
     backOfficeInstanceType: key({
-        type: "string", defaults: { production: "m6i.xlarge", preproduction: "t3.large" },
+        type: "string",
+        defaults: { production: "m6i.xlarge", preproduction: "t3.large" },
         description: "EC2 instance type of the back-office server (admin, cron, indexers).",
         schema: instanceType,
     }),
     webImage: key({
-        type: "string", defaults: "required",
-        description: "The release: an AMI id (ami-...) with pub/static baked in, or the SSM parameter (/path) a build pipeline updates with it.",
+        type: "string",
+        defaults: "required",
+        description:
+            "The release: an AMI id (ami-...) with pub/static baked in, or the SSM parameter (/path) a build pipeline updates with it.",
         schema: imageSource,
     }),
     webMinSize: key({
-        type: "integer", defaults: { production: 2, preproduction: 1 },
+        type: "integer",
+        defaults: { production: 2, preproduction: 1 },
         description: "Fewest front-end servers; production never goes below 2 (in 2 AZs).",
         schema: serverCount,
     }),
     webMaxSize: key({
-        type: "integer", defaults: { production: 8, preproduction: 2 },
+        type: "integer",
+        defaults: { production: 8, preproduction: 2 },
         description: "Most front-end servers load-based scaling may run.",
         schema: serverCount,
     }),
     webScaleSchedule: key({
         // Nobody tests at night: one server from 19:00 UTC, back at 08:30 UTC (what the estate's operators did).
-        type: "array", defaults: { production: [], preproduction: ["0 19 * * * min=1 max=1", "30 8 * * * min=1 max=2"] },
-        description: "Time-based scaling of the front end, UTC: entries such as '0 19 * * * min=1 max=1' (cron, then the group's bounds).",
+        type: "array",
+        defaults: { production: [], preproduction: ["0 19 * * * min=1 max=1", "30 8 * * * min=1 max=2"] },
+        description:
+            "Time-based scaling of the front end, UTC: entries such as '0 19 * * * min=1 max=1' (cron, then the group's bounds).",
         schema: z.array(scaleSchedule),
     }),
     adminPath: key({
-        type: "string", defaults: "required",
-        description: "Magento's admin front name, the stack's own (not admin or backend): /<adminPath>/* and /index.php/<adminPath>/* go to the back office, from the operators' ranges only.",
-        schema: z.string().regex(/^[a-z0-9_]+$/, { error: "must be Magento's admin front name in lowercase letters, digits and underscores, such as ops_7f3k (Adobe asks for lowercase; the load balancer's path rules are case-sensitive)" })
+        type: "string",
+        defaults: "required",
+        description:
+            "Magento's admin front name, the stack's own (not admin or backend): /<adminPath>/* and /index.php/<adminPath>/* go to the back office, from the operators' ranges only.",
+        schema: z
+            .string()
+            .regex(/^[a-z0-9_]+$/, {
+                error: "must be Magento's admin front name in lowercase letters, digits and underscores, such as ops_7f3k (Adobe asks for lowercase; the load balancer's path rules are case-sensitive)",
+            })
             .superRefine((v, ctx) => {
                 const refused = refusedAdminPath(v);
                 if (refused) {
-                    ctx.addIssue({ code: "custom", message: `must not be ${v}: ${refused}; choose a name of the stack's own, such as ops_7f3k` });
+                    ctx.addIssue({
+                        code: "custom",
+                        message: `must not be ${v}: ${refused}; choose a name of the stack's own, such as ops_7f3k`,
+                    });
                 }
             }),
     }),
     waf: key({
-        type: "string", defaults: { production: "on", preproduction: "off" },
-        description: "on: a regional WAF web ACL (AWS managed rules and a per-IP rate limit) on the load balancer; always on in production.",
+        type: "string",
+        defaults: { production: "on", preproduction: "off" },
+        description:
+            "on: a regional WAF web ACL (AWS managed rules and a per-IP rate limit) on the load balancer; always on in production.",
         schema: z.enum(["on", "off"], { error: "must be on or off (or unset for the profile's choice)" }),
     }),
     opsInstanceType: key({
-        type: "string", defaults: both("t3.small"),
+        type: "string",
+        defaults: both("t3.small"),
         description: "EC2 instance type of the operations servers (gateway, VPN, Rundeck).",
         schema: instanceType,
     }),
     opsAmiId: key({
-        type: "string", defaults: "derived",
-        description: "AMI of the operations servers; unset: the latest Amazon Linux 2023, kept until a pinned id replaces it.",
+        type: "string",
+        defaults: "derived",
+        description:
+            "AMI of the operations servers; unset: the latest Amazon Linux 2023, kept until a pinned id replaces it.",
         schema: amiId,
     }),
     windowsInstanceType: key({
-        type: "string", defaults: { production: "m6i.large", preproduction: "t3.large" },
+        type: "string",
+        defaults: { production: "m6i.large", preproduction: "t3.large" },
         description: "EC2 instance type of the Windows host of the custom application.",
         schema: instanceType,
     }),
     windowsAmiId: key({
-        type: "string", defaults: "derived",
-        description: "AMI of the Windows host; unset: the latest Windows Server 2022 Base, kept until a pinned id replaces it.",
+        type: "string",
+        defaults: "derived",
+        description:
+            "AMI of the Windows host; unset: the latest Windows Server 2022 Base, kept until a pinned id replaces it.",
         schema: amiId,
     }),
     siteLinks: key({
-        type: "objects", defaults: both([]),
-        description: "Site-to-site IPsec links: list of {name, customerGatewayIp, bgpAsn} (dynamic) or {name, customerGatewayIp, staticRoutes} (static).",
+        type: "objects",
+        defaults: both([]),
+        description:
+            "Site-to-site IPsec links: list of {name, customerGatewayIp, bgpAsn} (dynamic) or {name, customerGatewayIp, staticRoutes} (static).",
         schema: z.array(siteLink),
     }),
     dbInstanceClass: key({
         // db.t4g.medium is the smallest class with Performance Insights for MySQL.
-        type: "string", defaults: { production: "db.r6g.xlarge", preproduction: "db.t4g.medium" },
+        type: "string",
+        defaults: { production: "db.r6g.xlarge", preproduction: "db.t4g.medium" },
         description: "RDS instance class of the shop's MySQL database, such as db.r6g.xlarge.",
         schema: serviceClass("db.", "", "db.r6g.xlarge"),
     }),
     dbAllocatedStorageGb: key({
-        type: "integer", defaults: { production: 100, preproduction: 20 },
+        type: "integer",
+        defaults: { production: 100, preproduction: 20 },
         description: "Initial gp3 storage of the shop's database, in GiB.",
         schema: gib(20, 65536),
     }),
     dbMaxAllocatedStorageGb: key({
-        type: "integer", defaults: { production: 500, preproduction: 100 },
+        type: "integer",
+        defaults: { production: 500, preproduction: 100 },
         description: "Ceiling storage autoscaling may grow the shop's database to, in GiB.",
         schema: gib(20, 65536),
     }),
     dbBackupRetentionDays: key({
-        type: "integer", defaults: { production: 14, preproduction: 7 },
+        type: "integer",
+        defaults: { production: 14, preproduction: 7 },
         description: "Days of automated backups (point-in-time restore) for every database; 7 to 35.",
-        schema: z.number({ error: "must be a number of days" }).int()
-            .min(7, { error: "must be at least 7 days: a week of point-in-time restore is the floor for the shop's data" })
+        schema: z
+            .number({ error: "must be a number of days" })
+            .int()
+            .min(7, {
+                error: "must be at least 7 days: a week of point-in-time restore is the floor for the shop's data",
+            })
             .max(35, { error: "must be at most 35 days (the RDS maximum)" }),
     }),
     sideDbInstanceClass: key({
-        type: "string", defaults: both("db.t4g.medium"),
+        type: "string",
+        defaults: both("db.t4g.medium"),
         description: "RDS instance class of the database the side applications (PIM, connectors) share.",
         schema: serviceClass("db.", "", "db.t4g.medium"),
     }),
     applyImmediately: key({
-        type: "boolean", defaults: "derived",
-        description: "true: this update's changes to the databases and Redis groups (class, node type, storage, engine) apply now, with the restart they need; false: in their maintenance window, and until then the preview shows them again (docs/engine-versions.md).",
+        type: "boolean",
+        defaults: "derived",
+        description:
+            "true: this update's changes to the databases and Redis groups (class, node type, storage, engine) apply now, with the restart they need; false: in their maintenance window, and until then the preview shows them again (docs/engine-versions.md).",
         schema: z.boolean({ error: "must be true or false" }),
     }),
     cacheNodeType: key({
-        type: "string", defaults: { production: "cache.r7g.large", preproduction: "cache.t4g.small" },
+        type: "string",
+        defaults: { production: "cache.r7g.large", preproduction: "cache.t4g.small" },
         description: "ElastiCache node type of the Redis groups, such as cache.r7g.large.",
         schema: serviceClass("cache.", "", "cache.r7g.large"),
     }),
     cacheLayout: key({
-        type: "string", defaults: { production: "split", preproduction: "shared" },
-        description: "split: separate Redis groups for sessions and cache, as Magento recommends (production's choice); shared: one group.",
+        type: "string",
+        defaults: { production: "split", preproduction: "shared" },
+        description:
+            "split: separate Redis groups for sessions and cache, as Magento recommends (production's choice); shared: one group.",
         schema: z.enum(["split", "shared"], { error: "must be split or shared (or unset for the profile's choice)" }),
     }),
     searchInstanceType: key({
-        type: "string", defaults: { production: "r6g.large.search", preproduction: "t3.small.search" },
+        type: "string",
+        defaults: { production: "r6g.large.search", preproduction: "t3.small.search" },
         description: "OpenSearch data node type, such as r6g.large.search.",
         schema: serviceClass("", ".search", "r6g.large.search"),
     }),
     searchMasterInstanceType: key({
         // Dedicated masters only where the cluster spans AZs: none in preproduction.
-        type: "string", defaults: { production: "m6g.large.search", preproduction: undefined },
+        type: "string",
+        defaults: { production: "m6g.large.search", preproduction: undefined },
         description: "OpenSearch dedicated master node type (production only), such as m6g.large.search.",
         schema: serviceClass("", ".search", "m6g.large.search"),
     }),
     searchVolumeGb: key({
-        type: "integer", defaults: { production: 100, preproduction: 20 },
+        type: "integer",
+        defaults: { production: 100, preproduction: 20 },
         description: "gp3 volume per OpenSearch data node, in GiB.",
         schema: gib(10, 16384),
     }),
     sharedStorage: key({
-        type: "string", defaults: both("efs"),
-        description: "efs: Amazon EFS with elastic throughput (default); nfs: an NFS server on EC2 with protected EBS volumes, as the original estate ran.",
+        type: "string",
+        defaults: both("efs"),
+        description:
+            "efs: Amazon EFS with elastic throughput (default); nfs: an NFS server on EC2 with protected EBS volumes, as the original estate ran.",
         schema: z.enum(["efs", "nfs"], { error: "must be efs or nfs (or unset for efs)" }),
     }),
     estate: key({
-        type: "string", defaults: "derived",
-        description: "The estate's name, default the stack's: every logical name (magento-<estate>-...), every physical name that carries one (/magento/<estate>/, magento/<estate>/..., KMS aliases, the search domain) and the Stack tag derive from it. After `pulumi stack rename`, set it to the old name and nothing is replaced (docs/naming.md). Lower-case letters and digits, at most 7.",
+        type: "string",
+        defaults: "derived",
+        description:
+            "The estate's name, default the stack's: every logical name (magento-<estate>-...), every physical name that carries one (/magento/<estate>/, magento/<estate>/..., KMS aliases, the search domain) and the Stack tag derive from it. After `pulumi stack rename`, set it to the old name and nothing is replaced (docs/naming.md). Lower-case letters and digits, at most 7.",
         schema: estateName,
     }),
     sharedStorageTarget: key({
-        type: "string", defaults: "derived",
-        description: "Phase one of a sharedStorage switch (docs/migrations.md): efs or nfs, the other storage built empty beside the current one, which servers keep using until sharedStorage names the target.",
+        type: "string",
+        defaults: "derived",
+        description:
+            "Phase one of a sharedStorage switch (docs/migrations.md): efs or nfs, the other storage built empty beside the current one, which servers keep using until sharedStorage names the target.",
         schema: z.enum(["efs", "nfs"], { error: "must be efs or nfs: the storage to build beside the current one" }),
     }),
     allowReplace: key({
-        type: "array", defaults: "derived",
-        description: "Logical names of protected or stateful resources this change may replace or delete (a migration, docs/day-two.md); the plan check refuses any other, and these lose `protect` for the update. Empty again once applied.",
-        schema: z.array(z.string().regex(/^[A-Za-z0-9._:$-]+$/, { error: "must be a resource's logical name as its URN ends, such as magento-prod-sessions" })),
+        type: "array",
+        defaults: "derived",
+        description:
+            "Logical names of protected or stateful resources this change may replace or delete (a migration, docs/day-two.md); the plan check refuses any other, and these lose `protect` for the update. Empty again once applied.",
+        schema: z.array(
+            z.string().regex(/^[A-Za-z0-9._:$-]+$/, {
+                error: "must be a resource's logical name as its URN ends, such as magento-prod-sessions",
+            }),
+        ),
     }),
     teardown: key({
-        type: "boolean", defaults: "derived",
-        description: "true: prepares the stack for `pulumi destroy` (docs/teardown.md): deletion protection and secrets' recovery windows off, disposable buckets emptied, final snapshots' key and option groups kept, protect off (production keeps it for `pulumi state unprotect --all` and needs teardownConfirm).",
+        type: "boolean",
+        defaults: "derived",
+        description:
+            "true: prepares the stack for `pulumi destroy` (docs/teardown.md): deletion protection and secrets' recovery windows off, disposable buckets emptied, final snapshots' key and option groups kept, protect off (production keeps it for `pulumi state unprotect --all` and needs teardownConfirm).",
         schema: z.boolean({ error: "must be true or false" }),
     }),
     teardownConfirm: key({
-        type: "string", defaults: "derived",
-        description: "The stack's own name, repeated: a production stack is prepared for teardown only with it (docs/teardown.md).",
+        type: "string",
+        defaults: "derived",
+        description:
+            "The stack's own name, repeated: a production stack is prepared for teardown only with it (docs/teardown.md).",
         schema: z.string().min(1, { error: "must be the stack's name" }),
     }),
     accessLogRetentionDays: key({
-        type: "integer", defaults: { production: 365, preproduction: 30 },
+        type: "integer",
+        defaults: { production: 365, preproduction: 30 },
         description: "Days load-balancer and CloudFront access logs are kept in the logs bucket.",
         schema: z.number({ error: "must be a number of days" }).int().min(1, { error: "must be at least 1 day" }),
     }),
     tempExpiryDays: key({
-        type: "integer", defaults: both(7),
+        type: "integer",
+        defaults: both(7),
         description: "Days after which objects in the temporary bucket expire.",
         schema: z.number({ error: "must be a number of days" }).int().min(1, { error: "must be at least 1 day" }),
     }),
     storefronts: key({
-        type: "objects", defaults: "derived",
-        description: "Magento storefronts beyond the shop's own names: a list of {code: store code, domains: [host names]}; each domain gets a certificate, the load balancer and DNS.",
-        schema: z.array(z.strictObject({
-            code: storeCode,
-            domains: z.array(hostname).min(1, { error: "must list at least one domain" }),
-        }, { error: "must be an object {code, domains}" })),
+        type: "objects",
+        defaults: "derived",
+        description:
+            "Magento storefronts beyond the shop's own names: a list of {code: store code, domains: [host names]}; each domain gets a certificate, the load balancer and DNS.",
+        schema: z.array(
+            z.strictObject(
+                {
+                    code: storeCode,
+                    domains: z.array(hostname).min(1, { error: "must list at least one domain" }),
+                },
+                { error: "must be an object {code, domains}" },
+            ),
+        ),
     }),
     publicDns: key({
         // Existing Route 53 zones and ACM-issued certificates: the choice that needs no other key. A domain at a registrar
         // outside AWS (the original estate's) says `registrar` and gives the imported certificates' ARNs.
-        type: "string", defaults: both("route53"),
-        description: "registrar: public names live at a registrar outside AWS (the records to create are a stack output); route53: in existing Route 53 zones; managed: in Route 53 zones this stack creates.",
+        type: "string",
+        defaults: both("route53"),
+        description:
+            "registrar: public names live at a registrar outside AWS (the records to create are a stack output); route53: in existing Route 53 zones; managed: in Route 53 zones this stack creates.",
         schema: z.enum(PUBLIC_DNS_MODES, { error: `must be one of ${PUBLIC_DNS_MODES.join(", ")}` }),
     }),
     validatedStorefronts: key({
-        type: "array", defaults: "derived",
-        description: "With publicDns registrar: the storefront codes whose ACM validation records (output certificateValidationRecords) exist at the registrar; their certificates are awaited and served. The others' certificates are only requested and their records output, never sharing a certificate with a validated storefront.",
+        type: "array",
+        defaults: "derived",
+        description:
+            "With publicDns registrar: the storefront codes whose ACM validation records (output certificateValidationRecords) exist at the registrar; their certificates are awaited and served. The others' certificates are only requested and their records output, never sharing a certificate with a validated storefront.",
         schema: z.array(storeCode),
     }),
     loadBalancerCertificateArn: key({
-        type: "string", defaults: "derived",
-        description: "Imported ACM certificate (stack's region) of the shop's domain and *.domain for the load balancer; unset: ACM issues one, validated in Route 53.",
-        schema: z.string().regex(ACM_CERTIFICATE_ARN, { error: "must be an ACM certificate ARN such as arn:aws:acm:eu-west-3:123456789012:certificate/<uuid>" }),
+        type: "string",
+        defaults: "derived",
+        description:
+            "Imported ACM certificate (stack's region) of the shop's domain and *.domain for the load balancer; unset: ACM issues one, validated in Route 53.",
+        schema: z.string().regex(ACM_CERTIFICATE_ARN, {
+            error: "must be an ACM certificate ARN such as arn:aws:acm:eu-west-3:123456789012:certificate/<uuid>",
+        }),
     }),
     cdnCertificateArn: key({
-        type: "string", defaults: "derived",
-        description: "Imported ACM certificate in us-east-1 covering media. and static. of the domain, for CloudFront; set together with loadBalancerCertificateArn.",
-        schema: z.string().regex(ACM_CERTIFICATE_ARN, { error: "must be an ACM certificate ARN such as arn:aws:acm:us-east-1:123456789012:certificate/<uuid>" }),
+        type: "string",
+        defaults: "derived",
+        description:
+            "Imported ACM certificate in us-east-1 covering media. and static. of the domain, for CloudFront; set together with loadBalancerCertificateArn.",
+        schema: z.string().regex(ACM_CERTIFICATE_ARN, {
+            error: "must be an ACM certificate ARN such as arn:aws:acm:us-east-1:123456789012:certificate/<uuid>",
+        }),
     }),
     acmNamesPerCertificate: key({
-        type: "integer", defaults: both(AWS_LIMITS.acmNamesDefault),
-        description: "The account's ACM quota of domain names per certificate (10 unless raised, at most 100): a storefront's own domains must fit one; beyond 25 storefront certificates they are packed up to it.",
-        schema: z.number({ error: "must be a number of names" }).int()
+        type: "integer",
+        defaults: both(AWS_LIMITS.acmNamesDefault),
+        description:
+            "The account's ACM quota of domain names per certificate (10 unless raised, at most 100): a storefront's own domains must fit one; beyond 25 storefront certificates they are packed up to it.",
+        schema: z
+            .number({ error: "must be a number of names" })
+            .int()
             .min(1, { error: "must be at least 1" })
-            .max(AWS_LIMITS.acmNamesMax, { error: `must be at most ${AWS_LIMITS.acmNamesMax} (ACM's ceiling for the quota)` }),
+            .max(AWS_LIMITS.acmNamesMax, {
+                error: `must be at most ${AWS_LIMITS.acmNamesMax} (ACM's ceiling for the quota)`,
+            }),
     }),
     cdnMediaOriginPath: key({
-        type: "string", defaults: both("/pub/media"),
-        description: "Path on the load balancer the media distribution fetches from (Magento's pub/media as served by the web servers).",
+        type: "string",
+        defaults: both("/pub/media"),
+        description:
+            "Path on the load balancer the media distribution fetches from (Magento's pub/media as served by the web servers).",
         schema: originPath,
     }),
     cdnStaticOriginPath: key({
-        type: "string", defaults: both("/pub/static"),
-        description: "Path on the load balancer the static distribution fetches from (Magento's pub/static as served by the web servers).",
+        type: "string",
+        defaults: both("/pub/static"),
+        description:
+            "Path on the load balancer the static distribution fetches from (Magento's pub/static as served by the web servers).",
         schema: originPath,
     }),
     originVerifyRotation: key({
-        type: "integer", defaults: both(0),
-        description: "Rotations of the CloudFront origin-verify secret so far: add 1 and up to roll it without an outage (CloudFront moves to the value already accepted, then the one it stopped sending is regenerated: docs/edge.md).",
-        schema: z.number({ error: "must be a whole number of rotations" }).int({ error: "must be a whole number of rotations" }).min(0, { error: "must be 0 or more (add 1 to rotate)" }),
+        type: "integer",
+        defaults: both(0),
+        description:
+            "Rotations of the CloudFront origin-verify secret so far: add 1 and up to roll it without an outage (CloudFront moves to the value already accepted, then the one it stopped sending is regenerated: docs/edge.md).",
+        schema: z
+            .number({ error: "must be a whole number of rotations" })
+            .int({ error: "must be a whole number of rotations" })
+            .min(0, { error: "must be 0 or more (add 1 to rotate)" }),
     }),
     owner: key({
-        type: "string", defaults: "required",
+        type: "string",
+        defaults: "required",
         description: "Owner tag on every resource: the team answerable for the stack.",
         schema: z.string().min(1, { error: "must not be empty" }),
     }),
     costCentre: key({
-        type: "string", defaults: "required",
+        type: "string",
+        defaults: "required",
         description: "CostCentre tag on every resource.",
         schema: z.string().min(1, { error: "must not be empty" }),
     }),
@@ -391,8 +555,13 @@ type Value<K extends ConfigKey> = z.output<Keys[K]["schema"]>;
  * left unset (required, derived, or without a default in some profile) or was refused (then the error lists it).
  */
 export type Settings = {
-    readonly [K in ConfigKey]: Keys[K]["defaults"] extends { readonly production: infer P; readonly preproduction: infer Q }
-        ? (undefined extends P | Q ? Value<K> | undefined : Value<K>)
+    readonly [K in ConfigKey]: Keys[K]["defaults"] extends {
+        readonly production: infer P;
+        readonly preproduction: infer Q;
+    }
+        ? undefined extends P | Q
+            ? Value<K> | undefined
+            : Value<K>
         : Value<K> | undefined;
 };
 
@@ -407,12 +576,19 @@ export function profileValues(entry: KeyEntry): ProfileValues<unknown> | undefin
 }
 
 /** Each profile's defaults, through the keys' schemas (a default the schema refuses fails here, at load). */
-export const PROFILE_DEFAULTS = Object.fromEntries(PROFILES.map((profile) => [profile, Object.fromEntries(
-    KEY_ENTRIES.flatMap(([name, entry]) => {
-        const values = profileValues(entry);
-        return values === undefined ? [] : [[name, values[profile] === undefined ? undefined : entry.schema.parse(values[profile])]];
-    }),
-)])) as Record<Profile, ProfileDefaults>;
+export const PROFILE_DEFAULTS = Object.fromEntries(
+    PROFILES.map((profile) => [
+        profile,
+        Object.fromEntries(
+            KEY_ENTRIES.flatMap(([name, entry]) => {
+                const values = profileValues(entry);
+                return values === undefined
+                    ? []
+                    : [[name, values[profile] === undefined ? undefined : entry.schema.parse(values[profile])]];
+            }),
+        ),
+    ]),
+) as Record<Profile, ProfileDefaults>;
 
 /** The key's `type` in Pulumi.yaml; undefined for lists of objects (see KeyType). */
 export function pulumiType(entry: KeyEntry): Exclude<KeyType, "objects"> | undefined {
@@ -424,8 +600,15 @@ export function pulumiType(entry: KeyEntry): Exclude<KeyType, "objects"> | undef
  * default, so optional keys default to their zero value ("", 0, false, []), which stands for "the profile's choice".
  */
 export function pulumiDefault(entry: KeyEntry): string | number | boolean | never[] | undefined {
-    return entry.defaults === "required" ? undefined
-        : entry.type === "string" ? "" : entry.type === "integer" ? 0 : entry.type === "boolean" ? false : [];
+    return entry.defaults === "required"
+        ? undefined
+        : entry.type === "string"
+          ? ""
+          : entry.type === "integer"
+            ? 0
+            : entry.type === "boolean"
+              ? false
+              : [];
 }
 
 export const PROJECT = "magento";

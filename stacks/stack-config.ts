@@ -14,5 +14,13 @@ export type { EdgeConfig } from "./checks/edge";
 export type { NetworkConfig } from "./checks/network";
 export type { WebConfig } from "./checks/servers";
 
-export interface StackConfig extends IdentitySettings, NetworkSettings, GatewaySettings, MonitoringSettings, ServerSettings,
-    DataSettings, LifecycleSettings, EdgeSettings {}
+export interface StackConfig
+    extends
+        IdentitySettings,
+        NetworkSettings,
+        GatewaySettings,
+        MonitoringSettings,
+        ServerSettings,
+        DataSettings,
+        LifecycleSettings,
+        EdgeSettings {}

@@ -25,6 +25,7 @@ export function azLetterIndex(az: string): number {
 
 /** One public and one private /24 per AZ, derived from the VPC's /16 and the AZ's letter so the plan is never typed twice. */
 export function deriveSubnetPlan(vpc: Cidr, azs: readonly string[]): SubnetPlan {
-    const plan = (third: number) => Object.fromEntries(azs.map((az) => [az, formatCidr(slash24Of(vpc, third + azLetterIndex(az)))]));
+    const plan = (third: number) =>
+        Object.fromEntries(azs.map((az) => [az, formatCidr(slash24Of(vpc, third + azLetterIndex(az)))]));
     return { publicSubnetCidrs: plan(PUBLIC_THIRD_OCTET), privateSubnetCidrs: plan(PRIVATE_THIRD_OCTET) };
 }

@@ -2,7 +2,16 @@
 // key through its entry's schema (keys.ts), the profile's defaults for the keys left unset, then the checks across
 // keys, by concern (checks/), each of which also builds its part of the StackConfig.
 import { ConfigError, ConfigProblem, UNDECRYPTED_SECRET } from "./errors";
-import { CONFIG_KEYS, ConfigKey, KEY_ENTRIES, KeyEntry, PROFILE_DEFAULTS, pulumiDefault, qualified, Settings } from "./keys";
+import {
+    CONFIG_KEYS,
+    ConfigKey,
+    KEY_ENTRIES,
+    KeyEntry,
+    PROFILE_DEFAULTS,
+    pulumiDefault,
+    qualified,
+    Settings,
+} from "./keys";
 import type { StackContext } from "./checks/concern";
 import { data } from "./checks/data";
 import { edge } from "./checks/edge";
@@ -23,8 +32,11 @@ const PASSED_THROUGH: readonly ConfigKey[] = ["alarmEmail", "owner", "costCentre
 
 /** A value without its undecrypted parts: a whole secret has no known part, a list keeps its known items. */
 function knownPart(value: unknown): unknown {
-    return value === UNDECRYPTED_SECRET ? undefined
-        : Array.isArray(value) && value.includes(UNDECRYPTED_SECRET) ? value.filter((v) => v !== UNDECRYPTED_SECRET) : value;
+    return value === UNDECRYPTED_SECRET
+        ? undefined
+        : Array.isArray(value) && value.includes(UNDECRYPTED_SECRET)
+          ? value.filter((v) => v !== UNDECRYPTED_SECRET)
+          : value;
 }
 
 export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: StackContext): StackConfig {
@@ -33,7 +45,10 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
 
     for (const key of Object.keys(raw)) {
         if (!(key in CONFIG_KEYS)) {
-            problems.push({ path: qualified(key), message: `is not a configuration key of this project; allowed: ${Object.keys(CONFIG_KEYS).join(", ")}` });
+            problems.push({
+                path: qualified(key),
+                message: `is not a configuration key of this project; allowed: ${Object.keys(CONFIG_KEYS).join(", ")}`,
+            });
         }
     }
     for (const [key, entry] of KEY_ENTRIES) {
@@ -49,8 +64,12 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
             if (PASSED_THROUGH.includes(key)) {
                 parsed[key] = value; // a secret string, unknown offline: kept as it reads, not validated
             } else {
-                problems.push({ path: qualified(key), message: `is encrypted (secure:) and cannot be decrypted offline, but the program plans resources from it; `
-                    + `give it in plain text to the offline preview (--config-file), or keep encrypted only ${PASSED_THROUGH.map(qualified).join(", ")}` });
+                problems.push({
+                    path: qualified(key),
+                    message:
+                        `is encrypted (secure:) and cannot be decrypted offline, but the program plans resources from it; ` +
+                        `give it in plain text to the offline preview (--config-file), or keep encrypted only ${PASSED_THROUGH.map(qualified).join(", ")}`,
+                });
             }
             continue;
         }
@@ -58,15 +77,23 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         if (result.success) {
             parsed[key] = result.data;
         } else {
-            problems.push(...result.error.issues.map((issue) => ({ path: keyPath(key, issue.path), message: issue.message })));
+            problems.push(
+                ...result.error.issues.map((issue) => ({ path: keyPath(key, issue.path), message: issue.message })),
+            );
         }
     }
     if (!ctx.region) {
-        problems.push({ path: "aws:region", message: "is required: the region the stack deploys to, such as eu-west-3" });
+        problems.push({
+            path: "aws:region",
+            message: "is required: the region the stack deploys to, such as eu-west-3",
+        });
     }
 
     // A key left unset or refused takes its profile's default (production's while the profile is unknown).
-    const settings = { ...PROFILE_DEFAULTS[(parsed.profile as Settings["profile"]) ?? "production"], ...parsed } as Settings;
+    const settings = {
+        ...PROFILE_DEFAULTS[(parsed.profile as Settings["profile"]) ?? "production"],
+        ...parsed,
+    } as Settings;
     const parts = {
         network: network(settings, ctx),
         servers: servers(settings),

@@ -21,15 +21,25 @@ let texts: { file: string; text: string }[] | undefined;
 
 /** Each match of `pattern`'s first group, with the file and line it is on. */
 function citations(pattern: RegExp): { where: string; cited: string }[] {
-    texts ??= filesUnder("").filter((f) => !/\.(png|svg)$/.test(f)).map((file) => ({ file, text: fs.readFileSync(path.join(ROOT, file), "utf8") }));
-    return texts.flatMap(({ file, text }) => text.split("\n").flatMap((line, i) =>
-        [...line.matchAll(pattern)].map((m) => ({ where: `${file}:${i + 1}`, cited: m[1] }))));
+    texts ??= filesUnder("")
+        .filter((f) => !/\.(png|svg)$/.test(f))
+        .map((file) => ({ file, text: fs.readFileSync(path.join(ROOT, file), "utf8") }));
+    return texts.flatMap(({ file, text }) =>
+        text
+            .split("\n")
+            .flatMap((line, i) => [...line.matchAll(pattern)].map((m) => ({ where: `${file}:${i + 1}`, cited: m[1] }))),
+    );
 }
 
 describe("documents the repository cites", () => {
     it("no file cites the notes outside the repository (the shared folder, its platform and Pulumi notes): their facts are in docs/", () => {
-        const outside = citations(/((?:\/work\/|\.\.\/)shared\b|\bshared\/[\w-]+\.md\b|(?<!docs\/)\b(?:platform|pulumi-notes|style)\.md\b)/g);
-        assert.deepStrictEqual(outside.map(({ where, cited }) => `${where}: ${cited}`), []);
+        const outside = citations(
+            /((?:\/work\/|\.\.\/)shared\b|\bshared\/[\w-]+\.md\b|(?<!docs\/)\b(?:platform|pulumi-notes|style)\.md\b)/g,
+        );
+        assert.deepStrictEqual(
+            outside.map(({ where, cited }) => `${where}: ${cited}`),
+            [],
+        );
     });
 
     it("every docs/<name>.md a comment, a stack file or a README cites exists", () => {
@@ -37,13 +47,21 @@ describe("documents the repository cites", () => {
         const cited = citations(/(?<![\w./-])(docs\/[\w./-]+?\.md)\b/g);
         assert.ok(cited.length > 100, `only ${cited.length} citations found: is the pattern still right?`);
         const missing = cited.filter(({ cited: doc }) => !fs.existsSync(path.join(ROOT, doc)));
-        assert.deepStrictEqual(missing.map(({ where, cited: doc }) => `${where}: ${doc}`), []);
+        assert.deepStrictEqual(
+            missing.map(({ where, cited: doc }) => `${where}: ${doc}`),
+            [],
+        );
     });
 
     it("every source file a comment or a doc names by its path exists (a moved file leaves no stale pointer)", () => {
-        const cited = citations(/(?<![\w./-])((?:components|infra|model|stacks|offline|policies|scripts|bench|tests)\/[\w./-]+?\.(?:ts|json))\b/g);
+        const cited = citations(
+            /(?<![\w./-])((?:components|infra|model|stacks|offline|policies|scripts|bench|tests)\/[\w./-]+?\.(?:ts|json))\b/g,
+        );
         assert.ok(cited.length > 100, `only ${cited.length} citations found: is the pattern still right?`);
         const missing = cited.filter(({ cited: file }) => !file.includes("<") && !fs.existsSync(path.join(ROOT, file)));
-        assert.deepStrictEqual(missing.map(({ where, cited: file }) => `${where}: ${file}`), []);
+        assert.deepStrictEqual(
+            missing.map(({ where, cited: file }) => `${where}: ${file}`),
+            [],
+        );
     });
 });

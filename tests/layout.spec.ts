@@ -12,7 +12,8 @@ const DESCRIBED_WHOLE = new Set(["docs", "tests", "third-party/awsguard"]);
 
 /** Source folders, recursively, the described-whole ones without their insides (third-party/ itself holds only awsguard). */
 function folders(dir = ""): string[] {
-    return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })
+    return fs
+        .readdirSync(path.join(ROOT, dir), { withFileTypes: true })
         .filter((e) => e.isDirectory() && !SKIPPED.has(e.name) && !(dir === "" && e.name.startsWith(".")))
         .map((e) => path.posix.join(dir, e.name))
         .flatMap((d) => [...(d === "third-party" ? [] : [d]), ...(DESCRIBED_WHOLE.has(d) ? [] : folders(d))]);
@@ -28,8 +29,9 @@ function readmeLayout(): string[] {
 /** Repository-relative targets of a file's relative imports (import, export ... from, require, import()). */
 function importsOf(file: string): string[] {
     const text = fs.readFileSync(path.join(ROOT, file), "utf8");
-    return [...text.matchAll(/(?:from|import|require)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)]
-        .map((m) => path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1])));
+    return [...text.matchAll(/(?:from|import|require)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)].map((m) =>
+        path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1])),
+    );
 }
 
 function sources(dir: string): string[] {
@@ -41,34 +43,52 @@ function sources(dir: string): string[] {
 
 /** `file imports target` for each import of the files under `from` that lands under one of `forbidden`. */
 function crossings(from: string, forbidden: readonly string[]): string[] {
-    return sources(from).flatMap((file) => importsOf(file)
-        .filter((target) => forbidden.some((f) => target === f || target.startsWith(`${f}/`)))
-        .map((target) => `${file} imports ${target}`));
+    return sources(from).flatMap((file) =>
+        importsOf(file)
+            .filter((target) => forbidden.some((f) => target === f || target.startsWith(`${f}/`)))
+            .map((target) => `${file} imports ${target}`),
+    );
 }
 
 describe("layout", () => {
     it("the README's layout lists every source folder, one line each, and no folder that is gone", () => {
         const listed = readmeLayout();
         const present = [...folders(), ".github", ".ci"];
-        assert.deepStrictEqual(listed.filter((d) => !present.includes(d)), [], "README lines naming no folder");
-        assert.deepStrictEqual(present.filter((d) => !listed.includes(d)), [], "folders the README's layout leaves out");
+        assert.deepStrictEqual(
+            listed.filter((d) => !present.includes(d)),
+            [],
+            "README lines naming no folder",
+        );
+        assert.deepStrictEqual(
+            present.filter((d) => !listed.includes(d)),
+            [],
+            "folders the README's layout leaves out",
+        );
         assert.strictEqual(new Set(listed).size, listed.length, "a folder listed twice");
     });
 
     it("configuration and pure design load no component and no program; components read no configuration", () => {
-        assert.deepStrictEqual([
-            ...crossings("stacks", ["components", "infra"]),
-            ...crossings("model", ["components", "infra", "stacks"]),
-            ...crossings("components", ["infra", "stacks"]),
-        ], []);
+        assert.deepStrictEqual(
+            [
+                ...crossings("stacks", ["components", "infra"]),
+                ...crossings("model", ["components", "infra", "stacks"]),
+                ...crossings("components", ["infra", "stacks"]),
+            ],
+            [],
+        );
     });
 
     it("pure design creates nothing: model/ imports no provider", () => {
-        const providers = sources("model").filter((f) => /from "@pulumi\/(aws|random)"/.test(fs.readFileSync(path.join(ROOT, f), "utf8")));
+        const providers = sources("model").filter((f) =>
+            /from "@pulumi\/(aws|random)"/.test(fs.readFileSync(path.join(ROOT, f), "utf8")),
+        );
         assert.deepStrictEqual(providers, []);
     });
 
     it("the generated documentation has one home: offline/docs/ and scripts/ do not import each other", () => {
-        assert.deepStrictEqual([...crossings("offline/docs", ["scripts"]), ...crossings("scripts", ["offline/docs"])], []);
+        assert.deepStrictEqual(
+            [...crossings("offline/docs", ["scripts"]), ...crossings("scripts", ["offline/docs"])],
+            [],
+        );
     });
 });

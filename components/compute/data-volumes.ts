@@ -20,8 +20,14 @@ export function dataDeviceName(index: number): string {
 export function prepareVolumesScript(volumes: readonly DataVolume[]): string {
     // Values are spliced into shell: allow only characters that need no quoting.
     for (const v of volumes) {
-        if (!/^[a-z0-9-]{1,12}$/.test(v.name) || !/^\/[a-z0-9/_-]+$/.test(v.mountPoint) || !/^\/dev\/[a-z0-9]+$/.test(v.deviceName)) {
-            throw new Error(`data volume '${v.name}': name must be 1-12 of [a-z0-9-], mountPoint an absolute path, deviceName /dev/<name>`);
+        if (
+            !/^[a-z0-9-]{1,12}$/.test(v.name) ||
+            !/^\/[a-z0-9/_-]+$/.test(v.mountPoint) ||
+            !/^\/dev\/[a-z0-9]+$/.test(v.deviceName)
+        ) {
+            throw new Error(
+                `data volume '${v.name}': name must be 1-12 of [a-z0-9-], mountPoint an absolute path, deviceName /dev/<name>`,
+            );
         }
     }
     const lines = [
@@ -62,8 +68,19 @@ export function prepareVolumesScript(volumes: readonly DataVolume[]): string {
  * https://www.freedesktop.org/software/systemd/man/latest/systemd.unit.html) refuses to start the service on the
  * root disk in that case too. `extra` adds further [Unit] lines.
  */
-export function requiresMountsDropIn(service: string, why: string, paths: readonly string[], extra: readonly string[] = []): WriteFile {
-    const lines = ["[Unit]", `# ${why}`, `RequiresMountsFor=${paths.join(" ")}`, ...paths.map((p) => `AssertPathIsMountPoint=${p}`), ...extra];
+export function requiresMountsDropIn(
+    service: string,
+    why: string,
+    paths: readonly string[],
+    extra: readonly string[] = [],
+): WriteFile {
+    const lines = [
+        "[Unit]",
+        `# ${why}`,
+        `RequiresMountsFor=${paths.join(" ")}`,
+        ...paths.map((p) => `AssertPathIsMountPoint=${p}`),
+        ...extra,
+    ];
     return {
         path: `/etc/systemd/system/${service}.service.d/mounts.conf`,
         permissions: "0644",

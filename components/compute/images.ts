@@ -14,7 +14,10 @@ export interface ImageChoice {
 }
 
 export function amazonLinuxOrPinned(pinned: string | undefined, instanceType: string): ImageChoice {
-    return latestOrPinned(pinned, `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architectureOf(instanceType)}`);
+    return latestOrPinned(
+        pinned,
+        `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architectureOf(instanceType)}`,
+    );
 }
 
 /** Windows Server 2022 Base (English) exists for x86_64 only; validation refuses a Graviton type for it. */

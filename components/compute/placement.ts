@@ -35,5 +35,7 @@ export function serverSpec(args: ServerSpec): ServerSpec {
 
 /** The subnets of a placement in AZ-name order, whatever order the AZs were listed in. */
 export function subnetIds(placement: Placement): pulumi.Input<string>[] {
-    return Object.keys(placement.subnetIdsByAz).sort().map((az) => placement.subnetIdsByAz[az]);
+    return Object.keys(placement.subnetIdsByAz)
+        .sort()
+        .map((az) => placement.subnetIdsByAz[az]);
 }

@@ -39,17 +39,33 @@ export interface ServerTierArgs {
  */
 export const SSM_AGENT_POLICY = {
     Version: "2012-10-17",
-    Statement: [{
-        Sid: "SessionManagerChannels",
-        Effect: "Allow",
-        Action: ["ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
-        Resource: "*",
-    }, {
-        Sid: "RunCommandMessages",
-        Effect: "Allow",
-        Action: ["ec2messages:AcknowledgeMessage", "ec2messages:DeleteMessage", "ec2messages:FailMessage", "ec2messages:GetEndpoint", "ec2messages:GetMessages", "ec2messages:SendReply"],
-        Resource: "*",
-    }],
+    Statement: [
+        {
+            Sid: "SessionManagerChannels",
+            Effect: "Allow",
+            Action: [
+                "ssm:UpdateInstanceInformation",
+                "ssmmessages:CreateControlChannel",
+                "ssmmessages:CreateDataChannel",
+                "ssmmessages:OpenControlChannel",
+                "ssmmessages:OpenDataChannel",
+            ],
+            Resource: "*",
+        },
+        {
+            Sid: "RunCommandMessages",
+            Effect: "Allow",
+            Action: [
+                "ec2messages:AcknowledgeMessage",
+                "ec2messages:DeleteMessage",
+                "ec2messages:FailMessage",
+                "ec2messages:GetEndpoint",
+                "ec2messages:GetMessages",
+                "ec2messages:SendReply",
+            ],
+            Resource: "*",
+        },
+    ],
 } as const;
 
 export interface PolicyStatement {
@@ -74,27 +90,50 @@ export class ServerTier extends pulumi.ComponentResource implements TierIdentity
         this.name = name;
         const child = { parent: this };
         const tags = { ...args.tags, Name: name };
-        const group = new aws.ec2.SecurityGroup(`${name}-sg`, { vpcId: args.vpcId, description: args.purpose, tags: { ...tags, [TIER_TAG]: args.tier } }, child);
+        const group = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            { vpcId: args.vpcId, description: args.purpose, tags: { ...tags, [TIER_TAG]: args.tier } },
+            child,
+        );
         this.egress(name, group, args, tags);
-        const role = new aws.iam.Role(`${name}-role`, {
-            assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"),
-            tags,
-        }, child);
-        new aws.iam.RolePolicy(`${name}-ssm-agent`, { role: role.name, policy: JSON.stringify(SSM_AGENT_POLICY) }, child);
+        const role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"),
+                tags,
+            },
+            child,
+        );
+        new aws.iam.RolePolicy(
+            `${name}-ssm-agent`,
+            { role: role.name, policy: JSON.stringify(SSM_AGENT_POLICY) },
+            child,
+        );
         // An explicit deny keeps the tier to its own stack's path, whatever a later grant (or a managed policy someone
         // attaches: AmazonSSMManagedInstanceCore allows ssm:GetParameter(s) on every parameter of the account) adds.
-        new aws.iam.RolePolicy(`${name}-parameter-scope`, {
-            role: role.name,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [{
-                    Sid: "OnlyThisStacksParameters",
-                    Effect: "Deny",
-                    Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath", "ssm:GetParameterHistory"],
-                    NotResource: [args.parameterPathArn, pulumi.interpolate`${args.parameterPathArn}/*`],
-                }],
-            }),
-        }, child);
+        new aws.iam.RolePolicy(
+            `${name}-parameter-scope`,
+            {
+                role: role.name,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "OnlyThisStacksParameters",
+                            Effect: "Deny",
+                            Action: [
+                                "ssm:GetParameter",
+                                "ssm:GetParameters",
+                                "ssm:GetParametersByPath",
+                                "ssm:GetParameterHistory",
+                            ],
+                            NotResource: [args.parameterPathArn, pulumi.interpolate`${args.parameterPathArn}/*`],
+                        },
+                    ],
+                }),
+            },
+            child,
+        );
         const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags }, child);
 
         this.tier = args.tier;
@@ -105,26 +144,90 @@ export class ServerTier extends pulumi.ComponentResource implements TierIdentity
         this.registerOutputs({ securityGroupId: this.securityGroupId, roleArn: this.roleArn });
     }
 
-    private egress(name: string, group: aws.ec2.SecurityGroup, args: ServerTierArgs, tags: Record<string, string>): void {
+    private egress(
+        name: string,
+        group: aws.ec2.SecurityGroup,
+        args: ServerTierArgs,
+        tags: Record<string, string>,
+    ): void {
         const child = { parent: this };
         const https = { ipProtocol: "tcp", fromPort: 443, toPort: 443 };
-        new aws.vpc.SecurityGroupEgressRule(`${name}-to-endpoints`, { securityGroupId: group.id, referencedSecurityGroupId: args.endpoints.securityGroupId, ...https, description: "AWS APIs through the VPC endpoints", tags }, child);
-        new aws.vpc.SecurityGroupIngressRule(`${name}-into-endpoints`, { securityGroupId: args.endpoints.securityGroupId, referencedSecurityGroupId: group.id, ...https, description: `${args.tier} servers`, tags }, child);
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-to-endpoints`,
+            {
+                securityGroupId: group.id,
+                referencedSecurityGroupId: args.endpoints.securityGroupId,
+                ...https,
+                description: "AWS APIs through the VPC endpoints",
+                tags,
+            },
+            child,
+        );
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-into-endpoints`,
+            {
+                securityGroupId: args.endpoints.securityGroupId,
+                referencedSecurityGroupId: group.id,
+                ...https,
+                description: `${args.tier} servers`,
+                tags,
+            },
+            child,
+        );
         // S3's prefix list: through the gateway endpoint from private subnets, to the same addresses from public ones.
         // https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html
-        new aws.vpc.SecurityGroupEgressRule(`${name}-to-s3`, { securityGroupId: group.id, prefixListId: args.endpoints.s3PrefixListId, ...https, description: "S3: packages, agents and the stack buckets", tags }, child);
+        new aws.vpc.SecurityGroupEgressRule(
+            `${name}-to-s3`,
+            {
+                securityGroupId: group.id,
+                prefixListId: args.endpoints.s3PrefixListId,
+                ...https,
+                description: "S3: packages, agents and the stack buckets",
+                tags,
+            },
+            child,
+        );
         for (const port of args.internetPorts ?? []) {
-            new aws.vpc.SecurityGroupEgressRule(`${name}-internet-${port}`, { securityGroupId: group.id, cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: port, toPort: port, description: `TCP ${port} to the internet`, tags }, child);
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-internet-${port}`,
+                {
+                    securityGroupId: group.id,
+                    cidrIpv4: "0.0.0.0/0",
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    description: `TCP ${port} to the internet`,
+                    tags,
+                },
+                child,
+            );
         }
-        (args.forwardTo ?? []).forEach((cidr, i) => new aws.vpc.SecurityGroupEgressRule(`${name}-forward-${i}`, { securityGroupId: group.id, cidrIpv4: cidr, ipProtocol: "-1", description: "forwarded clients", tags }, child));
+        (args.forwardTo ?? []).forEach(
+            (cidr, i) =>
+                new aws.vpc.SecurityGroupEgressRule(
+                    `${name}-forward-${i}`,
+                    {
+                        securityGroupId: group.id,
+                        cidrIpv4: cidr,
+                        ipProtocol: "-1",
+                        description: "forwarded clients",
+                        tags,
+                    },
+                    child,
+                ),
+        );
     }
 
     /** Lets the tier's servers do exactly these things (an inline policy of the role, named for why). */
     grant(name: string, statements: pulumi.Input<pulumi.Input<PolicyStatement>[]>): aws.iam.RolePolicy {
-        return new aws.iam.RolePolicy(`${this.name}-${name}`, {
-            role: this.roleName,
-            policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }),
-        }, { parent: this });
+        return new aws.iam.RolePolicy(
+            `${this.name}-${name}`,
+            {
+                role: this.roleName,
+                policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }),
+            },
+            { parent: this },
+        );
     }
 
     /** The tier as a client of a data service. */

@@ -31,18 +31,28 @@ export interface ServerArgs extends ServerSpec {
 }
 
 /** A server reached from the internet: a public subnet and an Elastic IP (its address is returned), no data volumes. */
-export function publicServer(parent: pulumi.Resource, name: string, args: ServerSpec & {
-    securityGroupId: pulumi.Input<string>; userData: CloudConfig; bootDependsOn?: pulumi.Resource[];
-}): pulumi.Output<string> {
-    const server = new Server(`${name}-server`, {
-        ...serverSpec(args),
-        securityGroupId: args.securityGroupId,
-        rootVolumeGb: 10,
-        dataVolumes: [],
-        userData: args.userData,
-        elasticIp: true,
-        bootDependsOn: args.bootDependsOn,
-    }, { parent });
+export function publicServer(
+    parent: pulumi.Resource,
+    name: string,
+    args: ServerSpec & {
+        securityGroupId: pulumi.Input<string>;
+        userData: CloudConfig;
+        bootDependsOn?: pulumi.Resource[];
+    },
+): pulumi.Output<string> {
+    const server = new Server(
+        `${name}-server`,
+        {
+            ...serverSpec(args),
+            securityGroupId: args.securityGroupId,
+            rootVolumeGb: 10,
+            dataVolumes: [],
+            userData: args.userData,
+            elasticIp: true,
+            bootDependsOn: args.bootDependsOn,
+        },
+        { parent },
+    );
     return server.publicIp!;
 }
 
@@ -55,7 +65,9 @@ export function publicServer(parent: pulumi.Resource, name: string, args: Server
  */
 function cloudConfigUserData(config: CloudConfig): { userData: string } | { userDataBase64: string } {
     const text = renderCloudConfig(config);
-    return Buffer.byteLength(text, "utf8") <= USER_DATA_LIMIT ? { userData: text } : { userDataBase64: gzipSync(text, { level: 9 }).toString("base64") };
+    return Buffer.byteLength(text, "utf8") <= USER_DATA_LIMIT
+        ? { userData: text }
+        : { userDataBase64: gzipSync(text, { level: 9 }).toString("base64") };
 }
 
 export class Server extends pulumi.ComponentResource {
@@ -72,71 +84,114 @@ export class Server extends pulumi.ComponentResource {
         const { availabilityZone, subnetIdsByAz, tags } = args.placement;
         const subnetId = availabilityZone === undefined ? undefined : subnetIdsByAz[availabilityZone];
         if (availabilityZone === undefined || subnetId === undefined) {
-            throw new Error(`Server ${name}: no subnet in ${availabilityZone ?? "(no AZ given)"}; known AZs: ${Object.keys(subnetIdsByAz).join(", ")}`);
+            throw new Error(
+                `Server ${name}: no subnet in ${availabilityZone ?? "(no AZ given)"}; known AZs: ${Object.keys(subnetIdsByAz).join(", ")}`,
+            );
         }
         const child = { parent: this };
         const encrypted = { encrypted: true, kmsKeyId: args.placement.kmsKeyArn };
 
-        const instance = new aws.ec2.Instance(`${name}-instance`, {
-            ami: args.image.imageId,
-            instanceType: args.instanceType,
-            subnetId,
-            vpcSecurityGroupIds: [args.securityGroupId, args.runsAs.securityGroupId],
-            iamInstanceProfile: args.runsAs.instanceProfileName,
-            associatePublicIpAddress: false,
-            metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
-            // Root tags here, not volumeTags: volumeTags would fight the data volumes' own tags on every update.
-            rootBlockDevice: { ...encrypted, volumeType: "gp3", volumeSize: args.rootVolumeGb, deleteOnTermination: true, tags: { ...tags, Name: `${name}-root` } },
-            ...("powershell" in args.userData
-                ? { userData: pulumi.output(args.userData.powershell).apply((powershell) => renderPowerShellUserData({ powershell })) }
-                : cloudConfigUserData(args.userData)),
-            // cloud-config runs once: a changed document needs a fresh instance. The Windows script persists and runs at
-            // every start, so the provider's in-place change (a stop and start) applies it and keeps what lives on C:
-            // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-add-user-data.html; pulumi-aws
-            // ec2.Instance userDataReplaceOnChange: true destroys and recreates, false updates in place; the same for userDataBase64).
-            userDataReplaceOnChange: !("powershell" in args.userData),
-            monitoring: true,
-            tags: { ...tags, ...args.instanceTags, [TIER_TAG]: args.runsAs.tier, Name: name },
-        }, {
-            ...child,
-            dependsOn: args.bootDependsOn,
-            ignoreChanges: args.image.ignoreImageDrift ? ["ami"] : [],
-            // What moves with the server (its volumes, its address) is held by one instance at a time: the old one goes
-            // first, its attachments before it, then the new one attaches them (docs/servers.md, "Rebuilds").
-            deleteBeforeReplace: args.dataVolumes.length > 0 || args.elasticIp === true,
-        });
+        const instance = new aws.ec2.Instance(
+            `${name}-instance`,
+            {
+                ami: args.image.imageId,
+                instanceType: args.instanceType,
+                subnetId,
+                vpcSecurityGroupIds: [args.securityGroupId, args.runsAs.securityGroupId],
+                iamInstanceProfile: args.runsAs.instanceProfileName,
+                associatePublicIpAddress: false,
+                metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1 },
+                // Root tags here, not volumeTags: volumeTags would fight the data volumes' own tags on every update.
+                rootBlockDevice: {
+                    ...encrypted,
+                    volumeType: "gp3",
+                    volumeSize: args.rootVolumeGb,
+                    deleteOnTermination: true,
+                    tags: { ...tags, Name: `${name}-root` },
+                },
+                ...("powershell" in args.userData
+                    ? {
+                          userData: pulumi
+                              .output(args.userData.powershell)
+                              .apply((powershell) => renderPowerShellUserData({ powershell })),
+                      }
+                    : cloudConfigUserData(args.userData)),
+                // cloud-config runs once: a changed document needs a fresh instance. The Windows script persists and runs at
+                // every start, so the provider's in-place change (a stop and start) applies it and keeps what lives on C:
+                // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-add-user-data.html; pulumi-aws
+                // ec2.Instance userDataReplaceOnChange: true destroys and recreates, false updates in place; the same for userDataBase64).
+                userDataReplaceOnChange: !("powershell" in args.userData),
+                monitoring: true,
+                tags: { ...tags, ...args.instanceTags, [TIER_TAG]: args.runsAs.tier, Name: name },
+            },
+            {
+                ...child,
+                dependsOn: args.bootDependsOn,
+                ignoreChanges: args.image.ignoreImageDrift ? ["ami"] : [],
+                // What moves with the server (its volumes, its address) is held by one instance at a time: the old one goes
+                // first, its attachments before it, then the new one attaches them (docs/servers.md, "Rebuilds").
+                deleteBeforeReplace: args.dataVolumes.length > 0 || args.elasticIp === true,
+            },
+        );
         // The attachment is replaced with the instance (its instanceId is the instance's id) and, delete-first, detaches
         // before the replacement attaches; the boot scripts wait for the device (data-volumes.ts, operations/windows/user-data.ts).
         const moves = { ...child, deleteBeforeReplace: true };
 
         const attachments: aws.ec2.VolumeAttachment[] = [];
-        this.volumeIds = Object.fromEntries(args.dataVolumes.map((volume) => {
-            const ebs = new aws.ebs.Volume(`${name}-${volume.name}`, {
-                availabilityZone,
-                size: volume.sizeGb,
-                type: "gp3",
-                ...encrypted,
-                tags: { ...tags, Name: `${name}-${volume.name}`, MountPoint: volume.mountPoint },
-            }, { ...child, protect: true });
-            attachments.push(new aws.ec2.VolumeAttachment(`${name}-${volume.name}`, {
-                deviceName: volume.deviceName,
-                volumeId: ebs.id,
-                instanceId: instance.id,
-                stopInstanceBeforeDetaching: true, // unmounts cleanly before the volume moves to a new instance
-            }, moves));
-            return [volume.name, ebs.id];
-        }));
+        this.volumeIds = Object.fromEntries(
+            args.dataVolumes.map((volume) => {
+                const ebs = new aws.ebs.Volume(
+                    `${name}-${volume.name}`,
+                    {
+                        availabilityZone,
+                        size: volume.sizeGb,
+                        type: "gp3",
+                        ...encrypted,
+                        tags: { ...tags, Name: `${name}-${volume.name}`, MountPoint: volume.mountPoint },
+                    },
+                    { ...child, protect: true },
+                );
+                attachments.push(
+                    new aws.ec2.VolumeAttachment(
+                        `${name}-${volume.name}`,
+                        {
+                            deviceName: volume.deviceName,
+                            volumeId: ebs.id,
+                            instanceId: instance.id,
+                            stopInstanceBeforeDetaching: true, // unmounts cleanly before the volume moves to a new instance
+                        },
+                        moves,
+                    ),
+                );
+                return [volume.name, ebs.id];
+            }),
+        );
 
         if (args.elasticIp) {
-            const eip = new aws.ec2.Eip(`${name}-eip`, { domain: "vpc", tags: { ...tags, Name: `${name}-eip` } }, { ...child, protect: true });
-            new aws.ec2.EipAssociation(`${name}-eip-assoc`, { allocationId: eip.allocationId, instanceId: instance.id }, moves);
+            const eip = new aws.ec2.Eip(
+                `${name}-eip`,
+                { domain: "vpc", tags: { ...tags, Name: `${name}-eip` } },
+                { ...child, protect: true },
+            );
+            new aws.ec2.EipAssociation(
+                `${name}-eip-assoc`,
+                { allocationId: eip.allocationId, instanceId: instance.id },
+                moves,
+            );
             this.publicIp = eip.publicIp;
         }
         // The name moves to a rebuilt server once it holds the data: the record's update waits for the new attachments
         // (a dependsOn edge orders, never replaces: pulumi/pulumi step_generator.go calculateDependentReplacements).
-        this.fqdn = args.internalName && internalRecord(this, name, args.internalName.dns, args.internalName.host, instance.privateIp, attachments);
+        this.fqdn =
+            args.internalName &&
+            internalRecord(this, name, args.internalName.dns, args.internalName.host, instance.privateIp, attachments);
         this.instanceId = instance.id;
         this.privateIp = instance.privateIp;
-        this.registerOutputs({ instanceId: this.instanceId, privateIp: this.privateIp, volumeIds: this.volumeIds, publicIp: this.publicIp });
+        this.registerOutputs({
+            instanceId: this.instanceId,
+            privateIp: this.privateIp,
+            volumeIds: this.volumeIds,
+            publicIp: this.publicIp,
+        });
     }
 }

@@ -31,9 +31,22 @@ export class AppCredentials extends pulumi.ComponentResource {
         super("magento:data:AppCredentials", name, {}, opts);
         const names = appSecretNames(args.stack);
         const kept = (suffix: string, secretName: string, description: string) =>
-            keptSecret(this, `${name}-${suffix}`, { description, secretName, kmsKeyArn: args.kmsKeyArn, tags: args.tags }).arn;
-        this.databaseSecretArn = kept("mysql", names.database, "MySQL user Magento connects as; written and rotated by the setup job on Rundeck");
-        this.searchSecretArn = kept("search", names.search, "OpenSearch user Magento connects as; written and rotated by the setup job on Rundeck");
+            keptSecret(this, `${name}-${suffix}`, {
+                description,
+                secretName,
+                kmsKeyArn: args.kmsKeyArn,
+                tags: args.tags,
+            }).arn;
+        this.databaseSecretArn = kept(
+            "mysql",
+            names.database,
+            "MySQL user Magento connects as; written and rotated by the setup job on Rundeck",
+        );
+        this.searchSecretArn = kept(
+            "search",
+            names.search,
+            "OpenSearch user Magento connects as; written and rotated by the setup job on Rundeck",
+        );
         this.registerOutputs({ databaseSecretArn: this.databaseSecretArn, searchSecretArn: this.searchSecretArn });
     }
 }

@@ -26,8 +26,10 @@ const MAX_NAME_LEVELS = 13;
 export function parameterNameProblem(name: string): string | undefined {
     const segments = name.split("/");
     if (!segments.every((s) => SEGMENT.test(s))) {
-        return `parameter name '${name}' is not allowed: use letters, digits, '-', '_' and '/' between non-empty parts `
-            + `(e.g. 'database/host'), with no leading, trailing or doubled '/'`;
+        return (
+            `parameter name '${name}' is not allowed: use letters, digits, '-', '_' and '/' between non-empty parts ` +
+            `(e.g. 'database/host'), with no leading, trailing or doubled '/'`
+        );
     }
     if (segments.length > MAX_NAME_LEVELS) {
         return `parameter name '${name}' has ${segments.length} levels; SSM allows ${MAX_NAME_LEVELS} below /magento/<stack>/`;
@@ -72,7 +74,11 @@ export const parameterPrefix = (stack: string) => `/magento/${stack}`;
  * parameters it returns, so `path/*` does not allow it
  * (https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-retrieval-authorization.html).
  */
-export function parameterPathArn(stack: string, region: string, accountId: pulumi.Input<string>): pulumi.Output<string> {
+export function parameterPathArn(
+    stack: string,
+    region: string,
+    accountId: pulumi.Input<string>,
+): pulumi.Output<string> {
     return pulumi.interpolate`arn:aws:ssm:${region}:${accountId}:parameter${parameterPrefix(stack)}`;
 }
 
@@ -93,14 +99,21 @@ export class AppParameters extends pulumi.ComponentResource {
         const prefix = parameterPrefix(args.stack);
 
         for (const [key, value] of Object.entries(args.values)) {
-            new aws.ssm.Parameter(`${name}-${key}`, {
-                name: `${prefix}/${key}`,
-                type: "String",
-                // insecureValue: `value` would hide it in previews and diffs although it is not secret
-                insecureValue: refuseSecret(value, `AppParameters ${name}: '${key}' is a secret, which a String parameter `
-                    + `would store in clear text; keep it in Secrets Manager and pass its ARN instead`),
-                tags: args.tags,
-            }, { parent: this });
+            new aws.ssm.Parameter(
+                `${name}-${key}`,
+                {
+                    name: `${prefix}/${key}`,
+                    type: "String",
+                    // insecureValue: `value` would hide it in previews and diffs although it is not secret
+                    insecureValue: refuseSecret(
+                        value,
+                        `AppParameters ${name}: '${key}' is a secret, which a String parameter ` +
+                            `would store in clear text; keep it in Secrets Manager and pass its ARN instead`,
+                    ),
+                    tags: args.tags,
+                },
+                { parent: this },
+            );
         }
 
         this.prefix = prefix;

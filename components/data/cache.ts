@@ -52,49 +52,74 @@ export class Cache extends pulumi.ComponentResource {
         const child = { parent: this };
         const tags = { ...args.tags, Name: name, Usage: args.usage };
         const group = serviceSecurityGroup(this, name, {
-            vpcId: args.vpcId, port: REDIS_PORT, clients: args.clients, description: `Redis ${name}`, tags: args.tags,
-        });
-        const subnets = new aws.elasticache.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, description: name, tags }, child);
-        const parameters = new aws.elasticache.ParameterGroup(familyLogicalName(`${name}-params`, CACHE_ENGINE.parameterFamily), {
-            family: CACHE_ENGINE.parameterFamily,
-            description: `Magento ${args.usage}`,
-            parameters: [{ name: "maxmemory-policy", value: EVICTION[args.usage] }],
-            tags,
-        }, { ...child, retainOnDelete: true, aliases: [{ name: `${name}-params` }] }); // by family, as the database's (docs/engine-versions.md)
-        const token = new GeneratedSecret(`${name}-auth`, {
-            description: `Redis AUTH token of ${name}`,
-            length: 48,
-            specials: "",
-            kmsKeyArn: args.secretsKmsKeyArn,
+            vpcId: args.vpcId,
+            port: REDIS_PORT,
+            clients: args.clients,
+            description: `Redis ${name}`,
             tags: args.tags,
-        }, child);
+        });
+        const subnets = new aws.elasticache.SubnetGroup(
+            `${name}-subnets`,
+            { subnetIds: args.subnetIds, description: name, tags },
+            child,
+        );
+        const parameters = new aws.elasticache.ParameterGroup(
+            familyLogicalName(`${name}-params`, CACHE_ENGINE.parameterFamily),
+            {
+                family: CACHE_ENGINE.parameterFamily,
+                description: `Magento ${args.usage}`,
+                parameters: [{ name: "maxmemory-policy", value: EVICTION[args.usage] }],
+                tags,
+            },
+            { ...child, retainOnDelete: true, aliases: [{ name: `${name}-params` }] },
+        ); // by family, as the database's (docs/engine-versions.md)
+        const token = new GeneratedSecret(
+            `${name}-auth`,
+            {
+                description: `Redis AUTH token of ${name}`,
+                length: 48,
+                specials: "",
+                kmsKeyArn: args.secretsKmsKeyArn,
+                tags: args.tags,
+            },
+            child,
+        );
 
         const nodeCount = args.highlyAvailable ? 2 : 1;
         // The inputs set here whose change replaces the group: they name its final snapshot's life (final-snapshot.ts).
-        const replacedBy = { port: REDIS_PORT, subnetGroupName: subnets.name, kmsKeyId: args.kmsKeyArn, atRestEncryptionEnabled: true };
-        const replicationGroup = new aws.elasticache.ReplicationGroup(`${name}-redis`, {
-            ...replacedBy,
-            // Both replace the group only conditionally (a downgrade to redis; transit below engine 7.0.5).
-            engine: CACHE_ENGINE.engine,
-            transitEncryptionEnabled: true,
-            description: `Magento ${args.usage} (${name})`,
-            // Redis OSS 7.1 -> Valkey is an in-place upgrade that keeps the endpoints (docs/engine-versions.md).
-            engineVersion: CACHE_ENGINE.version,
-            nodeType: args.nodeType,
-            numCacheClusters: nodeCount,
-            automaticFailoverEnabled: args.highlyAvailable,
-            multiAzEnabled: args.highlyAvailable,
-            securityGroupIds: [group.id],
-            parameterGroupName: parameters.name,
-            authToken: token.value,
-            snapshotRetentionLimit: args.snapshotRetentionDays,
-            finalSnapshotIdentifier: finalSnapshotName(this, name, replacedBy), // deleting it leaves the sessions in a snapshot
-            snapshotWindow: "02:00-03:00",
-            maintenanceWindow: "sun:04:00-sun:05:00",
-            autoMinorVersionUpgrade: true,
-            applyImmediately: args.applyImmediately,
-            tags,
-        }, { ...child, protect: true });
+        const replacedBy = {
+            port: REDIS_PORT,
+            subnetGroupName: subnets.name,
+            kmsKeyId: args.kmsKeyArn,
+            atRestEncryptionEnabled: true,
+        };
+        const replicationGroup = new aws.elasticache.ReplicationGroup(
+            `${name}-redis`,
+            {
+                ...replacedBy,
+                // Both replace the group only conditionally (a downgrade to redis; transit below engine 7.0.5).
+                engine: CACHE_ENGINE.engine,
+                transitEncryptionEnabled: true,
+                description: `Magento ${args.usage} (${name})`,
+                // Redis OSS 7.1 -> Valkey is an in-place upgrade that keeps the endpoints (docs/engine-versions.md).
+                engineVersion: CACHE_ENGINE.version,
+                nodeType: args.nodeType,
+                numCacheClusters: nodeCount,
+                automaticFailoverEnabled: args.highlyAvailable,
+                multiAzEnabled: args.highlyAvailable,
+                securityGroupIds: [group.id],
+                parameterGroupName: parameters.name,
+                authToken: token.value,
+                snapshotRetentionLimit: args.snapshotRetentionDays,
+                finalSnapshotIdentifier: finalSnapshotName(this, name, replacedBy), // deleting it leaves the sessions in a snapshot
+                snapshotWindow: "02:00-03:00",
+                maintenanceWindow: "sun:04:00-sun:05:00",
+                autoMinorVersionUpgrade: true,
+                applyImmediately: args.applyImmediately,
+                tags,
+            },
+            { ...child, protect: true },
+        );
 
         this.primaryEndpoint = replicationGroup.primaryEndpointAddress;
         this.port = REDIS_PORT;
@@ -102,7 +127,9 @@ export class Cache extends pulumi.ComponentResource {
         this.securityGroupId = group.id;
         this.memberClusters = replicationGroup.memberClusters;
         // Sorted: AWS returns the members as a set, and an alarm should keep watching the same node.
-        this.memberClusterIds = Array.from({ length: nodeCount }, (_, i) => replicationGroup.memberClusters.apply((ids) => [...ids].sort()[i]));
+        this.memberClusterIds = Array.from({ length: nodeCount }, (_, i) =>
+            replicationGroup.memberClusters.apply((ids) => [...ids].sort()[i]),
+        );
         this.registerOutputs({ primaryEndpoint: this.primaryEndpoint, authTokenSecretArn: this.authTokenSecretArn });
     }
 }

@@ -66,78 +66,117 @@ export class Database extends pulumi.ComponentResource {
         const child = { parent: this };
         const tags = { ...args.tags, Name: name };
         const group = serviceSecurityGroup(this, name, {
-            vpcId: args.vpcId, port: MYSQL_PORT, clients: args.clients, description: `MySQL ${name}`, tags: args.tags,
+            vpcId: args.vpcId,
+            port: MYSQL_PORT,
+            clients: args.clients,
+            description: `MySQL ${name}`,
+            tags: args.tags,
         });
         const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, tags }, child);
         // Named by family, so that an engine upgrade creates the new group beside the old one; the old one stays in AWS
         // (retainOnDelete) because the instance holds it until the upgrade is applied (docs/engine-versions.md).
-        const parameters = new aws.rds.ParameterGroup(familyLogicalName(`${name}-params`, `mysql${MYSQL_VERSION}`), {
-            family: `mysql${MYSQL_VERSION}`,
-            description: "Magento 2 on MySQL 8",
-            parameters: Object.entries(MAGENTO_MYSQL_PARAMETERS).map(([key, value]) => ({ name: key, value, applyMethod: "pending-reboot" })),
-            tags,
-        }, { ...child, retainOnDelete: true, aliases: [{ name: `${name}-params` }] });
+        const parameters = new aws.rds.ParameterGroup(
+            familyLogicalName(`${name}-params`, `mysql${MYSQL_VERSION}`),
+            {
+                family: `mysql${MYSQL_VERSION}`,
+                description: "Magento 2 on MySQL 8",
+                parameters: Object.entries(MAGENTO_MYSQL_PARAMETERS).map(([key, value]) => ({
+                    name: key,
+                    value,
+                    applyMethod: "pending-reboot",
+                })),
+                tags,
+            },
+            { ...child, retainOnDelete: true, aliases: [{ name: `${name}-params` }] },
+        );
         // Who logged in (and failed to), user and privilege changes, schema changes: the MariaDB Audit Plugin, which RDS
         // offers for every MySQL 8.4 version (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.MySQL.Options.html),
         // exported to CloudWatch Logs. Not every query: the shop runs thousands a second and holds no card data.
-        const audit = new aws.rds.OptionGroup(familyLogicalName(`${name}-audit`, `mysql${MYSQL_VERSION}`), {
-            engineName: "mysql",
-            majorEngineVersion: MYSQL_VERSION,
-            optionGroupDescription: "Magento: MariaDB Audit Plugin (connections, DDL, DCL)",
-            options: [{ optionName: "MARIADB_AUDIT_PLUGIN", optionSettings: [{ name: "SERVER_AUDIT_EVENTS", value: "CONNECT,QUERY_DDL,QUERY_DCL" }] }],
-            tags,
-        }, { ...child, retainOnDelete: true, aliases: [{ name: `${name}-audit` }] }); // like the parameter group: the engine's major version forces a new one
-        const monitoringRole = new aws.iam.Role(`${name}-monitoring`, {
-            assumeRolePolicy: serviceTrustPolicy("monitoring.rds.amazonaws.com"),
-            tags,
-        }, child);
-        new aws.iam.RolePolicyAttachment(`${name}-monitoring`, {
-            role: monitoringRole.name,
-            policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
-        }, child);
+        const audit = new aws.rds.OptionGroup(
+            familyLogicalName(`${name}-audit`, `mysql${MYSQL_VERSION}`),
+            {
+                engineName: "mysql",
+                majorEngineVersion: MYSQL_VERSION,
+                optionGroupDescription: "Magento: MariaDB Audit Plugin (connections, DDL, DCL)",
+                options: [
+                    {
+                        optionName: "MARIADB_AUDIT_PLUGIN",
+                        optionSettings: [{ name: "SERVER_AUDIT_EVENTS", value: "CONNECT,QUERY_DDL,QUERY_DCL" }],
+                    },
+                ],
+                tags,
+            },
+            { ...child, retainOnDelete: true, aliases: [{ name: `${name}-audit` }] },
+        ); // like the parameter group: the engine's major version forces a new one
+        const monitoringRole = new aws.iam.Role(
+            `${name}-monitoring`,
+            {
+                assumeRolePolicy: serviceTrustPolicy("monitoring.rds.amazonaws.com"),
+                tags,
+            },
+            child,
+        );
+        new aws.iam.RolePolicyAttachment(
+            `${name}-monitoring`,
+            {
+                role: monitoringRole.name,
+                policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+            },
+            child,
+        );
 
         // The inputs set here whose change replaces the instance: they name its final snapshot's life (final-snapshot.ts).
-        const replacedBy = { engine: "mysql", kmsKeyId: args.kmsKeyArn, dbName: args.databaseName, username: "admin", storageEncrypted: true };
-        const instance = new aws.rds.Instance(`${name}-db`, {
-            ...replacedBy,
-            engineVersion: MYSQL_VERSION, // the major version; minor versions come with autoMinorVersionUpgrade in the window
-            // Never billed Extended Support: at the end of standard support RDS upgrades the major version instead. RDS
-            // reads it at creation only, so a deployed instance keeps its enrolment rather than being re-planned
-            // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support-creating-db-instance.html).
-            engineLifecycleSupport: "open-source-rds-extended-support-disabled",
-            instanceClass: args.instanceClass,
-            allocatedStorage: args.allocatedStorageGb,
-            maxAllocatedStorage: args.maxAllocatedStorageGb,
-            storageType: "gp3",
-            manageMasterUserPassword: true,
-            masterUserSecretKmsKeyId: args.secretsKmsKeyArn,
-            dbSubnetGroupName: subnets.name,
-            vpcSecurityGroupIds: [group.id],
-            parameterGroupName: parameters.name,
-            optionGroupName: audit.name,
-            multiAz: args.multiAz,
-            publiclyAccessible: false,
-            backupRetentionPeriod: args.backupRetentionDays,
-            backupWindow: "01:00-02:00",
-            maintenanceWindow: "sun:03:00-sun:04:00",
-            autoMinorVersionUpgrade: true,
-            // Required for a major engineVersion change (8.0 -> 8.4 on a deployed stack); it never upgrades by itself.
-            allowMajorVersionUpgrade: true,
-            applyImmediately: args.applyImmediately,
-            deletionProtection: true,
-            skipFinalSnapshot: false,
-            finalSnapshotIdentifier: finalSnapshotName(this, name, replacedBy),
-            copyTagsToSnapshot: true,
-            deleteAutomatedBackups: false,
-            performanceInsightsEnabled: true,
-            performanceInsightsKmsKeyId: args.kmsKeyArn,
-            performanceInsightsRetentionPeriod: 7,
-            monitoringInterval: 60,
-            monitoringRoleArn: monitoringRole.arn,
-            enabledCloudwatchLogsExports: ["error", "slowquery", "audit"],
-            caCertIdentifier: "rds-ca-rsa2048-g1",
-            tags,
-        }, { ...child, protect: true, ignoreChanges: ["engineLifecycleSupport", "masterUserSecretKmsKeyId"] });
+        const replacedBy = {
+            engine: "mysql",
+            kmsKeyId: args.kmsKeyArn,
+            dbName: args.databaseName,
+            username: "admin",
+            storageEncrypted: true,
+        };
+        const instance = new aws.rds.Instance(
+            `${name}-db`,
+            {
+                ...replacedBy,
+                engineVersion: MYSQL_VERSION, // the major version; minor versions come with autoMinorVersionUpgrade in the window
+                // Never billed Extended Support: at the end of standard support RDS upgrades the major version instead. RDS
+                // reads it at creation only, so a deployed instance keeps its enrolment rather than being re-planned
+                // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support-creating-db-instance.html).
+                engineLifecycleSupport: "open-source-rds-extended-support-disabled",
+                instanceClass: args.instanceClass,
+                allocatedStorage: args.allocatedStorageGb,
+                maxAllocatedStorage: args.maxAllocatedStorageGb,
+                storageType: "gp3",
+                manageMasterUserPassword: true,
+                masterUserSecretKmsKeyId: args.secretsKmsKeyArn,
+                dbSubnetGroupName: subnets.name,
+                vpcSecurityGroupIds: [group.id],
+                parameterGroupName: parameters.name,
+                optionGroupName: audit.name,
+                multiAz: args.multiAz,
+                publiclyAccessible: false,
+                backupRetentionPeriod: args.backupRetentionDays,
+                backupWindow: "01:00-02:00",
+                maintenanceWindow: "sun:03:00-sun:04:00",
+                autoMinorVersionUpgrade: true,
+                // Required for a major engineVersion change (8.0 -> 8.4 on a deployed stack); it never upgrades by itself.
+                allowMajorVersionUpgrade: true,
+                applyImmediately: args.applyImmediately,
+                deletionProtection: true,
+                skipFinalSnapshot: false,
+                finalSnapshotIdentifier: finalSnapshotName(this, name, replacedBy),
+                copyTagsToSnapshot: true,
+                deleteAutomatedBackups: false,
+                performanceInsightsEnabled: true,
+                performanceInsightsKmsKeyId: args.kmsKeyArn,
+                performanceInsightsRetentionPeriod: 7,
+                monitoringInterval: 60,
+                monitoringRoleArn: monitoringRole.arn,
+                enabledCloudwatchLogsExports: ["error", "slowquery", "audit"],
+                caCertIdentifier: "rds-ca-rsa2048-g1",
+                tags,
+            },
+            { ...child, protect: true, ignoreChanges: ["engineLifecycleSupport", "masterUserSecretKmsKeyId"] },
+        );
 
         // The audit log goes to /aws/rds/instance/<id>/audit, which RDS creates itself when the instance first publishes
         // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.MySQLDB.PublishtoCloudWatchLogs.html):
@@ -150,6 +189,10 @@ export class Database extends pulumi.ComponentResource {
         this.securityGroupId = group.id;
         this.instanceIdentifier = instance.identifier;
         this.nameTag = name;
-        this.registerOutputs({ address: this.address, masterSecretArn: this.masterSecretArn, securityGroupId: this.securityGroupId });
+        this.registerOutputs({
+            address: this.address,
+            masterSecretArn: this.masterSecretArn,
+            securityGroupId: this.securityGroupId,
+        });
     }
 }

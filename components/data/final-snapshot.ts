@@ -19,8 +19,14 @@ export function familyLogicalName(base: string, family: string): string {
  * https://github.com/hashicorp/terraform-provider-aws/blob/main/website/docs/r/db_instance.html.markdown,
  * .../r/elasticache_replication_group.html.markdown).
  */
-export function finalSnapshotName(parent: pulumi.Resource, name: string, replacedBy: Readonly<Record<string, pulumi.Input<string | boolean | number>>>): pulumi.Output<string> {
-    const keepers = Object.fromEntries(Object.entries(replacedBy).map(([key, value]) => [key, pulumi.output(value).apply(String)]));
+export function finalSnapshotName(
+    parent: pulumi.Resource,
+    name: string,
+    replacedBy: Readonly<Record<string, pulumi.Input<string | boolean | number>>>,
+): pulumi.Output<string> {
+    const keepers = Object.fromEntries(
+        Object.entries(replacedBy).map(([key, value]) => [key, pulumi.output(value).apply(String)]),
+    );
     const suffix = new random.RandomId(`${name}-final-snapshot`, { byteLength: 4, keepers }, { parent });
     return pulumi.interpolate`${name}-final-${suffix.hex}`;
 }

@@ -53,108 +53,168 @@ export class Search extends pulumi.ComponentResource {
     public readonly domainName: string;
     public readonly domainArn: pulumi.Output<string>;
     /** How AWS/ES metrics name the domain: DomainName, and ClientId, the account that owns it. */
-    public readonly metricsKey: { readonly domainName: pulumi.Output<string>; readonly accountId: pulumi.Output<string> };
+    public readonly metricsKey: {
+        readonly domainName: pulumi.Output<string>;
+        readonly accountId: pulumi.Output<string>;
+    };
 
     constructor(name: string, args: SearchArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:data:Search", name, {}, opts);
         if (!/^[a-z][a-z0-9-]{2,27}$/.test(args.domainName)) {
-            throw new Error(`Search ${name}: domainName '${args.domainName}' must be 3-28 lower-case letters, digits or hyphens, starting with a letter`);
+            throw new Error(
+                `Search ${name}: domainName '${args.domainName}' must be 3-28 lower-case letters, digits or hyphens, starting with a letter`,
+            );
         }
         const zoneAware = args.masterInstanceType !== undefined;
         // OpenSearch spreads a domain over 2 or 3 AZs, one VPC subnet each; stacks/ refuses others first
         // (https://docs.aws.amazon.com/opensearch-service/latest/APIReference/API_ZoneAwarenessConfig.html).
         if (zoneAware && (args.subnetIds.length < 2 || args.subnetIds.length > 3)) {
-            throw new Error(`Search ${name}: a zone-aware domain spans 2 or 3 subnets (one per AZ), got ${args.subnetIds.length}`);
+            throw new Error(
+                `Search ${name}: a zone-aware domain spans 2 or 3 subnets (one per AZ), got ${args.subnetIds.length}`,
+            );
         }
         const group = serviceSecurityGroup(this, name, {
-            vpcId: args.vpcId, port: 443, clients: args.clients, description: `OpenSearch ${name}`, tags: args.tags,
-        });
-        const masterUser = new GeneratedSecret(`${name}-master`, {
-            description: `OpenSearch master user of ${args.domainName}: the setup job and the break-glass role only`,
-            length: 32,
-            specials: "!#%^*-_+=",
-            document: (password) => ({ username: "magento", password }),
-            kmsKeyArn: args.secretsKmsKeyArn,
+            vpcId: args.vpcId,
+            port: 443,
+            clients: args.clients,
+            description: `OpenSearch ${name}`,
             tags: args.tags,
-        }, { parent: this });
+        });
+        const masterUser = new GeneratedSecret(
+            `${name}-master`,
+            {
+                description: `OpenSearch master user of ${args.domainName}: the setup job and the break-glass role only`,
+                length: 32,
+                specials: "!#%^*-_+=",
+                document: (password) => ({ username: "magento", password }),
+                kmsKeyArn: args.secretsKmsKeyArn,
+                tags: args.tags,
+            },
+            { parent: this },
+        );
         const domainArn = pulumi.interpolate`arn:aws:es:${args.region}:${args.accountId}:domain/${args.domainName}`;
         // Named, not autonamed: the setup job builds its ARN from the name. Requests it signs are mapped by role ARN
         // (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/fgac.html#fgac-more-masters).
         const adminRoleName = `${name}-admin`;
-        const admin = new aws.iam.Role(adminRoleName, {
-            name: adminRoleName,
-            description: `Master of OpenSearch ${args.domainName} by role mapping: assumed by the setup job and break-glass`,
-            assumeRolePolicy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { AWS: args.adminPrincipalArns }, Action: "sts:AssumeRole" }],
-            }),
-            maxSessionDuration: 3600,
-            tags: { ...args.tags, Name: adminRoleName },
-        }, { parent: this });
-        new aws.iam.RolePolicy(`${name}-admin-http`, {
-            role: admin.name,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Action: "es:ESHttp*", Resource: pulumi.interpolate`${domainArn}/*` }],
-            }),
-        }, { parent: this });
+        const admin = new aws.iam.Role(
+            adminRoleName,
+            {
+                name: adminRoleName,
+                description: `Master of OpenSearch ${args.domainName} by role mapping: assumed by the setup job and break-glass`,
+                assumeRolePolicy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        { Effect: "Allow", Principal: { AWS: args.adminPrincipalArns }, Action: "sts:AssumeRole" },
+                    ],
+                }),
+                maxSessionDuration: 3600,
+                tags: { ...args.tags, Name: adminRoleName },
+            },
+            { parent: this },
+        );
+        new aws.iam.RolePolicy(
+            `${name}-admin-http`,
+            {
+                role: admin.name,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        { Effect: "Allow", Action: "es:ESHttp*", Resource: pulumi.interpolate`${domainArn}/*` },
+                    ],
+                }),
+            },
+            { parent: this },
+        );
         // Audit logs need fine-grained access control (on) and a log group policy letting the service write, for this
         // domain only (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/audit-logs.html).
-        const auditLogs = auditLogGroup(this, `${name}-audit-logs`, `/aws/opensearch/${args.domainName}/audit`, args.auditLogKeyArn, args.tags);
-        const auditWrite = new aws.cloudwatch.LogResourcePolicy(`${name}-audit-logs`, {
-            policyName: `${args.domainName}-audit-logs`,
-            policyDocument: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [{
-                    Effect: "Allow", Principal: { Service: "es.amazonaws.com" }, Action: ["logs:PutLogEvents", "logs:CreateLogStream"],
-                    Resource: pulumi.interpolate`${auditLogs.arn}:*`,
-                    Condition: { StringEquals: { "aws:SourceAccount": args.accountId }, ArnLike: { "aws:SourceArn": domainArn } },
-                }],
-            }),
-        }, { parent: this });
+        const auditLogs = auditLogGroup(
+            this,
+            `${name}-audit-logs`,
+            `/aws/opensearch/${args.domainName}/audit`,
+            args.auditLogKeyArn,
+            args.tags,
+        );
+        const auditWrite = new aws.cloudwatch.LogResourcePolicy(
+            `${name}-audit-logs`,
+            {
+                policyName: `${args.domainName}-audit-logs`,
+                policyDocument: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: { Service: "es.amazonaws.com" },
+                            Action: ["logs:PutLogEvents", "logs:CreateLogStream"],
+                            Resource: pulumi.interpolate`${auditLogs.arn}:*`,
+                            Condition: {
+                                StringEquals: { "aws:SourceAccount": args.accountId },
+                                ArnLike: { "aws:SourceArn": domainArn },
+                            },
+                        },
+                    ],
+                }),
+            },
+            { parent: this },
+        );
 
-        const domain = new aws.opensearch.Domain(`${name}-domain`, {
-            domainName: args.domainName,
-            engineVersion: ENGINE_VERSION,
-            clusterConfig: {
-                instanceType: args.instanceType,
-                instanceCount: zoneAware ? args.subnetIds.length : 1,
-                zoneAwarenessEnabled: zoneAware,
-                zoneAwarenessConfig: zoneAware ? { availabilityZoneCount: args.subnetIds.length } : undefined,
-                dedicatedMasterEnabled: zoneAware,
-                dedicatedMasterType: args.masterInstanceType,
-                dedicatedMasterCount: zoneAware ? 3 : undefined,
+        const domain = new aws.opensearch.Domain(
+            `${name}-domain`,
+            {
+                domainName: args.domainName,
+                engineVersion: ENGINE_VERSION,
+                clusterConfig: {
+                    instanceType: args.instanceType,
+                    instanceCount: zoneAware ? args.subnetIds.length : 1,
+                    zoneAwarenessEnabled: zoneAware,
+                    zoneAwarenessConfig: zoneAware ? { availabilityZoneCount: args.subnetIds.length } : undefined,
+                    dedicatedMasterEnabled: zoneAware,
+                    dedicatedMasterType: args.masterInstanceType,
+                    dedicatedMasterCount: zoneAware ? 3 : undefined,
+                },
+                ebsOptions: { ebsEnabled: true, volumeType: "gp3", volumeSize: args.volumeGb },
+                vpcOptions: {
+                    subnetIds: zoneAware ? args.subnetIds : args.subnetIds.slice(0, 1),
+                    securityGroupIds: [group.id],
+                },
+                encryptAtRest: { enabled: true, kmsKeyId: args.kmsKeyArn },
+                nodeToNodeEncryption: { enabled: true },
+                domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: TLS_POLICY },
+                advancedSecurityOptions: {
+                    enabled: true,
+                    anonymousAuthEnabled: false,
+                    internalUserDatabaseEnabled: true,
+                    masterUserOptions: { masterUserName: "magento", masterUserPassword: masterUser.value },
+                },
+                // With fine-grained access control, the domain policy opens HTTP to the VPC and the security plugin decides
+                // (basic auth for Magento's users, SigV4 for the admin role).
+                accessPolicies: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Principal: { AWS: "*" },
+                            Action: "es:ESHttp*",
+                            Resource: pulumi.interpolate`${domainArn}/*`,
+                        },
+                    ],
+                }),
+                logPublishingOptions: [{ logType: "AUDIT_LOGS", cloudwatchLogGroupArn: auditLogs.arn, enabled: true }],
+                tags: { ...args.tags, Name: name },
             },
-            ebsOptions: { ebsEnabled: true, volumeType: "gp3", volumeSize: args.volumeGb },
-            vpcOptions: { subnetIds: zoneAware ? args.subnetIds : args.subnetIds.slice(0, 1), securityGroupIds: [group.id] },
-            encryptAtRest: { enabled: true, kmsKeyId: args.kmsKeyArn },
-            nodeToNodeEncryption: { enabled: true },
-            domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: TLS_POLICY },
-            advancedSecurityOptions: {
-                enabled: true,
-                anonymousAuthEnabled: false,
-                internalUserDatabaseEnabled: true,
-                masterUserOptions: { masterUserName: "magento", masterUserPassword: masterUser.value },
+            {
+                parent: this,
+                protect: true,
+                dependsOn: [...args.requires, auditWrite],
+                // The setup job retires the bootstrap password; an update that sent it again would bring it back.
+                // Changing the master options is an update in place (CloudFormation: "No interruption",
+                // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opensearchservice-domain-masteruseroptions.html).
+                ignoreChanges: ["advancedSecurityOptions.masterUserOptions"],
+                // Its name is fixed (magento-<estate>): a replacement, which the plan check allows only when
+                // magento:allowReplace names it, must delete the old domain before creating the new one or OpenSearch
+                // refuses the name. The catalogue is rebuilt by a reindex (docs/naming.md).
+                deleteBeforeReplace: true,
             },
-            // With fine-grained access control, the domain policy opens HTTP to the VPC and the security plugin decides
-            // (basic auth for Magento's users, SigV4 for the admin role).
-            accessPolicies: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "es:ESHttp*", Resource: pulumi.interpolate`${domainArn}/*` }],
-            }),
-            logPublishingOptions: [{ logType: "AUDIT_LOGS", cloudwatchLogGroupArn: auditLogs.arn, enabled: true }],
-            tags: { ...args.tags, Name: name },
-        }, {
-            parent: this, protect: true, dependsOn: [...args.requires, auditWrite],
-            // The setup job retires the bootstrap password; an update that sent it again would bring it back.
-            // Changing the master options is an update in place (CloudFormation: "No interruption",
-            // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opensearchservice-domain-masteruseroptions.html).
-            ignoreChanges: ["advancedSecurityOptions.masterUserOptions"],
-            // Its name is fixed (magento-<estate>): a replacement, which the plan check allows only when
-            // magento:allowReplace names it, must delete the old domain before creating the new one or OpenSearch
-            // refuses the name. The catalogue is rebuilt by a reindex (docs/naming.md).
-            deleteBeforeReplace: true,
-        });
+        );
 
         this.endpoint = domain.endpoint;
         this.masterSecretArn = masterUser.secretArn;
@@ -165,7 +225,14 @@ export class Search extends pulumi.ComponentResource {
         this.domainName = args.domainName;
         this.domainArn = domain.arn;
         // Both from the domain's ARN, arn:aws:es:<region>:<account>:domain/<name>: the account is the one that owns it.
-        this.metricsKey = { domainName: domain.arn.apply((arn) => arn.split("/")[1]), accountId: domain.arn.apply((arn) => arn.split(":")[4]) };
-        this.registerOutputs({ endpoint: this.endpoint, masterSecretArn: this.masterSecretArn, adminRoleArn: this.adminRoleArn });
+        this.metricsKey = {
+            domainName: domain.arn.apply((arn) => arn.split("/")[1]),
+            accountId: domain.arn.apply((arn) => arn.split(":")[4]),
+        };
+        this.registerOutputs({
+            endpoint: this.endpoint,
+            masterSecretArn: this.masterSecretArn,
+            adminRoleArn: this.adminRoleArn,
+        });
     }
 }

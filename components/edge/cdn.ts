@@ -58,7 +58,9 @@ export interface CdnArgs {
 
 export class Cdn extends pulumi.ComponentResource {
     /** CloudFront domain name and alias zone id of each distribution, for DNS. */
-    public readonly endpoints: Readonly<Record<CdnKind, { domainName: pulumi.Output<string>; hostedZoneId: pulumi.Output<string> }>>;
+    public readonly endpoints: Readonly<
+        Record<CdnKind, { domainName: pulumi.Output<string>; hostedZoneId: pulumi.Output<string> }>
+    >;
     public readonly distributionIds: Readonly<Record<CdnKind, pulumi.Output<string>>>;
 
     constructor(name: string, args: CdnArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -67,70 +69,108 @@ export class Cdn extends pulumi.ComponentResource {
         // CloudFront's delivery sources must be created in us-east-1; the bucket may be in any region.
         const usEast1 = { parent: this, provider: cloudFrontRegionProvider(name, this) };
         const delivering = { ...usEast1, dependsOn: args.logsDependsOn };
-        const destination = new aws.cloudwatch.LogDeliveryDestination(`${name}-logs`, {
-            name: `${name}-logs`,
-            outputFormat: "w3c", // the layout of CloudFront's legacy logs, which existing log tools read
-            deliveryDestinationConfiguration: { destinationResourceArn: args.logsBucketArn },
-            tags: args.tags,
-        }, delivering);
+        const destination = new aws.cloudwatch.LogDeliveryDestination(
+            `${name}-logs`,
+            {
+                name: `${name}-logs`,
+                outputFormat: "w3c", // the layout of CloudFront's legacy logs, which existing log tools read
+                deliveryDestinationConfiguration: { destinationResourceArn: args.logsBucketArn },
+                tags: args.tags,
+            },
+            delivering,
+        );
 
         // Pages load fonts and RequireJS `text!` templates from static. by XHR: CloudFront answers CORS for exactly the
         // page origins, on cached responses too (docs/edge.md, "CORS on static"). Credentials are never needed there.
-        const staticCors = new aws.cloudfront.ResponseHeadersPolicy(`${name}-static-cors`, {
-            comment: `CORS for the pages of ${args.domain} and its storefronts`,
-            corsConfig: {
-                accessControlAllowCredentials: false,
-                accessControlAllowHeaders: { items: ["*"] },
-                accessControlAllowMethods: { items: ["GET", "HEAD", "OPTIONS"] },
-                accessControlAllowOrigins: { items: [...args.staticCorsOrigins] },
-                accessControlMaxAgeSec: 86400,
-                originOverride: true,
-            },
-        }, child);
-
-        const distributions = Object.fromEntries(CDN_KINDS.map((kind) => {
-            const alias = `${kind}.${args.domain}`;
-            const distribution = new aws.cloudfront.Distribution(`${name}-${kind}`, {
-                enabled: true,
-                comment: `Magento ${kind}: ${alias}`,
-                aliases: [alias],
-                httpVersion: "http2and3",
-                isIpv6Enabled: true,
-                priceClass: "PriceClass_100", // North America and Europe edges: where the shop's customers are
-                origins: [{
-                    originId: "load-balancer",
-                    domainName: args.originDomainName,
-                    originPath: args.originPaths[kind],
-                    customHeaders: [{ name: ORIGIN_VERIFY_HEADER, value: args.originVerifyValue }],
-                    customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] },
-                }],
-                defaultCacheBehavior: {
-                    targetOriginId: "load-balancer",
-                    viewerProtocolPolicy: "redirect-to-https",
-                    allowedMethods: ["GET", "HEAD", "OPTIONS"],
-                    cachedMethods: ["GET", "HEAD"],
-                    compress: true,
-                    cachePolicyId: CACHING_OPTIMIZED_POLICY_ID,
-                    ...(kind === "static" ? { responseHeadersPolicyId: staticCors.id } : {}),
+        const staticCors = new aws.cloudfront.ResponseHeadersPolicy(
+            `${name}-static-cors`,
+            {
+                comment: `CORS for the pages of ${args.domain} and its storefronts`,
+                corsConfig: {
+                    accessControlAllowCredentials: false,
+                    accessControlAllowHeaders: { items: ["*"] },
+                    accessControlAllowMethods: { items: ["GET", "HEAD", "OPTIONS"] },
+                    accessControlAllowOrigins: { items: [...args.staticCorsOrigins] },
+                    accessControlMaxAgeSec: 86400,
+                    originOverride: true,
                 },
-                restrictions: { geoRestriction: { restrictionType: "none" } },
-                viewerCertificate: { acmCertificateArn: args.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" },
-                tags: { ...args.tags, Name: alias },
-            }, child);
-            const source = new aws.cloudwatch.LogDeliverySource(`${name}-${kind}-logs`, {
-                name: `${name}-${kind}`,
-                logType: "ACCESS_LOGS",
-                resourceArn: distribution.arn,
-                tags: args.tags,
-            }, usEast1);
-            new aws.cloudwatch.LogDelivery(`${name}-${kind}-logs`, {
-                deliverySourceName: source.name,
-                deliveryDestinationArn: destination.arn,
-                s3DeliveryConfigurations: [{ suffixPath: `${kind}/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}`, enableHiveCompatiblePath: false }],
-                tags: args.tags,
-            }, delivering);
-            return [kind, distribution];
-        })) as Record<CdnKind, aws.cloudfront.Distribution>;
+            },
+            child,
+        );
+
+        const distributions = Object.fromEntries(
+            CDN_KINDS.map((kind) => {
+                const alias = `${kind}.${args.domain}`;
+                const distribution = new aws.cloudfront.Distribution(
+                    `${name}-${kind}`,
+                    {
+                        enabled: true,
+                        comment: `Magento ${kind}: ${alias}`,
+                        aliases: [alias],
+                        httpVersion: "http2and3",
+                        isIpv6Enabled: true,
+                        priceClass: "PriceClass_100", // North America and Europe edges: where the shop's customers are
+                        origins: [
+                            {
+                                originId: "load-balancer",
+                                domainName: args.originDomainName,
+                                originPath: args.originPaths[kind],
+                                customHeaders: [{ name: ORIGIN_VERIFY_HEADER, value: args.originVerifyValue }],
+                                customOriginConfig: {
+                                    httpPort: 80,
+                                    httpsPort: 443,
+                                    originProtocolPolicy: "https-only",
+                                    originSslProtocols: ["TLSv1.2"],
+                                },
+                            },
+                        ],
+                        defaultCacheBehavior: {
+                            targetOriginId: "load-balancer",
+                            viewerProtocolPolicy: "redirect-to-https",
+                            allowedMethods: ["GET", "HEAD", "OPTIONS"],
+                            cachedMethods: ["GET", "HEAD"],
+                            compress: true,
+                            cachePolicyId: CACHING_OPTIMIZED_POLICY_ID,
+                            ...(kind === "static" ? { responseHeadersPolicyId: staticCors.id } : {}),
+                        },
+                        restrictions: { geoRestriction: { restrictionType: "none" } },
+                        viewerCertificate: {
+                            acmCertificateArn: args.certificateArn,
+                            sslSupportMethod: "sni-only",
+                            minimumProtocolVersion: "TLSv1.2_2021",
+                        },
+                        tags: { ...args.tags, Name: alias },
+                    },
+                    child,
+                );
+                const source = new aws.cloudwatch.LogDeliverySource(
+                    `${name}-${kind}-logs`,
+                    {
+                        name: `${name}-${kind}`,
+                        logType: "ACCESS_LOGS",
+                        resourceArn: distribution.arn,
+                        tags: args.tags,
+                    },
+                    usEast1,
+                );
+                new aws.cloudwatch.LogDelivery(
+                    `${name}-${kind}-logs`,
+                    {
+                        deliverySourceName: source.name,
+                        deliveryDestinationArn: destination.arn,
+                        s3DeliveryConfigurations: [
+                            {
+                                suffixPath: `${kind}/{DistributionId}/{yyyy}/{MM}/{dd}/{HH}`,
+                                enableHiveCompatiblePath: false,
+                            },
+                        ],
+                        tags: args.tags,
+                    },
+                    delivering,
+                );
+                return [kind, distribution];
+            }),
+        ) as Record<CdnKind, aws.cloudfront.Distribution>;
 
         this.endpoints = {
             media: { domainName: distributions.media.domainName, hostedZoneId: distributions.media.hostedZoneId },

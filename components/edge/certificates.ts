@@ -42,15 +42,27 @@ export class Certificates extends pulumi.ComponentResource {
         const validationRecord = (n: string, key: string, certificate: aws.acm.Certificate): pulumi.Output<string> => {
             const base = n.replace(/^\*\./, "");
             if (!records.has(base)) {
-                const option = certificate.domainValidationOptions.apply((options) => options.find((o) => o.domainName === n)!);
+                const option = certificate.domainValidationOptions.apply((options) =>
+                    options.find((o) => o.domainName === n)!,
+                );
                 const formerKey = plan.former.certificateKeyOf[n] ?? key;
-                records.set(base, new aws.route53.Record(`${name}-${base}-validation`, {
-                    zoneId: zoneIds![zoneOf(base, plan.zones)!],
-                    name: option.resourceRecordName,
-                    type: option.resourceRecordType,
-                    records: [option.resourceRecordValue],
-                    ttl: 300,
-                }, { parent: this, aliases: [{ name: `${name}-${formerKey}-${n.replace(/^\*\./, "wildcard.")}-validation` }] }).fqdn);
+                records.set(
+                    base,
+                    new aws.route53.Record(
+                        `${name}-${base}-validation`,
+                        {
+                            zoneId: zoneIds![zoneOf(base, plan.zones)!],
+                            name: option.resourceRecordName,
+                            type: option.resourceRecordType,
+                            records: [option.resourceRecordValue],
+                            ttl: 300,
+                        },
+                        {
+                            parent: this,
+                            aliases: [{ name: `${name}-${formerKey}-${n.replace(/^\*\./, "wildcard.")}-validation` }],
+                        },
+                    ).fqdn,
+                );
             }
             return records.get(base)!;
         };
@@ -58,36 +70,63 @@ export class Certificates extends pulumi.ComponentResource {
         const issue = (planned: PlannedCertificate, provider?: aws.Provider): pulumi.Output<string> | undefined => {
             const child = { parent: this, ...(provider ? { provider } : {}) };
             const wait = zoneIds !== undefined || !planned.pending;
-            const certificate = new aws.acm.Certificate(`${name}-${planned.key}`, {
-                domainName: planned.names[0],
-                subjectAlternativeNames: planned.names.slice(1),
-                validationMethod: "DNS",
-                // What CertificateValidation waits on: records this stack publishes, or the operator's at the registrar.
-                tags: { ...tags, Name: planned.names[0], [VALIDATION_RECORDS_TAG]: zoneIds !== undefined ? "route53" : wait ? "registrar-created" : "registrar-pending" },
-            }, child);
+            const certificate = new aws.acm.Certificate(
+                `${name}-${planned.key}`,
+                {
+                    domainName: planned.names[0],
+                    subjectAlternativeNames: planned.names.slice(1),
+                    validationMethod: "DNS",
+                    // What CertificateValidation waits on: records this stack publishes, or the operator's at the registrar.
+                    tags: {
+                        ...tags,
+                        Name: planned.names[0],
+                        [VALIDATION_RECORDS_TAG]:
+                            zoneIds !== undefined ? "route53" : wait ? "registrar-created" : "registrar-pending",
+                    },
+                },
+                child,
+            );
             requested.push(certificate);
-            const fqdns = zoneIds === undefined ? undefined : validationNames(planned.names).map((n) => validationRecord(n, planned.key, certificate));
+            const fqdns =
+                zoneIds === undefined
+                    ? undefined
+                    : validationNames(planned.names).map((n) => validationRecord(n, planned.key, certificate));
             if (!wait) {
                 return undefined;
             }
-            return new aws.acm.CertificateValidation(`${name}-${planned.key}`, {
-                certificateArn: certificate.arn,
-                validationRecordFqdns: fqdns,
-            }, child).certificateArn;
+            return new aws.acm.CertificateValidation(
+                `${name}-${planned.key}`,
+                {
+                    certificateArn: certificate.arn,
+                    validationRecordFqdns: fqdns,
+                },
+                child,
+            ).certificateArn;
         };
 
         // Shop certificates are imported wherever the stack may not wait (stacks/checks/edge.ts), so these always wait.
-        this.loadBalancerCertificateArn = imported ? pulumi.output(imported.loadBalancerArn) : issue(plan.shopCertificate!)!;
+        this.loadBalancerCertificateArn = imported
+            ? pulumi.output(imported.loadBalancerArn)
+            : issue(plan.shopCertificate!)!;
         this.cdnCertificateArn = imported ? pulumi.output(imported.cdnArn) : issue(plan.cdnCertificate!, usEast1)!;
-        this.extraCertificateArns = Object.fromEntries(plan.storefrontCertificates.flatMap((c) => {
-            const arn = issue(c);
-            return arn ? [[c.key, arn]] : [];
-        }));
-        this.validationRecords = zoneIds !== undefined
-            ? pulumi.output([])
-            : pulumi.all(requested.map((c) => c.domainValidationOptions)).apply((all) => dedupe(all.flat().map((o) => ({
-                name: o.resourceRecordName, type: "CNAME" as const, target: o.resourceRecordValue,
-            }))));
+        this.extraCertificateArns = Object.fromEntries(
+            plan.storefrontCertificates.flatMap((c) => {
+                const arn = issue(c);
+                return arn ? [[c.key, arn]] : [];
+            }),
+        );
+        this.validationRecords =
+            zoneIds !== undefined
+                ? pulumi.output([])
+                : pulumi.all(requested.map((c) => c.domainValidationOptions)).apply((all) =>
+                      dedupe(
+                          all.flat().map((o) => ({
+                              name: o.resourceRecordName,
+                              type: "CNAME" as const,
+                              target: o.resourceRecordValue,
+                          })),
+                      ),
+                  );
         this.registerOutputs({
             loadBalancerCertificateArn: this.loadBalancerCertificateArn,
             cdnCertificateArn: this.cdnCertificateArn,

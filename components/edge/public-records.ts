@@ -3,7 +3,14 @@
 // also lists what the registrar must hold: the delegation of zones created here, or ACM's validation records.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { delegationRecords, PublicName, RegistrarRecord, RegistrarRecordOf, registrarRecords, Target } from "../../model/edge-plan";
+import {
+    delegationRecords,
+    PublicName,
+    RegistrarRecord,
+    RegistrarRecordOf,
+    registrarRecords,
+    Target,
+} from "../../model/edge-plan";
 
 /** Where an alias record points: an AWS endpoint's DNS name and its canonical hosted zone. */
 export interface AliasTarget {
@@ -29,7 +36,9 @@ export class PublicRecords extends pulumi.ComponentResource {
      * What to create at the registrar: every record when DNS is outside AWS (names and types known during a preview,
      * targets once AWS has named the endpoints), or the NS delegations of zones created here.
      */
-    public readonly registrarRecords: pulumi.Input<pulumi.Input<RegistrarRecord | RegistrarRecordOf<pulumi.Input<string>>>[]>;
+    public readonly registrarRecords: pulumi.Input<
+        pulumi.Input<RegistrarRecord | RegistrarRecordOf<pulumi.Input<string>>>[]
+    >;
     /** Fully qualified names now published in Route 53 (empty when DNS is at a registrar). */
     public readonly publishedNames: string[];
 
@@ -40,19 +49,34 @@ export class PublicRecords extends pulumi.ComponentResource {
             for (const n of args.names) {
                 const target = targets[n.target];
                 for (const type of target.ipv6 ? ["A", "AAAA"] : ["A"]) {
-                    new aws.route53.Record(`${name}-${n.name}-${type}`, {
-                        zoneId: zoneIds[n.zone],
-                        name: n.name,
-                        type,
-                        // CloudFront aliases cannot evaluate target health; a load balancer's can.
-                        aliases: [{ name: target.dnsName, zoneId: target.zoneId, evaluateTargetHealth: n.target === "loadBalancer" }],
-                    }, { parent: this });
+                    new aws.route53.Record(
+                        `${name}-${n.name}-${type}`,
+                        {
+                            zoneId: zoneIds[n.zone],
+                            name: n.name,
+                            type,
+                            // CloudFront aliases cannot evaluate target health; a load balancer's can.
+                            aliases: [
+                                {
+                                    name: target.dnsName,
+                                    zoneId: target.zoneId,
+                                    evaluateTargetHealth: n.target === "loadBalancer",
+                                },
+                            ],
+                        },
+                        { parent: this },
+                    );
                 }
             }
         }
-        this.registrarRecords = zoneIds === undefined
-            ? registrarRecords(args.names, { loadBalancer: targets.loadBalancer.dnsName, media: targets.media.dnsName, static: targets.static.dnsName })
-            : pulumi.output(args.nameServers).apply((servers) => delegationRecords(servers));
+        this.registrarRecords =
+            zoneIds === undefined
+                ? registrarRecords(args.names, {
+                      loadBalancer: targets.loadBalancer.dnsName,
+                      media: targets.media.dnsName,
+                      static: targets.static.dnsName,
+                  })
+                : pulumi.output(args.nameServers).apply((servers) => delegationRecords(servers));
         this.publishedNames = zoneIds === undefined ? [] : args.names.map((n) => n.name);
         this.registerOutputs({ registrarRecords: this.registrarRecords, publishedNames: this.publishedNames });
     }

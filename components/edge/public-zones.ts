@@ -26,11 +26,15 @@ export class PublicZones extends pulumi.ComponentResource {
         for (const zoneName of args.zones) {
             if (args.create) {
                 // Protected: deleting a public zone loses its name servers, and every delegation to them breaks.
-                const zone = new aws.route53.Zone(`${name}-${zoneName}`, {
-                    name: zoneName,
-                    comment: "Public names of the Magento shop",
-                    tags: { ...args.tags, Name: zoneName },
-                }, { ...child, protect: true });
+                const zone = new aws.route53.Zone(
+                    `${name}-${zoneName}`,
+                    {
+                        name: zoneName,
+                        comment: "Public names of the Magento shop",
+                        tags: { ...args.tags, Name: zoneName },
+                    },
+                    { ...child, protect: true },
+                );
                 zoneIds[zoneName] = zone.zoneId;
                 nameServers[zoneName] = zone.nameServers;
             } else {

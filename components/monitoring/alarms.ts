@@ -17,7 +17,12 @@ export type Stat = "Average" | "Sum" | "Minimum" | "Maximum" | "p95";
 /** One metric, or a metric-math expression over named metrics (rates, ratios). */
 export type Watched =
     | { readonly kind: "metric"; readonly metric: Metric; readonly stat: Stat }
-    | { readonly kind: "math"; readonly expression: string; readonly label: string; readonly metrics: Readonly<Record<string, { readonly metric: Metric; readonly stat: Stat }>> };
+    | {
+          readonly kind: "math";
+          readonly expression: string;
+          readonly label: string;
+          readonly metrics: Readonly<Record<string, { readonly metric: Metric; readonly stat: Stat }>>;
+      };
 
 export interface AlarmSpec {
     /** Suffix of the alarm's name: `<prefix>-<key>`. */
@@ -27,7 +32,8 @@ export interface AlarmSpec {
     readonly period: number;
     readonly evaluationPeriods: number;
     readonly datapointsToAlarm: number;
-    readonly comparison: "GreaterThanOrEqualToThreshold" | "GreaterThanThreshold" | "LessThanThreshold" | "LessThanOrEqualToThreshold";
+    readonly comparison:
+        "GreaterThanOrEqualToThreshold" | "GreaterThanThreshold" | "LessThanThreshold" | "LessThanOrEqualToThreshold";
     readonly threshold: number;
     readonly treatMissingData: "missing" | "notBreaching" | "breaching" | "ignore";
 }
@@ -37,13 +43,20 @@ export interface MonitoredResources {
     /** RDS instances by label (shop, sideapps): their identifiers. */
     readonly databases: Readonly<Record<string, pulumi.Input<string>>>;
     /** The load balancer's ARN suffix (app/<name>/<id>) and its target groups' (targetgroup/<name>/<id>) by label. */
-    readonly loadBalancer: { readonly arnSuffix: pulumi.Input<string>; readonly targetGroups: Readonly<Record<string, pulumi.Input<string>>> };
+    readonly loadBalancer: {
+        readonly arnSuffix: pulumi.Input<string>;
+        readonly targetGroups: Readonly<Record<string, pulumi.Input<string>>>;
+    };
     /** Redis nodes by label (sessions-1...): member cluster ids, which per-node metrics are keyed by (not the group id). */
     readonly cacheNodes: Readonly<Record<string, pulumi.Input<string>>>;
     /** EFS file systems by label; none with NFS. */
     readonly fileSystems: Readonly<Record<string, pulumi.Input<string>>>;
     /** The OpenSearch domain: name, owning account (the ClientId dimension) and each data node's volume. */
-    readonly search: { readonly domainName: pulumi.Input<string>; readonly accountId: pulumi.Input<string>; readonly volumeGb: number };
+    readonly search: {
+        readonly domainName: pulumi.Input<string>;
+        readonly accountId: pulumi.Input<string>;
+        readonly volumeGb: number;
+    };
     /** Autoscaling groups that scale (the back office is always at its max of 1), by label. */
     readonly scalingGroups: Readonly<Record<string, pulumi.Input<string>>>;
 }
@@ -54,25 +67,51 @@ const FIVE_MINUTES = 300;
 
 /** The metrics both the alarms and the dashboard draw. */
 export const metrics = {
-    rds: <V>(name: string, id: V): Metric<V> => ({ namespace: "AWS/RDS", metricName: name, dimensions: { DBInstanceIdentifier: id } }),
+    rds: <V>(name: string, id: V): Metric<V> => ({
+        namespace: "AWS/RDS",
+        metricName: name,
+        dimensions: { DBInstanceIdentifier: id },
+    }),
     alb: <V>(name: string, lb: V, tg?: V): Metric<V> => ({
-        namespace: "AWS/ApplicationELB", metricName: name, dimensions: tg === undefined ? { LoadBalancer: lb } : { TargetGroup: tg, LoadBalancer: lb },
+        namespace: "AWS/ApplicationELB",
+        metricName: name,
+        dimensions: tg === undefined ? { LoadBalancer: lb } : { TargetGroup: tg, LoadBalancer: lb },
     }),
-    redis: <V>(name: string, clusterId: V): Metric<V> => ({ namespace: "AWS/ElastiCache", metricName: name, dimensions: { CacheClusterId: clusterId } }),
-    efs: <V>(name: string, id: V): Metric<V> => ({ namespace: "AWS/EFS", metricName: name, dimensions: { FileSystemId: id } }),
+    redis: <V>(name: string, clusterId: V): Metric<V> => ({
+        namespace: "AWS/ElastiCache",
+        metricName: name,
+        dimensions: { CacheClusterId: clusterId },
+    }),
+    efs: <V>(name: string, id: V): Metric<V> => ({
+        namespace: "AWS/EFS",
+        metricName: name,
+        dimensions: { FileSystemId: id },
+    }),
     search: <V>(name: string, domainName: V, accountId: V): Metric<V> => ({
-        namespace: "AWS/ES", metricName: name, dimensions: { DomainName: domainName, ClientId: accountId },
+        namespace: "AWS/ES",
+        metricName: name,
+        dimensions: { DomainName: domainName, ClientId: accountId },
     }),
-    asg: <V>(name: string, group: V): Metric<V> => ({ namespace: "AWS/AutoScaling", metricName: name, dimensions: { AutoScalingGroupName: group } }),
+    asg: <V>(name: string, group: V): Metric<V> => ({
+        namespace: "AWS/AutoScaling",
+        metricName: name,
+        dimensions: { AutoScalingGroupName: group },
+    }),
     /** EC2 metrics aggregated over an autoscaling group's instances. */
-    ec2: <V>(name: string, group: V): Metric<V> => ({ namespace: "AWS/EC2", metricName: name, dimensions: { AutoScalingGroupName: group } }),
+    ec2: <V>(name: string, group: V): Metric<V> => ({
+        namespace: "AWS/EC2",
+        metricName: name,
+        dimensions: { AutoScalingGroupName: group },
+    }),
 };
 
 const single = (metric: Metric, stat: Stat): Watched => ({ kind: "metric", metric, stat });
 
 /** 100 * part / whole over the same period; no requests gives no datapoint, not a 0% rate. */
 const percentOf = (label: string, part: Metric, whole: Metric): Watched => ({
-    kind: "math", label, expression: "100 * FILL(part, 0) / whole",
+    kind: "math",
+    label,
+    expression: "100 * FILL(part, 0) / whole",
     metrics: { part: { metric: part, stat: "Sum" }, whole: { metric: whole, stat: "Sum" } },
 });
 
@@ -85,49 +124,111 @@ export function alarmSpecs(r: MonitoredResources, t: AlarmThresholds): AlarmSpec
     const specs: AlarmSpec[] = [];
     for (const [label, id] of Object.entries(r.databases)) {
         specs.push(
-            { key: `${label}-db-cpu`, description: `${label} database CPU above ${t.databaseCpuPercent}% for 3 minutes`,
-                watched: single(metrics.rds("CPUUtilization", id), "Average"), ...threeMinutes,
-                comparison: "GreaterThanThreshold", threshold: t.databaseCpuPercent, treatMissingData: "missing" },
-            { key: `${label}-db-connections`, description: `${label} database above ${t.databaseConnections} connections for 3 minutes`,
-                watched: single(metrics.rds("DatabaseConnections", id), "Maximum"), ...threeMinutes,
-                comparison: "GreaterThanThreshold", threshold: t.databaseConnections, treatMissingData: "missing" },
-            { key: `${label}-db-free-storage`, description: `${label} database has less than ${t.databaseFreeStorageGb} GiB free (autoscaling at its ceiling?)`,
-                watched: single(metrics.rds("FreeStorageSpace", id), "Minimum"), ...fifteenMinutes,
-                comparison: "LessThanThreshold", threshold: t.databaseFreeStorageGb * GIB, treatMissingData: "missing" },
+            {
+                key: `${label}-db-cpu`,
+                description: `${label} database CPU above ${t.databaseCpuPercent}% for 3 minutes`,
+                watched: single(metrics.rds("CPUUtilization", id), "Average"),
+                ...threeMinutes,
+                comparison: "GreaterThanThreshold",
+                threshold: t.databaseCpuPercent,
+                treatMissingData: "missing",
+            },
+            {
+                key: `${label}-db-connections`,
+                description: `${label} database above ${t.databaseConnections} connections for 3 minutes`,
+                watched: single(metrics.rds("DatabaseConnections", id), "Maximum"),
+                ...threeMinutes,
+                comparison: "GreaterThanThreshold",
+                threshold: t.databaseConnections,
+                treatMissingData: "missing",
+            },
+            {
+                key: `${label}-db-free-storage`,
+                description: `${label} database has less than ${t.databaseFreeStorageGb} GiB free (autoscaling at its ceiling?)`,
+                watched: single(metrics.rds("FreeStorageSpace", id), "Minimum"),
+                ...fifteenMinutes,
+                comparison: "LessThanThreshold",
+                threshold: t.databaseFreeStorageGb * GIB,
+                treatMissingData: "missing",
+            },
         );
     }
 
     const lb = r.loadBalancer.arnSuffix;
     specs.push({
-        key: "alb-5xx-rate", description: `Load balancer answers more than ${t.loadBalancer5xxPercent}% of requests with its own 5xx for 15 minutes`,
-        watched: percentOf("ELB 5xx %", metrics.alb("HTTPCode_ELB_5XX_Count", lb), metrics.alb("RequestCount", lb)), ...fifteenMinutes,
-        comparison: "GreaterThanThreshold", threshold: t.loadBalancer5xxPercent, treatMissingData: "notBreaching",
+        key: "alb-5xx-rate",
+        description: `Load balancer answers more than ${t.loadBalancer5xxPercent}% of requests with its own 5xx for 15 minutes`,
+        watched: percentOf("ELB 5xx %", metrics.alb("HTTPCode_ELB_5XX_Count", lb), metrics.alb("RequestCount", lb)),
+        ...fifteenMinutes,
+        comparison: "GreaterThanThreshold",
+        threshold: t.loadBalancer5xxPercent,
+        treatMissingData: "notBreaching",
     });
     for (const [label, tg] of Object.entries(r.loadBalancer.targetGroups)) {
         specs.push(
-            { key: `${label}-5xx-rate`, description: `${label} servers answer more than ${t.target5xxPercent}% of requests with 5xx for 15 minutes`,
-                watched: percentOf("Target 5xx %", metrics.alb("HTTPCode_Target_5XX_Count", lb, tg), metrics.alb("RequestCount", lb, tg)), ...fifteenMinutes,
-                comparison: "GreaterThanThreshold", threshold: t.target5xxPercent, treatMissingData: "notBreaching" },
-            { key: `${label}-latency-p95`, description: `${label} p95 response time above ${t.latencyP95Seconds}s for 15 minutes`,
-                watched: single(metrics.alb("TargetResponseTime", lb, tg), "p95"), ...fifteenMinutes,
-                comparison: "GreaterThanThreshold", threshold: t.latencyP95Seconds, treatMissingData: "notBreaching" },
-            { key: `${label}-unhealthy-hosts`, description: `${label} has ${t.unhealthyHosts} or more unhealthy servers for 15 minutes`,
-                watched: single(metrics.alb("UnHealthyHostCount", lb, tg), "Maximum"), ...fifteenMinutes,
-                comparison: "GreaterThanOrEqualToThreshold", threshold: t.unhealthyHosts, treatMissingData: "missing" },
+            {
+                key: `${label}-5xx-rate`,
+                description: `${label} servers answer more than ${t.target5xxPercent}% of requests with 5xx for 15 minutes`,
+                watched: percentOf(
+                    "Target 5xx %",
+                    metrics.alb("HTTPCode_Target_5XX_Count", lb, tg),
+                    metrics.alb("RequestCount", lb, tg),
+                ),
+                ...fifteenMinutes,
+                comparison: "GreaterThanThreshold",
+                threshold: t.target5xxPercent,
+                treatMissingData: "notBreaching",
+            },
+            {
+                key: `${label}-latency-p95`,
+                description: `${label} p95 response time above ${t.latencyP95Seconds}s for 15 minutes`,
+                watched: single(metrics.alb("TargetResponseTime", lb, tg), "p95"),
+                ...fifteenMinutes,
+                comparison: "GreaterThanThreshold",
+                threshold: t.latencyP95Seconds,
+                treatMissingData: "notBreaching",
+            },
+            {
+                key: `${label}-unhealthy-hosts`,
+                description: `${label} has ${t.unhealthyHosts} or more unhealthy servers for 15 minutes`,
+                watched: single(metrics.alb("UnHealthyHostCount", lb, tg), "Maximum"),
+                ...fifteenMinutes,
+                comparison: "GreaterThanOrEqualToThreshold",
+                threshold: t.unhealthyHosts,
+                treatMissingData: "missing",
+            },
         );
     }
 
     for (const [label, clusterId] of Object.entries(r.cacheNodes)) {
         specs.push(
-            { key: `${label}-redis-cpu`, description: `Redis ${label} engine CPU above ${t.redisCpuPercent}% for 15 minutes`,
-                watched: single(metrics.redis("EngineCPUUtilization", clusterId), "Average"), ...fifteenMinutes,
-                comparison: "GreaterThanThreshold", threshold: t.redisCpuPercent, treatMissingData: "missing" },
-            { key: `${label}-redis-memory`, description: `Redis ${label} memory above ${t.redisMemoryPercent}% for 15 minutes`,
-                watched: single(metrics.redis("DatabaseMemoryUsagePercentage", clusterId), "Maximum"), ...fifteenMinutes,
-                comparison: "GreaterThanThreshold", threshold: t.redisMemoryPercent, treatMissingData: "missing" },
-            { key: `${label}-redis-evictions`, description: `Redis ${label} evicts more than ${t.redisEvictions} keys per 5 minutes for 15 minutes`,
-                watched: single(metrics.redis("Evictions", clusterId), "Sum"), ...fifteenMinutes,
-                comparison: "GreaterThanThreshold", threshold: t.redisEvictions, treatMissingData: "notBreaching" },
+            {
+                key: `${label}-redis-cpu`,
+                description: `Redis ${label} engine CPU above ${t.redisCpuPercent}% for 15 minutes`,
+                watched: single(metrics.redis("EngineCPUUtilization", clusterId), "Average"),
+                ...fifteenMinutes,
+                comparison: "GreaterThanThreshold",
+                threshold: t.redisCpuPercent,
+                treatMissingData: "missing",
+            },
+            {
+                key: `${label}-redis-memory`,
+                description: `Redis ${label} memory above ${t.redisMemoryPercent}% for 15 minutes`,
+                watched: single(metrics.redis("DatabaseMemoryUsagePercentage", clusterId), "Maximum"),
+                ...fifteenMinutes,
+                comparison: "GreaterThanThreshold",
+                threshold: t.redisMemoryPercent,
+                treatMissingData: "missing",
+            },
+            {
+                key: `${label}-redis-evictions`,
+                description: `Redis ${label} evicts more than ${t.redisEvictions} keys per 5 minutes for 15 minutes`,
+                watched: single(metrics.redis("Evictions", clusterId), "Sum"),
+                ...fifteenMinutes,
+                comparison: "GreaterThanThreshold",
+                threshold: t.redisEvictions,
+                treatMissingData: "notBreaching",
+            },
         );
     }
 
@@ -135,36 +236,70 @@ export function alarmSpecs(r: MonitoredResources, t: AlarmThresholds): AlarmSpec
         // Elastic throughput has no burst credits; what can run out is the throughput EFS permits (the console's
         // "throughput utilization": bytes metered per second over PermittedThroughput).
         specs.push({
-            key: `${label}-efs-throughput`, description: `EFS ${label} uses more than ${t.efsThroughputPercent}% of its permitted throughput for 15 minutes`,
+            key: `${label}-efs-throughput`,
+            description: `EFS ${label} uses more than ${t.efsThroughputPercent}% of its permitted throughput for 15 minutes`,
             watched: {
-                kind: "math", label: "Throughput used %", expression: "100 * (metered / PERIOD(metered)) / permitted",
-                metrics: { metered: { metric: metrics.efs("MeteredIOBytes", id), stat: "Sum" }, permitted: { metric: metrics.efs("PermittedThroughput", id), stat: "Average" } },
+                kind: "math",
+                label: "Throughput used %",
+                expression: "100 * (metered / PERIOD(metered)) / permitted",
+                metrics: {
+                    metered: { metric: metrics.efs("MeteredIOBytes", id), stat: "Sum" },
+                    permitted: { metric: metrics.efs("PermittedThroughput", id), stat: "Average" },
+                },
             },
-            ...fifteenMinutes, comparison: "GreaterThanThreshold", threshold: t.efsThroughputPercent, treatMissingData: "missing",
+            ...fifteenMinutes,
+            comparison: "GreaterThanThreshold",
+            threshold: t.efsThroughputPercent,
+            treatMissingData: "missing",
         });
     }
 
     const { domainName, accountId, volumeGb } = r.search;
     specs.push(
         // A red cluster has unassigned primary shards: catalog search fails for some queries (AWS: 1 minute, at once).
-        { key: "search-cluster-red", description: "OpenSearch cluster status is red (primary shards unassigned)",
-            watched: single(metrics.search("ClusterStatus.red", domainName, accountId), "Maximum"), period: MINUTE, evaluationPeriods: 1, datapointsToAlarm: 1,
-            comparison: "GreaterThanOrEqualToThreshold", threshold: 1, treatMissingData: "missing" },
+        {
+            key: "search-cluster-red",
+            description: "OpenSearch cluster status is red (primary shards unassigned)",
+            watched: single(metrics.search("ClusterStatus.red", domainName, accountId), "Maximum"),
+            period: MINUTE,
+            evaluationPeriods: 1,
+            datapointsToAlarm: 1,
+            comparison: "GreaterThanOrEqualToThreshold",
+            threshold: 1,
+            treatMissingData: "missing",
+        },
         // FreeStorageSpace is in MiB, the least free of any node with Minimum.
-        { key: "search-free-storage", description: `OpenSearch node with ${t.searchFreeStoragePercent}% or less of its ${volumeGb} GiB free`,
-            watched: single(metrics.search("FreeStorageSpace", domainName, accountId), "Minimum"), period: MINUTE, evaluationPeriods: 1, datapointsToAlarm: 1,
-            comparison: "LessThanOrEqualToThreshold", threshold: Math.floor(volumeGb * 1024 * t.searchFreeStoragePercent / 100), treatMissingData: "missing" },
+        {
+            key: "search-free-storage",
+            description: `OpenSearch node with ${t.searchFreeStoragePercent}% or less of its ${volumeGb} GiB free`,
+            watched: single(metrics.search("FreeStorageSpace", domainName, accountId), "Minimum"),
+            period: MINUTE,
+            evaluationPeriods: 1,
+            datapointsToAlarm: 1,
+            comparison: "LessThanOrEqualToThreshold",
+            threshold: Math.floor((volumeGb * 1024 * t.searchFreeStoragePercent) / 100),
+            treatMissingData: "missing",
+        },
     );
 
     for (const [label, group] of Object.entries(r.scalingGroups)) {
         // Against the group's current max, which scheduled actions move (8 by day, 2 by night...).
         specs.push({
-            key: `${label}-at-max`, description: `${label} autoscaling group at its maximum size for 15 minutes: it cannot scale out further`,
+            key: `${label}-at-max`,
+            description: `${label} autoscaling group at its maximum size for 15 minutes: it cannot scale out further`,
             watched: {
-                kind: "math", label: "In service at max", expression: "IF(inService >= maxSize, 1, 0)",
-                metrics: { inService: { metric: metrics.asg("GroupInServiceInstances", group), stat: "Minimum" }, maxSize: { metric: metrics.asg("GroupMaxSize", group), stat: "Maximum" } },
+                kind: "math",
+                label: "In service at max",
+                expression: "IF(inService >= maxSize, 1, 0)",
+                metrics: {
+                    inService: { metric: metrics.asg("GroupInServiceInstances", group), stat: "Minimum" },
+                    maxSize: { metric: metrics.asg("GroupMaxSize", group), stat: "Maximum" },
+                },
             },
-            ...fifteenMinutes, comparison: "GreaterThanOrEqualToThreshold", threshold: 1, treatMissingData: "missing",
+            ...fifteenMinutes,
+            comparison: "GreaterThanOrEqualToThreshold",
+            threshold: 1,
+            treatMissingData: "missing",
         });
     }
     return specs;

@@ -31,24 +31,46 @@ export class Monitoring extends pulumi.ComponentResource {
         super("magento:monitoring:Monitoring", name, {}, opts);
         this.alarms = alarmSpecs(args.resources, args.thresholds).map((spec) => {
             const alarmName = `${name}-${spec.key}`;
-            const alarm = new aws.cloudwatch.MetricAlarm(alarmName, {
-                name: alarmName, // known at preview: the dashboard lists it before it exists
-                ...metricAlarmArgs(spec, args.topicArn),
-                tags: { ...args.tags, Name: alarmName },
-            }, { parent: this });
+            const alarm = new aws.cloudwatch.MetricAlarm(
+                alarmName,
+                {
+                    name: alarmName, // known at preview: the dashboard lists it before it exists
+                    ...metricAlarmArgs(spec, args.topicArn),
+                    tags: { ...args.tags, Name: alarmName },
+                },
+                { parent: this },
+            );
             return { name: alarm.name, arn: alarm.arn };
         });
 
         const r = args.resources;
-        const dashboard = new aws.cloudwatch.Dashboard(`${name}-dashboard`, {
-            dashboardName: name,
-            dashboardBody: pulumi.all([
-                r.loadBalancer.arnSuffix, pulumi.all(r.loadBalancer.targetGroups), pulumi.all(args.webGroups), pulumi.all(r.databases),
-                pulumi.all(r.cacheNodes), pulumi.all([...args.otherAlarms, ...this.alarms].map((a) => a.arn)),
-            ]).apply(([loadBalancer, targetGroups, webGroups, databases, cacheNodes, alarmArns]) => dashboardBody({
-                region: args.region, loadBalancer, targetGroups, webGroups, databases, cacheNodes, alarmArns,
-            })),
-        }, { parent: this });
+        const dashboard = new aws.cloudwatch.Dashboard(
+            `${name}-dashboard`,
+            {
+                dashboardName: name,
+                dashboardBody: pulumi
+                    .all([
+                        r.loadBalancer.arnSuffix,
+                        pulumi.all(r.loadBalancer.targetGroups),
+                        pulumi.all(args.webGroups),
+                        pulumi.all(r.databases),
+                        pulumi.all(r.cacheNodes),
+                        pulumi.all([...args.otherAlarms, ...this.alarms].map((a) => a.arn)),
+                    ])
+                    .apply(([loadBalancer, targetGroups, webGroups, databases, cacheNodes, alarmArns]) =>
+                        dashboardBody({
+                            region: args.region,
+                            loadBalancer,
+                            targetGroups,
+                            webGroups,
+                            databases,
+                            cacheNodes,
+                            alarmArns,
+                        }),
+                    ),
+            },
+            { parent: this },
+        );
         this.dashboardName = dashboard.dashboardName;
         this.registerOutputs({ alarms: this.alarms, dashboardName: this.dashboardName });
     }
@@ -75,7 +97,8 @@ export function metricAlarmArgs(spec: AlarmSpec, topicArn: pulumi.Input<string>)
         metricQueries: [
             { id: "result", expression: watched.expression, label: watched.label, returnData: true },
             ...Object.entries(watched.metrics).map(([id, m]) => ({
-                id, returnData: false,
+                id,
+                returnData: false,
                 metric: { ...metricFields(m.metric), period: spec.period, stat: m.stat },
             })),
         ],

@@ -23,24 +23,35 @@ export interface AlarmTopicArgs {
 export function alarmTopicPolicy(topicArn: string, accountId: string, region: string): object {
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Sid: "AccountAdministers",
-            Effect: "Allow",
-            Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-            Action: ["sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:AddPermission", "sns:RemovePermission", "sns:DeleteTopic",
-                "sns:Subscribe", "sns:ListSubscriptionsByTopic", "sns:Publish"],
-            Resource: topicArn,
-        }, {
-            Sid: "AlarmsOfThisAccountPublish",
-            Effect: "Allow",
-            Principal: { Service: "cloudwatch.amazonaws.com" },
-            Action: "sns:Publish",
-            Resource: topicArn,
-            Condition: {
-                StringEquals: { "aws:SourceAccount": accountId },
-                ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${region}:${accountId}:alarm:*` },
+        Statement: [
+            {
+                Sid: "AccountAdministers",
+                Effect: "Allow",
+                Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+                Action: [
+                    "sns:GetTopicAttributes",
+                    "sns:SetTopicAttributes",
+                    "sns:AddPermission",
+                    "sns:RemovePermission",
+                    "sns:DeleteTopic",
+                    "sns:Subscribe",
+                    "sns:ListSubscriptionsByTopic",
+                    "sns:Publish",
+                ],
+                Resource: topicArn,
             },
-        }],
+            {
+                Sid: "AlarmsOfThisAccountPublish",
+                Effect: "Allow",
+                Principal: { Service: "cloudwatch.amazonaws.com" },
+                Action: "sns:Publish",
+                Resource: topicArn,
+                Condition: {
+                    StringEquals: { "aws:SourceAccount": accountId },
+                    ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${region}:${accountId}:alarm:*` },
+                },
+            },
+        ],
     };
 }
 
@@ -51,16 +62,30 @@ export class AlarmTopic extends pulumi.ComponentResource {
         super("magento:monitoring:AlarmTopic", name, {}, opts);
         // Encrypted with a customer-managed key: CloudWatch cannot publish to a topic under the AWS-managed SNS key,
         // whose policy nobody can edit (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html).
-        const topic = new aws.sns.Topic(`${name}-topic`, {
-            displayName: `Alarms ${name}`,
-            kmsMasterKeyId: args.kmsKeyArn,
-            tags: { ...args.tags, Name: `${name}-topic` },
-        }, { parent: this });
-        new aws.sns.TopicPolicy(`${name}-policy`, {
-            arn: topic.arn,
-            policy: pulumi.all([topic.arn, args.accountId]).apply(([arn, account]) => JSON.stringify(alarmTopicPolicy(arn, account, args.region))),
-        }, { parent: this });
-        new aws.sns.TopicSubscription(`${name}-email`, { topic: topic.arn, protocol: "email", endpoint: args.email }, { parent: this });
+        const topic = new aws.sns.Topic(
+            `${name}-topic`,
+            {
+                displayName: `Alarms ${name}`,
+                kmsMasterKeyId: args.kmsKeyArn,
+                tags: { ...args.tags, Name: `${name}-topic` },
+            },
+            { parent: this },
+        );
+        new aws.sns.TopicPolicy(
+            `${name}-policy`,
+            {
+                arn: topic.arn,
+                policy: pulumi
+                    .all([topic.arn, args.accountId])
+                    .apply(([arn, account]) => JSON.stringify(alarmTopicPolicy(arn, account, args.region))),
+            },
+            { parent: this },
+        );
+        new aws.sns.TopicSubscription(
+            `${name}-email`,
+            { topic: topic.arn, protocol: "email", endpoint: args.email },
+            { parent: this },
+        );
         this.topicArn = topic.arn;
         this.registerOutputs({ topicArn: this.topicArn });
     }

@@ -21,12 +21,16 @@ export class InternalZone extends pulumi.ComponentResource {
 
     constructor(name: string, args: InternalZoneArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:dns:InternalZone", name, {}, opts);
-        const zone = new aws.route53.Zone(`${name}-zone`, {
-            name: args.domain,
-            comment: "Internal names of the Magento estate; resolvable only inside the VPC",
-            vpcs: [{ vpcId: args.vpcId }],
-            tags: { ...args.tags, Name: args.domain },
-        }, { parent: this });
+        const zone = new aws.route53.Zone(
+            `${name}-zone`,
+            {
+                name: args.domain,
+                comment: "Internal names of the Magento estate; resolvable only inside the VPC",
+                vpcs: [{ vpcId: args.vpcId }],
+                tags: { ...args.tags, Name: args.domain },
+            },
+            { parent: this },
+        );
         this.zoneId = zone.zoneId;
         this.dns = { zoneId: zone.zoneId, domain: args.domain };
         this.registerOutputs({ zoneId: this.zoneId });
@@ -37,8 +41,19 @@ export class InternalZone extends pulumi.ComponentResource {
  * An A record `host.<internal domain>` for one address, created as a child of the component that owns the host;
  * `after`: what must be in place before the name points at the address (a server's volume attachments).
  */
-export function internalRecord(parent: pulumi.Resource, name: string, dns: InternalDns, host: string, address: pulumi.Input<string>, after: pulumi.Resource[] = []): string {
+export function internalRecord(
+    parent: pulumi.Resource,
+    name: string,
+    dns: InternalDns,
+    host: string,
+    address: pulumi.Input<string>,
+    after: pulumi.Resource[] = [],
+): string {
     const fqdn = `${host}.${dns.domain}`;
-    new aws.route53.Record(`${name}-dns`, { zoneId: dns.zoneId, name: fqdn, type: "A", ttl: 300, records: [address] }, { parent, dependsOn: after });
+    new aws.route53.Record(
+        `${name}-dns`,
+        { zoneId: dns.zoneId, name: fqdn, type: "A", ttl: 300, records: [address] },
+        { parent, dependsOn: after },
+    );
     return fqdn;
 }

@@ -18,7 +18,14 @@ export interface NetworkArgs extends NetworkPlan {
 }
 
 /** The interface endpoints every stack has (service names com.amazonaws.<region>.<service>). */
-export const INTERFACE_ENDPOINT_SERVICES = ["ssm", "ssmmessages", "ec2messages", "secretsmanager", "kms", "logs"] as const;
+export const INTERFACE_ENDPOINT_SERVICES = [
+    "ssm",
+    "ssmmessages",
+    "ec2messages",
+    "secretsmanager",
+    "kms",
+    "logs",
+] as const;
 
 /** The endpoints a tier's egress opens: the interface endpoints' security group, and S3's prefix list. */
 export interface ServiceEndpoints {
@@ -32,17 +39,37 @@ export interface ServiceEndpoints {
  * docs/network.md.
  */
 export function awsReadBuckets(region: string): string[] {
-    return [`al2023-repos-${region}-de612dc2`, `amazon-ssm-${region}`, `aws-ssm-${region}`, `amazon-ssm-packages-${region}`,
-        `${region}-birdwatcher-prod`, `aws-ssm-document-attachments-${region}`, `aws-ssm-distributor-file-${region}`,
-        `patch-baseline-snapshot-${region}`, `aws-windows-downloads-${region}`];
+    return [
+        `al2023-repos-${region}-de612dc2`,
+        `amazon-ssm-${region}`,
+        `aws-ssm-${region}`,
+        `amazon-ssm-packages-${region}`,
+        `${region}-birdwatcher-prod`,
+        `aws-ssm-document-attachments-${region}`,
+        `aws-ssm-distributor-file-${region}`,
+        `patch-baseline-snapshot-${region}`,
+        `aws-windows-downloads-${region}`,
+    ];
 }
 
 export function s3EndpointPolicy(bucketArns: pulumi.Input<string>[], region: string) {
     return {
         Version: "2012-10-17",
         Statement: [
-            { Sid: "StackBuckets", Effect: "Allow", Principal: "*", Action: "s3:*", Resource: bucketArns.flatMap((arn) => [arn, pulumi.interpolate`${arn}/*`]) },
-            { Sid: "AwsPackagesAndAgents", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: awsReadBuckets(region).map((b) => `arn:aws:s3:::${b}/*`) },
+            {
+                Sid: "StackBuckets",
+                Effect: "Allow",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: bucketArns.flatMap((arn) => [arn, pulumi.interpolate`${arn}/*`]),
+            },
+            {
+                Sid: "AwsPackagesAndAgents",
+                Effect: "Allow",
+                Principal: "*",
+                Action: "s3:GetObject",
+                Resource: awsReadBuckets(region).map((b) => `arn:aws:s3:::${b}/*`),
+            },
         ],
     };
 }
@@ -72,16 +99,22 @@ export class Network extends pulumi.ComponentResource {
         // configuration lists the AZs in another order.
         const azs = [...args.availabilityZones].sort();
         if (!azs.includes(args.operationsAz)) {
-            throw new Error(`Network ${name}: operationsAz ${args.operationsAz} is not one of its AZs (${azs.join(", ")})`);
+            throw new Error(
+                `Network ${name}: operationsAz ${args.operationsAz} is not one of its AZs (${azs.join(", ")})`,
+            );
         }
         const suffix = (az: string) => az.slice(-1);
 
-        const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
-            cidrBlock: args.vpcCidr,
-            enableDnsHostnames: true, // private hosted zones and EFS mount names need both DNS flags
-            enableDnsSupport: true,
-            tags: tags("vpc"),
-        }, child);
+        const vpc = new aws.ec2.Vpc(
+            `${name}-vpc`,
+            {
+                cidrBlock: args.vpcCidr,
+                enableDnsHostnames: true, // private hosted zones and EFS mount names need both DNS flags
+                enableDnsSupport: true,
+                tags: tags("vpc"),
+            },
+            child,
+        );
 
         // The default security group admits all traffic between its members; strip it so nothing relies on it.
         new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, tags: tags("default-sg") }, child);
@@ -91,58 +124,101 @@ export class Network extends pulumi.ComponentResource {
         // A subnet's AZ and CIDR cannot change (CreateSubnet: "After you create a subnet, you can't change its CIDR
         // block", https://docs.amazonaws.cn/sdkfornet/v3/apidocs/items/EC2/MEC2CreateSubnetCreateSubnetRequest.html): both come from the AZ.
         const subnet = (tier: "public" | "private", cidrs: Readonly<Record<string, string>>) =>
-            azs.map((az) => new aws.ec2.Subnet(`${name}-${tier}-${suffix(az)}`, {
-                vpcId: vpc.id,
-                availabilityZone: az,
-                cidrBlock: cidrs[az],
-                mapPublicIpOnLaunch: false, // public addresses are Elastic IPs given on purpose, never by default
-                tags: { ...tags(`${tier}-${suffix(az)}`), Tier: tier },
-            }, child));
+            azs.map(
+                (az) =>
+                    new aws.ec2.Subnet(
+                        `${name}-${tier}-${suffix(az)}`,
+                        {
+                            vpcId: vpc.id,
+                            availabilityZone: az,
+                            cidrBlock: cidrs[az],
+                            mapPublicIpOnLaunch: false, // public addresses are Elastic IPs given on purpose, never by default
+                            tags: { ...tags(`${tier}-${suffix(az)}`), Tier: tier },
+                        },
+                        child,
+                    ),
+            );
         const publicSubnets = subnet("public", args.publicSubnetCidrs);
         const privateSubnets = subnet("private", args.privateSubnetCidrs);
 
-        const publicRouteTable = new aws.ec2.RouteTable(`${name}-public-rt`, {
-            vpcId: vpc.id,
-            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
-            tags: tags("public-rt"),
-        }, child);
-        publicSubnets.forEach((s, i) => new aws.ec2.RouteTableAssociation(`${name}-public-${suffix(azs[i])}`, {
-            subnetId: s.id,
-            routeTableId: publicRouteTable.id,
-        }, child));
+        const publicRouteTable = new aws.ec2.RouteTable(
+            `${name}-public-rt`,
+            {
+                vpcId: vpc.id,
+                routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
+                tags: tags("public-rt"),
+            },
+            child,
+        );
+        publicSubnets.forEach(
+            (s, i) =>
+                new aws.ec2.RouteTableAssociation(
+                    `${name}-public-${suffix(azs[i])}`,
+                    {
+                        subnetId: s.id,
+                        routeTableId: publicRouteTable.id,
+                    },
+                    child,
+                ),
+        );
 
         const publicOf = (az: string) => publicSubnets[azs.indexOf(az)];
         const natAzs = args.natGatewayPerAz ? azs : [args.operationsAz];
-        const natGateways = Object.fromEntries(natAzs.map((az) => {
-            const eip = new aws.ec2.Eip(`${name}-nat-${suffix(az)}`, { domain: "vpc", tags: tags(`nat-${suffix(az)}`) }, child);
-            return [az, new aws.ec2.NatGateway(`${name}-nat-${suffix(az)}`, {
-                allocationId: eip.id,
-                subnetId: publicOf(az).id,
-                connectivityType: "public",
-                tags: tags(`nat-${suffix(az)}`),
-            }, { ...child, dependsOn: [igw] })];
-        }));
+        const natGateways = Object.fromEntries(
+            natAzs.map((az) => {
+                const eip = new aws.ec2.Eip(
+                    `${name}-nat-${suffix(az)}`,
+                    { domain: "vpc", tags: tags(`nat-${suffix(az)}`) },
+                    child,
+                );
+                return [
+                    az,
+                    new aws.ec2.NatGateway(
+                        `${name}-nat-${suffix(az)}`,
+                        {
+                            allocationId: eip.id,
+                            subnetId: publicOf(az).id,
+                            connectivityType: "public",
+                            tags: tags(`nat-${suffix(az)}`),
+                        },
+                        { ...child, dependsOn: [igw] },
+                    ),
+                ];
+            }),
+        );
 
         const privateRouteTables = privateSubnets.map((s, i) => {
             const az = azs[i];
             const nat = natGateways[args.natGatewayPerAz ? az : args.operationsAz];
-            const table = new aws.ec2.RouteTable(`${name}-private-rt-${suffix(az)}`, {
-                vpcId: vpc.id,
-                routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
-                tags: tags(`private-rt-${suffix(az)}`),
-            }, child);
-            new aws.ec2.RouteTableAssociation(`${name}-private-${suffix(az)}`, { subnetId: s.id, routeTableId: table.id }, child);
+            const table = new aws.ec2.RouteTable(
+                `${name}-private-rt-${suffix(az)}`,
+                {
+                    vpcId: vpc.id,
+                    routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
+                    tags: tags(`private-rt-${suffix(az)}`),
+                },
+                child,
+            );
+            new aws.ec2.RouteTableAssociation(
+                `${name}-private-${suffix(az)}`,
+                { subnetId: s.id, routeTableId: table.id },
+                child,
+            );
             return table;
         });
 
         // S3 traffic (images, backups, deploy artefacts) stays off the NAT gateways: cheaper and not metered per GB.
-        const s3 = new aws.ec2.VpcEndpoint(`${name}-s3`, {
-            vpcId: vpc.id,
-            serviceName: `com.amazonaws.${args.region}.s3`,
-            vpcEndpointType: "Gateway",
-            routeTableIds: privateRouteTables.map((t) => t.id),
-            tags: tags("s3"),
-        }, child);
+        const s3 = new aws.ec2.VpcEndpoint(
+            `${name}-s3`,
+            {
+                vpcId: vpc.id,
+                serviceName: `com.amazonaws.${args.region}.s3`,
+                vpcEndpointType: "Gateway",
+                routeTableIds: privateRouteTables.map((t) => t.id),
+                tags: tags("s3"),
+            },
+            child,
+        );
         const endpointSubnets = args.endpointsPerAz ? privateSubnets : [privateSubnets[azs.indexOf(args.operationsAz)]];
         const endpointGroup = this.interfaceEndpoints(name, vpc, args, endpointSubnets, tags);
 
@@ -173,20 +249,38 @@ export class Network extends pulumi.ComponentResource {
      * https://docs.aws.amazon.com/systems-manager/latest/userguide/setup-create-vpc.html ; their group admits HTTPS
      * from each tier that may use them (ServerTier adds the rule) and makes no connection of its own.
      */
-    private interfaceEndpoints(name: string, vpc: aws.ec2.Vpc, args: NetworkArgs, subnets: aws.ec2.Subnet[], tags: (r: string) => Record<string, string>): aws.ec2.SecurityGroup {
+    private interfaceEndpoints(
+        name: string,
+        vpc: aws.ec2.Vpc,
+        args: NetworkArgs,
+        subnets: aws.ec2.Subnet[],
+        tags: (r: string) => Record<string, string>,
+    ): aws.ec2.SecurityGroup {
         const child = { parent: this };
-        const group = new aws.ec2.SecurityGroup(`${name}-endpoints-sg`, { vpcId: vpc.id, description: "VPC interface endpoints: HTTPS from the server tiers", tags: tags("endpoints-sg") }, child);
+        const group = new aws.ec2.SecurityGroup(
+            `${name}-endpoints-sg`,
+            {
+                vpcId: vpc.id,
+                description: "VPC interface endpoints: HTTPS from the server tiers",
+                tags: tags("endpoints-sg"),
+            },
+            child,
+        );
         const subnetIds = subnets.map((s) => s.id);
         for (const service of INTERFACE_ENDPOINT_SERVICES) {
-            new aws.ec2.VpcEndpoint(`${name}-${service}`, {
-                vpcId: vpc.id,
-                serviceName: `com.amazonaws.${args.region}.${service}`,
-                vpcEndpointType: "Interface",
-                privateDnsEnabled: true,
-                subnetIds,
-                securityGroupIds: [group.id],
-                tags: tags(service),
-            }, child);
+            new aws.ec2.VpcEndpoint(
+                `${name}-${service}`,
+                {
+                    vpcId: vpc.id,
+                    serviceName: `com.amazonaws.${args.region}.${service}`,
+                    vpcEndpointType: "Interface",
+                    privateDnsEnabled: true,
+                    subnetIds,
+                    securityGroupIds: [group.id],
+                    tags: tags(service),
+                },
+                child,
+            );
         }
         return group;
     }
@@ -197,44 +291,71 @@ export class Network extends pulumi.ComponentResource {
      * in a private subnet cannot copy data to another account's bucket through it (docs/network.md).
      */
     limitS3To(bucketArns: pulumi.Input<string>[], region: string): void {
-        new aws.ec2.VpcEndpointPolicy(`${this.prefix}-s3-policy`, {
-            vpcEndpointId: this.s3EndpointId,
-            policy: pulumi.jsonStringify(s3EndpointPolicy(bucketArns, region)),
-        }, { parent: this });
+        new aws.ec2.VpcEndpointPolicy(
+            `${this.prefix}-s3-policy`,
+            {
+                vpcEndpointId: this.s3EndpointId,
+                policy: pulumi.jsonStringify(s3EndpointPolicy(bucketArns, region)),
+            },
+            { parent: this },
+        );
     }
 
     /** Every accepted and rejected flow of the VPC to CloudWatch Logs, kept for the configured retention. */
     private flowLogs(name: string, vpc: aws.ec2.Vpc, args: NetworkArgs, tags: Record<string, string>): void {
         const child = { parent: this };
-        const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, {
-            retentionInDays: args.flowLogRetentionDays,
-            kmsKeyId: args.flowLogKeyArn,
-            tags,
-        }, child);
+        const logGroup = new aws.cloudwatch.LogGroup(
+            `${name}-flow-logs`,
+            {
+                retentionInDays: args.flowLogRetentionDays,
+                kmsKeyId: args.flowLogKeyArn,
+                tags,
+            },
+            child,
+        );
         // https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html (aws:SourceAccount in the trust)
-        const role = new aws.iam.Role(`${name}-flow-logs`, {
-            assumeRolePolicy: accountServiceTrustPolicy("vpc-flow-logs.amazonaws.com", args.accountId),
-            tags,
-        }, child);
-        new aws.iam.RolePolicy(`${name}-flow-logs`, {
-            role: role.id,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [{
-                    Effect: "Allow",
-                    Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogGroups", "logs:DescribeLogStreams"],
-                    Resource: [logGroup.arn, pulumi.interpolate`${logGroup.arn}:*`],
-                }],
-            }),
-        }, child);
-        new aws.ec2.FlowLog(`${name}-flow-logs`, {
-            vpcId: vpc.id,
-            trafficType: "ALL",
-            logDestinationType: "cloud-watch-logs",
-            logDestination: logGroup.arn,
-            iamRoleArn: role.arn,
-            maxAggregationInterval: 60,
-            tags,
-        }, child);
+        const role = new aws.iam.Role(
+            `${name}-flow-logs`,
+            {
+                assumeRolePolicy: accountServiceTrustPolicy("vpc-flow-logs.amazonaws.com", args.accountId),
+                tags,
+            },
+            child,
+        );
+        new aws.iam.RolePolicy(
+            `${name}-flow-logs`,
+            {
+                role: role.id,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Action: [
+                                "logs:CreateLogStream",
+                                "logs:PutLogEvents",
+                                "logs:DescribeLogGroups",
+                                "logs:DescribeLogStreams",
+                            ],
+                            Resource: [logGroup.arn, pulumi.interpolate`${logGroup.arn}:*`],
+                        },
+                    ],
+                }),
+            },
+            child,
+        );
+        new aws.ec2.FlowLog(
+            `${name}-flow-logs`,
+            {
+                vpcId: vpc.id,
+                trafficType: "ALL",
+                logDestinationType: "cloud-watch-logs",
+                logDestination: logGroup.arn,
+                iamRoleArn: role.arn,
+                maxAggregationInterval: 60,
+                tags,
+            },
+            child,
+        );
     }
 }

@@ -43,7 +43,11 @@ export class SiteLinks extends pulumi.ComponentResource {
 
         const gateway = new aws.ec2.VpnGateway(`${name}-vgw`, { vpcId: args.vpcId, tags: tags("vgw") }, child);
         args.privateRouteTableIds.forEach((routeTableId, i) => {
-            new aws.ec2.VpnGatewayRoutePropagation(`${name}-propagation-${i + 1}`, { vpnGatewayId: gateway.id, routeTableId }, child);
+            new aws.ec2.VpnGatewayRoutePropagation(
+                `${name}-propagation-${i + 1}`,
+                { vpnGatewayId: gateway.id, routeTableId },
+                child,
+            );
         });
 
         const actions = args.alarmTopicArn === undefined ? [] : [args.alarmTopicArn];
@@ -52,53 +56,75 @@ export class SiteLinks extends pulumi.ComponentResource {
         for (const link of args.links) {
             const site = `${name}-${link.name}`;
             const asn = link.bgpAsn ?? STATIC_CUSTOMER_ASN;
-            const customer = new aws.ec2.CustomerGateway(`${site}-cgw`, {
-                type: "ipsec.1",
-                ipAddress: link.customerGatewayIp,
-                ...(asn > LARGEST_BGP_ASN ? { bgpAsnExtended: String(asn) } : { bgpAsn: String(asn) }),
-                tags: tags(`${link.name}-cgw`),
-            }, child);
-            const connection = new aws.ec2.VpnConnection(`${site}-vpn`, {
-                type: "ipsec.1",
-                vpnGatewayId: gateway.id,
-                customerGatewayId: customer.id,
-                staticRoutesOnly: link.staticRoutes !== undefined,
-                tags: tags(`${link.name}-vpn`),
-            }, child);
+            const customer = new aws.ec2.CustomerGateway(
+                `${site}-cgw`,
+                {
+                    type: "ipsec.1",
+                    ipAddress: link.customerGatewayIp,
+                    ...(asn > LARGEST_BGP_ASN ? { bgpAsnExtended: String(asn) } : { bgpAsn: String(asn) }),
+                    tags: tags(`${link.name}-cgw`),
+                },
+                child,
+            );
+            const connection = new aws.ec2.VpnConnection(
+                `${site}-vpn`,
+                {
+                    type: "ipsec.1",
+                    vpnGatewayId: gateway.id,
+                    customerGatewayId: customer.id,
+                    staticRoutesOnly: link.staticRoutes !== undefined,
+                    tags: tags(`${link.name}-vpn`),
+                },
+                child,
+            );
             (link.staticRoutes ?? []).forEach((cidr, i) => {
                 // Keyed by the CIDR (destination_cidr_block forces a new route, docs/site-links.md): adding or removing a
                 // route touches that route only. The alias takes over a route deployed under its position.
-                new aws.ec2.VpnConnectionRoute(`${site}-route-${cidr.replace("/", "-")}`, { vpnConnectionId: connection.id, destinationCidrBlock: cidr },
-                    { ...child, aliases: [{ name: `${site}-route-${i + 1}` }] });
+                new aws.ec2.VpnConnectionRoute(
+                    `${site}-route-${cidr.replace("/", "-")}`,
+                    { vpnConnectionId: connection.id, destinationCidrBlock: cidr },
+                    { ...child, aliases: [{ name: `${site}-route-${i + 1}` }] },
+                );
             });
             this.connectionIds[link.name] = connection.id;
-            for (const [tunnel, address] of [[1, connection.tunnel1Address], [2, connection.tunnel2Address]] as const) {
+            for (const [tunnel, address] of [
+                [1, connection.tunnel1Address],
+                [2, connection.tunnel2Address],
+            ] as const) {
                 const alarmName = `${site}-tunnel${tunnel}-down`;
-                const alarm = new aws.cloudwatch.MetricAlarm(alarmName, {
-                    name: alarmName, // known at preview, so the alarm targets can be wired before the first deploy
-                    alarmDescription: `IPsec tunnel ${tunnel} of the ${link.name} link is down for more than 15 minutes`,
-                    namespace: "AWS/VPN",
-                    metricName: "TunnelState",
-                    // One tunnel's series is keyed by its outside address alone; the VpnId series averages both tunnels
-                    // (0.5 with one down) and cannot say which tunnel failed.
-                    dimensions: { TunnelIpAddress: address },
-                    statistic: "Maximum",
-                    period: PERIOD_SECONDS,
-                    evaluationPeriods: PERIODS_DOWN,
-                    datapointsToAlarm: PERIODS_DOWN,
-                    comparisonOperator: "LessThanThreshold",
-                    threshold: 1,
-                    // A tunnel that stops reporting is not known to be up: alarm rather than stay silent.
-                    treatMissingData: "breaching",
-                    alarmActions: actions,
-                    okActions: actions,
-                    tags: tags(`${link.name}-tunnel${tunnel}-down`),
-                }, child);
+                const alarm = new aws.cloudwatch.MetricAlarm(
+                    alarmName,
+                    {
+                        name: alarmName, // known at preview, so the alarm targets can be wired before the first deploy
+                        alarmDescription: `IPsec tunnel ${tunnel} of the ${link.name} link is down for more than 15 minutes`,
+                        namespace: "AWS/VPN",
+                        metricName: "TunnelState",
+                        // One tunnel's series is keyed by its outside address alone; the VpnId series averages both tunnels
+                        // (0.5 with one down) and cannot say which tunnel failed.
+                        dimensions: { TunnelIpAddress: address },
+                        statistic: "Maximum",
+                        period: PERIOD_SECONDS,
+                        evaluationPeriods: PERIODS_DOWN,
+                        datapointsToAlarm: PERIODS_DOWN,
+                        comparisonOperator: "LessThanThreshold",
+                        threshold: 1,
+                        // A tunnel that stops reporting is not known to be up: alarm rather than stay silent.
+                        treatMissingData: "breaching",
+                        alarmActions: actions,
+                        okActions: actions,
+                        tags: tags(`${link.name}-tunnel${tunnel}-down`),
+                    },
+                    child,
+                );
                 this.alarms.push({ name: alarm.name, arn: alarm.arn });
             }
         }
 
         this.vpnGatewayId = gateway.id;
-        this.registerOutputs({ vpnGatewayId: this.vpnGatewayId, connectionIds: this.connectionIds, alarms: this.alarms });
+        this.registerOutputs({
+            vpnGatewayId: this.vpnGatewayId,
+            connectionIds: this.connectionIds,
+            alarms: this.alarms,
+        });
     }
 }

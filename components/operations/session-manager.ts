@@ -60,51 +60,87 @@ export class SessionManager extends pulumi.ComponentResource {
     constructor(name: string, args: SessionManagerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:operations:SessionManager", name, {}, opts);
         const child = { parent: this };
-        const logs = new aws.cloudwatch.LogGroup(`${name}-logs`, {
-            name: `/magento/${args.stack}/sessions`,
-            retentionInDays: SECURITY_LOG_RETENTION_DAYS,
-            kmsKeyId: args.keyArn,
-            tags: { ...args.tags, Name: `${name}-logs`, [LOG_CLASS_TAG]: "security" },
-        }, child);
-        const document = new aws.ssm.Document(`${name}-preferences`, {
-            name: `magento-${args.stack}-session`,
-            documentType: "Session",
-            documentFormat: "JSON",
-            content: pulumi.all([logs.name, args.keyArn]).apply(([group, key]) => JSON.stringify(sessionPreferences(group, key, args.idleTimeoutMinutes))),
-            tags: { ...args.tags, Name: `${name}-preferences` },
-        }, child);
+        const logs = new aws.cloudwatch.LogGroup(
+            `${name}-logs`,
+            {
+                name: `/magento/${args.stack}/sessions`,
+                retentionInDays: SECURITY_LOG_RETENTION_DAYS,
+                kmsKeyId: args.keyArn,
+                tags: { ...args.tags, Name: `${name}-logs`, [LOG_CLASS_TAG]: "security" },
+            },
+            child,
+        );
+        const document = new aws.ssm.Document(
+            `${name}-preferences`,
+            {
+                name: `magento-${args.stack}-session`,
+                documentType: "Session",
+                documentFormat: "JSON",
+                content: pulumi
+                    .all([logs.name, args.keyArn])
+                    .apply(([group, key]) => JSON.stringify(sessionPreferences(group, key, args.idleTimeoutMinutes))),
+                tags: { ...args.tags, Name: `${name}-preferences` },
+            },
+            child,
+        );
 
         // What a server's agent needs to log a session and open its encrypted data channel (the instance profile
         // page's CloudWatch Logs and KMS statements: getting-started-create-iam-instance-profile.html).
         for (const [tier, roleName] of Object.entries(args.tierRoleNames)) {
-            new aws.iam.RolePolicy(`${name}-${tier}`, {
-                role: roleName,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        { Sid: "WriteSessionLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [logs.arn, pulumi.interpolate`${logs.arn}:*`] },
-                        { Sid: "CheckLogGroupEncryption", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
-                        { Sid: "SessionData", Effect: "Allow", Action: "kms:Decrypt", Resource: args.keyArn },
-                    ],
-                }),
-            }, child);
+            new aws.iam.RolePolicy(
+                `${name}-${tier}`,
+                {
+                    role: roleName,
+                    policy: pulumi.jsonStringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Sid: "WriteSessionLogs",
+                                Effect: "Allow",
+                                Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                                Resource: [logs.arn, pulumi.interpolate`${logs.arn}:*`],
+                            },
+                            {
+                                Sid: "CheckLogGroupEncryption",
+                                Effect: "Allow",
+                                Action: "logs:DescribeLogGroups",
+                                Resource: "*",
+                            },
+                            { Sid: "SessionData", Effect: "Allow", Action: "kms:Decrypt", Resource: args.keyArn },
+                        ],
+                    }),
+                },
+                child,
+            );
         }
 
-        const operator = new aws.iam.Role(`${name}-operator`, {
-            description: `Operators' Session Manager sessions on ${args.stack}'s servers (MFA required)`,
-            assumeRolePolicy: pulumi.jsonStringify(operatorTrustPolicy(args.accountId)),
-            maxSessionDuration: 3600,
-            tags: { ...args.tags, Name: `${name}-operator` },
-        }, child);
-        new aws.iam.RolePolicy(`${name}-operator`, {
-            role: operator.name,
-            policy: pulumi.jsonStringify(operatorPolicy(args, document.arn)),
-        }, child);
+        const operator = new aws.iam.Role(
+            `${name}-operator`,
+            {
+                description: `Operators' Session Manager sessions on ${args.stack}'s servers (MFA required)`,
+                assumeRolePolicy: pulumi.jsonStringify(operatorTrustPolicy(args.accountId)),
+                maxSessionDuration: 3600,
+                tags: { ...args.tags, Name: `${name}-operator` },
+            },
+            child,
+        );
+        new aws.iam.RolePolicy(
+            `${name}-operator`,
+            {
+                role: operator.name,
+                policy: pulumi.jsonStringify(operatorPolicy(args, document.arn)),
+            },
+            child,
+        );
 
         this.documentName = document.name;
         this.logGroupName = logs.name;
         this.operatorRoleArn = operator.arn;
-        this.registerOutputs({ documentName: this.documentName, logGroupName: this.logGroupName, operatorRoleArn: this.operatorRoleArn });
+        this.registerOutputs({
+            documentName: this.documentName,
+            logGroupName: this.logGroupName,
+            operatorRoleArn: this.operatorRoleArn,
+        });
     }
 }
 
@@ -114,16 +150,33 @@ function operatorPolicy(args: SessionManagerArgs, documentArn: pulumi.Output<str
         Version: "2012-10-17",
         Statement: [
             {
-                Sid: "SessionsOnThisStacksServers", Effect: "Allow", Action: "ssm:StartSession",
+                Sid: "SessionsOnThisStacksServers",
+                Effect: "Allow",
+                Action: "ssm:StartSession",
                 Resource: pulumi.interpolate`arn:aws:ec2:${args.region}:${args.accountId}:instance/*`,
-                Condition: { StringEquals: { "ssm:resourceTag/Stack": args.stack }, BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" } },
+                Condition: {
+                    StringEquals: { "ssm:resourceTag/Stack": args.stack },
+                    BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" },
+                },
             },
             { Sid: "WithThisStacksPreferences", Effect: "Allow", Action: "ssm:StartSession", Resource: documentArn },
             {
-                Sid: "OwnSessionsOnly", Effect: "Allow", Action: ["ssm:TerminateSession", "ssm:ResumeSession"],
+                Sid: "OwnSessionsOnly",
+                Effect: "Allow",
+                Action: ["ssm:TerminateSession", "ssm:ResumeSession"],
                 Resource: pulumi.interpolate`arn:aws:ssm:${args.region}:${args.accountId}:session/\${aws:userid}-*`,
             },
-            { Sid: "FindServers", Effect: "Allow", Action: ["ssm:DescribeSessions", "ssm:GetConnectionStatus", "ssm:DescribeInstanceInformation", "ec2:DescribeInstances"], Resource: "*" },
+            {
+                Sid: "FindServers",
+                Effect: "Allow",
+                Action: [
+                    "ssm:DescribeSessions",
+                    "ssm:GetConnectionStatus",
+                    "ssm:DescribeInstanceInformation",
+                    "ec2:DescribeInstances",
+                ],
+                Resource: "*",
+            },
             { Sid: "EncryptSessionData", Effect: "Allow", Action: "kms:GenerateDataKey", Resource: args.keyArn },
         ],
     };

@@ -16,22 +16,48 @@ export interface AccountLookups {
 
 export const providerLookups = (parent?: pulumi.Resource): AccountLookups => ({
     guardDutyStatus: () => aws.guardduty.getDetector({}, { parent }).then((d) => d.status),
-    securityHubStandards: () => aws.securityhub.getEnabledStandards({}, { parent }).then((s) => s.standardsSubscriptions),
+    securityHubStandards: () =>
+        aws.securityhub.getEnabledStandards({}, { parent }).then((s) => s.standardsSubscriptions),
 });
 
 /**
  * One warning per account-level service found off (or unreadable), naming what to do, and one when the stack names no
  * CloudTrail log group (then nothing alarms on root use, IAM changes or sign-ins without MFA); none when all are on.
  */
-export async function accountBaselineWarnings(region: string, lookups: AccountLookups, cloudTrailLogGroup?: string): Promise<string[]> {
-    const off = (what: string, how: string) => (e: unknown) => [`${what} is not enabled in ${region} (${e instanceof Error ? e.message.split("\n")[0] : String(e)}): ${how} (docs/telemetry.md)`];
-    const guardDuty = lookups.guardDutyStatus().then(
-        (status) => status === "ENABLED" ? [] : [`GuardDuty's detector in ${region} is ${status}: enable it (docs/telemetry.md)`],
-        off("GuardDuty", "create the account's detector"));
-    const securityHub = lookups.securityHubStandards().then(
-        (standards) => standards.some((s) => s.standardsStatus === "READY") ? [] : [`Security Hub in ${region} has no standard enabled: enable AWS Foundational Security Best Practices (docs/telemetry.md)`],
-        off("Security Hub", "enable it with the AWS Foundational Security Best Practices standard"));
-    const trail = cloudTrailLogGroup !== undefined ? [] : [`magento:cloudTrailLogGroup is not set: no alarm on root use, IAM policy changes or console sign-ins without MFA; ` +
-        `name the log group the account's CloudTrail delivers to (docs/telemetry.md)`];
+export async function accountBaselineWarnings(
+    region: string,
+    lookups: AccountLookups,
+    cloudTrailLogGroup?: string,
+): Promise<string[]> {
+    const off = (what: string, how: string) => (e: unknown) => [
+        `${what} is not enabled in ${region} (${e instanceof Error ? e.message.split("\n")[0] : String(e)}): ${how} (docs/telemetry.md)`,
+    ];
+    const guardDuty = lookups
+        .guardDutyStatus()
+        .then(
+            (status) =>
+                status === "ENABLED"
+                    ? []
+                    : [`GuardDuty's detector in ${region} is ${status}: enable it (docs/telemetry.md)`],
+            off("GuardDuty", "create the account's detector"),
+        );
+    const securityHub = lookups
+        .securityHubStandards()
+        .then(
+            (standards) =>
+                standards.some((s) => s.standardsStatus === "READY")
+                    ? []
+                    : [
+                          `Security Hub in ${region} has no standard enabled: enable AWS Foundational Security Best Practices (docs/telemetry.md)`,
+                      ],
+            off("Security Hub", "enable it with the AWS Foundational Security Best Practices standard"),
+        );
+    const trail =
+        cloudTrailLogGroup !== undefined
+            ? []
+            : [
+                  `magento:cloudTrailLogGroup is not set: no alarm on root use, IAM policy changes or console sign-ins without MFA; ` +
+                      `name the log group the account's CloudTrail delivers to (docs/telemetry.md)`,
+              ];
     return [...(await Promise.all([guardDuty, securityHub])).flat(), ...trail];
 }

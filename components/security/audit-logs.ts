@@ -24,34 +24,59 @@ export class AuditLogKey extends pulumi.ComponentResource {
 
     constructor(name: string, args: AuditLogsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:security:AuditLogKey", name, {}, opts);
-        const key = new aws.kms.Key(`${name}-key`, {
-            description: `${name}: encrypts the data tier's audit logs`,
-            enableKeyRotation: true,
-            deletionWindowInDays: 30,
-            policy: pulumi.all([args.accountId, pulumi.all(args.serverRoleArns)]).apply(([account, serverRoleArns]) => JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [
-                    ...accountKeyStatements({ accountId: account, serverRoleArns }),
-                    {
-                        Sid: "CloudWatchLogsForThisAccountsGroups", Effect: "Allow", Principal: { Service: `logs.${args.region}.amazonaws.com` },
-                        Action: LOGS_KEY_ACTIONS, Resource: "*",
-                        Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${args.region}:${account}:log-group:*` } },
-                    },
-                ],
-            })),
-            tags: { ...args.tags, Name: `${name}-key` },
-        }, { parent: this, protect: true }); // deleting it makes the audit record unreadable
+        const key = new aws.kms.Key(
+            `${name}-key`,
+            {
+                description: `${name}: encrypts the data tier's audit logs`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                policy: pulumi
+                    .all([args.accountId, pulumi.all(args.serverRoleArns)])
+                    .apply(([account, serverRoleArns]) =>
+                        JSON.stringify({
+                            Version: "2012-10-17",
+                            Statement: [
+                                ...accountKeyStatements({ accountId: account, serverRoleArns }),
+                                {
+                                    Sid: "CloudWatchLogsForThisAccountsGroups",
+                                    Effect: "Allow",
+                                    Principal: { Service: `logs.${args.region}.amazonaws.com` },
+                                    Action: LOGS_KEY_ACTIONS,
+                                    Resource: "*",
+                                    Condition: {
+                                        ArnLike: {
+                                            "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${args.region}:${account}:log-group:*`,
+                                        },
+                                    },
+                                },
+                            ],
+                        }),
+                    ),
+                tags: { ...args.tags, Name: `${name}-key` },
+            },
+            { parent: this, protect: true },
+        ); // deleting it makes the audit record unreadable
         this.keyArn = key.arn;
         this.registerOutputs({ keyArn: this.keyArn });
     }
 }
 
 /** An audit log group of `parent`'s, named as the service that writes it expects, under the audit key. */
-export function auditLogGroup(parent: pulumi.Resource, name: string, logGroupName: pulumi.Input<string>, keyArn: pulumi.Input<string>, tags: Readonly<Record<string, string>>): aws.cloudwatch.LogGroup {
-    return new aws.cloudwatch.LogGroup(name, {
-        name: logGroupName,
-        kmsKeyId: keyArn,
-        retentionInDays: SECURITY_LOG_RETENTION_DAYS,
-        tags: { ...tags, Name: name },
-    }, { parent });
+export function auditLogGroup(
+    parent: pulumi.Resource,
+    name: string,
+    logGroupName: pulumi.Input<string>,
+    keyArn: pulumi.Input<string>,
+    tags: Readonly<Record<string, string>>,
+): aws.cloudwatch.LogGroup {
+    return new aws.cloudwatch.LogGroup(
+        name,
+        {
+            name: logGroupName,
+            kmsKeyId: keyArn,
+            retentionInDays: SECURITY_LOG_RETENTION_DAYS,
+            tags: { ...tags, Name: name },
+        },
+        { parent },
+    );
 }

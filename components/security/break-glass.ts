@@ -23,13 +23,18 @@ const ONE_HOUR = 3600;
 export function breakGlassTrustPolicy(accountId: string): string {
     return JSON.stringify({
         Version: "2012-10-17",
-        Statement: [{
-            Sid: "OperatorsWithMfa",
-            Effect: "Allow",
-            Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-            Action: "sts:AssumeRole",
-            Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" }, NumericLessThan: { "aws:MultiFactorAuthAge": String(ONE_HOUR) } },
-        }],
+        Statement: [
+            {
+                Sid: "OperatorsWithMfa",
+                Effect: "Allow",
+                Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+                Action: "sts:AssumeRole",
+                Condition: {
+                    Bool: { "aws:MultiFactorAuthPresent": "true" },
+                    NumericLessThan: { "aws:MultiFactorAuthAge": String(ONE_HOUR) },
+                },
+            },
+        ],
     });
 }
 
@@ -38,25 +43,42 @@ export class BreakGlassRole extends pulumi.ComponentResource {
 
     constructor(name: string, args: BreakGlassRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:security:BreakGlassRole", name, {}, opts);
-        const role = new aws.iam.Role(`${name}-role`, {
-            description: "Break-glass: reads the data services' master credentials; assumed by an operator with MFA",
-            assumeRolePolicy: pulumi.output(args.accountId).apply(breakGlassTrustPolicy),
-            maxSessionDuration: ONE_HOUR,
-            tags: { ...args.tags, Name: name },
-        }, { parent: this });
-        new aws.iam.RolePolicy(`${name}-master-secrets`, {
-            role: role.name,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                    { Sid: "ReadMasterCredentials", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: args.secretArns },
-                    {
-                        Sid: "DecryptThemThroughSecretsManager", Effect: "Allow", Action: "kms:Decrypt", Resource: args.kmsKeyArns,
-                        Condition: viaService("secretsmanager", args.region),
-                    },
-                ],
-            }),
-        }, { parent: this });
+        const role = new aws.iam.Role(
+            `${name}-role`,
+            {
+                description:
+                    "Break-glass: reads the data services' master credentials; assumed by an operator with MFA",
+                assumeRolePolicy: pulumi.output(args.accountId).apply(breakGlassTrustPolicy),
+                maxSessionDuration: ONE_HOUR,
+                tags: { ...args.tags, Name: name },
+            },
+            { parent: this },
+        );
+        new aws.iam.RolePolicy(
+            `${name}-master-secrets`,
+            {
+                role: role.name,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "ReadMasterCredentials",
+                            Effect: "Allow",
+                            Action: "secretsmanager:GetSecretValue",
+                            Resource: args.secretArns,
+                        },
+                        {
+                            Sid: "DecryptThemThroughSecretsManager",
+                            Effect: "Allow",
+                            Action: "kms:Decrypt",
+                            Resource: args.kmsKeyArns,
+                            Condition: viaService("secretsmanager", args.region),
+                        },
+                    ],
+                }),
+            },
+            { parent: this },
+        );
         this.roleArn = role.arn;
         this.registerOutputs({ roleArn: this.roleArn });
     }

@@ -34,13 +34,40 @@ export interface DataKeyArgs {
 /** What administering a key is: the console's key-administrators statement (key-policy-default.html above), with
  *  kms:Create* narrowed to CreateAlias: the wildcard also matches CreateGrant, which would make the grants statement's
  *  kms:GrantIsForAWSResource condition moot (https://docs.aws.amazon.com/kms/latest/developerguide/grant-authorization.html). */
-export const KEY_ADMINISTRATION = ["kms:CreateAlias", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
-    "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand"];
+export const KEY_ADMINISTRATION = [
+    "kms:CreateAlias",
+    "kms:Describe*",
+    "kms:Enable*",
+    "kms:List*",
+    "kms:Put*",
+    "kms:Update*",
+    "kms:Revoke*",
+    "kms:Disable*",
+    "kms:Get*",
+    "kms:Delete*",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:ScheduleKeyDeletion",
+    "kms:CancelKeyDeletion",
+    "kms:RotateKeyOnDemand",
+];
 /** What using it is: the key-users statement. */
 const KEY_USE = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
 /** Administration a server role never gets (reading the key's metadata and using it stay with IAM). */
-const NEVER_BY_SERVERS = ["kms:Put*", "kms:Enable*", "kms:Disable*", "kms:Update*", "kms:Delete*", "kms:Revoke*", "kms:CreateAlias",
-    "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand"];
+const NEVER_BY_SERVERS = [
+    "kms:Put*",
+    "kms:Enable*",
+    "kms:Disable*",
+    "kms:Update*",
+    "kms:Delete*",
+    "kms:Revoke*",
+    "kms:CreateAlias",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:ScheduleKeyDeletion",
+    "kms:CancelKeyDeletion",
+    "kms:RotateKeyOnDemand",
+];
 
 export interface AccountKeyArgs {
     readonly accountId: string;
@@ -53,14 +80,28 @@ export interface AccountKeyArgs {
 export function accountKeyStatements(args: AccountKeyArgs): object[] {
     const account = { AWS: `arn:aws:iam::${args.accountId}:root` };
     return [
-        { Sid: "AdministrationThroughIam", Effect: "Allow", Principal: account, Action: KEY_ADMINISTRATION, Resource: "*" },
+        {
+            Sid: "AdministrationThroughIam",
+            Effect: "Allow",
+            Principal: account,
+            Action: KEY_ADMINISTRATION,
+            Resource: "*",
+        },
         { Sid: "UseThroughIam", Effect: "Allow", Principal: account, Action: KEY_USE, Resource: "*" },
         {
-            Sid: "GrantsForAwsResourcesThroughIam", Effect: "Allow", Principal: account, Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], Resource: "*",
+            Sid: "GrantsForAwsResourcesThroughIam",
+            Effect: "Allow",
+            Principal: account,
+            Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"],
+            Resource: "*",
             Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
         },
         {
-            Sid: "NoAdministrationByServers", Effect: "Deny", Principal: { AWS: "*" }, Action: NEVER_BY_SERVERS, Resource: "*",
+            Sid: "NoAdministrationByServers",
+            Effect: "Deny",
+            Principal: { AWS: "*" },
+            Action: NEVER_BY_SERVERS,
+            Resource: "*",
             Condition: { ArnLike: { "aws:PrincipalArn": [...args.serverRoleArns] } },
         },
     ];
@@ -78,11 +119,18 @@ export function dataKeyPolicy(args: KeyPolicyArgs): object {
         Statement: [
             ...accountKeyStatements(args),
             {
-                Sid: "AutoScalingVolumes", Effect: "Allow", Principal: autoScaling,
-                Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"], Resource: "*",
+                Sid: "AutoScalingVolumes",
+                Effect: "Allow",
+                Principal: autoScaling,
+                Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
+                Resource: "*",
             },
             {
-                Sid: "AutoScalingGrantsForVolumes", Effect: "Allow", Principal: autoScaling, Action: "kms:CreateGrant", Resource: "*",
+                Sid: "AutoScalingGrantsForVolumes",
+                Effect: "Allow",
+                Principal: autoScaling,
+                Action: "kms:CreateGrant",
+                Resource: "*",
                 Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
             },
         ],
@@ -95,14 +143,21 @@ export class DataKey extends pulumi.ComponentResource {
 
     constructor(name: string, args: DataKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:security:DataKey", name, {}, opts);
-        const key = new aws.kms.Key(`${name}-key`, {
-            description: `${args.purpose} of ${args.alias}`,
-            enableKeyRotation: true,
-            deletionWindowInDays: 30,
-            policy: pulumi.all([args.accountId, args.autoScalingRoleArn, pulumi.all(args.serverRoleArns)]).apply(([accountId, autoScalingRoleArn, serverRoleArns]) =>
-                JSON.stringify(dataKeyPolicy({ accountId, autoScalingRoleArn, serverRoleArns }))),
-            tags: { ...args.tags, Name: `${name}-key` },
-        }, { parent: this, protect: true, retainOnDelete: args.outlivesStack === true });
+        const key = new aws.kms.Key(
+            `${name}-key`,
+            {
+                description: `${args.purpose} of ${args.alias}`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                policy: pulumi
+                    .all([args.accountId, args.autoScalingRoleArn, pulumi.all(args.serverRoleArns)])
+                    .apply(([accountId, autoScalingRoleArn, serverRoleArns]) =>
+                        JSON.stringify(dataKeyPolicy({ accountId, autoScalingRoleArn, serverRoleArns })),
+                    ),
+                tags: { ...args.tags, Name: `${name}-key` },
+            },
+            { parent: this, protect: true, retainOnDelete: args.outlivesStack === true },
+        );
         new aws.kms.Alias(`${name}-alias`, { name: `alias/${args.alias}`, targetKeyId: key.keyId }, { parent: this });
         this.keyArn = key.arn;
         this.keyId = key.keyId;

@@ -27,13 +27,17 @@ export type KeptSecretArgs = Pick<GeneratedSecretArgs, "description" | "secretNa
 /** A Secrets Manager secret under the stack's key, protected: the running service holds this credential, and deleting
  *  the secret locks out its clients. Its value is written by whoever owns the credential. */
 export function keptSecret(parent: pulumi.Resource, name: string, args: KeptSecretArgs): aws.secretsmanager.Secret {
-    return new aws.secretsmanager.Secret(`${name}-secret`, {
-        name: args.secretName,
-        description: args.description,
-        kmsKeyId: args.kmsKeyArn,
-        recoveryWindowInDays: 7,
-        tags: { ...args.tags, Name: name },
-    }, { parent, protect: true });
+    return new aws.secretsmanager.Secret(
+        `${name}-secret`,
+        {
+            name: args.secretName,
+            description: args.description,
+            kmsKeyId: args.kmsKeyArn,
+            recoveryWindowInDays: 7,
+            tags: { ...args.tags, Name: name },
+        },
+        { parent, protect: true },
+    );
 }
 
 export class GeneratedSecret extends pulumi.ComponentResource {
@@ -44,20 +48,32 @@ export class GeneratedSecret extends pulumi.ComponentResource {
     constructor(name: string, args: GeneratedSecretArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:security:GeneratedSecret", name, {}, opts);
         const child = { parent: this };
-        const password = new random.RandomPassword(`${name}-value`, {
-            length: args.length,
-            special: args.specials.length > 0,
-            overrideSpecial: args.specials || undefined,
-            minUpper: 1, minLower: 1, minNumeric: 1,
-            minSpecial: args.specials.length > 0 ? 1 : 0,
-            // Changed keepers recreate the password (https://www.pulumi.com/registry/packages/random/api-docs/randompassword/).
-            keepers: args.generation ? { generation: String(args.generation) } : undefined,
-        }, child);
+        const password = new random.RandomPassword(
+            `${name}-value`,
+            {
+                length: args.length,
+                special: args.specials.length > 0,
+                overrideSpecial: args.specials || undefined,
+                minUpper: 1,
+                minLower: 1,
+                minNumeric: 1,
+                minSpecial: args.specials.length > 0 ? 1 : 0,
+                // Changed keepers recreate the password (https://www.pulumi.com/registry/packages/random/api-docs/randompassword/).
+                keepers: args.generation ? { generation: String(args.generation) } : undefined,
+            },
+            child,
+        );
         const secret = keptSecret(this, name, args);
-        new aws.secretsmanager.SecretVersion(`${name}-version`, {
-            secretId: secret.id,
-            secretString: pulumi.secret(password.result.apply((p) => (args.document ? JSON.stringify(args.document(p)) : p))),
-        }, child);
+        new aws.secretsmanager.SecretVersion(
+            `${name}-version`,
+            {
+                secretId: secret.id,
+                secretString: pulumi.secret(
+                    password.result.apply((p) => (args.document ? JSON.stringify(args.document(p)) : p)),
+                ),
+            },
+            child,
+        );
         this.value = pulumi.secret(password.result);
         this.secretArn = secret.arn;
         this.registerOutputs({ secretArn: this.secretArn });

@@ -19,7 +19,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 /** The services whose service-linked role the estate needs. */
 export const SERVICE_LINKED_ROLES = ["autoscaling.amazonaws.com", "opensearchservice.amazonaws.com"] as const;
-export type LinkedService = typeof SERVICE_LINKED_ROLES[number];
+export type LinkedService = (typeof SERVICE_LINKED_ROLES)[number];
 
 export interface ServiceLinkedRolesArgs {
     /** Tags of a role the stack creates (an adopted role keeps the tags AWS gave it). */
@@ -37,16 +37,25 @@ export class ServiceLinkedRoles extends pulumi.ComponentResource {
         const declare = async (service: LinkedService): Promise<aws.iam.ServiceLinkedRole> => {
             const found = await aws.iam.getRoles({ pathPrefix: `/aws-service-role/${service}/` }, { parent: this });
             const existing = found.arns[0];
-            return new aws.iam.ServiceLinkedRole(`${name}-${service.split(".")[0]}`, {
-                awsServiceName: service,
-                ...(existing ? {} : { tags: args.tags }),
-            }, existing
-                ? { parent: this, retainOnDelete: true, import: existing, ignoreChanges: ["description", "tags"] }
-                : { parent: this, retainOnDelete: true });
+            return new aws.iam.ServiceLinkedRole(
+                `${name}-${service.split(".")[0]}`,
+                {
+                    awsServiceName: service,
+                    ...(existing ? {} : { tags: args.tags }),
+                },
+                existing
+                    ? { parent: this, retainOnDelete: true, import: existing, ignoreChanges: ["description", "tags"] }
+                    : { parent: this, retainOnDelete: true },
+            );
         };
-        const roles = Object.fromEntries(SERVICE_LINKED_ROLES.map((service) => [service, declare(service)])) as Record<LinkedService, Promise<aws.iam.ServiceLinkedRole>>;
+        const roles = Object.fromEntries(SERVICE_LINKED_ROLES.map((service) => [service, declare(service)])) as Record<
+            LinkedService,
+            Promise<aws.iam.ServiceLinkedRole>
+        >;
         this.roles = roles;
-        this.roleArns = Object.fromEntries(SERVICE_LINKED_ROLES.map((service) => [service, pulumi.output(roles[service]).apply((role) => role.arn)])) as Record<LinkedService, pulumi.Output<string>>;
+        this.roleArns = Object.fromEntries(
+            SERVICE_LINKED_ROLES.map((service) => [service, pulumi.output(roles[service]).apply((role) => role.arn)]),
+        ) as Record<LinkedService, pulumi.Output<string>>;
         this.registerOutputs({ roleArns: this.roleArns });
     }
 }

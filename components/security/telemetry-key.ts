@@ -30,14 +30,27 @@ export function telemetryKeyPolicy(accountId: string, region: string, serverRole
         Statement: [
             ...accountKeyStatements({ accountId, serverRoleArns }),
             {
-                Sid: "LogGroupsOfThisAccount", Effect: "Allow", Principal: { Service: `logs.${region}.amazonaws.com` },
-                Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"], Resource: "*",
-                Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:log-group:*` } },
+                Sid: "LogGroupsOfThisAccount",
+                Effect: "Allow",
+                Principal: { Service: `logs.${region}.amazonaws.com` },
+                Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                Resource: "*",
+                Condition: {
+                    ArnLike: {
+                        "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:log-group:*`,
+                    },
+                },
             },
             {
-                Sid: "AlarmsPublishToEncryptedTopic", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" },
-                Action: ["kms:Decrypt", "kms:GenerateDataKey*"], Resource: "*",
-                Condition: { StringEquals: { "aws:SourceAccount": accountId }, ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${region}:${accountId}:alarm:*` } },
+                Sid: "AlarmsPublishToEncryptedTopic",
+                Effect: "Allow",
+                Principal: { Service: "cloudwatch.amazonaws.com" },
+                Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                Resource: "*",
+                Condition: {
+                    StringEquals: { "aws:SourceAccount": accountId },
+                    ArnLike: { "aws:SourceArn": `arn:aws:cloudwatch:${region}:${accountId}:alarm:*` },
+                },
             },
         ],
     };
@@ -48,13 +61,19 @@ export class TelemetryKey extends pulumi.ComponentResource {
 
     constructor(name: string, args: TelemetryKeyArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:security:TelemetryKey", name, {}, opts);
-        const key = new aws.kms.Key(`${name}-key`, {
-            description: `Security telemetry of ${args.alias}: logs, sessions, alarms`,
-            enableKeyRotation: true,
-            deletionWindowInDays: 30,
-            policy: pulumi.all([args.accountId, pulumi.all(args.serverRoleArns)]).apply(([account, roles]) => JSON.stringify(telemetryKeyPolicy(account, args.region, roles))),
-            tags: { ...args.tags, Name: `${name}-key` },
-        }, { parent: this, protect: true }); // the logs it encrypts are unreadable without it
+        const key = new aws.kms.Key(
+            `${name}-key`,
+            {
+                description: `Security telemetry of ${args.alias}: logs, sessions, alarms`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                policy: pulumi
+                    .all([args.accountId, pulumi.all(args.serverRoleArns)])
+                    .apply(([account, roles]) => JSON.stringify(telemetryKeyPolicy(account, args.region, roles))),
+                tags: { ...args.tags, Name: `${name}-key` },
+            },
+            { parent: this, protect: true },
+        ); // the logs it encrypts are unreadable without it
         new aws.kms.Alias(`${name}-alias`, { name: `alias/${args.alias}`, targetKeyId: key.keyId }, { parent: this });
         this.keyArn = key.arn;
         this.registerOutputs({ keyArn: this.keyArn });

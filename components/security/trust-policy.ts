@@ -10,7 +10,14 @@ import * as pulumi from "@pulumi/pulumi";
 export function accountServiceTrustPolicy(service: string, accountId: pulumi.Input<string>): pulumi.Output<string> {
     return pulumi.jsonStringify({
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": accountId } } }],
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Service: service },
+                Action: "sts:AssumeRole",
+                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+            },
+        ],
     });
 }
 
@@ -26,9 +33,13 @@ export function operatorTrustPolicy(accountId: pulumi.Input<string>) {
     // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Effect: "Allow", Principal: { AWS: pulumi.interpolate`arn:aws:iam::${accountId}:root` }, Action: "sts:AssumeRole",
-            Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
-        }],
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { AWS: pulumi.interpolate`arn:aws:iam::${accountId}:root` },
+                Action: "sts:AssumeRole",
+                Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
+            },
+        ],
     };
 }

@@ -50,8 +50,18 @@ const ELB_ACCOUNTS: Readonly<Record<string, string>> = {
 
 /** Regions opened in August 2022 or later: Elastic Load Balancing delivers logs there as a service principal. */
 const ELB_SERVICE_PRINCIPAL_REGIONS: readonly string[] = [
-    "me-central-1", "eu-central-2", "eu-south-2", "ap-south-2", "ap-southeast-4", "il-central-1", "ca-west-1",
-    "ap-southeast-5", "ap-southeast-7", "mx-central-1", "ap-east-2", "ap-southeast-6",
+    "me-central-1",
+    "eu-central-2",
+    "eu-south-2",
+    "ap-south-2",
+    "ap-southeast-4",
+    "il-central-1",
+    "ca-west-1",
+    "ap-southeast-5",
+    "ap-southeast-7",
+    "mx-central-1",
+    "ap-east-2",
+    "ap-southeast-6",
 ];
 
 /** The principal a bucket policy names so that Elastic Load Balancing can write access logs in `region`. */
@@ -63,9 +73,11 @@ export function elbLogDeliveryPrincipal(region: string): { AWS: string } | { Ser
     if (ELB_SERVICE_PRINCIPAL_REGIONS.includes(region)) {
         return { Service: "logdelivery.elasticloadbalancing.amazonaws.com" };
     }
-    throw new Error(`no known Elastic Load Balancing log-delivery principal for region '${region}': add it to `
-        + `components/storage/buckets.ts from the ALB user guide ("Enable access logs for your Application Load Balancer"); `
-        + `China and GovCloud regions also need their own ARN partition`);
+    throw new Error(
+        `no known Elastic Load Balancing log-delivery principal for region '${region}': add it to ` +
+            `components/storage/buckets.ts from the ALB user guide ("Enable access logs for your Application Load Balancer"); ` +
+            `China and GovCloud regions also need their own ARN partition`,
+    );
 }
 
 /** Lets the region's load balancers write access logs under AWSLogs/<account>/ (the ALB is configured without a prefix). */
@@ -85,21 +97,26 @@ export function elbAccessLogStatement(bucketArn: string, accountId: string, regi
  */
 export function cloudFrontLogDeliveryStatements(bucketArn: string, accountId: string): object[] {
     const principal = { Service: "delivery.logs.amazonaws.com" };
-    return [{
-        Sid: "LogDeliveryWrite",
-        Effect: "Allow",
-        Principal: principal,
-        Action: "s3:PutObject",
-        Resource: `${bucketArn}/AWSLogs/${accountId}/*`,
-        Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": accountId } },
-    }, {
-        Sid: "LogDeliveryAclCheck",
-        Effect: "Allow",
-        Principal: principal,
-        Action: ["s3:GetBucketAcl", "s3:ListBucket"],
-        Resource: bucketArn,
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-    }];
+    return [
+        {
+            Sid: "LogDeliveryWrite",
+            Effect: "Allow",
+            Principal: principal,
+            Action: "s3:PutObject",
+            Resource: `${bucketArn}/AWSLogs/${accountId}/*`,
+            Condition: {
+                StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": accountId },
+            },
+        },
+        {
+            Sid: "LogDeliveryAclCheck",
+            Effect: "Allow",
+            Principal: principal,
+            Action: ["s3:GetBucketAcl", "s3:ListBucket"],
+            Resource: bucketArn,
+            Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+        },
+    ];
 }
 
 /** Lets Cost and Usage Reports and Data Exports (both run in us-east-1) check the policy and write reports, for this account only. */
@@ -113,7 +130,10 @@ export function billingReportStatement(bucketArn: string, accountId: string): ob
         Condition: {
             StringLike: {
                 "aws:SourceAccount": accountId,
-                "aws:SourceArn": [`arn:aws:cur:us-east-1:${accountId}:definition/*`, `arn:aws:bcm-data-exports:us-east-1:${accountId}:export/*`],
+                "aws:SourceArn": [
+                    `arn:aws:cur:us-east-1:${accountId}:definition/*`,
+                    `arn:aws:bcm-data-exports:us-east-1:${accountId}:export/*`,
+                ],
             },
         },
     };
@@ -137,45 +157,64 @@ export class Buckets extends pulumi.ComponentResource {
             pulumi.all([arn, args.accountId]).apply(([a, account]) => statements(a, account));
 
         // Application configuration and secrets the servers fetch at boot: never public, every version kept.
-        const config = new SecureBucket(`${name}-config`, {
-            versioned: true,
-            encryption: "kms",
-            kmsKeyArn: args.kmsKeyArn,
-            protect: true,
-            tags: args.tags,
-        }, child);
+        const config = new SecureBucket(
+            `${name}-config`,
+            {
+                versioned: true,
+                encryption: "kms",
+                kmsKeyArn: args.kmsKeyArn,
+                protect: true,
+                tags: args.tags,
+            },
+            child,
+        );
 
         // Load-balancer and CloudFront access logs. SSE-S3: ALB log delivery supports no other encryption.
-        const logs = new SecureBucket(`${name}-logs`, {
-            versioned: true,
-            encryption: "s3",
-            expireAfterDays: args.logRetentionDays,
-            extraPolicyStatements: (arn) => withAccount(arn, (a, account) => [
-                elbAccessLogStatement(a, account, args.region),
-                ...cloudFrontLogDeliveryStatements(a, account),
-            ]),
-            protect: true,
-            tags: args.logsDisposable ? { ...args.tags, [DISPOSABLE_TAG]: "access logs of a stack that may be torn down" } : args.tags,
-        }, child);
+        const logs = new SecureBucket(
+            `${name}-logs`,
+            {
+                versioned: true,
+                encryption: "s3",
+                expireAfterDays: args.logRetentionDays,
+                extraPolicyStatements: (arn) =>
+                    withAccount(arn, (a, account) => [
+                        elbAccessLogStatement(a, account, args.region),
+                        ...cloudFrontLogDeliveryStatements(a, account),
+                    ]),
+                protect: true,
+                tags: args.logsDisposable
+                    ? { ...args.tags, [DISPOSABLE_TAG]: "access logs of a stack that may be torn down" }
+                    : args.tags,
+            },
+            child,
+        );
 
         // Scratch space: nothing business-critical, so it expires, keeps no versions and may be deleted with the stack.
-        const temp = new SecureBucket(`${name}-temp`, {
-            versioned: false,
-            encryption: "kms",
-            kmsKeyArn: args.kmsKeyArn,
-            expireAfterDays: args.tempExpiryDays,
-            protect: false,
-            tags: { ...args.tags, [DISPOSABLE_TAG]: "scratch: objects expire" },
-        }, child);
+        const temp = new SecureBucket(
+            `${name}-temp`,
+            {
+                versioned: false,
+                encryption: "kms",
+                kmsKeyArn: args.kmsKeyArn,
+                expireAfterDays: args.tempExpiryDays,
+                protect: false,
+                tags: { ...args.tags, [DISPOSABLE_TAG]: "scratch: objects expire" },
+            },
+            child,
+        );
 
         // Cost and Usage Reports / Data Exports. SSE-S3: AWS's report delivery is not granted the stack's KMS key.
-        const billing = new SecureBucket(`${name}-billing`, {
-            versioned: true,
-            encryption: "s3",
-            extraPolicyStatements: (arn) => withAccount(arn, (a, account) => [billingReportStatement(a, account)]),
-            protect: true,
-            tags: args.tags,
-        }, child);
+        const billing = new SecureBucket(
+            `${name}-billing`,
+            {
+                versioned: true,
+                encryption: "s3",
+                extraPolicyStatements: (arn) => withAccount(arn, (a, account) => [billingReportStatement(a, account)]),
+                protect: true,
+                tags: args.tags,
+            },
+            child,
+        );
 
         this.configBucketName = config.bucketName;
         this.configBucketArn = config.bucketArn;

@@ -38,8 +38,14 @@ export interface ShareGrant {
  * https://docs.aws.amazon.com/efs/latest/ug/efs-access-points.html (condition keys for access points)
  */
 export function efsPolicy(fileSystemArn: string, grants: readonly ShareGrant[]): object {
-    const deny = (Sid: string, Action: string | string[], Condition?: object) =>
-        ({ Sid, Effect: "Deny", Principal: { AWS: "*" }, Action, Resource: fileSystemArn, ...Condition ? { Condition } : {} });
+    const deny = (Sid: string, Action: string | string[], Condition?: object) => ({
+        Sid,
+        Effect: "Deny",
+        Principal: { AWS: "*" },
+        Action,
+        Resource: fileSystemArn,
+        ...(Condition ? { Condition } : {}),
+    });
     return {
         Version: "2012-10-17",
         Statement: [
@@ -49,9 +55,20 @@ export function efsPolicy(fileSystemArn: string, grants: readonly ShareGrant[]):
                 Principal: { AWS: [...g.roleArns] },
                 Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
                 Resource: fileSystemArn,
-                Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": g.accessPointArn }, Bool: { "elasticfilesystem:AccessedViaMountTarget": "true" } },
+                Condition: {
+                    StringEquals: { "elasticfilesystem:AccessPointArn": g.accessPointArn },
+                    Bool: { "elasticfilesystem:AccessedViaMountTarget": "true" },
+                },
             })),
-            deny("DenyWithoutAccessPoint", ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"], { Null: { "elasticfilesystem:AccessPointArn": "true" } }),
+            deny(
+                "DenyWithoutAccessPoint",
+                [
+                    "elasticfilesystem:ClientMount",
+                    "elasticfilesystem:ClientWrite",
+                    "elasticfilesystem:ClientRootAccess",
+                ],
+                { Null: { "elasticfilesystem:AccessPointArn": "true" } },
+            ),
             deny("DenyRootAccess", "elasticfilesystem:ClientRootAccess"),
             deny("DenyWithoutTls", "*", { Bool: { "aws:SecureTransport": "false" } }),
         ],
@@ -75,49 +92,112 @@ export class EfsStorage extends pulumi.ComponentResource implements SharedStorag
         const child = { parent: this };
         const tags = { ...args.tags, Name: name };
         const group = serviceSecurityGroup(this, name, {
-            vpcId: args.vpcId, port: NFS_PORT, clients: args.clients, description: `EFS ${name}`, tags: args.tags,
+            vpcId: args.vpcId,
+            port: NFS_PORT,
+            clients: args.clients,
+            description: `EFS ${name}`,
+            tags: args.tags,
         });
-        const fileSystem = new aws.efs.FileSystem(`${name}-fs`, {
-            encrypted: true,
-            kmsKeyId: args.kmsKeyArn,
-            performanceMode: "generalPurpose",
-            throughputMode: "elastic",
-            lifecyclePolicies: [{ transitionToIa: "AFTER_30_DAYS" }, { transitionToPrimaryStorageClass: "AFTER_1_ACCESS" }],
-            tags,
-        }, { ...child, protect: true });
-        new aws.efs.BackupPolicy(`${name}-backup`, { fileSystemId: fileSystem.id, backupPolicy: { status: "ENABLED" } }, child);
+        const fileSystem = new aws.efs.FileSystem(
+            `${name}-fs`,
+            {
+                encrypted: true,
+                kmsKeyId: args.kmsKeyArn,
+                performanceMode: "generalPurpose",
+                throughputMode: "elastic",
+                lifecyclePolicies: [
+                    { transitionToIa: "AFTER_30_DAYS" },
+                    { transitionToPrimaryStorageClass: "AFTER_1_ACCESS" },
+                ],
+                tags,
+            },
+            { ...child, protect: true },
+        );
+        new aws.efs.BackupPolicy(
+            `${name}-backup`,
+            { fileSystemId: fileSystem.id, backupPolicy: { status: "ENABLED" } },
+            child,
+        );
         // One mount target per AZ, and a new subnet replaces it (https://docs.aws.amazon.com/efs/latest/ug/accessing-fs:
         // its IP cannot change, moving means deleting it first): named by AZ, never by the AZ's place in a list.
-        Object.keys(args.subnetIdsByAz).sort().map((az) => new aws.efs.MountTarget(`${name}-mount-${az.slice(-1)}`, {
-            fileSystemId: fileSystem.id,
-            subnetId: args.subnetIdsByAz[az],
-            securityGroups: [group.id],
-        }, { ...child, aliases: args.formerMountOrder.includes(az) ? [{ name: `${name}-mount-${args.formerMountOrder.indexOf(az)}` }] : [] }));
-        const accessPoints = Object.fromEntries(shares.map((share) => [share.name, new aws.efs.AccessPoint(`${name}-${share.name}`, {
-            fileSystemId: fileSystem.id,
-            rootDirectory: {
-                path: `/magento/${share.name}`,
-                creationInfo: { ownerUid: share.uid, ownerGid: share.gid, permissions: "2775" },
+        Object.keys(args.subnetIdsByAz)
+            .sort()
+            .map(
+                (az) =>
+                    new aws.efs.MountTarget(
+                        `${name}-mount-${az.slice(-1)}`,
+                        {
+                            fileSystemId: fileSystem.id,
+                            subnetId: args.subnetIdsByAz[az],
+                            securityGroups: [group.id],
+                        },
+                        {
+                            ...child,
+                            aliases: args.formerMountOrder.includes(az)
+                                ? [{ name: `${name}-mount-${args.formerMountOrder.indexOf(az)}` }]
+                                : [],
+                        },
+                    ),
+            );
+        const accessPoints = Object.fromEntries(
+            shares.map((share) => [
+                share.name,
+                new aws.efs.AccessPoint(
+                    `${name}-${share.name}`,
+                    {
+                        fileSystemId: fileSystem.id,
+                        rootDirectory: {
+                            path: `/magento/${share.name}`,
+                            creationInfo: { ownerUid: share.uid, ownerGid: share.gid, permissions: "2775" },
+                        },
+                        posixUser: { uid: share.uid, gid: share.gid },
+                        tags: {
+                            ...args.tags,
+                            Name: `${name}-${share.name}`,
+                            Share: share.name,
+                            MountPath: share.mountPath,
+                        },
+                    },
+                    child,
+                ),
+            ]),
+        );
+        const grants = shares.map((share) =>
+            pulumi
+                .all([
+                    accessPoints[share.name].arn,
+                    ...args.clients.filter((c) => mountedBy(share, c.name)).map((c) => c.roleArn),
+                ])
+                .apply(([accessPointArn, ...roleArns]) => ({ accessPointArn, roleArns })),
+        );
+        new aws.efs.FileSystemPolicy(
+            `${name}-tls`,
+            {
+                fileSystemId: fileSystem.id,
+                policy: pulumi
+                    .all([fileSystem.arn, pulumi.all(grants)])
+                    .apply(([arn, g]) => JSON.stringify(efsPolicy(arn, g))),
             },
-            posixUser: { uid: share.uid, gid: share.gid },
-            tags: { ...args.tags, Name: `${name}-${share.name}`, Share: share.name, MountPath: share.mountPath },
-        }, child)]));
-        const grants = shares.map((share) => pulumi.all([accessPoints[share.name].arn, ...args.clients.filter((c) => mountedBy(share, c.name)).map((c) => c.roleArn)])
-            .apply(([accessPointArn, ...roleArns]) => ({ accessPointArn, roleArns })));
-        new aws.efs.FileSystemPolicy(`${name}-tls`, {
-            fileSystemId: fileSystem.id,
-            policy: pulumi.all([fileSystem.arn, pulumi.all(grants)]).apply(([arn, g]) => JSON.stringify(efsPolicy(arn, g))),
-        }, child);
+            child,
+        );
 
         this.accessPointIds = Object.fromEntries(shares.map((share) => [share.name, accessPoints[share.name].id]));
         this.fileSystemId = fileSystem.id;
         this.securityGroupId = group.id;
         this.shares = shares;
-        this.mountSources = Object.fromEntries(shares.map((share) => [share.name, pulumi.all([fileSystem.id, accessPoints[share.name].id])
-            .apply(([fileSystemId, accessPointId]) => ({ kind: "efs" as const, fileSystemId, accessPointId }))]));
+        this.mountSources = Object.fromEntries(
+            shares.map((share) => [
+                share.name,
+                pulumi
+                    .all([fileSystem.id, accessPoints[share.name].id])
+                    .apply(([fileSystemId, accessPointId]) => ({ kind: "efs" as const, fileSystemId, accessPointId })),
+            ]),
+        );
         this.parameters = {
             "shared/efs-id": fileSystem.id,
-            ...Object.fromEntries(shares.map((share) => [`shared/${share.name}/access-point`, accessPoints[share.name].id])),
+            ...Object.fromEntries(
+                shares.map((share) => [`shared/${share.name}/access-point`, accessPoints[share.name].id]),
+            ),
         };
         this.endpoint = fileSystem.id;
         this.fileSystems = { shared: fileSystem.id };

@@ -31,7 +31,11 @@ export const EXPORT_ROOT = "/srv/nfs";
  * the client, and only the client tiers' security groups reach 2049 at all (docs/servers.md, "NFS").
  */
 export function exportsFile(shares: readonly Share[], vpcCidr: string): string {
-    return shares.map((s) => `${EXPORT_ROOT}/${s.name} ${vpcCidr}(rw,sync,no_subtree_check,root_squash,insecure)`).join("\n") + "\n";
+    return (
+        shares
+            .map((s) => `${EXPORT_ROOT}/${s.name} ${vpcCidr}(rw,sync,no_subtree_check,root_squash,insecure)`)
+            .join("\n") + "\n"
+    );
 }
 
 export class NfsStorage extends pulumi.ComponentResource implements SharedStorage {
@@ -50,7 +54,11 @@ export class NfsStorage extends pulumi.ComponentResource implements SharedStorag
         super("magento:storage:NfsStorage", name, {}, opts);
         const shares = planShares(args.shares); // before any child: a refused share creates nothing
         const group = serviceSecurityGroup(this, name, {
-            vpcId: args.placement.vpcId, port: NFS_PORT, clients: args.clients, description: `NFS ${name}`, tags: args.placement.tags,
+            vpcId: args.placement.vpcId,
+            port: NFS_PORT,
+            clients: args.clients,
+            description: `NFS ${name}`,
+            tags: args.placement.tags,
         });
         const volumes: DataVolume[] = shares.map((share, i) => ({
             name: share.name,
@@ -59,40 +67,62 @@ export class NfsStorage extends pulumi.ComponentResource implements SharedStorag
             mountPoint: `${EXPORT_ROOT}/${share.name}`,
         }));
         const exportPaths = Object.fromEntries(volumes.map((v) => [v.name, v.mountPoint]));
-        const server = new Server(`${name}-server`, {
-            ...serverSpec(args),
-            securityGroupId: group.id,
-            rootVolumeGb: 20,
-            dataVolumes: volumes,
-            userData: {
-                packages: ["nfs-utils"],
-                write_files: [
-                    { path: "/usr/local/sbin/prepare-volumes", permissions: "0755", content: prepareVolumesScript(volumes) },
-                    { path: "/etc/exports", permissions: "0644", content: exportsFile(shares, args.vpcCidr) },
-                    // NFSv4 only: one port (2049) for the security group to admit, no rpcbind/mountd ports.
-                    { path: "/etc/nfs.conf.d/magento.conf", permissions: "0644", content: "[nfsd]\nvers3=n\n" },
-                    requiresMountsDropIn("nfs-server", "Never export the root disk: every share's volume first.", volumes.map((v) => v.mountPoint)),
-                ],
-                runcmd: [
-                    ["/usr/local/sbin/prepare-volumes"],
-                    // A fresh XFS root is 0755 root: the share's owner and the access points' mode, so Magento can write.
-                    ...shares.flatMap((s) => [["chown", `${s.uid}:${s.gid}`, `${EXPORT_ROOT}/${s.name}`], ["chmod", SHARE_MODE, `${EXPORT_ROOT}/${s.name}`]]),
-                    ["systemctl", "daemon-reload"], // the drop-in and the new fstab lines take effect now, not at the next boot
-                    ["systemctl", "enable", "--now", "nfs-server"],
-                    ["exportfs", "-ra"],
-                ],
+        const server = new Server(
+            `${name}-server`,
+            {
+                ...serverSpec(args),
+                securityGroupId: group.id,
+                rootVolumeGb: 20,
+                dataVolumes: volumes,
+                userData: {
+                    packages: ["nfs-utils"],
+                    write_files: [
+                        {
+                            path: "/usr/local/sbin/prepare-volumes",
+                            permissions: "0755",
+                            content: prepareVolumesScript(volumes),
+                        },
+                        { path: "/etc/exports", permissions: "0644", content: exportsFile(shares, args.vpcCidr) },
+                        // NFSv4 only: one port (2049) for the security group to admit, no rpcbind/mountd ports.
+                        { path: "/etc/nfs.conf.d/magento.conf", permissions: "0644", content: "[nfsd]\nvers3=n\n" },
+                        requiresMountsDropIn(
+                            "nfs-server",
+                            "Never export the root disk: every share's volume first.",
+                            volumes.map((v) => v.mountPoint),
+                        ),
+                    ],
+                    runcmd: [
+                        ["/usr/local/sbin/prepare-volumes"],
+                        // A fresh XFS root is 0755 root: the share's owner and the access points' mode, so Magento can write.
+                        ...shares.flatMap((s) => [
+                            ["chown", `${s.uid}:${s.gid}`, `${EXPORT_ROOT}/${s.name}`],
+                            ["chmod", SHARE_MODE, `${EXPORT_ROOT}/${s.name}`],
+                        ]),
+                        ["systemctl", "daemon-reload"], // the drop-in and the new fstab lines take effect now, not at the next boot
+                        ["systemctl", "enable", "--now", "nfs-server"],
+                        ["exportfs", "-ra"],
+                    ],
+                },
+                internalName: { dns: args.dns, host: "nfs" },
+                instanceTags: { [NFS_EXPORTS_TAG]: Object.values(exportPaths).join(",") },
             },
-            internalName: { dns: args.dns, host: "nfs" },
-            instanceTags: { [NFS_EXPORTS_TAG]: Object.values(exportPaths).join(",") },
-        }, { parent: this });
+            { parent: this },
+        );
 
         this.address = pulumi.output(server.fqdn ?? server.privateIp);
         this.securityGroupId = group.id;
         this.shares = shares;
         this.exportPaths = exportPaths;
-        this.mountSources = Object.fromEntries(shares.map((share) => [share.name, this.address
-            .apply((host) => ({ kind: "nfs" as const, host, exportPath: exportPaths[share.name] }))]));
-        this.parameters = { "shared/nfs-host": this.address, ...Object.fromEntries(Object.entries(exportPaths).map(([share, path]) => [`shared/${share}/export`, path])) };
+        this.mountSources = Object.fromEntries(
+            shares.map((share) => [
+                share.name,
+                this.address.apply((host) => ({ kind: "nfs" as const, host, exportPath: exportPaths[share.name] })),
+            ]),
+        );
+        this.parameters = {
+            "shared/nfs-host": this.address,
+            ...Object.fromEntries(Object.entries(exportPaths).map(([share, path]) => [`shared/${share}/export`, path])),
+        };
         this.endpoint = this.address;
         this.fileSystems = {};
         this.registerOutputs({ address: this.address, securityGroupId: this.securityGroupId });

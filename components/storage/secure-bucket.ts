@@ -45,7 +45,9 @@ export function secureBucketProblems(args: SecureBucketArgs): string[] {
         problems.push(`encryption "kms" needs kmsKeyArn`);
     }
     if (args.encryption === "s3" && args.kmsKeyArn !== undefined) {
-        problems.push(`kmsKeyArn is set but encryption is "s3" (S3-managed keys); use encryption "kms" or drop the key`);
+        problems.push(
+            `kmsKeyArn is set but encryption is "s3" (S3-managed keys); use encryption "kms" or drop the key`,
+        );
     }
     const days = args.expireAfterDays;
     if (days !== undefined && !(Number.isInteger(days) && days >= 1)) {
@@ -67,56 +69,98 @@ export class SecureBucket extends pulumi.ComponentResource {
         const child = { parent: this };
 
         // Auto-named (`<name>-<7 hex>`): bucket names are global, and a fixed name would collide across accounts.
-        const bucket = new aws.s3.Bucket(name, { tags: { ...args.tags, Name: name } }, { ...child, protect: args.protect });
+        const bucket = new aws.s3.Bucket(
+            name,
+            { tags: { ...args.tags, Name: name } },
+            { ...child, protect: args.protect },
+        );
 
-        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(name, {
-            bucket: bucket.id,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        }, child);
+        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+            name,
+            {
+                bucket: bucket.id,
+                blockPublicAcls: true,
+                blockPublicPolicy: true,
+                ignorePublicAcls: true,
+                restrictPublicBuckets: true,
+            },
+            child,
+        );
 
         // ACLs disabled: the bucket owner owns every object, whoever wrote it; access is decided by policies alone.
-        new aws.s3.BucketOwnershipControls(name, {
-            bucket: bucket.id,
-            rule: { objectOwnership: "BucketOwnerEnforced" },
-        }, child);
+        new aws.s3.BucketOwnershipControls(
+            name,
+            {
+                bucket: bucket.id,
+                rule: { objectOwnership: "BucketOwnerEnforced" },
+            },
+            child,
+        );
 
-        new aws.s3.BucketServerSideEncryptionConfiguration(name, {
-            bucket: bucket.id,
-            rules: [args.encryption === "kms"
-                // A bucket key cuts KMS requests (and their cost) by reusing a data key per bucket for a while.
-                ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }
-                : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-        }, child);
+        new aws.s3.BucketServerSideEncryptionConfiguration(
+            name,
+            {
+                bucket: bucket.id,
+                rules: [
+                    args.encryption === "kms"
+                        ? // A bucket key cuts KMS requests (and their cost) by reusing a data key per bucket for a while.
+                          {
+                              applyServerSideEncryptionByDefault: {
+                                  sseAlgorithm: "aws:kms",
+                                  kmsMasterKeyId: args.kmsKeyArn,
+                              },
+                              bucketKeyEnabled: true,
+                          }
+                        : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+                ],
+            },
+            child,
+        );
 
         const versioning = args.versioned
-            ? new aws.s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child)
+            ? new aws.s3.BucketVersioning(
+                  name,
+                  { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+                  child,
+              )
             : undefined;
 
         if (args.expireAfterDays !== undefined) {
-            new aws.s3.BucketLifecycleConfiguration(name, {
-                bucket: bucket.id,
-                rules: [{
-                    id: "expire",
-                    status: "Enabled",
-                    filter: {}, // every object
-                    expiration: { days: args.expireAfterDays },
-                    ...(versioning ? { noncurrentVersionExpiration: { noncurrentDays: NONCURRENT_VERSION_DAYS } } : {}),
-                    abortIncompleteMultipartUpload: { daysAfterInitiation: INCOMPLETE_UPLOAD_DAYS },
-                }],
-            }, { ...child, dependsOn: versioning ? [versioning] : [] }); // rules on noncurrent versions need versioning first
+            new aws.s3.BucketLifecycleConfiguration(
+                name,
+                {
+                    bucket: bucket.id,
+                    rules: [
+                        {
+                            id: "expire",
+                            status: "Enabled",
+                            filter: {}, // every object
+                            expiration: { days: args.expireAfterDays },
+                            ...(versioning
+                                ? { noncurrentVersionExpiration: { noncurrentDays: NONCURRENT_VERSION_DAYS } }
+                                : {}),
+                            abortIncompleteMultipartUpload: { daysAfterInitiation: INCOMPLETE_UPLOAD_DAYS },
+                        },
+                    ],
+                },
+                { ...child, dependsOn: versioning ? [versioning] : [] },
+            ); // rules on noncurrent versions need versioning first
         }
 
         const extra = args.extraPolicyStatements?.(bucket.arn) ?? [];
-        new aws.s3.BucketPolicy(name, {
-            bucket: bucket.id,
-            policy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: pulumi.all([bucket.arn, extra]).apply(([arn, more]) => [denyInsecureTransport(arn), ...more]),
-            }),
-        }, { ...child, dependsOn: [publicAccessBlock] }); // S3 can refuse a policy while the access block is being applied
+        new aws.s3.BucketPolicy(
+            name,
+            {
+                bucket: bucket.id,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: pulumi
+                        .all([bucket.arn, extra])
+                        .apply(([arn, more]) => [denyInsecureTransport(arn), ...more]),
+                }),
+            },
+            { ...child, dependsOn: [publicAccessBlock] },
+        ); // S3 can refuse a policy while the access block is being applied
 
         this.bucketName = bucket.id; // an S3 bucket's id is its name
         this.bucketArn = bucket.arn;

@@ -51,8 +51,10 @@ export function planShares(shares: readonly Share[]): readonly Share[] {
     const names = new Set<string>();
     for (const share of shares) {
         if (designatesStatic(share.name) || designatesStatic(share.mountPath)) {
-            problems.push(`share '${share.name}' (${share.mountPath}) would put pub/static on shared storage: ` +
-                "a static-content deploy on one server would wipe every other server's assets; ship pub/static in the image and serve it through the CDN");
+            problems.push(
+                `share '${share.name}' (${share.mountPath}) would put pub/static on shared storage: ` +
+                    "a static-content deploy on one server would wipe every other server's assets; ship pub/static in the image and serve it through the CDN",
+            );
         }
         if (!/^[a-z][a-z0-9-]*$/.test(share.name)) {
             problems.push(`share name '${share.name}' must be lower-case letters, digits and hyphens`);

@@ -74,113 +74,221 @@ export class LoadBalancer extends pulumi.ComponentResource {
     public readonly securityGroupId: pulumi.Output<string>;
     /** The admin's bases, /<adminPath> and /index.php/<adminPath>: what the WAF lets send large bodies. */
     public readonly adminPaths: readonly string[];
-    public readonly targetGroups: Record<TargetGroupName, { readonly arn: pulumi.Output<string>; readonly arnSuffix: pulumi.Output<string> }>;
+    public readonly targetGroups: Record<
+        TargetGroupName,
+        { readonly arn: pulumi.Output<string>; readonly arnSuffix: pulumi.Output<string> }
+    >;
 
     constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:web:LoadBalancer", name, {}, opts);
         const child = { parent: this };
         const tagged = (suffix: string) => ({ ...args.tags, Name: `${name}-${suffix}` });
 
-        const group = new aws.ec2.SecurityGroup(`${name}-sg`, {
-            vpcId: args.vpcId,
-            description: "Internet-facing load balancer of the shop: HTTP (redirect) and HTTPS from anywhere",
-            tags: tagged("sg"),
-        }, child);
+        const group = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: args.vpcId,
+                description: "Internet-facing load balancer of the shop: HTTP (redirect) and HTTPS from anywhere",
+                tags: tagged("sg"),
+            },
+            child,
+        );
         for (const port of [80, 443]) {
-            new aws.vpc.SecurityGroupIngressRule(`${name}-in-${port}`, {
-                securityGroupId: group.id, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: "0.0.0.0/0",
-                description: "shoppers", tags: tagged(`in-${port}`),
-            }, child);
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-in-${port}`,
+                {
+                    securityGroupId: group.id,
+                    ipProtocol: "tcp",
+                    fromPort: port,
+                    toPort: port,
+                    cidrIpv4: "0.0.0.0/0",
+                    description: "shoppers",
+                    tags: tagged(`in-${port}`),
+                },
+                child,
+            );
         }
         // The only way to the web servers: from this group to theirs, on the web port (both sides of the pair).
         for (const [tier, targetGroupId] of Object.entries(args.targetSecurityGroupIds)) {
             const rule = { ipProtocol: "tcp", fromPort: WEB_PORT, toPort: WEB_PORT };
-            new aws.vpc.SecurityGroupEgressRule(`${name}-to-${tier}`, {
-                ...rule, securityGroupId: group.id, referencedSecurityGroupId: targetGroupId, description: `${tier} servers`, tags: tagged(`to-${tier}`),
-            }, child);
-            new aws.vpc.SecurityGroupIngressRule(`${name}-into-${tier}`, {
-                ...rule, securityGroupId: targetGroupId, referencedSecurityGroupId: group.id, description: "load balancer", tags: tagged(`into-${tier}`),
-            }, child);
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-to-${tier}`,
+                {
+                    ...rule,
+                    securityGroupId: group.id,
+                    referencedSecurityGroupId: targetGroupId,
+                    description: `${tier} servers`,
+                    tags: tagged(`to-${tier}`),
+                },
+                child,
+            );
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-into-${tier}`,
+                {
+                    ...rule,
+                    securityGroupId: targetGroupId,
+                    referencedSecurityGroupId: group.id,
+                    description: "load balancer",
+                    tags: tagged(`into-${tier}`),
+                },
+                child,
+            );
         }
 
-        const balancer = new aws.lb.LoadBalancer(`${name}-alb`, {
-            loadBalancerType: "application",
-            internal: false,
-            subnets: args.subnetIds,
-            securityGroups: [group.id],
-            dropInvalidHeaderFields: true,
-            enableDeletionProtection: args.deletionProtection,
-            accessLogs: { enabled: true, bucket: args.accessLogsBucket },
-            tags: tagged("alb"),
-        }, { ...child, dependsOn: args.accessLogsDependsOn });
+        const balancer = new aws.lb.LoadBalancer(
+            `${name}-alb`,
+            {
+                loadBalancerType: "application",
+                internal: false,
+                subnets: args.subnetIds,
+                securityGroups: [group.id],
+                dropInvalidHeaderFields: true,
+                enableDeletionProtection: args.deletionProtection,
+                accessLogs: { enabled: true, bucket: args.accessLogsBucket },
+                tags: tagged("alb"),
+            },
+            { ...child, dependsOn: args.accessLogsDependsOn },
+        );
 
         // Short logical names: target group names are limited to 32 characters, auto-naming suffix included.
-        const targetGroup = (tier: TargetGroupName) => new aws.lb.TargetGroup(`${name}-${tier === "frontend" ? "fe" : "bo"}`, {
-            vpcId: args.vpcId,
-            port: WEB_PORT,
-            protocol: "HTTP",
-            targetType: "instance",
-            deregistrationDelay: 30, // PHP requests are short; a release should not wait 5 minutes per instance
-            healthCheck: {
-                path: HEALTH_CHECK_PATH, matcher: "200", protocol: "HTTP",
-                interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3,
-            },
-            tags: tagged(tier),
-        }, child);
+        const targetGroup = (tier: TargetGroupName) =>
+            new aws.lb.TargetGroup(
+                `${name}-${tier === "frontend" ? "fe" : "bo"}`,
+                {
+                    vpcId: args.vpcId,
+                    port: WEB_PORT,
+                    protocol: "HTTP",
+                    targetType: "instance",
+                    deregistrationDelay: 30, // PHP requests are short; a release should not wait 5 minutes per instance
+                    healthCheck: {
+                        path: HEALTH_CHECK_PATH,
+                        matcher: "200",
+                        protocol: "HTTP",
+                        interval: 15,
+                        timeout: 5,
+                        healthyThreshold: 2,
+                        unhealthyThreshold: 3,
+                    },
+                    tags: tagged(tier),
+                },
+                child,
+            );
         const frontend = targetGroup("frontend");
         const backoffice = targetGroup("backoffice");
 
-        new aws.lb.Listener(`${name}-http`, {
-            loadBalancerArn: balancer.arn, port: 80, protocol: "HTTP",
-            defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
-            tags: tagged("http"),
-        }, child);
-        const https = new aws.lb.Listener(`${name}-https`, {
-            loadBalancerArn: balancer.arn, port: 443, protocol: "HTTPS",
-            sslPolicy: TLS_POLICY,
-            certificateArn: args.certificateArn,
-            defaultActions: [{ type: "forward", targetGroupArn: frontend.arn }],
-            tags: tagged("https"),
-        }, child);
+        new aws.lb.Listener(
+            `${name}-http`,
+            {
+                loadBalancerArn: balancer.arn,
+                port: 80,
+                protocol: "HTTP",
+                defaultActions: [
+                    { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+                ],
+                tags: tagged("http"),
+            },
+            child,
+        );
+        const https = new aws.lb.Listener(
+            `${name}-https`,
+            {
+                loadBalancerArn: balancer.arn,
+                port: 443,
+                protocol: "HTTPS",
+                sslPolicy: TLS_POLICY,
+                certificateArn: args.certificateArn,
+                defaultActions: [{ type: "forward", targetGroupArn: frontend.arn }],
+                tags: tagged("https"),
+            },
+            child,
+        );
         // Named by key, not position: removing a storefront must not move another's certificate (docs/edge.md).
         for (const [key, certificateArn] of Object.entries(args.extraCertificateArns)) {
             const former = args.formerCertificateIndex[key];
-            new aws.lb.ListenerCertificate(`${name}-cert-${key}`, { listenerArn: https.arn, certificateArn },
-                { ...child, aliases: former === undefined ? [] : [{ name: `${name}-cert-${former}` }] });
+            new aws.lb.ListenerCertificate(
+                `${name}-cert-${key}`,
+                { listenerArn: https.arn, certificateArn },
+                { ...child, aliases: former === undefined ? [] : [{ name: `${name}-cert-${former}` }] },
+            );
         }
 
-        const rule = (suffix: string, priority: number, conditions: aws.types.input.lb.ListenerRuleCondition[], action: aws.types.input.lb.ListenerRuleAction, after: readonly pulumi.Resource[] = []) =>
-            new aws.lb.ListenerRule(`${name}-${suffix}`, { listenerArn: https.arn, priority, conditions, actions: [action], tags: tagged(suffix) }, { ...child, dependsOn: [...after] });
-        const forbidden = (messageBody: string): aws.types.input.lb.ListenerRuleAction =>
-            ({ type: "fixed-response", fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody } });
+        const rule = (
+            suffix: string,
+            priority: number,
+            conditions: aws.types.input.lb.ListenerRuleCondition[],
+            action: aws.types.input.lb.ListenerRuleAction,
+            after: readonly pulumi.Resource[] = [],
+        ) =>
+            new aws.lb.ListenerRule(
+                `${name}-${suffix}`,
+                { listenerArn: https.arn, priority, conditions, actions: [action], tags: tagged(suffix) },
+                { ...child, dependsOn: [...after] },
+            );
+        const forbidden = (messageBody: string): aws.types.input.lb.ListenerRuleAction => ({
+            type: "fixed-response",
+            fixedResponse: { statusCode: "403", contentType: "text/plain", messageBody },
+        });
         // The admin, and /index.php/<admin> which Magento serves as the same admin, to the back office from the allow-list
         // only; then a 403 for those paths from anywhere else, so the front end never receives them (docs/admin.md). ELB
         // takes at most 3 values per condition and 5 per rule: 2 paths and 3 sources a rule, a pair of rules per 3
         // sources, numbered by position so that a longer allow-list only adds rules.
         this.adminPaths = [`/${args.adminPath}`, `/index.php/${args.adminPath}`];
         const adminVariants = this.adminPaths.map((base) => [base, `${base}/*`]);
-        chunks(args.adminSources, ADMIN_SOURCES_PER_RULE).forEach((sources, k) => adminVariants.forEach((paths, v) =>
-            rule(`admin-${v}-${k}`, ADMIN_PRIORITY + 2 * k + v, [{ pathPattern: { values: paths } }, { sourceIp: { values: sources } }],
-                { type: "forward", targetGroupArn: backoffice.arn })));
-        adminVariants.forEach((paths, v) => rule(`admin-refused-${v}`, ADMIN_REFUSED_PRIORITY + v, [{ pathPattern: { values: paths } }],
-            forbidden("Forbidden")));
+        chunks(args.adminSources, ADMIN_SOURCES_PER_RULE).forEach((sources, k) =>
+            adminVariants.forEach((paths, v) =>
+                rule(
+                    `admin-${v}-${k}`,
+                    ADMIN_PRIORITY + 2 * k + v,
+                    [{ pathPattern: { values: paths } }, { sourceIp: { values: sources } }],
+                    { type: "forward", targetGroupArn: backoffice.arn },
+                ),
+            ),
+        );
+        adminVariants.forEach((paths, v) =>
+            rule(
+                `admin-refused-${v}`,
+                ADMIN_REFUSED_PRIORITY + v,
+                [{ pathPattern: { values: paths } }],
+                forbidden("Forbidden"),
+            ),
+        );
         // Magento drops repeated slashes before it reads the front name (//<admin>/, /index.php//<admin>/ are its admin),
         // and cuts /index.php off without a slash after it (/index.php<admin>/); ELB compares the path as sent,
         // case-sensitively (docs/admin.md): refuse any path that ends in the admin's name or holds it before a slash.
-        rule("admin-refused-slashes", ADMIN_REFUSED_PRIORITY + adminVariants.length, [{ pathPattern: { values: [`*${args.adminPath}`, `*${args.adminPath}/*`] } }],
-            forbidden("Forbidden"));
+        rule(
+            "admin-refused-slashes",
+            ADMIN_REFUSED_PRIORITY + adminVariants.length,
+            [{ pathPattern: { values: [`*${args.adminPath}`, `*${args.adminPath}/*`] } }],
+            forbidden("Forbidden"),
+        );
         // The CDN's paths to the front end with an accepted header only, a 403 without. The header's values share the
         // rule's 5 with the paths. The first rule of each kind keeps the name it had with one value and two paths, so a
         // deployed stack updates it in place (a replacement would be created at a priority its original still holds).
         // Changes to the header rules wait for the distributions (originVerify.after): a rotation drops a value only
         // once no edge sends it.
         const cdnPatterns = args.cdnPaths.map((p) => `${p}/*`);
-        const header = { httpHeader: { httpHeaderName: args.originVerify.headerName, values: [...args.originVerify.values] } };
+        const header = {
+            httpHeader: { httpHeaderName: args.originVerify.headerName, values: [...args.originVerify.values] },
+        };
         const numbered = (base: string, k: number) => (k === 0 ? base : `${base}-${k}`);
-        chunks(cdnPatterns, Math.min(CONDITION_VALUES, RULE_VALUES - args.originVerify.values.length)).forEach((values, k) =>
-            rule(numbered("cdn-origin", k), CDN_PRIORITY + k, [{ pathPattern: { values } }, header], { type: "forward", targetGroupArn: frontend.arn }, args.originVerify.after));
+        chunks(cdnPatterns, Math.min(CONDITION_VALUES, RULE_VALUES - args.originVerify.values.length)).forEach(
+            (values, k) =>
+                rule(
+                    numbered("cdn-origin", k),
+                    CDN_PRIORITY + k,
+                    [{ pathPattern: { values } }, header],
+                    { type: "forward", targetGroupArn: frontend.arn },
+                    args.originVerify.after,
+                ),
+        );
         chunks(cdnPatterns, CONDITION_VALUES).forEach((values, k) =>
-            rule(numbered("cdn-only", k), CDN_REFUSED_PRIORITY + k, [{ pathPattern: { values } }], forbidden("Served through the CDN only")));
+            rule(
+                numbered("cdn-only", k),
+                CDN_REFUSED_PRIORITY + k,
+                [{ pathPattern: { values } }],
+                forbidden("Served through the CDN only"),
+            ),
+        );
 
         this.arn = balancer.arn;
         this.arnSuffix = balancer.arnSuffix;
@@ -191,6 +299,11 @@ export class LoadBalancer extends pulumi.ComponentResource {
             frontend: { arn: frontend.arn, arnSuffix: frontend.arnSuffix },
             backoffice: { arn: backoffice.arn, arnSuffix: backoffice.arnSuffix },
         };
-        this.registerOutputs({ arn: this.arn, dnsName: this.dnsName, zoneId: this.zoneId, securityGroupId: this.securityGroupId });
+        this.registerOutputs({
+            arn: this.arn,
+            dnsName: this.dnsName,
+            zoneId: this.zoneId,
+            securityGroupId: this.securityGroupId,
+        });
     }
 }

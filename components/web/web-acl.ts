@@ -57,13 +57,21 @@ const none = [{ priority: 0, type: "NONE" }];
 /** A request whose path is under one of the paths. */
 function underAny(paths: readonly string[]) {
     const onPath = paths.map((p) => ({
-        byteMatchStatement: { fieldToMatch: { uriPath: {} }, positionalConstraint: "STARTS_WITH", searchString: `${p}/`, textTransformations: none },
+        byteMatchStatement: {
+            fieldToMatch: { uriPath: {} },
+            positionalConstraint: "STARTS_WITH",
+            searchString: `${p}/`,
+            textTransformations: none,
+        },
     }));
     return onPath.length === 1 ? onPath[0] : { orStatement: { statements: onPath } };
 }
 
 /** A request CloudFront makes to the origin: the secret header (either accepted value), on one of the CDN paths. */
-function cdnFetch(originVerify: OriginVerify, cdnPaths: readonly string[]): aws.types.input.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatement {
+function cdnFetch(
+    originVerify: OriginVerify,
+    cdnPaths: readonly string[],
+): aws.types.input.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatement {
     const withValue = originVerify.values.map((searchString) => ({
         byteMatchStatement: {
             fieldToMatch: { singleHeader: { name: originVerify.headerName } }, // matched case-insensitively
@@ -72,7 +80,14 @@ function cdnFetch(originVerify: OriginVerify, cdnPaths: readonly string[]): aws.
             textTransformations: none,
         },
     }));
-    return { andStatement: { statements: [withValue.length === 1 ? withValue[0] : { orStatement: { statements: withValue } }, underAny(cdnPaths)] } };
+    return {
+        andStatement: {
+            statements: [
+                withValue.length === 1 ? withValue[0] : { orStatement: { statements: withValue } },
+                underAny(cdnPaths),
+            ],
+        },
+    };
 }
 
 export class WebAcl extends pulumi.ComponentResource {
@@ -83,87 +98,124 @@ export class WebAcl extends pulumi.ComponentResource {
     constructor(name: string, args: WebAclArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:web:WebAcl", name, {}, opts);
         const child = { parent: this };
-        const visibility = (metric: string) => ({ metricName: metric, cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true });
+        const visibility = (metric: string) => ({
+            metricName: metric,
+            cloudwatchMetricsEnabled: true,
+            sampledRequestsEnabled: true,
+        });
 
-        const operators = new aws.wafv2.IpSet(`${name}-operators`, {
-            scope: "REGIONAL", ipAddressVersion: "IPV4", addresses: [...args.adminSources],
-            description: "Operators' addresses: the only sources of admin requests", tags: { ...args.tags, Name: `${name}-operators` },
-        }, child);
+        const operators = new aws.wafv2.IpSet(
+            `${name}-operators`,
+            {
+                scope: "REGIONAL",
+                ipAddressVersion: "IPV4",
+                addresses: [...args.adminSources],
+                description: "Operators' addresses: the only sources of admin requests",
+                tags: { ...args.tags, Name: `${name}-operators` },
+            },
+            child,
+        );
 
-        const acl = new aws.wafv2.WebAcl(`${name}-acl`, {
-            scope: "REGIONAL",
-            description: "Shop load balancer: AWS managed rules and a per-IP rate limit",
-            defaultAction: { allow: {} },
-            rules: [
-                {
-                    // First: a flood is refused before any other rule spends capacity on it.
-                    name: "rate-per-ip",
-                    priority: 0,
-                    action: { block: {} },
-                    statement: {
-                        rateBasedStatement: {
-                            limit: args.ratePerIpPer5Min,
-                            aggregateKeyType: "IP",
-                            // The rule now holds the secret: a secret in state (nested in `rules`); the component exposes only the ARN.
-                            scopeDownStatement: { notStatement: { statement: cdnFetch(args.originVerify, args.cdnPaths) } },
-                        },
-                    },
-                    visibilityConfig: visibility(`${name}-rate-per-ip`),
-                },
-                ...MANAGED_RULE_GROUPS.map((group, i) => ({
-                    name: group,
-                    priority: i + 1,
-                    overrideAction: { none: {} },
-                    statement: {
-                        managedRuleGroupStatement: {
-                            vendorName: "AWS",
-                            name: group,
-                            ruleActionOverrides: (COUNTED_RULES[group] ?? []).map((rule) => ({ name: rule, actionToUse: { count: {} } })),
-                        },
-                    },
-                    visibilityConfig: visibility(`${name}-${group}`),
-                })),
-                {
-                    // Last: the part of a body past 8 KB escapes every rule above, so only the admin may send one.
-                    name: "oversize-body",
-                    priority: MANAGED_RULE_GROUPS.length + 1,
-                    action: { block: {} },
-                    statement: {
-                        andStatement: {
-                            statements: [
-                                { sizeConstraintStatement: { fieldToMatch: { body: { oversizeHandling: "MATCH" } }, comparisonOperator: "GT", size: ALB_BODY_INSPECTION_BYTES, textTransformations: none } },
-                                { notStatement: { statement: underAny(args.largeBodyPaths) } },
-                            ],
-                        },
-                    },
-                    visibilityConfig: visibility(`${name}-oversize-body`),
-                },
-                {
-                    // The admin from the operators only, whatever the path's spelling: Magento drops repeated slashes
-                    // and the client may percent-encode or capitalise; WAF decodes, normalises (// and /./ collapsed)
-                    // and lowercases before matching (https://docs.aws.amazon.com/waf/latest/APIReference/API_TextTransformation.html).
-                    name: "admin-operators-only",
-                    priority: MANAGED_RULE_GROUPS.length + 2,
-                    action: { block: {} },
-                    statement: {
-                        andStatement: {
-                            statements: [
-                                {
-                                    byteMatchStatement: {
-                                        fieldToMatch: { uriPath: {} }, positionalConstraint: "CONTAINS", searchString: args.adminPath.toLowerCase(), // /index.php<admin> too
-                                        textTransformations: [{ priority: 0, type: "URL_DECODE" }, { priority: 1, type: "NORMALIZE_PATH" }, { priority: 2, type: "LOWERCASE" }],
-                                    },
+        const acl = new aws.wafv2.WebAcl(
+            `${name}-acl`,
+            {
+                scope: "REGIONAL",
+                description: "Shop load balancer: AWS managed rules and a per-IP rate limit",
+                defaultAction: { allow: {} },
+                rules: [
+                    {
+                        // First: a flood is refused before any other rule spends capacity on it.
+                        name: "rate-per-ip",
+                        priority: 0,
+                        action: { block: {} },
+                        statement: {
+                            rateBasedStatement: {
+                                limit: args.ratePerIpPer5Min,
+                                aggregateKeyType: "IP",
+                                // The rule now holds the secret: a secret in state (nested in `rules`); the component exposes only the ARN.
+                                scopeDownStatement: {
+                                    notStatement: { statement: cdnFetch(args.originVerify, args.cdnPaths) },
                                 },
-                                { notStatement: { statement: { ipSetReferenceStatement: { arn: operators.arn } } } },
-                            ],
+                            },
                         },
+                        visibilityConfig: visibility(`${name}-rate-per-ip`),
                     },
-                    visibilityConfig: visibility(`${name}-admin-operators-only`),
-                },
-            ],
-            visibilityConfig: visibility(name),
-            tags: { ...args.tags, Name: name },
-        }, { ...child, dependsOn: [...args.originVerify.after] }); // a rotation drops a value once no edge sends it
+                    ...MANAGED_RULE_GROUPS.map((group, i) => ({
+                        name: group,
+                        priority: i + 1,
+                        overrideAction: { none: {} },
+                        statement: {
+                            managedRuleGroupStatement: {
+                                vendorName: "AWS",
+                                name: group,
+                                ruleActionOverrides: (COUNTED_RULES[group] ?? []).map((rule) => ({
+                                    name: rule,
+                                    actionToUse: { count: {} },
+                                })),
+                            },
+                        },
+                        visibilityConfig: visibility(`${name}-${group}`),
+                    })),
+                    {
+                        // Last: the part of a body past 8 KB escapes every rule above, so only the admin may send one.
+                        name: "oversize-body",
+                        priority: MANAGED_RULE_GROUPS.length + 1,
+                        action: { block: {} },
+                        statement: {
+                            andStatement: {
+                                statements: [
+                                    {
+                                        sizeConstraintStatement: {
+                                            fieldToMatch: { body: { oversizeHandling: "MATCH" } },
+                                            comparisonOperator: "GT",
+                                            size: ALB_BODY_INSPECTION_BYTES,
+                                            textTransformations: none,
+                                        },
+                                    },
+                                    { notStatement: { statement: underAny(args.largeBodyPaths) } },
+                                ],
+                            },
+                        },
+                        visibilityConfig: visibility(`${name}-oversize-body`),
+                    },
+                    {
+                        // The admin from the operators only, whatever the path's spelling: Magento drops repeated slashes
+                        // and the client may percent-encode or capitalise; WAF decodes, normalises (// and /./ collapsed)
+                        // and lowercases before matching (https://docs.aws.amazon.com/waf/latest/APIReference/API_TextTransformation.html).
+                        name: "admin-operators-only",
+                        priority: MANAGED_RULE_GROUPS.length + 2,
+                        action: { block: {} },
+                        statement: {
+                            andStatement: {
+                                statements: [
+                                    {
+                                        byteMatchStatement: {
+                                            fieldToMatch: { uriPath: {} },
+                                            positionalConstraint: "CONTAINS",
+                                            searchString: args.adminPath.toLowerCase(), // /index.php<admin> too
+                                            textTransformations: [
+                                                { priority: 0, type: "URL_DECODE" },
+                                                { priority: 1, type: "NORMALIZE_PATH" },
+                                                { priority: 2, type: "LOWERCASE" },
+                                            ],
+                                        },
+                                    },
+                                    {
+                                        notStatement: {
+                                            statement: { ipSetReferenceStatement: { arn: operators.arn } },
+                                        },
+                                    },
+                                ],
+                            },
+                        },
+                        visibilityConfig: visibility(`${name}-admin-operators-only`),
+                    },
+                ],
+                visibilityConfig: visibility(name),
+                tags: { ...args.tags, Name: name },
+            },
+            { ...child, dependsOn: [...args.originVerify.after] },
+        ); // a rotation drops a value once no edge sends it
         new aws.wafv2.WebAclAssociation(`${name}-alb`, { resourceArn: args.resourceArn, webAclArn: acl.arn }, child);
         this.logRequests(name, acl, args);
 
@@ -180,31 +232,52 @@ export class WebAcl extends pulumi.ComponentResource {
      */
     private logRequests(name: string, acl: aws.wafv2.WebAcl, args: WebAclArgs): void {
         const child = { parent: this };
-        const group = new aws.cloudwatch.LogGroup(`${name}-requests`, {
-            name: `aws-waf-logs-${name}`,
-            retentionInDays: SECURITY_LOG_RETENTION_DAYS,
-            kmsKeyId: args.logKeyArn,
-            tags: { ...args.tags, Name: `${name}-requests`, [LOG_CLASS_TAG]: "security" },
-        }, child);
-        const policy = new aws.cloudwatch.LogResourcePolicy(`${name}-requests`, {
-            policyName: `${name}-waf-logs`,
-            policyDocument: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [{
-                    Sid: "WafDeliversItsLogs", Effect: "Allow", Principal: { Service: "delivery.logs.amazonaws.com" },
-                    Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${group.arn}:*`,
-                    Condition: {
-                        StringEquals: { "aws:SourceAccount": args.accountId },
-                        ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:aws:logs:${args.region}:${args.accountId}:*` },
-                    },
-                }],
-            }),
-        }, child);
-        new aws.wafv2.WebAclLoggingConfiguration(`${name}-requests`, {
-            resourceArn: acl.arn,
-            logDestinationConfigs: [group.arn],
-            // Session cookies, API tokens and the CDN's secret stay out of the logs (header names match in any case).
-            redactedFields: ["cookie", "authorization", args.originVerify.headerName.toLowerCase()].map((header) => ({ singleHeader: { name: header } })),
-        }, { ...child, dependsOn: [policy] });
+        const group = new aws.cloudwatch.LogGroup(
+            `${name}-requests`,
+            {
+                name: `aws-waf-logs-${name}`,
+                retentionInDays: SECURITY_LOG_RETENTION_DAYS,
+                kmsKeyId: args.logKeyArn,
+                tags: { ...args.tags, Name: `${name}-requests`, [LOG_CLASS_TAG]: "security" },
+            },
+            child,
+        );
+        const policy = new aws.cloudwatch.LogResourcePolicy(
+            `${name}-requests`,
+            {
+                policyName: `${name}-waf-logs`,
+                policyDocument: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Sid: "WafDeliversItsLogs",
+                            Effect: "Allow",
+                            Principal: { Service: "delivery.logs.amazonaws.com" },
+                            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                            Resource: pulumi.interpolate`${group.arn}:*`,
+                            Condition: {
+                                StringEquals: { "aws:SourceAccount": args.accountId },
+                                ArnLike: {
+                                    "aws:SourceArn": pulumi.interpolate`arn:aws:logs:${args.region}:${args.accountId}:*`,
+                                },
+                            },
+                        },
+                    ],
+                }),
+            },
+            child,
+        );
+        new aws.wafv2.WebAclLoggingConfiguration(
+            `${name}-requests`,
+            {
+                resourceArn: acl.arn,
+                logDestinationConfigs: [group.arn],
+                // Session cookies, API tokens and the CDN's secret stay out of the logs (header names match in any case).
+                redactedFields: ["cookie", "authorization", args.originVerify.headerName.toLowerCase()].map(
+                    (header) => ({ singleHeader: { name: header } }),
+                ),
+            },
+            { ...child, dependsOn: [policy] },
+        );
     }
 }

@@ -19,7 +19,10 @@ export const SECRETS_FILE = "/etc/magento/secrets.env";
 /** RDS's CA bundle for the region, which MySQL's certificate chains to: the release points Magento at the file
  *  (parameter db/ssl-ca). https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html */
 export function rdsCaBundle(region: string): { readonly url: string; readonly path: string } {
-    return { url: `https://truststore.pki.rds.amazonaws.com/${region}/${region}-bundle.pem`, path: `/etc/pki/rds/${region}-bundle.pem` };
+    return {
+        url: `https://truststore.pki.rds.amazonaws.com/${region}/${region}-bundle.pem`,
+        path: `/etc/pki/rds/${region}-bundle.pem`,
+    };
 }
 
 /** How often servers re-read their secrets: far inside a rotation's grace (the previous user works a month). */
@@ -46,7 +49,14 @@ export const MOUNT_OPTIONS = {
 function fstabEntry(share: Share, source: ShareSource): string[] {
     const target = `${MAGENTO_ROOT}/${share.mountPath}`;
     return source.kind === "efs"
-        ? [`${source.fileSystemId}:/`, target, "efs", [...MOUNT_OPTIONS.efs, `accesspoint=${source.accessPointId}`].join(","), "0", "0"]
+        ? [
+              `${source.fileSystemId}:/`,
+              target,
+              "efs",
+              [...MOUNT_OPTIONS.efs, `accesspoint=${source.accessPointId}`].join(","),
+              "0",
+              "0",
+          ]
         : [`${source.host}:${source.exportPath}`, target, "nfs4", MOUNT_OPTIONS.nfs.join(","), "0", "0"];
 }
 
@@ -62,7 +72,9 @@ export const PARAMETER_VALUE = "A-Za-z0-9._:/@+=,!-";
  */
 export function parametersScript(parameterPath: string, region: string): string {
     if (!/^\/[A-Za-z0-9_/-]+$/.test(parameterPath) || !/^[a-z0-9-]+$/.test(region)) {
-        throw new Error(`parameter path '${parameterPath}' or region '${region}' has characters that would need quoting`);
+        throw new Error(
+            `parameter path '${parameterPath}' or region '${region}' has characters that would need quoting`,
+        );
     }
     return [
         "#!/bin/bash",
@@ -79,7 +91,7 @@ export function parametersScript(parameterPath: string, region: string): string 
         '    case "$value" in',
         `      ''|*[!${PARAMETER_VALUE}]*) echo "parameter $name: its value must be made of ${PARAMETER_VALUE}" >&2; exit 1 ;;`,
         "    esac",
-        "    printf '%s=%s\\n' \"${key^^}\" \"$value\"",
+        '    printf \'%s=%s\\n\' "${key^^}" "$value"',
         '  done > "$out.tmp"',
         'mv "$out.tmp" "$out"',
         "",
@@ -108,8 +120,8 @@ export function secretsScript(region: string): string {
         '    echo "secret $key: no value readable yet; skipped until the next run" >&2',
         "    continue",
         "  fi",
-        "  if jq -e 'type == \"object\"' > /dev/null 2>&1 <<<\"$value\"; then",
-        "    lines=$(jq -r --arg n \"$name\" 'to_entries[] | \"\\($n)_\\(.key | ascii_upcase)=\\(.value)\"' <<<\"$value\")",
+        '  if jq -e \'type == "object"\' > /dev/null 2>&1 <<<"$value"; then',
+        '    lines=$(jq -r --arg n "$name" \'to_entries[] | "\\($n)_\\(.key | ascii_upcase)=\\(.value)"\' <<<"$value")',
         "  else",
         '    lines="$name=$value"',
         "  fi",
@@ -135,11 +147,13 @@ export function secretsScript(region: string): string {
 function rereadUnits(): WriteFile[] {
     return [
         {
-            path: "/etc/systemd/system/magento-secrets.service", permissions: "0644",
+            path: "/etc/systemd/system/magento-secrets.service",
+            permissions: "0644",
             content: `[Unit]\nDescription=Re-read Magento's parameters and secrets\n\n[Service]\nType=oneshot\nExecStart=/usr/local/sbin/magento-parameters\nExecStart=/usr/local/sbin/magento-secrets restart\n`,
         },
         {
-            path: "/etc/systemd/system/magento-secrets.timer", permissions: "0644",
+            path: "/etc/systemd/system/magento-secrets.timer",
+            permissions: "0644",
             content: `[Unit]\nDescription=Re-read Magento's secrets every ${REREAD_MINUTES} minutes\n\n[Timer]\nOnBootSec=${REREAD_MINUTES}min\nOnUnitActiveSec=${REREAD_MINUTES}min\nRandomizedDelaySec=5min\n\n[Install]\nWantedBy=timers.target\n`,
         },
     ];
@@ -157,14 +171,24 @@ export function webBootConfig(args: WebBootArgs): CloudConfig {
         // cloud-init writes the fstab lines; systemd's fstab generator makes them mount units the services require.
         mounts: args.mounts.map((m) => fstabEntry(m.share, m.source)),
         write_files: [
-            { path: "/usr/local/sbin/magento-parameters", permissions: "0755", content: parametersScript(args.parameterPath, args.region) },
+            {
+                path: "/usr/local/sbin/magento-parameters",
+                permissions: "0755",
+                content: parametersScript(args.parameterPath, args.region),
+            },
             { path: "/usr/local/sbin/magento-secrets", permissions: "0755", content: secretsScript(args.region) },
             ...rereadUnits(),
             // A failed mount leaves the folder on the root disk: the web server then does not start, answers no health
             // check, and the group replaces the server, instead of writing media where no other server sees it.
             // Nor does it start without the parameters: cloud-init's runcmd goes on after a failed step.
-            ...WEB_SERVICES.map((service) => requiresMountsDropIn(service, "Serve only from the shared folders, never from the root disk, and only once the parameters are read.",
-                targets, [`AssertPathExists=${PARAMETERS_FILE}`, `AssertPathExists=${SECRETS_FILE}`])),
+            ...WEB_SERVICES.map((service) =>
+                requiresMountsDropIn(
+                    service,
+                    "Serve only from the shared folders, never from the root disk, and only once the parameters are read.",
+                    targets,
+                    [`AssertPathExists=${PARAMETERS_FILE}`, `AssertPathExists=${SECRETS_FILE}`],
+                ),
+            ),
         ],
         runcmd: [
             ["/usr/local/sbin/magento-parameters"],

@@ -48,67 +48,125 @@ export class WebGroup extends pulumi.ComponentResource {
         const child = { parent: this };
         const tags = { ...args.placement.tags, [TIER_TAG]: args.runsAs.tier, Name: name };
 
-        const template = new aws.ec2.LaunchTemplate(`${name}-lt`, {
-            imageId: args.image.imageId,
-            instanceType: args.instanceType,
-            iamInstanceProfile: { name: args.runsAs.instanceProfileName },
-            networkInterfaces: [{ deviceIndex: 0, associatePublicIpAddress: "false", securityGroups: [args.runsAs.securityGroupId], deleteOnTermination: "true" }],
-            metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1, instanceMetadataTags: "enabled" },
-            blockDeviceMappings: [{
-                deviceName: "/dev/xvda",
-                ebs: { volumeSize: args.rootVolumeGb, volumeType: "gp3", encrypted: "true", kmsKeyId: args.placement.kmsKeyArn, deleteOnTermination: "true" },
-            }],
-            monitoring: { enabled: true },
-            userData: pulumi.output(args.userData).apply((config) => Buffer.from(renderCloudConfig(config as CloudConfig)).toString("base64")),
-            updateDefaultVersion: true,
-            tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags })),
-            tags: { ...tags, [SHARED_MOUNTS_TAG]: args.sharedMounts },
-        }, { ...child, ignoreChanges: args.image.ignoreImageDrift ? ["imageId"] : [] });
-
-        const group = new aws.autoscaling.Group(`${name}-asg`, {
-            vpcZoneIdentifiers: subnetIds(args.placement),
-            launchTemplate: { id: template.id, version: pulumi.interpolate`${template.latestVersion}` },
-            minSize: args.minSize,
-            maxSize: args.maxSize,
-            targetGroupArns: [args.targetGroupArn],
-            healthCheckType: "ELB",
-            healthCheckGracePeriod: HEALTH_CHECK_GRACE_SECONDS,
-            defaultInstanceWarmup: 120,
-            capacityRebalance: false,
-            enabledMetrics: ["GroupMinSize", "GroupMaxSize", "GroupDesiredCapacity", "GroupInServiceInstances", "GroupTotalInstances"],
-            instanceRefresh: {
-                strategy: "Rolling",
-                preferences: {
-                    minHealthyPercentage: 100,
-                    maxHealthyPercentage: 200,
-                    instanceWarmup: String(HEALTH_CHECK_GRACE_SECONDS),
-                    skipMatching: true,
-                    autoRollback: true,
+        const template = new aws.ec2.LaunchTemplate(
+            `${name}-lt`,
+            {
+                imageId: args.image.imageId,
+                instanceType: args.instanceType,
+                iamInstanceProfile: { name: args.runsAs.instanceProfileName },
+                networkInterfaces: [
+                    {
+                        deviceIndex: 0,
+                        associatePublicIpAddress: "false",
+                        securityGroups: [args.runsAs.securityGroupId],
+                        deleteOnTermination: "true",
+                    },
+                ],
+                metadataOptions: {
+                    httpTokens: "required",
+                    httpEndpoint: "enabled",
+                    httpPutResponseHopLimit: 1,
+                    instanceMetadataTags: "enabled",
                 },
+                blockDeviceMappings: [
+                    {
+                        deviceName: "/dev/xvda",
+                        ebs: {
+                            volumeSize: args.rootVolumeGb,
+                            volumeType: "gp3",
+                            encrypted: "true",
+                            kmsKeyId: args.placement.kmsKeyArn,
+                            deleteOnTermination: "true",
+                        },
+                    },
+                ],
+                monitoring: { enabled: true },
+                userData: pulumi
+                    .output(args.userData)
+                    .apply((config) => Buffer.from(renderCloudConfig(config as CloudConfig)).toString("base64")),
+                updateDefaultVersion: true,
+                tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
+                    resourceType,
+                    tags,
+                })),
+                tags: { ...tags, [SHARED_MOUNTS_TAG]: args.sharedMounts },
             },
-            tags: Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
-        }, { ...child, dependsOn: args.bootDependsOn, ignoreChanges: ["desiredCapacity"] }); // scaling owns the desired count, not the program
+            { ...child, ignoreChanges: args.image.ignoreImageDrift ? ["imageId"] : [] },
+        );
+
+        const group = new aws.autoscaling.Group(
+            `${name}-asg`,
+            {
+                vpcZoneIdentifiers: subnetIds(args.placement),
+                launchTemplate: { id: template.id, version: pulumi.interpolate`${template.latestVersion}` },
+                minSize: args.minSize,
+                maxSize: args.maxSize,
+                targetGroupArns: [args.targetGroupArn],
+                healthCheckType: "ELB",
+                healthCheckGracePeriod: HEALTH_CHECK_GRACE_SECONDS,
+                defaultInstanceWarmup: 120,
+                capacityRebalance: false,
+                enabledMetrics: [
+                    "GroupMinSize",
+                    "GroupMaxSize",
+                    "GroupDesiredCapacity",
+                    "GroupInServiceInstances",
+                    "GroupTotalInstances",
+                ],
+                instanceRefresh: {
+                    strategy: "Rolling",
+                    preferences: {
+                        minHealthyPercentage: 100,
+                        maxHealthyPercentage: 200,
+                        instanceWarmup: String(HEALTH_CHECK_GRACE_SECONDS),
+                        skipMatching: true,
+                        autoRollback: true,
+                    },
+                },
+                tags: Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
+            },
+            { ...child, dependsOn: args.bootDependsOn, ignoreChanges: ["desiredCapacity"] },
+        ); // scaling owns the desired count, not the program
 
         if (args.scaling) {
             const tracking = (suffix: string, spec: aws.types.input.autoscaling.PolicyTargetTrackingConfiguration) =>
-                new aws.autoscaling.Policy(`${name}-${suffix}`, {
-                    autoscalingGroupName: group.name, policyType: "TargetTrackingScaling", targetTrackingConfiguration: spec,
-                }, child);
-            tracking("cpu", { predefinedMetricSpecification: { predefinedMetricType: "ASGAverageCPUUtilization" }, targetValue: args.scaling.cpuTargetPercent });
+                new aws.autoscaling.Policy(
+                    `${name}-${suffix}`,
+                    {
+                        autoscalingGroupName: group.name,
+                        policyType: "TargetTrackingScaling",
+                        targetTrackingConfiguration: spec,
+                    },
+                    child,
+                );
+            tracking("cpu", {
+                predefinedMetricSpecification: { predefinedMetricType: "ASGAverageCPUUtilization" },
+                targetValue: args.scaling.cpuTargetPercent,
+            });
             tracking("requests", {
-                predefinedMetricSpecification: { predefinedMetricType: "ALBRequestCountPerTarget", resourceLabel: args.scaling.requestCountLabel },
+                predefinedMetricSpecification: {
+                    predefinedMetricType: "ALBRequestCountPerTarget",
+                    resourceLabel: args.scaling.requestCountLabel,
+                },
                 targetValue: args.scaling.requestsPerTarget,
             });
         }
-        args.schedule.forEach((entry, i) => new aws.autoscaling.Schedule(`${name}-schedule-${i}`, {
-            autoscalingGroupName: group.name,
-            scheduledActionName: `${name}-${entry.minSize}-${entry.maxSize}-${i}`,
-            recurrence: entry.recurrence,
-            timeZone: "Etc/UTC",
-            minSize: entry.minSize,
-            maxSize: entry.maxSize,
-            desiredCapacity: -1, // leave the desired count to load-based scaling within the new bounds
-        }, child));
+        args.schedule.forEach(
+            (entry, i) =>
+                new aws.autoscaling.Schedule(
+                    `${name}-schedule-${i}`,
+                    {
+                        autoscalingGroupName: group.name,
+                        scheduledActionName: `${name}-${entry.minSize}-${entry.maxSize}-${i}`,
+                        recurrence: entry.recurrence,
+                        timeZone: "Etc/UTC",
+                        minSize: entry.minSize,
+                        maxSize: entry.maxSize,
+                        desiredCapacity: -1, // leave the desired count to load-based scaling within the new bounds
+                    },
+                    child,
+                ),
+        );
 
         this.groupName = group.name;
         this.launchTemplateId = template.id;

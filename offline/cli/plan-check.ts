@@ -14,7 +14,9 @@ async function main(): Promise<number> {
     const stack = flags.get("stack")?.[0];
     const file = flags.get("preview-json")?.[0];
     if (!stack || !file) {
-        throw new Error("--stack and --preview-json are required (the stack, and the file `pulumi preview --json` wrote)");
+        throw new Error(
+            "--stack and --preview-json are required (the stack, and the file `pulumi preview --json` wrote)",
+        );
     }
     const settings = loadStackSettings(loadProject(process.cwd()), stack, flags.get("config-file")?.[0]);
     const steps = readPreviewDigest(file);

@@ -12,7 +12,9 @@ const USAGE = "usage: npm run policy:check -- FILE [--policy-pack DIR ...] [--po
 async function main(): Promise<number> {
     const { positional, flags } = parseArgs(process.argv.slice(2), ["policy-pack", "policy-pack-config"]);
     if (positional.length !== 1) {
-        throw new Error(`${positional.length === 0 ? "no export file given" : `one export file, not ${positional.length}`}; ${USAGE}`);
+        throw new Error(
+            `${positional.length === 0 ? "no export file given" : `one export file, not ${positional.length}`}; ${USAGE}`,
+        );
     }
     const packs = flags.get("policy-pack") ?? discoverPacks(process.cwd());
     const { resources, stack, project, pending } = readDeployment(positional[0]);

@@ -18,7 +18,14 @@ import { hasMandatory, renderCounts, renderOutputs, renderPolicies, renderTree }
 import { EXIT, parseArgs, runCommand } from "./args";
 
 async function main(): Promise<number> {
-    const { flags } = parseArgs(process.argv.slice(2), ["stack", "json", "against", "config-file", "policy-pack", "policy-pack-config"]);
+    const { flags } = parseArgs(process.argv.slice(2), [
+        "stack",
+        "json",
+        "against",
+        "config-file",
+        "policy-pack",
+        "policy-pack-config",
+    ]);
     const stack = flags.get("stack")?.[0];
     if (!stack) {
         throw new Error("--stack is required (prod or preprod)");
@@ -42,7 +49,9 @@ async function main(): Promise<number> {
     const updateRun = jsonFile || against ? workers.run(captureJob(project, stack, settings, false)) : undefined;
     const preview = await previewRun;
     if (!preview.ok) {
-        servers.forEach((s) => { s.catch(() => undefined); }); // stopped below, before they finish starting
+        servers.forEach((s) => {
+            s.catch(() => undefined);
+        }); // stopped below, before they finish starting
         PackServer.stopAll();
         workers.close();
         console.error(`error: the program failed for stack '${stack}':\n${preview.error}`);
@@ -51,7 +60,9 @@ async function main(): Promise<number> {
     console.log(`Previewing update (${stack}) offline, under Pulumi's mock runtime:\n`);
     const encrypted = settings.secretKeys.filter((k) => k.startsWith(`${project.name}:`));
     if (encrypted.length > 0) {
-        console.log(`Not validated offline (encrypted; only the stack's backend decrypts them): ${encrypted.join(", ")}\n`);
+        console.log(
+            `Not validated offline (encrypted; only the stack's backend decrypts them): ${encrypted.join(", ")}\n`,
+        );
     }
     console.log(renderTree(preview.resources, "create"));
     console.log(`\n${renderOutputs(preview.resources.find((r) => r.type === "pulumi:pulumi:Stack"))}\n`);
@@ -70,7 +81,9 @@ async function main(): Promise<number> {
         // An offline export written before captures carried the engine's URNs names grandchildren differently.
         const engine = inEngineForm(against.resources, against.project, against.stack);
         if (engine.rewritten > 0) {
-            console.log(`\nNote: ${againstFile} names ${engine.rewritten} resources as the mock runtime did (a grandchild by its parent's last type); read under the engine's URNs, as a real export names them.`);
+            console.log(
+                `\nNote: ${againstFile} names ${engine.rewritten} resources as the mock runtime did (a grandchild by its parent's last type); read under the engine's URNs, as a real export names them.`,
+            );
         }
         const steps = planChange({ ...against, resources: engine.resources }, update.resources, stack);
         const result = checkPlan(steps, allowReplace);
@@ -78,7 +91,9 @@ async function main(): Promise<number> {
         refused = result.refusals.length > 0;
     }
     if (jsonFile && update?.ok) {
-        const version = (require(require.resolve("@pulumi/pulumi/package.json", { paths: [project.root] })) as { version: string }).version;
+        const version = (
+            require(require.resolve("@pulumi/pulumi/package.json", { paths: [project.root] })) as { version: string }
+        ).version;
         fs.writeFileSync(path.resolve(jsonFile), JSON.stringify(toDeployment(update.resources, version), null, 2));
         console.log(`\nWrote ${update.resources.length} resources as a stack export to ${jsonFile}`);
     }

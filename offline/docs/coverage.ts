@@ -6,9 +6,11 @@ import { RuleEntry } from "./rules";
 
 export function coverageMarkdown(stack: string, rs: readonly StateResource[], rules: readonly RuleEntry[]): string {
     const rows = rules.map(({ pack, policy, metadata }) => {
-        const counts = (metadata?.resourceTypes ?? []).map((type) => [displayType(type), rs.filter((r) => r.type === type).length] as const)
+        const counts = (metadata?.resourceTypes ?? [])
+            .map((type) => [displayType(type), rs.filter((r) => r.type === type).length] as const)
             .filter(([, n]) => n > 0);
-        const guarded = counts.length === 0 ? "none in this stack" : counts.map(([type, n]) => `${n} × ${type}`).join(", ");
+        const guarded =
+            counts.length === 0 ? "none in this stack" : counts.map(([type, n]) => `${n} × ${type}`).join(", ");
         return `| \`${pack}\` | \`${policy.name}\` | ${policy.enforcementLevel ?? "advisory"} | ${guarded} |`;
     });
     return [

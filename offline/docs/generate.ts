@@ -32,7 +32,9 @@ export function previewOf(root: string): StackSource {
 
 export async function generateDocs(source: StackSource): Promise<Map<string, string>> {
     const rules = ruleEntries(ROOT);
-    const files = new Map<string, string>([[path.join("docs", "policies.md"), policiesDoc(rules, UNENFORCED_CONTROLS)]]);
+    const files = new Map<string, string>([
+        [path.join("docs", "policies.md"), policiesDoc(rules, UNENFORCED_CONTROLS)],
+    ]);
     for (const stack of STACKS) {
         const resources = await source(stack);
         files.set(path.join("docs", stack, "architecture.svg"), architectureSvg(stack, resources));

@@ -6,7 +6,8 @@ import { StateResource, urnName } from "../state";
 export function inventoryMarkdown(stack: string, rs: readonly StateResource[]): string {
     const components = rs.filter((r) => r.type.startsWith("magento:"));
     const childrenOf = (urn: string): StateResource[] => rs.filter((r) => r.parent === urn);
-    const customBelow = (urn: string): StateResource[] => childrenOf(urn).flatMap((c) => (c.custom ? [c] : customBelow(c.urn)));
+    const customBelow = (urn: string): StateResource[] =>
+        childrenOf(urn).flatMap((c) => (c.custom ? [c] : customBelow(c.urn)));
     const rows = components.map((c) => {
         const counts = new Map<string, number>();
         for (const r of customBelow(c.urn)) {

@@ -7,7 +7,14 @@ import { ruleEntries } from "./rules";
 const shown = (value: unknown): string => {
     if (Array.isArray(value)) {
         // A list of records (gateway services) shows as "name port" pairs.
-        return value.length === 0 ? "none" : value.map((v: unknown) => `\`${typeof v === "object" ? `${(v as { name: string }).name} ${(v as { port: number }).port}` : String(v)}\``).join(", ");
+        return value.length === 0
+            ? "none"
+            : value
+                  .map(
+                      (v: unknown) =>
+                          `\`${typeof v === "object" ? `${(v as { name: string }).name} ${(v as { port: number }).port}` : String(v)}\``,
+                  )
+                  .join(", ");
     }
     if (typeof value === "object" && value !== null) {
         // A mapping (alarm thresholds) shows as "name value" pairs; an empty one (gatewayInternet) as none.
@@ -20,29 +27,47 @@ const shown = (value: unknown): string => {
 export function configRows(entries: readonly (readonly [string, KeyEntry])[] = KEY_ENTRIES): string[] {
     return entries.map(([key, entry]) => {
         const values = profileValues(entry);
-        const value = entry.defaults === "required" ? "required" : values !== undefined ? `${shown(values.production)} / ${shown(values.preproduction)}` : "derived";
+        const value =
+            entry.defaults === "required"
+                ? "required"
+                : values !== undefined
+                  ? `${shown(values.production)} / ${shown(values.preproduction)}`
+                  : "derived";
         return `| \`magento:${key}\` | ${entry.type} | ${value} | ${entry.description} |`;
     });
 }
 
 /** Pulumi.yaml's `config`: every key Pulumi can type; structured keys stay undeclared, so the CLI passes them through. */
-export function projectConfig(entries: readonly (readonly [string, KeyEntry])[] = KEY_ENTRIES): Record<string, unknown> {
-    return Object.fromEntries(entries.flatMap(([key, entry]) => {
-        const type = pulumiType(entry);
-        const zero = pulumiDefault(entry);
-        return type === undefined ? [] : [[key, {
-            type,
-            ...(type === "array" ? { items: { type: "string" } } : {}),
-            description: entry.description,
-            ...(zero !== undefined ? { default: zero } : {}),
-        }]];
-    }));
+export function projectConfig(
+    entries: readonly (readonly [string, KeyEntry])[] = KEY_ENTRIES,
+): Record<string, unknown> {
+    return Object.fromEntries(
+        entries.flatMap(([key, entry]) => {
+            const type = pulumiType(entry);
+            const zero = pulumiDefault(entry);
+            return type === undefined
+                ? []
+                : [
+                      [
+                          key,
+                          {
+                              type,
+                              ...(type === "array" ? { items: { type: "string" } } : {}),
+                              description: entry.description,
+                              ...(zero !== undefined ? { default: zero } : {}),
+                          },
+                      ],
+                  ];
+        }),
+    );
 }
 
 /** Every rule of every pack, as a row of the README's Policies table. */
 export function policyRows(root: string): string[] {
-    return ruleEntries(root).map(({ pack, policy }) =>
-        `| \`${pack}\` | \`${policy.name}\` | ${policy.enforcementLevel ?? "advisory"} | ${policy.description} |`);
+    return ruleEntries(root).map(
+        ({ pack, policy }) =>
+            `| \`${pack}\` | \`${policy.name}\` | ${policy.enforcementLevel ?? "advisory"} | ${policy.description} |`,
+    );
 }
 
 /** The README with the table whose rows start with `rowPrefix` replaced by `rows`. */

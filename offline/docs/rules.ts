@@ -24,12 +24,16 @@ export interface RuleEntry {
 export function ruleEntries(root: string): RuleEntry[] {
     return PACKS.flatMap((pack) => {
         const dir = path.join(root, "policies", pack, "rules");
-        return fs.readdirSync(dir).filter((f) => f.endsWith(".ts")).sort().flatMap((file) => {
-            const module = require(path.join(dir, file)) as Record<string, unknown>;
-            const metadata = module.metadata as RuleMetadata | undefined;
-            return Object.values(module)
-                .filter((v): v is PolicyInfo => typeof (v as PolicyInfo | undefined)?.name === "string")
-                .map((policy) => ({ pack, file: `policies/${pack}/rules/${file}`, policy, metadata }));
-        });
+        return fs
+            .readdirSync(dir)
+            .filter((f) => f.endsWith(".ts"))
+            .sort()
+            .flatMap((file) => {
+                const module = require(path.join(dir, file)) as Record<string, unknown>;
+                const metadata = module.metadata as RuleMetadata | undefined;
+                return Object.values(module)
+                    .filter((v): v is PolicyInfo => typeof (v as PolicyInfo | undefined)?.name === "string")
+                    .map((policy) => ({ pack, file: `policies/${pack}/rules/${file}`, policy, metadata }));
+            });
     });
 }

@@ -37,7 +37,9 @@ function runBefore(steps: readonly PlanStep[], at: PlanStep): PlanStep[] {
         return [];
     }
     // A protected delete fails when it is applied, after every create, update and replacement.
-    return at.op === "replace" ? steps.slice(0, i).filter(acting) : [...steps.filter(acting), ...steps.slice(0, i).filter((s) => s.op === "delete")];
+    return at.op === "replace"
+        ? steps.slice(0, i).filter(acting)
+        : [...steps.filter(acting), ...steps.slice(0, i).filter((s) => s.op === "delete")];
 }
 
 function architectureRefusal(s: PlanStep): string | undefined {
@@ -45,12 +47,19 @@ function architectureRefusal(s: PlanStep): string | undefined {
         return undefined;
     }
     const [from, to] = [s.oldInputs?.instanceType, s.newInputs?.instanceType];
-    if (typeof from !== "string" || typeof to !== "string" || architectureOf(from) === architectureOf(to) || s.oldInputs?.ami !== s.newInputs?.ami) {
+    if (
+        typeof from !== "string" ||
+        typeof to !== "string" ||
+        architectureOf(from) === architectureOf(to) ||
+        s.oldInputs?.ami !== s.newInputs?.ami
+    ) {
         return undefined;
     }
-    return `instanceType ${from} -> ${to} changes the architecture (${architectureOf(from)} -> ${architectureOf(to)}) but the image stays `
-        + `${String(s.newInputs?.ami)} (ignoreChanges keeps the old AMI): EC2 refuses an ${architectureOf(to)} type on an ${architectureOf(from)} image; `
-        + `pin magento:opsAmiId to an image of the new architecture in the same change`;
+    return (
+        `instanceType ${from} -> ${to} changes the architecture (${architectureOf(from)} -> ${architectureOf(to)}) but the image stays ` +
+        `${String(s.newInputs?.ami)} (ignoreChanges keeps the old AMI): EC2 refuses an ${architectureOf(to)} type on an ${architectureOf(from)} image; ` +
+        `pin magento:opsAmiId to an image of the new architecture in the same change`
+    );
 }
 
 export function checkPlan(steps: readonly PlanStep[], allowReplace: readonly string[]): CheckResult {
@@ -64,19 +73,32 @@ export function checkPlan(steps: readonly PlanStep[], allowReplace: readonly str
         }
         const protectedWhy = s.protectedBefore ? "protected in the stack's state" : undefined;
         // A retained delete leaves the cloud resource (its data too), but the engine still refuses it when protected.
-        const why = s.op === "delete" && s.retained ? protectedWhy : STATEFUL[s.type] ?? protectedWhy;
+        const why = s.op === "delete" && s.retained ? protectedWhy : (STATEFUL[s.type] ?? protectedWhy);
         if ((s.op !== "replace" && s.op !== "delete") || !why) {
             continue;
         }
         if (!allowed.has(s.name)) {
-            refusals.push({ step: s, kind: "stateful", reason: `${why}; if this is the migration you mean, add '${s.name}' to magento:allowReplace`, alreadyRun: runBefore(steps, s) });
-        } else if (s.op === "replace" && s.protectedBefore && s.causes.some((c) => c.includes("delete-before-replace"))) {
+            refusals.push({
+                step: s,
+                kind: "stateful",
+                reason: `${why}; if this is the migration you mean, add '${s.name}' to magento:allowReplace`,
+                alreadyRun: runBefore(steps, s),
+            });
+        } else if (
+            s.op === "replace" &&
+            s.protectedBefore &&
+            s.causes.some((c) => c.includes("delete-before-replace"))
+        ) {
             // Replaced as a dependent of a resource deleted first: the engine checks the old state's protect there
             // (step_generator.go, "as part of replacing"), which allowReplace cannot lift.
-            notes.push(`${s.name}: run \`pulumi state unprotect '${s.urn}'\` before \`pulumi up\`: it is replaced because a resource it depends on is deleted first, and the engine refuses that for a resource protected in state`);
+            notes.push(
+                `${s.name}: run \`pulumi state unprotect '${s.urn}'\` before \`pulumi up\`: it is replaced because a resource it depends on is deleted first, and the engine refuses that for a resource protected in state`,
+            );
         } else if (s.op === "delete" && s.protectedBefore) {
             // The program no longer declares it, so allowReplace cannot lift its protect: the state must.
-            notes.push(`${s.name}: run \`pulumi state unprotect '${s.urn}'\` before \`pulumi up\`, or the delete fails after every other step`);
+            notes.push(
+                `${s.name}: run \`pulumi state unprotect '${s.urn}'\` before \`pulumi up\`, or the delete fails after every other step`,
+            );
         }
     }
     return { refusals, notes };

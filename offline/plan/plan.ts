@@ -48,7 +48,13 @@ function renamer(from: string, to: string): (urn: string) => string {
 
 /** Every string inside a value (nested lists and objects too: RDS's masterUserSecrets holds its secret's ARN). */
 function leaves(v: unknown): string[] {
-    return typeof v === "string" ? [v] : Array.isArray(v) ? v.flatMap(leaves) : typeof v === "object" && v !== null ? Object.values(v).flatMap(leaves) : [];
+    return typeof v === "string"
+        ? [v]
+        : Array.isArray(v)
+          ? v.flatMap(leaves)
+          : typeof v === "object" && v !== null
+            ? Object.values(v).flatMap(leaves)
+            : [];
 }
 
 /** Pairs the strings at the same place in two values. */
@@ -57,7 +63,14 @@ function pairLeaves(a: unknown, b: unknown, add: (a: string, b: string) => void)
         add(a, b);
     } else if (Array.isArray(a) && Array.isArray(b)) {
         a.forEach((x, i) => pairLeaves(x, b[i], add));
-    } else if (typeof a === "object" && a !== null && typeof b === "object" && b !== null && !Array.isArray(a) && !Array.isArray(b)) {
+    } else if (
+        typeof a === "object" &&
+        a !== null &&
+        typeof b === "object" &&
+        b !== null &&
+        !Array.isArray(a) &&
+        !Array.isArray(b)
+    ) {
         Object.entries(a).forEach(([k, x]) => pairLeaves(x, (b as Record<string, unknown>)[k], add));
     }
 }
@@ -75,9 +88,12 @@ function keptPairs(next: StateResource, prev: StateResource): Map<string, string
 
 /** What a created or replaced resource computes (id, outputs not among its inputs): unknown until it exists. */
 function unknownPairs(next: StateResource): Map<string, string> {
-    const computed = [next.id ?? "", ...Object.entries(next.outputs ?? {})
-        .filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(next.inputs?.[k]))
-        .flatMap(([, v]) => leaves(v))];
+    const computed = [
+        next.id ?? "",
+        ...Object.entries(next.outputs ?? {})
+            .filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(next.inputs?.[k]))
+            .flatMap(([, v]) => leaves(v)),
+    ];
     return new Map(computed.filter((s) => s.length >= MIN_DISTINCT).map((s) => [s, UNKNOWN]));
 }
 
@@ -90,7 +106,8 @@ function keyMayForce(type: string, key: string): boolean {
 const DECIDED: Readonly<Record<string, (path: Path, inputs: Readonly<Record<string, unknown>>) => boolean>> = {
     // @pulumi/aws ec2.Instance: userDataReplaceOnChange "when used in combination with userData or userDataBase64
     // will trigger a destroy and recreate of the EC2 instance when set to true" (the provider's CustomizeDiff).
-    "aws:ec2/instance:Instance": (p, inputs) => (p[0] === "userData" || p[0] === "userDataBase64") && inputs.userDataReplaceOnChange === true,
+    "aws:ec2/instance:Instance": (p, inputs) =>
+        (p[0] === "userData" || p[0] === "userDataBase64") && inputs.userDataReplaceOnChange === true,
 };
 
 const isDefaultProvider = (ref: string) => urnName(providerUrn(ref)).startsWith("default");
@@ -112,19 +129,37 @@ export function planChange(prev: LoadedDeployment, resources: readonly StateReso
         const aliasMatch = (next.aliases ?? []).find((a) => olds.has(a) && !claimed.has(a));
         const key = olds.has(next.urn) && !claimed.has(next.urn) ? next.urn : aliasMatch;
         const prevState = key ? olds.get(key) : undefined;
-        const base = { urn: next.urn, type: next.type, name: urnName(next.urn), deleteBeforeReplace: next.deleteBeforeReplace === true,
-            retained: false, protectedAfter: next.protect === true };
+        const base = {
+            urn: next.urn,
+            type: next.type,
+            name: urnName(next.urn),
+            deleteBeforeReplace: next.deleteBeforeReplace === true,
+            retained: false,
+            protectedAfter: next.protect === true,
+        };
         if (!prevState) {
             pairsOf.set(next.urn, unknownPairs(next));
-            return { ...base, op: "create", changed: [], forcing: [], causes: [], protectedBefore: false, newInputs: next.inputs };
+            return {
+                ...base,
+                op: "create",
+                changed: [],
+                forcing: [],
+                causes: [],
+                protectedBefore: false,
+                newInputs: next.inputs,
+            };
         }
         claimed.add(key!);
         const causes: string[] = [];
         if (prevState.type !== next.type) {
             causes.push(`type changed from ${prevState.type}`);
         }
-        if (prevState.provider && next.provider && rename(providerUrn(prevState.provider)) !== providerUrn(next.provider)
-            && !(isDefaultProvider(prevState.provider) && isDefaultProvider(next.provider))) {
+        if (
+            prevState.provider &&
+            next.provider &&
+            rename(providerUrn(prevState.provider)) !== providerUrn(next.provider) &&
+            !(isDefaultProvider(prevState.provider) && isDefaultProvider(next.provider))
+        ) {
             causes.push(`provider changed from ${urnName(providerUrn(prevState.provider))}`);
         }
         if (next.provider && replaced.has(providerUrn(next.provider))) {
@@ -139,14 +174,18 @@ export function planChange(prev: LoadedDeployment, resources: readonly StateReso
             resolved[k] = substitute(v, pairs);
             const doomed = deps.find((d) => condemned.has(d));
             if (doomed && next.custom && keyMayForce(next.type, k)) {
-                causes.push(`${k} depends on ${urnName(doomed)}, deleted before its replacement (delete-before-replace)`);
+                causes.push(
+                    `${k} depends on ${urnName(doomed)}, deleted before its replacement (delete-before-replace)`,
+                );
             }
         }
         const inputs = keepIgnored(prevState.inputs ?? {}, resolved, next.ignoreChanges ?? []);
         const changed = next.custom ? changedPaths(prevState.inputs ?? {}, inputs) : [];
-        const forces = (p: Path) => forcesReplacement(next.type, p) || (isProviderType(next.type) && p[0] === "region")
-            || DECIDED[next.type]?.(p, inputs) === true
-            || next.replaceOnChanges?.some((r) => r === "*" || showPath(p).startsWith(r)) === true;
+        const forces = (p: Path) =>
+            forcesReplacement(next.type, p) ||
+            (isProviderType(next.type) && p[0] === "region") ||
+            DECIDED[next.type]?.(p, inputs) === true ||
+            next.replaceOnChanges?.some((r) => r === "*" || showPath(p).startsWith(r)) === true;
         const forcing = changed.filter(forces).map(showPath);
         const op: Op = forcing.length > 0 || causes.length > 0 ? "replace" : changed.length > 0 ? "update" : "same";
         if (op === "replace") {
@@ -158,14 +197,35 @@ export function planChange(prev: LoadedDeployment, resources: readonly StateReso
         } else {
             pairsOf.set(next.urn, keptPairs(next, prevState));
         }
-        return { ...base, op, changed: changed.map(showPath), forcing, causes, protectedBefore: prevState.protect === true,
-            oldInputs: prevState.inputs, newInputs: inputs };
+        return {
+            ...base,
+            op,
+            changed: changed.map(showPath),
+            forcing,
+            causes,
+            protectedBefore: prevState.protect === true,
+            oldInputs: prevState.inputs,
+            newInputs: inputs,
+        };
     });
 
     // What FILE has and the program no longer declares: deleted, dependents first (the reverse of state order).
-    const deletes: PlanStep[] = [...olds].filter(([urn]) => !claimed.has(urn)).reverse().map(([urn, r]) => ({
-        op: "delete", urn, type: r.type, name: urnName(urn), changed: [], forcing: [], causes: [], deleteBeforeReplace: false,
-        retained: r.retainOnDelete === true, protectedBefore: r.protect === true, protectedAfter: false, oldInputs: r.inputs,
-    }));
+    const deletes: PlanStep[] = [...olds]
+        .filter(([urn]) => !claimed.has(urn))
+        .reverse()
+        .map(([urn, r]) => ({
+            op: "delete",
+            urn,
+            type: r.type,
+            name: urnName(urn),
+            changed: [],
+            forcing: [],
+            causes: [],
+            deleteBeforeReplace: false,
+            retained: r.retainOnDelete === true,
+            protectedBefore: r.protect === true,
+            protectedAfter: false,
+            oldInputs: r.inputs,
+        }));
     return [...steps, ...deletes];
 }

@@ -16,15 +16,24 @@ interface DigestStep {
 // A replacement shows as one `replace` step, or as its halves (pkg/resource/deploy/step.go, OpCreateReplacement and
 // OpDeleteReplaced); reads and refreshes change nothing in the cloud.
 const OPS: Record<string, Op> = {
-    same: "same", create: "create", update: "update", delete: "delete",
-    replace: "replace", "create-replacement": "replace", "delete-replaced": "replace", import: "create", "import-replacement": "replace",
+    same: "same",
+    create: "create",
+    update: "update",
+    delete: "delete",
+    replace: "replace",
+    "create-replacement": "replace",
+    "delete-replaced": "replace",
+    import: "create",
+    "import-replacement": "replace",
 };
 
 export function readPreviewDigest(file: string): PlanStep[] {
     const doc = parseJson(file, readText(file, "the JSON `pulumi preview --json` prints"));
     const raw = (doc as { steps?: unknown }).steps;
     if (typeof doc !== "object" || doc === null || (raw !== undefined && !Array.isArray(raw))) {
-        throw new Error(`${file} is not the output of \`pulumi preview --json\`: expected {"steps": [{"op", "urn", ...}], ...}`);
+        throw new Error(
+            `${file} is not the output of \`pulumi preview --json\`: expected {"steps": [{"op", "urn", ...}], ...}`,
+        );
     }
     const byUrn = new Map<string, PlanStep>();
     for (const [i, s] of ((raw ?? []) as DigestStep[]).entries()) {
@@ -41,13 +50,20 @@ export function readPreviewDigest(file: string): PlanStep[] {
         // old), the new from whichever has that, reasons from all (pulumi/pulumi step_generator.go emits, for
         // delete-before-replace, DeleteReplacement(old) before Replace(old, new) and CreateReplacement).
         const merged: PlanStep = {
-            op: seen?.op === "replace" ? "replace" : op, urn: s.urn, type: state?.type ?? seen?.type ?? s.urn.split("::")[2].split("$").pop()!, name: urnName(s.urn),
-            changed: [...new Set([...seen?.changed ?? [], ...s.diffReasons ?? []])], forcing: [...new Set([...seen?.forcing ?? [], ...s.replaceReasons ?? []])], causes: [],
+            op: seen?.op === "replace" ? "replace" : op,
+            urn: s.urn,
+            type: state?.type ?? seen?.type ?? s.urn.split("::")[2].split("$").pop()!,
+            name: urnName(s.urn),
+            changed: [...new Set([...(seen?.changed ?? []), ...(s.diffReasons ?? [])])],
+            forcing: [...new Set([...(seen?.forcing ?? []), ...(s.replaceReasons ?? [])])],
+            causes: [],
             // State holds no deleteBeforeReplace (apitype.ResourceV3): the old half listed first is the sign of it.
             deleteBeforeReplace: seen?.deleteBeforeReplace ?? s.op === "delete-replaced",
             retained: seen?.retained || s.oldState?.retainOnDelete === true,
-            protectedBefore: seen?.protectedBefore || s.oldState?.protect === true, protectedAfter: seen?.protectedAfter || s.newState?.protect === true,
-            oldInputs: seen?.oldInputs ?? s.oldState?.inputs, newInputs: seen?.newInputs ?? s.newState?.inputs,
+            protectedBefore: seen?.protectedBefore || s.oldState?.protect === true,
+            protectedAfter: seen?.protectedAfter || s.newState?.protect === true,
+            oldInputs: seen?.oldInputs ?? s.oldState?.inputs,
+            newInputs: seen?.newInputs ?? s.newState?.inputs,
         };
         byUrn.set(s.urn, merged);
     }

@@ -15,7 +15,9 @@ function secretValue(v: unknown): { known: boolean; value: unknown } {
     if (!isSecret(v)) {
         return { known: true, value: v };
     }
-    return v.plaintext === undefined ? { known: false, value: undefined } : { known: true, value: JSON.parse(v.plaintext) };
+    return v.plaintext === undefined
+        ? { known: false, value: undefined }
+        : { known: true, value: JSON.parse(v.plaintext) };
 }
 
 /** Where `next` differs from `prev`: paths of property names and list indices (a whole list when its length changes). */
@@ -74,7 +76,10 @@ const sorted = new WeakMap<ReadonlyMap<string, string>, [string, string][]>();
 /** Longest first: an endpoint holding its group's id is swapped whole, before the id inside it. */
 function longestFirst(pairs: ReadonlyMap<string, string>): [string, string][] {
     if (!sorted.has(pairs)) {
-        sorted.set(pairs, [...pairs].sort(([a], [b]) => b.length - a.length));
+        sorted.set(
+            pairs,
+            [...pairs].sort(([a], [b]) => b.length - a.length),
+        );
     }
     return sorted.get(pairs)!;
 }
@@ -112,7 +117,11 @@ function substituteIn(value: unknown, pairs: readonly [string, string][]): unkno
             return substituteString(value, pairs);
         }
         const swapped = substituteString(text, pairs);
-        return swapped === UNKNOWN ? UNKNOWN : swapped === text ? value : Buffer.from(swapped, "utf8").toString("base64");
+        return swapped === UNKNOWN
+            ? UNKNOWN
+            : swapped === text
+              ? value
+              : Buffer.from(swapped, "utf8").toString("base64");
     }
     if (Array.isArray(value)) {
         return value.map((v) => substituteIn(v, pairs));

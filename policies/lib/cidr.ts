@@ -5,14 +5,34 @@ type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
 export type Family = "IPv4" | "IPv6";
 
 /** Ranges no internet host can come from: RFC 1918, shared (CGNAT), loopback, link-local, IPv6 unique-local. */
-const NON_PUBLIC = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "fc00::/7", "fe80::/10", "::1/128"];
+const NON_PUBLIC = [
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "fc00::/7",
+    "fe80::/10",
+    "::1/128",
+];
 /** IPv4 that is no internet source besides NON_PUBLIC: the blocks the IANA IPv4 Special-Purpose Address Registry
  *  (RFC 6890, https://www.iana.org/assignments/iana-ipv4-special-registry/) marks not globally reachable: "this
  *  network" 0.0.0.0/8, IETF protocol assignments 192.0.0.0/24, the three documentation blocks (TEST-NET-1/2/3),
  *  benchmarking 198.18.0.0/15, the deprecated 6to4 relay anycast 192.88.99.0/24, multicast 224.0.0.0/4 and reserved
  *  240.0.0.0/4. A list that leaves out only such blocks still admits every internet host. */
-const NOT_INTERNET_V4 = [...NON_PUBLIC.filter((c) => !c.includes(":")), "0.0.0.0/8", "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24",
-    "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4"];
+const NOT_INTERNET_V4 = [
+    ...NON_PUBLIC.filter((c) => !c.includes(":")),
+    "0.0.0.0/8",
+    "192.0.0.0/24",
+    "192.0.2.0/24",
+    "192.88.99.0/24",
+    "198.18.0.0/15",
+    "198.51.100.0/24",
+    "203.0.113.0/24",
+    "224.0.0.0/4",
+    "240.0.0.0/4",
+];
 /** IPv6 internet addresses are global unicast, 2000::/3, the only block IANA assigns from
  *  (https://www.iana.org/assignments/ipv6-address-space/), less its documentation blocks 2001:db8::/32 and 3fff::/20
  *  (IANA IPv6 Special-Purpose Address Registry, https://www.iana.org/assignments/iana-ipv6-special-registry/). */
@@ -84,6 +104,13 @@ export function internetCovered(cidrs: readonly string[]): Family[] {
     const v6 = bounds(INTERNET_V6)!;
     return [
         ...(ranges.some((r) => r.family === "IPv4") && spans(v4, 0n, (1n << 32n) - 1n) ? ["IPv4" as const] : []),
-        ...(ranges.some((r) => r.family === "IPv6") && spans([...ranges.filter((r) => r.family === "IPv6"), ...NOT_INTERNET_V6.map((c) => bounds(c)!)], v6.first, v6.last) ? ["IPv6" as const] : []),
+        ...(ranges.some((r) => r.family === "IPv6") &&
+        spans(
+            [...ranges.filter((r) => r.family === "IPv6"), ...NOT_INTERNET_V6.map((c) => bounds(c)!)],
+            v6.first,
+            v6.last,
+        )
+            ? ["IPv6" as const]
+            : []),
     ];
 }

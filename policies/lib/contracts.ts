@@ -13,7 +13,10 @@ export const NFS_EXPORTS_TAG = "NfsExports";
 
 /** The entries of a comma-separated list tag, trimmed, empty ones dropped. */
 export function listTag(value: string): string[] {
-    return value.split(",").map((v) => v.trim()).filter((v) => v !== "");
+    return value
+        .split(",")
+        .map((v) => v.trim())
+        .filter((v) => v !== "");
 }
 
 /** On every single-instance server: its tier (rundeck, nfs, windows, gateway, vpn...), as the web groups carry web and
@@ -29,7 +32,12 @@ export const DISPOSABLE_TAG = "Disposable";
 
 /** Pack config key naming the Tier tag values of Magento web servers (front end and back office), and its default. */
 export const WEB_TIERS_SCHEMA = {
-    webTiers: { type: "array" as const, items: { type: "string" as const }, default: ["web", "backoffice"], description: "Values of the Tier tag that mark Magento web servers." },
+    webTiers: {
+        type: "array" as const,
+        items: { type: "string" as const },
+        default: ["web", "backoffice"],
+        description: "Values of the Tier tag that mark Magento web servers.",
+    },
 };
 
 /** True when the stack holds Magento web servers: an autoscaling group whose Tier tag is one of `webTiers`. Rules about

@@ -4,11 +4,13 @@
 
 const PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----/;
 const ACCESS_KEY_ID = /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g;
-const SECRET_ACCESS_KEY = /(?<![\w-])(?:aws_?)?secret_?access_?key["']?[ \t]*(?:=>|:=|=|:)[ \t]*["']?[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/i;
+const SECRET_ACCESS_KEY =
+    /(?<![\w-])(?:aws_?)?secret_?access_?key["']?[ \t]*(?:=>|:=|=|:)[ \t]*["']?[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/i;
 const CONNECTION_STRING = /\b([a-z][a-z0-9+.-]*):\/\/[^\s:/@'"]*:([^\s@/'"]+)@/gi;
 const SECRET_WORD = /password|passwd|pwd|secret|token|api[_-]?key/i;
 /** name=value, name := value, name => value, "name": value, name: value (YAML wants the space: not arn:...:secret:x). */
-const ASSIGNMENT = /(?<![\w.-])([\w.-]*(?:password|passwd|pwd|secret|token|api[_-]?key)[\w.-]*)(?:["'][ \t]*(?:=>|:=|=|:)|[ \t]*(?:=>|:=|=)|:(?=[ \t]))[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;]+))/gi;
+const ASSIGNMENT =
+    /(?<![\w.-])([\w.-]*(?:password|passwd|pwd|secret|token|api[_-]?key)[\w.-]*)(?:["'][ \t]*(?:=>|:=|=|:)|[ \t]*(?:=>|:=|=)|:(?=[ \t]))[ \t]*(?:"([^"\n]*)"|'([^'\n]*)'|([^\s"',;]+))/gi;
 
 /** A name that holds where the secret is, not the secret: DB_PASSWORD_PARAM, secret_arn, TOKEN_TTL... */
 const REFERENCE_NAME = /(?:arn|param|parameter|path|file|name|id|ref|ttl|seconds|length|url|uri|endpoint|host|type)$/i;
@@ -48,7 +50,9 @@ function credentialIn(text: string, minLength: number): string | undefined {
     if (connection) {
         return `a password inside a ${connection[1]}:// connection string`;
     }
-    const assignment = [...text.matchAll(ASSIGNMENT)].find((m) => isLiteralSecret(m[1], m[2] ?? m[3] ?? m[4], minLength));
+    const assignment = [...text.matchAll(ASSIGNMENT)].find((m) =>
+        isLiteralSecret(m[1], m[2] ?? m[3] ?? m[4], minLength),
+    );
     return assignment && `a literal value assigned to ${assignment[1]}`;
 }
 

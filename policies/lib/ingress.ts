@@ -4,7 +4,13 @@
 import { PolicyResource } from "@pulumi/policy";
 import { internetCovered, isPublic } from "./cidr";
 import { dependsOn, ofType, StackResource } from "./stack";
-import { EC2_DEFAULT_SECURITY_GROUP, EC2_SECURITY_GROUP, EC2_SECURITY_GROUP_RULE, VPC_SECURITY_GROUP_EGRESS_RULE, VPC_SECURITY_GROUP_INGRESS_RULE } from "./types";
+import {
+    EC2_DEFAULT_SECURITY_GROUP,
+    EC2_SECURITY_GROUP,
+    EC2_SECURITY_GROUP_RULE,
+    VPC_SECURITY_GROUP_EGRESS_RULE,
+    VPC_SECURITY_GROUP_INGRESS_RULE,
+} from "./types";
 
 export const SECURITY_GROUPS = [EC2_SECURITY_GROUP, EC2_DEFAULT_SECURITY_GROUP];
 /** Every resource type that can grant ingress to a security group. */
@@ -14,7 +20,8 @@ export const EGRESS_TYPES = [...SECURITY_GROUPS, EC2_SECURITY_GROUP_RULE, VPC_SE
 export const WHOLE_INTERNET = ["0.0.0.0/0", "::/0"];
 
 /** The CIDRs of some lists, the entries not known yet left out. */
-const cidrs = (...lists: unknown[]): string[] => lists.flatMap((l) => (Array.isArray(l) ? l : [l])).filter((c): c is string => typeof c === "string");
+const cidrs = (...lists: unknown[]): string[] =>
+    lists.flatMap((l) => (Array.isArray(l) ? l : [l])).filter((c): c is string => typeof c === "string");
 
 /** One ingress permission. */
 export interface Ingress<R extends StackResource = PolicyResource> {
@@ -43,21 +50,44 @@ export function egresses<R extends StackResource>(resources: readonly R[]): Ingr
 function permissions<R extends StackResource>(resources: readonly R[], direction: "ingress" | "egress"): Ingress<R>[] {
     const inline = ofType(resources, ...SECURITY_GROUPS).flatMap((group) =>
         ((group.props[direction] ?? []) as Record<string, any>[]).map((i) => ({
-            rule: group, group, protocol: String(i.protocol), fromPort: i.fromPort, toPort: i.toPort,
+            rule: group,
+            group,
+            protocol: String(i.protocol),
+            fromPort: i.fromPort,
+            toPort: i.toPort,
             sources: cidrs(i.cidrBlocks, i.ipv6CidrBlocks),
-            groups: [...((i.securityGroups ?? []).length > 0 ? dependsOn(group, direction, ...SECURITY_GROUPS) : []), ...(i.self === true ? [group] : [])],
-        })));
-    const legacy = ofType(resources, EC2_SECURITY_GROUP_RULE).filter((r) => r.props.type === direction).map((rule) => {
-        const group = dependsOn(rule, "securityGroupId", ...SECURITY_GROUPS)[0];
-        return {
-            rule, group, protocol: String(rule.props.protocol), fromPort: rule.props.fromPort, toPort: rule.props.toPort,
-            sources: cidrs(rule.props.cidrBlocks, rule.props.ipv6CidrBlocks),
-            groups: [...dependsOn(rule, "sourceSecurityGroupId", ...SECURITY_GROUPS), ...(rule.props.self === true && group ? [group] : [])],
-        };
-    });
-    const modern = ofType(resources, direction === "ingress" ? VPC_SECURITY_GROUP_INGRESS_RULE : VPC_SECURITY_GROUP_EGRESS_RULE).map((rule) => ({
-        rule, group: dependsOn(rule, "securityGroupId", ...SECURITY_GROUPS)[0], protocol: String(rule.props.ipProtocol),
-        fromPort: rule.props.fromPort ?? 0, toPort: rule.props.toPort ?? 65535,
+            groups: [
+                ...((i.securityGroups ?? []).length > 0 ? dependsOn(group, direction, ...SECURITY_GROUPS) : []),
+                ...(i.self === true ? [group] : []),
+            ],
+        })),
+    );
+    const legacy = ofType(resources, EC2_SECURITY_GROUP_RULE)
+        .filter((r) => r.props.type === direction)
+        .map((rule) => {
+            const group = dependsOn(rule, "securityGroupId", ...SECURITY_GROUPS)[0];
+            return {
+                rule,
+                group,
+                protocol: String(rule.props.protocol),
+                fromPort: rule.props.fromPort,
+                toPort: rule.props.toPort,
+                sources: cidrs(rule.props.cidrBlocks, rule.props.ipv6CidrBlocks),
+                groups: [
+                    ...dependsOn(rule, "sourceSecurityGroupId", ...SECURITY_GROUPS),
+                    ...(rule.props.self === true && group ? [group] : []),
+                ],
+            };
+        });
+    const modern = ofType(
+        resources,
+        direction === "ingress" ? VPC_SECURITY_GROUP_INGRESS_RULE : VPC_SECURITY_GROUP_EGRESS_RULE,
+    ).map((rule) => ({
+        rule,
+        group: dependsOn(rule, "securityGroupId", ...SECURITY_GROUPS)[0],
+        protocol: String(rule.props.ipProtocol),
+        fromPort: rule.props.fromPort ?? 0,
+        toPort: rule.props.toPort ?? 65535,
         sources: cidrs(rule.props.cidrIpv4, rule.props.cidrIpv6),
         groups: dependsOn(rule, "referencedSecurityGroupId", ...SECURITY_GROUPS),
     }));
@@ -88,13 +118,18 @@ export function internetOpenings<R extends StackResource>(all: readonly Ingress<
         for (const p of permissions.filter((i) => i.sources.some(isPublic))) {
             const [protocol, from, to] = portRange(p);
             // Coverage changes only where some permission's range starts or ends: test those ports of p's range.
-            const ports = [from, ...permissions.flatMap((q) => [portRange(q)[1], portRange(q)[2] + 1])].filter((port) => from <= port && port <= to);
+            const ports = [from, ...permissions.flatMap((q) => [portRange(q)[1], portRange(q)[2] + 1])].filter(
+                (port) => from <= port && port <= to,
+            );
             for (const port of ports) {
-                const sharing = group === undefined ? [p] : permissions.filter((q) => q === p || opensPort(q, protocol, port));
+                const sharing =
+                    group === undefined ? [p] : permissions.filter((q) => q === p || opensPort(q, protocol, port));
                 // The permissions that let the internet in: those that do alone, or without which the others would not
                 // (an allow-list's ranges on a port another rule opens to all are not themselves "the internet").
                 const covers = (qs: Ingress<R>[]) => internetCovered(qs.flatMap((q) => q.sources)).length > 0;
-                const opening = covers(sharing) ? sharing.filter((q) => covers([q]) || !covers(sharing.filter((x) => x !== q))) : [];
+                const opening = covers(sharing)
+                    ? sharing.filter((q) => covers([q]) || !covers(sharing.filter((x) => x !== q)))
+                    : [];
                 if (opening.includes(p)) {
                     openings.set(p, [...new Set(opening.flatMap((q) => q.sources.filter(isPublic)))]);
                     break;
@@ -112,13 +147,21 @@ export function describeInternet(sources: readonly string[]): string {
 }
 
 export function protocolName(protocol: string): string {
-    return ({ "6": "tcp", "17": "udp", "-1": "all", all: "all" } as Record<string, string>)[protocol.toLowerCase()] ?? protocol.toLowerCase();
+    return (
+        ({ "6": "tcp", "17": "udp", "-1": "all", all: "all" } as Record<string, string>)[protocol.toLowerCase()] ??
+        protocol.toLowerCase()
+    );
 }
 
 /** "tcp port 22", "udp ports 2048-4096", "all all ports". */
 export function describeIngress(i: Ingress<StackResource>): string {
     const protocol = protocolName(i.protocol);
-    const ports = protocol === "all" ? "all ports" : i.fromPort === i.toPort ? `port ${i.fromPort}` : `ports ${i.fromPort}-${i.toPort}`;
+    const ports =
+        protocol === "all"
+            ? "all ports"
+            : i.fromPort === i.toPort
+              ? `port ${i.fromPort}`
+              : `ports ${i.fromPort}-${i.toPort}`;
     return `${protocol} ${ports}`;
 }
 

@@ -9,7 +9,9 @@ import { wildcardMatches } from "./wildcards";
 /** The values of the rule's conditions of one kind (pathPattern, sourceIp); undefined when it has none. */
 export function conditionValues(rule: PolicyResource, kind: "pathPattern" | "sourceIp"): string[] | undefined {
     const conditions = known(rule.props, "conditions");
-    const found = indices(conditions).map((i) => known(conditions, i, kind, "values")).filter(Array.isArray);
+    const found = indices(conditions)
+        .map((i) => known(conditions, i, kind, "values"))
+        .filter(Array.isArray);
     return found.length === 0 ? undefined : found.flat().filter((v): v is string => typeof v === "string");
 }
 
@@ -31,12 +33,24 @@ export function refuses(rule: PolicyResource): boolean {
  */
 export const pathMatches = (pattern: string, path: string): boolean => wildcardMatches(pattern, path);
 
-export const priority = (rule: PolicyResource) => { const p = known(rule.props, "priority"); return typeof p === "number" ? p : undefined; };
+export const priority = (rule: PolicyResource) => {
+    const p = known(rule.props, "priority");
+    return typeof p === "number" ? p : undefined;
+};
 
 /** HTTPS listeners of the internet-facing load balancers, each with its rules. */
-export function publicHttpsListeners(resources: readonly PolicyResource[]): { listener: PolicyResource; rules: PolicyResource[] }[] {
+export function publicHttpsListeners(
+    resources: readonly PolicyResource[],
+): { listener: PolicyResource; rules: PolicyResource[] }[] {
     const balancers = internetFacingBalancers(resources);
     return ofType(resources, ...LISTENERS)
-        .filter((l) => knownString(l.props, "protocol") === "HTTPS" && dependsOn(l, "loadBalancerArn", ...LOAD_BALANCERS).some((lb) => balancers.includes(lb)))
-        .map((listener) => ({ listener, rules: ofType(resources, ...LISTENER_RULES).filter((r) => dependsOn(r, "listenerArn").includes(listener)) }));
+        .filter(
+            (l) =>
+                knownString(l.props, "protocol") === "HTTPS" &&
+                dependsOn(l, "loadBalancerArn", ...LOAD_BALANCERS).some((lb) => balancers.includes(lb)),
+        )
+        .map((listener) => ({
+            listener,
+            rules: ofType(resources, ...LISTENER_RULES).filter((r) => dependsOn(r, "listenerArn").includes(listener)),
+        }));
 }

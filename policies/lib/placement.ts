@@ -15,6 +15,8 @@ export function computeSubnets(compute: PolicyResource): PolicyResource[] {
 }
 
 /** Every autoscaling group and instance of the stack, with the subnets it may run in. */
-export function compute(resources: readonly PolicyResource[]): { compute: PolicyResource; subnets: PolicyResource[] }[] {
+export function compute(
+    resources: readonly PolicyResource[],
+): { compute: PolicyResource; subnets: PolicyResource[] }[] {
     return ofType(resources, AUTOSCALING_GROUP, EC2_INSTANCE).map((c) => ({ compute: c, subnets: computeSubnets(c) }));
 }

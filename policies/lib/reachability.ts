@@ -9,10 +9,31 @@ import { within } from "./cidr";
 import { ALLOWED_SOURCES_TAG, listTag, TIER_TAG } from "./contracts";
 import { ingresses, internetOpenings, protocolName, SECURITY_GROUPS } from "./ingress";
 import { dependsOn, ofType, StackResource } from "./stack";
-import { EC2_INSTANCE, EC2_LAUNCH_TEMPLATE, EC2_VPC, EFS_MOUNT_TARGET, ELASTICACHE_REPLICATION_GROUP, LOAD_BALANCERS, RDS_CLUSTER, RDS_INSTANCE, SEARCH_DOMAINS } from "./types";
+import {
+    EC2_INSTANCE,
+    EC2_LAUNCH_TEMPLATE,
+    EC2_VPC,
+    EFS_MOUNT_TARGET,
+    ELASTICACHE_REPLICATION_GROUP,
+    LOAD_BALANCERS,
+    RDS_CLUSTER,
+    RDS_INSTANCE,
+    SEARCH_DOMAINS,
+} from "./types";
 import { knownString, knownTags } from "./values";
 
-export type PartyKind = "internet" | "allow-list" | "vpc" | "cidr" | "tier" | "database" | "redis" | "search" | "efs" | "load-balancer" | "group";
+export type PartyKind =
+    | "internet"
+    | "allow-list"
+    | "vpc"
+    | "cidr"
+    | "tier"
+    | "database"
+    | "redis"
+    | "search"
+    | "efs"
+    | "load-balancer"
+    | "group";
 
 /** A source or a target: its kind, and its name (a tier, a resource, or a CIDR). */
 export interface Party {
@@ -48,14 +69,19 @@ const tagOf = (r: StackResource, key: string) => knownTags(r.props).find(([k]) =
 
 export function reachability<R extends StackResource>(resources: readonly R[]): Reach[] {
     const groupsOf = (r: R, properties: string[]) => properties.flatMap((p) => dependsOn(r, p, ...SECURITY_GROUPS));
-    const users = USERS.flatMap(([types, kind, properties]) => ofType(resources, ...types).map((r) => ({ r, kind, groups: groupsOf(r, properties) })));
+    const users = USERS.flatMap(([types, kind, properties]) =>
+        ofType(resources, ...types).map((r) => ({ r, kind, groups: groupsOf(r, properties) })),
+    );
 
     /** A server's tier: its Tier tag, else the Tier of a tier's group it is in. */
-    const tierOf = (r: R, groups: R[]) => tagOf(r, TIER_TAG) ?? groups.map((g) => tagOf(g, TIER_TAG)).find((t) => t !== undefined) ?? r.name;
+    const tierOf = (r: R, groups: R[]) =>
+        tagOf(r, TIER_TAG) ?? groups.map((g) => tagOf(g, TIER_TAG)).find((t) => t !== undefined) ?? r.name;
     const partyOf = (u: (typeof users)[number]): Party =>
-        u.kind === "tier" ? { kind: "tier", name: tierOf(u.r, u.groups) }
-            : u.kind === "efs" ? { kind: "efs", name: dependsOn(u.r, "fileSystemId")[0]?.name ?? u.r.name }
-                : { kind: u.kind, name: u.r.name };
+        u.kind === "tier"
+            ? { kind: "tier", name: tierOf(u.r, u.groups) }
+            : u.kind === "efs"
+              ? { kind: "efs", name: dependsOn(u.r, "fileSystemId")[0]?.name ?? u.r.name }
+              : { kind: u.kind, name: u.r.name };
     /** Who is behind a group: the tier it identifies, else whoever uses it, else the group itself. */
     const behind = (group: R): Party[] => {
         const tier = tagOf(group, TIER_TAG);
@@ -71,25 +97,52 @@ export function reachability<R extends StackResource>(resources: readonly R[]): 
         return parties.length > 0 ? unique(parties) : behind(group);
     };
 
-    const vpcs = ofType(resources, EC2_VPC).map((v) => knownString(v.props, "cidrBlock")).filter((c): c is string => c !== undefined);
-    const allowList = ofType(resources, ...SECURITY_GROUPS).flatMap((g) => listTag(tagOf(g, ALLOWED_SOURCES_TAG) ?? ""));
+    const vpcs = ofType(resources, EC2_VPC)
+        .map((v) => knownString(v.props, "cidrBlock"))
+        .filter((c): c is string => c !== undefined);
+    const allowList = ofType(resources, ...SECURITY_GROUPS).flatMap((g) =>
+        listTag(tagOf(g, ALLOWED_SOURCES_TAG) ?? ""),
+    );
     const all = ingresses(resources);
     // A source is the internet when it is part of a set of permissions that admits every internet address.
     const openings = internetOpenings(all);
     const cidr = (i: (typeof all)[number], source: string): Party => ({
-        kind: openings.get(i)?.includes(source) ? "internet"
-            : vpcs.some((v) => within(source, v)) ? "vpc"
-                : allowList.some((a) => within(source, a)) ? "allow-list" : "cidr",
+        kind: openings.get(i)?.includes(source)
+            ? "internet"
+            : vpcs.some((v) => within(source, v))
+              ? "vpc"
+              : allowList.some((a) => within(source, a))
+                ? "allow-list"
+                : "cidr",
         name: source,
     });
 
-    const rows = all.filter((i) => i.group !== undefined).flatMap((i) => {
-        const sources = [...i.sources.map((source) => cidr(i, source)), ...i.groups.flatMap(behind)];
-        const protocol = protocolName(i.protocol);
-        const [fromPort, toPort] = protocol === "all" ? [0, 65535] : [i.fromPort, i.toPort];
-        return targetsOf(i.group!).flatMap((target) => sources.map((source) => ({ source, target, protocol, fromPort, toPort, rule: i.rule.name, ruleUrn: i.rule.urn })));
-    });
-    const key = (r: Reach) => [describeParty(r.target), describeParty(r.source), r.protocol, String(r.fromPort).padStart(5, "0"), r.rule].join("|");
+    const rows = all
+        .filter((i) => i.group !== undefined)
+        .flatMap((i) => {
+            const sources = [...i.sources.map((source) => cidr(i, source)), ...i.groups.flatMap(behind)];
+            const protocol = protocolName(i.protocol);
+            const [fromPort, toPort] = protocol === "all" ? [0, 65535] : [i.fromPort, i.toPort];
+            return targetsOf(i.group!).flatMap((target) =>
+                sources.map((source) => ({
+                    source,
+                    target,
+                    protocol,
+                    fromPort,
+                    toPort,
+                    rule: i.rule.name,
+                    ruleUrn: i.rule.urn,
+                })),
+            );
+        });
+    const key = (r: Reach) =>
+        [
+            describeParty(r.target),
+            describeParty(r.source),
+            r.protocol,
+            String(r.fromPort).padStart(5, "0"),
+            r.rule,
+        ].join("|");
     return rows.sort((a, b) => key(a).localeCompare(key(b)));
 }
 
@@ -103,7 +156,11 @@ export function describeParty(p: Party): string {
 
 /** "tcp 3306", "tcp 8700-8800", "all". */
 export function describePorts(r: Pick<Reach, "protocol" | "fromPort" | "toPort">): string {
-    return r.protocol === "all" ? "all" : r.fromPort === r.toPort ? `${r.protocol} ${r.fromPort}` : `${r.protocol} ${r.fromPort}-${r.toPort}`;
+    return r.protocol === "all"
+        ? "all"
+        : r.fromPort === r.toPort
+          ? `${r.protocol} ${r.fromPort}`
+          : `${r.protocol} ${r.fromPort}-${r.toPort}`;
 }
 
 /** "tier web -> database magento-prod-mysql-db on tcp 3306". */
@@ -115,8 +172,11 @@ export function describeRow(r: Reach): string {
 export function reachabilityMarkdown<R extends StackResource>(resources: readonly R[], stack: string): string {
     const rows = reachability(resources);
     const byTarget = [...new Set(rows.map((r) => describeParty(r.target)))].sort();
-    const lines = byTarget.flatMap((target) => rows.filter((r) => describeParty(r.target) === target)
-        .map((r) => `| ${target} | ${describeParty(r.source)} | ${describePorts(r)} | ${r.rule} |`));
+    const lines = byTarget.flatMap((target) =>
+        rows
+            .filter((r) => describeParty(r.target) === target)
+            .map((r) => `| ${target} | ${describeParty(r.source)} | ${describePorts(r)} | ${r.rule} |`),
+    );
     return [
         `# Reachability: stack ${stack}`,
         "",

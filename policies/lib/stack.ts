@@ -56,6 +56,9 @@ export function groupTag(group: PolicyResource, key: string): string | undefined
 
 /** Application load balancers that face the internet (`internal` not set true): the shop's front door. */
 export function internetFacingBalancers(resources: readonly PolicyResource[]): PolicyResource[] {
-    return ofType(resources, ...LOAD_BALANCERS).filter((lb) =>
-        known(lb.props, "internal") !== true && [undefined, "application"].includes(known(lb.props, "loadBalancerType") as string | undefined));
+    return ofType(resources, ...LOAD_BALANCERS).filter(
+        (lb) =>
+            known(lb.props, "internal") !== true &&
+            [undefined, "application"].includes(known(lb.props, "loadBalancerType") as string | undefined),
+    );
 }

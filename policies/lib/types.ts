@@ -75,8 +75,10 @@ export const S3_BUCKET_LIFECYCLE_CONFIGURATION = "aws:s3/bucketLifecycleConfigur
 export const S3_BUCKET_OWNERSHIP_CONTROLS = "aws:s3/bucketOwnershipControls:BucketOwnershipControls";
 export const S3_BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
 export const S3_BUCKET_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
-export const S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
-export const S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION_V2 = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2";
+export const S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION =
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration";
+export const S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION_V2 =
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2";
 export const S3_BUCKET_V2 = "aws:s3/bucketV2:BucketV2";
 export const S3_BUCKET_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning";
 export const SECRETSMANAGER_SECRET = "aws:secretsmanager/secret:Secret";
@@ -101,7 +103,11 @@ export const SEARCH_DOMAINS = [OPENSEARCH_DOMAIN, ELASTICSEARCH_DOMAIN];
 /** Load balancers, listeners and target groups: `aws.lb` and its `aws.alb` alias register different tokens, and
  *  stacks deployed before @pulumi/aws 6 hold `aws.elasticloadbalancingv2` ones (removed in 6, per pulumi-aws's v6
  *  migration notes: aws:elasticloadbalancingv2/* -> aws:lb/*), which a real export still carries. */
-const ELB_V2 = (lb: string) => [lb, lb.replace("aws:lb/", "aws:alb/"), lb.replace("aws:lb/", "aws:elasticloadbalancingv2/")];
+const ELB_V2 = (lb: string) => [
+    lb,
+    lb.replace("aws:lb/", "aws:alb/"),
+    lb.replace("aws:lb/", "aws:elasticloadbalancingv2/"),
+];
 export const LOAD_BALANCERS = ELB_V2(LB_LOAD_BALANCER);
 export const LISTENERS = ELB_V2(LB_LISTENER);
 export const TARGET_GROUPS = ELB_V2(LB_TARGET_GROUP);

@@ -25,9 +25,18 @@ function decode(base64: string): string {
 /** The size in bytes EC2 counts of an instance's or launch template's user data: raw, after base64 decoding, before any
  *  gunzip; undefined when there is none or it is not known yet. */
 export function userDataBytes(type: string, props: unknown): number | undefined {
-    const base64 = type === EC2_INSTANCE ? knownString(props, "userDataBase64") : type === EC2_LAUNCH_TEMPLATE ? knownString(props, "userData") : undefined;
+    const base64 =
+        type === EC2_INSTANCE
+            ? knownString(props, "userDataBase64")
+            : type === EC2_LAUNCH_TEMPLATE
+              ? knownString(props, "userData")
+              : undefined;
     const text = type === EC2_INSTANCE ? knownString(props, "userData") : undefined;
-    return text !== undefined ? Buffer.byteLength(text, "utf8") : base64 === undefined ? undefined : Buffer.from(base64, "base64").length;
+    return text !== undefined
+        ? Buffer.byteLength(text, "utf8")
+        : base64 === undefined
+          ? undefined
+          : Buffer.from(base64, "base64").length;
 }
 
 /** The user data of an EC2 instance or launch template as text; undefined when there is none or it is not known yet. */

@@ -14,5 +14,20 @@ import { requiredAccessPolicy } from "./rules/required-access";
 import { staticCdnCors } from "./rules/static-cdn-cors";
 import { webServersShareMedia } from "./rules/web-servers-share-media";
 
-new PolicyPack("magento", { policies: [productionNetworkHa, productionDataHa, productionWebCapacity, noSharedPubStatic, webServersShareMedia,
-    efsInEveryComputeAz, reachabilityPolicy, adminRoutedToBackOffice, cdnServesStaticAndMedia, cdnPathsOriginVerified, staticCdnCors, magentoHealthCheck, requiredAccessPolicy] });
+new PolicyPack("magento", {
+    policies: [
+        productionNetworkHa,
+        productionDataHa,
+        productionWebCapacity,
+        noSharedPubStatic,
+        webServersShareMedia,
+        efsInEveryComputeAz,
+        reachabilityPolicy,
+        adminRoutedToBackOffice,
+        cdnServesStaticAndMedia,
+        cdnPathsOriginVerified,
+        staticCdnCors,
+        magentoHealthCheck,
+        requiredAccessPolicy,
+    ],
+});

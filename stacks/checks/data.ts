@@ -17,7 +17,11 @@ export interface DataSettings {
     /** Database and Redis changes apply in this update rather than in the maintenance window. */
     readonly applyImmediately: boolean;
     readonly cache: { readonly nodeType: string; readonly separateSessions: boolean };
-    readonly search: { readonly instanceType: string; readonly masterInstanceType: string | undefined; readonly volumeGb: number };
+    readonly search: {
+        readonly instanceType: string;
+        readonly masterInstanceType: string | undefined;
+        readonly volumeGb: number;
+    };
     readonly sharedStorage: "efs" | "nfs";
     /** The other storage, built beside the current one for the copy before a switch; undefined: none. */
     readonly sharedStorageTarget: "efs" | "nfs" | undefined;
@@ -28,7 +32,10 @@ export interface DataSettings {
 export function data(v: Settings): Concern<DataSettings> {
     const problems: ConfigProblem[] = [];
     if (v.dbMaxAllocatedStorageGb <= v.dbAllocatedStorageGb) {
-        problems.push({ path: qualified("dbMaxAllocatedStorageGb"), message: `must exceed the allocated ${v.dbAllocatedStorageGb} GiB, or storage autoscaling has no headroom (got ${v.dbMaxAllocatedStorageGb})` });
+        problems.push({
+            path: qualified("dbMaxAllocatedStorageGb"),
+            message: `must exceed the allocated ${v.dbAllocatedStorageGb} GiB, or storage autoscaling has no headroom (got ${v.dbMaxAllocatedStorageGb})`,
+        });
     }
     // Production's search domain spans every AZ of the stack, and OpenSearch spreads a domain over 2 or 3 AZs only, one
     // subnet each (https://docs.aws.amazon.com/opensearch-service/latest/APIReference/API_ZoneAwarenessConfig.html).
@@ -40,7 +47,10 @@ export function data(v: Settings): Concern<DataSettings> {
         });
     }
     if (v.sharedStorageTarget === v.sharedStorage) {
-        problems.push({ path: qualified("sharedStorageTarget"), message: `is the current ${qualified("sharedStorage")} (${v.sharedStorage}); it names the other storage to build beside it, and is removed in the update that switches` });
+        problems.push({
+            path: qualified("sharedStorageTarget"),
+            message: `is the current ${qualified("sharedStorage")} (${v.sharedStorage}); it names the other storage to build beside it, and is removed in the update that switches`,
+        });
     }
     return {
         problems,

@@ -26,10 +26,17 @@ export function gateway(v: Settings): Concern<GatewaySettings> {
     // The whole internet however it is split (0.0.0.0/1 + 128.0.0.0/1, every public block): coverage, not only the
     // literal /0, which the key's schema already refuses item by item.
     for (const family of operatorCidrs.some(isWholeInternet) ? [] : internetCovered(operatorCidrs)) {
-        problems.push({ path: qualified("operatorCidrs"), message: `together cover every internet ${family} address, which opens the operators' ports to the whole internet; list the operators' ranges` });
+        problems.push({
+            path: qualified("operatorCidrs"),
+            message: `together cover every internet ${family} address, which opens the operators' ports to the whole internet; list the operators' ranges`,
+        });
     }
     const services = resolveGatewayServices(v.gatewayServices, v.internalDomain ?? "internal", operatorCidrs);
-    const internet = resolveGatewayInternet(services.services, { opened: v.gatewayInternet, minPrefix: v.gatewayMinPrefix, operatorCidrs });
+    const internet = resolveGatewayInternet(services.services, {
+        opened: v.gatewayInternet,
+        minPrefix: v.gatewayMinPrefix,
+        operatorCidrs,
+    });
     problems.push(...internet.problems, ...services.problems);
     return {
         problems,
@@ -46,10 +53,16 @@ export function gateway(v: Settings): Concern<GatewaySettings> {
  *  client reaches it over IPv4, so its IPv4 address is what the allow-list sees and an IPv6 range never matches
  *  (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-ip-addressing.html). */
 function checkOperatorCidrs(operatorCidrs: readonly string[]): ConfigProblem[] {
-    return operatorCidrs.flatMap((cidr, i) => (cidr.includes(":") ? [{
-        path: `${qualified("operatorCidrs")}[${i}]`,
-        message: `${cidr} is an IPv6 range, but the VPC and the gateway have IPv4 addresses only, so operators could never connect from it; list the IPv4 ranges they connect from, such as 203.0.113.0/24`,
-    }] : []));
+    return operatorCidrs.flatMap((cidr, i) =>
+        cidr.includes(":")
+            ? [
+                  {
+                      path: `${qualified("operatorCidrs")}[${i}]`,
+                      message: `${cidr} is an IPv6 range, but the VPC and the gateway have IPv4 addresses only, so operators could never connect from it; list the IPv4 ranges they connect from, such as 203.0.113.0/24`,
+                  },
+              ]
+            : [],
+    );
 }
 
 /** AWS's default quota of inbound rules per security group (IPv4 sources; IPv6 ones are refused above). */
@@ -58,7 +71,11 @@ const RULES_PER_GROUP = 60;
 const TAG_VALUE_CHARS = 256;
 
 /** The gateway's services with ports and targets resolved, and every problem with them or with the allow-list they open. */
-function resolveGatewayServices(settings: readonly GatewayServiceSetting[], internalDomain: string, operatorCidrs: readonly string[]): { services: GatewayService[]; problems: ConfigProblem[] } {
+function resolveGatewayServices(
+    settings: readonly GatewayServiceSetting[],
+    internalDomain: string,
+    operatorCidrs: readonly string[],
+): { services: GatewayService[]; problems: ConfigProblem[] } {
     const key = qualified("gatewayServices");
     const problems: ConfigProblem[] = [];
     const services = settings.map((s): GatewayService => {
@@ -68,16 +85,29 @@ function resolveGatewayServices(settings: readonly GatewayServiceSetting[], inte
     services.forEach((service, i) => {
         for (const other of services.slice(0, i)) {
             if (other.name === service.name) {
-                problems.push({ path: `${key}[${i}].name`, message: `${service.name} is listed twice; each service needs its own name` });
+                problems.push({
+                    path: `${key}[${i}].name`,
+                    message: `${service.name} is listed twice; each service needs its own name`,
+                });
             }
             // The estate's passive FTP range (2048-4096) holds RDP's 3389: harmless while both go to the same host.
-            if (service.fromPort <= other.toPort && other.fromPort <= service.toPort && service.target !== other.target) {
-                problems.push({ path: `${key}[${i}].port`, message: `${service.fromPort}-${service.toPort} overlaps the ports of ${other.name}, which go to ${other.target}; a port can lead to one host only` });
+            if (
+                service.fromPort <= other.toPort &&
+                other.fromPort <= service.toPort &&
+                service.target !== other.target
+            ) {
+                problems.push({
+                    path: `${key}[${i}].port`,
+                    message: `${service.fromPort}-${service.toPort} overlaps the ports of ${other.name}, which go to ${other.target}; a port can lead to one host only`,
+                });
             }
         }
     });
     if (operatorCidrs.join(",").length > TAG_VALUE_CHARS) {
-        problems.push({ path: qualified("operatorCidrs"), message: `joined with commas must fit AWS's ${TAG_VALUE_CHARS}-character tag value (the gateway's security group lists them for the policies): merge ranges` });
+        problems.push({
+            path: qualified("operatorCidrs"),
+            message: `joined with commas must fit AWS's ${TAG_VALUE_CHARS}-character tag value (the gateway's security group lists them for the policies): merge ranges`,
+        });
     }
     return { services, problems };
 }
@@ -94,41 +124,69 @@ interface InternetSettings {
 }
 
 /** The services opened to the internet with their ports, and every problem with what the stack opens (docs/gateway.md). */
-function resolveGatewayInternet(services: readonly GatewayService[], settings: InternetSettings): { exposed: ExposedService[]; problems: ConfigProblem[] } {
+function resolveGatewayInternet(
+    services: readonly GatewayService[],
+    settings: InternetSettings,
+): { exposed: ExposedService[]; problems: ConfigProblem[] } {
     const key = qualified("gatewayInternet");
     const problems: ConfigProblem[] = [];
     const operators = settings.operatorCidrs.map(parseCidr).filter((c): c is Cidr => c !== undefined);
     for (const [name, sources] of Object.entries(settings.opened)) {
         const service = services.find((s) => s.name === name);
         if (service === undefined) {
-            problems.push({ path: `${key}.${name}`, message: `is not a service of magento:gatewayServices (${services.map((s) => s.name).join(", ")})` });
+            problems.push({
+                path: `${key}.${name}`,
+                message: `is not a service of magento:gatewayServices (${services.map((s) => s.name).join(", ")})`,
+            });
             continue;
         }
         const smb = SMB_PORTS.find((p) => service.fromPort <= p && p <= service.toPort);
         if (smb !== undefined) {
-            problems.push({ path: `${key}.${name}`, message: `opens SMB (port ${smb}) to the internet, which Microsoft and AWS's Security Hub (EC2.19) advise against; reach it through the VPN` });
+            problems.push({
+                path: `${key}.${name}`,
+                message: `opens SMB (port ${smb}) to the internet, which Microsoft and AWS's Security Hub (EC2.19) advise against; reach it through the VPN`,
+            });
         }
         sources.forEach((source, i) => {
             const cidr = parseCidr(source)!;
             if (cidr.prefix < settings.minPrefix) {
-                problems.push({ path: `${key}.${name}[${i}]`, message: `${source} is wider than a /${settings.minPrefix}: open a service to operators' own addresses (magento:gatewayMinPrefix sets the shortest prefix, 24 to 32)` });
+                problems.push({
+                    path: `${key}.${name}[${i}]`,
+                    message: `${source} is wider than a /${settings.minPrefix}: open a service to operators' own addresses (magento:gatewayMinPrefix sets the shortest prefix, 24 to 32)`,
+                });
             } else if (!operators.some((o) => contains(o, cidr))) {
-                problems.push({ path: `${key}.${name}[${i}]`, message: `${source} is not inside magento:operatorCidrs (${settings.operatorCidrs.join(", ")}): the gateway admits operators' addresses only; add its range there first` });
+                problems.push({
+                    path: `${key}.${name}[${i}]`,
+                    message: `${source} is not inside magento:operatorCidrs (${settings.operatorCidrs.join(", ")}): the gateway admits operators' addresses only; add its range there first`,
+                });
             }
         });
     }
     // FTP's data connections use the passive range: one without the other fails every transfer.
     const [ftp, passive] = [settings.opened.ftp, settings.opened["ftp-passive"]];
-    if ((ftp === undefined) !== (passive === undefined) || (ftp && passive && [...ftp].sort().join() !== [...passive].sort().join())) {
-        problems.push({ path: key, message: "opens ftp and ftp-passive with different sources; FTP's transfers use the passive ports: open both to the same addresses, or neither" });
+    if (
+        (ftp === undefined) !== (passive === undefined) ||
+        (ftp && passive && [...ftp].sort().join() !== [...passive].sort().join())
+    ) {
+        problems.push({
+            path: key,
+            message:
+                "opens ftp and ftp-passive with different sources; FTP's transfers use the passive ports: open both to the same addresses, or neither",
+        });
     }
     const exposed = problems.length > 0 ? [] : exposedServices(services, settings.opened);
     for (const e of exposed.filter((x) => x.ports.length === 0)) {
-        problems.push({ path: `${key}.${e.service.name}`, message: `every port of ${e.service.name} belongs to another service listed before it or kept behind the VPN` });
+        problems.push({
+            path: `${key}.${e.service.name}`,
+            message: `every port of ${e.service.name} belongs to another service listed before it or kept behind the VPN`,
+        });
     }
     const rules = exposed.reduce((n, e) => n + e.ports.length * e.sources.length, 0);
     if (rules > RULES_PER_GROUP) {
-        problems.push({ path: key, message: `needs ${rules} security group rules (a rule per port range and source); AWS allows ${RULES_PER_GROUP} per group: open fewer services or addresses` });
+        problems.push({
+            path: key,
+            message: `needs ${rules} security group rules (a rule per port range and source); AWS allows ${RULES_PER_GROUP} per group: open fewer services or addresses`,
+        });
     }
     return { exposed, problems };
 }

@@ -23,10 +23,15 @@ export function identity(v: Settings, ctx: StackContext): Concern<IdentitySettin
     // Names and the Stack tag derive from the estate, not the stack: a renamed stack keeps them (docs/naming.md).
     const estate = v.estate ?? ctx.stack;
     return {
-        problems: v.estate === undefined && !ESTATE_NAME.test(ctx.stack) ? [{
-            path: qualified("estate"),
-            message: `is required for stack '${ctx.stack}': the names derive from it, and a stack's name must then be 1 to 7 lower-case letters or digits, starting with a letter`,
-        }] : [],
+        problems:
+            v.estate === undefined && !ESTATE_NAME.test(ctx.stack)
+                ? [
+                      {
+                          path: qualified("estate"),
+                          message: `is required for stack '${ctx.stack}': the names derive from it, and a stack's name must then be 1 to 7 lower-case letters or digits, starting with a letter`,
+                      },
+                  ]
+                : [],
         config: () => ({
             stack: estate,
             region: ctx.region!,

@@ -22,13 +22,24 @@ export function lifecycle(v: Settings, ctx: StackContext): Concern<LifecycleSett
 function checkTeardown(v: Settings, stack: string): ConfigProblem[] {
     const confirm = v.teardownConfirm;
     if (v.teardown !== true) {
-        return confirm === undefined ? [] : [{ path: qualified("teardownConfirm"), message: `applies only with ${qualified("teardown")} true; remove it` }];
+        return confirm === undefined
+            ? []
+            : [
+                  {
+                      path: qualified("teardownConfirm"),
+                      message: `applies only with ${qualified("teardown")} true; remove it`,
+                  },
+              ];
     }
     if (v.profile === "production" && confirm !== stack) {
-        return [{
-            path: qualified("teardownConfirm"),
-            message: `must be ${stack} (this stack's name) to prepare a production stack for destruction with ${qualified("teardown")} true${confirm === undefined ? "" : ` (got ${confirm})`}; or set ${qualified("teardown")} false`,
-        }];
+        return [
+            {
+                path: qualified("teardownConfirm"),
+                message: `must be ${stack} (this stack's name) to prepare a production stack for destruction with ${qualified("teardown")} true${confirm === undefined ? "" : ` (got ${confirm})`}; or set ${qualified("teardown")} false`,
+            },
+        ];
     }
-    return confirm !== undefined && confirm !== stack ? [{ path: qualified("teardownConfirm"), message: `must be ${stack} (this stack's name), got ${confirm}` }] : [];
+    return confirm !== undefined && confirm !== stack
+        ? [{ path: qualified("teardownConfirm"), message: `must be ${stack} (this stack's name), got ${confirm}` }]
+        : [];
 }

@@ -18,13 +18,23 @@ export function monitoring(v: Settings, ctx: StackContext): Concern<MonitoringSe
     const topicRegion = v.alarmTopicArn === undefined ? undefined : SNS_TOPIC_ARN.exec(v.alarmTopicArn)?.[1];
     const wrongRegion = topicRegion !== undefined && ctx.region !== undefined && topicRegion !== ctx.region;
     return {
-        problems: wrongRegion ? [{ path: qualified("alarmTopicArn"), message: `is a topic in ${topicRegion}; CloudWatch alarms in ${ctx.region} notify topics in ${ctx.region} only` }] : [],
+        problems: wrongRegion
+            ? [
+                  {
+                      path: qualified("alarmTopicArn"),
+                      message: `is a topic in ${topicRegion}; CloudWatch alarms in ${ctx.region} notify topics in ${ctx.region} only`,
+                  },
+              ]
+            : [],
         config: () => ({
             alarmEmail: v.alarmEmail!,
             alarmTopicArn: v.alarmTopicArn,
             cloudTrailLogGroup: v.cloudTrailLogGroup,
             // A stack names the thresholds it changes; the profile's default names them all.
-            alarmThresholds: { ...PROFILE_DEFAULTS[v.profile!].alarmThresholds, ...v.alarmThresholds } as AlarmThresholds,
+            alarmThresholds: {
+                ...PROFILE_DEFAULTS[v.profile!].alarmThresholds,
+                ...v.alarmThresholds,
+            } as AlarmThresholds,
         }),
     };
 }

@@ -30,7 +30,10 @@ export interface ServerSettings {
 export function servers(v: Settings): Concern<ServerSettings> {
     const problems: ConfigProblem[] = [];
     if (architectureOf(v.windowsInstanceType) === "arm64") {
-        problems.push({ path: qualified("windowsInstanceType"), message: `${v.windowsInstanceType} is a Graviton (arm64) type; Windows Server runs on x86_64 types such as m6i.large` });
+        problems.push({
+            path: qualified("windowsInstanceType"),
+            message: `${v.windowsInstanceType} is a Graviton (arm64) type; Windows Server runs on x86_64 types such as m6i.large`,
+        });
     }
     problems.push(...checkWeb(v));
     return {
@@ -57,18 +60,28 @@ function checkWeb(v: Settings): ConfigProblem[] {
     const [min, max] = [v.webMinSize, v.webMaxSize];
     const floor = v.profile === "production" ? 2 : 1;
     if (min < floor) {
-        problems.push({ path: qualified("webMinSize"), message: `must be at least ${floor} in production, so that losing an AZ or a server leaves the shop serving (got ${min})` });
+        problems.push({
+            path: qualified("webMinSize"),
+            message: `must be at least ${floor} in production, so that losing an AZ or a server leaves the shop serving (got ${min})`,
+        });
     }
     if (max < min) {
         problems.push({ path: qualified("webMaxSize"), message: `must be at least webMinSize (${min}), got ${max}` });
     }
     v.webScaleSchedule.forEach((entry, i) => {
         if (entry.minSize < floor) {
-            problems.push({ path: `${qualified("webScaleSchedule")}[${i}]`, message: `min=${entry.minSize} would take production below ${floor} front-end servers` });
+            problems.push({
+                path: `${qualified("webScaleSchedule")}[${i}]`,
+                message: `min=${entry.minSize} would take production below ${floor} front-end servers`,
+            });
         }
     });
     if (v.profile === "production" && v.waf === "off") {
-        problems.push({ path: qualified("waf"), message: "cannot be off in production: the web ACL is what stands between the shop and bursts like the one that took an estate down" });
+        problems.push({
+            path: qualified("waf"),
+            message:
+                "cannot be off in production: the web ACL is what stands between the shop and bursts like the one that took an estate down",
+        });
     }
     return problems;
 }

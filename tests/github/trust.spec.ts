@@ -7,18 +7,41 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { ROOT } from "../helpers/stacks";
-import { ACTION, GITHUB, Job, PR_EVENTS, PULUMI_STACK, Step, Workflow, action, allSteps, environmentOf, events, load, workflowFiles } from "./github";
+import {
+    ACTION,
+    GITHUB,
+    Job,
+    PR_EVENTS,
+    PULUMI_STACK,
+    Step,
+    Workflow,
+    action,
+    allSteps,
+    environmentOf,
+    events,
+    load,
+    workflowFiles,
+} from "./github";
 
 const DEPLOY_ENVIRONMENTS = ["preproduction", "production"];
 const PREVIEW_ROLE = "${{ vars.AWS_PREVIEW_ROLE_ARN }}";
 const DEPLOY_ROLE = "${{ vars.AWS_ROLE_ARN }}";
-const PINNED = JSON.parse(fs.readFileSync(path.join(__dirname, "pinned-actions.json"), "utf8")) as Record<string, Record<string, { inputs: string[]; required: string[] }>>;
+const PINNED = JSON.parse(fs.readFileSync(path.join(__dirname, "pinned-actions.json"), "utf8")) as Record<
+    string,
+    Record<string, { inputs: string[]; required: string[] }>
+>;
 
 const workflows = () => workflowFiles().map((file) => ({ file, w: load<Workflow>(file) }));
 const prWorkflows = () => workflows().filter(({ w }) => events(w).some((e) => PR_EVENTS.includes(e)));
 /** The AWS roles a job can assume: the shared action's role-arn, or configure-aws-credentials' own. */
-const rolesOf = (job: Job) => job.steps.flatMap((s: Step) =>
-    s.uses === PULUMI_STACK ? [s.with?.["role-arn"]] : s.uses?.startsWith("aws-actions/configure-aws-credentials@") ? [s.with?.["role-to-assume"]] : []);
+const rolesOf = (job: Job) =>
+    job.steps.flatMap((s: Step) =>
+        s.uses === PULUMI_STACK
+            ? [s.with?.["role-arn"]]
+            : s.uses?.startsWith("aws-actions/configure-aws-credentials@")
+              ? [s.with?.["role-to-assume"]]
+              : [],
+    );
 
 /** What a job that a pull request can start must not hold: an environment (its secrets and its OIDC subject), the
  * deploy role, or any stored secret (the Pulumi token of an environment included). */
@@ -34,7 +57,11 @@ describe("CI trust: what a pull request can reach", () => {
     it("no job a pull request can start holds a deploy credential: no environment, no AWS_ROLE_ARN, no stored secret", () => {
         // Nor does any workflow run on the events that carry the base repository's secrets next to PR-controlled code.
         for (const { file, w } of workflows()) {
-            assert.deepStrictEqual(events(w).filter((e) => ["pull_request_target", "workflow_run", "issue_comment"].includes(e)), [], file);
+            assert.deepStrictEqual(
+                events(w).filter((e) => ["pull_request_target", "workflow_run", "issue_comment"].includes(e)),
+                [],
+                file,
+            );
         }
         const prs = prWorkflows();
         assert.ok(prs.length > 0);
@@ -47,17 +74,27 @@ describe("CI trust: what a pull request can reach", () => {
 
     it("a pull request's real preview never reads production: Stack Read decrypts the state's secrets (docs/ci-trust.md)", () => {
         for (const { file, w } of prWorkflows()) {
-            for (const [name, job] of Object.entries(w.jobs).filter(([, j]) => j.steps.some((s) => s.uses === PULUMI_STACK))) {
-                const stacks = job.steps.filter((s) => s.uses === PULUMI_STACK).map((s) => s.with?.stack ?? "")
-                    .flatMap((s) => (s === "${{ matrix.stack }}" ? job.strategy?.matrix.stack ?? [] : [s]));
-                assert.deepStrictEqual(stacks.filter((s) => s !== "preprod"), [], `${path.basename(file)} ${name}`);
+            for (const [name, job] of Object.entries(w.jobs).filter(([, j]) =>
+                j.steps.some((s) => s.uses === PULUMI_STACK),
+            )) {
+                const stacks = job.steps
+                    .filter((s) => s.uses === PULUMI_STACK)
+                    .map((s) => s.with?.stack ?? "")
+                    .flatMap((s) => (s === "${{ matrix.stack }}" ? (job.strategy?.matrix.stack ?? []) : [s]));
+                assert.deepStrictEqual(
+                    stacks.filter((s) => s !== "preprod"),
+                    [],
+                    `${path.basename(file)} ${name}`,
+                );
             }
         }
     });
 
     it("a pull request's job asks for an OIDC token only to assume the preview role, for a preview", () => {
         for (const { file, w } of prWorkflows()) {
-            for (const [name, job] of Object.entries(w.jobs).filter(([, j]) => j.permissions?.["id-token"] === "write")) {
+            for (const [name, job] of Object.entries(w.jobs).filter(
+                ([, j]) => j.permissions?.["id-token"] === "write",
+            )) {
                 const roles = rolesOf(job);
                 assert.ok(roles.length > 0, `${path.basename(file)} ${name}: id-token: write without a role to assume`);
                 assert.deepStrictEqual([...new Set(roles)], [PREVIEW_ROLE], `${path.basename(file)} ${name}`);
@@ -74,8 +111,16 @@ describe("CI trust: deploy jobs and permissions", () => {
             assert.deepStrictEqual(w.permissions, { contents: "read" }, file);
             for (const [name, job] of Object.entries(w.jobs)) {
                 assert.ok(job.permissions, `${path.basename(file)} ${name}: no permissions`);
-                assert.strictEqual(job.permissions["id-token"] === "write", rolesOf(job).length > 0, `${path.basename(file)} ${name}`);
-                assert.deepStrictEqual(Object.values(job.permissions).filter((p) => !["read", "write", "none"].includes(p)), [], name);
+                assert.strictEqual(
+                    job.permissions["id-token"] === "write",
+                    rolesOf(job).length > 0,
+                    `${path.basename(file)} ${name}`,
+                );
+                assert.deepStrictEqual(
+                    Object.values(job.permissions).filter((p) => !["read", "write", "none"].includes(p)),
+                    [],
+                    name,
+                );
             }
         }
     });
@@ -84,17 +129,30 @@ describe("CI trust: deploy jobs and permissions", () => {
         for (const { file, w } of workflows()) {
             for (const [name, job] of Object.entries(w.jobs).filter(([, j]) => rolesOf(j).includes(DEPLOY_ROLE))) {
                 assert.ok(!events(w).some((e) => PR_EVENTS.includes(e)), `${path.basename(file)} ${name}`);
-                assert.ok(DEPLOY_ENVIRONMENTS.includes(environmentOf(job) ?? ""), `${path.basename(file)} ${name}: environment ${environmentOf(job)}`);
+                assert.ok(
+                    DEPLOY_ENVIRONMENTS.includes(environmentOf(job) ?? ""),
+                    `${path.basename(file)} ${name}: environment ${environmentOf(job)}`,
+                );
                 assert.deepStrictEqual([...new Set(rolesOf(job))], [DEPLOY_ROLE], name);
             }
         }
         const deploy = load<Workflow>(path.join(GITHUB, "workflows", "deploy.yml"));
-        assert.deepStrictEqual(Object.values(deploy.jobs).filter((j) => rolesOf(j).length > 0).map(environmentOf), DEPLOY_ENVIRONMENTS);
+        assert.deepStrictEqual(
+            Object.values(deploy.jobs)
+                .filter((j) => rolesOf(j).length > 0)
+                .map(environmentOf),
+            DEPLOY_ENVIRONMENTS,
+        );
     });
 
     it("every job that runs the shared action asks for a team token of its own team, never an organisation token (admin over every stack)", () => {
-        const uses = workflows().flatMap(({ file, w }) => Object.entries(w.jobs).flatMap(([name, job]) => (job.steps ?? [])
-            .filter((st) => st.uses === "./.github/actions/pulumi-stack").map((st) => ({ at: `${path.basename(file)} ${name}`, with: st.with ?? {} }))));
+        const uses = workflows().flatMap(({ file, w }) =>
+            Object.entries(w.jobs).flatMap(([name, job]) =>
+                (job.steps ?? [])
+                    .filter((st) => st.uses === "./.github/actions/pulumi-stack")
+                    .map((st) => ({ at: `${path.basename(file)} ${name}`, with: st.with ?? {} })),
+            ),
+        );
         assert.ok(uses.length >= 3);
         for (const u of uses) {
             assert.strictEqual(u.with["pulumi-token-type"], "urn:pulumi:token-type:access_token:team", u.at);
@@ -110,32 +168,62 @@ describe("CI trust: deploy jobs and permissions", () => {
         const pulumi = steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
         assert.ok(steps.indexOf(exchange) < steps.indexOf(pulumi));
         // Stored token only where a job passes one; otherwise the exchange's PULUMI_ACCESS_TOKEN stays in force.
-        assert.strictEqual(pulumi.env?.PULUMI_ACCESS_TOKEN, "${{ inputs.pulumi-token != '' && inputs.pulumi-token || env.PULUMI_ACCESS_TOKEN }}");
+        assert.strictEqual(
+            pulumi.env?.PULUMI_ACCESS_TOKEN,
+            "${{ inputs.pulumi-token != '' && inputs.pulumi-token || env.PULUMI_ACCESS_TOKEN }}",
+        );
     });
 });
 
 describe("CI trust: review and pinning", () => {
     it("CODEOWNERS names an owner for .github/, policies/, infra/, components/, stacks/, scripts/, what ts-node and npm read in credentialed jobs, and itself", () => {
-        const rules = fs.readFileSync(path.join(GITHUB, "CODEOWNERS"), "utf8").split("\n").map((l) => l.trim())
-            .filter((l) => l && !l.startsWith("#")).map((l) => l.split(/\s+/));
+        const rules = fs
+            .readFileSync(path.join(GITHUB, "CODEOWNERS"), "utf8")
+            .split("\n")
+            .map((l) => l.trim())
+            .filter((l) => l && !l.startsWith("#"))
+            .map((l) => l.split(/\s+/));
         const owners = (p: string) => rules.filter(([pattern]) => pattern === p).flatMap(([, ...o]) => o);
         // scripts/ holds the policy-group check production's up runs (scripts/require-policy-packs.ts).
         // tsconfig.json and .npmrc: ts-node and npm read them in the deploy jobs (a preload or a registry would run with the role).
-        for (const p of ["/.github/", "/policies/", "/infra/", "/components/", "/stacks/", "/scripts/", "/tsconfig.json", "/.npmrc", "/.ci/", "/.github/CODEOWNERS"]) {
-            assert.ok(owners(p).length > 0 && owners(p).every((o) => /^@[\w-]+\/[\w-]+$/.test(o)), `${p}: ${owners(p)}`);
+        for (const p of [
+            "/.github/",
+            "/policies/",
+            "/infra/",
+            "/components/",
+            "/stacks/",
+            "/scripts/",
+            "/tsconfig.json",
+            "/.npmrc",
+            "/.ci/",
+            "/.github/CODEOWNERS",
+        ]) {
+            assert.ok(
+                owners(p).length > 0 && owners(p).every((o) => /^@[\w-]+\/[\w-]+$/.test(o)),
+                `${p}: ${owners(p)}`,
+            );
         }
     });
 
     it("Dependabot keeps the pinned actions (workflows and the shared action) and the npm packages current", () => {
-        const updates = load<{ updates: { "package-ecosystem": string; directories?: string[]; directory?: string }[] }>(path.join(GITHUB, "dependabot.yml")).updates;
-        const dirs = (eco: string) => updates.filter((u) => u["package-ecosystem"] === eco).flatMap((u) => u.directories ?? [u.directory!]);
+        const updates = load<{
+            updates: { "package-ecosystem": string; directories?: string[]; directory?: string }[];
+        }>(path.join(GITHUB, "dependabot.yml")).updates;
+        const dirs = (eco: string) =>
+            updates.filter((u) => u["package-ecosystem"] === eco).flatMap((u) => u.directories ?? [u.directory!]);
         assert.deepStrictEqual(dirs("github-actions"), ["/", "/.github/actions/*"]);
         assert.ok(dirs("npm").includes("/"));
     });
 
     it("every action is pinned to a commit with its release tag beside it, and given only the inputs that release has", () => {
         const files = [...workflowFiles(), ACTION];
-        const lines = files.flatMap((f) => fs.readFileSync(f, "utf8").split("\n").filter((l) => /^\s*(- )?uses:/.test(l)).map((l) => ({ f, l })));
+        const lines = files.flatMap((f) =>
+            fs
+                .readFileSync(f, "utf8")
+                .split("\n")
+                .filter((l) => /^\s*(- )?uses:/.test(l))
+                .map((l) => ({ f, l })),
+        );
         assert.ok(lines.length > 0);
         for (const { f, l } of lines.filter(({ l }) => !l.includes(PULUMI_STACK))) {
             const m = /uses: ([\w-]+\/[\w-]+)@([0-9a-f]{40}) # (v\d+)\.\d+\.\d+$/.exec(l);
@@ -147,8 +235,16 @@ describe("CI trust: review and pinning", () => {
             const major = lines.find(({ l }) => l.includes(step.uses!))!.l.replace(/.*# (v\d+).*/, "$1");
             const { inputs, required } = PINNED[name][major];
             const given = Object.keys(step.with ?? {});
-            assert.deepStrictEqual(given.filter((k) => !inputs.includes(k)), [], `${path.basename(file)} ${name}: unknown inputs`);
-            assert.deepStrictEqual(required.filter((k) => !given.includes(k)), [], `${path.basename(file)} ${name}: missing inputs`);
+            assert.deepStrictEqual(
+                given.filter((k) => !inputs.includes(k)),
+                [],
+                `${path.basename(file)} ${name}: unknown inputs`,
+            );
+            assert.deepStrictEqual(
+                required.filter((k) => !given.includes(k)),
+                [],
+                `${path.basename(file)} ${name}: missing inputs`,
+            );
         }
     });
 });
@@ -156,28 +252,53 @@ describe("CI trust: review and pinning", () => {
 describe("CI trust: the documented IAM trust policies", () => {
     const doc = () => fs.readFileSync(path.join(ROOT, "docs", "ci-trust.md"), "utf8");
     /** Every ```json block of docs/ci-trust.md, parsed (a block that is not JSON fails here). */
-    const blocks = () => [...doc().matchAll(/```json\n([^]*?)```/g)].map((m) => JSON.parse(m[1]) as { Statement: Record<string, any>[] });
-    const isTrust = (b: { Statement: Record<string, any>[] }) => b.Statement.some((s) => s.Action === "sts:AssumeRoleWithWebIdentity");
+    const blocks = () =>
+        [...doc().matchAll(/```json\n([^]*?)```/g)].map(
+            (m) => JSON.parse(m[1]) as { Statement: Record<string, any>[] },
+        );
+    const isTrust = (b: { Statement: Record<string, any>[] }) =>
+        b.Statement.some((s) => s.Action === "sts:AssumeRoleWithWebIdentity");
     const trustPolicies = () => blocks().filter(isTrust);
 
     it("three roles trust GitHub's OIDC provider, each for exactly one subject: pull requests, preproduction, production", () => {
         const subjects = trustPolicies().map((p) => {
             assert.strictEqual(p.Statement.length, 1);
             const [s] = p.Statement;
-            assert.deepStrictEqual(Object.keys(s.Condition), ["StringEquals"], "no StringLike: a wildcard subject matches pull requests");
-            assert.strictEqual(s.Condition.StringEquals["token.actions.githubusercontent.com:aud"], "sts.amazonaws.com");
-            assert.match(s.Principal.Federated, /^arn:aws:iam::<account-id>:oidc-provider\/token\.actions\.githubusercontent\.com$/);
+            assert.deepStrictEqual(
+                Object.keys(s.Condition),
+                ["StringEquals"],
+                "no StringLike: a wildcard subject matches pull requests",
+            );
+            assert.strictEqual(
+                s.Condition.StringEquals["token.actions.githubusercontent.com:aud"],
+                "sts.amazonaws.com",
+            );
+            assert.match(
+                s.Principal.Federated,
+                /^arn:aws:iam::<account-id>:oidc-provider\/token\.actions\.githubusercontent\.com$/,
+            );
             return s.Condition.StringEquals["token.actions.githubusercontent.com:sub"];
         });
-        assert.deepStrictEqual(subjects, ["pull_request", "environment:preproduction", "environment:production"].map((s) => `repo:<owner>/<repo>:${s}`));
+        assert.deepStrictEqual(
+            subjects,
+            ["pull_request", "environment:preproduction", "environment:production"].map(
+                (s) => `repo:<owner>/<repo>:${s}`,
+            ),
+        );
     });
 
     it("the preview role may read, never write: ReadOnlyAccess, with secret values and objects denied", () => {
         const permissions = blocks().filter((b) => !isTrust(b));
-        const deny = permissions.flatMap((b) => b.Statement).filter((s) => s.Effect === "Deny").flatMap((s) => s.Action);
+        const deny = permissions
+            .flatMap((b) => b.Statement)
+            .filter((s) => s.Effect === "Deny")
+            .flatMap((s) => s.Action);
         assert.deepStrictEqual(deny.sort(), ["kms:Decrypt", "s3:GetObject*", "secretsmanager:GetSecretValue"]);
         assert.match(doc(), /arn:aws:iam::aws:policy\/ReadOnlyAccess/);
-        assert.deepStrictEqual(permissions.flatMap((b) => b.Statement).filter((s) => s.Effect === "Allow"), []);
+        assert.deepStrictEqual(
+            permissions.flatMap((b) => b.Statement).filter((s) => s.Effect === "Allow"),
+            [],
+        );
     });
 
     it("the README no longer tells operators to trust every subject of the repository", () => {

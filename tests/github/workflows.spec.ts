@@ -25,10 +25,19 @@ function actionlint(...files: string[]): { status: number | null; output: string
 function actionAsWorkflow(): string {
     const { inputs, runs } = action();
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "action-")), "pulumi-stack.yml");
-    fs.writeFileSync(file, YAML.stringify({
-        on: { workflow_call: { inputs: Object.fromEntries(Object.keys(inputs).map((k) => [k, { type: "string", required: false }])) } },
-        jobs: { steps: { "runs-on": "ubuntu-24.04", steps: runs.steps } },
-    }));
+    fs.writeFileSync(
+        file,
+        YAML.stringify({
+            on: {
+                workflow_call: {
+                    inputs: Object.fromEntries(
+                        Object.keys(inputs).map((k) => [k, { type: "string", required: false }]),
+                    ),
+                },
+            },
+            jobs: { steps: { "runs-on": "ubuntu-24.04", steps: runs.steps } },
+        }),
+    );
     return file;
 }
 
@@ -46,7 +55,10 @@ describe("GitHub workflows", () => {
         // actionlint knows no inputs of an action pinned to a commit; trust.spec.ts checks those against their release.
         this.timeout(60_000);
         const broken = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "action-")), "broken.yml");
-        fs.writeFileSync(broken, fs.readFileSync(actionAsWorkflow(), "utf8").replace("inputs.command", "inputs.comand"));
+        fs.writeFileSync(
+            broken,
+            fs.readFileSync(actionAsWorkflow(), "utf8").replace("inputs.command", "inputs.comand"),
+        );
         const { status, output } = actionlint(broken);
         assert.strictEqual(status, 1);
         assert.match(output, /property "comand" is not defined/);
@@ -55,10 +67,20 @@ describe("GitHub workflows", () => {
     it("no workflow or action mentions long-lived AWS keys: credentials come from the OIDC role only", () => {
         const files = [...workflowFiles(), ACTION];
         for (const file of files) {
-            assert.doesNotMatch(fs.readFileSync(file, "utf8"), /AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws-access-key-id|aws-secret-access-key|AWS_SESSION_TOKEN/i, file);
+            assert.doesNotMatch(
+                fs.readFileSync(file, "utf8"),
+                /AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws-access-key-id|aws-secret-access-key|AWS_SESSION_TOKEN/i,
+                file,
+            );
         }
-        const credentials = action().runs.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))!;
-        assert.deepStrictEqual(Object.keys(credentials.with!).sort(), ["aws-region", "role-session-name", "role-to-assume"]);
+        const credentials = action().runs.steps.find((s) =>
+            s.uses?.startsWith("aws-actions/configure-aws-credentials@"),
+        )!;
+        assert.deepStrictEqual(Object.keys(credentials.with!).sort(), [
+            "aws-region",
+            "role-session-name",
+            "role-to-assume",
+        ]);
         // Every job that runs the shared action may ask GitHub for an OIDC token, and nothing else beyond reading.
         for (const file of workflowFiles()) {
             for (const [name, job] of Object.entries(load<Workflow>(file).jobs)) {
@@ -71,7 +93,10 @@ describe("GitHub workflows", () => {
 
     it("the Pulumi action runs both policy packs, which exist as packs the CLI can start, in the command and the preview planned before an up", () => {
         const runs = action().runs.steps.filter((s) => s.uses?.startsWith("pulumi/actions@"));
-        assert.deepStrictEqual(runs.map((s) => s.with!.command), ["preview", "${{ inputs.command }}"]);
+        assert.deepStrictEqual(
+            runs.map((s) => s.with!.command),
+            ["preview", "${{ inputs.command }}"],
+        );
         for (const pulumi of runs) {
             assert.deepStrictEqual(pulumi.with!.policyPacks.trim().split("\n"), PACKS);
         }
@@ -91,15 +116,29 @@ describe("GitHub workflows", () => {
         assert.match(preview.if!, /^vars\.AWS_PREVIEW_ROLE_ARN != ''/);
         assert.deepStrictEqual(preview.strategy!.matrix.stack, ["preprod"]);
         const step = preview.steps.find((s) => s.uses === PULUMI_STACK)!;
-        assert.deepStrictEqual([step.with!.command, step.with!["comment-on-pr"], preview.permissions!["pull-requests"]], ["preview", "true", "write"]);
+        assert.deepStrictEqual(
+            [step.with!.command, step.with!["comment-on-pr"], preview.permissions!["pull-requests"]],
+            ["preview", "true", "write"],
+        );
     });
 
     it("merge to main: up preprod, then prod in the production environment (manual approval), tests first", () => {
         const deploy = workflow("deploy.yml");
         assert.deepStrictEqual(deploy.on, { push: { branches: ["main"] } });
         const up = (job: Job) => job.steps.find((s) => s.uses === PULUMI_STACK)!.with!;
-        assert.deepStrictEqual([deploy.jobs.preprod.needs, up(deploy.jobs.preprod).command, up(deploy.jobs.preprod).stack], ["test", "up", "preprod"]);
-        assert.deepStrictEqual([deploy.jobs.prod.needs, deploy.jobs.prod.environment, up(deploy.jobs.prod).command, up(deploy.jobs.prod).stack], ["preprod", "production", "up", "prod"]);
+        assert.deepStrictEqual(
+            [deploy.jobs.preprod.needs, up(deploy.jobs.preprod).command, up(deploy.jobs.preprod).stack],
+            ["test", "up", "preprod"],
+        );
+        assert.deepStrictEqual(
+            [
+                deploy.jobs.prod.needs,
+                deploy.jobs.prod.environment,
+                up(deploy.jobs.prod).command,
+                up(deploy.jobs.prod).stack,
+            ],
+            ["preprod", "production", "up", "prod"],
+        );
         assert.ok(deploy.jobs.test.steps.some((s) => /bash \.ci\/run$/.test(s.run ?? "")));
     });
 });

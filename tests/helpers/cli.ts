@@ -3,12 +3,20 @@ import { spawn } from "child_process";
 import * as path from "path";
 import { ROOT } from "./stacks";
 
-export interface Run { code: number; stdout: string; stderr: string }
+export interface Run {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
 
 /** Runs offline/cli/<script> with `args` from the repository root. */
 export function run(script: string, args: string[]): Promise<Run> {
     return new Promise((resolve) => {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(ROOT, "offline/cli", script), ...args], { cwd: ROOT });
+        const child = spawn(
+            process.execPath,
+            ["-r", "ts-node/register/transpile-only", path.join(ROOT, "offline/cli", script), ...args],
+            { cwd: ROOT },
+        );
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d) => (stdout += d));

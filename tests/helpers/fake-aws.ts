@@ -24,5 +24,9 @@ export function fakeAws(dir: string): NodeJS.ProcessEnv & { FAKE_SECRETS: string
     fs.mkdirSync(path.join(dir, "bin"), { recursive: true });
     fs.mkdirSync(path.join(dir, "secrets"), { recursive: true });
     fs.writeFileSync(path.join(dir, "bin", "aws"), SCRIPT, { mode: 0o755 });
-    return { ...process.env, PATH: `${path.join(dir, "bin")}:${process.env.PATH}`, FAKE_SECRETS: path.join(dir, "secrets") };
+    return {
+        ...process.env,
+        PATH: `${path.join(dir, "bin")}:${process.env.PATH}`,
+        FAKE_SECRETS: path.join(dir, "secrets"),
+    };
 }

@@ -29,9 +29,19 @@ export async function closePacks(): Promise<void> {
 }
 
 /** Diagnostics the pack reports on these resources (Analyze only for `only`, if given); the stack comes from their URNs. */
-export async function check(packName: string, resources: readonly StateResource[], opts: Partial<RunContext> = {}, only?: ReadonlySet<string>): Promise<Diagnostic[]> {
+export async function check(
+    packName: string,
+    resources: readonly StateResource[],
+    opts: Partial<RunContext> = {},
+    only?: ReadonlySet<string>,
+): Promise<Diagnostic[]> {
     const stack = resources[0] ? urnStack(resources[0].urn) : "test";
-    const report = await analyze(await pack(packName), resources, { project: "magento", stack, dryRun: true, config: {}, ...opts }, only);
+    const report = await analyze(
+        await pack(packName),
+        resources,
+        { project: "magento", stack, dryRun: true, config: {}, ...opts },
+        only,
+    );
     return report.diagnostics;
 }
 
@@ -39,10 +49,17 @@ let served: Promise<Map<string, string>> | undefined;
 
 /** The pack that serves `rule`, from the packs' own listing of their rules (GetAnalyzerInfo, as the CLI reads it). */
 async function packOf(rule: string): Promise<string> {
-    served ??= Promise.all(PACKS.map(async (name) => {
-        const report = await analyze(await pack(name), [], { project: "magento", stack: "test", dryRun: true, config: {} });
-        return report.policies.map((p): [string, string] => [p.name, name]);
-    })).then((entries) => new Map(entries.flat()));
+    served ??= Promise.all(
+        PACKS.map(async (name) => {
+            const report = await analyze(await pack(name), [], {
+                project: "magento",
+                stack: "test",
+                dryRun: true,
+                config: {},
+            });
+            return report.policies.map((p): [string, string] => [p.name, name]);
+        }),
+    ).then((entries) => new Map(entries.flat()));
     const found = (await served).get(rule);
     if (!found) {
         throw new Error(`no pack serves a rule named ${rule}; they serve ${[...(await served).keys()].join(", ")}`);
@@ -58,15 +75,25 @@ export interface RuleRun {
 }
 
 /** What `rule` reports on these resources, from its own pack; the stack comes from their URNs. */
-export async function diagnostics(rule: string, resources: readonly StateResource[], run: RuleRun = {}): Promise<Diagnostic[]> {
+export async function diagnostics(
+    rule: string,
+    resources: readonly StateResource[],
+    run: RuleRun = {},
+): Promise<Diagnostic[]> {
     const packConfig = run.config ? { [rule]: run.config } : undefined;
     const found = await check(await packOf(rule), resources, { packConfig, dryRun: run.dryRun ?? true });
     return found.filter((d) => d.policy === rule);
 }
 
 /** The violations `rule` reports on these resources, each as `level: message` without the rule's description. */
-export async function violations(rule: string, resources: readonly StateResource[], run: RuleRun = {}): Promise<string[]> {
-    return (await diagnostics(rule, resources, run)).map((d) => `${d.level}: ${d.message.replace(`${d.description}\n`, "")}`);
+export async function violations(
+    rule: string,
+    resources: readonly StateResource[],
+    run: RuleRun = {},
+): Promise<string[]> {
+    return (await diagnostics(rule, resources, run)).map(
+        (d) => `${d.level}: ${d.message.replace(`${d.description}\n`, "")}`,
+    );
 }
 
 /** Builds the state of a synthetic stack, one resource at a time, with property dependencies between them. */
@@ -75,8 +102,15 @@ export class StackBuilder {
 
     constructor(readonly stack: string) {}
 
-    add(type: string, name: string, props: Record<string, unknown> = {}, deps: Record<string, StateResource[]> = {}): StateResource {
-        const propertyDependencies = Object.fromEntries(Object.entries(deps).map(([k, rs]) => [k, rs.map((r) => r.urn)]));
+    add(
+        type: string,
+        name: string,
+        props: Record<string, unknown> = {},
+        deps: Record<string, StateResource[]> = {},
+    ): StateResource {
+        const propertyDependencies = Object.fromEntries(
+            Object.entries(deps).map(([k, rs]) => [k, rs.map((r) => r.urn)]),
+        );
         const resource: StateResource = {
             urn: `urn:pulumi:${this.stack}::magento::${type}::${name}`,
             custom: true,

@@ -10,7 +10,10 @@ export function asExport(resources: readonly StateResource[]): LoadedDeployment 
     return asLoadedDeployment(resources, "magento");
 }
 
-export interface Planned { readonly steps: PlanStep[]; readonly check: (allow?: readonly string[]) => CheckResult }
+export interface Planned {
+    readonly steps: PlanStep[];
+    readonly check: (allow?: readonly string[]) => CheckResult;
+}
 
 export function plan(before: LoadedDeployment, after: readonly StateResource[], stack: string): Planned {
     const steps = planChange(before, after, stack);

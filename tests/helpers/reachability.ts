@@ -8,7 +8,12 @@ export const named = (resources: StateResource[], type: string, suffix: string):
     ofType(resources, type).find((r) => r.urn.endsWith(suffix))!;
 
 /** A tier's short name from its security group (magento-prod-web-sg -> web). */
-const tierOf = (group: StateResource) => group.urn.split("::").pop()!.replace(/^magento-\w+-/, "").replace(/-sg$/, "");
+const tierOf = (group: StateResource) =>
+    group.urn
+        .split("::")
+        .pop()!
+        .replace(/^magento-\w+-/, "")
+        .replace(/-sg$/, "");
 
 /**
  * "source -> tcp/port(-port)" for every ingress rule of the groups behind a resource's `property` (its security group
@@ -20,7 +25,9 @@ export function reachability(resources: StateResource[], target: StateResource, 
         .filter((rule) => via(resources, rule, "securityGroupId").some((g) => groups.includes(g)))
         .map((rule) => {
             const i = rule.inputs!;
-            const source = [i.cidrIpv4, i.cidrIpv6].filter(Boolean).join() || via(resources, rule, "referencedSecurityGroupId").map(tierOf).join();
+            const source =
+                [i.cidrIpv4, i.cidrIpv6].filter(Boolean).join() ||
+                via(resources, rule, "referencedSecurityGroupId").map(tierOf).join();
             const ports = i.fromPort === i.toPort ? `${i.fromPort}` : `${i.fromPort}-${i.toPort}`;
             return `${source} -> ${i.ipProtocol}/${ports}`;
         })

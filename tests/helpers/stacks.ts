@@ -24,7 +24,10 @@ export function specsRunning(): void {
 }
 
 function queued(job: CaptureJob): QueuedCapture {
-    const key = JSON.stringify({ ...job, config: Object.fromEntries(Object.entries(job.config).sort(([a], [b]) => a.localeCompare(b))) });
+    const key = JSON.stringify({
+        ...job,
+        config: Object.fromEntries(Object.entries(job.config).sort(([a], [b]) => a.localeCompare(b))),
+    });
     if (!captures.has(key)) {
         captures.set(key, workers.runAhead(job));
     }
@@ -32,7 +35,12 @@ function queued(job: CaptureJob): QueuedCapture {
 }
 
 /** Runs a program (the real one unless `main` names a fixture) for a stack under the shared capture workers. */
-export function captureProgram(stack: string, settings: StackSettings, preview: boolean, main?: string): Promise<CaptureResult> {
+export function captureProgram(
+    stack: string,
+    settings: StackSettings,
+    preview: boolean,
+    main?: string,
+): Promise<CaptureResult> {
     const capture = queued(captureJob(project, stack, settings, preview, main));
     if (running) {
         capture.hurry();
@@ -98,6 +106,8 @@ export function via(resources: readonly StateResource[], r: StateResource, prope
 /** The types of the resources whose inputs differ between two captures of a stack (what an update would touch). */
 export function changedTypes(before: readonly StateResource[], after: readonly StateResource[]): string[] {
     const byUrn = new Map(after.map((x) => [x.urn, x]));
-    const changed = before.filter((x) => JSON.stringify(x.inputs) !== JSON.stringify(byUrn.get(x.urn)?.inputs)).map((x) => x.type);
+    const changed = before
+        .filter((x) => JSON.stringify(x.inputs) !== JSON.stringify(byUrn.get(x.urn)?.inputs))
+        .map((x) => x.type);
     return [...new Set(changed)].sort();
 }

@@ -6,9 +6,17 @@ import * as fs from "fs";
 import * as path from "path";
 
 const INFRA = path.join(__dirname, "../../infra");
-const lines = fs.readdirSync(INFRA).filter((f) => f.endsWith(".ts")).flatMap((file) =>
-    fs.readFileSync(path.join(INFRA, file), "utf8").split("\n").map((text, i) => ({ where: `infra/${file}:${i + 1}`, text })));
-const offending = (pattern: RegExp) => lines.filter((l) => pattern.test(l.text)).map((l) => `${l.where}: ${l.text.trim()}`);
+const lines = fs
+    .readdirSync(INFRA)
+    .filter((f) => f.endsWith(".ts"))
+    .flatMap((file) =>
+        fs
+            .readFileSync(path.join(INFRA, file), "utf8")
+            .split("\n")
+            .map((text, i) => ({ where: `infra/${file}:${i + 1}`, text })),
+    );
+const offending = (pattern: RegExp) =>
+    lines.filter((l) => pattern.test(l.text)).map((l) => `${l.where}: ${l.text.trim()}`);
 
 describe("infra/ composes components through their contracts", () => {
     it("branches on no component's class", () => {
@@ -20,6 +28,11 @@ describe("infra/ composes components through their contracts", () => {
     });
 
     it("takes no ARN apart (split on ':' or '/', or a pattern over arn:...): the component that owns it exposes the fact", () => {
-        assert.deepStrictEqual(offending(/\.split\(\s*["'`][:/]["'`]\s*\)|\/[^/\n]*arn:[^/\n]*\/[gimsuy]*\.(test|exec)|\.(match|exec|replace)\([^)]*arn/i), []);
+        assert.deepStrictEqual(
+            offending(
+                /\.split\(\s*["'`][:/]["'`]\s*\)|\/[^/\n]*arn:[^/\n]*\/[gimsuy]*\.(test|exec)|\.(match|exec|replace)\([^)]*arn/i,
+            ),
+            [],
+        );
     });
 });

@@ -13,11 +13,17 @@ prefetch(...STACKS.map((s): [string] => [s]));
 describe("URNs of deployed resources", () => {
     for (const stack of STACKS) {
         it(`${stack}: every recorded URN is still declared or aliased`, async () => {
-            const recorded = fs.readFileSync(path.join(ROOT, "tests/fixtures/urns", `${stack}.txt`), "utf8").split("\n").filter(Boolean);
+            const recorded = fs
+                .readFileSync(path.join(ROOT, "tests/fixtures/urns", `${stack}.txt`), "utf8")
+                .split("\n")
+                .filter(Boolean);
             const resources = await stackResources(stack);
             const declared = new Set(resources.flatMap((r) => [r.urn, ...(r.aliases ?? [])]));
-            assert.deepStrictEqual(recorded.filter((urn) => !declared.has(urn)), [],
-                "URNs that would be deleted (and their resources created anew): alias them, or delete the line of a resource removed on purpose");
+            assert.deepStrictEqual(
+                recorded.filter((urn) => !declared.has(urn)),
+                [],
+                "URNs that would be deleted (and their resources created anew): alias them, or delete the line of a resource removed on purpose",
+            );
         });
     }
 });

@@ -9,7 +9,6 @@ import { project, ROOT } from "../helpers/stacks";
 
 const settings = (stack: string) => loadStackSettings(project, stack);
 
-
 describe("capture workers", () => {
     // Started when the spec loads: one worker runs prod, then preprod; a fresh process runs preprod alone.
     const worker = new CaptureWorkers(ROOT, 1);
@@ -19,7 +18,9 @@ describe("capture workers", () => {
     after(() => worker.close());
 
     it("a worker that captured one stack captures the next exactly as a fresh process does", async () => {
-        assert.ok(capturedResources(await first).some((r) => r.type === EC2_VPC && r.urn.startsWith("urn:pulumi:prod::")));
+        assert.ok(
+            capturedResources(await first).some((r) => r.type === EC2_VPC && r.urn.startsWith("urn:pulumi:prod::")),
+        );
         assert.deepStrictEqual(capturedResources(await reused), capturedResources(await fresh));
     });
 });

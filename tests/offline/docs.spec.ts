@@ -11,13 +11,25 @@ import { generateDocs, STACKS } from "../../offline/docs/generate";
 import { AUTOSCALING_GROUP, EC2_INSTANCE } from "../../policies/lib/types";
 import { ofType, ROOT, stackResources } from "../helpers/stacks";
 
-const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
 
 function chromium(args: string[]): string {
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), "chromium-"));
     try {
-        return execFileSync("chromium", [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, ...args], { encoding: "utf8", timeout: 60_000, stdio: ["ignore", "pipe", "ignore"] });
+        return execFileSync("chromium", [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, ...args], {
+            encoding: "utf8",
+            timeout: 60_000,
+            stdio: ["ignore", "pipe", "ignore"],
+        });
     } finally {
         fs.rmSync(profile, { recursive: true, force: true });
     }
@@ -37,7 +49,9 @@ function inkRatio(png: PNG): number {
 /** The Tier tag of every server and group in the stack: what the diagram must name. */
 function tiers(resources: Awaited<ReturnType<typeof stackResources>>): string[] {
     const instances = ofType(resources, EC2_INSTANCE).map((i) => (i.inputs!.tags as Record<string, string>).Tier);
-    const groups = ofType(resources, AUTOSCALING_GROUP).map((g) => (g.inputs!.tags as { key: string; value: string }[]).find((t) => t.key === "Tier")!.value);
+    const groups = ofType(resources, AUTOSCALING_GROUP).map(
+        (g) => (g.inputs!.tags as { key: string; value: string }[]).find((t) => t.key === "Tier")!.value,
+    );
     return [...new Set([...instances, ...groups])].sort();
 }
 
@@ -54,14 +68,28 @@ describe("generated documentation", () => {
         // One page with both stacks' diagrams: one browser start for the picture, one for the rendered text.
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "diagram-"));
         const page = path.join(dir, "diagrams.html");
-        fs.writeFileSync(page, `<html><body style="margin:0">${STACKS.map((s) => `<div id="${s}"><img src="file://${path.join(ROOT, "docs", s, "architecture.svg")}" width="1280"></div>`).join("")}</body></html>`);
+        fs.writeFileSync(
+            page,
+            `<html><body style="margin:0">${STACKS.map((s) => `<div id="${s}"><img src="file://${path.join(ROOT, "docs", s, "architecture.svg")}" width="1280"></div>`).join("")}</body></html>`,
+        );
         chromium([`--screenshot=${path.join(dir, "shot.png")}`, "--window-size=1280,1400", `file://${page}`]);
         const ratio = inkRatio(PNG.sync.read(fs.readFileSync(path.join(dir, "shot.png"))));
         assert.ok(ratio > 0.05 && ratio < 0.9, `ink ratio ${ratio.toFixed(3)}: blank or a solid fill`);
 
         for (const stack of STACKS) {
-            const rendered = chromium(["--dump-dom", `file://${path.join(ROOT, "docs", stack, "architecture.svg")}`]).replace(/<[^>]+>/g, " ");
-            const expected = [...tiers(await stackResources(stack)), "load balancer", "cloudfront", "NAT gateway", "database", "redis", "opensearch"];
+            const rendered = chromium([
+                "--dump-dom",
+                `file://${path.join(ROOT, "docs", stack, "architecture.svg")}`,
+            ]).replace(/<[^>]+>/g, " ");
+            const expected = [
+                ...tiers(await stackResources(stack)),
+                "load balancer",
+                "cloudfront",
+                "NAT gateway",
+                "database",
+                "redis",
+                "opensearch",
+            ];
             for (const name of expected) {
                 assert.ok(rendered.includes(name), `the ${stack} diagram does not name ${name}`);
             }

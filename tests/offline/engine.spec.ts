@@ -23,26 +23,63 @@ describe("offline engine", function () {
     // prod as committed, plus a provider secret as `pulumi config set --secret` writes it, an encrypted alarm address
     // and an encrypted item of the operators' list (`pulumi config set --secret --path 'operatorCidrs[1]'`).
     const withSecret = path.join(tmp, "prod-with-secret.yaml");
-    fs.writeFileSync(withSecret, fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")
-        .replace("config:\n", `config:\n  aws:secretKey:\n    secure: ${CIPHERTEXT}\n`)
-        .replace("magento:alarmEmail: ops@example.com", `magento:alarmEmail:\n    secure: ${CIPHERTEXT}`)
-        .replace("    - 198.51.100.17/32\n", `    - secure: ${CIPHERTEXT}\n`));
-    const clean = run("preview.ts", ["--stack", "prod", "--config-file", withSecret, "--json", exportFile, "--policy-pack", "policies/magento", "--policy-pack", unknownPack]);
-    const singleNat = run("preview.ts", ["--stack", "prod", "--config-file", stackFile("prod", PROD_SINGLE_NAT), "--policy-pack", "policies/magento"]);
+    fs.writeFileSync(
+        withSecret,
+        fs
+            .readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")
+            .replace("config:\n", `config:\n  aws:secretKey:\n    secure: ${CIPHERTEXT}\n`)
+            .replace("magento:alarmEmail: ops@example.com", `magento:alarmEmail:\n    secure: ${CIPHERTEXT}`)
+            .replace("    - 198.51.100.17/32\n", `    - secure: ${CIPHERTEXT}\n`),
+    );
+    const clean = run("preview.ts", [
+        "--stack",
+        "prod",
+        "--config-file",
+        withSecret,
+        "--json",
+        exportFile,
+        "--policy-pack",
+        "policies/magento",
+        "--policy-pack",
+        unknownPack,
+    ]);
+    const singleNat = run("preview.ts", [
+        "--stack",
+        "prod",
+        "--config-file",
+        stackFile("prod", PROD_SINGLE_NAT),
+        "--policy-pack",
+        "policies/magento",
+    ]);
     const bad = path.join(tmp, "bad.yaml");
-    fs.writeFileSync(bad, fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")
-        .replace("10.20.0.0/16", "10.20.0.0/20").replace("ops@example.com", "ops"));
+    fs.writeFileSync(
+        bad,
+        fs
+            .readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")
+            .replace("10.20.0.0/16", "10.20.0.0/20")
+            .replace("ops@example.com", "ops"),
+    );
     const badConfig = run("preview.ts", ["--stack", "prod", "--config-file", bad, "--policy-pack", unknownPack]);
     const mutated = path.join(tmp, "mutated.json");
     const audit = clean.then(() => {
         const doc = JSON.parse(fs.readFileSync(exportFile, "utf8")) as Deployment;
-        const withoutNatC = doc.deployment.resources.filter((r: StateResource) => !r.urn.endsWith("NatGateway::magento-prod-nat-c"));
-        fs.writeFileSync(mutated, JSON.stringify({ ...doc, deployment: { ...doc.deployment, resources: withoutNatC } }));
+        const withoutNatC = doc.deployment.resources.filter(
+            (r: StateResource) => !r.urn.endsWith("NatGateway::magento-prod-nat-c"),
+        );
+        fs.writeFileSync(
+            mutated,
+            JSON.stringify({ ...doc, deployment: { ...doc.deployment, resources: withoutNatC } }),
+        );
         return run("policy-check.ts", [mutated, "--policy-pack", unknownPack, "--policy-pack", "policies/magento"]);
     });
     audit.catch(() => undefined); // no export to audit fails that test, not the run
     // A pack that fails while the program runs: its rejection must wait for the program, not end the process with 1.
-    const brokenPack = run("preview.ts", ["--stack", "preprod", "--policy-pack", "tests/fixtures/packs/fails-to-start"]);
+    const brokenPack = run("preview.ts", [
+        "--stack",
+        "preprod",
+        "--policy-pack",
+        "tests/fixtures/packs/fails-to-start",
+    ]);
     after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
     it("previews prod as pulumi preview shows it and exits 0 without mandatory violations", async () => {
@@ -53,13 +90,19 @@ describe("offline engine", function () {
         assert.match(stdout, /^    vpcId:\s+output<string>$/m);
         assert.match(stdout, /^    aws:ec2:Subnet\s+6$/m);
         assert.match(stdout, new RegExp(`✅ ${MAGENTO}`));
-        const unvalidated = /^Not validated offline \(encrypted; only the stack's backend decrypts them\): (.*)$/m.exec(stdout)?.[1].split(", ").sort();
+        const unvalidated = /^Not validated offline \(encrypted; only the stack's backend decrypts them\): (.*)$/m
+            .exec(stdout)?.[1]
+            .split(", ")
+            .sort();
         assert.deepStrictEqual(unvalidated, ["magento:alarmEmail", "magento:operatorCidrs"]);
     });
 
     it("skips a rule that reads an unknown value during preview, with an advisory, as the CLI does", async () => {
         const { stdout } = await clean;
-        assert.match(stdout, /\[advisory\]  subnet-vpc-id-shape  \(aws:ec2:Subnet magento-prod-public-a\)\n\s+can't run policy 'subnet-vpc-id-shape' from policy pack 'reads-unknown@v0\.0\.1' during preview/);
+        assert.match(
+            stdout,
+            /\[advisory\]  subnet-vpc-id-shape  \(aws:ec2:Subnet magento-prod-public-a\)\n\s+can't run policy 'subnet-vpc-id-shape' from policy pack 'reads-unknown@v0\.0\.1' during preview/,
+        );
         assert.doesNotMatch(stdout, /\[mandatory\]  subnet-vpc-id-shape/);
     });
 
@@ -94,29 +137,44 @@ describe("offline engine", function () {
         // The export holds no ciphertext; the encrypted alarm address is the SNS subscription's endpoint, which the
         // program writes as plain text (the stand-in offline, the decrypted address in a real state).
         assert.doesNotMatch(text, /c2VjcmV0LWNpcGhlcnRleHQ=/);
-        const provider = (JSON.parse(text) as Deployment).deployment.resources.find((r) => r.type === "pulumi:providers:aws")!;
-        assert.deepStrictEqual(provider.inputs!.secretKey, { [SIG_KEY]: SECRET_SIG, ciphertext: "offline-preview-secret" });
+        const provider = (JSON.parse(text) as Deployment).deployment.resources.find(
+            (r) => r.type === "pulumi:providers:aws",
+        )!;
+        assert.deepStrictEqual(provider.inputs!.secretKey, {
+            [SIG_KEY]: SECRET_SIG,
+            ciphertext: "offline-preview-secret",
+        });
     });
 
     it("policy:check audits an export: a rule that needed ids decides, and a removed NAT is caught", async () => {
         const { code, stdout, stderr } = await audit;
         assert.strictEqual(code, 1, stdout + stderr);
         assert.match(stdout, /✅ reads-unknown@v0\.0\.1/);
-        assert.match(stdout, /\[mandatory\]  production-network-ha  \(aws:ec2:Vpc magento-prod-vpc\)\n.*\n\s+Production VPC magento-prod-vpc has no NAT gateway in eu-west-3c/);
+        assert.match(
+            stdout,
+            /\[mandatory\]  production-network-ha  \(aws:ec2:Vpc magento-prod-vpc\)\n.*\n\s+Production VPC magento-prod-vpc has no NAT gateway in eu-west-3c/,
+        );
     });
 
     it("exits 2 with every config problem when the program cannot run, and prints no tree", async () => {
         const { code, stdout, stderr } = await badConfig;
         assert.strictEqual(code, 2);
         assert.strictEqual(stdout, "");
-        assert.match(stderr, /Invalid configuration for stack 'prod' \(2 problems\):\n  - magento:vpcCidr: must be a \/16.*\n  - magento:alarmEmail: must be an email address/);
+        assert.match(
+            stderr,
+            /Invalid configuration for stack 'prod' \(2 problems\):\n  - magento:vpcCidr: must be a \/16.*\n  - magento:alarmEmail: must be an email address/,
+        );
     });
 
     it("fails cleanly on an unknown flag and on a file that is not an export", async () => {
         const flag = await run("preview.ts", ["--stack", "prod", "--stak", "x"]);
         assert.strictEqual(flag.code, 2);
         assert.match(flag.stderr, /unknown flag --stak/);
-        const notExport = await run("policy-check.ts", [path.join(ROOT, "package.json"), "--policy-pack", "policies/magento"]);
+        const notExport = await run("policy-check.ts", [
+            path.join(ROOT, "package.json"),
+            "--policy-pack",
+            "policies/magento",
+        ]);
         assert.strictEqual(notExport.code, 2);
         assert.match(notExport.stderr, /package\.json is not a stack export/);
     });
@@ -124,7 +182,10 @@ describe("offline engine", function () {
     it("exits 2 naming the pack, with no stack trace, when a pack fails to start during the preview", async () => {
         const { code, stderr } = await brokenPack;
         assert.strictEqual(code, 2, stderr);
-        assert.match(stderr, /policy pack tests\/fixtures\/packs\/fails-to-start failed to start \(exit \d+\):\n[^]*the pack's configuration module is missing/);
+        assert.match(
+            stderr,
+            /policy pack tests\/fixtures\/packs\/fails-to-start failed to start \(exit \d+\):\n[^]*the pack's configuration module is missing/,
+        );
         assert.doesNotMatch(stderr, /^\s+at /m);
     });
 });

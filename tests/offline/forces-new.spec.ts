@@ -4,8 +4,32 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { conditionalReplacement, forcesReplacement, knowsType, REPLACEMENTS, replacementPaths } from "../../offline/plan/forces-new";
-import { AUTOSCALING_GROUP, EC2_CUSTOMER_GATEWAY, EC2_INSTANCE, EC2_LAUNCH_TEMPLATE, EC2_SECURITY_GROUP, EC2_SUBNET, EC2_VPN_CONNECTION, EFS_FILE_SYSTEM, ELASTICACHE_REPLICATION_GROUP, LB_LISTENER, LB_TARGET_GROUP, OPENSEARCH_DOMAIN, RANDOM_PASSWORD, RDS_INSTANCE, ROUTE53_ZONE, S3_BUCKET, VPC_SECURITY_GROUP_INGRESS_RULE } from "../../policies/lib/types";
+import {
+    conditionalReplacement,
+    forcesReplacement,
+    knowsType,
+    REPLACEMENTS,
+    replacementPaths,
+} from "../../offline/plan/forces-new";
+import {
+    AUTOSCALING_GROUP,
+    EC2_CUSTOMER_GATEWAY,
+    EC2_INSTANCE,
+    EC2_LAUNCH_TEMPLATE,
+    EC2_SECURITY_GROUP,
+    EC2_SUBNET,
+    EC2_VPN_CONNECTION,
+    EFS_FILE_SYSTEM,
+    ELASTICACHE_REPLICATION_GROUP,
+    LB_LISTENER,
+    LB_TARGET_GROUP,
+    OPENSEARCH_DOMAIN,
+    RANDOM_PASSWORD,
+    RDS_INSTANCE,
+    ROUTE53_ZONE,
+    S3_BUCKET,
+    VPC_SECURITY_GROUP_INGRESS_RULE,
+} from "../../policies/lib/types";
 import { programTypes, sdkDeclares } from "../../scripts/forces-new";
 import { customizeDiffForceNew, frameworkAttributes, sdkAttributes } from "../../scripts/forces-new-go";
 import { prefetch, ROOT, stackResources } from "../helpers/stacks";
@@ -14,7 +38,10 @@ prefetch(["prod"], ["preprod"]);
 
 describe("the forces-replacement table (offline/plan/forces-new.data.json)", () => {
     it("names its sources: the repositories and commits it was read from, and the provider versions aimed at", () => {
-        assert.match(REPLACEMENTS.source, /scripts\/forces-new\.ts over hashicorp\/terraform-provider-random@[0-9a-f]{40}/);
+        assert.match(
+            REPLACEMENTS.source,
+            /scripts\/forces-new\.ts over hashicorp\/terraform-provider-random@[0-9a-f]{40}/,
+        );
         assert.match(REPLACEMENTS.providerVersion, /terraform-provider-aws/);
         assert.match(REPLACEMENTS.providerVersion, /terraform-provider-random v3\.9\.0/);
         for (const type of Object.keys(REPLACEMENTS.types)) {
@@ -44,8 +71,14 @@ describe("the forces-replacement table (offline/plan/forces-new.data.json)", () 
         assert.ok(forcesReplacement(ELASTICACHE_REPLICATION_GROUP, ["replicationGroupId"]));
         assert.ok(!forcesReplacement(ELASTICACHE_REPLICATION_GROUP, ["nodeType"]));
         // At-rest encryption replaces the group; transit encryption only below engine 7.0.5 (the review of this table).
-        assert.ok(forcesReplacement(ELASTICACHE_REPLICATION_GROUP, ["atRestEncryptionEnabled"]) && !forcesReplacement(ELASTICACHE_REPLICATION_GROUP, ["transitEncryptionEnabled"]));
-        assert.match(conditionalReplacement(ELASTICACHE_REPLICATION_GROUP, ["transitEncryptionEnabled"]) ?? "", /7\.0\.5/);
+        assert.ok(
+            forcesReplacement(ELASTICACHE_REPLICATION_GROUP, ["atRestEncryptionEnabled"]) &&
+                !forcesReplacement(ELASTICACHE_REPLICATION_GROUP, ["transitEncryptionEnabled"]),
+        );
+        assert.match(
+            conditionalReplacement(ELASTICACHE_REPLICATION_GROUP, ["transitEncryptionEnabled"]) ?? "",
+            /7\.0\.5/,
+        );
     });
 
     // internal/service/ec2/ec2_instance.go: ami ForceNew; instance_type changed by stop, modify, start.
@@ -129,18 +162,27 @@ describe("the forces-replacement table (offline/plan/forces-new.data.json)", () 
 
     it("every path is a property the pinned SDK declares, nested blocks under Pulumi's (plural) names", () => {
         const undeclared = Object.entries(REPLACEMENTS.types).flatMap(([type, paths]) =>
-            [...paths, ...Object.keys(REPLACEMENTS.conditional[type] ?? {})].filter((p) => !sdkDeclares(ROOT, type, p)).map((p) => `${type} ${p}`));
+            [...paths, ...Object.keys(REPLACEMENTS.conditional[type] ?? {})]
+                .filter((p) => !sdkDeclares(ROOT, type, p))
+                .map((p) => `${type} ${p}`),
+        );
         assert.deepEqual(undeclared, []);
     });
 
     it("every type the program can create, in any variant of its configuration, is covered or listed as not known", () => {
         const listed = new Set([...Object.keys(REPLACEMENTS.types), ...Object.keys(REPLACEMENTS.notCovered)]);
-        assert.deepEqual(programTypes(ROOT).filter((t) => !listed.has(t)), []);
+        assert.deepEqual(
+            programTypes(ROOT).filter((t) => !listed.has(t)),
+            [],
+        );
     });
 
     // Each file named in origin was read for its type; a type added to the program without one shows up here.
     it("covers every AWS type the program creates: only component, provider and stack types are not known", () => {
-        assert.deepEqual(Object.keys(REPLACEMENTS.notCovered).filter((t) => t.startsWith("aws:")), []);
+        assert.deepEqual(
+            Object.keys(REPLACEMENTS.notCovered).filter((t) => t.startsWith("aws:")),
+            [],
+        );
     });
 
     it("docs/replacements.md shows every covered type with the commit it was read at", () => {
@@ -156,7 +198,10 @@ describe("the forces-replacement table (offline/plan/forces-new.data.json)", () 
         it(`every type in the ${stack} export is covered or listed as not known`, async () => {
             const listed = new Set([...Object.keys(REPLACEMENTS.types), ...Object.keys(REPLACEMENTS.notCovered)]);
             const types = [...new Set((await stackResources(stack)).map((r) => r.type))];
-            assert.deepEqual(types.filter((t) => !listed.has(t)), []);
+            assert.deepEqual(
+                types.filter((t) => !listed.has(t)),
+                [],
+            );
         });
     }
 });
@@ -223,7 +268,7 @@ const FRAMEWORK_SCHEMA = `{
 }`;
 
 describe("the regenerator's reading of Go schemas (scripts/forces-new-go.ts)", () => {
-    const names = (key: string) => ({ "names.AttrName": "name" } as Record<string, string>)[key];
+    const names = (key: string) => (({ "names.AttrName": "name" }) as Record<string, string>)[key];
     const replacing = (attributes: { path: string; replaces?: string }[]) =>
         Object.fromEntries(attributes.filter((a) => a.replaces).map((a) => [a.path, a.replaces]));
 

@@ -11,7 +11,8 @@ import { check } from "../helpers/packs";
 import { captureProgram, project, ROOT } from "../helpers/stacks";
 
 const program = path.join(ROOT, "tests/fixtures/programs/resource-outputs.ts");
-const capture = (preview: boolean) => captureProgram("prod", loadStackSettings(project, "prod"), preview, program).then(capturedResources);
+const capture = (preview: boolean) =>
+    captureProgram("prod", loadStackSettings(project, "prod"), preview, program).then(capturedResources);
 const holderOf = (resources: StateResource[]) => resources.find((r) => r.type === "test:index:Holder")!;
 
 describe("resource references in outputs", () => {
@@ -27,14 +28,21 @@ describe("resource references in outputs", () => {
         const resources = await update;
         const topic = resources.find((r) => r.type === SNS_TOPIC)!;
         const inner = resources.find((r) => r.type === "test:index:Inner")!;
-        assert.deepStrictEqual(toWire(holderOf(resources).outputs), { topic: topic.id, inner: inner.urn, nested: { topics: [topic.id] } });
+        assert.deepStrictEqual(toWire(holderOf(resources).outputs), {
+            topic: topic.id,
+            inner: inner.urn,
+            nested: { topics: [topic.id] },
+        });
     });
 
     it("read as unknown in preview, where the resource has no id yet", async () => {
         assert.strictEqual((toWire(holderOf(await preview).outputs) as Record<string, unknown>).topic, UNKNOWN);
     });
 
-    for (const [mode, resources] of [["preview", preview], ["update", update]] as const) {
+    for (const [mode, resources] of [
+        ["preview", preview],
+        ["update", update],
+    ] as const) {
         it(`let every pack analyse the stack in ${mode}`, async () => {
             for (const pack of ["magento", "aws-baseline"]) {
                 await check(pack, await resources, { dryRun: mode === "preview" });

@@ -12,7 +12,9 @@ const PACK = "third-party/awsguard";
 
 /** "stack policy resource" for each row of the doc's findings table. */
 function documented(stack: string): string[] {
-    return fs.readFileSync(path.join(ROOT, "docs", "awsguard.md"), "utf8").split("\n")
+    return fs
+        .readFileSync(path.join(ROOT, "docs", "awsguard.md"), "utf8")
+        .split("\n")
         .filter((line) => line.startsWith(`| ${stack} | `))
         .map((line) => line.split(" | ").slice(0, 3).join(" ").replace(/[|`]/g, "").trim())
         .sort();
@@ -29,8 +31,14 @@ describe("AWSGuard (third-party/awsguard) on our stacks", function () {
         it(`reports on ${stack} exactly what docs/awsguard.md lists, all advisory`, async function () {
             this.timeout(120_000);
             const found = await check(PACK, await stackResources(stack, { preview: false }), { dryRun: false });
-            assert.deepStrictEqual(found.filter((d) => d.level !== "advisory"), []);
-            assert.deepStrictEqual(found.map((d) => `${stack} ${d.policy} ${urnName(d.urn)}`).sort(), documented(stack));
+            assert.deepStrictEqual(
+                found.filter((d) => d.level !== "advisory"),
+                [],
+            );
+            assert.deepStrictEqual(
+                found.map((d) => `${stack} ${d.policy} ${urnName(d.urn)}`).sort(),
+                documented(stack),
+            );
         });
     }
 });

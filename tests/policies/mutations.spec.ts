@@ -39,11 +39,19 @@ describe("mutations of the real stacks: each caught by its rule, and only by it"
         for (const stack of ["prod", "preprod"] as const) {
             exports.set(stack, await stackResources(stack, { preview: false }));
             const found = await diagnostics(exports.get(stack)!);
-            assert.deepStrictEqual(found.filter((d) => d.level === "mandatory"), [], `the clean ${stack} export has mandatory violations`);
+            assert.deepStrictEqual(
+                found.filter((d) => d.level === "mandatory"),
+                [],
+                `the clean ${stack} export has mandatory violations`,
+            );
             baseline.set(stack, firing(found));
             // As `pulumi stack export` writes it (secrets as ciphertext), which is what policy:check usually reads.
             const redacted = await diagnostics(exports.get(stack)!.map((r) => redactSecrets(r) as StateResource));
-            assert.deepStrictEqual(redacted.filter((d) => d.level === "mandatory"), [], `the ${stack} export without secrets has mandatory violations`);
+            assert.deepStrictEqual(
+                redacted.filter((d) => d.level === "mandatory"),
+                [],
+                `the ${stack} export without secrets has mandatory violations`,
+            );
         }
         const run = async (m: Mutation) => {
             try {
@@ -51,7 +59,10 @@ describe("mutations of the real stacks: each caught by its rule, and only by it"
                 m.apply(copy, m.stack);
                 const found = await diagnostics(copy, changedUrns(exports.get(m.stack)!, copy));
                 const fresh = [...firing(found)].filter((p) => !baseline.get(m.stack)!.has(p)).sort();
-                results.set(m, { fresh, mandatory: found.some((d) => m.rules.includes(d.policy) && d.level === "mandatory") });
+                results.set(m, {
+                    fresh,
+                    mandatory: found.some((d) => m.rules.includes(d.policy) && d.level === "mandatory"),
+                });
             } catch (e) {
                 results.set(m, e as Error);
             }
@@ -75,7 +86,12 @@ describe("mutations of the real stacks: each caught by its rule, and only by it"
     it("catches every mutation tried: at least 25, over at least 15 rules", () => {
         const caught = MUTATIONS.filter((m) => {
             const r = results.get(m);
-            return !(r instanceof Error) && r !== undefined && r.mandatory && JSON.stringify(r.fresh) === JSON.stringify([...m.rules].sort());
+            return (
+                !(r instanceof Error) &&
+                r !== undefined &&
+                r.mandatory &&
+                JSON.stringify(r.fresh) === JSON.stringify([...m.rules].sort())
+            );
         });
         console.log(`      ${MUTATIONS.length} mutations tried, ${caught.length} caught`);
         assert.strictEqual(caught.length, MUTATIONS.length);

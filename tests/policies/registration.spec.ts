@@ -9,9 +9,17 @@ import { ROOT } from "../helpers/stacks";
 describe("policy packs", () => {
     for (const name of PACKS) {
         it(`${name} serves every rule of its rules/ folder`, async () => {
-            const report = await analyze(await pack(name), [], { project: "magento", stack: "prod", dryRun: true, config: {} });
+            const report = await analyze(await pack(name), [], {
+                project: "magento",
+                stack: "prod",
+                dryRun: true,
+                config: {},
+            });
             const served = report.policies.map((p) => `${p.name} ${p.level}`).sort();
-            const files = ruleEntries(ROOT).filter((e) => e.pack === name).map((e) => `${e.policy.name} ${e.policy.enforcementLevel ?? "advisory"}`).sort();
+            const files = ruleEntries(ROOT)
+                .filter((e) => e.pack === name)
+                .map((e) => `${e.policy.name} ${e.policy.enforcementLevel ?? "advisory"}`)
+                .sort();
             assert.deepStrictEqual(served, files);
         });
     }

@@ -26,7 +26,8 @@ const OF_TYPE: Record<KeyEntry["type"], (v: unknown) => boolean> = {
     integer: (v) => Number.isInteger(v),
     boolean: (v) => typeof v === "boolean",
     array: (v) => Array.isArray(v) && v.every((item) => typeof item === "string"),
-    objects: (v) => typeof v === "object" && v !== null && (!Array.isArray(v) || v.every((item) => typeof item === "object")),
+    objects: (v) =>
+        typeof v === "object" && v !== null && (!Array.isArray(v) || v.every((item) => typeof item === "object")),
 };
 
 describe("configuration keys: one entry each", () => {
@@ -49,13 +50,22 @@ describe("configuration keys: one entry each", () => {
             for (const profile of PROFILES) {
                 const value = profileValues(entry)?.[profile];
                 if (value !== undefined) {
-                    assert.ok(OF_TYPE[entry.type](value), `${key} (${profile}): ${JSON.stringify(value)} is not a ${entry.type}`);
+                    assert.ok(
+                        OF_TYPE[entry.type](value),
+                        `${key} (${profile}): ${JSON.stringify(value)} is not a ${entry.type}`,
+                    );
                     assert.ok(entry.schema.safeParse(value).success, `${key} (${profile}): ${JSON.stringify(value)}`);
                 }
             }
         }
         // Parsed as the schema gives them: the preproduction schedule as cron and bounds, not text.
-        assert.deepStrictEqual(PROFILE_DEFAULTS.preproduction.webScaleSchedule.map((s) => [s.minSize, s.maxSize]), [[1, 1], [1, 2]]);
+        assert.deepStrictEqual(
+            PROFILE_DEFAULTS.preproduction.webScaleSchedule.map((s) => [s.minSize, s.maxSize]),
+            [
+                [1, 1],
+                [1, 2],
+            ],
+        );
         assert.strictEqual(PROFILE_DEFAULTS.preproduction.searchMasterInstanceType, undefined);
     });
 
@@ -68,15 +78,30 @@ describe("configuration keys: one entry each", () => {
 
     it("a new entry is all a key needs to be declared, documented and defaulted", () => {
         const entry: KeyEntry = {
-            type: "integer", defaults: { production: 30, preproduction: 7 },
+            type: "integer",
+            defaults: { production: 30, preproduction: 7 },
             description: "Days a hypothetical report is kept.",
             schema: z.number().int().min(1),
         };
         const table = [...KEY_ENTRIES, ["reportDays", entry] as const];
-        assert.deepStrictEqual(projectConfig(table).reportDays, { type: "integer", description: "Days a hypothetical report is kept.", default: 0 });
-        assert.strictEqual(configRows(table).at(-1), "| `magento:reportDays` | integer | 30 / 7 | Days a hypothetical report is kept. |");
+        assert.deepStrictEqual(projectConfig(table).reportDays, {
+            type: "integer",
+            description: "Days a hypothetical report is kept.",
+            default: 0,
+        });
+        assert.strictEqual(
+            configRows(table).at(-1),
+            "| `magento:reportDays` | integer | 30 / 7 | Days a hypothetical report is kept. |",
+        );
         const required: KeyEntry = { ...entry, type: "objects", defaults: "required" };
-        assert.strictEqual(projectConfig([["reportDays", required]]).reportDays, undefined, "structured keys stay out of Pulumi.yaml");
-        assert.strictEqual(configRows([["reportDays", required]])[0], "| `magento:reportDays` | objects | required | Days a hypothetical report is kept. |");
+        assert.strictEqual(
+            projectConfig([["reportDays", required]]).reportDays,
+            undefined,
+            "structured keys stay out of Pulumi.yaml",
+        );
+        assert.strictEqual(
+            configRows([["reportDays", required]])[0],
+            "| `magento:reportDays` | objects | required | Days a hypothetical report is kept. |",
+        );
     });
 });

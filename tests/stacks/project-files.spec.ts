@@ -11,14 +11,21 @@ const projectFile = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "
     config: Record<string, { type?: string; description: string; default?: unknown }>;
 };
 const stackFile = (stack: string) =>
-    (YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config;
+    (
+        YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as {
+            config: Record<string, unknown>;
+        }
+    ).config;
 
 describe("project and stack files", () => {
     it("Pulumi.yaml declares every configuration key it can type, with the type and description the validator uses", () => {
         // Structured keys (lists of mappings, a mapping) stay undeclared: Pulumi's project schema cannot type them.
         const declarable = KEY_ENTRIES.filter(([, entry]) => pulumiType(entry) !== undefined);
         // In the table's order: Pulumi.yaml lists the keys as the table does.
-        assert.deepStrictEqual(Object.keys(projectFile.config), declarable.map(([key]) => key));
+        assert.deepStrictEqual(
+            Object.keys(projectFile.config),
+            declarable.map(([key]) => key),
+        );
         for (const [key, entry] of declarable) {
             assert.strictEqual(projectFile.config[key].type, pulumiType(entry), key);
             assert.strictEqual(projectFile.config[key].description, entry.description, key);
@@ -30,7 +37,10 @@ describe("project and stack files", () => {
     it("the README's configuration and policy tables are the ones the code generates (npm run sync:docs)", () => {
         const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
         assert.deepStrictEqual(tableRows(readme, "| `magento:"), configRows());
-        assert.deepStrictEqual(tableRows(readme, "| `magento` | `").concat(tableRows(readme, "| `aws-baseline` | `")), policyRows(ROOT));
+        assert.deepStrictEqual(
+            tableRows(readme, "| `magento` | `").concat(tableRows(readme, "| `aws-baseline` | `")),
+            policyRows(ROOT),
+        );
     });
 
     it("prod and preprod VPCs do not overlap, so they can be peered", () => {

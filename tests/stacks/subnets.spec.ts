@@ -16,14 +16,26 @@ const LETTERS = "abcdefghijklmnopqrstuvwxyz".split("");
 describe("subnet plan", () => {
     it("follows the operators' convention: public .1-.3, private .101-.103 for AZs a, b and c", () => {
         const plan = deriveSubnetPlan(parseCidr("10.20.0.0/16")!, ["eu-west-3a", "eu-west-3b", "eu-west-3c"]);
-        assert.deepStrictEqual(plan.publicSubnetCidrs, { "eu-west-3a": "10.20.1.0/24", "eu-west-3b": "10.20.2.0/24", "eu-west-3c": "10.20.3.0/24" });
-        assert.deepStrictEqual(plan.privateSubnetCidrs, { "eu-west-3a": "10.20.101.0/24", "eu-west-3b": "10.20.102.0/24", "eu-west-3c": "10.20.103.0/24" });
+        assert.deepStrictEqual(plan.publicSubnetCidrs, {
+            "eu-west-3a": "10.20.1.0/24",
+            "eu-west-3b": "10.20.2.0/24",
+            "eu-west-3c": "10.20.3.0/24",
+        });
+        assert.deepStrictEqual(plan.privateSubnetCidrs, {
+            "eu-west-3a": "10.20.101.0/24",
+            "eu-west-3b": "10.20.102.0/24",
+            "eu-west-3c": "10.20.103.0/24",
+        });
     });
 
     it("gives an AZ the same CIDRs wherever it stands in the list and whichever AZs are beside it", () => {
         const vpc = parseCidr("10.20.0.0/16")!;
         const built = deriveSubnetPlan(vpc, ["eu-west-3a", "eu-west-3c"]);
-        for (const azs of [["eu-west-3c", "eu-west-3a"], ["eu-west-3a", "eu-west-3b", "eu-west-3c"], ["eu-west-3b", "eu-west-3c", "eu-west-3a"]]) {
+        for (const azs of [
+            ["eu-west-3c", "eu-west-3a"],
+            ["eu-west-3a", "eu-west-3b", "eu-west-3c"],
+            ["eu-west-3b", "eu-west-3c", "eu-west-3a"],
+        ]) {
             const plan = deriveSubnetPlan(vpc, azs);
             for (const az of ["eu-west-3a", "eu-west-3c"]) {
                 assert.strictEqual(plan.publicSubnetCidrs[az], built.publicSubnetCidrs[az], `${azs}: ${az}`);
@@ -35,8 +47,15 @@ describe("subnet plan", () => {
     it("for any /16 and any AZ letters, every subnet is inside the VPC and none overlaps another or the VPN pool", () => {
         for (const text of someSlash16s(200)) {
             const vpc = parseCidr(text)!;
-            const plan = deriveSubnetPlan(vpc, LETTERS.map((l) => `us-east-1${l}`));
-            const all = [...Object.values(plan.publicSubnetCidrs), ...Object.values(plan.privateSubnetCidrs), vpnClientCidr(vpc)].map((c) => parseCidr(c)!);
+            const plan = deriveSubnetPlan(
+                vpc,
+                LETTERS.map((l) => `us-east-1${l}`),
+            );
+            const all = [
+                ...Object.values(plan.publicSubnetCidrs),
+                ...Object.values(plan.privateSubnetCidrs),
+                vpnClientCidr(vpc),
+            ].map((c) => parseCidr(c)!);
             assert.strictEqual(all.length, 2 * LETTERS.length + 1);
             all.forEach((s, i) => {
                 assert.ok(contains(vpc, s), `${text}: ${i} outside`);

@@ -43,7 +43,10 @@ function problems(overrides: Record<string, unknown>, region?: string): string[]
 
 function rejects(overrides: Record<string, unknown>, path: string, message: RegExp): void {
     const found = problems(overrides);
-    assert.ok(found.some((p) => p.startsWith(`${path}: `) && message.test(p)), `expected ${path} ~ ${message}, got:\n${found.join("\n")}`);
+    assert.ok(
+        found.some((p) => p.startsWith(`${path}: `) && message.test(p)),
+        `expected ${path} ~ ${message}, got:\n${found.join("\n")}`,
+    );
 }
 
 /** The CIDRs that together hold every IPv4 address except `hole` (a CIDR): the complement, block by block. */
@@ -64,8 +67,16 @@ function everyIpv4Except(hole: string): string[] {
 describe("stack configuration", () => {
     it("derives the operators' subnet plan from the /16 and applies the profile's defaults", () => {
         const config = parse({});
-        assert.deepStrictEqual(config.network.publicSubnetCidrs, { "eu-west-3a": "10.20.1.0/24", "eu-west-3b": "10.20.2.0/24", "eu-west-3c": "10.20.3.0/24" });
-        assert.deepStrictEqual(config.network.privateSubnetCidrs, { "eu-west-3a": "10.20.101.0/24", "eu-west-3b": "10.20.102.0/24", "eu-west-3c": "10.20.103.0/24" });
+        assert.deepStrictEqual(config.network.publicSubnetCidrs, {
+            "eu-west-3a": "10.20.1.0/24",
+            "eu-west-3b": "10.20.2.0/24",
+            "eu-west-3c": "10.20.3.0/24",
+        });
+        assert.deepStrictEqual(config.network.privateSubnetCidrs, {
+            "eu-west-3a": "10.20.101.0/24",
+            "eu-west-3b": "10.20.102.0/24",
+            "eu-west-3c": "10.20.103.0/24",
+        });
         assert.strictEqual(config.network.operationsAz, "eu-west-3a");
         assert.strictEqual(config.network.natGatewayPerAz, true);
         assert.strictEqual(config.production, true);
@@ -79,17 +90,30 @@ describe("stack configuration", () => {
         assert.strictEqual(parse({ natGateways: "single" }).network.natGatewayPerAz, false);
     });
 
-    it("reads an optional key left at its Pulumi.yaml default (\"\", 0, []) as the profile's choice", () => {
-        const config = parse({ profile: "preproduction", natGateways: "", flowLogRetentionDays: 0, webInstanceType: "", publicSubnetCidrs: [] });
+    it('reads an optional key left at its Pulumi.yaml default ("", 0, []) as the profile\'s choice', () => {
+        const config = parse({
+            profile: "preproduction",
+            natGateways: "",
+            flowLogRetentionDays: 0,
+            webInstanceType: "",
+            publicSubnetCidrs: [],
+        });
         assert.strictEqual(config.network.natGatewayPerAz, false);
         assert.strictEqual(config.network.flowLogRetentionDays, 14);
         assert.strictEqual(config.instanceTypes.web, "t3.large");
-        assert.deepStrictEqual(config.network.publicSubnetCidrs, { "eu-west-3a": "10.20.1.0/24", "eu-west-3b": "10.20.2.0/24", "eu-west-3c": "10.20.3.0/24" });
+        assert.deepStrictEqual(config.network.publicSubnetCidrs, {
+            "eu-west-3a": "10.20.1.0/24",
+            "eu-west-3b": "10.20.2.0/24",
+            "eu-west-3c": "10.20.3.0/24",
+        });
     });
 
     it("names every missing required key", () => {
         const found = problems({ domain: undefined, alarmEmail: undefined });
-        assert.deepStrictEqual(found.map((p) => p.split(":").slice(0, 2).join(":")), ["magento:domain", "magento:alarmEmail"]);
+        assert.deepStrictEqual(
+            found.map((p) => p.split(":").slice(0, 2).join(":")),
+            ["magento:domain", "magento:alarmEmail"],
+        );
     });
 
     it("rejects a value of the wrong type with what it expects", () => {
@@ -105,28 +129,66 @@ describe("stack configuration", () => {
     });
 
     it("rejects a subnet outside the VPC", () => {
-        rejects({ privateSubnetCidrs: { "eu-west-3c": "10.21.103.0/24" } }, "magento:privateSubnetCidrs.eu-west-3c", /outside the VPC 10.20.0.0\/16/);
+        rejects(
+            { privateSubnetCidrs: { "eu-west-3c": "10.21.103.0/24" } },
+            "magento:privateSubnetCidrs.eu-west-3c",
+            /outside the VPC 10.20.0.0\/16/,
+        );
     });
 
     it("rejects overlapping subnets, across tiers too", () => {
-        rejects({ publicSubnetCidrs: { "eu-west-3a": "10.20.0.0/22" } }, "magento:publicSubnetCidrs.eu-west-3b", /overlaps 10.20.0.0\/22/);
-        rejects({ privateSubnetCidrs: { "eu-west-3a": "10.20.1.0/24" } }, "magento:privateSubnetCidrs.eu-west-3a", /overlaps 10.20.1.0\/24 \(magento:publicSubnetCidrs.eu-west-3a\)/);
+        rejects(
+            { publicSubnetCidrs: { "eu-west-3a": "10.20.0.0/22" } },
+            "magento:publicSubnetCidrs.eu-west-3b",
+            /overlaps 10.20.0.0\/22/,
+        );
+        rejects(
+            { privateSubnetCidrs: { "eu-west-3a": "10.20.1.0/24" } },
+            "magento:privateSubnetCidrs.eu-west-3a",
+            /overlaps 10.20.1.0\/24 \(magento:publicSubnetCidrs.eu-west-3a\)/,
+        );
     });
 
     it("takes subnet overrides by AZ name only, and only for the stack's AZs", () => {
-        rejects({ publicSubnetCidrs: ["10.20.1.0/24"] }, "magento:publicSubnetCidrs", /must be a mapping of availability zone to CIDR/);
-        rejects({ publicSubnetCidrs: { "eu-west-3d": "10.20.4.0/24" } }, "magento:publicSubnetCidrs.eu-west-3d", /not one of magento:availabilityZones \(eu-west-3a, eu-west-3b, eu-west-3c\)/);
-        rejects({ privateSubnetCidrs: { "subnet-a": "10.20.104.0/24" } }, "magento:privateSubnetCidrs.subnet-a", /must be an availability zone name/);
+        rejects(
+            { publicSubnetCidrs: ["10.20.1.0/24"] },
+            "magento:publicSubnetCidrs",
+            /must be a mapping of availability zone to CIDR/,
+        );
+        rejects(
+            { publicSubnetCidrs: { "eu-west-3d": "10.20.4.0/24" } },
+            "magento:publicSubnetCidrs.eu-west-3d",
+            /not one of magento:availabilityZones \(eu-west-3a, eu-west-3b, eu-west-3c\)/,
+        );
+        rejects(
+            { privateSubnetCidrs: { "subnet-a": "10.20.104.0/24" } },
+            "magento:privateSubnetCidrs.subnet-a",
+            /must be an availability zone name/,
+        );
         const config = parse({ publicSubnetCidrs: { "eu-west-3b": "10.20.12.0/24" } });
-        assert.deepStrictEqual(config.network.publicSubnetCidrs, { "eu-west-3a": "10.20.1.0/24", "eu-west-3b": "10.20.12.0/24", "eu-west-3c": "10.20.3.0/24" });
+        assert.deepStrictEqual(config.network.publicSubnetCidrs, {
+            "eu-west-3a": "10.20.1.0/24",
+            "eu-west-3b": "10.20.12.0/24",
+            "eu-west-3c": "10.20.3.0/24",
+        });
     });
 
     it("keeps each AZ's subnets whatever the order of the AZs, and the operations AZ explicit or the first listed", () => {
-        const reordered = parse({ availabilityZones: ["eu-west-3c", "eu-west-3a", "eu-west-3b"], operationsAz: "eu-west-3a" });
+        const reordered = parse({
+            availabilityZones: ["eu-west-3c", "eu-west-3a", "eu-west-3b"],
+            operationsAz: "eu-west-3a",
+        });
         assert.deepStrictEqual(reordered.network.privateSubnetCidrs, parse({}).network.privateSubnetCidrs);
         assert.strictEqual(reordered.network.operationsAz, "eu-west-3a");
-        assert.strictEqual(parse({ availabilityZones: ["eu-west-3c", "eu-west-3a", "eu-west-3b"] }).network.operationsAz, "eu-west-3c");
-        rejects({ operationsAz: "eu-west-3d" }, "magento:operationsAz", /eu-west-3d is not one of magento:availabilityZones/);
+        assert.strictEqual(
+            parse({ availabilityZones: ["eu-west-3c", "eu-west-3a", "eu-west-3b"] }).network.operationsAz,
+            "eu-west-3c",
+        );
+        rejects(
+            { operationsAz: "eu-west-3d" },
+            "magento:operationsAz",
+            /eu-west-3d is not one of magento:availabilityZones/,
+        );
     });
 
     it("rejects the whole internet in the operators' allow-list, IPv4 and IPv6", () => {
@@ -135,19 +197,41 @@ describe("stack configuration", () => {
     });
 
     it("rejects operator ranges that together cover the whole internet, however they are split", () => {
-        rejects({ operatorCidrs: ["0.0.0.0/1", "128.0.0.0/1"] }, "magento:operatorCidrs", /together cover every internet IPv4 address/);
+        rejects(
+            { operatorCidrs: ["0.0.0.0/1", "128.0.0.0/1"] },
+            "magento:operatorCidrs",
+            /together cover every internet IPv4 address/,
+        );
         // Every block but the private 10.0.0.0/8 still holds every internet address.
-        rejects({ operatorCidrs: ["0.0.0.0/5", "8.0.0.0/7", "11.0.0.0/8", "12.0.0.0/6", "16.0.0.0/4", "32.0.0.0/3", "64.0.0.0/2", "128.0.0.0/1"] },
-            "magento:operatorCidrs", /together cover every internet IPv4 address/);
+        rejects(
+            {
+                operatorCidrs: [
+                    "0.0.0.0/5",
+                    "8.0.0.0/7",
+                    "11.0.0.0/8",
+                    "12.0.0.0/6",
+                    "16.0.0.0/4",
+                    "32.0.0.0/3",
+                    "64.0.0.0/2",
+                    "128.0.0.0/1",
+                ],
+            },
+            "magento:operatorCidrs",
+            /together cover every internet IPv4 address/,
+        );
         // Every address but the benchmarking block 198.18.0.0/15, which no internet host sends from (review finding).
-        rejects({ operatorCidrs: everyIpv4Except("198.18.0.0/15") }, "magento:operatorCidrs", /together cover every internet IPv4 address/);
+        rejects(
+            { operatorCidrs: everyIpv4Except("198.18.0.0/15") },
+            "magento:operatorCidrs",
+            /together cover every internet IPv4 address/,
+        );
         rejects({ operatorCidrs: ["203.0.113.0/33"] }, "magento:operatorCidrs[0]", /IPv4 or IPv6 CIDR/);
     });
 
     it("refuses an IPv6 operator range: nothing in the VPC has IPv6, so those operators could never connect", () => {
         assert.deepStrictEqual(problems({ operatorCidrs: ["203.0.113.0/24", "2001:db8:1234::/48"] }), [
             "magento:operatorCidrs[1]: 2001:db8:1234::/48 is an IPv6 range, but the VPC and the gateway have IPv4 addresses only, " +
-            "so operators could never connect from it; list the IPv4 ranges they connect from, such as 203.0.113.0/24",
+                "so operators could never connect from it; list the IPv4 ranges they connect from, such as 203.0.113.0/24",
         ]);
     });
 
@@ -155,65 +239,159 @@ describe("stack configuration", () => {
         const secret = UNDECRYPTED_SECRET;
         assert.deepStrictEqual(problems({ alarmEmail: secret, operatorCidrs: ["203.0.113.0/24", secret] }), []);
         assert.deepStrictEqual(parse({ operatorCidrs: ["203.0.113.0/24", secret] }).operatorCidrs, ["203.0.113.0/24"]);
-        assert.deepStrictEqual(problems({ alarmEmail: secret, vpcCidr: "10.20.0.0/20" }).map((p) => p.split(":").slice(0, 2).join(":")), ["magento:vpcCidr"]);
+        assert.deepStrictEqual(
+            problems({ alarmEmail: secret, vpcCidr: "10.20.0.0/20" }).map((p) => p.split(":").slice(0, 2).join(":")),
+            ["magento:vpcCidr"],
+        );
         // A whole secret the program plans from cannot stand in offline: a clear problem, not a TypeError later.
-        assert.deepStrictEqual(problems({ vpcCidr: secret, operatorCidrs: secret }).map((p) => p.split(": ")[0]), ["magento:vpcCidr", "magento:operatorCidrs"]);
-        assert.match(problems({ vpcCidr: secret })[0], /is encrypted \(secure:\) and cannot be decrypted offline, but the program plans resources from it/);
+        assert.deepStrictEqual(
+            problems({ vpcCidr: secret, operatorCidrs: secret }).map((p) => p.split(": ")[0]),
+            ["magento:vpcCidr", "magento:operatorCidrs"],
+        );
+        assert.match(
+            problems({ vpcCidr: secret })[0],
+            /is encrypted \(secure:\) and cannot be decrypted offline, but the program plans resources from it/,
+        );
     });
 
     it("gateway: the estate's five services to windows.<internal domain> when unset; a stack's own list replaces them", () => {
-        assert.deepStrictEqual(parse({}).gatewayServices.map((s) => `${s.name} ${s.fromPort}-${s.toPort} ${s.target}`), [
-            "smb 445-445 windows.prod.example.internal",
-            "app 8700-8800 windows.prod.example.internal",
-            "rdp 3389-3389 windows.prod.example.internal",
-            "ftp 21-21 windows.prod.example.internal",
-            "ftp-passive 2048-4096 windows.prod.example.internal",
+        assert.deepStrictEqual(
+            parse({}).gatewayServices.map((s) => `${s.name} ${s.fromPort}-${s.toPort} ${s.target}`),
+            [
+                "smb 445-445 windows.prod.example.internal",
+                "app 8700-8800 windows.prod.example.internal",
+                "rdp 3389-3389 windows.prod.example.internal",
+                "ftp 21-21 windows.prod.example.internal",
+                "ftp-passive 2048-4096 windows.prod.example.internal",
+            ],
+        );
+        const own = parse({
+            gatewayServices: [{ name: "sftp", port: 22, target: "files.prod.example.internal" }],
+        }).gatewayServices;
+        assert.deepStrictEqual(own, [
+            { name: "sftp", protocol: "tcp", fromPort: 22, toPort: 22, target: "files.prod.example.internal" },
         ]);
-        const own = parse({ gatewayServices: [{ name: "sftp", port: 22, target: "files.prod.example.internal" }] }).gatewayServices;
-        assert.deepStrictEqual(own, [{ name: "sftp", protocol: "tcp", fromPort: 22, toPort: 22, target: "files.prod.example.internal" }]);
     });
 
     it("gateway: rejects bad ports, reversed ranges, unknown fields, duplicate names and overlapping ports", () => {
-        const service = (port: unknown, extra: Record<string, unknown> = {}) => ({ gatewayServices: [{ name: "smb", port, ...extra }] });
+        const service = (port: unknown, extra: Record<string, unknown> = {}) => ({
+            gatewayServices: [{ name: "smb", port, ...extra }],
+        });
         rejects(service(70000), "magento:gatewayServices[0].port", /port from 1 to 65535/);
         rejects(service("445-"), "magento:gatewayServices[0].port", /port \(445\) or a range/);
         rejects(service("4096-2048"), "magento:gatewayServices[0].port", /low end first/);
-        rejects(service(445, { host: "x" }), "magento:gatewayServices[0]", /unknown field\(s\) host; allowed: name, port, target/);
-        rejects({ gatewayServices: [{ name: "a", port: "2000-3000" }, { name: "a", port: 2500 }] }, "magento:gatewayServices[1].name", /listed twice/);
-        rejects({ gatewayServices: [{ name: "a", port: "2000-3000" }, { name: "b", port: 2500, target: "files.prod.example.internal" }] },
-            "magento:gatewayServices[1].port", /overlaps the ports of a, which go to windows.prod.example.internal; a port can lead to one host only/);
+        rejects(
+            service(445, { host: "x" }),
+            "magento:gatewayServices[0]",
+            /unknown field\(s\) host; allowed: name, port, target/,
+        );
+        rejects(
+            {
+                gatewayServices: [
+                    { name: "a", port: "2000-3000" },
+                    { name: "a", port: 2500 },
+                ],
+            },
+            "magento:gatewayServices[1].name",
+            /listed twice/,
+        );
+        rejects(
+            {
+                gatewayServices: [
+                    { name: "a", port: "2000-3000" },
+                    { name: "b", port: 2500, target: "files.prod.example.internal" },
+                ],
+            },
+            "magento:gatewayServices[1].port",
+            /overlaps the ports of a, which go to windows.prod.example.internal; a port can lead to one host only/,
+        );
     });
 
     it("gateway: opens nothing to the internet unless a stack says so; then each service from single addresses, inside operatorCidrs", () => {
         assert.deepStrictEqual(parse({}).gatewayInternet, []);
         const open = parse({ gatewayInternet: { rdp: ["203.0.113.10/32"] } }).gatewayInternet;
-        assert.deepStrictEqual(open.map((e) => [e.service.name, e.sources, e.ports]), [["rdp", ["203.0.113.10/32"], [[3389, 3389]]]]);
-        rejects({ gatewayInternet: { rdp: ["203.0.113.0/24"] } }, "magento:gatewayInternet.rdp[0]", /203\.0\.113\.0\/24 is wider than a \/32: open a service to operators' own addresses/);
-        assert.strictEqual(parse({ gatewayMinPrefix: 28, gatewayInternet: { rdp: ["203.0.113.0/28"] } }).gatewayInternet.length, 1);
+        assert.deepStrictEqual(
+            open.map((e) => [e.service.name, e.sources, e.ports]),
+            [["rdp", ["203.0.113.10/32"], [[3389, 3389]]]],
+        );
+        rejects(
+            { gatewayInternet: { rdp: ["203.0.113.0/24"] } },
+            "magento:gatewayInternet.rdp[0]",
+            /203\.0\.113\.0\/24 is wider than a \/32: open a service to operators' own addresses/,
+        );
+        assert.strictEqual(
+            parse({ gatewayMinPrefix: 28, gatewayInternet: { rdp: ["203.0.113.0/28"] } }).gatewayInternet.length,
+            1,
+        );
         rejects({ gatewayMinPrefix: 16 }, "magento:gatewayMinPrefix", /must be at least 24/);
-        rejects({ gatewayInternet: { rdp: ["192.0.2.10/32"] } }, "magento:gatewayInternet.rdp[0]", /is not inside magento:operatorCidrs \(203\.0\.113\.0\/24, 198\.51\.100\.17\/32\)/);
-        rejects({ gatewayInternet: { telnet: ["203.0.113.10/32"] } }, "magento:gatewayInternet.telnet", /is not a service of magento:gatewayServices \(smb, app, rdp, ftp, ftp-passive\)/);
-        rejects({ gatewayInternet: { rdp: "203.0.113.10/32" } }, "magento:gatewayInternet.rdp", /list of source addresses/);
+        rejects(
+            { gatewayInternet: { rdp: ["192.0.2.10/32"] } },
+            "magento:gatewayInternet.rdp[0]",
+            /is not inside magento:operatorCidrs \(203\.0\.113\.0\/24, 198\.51\.100\.17\/32\)/,
+        );
+        rejects(
+            { gatewayInternet: { telnet: ["203.0.113.10/32"] } },
+            "magento:gatewayInternet.telnet",
+            /is not a service of magento:gatewayServices \(smb, app, rdp, ftp, ftp-passive\)/,
+        );
+        rejects(
+            { gatewayInternet: { rdp: "203.0.113.10/32" } },
+            "magento:gatewayInternet.rdp",
+            /list of source addresses/,
+        );
     });
 
     it("gateway: never SMB on the internet, and FTP only with its passive range, to the same addresses", () => {
-        rejects({ gatewayInternet: { smb: ["203.0.113.10/32"] } }, "magento:gatewayInternet.smb", /opens SMB \(port 445\) to the internet, which Microsoft and AWS's Security Hub \(EC2\.19\) advise against; reach it through the VPN/);
-        rejects({ gatewayInternet: { ftp: ["203.0.113.10/32"] } }, "magento:gatewayInternet", /FTP's transfers use the passive ports: open both to the same addresses, or neither/);
-        rejects({ gatewayInternet: { ftp: ["203.0.113.10/32"], "ftp-passive": ["203.0.113.11/32"] } }, "magento:gatewayInternet", /different sources/);
-        rejects({ gatewayServices: [{ name: "a", port: "2000-3000" }, { name: "b", port: 2500 }], gatewayInternet: { a: ["203.0.113.10/32"], b: ["203.0.113.10/32"] } },
-            "magento:gatewayInternet.b", /every port of b belongs to another service/);
+        rejects(
+            { gatewayInternet: { smb: ["203.0.113.10/32"] } },
+            "magento:gatewayInternet.smb",
+            /opens SMB \(port 445\) to the internet, which Microsoft and AWS's Security Hub \(EC2\.19\) advise against; reach it through the VPN/,
+        );
+        rejects(
+            { gatewayInternet: { ftp: ["203.0.113.10/32"] } },
+            "magento:gatewayInternet",
+            /FTP's transfers use the passive ports: open both to the same addresses, or neither/,
+        );
+        rejects(
+            { gatewayInternet: { ftp: ["203.0.113.10/32"], "ftp-passive": ["203.0.113.11/32"] } },
+            "magento:gatewayInternet",
+            /different sources/,
+        );
+        rejects(
+            {
+                gatewayServices: [
+                    { name: "a", port: "2000-3000" },
+                    { name: "b", port: 2500 },
+                ],
+                gatewayInternet: { a: ["203.0.113.10/32"], b: ["203.0.113.10/32"] },
+            },
+            "magento:gatewayInternet.b",
+            /every port of b belongs to another service/,
+        );
     });
 
     it("gateway: refuses what the security group cannot hold (60 rules per group, 256-character tag)", () => {
         const hosts = Array.from({ length: 31 }, (_, i) => `203.0.113.${i + 1}/32`);
-        rejects({ gatewayInternet: { ftp: hosts, "ftp-passive": hosts } }, "magento:gatewayInternet", /needs 93 security group rules \(a rule per port range and source\); AWS allows 60/);
+        rejects(
+            { gatewayInternet: { ftp: hosts, "ftp-passive": hosts } },
+            "magento:gatewayInternet",
+            /needs 93 security group rules \(a rule per port range and source\); AWS allows 60/,
+        );
         const long = Array.from({ length: 15 }, (_, i) => `198.51.100.${100 + i}/32`);
-        rejects({ operatorCidrs: long, gatewayServices: [{ name: "rdp", port: 3389 }] }, "magento:operatorCidrs", /joined with commas must fit AWS's 256-character tag value/);
+        rejects(
+            { operatorCidrs: long, gatewayServices: [{ name: "rdp", port: 3389 }] },
+            "magento:operatorCidrs",
+            /joined with commas must fit AWS's 256-character tag value/,
+        );
     });
 
     it("VPN clients get x.y.250.0/24 of the VPC, which no subnet may overlap", () => {
         assert.strictEqual(parse({}).vpnClientCidr, "10.20.250.0/24");
-        rejects({ publicSubnetCidrs: { "eu-west-3c": "10.20.250.0/24" } }, "magento:publicSubnetCidrs.eu-west-3c", /overlaps 10.20.250.0\/24 \(the VPN clients' pool\)/);
+        rejects(
+            { publicSubnetCidrs: { "eu-west-3c": "10.20.250.0/24" } },
+            "magento:publicSubnetCidrs.eu-west-3c",
+            /overlaps 10.20.250.0\/24 \(the VPN clients' pool\)/,
+        );
     });
 
     it("rejects an instance type AWS does not have", () => {
@@ -223,13 +401,28 @@ describe("stack configuration", () => {
 
     it("requires three AZs in production but not in preproduction", () => {
         const two = ["eu-west-3a", "eu-west-3b"];
-        rejects({ availabilityZones: two, publicSubnetCidrs: undefined }, "magento:availabilityZones", /production profile needs at least 3 availability zones \(got 2\)/);
-        assert.deepStrictEqual(Object.keys(parse({ profile: "preproduction", availabilityZones: two }).network.privateSubnetCidrs), two);
+        rejects(
+            { availabilityZones: two, publicSubnetCidrs: undefined },
+            "magento:availabilityZones",
+            /production profile needs at least 3 availability zones \(got 2\)/,
+        );
+        assert.deepStrictEqual(
+            Object.keys(parse({ profile: "preproduction", availabilityZones: two }).network.privateSubnetCidrs),
+            two,
+        );
     });
 
     it("rejects AZs of another region and AZs listed twice", () => {
-        rejects({ availabilityZones: ["eu-west-3a", "eu-west-1b", "eu-west-3c"] }, "magento:availabilityZones[1]", /not an availability zone of eu-west-3/);
-        rejects({ availabilityZones: ["eu-west-3a", "eu-west-3a", "eu-west-3c"] }, "magento:availabilityZones[1]", /listed twice/);
+        rejects(
+            { availabilityZones: ["eu-west-3a", "eu-west-1b", "eu-west-3c"] },
+            "magento:availabilityZones[1]",
+            /not an availability zone of eu-west-3/,
+        );
+        rejects(
+            { availabilityZones: ["eu-west-3a", "eu-west-3a", "eu-west-3c"] },
+            "magento:availabilityZones[1]",
+            /listed twice/,
+        );
     });
 
     it("rejects an alarm address that is not an email", () => {
@@ -238,23 +431,52 @@ describe("stack configuration", () => {
 
     it("alarm thresholds: the defaults unless set, unknown names and impossible values rejected with the key path", () => {
         assert.deepStrictEqual(parse({}).alarmThresholds, ALARM_THRESHOLD_DEFAULTS);
-        assert.strictEqual(parse({ alarmThresholds: { databaseCpuPercent: 85 } }).alarmThresholds.databaseCpuPercent, 85);
-        rejects({ alarmThresholds: { databaseCPU: 85 } }, "magento:alarmThresholds", /unknown threshold\(s\) databaseCPU; allowed: databaseCpuPercent, /);
-        rejects({ alarmThresholds: { redisMemoryPercent: 120 } }, "magento:alarmThresholds.redisMemoryPercent", /percentage, at most 100/);
-        rejects({ alarmThresholds: { databaseConnections: 0 } }, "magento:alarmThresholds.databaseConnections", /above 0/);
+        assert.strictEqual(
+            parse({ alarmThresholds: { databaseCpuPercent: 85 } }).alarmThresholds.databaseCpuPercent,
+            85,
+        );
+        rejects(
+            { alarmThresholds: { databaseCPU: 85 } },
+            "magento:alarmThresholds",
+            /unknown threshold\(s\) databaseCPU; allowed: databaseCpuPercent, /,
+        );
+        rejects(
+            { alarmThresholds: { redisMemoryPercent: 120 } },
+            "magento:alarmThresholds.redisMemoryPercent",
+            /percentage, at most 100/,
+        );
+        rejects(
+            { alarmThresholds: { databaseConnections: 0 } },
+            "magento:alarmThresholds.databaseConnections",
+            /above 0/,
+        );
     });
 
     it("an existing alarm topic must be an SNS topic of the stack's region", () => {
-        assert.strictEqual(parse({ alarmTopicArn: "arn:aws:sns:eu-west-3:123456789012:ops-alarms" }).alarmTopicArn, "arn:aws:sns:eu-west-3:123456789012:ops-alarms");
+        assert.strictEqual(
+            parse({ alarmTopicArn: "arn:aws:sns:eu-west-3:123456789012:ops-alarms" }).alarmTopicArn,
+            "arn:aws:sns:eu-west-3:123456789012:ops-alarms",
+        );
         assert.strictEqual(parse({}).alarmTopicArn, undefined);
-        rejects({ alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:ops-alarms" }, "magento:alarmTopicArn", /topic in us-east-1; CloudWatch alarms in eu-west-3 notify topics in eu-west-3 only/);
+        rejects(
+            { alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:ops-alarms" },
+            "magento:alarmTopicArn",
+            /topic in us-east-1; CloudWatch alarms in eu-west-3 notify topics in eu-west-3 only/,
+        );
         rejects({ alarmTopicArn: "ops-alarms" }, "magento:alarmTopicArn", /must be an SNS topic ARN/);
     });
 
     it("the account's CloudTrail log group: a log group name, or unset for no CloudTrail alarms", () => {
-        assert.strictEqual(parse({ cloudTrailLogGroup: "aws-cloudtrail-logs-123456789012" }).cloudTrailLogGroup, "aws-cloudtrail-logs-123456789012");
+        assert.strictEqual(
+            parse({ cloudTrailLogGroup: "aws-cloudtrail-logs-123456789012" }).cloudTrailLogGroup,
+            "aws-cloudtrail-logs-123456789012",
+        );
         assert.strictEqual(parse({}).cloudTrailLogGroup, undefined);
-        rejects({ cloudTrailLogGroup: "arn:aws:logs:eu-west-3:123456789012:log-group:trail" }, "magento:cloudTrailLogGroup", /must be a log group name such as aws-cloudtrail-logs-123456789012/);
+        rejects(
+            { cloudTrailLogGroup: "arn:aws:logs:eu-west-3:123456789012:log-group:trail" },
+            "magento:cloudTrailLogGroup",
+            /must be a log group name such as aws-cloudtrail-logs-123456789012/,
+        );
     });
 
     it("rejects unknown keys, a missing region and an unknown profile", () => {
@@ -264,21 +486,35 @@ describe("stack configuration", () => {
     });
 
     it("reads the release image as a pinned AMI or the image pipeline's parameter, and nothing else", () => {
-        assert.deepStrictEqual(parse({ webImage: "/magento/prod/release/web-ami" }).web.image, { parameterName: "/magento/prod/release/web-ami" });
+        assert.deepStrictEqual(parse({ webImage: "/magento/prod/release/web-ami" }).web.image, {
+            parameterName: "/magento/prod/release/web-ami",
+        });
         assert.deepStrictEqual(parse({}).web.image, { amiId: "ami-0a1b2c3d4e5f60789" });
-        rejects({ webImage: "latest" }, "magento:webImage", /AMI id such as ami-0123456789abcdef0 or an SSM parameter name/);
+        rejects(
+            { webImage: "latest" },
+            "magento:webImage",
+            /AMI id such as ami-0123456789abcdef0 or an SSM parameter name/,
+        );
     });
 
     it("keeps production's front end at 2 servers or more, scheduled actions included", () => {
         rejects({ webMinSize: 1 }, "magento:webMinSize", /at least 2 in production/);
-        rejects({ webScaleSchedule: ["0 19 * * * min=1 max=1"] }, "magento:webScaleSchedule[0]", /min=1 would take production below 2 front-end servers/);
+        rejects(
+            { webScaleSchedule: ["0 19 * * * min=1 max=1"] },
+            "magento:webScaleSchedule[0]",
+            /min=1 would take production below 2 front-end servers/,
+        );
         rejects({ webMinSize: 4, webMaxSize: 3 }, "magento:webMaxSize", /at least webMinSize \(4\), got 3/);
         const preprod = parse({ profile: "preproduction", webScaleSchedule: ["0 19 * * * min=1 max=1"] });
         assert.deepStrictEqual(preprod.web.schedule, [{ recurrence: "0 19 * * *", minSize: 1, maxSize: 1 }]);
     });
 
     it("rejects a scaling schedule that is not cron plus bounds", () => {
-        rejects({ webScaleSchedule: ["at 19:00 min=2 max=4"] }, "magento:webScaleSchedule[0]", /'<minute> <hour> <day> <month> <weekday> min=<n> max=<n>'/);
+        rejects(
+            { webScaleSchedule: ["at 19:00 min=2 max=4"] },
+            "magento:webScaleSchedule[0]",
+            /'<minute> <hour> <day> <month> <weekday> min=<n> max=<n>'/,
+        );
         rejects({ webScaleSchedule: ["0 19 * * * min=5 max=4"] }, "magento:webScaleSchedule[0]", /min=5 exceeds max=4/);
     });
 
@@ -290,7 +526,11 @@ describe("stack configuration", () => {
 
     it("requires an admin path of the stack's own, never a default a scanner tries or a storefront route", () => {
         rejects({ adminPath: undefined }, "magento:adminPath", /^magento:adminPath: is required/);
-        rejects({ adminPath: "backend" }, "magento:adminPath", /must not be backend: admin and backend are the paths scanners try first/);
+        rejects(
+            { adminPath: "backend" },
+            "magento:adminPath",
+            /must not be backend: admin and backend are the paths scanners try first/,
+        );
         rejects({ adminPath: "Ops_7f3k" }, "magento:adminPath", /lowercase letters.*path rules are case-sensitive/);
         rejects({ adminPath: "checkout" }, "magento:adminPath", /must not be checkout: .*storefront route/);
         assert.strictEqual(parse({}).web.adminPath, "ops_7f3k");
@@ -298,7 +538,12 @@ describe("stack configuration", () => {
 
     it("reports every problem in one error, each with its key", () => {
         try {
-            parse({ vpcCidr: "10.0.0.0/8", alarmEmail: "nope", operatorCidrs: ["0.0.0.0/0"], webInstanceType: "x1.nano" });
+            parse({
+                vpcCidr: "10.0.0.0/8",
+                alarmEmail: "nope",
+                operatorCidrs: ["0.0.0.0/0"],
+                webInstanceType: "x1.nano",
+            });
             assert.fail("expected a ConfigError");
         } catch (e) {
             const message = (e as Error).message;
@@ -310,63 +555,165 @@ describe("stack configuration", () => {
     });
 
     describe("site-to-site links", () => {
-        const link = (extra: Record<string, unknown>) => ({ name: "warehouse", customerGatewayIp: "198.51.100.10", ...extra });
+        const link = (extra: Record<string, unknown>) => ({
+            name: "warehouse",
+            customerGatewayIp: "198.51.100.10",
+            ...extra,
+        });
 
         it("reads a BGP link and a static link, and no link by default", () => {
-            const links = [link({ bgpAsn: 65010 }), link({ name: "office", customerGatewayIp: "203.0.113.20", staticRoutes: ["192.168.10.0/24"] })];
+            const links = [
+                link({ bgpAsn: 65010 }),
+                link({ name: "office", customerGatewayIp: "203.0.113.20", staticRoutes: ["192.168.10.0/24"] }),
+            ];
             assert.deepStrictEqual(parse({ siteLinks: links }).siteLinks, links);
             assert.deepStrictEqual(parse({}).siteLinks, []);
-            assert.deepStrictEqual(parse({ siteLinks: [link({ bgpAsn: 4200000001 })] }).siteLinks[0].bgpAsn, 4200000001);
+            assert.deepStrictEqual(
+                parse({ siteLinks: [link({ bgpAsn: 4200000001 })] }).siteLinks[0].bgpAsn,
+                4200000001,
+            );
         });
 
         it("rejects a customer gateway address AWS cannot reach over the internet", () => {
             for (const ip of ["10.1.2.3", "0.0.0.0", "192.168.1.1", "127.0.0.1", "169.254.0.1"]) {
-                rejects({ siteLinks: [link({ customerGatewayIp: ip, bgpAsn: 65010 })] }, "magento:siteLinks[0].customerGatewayIp", /must be a public address/);
+                rejects(
+                    { siteLinks: [link({ customerGatewayIp: ip, bgpAsn: 65010 })] },
+                    "magento:siteLinks[0].customerGatewayIp",
+                    /must be a public address/,
+                );
             }
-            rejects({ siteLinks: [link({ customerGatewayIp: "warehouse.example.com", bgpAsn: 65010 })] }, "magento:siteLinks[0].customerGatewayIp", /public IPv4 address/);
+            rejects(
+                { siteLinks: [link({ customerGatewayIp: "warehouse.example.com", bgpAsn: 65010 })] },
+                "magento:siteLinks[0].customerGatewayIp",
+                /public IPv4 address/,
+            );
         });
 
         it("rejects a public ASN, and a link with both or neither of bgpAsn and staticRoutes", () => {
-            rejects({ siteLinks: [link({ bgpAsn: 3215 })] }, "magento:siteLinks[0].bgpAsn", /private ASN: 64512-65534 or 4200000000-4294967294/);
+            rejects(
+                { siteLinks: [link({ bgpAsn: 3215 })] },
+                "magento:siteLinks[0].bgpAsn",
+                /private ASN: 64512-65534 or 4200000000-4294967294/,
+            );
             rejects({ siteLinks: [link({})] }, "magento:siteLinks[0]", /exactly one of bgpAsn .* or staticRoutes/);
-            rejects({ siteLinks: [link({ bgpAsn: 65010, staticRoutes: ["192.168.1.0/24"] })] }, "magento:siteLinks[0]", /exactly one of/);
-            rejects({ siteLinks: [link({ bgpAsn: 65010, psk: "x" })] }, "magento:siteLinks[0]", /has unknown field\(s\) psk; must be \{name, customerGatewayIp, bgpAsn\}/);
+            rejects(
+                { siteLinks: [link({ bgpAsn: 65010, staticRoutes: ["192.168.1.0/24"] })] },
+                "magento:siteLinks[0]",
+                /exactly one of/,
+            );
+            rejects(
+                { siteLinks: [link({ bgpAsn: 65010, psk: "x" })] },
+                "magento:siteLinks[0]",
+                /has unknown field\(s\) psk; must be \{name, customerGatewayIp, bgpAsn\}/,
+            );
         });
 
         it("rejects static routes that are not CIDRs, overlap the VPC or overlap another site's", () => {
-            rejects({ siteLinks: [link({ staticRoutes: ["192.168.1.1/24"] })] }, "magento:siteLinks[0].staticRoutes[0]", /IPv4 CIDR/);
-            rejects({ siteLinks: [link({ staticRoutes: ["10.20.200.0/24"] })] }, "magento:siteLinks[0].staticRoutes[0]", /overlaps the VPC 10\.20\.0\.0\/16/);
-            rejects({ siteLinks: [link({ staticRoutes: ["192.168.0.0/16"] }), link({ name: "office", staticRoutes: ["192.168.4.0/24"] })] },
-                "magento:siteLinks[1].staticRoutes[0]", /overlaps 192\.168\.0\.0\/16 \(magento:siteLinks\[0\]\.staticRoutes\[0\]\)/);
+            rejects(
+                { siteLinks: [link({ staticRoutes: ["192.168.1.1/24"] })] },
+                "magento:siteLinks[0].staticRoutes[0]",
+                /IPv4 CIDR/,
+            );
+            rejects(
+                { siteLinks: [link({ staticRoutes: ["10.20.200.0/24"] })] },
+                "magento:siteLinks[0].staticRoutes[0]",
+                /overlaps the VPC 10\.20\.0\.0\/16/,
+            );
+            rejects(
+                {
+                    siteLinks: [
+                        link({ staticRoutes: ["192.168.0.0/16"] }),
+                        link({ name: "office", staticRoutes: ["192.168.4.0/24"] }),
+                    ],
+                },
+                "magento:siteLinks[1].staticRoutes[0]",
+                /overlaps 192\.168\.0\.0\/16 \(magento:siteLinks\[0\]\.staticRoutes\[0\]\)/,
+            );
         });
 
         it("rejects two links of the same name", () => {
-            rejects({ siteLinks: [link({ bgpAsn: 65010 }), link({ bgpAsn: 65011, customerGatewayIp: "203.0.113.9" })] }, "magento:siteLinks[1].name", /used by another link/);
+            rejects(
+                { siteLinks: [link({ bgpAsn: 65010 }), link({ bgpAsn: 65011, customerGatewayIp: "203.0.113.9" })] },
+                "magento:siteLinks[1].name",
+                /used by another link/,
+            );
         });
     });
 
     it("gives the Windows host an x86_64 type by default and refuses a Graviton one", () => {
         assert.deepStrictEqual(parse({}).windows, { instanceType: "m6i.large", amiId: undefined });
-        assert.deepStrictEqual(parse({ profile: "preproduction", windowsAmiId: "ami-0abcdef0123456789" }).windows, { instanceType: "t3.large", amiId: "ami-0abcdef0123456789" });
-        rejects({ windowsInstanceType: "m7g.large" }, "magento:windowsInstanceType", /Graviton .* Windows Server runs on x86_64/);
+        assert.deepStrictEqual(parse({ profile: "preproduction", windowsAmiId: "ami-0abcdef0123456789" }).windows, {
+            instanceType: "t3.large",
+            amiId: "ami-0abcdef0123456789",
+        });
+        rejects(
+            { windowsInstanceType: "m7g.large" },
+            "magento:windowsInstanceType",
+            /Graviton .* Windows Server runs on x86_64/,
+        );
     });
 
     it("storefronts: Magento store codes and host names, each domain once", () => {
-        rejects({ storefronts: [{ code: "Brand-A", domains: ["brand-a.example"] }] }, "magento:storefronts[0].code", /Magento store code/);
-        rejects({ storefronts: [{ code: "brand_a", domains: ["Brand A.example"] }] }, "magento:storefronts[0].domains[0]", /lower-case DNS name/);
-        rejects({ storefronts: [{ code: "brand_a", domains: [] }] }, "magento:storefronts[0].domains", /at least one domain/);
+        rejects(
+            { storefronts: [{ code: "Brand-A", domains: ["brand-a.example"] }] },
+            "magento:storefronts[0].code",
+            /Magento store code/,
+        );
+        rejects(
+            { storefronts: [{ code: "brand_a", domains: ["Brand A.example"] }] },
+            "magento:storefronts[0].domains[0]",
+            /lower-case DNS name/,
+        );
+        rejects(
+            { storefronts: [{ code: "brand_a", domains: [] }] },
+            "magento:storefronts[0].domains",
+            /at least one domain/,
+        );
         rejects({ storefronts: [{ code: "brand_a", domain: "brand-a.example" }] }, "magento:storefronts[0]", /domain/);
-        rejects({ storefronts: [{ code: "a", domains: ["a.example"] }, { code: "b", domains: ["a.example"] }] }, "magento:storefronts[1].domains[0]", /already served by storefront 'a'/);
-        assert.deepStrictEqual(parse({ storefronts: brands(3) }).edge.storefronts.map((s) => s.code), ["brand_1", "brand_2", "brand_3"]);
+        rejects(
+            {
+                storefronts: [
+                    { code: "a", domains: ["a.example"] },
+                    { code: "b", domains: ["a.example"] },
+                ],
+            },
+            "magento:storefronts[1].domains[0]",
+            /already served by storefront 'a'/,
+        );
+        assert.deepStrictEqual(
+            parse({ storefronts: brands(3) }).edge.storefronts.map((s) => s.code),
+            ["brand_1", "brand_2", "brand_3"],
+        );
     });
 
     it("imported certificates: ACM ARNs, the load balancer's in the stack's region, CloudFront's in us-east-1, both or neither", () => {
-        const arn = (region: string) => `arn:aws:acm:${region}:123456789012:certificate/6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f`;
-        rejects({ loadBalancerCertificateArn: arn("us-east-1") }, "magento:loadBalancerCertificateArn", /is a certificate in us-east-1; the load balancer only uses ACM certificates in eu-west-3/);
-        rejects({ cdnCertificateArn: arn("eu-west-3") }, "magento:cdnCertificateArn", /is a certificate in eu-west-3; CloudFront only uses ACM certificates in us-east-1/);
-        rejects({ cdnCertificateArn: "arn:aws:iam::123456789012:server-certificate/shop" }, "magento:cdnCertificateArn", /ACM certificate ARN/);
-        rejects({ publicDns: "managed", cdnCertificateArn: undefined }, "magento:cdnCertificateArn", /required with its pair/);
-        rejects({ publicDns: "registrar", loadBalancerCertificateArn: undefined, cdnCertificateArn: undefined }, "magento:loadBalancerCertificateArn", /required when magento:publicDns is registrar/);
+        const arn = (region: string) =>
+            `arn:aws:acm:${region}:123456789012:certificate/6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f`;
+        rejects(
+            { loadBalancerCertificateArn: arn("us-east-1") },
+            "magento:loadBalancerCertificateArn",
+            /is a certificate in us-east-1; the load balancer only uses ACM certificates in eu-west-3/,
+        );
+        rejects(
+            { cdnCertificateArn: arn("eu-west-3") },
+            "magento:cdnCertificateArn",
+            /is a certificate in eu-west-3; CloudFront only uses ACM certificates in us-east-1/,
+        );
+        rejects(
+            { cdnCertificateArn: "arn:aws:iam::123456789012:server-certificate/shop" },
+            "magento:cdnCertificateArn",
+            /ACM certificate ARN/,
+        );
+        rejects(
+            { publicDns: "managed", cdnCertificateArn: undefined },
+            "magento:cdnCertificateArn",
+            /required with its pair/,
+        );
+        rejects(
+            { publicDns: "registrar", loadBalancerCertificateArn: undefined, cdnCertificateArn: undefined },
+            "magento:loadBalancerCertificateArn",
+            /required when magento:publicDns is registrar/,
+        );
         const issued = parse({ loadBalancerCertificateArn: undefined, cdnCertificateArn: undefined }).edge;
         assert.strictEqual(issued.publicDns, "route53", "the default needs no other key");
         assert.strictEqual(issued.importedCertificates, undefined);
@@ -374,8 +721,15 @@ describe("stack configuration", () => {
     });
 
     it("AWS's limits are configuration errors naming the key and the limit, before anything is deployed", () => {
-        rejects({ storefronts: brands(200) }, "magento:storefronts", /need 50 certificates of at most 10 names, but an ALB listener takes 25/);
-        assert.strictEqual(parse({ storefronts: brands(200), acmNamesPerCertificate: 100 }).edge.plan.storefrontCertificates.length, 5);
+        rejects(
+            { storefronts: brands(200) },
+            "magento:storefronts",
+            /need 50 certificates of at most 10 names, but an ALB listener takes 25/,
+        );
+        assert.strictEqual(
+            parse({ storefronts: brands(200), acmNamesPerCertificate: 100 }).edge.plan.storefrontCertificates.length,
+            5,
+        );
         rejects({ acmNamesPerCertificate: 101 }, "magento:acmNamesPerCertificate", /at most 100/);
         rejects({ cdnMediaOriginPath: "/pub/media/" }, "magento:cdnMediaOriginPath", /without a trailing/);
         rejects({ publicDns: "godaddy" }, "magento:publicDns", /registrar, route53, managed/);
@@ -384,7 +738,11 @@ describe("stack configuration", () => {
 
 describe("data-tier and teardown keys", () => {
     it("production's search domain spans every AZ: 2 or 3 (OpenSearch's limit), so 4 AZs are refused naming the key", () => {
-        rejects({ availabilityZones: ["eu-west-3a", "eu-west-3b", "eu-west-3c", "eu-west-3d"] }, "magento:availabilityZones", /OpenSearch allows 2 or 3/);
+        rejects(
+            { availabilityZones: ["eu-west-3a", "eu-west-3b", "eu-west-3c", "eu-west-3d"] },
+            "magento:availabilityZones",
+            /OpenSearch allows 2 or 3/,
+        );
         rejects({ availabilityZones: ["eu-west-3a"] }, "magento:availabilityZones", /OpenSearch allows 2 or 3/);
         assert.deepStrictEqual(problems({}), []);
     });
@@ -397,7 +755,11 @@ describe("data-tier and teardown keys", () => {
 
     it("a production stack is prepared for teardown only with its own name in teardownConfirm", () => {
         rejects({ teardown: true }, "magento:teardownConfirm", /must be prod .*magento:teardown true/);
-        rejects({ teardown: true, teardownConfirm: "preprod" }, "magento:teardownConfirm", /must be prod .*got preprod/);
+        rejects(
+            { teardown: true, teardownConfirm: "preprod" },
+            "magento:teardownConfirm",
+            /must be prod .*got preprod/,
+        );
         assert.strictEqual(parse({ teardown: true, teardownConfirm: "prod" }).teardown, true);
         rejects({ teardownConfirm: "prod" }, "magento:teardownConfirm", /only with magento:teardown true/);
     });
@@ -405,7 +767,11 @@ describe("data-tier and teardown keys", () => {
     it("sharedStorageTarget names the other storage, never the current one", () => {
         assert.strictEqual(parse({ sharedStorageTarget: "nfs" }).sharedStorageTarget, "nfs");
         assert.strictEqual(parse({}).sharedStorageTarget, undefined);
-        rejects({ sharedStorageTarget: "efs" }, "magento:sharedStorageTarget", /is the current magento:sharedStorage \(efs\)/);
+        rejects(
+            { sharedStorageTarget: "efs" },
+            "magento:sharedStorageTarget",
+            /is the current magento:sharedStorage \(efs\)/,
+        );
         rejects({ sharedStorageTarget: "s3" }, "magento:sharedStorageTarget", /must be efs or nfs/);
     });
 

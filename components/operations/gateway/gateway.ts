@@ -47,44 +47,67 @@ export class Gateway extends pulumi.ComponentResource {
     constructor(name: string, args: GatewayArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:operations:Gateway", name, {}, opts);
         const child = { parent: this };
-        const group = new aws.ec2.SecurityGroup(`${name}-sg`, {
-            vpcId: args.placement.vpcId,
-            description: "Gateway: the services opened to the internet, each from its own sources",
-            // The contract the aws-baseline pack checks every rule of this group against (operator-allow-list).
-            tags: { ...args.placement.tags, Name: `${name}-sg`, [ALLOWED_SOURCES_TAG]: args.allowedSources.join(",") },
-        }, child);
+        const group = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: args.placement.vpcId,
+                description: "Gateway: the services opened to the internet, each from its own sources",
+                // The contract the aws-baseline pack checks every rule of this group against (operator-allow-list).
+                tags: {
+                    ...args.placement.tags,
+                    Name: `${name}-sg`,
+                    [ALLOWED_SOURCES_TAG]: args.allowedSources.join(","),
+                },
+            },
+            child,
+        );
         for (const { service, sources, ports } of args.services) {
             const repeated = sources.find((cidr, i) => sources.indexOf(cidr) !== i);
             if (repeated !== undefined) {
-                throw new Error(`Gateway ${name}: gatewayInternet lists ${repeated} twice for ${service.name}; list each source once`);
+                throw new Error(
+                    `Gateway ${name}: gatewayInternet lists ${repeated} twice for ${service.name}; list each source once`,
+                );
             }
-            ports.flatMap(([fromPort, toPort]) => sources.map((cidr) => ({ fromPort, toPort, cidr }))).forEach(({ fromPort, toPort, cidr }, i) => {
-                // Named by what it admits, so adding or removing a source touches that source's rules only; the alias
-                // takes over the rule a stack deployed under its position (`-${i}`) without replacing it.
-                const rule = `${name}-${service.name}-${fromPort}-${toPort}-${cidr.replace("/", "-")}`;
-                new aws.vpc.SecurityGroupIngressRule(rule, {
-                    securityGroupId: group.id,
-                    ipProtocol: service.protocol,
-                    fromPort,
-                    toPort,
-                    cidrIpv4: cidr, // IPv4 only: the gateway has no IPv6 address (stacks/checks/gateway.ts)
-                    description: `${service.name} from ${cidr}`,
-                    tags: { ...args.placement.tags, Name: rule },
-                }, { ...child, aliases: [{ name: `${name}-${service.name}-${i}` }] });
-            });
+            ports
+                .flatMap(([fromPort, toPort]) => sources.map((cidr) => ({ fromPort, toPort, cidr })))
+                .forEach(({ fromPort, toPort, cidr }, i) => {
+                    // Named by what it admits, so adding or removing a source touches that source's rules only; the alias
+                    // takes over the rule a stack deployed under its position (`-${i}`) without replacing it.
+                    const rule = `${name}-${service.name}-${fromPort}-${toPort}-${cidr.replace("/", "-")}`;
+                    new aws.vpc.SecurityGroupIngressRule(
+                        rule,
+                        {
+                            securityGroupId: group.id,
+                            ipProtocol: service.protocol,
+                            fromPort,
+                            toPort,
+                            cidrIpv4: cidr, // IPv4 only: the gateway has no IPv6 address (stacks/checks/gateway.ts)
+                            description: `${service.name} from ${cidr}`,
+                            tags: { ...args.placement.tags, Name: rule },
+                        },
+                        { ...child, aliases: [{ name: `${name}-${service.name}-${i}` }] },
+                    );
+                });
         }
         const config = haproxyConfig({ services: args.services, listenAddress: "::" });
         if (config.length > STANDARD_PARAMETER_CHARS) {
-            throw new Error(`Gateway ${name}: haproxy.cfg for gatewayInternet is ${config.length} characters, more than the ${STANDARD_PARAMETER_CHARS} of a standard SSM parameter; open fewer sources`);
+            throw new Error(
+                `Gateway ${name}: haproxy.cfg for gatewayInternet is ${config.length} characters, more than the ${STANDARD_PARAMETER_CHARS} of a standard SSM parameter; open fewer sources`,
+            );
         }
-        const parameter = new aws.ssm.Parameter(`${name}-config`, {
-            name: args.configParameterName,
-            type: "String",
-            tier: "Standard",
-            insecureValue: config, // addresses and ports, no secret: shown in previews and diffs
-            description: "haproxy.cfg of the gateway, generated from gatewayInternet; the server installs it when haproxy -c accepts it",
-            tags: args.placement.tags,
-        }, child);
+        const parameter = new aws.ssm.Parameter(
+            `${name}-config`,
+            {
+                name: args.configParameterName,
+                type: "String",
+                tier: "Standard",
+                insecureValue: config, // addresses and ports, no secret: shown in previews and diffs
+                description:
+                    "haproxy.cfg of the gateway, generated from gatewayInternet; the server installs it when haproxy -c accepts it",
+                tags: args.placement.tags,
+            },
+            child,
+        );
         this.publicIp = publicServer(this, name, {
             ...args,
             securityGroupId: group.id,
@@ -101,6 +124,11 @@ export class Gateway extends pulumi.ComponentResource {
 function gatewayUserData(parameterName: string, region: string): CloudConfig {
     return {
         write_files: [installPackagesFile(), ...haproxySyncFiles(parameterName, region)],
-        runcmd: [[INSTALL_PACKAGES, "haproxy"], [HAPROXY_SYNC], ["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", HAPROXY_SYNC_TIMER]],
+        runcmd: [
+            [INSTALL_PACKAGES, "haproxy"],
+            [HAPROXY_SYNC],
+            ["systemctl", "daemon-reload"],
+            ["systemctl", "enable", "--now", HAPROXY_SYNC_TIMER],
+        ],
     };
 }

@@ -10,7 +10,9 @@ export const HAPROXY_SYNC_TIMER = "haproxy-config.timer";
 /** The POSIX shell script (checked by shellcheck in the tests); `aws` and `systemctl` are what it drives. */
 export function haproxySyncScript(parameterName: string, region: string): string {
     if (!/^\/[A-Za-z0-9_./-]+$/.test(parameterName) || !/^[a-z0-9-]+$/.test(region)) {
-        throw new Error(`haproxy-config: parameter '${parameterName}' or region '${region}' has characters that would need quoting`);
+        throw new Error(
+            `haproxy-config: parameter '${parameterName}' or region '${region}' has characters that would need quoting`,
+        );
     }
     return [
         "#!/bin/sh",
@@ -18,7 +20,7 @@ export function haproxySyncScript(parameterName: string, region: string): string
         "set -eu",
         `parameter=${parameterName}`,
         "config=/etc/haproxy/haproxy.cfg",
-        'new=$(mktemp)',
+        "new=$(mktemp)",
         "trap 'rm -f \"$new\"' EXIT",
         `aws ssm get-parameter --region ${region} --name "$parameter" --query Parameter.Value --output text > "$new"`,
         "status=0",
@@ -27,7 +29,7 @@ export function haproxySyncScript(parameterName: string, region: string): string
         '  echo "haproxy -c refused $parameter (exit $status): the running configuration stays" >&2',
         "  exit 1",
         "fi",
-        'changed=no',
+        "changed=no",
         'if ! cmp -s "$new" "$config"; then',
         '  install -m 0644 "$new" "$config"',
         "  changed=yes",
@@ -49,12 +51,15 @@ export function haproxySyncFiles(parameterName: string, region: string): WriteFi
     return [
         { path: HAPROXY_SYNC, permissions: "0755", content: haproxySyncScript(parameterName, region) },
         {
-            path: "/etc/systemd/system/haproxy-config.service", permissions: "0644",
+            path: "/etc/systemd/system/haproxy-config.service",
+            permissions: "0644",
             content: `[Unit]\nDescription=Install the gateway's haproxy.cfg from its SSM parameter when haproxy -c accepts it\nAfter=network-online.target\nWants=network-online.target\n\n[Service]\nType=oneshot\nExecStart=${HAPROXY_SYNC}\n`,
         },
         {
-            path: `/etc/systemd/system/${HAPROXY_SYNC_TIMER}`, permissions: "0644",
-            content: "[Unit]\nDescription=Follow the gateway's allow-list every 5 minutes\n\n[Timer]\nOnBootSec=5min\nOnUnitActiveSec=5min\n\n[Install]\nWantedBy=timers.target\n",
+            path: `/etc/systemd/system/${HAPROXY_SYNC_TIMER}`,
+            permissions: "0644",
+            content:
+                "[Unit]\nDescription=Follow the gateway's allow-list every 5 minutes\n\n[Timer]\nOnBootSec=5min\nOnUnitActiveSec=5min\n\n[Install]\nWantedBy=timers.target\n",
         },
     ];
 }

@@ -54,10 +54,14 @@ export function haproxyConfig(args: HaproxyConfigArgs): string {
     ];
     for (const { service, sources, ports } of args.services) {
         if (!NAME.test(service.name)) {
-            throw new Error(`haproxy.cfg: service name '${service.name}' must be 1-31 of [a-z0-9-], starting with a letter`);
+            throw new Error(
+                `haproxy.cfg: service name '${service.name}' must be 1-31 of [a-z0-9-], starting with a letter`,
+            );
         }
         if (ports.length === 0 || sources.length === 0) {
-            throw new Error(`haproxy.cfg: ${service.name} has no port of its own or no source: it would refuse every connection`);
+            throw new Error(
+                `haproxy.cfg: ${service.name} has no port of its own or no source: it would refuse every connection`,
+            );
         }
         const single = service.fromPort === service.toPort;
         // No port on a range's server line: HAProxy connects to the port the client connected to.

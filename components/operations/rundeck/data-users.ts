@@ -17,8 +17,24 @@ export const DATA_USERS_CONFIG = "/etc/magento-data-users.conf";
  * guide grants ALL on the schema, which adds nothing Magento uses. No global privilege, no other schema, no GRANT.
  */
 export const MAGENTO_DB_PRIVILEGES = [
-    "SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "REFERENCES", "INDEX", "ALTER", "CREATE TEMPORARY TABLES",
-    "LOCK TABLES", "EXECUTE", "CREATE VIEW", "SHOW VIEW", "CREATE ROUTINE", "ALTER ROUTINE", "EVENT", "TRIGGER",
+    "SELECT",
+    "INSERT",
+    "UPDATE",
+    "DELETE",
+    "CREATE",
+    "DROP",
+    "REFERENCES",
+    "INDEX",
+    "ALTER",
+    "CREATE TEMPORARY TABLES",
+    "LOCK TABLES",
+    "EXECUTE",
+    "CREATE VIEW",
+    "SHOW VIEW",
+    "CREATE ROUTINE",
+    "ALTER ROUTINE",
+    "EVENT",
+    "TRIGGER",
 ] as const;
 
 /** The two users that alternate, in MySQL and in OpenSearch alike. */
@@ -55,7 +71,8 @@ export function dataUsersConfigFile(config: DataUsersConfig): WriteFile {
 
 /** Search role: what Magento's client does with its own indices (read, write, create, alias, delete old ones) and the
  *  cluster health and bulk calls it makes; nothing on other indices or on the security plugin. */
-const SEARCH_ROLE = '{cluster_permissions: ["cluster_composite_ops", "cluster_monitor"], index_permissions: [{index_patterns: [$p], allowed_actions: ["indices_all"]}]}';
+const SEARCH_ROLE =
+    '{cluster_permissions: ["cluster_composite_ops", "cluster_monitor"], index_permissions: [{index_patterns: [$p], allowed_actions: ["indices_all"]}]}';
 
 /**
  * Audit logging inside the security plugin, which OpenSearch Service publishes to the domain's AUDIT_LOGS group
@@ -65,11 +82,27 @@ const SEARCH_ROLE = '{cluster_permissions: ["cluster_composite_ops", "cluster_mo
 const AUDIT_CONFIG = JSON.stringify({
     enabled: true,
     audit: {
-        enable_rest: true, enable_transport: false, resolve_indices: true, log_request_body: false, exclude_sensitive_headers: true,
-        disabled_rest_categories: ["AUTHENTICATED", "GRANTED_PRIVILEGES"], disabled_transport_categories: ["AUTHENTICATED", "GRANTED_PRIVILEGES"],
-        ignore_users: [], ignore_requests: [],
+        enable_rest: true,
+        enable_transport: false,
+        resolve_indices: true,
+        log_request_body: false,
+        exclude_sensitive_headers: true,
+        disabled_rest_categories: ["AUTHENTICATED", "GRANTED_PRIVILEGES"],
+        disabled_transport_categories: ["AUTHENTICATED", "GRANTED_PRIVILEGES"],
+        ignore_users: [],
+        ignore_requests: [],
     },
-    compliance: { enabled: true, internal_config: true, external_config: false, read_metadata_only: true, write_metadata_only: true, read_ignore_users: [], write_ignore_users: [], read_watched_fields: {}, write_watched_indices: [] },
+    compliance: {
+        enabled: true,
+        internal_config: true,
+        external_config: false,
+        read_metadata_only: true,
+        write_metadata_only: true,
+        read_ignore_users: [],
+        write_ignore_users: [],
+        read_watched_fields: {},
+        write_watched_indices: [],
+    },
 });
 
 export function dataUsersScript(): string {
@@ -83,7 +116,7 @@ export function dataUsersScript(): string {
         `# shellcheck source=/dev/null`,
         `. ${DATA_USERS_CONFIG}`,
         "umask 077",
-        'work=$(mktemp -d)',
+        "work=$(mktemp -d)",
         "trap 'rm -rf \"$work\"' EXIT",
         "",
         'sm() { aws --region "$REGION" --output text secretsmanager "$@"; }',
@@ -101,8 +134,8 @@ export function dataUsersScript(): string {
         "",
         "# MySQL, over TLS checked against RDS's CA bundle for the region, as the RDS-managed master user.",
         'read -r db_host db_port master_arn < <(aws --region "$REGION" --output text rds describe-db-instances \\',
-        '  --query "DBInstances[?TagList[?Key==\'Name\' && Value==\'$DATABASE_NAME_TAG\']] | [0].[Endpoint.Address, Endpoint.Port, MasterUserSecret.SecretArn]")',
-        'ca=/etc/pki/rds/$REGION-bundle.pem',
+        "  --query \"DBInstances[?TagList[?Key=='Name' && Value=='$DATABASE_NAME_TAG']] | [0].[Endpoint.Address, Endpoint.Port, MasterUserSecret.SecretArn]\")",
+        "ca=/etc/pki/rds/$REGION-bundle.pem",
         'if [ ! -s "$ca" ]; then',
         '  mkdir -p "$(dirname "$ca")"',
         '  curl -fsS --retry 5 -o "$ca" "https://truststore.pki.rds.amazonaws.com/$REGION/$REGION-bundle.pem"',
@@ -124,7 +157,7 @@ export function dataUsersScript(): string {
         'db_user=$(field "$(current "$DATABASE_SECRET_NAME")" username)',
         'if [ -z "$db_user" ] || [ "$action" = rotate ]; then',
         `  next=${a}; [ -z "$db_user" ] || next=$(other "$db_user")`,
-        '  password=$(new_password)',
+        "  password=$(new_password)",
         `  printf "ALTER USER '%s'@'%%' IDENTIFIED BY '%s';\\n" "$next" "$password" | mysql_master`,
         '  store "$DATABASE_SECRET_NAME" "$next" "$password"',
         "fi",
@@ -138,18 +171,18 @@ export function dataUsersScript(): string {
         '  --role-session-name magento-data-users --query "Credentials.[AccessKeyId, SecretAccessKey, SessionToken]")',
         'need "credentials of $admin_arn" "$key_token"',
         "# Credentials in curl config files, never on a command line.",
-        "printf 'aws-sigv4 = \"aws:amz:%s:es\"\\nuser = \"%s:%s\"\\nheader = \"x-amz-security-token: %s\"\\n' \\",
+        'printf \'aws-sigv4 = "aws:amz:%s:es"\\nuser = "%s:%s"\\nheader = "x-amz-security-token: %s"\\n\' \\',
         '  "$REGION" "$key_id" "$key_secret" "$key_token" > "$work/admin.curl"',
         'search_master_arn=$(sm list-secrets --filters Key=tag-key,Values=Name Key=tag-value,Values="$SEARCH_MASTER_TAG" --query "SecretList[0].ARN")',
         'need "secret tagged Name=$SEARCH_MASTER_TAG" "$search_master_arn"',
         'search_master=$(current "$search_master_arn")',
-        "printf 'user = \"%s:%s\"\\n' \"$(field \"$search_master\" username)\" \"$(field \"$search_master\" password)\" > \"$work/master.curl\"",
+        'printf \'user = "%s:%s"\\n\' "$(field "$search_master" username)" "$(field "$search_master" password)" > "$work/master.curl"',
         "# call admin|master METHOD PATH [curl options]: a request to the security plugin as the admin role or the internal master.",
         "call() {",
         '  curl -fsS --config "$work/$1.curl" -H "Content-Type: application/json" -X "$2" "https://$endpoint/_plugins/_security/$3" "${@:4}"',
         "}",
         'api() { call admin "$1" "api/$2" "${@:3}" > /dev/null; }',
-        'if ! api GET rolesmapping/security_manager 2>/dev/null; then',
+        "if ! api GET rolesmapping/security_manager 2>/dev/null; then",
         "  # PUT replaces a mapping: keep its users and backend roles, add the admin role.",
         "  for role in all_access security_manager; do",
         '    call master GET "api/rolesmapping/$role" > "$work/current.json"',
@@ -160,9 +193,9 @@ export function dataUsersScript(): string {
         "fi",
         "api GET rolesmapping/security_manager # the admin role is master now; set -e stops here if not",
         "# The password in Pulumi state opens nothing once changed to one nobody keeps (again, if an update set it back).",
-        'if call master GET authinfo > /dev/null 2>&1; then',
+        "if call master GET authinfo > /dev/null 2>&1; then",
         '  C="$(field "$search_master" password)" P="$(new_password)" jq -n \'{current_password: env.C, password: env.P}\' > "$work/account.json"',
-        '  # Not fatal: Magento\'s users below matter more than retiring it; unverified on OpenSearch Service (docs/data-access.md).',
+        "  # Not fatal: Magento's users below matter more than retiring it; unverified on OpenSearch Service (docs/data-access.md).",
         '  call master PUT api/account --data-binary "@$work/account.json" > /dev/null ||',
         '    echo "magento-data-users: the search master\'s bootstrap password could not be changed and still opens the domain: change it (docs/data-access.md)" >&2',
         "fi",
@@ -181,7 +214,7 @@ export function dataUsersScript(): string {
         'search_user=$(field "$(current "$SEARCH_SECRET_NAME")" username)',
         'if [ -z "$search_user" ] || [ "$action" = rotate ]; then',
         `  next=${a}; [ -z "$search_user" ] || next=$(other "$search_user")`,
-        '  password=$(new_password)',
+        "  password=$(new_password)",
         '  P="$password" jq -n \'{password: env.P}\' > "$work/user.json"',
         '  api PUT "internalusers/$next" --data-binary "@$work/user.json"',
         '  store "$SEARCH_SECRET_NAME" "$next" "$password"',
@@ -194,12 +227,15 @@ export function dataUsersScript(): string {
 export function rotationUnits(): WriteFile[] {
     return [
         {
-            path: "/etc/systemd/system/magento-data-users-rotate.service", permissions: "0644",
+            path: "/etc/systemd/system/magento-data-users-rotate.service",
+            permissions: "0644",
             content: `[Unit]\nDescription=Rotate the passwords Magento connects to MySQL and OpenSearch with\nAfter=network-online.target\nWants=network-online.target\n\n[Service]\nType=oneshot\nExecStart=${DATA_USERS} rotate\n`,
         },
         {
-            path: "/etc/systemd/system/magento-data-users-rotate.timer", permissions: "0644",
-            content: "[Unit]\nDescription=Monthly rotation of Magento's data credentials\n\n[Timer]\nOnCalendar=monthly\nRandomizedDelaySec=1h\nPersistent=true\n\n[Install]\nWantedBy=timers.target\n",
+            path: "/etc/systemd/system/magento-data-users-rotate.timer",
+            permissions: "0644",
+            content:
+                "[Unit]\nDescription=Monthly rotation of Magento's data credentials\n\n[Timer]\nOnCalendar=monthly\nRandomizedDelaySec=1h\nPersistent=true\n\n[Install]\nWantedBy=timers.target\n",
         },
     ];
 }

@@ -12,12 +12,23 @@ export const CLOUDWATCH_AGENT = "amazon-cloudwatch-agent";
 const AGENT_HOME = "/opt/aws/amazon-cloudwatch-agent";
 export const AGENT_CONFIG = `${AGENT_HOME}/etc/rundeck-logs.json`;
 /** Translates the JSON, and with -s (re)starts the agent's service: the CloudWatch agent's amazon-cloudwatch-agent-ctl. */
-export const START_AGENT = [`${AGENT_HOME}/bin/amazon-cloudwatch-agent-ctl`, "-a", "fetch-config", "-m", "ec2", "-s", "-c", `file:${AGENT_CONFIG}`];
+export const START_AGENT = [
+    `${AGENT_HOME}/bin/amazon-cloudwatch-agent-ctl`,
+    "-a",
+    "fetch-config",
+    "-m",
+    "ec2",
+    "-s",
+    "-c",
+    `file:${AGENT_CONFIG}`,
+];
 
 /** Execution output: framework.logs.dir (/var/lib/rundeck/logs in the RPM), rundeck/<project>/{run,job/<id>}/logs/<id>.rdlog. */
 const EXECUTION_LOGS = "/var/lib/rundeck/logs/rundeck/**.rdlog";
 /** The RPM's log directory: ACL decisions, job definition changes, the application's and the service's own output. */
-const SERVICE_LOGS = ["rundeck.audit.log", "rundeck.jobs.log", "rundeck.log", "service.log"].map((f) => `/var/log/rundeck/${f}`);
+const SERVICE_LOGS = ["rundeck.audit.log", "rundeck.jobs.log", "rundeck.log", "service.log"].map(
+    (f) => `/var/log/rundeck/${f}`,
+);
 
 export const rundeckLogGroupName = (stack: string) => `/magento/${stack}/rundeck`;
 
@@ -33,8 +44,19 @@ export function rundeckAgentConfig(groupName: string): object {
             logs_collected: {
                 files: {
                     collect_list: [
-                        { file_path: EXECUTION_LOGS, log_group_name: groupName, log_stream_name: "{instance_id}/executions", from_beginning: true, publish_multi_logs: true },
-                        ...SERVICE_LOGS.map((file) => ({ file_path: file, log_group_name: groupName, log_stream_name: `{instance_id}/${file.split("/").pop()}`, from_beginning: true })),
+                        {
+                            file_path: EXECUTION_LOGS,
+                            log_group_name: groupName,
+                            log_stream_name: "{instance_id}/executions",
+                            from_beginning: true,
+                            publish_multi_logs: true,
+                        },
+                        ...SERVICE_LOGS.map((file) => ({
+                            file_path: file,
+                            log_group_name: groupName,
+                            log_stream_name: `{instance_id}/${file.split("/").pop()}`,
+                            from_beginning: true,
+                        })),
                     ],
                 },
             },
@@ -43,7 +65,11 @@ export function rundeckAgentConfig(groupName: string): object {
 }
 
 export function rundeckAgentConfigFile(groupName: string): WriteFile {
-    return { path: AGENT_CONFIG, permissions: "0644", content: `${JSON.stringify(rundeckAgentConfig(groupName), null, 2)}\n` };
+    return {
+        path: AGENT_CONFIG,
+        permissions: "0644",
+        content: `${JSON.stringify(rundeckAgentConfig(groupName), null, 2)}\n`,
+    };
 }
 
 /** Append only: create streams, put events, find a stream's sequence; no delete, no retention or key change. */
@@ -51,7 +77,12 @@ export function rundeckLogsPolicy<T>(groupArn: T, streamsArn: T) {
     return {
         Version: "2012-10-17",
         Statement: [
-            { Sid: "AppendRundeckLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [groupArn, streamsArn] },
+            {
+                Sid: "AppendRundeckLogs",
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                Resource: [groupArn, streamsArn],
+            },
         ],
     };
 }
@@ -74,16 +105,24 @@ export class RundeckLogs extends pulumi.ComponentResource {
         super("magento:operations:RundeckLogs", name, {}, opts);
         const child = { parent: this };
         this.groupName = rundeckLogGroupName(args.stack);
-        const group = new aws.cloudwatch.LogGroup(name, {
-            name: this.groupName,
-            retentionInDays: SECURITY_LOG_RETENTION_DAYS,
-            kmsKeyId: args.keyArn,
-            tags: { ...args.tags, Name: name, [LOG_CLASS_TAG]: "security" },
-        }, child);
-        new aws.iam.RolePolicy(`${name}-write`, {
-            role: args.roleName,
-            policy: pulumi.jsonStringify(rundeckLogsPolicy(group.arn, pulumi.interpolate`${group.arn}:*`)),
-        }, child);
+        const group = new aws.cloudwatch.LogGroup(
+            name,
+            {
+                name: this.groupName,
+                retentionInDays: SECURITY_LOG_RETENTION_DAYS,
+                kmsKeyId: args.keyArn,
+                tags: { ...args.tags, Name: name, [LOG_CLASS_TAG]: "security" },
+            },
+            child,
+        );
+        new aws.iam.RolePolicy(
+            `${name}-write`,
+            {
+                role: args.roleName,
+                policy: pulumi.jsonStringify(rundeckLogsPolicy(group.arn, pulumi.interpolate`${group.arn}:*`)),
+            },
+            child,
+        );
         this.groupArn = group.arn;
         this.registerOutputs({ groupName: this.groupName, groupArn: this.groupArn });
     }

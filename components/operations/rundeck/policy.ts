@@ -30,7 +30,9 @@ export interface PolicyDocument {
 export const RUN_SHELL_DOCUMENT = "AWS-RunShellScript";
 
 export function rundeckDeployPolicy(scope: DeployScope): PolicyDocument {
-    const tagged = (prefix: string) => ({ StringEquals: { [`${prefix}/Tier`]: [...scope.tiers], [`${prefix}/Stack`]: scope.stack } });
+    const tagged = (prefix: string) => ({
+        StringEquals: { [`${prefix}/Tier`]: [...scope.tiers], [`${prefix}/Stack`]: scope.stack },
+    });
     return {
         Version: "2012-10-17",
         Statement: [
@@ -76,9 +78,17 @@ export function rundeckAdminSecretPolicy<T>(secretArn: T, kmsKeyArn: T, region: 
     return {
         Version: "2012-10-17",
         Statement: [
-            { Sid: "ReadAdminPassword", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secretArn },
             {
-                Sid: "DecryptItThroughSecretsManager", Effect: "Allow", Action: ["kms:Decrypt"], Resource: kmsKeyArn,
+                Sid: "ReadAdminPassword",
+                Effect: "Allow",
+                Action: ["secretsmanager:GetSecretValue"],
+                Resource: secretArn,
+            },
+            {
+                Sid: "DecryptItThroughSecretsManager",
+                Effect: "Allow",
+                Action: ["kms:Decrypt"],
+                Resource: kmsKeyArn,
                 Condition: viaService("secretsmanager", region),
             },
         ],

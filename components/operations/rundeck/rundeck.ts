@@ -59,7 +59,12 @@ export interface RundeckArgs extends ServerSpec {
     /** Size of the volume holding jobs, projects, logs and configuration, in GiB. */
     readonly volumeGb: number;
     /** What deployments may touch: the web groups of this stack (Tier/Stack tags), in this account and region. */
-    readonly deployScope: { readonly region: string; readonly accountId: pulumi.Input<string>; readonly stack: string; readonly tiers: readonly string[] };
+    readonly deployScope: {
+        readonly region: string;
+        readonly accountId: pulumi.Input<string>;
+        readonly stack: string;
+        readonly tiers: readonly string[];
+    };
     /** The telemetry key: encrypts the log group of job output and audit logs. */
     readonly logKeyArn: pulumi.Input<string>;
     readonly dns: InternalDns;
@@ -128,80 +133,145 @@ export class Rundeck extends pulumi.ComponentResource {
         super("magento:operations:Rundeck", name, {}, opts);
         const child = { parent: this };
         const { kmsKeyArn, tags } = args.placement;
-        const ui = new aws.ec2.SecurityGroup(`${name}-ui-sg`, {
-            vpcId: args.placement.vpcId,
-            description: `Rundeck web UI ${name} over HTTPS: VPN clients only`,
-            tags: { ...tags, Name: `${name}-ui-sg` },
-        }, child);
+        const ui = new aws.ec2.SecurityGroup(
+            `${name}-ui-sg`,
+            {
+                vpcId: args.placement.vpcId,
+                description: `Rundeck web UI ${name} over HTTPS: VPN clients only`,
+                tags: { ...tags, Name: `${name}-ui-sg` },
+            },
+            child,
+        );
         const ports = { fromPort: RUNDECK_PORT, toPort: RUNDECK_PORT };
         // Not the VPC range: a compromised server of any tier would reach the console that is root on the shop's servers.
-        admit(this, `${name}-ui-from-vpn`, { securityGroupId: ui.id, source: { securityGroupId: args.vpnSecurityGroupId }, ports, description: "VPN clients", tags });
+        admit(this, `${name}-ui-from-vpn`, {
+            securityGroupId: ui.id,
+            source: { securityGroupId: args.vpnSecurityGroupId },
+            ports,
+            description: "VPN clients",
+            tags,
+        });
 
         const scope = args.deployScope;
-        new aws.iam.RolePolicy(`${name}-deploy`, {
-            role: args.roleName,
-            policy: pulumi.output(scope.accountId).apply((accountId) => JSON.stringify(rundeckDeployPolicy({ ...scope, accountId }))),
-        }, child);
-        const admin = new GeneratedSecret(`${name}-admin`, {
-            description: `Rundeck ${name}: password of its one login, admin`,
-            secretName: rundeckAdminSecretName(scope.stack),
-            length: 32, specials: "", // realm.properties separates roles with commas: letters and digits only
-            kmsKeyArn, tags,
-        }, child);
-        new aws.iam.RolePolicy(`${name}-admin-secret`, {
-            role: args.roleName,
-            policy: pulumi.jsonStringify(rundeckAdminSecretPolicy(admin.secretArn, kmsKeyArn, scope.region)),
-        }, child);
+        new aws.iam.RolePolicy(
+            `${name}-deploy`,
+            {
+                role: args.roleName,
+                policy: pulumi
+                    .output(scope.accountId)
+                    .apply((accountId) => JSON.stringify(rundeckDeployPolicy({ ...scope, accountId }))),
+            },
+            child,
+        );
+        const admin = new GeneratedSecret(
+            `${name}-admin`,
+            {
+                description: `Rundeck ${name}: password of its one login, admin`,
+                secretName: rundeckAdminSecretName(scope.stack),
+                length: 32,
+                specials: "", // realm.properties separates roles with commas: letters and digits only
+                kmsKeyArn,
+                tags,
+            },
+            child,
+        );
+        new aws.iam.RolePolicy(
+            `${name}-admin-secret`,
+            {
+                role: args.roleName,
+                policy: pulumi.jsonStringify(rundeckAdminSecretPolicy(admin.secretArn, kmsKeyArn, scope.region)),
+            },
+            child,
+        );
 
-        const logs = new RundeckLogs(`${name}-logs`, { stack: scope.stack, roleName: args.roleName, keyArn: args.logKeyArn, tags }, child);
+        const logs = new RundeckLogs(
+            `${name}-logs`,
+            { stack: scope.stack, roleName: args.roleName, keyArn: args.logKeyArn, tags },
+            child,
+        );
 
-        const volume: DataVolume = { name: "rundeck", sizeGb: args.volumeGb, deviceName: dataDeviceName(0), mountPoint: RUNDECK_VOLUME };
+        const volume: DataVolume = {
+            name: "rundeck",
+            sizeGb: args.volumeGb,
+            deviceName: dataDeviceName(0),
+            mountPoint: RUNDECK_VOLUME,
+        };
         const host = "rundeck";
         const fqdn = `${host}.${args.dns.domain}`;
         this.url = `https://${fqdn}:${RUNDECK_PORT}`;
-        const server = new Server(`${name}-server`, {
-            ...serverSpec(args),
-            securityGroupId: ui.id,
-            rootVolumeGb: 20,
-            dataVolumes: [volume],
-            userData: {
-                write_files: [
-                    { path: "/etc/yum.repos.d/rundeck.repo", permissions: "0644", content: rundeckRepoFile() },
-                    installPackagesFile(),
-                    { path: "/usr/local/sbin/prepare-volumes", permissions: "0755", content: prepareVolumesScript([volume]) },
-                    { path: "/usr/local/sbin/keep-rundeck-on-volume", permissions: "0755", content: keepOnVolumeScript() },
-                    { path: "/usr/local/sbin/configure-rundeck", permissions: "0755", content: configureRundeckScript() },
-                    { path: SECURE_RUNDECK, permissions: "0700", content: secureRundeckScript() },
-                    dataUsersConfigFile(args.dataUsers),
-                    { path: DATA_USERS, permissions: "0700", content: dataUsersScript() },
-                    ...rotationUnits(),
-                    requiresMountsDropIn("rundeckd", "Never start on the root disk: the data volume and the bind mounts first.", [RUNDECK_VOLUME, ...KEPT]),
-                    rundeckAgentConfigFile(logs.groupName),
-                    requiresMountsDropIn(CLOUDWATCH_AGENT, "Ship the job output on the data volume, never the root disk's empty directories.", [RUNDECK_VOLUME, ...KEPT]),
-                ],
-                runcmd: [
-                    // Java on its own: in one transaction with Rundeck, a Rundeck repository problem would leave both out.
-                    [INSTALL_PACKAGES, JAVA],
-                    [INSTALL_PACKAGES, "rundeck"],
-                    [INSTALL_PACKAGES, "jq", "mariadb105"], // the data users' job: JSON secrets, the MySQL client (AL2023's package)
-                    [INSTALL_PACKAGES, CLOUDWATCH_AGENT], // in AL2023's own repository (docs/rundeck.md)
-                    ["/usr/local/sbin/prepare-volumes"],
-                    ["/usr/local/sbin/keep-rundeck-on-volume"],
-                    ["/usr/local/sbin/configure-rundeck", this.url],
-                    [SECURE_RUNDECK, rundeckAdminSecretName(scope.stack), scope.region, fqdn],
-                    ["systemctl", "daemon-reload"], // the drop-in and the new fstab lines take effect now, not at the next boot
-                    ["systemctl", "enable", "--now", "rundeckd"],
-                    START_AGENT, // after the mounts and the drop-in: it follows /var/lib/rundeck on the volume
-                    ["systemctl", "enable", "--now", "magento-data-users-rotate.timer"],
-                ],
+        const server = new Server(
+            `${name}-server`,
+            {
+                ...serverSpec(args),
+                securityGroupId: ui.id,
+                rootVolumeGb: 20,
+                dataVolumes: [volume],
+                userData: {
+                    write_files: [
+                        { path: "/etc/yum.repos.d/rundeck.repo", permissions: "0644", content: rundeckRepoFile() },
+                        installPackagesFile(),
+                        {
+                            path: "/usr/local/sbin/prepare-volumes",
+                            permissions: "0755",
+                            content: prepareVolumesScript([volume]),
+                        },
+                        {
+                            path: "/usr/local/sbin/keep-rundeck-on-volume",
+                            permissions: "0755",
+                            content: keepOnVolumeScript(),
+                        },
+                        {
+                            path: "/usr/local/sbin/configure-rundeck",
+                            permissions: "0755",
+                            content: configureRundeckScript(),
+                        },
+                        { path: SECURE_RUNDECK, permissions: "0700", content: secureRundeckScript() },
+                        dataUsersConfigFile(args.dataUsers),
+                        { path: DATA_USERS, permissions: "0700", content: dataUsersScript() },
+                        ...rotationUnits(),
+                        requiresMountsDropIn(
+                            "rundeckd",
+                            "Never start on the root disk: the data volume and the bind mounts first.",
+                            [RUNDECK_VOLUME, ...KEPT],
+                        ),
+                        rundeckAgentConfigFile(logs.groupName),
+                        requiresMountsDropIn(
+                            CLOUDWATCH_AGENT,
+                            "Ship the job output on the data volume, never the root disk's empty directories.",
+                            [RUNDECK_VOLUME, ...KEPT],
+                        ),
+                    ],
+                    runcmd: [
+                        // Java on its own: in one transaction with Rundeck, a Rundeck repository problem would leave both out.
+                        [INSTALL_PACKAGES, JAVA],
+                        [INSTALL_PACKAGES, "rundeck"],
+                        [INSTALL_PACKAGES, "jq", "mariadb105"], // the data users' job: JSON secrets, the MySQL client (AL2023's package)
+                        [INSTALL_PACKAGES, CLOUDWATCH_AGENT], // in AL2023's own repository (docs/rundeck.md)
+                        ["/usr/local/sbin/prepare-volumes"],
+                        ["/usr/local/sbin/keep-rundeck-on-volume"],
+                        ["/usr/local/sbin/configure-rundeck", this.url],
+                        [SECURE_RUNDECK, rundeckAdminSecretName(scope.stack), scope.region, fqdn],
+                        ["systemctl", "daemon-reload"], // the drop-in and the new fstab lines take effect now, not at the next boot
+                        ["systemctl", "enable", "--now", "rundeckd"],
+                        START_AGENT, // after the mounts and the drop-in: it follows /var/lib/rundeck on the volume
+                        ["systemctl", "enable", "--now", "magento-data-users-rotate.timer"],
+                    ],
+                },
+                internalName: { dns: args.dns, host },
             },
-            internalName: { dns: args.dns, host },
-        }, child);
+            child,
+        );
 
         this.securityGroupId = ui.id;
         this.instanceId = server.instanceId;
         this.volumeId = server.volumeIds[volume.name];
         this.adminSecretArn = admin.secretArn;
-        this.registerOutputs({ url: this.url, securityGroupId: this.securityGroupId, instanceId: this.instanceId, volumeId: this.volumeId, adminSecretArn: this.adminSecretArn });
+        this.registerOutputs({
+            url: this.url,
+            securityGroupId: this.securityGroupId,
+            instanceId: this.instanceId,
+            volumeId: this.volumeId,
+            adminSecretArn: this.adminSecretArn,
+        });
     }
 }

@@ -6,7 +6,18 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "../../../model/cidr";
 import { INSTALL_PACKAGES, installPackagesFile } from "../../compute/cloud-init";
-import { natRules, openvpnServerConfig, PAM_SERVICE, pamConfig, PKI_DIR, PKI_FETCH, pkiFetchScript, SAME_USER, sameUserScript, VPN_PORT } from "./openvpn";
+import {
+    natRules,
+    openvpnServerConfig,
+    PAM_SERVICE,
+    pamConfig,
+    PKI_DIR,
+    PKI_FETCH,
+    pkiFetchScript,
+    SAME_USER,
+    sameUserScript,
+    VPN_PORT,
+} from "./openvpn";
 import { ServerSpec } from "../../compute/placement";
 import { publicServer } from "../../compute/server";
 import { viaService } from "../../security/kms-conditions";
@@ -37,11 +48,30 @@ export interface VpnServerArgs extends ServerSpec {
 
 /** Oneshot: OpenVPN is enabled but started by the first fetch that installs a PKI (there is none before vpn-pki init). */
 function pkiFetchService(): string {
-    return ["[Unit]", "Description=Install the VPN PKI published by vpn-pki (read-only)", "Wants=network-online.target", "After=network-online.target",
-        "", "[Service]", "Type=oneshot", `ExecStart=${PKI_FETCH} --reload`, ""].join("\n");
+    return [
+        "[Unit]",
+        "Description=Install the VPN PKI published by vpn-pki (read-only)",
+        "Wants=network-online.target",
+        "After=network-online.target",
+        "",
+        "[Service]",
+        "Type=oneshot",
+        `ExecStart=${PKI_FETCH} --reload`,
+        "",
+    ].join("\n");
 }
-const PKI_FETCH_TIMER = ["[Unit]", "Description=Install the VPN PKI every 5 minutes", "", "[Timer]", "OnActiveSec=0", "OnCalendar=*:0/5", "",
-    "[Install]", "WantedBy=timers.target", ""].join("\n");
+const PKI_FETCH_TIMER = [
+    "[Unit]",
+    "Description=Install the VPN PKI every 5 minutes",
+    "",
+    "[Timer]",
+    "OnActiveSec=0",
+    "OnCalendar=*:0/5",
+    "",
+    "[Install]",
+    "WantedBy=timers.target",
+    "",
+].join("\n");
 
 export class VpnServer extends pulumi.ComponentResource {
     public readonly publicIp: pulumi.Output<string>;
@@ -57,52 +87,117 @@ export class VpnServer extends pulumi.ComponentResource {
         }
         const resolver = vpc.network.octets.slice(0, 3).join(".") + `.${vpc.network.octets[3] + 2}`; // AWS: VPC base + 2
 
-        const group = new aws.ec2.SecurityGroup(`${name}-sg`, {
-            vpcId: args.placement.vpcId,
-            description: "OpenVPN: UDP 1194 from anywhere (operators connect from wherever they are; tls-crypt drops strangers)",
-            tags: { ...args.placement.tags, Name: `${name}-sg` },
-        }, child);
-        new aws.vpc.SecurityGroupIngressRule(`${name}-openvpn`, {
-            securityGroupId: group.id, ipProtocol: "udp", fromPort: VPN_PORT, toPort: VPN_PORT, cidrIpv4: "0.0.0.0/0",
-            description: "OpenVPN clients", tags: { ...args.placement.tags, Name: `${name}-openvpn` },
-        }, child);
+        const group = new aws.ec2.SecurityGroup(
+            `${name}-sg`,
+            {
+                vpcId: args.placement.vpcId,
+                description:
+                    "OpenVPN: UDP 1194 from anywhere (operators connect from wherever they are; tls-crypt drops strangers)",
+                tags: { ...args.placement.tags, Name: `${name}-sg` },
+            },
+            child,
+        );
+        new aws.vpc.SecurityGroupIngressRule(
+            `${name}-openvpn`,
+            {
+                securityGroupId: group.id,
+                ipProtocol: "udp",
+                fromPort: VPN_PORT,
+                toPort: VPN_PORT,
+                cidrIpv4: "0.0.0.0/0",
+                description: "OpenVPN clients",
+                tags: { ...args.placement.tags, Name: `${name}-openvpn` },
+            },
+            child,
+        );
 
         // Two secrets, both created empty: the operators' vpn-pki writes them, Pulumi never sees (or keeps) the keys.
         // The CA (its key, database, OTP secrets) only the CA role may read or write; the server's bundle it writes
         // and the server only reads. The CA keeps the first layout's secret (and URN): vpn-pki init replaces its content.
         const caSecretName = `magento/${args.stack}/openvpn-pki`;
         const serverSecretName = `magento/${args.stack}/openvpn-server`;
-        const pkiSecret = (suffix: string, secretName: string, description: string) => new aws.secretsmanager.Secret(`${name}-${suffix}`, {
-            name: secretName, description, kmsKeyId: args.secretsKmsKeyArn, recoveryWindowInDays: 30,
-            tags: { ...args.placement.tags, Name: `${name}-${suffix}` },
-        }, { ...child, protect: true });
-        const caSecret = pkiSecret("pki", caSecretName, "OpenVPN CA (key, issued and revoked certificates, OTP secrets): the VPN CA role only, never the server");
-        const serverSecret = pkiSecret("server-pki", serverSecretName, "OpenVPN server bundle (CA certificate, server key, tls-crypt key, CRL, OTP secrets): written by vpn-pki, read by the server");
+        const pkiSecret = (suffix: string, secretName: string, description: string) =>
+            new aws.secretsmanager.Secret(
+                `${name}-${suffix}`,
+                {
+                    name: secretName,
+                    description,
+                    kmsKeyId: args.secretsKmsKeyArn,
+                    recoveryWindowInDays: 30,
+                    tags: { ...args.placement.tags, Name: `${name}-${suffix}` },
+                },
+                { ...child, protect: true },
+            );
+        const caSecret = pkiSecret(
+            "pki",
+            caSecretName,
+            "OpenVPN CA (key, issued and revoked certificates, OTP secrets): the VPN CA role only, never the server",
+        );
+        const serverSecret = pkiSecret(
+            "server-pki",
+            serverSecretName,
+            "OpenVPN server bundle (CA certificate, server key, tls-crypt key, CRL, OTP secrets): written by vpn-pki, read by the server",
+        );
         const viaSecretsManager = viaService("secretsmanager", args.region);
         const policy = (statements: object[]) => pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements });
-        new aws.iam.RolePolicy(`${name}-pki`, {
-            role: args.roleName,
-            policy: policy([
-                { Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:ListSecretVersionIds"], Resource: serverSecret.arn },
-                { Effect: "Allow", Action: "kms:Decrypt", Resource: args.secretsKmsKeyArn, Condition: viaSecretsManager },
-            ]),
-        }, child);
+        new aws.iam.RolePolicy(
+            `${name}-pki`,
+            {
+                role: args.roleName,
+                policy: policy([
+                    {
+                        Effect: "Allow",
+                        Action: ["secretsmanager:GetSecretValue", "secretsmanager:ListSecretVersionIds"],
+                        Resource: serverSecret.arn,
+                    },
+                    {
+                        Effect: "Allow",
+                        Action: "kms:Decrypt",
+                        Resource: args.secretsKmsKeyArn,
+                        Condition: viaSecretsManager,
+                    },
+                ]),
+            },
+            child,
+        );
         // Operators assume it with MFA from the account (scripts/vpn-pki.ts): issuing and revoking happen off the
         // internet-facing path. https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_configure-api-require.html
-        const caRole = new aws.iam.Role(`${name}-ca-role`, {
-            description: "Operators issuing and revoking VPN certificates (vpn-pki); the VPN server's own role cannot",
-            assumeRolePolicy: pulumi.jsonStringify(operatorTrustPolicy(args.accountId)),
-            maxSessionDuration: 3600,
-            tags: { ...args.placement.tags, Name: `${name}-ca-role` },
-        }, child);
-        new aws.iam.RolePolicy(`${name}-ca`, {
-            role: caRole.name,
-            policy: policy([
-                { Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:ListSecretVersionIds"], Resource: caSecret.arn },
-                { Effect: "Allow", Action: "secretsmanager:PutSecretValue", Resource: serverSecret.arn },
-                { Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: args.secretsKmsKeyArn, Condition: viaSecretsManager },
-            ]),
-        }, child);
+        const caRole = new aws.iam.Role(
+            `${name}-ca-role`,
+            {
+                description:
+                    "Operators issuing and revoking VPN certificates (vpn-pki); the VPN server's own role cannot",
+                assumeRolePolicy: pulumi.jsonStringify(operatorTrustPolicy(args.accountId)),
+                maxSessionDuration: 3600,
+                tags: { ...args.placement.tags, Name: `${name}-ca-role` },
+            },
+            child,
+        );
+        new aws.iam.RolePolicy(
+            `${name}-ca`,
+            {
+                role: caRole.name,
+                policy: policy([
+                    {
+                        Effect: "Allow",
+                        Action: [
+                            "secretsmanager:GetSecretValue",
+                            "secretsmanager:PutSecretValue",
+                            "secretsmanager:ListSecretVersionIds",
+                        ],
+                        Resource: caSecret.arn,
+                    },
+                    { Effect: "Allow", Action: "secretsmanager:PutSecretValue", Resource: serverSecret.arn },
+                    {
+                        Effect: "Allow",
+                        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+                        Resource: args.secretsKmsKeyArn,
+                        Condition: viaSecretsManager,
+                    },
+                ]),
+            },
+            child,
+        );
 
         const script = (path: string, content: string) => ({ path, permissions: "0700", content });
         const file = (path: string, content: string) => ({ path, permissions: "0644", content });
@@ -112,16 +207,30 @@ export class VpnServer extends pulumi.ComponentResource {
             userData: {
                 write_files: [
                     installPackagesFile(),
-                    script(PKI_FETCH, pkiFetchScript({ secretId: serverSecretName, region: args.region, pkiDir: PKI_DIR })),
+                    script(
+                        PKI_FETCH,
+                        pkiFetchScript({ secretId: serverSecretName, region: args.region, pkiDir: PKI_DIR }),
+                    ),
                     { path: SAME_USER, permissions: "0755", content: sameUserScript() }, // run by the unprivileged OpenVPN
                     file(`/etc/pam.d/${PAM_SERVICE}`, pamConfig(PKI_DIR)),
-                    file("/etc/openvpn/server/magento.conf", openvpnServerConfig({
-                        clientCidr: args.clientCidr, routes: args.routedCidrs, dns: { resolver, domain: args.internalDomain },
-                        pkiDir: PKI_DIR, pamService: PAM_SERVICE, sameUser: SAME_USER, runAs: { user: "openvpn", group: "openvpn" },
-                    })),
+                    file(
+                        "/etc/openvpn/server/magento.conf",
+                        openvpnServerConfig({
+                            clientCidr: args.clientCidr,
+                            routes: args.routedCidrs,
+                            dns: { resolver, domain: args.internalDomain },
+                            pkiDir: PKI_DIR,
+                            pamService: PAM_SERVICE,
+                            sameUser: SAME_USER,
+                            runAs: { user: "openvpn", group: "openvpn" },
+                        }),
+                    ),
                     file("/etc/openvpn/server/nat.nft", natRules(args.clientCidr, args.vpcCidr)),
                     // NAT and forwarding come back with the VPN after every reboot.
-                    file("/etc/systemd/system/openvpn-server@magento.service.d/nat.conf", "[Service]\nExecStartPre=/usr/sbin/nft -f /etc/openvpn/server/nat.nft\n"),
+                    file(
+                        "/etc/systemd/system/openvpn-server@magento.service.d/nat.conf",
+                        "[Service]\nExecStartPre=/usr/sbin/nft -f /etc/openvpn/server/nat.nft\n",
+                    ),
                     // The PKI every 5 minutes (revocations, new users); its first success starts OpenVPN.
                     file("/etc/systemd/system/openvpn-pki-fetch.service", pkiFetchService()),
                     file("/etc/systemd/system/openvpn-pki-fetch.timer", PKI_FETCH_TIMER),

@@ -28,14 +28,23 @@ export function renderPowerShellUserData(userData: PowerShellUserData): string {
 export function prepareDisksScript(volumes: readonly WindowsVolume[]): string {
     // Values are spliced into PowerShell: allow only characters that need no quoting.
     for (const v of volumes) {
-        if (!/^[a-z0-9-]{1,32}$/.test(v.label) || !/^[D-Z]$/.test(v.driveLetter) || !Number.isInteger(v.sizeGb) || v.sizeGb < 1) {
-            throw new Error(`Windows volume '${v.label}': label must be 1-32 of [a-z0-9-], driveLetter one of D-Z, sizeGb a whole number`);
+        if (
+            !/^[a-z0-9-]{1,32}$/.test(v.label) ||
+            !/^[D-Z]$/.test(v.driveLetter) ||
+            !Number.isInteger(v.sizeGb) ||
+            v.sizeGb < 1
+        ) {
+            throw new Error(
+                `Windows volume '${v.label}': label must be 1-32 of [a-z0-9-], driveLetter one of D-Z, sizeGb a whole number`,
+            );
         }
     }
     return [
         "$ErrorActionPreference = 'Stop'",
         "$volumes = @(",
-        volumes.map((v) => `    @{ Label = '${v.label}'; Letter = '${v.driveLetter}'; SizeGb = ${v.sizeGb} }`).join(",\n"),
+        volumes
+            .map((v) => `    @{ Label = '${v.label}'; Letter = '${v.driveLetter}'; SizeGb = ${v.sizeGb} }`)
+            .join(",\n"),
         ")",
         // A rebuilt host boots before its volumes are attached (the old instance releases them first): wait for each.
         "$deadline = (Get-Date).AddMinutes(10)",
@@ -45,7 +54,7 @@ export function prepareDisksScript(volumes: readonly WindowsVolume[]): string {
         "        $existing = Get-Volume -FileSystemLabel $v.Label -ErrorAction SilentlyContinue",
         "        $disk = Get-Disk | Where-Object { $_.PartitionStyle -eq 'RAW' -and $_.Size -eq ($v.SizeGb * 1GB) } | Select-Object -First 1",
         "        if ($existing -or $disk) { break }",
-        "        if ((Get-Date) -gt $deadline) { throw \"no disk for volume $($v.Label) ($($v.SizeGb) GiB) after 10 minutes\" }",
+        '        if ((Get-Date) -gt $deadline) { throw "no disk for volume $($v.Label) ($($v.SizeGb) GiB) after 10 minutes" }',
         "        Start-Sleep -Seconds 5",
         "    }",
         "    if (-not $existing) {",
@@ -77,7 +86,9 @@ export function firewallScript(args: WindowsFirewallArgs): string {
     if (!/^[0-9.]+\/[0-9]{1,2}$/.test(args.remoteCidr)) {
         throw new Error(`Windows firewall: '${args.remoteCidr}' is not an IPv4 CIDR`);
     }
-    const ranges = [...new Set(args.ports.map((p) => (p.fromPort === p.toPort ? `${p.fromPort}` : `${p.fromPort}-${p.toPort}`)))];
+    const ranges = [
+        ...new Set(args.ports.map((p) => (p.fromPort === p.toPort ? `${p.fromPort}` : `${p.fromPort}-${p.toPort}`))),
+    ];
     return [
         "$rules = @(",
         ranges.map((ports) => `    @{ Name = 'magento-gateway-${ports}'; Ports = '${ports}' }`).join(",\n"),
@@ -116,13 +127,21 @@ export const FTPS_CERTIFICATE = "magento-ftps";
  */
 export function ftpScript(args: FtpArgs): string {
     const external = args.externalAddress ?? "";
-    if (!/^([0-9.]+)?$/.test(external) || !Number.isInteger(args.fromPort) || !Number.isInteger(args.toPort) || args.fromPort > args.toPort) {
-        throw new Error(`FTP settings: '${external}' must be an IPv4 address (or none) and ${args.fromPort}-${args.toPort} a port range`);
+    if (
+        !/^([0-9.]+)?$/.test(external) ||
+        !Number.isInteger(args.fromPort) ||
+        !Number.isInteger(args.toPort) ||
+        args.fromPort > args.toPort
+    ) {
+        throw new Error(
+            `FTP settings: '${external}' must be an IPv4 address (or none) and ${args.fromPort}-${args.toPort} a port range`,
+        );
     }
     if (!/^[a-z0-9.-]+$/.test(args.certificateName)) {
         throw new Error(`FTP settings: certificate name '${args.certificateName}' must be a DNS name`);
     }
-    const site = (property: string, value: string) => `        Set-ItemProperty "IIS:\\Sites\\$($_.Name)" -Name ftpServer.${property} -Value ${value}`;
+    const site = (property: string, value: string) =>
+        `        Set-ItemProperty "IIS:\\Sites\\$($_.Name)" -Name ftpServer.${property} -Value ${value}`;
     return [
         "if ((Get-WindowsFeature Web-Ftp-Server).Installed) {",
         "    Import-Module WebAdministration",

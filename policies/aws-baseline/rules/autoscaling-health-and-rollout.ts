@@ -14,13 +14,18 @@ interface Config {
 
 export const autoscalingHealthAndRollout: ResourceValidationPolicy = {
     name: "autoscaling-health-and-rollout",
-    description: "Autoscaling groups behind a load balancer use its health checks and roll out by an instance refresh that keeps 100% of capacity healthy.",
+    description:
+        "Autoscaling groups behind a load balancer use its health checks and roll out by an instance refresh that keeps 100% of capacity healthy.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
             minHealthyPercentage: {
-                type: "integer", default: MIN_HEALTHY, minimum: 0, maximum: 100,
-                description: "Lowest instanceRefresh.preferences.minHealthyPercentage allowed: the share of servers kept in service during a release.",
+                type: "integer",
+                default: MIN_HEALTHY,
+                minimum: 0,
+                maximum: 100,
+                description:
+                    "Lowest instanceRefresh.preferences.minHealthyPercentage allowed: the share of servers kept in service during a release.",
             },
         },
     },
@@ -30,8 +35,10 @@ export const autoscalingHealthAndRollout: ResourceValidationPolicy = {
             return;
         }
         if (fails(read(args.props, "healthCheckType"), (v) => v === "ELB")) {
-            reportViolation(`Autoscaling group ${args.name} serves a load balancer but replaces only servers EC2 finds broken; ` +
-                "set healthCheckType: \"ELB\" with a grace period (AutoScaling.1).");
+            reportViolation(
+                `Autoscaling group ${args.name} serves a load balancer but replaces only servers EC2 finds broken; ` +
+                    'set healthCheckType: "ELB" with a grace period (AutoScaling.1).',
+            );
         }
         const refresh = read(args.props, "instanceRefresh");
         const healthy = known(refresh, "preferences", "minHealthyPercentage");
@@ -39,17 +46,22 @@ export const autoscalingHealthAndRollout: ResourceValidationPolicy = {
             return; // computed from another output: the update decides
         }
         if (refresh === undefined) {
-            reportViolation(`Autoscaling group ${args.name} has no instance refresh: a new image or launch template reaches no running server; ` +
-                `add instanceRefresh with preferences.minHealthyPercentage: ${minHealthy}.`);
+            reportViolation(
+                `Autoscaling group ${args.name} has no instance refresh: a new image or launch template reaches no running server; ` +
+                    `add instanceRefresh with preferences.minHealthyPercentage: ${minHealthy}.`,
+            );
         } else if (typeof healthy !== "number" || healthy < minHealthy) {
-            reportViolation(`Autoscaling group ${args.name} may drop to ${typeof healthy === "number" ? healthy : 90}% of its servers during a release; ` +
-                `set instanceRefresh.preferences.minHealthyPercentage: ${minHealthy} (and maxHealthyPercentage above 100) so new servers launch first.`);
+            reportViolation(
+                `Autoscaling group ${args.name} may drop to ${typeof healthy === "number" ? healthy : 90}% of its servers during a release; ` +
+                    `set instanceRefresh.preferences.minHealthyPercentage: ${minHealthy} (and maxHealthyPercentage above 100) so new servers launch first.`,
+            );
         }
     },
 };
 
 export const metadata: RuleMetadata = {
     resourceTypes: [AUTOSCALING_GROUP],
-    decides: "Decides during preview from healthCheckType, targetGroupArns and instanceRefresh.preferences, all set by the program.",
+    decides:
+        "Decides during preview from healthCheckType, targetGroupArns and instanceRefresh.preferences, all set by the program.",
     controls: controls({ securityHub: ["AutoScaling.1"], awsConfig: ["autoscaling-group-elb-healthcheck-required"] }),
 };

@@ -14,7 +14,8 @@ const CREATED = "registrar-created";
 
 export const certificateValidationSatisfiable: StackValidationPolicy = {
     name: "certificate-validation-satisfiable",
-    description: "Every ACM CertificateValidation waits on Route 53 validation records of the stack, or on a certificate tagged ValidationRecords: registrar-created.",
+    description:
+        "Every ACM CertificateValidation waits on Route 53 validation records of the stack, or on a certificate tagged ValidationRecords: registrar-created.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
         for (const v of ofType(args.resources, ACM_CERTIFICATE_VALIDATION)) {
@@ -23,10 +24,15 @@ export const certificateValidationSatisfiable: StackValidationPolicy = {
             }
             const certificates = dependsOn(v, "certificateArn", ACM_CERTIFICATE);
             // Tags not known yet (a preview computing them) decide nothing: the update does.
-            if (!certificates.some((c) => [CREATED, NOT_KNOWN].includes(read(c.props, "tags", TAG) as string | symbol))) {
-                reportViolation(`Certificate validation ${v.name} waits on DNS records this stack does not create, and nothing says they exist: the up waits `
-                    + `up to 75 minutes for ACM and fails. Create the records in Route 53 here (validationRecordFqdns), or request the certificate without `
-                    + `waiting until the operator has created them, then tag it ${TAG}: ${CREATED} and wait.`, v.urn);
+            if (
+                !certificates.some((c) => [CREATED, NOT_KNOWN].includes(read(c.props, "tags", TAG) as string | symbol))
+            ) {
+                reportViolation(
+                    `Certificate validation ${v.name} waits on DNS records this stack does not create, and nothing says they exist: the up waits ` +
+                        `up to 75 minutes for ACM and fails. Create the records in Route 53 here (validationRecordFqdns), or request the certificate without ` +
+                        `waiting until the operator has created them, then tag it ${TAG}: ${CREATED} and wait.`,
+                    v.urn,
+                );
             }
         }
     },
@@ -34,6 +40,7 @@ export const certificateValidationSatisfiable: StackValidationPolicy = {
 
 export const metadata: RuleMetadata = {
     resourceTypes: [ACM_CERTIFICATE_VALIDATION, ACM_CERTIFICATE, ROUTE53_RECORD],
-    decides: "Decides during preview from each validation's property dependencies (validationRecordFqdns on Route 53 records, certificateArn on a certificate) and that certificate's ValidationRecords tag.",
+    decides:
+        "Decides during preview from each validation's property dependencies (validationRecordFqdns on Route 53 records, certificateArn on a certificate) and that certificate's ValidationRecords tag.",
     controls: controls({}),
 };

@@ -15,13 +15,22 @@ const MODERN_TLS = /^TLSv1\.[23]_\d{4}$/;
 function viewerProblems(d: PolicyResource): string[] {
     const behaviours: [string, unknown][] = [
         ["defaultCacheBehavior", read(d.props, "defaultCacheBehavior")],
-        ...indices(read(d.props, "orderedCacheBehaviors")).map((i): [string, unknown] => [`orderedCacheBehaviors[${i}]`, read(d.props, "orderedCacheBehaviors", i)]),
+        ...indices(read(d.props, "orderedCacheBehaviors")).map((i): [string, unknown] => [
+            `orderedCacheBehaviors[${i}]`,
+            read(d.props, "orderedCacheBehaviors", i),
+        ]),
     ];
     const problems = behaviours
-        .filter(([, b]) => b !== NOT_KNOWN && fails(read(b, "viewerProtocolPolicy"), (v) => HTTPS_VIEWER_POLICIES.includes(v as string)))
+        .filter(
+            ([, b]) =>
+                b !== NOT_KNOWN &&
+                fails(read(b, "viewerProtocolPolicy"), (v) => HTTPS_VIEWER_POLICIES.includes(v as string)),
+        )
         .map(([label]) => `${label}.viewerProtocolPolicy must be redirect-to-https or https-only`);
     if (read(d.props, "viewerCertificate", "cloudfrontDefaultCertificate") === true) {
-        problems.push("the default *.cloudfront.net certificate allows TLS 1.0: use an ACM certificate with minimumProtocolVersion TLSv1.2_2021");
+        problems.push(
+            "the default *.cloudfront.net certificate allows TLS 1.0: use an ACM certificate with minimumProtocolVersion TLSv1.2_2021",
+        );
     } else if (fails(read(d.props, "viewerCertificate", "minimumProtocolVersion"), (v) => MODERN_TLS.test(String(v)))) {
         problems.push("viewerCertificate.minimumProtocolVersion must be TLSv1.2_2021 or later (TLS 1.2 at least)");
     }
@@ -39,7 +48,12 @@ function originProblems(d: PolicyResource): string[] {
         if (fails(read(config, "originProtocolPolicy"), (v) => v === "https-only")) {
             problems.push(`origin ${String(id)} must be reached with originProtocolPolicy https-only`);
         }
-        if (fails(read(config, "originSslProtocols"), (v) => Array.isArray(v) && v.length > 0 && v.every((p) => p === "TLSv1.2"))) {
+        if (
+            fails(
+                read(config, "originSslProtocols"),
+                (v) => Array.isArray(v) && v.length > 0 && v.every((p) => p === "TLSv1.2"),
+            )
+        ) {
             problems.push(`origin ${String(id)} must allow only TLSv1.2 in originSslProtocols`);
         }
         return problems;
@@ -50,19 +64,26 @@ function logged(d: PolicyResource, resources: readonly PolicyResource[]): boolea
     if (isSet(d.props, "loggingConfig", "bucket")) {
         return true;
     }
-    const sources = ofType(resources, CLOUDWATCH_LOG_DELIVERY_SOURCE).filter((s) => !fails(read(s.props, "logType"), (t) => t === "ACCESS_LOGS") && dependsOn(s, "resourceArn").includes(d));
-    return ofType(resources, CLOUDWATCH_LOG_DELIVERY).some((delivery) => sources.some((s) => dependsOn(delivery, "deliverySourceName").includes(s)));
+    const sources = ofType(resources, CLOUDWATCH_LOG_DELIVERY_SOURCE).filter(
+        (s) => !fails(read(s.props, "logType"), (t) => t === "ACCESS_LOGS") && dependsOn(s, "resourceArn").includes(d),
+    );
+    return ofType(resources, CLOUDWATCH_LOG_DELIVERY).some((delivery) =>
+        sources.some((s) => dependsOn(delivery, "deliverySourceName").includes(s)),
+    );
 }
 
 export const cloudfrontHttpsLogged: StackValidationPolicy = {
     name: "cloudfront-https-logged",
-    description: "CloudFront distributions serve viewers over HTTPS only with TLS 1.2 or later, reach custom origins over HTTPS (TLS 1.2), and log access.",
+    description:
+        "CloudFront distributions serve viewers over HTTPS only with TLS 1.2 or later, reach custom origins over HTTPS (TLS 1.2), and log access.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
         for (const d of ofType(args.resources, CLOUDFRONT_DISTRIBUTION)) {
             const problems = [...viewerProblems(d), ...originProblems(d)];
             if (!logged(d, args.resources)) {
-                problems.push("no access logs: add standard logging v2 (a LogDeliverySource of type ACCESS_LOGS on its ARN and a LogDelivery from it) or loggingConfig");
+                problems.push(
+                    "no access logs: add standard logging v2 (a LogDeliverySource of type ACCESS_LOGS on its ARN and a LogDelivery from it) or loggingConfig",
+                );
             }
             if (problems.length > 0) {
                 reportViolation(`Distribution ${d.name}: ${problems.join("; ")}.`, d.urn);
@@ -73,6 +94,12 @@ export const cloudfrontHttpsLogged: StackValidationPolicy = {
 
 export const metadata: RuleMetadata = {
     resourceTypes: [CLOUDFRONT_DISTRIBUTION, CLOUDWATCH_LOG_DELIVERY_SOURCE, CLOUDWATCH_LOG_DELIVERY],
-    decides: "Decides during preview from viewer/origin protocol policies, the viewer certificate, and the log delivery source/delivery wired to the distribution (property dependencies).",
-    controls: controls({ securityHub: ["CloudFront.3", "CloudFront.5", "CloudFront.9", "CloudFront.10"], awsConfig: ["cloudfront-viewer-policy-https", "cloudfront-accesslogs-enabled"], checkov: ["CKV_AWS_34", "CKV_AWS_86", "CKV_AWS_174"], trivy: ["AVD-AWS-0010", "AVD-AWS-0012", "AVD-AWS-0013"] }),
+    decides:
+        "Decides during preview from viewer/origin protocol policies, the viewer certificate, and the log delivery source/delivery wired to the distribution (property dependencies).",
+    controls: controls({
+        securityHub: ["CloudFront.3", "CloudFront.5", "CloudFront.9", "CloudFront.10"],
+        awsConfig: ["cloudfront-viewer-policy-https", "cloudfront-accesslogs-enabled"],
+        checkov: ["CKV_AWS_34", "CKV_AWS_86", "CKV_AWS_174"],
+        trivy: ["AVD-AWS-0010", "AVD-AWS-0012", "AVD-AWS-0013"],
+    }),
 };

@@ -13,10 +13,14 @@ export const ebsVolumesProtected: ResourceValidationPolicy = {
             return;
         }
         if (args.props.encrypted !== true) {
-            reportViolation(`EBS volume ${args.name} is not encrypted; set encrypted: true (EBS encrypts only at creation: later it takes a snapshot copy).`);
+            reportViolation(
+                `EBS volume ${args.name} is not encrypted; set encrypted: true (EBS encrypts only at creation: later it takes a snapshot copy).`,
+            );
         }
         if (args.opts.protect !== true) {
-            reportViolation(`EBS volume ${args.name} is not protected; create it with the protect option so no destroy or replaced component deletes its data.`);
+            reportViolation(
+                `EBS volume ${args.name} is not protected; create it with the protect option so no destroy or replaced component deletes its data.`,
+            );
         }
     },
 };
@@ -24,5 +28,10 @@ export const ebsVolumesProtected: ResourceValidationPolicy = {
 export const metadata: RuleMetadata = {
     resourceTypes: [EBS_VOLUME],
     decides: "Decides during preview from the volume's encrypted flag and its protect resource option.",
-    controls: controls({ securityHub: ["EC2.3"], awsConfig: ["encrypted-volumes"], checkov: ["CKV_AWS_3"], trivy: ["AVD-AWS-0026"] }),
+    controls: controls({
+        securityHub: ["EC2.3"],
+        awsConfig: ["encrypted-volumes"],
+        checkov: ["CKV_AWS_3"],
+        trivy: ["AVD-AWS-0026"],
+    }),
 };

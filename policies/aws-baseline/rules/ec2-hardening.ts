@@ -11,7 +11,8 @@ const isTrue = (value: unknown) => value === true || value === "true";
 
 export const ec2Hardening: ResourceValidationPolicy = {
     name: "ec2-hardening",
-    description: "EC2 instances and launch templates require IMDSv2 and encrypt every volume; launch templates associate no public IP.",
+    description:
+        "EC2 instances and launch templates require IMDSv2 and encrypt every volume; launch templates associate no public IP.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         if (args.type !== EC2_INSTANCE && args.type !== EC2_LAUNCH_TEMPLATE) {
@@ -29,15 +30,19 @@ export const ec2Hardening: ResourceValidationPolicy = {
             }
             for (const i of indices(known(props, "ebsBlockDevices"))) {
                 if (unencrypted(read(props, "ebsBlockDevices", i, "encrypted"))) {
-                    reportViolation(`${what} leaves EBS device ${i} unencrypted; set ebsBlockDevices[${i}].encrypted: true.`);
+                    reportViolation(
+                        `${what} leaves EBS device ${i} unencrypted; set ebsBlockDevices[${i}].encrypted: true.`,
+                    );
                 }
             }
             return;
         }
         const mappings = indices(known(props, "blockDeviceMappings"));
         if (fails(read(props, "blockDeviceMappings"), () => mappings.length > 0)) {
-            reportViolation(`${what} declares no block device mapping, so its root volume is encrypted only if the image is; ` +
-                'map the root device with ebs.encrypted: "true".');
+            reportViolation(
+                `${what} declares no block device mapping, so its root volume is encrypted only if the image is; ` +
+                    'map the root device with ebs.encrypted: "true".',
+            );
         }
         for (const i of mappings.filter((m) => known(props, "blockDeviceMappings", m, "ebs") !== undefined)) {
             if (unencrypted(read(props, "blockDeviceMappings", i, "ebs", "encrypted"))) {
@@ -46,7 +51,9 @@ export const ec2Hardening: ResourceValidationPolicy = {
         }
         for (const i of indices(known(props, "networkInterfaces"))) {
             if (isTrue(known(props, "networkInterfaces", i, "associatePublicIpAddress"))) {
-                reportViolation(`${what} gives its instances a public IP (networkInterfaces[${i}]); servers take no public address: reach them through a load balancer, the VPN or SSM Session Manager.`);
+                reportViolation(
+                    `${what} gives its instances a public IP (networkInterfaces[${i}]); servers take no public address: reach them through a load balancer, the VPN or SSM Session Manager.`,
+                );
             }
         }
     },
@@ -54,6 +61,12 @@ export const ec2Hardening: ResourceValidationPolicy = {
 
 export const metadata: RuleMetadata = {
     resourceTypes: [EC2_INSTANCE, EC2_LAUNCH_TEMPLATE],
-    decides: "Decides during preview from metadataOptions.httpTokens, block device encrypted flags and network interfaces as written; an unknown flag waits for the update.",
-    controls: controls({ securityHub: ["EC2.8", "EC2.25"], awsConfig: ["ec2-imdsv2-check", "ec2-launch-template-imdsv2-check", "ec2-launch-template-public-ip-disabled"], checkov: ["CKV_AWS_79", "CKV_AWS_8"], trivy: ["AVD-AWS-0028", "AVD-AWS-0131"] }),
+    decides:
+        "Decides during preview from metadataOptions.httpTokens, block device encrypted flags and network interfaces as written; an unknown flag waits for the update.",
+    controls: controls({
+        securityHub: ["EC2.8", "EC2.25"],
+        awsConfig: ["ec2-imdsv2-check", "ec2-launch-template-imdsv2-check", "ec2-launch-template-public-ip-disabled"],
+        checkov: ["CKV_AWS_79", "CKV_AWS_8"],
+        trivy: ["AVD-AWS-0028", "AVD-AWS-0131"],
+    }),
 };

@@ -10,8 +10,10 @@ export const efsEncrypted: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         if (args.type === EFS_FILE_SYSTEM && args.props.encrypted !== true) {
-            reportViolation(`EFS file system ${args.name} is not encrypted at rest; set encrypted: true ` +
-                "(EFS encrypts only at creation: later it takes a new file system and a copy).");
+            reportViolation(
+                `EFS file system ${args.name} is not encrypted at rest; set encrypted: true ` +
+                    "(EFS encrypts only at creation: later it takes a new file system and a copy).",
+            );
         }
     },
 };
@@ -19,5 +21,10 @@ export const efsEncrypted: ResourceValidationPolicy = {
 export const metadata: RuleMetadata = {
     resourceTypes: [EFS_FILE_SYSTEM],
     decides: "Decides during preview from the file system's encrypted flag.",
-    controls: controls({ securityHub: ["EFS.1"], awsConfig: ["efs-encrypted-check"], checkov: ["CKV_AWS_42"], trivy: ["AVD-AWS-0037"] }),
+    controls: controls({
+        securityHub: ["EFS.1"],
+        awsConfig: ["efs-encrypted-check"],
+        checkov: ["CKV_AWS_42"],
+        trivy: ["AVD-AWS-0037"],
+    }),
 };

@@ -3,7 +3,14 @@
 // also enrols a database in Extended Support unless it opts out at creation. The dates are a table in the rule's
 // config (docs/engine-versions.md cites each), so operators update them with --policy-pack-config, no release needed.
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { ELASTICACHE_CLUSTER, ELASTICACHE_REPLICATION_GROUP, ELASTICSEARCH_DOMAIN, RDS_CLUSTER, RDS_INSTANCE, SEARCH_DOMAINS } from "../../lib/types";
+import {
+    ELASTICACHE_CLUSTER,
+    ELASTICACHE_REPLICATION_GROUP,
+    ELASTICSEARCH_DOMAIN,
+    RDS_CLUSTER,
+    RDS_INSTANCE,
+    SEARCH_DOMAINS,
+} from "../../lib/types";
 import { knownString } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
 
@@ -30,7 +37,23 @@ export const STANDARD_SUPPORT: readonly SupportWindow[] = [
     ...rows("redis", "2026-01-31", "4", "5"),
     ...rows("redis", "2027-01-31", "6"),
     ...rows("opensearch", "2025-11-07", "1.0", "1.1", "1.2", "2.3", "2.5", "2.7", "2.9"),
-    ...rows("elasticsearch", "2025-11-07", "1", "2", "5", "6.0", "6.2", "6.3", "6.4", "6.5", "6.7", "7.1", "7.4", "7.7", "7.8"),
+    ...rows(
+        "elasticsearch",
+        "2025-11-07",
+        "1",
+        "2",
+        "5",
+        "6.0",
+        "6.2",
+        "6.3",
+        "6.4",
+        "6.5",
+        "6.7",
+        "7.1",
+        "7.4",
+        "7.7",
+        "7.8",
+    ),
 ];
 
 interface Config {
@@ -42,7 +65,10 @@ interface Config {
 /** The engine and version a resource runs, as written (undefined when it leaves the version to AWS's default). */
 function engineOf(type: string, props: Record<string, unknown>): { engine: string; version: string } | undefined {
     if (SEARCH_DOMAINS.includes(type)) {
-        const written = type === ELASTICSEARCH_DOMAIN ? `Elasticsearch_${knownString(props, "elasticsearchVersion") ?? ""}` : knownString(props, "engineVersion");
+        const written =
+            type === ELASTICSEARCH_DOMAIN
+                ? `Elasticsearch_${knownString(props, "elasticsearchVersion") ?? ""}`
+                : knownString(props, "engineVersion");
         const [engine, version] = (written ?? "").split("_");
         return version ? { engine: engine.toLowerCase(), version } : undefined;
     }
@@ -59,7 +85,8 @@ const todayOf = (config: Config) => config.today || new Date().toISOString().sli
 
 export const engineStandardSupport: ResourceValidationPolicy = {
     name: "engine-standard-support",
-    description: "Databases, caches and search domains run an engine version inside its provider's standard support, and RDS MySQL/PostgreSQL opt out of paid Extended Support.",
+    description:
+        "Databases, caches and search domains run an engine version inside its provider's standard support, and RDS MySQL/PostgreSQL opt out of paid Extended Support.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -67,14 +94,27 @@ export const engineStandardSupport: ResourceValidationPolicy = {
                 type: "array",
                 items: {
                     type: "object",
-                    properties: { engine: { type: "string" }, versionPrefix: { type: "string" }, standardSupportEnds: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" } },
+                    properties: {
+                        engine: { type: "string" },
+                        versionPrefix: { type: "string" },
+                        standardSupportEnds: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" },
+                    },
                     required: ["engine", "versionPrefix", "standardSupportEnds"],
                 },
                 default: STANDARD_SUPPORT,
-                description: "End of standard support per engine and version prefix (YYYY-MM-DD); a version no row covers passes.",
+                description:
+                    "End of standard support per engine and version prefix (YYYY-MM-DD); a version no row covers passes.",
             },
-            today: { type: "string", default: "", description: "The date compared with the table (YYYY-MM-DD); empty: today in UTC." },
-            allowExtendedSupport: { type: "boolean", default: false, description: "Accept RDS instances that stay enrolled in paid Extended Support." },
+            today: {
+                type: "string",
+                default: "",
+                description: "The date compared with the table (YYYY-MM-DD); empty: today in UTC.",
+            },
+            allowExtendedSupport: {
+                type: "boolean",
+                default: false,
+                description: "Accept RDS instances that stay enrolled in paid Extended Support.",
+            },
         },
     },
     validateResource: (args, reportViolation) => {
@@ -82,29 +122,50 @@ export const engineStandardSupport: ResourceValidationPolicy = {
         const running = engineOf(args.type, args.props);
         const today = todayOf(config);
         const table = config.standardSupport ?? STANDARD_SUPPORT;
-        const ended = running && table.find((w) => w.engine === running.engine && covers(w.versionPrefix, running.version) && w.standardSupportEnds <= today);
+        const ended =
+            running &&
+            table.find(
+                (w) =>
+                    w.engine === running.engine &&
+                    covers(w.versionPrefix, running.version) &&
+                    w.standardSupportEnds <= today,
+            );
         if (running && ended) {
-            const current = table.filter((w) => w.engine === running.engine && w.standardSupportEnds > today).map((w) => `${w.versionPrefix} (until ${w.standardSupportEnds})`);
-            reportViolation(`${args.name} runs ${running.engine} ${running.version}, whose standard support ended on ${ended.standardSupportEnds}: ` +
-                `AWS bills Extended Support from then on. Move to a supported version${current.length > 0 ? ` such as ${current.join(", ")}` : ""} (docs/engine-versions.md).`);
+            const current = table
+                .filter((w) => w.engine === running.engine && w.standardSupportEnds > today)
+                .map((w) => `${w.versionPrefix} (until ${w.standardSupportEnds})`);
+            reportViolation(
+                `${args.name} runs ${running.engine} ${running.version}, whose standard support ended on ${ended.standardSupportEnds}: ` +
+                    `AWS bills Extended Support from then on. Move to a supported version${current.length > 0 ? ` such as ${current.join(", ")}` : ""} (docs/engine-versions.md).`,
+            );
         }
         const engine = knownString(args.props, "engine");
         const lifecycle = knownString(args.props, "engineLifecycleSupport");
         // Enrolment is fixed when an instance is created. A program that ignores changes to it says the instance is
         // deployed with what it had (absent: a stack created before the opt-out): refusing would block the very
         // upgrade that keeps it in standard support, where enrolment bills nothing; the version check above guards that.
-        const fixedAtCreation = lifecycle === undefined && (args.opts.ignoreChanges ?? []).includes("engineLifecycleSupport");
-        if (args.type === RDS_INSTANCE && engine && LIFECYCLE_ENGINES.includes(engine) && !config.allowExtendedSupport &&
-            lifecycle !== LIFECYCLE_DISABLED && !fixedAtCreation) {
-            reportViolation(`Database ${args.name} is enrolled in RDS Extended Support (the default), billed once its major version leaves ` +
-                `standard support; set engineLifecycleSupport: "${LIFECYCLE_DISABLED}" when creating it.`);
+        const fixedAtCreation =
+            lifecycle === undefined && (args.opts.ignoreChanges ?? []).includes("engineLifecycleSupport");
+        if (
+            args.type === RDS_INSTANCE &&
+            engine &&
+            LIFECYCLE_ENGINES.includes(engine) &&
+            !config.allowExtendedSupport &&
+            lifecycle !== LIFECYCLE_DISABLED &&
+            !fixedAtCreation
+        ) {
+            reportViolation(
+                `Database ${args.name} is enrolled in RDS Extended Support (the default), billed once its major version leaves ` +
+                    `standard support; set engineLifecycleSupport: "${LIFECYCLE_DISABLED}" when creating it.`,
+            );
         }
     },
 };
 
 export const metadata: RuleMetadata = {
     resourceTypes: [RDS_INSTANCE, RDS_CLUSTER, ELASTICACHE_REPLICATION_GROUP, ELASTICACHE_CLUSTER, ...SEARCH_DOMAINS],
-    decides: "Decides during preview from engine, engineVersion (elasticsearchVersion) and engineLifecycleSupport as written, the pack config's dated table and today's date.",
+    decides:
+        "Decides during preview from engine, engineVersion (elasticsearchVersion) and engineLifecycleSupport as written, the pack config's dated table and today's date.",
     controls: controls({}),
     sources: [
         "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/MySQL.Concepts.VersionMgmt.html",

@@ -9,18 +9,26 @@ import { IAM_ROLE_POLICY_ATTACHMENT } from "../../lib/types";
 import { knownString } from "../../lib/values";
 
 /** AWS managed policies that grant SSM reads across the account (or everything in SSM). */
-const BROAD_SSM_POLICIES = ["AmazonSSMManagedInstanceCore", "AmazonEC2RoleforSSM", "AmazonSSMFullAccess", "AmazonSSMReadOnlyAccess"];
+const BROAD_SSM_POLICIES = [
+    "AmazonSSMManagedInstanceCore",
+    "AmazonEC2RoleforSSM",
+    "AmazonSSMFullAccess",
+    "AmazonSSMReadOnlyAccess",
+];
 
 export const instanceRolesLeastPrivilege: ResourceValidationPolicy = {
     name: "instance-roles-least-privilege",
-    description: "No role carries an AWS managed SSM policy (AmazonSSMManagedInstanceCore and the like), which reads every parameter of the account; servers get the SSM agent's actions inline.",
+    description:
+        "No role carries an AWS managed SSM policy (AmazonSSMManagedInstanceCore and the like), which reads every parameter of the account; servers get the SSM agent's actions inline.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         const policy = args.type === IAM_ROLE_POLICY_ATTACHMENT ? knownString(args.props, "policyArn") : undefined;
         const name = policy?.match(/^arn:aws[\w-]*:iam::aws:policy\/(?:service-role\/)?([\w-]+)$/)?.[1];
         if (name && BROAD_SSM_POLICIES.includes(name)) {
-            reportViolation(`${args.name} attaches ${name}, which allows ssm:GetParameter(s) on every parameter of the account; ` +
-                "grant the SSM agent's actions (ssm:UpdateInstanceInformation, ssmmessages:*Channel, ec2messages:*) inline instead.");
+            reportViolation(
+                `${args.name} attaches ${name}, which allows ssm:GetParameter(s) on every parameter of the account; ` +
+                    "grant the SSM agent's actions (ssm:UpdateInstanceInformation, ssmmessages:*Channel, ec2messages:*) inline instead.",
+            );
         }
     },
 };

@@ -33,7 +33,9 @@ function checkBalancer(name: string, props: Record<string, unknown>, production:
         report(`Load balancer ${name} keeps no access logs; set accessLogs: { enabled: true, bucket } (ELB.5).`);
     }
     if (fails(read(props, "dropInvalidHeaderFields"), (v) => v === true)) {
-        report(`Load balancer ${name} forwards requests with invalid header fields; set dropInvalidHeaderFields: true (ELB.4).`);
+        report(
+            `Load balancer ${name} forwards requests with invalid header fields; set dropInvalidHeaderFields: true (ELB.4).`,
+        );
     }
     if (production && fails(read(props, "enableDeletionProtection"), (v) => v === true)) {
         report(`Production load balancer ${name} can be deleted; set enableDeletionProtection: true (ELB.6).`);
@@ -45,26 +47,40 @@ function checkListener(name: string, props: Record<string, unknown>, allowed: re
     if (protocol === "HTTPS") {
         const policy = knownString(props, "sslPolicy");
         if (!policy || !allowed.includes(policy)) {
-            report(`HTTPS listener ${name} uses TLS policy ${policy ?? "(the ELB default, which allows TLS 1.0)"}; use one of ${allowed.join(", ")}.`);
+            report(
+                `HTTPS listener ${name} uses TLS policy ${policy ?? "(the ELB default, which allows TLS 1.0)"}; use one of ${allowed.join(", ")}.`,
+            );
         }
     } else if (protocol === "HTTP") {
         const actions = known(props, "defaultActions");
-        const redirects = indices(actions).length > 0 && indices(actions).every((i) =>
-            known(actions, i, "type") === "redirect" && known(actions, i, "redirect", "protocol") === "HTTPS");
+        const redirects =
+            indices(actions).length > 0 &&
+            indices(actions).every(
+                (i) =>
+                    known(actions, i, "type") === "redirect" && known(actions, i, "redirect", "protocol") === "HTTPS",
+            );
         if (!redirects) {
-            report(`HTTP listener ${name} serves content in clear text; its only default action must redirect to HTTPS (ELB.1).`);
+            report(
+                `HTTP listener ${name} serves content in clear text; its only default action must redirect to HTTPS (ELB.1).`,
+            );
         }
     }
 }
 
 export const loadBalancerHardening: ResourceValidationPolicy = {
     name: "load-balancer-hardening",
-    description: "Application load balancers log access, drop invalid headers, serve HTTPS with a TLS 1.3/1.2 policy of forward-secret AEAD suites only (HTTP only redirects) and, in production, have deletion protection.",
+    description:
+        "Application load balancers log access, drop invalid headers, serve HTTPS with a TLS 1.3/1.2 policy of forward-secret AEAD suites only (HTTP only redirects) and, in production, have deletion protection.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
             ...PRODUCTION_STACKS_SCHEMA,
-            allowedTlsPolicies: { type: "array", items: { type: "string" }, default: MODERN_TLS_POLICIES, description: "ELB security policies an HTTPS listener may use." },
+            allowedTlsPolicies: {
+                type: "array",
+                items: { type: "string" },
+                default: MODERN_TLS_POLICIES,
+                description: "ELB security policies an HTTPS listener may use.",
+            },
         },
     },
     validateResource: (args, reportViolation) => {
@@ -79,6 +95,17 @@ export const loadBalancerHardening: ResourceValidationPolicy = {
 
 export const metadata: RuleMetadata = {
     resourceTypes: [...LOAD_BALANCERS, ...LISTENERS],
-    decides: "Decides during preview from accessLogs, dropInvalidHeaderFields, enableDeletionProtection, listener protocol, sslPolicy and default actions as written, and the stack name.",
-    controls: controls({ securityHub: ["ELB.1", "ELB.4", "ELB.5", "ELB.6", "ELB.17"], awsConfig: ["alb-http-to-https-redirection-check", "alb-http-drop-invalid-header-enabled", "elb-logging-enabled", "elb-deletion-protection-enabled"], checkov: ["CKV_AWS_2", "CKV_AWS_91", "CKV_AWS_103", "CKV_AWS_131", "CKV_AWS_150"], trivy: ["AVD-AWS-0047", "AVD-AWS-0052", "AVD-AWS-0054"] }),
+    decides:
+        "Decides during preview from accessLogs, dropInvalidHeaderFields, enableDeletionProtection, listener protocol, sslPolicy and default actions as written, and the stack name.",
+    controls: controls({
+        securityHub: ["ELB.1", "ELB.4", "ELB.5", "ELB.6", "ELB.17"],
+        awsConfig: [
+            "alb-http-to-https-redirection-check",
+            "alb-http-drop-invalid-header-enabled",
+            "elb-logging-enabled",
+            "elb-deletion-protection-enabled",
+        ],
+        checkov: ["CKV_AWS_2", "CKV_AWS_91", "CKV_AWS_103", "CKV_AWS_131", "CKV_AWS_150"],
+        trivy: ["AVD-AWS-0047", "AVD-AWS-0052", "AVD-AWS-0054"],
+    }),
 };

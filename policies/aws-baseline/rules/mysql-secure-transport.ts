@@ -18,11 +18,15 @@ export const mysqlSecureTransport: ResourceValidationPolicy = {
             return;
         }
         const parameters: unknown = args.props.parameters;
-        const setting = Array.isArray(parameters) ? parameters.find((p) => p?.name === "require_secure_transport") : undefined;
+        const setting = Array.isArray(parameters)
+            ? parameters.find((p) => p?.name === "require_secure_transport")
+            : undefined;
         if (!ON.includes(String(setting?.value ?? "").toLowerCase())) {
-            reportViolation(`MySQL parameter group ${args.name} lets clients connect without TLS ` +
-                `(require_secure_transport ${setting === undefined ? "not set: RDS's default is OFF" : `= ${setting.value}`}); ` +
-                "add the parameter require_secure_transport with value 1.");
+            reportViolation(
+                `MySQL parameter group ${args.name} lets clients connect without TLS ` +
+                    `(require_secure_transport ${setting === undefined ? "not set: RDS's default is OFF" : `= ${setting.value}`}); ` +
+                    "add the parameter require_secure_transport with value 1.",
+            );
         }
     },
 };

@@ -17,7 +17,12 @@ interface Config {
 }
 
 /** Where a resource holds plain text, each with the credentials found there (values not known yet are skipped). */
-function findings(type: string, name: string, props: Record<string, unknown>, minLength: number): Map<string, string[]> {
+function findings(
+    type: string,
+    name: string,
+    props: Record<string, unknown>,
+    minLength: number,
+): Map<string, string[]> {
     const found = new Map<string, string[]>();
     const userData = userDataOf(type, props);
     if (userData !== undefined) {
@@ -25,26 +30,36 @@ function findings(type: string, name: string, props: Record<string, unknown>, mi
     }
     found.set("tags", credentialsInEntries(knownTags(props), "tag", minLength));
     if (type === LAMBDA_FUNCTION) {
-        found.set("environment", credentialsInEntries(knownEntries(known(props, "environment", "variables")), "variable", minLength));
+        found.set(
+            "environment",
+            credentialsInEntries(knownEntries(known(props, "environment", "variables")), "variable", minLength),
+        );
     }
     const parameterType = knownString(props, "type");
     if (type === SSM_PARAMETER && parameterType !== undefined && PLAIN_PARAMETER_TYPES.includes(parameterType)) {
         const value = knownString(props, "value") ?? knownString(props, "insecureValue");
         const parameter = knownString(props, "name") ?? name;
-        found.set("value", value === undefined ? [] : credentialsInEntries([[parameter, value]], "parameter", minLength));
+        found.set(
+            "value",
+            value === undefined ? [] : credentialsInEntries([[parameter, value]], "parameter", minLength),
+        );
     }
     return new Map([...found].filter(([, list]) => list.length > 0));
 }
 
 export const noPlaintextCredentials: ResourceValidationPolicy = {
     name: "no-plaintext-credentials",
-    description: "No credential in plain text in EC2 user data, tags, Lambda environment variables or String SSM parameters.",
+    description:
+        "No credential in plain text in EC2 user data, tags, Lambda environment variables or String SSM parameters.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
             minSecretLength: {
-                type: "integer", default: MIN_LENGTH, minimum: 1,
-                description: "Shortest literal value that counts as a secret when assigned to a password/secret/token/api_key name.",
+                type: "integer",
+                default: MIN_LENGTH,
+                minimum: 1,
+                description:
+                    "Shortest literal value that counts as a secret when assigned to a password/secret/token/api_key name.",
             },
         },
     },
@@ -52,15 +67,18 @@ export const noPlaintextCredentials: ResourceValidationPolicy = {
         const minLength = args.getConfig<Config>().minSecretLength ?? MIN_LENGTH;
         const kind = args.type.slice(args.type.lastIndexOf(":") + 1); // Instance, LaunchTemplate, Function, Parameter...
         for (const [where, list] of findings(args.type, args.name, args.props, minLength)) {
-            reportViolation(`${kind} ${args.name} has a plain-text credential in its ${where} (${list.join("; ")}). ` +
-                "Anyone who can describe the resource can read it: keep the secret in SSM Parameter Store (SecureString) or " +
-                "Secrets Manager and read it at run time with the resource's role, passing only its name or ARN.");
+            reportViolation(
+                `${kind} ${args.name} has a plain-text credential in its ${where} (${list.join("; ")}). ` +
+                    "Anyone who can describe the resource can read it: keep the secret in SSM Parameter Store (SecureString) or " +
+                    "Secrets Manager and read it at run time with the resource's role, passing only its name or ARN.",
+            );
         }
     },
 };
 
 export const metadata: RuleMetadata = {
     resourceTypes: [EC2_INSTANCE, EC2_LAUNCH_TEMPLATE, LAMBDA_FUNCTION, SSM_PARAMETER],
-    decides: "Decides during preview from literal user data, tags, environment variables and parameter values (tags of any resource type are read too); values not known yet are not literals.",
+    decides:
+        "Decides during preview from literal user data, tags, environment variables and parameter values (tags of any resource type are read too); values not known yet are not literals.",
     controls: controls({ checkov: ["CKV_AWS_46", "CKV_AWS_45"], trivy: ["AVD-AWS-0029"] }),
 };

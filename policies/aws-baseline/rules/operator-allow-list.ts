@@ -8,7 +8,15 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { internetCovered, isPublic, prefixLength, within } from "../../lib/cidr";
 import { ALLOWED_SOURCES_TAG, listTag } from "../../lib/contracts";
-import { describeIngress, ingresses, INGRESS_TYPES, internetOpenings, opensTcpPort, ownerOf, SECURITY_GROUPS } from "../../lib/ingress";
+import {
+    describeIngress,
+    ingresses,
+    INGRESS_TYPES,
+    internetOpenings,
+    opensTcpPort,
+    ownerOf,
+    SECURITY_GROUPS,
+} from "../../lib/ingress";
 import { ofType } from "../../lib/stack";
 import { knownTags } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
@@ -32,19 +40,31 @@ export const operatorAllowList: StackValidationPolicy = {
     configSchema: {
         properties: {
             minPrefix: {
-                type: "integer", default: MIN_PREFIX, minimum: 24, maximum: 32,
-                description: "Shortest IPv4 prefix an internet source of a group with an AllowedSources list may have (IPv6: 96 more); the stack's magento:gatewayMinPrefix must not be lower.",
+                type: "integer",
+                default: MIN_PREFIX,
+                minimum: 24,
+                maximum: 32,
+                description:
+                    "Shortest IPv4 prefix an internet source of a group with an AllowedSources list may have (IPv6: 96 more); the stack's magento:gatewayMinPrefix must not be lower.",
             },
         },
     },
     validateStack: (args, reportViolation) => {
         const minPrefix = args.getConfig<Config>().minPrefix ?? MIN_PREFIX;
-        const allowList = new Map(ofType(args.resources, ...SECURITY_GROUPS).map((r) => [r, knownTags(r.props).find(([k]) => k === ALLOWED_SOURCES_TAG)?.[1]]));
+        const allowList = new Map(
+            ofType(args.resources, ...SECURITY_GROUPS).map((r) => [
+                r,
+                knownTags(r.props).find(([k]) => k === ALLOWED_SOURCES_TAG)?.[1],
+            ]),
+        );
         for (const [group, list] of allowList) {
             const covered = list === undefined ? [] : internetCovered(listTag(list));
             if (covered.length > 0) {
-                reportViolation(`${group.name}'s ${ALLOWED_SOURCES_TAG} allow-list (${listTag(list!).join(", ")}) covers every internet ${covered.join(" and ")} address: ` +
-                    "an allow-list of the whole internet allows nothing less. List the operators' ranges.", group.urn);
+                reportViolation(
+                    `${group.name}'s ${ALLOWED_SOURCES_TAG} allow-list (${listTag(list!).join(", ")}) covers every internet ${covered.join(" and ")} address: ` +
+                        "an allow-list of the whole internet allows nothing less. List the operators' ranges.",
+                    group.urn,
+                );
             }
         }
         const all = ingresses(args.resources);
@@ -54,24 +74,46 @@ export const operatorAllowList: StackValidationPolicy = {
             const allowed = list === undefined ? [] : listTag(list);
             for (const source of ingress.sources) {
                 if (list !== undefined && !allowed.some((range) => within(source, range))) {
-                    reportViolation(`${ownerOf(ingress)} admits ${describeIngress(ingress)} from ${source}, outside its ${ALLOWED_SOURCES_TAG} allow-list (${allowed.join(", ")}). ` +
-                        "Add the range to the stack's operatorCidrs, or admit it elsewhere.", ingress.rule.urn);
+                    reportViolation(
+                        `${ownerOf(ingress)} admits ${describeIngress(ingress)} from ${source}, outside its ${ALLOWED_SOURCES_TAG} allow-list (${allowed.join(", ")}). ` +
+                            "Add the range to the stack's operatorCidrs, or admit it elsewhere.",
+                        ingress.rule.urn,
+                    );
                 }
                 const prefix = prefixLength(source);
                 const shortest = source.includes(":") ? minPrefix + 96 : minPrefix;
-                if (list !== undefined && allowed.some((range) => within(source, range)) && isPublic(source) && prefix !== undefined && prefix < shortest) {
-                    reportViolation(`${ownerOf(ingress)} admits ${describeIngress(ingress)} from ${source}, a /${prefix}: a group with an ${ALLOWED_SOURCES_TAG} list admits internet addresses ` +
-                        `one at a time (at least a /${shortest}, the rule's minPrefix). Open the service to the operators' own addresses (the stack's gatewayInternet).`, ingress.rule.urn);
+                if (
+                    list !== undefined &&
+                    allowed.some((range) => within(source, range)) &&
+                    isPublic(source) &&
+                    prefix !== undefined &&
+                    prefix < shortest
+                ) {
+                    reportViolation(
+                        `${ownerOf(ingress)} admits ${describeIngress(ingress)} from ${source}, a /${prefix}: a group with an ${ALLOWED_SOURCES_TAG} list admits internet addresses ` +
+                            `one at a time (at least a /${shortest}, the rule's minPrefix). Open the service to the operators' own addresses (the stack's gatewayInternet).`,
+                        ingress.rule.urn,
+                    );
                 }
-                const smb = Object.keys(SMB_PORTS).map(Number).filter((port) => opensTcpPort(ingress, port));
+                const smb = Object.keys(SMB_PORTS)
+                    .map(Number)
+                    .filter((port) => opensTcpPort(ingress, port));
                 if (smb.length > 0 && isPublic(source)) {
-                    reportViolation(`${ownerOf(ingress)} admits ${smb.map((p) => SMB_PORTS[p]).join(" and ")} (${describeIngress(ingress)}) from the internet address range ${source}; ` +
-                        "Microsoft asks perimeter firewalls to block SMB from the internet and Security Hub (EC2.19) counts it a high-risk port. Reach it through the VPN.", ingress.rule.urn);
+                    reportViolation(
+                        `${ownerOf(ingress)} admits ${smb.map((p) => SMB_PORTS[p]).join(" and ")} (${describeIngress(ingress)}) from the internet address range ${source}; ` +
+                            "Microsoft asks perimeter firewalls to block SMB from the internet and Security Hub (EC2.19) counts it a high-risk port. Reach it through the VPN.",
+                        ingress.rule.urn,
+                    );
                 }
-                const admin = Object.keys(ADMIN_PORTS).map(Number).filter((port) => opensTcpPort(ingress, port));
+                const admin = Object.keys(ADMIN_PORTS)
+                    .map(Number)
+                    .filter((port) => opensTcpPort(ingress, port));
                 if (list === undefined && admin.length > 0 && isPublic(source)) {
-                    reportViolation(`${ownerOf(ingress)} admits ${admin.map((p) => ADMIN_PORTS[p]).join(" and ")} (${describeIngress(ingress)}) from the internet address range ${source}; ` +
-                        `SSH and RDP reach servers from the internet only through an operators' allow-list (a group tagged ${ALLOWED_SOURCES_TAG}). Use SSM Session Manager, a VPN or such a group.`, ingress.rule.urn);
+                    reportViolation(
+                        `${ownerOf(ingress)} admits ${admin.map((p) => ADMIN_PORTS[p]).join(" and ")} (${describeIngress(ingress)}) from the internet address range ${source}; ` +
+                            `SSH and RDP reach servers from the internet only through an operators' allow-list (a group tagged ${ALLOWED_SOURCES_TAG}). Use SSM Session Manager, a VPN or such a group.`,
+                        ingress.rule.urn,
+                    );
                 }
             }
         }
@@ -80,6 +122,12 @@ export const operatorAllowList: StackValidationPolicy = {
 
 export const metadata: RuleMetadata = {
     resourceTypes: INGRESS_TYPES,
-    decides: "Decides during preview from the groups' allowed-sources tag and the CIDRs, prefixes and ports of every ingress permission.",
-    controls: controls({ securityHub: ["EC2.13", "EC2.14"], awsConfig: ["restricted-ssh"], checkov: ["CKV_AWS_24", "CKV_AWS_25"], trivy: ["AVD-AWS-0107"] }),
+    decides:
+        "Decides during preview from the groups' allowed-sources tag and the CIDRs, prefixes and ports of every ingress permission.",
+    controls: controls({
+        securityHub: ["EC2.13", "EC2.14"],
+        awsConfig: ["restricted-ssh"],
+        checkov: ["CKV_AWS_24", "CKV_AWS_25"],
+        trivy: ["AVD-AWS-0107"],
+    }),
 };

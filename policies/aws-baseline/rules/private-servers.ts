@@ -5,7 +5,15 @@
 // an RDS database is publicly accessible is rds-encrypted-private's.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { TIER_TAG } from "../../lib/contracts";
-import { describeIngress, describeInternet, ingresses, INGRESS_TYPES, internetOpenings, ownerOf, SECURITY_GROUPS } from "../../lib/ingress";
+import {
+    describeIngress,
+    describeInternet,
+    ingresses,
+    INGRESS_TYPES,
+    internetOpenings,
+    ownerOf,
+    SECURITY_GROUPS,
+} from "../../lib/ingress";
 import { dependsOn, ofType } from "../../lib/stack";
 import { EC2_EIP, EC2_EIP_ASSOCIATION, EC2_INSTANCE, RDS_CLUSTER, RDS_INSTANCE } from "../../lib/types";
 import { knownEntries, known } from "../../lib/values";
@@ -23,11 +31,17 @@ function tierOf(instance: PolicyResource): string | undefined {
 
 export const privateServers: StackValidationPolicy = {
     name: "private-servers",
-    description: "Rundeck, NFS and the Windows host (by their Tier tag) and databases have no public IP and admit nothing from 0.0.0.0/0 or ::/0.",
+    description:
+        "Rundeck, NFS and the Windows host (by their Tier tag) and databases have no public IP and admit nothing from 0.0.0.0/0 or ::/0.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
-            privateTiers: { type: "array", items: { type: "string" }, default: PRIVATE_TIERS, description: "Values of the Tier tag of servers that must stay private." },
+            privateTiers: {
+                type: "array",
+                items: { type: "string" },
+                default: PRIVATE_TIERS,
+                description: "Values of the Tier tag of servers that must stay private.",
+            },
         },
     },
     validateStack: (args, reportViolation) => {
@@ -40,15 +54,23 @@ export const privateServers: StackValidationPolicy = {
 
         for (const server of servers) {
             if (server.props.associatePublicIpAddress !== false) {
-                reportViolation(`${label.get(server)} may get a public IP: set associatePublicIpAddress: false ` +
-                    "(left out, the subnet's mapPublicIpOnLaunch decides).", server.urn);
+                reportViolation(
+                    `${label.get(server)} may get a public IP: set associatePublicIpAddress: false ` +
+                        "(left out, the subnet's mapPublicIpOnLaunch decides).",
+                    server.urn,
+                );
             }
         }
-        const addresses = [...ofType(args.resources, EC2_EIP).map((e) => [e, dependsOn(e, "instance")] as const),
-            ...ofType(args.resources, EC2_EIP_ASSOCIATION).map((e) => [e, dependsOn(e, "instanceId")] as const)];
+        const addresses = [
+            ...ofType(args.resources, EC2_EIP).map((e) => [e, dependsOn(e, "instance")] as const),
+            ...ofType(args.resources, EC2_EIP_ASSOCIATION).map((e) => [e, dependsOn(e, "instanceId")] as const),
+        ];
         for (const [eip, instances] of addresses) {
             for (const server of instances.filter((i) => servers.includes(i))) {
-                reportViolation(`${label.get(server)} has the Elastic IP ${eip.name}; it is reached through the VPN or the gateway only.`, eip.urn);
+                reportViolation(
+                    `${label.get(server)} has the Elastic IP ${eip.name}; it is reached through the VPN or the gateway only.`,
+                    eip.urn,
+                );
             }
         }
 
@@ -56,8 +78,11 @@ export const privateServers: StackValidationPolicy = {
         for (const [target, what] of label) {
             const groups = dependsOn(target, "vpcSecurityGroupIds", ...SECURITY_GROUPS);
             for (const [ingress, sources] of open.filter(([i]) => groups.includes(i.group!))) {
-                reportViolation(`${what} is reachable from the internet: ${ownerOf(ingress)} admits ${describeIngress(ingress)} from ` +
-                    `${describeInternet(sources)}. Admit the VPC's CIDR, the VPN's or the gateway's security group instead.`, ingress.rule.urn);
+                reportViolation(
+                    `${what} is reachable from the internet: ${ownerOf(ingress)} admits ${describeIngress(ingress)} from ` +
+                        `${describeInternet(sources)}. Admit the VPC's CIDR, the VPN's or the gateway's security group instead.`,
+                    ingress.rule.urn,
+                );
             }
         }
     },
@@ -65,6 +90,12 @@ export const privateServers: StackValidationPolicy = {
 
 export const metadata: RuleMetadata = {
     resourceTypes: [EC2_INSTANCE, RDS_INSTANCE, RDS_CLUSTER, EC2_EIP, EC2_EIP_ASSOCIATION, ...INGRESS_TYPES],
-    decides: "Decides during preview from the Tier tag, associatePublicIpAddress/publiclyAccessible, Elastic IPs wired to the instance, and ingress CIDRs of the groups it uses.",
-    controls: controls({ securityHub: ["EC2.9", "RDS.2"], awsConfig: ["ec2-instance-no-public-ip", "rds-instance-public-access-check"], checkov: ["CKV_AWS_88", "CKV_AWS_17"], trivy: ["AVD-AWS-0180"] }),
+    decides:
+        "Decides during preview from the Tier tag, associatePublicIpAddress/publiclyAccessible, Elastic IPs wired to the instance, and ingress CIDRs of the groups it uses.",
+    controls: controls({
+        securityHub: ["EC2.9", "RDS.2"],
+        awsConfig: ["ec2-instance-no-public-ip", "rds-instance-public-access-check"],
+        checkov: ["CKV_AWS_88", "CKV_AWS_17"],
+        trivy: ["AVD-AWS-0180"],
+    }),
 };

@@ -19,7 +19,17 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { controls, RuleMetadata } from "../../lib/metadata";
 import { DISPOSABLE_TAG } from "../../lib/contracts";
 import { isProductionUrn, PRODUCTION_STACKS_SCHEMA } from "../../lib/stack";
-import { EFS_FILE_SYSTEM, ELASTICACHE_REPLICATION_GROUP, KMS_KEY, RDS_CLUSTER, RDS_INSTANCE, ROUTE53_ZONE, S3_BUCKET, SEARCH_DOMAINS, SECRETSMANAGER_SECRET } from "../../lib/types";
+import {
+    EFS_FILE_SYSTEM,
+    ELASTICACHE_REPLICATION_GROUP,
+    KMS_KEY,
+    RDS_CLUSTER,
+    RDS_INSTANCE,
+    ROUTE53_ZONE,
+    S3_BUCKET,
+    SEARCH_DOMAINS,
+    SECRETSMANAGER_SECRET,
+} from "../../lib/types";
 import { isSet, known } from "../../lib/values";
 
 type Props = Record<string, unknown>;
@@ -31,21 +41,29 @@ interface Stateful {
 }
 
 const forceDestroyed = (props: Props) =>
-    known(props, "forceDestroy") === true ? "drop forceDestroy, so that AWS refuses to delete it while it holds anything" : undefined;
+    known(props, "forceDestroy") === true
+        ? "drop forceDestroy, so that AWS refuses to delete it while it holds anything"
+        : undefined;
 
 const STATEFUL: Record<string, Stateful> = {
     [RDS_INSTANCE]: { what: "database" },
     [RDS_CLUSTER]: { what: "database cluster" },
     [ELASTICACHE_REPLICATION_GROUP]: {
         what: "Redis",
-        safeguard: (props) => (isSet(props, "finalSnapshotIdentifier") ? undefined : "set finalSnapshotIdentifier, so that deleting it leaves a snapshot"),
+        safeguard: (props) =>
+            isSet(props, "finalSnapshotIdentifier")
+                ? undefined
+                : "set finalSnapshotIdentifier, so that deleting it leaves a snapshot",
     },
     ...Object.fromEntries(SEARCH_DOMAINS.map((type) => [type, { what: "search domain" }])),
     [EFS_FILE_SYSTEM]: { what: "EFS file system" },
     [S3_BUCKET]: { what: "bucket", safeguard: forceDestroyed },
     [SECRETSMANAGER_SECRET]: {
         what: "secret",
-        safeguard: (props) => (known(props, "recoveryWindowInDays") === 0 ? "set recoveryWindowInDays to 7-30 days (0 deletes it at once)" : undefined),
+        safeguard: (props) =>
+            known(props, "recoveryWindowInDays") === 0
+                ? "set recoveryWindowInDays to 7-30 days (0 deletes it at once)"
+                : undefined,
     },
     [KMS_KEY]: { what: "KMS key" },
     [ROUTE53_ZONE]: { what: "public zone", safeguard: forceDestroyed },
@@ -59,7 +77,8 @@ function exempt(type: string, props: Props): boolean {
 
 export const productionStatefulProtected: ResourceValidationPolicy = {
     name: "production-stateful-protected",
-    description: "Production databases, Redis, search domains, EFS, buckets, secrets, KMS keys and public zones carry the protect option, and AWS's own safeguard where AWS offers one (final snapshot, recovery window, no forceDestroy).",
+    description:
+        "Production databases, Redis, search domains, EFS, buckets, secrets, KMS keys and public zones carry the protect option, and AWS's own safeguard where AWS offers one (final snapshot, recovery window, no forceDestroy).",
     enforcementLevel: "mandatory",
     configSchema: { properties: { ...PRODUCTION_STACKS_SCHEMA } },
     validateResource: (args, reportViolation) => {
@@ -68,8 +87,10 @@ export const productionStatefulProtected: ResourceValidationPolicy = {
             return;
         }
         if (args.opts.protect !== true) {
-            reportViolation(`Production ${stateful.what} ${args.name} is not protected; create it with the protect option, so that no destroy, ` +
-                `rename or replaced component deletes what it holds (tag it ${DISPOSABLE_TAG} with the reason if losing it is fine).`);
+            reportViolation(
+                `Production ${stateful.what} ${args.name} is not protected; create it with the protect option, so that no destroy, ` +
+                    `rename or replaced component deletes what it holds (tag it ${DISPOSABLE_TAG} with the reason if losing it is fine).`,
+            );
         }
         const missing = stateful.safeguard?.(args.props);
         if (missing !== undefined) {
@@ -80,6 +101,11 @@ export const productionStatefulProtected: ResourceValidationPolicy = {
 
 export const metadata: RuleMetadata = {
     resourceTypes: Object.keys(STATEFUL),
-    decides: "Decides during preview from the protect resource option and the safeguards' inputs (final snapshot, recovery window, forceDestroy).",
-    controls: controls({ securityHub: ["RDS.8", "KMS.3"], awsConfig: ["rds-instance-deletion-protection-enabled"], checkov: ["CKV_AWS_293"] }),
+    decides:
+        "Decides during preview from the protect resource option and the safeguards' inputs (final snapshot, recovery window, forceDestroy).",
+    controls: controls({
+        securityHub: ["RDS.8", "KMS.3"],
+        awsConfig: ["rds-instance-deletion-protection-enabled"],
+        checkov: ["CKV_AWS_293"],
+    }),
 };

@@ -12,12 +12,19 @@ export const rdsEncryptedPrivate: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         if ((args.type === RDS_INSTANCE || args.type === RDS_CLUSTER) && args.props.storageEncrypted !== true) {
-            reportViolation(`Database ${args.name} stores its data unencrypted; set storageEncrypted: true ` +
-                "(RDS encrypts only at creation: an existing database needs an encrypted snapshot copy and a restore).");
+            reportViolation(
+                `Database ${args.name} stores its data unencrypted; set storageEncrypted: true ` +
+                    "(RDS encrypts only at creation: an existing database needs an encrypted snapshot copy and a restore).",
+            );
         }
-        if ((args.type === RDS_INSTANCE || args.type === RDS_CLUSTER_INSTANCE) && args.props.publiclyAccessible === true) {
-            reportViolation(`Database ${args.name} is publicly accessible; databases are reached only from inside the VPC: ` +
-                "set publiclyAccessible: false and admit the application's security groups.");
+        if (
+            (args.type === RDS_INSTANCE || args.type === RDS_CLUSTER_INSTANCE) &&
+            args.props.publiclyAccessible === true
+        ) {
+            reportViolation(
+                `Database ${args.name} is publicly accessible; databases are reached only from inside the VPC: ` +
+                    "set publiclyAccessible: false and admit the application's security groups.",
+            );
         }
     },
 };
@@ -25,5 +32,10 @@ export const rdsEncryptedPrivate: ResourceValidationPolicy = {
 export const metadata: RuleMetadata = {
     resourceTypes: [RDS_INSTANCE, RDS_CLUSTER, RDS_CLUSTER_INSTANCE],
     decides: "Decides during preview from storageEncrypted and publiclyAccessible as written.",
-    controls: controls({ securityHub: ["RDS.2", "RDS.3", "RDS.27"], awsConfig: ["rds-storage-encrypted", "rds-instance-public-access-check"], checkov: ["CKV_AWS_16", "CKV_AWS_17"], trivy: ["AVD-AWS-0080", "AVD-AWS-0180"] }),
+    controls: controls({
+        securityHub: ["RDS.2", "RDS.3", "RDS.27"],
+        awsConfig: ["rds-storage-encrypted", "rds-instance-public-access-check"],
+        checkov: ["CKV_AWS_16", "CKV_AWS_17"],
+        trivy: ["AVD-AWS-0080", "AVD-AWS-0180"],
+    }),
 };

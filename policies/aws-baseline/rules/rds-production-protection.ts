@@ -14,12 +14,19 @@ interface Config {
 
 export const rdsProductionProtection: ResourceValidationPolicy = {
     name: "rds-production-protection",
-    description: "Production RDS instances and clusters have deletion protection, backups kept for a week, and a final snapshot.",
+    description:
+        "Production RDS instances and clusters have deletion protection, backups kept for a week, and a final snapshot.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
             ...PRODUCTION_STACKS_SCHEMA,
-            minBackupDays: { type: "integer", default: MIN_BACKUP_DAYS, minimum: 1, maximum: 35, description: "Fewest days a production database keeps automated backups." },
+            minBackupDays: {
+                type: "integer",
+                default: MIN_BACKUP_DAYS,
+                minimum: 1,
+                maximum: 35,
+                description: "Fewest days a production database keeps automated backups.",
+            },
         },
     },
     validateResource: (args, reportViolation) => {
@@ -29,23 +36,35 @@ export const rdsProductionProtection: ResourceValidationPolicy = {
         }
         const minDays = config.minBackupDays ?? MIN_BACKUP_DAYS;
         if (args.props.deletionProtection !== true) {
-            reportViolation(`Production database ${args.name} has no deletion protection; set deletionProtection: true ` +
-                "so that a destroy or a replacement cannot drop its data.");
+            reportViolation(
+                `Production database ${args.name} has no deletion protection; set deletionProtection: true ` +
+                    "so that a destroy or a replacement cannot drop its data.",
+            );
         }
         const days = args.props.backupRetentionPeriod;
         if (typeof days !== "number" || days < minDays) {
             const kept = typeof days !== "number" ? "the default 1 day" : days === 1 ? "1 day" : `${days} days`;
-            reportViolation(`Database ${args.name} keeps backups ${kept}; production needs at least ${minDays} (backupRetentionPeriod).`);
+            reportViolation(
+                `Database ${args.name} keeps backups ${kept}; production needs at least ${minDays} (backupRetentionPeriod).`,
+            );
         }
         if (args.props.skipFinalSnapshot === true) {
-            reportViolation(`Production database ${args.name} skips the final snapshot on delete; ` +
-                "set skipFinalSnapshot: false and a finalSnapshotIdentifier so that deleting it leaves a snapshot to restore.");
+            reportViolation(
+                `Production database ${args.name} skips the final snapshot on delete; ` +
+                    "set skipFinalSnapshot: false and a finalSnapshotIdentifier so that deleting it leaves a snapshot to restore.",
+            );
         }
     },
 };
 
 export const metadata: RuleMetadata = {
     resourceTypes: [RDS_INSTANCE, RDS_CLUSTER],
-    decides: "Decides during preview from deletionProtection, backupRetentionPeriod and skipFinalSnapshot as written, and the stack name.",
-    controls: controls({ securityHub: ["RDS.7", "RDS.8", "RDS.11"], awsConfig: ["rds-instance-deletion-protection-enabled", "db-instance-backup-enabled"], checkov: ["CKV_AWS_133", "CKV_AWS_293"], trivy: ["AVD-AWS-0077"] }),
+    decides:
+        "Decides during preview from deletionProtection, backupRetentionPeriod and skipFinalSnapshot as written, and the stack name.",
+    controls: controls({
+        securityHub: ["RDS.7", "RDS.8", "RDS.11"],
+        awsConfig: ["rds-instance-deletion-protection-enabled", "db-instance-backup-enabled"],
+        checkov: ["CKV_AWS_133", "CKV_AWS_293"],
+        trivy: ["AVD-AWS-0077"],
+    }),
 };

@@ -4,20 +4,31 @@ import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { dependsOn, ofType } from "../../lib/stack";
 import { indices, isSet, known, knownString, NOT_KNOWN, read } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
-import { S3_BUCKET, S3_BUCKET_POLICY, S3_BUCKET_PUBLIC_ACCESS_BLOCK, S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION, S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION_V2, S3_BUCKET_V2 } from "../../lib/types";
-
-const BUCKETS = [S3_BUCKET, S3_BUCKET_V2];
-const ENCRYPTION = [
+import {
+    S3_BUCKET,
+    S3_BUCKET_POLICY,
+    S3_BUCKET_PUBLIC_ACCESS_BLOCK,
     S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION,
     S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION_V2,
-];
+    S3_BUCKET_V2,
+} from "../../lib/types";
+
+const BUCKETS = [S3_BUCKET, S3_BUCKET_V2];
+const ENCRYPTION = [S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION, S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION_V2];
 const BLOCKS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
 
 /** Resources of `types` configuring `bucket`: through a property dependency (the usual `bucket: b.id`) or by its name. */
-function attachedTo(bucket: PolicyResource, resources: readonly PolicyResource[], ...types: string[]): PolicyResource[] {
+function attachedTo(
+    bucket: PolicyResource,
+    resources: readonly PolicyResource[],
+    ...types: string[]
+): PolicyResource[] {
     const name = knownString(bucket.props, "bucket");
-    return ofType(resources, ...types).filter((r) =>
-        dependsOn(r, "bucket", ...BUCKETS).includes(bucket) || (name !== undefined && knownString(r.props, "bucket") === name));
+    return ofType(resources, ...types).filter(
+        (r) =>
+            dependsOn(r, "bucket", ...BUCKETS).includes(bucket) ||
+            (name !== undefined && knownString(r.props, "bucket") === name),
+    );
 }
 
 /** The entries of a value IAM lets be one item or a list (Statement, condition values). */
@@ -27,8 +38,15 @@ function items(value: unknown): unknown[] {
 
 function deniesWithoutTls(statement: unknown): boolean {
     const bool = known(statement, "Condition", "Bool");
-    const key = typeof bool === "object" && bool !== null ? Object.keys(bool).find((k) => k.toLowerCase() === "aws:securetransport") : undefined;
-    return known(statement, "Effect") === "Deny" && key !== undefined && items(known(bool, key)).some((v) => String(v) === "false");
+    const key =
+        typeof bool === "object" && bool !== null
+            ? Object.keys(bool).find((k) => k.toLowerCase() === "aws:securetransport")
+            : undefined;
+    return (
+        known(statement, "Effect") === "Deny" &&
+        key !== undefined &&
+        items(known(bool, key)).some((v) => String(v) === "false")
+    );
 }
 
 /**
@@ -69,8 +87,9 @@ function missingTlsPolicy(bucket: PolicyResource, resources: readonly PolicyReso
         policies.push(read(bucket.props, "policy"));
     }
     const verdicts = policies.map(requiresTls);
-    return verdicts.includes(true) || verdicts.includes(NOT_KNOWN) ? undefined
-        : "a bucket policy with a Deny statement on Condition Bool aws:SecureTransport \"false\" (requests without TLS)";
+    return verdicts.includes(true) || verdicts.includes(NOT_KNOWN)
+        ? undefined
+        : 'a bucket policy with a Deny statement on Condition Bool aws:SecureTransport "false" (requests without TLS)';
 }
 
 export const s3BucketHardening: StackValidationPolicy = {
@@ -79,7 +98,9 @@ export const s3BucketHardening: StackValidationPolicy = {
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
         for (const bucket of ofType(args.resources, ...BUCKETS)) {
-            const encrypted = isSet(bucket.props, "serverSideEncryptionConfiguration") || attachedTo(bucket, args.resources, ...ENCRYPTION).length > 0;
+            const encrypted =
+                isSet(bucket.props, "serverSideEncryptionConfiguration") ||
+                attachedTo(bucket, args.resources, ...ENCRYPTION).length > 0;
             const missing = [
                 missingPublicAccessBlock(bucket, args.resources),
                 encrypted ? undefined : "default encryption (a BucketServerSideEncryptionConfiguration for it)",
@@ -94,6 +115,16 @@ export const s3BucketHardening: StackValidationPolicy = {
 
 export const metadata: RuleMetadata = {
     resourceTypes: [...BUCKETS, S3_BUCKET_PUBLIC_ACCESS_BLOCK, ...ENCRYPTION, S3_BUCKET_POLICY],
-    decides: "Decides during preview from public access blocks, encryption configurations and bucket policies wired to each bucket; a policy text embedding the unknown bucket ARN waits for the update.",
-    controls: controls({ securityHub: ["S3.5", "S3.8"], awsConfig: ["s3-bucket-ssl-requests-only", "s3-bucket-level-public-access-prohibited", "s3-bucket-server-side-encryption-enabled"], checkov: ["CKV_AWS_19", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"], trivy: ["AVD-AWS-0086", "AVD-AWS-0087", "AVD-AWS-0088", "AVD-AWS-0091", "AVD-AWS-0093"] }),
+    decides:
+        "Decides during preview from public access blocks, encryption configurations and bucket policies wired to each bucket; a policy text embedding the unknown bucket ARN waits for the update.",
+    controls: controls({
+        securityHub: ["S3.5", "S3.8"],
+        awsConfig: [
+            "s3-bucket-ssl-requests-only",
+            "s3-bucket-level-public-access-prohibited",
+            "s3-bucket-server-side-encryption-enabled",
+        ],
+        checkov: ["CKV_AWS_19", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"],
+        trivy: ["AVD-AWS-0086", "AVD-AWS-0087", "AVD-AWS-0088", "AVD-AWS-0091", "AVD-AWS-0093"],
+    }),
 };

@@ -6,7 +6,12 @@
 // (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_UserIdGroupPair.html), so rules are held to that one.
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { controls, RuleMetadata } from "../../lib/metadata";
-import { EC2_SECURITY_GROUP, EC2_SECURITY_GROUP_RULE, VPC_SECURITY_GROUP_EGRESS_RULE, VPC_SECURITY_GROUP_INGRESS_RULE } from "../../lib/types";
+import {
+    EC2_SECURITY_GROUP,
+    EC2_SECURITY_GROUP_RULE,
+    VPC_SECURITY_GROUP_EGRESS_RULE,
+    VPC_SECURITY_GROUP_INGRESS_RULE,
+} from "../../lib/types";
 import { indices, knownString } from "../../lib/values";
 
 const RULES = [VPC_SECURITY_GROUP_INGRESS_RULE, VPC_SECURITY_GROUP_EGRESS_RULE, EC2_SECURITY_GROUP_RULE];
@@ -22,12 +27,15 @@ function problem(text: string | undefined, allowed: RegExp, set: string): string
         return `is ${text.length} characters long; EC2 takes up to ${MAX}`;
     }
     const bad = [...new Set([...text].filter((c) => !allowed.test(c)))];
-    return bad.length === 0 ? undefined : `holds ${bad.map((c) => JSON.stringify(c)).join(", ")}, which EC2 refuses: use only letters, digits, spaces and ${set}`;
+    return bad.length === 0
+        ? undefined
+        : `holds ${bad.map((c) => JSON.stringify(c)).join(", ")}, which EC2 refuses: use only letters, digits, spaces and ${set}`;
 }
 
 export const securityGroupDescriptions: ResourceValidationPolicy = {
     name: "security-group-descriptions",
-    description: "Security group and rule descriptions use only the characters EC2 accepts, up to 255: an apostrophe fails the create.",
+    description:
+        "Security group and rule descriptions use only the characters EC2 accepts, up to 255: an apostrophe fails the create.",
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         const found: string[] = [];
@@ -36,7 +44,11 @@ export const securityGroupDescriptions: ResourceValidationPolicy = {
             if (p) found.push(`Security group ${args.name}'s description ${p}`);
             for (const kind of ["ingress", "egress"]) {
                 indices(args.props[kind]).forEach((i) => {
-                    const q = problem(knownString(args.props, kind, i, "description"), RULE_CHARS, "._-:/()#,@[]+=;{}!$*");
+                    const q = problem(
+                        knownString(args.props, kind, i, "description"),
+                        RULE_CHARS,
+                        "._-:/()#,@[]+=;{}!$*",
+                    );
                     if (q) found.push(`Security group ${args.name}'s ${kind}[${i}] description ${q}`);
                 });
             }
@@ -44,7 +56,9 @@ export const securityGroupDescriptions: ResourceValidationPolicy = {
             const p = problem(knownString(args.props, "description"), RULE_CHARS, "._-:/()#,@[]+=;{}!$*");
             if (p) found.push(`Security group rule ${args.name}'s description ${p}`);
         }
-        found.forEach((f) => reportViolation(`${f} (CreateSecurityGroup / AuthorizeSecurityGroup* fail with InvalidParameterValue).`));
+        found.forEach((f) =>
+            reportViolation(`${f} (CreateSecurityGroup / AuthorizeSecurityGroup* fail with InvalidParameterValue).`),
+        );
     },
 };
 

@@ -12,18 +12,25 @@ const what = (r: PolicyResource) => (r.type === EC2_VOLUME_ATTACHMENT ? "volume 
 
 export const serversReplacedDeleteFirst: StackValidationPolicy = {
     name: "servers-replaced-delete-first",
-    description: "An instance with an EBS volume attachment or Elastic IP association, and that attachment, are replaced delete-first (deleteBeforeReplace).",
+    description:
+        "An instance with an EBS volume attachment or Elastic IP association, and that attachment, are replaced delete-first (deleteBeforeReplace).",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
         for (const link of ofType(args.resources, EC2_VOLUME_ATTACHMENT, EC2_EIP_ASSOCIATION)) {
             const instances = dependsOn(link, "instanceId", EC2_INSTANCE);
             for (const instance of instances.filter((i) => i.opts.deleteBeforeReplace !== true)) {
-                reportViolation(`instance ${instance.name} has the ${what(link)} ${link.name} but is replaced create-first: its replacement would ` +
-                    `ask for what the old instance still holds (${link.type === EC2_VOLUME_ATTACHMENT ? "VolumeInUse" : "and boot without the address"}); ` +
-                    "set deleteBeforeReplace: true on the instance.", instance.urn);
+                reportViolation(
+                    `instance ${instance.name} has the ${what(link)} ${link.name} but is replaced create-first: its replacement would ` +
+                        `ask for what the old instance still holds (${link.type === EC2_VOLUME_ATTACHMENT ? "VolumeInUse" : "and boot without the address"}); ` +
+                        "set deleteBeforeReplace: true on the instance.",
+                    instance.urn,
+                );
             }
             if (instances.length > 0 && link.opts.deleteBeforeReplace !== true) {
-                reportViolation(`${what(link)} ${link.name} is replaced create-first: set deleteBeforeReplace: true so it detaches before it attaches again.`, link.urn);
+                reportViolation(
+                    `${what(link)} ${link.name} is replaced create-first: set deleteBeforeReplace: true so it detaches before it attaches again.`,
+                    link.urn,
+                );
             }
         }
     },
@@ -31,6 +38,7 @@ export const serversReplacedDeleteFirst: StackValidationPolicy = {
 
 export const metadata: RuleMetadata = {
     resourceTypes: [EC2_INSTANCE, EC2_VOLUME_ATTACHMENT, EC2_EIP_ASSOCIATION],
-    decides: "Decides during preview from the deleteBeforeReplace resource option of instances and of the attachments and associations whose instanceId depends on them.",
+    decides:
+        "Decides during preview from the deleteBeforeReplace resource option of instances and of the attachments and associations whose instanceId depends on them.",
     controls: controls({}),
 };

@@ -15,15 +15,18 @@ export const userDataSize: ResourceValidationPolicy = {
         const bytes = userDataBytes(args.type, args.props);
         if (bytes !== undefined && bytes > USER_DATA_LIMIT) {
             const kind = args.type === EC2_INSTANCE ? "Instance" : "Launch template";
-            reportViolation(`${kind} ${args.name} has ${bytes} bytes of user data; EC2 accepts at most ${USER_DATA_LIMIT} ` +
-                "(raw, before base64): send it gzip-compressed (cloud-init decompresses it) or shorten it.");
+            reportViolation(
+                `${kind} ${args.name} has ${bytes} bytes of user data; EC2 accepts at most ${USER_DATA_LIMIT} ` +
+                    "(raw, before base64): send it gzip-compressed (cloud-init decompresses it) or shorten it.",
+            );
         }
     },
 };
 
 export const metadata: RuleMetadata = {
     resourceTypes: [EC2_INSTANCE, EC2_LAUNCH_TEMPLATE],
-    decides: "Decides during preview from userData (bytes) or decoded userDataBase64 of instances and decoded userData of launch templates; unknown user data passes.",
+    decides:
+        "Decides during preview from userData (bytes) or decoded userDataBase64 of instances and decoded userData of launch templates; unknown user data passes.",
     controls: controls({}),
     sources: ["https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-add-user-data.html"],
 };

@@ -15,12 +15,15 @@ export interface WafLoggedConfig {
 
 export const wafLogged: StackValidationPolicy = {
     name: "waf-logged",
-    description: "Every WAF web ACL logs to a CloudWatch Logs group named aws-waf-logs-*, with the cookie, authorization and origin-verify headers redacted.",
+    description:
+        "Every WAF web ACL logs to a CloudWatch Logs group named aws-waf-logs-*, with the cookie, authorization and origin-verify headers redacted.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
             redactedHeaders: {
-                type: "array", items: { type: "string" }, default: ["cookie", "authorization", "x-origin-verify"],
+                type: "array",
+                items: { type: "string" },
+                default: ["cookie", "authorization", "x-origin-verify"],
                 description: "Request headers (any case) every web ACL's logging must redact.",
             },
         },
@@ -31,16 +34,25 @@ export const wafLogged: StackValidationPolicy = {
         for (const acl of ofType(args.resources, WAFV2_WEB_ACL)) {
             const logging = configs.find((c) => dependsOn(c, "resourceArn").includes(acl));
             if (!logging) {
-                reportViolation(`Web ACL ${acl.name} has no logging configuration: add a WebAclLoggingConfiguration to an aws-waf-logs- log group.`, acl.urn);
+                reportViolation(
+                    `Web ACL ${acl.name} has no logging configuration: add a WebAclLoggingConfiguration to an aws-waf-logs- log group.`,
+                    acl.urn,
+                );
                 continue;
             }
             const problems: string[] = [];
             const groups = dependsOn(logging, "logDestinationConfigs", CLOUDWATCH_LOG_GROUP);
-            if (groups.length === 0 || groups.some((g) => fails(read(g.props, "name"), (n) => String(n).startsWith("aws-waf-logs-")))) {
+            if (
+                groups.length === 0 ||
+                groups.some((g) => fails(read(g.props, "name"), (n) => String(n).startsWith("aws-waf-logs-")))
+            ) {
                 problems.push("its destination must be a log group of the stack named aws-waf-logs-*");
             }
             const fields = read(logging.props, "redactedFields");
-            const redacted = indices(fields).map((i) => known(fields, i, "singleHeader", "name")).filter((n): n is string => typeof n === "string").map((n) => n.toLowerCase());
+            const redacted = indices(fields)
+                .map((i) => known(fields, i, "singleHeader", "name"))
+                .filter((n): n is string => typeof n === "string")
+                .map((n) => n.toLowerCase());
             const missing = required.filter((h) => !redacted.includes(h));
             if (fields !== undefined && typeof fields !== "symbol" && missing.length > 0) {
                 problems.push(`redactedFields must include singleHeader ${missing.join(", ")}`);
@@ -56,6 +68,7 @@ export const wafLogged: StackValidationPolicy = {
 
 export const metadata: RuleMetadata = {
     resourceTypes: [WAFV2_WEB_ACL, WAFV2_WEB_ACL_LOGGING_CONFIGURATION, CLOUDWATCH_LOG_GROUP],
-    decides: "Decides during preview from the logging configuration wired to each web ACL (property dependencies), its log group's literal name and its redactedFields.",
+    decides:
+        "Decides during preview from the logging configuration wired to each web ACL (property dependencies), its log group's literal name and its redactedFields.",
     controls: controls({ securityHub: ["WAF.11"], awsConfig: ["wafv2-logging-enabled"] }),
 };

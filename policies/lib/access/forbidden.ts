@@ -6,7 +6,14 @@
 // of the stack's keys, or creating a grant on one that is not for an AWS resource, even with kms:* attached: the key
 // policy's deny and its GrantIsForAWSResource condition must hold whatever IAM gives a server (docs/access.md, "Keys").
 import { dependsOn, ofType, StackResource } from "../stack";
-import { EC2_LAUNCH_TEMPLATE, KMS_KEY, RDS_INSTANCE, SEARCH_DOMAINS, SECRETSMANAGER_SECRET, SECRETSMANAGER_SECRET_VERSION } from "../types";
+import {
+    EC2_LAUNCH_TEMPLATE,
+    KMS_KEY,
+    RDS_INSTANCE,
+    SEARCH_DOMAINS,
+    SECRETSMANAGER_SECRET,
+    SECRETSMANAGER_SECRET_VERSION,
+} from "../types";
 import { knownString } from "../values";
 import { AccessModel, T } from "./model";
 import { Requirement, templateRole } from "./required";
@@ -27,7 +34,10 @@ export function masterSecrets(resources: readonly StackResource[]): { readonly a
         return ofType(resources, SECRETSMANAGER_SECRET_VERSION)
             .filter((v) => dependsOn(v, "secretString").some((p) => passwords.includes(p)))
             .flatMap((v) => dependsOn(v, "secretId", SECRETSMANAGER_SECRET))
-            .flatMap((secret) => { const arn = knownString(secret.props, "arn"); return arn ? [{ arn, of: domain.name }] : []; });
+            .flatMap((secret) => {
+                const arn = knownString(secret.props, "arn");
+                return arn ? [{ arn, of: domain.name }] : [];
+            });
     });
     return [...databases, ...searches];
 }
@@ -39,27 +49,52 @@ export function forbiddenAccess(resources: readonly StackResource[], model: Acce
 }
 
 function keyAbuse(resources: readonly StackResource[], model: AccessModel): Requirement[] {
-    const roles = [...new Set(ofType(resources, EC2_LAUNCH_TEMPLATE).map((t) => templateRole(resources, t)).filter((r): r is string => r !== undefined))];
+    const roles = [
+        ...new Set(
+            ofType(resources, EC2_LAUNCH_TEMPLATE)
+                .map((t) => templateRole(resources, t))
+                .filter((r): r is string => r !== undefined),
+        ),
+    ];
     return ofType(resources, KMS_KEY).flatMap((key) => {
         const arn = knownString(key.props, "arn");
         if (!arn || !model.resources.has(arn)) {
             return [];
         }
-        const probe = (principal: string, action: string) => ({ principal, action, resource: arn, identityPolicies: EVERYTHING_ON_KMS });
+        const probe = (principal: string, action: string) => ({
+            principal,
+            action,
+            resource: arn,
+            identityPolicies: EVERYTHING_ON_KMS,
+        });
         return roles.flatMap((role) => [
             ...KEY_ADMINISTRATION_PROBES.map((action) => ({
-                why: `${key.name}'s policy must keep the servers' roles from administering it, whatever IAM policy they hold`, urn: key.urn, request: probe(role, action),
+                why: `${key.name}'s policy must keep the servers' roles from administering it, whatever IAM policy they hold`,
+                urn: key.urn,
+                request: probe(role, action),
             })),
-            { why: `${key.name}'s policy must allow grants only for AWS resources`, urn: key.urn, request: probe(role, "kms:CreateGrant") },
+            {
+                why: `${key.name}'s policy must allow grants only for AWS resources`,
+                urn: key.urn,
+                request: probe(role, "kms:CreateGrant"),
+            },
         ]);
     });
 }
 
 /** The roles granted a search domain's HTTP API (es:ESHttp*): what the security plugin maps, by role ARN, to its users. */
 export function searchRoles(resources: readonly StackResource[], model: AccessModel): string[] {
-    const grantsSearch = (arn: string) => (model.roles.get(arn) ?? []).some(({ policy }) => [policy.Statement].flat().some((st) =>
-        [(st as { Action?: string | string[] }).Action ?? []].flat().some((a) => /^es:ESHttp/i.test(a))));
-    return ofType(resources, T.role).map((r) => knownString(r.props, "arn")).filter((arn): arn is string => arn !== undefined && grantsSearch(arn));
+    const grantsSearch = (arn: string) =>
+        (model.roles.get(arn) ?? []).some(({ policy }) =>
+            [policy.Statement]
+                .flat()
+                .some((st) =>
+                    [(st as { Action?: string | string[] }).Action ?? []].flat().some((a) => /^es:ESHttp/i.test(a)),
+                ),
+        );
+    return ofType(resources, T.role)
+        .map((r) => knownString(r.props, "arn"))
+        .filter((arn): arn is string => arn !== undefined && grantsSearch(arn));
 }
 
 function masterReads(resources: readonly StackResource[], model: AccessModel): Requirement[] {
@@ -68,15 +103,19 @@ function masterReads(resources: readonly StackResource[], model: AccessModel): R
     return ofType(resources, EC2_LAUNCH_TEMPLATE).flatMap((template) => {
         const role = templateRole(resources, template);
         const why = `${template.name} boots servers that take the shop's traffic; they must not`;
-        return role ? [
-            ...secrets.map(({ arn, of }) => ({
-                why: `${why} read the master credentials of ${of}`, urn: template.urn,
-                request: { principal: role, action: "secretsmanager:GetSecretValue", resource: arn },
-            })),
-            ...admins.map((arn) => ({
-                why: `${why} assume ${arn}, which may call a search domain's API`, urn: template.urn,
-                request: { principal: role, action: "sts:AssumeRole", resource: arn },
-            })),
-        ] : [];
+        return role
+            ? [
+                  ...secrets.map(({ arn, of }) => ({
+                      why: `${why} read the master credentials of ${of}`,
+                      urn: template.urn,
+                      request: { principal: role, action: "secretsmanager:GetSecretValue", resource: arn },
+                  })),
+                  ...admins.map((arn) => ({
+                      why: `${why} assume ${arn}, which may call a search domain's API`,
+                      urn: template.urn,
+                      request: { principal: role, action: "sts:AssumeRole", resource: arn },
+                  })),
+              ]
+            : [];
     });
 }

@@ -3,7 +3,18 @@
 // values are read: in a preview, where ARNs and policy texts computed from other resources are unknown, the model is
 // partial and the requirements built on it are left to the update (docs/access.md).
 import { dependsOn, ofType, StackResource } from "../stack";
-import { EFS_FILE_SYSTEM, EFS_FILE_SYSTEM_POLICY, IAM_ROLE, IAM_ROLE_POLICY, IAM_ROLE_POLICY_ATTACHMENT, KMS_KEY, OPENSEARCH_DOMAIN, S3_BUCKET_POLICY, SECRETSMANAGER_SECRET_POLICY, SNS_TOPIC_POLICY } from "../types";
+import {
+    EFS_FILE_SYSTEM,
+    EFS_FILE_SYSTEM_POLICY,
+    IAM_ROLE,
+    IAM_ROLE_POLICY,
+    IAM_ROLE_POLICY_ATTACHMENT,
+    KMS_KEY,
+    OPENSEARCH_DOMAIN,
+    S3_BUCKET_POLICY,
+    SECRETSMANAGER_SECRET_POLICY,
+    SNS_TOPIC_POLICY,
+} from "../types";
 import { knownString, read } from "../values";
 
 export interface PolicyDocument {
@@ -48,14 +59,25 @@ export const T = {
 export const MANAGED_POLICIES: Readonly<Record<string, PolicyDocument>> = {
     "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore": {
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetDocument", "ssm:DescribeDocument"], Resource: "*" }],
+        Statement: [
+            {
+                Effect: "Allow",
+                Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetDocument", "ssm:DescribeDocument"],
+                Resource: "*",
+            },
+        ],
     },
 };
 
 /** AWS's default key policy (a key created without one): the account, through IAM, and nothing else.
  *  https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html */
 export function defaultKeyPolicy(account: string): PolicyDocument {
-    return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" }] };
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+        ],
+    };
 }
 
 /** EFS's default file system policy (none set): any client mounting through a mount target gets full access.
@@ -63,11 +85,19 @@ export function defaultKeyPolicy(account: string): PolicyDocument {
 export function defaultFileSystemPolicy(): PolicyDocument {
     return {
         Version: "2012-10-17",
-        Statement: [{
-            Effect: "Allow", Principal: { AWS: "*" },
-            Action: ["elasticfilesystem:ClientRootAccess", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientMount"],
-            Resource: "*", Condition: { Bool: { "elasticfilesystem:AccessedViaMountTarget": "true" } },
-        }],
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { AWS: "*" },
+                Action: [
+                    "elasticfilesystem:ClientRootAccess",
+                    "elasticfilesystem:ClientWrite",
+                    "elasticfilesystem:ClientMount",
+                ],
+                Resource: "*",
+                Condition: { Bool: { "elasticfilesystem:AccessedViaMountTarget": "true" } },
+            },
+        ],
     };
 }
 
@@ -93,16 +123,18 @@ export function accessModel(resources: readonly StackResource[]): AccessModel {
     const account = arns.map((a) => arnField(a, 4)).find((a) => a !== undefined && /^\d{12}$/.test(a));
     const region = arns.map((a) => arnField(a, 3)).find((r) => r !== undefined);
 
-    const roleArns = new Map(ofType(resources, T.role).flatMap((r) => {
-        const name = knownString(r.props, "name");
-        const arn = knownString(r.props, "arn");
-        return name && arn ? [[name, arn] as const] : [];
-    }));
+    const roleArns = new Map(
+        ofType(resources, T.role).flatMap((r) => {
+            const name = knownString(r.props, "name");
+            const arn = knownString(r.props, "arn");
+            return name && arn ? [[name, arn] as const] : [];
+        }),
+    );
     const roles = new Map<string, NamedPolicy[]>();
     const grant = (roleName: string | undefined, policy: NamedPolicy) => {
         const arn = roleName === undefined ? undefined : roleArns.get(roleName);
         if (arn) {
-            roles.set(arn, [...roles.get(arn) ?? [], policy]);
+            roles.set(arn, [...(roles.get(arn) ?? []), policy]);
         }
     };
     for (const r of ofType(resources, T.rolePolicy)) {
@@ -122,14 +154,18 @@ export function accessModel(resources: readonly StackResource[]): AccessModel {
     for (const key of ofType(resources, T.key)) {
         const arn = knownString(key.props, "arn");
         // No policy at all: AWS applies its default one. A policy not known yet (preview): nothing to evaluate.
-        const policy = policyOf(key) ?? (account && read(key.props, "policy") === undefined ? defaultKeyPolicy(account) : undefined);
+        const policy =
+            policyOf(key) ??
+            (account && read(key.props, "policy") === undefined ? defaultKeyPolicy(account) : undefined);
         if (arn && policy) {
             protectedBy.set(arn, policy);
         }
     }
     for (const fs of ofType(resources, T.fileSystem)) {
         const arn = knownString(fs.props, "arn");
-        const own = ofType(resources, T.fileSystemPolicy).find((p) => dependsOn(p, "fileSystemId", T.fileSystem).includes(fs));
+        const own = ofType(resources, T.fileSystemPolicy).find((p) =>
+            dependsOn(p, "fileSystemId", T.fileSystem).includes(fs),
+        );
         const policy = own ? policyOf(own) : defaultFileSystemPolicy();
         if (arn && policy) {
             protectedBy.set(arn, policy);
@@ -137,7 +173,14 @@ export function accessModel(resources: readonly StackResource[]): AccessModel {
     }
     const ownArn = (r: StackResource) => knownString(r.props, "arn");
     const byProperty: [string, (r: StackResource) => string | undefined, string][] = [
-        [T.bucketPolicy, (r) => { const bucket = knownString(r.props, "bucket"); return bucket && `arn:aws:s3:::${bucket}`; }, "policy"],
+        [
+            T.bucketPolicy,
+            (r) => {
+                const bucket = knownString(r.props, "bucket");
+                return bucket && `arn:aws:s3:::${bucket}`;
+            },
+            "policy",
+        ],
         [T.topicPolicy, ownArn, "policy"],
         [T.secretPolicy, (r) => knownString(r.props, "secretArn"), "policy"],
         [T.role, ownArn, "assumeRolePolicy"],

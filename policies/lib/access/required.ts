@@ -11,7 +11,15 @@
 //   (https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html).
 // A requirement whose values a preview does not know yet is left out: the update decides it.
 import { dependsOn, ofType, StackResource } from "../stack";
-import { AUTOSCALING_GROUP, CLOUDWATCH_LOG_GROUP, EC2_LAUNCH_TEMPLATE, IAM_INSTANCE_PROFILE, RDS_INSTANCE, SECRETSMANAGER_SECRET, SSM_PARAMETER } from "../types";
+import {
+    AUTOSCALING_GROUP,
+    CLOUDWATCH_LOG_GROUP,
+    EC2_LAUNCH_TEMPLATE,
+    IAM_INSTANCE_PROFILE,
+    RDS_INSTANCE,
+    SECRETSMANAGER_SECRET,
+    SSM_PARAMETER,
+} from "../types";
 import { mountLines, userDataOf } from "../user-data";
 import { indices, known, knownString } from "../values";
 import { AccessModel, arnField, T } from "./model";
@@ -26,7 +34,13 @@ export interface Requirement {
 }
 
 /** The actions EBS needs of a key for Auto Scaling's launches (the user guide's two key policy statements). */
-const EBS_KEY_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"];
+const EBS_KEY_ACTIONS = [
+    "kms:Encrypt",
+    "kms:Decrypt",
+    "kms:ReEncryptFrom",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:DescribeKey",
+];
 const LOGS_KEY_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:GenerateDataKey", "kms:DescribeKey"];
 
 /** Auto Scaling's default service-linked role in `account` (a group may name another with serviceLinkedRoleArn). */
@@ -34,22 +48,40 @@ export const autoScalingRoleArn = (account: string) =>
     `arn:aws:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
 
 function autoScalingKeyUse(resources: readonly StackResource[]): Requirement[] {
-    return ofType(resources, AUTOSCALING_GROUP).flatMap((group) => dependsOn(group, "launchTemplate", EC2_LAUNCH_TEMPLATE).flatMap((template) => {
-        const mappings = known(template.props, "blockDeviceMappings");
-        const keys = indices(mappings).map((i) => knownString(mappings, i, "ebs", "kmsKeyId")).filter((k): k is string => k?.startsWith("arn:") === true);
-        return [...new Set(keys)].flatMap((key) => {
-            const account = arnField(key, 4);
-            const role = knownString(group.props, "serviceLinkedRoleArn") ?? (account && autoScalingRoleArn(account));
-            if (!role) {
-                return [];
-            }
-            const why = `Auto Scaling launches ${group.name} with volumes encrypted by ${key}`;
-            return [
-                ...EBS_KEY_ACTIONS.map((action) => ({ why, urn: group.urn, request: { principal: role, action, resource: key } })),
-                { why, urn: group.urn, request: { principal: role, action: "kms:CreateGrant", resource: key, context: { "kms:GrantIsForAWSResource": "true" } } },
-            ];
-        });
-    }));
+    return ofType(resources, AUTOSCALING_GROUP).flatMap((group) =>
+        dependsOn(group, "launchTemplate", EC2_LAUNCH_TEMPLATE).flatMap((template) => {
+            const mappings = known(template.props, "blockDeviceMappings");
+            const keys = indices(mappings)
+                .map((i) => knownString(mappings, i, "ebs", "kmsKeyId"))
+                .filter((k): k is string => k?.startsWith("arn:") === true);
+            return [...new Set(keys)].flatMap((key) => {
+                const account = arnField(key, 4);
+                const role =
+                    knownString(group.props, "serviceLinkedRoleArn") ?? (account && autoScalingRoleArn(account));
+                if (!role) {
+                    return [];
+                }
+                const why = `Auto Scaling launches ${group.name} with volumes encrypted by ${key}`;
+                return [
+                    ...EBS_KEY_ACTIONS.map((action) => ({
+                        why,
+                        urn: group.urn,
+                        request: { principal: role, action, resource: key },
+                    })),
+                    {
+                        why,
+                        urn: group.urn,
+                        request: {
+                            principal: role,
+                            action: "kms:CreateGrant",
+                            resource: key,
+                            context: { "kms:GrantIsForAWSResource": "true" },
+                        },
+                    },
+                ];
+            });
+        }),
+    );
 }
 
 function logsKeyUse(resources: readonly StackResource[]): Requirement[] {
@@ -62,7 +94,8 @@ function logsKeyUse(resources: readonly StackResource[]): Requirement[] {
         }
         const context = { "kms:EncryptionContext:aws:logs:arn": arn.replace(/:\*$/, "") };
         return LOGS_KEY_ACTIONS.map((action) => ({
-            why: `CloudWatch Logs encrypts ${group.name} with ${key}`, urn: group.urn,
+            why: `CloudWatch Logs encrypts ${group.name} with ${key}`,
+            urn: group.urn,
             request: { principal: `logs.${region}.amazonaws.com`, action, resource: key, context },
         }));
     });
@@ -83,7 +116,9 @@ function secretKey(resources: readonly StackResource[], secretArn: string): stri
     if (own) {
         return knownString(own.props, "kmsKeyId");
     }
-    const managed = ofType(resources, RDS_INSTANCE).find((db) => knownString(db.props, "masterUserSecrets", 0, "secretArn") === secretArn);
+    const managed = ofType(resources, RDS_INSTANCE).find(
+        (db) => knownString(db.props, "masterUserSecrets", 0, "secretArn") === secretArn,
+    );
     return managed && knownString(managed.props, "masterUserSecrets", 0, "kmsKeyId");
 }
 
@@ -91,26 +126,47 @@ function secretKey(resources: readonly StackResource[], secretArn: string): stri
 export function parameterPath(userData: string): string | undefined {
     const argument = /get-parameters-by-path\b[^\n]*?--path[ =]+"?(\$\{?\w+\}?|\/[\w/-]*)/.exec(userData)?.[1];
     const variable = argument?.replace(/^\$\{?(\w+)\}?$/, "$1");
-    return variable === argument ? argument : new RegExp(`^\\s*${variable}=["']?(\\/[\\w/-]*)`, "m").exec(userData)?.[1];
+    return variable === argument
+        ? argument
+        : new RegExp(`^\\s*${variable}=["']?(\\/[\\w/-]*)`, "m").exec(userData)?.[1];
 }
 
-function bootReads(resources: readonly StackResource[], model: AccessModel, template: StackResource, role: string, userData: string): Requirement[] {
+function bootReads(
+    resources: readonly StackResource[],
+    model: AccessModel,
+    template: StackResource,
+    role: string,
+    userData: string,
+): Requirement[] {
     const path = parameterPath(userData);
     if (!path || !model.account || !model.region) {
         return [];
     }
     const why = `${template.name} boots by reading ${path}`;
-    const read = (action: string, resource: string, context?: Record<string, string>) => ({ why, urn: template.urn, request: { principal: role, action, resource, context } });
-    const parameters = ofType(resources, SSM_PARAMETER).filter((p) => knownString(p.props, "name")?.startsWith(`${path}/`));
-    const secrets = parameters.map((p) => knownString(p.props, "insecureValue") ?? knownString(p.props, "value"))
+    const read = (action: string, resource: string, context?: Record<string, string>) => ({
+        why,
+        urn: template.urn,
+        request: { principal: role, action, resource, context },
+    });
+    const parameters = ofType(resources, SSM_PARAMETER).filter((p) =>
+        knownString(p.props, "name")?.startsWith(`${path}/`),
+    );
+    const secrets = parameters
+        .map((p) => knownString(p.props, "insecureValue") ?? knownString(p.props, "value"))
         .filter((v): v is string => v?.startsWith("arn:aws:secretsmanager:") === true);
     return [
         read("ssm:GetParametersByPath", `arn:aws:ssm:${model.region}:${model.account}:parameter${path}`),
-        ...parameters.flatMap((p) => { const arn = knownString(p.props, "arn"); return arn ? [read("ssm:GetParameter", arn)] : []; }),
+        ...parameters.flatMap((p) => {
+            const arn = knownString(p.props, "arn");
+            return arn ? [read("ssm:GetParameter", arn)] : [];
+        }),
         ...secrets.flatMap((secret) => {
             const key = secretKey(resources, secret);
             const viaService = { "kms:ViaService": `secretsmanager.${model.region}.amazonaws.com` };
-            return [read("secretsmanager:GetSecretValue", secret), ...key?.startsWith("arn:") ? [read("kms:Decrypt", key, viaService)] : []];
+            return [
+                read("secretsmanager:GetSecretValue", secret),
+                ...(key?.startsWith("arn:") ? [read("kms:Decrypt", key, viaService)] : []),
+            ];
         }),
     ];
 }
@@ -128,11 +184,12 @@ function efsMounts(model: AccessModel, template: StackResource, role: string, us
         const context: Record<string, string> = {
             "aws:SecureTransport": options.includes("tls") ? "true" : "false",
             "elasticfilesystem:AccessedViaMountTarget": "true",
-            ...accessPoint ? { "elasticfilesystem:AccessPointArn": `${prefix}:access-point/${accessPoint}` } : {},
+            ...(accessPoint ? { "elasticfilesystem:AccessPointArn": `${prefix}:access-point/${accessPoint}` } : {}),
         };
         const principal = options.includes("iam") ? role : "anonymous";
         return ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"].map((action) => ({
-            why: `${template.name} mounts ${fileSystemId}${accessPoint ? ` through ${accessPoint}` : ""}`, urn: template.urn,
+            why: `${template.name} mounts ${fileSystemId}${accessPoint ? ` through ${accessPoint}` : ""}`,
+            urn: template.urn,
             request: { principal, action, resource: `${prefix}:file-system/${fileSystemId}`, context },
         }));
     });
@@ -143,7 +200,9 @@ export function requiredAccess(resources: readonly StackResource[], model: Acces
     const servers = ofType(resources, EC2_LAUNCH_TEMPLATE).flatMap((template) => {
         const role = templateRole(resources, template);
         const userData = userDataOf(template.type, template.props);
-        return role && userData ? [...bootReads(resources, model, template, role, userData), ...efsMounts(model, template, role, userData)] : [];
+        return role && userData
+            ? [...bootReads(resources, model, template, role, userData), ...efsMounts(model, template, role, userData)]
+            : [];
     });
     return [...autoScalingKeyUse(resources), ...logsKeyUse(resources), ...servers];
 }

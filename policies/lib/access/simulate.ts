@@ -25,7 +25,6 @@ function resourcePolicy(model: AccessModel, resource: string): PolicyDocument | 
     return model.resources.get(resource) ?? (parent === undefined ? undefined : model.resources.get(parent));
 }
 
-
 /**
  * The resource policy with its kms:EncryptionContext:<key> conditions decided here: the simulator knows only context
  * keys whose variable part follows a slash (aws:PrincipalTag/...), so it ignores these and never matches them. A
@@ -33,7 +32,10 @@ function resourcePolicy(model: AccessModel, resource: string): PolicyDocument | 
  * dropped. Equals/Like operators only (what key policies use:
  * https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-encryption-context).
  */
-function withEncryptionContextDecided(policy: PolicyDocument | undefined, context: Readonly<Record<string, string | string[]>>): PolicyDocument | undefined {
+function withEncryptionContextDecided(
+    policy: PolicyDocument | undefined,
+    context: Readonly<Record<string, string | string[]>>,
+): PolicyDocument | undefined {
     if (!policy || !Array.isArray(policy.Statement)) {
         return policy;
     }
@@ -42,19 +44,33 @@ function withEncryptionContextDecided(policy: PolicyDocument | undefined, contex
     const statements = (policy.Statement as Record<string, unknown>[]).flatMap((s) => {
         const conditions = (s.Condition ?? {}) as Record<string, Record<string, string | string[]>>;
         let holds = true;
-        const rest = Object.fromEntries(Object.entries(conditions).map(([operator, keys]) => {
-            const kept = Object.entries(keys).filter(([key, patterns]) => {
-                if (!isContextKey(key)) {
-                    return true;
-                }
-                const value = given(key);
-                holds &&= /^(Arn|String)(Equals|Like)$/.test(operator) && value !== undefined &&
-                    [value].flat().every((v) => [patterns].flat().some((p) => operator.endsWith("Like") ? wildcardMatches(p, v) : p === v));
-                return false;
-            });
-            return [operator, Object.fromEntries(kept)];
-        }).filter(([, keys]) => Object.keys(keys).length > 0));
-        return holds ? [{ ...s, ...(Object.keys(rest).length > 0 ? { Condition: rest } : { Condition: undefined }) }] : [];
+        const rest = Object.fromEntries(
+            Object.entries(conditions)
+                .map(([operator, keys]) => {
+                    const kept = Object.entries(keys).filter(([key, patterns]) => {
+                        if (!isContextKey(key)) {
+                            return true;
+                        }
+                        const value = given(key);
+                        holds &&=
+                            /^(Arn|String)(Equals|Like)$/.test(operator) &&
+                            value !== undefined &&
+                            [value]
+                                .flat()
+                                .every((v) =>
+                                    [patterns]
+                                        .flat()
+                                        .some((p) => (operator.endsWith("Like") ? wildcardMatches(p, v) : p === v)),
+                                );
+                        return false;
+                    });
+                    return [operator, Object.fromEntries(kept)];
+                })
+                .filter(([, keys]) => Object.keys(keys).length > 0),
+        );
+        return holds
+            ? [{ ...s, ...(Object.keys(rest).length > 0 ? { Condition: rest } : { Condition: undefined }) }]
+            : [];
     });
     return { ...policy, Statement: statements.map((s) => JSON.parse(JSON.stringify(s))) };
 }
@@ -62,19 +78,31 @@ function withEncryptionContextDecided(policy: PolicyDocument | undefined, contex
 export async function decide(model: AccessModel, request: AccessRequest): Promise<Decision> {
     const own = model.roles.get(request.principal) ?? [];
     const extra = (request.identityPolicies ?? []).map((policy, i) => ({ name: `caller-${i}`, policy }));
-    const result = await runSimulation({
-        request: {
-            principal: request.principal === "anonymous" ? anonymousPrincipal : request.principal,
-            action: request.action,
-            resource: { resource: request.resource, accountId: arnField(request.resource, 4) ?? model.account ?? "" },
-            // AWS puts the caller's ARN (a role's, for its sessions) in every signed request; the simulator does not.
-            // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
-            contextVariables: { ...request.principal.startsWith("arn:") ? { "aws:PrincipalArn": request.principal } : {}, ...request.context },
+    const result = await runSimulation(
+        {
+            request: {
+                principal: request.principal === "anonymous" ? anonymousPrincipal : request.principal,
+                action: request.action,
+                resource: {
+                    resource: request.resource,
+                    accountId: arnField(request.resource, 4) ?? model.account ?? "",
+                },
+                // AWS puts the caller's ARN (a role's, for its sessions) in every signed request; the simulator does not.
+                // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+                contextVariables: {
+                    ...(request.principal.startsWith("arn:") ? { "aws:PrincipalArn": request.principal } : {}),
+                    ...request.context,
+                },
+            },
+            identityPolicies: [...own.map((p) => ({ name: p.name, policy: p.policy })), ...extra],
+            serviceControlPolicies: [],
+            resourceControlPolicies: [],
+            resourcePolicy: withEncryptionContextDecided(
+                resourcePolicy(model, request.resource),
+                request.context ?? {},
+            ),
         },
-        identityPolicies: [...own.map((p) => ({ name: p.name, policy: p.policy })), ...extra],
-        serviceControlPolicies: [],
-        resourceControlPolicies: [],
-        resourcePolicy: withEncryptionContextDecided(resourcePolicy(model, request.resource), request.context ?? {}),
-    }, {});
+        {},
+    );
     return result.resultType === "error" ? `invalid: ${JSON.stringify(result.errors)}` : result.overallResult;
 }

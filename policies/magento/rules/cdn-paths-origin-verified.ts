@@ -24,12 +24,19 @@ interface Config {
 
 /** ELB path patterns: `*` any characters, `?` exactly one, case-sensitive (docs/edge.md, "CDN paths"). */
 function matches(pattern: string, path: string): boolean {
-    const regex = pattern.split("").map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("");
+    const regex = pattern
+        .split("")
+        .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
+        .join("");
     return new RegExp(`^${regex}$`).test(path);
 }
 
 /** What a request on `path` without `header` meets: a rule, the default action, or undefined when it cannot be read. */
-function reached(rules: readonly PolicyResource[], path: string, header: string): PolicyResource | "default" | undefined {
+function reached(
+    rules: readonly PolicyResource[],
+    path: string,
+    header: string,
+): PolicyResource | "default" | undefined {
     const ordered = [...rules].sort((a, b) => (priority(a) ?? Infinity) - (priority(b) ?? Infinity));
     for (const rule of ordered) {
         const conditions = known(rule.props, "conditions");
@@ -40,7 +47,12 @@ function reached(rules: readonly PolicyResource[], path: string, header: string)
         if (patterns !== undefined && !patterns.some((p) => matches(p, path))) {
             continue;
         }
-        if (indices(conditions).some((i) => knownString(conditions, i, "httpHeader", "httpHeaderName")?.toLowerCase() === header.toLowerCase())) {
+        if (
+            indices(conditions).some(
+                (i) =>
+                    knownString(conditions, i, "httpHeader", "httpHeaderName")?.toLowerCase() === header.toLowerCase(),
+            )
+        ) {
             continue; // CloudFront's own requests
         }
         if (forwards(rule)) {
@@ -61,12 +73,23 @@ function forwardsByDefault(listener: PolicyResource): boolean {
 
 export const cdnPathsOriginVerified: StackValidationPolicy = {
     name: "cdn-paths-origin-verified",
-    description: "On a Magento stack with CloudFront, HTTPS listeners of an internet-facing load balancer serve /pub/media/, /pub/static/, /media/ and /static/ only to requests carrying the origin-verify header, refusing them otherwise.",
+    description:
+        "On a Magento stack with CloudFront, HTTPS listeners of an internet-facing load balancer serve /pub/media/, /pub/static/, /media/ and /static/ only to requests carrying the origin-verify header, refusing them otherwise.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
-            paths: { type: "array", items: { type: "string" }, default: PATHS, description: "Paths under which the web servers serve the CDN's files (origin paths and Magento's aliases)." },
-            header: { type: "string", default: HEADER, description: "Header CloudFront adds to its origin requests with a secret value." },
+            paths: {
+                type: "array",
+                items: { type: "string" },
+                default: PATHS,
+                description:
+                    "Paths under which the web servers serve the CDN's files (origin paths and Magento's aliases).",
+            },
+            header: {
+                type: "string",
+                default: HEADER,
+                description: "Header CloudFront adds to its origin requests with a secret value.",
+            },
             ...WEB_TIERS_SCHEMA,
         },
     },
@@ -82,9 +105,12 @@ export const cdnPathsOriginVerified: StackValidationPolicy = {
                 const hit = reached(rules, `${base}/x`, header);
                 const served = hit === "default" ? forwardsByDefault(listener) : hit !== undefined && forwards(hit);
                 if (served) {
-                    reportViolation(`HTTPS listener ${listener.name} serves ${base}/ to requests without the ${header} header ` +
-                        `(${hit === "default" ? "its default action" : `rule ${(hit as PolicyResource).name}`}), so anyone can fetch the CDN's files around CloudFront: ` +
-                        `forward ${base}/* only under an http-header condition on ${header}, and answer it with a fixed response otherwise.`, listener.urn);
+                    reportViolation(
+                        `HTTPS listener ${listener.name} serves ${base}/ to requests without the ${header} header ` +
+                            `(${hit === "default" ? "its default action" : `rule ${(hit as PolicyResource).name}`}), so anyone can fetch the CDN's files around CloudFront: ` +
+                            `forward ${base}/* only under an http-header condition on ${header}, and answer it with a fixed response otherwise.`,
+                        listener.urn,
+                    );
                 }
             }
         }
@@ -93,6 +119,7 @@ export const cdnPathsOriginVerified: StackValidationPolicy = {
 
 export const metadata: RuleMetadata = {
     resourceTypes: [...LOAD_BALANCERS, ...LISTENERS, ...LISTENER_RULES, CLOUDFRONT_DISTRIBUTION],
-    decides: "Decides during preview from listener protocols and default actions, rule priorities, path patterns, http-header condition names (never their secret values) and action types; on an export whose rule conditions are one encrypted secret it cannot read them and stays silent.",
+    decides:
+        "Decides during preview from listener protocols and default actions, rule priorities, path patterns, http-header condition names (never their secret values) and action types; on an export whose rule conditions are one encrypted secret it cannot read them and stays silent.",
     controls: controls({}),
 };

@@ -5,13 +5,21 @@ import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { controls, RuleMetadata } from "../../lib/metadata";
 import { azOf, compute } from "../../lib/placement";
 import { dependsOn, ofType } from "../../lib/stack";
-import { AUTOSCALING_GROUP, EC2_INSTANCE, EC2_SUBNET, EC2_VPC, EFS_FILE_SYSTEM, EFS_MOUNT_TARGET } from "../../lib/types";
+import {
+    AUTOSCALING_GROUP,
+    EC2_INSTANCE,
+    EC2_SUBNET,
+    EC2_VPC,
+    EFS_FILE_SYSTEM,
+    EFS_MOUNT_TARGET,
+} from "../../lib/types";
 
 const vpcOf = (subnet: PolicyResource) => dependsOn(subnet, "vpcId", EC2_VPC)[0];
 
 export const efsInEveryComputeAz: StackValidationPolicy = {
     name: "efs-in-every-compute-az",
-    description: "Every EFS file system has a mount target in each AZ where its VPC runs servers or autoscaling groups.",
+    description:
+        "Every EFS file system has a mount target in each AZ where its VPC runs servers or autoscaling groups.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
         const servers = compute(args.resources);
@@ -22,10 +30,15 @@ export const efsInEveryComputeAz: StackValidationPolicy = {
             const vpcs = new Set(targets.map(vpcOf));
             const served = new Set(targets.map(azOf));
             for (const { compute: c, subnets } of servers) {
-                const missing = [...new Set(subnets.filter((s) => vpcs.has(vpcOf(s))).map(azOf))].filter((az) => !served.has(az)).sort();
+                const missing = [...new Set(subnets.filter((s) => vpcs.has(vpcOf(s))).map(azOf))]
+                    .filter((az) => !served.has(az))
+                    .sort();
                 if (missing.length > 0) {
-                    reportViolation(`EFS file system ${fs.name} has no mount target in ${missing.join(", ")}, where ${c.name} runs: ` +
-                        "a server there cannot mount the shared folders. Add a mount target in a subnet of each AZ that has compute.", fs.urn);
+                    reportViolation(
+                        `EFS file system ${fs.name} has no mount target in ${missing.join(", ")}, where ${c.name} runs: ` +
+                            "a server there cannot mount the shared folders. Add a mount target in a subnet of each AZ that has compute.",
+                        fs.urn,
+                    );
                 }
             }
         }
@@ -34,6 +47,7 @@ export const efsInEveryComputeAz: StackValidationPolicy = {
 
 export const metadata: RuleMetadata = {
     resourceTypes: [EFS_FILE_SYSTEM, EFS_MOUNT_TARGET, EC2_SUBNET, AUTOSCALING_GROUP, EC2_INSTANCE],
-    decides: "Decides during preview from the subnets' AZ names and the property dependencies between mount targets, subnets and compute.",
+    decides:
+        "Decides during preview from the subnets' AZ names and the property dependencies between mount targets, subnets and compute.",
     controls: controls({}),
 };

@@ -18,30 +18,46 @@ interface Config {
 
 export const magentoHealthCheck: StackValidationPolicy = {
     name: "magento-health-check",
-    description: "Target groups of the Magento web tiers (autoscaling groups by Tier tag) check Magento's /health_check.php over HTTP(S) and accept only 200.",
+    description:
+        "Target groups of the Magento web tiers (autoscaling groups by Tier tag) check Magento's /health_check.php over HTTP(S) and accept only 200.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
             ...WEB_TIERS_SCHEMA,
-            healthCheckPath: { type: "string", default: HEALTH_CHECK_PATH, description: "Path of Magento's health check, relative to the document root (pub/)." },
+            healthCheckPath: {
+                type: "string",
+                default: HEALTH_CHECK_PATH,
+                description: "Path of Magento's health check, relative to the document root (pub/).",
+            },
         },
     },
     validateStack: (args, reportViolation) => {
         const config = args.getConfig<Config>();
         const tiers = config.webTiers ?? WEB_TIERS_SCHEMA.webTiers.default;
         const path = config.healthCheckPath ?? HEALTH_CHECK_PATH;
-        for (const group of ofType(args.resources, AUTOSCALING_GROUP).filter((g) => tiers.includes(groupTag(g, TIER_TAG) ?? ""))) {
+        for (const group of ofType(args.resources, AUTOSCALING_GROUP).filter((g) =>
+            tiers.includes(groupTag(g, TIER_TAG) ?? ""),
+        )) {
             for (const target of dependsOn(group, "targetGroupArns", ...TARGET_GROUPS)) {
                 const check = known(target.props, "healthCheck");
                 const problems = [
                     ...(known(check, "enabled") === false ? ["is disabled"] : []),
-                    ...(knownString(check, "path") !== path ? [`checks ${knownString(check, "path") ?? "/ (the default)"}`] : []),
-                    ...(knownString(check, "matcher") !== "200" ? [`accepts ${knownString(check, "matcher") ?? "the default 200-399"}`] : []),
-                    ...(!["HTTP", "HTTPS", undefined].includes(knownString(check, "protocol")) ? [`uses ${knownString(check, "protocol")}`] : []),
+                    ...(knownString(check, "path") !== path
+                        ? [`checks ${knownString(check, "path") ?? "/ (the default)"}`]
+                        : []),
+                    ...(knownString(check, "matcher") !== "200"
+                        ? [`accepts ${knownString(check, "matcher") ?? "the default 200-399"}`]
+                        : []),
+                    ...(!["HTTP", "HTTPS", undefined].includes(knownString(check, "protocol"))
+                        ? [`uses ${knownString(check, "protocol")}`]
+                        : []),
                 ];
                 if (problems.length > 0) {
-                    reportViolation(`Target group ${target.name} of web tier ${groupTag(group, TIER_TAG)} (${group.name}) health check ${problems.join(", ")}; ` +
-                        `check ${path} over HTTP with matcher "200", which fails when Magento cannot reach MySQL or Redis.`, target.urn);
+                    reportViolation(
+                        `Target group ${target.name} of web tier ${groupTag(group, TIER_TAG)} (${group.name}) health check ${problems.join(", ")}; ` +
+                            `check ${path} over HTTP with matcher "200", which fails when Magento cannot reach MySQL or Redis.`,
+                        target.urn,
+                    );
                 }
             }
         }
@@ -50,6 +66,7 @@ export const magentoHealthCheck: StackValidationPolicy = {
 
 export const metadata: RuleMetadata = {
     resourceTypes: [AUTOSCALING_GROUP, ...TARGET_GROUPS],
-    decides: "Decides during preview from the groups' Tier tag, the target groups wired to targetGroupArns (property dependencies) and their healthCheck as written.",
+    decides:
+        "Decides during preview from the groups' Tier tag, the target groups wired to targetGroupArns (property dependencies) and their healthCheck as written.",
     controls: controls({}),
 };

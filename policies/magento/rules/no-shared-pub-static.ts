@@ -8,7 +8,8 @@ import { controls, RuleMetadata } from "../../lib/metadata";
 import { EC2_INSTANCE, EC2_LAUNCH_TEMPLATE, EFS_ACCESS_POINT } from "../../lib/types";
 
 const STATIC = "pub/static";
-const WHY = "pub/static must stay on each instance: Magento flushes it on every static-content deploy, so sharing it lets " +
+const WHY =
+    "pub/static must stay on each instance: Magento flushes it on every static-content deploy, so sharing it lets " +
     "one deploy wipe every other instance's CSS/JS. Bake it into the release's image and serve it through the static " +
     "CloudFront distribution; share only pub/media, the sitemap folder and exported orders.";
 
@@ -57,7 +58,9 @@ function problems(type: string, name: string, props: Record<string, unknown>): s
     for (const [, value] of tags.filter(([k]) => k === SHARED_MOUNTS_TAG)) {
         const mounts = listTag(value).filter(sharesStatic);
         if (mounts.length > 0) {
-            found.add(`${name} mounts shared storage on ${mounts.join(", ")} (${SHARED_MOUNTS_TAG} tag), which puts ${STATIC} on it.`);
+            found.add(
+                `${name} mounts shared storage on ${mounts.join(", ")} (${SHARED_MOUNTS_TAG} tag), which puts ${STATIC} on it.`,
+            );
         }
     }
     const userData = userDataOf(type, props);
@@ -81,6 +84,7 @@ export const noSharedPubStatic: ResourceValidationPolicy = {
 
 export const metadata: RuleMetadata = {
     resourceTypes: [EFS_ACCESS_POINT, EC2_INSTANCE, EC2_LAUNCH_TEMPLATE],
-    decides: "Decides during preview from access point paths, names, the NFS exports and shared mounts tags, and mount lines in literal user data.",
+    decides:
+        "Decides during preview from access point paths, names, the NFS exports and shared mounts tags, and mount lines in literal user data.",
     controls: controls({}),
 };

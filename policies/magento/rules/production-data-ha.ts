@@ -19,7 +19,9 @@ type Report = (message: string) => void;
 
 function checkDatabase(name: string, props: Record<string, any>, report: Report): void {
     if (props.multiAz !== true) {
-        report(`Production database ${name} has no standby in another AZ; set multiAz: true (a synchronous standby that RDS fails over to).`);
+        report(
+            `Production database ${name} has no standby in another AZ; set multiAz: true (a synchronous standby that RDS fails over to).`,
+        );
     }
 }
 
@@ -33,36 +35,51 @@ function checkRedis(name: string, props: Record<string, any>, report: Report): v
     const nodes = props.numCacheClusters;
     const replicas = props.replicasPerNodeGroup;
     if (!(typeof nodes === "number" && nodes >= 2) && !(typeof replicas === "number" && replicas >= 1)) {
-        report(`Production Redis ${name} has no replica to fail over to; set numCacheClusters: 2 or more (or replicasPerNodeGroup: 1 or more).`);
+        report(
+            `Production Redis ${name} has no replica to fail over to; set numCacheClusters: 2 or more (or replicasPerNodeGroup: 1 or more).`,
+        );
     }
 }
 
 function checkSearch(name: string, props: Record<string, any>, minAzs: number, report: Report): void {
     const cluster = props.clusterConfig;
     if (cluster?.zoneAwarenessEnabled !== true) {
-        report(`Production search domain ${name} keeps every node in one AZ; set clusterConfig.zoneAwarenessEnabled: true ` +
-            `with zoneAwarenessConfig.availabilityZoneCount: ${minAzs}.`);
+        report(
+            `Production search domain ${name} keeps every node in one AZ; set clusterConfig.zoneAwarenessEnabled: true ` +
+                `with zoneAwarenessConfig.availabilityZoneCount: ${minAzs}.`,
+        );
     } else {
         const azs = cluster.zoneAwarenessConfig?.availabilityZoneCount ?? DEFAULT_SEARCH_AZS;
         if (azs < minAzs) {
-            report(`Production search domain ${name} spans ${azs} AZs; production needs ${minAzs} ` +
-                "(clusterConfig.zoneAwarenessConfig.availabilityZoneCount).");
+            report(
+                `Production search domain ${name} spans ${azs} AZs; production needs ${minAzs} ` +
+                    "(clusterConfig.zoneAwarenessConfig.availabilityZoneCount).",
+            );
         }
     }
     if (cluster?.dedicatedMasterEnabled !== true) {
-        report(`Production search domain ${name} has no dedicated master nodes; set clusterConfig.dedicatedMasterEnabled: true ` +
-            "so that losing an AZ cannot leave the cluster without a quorum of masters.");
+        report(
+            `Production search domain ${name} has no dedicated master nodes; set clusterConfig.dedicatedMasterEnabled: true ` +
+                "so that losing an AZ cannot leave the cluster without a quorum of masters.",
+        );
     }
 }
 
 export const productionDataHa: ResourceValidationPolicy = {
     name: "production-data-ha",
-    description: "Production MySQL is Multi-AZ, Redis has a replica with automatic Multi-AZ failover, OpenSearch spans 3 AZs with dedicated masters.",
+    description:
+        "Production MySQL is Multi-AZ, Redis has a replica with automatic Multi-AZ failover, OpenSearch spans 3 AZs with dedicated masters.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
             ...PRODUCTION_STACKS_SCHEMA,
-            minAvailabilityZones: { type: "integer", default: MIN_AZS, minimum: 2, maximum: 3, description: "Fewest AZs a production search domain spans (OpenSearch allows 2 or 3)." },
+            minAvailabilityZones: {
+                type: "integer",
+                default: MIN_AZS,
+                minimum: 2,
+                maximum: 3,
+                description: "Fewest AZs a production search domain spans (OpenSearch allows 2 or 3).",
+            },
         },
     },
     validateResource: (args, reportViolation) => {
@@ -82,6 +99,11 @@ export const productionDataHa: ResourceValidationPolicy = {
 
 export const metadata: RuleMetadata = {
     resourceTypes: [RDS_INSTANCE, ELASTICACHE_REPLICATION_GROUP, ...SEARCH_DOMAINS],
-    decides: "Decides during preview from multiAz, automatic failover and replica counts, and the search cluster config as written, and the stack name.",
-    controls: controls({ securityHub: ["RDS.5", "ElastiCache.3", "Opensearch.11"], awsConfig: ["rds-multi-az-support"], checkov: ["CKV_AWS_157"] }),
+    decides:
+        "Decides during preview from multiAz, automatic failover and replica counts, and the search cluster config as written, and the stack name.",
+    controls: controls({
+        securityHub: ["RDS.5", "ElastiCache.3", "Opensearch.11"],
+        awsConfig: ["rds-multi-az-support"],
+        checkov: ["CKV_AWS_157"],
+    }),
 };

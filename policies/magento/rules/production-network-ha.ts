@@ -15,12 +15,18 @@ interface Config {
 
 export const productionNetworkHa: StackValidationPolicy = {
     name: "production-network-ha",
-    description: "Production VPCs span at least 3 AZs, with a NAT gateway in each AZ that its private subnets route through; every subnet compute runs in has its own route table association.",
+    description:
+        "Production VPCs span at least 3 AZs, with a NAT gateway in each AZ that its private subnets route through; every subnet compute runs in has its own route table association.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
             ...PRODUCTION_STACKS_SCHEMA,
-            minAvailabilityZones: { type: "integer", default: 3, minimum: 2, description: "Fewest AZs a production VPC spans." },
+            minAvailabilityZones: {
+                type: "integer",
+                default: 3,
+                minimum: 2,
+                description: "Fewest AZs a production VPC spans.",
+            },
         },
     },
     validateStack: (args, reportViolation) => {
@@ -30,26 +36,41 @@ export const productionNetworkHa: StackValidationPolicy = {
         }
         const minAzs = config.minAvailabilityZones ?? 3;
         for (const vpc of ofType(args.resources, EC2_VPC)) {
-            const subnets = ofType(args.resources, EC2_SUBNET).filter((s) => dependsOn(s, "vpcId", EC2_VPC).includes(vpc));
+            const subnets = ofType(args.resources, EC2_SUBNET).filter((s) =>
+                dependsOn(s, "vpcId", EC2_VPC).includes(vpc),
+            );
             const azs = [...new Set(subnets.map(azOf))].sort();
             if (azs.length < minAzs) {
-                reportViolation(`Production VPC ${vpc.name} has subnets in ${azs.length} availability zone(s) (${azs.join(", ") || "none"}); ` +
-                    `it needs at least ${minAzs} so that losing one AZ leaves the stack serving from the others.`, vpc.urn);
+                reportViolation(
+                    `Production VPC ${vpc.name} has subnets in ${azs.length} availability zone(s) (${azs.join(", ") || "none"}); ` +
+                        `it needs at least ${minAzs} so that losing one AZ leaves the stack serving from the others.`,
+                    vpc.urn,
+                );
             }
-            const natAzs = new Set(ofType(args.resources, EC2_NAT_GATEWAY)
-                .flatMap((nat) => dependsOn(nat, "subnetId", EC2_SUBNET))
-                .filter((s) => subnets.includes(s))
-                .map(azOf));
+            const natAzs = new Set(
+                ofType(args.resources, EC2_NAT_GATEWAY)
+                    .flatMap((nat) => dependsOn(nat, "subnetId", EC2_SUBNET))
+                    .filter((s) => subnets.includes(s))
+                    .map(azOf),
+            );
             const withoutNat = azs.filter((az) => !natAzs.has(az));
             if (withoutNat.length > 0) {
-                reportViolation(`Production VPC ${vpc.name} has no NAT gateway in ${withoutNat.join(", ")}: ` +
-                    "servers there lose their way out to the internet when the AZ holding the NAT fails; put one NAT gateway in every AZ.", vpc.urn);
+                reportViolation(
+                    `Production VPC ${vpc.name} has no NAT gateway in ${withoutNat.join(", ")}: ` +
+                        "servers there lose their way out to the internet when the AZ holding the NAT fails; put one NAT gateway in every AZ.",
+                    vpc.urn,
+                );
             }
-            const associated = ofType(args.resources, EC2_ROUTE_TABLE_ASSOCIATION).flatMap((a) => dependsOn(a, "subnetId", EC2_SUBNET));
+            const associated = ofType(args.resources, EC2_ROUTE_TABLE_ASSOCIATION).flatMap((a) =>
+                dependsOn(a, "subnetId", EC2_SUBNET),
+            );
             for (const { compute: c, subnets: used } of compute(args.resources)) {
                 for (const subnet of used.filter((s) => subnets.includes(s) && !associated.includes(s))) {
-                    reportViolation(`${c.name} runs in subnet ${subnet.name} (${azOf(subnet)}), which has no route table association: it uses the VPC's main ` +
-                        "route table, one default route for every AZ. Associate it with a route table through its own AZ's NAT gateway (or the internet gateway).", c.urn);
+                    reportViolation(
+                        `${c.name} runs in subnet ${subnet.name} (${azOf(subnet)}), which has no route table association: it uses the VPC's main ` +
+                            "route table, one default route for every AZ. Associate it with a route table through its own AZ's NAT gateway (or the internet gateway).",
+                        c.urn,
+                    );
                 }
             }
             for (const association of ofType(args.resources, EC2_ROUTE_TABLE_ASSOCIATION)) {
@@ -62,8 +83,11 @@ export const productionNetworkHa: StackValidationPolicy = {
                     .flatMap((nat) => dependsOn(nat, "subnetId", EC2_SUBNET))
                     .filter((natSubnet) => azOf(natSubnet) !== azOf(subnet));
                 if (crossAz.length > 0) {
-                    reportViolation(`Subnet ${subnet.name} in ${azOf(subnet)} routes through the NAT gateway in ${azOf(crossAz[0])}; ` +
-                        "route each private subnet through the NAT gateway of its own AZ.", subnet.urn);
+                    reportViolation(
+                        `Subnet ${subnet.name} in ${azOf(subnet)} routes through the NAT gateway in ${azOf(crossAz[0])}; ` +
+                            "route each private subnet through the NAT gateway of its own AZ.",
+                        subnet.urn,
+                    );
                 }
             }
         }
@@ -72,6 +96,7 @@ export const productionNetworkHa: StackValidationPolicy = {
 
 export const metadata: RuleMetadata = {
     resourceTypes: [EC2_VPC, EC2_SUBNET, EC2_NAT_GATEWAY, EC2_ROUTE_TABLE, EC2_ROUTE_TABLE_ASSOCIATION],
-    decides: "Decides during preview from subnet AZs and the NAT gateways, route tables and associations wired to them (property dependencies); ids stay unknown.",
+    decides:
+        "Decides during preview from subnet AZs and the NAT gateways, route tables and associations wired to them (property dependencies); ids stay unknown.",
     controls: controls({}),
 };

@@ -28,14 +28,30 @@ function placements(group: PolicyResource): string[] {
 
 export const productionWebCapacity: StackValidationPolicy = {
     name: "production-web-capacity",
-    description: "Production autoscaling groups span at least 2 AZs, and keep at least 2 servers (scheduled actions included) unless their tier is single-instance by design.",
+    description:
+        "Production autoscaling groups span at least 2 AZs, and keep at least 2 servers (scheduled actions included) unless their tier is single-instance by design.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
             ...PRODUCTION_STACKS_SCHEMA,
-            minInstances: { type: "integer", default: 2, minimum: 1, description: "Fewest servers a production group keeps at any time." },
-            minAvailabilityZones: { type: "integer", default: 2, minimum: 1, description: "Fewest AZs a production group may place servers in." },
-            singleInstanceTiers: { type: "array", items: { type: "string" }, default: ["backoffice"], description: "Values of the groups' Tier tag that run one server on purpose (cron, indexers)." },
+            minInstances: {
+                type: "integer",
+                default: 2,
+                minimum: 1,
+                description: "Fewest servers a production group keeps at any time.",
+            },
+            minAvailabilityZones: {
+                type: "integer",
+                default: 2,
+                minimum: 1,
+                description: "Fewest AZs a production group may place servers in.",
+            },
+            singleInstanceTiers: {
+                type: "array",
+                items: { type: "string" },
+                default: ["backoffice"],
+                description: "Values of the groups' Tier tag that run one server on purpose (cron, indexers).",
+            },
         },
     },
     validateStack: (args, reportViolation) => {
@@ -49,8 +65,11 @@ export const productionWebCapacity: StackValidationPolicy = {
         for (const group of ofType(args.resources, AUTOSCALING_GROUP)) {
             const azs = placements(group);
             if (azs.length < minAzs) {
-                reportViolation(`Production autoscaling group ${group.name} can place servers in ${azs.length} AZ(s) (${azs.join(", ") || "none"}); ` +
-                    `give it subnets in at least ${minAzs} AZs so that losing one AZ leaves servers in another.`, group.urn);
+                reportViolation(
+                    `Production autoscaling group ${group.name} can place servers in ${azs.length} AZ(s) (${azs.join(", ") || "none"}); ` +
+                        `give it subnets in at least ${minAzs} AZs so that losing one AZ leaves servers in another.`,
+                    group.urn,
+                );
             }
             const tier = groupTag(group, "Tier");
             if (tier !== undefined && single.includes(tier)) {
@@ -58,14 +77,22 @@ export const productionWebCapacity: StackValidationPolicy = {
             }
             const minSize = known(group.props, "minSize");
             if (typeof minSize !== "number" || minSize < minInstances) {
-                reportViolation(`Production autoscaling group ${group.name} may run ${typeof minSize === "number" ? minSize : "no"} server(s); ` +
-                    `set minSize to at least ${minInstances} so that losing a server or an AZ leaves the group serving.`, group.urn);
+                reportViolation(
+                    `Production autoscaling group ${group.name} may run ${typeof minSize === "number" ? minSize : "no"} server(s); ` +
+                        `set minSize to at least ${minInstances} so that losing a server or an AZ leaves the group serving.`,
+                    group.urn,
+                );
             }
-            for (const schedule of ofType(args.resources, AUTOSCALING_SCHEDULE).filter((s) => dependsOn(s, "autoscalingGroupName").includes(group))) {
+            for (const schedule of ofType(args.resources, AUTOSCALING_SCHEDULE).filter((s) =>
+                dependsOn(s, "autoscalingGroupName").includes(group),
+            )) {
                 const scheduledMin = known(schedule.props, "minSize");
                 if (typeof scheduledMin === "number" && scheduledMin >= 0 && scheduledMin < minInstances) {
-                    reportViolation(`Scheduled action ${schedule.name} takes production group ${group.name} down to ${scheduledMin} server(s) ` +
-                        `(${String(known(schedule.props, "recurrence"))}); production keeps at least ${minInstances}.`, schedule.urn);
+                    reportViolation(
+                        `Scheduled action ${schedule.name} takes production group ${group.name} down to ${scheduledMin} server(s) ` +
+                            `(${String(known(schedule.props, "recurrence"))}); production keeps at least ${minInstances}.`,
+                        schedule.urn,
+                    );
                 }
             }
         }
@@ -74,6 +101,7 @@ export const productionWebCapacity: StackValidationPolicy = {
 
 export const metadata: RuleMetadata = {
     resourceTypes: [AUTOSCALING_GROUP, AUTOSCALING_SCHEDULE, EC2_SUBNET],
-    decides: "Decides during preview from minSize, the Tier tag, scheduled minSize and the AZs of the subnets wired to vpcZoneIdentifiers (property dependencies).",
+    decides:
+        "Decides during preview from minSize, the Tier tag, scheduled minSize and the AZs of the subnets wired to vpcZoneIdentifiers (property dependencies).",
     controls: controls({ securityHub: ["AutoScaling.2"], awsConfig: ["autoscaling-multiple-az"] }),
 };

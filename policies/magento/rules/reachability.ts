@@ -34,10 +34,18 @@ function problem(row: Reach, config: Config): string | undefined {
     if (allowed !== undefined && !(row.source.kind === "tier" && allowed.includes(row.source.name))) {
         return `only the tiers that use it may reach it (${allowed.join(", ")})`;
     }
-    if (row.target.kind === "tier" && (config.vpnOnly ?? ["rundeck"]).includes(key) && !(row.source.kind === "tier" && row.source.name === VPN_TIER)) {
+    if (
+        row.target.kind === "tier" &&
+        (config.vpnOnly ?? ["rundeck"]).includes(key) &&
+        !(row.source.kind === "tier" && row.source.name === VPN_TIER)
+    ) {
         return "it admits only the VPN's clients (through the vpn tier's group)";
     }
-    if (row.target.kind === "tier" && (config.allowListOnly ?? ["gateway"]).includes(key) && row.source.kind !== "allow-list") {
+    if (
+        row.target.kind === "tier" &&
+        (config.allowListOnly ?? ["gateway"]).includes(key) &&
+        row.source.kind !== "allow-list"
+    ) {
         return "it admits only the operators' allow-list (its AllowedSources, from the stack's operatorCidrs)";
     }
     return undefined;
@@ -45,16 +53,30 @@ function problem(row: Reach, config: Config): string | undefined {
 
 export const reachabilityPolicy: StackValidationPolicy = {
     name: "reachability",
-    description: "From the security groups alone: MySQL, Redis, OpenSearch, EFS and the NFS server admit only the tiers that use them; Rundeck only the VPN's clients (not the VPC range); the gateway only the operators' allow-list.",
+    description:
+        "From the security groups alone: MySQL, Redis, OpenSearch, EFS and the NFS server admit only the tiers that use them; Rundeck only the VPN's clients (not the VPC range); the gateway only the operators' allow-list.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
             allowedSources: {
-                type: "object", additionalProperties: { type: "array", items: { type: "string" } }, default: ALLOWED_SOURCES,
-                description: "Per service kind (database, redis, search, efs) or server tier (nfs): the tiers that may reach it.",
+                type: "object",
+                additionalProperties: { type: "array", items: { type: "string" } },
+                default: ALLOWED_SOURCES,
+                description:
+                    "Per service kind (database, redis, search, efs) or server tier (nfs): the tiers that may reach it.",
             },
-            vpnOnly: { type: "array", items: { type: "string" }, default: ["rundeck"], description: "Tiers reachable only from the VPN's clients (the vpn tier's group)." },
-            allowListOnly: { type: "array", items: { type: "string" }, default: ["gateway"], description: "Tiers reachable only from the operators' allow-list." },
+            vpnOnly: {
+                type: "array",
+                items: { type: "string" },
+                default: ["rundeck"],
+                description: "Tiers reachable only from the VPN's clients (the vpn tier's group).",
+            },
+            allowListOnly: {
+                type: "array",
+                items: { type: "string" },
+                default: ["gateway"],
+                description: "Tiers reachable only from the operators' allow-list.",
+            },
         },
     },
     validateStack: (args, reportViolation) => {
@@ -62,7 +84,10 @@ export const reachabilityPolicy: StackValidationPolicy = {
         for (const row of reachability(args.resources)) {
             const why = problem(row, config);
             if (why !== undefined) {
-                reportViolation(`${describeParty(row.target)} admits ${describeParty(row.source)} on ${describePorts(row)} (${row.rule}): ${why}.`, row.ruleUrn);
+                reportViolation(
+                    `${describeParty(row.target)} admits ${describeParty(row.source)} on ${describePorts(row)} (${row.rule}): ${why}.`,
+                    row.ruleUrn,
+                );
             }
         }
     },
@@ -70,6 +95,7 @@ export const reachabilityPolicy: StackValidationPolicy = {
 
 export const metadata: RuleMetadata = {
     resourceTypes: [EC2_SECURITY_GROUP, VPC_SECURITY_GROUP_INGRESS_RULE, EC2_SECURITY_GROUP_RULE],
-    decides: "Decides during preview from the groups' property dependencies, their Tier tags and the CIDRs as the program writes them.",
+    decides:
+        "Decides during preview from the groups' property dependencies, their Tier tags and the CIDRs as the program writes them.",
     controls: controls({}),
 };

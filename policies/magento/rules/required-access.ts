@@ -12,36 +12,74 @@ import { accessModel } from "../../lib/access/model";
 import { requiredAccess } from "../../lib/access/required";
 import { decide } from "../../lib/access/simulate";
 import { controls, RuleMetadata } from "../../lib/metadata";
-import { AUTOSCALING_GROUP, CLOUDWATCH_LOG_GROUP, EC2_LAUNCH_TEMPLATE, EFS_FILE_SYSTEM, EFS_FILE_SYSTEM_POLICY, IAM_INSTANCE_PROFILE, IAM_ROLE, IAM_ROLE_POLICY, IAM_ROLE_POLICY_ATTACHMENT, KMS_KEY, OPENSEARCH_DOMAIN, RDS_INSTANCE, SECRETSMANAGER_SECRET, SECRETSMANAGER_SECRET_VERSION, SSM_PARAMETER } from "../../lib/types";
+import {
+    AUTOSCALING_GROUP,
+    CLOUDWATCH_LOG_GROUP,
+    EC2_LAUNCH_TEMPLATE,
+    EFS_FILE_SYSTEM,
+    EFS_FILE_SYSTEM_POLICY,
+    IAM_INSTANCE_PROFILE,
+    IAM_ROLE,
+    IAM_ROLE_POLICY,
+    IAM_ROLE_POLICY_ATTACHMENT,
+    KMS_KEY,
+    OPENSEARCH_DOMAIN,
+    RDS_INSTANCE,
+    SECRETSMANAGER_SECRET,
+    SECRETSMANAGER_SECRET_VERSION,
+    SSM_PARAMETER,
+} from "../../lib/types";
 
 export const requiredAccessPolicy: StackValidationPolicy = {
     name: "required-access",
-    description: "Simulated with the stack's own IAM, key, bucket and file-system policies: Auto Scaling and CloudWatch Logs may use the keys of their volumes and log groups; web servers may read their parameter path, parameters, secrets and keys, and mount their EFS access points, and may not read a database's or search domain's master credentials, nor administer or grant a key even with kms:* attached.",
+    description:
+        "Simulated with the stack's own IAM, key, bucket and file-system policies: Auto Scaling and CloudWatch Logs may use the keys of their volumes and log groups; web servers may read their parameter path, parameters, secrets and keys, and mount their EFS access points, and may not read a database's or search domain's master credentials, nor administer or grant a key even with kms:* attached.",
     enforcementLevel: "mandatory",
     validateStack: async (args, reportViolation) => {
         const model = accessModel(args.resources);
         for (const { why, urn, request } of requiredAccess(args.resources, model)) {
             const decision = await decide(model, request);
             if (decision !== "Allowed") {
-                reportViolation(`${why}, but ${request.principal} may not ${request.action} on ${request.resource} (${decision}). `
-                    + "Grant it in the role's policy or the resource's policy (a KMS key's own policy for a service-linked role).", urn);
+                reportViolation(
+                    `${why}, but ${request.principal} may not ${request.action} on ${request.resource} (${decision}). ` +
+                        "Grant it in the role's policy or the resource's policy (a KMS key's own policy for a service-linked role).",
+                    urn,
+                );
             }
         }
         for (const { why, urn, request } of forbiddenAccess(args.resources, model)) {
-            if (await decide(model, request) === "Allowed") {
-                reportViolation(`${why}, but ${request.principal} may ${request.action} on ${request.resource}. `
-                    + (request.action.startsWith("kms:")
-                        ? "Keep the key policy's deny of administration to the server roles, and CreateGrant only with kms:GrantIsForAWSResource (docs/access.md)."
-                        : "Remove it from the role's policies: Magento connects with its own users, the setup job and the break-glass role hold the master's."), urn);
+            if ((await decide(model, request)) === "Allowed") {
+                reportViolation(
+                    `${why}, but ${request.principal} may ${request.action} on ${request.resource}. ` +
+                        (request.action.startsWith("kms:")
+                            ? "Keep the key policy's deny of administration to the server roles, and CreateGrant only with kms:GrantIsForAWSResource (docs/access.md)."
+                            : "Remove it from the role's policies: Magento connects with its own users, the setup job and the break-glass role hold the master's."),
+                    urn,
+                );
             }
         }
     },
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [AUTOSCALING_GROUP, EC2_LAUNCH_TEMPLATE, KMS_KEY, CLOUDWATCH_LOG_GROUP,
-        IAM_ROLE, IAM_ROLE_POLICY, IAM_ROLE_POLICY_ATTACHMENT, IAM_INSTANCE_PROFILE,
-        SSM_PARAMETER, SECRETSMANAGER_SECRET, SECRETSMANAGER_SECRET_VERSION, RDS_INSTANCE, OPENSEARCH_DOMAIN, EFS_FILE_SYSTEM, EFS_FILE_SYSTEM_POLICY],
-    decides: "Decides during preview from the ARNs, policy texts and user data a preview knows, which are few (most come from other resources): each requirement they leave unknown is decided on the update or an exported stack.",
+    resourceTypes: [
+        AUTOSCALING_GROUP,
+        EC2_LAUNCH_TEMPLATE,
+        KMS_KEY,
+        CLOUDWATCH_LOG_GROUP,
+        IAM_ROLE,
+        IAM_ROLE_POLICY,
+        IAM_ROLE_POLICY_ATTACHMENT,
+        IAM_INSTANCE_PROFILE,
+        SSM_PARAMETER,
+        SECRETSMANAGER_SECRET,
+        SECRETSMANAGER_SECRET_VERSION,
+        RDS_INSTANCE,
+        OPENSEARCH_DOMAIN,
+        EFS_FILE_SYSTEM,
+        EFS_FILE_SYSTEM_POLICY,
+    ],
+    decides:
+        "Decides during preview from the ARNs, policy texts and user data a preview knows, which are few (most come from other resources): each requirement they leave unknown is decided on the update or an exported stack.",
     controls: controls({}),
 };

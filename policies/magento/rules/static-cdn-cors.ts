@@ -18,8 +18,11 @@ function servesStatic(d: PolicyResource, config: Config): boolean {
     const path = config.staticOriginPath ?? "/pub/static";
     const origins = known(d.props, "origins");
     const aliases = known(d.props, "aliases");
-    return indices(origins).some((i) => knownString(origins, i, "originPath")?.replace(/\/+$/, "") === path)
-        || (Array.isArray(aliases) && aliases.some((a) => typeof a === "string" && a.startsWith(config.staticAliasPrefix ?? "static.")));
+    return (
+        indices(origins).some((i) => knownString(origins, i, "originPath")?.replace(/\/+$/, "") === path) ||
+        (Array.isArray(aliases) &&
+            aliases.some((a) => typeof a === "string" && a.startsWith(config.staticAliasPrefix ?? "static.")))
+    );
 }
 
 /** What is wrong with a response headers policy's CORS origins, if anything (unknown values decide nothing). */
@@ -36,12 +39,22 @@ function corsProblem(policy: PolicyResource): string | undefined {
 
 export const staticCdnCors: StackValidationPolicy = {
     name: "static-cdn-cors",
-    description: "The CloudFront distribution serving /pub/static carries a response headers policy whose CORS configuration names the page origins (not *).",
+    description:
+        "The CloudFront distribution serving /pub/static carries a response headers policy whose CORS configuration names the page origins (not *).",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
-            staticOriginPath: { type: "string", default: "/pub/static", description: "Origin path of the distribution serving Magento's static content." },
-            staticAliasPrefix: { type: "string", default: "static.", description: "Alias prefix that marks the static distribution where its origins are an unreadable secret." },
+            staticOriginPath: {
+                type: "string",
+                default: "/pub/static",
+                description: "Origin path of the distribution serving Magento's static content.",
+            },
+            staticAliasPrefix: {
+                type: "string",
+                default: "static.",
+                description:
+                    "Alias prefix that marks the static distribution where its origins are an unreadable secret.",
+            },
         },
     },
     validateStack: (args, reportViolation) => {
@@ -53,9 +66,12 @@ export const staticCdnCors: StackValidationPolicy = {
                 ? "its default cache behaviour has no response headers policy"
                 : attached.map(corsProblem).find((p) => p !== undefined);
             if (problem !== undefined) {
-                reportViolation(`Distribution ${d.name} serves Magento's static content to pages on other names, but ${problem}: browsers then refuse its fonts `
-                    + "and the RequireJS text! templates of checkout and the minicart. Attach a response headers policy with corsConfig listing https://<name> "
-                    + "for every name that serves pages.", d.urn);
+                reportViolation(
+                    `Distribution ${d.name} serves Magento's static content to pages on other names, but ${problem}: browsers then refuse its fonts ` +
+                        "and the RequireJS text! templates of checkout and the minicart. Attach a response headers policy with corsConfig listing https://<name> " +
+                        "for every name that serves pages.",
+                    d.urn,
+                );
             }
         }
     },
@@ -63,6 +79,7 @@ export const staticCdnCors: StackValidationPolicy = {
 
 export const metadata: RuleMetadata = {
     resourceTypes: [CLOUDFRONT_DISTRIBUTION, CLOUDFRONT_RESPONSE_HEADERS_POLICY],
-    decides: "Decides during preview from each distribution's origin paths (or aliases where the origins are a secret), its default cache behaviour's response headers policy, and that policy's CORS origins when known.",
+    decides:
+        "Decides during preview from each distribution's origin paths (or aliases where the origins are a secret), its default cache behaviour's response headers policy, and that policy's CORS origins when known.",
     controls: controls({}),
 };

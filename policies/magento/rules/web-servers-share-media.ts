@@ -26,7 +26,8 @@ function mountsMedia(userData: string): boolean {
 
 export const webServersShareMedia: ResourceValidationPolicy = {
     name: "web-servers-share-media",
-    description: "Launch templates and instances of the Magento web tiers (Tier tag) mount the shared pub/media folder.",
+    description:
+        "Launch templates and instances of the Magento web tiers (Tier tag) mount the shared pub/media folder.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -39,18 +40,25 @@ export const webServersShareMedia: ResourceValidationPolicy = {
         }
         const tags = knownTags(args.props);
         const tier = tags.find(([k]) => k === TIER_TAG)?.[1];
-        if (tier === undefined || !(args.getConfig<Config>().webTiers ?? WEB_TIERS_SCHEMA.webTiers.default).includes(tier)) {
+        if (
+            tier === undefined ||
+            !(args.getConfig<Config>().webTiers ?? WEB_TIERS_SCHEMA.webTiers.default).includes(tier)
+        ) {
             return;
         }
         const declared = tags.filter(([k]) => k === SHARED_MOUNTS_TAG).flatMap(([, v]) => listTag(v));
         if (!declared.includes(MEDIA)) {
-            reportViolation(`Web server ${args.name} (Tier=${tier}) does not declare the shared ${MEDIA} mount (${SHARED_MOUNTS_TAG}: ${declared.join(",") || "none"}); ` +
-                `mount ${MEDIA} from EFS/NFS on every web server, or product images diverge per server.`);
+            reportViolation(
+                `Web server ${args.name} (Tier=${tier}) does not declare the shared ${MEDIA} mount (${SHARED_MOUNTS_TAG}: ${declared.join(",") || "none"}); ` +
+                    `mount ${MEDIA} from EFS/NFS on every web server, or product images diverge per server.`,
+            );
             return;
         }
         const userData = userDataOf(args.type, args.props);
         if (userData !== undefined && !mountsMedia(userData)) {
-            reportViolation(`Web server ${args.name} declares ${SHARED_MOUNTS_TAG}=${declared.join(",")} but its user data mounts nothing on ${MEDIA}.`);
+            reportViolation(
+                `Web server ${args.name} declares ${SHARED_MOUNTS_TAG}=${declared.join(",")} but its user data mounts nothing on ${MEDIA}.`,
+            );
         }
     },
 };

@@ -19,7 +19,11 @@ describe("engine versions", () => {
             assert.strictEqual(dbs.length, 2);
             for (const db of dbs) {
                 const i = db.inputs!;
-                assert.deepStrictEqual([i.engine, i.engineVersion, i.engineLifecycleSupport], ["mysql", "8.4", "open-source-rds-extended-support-disabled"], db.urn);
+                assert.deepStrictEqual(
+                    [i.engine, i.engineVersion, i.engineLifecycleSupport],
+                    ["mysql", "8.4", "open-source-rds-extended-support-disabled"],
+                    db.urn,
+                );
                 assert.strictEqual(paramsOf(r, db).inputs!.family, "mysql8.4");
             }
         });
@@ -27,7 +31,11 @@ describe("engine versions", () => {
         it(`${stack}: sessions and cache run Valkey 8.1 on valkey8 parameter groups that keep their eviction policy`, async () => {
             const r = await stackResources(stack);
             for (const group of ofType(r, ELASTICACHE_REPLICATION_GROUP)) {
-                assert.deepStrictEqual([group.inputs!.engine, group.inputs!.engineVersion], ["valkey", "8.1"], group.urn);
+                assert.deepStrictEqual(
+                    [group.inputs!.engine, group.inputs!.engineVersion],
+                    ["valkey", "8.1"],
+                    group.urn,
+                );
                 const params = paramsOf(r, group).inputs!;
                 assert.strictEqual(params.family, "valkey8");
                 assert.ok((params.parameters as { name: string }[]).some((p) => p.name === "maxmemory-policy"));
@@ -35,7 +43,10 @@ describe("engine versions", () => {
         });
 
         it(`${stack}: catalog search runs OpenSearch 2.19`, async () => {
-            assert.deepStrictEqual(ofType(await stackResources(stack), OPENSEARCH_DOMAIN).map((d) => d.inputs!.engineVersion), ["OpenSearch_2.19"]);
+            assert.deepStrictEqual(
+                ofType(await stackResources(stack), OPENSEARCH_DOMAIN).map((d) => d.inputs!.engineVersion),
+                ["OpenSearch_2.19"],
+            );
         });
     }
 
@@ -54,7 +65,10 @@ describe("engine versions", () => {
     });
     it("an engine upgrade creates the groups of the new family beside the old ones instead of replacing the ones in use", async () => {
         const r = await stackResources("prod");
-        const groups = [...ofType(r, RDS_INSTANCE), ...ofType(r, ELASTICACHE_REPLICATION_GROUP)].flatMap((x) => [paramsOf(r, x), ...via(r, x, "optionGroupName")]);
+        const groups = [...ofType(r, RDS_INSTANCE), ...ofType(r, ELASTICACHE_REPLICATION_GROUP)].flatMap((x) => [
+            paramsOf(r, x),
+            ...via(r, x, "optionGroupName"),
+        ]);
         assert.strictEqual(groups.length, 6); // each database's parameter and option group, each Redis group's parameter group
         for (const g of groups) {
             // Named by family: 8.4 -> 9.x is a new resource (created, the instance moved to it, the old one retained),
@@ -65,5 +79,4 @@ describe("engine versions", () => {
             assert.strictEqual(g.retainOnDelete, true, g.urn);
         }
     });
-
 });

@@ -4,16 +4,36 @@ import * as assert from "assert";
 import { ALARM_THRESHOLD_DEFAULTS } from "../../../model/alarm-thresholds";
 import { DASHBOARD_PANELS } from "../../../components/monitoring/dashboard";
 import { StateResource } from "../../../offline/state";
-import { AUTOSCALING_GROUP, CLOUDWATCH_DASHBOARD, CLOUDWATCH_METRIC_ALARM, EFS_FILE_SYSTEM, ELASTICACHE_REPLICATION_GROUP, LB_LOAD_BALANCER, LB_TARGET_GROUP, OPENSEARCH_DOMAIN, RDS_INSTANCE, SNS_TOPIC, SNS_TOPIC_SUBSCRIPTION } from "../../../policies/lib/types";
+import {
+    AUTOSCALING_GROUP,
+    CLOUDWATCH_DASHBOARD,
+    CLOUDWATCH_METRIC_ALARM,
+    EFS_FILE_SYSTEM,
+    ELASTICACHE_REPLICATION_GROUP,
+    LB_LOAD_BALANCER,
+    LB_TARGET_GROUP,
+    OPENSEARCH_DOMAIN,
+    RDS_INSTANCE,
+    SNS_TOPIC,
+    SNS_TOPIC_SUBSCRIPTION,
+} from "../../../policies/lib/types";
 import { ofType, prefetch, stackResources, via } from "../../helpers/stacks";
 
 type Inputs = Record<string, unknown>;
 type Dimensions = Record<string, string>;
-interface Query { id: string; expression?: string; metric?: { namespace: string; metricName: string; dimensions: Dimensions; period: number; stat: string } }
+interface Query {
+    id: string;
+    expression?: string;
+    metric?: { namespace: string; metricName: string; dimensions: Dimensions; period: number; stat: string };
+}
 
 /** What a resource's output is, for the dimension it feeds. */
 type Source = { type: string; urn: RegExp; value: (r: StateResource) => string };
-const output = (type: string, urn: RegExp, key: string): Source => ({ type, urn, value: (r) => String(r.outputs![key]) });
+const output = (type: string, urn: RegExp, key: string): Source => ({
+    type,
+    urn,
+    value: (r) => String(r.outputs![key]),
+});
 
 /** The expected alarm: what it watches, how, and which resource each dimension is read from. */
 interface Expected {
@@ -33,68 +53,217 @@ const T = ALARM_THRESHOLD_DEFAULTS;
 const oneMinute = { period: 60, evaluationPeriods: 3, datapointsToAlarm: 3 };
 const fifteenMinutes = { period: 300, evaluationPeriods: 3, datapointsToAlarm: 3 };
 const LB = output(LB_LOAD_BALANCER, /shop-alb$/, "arnSuffix");
-const arnPart = (part: (arn: string) => string): Source => ({ type: OPENSEARCH_DOMAIN, urn: /search-domain$/, value: (r) => part(String(r.outputs!.arn)) });
-const member = (group: RegExp, i: number): Source => ({ type: ELASTICACHE_REPLICATION_GROUP, urn: group, value: (r) => [...(r.outputs!.memberClusters as string[])].sort()[i] });
+const arnPart = (part: (arn: string) => string): Source => ({
+    type: OPENSEARCH_DOMAIN,
+    urn: /search-domain$/,
+    value: (r) => part(String(r.outputs!.arn)),
+});
+const member = (group: RegExp, i: number): Source => ({
+    type: ELASTICACHE_REPLICATION_GROUP,
+    urn: group,
+    value: (r) => [...(r.outputs!.memberClusters as string[])].sort()[i],
+});
 
 function prodAlarms(): Expected[] {
     const db = (label: string, urn: RegExp): Expected[] => {
         const dimensions = { DBInstanceIdentifier: output(RDS_INSTANCE, urn, "identifier") };
         return [
-            { key: `${label}-db-cpu`, metrics: { m: ["AWS/RDS", "CPUUtilization", "Average"] }, ...oneMinute, comparison: "GreaterThanThreshold", threshold: 70, missing: "missing", dimensions },
-            { key: `${label}-db-connections`, metrics: { m: ["AWS/RDS", "DatabaseConnections", "Maximum"] }, ...oneMinute, comparison: "GreaterThanThreshold", threshold: 100, missing: "missing", dimensions },
-            { key: `${label}-db-free-storage`, metrics: { m: ["AWS/RDS", "FreeStorageSpace", "Minimum"] }, ...fifteenMinutes, comparison: "LessThanThreshold", threshold: 10 * 1024 ** 3, missing: "missing", dimensions },
+            {
+                key: `${label}-db-cpu`,
+                metrics: { m: ["AWS/RDS", "CPUUtilization", "Average"] },
+                ...oneMinute,
+                comparison: "GreaterThanThreshold",
+                threshold: 70,
+                missing: "missing",
+                dimensions,
+            },
+            {
+                key: `${label}-db-connections`,
+                metrics: { m: ["AWS/RDS", "DatabaseConnections", "Maximum"] },
+                ...oneMinute,
+                comparison: "GreaterThanThreshold",
+                threshold: 100,
+                missing: "missing",
+                dimensions,
+            },
+            {
+                key: `${label}-db-free-storage`,
+                metrics: { m: ["AWS/RDS", "FreeStorageSpace", "Minimum"] },
+                ...fifteenMinutes,
+                comparison: "LessThanThreshold",
+                threshold: 10 * 1024 ** 3,
+                missing: "missing",
+                dimensions,
+            },
         ];
     };
     const group = (label: string, urn: RegExp): Expected[] => {
         const dimensions = { LoadBalancer: LB, TargetGroup: output(LB_TARGET_GROUP, urn, "arnSuffix") };
         return [
-            { key: `${label}-5xx-rate`, metrics: { part: ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum"], whole: ["AWS/ApplicationELB", "RequestCount", "Sum"] },
-                expression: "100 * FILL(part, 0) / whole", ...fifteenMinutes, comparison: "GreaterThanThreshold", threshold: T.target5xxPercent, missing: "notBreaching", dimensions },
-            { key: `${label}-latency-p95`, metrics: { m: ["AWS/ApplicationELB", "TargetResponseTime", "p95"] }, ...fifteenMinutes, comparison: "GreaterThanThreshold", threshold: 2, missing: "notBreaching", dimensions },
-            { key: `${label}-unhealthy-hosts`, metrics: { m: ["AWS/ApplicationELB", "UnHealthyHostCount", "Maximum"] }, ...fifteenMinutes, comparison: "GreaterThanOrEqualToThreshold", threshold: 1, missing: "missing", dimensions },
+            {
+                key: `${label}-5xx-rate`,
+                metrics: {
+                    part: ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum"],
+                    whole: ["AWS/ApplicationELB", "RequestCount", "Sum"],
+                },
+                expression: "100 * FILL(part, 0) / whole",
+                ...fifteenMinutes,
+                comparison: "GreaterThanThreshold",
+                threshold: T.target5xxPercent,
+                missing: "notBreaching",
+                dimensions,
+            },
+            {
+                key: `${label}-latency-p95`,
+                metrics: { m: ["AWS/ApplicationELB", "TargetResponseTime", "p95"] },
+                ...fifteenMinutes,
+                comparison: "GreaterThanThreshold",
+                threshold: 2,
+                missing: "notBreaching",
+                dimensions,
+            },
+            {
+                key: `${label}-unhealthy-hosts`,
+                metrics: { m: ["AWS/ApplicationELB", "UnHealthyHostCount", "Maximum"] },
+                ...fifteenMinutes,
+                comparison: "GreaterThanOrEqualToThreshold",
+                threshold: 1,
+                missing: "missing",
+                dimensions,
+            },
         ];
     };
     const redis = (label: string, urn: RegExp, i: number): Expected[] => {
         const dimensions = { CacheClusterId: member(urn, i) };
         return [
-            { key: `${label}-redis-cpu`, metrics: { m: ["AWS/ElastiCache", "EngineCPUUtilization", "Average"] }, ...fifteenMinutes, comparison: "GreaterThanThreshold", threshold: 80, missing: "missing", dimensions },
-            { key: `${label}-redis-memory`, metrics: { m: ["AWS/ElastiCache", "DatabaseMemoryUsagePercentage", "Maximum"] }, ...fifteenMinutes, comparison: "GreaterThanThreshold", threshold: 80, missing: "missing", dimensions },
-            { key: `${label}-redis-evictions`, metrics: { m: ["AWS/ElastiCache", "Evictions", "Sum"] }, ...fifteenMinutes, comparison: "GreaterThanThreshold", threshold: 1000, missing: "notBreaching", dimensions },
+            {
+                key: `${label}-redis-cpu`,
+                metrics: { m: ["AWS/ElastiCache", "EngineCPUUtilization", "Average"] },
+                ...fifteenMinutes,
+                comparison: "GreaterThanThreshold",
+                threshold: 80,
+                missing: "missing",
+                dimensions,
+            },
+            {
+                key: `${label}-redis-memory`,
+                metrics: { m: ["AWS/ElastiCache", "DatabaseMemoryUsagePercentage", "Maximum"] },
+                ...fifteenMinutes,
+                comparison: "GreaterThanThreshold",
+                threshold: 80,
+                missing: "missing",
+                dimensions,
+            },
+            {
+                key: `${label}-redis-evictions`,
+                metrics: { m: ["AWS/ElastiCache", "Evictions", "Sum"] },
+                ...fifteenMinutes,
+                comparison: "GreaterThanThreshold",
+                threshold: 1000,
+                missing: "notBreaching",
+                dimensions,
+            },
         ];
     };
     const search = { DomainName: arnPart((arn) => arn.split("/")[1]), ClientId: arnPart((arn) => arn.split(":")[4]) };
     return [
-        ...db("shop", /prod-mysql-db$/), ...db("sideapps", /prod-sideapps-db$/),
-        { key: "alb-5xx-rate", metrics: { part: ["AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum"], whole: ["AWS/ApplicationELB", "RequestCount", "Sum"] },
-            expression: "100 * FILL(part, 0) / whole", ...fifteenMinutes, comparison: "GreaterThanThreshold", threshold: 1, missing: "notBreaching", dimensions: { LoadBalancer: LB } },
-        ...group("frontend", /shop-fe$/), ...group("backoffice", /shop-bo$/),
-        ...redis("sessions-1", /sessions-redis$/, 0), ...redis("sessions-2", /sessions-redis$/, 1),
-        ...redis("cache-1", /cache-redis$/, 0), ...redis("cache-2", /cache-redis$/, 1),
-        { key: "shared-efs-throughput", metrics: { metered: ["AWS/EFS", "MeteredIOBytes", "Sum"], permitted: ["AWS/EFS", "PermittedThroughput", "Average"] },
-            expression: "100 * (metered / PERIOD(metered)) / permitted", ...fifteenMinutes, comparison: "GreaterThanThreshold", threshold: 80, missing: "missing",
-            dimensions: { FileSystemId: { type: EFS_FILE_SYSTEM, urn: /shared-fs$/, value: (r) => r.id! } } },
-        { key: "search-cluster-red", metrics: { m: ["AWS/ES", "ClusterStatus.red", "Maximum"] }, period: 60, evaluationPeriods: 1, datapointsToAlarm: 1,
-            comparison: "GreaterThanOrEqualToThreshold", threshold: 1, missing: "missing", dimensions: search },
+        ...db("shop", /prod-mysql-db$/),
+        ...db("sideapps", /prod-sideapps-db$/),
+        {
+            key: "alb-5xx-rate",
+            metrics: {
+                part: ["AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum"],
+                whole: ["AWS/ApplicationELB", "RequestCount", "Sum"],
+            },
+            expression: "100 * FILL(part, 0) / whole",
+            ...fifteenMinutes,
+            comparison: "GreaterThanThreshold",
+            threshold: 1,
+            missing: "notBreaching",
+            dimensions: { LoadBalancer: LB },
+        },
+        ...group("frontend", /shop-fe$/),
+        ...group("backoffice", /shop-bo$/),
+        ...redis("sessions-1", /sessions-redis$/, 0),
+        ...redis("sessions-2", /sessions-redis$/, 1),
+        ...redis("cache-1", /cache-redis$/, 0),
+        ...redis("cache-2", /cache-redis$/, 1),
+        {
+            key: "shared-efs-throughput",
+            metrics: {
+                metered: ["AWS/EFS", "MeteredIOBytes", "Sum"],
+                permitted: ["AWS/EFS", "PermittedThroughput", "Average"],
+            },
+            expression: "100 * (metered / PERIOD(metered)) / permitted",
+            ...fifteenMinutes,
+            comparison: "GreaterThanThreshold",
+            threshold: 80,
+            missing: "missing",
+            dimensions: { FileSystemId: { type: EFS_FILE_SYSTEM, urn: /shared-fs$/, value: (r) => r.id! } },
+        },
+        {
+            key: "search-cluster-red",
+            metrics: { m: ["AWS/ES", "ClusterStatus.red", "Maximum"] },
+            period: 60,
+            evaluationPeriods: 1,
+            datapointsToAlarm: 1,
+            comparison: "GreaterThanOrEqualToThreshold",
+            threshold: 1,
+            missing: "missing",
+            dimensions: search,
+        },
         // 25% of the 100 GiB volume, in MiB.
-        { key: "search-free-storage", metrics: { m: ["AWS/ES", "FreeStorageSpace", "Minimum"] }, period: 60, evaluationPeriods: 1, datapointsToAlarm: 1,
-            comparison: "LessThanOrEqualToThreshold", threshold: 25600, missing: "missing", dimensions: search },
-        { key: "frontend-at-max", metrics: { inService: ["AWS/AutoScaling", "GroupInServiceInstances", "Minimum"], maxSize: ["AWS/AutoScaling", "GroupMaxSize", "Maximum"] },
-            expression: "IF(inService >= maxSize, 1, 0)", ...fifteenMinutes, comparison: "GreaterThanOrEqualToThreshold", threshold: 1, missing: "missing",
-            dimensions: { AutoScalingGroupName: output(AUTOSCALING_GROUP, /frontend-asg$/, "name") } },
+        {
+            key: "search-free-storage",
+            metrics: { m: ["AWS/ES", "FreeStorageSpace", "Minimum"] },
+            period: 60,
+            evaluationPeriods: 1,
+            datapointsToAlarm: 1,
+            comparison: "LessThanOrEqualToThreshold",
+            threshold: 25600,
+            missing: "missing",
+            dimensions: search,
+        },
+        {
+            key: "frontend-at-max",
+            metrics: {
+                inService: ["AWS/AutoScaling", "GroupInServiceInstances", "Minimum"],
+                maxSize: ["AWS/AutoScaling", "GroupMaxSize", "Maximum"],
+            },
+            expression: "IF(inService >= maxSize, 1, 0)",
+            ...fifteenMinutes,
+            comparison: "GreaterThanOrEqualToThreshold",
+            threshold: 1,
+            missing: "missing",
+            dimensions: { AutoScalingGroupName: output(AUTOSCALING_GROUP, /frontend-asg$/, "name") },
+        },
     ];
 }
 
 /** The alarm's metrics as [namespace, name, stat] by query id ("m" for a single metric), and their dimensions. */
-function watched(a: Inputs): { metrics: Record<string, [string, string, string]>; expression?: string; period: number; dimensions: Dimensions[] } {
+function watched(a: Inputs): {
+    metrics: Record<string, [string, string, string]>;
+    expression?: string;
+    period: number;
+    dimensions: Dimensions[];
+} {
     if (a.metricName !== undefined) {
-        return { metrics: { m: [a.namespace as string, a.metricName as string, (a.statistic ?? a.extendedStatistic) as string] }, period: a.period as number, dimensions: [a.dimensions as Dimensions] };
+        return {
+            metrics: {
+                m: [a.namespace as string, a.metricName as string, (a.statistic ?? a.extendedStatistic) as string],
+            },
+            period: a.period as number,
+            dimensions: [a.dimensions as Dimensions],
+        };
     }
     const queries = a.metricQueries as Query[];
     const metricQueries = queries.filter((q) => q.metric !== undefined);
     const periods = new Set(metricQueries.map((q) => q.metric!.period));
     assert.strictEqual(periods.size, 1, "every metric of an expression over the same period");
     return {
-        metrics: Object.fromEntries(metricQueries.map((q) => [q.id, [q.metric!.namespace, q.metric!.metricName, q.metric!.stat]])),
+        metrics: Object.fromEntries(
+            metricQueries.map((q) => [q.id, [q.metric!.namespace, q.metric!.metricName, q.metric!.stat]]),
+        ),
         expression: queries.find((q) => q.expression !== undefined)?.expression,
         period: [...periods][0],
         dimensions: metricQueries.map((q) => q.metric!.dimensions),
@@ -103,9 +272,16 @@ function watched(a: Inputs): { metrics: Record<string, [string, string, string]>
 
 /** preprod as an operator tunes its alarms: an existing topic, thresholds of its own, and the NFS server's storage. */
 const TOPIC_ARN = "arn:aws:sns:eu-west-3:123456789012:preprod-quiet";
-const TUNED = { changes: { "magento:alarmTopicArn": TOPIC_ARN, "magento:alarmThresholds": { databaseCpuPercent: 85, latencyP95Seconds: 1.5 }, "magento:sharedStorage": "nfs" } };
+const TUNED = {
+    changes: {
+        "magento:alarmTopicArn": TOPIC_ARN,
+        "magento:alarmThresholds": { databaseCpuPercent: 85, latencyP95Seconds: 1.5 },
+        "magento:sharedStorage": "nfs",
+    },
+};
 
-const monitoringAlarms = (r: StateResource[], stack: string) => ofType(r, CLOUDWATCH_METRIC_ALARM).filter((a) => String(a.inputs!.name).startsWith(`magento-${stack}-monitoring-`));
+const monitoringAlarms = (r: StateResource[], stack: string) =>
+    ofType(r, CLOUDWATCH_METRIC_ALARM).filter((a) => String(a.inputs!.name).startsWith(`magento-${stack}-monitoring-`));
 
 describe("monitoring", () => {
     prefetch(["prod", { preview: false }], ["preprod", TUNED], ["preprod", { preview: false }]);
@@ -114,17 +290,46 @@ describe("monitoring", () => {
         const r = await stackResources("prod", { preview: false });
         const alarms = monitoringAlarms(r, "prod");
         const expected = prodAlarms();
-        assert.deepStrictEqual(alarms.map((a) => a.inputs!.name).sort(), expected.map((e) => `magento-prod-monitoring-${e.key}`).sort());
+        assert.deepStrictEqual(
+            alarms.map((a) => a.inputs!.name).sort(),
+            expected.map((e) => `magento-prod-monitoring-${e.key}`).sort(),
+        );
         for (const e of expected) {
             const alarm = alarms.find((a) => a.inputs!.name === `magento-prod-monitoring-${e.key}`)!;
             const a = alarm.inputs!;
             const w = watched(a);
-            assert.deepStrictEqual([w.metrics, w.expression, w.period, a.evaluationPeriods, a.datapointsToAlarm, a.comparisonOperator, a.threshold, a.treatMissingData],
-                [e.metrics, e.expression, e.period, e.evaluationPeriods, e.datapointsToAlarm, e.comparison, e.threshold, e.missing], e.key);
+            assert.deepStrictEqual(
+                [
+                    w.metrics,
+                    w.expression,
+                    w.period,
+                    a.evaluationPeriods,
+                    a.datapointsToAlarm,
+                    a.comparisonOperator,
+                    a.threshold,
+                    a.treatMissingData,
+                ],
+                [
+                    e.metrics,
+                    e.expression,
+                    e.period,
+                    e.evaluationPeriods,
+                    e.datapointsToAlarm,
+                    e.comparison,
+                    e.threshold,
+                    e.missing,
+                ],
+                e.key,
+            );
             // Dimensions hold the resource's own output, and the alarm depends on that resource for them: never typed.
             const sources = Object.values(e.dimensions).map((s) => ofType(r, s.type).find((x) => s.urn.test(x.urn)));
-            assert.ok(sources.every((s) => s !== undefined), `${e.key}: source resources`);
-            const expectedDims = Object.fromEntries(Object.entries(e.dimensions).map(([name, s], i) => [name, s.value(sources[i])]));
+            assert.ok(
+                sources.every((s) => s !== undefined),
+                `${e.key}: source resources`,
+            );
+            const expectedDims = Object.fromEntries(
+                Object.entries(e.dimensions).map(([name, s], i) => [name, s.value(sources[i])]),
+            );
             for (const dims of w.dimensions) {
                 assert.deepStrictEqual(dims, expectedDims, e.key);
             }
@@ -139,53 +344,122 @@ describe("monitoring", () => {
         const r = await stackResources("prod", { preview: false });
         const [topic] = ofType(r, SNS_TOPIC);
         const [subscription] = ofType(r, SNS_TOPIC_SUBSCRIPTION);
-        assert.deepStrictEqual([subscription.inputs!.protocol, subscription.inputs!.endpoint, subscription.inputs!.topic], ["email", "ops@example.com", topic.outputs!.arn]);
+        assert.deepStrictEqual(
+            [subscription.inputs!.protocol, subscription.inputs!.endpoint, subscription.inputs!.topic],
+            ["email", "ops@example.com", topic.outputs!.arn],
+        );
         const alarms = ofType(r, CLOUDWATCH_METRIC_ALARM);
         assert.strictEqual(alarms.length, prodAlarms().length + 6 + 1 + 3); // the tunnels', the WAF's blocked requests, CloudTrail's three
         for (const alarm of alarms) {
-            assert.deepStrictEqual([alarm.inputs!.alarmActions, alarm.inputs!.okActions], [[topic.outputs!.arn], [topic.outputs!.arn]], alarm.urn);
-            assert.deepStrictEqual(via(r, alarm, "alarmActions").map((x) => x.type), [SNS_TOPIC]);
+            assert.deepStrictEqual(
+                [alarm.inputs!.alarmActions, alarm.inputs!.okActions],
+                [[topic.outputs!.arn], [topic.outputs!.arn]],
+                alarm.urn,
+            );
+            assert.deepStrictEqual(
+                via(r, alarm, "alarmActions").map((x) => x.type),
+                [SNS_TOPIC],
+            );
         }
         const stack = r.find((x) => x.type === "pulumi:pulumi:Stack")!;
         assert.strictEqual(stack.outputs!.alarmTopicArn, topic.outputs!.arn);
-        assert.deepStrictEqual((stack.outputs!.alarmTargets as { arn: string }[]).map((t) => t.arn).sort(), alarms.map((a) => a.outputs!.arn as string).sort());
+        assert.deepStrictEqual(
+            (stack.outputs!.alarmTargets as { arn: string }[]).map((t) => t.arn).sort(),
+            alarms.map((a) => a.outputs!.arn as string).sort(),
+        );
     });
 
     it("preprod may route to an existing topic: then no topic or subscription is created and every alarm notifies that one", async () => {
         const r = await stackResources("preprod", TUNED);
         assert.deepStrictEqual([ofType(r, SNS_TOPIC).length, ofType(r, SNS_TOPIC_SUBSCRIPTION).length], [0, 0]);
-        assert.ok(ofType(r, CLOUDWATCH_METRIC_ALARM).every((a) => JSON.stringify(a.inputs!.alarmActions) === JSON.stringify([TOPIC_ARN])));
+        assert.ok(
+            ofType(r, CLOUDWATCH_METRIC_ALARM).every(
+                (a) => JSON.stringify(a.inputs!.alarmActions) === JSON.stringify([TOPIC_ARN]),
+            ),
+        );
     });
 
     it("preprod: one Redis node, so one set of node alarms keyed by its member cluster, not the group id", async () => {
         const r = await stackResources("preprod", { preview: false });
         const [group] = ofType(r, ELASTICACHE_REPLICATION_GROUP);
         const redis = monitoringAlarms(r, "preprod").filter((a) => a.inputs!.namespace === "AWS/ElastiCache");
-        assert.deepStrictEqual(redis.map((a) => a.inputs!.name), ["cpu", "memory", "evictions"].map((m) => `magento-preprod-monitoring-shared-1-redis-${m}`));
-        assert.ok(redis.every((a) => (a.inputs!.dimensions as Dimensions).CacheClusterId === `${group.outputs!.replicationGroupId}-001`));
+        assert.deepStrictEqual(
+            redis.map((a) => a.inputs!.name),
+            ["cpu", "memory", "evictions"].map((m) => `magento-preprod-monitoring-shared-1-redis-${m}`),
+        );
+        assert.ok(
+            redis.every(
+                (a) =>
+                    (a.inputs!.dimensions as Dimensions).CacheClusterId === `${group.outputs!.replicationGroupId}-001`,
+            ),
+        );
     });
 
     it("thresholds come from magento:alarmThresholds over the defaults; NFS storage has no EFS alarm", async () => {
         const r = await stackResources("preprod", TUNED);
-        const threshold = (key: string) => monitoringAlarms(r, "preprod").find((a) => a.inputs!.name === `magento-preprod-monitoring-${key}`)?.inputs!.threshold;
-        assert.deepStrictEqual([threshold("shop-db-cpu"), threshold("frontend-latency-p95"), threshold("shop-db-connections"), threshold("shared-efs-throughput")], [85, 1.5, 100, undefined]);
+        const threshold = (key: string) =>
+            monitoringAlarms(r, "preprod").find((a) => a.inputs!.name === `magento-preprod-monitoring-${key}`)?.inputs!
+                .threshold;
+        assert.deepStrictEqual(
+            [
+                threshold("shop-db-cpu"),
+                threshold("frontend-latency-p95"),
+                threshold("shop-db-connections"),
+                threshold("shared-efs-throughput"),
+            ],
+            [85, 1.5, 100, undefined],
+        );
     });
 
     it("the dashboard has the operators' panels, drawn from the real resources, and every alarm on its health panel", async () => {
         const r = await stackResources("prod", { preview: false });
         const [dashboard] = ofType(r, CLOUDWATCH_DASHBOARD);
-        const body = JSON.parse(dashboard.inputs!.dashboardBody as string) as { widgets: { type: string; properties: { title: string; region?: string; alarms?: string[]; metrics?: unknown[][] } }[] };
-        assert.deepStrictEqual(body.widgets.map((w) => w.properties.title), [...DASHBOARD_PANELS]);
+        const body = JSON.parse(dashboard.inputs!.dashboardBody as string) as {
+            widgets: {
+                type: string;
+                properties: { title: string; region?: string; alarms?: string[]; metrics?: unknown[][] };
+            }[];
+        };
+        assert.deepStrictEqual(
+            body.widgets.map((w) => w.properties.title),
+            [...DASHBOARD_PANELS],
+        );
         const panel = (title: string) => body.widgets.find((w) => w.properties.title === title)!.properties;
-        assert.deepStrictEqual([...panel("Health").alarms!].sort(), ofType(r, CLOUDWATCH_METRIC_ALARM).map((a) => a.outputs!.arn as string).sort());
+        assert.deepStrictEqual(
+            [...panel("Health").alarms!].sort(),
+            ofType(r, CLOUDWATCH_METRIC_ALARM)
+                .map((a) => a.outputs!.arn as string)
+                .sort(),
+        );
         const lb = ofType(r, LB_LOAD_BALANCER)[0].outputs!.arnSuffix;
         const dims = (title: string, name: string) => panel(title).metrics!.map((m) => m[m.indexOf(name) + 1]);
-        assert.ok(["Request count", "5xx", "Active connections", "Processed bytes", "HTTP 3xx / 4xx / 5xx"].every((t) => dims(t, "LoadBalancer").every((v) => v === lb)));
-        assert.deepStrictEqual(dims("Healthy / unhealthy hosts", "TargetGroup"), [...ofType(r, LB_TARGET_GROUP), ...ofType(r, LB_TARGET_GROUP)].map((g) => g.outputs!.arnSuffix));
-        assert.deepStrictEqual(dims("Database CPU", "DBInstanceIdentifier"), ofType(r, RDS_INSTANCE).map((d) => d.outputs!.identifier));
-        assert.deepStrictEqual(dims("Redis CPU", "CacheClusterId"), ofType(r, ELASTICACHE_REPLICATION_GROUP).flatMap((g) => [...(g.outputs!.memberClusters as string[])].sort()));
-        assert.deepStrictEqual(dims("Instance load (CPU)", "AutoScalingGroupName"), ofType(r, AUTOSCALING_GROUP).map((g) => g.outputs!.name));
-        assert.deepStrictEqual(panel("HTTP 3xx / 4xx / 5xx").metrics!.map((m) => m[1]), ["HTTPCode_Target_3XX_Count", "HTTPCode_Target_4XX_Count", "HTTPCode_Target_5XX_Count"]);
+        assert.ok(
+            ["Request count", "5xx", "Active connections", "Processed bytes", "HTTP 3xx / 4xx / 5xx"].every((t) =>
+                dims(t, "LoadBalancer").every((v) => v === lb),
+            ),
+        );
+        assert.deepStrictEqual(
+            dims("Healthy / unhealthy hosts", "TargetGroup"),
+            [...ofType(r, LB_TARGET_GROUP), ...ofType(r, LB_TARGET_GROUP)].map((g) => g.outputs!.arnSuffix),
+        );
+        assert.deepStrictEqual(
+            dims("Database CPU", "DBInstanceIdentifier"),
+            ofType(r, RDS_INSTANCE).map((d) => d.outputs!.identifier),
+        );
+        assert.deepStrictEqual(
+            dims("Redis CPU", "CacheClusterId"),
+            ofType(r, ELASTICACHE_REPLICATION_GROUP).flatMap((g) =>
+                [...(g.outputs!.memberClusters as string[])].sort(),
+            ),
+        );
+        assert.deepStrictEqual(
+            dims("Instance load (CPU)", "AutoScalingGroupName"),
+            ofType(r, AUTOSCALING_GROUP).map((g) => g.outputs!.name),
+        );
+        assert.deepStrictEqual(
+            panel("HTTP 3xx / 4xx / 5xx").metrics!.map((m) => m[1]),
+            ["HTTPCode_Target_3XX_Count", "HTTPCode_Target_4XX_Count", "HTTPCode_Target_5XX_Count"],
+        );
         assert.ok(body.widgets.filter((w) => w.type === "metric").every((w) => w.properties.region === "eu-west-3"));
     });
 });

@@ -9,9 +9,26 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { openvpnServerConfig, pamConfig, pkiFetchScript, pkiToolScript, sameUserScript, VALIDITY } from "../../../components/operations/vpn/openvpn";
+import {
+    openvpnServerConfig,
+    pamConfig,
+    pkiFetchScript,
+    pkiToolScript,
+    sameUserScript,
+    VALIDITY,
+} from "../../../components/operations/vpn/openvpn";
 import { StateResource } from "../../../offline/state";
-import { EC2_EIP, EC2_EIP_ASSOCIATION, EC2_INSTANCE, IAM_ROLE, IAM_ROLE_POLICY, KMS_KEY, SECRETSMANAGER_SECRET, SECRETSMANAGER_SECRET_VERSION, VPC_SECURITY_GROUP_INGRESS_RULE } from "../../../policies/lib/types";
+import {
+    EC2_EIP,
+    EC2_EIP_ASSOCIATION,
+    EC2_INSTANCE,
+    IAM_ROLE,
+    IAM_ROLE_POLICY,
+    KMS_KEY,
+    SECRETSMANAGER_SECRET,
+    SECRETSMANAGER_SECRET_VERSION,
+    VPC_SECURITY_GROUP_INGRESS_RULE,
+} from "../../../policies/lib/types";
 import { PREPROD_OPS_REBUILT } from "../../fixtures/stacks";
 import { fakeAws } from "../../helpers/fake-aws";
 import { ofType, prefetch, stackResources, via } from "../../helpers/stacks";
@@ -23,7 +40,11 @@ const id = process.pid % 100_000;
 const [serverNs, clientNs] = [`vpnt-s-${id}`, `vpnt-c-${id}`];
 const pamService = `magento-vpn-test-${id}`; // PAM reads services from /etc/pam.d only
 const SUBNETS = ["10.20.1.0/24", "10.20.2.0/24", "10.20.3.0/24", "10.20.101.0/24", "10.20.102.0/24", "10.20.103.0/24"];
-const SECRETS = { caSecretId: "magento/test/openvpn-pki", serverSecretId: "magento/test/openvpn-server", region: "eu-west-3" };
+const SECRETS = {
+    caSecretId: "magento/test/openvpn-pki",
+    serverSecretId: "magento/test/openvpn-server",
+    region: "eu-west-3",
+};
 
 const env = { ...fakeAws(tmp), PROFILE_DIR: profiles, VPN_REMOTE: "10.99.0.1", PKI_DIR: pkiDir };
 
@@ -45,7 +66,9 @@ async function waitFor(file: string, text: string, ms: number): Promise<void> {
             return;
         }
     }
-    throw new Error(`no '${text}' in ${file} after ${ms} ms:\n${fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "(no file)"}`);
+    throw new Error(
+        `no '${text}' in ${file} after ${ms} ms:\n${fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "(no file)"}`,
+    );
 }
 
 /** The current TOTP code of a user's secret, by oathtool (an implementation independent of the server's). */
@@ -61,7 +84,14 @@ describe("OpenVPN server", () => {
 
     before(() => {
         fs.writeFileSync(path.join(tmp, "vpn-pki"), pkiToolScript(SECRETS));
-        fs.writeFileSync(path.join(tmp, "fetch"), pkiFetchScript({ secretId: SECRETS.serverSecretId, region: SECRETS.region, pkiDir: "/etc/openvpn/server/pki" }));
+        fs.writeFileSync(
+            path.join(tmp, "fetch"),
+            pkiFetchScript({
+                secretId: SECRETS.serverSecretId,
+                region: SECRETS.region,
+                pkiDir: "/etc/openvpn/server/pki",
+            }),
+        );
     });
 
     after(() => {
@@ -87,11 +117,21 @@ describe("OpenVPN server", () => {
         const days = execFileSync("openssl", ["x509", "-noout", "-enddate"], { input: cert, encoding: "utf8" });
         const lifetime = (Date.parse(days.split("=")[1]) - Date.now()) / 86_400_000;
         assert.ok(Math.abs(lifetime - VALIDITY.clientDays) < 1, days);
-        assert.match(fs.readFileSync(path.join(profiles, "alice.otp"), "utf8"), /^otpauth:\/\/totp\/magento-vpn:alice\?secret=[A-Z2-7]{32}&issuer=magento-vpn\n$/);
+        assert.match(
+            fs.readFileSync(path.join(profiles, "alice.otp"), "utf8"),
+            /^otpauth:\/\/totp\/magento-vpn:alice\?secret=[A-Z2-7]{32}&issuer=magento-vpn\n$/,
+        );
         assert.match(vpnPki(["add-user", "Bob Smith"]).stderr, /must be made of a-z, 0-9/);
         assert.match(vpnPki(["add-user", "server"]).stderr, /and not 'server'/);
         ok(fetchPki());
-        assert.deepStrictEqual(fs.readdirSync(pkiDir).sort(), ["ca.crt", "crl.pem", "otp", "server.crt", "server.key", "tc.key"]);
+        assert.deepStrictEqual(fs.readdirSync(pkiDir).sort(), [
+            "ca.crt",
+            "crl.pem",
+            "otp",
+            "server.crt",
+            "server.key",
+            "tc.key",
+        ]);
         assert.deepStrictEqual(fs.readdirSync(path.join(pkiDir, "otp")).sort(), ["alice", "bob", "carol"]);
         // The server's copy holds no CA key, and its script never writes a secret (its role may not: tests/access).
         assert.ok(!fs.readFileSync(path.join(tmp, "fetch"), "utf8").includes("put-secret-value"));
@@ -107,8 +147,15 @@ describe("OpenVPN server", () => {
         const sameUser = path.join(tmp, "same-user");
         fs.writeFileSync(sameUser, sameUserScript(), { mode: 0o755 });
         fs.writeFileSync(`/etc/pam.d/${pamService}`, pamConfig(pkiDir));
-        const config = openvpnServerConfig({ clientCidr: "10.20.250.0/24", routes: SUBNETS, dns: { resolver: "10.20.0.2", domain: "prod.example.internal" },
-            pkiDir, pamService, sameUser, runAs: { user: "nobody", group: "nogroup" } });
+        const config = openvpnServerConfig({
+            clientCidr: "10.20.250.0/24",
+            routes: SUBNETS,
+            dns: { resolver: "10.20.0.2", domain: "prod.example.internal" },
+            pkiDir,
+            pamService,
+            sameUser,
+            runAs: { user: "nobody", group: "nogroup" },
+        });
         fs.writeFileSync(path.join(tmp, "server.conf"), config);
         // Two namespaces joined by a veth pair: the "internet" between an operator and the server.
         ip("netns", "add", serverNs);
@@ -118,7 +165,10 @@ describe("OpenVPN server", () => {
         ip("link", "set", `vc${id}`, "netns", clientNs);
         ip("-n", serverNs, "addr", "add", "10.99.0.1/24", "dev", `vs${id}`);
         ip("-n", clientNs, "addr", "add", "10.99.0.2/24", "dev", `vc${id}`);
-        for (const [ns, dev] of [[serverNs, `vs${id}`], [clientNs, `vc${id}`]]) {
+        for (const [ns, dev] of [
+            [serverNs, `vs${id}`],
+            [clientNs, `vc${id}`],
+        ]) {
             ip("-n", ns, "link", "set", dev, "up");
             ip("-n", ns, "link", "set", "lo", "up");
         }
@@ -131,7 +181,15 @@ describe("OpenVPN server", () => {
         start(serverNs, ["openvpn", "--config", path.join(tmp, "server.conf")], "server.log");
         await waitFor(path.join(tmp, "server.log"), "Initialization Sequence Completed", 15_000);
         // A listener on the server's tunnel address: data through the tunnel, not only the handshake.
-        start(serverNs, [process.execPath, "-e", "require('net').createServer((s) => s.end('through the tunnel')).listen(7000, '10.20.250.1')"], "listener.log");
+        start(
+            serverNs,
+            [
+                process.execPath,
+                "-e",
+                "require('net').createServer((s) => s.end('through the tunnel')).listen(7000, '10.20.250.1')",
+            ],
+            "listener.log",
+        );
 
         let attempt = 0;
         const serverLog = path.join(tmp, "server.log");
@@ -141,9 +199,22 @@ describe("OpenVPN server", () => {
             const pass = path.join(tmp, `pass-${attempt}`);
             fs.writeFileSync(pass, `${user}\n${password}\n`);
             const from = fs.readFileSync(serverLog, "utf8").length;
-            const client = start(clientNs, ["openvpn", "--config", path.join(profiles, `${profile}.ovpn`), "--auth-user-pass", pass, "--auth-retry", "none"], path.basename(log));
+            const client = start(
+                clientNs,
+                [
+                    "openvpn",
+                    "--config",
+                    path.join(profiles, `${profile}.ovpn`),
+                    "--auth-user-pass",
+                    pass,
+                    "--auth-retry",
+                    "none",
+                ],
+                path.basename(log),
+            );
             // A certificate refused by TLS; a code refused by PAM; or, the code right, the name not the certificate's.
-            const refusal = /VERIFY ERROR: depth=0, error=([^:]+)|PLUGIN_AUTH_USER_PASS_VERIFY (failed)|PLUGIN_AUTH_USER_PASS_VERIFY status=0\n.*(verification failed)/;
+            const refusal =
+                /VERIFY ERROR: depth=0, error=([^:]+)|PLUGIN_AUTH_USER_PASS_VERIFY (failed)|PLUGIN_AUTH_USER_PASS_VERIFY status=0\n.*(verification failed)/;
             for (const begin = Date.now(); Date.now() - begin < 20_000; await new Promise((r) => setTimeout(r, 200))) {
                 if (fs.existsSync(log) && fs.readFileSync(log, "utf8").includes("Initialization Sequence Completed")) {
                     return "connected";
@@ -161,16 +232,34 @@ describe("OpenVPN server", () => {
         assert.strictEqual(await connect("alice", "alice", code("alice")), "connected");
         const routes = ip("-n", clientNs, "route");
         for (const subnet of [...SUBNETS, "10.20.0.2"]) {
-            assert.match(routes, new RegExp(`^${subnet.replace(/\./g, "\\.")} via 10\\.20\\.250\\.1 dev tun`, "m"), routes);
+            assert.match(
+                routes,
+                new RegExp(`^${subnet.replace(/\./g, "\\.")} via 10\\.20\\.250\\.1 dev tun`, "m"),
+                routes,
+            );
         }
-        const reply = spawnSync("ip", ["netns", "exec", clientNs, process.execPath, "-e",
-            "const s = require('net').connect(7000, '10.20.250.1'); s.setTimeout(5000, () => process.exit(1)); s.pipe(process.stdout)"], { encoding: "utf8", timeout: 15_000 });
+        const reply = spawnSync(
+            "ip",
+            [
+                "netns",
+                "exec",
+                clientNs,
+                process.execPath,
+                "-e",
+                "const s = require('net').connect(7000, '10.20.250.1'); s.setTimeout(5000, () => process.exit(1)); s.pipe(process.stdout)",
+            ],
+            { encoding: "utf8", timeout: 15_000 },
+        );
         assert.strictEqual(reply.stdout, "through the tunnel");
         processes[processes.length - 1].kill("SIGKILL"); // alice leaves: one client at a time from here
         await new Promise((r) => setTimeout(r, 1000));
 
         assert.strictEqual(await connect("alice", "alice", "000000"), "failed", "a wrong code: PAM refuses it");
-        assert.strictEqual(await connect("alice", "carol", code("carol")), "verification failed", "carol's code on alice's certificate: same-user refuses it");
+        assert.strictEqual(
+            await connect("alice", "carol", code("carol")),
+            "verification failed",
+            "carol's code on alice's certificate: same-user refuses it",
+        );
         // Revoked while the server runs: the next fetch installs the CRL, which OpenVPN reads at each connection.
         ok(vpnPki(["revoke-user", "bob"]));
         ok(fetchPki());
@@ -184,7 +273,10 @@ describe("OpenVPN server", () => {
         ok(vpnPki(["refresh"], "-200d"));
         const warned = fetchPki();
         ok(warned);
-        assert.match(warned.stderr, /WARNING: the VPN CRL expires .*every client is refused: an operator runs vpn-pki refresh/);
+        assert.match(
+            warned.stderr,
+            /WARNING: the VPN CRL expires .*every client is refused: an operator runs vpn-pki refresh/,
+        );
         assert.strictEqual(await connect("alice", "alice", code("alice")), "CRL has expired");
         // Each fetch rewrites the OTP files, so a code alice used above is not refused as reused.
         ok(vpnPki(["refresh"]));
@@ -195,62 +287,116 @@ describe("OpenVPN server", () => {
     it("prod: UDP 1194 open to the world, an Elastic IP, and two protected, empty PKI secrets: the server's role reads its bundle, the CA role (MFA) writes", async () => {
         const r = await stackResources("prod");
         const instance = ofType(r, EC2_INSTANCE).find((i) => i.urn.includes("openvpn"))!;
-        assert.deepStrictEqual(via(r, instance, "subnetId").map((s) => s.inputs!.cidrBlock), ["10.20.1.0/24"]);
+        assert.deepStrictEqual(
+            via(r, instance, "subnetId").map((s) => s.inputs!.cidrBlock),
+            ["10.20.1.0/24"],
+        );
         const groups = via(r, instance, "vpcSecurityGroupIds");
-        const rules = ofType(r, VPC_SECURITY_GROUP_INGRESS_RULE).filter((x) => via(r, x, "securityGroupId").some((g) => groups.includes(g)));
-        assert.deepStrictEqual(rules.map((x) => `${x.inputs!.ipProtocol}/${x.inputs!.fromPort} ${x.inputs!.cidrIpv4}`), ["udp/1194 0.0.0.0/0"]);
+        const rules = ofType(r, VPC_SECURITY_GROUP_INGRESS_RULE).filter((x) =>
+            via(r, x, "securityGroupId").some((g) => groups.includes(g)),
+        );
+        assert.deepStrictEqual(
+            rules.map((x) => `${x.inputs!.ipProtocol}/${x.inputs!.fromPort} ${x.inputs!.cidrIpv4}`),
+            ["udp/1194 0.0.0.0/0"],
+        );
         const association = ofType(r, EC2_EIP_ASSOCIATION).find((a) => via(r, a, "instanceId").includes(instance))!;
         assert.strictEqual(via(r, association, "allocationId")[0].protect, true);
         const secrets = ofType(r, SECRETSMANAGER_SECRET).filter((s) => s.urn.includes("openvpn"));
-        assert.deepStrictEqual(secrets.map((s) => s.inputs!.name).sort(), ["magento/prod/openvpn-pki", "magento/prod/openvpn-server"]);
+        assert.deepStrictEqual(secrets.map((s) => s.inputs!.name).sort(), [
+            "magento/prod/openvpn-pki",
+            "magento/prod/openvpn-server",
+        ]);
         for (const secret of secrets) {
             assert.strictEqual(secret.protect, true);
             assert.ok(via(r, secret, "kmsKeyId").some((k) => k.type === KMS_KEY));
             // No value from Pulumi: vpn-pki writes them; state never holds the keys.
-            assert.strictEqual(ofType(r, SECRETSMANAGER_SECRET_VERSION).filter((v) => via(r, v, "secretId").includes(secret)).length, 0);
+            assert.strictEqual(
+                ofType(r, SECRETSMANAGER_SECRET_VERSION).filter((v) => via(r, v, "secretId").includes(secret)).length,
+                0,
+            );
         }
         const policy = ofType(r, IAM_ROLE_POLICY).find((p) => p.urn.endsWith("openvpn-pki"))!;
         assert.ok(via(r, policy, "role").some((role) => role.urn.endsWith("magento-prod-vpn-role")));
         const caRole = ofType(r, IAM_ROLE).find((x) => x.urn.endsWith("openvpn-ca-role"))!;
         const trust = JSON.parse(caRole.inputs!.assumeRolePolicy as string);
-        assert.deepStrictEqual(trust.Statement.map((x: { Condition: unknown }) => x.Condition), [{ Bool: { "aws:MultiFactorAuthPresent": "true" } }]);
-        const config = YAML.parse(instance.inputs!.userData as string) as { write_files: { path: string; content: string }[] };
+        assert.deepStrictEqual(
+            trust.Statement.map((x: { Condition: unknown }) => x.Condition),
+            [{ Bool: { "aws:MultiFactorAuthPresent": "true" } }],
+        );
+        const config = YAML.parse(instance.inputs!.userData as string) as {
+            write_files: { path: string; content: string }[];
+        };
         const file = (p: string) => config.write_files.find((f) => f.path === p)!.content;
         const server = file("/etc/openvpn/server/magento.conf");
-        for (const line of ["crl-verify /etc/openvpn/server/pki/crl.pem", "remote-cert-tls client", "plugin openvpn-plugin-auth-pam.so openvpn-otp", "user openvpn"]) {
+        for (const line of [
+            "crl-verify /etc/openvpn/server/pki/crl.pem",
+            "remote-cert-tls client",
+            "plugin openvpn-plugin-auth-pam.so openvpn-otp",
+            "user openvpn",
+        ]) {
             assert.ok(server.split("\n").includes(line), `${line} in\n${server}`);
         }
         assert.match(server, /push "route 10\.20\.103\.0 255\.255\.255\.0"/);
-        assert.match(file("/etc/openvpn/server/nat.nft"), /ip saddr 10\.20\.250\.0\/24 ip daddr 10\.20\.0\.0\/16 masquerade/);
+        assert.match(
+            file("/etc/openvpn/server/nat.nft"),
+            /ip saddr 10\.20\.250\.0\/24 ip daddr 10\.20\.0\.0\/16 masquerade/,
+        );
         assert.match(file("/usr/local/sbin/openvpn-pki-fetch"), /SECRET_ID="magento\/prod\/openvpn-server"/);
-        assert.ok(!/BEGIN .*PRIVATE KEY|ca\.key|put-secret-value/.test(instance.inputs!.userData as string), "the CA, a private key or a secret write in user data");
+        assert.ok(
+            !/BEGIN .*PRIVATE KEY|ca\.key|put-secret-value/.test(instance.inputs!.userData as string),
+            "the CA, a private key or a secret write in user data",
+        );
     });
 
     it("the PKI fetch runs every 5 minutes as a unit systemd accepts, and starts OpenVPN once there is a PKI", async () => {
         const r = await stackResources("prod");
         const instance = ofType(r, EC2_INSTANCE).find((i) => i.urn.includes("openvpn"))!;
-        const config = YAML.parse(instance.inputs!.userData as string) as { write_files: { path: string; content: string }[]; runcmd: string[][] };
-        const units = config.write_files.filter((f) => /^\/etc\/systemd\/system\/openvpn-pki-fetch\.(service|timer)$/.test(f.path));
+        const config = YAML.parse(instance.inputs!.userData as string) as {
+            write_files: { path: string; content: string }[];
+            runcmd: string[][];
+        };
+        const units = config.write_files.filter((f) =>
+            /^\/etc\/systemd\/system\/openvpn-pki-fetch\.(service|timer)$/.test(f.path),
+        );
         assert.strictEqual(units.length, 2);
         const dir = fs.mkdtempSync(path.join(tmp, "units-"));
         for (const unit of units) {
             fs.writeFileSync(path.join(dir, path.basename(unit.path)), unit.content);
         }
-        const verify = spawnSync("systemd-analyze", ["verify", "--man=no", ...units.map((u) => path.join(dir, path.basename(u.path)))], { encoding: "utf8" });
-        const complaints = `${verify.stdout}${verify.stderr}`.split("\n").filter((l) => l !== "" && !/Command \S+ is not executable: No such file/.test(l));
+        const verify = spawnSync(
+            "systemd-analyze",
+            ["verify", "--man=no", ...units.map((u) => path.join(dir, path.basename(u.path)))],
+            { encoding: "utf8" },
+        );
+        const complaints = `${verify.stdout}${verify.stderr}`
+            .split("\n")
+            .filter((l) => l !== "" && !/Command \S+ is not executable: No such file/.test(l));
         assert.deepStrictEqual(complaints, []);
         assert.match(units.find((u) => u.path.endsWith(".timer"))!.content, /^OnCalendar=\*:0\/5$/m);
-        assert.deepStrictEqual(config.runcmd.slice(-2), [["systemctl", "enable", "openvpn-server@magento"], ["systemctl", "enable", "--now", "openvpn-pki-fetch.timer"]]);
+        assert.deepStrictEqual(config.runcmd.slice(-2), [
+            ["systemctl", "enable", "openvpn-server@magento"],
+            ["systemctl", "enable", "--now", "openvpn-pki-fetch.timer"],
+        ]);
     });
 
     it("the gateway and the VPN server install their packages whenever egress comes: retried until the Elastic IP is theirs", async () => {
         const r = await stackResources("prod");
-        for (const [server, packages] of [["haproxy", "haproxy"], ["openvpn", "openvpn nftables google-authenticator"]]) {
-            const config = YAML.parse(ofType(r, EC2_INSTANCE).find((i) => i.urn.includes(`${server}-server`))!.inputs!.userData as string);
+        for (const [server, packages] of [
+            ["haproxy", "haproxy"],
+            ["openvpn", "openvpn nftables google-authenticator"],
+        ]) {
+            const config = YAML.parse(
+                ofType(r, EC2_INSTANCE).find((i) => i.urn.includes(`${server}-server`))!.inputs!.userData as string,
+            );
             // cloud-init's packages module tries once, while a rebuilt server's address may still be the old one's.
             assert.strictEqual(config.packages, undefined, server);
-            assert.strictEqual((config.runcmd[0] as string[]).join(" "), `/usr/local/sbin/install-packages ${packages}`);
-            const script = config.write_files.find((f: { path: string }) => f.path === "/usr/local/sbin/install-packages").content as string;
+            assert.strictEqual(
+                (config.runcmd[0] as string[]).join(" "),
+                `/usr/local/sbin/install-packages ${packages}`,
+            );
+            const script = config.write_files.find(
+                (f: { path: string }) => f.path === "/usr/local/sbin/install-packages",
+            ).content as string;
             assert.match(script, /until dnf install -y "\$@"; do/);
         }
     });
@@ -263,11 +409,19 @@ describe("OpenVPN server", () => {
         const vpn = before.filter((x) => x.urn.includes("openvpn"));
         assert.deepStrictEqual([...new Set(vpn.filter(changed).map((x) => x.type))], [EC2_INSTANCE]);
         const instance = ofType(after, EC2_INSTANCE).find((i) => i.urn.includes("openvpn"))!;
-        assert.deepStrictEqual([instance.inputs!.ami, instance.inputs!.instanceType], ["ami-0fedcba9876543210", "t3.medium"]);
-        const kept = after.filter((x) => x.urn.includes("openvpn") && [EC2_EIP, SECRETSMANAGER_SECRET].includes(x.type));
+        assert.deepStrictEqual(
+            [instance.inputs!.ami, instance.inputs!.instanceType],
+            ["ami-0fedcba9876543210", "t3.medium"],
+        );
+        const kept = after.filter(
+            (x) => x.urn.includes("openvpn") && [EC2_EIP, SECRETSMANAGER_SECRET].includes(x.type),
+        );
         assert.strictEqual(kept.length, 3);
         for (const x of kept) {
-            assert.ok(before.some((b) => b.urn === x.urn), x.urn);
+            assert.ok(
+                before.some((b) => b.urn === x.urn),
+                x.urn,
+            );
             assert.strictEqual(x.protect, true, `${x.urn} is not protected`);
         }
     });

@@ -18,7 +18,9 @@ describe("edge: the WAF rate limit exempts CloudFront's origin fetches", () => {
         const r = await stackResources("prod", { preview: false });
         const [acl] = ofType(r, WAFV2_WEB_ACL);
         type Statement = Record<string, any>;
-        const rate = (acl.inputs!.rules as { name: string; statement: { rateBasedStatement: Record<string, unknown> } }[]).find((x) => x.name === "rate-per-ip")!;
+        const rate = (
+            acl.inputs!.rules as { name: string; statement: { rateBasedStatement: Record<string, unknown> } }[]
+        ).find((x) => x.name === "rate-per-ip")!;
         const scopeDown = rate.statement.rateBasedStatement.scopeDownStatement as Statement | undefined;
         assert.ok(scopeDown?.notStatement, "the rate limit has a NOT scope-down");
         const [header, paths] = scopeDown.notStatement.statement.andStatement.statements as Statement[];
@@ -26,18 +28,39 @@ describe("edge: the WAF rate limit exempts CloudFront's origin fetches", () => {
         const matches = (header.orStatement.statements as Statement[]).map((x) => x.byteMatchStatement);
         assert.strictEqual(matches.length, 2);
         for (const match of matches) {
-            assert.deepStrictEqual([match.fieldToMatch, match.positionalConstraint, match.textTransformations],
-                [{ singleHeader: { name: "X-Origin-Verify" } }, "EXACTLY", [{ priority: 0, type: "NONE" }]]);
+            assert.deepStrictEqual(
+                [match.fieldToMatch, match.positionalConstraint, match.textTransformations],
+                [{ singleHeader: { name: "X-Origin-Verify" } }, "EXACTLY", [{ priority: 0, type: "NONE" }]],
+            );
         }
         // Someone who learnt the secret still meets the limit on logins, checkout and the admin.
-        assert.deepStrictEqual((paths.orStatement.statements as Statement[]).map((p) => [p.byteMatchStatement.fieldToMatch, p.byteMatchStatement.positionalConstraint, p.byteMatchStatement.searchString]),
-            [[{ uriPath: {} }, "STARTS_WITH", "/pub/media/"], [{ uriPath: {} }, "STARTS_WITH", "/pub/static/"]]);
+        assert.deepStrictEqual(
+            (paths.orStatement.statements as Statement[]).map((p) => [
+                p.byteMatchStatement.fieldToMatch,
+                p.byteMatchStatement.positionalConstraint,
+                p.byteMatchStatement.searchString,
+            ]),
+            [
+                [{ uriPath: {} }, "STARTS_WITH", "/pub/media/"],
+                [{ uriPath: {} }, "STARTS_WITH", "/pub/static/"],
+            ],
+        );
         const searchStrings = matches.map((m) => m.searchString as Secret);
-        assert.ok(searchStrings.every((s) => s[SIG_KEY] === SECRET_SIG), "the secrets are secrets in state");
+        assert.ok(
+            searchStrings.every((s) => s[SIG_KEY] === SECRET_SIG),
+            "the secrets are secrets in state",
+        );
         const origin = r.find((x) => x.urn.endsWith("::magento-prod-shop-cdn-origin"))!;
         const demanded = (origin.inputs!.conditions as { httpHeader?: { values: Secret[] } }[])[1].httpHeader!.values;
-        assert.ok(demanded.every((s) => s[SIG_KEY] === SECRET_SIG), "the load balancer's values are secrets in state");
-        assert.deepStrictEqual(searchStrings.map(plaintext), demanded.map(plaintext), "the same secrets the load balancer demands");
+        assert.ok(
+            demanded.every((s) => s[SIG_KEY] === SECRET_SIG),
+            "the load balancer's values are secrets in state",
+        );
+        assert.deepStrictEqual(
+            searchStrings.map(plaintext),
+            demanded.map(plaintext),
+            "the same secrets the load balancer demands",
+        );
     });
 
     it("a body longer than WAF inspects (8 KB on an ALB) is blocked except on the admin paths; the PHP rule set is on", async () => {
@@ -45,22 +68,36 @@ describe("edge: the WAF rate limit exempts CloudFront's origin fetches", () => {
         const [acl] = ofType(r, WAFV2_WEB_ACL);
         type Rule = { name: string; priority: number; statement: Record<string, any> };
         const rules = acl.inputs!.rules as Rule[];
-        assert.ok(rules.some((x) => x.statement.managedRuleGroupStatement?.name === "AWSManagedRulesPHPRuleSet"), "the PHP rule set");
+        assert.ok(
+            rules.some((x) => x.statement.managedRuleGroupStatement?.name === "AWSManagedRulesPHPRuleSet"),
+            "the PHP rule set",
+        );
         const oversize = rules.find((x) => x.name === "oversize-body");
         assert.ok(oversize, "an oversize-body rule");
         const [size, elsewhere] = oversize.statement.andStatement.statements;
         assert.deepStrictEqual(size.sizeConstraintStatement, {
-            fieldToMatch: { body: { oversizeHandling: "MATCH" } }, comparisonOperator: "GT", size: 8192, textTransformations: [{ priority: 0, type: "NONE" }],
+            fieldToMatch: { body: { oversizeHandling: "MATCH" } },
+            comparisonOperator: "GT",
+            size: 8192,
+            textTransformations: [{ priority: 0, type: "NONE" }],
         });
-        const exempt = (elsewhere.notStatement.statement.orStatement.statements as Record<string, any>[]).map((x) => x.byteMatchStatement.searchString);
+        const exempt = (elsewhere.notStatement.statement.orStatement.statements as Record<string, any>[]).map(
+            (x) => x.byteMatchStatement.searchString,
+        );
         assert.deepStrictEqual(exempt, ["/ops_7f3k/", "/index.php/ops_7f3k/"]);
-        assert.strictEqual((oversize as unknown as { action: unknown }).action && Object.keys((oversize as unknown as { action: object }).action)[0], "block");
+        assert.strictEqual(
+            (oversize as unknown as { action: unknown }).action &&
+                Object.keys((oversize as unknown as { action: object }).action)[0],
+            "block",
+        );
     });
 
     it("no stack output carries the secret", async () => {
         const r = await stackResources("prod", { preview: false });
         const origin = r.find((x) => x.urn.endsWith("::magento-prod-shop-cdn-origin"))!;
-        const secret = plaintext((origin.inputs!.conditions as { httpHeader?: { values: Secret[] } }[])[1].httpHeader!.values[0]);
+        const secret = plaintext(
+            (origin.inputs!.conditions as { httpHeader?: { values: Secret[] } }[])[1].httpHeader!.values[0],
+        );
         const stack = r.find((x: StateResource) => x.type === "pulumi:pulumi:Stack")!;
         assert.ok(!JSON.stringify(stack.outputs).includes(secret));
     });
@@ -70,16 +107,27 @@ describe("edge: the WAF rate limit exempts CloudFront's origin fetches", () => {
         const r = await stackResources("prod", { preview: false });
         const [acl] = ofType(r, WAFV2_WEB_ACL);
         type Statement = Record<string, any>;
-        const rule = (acl.inputs!.rules as { name: string; action: unknown; statement: Statement }[]).find((x) => x.name === "admin-operators-only");
+        const rule = (acl.inputs!.rules as { name: string; action: unknown; statement: Statement }[]).find(
+            (x) => x.name === "admin-operators-only",
+        );
         assert.ok(rule, "a rule keeps the admin to the operators");
         assert.deepStrictEqual(rule.action, { block: {} });
         const [onAdmin, notOperators] = rule.statement.andStatement.statements as Statement[];
         assert.deepStrictEqual(onAdmin.byteMatchStatement, {
-            fieldToMatch: { uriPath: {} }, positionalConstraint: "CONTAINS", searchString: "ops_7f3k",
-            textTransformations: [{ priority: 0, type: "URL_DECODE" }, { priority: 1, type: "NORMALIZE_PATH" }, { priority: 2, type: "LOWERCASE" }],
+            fieldToMatch: { uriPath: {} },
+            positionalConstraint: "CONTAINS",
+            searchString: "ops_7f3k",
+            textTransformations: [
+                { priority: 0, type: "URL_DECODE" },
+                { priority: 1, type: "NORMALIZE_PATH" },
+                { priority: 2, type: "LOWERCASE" },
+            ],
         });
         const [ipSet] = ofType(r, WAFV2_IP_SET);
-        assert.deepStrictEqual([ipSet.inputs!.scope, ipSet.inputs!.ipAddressVersion, ipSet.inputs!.addresses], ["REGIONAL", "IPV4", ["203.0.113.0/24", "198.51.100.17/32"]]);
+        assert.deepStrictEqual(
+            [ipSet.inputs!.scope, ipSet.inputs!.ipAddressVersion, ipSet.inputs!.addresses],
+            ["REGIONAL", "IPV4", ["203.0.113.0/24", "198.51.100.17/32"]],
+        );
         assert.strictEqual(notOperators.notStatement.statement.ipSetReferenceStatement.arn, ipSet.outputs!.arn);
     });
 });

@@ -8,24 +8,50 @@ import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 
 function stack(opts: { record?: boolean; tag?: string }): StateResource[] {
     const b = new StackBuilder("prod");
-    const certificate = b.add(ACM_CERTIFICATE, "brand-a", { domainName: "brand-a.example", validationMethod: "DNS", tags: opts.tag ? { ValidationRecords: opts.tag } : {} });
-    const record = opts.record ? b.add(ROUTE53_RECORD, "brand-a-validation", { zoneId: UNKNOWN, type: "CNAME", name: UNKNOWN, records: [UNKNOWN] }) : undefined;
-    b.add(ACM_CERTIFICATE_VALIDATION, "brand-a", { certificateArn: UNKNOWN, ...(record ? { validationRecordFqdns: [UNKNOWN] } : {}) },
-        { certificateArn: [certificate], ...(record ? { validationRecordFqdns: [record] } : {}) });
+    const certificate = b.add(ACM_CERTIFICATE, "brand-a", {
+        domainName: "brand-a.example",
+        validationMethod: "DNS",
+        tags: opts.tag ? { ValidationRecords: opts.tag } : {},
+    });
+    const record = opts.record
+        ? b.add(ROUTE53_RECORD, "brand-a-validation", {
+              zoneId: UNKNOWN,
+              type: "CNAME",
+              name: UNKNOWN,
+              records: [UNKNOWN],
+          })
+        : undefined;
+    b.add(
+        ACM_CERTIFICATE_VALIDATION,
+        "brand-a",
+        { certificateArn: UNKNOWN, ...(record ? { validationRecordFqdns: [UNKNOWN] } : {}) },
+        { certificateArn: [certificate], ...(record ? { validationRecordFqdns: [record] } : {}) },
+    );
     return b.resources;
 }
 
 describe("aws-baseline / certificate-validation-satisfiable", () => {
     it("keeps: validation records created in Route 53 by the stack; records the stack says the registrar holds", async () => {
-        assert.deepStrictEqual(await violations("certificate-validation-satisfiable", stack({ record: true, tag: "route53" })), []);
-        assert.deepStrictEqual(await violations("certificate-validation-satisfiable", stack({ tag: "registrar-created" })), []);
+        assert.deepStrictEqual(
+            await violations("certificate-validation-satisfiable", stack({ record: true, tag: "route53" })),
+            [],
+        );
+        assert.deepStrictEqual(
+            await violations("certificate-validation-satisfiable", stack({ tag: "registrar-created" })),
+            [],
+        );
     });
 
     it("breaks: a validation waiting on records that are only an output (untagged, or still pending at the registrar)", async () => {
-        const expected = ["mandatory: Certificate validation brand-a waits on DNS records this stack does not create, and nothing says they exist: the up waits "
-            + "up to 75 minutes for ACM and fails. Create the records in Route 53 here (validationRecordFqdns), or request the certificate without "
-            + "waiting until the operator has created them, then tag it ValidationRecords: registrar-created and wait."];
+        const expected = [
+            "mandatory: Certificate validation brand-a waits on DNS records this stack does not create, and nothing says they exist: the up waits " +
+                "up to 75 minutes for ACM and fails. Create the records in Route 53 here (validationRecordFqdns), or request the certificate without " +
+                "waiting until the operator has created them, then tag it ValidationRecords: registrar-created and wait.",
+        ];
         assert.deepStrictEqual(await violations("certificate-validation-satisfiable", stack({})), expected);
-        assert.deepStrictEqual(await violations("certificate-validation-satisfiable", stack({ tag: "registrar-pending" })), expected);
+        assert.deepStrictEqual(
+            await violations("certificate-validation-satisfiable", stack({ tag: "registrar-pending" })),
+            expected,
+        );
     });
 });

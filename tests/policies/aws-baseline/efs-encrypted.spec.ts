@@ -12,13 +12,19 @@ function fileSystem(props: Record<string, unknown>): StateResource[] {
 
 describe("aws-baseline / efs-encrypted", () => {
     it("keeps: an encrypted file system, decided while its KMS key is unknown", async () => {
-        assert.deepStrictEqual(await violations("efs-encrypted", fileSystem({ encrypted: true, kmsKeyId: UNKNOWN, throughputMode: "elastic" })), []);
+        assert.deepStrictEqual(
+            await violations(
+                "efs-encrypted",
+                fileSystem({ encrypted: true, kmsKeyId: UNKNOWN, throughputMode: "elastic" }),
+            ),
+            [],
+        );
     });
 
     it("breaks: encryption left out", async () => {
         assert.deepStrictEqual(await violations("efs-encrypted", fileSystem({ throughputMode: "elastic" })), [
             "mandatory: EFS file system media-fs is not encrypted at rest; set encrypted: true " +
-            "(EFS encrypts only at creation: later it takes a new file system and a copy).",
+                "(EFS encrypts only at creation: later it takes a new file system and a copy).",
         ]);
     });
 });

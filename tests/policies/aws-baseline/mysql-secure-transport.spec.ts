@@ -5,7 +5,10 @@ import { StateResource } from "../../../offline/state";
 import { RDS_PARAMETER_GROUP } from "../../../policies/lib/types";
 import { StackBuilder, violations } from "../../helpers/packs";
 
-const MAGENTO = [{ name: "character_set_server", value: "utf8mb4" }, { name: "require_secure_transport", value: "1" }];
+const MAGENTO = [
+    { name: "character_set_server", value: "utf8mb4" },
+    { name: "require_secure_transport", value: "1" },
+];
 
 function parameterGroup(props: Record<string, unknown>): StateResource[] {
     const b = new StackBuilder("prod");
@@ -15,16 +18,38 @@ function parameterGroup(props: Record<string, unknown>): StateResource[] {
 
 describe("aws-baseline / mysql-secure-transport", () => {
     it("keeps: a mysql8.4 group with require_secure_transport 1 (or ON); a PostgreSQL group is not its business", async () => {
-        assert.deepStrictEqual(await violations("mysql-secure-transport", parameterGroup({ family: "mysql8.4", parameters: MAGENTO })), []);
-        assert.deepStrictEqual(await violations("mysql-secure-transport", parameterGroup({ family: "mysql8.0", parameters: [{ name: "require_secure_transport", value: "ON" }] })), []);
-        assert.deepStrictEqual(await violations("mysql-secure-transport", parameterGroup({ family: "postgres16", parameters: [] })), []);
+        assert.deepStrictEqual(
+            await violations("mysql-secure-transport", parameterGroup({ family: "mysql8.4", parameters: MAGENTO })),
+            [],
+        );
+        assert.deepStrictEqual(
+            await violations(
+                "mysql-secure-transport",
+                parameterGroup({ family: "mysql8.0", parameters: [{ name: "require_secure_transport", value: "ON" }] }),
+            ),
+            [],
+        );
+        assert.deepStrictEqual(
+            await violations("mysql-secure-transport", parameterGroup({ family: "postgres16", parameters: [] })),
+            [],
+        );
     });
 
     it("breaks: the parameter left out (RDS's default is OFF) or set to 0", async () => {
-        assert.deepStrictEqual(await violations("mysql-secure-transport", parameterGroup({ family: "mysql8.4", parameters: MAGENTO.slice(0, 1) })), [
-            "mandatory: MySQL parameter group magento-params lets clients connect without TLS (require_secure_transport not set: " +
-            "RDS's default is OFF); add the parameter require_secure_transport with value 1."]);
-        const off = await violations("mysql-secure-transport", parameterGroup({ family: "mysql8.4", parameters: [{ name: "require_secure_transport", value: "0" }] }));
+        assert.deepStrictEqual(
+            await violations(
+                "mysql-secure-transport",
+                parameterGroup({ family: "mysql8.4", parameters: MAGENTO.slice(0, 1) }),
+            ),
+            [
+                "mandatory: MySQL parameter group magento-params lets clients connect without TLS (require_secure_transport not set: " +
+                    "RDS's default is OFF); add the parameter require_secure_transport with value 1.",
+            ],
+        );
+        const off = await violations(
+            "mysql-secure-transport",
+            parameterGroup({ family: "mysql8.4", parameters: [{ name: "require_secure_transport", value: "0" }] }),
+        );
         assert.match(off[0], /^mandatory: .*\(require_secure_transport = 0\)/);
     });
 });

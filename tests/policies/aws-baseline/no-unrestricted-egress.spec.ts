@@ -10,7 +10,12 @@ import { EC2_SECURITY_GROUP, RDS_INSTANCE, VPC_SECURITY_GROUP_EGRESS_RULE } from
 function groupWithEgress(tier: string | undefined, rule: Record<string, unknown>): StateResource[] {
     const b = new StackBuilder("prod");
     const group = b.add(EC2_SECURITY_GROUP, "sg", { vpcId: UNKNOWN, tags: tier ? { Tier: tier } : {} });
-    b.add(VPC_SECURITY_GROUP_EGRESS_RULE, "sg-out", { securityGroupId: UNKNOWN, ...rule }, { securityGroupId: [group] });
+    b.add(
+        VPC_SECURITY_GROUP_EGRESS_RULE,
+        "sg-out",
+        { securityGroupId: UNKNOWN, ...rule },
+        { securityGroupId: [group] },
+    );
     if (!tier) {
         b.add(RDS_INSTANCE, "mysql", { vpcSecurityGroupIds: [UNKNOWN] }, { vpcSecurityGroupIds: [group] });
     }
@@ -23,9 +28,17 @@ describe("aws-baseline / no-unrestricted-egress", () => {
     it("breaks: the web tier may connect with every protocol to 0.0.0.0/0, or on every TCP port to ::/0", async () => {
         assert.deepStrictEqual(await violations("no-unrestricted-egress", groupWithEgress("web", ALL_OUT)), [
             "mandatory: sg-out of security group sg (the web tier) allows all traffic out to 0.0.0.0/0: a compromised server could reach anything. " +
-            "Allow only what it needs: the security groups of the services it uses, the VPC endpoints, and named ports (HTTPS) to the internet.",
+                "Allow only what it needs: the security groups of the services it uses, the VPC endpoints, and named ports (HTTPS) to the internet.",
         ]);
-        assert.strictEqual((await violations("no-unrestricted-egress", groupWithEgress("backoffice", { ipProtocol: "tcp", fromPort: 0, toPort: 65535, cidrIpv6: "::/0" }))).length, 1);
+        assert.strictEqual(
+            (
+                await violations(
+                    "no-unrestricted-egress",
+                    groupWithEgress("backoffice", { ipProtocol: "tcp", fromPort: 0, toPort: 65535, cidrIpv6: "::/0" }),
+                )
+            ).length,
+            1,
+        );
     });
 
     it("breaks: a database's security group with all traffic out", async () => {
@@ -34,8 +47,20 @@ describe("aws-baseline / no-unrestricted-egress", () => {
     });
 
     it("keeps: HTTPS out to the internet, all traffic inside the VPC, and tiers it does not guard", async () => {
-        assert.deepStrictEqual(await violations("no-unrestricted-egress", groupWithEgress("web", { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" })), []);
-        assert.deepStrictEqual(await violations("no-unrestricted-egress", groupWithEgress("web", { ipProtocol: "-1", cidrIpv4: "10.20.0.0/16" })), []);
+        assert.deepStrictEqual(
+            await violations(
+                "no-unrestricted-egress",
+                groupWithEgress("web", { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" }),
+            ),
+            [],
+        );
+        assert.deepStrictEqual(
+            await violations(
+                "no-unrestricted-egress",
+                groupWithEgress("web", { ipProtocol: "-1", cidrIpv4: "10.20.0.0/16" }),
+            ),
+            [],
+        );
         assert.deepStrictEqual(await violations("no-unrestricted-egress", groupWithEgress("rundeck", ALL_OUT)), []);
     });
 

@@ -2,7 +2,16 @@
 // with AWS's safeguard, passes; without them it is rejected with the reason; what is out on purpose stays out.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
-import { EFS_FILE_SYSTEM, ELASTICACHE_REPLICATION_GROUP, KMS_KEY, OPENSEARCH_DOMAIN, RDS_INSTANCE, ROUTE53_ZONE, S3_BUCKET, SECRETSMANAGER_SECRET } from "../../../policies/lib/types";
+import {
+    EFS_FILE_SYSTEM,
+    ELASTICACHE_REPLICATION_GROUP,
+    KMS_KEY,
+    OPENSEARCH_DOMAIN,
+    RDS_INSTANCE,
+    ROUTE53_ZONE,
+    S3_BUCKET,
+    SECRETSMANAGER_SECRET,
+} from "../../../policies/lib/types";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 import { stackResources } from "../../helpers/stacks";
 
@@ -14,7 +23,11 @@ function stack(name: string, safe: boolean): StateResource[] {
         r.protect = safe;
         return r;
     };
-    add(RDS_INSTANCE, "mysql", { deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "mysql-final" });
+    add(RDS_INSTANCE, "mysql", {
+        deletionProtection: true,
+        skipFinalSnapshot: false,
+        finalSnapshotIdentifier: "mysql-final",
+    });
     add(ELASTICACHE_REPLICATION_GROUP, "sessions", safe ? { finalSnapshotIdentifier: UNKNOWN } : {});
     add(OPENSEARCH_DOMAIN, "search", {});
     add(EFS_FILE_SYSTEM, "shared", { encrypted: true });
@@ -34,7 +47,8 @@ describe("aws-baseline / production-stateful-protected", () => {
 
     it("breaks: each one unprotected, and AWS's safeguard undone where it has one; the private zone and the disposable bucket stay out", async () => {
         const found = await violations("production-stateful-protected", stack("prod", false));
-        const unprotected = (what: string) => `mandatory: Production ${what} is not protected; create it with the protect option, so that no destroy, ` +
+        const unprotected = (what: string) =>
+            `mandatory: Production ${what} is not protected; create it with the protect option, so that no destroy, ` +
             "rename or replaced component deletes what it holds (tag it Disposable with the reason if losing it is fine).";
         assert.deepStrictEqual(found, [
             unprotected("database mysql"),

@@ -2,12 +2,27 @@
 // it down, wired by property dependencies as a preview sends them (the bucket's name and ARN are still unknown).
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
-import { S3_BUCKET, S3_BUCKET_POLICY, S3_BUCKET_PUBLIC_ACCESS_BLOCK, S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION, S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION_V2, S3_BUCKET_V2 } from "../../../policies/lib/types";
+import {
+    S3_BUCKET,
+    S3_BUCKET_POLICY,
+    S3_BUCKET_PUBLIC_ACCESS_BLOCK,
+    S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION,
+    S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION_V2,
+    S3_BUCKET_V2,
+} from "../../../policies/lib/types";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 
-const BLOCK_ALL = { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
+const BLOCK_ALL = {
+    blockPublicAcls: true,
+    blockPublicPolicy: true,
+    ignorePublicAcls: true,
+    restrictPublicBuckets: true,
+};
 const DENY_WITHOUT_TLS = {
-    Sid: "DenyWithoutTls", Effect: "Deny", Principal: "*", Action: "s3:*",
+    Sid: "DenyWithoutTls",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
     Resource: ["arn:aws:s3:::magento-config", "arn:aws:s3:::magento-config/*"],
     Condition: { Bool: { "aws:SecureTransport": "false" } },
 };
@@ -29,10 +44,20 @@ function hardened(b: StackBuilder, name: string, h: Hardening = {}): StateResour
         b.add(S3_BUCKET_PUBLIC_ACCESS_BLOCK, `${name}-pab`, { bucket: UNKNOWN, ...(h.block ?? BLOCK_ALL) }, onBucket);
     }
     if (h.encryption !== null) {
-        b.add(h.encryption ?? S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION, `${name}-sse`, { bucket: UNKNOWN, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }] }, onBucket);
+        b.add(
+            h.encryption ?? S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION,
+            `${name}-sse`,
+            { bucket: UNKNOWN, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }] },
+            onBucket,
+        );
     }
     if (h.policy !== null) {
-        b.add(S3_BUCKET_POLICY, `${name}-policy`, { bucket: UNKNOWN, policy: h.policy ?? JSON.stringify(document(DENY_WITHOUT_TLS)) }, onBucket);
+        b.add(
+            S3_BUCKET_POLICY,
+            `${name}-policy`,
+            { bucket: UNKNOWN, policy: h.policy ?? JSON.stringify(document(DENY_WITHOUT_TLS)) },
+            onBucket,
+        );
     }
     return bucket;
 }
@@ -47,34 +72,71 @@ function configBucket(h: Hardening = {}): StateResource[] {
 describe("aws-baseline / s3-bucket-hardening", () => {
     it("keeps: a bucket with all four public access blocks, default encryption and a TLS-only policy", async () => {
         assert.deepStrictEqual(await violations("s3-bucket-hardening", configBucket()), []);
-        assert.deepStrictEqual(await violations("s3-bucket-hardening", configBucket({ bucketType: S3_BUCKET_V2, encryption: S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION_V2 })), []);
+        assert.deepStrictEqual(
+            await violations(
+                "s3-bucket-hardening",
+                configBucket({
+                    bucketType: S3_BUCKET_V2,
+                    encryption: S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION_V2,
+                }),
+            ),
+            [],
+        );
     });
 
     it("keeps: encryption and the TLS-only policy written inline on the bucket", async () => {
-        const inline = { serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } } } };
-        assert.deepStrictEqual(await violations("s3-bucket-hardening", configBucket({ encryption: null, bucketProps: inline })), []);
-        assert.deepStrictEqual(await violations("s3-bucket-hardening", configBucket({ policy: null, bucketProps: { policy: JSON.stringify(document(DENY_WITHOUT_TLS)) } })), []);
+        const inline = {
+            serverSideEncryptionConfiguration: {
+                rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+            },
+        };
+        assert.deepStrictEqual(
+            await violations("s3-bucket-hardening", configBucket({ encryption: null, bucketProps: inline })),
+            [],
+        );
+        assert.deepStrictEqual(
+            await violations(
+                "s3-bucket-hardening",
+                configBucket({ policy: null, bucketProps: { policy: JSON.stringify(document(DENY_WITHOUT_TLS)) } }),
+            ),
+            [],
+        );
     });
 
     it("decides in preview from a policy document whose bucket ARN is still unknown", async () => {
         const policy = document({ ...DENY_WITHOUT_TLS, Resource: [UNKNOWN, UNKNOWN] });
         assert.deepStrictEqual(await violations("s3-bucket-hardening", configBucket({ policy })), []);
-        const allowOnly = document({ Effect: "Allow", Principal: { AWS: UNKNOWN }, Action: "s3:GetObject", Resource: UNKNOWN });
-        assert.match((await violations("s3-bucket-hardening", configBucket({ policy: allowOnly })))[0], /^mandatory: Bucket config needs a bucket policy with a Deny statement/);
+        const allowOnly = document({
+            Effect: "Allow",
+            Principal: { AWS: UNKNOWN },
+            Action: "s3:GetObject",
+            Resource: UNKNOWN,
+        });
+        assert.match(
+            (await violations("s3-bucket-hardening", configBucket({ policy: allowOnly })))[0],
+            /^mandatory: Bucket config needs a bucket policy with a Deny statement/,
+        );
     });
 
     it("leaves only the TLS check to the update when the whole policy text is unknown, and still decides the rest", async () => {
         assert.deepStrictEqual(await violations("s3-bucket-hardening", configBucket({ policy: UNKNOWN })), []);
-        assert.deepStrictEqual(await violations("s3-bucket-hardening", configBucket({ policy: UNKNOWN, block: null })), [
-            "mandatory: Bucket config needs a public access block (BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, " +
-            "ignorePublicAcls, restrictPublicBuckets all true).",
-        ]);
+        assert.deepStrictEqual(
+            await violations("s3-bucket-hardening", configBucket({ policy: UNKNOWN, block: null })),
+            [
+                "mandatory: Bucket config needs a public access block (BucketPublicAccessBlock with blockPublicAcls, blockPublicPolicy, " +
+                    "ignorePublicAcls, restrictPublicBuckets all true).",
+            ],
+        );
     });
 
     it("breaks: one public access block setting left off", async () => {
-        assert.deepStrictEqual(await violations("s3-bucket-hardening", configBucket({ block: { ...BLOCK_ALL, blockPublicPolicy: false } })), [
-            "mandatory: Bucket config needs blockPublicPolicy set to true on its public access block config-pab.",
-        ]);
+        assert.deepStrictEqual(
+            await violations(
+                "s3-bucket-hardening",
+                configBucket({ block: { ...BLOCK_ALL, blockPublicPolicy: false } }),
+            ),
+            ["mandatory: Bucket config needs blockPublicPolicy set to true on its public access block config-pab."],
+        );
     });
 
     it("breaks: no default encryption", async () => {
@@ -84,11 +146,15 @@ describe("aws-baseline / s3-bucket-hardening", () => {
     });
 
     it("breaks: no bucket policy, or one that denies only when TLS is used", async () => {
-        const expected = "mandatory: Bucket config needs a bucket policy with a Deny statement on Condition Bool " +
-            "aws:SecureTransport \"false\" (requests without TLS).";
+        const expected =
+            "mandatory: Bucket config needs a bucket policy with a Deny statement on Condition Bool " +
+            'aws:SecureTransport "false" (requests without TLS).';
         assert.deepStrictEqual(await violations("s3-bucket-hardening", configBucket({ policy: null })), [expected]);
         const inverted = { ...DENY_WITHOUT_TLS, Condition: { Bool: { "aws:SecureTransport": "true" } } };
-        assert.deepStrictEqual(await violations("s3-bucket-hardening", configBucket({ policy: JSON.stringify(document(inverted)) })), [expected]);
+        assert.deepStrictEqual(
+            await violations("s3-bucket-hardening", configBucket({ policy: JSON.stringify(document(inverted)) })),
+            [expected],
+        );
     });
 
     it("reports everything a bare bucket lacks in one message, and does not lend one bucket's guards to another", async () => {
@@ -97,7 +163,10 @@ describe("aws-baseline / s3-bucket-hardening", () => {
         b.add(S3_BUCKET, "tmp", {});
         const found = await violations("s3-bucket-hardening", b.resources);
         assert.strictEqual(found.length, 1);
-        assert.match(found[0], /^mandatory: Bucket tmp needs a public access block .*; default encryption .*; a bucket policy with a Deny statement/);
+        assert.match(
+            found[0],
+            /^mandatory: Bucket tmp needs a public access block .*; default encryption .*; a bucket policy with a Deny statement/,
+        );
     });
 
     it("matches guards by bucket name on an exported stack without property dependencies", async () => {
@@ -105,7 +174,10 @@ describe("aws-baseline / s3-bucket-hardening", () => {
         b.add(S3_BUCKET, "billing", { bucket: "magento-billing" });
         b.add(S3_BUCKET_PUBLIC_ACCESS_BLOCK, "billing-pab", { bucket: "magento-billing", ...BLOCK_ALL });
         b.add(S3_BUCKET_SERVER_SIDE_ENCRYPTION_CONFIGURATION, "billing-sse", { bucket: "magento-billing", rules: [] });
-        b.add(S3_BUCKET_POLICY, "billing-policy", { bucket: "magento-billing", policy: JSON.stringify(document(DENY_WITHOUT_TLS)) });
+        b.add(S3_BUCKET_POLICY, "billing-policy", {
+            bucket: "magento-billing",
+            policy: JSON.stringify(document(DENY_WITHOUT_TLS)),
+        });
         assert.deepStrictEqual(await violations("s3-bucket-hardening", b.resources), []);
     });
 });

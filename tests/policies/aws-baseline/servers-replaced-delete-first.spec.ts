@@ -9,8 +9,18 @@ function rundeck(instanceFirst: boolean, linksFirst: boolean): StateResource[] {
     const b = new StackBuilder("preprod");
     const vm = b.add(EC2_INSTANCE, "rundeck-instance", { ami: "ami-0123456789abcdef0", subnetId: UNKNOWN });
     const volume = b.add(EBS_VOLUME, "rundeck-data", { availabilityZone: "eu-west-3a", size: 50, encrypted: true });
-    const attachment = b.add(EC2_VOLUME_ATTACHMENT, "rundeck-data", { deviceName: "/dev/sdf", volumeId: UNKNOWN, instanceId: UNKNOWN }, { volumeId: [volume], instanceId: [vm] });
-    const eip = b.add(EC2_EIP_ASSOCIATION, "rundeck-eip-assoc", { allocationId: "eipalloc-0123456789abcdef0", instanceId: UNKNOWN }, { instanceId: [vm] });
+    const attachment = b.add(
+        EC2_VOLUME_ATTACHMENT,
+        "rundeck-data",
+        { deviceName: "/dev/sdf", volumeId: UNKNOWN, instanceId: UNKNOWN },
+        { volumeId: [volume], instanceId: [vm] },
+    );
+    const eip = b.add(
+        EC2_EIP_ASSOCIATION,
+        "rundeck-eip-assoc",
+        { allocationId: "eipalloc-0123456789abcdef0", instanceId: UNKNOWN },
+        { instanceId: [vm] },
+    );
     vm.deleteBeforeReplace = instanceFirst;
     attachment.deleteBeforeReplace = linksFirst;
     eip.deleteBeforeReplace = linksFirst;

@@ -10,10 +10,17 @@ function webAcl(opts: { logging?: boolean; groupName?: string; redactedFields?: 
     const b = new StackBuilder("prod");
     const acl = b.add(WAFV2_WEB_ACL, "shop-acl", { scope: "REGIONAL", defaultAction: { allow: {} } });
     if (opts.logging ?? true) {
-        const group = b.add(CLOUDWATCH_LOG_GROUP, "shop-requests", { name: opts.groupName ?? "aws-waf-logs-shop", retentionInDays: 365, kmsKeyId: UNKNOWN });
-        b.add(WAFV2_WEB_ACL_LOGGING_CONFIGURATION, "shop-requests",
+        const group = b.add(CLOUDWATCH_LOG_GROUP, "shop-requests", {
+            name: opts.groupName ?? "aws-waf-logs-shop",
+            retentionInDays: 365,
+            kmsKeyId: UNKNOWN,
+        });
+        b.add(
+            WAFV2_WEB_ACL_LOGGING_CONFIGURATION,
+            "shop-requests",
             { resourceArn: UNKNOWN, logDestinationConfigs: [UNKNOWN], redactedFields: opts.redactedFields ?? REDACTED },
-            { resourceArn: [acl], logDestinationConfigs: [group] });
+            { resourceArn: [acl], logDestinationConfigs: [group] },
+        );
     }
     return b.resources;
 }
@@ -21,7 +28,13 @@ function webAcl(opts: { logging?: boolean; groupName?: string; redactedFields?: 
 describe("aws-baseline / waf-logged", () => {
     it("keeps: requests logged to aws-waf-logs-*, secrets redacted (any case), decided while every ARN is unknown", async () => {
         assert.deepStrictEqual(await violations("waf-logged", webAcl()), []);
-        assert.deepStrictEqual(await violations("waf-logged", webAcl({ redactedFields: [...REDACTED.slice(0, 2), { singleHeader: { name: "X-Origin-Verify" } }] })), []);
+        assert.deepStrictEqual(
+            await violations(
+                "waf-logged",
+                webAcl({ redactedFields: [...REDACTED.slice(0, 2), { singleHeader: { name: "X-Origin-Verify" } }] }),
+            ),
+            [],
+        );
     });
 
     it("breaks: a web ACL that logs nothing", async () => {

@@ -8,24 +8,40 @@ import { stackResources } from "../../helpers/stacks";
 
 const CUSTOM = { httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"] };
 
-function stack(paths: string[], opts: { internal?: boolean; s3Origin?: boolean; magento?: boolean } = {}): StateResource[] {
+function stack(
+    paths: string[],
+    opts: { internal?: boolean; s3Origin?: boolean; magento?: boolean } = {},
+): StateResource[] {
     const b = new StackBuilder("prod");
     // Magento's web servers, as the web group component tags them; without them the stack is not a Magento estate.
     if (opts.magento ?? true) {
         b.add(AUTOSCALING_GROUP, "shop-web", { tags: [{ key: "Tier", value: "web", propagateAtLaunch: true }] });
     }
     b.add(LB_LOAD_BALANCER, "shop-alb", { internal: opts.internal ?? false, loadBalancerType: "application" });
-    paths.forEach((originPath, i) => b.add(CLOUDFRONT_DISTRIBUTION, `cdn-${i}`, {
-        enabled: true,
-        origins: [{ originId: "load-balancer", domainName: "origin.example.com", originPath,
-            ...(opts.s3Origin ? { s3OriginConfig: { originAccessIdentity: "" } } : { customOriginConfig: CUSTOM }) }],
-    }));
+    paths.forEach((originPath, i) =>
+        b.add(CLOUDFRONT_DISTRIBUTION, `cdn-${i}`, {
+            enabled: true,
+            origins: [
+                {
+                    originId: "load-balancer",
+                    domainName: "origin.example.com",
+                    originPath,
+                    ...(opts.s3Origin
+                        ? { s3OriginConfig: { originAccessIdentity: "" } }
+                        : { customOriginConfig: CUSTOM }),
+                },
+            ],
+        }),
+    );
     return b.resources;
 }
 
 describe("magento / cdn-serves-static-and-media", () => {
     it("keeps: a media and a static distribution on the load balancer", async () => {
-        assert.deepStrictEqual(await violations("cdn-serves-static-and-media", stack(["/pub/media", "/pub/static"])), []);
+        assert.deepStrictEqual(
+            await violations("cdn-serves-static-and-media", stack(["/pub/media", "/pub/static"])),
+            [],
+        );
     });
 
     it("keeps: a stack with no Magento web tier (a plain ECS or EKS stack) behind an internet-facing load balancer", async () => {
@@ -35,12 +51,20 @@ describe("magento / cdn-serves-static-and-media", () => {
     it("breaks: no static distribution, so CSS/JS come from the PHP servers", async () => {
         assert.deepStrictEqual(await violations("cdn-serves-static-and-media", stack(["/pub/media"])), [
             "mandatory: Load balancer shop-alb faces the internet but no CloudFront distribution serves /pub/static from it: add a distribution per path " +
-            "with the load balancer as custom origin and the path as originPath, so that images, CSS and JS come from the CDN's edge caches instead of Magento's PHP servers.",
+                "with the load balancer as custom origin and the path as originPath, so that images, CSS and JS come from the CDN's edge caches instead of Magento's PHP servers.",
         ]);
     });
 
     it("breaks: the paths served from an S3 origin, not the load balancer", async () => {
-        assert.match((await violations("cdn-serves-static-and-media", stack(["/pub/media", "/pub/static"], { s3Origin: true })))[0], /serves \/pub\/media and \/pub\/static from it/);
+        assert.match(
+            (
+                await violations(
+                    "cdn-serves-static-and-media",
+                    stack(["/pub/media", "/pub/static"], { s3Origin: true }),
+                )
+            )[0],
+            /serves \/pub\/media and \/pub\/static from it/,
+        );
     });
 
     it("stays silent on an export whose origins are an encrypted secret (they carry the origin-verify header)", async () => {

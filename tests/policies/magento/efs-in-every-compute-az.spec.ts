@@ -2,7 +2,14 @@
 // group or a server runs is rejected, and the real stacks (every subnet id unknown at preview) keep it.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
-import { AUTOSCALING_GROUP, EC2_INSTANCE, EC2_SUBNET, EC2_VPC, EFS_FILE_SYSTEM, EFS_MOUNT_TARGET } from "../../../policies/lib/types";
+import {
+    AUTOSCALING_GROUP,
+    EC2_INSTANCE,
+    EC2_SUBNET,
+    EC2_VPC,
+    EFS_FILE_SYSTEM,
+    EFS_MOUNT_TARGET,
+} from "../../../policies/lib/types";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 import { stackResources } from "../../helpers/stacks";
 
@@ -13,12 +20,27 @@ const THREE = ["eu-west-3a", "eu-west-3b", "eu-west-3c"];
 function stack(mountAzs: string[]): StateResource[] {
     const b = new StackBuilder("preprod");
     const vpc = b.add(EC2_VPC, "vpc", { cidrBlock: "10.20.0.0/16" });
-    const subnets = new Map(THREE.map((az) => [az, b.add(EC2_SUBNET, `private-${az}`, { availabilityZone: az, vpcId: UNKNOWN }, { vpcId: [vpc] })]));
-    b.add(AUTOSCALING_GROUP, "web", { vpcZoneIdentifiers: [UNKNOWN, UNKNOWN] }, { vpcZoneIdentifiers: [subnets.get("eu-west-3a")!, subnets.get("eu-west-3b")!] });
+    const subnets = new Map(
+        THREE.map((az) => [
+            az,
+            b.add(EC2_SUBNET, `private-${az}`, { availabilityZone: az, vpcId: UNKNOWN }, { vpcId: [vpc] }),
+        ]),
+    );
+    b.add(
+        AUTOSCALING_GROUP,
+        "web",
+        { vpcZoneIdentifiers: [UNKNOWN, UNKNOWN] },
+        { vpcZoneIdentifiers: [subnets.get("eu-west-3a")!, subnets.get("eu-west-3b")!] },
+    );
     b.add(EC2_INSTANCE, "rundeck", { subnetId: UNKNOWN }, { subnetId: [subnets.get("eu-west-3c")!] });
     const fs = b.add(EFS_FILE_SYSTEM, "shared", { encrypted: true });
     for (const az of mountAzs) {
-        b.add(EFS_MOUNT_TARGET, `mount-${az}`, { fileSystemId: UNKNOWN, subnetId: UNKNOWN }, { fileSystemId: [fs], subnetId: [subnets.get(az)!] });
+        b.add(
+            EFS_MOUNT_TARGET,
+            `mount-${az}`,
+            { fileSystemId: UNKNOWN, subnetId: UNKNOWN },
+            { fileSystemId: [fs], subnetId: [subnets.get(az)!] },
+        );
     }
     return b.resources;
 }

@@ -11,9 +11,17 @@ const GOOD = { path: "/health_check.php", matcher: "200", protocol: "HTTP", inte
 function stack(healthCheck: Record<string, unknown>, tier = "web"): StateResource[] {
     const b = new StackBuilder("preprod");
     const target = b.add(LB_TARGET_GROUP, "shop-fe", { port: 80, protocol: "HTTP", healthCheck });
-    b.add(AUTOSCALING_GROUP, "frontend", {
-        minSize: 1, maxSize: 4, targetGroupArns: [UNKNOWN], tags: [{ key: "Tier", value: tier, propagateAtLaunch: false }],
-    }, { targetGroupArns: [target] });
+    b.add(
+        AUTOSCALING_GROUP,
+        "frontend",
+        {
+            minSize: 1,
+            maxSize: 4,
+            targetGroupArns: [UNKNOWN],
+            tags: [{ key: "Tier", value: tier, propagateAtLaunch: false }],
+        },
+        { targetGroupArns: [target] },
+    );
     return b.resources;
 }
 
@@ -25,12 +33,15 @@ describe("magento / magento-health-check", () => {
     it("breaks: the estate's /pub/health_check.php (install root) and the default matcher", async () => {
         assert.deepStrictEqual(await violations("magento-health-check", stack({ path: "/pub/health_check.php" })), [
             "mandatory: Target group shop-fe of web tier web (frontend) health check checks /pub/health_check.php, accepts the default 200-399; " +
-            "check /health_check.php over HTTP with matcher \"200\", which fails when Magento cannot reach MySQL or Redis.",
+                'check /health_check.php over HTTP with matcher "200", which fails when Magento cannot reach MySQL or Redis.',
         ]);
     });
 
     it("breaks: a TCP check, which keeps servers whose PHP fails", async () => {
-        assert.match((await violations("magento-health-check", stack({ ...GOOD, protocol: "TCP" })))[0], /health check uses TCP/);
+        assert.match(
+            (await violations("magento-health-check", stack({ ...GOOD, protocol: "TCP" })))[0],
+            /health check uses TCP/,
+        );
     });
 
     it("does not judge target groups of other tiers", async () => {

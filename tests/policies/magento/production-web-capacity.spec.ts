@@ -8,24 +8,47 @@ import { stackResources } from "../../helpers/stacks";
 
 const THREE = ["eu-west-3a", "eu-west-3b", "eu-west-3c"];
 
-interface Shape { azs?: string[]; minSize?: number; tier?: string; scheduledMins?: number[] }
+interface Shape {
+    azs?: string[];
+    minSize?: number;
+    tier?: string;
+    scheduledMins?: number[];
+}
 
 function stack(name: string, shape: Shape): StateResource[] {
     const b = new StackBuilder(name);
-    const subnets = (shape.azs ?? THREE).map((az) => b.add(EC2_SUBNET, `private-${az}`, { availabilityZone: az, vpcId: UNKNOWN }));
-    const group = b.add(AUTOSCALING_GROUP, "frontend", {
-        minSize: shape.minSize ?? 2, maxSize: 8, vpcZoneIdentifiers: subnets.map(() => UNKNOWN),
-        tags: [{ key: "Tier", value: shape.tier ?? "web", propagateAtLaunch: false }],
-    }, { vpcZoneIdentifiers: subnets });
-    (shape.scheduledMins ?? []).forEach((min, i) => b.add(AUTOSCALING_SCHEDULE, `night-${i}`,
-        { autoscalingGroupName: UNKNOWN, recurrence: "0 19 * * *", minSize: min, maxSize: 4 }, { autoscalingGroupName: [group] }));
+    const subnets = (shape.azs ?? THREE).map((az) =>
+        b.add(EC2_SUBNET, `private-${az}`, { availabilityZone: az, vpcId: UNKNOWN }),
+    );
+    const group = b.add(
+        AUTOSCALING_GROUP,
+        "frontend",
+        {
+            minSize: shape.minSize ?? 2,
+            maxSize: 8,
+            vpcZoneIdentifiers: subnets.map(() => UNKNOWN),
+            tags: [{ key: "Tier", value: shape.tier ?? "web", propagateAtLaunch: false }],
+        },
+        { vpcZoneIdentifiers: subnets },
+    );
+    (shape.scheduledMins ?? []).forEach((min, i) =>
+        b.add(
+            AUTOSCALING_SCHEDULE,
+            `night-${i}`,
+            { autoscalingGroupName: UNKNOWN, recurrence: "0 19 * * *", minSize: min, maxSize: 4 },
+            { autoscalingGroupName: [group] },
+        ),
+    );
     return b.resources;
 }
 
 describe("magento / production-web-capacity", () => {
     it("keeps: two servers or more over three AZs, night schedule included; the back office as one server over three AZs", async () => {
         assert.deepStrictEqual(await violations("production-web-capacity", stack("prod", { scheduledMins: [2] })), []);
-        assert.deepStrictEqual(await violations("production-web-capacity", stack("prod", { tier: "backoffice", minSize: 1 })), []);
+        assert.deepStrictEqual(
+            await violations("production-web-capacity", stack("prod", { tier: "backoffice", minSize: 1 })),
+            [],
+        );
     });
 
     it("breaks: a production front end of one server", async () => {
@@ -41,12 +64,23 @@ describe("magento / production-web-capacity", () => {
     });
 
     it("breaks: a group in one AZ, even the single-instance back office", async () => {
-        const found = await violations("production-web-capacity", stack("prod", { tier: "backoffice", minSize: 1, azs: ["eu-west-3a"] }));
-        assert.deepStrictEqual(found, ["mandatory: Production autoscaling group frontend can place servers in 1 AZ(s) (eu-west-3a); give it subnets in at least 2 AZs so that losing one AZ leaves servers in another."]);
+        const found = await violations(
+            "production-web-capacity",
+            stack("prod", { tier: "backoffice", minSize: 1, azs: ["eu-west-3a"] }),
+        );
+        assert.deepStrictEqual(found, [
+            "mandatory: Production autoscaling group frontend can place servers in 1 AZ(s) (eu-west-3a); give it subnets in at least 2 AZs so that losing one AZ leaves servers in another.",
+        ]);
     });
 
     it("does not apply to preproduction, which scales to one server at night", async () => {
-        assert.deepStrictEqual(await violations("production-web-capacity", stack("preprod", { minSize: 1, azs: ["eu-west-3a"], scheduledMins: [1] })), []);
+        assert.deepStrictEqual(
+            await violations(
+                "production-web-capacity",
+                stack("preprod", { minSize: 1, azs: ["eu-west-3a"], scheduledMins: [1] }),
+            ),
+            [],
+        );
     });
 
     it("decides on the real prod stack during preview, where every subnet id is still unknown", async () => {
