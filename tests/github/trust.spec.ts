@@ -176,7 +176,7 @@ describe("CI trust: deploy jobs and permissions", () => {
 });
 
 describe("CI trust: review and pinning", () => {
-    it("CODEOWNERS names an owner for .github/, policies/, infra/, components/, stacks/, scripts/, what ts-node and npm read in credentialed jobs, and itself", () => {
+    it("CODEOWNERS names an owner for .github/, policies/, infra/, components/, model/, stacks/, offline/, scripts/, what ts-node and npm read in credentialed jobs, and itself", () => {
         const rules = fs
             .readFileSync(path.join(GITHUB, "CODEOWNERS"), "utf8")
             .split("\n")
@@ -184,14 +184,17 @@ describe("CI trust: review and pinning", () => {
             .filter((l) => l && !l.startsWith("#"))
             .map((l) => l.split(/\s+/));
         const owners = (p: string) => rules.filter(([pattern]) => pattern === p).flatMap(([, ...o]) => o);
-        // scripts/ holds the policy-group check production's up runs (scripts/require-policy-packs.ts).
+        // scripts/ holds the policy-group check production's up runs (scripts/require-policy-packs.ts); model/ is part
+        // of the program a deploy applies; offline/ the plan check each deploy runs before its up.
         // tsconfig.json and .npmrc: ts-node and npm read them in the deploy jobs (a preload or a registry would run with the role).
         for (const p of [
             "/.github/",
             "/policies/",
             "/infra/",
             "/components/",
+            "/model/",
             "/stacks/",
+            "/offline/",
             "/scripts/",
             "/tsconfig.json",
             "/.npmrc",
