@@ -275,8 +275,6 @@ if (require.main === module && process.send) {
         frames[0]?.getFileName()?.includes(sdk)
             ? String(error)
             : [String(error), ...frames.map((f) => `    at ${f}`)].join("\n");
-    // What is loaded now (this engine, the SDK) and every package stays loaded between jobs; the program's own
-    // modules (infra/, components/, stacks/, ...) run afresh for each job, as in a process of their own.
     // Each promise the SDK makes also takes a stack trace, kept only for the leak report it prints when a process
     // exits normally, which a worker never does (it is killed, or exits 2): taken without frames, nothing else
     // changes, and a capture costs half as much.
@@ -311,6 +309,8 @@ if (require.main === module && process.send) {
             return output;
         };
     }
+    // What is loaded now (this engine, the SDK) and every package stays loaded between jobs; the program's own
+    // modules (infra/, components/, stacks/, ...) run afresh for each job, as in a process of their own.
     const engine = new Set(Object.keys(require.cache));
     const isPackage = (id: string) => id.split(path.sep).includes("node_modules");
     const unload = () => {

@@ -2,33 +2,17 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { filesUnder, Line, linesOf, ROOT } from "./helpers/tree";
 
-const ROOT = path.resolve(__dirname, "..");
-/** Not ours to edit (installed, vendored) or dated records that quote what was true then. */
-const SKIPPED = new Set(["node_modules", ".git", "third-party", "docs/reviews", ".bench", "out"]);
+/** Not ours to edit (vendored) or dated records that quote what was true then. */
+const SKIPPED = new Set(["third-party", "docs/reviews", ".bench", "out"]);
 
-function filesUnder(dir: string): string[] {
-    return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
-        const rel = dir === "" ? entry.name : `${dir}/${entry.name}`;
-        if (SKIPPED.has(rel) || entry.name === "node_modules") {
-            return [];
-        }
-        return entry.isDirectory() ? filesUnder(rel) : entry.isFile() ? [rel] : [];
-    });
-}
-
-let texts: { file: string; text: string }[] | undefined;
+let lines: Line[] | undefined;
 
 /** Each match of `pattern`'s first group, with the file and line it is on. */
 function citations(pattern: RegExp): { where: string; cited: string }[] {
-    texts ??= filesUnder("")
-        .filter((f) => !/\.(png|svg)$/.test(f))
-        .map((file) => ({ file, text: fs.readFileSync(path.join(ROOT, file), "utf8") }));
-    return texts.flatMap(({ file, text }) =>
-        text
-            .split("\n")
-            .flatMap((line, i) => [...line.matchAll(pattern)].map((m) => ({ where: `${file}:${i + 1}`, cited: m[1] }))),
-    );
+    lines ??= linesOf(filesUnder("", SKIPPED).filter((f) => !/\.(png|svg)$/.test(f)));
+    return lines.flatMap(({ where, text }) => [...text.matchAll(pattern)].map((m) => ({ where, cited: m[1] })));
 }
 
 describe("documents the repository cites", () => {

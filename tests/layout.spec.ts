@@ -3,10 +3,9 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { filesUnder, ROOT } from "./helpers/tree";
 
-const ROOT = path.resolve(__dirname, "..");
-
-const SKIPPED = new Set(["node_modules", ".git", "fixtures"]);
+const SKIPPED = new Set(["fixtures"]);
 /** Folders whose insides one README line describes: the docs, the tests (they mirror the tree), the vendored scanner. */
 const DESCRIBED_WHOLE = new Set(["docs", "tests", "third-party/awsguard"]);
 
@@ -14,7 +13,13 @@ const DESCRIBED_WHOLE = new Set(["docs", "tests", "third-party/awsguard"]);
 function folders(dir = ""): string[] {
     return fs
         .readdirSync(path.join(ROOT, dir), { withFileTypes: true })
-        .filter((e) => e.isDirectory() && !SKIPPED.has(e.name) && !(dir === "" && e.name.startsWith(".")))
+        .filter(
+            (e) =>
+                e.isDirectory() &&
+                e.name !== "node_modules" &&
+                !SKIPPED.has(e.name) &&
+                !(dir === "" && e.name.startsWith(".")),
+        )
         .map((e) => path.posix.join(dir, e.name))
         .flatMap((d) => [...(d === "third-party" ? [] : [d]), ...(DESCRIBED_WHOLE.has(d) ? [] : folders(d))]);
 }
@@ -34,11 +39,9 @@ function importsOf(file: string): string[] {
     );
 }
 
+/** The TypeScript files under `dir`, fixtures left out. */
 function sources(dir: string): string[] {
-    return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
-        const p = path.posix.join(dir, e.name);
-        return e.isDirectory() ? (SKIPPED.has(e.name) ? [] : sources(p)) : p.endsWith(".ts") ? [p] : [];
-    });
+    return filesUnder(dir).filter((f) => f.endsWith(".ts") && !f.split("/").some((part) => SKIPPED.has(part)));
 }
 
 /** `file imports target` for each import of the files under `from` that lands under one of `forbidden`. */

@@ -7,11 +7,13 @@ import { PACKS } from "../../offline/docs/rules";
 import { ROOT } from "./stacks";
 
 const servers = new Map<string, Promise<PackServer>>();
+/** The run the packs start with and are asked in, unless a test says otherwise. */
+const TEST_RUN: RunContext = { project: "magento", stack: "test", dryRun: true, config: {} };
 
 export function pack(name: string): Promise<PackServer> {
     if (!servers.has(name)) {
         const dir = name.includes("/") ? path.resolve(ROOT, name) : path.join(ROOT, "policies", name);
-        servers.set(name, PackServer.start(dir, { project: "magento", stack: "test", dryRun: true, config: {} }));
+        servers.set(name, PackServer.start(dir, TEST_RUN));
     }
     return servers.get(name)!;
 }
@@ -36,12 +38,7 @@ export async function check(
     only?: ReadonlySet<string>,
 ): Promise<Diagnostic[]> {
     const stack = resources[0] ? urnStack(resources[0].urn) : "test";
-    const report = await analyze(
-        await pack(packName),
-        resources,
-        { project: "magento", stack, dryRun: true, config: {}, ...opts },
-        only,
-    );
+    const report = await analyze(await pack(packName), resources, { ...TEST_RUN, stack, ...opts }, only);
     return report.diagnostics;
 }
 
@@ -51,12 +48,7 @@ let served: Promise<Map<string, string>> | undefined;
 async function packOf(rule: string): Promise<string> {
     served ??= Promise.all(
         PACKS.map(async (name) => {
-            const report = await analyze(await pack(name), [], {
-                project: "magento",
-                stack: "test",
-                dryRun: true,
-                config: {},
-            });
+            const report = await analyze(await pack(name), [], TEST_RUN);
             return report.policies.map((p): [string, string] => [p.name, name]);
         }),
     ).then((entries) => new Map(entries.flat()));

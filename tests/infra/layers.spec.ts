@@ -2,19 +2,9 @@
 // server: their SharedStorage contract answers) nor takes an ARN apart for a fact its owner can give (the search
 // domain's metrics key). A guard over infra/'s text, line by line.
 import * as assert from "assert";
-import * as fs from "fs";
-import * as path from "path";
+import { filesUnder, linesOf } from "../helpers/tree";
 
-const INFRA = path.join(__dirname, "../../infra");
-const lines = fs
-    .readdirSync(INFRA)
-    .filter((f) => f.endsWith(".ts"))
-    .flatMap((file) =>
-        fs
-            .readFileSync(path.join(INFRA, file), "utf8")
-            .split("\n")
-            .map((text, i) => ({ where: `infra/${file}:${i + 1}`, text })),
-    );
+const lines = linesOf(filesUnder("infra").filter((f) => f.endsWith(".ts")));
 const offending = (pattern: RegExp) =>
     lines.filter((l) => pattern.test(l.text)).map((l) => `${l.where}: ${l.text.trim()}`);
 
