@@ -6,15 +6,12 @@ import { CloudConfig, WriteFile } from "../compute/cloud-init";
 import { requiresMountsDropIn } from "../compute/data-volumes";
 import { planShares, Share } from "../storage/shares";
 import type { ShareSource } from "../storage/shared-storage";
+import { MAGENTO_ROOT, PARAMETERS_FILE, SECRETS_FILE } from "../../model/release";
 
-/** Where the release image installs Magento. */
-export const MAGENTO_ROOT = "/var/www/magento";
-/** The environment file the image's PHP-FPM and cron units load (EnvironmentFile=). */
-export const PARAMETERS_FILE = "/etc/magento/parameters.env";
-
-/** The secrets the parameters name, KEY=value as PARAMETERS_FILE (root only): <NAME>_<FIELD> for a JSON secret's
- *  fields (db/secret-arn gives DB_USERNAME and DB_PASSWORD), <NAME> for a plain one. The image's units load it too. */
-export const SECRETS_FILE = "/etc/magento/secrets.env";
+// The image's side of the contract (model/release.ts): where Magento is, the env files the image's units load
+// (SECRETS_FILE holds <NAME>_<FIELD> for a JSON secret's fields, db/secret-arn giving DB_USERNAME and DB_PASSWORD,
+// and <NAME> for a plain one).
+export { MAGENTO_ROOT, PARAMETERS_FILE, SECRETS_FILE };
 
 /** RDS's CA bundle for the region, which MySQL's certificate chains to: the release points Magento at the file
  *  (parameter db/ssl-ca). https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.SSL.html */

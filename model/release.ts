@@ -1,0 +1,62 @@
+// The contract between a release image and the boot of the servers that run it (docs/release-image.md): names both
+// sides use, so the image pipeline's component documents, the web tiers' user data and the policies agree.
+
+/** Where the release image installs Magento (the release's tarball unpacked here). */
+export const MAGENTO_ROOT = "/var/www/magento";
+/** What the image says of itself: `<version> <commit>` on one line, written when the release is unpacked. */
+export const RELEASE_FILE = `${MAGENTO_ROOT}/RELEASE`;
+/** The Unix user owning the code and running PHP-FPM's pool and cron; nginx runs as its own user. */
+export const MAGENTO_USER = "magento";
+/** PHP-FPM's pool socket, which nginx passes PHP requests to. */
+export const FPM_SOCKET = "/run/php-fpm/magento.sock";
+/** The systemd units of the image that serve the shop (Amazon Linux 2023's names). */
+export const WEB_UNITS = ["php-fpm", "nginx"] as const;
+/** The image's cron timer: installed disabled, enabled by boot on the back office only (one server runs cron). */
+export const CRON_TIMER = "magento-cron.timer";
+
+/** The environment file boot writes from the stack's parameters (systemd EnvironmentFile= syntax). */
+export const PARAMETERS_FILE = "/etc/magento/parameters.env";
+/** The environment file boot writes from the secrets the parameters name (root only). */
+export const SECRETS_FILE = "/etc/magento/secrets.env";
+
+/** Below the stack's parameter path: the release image's id, written by the image pipeline or by a promotion. */
+export const RELEASE_IMAGE_PARAMETER = "release/web-ami";
+/** The release image parameter of a stack: /magento/<stack>/release/web-ami. */
+export const releaseImageParameter = (stack: string) => `/magento/${stack}/${RELEASE_IMAGE_PARAMETER}`;
+
+/** The tag every release image carries (the pipeline's and the promotion's copies): its value is the stack. */
+export const RELEASE_IMAGE_TAG = "magento:release-image";
+/** Tags the release workflow sets on an image once built: the release's version and the shop's commit. */
+export const RELEASE_VERSION_TAG = "magento:release-version";
+export const RELEASE_COMMIT_TAG = "magento:release-commit";
+/** The launch template's tag saying which image it boots: the release parameter's name, `pinned`, or `none` (no
+ *  release yet: the group keeps no server). */
+export const LAUNCH_IMAGE_TAG = "magento:image-source";
+
+/** A release in the artifacts bucket: the tarball, its sha256sum line beside it. */
+export const releaseArtifactKey = (version: string) => `releases/${version}.tar.gz`;
+export const releaseChecksumKey = (version: string) => `releases/${version}.tar.gz.sha256`;
+/** The release the next build bakes: JSON {"version": ..., "commit": ...}, written by the release workflow before it
+ *  starts the pipeline (Image Builder pipelines take no per-run input). */
+export const NEXT_RELEASE_KEY = "releases/next.json";
+/** What a version may be: it names S3 keys and tags, and reaches shell steps. */
+export const RELEASE_VERSION = /^[0-9A-Za-z][0-9A-Za-z._+-]{0,63}$/;
+
+/** A storefront theme and the locales its static content is deployed for. */
+export interface ThemeLocales {
+    /** Vendor/theme, as Magento names it (e.g. Magento/luma). */
+    readonly theme: string;
+    /** Locales, e.g. fr_FR. */
+    readonly locales: readonly string[];
+}
+
+/** What a release image deploys static content for: the storefront themes and the admin's locales. */
+export interface StaticContent {
+    readonly themes: readonly ThemeLocales[];
+    /** The admin theme (Magento/backend) is deployed in these locales. */
+    readonly adminLocales: readonly string[];
+}
+
+/** Magento's theme and locale spellings, as setup:static-content:deploy takes them. */
+export const THEME_NAME = /^[A-Z][A-Za-z0-9_]*\/[a-z0-9_-]+$/;
+export const LOCALE = /^[a-z]{2,3}_[A-Z][a-zA-Z]{1,3}$/;
