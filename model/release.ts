@@ -24,14 +24,8 @@ export const RELEASE_IMAGE_PARAMETER = "release/web-ami";
 /** The release image parameter of a stack: /magento/<stack>/release/web-ami. */
 export const releaseImageParameter = (stack: string) => `/magento/${stack}/${RELEASE_IMAGE_PARAMETER}`;
 
-/** The tag every release image carries (the pipeline's and the promotion's copies): its value is the stack. */
-export const RELEASE_IMAGE_TAG = "magento:release-image";
-/** Tags the release workflow sets on an image once built: the release's version and the shop's commit. */
-export const RELEASE_VERSION_TAG = "magento:release-version";
-export const RELEASE_COMMIT_TAG = "magento:release-commit";
-/** The launch template's tag saying which image it boots: the release parameter's name, `pinned`, or `none` (no
- *  release yet: the group keeps no server). */
-export const LAUNCH_IMAGE_TAG = "magento:image-source";
+// The tags release images and the web tiers' launch templates carry are in policies/lib/contracts.ts (the policies
+// read them).
 
 /** A release in the artifacts bucket: the tarball, its sha256sum line beside it. */
 export const releaseArtifactKey = (version: string) => `releases/${version}.tar.gz`;

@@ -30,6 +30,15 @@ export const ALLOWED_SOURCES_TAG = "AllowedSources";
  *  why, e.g. "scratch: objects expire". production-stateful-protected does not ask it to be protected. */
 export const DISPOSABLE_TAG = "Disposable";
 
+/** On every release image (the pipeline's and a promotion's copies; docs/release-image.md) (the pipeline's and the promotion's copies): its value is the stack. */
+export const RELEASE_IMAGE_TAG = "magento:release-image";
+/** Tags the release workflow sets on an image once built: the release's version and the shop's commit. */
+export const RELEASE_VERSION_TAG = "magento:release-version";
+export const RELEASE_COMMIT_TAG = "magento:release-commit";
+/** The launch template's tag saying which image it boots: the release parameter's name, `pinned`, or `none` (no
+ *  release yet: the group keeps no server). */
+export const LAUNCH_IMAGE_TAG = "magento:image-source";
+
 /** Pack config key naming the Tier tag values of Magento web servers (front end and back office), and its default. */
 export const WEB_TIERS_SCHEMA = {
     webTiers: {
