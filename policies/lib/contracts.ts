@@ -30,7 +30,7 @@ export const ALLOWED_SOURCES_TAG = "AllowedSources";
  *  why, e.g. "scratch: objects expire". production-stateful-protected does not ask it to be protected. */
 export const DISPOSABLE_TAG = "Disposable";
 
-/** On every release image (the pipeline's and a promotion's copies; docs/release-image.md) (the pipeline's and the promotion's copies): its value is the stack. */
+/** On every release image (the pipeline's and a promotion's copies; docs/release-image.md): its value is the stack. */
 export const RELEASE_IMAGE_TAG = "magento:release-image";
 /** Tags the release workflow sets on an image once built: the release's version and the shop's commit. */
 export const RELEASE_VERSION_TAG = "magento:release-version";
