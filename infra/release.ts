@@ -58,7 +58,7 @@ export function releaseImages(
     // Egress only, and only to the endpoints and S3's prefix list: packages come from AL2023's repositories in S3,
     // the release from the artifacts bucket, Image Builder's documents from its endpoint; nothing needs the internet.
     const builder = release.builds
-        ? tiers.tier("builder", "EC2 Image Builder's build and test instances of the release images", {
+        ? tiers.tier("builder", "EC2 Image Builder build and test instances of the release images", {
               parameterPathArn: pulumi.interpolate`arn:aws:ssm:${config.region}:${accountId}:parameter/magento/${config.stack}/release`,
           })
         : undefined;

@@ -45,7 +45,7 @@ export class ImageLifecycle extends pulumi.ComponentResource {
             `${name}-policy`,
             {
                 name: `${name}-policy`,
-                description: `Keeps ${args.stack}'s last ${args.imagesKept} release images; older ones go with their snapshots`,
+                description: `Keeps the last ${args.imagesKept} release images of ${args.stack}; older ones go with their snapshots`,
                 executionRole: role.arn,
                 resourceType: "AMI_IMAGE",
                 resourceSelection: { tagMap: { [RELEASE_IMAGE_TAG]: args.stack } },

@@ -115,7 +115,7 @@ export class ImagePipeline extends pulumi.ComponentResource {
             `${name}-infrastructure`,
             {
                 name: `${name}-infrastructure`,
-                description: `Build and test instances of ${args.stack}'s release images: the builder tier, private`,
+                description: `Build and test instances of the release images of ${args.stack}: the builder tier, private`,
                 instanceProfileName: args.instanceProfileName,
                 instanceTypes: [args.instanceType],
                 securityGroupIds: [args.securityGroupId],
@@ -138,7 +138,7 @@ export class ImagePipeline extends pulumi.ComponentResource {
             `${name}-distribution`,
             {
                 name: `${name}-distribution`,
-                description: `${args.stack}'s release images: encrypted, tagged, their id in ${args.parameterName}`,
+                description: `Release images of ${args.stack}: encrypted, tagged, their id in ${args.parameterName}`,
                 distributions: [
                     {
                         region: args.region,
@@ -163,7 +163,7 @@ export class ImagePipeline extends pulumi.ComponentResource {
             `${name}-pipeline`,
             {
                 name: `${name}-pipeline`,
-                description: `Bakes ${args.stack}'s next release (releases/next.json) into an image; started by CI`,
+                description: `Bakes the next release of ${args.stack} (releases/next.json) into an image; started by CI`,
                 imageRecipeArn: recipe.arn,
                 infrastructureConfigurationArn: infrastructure.arn,
                 distributionConfigurationArn: distribution.arn,
