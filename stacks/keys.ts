@@ -272,7 +272,7 @@ export const CONFIG_KEYS = {
         type: "boolean",
         defaults: both(true),
         description:
-            "true: a failed image build's instance is kept (stopped work to debug over Session Manager, then terminated by hand); false: Image Builder terminates it.",
+            "true: a failed image build's instance is kept for debugging over Session Manager (terminate it by hand afterwards); false: Image Builder terminates it.",
         schema: z.boolean({ error: "must be true or false" }),
     }),
     releaseImagesKept: key({
