@@ -21,12 +21,13 @@ export interface ReleaseLayer {
     readonly lifecycle: ImageLifecycle;
 }
 
-// PLACEHOLDER until the lead wires model/image-components.ts at merge: one trivial AWSTOE document, so the pipeline
-// has a recipe to preview. It bakes nothing; the real documents install the web stack and the release.
+// PLACEHOLDER until the image component documents (issue 17, written in model/) are wired here at merge: one trivial
+// AWSTOE document, so the pipeline has a recipe to preview. It bakes nothing; the real documents install the web stack
+// and the release.
 const PLACEHOLDER_COMPONENTS: readonly ImageComponentDocument[] = [
     {
         name: "placeholder",
-        description: "Placeholder until the release's component documents are wired (model/image-components.ts)",
+        description: "Placeholder until the release component documents are wired",
         data: [
             "name: placeholder",
             "description: Placeholder until the release's component documents are wired",
