@@ -3,6 +3,7 @@
 // releases CI uploads to the artifacts bucket, its image id written to the parameter the web tiers boot from.
 import * as pulumi from "@pulumi/pulumi";
 import { BUILD_LOGS_PREFIX, builderStatements } from "../components/release/build-access";
+import { ServerTier } from "../components/compute/server-tier";
 import { ImageComponentDocument, ImagePipeline } from "../components/release/image-pipeline";
 import { ImageLifecycle } from "../components/release/image-lifecycle";
 import { DataKey } from "../components/security/data-key";
@@ -56,13 +57,10 @@ export function releaseImages(
     { buckets }: StorageLayer,
 ): ReleaseLayer {
     const { tags, release } = config;
-    // Egress only, and only to the endpoints and S3's prefix list: packages come from AL2023's repositories in S3,
-    // the release from the artifacts bucket, Image Builder's documents from its endpoint; nothing needs the internet.
-    const builder = release.builds
-        ? tiers.tier("builder", "EC2 Image Builder build and test instances of the release images", {
-              parameterPathArn: pulumi.interpolate`arn:aws:ssm:${config.region}:${accountId}:parameter/magento/${config.stack}/release`,
-          })
-        : undefined;
+    // The builder tier (infra/tiers.ts): egress only, and only to the endpoints and S3's prefix list. Packages come from
+    // AL2023's repositories in S3, the release from the artifacts bucket, Image Builder's documents from its endpoint;
+    // nothing needs the internet.
+    const { builder } = tiers;
     // Its own key (not the storage key): shared accounts may use it to launch and copy images, never to read data.
     // Image Builder's service-linked role uses it through its managed policy (EC2 only, EBS context), which the key's
     // IAM delegation admits; Auto Scaling's role is named, as for every data key (components/security/data-key.ts).
@@ -71,7 +69,7 @@ export function releaseImages(
         purpose: "Release images (AMIs and their snapshots)",
         accountId,
         autoScalingRoleArn: keys.linkedRoles.roleArns["autoscaling.amazonaws.com"],
-        serverRoleArns: [...tiers.roleArns, ...(builder ? [builder.roleArn] : [])],
+        serverRoleArns: tiers.roleArns, // the builder's among them
         sharedWithAccounts: release.shareWithAccounts,
         tags,
     });
@@ -84,7 +82,7 @@ export function releaseImages(
     });
     return { imageKeyArn: imageKey.keyArn, pipeline, lifecycle };
 
-    function buildPipeline(name: string, kmsKeyArn: pulumi.Output<string>, tier: NonNullable<typeof builder>) {
+    function buildPipeline(name: string, kmsKeyArn: pulumi.Output<string>, tier: ServerTier) {
         tier.grant(
             "release-build",
             builderStatements({
