@@ -133,7 +133,8 @@ export class ImagePipeline extends pulumi.ComponentResource {
         // The distributed AMI is encrypted with the release-image key by Image Builder's service-linked role, whose
         // managed policy may use a key through EC2 (https://docs.aws.amazon.com/imagebuilder/latest/userguide/security-iam-awsmanpol.html,
         // AWSServiceRoleForImageBuilder); the same role writes the image id to the parameter when the pipeline has no
-        // workflow execution role (https://docs.aws.amazon.com/imagebuilder/latest/userguide/cr-upd-ami-distribution-settings.html).
+        // workflow execution role (https://docs.aws.amazon.com/imagebuilder/latest/userguide/cr-upd-ami-distribution-settings.html,
+        // "Prerequisites for SSM output parameters"; the managed policy's ssm:PutParameter grant itself not read here).
         const distribution = new aws.imagebuilder.DistributionConfiguration(
             `${name}-distribution`,
             {
