@@ -14,6 +14,7 @@ import { alarmTopic, monitoring } from "./monitoring";
 import { network, siteLinks } from "./network";
 import { operations, setupJobAccess } from "./operations";
 import { dataKeys, telemetry } from "./security";
+import { releaseImages } from "./release";
 import { singleServers } from "./servers";
 import { storage } from "./storage";
 import { serverTiers } from "./tiers";
@@ -35,6 +36,7 @@ const singleServer = singleServers(stack, net, keys);
 const data = dataServices(stack, net, tiers, keys);
 const stored = storage(stack, net, tiers, keys, singleServer);
 const app = appSettings(stack, data, stored, keys);
+const release = releaseImages(stack, net, tiers, keys, stored);
 
 // Edge: public zones and certificates (the listener's), the secrets CloudFront proves itself with to the load balancer
 // on the CDN paths and CloudFront itself; then one load balancer, its WAF, and the public names in front of it.
@@ -88,8 +90,14 @@ export const bucketNames = {
     logs: buckets.logsBucketName,
     temp: buckets.tempBucketName,
     billing: buckets.billingBucketName,
+    artifacts: buckets.artifactsBucketName, // CI uploads releases/ here (docs/release-image.md)
 };
+/** The image pipeline CI starts (`aws imagebuilder start-image-pipeline-execution`); none in a stack that does not build. */
+export const imagePipelineArn = release.pipeline?.pipelineArn;
+export const releaseImageKeyArn = release.imageKeyArn; // promote-image copies into a stack with it
 export const loadBalancerDnsName = front.loadBalancer.dnsName;
+/** What the web tiers boot: the release parameter's name, `pinned`, or `none` (no release image yet: no server). */
+export const releaseImage = web.releaseImage;
 export const webGroupNames = { frontend: web.frontEnd.groupName, backoffice: web.backOffice.groupName };
 export const sharedStorageEndpoint = stored.shared.endpoint;
 export const rundeckUrl = ops.rundeck.url;

@@ -19,6 +19,7 @@ export function network({ config, prefix, accountId }: StackContext, telemetry: 
         flowLogKeyArn: telemetry.keyArn,
         accountId,
         tags: config.tags,
+        imageBuilderEndpoint: config.release.builds,
     });
     const internalZone = new InternalZone(`${prefix}-internal`, {
         domain: config.internalDomain,

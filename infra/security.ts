@@ -14,7 +14,7 @@ export interface Telemetry {
 }
 
 /** Every tier whose role the telemetry key's policy names (by pattern: the roles are created after the network). */
-const SERVER_TIERS = ["web", "backoffice", "rundeck", "sideapps", "gateway", "vpn", "windows", "nfs"];
+const SERVER_TIERS = ["web", "backoffice", "rundeck", "sideapps", "gateway", "vpn", "windows", "nfs", "builder"];
 
 /**
  * Security telemetry (flow, WAF and session logs, the alarm topic) is encrypted with a key of its own. Its policy keeps

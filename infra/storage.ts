@@ -1,5 +1,6 @@
 // Storage: the shared folders (media, sitemaps, exports; never pub/static) on EFS or on the estate's NFS server, and
 // the stack's buckets, the only ones the servers' S3 endpoint lets them write.
+import { releaseBuildObjects } from "../components/release/build-access";
 import { Buckets } from "../components/storage/buckets";
 import { EfsStorage } from "../components/storage/efs";
 import { NfsStorage } from "../components/storage/nfs";
@@ -63,6 +64,11 @@ export function storage(
         tempExpiryDays: config.tempExpiryDays,
         tags,
     });
-    vpc.limitS3To([buckets.configBucketArn, buckets.tempBucketArn], config.region); // what servers read and write
+    // What servers read and write; and, in the stack that builds release images, what the build reads and logs.
+    vpc.limitS3To(
+        [buckets.configBucketArn, buckets.tempBucketArn],
+        config.region,
+        config.release.builds ? releaseBuildObjects(buckets) : undefined,
+    );
     return { shared, buckets };
 }

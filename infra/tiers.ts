@@ -18,6 +18,8 @@ export interface ServerTiers {
     readonly gateway: ServerTier;
     readonly vpn: ServerTier;
     readonly windows: ServerTier;
+    /** EC2 Image Builder's build and test instances, in the stack that builds release images (infra/release.ts). */
+    readonly builder: ServerTier | undefined;
     /** Magento's two tiers as clients of the data services. */
     readonly magento: readonly Client[];
     /** The tiers' roles, which the data keys' policies forbid administering them. */
@@ -63,6 +65,12 @@ export function serverTiers(
     );
     const vpn = tier("vpn", "OpenVPN server: operator access to every subnet", { forwardTo: [config.network.vpcCidr] });
     const windows = tier("windows", "Windows host of the custom application", { internetPorts: [80, 443] }); // Windows Update uses both
+    // Egress to the endpoints and S3 only (packages come from AL2023's repositories in S3); it reads no parameter.
+    const builder = config.release.builds
+        ? tier("builder", "EC2 Image Builder build and test instances of the release images", {
+              parameterPathArn: pulumi.interpolate`arn:aws:ssm:${config.region}:${accountId}:parameter/magento/${config.stack}/release`,
+          })
+        : undefined;
     // Operators' shells on every tier: Session Manager with the stack's logged, encrypted preferences, MFA, this stack only.
     const sessions = new SessionManager(`${prefix}-sessions`, {
         stack: config.stack,
@@ -79,6 +87,8 @@ export function serverTiers(
             gateway: gateway.roleName,
             vpn: vpn.roleName,
             windows: windows.roleName,
+            // A failed build kept for debugging (magento:keepFailedBuilds) is reached like any server, logged.
+            ...(builder ? { builder: builder.roleName } : {}),
         },
     });
     return {
@@ -89,8 +99,11 @@ export function serverTiers(
         gateway,
         vpn,
         windows,
+        builder,
         magento: [web.asClient("web"), backOffice.asClient("backoffice")],
-        roleArns: [web, backOffice, rundeck, sideApps, gateway, vpn, windows].map((t) => t.roleArn),
+        roleArns: [web, backOffice, rundeck, sideApps, gateway, vpn, windows, ...(builder ? [builder] : [])].map(
+            (t) => t.roleArn,
+        ),
         sessions,
         tier,
     };

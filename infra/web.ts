@@ -2,7 +2,7 @@
 // the servers: the front end scaling over every AZ, the back office as one server; both boot the release image, mount
 // the shared folders and read the parameters.
 import * as pulumi from "@pulumi/pulumi";
-import { releaseImage } from "../components/compute/images";
+import { ReleaseImageChoice, releaseImage } from "../components/compute/images";
 import { ServerTier } from "../components/compute/server-tier";
 import { viaService } from "../components/security/kms-conditions";
 import { sharedMountsTag, sharesOf } from "../components/storage/shares";
@@ -10,6 +10,7 @@ import { LoadBalancer } from "../components/web/load-balancer";
 import { WebAcl } from "../components/web/web-acl";
 import { webBootConfig } from "../components/web/web-boot";
 import { WebGroup } from "../components/web/web-group";
+import { releaseImageParameter } from "../model/release";
 import { StackContext } from "./context";
 import { AppSettings, DataLayer } from "./data";
 import { CdnEdge, EdgeCertificates } from "./edge";
@@ -73,6 +74,8 @@ export function loadBalancing(
 export interface WebServers {
     readonly frontEnd: WebGroup;
     readonly backOffice: WebGroup;
+    /** What the web tiers boot: the release parameter's name, `pinned`, or `none` (no release image yet). */
+    readonly releaseImage: Promise<string>;
 }
 
 export function webServers(
@@ -159,8 +162,7 @@ export function webServers(
     const webGroup = (group: ServerTier, instanceType: string, target: "frontend" | "backoffice") => ({
         placement: { vpcId: vpc.vpcId, subnetIdsByAz: vpc.privateSubnetIdsByAz, kmsKeyArn: keys.storage, tags },
         runsAs: group,
-        // Followed, never held: a new release image rolls out by instance refresh.
-        image: { imageId: releaseImage(config.web.image), ignoreImageDrift: false },
+        ...bootImage(instanceType),
         instanceType,
         rootVolumeGb: 30,
         userData: webUserData(group.tier),
@@ -168,23 +170,38 @@ export function webServers(
         targetGroupArn: loadBalancer.targetGroups[target].arn,
         bootDependsOn: [shared, parameters], // servers mount the shares and read the parameters at boot
     });
+    const frontEndGroup = webGroup(tiers.web, config.instanceTypes.web, "frontend");
     const frontEnd = new WebGroup(`${prefix}-frontend`, {
-        ...webGroup(tiers.web, config.instanceTypes.web, "frontend"),
-        minSize: config.web.minSize,
-        maxSize: config.web.maxSize,
+        ...frontEndGroup,
+        minSize: untilReleased(frontEndGroup.image, config.web.minSize, 0),
+        maxSize: untilReleased(frontEndGroup.image, config.web.maxSize, 0),
         scaling: {
             cpuTargetPercent: 60,
             requestsPerTarget: 1000,
             requestCountLabel: pulumi.interpolate`${loadBalancer.arnSuffix}/${loadBalancer.targetGroups.frontend.arnSuffix}`,
         },
-        schedule: config.web.schedule,
+        schedule: untilReleased(frontEndGroup.image, config.web.schedule, []),
     });
+    const backOfficeGroup = webGroup(tiers.backOffice, config.instanceTypes.backOffice, "backoffice");
     const backOffice = new WebGroup(`${prefix}-backoffice`, {
-        ...webGroup(tiers.backOffice, config.instanceTypes.backOffice, "backoffice"),
+        ...backOfficeGroup,
         // One server runs cron and the indexers (two would run every job twice); the group replaces it in another AZ.
-        minSize: 1,
-        maxSize: 1,
+        minSize: untilReleased(backOfficeGroup.image, 1, 0),
+        maxSize: untilReleased(backOfficeGroup.image, 1, 0),
         schedule: [],
     });
-    return { frontEnd, backOffice };
+    return { frontEnd, backOffice, releaseImage: frontEndGroup.image.source };
+
+    // The release image (components/compute/images.ts), or before the first one the stock image of the type's
+    // architecture, which no server boots.
+    function bootImage(instanceType: string): { image: ReleaseImageChoice; imageSource: Promise<string> } {
+        const image = releaseImage(config.web.image, releaseImageParameter(config.stack), instanceType);
+        return { image, imageSource: image.source };
+    }
+}
+
+/** A group's setting once a release image exists; before it (a fresh stack's first up), the one that keeps no server:
+ *  no bounds, so neither load nor a schedule launches one from a bare OS image (docs/release-image.md). */
+function untilReleased<T>(image: ReleaseImageChoice, value: T, none: T): Promise<T> {
+    return image.released.then((released) => (released ? value : none));
 }

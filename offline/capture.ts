@@ -3,7 +3,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { computedOutputKeys, fakeCreate, uuidFrom } from "./fakes";
-import { answerInvoke } from "./invokes";
+import { answerInvoke, OfflineWorld } from "./invokes";
 import { AliasSpec, toEngineUrns } from "./urns";
 import { isProviderType, Secret, SECRET_SIG, SIG_KEY, StateResource, UNKNOWN } from "./state";
 import { toState } from "./wire";
@@ -16,6 +16,8 @@ export interface CaptureJob {
     readonly secretKeys: string[];
     /** Preview: outputs not known before create are unknown. Otherwise: outputs as after an update. */
     readonly preview: boolean;
+    /** What the account holds that the program reads (offline/invokes.ts); absent: an estate with a release image. */
+    readonly world?: OfflineWorld;
 }
 
 export type CaptureResult = { ok: true; resources: StateResource[] } | { ok: false; error: string };
@@ -101,7 +103,7 @@ export async function capture(job: CaptureJob): Promise<StateResource[]> {
                 const { id, outputs } = fakeCreate(ctx);
                 return { id, state: { ...outputs, ...inputs } };
             },
-            call: ({ token, inputs }) => answerInvoke(token, inputs as Record<string, unknown>, region),
+            call: ({ token, inputs }) => answerInvoke(token, inputs as Record<string, unknown>, region, job.world),
         },
         job.project,
         job.stack,

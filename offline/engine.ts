@@ -4,6 +4,7 @@ import * as path from "path";
 import { analyze, isLargeStack, PackReport, PackServer, RunContext } from "./analyzer";
 import { CaptureJob, CaptureResult } from "./capture";
 import { CaptureWorkers } from "./capture-workers";
+import type { OfflineWorld } from "./invokes";
 import { readPackConfigs } from "./pack-config";
 import { Project, StackSettings } from "./project";
 import { LoadedDeployment } from "./export";
@@ -17,8 +18,17 @@ export function captureJob(
     settings: StackSettings,
     preview: boolean,
     main = project.main,
+    world?: OfflineWorld,
 ): CaptureJob {
-    return { project: project.name, stack, main, config: settings.config, secretKeys: settings.secretKeys, preview };
+    return {
+        project: project.name,
+        stack,
+        main,
+        config: settings.config,
+        secretKeys: settings.secretKeys,
+        preview,
+        ...(world ? { world } : {}),
+    };
 }
 
 /** A capture's resources; a failed capture throws with the program's error. */

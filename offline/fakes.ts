@@ -43,6 +43,15 @@ function autoName(ctx: FakeContext): string {
     return (ctx.inputs.name as string | undefined) ?? `${ctx.name}-${hex(ctx, 7)}`;
 }
 
+/** Image Builder resources: the ARN is the id, `arn:aws:imagebuilder:<region>:<account>:<kind>/<name><suffix>`. */
+function imageBuilder(kind: string, suffix: (ctx: FakeContext) => string = () => ""): Fake {
+    return {
+        id: (ctx) =>
+            `arn:aws:imagebuilder:${ctx.region}:${ACCOUNT_ID}:${kind}/${autoName(ctx).toLowerCase()}${suffix(ctx)}`,
+        outputs: (_, id) => ({ arn: id }),
+    };
+}
+
 /** EC2-style resources: `<prefix>-<17 hex>` ids and `arn:aws:ec2:<region>:<account>:<kind>/<id>`. */
 function ec2(
     prefix: string,
@@ -418,6 +427,15 @@ const FAKES: Record<string, Fake> = {
         id: (ctx) => `${String(ctx.inputs.webAclArn)},${String(ctx.inputs.resourceArn)}`,
         outputs: () => ({}),
     },
+    // Image Builder's resources are known by their ARN, which names the resource in lower case (components and
+    // recipes with their version, a component with its build number too).
+    "aws:imagebuilder/component:Component": imageBuilder("component", (ctx) => `/${String(ctx.inputs.version)}/1`),
+    "aws:imagebuilder/imageRecipe:ImageRecipe": imageBuilder("image-recipe", (ctx) => `/${String(ctx.inputs.version)}`),
+    "aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration":
+        imageBuilder("infrastructure-configuration"),
+    "aws:imagebuilder/distributionConfiguration:DistributionConfiguration": imageBuilder("distribution-configuration"),
+    "aws:imagebuilder/imagePipeline:ImagePipeline": imageBuilder("image-pipeline"),
+    "aws:imagebuilder/lifecyclePolicy:LifecyclePolicy": imageBuilder("lifecycle-policy"),
     "aws:ec2/launchTemplate:LaunchTemplate": ec2("lt", "launch-template", () => ({
         latestVersion: 1,
         defaultVersion: 1,

@@ -5,7 +5,13 @@ import { ACCOUNT_ID, serviceLinkedRoleArn } from "./fakes";
 /** The offline account has run Auto Scaling groups (so it holds that service-linked role), never an OpenSearch domain. */
 export const ACCOUNT_SERVICE_LINKED_ROLES = ["autoscaling.amazonaws.com"];
 
-type Answer = (args: Record<string, unknown>, region: string) => Record<string, unknown>;
+/** What the offline account holds beyond the program's own resources. */
+export interface OfflineWorld {
+    /** A fresh stack: no release image parameter written yet (the first `up` before any image is built). */
+    readonly freshStack?: boolean;
+}
+
+type Answer = (args: Record<string, unknown>, region: string, world?: OfflineWorld) => Record<string, unknown>;
 
 /**
  * The account-level security services, as the provider answers for an account that runs them (the offline
@@ -80,6 +86,22 @@ const INVOKES: Record<string, Answer> = {
         insecureValue: "",
         withDecryption: true,
     }),
+    // A stack's release path holds the image parameter the pipeline (or a promotion) wrote, unless the stack is fresh;
+    // any other path is empty, as AWS answers a path without parameters.
+    "aws:ssm/getParametersByPath:getParametersByPath": (args, region, world) => {
+        const path = String(args.path);
+        const names = /\/release$/.test(path) && !world?.freshStack ? [`${path}/web-ami`] : [];
+        return {
+            path,
+            id: path,
+            arns: names.map((n) => `arn:aws:ssm:${region}:${ACCOUNT_ID}:parameter${n}`),
+            names,
+            types: names.map(() => "String"),
+            values: names.map(amiFor),
+            recursive: false,
+            withDecryption: true,
+        };
+    },
     // A public zone that exists in the account (publicDns: route53), found by name.
     "aws:route53/getZone:getZone": (args) => {
         const zoneId = `Z0${createHash("sha256").update(String(args.name)).digest("hex").slice(0, 18).toUpperCase()}`;
@@ -126,10 +148,15 @@ function amiFor(name: string): string {
         : `ami-0${createHash("sha256").update(name).digest("hex").slice(0, 16)}`;
 }
 
-export function answerInvoke(token: string, args: Record<string, unknown>, region: string): Record<string, unknown> {
+export function answerInvoke(
+    token: string,
+    args: Record<string, unknown>,
+    region: string,
+    world: OfflineWorld = {},
+): Record<string, unknown> {
     const answer = INVOKES[token];
     if (!answer) {
         throw new Error(`the offline engine has no answer for the invoke ${token}; add one to offline/invokes.ts`);
     }
-    return answer(args, region);
+    return answer(args, region, world);
 }

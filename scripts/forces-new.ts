@@ -66,6 +66,14 @@ export const TERRAFORM_NAMES: Readonly<Record<string, string>> = {
     "aws:iam/rolePolicy:RolePolicy": "aws_iam_role_policy",
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "aws_iam_role_policy_attachment",
     "aws:iam/serviceLinkedRole:ServiceLinkedRole": "aws_iam_service_linked_role",
+    "aws:imagebuilder/component:Component": "aws_imagebuilder_component",
+    "aws:imagebuilder/distributionConfiguration:DistributionConfiguration":
+        "aws_imagebuilder_distribution_configuration",
+    "aws:imagebuilder/imagePipeline:ImagePipeline": "aws_imagebuilder_image_pipeline",
+    "aws:imagebuilder/imageRecipe:ImageRecipe": "aws_imagebuilder_image_recipe",
+    "aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration":
+        "aws_imagebuilder_infrastructure_configuration",
+    "aws:imagebuilder/lifecyclePolicy:LifecyclePolicy": "aws_imagebuilder_lifecycle_policy",
     "aws:kms/alias:Alias": "aws_kms_alias",
     "aws:kms/key:Key": "aws_kms_key",
     "aws:lb/listener:Listener": "aws_lb_listener",

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { ALARM_THRESHOLD_DEFAULTS } from "../model/alarm-thresholds";
 import { AWS_LIMITS, PUBLIC_DNS_MODES } from "../model/edge-plan";
 import { parseCidr } from "../model/cidr";
+import { LOCALE, THEME_NAME } from "../model/release";
 import { ESTATE_GATEWAY_SERVICES, Profile, PROFILES } from "./profiles";
 import {
     ACM_CERTIFICATE_ARN,
@@ -225,10 +226,71 @@ export const CONFIG_KEYS = {
     }),
     webImage: key({
         type: "string",
-        defaults: "required",
+        defaults: "derived",
         description:
-            "The release: an AMI id (ami-...) with pub/static baked in, or the SSM parameter (/path) a build pipeline updates with it.",
+            "The release image the web tiers boot: unset, the stack's release parameter (/magento/<stack>/release/web-ami) the image pipeline or a promotion writes (no server until it exists); or a pinned AMI id (ami-...), or another SSM parameter (/path).",
         schema: imageSource,
+    }),
+    releaseImageBuilds: key({
+        // Build once, promote the same image: preproduction builds, production boots what passed there (docs/release-image.md).
+        type: "boolean",
+        defaults: { production: false, preproduction: true },
+        description:
+            "true: this stack has the EC2 Image Builder pipeline that bakes releases into images; false: it boots images promoted from the stack that builds (scripts/promote-image).",
+        schema: z.boolean({ error: "must be true or false" }),
+    }),
+    storefrontThemes: key({
+        // The estate deployed one theme, in French.
+        type: "objects",
+        defaults: both([{ theme: "Magento/luma", locales: ["fr_FR"] }]),
+        description:
+            "Storefront themes the release image deploys static content for: a list of {theme: Vendor/theme, locales: [ll_CC, ...]}.",
+        schema: z
+            .array(
+                z.strictObject({
+                    theme: z
+                        .string()
+                        .regex(THEME_NAME, { error: "must be a theme as Magento names it, such as Magento/luma" }),
+                    locales: z
+                        .array(z.string().regex(LOCALE, { error: "must be a locale such as fr_FR" }))
+                        .min(1, { error: "must name at least one locale" })
+                        .readonly(),
+                }),
+            )
+            .min(1, { error: "must name at least one storefront theme" }),
+    }),
+    adminLocales: key({
+        type: "array",
+        defaults: both(["en_US", "fr_FR"]),
+        description: "Locales the release image deploys the admin theme (Magento/backend) in.",
+        schema: z
+            .array(z.string().regex(LOCALE, { error: "must be a locale such as en_US" }))
+            .min(1, { error: "must name at least one locale" }),
+    }),
+    keepFailedBuilds: key({
+        // The estate kept failed servers to debug them.
+        type: "boolean",
+        defaults: both(true),
+        description:
+            "true: a failed image build's instance is kept for debugging over Session Manager (terminate it by hand afterwards); false: Image Builder terminates it.",
+        schema: z.boolean({ error: "must be true or false" }),
+    }),
+    releaseImagesKept: key({
+        type: "integer",
+        defaults: { production: 10, preproduction: 5 },
+        description:
+            "Release images kept as rollback targets: older ones are deregistered with their snapshots (at least 2: the current one and the one before).",
+        schema: z
+            .number({ error: "must be a number of images" })
+            .int()
+            .min(2, { error: "must be at least 2: the image in service and one to roll back to" }),
+    }),
+    releaseImageAccounts: key({
+        type: "array",
+        defaults: both([]),
+        description:
+            "AWS accounts (12-digit ids) the built release images are shared with (launch permission and use of the release-image key), where a stack runs in another account.",
+        schema: z.array(z.string().regex(/^[0-9]{12}$/, { error: "must be a 12-digit AWS account id" })),
     }),
     webMinSize: key({
         type: "integer",
@@ -592,7 +654,15 @@ export const PROFILE_DEFAULTS = Object.fromEntries(
 
 /** The key's `type` in Pulumi.yaml; undefined for lists of objects (see KeyType). */
 export function pulumiType(entry: KeyEntry): Exclude<KeyType, "objects"> | undefined {
-    return entry.type === "objects" ? undefined : entry.type;
+    return entry.type === "objects" || defaultsTrue(entry) ? undefined : entry.type;
+}
+
+/**
+ * A boolean some profile defaults to true: left out of Pulumi.yaml like "objects", since its zero value (false) would
+ * stand for "the profile's choice" and an explicit false could never be told from an unset key.
+ */
+function defaultsTrue(entry: KeyEntry): boolean {
+    return entry.type === "boolean" && Object.values(profileValues(entry) ?? {}).includes(true);
 }
 
 /**
@@ -600,7 +670,7 @@ export function pulumiType(entry: KeyEntry): Exclude<KeyType, "objects"> | undef
  * default, so optional keys default to their zero value ("", 0, false, []), which stands for "the profile's choice".
  */
 export function pulumiDefault(entry: KeyEntry): string | number | boolean | never[] | undefined {
-    return entry.defaults === "required"
+    return entry.defaults === "required" || defaultsTrue(entry)
         ? undefined
         : entry.type === "string"
           ? ""

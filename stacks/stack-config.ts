@@ -7,11 +7,13 @@ import type { IdentitySettings } from "./checks/identity";
 import type { LifecycleSettings } from "./checks/lifecycle";
 import type { MonitoringSettings } from "./checks/monitoring";
 import type { NetworkSettings } from "./checks/network";
+import type { ReleaseSettings } from "./checks/release";
 import type { ServerSettings } from "./checks/servers";
 
 export type { DatabaseConfig } from "./checks/data";
 export type { EdgeConfig } from "./checks/edge";
 export type { NetworkConfig } from "./checks/network";
+export type { ReleaseConfig } from "./checks/release";
 export type { WebConfig } from "./checks/servers";
 
 export interface StackConfig
@@ -21,6 +23,7 @@ export interface StackConfig
         GatewaySettings,
         MonitoringSettings,
         ServerSettings,
+        ReleaseSettings,
         DataSettings,
         LifecycleSettings,
         EdgeSettings {}

@@ -20,6 +20,7 @@ import { identity } from "./checks/identity";
 import { lifecycle } from "./checks/lifecycle";
 import { monitoring } from "./checks/monitoring";
 import { network } from "./checks/network";
+import { release } from "./checks/release";
 import { servers } from "./checks/servers";
 import { StackConfig } from "./stack-config";
 
@@ -96,7 +97,8 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
     } as Settings;
     const parts = {
         network: network(settings, ctx),
-        servers: servers(settings),
+        servers: servers(settings, ctx),
+        release: release(settings),
         gateway: gateway(settings),
         data: data(settings),
         lifecycle: lifecycle(settings, ctx),
@@ -112,6 +114,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         ...parts.identity.config(),
         ...parts.network.config(),
         ...parts.servers.config(),
+        ...parts.release.config(),
         ...parts.gateway.config(),
         ...parts.data.config(),
         ...parts.lifecycle.config(),

@@ -32,10 +32,49 @@ function latestOrPinned(pinned: string | undefined, parameter: string): ImageCho
     return { imageId: aws.ssm.getParameterOutput({ name: parameter }).value, ignoreImageDrift: true };
 }
 
+/** Which image a web tier's launch template boots, as its LAUNCH_IMAGE_TAG says: the release parameter's name,
+ *  `pinned`, or `none` (no release yet). */
+export interface ReleaseImageChoice extends ImageChoice {
+    readonly source: Promise<string>;
+    /** A release image exists: false on a fresh stack, whose web groups then keep no server. */
+    readonly released: Promise<boolean>;
+}
+
 /**
- * The release image. A parameter is read at deploy time, so a new image in it becomes a new launch template version
- * (and an instance refresh) on the next `pulumi up`, reviewed in the preview like any other change.
+ * The release image, read at deploy time into the launch templates as an image id (never `resolve:ssm:`: AWS cannot
+ * roll back an instance refresh whose template resolves its image from a parameter,
+ * https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-rollback.html), so a new image in the
+ * parameter is a new template version and an instance refresh on the next `pulumi up`, reviewed in the preview.
+ * The stack's own parameter is looked up by its path: absent (a fresh stack, before the first image), the lookup
+ * answers an empty list rather than failing (https://www.pulumi.com/registry/packages/aws/api-docs/ssm/getparametersbypath/),
+ * and the template takes the stock Amazon Linux 2023 image of the instance's architecture, for a group of no server.
+ * Another parameter named in magento:webImage is the operator's and must exist.
  */
-export function releaseImage(source: ImageSource): pulumi.Input<string> {
-    return "amiId" in source ? source.amiId : aws.ssm.getParameterOutput({ name: source.parameterName }).value;
+export function releaseImage(source: ImageSource, ownParameter: string, instanceType: string): ReleaseImageChoice {
+    if ("amiId" in source) {
+        return { ...pinned(source.amiId), source: Promise.resolve("pinned"), released: Promise.resolve(true) };
+    }
+    const name = source.parameterName;
+    if (name !== ownParameter) {
+        return {
+            ...pinned(aws.ssm.getParameterOutput({ name }).value),
+            source: Promise.resolve(name),
+            released: Promise.resolve(true),
+        };
+    }
+    const path = name.slice(0, name.lastIndexOf("/"));
+    const found = aws.ssm
+        .getParametersByPath({ path })
+        .then((r) => (r.names.includes(name) ? r.values[r.names.indexOf(name)] : undefined));
+    const stock = amazonLinuxOrPinned(undefined, instanceType).imageId;
+    return {
+        imageId: pulumi.all([found, stock]).apply(([id, stockId]) => id ?? stockId),
+        ignoreImageDrift: false, // followed, never held: a new release image rolls out by instance refresh
+        source: found.then((id) => (id === undefined ? "none" : name)),
+        released: found.then((id) => id !== undefined),
+    };
+}
+
+function pinned(imageId: pulumi.Input<string>): ImageChoice {
+    return { imageId, ignoreImageDrift: false };
 }

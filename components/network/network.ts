@@ -15,6 +15,10 @@ export interface NetworkArgs extends NetworkPlan {
     readonly region: string;
     /** Tags for every resource. */
     readonly tags: Readonly<Record<string, string>>;
+    /** An interface endpoint for EC2 Image Builder too: the stack builds release images in a private subnet, whose
+     *  instance fetches its component documents from Image Builder's API
+     *  (https://docs.aws.amazon.com/imagebuilder/latest/userguide/vpc-interface-endpoints.html). */
+    readonly imageBuilderEndpoint?: boolean;
 }
 
 /** The interface endpoints every stack has (service names com.amazonaws.<region>.<service>). */
@@ -52,7 +56,43 @@ export function awsReadBuckets(region: string): string[] {
     ];
 }
 
-export function s3EndpointPolicy(bucketArns: pulumi.Input<string>[], region: string) {
+/**
+ * What an image build reads through the S3 endpoint beyond the stack's buckets: AWSTOE, which Image Builder installs
+ * on the build instance, and Image Builder's managed component files, from AWS's buckets of the region
+ * (https://docs.aws.amazon.com/imagebuilder/latest/userguide/vpc-interface-endpoints.html, "S3 bucket access").
+ */
+export function imageBuilderReadObjects(region: string): string[] {
+    return [
+        `arn:aws:s3:::ec2imagebuilder-toe-${region}-prod/*`,
+        `arn:aws:s3:::ec2imagebuilder-managed-resources-${region}-prod/components/*`,
+    ];
+}
+
+/** The objects an image build of the stack reads (the releases) and writes (its logs), as ARN patterns. */
+export interface ReleaseBuildObjects {
+    readonly reads: pulumi.Input<string>;
+    readonly writes: pulumi.Input<string>;
+}
+
+export function s3EndpointPolicy(bucketArns: pulumi.Input<string>[], region: string, build?: ReleaseBuildObjects) {
+    const buildStatements = build
+        ? [
+              {
+                  Sid: "ReleaseBuild",
+                  Effect: "Allow",
+                  Principal: "*",
+                  Action: "s3:GetObject",
+                  Resource: [build.reads, ...imageBuilderReadObjects(region)],
+              },
+              {
+                  Sid: "ReleaseBuildLogs",
+                  Effect: "Allow",
+                  Principal: "*",
+                  Action: "s3:PutObject",
+                  Resource: build.writes,
+              },
+          ]
+        : [];
     return {
         Version: "2012-10-17",
         Statement: [
@@ -70,6 +110,7 @@ export function s3EndpointPolicy(bucketArns: pulumi.Input<string>[], region: str
                 Action: "s3:GetObject",
                 Resource: awsReadBuckets(region).map((b) => `arn:aws:s3:::${b}/*`),
             },
+            ...buildStatements,
         ],
     };
 }
@@ -267,7 +308,10 @@ export class Network extends pulumi.ComponentResource {
             child,
         );
         const subnetIds = subnets.map((s) => s.id);
-        for (const service of INTERFACE_ENDPOINT_SERVICES) {
+        for (const service of [
+            ...INTERFACE_ENDPOINT_SERVICES,
+            ...(args.imageBuilderEndpoint ? ["imagebuilder"] : []),
+        ]) {
             new aws.ec2.VpcEndpoint(
                 `${name}-${service}`,
                 {
@@ -290,12 +334,12 @@ export class Network extends pulumi.ComponentResource {
      * policies decide who does what) and the AWS buckets the servers' boot and agents read, nothing else, so a server
      * in a private subnet cannot copy data to another account's bucket through it (docs/network.md).
      */
-    limitS3To(bucketArns: pulumi.Input<string>[], region: string): void {
+    limitS3To(bucketArns: pulumi.Input<string>[], region: string, build?: ReleaseBuildObjects): void {
         new aws.ec2.VpcEndpointPolicy(
             `${this.prefix}-s3-policy`,
             {
                 vpcEndpointId: this.s3EndpointId,
-                policy: pulumi.jsonStringify(s3EndpointPolicy(bucketArns, region)),
+                policy: pulumi.jsonStringify(s3EndpointPolicy(bucketArns, region, build)),
             },
             { parent: this },
         );

@@ -28,6 +28,8 @@ export interface DataKeyArgs {
     /** Kept in AWS when the stack is destroyed (retainOnDelete): what outlives the stack is encrypted with it, such as
      *  final snapshots, which are unreadable once their key is deleted (docs/teardown.md). */
     readonly outlivesStack?: boolean;
+    /** Other accounts that may use the key to launch or copy what it encrypts (the release images they are shared). */
+    readonly sharedWithAccounts?: readonly string[];
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -109,6 +111,37 @@ export function accountKeyStatements(args: AccountKeyArgs): object[] {
 
 export interface KeyPolicyArgs extends AccountKeyArgs {
     readonly autoScalingRoleArn: string;
+    readonly sharedWithAccounts?: readonly string[];
+}
+
+/**
+ * Another account launching from, or copying, an image encrypted with the key: what the EC2 guide asks of the key
+ * policy for a shared encrypted AMI (DescribeKey, ReEncrypt*, Decrypt, and CreateGrant for the volumes EC2 creates)
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sharingamis-explicit.html ; that account's IAM still decides
+ * which of its principals may, and a copy there is re-encrypted with its own key (scripts/promote-image).
+ */
+export function sharedAccountStatements(accounts: readonly string[]): object[] {
+    if (accounts.length === 0) {
+        return [];
+    }
+    const principal = { AWS: accounts.map((a) => `arn:aws:iam::${a}:root`) };
+    return [
+        {
+            Sid: "SharedImagesUse",
+            Effect: "Allow",
+            Principal: principal,
+            Action: ["kms:Decrypt", "kms:DescribeKey", "kms:ReEncrypt*"],
+            Resource: "*",
+        },
+        {
+            Sid: "SharedImagesGrantsForVolumes",
+            Effect: "Allow",
+            Principal: principal,
+            Action: "kms:CreateGrant",
+            Resource: "*",
+            Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
+        },
+    ];
 }
 
 /** The key policy (see the file's comment). */
@@ -133,6 +166,7 @@ export function dataKeyPolicy(args: KeyPolicyArgs): object {
                 Resource: "*",
                 Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } },
             },
+            ...sharedAccountStatements(args.sharedWithAccounts ?? []),
         ],
     };
 }
@@ -152,7 +186,14 @@ export class DataKey extends pulumi.ComponentResource {
                 policy: pulumi
                     .all([args.accountId, args.autoScalingRoleArn, pulumi.all(args.serverRoleArns)])
                     .apply(([accountId, autoScalingRoleArn, serverRoleArns]) =>
-                        JSON.stringify(dataKeyPolicy({ accountId, autoScalingRoleArn, serverRoleArns })),
+                        JSON.stringify(
+                            dataKeyPolicy({
+                                accountId,
+                                autoScalingRoleArn,
+                                serverRoleArns,
+                                sharedWithAccounts: args.sharedWithAccounts,
+                            }),
+                        ),
                     ),
                 tags: { ...args.tags, Name: `${name}-key` },
             },

@@ -1,5 +1,5 @@
-// The four buckets of one environment (docs/estate.md): application configuration, access logs, temporary
-// storage and billing reports. Each is a SecureBucket; what differs is encryption, versioning, expiry, protection and
+// The five buckets of one environment (docs/estate.md): application configuration, access logs, temporary
+// storage, billing reports, and the release artifacts CI uploads for the image pipeline (docs/release-image.md). Each is a SecureBucket; what differs is encryption, versioning, expiry, protection and
 // which AWS services may write into it.
 import * as pulumi from "@pulumi/pulumi";
 import { DISPOSABLE_TAG } from "../../policies/lib/contracts";
@@ -148,6 +148,8 @@ export class Buckets extends pulumi.ComponentResource {
     public readonly tempBucketArn: pulumi.Output<string>;
     public readonly billingBucketName: pulumi.Output<string>;
     public readonly billingBucketArn: pulumi.Output<string>;
+    public readonly artifactsBucketName: pulumi.Output<string>;
+    public readonly artifactsBucketArn: pulumi.Output<string>;
 
     constructor(name: string, args: BucketsArgs, opts?: pulumi.ComponentResourceOptions) {
         elbLogDeliveryPrincipal(args.region); // an unknown region fails here, before anything is registered
@@ -216,6 +218,20 @@ export class Buckets extends pulumi.ComponentResource {
             child,
         );
 
+        // Releases CI uploads (releases/<version>.tar.gz, its checksum, next.json: model/release.ts): every version kept,
+        // so a release, once built into an image, can be rebuilt from the very bytes it was.
+        const artifacts = new SecureBucket(
+            `${name}-artifacts`,
+            {
+                versioned: true,
+                encryption: "kms",
+                kmsKeyArn: args.kmsKeyArn,
+                protect: true,
+                tags: args.tags,
+            },
+            child,
+        );
+
         this.configBucketName = config.bucketName;
         this.configBucketArn = config.bucketArn;
         this.logsBucketName = logs.bucketName;
@@ -224,6 +240,8 @@ export class Buckets extends pulumi.ComponentResource {
         this.tempBucketArn = temp.bucketArn;
         this.billingBucketName = billing.bucketName;
         this.billingBucketArn = billing.bucketArn;
+        this.artifactsBucketName = artifacts.bucketName;
+        this.artifactsBucketArn = artifacts.bucketArn;
         this.registerOutputs({
             configBucketName: this.configBucketName,
             configBucketArn: this.configBucketArn,
@@ -233,6 +251,8 @@ export class Buckets extends pulumi.ComponentResource {
             tempBucketArn: this.tempBucketArn,
             billingBucketName: this.billingBucketName,
             billingBucketArn: this.billingBucketArn,
+            artifactsBucketName: this.artifactsBucketName,
+            artifactsBucketArn: this.artifactsBucketArn,
         });
     }
 }

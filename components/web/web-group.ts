@@ -4,7 +4,7 @@
 // old ones leave (100% minimum healthy), so capacity never drops during a release.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { SHARED_MOUNTS_TAG, TIER_TAG } from "../../policies/lib/contracts";
+import { LAUNCH_IMAGE_TAG, SHARED_MOUNTS_TAG, TIER_TAG } from "../../policies/lib/contracts";
 import { CloudConfig, renderCloudConfig } from "../compute/cloud-init";
 import { ServerSpec, subnetIds } from "../compute/placement";
 
@@ -23,8 +23,11 @@ export interface WebGroupArgs extends ServerSpec {
      *  with its mount targets, or the NFS server) and the application parameters. The user data names them by ids and
      *  paths, which carry no ordering of their own. */
     readonly bootDependsOn: pulumi.Resource[];
-    readonly minSize: number;
-    readonly maxSize: number;
+    /** Which image the template boots (LAUNCH_IMAGE_TAG): the release parameter's name, `pinned`, or `none`. */
+    readonly imageSource: pulumi.Input<string>;
+    /** Bounds of the group; 0 and 0 before the first release image (a fresh stack). */
+    readonly minSize: pulumi.Input<number>;
+    readonly maxSize: pulumi.Input<number>;
     /** Load-based scaling; absent for a fixed-size group (the back office). */
     readonly scaling?: {
         readonly cpuTargetPercent: number;
@@ -32,8 +35,14 @@ export interface WebGroupArgs extends ServerSpec {
         /** app/<lb>/<id>/targetgroup/<tg>/<id>: the target group whose request count per target is tracked. */
         readonly requestCountLabel: pulumi.Input<string>;
     };
-    /** Time-based bounds, cron in UTC. */
-    readonly schedule: readonly { readonly recurrence: string; readonly minSize: number; readonly maxSize: number }[];
+    /** Time-based bounds, cron in UTC; known once the program knows whether a release image exists (none before). */
+    readonly schedule: Promise<readonly ScheduledBounds[]> | readonly ScheduledBounds[];
+}
+
+export interface ScheduledBounds {
+    readonly recurrence: string;
+    readonly minSize: number;
+    readonly maxSize: number;
 }
 
 /** Seconds a new server gets (boot, mounts, PHP warm-up) before failed health checks replace it. */
@@ -89,7 +98,7 @@ export class WebGroup extends pulumi.ComponentResource {
                     resourceType,
                     tags,
                 })),
-                tags: { ...tags, [SHARED_MOUNTS_TAG]: args.sharedMounts },
+                tags: { ...tags, [SHARED_MOUNTS_TAG]: args.sharedMounts, [LAUNCH_IMAGE_TAG]: args.imageSource },
             },
             { ...child, ignoreChanges: args.image.ignoreImageDrift ? ["imageId"] : [] },
         );
@@ -151,21 +160,24 @@ export class WebGroup extends pulumi.ComponentResource {
                 targetValue: args.scaling.requestsPerTarget,
             });
         }
-        args.schedule.forEach(
-            (entry, i) =>
-                new aws.autoscaling.Schedule(
-                    `${name}-schedule-${i}`,
-                    {
-                        autoscalingGroupName: group.name,
-                        scheduledActionName: `${name}-${entry.minSize}-${entry.maxSize}-${i}`,
-                        recurrence: entry.recurrence,
-                        timeZone: "Etc/UTC",
-                        minSize: entry.minSize,
-                        maxSize: entry.maxSize,
-                        desiredCapacity: -1, // leave the desired count to load-based scaling within the new bounds
-                    },
-                    child,
-                ),
+        // Declared once the schedule is known (as ServiceLinkedRoles declares after its lookup): none before a release.
+        void Promise.resolve(args.schedule).then((entries) =>
+            entries.forEach(
+                (entry, i) =>
+                    new aws.autoscaling.Schedule(
+                        `${name}-schedule-${i}`,
+                        {
+                            autoscalingGroupName: group.name,
+                            scheduledActionName: `${name}-${entry.minSize}-${entry.maxSize}-${i}`,
+                            recurrence: entry.recurrence,
+                            timeZone: "Etc/UTC",
+                            minSize: entry.minSize,
+                            maxSize: entry.maxSize,
+                            desiredCapacity: -1, // leave the desired count to load-based scaling within the new bounds
+                        },
+                        child,
+                    ),
+            ),
         );
 
         this.groupName = group.name;

@@ -6,14 +6,11 @@ import { ruleEntries } from "./rules";
 
 const shown = (value: unknown): string => {
     if (Array.isArray(value)) {
-        // A list of records (gateway services) shows as "name port" pairs.
+        // A list of records (gateway services, storefront themes) shows each as its values: "name port", "theme locales".
         return value.length === 0
             ? "none"
             : value
-                  .map(
-                      (v: unknown) =>
-                          `\`${typeof v === "object" ? `${(v as { name: string }).name} ${(v as { port: number }).port}` : String(v)}\``,
-                  )
+                  .map((v: unknown) => `\`${typeof v === "object" && v !== null ? recordShown(v) : String(v)}\``)
                   .join(", ");
     }
     if (typeof value === "object" && value !== null) {
@@ -23,6 +20,11 @@ const shown = (value: unknown): string => {
     }
     return value === "" || value === undefined ? "none" : String(value);
 };
+
+const recordShown = (record: object): string =>
+    Object.values(record)
+        .map((x: unknown) => (Array.isArray(x) ? x.join(" ") : String(x)))
+        .join(" ");
 
 export function configRows(entries: readonly (readonly [string, KeyEntry])[] = KEY_ENTRIES): string[] {
     return entries.map(([key, entry]) => {

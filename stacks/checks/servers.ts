@@ -5,7 +5,8 @@ import type { ImageSource } from "../../model/images";
 import type { ConfigProblem } from "../errors";
 import { qualified, Settings } from "../keys";
 import type { ScaleSchedule } from "../schedule";
-import type { Concern } from "./concern";
+import { releaseImageParameter } from "../../model/release";
+import type { Concern, StackContext } from "./concern";
 
 export interface WebConfig {
     /** The release image of the front-end and back-office servers. */
@@ -27,7 +28,7 @@ export interface ServerSettings {
     readonly windows: { readonly instanceType: string; readonly amiId: string | undefined };
 }
 
-export function servers(v: Settings): Concern<ServerSettings> {
+export function servers(v: Settings, ctx: StackContext): Concern<ServerSettings> {
     const problems: ConfigProblem[] = [];
     if (architectureOf(v.windowsInstanceType) === "arm64") {
         problems.push({
@@ -42,7 +43,8 @@ export function servers(v: Settings): Concern<ServerSettings> {
             instanceTypes: { web: v.webInstanceType, backOffice: v.backOfficeInstanceType, ops: v.opsInstanceType },
             opsAmiId: v.opsAmiId,
             web: {
-                image: v.webImage!,
+                // Unset: the stack's own release parameter, named by the estate as every parameter path is.
+                image: v.webImage ?? { parameterName: releaseImageParameter(v.estate ?? ctx.stack) },
                 minSize: v.webMinSize,
                 maxSize: v.webMaxSize,
                 schedule: v.webScaleSchedule,

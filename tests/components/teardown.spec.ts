@@ -60,7 +60,11 @@ describe("teardown", () => {
         );
         assert.ok(buckets.every((b) => b.inputs!.forceDestroy === disposable(b)));
         const kept = r.filter((x) => x.retainOnDelete);
-        const keptBuckets = ["magento-preprod-buckets-billing", "magento-preprod-buckets-config"];
+        const keptBuckets = [
+            "magento-preprod-buckets-artifacts",
+            "magento-preprod-buckets-billing",
+            "magento-preprod-buckets-config",
+        ];
         assert.deepStrictEqual(
             [...new Set(kept.filter((x) => x.type.startsWith("aws:s3/")).map(nameOf))].sort(),
             keptBuckets,

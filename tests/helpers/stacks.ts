@@ -62,16 +62,25 @@ export interface StackOptions {
     readonly changes?: Readonly<Record<string, unknown>>;
     /** Run the stack's file as another stack (what `pulumi stack rename` makes of it). */
     readonly as?: string;
+    /** A fresh stack: no release image parameter yet (its first `up`, offline/invokes.ts). */
+    readonly freshStack?: boolean;
 }
 
 // The resources of each capture by the options that asked for it (its stack file is written once).
 const reads = new Map<string, { readonly capture: QueuedCapture; readonly resources: Promise<StateResource[]> }>();
 
 function stackCapture(stack: string, opts: StackOptions) {
-    const key = JSON.stringify([stack, opts.preview ?? true, opts.changes ?? {}, opts.as ?? ""]);
+    const key = JSON.stringify([
+        stack,
+        opts.preview ?? true,
+        opts.changes ?? {},
+        opts.as ?? "",
+        opts.freshStack ?? false,
+    ]);
     if (!reads.has(key)) {
         const settings = loadStackSettings(project, stack, opts.changes && stackFile(stack, opts.changes));
-        const capture = queued(captureJob(project, opts.as ?? stack, settings, opts.preview ?? true));
+        const world = opts.freshStack ? { freshStack: true } : undefined;
+        const capture = queued(captureJob(project, opts.as ?? stack, settings, opts.preview ?? true, undefined, world));
         const read = capture.result.then(capturedResources);
         read.catch(() => undefined); // a capture started ahead fails the tests that read it, not the run
         reads.set(key, { capture, resources: read });

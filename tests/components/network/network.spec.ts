@@ -124,10 +124,10 @@ describe("network", () => {
         assert.deepStrictEqual(via(resources, endpoint, "routeTableIds"), privateTables);
     });
 
-    it("SSM, Secrets Manager, KMS and CloudWatch Logs answer inside the VPC: every AZ in prod, the first AZ in preprod", async () => {
-        for (const [stack, azs] of [
-            ["prod", 3],
-            ["preprod", 1],
+    it("SSM, Secrets Manager, KMS and CloudWatch Logs answer inside the VPC: every AZ in prod, the first AZ in preprod; Image Builder where images are built", async () => {
+        for (const [stack, azs, builds] of [
+            ["prod", 3, []],
+            ["preprod", 1, ["imagebuilder"]],
         ] as const) {
             const resources = await stackResources(stack);
             const endpoints = ofType(resources, EC2_VPC_ENDPOINT).filter(
@@ -135,6 +135,7 @@ describe("network", () => {
             );
             assert.deepStrictEqual(endpoints.map((e) => (e.inputs!.serviceName as string).split(".").pop()).sort(), [
                 "ec2messages",
+                ...builds,
                 "kms",
                 "logs",
                 "secretsmanager",

@@ -28,7 +28,7 @@ import { captureProgram, ofType, project, via } from "../../helpers/stacks";
 
 const ACCOUNT = "123456789012";
 const KMS_KEY = "arn:aws:kms:eu-west-3:123456789012:key/0b3f6a2e-5c1d-4e8f-9a7b-2d4c6e8f0a1b";
-const PURPOSES = ["config", "logs", "temp", "billing"] as const;
+const PURPOSES = ["config", "logs", "temp", "billing", "artifacts"] as const;
 type Purpose = (typeof PURPOSES)[number];
 
 const program = (file: string) => path.join(__dirname, "../../fixtures/programs", file);
@@ -101,7 +101,7 @@ describe("buckets", () => {
         void run(file, preview);
     }
 
-    it("builds the four buckets of the platform, one of each purpose", async () => {
+    it("builds the five buckets of the platform, one of each purpose", async () => {
         assert.deepStrictEqual(Object.keys(buckets(await storage(true))).sort(), [...PURPOSES].sort());
     });
 
@@ -131,7 +131,7 @@ describe("buckets", () => {
         }
     });
 
-    it("configuration and temporary objects are encrypted with the stack's KMS key; logs and billing reports with S3-managed keys", async () => {
+    it("configuration, temporary objects and release artifacts are encrypted with the stack's KMS key; logs and billing reports with S3-managed keys", async () => {
         const resources = await storage(true);
         const encryption = Object.fromEntries(
             Object.entries(buckets(resources)).map(([purpose, bucket]) => [
@@ -146,7 +146,7 @@ describe("buckets", () => {
             },
         ];
         const s3 = [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }];
-        assert.deepStrictEqual(encryption, { config: kms, logs: s3, temp: kms, billing: s3 });
+        assert.deepStrictEqual(encryption, { config: kms, logs: s3, temp: kms, billing: s3, artifacts: kms });
     });
 
     it("only temporary storage can be deleted by Pulumi; it keeps no versions, the others keep every version", async () => {
@@ -167,6 +167,8 @@ describe("buckets", () => {
             logs: { protect: true, versioning: ["Enabled"] },
             temp: { protect: false, versioning: [] },
             billing: { protect: true, versioning: ["Enabled"] },
+            // every release ever uploaded, so an image can be rebuilt from the very bytes it was built from
+            artifacts: { protect: true, versioning: ["Enabled"] },
         });
         // the tag that tells production-stateful-protected the temp bucket may go
         assert.deepStrictEqual(
@@ -176,7 +178,13 @@ describe("buckets", () => {
                     (b.inputs!.tags as Record<string, string>).Disposable,
                 ]),
             ),
-            { config: undefined, logs: undefined, temp: "scratch: objects expire", billing: undefined },
+            {
+                config: undefined,
+                logs: undefined,
+                temp: "scratch: objects expire",
+                billing: undefined,
+                artifacts: undefined,
+            },
         );
         for (const type of [
             S3_BUCKET_PUBLIC_ACCESS_BLOCK,
@@ -193,7 +201,7 @@ describe("buckets", () => {
         }
     });
 
-    it("temporary objects expire after 7 days and logs after the retention; configuration and billing reports never", async () => {
+    it("temporary objects expire after 7 days and logs after the retention; configuration, billing reports and releases never", async () => {
         const resources = await storage(true);
         const expiry = Object.fromEntries(
             Object.entries(buckets(resources)).map(([purpose, bucket]) => [
@@ -227,6 +235,7 @@ describe("buckets", () => {
                 ],
             ],
             billing: [],
+            artifacts: [],
         });
         const [logsLifecycle] = settingsOf(resources, buckets(resources).logs, S3_BUCKET_LIFECYCLE_CONFIGURATION);
         assert.ok(
@@ -249,9 +258,9 @@ describe("buckets", () => {
         }
     });
 
-    it("configuration and temporary buckets grant nothing to anyone: their policy only denies", async () => {
+    it("configuration, temporary and artifacts buckets grant nothing to anyone: their policy only denies", async () => {
         const resources = await storage(false);
-        for (const purpose of ["config", "temp"] as const) {
+        for (const purpose of ["config", "temp", "artifacts"] as const) {
             assert.deepStrictEqual(Object.keys(statements(resources, buckets(resources)[purpose])), [
                 "DenyInsecureTransport",
             ]);

@@ -7,6 +7,8 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { PARAMETERS_FILE, parametersScript } from "../../../components/web/web-boot";
+import { releaseImageParameter } from "../../../model/release";
+import { LAUNCH_IMAGE_TAG } from "../../../policies/lib/contracts";
 import { StateResource } from "../../../offline/state";
 import {
     AUTOSCALING_GROUP,
@@ -260,7 +262,11 @@ describe("web tier", () => {
             assert.deepStrictEqual([root.ebs.encrypted, root.ebs.volumeType], ["true", "gp3"]);
             assert.ok(via(r, template, "blockDeviceMappings").includes(key));
             assert.strictEqual(template.inputs!.keyName, undefined);
-            assert.strictEqual(template.inputs!.imageId, "ami-0a1b2c3d4e5f60789");
+            // The release image the stack's parameter holds (tests/components/release/ checks the image's choice).
+            assert.strictEqual(
+                (template.inputs!.tags as Record<string, string>)[LAUNCH_IMAGE_TAG],
+                releaseImageParameter("prod"),
+            );
         }
     });
 

@@ -1,0 +1,67 @@
+// Which release images a stack keeps: the last N (rollback targets for instance refresh), older ones deregistered with
+// their snapshots by an Image Builder lifecycle policy over the images tagged with the stack (RELEASE_IMAGE_TAG).
+// Image Builder acts only on images it built: its execution policy is conditioned on the CreatedBy tag Image Builder
+// sets (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/EC2ImageBuilderLifecycleExecutionPolicy.html),
+// so a stack's promoted copies (scripts/promote-image, no Image Builder image resource) are pruned by the promotion
+// itself, to the same count; in such a stack this policy finds nothing to do, and is kept so a stack that starts
+// building needs no other change.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { RELEASE_IMAGE_TAG } from "../../policies/lib/contracts";
+import { accountServiceTrustPolicy } from "../security/trust-policy";
+
+export interface ImageLifecycleArgs {
+    readonly stack: string;
+    /** Images kept, newest first; at least 2 (stacks/checks/release.ts). */
+    readonly imagesKept: number;
+    readonly accountId: pulumi.Input<string>;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/** AWS's policy for lifecycle execution roles: deprecate, disable, delete images and snapshots Image Builder created
+ *  (https://docs.aws.amazon.com/imagebuilder/latest/userguide/image-lifecycle-prerequisites.html). */
+export const LIFECYCLE_EXECUTION_POLICY =
+    "arn:aws:iam::aws:policy/service-role/EC2ImageBuilderLifecycleExecutionPolicy";
+
+export class ImageLifecycle extends pulumi.ComponentResource {
+    public readonly policyArn: pulumi.Output<string>;
+    public readonly roleArn: pulumi.Output<string>;
+
+    constructor(name: string, args: ImageLifecycleArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("magento:release:ImageLifecycle", name, {}, opts);
+        const child = { parent: this };
+        const tags = { ...args.tags, Name: name };
+        const role = new aws.iam.Role(
+            `${name}-role`,
+            { assumeRolePolicy: accountServiceTrustPolicy("imagebuilder.amazonaws.com", args.accountId), tags },
+            child,
+        );
+        const attachment = new aws.iam.RolePolicyAttachment(
+            `${name}-execution`,
+            { role: role.name, policyArn: LIFECYCLE_EXECUTION_POLICY },
+            child,
+        );
+        const policy = new aws.imagebuilder.LifecyclePolicy(
+            `${name}-policy`,
+            {
+                name: `${name}-policy`,
+                description: `Keeps the last ${args.imagesKept} release images of ${args.stack}; older ones go with their snapshots`,
+                executionRole: role.arn,
+                resourceType: "AMI_IMAGE",
+                resourceSelection: { tagMap: { [RELEASE_IMAGE_TAG]: args.stack } },
+                policyDetails: [
+                    {
+                        action: { type: "DELETE", includeResources: { amis: true, snapshots: true } },
+                        filter: { type: "COUNT", value: args.imagesKept },
+                    },
+                ],
+                status: "ENABLED",
+                tags,
+            },
+            { ...child, dependsOn: [attachment] },
+        );
+        this.policyArn = policy.arn;
+        this.roleArn = role.arn;
+        this.registerOutputs({ policyArn: this.policyArn });
+    }
+}

@@ -1,0 +1,115 @@
+// Release images (docs/release-image.md): the release-image key and the lifecycle of the images in every stack; in
+// the stack that builds (magento:releaseImageBuilds), the builder tier and the Image Builder pipeline that bakes the
+// releases CI uploads to the artifacts bucket, its image id written to the parameter the web tiers boot from.
+import * as pulumi from "@pulumi/pulumi";
+import { BUILD_LOGS_PREFIX, builderStatements } from "../components/release/build-access";
+import { ServerTier } from "../components/compute/server-tier";
+import { ImageComponentDocument, ImagePipeline } from "../components/release/image-pipeline";
+import { ImageLifecycle } from "../components/release/image-lifecycle";
+import { DataKey } from "../components/security/data-key";
+import { releaseImageParameter } from "../model/release";
+import { StackContext } from "./context";
+import { NetworkLayer } from "./network";
+import { Keys } from "./security";
+import { StorageLayer } from "./storage";
+import { ServerTiers } from "./tiers";
+
+export interface ReleaseLayer {
+    /** Encrypts the release images (and the volumes launched from them are re-encrypted with the storage key). */
+    readonly imageKeyArn: pulumi.Output<string>;
+    /** The pipeline CI starts; undefined in a stack that does not build. */
+    readonly pipeline: ImagePipeline | undefined;
+    readonly lifecycle: ImageLifecycle;
+}
+
+// PLACEHOLDER until the image component documents (issue 17, written in model/) are wired here at merge: one trivial
+// AWSTOE document, so the pipeline has a recipe to preview. It bakes nothing; the real documents install the web stack
+// and the release.
+const PLACEHOLDER_COMPONENTS: readonly ImageComponentDocument[] = [
+    {
+        name: "placeholder",
+        description: "Placeholder until the release component documents are wired",
+        data: [
+            "name: placeholder",
+            "description: Placeholder until the release's component documents are wired",
+            "schemaVersion: 1.0",
+            "phases:",
+            "  - name: build",
+            "    steps:",
+            "      - name: Placeholder",
+            "        action: ExecuteBash",
+            "        inputs:",
+            "          commands:",
+            "            - echo placeholder",
+            "",
+        ].join("\n"),
+    },
+];
+
+/** The build and test instances' type: compiling DI and deploying static content want cores and memory. */
+const BUILDER_INSTANCE_TYPE = "c6i.xlarge";
+
+export function releaseImages(
+    { config, prefix, accountId }: StackContext,
+    { network: vpc }: NetworkLayer,
+    tiers: ServerTiers,
+    keys: Keys,
+    { buckets }: StorageLayer,
+): ReleaseLayer {
+    const { tags, release } = config;
+    // The builder tier (infra/tiers.ts): egress only, and only to the endpoints and S3's prefix list. Packages come from
+    // AL2023's repositories in S3, the release from the artifacts bucket, Image Builder's documents from its endpoint;
+    // nothing needs the internet.
+    const { builder } = tiers;
+    // Its own key (not the storage key): shared accounts may use it to launch and copy images, never to read data.
+    // Image Builder's service-linked role uses it through its managed policy (EC2 only, EBS context), which the key's
+    // IAM delegation admits; Auto Scaling's role is named, as for every data key (components/security/data-key.ts).
+    const imageKey = new DataKey(`${prefix}-release-image`, {
+        alias: `${prefix}-release-image`,
+        purpose: "Release images (AMIs and their snapshots)",
+        accountId,
+        autoScalingRoleArn: keys.linkedRoles.roleArns["autoscaling.amazonaws.com"],
+        serverRoleArns: tiers.roleArns, // the builder's among them
+        sharedWithAccounts: release.shareWithAccounts,
+        tags,
+    });
+    const pipeline = builder ? buildPipeline(`${prefix}-release`, imageKey.keyArn, builder) : undefined;
+    const lifecycle = new ImageLifecycle(`${prefix}-release-images`, {
+        stack: config.stack,
+        imagesKept: release.imagesKept,
+        accountId,
+        tags,
+    });
+    return { imageKeyArn: imageKey.keyArn, pipeline, lifecycle };
+
+    function buildPipeline(name: string, kmsKeyArn: pulumi.Output<string>, tier: ServerTier) {
+        tier.grant(
+            "release-build",
+            builderStatements({
+                artifactsBucketArn: buckets.artifactsBucketArn,
+                logsBucketArn: buckets.logsBucketArn,
+                storageKeyArn: keys.storage,
+                componentPrefix: name,
+                region: config.region,
+                accountId,
+            }),
+        );
+        return new ImagePipeline(name, {
+            stack: config.stack,
+            region: config.region,
+            components: PLACEHOLDER_COMPONENTS,
+            instanceType: BUILDER_INSTANCE_TYPE,
+            rootVolumeGb: 30,
+            instanceProfileName: tier.instanceProfileName,
+            securityGroupId: tier.securityGroupId,
+            subnetId: vpc.privateSubnetIdsByAz[config.network.operationsAz],
+            keepFailedBuilds: release.keepFailedBuilds,
+            logsBucketName: buckets.logsBucketName,
+            logsPrefix: BUILD_LOGS_PREFIX,
+            kmsKeyArn,
+            parameterName: releaseImageParameter(config.stack),
+            shareWithAccounts: release.shareWithAccounts,
+            tags,
+        });
+    }
+}

@@ -1,0 +1,54 @@
+// The release image's keys together (docs/release-image.md): what the stack that builds bakes (themes, locales), how
+// it keeps images and failed builds, whom it shares them with; and StackConfig's release part.
+import type { StaticContent } from "../../model/release";
+import type { ConfigProblem } from "../errors";
+import { qualified, Settings } from "../keys";
+import type { Concern } from "./concern";
+
+export interface ReleaseConfig {
+    /** This stack has the image pipeline (preproduction); the other boots images promoted from it. */
+    readonly builds: boolean;
+    /** What the image's static content is deployed for. */
+    readonly staticContent: StaticContent;
+    /** A failed build's instance is kept for debugging (Image Builder's terminateInstanceOnFailure false). */
+    readonly keepFailedBuilds: boolean;
+    /** Release images kept as rollback targets; older ones go with their snapshots. */
+    readonly imagesKept: number;
+    /** Accounts the built images are shared with. */
+    readonly shareWithAccounts: readonly string[];
+}
+
+export interface ReleaseSettings {
+    readonly release: ReleaseConfig;
+}
+
+export function release(v: Settings): Concern<ReleaseSettings> {
+    const problems: ConfigProblem[] = [];
+    const themes = v.storefrontThemes.map((t) => t.theme);
+    themes.forEach((theme, i) => {
+        if (themes.indexOf(theme) !== i) {
+            problems.push({
+                path: `${qualified("storefrontThemes")}[${i}]`,
+                message: `${theme} is listed twice; give it once with all its locales`,
+            });
+        }
+    });
+    if (!v.releaseImageBuilds && v.releaseImageAccounts.length > 0) {
+        problems.push({
+            path: qualified("releaseImageAccounts"),
+            message: `shares the images this stack builds, but ${qualified("releaseImageBuilds")} is false here: set it on the stack that builds, or remove it`,
+        });
+    }
+    return {
+        problems,
+        config: () => ({
+            release: {
+                builds: v.releaseImageBuilds,
+                staticContent: { themes: v.storefrontThemes, adminLocales: v.adminLocales },
+                keepFailedBuilds: v.keepFailedBuilds,
+                imagesKept: v.releaseImagesKept,
+                shareWithAccounts: v.releaseImageAccounts,
+            },
+        }),
+    };
+}

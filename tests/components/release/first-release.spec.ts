@@ -1,0 +1,104 @@
+// A fresh stack's first `pulumi up`, before any release image exists (its parameter absent: offline/invokes.ts's
+// fresh stack), and the `up` after the first image: until then the web groups keep no server (no bounds, no
+// schedule, so neither load nor a scheduled action launches a bare OS image), their launch templates take the stock
+// Amazon Linux image and say so (LAUNCH_IMAGE_TAG none), the stack output releaseImage too; the preview passes both
+// packs. With the image, the same templates boot it and the groups get their sizes back.
+import * as assert from "assert";
+import { releaseImageParameter } from "../../../model/release";
+import { StateResource } from "../../../offline/state";
+import { LAUNCH_IMAGE_TAG } from "../../../policies/lib/contracts";
+import {
+    AUTOSCALING_GROUP,
+    AUTOSCALING_SCHEDULE,
+    EC2_LAUNCH_TEMPLATE,
+    IMAGEBUILDER_IMAGE_PIPELINE,
+} from "../../../policies/lib/types";
+import { check } from "../../helpers/packs";
+import { ofType, prefetch, stackResources } from "../../helpers/stacks";
+
+const FRESH = { freshStack: true };
+const PINNED = { changes: { "magento:webImage": "ami-0fedcba9876543210" } };
+prefetch(["preprod", FRESH], ["preprod", {}], ["preprod", PINNED]);
+
+/** AWS's public AL2023 parameter, as the offline engine answers it (offline/invokes.ts). */
+const STOCK_AL2023 = "ami-0a1b2c3d4e5f60718";
+
+const bounds = (r: StateResource[]) =>
+    Object.fromEntries(
+        ofType(r, AUTOSCALING_GROUP).map((g) => [g.urn.split("::").pop(), [g.inputs!.minSize, g.inputs!.maxSize]]),
+    );
+const templates = (r: StateResource[]) =>
+    Object.fromEntries(
+        ofType(r, EC2_LAUNCH_TEMPLATE).map((t) => [
+            t.urn.split("::").pop(),
+            [t.inputs!.imageId, (t.inputs!.tags as Record<string, string>)[LAUNCH_IMAGE_TAG]],
+        ]),
+    );
+const output = (r: StateResource[], name: string) =>
+    (r.find((x) => x.type === "pulumi:pulumi:Stack")!.outputs as Record<string, unknown>)[name];
+
+describe("the first release image of a fresh stack", () => {
+    it("before it: the web groups keep no server and have no schedule", async () => {
+        const r = await stackResources("preprod", FRESH);
+        assert.deepStrictEqual(bounds(r), {
+            "magento-preprod-frontend-asg": [0, 0],
+            "magento-preprod-backoffice-asg": [0, 0],
+        });
+        assert.deepStrictEqual(ofType(r, AUTOSCALING_SCHEDULE), []);
+    });
+
+    it("before it: the launch templates take the stock Amazon Linux image, tagged none, and the stack says so", async () => {
+        const r = await stackResources("preprod", FRESH);
+        assert.deepStrictEqual(templates(r), {
+            "magento-preprod-frontend-lt": [STOCK_AL2023, "none"],
+            "magento-preprod-backoffice-lt": [STOCK_AL2023, "none"],
+        });
+        assert.strictEqual(output(r, "releaseImage"), "none");
+        // The pipeline that will build it is there from the first up.
+        assert.ok(ofType(r, IMAGEBUILDER_IMAGE_PIPELINE).length === 1);
+    });
+
+    it("before it: the preview passes both packs with no mandatory violation", async function () {
+        this.timeout(120_000);
+        const r = await stackResources("preprod", FRESH);
+        for (const pack of ["magento", "aws-baseline"]) {
+            const mandatory = (await check(pack, r)).filter((d) => d.level === "mandatory");
+            assert.deepStrictEqual(
+                mandatory.map((d) => `${d.policy}: ${d.message}`),
+                [],
+                pack,
+            );
+        }
+    });
+
+    it("after it: the templates boot the image the parameter holds and the groups have their sizes and schedules", async () => {
+        const [fresh, released] = [await stackResources("preprod", FRESH), await stackResources("preprod")];
+        const image = templates(released)["magento-preprod-frontend-lt"][0];
+        assert.match(String(image), /^ami-[0-9a-f]{17}$/);
+        assert.notStrictEqual(image, STOCK_AL2023);
+        assert.deepStrictEqual(templates(released), {
+            "magento-preprod-frontend-lt": [image, releaseImageParameter("preprod")],
+            "magento-preprod-backoffice-lt": [image, releaseImageParameter("preprod")],
+        });
+        assert.deepStrictEqual(bounds(released), {
+            "magento-preprod-frontend-asg": [1, 2],
+            "magento-preprod-backoffice-asg": [1, 1],
+        });
+        assert.strictEqual(ofType(released, AUTOSCALING_SCHEDULE).length, 2);
+        assert.strictEqual(output(released, "releaseImage"), releaseImageParameter("preprod"));
+        // The same templates, a new version each: an instance refresh rolls the image out, nothing is replaced.
+        assert.deepStrictEqual(
+            ofType(released, EC2_LAUNCH_TEMPLATE).map((t) => t.urn),
+            ofType(fresh, EC2_LAUNCH_TEMPLATE).map((t) => t.urn),
+        );
+    });
+
+    it("a pinned image is booted as given, tagged pinned, whatever the parameter holds", async () => {
+        const r = await stackResources("preprod", PINNED);
+        assert.deepStrictEqual(templates(r), {
+            "magento-preprod-frontend-lt": ["ami-0fedcba9876543210", "pinned"],
+            "magento-preprod-backoffice-lt": ["ami-0fedcba9876543210", "pinned"],
+        });
+        assert.deepStrictEqual(bounds(r)["magento-preprod-frontend-asg"], [1, 2]);
+    });
+});

@@ -1,0 +1,122 @@
+// The release image's keys (stacks/keys.ts, stacks/checks/release.ts) as a stack file writes them: defaults per
+// profile, what each accepts, the checks across them, and webImage derived from the stack's release parameter.
+import * as assert from "assert";
+import { parseStackConfig, ConfigError } from "../../stacks";
+import { KEY_ENTRIES, pulumiDefault, pulumiType } from "../../stacks/keys";
+
+const BASE: Record<string, unknown> = {
+    profile: "production",
+    vpcCidr: "10.20.0.0/16",
+    availabilityZones: ["eu-west-3a", "eu-west-3b", "eu-west-3c"],
+    domain: "example.com",
+    internalDomain: "prod.example.internal",
+    operatorCidrs: ["203.0.113.0/24"],
+    alarmEmail: "ops@example.com",
+    adminPath: "ops_7f3k",
+    loadBalancerCertificateArn: "arn:aws:acm:eu-west-3:123456789012:certificate/6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+    cdnCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+    owner: "ecommerce-platform",
+    costCentre: "CC-4200",
+};
+
+const parse = (overrides: Record<string, unknown>, stack = "prod") =>
+    parseStackConfig({ ...BASE, ...overrides }, { stack, region: "eu-west-3" });
+
+function problems(overrides: Record<string, unknown>): string[] {
+    try {
+        parse(overrides);
+    } catch (e) {
+        assert.ok(e instanceof ConfigError, String(e));
+        return e.problems.map((p) => `${p.path}: ${p.message}`);
+    }
+    return [];
+}
+
+describe("release image keys", () => {
+    it("production boots promoted images, keeps 10; preproduction builds them, keeps 5; both one theme in French", () => {
+        const prod = parse({}).release;
+        const preprod = parse(
+            { profile: "preproduction", internalDomain: "preprod.example.internal" },
+            "preprod",
+        ).release;
+        assert.deepStrictEqual(
+            [prod.builds, prod.imagesKept, preprod.builds, preprod.imagesKept],
+            [false, 10, true, 5],
+        );
+        for (const release of [prod, preprod]) {
+            assert.deepStrictEqual(release.staticContent, {
+                themes: [{ theme: "Magento/luma", locales: ["fr_FR"] }],
+                adminLocales: ["en_US", "fr_FR"],
+            });
+            assert.deepStrictEqual([release.keepFailedBuilds, release.shareWithAccounts], [true, []]);
+        }
+    });
+
+    it("webImage unset is the stack's release parameter (named by the estate); an AMI id or another parameter as given", () => {
+        assert.deepStrictEqual(parse({}).web.image, { parameterName: "/magento/prod/release/web-ami" });
+        assert.deepStrictEqual(parse({ estate: "shop" }).web.image, { parameterName: "/magento/shop/release/web-ami" });
+        assert.deepStrictEqual(parse({ webImage: "ami-0a1b2c3d4e5f60789" }).web.image, {
+            amiId: "ami-0a1b2c3d4e5f60789",
+        });
+        assert.deepStrictEqual(parse({ webImage: "/shared/images/web" }).web.image, {
+            parameterName: "/shared/images/web",
+        });
+    });
+
+    it("an explicit false is kept for a key that defaults to true: such keys are left out of Pulumi.yaml", () => {
+        assert.strictEqual(parse({ keepFailedBuilds: false }).release.keepFailedBuilds, false);
+        const preprod = parse({ profile: "preproduction", releaseImageBuilds: false }, "preprod");
+        assert.strictEqual(preprod.release.builds, false);
+        for (const key of ["keepFailedBuilds", "releaseImageBuilds"]) {
+            const [, entry] = KEY_ENTRIES.find(([k]) => k === key)!;
+            assert.deepStrictEqual([pulumiType(entry), pulumiDefault(entry)], [undefined, undefined], key);
+        }
+    });
+
+    it("refuses themes and locales Magento would not take, and fewer than two images kept, naming the key", () => {
+        const found = problems({
+            storefrontThemes: [{ theme: "luma", locales: ["fr-FR"] }],
+            adminLocales: ["english"],
+            releaseImagesKept: 1,
+        });
+        for (const expected of [
+            /^magento:storefrontThemes\[0\]\.theme: must be a theme as Magento names it, such as Magento\/luma$/,
+            /^magento:storefrontThemes\[0\]\.locales\[0\]: must be a locale such as fr_FR$/,
+            /^magento:adminLocales\[0\]: must be a locale such as en_US$/,
+            /^magento:releaseImagesKept: must be at least 2: the image in service and one to roll back to$/,
+        ]) {
+            assert.ok(
+                found.some((p) => expected.test(p)),
+                `${expected} in:\n${found.join("\n")}`,
+            );
+        }
+    });
+
+    it("a theme listed twice, and shared accounts on a stack that does not build, are refused with what to do", () => {
+        const found = problems({
+            storefrontThemes: [
+                { theme: "Magento/luma", locales: ["fr_FR"] },
+                { theme: "Magento/luma", locales: ["en_GB"] },
+            ],
+            releaseImageAccounts: ["210987654321"],
+        });
+        assert.ok(
+            found.includes(
+                "magento:storefrontThemes[1]: Magento/luma is listed twice; give it once with all its locales",
+            ),
+            found.join("\n"),
+        );
+        assert.ok(
+            found.some((p) =>
+                /^magento:releaseImageAccounts: shares the images this stack builds, but magento:releaseImageBuilds is false here/.test(
+                    p,
+                ),
+            ),
+            found.join("\n"),
+        );
+        assert.deepStrictEqual(
+            problems({ releaseImageAccounts: ["2109876543"] }).filter((p) => p.includes("releaseImageAccounts[0]")),
+            ["magento:releaseImageAccounts[0]: must be a 12-digit AWS account id"],
+        );
+    });
+});
