@@ -56,6 +56,14 @@ export const IAM_ROLE = "aws:iam/role:Role";
 export const IAM_ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 export const IAM_ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
 export const IAM_SERVICE_LINKED_ROLE = "aws:iam/serviceLinkedRole:ServiceLinkedRole";
+export const IMAGEBUILDER_COMPONENT = "aws:imagebuilder/component:Component";
+export const IMAGEBUILDER_DISTRIBUTION_CONFIGURATION =
+    "aws:imagebuilder/distributionConfiguration:DistributionConfiguration";
+export const IMAGEBUILDER_IMAGE_PIPELINE = "aws:imagebuilder/imagePipeline:ImagePipeline";
+export const IMAGEBUILDER_IMAGE_RECIPE = "aws:imagebuilder/imageRecipe:ImageRecipe";
+export const IMAGEBUILDER_INFRASTRUCTURE_CONFIGURATION =
+    "aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration";
+export const IMAGEBUILDER_LIFECYCLE_POLICY = "aws:imagebuilder/lifecyclePolicy:LifecyclePolicy";
 export const KMS_KEY = "aws:kms/key:Key";
 export const LAMBDA_FUNCTION = "aws:lambda/function:Function";
 export const LB_LISTENER = "aws:lb/listener:Listener";
