@@ -3,9 +3,9 @@
 // strategy cut it to 15; and pub/static on shared storage let one server's deploy wipe every server's CSS/JS
 // (docs/estate.md). So an Image Builder component whose document runs setup:static-content:deploy names the compact
 // strategy (Magento's default is quick), and no component puts pub/static on a share: no NFS/EFS mount on it or
-// above it, no symlink in its place, no copy of it onto a mounted share.
+// above it, no symlink in its place, no write of it onto a mounted share.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { parse } from "yaml";
+import { commandSteps, Step } from "../../lib/awstoe";
 import { controls, RuleMetadata } from "../../lib/metadata";
 import {
     isStaticPath,
@@ -15,7 +15,7 @@ import {
     STATIC,
     STATIC_STAYS_LOCAL,
 } from "../../lib/shared-storage";
-import { basename, simpleCommands } from "../../lib/shell";
+import { basename } from "../../lib/shell";
 import { ofType } from "../../lib/stack";
 import { IMAGEBUILDER_COMPONENT } from "../../lib/types";
 import { knownString, NOT_KNOWN, read } from "../../lib/values";
@@ -30,12 +30,6 @@ const WHY_COMPACT =
     `store went from 70 minutes to 15 with it): write -s compact, --strategy compact or --strategy=compact (${STRATEGIES_URL}).`;
 /** Short options of setup:static-content:deploy that take a value (the rest of the word, or the next word). */
 const VALUE_SHORTCUTS = new Set(["s", "a", "t", "l", "j"]);
-
-/** A command step of a component's document: where it is, and the commands it runs. */
-interface Step {
-    readonly where: string;
-    readonly commands: string[][];
-}
 
 /** Symfony's abbreviations of the command name are accepted (s:s:d, setup:static:deploy): each part a prefix. */
 function isDeployCommand(word: string): boolean {
@@ -95,42 +89,6 @@ function symlinkName(words: readonly string[]): string | undefined {
     const symbolic = args.some((a) => a === "--symbolic" || /^-[a-zA-Z]*s/.test(a));
     const operands = args.filter((a) => !a.startsWith("-"));
     return symbolic && operands.length >= 2 ? operands[operands.length - 1] : undefined;
-}
-
-type Parsed = { readonly steps: Step[] } | { readonly problem: string };
-
-/** The command steps of an AWSTOE document: ExecuteBash's commands, ExecuteBinary's path and arguments. */
-function stepsOf(data: string): Parsed {
-    let document: unknown;
-    try {
-        document = parse(data);
-    } catch (e) {
-        return {
-            problem: `its document (data) does not parse as YAML: ${(e as Error).message.split("\n")[0].replace(/:$/, "")}`,
-        };
-    }
-    const phases = (document as { phases?: unknown } | null)?.phases;
-    if (!Array.isArray(phases)) {
-        return { problem: "its document (data) is not an AWSTOE document: it has no phases list" };
-    }
-    const steps = phases.flatMap((phase: { name?: unknown; steps?: unknown }) =>
-        (Array.isArray(phase?.steps) ? phase.steps : []).flatMap(
-            (step: { name?: unknown; action?: unknown; inputs?: Record<string, unknown> }): Step[] => {
-                const where = `phase ${String(phase.name)}, step ${String(step?.name)}`;
-                const inputs = step?.inputs ?? {};
-                if (step?.action === "ExecuteBash" && Array.isArray(inputs.commands)) {
-                    return [{ where, commands: simpleCommands(inputs.commands.map(String).join("\n")) }];
-                }
-                if (step?.action === "ExecuteBinary" && typeof inputs.path === "string") {
-                    const args = Array.isArray(inputs.arguments) ? inputs.arguments.map(String) : [];
-                    const words = [inputs.path, ...args];
-                    return [{ where, commands: [words, ...args.filter((a) => /\s/.test(a)).flatMap(simpleCommands)] }];
-                }
-                return [];
-            },
-        ),
-    );
-    return { steps };
 }
 
 /** What puts pub/static on a share at `mountPoint`: the mount itself, or pub/static paths the steps name below it. */
@@ -216,7 +174,7 @@ export const releaseStaticContent: StackValidationPolicy = {
                 );
                 continue;
             }
-            const parsed = stepsOf(data);
+            const parsed = commandSteps(data);
             if ("problem" in parsed) {
                 reportViolation(`Image Builder component ${resource.name}: ${parsed.problem}.`, resource.urn);
                 continue;
