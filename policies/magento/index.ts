@@ -10,8 +10,10 @@ import { productionDataHa } from "./rules/production-data-ha";
 import { productionNetworkHa } from "./rules/production-network-ha";
 import { productionWebCapacity } from "./rules/production-web-capacity";
 import { reachabilityPolicy } from "./rules/reachability";
+import { releaseStaticContent } from "./rules/release-static-content";
 import { requiredAccessPolicy } from "./rules/required-access";
 import { staticCdnCors } from "./rules/static-cdn-cors";
+import { webBootsReleaseImage } from "./rules/web-boots-release-image";
 import { webServersShareMedia } from "./rules/web-servers-share-media";
 
 new PolicyPack("magento", {
@@ -20,6 +22,8 @@ new PolicyPack("magento", {
         productionDataHa,
         productionWebCapacity,
         noSharedPubStatic,
+        releaseStaticContent,
+        webBootsReleaseImage,
         webServersShareMedia,
         efsInEveryComputeAz,
         reachabilityPolicy,

@@ -1,6 +1,7 @@
 // One-property mutations of a real stack's export, each naming the rule(s) meant to catch it: the evidence that the
 // packs catch what they claim (tests/policies/mutations.spec.ts). A mutation edits inputs and outputs alike, as an
 // update of the changed program would record them; a resource it names that no longer exists fails loudly.
+import { parse, stringify } from "yaml";
 import { gunzipSync } from "zlib";
 import { isSecret, StateResource } from "../../offline/state";
 import {
@@ -22,6 +23,7 @@ import {
     IAM_ROLE,
     IAM_ROLE_POLICY,
     IAM_ROLE_POLICY_ATTACHMENT,
+    IMAGEBUILDER_COMPONENT,
     KMS_KEY,
     LB_LISTENER,
     LB_LISTENER_RULE,
@@ -140,6 +142,27 @@ function rundeckUncompressed(rs: StateResource[], s: StackName): void {
         ["userDataBase64"],
         gunzipSync(Buffer.from(String(instance.inputs?.userDataBase64), "base64")).toString("base64"),
     );
+}
+
+/** The front end's launch template on the image Rundeck boots (the stock Amazon Linux), not the release's. */
+function frontEndOnStockImage(rs: StateResource[], s: StackName): void {
+    const stock = named(rs, s, EC2_INSTANCE, "rundeck-server-instance").inputs?.ami;
+    set(named(rs, s, EC2_LAUNCH_TEMPLATE, "frontend-lt"), ["imageId"], stock);
+}
+
+/** The stack's first Image Builder component gains a build step mounting the shared file system on pub/static. */
+function componentSharesStatic(rs: StateResource[]): void {
+    const component = rs.find((r) => r.type === IMAGEBUILDER_COMPONENT);
+    if (!component) {
+        throw new Error("mutation target: the export has no Image Builder component");
+    }
+    const document = parse(String(component.inputs?.data));
+    document.phases[0].steps.push({
+        name: "ShareStatic",
+        action: "ExecuteBash",
+        inputs: { commands: ["mount -t efs -o tls fs-0123456789abcdef0:/ /var/www/magento/pub/static"] },
+    });
+    set(component, ["data"], stringify(document));
 }
 
 /** The NAT gateway of AZ b moved into AZ a's public subnet: AZ b keeps no NAT of its own. */
@@ -799,6 +822,19 @@ export const MUTATIONS: readonly Mutation[] = [
                 st.Sid === "AdministrationThroughIam" ? { ...st, Action: ["kms:Create*", ...[st.Action].flat()] } : st,
             ),
     ),
+    // The release image (issue 17): web servers boot it, and it is built with compact static content of its own.
+    {
+        stack: "prod",
+        change: "front end boots the stock Amazon Linux image Rundeck boots",
+        rules: ["web-boots-release-image"],
+        apply: frontEndOnStockImage,
+    },
+    {
+        stack: "preprod",
+        change: "an image component mounts EFS on pub/static",
+        rules: ["release-static-content"],
+        apply: componentSharesStatic,
+    },
     // EC2 refuses user data over 16 KB: Rundeck's cloud-config fits only gzip-compressed (docs/servers.md).
     {
         stack: "prod",

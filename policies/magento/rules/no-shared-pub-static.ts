@@ -2,16 +2,11 @@
 // shared one instance's deploy wiped the assets of all the others and of every store (docs/estate.md).
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { listTag, NFS_EXPORTS_TAG, SHARED_MOUNTS_TAG } from "../../lib/contracts";
+import { normalPath, shareMountPoints, sharesStatic, STATIC, STATIC_STAYS_LOCAL } from "../../lib/shared-storage";
 import { mountLines, userDataOf } from "../../lib/user-data";
 import { knownString, knownTags } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
 import { EC2_INSTANCE, EC2_LAUNCH_TEMPLATE, EFS_ACCESS_POINT } from "../../lib/types";
-
-const STATIC = "pub/static";
-const WHY =
-    "pub/static must stay on each instance: Magento flushes it on every static-content deploy, so sharing it lets " +
-    "one deploy wipe every other instance's CSS/JS. Bake it into the release's image and serve it through the static " +
-    "CloudFront distribution; share only pub/media, the sitemap folder and exported orders.";
 
 /** A path or name that designates static content: "pub/static" anywhere, or a segment "static" (/magento/static). */
 function designatesStatic(value: string): boolean {
@@ -19,19 +14,14 @@ function designatesStatic(value: string): boolean {
     return lower.includes(STATIC) || lower.split(/[^a-z0-9]+/).includes("static");
 }
 
-/** A Magento-relative mount point that puts pub/static on shared storage: pub/static, inside it, or above it (pub, the root). */
-function sharesStatic(mountPoint: string): boolean {
-    const m = mountPoint.toLowerCase().replace(/^\.?\/+|\/+$/g, "");
-    return m === "" || m === "." || `${STATIC}/`.startsWith(`${m}/`) || `${m}/`.includes(`${STATIC}/`);
-}
-
 /** Lines of user data that mount NFS/EFS (fstab line, mount -t, cloud-init mounts: entry) onto a path ending in pub/static. */
 function staticMounts(userData: string): string[] {
     return mountLines(userData).flatMap(({ line: number, text: line }) => {
-        const tokens = line.split(/[\s,[\]"']+/).filter((t) => t !== "");
-        const nfs = tokens.some((t) => /^(?:nfs4?|efs|mount\.(?:nfs4?|efs))$/.test(t) || /^[\w.-]+:\/(?!\/)/.test(t));
-        const target = tokens.map((t) => t.replace(/\/+$/, "")).find((t) => t === STATIC || t.endsWith(`/${STATIC}`));
-        return nfs && target ? [`line ${number}: ${target}`] : [];
+        const words = line.split(/[\s,[\]"']+/).filter((t) => t !== "");
+        const target = shareMountPoints(words)
+            .map(normalPath)
+            .find((t) => t === STATIC || t.endsWith(`/${STATIC}`));
+        return target ? [`line ${number}: ${target}`] : [];
     });
 }
 
@@ -77,7 +67,7 @@ export const noSharedPubStatic: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     validateResource: (args, reportViolation) => {
         for (const problem of problems(args.type, args.name, args.props)) {
-            reportViolation(`${problem} ${WHY}`);
+            reportViolation(`${problem} ${STATIC_STAYS_LOCAL}`);
         }
     },
 };
