@@ -37,15 +37,21 @@ export interface ImageComponentsArgs {
     readonly region: string;
 }
 
-export interface ToeStep {
+interface ToeStepBase {
     readonly name: string;
-    readonly action: "ExecuteBash" | "CreateFile";
     readonly onFailure: "Abort";
     readonly timeoutSeconds?: number;
-    readonly inputs:
-        | { readonly commands: readonly string[] }
-        | readonly { path: string; content: string; owner: string; group: string; permissions: string }[];
 }
+export interface ToeFile {
+    readonly path: string;
+    readonly content: string;
+    readonly owner: string;
+    readonly group: string;
+    readonly permissions: string;
+}
+export type ToeStep =
+    | (ToeStepBase & { readonly action: "ExecuteBash"; readonly inputs: { readonly commands: readonly string[] } })
+    | (ToeStepBase & { readonly action: "CreateFile"; readonly inputs: readonly ToeFile[] });
 export interface ToeDocument {
     readonly name: string;
     readonly description: string;
@@ -153,13 +159,15 @@ function files(name: string, list: readonly { path: string; content: string; per
 const asMagento = (command: string) =>
     `runuser -u ${MAGENTO_USER} -- php -d memory_limit=${PHP_INI_SETTINGS.memory_limit} ${MAGENTO_ROOT}/bin/magento ${command}`;
 
-/** Lines failing the step with a message when `test` (a bash condition) does not hold. */
+/** Lines failing the step with a message when `test` (one bash command: `!` binds to it alone) does not hold, or
+ *  when it does. */
 const failUnless = (test: string, message: string) => [
     `if ! ${test}; then`,
     `  echo "${message}" >&2`,
     "  exit 1",
     "fi",
 ];
+const failIf = (test: string, message: string) => [`if ${test}; then`, `  echo "${message}" >&2`, "  exit 1", "fi"];
 
 /** The checks the image's web configuration must pass, in the build's validate phase and again in the test phase. */
 function webConfigChecks(): string[] {
@@ -295,8 +303,8 @@ function fetchRelease(bucket: string, region: string): string[] {
         ...failUnless("[[ $expected =~ $sha_pattern ]]", `${releaseChecksumKey("$version")}: no sha256sum line`),
         'actual=$(sha256sum "$work/release.tar.gz")',
         "actual=${actual%% *}",
-        ...failUnless(
-            '[ "$actual" = "$expected" ]',
+        ...failIf(
+            '[ "$actual" != "$expected" ]',
             `${releaseArtifactKey("$version")} has checksum $actual, ${releaseChecksumKey("$version")} says $expected: not unpacking it`,
         ),
         `printf '%s %s\\n' "$version" "$commit" > "$work/RELEASE"`,
@@ -318,8 +326,8 @@ function unpackRelease(): string[] {
             `grep -q "'themes'" ${config}`,
             "app/etc/config.php holds no themes: run bin/magento app:config:dump scopes themes before packaging the release",
         ),
-        ...failUnless(
-            `[ ! -e ${MAGENTO_ROOT}/app/etc/env.php ]`,
+        ...failIf(
+            `[ -e ${MAGENTO_ROOT}/app/etc/env.php ]`,
             "the release carries app/etc/env.php: connections and secrets are rendered at boot, never baked into the image",
         ),
         `cp "$work/RELEASE" ${RELEASE_FILE}`,
@@ -405,17 +413,17 @@ function releaseChecks(): string[] {
             `[ -f ${stat}/deployed_version.txt ]`,
             "no static content deployed (pub/static/deployed_version.txt)",
         ),
-        ...failUnless(
-            `[ -d ${stat} ] && [ ! -L ${stat} ]`,
+        ...failIf(
+            `[ ! -d ${stat} ] || [ -L ${stat} ]`,
             "pub/static must be a directory of the image, not a link to shared storage",
         ),
-        ...failUnless(
-            `! mountpoint -q ${stat}`,
+        ...failIf(
+            `mountpoint -q ${stat}`,
             "pub/static is a mount point: it must be a directory of the image, never shared",
         ),
-        ...failUnless(`[ -n "$(ls -A ${MAGENTO_ROOT}/generated/code)" ]`, "no generated code (setup:di:compile)"),
-        ...failUnless(
-            `[ -z "$(find ${MAGENTO_ROOT} -perm -o+w ! -type l -print -quit)" ]`,
+        ...failIf(`[ -z "$(ls -A ${MAGENTO_ROOT}/generated/code)" ]`, "no generated code (setup:di:compile)"),
+        ...failIf(
+            `[ -n "$(find ${MAGENTO_ROOT} -perm -o+w ! -type l -print -quit)" ]`,
             "a file of the release is world-writable",
         ),
     ];
@@ -486,6 +494,7 @@ function imageTest(): ImageComponent {
                         ]),
                         bash("NoSecrets", [
                             `cd ${MAGENTO_ROOT}`,
+                            "# shellcheck disable=SC2016 # PHP code, its $ are PHP's",
                             ...failUnless(
                                 `php -r '$c = is_file("app/etc/env.php") ? include "app/etc/env.php" : []; exit(array_intersect_key($c, array_flip(["db", "crypt", "session", "cache", "queue"])) ? 1 : 0);'`,
                                 "app/etc/env.php holds connections or keys: boot renders them, the image must not",
