@@ -255,6 +255,8 @@ pm.max_children = \${${FPM_CHILDREN_VARIABLE}}
 pm.max_requests = 1000
 request_terminate_timeout = 600s
 catch_workers_output = yes
+; Workers see no environment: Magento reads its connections from env.php, never from variables.
+clear_env = yes
 php_admin_flag[log_errors] = on
 php_admin_value[error_log] = /var/log/php-fpm/magento-error.log
 `;
