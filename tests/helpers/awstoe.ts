@@ -127,7 +127,7 @@ const loop = {
 const step = {
     type: "object",
     properties: {
-        name: { type: "string", pattern: "^[A-Za-z0-9_-]+$" },
+        name: str,
         action: { enum: Object.keys(INPUTS) },
         // -1 is no limit; 0 and other negatives are refused. Default 7200.
         timeoutSeconds: { type: "integer", anyOf: [{ const: -1 }, { minimum: 1 }] },

@@ -20,7 +20,13 @@ import {
     renderComponent,
     ToeStep,
 } from "../../model/image-components";
-import { MAGENTO_ROOT, NEXT_RELEASE_KEY, releaseArtifactKey, releaseChecksumKey } from "../../model/release";
+import {
+    MAGENTO_ROOT,
+    NEXT_RELEASE_KEY,
+    RELEASE_VERSION,
+    releaseArtifactKey,
+    releaseChecksumKey,
+} from "../../model/release";
 import { awstoeProblems } from "../helpers/awstoe";
 
 const ARGS: ImageComponentsArgs = {
@@ -206,6 +212,21 @@ describe("release image components", () => {
             const names = release.document.phases[0].steps.map((s) => s.name);
             assert.ok(names.indexOf("FetchRelease") < names.indexOf("UnpackRelease"));
             assert.ok(!fetch.some((l) => /(^|\s)tar\s/.test(l)), "the checking step unpacks nothing");
+        });
+
+        it("the build takes exactly the versions RELEASE_VERSION allows (bash reads the same pattern)", () => {
+            for (const version of [
+                "2026.12.1",
+                "v1.2.3+build.5",
+                "r_7-rc1",
+                "-rc1",
+                "a b",
+                "1;reboot",
+                "x".repeat(65),
+            ]) {
+                publish(version, "the real tarball");
+                assert.strictEqual(fetchRelease().status === 0, RELEASE_VERSION.test(version), version);
+            }
         });
 
         it("a version in next.json that is not a release version fails before any download", () => {
