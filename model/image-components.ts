@@ -159,15 +159,15 @@ function files(name: string, list: readonly { path: string; content: string; per
 const asMagento = (command: string) =>
     `runuser -u ${MAGENTO_USER} -- php -d memory_limit=${PHP_INI_SETTINGS.memory_limit} ${MAGENTO_ROOT}/bin/magento ${command}`;
 
-/** Lines failing the step with a message when `test` (one bash command: `!` binds to it alone) does not hold, or
- *  when it does. */
-const failUnless = (test: string, message: string) => [
-    `if ! ${test}; then`,
+/** Lines failing the step with a message when `condition` (bash) holds; failUnless when `test` (one command: `!`
+ *  binds to it alone) does not. */
+const failIf = (condition: string, message: string) => [
+    `if ${condition}; then`,
     `  echo "${message}" >&2`,
     "  exit 1",
     "fi",
 ];
-const failIf = (test: string, message: string) => [`if ${test}; then`, `  echo "${message}" >&2`, "  exit 1", "fi"];
+const failUnless = (test: string, message: string) => failIf(`! ${test}`, message);
 
 /** The checks the image's web configuration must pass, in the build's validate phase and again in the test phase. */
 function webConfigChecks(): string[] {
@@ -218,13 +218,14 @@ function checkArgs(args: ImageComponentsArgs): void {
 function webStack(): ImageComponent {
     const checkExtensions = [
         "loaded=$(php -m | tr '[:upper:]' '[:lower:]')",
+        `required=(${MAGENTO_PHP_EXTENSIONS.map((e) => `'${e}'`).join(" ")})`,
         "missing=()",
-        `for ext in ${MAGENTO_PHP_EXTENSIONS.filter((e) => !e.includes(" ")).join(" ")}; do`,
+        'for ext in "${required[@]}"; do',
         '  grep -qx "$ext" <<<"$loaded" || missing+=("$ext")',
         "done",
-        `grep -qx 'zend opcache' <<<"$loaded" || missing+=(opcache)`,
         'if [ "${#missing[@]}" -gt 0 ]; then',
-        '  echo "PHP lacks extensions Magento 2.4.8 requires: ${missing[*]}" >&2',
+        "  printf -v list '%s, ' \"${missing[@]}\"",
+        '  echo "PHP lacks extensions Magento 2.4.8 requires: ${list%, }" >&2',
         "  exit 1",
         "fi",
     ];

@@ -402,7 +402,7 @@ describe("release image components", () => {
             phpM(["intl", "sodium", "zend opcache"]);
             const result = checkPhp();
             assert.strictEqual(result.status, 1);
-            assert.match(result.stderr, /PHP lacks extensions Magento 2\.4\.8 requires: intl sodium opcache/);
+            assert.match(result.stderr, /PHP lacks extensions Magento 2\.4\.8 requires: intl, sodium, zend opcache$/m);
         });
     });
 
