@@ -265,7 +265,7 @@ function webStack(): ImageComponent {
                         ]),
                         bash("CheckTools", [
                             "nginx -v",
-                            "aws --version",
+                            ...failUnless("aws --version | grep -q '^aws-cli/2\\.'", "the AWS CLI is not version 2"),
                             "rpm -q amazon-efs-utils amazon-cloudwatch-agent",
                         ]),
                     ],
