@@ -280,10 +280,15 @@ describe("release image components", () => {
             commandsOf("release", "CompileCode")[1],
             /^runuser -u magento -- php .*bin\/magento setup:di:compile$/,
         );
-        assert.match(
-            commandsOf("release", "SetProductionMode")[1],
-            /^runuser -u magento -- php .*bin\/magento deploy:mode:set production --skip-compilation$/,
-        );
+        // Production mode is written into env.php (deploy:mode:set is not offered before an install): nothing else is.
+        const root = path.join(tmp, "mode");
+        fs.mkdirSync(path.join(root, "app/etc"), { recursive: true });
+        const result = run(commandsOf("release", "SetProductionMode").map((l) => l.split(MAGENTO_ROOT).join(root)));
+        assert.strictEqual(result.status, 0, result.stderr);
+        const read = spawnSync("php", ["-r", `echo json_encode(include "${root}/app/etc/env.php");`], {
+            encoding: "utf8",
+        });
+        assert.deepStrictEqual(JSON.parse(read.stdout), { MAGE_MODE: "production" });
     });
 
     it("no step writes to a shared folder or mounts anything: boot mounts pub/media and the others over the image", () => {
@@ -321,6 +326,10 @@ describe("release image components", () => {
             fs.mkdirSync(path.join(root, "generated/code/Magento"), { recursive: true });
             fs.writeFileSync(path.join(root, "pub/static/deployed_version.txt"), "1733130000");
             fs.writeFileSync(path.join(root, "RELEASE"), "2026.12.1 0123abc\n");
+            fs.mkdirSync(path.join(root, "app/etc"), { recursive: true });
+            // env.php as the build's own step writes it
+            const mode = run(commandsOf("release", "SetProductionMode").map((l) => l.split(MAGENTO_ROOT).join(root)));
+            assert.strictEqual(mode.status, 0, mode.stderr);
         }
 
         it("a baked release passes", () => {
@@ -354,6 +363,20 @@ describe("release image components", () => {
                 /does not say/,
             ],
             ["a world-writable file", () => fs.chmodSync(path.join(root, "RELEASE"), 0o666), /world-writable/],
+            [
+                "an env.php not in production mode",
+                () => fs.writeFileSync(path.join(root, "app/etc/env.php"), "<?php return [];"),
+                /must set production mode/,
+            ],
+            [
+                "an env.php holding a connection",
+                () =>
+                    fs.writeFileSync(
+                        path.join(root, "app/etc/env.php"),
+                        "<?php return ['MAGE_MODE' => 'production', 'db' => ['connection' => []]];",
+                    ),
+                /hold no connection or key/,
+            ],
         ];
         for (const [what, breakIt, message] of failures) {
             it(`${what} fails the build`, () => {
