@@ -1,0 +1,285 @@
+// The release image's web configuration, checked by the real tools from Debian (installed by .ci/run): nginx -t and
+// php-fpm -t on the files the image writes, then nginx and PHP-FPM run on loopback with them, serving a small Magento
+// tree as a shopper would reach it; the pool sized from memory; php.ini as PHP reads it; the units as systemd does.
+import * as assert from "assert";
+import { ChildProcess, spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as http from "http";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import { FPM_SOCKET, MAGENTO_ROOT } from "../../model/release";
+import {
+    cronUnits,
+    FPM_CHILDREN_VARIABLE,
+    FPM_SIZING,
+    fpmPool,
+    fpmSizeDropIn,
+    fpmSizeScript,
+    nginxMainConfig,
+    nginxServerConfig,
+    phpIni,
+    WEB_CONFIG_PATHS,
+    WebUsers,
+} from "../../model/web-config";
+
+/** This host's web user stands for both of the image's (magento, nginx): they do not exist here. */
+const HOST_USERS: WebUsers = { magento: "www-data", nginx: "www-data" };
+const PHP_FPM = fs.readdirSync("/usr/sbin").find((f) => /^php-fpm\d/.test(f));
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "web-config-"));
+fs.chmodSync(tmp, 0o755); // the workers (www-data) read the tree and reach the socket
+
+/** Writes files under tmp/`dir`; returns its path. */
+function layout(dir: string, files: Record<string, string>): string {
+    const root = path.join(tmp, dir);
+    for (const [name, content] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(root, name)), { recursive: true });
+        fs.writeFileSync(path.join(root, name), content);
+    }
+    return root;
+}
+
+const nginxTest = (dir: string) =>
+    spawnSync("nginx", ["-t", "-p", dir, "-c", path.join(dir, "nginx.conf")], { encoding: "utf8" });
+
+/** nginx's configuration as the image writes it, in a folder of its own with the package's mime.types and
+ *  fastcgi_params (Debian's stand for AL2023's), with `rewrite` applied to each file (loopback, temporary paths). */
+function nginxFolder(dir: string, rewrite: (text: string) => string = (t) => t): string {
+    return layout(dir, {
+        "nginx.conf": rewrite(nginxMainConfig(HOST_USERS)),
+        "conf.d/magento.conf": rewrite(nginxServerConfig()),
+        "mime.types": fs.readFileSync("/etc/nginx/mime.types", "utf8"),
+        fastcgi_params: fs.readFileSync("/etc/nginx/fastcgi_params", "utf8"),
+    });
+}
+
+/** php-fpm's global section and the magento pool, as php-fpm -y takes them. */
+function fpmConfig(dir: string, rewrite: (text: string) => string = (t) => t): string {
+    const root = layout(dir, { "pool.conf": rewrite(fpmPool(HOST_USERS)) });
+    fs.writeFileSync(
+        path.join(root, "php-fpm.conf"),
+        `[global]\nerror_log = ${root}/error.log\npid = ${root}/php-fpm.pid\ninclude = ${root}/pool.conf\n`,
+    );
+    return path.join(root, "php-fpm.conf");
+}
+
+function systemdVerify(dir: string): string {
+    const units = fs.readdirSync(dir).map((f) => path.join(dir, f));
+    const result = spawnSync("systemd-analyze", ["verify", "--man=no", ...units], { encoding: "utf8" });
+    // The image's commands are missing here: that complaint is about this machine, not the units.
+    return `${result.stdout}${result.stderr}`
+        .split("\n")
+        .filter((l) => l !== "" && !/Command \S+ is not executable: No such file/.test(l))
+        .join("\n");
+}
+
+describe("release image web configuration", () => {
+    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    it("nginx -t accepts the main configuration and Magento's server, and refuses a broken one (the check is real)", () => {
+        const ok = nginxTest(nginxFolder("nginx-ok"));
+        assert.strictEqual(ok.status, 0, ok.stderr);
+        const broken = nginxTest(
+            nginxFolder("nginx-broken", (t) => t.replace("location /media/ {", "location /media/ ")),
+        );
+        assert.notStrictEqual(broken.status, 0);
+    });
+
+    it("php-fpm -t accepts the pool with its size from the environment, and refuses it without (the size is required)", () => {
+        assert.ok(PHP_FPM, "no php-fpm in /usr/sbin");
+        const conf = fpmConfig("fpm-t");
+        const sized = spawnSync(`/usr/sbin/${PHP_FPM}`, ["-tt", "-y", conf], {
+            encoding: "utf8",
+            env: { ...process.env, [FPM_CHILDREN_VARIABLE]: "7" },
+        });
+        assert.strictEqual(sized.status, 0, sized.stderr);
+        assert.match(sized.stderr, /pm\.max_children = 7\b/);
+        assert.match(sized.stderr, new RegExp(`listen = ${FPM_SOCKET.replace(/\./g, "\\.")}`));
+        const unsized = spawnSync(`/usr/sbin/${PHP_FPM}`, ["-t", "-y", conf], { encoding: "utf8" });
+        assert.notStrictEqual(unsized.status, 0);
+        assert.match(unsized.stderr, /pm\.max_children must be a positive value/);
+    });
+
+    it("the pool is sized from the server's memory, with a floor for small instances", () => {
+        const script = path.join(layout("sizing", { "magento-fpm-size": fpmSizeScript() }), "magento-fpm-size");
+        assert.strictEqual(spawnSync("shellcheck", [script], { encoding: "utf8" }).stdout, "");
+        const size = (gib: number) => {
+            const meminfo = path.join(tmp, "sizing", `meminfo-${gib}`);
+            const out = path.join(tmp, "sizing", `size-${gib}.env`);
+            fs.writeFileSync(meminfo, `MemTotal:       ${gib * 1024 * 1024} kB\nMemFree:         1000 kB\n`);
+            const result = spawnSync("bash", [script, meminfo, out], { encoding: "utf8" });
+            assert.strictEqual(result.status, 0, result.stderr);
+            return fs.readFileSync(out, "utf8");
+        };
+        const workers = (gib: number) => Math.floor((gib * 1024 - FPM_SIZING.reservedMiB) / FPM_SIZING.perWorkerMiB);
+        assert.strictEqual(size(4), `${FPM_CHILDREN_VARIABLE}=${workers(4)}\n`); // 10
+        assert.strictEqual(size(16), `${FPM_CHILDREN_VARIABLE}=${workers(16)}\n`); // 58
+        assert.strictEqual(size(1), `${FPM_CHILDREN_VARIABLE}=${FPM_SIZING.minWorkers}\n`);
+        const empty = path.join(tmp, "sizing", "meminfo-empty");
+        fs.writeFileSync(empty, "MemFree: 1 kB\n");
+        const refused = spawnSync("bash", [script, empty, path.join(tmp, "sizing", "never.env")], { encoding: "utf8" });
+        assert.strictEqual(refused.status, 1);
+        assert.match(refused.stderr, /no MemTotal/);
+    });
+
+    it("php-fpm's drop-in sizes before each start and hands the value to the master; systemd reads it without a complaint", () => {
+        assert.deepStrictEqual(fpmSizeDropIn().split("\n").slice(1, 3), [
+            `ExecStartPre=${WEB_CONFIG_PATHS.fpmSizeScript}`,
+            `EnvironmentFile=-${WEB_CONFIG_PATHS.fpmSizeEnv}`,
+        ]);
+        const dir = layout("drop-in", { "php-fpm.service": `${fpmSizeDropIn()}ExecStart=/bin/true\n` });
+        assert.strictEqual(systemdVerify(dir), "");
+    });
+
+    it("cron runs bin/magento cron:run as Magento's user every minute, as units systemd accepts", () => {
+        const units = cronUnits(HOST_USERS);
+        assert.match(units.service, new RegExp(`^ExecStart=/usr/bin/php ${MAGENTO_ROOT}/bin/magento cron:run$`, "m"));
+        assert.match(units.service, /^User=www-data$/m);
+        assert.match(units.timer, /^OnCalendar=\*-\*-\* \*:\*:00$/m);
+        const dir = layout("cron", {
+            [path.basename(WEB_CONFIG_PATHS.cronService)]: units.service,
+            [path.basename(WEB_CONFIG_PATHS.cronTimer)]: units.timer,
+        });
+        assert.strictEqual(systemdVerify(dir), "");
+        assert.match(cronUnits().service, /^User=magento$/m);
+    });
+
+    it("PHP reads Magento's settings from the image's php.ini", () => {
+        const ini = path.join(layout("ini", { "99-magento.ini": phpIni() }), "99-magento.ini");
+        const read = spawnSync(
+            "php",
+            [
+                "-c",
+                ini,
+                "-r",
+                'echo json_encode(array_map("ini_get", ["memory_limit", "realpath_cache_size", "realpath_cache_ttl", "opcache.validate_timestamps", "opcache.save_comments"]));',
+            ],
+            { encoding: "utf8" },
+        );
+        assert.strictEqual(read.status, 0, read.stderr);
+        assert.deepStrictEqual(JSON.parse(read.stdout), ["2G", "10M", "7200", "0", "1"]);
+    });
+
+    describe("nginx and PHP-FPM serving a Magento tree on loopback", () => {
+        const running: ChildProcess[] = [];
+        const root = path.join(tmp, "magento");
+        const socket = path.join(tmp, "magento.sock");
+        let port = 0;
+
+        /** GET on the loopback server: status, headers, body. */
+        function get(url: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+            return new Promise((resolve, reject) => {
+                http.get({ host: "127.0.0.1", port, path: url, timeout: 5000 }, (res) => {
+                    let body = "";
+                    res.on("data", (d: Buffer) => (body += d.toString()));
+                    res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+                }).on("error", reject);
+            });
+        }
+
+        async function until(ready: () => boolean | Promise<boolean>, what: string): Promise<void> {
+            for (let i = 0; i < 100; i++) {
+                if (await ready()) {
+                    return;
+                }
+                await new Promise((r) => setTimeout(r, 100));
+            }
+            throw new Error(`${what} did not start`);
+        }
+
+        before(async function () {
+            this.timeout(30000);
+            layout("magento", {
+                "pub/index.php": '<?php echo "storefront";',
+                "pub/health_check.php": '<?php echo "healthy";',
+                // Magento's own answers 404: denied paths (403) are answered with it, as the sample's error_page says.
+                "pub/errors/404.php": '<?php http_response_code(404); echo "Magento 404";',
+                "pub/static.php": '<?php echo "generated ", $_GET["resource"];',
+                "pub/static/frontend/Vendor/shop/fr_FR/css/styles.css": "body { color: teal; }",
+                "pub/media/catalog/product/a.jpg": "JPEG",
+                "pub/media/customer/passport.pdf": "private",
+                "pub/media/upload.php": '<?php echo "executed an upload";',
+                "app/etc/env.php": "<?php return ['db' => 'secret'];",
+            });
+            port = await new Promise<number>((resolve) => {
+                const server = net.createServer().listen(0, "127.0.0.1", () => {
+                    const { port: free } = server.address() as net.AddressInfo;
+                    server.close(() => resolve(free));
+                });
+            });
+            const local = (t: string) =>
+                t
+                    .split(MAGENTO_ROOT)
+                    .join(root)
+                    .split(FPM_SOCKET)
+                    .join(socket)
+                    .replace("listen 80 default_server;", `listen 127.0.0.1:${port} default_server;`)
+                    .replace("/run/nginx.pid", path.join(tmp, "nginx.pid"))
+                    .split("/var/log/nginx/")
+                    .join(`${tmp}/`);
+            const nginxDir = nginxFolder("nginx-run", local);
+            const fpm = spawn(`/usr/sbin/${PHP_FPM}`, ["-F", "-y", fpmConfig("fpm-run", local)], {
+                env: { ...process.env, [FPM_CHILDREN_VARIABLE]: "2" },
+                stdio: "ignore",
+            });
+            running.push(fpm);
+            await until(() => fs.existsSync(socket), "php-fpm");
+            const nginx = spawn(
+                "nginx",
+                ["-p", nginxDir, "-c", path.join(nginxDir, "nginx.conf"), "-g", "daemon off;"],
+                {
+                    stdio: "ignore",
+                },
+            );
+            running.push(nginx);
+            await until(
+                () =>
+                    get("/health_check.php").then(
+                        () => true,
+                        () => false,
+                    ),
+                "nginx",
+            );
+        });
+
+        after(() => running.forEach((p) => p.kill()));
+
+        it("the load balancer's health check and the storefront run through PHP-FPM", async () => {
+            assert.deepStrictEqual(await get("/health_check.php").then((r) => [r.status, r.body]), [200, "healthy"]);
+            assert.deepStrictEqual(await get("/some-category.html").then((r) => [r.status, r.body]), [
+                200,
+                "storefront",
+            ]);
+        });
+
+        it("static content is served from the image's pub/static, versioned URLs included, cached for a year", async () => {
+            const css = await get("/static/version1733130000/frontend/Vendor/shop/fr_FR/css/styles.css");
+            assert.deepStrictEqual([css.status, css.body], [200, "body { color: teal; }"]);
+            assert.strictEqual(css.headers["cache-control"]?.includes("public"), true, JSON.stringify(css.headers));
+            assert.ok(
+                new Date(css.headers.expires!).getTime() > Date.now() + 300 * 24 * 3600 * 1000,
+                css.headers.expires,
+            );
+            const missing = await get("/static/frontend/Vendor/shop/fr_FR/js/missing.js");
+            assert.deepStrictEqual(
+                [missing.status, missing.body],
+                [200, "generated frontend/Vendor/shop/fr_FR/js/missing.js"],
+            );
+        });
+
+        it("media is served, customers' files are not, and no PHP outside Magento's entry points ever runs", async () => {
+            assert.deepStrictEqual(await get("/media/catalog/product/a.jpg").then((r) => [r.status, r.body]), [
+                200,
+                "JPEG",
+            ]);
+            const notFound = [404, "Magento 404"];
+            assert.deepStrictEqual(await get("/media/customer/passport.pdf").then((r) => [r.status, r.body]), notFound);
+            assert.deepStrictEqual(await get("/media/upload.php").then((r) => [r.status, r.body]), notFound);
+        });
+
+        it("nothing outside pub/ is reachable: the docroot is pub/", async () => {
+            assert.deepStrictEqual(await get("/app/etc/env.php").then((r) => [r.status, r.body]), [404, "Magento 404"]);
+        });
+    });
+});
