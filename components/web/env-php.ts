@@ -83,13 +83,15 @@ function php(value: string): string {
 
 /**
  * The renderer's source. Values come only from the two files: parameters (endpoints, names, the admin path) and
- * secrets (users, passwords, AUTH tokens, the crypt key). Redis is reached over TLS (`tls://`, which Magento's Redis
- * client Credis reads as its scheme: https://github.com/colinmollenhour/credis/blob/master/Client.php, convertHost)
- * with AUTH; MySQL over TLS checked against RDS's CA: `driver_options` keyed as Magento keys them,
+ * secrets (users, passwords, AUTH tokens, the crypt key). Redis is reached over TLS, which the groups' in-transit
+ * encryption requires of clients (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/in-transit-encryption.html),
+ * as `tls://<host>`, which Magento's Redis client Credis reads as its scheme
+ * (https://github.com/colinmollenhour/credis/blob/master/Client.php, convertHost), with AUTH; MySQL over TLS checked against RDS's CA: `driver_options` keyed as Magento keys them,
  * \PDO::MYSQL_ATTR_SSL_CA and 1014 (ConfigOptionsListConstants::KEY_MYSQL_SSL_VERIFY, mysqlnd's
  * MYSQL_ATTR_SSL_VERIFY_SERVER_CERT:
  * https://github.com/magento/magento2/blob/2.4-develop/lib/internal/Magento/Framework/Config/ConfigOptionsListConstants.php);
- * OpenSearch over HTTPS on 443 with the search user (Magento takes the scheme from the hostname:
+ * OpenSearch over HTTPS on 443, the only way the domain answers (enforceHttps and its security group,
+ * components/data/search.ts), with the search user (Magento takes the scheme from the hostname:
  * https://github.com/magento/magento2/blob/2.4-develop/app/code/Magento/OpenSearch/Model/SearchClient.php, buildOSConfig).
  */
 export function envPhpScript(redis: RedisUsages, files: EnvPhpFiles = ENV_PHP_FILES): string {
@@ -156,8 +158,13 @@ $read = function (string $file, string $key) use ($files, &$missing): string {
 $param = fn (string $key): string => $read(PARAMETERS, $key);
 $secret = fn (string $key): string => $read(SECRETS, $key);
 
-// Kept from the env.php it replaces: Magento reads install/date as "installed".
-$previous = is_file(TARGET) ? include TARGET : [];
+// Kept from the env.php it replaces: Magento reads install/date as "installed". One that does not load is replaced.
+try {
+    $previous = is_file(TARGET) ? include TARGET : [];
+} catch (\\Throwable) {
+    $previous = [];
+}
+$previous = is_array($previous) ? $previous : [];
 $config = [
     'backend' => ['frontName' => ${p("admin/path")}],
     'crypt' => ['key' => ${s("crypt/key")}],

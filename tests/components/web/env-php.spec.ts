@@ -293,6 +293,19 @@ describe("env.php rendered at boot", () => {
         }
     });
 
+    it("an env.php that does not load (edited by hand, say) is replaced, not a stack trace", async () => {
+        const parameters = await parametersOf("prod");
+        const server = new Server("prod", parameters, sampleSecrets(parameters));
+        try {
+            fs.writeFileSync(server.files.target, "<?php return [;\n");
+            const result = server.boot("prod", usagesOf(parameters));
+            assert.deepStrictEqual([result.status, result.stderr], [0, ""]);
+            assert.strictEqual((server.load().crypt as { key: string }).key, CRYPT_KEY);
+        } finally {
+            server.remove();
+        }
+    });
+
     it("without the parameters file it stops with the file's name, writing nothing", () => {
         const server = new Server("prod", {}, {});
         try {
