@@ -114,8 +114,8 @@ export function envPhpScript(redis: RedisUsages, files: EnvPhpFiles = ENV_PHP_FI
 // Renders Magento's env.php from the files boot writes; run by PHP-FPM before it starts (docs/release-image.md).
 declare(strict_types=1);
 
-const PARAMETERS = ${php(files.parameters)};
-const SECRETS = ${php(files.secrets)};
+const PARAMETERS_FILE = ${php(files.parameters)};
+const SECRETS_FILE = ${php(files.secrets)};
 const TARGET = ${php(files.target)};
 const GROUP = ${php(files.group)};
 
@@ -146,7 +146,7 @@ function envFile(string $path): array
 if (!defined('PDO::MYSQL_ATTR_SSL_CA')) {
     fail('PHP has no pdo_mysql: Magento cannot reach its database without it');
 }
-$files = [PARAMETERS => envFile(PARAMETERS), SECRETS => envFile(SECRETS)];
+$files = [PARAMETERS_FILE => envFile(PARAMETERS_FILE), SECRETS_FILE => envFile(SECRETS_FILE)];
 $missing = [];
 $read = function (string $file, string $key) use ($files, &$missing): string {
     $value = $files[$file][$key] ?? '';
@@ -155,8 +155,8 @@ $read = function (string $file, string $key) use ($files, &$missing): string {
     }
     return $value;
 };
-$param = fn (string $key): string => $read(PARAMETERS, $key);
-$secret = fn (string $key): string => $read(SECRETS, $key);
+$param = fn (string $key): string => $read(PARAMETERS_FILE, $key);
+$secret = fn (string $key): string => $read(SECRETS_FILE, $key);
 
 // Kept from the env.php it replaces: Magento reads install/date as "installed". One that does not load is replaced.
 try {
