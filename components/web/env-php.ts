@@ -264,7 +264,8 @@ export function envPhpFiles(redis: RedisUsages): WriteFile[] {
         {
             path: "/etc/systemd/system/php-fpm.service.d/env-php.conf",
             permissions: "0644",
-            content: `[Service]\n# env.php from the current parameters and secrets; a missing one keeps PHP-FPM down.\nExecStartPre=${ENV_RENDERER}\n`,
+            // "+": as root whatever user the unit runs as, since it reads the secrets file (systemd.service(5)).
+            content: `[Service]\n# env.php from the current parameters and secrets; a missing one keeps PHP-FPM down.\nExecStartPre=+${ENV_RENDERER}\n`,
         },
     ];
 }

@@ -100,7 +100,7 @@ describe("web boot", () => {
                 assert.strictEqual(file(c, ENV_RENDERER).content, envPhpScript(redisUsages(usages)));
                 assert.strictEqual(
                     file(c, "/etc/systemd/system/php-fpm.service.d/env-php.conf").content,
-                    `[Service]\n# env.php from the current parameters and secrets; a missing one keeps PHP-FPM down.\nExecStartPre=${ENV_RENDERER}\n`,
+                    `[Service]\n# env.php from the current parameters and secrets; a missing one keeps PHP-FPM down.\nExecStartPre=+${ENV_RENDERER}\n`,
                 );
                 // Boot's restart of PHP-FPM, after the parameters and secrets are read, is its first render.
                 const steps = commands(c);
