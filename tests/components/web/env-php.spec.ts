@@ -146,6 +146,15 @@ describe("env.php rendered at boot", () => {
         it(`${stack}: the stack's parameters and secrets give the array Magento reads: TLS to MySQL, Redis and OpenSearch, AUTH, the admin path, the crypt key, production`, async () => {
             const parameters = await parametersOf(stack);
             const redis = usagesOf(parameters);
+            // Host names without a scheme or port: the renderer adds tls:// and https:// itself.
+            for (const name of [
+                "db/host",
+                "search/host",
+                `redis/${redis.cache}/host`,
+                `redis/${redis.sessions}/host`,
+            ]) {
+                assert.match(parameters[name], /^[a-z0-9][a-z0-9.-]+$/, name);
+            }
             const server = new Server(stack, parameters, sampleSecrets(parameters));
             try {
                 const result = server.boot(stack, redis);
