@@ -158,6 +158,8 @@ export function appSettings(
             ...storage.shared.parameters,
             "buckets/config": storage.buckets.configBucketName,
             "buckets/temp": storage.buckets.tempBucketName,
+            "admin/path": config.web.adminPath, // env.php's backend.frontName, the path the load balancer routes
+            "crypt/key-secret-arn": credentials.cryptKeySecretArn, // env.php's crypt.key
         },
     });
     return { credentials, parameters };

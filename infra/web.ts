@@ -8,7 +8,8 @@ import { viaService } from "../components/security/kms-conditions";
 import { sharedMountsTag, sharesOf } from "../components/storage/shares";
 import { LoadBalancer } from "../components/web/load-balancer";
 import { WebAcl } from "../components/web/web-acl";
-import { webBootConfig } from "../components/web/web-boot";
+import { redisUsages } from "../components/web/env-php";
+import { webBootConfig, WebRole } from "../components/web/web-boot";
 import { WebGroup } from "../components/web/web-group";
 import { releaseImageParameter } from "../model/release";
 import { StackContext } from "./context";
@@ -113,6 +114,7 @@ export function webServers(
     const magentoSecrets = [
         credentials.databaseSecretArn,
         credentials.searchSecretArn,
+        credentials.cryptKeySecretArn, // Magento's crypt key: env.php's crypt.key
         ...Object.values(data.caches).map((c) => c.authTokenSecretArn),
     ];
     tiers.web.grant("boot-reads", bootReads(magentoSecrets));
@@ -151,9 +153,12 @@ export function webServers(
     ]);
 
     // Each tier mounts its own shares: the order exports are the back office's alone (components/storage/shares.ts).
-    const webUserData = (tierName: string) =>
+    const redis = redisUsages(Object.keys(data.caches));
+    const webUserData = (tierName: string, role: WebRole) =>
         pulumi.all(shared.mountSources).apply((sources) =>
             webBootConfig({
+                role,
+                redis,
                 mounts: sharesOf(tierName, shared.shares).map((share) => ({ share, source: sources[share.name] })),
                 parameterPath: parameters.prefix,
                 region: config.region,
@@ -165,7 +170,7 @@ export function webServers(
         ...bootImage(instanceType),
         instanceType,
         rootVolumeGb: 30,
-        userData: webUserData(group.tier),
+        userData: webUserData(group.tier, target),
         sharedMounts: sharedMountsTag(sharesOf(group.tier, shared.shares)),
         targetGroupArn: loadBalancer.targetGroups[target].arn,
         bootDependsOn: [shared, parameters], // servers mount the shares and read the parameters at boot

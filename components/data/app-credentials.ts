@@ -3,8 +3,13 @@
 // (AWS's alternating-users rotation: the user just replaced keeps working until the next rotation). Pulumi creates
 // the secrets only; the release's setup step on Rundeck (operations/rundeck/data-users.ts) creates the users, writes the values
 // and rotates them, so an update never puts back a password that a rotation replaced (docs/data-access.md).
+// And Magento's crypt key (env.php's crypt.key), which encrypts what Magento stores encrypted (payment and integration
+// credentials, config values): generated once by Pulumi, so it exists before any server or the setup job needs it,
+// and never rotated, by Pulumi (no generation to raise) or by AWS (no rotation): a new key leaves everything encrypted
+// with the old one unreadable. Written by the setup job instead, it would have to be there before the first server
+// boots, and a job run twice could overwrite it.
 import * as pulumi from "@pulumi/pulumi";
-import { keptSecret } from "../security/generated-secret";
+import { GeneratedSecret, keptSecret } from "../security/generated-secret";
 
 export interface AppCredentialsArgs {
     /** The stack: the secrets' names hold it, for the setup job that finds them by name. */
@@ -17,15 +22,30 @@ export interface AppCredentialsArgs {
 export const MAGENTO_INDEX_PREFIX = "magento2";
 
 /** The secrets' names (user data is plain text: the setup job cannot be handed their ARNs). */
-export function appSecretNames(stack: string): { readonly database: string; readonly search: string } {
-    return { database: `magento/${stack}/mysql-app`, search: `magento/${stack}/search-app` };
+export function appSecretNames(stack: string): {
+    readonly database: string;
+    readonly search: string;
+    readonly cryptKey: string;
+} {
+    return {
+        database: `magento/${stack}/mysql-app`,
+        search: `magento/${stack}/search-app`,
+        cryptKey: `magento/${stack}/crypt-key`,
+    };
 }
+
+/** Magento's key: 32 characters without white space (Encryptor::validateKey,
+ *  https://github.com/magento/magento2/blob/2.4-develop/lib/internal/Magento/Framework/Encryption/Encryptor.php);
+ *  letters and digits only, which boot's env files carry as written. */
+export const CRYPT_KEY_LENGTH = 32;
 
 export class AppCredentials extends pulumi.ComponentResource {
     /** {username, password} of the MySQL user Magento connects as. */
     public readonly databaseSecretArn: pulumi.Output<string>;
     /** {username, password} of the OpenSearch internal user Magento connects as (HTTP basic auth). */
     public readonly searchSecretArn: pulumi.Output<string>;
+    /** Magento's crypt key, plain (env.php's crypt.key). */
+    public readonly cryptKeySecretArn: pulumi.Output<string>;
 
     constructor(name: string, args: AppCredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:data:AppCredentials", name, {}, opts);
@@ -47,6 +67,23 @@ export class AppCredentials extends pulumi.ComponentResource {
             names.search,
             "OpenSearch user Magento connects as; written and rotated by the setup job on Rundeck",
         );
-        this.registerOutputs({ databaseSecretArn: this.databaseSecretArn, searchSecretArn: this.searchSecretArn });
+        this.cryptKeySecretArn = new GeneratedSecret(
+            `${name}-crypt-key`,
+            {
+                description:
+                    "Magento's crypt key (env.php crypt.key); never rotate it: data encrypted with it would be lost",
+                secretName: names.cryptKey,
+                length: CRYPT_KEY_LENGTH,
+                specials: "",
+                kmsKeyArn: args.kmsKeyArn,
+                tags: args.tags,
+            },
+            { parent: this },
+        ).secretArn;
+        this.registerOutputs({
+            databaseSecretArn: this.databaseSecretArn,
+            searchSecretArn: this.searchSecretArn,
+            cryptKeySecretArn: this.cryptKeySecretArn,
+        });
     }
 }

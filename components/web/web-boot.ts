@@ -1,12 +1,16 @@
 // What a Magento web server does at boot, as cloud-config: mount the shared folders at their Magento paths (never
 // pub/static, which ships in the image with the release), then read the stack's parameters from SSM into an
 // environment file the image's services load, and the secrets those parameters name into another, re-read every 15
-// minutes so a rotated credential reaches PHP-FPM. No secret is in the user data: servers fetch them with their role.
+// minutes so a rotated credential reaches PHP-FPM, and Magento's env.php rendered from both (env-php.ts). No secret is
+// in the user data: servers fetch them with their role. The front end and the back office differ in their mounts and in
+// cron alone: the back office enables the image's cron timer, the front end masks it. Neither runs `setup:*` (the
+// release's upgrade runs from the release runner).
 import { CloudConfig, WriteFile } from "../compute/cloud-init";
 import { requiresMountsDropIn } from "../compute/data-volumes";
 import { planShares, Share } from "../storage/shares";
 import type { ShareSource } from "../storage/shared-storage";
-import { MAGENTO_ROOT, PARAMETERS_FILE, SECRETS_FILE } from "../../model/release";
+import { CRON_TIMER, MAGENTO_ROOT, PARAMETERS_FILE, SECRETS_FILE } from "../../model/release";
+import { envPhpFiles, RedisUsages } from "./env-php";
 
 // The image's side of the contract (model/release.ts): where Magento is, the env files the image's units load
 // (SECRETS_FILE holds <NAME>_<FIELD> for a JSON secret's fields, db/secret-arn giving DB_USERNAME and DB_PASSWORD,
@@ -25,7 +29,13 @@ export function rdsCaBundle(region: string): { readonly url: string; readonly pa
 /** How often servers re-read their secrets: far inside a rotation's grace (the previous user works a month). */
 const REREAD_MINUTES = 15;
 
+/** What a web server does besides serving: the back office runs Magento's cron, the front end never does. */
+export type WebRole = "frontend" | "backoffice";
+
 export interface WebBootArgs {
+    readonly role: WebRole;
+    /** Which Redis group holds the cache and which the sessions (env-php.ts's redisUsages). */
+    readonly redis: RedisUsages;
     /** Each shared folder with its source. */
     readonly mounts: readonly { readonly share: Share; readonly source: ShareSource }[];
     /** SSM path of the stack's parameters, e.g. /magento/prod. */
@@ -98,7 +108,8 @@ export function parametersScript(parameterPath: string, region: string): string 
 /**
  * A bash script (checked by shellcheck) writing the secrets that PARAMETERS_FILE's *_SECRET_ARN entries name into
  * SECRETS_FILE; with `restart`, restarting PHP-FPM when the file changed: systemd reads EnvironmentFile= only when it
- * starts a unit (systemd.exec(5)), a reload would keep the old values. A secret not written yet (the setup job has not
+ * starts a unit (systemd.exec(5)), a reload would keep the old values, and PHP-FPM's start renders env.php anew
+ * (env-php.ts), whose new workers start with an empty OPcache. A secret not written yet (the setup job has not
  * run) is skipped with a message and picked up by a later run; a value outside PARAMETER_VALUE stops it.
  */
 export function secretsScript(region: string): string {
@@ -175,6 +186,7 @@ export function webBootConfig(args: WebBootArgs): CloudConfig {
             },
             { path: "/usr/local/sbin/magento-secrets", permissions: "0755", content: secretsScript(args.region) },
             ...rereadUnits(),
+            ...envPhpFiles(args.redis),
             // A failed mount leaves the folder on the root disk: the web server then does not start, answers no health
             // check, and the group replaces the server, instead of writing media where no other server sees it.
             // Nor does it start without the parameters: cloud-init's runcmd goes on after a failed step.
@@ -194,6 +206,10 @@ export function webBootConfig(args: WebBootArgs): CloudConfig {
             ["systemctl", "daemon-reload"], // the drop-ins apply to the restart below
             ["systemctl", "restart", ...WEB_SERVICES],
             ["systemctl", "enable", "--now", "magento-secrets.timer"],
+            // One server runs cron (two would run every job twice); masked, the front end's timer cannot be started.
+            args.role === "backoffice"
+                ? ["systemctl", "enable", "--now", CRON_TIMER]
+                : ["systemctl", "mask", "--now", CRON_TIMER],
         ],
     };
 }

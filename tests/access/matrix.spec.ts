@@ -240,6 +240,38 @@ for (const name of STACKS) {
             }
         });
 
+        it("lets both web tiers read Magento's crypt key (env.php's crypt.key) and none change it; no other tier reads it", async () => {
+            const cryptKey = stack.arn(SECRETSMANAGER_SECRET, "app-credentials-crypt-key-secret");
+            for (const tier of ["web", "backoffice"]) {
+                await expect(stack, "Allowed", {
+                    principal: stack.role(tier),
+                    action: "secretsmanager:GetSecretValue",
+                    resource: cryptKey,
+                });
+                // A new key would leave everything encrypted with this one unreadable: no server may write or rotate it.
+                for (const action of [
+                    "secretsmanager:PutSecretValue",
+                    "secretsmanager:UpdateSecret",
+                    "secretsmanager:RotateSecret",
+                    "secretsmanager:DeleteSecret",
+                ]) {
+                    await expect(stack, "denied", { principal: stack.role(tier), action, resource: cryptKey });
+                }
+            }
+            for (const tier of ["vpn", "gateway", "windows", "sideapps"]) {
+                await expect(stack, "denied", {
+                    principal: stack.role(tier),
+                    action: "secretsmanager:GetSecretValue",
+                    resource: cryptKey,
+                });
+            }
+            await expect(stack, "denied", {
+                principal: stack.role("web"),
+                action: "secretsmanager:GetSecretValue",
+                resource: otherStack(cryptKey, name),
+            });
+        });
+
         it("lets the search admin role (the domain's master by role mapping) call the domain, and only Rundeck and the break-glass role assume it", async () => {
             const admin = stack.arn(IAM_ROLE, "search-admin");
             const api = `${stack.arn(OPENSEARCH_DOMAIN, "search-domain")}/_plugins/_security/api/rolesmapping/all_access`;

@@ -368,7 +368,7 @@ describe("web tier", () => {
                 "/var/www/magento/pub/media /var/www/magento/pub/sitemap /var/www/magento/var/export",
             );
             const dropIns = (config.write_files as { path: string; content: string }[]).filter((f) =>
-                /^\/etc\/systemd\/system\/[^/]+\.service\.d\//.test(f.path),
+                /^\/etc\/systemd\/system\/[^/]+\.service\.d\/mounts\.conf$/.test(f.path),
             );
             // Every mount required and asserted (a mount with no unit is not required), and the parameters read: runcmd
             // goes on after a failed step, so the units themselves refuse to start.
@@ -392,6 +392,7 @@ describe("web tier", () => {
                     "systemctl daemon-reload",
                     "systemctl restart php-fpm nginx",
                     "systemctl enable --now magento-secrets.timer",
+                    "systemctl enable --now magento-cron.timer", // the back office's: it alone runs cron
                 ],
             );
         }
@@ -467,7 +468,11 @@ describe("web tier", () => {
                 ],
             );
             const secrets = [statements[2].Resource].flat();
-            assert.strictEqual(secrets.length, 4, "database, search and the two Redis groups");
+            assert.strictEqual(secrets.length, 5, "database, search, the crypt key and the two Redis groups");
+            assert.ok(
+                secrets.some((arn) => arn.includes(":secret:magento/prod/crypt-key-")),
+                "Magento's crypt key, for env.php",
+            );
             assert.ok(
                 secrets.every(
                     (arn) =>
