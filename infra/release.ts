@@ -4,9 +4,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BUILD_LOGS_PREFIX, builderStatements } from "../components/release/build-access";
 import { ServerTier } from "../components/compute/server-tier";
-import { ImageComponentDocument, ImagePipeline } from "../components/release/image-pipeline";
+import { ImagePipeline } from "../components/release/image-pipeline";
 import { ImageLifecycle } from "../components/release/image-lifecycle";
 import { DataKey } from "../components/security/data-key";
+import { ARTIFACTS_BUCKET_PARAMETER, imageComponents, renderComponent } from "../model/image-components";
 import { releaseImageParameter } from "../model/release";
 import { StackContext } from "./context";
 import { NetworkLayer } from "./network";
@@ -21,30 +22,6 @@ export interface ReleaseLayer {
     readonly pipeline: ImagePipeline | undefined;
     readonly lifecycle: ImageLifecycle;
 }
-
-// PLACEHOLDER until the image component documents (issue 17, written in model/) are wired here at merge: one trivial
-// AWSTOE document, so the pipeline has a recipe to preview. It bakes nothing; the real documents install the web stack
-// and the release.
-const PLACEHOLDER_COMPONENTS: readonly ImageComponentDocument[] = [
-    {
-        name: "placeholder",
-        description: "Placeholder until the release component documents are wired",
-        data: [
-            "name: placeholder",
-            "description: Placeholder until the release's component documents are wired",
-            "schemaVersion: 1.0",
-            "phases:",
-            "  - name: build",
-            "    steps:",
-            "      - name: Placeholder",
-            "        action: ExecuteBash",
-            "        inputs:",
-            "          commands:",
-            "            - echo placeholder",
-            "",
-        ].join("\n"),
-    },
-];
 
 /** The build and test instances' type: compiling DI and deploying static content want cores and memory. */
 const BUILDER_INSTANCE_TYPE = "c6i.xlarge";
@@ -97,7 +74,14 @@ export function releaseImages(
         return new ImagePipeline(name, {
             stack: config.stack,
             region: config.region,
-            components: PLACEHOLDER_COMPONENTS,
+            // The release image's documents (model/image-components.ts); the release's names its bucket by parameter.
+            components: imageComponents({ staticContent: release.staticContent, region: config.region }).map((c) => ({
+                name: c.name,
+                description: c.description,
+                data: renderComponent(c.document),
+                parameters:
+                    c.name === "release" ? { [ARTIFACTS_BUCKET_PARAMETER]: buckets.artifactsBucketName } : undefined,
+            })),
             instanceType: BUILDER_INSTANCE_TYPE,
             rootVolumeGb: 30,
             instanceProfileName: tier.instanceProfileName,

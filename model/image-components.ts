@@ -32,10 +32,13 @@ import {
 
 export interface ImageComponentsArgs {
     readonly staticContent: StaticContent;
-    /** The artifacts bucket's name (resolved by the caller). */
-    readonly artifactsBucket: string;
     readonly region: string;
 }
+
+/** The release component's parameter naming the artifacts bucket: the recipe gives its value, so the document stays the
+ *  same text (known in a preview, the same digest) whatever the bucket's generated name
+ *  (https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-user-defined-variables.html, "Parameters"). */
+export const ARTIFACTS_BUCKET_PARAMETER = "ArtifactsBucket";
 
 interface ToeStepBase {
     readonly name: string;
@@ -56,6 +59,8 @@ export interface ToeDocument {
     readonly name: string;
     readonly description: string;
     readonly schemaVersion: "1.0";
+    /** The document's parameters, each given a value by the recipe. */
+    readonly parameters?: readonly Record<string, { readonly type: "string"; readonly description: string }>[];
     readonly phases: readonly { readonly name: "build" | "validate" | "test"; readonly steps: readonly ToeStep[] }[];
 }
 export interface ImageComponent {
@@ -204,9 +209,6 @@ function checkArgs(args: ImageComponentsArgs): void {
     if (adminLocales.length === 0) {
         problems.push("staticContent.adminLocales: at least one locale for the admin");
     }
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(args.artifactsBucket)) {
-        problems.push(`artifacts bucket '${args.artifactsBucket}': an S3 bucket name`);
-    }
     if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(args.region)) {
         problems.push(`region '${args.region}': an AWS region such as eu-west-3`);
     }
@@ -277,10 +279,16 @@ function webStack(): ImageComponent {
 
 /** Downloads releases/next.json's release and its checksum line, and refuses the build unless they match: nothing is
  *  unpacked from a tarball that is not the one CI uploaded. Leaves RELEASE_WORK_DIR/{release.tar.gz,RELEASE}. */
-function fetchRelease(bucket: string, region: string): string[] {
+function fetchRelease(region: string): string[] {
     const s3 = (key: string, to: string) =>
-        `aws s3 cp --only-show-errors --region ${region} "s3://${bucket}/${key}" "$work/${to}"`;
+        `aws s3 cp --only-show-errors --region ${region} "s3://$bucket/${key}" "$work/${to}"`;
     return [
+        `bucket='{{ ${ARTIFACTS_BUCKET_PARAMETER} }}'`,
+        "bucket_pattern='^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$'",
+        ...failUnless(
+            "[[ $bucket =~ $bucket_pattern ]]",
+            `parameter ${ARTIFACTS_BUCKET_PARAMETER} '$bucket' is not a bucket name`,
+        ),
         `work=${RELEASE_WORK_DIR}`,
         'rm -rf "$work"',
         'mkdir -p "$work"',
@@ -384,11 +392,19 @@ function release(args: ImageComponentsArgs): ImageComponent {
             name: "release",
             description: `Bakes ${NEXT_RELEASE_KEY}'s release into ${MAGENTO_ROOT}: checksum first, then di:compile, static content (compact), production mode.`,
             schemaVersion: "1.0",
+            parameters: [
+                {
+                    [ARTIFACTS_BUCKET_PARAMETER]: {
+                        type: "string",
+                        description: "The stack's artifacts bucket, holding releases/next.json and the releases",
+                    },
+                },
+            ],
             phases: [
                 {
                     name: "build",
                     steps: [
-                        bash("FetchRelease", fetchRelease(args.artifactsBucket, args.region), 1800),
+                        bash("FetchRelease", fetchRelease(args.region), 1800),
                         bash("UnpackRelease", unpackRelease(), 1800),
                         bash("CompileCode", [asMagento("setup:di:compile")], 3600),
                         bash("DeployStaticContent", staticContentCommands(args.staticContent), 5400),

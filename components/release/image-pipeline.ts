@@ -14,6 +14,8 @@ export interface ImageComponentDocument {
     readonly name: string;
     readonly description: string;
     readonly data: pulumi.Input<string>;
+    /** Values of the document's parameters, given by the recipe (a bucket name the document cannot know). */
+    readonly parameters?: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 export interface ImagePipelineArgs {
@@ -93,7 +95,13 @@ export class ImagePipeline extends pulumi.ComponentResource {
                 name: recipeName,
                 version: VERSION,
                 parentImage,
-                components: components.map((c) => ({ componentArn: c.arn })),
+                components: components.map((c, i) => ({
+                    componentArn: c.arn,
+                    parameters: Object.entries(args.components[i].parameters ?? {}).map(([name, value]) => ({
+                        name,
+                        value,
+                    })),
+                })),
                 blockDeviceMappings: [
                     {
                         deviceName: "/dev/xvda",

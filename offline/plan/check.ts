@@ -1,8 +1,9 @@
 // The plan check: refuses a plan that replaces or deletes a protected or stateful resource that `magento:allowReplace`
 // does not name, says which steps `pulumi up` would already have run when the engine stops, and refuses an instance
-// type of another architecture on a kept image (docs/day-two.md, "The check"). Used by `preview:offline --against`
-// and by `plan:check` on a real `pulumi preview --json`.
+// type of another architecture on a kept image, and a web tier falling back to no release image (docs/day-two.md, "The
+// check"). Used by `preview:offline --against` and by `plan:check` on a real `pulumi preview --json`.
 import { architectureOf } from "../../model/architecture";
+import { LAUNCH_IMAGE_TAG } from "../../policies/lib/contracts";
 import * as stateful from "./stateful.json";
 import { PlanStep } from "./plan";
 
@@ -10,7 +11,7 @@ export const STATEFUL: Readonly<Record<string, string>> = stateful.types;
 
 export interface Refusal {
     readonly step: PlanStep;
-    readonly kind: "stateful" | "architecture";
+    readonly kind: "stateful" | "architecture" | "release";
     readonly reason: string;
     /** The steps that would have run when `up` stops at this one (empty when the engine would not stop: data lost). */
     readonly alreadyRun: readonly PlanStep[];
@@ -62,6 +63,26 @@ function architectureRefusal(s: PlanStep): string | undefined {
     );
 }
 
+const imageSource = (inputs: Record<string, unknown> | undefined): unknown =>
+    (inputs?.tags as Record<string, unknown> | undefined)?.[LAUNCH_IMAGE_TAG];
+
+/** A web tier's launch template that booted a release image and would boot none: the program found no release
+ *  parameter (deleted, renamed, unreadable), and the `up` would take the tier's groups to zero servers. */
+function releaseRefusal(s: PlanStep): string | undefined {
+    if (s.type !== "aws:ec2/launchTemplate:LaunchTemplate" || (s.op !== "update" && s.op !== "replace")) {
+        return undefined;
+    }
+    const [from, to] = [imageSource(s.oldInputs), imageSource(s.newInputs)];
+    if (to !== "none" || from === undefined || from === "none") {
+        return undefined;
+    }
+    return (
+        `${LAUNCH_IMAGE_TAG} ${String(from)} -> none: the program found no release image, so this up would leave the tier's ` +
+        `groups no server; restore the release parameter (the pipeline or scripts/promote-image writes it, ` +
+        `docs/release-image.md), or add '${s.name}' to magento:allowReplace if emptying the tier is what you mean`
+    );
+}
+
 export function checkPlan(steps: readonly PlanStep[], allowReplace: readonly string[]): CheckResult {
     const allowed = new Set(allowReplace);
     const refusals: Refusal[] = [];
@@ -70,6 +91,10 @@ export function checkPlan(steps: readonly PlanStep[], allowReplace: readonly str
         const arch = architectureRefusal(s);
         if (arch) {
             refusals.push({ step: s, kind: "architecture", reason: arch, alreadyRun: [] });
+        }
+        const release = allowed.has(s.name) ? undefined : releaseRefusal(s);
+        if (release) {
+            refusals.push({ step: s, kind: "release", reason: release, alreadyRun: [] });
         }
         const protectedWhy = s.protectedBefore ? "protected in the stack's state" : undefined;
         // A retained delete leaves the cloud resource (its data too), but the engine still refuses it when protected.

@@ -41,7 +41,7 @@ export function renderCheck(result: CheckResult): string {
     lines.push(`Plan check: ${result.refusals.length} refused step(s) (docs/day-two.md, "The check"):`);
     for (const r of result.refusals) {
         lines.push(`  ${r.step.op} ${r.step.type} ${r.step.name}: ${r.reason}`);
-        if (r.kind === "architecture") {
+        if (r.kind !== "stateful") {
             continue;
         } else if (!engineStops(r.step)) {
             lines.push("    not protected: `pulumi up` would carry it out");

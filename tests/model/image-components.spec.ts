@@ -10,6 +10,7 @@ import * as YAML from "yaml";
 import { MAGENTO_SHARES } from "../../components/storage/shares";
 import {
     ADMIN_THEME,
+    ARTIFACTS_BUCKET_PARAMETER,
     COMPONENT_DATA_MAX,
     ImageComponent,
     imageComponents,
@@ -37,9 +38,10 @@ const ARGS: ImageComponentsArgs = {
         ],
         adminLocales: ["en_US", "fr_FR"],
     },
-    artifactsBucket: "magento-preprod-artifacts",
     region: "eu-west-3",
 };
+/** The value the recipe gives the release's bucket parameter. */
+const BUCKET = "magento-preprod-artifacts";
 const components = imageComponents(ARGS);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "image-components-"));
 
@@ -101,8 +103,12 @@ describe("release image components", () => {
             const text = renderComponent(c.document);
             assert.ok(text.length <= COMPONENT_DATA_MAX, `${c.name}: ${text.length} characters`);
             assert.deepStrictEqual(YAML.parse(text), JSON.parse(JSON.stringify(c.document)), `${c.name} round trip`);
-            // AWSTOE resolves {{ ... }} in inputs as variables and chaining expressions: none may appear by accident.
-            assert.ok(!text.includes("{{"), `${c.name} holds '{{'`);
+            // AWSTOE resolves {{ ... }} in inputs as variables and chaining expressions: only the document's own
+            // parameters may appear, and each of them is used.
+            const declared = (c.document.parameters ?? []).flatMap((p) => Object.keys(p)).sort();
+            const used = [...new Set([...text.matchAll(/\{\{\s*([^}\s]*)\s*\}\}/g)].map((m) => m[1]))].sort();
+            assert.deepStrictEqual(used, declared, `${c.name}: variables used and declared`);
+            assert.strictEqual(text.split("{{").length, text.split("}}").length, `${c.name}: unbalanced braces`);
         }
     });
 
@@ -168,7 +174,9 @@ describe("release image components", () => {
         const stubs = path.join(tmp, "bin");
         const work = path.join(tmp, "work");
         // The release step with its work folder here, and `aws s3 cp` copying from a local folder standing for the bucket.
-        const fetch = commandsOf("release", "FetchRelease").map((l) => l.split(RELEASE_WORK_DIR).join(work));
+        const fetch = commandsOf("release", "FetchRelease").map((l) =>
+            l.split(RELEASE_WORK_DIR).join(work).split(`{{ ${ARTIFACTS_BUCKET_PARAMETER} }}`).join(BUCKET),
+        );
         stub(
             stubs,
             "aws",
@@ -176,7 +184,7 @@ describe("release image components", () => {
                 'echo "$*" >> "$STUB_S3/calls"',
                 "src=${*: -2:1}",
                 "dest=${*: -1}",
-                `cp "$STUB_S3/\${src#s3://${ARGS.artifactsBucket}/}" "$dest"`,
+                `cp "$STUB_S3/\${src#s3://${BUCKET}/}" "$dest"`,
             ].join("\n"),
         );
 
@@ -240,7 +248,7 @@ describe("release image components", () => {
                     .trim()
                     .split("\n")
                     .map((c) => c.split(" ").at(-2)),
-                [`s3://${ARGS.artifactsBucket}/${NEXT_RELEASE_KEY}`],
+                [`s3://${BUCKET}/${NEXT_RELEASE_KEY}`],
             );
         });
     });
@@ -451,10 +459,6 @@ describe("release image components", () => {
         assert.match(
             refused({ staticContent: { themes: ARGS.staticContent.themes, adminLocales: [] } }),
             /adminLocales: at least one locale/,
-        );
-        assert.match(
-            refused({ artifactsBucket: "Artifacts_Bucket" }),
-            /artifacts bucket 'Artifacts_Bucket': an S3 bucket name/,
         );
         assert.match(refused({ region: "paris" }), /region 'paris': an AWS region/);
     });

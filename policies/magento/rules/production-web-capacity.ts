@@ -2,11 +2,15 @@
 // AZs, and the front end never runs fewer than 2 servers, not even at night by a scheduled action (the estate
 // scaled to one server at 19:00 to save money; preproduction still may). The back office is one server by design:
 // two would run every cron job twice. It is held only to the AZ spread, so that it comes back in another AZ.
+// A group whose launch template says no release image exists yet (LAUNCH_IMAGE_TAG `none`: a fresh stack's first up,
+// docs/release-image.md) keeps no server by design and is held to the AZ spread only; web-boots-release-image holds
+// it at zero, and the plan check refuses an existing stack's group falling back to `none` (docs/day-two.md).
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { LAUNCH_IMAGE_TAG } from "../../lib/contracts";
 import { azOf } from "../../lib/placement";
 import { dependsOn, groupTag, isProduction, ofType, PRODUCTION_STACKS_SCHEMA } from "../../lib/stack";
-import { AUTOSCALING_GROUP, AUTOSCALING_SCHEDULE, EC2_SUBNET } from "../../lib/types";
-import { known } from "../../lib/values";
+import { AUTOSCALING_GROUP, AUTOSCALING_SCHEDULE, EC2_LAUNCH_TEMPLATE, EC2_SUBNET } from "../../lib/types";
+import { known, knownTags } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
 
 interface Config {
@@ -24,6 +28,13 @@ function placements(group: PolicyResource): string[] {
     }
     const ids = known(group.props, "vpcZoneIdentifiers");
     return Array.isArray(ids) ? [...new Set(ids.map(String))] : [];
+}
+
+/** The group launches from a template whose image source is `none`: no release image exists yet. */
+function awaitsFirstRelease(group: PolicyResource): boolean {
+    return dependsOn(group, "launchTemplate", EC2_LAUNCH_TEMPLATE).some((template) =>
+        knownTags(template.props).some(([key, value]) => key === LAUNCH_IMAGE_TAG && value === "none"),
+    );
 }
 
 export const productionWebCapacity: StackValidationPolicy = {
@@ -75,6 +86,9 @@ export const productionWebCapacity: StackValidationPolicy = {
             if (tier !== undefined && single.includes(tier)) {
                 continue;
             }
+            if (awaitsFirstRelease(group)) {
+                continue;
+            }
             const minSize = known(group.props, "minSize");
             if (typeof minSize !== "number" || minSize < minInstances) {
                 reportViolation(
@@ -100,8 +114,8 @@ export const productionWebCapacity: StackValidationPolicy = {
 };
 
 export const metadata: RuleMetadata = {
-    resourceTypes: [AUTOSCALING_GROUP, AUTOSCALING_SCHEDULE, EC2_SUBNET],
+    resourceTypes: [AUTOSCALING_GROUP, AUTOSCALING_SCHEDULE, EC2_SUBNET, EC2_LAUNCH_TEMPLATE],
     decides:
-        "Decides during preview from minSize, the Tier tag, scheduled minSize and the AZs of the subnets wired to vpcZoneIdentifiers (property dependencies).",
+        "Decides during preview from minSize, the Tier tag, scheduled minSize, the launch template's image source (none: no release yet) and the AZs of the subnets wired to vpcZoneIdentifiers (property dependencies).",
     controls: controls({ securityHub: ["AutoScaling.2"], awsConfig: ["autoscaling-multiple-az"] }),
 };

@@ -14,11 +14,14 @@ import {
     IMAGEBUILDER_IMAGE_PIPELINE,
 } from "../../../policies/lib/types";
 import { check } from "../../helpers/packs";
+import { asExport, plan } from "../../helpers/plan";
 import { ofType, prefetch, stackResources } from "../../helpers/stacks";
 
 const FRESH = { freshStack: true };
 const PINNED = { changes: { "magento:webImage": "ami-0fedcba9876543210" } };
-prefetch(["preprod", FRESH], ["preprod", {}], ["preprod", PINNED]);
+const DEPLOYED = { preview: false };
+const DEPLOYED_FRESH = { preview: false, freshStack: true };
+prefetch(["preprod", FRESH], ["preprod", {}], ["preprod", PINNED], ["preprod", DEPLOYED], ["preprod", DEPLOYED_FRESH]);
 
 /** AWS's public AL2023 parameter, as the offline engine answers it (offline/invokes.ts). */
 const STOCK_AL2023 = "ami-0a1b2c3d4e5f60718";
@@ -100,5 +103,31 @@ describe("the first release image of a fresh stack", () => {
             "magento-preprod-backoffice-lt": ["ami-0fedcba9876543210", "pinned"],
         });
         assert.deepStrictEqual(bounds(r)["magento-preprod-frontend-asg"], [1, 2]);
+    });
+
+    it("the plan check passes the first image's up, and refuses a deployed stack's fall back to none (its parameter gone)", async () => {
+        const [fresh, released] = [
+            await stackResources("preprod", DEPLOYED_FRESH),
+            await stackResources("preprod", DEPLOYED),
+        ];
+        const first = plan(asExport(fresh), released, "preprod").check();
+        assert.deepStrictEqual(
+            first.refusals.map((r) => r.kind),
+            [],
+        );
+        const lost = plan(asExport(released), fresh, "preprod").check();
+        assert.deepStrictEqual(lost.refusals.map((r) => [r.kind, r.step.name]).sort(), [
+            ["release", "magento-preprod-backoffice-lt"],
+            ["release", "magento-preprod-frontend-lt"],
+        ]);
+        assert.match(
+            lost.refusals[0].reason,
+            /none: the program found no release image.*restore the release parameter/,
+        );
+        const meant = plan(asExport(released), fresh, "preprod").check([
+            "magento-preprod-frontend-lt",
+            "magento-preprod-backoffice-lt",
+        ]);
+        assert.deepStrictEqual(meant.refusals, []);
     });
 });

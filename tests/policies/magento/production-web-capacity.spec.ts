@@ -2,7 +2,8 @@
 // actions (ids unknown, as in a preview), and the real prod stack.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
-import { AUTOSCALING_GROUP, AUTOSCALING_SCHEDULE, EC2_SUBNET } from "../../../policies/lib/types";
+import { LAUNCH_IMAGE_TAG } from "../../../policies/lib/contracts";
+import { AUTOSCALING_GROUP, AUTOSCALING_SCHEDULE, EC2_LAUNCH_TEMPLATE, EC2_SUBNET } from "../../../policies/lib/types";
 import { diagnostics, StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 import { stackResources } from "../../helpers/stacks";
 
@@ -13,6 +14,8 @@ interface Shape {
     minSize?: number;
     tier?: string;
     scheduledMins?: number[];
+    /** The image source tag of the group's launch template (none: no release image yet). */
+    imageSource?: string;
 }
 
 function stack(name: string, shape: Shape): StateResource[] {
@@ -20,16 +23,21 @@ function stack(name: string, shape: Shape): StateResource[] {
     const subnets = (shape.azs ?? THREE).map((az) =>
         b.add(EC2_SUBNET, `private-${az}`, { availabilityZone: az, vpcId: UNKNOWN }),
     );
+    const template = b.add(EC2_LAUNCH_TEMPLATE, "frontend-lt", {
+        imageId: "ami-0123456789abcdef0",
+        tags: { Tier: shape.tier ?? "web", [LAUNCH_IMAGE_TAG]: shape.imageSource ?? "/magento/prod/release/web-ami" },
+    });
     const group = b.add(
         AUTOSCALING_GROUP,
         "frontend",
         {
             minSize: shape.minSize ?? 2,
-            maxSize: 8,
+            maxSize: shape.imageSource === "none" ? 0 : 8,
             vpcZoneIdentifiers: subnets.map(() => UNKNOWN),
+            launchTemplate: { id: UNKNOWN, version: UNKNOWN },
             tags: [{ key: "Tier", value: shape.tier ?? "web", propagateAtLaunch: false }],
         },
-        { vpcZoneIdentifiers: subnets },
+        { vpcZoneIdentifiers: subnets, launchTemplate: [template] },
     );
     (shape.scheduledMins ?? []).forEach((min, i) =>
         b.add(
@@ -80,6 +88,30 @@ describe("magento / production-web-capacity", () => {
                 stack("preprod", { minSize: 1, azs: ["eu-west-3a"], scheduledMins: [1] }),
             ),
             [],
+        );
+    });
+
+    it("keeps: a fresh production stack's groups at zero while no release image exists (image source none)", async () => {
+        assert.deepStrictEqual(
+            await violations("production-web-capacity", stack("prod", { minSize: 0, imageSource: "none" })),
+            [],
+        );
+        const fresh = await diagnostics("production-web-capacity", await stackResources("prod", { freshStack: true }));
+        assert.deepStrictEqual(fresh, []);
+    });
+
+    it("breaks: zero servers behind a template that boots a release image, and a fresh stack's group in one AZ", async () => {
+        assert.deepStrictEqual(await violations("production-web-capacity", stack("prod", { minSize: 0 })), [
+            "mandatory: Production autoscaling group frontend may run 0 server(s); set minSize to at least 2 so that losing a server or an AZ leaves the group serving.",
+        ]);
+        assert.strictEqual(
+            (
+                await violations(
+                    "production-web-capacity",
+                    stack("prod", { minSize: 0, imageSource: "none", azs: ["eu-west-3a"] }),
+                )
+            ).length,
+            1,
         );
     });
 
