@@ -159,17 +159,15 @@ export class Buckets extends pulumi.ComponentResource {
             pulumi.all([arn, args.accountId]).apply(([a, account]) => statements(a, account));
 
         // Application configuration and secrets the servers fetch at boot: never public, every version kept.
-        const config = new SecureBucket(
-            `${name}-config`,
-            {
-                versioned: true,
-                encryption: "kms",
-                kmsKeyArn: args.kmsKeyArn,
-                protect: true,
-                tags: args.tags,
-            },
-            child,
-        );
+        // Every version kept, encrypted with the storage key, protected: the config bucket and the artifacts bucket.
+        const kept = {
+            versioned: true,
+            encryption: "kms" as const,
+            kmsKeyArn: args.kmsKeyArn,
+            protect: true,
+            tags: args.tags,
+        };
+        const config = new SecureBucket(`${name}-config`, kept, child);
 
         // Load-balancer and CloudFront access logs. SSE-S3: ALB log delivery supports no other encryption.
         const logs = new SecureBucket(
@@ -220,17 +218,7 @@ export class Buckets extends pulumi.ComponentResource {
 
         // Releases CI uploads (releases/<version>.tar.gz, its checksum, next.json: model/release.ts): every version kept,
         // so a release, once built into an image, can be rebuilt from the very bytes it was.
-        const artifacts = new SecureBucket(
-            `${name}-artifacts`,
-            {
-                versioned: true,
-                encryption: "kms",
-                kmsKeyArn: args.kmsKeyArn,
-                protect: true,
-                tags: args.tags,
-            },
-            child,
-        );
+        const artifacts = new SecureBucket(`${name}-artifacts`, kept, child);
 
         this.configBucketName = config.bucketName;
         this.configBucketArn = config.bucketArn;

@@ -81,12 +81,27 @@ describe("release image pipeline", () => {
         );
         assert.ok(via(r, recipe, "blockDeviceMappings").includes(named(r, KMS_KEY, "release-image-key")));
         // Every component document of the recipe, in order; each named by its content (a change is a new component).
+        // The release's document names the artifacts bucket by a parameter the recipe gives.
+        const given = via(r, recipe, "components");
         assert.deepStrictEqual(
-            via(r, recipe, "components").map((c) => c.urn),
+            given.filter((c) => c.type === IMAGEBUILDER_COMPONENT).map((c) => c.urn),
             ofType(r, IMAGEBUILDER_COMPONENT).map((c) => c.urn),
         );
+        assert.deepStrictEqual(
+            given.filter((c) => c.type !== IMAGEBUILDER_COMPONENT).map((c) => c.urn.split("::").pop()),
+            ["magento-preprod-buckets-artifacts"],
+        );
+        assert.deepStrictEqual(
+            inputs<{ components: { parameters?: { name: string }[] }[] }>(recipe).components.map((c) =>
+                (c.parameters ?? []).map((p) => p.name),
+            ),
+            [[], ["ArtifactsBucket"], [], []],
+        );
         for (const component of ofType(r, IMAGEBUILDER_COMPONENT)) {
-            assert.match(String(inputs(component).name), /^magento-preprod-release-[a-z]+-[0-9a-f]{10}$/);
+            assert.match(
+                String(inputs(component).name),
+                /^magento-preprod-release-(web-stack|release|web-config|image-test)-[0-9a-f]{10}$/,
+            );
             assert.strictEqual(inputs(component).platform, "Linux");
         }
     });
