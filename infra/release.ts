@@ -54,7 +54,6 @@ export function releaseImages(
     const lifecycle = new ImageLifecycle(`${prefix}-release-images`, {
         stack: config.stack,
         imagesKept: release.imagesKept,
-        accountId,
         tags,
     });
     return { imageKeyArn: imageKey.keyArn, pipeline, lifecycle };

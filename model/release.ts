@@ -19,10 +19,14 @@ export const PARAMETERS_FILE = "/etc/magento/parameters.env";
 /** The environment file boot writes from the secrets the parameters name (root only). */
 export const SECRETS_FILE = "/etc/magento/secrets.env";
 
-/** Below the stack's parameter path: the release image's id, written by the image pipeline or by a promotion. */
-export const RELEASE_IMAGE_PARAMETER = "release/web-ami";
-/** The release image parameter of a stack: /magento/<stack>/release/web-ami. */
-export const releaseImageParameter = (stack: string) => `/magento/${stack}/${RELEASE_IMAGE_PARAMETER}`;
+/**
+ * The release image parameter of a stack, /imagebuilder/magento/<stack>/web-ami: written by the image pipeline's
+ * distribution or by a promotion, read by the program at deploy time. Below /imagebuilder/ because Image Builder's
+ * service-linked role, which writes it, may put parameters there only (AWSServiceRoleForImageBuilder:
+ * ssm:PutParameter on parameter/imagebuilder/*,
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSServiceRoleForImageBuilder.html).
+ */
+export const releaseImageParameter = (stack: string) => `/imagebuilder/magento/${stack}/web-ami`;
 
 // The tags release images and the web tiers' launch templates carry are in policies/lib/contracts.ts (the policies
 // read them).

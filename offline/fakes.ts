@@ -39,8 +39,10 @@ export function serviceLinkedRoleArn(service: string): string {
     return `arn:aws:iam::${ACCOUNT_ID}:role/aws-service-role/${service}/${SERVICE_LINKED_ROLE_NAMES[service] ?? `AWSServiceRoleFor${service.split(".")[0]}`}`;
 }
 
+/** The name given, or the one auto-naming would give; a name not known yet (a preview's unknown) counts as none, the
+ *  id it would make being sent as unknown anyway. */
 function autoName(ctx: FakeContext): string {
-    return (ctx.inputs.name as string | undefined) ?? `${ctx.name}-${hex(ctx, 7)}`;
+    return typeof ctx.inputs.name === "string" ? ctx.inputs.name : `${ctx.name}-${hex(ctx, 7)}`;
 }
 
 /** Image Builder resources: the ARN is the id, `arn:aws:imagebuilder:<region>:<account>:<kind>/<name><suffix>`. */

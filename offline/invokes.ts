@@ -86,11 +86,11 @@ const INVOKES: Record<string, Answer> = {
         insecureValue: "",
         withDecryption: true,
     }),
-    // A stack's release path holds the image parameter the pipeline (or a promotion) wrote, unless the stack is fresh;
+    // A stack's release path (/imagebuilder/magento/<stack>) holds the image parameter the pipeline (or a promotion) wrote, unless the stack is fresh;
     // any other path is empty, as AWS answers a path without parameters.
     "aws:ssm/getParametersByPath:getParametersByPath": (args, region, world) => {
         const path = String(args.path);
-        const names = /\/release$/.test(path) && !world?.freshStack ? [`${path}/web-ami`] : [];
+        const names = /^\/imagebuilder\/magento\/[^/]+$/.test(path) && !world?.freshStack ? [`${path}/web-ami`] : [];
         return {
             path,
             id: path,

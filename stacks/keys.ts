@@ -228,7 +228,7 @@ export const CONFIG_KEYS = {
         type: "string",
         defaults: "derived",
         description:
-            "The release image the web tiers boot: unset, the stack's release parameter (/magento/<stack>/release/web-ami) the image pipeline or a promotion writes (no server until it exists); or a pinned AMI id (ami-...), or another SSM parameter (/path).",
+            "The release image the web tiers boot: unset, the stack's release parameter (/imagebuilder/magento/<stack>/web-ami) the image pipeline or a promotion writes (no server until it exists); or a pinned AMI id (ami-...), or another SSM parameter (/path).",
         schema: imageSource,
     }),
     releaseImageBuilds: key({

@@ -48,6 +48,9 @@ export interface ImagePipelineArgs {
 const VERSION = "1.0.0";
 
 const digest = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 10);
+/** `<prefix>-<digest of the inputs>`, once every input is known. */
+const namedByDigest = (prefix: string, inputs: object): pulumi.Output<string> =>
+    pulumi.output(inputs).apply((resolved) => `${prefix}-${digest(JSON.stringify(resolved))}`);
 
 export class ImagePipeline extends pulumi.ComponentResource {
     public readonly pipelineArn: pulumi.Output<string>;
@@ -63,22 +66,21 @@ export class ImagePipeline extends pulumi.ComponentResource {
         const child = { parent: this };
         const tags = { ...args.tags, Name: name };
 
-        // A component and a recipe are immutable name-and-version pairs in Image Builder: a replacement under the same
-        // name would collide with the one it replaces, so each is named by a digest of its content (a change creates
-        // the new one, moves the pipeline to it, then deletes the old).
+        // A component and a recipe are immutable name-and-version pairs in Image Builder, and every input but tags
+        // replaces them (https://github.com/hashicorp/terraform-provider-aws/issues/28677): a replacement under the
+        // same name would collide with the one it replaces, so each is named by a digest of all its other inputs (a
+        // change creates the new one, moves the pipeline to it, then deletes the old).
         const components = args.components.map((doc) => {
-            const physical = pulumi.output(doc.data).apply((data) => `${name}-${doc.name}-${digest(data)}`);
+            const inputs = {
+                description: doc.description,
+                platform: "Linux",
+                supportedOsVersions: ["Amazon Linux 2023"],
+                version: VERSION,
+                data: doc.data,
+            };
             return new aws.imagebuilder.Component(
                 `${name}-${doc.name}`,
-                {
-                    name: physical,
-                    description: doc.description,
-                    platform: "Linux",
-                    supportedOsVersions: ["Amazon Linux 2023"],
-                    version: VERSION,
-                    data: doc.data,
-                    tags,
-                },
+                { ...inputs, name: namedByDigest(`${name}-${doc.name}`, inputs), tags },
                 child,
             );
         });
@@ -86,34 +88,38 @@ export class ImagePipeline extends pulumi.ComponentResource {
         // Builder resolves an `ssm:` parent at each build, so every build starts from the latest AL2023
         // (https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_CreateImageRecipe.html, parentImage).
         const parentImage = `ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architectureOf(args.instanceType)}`;
-        const recipeName = pulumi
-            .all(components.map((c) => c.name))
-            .apply((names) => `${name}-${digest(JSON.stringify([parentImage, args.rootVolumeGb, names]))}`);
+        const recipeInputs = {
+            version: VERSION,
+            parentImage,
+            components: components.map((c, i) => ({
+                componentArn: c.arn,
+                parameters: Object.entries(args.components[i].parameters ?? {}).map(([name, value]) => ({
+                    name,
+                    value,
+                })),
+            })),
+            blockDeviceMappings: [
+                {
+                    deviceName: "/dev/xvda",
+                    ebs: {
+                        volumeSize: args.rootVolumeGb,
+                        volumeType: "gp3",
+                        encrypted: "true",
+                        kmsKeyId: args.kmsKeyArn,
+                        deleteOnTermination: "true",
+                    },
+                },
+            ],
+        };
         const recipe = new aws.imagebuilder.ImageRecipe(
             `${name}-recipe`,
             {
-                name: recipeName,
-                version: VERSION,
-                parentImage,
-                components: components.map((c, i) => ({
-                    componentArn: c.arn,
-                    parameters: Object.entries(args.components[i].parameters ?? {}).map(([name, value]) => ({
-                        name,
-                        value,
-                    })),
-                })),
-                blockDeviceMappings: [
-                    {
-                        deviceName: "/dev/xvda",
-                        ebs: {
-                            volumeSize: args.rootVolumeGb,
-                            volumeType: "gp3",
-                            encrypted: "true",
-                            kmsKeyId: args.kmsKeyArn,
-                            deleteOnTermination: "true",
-                        },
-                    },
-                ],
+                ...recipeInputs,
+                // Components by name (their content digest) rather than by the ARN AWS completes with a build number.
+                name: namedByDigest(name, {
+                    ...recipeInputs,
+                    components: recipeInputs.components.map((c, i) => ({ ...c, componentArn: components[i].name })),
+                }),
                 tags,
             },
             child,
@@ -142,7 +148,8 @@ export class ImagePipeline extends pulumi.ComponentResource {
         // managed policy may use a key through EC2 (https://docs.aws.amazon.com/imagebuilder/latest/userguide/security-iam-awsmanpol.html,
         // AWSServiceRoleForImageBuilder); the same role writes the image id to the parameter when the pipeline has no
         // workflow execution role (https://docs.aws.amazon.com/imagebuilder/latest/userguide/cr-upd-ami-distribution-settings.html,
-        // "Prerequisites for SSM output parameters"; the managed policy's ssm:PutParameter grant itself not read here).
+        // "Prerequisites for SSM output parameters"), which its managed policy allows below /imagebuilder/ only
+        // (ssm:PutParameter on parameter/imagebuilder/*: model/release.ts names the parameter there).
         const distribution = new aws.imagebuilder.DistributionConfiguration(
             `${name}-distribution`,
             {

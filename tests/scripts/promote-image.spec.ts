@@ -47,7 +47,7 @@ function promote(args: string[], env: Record<string, string> = {}): Run {
             FAKE_LOG: log,
             FAKE_SOURCE: SOURCE,
             FAKE_TAGS:
-                "magento:release-image\\tpreprod\\nmagento:release-version\\t2.4.8-p3.17\\nOwner\\tecommerce platform\\n",
+                "magento:release-image\\tpreprod\\nmagento:release-version\\t2.4.8-p3+17\\nOwner\\tecommerce platform\\nCreatedBy\\tEC2 Image Builder\\nEc2ImageBuilderArn\\tarn:aws:imagebuilder:eu-west-3:123456789012:image/x/1.0.0/1\\n",
             FAKE_TARGET_IMAGES: `${COPY} ami-0ccccccccccccccc3 ami-0ddddddddddddddd4 ami-0eeeeeeeeeeeeeee5`,
             ...env,
         },
@@ -72,14 +72,15 @@ describe("scripts/promote-image", () => {
 
     it("copies the image preprod boots, encrypted with prod's release-image key", () => {
         assert.strictEqual(run.status, 0, run.stderr);
-        assert.ok(call(run, "get-parameter")[0].includes("--name /magento/preprod/release/web-ami"));
+        assert.ok(call(run, "get-parameter")[0].includes("--name /imagebuilder/magento/preprod/web-ami"));
         const [copy] = call(run, "copy-image");
         assert.ok(copy.includes(`--source-image-id ${SOURCE}`), copy);
         assert.ok(copy.includes("--encrypted --kms-key-id alias/magento-prod-release-image"), copy);
-        assert.match(copy, /--name prod-release-2\.4\.8-p3\.17-\d{14} /);
+        // EC2 refuses '+' in an AMI name: the version's build metadata is spelled with '_' there.
+        assert.match(copy, /--name prod-release-2\.4\.8-p3_17-\d{14} /);
     });
 
-    it("tags the copy and its snapshots as the source was tagged, but as prod's release image", () => {
+    it("tags the copy and its snapshots as the source was tagged, but as prod's release image and not Image Builder's", () => {
         const [copy] = call(run, "copy-image");
         const specs = JSON.parse(/--tag-specifications (\[.*\]) --query/.exec(copy)![1]) as {
             ResourceType: string;
@@ -92,7 +93,7 @@ describe("scripts/promote-image", () => {
         for (const spec of specs) {
             assert.deepStrictEqual(Object.fromEntries(spec.Tags.map((t) => [t.Key, t.Value])), {
                 "magento:release-image": "prod",
-                "magento:release-version": "2.4.8-p3.17",
+                "magento:release-version": "2.4.8-p3+17",
                 Owner: "ecommerce platform",
             });
         }
@@ -104,7 +105,7 @@ describe("scripts/promote-image", () => {
         assert.ok(waited >= 0 && written > waited, run.calls.join("\n"));
         assert.ok(
             run.calls[written].includes(
-                `--name /magento/prod/release/web-ami --type String --data-type aws:ec2:image --value ${COPY} --overwrite`,
+                `--name /imagebuilder/magento/prod/web-ami --type String --data-type aws:ec2:image --value ${COPY} --overwrite`,
             ),
         );
     });

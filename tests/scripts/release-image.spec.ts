@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { NEXT_RELEASE_KEY, releaseArtifactKey, releaseChecksumKey, RELEASE_VERSION } from "../../model/release";
-import { RELEASE_COMMIT_TAG, RELEASE_VERSION_TAG } from "../../policies/lib/contracts";
+import { RELEASE_COMMIT_TAG, RELEASE_IMAGE_TAG, RELEASE_VERSION_TAG } from "../../policies/lib/contracts";
 import { recordingAws, RecordingAws } from "../helpers/recording-aws";
 
 const SCRIPT = path.resolve(__dirname, "../../scripts/release-image");
@@ -33,7 +33,16 @@ function run(aws: RecordingAws, args: string[]) {
 }
 
 const args = (tarball: string, version = "2.4.8-p3.1", commit = "1a2b3c4d") => [
-    ...["--region", "eu-west-3", "--bucket", "magento-preprod-artifacts", "--pipeline-arn", "arn:pipeline"],
+    ...[
+        "--stack",
+        "preprod",
+        "--region",
+        "eu-west-3",
+        "--bucket",
+        "magento-preprod-artifacts",
+        "--pipeline-arn",
+        "arn:pipeline",
+    ],
     ...["--version", version, "--commit", commit, "--tarball", tarball],
 ];
 
@@ -72,6 +81,13 @@ describe("scripts/release-image", () => {
         const pointer = calls.findIndex((c) => c.includes(`s3://magento-preprod-artifacts/${NEXT_RELEASE_KEY}`));
         assert.ok(pointer >= 0 && pointer < started, "the pointer is written before the build starts");
         assert.strictEqual(calls.filter((c) => c.includes("image.state.status")).length, 3);
+        // The Image Builder image too, which the stack's lifecycle policy selects by its own tags.
+        assert.ok(
+            calls.includes(
+                `imagebuilder tag-resource --region eu-west-3 --resource-arn ${BUILD} --tags ${RELEASE_IMAGE_TAG}=preprod,${RELEASE_VERSION_TAG}=2.4.8-p3.1`,
+            ),
+            calls.join("\n"),
+        );
         assert.ok(
             calls.includes(
                 `ec2 create-tags --region eu-west-3 --resources ${AMI} --tags Key=${RELEASE_VERSION_TAG},Value=2.4.8-p3.1 Key=${RELEASE_COMMIT_TAG},Value=1a2b3c4d`,
@@ -86,7 +102,7 @@ describe("scripts/release-image", () => {
         const result = run(aws, args(tarball));
         assert.strictEqual(result.status, 1);
         assert.match(result.stderr, /ended FAILED: component release: checksum mismatch/);
-        assert.ok(!aws.calls().some((c) => c.startsWith("ec2 create-tags")));
+        assert.ok(!aws.calls().some((c) => c.startsWith("ec2 create-tags") || c.includes("tag-resource")));
     });
 
     it("refuses a version or commit that could not name a key or a tag, before uploading anything", () => {

@@ -486,8 +486,8 @@ describe("stack configuration", () => {
     });
 
     it("reads the release image as a pinned AMI or the image pipeline's parameter, and nothing else", () => {
-        assert.deepStrictEqual(parse({ webImage: "/magento/prod/release/web-ami" }).web.image, {
-            parameterName: "/magento/prod/release/web-ami",
+        assert.deepStrictEqual(parse({ webImage: "/imagebuilder/magento/prod/web-ami" }).web.image, {
+            parameterName: "/imagebuilder/magento/prod/web-ami",
         });
         assert.deepStrictEqual(parse({}).web.image, { amiId: "ami-0a1b2c3d4e5f60789" });
         rejects(

@@ -26,7 +26,7 @@ const PUBLIC_PARAMETERS = "/aws/service/";
 const AMI_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 /** A parameter's name (hierarchical) or ARN (a parameter shared by another account). */
 const PARAMETER = /^(?:\/[A-Za-z0-9_.\-/]+|arn:aws[a-z-]*:ssm:[^:]+:\d{12}:parameter\/\S+)$/;
-const ALLOWED = `the release parameter's name (e.g. /magento/<stack>/release/web-ami), "pinned" or "none"`;
+const ALLOWED = `the release parameter's name (e.g. /imagebuilder/magento/<stack>/web-ami), "pinned" or "none"`;
 
 interface Config {
     webTiers?: string[];

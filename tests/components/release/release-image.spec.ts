@@ -4,6 +4,7 @@
 // written to the parameter the web tiers read; failed builds are kept or not by the stack key; every stack keeps its
 // last N images.
 import * as assert from "assert";
+import { LAST_LAUNCHED_DAYS } from "../../../components/release/image-lifecycle";
 import { releaseImageParameter } from "../../../model/release";
 import { StateResource } from "../../../offline/state";
 import { RELEASE_IMAGE_TAG } from "../../../policies/lib/contracts";
@@ -228,7 +229,7 @@ describe("release image pipeline", () => {
         assert.strictEqual(inputs(pipeline).status, "ENABLED");
     });
 
-    it("keeps the last releaseImagesKept images of the stack (10 in prod, 5 in preprod), deleting older AMIs with their snapshots", async () => {
+    it("keeps the last releaseImagesKept images of the stack (10 in prod, 5 in preprod) and any launched from lately, deleting older AMIs with their snapshots", async () => {
         for (const [stack, kept] of [
             ["prod", 10],
             ["preprod", 5],
@@ -241,11 +242,18 @@ describe("release image pipeline", () => {
                 {
                     action: { type: "DELETE", includeResources: { amis: true, snapshots: true } },
                     filter: { type: "COUNT", value: kept },
+                    // The image the web tiers boot, however many builds came after it, while they launch from it.
+                    exclusionRules: { amis: { lastLaunched: { unit: "DAYS", value: LAST_LAUNCHED_DAYS } } },
                 },
             ]);
             const attachment = ofType(r, IAM_ROLE_POLICY_ATTACHMENT).find((a) =>
                 a.urn.endsWith("release-images-execution"),
             )!;
+            // Trusted as AWS documents the lifecycle role: the service, no condition it might not meet.
+            const role = ofType(r, "aws:iam/role:Role").find((x) => x.urn.endsWith("release-images-role"))!;
+            assert.deepStrictEqual(JSON.parse(String(inputs(role).assumeRolePolicy)).Statement, [
+                { Effect: "Allow", Principal: { Service: "imagebuilder.amazonaws.com" }, Action: "sts:AssumeRole" },
+            ]);
             assert.strictEqual(
                 inputs(attachment).policyArn,
                 "arn:aws:iam::aws:policy/service-role/EC2ImageBuilderLifecycleExecutionPolicy",

@@ -72,7 +72,7 @@ describe("magento / web-boots-release-image", () => {
         assert.deepStrictEqual(await found({ source: PARAMETER }), []);
         assert.deepStrictEqual(await found({ source: "pinned" }), []);
         assert.deepStrictEqual(await found({ source: PARAMETER, imageId: UNKNOWN }), []);
-        const shared = "arn:aws:ssm:eu-west-3:123456789012:parameter/magento/preprod/release/web-ami";
+        const shared = "arn:aws:ssm:eu-west-3:123456789012:parameter/imagebuilder/magento/preprod/web-ami";
         assert.deepStrictEqual(await found({ source: shared }), []);
     });
 
@@ -86,10 +86,10 @@ describe("magento / web-boots-release-image", () => {
 
     it("breaks: a web template that does not say which image it boots, or says something else", async () => {
         assert.deepStrictEqual(await found({}), [
-            `${PREFIX} does not say which image it boots: tag it ${LAUNCH_IMAGE_TAG} with the release parameter's name (e.g. /magento/<stack>/release/web-ami), "pinned" or "none".`,
+            `${PREFIX} does not say which image it boots: tag it ${LAUNCH_IMAGE_TAG} with the release parameter's name (e.g. /imagebuilder/magento/<stack>/web-ami), "pinned" or "none".`,
         ]);
         assert.deepStrictEqual(await found({ source: "latest" }), [
-            `${PREFIX} has ${LAUNCH_IMAGE_TAG}=latest; allowed: the release parameter's name (e.g. /magento/<stack>/release/web-ami), "pinned" or "none".`,
+            `${PREFIX} has ${LAUNCH_IMAGE_TAG}=latest; allowed: the release parameter's name (e.g. /imagebuilder/magento/<stack>/web-ami), "pinned" or "none".`,
         ]);
         const al2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
         assert.deepStrictEqual(await found({ source: al2023 }), [
@@ -138,7 +138,7 @@ describe("magento / web-boots-release-image", () => {
     it("holds the tiers webTiers names, and no other", async () => {
         assert.deepStrictEqual(await found({ tier: "api" }), []);
         assert.deepStrictEqual(await found({ tier: "api" }, { webTiers: ["web", "backoffice", "api"] }), [
-            `mandatory: Launch template frontend-lt (Tier=api) does not say which image it boots: tag it ${LAUNCH_IMAGE_TAG} with the release parameter's name (e.g. /magento/<stack>/release/web-ami), "pinned" or "none".`,
+            `mandatory: Launch template frontend-lt (Tier=api) does not say which image it boots: tag it ${LAUNCH_IMAGE_TAG} with the release parameter's name (e.g. /imagebuilder/magento/<stack>/web-ami), "pinned" or "none".`,
         ]);
     });
 
