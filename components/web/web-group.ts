@@ -129,7 +129,12 @@ export class WebGroup extends pulumi.ComponentResource {
                         maxHealthyPercentage: 200,
                         instanceWarmup: String(HEALTH_CHECK_GRACE_SECONDS),
                         skipMatching: true,
-                        autoRollback: true,
+                        // No automatic rollback: the provider moves the group to the new template version before it
+                        // starts the refresh, so AWS would "roll back" to that same version
+                        // (https://github.com/hashicorp/terraform-provider-aws/issues/34189). A failed refresh stops
+                        // with the old servers serving (100% healthy kept); rolling back is the previous image in the
+                        // release parameter and an `up` (docs/release-image.md, "Rolling back").
+                        autoRollback: false,
                     },
                 },
                 tags: Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),

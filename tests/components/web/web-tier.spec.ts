@@ -237,7 +237,7 @@ describe("web tier", () => {
                     maxHealthyPercentage: 200,
                     instanceWarmup: "300",
                     skipMatching: true,
-                    autoRollback: true,
+                    autoRollback: false,
                 },
             });
             assert.deepStrictEqual(
