@@ -130,7 +130,7 @@ describe("magento / web-boots-release-image", () => {
         const [rollback] = await found({ source: PARAMETER, imageId: `resolve:ssm:${PARAMETER}` });
         assert.match(
             rollback,
-            /resolves its image from \/magento\/preprod\/release\/web-ami at launch: AWS cannot roll back/,
+            /resolves its image from \/imagebuilder\/magento\/preprod\/web-ami at launch: AWS cannot roll back/,
         );
         assert.match(rollback, /instance-refresh-rollback\.html/);
     });
