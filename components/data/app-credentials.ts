@@ -75,6 +75,7 @@ export class AppCredentials extends pulumi.ComponentResource {
                 secretName: names.cryptKey,
                 length: CRYPT_KEY_LENGTH,
                 specials: "",
+                encryptsData: true,
                 kmsKeyArn: args.kmsKeyArn,
                 tags: args.tags,
             },

@@ -17,6 +17,9 @@ export interface GeneratedSecretArgs {
     readonly document?: (password: string) => Record<string, string>;
     /** Raising it replaces the value (the random provider's keepers); 0 or absent: the first value. */
     readonly generation?: number;
+    /** The value encrypts data (Magento's crypt key): a new one would leave that data unreadable, so the value and its
+     *  version are protected, and the plan check refuses their replacement (docs/day-two.md, "The check"). */
+    readonly encryptsData?: boolean;
     readonly kmsKeyArn: pulumi.Input<string>;
     readonly tags: Readonly<Record<string, string>>;
 }
@@ -61,7 +64,7 @@ export class GeneratedSecret extends pulumi.ComponentResource {
                 // Changed keepers recreate the password (https://www.pulumi.com/registry/packages/random/api-docs/randompassword/).
                 keepers: args.generation ? { generation: String(args.generation) } : undefined,
             },
-            child,
+            { ...child, protect: args.encryptsData },
         );
         const secret = keptSecret(this, name, args);
         new aws.secretsmanager.SecretVersion(
@@ -72,7 +75,7 @@ export class GeneratedSecret extends pulumi.ComponentResource {
                     password.result.apply((p) => (args.document ? JSON.stringify(args.document(p)) : p)),
                 ),
             },
-            child,
+            { ...child, protect: args.encryptsData },
         );
         this.value = pulumi.secret(password.result);
         this.secretArn = secret.arn;
