@@ -16,12 +16,14 @@ import {
     releaseChecksumKey,
     StaticContent,
     THEME_NAME,
+    WEB_UNITS,
 } from "./release";
 import {
     cronUnits,
     fpmPool,
     fpmSizeDropIn,
     fpmSizeScript,
+    fpmStopDropIn,
     nginxMainConfig,
     nginxServerConfig,
     NGINX_USER,
@@ -178,6 +180,10 @@ const failUnless = (test: string, message: string) => failIf(`! ${test}`, messag
 function webConfigChecks(): string[] {
     return [
         "nginx -t",
+        ...failUnless(
+            `runuser -u ${MAGENTO_USER} -- test -w ${WEB_CONFIG_PATHS.logDir}`,
+            `${WEB_CONFIG_PATHS.logDir} is not writable by ${MAGENTO_USER}: the pool's error log would go nowhere`,
+        ),
         `bash ${WEB_CONFIG_PATHS.fpmSizeScript}`,
         "set -a",
         "# shellcheck source=/dev/null",
@@ -467,10 +473,10 @@ function webConfig(): ImageComponent {
     return {
         name: "web-config",
         description:
-            "nginx from Magento's sample, the magento PHP-FPM pool sized at start, php.ini, the disabled cron timer",
+            "nginx from Magento's sample, the magento PHP-FPM pool sized at start, php.ini, cron units, all disabled",
         document: {
             name: "web-config",
-            description: "Configures nginx and PHP-FPM for Magento and installs its cron units, disabled.",
+            description: "Configures nginx and PHP-FPM for Magento and installs its cron units; boot enables them.",
             schemaVersion: "1.0",
             phases: [
                 {
@@ -483,15 +489,18 @@ function webConfig(): ImageComponent {
                             { path: p.phpIni, content: phpIni(), permissions: "0644" },
                             { path: p.fpmSizeScript, content: fpmSizeScript(), permissions: "0755" },
                             { path: p.fpmSizeDropIn, content: fpmSizeDropIn(), permissions: "0644" },
+                            { path: p.fpmStopDropIn, content: fpmStopDropIn(), permissions: "0644" },
                             { path: p.cronService, content: cron.service, permissions: "0644" },
                             { path: p.cronTimer, content: cron.timer, permissions: "0644" },
                         ]),
-                        bash("EnableServices", [
+                        bash("InstallServices", [
                             `rm -f ${p.fpmStockPool}`,
+                            `install -d -o ${MAGENTO_USER} -g ${MAGENTO_USER} -m 0750 ${p.logDir}`,
                             "systemctl daemon-reload",
-                            "systemctl enable nginx php-fpm",
-                            // Installed, never enabled here: boot enables it on the back office only (one cron runner).
-                            `systemctl disable ${CRON_TIMER}`,
+                            // Installed, never enabled here: an image serving before boot rendered env.php would pass
+                            // the health check with no database; boot enables the web units, and cron on the back
+                            // office only (one cron runner).
+                            `systemctl disable ${DISABLED_UNITS.join(" ")}`,
                         ]),
                     ],
                 },
@@ -501,6 +510,9 @@ function webConfig(): ImageComponent {
     };
 }
 
+/** The units the image ships disabled, which boot enables. */
+const DISABLED_UNITS = [...WEB_UNITS, CRON_TIMER];
+
 function imageTest(): ImageComponent {
     return {
         name: "image-test",
@@ -508,7 +520,7 @@ function imageTest(): ImageComponent {
         document: {
             name: "image-test",
             description:
-                "Test phase: nginx -t, php-fpm -t, bin/magento --version, static content in the image, cron off.",
+                "Test phase: nginx -t, php-fpm -t, bin/magento --version, static content in the image, nginx, php-fpm and cron off.",
             schemaVersion: "1.0",
             phases: [
                 {
@@ -517,12 +529,14 @@ function imageTest(): ImageComponent {
                         bash("WebConfig", webConfigChecks()),
                         bash("Magento", [asMagento("--version")]),
                         bash("Release", releaseChecks()),
-                        bash("CronDisabled", [
-                            `state=$(systemctl is-enabled ${CRON_TIMER} || true)`,
+                        bash("ServicesDisabled", [
+                            `for unit in ${DISABLED_UNITS.join(" ")}; do`,
+                            '  state=$(systemctl is-enabled "$unit" || true)',
                             ...failUnless(
                                 '[ "$state" = disabled ]',
-                                `${CRON_TIMER} is '$state': the image must ship it disabled`,
-                            ),
+                                "$unit is '$state': the image must ship it disabled, boot enables it once configured",
+                            ).map((l) => `  ${l}`),
+                            "done",
                         ]),
                     ],
                 },

@@ -3,6 +3,14 @@
 // Magento asks for, and the cron units the back office enables. model/image-components.ts writes these files.
 import { CRON_TIMER, FPM_SOCKET, MAGENTO_ROOT, MAGENTO_USER } from "./release";
 
+/** The cron service CRON_TIMER starts, as a unit name without its suffix (what boot's drop-ins are named after). */
+export const CRON_SERVICE = CRON_TIMER.replace(/\.timer$/, "");
+
+/** The image's own units go to the vendor directory: `systemctl mask` (the front end's, on the cron timer) writes a
+ *  /dev/null link in /etc/systemd/system and refuses where a unit file already is
+ *  (https://www.freedesktop.org/software/systemd/man/latest/systemctl.html#mask%20UNIT%E2%80%A6). */
+const VENDOR_UNITS = "/usr/lib/systemd/system";
+
 /** nginx's own user on Amazon Linux 2023 (the nginx package's); it reads pub/ through the magento group. */
 export const NGINX_USER = "nginx";
 
@@ -18,20 +26,49 @@ export const WEB_CONFIG_PATHS = {
     fpmSizeScript: "/usr/local/sbin/magento-fpm-size",
     fpmSizeEnv: "/run/magento/fpm-size.env",
     fpmSizeDropIn: "/etc/systemd/system/php-fpm.service.d/magento-size.conf",
-    cronService: `/etc/systemd/system/${CRON_TIMER.replace(/\.timer$/, ".service")}`,
-    cronTimer: `/etc/systemd/system/${CRON_TIMER}`,
+    fpmStopDropIn: "/etc/systemd/system/php-fpm.service.d/magento-stop.conf",
+    /** PHP's error log for the pool: a directory of the magento user's (AL2023's /var/log/php-fpm may not be). */
+    logDir: "/var/log/magento",
+    cronService: `${VENDOR_UNITS}/${CRON_SERVICE}.service`,
+    cronTimer: `${VENDOR_UNITS}/${CRON_TIMER}`,
 } as const;
 
 /** The variable PHP-FPM substitutes into pm.max_children: php-fpm expands ${VAR} from its environment in its
  *  configuration (https://www.php.net/manual/en/install.fpm.configuration.php), checked with the real php-fpm. */
 export const FPM_CHILDREN_VARIABLE = "FPM_MAX_CHILDREN";
 
+/** What one PHP-FPM request may allocate: the 756M of Magento's nginx.conf.sample
+ *  (https://github.com/magento/magento2/blob/2.4-develop/nginx.conf.sample), set by the pool as an admin value so no
+ *  request or script raises it. */
+export const FPM_MEMORY_LIMIT_MIB = 756;
+
+/** How long one request may run (the pool's request_terminate_timeout, nginx's fastcgi_read_timeout). */
+export const FPM_REQUEST_TIMEOUT_S = 600;
+
+/** Stopping PHP-FPM: the master waits this long for workers to finish their requests after SIGQUIT, then sends
+ *  SIGTERM (process_control_timeout; 0, its default, sends SIGTERM at once: php-src sapi/fpm/fpm/fpm_process_ctl.c,
+ *  fpm_pctl_action_next); systemd's stop timeout is above both, so it never SIGKILLs a finishing request. */
+export const FPM_STOP = {
+    processControlTimeoutS: FPM_REQUEST_TIMEOUT_S + 5,
+    systemdTimeoutStopS: FPM_REQUEST_TIMEOUT_S + 30,
+} as const;
+
+/** OPcache's shared memory in MiB, which the sizing reserves whole: it fills as Magento's classes are loaded. */
+const OPCACHE_MIB = 2048;
+
 /**
- * How the pool is sized: what the server keeps for itself (the OS, nginx, the CloudWatch agent, OPcache's shared
- * memory as Magento fills it), what one worker may hold on average (nginx caps one request at the sample's 756M, most
- * use far less), and a floor so a small instance still serves. Workers = (memory - reserved) / per worker.
+ * How the pool is sized, so that all workers at their memory limit at once still fit: workers = (MemTotal - reserved)
+ * / FPM_MEMORY_LIMIT_MIB, where reserved is OPcache's whole shared memory (2048 MiB) and 512 MiB for the OS, nginx,
+ * sshd/SSM and the CloudWatch agent. 8 GiB (c6i.xlarge, t3.large): (8192 - 2560) / 756 = 7 workers (6 on the ~7.6
+ * GiB MemTotal the kernel shows); 16 GiB (m6i.xlarge): (16384 - 2560) / 756 = 18. Most requests use far less than
+ * 756M, so this leaves memory to the page cache; no swap, so the budget must hold at the worst. The floor of 2 keeps a
+ * server under 4 GiB serving (none of the stacks' types), where the guarantee no longer holds.
  */
-export const FPM_SIZING = { reservedMiB: 1536, perWorkerMiB: 256, minWorkers: 4 } as const;
+export const FPM_SIZING = {
+    reservedMiB: OPCACHE_MIB + 512,
+    perWorkerMiB: FPM_MEMORY_LIMIT_MIB,
+    minWorkers: 2,
+} as const;
 
 /** Magento's php.ini settings. memory_limit 2G for the CLI runs (setup:di:compile, static content, cron); realpath
  *  cache 10M/7200 s (https://experienceleague.adobe.com/docs/commerce-operations/implementation-playbook/best-practices/planning/realpath-cache-size.html);
@@ -47,7 +84,7 @@ export const PHP_INI_SETTINGS: Readonly<Record<string, string>> = {
     expose_php: "Off",
     "opcache.enable": "1",
     "opcache.enable_cli": "0",
-    "opcache.memory_consumption": "2048",
+    "opcache.memory_consumption": String(OPCACHE_MIB),
     "opcache.interned_strings_buffer": "32",
     "opcache.max_accelerated_files": "100000",
     "opcache.validate_timestamps": "0",
@@ -215,9 +252,10 @@ server {
         fastcgi_buffers 16 16k;
         fastcgi_buffer_size 32k;
         fastcgi_param PHP_FLAG "session.auto_start=off \\n suhosin.session.cryptua=off";
-        fastcgi_param PHP_VALUE "memory_limit=756M \\n max_execution_time=18000";
-        fastcgi_read_timeout 600s;
-        fastcgi_connect_timeout 600s;
+        # The sample's memory_limit is the pool's admin value (fpmPool), which a PHP_VALUE cannot change.
+        fastcgi_param PHP_VALUE "max_execution_time=18000";
+        fastcgi_read_timeout ${FPM_REQUEST_TIMEOUT_S}s;
+        fastcgi_connect_timeout ${FPM_REQUEST_TIMEOUT_S}s;
         fastcgi_index index.php;
         fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
         include fastcgi_params;
@@ -240,9 +278,13 @@ server {
 }
 
 /** PHP-FPM's magento pool: runs as the magento user, listens on FPM_SOCKET for nginx only, as many workers as the
- *  sizing script computed at start (static: the server runs nothing else, its memory is budgeted up front). */
+ *  sizing script computed at start (static: the server runs nothing else, its memory is budgeted up front). Its
+ *  [global] part makes a stop wait for running requests (FPM_STOP); php-fpm reads [global] in included files too. */
 export function fpmPool(users: WebUsers = SERVER_USERS): string {
     return `; Magento's pool (model/web-config.ts). pm.max_children comes from ${WEB_CONFIG_PATHS.fpmSizeScript} at start.
+[global]
+process_control_timeout = ${FPM_STOP.processControlTimeoutS}s
+
 [magento]
 user = ${users.magento}
 group = ${users.magento}
@@ -253,12 +295,13 @@ listen.mode = 0660
 pm = static
 pm.max_children = \${${FPM_CHILDREN_VARIABLE}}
 pm.max_requests = 1000
-request_terminate_timeout = 600s
+request_terminate_timeout = ${FPM_REQUEST_TIMEOUT_S}s
 catch_workers_output = yes
 ; Workers see no environment: Magento reads its connections from env.php, never from variables.
 clear_env = yes
+php_admin_value[memory_limit] = ${FPM_MEMORY_LIMIT_MIB}M
 php_admin_flag[log_errors] = on
-php_admin_value[error_log] = /var/log/php-fpm/magento-error.log
+php_admin_value[error_log] = ${WEB_CONFIG_PATHS.logDir}/php-fpm-error.log
 `;
 }
 
@@ -297,17 +340,37 @@ EnvironmentFile=-${WEB_CONFIG_PATHS.fpmSizeEnv}
 `;
 }
 
+/** php-fpm stops gracefully on SIGQUIT only: SIGTERM, systemd's default, is immediate termination (php-fpm(8),
+ *  "Signals", https://github.com/php/php-src/blob/master/sapi/fpm/php-fpm.8.in). The workers finish their requests
+ *  within FPM_STOP; systemd waits longer before its SIGKILL
+ *  (https://www.freedesktop.org/software/systemd/man/latest/systemd.kill.html#KillSignal=,
+ *  https://www.freedesktop.org/software/systemd/man/latest/systemd.service.html#TimeoutStopSec=). */
+export function fpmStopDropIn(): string {
+    return `[Service]
+KillSignal=SIGQUIT
+TimeoutStopSec=${FPM_STOP.systemdTimeoutStopS}
+`;
+}
+
 /** Magento's cron as a systemd service and timer, every minute as Magento asks for
  *  (https://experienceleague.adobe.com/docs/commerce-operations/configuration-guide/cli/configure-cron-jobs.html);
- *  a oneshot service never overlaps itself. The image installs the timer disabled: boot enables it on the back office. */
+ *  a oneshot service never overlaps itself. KillMode=process: only cron:run itself is stopped with the unit, the
+ *  groups it started run on as under crond, Magento's per-group locks keeping two runs of a group apart
+ *  (https://www.freedesktop.org/software/systemd/man/latest/systemd.kill.html#KillMode=). Wants= with After=: ordering
+ *  alone pulls nothing in (https://systemd.io/NETWORK_ONLINE/). The image installs the timer disabled: boot enables it
+ *  on the back office, and adds its mounts drop-in to CRON_SERVICE. */
 export function cronUnits(users: WebUsers = SERVER_USERS): { service: string; timer: string } {
     return {
         service: `[Unit]
 Description=Magento cron (bin/magento cron:run)
+Wants=network-online.target
 After=network-online.target
 
 [Service]
 Type=oneshot
+# cron:run starts the separate-process groups (index, consumers) in the background and exits: stopping the unit
+# must not kill them with its control group (systemd.kill(5), KillMode=).
+KillMode=process
 User=${users.magento}
 Group=${users.magento}
 WorkingDirectory=${MAGENTO_ROOT}

@@ -22,12 +22,16 @@ import {
     ToeStep,
 } from "../../model/image-components";
 import {
+    CRON_TIMER,
     MAGENTO_ROOT,
+    MAGENTO_USER,
     NEXT_RELEASE_KEY,
     RELEASE_VERSION,
     releaseArtifactKey,
     releaseChecksumKey,
+    WEB_UNITS,
 } from "../../model/release";
+import { fpmStopDropIn, WEB_CONFIG_PATHS } from "../../model/web-config";
 import { awstoeProblems } from "../helpers/awstoe";
 
 const ARGS: ImageComponentsArgs = {
@@ -318,6 +322,29 @@ describe("release image components", () => {
         );
     });
 
+    it("the image ships nginx, PHP-FPM and cron disabled: nothing serves before boot has rendered env.php", () => {
+        const install = commandsOf("web-config", "InstallServices");
+        assert.deepStrictEqual(
+            install.filter((c) => c.startsWith("systemctl ") && c !== "systemctl daemon-reload"),
+            [`systemctl disable ${[...WEB_UNITS, CRON_TIMER].join(" ")}`],
+        );
+        assert.deepStrictEqual(
+            allSteps.flatMap(({ step }) =>
+                step.action === "ExecuteBash"
+                    ? step.inputs.commands.filter((c) => /systemctl\s.*\b(enable|start)\b/.test(c))
+                    : [],
+            ),
+            [],
+        );
+        // PHP-FPM stops gracefully and its workers can write their error log (boot adds its own drop-ins beside).
+        const written = allSteps.flatMap(({ step }) => (step.action === "CreateFile" ? step.inputs : []));
+        assert.strictEqual(written.find((f) => f.path === WEB_CONFIG_PATHS.fpmStopDropIn)?.content, fpmStopDropIn());
+        assert.ok(
+            install.includes(`install -d -o ${MAGENTO_USER} -g ${MAGENTO_USER} -m 0750 ${WEB_CONFIG_PATHS.logDir}`),
+            install.join("\n"),
+        );
+    });
+
     it("Magento's user has the uid and gid the shared folders' files carry", () => {
         for (const share of MAGENTO_SHARES.filter((s) => s.name !== "exports")) {
             assert.deepStrictEqual([share.uid, share.gid], [MAGENTO_UID, MAGENTO_UID], share.name);
@@ -414,6 +441,52 @@ describe("release image components", () => {
                 );
             }
             assert.deepStrictEqual(commandsOf("image-test", "Release"), commandsOf("release", "CheckRelease"));
+        });
+
+        it("the test phase fails on an image that would start nginx, PHP-FPM or cron by itself, naming the unit", () => {
+            const stubs = path.join(tmp, "systemctl-bin");
+            // systemctl is-enabled as systemd answers: the state, non-zero unless enabled.
+            stub(
+                stubs,
+                "systemctl",
+                'if [[ " $STUB_ENABLED " == *" $2 "* ]]; then echo enabled; else echo disabled; exit 1; fi',
+            );
+            const disabled = (enabled: string) =>
+                run(commandsOf("image-test", "ServicesDisabled"), { STUB_ENABLED: enabled }, stubs);
+            assert.strictEqual(disabled("").status, 0, disabled("").stderr);
+            for (const unit of [...WEB_UNITS, CRON_TIMER]) {
+                const result = disabled(`other.service ${unit}`);
+                assert.strictEqual(result.status, 1, unit);
+                assert.match(
+                    result.stderr,
+                    new RegExp(`^${unit.replace(".", "\\.")} is 'enabled': the image must ship it disabled`, "m"),
+                );
+            }
+        });
+
+        it("the web configuration's check fails when Magento's user cannot write the pool's log directory", () => {
+            const stubs = path.join(tmp, "web-check-bin");
+            const here = path.join(tmp, "web-check");
+            fs.mkdirSync(path.join(here, "log"), { recursive: true });
+            stub(stubs, "nginx", "true");
+            stub(stubs, "php-fpm", '[ "$FPM_MAX_CHILDREN" = 3 ]');
+            // runuser -u <user> -- <command>: the command, unless the stub plays a user who cannot write.
+            stub(stubs, "runuser", 'shift 3; [ -z "${STUB_UNWRITABLE:-}" ] && "$@"');
+            stub(here, "magento-fpm-size", `echo FPM_MAX_CHILDREN=3 > ${here}/size.env`);
+            const local = (l: string) =>
+                l
+                    .split(WEB_CONFIG_PATHS.fpmSizeScript)
+                    .join(`${here}/magento-fpm-size`)
+                    .split(WEB_CONFIG_PATHS.fpmSizeEnv)
+                    .join(`${here}/size.env`)
+                    .split(WEB_CONFIG_PATHS.logDir)
+                    .join(`${here}/log`);
+            const check = (unwritable: string) =>
+                run(commandsOf("web-config", "CheckWebConfig").map(local), { STUB_UNWRITABLE: unwritable }, stubs);
+            assert.strictEqual(check("").status, 0, check("").stderr);
+            const refused = check("1");
+            assert.strictEqual(refused.status, 1);
+            assert.match(refused.stderr, new RegExp(`^${here}/log is not writable by ${MAGENTO_USER}:`, "m"));
         });
 
         it("a PHP without an extension Magento requires fails the build, naming it", () => {

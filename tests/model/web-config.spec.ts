@@ -8,14 +8,18 @@ import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { FPM_SOCKET, MAGENTO_ROOT } from "../../model/release";
+import { CRON_TIMER, FPM_SOCKET, MAGENTO_ROOT } from "../../model/release";
 import {
+    CRON_SERVICE,
     cronUnits,
     FPM_CHILDREN_VARIABLE,
+    FPM_MEMORY_LIMIT_MIB,
+    FPM_REQUEST_TIMEOUT_S,
     FPM_SIZING,
     fpmPool,
     fpmSizeDropIn,
     fpmSizeScript,
+    fpmStopDropIn,
     nginxMainConfig,
     nginxServerConfig,
     phpIni,
@@ -96,12 +100,13 @@ describe("release image web configuration", () => {
         assert.strictEqual(sized.status, 0, sized.stderr);
         assert.match(sized.stderr, /pm\.max_children = 7\b/);
         assert.match(sized.stderr, new RegExp(`listen = ${FPM_SOCKET.replace(/\./g, "\\.")}`));
+        assert.match(sized.stderr, /process_control_timeout = (\d+)s/);
         const unsized = spawnSync(`/usr/sbin/${PHP_FPM}`, ["-t", "-y", conf], { encoding: "utf8" });
         assert.notStrictEqual(unsized.status, 0);
         assert.match(unsized.stderr, /pm\.max_children must be a positive value/);
     });
 
-    it("the pool is sized from the server's memory, with a floor for small instances", () => {
+    it("the pool is sized so that every worker at its memory limit fits beside OPcache and the OS, with a floor", () => {
         const script = path.join(layout("sizing", { "magento-fpm-size": fpmSizeScript() }), "magento-fpm-size");
         assert.strictEqual(spawnSync("shellcheck", [script], { encoding: "utf8" }).stdout, "");
         const size = (gib: number) => {
@@ -112,9 +117,19 @@ describe("release image web configuration", () => {
             assert.strictEqual(result.status, 0, result.stderr);
             return fs.readFileSync(out, "utf8");
         };
-        const workers = (gib: number) => Math.floor((gib * 1024 - FPM_SIZING.reservedMiB) / FPM_SIZING.perWorkerMiB);
-        assert.strictEqual(size(4), `${FPM_CHILDREN_VARIABLE}=${workers(4)}\n`); // 10
-        assert.strictEqual(size(16), `${FPM_CHILDREN_VARIABLE}=${workers(16)}\n`); // 58
+        // c6i.xlarge and t3.large (8 GiB), m6i.xlarge (16 GiB): (memory - 2560 MiB) / 756 MiB.
+        assert.strictEqual(size(8), `${FPM_CHILDREN_VARIABLE}=7\n`);
+        assert.strictEqual(size(16), `${FPM_CHILDREN_VARIABLE}=18\n`);
+        for (const [gib, workers] of [
+            [8, 7],
+            [16, 18],
+        ]) {
+            assert.strictEqual(FPM_SIZING.perWorkerMiB, FPM_MEMORY_LIMIT_MIB);
+            assert.ok(
+                workers * FPM_MEMORY_LIMIT_MIB + FPM_SIZING.reservedMiB <= gib * 1024,
+                `${gib} GiB overcommitted`,
+            );
+        }
         assert.strictEqual(size(1), `${FPM_CHILDREN_VARIABLE}=${FPM_SIZING.minWorkers}\n`);
         const empty = path.join(tmp, "sizing", "meminfo-empty");
         fs.writeFileSync(empty, "MemFree: 1 kB\n");
@@ -132,10 +147,27 @@ describe("release image web configuration", () => {
         assert.strictEqual(systemdVerify(dir), "");
     });
 
+    it("php-fpm stops gracefully: SIGQUIT, and systemd waits longer than a request and the master's grace", () => {
+        const dropIn = fpmStopDropIn();
+        assert.match(dropIn, /^\[Service\]\nKillSignal=SIGQUIT$/m);
+        const stopTimeout = Number(dropIn.match(/^TimeoutStopSec=(\d+)$/m)![1]);
+        const pool = fpmPool();
+        const seconds = (key: string) => Number(pool.match(new RegExp(`^${key} = (\\d+)s$`, "m"))![1]);
+        assert.strictEqual(seconds("request_terminate_timeout"), FPM_REQUEST_TIMEOUT_S);
+        assert.ok(seconds("process_control_timeout") > FPM_REQUEST_TIMEOUT_S);
+        assert.ok(stopTimeout > seconds("process_control_timeout"), `TimeoutStopSec=${stopTimeout}`);
+        const dir = layout("stop-drop-in", { "php-fpm.service": `${dropIn}ExecStart=/bin/true\n` });
+        assert.strictEqual(systemdVerify(dir), "");
+    });
+
     it("cron runs bin/magento cron:run as Magento's user every minute, as units systemd accepts", () => {
         const units = cronUnits(HOST_USERS);
         assert.match(units.service, new RegExp(`^ExecStart=/usr/bin/php ${MAGENTO_ROOT}/bin/magento cron:run$`, "m"));
         assert.match(units.service, /^User=www-data$/m);
+        // cron:run leaves its separate-process groups (index, consumers) running: the unit's stop must spare them.
+        assert.match(units.service, /\[Service\][^[]*^KillMode=process$/m);
+        assert.match(units.service, /\[Unit\][^[]*^Wants=network-online\.target$[^[]*^After=network-online\.target$/m);
+        assert.strictEqual(path.basename(WEB_CONFIG_PATHS.cronService), `${CRON_SERVICE}.service`);
         assert.match(units.timer, /^OnCalendar=\*-\*-\* \*:\*:00$/m);
         const dir = layout("cron", {
             [path.basename(WEB_CONFIG_PATHS.cronService)]: units.service,
@@ -143,6 +175,24 @@ describe("release image web configuration", () => {
         });
         assert.strictEqual(systemdVerify(dir), "");
         assert.match(cronUnits().service, /^User=magento$/m);
+    });
+
+    it("the cron units are installed where systemd lets the front end mask the timer, disabled until boot", () => {
+        const root = path.join(tmp, "systemd-root");
+        const units = cronUnits(HOST_USERS);
+        for (const [file, text] of [
+            [WEB_CONFIG_PATHS.cronService, units.service],
+            [WEB_CONFIG_PATHS.cronTimer, units.timer],
+        ]) {
+            fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+            fs.writeFileSync(path.join(root, file), text);
+        }
+        const systemctl = (...args: string[]) =>
+            spawnSync("systemctl", [`--root=${root}`, ...args], { encoding: "utf8" });
+        assert.strictEqual(systemctl("is-enabled", CRON_TIMER).stdout.trim(), "disabled");
+        const mask = systemctl("mask", CRON_TIMER);
+        assert.strictEqual(mask.status, 0, mask.stderr);
+        assert.strictEqual(systemctl("is-enabled", CRON_TIMER).stdout.trim(), "masked");
     });
 
     it("PHP reads Magento's settings from the image's php.ini", () => {
@@ -165,7 +215,11 @@ describe("release image web configuration", () => {
         const running: ChildProcess[] = [];
         const root = path.join(tmp, "magento");
         const socket = path.join(tmp, "magento.sock");
+        /** The image's log directory: the workers' user's, 0750, as the image creates it. */
+        const logDir = path.join(tmp, "log-magento");
+        const HOST_UID = Number(spawnSync("id", ["-u", HOST_USERS.magento], { encoding: "utf8" }).stdout);
         let port = 0;
+        let fpmPid = 0;
 
         /** GET on the loopback server: status, headers, body. */
         function get(url: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
@@ -191,7 +245,9 @@ describe("release image web configuration", () => {
         before(async function () {
             this.timeout(30000);
             layout("magento", {
-                "pub/index.php": '<?php echo "storefront";',
+                // ?ini=<key>: PHP's setting as a request sees it; ?log: writes PHP's error log; ?slow: a long request.
+                "pub/index.php":
+                    '<?php if (isset($_GET["ini"])) { exit(ini_get($_GET["ini"])); } if (isset($_GET["log"])) { error_log("logged by a worker"); } if (isset($_GET["slow"])) { sleep(2); } echo "storefront";',
                 "pub/health_check.php": '<?php echo "healthy";',
                 // Magento's own answers 404: denied paths (403) are answered with it, as the sample's error_page says.
                 "pub/errors/404.php": '<?php http_response_code(404); echo "Magento 404";',
@@ -202,6 +258,8 @@ describe("release image web configuration", () => {
                 "pub/media/upload.php": '<?php echo "executed an upload";',
                 "app/etc/env.php": "<?php return ['db' => 'secret'];",
             });
+            fs.mkdirSync(logDir, { mode: 0o750 });
+            fs.chownSync(logDir, HOST_UID, HOST_UID);
             port = await new Promise<number>((resolve) => {
                 const server = net.createServer().listen(0, "127.0.0.1", () => {
                     const { port: free } = server.address() as net.AddressInfo;
@@ -217,13 +275,16 @@ describe("release image web configuration", () => {
                     .replace("listen 80 default_server;", `listen 127.0.0.1:${port} default_server;`)
                     .replace("/run/nginx.pid", path.join(tmp, "nginx.pid"))
                     .split("/var/log/nginx/")
-                    .join(`${tmp}/`);
+                    .join(`${tmp}/`)
+                    .split(WEB_CONFIG_PATHS.logDir)
+                    .join(logDir);
             const nginxDir = nginxFolder("nginx-run", local);
             const fpm = spawn(`/usr/sbin/${PHP_FPM}`, ["-F", "-y", fpmConfig("fpm-run", local)], {
                 env: { ...process.env, [FPM_CHILDREN_VARIABLE]: "2" },
                 stdio: "ignore",
             });
             running.push(fpm);
+            fpmPid = fpm.pid!;
             await until(() => fs.existsSync(socket), "php-fpm");
             const nginx = spawn(
                 "nginx",
@@ -280,6 +341,21 @@ describe("release image web configuration", () => {
 
         it("nothing outside pub/ is reachable: the docroot is pub/", async () => {
             assert.deepStrictEqual(await get("/app/etc/env.php").then((r) => [r.status, r.body]), [404, "Magento 404"]);
+        });
+
+        it("a request's memory limit is the pool's, whatever nginx passes, and PHP's errors reach the pool's log", async () => {
+            assert.strictEqual((await get("/index.php?ini=memory_limit")).body, `${FPM_MEMORY_LIMIT_MIB}M`);
+            await get("/index.php?log=1");
+            assert.match(fs.readFileSync(path.join(logDir, "php-fpm-error.log"), "utf8"), /logged by a worker/);
+        });
+
+        // Last: it stops PHP-FPM.
+        it("SIGQUIT stops PHP-FPM only once the request in flight is answered", async function () {
+            this.timeout(15000);
+            const slow = get("/index.php?slow=1");
+            await new Promise((r) => setTimeout(r, 500));
+            process.kill(fpmPid, "SIGQUIT");
+            assert.deepStrictEqual(await slow.then((r) => [r.status, r.body]), [200, "storefront"]);
         });
     });
 });
