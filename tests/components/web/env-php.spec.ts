@@ -415,7 +415,10 @@ describe("env.php rendered at boot", () => {
                 server.answer(secrets);
                 const result = server.secrets();
                 assert.strictEqual(result.status, 0, result.stderr);
-                assert.match(result.stderr, /^secret DB_SECRET_ARN: no value readable yet; skipped until the next run\n$/);
+                assert.match(
+                    result.stderr,
+                    /^secret DB_SECRET_ARN: no value readable yet; skipped until the next run\n$/,
+                );
                 assert.doesNotMatch(fs.readFileSync(server.files.secrets, "utf8"), /^DB_/m);
                 assert.deepStrictEqual(server.systemctl(), [], "the first boot starts PHP-FPM itself");
             } finally {

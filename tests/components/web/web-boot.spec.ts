@@ -130,7 +130,10 @@ describe("web boot", () => {
                     `curl -fsS --retry 5 --create-dirs -o ${ca.path} ${ca.url}`,
                     "systemctl daemon-reload",
                 ]) {
-                    assert.ok(steps.indexOf(before) >= 0 && steps.indexOf(before) < start, `${before}\n${steps.join("\n")}`);
+                    assert.ok(
+                        steps.indexOf(before) >= 0 && steps.indexOf(before) < start,
+                        `${before}\n${steps.join("\n")}`,
+                    );
                 }
                 assert.ok(!steps.some((s) => /\b(re|try-re)start\b.*php-fpm/.test(s)), steps.join("\n"));
                 // PHP-FPM does not start without the CA its env.php points MySQL's TLS at (a failed download).
