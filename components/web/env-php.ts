@@ -76,6 +76,10 @@ export const CACHE_TYPES = [
  *  sessions 2 (https://experienceleague.adobe.com/en/docs/commerce-operations/configuration-guide/cache/redis/redis-session). */
 const REDIS_DB = { default: "0", page_cache: "1", session: "2" } as const;
 
+/** What the GraphQL cache id salt is derived from, with the crypt key: one salt for every server and every render,
+ *  and no secret of its own. */
+export const GRAPHQL_SALT_LABEL = "magento graphql cache id salt";
+
 /** A PHP single-quoted literal of a value the TypeScript side chose (paths, names). */
 function php(value: string): string {
     return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
@@ -93,6 +97,15 @@ function php(value: string): string {
  * OpenSearch over HTTPS on 443, the only way the domain answers (enforceHttps and its security group,
  * components/data/search.ts), with the search user (Magento takes the scheme from the hostname:
  * https://github.com/magento/magento2/blob/2.4-develop/app/code/Magento/OpenSearch/Model/SearchClient.php, buildOSConfig).
+ * `deployment.blue_green.enabled` (Magento 2.4.4+) turns off the two FrontController guards that would fail every page
+ * while a release rolls out or after a rotation re-renders `system`: the DB-version check
+ * (https://github.com/magento/magento2/blob/2.4-develop/lib/internal/Magento/Framework/Module/Plugin/DbStatusValidator.php)
+ * and the config-hash check asking for app:config:import
+ * (https://github.com/magento/magento2/blob/2.4-develop/app/code/Magento/Deploy/Model/Plugin/ConfigChangeDetector.php);
+ * these servers never import configuration, the release runner upgrades. `cache.graphql.id_salt` is set because
+ * Magento otherwise writes a random one into env.php, which is read-only here, on a GraphQL request
+ * (https://github.com/magento/magento2/blob/2.4-develop/app/code/Magento/GraphQlCache/Model/CacheId/CacheIdCalculator.php,
+ * getSalt): an HMAC of a fixed label with the crypt key, the same on every server.
  */
 export function envPhpScript(redis: RedisUsages, files: EnvPhpFiles = ENV_PHP_FILES): string {
     const p = (name: string) => `$param(${php(parameterEnvName(name))})`;
@@ -165,9 +178,10 @@ try {
     $previous = [];
 }
 $previous = is_array($previous) ? $previous : [];
+$cryptKey = ${s("crypt/key")};
 $config = [
     'backend' => ['frontName' => ${p("admin/path")}],
-    'crypt' => ['key' => ${s("crypt/key")}],
+    'crypt' => ['key' => $cryptKey],
     'db' => [
         'table_prefix' => '',
         'connection' => [
@@ -193,6 +207,7 @@ $config = [
             'default' => ${cacheBackend(REDIS_DB.default, "1")},
             'page_cache' => ${cacheBackend(REDIS_DB.page_cache, "0")},
         ],
+        'graphql' => ['id_salt' => hash_hmac('sha256', ${php(GRAPHQL_SALT_LABEL)}, $cryptKey)],
     ],
     'session' => [
         'save' => 'redis',
@@ -233,6 +248,7 @@ $config = [
             ],
         ],
     ],
+    'deployment' => ['blue_green' => ['enabled' => true]],
     'directories' => ['document_root_is_pub' => true],
     'MAGE_MODE' => 'production',
     'x-frame-options' => 'SAMEORIGIN',

@@ -10,7 +10,7 @@ import { requiresMountsDropIn } from "../compute/data-volumes";
 import { planShares, Share } from "../storage/shares";
 import type { ShareSource } from "../storage/shared-storage";
 import { CRON_TIMER, MAGENTO_ROOT, PARAMETERS_FILE, SECRETS_FILE } from "../../model/release";
-import { envPhpFiles, RedisUsages } from "./env-php";
+import { ENV_PHP, envPhpFiles, RedisUsages } from "./env-php";
 
 // The image's side of the contract (model/release.ts): where Magento is, the env files the image's units load
 // (SECRETS_FILE holds <NAME>_<FIELD> for a JSON secret's fields, db/secret-arn giving DB_USERNAME and DB_PASSWORD,
@@ -109,8 +109,12 @@ export function parametersScript(parameterPath: string, region: string): string 
  * A bash script (checked by shellcheck) writing the secrets that PARAMETERS_FILE's *_SECRET_ARN entries name into
  * SECRETS_FILE; with `restart`, restarting PHP-FPM when the file changed: systemd reads EnvironmentFile= only when it
  * starts a unit (systemd.exec(5)), a reload would keep the old values, and PHP-FPM's start renders env.php anew
- * (env-php.ts), whose new workers start with an empty OPcache. A secret not written yet (the setup job has not
- * run) is skipped with a message and picked up by a later run; a value outside PARAMETER_VALUE stops it.
+ * (env-php.ts), whose new workers start with an empty OPcache. It restarts a failed PHP-FPM too (`try-restart` "does
+ * nothing if units are not running": https://www.freedesktop.org/software/systemd/man/latest/systemctl.html), once
+ * boot has enabled it. At the first boot a secret not written yet (the setup job has not run) is skipped with a
+ * message and picked up by a later run; in `restart` mode an unreadable secret (a Secrets Manager blip) stops the run
+ * and leaves the file as it was, so that the renderer never sees it without that secret. A value outside
+ * PARAMETER_VALUE stops it.
  */
 export function secretsScript(region: string): string {
     return [
@@ -119,12 +123,18 @@ export function secretsScript(region: string): string {
         "set -euo pipefail",
         `in=${PARAMETERS_FILE}`,
         `out=${SECRETS_FILE}`,
+        "mode=${1:-}",
         "umask 077",
+        "trap 'rm -f \"$out.tmp\"' EXIT",
         ': > "$out.tmp"',
         "while IFS='=' read -r key arn; do",
         '  case "$key" in *_SECRET_ARN) ;; *) continue ;; esac',
         "  name=${key%_SECRET_ARN}",
         `  if ! value=$(aws secretsmanager get-secret-value --region ${region} --secret-id "$arn" --query SecretString --output text 2>/dev/null); then`,
+        '    if [ "$mode" = restart ]; then',
+        '      echo "secret $key: not readable; $out left as it was" >&2',
+        "      exit 1",
+        "    fi",
         '    echo "secret $key: no value readable yet; skipped until the next run" >&2',
         "    continue",
         "  fi",
@@ -140,12 +150,11 @@ export function secretsScript(region: string): string {
         '  done <<<"$lines" >> "$out.tmp"',
         'done < "$in"',
         'if cmp -s "$out.tmp" "$out"; then',
-        '  rm "$out.tmp"',
         "  exit 0",
         "fi",
         'mv "$out.tmp" "$out"',
-        'if [ "${1:-}" = restart ]; then',
-        "  systemctl try-restart php-fpm",
+        'if [ "$mode" = restart ] && systemctl is-enabled -q php-fpm; then',
+        "  systemctl restart php-fpm",
         "fi",
         "",
     ].join("\n");
@@ -169,13 +178,46 @@ function rereadUnits(): WriteFile[] {
 
 /** The units that serve the shop: they start only once every shared folder is mounted (web-boot's drop-ins). */
 export const WEB_SERVICES = ["php-fpm", "nginx"];
+/** The service the image's cron timer starts. */
+export const CRON_SERVICE = CRON_TIMER.replace(/\.timer$/, "");
+
+/**
+ * The units' guards, as drop-ins: a failed mount leaves the folder on the root disk, so the web server then does not
+ * start, answers no health check, and the group replaces the server, instead of writing media where no other server
+ * sees it. Nor does it start without the parameters (cloud-init's runcmd goes on after a failed step), nor PHP-FPM
+ * without RDS's CA bundle, which env.php points MySQL's TLS at. On the back office, cron (sitemaps, exports, image
+ * resizing) is held to the same folders and runs only once env.php is rendered.
+ */
+function guardDropIns(role: WebRole, targets: readonly string[], caPath: string): WriteFile[] {
+    const envFiles = [`AssertPathExists=${PARAMETERS_FILE}`, `AssertPathExists=${SECRETS_FILE}`];
+    const web = WEB_SERVICES.map((service) =>
+        requiresMountsDropIn(
+            service,
+            "Serve only from the shared folders, never from the root disk, and only once the parameters are read.",
+            targets,
+            service === "php-fpm" ? [...envFiles, `AssertPathExists=${caPath}`] : envFiles,
+        ),
+    );
+    if (role === "frontend") {
+        return web;
+    }
+    return [
+        ...web,
+        requiresMountsDropIn(
+            CRON_SERVICE,
+            "Run Magento's cron only on the shared folders, and only once env.php is rendered.",
+            targets,
+            [`AssertPathExists=${ENV_PHP}`],
+        ),
+    ];
+}
 
 export function webBootConfig(args: WebBootArgs): CloudConfig {
     planShares(args.mounts.map((m) => m.share)); // refuses pub/static before it can reach a server
     const targets = args.mounts.map((m) => `${MAGENTO_ROOT}/${m.share.mountPath}`);
     const ca = rdsCaBundle(args.region);
     return {
-        packages: ["jq"], // the secrets script reads JSON secrets with it
+        // No `packages`: jq, which the secrets script reads JSON secrets with, is in the image (web-stack).
         // cloud-init writes the fstab lines; systemd's fstab generator makes them mount units the services require.
         mounts: args.mounts.map((m) => fstabEntry(m.share, m.source)),
         write_files: [
@@ -187,24 +229,15 @@ export function webBootConfig(args: WebBootArgs): CloudConfig {
             { path: "/usr/local/sbin/magento-secrets", permissions: "0755", content: secretsScript(args.region) },
             ...rereadUnits(),
             ...envPhpFiles(args.redis),
-            // A failed mount leaves the folder on the root disk: the web server then does not start, answers no health
-            // check, and the group replaces the server, instead of writing media where no other server sees it.
-            // Nor does it start without the parameters: cloud-init's runcmd goes on after a failed step.
-            ...WEB_SERVICES.map((service) =>
-                requiresMountsDropIn(
-                    service,
-                    "Serve only from the shared folders, never from the root disk, and only once the parameters are read.",
-                    targets,
-                    [`AssertPathExists=${PARAMETERS_FILE}`, `AssertPathExists=${SECRETS_FILE}`],
-                ),
-            ),
+            ...guardDropIns(args.role, targets, ca.path),
         ],
         runcmd: [
             ["/usr/local/sbin/magento-parameters"],
             ["/usr/local/sbin/magento-secrets"],
             ["curl", "-fsS", "--retry", "5", "--create-dirs", "-o", ca.path, ca.url],
-            ["systemctl", "daemon-reload"], // the drop-ins apply to the restart below
-            ["systemctl", "restart", ...WEB_SERVICES],
+            ["systemctl", "daemon-reload"], // the drop-ins apply to the start below
+            // The image ships them disabled, so nothing serves before this; enabled, they start again at a reboot.
+            ["systemctl", "enable", "--now", ...WEB_SERVICES],
             ["systemctl", "enable", "--now", "magento-secrets.timer"],
             // One server runs cron (two would run every job twice); masked, the front end's timer cannot be started.
             args.role === "backoffice"

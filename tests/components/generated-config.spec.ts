@@ -119,6 +119,7 @@ describe("generated server configuration", () => {
             .filter((f) => /^\/etc\/systemd\/system\/[^/]+\.service\.d\/[^/]+\.conf$/.test(f.path));
         assert.deepStrictEqual([...new Set(dropIns.map((f) => f.path.split("/")[4]))].sort(), [
             "amazon-cloudwatch-agent.service.d",
+            "magento-cron.service.d",
             "nfs-server.service.d",
             "nginx.service.d",
             "openvpn-server@magento.service.d",

@@ -3,10 +3,18 @@
 // real php, writes an env.php that PHP loads into the array Magento reads (docs/release-image.md, "What boot adds").
 import * as assert from "assert";
 import { execFileSync, spawnSync } from "child_process";
+import { createHmac } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ENV_PHP_FILES, envPhpScript, EnvPhpFiles, RedisUsages, redisUsages } from "../../../components/web/env-php";
+import {
+    ENV_PHP_FILES,
+    envPhpScript,
+    EnvPhpFiles,
+    GRAPHQL_SALT_LABEL,
+    RedisUsages,
+    redisUsages,
+} from "../../../components/web/env-php";
 import { PARAMETERS_FILE, parametersScript, SECRETS_FILE, secretsScript } from "../../../components/web/web-boot";
 import { SSM_PARAMETER } from "../../../policies/lib/types";
 import { ROOT, ofType, prefetch, stackResources } from "../../helpers/stacks";
@@ -61,13 +69,43 @@ class Server {
             ].join("\n"),
             { mode: 0o755 },
         );
+        // A fake systemctl logging its calls; PHP-FPM counts as enabled once `php-fpm.enabled` exists (boot enabled it).
+        fs.writeFileSync(
+            path.join(this.dir, "systemctl"),
+            [
+                "#!/bin/bash",
+                `echo "$*" >> ${this.dir}/systemctl.log`,
+                `case "$1" in is-enabled) [ -e ${this.dir}/php-fpm.enabled ] ;; esac`,
+                "",
+            ].join("\n"),
+            { mode: 0o755 },
+        );
+    }
+
+    /** The sample secrets the fake Secrets Manager answers from now on. */
+    answer(secrets: Record<string, string>): void {
+        fs.writeFileSync(path.join(this.dir, "secrets.json"), JSON.stringify(secrets));
+    }
+
+    /** What boot's scripts asked of systemctl so far. */
+    systemctl(): string[] {
+        const log = path.join(this.dir, "systemctl.log");
+        return fs.existsSync(log) ? fs.readFileSync(log, "utf8").trimEnd().split("\n") : [];
+    }
+
+    /** magento-secrets with its files here: as the first boot runs it, or as the timer does (`restart`). */
+    secrets(mode?: "restart"): { status: number | null; stderr: string } {
+        const script = secretsScript("eu-west-3")
+            .replace(`in=${PARAMETERS_FILE}`, `in=${this.files.parameters}`)
+            .replace(`out=${SECRETS_FILE}`, `out=${this.files.secrets}`);
+        return this.run(script, "bash", mode ? [mode] : []);
     }
 
     /** Runs a boot script as the server would, with its files here. */
-    run(script: string, interpreter = "bash"): { status: number | null; stderr: string } {
+    run(script: string, interpreter = "bash", args: string[] = []): { status: number | null; stderr: string } {
         const file = path.join(this.dir, `script-${Math.random().toString(36).slice(2)}`);
         fs.writeFileSync(file, script, { mode: 0o755 });
-        const result = spawnSync(interpreter, [file], {
+        const result = spawnSync(interpreter, [file, ...args], {
             encoding: "utf8",
             env: { ...process.env, PATH: `${this.dir}:${process.env.PATH}` },
         });
@@ -76,18 +114,15 @@ class Server {
 
     /** magento-parameters, magento-secrets, then the renderer. */
     boot(stack: string, redis: RedisUsages): { status: number | null; stderr: string } {
-        for (const script of [
+        const parameters = this.run(
             parametersScript(`/magento/${stack}`, "eu-west-3").replace(
                 `out=${PARAMETERS_FILE}`,
                 `out=${this.files.parameters}`,
             ),
-            secretsScript("eu-west-3")
-                .replace(`in=${PARAMETERS_FILE}`, `in=${this.files.parameters}`)
-                .replace(`out=${SECRETS_FILE}`, `out=${this.files.secrets}`),
-        ]) {
-            const result = this.run(script);
-            assert.strictEqual(result.status, 0, result.stderr);
-        }
+        );
+        assert.strictEqual(parameters.status, 0, parameters.stderr);
+        const secrets = this.secrets();
+        assert.strictEqual(secrets.status, 0, secrets.stderr);
         return this.run(envPhpScript(redis, this.files), "php");
     }
 
@@ -126,6 +161,9 @@ const usagesOf = (parameters: Record<string, string>) =>
             .map((n) => /^redis\/([a-z]+)\/host$/.exec(n)?.[1])
             .filter((u): u is string => u !== undefined),
     );
+
+/** The salt as the renderer derives it: HMAC-SHA256 of the fixed label, keyed with the crypt key. */
+const graphqlSalt = (cryptKey: string) => createHmac("sha256", cryptKey).update(GRAPHQL_SALT_LABEL).digest("hex");
 
 const pdo = (constant: string) => execFileSync("php", ["-r", `echo ${constant};`], { encoding: "utf8" });
 
@@ -201,7 +239,10 @@ describe("env.php rendered at boot", () => {
                             },
                         },
                         resource: { default_setup: { connection: "default" } },
-                        cache: { frontend: { default: redisCache("0", "1"), page_cache: redisCache("1", "0") } },
+                        cache: {
+                            frontend: { default: redisCache("0", "1"), page_cache: redisCache("1", "0") },
+                            graphql: { id_salt: graphqlSalt(CRYPT_KEY) },
+                        },
                         session: {
                             save: "redis",
                             redis: {
@@ -241,6 +282,7 @@ describe("env.php rendered at boot", () => {
                                 },
                             },
                         },
+                        deployment: { blue_green: { enabled: true } },
                         directories: { document_root_is_pub: true },
                         MAGE_MODE: "production",
                         "x-frame-options": "SAMEORIGIN",
@@ -284,7 +326,7 @@ describe("env.php rendered at boot", () => {
             assert.strictEqual(server.boot("prod", redis).status, 0);
             const before = fs.readFileSync(server.files.target, "utf8");
             delete secrets[parameters["crypt/key-secret-arn"]];
-            fs.writeFileSync(path.join(server.dir, "secrets.json"), JSON.stringify(secrets));
+            server.answer(secrets);
             const result = server.boot("prod", redis);
             assert.strictEqual(result.status, 1);
             assert.strictEqual(
@@ -300,6 +342,119 @@ describe("env.php rendered at boot", () => {
         } finally {
             server.remove();
         }
+    });
+
+    it("Magento's DB-version and config-hash guards are off (blue/green), so a rolling release or a rotation re-rendering `system` does not fail every page", async () => {
+        const parameters = await parametersOf("prod");
+        const server = new Server("prod", parameters, sampleSecrets(parameters));
+        try {
+            assert.strictEqual(server.boot("prod", usagesOf(parameters)).status, 0);
+            // DbStatusValidator and ConfigChangeDetector return early when deployment/blue_green/enabled is truthy.
+            assert.deepStrictEqual(server.load().deployment, { blue_green: { enabled: true } });
+        } finally {
+            server.remove();
+        }
+    });
+
+    it("GraphQL's cache id salt is in env.php, derived from the crypt key: the same on two servers and across renders", async () => {
+        const parameters = await parametersOf("prod");
+        const redis = usagesOf(parameters);
+        const servers = [0, 1].map(() => new Server("prod", parameters, sampleSecrets(parameters)));
+        try {
+            const salts = servers.map((server) => {
+                assert.strictEqual(server.boot("prod", redis).status, 0);
+                return (server.load().cache as { graphql: { id_salt: string } }).graphql.id_salt;
+            });
+            assert.match(salts[0], /^[0-9a-f]{64}$/);
+            assert.notStrictEqual(salts[0], CRYPT_KEY, "the salt does not give the crypt key away");
+            assert.strictEqual(salts[1], salts[0], "two servers, one salt");
+            assert.strictEqual(servers[0].boot("prod", redis).status, 0);
+            const again = (servers[0].load().cache as { graphql: { id_salt: string } }).graphql.id_salt;
+            assert.strictEqual(again, salts[0], "a second render keeps it");
+        } finally {
+            servers.forEach((server) => server.remove());
+        }
+    });
+
+    describe("the secrets timer's re-read (magento-secrets restart)", () => {
+        const booted = async () => {
+            const parameters = await parametersOf("prod");
+            const secrets = sampleSecrets(parameters);
+            const server = new Server("prod", parameters, secrets);
+            assert.strictEqual(server.boot("prod", usagesOf(parameters)).status, 0);
+            fs.writeFileSync(path.join(server.dir, "php-fpm.enabled"), ""); // boot's `systemctl enable --now`
+            return { server, parameters, secrets, before: fs.readFileSync(server.files.secrets, "utf8") };
+        };
+        const noTemporary = (server: Server) =>
+            assert.deepStrictEqual(
+                fs.readdirSync(server.dir).filter((f) => f.includes(".tmp")),
+                [],
+                "no temporary file left",
+            );
+
+        it("a secret Secrets Manager cannot give (a blip) leaves secrets.env as it was, fails the run and restarts nothing", async () => {
+            const { server, parameters, secrets, before } = await booted();
+            try {
+                delete secrets[parameters["db/secret-arn"]];
+                server.answer(secrets);
+                const result = server.secrets("restart");
+                assert.strictEqual(result.status, 1);
+                assert.match(result.stderr, /^secret DB_SECRET_ARN: not readable; .*secrets\.env left as it was\n$/);
+                assert.strictEqual(fs.readFileSync(server.files.secrets, "utf8"), before);
+                assert.deepStrictEqual(server.systemctl(), []);
+                noTemporary(server);
+            } finally {
+                server.remove();
+            }
+        });
+
+        it("at the first boot the same secret is skipped until a later run (the setup job has not written it yet)", async () => {
+            const { server, parameters, secrets } = await booted();
+            try {
+                delete secrets[parameters["db/secret-arn"]];
+                server.answer(secrets);
+                const result = server.secrets();
+                assert.strictEqual(result.status, 0, result.stderr);
+                assert.match(
+                    result.stderr,
+                    /^secret DB_SECRET_ARN: no value readable yet; skipped until the next run\n$/,
+                );
+                assert.doesNotMatch(fs.readFileSync(server.files.secrets, "utf8"), /^DB_/m);
+                assert.deepStrictEqual(server.systemctl(), [], "the first boot starts PHP-FPM itself");
+            } finally {
+                server.remove();
+            }
+        });
+
+        it("a changed secret restarts PHP-FPM even when it had failed (try-restart would leave it down); an unchanged one does not", async () => {
+            const { server, parameters, secrets, before } = await booted();
+            try {
+                assert.strictEqual(server.secrets("restart").status, 0);
+                assert.deepStrictEqual(server.systemctl(), [], "nothing changed, nothing restarted");
+                secrets[parameters["crypt/key-secret-arn"]] = "9z8Y7x6W5v4U3t2S1r0Q9p8O7n6M5l4K";
+                server.answer(secrets);
+                const result = server.secrets("restart");
+                assert.strictEqual(result.status, 0, result.stderr);
+                assert.notStrictEqual(fs.readFileSync(server.files.secrets, "utf8"), before);
+                assert.deepStrictEqual(server.systemctl(), ["is-enabled -q php-fpm", "restart php-fpm"]);
+                noTemporary(server);
+            } finally {
+                server.remove();
+            }
+        });
+
+        it("before boot enabled PHP-FPM, a change does not start it", async () => {
+            const { server, parameters, secrets } = await booted();
+            try {
+                fs.rmSync(path.join(server.dir, "php-fpm.enabled"));
+                secrets[parameters["crypt/key-secret-arn"]] = "9z8Y7x6W5v4U3t2S1r0Q9p8O7n6M5l4K";
+                server.answer(secrets);
+                assert.strictEqual(server.secrets("restart").status, 0);
+                assert.deepStrictEqual(server.systemctl(), ["is-enabled -q php-fpm"]);
+            } finally {
+                server.remove();
+            }
+        });
     });
 
     it("an env.php that does not load (edited by hand, say) is replaced, not a stack trace", async () => {
@@ -350,6 +505,8 @@ describe("env.php rendered at boot", () => {
             "cache.frontend.page_cache",
             "session",
             "system.default.catalog.search",
+            "cache.graphql.id_salt",
+            "deployment.blue_green.enabled",
             "MAGE_MODE",
             "cache_types",
             "ExecStartPre",

@@ -5,6 +5,8 @@ import * as assert from "assert";
 import * as YAML from "yaml";
 import { CloudConfig, WriteFile } from "../../../components/compute/cloud-init";
 import { ENV_RENDERER, envPhpScript, parameterEnvName, redisUsages } from "../../../components/web/env-php";
+import { CRON_SERVICE, rdsCaBundle } from "../../../components/web/web-boot";
+import { WEB_STACK_PACKAGES } from "../../../model/image-components";
 import { CRON_TIMER } from "../../../model/release";
 import { USER_DATA_LIMIT } from "../../../policies/lib/user-data";
 import { EC2_LAUNCH_TEMPLATE, SSM_PARAMETER } from "../../../policies/lib/types";
@@ -70,14 +72,28 @@ describe("web boot", () => {
                 commands(front).filter((c) => c.includes(CRON_TIMER)),
                 [`systemctl mask --now ${CRON_TIMER}`],
             );
-            // Without the cron step and the mounts (the order exports are the back office's), the two are the same.
+            // Cron, where it runs, is held to the shared folders (sitemaps, exports, resized images) and to env.php.
+            const cronDropIn = `/etc/systemd/system/${CRON_SERVICE}.service.d/mounts.conf`;
+            assert.ok(!(front.write_files ?? []).some((f) => f.path === cronDropIn), "the front end runs no cron");
+            assert.deepStrictEqual(
+                file(back, cronDropIn)
+                    .content.split("\n")
+                    .filter((l) => /^(Requires|Assert)/.test(l)),
+                [
+                    `RequiresMountsFor=${back.mounts!.map((m) => m[1]).join(" ")}`,
+                    ...back.mounts!.map((m) => `AssertPathIsMountPoint=${m[1]}`),
+                    "AssertPathExists=/var/www/magento/app/etc/env.php",
+                ],
+            );
+            // Without the cron step and drop-in, and the mounts (the order exports are the back office's), the two are
+            // the same.
             const common = (c: CloudConfig) => ({
                 ...c,
                 mounts: undefined,
                 runcmd: (c.runcmd ?? []).filter((step) => !step.includes(CRON_TIMER)),
-                write_files: (c.write_files ?? []).map((f) =>
-                    f.path.endsWith("/mounts.conf") ? { ...f, content: "(the tier's mounts)" } : f,
-                ),
+                write_files: (c.write_files ?? [])
+                    .filter((f) => f.path !== cronDropIn)
+                    .map((f) => (f.path.endsWith("/mounts.conf") ? { ...f, content: "(the tier's mounts)" } : f)),
             });
             assert.deepStrictEqual(common(front), common(back));
         });
@@ -102,13 +118,40 @@ describe("web boot", () => {
                     file(c, "/etc/systemd/system/php-fpm.service.d/env-php.conf").content,
                     `[Service]\n# env.php from the current parameters and secrets; a missing one keeps PHP-FPM down.\nExecStartPre=+${ENV_RENDERER}\n`,
                 );
-                // Boot's restart of PHP-FPM, after the parameters and secrets are read, is its first render.
+                // The image ships PHP-FPM and nginx disabled: boot starts them, enabled for later boots, once the
+                // parameters, secrets, RDS's CA and the drop-ins are in place; that start is env.php's first render.
                 const steps = commands(c);
+                const ca = rdsCaBundle("eu-west-3");
+                const start = steps.indexOf("systemctl enable --now php-fpm nginx");
+                assert.ok(start >= 0, steps.join("\n"));
+                for (const before of [
+                    "/usr/local/sbin/magento-parameters",
+                    "/usr/local/sbin/magento-secrets",
+                    `curl -fsS --retry 5 --create-dirs -o ${ca.path} ${ca.url}`,
+                    "systemctl daemon-reload",
+                ]) {
+                    assert.ok(
+                        steps.indexOf(before) >= 0 && steps.indexOf(before) < start,
+                        `${before}\n${steps.join("\n")}`,
+                    );
+                }
+                assert.ok(!steps.some((s) => /\b(re|try-re)start\b.*php-fpm/.test(s)), steps.join("\n"));
+                // PHP-FPM does not start without the CA its env.php points MySQL's TLS at (a failed download).
                 assert.ok(
-                    steps.indexOf("/usr/local/sbin/magento-secrets") < steps.indexOf("systemctl restart php-fpm nginx"),
-                    steps.join("\n"),
+                    file(c, "/etc/systemd/system/php-fpm.service.d/mounts.conf").content.includes(
+                        `\nAssertPathExists=${ca.path}\n`,
+                    ),
                 );
             }
+        });
+
+        it(`${stack}: the user data installs no packages: jq, which the secrets script needs, is in the image`, async () => {
+            for (const template of Object.values(await tiers(stack))) {
+                const c = config(template);
+                assert.strictEqual(c.packages, undefined, template.urn);
+                assert.match(file(c, "/usr/local/sbin/magento-secrets").content, /\bjq\b/);
+            }
+            assert.ok(WEB_STACK_PACKAGES.includes("jq"));
         });
 
         it(`${stack}: the renderer reads only what the stack's parameters and the secrets they name give`, async () => {

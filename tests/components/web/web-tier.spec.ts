@@ -378,19 +378,28 @@ describe("web tier", () => {
                 "AssertPathExists=/etc/magento/parameters.env",
                 "AssertPathExists=/etc/magento/secrets.env",
             ];
+            // PHP-FPM also needs RDS's CA (env.php points MySQL's TLS at it); cron, the same mounts and env.php.
             assert.deepStrictEqual(
                 dropIns.map((f) => [f.path, f.content.split("\n").filter((l) => /^(Requires|Assert)/.test(l))]),
                 [
-                    ["/etc/systemd/system/php-fpm.service.d/mounts.conf", guards],
+                    [
+                        "/etc/systemd/system/php-fpm.service.d/mounts.conf",
+                        [...guards, "AssertPathExists=/etc/pki/rds/eu-west-3-bundle.pem"],
+                    ],
                     ["/etc/systemd/system/nginx.service.d/mounts.conf", guards],
+                    [
+                        "/etc/systemd/system/magento-cron.service.d/mounts.conf",
+                        [...guards.slice(0, -2), "AssertPathExists=/var/www/magento/app/etc/env.php"],
+                    ],
                 ],
             );
-            // The restart after daemon-reload applies them on the first boot; a failed mount makes it fail.
+            // The first start, after daemon-reload, applies them on the first boot; a failed mount makes it fail.
+            // Enabled there (the image ships both disabled), they start again at a reboot.
             assert.deepStrictEqual(
                 (config.runcmd as string[][]).slice(3).map((c) => c.join(" ")),
                 [
                     "systemctl daemon-reload",
-                    "systemctl restart php-fpm nginx",
+                    "systemctl enable --now php-fpm nginx",
                     "systemctl enable --now magento-secrets.timer",
                     "systemctl enable --now magento-cron.timer", // the back office's: it alone runs cron
                 ],
