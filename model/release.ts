@@ -11,8 +11,10 @@ export const MAGENTO_USER = "magento";
 export const FPM_SOCKET = "/run/php-fpm/magento.sock";
 /** The systemd units of the image that serve the shop (Amazon Linux 2023's names). */
 export const WEB_UNITS = ["php-fpm", "nginx"] as const;
-/** The image's cron timer: installed disabled, enabled by boot on the back office only (one server runs cron). */
-export const CRON_TIMER = "magento-cron.timer";
+/** The image's cron service (bin/magento cron:run) and its timer: installed disabled, the timer enabled by boot on the
+ *  back office only (one server runs cron), which also ties the service to its shared folders. */
+export const CRON_SERVICE = "magento-cron";
+export const CRON_TIMER = `${CRON_SERVICE}.timer`;
 
 /** The environment file boot writes from the stack's parameters (systemd EnvironmentFile= syntax). */
 export const PARAMETERS_FILE = "/etc/magento/parameters.env";

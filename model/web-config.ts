@@ -1,10 +1,7 @@
 // The release image's web configuration as text (docs/release-image.md, "What the image provides"): nginx from
 // Magento's sample, PHP-FPM's `magento` pool sized from the server's memory when it starts, the php.ini settings
 // Magento asks for, and the cron units the back office enables. model/image-components.ts writes these files.
-import { CRON_TIMER, FPM_SOCKET, MAGENTO_ROOT, MAGENTO_USER } from "./release";
-
-/** The cron service CRON_TIMER starts, as a unit name without its suffix (what boot's drop-ins are named after). */
-export const CRON_SERVICE = CRON_TIMER.replace(/\.timer$/, "");
+import { CRON_SERVICE, CRON_TIMER, FPM_SOCKET, MAGENTO_ROOT, MAGENTO_USER } from "./release";
 
 /** The image's own units go to the vendor directory: `systemctl mask` (the front end's, on the cron timer) writes a
  *  /dev/null link in /etc/systemd/system and refuses where a unit file already is

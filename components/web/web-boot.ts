@@ -9,7 +9,7 @@ import { CloudConfig, WriteFile } from "../compute/cloud-init";
 import { requiresMountsDropIn } from "../compute/data-volumes";
 import { planShares, Share } from "../storage/shares";
 import type { ShareSource } from "../storage/shared-storage";
-import { CRON_TIMER, MAGENTO_ROOT, PARAMETERS_FILE, SECRETS_FILE } from "../../model/release";
+import { CRON_SERVICE, CRON_TIMER, MAGENTO_ROOT, PARAMETERS_FILE, SECRETS_FILE } from "../../model/release";
 import { ENV_PHP, envPhpFiles, RedisUsages } from "./env-php";
 
 // The image's side of the contract (model/release.ts): where Magento is, the env files the image's units load
@@ -178,8 +178,6 @@ function rereadUnits(): WriteFile[] {
 
 /** The units that serve the shop: they start only once every shared folder is mounted (web-boot's drop-ins). */
 export const WEB_SERVICES = ["php-fpm", "nginx"];
-/** The service the image's cron timer starts. */
-export const CRON_SERVICE = CRON_TIMER.replace(/\.timer$/, "");
 
 /**
  * The units' guards, as drop-ins: a failed mount leaves the folder on the root disk, so the web server then does not

@@ -8,9 +8,8 @@ import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { CRON_TIMER, FPM_SOCKET, MAGENTO_ROOT } from "../../model/release";
+import { CRON_SERVICE, CRON_TIMER, FPM_SOCKET, MAGENTO_ROOT } from "../../model/release";
 import {
-    CRON_SERVICE,
     cronUnits,
     FPM_CHILDREN_VARIABLE,
     FPM_MEMORY_LIMIT_MIB,
