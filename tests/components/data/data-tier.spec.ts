@@ -593,6 +593,7 @@ describe("data tier", () => {
         }
     });
     it("servers re-read rotated secrets: a new password reaches the env file and restarts PHP-FPM; an unchanged one restarts nothing; one not written yet waits", () => {
+        // (A re-read that cannot read a named secret leaves the file as it was: tests/components/web/env-php.spec.ts.)
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "secrets-"));
         try {
             const db = "arn:aws:secretsmanager:eu-west-3:123456789012:secret:magento/prod/mysql-app-AbCdEf";
@@ -607,14 +608,16 @@ describe("data tier", () => {
                 `#!/bin/bash\nfor a in "$@"; do case "$a" in arn:*) n=\${a##*:secret:};; esac; done\nf="${dir}/\${n//\\//_}.json"\n[ -f "$f" ] || exit 254\ncat "$f"\n`,
                 { mode: 0o755 },
             );
+            // systemctl logs its calls; PHP-FPM is enabled (boot ran `systemctl enable --now`).
             fs.writeFileSync(`${dir}/systemctl`, `#!/bin/sh\necho "$*" >> ${dir}/systemctl.log\n`, { mode: 0o755 });
             const secret = (name: string, value: object) =>
                 fs.writeFileSync(`${dir}/${name.replace(/\//g, "_")}-AbCdEf.json`, JSON.stringify(value));
             const script = secretsScript("eu-west-3")
                 .replace(`in=${PARAMETERS_FILE}`, `in=${dir}/parameters.env`)
                 .replace(`out=${SECRETS_FILE}`, `out=${dir}/secrets.env`);
-            const run = () => {
-                const result = spawnSync("bash", ["-c", script, "magento-secrets", "restart"], {
+            const run = (...mode: string[]) => {
+                fs.rmSync(`${dir}/systemctl.log`, { force: true });
+                const result = spawnSync("bash", ["-c", script, "magento-secrets", ...mode], {
                     encoding: "utf8",
                     env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
                 });
@@ -628,20 +631,22 @@ describe("data tier", () => {
                 };
             };
             secret("magento/prod/mysql-app", { username: "magento_a", password: "0123abcd-Aa1" });
-            const first = run(); // the search user's secret is not written yet: the setup job has not run
+            const first = run(); // at boot, the search user's secret is not written yet: the setup job has not run
             assert.strictEqual(first.env, "DB_USERNAME=magento_a\nDB_PASSWORD=0123abcd-Aa1\n");
             assert.match(first.stderr, /secret SEARCH_CREDENTIALS_SECRET_ARN: no value readable yet/);
-            assert.strictEqual(first.restarts, "try-restart php-fpm\n");
-            assert.strictEqual(run().restarts, "try-restart php-fpm\n", "nothing changed: no restart");
+            assert.strictEqual(first.restarts, "", "boot starts PHP-FPM itself");
+            secret("magento/prod/search-app", { username: "magento_a", password: "89ab0123-Aa1" });
+            const written = run("restart"); // the setup job wrote it: the next re-read completes the file
+            assert.strictEqual(written.restarts, "is-enabled -q php-fpm\nrestart php-fpm\n");
+            assert.strictEqual(run("restart").restarts, "", "nothing changed: no restart");
             // The rotation made magento_b current; magento_a keeps working until the next one (alternating users).
             secret("magento/prod/mysql-app", { username: "magento_b", password: "4567cdef-Aa1" });
-            secret("magento/prod/search-app", { username: "magento_a", password: "89ab0123-Aa1" });
-            const rotated = run();
+            const rotated = run("restart");
             assert.strictEqual(
                 rotated.env,
                 "DB_USERNAME=magento_b\nDB_PASSWORD=4567cdef-Aa1\nSEARCH_CREDENTIALS_USERNAME=magento_a\nSEARCH_CREDENTIALS_PASSWORD=89ab0123-Aa1\n",
             );
-            assert.strictEqual(rotated.restarts, "try-restart php-fpm\ntry-restart php-fpm\n");
+            assert.strictEqual(rotated.restarts, "is-enabled -q php-fpm\nrestart php-fpm\n");
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
