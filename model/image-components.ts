@@ -24,6 +24,7 @@ import {
     fpmSizeDropIn,
     fpmSizeScript,
     fpmStopDropIn,
+    logRotateConfig,
     nginxMainConfig,
     nginxServerConfig,
     NGINX_USER,
@@ -131,6 +132,7 @@ export const WEB_STACK_PACKAGES = [
     "amazon-cloudwatch-agent",
     "awscli-2",
     "jq",
+    "logrotate",
 ] as const;
 
 /** The admin theme, deployed in the admin locales. */
@@ -492,6 +494,7 @@ function webConfig(): ImageComponent {
                             { path: p.fpmStopDropIn, content: fpmStopDropIn(), permissions: "0644" },
                             { path: p.cronService, content: cron.service, permissions: "0644" },
                             { path: p.cronTimer, content: cron.timer, permissions: "0644" },
+                            { path: p.logRotate, content: logRotateConfig(), permissions: "0644" },
                         ]),
                         bash("InstallServices", [
                             `rm -f ${p.fpmStockPool}`,

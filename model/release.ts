@@ -16,6 +16,11 @@ export const WEB_UNITS = ["php-fpm", "nginx"] as const;
 export const CRON_SERVICE = "magento-cron";
 export const CRON_TIMER = `${CRON_SERVICE}.timer`;
 
+/** An optional environment file boot writes where a server needs memory beyond PHP-FPM's pool: FPM_RESERVED_EXTRA_MIB,
+ *  which the image's pool sizing keeps free (the back office, whose cron runs indexers and queue consumers). */
+export const FPM_SIZING_FILE = "/etc/magento/fpm-sizing.env";
+export const FPM_RESERVED_EXTRA = "FPM_RESERVED_EXTRA_MIB";
+
 /** The environment file boot writes from the stack's parameters (systemd EnvironmentFile= syntax). */
 export const PARAMETERS_FILE = "/etc/magento/parameters.env";
 /** The environment file boot writes from the secrets the parameters name (root only). */

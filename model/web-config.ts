@@ -1,7 +1,15 @@
 // The release image's web configuration as text (docs/release-image.md, "What the image provides"): nginx from
 // Magento's sample, PHP-FPM's `magento` pool sized from the server's memory when it starts, the php.ini settings
 // Magento asks for, and the cron units the back office enables. model/image-components.ts writes these files.
-import { CRON_SERVICE, CRON_TIMER, FPM_SOCKET, MAGENTO_ROOT, MAGENTO_USER } from "./release";
+import {
+    CRON_SERVICE,
+    CRON_TIMER,
+    FPM_RESERVED_EXTRA,
+    FPM_SIZING_FILE,
+    FPM_SOCKET,
+    MAGENTO_ROOT,
+    MAGENTO_USER,
+} from "./release";
 
 /** The image's own units go to the vendor directory: `systemctl mask` (the front end's, on the cron timer) writes a
  *  /dev/null link in /etc/systemd/system and refuses where a unit file already is
@@ -26,6 +34,7 @@ export const WEB_CONFIG_PATHS = {
     fpmStopDropIn: "/etc/systemd/system/php-fpm.service.d/magento-stop.conf",
     /** PHP's error log for the pool: a directory of the magento user's (AL2023's /var/log/php-fpm may not be). */
     logDir: "/var/log/magento",
+    logRotate: "/etc/logrotate.d/magento",
     cronService: `${VENDOR_UNITS}/${CRON_SERVICE}.service`,
     cronTimer: `${VENDOR_UNITS}/${CRON_TIMER}`,
 } as const;
@@ -44,10 +53,13 @@ export const FPM_REQUEST_TIMEOUT_S = 600;
 
 /** Stopping PHP-FPM: the master waits this long for workers to finish their requests after SIGQUIT, then sends
  *  SIGTERM (process_control_timeout; 0, its default, sends SIGTERM at once: php-src sapi/fpm/fpm/fpm_process_ctl.c,
- *  fpm_pctl_action_next); systemd's stop timeout is above both, so it never SIGKILLs a finishing request. */
+ *  fpm_pctl_action_next). Short: while it waits, workers have closed the listening socket and new requests, the load
+ *  balancer's health checks among them, wait too (fpm_signals.c, sig_soft_quit), and 3 checks 15 s apart failing
+ *  would have the server replaced; a request still running after it is cut, as a plain stop would. systemd's stop
+ *  timeout is above it, so it never SIGKILLs a finishing request. */
 export const FPM_STOP = {
-    processControlTimeoutS: FPM_REQUEST_TIMEOUT_S + 5,
-    systemdTimeoutStopS: FPM_REQUEST_TIMEOUT_S + 30,
+    processControlTimeoutS: 20,
+    systemdTimeoutStopS: 40,
 } as const;
 
 /** OPcache's shared memory in MiB, which the sizing reserves whole: it fills as Magento's classes are loaded. */
@@ -59,7 +71,11 @@ const OPCACHE_MIB = 2048;
  * sshd/SSM and the CloudWatch agent. 8 GiB (c6i.xlarge, t3.large): (8192 - 2560) / 756 = 7 workers (6 on the ~7.6
  * GiB MemTotal the kernel shows); 16 GiB (m6i.xlarge): (16384 - 2560) / 756 = 18. Most requests use far less than
  * 756M, so this leaves memory to the page cache; no swap, so the budget must hold at the worst. The floor of 2 keeps a
- * server under 4 GiB serving (none of the stacks' types), where the guarantee no longer holds.
+ * server under 4 GiB serving (none of the stacks' types), where the guarantee no longer holds. A server that runs more
+ * than the pool (the back office: cron's indexers and queue consumers, CLI runs of up to php.ini's 2G each) keeps
+ * FPM_RESERVED_EXTRA_MIB more free, from FPM_SIZING_FILE, which boot writes there (4096: two such runs at their limit):
+ * (16384 - 2560 - 4096) / 756 = 12 workers on the back office's m6i.xlarge. The front end's 6 to 7 workers per 8 GiB
+ * server are its capacity per server: more takes a larger instance type or more servers.
  */
 export const FPM_SIZING = {
     reservedMiB: OPCACHE_MIB + 512,
@@ -316,7 +332,9 @@ if [ -z "$total_kib" ]; then
   echo "no MemTotal in $meminfo" >&2
   exit 1
 fi
-workers=$(( (total_kib / 1024 - ${reservedMiB}) / ${perWorkerMiB} ))
+extra=\${${FPM_RESERVED_EXTRA}:-0}
+case "$extra" in ''|*[!0-9]*) echo "${FPM_RESERVED_EXTRA}='$extra' is not a number of MiB" >&2; exit 1 ;; esac
+workers=$(( (total_kib / 1024 - ${reservedMiB} - extra) / ${perWorkerMiB} ))
 if [ "$workers" -lt ${minWorkers} ]; then
   workers=${minWorkers}
 fi
@@ -333,6 +351,7 @@ mv "$out.tmp" "$out"
 export function fpmSizeDropIn(): string {
     return `[Service]
 ExecStartPre=${WEB_CONFIG_PATHS.fpmSizeScript}
+EnvironmentFile=-${FPM_SIZING_FILE}
 EnvironmentFile=-${WEB_CONFIG_PATHS.fpmSizeEnv}
 `;
 }
@@ -384,4 +403,20 @@ AccuracySec=1s
 WantedBy=timers.target
 `,
     };
+}
+
+/** logrotate for the pool's error log (nothing else rotates its directory): weekly, 4 kept, as the magento user owns
+ *  it; copytruncate, since PHP-FPM's workers keep the file open (logrotate(8): su, copytruncate,
+ *  https://man7.org/linux/man-pages/man8/logrotate.8.html). */
+export function logRotateConfig(): string {
+    return `${WEB_CONFIG_PATHS.logDir}/*.log {
+    su ${MAGENTO_USER} ${MAGENTO_USER}
+    weekly
+    rotate 4
+    compress
+    missingok
+    notifempty
+    copytruncate
+}
+`;
 }

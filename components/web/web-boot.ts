@@ -9,8 +9,16 @@ import { CloudConfig, WriteFile } from "../compute/cloud-init";
 import { requiresMountsDropIn } from "../compute/data-volumes";
 import { planShares, Share } from "../storage/shares";
 import type { ShareSource } from "../storage/shared-storage";
-import { CRON_SERVICE, CRON_TIMER, MAGENTO_ROOT, PARAMETERS_FILE, SECRETS_FILE } from "../../model/release";
-import { ENV_PHP, envPhpFiles, RedisUsages } from "./env-php";
+import {
+    CRON_SERVICE,
+    CRON_TIMER,
+    FPM_RESERVED_EXTRA,
+    FPM_SIZING_FILE,
+    MAGENTO_ROOT,
+    PARAMETERS_FILE,
+    SECRETS_FILE,
+} from "../../model/release";
+import { envPhpFiles, RedisUsages } from "./env-php";
 
 // The image's side of the contract (model/release.ts): where Magento is, the env files the image's units load
 // (SECRETS_FILE holds <NAME>_<FIELD> for a JSON secret's fields, db/secret-arn giving DB_USERNAME and DB_PASSWORD,
@@ -184,7 +192,9 @@ export const WEB_SERVICES = ["php-fpm", "nginx"];
  * start, answers no health check, and the group replaces the server, instead of writing media where no other server
  * sees it. Nor does it start without the parameters (cloud-init's runcmd goes on after a failed step), nor PHP-FPM
  * without RDS's CA bundle, which env.php points MySQL's TLS at. On the back office, cron (sitemaps, exports, image
- * resizing) is held to the same folders and runs only once env.php is rendered.
+ * resizing) is held to the same folders and runs only while PHP-FPM runs: PHP-FPM is active only once its
+ * ExecStartPre= rendered env.php (the image's own env.php, the mode alone, exists before that: asserting the file
+ * would hold nothing). Requisite= fails the cron run when PHP-FPM is not active (systemd.unit(5)).
  */
 function guardDropIns(role: WebRole, targets: readonly string[], caPath: string): WriteFile[] {
     const envFiles = [`AssertPathExists=${PARAMETERS_FILE}`, `AssertPathExists=${SECRETS_FILE}`];
@@ -203,9 +213,9 @@ function guardDropIns(role: WebRole, targets: readonly string[], caPath: string)
         ...web,
         requiresMountsDropIn(
             CRON_SERVICE,
-            "Run Magento's cron only on the shared folders, and only once env.php is rendered.",
+            "Run Magento's cron only on the shared folders, and only while PHP-FPM (which renders env.php) runs.",
             targets,
-            [`AssertPathExists=${ENV_PHP}`],
+            ["Requisite=php-fpm.service", "After=php-fpm.service"],
         ),
     ];
 }
@@ -228,6 +238,11 @@ export function webBootConfig(args: WebBootArgs): CloudConfig {
             ...rereadUnits(),
             ...envPhpFiles(args.redis),
             ...guardDropIns(args.role, targets, ca.path),
+            // The back office's cron runs indexers and queue consumers beside the pool: the pool's sizing keeps them
+            // memory (model/web-config.ts, FPM_SIZING), two CLI runs at php.ini's 2G.
+            ...(args.role === "backoffice"
+                ? [{ path: FPM_SIZING_FILE, permissions: "0644", content: `${FPM_RESERVED_EXTRA}=4096\n` }]
+                : []),
         ],
         runcmd: [
             ["/usr/local/sbin/magento-parameters"],
@@ -237,10 +252,10 @@ export function webBootConfig(args: WebBootArgs): CloudConfig {
             // The image ships them disabled, so nothing serves before this; enabled, they start again at a reboot.
             ["systemctl", "enable", "--now", ...WEB_SERVICES],
             ["systemctl", "enable", "--now", "magento-secrets.timer"],
-            // One server runs cron (two would run every job twice); masked, the front end's timer cannot be started.
+            // One server runs cron (two would run every job twice); masked, the front end's cron cannot be started.
             args.role === "backoffice"
                 ? ["systemctl", "enable", "--now", CRON_TIMER]
-                : ["systemctl", "mask", "--now", CRON_TIMER],
+                : ["systemctl", "mask", "--now", CRON_TIMER, `${CRON_SERVICE}.service`],
         ],
     };
 }

@@ -1,6 +1,7 @@
 // A stand-in for the AWS CLI for the release scripts: `s3 cp` copies into dir/s3/<bucket>/<key> (and out of it),
 // every other call is answered from dir/answers/<service>_<operation>[_<query>] (one line a call: a file of several
-// lines answers successive calls, the last line repeating), and every call's arguments are appended to dir/calls.
+// lines answers successive calls, the last line repeating; a line `!fail` makes that call fail), and every call's
+// arguments are appended to dir/calls.
 import * as fs from "fs";
 import * as path from "path";
 
@@ -27,10 +28,12 @@ if [ "$service $op" = "s3 cp" ]; then
 fi
 answers="$FAKE_DIR/answers/\${service}_\${op}\${query:+_$(printf '%s' "$query" | tr -c 'A-Za-z0-9\\n' _)}"
 [ -e "$answers" ] || exit 0
-head -n1 "$answers"
+line=$(head -n1 "$answers")
 if [ "$(wc -l < "$answers")" -gt 1 ]; then
   sed -i 1d "$answers"
 fi
+[ "$line" != '!fail' ] || { echo "An error occurred (ThrottlingException)" >&2; exit 1; }
+printf '%s\n' "$line"
 `;
 
 export interface RecordingAws {

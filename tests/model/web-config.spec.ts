@@ -8,7 +8,14 @@ import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { CRON_SERVICE, CRON_TIMER, FPM_SOCKET, MAGENTO_ROOT } from "../../model/release";
+import {
+    CRON_SERVICE,
+    CRON_TIMER,
+    FPM_RESERVED_EXTRA,
+    FPM_SIZING_FILE,
+    FPM_SOCKET,
+    MAGENTO_ROOT,
+} from "../../model/release";
 import {
     cronUnits,
     FPM_CHILDREN_VARIABLE,
@@ -19,6 +26,7 @@ import {
     fpmSizeDropIn,
     fpmSizeScript,
     fpmStopDropIn,
+    logRotateConfig,
     nginxMainConfig,
     nginxServerConfig,
     phpIni,
@@ -108,11 +116,12 @@ describe("release image web configuration", () => {
     it("the pool is sized so that every worker at its memory limit fits beside OPcache and the OS, with a floor", () => {
         const script = path.join(layout("sizing", { "magento-fpm-size": fpmSizeScript() }), "magento-fpm-size");
         assert.strictEqual(spawnSync("shellcheck", [script], { encoding: "utf8" }).stdout, "");
-        const size = (gib: number) => {
+        const size = (gib: number, extra?: string) => {
             const meminfo = path.join(tmp, "sizing", `meminfo-${gib}`);
             const out = path.join(tmp, "sizing", `size-${gib}.env`);
             fs.writeFileSync(meminfo, `MemTotal:       ${gib * 1024 * 1024} kB\nMemFree:         1000 kB\n`);
-            const result = spawnSync("bash", [script, meminfo, out], { encoding: "utf8" });
+            const env = { ...process.env, ...(extra === undefined ? {} : { [FPM_RESERVED_EXTRA]: extra }) };
+            const result = spawnSync("bash", [script, meminfo, out], { encoding: "utf8", env });
             assert.strictEqual(result.status, 0, result.stderr);
             return fs.readFileSync(out, "utf8");
         };
@@ -130,6 +139,19 @@ describe("release image web configuration", () => {
             );
         }
         assert.strictEqual(size(1), `${FPM_CHILDREN_VARIABLE}=${FPM_SIZING.minWorkers}\n`);
+        // The back office keeps 4 GiB more for cron's CLI runs (boot writes the reserve there): 12 workers on 16 GiB.
+        assert.strictEqual(size(16, "4096"), `${FPM_CHILDREN_VARIABLE}=12\n`);
+        assert.ok(12 * FPM_MEMORY_LIMIT_MIB + FPM_SIZING.reservedMiB + 4096 <= 16 * 1024);
+        const bad = spawnSync(
+            "bash",
+            [script, path.join(tmp, "sizing", "meminfo-16"), path.join(tmp, "sizing", "x.env")],
+            {
+                encoding: "utf8",
+                env: { ...process.env, [FPM_RESERVED_EXTRA]: "4G" },
+            },
+        );
+        assert.strictEqual(bad.status, 1);
+        assert.match(bad.stderr, /FPM_RESERVED_EXTRA_MIB='4G' is not a number of MiB/);
         const empty = path.join(tmp, "sizing", "meminfo-empty");
         fs.writeFileSync(empty, "MemFree: 1 kB\n");
         const refused = spawnSync("bash", [script, empty, path.join(tmp, "sizing", "never.env")], { encoding: "utf8" });
@@ -138,25 +160,42 @@ describe("release image web configuration", () => {
     });
 
     it("php-fpm's drop-in sizes before each start and hands the value to the master; systemd reads it without a complaint", () => {
-        assert.deepStrictEqual(fpmSizeDropIn().split("\n").slice(1, 3), [
+        // The reserve boot may write (the back office's) is read before the script runs, the size after it.
+        assert.deepStrictEqual(fpmSizeDropIn().split("\n").slice(1, 4), [
             `ExecStartPre=${WEB_CONFIG_PATHS.fpmSizeScript}`,
+            `EnvironmentFile=-${FPM_SIZING_FILE}`,
             `EnvironmentFile=-${WEB_CONFIG_PATHS.fpmSizeEnv}`,
         ]);
         const dir = layout("drop-in", { "php-fpm.service": `${fpmSizeDropIn()}ExecStart=/bin/true\n` });
         assert.strictEqual(systemdVerify(dir), "");
     });
 
-    it("php-fpm stops gracefully: SIGQUIT, and systemd waits longer than a request and the master's grace", () => {
+    it("php-fpm stops gracefully but briefly: SIGQUIT, a grace shorter than the health check's unhealthy window, and systemd waits past it", () => {
         const dropIn = fpmStopDropIn();
         assert.match(dropIn, /^\[Service\]\nKillSignal=SIGQUIT$/m);
         const stopTimeout = Number(dropIn.match(/^TimeoutStopSec=(\d+)$/m)![1]);
         const pool = fpmPool();
         const seconds = (key: string) => Number(pool.match(new RegExp(`^${key} = (\\d+)s$`, "m"))![1]);
         assert.strictEqual(seconds("request_terminate_timeout"), FPM_REQUEST_TIMEOUT_S);
-        assert.ok(seconds("process_control_timeout") > FPM_REQUEST_TIMEOUT_S);
+        // While the master waits, new requests (the load balancer's health checks too) wait: 3 checks 15 s apart
+        // failing would have the server replaced (components/web/load-balancer.ts).
+        assert.ok(seconds("process_control_timeout") > 0 && seconds("process_control_timeout") < 3 * 15);
         assert.ok(stopTimeout > seconds("process_control_timeout"), `TimeoutStopSec=${stopTimeout}`);
         const dir = layout("stop-drop-in", { "php-fpm.service": `${dropIn}ExecStart=/bin/true\n` });
         assert.strictEqual(systemdVerify(dir), "");
+    });
+
+    it("the pool's error log is rotated: logrotate reads the configuration without an error", () => {
+        const config = logRotateConfig();
+        assert.match(config, /^\/var\/log\/magento\/\*\.log \{$/m);
+        assert.match(config, /^\s+copytruncate$/m);
+        // This machine has no magento user: the same file, rotated as root, is what logrotate parses here.
+        const dir = layout("logrotate", { magento: config.replace(/su magento magento/, "su root root") });
+        const result = spawnSync("logrotate", ["-d", "-s", path.join(dir, "state"), path.join(dir, "magento")], {
+            encoding: "utf8",
+        });
+        assert.strictEqual(result.status, 0, result.stderr);
+        assert.doesNotMatch(result.stderr, /error/i);
     });
 
     it("cron runs bin/magento cron:run as Magento's user every minute, as units systemd accepts", () => {

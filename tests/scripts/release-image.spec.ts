@@ -105,6 +105,24 @@ describe("scripts/release-image", () => {
         assert.ok(!aws.calls().some((c) => c.startsWith("ec2 create-tags") || c.includes("tag-resource")));
     });
 
+    it("retries a failed tag; one that keeps failing fails the run, saying what to run by hand", () => {
+        const { aws, tarball } = setUp();
+        aws.answer("imagebuilder", "get-image", ["AVAILABLE"], "image.state.status");
+        aws.answer("imagebuilder", "tag-resource", ["!fail", "ok"]);
+        aws.answer("ec2", "create-tags", ["!fail", "!fail", "!fail"]);
+        const result = run(aws, args(tarball));
+        assert.strictEqual(result.status, 1);
+        assert.match(
+            result.stderr,
+            new RegExp(
+                `${AMI} is built and its parameter names it, but tagging it failed; run by hand: aws ec2 create-tags`,
+            ),
+        );
+        const calls = aws.calls();
+        assert.strictEqual(calls.filter((c) => c.startsWith("ec2 create-tags")).length, 3);
+        assert.strictEqual(calls.filter((c) => c.startsWith("imagebuilder tag-resource")).length, 2);
+    });
+
     it("refuses a version or commit that could not name a key or a tag, before uploading anything", () => {
         const { aws, tarball } = setUp();
         for (const [version, commit, message] of [

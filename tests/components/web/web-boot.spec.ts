@@ -6,9 +6,8 @@ import * as YAML from "yaml";
 import { CloudConfig, WriteFile } from "../../../components/compute/cloud-init";
 import { ENV_RENDERER, envPhpScript, parameterEnvName, redisUsages } from "../../../components/web/env-php";
 import { rdsCaBundle } from "../../../components/web/web-boot";
-import { CRON_SERVICE } from "../../../model/release";
+import { CRON_SERVICE, CRON_TIMER, FPM_RESERVED_EXTRA, FPM_SIZING_FILE } from "../../../model/release";
 import { WEB_STACK_PACKAGES } from "../../../model/image-components";
-import { CRON_TIMER } from "../../../model/release";
 import { USER_DATA_LIMIT } from "../../../policies/lib/user-data";
 import { EC2_LAUNCH_TEMPLATE, SSM_PARAMETER } from "../../../policies/lib/types";
 import { isSecret, StateResource } from "../../../offline/state";
@@ -71,21 +70,26 @@ describe("web boot", () => {
             );
             assert.deepStrictEqual(
                 commands(front).filter((c) => c.includes(CRON_TIMER)),
-                [`systemctl mask --now ${CRON_TIMER}`],
+                [`systemctl mask --now ${CRON_TIMER} ${CRON_SERVICE}.service`],
             );
-            // Cron, where it runs, is held to the shared folders (sitemaps, exports, resized images) and to env.php.
+            // Cron, where it runs, is held to the shared folders (sitemaps, exports, resized images) and runs only
+            // while PHP-FPM, active only once it rendered env.php, runs (the image's env.php exists before that).
             const cronDropIn = `/etc/systemd/system/${CRON_SERVICE}.service.d/mounts.conf`;
             assert.ok(!(front.write_files ?? []).some((f) => f.path === cronDropIn), "the front end runs no cron");
             assert.deepStrictEqual(
                 file(back, cronDropIn)
                     .content.split("\n")
-                    .filter((l) => /^(Requires|Assert)/.test(l)),
+                    .filter((l) => /^(Requires|Assert|Requisite|After)/.test(l)),
                 [
                     `RequiresMountsFor=${back.mounts!.map((m) => m[1]).join(" ")}`,
                     ...back.mounts!.map((m) => `AssertPathIsMountPoint=${m[1]}`),
-                    "AssertPathExists=/var/www/magento/app/etc/env.php",
+                    "Requisite=php-fpm.service",
+                    "After=php-fpm.service",
                 ],
             );
+            // The back office's pool keeps memory for cron's CLI runs; the front end's has all of it.
+            assert.strictEqual(file(back, FPM_SIZING_FILE).content, `${FPM_RESERVED_EXTRA}=4096\n`);
+            assert.ok(!(front.write_files ?? []).some((f) => f.path === FPM_SIZING_FILE));
             // Without the cron step and drop-in, and the mounts (the order exports are the back office's), the two are
             // the same.
             const common = (c: CloudConfig) => ({
@@ -93,7 +97,7 @@ describe("web boot", () => {
                 mounts: undefined,
                 runcmd: (c.runcmd ?? []).filter((step) => !step.includes(CRON_TIMER)),
                 write_files: (c.write_files ?? [])
-                    .filter((f) => f.path !== cronDropIn)
+                    .filter((f) => f.path !== cronDropIn && f.path !== FPM_SIZING_FILE)
                     .map((f) => (f.path.endsWith("/mounts.conf") ? { ...f, content: "(the tier's mounts)" } : f)),
             });
             assert.deepStrictEqual(common(front), common(back));

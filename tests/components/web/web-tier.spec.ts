@@ -378,7 +378,7 @@ describe("web tier", () => {
                 "AssertPathExists=/etc/magento/parameters.env",
                 "AssertPathExists=/etc/magento/secrets.env",
             ];
-            // PHP-FPM also needs RDS's CA (env.php points MySQL's TLS at it); cron, the same mounts and env.php.
+            // PHP-FPM also needs RDS's CA (env.php points MySQL's TLS at it); cron, the same mounts (and PHP-FPM running).
             assert.deepStrictEqual(
                 dropIns.map((f) => [f.path, f.content.split("\n").filter((l) => /^(Requires|Assert)/.test(l))]),
                 [
@@ -387,10 +387,7 @@ describe("web tier", () => {
                         [...guards, "AssertPathExists=/etc/pki/rds/eu-west-3-bundle.pem"],
                     ],
                     ["/etc/systemd/system/nginx.service.d/mounts.conf", guards],
-                    [
-                        "/etc/systemd/system/magento-cron.service.d/mounts.conf",
-                        [...guards.slice(0, -2), "AssertPathExists=/var/www/magento/app/etc/env.php"],
-                    ],
+                    ["/etc/systemd/system/magento-cron.service.d/mounts.conf", guards.slice(0, -2)],
                 ],
             );
             // The first start, after daemon-reload, applies them on the first boot; a failed mount makes it fail.
