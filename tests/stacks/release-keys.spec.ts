@@ -54,7 +54,9 @@ describe("release image keys", () => {
 
     it("webImage unset is the stack's release parameter (named by the estate); an AMI id or another parameter as given", () => {
         assert.deepStrictEqual(parse({}).web.image, { parameterName: "/imagebuilder/magento/prod/web-ami" });
-        assert.deepStrictEqual(parse({ estate: "shop" }).web.image, { parameterName: "/imagebuilder/magento/shop/web-ami" });
+        assert.deepStrictEqual(parse({ estate: "shop" }).web.image, {
+            parameterName: "/imagebuilder/magento/shop/web-ami",
+        });
         assert.deepStrictEqual(parse({ webImage: "ami-0a1b2c3d4e5f60789" }).web.image, {
             amiId: "ami-0a1b2c3d4e5f60789",
         });

@@ -25,7 +25,10 @@ function stack(name: string, shape: Shape): StateResource[] {
     );
     const template = b.add(EC2_LAUNCH_TEMPLATE, "frontend-lt", {
         imageId: "ami-0123456789abcdef0",
-        tags: { Tier: shape.tier ?? "web", [LAUNCH_IMAGE_TAG]: shape.imageSource ?? "/imagebuilder/magento/prod/web-ami" },
+        tags: {
+            Tier: shape.tier ?? "web",
+            [LAUNCH_IMAGE_TAG]: shape.imageSource ?? "/imagebuilder/magento/prod/web-ami",
+        },
     });
     const group = b.add(
         AUTOSCALING_GROUP,
