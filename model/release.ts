@@ -65,3 +65,42 @@ export interface StaticContent {
 /** Magento's theme and locale spellings, as setup:static-content:deploy takes them. */
 export const THEME_NAME = /^[A-Z][A-Za-z0-9_]*\/[a-z0-9_-]+$/;
 export const LOCALE = /^[a-z]{2,3}_[A-Z][a-zA-Z]{1,3}$/;
+
+// The release runner (docs/releasing.md): one Step Functions state machine per stack that every trigger starts (the
+// release workflow, Rundeck's "Deploy Magento <stack>" job, an operator's `aws stepfunctions start-execution`).
+
+/** The runner's name, from the stack's resource prefix: `<prefix>-release-runner` (stack output `releaseRunnerArn`). */
+export const releaseRunnerName = (prefix: string) => `${prefix}-release-runner`;
+
+/** What a run is asked to do. One of imageId (roll out an image the stack already has: a rollback, or a re-run),
+ *  sourceImageId (promote: copy another stack's image with this stack's key) or neither (build: the stack's pipeline
+ *  bakes releases/next.json, which the caller uploaded). */
+export interface RunnerInput {
+    /** RELEASE_VERSION; names the release in tags, records and notifications. */
+    readonly version: string;
+    /** The shop's commit (hex, 7 to 40 characters). */
+    readonly commit: string;
+    readonly imageId?: string;
+    readonly sourceImageId?: string;
+    /** Roll back to the image and version of the previous record: no schema step, no maintenance (a schema is never
+     *  rolled back automatically). version and commit are then those of the previous record. */
+    readonly rollback?: boolean;
+}
+
+/** Where the runner records what a stack runs, written only after a rollout succeeded: JSON
+ *  {"version","commit","imageId"} (String parameters). `current` is what the web tiers' launch templates boot (the
+ *  program reads it at deploy time, so an `up` never rolls out an image the runner has not released, nor undoes a
+ *  rollback); `previous` is the rollback target. */
+export const releaseRecordParameter = (stack: string, which: "current" | "previous") =>
+    `/magento-release/${stack}/${which}`;
+
+/** Magento's exit code of `bin/magento setup:db:status` when the schema or data needs `setup:upgrade`
+ *  (Magento\Setup\Console\Command\DbStatusCommand::EXIT_CODE_UPGRADE_REQUIRED); 0 when up to date, 1 on error. */
+export const DB_STATUS_UPGRADE_REQUIRED = 2;
+
+/** The Rundeck job that starts the runner, one per stack (the estate's one-button deploy). */
+export const rundeckDeployJobName = (stack: string) => `Deploy Magento ${stack}`;
+/** The runner's ARN, known before it exists (Rundeck's job and grant name it; Rundeck is built before the web tiers
+ *  the runner drives). */
+export const releaseRunnerArn = (region: string, accountId: string, prefix: string) =>
+    `arn:aws:states:${region}:${accountId}:stateMachine:${releaseRunnerName(prefix)}`;
