@@ -284,8 +284,9 @@ describe("release image web configuration", () => {
             this.timeout(30000);
             layout("magento", {
                 // ?ini=<key>: PHP's setting as a request sees it; ?log: writes PHP's error log; ?slow: a long request.
+                // Magento's front controller answers 503 while var/.maintenance.flag exists (Bootstrap::assertMaintenance).
                 "pub/index.php":
-                    '<?php if (isset($_GET["ini"])) { exit(ini_get($_GET["ini"])); } if (isset($_GET["log"])) { error_log("logged by a worker"); } if (isset($_GET["slow"])) { sleep(2); } echo "storefront";',
+                    '<?php if (file_exists(__DIR__ . "/../var/.maintenance.flag")) { http_response_code(503); exit("maintenance"); } if (isset($_GET["ini"])) { exit(ini_get($_GET["ini"])); } if (isset($_GET["log"])) { error_log("logged by a worker"); } if (isset($_GET["slow"])) { sleep(2); } echo "storefront";',
                 "pub/health_check.php": '<?php echo "healthy";',
                 // Magento's own answers 404: denied paths (403) are answered with it, as the sample's error_page says.
                 "pub/errors/404.php": '<?php http_response_code(404); echo "Magento 404";',
@@ -385,6 +386,29 @@ describe("release image web configuration", () => {
             assert.strictEqual((await get("/index.php?ini=memory_limit")).body, `${FPM_MEMORY_LIMIT_MIB}M`);
             await get("/index.php?log=1");
             assert.match(fs.readFileSync(path.join(logDir, "php-fpm-error.log"), "utf8"), /logged by a worker/);
+        });
+
+        // Magento's maintenance mode is the file var/.maintenance.flag on each server (MaintenanceMode::FLAG_DIR is var/,
+        // which is local: only var/export is shared), checked by the application's bootstrap behind index.php; its
+        // pub/health_check.php bootstraps no application and checks only the database and the cache
+        // (https://github.com/magento/magento2/blob/2.4-develop/pub/health_check.php,
+        // lib/internal/Magento/Framework/App/MaintenanceMode.php). So the release runner's maintenance window answers
+        // shoppers 503 and the load balancer 200: no server is marked unhealthy or replaced (docs/releasing.md).
+        it("in maintenance the storefront answers 503 and the load balancer's health check still 200", async () => {
+            const flag = path.join(root, "var", ".maintenance.flag");
+            fs.mkdirSync(path.dirname(flag), { recursive: true });
+            fs.writeFileSync(flag, "");
+            try {
+                assert.deepStrictEqual(await get("/some-category.html").then((r) => r.status), 503);
+                assert.deepStrictEqual(await get("/index.php/checkout/").then((r) => r.status), 503);
+                assert.deepStrictEqual(await get("/health_check.php").then((r) => [r.status, r.body]), [
+                    200,
+                    "healthy",
+                ]);
+            } finally {
+                fs.rmSync(flag);
+            }
+            assert.deepStrictEqual(await get("/some-category.html").then((r) => r.status), 200);
         });
 
         // Last: it stops PHP-FPM.
