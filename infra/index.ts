@@ -14,7 +14,7 @@ import { alarmTopic, monitoring } from "./monitoring";
 import { network, siteLinks } from "./network";
 import { operations, setupJobAccess } from "./operations";
 import { dataKeys, telemetry } from "./security";
-import { releaseImages } from "./release";
+import { releaseImages, releaseRunner } from "./release";
 import { singleServers } from "./servers";
 import { storage } from "./storage";
 import { serverTiers } from "./tiers";
@@ -57,6 +57,7 @@ const ops = operations(stack, net, tiers, keys, telemetryKey, data, singleServer
 const topicArn = alarmTopic(stack, telemetryKey);
 const sites = siteLinks(stack, net, topicArn);
 const watch = monitoring(stack, topicArn, sites?.alarms ?? [], data, stored, front, web);
+const runner = releaseRunner(stack, tiers, telemetryKey, release, web, topicArn, watch);
 
 // The account-level services the estate relies on (GuardDuty, Security Hub, CloudTrail's log group), read and warned
 // about, never failed on.
@@ -98,6 +99,8 @@ export const releaseImageKeyArn = release.imageKeyArn; // promote-image copies i
 export const loadBalancerDnsName = front.loadBalancer.dnsName;
 /** What the web tiers boot: the release parameter's name, `pinned`, or `none` (no release image yet: no server). */
 export const releaseImage = web.releaseImage;
+/** The release runner every trigger starts (docs/releasing.md): `aws stepfunctions start-execution`. */
+export const releaseRunnerArn = runner.arn;
 export const webGroupNames = { frontend: web.frontEnd.groupName, backoffice: web.backOffice.groupName };
 export const sharedStorageEndpoint = stored.shared.endpoint;
 export const rundeckUrl = ops.rundeck.url;

@@ -6,14 +6,17 @@ import { BUILD_LOGS_PREFIX, builderStatements } from "../components/release/buil
 import { ServerTier } from "../components/compute/server-tier";
 import { ImagePipeline } from "../components/release/image-pipeline";
 import { ImageLifecycle } from "../components/release/image-lifecycle";
+import { ReleaseRunner } from "../components/release/release-runner";
 import { DataKey } from "../components/security/data-key";
 import { ARTIFACTS_BUCKET_PARAMETER, imageComponents, renderComponent } from "../model/image-components";
 import { releaseImageParameter } from "../model/release";
 import { StackContext } from "./context";
 import { NetworkLayer } from "./network";
-import { Keys } from "./security";
+import { Keys, Telemetry } from "./security";
 import { StorageLayer } from "./storage";
 import { ServerTiers } from "./tiers";
+import { Watch } from "./monitoring";
+import { WebServers } from "./web";
 
 export interface ReleaseLayer {
     /** Encrypts the release images (and the volumes launched from them are re-encrypted with the storage key). */
@@ -95,4 +98,52 @@ export function releaseImages(
             tags,
         });
     }
+}
+
+/** Seconds each of the runner's waiting steps may take (docs/releasing.md, "Steps and their bounds"). */
+const RUNNER_TIMEOUTS = {
+    imageBuild: 3 * 3600, // a build and its tests (Image Builder's own timeouts are within it)
+    imageCopy: 3600,
+    refresh: 2 * 3600, // per group: servers replaced one warm-up at a time at 100% healthy
+    command: 15 * 60, // maintenance, db:status, cache:flush
+    upgrade: 2 * 3600, // setup:upgrade on a large catalogue
+};
+/** The front-end alarms whose ALARM fails (and rolls back) its refresh: its servers' 5xx rate (monitoring's names). */
+const FRONT_END_ALARM_SUFFIX = "-frontend-5xx-rate";
+
+/** The release runner (docs/releasing.md): the state machine every trigger starts, driving the two web groups. */
+export function releaseRunner(
+    { config, prefix, accountId }: StackContext,
+    tiers: ServerTiers,
+    telemetry: Telemetry,
+    release: ReleaseLayer,
+    web: WebServers,
+    topicArn: pulumi.Input<string>,
+    watch: Watch,
+): ReleaseRunner {
+    const group = (g: WebServers["frontEnd"]) =>
+        pulumi.output({ groupName: g.groupName, launchTemplateId: g.launchTemplateId, instanceTags: g.instanceTags });
+    return new ReleaseRunner(`${prefix}-release-runner`, {
+        prefix,
+        targets: {
+            stack: config.stack,
+            region: config.region,
+            accountId,
+            topicArn,
+            frontEnd: group(web.frontEnd),
+            backOffice: group(web.backOffice),
+            webTiers: [tiers.web.tier, tiers.backOffice.tier],
+            pipelineArn: release.pipeline?.pipelineArn,
+            imageKeyArn: release.imageKeyArn,
+            frontEndAlarms: pulumi
+                .all(watch.alarms.map((a) => a.name))
+                .apply((names) => names.filter((n) => n.endsWith(FRONT_END_ALARM_SUFFIX))),
+            timeouts: RUNNER_TIMEOUTS,
+        },
+        webRoleArns: [tiers.web.roleArn, tiers.backOffice.roleArn],
+        telemetryKeyArn: telemetry.keyArn,
+        // The stack's own topic is encrypted with the telemetry key (infra/monitoring.ts); a named one is its owner's.
+        topicKeyArn: config.alarmTopicArn ? undefined : telemetry.keyArn,
+        tags: config.tags,
+    });
 }

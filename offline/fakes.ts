@@ -488,6 +488,11 @@ const FAKES: Record<string, Fake> = {
         id: (ctx) => String(ctx.inputs.dashboardName),
         outputs: (_ctx, id) => ({ dashboardArn: `arn:aws:cloudwatch::${ACCOUNT_ID}:dashboard/${id}` }),
     },
+    // The release runner: a state machine's id is its ARN (stack output releaseRunnerArn).
+    "aws:sfn/stateMachine:StateMachine": {
+        id: (ctx) => `arn:aws:states:${ctx.region}:${ACCOUNT_ID}:stateMachine:${autoName(ctx)}`,
+        outputs: (_ctx, id) => ({ arn: id, status: "ACTIVE" }),
+    },
     "aws:sns/topic:Topic": {
         id: (ctx) => `arn:aws:sns:${ctx.region}:${ACCOUNT_ID}:${autoName(ctx)}`,
         outputs: (_ctx, id) => ({ arn: id, name: id.split(":")[5], owner: ACCOUNT_ID }),

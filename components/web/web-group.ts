@@ -51,6 +51,8 @@ export const HEALTH_CHECK_GRACE_SECONDS = 300;
 export class WebGroup extends pulumi.ComponentResource {
     public readonly groupName: pulumi.Output<string>;
     public readonly launchTemplateId: pulumi.Output<string>;
+    /** The tags the template puts on instances: the release runner's new template versions keep them. */
+    public readonly instanceTags: Readonly<Record<string, string>>;
 
     constructor(name: string, args: WebGroupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:web:WebGroup", name, {}, opts);
@@ -187,6 +189,7 @@ export class WebGroup extends pulumi.ComponentResource {
 
         this.groupName = group.name;
         this.launchTemplateId = template.id;
+        this.instanceTags = tags;
         this.registerOutputs({ groupName: this.groupName, launchTemplateId: this.launchTemplateId });
     }
 }

@@ -1,0 +1,218 @@
+// What the release runner's role may do, by the IAM evaluator over the stack's own policies (preprod's update capture,
+// the stack that builds): every call its definition makes, on this stack's groups, templates, web servers, records,
+// topic, pipeline and images; never another stack's groups or servers, Rundeck's or the NFS server, a secret, another
+// parameter or another role.
+import * as assert from "assert";
+import { accessModel, AccessModel } from "../../policies/lib/access/model";
+import { AccessRequest, decide } from "../../policies/lib/access/simulate";
+import { StackResource } from "../../policies/lib/stack";
+import { knownString } from "../../policies/lib/values";
+import { stackView } from "../../offline/stack-view";
+import { AslDefinition, runnerActions } from "../../model/release-runner";
+import { releaseRecordParameter, releaseRunnerName } from "../../model/release";
+import { RELEASE_COMMIT_TAG, RELEASE_IMAGE_TAG, RELEASE_VERSION_TAG } from "../../policies/lib/contracts";
+import { IAM_ROLE, SECRETSMANAGER_SECRET } from "../../policies/lib/types";
+import { prefetch, stackResources } from "../helpers/stacks";
+
+const UPDATE = { preview: false };
+prefetch(["preprod", UPDATE]);
+const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
+const REGION = "eu-west-3";
+
+interface Runner {
+    readonly model: AccessModel;
+    readonly account: string;
+    readonly role: string;
+    readonly definition: AslDefinition;
+    arn(type: string, short: string): string;
+    /** A value the definition passes to a call (a group name, a template id). */
+    parameter(state: string, key: string): string;
+}
+
+async function load(): Promise<Runner> {
+    const resources: StackResource[] = stackView(await stackResources("preprod", UPDATE));
+    const model = accessModel(resources);
+    const arn = (type: string, short: string) => {
+        const r = resources.find((x) => x.type === type && x.name === `magento-preprod-${short}`);
+        const value = r && knownString(r.props, "arn");
+        assert.ok(value, `no ${type} magento-preprod-${short} with a known ARN`);
+        return value;
+    };
+    const machine = resources.find((r) => r.type === STATE_MACHINE);
+    assert.ok(machine, "no state machine");
+    assert.strictEqual(knownString(machine.props, "name"), releaseRunnerName("magento-preprod"));
+    const definition = JSON.parse(knownString(machine.props, "definition")!) as AslDefinition;
+    return {
+        model,
+        account: model.account!,
+        role: arn(IAM_ROLE, "release-runner-role"),
+        definition,
+        arn,
+        parameter: (state, key) => {
+            const value = (definition.States[state]?.Parameters as Record<string, unknown> | undefined)?.[key];
+            assert.ok(typeof value === "string", `${state}: no ${key}`);
+            return value;
+        },
+    };
+}
+
+async function expect(r: Runner, outcome: "Allowed" | "denied", request: Omit<AccessRequest, "principal">) {
+    const decision = await decide(r.model, { principal: r.role, ...request });
+    assert.ok(
+        outcome === "Allowed" ? decision === "Allowed" : /Denied$/.test(decision),
+        `expected ${outcome} for ${request.action} on ${request.resource}, got ${decision}`,
+    );
+}
+
+describe("release runner access (preprod)", () => {
+    let r: Runner;
+    let own: Record<string, AccessRequest[]>;
+    before(async function () {
+        this.timeout(300_000);
+        r = await load();
+        const a = r.account;
+        const group = (state: string) =>
+            `arn:aws:autoscaling:${REGION}:${a}:autoScalingGroup:0b5c1e5e-0000-4000-8000-000000000000:autoScalingGroupName/${r.parameter(state, "AutoScalingGroupName")}`;
+        const template = (state: string) =>
+            `arn:aws:ec2:${REGION}:${a}:launch-template/${r.parameter(state, "LaunchTemplateId")}`;
+        const record = (which: "current" | "previous") =>
+            `arn:aws:ssm:${REGION}:${a}:parameter${releaseRecordParameter("preprod", which)}`;
+        const image = `arn:aws:ec2:${REGION}::image/ami-0123456789abcdef0`;
+        const webInstance = (tier: string) => ({
+            resource: `arn:aws:ec2:${REGION}:${a}:instance/i-0123456789abcdef0`,
+            context: { "ssm:resourceTag/Stack": "preprod", "ssm:resourceTag/Tier": tier },
+        });
+        const p = (action: string, resource: string, context?: AccessRequest["context"]) => ({
+            principal: r.role,
+            action,
+            resource,
+            context,
+        });
+        // What each call of the definition needs, on this stack's own resources.
+        own = {
+            "autoscaling:DescribeAutoScalingGroups": [p("autoscaling:DescribeAutoScalingGroups", "*")],
+            "autoscaling:DescribeInstanceRefreshes": [p("autoscaling:DescribeInstanceRefreshes", "*")],
+            "autoscaling:StartInstanceRefresh": ["Front end: refresh", "Back office: refresh"].map((s) =>
+                p("autoscaling:StartInstanceRefresh", group(s)),
+            ),
+            "ec2:CopyImage": [p("ec2:CopyImage", image)],
+            "ec2:CreateLaunchTemplateVersion": ["Front end: new version", "Back office: new version"].map((s) =>
+                p("ec2:CreateLaunchTemplateVersion", template(s)),
+            ),
+            "ec2:CreateTags": [
+                p("ec2:CreateTags", image, { "aws:TagKeys": [RELEASE_VERSION_TAG, RELEASE_COMMIT_TAG] }),
+            ],
+            "ec2:DeleteLaunchTemplateVersions": [
+                p("ec2:DeleteLaunchTemplateVersions", template("Front end: new version")),
+            ],
+            "ec2:DescribeImages": [p("ec2:DescribeImages", "*")],
+            "ec2:DescribeLaunchTemplateVersions": [p("ec2:DescribeLaunchTemplateVersions", "*")],
+            "ec2:ModifyLaunchTemplate": [p("ec2:ModifyLaunchTemplate", template("Back office: new version"))],
+            "imagebuilder:GetImage": [
+                p("imagebuilder:GetImage", `arn:aws:imagebuilder:${REGION}:${a}:image/magento-preprod-release/1.0.0/1`),
+            ],
+            "imagebuilder:StartImagePipelineExecution": [
+                p("imagebuilder:StartImagePipelineExecution", r.parameter("Image: build", "ImagePipelineArn")),
+            ],
+            "sns:Publish": [p("sns:Publish", r.parameter("Image: start", "TopicArn"))],
+            "ssm:GetCommandInvocation": [p("ssm:GetCommandInvocation", "*")],
+            "ssm:GetParameter": [p("ssm:GetParameter", record("current")), p("ssm:GetParameter", record("previous"))],
+            "ssm:ListCommands": [p("ssm:ListCommands", "*")],
+            "ssm:PutParameter": [p("ssm:PutParameter", record("current")), p("ssm:PutParameter", record("previous"))],
+            // On the instances; the document half (AWS-RunShellScript, whose ARN has no account) is Rundeck's
+            // statement shape, which the evaluator cannot parse: tests/components/operations checks it.
+            "ssm:SendCommand": [
+                ...["web", "backoffice"].map((tier) => {
+                    const i = webInstance(tier);
+                    return p("ssm:SendCommand", i.resource, i.context);
+                }),
+            ],
+        };
+    });
+
+    it("may make every call the definition makes, on the stack's own resources", async () => {
+        const actions = runnerActions(r.definition);
+        assert.deepStrictEqual(actions, Object.keys(own).sort(), "a call without an access case here");
+        for (const action of actions) {
+            for (const request of own[action]) await expect(r, "Allowed", request);
+        }
+    });
+
+    it("may refresh to the new template versions: launch from the web templates only, passing the web roles only", async () => {
+        const a = r.account;
+        const templateArn = (id: string) => `arn:aws:ec2:${REGION}:${a}:launch-template/${id}`;
+        const frontEnd = templateArn(r.parameter("Front end: new version", "LaunchTemplateId"));
+        const instance = `arn:aws:ec2:${REGION}:${a}:instance/*`;
+        await expect(r, "Allowed", {
+            action: "ec2:RunInstances",
+            resource: instance,
+            context: { "ec2:LaunchTemplate": frontEnd },
+        });
+        await expect(r, "denied", {
+            action: "ec2:RunInstances",
+            resource: instance,
+            context: { "ec2:LaunchTemplate": templateArn("lt-0ther0000000000000") },
+        });
+        await expect(r, "denied", { action: "ec2:RunInstances", resource: instance });
+        for (const tier of ["web", "backoffice"]) {
+            await expect(r, "Allowed", {
+                action: "iam:PassRole",
+                resource: r.arn(IAM_ROLE, `${tier}-role`),
+                context: { "iam:PassedToService": "ec2.amazonaws.com" },
+            });
+        }
+        for (const tier of ["rundeck", "builder", "release-runner"]) {
+            await expect(r, "denied", {
+                action: "iam:PassRole",
+                resource: r.arn(IAM_ROLE, `${tier}-role`),
+                context: { "iam:PassedToService": "ec2.amazonaws.com" },
+            });
+        }
+    });
+
+    it("may not refresh another stack's groups nor send commands to its servers, Rundeck's or the NFS server", async () => {
+        const a = r.account;
+        await expect(r, "denied", {
+            action: "autoscaling:StartInstanceRefresh",
+            resource: `arn:aws:autoscaling:${REGION}:${a}:autoScalingGroup:0b5c1e5e-0000-4000-8000-000000000000:autoScalingGroupName/magento-prod-frontend-asg`,
+        });
+        const instance = `arn:aws:ec2:${REGION}:${a}:instance/i-0fedcba9876543210`;
+        const tagSets: Record<string, string>[] = [
+            { "ssm:resourceTag/Stack": "prod", "ssm:resourceTag/Tier": "web" },
+            { "ssm:resourceTag/Stack": "preprod", "ssm:resourceTag/Tier": "rundeck" },
+            { "ssm:resourceTag/Stack": "preprod", "ssm:resourceTag/Tier": "nfs" },
+            {},
+        ];
+        for (const tags of tagSets) {
+            await expect(r, "denied", { action: "ssm:SendCommand", resource: instance, context: tags });
+        }
+        await expect(r, "denied", {
+            action: "ssm:SendCommand",
+            resource: `arn:aws:ssm:${REGION}:${a}:document/magento-preprod-anything`,
+        });
+    });
+
+    it("may not read secrets, write other parameters, or tag images with other keys", async () => {
+        for (const secret of ["app-credentials-mysql-secret", "search-master-secret"]) {
+            await expect(r, "denied", {
+                action: "secretsmanager:GetSecretValue",
+                resource: r.arn(SECRETSMANAGER_SECRET, secret),
+            });
+        }
+        for (const name of [
+            "/magento/preprod/db/host",
+            "/imagebuilder/magento/preprod/web-ami",
+            releaseRecordParameter("prod", "current"),
+        ]) {
+            await expect(r, "denied", {
+                action: "ssm:PutParameter",
+                resource: `arn:aws:ssm:${REGION}:${r.account}:parameter${name}`,
+            });
+        }
+        await expect(r, "denied", {
+            action: "ec2:CreateTags",
+            resource: `arn:aws:ec2:${REGION}::image/ami-0123456789abcdef0`,
+            context: { "aws:TagKeys": [RELEASE_IMAGE_TAG] },
+        });
+    });
+});
