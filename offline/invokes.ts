@@ -14,6 +14,8 @@ export interface OfflineWorld {
     readonly releaseRecord?: string;
     /** The image in the candidate parameter (a build the runner has not released); unset, the default one. */
     readonly candidateImage?: string;
+    /** Built, never released: the candidate parameter exists, the record not. */
+    readonly unreleased?: boolean;
 }
 
 /** The version the offline account's default record says a deployed stack runs. */
@@ -32,11 +34,12 @@ function ownParameters(path: string, world: OfflineWorld): Record<string, string
     }
     const stack = path.split("/").pop()!;
     const candidate = `/imagebuilder/magento/${stack}/web-ami`;
+    const record =
+        world.releaseRecord ??
+        JSON.stringify({ version: RELEASED_VERSION, commit: RELEASED_COMMIT, imageId: amiFor(candidate) });
     const own: Record<string, string> = {
         [candidate]: world.candidateImage ?? amiFor(candidate),
-        [`/magento-release/${stack}/current`]:
-            world.releaseRecord ??
-            JSON.stringify({ version: RELEASED_VERSION, commit: RELEASED_COMMIT, imageId: amiFor(candidate) }),
+        ...(world.unreleased ? {} : { [`/magento-release/${stack}/current`]: record }),
     };
     return Object.fromEntries(Object.entries(own).filter(([name]) => name.startsWith(`${path}/`)));
 }

@@ -71,12 +71,10 @@ export function releaseImage(source: ImageSource, own: ReleaseParameters, instan
     if (name !== own.candidate) {
         return configured(aws.ssm.getParameterOutput({ name }).value, name);
     }
-    const found = aws.ssm
-        .getParametersByPath({ path: own.record.slice(0, own.record.lastIndexOf("/")) })
-        .then((r) => {
-            const i = r.names.indexOf(own.record);
-            return i < 0 ? undefined : parseReleaseRecord(own.record, r.values[i]);
-        });
+    const found = aws.ssm.getParametersByPath({ path: own.record.slice(0, own.record.lastIndexOf("/")) }).then((r) => {
+        const i = r.names.indexOf(own.record);
+        return i < 0 ? undefined : parseReleaseRecord(own.record, r.values[i]);
+    });
     const stock = amazonLinuxOrPinned(undefined, instanceType).imageId;
     return {
         imageId: pulumi.all([found, stock]).apply(([record, stockId]) => record?.imageId ?? stockId),
