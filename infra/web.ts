@@ -11,7 +11,7 @@ import { WebAcl } from "../components/web/web-acl";
 import { redisUsages } from "../components/web/env-php";
 import { webBootConfig, WebRole } from "../components/web/web-boot";
 import { WebGroup } from "../components/web/web-group";
-import { releaseImageParameter } from "../model/release";
+import { releaseImageParameter, releaseRecordParameter } from "../model/release";
 import { StackContext } from "./context";
 import { AppSettings, DataLayer } from "./data";
 import { CdnEdge, EdgeCertificates } from "./edge";
@@ -75,7 +75,8 @@ export function loadBalancing(
 export interface WebServers {
     readonly frontEnd: WebGroup;
     readonly backOffice: WebGroup;
-    /** What the web tiers boot: the release parameter's name, `pinned`, or `none` (no release image yet). */
+    /** What the web tiers boot: the release record's name, `pinned`, another parameter's name, or `none` (no release
+     *  yet). */
     readonly releaseImage: Promise<string>;
 }
 
@@ -197,11 +198,19 @@ export function webServers(
     });
     return { frontEnd, backOffice, releaseImage: frontEndGroup.image.source };
 
-    // The release image (components/compute/images.ts), or before the first one the stock image of the type's
-    // architecture, which no server boots.
-    function bootImage(instanceType: string): { image: ReleaseImageChoice; imageSource: Promise<string> } {
-        const image = releaseImage(config.web.image, releaseImageParameter(config.stack), instanceType);
-        return { image, imageSource: image.source };
+    // The image the runner released (components/compute/images.ts), or before the first release the stock image of
+    // the type's architecture, which no server boots. The candidate parameter is the runner's input only.
+    function bootImage(instanceType: string): {
+        image: ReleaseImageChoice;
+        imageSource: Promise<string>;
+        releaseVersion: Promise<string>;
+    } {
+        const own = {
+            candidate: releaseImageParameter(config.stack),
+            record: releaseRecordParameter(config.stack, "current"),
+        };
+        const image = releaseImage(config.web.image, own, instanceType);
+        return { image, imageSource: image.source, releaseVersion: image.version };
     }
 }
 

@@ -7,8 +7,41 @@ export const ACCOUNT_SERVICE_LINKED_ROLES = ["autoscaling.amazonaws.com"];
 
 /** What the offline account holds beyond the program's own resources. */
 export interface OfflineWorld {
-    /** A fresh stack: no release image parameter written yet (the first `up` before any image is built). */
+    /** A fresh stack: no release image built nor released yet (the first `up`). */
     readonly freshStack?: boolean;
+    /** The runner's current record as written (its parameter's value); unset, RELEASED_VERSION of the candidate's
+     *  default image (the stack runs what was last built). */
+    readonly releaseRecord?: string;
+    /** The image in the candidate parameter (a build the runner has not released); unset, the default one. */
+    readonly candidateImage?: string;
+    /** Built, never released: the candidate parameter exists, the record not. */
+    readonly unreleased?: boolean;
+}
+
+/** The version the offline account's default record says a deployed stack runs. */
+export const RELEASED_VERSION = "2.4.8-p3+1";
+const RELEASED_COMMIT = "4f2c9e1";
+
+/** A stack's own parameters: the candidate image (/imagebuilder/magento/<stack>/web-ami) and the runner's records
+ *  (/magento-release/<stack>/current), with the values a deployed stack's hold. */
+const CANDIDATE = /^\/imagebuilder\/magento\/([^/]+)\/web-ami$/;
+const RECORD = /^\/magento-release\/([^/]+)\/current$/;
+
+/** A deployed stack's own parameters under a path (none in a fresh stack's), by name. */
+function ownParameters(path: string, world: OfflineWorld): Record<string, string> {
+    if (world.freshStack) {
+        return {};
+    }
+    const stack = path.split("/").pop()!;
+    const candidate = `/imagebuilder/magento/${stack}/web-ami`;
+    const record =
+        world.releaseRecord ??
+        JSON.stringify({ version: RELEASED_VERSION, commit: RELEASED_COMMIT, imageId: amiFor(candidate) });
+    const own: Record<string, string> = {
+        [candidate]: world.candidateImage ?? amiFor(candidate),
+        ...(world.unreleased ? {} : { [`/magento-release/${stack}/current`]: record }),
+    };
+    return Object.fromEntries(Object.entries(own).filter(([name]) => name.startsWith(`${path}/`)));
 }
 
 type Answer = (args: Record<string, unknown>, region: string, world?: OfflineWorld) => Record<string, unknown>;
@@ -75,29 +108,31 @@ const INVOKES: Record<string, Answer> = {
         endpoint: `ec2.${region}.amazonaws.com`,
     }),
     "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" }),
-    "aws:ssm/getParameter:getParameter": (args) => ({
+    "aws:ssm/getParameter:getParameter": (args, _, world) => ({
         name: args.name,
         id: args.name,
         type: "String",
         arn: `arn:aws:ssm:eu-west-3::parameter${args.name}`,
-        // AMI parameters (AWS's public ones, an image pipeline's) answer with an image id; others with a placeholder.
-        value: /(^|[/_-])ami($|[/_-])/.test(String(args.name)) ? amiFor(String(args.name)) : `offline:${args.name}`,
+        // The stack's own parameters as the world holds them; other AMI parameters (AWS's public ones, another
+        // stack's) answer with an image id; others with a placeholder.
+        value: ownValue(String(args.name), world!) ?? parameterValue(String(args.name)),
         version: 1,
         insecureValue: "",
         withDecryption: true,
     }),
-    // A stack's release path (/imagebuilder/magento/<stack>) holds the image parameter the pipeline (or a promotion) wrote, unless the stack is fresh;
-    // any other path is empty, as AWS answers a path without parameters.
+    // A stack's own paths hold its candidate image and its release record, unless the stack is fresh; any other path
+    // is empty, as AWS answers a path without parameters.
     "aws:ssm/getParametersByPath:getParametersByPath": (args, region, world) => {
         const path = String(args.path);
-        const names = /^\/imagebuilder\/magento\/[^/]+$/.test(path) && !world?.freshStack ? [`${path}/web-ami`] : [];
+        const own = ownParameters(path, world!);
+        const names = Object.keys(own);
         return {
             path,
             id: path,
             arns: names.map((n) => `arn:aws:ssm:${region}:${ACCOUNT_ID}:parameter${n}`),
             names,
             types: names.map(() => "String"),
-            values: names.map(amiFor),
+            values: names.map((n) => own[n]),
             recursive: false,
             withDecryption: true,
         };
@@ -140,6 +175,16 @@ const INVOKES: Record<string, Answer> = {
         id: region,
     }),
 };
+
+/** A stack's own parameter, when `name` is one and the stack is deployed. */
+function ownValue(name: string, world: OfflineWorld): string | undefined {
+    const stack = CANDIDATE.exec(name)?.[1] ?? RECORD.exec(name)?.[1];
+    return stack === undefined ? undefined : ownParameters(name.slice(0, name.lastIndexOf("/")), world)[name];
+}
+
+function parameterValue(name: string): string {
+    return /(^|[/_-])ami($|[/_-])/.test(name) ? amiFor(name) : `offline:${name}`;
+}
 
 /** A stable image id per parameter name; AL2023's public parameter keeps the id tests already know. */
 function amiFor(name: string): string {

@@ -228,7 +228,7 @@ export const CONFIG_KEYS = {
         type: "string",
         defaults: "derived",
         description:
-            "The release image the web tiers boot: unset, the stack's release parameter (/imagebuilder/magento/<stack>/web-ami) the image pipeline or a promotion writes (no server until it exists); or a pinned AMI id (ami-...), or another SSM parameter (/path).",
+            "The release image the web tiers boot: unset, the image the release runner last rolled out (its record /magento-release/<stack>/current; no server before the first release), never the candidate the image pipeline or a promotion writes (/imagebuilder/magento/<stack>/web-ami, the runner's input); or a pinned AMI id (ami-...), or another SSM parameter (/path).",
         schema: imageSource,
     }),
     releaseImageBuilds: key({

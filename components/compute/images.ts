@@ -5,6 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { architectureOf } from "../../model/architecture";
 import type { ImageSource } from "../../model/images";
+import { parseReleaseRecord } from "./release-record";
 
 export { architectureOf };
 
@@ -32,49 +33,67 @@ function latestOrPinned(pinned: string | undefined, parameter: string): ImageCho
     return { imageId: aws.ssm.getParameterOutput({ name: parameter }).value, ignoreImageDrift: true };
 }
 
-/** Which image a web tier's launch template boots, as its LAUNCH_IMAGE_TAG says: the release parameter's name,
- *  `pinned`, or `none` (no release yet). */
+/** Which image a web tier's launch template boots, as its LAUNCH_IMAGE_TAG says: the release record's name, `pinned`,
+ *  another parameter's name, or `none` (no release yet). */
 export interface ReleaseImageChoice extends ImageChoice {
     readonly source: Promise<string>;
     /** A release image exists: false on a fresh stack, whose web groups then keep no server. */
     readonly released: Promise<boolean>;
+    /** What the servers run (RELEASE_VERSION_TAG): the record's version, `none` before one, `unrecorded` for an image
+     *  the configuration names (the runner recorded no version of it). */
+    readonly version: Promise<string>;
+}
+
+/** The stack's own parameters: the candidate the pipeline or a promotion writes (the runner's input), and the
+ *  runner's record of the release in service (model/release.ts). */
+export interface ReleaseParameters {
+    readonly candidate: string;
+    readonly record: string;
 }
 
 /**
  * The release image, read at deploy time into the launch templates as an image id (never `resolve:ssm:`: AWS cannot
  * roll back an instance refresh whose template resolves its image from a parameter,
- * https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-rollback.html), so a new image in the
- * parameter is a new template version and an instance refresh on the next `pulumi up`, reviewed in the preview.
- * The stack's own parameter is looked up by its path: absent (a fresh stack, before the first image), the lookup
- * answers an empty list rather than failing (https://www.pulumi.com/registry/packages/aws/api-docs/ssm/getparametersbypath/),
- * and the template takes the stock Amazon Linux 2023 image of the instance's architecture, for a group of no server.
+ * https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-rollback.html).
+ * Unset (the stack's candidate parameter), magento:webImage boots the runner's record, never the candidate: a build
+ * reaches the servers only through the runner's rollout, and a `pulumi up --refresh` after it (or after a rollback)
+ * finds the template already booting the record, so it changes nothing. The record is looked up by its path: absent
+ * (a fresh stack, before the first release), the lookup answers an empty list rather than failing
+ * (https://www.pulumi.com/registry/packages/aws/api-docs/ssm/getparametersbypath/), and the template takes the stock
+ * Amazon Linux 2023 image of the instance's architecture, for a group of no server.
  * Another parameter named in magento:webImage is the operator's and must exist.
  */
-export function releaseImage(source: ImageSource, ownParameter: string, instanceType: string): ReleaseImageChoice {
+export function releaseImage(source: ImageSource, own: ReleaseParameters, instanceType: string): ReleaseImageChoice {
     if ("amiId" in source) {
-        return { ...pinned(source.amiId), source: Promise.resolve("pinned"), released: Promise.resolve(true) };
+        return configured(source.amiId, "pinned");
     }
     const name = source.parameterName;
-    if (name !== ownParameter) {
-        return {
-            ...pinned(aws.ssm.getParameterOutput({ name }).value),
-            source: Promise.resolve(name),
-            released: Promise.resolve(true),
-        };
+    if (name !== own.candidate) {
+        return configured(aws.ssm.getParameterOutput({ name }).value, name);
     }
-    const path = name.slice(0, name.lastIndexOf("/"));
-    const found = aws.ssm
-        .getParametersByPath({ path })
-        .then((r) => (r.names.includes(name) ? r.values[r.names.indexOf(name)] : undefined));
+    const found = aws.ssm.getParametersByPath({ path: own.record.slice(0, own.record.lastIndexOf("/")) }).then((r) => {
+        const i = r.names.indexOf(own.record);
+        return i < 0 ? undefined : parseReleaseRecord(own.record, r.values[i]);
+    });
     const stock = amazonLinuxOrPinned(undefined, instanceType).imageId;
     return {
-        imageId: pulumi.all([found, stock]).apply(([id, stockId]) => id ?? stockId),
-        ignoreImageDrift: false, // followed, never held: a new release image rolls out by instance refresh
-        source: found.then((id) => (id === undefined ? "none" : name)),
-        released: found.then((id) => id !== undefined),
+        imageId: pulumi.all([found, stock]).apply(([record, stockId]) => record?.imageId ?? stockId),
+        ignoreImageDrift: false, // followed, never held: the runner's template version already boots it
+        source: found.then((record) => (record === undefined ? "none" : own.record)),
+        released: found.then((record) => record !== undefined),
+        version: found.then((record) => record?.version ?? "none"),
     };
 }
 
-function pinned(imageId: pulumi.Input<string>): ImageChoice {
-    return { imageId, ignoreImageDrift: false };
+/** The version tag of an image the configuration names: no runner release recorded it. */
+const UNRECORDED = "unrecorded";
+
+function configured(imageId: pulumi.Input<string>, source: string): ReleaseImageChoice {
+    return {
+        imageId,
+        ignoreImageDrift: false,
+        source: Promise.resolve(source),
+        released: Promise.resolve(true),
+        version: Promise.resolve(UNRECORDED),
+    };
 }

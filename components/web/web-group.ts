@@ -4,7 +4,7 @@
 // old ones leave (100% minimum healthy), so capacity never drops during a release.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { LAUNCH_IMAGE_TAG, SHARED_MOUNTS_TAG, TIER_TAG } from "../../policies/lib/contracts";
+import { LAUNCH_IMAGE_TAG, RELEASE_VERSION_TAG, SHARED_MOUNTS_TAG, TIER_TAG } from "../../policies/lib/contracts";
 import { CloudConfig, renderCloudConfig } from "../compute/cloud-init";
 import { ServerSpec, subnetIds } from "../compute/placement";
 
@@ -23,8 +23,11 @@ export interface WebGroupArgs extends ServerSpec {
      *  with its mount targets, or the NFS server) and the application parameters. The user data names them by ids and
      *  paths, which carry no ordering of their own. */
     readonly bootDependsOn: pulumi.Resource[];
-    /** Which image the template boots (LAUNCH_IMAGE_TAG): the release parameter's name, `pinned`, or `none`. */
+    /** Which image the template boots (LAUNCH_IMAGE_TAG): the release record's name, `pinned`, another parameter's
+     *  name, or `none`. */
     readonly imageSource: pulumi.Input<string>;
+    /** The release its servers run (RELEASE_VERSION_TAG on each instance): the record's version, or `none`. */
+    readonly releaseVersion: pulumi.Input<string>;
     /** Bounds of the group; 0 and 0 before the first release image (a fresh stack). */
     readonly minSize: pulumi.Input<number>;
     readonly maxSize: pulumi.Input<number>;
@@ -51,13 +54,14 @@ export const HEALTH_CHECK_GRACE_SECONDS = 300;
 export class WebGroup extends pulumi.ComponentResource {
     public readonly groupName: pulumi.Output<string>;
     public readonly launchTemplateId: pulumi.Output<string>;
-    /** The tags the template puts on instances: the release runner's new template versions keep them. */
-    public readonly instanceTags: Readonly<Record<string, string>>;
+    /** The tags the template gives its instances, without RELEASE_VERSION_TAG: the release runner's template versions
+     *  carry these plus that tag, so an `up` after a release finds the tags it declares. */
+    public readonly instanceTags: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: WebGroupArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:web:WebGroup", name, {}, opts);
         const child = { parent: this };
-        const tags = { ...args.placement.tags, [TIER_TAG]: args.runsAs.tier, Name: name };
+        const tags: Record<string, string> = { ...args.placement.tags, [TIER_TAG]: args.runsAs.tier, Name: name };
 
         const template = new aws.ec2.LaunchTemplate(
             `${name}-lt`,
@@ -96,10 +100,10 @@ export class WebGroup extends pulumi.ComponentResource {
                     .output(args.userData)
                     .apply((config) => Buffer.from(renderCloudConfig(config as CloudConfig)).toString("base64")),
                 updateDefaultVersion: true,
-                tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
-                    resourceType,
-                    tags,
-                })),
+                tagSpecifications: [
+                    { resourceType: "instance", tags: { ...tags, [RELEASE_VERSION_TAG]: args.releaseVersion } },
+                    ...["volume", "network-interface"].map((resourceType) => ({ resourceType, tags })),
+                ],
                 tags: { ...tags, [SHARED_MOUNTS_TAG]: args.sharedMounts, [LAUNCH_IMAGE_TAG]: args.imageSource },
             },
             { ...child, ignoreChanges: args.image.ignoreImageDrift ? ["imageId"] : [] },
@@ -134,8 +138,8 @@ export class WebGroup extends pulumi.ComponentResource {
                         // No automatic rollback: the provider moves the group to the new template version before it
                         // starts the refresh, so AWS would "roll back" to that same version
                         // (https://github.com/hashicorp/terraform-provider-aws/issues/34189). A failed refresh stops
-                        // with the old servers serving (100% healthy kept); rolling back is the previous image in the
-                        // release parameter and an `up` (docs/release-image.md, "Rolling back").
+                        // with the old servers serving (100% healthy kept). Releases and rollbacks are the release
+                        // runner's, with its own refresh and AutoRollback (docs/release-image.md, "Rolling back").
                         autoRollback: false,
                     },
                 },
@@ -189,7 +193,11 @@ export class WebGroup extends pulumi.ComponentResource {
 
         this.groupName = group.name;
         this.launchTemplateId = template.id;
-        this.instanceTags = tags;
-        this.registerOutputs({ groupName: this.groupName, launchTemplateId: this.launchTemplateId });
+        this.instanceTags = pulumi.output(tags);
+        this.registerOutputs({
+            groupName: this.groupName,
+            launchTemplateId: this.launchTemplateId,
+            instanceTags: this.instanceTags,
+        });
     }
 }

@@ -67,7 +67,7 @@ const imageSource = (inputs: Record<string, unknown> | undefined): unknown =>
     (inputs?.tags as Record<string, unknown> | undefined)?.[LAUNCH_IMAGE_TAG];
 
 /** A web tier's launch template that booted a release image and would boot none: the program found no release
- *  parameter (deleted, renamed, unreadable), and the `up` would take the tier's groups to zero servers. */
+ *  record (deleted, renamed, unreadable), and the `up` would take the tier's groups to zero servers. */
 function releaseRefusal(s: PlanStep): string | undefined {
     if (s.type !== "aws:ec2/launchTemplate:LaunchTemplate" || (s.op !== "update" && s.op !== "replace")) {
         return undefined;
@@ -78,8 +78,8 @@ function releaseRefusal(s: PlanStep): string | undefined {
     }
     return (
         `${LAUNCH_IMAGE_TAG} ${String(from)} -> none: the program found no release image, so this up would leave the tier's ` +
-        `groups no server; restore the release parameter (the pipeline or scripts/promote-image writes it, ` +
-        `docs/release-image.md), or add '${s.name}' to magento:allowReplace if emptying the tier is what you mean`
+        `groups no server; restore the release record ${String(from)} (the release runner writes it, its previous ` +
+        `value is beside it: docs/release-image.md), or add '${s.name}' to magento:allowReplace if emptying the tier is what you mean`
     );
 }
 

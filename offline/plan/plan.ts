@@ -86,6 +86,45 @@ function keptPairs(next: StateResource, prev: StateResource): Map<string, string
     return pairs;
 }
 
+/** A kept resource's computed outputs too short to look for inside strings (a launch template's latestVersion), each
+ *  as the program's value against the state's: a dependent input that is exactly one takes the state's, as the
+ *  engine resolves an unchanged resource's outputs from its state (an updated one's are recomputed). A value two outputs map differently is left. */
+function keptValues(next: StateResource, prev: StateResource): Map<string, string> {
+    const values = new Map<string, string>();
+    const ambiguous = new Set<string>();
+    for (const [k, v] of Object.entries(next.outputs ?? {})) {
+        const was = prev.outputs?.[k];
+        const short = (x: unknown) => typeof x === "number" || (typeof x === "string" && x.length < MIN_DISTINCT);
+        if (k in (next.inputs ?? {}) || !short(v) || !short(was) || String(v) === String(was)) {
+            continue;
+        }
+        if (values.has(String(v)) && values.get(String(v)) !== String(was)) {
+            ambiguous.add(String(v));
+        }
+        values.set(String(v), String(was));
+    }
+    ambiguous.forEach((v) => values.delete(v));
+    return values;
+}
+
+/** `value` with each leaf that is exactly one of `values` set to the state's (a number stays a number). */
+function replaceWhole(value: unknown, values: ReadonlyMap<string, string>): unknown {
+    if (values.size === 0) {
+        return value;
+    }
+    if ((typeof value === "string" || typeof value === "number") && values.has(String(value))) {
+        const was = values.get(String(value))!;
+        return typeof value === "number" ? Number(was) : was;
+    }
+    if (Array.isArray(value)) {
+        return value.map((v) => replaceWhole(v, values));
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceWhole(v, values)]));
+    }
+    return value;
+}
+
 /** What a created or replaced resource computes (id, outputs not among its inputs): unknown until it exists. */
 function unknownPairs(next: StateResource): Map<string, string> {
     const computed = [
@@ -118,6 +157,7 @@ export function planChange(prev: LoadedDeployment, resources: readonly StateReso
     const olds = new Map(prev.resources.map((r) => [rename(r.urn), r]));
     const claimed = new Set<string>();
     const pairsOf = new Map<string, Map<string, string>>();
+    const valuesOf = new Map<string, Map<string, string>>(); // kept resources' short computed outputs (keptValues)
     const replaced = new Map<string, StateResource>(); // new URN -> registration, for the cascade
     const condemned = new Set<string>(); // deleted before a replacement (delete-before-replace) and their dependents
     const children = new Map<string, string[]>();
@@ -171,7 +211,8 @@ export function planChange(prev: LoadedDeployment, resources: readonly StateReso
         for (const [k, v] of Object.entries(next.inputs ?? {})) {
             const deps = (next.propertyDependencies?.[k] ?? []).flatMap(expand);
             const pairs = new Map(deps.flatMap((d) => [...(pairsOf.get(d) ?? [])]));
-            resolved[k] = substitute(v, pairs);
+            const values = new Map(deps.flatMap((d) => [...(valuesOf.get(d) ?? [])]));
+            resolved[k] = replaceWhole(substitute(v, pairs), values);
             const doomed = deps.find((d) => condemned.has(d));
             if (doomed && next.custom && keyMayForce(next.type, k)) {
                 causes.push(
@@ -196,6 +237,9 @@ export function planChange(prev: LoadedDeployment, resources: readonly StateReso
             }
         } else {
             pairsOf.set(next.urn, keptPairs(next, prevState));
+            if (op === "same") {
+                valuesOf.set(next.urn, keptValues(next, prevState)); // an update recomputes them
+            }
         }
         return {
             ...base,

@@ -105,6 +105,17 @@ describe("GitHub workflows", () => {
         }
     });
 
+    it("every preview and up refreshes first, so the release runner's template versions are what the plan compares with", () => {
+        const runs = action().runs.steps.filter((s) => s.uses?.startsWith("pulumi/actions@"));
+        assert.deepStrictEqual(
+            runs.map((s) => String(s.with!.refresh)),
+            ["true", "true"],
+        );
+        const planned = action().runs.steps.filter((s) => s.run?.includes("pulumi preview --json"));
+        assert.deepStrictEqual(planned, []);
+        assert.ok(action().runs.steps.some((s) => s.run?.includes("pulumi preview --refresh --json")));
+    });
+
     it("pull requests: the tests, the offline preview of both stacks, and a real preview of preprod posted on the PR where credentials exist", () => {
         const pr = workflow("pull-request.yml");
         assert.ok("pull_request" in pr.on);

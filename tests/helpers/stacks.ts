@@ -4,6 +4,7 @@ import * as path from "path";
 import { CaptureJob, CaptureResult } from "../../offline/capture";
 import { CaptureWorkers, QueuedCapture } from "../../offline/capture-workers";
 import { capturedResources, captureJob } from "../../offline/engine";
+import type { OfflineWorld } from "../../offline/invokes";
 import { loadProject, loadStackSettings, StackSettings, stackFileWith } from "../../offline/project";
 import { StateResource } from "../../offline/state";
 
@@ -62,8 +63,10 @@ export interface StackOptions {
     readonly changes?: Readonly<Record<string, unknown>>;
     /** Run the stack's file as another stack (what `pulumi stack rename` makes of it). */
     readonly as?: string;
-    /** A fresh stack: no release image parameter yet (its first `up`, offline/invokes.ts). */
+    /** A fresh stack: no release image nor release record yet (its first `up`, offline/invokes.ts). */
     readonly freshStack?: boolean;
+    /** What else the account holds (the release record, the candidate image: offline/invokes.ts). */
+    readonly world?: OfflineWorld;
 }
 
 // The resources of each capture by the options that asked for it (its stack file is written once).
@@ -76,10 +79,14 @@ function stackCapture(stack: string, opts: StackOptions) {
         opts.changes ?? {},
         opts.as ?? "",
         opts.freshStack ?? false,
+        opts.world ?? {},
     ]);
     if (!reads.has(key)) {
         const settings = loadStackSettings(project, stack, opts.changes && stackFile(stack, opts.changes));
-        const world = opts.freshStack ? { freshStack: true } : undefined;
+        const world =
+            opts.freshStack || opts.world
+                ? { ...opts.world, ...(opts.freshStack ? { freshStack: true } : {}) }
+                : undefined;
         const capture = queued(captureJob(project, opts.as ?? stack, settings, opts.preview ?? true, undefined, world));
         const read = capture.result.then(capturedResources);
         read.catch(() => undefined); // a capture started ahead fails the tests that read it, not the run

@@ -1,8 +1,8 @@
 // A web server boots a release image, never the bare OS: the estate's autoscaled servers came up from a stock image
 // without the shop's static content, and images were baked and swapped in by hand after every release
 // (docs/estate.md). The web tiers' launch templates say which image they boot (LAUNCH_IMAGE_TAG, docs/release-image.md):
-// the release parameter the pipeline writes, `pinned` (an AMI id in the stack's configuration), or `none` before the
-// first release, when no group may launch from them. Whatever the tag says, the image is not one the stack's other
+// the release runner's record of the release in service, another parameter the configuration names, `pinned` (an AMI
+// id in the stack's configuration), or `none` before the first release, when no group may launch from them. Whatever the tag says, the image is not one the stack's other
 // servers (the operators' stock OS) or an image recipe's parent boots, and it is not resolved at launch.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { LAUNCH_IMAGE_TAG, TIER_TAG, WEB_TIERS_SCHEMA } from "../../lib/contracts";
@@ -26,7 +26,7 @@ const PUBLIC_PARAMETERS = "/aws/service/";
 const AMI_ID = /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 /** A parameter's name (hierarchical) or ARN (a parameter shared by another account). */
 const PARAMETER = /^(?:\/[A-Za-z0-9_.\-/]+|arn:aws[a-z-]*:ssm:[^:]+:\d{12}:parameter\/\S+)$/;
-const ALLOWED = `the release parameter's name (e.g. /imagebuilder/magento/<stack>/web-ami), "pinned" or "none"`;
+const ALLOWED = `the release record's name (e.g. /magento-release/<stack>/current), another parameter's, "pinned" or "none"`;
 
 interface Config {
     webTiers?: string[];
@@ -81,7 +81,7 @@ function launchesWithoutRelease(template: PolicyResource, resources: readonly Po
     });
 }
 
-/** What is wrong with the image a template of the web tiers boots, pinned or read from the release parameter alike: an
+/** What is wrong with the image a template of the web tiers boots, pinned or read from the release record alike: an
  *  AMI id written in the template (not resolved at launch), and not the image of a server that runs no release. */
 function imageProblems(template: PolicyResource, stock: ReadonlyMap<string, string[]>): string[] {
     const image = read(template.props, "imageId");

@@ -1,12 +1,13 @@
-// A fresh stack's first `pulumi up`, before any release image exists (its parameter absent: offline/invokes.ts's
-// fresh stack), and the `up` after the first image: until then the web groups keep no server (no bounds, no
+// A fresh stack's first `pulumi up`, before any release (no candidate image, no runner record: offline/invokes.ts's
+// fresh stack), and the `up` after the first release: until then the web groups keep no server (no bounds, no
 // schedule, so neither load nor a scheduled action launches a bare OS image), their launch templates take the stock
 // Amazon Linux image and say so (LAUNCH_IMAGE_TAG none), the stack output releaseImage too; the preview passes both
 // packs. With the image, the same templates boot it and the groups get their sizes back.
 import * as assert from "assert";
-import { releaseImageParameter } from "../../../model/release";
+import { releaseRecordParameter } from "../../../model/release";
+import { RELEASED_VERSION } from "../../../offline/invokes";
 import { StateResource } from "../../../offline/state";
-import { LAUNCH_IMAGE_TAG } from "../../../policies/lib/contracts";
+import { LAUNCH_IMAGE_TAG, RELEASE_VERSION_TAG } from "../../../policies/lib/contracts";
 import {
     AUTOSCALING_GROUP,
     AUTOSCALING_SCHEDULE,
@@ -34,9 +35,18 @@ const templates = (r: StateResource[]) =>
     Object.fromEntries(
         ofType(r, EC2_LAUNCH_TEMPLATE).map((t) => [
             t.urn.split("::").pop(),
-            [t.inputs!.imageId, (t.inputs!.tags as Record<string, string>)[LAUNCH_IMAGE_TAG]],
+            [
+                t.inputs!.imageId,
+                (t.inputs!.tags as Record<string, string>)[LAUNCH_IMAGE_TAG],
+                instanceTags(t)[RELEASE_VERSION_TAG],
+            ],
         ]),
     );
+/** The tags the template gives its instances. */
+const instanceTags = (t: StateResource) =>
+    (t.inputs!.tagSpecifications as { resourceType: string; tags: Record<string, string> }[]).find(
+        (s) => s.resourceType === "instance",
+    )!.tags;
 const output = (r: StateResource[], name: string) =>
     (r.find((x) => x.type === "pulumi:pulumi:Stack")!.outputs as Record<string, unknown>)[name];
 
@@ -50,11 +60,11 @@ describe("the first release image of a fresh stack", () => {
         assert.deepStrictEqual(ofType(r, AUTOSCALING_SCHEDULE), []);
     });
 
-    it("before it: the launch templates take the stock Amazon Linux image, tagged none, and the stack says so", async () => {
+    it("before it: the launch templates take the stock Amazon Linux image, tagged none, their servers release none, and the stack says so", async () => {
         const r = await stackResources("preprod", FRESH);
         assert.deepStrictEqual(templates(r), {
-            "magento-preprod-frontend-lt": [STOCK_AL2023, "none"],
-            "magento-preprod-backoffice-lt": [STOCK_AL2023, "none"],
+            "magento-preprod-frontend-lt": [STOCK_AL2023, "none", "none"],
+            "magento-preprod-backoffice-lt": [STOCK_AL2023, "none", "none"],
         });
         assert.strictEqual(output(r, "releaseImage"), "none");
         // The pipeline that will build it is there from the first up.
@@ -74,21 +84,21 @@ describe("the first release image of a fresh stack", () => {
         }
     });
 
-    it("after it: the templates boot the image the parameter holds and the groups have their sizes and schedules", async () => {
+    it("after it: the templates boot the image the runner recorded, their servers tagged with its version, and the groups have their sizes and schedules", async () => {
         const [fresh, released] = [await stackResources("preprod", FRESH), await stackResources("preprod")];
         const image = templates(released)["magento-preprod-frontend-lt"][0];
         assert.match(String(image), /^ami-[0-9a-f]{17}$/);
         assert.notStrictEqual(image, STOCK_AL2023);
         assert.deepStrictEqual(templates(released), {
-            "magento-preprod-frontend-lt": [image, releaseImageParameter("preprod")],
-            "magento-preprod-backoffice-lt": [image, releaseImageParameter("preprod")],
+            "magento-preprod-frontend-lt": [image, releaseRecordParameter("preprod", "current"), RELEASED_VERSION],
+            "magento-preprod-backoffice-lt": [image, releaseRecordParameter("preprod", "current"), RELEASED_VERSION],
         });
         assert.deepStrictEqual(bounds(released), {
             "magento-preprod-frontend-asg": [1, 2],
             "magento-preprod-backoffice-asg": [1, 1],
         });
         assert.strictEqual(ofType(released, AUTOSCALING_SCHEDULE).length, 2);
-        assert.strictEqual(output(released, "releaseImage"), releaseImageParameter("preprod"));
+        assert.strictEqual(output(released, "releaseImage"), releaseRecordParameter("preprod", "current"));
         // The same templates, a new version each: an instance refresh rolls the image out, nothing is replaced.
         assert.deepStrictEqual(
             ofType(released, EC2_LAUNCH_TEMPLATE).map((t) => t.urn),
@@ -96,16 +106,16 @@ describe("the first release image of a fresh stack", () => {
         );
     });
 
-    it("a pinned image is booted as given, tagged pinned, whatever the parameter holds", async () => {
+    it("a pinned image is booted as given, tagged pinned (no recorded version), whatever the record holds", async () => {
         const r = await stackResources("preprod", PINNED);
         assert.deepStrictEqual(templates(r), {
-            "magento-preprod-frontend-lt": ["ami-0fedcba9876543210", "pinned"],
-            "magento-preprod-backoffice-lt": ["ami-0fedcba9876543210", "pinned"],
+            "magento-preprod-frontend-lt": ["ami-0fedcba9876543210", "pinned", "unrecorded"],
+            "magento-preprod-backoffice-lt": ["ami-0fedcba9876543210", "pinned", "unrecorded"],
         });
         assert.deepStrictEqual(bounds(r)["magento-preprod-frontend-asg"], [1, 2]);
     });
 
-    it("the plan check passes the first image's up, and refuses a deployed stack's fall back to none (its parameter gone)", async () => {
+    it("the plan check passes the first release's up, and refuses a deployed stack's fall back to none (its record gone)", async () => {
         const [fresh, released] = [
             await stackResources("preprod", DEPLOYED_FRESH),
             await stackResources("preprod", DEPLOYED),
@@ -122,7 +132,7 @@ describe("the first release image of a fresh stack", () => {
         ]);
         assert.match(
             lost.refusals[0].reason,
-            /none: the program found no release image.*restore the release parameter/,
+            /\/magento-release\/preprod\/current -> none: the program found no release image.*restore the release record/,
         );
         const meant = plan(asExport(released), fresh, "preprod").check([
             "magento-preprod-frontend-lt",

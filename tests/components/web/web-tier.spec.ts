@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { PARAMETERS_FILE, parametersScript } from "../../../components/web/web-boot";
-import { releaseImageParameter } from "../../../model/release";
+import { releaseRecordParameter } from "../../../model/release";
 import { LAUNCH_IMAGE_TAG } from "../../../policies/lib/contracts";
 import { StateResource } from "../../../offline/state";
 import {
@@ -262,10 +262,10 @@ describe("web tier", () => {
             assert.deepStrictEqual([root.ebs.encrypted, root.ebs.volumeType], ["true", "gp3"]);
             assert.ok(via(r, template, "blockDeviceMappings").includes(key));
             assert.strictEqual(template.inputs!.keyName, undefined);
-            // The release image the stack's parameter holds (tests/components/release/ checks the image's choice).
+            // The image the runner's record names (tests/offline/plan-release-record.spec.ts checks the choice).
             assert.strictEqual(
                 (template.inputs!.tags as Record<string, string>)[LAUNCH_IMAGE_TAG],
-                releaseImageParameter("prod"),
+                releaseRecordParameter("prod", "current"),
             );
         }
     });

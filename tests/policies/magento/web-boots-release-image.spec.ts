@@ -10,7 +10,7 @@ import {
     EC2_LAUNCH_TEMPLATE,
     IMAGEBUILDER_IMAGE_RECIPE,
 } from "../../../policies/lib/types";
-import { releaseImageParameter } from "../../../model/release";
+import { releaseRecordParameter } from "../../../model/release";
 import { StateResource } from "../../../offline/state";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 import { stackResources } from "../../helpers/stacks";
@@ -18,7 +18,7 @@ import { stackResources } from "../../helpers/stacks";
 const RULE = "web-boots-release-image";
 const STOCK = "ami-0a1b2c3d4e5f60718"; // what the operators' servers boot: the latest Amazon Linux 2023
 const RELEASE = "ami-0123456789abcdef0";
-const PARAMETER = releaseImageParameter("preprod");
+const PARAMETER = releaseRecordParameter("preprod", "current");
 
 interface Web {
     readonly source?: string;
@@ -68,7 +68,7 @@ const found = async (web: Web, config?: Record<string, unknown>) =>
 const PREFIX = "mandatory: Launch template frontend-lt (Tier=web)";
 
 describe("magento / web-boots-release-image", () => {
-    it("keeps: a release image read from the release parameter, or pinned; one not known yet decides at the update", async () => {
+    it("keeps: a release image read from the release record, another parameter, or pinned; one not known yet decides at the update", async () => {
         assert.deepStrictEqual(await found({ source: PARAMETER }), []);
         assert.deepStrictEqual(await found({ source: "pinned" }), []);
         assert.deepStrictEqual(await found({ source: PARAMETER, imageId: UNKNOWN }), []);
@@ -86,10 +86,10 @@ describe("magento / web-boots-release-image", () => {
 
     it("breaks: a web template that does not say which image it boots, or says something else", async () => {
         assert.deepStrictEqual(await found({}), [
-            `${PREFIX} does not say which image it boots: tag it ${LAUNCH_IMAGE_TAG} with the release parameter's name (e.g. /imagebuilder/magento/<stack>/web-ami), "pinned" or "none".`,
+            `${PREFIX} does not say which image it boots: tag it ${LAUNCH_IMAGE_TAG} with the release record's name (e.g. /magento-release/<stack>/current), another parameter's, "pinned" or "none".`,
         ]);
         assert.deepStrictEqual(await found({ source: "latest" }), [
-            `${PREFIX} has ${LAUNCH_IMAGE_TAG}=latest; allowed: the release parameter's name (e.g. /imagebuilder/magento/<stack>/web-ami), "pinned" or "none".`,
+            `${PREFIX} has ${LAUNCH_IMAGE_TAG}=latest; allowed: the release record's name (e.g. /magento-release/<stack>/current), another parameter's, "pinned" or "none".`,
         ]);
         const al2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
         assert.deepStrictEqual(await found({ source: al2023 }), [
@@ -122,7 +122,7 @@ describe("magento / web-boots-release-image", () => {
         assert.deepStrictEqual(await found({ source: "pinned", imageId: "" }), [`${PREFIX} sets no imageId.`]);
     });
 
-    it("breaks: an image resolved at launch, from AWS's public parameters or from the release parameter", async () => {
+    it("breaks: an image resolved at launch, from AWS's public parameters or from the release record", async () => {
         const al2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64";
         assert.deepStrictEqual(await found({ source: PARAMETER, imageId: `resolve:ssm:${al2023}` }), [
             `${PREFIX} resolves AWS's public parameter ${al2023} at launch: the stock OS, without the release.`,
@@ -130,7 +130,7 @@ describe("magento / web-boots-release-image", () => {
         const [rollback] = await found({ source: PARAMETER, imageId: `resolve:ssm:${PARAMETER}` });
         assert.match(
             rollback,
-            /resolves its image from \/imagebuilder\/magento\/preprod\/web-ami at launch: AWS cannot roll back/,
+            /resolves its image from \/magento-release\/preprod\/current at launch: AWS cannot roll back/,
         );
         assert.match(rollback, /instance-refresh-rollback\.html/);
     });
@@ -138,7 +138,7 @@ describe("magento / web-boots-release-image", () => {
     it("holds the tiers webTiers names, and no other", async () => {
         assert.deepStrictEqual(await found({ tier: "api" }), []);
         assert.deepStrictEqual(await found({ tier: "api" }, { webTiers: ["web", "backoffice", "api"] }), [
-            `mandatory: Launch template frontend-lt (Tier=api) does not say which image it boots: tag it ${LAUNCH_IMAGE_TAG} with the release parameter's name (e.g. /imagebuilder/magento/<stack>/web-ami), "pinned" or "none".`,
+            `mandatory: Launch template frontend-lt (Tier=api) does not say which image it boots: tag it ${LAUNCH_IMAGE_TAG} with the release record's name (e.g. /magento-release/<stack>/current), another parameter's, "pinned" or "none".`,
         ]);
     });
 
@@ -155,7 +155,7 @@ describe("magento / web-boots-release-image", () => {
             );
             assert.strictEqual(web.length, 2, name);
             for (const tags of web.flatMap((t) => [tagsOf(t.inputs), tagsOf(t.outputs)])) {
-                tags[LAUNCH_IMAGE_TAG] ??= releaseImageParameter(name);
+                tags[LAUNCH_IMAGE_TAG] ??= releaseRecordParameter(name, "current");
             }
             assert.deepStrictEqual(await violations(RULE, resources), [], name);
         }
