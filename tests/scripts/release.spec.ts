@@ -7,8 +7,8 @@ import * as os from "os";
 import * as path from "path";
 import { NEXT_RELEASE_KEY, releaseRecordParameter, releaseRunnerArn, RunnerInput } from "../../model/release";
 import { recordingAws, RecordingAws } from "../helpers/recording-aws";
+import { RELEASE_SCRIPT, started } from "./release-calls";
 
-export const RELEASE_SCRIPT = path.resolve(__dirname, "../../scripts/release");
 const RUNNER = releaseRunnerArn("eu-west-3", "123456789012", "magento-preprod");
 const EXECUTION = `arn:aws:states:eu-west-3:123456789012:execution:magento-preprod-release-runner:2.4.8-p3-x`;
 const AMI = "ami-0fedcba9876543210";
@@ -34,14 +34,6 @@ const base = (version = "2.4.8-p3", commit = "1a2b3c4d") => [
     ...["--stack", "preprod", "--region", "eu-west-3", "--runner-arn", RUNNER],
     ...["--version", version, "--commit", commit],
 ];
-
-/** The --input of the one start-execution call, and its --name. */
-export function started(calls: string[]): { input: RunnerInput; name: string; arn: string } {
-    const starts = calls.filter((c) => c.startsWith("stepfunctions start-execution"));
-    assert.strictEqual(starts.length, 1, calls.join("\n"));
-    const m = / --state-machine-arn (\S+) --name (\S+) --input (\{.*\}) --query/.exec(starts[0])!;
-    return { arn: m[1], name: m[2], input: JSON.parse(m[3]) as RunnerInput };
-}
 
 describe("scripts/release", () => {
     it("passes shellcheck", () => {
