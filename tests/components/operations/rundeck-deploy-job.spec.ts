@@ -21,36 +21,16 @@ import {
     LOAD_JOBS_UNIT,
     loadJobsScript,
 } from "../../../components/operations/rundeck/deploy-job-loader";
-import { StateResource } from "../../../offline/state";
 import { ACCOUNT_ID } from "../../../offline/fakes";
 import { RELEASE_VERSION, releaseRunnerArn, rundeckDeployJobName } from "../../../model/release";
-import { EC2_INSTANCE, SSM_PARAMETER } from "../../../policies/lib/types";
+import { EC2_INSTANCE } from "../../../policies/lib/types";
 import { ofType, prefetch, ROOT, stackResources } from "../../helpers/stacks";
 import { userDataText } from "../../helpers/user-data";
+import { APPLIED, deployJobOf } from "./rundeck-deploy-job";
 import { recordingAws } from "../../helpers/recording-aws";
 import { started } from "../../scripts/release-calls";
 
-const APPLIED = { preview: false };
 prefetch(["prod", APPLIED], ["preprod", APPLIED]);
-
-interface RundeckJob {
-    name: string;
-    group: string;
-    uuid: string;
-    description: string;
-    loglevel: string;
-    multipleExecutions: boolean;
-    options: { name: string; regex?: string; values?: string[]; value?: string; enforced?: boolean }[];
-    sequence: { keepgoing: boolean; strategy: string; commands: { script?: string; exec?: string }[] };
-}
-
-/** The job YAML a stack's parameter holds, parsed, with the parameter. */
-export async function deployJobOf(stack: string): Promise<{ parameter: StateResource; jobs: RundeckJob[] }> {
-    const r = await stackResources(stack, APPLIED);
-    const parameter = ofType(r, SSM_PARAMETER).find((p) => p.inputs!.name === deployJobParameter(stack))!;
-    assert.ok(parameter, `${stack}: no ${deployJobParameter(stack)}`);
-    return { parameter, jobs: YAML.parse(parameter.inputs!.insecureValue as string) as RundeckJob[] };
-}
 
 const shellcheck = (script: string) => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rundeck-")), "script");
