@@ -36,11 +36,15 @@ const base = (version = "2.4.8-p3", commit = "1a2b3c4d") => [
 ];
 
 describe("scripts/release", () => {
-    it("passes shellcheck", () => {
-        const result = spawnSync("shellcheck", ["-x", RELEASE_SCRIPT], {
-            encoding: "utf8",
-            cwd: path.resolve(__dirname, "../.."),
-        });
+    it("passes shellcheck, and so do the checks it shares with scripts/release-image", () => {
+        const result = spawnSync(
+            "shellcheck",
+            [RELEASE_SCRIPT, path.join(path.dirname(RELEASE_SCRIPT), "release-checks.sh")],
+            {
+                encoding: "utf8",
+                cwd: path.resolve(__dirname, "../.."),
+            },
+        );
         assert.strictEqual(result.status, 0, result.stdout + result.stderr);
     });
 

@@ -31,9 +31,9 @@ export function releaseToolFiles(): WriteFile[] {
     return [
         { path: RELEASE_TOOL, permissions: "0755", content: fs.readFileSync(path.join(SCRIPTS, "release"), "utf8") },
         {
-            path: `${RELEASE_TOOL_DIR}/lib/release-checks.sh`,
+            path: `${RELEASE_TOOL_DIR}/release-checks.sh`,
             permissions: "0644",
-            content: fs.readFileSync(path.join(SCRIPTS, "lib", "release-checks.sh"), "utf8"),
+            content: fs.readFileSync(path.join(SCRIPTS, "release-checks.sh"), "utf8"),
         },
     ];
 }
