@@ -38,16 +38,17 @@ export function releaseToolFiles(): WriteFile[] {
     ];
 }
 
-/** The job's step: Rundeck passes options to a script step as RD_OPTION_<NAME> environment variables. */
+/** The job's step: Rundeck passes options to a script step as RD_OPTION_<NAME> environment variables (an option left
+ *  empty may be absent, hence the defaults; scripts/release then says what is missing). */
 export function deployStepScript(args: DeployJobArgs): string {
     return [
         "#!/bin/bash",
         "set -euo pipefail",
         `runner=(${RELEASE_TOOL} --stack ${args.stack} --region ${args.region} --runner-arn ${args.runnerArn})`,
-        'if [ "$RD_OPTION_ROLLBACK" = yes ]; then',
+        'if [ "${RD_OPTION_ROLLBACK:-no}" = yes ]; then',
         '  exec "${runner[@]}" --rollback',
         "fi",
-        'exec "${runner[@]}" --version "$RD_OPTION_VERSION" --commit "$RD_OPTION_COMMIT" --image-id "$RD_OPTION_IMAGE_ID"',
+        `exec "\${runner[@]}" --version "\${RD_OPTION_VERSION:-}" --commit "\${RD_OPTION_COMMIT:-}" --image-id "\${RD_OPTION_IMAGE_ID:-}"`,
         "",
     ].join("\n");
 }
