@@ -113,7 +113,7 @@ export function operations(
         vpnSecurityGroupId: tiers.vpn.securityGroupId,
         logKeyArn: telemetry.keyArn, // job output and audit logs, with the other security logs
         volumeGb: 50,
-        deployScope: { region: config.region, accountId, stack: config.stack, tiers: ["web", "backoffice"] },
+        deployScope: { region: config.region, accountId, stack: config.stack, prefix, tiers: ["web", "backoffice"] },
         dns,
         dataUsers: {
             region: config.region,

@@ -263,7 +263,7 @@ describe("CI trust: the documented IAM trust policies", () => {
         b.Statement.some((s) => s.Action === "sts:AssumeRoleWithWebIdentity");
     const trustPolicies = () => blocks().filter(isTrust);
 
-    it("three roles trust GitHub's OIDC provider, each for exactly one subject: pull requests, preproduction, production", () => {
+    it("five roles trust GitHub's OIDC provider, each for exactly one subject: pull requests, then preproduction and production for deploys and for releases", () => {
         const subjects = trustPolicies().map((p) => {
             assert.strictEqual(p.Statement.length, 1);
             const [s] = p.Statement;
@@ -284,14 +284,22 @@ describe("CI trust: the documented IAM trust policies", () => {
         });
         assert.deepStrictEqual(
             subjects,
-            ["pull_request", "environment:preproduction", "environment:production"].map(
-                (s) => `repo:<owner>/<repo>:${s}`,
-            ),
+            [
+                "pull_request",
+                "environment:preproduction",
+                "environment:production",
+                "environment:preproduction",
+                "environment:production",
+            ].map((s) => `repo:<owner>/<repo>:${s}`),
         );
     });
 
+    /** The release roles' permission blocks: every statement's Sid starts with Release. */
+    const isRelease = (b: { Statement: Record<string, any>[] }) =>
+        b.Statement.every((st) => String(st.Sid).startsWith("Release"));
+
     it("the preview role may read, never write: ReadOnlyAccess, with secret values and objects denied", () => {
-        const permissions = blocks().filter((b) => !isTrust(b));
+        const permissions = blocks().filter((b) => !isTrust(b) && !isRelease(b));
         const deny = permissions
             .flatMap((b) => b.Statement)
             .filter((s) => s.Effect === "Deny")
@@ -302,6 +310,44 @@ describe("CI trust: the documented IAM trust policies", () => {
             permissions.flatMap((b) => b.Statement).filter((s) => s.Effect === "Allow"),
             [],
         );
+    });
+
+    it("the release roles may start their own stack's runner and follow it; preproduction's also uploads releases and reads what preprod runs", () => {
+        const [preprod, prod] = blocks().filter(isRelease);
+        const grants = (b: { Statement: Record<string, any>[] }) =>
+            b.Statement.map((st) => [st.Action, st.Resource] as [string | string[], string]);
+        assert.deepStrictEqual(grants(prod), [
+            ["states:StartExecution", "arn:aws:states:<region>:<account-id>:stateMachine:magento-prod-release-runner"],
+            [
+                "states:DescribeExecution",
+                "arn:aws:states:<region>:<account-id>:execution:magento-prod-release-runner:*",
+            ],
+        ]);
+        assert.deepStrictEqual(grants(preprod), [
+            ["s3:PutObject", "arn:aws:s3:::<artifacts-bucket>/releases/*"],
+            [["kms:GenerateDataKey", "kms:Decrypt"], "<storage-key-arn>"],
+            [
+                "states:StartExecution",
+                "arn:aws:states:<region>:<account-id>:stateMachine:magento-preprod-release-runner",
+            ],
+            [
+                "states:DescribeExecution",
+                "arn:aws:states:<region>:<account-id>:execution:magento-preprod-release-runner:*",
+            ],
+            ["ssm:GetParameter", "arn:aws:ssm:<region>:<account-id>:parameter/magento-release/preprod/current"],
+        ]);
+        assert.deepStrictEqual(preprod.Statement[1].Condition, {
+            StringEquals: { "kms:ViaService": "s3.<region>.amazonaws.com" },
+        });
+        // The workflow's jobs assume these, each in its environment.
+        const release = load<Workflow>(path.join(GITHUB, "workflows", "release.yml"));
+        for (const [name, env] of [
+            ["preprod", "preproduction"],
+            ["prod", "production"],
+        ]) {
+            assert.deepStrictEqual(rolesOf(release.jobs[name]), ["${{ vars.AWS_RELEASE_ROLE_ARN }}"]);
+            assert.strictEqual(environmentOf(release.jobs[name]), env);
+        }
     });
 
     it("the README no longer tells operators to trust every subject of the repository", () => {

@@ -4,7 +4,8 @@
 // password is generated into Secrets Manager (docs/rundeck.md). Its role may refresh the web groups and run commands
 // on their instances and read that one secret (policy.ts); it also runs the data tier's setup step, which
 // reads the MySQL and OpenSearch masters (data-users.ts, granted in infra/operations.ts). Its job output and its
-// audit logs go to a log group it may only append to (logs.ts).
+// audit logs go to a log group it may only append to (logs.ts). Its "Deploy Magento <stack>" job starts the stack's
+// release runner (deploy-job.ts), loaded into Rundeck at every boot (deploy-job-loader.ts).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { admit } from "../../network/clients";
@@ -13,7 +14,9 @@ import { GeneratedSecret } from "../../security/generated-secret";
 import { DATA_USERS, DataUsersConfig, dataUsersConfigFile, dataUsersScript, rotationUnits } from "./data-users";
 import { DataVolume, dataDeviceName, prepareVolumesScript, requiresMountsDropIn } from "../../compute/data-volumes";
 import { InternalDns } from "../../network/internal-zone";
-import { rundeckAdminSecretPolicy, rundeckDeployPolicy } from "./policy";
+import { deployScopeRunnerArn, rundeckAdminSecretPolicy, rundeckDeployPolicy } from "./policy";
+import { deployJobYaml, releaseToolFiles, rundeckProject } from "./deploy-job";
+import { deployJobParameter, LOAD_JOBS_UNIT, loadJobsFiles } from "./deploy-job-loader";
 import { CLOUDWATCH_AGENT, RundeckLogs, rundeckAgentConfigFile, START_AGENT } from "./logs";
 import { RUNDECK_PORT, rundeckAdminSecretName, SECURE_RUNDECK, secureRundeckScript } from "./login";
 import { ServerSpec, serverSpec } from "../../compute/placement";
@@ -63,6 +66,8 @@ export interface RundeckArgs extends ServerSpec {
         readonly region: string;
         readonly accountId: pulumi.Input<string>;
         readonly stack: string;
+        /** The stack's resource prefix, which names its release runner (model/release.ts). */
+        readonly prefix: string;
         readonly tiers: readonly string[];
     };
     /** The telemetry key: encrypts the log group of job output and audit logs. */
@@ -153,7 +158,7 @@ export class Rundeck extends pulumi.ComponentResource {
         });
 
         const scope = args.deployScope;
-        new aws.iam.RolePolicy(
+        const deployPolicy = new aws.iam.RolePolicy(
             `${name}-deploy`,
             {
                 role: args.roleName,
@@ -180,6 +185,26 @@ export class Rundeck extends pulumi.ComponentResource {
             {
                 role: args.roleName,
                 policy: pulumi.jsonStringify(rundeckAdminSecretPolicy(admin.secretArn, kmsKeyArn, scope.region)),
+            },
+            child,
+        );
+
+        const deployJob = new aws.ssm.Parameter(
+            `${name}-deploy-job`,
+            {
+                name: deployJobParameter(scope.stack),
+                type: "String",
+                tier: "Standard",
+                // The runner's ARN and the job's options, no secret: shown in previews and diffs.
+                insecureValue: pulumi.output(scope.accountId).apply((accountId) =>
+                    deployJobYaml({
+                        stack: scope.stack,
+                        region: scope.region,
+                        runnerArn: deployScopeRunnerArn({ ...scope, accountId }),
+                    }),
+                ),
+                description: `Rundeck job YAML of "Deploy Magento ${scope.stack}", imported by Rundeck at every boot`,
+                tags,
             },
             child,
         );
@@ -234,6 +259,13 @@ export class Rundeck extends pulumi.ComponentResource {
                             "Never start on the root disk: the data volume and the bind mounts first.",
                             [RUNDECK_VOLUME, ...KEPT],
                         ),
+                        ...releaseToolFiles(),
+                        ...loadJobsFiles({
+                            adminSecretName: rundeckAdminSecretName(scope.stack),
+                            region: scope.region,
+                            project: rundeckProject(scope.stack),
+                            parameter: deployJobParameter(scope.stack),
+                        }),
                         rundeckAgentConfigFile(logs.groupName),
                         requiresMountsDropIn(
                             CLOUDWATCH_AGENT,
@@ -255,9 +287,13 @@ export class Rundeck extends pulumi.ComponentResource {
                         ["systemctl", "enable", "--now", "rundeckd"],
                         START_AGENT, // after the mounts and the drop-in: it follows /var/lib/rundeck on the volume
                         ["systemctl", "enable", "--now", "magento-data-users-rotate.timer"],
+                        // Enabled, it runs at every boot after Rundeck; --no-block: boot does not wait for Rundeck's start.
+                        ["systemctl", "enable", "--now", "--no-block", LOAD_JOBS_UNIT],
                     ],
                 },
                 internalName: { dns: args.dns, host },
+                // The loader reads the job at boot (a missing one fails the unit until the next boot).
+                bootDependsOn: [deployJob, deployPolicy],
             },
             child,
         );

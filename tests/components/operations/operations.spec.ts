@@ -443,6 +443,7 @@ describe("Rundeck's role", () => {
         region: "eu-west-3",
         accountId: "123456789012",
         stack: "prod",
+        prefix: "magento-prod",
         tiers: ["web", "backoffice"],
     });
     const statement = (sid: string) => policy.Statement.find((s) => s.Sid === sid)!;
@@ -473,10 +474,14 @@ describe("Rundeck's role", () => {
         );
     });
 
-    it("grants no write action beyond those two, and unscoped resources only to read calls", () => {
+    it("grants no write action beyond those two and starting the release runner, and unscoped resources only to read calls", () => {
         const actions = policy.Statement.flatMap((s) => s.Action);
         const writes = actions.filter((a) => !/:(Describe|Get|List)/.test(a));
-        assert.deepStrictEqual([...new Set(writes)].sort(), ["autoscaling:StartInstanceRefresh", "ssm:SendCommand"]);
+        assert.deepStrictEqual([...new Set(writes)].sort(), [
+            "autoscaling:StartInstanceRefresh",
+            "ssm:SendCommand",
+            "states:StartExecution",
+        ]);
         for (const s of policy.Statement.filter((x) => x.Resource === "*")) {
             assert.ok(
                 s.Action.every((a) => /:(Describe|Get|List)/.test(a)),
