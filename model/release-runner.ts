@@ -383,10 +383,8 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
                 Next: pollStart,
             },
         );
-        const versionTags = [
-            ...Object.entries(group.instanceTags).map(([Key, Value]) => ({ Key, Value })),
-            { Key: RELEASE_VERSION_TAG, "Value.$": "$.release.version" },
-        ];
+        const plainTags = Object.entries(group.instanceTags).map(([Key, Value]) => ({ Key, Value }));
+        const versionTags = [...plainTags, { Key: RELEASE_VERSION_TAG, "Value.$": "$.release.version" }];
         const create = call(
             `${id}: new version`,
             "ec2",
@@ -397,11 +395,13 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
                 "VersionDescription.$": "States.Format('release {}', $.release.version)",
                 LaunchTemplateData: {
                     "ImageId.$": "$.release.imageId",
-                    // LaunchTemplateData replaces the source's tag specifications whole: all three are restated.
-                    TagSpecifications: ["instance", "volume", "network-interface"].map((ResourceType) => ({
-                        ResourceType,
-                        Tags: versionTags,
-                    })),
+                    // LaunchTemplateData replaces the source's tag specifications whole: all three are restated,
+                    // the version on instances only, exactly as the program declares them (components/web/web-group.ts),
+                    // so the `up` after a release finds the template it declares.
+                    TagSpecifications: [
+                        { ResourceType: "instance", Tags: versionTags },
+                        ...["volume", "network-interface"].map((ResourceType) => ({ ResourceType, Tags: plainTags })),
+                    ],
                 },
             },
             {

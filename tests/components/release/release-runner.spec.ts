@@ -6,6 +6,7 @@ import * as assert from "assert";
 import { releaseRecordParameter, releaseRunnerArn, releaseRunnerName } from "../../../model/release";
 import { AslDefinition } from "../../../model/release-runner";
 import { StateResource } from "../../../offline/state";
+import { RELEASE_VERSION_TAG } from "../../../policies/lib/contracts";
 import { AUTOSCALING_GROUP, EC2_LAUNCH_TEMPLATE, IAM_ROLE } from "../../../policies/lib/types";
 import { ofType, prefetch, stackResources } from "../../helpers/stacks";
 
@@ -43,6 +44,43 @@ for (const stack of ["preprod", "prod"]) {
                 String(machine.outputs?.arn),
                 releaseRunnerArn("eu-west-3", String(machine.outputs?.arn).split(":")[4], prefix),
             );
+        });
+
+        it("versions each template with exactly the tags the program declares, so the up after a release changes nothing", () => {
+            // The version's instances say the release (the record's version, here a placeholder), as the program's
+            // template says the record's; volumes and interfaces carry the same tags without it.
+            const release = "$.release.version";
+            for (const template of ofType(resources, EC2_LAUNCH_TEMPLATE)) {
+                const create = Object.values(definition.States).find(
+                    (s) =>
+                        String(s.Resource).endsWith(":ec2:createLaunchTemplateVersion") &&
+                        (s.Parameters as Record<string, unknown>).LaunchTemplateId === String(template.id),
+                );
+                assert.ok(create, `no new version of ${template.urn}`);
+                const data = (create.Parameters as { LaunchTemplateData: { TagSpecifications: unknown[] } })
+                    .LaunchTemplateData;
+                const runner = Object.fromEntries(
+                    (data.TagSpecifications as { ResourceType: string; Tags: Record<string, string>[] }[]).map(
+                        (spec) => [
+                            spec.ResourceType,
+                            Object.fromEntries(
+                                spec.Tags.map((t) => [t.Key, t.Value ?? (t["Value.$"] === release ? "RELEASE" : "?")]),
+                            ),
+                        ],
+                    ),
+                );
+                const declared = Object.fromEntries(
+                    (
+                        template.inputs!.tagSpecifications as { resourceType: string; tags: Record<string, string> }[]
+                    ).map((spec) => [
+                        spec.resourceType,
+                        Object.fromEntries(
+                            Object.entries(spec.tags).map(([k, v]) => [k, k === RELEASE_VERSION_TAG ? "RELEASE" : v]),
+                        ),
+                    ]),
+                );
+                assert.deepStrictEqual(runner, declared, String(template.urn));
+            }
         });
 
         it("drives the stack's own groups, templates and records", () => {
