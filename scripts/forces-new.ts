@@ -98,6 +98,7 @@ export const TERRAFORM_NAMES: Readonly<Record<string, string>> = {
     "aws:s3/bucketVersioning:BucketVersioning": "aws_s3_bucket_versioning",
     "aws:secretsmanager/secret:Secret": "aws_secretsmanager_secret",
     "aws:secretsmanager/secretVersion:SecretVersion": "aws_secretsmanager_secret_version",
+    "aws:sfn/stateMachine:StateMachine": "aws_sfn_state_machine",
     "aws:sns/topic:Topic": "aws_sns_topic",
     "aws:sns/topicPolicy:TopicPolicy": "aws_sns_topic_policy",
     "aws:sns/topicSubscription:TopicSubscription": "aws_sns_topic_subscription",
