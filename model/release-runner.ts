@@ -1,7 +1,7 @@
 // The release runner's definition (docs/releasing.md): a Step Functions STANDARD state machine in JSONPath ASL, built
 // from typed targets so tests run it offline. Every step notifies the operators' topic on start, success and failure;
 // every Task has a timeout and every polling loop counts its turns and gives up.
-import { RELEASE_COMMIT_TAG, RELEASE_VERSION_TAG, TIER_TAG } from "../policies/lib/contracts";
+import { RELEASE_COMMIT_TAG, RELEASE_IMAGE_TAG, RELEASE_VERSION_TAG, TIER_TAG } from "../policies/lib/contracts";
 import { DB_STATUS_UPGRADE_REQUIRED, MAGENTO_ROOT, MAGENTO_USER, releaseRecordParameter } from "./release";
 
 /** A web group the runner refreshes. */
@@ -658,6 +658,8 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
                 KmsKeyId: t.imageKeyArn,
                 "Name.$": `States.Format('magento-${t.stack}-{}-{}', States.ArrayGetItem(States.StringSplit($.version, '+'), 0), $.commit)`,
                 "Description.$": "States.Format('Magento release {} ({})', $.version, $.commit)",
+                // The copy is this stack's release image: the only kind the runner's role may launch.
+                TagSpecifications: [{ ResourceType: "image", Tags: [{ Key: RELEASE_IMAGE_TAG, Value: t.stack }] }],
             },
             { ResultSelector: { "id.$": "$.ImageId" }, ResultPath: "$.image", Next: copyPoll },
         );
@@ -682,11 +684,20 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
     }
 
     function buildStates(pipelineArn: string, chosen: string, failed: string): string {
+        // The Image Builder image is tagged with the stack: the lifecycle policy selects images by their own tags
+        // (components/release/image-lifecycle.ts), which a pipeline cannot set on the images it creates.
+        call(
+            "Image build: tag",
+            "imagebuilder",
+            "tagResource",
+            { "ResourceArn.$": "$.build.arn", Tags: { [RELEASE_IMAGE_TAG]: t.stack } },
+            { ResultPath: null, Next: chosen },
+        );
         add("Image build: take", {
             Type: "Pass",
             Parameters: { "id.$": "$.poll.image.OutputResources.Amis[0].Image" },
             ResultPath: "$.image",
-            Next: chosen,
+            Next: "Image build: tag",
         });
         const buildPoll = poll(
             "Image build",

@@ -3,7 +3,7 @@
 // templates, web servers, records, topic, pipeline and images.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { RELEASE_COMMIT_TAG, RELEASE_VERSION_TAG, TIER_TAG } from "../../policies/lib/contracts";
+import { RELEASE_COMMIT_TAG, RELEASE_IMAGE_TAG, RELEASE_VERSION_TAG, TIER_TAG } from "../../policies/lib/contracts";
 import { releaseRecordParameter, releaseRunnerName } from "../../model/release";
 import { releaseRunnerDefinition, RunnerTargets } from "../../model/release-runner";
 import { SECURITY_LOG_RETENTION_DAYS } from "../monitoring/log-retention";
@@ -87,6 +87,29 @@ export function runnerPolicy(t: RunnerTargets, webRoleArns: readonly string[], t
                 Condition: { ArnEquals: { "ec2:LaunchTemplate": templateArns } },
             },
             {
+                // Whoever may start the runner (CI's release role, Rundeck) names the image: only the stack's own release
+                // images (tagged by its pipeline's distribution, or by the runner's copy) may be launched, so a run
+                // given another image (a public or another account's AMI, whose tags this account does not see)
+                // is refused at StartInstanceRefresh, which is authorised as its launches.
+                Sid: "LaunchOnlyReleaseImages",
+                Effect: "Deny",
+                Action: "ec2:RunInstances",
+                Resource: `arn:aws:ec2:${region}::image/*`,
+                Condition: { StringNotEquals: { [`aws:ResourceTag/${RELEASE_IMAGE_TAG}`]: t.stack } },
+            },
+            {
+                // A promotion's copy is tagged as the stack's release image as it is created (CopyImage's
+                // TagSpecifications, https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CopyImage.html).
+                Sid: "TagCopies",
+                Effect: "Allow",
+                Action: "ec2:CreateTags",
+                Resource: images,
+                Condition: {
+                    StringEquals: { "ec2:CreateAction": "CopyImage" },
+                    "ForAllValues:StringEquals": { "aws:TagKeys": [RELEASE_IMAGE_TAG] },
+                },
+            },
+            {
                 Sid: "TagWhatTheTemplatesLaunch",
                 Effect: "Allow",
                 Action: "ec2:CreateTags",
@@ -140,6 +163,14 @@ export function runnerPolicy(t: RunnerTargets, webRoleArns: readonly string[], t
                           Effect: "Allow",
                           Action: "imagebuilder:GetImage",
                           Resource: `arn:aws:imagebuilder:${region}:${account}:image/*`,
+                      },
+                      {
+                          // The stack's tag only, which the lifecycle policy selects on.
+                          Sid: "TagBuilds",
+                          Effect: "Allow",
+                          Action: "imagebuilder:TagResource",
+                          Resource: `arn:aws:imagebuilder:${region}:${account}:image/*`,
+                          Condition: { "ForAllValues:StringEquals": { "aws:TagKeys": [RELEASE_IMAGE_TAG] } },
                       },
                   ]
                 : []),

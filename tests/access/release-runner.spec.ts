@@ -111,6 +111,13 @@ describe("release runner access (preprod)", () => {
             "imagebuilder:GetImage": [
                 p("imagebuilder:GetImage", `arn:aws:imagebuilder:${REGION}:${a}:image/magento-preprod-release/1.0.0/1`),
             ],
+            "imagebuilder:TagResource": [
+                p(
+                    "imagebuilder:TagResource",
+                    `arn:aws:imagebuilder:${REGION}:${a}:image/magento-preprod-release/1.0.0/1`,
+                    { "aws:TagKeys": [RELEASE_IMAGE_TAG] },
+                ),
+            ],
             "imagebuilder:StartImagePipelineExecution": [
                 p("imagebuilder:StartImagePipelineExecution", r.parameter("Image: build", "ImagePipelineArn")),
             ],
@@ -154,6 +161,20 @@ describe("release runner access (preprod)", () => {
             context: { "ec2:LaunchTemplate": templateArn("lt-0ther0000000000000") },
         });
         await expect(r, "denied", { action: "ec2:RunInstances", resource: instance });
+        // The image launched: the stack's own release images only, whatever image a run was given.
+        const image = `arn:aws:ec2:${REGION}::image/ami-0123456789abcdef0`;
+        const launch = { "ec2:LaunchTemplate": frontEnd };
+        await expect(r, "Allowed", {
+            action: "ec2:RunInstances",
+            resource: image,
+            context: { ...launch, [`aws:ResourceTag/${RELEASE_IMAGE_TAG}`]: "preprod" },
+        });
+        await expect(r, "denied", { action: "ec2:RunInstances", resource: image, context: launch });
+        await expect(r, "denied", {
+            action: "ec2:RunInstances",
+            resource: image,
+            context: { ...launch, [`aws:ResourceTag/${RELEASE_IMAGE_TAG}`]: "other" },
+        });
         for (const tier of ["web", "backoffice"]) {
             await expect(r, "Allowed", {
                 action: "iam:PassRole",

@@ -87,6 +87,7 @@ function run(input: RunnerInput, world: World = {}, definition: AslDefinition = 
                               OutputResources: { Amis: [{ Image: "ami-built" }] },
                           },
                       };
+            case "imagebuilder:tagResource":
             case "ec2:createTags":
             case "ec2:modifyLaunchTemplate":
             case "ec2:deleteLaunchTemplateVersions":
@@ -196,6 +197,7 @@ describe("release runner: definition", () => {
             "ec2:ModifyLaunchTemplate",
             "imagebuilder:GetImage",
             "imagebuilder:StartImagePipelineExecution",
+            "imagebuilder:TagResource",
             "sns:Publish",
             "ssm:GetCommandInvocation",
             "ssm:GetParameter",
@@ -427,6 +429,8 @@ describe("release runner: images", () => {
             KmsKeyId: TARGETS.imageKeyArn,
             Name: "magento-preprod-1.6.0-0123abcd",
             Description: "Magento release 1.6.0+build.7 (0123abcd)",
+            // the stack's release image: the only kind its runner may launch (tests/access/release-runner.spec.ts)
+            TagSpecifications: [{ ResourceType: "image", Tags: [{ Key: "magento:release-image", Value: "preprod" }] }],
         });
         assert.deepStrictEqual(records(r).at(-1)?.[1], {
             version: "1.6.0+build.7",
@@ -447,6 +451,11 @@ describe("release runner: images", () => {
         const [start] = callsOf(r, "imagebuilder:startImagePipelineExecution");
         assert.strictEqual(start.parameters.ImagePipelineArn, TARGETS.pipelineArn);
         assert.ok(String(start.parameters.ClientToken).length > 0);
+        // tagged with the stack, which the lifecycle policy selects its images by
+        assert.deepStrictEqual(callsOf(r, "imagebuilder:tagResource")[0]?.parameters, {
+            ResourceArn: "arn:build/1",
+            Tags: { "magento:release-image": "preprod" },
+        });
         assert.deepStrictEqual(records(r).at(-1)?.[1], { version: "1.6.0", commit: "0123abcd", imageId: "ami-built" });
     });
 
