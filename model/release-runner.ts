@@ -581,7 +581,8 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
 
     return {
         Comment: `Magento ${t.stack}: release runner (docs/releasing.md)`,
-        StartAt: add("Start", { Type: "Pass", Next: image }),
+        // What the runner decides itself starts empty: an input key `schema` cannot skip the schema step.
+        StartAt: add("Start", { Type: "Pass", Result: {}, ResultPath: "$.schema", Next: image }),
         TimeoutSeconds: executionBound(t.timeouts),
         States: states,
     };
@@ -600,11 +601,39 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
             },
             { ResultPath: null, Next: done },
         );
+        // Whoever starts a run names the image: only this account's images tagged as this stack's release image
+        // (its pipeline's, or its runner's copies) go further, on every path, a fresh stack's record included.
+        const owned = (name: string, imageId: string, tagFilter: { Name: string; Values: string[] }, next: string) => {
+            add(`${name}?`, {
+                Type: "Choice",
+                Choices: [{ Variable: "$.owned.count", NumericGreaterThan: 0, Next: next }],
+                Default: failWith(`${name}: refused`, "image {} is not a release image of this account", failed, [
+                    imageId,
+                ]),
+            });
+            return call(
+                name,
+                "ec2",
+                "describeImages",
+                { [`ImageIds.$`]: `States.Array(${imageId})`, Owners: ["self"], Filters: [tagFilter] },
+                {
+                    ResultSelector: { "count.$": "States.ArrayLength($.Images)" },
+                    ResultPath: "$.owned",
+                    Next: `${name}?`,
+                },
+            );
+        };
+        const checked = owned(
+            "Image: ours",
+            "$.release.imageId",
+            { Name: `tag:${RELEASE_IMAGE_TAG}`, Values: [t.stack] },
+            tag,
+        );
         const chosen = add("Image: chosen", {
             Type: "Pass",
             Parameters: { "version.$": "$.version", "commit.$": "$.commit", "imageId.$": "$.image.id" },
             ResultPath: "$.release",
-            Next: tag,
+            Next: checked,
         });
         add("Image: previous", {
             Type: "Pass",
@@ -614,7 +643,7 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
                 "imageId.$": "$.previous.record.imageId",
             },
             ResultPath: "$.release",
-            Next: tag,
+            Next: checked,
         });
         call(
             "Image: read previous",
@@ -677,7 +706,17 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
             Choices: [
                 { ...isRollback, Next: "Image: read previous" },
                 { Variable: "$.imageId", IsPresent: true, Next: "Image: given" },
-                { Variable: "$.sourceImageId", IsPresent: true, Next: "Image: copy" },
+                {
+                    Variable: "$.sourceImageId",
+                    IsPresent: true,
+                    // a promotion copies only a release image of this account (another stack's: preprod's)
+                    Next: owned(
+                        "Image copy: source",
+                        "$.sourceImageId",
+                        { Name: "tag-key", Values: [RELEASE_IMAGE_TAG] },
+                        "Image: copy",
+                    ),
+                },
             ],
             Default: build,
         });

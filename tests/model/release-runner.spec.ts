@@ -48,6 +48,8 @@ interface World {
     currentRecord?: object | null;
     imageState?: string;
     buildState?: string;
+    /** Images a run names that are not this account's release images (DescribeImages with Owners self: none). */
+    foreign?: readonly string[];
 }
 
 function scriptOf(parameters: Record<string, unknown>): RunnerScript {
@@ -75,6 +77,8 @@ function run(input: RunnerInput, world: World = {}, definition: AslDefinition = 
             case "ec2:copyImage":
                 return { ImageId: "ami-copy" };
             case "ec2:describeImages":
+                if (p.Owners && (p.ImageIds as string[]).some((id) => world.foreign?.includes(id)))
+                    return { Images: [] };
                 return { Images: [{ State: world.imageState ?? "available" }] };
             case "imagebuilder:startImagePipelineExecution":
                 return { ImageBuildVersionArn: "arn:build/1" };
@@ -471,6 +475,31 @@ describe("release runner: images", () => {
         assert.strictEqual(none.error?.name, "ReleaseFailed");
         assert.ok(messages(none).some((m) => m.includes("has no image pipeline")));
         assert.deepStrictEqual(callsOf(none, "imagebuilder:startImagePipelineExecution"), []);
+    });
+
+    it("only this account's release images of the stack are rolled out or recorded, whoever names the image", async () => {
+        for (const [input, world] of [
+            [RELEASE, { foreign: ["ami-new"] }],
+            [RELEASE, { foreign: ["ami-new"], backOfficeInstances: 0, currentRecord: null }],
+            [{ version: "1.6.0", commit: "0123abcd", sourceImageId: "ami-public" }, { foreign: ["ami-public"] }],
+        ] as [RunnerInput, World][]) {
+            const r = await run(input, world);
+            assert.strictEqual(r.error?.name, "ReleaseFailed", JSON.stringify(input));
+            assert.deepStrictEqual(refreshed(r), []);
+            assert.deepStrictEqual(callsOf(r, "ec2:createLaunchTemplateVersion"), []);
+            assert.deepStrictEqual(callsOf(r, "ec2:copyImage"), []);
+            assert.deepStrictEqual(records(r), []);
+            assert.ok(messages(r).some((m) => m.includes("is not a release image of this account")));
+        }
+    });
+
+    it("a run's input cannot skip the schema step", async () => {
+        const r = await run({ ...RELEASE, schema: { fresh: true } } as RunnerInput, { dbStatus: 2 });
+        assert.strictEqual(r.error, undefined, JSON.stringify(r.error));
+        assert.ok(
+            sent(r).some((s) => s.script === "upgrade"),
+            JSON.stringify(sent(r).map((s) => s.script)),
+        );
     });
 
     it("a fresh stack (no back-office server): records the release and says `pulumi up` launches the servers", async () => {
