@@ -118,7 +118,7 @@ describe("plan check commands", function () {
         assert.ok(preview >= 0 && check > preview, "the plan check runs after the real preview");
         assert.match(
             steps[check].run!,
-            /pulumi preview --json[^\n]*> "\$RUNNER_TEMP\/preview.json"[^]*--preview-json "\$RUNNER_TEMP\/preview.json"[^]*exit "\$status"/,
+            /pulumi preview --refresh --json[^\n]*> "\$RUNNER_TEMP\/preview.json"[^]*--preview-json "\$RUNNER_TEMP\/preview.json"[^]*exit "\$status"/,
         );
     });
 
@@ -130,7 +130,7 @@ describe("plan check commands", function () {
         assert.strictEqual(steps[check].if, "inputs.command == 'up'");
         assert.match(
             steps[check].run!,
-            /pulumi preview --json[^\n]*> "\$RUNNER_TEMP\/plan.json"[^]*--preview-json "\$RUNNER_TEMP\/plan.json"[^]*exit "\$status"/,
+            /pulumi preview --refresh --json[^\n]*> "\$RUNNER_TEMP\/plan.json"[^]*--preview-json "\$RUNNER_TEMP\/plan.json"[^]*exit "\$status"/,
         );
         for (const job of ["preprod", "prod"]) {
             assert.ok(
