@@ -135,6 +135,8 @@ export function releaseRunner(
             webTiers: [tiers.web.tier, tiers.backOffice.tier],
             pipelineArn: release.pipeline?.pipelineArn,
             imageKeyArn: release.imageKeyArn,
+            promotionSource: config.release.promotionSource,
+            imagesKept: config.release.imagesKept,
             frontEndAlarms: pulumi
                 .all(watch.alarms.map((a) => a.name))
                 .apply((names) => names.filter((n) => n.endsWith(FRONT_END_ALARM_SUFFIX))),

@@ -1,7 +1,13 @@
 // The release runner's definition (docs/releasing.md): a Step Functions STANDARD state machine in JSONPath ASL, built
 // from typed targets so tests run it offline. Every step notifies the operators' topic on start, success and failure;
 // every Task has a timeout and every polling loop counts its turns and gives up.
-import { RELEASE_COMMIT_TAG, RELEASE_IMAGE_TAG, RELEASE_VERSION_TAG, TIER_TAG } from "../policies/lib/contracts";
+import {
+    RELEASE_COMMIT_TAG,
+    RELEASE_IMAGE_TAG,
+    RELEASE_SOURCE_TAG,
+    RELEASE_VERSION_TAG,
+    TIER_TAG,
+} from "../policies/lib/contracts";
 import { DB_STATUS_UPGRADE_REQUIRED, MAGENTO_ROOT, MAGENTO_USER, releaseRecordParameter } from "./release";
 
 /** A web group the runner refreshes. */
@@ -34,6 +40,12 @@ export interface RunnerTargets {
     readonly pipelineArn?: string;
     /** The key a promotion's copy is encrypted with (the stack's release-image key). */
     readonly imageKeyArn: string;
+    /** Where promotions copy from: the building stack's account and the key its images are encrypted with; absent, a
+     *  promotion fails saying so. */
+    readonly promotionSource?: { readonly accountId: string; readonly keyArn: string };
+    /** Promoted copies kept (the newest, and always the records' images); older ones are deregistered with their
+     *  snapshots after each promotion. */
+    readonly imagesKept: number;
     /** Alarms whose ALARM state fails (and rolls back) the front end's refresh. */
     readonly frontEndAlarms?: readonly string[];
     readonly timeouts: RunnerTimeouts;
@@ -108,7 +120,7 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
         });
 
     /** A step: notify start, run `work` (given where success and failure go), notify success, or notify the failure
-     *  (its cause at $.error.Cause) and Fail. Every Task of the step without a Catch of its own gets one. */
+     *  (its cause at $.error.Cause) and Fail. Every Task and Map of the step without a Catch of its own gets one. */
     const step = (
         id: string,
         title: string,
@@ -121,7 +133,7 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
         const before = new Set(Object.keys(states));
         const first = work(done, failed);
         for (const [name, state] of Object.entries(states)) {
-            if (!before.has(name) && state.Type === "Task" && !state.Catch) {
+            if (!before.has(name) && (state.Type === "Task" || state.Type === "Map") && !state.Catch) {
                 state.Catch = [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: failed }];
             }
         }
@@ -459,7 +471,27 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
     // --- The steps, last first (each names the next).
     const currentRecord = releaseRecordParameter(t.stack, "current");
     const previousRecord = releaseRecordParameter(t.stack, "previous");
-    const record = step("Record", "recording the release", "Released", (done) => {
+    // A stack that promotes prunes its older copies after each promotion.
+    const afterRecord = t.promotionSource
+        ? add("Promoted?", {
+              Type: "Choice",
+              Choices: [
+                  {
+                      Variable: "$.sourceImageId",
+                      IsPresent: true,
+                      Next: step(
+                          "Prune",
+                          "pruning older copies",
+                          "Released",
+                          (done, failed) => pruneStates(done, failed),
+                          ". The release is in service and recorded; only older copies are left to prune.",
+                      ),
+                  },
+              ],
+              Default: "Released",
+          })
+        : "Released";
+    const record = step("Record", "recording the release", afterRecord, (done) => {
         const writeCurrent = call(
             "Record: current",
             "ssm",
@@ -603,11 +635,16 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
         );
         // Whoever starts a run names the image: only this account's images tagged as this stack's release image
         // (its pipeline's, or its runner's copies) go further, on every path, a fresh stack's record included.
-        const owned = (name: string, imageId: string, tagFilter: { Name: string; Values: string[] }, next: string) => {
+        const owned = (
+            name: string,
+            imageId: string,
+            owner: { account: string; filters: object[]; whose: string },
+            next: string,
+        ) => {
             add(`${name}?`, {
                 Type: "Choice",
                 Choices: [{ Variable: "$.owned.count", NumericGreaterThan: 0, Next: next }],
-                Default: failWith(`${name}: refused`, "image {} is not a release image of this account", failed, [
+                Default: failWith(`${name}: refused`, `image {} is not a release image of ${owner.whose}`, failed, [
                     imageId,
                 ]),
             });
@@ -615,7 +652,7 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
                 name,
                 "ec2",
                 "describeImages",
-                { [`ImageIds.$`]: `States.Array(${imageId})`, Owners: ["self"], Filters: [tagFilter] },
+                { [`ImageIds.$`]: `States.Array(${imageId})`, Owners: [owner.account], Filters: owner.filters },
                 {
                     ResultSelector: { "count.$": "States.ArrayLength($.Images)" },
                     ResultPath: "$.owned",
@@ -626,7 +663,11 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
         const checked = owned(
             "Image: ours",
             "$.release.imageId",
-            { Name: `tag:${RELEASE_IMAGE_TAG}`, Values: [t.stack] },
+            {
+                account: "self",
+                filters: [{ Name: `tag:${RELEASE_IMAGE_TAG}`, Values: [t.stack] }],
+                whose: "this account",
+            },
             tag,
         );
         const chosen = add("Image: chosen", {
@@ -658,40 +699,72 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
         );
         add("Image: given", { Type: "Pass", Parameters: { "id.$": "$.imageId" }, ResultPath: "$.image", Next: chosen });
 
-        // Promotion: a copy encrypted with this stack's key. AMI names take no '+' (semver build metadata): the name
-        // keeps what precedes it and the commit (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CopyImage.html).
-        const copyPoll = poll(
-            "Image copy",
-            (name, then) =>
-                call(
-                    name,
-                    "ec2",
-                    "describeImages",
-                    { "ImageIds.$": "States.Array($.image.id)" },
-                    { ResultSelector: { "status.$": "$.Images[0].State" }, ResultPath: "$.poll", Next: then },
-                ),
-            t.timeouts.imageCopy,
-            ["available"],
-            ["failed", "invalid", "error", "deregistered"],
-            { next: chosen, failOn: "Image copy: failed image", failed },
-        );
-        failWith("Image copy: failed image", "the copy of {} ended {}", failed, ["$.sourceImageId", "$.poll.status"]);
-        call(
-            "Image: copy",
-            "ec2",
-            "copyImage",
-            {
-                "SourceImageId.$": "$.sourceImageId",
-                SourceRegion: t.region,
-                Encrypted: true,
-                KmsKeyId: t.imageKeyArn,
-                "Name.$": `States.Format('magento-${t.stack}-{}-{}', States.ArrayGetItem(States.StringSplit($.version, '+'), 0), $.commit)`,
-                "Description.$": "States.Format('Magento release {} ({})', $.version, $.commit)",
-                // The copy is this stack's release image: the only kind the runner's role may launch.
-                TagSpecifications: [{ ResourceType: "image", Tags: [{ Key: RELEASE_IMAGE_TAG, Value: t.stack }] }],
-            },
-            { ResultSelector: { "id.$": "$.ImageId" }, ResultPath: "$.image", Next: copyPoll },
-        );
+        /** A promotion copies only a release image of the building stack's account (this one, or the account named by
+         *  its key). Another account's tags are not visible here, but it shares only its release images (its pipeline's
+         *  launch permission), so that it owns the image is the check (docs/release-image.md, "Promotion"). */
+        function promotionSource(): string {
+            const source = t.promotionSource;
+            if (!source) {
+                return failWith(
+                    "Image copy: no source",
+                    `stack ${t.stack} promotes from no stack: set magento:releaseImageSourceKey to the building stack's output releaseImageKeyArn`,
+                    failed,
+                );
+            }
+            // Promotion: a copy encrypted with this stack's key. AMI names take no '+' (semver build metadata): the name
+            // keeps what precedes it and the commit (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CopyImage.html).
+            const copyPoll = poll(
+                "Image copy",
+                (name, then) =>
+                    call(
+                        name,
+                        "ec2",
+                        "describeImages",
+                        { "ImageIds.$": "States.Array($.image.id)" },
+                        { ResultSelector: { "status.$": "$.Images[0].State" }, ResultPath: "$.poll", Next: then },
+                    ),
+                t.timeouts.imageCopy,
+                ["available"],
+                ["failed", "invalid", "error", "deregistered"],
+                { next: chosen, failOn: "Image copy: failed image", failed },
+            );
+            failWith("Image copy: failed image", "the copy of {} ended {}", failed, [
+                "$.sourceImageId",
+                "$.poll.status",
+            ]);
+            call(
+                "Image: copy",
+                "ec2",
+                "copyImage",
+                {
+                    "SourceImageId.$": "$.sourceImageId",
+                    SourceRegion: t.region,
+                    Encrypted: true,
+                    KmsKeyId: t.imageKeyArn,
+                    "Name.$": `States.Format('magento-${t.stack}-{}-{}', States.ArrayGetItem(States.StringSplit($.version, '+'), 0), $.commit)`,
+                    "Description.$": "States.Format('Magento release {} ({})', $.version, $.commit)",
+                    // The copy and its snapshots are this stack's release image (the only kind the runner's role may
+                    // launch) and say what they were copied from (the only kind it prunes).
+                    TagSpecifications: ["image", "snapshot"].map((ResourceType) => ({
+                        ResourceType,
+                        Tags: [
+                            { Key: RELEASE_IMAGE_TAG, Value: t.stack },
+                            { Key: RELEASE_SOURCE_TAG, "Value.$": "$.sourceImageId" },
+                        ],
+                    })),
+                },
+                { ResultSelector: { "id.$": "$.ImageId" }, ResultPath: "$.image", Next: copyPoll },
+            );
+            const owner =
+                source.accountId === t.accountId
+                    ? {
+                          account: "self",
+                          filters: [{ Name: "tag-key", Values: [RELEASE_IMAGE_TAG] }],
+                          whose: "this account",
+                      }
+                    : { account: source.accountId, filters: [], whose: `account ${source.accountId}` };
+            return owned("Image copy: source", "$.sourceImageId", owner, "Image: copy");
+        }
 
         // Build: the pipeline bakes releases/next.json; the image is the build's first AMI.
         const build = t.pipelineArn
@@ -706,20 +779,133 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
             Choices: [
                 { ...isRollback, Next: "Image: read previous" },
                 { Variable: "$.imageId", IsPresent: true, Next: "Image: given" },
-                {
-                    Variable: "$.sourceImageId",
-                    IsPresent: true,
-                    // a promotion copies only a release image of this account (another stack's: preprod's)
-                    Next: owned(
-                        "Image copy: source",
-                        "$.sourceImageId",
-                        { Name: "tag-key", Values: [RELEASE_IMAGE_TAG] },
-                        "Image: copy",
-                    ),
-                },
+                { Variable: "$.sourceImageId", IsPresent: true, Next: promotionSource() },
             ],
             Default: build,
         });
+    }
+
+    /** After a promotion: the stack's copies (the runner's: tagged with their source) but the newest `imagesKept` and
+     *  the two records' images are deregistered with their snapshots. ASL cannot sort, so each copy counts the copies at
+     *  least as new as itself (an inner Map; itself included, so the filter below never comes back empty, which is a
+     *  runtime error) and goes once that count passes imagesKept. The pipeline's own images are its lifecycle policy's (components/release/image-lifecycle.ts). */
+    function pruneStates(done: string, failed: string): string {
+        const compare = {
+            Type: "Map",
+            ItemsPath: "$.all",
+            ItemSelector: { "mine.$": "$.created", "other.$": "$$.Map.Item.Value.CreationDate" },
+            ItemProcessor: {
+                ProcessorConfig: { Mode: "INLINE" },
+                StartAt: "Prune: as new?",
+                States: {
+                    "Prune: as new?": {
+                        Type: "Choice",
+                        Choices: [
+                            { Variable: "$.other", TimestampGreaterThanEqualsPath: "$.mine", Next: "Prune: as new" },
+                        ],
+                        Default: "Prune: older",
+                    },
+                    "Prune: as new": { Type: "Pass", Result: { asNew: true }, End: true },
+                    "Prune: older": { Type: "Pass", Result: { asNew: false }, End: true },
+                },
+            },
+            ResultPath: "$.asNew",
+            Next: "Prune: count",
+        };
+        const each = {
+            ProcessorConfig: { Mode: "INLINE" },
+            StartAt: "Prune: compare",
+            States: {
+                "Prune: compare": compare,
+                "Prune: count": {
+                    // a filter is a Path (as in Parameters), not a Reference Path: kept out of the intrinsic
+                    Type: "Pass",
+                    Parameters: { "id.$": "$.id", "kept.$": "$.kept", "asNew.$": "$.asNew[?(@.asNew == true)]" },
+                    Next: "Prune: decide",
+                },
+                "Prune: decide": {
+                    Type: "Pass",
+                    Parameters: {
+                        "id.$": "$.id",
+                        "asNew.$": "States.ArrayLength($.asNew)",
+                        "kept.$": "States.ArrayContains($.kept, $.id)",
+                    },
+                    Next: "Prune: old?",
+                },
+                "Prune: old?": {
+                    Type: "Choice",
+                    Choices: [
+                        {
+                            And: [
+                                { Variable: "$.asNew", NumericGreaterThan: t.imagesKept },
+                                { Variable: "$.kept", BooleanEquals: false },
+                            ],
+                            Next: "Prune: deregister",
+                        },
+                    ],
+                    Default: "Prune: keep",
+                },
+                "Prune: keep": { Type: "Succeed" },
+                // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeregisterImage.html: a snapshot another
+                // AMI uses stays.
+                "Prune: deregister": {
+                    Type: "Task",
+                    Resource: sdk("ec2", "deregisterImage"),
+                    Parameters: { "ImageId.$": "$.id", DeleteAssociatedSnapshots: true },
+                    TimeoutSeconds: CALL_TIMEOUT_SECONDS,
+                    ResultPath: null,
+                    End: true,
+                },
+            },
+        };
+        add("Prune: each", {
+            Type: "Map",
+            ItemsPath: "$.copies.images",
+            ItemSelector: {
+                "id.$": "$$.Map.Item.Value.ImageId",
+                "created.$": "$$.Map.Item.Value.CreationDate",
+                "all.$": "$.copies.images",
+                "kept.$": "States.Array($.release.imageId, $.kept.record.imageId)",
+            },
+            ItemProcessor: each,
+            MaxConcurrency: 1,
+            ResultPath: null,
+            Next: done,
+        });
+        call(
+            "Prune: list",
+            "ec2",
+            "describeImages",
+            {
+                Owners: ["self"],
+                Filters: [
+                    { Name: `tag:${RELEASE_IMAGE_TAG}`, Values: [t.stack] },
+                    { Name: "tag-key", Values: [RELEASE_SOURCE_TAG] },
+                ],
+            },
+            { ResultSelector: { "images.$": "$.Images" }, ResultPath: "$.copies", Next: "Prune: each" },
+        );
+        add("Prune: no previous", {
+            Type: "Pass",
+            Result: { record: { imageId: "none" } },
+            ResultPath: "$.kept",
+            Next: "Prune: list",
+        });
+        return call(
+            "Prune: read previous",
+            "ssm",
+            "getParameter",
+            { Name: previousRecord },
+            {
+                ResultSelector: { "record.$": "States.StringToJson($.Parameter.Value)" },
+                ResultPath: "$.kept",
+                Catch: [
+                    { ErrorEquals: ["Ssm.ParameterNotFoundException"], ResultPath: null, Next: "Prune: no previous" },
+                    { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: failed },
+                ],
+                Next: "Prune: list",
+            },
+        );
     }
 
     function buildStates(pipelineArn: string, chosen: string, failed: string): string {
@@ -776,9 +962,18 @@ function executionBound(t: RunnerTimeouts): number {
     return t.imageBuild + 2 * t.refresh + 4 * t.command + t.upgrade + 3600;
 }
 
+/** Every state of the definition by name, those of its Maps' item processors included. */
+export function allStates(states: Record<string, AslState>): [string, AslState][] {
+    return Object.entries(states).flatMap(([name, state]) => {
+        const inner = (state.ItemProcessor as { States?: Record<string, AslState> } | undefined)?.States;
+        return [[name, state] as [string, AslState], ...(inner ? allStates(inner) : [])];
+    });
+}
+
 /** The AWS SDK actions the definition calls, as IAM spells them (service:Action). */
 export function runnerActions(definition: AslDefinition): string[] {
-    const actions = Object.values(definition.States)
+    const actions = allStates(definition.States)
+        .map(([, s]) => s)
         .map((s) => String(s.Resource ?? ""))
         .filter((r) => r.startsWith("arn:aws:states:::"))
         .map((r) => {

@@ -29,6 +29,7 @@ import {
     serviceClass,
     siteLink,
     SNS_TOPIC_ARN,
+    KMS_KEY_ARN,
     storeCode,
     subnetOverrides,
 } from "./schema";
@@ -291,6 +292,15 @@ export const CONFIG_KEYS = {
         description:
             "AWS accounts (12-digit ids) the built release images are shared with (launch permission and use of the release-image key), where a stack runs in another account.",
         schema: z.array(z.string().regex(/^[0-9]{12}$/, { error: "must be a 12-digit AWS account id" })),
+    }),
+    releaseImageSourceKey: key({
+        type: "string",
+        defaults: "derived",
+        description:
+            "The KMS key (ARN, this stack's region) of the stack whose release images this one promotes: the building stack's output releaseImageKeyArn. Its account is the one the runner copies from; another account's stack shares its images and key with this one (its releaseImageAccounts).",
+        schema: z.string().regex(KMS_KEY_ARN, {
+            error: "must be a KMS key ARN such as arn:aws:kms:eu-west-3:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (the building stack's output releaseImageKeyArn)",
+        }),
     }),
     webMinSize: key({
         type: "integer",

@@ -243,6 +243,8 @@ export const gatewayInternet = z.record(
 
 /** SNS topic ARN; its region is checked against the stack's in checks/monitoring.ts (alarms notify topics of their own region). */
 export const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}$/;
+/** A KMS key by its ARN (an alias will not do: a key policy and an IAM grant name keys): region, account. */
+export const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):(\d{12}):key\/(?:mrk-)?[0-9a-f-]{32,36}$/;
 
 const percent = z
     .number({ error: "must be a number" })

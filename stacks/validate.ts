@@ -98,7 +98,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
     const parts = {
         network: network(settings, ctx),
         servers: servers(settings, ctx),
-        release: release(settings),
+        release: release(settings, ctx),
         gateway: gateway(settings),
         data: data(settings),
         lifecycle: lifecycle(settings, ctx),

@@ -3,7 +3,13 @@
 // templates, web servers, records, topic, pipeline and images.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { RELEASE_COMMIT_TAG, RELEASE_IMAGE_TAG, RELEASE_VERSION_TAG, TIER_TAG } from "../../policies/lib/contracts";
+import {
+    RELEASE_COMMIT_TAG,
+    RELEASE_IMAGE_TAG,
+    RELEASE_SOURCE_TAG,
+    RELEASE_VERSION_TAG,
+    TIER_TAG,
+} from "../../policies/lib/contracts";
 import { releaseRecordParameter, releaseRunnerName } from "../../model/release";
 import { releaseRunnerDefinition, RunnerTargets } from "../../model/release-runner";
 import { SECURITY_LOG_RETENTION_DAYS } from "../monitoring/log-retention";
@@ -36,7 +42,10 @@ export function runnerPolicy(t: RunnerTargets, webRoleArns: readonly string[], t
     );
     const parameterArn = (which: "current" | "previous") =>
         `arn:aws:ssm:${region}:${account}:parameter${releaseRecordParameter(stack, which)}`;
+    // Images and snapshots have no account in their ARNs
+    // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html).
     const images = `arn:aws:ec2:${region}::image/*`;
+    const snapshots = `arn:aws:ec2:${region}::snapshot/*`;
     return {
         Version: "2012-10-17",
         Statement: [
@@ -98,15 +107,38 @@ export function runnerPolicy(t: RunnerTargets, webRoleArns: readonly string[], t
                 Condition: { StringNotEquals: { [`aws:ResourceTag/${RELEASE_IMAGE_TAG}`]: t.stack } },
             },
             {
-                // A promotion's copy is tagged as the stack's release image as it is created (CopyImage's
-                // TagSpecifications, https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CopyImage.html).
+                // A promotion's copy and its snapshots are tagged as the stack's release image, with their source, as
+                // they are created (CopyImage's TagSpecifications,
+                // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CopyImage.html).
                 Sid: "TagCopies",
                 Effect: "Allow",
                 Action: "ec2:CreateTags",
-                Resource: images,
+                Resource: [images, snapshots],
                 Condition: {
                     StringEquals: { "ec2:CreateAction": "CopyImage" },
-                    "ForAllValues:StringEquals": { "aws:TagKeys": [RELEASE_IMAGE_TAG] },
+                    "ForAllValues:StringEquals": { "aws:TagKeys": [RELEASE_IMAGE_TAG, RELEASE_SOURCE_TAG] },
+                },
+            },
+            {
+                // After a promotion, older copies go with their snapshots (DeregisterImage's DeleteAssociatedSnapshots);
+                // only the runner's own copies of this stack: the pipeline's images are its lifecycle policy's.
+                Sid: "PruneCopies",
+                Effect: "Allow",
+                Action: "ec2:DeregisterImage",
+                Resource: images,
+                Condition: {
+                    StringEquals: { [`aws:ResourceTag/${RELEASE_IMAGE_TAG}`]: stack },
+                    Null: { [`aws:ResourceTag/${RELEASE_SOURCE_TAG}`]: "false" },
+                },
+            },
+            {
+                Sid: "PruneCopiesSnapshots",
+                Effect: "Allow",
+                Action: "ec2:DeleteSnapshot",
+                Resource: snapshots,
+                Condition: {
+                    StringEquals: { [`aws:ResourceTag/${RELEASE_IMAGE_TAG}`]: stack },
+                    Null: { [`aws:ResourceTag/${RELEASE_SOURCE_TAG}`]: "false" },
                 },
             },
             {
@@ -150,6 +182,31 @@ export function runnerPolicy(t: RunnerTargets, webRoleArns: readonly string[], t
                 Resource: t.imageKeyArn,
                 Condition: { StringEquals: { "kms:ViaService": `ec2.${region}.amazonaws.com` } },
             },
+            ...(t.promotionSource
+                ? [
+                      {
+                          // A promotion reads the building stack's image, encrypted with that stack's key: through EC2
+                          // only, grants for the copy's volumes only
+                          // (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/copy-ami-permissions.html). That key's
+                          // policy admits this account: its IAM delegation, or releaseImageAccounts in another account.
+                          Sid: "ReadTheSourceImages",
+                          Effect: "Allow",
+                          Action: ["kms:Decrypt", "kms:DescribeKey", "kms:ReEncryptFrom"],
+                          Resource: t.promotionSource.keyArn,
+                          Condition: { StringEquals: { "kms:ViaService": `ec2.${region}.amazonaws.com` } },
+                      },
+                      {
+                          Sid: "ReadTheSourceImagesGrants",
+                          Effect: "Allow",
+                          Action: "kms:CreateGrant",
+                          Resource: t.promotionSource.keyArn,
+                          Condition: {
+                              StringEquals: { "kms:ViaService": `ec2.${region}.amazonaws.com` },
+                              Bool: { "kms:GrantIsForAWSResource": "true" },
+                          },
+                      },
+                  ]
+                : []),
             ...(t.pipelineArn
                 ? [
                       {

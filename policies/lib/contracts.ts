@@ -35,6 +35,9 @@ export const RELEASE_IMAGE_TAG = "magento:release-image";
 /** Tags the release workflow sets on an image once built: the release's version and the shop's commit. */
 export const RELEASE_VERSION_TAG = "magento:release-version";
 export const RELEASE_COMMIT_TAG = "magento:release-commit";
+/** On a promoted copy and its snapshots (the release runner's): the image it was copied from. The runner prunes only
+ *  images carrying it; the pipeline's own are the lifecycle policy's. */
+export const RELEASE_SOURCE_TAG = "magento:release-source";
 /** The launch template's tag saying which image it boots: the release parameter's name, `pinned`, or `none` (no
  *  release yet: the group keeps no server). */
 export const LAUNCH_IMAGE_TAG = "magento:image-source";

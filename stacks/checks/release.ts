@@ -3,7 +3,8 @@
 import type { StaticContent } from "../../model/release";
 import type { ConfigProblem } from "../errors";
 import { qualified, Settings } from "../keys";
-import type { Concern } from "./concern";
+import { KMS_KEY_ARN } from "../schema";
+import type { Concern, StackContext } from "./concern";
 
 export interface ReleaseConfig {
     /** This stack has the image pipeline (preproduction); the other boots images promoted from it. */
@@ -16,14 +17,25 @@ export interface ReleaseConfig {
     readonly imagesKept: number;
     /** Accounts the built images are shared with. */
     readonly shareWithAccounts: readonly string[];
+    /** Where this stack's promotions copy from: the building stack's account and image key; undefined: it promotes
+     *  nothing (its runner refuses a promotion, saying which key to set). */
+    readonly promotionSource: { readonly accountId: string; readonly keyArn: string } | undefined;
 }
 
 export interface ReleaseSettings {
     readonly release: ReleaseConfig;
 }
 
-export function release(v: Settings): Concern<ReleaseSettings> {
+export function release(v: Settings, ctx: StackContext): Concern<ReleaseSettings> {
     const problems: ConfigProblem[] = [];
+    // The runner copies within its region (CopyImage's SourceRegion is the stack's: model/release-runner.ts).
+    const [, keyRegion, keyAccount] = (v.releaseImageSourceKey && KMS_KEY_ARN.exec(v.releaseImageSourceKey)) || [];
+    if (keyRegion !== undefined && ctx.region !== undefined && keyRegion !== ctx.region) {
+        problems.push({
+            path: qualified("releaseImageSourceKey"),
+            message: `is a key in ${keyRegion}; this stack's runner promotes images of its own region (${ctx.region}) only`,
+        });
+    }
     const themes = v.storefrontThemes.map((t) => t.theme);
     themes.forEach((theme, i) => {
         if (themes.indexOf(theme) !== i) {
@@ -48,6 +60,10 @@ export function release(v: Settings): Concern<ReleaseSettings> {
                 keepFailedBuilds: v.keepFailedBuilds,
                 imagesKept: v.releaseImagesKept,
                 shareWithAccounts: v.releaseImageAccounts,
+                promotionSource:
+                    v.releaseImageSourceKey === undefined
+                        ? undefined
+                        : { accountId: keyAccount!, keyArn: v.releaseImageSourceKey },
             },
         }),
     };

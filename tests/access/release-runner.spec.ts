@@ -3,6 +3,9 @@
 // topic, pipeline and images; never another stack's groups or servers, Rundeck's or the NFS server, a secret, another
 // parameter or another role.
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
 import { accessModel, AccessModel } from "../../policies/lib/access/model";
 import { AccessRequest, decide } from "../../policies/lib/access/simulate";
 import { StackResource } from "../../policies/lib/stack";
@@ -10,12 +13,17 @@ import { knownString } from "../../policies/lib/values";
 import { stackView } from "../../offline/stack-view";
 import { AslDefinition, runnerActions } from "../../model/release-runner";
 import { releaseRecordParameter, releaseRunnerName } from "../../model/release";
-import { RELEASE_COMMIT_TAG, RELEASE_IMAGE_TAG, RELEASE_VERSION_TAG } from "../../policies/lib/contracts";
-import { IAM_ROLE, SECRETSMANAGER_SECRET } from "../../policies/lib/types";
-import { prefetch, stackResources } from "../helpers/stacks";
+import {
+    RELEASE_COMMIT_TAG,
+    RELEASE_IMAGE_TAG,
+    RELEASE_SOURCE_TAG,
+    RELEASE_VERSION_TAG,
+} from "../../policies/lib/contracts";
+import { IAM_ROLE, KMS_KEY, SECRETSMANAGER_SECRET } from "../../policies/lib/types";
+import { prefetch, ROOT, stackResources } from "../helpers/stacks";
 
 const UPDATE = { preview: false };
-prefetch(["preprod", UPDATE]);
+prefetch(["preprod", UPDATE], ["prod", UPDATE]);
 const STATE_MACHINE = "aws:sfn/stateMachine:StateMachine";
 const REGION = "eu-west-3";
 
@@ -29,18 +37,18 @@ interface Runner {
     parameter(state: string, key: string): string;
 }
 
-async function load(): Promise<Runner> {
-    const resources: StackResource[] = stackView(await stackResources("preprod", UPDATE));
+async function load(stack = "preprod"): Promise<Runner> {
+    const resources: StackResource[] = stackView(await stackResources(stack, UPDATE));
     const model = accessModel(resources);
     const arn = (type: string, short: string) => {
-        const r = resources.find((x) => x.type === type && x.name === `magento-preprod-${short}`);
+        const r = resources.find((x) => x.type === type && x.name === `magento-${stack}-${short}`);
         const value = r && knownString(r.props, "arn");
-        assert.ok(value, `no ${type} magento-preprod-${short} with a known ARN`);
+        assert.ok(value, `no ${type} magento-${stack}-${short} with a known ARN`);
         return value;
     };
     const machine = resources.find((r) => r.type === STATE_MACHINE);
     assert.ok(machine, "no state machine");
-    assert.strictEqual(knownString(machine.props, "name"), releaseRunnerName("magento-preprod"));
+    assert.strictEqual(knownString(machine.props, "name"), releaseRunnerName(`magento-${stack}`));
     const definition = JSON.parse(knownString(machine.props, "definition")!) as AslDefinition;
     return {
         model,
@@ -95,7 +103,6 @@ describe("release runner access (preprod)", () => {
             "autoscaling:StartInstanceRefresh": ["Front end: refresh", "Back office: refresh"].map((s) =>
                 p("autoscaling:StartInstanceRefresh", group(s)),
             ),
-            "ec2:CopyImage": [p("ec2:CopyImage", image)],
             "ec2:CreateLaunchTemplateVersion": ["Front end: new version", "Back office: new version"].map((s) =>
                 p("ec2:CreateLaunchTemplateVersion", template(s)),
             ),
@@ -235,5 +242,76 @@ describe("release runner access (preprod)", () => {
             resource: `arn:aws:ec2:${REGION}::image/ami-0123456789abcdef0`,
             context: { "aws:TagKeys": [RELEASE_IMAGE_TAG] },
         });
+    });
+});
+
+describe("release runner access (prod: promotes preprod's images)", () => {
+    let prod: Runner;
+    let preprod: Runner;
+    // The key prod's configuration names (Pulumi.prod.yaml: preprod's output releaseImageKeyArn), with the policy
+    // preprod gives its release-image key: the two stacks' policies evaluated together, as AWS would for a copy.
+    let sourceKey: string;
+    before(async function () {
+        this.timeout(300_000);
+        [prod, preprod] = await Promise.all([load("prod"), load("preprod")]);
+        const copy = prod.definition.States["Image: copy"];
+        assert.ok(copy, "prod's runner copies");
+        sourceKey = parse(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")).config[
+            "magento:releaseImageSourceKey"
+        ];
+        const preprodKey = preprod.arn(KMS_KEY, "release-image-key");
+        const policy = preprod.model.resources.get(preprodKey);
+        assert.ok(policy, "preprod's release-image key has a policy");
+        prod = {
+            ...prod,
+            model: { ...prod.model, resources: new Map([...prod.model.resources, [sourceKey, policy]]) },
+        };
+    });
+
+    it("may copy preprod's images: their key through EC2 only, grants for the copy's volumes only", async () => {
+        const image = `arn:aws:ec2:${REGION}::image/ami-0123456789abcdef0`;
+        await expect(prod, "Allowed", { action: "ec2:CopyImage", resource: image });
+        const viaEc2 = { "kms:ViaService": `ec2.${REGION}.amazonaws.com` };
+        for (const action of ["kms:Decrypt", "kms:DescribeKey", "kms:ReEncryptFrom"]) {
+            await expect(prod, "Allowed", { action, resource: sourceKey, context: viaEc2 });
+            await expect(prod, "denied", { action, resource: sourceKey });
+        }
+        await expect(prod, "Allowed", {
+            action: "kms:CreateGrant",
+            resource: sourceKey,
+            context: { ...viaEc2, "kms:GrantIsForAWSResource": "true" },
+        });
+        await expect(prod, "denied", { action: "kms:CreateGrant", resource: sourceKey, context: viaEc2 });
+        // never encrypt with it, nor make it generate data keys
+        await expect(prod, "denied", { action: "kms:GenerateDataKey", resource: sourceKey, context: viaEc2 });
+        // preprod's runner has no source: it copies nothing
+        assert.strictEqual(preprod.definition.States["Image: copy"], undefined);
+    });
+
+    it("tags its copies and their snapshots on creation, and prunes only its own copies with their snapshots", async () => {
+        const image = `arn:aws:ec2:${REGION}::image/ami-0123456789abcdef0`;
+        const snapshot = `arn:aws:ec2:${REGION}::snapshot/snap-0123456789abcdef0`;
+        for (const resource of [image, snapshot]) {
+            await expect(prod, "Allowed", {
+                action: "ec2:CreateTags",
+                resource,
+                context: { "ec2:CreateAction": "CopyImage", "aws:TagKeys": [RELEASE_IMAGE_TAG, RELEASE_SOURCE_TAG] },
+            });
+        }
+        const copy = {
+            [`aws:ResourceTag/${RELEASE_IMAGE_TAG}`]: "prod",
+            [`aws:ResourceTag/${RELEASE_SOURCE_TAG}`]: "ami-1",
+        };
+        await expect(prod, "Allowed", { action: "ec2:DeregisterImage", resource: image, context: copy });
+        await expect(prod, "Allowed", { action: "ec2:DeleteSnapshot", resource: snapshot, context: copy });
+        const notOurs: Record<string, string>[] = [
+            { [`aws:ResourceTag/${RELEASE_IMAGE_TAG}`]: "prod" }, // an image the pipeline built: its lifecycle's
+            { [`aws:ResourceTag/${RELEASE_IMAGE_TAG}`]: "preprod", [`aws:ResourceTag/${RELEASE_SOURCE_TAG}`]: "ami-1" },
+            {},
+        ];
+        for (const context of notOurs) {
+            await expect(prod, "denied", { action: "ec2:DeregisterImage", resource: image, context });
+            await expect(prod, "denied", { action: "ec2:DeleteSnapshot", resource: snapshot, context });
+        }
     });
 });

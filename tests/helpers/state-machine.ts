@@ -1,6 +1,6 @@
 // Runs a state machine definition offline with aws-local-stepfunctions: every Task answered by a stub (per state name
 // and input), every Wait made instant; returns the states visited, the calls made and how the execution ended.
-import type { AslDefinition } from "../../model/release-runner";
+import { allStates, type AslDefinition } from "../../model/release-runner";
 
 // aws-local-stepfunctions 3 needs Node 22's Promise.withResolvers; the project runs on Node 20.
 const promiseStatics = Promise as unknown as { withResolvers?: () => unknown };
@@ -44,7 +44,7 @@ export async function runStateMachine(definition: AslDefinition, input: unknown,
     const calls: Call[] = [];
     const handlers: Record<string, (input: unknown) => unknown> = {};
     const waits: Record<string, number> = {};
-    for (const [name, state] of Object.entries(definition.States)) {
+    for (const [name, state] of allStates(definition.States)) {
         if (state.Type === "Wait") waits[name] = 0;
         if (state.Type !== "Task") continue;
         const action = String(state.Resource).replace("arn:aws:states:::aws-sdk:", "").replace("arn:aws:states:::", "");

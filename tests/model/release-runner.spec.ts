@@ -5,6 +5,7 @@ import * as assert from "assert";
 import { execFile } from "child_process";
 import {
     AslDefinition,
+    allStates,
     POLL_SECONDS,
     releaseRunnerDefinition,
     RUNNER_SCRIPTS,
@@ -30,6 +31,8 @@ const TARGETS: RunnerTargets = {
     webTiers: ["web", "backoffice"],
     pipelineArn: "arn:aws:imagebuilder:eu-west-3:123456789012:image-pipeline/magento-preprod-release",
     imageKeyArn: "arn:aws:kms:eu-west-3:123456789012:key/release",
+    promotionSource: { accountId: "123456789012", keyArn: "arn:aws:kms:eu-west-3:123456789012:key/source" },
+    imagesKept: 3,
     frontEndAlarms: ["magento-preprod-5xx"],
     timeouts: { imageBuild: 3600, imageCopy: 1800, refresh: 3600, command: 600, upgrade: 1800 },
 };
@@ -50,6 +53,12 @@ interface World {
     buildState?: string;
     /** Images a run names that are not this account's release images (DescribeImages with Owners self: none). */
     foreign?: readonly string[];
+    /** The stack's promoted copies, as DescribeImages lists them for the prune (id and creation date). */
+    copies?: readonly { readonly ImageId: string; readonly CreationDate: string }[];
+    /** No previous record yet. */
+    noPrevious?: boolean;
+    /** DeregisterImage fails. */
+    failPrune?: boolean;
 }
 
 function scriptOf(parameters: Record<string, unknown>): RunnerScript {
@@ -68,8 +77,10 @@ function run(input: RunnerInput, world: World = {}, definition: AslDefinition = 
             case "sns:publish":
                 return { MessageId: "m" };
             case "ssm:getParameter":
-                if (p.Name === releaseRecordParameter("preprod", "previous"))
+                if (p.Name === releaseRecordParameter("preprod", "previous")) {
+                    if (world.noPrevious) throw awsError("Ssm.ParameterNotFoundException");
                     return { Parameter: { Value: JSON.stringify(PREVIOUS) } };
+                }
                 if (world.currentRecord === null) throw awsError("Ssm.ParameterNotFoundException");
                 return { Parameter: { Value: JSON.stringify(world.currentRecord ?? CURRENT) } };
             case "ssm:putParameter":
@@ -77,6 +88,7 @@ function run(input: RunnerInput, world: World = {}, definition: AslDefinition = 
             case "ec2:copyImage":
                 return { ImageId: "ami-copy" };
             case "ec2:describeImages":
+                if (!p.ImageIds) return { Images: world.copies ?? [] }; // the prune's listing
                 if (p.Owners && (p.ImageIds as string[]).some((id) => world.foreign?.includes(id)))
                     return { Images: [] };
                 return { Images: [{ State: world.imageState ?? "available" }] };
@@ -92,6 +104,9 @@ function run(input: RunnerInput, world: World = {}, definition: AslDefinition = 
                           },
                       };
             case "imagebuilder:tagResource":
+            case "ec2:deregisterImage":
+                if (world.failPrune) throw awsError("Ec2.UnauthorizedOperation");
+                return {};
             case "ec2:createTags":
             case "ec2:modifyLaunchTemplate":
             case "ec2:deleteLaunchTemplateVersions":
@@ -165,14 +180,18 @@ function assertNotified(r: Run) {
 
 describe("release runner: definition", () => {
     it("passes asl-validator", () => {
-        for (const definition of [DEFINITION, releaseRunnerDefinition({ ...TARGETS, pipelineArn: undefined })]) {
+        for (const definition of [
+            DEFINITION,
+            releaseRunnerDefinition({ ...TARGETS, pipelineArn: undefined }),
+            releaseRunnerDefinition({ ...TARGETS, promotionSource: undefined }),
+        ]) {
             const { isValid, errors } = validator(definition);
             assert.ok(isValid, JSON.stringify(errors, null, 1));
         }
     });
 
     it("bounds every Task and every polling loop", () => {
-        for (const [name, state] of Object.entries(DEFINITION.States)) {
+        for (const [name, state] of allStates(DEFINITION.States)) {
             if (state.Type === "Task") assert.ok(Number(state.TimeoutSeconds) > 0, `${name} has no timeout`);
         }
         const checks = Object.entries(DEFINITION.States).filter(([n]) => n.endsWith(": check"));
@@ -196,6 +215,7 @@ describe("release runner: definition", () => {
             "ec2:CreateLaunchTemplateVersion",
             "ec2:CreateTags",
             "ec2:DeleteLaunchTemplateVersions",
+            "ec2:DeregisterImage",
             "ec2:DescribeImages",
             "ec2:DescribeLaunchTemplateVersions",
             "ec2:ModifyLaunchTemplate",
@@ -434,13 +454,111 @@ describe("release runner: images", () => {
             Name: "magento-preprod-1.6.0-0123abcd",
             Description: "Magento release 1.6.0+build.7 (0123abcd)",
             // the stack's release image: the only kind its runner may launch (tests/access/release-runner.spec.ts)
-            TagSpecifications: [{ ResourceType: "image", Tags: [{ Key: "magento:release-image", Value: "preprod" }] }],
+            // and the copy's snapshots: what it was copied from (the only kind the runner prunes)
+            TagSpecifications: ["image", "snapshot"].map((ResourceType) => ({
+                ResourceType,
+                Tags: [
+                    { Key: "magento:release-image", Value: "preprod" },
+                    { Key: "magento:release-source", Value: "ami-source" },
+                ],
+            })),
         });
         assert.deepStrictEqual(records(r).at(-1)?.[1], {
             version: "1.6.0+build.7",
             commit: "0123abcd",
             imageId: "ami-copy",
         });
+    });
+
+    it("a promotion copies only the building stack's images: of this account by their tag, of another by its ownership; none configured, it fails saying which key to set", async () => {
+        const sameAccount = await run({ ...RELEASE, imageId: undefined, sourceImageId: "ami-source" });
+        const [check] = callsOf(sameAccount, "ec2:describeImages");
+        assert.deepStrictEqual(check.parameters, {
+            ImageIds: ["ami-source"],
+            Owners: ["self"],
+            Filters: [{ Name: "tag-key", Values: ["magento:release-image"] }],
+        });
+        // another account's tags are not visible here: the image must be that account's (which shares only releases)
+        const other = releaseRunnerDefinition({
+            ...TARGETS,
+            promotionSource: { accountId: "210987654321", keyArn: "arn:aws:kms:eu-west-3:210987654321:key/k" },
+        });
+        const crossAccount = await run({ ...RELEASE, imageId: undefined, sourceImageId: "ami-source" }, {}, other);
+        assert.strictEqual(crossAccount.error, undefined, JSON.stringify(crossAccount.error));
+        assert.deepStrictEqual(callsOf(crossAccount, "ec2:describeImages")[0].parameters, {
+            ImageIds: ["ami-source"],
+            Owners: ["210987654321"],
+            Filters: [],
+        });
+        const refused = await run(
+            { ...RELEASE, imageId: undefined, sourceImageId: "ami-public" },
+            { foreign: ["ami-public"] },
+            other,
+        );
+        assert.ok(messages(refused).some((m) => m.includes("is not a release image of account 210987654321")));
+        assert.deepStrictEqual(callsOf(refused, "ec2:copyImage"), []);
+        const none = await run(
+            { ...RELEASE, imageId: undefined, sourceImageId: "ami-source" },
+            {},
+            releaseRunnerDefinition({ ...TARGETS, promotionSource: undefined }),
+        );
+        assert.strictEqual(none.error?.name, "ReleaseFailed");
+        assert.ok(messages(none).some((m) => m.includes("set magento:releaseImageSourceKey")));
+        assert.deepStrictEqual(callsOf(none, "ec2:copyImage"), []);
+    });
+
+    it("after a promotion, copies beyond the newest imagesKept go with their snapshots, never a record's image; other runs prune nothing", async () => {
+        const day = (d: number) => `2026-11-${String(d).padStart(2, "0")}T10:00:00.000Z`;
+        // imagesKept 3: ami-copy (newest) and two more stay; ami-previous is the previous record's, kept however old
+        const copies = [
+            { ImageId: "ami-d5", CreationDate: day(5) },
+            { ImageId: "ami-copy", CreationDate: day(9) },
+            { ImageId: "ami-previous", CreationDate: day(1) },
+            { ImageId: "ami-d7", CreationDate: day(7) },
+            { ImageId: "ami-d2", CreationDate: day(2) },
+            { ImageId: "ami-d8", CreationDate: day(8) },
+        ];
+        const promoted = await run({ ...RELEASE, imageId: undefined, sourceImageId: "ami-source" }, { copies });
+        assert.strictEqual(promoted.error, undefined, JSON.stringify(promoted.error));
+        const gone = callsOf(promoted, "ec2:deregisterImage").map((c) => c.parameters);
+        assert.deepStrictEqual(
+            gone.map((p) => p.ImageId),
+            ["ami-d5", "ami-d2"],
+        );
+        assert.ok(gone.every((p) => p.DeleteAssociatedSnapshots === true));
+        // only the runner's copies of this stack are listed
+        assert.deepStrictEqual(callsOf(promoted, "ec2:describeImages").at(-1)?.parameters, {
+            Owners: ["self"],
+            Filters: [
+                { Name: "tag:magento:release-image", Values: ["preprod"] },
+                { Name: "tag-key", Values: ["magento:release-source"] },
+            ],
+        });
+        assert.ok(subjects(promoted).includes("Magento preprod release: pruning older copies done"));
+        // a first promotion (no previous record) prunes by age alone
+        const first = await run(
+            { ...RELEASE, imageId: undefined, sourceImageId: "ami-source" },
+            { copies, noPrevious: true },
+        );
+        assert.deepStrictEqual(
+            callsOf(first, "ec2:deregisterImage").map((c) => c.parameters.ImageId),
+            ["ami-d5", "ami-previous", "ami-d2"],
+        );
+        for (const input of [RELEASE, { version: "1.6.0", commit: "0123abcd" }, { ...RELEASE, rollback: true }]) {
+            const r = await run(input as RunnerInput, { copies });
+            assert.deepStrictEqual(callsOf(r, "ec2:deregisterImage"), [], JSON.stringify(input));
+        }
+    });
+
+    it("a failed prune is notified as such: the release is in service and recorded", async () => {
+        const copies = [1, 2, 3, 4, 5].map((d) => ({ ImageId: `ami-${d}`, CreationDate: `2026-11-0${d}T10:00:00Z` }));
+        const r = await run(
+            { ...RELEASE, imageId: undefined, sourceImageId: "ami-source" },
+            { copies, failPrune: true },
+        );
+        assert.strictEqual(r.error?.name, "ReleaseFailed");
+        assert.ok(records(r).some(([name]) => name === releaseRecordParameter("preprod", "current")));
+        assert.ok(messages(r).some((m) => m.includes("The release is in service and recorded")));
     });
 
     it("a failed copy stops before any refresh", async () => {
