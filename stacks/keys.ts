@@ -297,7 +297,7 @@ export const CONFIG_KEYS = {
         type: "string",
         defaults: "derived",
         description:
-            "The KMS key (ARN, this stack's region) of the stack whose release images this one promotes: the building stack's output releaseImageKeyArn. Its account is the one the runner copies from; another account's stack shares its images and key with this one (its releaseImageAccounts).",
+            "The KMS key (ARN, this stack's region) of the stack whose release images this one promotes: the building stack's output releaseImageKeyArn. Its account is the one the runner copies from (another account's stack shares its images and key with this one: its releaseImageAccounts). Unset: the stack promotes nothing.",
         schema: z.string().regex(KMS_KEY_ARN, {
             error: "must be a KMS key ARN such as arn:aws:kms:eu-west-3:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (the building stack's output releaseImageKeyArn)",
         }),
