@@ -62,19 +62,16 @@ function runStep(step: Step, env: Record<string, string>): { arn: string; input:
 }
 
 describe("the release workflow", () => {
-    it("starts by hand with a version and the shop's ref, or from the shop's repository's `release` dispatch", () => {
-        const on = release().on as {
-            workflow_dispatch: { inputs: Record<string, { required: boolean }> };
-            repository_dispatch: { types: string[] };
-        };
+    it("starts with a version and the shop's ref, by hand or through the workflow-dispatch API: never a repository dispatch, whose token could push here", () => {
+        const on = release().on as { workflow_dispatch: { inputs: Record<string, { required: boolean }> } };
         assert.deepStrictEqual(Object.keys(on.workflow_dispatch.inputs), ["version", "ref"]);
         assert.ok(Object.values(on.workflow_dispatch.inputs).every((i) => i.required));
-        assert.deepStrictEqual(on.repository_dispatch.types, ["release"]);
         assert.deepStrictEqual(
             Object.keys(on),
-            ["workflow_dispatch", "repository_dispatch"],
-            "no push, no pull request",
+            ["workflow_dispatch"],
+            "no push, no pull request, no repository dispatch",
         );
+        assert.ok(!/client_payload/.test(fs.readFileSync(path.join(ROOT, ".github/workflows/release.yml"), "utf8")));
     });
 
     it("preprod builds from the shop's repository in the preproduction environment; prod waits for it and production's approval", () => {
