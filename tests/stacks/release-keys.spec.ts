@@ -52,6 +52,21 @@ describe("release image keys", () => {
         }
     });
 
+    it("releaseImageSourceKey: the building stack's key by ARN, of this region; its account is where promotions copy from", () => {
+        assert.strictEqual(parse({}).release.promotionSource, undefined);
+        const key = "arn:aws:kms:eu-west-3:210987654321:key/2b7c9e41-5d3a-4f6b-8c1d-0e9f8a7b6c5d";
+        assert.deepStrictEqual(parse({ releaseImageSourceKey: key }).release.promotionSource, {
+            accountId: "210987654321",
+            keyArn: key,
+        });
+        assert.deepStrictEqual(problems({ releaseImageSourceKey: "alias/magento-preprod-release-image" }), [
+            "magento:releaseImageSourceKey: must be a KMS key ARN such as arn:aws:kms:eu-west-3:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (the building stack's output releaseImageKeyArn)",
+        ]);
+        assert.deepStrictEqual(problems({ releaseImageSourceKey: key.replace("eu-west-3", "eu-west-1") }), [
+            "magento:releaseImageSourceKey: is a key in eu-west-1; this stack's runner promotes images of its own region (eu-west-3) only",
+        ]);
+    });
+
     it("webImage unset is the stack's release parameter (named by the estate); an AMI id or another parameter as given", () => {
         assert.deepStrictEqual(parse({}).web.image, { parameterName: "/imagebuilder/magento/prod/web-ami" });
         assert.deepStrictEqual(parse({ estate: "shop" }).web.image, {
