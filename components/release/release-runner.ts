@@ -124,18 +124,8 @@ export function runnerPolicy(t: RunnerTargets, webRoleArns: readonly string[], t
                 // only the runner's own copies of this stack: the pipeline's images are its lifecycle policy's.
                 Sid: "PruneCopies",
                 Effect: "Allow",
-                Action: "ec2:DeregisterImage",
-                Resource: images,
-                Condition: {
-                    StringEquals: { [`aws:ResourceTag/${RELEASE_IMAGE_TAG}`]: stack },
-                    Null: { [`aws:ResourceTag/${RELEASE_SOURCE_TAG}`]: "false" },
-                },
-            },
-            {
-                Sid: "PruneCopiesSnapshots",
-                Effect: "Allow",
-                Action: "ec2:DeleteSnapshot",
-                Resource: snapshots,
+                Action: ["ec2:DeregisterImage", "ec2:DeleteSnapshot"],
+                Resource: [images, snapshots],
                 Condition: {
                     StringEquals: { [`aws:ResourceTag/${RELEASE_IMAGE_TAG}`]: stack },
                     Null: { [`aws:ResourceTag/${RELEASE_SOURCE_TAG}`]: "false" },
