@@ -63,7 +63,7 @@ export function release(v: Settings, ctx: StackContext): Concern<ReleaseSettings
                 promotionSource:
                     v.releaseImageSourceKey === undefined
                         ? undefined
-                        : { accountId: keyAccount!, keyArn: v.releaseImageSourceKey },
+                        : { accountId: keyAccount, keyArn: v.releaseImageSourceKey },
             },
         }),
     };

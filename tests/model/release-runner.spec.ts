@@ -545,7 +545,7 @@ describe("release runner: images", () => {
             ["ami-d5", "ami-previous", "ami-d2"],
         );
         for (const input of [RELEASE, { version: "1.6.0", commit: "0123abcd" }, { ...RELEASE, rollback: true }]) {
-            const r = await run(input as RunnerInput, { copies });
+            const r = await run(input, { copies });
             assert.deepStrictEqual(callsOf(r, "ec2:deregisterImage"), [], JSON.stringify(input));
         }
     });
