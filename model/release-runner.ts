@@ -149,6 +149,9 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
         return notify(`${id}: start`, `${title} started`, `Release {}: ${title} started.`, [], first);
     };
 
+    /** A Task calling an AWS API. Reads (describe, get, list) are retried on a failure or timeout: EC2 and Auto
+     *  Scaling answer eventually (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html) and
+     *  throttle, and a poll that gives up abandons what it follows. A missing parameter is an answer, not retried. */
     const call = (name: string, service: string, action: string, parameters: AslState, more: AslState) =>
         add(name, {
             Type: "Task",
@@ -156,6 +159,20 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
             Parameters: parameters,
             TimeoutSeconds: CALL_TIMEOUT_SECONDS,
             ...more,
+            ...(/^(describe|get|list)/.test(action)
+                ? {
+                      Retry: [
+                          ...((more.Retry as AslState[] | undefined) ?? []),
+                          { ErrorEquals: ["Ssm.ParameterNotFoundException"], MaxAttempts: 0 },
+                          {
+                              ErrorEquals: ["States.TaskFailed", "States.Timeout"],
+                              IntervalSeconds: 5,
+                              MaxAttempts: 3,
+                              BackoffRate: 2,
+                          },
+                      ],
+                  }
+                : {}),
         });
     /** A failure with a cause of ours: a Pass that writes $.error, then the step's failure. */
     const failWith = (name: string, cause: string, failed: string, paths: string[] = []) =>
@@ -332,14 +349,41 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
                 { LaunchTemplateId: lt, "Versions.$": "States.Array($.group.newVersion)" },
                 { ResultPath: null, Next: then },
             );
-        // A refresh that ended badly: AutoRollback put the group back on the version it ran; the new one goes, so the
-        // template's latest version is again the one Pulumi knows.
+        // A refresh that ended badly: the group's configuration is still the one before it (a desired configuration
+        // is saved only on success), so the new version goes and the template's latest is again the one Pulumi knows.
+        // AutoRollback also put the servers back; a cancelled or failed refresh did not: the servers it replaced keep
+        // the new image (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CancelInstanceRefresh.html).
         failWith(`${id}: rolled back`, "instance refresh {}: rolled back to {}", failed, [
             "$.poll.status",
             "$.group.previousImage",
         ]);
+        failWith(
+            `${id}: not rolled back`,
+            "instance refresh {}: the servers it replaced keep the new image while the group launches {}: release that image (imageId) or this release again",
+            failed,
+            ["$.poll.status", "$.group.previousImage"],
+        );
         undo(`${id}: delete version`, `${id}: rolled back`);
+        undo(`${id}: delete version, not rolled back`, `${id}: not rolled back`);
+        add(`${id}: how did it end?`, {
+            Type: "Choice",
+            Choices: [{ Variable: "$.poll.status", StringEquals: "RollbackSuccessful", Next: `${id}: delete version` }],
+            Default: `${id}: delete version, not rolled back`,
+        });
         undo(`${id}: delete unused version`, failed); // the refresh never started: $.error is its API error
+        // A refresh the runner stops following (its poll timed out or kept failing) is rolled back, not left running
+        // for the next `up` to cancel; the cause stays the poll's.
+        const abandon = call(
+            `${id}: abandon`,
+            "autoscaling",
+            "rollbackInstanceRefresh",
+            { AutoScalingGroupName: group.groupName },
+            {
+                ResultPath: null,
+                Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: null, Next: failed }],
+                Next: failed,
+            },
+        );
         const modify = call(
             `${id}: make default`,
             "ec2",
@@ -358,13 +402,14 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
                     {
                         ResultSelector: { "status.$": "$.InstanceRefreshes[0].Status" },
                         ResultPath: "$.poll",
+                        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: abandon }],
                         Next: then,
                     },
                 ),
             t.timeouts.refresh,
             ["Successful"],
             ["Failed", "Cancelled", "RollbackSuccessful", "RollbackFailed"],
-            { next: modify, failOn: `${id}: delete version`, failed },
+            { next: modify, failOn: `${id}: how did it end?`, failed: abandon },
         );
         // DesiredConfiguration names a numbered version, which AutoRollback needs (not $Latest/$Default, not an SSM
         // parameter as ImageId), and is saved on the group only when the refresh succeeds; a rollback returns it to the
@@ -404,7 +449,6 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
             {
                 LaunchTemplateId: lt,
                 "SourceVersion.$": "$.group.version",
-                "VersionDescription.$": "States.Format('release {}', $.release.version)",
                 LaunchTemplateData: {
                     "ImageId.$": "$.release.imageId",
                     // LaunchTemplateData replaces the source's tag specifications whole: all three are restated,
@@ -609,7 +653,7 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
     const backOffice = step("Back office", "back office refresh", "After back office", (done, failed) =>
         rollout("Back office", t.backOffice, [], done, failed, "Fresh stack"),
     );
-    const image = step("Image", "image", backOffice, (done, failed) => imageStates(done, failed));
+    const image = step("Image", "image", backOffice, (done, failed) => alone(imageStates(done, failed), failed));
 
     return {
         Comment: `Magento ${t.stack}: release runner (docs/releasing.md)`,
@@ -618,6 +662,32 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
         TimeoutSeconds: executionBound(t.timeouts),
         States: states,
     };
+
+    /** One release of the stack at a time, whoever starts it (CI, Rundeck, an operator): two runs would refresh the
+     *  same groups and record over each other. The running executions include this one. */
+    function alone(next: string, failed: string): string {
+        add("Alone?", {
+            Type: "Choice",
+            Choices: [{ Variable: "$.running.count", NumericGreaterThan: 1, Next: "Alone: no" }],
+            Default: next,
+        });
+        failWith(
+            "Alone: no",
+            `another release of ${t.stack} is running: wait for it, or stop it, then start this one again`,
+            failed,
+        );
+        return call(
+            "Alone: list",
+            "sfn",
+            "listExecutions",
+            { "StateMachineArn.$": "$$.StateMachine.Id", StatusFilter: "RUNNING" },
+            {
+                ResultSelector: { "count.$": "States.ArrayLength($.Executions)" },
+                ResultPath: "$.running",
+                Next: "Alone?",
+            },
+        );
+    }
 
     function imageStates(done: string, failed: string): string {
         const tag = call(
@@ -979,7 +1049,8 @@ export function runnerActions(definition: AslDefinition): string[] {
         .map((r) => {
             const parts = r.replace("arn:aws:states:::", "").split(":");
             const [service, action] = parts[0] === "aws-sdk" ? [parts[1], parts[2]] : [parts[0], parts[1]];
-            return `${service}:${action.charAt(0).toUpperCase()}${action.slice(1)}`;
+            // The SDK's service names are IAM's prefixes but for Step Functions' own (sfn: states).
+            return `${service === "sfn" ? "states" : service}:${action.charAt(0).toUpperCase()}${action.slice(1)}`;
         });
     return [...new Set(actions)].sort();
 }

@@ -1,5 +1,5 @@
 // Runs a state machine definition offline with aws-local-stepfunctions: every Task answered by a stub (per state name
-// and input), every Wait made instant; returns the states visited, the calls made and how the execution ended.
+// and input), every Wait and retry made instant; returns the states visited, the calls made and how the execution ended.
 import { allStates, type AslDefinition } from "../../model/release-runner";
 
 // aws-local-stepfunctions 3 needs Node 22's Promise.withResolvers; the project runs on Node 20.
@@ -15,6 +15,9 @@ promiseStatics.withResolvers ??= () => {
 };
 // Loaded after the polyfill above.
 const { StateMachine } = require("aws-local-stepfunctions") as typeof import("aws-local-stepfunctions");
+
+/** The ARN the offline execution's context says it runs in. */
+export const STATE_MACHINE_ARN = "arn:aws:states:eu-west-3:123456789012:stateMachine:runner";
 
 export interface Call {
     readonly state: string;
@@ -44,8 +47,10 @@ export async function runStateMachine(definition: AslDefinition, input: unknown,
     const calls: Call[] = [];
     const handlers: Record<string, (input: unknown) => unknown> = {};
     const waits: Record<string, number> = {};
+    const retries: Record<string, number> = {};
     for (const [name, state] of allStates(definition.States)) {
         if (state.Type === "Wait") waits[name] = 0;
+        if (state.Retry) retries[name] = 0; // retried at once: the retriers' choice is tested, not their pace
         if (state.Type !== "Task") continue;
         const action = String(state.Resource).replace("arn:aws:states:::aws-sdk:", "").replace("arn:aws:states:::", "");
         handlers[name] = (parameters) => {
@@ -55,7 +60,13 @@ export async function runStateMachine(definition: AslDefinition, input: unknown,
     }
     const machine = new StateMachine(definition as never, { validationOptions: { checkArn: true, checkPaths: true } });
     const execution = machine.run(input as never, {
-        overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: waits },
+        overrides: {
+            taskResourceLocalHandlers: handlers as never,
+            waitTimeOverrides: waits,
+            retryIntervalOverrides: retries,
+        },
+        // The context object as AWS gives it (what a definition reads of itself: $$.StateMachine.Id).
+        context: { StateMachine: { Id: STATE_MACHINE_ARN, Name: "runner" } } as never,
     });
     const visited: string[] = [];
     const events = (async () => {

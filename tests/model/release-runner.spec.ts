@@ -15,7 +15,7 @@ import {
 } from "../../model/release-runner";
 import { releaseRecordParameter, RunnerInput } from "../../model/release";
 import { RELEASE_COMMIT_TAG, RELEASE_VERSION_TAG } from "../../policies/lib/contracts";
-import { awsError, Call, Run, runStateMachine } from "../helpers/state-machine";
+import { awsError, Call, Run, runStateMachine, STATE_MACHINE_ARN } from "../helpers/state-machine";
 
 const TARGETS: RunnerTargets = {
     stack: "preprod",
@@ -59,6 +59,10 @@ interface World {
     noPrevious?: boolean;
     /** DeregisterImage fails. */
     failPrune?: boolean;
+    /** Executions of the runner running, this one included (1 unless another release is running). */
+    running?: number;
+    /** Whether this call fails with a throttling error (asked before each answer). */
+    flaky?: (action: string) => boolean;
 }
 
 function scriptOf(parameters: Record<string, unknown>): RunnerScript {
@@ -73,6 +77,7 @@ function scriptOf(parameters: Record<string, unknown>): RunnerScript {
 function run(input: RunnerInput, world: World = {}, definition: AslDefinition = DEFINITION): Promise<Run> {
     const commands: RunnerScript[] = [];
     return runStateMachine(definition, input, (_state, action, p) => {
+        if (world.flaky?.(action)) throw awsError("AutoScaling.ThrottlingException", "Rate exceeded");
         switch (action) {
             case "sns:publish":
                 return { MessageId: "m" };
@@ -104,6 +109,8 @@ function run(input: RunnerInput, world: World = {}, definition: AslDefinition = 
                           },
                       };
             case "imagebuilder:tagResource":
+            case "sfn:listExecutions":
+                return { Executions: Array.from({ length: world.running ?? 1 }, (_, i) => ({ name: `run-${i}` })) };
             case "ec2:deregisterImage":
                 if (world.failPrune) throw awsError("Ec2.UnauthorizedOperation");
                 return {};
@@ -210,6 +217,7 @@ describe("release runner: definition", () => {
         assert.deepStrictEqual(runnerActions(DEFINITION), [
             "autoscaling:DescribeAutoScalingGroups",
             "autoscaling:DescribeInstanceRefreshes",
+            "autoscaling:RollbackInstanceRefresh",
             "autoscaling:StartInstanceRefresh",
             "ec2:CopyImage",
             "ec2:CreateLaunchTemplateVersion",
@@ -228,6 +236,7 @@ describe("release runner: definition", () => {
             "ssm:ListCommands",
             "ssm:PutParameter",
             "ssm:SendCommand",
+            "states:ListExecutions",
         ]);
     });
 
@@ -424,6 +433,52 @@ describe("release runner: failures", () => {
         assert.ok(messages(r).some((m) => m.includes(`not finished after ${TARGETS.timeouts.refresh} s`)));
         assert.deepStrictEqual(records(r), []);
         assertNotified(r);
+        // the refresh it stops following is rolled back, not left for the next `up` to cancel
+        assert.deepStrictEqual(
+            callsOf(r, "autoscaling:rollbackInstanceRefresh").map((c) => c.parameters),
+            [{ AutoScalingGroupName: "bo-asg" }],
+        );
+    });
+
+    it("a cancelled or failed refresh says the servers it replaced keep the new image; only AutoRollback's says rolled back", async () => {
+        for (const status of ["Cancelled", "Failed", "RollbackFailed"]) {
+            const r = await run(RELEASE, { refresh: { "fe-asg": status } });
+            assert.strictEqual(r.error?.name, "ReleaseFailed");
+            assert.ok(
+                messages(r).some((m) =>
+                    m.includes(`instance refresh ${status}: the servers it replaced keep the new image`),
+                ),
+                status,
+            );
+            assert.ok(!messages(r).some((m) => m.includes("rolled back to")), status);
+            assert.deepStrictEqual(callsOf(r, "ec2:deleteLaunchTemplateVersions").length, 1);
+            assert.deepStrictEqual(records(r), []);
+        }
+    });
+
+    it("reads are retried: a throttled or not-yet-consistent answer does not fail the release", async () => {
+        let failures = 2;
+        const r = await run(RELEASE, {
+            flaky: (action) => action === "autoscaling:describeInstanceRefreshes" && failures-- > 0,
+        });
+        assert.strictEqual(r.error, undefined, JSON.stringify(r.error));
+        assert.ok(failures < 0, "both throttled answers were given");
+        // a missing record is an answer, asked once
+        const first = await run(RELEASE, { currentRecord: null });
+        assert.strictEqual(first.calls.filter((c) => c.state === "Record: read current").length, 1);
+    });
+
+    it("one release of the stack at a time: another running, this one stops before anything is copied, refreshed or recorded", async () => {
+        const r = await run({ ...RELEASE, imageId: undefined, sourceImageId: "ami-source" }, { running: 2 });
+        assert.strictEqual(r.error?.name, "ReleaseFailed");
+        assert.deepStrictEqual(callsOf(r, "sfn:listExecutions")[0]?.parameters, {
+            StateMachineArn: STATE_MACHINE_ARN,
+            StatusFilter: "RUNNING",
+        });
+        assert.ok(messages(r).some((m) => m.includes("another release of preprod is running")));
+        assert.deepStrictEqual(callsOf(r, "ec2:copyImage"), []);
+        assert.deepStrictEqual(refreshed(r), []);
+        assert.deepStrictEqual(records(r), []);
     });
 });
 

@@ -80,6 +80,16 @@ for (const stack of ["preprod", "prod"]) {
                     ]),
                 );
                 assert.deepStrictEqual(runner, declared, String(template.urn));
+                // The provider reads a template's description (and the rest) from its latest version, and a
+                // description it does not declare is a change that makes a new version, whose refresh replaces every
+                // server (AWS review B1): the runner's version sets nothing but the image and these tags.
+                assert.deepStrictEqual(Object.keys(create.Parameters as object).sort(), [
+                    "LaunchTemplateData",
+                    "LaunchTemplateId",
+                    "SourceVersion.$",
+                ]);
+                assert.deepStrictEqual(Object.keys(data).sort(), ["ImageId.$", "TagSpecifications"]);
+                assert.strictEqual(template.inputs!.description, undefined);
             }
         });
 
