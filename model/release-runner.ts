@@ -979,8 +979,8 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
     }
 
     function buildStates(pipelineArn: string, chosen: string, failed: string): string {
-        // The Image Builder image is tagged with the stack: the lifecycle policy selects images by their own tags
-        // (components/release/image-lifecycle.ts), which a pipeline cannot set on the images it creates.
+        // The Image Builder image is tagged with the stack once built: the lifecycle policy selects images by their own
+        // tags (components/release/image-lifecycle.ts). Tagging at the start would also tag a failed build's image.
         call(
             "Image build: tag",
             "imagebuilder",

@@ -10,7 +10,7 @@ import {
     RELEASE_VERSION_TAG,
     TIER_TAG,
 } from "../../policies/lib/contracts";
-import { releaseRecordParameter, releaseRunnerName } from "../../model/release";
+import { releaseRecordParameter, releaseRunnerArn, releaseRunnerName } from "../../model/release";
 import { releaseRunnerDefinition, RunnerTargets } from "../../model/release-runner";
 import { SECURITY_LOG_RETENTION_DAYS } from "../monitoring/log-retention";
 import { RUN_SHELL_DOCUMENT } from "../operations/rundeck/policy";
@@ -33,7 +33,12 @@ export interface ReleaseRunnerArgs {
 
 /** The role's policy: the definition's calls, scoped to the stack (tested with the IAM evaluator,
  *  tests/access/release-runner.spec.ts). */
-export function runnerPolicy(t: RunnerTargets, webRoleArns: readonly string[], topicKeyArn?: string): object {
+export function runnerPolicy(
+    t: RunnerTargets,
+    machineArn: string,
+    webRoleArns: readonly string[],
+    topicKeyArn?: string,
+): object {
     const { region, accountId: account, stack } = t;
     const groupArn = (name: string) =>
         `arn:aws:autoscaling:${region}:${account}:autoScalingGroup:*:autoScalingGroupName/${name}`;
@@ -70,9 +75,17 @@ export function runnerPolicy(t: RunnerTargets, webRoleArns: readonly string[], t
                 Resource: [parameterArn("current"), parameterArn("previous")],
             },
             {
+                // One release at a time: the runner lists its own running executions.
+                Sid: "AloneCheck",
+                Effect: "Allow",
+                Action: "states:ListExecutions",
+                Resource: machineArn,
+            },
+            {
+                // Started, and rolled back when the runner stops following it.
                 Sid: "RefreshTheWebGroups",
                 Effect: "Allow",
-                Action: "autoscaling:StartInstanceRefresh",
+                Action: ["autoscaling:StartInstanceRefresh", "autoscaling:RollbackInstanceRefresh"],
                 Resource: [groupArn(t.frontEnd.groupName), groupArn(t.backOffice.groupName)],
             },
             {
@@ -157,7 +170,9 @@ export function runnerPolicy(t: RunnerTargets, webRoleArns: readonly string[], t
                     "ForAllValues:StringEquals": { "aws:TagKeys": [RELEASE_VERSION_TAG, RELEASE_COMMIT_TAG] },
                 },
             },
-            { Sid: "PromoteImages", Effect: "Allow", Action: "ec2:CopyImage", Resource: images },
+            // CopyImage may be authorised on the snapshots too (resource-level since 2024-10-28:
+            // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/copy-ami-permissions.html).
+            { Sid: "PromoteImages", Effect: "Allow", Action: "ec2:CopyImage", Resource: [images, snapshots] },
             {
                 // The copy is encrypted with the stack's image key, through EC2 (EBS snapshots).
                 Sid: "EncryptCopies",
@@ -327,7 +342,11 @@ export class ReleaseRunner extends pulumi.ComponentResource {
                 role: role.name,
                 policy: pulumi
                     .all([targets, pulumi.all(args.webRoleArns), args.topicKeyArn])
-                    .apply(([t, roles, key]) => JSON.stringify(runnerPolicy(t, roles, key))),
+                    .apply(([t, roles, key]) =>
+                        JSON.stringify(
+                            runnerPolicy(t, releaseRunnerArn(t.region, t.accountId, args.prefix), roles, key),
+                        ),
+                    ),
             },
             child,
         );

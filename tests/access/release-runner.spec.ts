@@ -103,6 +103,10 @@ describe("release runner access (preprod)", () => {
             "autoscaling:StartInstanceRefresh": ["Front end: refresh", "Back office: refresh"].map((s) =>
                 p("autoscaling:StartInstanceRefresh", group(s)),
             ),
+            "autoscaling:RollbackInstanceRefresh": ["Front end: abandon", "Back office: abandon"].map((s) =>
+                p("autoscaling:RollbackInstanceRefresh", group(s)),
+            ),
+            "states:ListExecutions": [p("states:ListExecutions", r.arn(STATE_MACHINE, "release-runner-sm"))],
             "ec2:CreateLaunchTemplateVersion": ["Front end: new version", "Back office: new version"].map((s) =>
                 p("ec2:CreateLaunchTemplateVersion", template(s)),
             ),
@@ -271,6 +275,10 @@ describe("release runner access (prod: promotes preprod's images)", () => {
     it("may copy preprod's images: their key through EC2 only, grants for the copy's volumes only", async () => {
         const image = `arn:aws:ec2:${REGION}::image/ami-0123456789abcdef0`;
         await expect(prod, "Allowed", { action: "ec2:CopyImage", resource: image });
+        await expect(prod, "Allowed", {
+            action: "ec2:CopyImage",
+            resource: `arn:aws:ec2:${REGION}::snapshot/snap-0123456789abcdef0`,
+        });
         const viaEc2 = { "kms:ViaService": `ec2.${REGION}.amazonaws.com` };
         for (const action of ["kms:Decrypt", "kms:DescribeKey", "kms:ReEncryptFrom"]) {
             await expect(prod, "Allowed", { action, resource: sourceKey, context: viaEc2 });

@@ -12,7 +12,8 @@ import { ACCOUNT_ID } from "../../offline/fakes";
 import { recordingAws } from "../helpers/recording-aws";
 import { ROOT, stackResources } from "../helpers/stacks";
 import { started } from "../scripts/release-calls";
-import { Job, Step, workflow } from "./github";
+import { parse } from "yaml";
+import { ACTION, Job, Step, workflow } from "./github";
 
 const release = () => workflow("release.yml");
 const REGION = "eu-west-3";
@@ -72,6 +73,33 @@ describe("the release workflow", () => {
             "no push, no pull request, no repository dispatch",
         );
         assert.ok(!/client_payload/.test(fs.readFileSync(path.join(ROOT, ".github/workflows/release.yml"), "utf8")));
+    });
+
+    it("each job's credentials outlast its wait, and the wait ends before GitHub stops the job (AWS review B3)", () => {
+        for (const name of ["preprod", "prod"]) {
+            const job = release().jobs[name];
+            const credentials = job.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+            const seconds = Number(credentials?.with?.["role-duration-seconds"]);
+            const wait = Number(/--timeout-minutes (\d+)/.exec(releaseStep(job).run!)?.[1]);
+            const jobMinutes = Number((job as { "timeout-minutes"?: number })["timeout-minutes"]);
+            assert.ok(
+                wait > 0 && seconds >= wait * 60 + 600,
+                `${name}: ${seconds} s of credentials for a ${wait} min wait`,
+            );
+            assert.ok(jobMinutes > wait + 5 && jobMinutes <= 360, `${name}: job ${jobMinutes} min`);
+            assert.ok(seconds <= 43200, "AssumeRoleWithWebIdentity allows 12 h at most");
+        }
+    });
+
+    it("an up waits for no release: the deploy action refuses it while the stack's runner has a run in progress, before anything changes", () => {
+        const steps = (parse(fs.readFileSync(ACTION, "utf8")) as { runs: { steps: Step[] } }).runs.steps;
+        const guard = steps.findIndex((s) =>
+            /list-executions --state-machine-arn "\$runner" --status-filter RUNNING/.test(s.run ?? ""),
+        );
+        const up = steps.findIndex((s) => s.with?.command === "${{ inputs.command }}");
+        assert.ok(guard >= 0 && guard < up, "the guard runs before the up");
+        assert.strictEqual(steps[guard].if, "inputs.command == 'up'");
+        assert.ok(/pulumi stack output releaseRunnerArn/.test(steps[guard].run!));
     });
 
     it("preprod builds from the shop's repository in the preproduction environment; prod waits for it and production's approval", () => {
