@@ -66,7 +66,7 @@ export async function runStateMachine(definition: AslDefinition, input: unknown,
             retryIntervalOverrides: retries,
         },
         // The context object as AWS gives it (what a definition reads of itself: $$.StateMachine.Id).
-        context: { StateMachine: { Id: STATE_MACHINE_ARN, Name: "runner" } } as never,
+        context: { StateMachine: { Id: STATE_MACHINE_ARN, Name: "runner" } },
     });
     const visited: string[] = [];
     const events = (async () => {
