@@ -95,7 +95,7 @@ export const bucketNames = {
 };
 /** The image pipeline CI starts (`aws imagebuilder start-image-pipeline-execution`); none in a stack that does not build. */
 export const imagePipelineArn = release.pipeline?.pipelineArn;
-export const releaseImageKeyArn = release.imageKeyArn; // promote-image copies into a stack with it
+export const releaseImageKeyArn = release.imageKeyArn; // a promotion's copy is encrypted with it
 export const loadBalancerDnsName = front.loadBalancer.dnsName;
 /** What the web tiers boot: the release parameter's name, `pinned`, or `none` (no release image yet: no server). */
 export const releaseImage = web.releaseImage;

@@ -94,6 +94,8 @@ const isRollback = {
 };
 const sdk = (service: string, action: string) => `arn:aws:states:::aws-sdk:${service}:${action}`;
 const rounds = (seconds: number) => Math.ceil(seconds / POLL_SECONDS);
+/** What the prune keeps whatever its age (each a list of image ids at $.keep). */
+const KEPT = ["records", "frontEnd", "backOffice"] as const;
 
 /** Builds the definition: states are added by the step helpers below, in the order a release runs them. */
 export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
@@ -372,7 +374,9 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
         });
         undo(`${id}: delete unused version`, failed); // the refresh never started: $.error is its API error
         // A refresh the runner stops following (its poll timed out or kept failing) is rolled back, not left running
-        // for the next `up` to cancel; the cause stays the poll's.
+        // for the next `up` to cancel, and its version goes once the rollback is accepted (the group then returns to
+        // the configuration before it); the cause stays the poll's. A refused rollback leaves both as they are.
+        undo(`${id}: delete abandoned version`, failed);
         const abandon = call(
             `${id}: abandon`,
             "autoscaling",
@@ -381,7 +385,7 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
             {
                 ResultPath: null,
                 Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: null, Next: failed }],
-                Next: failed,
+                Next: `${id}: delete abandoned version`,
             },
         );
         const modify = call(
@@ -521,7 +525,8 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
               Type: "Choice",
               Choices: [
                   {
-                      Variable: "$.sourceImageId",
+                      // only a run that copied (not a rollback or an imageId run that also named a source)
+                      Variable: "$.image.copied",
                       IsPresent: true,
                       Next: step(
                           "Prune",
@@ -664,25 +669,41 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
     };
 
     /** One release of the stack at a time, whoever starts it (CI, Rundeck, an operator): two runs would refresh the
-     *  same groups and record over each other. The running executions include this one. */
+     *  same groups and record over each other. The running executions include this one; the list is eventually
+     *  consistent and sorted newest first (https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListExecutions.html),
+     *  so of two started together the older goes on and the newer stops. */
     function alone(next: string, failed: string): string {
-        add("Alone?", {
-            Type: "Choice",
-            Choices: [{ Variable: "$.running.count", NumericGreaterThan: 1, Next: "Alone: no" }],
-            Default: next,
-        });
         failWith(
             "Alone: no",
             `another release of ${t.stack} is running: wait for it, or stop it, then start this one again`,
             failed,
         );
+        add("Alone: first?", {
+            Type: "Choice",
+            Choices: [{ Variable: "$.running.oldest.ExecutionArn", StringEqualsPath: "$.running.self", Next: next }],
+            Default: "Alone: no",
+        });
+        add("Alone: oldest", {
+            Type: "Pass",
+            Parameters: {
+                "oldest.$": "States.ArrayGetItem($.running.executions, States.MathAdd($.running.count, -1))",
+                "self.$": "$$.Execution.Id",
+            },
+            ResultPath: "$.running",
+            Next: "Alone: first?",
+        });
+        add("Alone?", {
+            Type: "Choice",
+            Choices: [{ Variable: "$.running.count", NumericLessThanEquals: 1, Next: next }],
+            Default: "Alone: oldest",
+        });
         return call(
             "Alone: list",
             "sfn",
             "listExecutions",
             { "StateMachineArn.$": "$$.StateMachine.Id", StatusFilter: "RUNNING" },
             {
-                ResultSelector: { "count.$": "States.ArrayLength($.Executions)" },
+                ResultSelector: { "count.$": "States.ArrayLength($.Executions)", "executions.$": "$.Executions" },
                 ResultPath: "$.running",
                 Next: "Alone?",
             },
@@ -823,7 +844,7 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
                         ],
                     })),
                 },
-                { ResultSelector: { "id.$": "$.ImageId" }, ResultPath: "$.image", Next: copyPoll },
+                { ResultSelector: { "id.$": "$.ImageId", copied: true }, ResultPath: "$.image", Next: copyPoll },
             );
             const owner =
                 source.accountId === t.accountId
@@ -890,7 +911,7 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
                 "Prune: count": {
                     // a filter is a Path (as in Parameters), not a Reference Path: kept out of the intrinsic
                     Type: "Pass",
-                    Parameters: { "id.$": "$.id", "kept.$": "$.kept", "asNew.$": "$.asNew[?(@.asNew == true)]" },
+                    Parameters: { "id.$": "$.id", "keep.$": "$.keep", "asNew.$": "$.asNew[?(@.asNew == true)]" },
                     Next: "Prune: decide",
                 },
                 "Prune: decide": {
@@ -898,7 +919,7 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
                     Parameters: {
                         "id.$": "$.id",
                         "asNew.$": "States.ArrayLength($.asNew)",
-                        "kept.$": "States.ArrayContains($.kept, $.id)",
+                        ...Object.fromEntries(KEPT.map((k) => [`${k}.$`, `States.ArrayContains($.keep.${k}, $.id)`])),
                     },
                     Next: "Prune: old?",
                 },
@@ -908,7 +929,7 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
                         {
                             And: [
                                 { Variable: "$.asNew", NumericGreaterThan: t.imagesKept },
-                                { Variable: "$.kept", BooleanEquals: false },
+                                ...KEPT.map((k) => ({ Variable: `$.${k}`, BooleanEquals: false })),
                             ],
                             Next: "Prune: deregister",
                         },
@@ -935,7 +956,7 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
                 "id.$": "$$.Map.Item.Value.ImageId",
                 "created.$": "$$.Map.Item.Value.CreationDate",
                 "all.$": "$.copies.images",
-                "kept.$": "States.Array($.release.imageId, $.kept.record.imageId)",
+                "keep.$": "$.keep",
             },
             ItemProcessor: each,
             MaxConcurrency: 1,
@@ -955,11 +976,41 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
             },
             { ResultSelector: { "images.$": "$.Images" }, ResultPath: "$.copies", Next: "Prune: each" },
         );
+        // Kept whatever their age: the records' images (the one in service, the rollback target) and every image a web
+        // template's latest or default version names (a pinned webImage among them), which `up` and scale-outs launch.
+        add("Prune: what to keep", {
+            Type: "Pass",
+            Parameters: {
+                "records.$": "States.Array($.release.imageId, $.kept.record.imageId)",
+                "frontEnd.$": "$.inUse.frontEnd.images",
+                "backOffice.$": "$.inUse.backOffice.images",
+            },
+            ResultPath: "$.keep",
+            Next: "Prune: list",
+        });
+        const templateImages = (name: string, group: RunnerGroup, key: string, next: string) =>
+            call(
+                name,
+                "ec2",
+                "describeLaunchTemplateVersions",
+                { LaunchTemplateId: group.launchTemplateId, Versions: ["$Latest", "$Default"] },
+                {
+                    ResultSelector: { "images.$": "$.LaunchTemplateVersions[*].LaunchTemplateData.ImageId" },
+                    ResultPath: `$.inUse.${key}`,
+                    Next: next,
+                },
+            );
+        templateImages(
+            "Prune: front-end images",
+            t.frontEnd,
+            "frontEnd",
+            templateImages("Prune: back-office images", t.backOffice, "backOffice", "Prune: what to keep"),
+        );
         add("Prune: no previous", {
             Type: "Pass",
             Result: { record: { imageId: "none" } },
             ResultPath: "$.kept",
-            Next: "Prune: list",
+            Next: "Prune: front-end images",
         });
         return call(
             "Prune: read previous",
@@ -973,7 +1024,7 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
                     { ErrorEquals: ["Ssm.ParameterNotFoundException"], ResultPath: null, Next: "Prune: no previous" },
                     { ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: failed },
                 ],
-                Next: "Prune: list",
+                Next: "Prune: front-end images",
             },
         );
     }

@@ -237,7 +237,7 @@ export const CONFIG_KEYS = {
         type: "boolean",
         defaults: { production: false, preproduction: true },
         description:
-            "true: this stack has the EC2 Image Builder pipeline that bakes releases into images; false: it boots images promoted from the stack that builds (scripts/promote-image).",
+            "true: this stack has the EC2 Image Builder pipeline that bakes releases into images; false: it boots images its release runner promotes from the stack that builds (releaseImageSourceKey).",
         schema: z.boolean({ error: "must be true or false" }),
     }),
     storefrontThemes: key({

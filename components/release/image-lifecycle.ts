@@ -6,8 +6,8 @@
 // never deleted, however many builds came after it: the one the web tiers boot stays while they run and scale.
 // Image Builder acts only on images it built: its execution policy is conditioned on the CreatedBy tag Image Builder
 // sets (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/EC2ImageBuilderLifecycleExecutionPolicy.html),
-// so a stack's promoted copies (scripts/promote-image, no Image Builder image resource) are pruned by the promotion
-// itself, to the same count; in such a stack this policy finds nothing to do, and is kept so a stack that starts
+// so a stack's promoted copies (the release runner's, no Image Builder image resource) are pruned by the runner
+// after each promotion, to the same count; in such a stack this policy finds nothing to do, and is kept so a stack that starts
 // building needs no other change.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";

@@ -118,7 +118,7 @@ export interface KeyPolicyArgs extends AccountKeyArgs {
  * Another account launching from, or copying, an image encrypted with the key: what the EC2 guide asks of the key
  * policy for a shared encrypted AMI (DescribeKey, ReEncrypt*, Decrypt, and CreateGrant for the volumes EC2 creates)
  * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/sharingamis-explicit.html ; that account's IAM still decides
- * which of its principals may, and a copy there is re-encrypted with its own key (scripts/promote-image).
+ * which of its principals may, and a copy there is re-encrypted with its own key (the release runner's promotion).
  */
 export function sharedAccountStatements(accounts: readonly string[]): object[] {
     if (accounts.length === 0) {

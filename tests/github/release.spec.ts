@@ -99,7 +99,13 @@ describe("the release workflow", () => {
         const up = steps.findIndex((s) => s.with?.command === "${{ inputs.command }}");
         assert.ok(guard >= 0 && guard < up, "the guard runs before the up");
         assert.strictEqual(steps[guard].if, "inputs.command == 'up'");
-        assert.ok(/pulumi stack output releaseRunnerArn/.test(steps[guard].run!));
+        // the outputs must be read, not guessed: a failed read stops the up
+        assert.ok(
+            /runner=\$\(pulumi stack output --json --stack "\$ORG\/\$STACK" \| jq -r '\.releaseRunnerArn \/\/ empty'\)/.test(
+                steps[guard].run!,
+            ),
+        );
+        assert.ok(!/\|\| true/.test(steps[guard].run!));
     });
 
     it("preprod builds from the shop's repository in the preproduction environment; prod waits for it and production's approval", () => {

@@ -18,6 +18,8 @@ const { StateMachine } = require("aws-local-stepfunctions") as typeof import("aw
 
 /** The ARN the offline execution's context says it runs in. */
 export const STATE_MACHINE_ARN = "arn:aws:states:eu-west-3:123456789012:stateMachine:runner";
+/** And the execution's own ARN ($$.Execution.Id). */
+export const EXECUTION_ARN = "arn:aws:states:eu-west-3:123456789012:execution:runner:this-run";
 
 export interface Call {
     readonly state: string;
@@ -65,8 +67,11 @@ export async function runStateMachine(definition: AslDefinition, input: unknown,
             waitTimeOverrides: waits,
             retryIntervalOverrides: retries,
         },
-        // The context object as AWS gives it (what a definition reads of itself: $$.StateMachine.Id).
-        context: { StateMachine: { Id: STATE_MACHINE_ARN, Name: "runner" } },
+        // The context object as AWS gives it (what a definition reads of itself: $$.StateMachine.Id, $$.Execution.Id).
+        context: {
+            StateMachine: { Id: STATE_MACHINE_ARN, Name: "runner" },
+            Execution: { Id: EXECUTION_ARN, Name: "this-run" },
+        },
     });
     const visited: string[] = [];
     const events = (async () => {

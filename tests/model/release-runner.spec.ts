@@ -15,7 +15,7 @@ import {
 } from "../../model/release-runner";
 import { releaseRecordParameter, RunnerInput } from "../../model/release";
 import { RELEASE_COMMIT_TAG, RELEASE_VERSION_TAG } from "../../policies/lib/contracts";
-import { awsError, Call, Run, runStateMachine, STATE_MACHINE_ARN } from "../helpers/state-machine";
+import { awsError, Call, EXECUTION_ARN, Run, runStateMachine, STATE_MACHINE_ARN } from "../helpers/state-machine";
 
 const TARGETS: RunnerTargets = {
     stack: "preprod",
@@ -59,8 +59,10 @@ interface World {
     noPrevious?: boolean;
     /** DeregisterImage fails. */
     failPrune?: boolean;
-    /** Executions of the runner running, this one included (1 unless another release is running). */
-    running?: number;
+    /** Other executions of the runner running, as ListExecutions lists them newest first; "this" is this run. */
+    running?: readonly string[];
+    /** The images each launch template's latest and default versions name, by template id. */
+    templateImages?: Record<string, readonly string[]>;
     /** Whether this call fails with a throttling error (asked before each answer). */
     flaky?: (action: string) => boolean;
 }
@@ -110,7 +112,11 @@ function run(input: RunnerInput, world: World = {}, definition: AslDefinition = 
                       };
             case "imagebuilder:tagResource":
             case "sfn:listExecutions":
-                return { Executions: Array.from({ length: world.running ?? 1 }, (_, i) => ({ name: `run-${i}` })) };
+                return {
+                    Executions: (world.running ?? ["this"]).map((name) => ({
+                        ExecutionArn: name === "this" ? EXECUTION_ARN : `${EXECUTION_ARN.replace("this-run", name)}`,
+                    })),
+                };
             case "ec2:deregisterImage":
                 if (world.failPrune) throw awsError("Ec2.UnauthorizedOperation");
                 return {};
@@ -128,9 +134,15 @@ function run(input: RunnerInput, world: World = {}, definition: AslDefinition = 
                 return { AutoScalingGroups: [{ LaunchTemplate: { Version: "3" }, Instances: instances }] };
             }
             case "ec2:describeLaunchTemplateVersions":
-                return { LaunchTemplateVersions: [{ LaunchTemplateData: { ImageId: "ami-running" } }] };
+                return {
+                    LaunchTemplateVersions: (world.templateImages?.[String(p.LaunchTemplateId)] ?? ["ami-running"]).map(
+                        (ImageId) => ({ LaunchTemplateData: { ImageId } }),
+                    ),
+                };
             case "ec2:createLaunchTemplateVersion":
                 return { LaunchTemplateVersion: { VersionNumber: 4 } };
+            case "autoscaling:rollbackInstanceRefresh":
+                return { InstanceRefreshId: `rollback-${String(p.AutoScalingGroupName)}` };
             case "autoscaling:startInstanceRefresh":
                 return { InstanceRefreshId: `refresh-${String(p.AutoScalingGroupName)}` };
             case "autoscaling:describeInstanceRefreshes":
@@ -438,6 +450,11 @@ describe("release runner: failures", () => {
             callsOf(r, "autoscaling:rollbackInstanceRefresh").map((c) => c.parameters),
             [{ AutoScalingGroupName: "bo-asg" }],
         );
+        // and its version goes, so the next `up` finds the template Pulumi knows
+        assert.deepStrictEqual(
+            callsOf(r, "ec2:deleteLaunchTemplateVersions").map((c) => c.parameters),
+            [{ LaunchTemplateId: "lt-bo", Versions: ["4"] }],
+        );
     });
 
     it("a cancelled or failed refresh says the servers it replaced keep the new image; only AutoRollback's says rolled back", async () => {
@@ -469,8 +486,12 @@ describe("release runner: failures", () => {
     });
 
     it("one release of the stack at a time: another running, this one stops before anything is copied, refreshed or recorded", async () => {
-        const r = await run({ ...RELEASE, imageId: undefined, sourceImageId: "ami-source" }, { running: 2 });
-        assert.strictEqual(r.error?.name, "ReleaseFailed");
+        // newest first: this run started after the other
+        const r = await run(
+            { ...RELEASE, imageId: undefined, sourceImageId: "ami-source" },
+            { running: ["this", "other"] },
+        );
+        assert.strictEqual(r.error?.name, "ReleaseFailed", JSON.stringify(r.error));
         assert.deepStrictEqual(callsOf(r, "sfn:listExecutions")[0]?.parameters, {
             StateMachineArn: STATE_MACHINE_ARN,
             StatusFilter: "RUNNING",
@@ -479,6 +500,9 @@ describe("release runner: failures", () => {
         assert.deepStrictEqual(callsOf(r, "ec2:copyImage"), []);
         assert.deepStrictEqual(refreshed(r), []);
         assert.deepStrictEqual(records(r), []);
+        // of two started together, the older goes on (the list is newest first)
+        const older = await run(RELEASE, { running: ["other", "this"] });
+        assert.strictEqual(older.error, undefined, JSON.stringify(older.error));
     });
 });
 
@@ -599,7 +623,23 @@ describe("release runner: images", () => {
             callsOf(first, "ec2:deregisterImage").map((c) => c.parameters.ImageId),
             ["ami-d5", "ami-previous", "ami-d2"],
         );
-        for (const input of [RELEASE, { version: "1.6.0", commit: "0123abcd" }, { ...RELEASE, rollback: true }]) {
+        // an image a web template names (a pinned webImage) stays, however old
+        const pinned = await run(
+            { ...RELEASE, imageId: undefined, sourceImageId: "ami-source" },
+            { copies, templateImages: { "lt-fe": ["ami-d2", "ami-running"] } },
+        );
+        assert.deepStrictEqual(
+            callsOf(pinned, "ec2:deregisterImage").map((c) => c.parameters.ImageId),
+            ["ami-d5"],
+        );
+        // only a run that copied prunes: not a rollback or an imageId run that also names a source
+        for (const input of [
+            RELEASE,
+            { version: "1.6.0", commit: "0123abcd" },
+            { ...RELEASE, rollback: true },
+            { ...RELEASE, sourceImageId: "ami-source" },
+            { ...RELEASE, rollback: true, sourceImageId: "ami-source" },
+        ]) {
             const r = await run(input, { copies });
             assert.deepStrictEqual(callsOf(r, "ec2:deregisterImage"), [], JSON.stringify(input));
         }
