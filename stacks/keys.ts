@@ -413,6 +413,28 @@ export const CONFIG_KEYS = {
             })
             .max(35, { error: "must be at most 35 days (the RDS maximum)" }),
     }),
+    backupDailyRetentionDays: key({
+        type: "integer",
+        defaults: { production: 35, preproduction: 7 },
+        description:
+            "Days AWS Backup keeps each daily recovery point of the stack's volumes, file systems and databases; production at least 35.",
+        schema: z
+            .number({ error: "must be a number of days" })
+            .int()
+            .min(1, { error: "must be at least 1 day" })
+            .max(36500, { error: "must be at most 36500 days (AWS Backup's longest retention)" }),
+    }),
+    backupWeeklyRetentionDays: key({
+        type: "integer",
+        defaults: { production: 90, preproduction: 0 },
+        description:
+            "Days AWS Backup keeps each Sunday's recovery point, beyond the daily ones' days; unset or 0: the profile's (production 90, preproduction none).",
+        schema: z
+            .number({ error: "must be a number of days" })
+            .int()
+            .min(0, { error: "must be 0 (no weekly copy) or a number of days" })
+            .max(36500, { error: "must be at most 36500 days (AWS Backup's longest retention)" }),
+    }),
     sideDbInstanceClass: key({
         type: "string",
         defaults: both("db.t4g.medium"),
