@@ -101,7 +101,8 @@ export class Backups extends pulumi.ComponentResource {
             child,
         );
         Object.entries(AWS_BACKUP_POLICIES).forEach(
-            ([does, policyArn]) => new aws.iam.RolePolicyAttachment(`${name}-${does}`, { role: role.name, policyArn }, child),
+            ([does, policyArn]) =>
+                new aws.iam.RolePolicyAttachment(`${name}-${does}`, { role: role.name, policyArn }, child),
         );
         new aws.iam.RolePolicy(
             `${name}-key`,

@@ -58,7 +58,10 @@ describe("aws-baseline / stateful-backed-up", () => {
     it("breaks: tagged resources in a stack with no backup selection at all", async () => {
         const found = await violations("stateful-backed-up", stack({ tagged: true, selection: false }));
         assert.strictEqual(found.length, 3);
-        assert.match(found[0], /EBS volume rundeck-data is in no backup selection of the stack: add an AWS Backup plan/);
+        assert.match(
+            found[0],
+            /EBS volume rundeck-data is in no backup selection of the stack: add an AWS Backup plan/,
+        );
     });
 
     for (const name of ["prod", "preprod"]) {
