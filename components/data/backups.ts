@@ -100,7 +100,7 @@ export class Backups extends pulumi.ComponentResource {
             { assumeRolePolicy: serviceTrustPolicy("backup.amazonaws.com"), tags },
             child,
         );
-        Object.entries(AWS_BACKUP_POLICIES).forEach(
+        const attached = Object.entries(AWS_BACKUP_POLICIES).map(
             ([does, policyArn]) =>
                 new aws.iam.RolePolicyAttachment(`${name}-${does}`, { role: role.name, policyArn }, child),
         );
@@ -160,7 +160,8 @@ export class Backups extends pulumi.ComponentResource {
                 iamRoleArn: role.arn,
                 selectionTags: [{ type: "STRINGEQUALS", key: BACKUP_TAG, value: BACKUP_DAILY }],
             },
-            child,
+            // AWS Backup checks the role when the selection is created (tag:GetResources, from the managed policy).
+            { ...child, dependsOn: attached },
         );
 
         this.vaultName = vault.name;
