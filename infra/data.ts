@@ -1,8 +1,10 @@
 // The data tier: everything here is encrypted with the stack's keys and reachable only from the tiers named. Then what
-// the servers read at boot: Magento's own users' secrets and the parameters naming every endpoint.
+// the servers read at boot: Magento's own users' secrets and the parameters naming every endpoint; and the backups of
+// everything stateful.
 import * as pulumi from "@pulumi/pulumi";
 import { AppCredentials, MAGENTO_INDEX_PREFIX } from "../components/data/app-credentials";
 import { AppParameters } from "../components/data/app-parameters";
+import { Backups } from "../components/data/backups";
 import { BreakGlassRole } from "../components/security/break-glass";
 import { Cache, CacheUsage } from "../components/data/cache";
 import { Database } from "../components/data/database";
@@ -163,4 +165,20 @@ export function appSettings(
         },
     });
     return { credentials, parameters };
+}
+
+export interface BackupLayer {
+    readonly backups: Backups;
+}
+
+/** AWS Backup of every resource tagged for it (components/data/backups.ts), in a vault under the storage key. */
+export function backups({ config, prefix }: StackContext, keys: Keys, data: DataLayer): BackupLayer {
+    const backups = new Backups(`${prefix}-backups`, {
+        kmsKeyArn: keys.storage,
+        dailyRetentionDays: config.backups.dailyRetentionDays,
+        weeklyRetentionDays: config.backups.weeklyRetentionDays,
+        breakGlassRoleArn: data.breakGlass.roleArn,
+        tags: config.tags,
+    });
+    return { backups };
 }

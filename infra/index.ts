@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { accountBaselineWarnings, providerLookups } from "../components/security/account-baseline";
 import { readStackConfig } from "../stacks";
 import { StackContext } from "./context";
-import { appSettings, dataServices } from "./data";
+import { appSettings, backups, dataServices } from "./data";
 import { cdnEdge, edgeCertificates, publicEdge } from "./edge";
 import { applyLifecycle } from "./lifecycle";
 import { alarmTopic, monitoring } from "./monitoring";
@@ -36,6 +36,7 @@ const singleServer = singleServers(stack, net, keys);
 const data = dataServices(stack, net, tiers, keys);
 const stored = storage(stack, net, tiers, keys, singleServer);
 const app = appSettings(stack, data, stored, keys);
+const backedUp = backups(stack, keys, data);
 const release = releaseImages(stack, net, tiers, keys, stored);
 
 // Edge: public zones and certificates (the listener's), the secrets CloudFront proves itself with to the load balancer
@@ -84,6 +85,9 @@ export const redisEndpoints = Object.fromEntries(
     Object.entries(data.caches).map(([usage, c]) => [usage, c.primaryEndpoint]),
 );
 export const searchEndpoint = data.search.endpoint;
+/** The vault every recovery point is in, and the plan that makes them (restores: docs/backups.md). */
+export const backupVaultName = backedUp.backups.vaultName;
+export const backupPlanId = backedUp.backups.planId;
 export const parameterPrefix = app.parameters.prefix;
 const { buckets } = stored;
 export const bucketNames = {

@@ -572,6 +572,27 @@ const FAKES: Record<string, Fake> = {
         id: (ctx) => `${ctx.name}:${autoName(ctx)}`,
         outputs: (ctx) => ({ name: autoName(ctx) }),
     },
+    // AWS Backup: a vault's id is its name; a plan's and a selection's are generated ids.
+    "aws:backup/vault:Vault": {
+        id: (ctx) => String(ctx.inputs.name),
+        outputs: (ctx, id) => ({
+            name: id,
+            arn: `arn:aws:backup:${ctx.region}:${ACCOUNT_ID}:backup-vault:${id}`,
+            recoveryPoints: 0,
+        }),
+    },
+    "aws:backup/vaultPolicy:VaultPolicy": {
+        id: (ctx) => String(ctx.inputs.backupVaultName),
+        outputs: (ctx, id) => ({ backupVaultArn: `arn:aws:backup:${ctx.region}:${ACCOUNT_ID}:backup-vault:${id}` }),
+    },
+    "aws:backup/plan:Plan": {
+        id: (ctx) => uuidOf(ctx),
+        outputs: (ctx, id) => ({
+            arn: `arn:aws:backup:${ctx.region}:${ACCOUNT_ID}:backup-plan:${id}`,
+            version: hex(ctx, 32),
+        }),
+    },
+    "aws:backup/selection:Selection": { id: (ctx) => uuidOf(ctx), outputs: () => ({}) },
 };
 
 /** True when the engine knows what AWS returns for this type (tests keep every type the program uses covered). */

@@ -66,6 +66,17 @@ function key<S extends z.ZodType, const D extends KeyDefaults<z.input<S>>>(entry
     return entry;
 }
 
+/** Days AWS Backup keeps a recovery point (the plan's lifecycle DeleteAfterDays, a whole number:
+ *  https://docs.aws.amazon.com/aws-backup/latest/devguide/API_Lifecycle.html). The ten-year ceiling is ours: a longer
+ *  hold is an archive, which this plan is not. */
+function backupDays(min: number, below: string) {
+    return z
+        .number({ error: "must be a number of days" })
+        .int()
+        .min(min, { error: below })
+        .max(3650, { error: "must be at most 3650 days (ten years; a longer hold is an archive, not this plan)" });
+}
+
 function both<const T>(value: T): { readonly production: T; readonly preproduction: T } {
     return { production: value, preproduction: value };
 }
@@ -412,6 +423,20 @@ export const CONFIG_KEYS = {
                 error: "must be at least 7 days: a week of point-in-time restore is the floor for the shop's data",
             })
             .max(35, { error: "must be at most 35 days (the RDS maximum)" }),
+    }),
+    backupDailyRetentionDays: key({
+        type: "integer",
+        defaults: { production: 35, preproduction: 7 },
+        description:
+            "Days AWS Backup keeps each daily recovery point of the stack's volumes, file systems and databases; production at least 35.",
+        schema: backupDays(1, "must be at least 1 day"),
+    }),
+    backupWeeklyRetentionDays: key({
+        type: "integer",
+        defaults: { production: 90, preproduction: 0 },
+        description:
+            "Days AWS Backup keeps each Sunday's recovery point, beyond the daily ones' days; unset or 0: the profile's (production 90, preproduction none).",
+        schema: backupDays(0, "must be 0 (no weekly copy) or a number of days"),
     }),
     sideDbInstanceClass: key({
         type: "string",

@@ -1,5 +1,6 @@
 // The validated configuration of one stack: the only configuration the program and its components see. Each part is
 // declared, checked and built with its keys' concern in checks/.
+import type { BackupSettings } from "./checks/backups";
 import type { DataSettings } from "./checks/data";
 import type { EdgeSettings } from "./checks/edge";
 import type { GatewaySettings } from "./checks/gateway";
@@ -25,5 +26,6 @@ export interface StackConfig
         ServerSettings,
         ReleaseSettings,
         DataSettings,
+        BackupSettings,
         LifecycleSettings,
         EdgeSettings {}

@@ -12,6 +12,7 @@ import {
     qualified,
     Settings,
 } from "./keys";
+import { backups } from "./checks/backups";
 import type { StackContext } from "./checks/concern";
 import { data } from "./checks/data";
 import { edge } from "./checks/edge";
@@ -101,6 +102,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         release: release(settings, ctx),
         gateway: gateway(settings),
         data: data(settings),
+        backups: backups(settings),
         lifecycle: lifecycle(settings, ctx),
         monitoring: monitoring(settings, ctx),
         edge: edge(settings, ctx),
@@ -117,6 +119,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         ...parts.release.config(),
         ...parts.gateway.config(),
         ...parts.data.config(),
+        ...parts.backups.config(),
         ...parts.lifecycle.config(),
         ...parts.monitoring.config(),
         ...parts.edge.config(),

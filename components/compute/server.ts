@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { gzipSync } from "zlib";
-import { TIER_TAG } from "../../policies/lib/contracts";
+import { BACKUP_DAILY, BACKUP_TAG, TIER_TAG } from "../../policies/lib/contracts";
 import { USER_DATA_LIMIT } from "../../policies/lib/user-data";
 import { CloudConfig, renderCloudConfig } from "./cloud-init";
 import { DataVolume } from "./data-volumes";
@@ -147,7 +147,12 @@ export class Server extends pulumi.ComponentResource {
                         size: volume.sizeGb,
                         type: "gp3",
                         ...encrypted,
-                        tags: { ...tags, Name: `${name}-${volume.name}`, MountPoint: volume.mountPoint },
+                        tags: {
+                            ...tags,
+                            Name: `${name}-${volume.name}`,
+                            MountPoint: volume.mountPoint,
+                            [BACKUP_TAG]: BACKUP_DAILY, // the stack's backup plan (components/data/backups.ts)
+                        },
                     },
                     { ...child, protect: true },
                 );

@@ -2,6 +2,7 @@
 // password that RDS generates and keeps in Secrets Manager (never in code, config, state or user data).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { BACKUP_DAILY, BACKUP_TAG } from "../../policies/lib/contracts";
 import { familyLogicalName, finalSnapshotName } from "./final-snapshot";
 import { Client, serviceSecurityGroup } from "../network/clients";
 import { serviceTrustPolicy } from "../security/trust-policy";
@@ -173,7 +174,7 @@ export class Database extends pulumi.ComponentResource {
                 monitoringRoleArn: monitoringRole.arn,
                 enabledCloudwatchLogsExports: ["error", "slowquery", "audit"],
                 caCertIdentifier: "rds-ca-rsa2048-g1",
-                tags,
+                tags: { ...tags, [BACKUP_TAG]: BACKUP_DAILY }, // the stack's backup plan (components/data/backups.ts)
             },
             { ...child, protect: true, ignoreChanges: ["engineLifecycleSupport", "masterUserSecretKmsKeyId"] },
         );

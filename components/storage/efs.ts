@@ -1,8 +1,9 @@
 // Shared storage on Amazon EFS: encrypted, a mount target in every private subnet, elastic throughput (PHP's small
-// reads once exhausted an estate's burst credits), daily backups, old media moved to infrequent access, TLS
+// reads once exhausted an estate's burst credits), daily backups (the stack's plan), old media moved to infrequent access, TLS
 // required, and one access point per share with its own POSIX owner, mountable only by the tiers the share names.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { BACKUP_DAILY, BACKUP_TAG } from "../../policies/lib/contracts";
 import { Client, serviceSecurityGroup } from "../network/clients";
 import { mountedBy, planShares, Share } from "./shares";
 import { SharedStorage, ShareSource } from "./shared-storage";
@@ -109,13 +110,17 @@ export class EfsStorage extends pulumi.ComponentResource implements SharedStorag
                     { transitionToIa: "AFTER_30_DAYS" },
                     { transitionToPrimaryStorageClass: "AFTER_1_ACCESS" },
                 ],
-                tags,
+                tags: { ...tags, [BACKUP_TAG]: BACKUP_DAILY },
             },
             { ...child, protect: true },
         );
+        // Backed up by the stack's plan (components/data/backups.ts: its vault, its key, its retention), so EFS's own
+        // automatic backups are off: they go to aws/efs/automatic-backup-vault under AWS Backup's default key, daily for
+        // 35 days (https://docs.aws.amazon.com/efs/latest/ug/awsbackup.html), a second bill for the same copies. Turning
+        // them off keeps the recovery points already made until their 35 days end. The status changes in place.
         new aws.efs.BackupPolicy(
             `${name}-backup`,
-            { fileSystemId: fileSystem.id, backupPolicy: { status: "ENABLED" } },
+            { fileSystemId: fileSystem.id, backupPolicy: { status: "DISABLED" } },
             child,
         );
         // One mount target per AZ, and a new subnet replaces it (https://docs.aws.amazon.com/efs/latest/ug/accessing-fs:

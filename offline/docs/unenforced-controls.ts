@@ -140,12 +140,6 @@ export const UNENFORCED_CONTROLS: readonly UnenforcedControl[] = [
     },
     { id: "Opensearch.10", service: "OpenSearch", checks: "latest software update installed", reason: RUNTIME },
     {
-        id: "EFS.2",
-        service: "EFS",
-        checks: "file systems in backup plans",
-        reason: "The storage component sets the EFS backup policy; no rule guards it yet (candidate).",
-    },
-    {
         id: "EFS.3",
         service: "EFS",
         checks: "access points enforce a root directory",

@@ -25,6 +25,7 @@ import { noUnrestrictedEgress } from "./rules/no-unrestricted-egress";
 import { requiredTags } from "./rules/required-tags";
 import { s3BucketHardening } from "./rules/s3-bucket-hardening";
 import { securityLogsKept } from "./rules/security-logs-kept";
+import { statefulBackedUp } from "./rules/stateful-backed-up";
 import { serversReplacedDeleteFirst } from "./rules/servers-replaced-delete-first";
 import { userDataSize } from "./rules/user-data-size";
 import { wafLogged } from "./rules/waf-logged";
@@ -53,6 +54,7 @@ new PolicyPack("aws-baseline", {
         cloudfrontHttpsLogged,
         certificateValidationSatisfiable,
         productionStatefulProtected,
+        statefulBackedUp,
         requiredTags,
         noUnrestrictedEgress,
         instanceRolesLeastPrivilege,

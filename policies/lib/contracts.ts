@@ -30,6 +30,13 @@ export const ALLOWED_SOURCES_TAG = "AllowedSources";
  *  why, e.g. "scratch: objects expire". production-stateful-protected does not ask it to be protected. */
 export const DISPOSABLE_TAG = "Disposable";
 
+/** On every resource AWS Backup must copy (EBS data volumes, EFS, RDS instances): the schedule, BACKUP_DAILY. The stack's
+ *  backup selection picks resources by it (components/data/backups.ts); `stateful-backed-up` refuses a stateful
+ *  resource no selection of the stack covers. A tag rather than a list of ARNs: a volume the program adds is covered by
+ *  the component that creates it, and a restored copy tagged the same is backed up too. */
+export const BACKUP_TAG = "magento:backup";
+export const BACKUP_DAILY = "daily";
+
 /** On every release image (the pipeline's and a promotion's copies; docs/release-image.md): its value is the stack. */
 export const RELEASE_IMAGE_TAG = "magento:release-image";
 /** Tags the release workflow sets on an image once built: the release's version and the shop's commit. */

@@ -82,6 +82,7 @@ describe("teardown", () => {
                 .map((x) => `${x.type} ${nameOf(x)}`)
                 .sort(),
             [
+                "aws:backup/vault:Vault magento-preprod-backups-vault", // AWS Backup refuses to delete it while it holds recovery points
                 "aws:iam/serviceLinkedRole:ServiceLinkedRole magento-preprod-linked-roles-autoscaling",
                 "aws:iam/serviceLinkedRole:ServiceLinkedRole magento-preprod-linked-roles-opensearchservice",
                 "aws:kms/key:Key magento-preprod-data-key", // the final snapshots' and kept backups' key

@@ -779,4 +779,33 @@ describe("data-tier and teardown keys", () => {
         assert.strictEqual(parse({ profile: "preproduction", teardown: true }).teardown, true);
         assert.strictEqual(parse({}).teardown, false);
     });
+    it("backups: production keeps 35 days and a weekly copy for 90; preproduction a week and no weekly copy", () => {
+        assert.deepStrictEqual(parse({}).backups, { dailyRetentionDays: 35, weeklyRetentionDays: 90 });
+        assert.deepStrictEqual(parse({ profile: "preproduction" }).backups, {
+            dailyRetentionDays: 7,
+            weeklyRetentionDays: undefined,
+        });
+        assert.deepStrictEqual(parse({ profile: "preproduction", backupWeeklyRetentionDays: 30 }).backups, {
+            dailyRetentionDays: 7,
+            weeklyRetentionDays: 30,
+        });
+    });
+
+    it("backups: refuses fewer than 35 daily days in production, and a weekly copy that does not outlive the daily ones", () => {
+        rejects(
+            { backupDailyRetentionDays: 14 },
+            "magento:backupDailyRetentionDays",
+            /must be at least 35 days in production \(got 14\)/,
+        );
+        rejects(
+            { backupDailyRetentionDays: 90 },
+            "magento:backupWeeklyRetentionDays",
+            /must exceed magento:backupDailyRetentionDays \(90\) for the weekly copy to outlive the daily ones \(got 90\)/,
+        );
+        rejects({ backupDailyRetentionDays: 0.5 }, "magento:backupDailyRetentionDays", /./);
+        assert.strictEqual(
+            parse({ profile: "preproduction", backupDailyRetentionDays: 3 }).backups.dailyRetentionDays,
+            3,
+        );
+    });
 });

@@ -11,6 +11,7 @@
 //     origin secret) and the VPN's PKI; a recovery window, never 0 (immediate deletion).
 //   KMS keys: without the key every encrypted volume, snapshot and secret is unreadable.
 //   Public Route 53 zones: their name servers are what registrars delegate to; never forceDestroy.
+//   AWS Backup vaults: every recovery point is in one (a new vault starts empty).
 // Out: EBS volumes (ebs-volumes-protected holds every stack to it); private hosted zones (every record is the
 // program's, nothing outside refers to the zone); Elastic IPs (the gateway's and the VPN's are protected by the
 // Server component; NAT addresses are not on any allow-list); log groups, parameters and random passwords (re-created
@@ -20,6 +21,7 @@ import { controls, RuleMetadata } from "../../lib/metadata";
 import { DISPOSABLE_TAG } from "../../lib/contracts";
 import { isProductionUrn, PRODUCTION_STACKS_SCHEMA } from "../../lib/stack";
 import {
+    BACKUP_VAULT,
     EFS_FILE_SYSTEM,
     ELASTICACHE_REPLICATION_GROUP,
     KMS_KEY,
@@ -67,6 +69,7 @@ const STATEFUL: Record<string, Stateful> = {
     },
     [KMS_KEY]: { what: "KMS key" },
     [ROUTE53_ZONE]: { what: "public zone", safeguard: forceDestroyed },
+    [BACKUP_VAULT]: { what: "backup vault", safeguard: forceDestroyed },
 };
 
 /** Stateful resources that are out on purpose: a private zone (its records are all the program's), a disposable
@@ -78,7 +81,7 @@ function exempt(type: string, props: Props): boolean {
 export const productionStatefulProtected: ResourceValidationPolicy = {
     name: "production-stateful-protected",
     description:
-        "Production databases, Redis, search domains, EFS, buckets, secrets, KMS keys and public zones carry the protect option, and AWS's own safeguard where AWS offers one (final snapshot, recovery window, no forceDestroy).",
+        "Production databases, Redis, search domains, EFS, buckets, secrets, KMS keys, public zones and backup vaults carry the protect option, and AWS's own safeguard where AWS offers one (final snapshot, recovery window, no forceDestroy).",
     enforcementLevel: "mandatory",
     configSchema: { properties: { ...PRODUCTION_STACKS_SCHEMA } },
     validateResource: (args, reportViolation) => {

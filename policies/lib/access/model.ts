@@ -4,6 +4,7 @@
 // partial and the requirements built on it are left to the update (docs/access.md).
 import { dependsOn, ofType, StackResource } from "../stack";
 import {
+    BACKUP_VAULT_POLICY,
     EFS_FILE_SYSTEM,
     EFS_FILE_SYSTEM_POLICY,
     IAM_ROLE,
@@ -34,7 +35,7 @@ export interface AccessModel {
     /** Identity policies by role ARN. */
     readonly roles: ReadonlyMap<string, readonly NamedPolicy[]>;
     /** Resource policies by the ARN they protect: KMS keys, buckets, EFS file systems, topics, secrets, search domains,
-     *  and roles (their trust policies, for sts:AssumeRole). */
+     *  backup vaults, and roles (their trust policies, for sts:AssumeRole). */
     readonly resources: ReadonlyMap<string, PolicyDocument>;
 }
 
@@ -49,6 +50,7 @@ export const T = {
     topicPolicy: SNS_TOPIC_POLICY,
     secretPolicy: SECRETSMANAGER_SECRET_POLICY,
     domain: OPENSEARCH_DOMAIN,
+    vaultPolicy: BACKUP_VAULT_POLICY,
 } as const;
 
 /**
@@ -185,6 +187,7 @@ export function accessModel(resources: readonly StackResource[]): AccessModel {
         [T.secretPolicy, (r) => knownString(r.props, "secretArn"), "policy"],
         [T.role, ownArn, "assumeRolePolicy"],
         [T.domain, ownArn, "accessPolicies"],
+        [T.vaultPolicy, (r) => knownString(r.props, "backupVaultArn"), "policy"],
     ];
     for (const [type, target, property] of byProperty) {
         for (const r of ofType(resources, type)) {
