@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PackServer } from "../offline/analyzer";
+import { TYPESCRIPT_EXEC_ARGV } from "../offline/capture-workers";
 import { capture, discoverPacks, pairConfigs, runPacks, startPacks } from "../offline/engine";
 import { loadProject, loadStackSettings } from "../offline/project";
 import { fail, parseArgs } from "../offline/cli/args";
@@ -118,7 +119,7 @@ function measureCommand(
 ): Promise<Run> {
     return new Promise((resolve, reject) => {
         const start = process.hrtime.bigint();
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", ...args], {
+        const child = spawn(process.execPath, [...TYPESCRIPT_EXEC_ARGV, ...args], {
             cwd: ROOT,
             stdio: ["ignore", "pipe", "pipe"],
         });

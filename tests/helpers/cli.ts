@@ -1,6 +1,7 @@
 // The two commands run as an operator runs them, in a process of their own: exit code and output.
 import { spawn } from "child_process";
 import * as path from "path";
+import { TYPESCRIPT_EXEC_ARGV } from "../../offline/capture-workers";
 import { discoverPacks } from "../../offline/engine";
 import { builtPack } from "../../offline/pack-build";
 import { ROOT } from "./stacks";
@@ -27,7 +28,7 @@ export async function run(script: string, args: string[]): Promise<Run> {
     return new Promise((resolve) => {
         const child = spawn(
             process.execPath,
-            ["-r", "ts-node/register/transpile-only", path.join(ROOT, "offline/cli", script), ...args],
+            [...TYPESCRIPT_EXEC_ARGV, path.join(ROOT, "offline/cli", script), ...args],
             { cwd: ROOT },
         );
         let stdout = "";
