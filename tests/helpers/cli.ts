@@ -35,6 +35,7 @@ export async function run(script: string, args: string[]): Promise<Run> {
         let stderr = "";
         child.stdout.on("data", (d) => (stdout += d));
         child.stderr.on("data", (d) => (stderr += d));
-        child.on("exit", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+        // "close", not "exit": on a busy machine the last output can arrive after the process has exited.
+        child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
     });
 }
