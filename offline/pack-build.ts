@@ -11,8 +11,8 @@ import * as fs from "fs";
 import * as path from "path";
 import type * as TS from "typescript";
 
-/** The folder of a pack's builds, by key. */
-const CACHE = path.join("node_modules", ".cache", "offline-pack-build");
+/** The folder of a pack's builds, by key (the benchmark clears it for a cold start). */
+export const buildCacheOf = (dir: string) => path.join(dir, "node_modules", ".cache", "offline-pack-build");
 
 interface PackSources {
     readonly ts: typeof TS;
@@ -156,7 +156,7 @@ export async function builtPack(
         return dir;
     }
     const sources = sourcesOf(dir, runner);
-    const cache = path.join(dir, CACHE);
+    const cache = buildCacheOf(dir);
     const key = keyOf(dir, sources);
     const served = (root: string) => path.join(root, path.relative(commonRoot(sources.files), dir));
     const target = path.join(cache, key);
