@@ -4,7 +4,7 @@
 // read from /proc/self/stat once each step is reaped), as medians over N runs. With --against REV, the same for a
 // checkout of REV (a git worktree in a temp dir, node_modules linked to this one's), run by run interleaved with this
 // one, then the difference: before and after in one command. Each checkout runs its own package.json's `npm test`.
-// Target (issue 2): well under a minute on 2 cores. Prints figures; exit 0 unless a step fails.
+// Target (issue 22): at most 100 s wall on 2 cores, with every check in it. Prints figures; exit 0 unless a step fails.
 import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -16,7 +16,7 @@ const ROOT = path.resolve(__dirname, "..");
 // Steps run one after the other; the commands of a step run at once. npm test itself is one step: it runs the checks
 // (type check, lint, format check) beside mocha, whose captures leave most of a second core idle.
 const STEPS = [{ name: "npm test", scripts: ["test"] }] as const;
-const TARGET_MS = 60_000;
+const TARGET_MS = 100_000;
 
 interface Command {
     readonly name: string;
@@ -106,7 +106,7 @@ function report(checkout: Checkout, figures: Figures): void {
     }
     const total = median(figures.totals);
     console.log(
-        `  ${"total".padEnd(10)} ${seconds(total).padStart(9)} wall: ${total < TARGET_MS ? "under" : "OVER"} a minute (target: well under)`,
+        `  ${"total".padEnd(10)} ${seconds(total).padStart(9)} wall: ${total <= TARGET_MS ? "meets" : "MISSES"} the target (at most ${seconds(TARGET_MS)})`,
     );
 }
 
@@ -157,7 +157,7 @@ async function main(): Promise<void> {
         if (checkouts.length > 1) {
             const diff = (pick: (f: Figures) => number) => {
                 const ms = pick(figures[0]) - pick(figures[1]);
-                return `${ms < 0 ? "-" : "+"}${seconds(Math.abs(ms))}`;
+                return `${ms < 0 ? "-" : "+"}${seconds(Math.abs(ms))} (x${(pick(figures[0]) / pick(figures[1])).toFixed(2)})`;
             };
             const steps = STEPS.map((s, k) => `${s.name} ${diff((f) => median(f.wall[k]))}`).join(", ");
             console.log(`this checkout minus ${rev}: ${steps}, total ${diff((f) => median(f.totals))} wall`);

@@ -9,6 +9,7 @@ import * as rpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { Level, LEVELS, PackConfig, packConfigProblems } from "./pack-config";
+import { builtPack } from "./pack-build";
 import { isProviderType, providerUrn, StateResource, urnName } from "./state";
 import { toWire } from "./wire";
 
@@ -62,23 +63,38 @@ export class PackServer {
         readonly client: rpc.AnalyzerClient,
     ) {}
 
-    static start(dir: string, ctx: Pick<RunContext, "project" | "stack" | "dryRun" | "config">): Promise<PackServer> {
+    /**
+     * Starts the pack in `dir` as the runner does. A TypeScript pack is served from its current build (offline/pack-build.ts:
+     * compiled and type-checked once per content of its sources) unless `fromSources`, which runs its TypeScript through
+     * the runner's own ts-node, type-checked at start exactly as `pulumi preview --policy-pack` does.
+     */
+    static async start(
+        dir: string,
+        ctx: Pick<RunContext, "project" | "stack" | "dryRun" | "config">,
+        opts: { readonly fromSources?: boolean } = {},
+    ): Promise<PackServer> {
         const absolute = path.resolve(dir);
         if (!fs.existsSync(path.join(absolute, "PulumiPolicy.yaml"))) {
-            return Promise.reject(new Error(`${dir} is not a policy pack: it has no PulumiPolicy.yaml`));
+            throw new Error(`${dir} is not a policy pack: it has no PulumiPolicy.yaml`);
         }
         let runner: string;
         try {
             runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [absolute] });
         } catch {
-            return Promise.reject(
-                new Error(
-                    `policy pack ${dir}: its dependencies are not installed (no @pulumi/pulumi); run npm install in ${dir}`,
-                ),
+            throw new Error(
+                `policy pack ${dir}: its dependencies are not installed (no @pulumi/pulumi); run npm install in ${dir}`,
             );
         }
+        let served = absolute;
+        if (!opts.fromSources) {
+            try {
+                served = await builtPack(absolute, runner);
+            } catch (e) {
+                throw new Error(`policy pack ${dir} failed to start: ${(e as Error).message}`, { cause: e });
+            }
+        }
         const child = spawn(process.execPath, [runner, "127.0.0.1:0", "."], {
-            cwd: absolute,
+            cwd: served,
             stdio: ["ignore", "pipe", "pipe"],
             env: {
                 ...process.env,

@@ -12,6 +12,14 @@ interface Pending {
     ahead: boolean;
 }
 
+/** How a process of ours runs TypeScript: transpiled by ts-node, each file's output cached by content. */
+export const TYPESCRIPT_EXEC_ARGV = [
+    "-r",
+    "ts-node/register/transpile-only",
+    "-r",
+    path.join(__dirname, "transpile-cache.ts"),
+];
+
 /** A job queued ahead of need; `hurry` puts it before the others queued ahead, once something waits for it. */
 export interface QueuedCapture {
     readonly result: Promise<CaptureResult>;
@@ -101,7 +109,7 @@ export class CaptureWorkers {
     private spawn(): ChildProcess {
         const worker = fork(path.join(__dirname, "capture.ts"), [], {
             cwd: this.root,
-            execArgv: ["-r", "ts-node/register/transpile-only"],
+            execArgv: TYPESCRIPT_EXEC_ARGV,
             stdio: ["ignore", "inherit", "pipe", "ipc"],
             env: { ...process.env, TS_NODE_PROJECT: path.join(this.root, "tsconfig.json") },
         });

@@ -293,24 +293,6 @@ if (require.main === module && process.send) {
             Error.stackTraceLimit = limit;
         }
     };
-    // The program's modules are required afresh for each job (below), and ts-node would transpile them again: a
-    // file whose text is unchanged gets the output it had (in this process only, so an edit is always seen).
-    const tsNode = (
-        process as unknown as Record<symbol, { compile(code: string, file: string, lineOffset?: number): string }>
-    )[Symbol.for("ts-node.register.instance")];
-    if (tsNode) {
-        const compile = tsNode.compile.bind(tsNode);
-        const compiled = new Map<string, { code: string; output: string }>();
-        tsNode.compile = (code, file, lineOffset) => {
-            const known = compiled.get(file);
-            if (known?.code === code && !lineOffset) {
-                return known.output;
-            }
-            const output = compile(code, file, lineOffset);
-            compiled.set(file, { code, output });
-            return output;
-        };
-    }
     // What is loaded now (this engine, the SDK) and every package stays loaded between jobs; the program's own
     // modules (infra/, components/, stacks/, ...) run afresh for each job, as in a process of their own.
     const engine = new Set(Object.keys(require.cache));

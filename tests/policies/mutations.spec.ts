@@ -29,47 +29,59 @@ function changedUrns(clean: readonly StateResource[], mutated: readonly StateRes
 
 const firing = (found: readonly Diagnostic[]) => new Set(found.map((d) => d.policy));
 
+type Result = { fresh: string[]; mandatory: boolean } | Error;
+
+/** Both packs over each clean export, then over every mutation of it. */
+async function analyseMutations(): Promise<Map<Mutation, Result>> {
+    const results = new Map<Mutation, Result>();
+    const exports = new Map<StackName, StateResource[]>();
+    const baseline = new Map<StackName, Set<string>>();
+    for (const stack of ["prod", "preprod"] as const) {
+        exports.set(stack, await stackResources(stack, { preview: false }));
+        const found = await diagnostics(exports.get(stack)!);
+        assert.deepStrictEqual(
+            found.filter((d) => d.level === "mandatory"),
+            [],
+            `the clean ${stack} export has mandatory violations`,
+        );
+        baseline.set(stack, firing(found));
+        // As `pulumi stack export` writes it (secrets as ciphertext), which is what policy:check usually reads.
+        const redacted = await diagnostics(exports.get(stack)!.map((r) => redactSecrets(r) as StateResource));
+        assert.deepStrictEqual(
+            redacted.filter((d) => d.level === "mandatory"),
+            [],
+            `the ${stack} export without secrets has mandatory violations`,
+        );
+    }
+    const run = async (m: Mutation) => {
+        try {
+            const copy = structuredClone(exports.get(m.stack)!);
+            m.apply(copy, m.stack);
+            const found = await diagnostics(copy, changedUrns(exports.get(m.stack)!, copy));
+            const fresh = [...firing(found)].filter((p) => !baseline.get(m.stack)!.has(p)).sort();
+            results.set(m, {
+                fresh,
+                mandatory: found.some((d) => m.rules.includes(d.policy) && d.level === "mandatory"),
+            });
+        } catch (e) {
+            results.set(m, e as Error);
+        }
+    };
+    for (let i = 0; i < MUTATIONS.length; i += CONCURRENCY) {
+        await Promise.all(MUTATIONS.slice(i, i + CONCURRENCY).map(run));
+    }
+    return results;
+}
+
 describe("mutations of the real stacks: each caught by its rule, and only by it", function () {
-    const results = new Map<Mutation, { fresh: string[]; mandatory: boolean } | Error>();
+    // Started when the spec loads, as captures are: the packs work through the mutations while earlier specs run.
+    const analysed = analyseMutations();
+    analysed.catch(() => undefined); // a failure fails the hook below, not the run
+    let results = new Map<Mutation, Result>();
 
     before(async function () {
         this.timeout(300_000);
-        const exports = new Map<StackName, StateResource[]>();
-        const baseline = new Map<StackName, Set<string>>();
-        for (const stack of ["prod", "preprod"] as const) {
-            exports.set(stack, await stackResources(stack, { preview: false }));
-            const found = await diagnostics(exports.get(stack)!);
-            assert.deepStrictEqual(
-                found.filter((d) => d.level === "mandatory"),
-                [],
-                `the clean ${stack} export has mandatory violations`,
-            );
-            baseline.set(stack, firing(found));
-            // As `pulumi stack export` writes it (secrets as ciphertext), which is what policy:check usually reads.
-            const redacted = await diagnostics(exports.get(stack)!.map((r) => redactSecrets(r) as StateResource));
-            assert.deepStrictEqual(
-                redacted.filter((d) => d.level === "mandatory"),
-                [],
-                `the ${stack} export without secrets has mandatory violations`,
-            );
-        }
-        const run = async (m: Mutation) => {
-            try {
-                const copy = structuredClone(exports.get(m.stack)!);
-                m.apply(copy, m.stack);
-                const found = await diagnostics(copy, changedUrns(exports.get(m.stack)!, copy));
-                const fresh = [...firing(found)].filter((p) => !baseline.get(m.stack)!.has(p)).sort();
-                results.set(m, {
-                    fresh,
-                    mandatory: found.some((d) => m.rules.includes(d.policy) && d.level === "mandatory"),
-                });
-            } catch (e) {
-                results.set(m, e as Error);
-            }
-        };
-        for (let i = 0; i < MUTATIONS.length; i += CONCURRENCY) {
-            await Promise.all(MUTATIONS.slice(i, i + CONCURRENCY).map(run));
-        }
+        results = await analysed;
     });
 
     for (const m of MUTATIONS) {
