@@ -165,7 +165,9 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
                 ? {
                       Retry: [
                           ...((more.Retry as AslState[] | undefined) ?? []),
-                          { ErrorEquals: ["Ssm.ParameterNotFoundException"], MaxAttempts: 0 },
+                          ...(service === "ssm"
+                              ? [{ ErrorEquals: ["Ssm.ParameterNotFoundException"], MaxAttempts: 0 }]
+                              : []),
                           {
                               ErrorEquals: ["States.TaskFailed", "States.Timeout"],
                               IntervalSeconds: 5,
@@ -365,18 +367,18 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
             failed,
             ["$.poll.status", "$.group.previousImage"],
         );
-        undo(`${id}: delete version`, `${id}: rolled back`);
-        undo(`${id}: delete version, not rolled back`, `${id}: not rolled back`);
         add(`${id}: how did it end?`, {
             Type: "Choice",
-            Choices: [{ Variable: "$.poll.status", StringEquals: "RollbackSuccessful", Next: `${id}: delete version` }],
-            Default: `${id}: delete version, not rolled back`,
+            Choices: [{ Variable: "$.poll.status", StringEquals: "RollbackSuccessful", Next: `${id}: rolled back` }],
+            Default: `${id}: not rolled back`,
         });
-        undo(`${id}: delete unused version`, failed); // the refresh never started: $.error is its API error
+        undo(`${id}: delete version`, `${id}: how did it end?`);
+        // The version goes and the run fails with $.error as it is: the refresh never started (its API error), or the
+        // runner stopped following it (see abandon).
+        const dropVersion = undo(`${id}: delete version, then fail`, failed);
         // A refresh the runner stops following (its poll timed out or kept failing) is rolled back, not left running
         // for the next `up` to cancel, and its version goes once the rollback is accepted (the group then returns to
         // the configuration before it); the cause stays the poll's. A refused rollback leaves both as they are.
-        undo(`${id}: delete abandoned version`, failed);
         const abandon = call(
             `${id}: abandon`,
             "autoscaling",
@@ -385,7 +387,7 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
             {
                 ResultPath: null,
                 Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: null, Next: failed }],
-                Next: `${id}: delete abandoned version`,
+                Next: dropVersion,
             },
         );
         const modify = call(
@@ -413,7 +415,7 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
             t.timeouts.refresh,
             ["Successful"],
             ["Failed", "Cancelled", "RollbackSuccessful", "RollbackFailed"],
-            { next: modify, failOn: `${id}: how did it end?`, failed: abandon },
+            { next: modify, failOn: `${id}: delete version`, failed: abandon },
         );
         // DesiredConfiguration names a numbered version, which AutoRollback needs (not $Latest/$Default, not an SSM
         // parameter as ImageId), and is saved on the group only when the refresh succeeds; a rollback returns it to the
@@ -440,7 +442,7 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
             {
                 ResultSelector: { "id.$": "$.InstanceRefreshId" },
                 ResultPath: "$.refresh",
-                Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: `${id}: delete unused version` }],
+                Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: "$.error", Next: dropVersion }],
                 Next: pollStart,
             },
         );
@@ -876,10 +878,11 @@ export function releaseRunnerDefinition(t: RunnerTargets): AslDefinition {
         });
     }
 
-    /** After a promotion: the stack's copies (the runner's: tagged with their source) but the newest `imagesKept` and
-     *  the two records' images are deregistered with their snapshots. ASL cannot sort, so each copy counts the copies at
-     *  least as new as itself (an inner Map; itself included, so the filter below never comes back empty, which is a
-     *  runtime error) and goes once that count passes imagesKept. The pipeline's own images are its lifecycle policy's (components/release/image-lifecycle.ts). */
+    /** After a promotion: the stack's copies (the runner's: tagged with their source) but the newest `imagesKept`, the
+     *  two records' images and those the web templates name are deregistered with their snapshots. ASL cannot sort, so
+     *  each copy counts the copies at least as new as itself (an inner Map; itself included, so the filter below never
+     *  comes back empty, which is a runtime error) and goes once that count passes imagesKept. The pipeline's own
+     *  images are its lifecycle policy's (components/release/image-lifecycle.ts). */
     function pruneStates(done: string, failed: string): string {
         const compare = {
             Type: "Map",
