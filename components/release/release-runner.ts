@@ -120,31 +120,6 @@ export function runnerPolicy(
                 Condition: { StringNotEquals: { [`aws:ResourceTag/${RELEASE_IMAGE_TAG}`]: t.stack } },
             },
             {
-                // A promotion's copy and its snapshots are tagged as the stack's release image, with their source, as
-                // they are created (CopyImage's TagSpecifications,
-                // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CopyImage.html).
-                Sid: "TagCopies",
-                Effect: "Allow",
-                Action: "ec2:CreateTags",
-                Resource: [images, snapshots],
-                Condition: {
-                    StringEquals: { "ec2:CreateAction": "CopyImage" },
-                    "ForAllValues:StringEquals": { "aws:TagKeys": [RELEASE_IMAGE_TAG, RELEASE_SOURCE_TAG] },
-                },
-            },
-            {
-                // After a promotion, older copies go with their snapshots (DeregisterImage's DeleteAssociatedSnapshots);
-                // only the runner's own copies of this stack: the pipeline's images are its lifecycle policy's.
-                Sid: "PruneCopies",
-                Effect: "Allow",
-                Action: ["ec2:DeregisterImage", "ec2:DeleteSnapshot"],
-                Resource: [images, snapshots],
-                Condition: {
-                    StringEquals: { [`aws:ResourceTag/${RELEASE_IMAGE_TAG}`]: stack },
-                    Null: { [`aws:ResourceTag/${RELEASE_SOURCE_TAG}`]: "false" },
-                },
-            },
-            {
                 Sid: "TagWhatTheTemplatesLaunch",
                 Effect: "Allow",
                 Action: "ec2:CreateTags",
@@ -170,25 +145,51 @@ export function runnerPolicy(
                     "ForAllValues:StringEquals": { "aws:TagKeys": [RELEASE_VERSION_TAG, RELEASE_COMMIT_TAG] },
                 },
             },
-            // CopyImage may be authorised on the snapshots too (resource-level since 2024-10-28:
-            // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/copy-ami-permissions.html).
-            { Sid: "PromoteImages", Effect: "Allow", Action: "ec2:CopyImage", Resource: [images, snapshots] },
-            {
-                // The copy is encrypted with the stack's image key, through EC2 (EBS snapshots).
-                Sid: "EncryptCopies",
-                Effect: "Allow",
-                Action: [
-                    "kms:CreateGrant",
-                    "kms:DescribeKey",
-                    "kms:GenerateDataKeyWithoutPlaintext",
-                    "kms:ReEncrypt*",
-                    "kms:Decrypt",
-                ],
-                Resource: t.imageKeyArn,
-                Condition: { StringEquals: { "kms:ViaService": `ec2.${region}.amazonaws.com` } },
-            },
+            // What a promotion needs: only a stack with a source copies and prunes (model/release-runner.ts).
             ...(t.promotionSource
                 ? [
+                      {
+                          // A promotion's copy and its snapshots are tagged as the stack's release image, with their source, as
+                          // they are created (CopyImage's TagSpecifications,
+                          // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CopyImage.html).
+                          Sid: "TagCopies",
+                          Effect: "Allow",
+                          Action: "ec2:CreateTags",
+                          Resource: [images, snapshots],
+                          Condition: {
+                              StringEquals: { "ec2:CreateAction": "CopyImage" },
+                              "ForAllValues:StringEquals": { "aws:TagKeys": [RELEASE_IMAGE_TAG, RELEASE_SOURCE_TAG] },
+                          },
+                      },
+                      {
+                          // After a promotion, older copies go with their snapshots (DeregisterImage's DeleteAssociatedSnapshots);
+                          // only the runner's own copies of this stack: the pipeline's images are its lifecycle policy's.
+                          Sid: "PruneCopies",
+                          Effect: "Allow",
+                          Action: ["ec2:DeregisterImage", "ec2:DeleteSnapshot"],
+                          Resource: [images, snapshots],
+                          Condition: {
+                              StringEquals: { [`aws:ResourceTag/${RELEASE_IMAGE_TAG}`]: stack },
+                              Null: { [`aws:ResourceTag/${RELEASE_SOURCE_TAG}`]: "false" },
+                          },
+                      },
+                      // CopyImage may be authorised on the snapshots too (resource-level since 2024-10-28:
+                      // https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/copy-ami-permissions.html).
+                      { Sid: "PromoteImages", Effect: "Allow", Action: "ec2:CopyImage", Resource: [images, snapshots] },
+                      {
+                          // The copy is encrypted with the stack's image key, through EC2 (EBS snapshots).
+                          Sid: "EncryptCopies",
+                          Effect: "Allow",
+                          Action: [
+                              "kms:CreateGrant",
+                              "kms:DescribeKey",
+                              "kms:GenerateDataKeyWithoutPlaintext",
+                              "kms:ReEncrypt*",
+                              "kms:Decrypt",
+                          ],
+                          Resource: t.imageKeyArn,
+                          Condition: { StringEquals: { "kms:ViaService": `ec2.${region}.amazonaws.com` } },
+                      },
                       {
                           // A promotion reads the building stack's image, encrypted with that stack's key: through EC2
                           // only, grants for the copy's volumes only
@@ -325,7 +326,7 @@ export class ReleaseRunner extends pulumi.ComponentResource {
                                 Condition: {
                                     StringEquals: { "aws:SourceAccount": t.accountId },
                                     ArnLike: {
-                                        "aws:SourceArn": `arn:aws:states:${t.region}:${t.accountId}:stateMachine:${machineName}`,
+                                        "aws:SourceArn": releaseRunnerArn(t.region, t.accountId, args.prefix),
                                     },
                                 },
                             },

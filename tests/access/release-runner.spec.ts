@@ -246,6 +246,18 @@ describe("release runner access (preprod)", () => {
             resource: `arn:aws:ec2:${REGION}::image/ami-0123456789abcdef0`,
             context: { "aws:TagKeys": [RELEASE_IMAGE_TAG] },
         });
+        // preprod promotes from no stack: its runner copies and prunes nothing
+        const copy = {
+            [`aws:ResourceTag/${RELEASE_IMAGE_TAG}`]: "preprod",
+            [`aws:ResourceTag/${RELEASE_SOURCE_TAG}`]: "ami-1",
+        };
+        for (const action of ["ec2:CopyImage", "ec2:DeregisterImage"]) {
+            await expect(r, "denied", {
+                action,
+                resource: `arn:aws:ec2:${REGION}::image/ami-0123456789abcdef0`,
+                context: copy,
+            });
+        }
     });
 });
 
