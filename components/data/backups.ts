@@ -8,13 +8,22 @@
 // - The role: AWS's managed policies for backups and restores
 //   (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSBackupServiceRolePolicyForBackup.html,
 //   .../AWSBackupServiceRolePolicyForRestores.html), trusted by backup.amazonaws.com only.
-// - Selection: a tag condition alone (ListOfTags; no Resources, which would be OR'ed with it: "*" would take every
-//   resource of the account). EBS, EFS and RDS are resource types AWS Backup supports
+// - Selection: the three resource types by ARN wildcard AND the tag as a condition (Conditions, which AWS ANDs with
+//   Resources; ListOfTags would be OR'ed with them: https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupSelection.html).
+//   Naming the resource types makes the selection independent of the region's service opt-in, which a tag-only
+//   selection depends on (https://docs.aws.amazon.com/aws-backup/latest/devguide/assigning-resources-json.html,
+//   "Selection by resource type"). EBS, EFS and RDS are resource types AWS Backup supports
 //   (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_GetSupportedResourceTypes.html); ElastiCache and
 //   OpenSearch are not (docs/backups.md says what covers them).
-// - Deletion: the vault's access policy denies deleting recovery points or shortening their lifecycle to every
-//   principal but the break-glass role (https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault-access-policy.html);
-//   AWS Backup refuses to delete a vault that holds recovery points, and the vault is kept when the stack is destroyed.
+// - Deletion: the vault's access policy denies deleting recovery points, shortening their lifecycle, and replacing or
+//   removing the policy itself to every principal but the break-glass role: the set AWS Config's
+//   backup-recovery-point-manual-deletion-disabled counts as protected
+//   (https://docs.aws.amazon.com/config/latest/developerguide/backup-recovery-point-manual-deletion-disabled.html;
+//   explicit actions, https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault-access-policy.html). So an
+//   `up` that changes the policy runs as break-glass (docs/backups.md). AWS Backup refuses to delete a vault that holds
+//   recovery points; the vault and its policy are kept when the stack is destroyed.
+// - Schedule: on Sundays both rules start in the same window, and AWS Backup takes one backup, for the rule that keeps
+//   it longer (https://docs.aws.amazon.com/aws-backup/latest/devguide/plan-options-and-configuration.html).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BACKUP_DAILY, BACKUP_TAG } from "../../policies/lib/contracts";
@@ -67,6 +76,19 @@ export function backupKeyPolicy(keyArn: string): object {
 
 /** Recovery points stay until their lifecycle ends: no principal but the break-glass role deletes one early. */
 export const PROTECTED_RECOVERY_POINT_ACTIONS = ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"];
+/** ...nor lifts that protection by rewriting or removing the vault's policy. */
+export const PROTECTED_VAULT_POLICY_ACTIONS = [
+    "backup:PutBackupVaultAccessPolicy",
+    "backup:DeleteBackupVaultAccessPolicy",
+];
+
+/** What the selection picks, by ARN, before the tag condition filters: every EBS volume, EFS file system and RDS
+ *  instance (not clusters: Aurora's type needs the opt-in whatever the selection says, and the stack has none). */
+export const BACKED_UP_RESOURCE_ARNS = [
+    "arn:aws:ec2:*:*:volume/*",
+    "arn:aws:elasticfilesystem:*:*:file-system/*",
+    "arn:aws:rds:*:*:db:*",
+];
 
 export function vaultAccessPolicy(breakGlassRoleArn: string): object {
     return {
@@ -76,7 +98,7 @@ export function vaultAccessPolicy(breakGlassRoleArn: string): object {
                 Sid: "RecoveryPointsKeptUntilTheyExpire",
                 Effect: "Deny",
                 Principal: { AWS: "*" },
-                Action: PROTECTED_RECOVERY_POINT_ACTIONS,
+                Action: [...PROTECTED_RECOVERY_POINT_ACTIONS, ...PROTECTED_VAULT_POLICY_ACTIONS],
                 Resource: "*",
                 Condition: { ArnNotEquals: { "aws:PrincipalArn": breakGlassRoleArn } },
             },
@@ -104,7 +126,7 @@ export class Backups extends pulumi.ComponentResource {
             ([does, policyArn]) =>
                 new aws.iam.RolePolicyAttachment(`${name}-${does}`, { role: role.name, policyArn }, child),
         );
-        new aws.iam.RolePolicy(
+        const keyUse = new aws.iam.RolePolicy(
             `${name}-key`,
             {
                 role: role.name,
@@ -120,13 +142,14 @@ export class Backups extends pulumi.ComponentResource {
             { name, kmsKeyArn: args.kmsKeyArn, tags },
             { ...child, protect: true, retainOnDelete: true },
         );
+        // Kept with the vault by a destroy: the policy denies its own deletion to the deployer.
         new aws.backup.VaultPolicy(
             `${name}-vault-policy`,
             {
                 backupVaultName: vault.name,
                 policy: pulumi.output(args.breakGlassRoleArn).apply((arn) => JSON.stringify(vaultAccessPolicy(arn))),
             },
-            child,
+            { ...child, retainOnDelete: true },
         );
 
         const rule = (ruleName: string, schedule: string, days: number) => ({
@@ -158,10 +181,12 @@ export class Backups extends pulumi.ComponentResource {
                 name: `${name}-tagged`,
                 planId: plan.id,
                 iamRoleArn: role.arn,
-                selectionTags: [{ type: "STRINGEQUALS", key: BACKUP_TAG, value: BACKUP_DAILY }],
+                resources: BACKED_UP_RESOURCE_ARNS,
+                conditions: [{ stringEquals: [{ key: `aws:ResourceTag/${BACKUP_TAG}`, value: BACKUP_DAILY }] }],
             },
-            // AWS Backup checks the role when the selection is created (tag:GetResources, from the managed policy).
-            { ...child, dependsOn: attached },
+            // AWS Backup checks the role when the selection is created (tag:GetResources, from the managed policy);
+            // its jobs need the key policy too.
+            { ...child, dependsOn: [...attached, keyUse] },
         );
 
         this.vaultName = vault.name;

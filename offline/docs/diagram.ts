@@ -1,6 +1,7 @@
 // The architecture diagram of one stack, drawn from its resources (never by hand): the VPC's AZs as columns, public
 // and private subnets as rows, what runs in each, the shopper's path (CDN, load balancer, web tier, data) and the
-// operators' ways in (VPN, gateway). Plain SVG text, so it diffs in review and renders anywhere.
+// operators' ways in (VPN, gateway), and below the VPC what AWS Backup keeps. Plain SVG text, so it diffs in review and renders anywhere.
+import { BACKUP_TAG } from "../../policies/lib/contracts";
 import { StateResource } from "../state";
 
 interface Node {
@@ -97,6 +98,20 @@ function placements(rs: readonly StateResource[]): { azs: string[]; cells: Map<s
         add(via(rs, target, "subnetId")[0], { label: "efs", detail: "mount target", kind: "data" });
     }
     return { azs, cells };
+}
+
+/** The backup vaults, their plans' rules and what the selections' tag picks: one line each. */
+function backupLines(rs: readonly StateResource[]): string[] {
+    const rules = ofType(rs, "aws:backup/plan:Plan").flatMap(
+        (p) => (inputs(p).rules as { ruleName: string; lifecycle?: { deleteAfter?: number } }[] | undefined) ?? [],
+    );
+    const tagged = rs.filter((r) => r.custom !== false && tagsOf(r)[BACKUP_TAG] !== undefined);
+    const kinds = [...new Set(tagged.map((r) => r.type.split(":")[1].split("/")[0]))].sort();
+    return ofType(rs, "aws:backup/vault:Vault").map(
+        (v) =>
+            `AWS Backup vault ${String(inputs(v).name)}: ${rules.map((r) => `${r.ruleName} kept ${r.lifecycle?.deleteAfter ?? "?"} d`).join(", ")}; ` +
+            `${tagged.length} resources tagged ${BACKUP_TAG} (${kinds.join(", ")})`,
+    );
 }
 
 function box(x: number, y: number, w: number, h: number, fill: string, stroke = "#8a8a8a", dash = false): string {
@@ -228,6 +243,14 @@ export function architectureSvg(stack: string, rs: readonly StateResource[]): st
         "vpn -> every subnet",
         "gateway -> windows",
     ].forEach((line, i) => parts.push(text(20, legendY + i * 16, line, { size: 11 })));
+
+    // What AWS Backup keeps, below the VPC (the vault is regional, outside it).
+    const backups = backupLines(rs);
+    backups.forEach((line, i) => {
+        const y = rowY + 10 + i * 60;
+        parts.push(box(COLUMN_X - 10, y, W - COLUMN_X, 44, COLORS.data) + text(COLUMN_X, y + 27, line, { bold: true }));
+    });
+    rowY += backups.length * 60;
 
     const height = rowY + 20;
     return [

@@ -1,7 +1,8 @@
 // What AWS Backup's role may do, and who may delete a recovery point, by the IAM evaluator over the stack's own
 // policies (the update capture): the role uses the storage key (the vault's, and the volumes' and databases') for
 // backups and restores, and no other key; no role of the stack, nor an administrator allowed backup:*, deletes a
-// recovery point or shortens its lifecycle; the break-glass role can, once given an IAM policy for the occasion.
+// recovery point, shortens its lifecycle, or lifts that protection by rewriting or removing the vault's policy; the
+// break-glass role can, once given an IAM policy for the occasion.
 import * as assert from "assert";
 import { accessModel, AccessModel } from "../../policies/lib/access/model";
 import { AccessRequest, decide, Decision } from "../../policies/lib/access/simulate";
@@ -9,11 +10,19 @@ import { StackResource } from "../../policies/lib/stack";
 import { BACKUP_VAULT, IAM_ROLE, KMS_KEY } from "../../policies/lib/types";
 import { knownString } from "../../policies/lib/values";
 import { stackView } from "../../offline/stack-view";
-import { PROTECTED_RECOVERY_POINT_ACTIONS } from "../../components/data/backups";
+import { PROTECTED_RECOVERY_POINT_ACTIONS, PROTECTED_VAULT_POLICY_ACTIONS } from "../../components/data/backups";
 import { prefetch, stackResources } from "../helpers/stacks";
 
 const STACKS = ["prod", "preprod"] as const;
-prefetch(...STACKS.map((s) => [s, { preview: false }] as [string, { preview: boolean }]));
+prefetch(
+    ...STACKS.flatMap(
+        (s) =>
+            [
+                [s, { preview: false }],
+                [s, { preview: true }],
+            ] as [string, { preview: boolean }][],
+    ),
+);
 
 /** Any backup:* in the caller's own IAM policies: an administrator's, say. */
 const ALL_OF_BACKUP = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "backup:*", Resource: "*" }] };
@@ -26,6 +35,7 @@ for (const name of STACKS) {
          *  (https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault-access-policy.html). */
         let recoveryPoint: string;
         let inVault: AccessModel;
+        let vault: string;
 
         before(async function () {
             this.timeout(300_000);
@@ -37,7 +47,7 @@ for (const name of STACKS) {
                 assert.ok(value, `no ${type} magento-${name}-${short} with a known ARN`);
                 return value;
             };
-            const vault = arn(BACKUP_VAULT, "backups-vault");
+            vault = arn(BACKUP_VAULT, "backups-vault");
             const policy = model.resources.get(vault);
             assert.ok(policy, `the vault ${vault} has no access policy in the model`);
             recoveryPoint = `arn:aws:backup:${model.region}:${model.account}:recovery-point:0f3a9e2c-1b4d-4c6e-8a7f-2d5b9c1e3f40`;
@@ -88,14 +98,18 @@ for (const name of STACKS) {
             }
         });
 
-        it("an administrator allowed backup:* is refused by the vault; the break-glass role, given the permission, is not", async () => {
+        it("an administrator allowed backup:* is refused by the vault, its policy included; the break-glass role, given the permission, is not", async () => {
             const admin = `arn:aws:iam::${model.account}:role/administrator`;
-            for (const action of PROTECTED_RECOVERY_POINT_ACTIONS) {
+            const asked = [
+                ...PROTECTED_RECOVERY_POINT_ACTIONS.map((action) => [action, recoveryPoint]),
+                ...PROTECTED_VAULT_POLICY_ACTIONS.map((action) => [action, vault]),
+            ];
+            for (const [action, resource] of asked) {
                 assert.strictEqual(
                     await ask(inVault, {
                         principal: admin,
                         action,
-                        resource: recoveryPoint,
+                        resource,
                         identityPolicies: [ALL_OF_BACKUP],
                     }),
                     "ExplicitlyDenied",
@@ -105,7 +119,7 @@ for (const name of STACKS) {
                     await ask(inVault, {
                         principal: arn(IAM_ROLE, "break-glass-role"),
                         action,
-                        resource: recoveryPoint,
+                        resource,
                         identityPolicies: [ALL_OF_BACKUP],
                     }),
                     "Allowed",

@@ -83,6 +83,7 @@ describe("teardown", () => {
                 .sort(),
             [
                 "aws:backup/vault:Vault magento-preprod-backups-vault", // AWS Backup refuses to delete it while it holds recovery points
+                "aws:backup/vaultPolicy:VaultPolicy magento-preprod-backups-vault-policy", // it denies its own deletion to the deployer
                 "aws:iam/serviceLinkedRole:ServiceLinkedRole magento-preprod-linked-roles-autoscaling",
                 "aws:iam/serviceLinkedRole:ServiceLinkedRole magento-preprod-linked-roles-opensearchservice",
                 "aws:kms/key:Key magento-preprod-data-key", // the final snapshots' and kept backups' key

@@ -1,6 +1,6 @@
 // The generated documentation: what is committed under docs/ is what the code generates now (so it cannot go stale),
 // and each stack's architecture diagram renders in a real browser (Debian's headless Chromium), is not blank, and
-// names every tier the stack runs.
+// names every tier the stack runs, and the backup vault.
 import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -89,6 +89,7 @@ describe("generated documentation", () => {
                 "database",
                 "redis",
                 "opensearch",
+                `AWS Backup vault magento-${stack}-backups`,
             ];
             for (const name of expected) {
                 assert.ok(rendered.includes(name), `the ${stack} diagram does not name ${name}`);

@@ -187,7 +187,15 @@ export function accessModel(resources: readonly StackResource[]): AccessModel {
         [T.secretPolicy, (r) => knownString(r.props, "secretArn"), "policy"],
         [T.role, ownArn, "assumeRolePolicy"],
         [T.domain, ownArn, "accessPolicies"],
-        [T.vaultPolicy, (r) => knownString(r.props, "backupVaultArn"), "policy"],
+        // By the vault's name (an input, known in a first preview), not the policy's backupVaultArn (an output).
+        [
+            T.vaultPolicy,
+            (r) => {
+                const vault = knownString(r.props, "backupVaultName");
+                return vault && account && region && `arn:aws:backup:${region}:${account}:backup-vault:${vault}`;
+            },
+            "policy",
+        ],
     ];
     for (const [type, target, property] of byProperty) {
         for (const r of ofType(resources, type)) {

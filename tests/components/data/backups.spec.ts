@@ -52,12 +52,19 @@ describe("backups", () => {
         assert.deepStrictEqual(refused, [["replace", "magento-prod-backups-vault"]]);
     });
 
-    it("the selection takes the tagged resources only (no resources list, which AWS Backup would OR with the tag)", async () => {
+    it("the selection takes the tagged volumes, file systems and databases by type AND tag, whatever the region's opt-in", async () => {
         const selection = one(await stackResources("prod", DEPLOYED), BACKUP_SELECTION);
-        assert.deepStrictEqual(selection.inputs!.selectionTags, [
-            { type: "STRINGEQUALS", key: "magento:backup", value: "daily" },
+        // By resource type: backed up regardless of the service opt-in (a tag-only selection depends on it).
+        assert.deepStrictEqual(selection.inputs!.resources, [
+            "arn:aws:ec2:*:*:volume/*",
+            "arn:aws:elasticfilesystem:*:*:file-system/*",
+            "arn:aws:rds:*:*:db:*",
         ]);
-        assert.strictEqual(selection.inputs!.resources, undefined);
+        // The tag as a Condition, which AWS ANDs with the resources; as ListOfTags it would be OR'ed: every volume.
+        assert.deepStrictEqual(selection.inputs!.conditions, [
+            { stringEquals: [{ key: "aws:ResourceTag/magento:backup", value: "daily" }] },
+        ]);
+        assert.strictEqual(selection.inputs!.selectionTags, undefined);
     });
 
     it("EFS's own automatic backups are off: the stack's plan copies it", async () => {

@@ -14,8 +14,14 @@ import { stackResources } from "../../helpers/stacks";
 
 const TAGGED = { "magento:backup": "daily" };
 
+/** How components/data/backups.ts selects: the resource types by ARN AND the tag as a condition. */
+const BY_TYPE_AND_TAG = {
+    resources: ["arn:aws:ec2:*:*:volume/*", "arn:aws:elasticfilesystem:*:*:file-system/*", "arn:aws:rds:*:*:db:*"],
+    conditions: [{ stringEquals: [{ key: "aws:ResourceTag/magento:backup", value: "daily" }] }],
+};
+
 /** Rundeck's volume, EFS and the shop's database, tagged (or not), and a selection by that tag (or none). */
-function stack(opts: { tagged: boolean; selection: boolean }): StateResource[] {
+function stack(opts: { tagged: boolean; selection: boolean | Record<string, unknown> }): StateResource[] {
     const b = new StackBuilder("prod");
     const tags = opts.tagged ? TAGGED : { Name: "x" };
     b.add(EBS_VOLUME, "rundeck-data", { encrypted: true, tags });
@@ -26,7 +32,9 @@ function stack(opts: { tagged: boolean; selection: boolean }): StateResource[] {
         b.add(BACKUP_SELECTION, "tagged", {
             planId: UNKNOWN,
             iamRoleArn: UNKNOWN,
-            selectionTags: [{ type: "STRINGEQUALS", key: "magento:backup", value: "daily" }],
+            ...(opts.selection === true
+                ? { selectionTags: [{ type: "STRINGEQUALS", key: "magento:backup", value: "daily" }] }
+                : opts.selection),
         });
     }
     return b.resources;
@@ -53,6 +61,43 @@ describe("aws-baseline / stateful-backed-up", () => {
             `mandatory: EFS file system shared is in no backup selection of the stack: ${fix}`,
             `mandatory: Database mysql is in no backup selection of the stack: ${fix}`,
         ]);
+    });
+
+    it("keeps: tagged resources of the types a selection names by ARN with the tag as a condition (AND)", async () => {
+        assert.deepStrictEqual(
+            await violations("stateful-backed-up", stack({ tagged: true, selection: BY_TYPE_AND_TAG })),
+            [],
+        );
+    });
+
+    it("breaks: a type the selection's ARNs leave out, or a tag its condition does not match, even as the other half holds", async () => {
+        const noFileSystems = {
+            ...BY_TYPE_AND_TAG,
+            resources: BY_TYPE_AND_TAG.resources.filter((p) => !p.includes("file-system")),
+        };
+        assert.deepStrictEqual(
+            await violations("stateful-backed-up", stack({ tagged: true, selection: noFileSystems })),
+            [
+                "mandatory: EFS file system shared is in no backup selection of the stack: tag it magento:backup=daily (what the stack's backup selections match), or tag it Disposable with why losing it is fine.",
+            ],
+        );
+        assert.strictEqual(
+            (await violations("stateful-backed-up", stack({ tagged: false, selection: BY_TYPE_AND_TAG }))).length,
+            3,
+        );
+        const excluded = {
+            ...BY_TYPE_AND_TAG,
+            conditions: [
+                {
+                    ...BY_TYPE_AND_TAG.conditions[0],
+                    stringNotLikes: [{ key: "aws:ResourceTag/magento:backup", value: "dai*" }],
+                },
+            ],
+        };
+        assert.strictEqual(
+            (await violations("stateful-backed-up", stack({ tagged: true, selection: excluded }))).length,
+            3,
+        );
     });
 
     it("breaks: tagged resources in a stack with no backup selection at all", async () => {
