@@ -109,10 +109,14 @@ export const webGroupNames = { frontend: web.frontEnd.groupName, backoffice: web
 export const sharedStorageEndpoint = stored.shared.endpoint;
 export const rundeckUrl = ops.rundeck.url;
 export const rundeckAdminSecretArn = ops.rundeck.adminSecretArn; // the admin login's password
+export const rundeckInstanceId = ops.rundeck.instanceId; // the target of a database session (docs/database-access.md)
 export const windowsHostName = ops.windows.fqdn;
 export const windowsInstanceId = ops.windows.instanceId; // the target of `aws ssm start-session`: there is no key pair
 export const sessionDocumentName = tiers.sessions.documentName; // start-session --document-name: logged, encrypted sessions
 export const sessionOperatorRoleArn = tiers.sessions.operatorRoleArn; // assumed with MFA to open them
+/** Read-only database sessions (docs/database-access.md): the role (MFA), and the port-forwarding document per database. */
+export const databaseOperatorRoleArn = ops.databaseAccess.operatorRoleArn;
+export const databaseSessionDocuments = ops.databaseAccess.documentNames;
 /** Every alarm of the stack (name and ARN), all notifying alarmTopicArn. */
 export const alarmTargets = watch.alarms;
 export const alarmTopicArn = topicArn;

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { appSecretNames, MAGENTO_INDEX_PREFIX } from "../components/data/app-credentials";
 import { windowsServerOrPinned } from "../components/compute/images";
 import { Gateway, gatewayConfigParameter } from "../components/operations/gateway/gateway";
+import { DatabaseAccess } from "../components/operations/database-access";
 import { Rundeck } from "../components/operations/rundeck/rundeck";
 import { VpnServer } from "../components/operations/vpn/vpn-server";
 import { WindowsHost } from "../components/operations/windows/windows-host";
@@ -20,6 +21,7 @@ export interface Operations {
     readonly gateway: Gateway;
     readonly vpn: VpnServer;
     readonly rundeck: Rundeck;
+    readonly databaseAccess: DatabaseAccess;
     readonly windows: WindowsHost;
 }
 
@@ -128,6 +130,17 @@ export function operations(
         },
     });
 
+    // Operators' read-only way into the shop's database: a port forwarded through Rundeck, which the database admits.
+    // The side applications' database admits only their servers (docs/database-access.md).
+    const databaseAccess = new DatabaseAccess(`${prefix}-db-access`, {
+        stack: config.stack,
+        region: config.region,
+        accountId,
+        throughTier: tiers.rundeck.tier,
+        databases: [{ name: "shop", host: database.address, port: database.port, resourceId: database.resourceId }],
+        tags: config.tags,
+    });
+
     // Operators reach the Windows host's services through the VPN; the gateway forwards only those open to the internet.
     const onWindows = <T extends { target: string }>(s: T) => s.target === `windows.${config.internalDomain}`;
     const windowsServices = config.gatewayServices.filter(onWindows);
@@ -157,5 +170,5 @@ export function operations(
         ],
         dns,
     });
-    return { gateway, vpn, rundeck, windows };
+    return { gateway, vpn, rundeck, databaseAccess, windows };
 }

@@ -59,6 +59,8 @@ export class Database extends pulumi.ComponentResource {
     public readonly masterSecretArn: pulumi.Output<string>;
     public readonly securityGroupId: pulumi.Output<string>;
     public readonly instanceIdentifier: pulumi.Output<string>;
+    /** The DbiResourceId, which IAM database authentication's rds-db:connect names. */
+    public readonly resourceId: pulumi.Output<string>;
     /** The instance's Name tag, by which the setup job finds it. */
     public readonly nameTag: string;
 
@@ -155,6 +157,9 @@ export class Database extends pulumi.ComponentResource {
                 optionGroupName: audit.name,
                 multiAz: args.multiAz,
                 publiclyAccessible: false,
+                // Operators sign in read-only with IAM, through a forwarded port (docs/database-access.md); in place
+                // (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.Enabling.html).
+                iamDatabaseAuthenticationEnabled: true,
                 backupRetentionPeriod: args.backupRetentionDays,
                 backupWindow: "01:00-02:00",
                 maintenanceWindow: "sun:03:00-sun:04:00",
@@ -189,6 +194,7 @@ export class Database extends pulumi.ComponentResource {
         this.masterSecretArn = instance.masterUserSecrets.apply((secrets) => secrets[0]?.secretArn ?? "");
         this.securityGroupId = group.id;
         this.instanceIdentifier = instance.identifier;
+        this.resourceId = instance.resourceId;
         this.nameTag = name;
         this.registerOutputs({
             address: this.address,

@@ -144,6 +144,29 @@ export class SessionManager extends pulumi.ComponentResource {
     }
 }
 
+/** What any operator role of the stack needs around its sessions: end and resume its own, find the servers. */
+export function ownSessions(region: string, accountId: pulumi.Input<string>): object[] {
+    return [
+        {
+            Sid: "OwnSessionsOnly",
+            Effect: "Allow",
+            Action: ["ssm:TerminateSession", "ssm:ResumeSession"],
+            Resource: pulumi.interpolate`arn:aws:ssm:${region}:${accountId}:session/\${aws:userid}-*`,
+        },
+        {
+            Sid: "FindServers",
+            Effect: "Allow",
+            Action: [
+                "ssm:DescribeSessions",
+                "ssm:GetConnectionStatus",
+                "ssm:DescribeInstanceInformation",
+                "ec2:DescribeInstances",
+            ],
+            Resource: "*",
+        },
+    ];
+}
+
 /** Sessions with the stack's document on the stack's servers; the operator's own sessions only; nothing else. */
 function operatorPolicy(args: SessionManagerArgs, documentArn: pulumi.Output<string>) {
     return {
@@ -160,23 +183,7 @@ function operatorPolicy(args: SessionManagerArgs, documentArn: pulumi.Output<str
                 },
             },
             { Sid: "WithThisStacksPreferences", Effect: "Allow", Action: "ssm:StartSession", Resource: documentArn },
-            {
-                Sid: "OwnSessionsOnly",
-                Effect: "Allow",
-                Action: ["ssm:TerminateSession", "ssm:ResumeSession"],
-                Resource: pulumi.interpolate`arn:aws:ssm:${args.region}:${args.accountId}:session/\${aws:userid}-*`,
-            },
-            {
-                Sid: "FindServers",
-                Effect: "Allow",
-                Action: [
-                    "ssm:DescribeSessions",
-                    "ssm:GetConnectionStatus",
-                    "ssm:DescribeInstanceInformation",
-                    "ec2:DescribeInstances",
-                ],
-                Resource: "*",
-            },
+            ...ownSessions(args.region, args.accountId),
             { Sid: "EncryptSessionData", Effect: "Allow", Action: "kms:GenerateDataKey", Resource: args.keyArn },
         ],
     };

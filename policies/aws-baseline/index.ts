@@ -15,6 +15,7 @@ import { mysqlSecureTransport } from "./rules/mysql-secure-transport";
 import { noInternetIngress } from "./rules/no-internet-ingress";
 import { noPlaintextCredentials } from "./rules/no-plaintext-credentials";
 import { operatorAllowList } from "./rules/operator-allow-list";
+import { portForwardingFixed } from "./rules/port-forwarding-fixed";
 import { opensearchPrivateEncrypted } from "./rules/opensearch-private-encrypted";
 import { productionStatefulProtected } from "./rules/production-stateful-protected";
 import { privateServers } from "./rules/private-servers";
@@ -61,5 +62,6 @@ new PolicyPack("aws-baseline", {
         wafLogged,
         securityLogsKept,
         userDataSize,
+        portForwardingFixed,
     ],
 });

@@ -34,6 +34,7 @@ import {
     RDS_PARAMETER_GROUP,
     S3_BUCKET_PUBLIC_ACCESS_BLOCK,
     SNS_TOPIC,
+    SSM_DOCUMENT,
     SSM_PARAMETER,
     VPC_SECURITY_GROUP_EGRESS_RULE,
     VPC_SECURITY_GROUP_INGRESS_RULE,
@@ -834,6 +835,21 @@ export const MUTATIONS: readonly Mutation[] = [
         change: "an image component mounts EFS on pub/static",
         rules: ["release-static-content"],
         apply: componentSharesStatic,
+    },
+    // Operators' database sessions (issue 19): the tunnel's far end left to whoever starts the session.
+    {
+        stack: "prod",
+        change: "the shop's port-forwarding document takes its host from the session's user",
+        rules: ["port-forwarding-fixed"],
+        apply: (rs, s) => {
+            const r = named(rs, s, SSM_DOCUMENT, "db-access-shop");
+            const content = JSON.parse(String(r.outputs?.content));
+            set(
+                r,
+                ["content"],
+                JSON.stringify({ ...content, properties: { ...content.properties, host: "{{ host }}" } }),
+            );
+        },
     },
     // EC2 refuses user data over 16 KB: Rundeck's cloud-config fits only gzip-compressed (docs/servers.md).
     {

@@ -5,6 +5,7 @@
 // `rotate` gives the user that is not current a new password and makes it current, so servers still holding the
 // other one keep connecting until they re-read the secret (web-boot.ts does every 15 minutes).
 import { WriteFile } from "../../compute/cloud-init";
+import { OPERATOR_DB_USER } from "../database-access";
 
 /** Where the script is installed; `magento-data-users setup` is the release job's step. */
 export const DATA_USERS = "/usr/local/sbin/magento-data-users";
@@ -36,6 +37,9 @@ export const MAGENTO_DB_PRIVILEGES = [
     "EVENT",
     "TRIGGER",
 ] as const;
+
+/** What operators may do in Magento's schema through their forwarded port: read, nothing else. */
+export const OPERATOR_DB_PRIVILEGES = ["SELECT", "SHOW VIEW"] as const;
 
 /** The two users that alternate, in MySQL and in OpenSearch alike. */
 export const APP_USERS = ["magento_a", "magento_b"] as const;
@@ -154,6 +158,9 @@ export function dataUsersScript(): string {
         `  printf "CREATE USER IF NOT EXISTS '%s'@'%%' IDENTIFIED BY '%s' REQUIRE SSL;\\nALTER USER '%s'@'%%' REQUIRE SSL;\\nGRANT ${MAGENTO_DB_PRIVILEGES.join(", ")} ON \\\`%s\\\`.* TO '%s'@'%%';\\n" \\`,
         '    "$user" "$(new_password)" "$user" "$SCHEMA" "$user" | mysql_master',
         "done",
+        "# Operators' read-only user, signed in with IAM auth tokens instead of a stored secret (docs/database-access.md).",
+        `printf "CREATE USER IF NOT EXISTS '%s'@'%%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL;\\nGRANT ${OPERATOR_DB_PRIVILEGES.join(", ")} ON \\\`%s\\\`.* TO '%s'@'%%';\\n" \\`,
+        `  ${OPERATOR_DB_USER} "$SCHEMA" ${OPERATOR_DB_USER} | mysql_master`,
         'db_user=$(field "$(current "$DATABASE_SECRET_NAME")" username)',
         'if [ -z "$db_user" ] || [ "$action" = rotate ]; then',
         `  next=${a}; [ -z "$db_user" ] || next=$(other "$db_user")`,
