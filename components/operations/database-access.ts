@@ -12,8 +12,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TIER_TAG } from "../../policies/lib/contracts";
-import { operatorTrustPolicy } from "../security/trust-policy";
-import { ownSessions } from "./session-manager";
+import { operatorRole, ownSessions } from "./session-manager";
 
 /** The database user operators sign in as: SELECT and SHOW VIEW on Magento's schema, nothing else (data-users.ts). */
 export const OPERATOR_DB_USER = "operator_ro";
@@ -97,54 +96,43 @@ export class DatabaseAccess extends pulumi.ComponentResource {
                 ] as const,
         );
 
-        const role = new aws.iam.Role(
+        const role = operatorRole(
             `${name}-operator`,
+            `Operators' read-only database sessions on ${args.stack} (MFA required)`,
+            args,
             {
-                description: `Operators' read-only database sessions on ${args.stack} (MFA required)`,
-                assumeRolePolicy: pulumi.jsonStringify(operatorTrustPolicy(args.accountId)),
-                maxSessionDuration: 3600,
-                tags: { ...args.tags, Name: `${name}-operator` },
-            },
-            child,
-        );
-        new aws.iam.RolePolicy(
-            `${name}-operator`,
-            {
-                role: role.name,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Sid: "SessionsOnTheForwardingTier",
-                            Effect: "Allow",
-                            Action: "ssm:StartSession",
-                            Resource: pulumi.interpolate`arn:aws:ec2:${args.region}:${args.accountId}:instance/*`,
-                            Condition: {
-                                StringEquals: {
-                                    "ssm:resourceTag/Stack": args.stack,
-                                    [`ssm:resourceTag/${TIER_TAG}`]: args.throughTier,
-                                },
-                                BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" },
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "SessionsOnTheForwardingTier",
+                        Effect: "Allow",
+                        Action: "ssm:StartSession",
+                        Resource: pulumi.interpolate`arn:aws:ec2:${args.region}:${args.accountId}:instance/*`,
+                        Condition: {
+                            StringEquals: {
+                                "ssm:resourceTag/Stack": args.stack,
+                                [`ssm:resourceTag/${TIER_TAG}`]: args.throughTier,
                             },
+                            BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" },
                         },
-                        {
-                            Sid: "WithThePortForwardingDocuments",
-                            Effect: "Allow",
-                            Action: "ssm:StartSession",
-                            Resource: documents.map(([, d]) => d.arn),
-                        },
-                        ...ownSessions(args.region, args.accountId),
-                        {
-                            Sid: "SignInAsTheReadOnlyUser",
-                            Effect: "Allow",
-                            Action: "rds-db:connect",
-                            Resource: args.databases.map(
-                                (db) =>
-                                    pulumi.interpolate`arn:aws:rds-db:${args.region}:${args.accountId}:dbuser:${db.resourceId}/${OPERATOR_DB_USER}`,
-                            ),
-                        },
-                    ],
-                }),
+                    },
+                    {
+                        Sid: "WithThePortForwardingDocuments",
+                        Effect: "Allow",
+                        Action: "ssm:StartSession",
+                        Resource: documents.map(([, d]) => d.arn),
+                    },
+                    ...ownSessions(args.region, args.accountId),
+                    {
+                        Sid: "SignInAsTheReadOnlyUser",
+                        Effect: "Allow",
+                        Action: "rds-db:connect",
+                        Resource: args.databases.map(
+                            (db) =>
+                                pulumi.interpolate`arn:aws:rds-db:${args.region}:${args.accountId}:dbuser:${db.resourceId}/${OPERATOR_DB_USER}`,
+                        ),
+                    },
+                ],
             },
             child,
         );

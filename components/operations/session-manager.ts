@@ -114,22 +114,11 @@ export class SessionManager extends pulumi.ComponentResource {
             );
         }
 
-        const operator = new aws.iam.Role(
+        const operator = operatorRole(
             `${name}-operator`,
-            {
-                description: `Operators' Session Manager sessions on ${args.stack}'s servers (MFA required)`,
-                assumeRolePolicy: pulumi.jsonStringify(operatorTrustPolicy(args.accountId)),
-                maxSessionDuration: 3600,
-                tags: { ...args.tags, Name: `${name}-operator` },
-            },
-            child,
-        );
-        new aws.iam.RolePolicy(
-            `${name}-operator`,
-            {
-                role: operator.name,
-                policy: pulumi.jsonStringify(operatorPolicy(args, document.arn)),
-            },
+            `Operators' Session Manager sessions on ${args.stack}'s servers (MFA required)`,
+            args,
+            operatorPolicy(args, document.arn),
             child,
         );
 
@@ -142,6 +131,28 @@ export class SessionManager extends pulumi.ComponentResource {
             operatorRoleArn: this.operatorRoleArn,
         });
     }
+}
+
+/** A role operators of the account assume with MFA, for an hour at most, with one inline policy: `name`'s. */
+export function operatorRole(
+    name: string,
+    description: string,
+    args: { readonly accountId: pulumi.Input<string>; readonly tags: Readonly<Record<string, string>> },
+    policy: object,
+    opts: pulumi.CustomResourceOptions,
+): aws.iam.Role {
+    const role = new aws.iam.Role(
+        name,
+        {
+            description,
+            assumeRolePolicy: pulumi.jsonStringify(operatorTrustPolicy(args.accountId)),
+            maxSessionDuration: 3600,
+            tags: { ...args.tags, Name: name },
+        },
+        opts,
+    );
+    new aws.iam.RolePolicy(name, { role: role.name, policy: pulumi.jsonStringify(policy) }, opts);
+    return role;
 }
 
 /** What any operator role of the stack needs around its sessions: end and resume its own, find the servers. */
