@@ -3,6 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { VALUE_IN_STATE_TAG } from "../../policies/lib/contracts";
 
 export interface GeneratedSecretArgs {
     /** What the credential opens, for the secret's description. */
@@ -29,7 +30,12 @@ export type KeptSecretArgs = Pick<GeneratedSecretArgs, "description" | "secretNa
 
 /** A Secrets Manager secret under the stack's key, protected: the running service holds this credential, and deleting
  *  the secret locks out its clients. Its value is written by whoever owns the credential. */
-export function keptSecret(parent: pulumi.Resource, name: string, args: KeptSecretArgs): aws.secretsmanager.Secret {
+export function keptSecret(
+    parent: pulumi.Resource,
+    name: string,
+    args: KeptSecretArgs,
+    extraTags: Readonly<Record<string, string>> = {},
+): aws.secretsmanager.Secret {
     return new aws.secretsmanager.Secret(
         `${name}-secret`,
         {
@@ -37,7 +43,7 @@ export function keptSecret(parent: pulumi.Resource, name: string, args: KeptSecr
             description: args.description,
             kmsKeyId: args.kmsKeyArn,
             recoveryWindowInDays: 7,
-            tags: { ...args.tags, Name: name },
+            tags: { ...args.tags, ...extraTags, Name: name },
         },
         { parent, protect: true },
     );
@@ -66,7 +72,8 @@ export class GeneratedSecret extends pulumi.ComponentResource {
             },
             { ...child, protect: args.encryptsData },
         );
-        const secret = keptSecret(this, name, args);
+        // Its value is in the state (the SecretVersion's input): the read-only CI roles may read it, as a refresh does.
+        const secret = keptSecret(this, name, args, { [VALUE_IN_STATE_TAG]: "true" });
         new aws.secretsmanager.SecretVersion(
             `${name}-version`,
             {

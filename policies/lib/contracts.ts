@@ -35,6 +35,9 @@ export const DISPOSABLE_TAG = "Disposable";
  *  resource no selection of the stack covers. A tag rather than a list of ARNs: a volume the program adds is covered by
  *  the component that creates it, and a restored copy tagged the same is backed up too. */
 export const BACKUP_TAG = "magento:backup";
+/** On a secret whose value the program writes (GeneratedSecret), so Pulumi's state holds it too: the read-only CI
+ *  roles may read exactly these, which a refresh of their SecretVersion needs (docs/ci-trust.md). */
+export const VALUE_IN_STATE_TAG = "magento:value-in-state";
 export const BACKUP_DAILY = "daily";
 
 /** On every release image (the pipeline's and a promotion's copies; docs/release-image.md): its value is the stack. */

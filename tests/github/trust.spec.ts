@@ -6,7 +6,11 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { ROOT } from "../helpers/stacks";
+import { AccessModel, defaultKeyPolicy, PolicyDocument } from "../../policies/lib/access/model";
+import { decide } from "../../policies/lib/access/simulate";
+import { VALUE_IN_STATE_TAG } from "../../policies/lib/contracts";
+import { SECRETSMANAGER_SECRET, SECRETSMANAGER_SECRET_VERSION } from "../../policies/lib/types";
+import { ROOT, stackResources } from "../helpers/stacks";
 import {
     ACTION,
     GITHUB,
@@ -156,7 +160,11 @@ describe("CI trust: deploy jobs and permissions", () => {
         assert.ok(uses.length >= 3);
         for (const u of uses) {
             assert.strictEqual(u.with["pulumi-token-type"], "urn:pulumi:token-type:access_token:team", u.at);
-            assert.match(String(u.with["pulumi-scope"]), /^team:\$\{\{ vars\.PULUMI_(PREVIEW|DEPLOY)_TEAM \}\}$/, u.at);
+            assert.match(
+                String(u.with["pulumi-scope"]),
+                /^team:\$\{\{ vars\.PULUMI_(PREVIEW|DEPLOY|DRIFT)_TEAM \}\}$/,
+                u.at,
+            );
         }
     });
 
@@ -263,7 +271,7 @@ describe("CI trust: the documented IAM trust policies", () => {
         b.Statement.some((s) => s.Action === "sts:AssumeRoleWithWebIdentity");
     const trustPolicies = () => blocks().filter(isTrust);
 
-    it("five roles trust GitHub's OIDC provider, each for exactly one subject: pull requests, then preproduction and production for deploys and for releases", () => {
+    it("six roles trust GitHub's OIDC provider, each for exactly one subject: pull requests, the two environments' deploys, the main branch's drift check, then the environments' releases", () => {
         const subjects = trustPolicies().map((p) => {
             assert.strictEqual(p.Statement.length, 1);
             const [s] = p.Statement;
@@ -288,6 +296,7 @@ describe("CI trust: the documented IAM trust policies", () => {
                 "pull_request",
                 "environment:preproduction",
                 "environment:production",
+                "ref:refs/heads/main",
                 "environment:preproduction",
                 "environment:production",
             ].map((s) => `repo:<owner>/<repo>:${s}`),
@@ -298,18 +307,66 @@ describe("CI trust: the documented IAM trust policies", () => {
     const isRelease = (b: { Statement: Record<string, any>[] }) =>
         b.Statement.every((st) => String(st.Sid).startsWith("Release"));
 
-    it("the preview role may read, never write: ReadOnlyAccess, with secret values and objects denied", () => {
+    it("the preview and drift roles may read, never write: ReadOnlyAccess, no object, no secret value but those the state holds, decrypted through Secrets Manager only", async () => {
         const permissions = blocks().filter((b) => !isTrust(b) && !isRelease(b));
-        const deny = permissions
-            .flatMap((b) => b.Statement)
-            .filter((s) => s.Effect === "Deny")
-            .flatMap((s) => s.Action);
-        assert.deepStrictEqual(deny.sort(), ["kms:Decrypt", "s3:GetObject*", "secretsmanager:GetSecretValue"]);
-        assert.match(doc(), /arn:aws:iam::aws:policy\/ReadOnlyAccess/);
-        assert.deepStrictEqual(
-            permissions.flatMap((b) => b.Statement).filter((s) => s.Effect === "Allow"),
-            [],
+        assert.strictEqual(
+            permissions.length,
+            1,
+            "one permissions document, the preview role's, which the drift role shares",
         );
+        assert.match(doc(), /arn:aws:iam::aws:policy\/ReadOnlyAccess/);
+        const role = "arn:aws:iam::123456789012:role/preview";
+        const key = "arn:aws:kms:eu-west-3:123456789012:key/0f3a9e2c-1b4d-4c6e-8a7f-2d5b9c1e3f40";
+        const model: AccessModel = {
+            account: "123456789012",
+            region: "eu-west-3",
+            roles: new Map([[role, [{ name: "inline", policy: permissions[0] as PolicyDocument }]]]),
+            // A key whose policy delegates to IAM, as the stack's keys do: the role's own policy decides.
+            resources: new Map([[key, defaultKeyPolicy("123456789012")]]),
+        };
+        const ask = (action: string, resource: string, context: Record<string, string> = {}) =>
+            decide(model, { principal: role, action, resource, context });
+        const secret = "arn:aws:secretsmanager:eu-west-3:123456789012:secret:magento-prod-redis-sessions-AbCdEf";
+        const inState = { [`aws:ResourceTag/${VALUE_IN_STATE_TAG}`]: "true" };
+        // A refresh reads each SecretVersion's value (GetSecretValue): the program's generated secrets, in the state anyway.
+        assert.strictEqual(await ask("secretsmanager:GetSecretValue", secret, inState), "Allowed");
+        assert.strictEqual(
+            await ask("kms:Decrypt", key, { "kms:ViaService": "secretsmanager.eu-west-3.amazonaws.com" }),
+            "Allowed",
+        );
+        // Not RDS's master, not Magento's users (no tag), not a key used directly or through S3, no object.
+        const master = "arn:aws:secretsmanager:eu-west-3:123456789012:secret:rds!db-0f3a9e2c-AbCdEf";
+        assert.strictEqual(await ask("secretsmanager:GetSecretValue", master), "ExplicitlyDenied");
+        assert.strictEqual(
+            await ask("secretsmanager:GetSecretValue", master, {
+                [`aws:ResourceTag/${VALUE_IN_STATE_TAG}`]: "false",
+            }),
+            "ExplicitlyDenied",
+        );
+        assert.strictEqual(await ask("kms:Decrypt", key), "ExplicitlyDenied");
+        assert.strictEqual(
+            await ask("kms:Decrypt", key, { "kms:ViaService": "s3.eu-west-3.amazonaws.com" }),
+            "ExplicitlyDenied",
+        );
+        assert.strictEqual(await ask("s3:GetObject", "arn:aws:s3:::magento-prod-config/env.php"), "ExplicitlyDenied");
+    });
+
+    it("the secrets a refresh reads are tagged so, and only those: every SecretVersion's secret, no other", async () => {
+        for (const name of ["prod", "preprod"]) {
+            const resources = await stackResources(name);
+            const secrets = resources.filter((r) => r.type === SECRETSMANAGER_SECRET);
+            const versioned = new Set(
+                resources
+                    .filter((r) => r.type === SECRETSMANAGER_SECRET_VERSION)
+                    .flatMap((v) => v.propertyDependencies?.secretId ?? []),
+            );
+            assert.ok(versioned.size > 0);
+            for (const secret of secrets) {
+                const tagged =
+                    (secret.inputs?.tags as Record<string, string> | undefined)?.[VALUE_IN_STATE_TAG] === "true";
+                assert.strictEqual(tagged, versioned.has(secret.urn), `${name} ${secret.urn}`);
+            }
+        }
     });
 
     it("the release roles may start their own stack's runner and follow it; preproduction's also uploads releases and reads what preprod runs", () => {

@@ -152,4 +152,32 @@ describe("GitHub workflows", () => {
         );
         assert.ok(deploy.jobs.test.steps.some((s) => /bash \.ci\/run$/.test(s.run ?? "")));
     });
+
+    it("nightly drift: a refreshed preview of each stack that must change nothing, read-only, and an issue when it does", () => {
+        const drift = workflow("drift.yml");
+        assert.deepStrictEqual(Object.keys(drift.on).sort(), ["schedule", "workflow_dispatch"]);
+        const job = drift.jobs.drift;
+        assert.match(job.if!, /^vars\.AWS_DRIFT_ROLE_ARN != ''$/);
+        assert.strictEqual(job.environment, undefined, "an environment's reviewers would hold a nightly job");
+        assert.deepStrictEqual(job.strategy!.matrix.stack, ["preprod", "prod"]);
+        assert.deepStrictEqual(job.permissions, { contents: "read", "id-token": "write", issues: "write" });
+        const check = job.steps.find((s) => s.uses === PULUMI_STACK)!;
+        assert.deepStrictEqual(
+            [check.with!.command, check.with!["expect-no-changes"], check.with!["role-arn"]],
+            ["preview", "true", "${{ vars.AWS_DRIFT_ROLE_ARN }}"],
+        );
+        // The action's preview refreshes and passes the flag on to the CLI, with both packs.
+        const pulumi = action()
+            .runs.steps.filter((s) => s.uses?.startsWith("pulumi/actions@"))
+            .at(-1)!;
+        assert.deepStrictEqual(
+            [String(pulumi.with!.refresh), pulumi.with!["expect-no-changes"]],
+            ["true", "${{ inputs.expect-no-changes }}"],
+        );
+        // Only the check's own failure opens or updates the stack's issue; no expression inside the script.
+        const report = job.steps[job.steps.indexOf(check) + 1];
+        assert.strictEqual(report.if, "failure() && steps.preview.outcome == 'failure'");
+        assert.match(report.run!, /gh issue (comment|create)/);
+        assert.doesNotMatch(report.run!, /\$\{\{/);
+    });
 });
