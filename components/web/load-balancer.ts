@@ -25,7 +25,8 @@ export interface LoadBalancerArgs {
     readonly cdnPaths: readonly string[];
     /** The header CloudFront adds to origin requests, and the secret values accepted in it. */
     readonly originVerify: OriginVerify;
-    /** Security groups of the servers behind each target group; the load balancer reaches them on WEB_PORT only. */
+    /** Security groups of the servers behind each target group; the load balancer reaches them on WEB_PORT only (other
+     *  tiers it serves are admitted with `admit`). */
     readonly targetSecurityGroupIds: Readonly<Record<TargetGroupName, pulumi.Input<string>>>;
     /** Bucket that receives the access logs (under AWSLogs/<account>/, where its policy lets the region's ELB write). */
     readonly accessLogsBucket: pulumi.Input<string>;
@@ -72,6 +73,10 @@ export class LoadBalancer extends pulumi.ComponentResource {
     /** Canonical hosted zone of the load balancer, for alias records. */
     public readonly zoneId: pulumi.Output<string>;
     public readonly securityGroupId: pulumi.Output<string>;
+    private readonly baseName: string;
+    private readonly tags: Readonly<Record<string, string>>;
+    /** The HTTPS listener, where other applications' host rules go (components/sideapps). */
+    public readonly httpsListenerArn: pulumi.Output<string>;
     /** The admin's bases, /<adminPath> and /index.php/<adminPath>: what the WAF lets send large bodies. */
     public readonly adminPaths: readonly string[];
     public readonly targetGroups: Record<
@@ -81,6 +86,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
 
     constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:web:LoadBalancer", name, {}, opts);
+        this.baseName = name;
+        this.tags = args.tags;
         const child = { parent: this };
         const tagged = (suffix: string) => ({ ...args.tags, Name: `${name}-${suffix}` });
 
@@ -108,31 +115,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 child,
             );
         }
-        // The only way to the web servers: from this group to theirs, on the web port (both sides of the pair).
+        this.securityGroupId = group.id;
         for (const [tier, targetGroupId] of Object.entries(args.targetSecurityGroupIds)) {
-            const rule = { ipProtocol: "tcp", fromPort: WEB_PORT, toPort: WEB_PORT };
-            new aws.vpc.SecurityGroupEgressRule(
-                `${name}-to-${tier}`,
-                {
-                    ...rule,
-                    securityGroupId: group.id,
-                    referencedSecurityGroupId: targetGroupId,
-                    description: `${tier} servers`,
-                    tags: tagged(`to-${tier}`),
-                },
-                child,
-            );
-            new aws.vpc.SecurityGroupIngressRule(
-                `${name}-into-${tier}`,
-                {
-                    ...rule,
-                    securityGroupId: targetGroupId,
-                    referencedSecurityGroupId: group.id,
-                    description: "load balancer",
-                    tags: tagged(`into-${tier}`),
-                },
-                child,
-            );
+            this.admit(tier, targetGroupId);
         }
 
         const balancer = new aws.lb.LoadBalancer(
@@ -294,7 +279,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
         this.arnSuffix = balancer.arnSuffix;
         this.dnsName = balancer.dnsName;
         this.zoneId = balancer.zoneId;
-        this.securityGroupId = group.id;
+        this.httpsListenerArn = https.arn;
         this.targetGroups = {
             frontend: { arn: frontend.arn, arnSuffix: frontend.arnSuffix },
             backoffice: { arn: backoffice.arn, arnSuffix: backoffice.arnSuffix },
@@ -305,5 +290,34 @@ export class LoadBalancer extends pulumi.ComponentResource {
             zoneId: this.zoneId,
             securityGroupId: this.securityGroupId,
         });
+    }
+
+    /** The only way to a tier's servers: from this group to theirs, on the web port (both sides of the pair). */
+    admit(tier: string, targetGroupId: pulumi.Input<string>): void {
+        const child = { parent: this };
+        const rule = { ipProtocol: "tcp", fromPort: WEB_PORT, toPort: WEB_PORT };
+        const tagged = (suffix: string) => ({ ...this.tags, Name: `${this.baseName}-${suffix}` });
+        new aws.vpc.SecurityGroupEgressRule(
+            `${this.baseName}-to-${tier}`,
+            {
+                ...rule,
+                securityGroupId: this.securityGroupId,
+                referencedSecurityGroupId: targetGroupId,
+                description: `${tier} servers`,
+                tags: tagged(`to-${tier}`),
+            },
+            child,
+        );
+        new aws.vpc.SecurityGroupIngressRule(
+            `${this.baseName}-into-${tier}`,
+            {
+                ...rule,
+                securityGroupId: targetGroupId,
+                referencedSecurityGroupId: this.securityGroupId,
+                description: "load balancer",
+                tags: tagged(`into-${tier}`),
+            },
+            child,
+        );
     }
 }

@@ -7,7 +7,10 @@ import { indices, known, knownString } from "./values";
 import { wildcardMatches } from "./wildcards";
 
 /** The values of the rule's conditions of one kind (pathPattern, sourceIp); undefined when it has none. */
-export function conditionValues(rule: PolicyResource, kind: "pathPattern" | "sourceIp"): string[] | undefined {
+export function conditionValues(
+    rule: PolicyResource,
+    kind: "pathPattern" | "sourceIp" | "hostHeader",
+): string[] | undefined {
     const conditions = known(rule.props, "conditions");
     const found = indices(conditions)
         .map((i) => known(conditions, i, kind, "values"))
@@ -38,7 +41,11 @@ export const priority = (rule: PolicyResource) => {
     return typeof p === "number" ? p : undefined;
 };
 
-/** HTTPS listeners of the internet-facing load balancers, each with its rules. */
+/**
+ * HTTPS listeners of the internet-facing load balancers, each with the shop's rules: those on every host name. A rule
+ * limited to host names serves another application on the listener (components/sideapps) and never sees the shop's
+ * requests so long as its names are not the shop's (side-app-routes checks that, and its own admin rules).
+ */
 export function publicHttpsListeners(
     resources: readonly PolicyResource[],
 ): { listener: PolicyResource; rules: PolicyResource[] }[] {
@@ -51,6 +58,8 @@ export function publicHttpsListeners(
         )
         .map((listener) => ({
             listener,
-            rules: ofType(resources, ...LISTENER_RULES).filter((r) => dependsOn(r, "listenerArn").includes(listener)),
+            rules: ofType(resources, ...LISTENER_RULES).filter(
+                (r) => dependsOn(r, "listenerArn").includes(listener) && conditionValues(r, "hostHeader") === undefined,
+            ),
         }));
 }
