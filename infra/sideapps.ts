@@ -3,10 +3,10 @@
 // user of its own in the side applications' database, and the release an operator names in the stack's parameter.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { parameterPrefix } from "../components/data/app-parameters";
+import { AppParameters, parameterPrefix } from "../components/data/app-parameters";
 import { GeneratedSecret } from "../components/security/generated-secret";
 import { viaService } from "../components/security/kms-conditions";
-import { sideAppBootConfig } from "../components/sideapps/boot";
+import { releasePrefix, sideAppBootConfig } from "../components/sideapps/boot";
 import { SideApp } from "../components/sideapps/side-app";
 import { SIDE_APPS, sideAppRules } from "../model/side-apps";
 import { StackContext } from "./context";
@@ -51,18 +51,33 @@ export function sideApps(
             tags,
         });
         const parameter = sideAppReleaseParameter(config.stack, app.name);
+        const path = parameter.slice(0, parameter.lastIndexOf("/"));
+        const below = path.slice(parameterPrefix(config.stack).length + 1);
+        const parameters = new AppParameters(`${prefix}-${app.name}-parameters`, {
+            stack: config.stack,
+            region: config.region,
+            accountId,
+            tags,
+            values: {
+                [`${below}/bucket`]: bucket.configBucketName,
+                [`${below}/db/host`]: data.sideDatabase.address,
+                [`${below}/db/name`]: app.name,
+                [`${below}/db/secret-arn`]: secret.secretArn,
+            },
+        });
         // The operator's parameter, read at deploy time by its path (absent, the lookup answers an empty list:
         // https://www.pulumi.com/registry/packages/aws/api-docs/ssm/getparametersbypath/): no server before a release.
-        const size = aws.ssm
-            .getParametersByPath({ path: parameter.slice(0, parameter.lastIndexOf("/")) })
-            .then((found) => (found.names.includes(parameter) ? 1 : 0));
-        // Its boot reads, nothing else: its release's name and objects, its own secret (the secrets key through Secrets
-        // Manager only, the storage key through S3 only: https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+        const size = aws.ssm.getParametersByPath({ path }).then((found) => (found.names.includes(parameter) ? 1 : 0));
+        // Its boot reads, nothing else: its own parameters (GetParametersByPath is authorised on the path itself), its
+        // release's objects, its own secret (the secrets key through Secrets Manager only, the storage key through S3
+        // only: https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+        const pathArn = pulumi.interpolate`arn:aws:ssm:${config.region}:${accountId}:parameter${path}`;
         const grant = tier.grant(`${app.name}-boot`, [
+            { Effect: "Allow", Action: "ssm:GetParametersByPath", Resource: pathArn },
             {
                 Effect: "Allow",
-                Action: "ssm:GetParameter",
-                Resource: pulumi.interpolate`arn:aws:ssm:${config.region}:${accountId}:parameter${parameter}`,
+                Action: ["ssm:GetParameter", "ssm:GetParameters"],
+                Resource: pulumi.interpolate`${pathArn}/*`,
             },
             { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secret.secretArn },
             {
@@ -74,7 +89,7 @@ export function sideApps(
             {
                 Effect: "Allow",
                 Action: "s3:GetObject",
-                Resource: pulumi.interpolate`${bucket.configBucketArn}/sideapps/${app.name}/*`,
+                Resource: pulumi.interpolate`${bucket.configBucketArn}/${releasePrefix(app.name)}*`,
             },
             {
                 Effect: "Allow",
@@ -83,20 +98,12 @@ export function sideApps(
                 Condition: viaService("s3", config.region),
             },
         ]);
-        const userData = pulumi
-            .all([bucket.configBucketName, secret.secretArn, data.sideDatabase.address])
-            .apply(([bucketName, databaseSecretArn, databaseHost]) =>
-                sideAppBootConfig({
-                    app: app.name,
-                    region: config.region,
-                    releaseParameter: parameter,
-                    bucket: bucketName,
-                    databaseSecretArn,
-                    databaseHost,
-                    databaseName: app.name,
-                    cron: app.cron,
-                }),
-            );
+        const userData = sideAppBootConfig({
+            app: app.name,
+            region: config.region,
+            parameterPath: path,
+            cron: app.cron,
+        });
         const server = new SideApp(`${prefix}-${app.name}`, {
             ...spec,
             placement: { ...spec.placement, availabilityZone: undefined }, // every AZ: replaced in another when its AZ fails
@@ -107,7 +114,7 @@ export function sideApps(
             rootVolumeGb: 20,
             userData,
             size,
-            bootDependsOn: [secret, grant],
+            bootDependsOn: [secret, parameters, grant],
         });
         return { name: app.name, server, secretArn: secret.secretArn };
     });

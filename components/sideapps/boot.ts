@@ -21,19 +21,20 @@ export interface SideAppBootArgs {
     /** The application's name: its Unix user and group, its directories, its pool. */
     readonly app: string;
     readonly region: string;
-    /** The parameter naming the version to run (`1.4.2`: sideapps/<app>/1.4.2.tar.gz and .sha256 in the bucket). */
-    readonly releaseParameter: string;
-    readonly bucket: string;
-    /** The secret holding the application's database user: {"username", "password"}. */
-    readonly databaseSecretArn: string;
-    readonly databaseHost: string;
-    readonly databaseName: string;
+    /**
+     * Its parameters' path (docs/sideapps.md): `release`, the version an operator names (`1.4.2`: sideapps/<app>/1.4.2.tar.gz
+     * and its .sha256 in `bucket`), and those the program writes: `bucket`, `db/host`, `db/name`, `db/secret-arn` (the
+     * secret of its database user: {"username", "password"}). Read at boot, so that the user data holds no value AWS
+     * assigns and a preview shows it whole.
+     */
+    readonly parameterPath: string;
     /** A job run every few minutes while this server holds the application's lock in MySQL. */
     readonly cron?: { readonly onCalendar: string; readonly command: string };
 }
 
-/** Where a release's objects are in the bucket. */
-export const releaseKey = (app: string, version: string) => `sideapps/${app}/${version}.tar.gz`;
+/** Where an application's releases are in the bucket, and one release's tarball (its checksum beside it, `.sha256`). */
+export const releasePrefix = (app: string) => `sideapps/${app}/`;
+export const releaseKey = (app: string, version: string) => `${releasePrefix(app)}${version}.tar.gz`;
 
 const DEPLOY = "/usr/local/sbin/sideapp-deploy";
 const LOCKED = "/usr/local/sbin/sideapp-locked";
@@ -70,10 +71,14 @@ function deployScript(args: SideAppBootArgs, caPath: string): string {
         "umask 027",
         `app=${app}`,
         `region=${args.region}`,
-        `version=$(aws ssm get-parameter --region "$region" --name ${args.releaseParameter} --query Parameter.Value --output text)`,
+        `path=${args.parameterPath}`,
+        `params=$(aws ssm get-parameters-by-path --region "$region" --path "$path" --recursive --query 'Parameters[].{n:Name,v:Value}' --output json)`,
+        'param() { jq -er --arg n "$path/$1" \'.[] | select(.n == $n) | .v\' <<<"$params"; }',
+        "version=$(param release)",
         'case "$version" in',
         "  '' | *[!A-Za-z0-9._-]* | .*) echo \"release parameter holds '$version', not a version\" >&2; exit 1 ;;",
         "esac",
+        "bucket=$(param bucket) host=$(param db/host) database=$(param db/name) secret_arn=$(param db/secret-arn)",
         "",
         "# The application's own user: it owns only what it writes (var/); its code is root's, readable by its group.",
         'id "$app" >/dev/null 2>&1 || useradd --system --user-group --home-dir "/var/lib/$app" --shell /sbin/nologin "$app"',
@@ -81,8 +86,8 @@ function deployScript(args: SideAppBootArgs, caPath: string): string {
         "",
         "work=$(mktemp -d)",
         "trap 'rm -rf \"$work\"' EXIT",
-        `aws s3 cp --region "$region" "s3://${args.bucket}/${releaseKey(app, "$version")}" "$work/release.tar.gz"`,
-        `aws s3 cp --region "$region" "s3://${args.bucket}/${releaseKey(app, "$version")}.sha256" "$work/release.sha256"`,
+        `aws s3 cp --region "$region" "s3://$bucket/${releaseKey(app, "$version")}" "$work/release.tar.gz"`,
+        `aws s3 cp --region "$region" "s3://$bucket/${releaseKey(app, "$version")}.sha256" "$work/release.sha256"`,
         'echo "$(cut -d " " -f 1 "$work/release.sha256")  $work/release.tar.gz" | sha256sum --check --quiet',
         'release="/opt/$app/releases/$version"',
         'install -d -o root -g "$app" -m 0750 "/opt/$app" "/opt/$app/releases" "$release"',
@@ -96,12 +101,13 @@ function deployScript(args: SideAppBootArgs, caPath: string): string {
         "# The database user's credentials, readable by the application alone: a JSON file for its code, an option file",
         "# for the MySQL client (the lock of its cron job).",
         'install -d -o root -g "$app" -m 0750 "/etc/sideapps/$app"',
-        `secret=$(aws secretsmanager get-secret-value --region "$region" --secret-id ${args.databaseSecretArn} --query SecretString --output text)`,
-        `jq -n --argjson s "$secret" '{host: "${args.databaseHost}", port: 3306, name: "${args.databaseName}", username: $s.username, password: $s.password, ssl_ca: "${caPath}"}' \\`,
+        'secret=$(aws secretsmanager get-secret-value --region "$region" --secret-id "$secret_arn" --query SecretString --output text)',
+        `jq -n --argjson s "$secret" --arg host "$host" --arg name "$database" --arg ca ${caPath} \\`,
+        "    '{host: $host, port: 3306, name: $name, username: $s.username, password: $s.password, ssl_ca: $ca}' \\",
         '    | install -o root -g "$app" -m 0640 /dev/stdin "/etc/sideapps/$app/database.json"',
         'jq -r \'"[client]\\nuser=\\(.username)\\npassword=\\(.password)"\' <<<"$secret" \\',
         '    | install -o root -g "$app" -m 0640 /dev/stdin "/etc/sideapps/$app/my.cnf"',
-        `printf 'host=%s\\ndatabase=%s\\nssl-ca=%s\\nssl-verify-server-cert\\n' ${args.databaseHost} ${args.databaseName} ${caPath} >>"/etc/sideapps/$app/my.cnf"`,
+        `printf 'host=%s\\ndatabase=%s\\nssl-ca=%s\\nssl-verify-server-cert\\n' "$host" "$database" ${caPath} >>"/etc/sideapps/$app/my.cnf"`,
         "",
         "# The schema this release expects, by its own code, before it serves (the health check waits for it).",
         `runuser -u "$app" -- env SIDEAPP_DATABASE="/etc/sideapps/$app/database.json" "$release/${RELEASE_LAYOUT.migrate}"`,
