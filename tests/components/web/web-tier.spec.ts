@@ -40,6 +40,9 @@ const tg = (r: StateResource[], x: StateResource, property: string) =>
     via(r, x, property)
         .filter((t) => t.type === LB_TARGET_GROUP)
         .map((t) => t.urn.split("::").pop());
+/** The web tiers' resources of a type: not the side applications' groups behind the same load balancer (side-apps.spec.ts). */
+const webOnly = (r: StateResource[], type: string) =>
+    ofType(r, type).filter((x) => !x.urn.includes("magento:sideapps:SideApp$"));
 const userData = (template: StateResource) =>
     YAML.parse(Buffer.from(template.inputs!.userData as string, "base64").toString("utf8"));
 
@@ -138,7 +141,7 @@ describe("web tier", () => {
 
     it("the load balancer checks Magento's health endpoint, 200 only, keeps access logs and drops invalid headers", async () => {
         const r = await stackResources("prod");
-        for (const group of ofType(r, LB_TARGET_GROUP)) {
+        for (const group of webOnly(r, LB_TARGET_GROUP)) {
             assert.deepStrictEqual(
                 [group.inputs!.healthCheck],
                 [
@@ -229,7 +232,7 @@ describe("web tier", () => {
 
     it("a release rolls out by instance refresh: new servers pass the health check before old ones leave", async () => {
         const r = await stackResources("prod");
-        for (const group of ofType(r, AUTOSCALING_GROUP)) {
+        for (const group of webOnly(r, AUTOSCALING_GROUP)) {
             assert.deepStrictEqual(group.inputs!.instanceRefresh, {
                 strategy: "Rolling",
                 preferences: {
@@ -251,7 +254,7 @@ describe("web tier", () => {
     it("servers: IMDSv2 only, no public address, encrypted root with the stack's key, SSM instead of SSH keys", async () => {
         const r = await stackResources("prod");
         const key = named(r, KMS_KEY, "data-key");
-        for (const template of ofType(r, EC2_LAUNCH_TEMPLATE)) {
+        for (const template of webOnly(r, EC2_LAUNCH_TEMPLATE)) {
             assert.strictEqual((template.inputs!.metadataOptions as { httpTokens: string }).httpTokens, "required");
             assert.strictEqual(
                 (template.inputs!.networkInterfaces as { associatePublicIpAddress: string }[])[0]
@@ -272,7 +275,7 @@ describe("web tier", () => {
 
     it("at boot the back office mounts media, sitemap and exports, the front end media and sitemap, from EFS access points as its role, never pub/static, and reads the parameters", async () => {
         const r = await stackResources("prod", { preview: false });
-        for (const template of ofType(r, EC2_LAUNCH_TEMPLATE)) {
+        for (const template of webOnly(r, EC2_LAUNCH_TEMPLATE)) {
             // The order exports hold customers' data: the internet-facing front end does not mount them.
             const frontEnd = template.urn.endsWith("frontend-lt");
             const accessPoints = ofType(r, EFS_ACCESS_POINT).filter((ap) => !(frontEnd && ap.urn.endsWith("-exports")));
@@ -513,7 +516,7 @@ describe("web tier", () => {
         const before = await stackResources("prod", { preview: false });
         const after = await stackResources("prod", NEW_IMAGE);
         assert.deepStrictEqual(changedTypes(before, after), [EC2_LAUNCH_TEMPLATE]);
-        assert.ok(ofType(after, EC2_LAUNCH_TEMPLATE).every((t) => t.inputs!.imageId === "ami-0fedcba9876543210"));
+        assert.ok(webOnly(after, EC2_LAUNCH_TEMPLATE).every((t) => t.inputs!.imageId === "ami-0fedcba9876543210"));
     });
 
     it("preprod takes its release image from the parameter the image pipeline writes", async () => {
