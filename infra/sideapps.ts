@@ -3,12 +3,11 @@
 // user of its own in the side applications' database, and the release an operator names in the stack's parameter.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AppParameters, parameterPrefix } from "../components/data/app-parameters";
 import { GeneratedSecret } from "../components/security/generated-secret";
 import { viaService } from "../components/security/kms-conditions";
 import { releasePrefix, sideAppBootConfig } from "../components/sideapps/boot";
 import { SideApp } from "../components/sideapps/side-app";
-import { SIDE_APPS, sideAppRules } from "../model/side-apps";
+import { SIDE_APPS, sideAppParameterPath, sideAppRules } from "../model/side-apps";
 import { StackContext } from "./context";
 import { DataLayer } from "./data";
 import { Keys } from "./security";
@@ -18,8 +17,7 @@ import { ServerTiers } from "./tiers";
 import { LoadBalancing } from "./web";
 
 /** The parameter an operator sets to the version a side application runs (docs/sideapps.md, "Deploying a release"). */
-export const sideAppReleaseParameter = (stack: string, app: string) =>
-    `${parameterPrefix(stack)}/sideapps/${app}/release`;
+export const sideAppReleaseParameter = (stack: string, app: string) => `${sideAppParameterPath(stack)}/${app}/release`;
 
 export interface SideApps {
     readonly apps: Readonly<Record<string, SideApp>>;
@@ -52,19 +50,6 @@ export function sideApps(
         });
         const parameter = sideAppReleaseParameter(config.stack, app.name);
         const path = parameter.slice(0, parameter.lastIndexOf("/"));
-        const below = path.slice(parameterPrefix(config.stack).length + 1);
-        const parameters = new AppParameters(`${prefix}-${app.name}-parameters`, {
-            stack: config.stack,
-            region: config.region,
-            accountId,
-            tags,
-            values: {
-                [`${below}/bucket`]: bucket.configBucketName,
-                [`${below}/db/host`]: data.sideDatabase.address,
-                [`${below}/db/name`]: app.name,
-                [`${below}/db/secret-arn`]: secret.secretArn,
-            },
-        });
         // The operator's parameter, read at deploy time by its path (absent, the lookup answers an empty list:
         // https://www.pulumi.com/registry/packages/aws/api-docs/ssm/getparametersbypath/): no server before a release.
         const size = aws.ssm.getParametersByPath({ path }).then((found) => (found.names.includes(parameter) ? 1 : 0));
@@ -114,7 +99,16 @@ export function sideApps(
             rootVolumeGb: 20,
             userData,
             size,
-            bootDependsOn: [secret, parameters, grant],
+            parameters: {
+                path,
+                values: {
+                    bucket: bucket.configBucketName,
+                    "db/host": data.sideDatabase.address,
+                    "db/name": app.name,
+                    "db/secret-arn": secret.secretArn,
+                },
+            },
+            bootDependsOn: [secret, grant],
         });
         return { name: app.name, server, secretArn: secret.secretArn };
     });

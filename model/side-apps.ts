@@ -118,3 +118,7 @@ export function sideAppSourceCapacity(): number {
 export function sideAppNames(domain: string): PublicName[] {
     return SIDE_APPS.map((app) => ({ name: `${app.hostLabel}.${domain}`, target: "loadBalancer", zone: domain }));
 }
+
+/** The side applications' parameters, outside Magento's /magento/<stack>: its tiers read that path whole, and the side
+ *  applications' tier reads this one only (infra/tiers.ts). An application's are below /<app>. */
+export const sideAppParameterPath = (stack: string) => `/magento-sideapps/${stack}`;

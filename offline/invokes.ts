@@ -36,7 +36,7 @@ function ownParameters(path: string, world: OfflineWorld): Record<string, string
         return {};
     }
     // A deployed stack's side applications run the release their operator named (infra/sideapps.ts reads it by path).
-    if (/^\/magento\/[^/]+\/sideapps\/[^/]+$/.test(path)) {
+    if (/^\/magento-sideapps\/[^/]+\/[^/]+$/.test(path)) {
         return world.unreleased ? {} : { [`${path}/release`]: SIDE_APP_VERSION };
     }
     const stack = path.split("/").pop()!;

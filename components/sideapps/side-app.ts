@@ -26,7 +26,12 @@ export interface SideAppArgs extends ServerSpec {
     readonly userData: pulumi.Input<CloudConfig>;
     /** 1 once a release is named (its parameter exists), 0 before: no server boots with nothing to deploy. */
     readonly size: pulumi.Input<number>;
-    /** What the server reads at boot and must exist first (its secret's value, its grants). */
+    /** The parameters its boot reads (boot.ts), below `path`: names and ARNs, never a secret. */
+    readonly parameters: {
+        readonly path: string;
+        readonly values: Readonly<Record<string, pulumi.Input<string>>>;
+    };
+    /** What the server reads at boot and must exist first (its secret's value, its grants); its parameters too. */
     readonly bootDependsOn: pulumi.Resource[];
 }
 
@@ -44,6 +49,16 @@ export class SideApp extends pulumi.ComponentResource {
             SideApp: args.app,
             Name: name,
         };
+
+        const parameters = Object.entries(args.parameters.values).map(
+            ([key, value]) =>
+                new aws.ssm.Parameter(
+                    `${name}-${key}`,
+                    // insecureValue: `value` would hide names and ARNs in previews and diffs although none is secret
+                    { name: `${args.parameters.path}/${key}`, type: "String", insecureValue: value, tags },
+                    child,
+                ),
+        );
 
         // The logical name alone (magento-<stack>-<app>): target group names hold 32 characters, auto-naming suffix included.
         const targetGroup = new aws.lb.TargetGroup(
@@ -132,7 +147,7 @@ export class SideApp extends pulumi.ComponentResource {
                 },
                 tags: Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
             },
-            { ...child, dependsOn: args.bootDependsOn },
+            { ...child, dependsOn: [...args.bootDependsOn, ...parameters] },
         );
 
         const forward: aws.types.input.lb.ListenerRuleAction = { type: "forward", targetGroupArn: targetGroup.arn };
