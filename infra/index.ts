@@ -83,6 +83,7 @@ export const databaseAddress = data.database.address;
 export const databaseSecretArn = data.database.masterSecretArn; // the master's: the break-glass role reads it
 export const breakGlassRoleArn = data.breakGlass.roleArn; // assumed with MFA (docs/data-access.md)
 export const sideDatabaseAddress = data.sideDatabase.address;
+export const sideDatabaseSecretArn = data.sideDatabase.masterSecretArn; // its master's: creating the apps' users (docs/sideapps.md)
 export const redisEndpoints = Object.fromEntries(
     Object.entries(data.caches).map(([usage, c]) => [usage, c.primaryEndpoint]),
 );

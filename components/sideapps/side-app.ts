@@ -1,6 +1,6 @@
 // A self-healing single server: an Auto Scaling group of exactly one over the private subnets of every AZ, so a failed
-// server, or one whose AZ fails, is replaced by a new one in a healthy AZ
-// (https://docs.aws.amazon.com/autoscaling/ec2/userguide/auto-scaling-benefits.html, "Instance distribution"); behind the
+// server is replaced, and when launches fail in its AZ the group launches in another (the default balanced-best-effort:
+// https://docs.amazonaws.cn/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-autoscalinggroup-availabilityzonedistribution.html); behind the
 // shop's load balancer on a host name of its own (HTTPS there), its admin paths from the operators' allow-list only.
 // It boots the stock Amazon Linux 2023 image and deploys its release itself (boot.ts): nothing on it outlives it.
 import * as aws from "@pulumi/aws";
