@@ -10,7 +10,7 @@ import { PlannedRule } from "../../model/side-apps";
 import { CloudConfig, renderCloudConfig } from "../compute/cloud-init";
 import { ServerSpec, subnetIds } from "../compute/placement";
 import { HEALTH_CHECK_GRACE_SECONDS } from "../web/web-group";
-import { WEB_PORT } from "../web/load-balancer";
+import { healthCheck, WEB_PORT } from "../web/load-balancer";
 import { HEALTH_PATH } from "./boot";
 
 export interface SideAppArgs extends ServerSpec {
@@ -69,15 +69,7 @@ export class SideApp extends pulumi.ComponentResource {
                 protocol: "HTTP",
                 targetType: "instance",
                 deregistrationDelay: 30,
-                healthCheck: {
-                    path: HEALTH_PATH,
-                    matcher: "200",
-                    protocol: "HTTP",
-                    interval: 15,
-                    timeout: 5,
-                    healthyThreshold: 2,
-                    unhealthyThreshold: 3,
-                },
+                healthCheck: healthCheck(HEALTH_PATH),
                 tags,
             },
             child,

@@ -47,6 +47,19 @@ export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06";
 /** Web servers serve plain HTTP inside the VPC; TLS ends at the load balancer. */
 export const WEB_PORT = 80;
 
+/** A target group's check of its servers: 200 only at `path`, over the web port; 30 s of failures take one out. */
+export function healthCheck(path: string): aws.types.input.lb.TargetGroupHealthCheck {
+    return {
+        path,
+        matcher: "200",
+        protocol: "HTTP",
+        interval: 15,
+        timeout: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+    };
+}
+
 /** ELB: up to 3 values per condition, 5 per rule (docs/admin.md). */
 const CONDITION_VALUES = 3;
 const RULE_VALUES = 5;
@@ -145,15 +158,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
                     protocol: "HTTP",
                     targetType: "instance",
                     deregistrationDelay: 30, // PHP requests are short; a release should not wait 5 minutes per instance
-                    healthCheck: {
-                        path: HEALTH_CHECK_PATH,
-                        matcher: "200",
-                        protocol: "HTTP",
-                        interval: 15,
-                        timeout: 5,
-                        healthyThreshold: 2,
-                        unhealthyThreshold: 3,
-                    },
+                    healthCheck: healthCheck(HEALTH_CHECK_PATH),
                     tags: tagged(tier),
                 },
                 child,

@@ -42,12 +42,13 @@ export const priority = (rule: PolicyResource) => {
 };
 
 /**
- * HTTPS listeners of the internet-facing load balancers, each with the shop's rules: those on every host name. A rule
- * limited to host names serves another application on the listener (components/sideapps) and never sees the shop's
- * requests so long as its names are not the shop's (side-app-routes checks that, and its own admin rules).
+ * HTTPS listeners of the internet-facing load balancers, each with its rules on every host name (the shop's), or with
+ * those limited to host names (`limited`: another application's on the listener, components/sideapps, which
+ * side-app-routes checks). A limited rule never sees the shop's requests so long as its names are not the shop's.
  */
 export function publicHttpsListeners(
     resources: readonly PolicyResource[],
+    hosts: "every" | "limited" = "every",
 ): { listener: PolicyResource; rules: PolicyResource[] }[] {
     const balancers = internetFacingBalancers(resources);
     return ofType(resources, ...LISTENERS)
@@ -59,7 +60,9 @@ export function publicHttpsListeners(
         .map((listener) => ({
             listener,
             rules: ofType(resources, ...LISTENER_RULES).filter(
-                (r) => dependsOn(r, "listenerArn").includes(listener) && conditionValues(r, "hostHeader") === undefined,
+                (r) =>
+                    dependsOn(r, "listenerArn").includes(listener) &&
+                    (conditionValues(r, "hostHeader") === undefined) === (hosts === "every"),
             ),
         }));
 }

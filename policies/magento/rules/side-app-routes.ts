@@ -5,11 +5,9 @@
 // (on every host) are admin-routed-to-back-office's and cdn-paths-origin-verified's, which leave host rules to this one.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { internetCovered } from "../../lib/cidr";
-import { conditionValues, forwards, priority, refuses } from "../../lib/listener-rules";
+import { conditionValues, forwards, priority, publicHttpsListeners, refuses } from "../../lib/listener-rules";
 import { controls, RuleMetadata } from "../../lib/metadata";
-import { dependsOn, internetFacingBalancers, ofType } from "../../lib/stack";
 import { LISTENER_RULES, LISTENERS, LOAD_BALANCERS } from "../../lib/types";
-import { knownString } from "../../lib/values";
 
 interface HostRule {
     readonly rule: PolicyResource;
@@ -22,33 +20,25 @@ interface HostRule {
 
 /** The host-limited rules of every internet-facing HTTPS listener, by listener, in priority order. */
 function hostRules(resources: readonly PolicyResource[]): HostRule[][] {
-    const balancers = internetFacingBalancers(resources);
-    return ofType(resources, ...LISTENERS)
-        .filter(
-            (l) =>
-                knownString(l.props, "protocol") === "HTTPS" &&
-                dependsOn(l, "loadBalancerArn", ...LOAD_BALANCERS).some((lb) => balancers.includes(lb)),
-        )
-        .map((listener) =>
-            ofType(resources, ...LISTENER_RULES)
-                .filter((r) => dependsOn(r, "listenerArn").includes(listener))
-                .flatMap((rule): HostRule[] => {
-                    const hosts = conditionValues(rule, "hostHeader");
-                    const p = priority(rule);
-                    return hosts === undefined || p === undefined
-                        ? []
-                        : [
-                              {
-                                  rule,
-                                  hosts: hosts.map((h) => h.toLowerCase()), // ELB compares host names case-insensitively
-                                  paths: conditionValues(rule, "pathPattern"),
-                                  sources: conditionValues(rule, "sourceIp"),
-                                  priority: p,
-                              },
-                          ];
-                })
-                .sort((a, b) => a.priority - b.priority),
-        );
+    return publicHttpsListeners(resources, "limited").map(({ rules }) =>
+        rules
+            .flatMap((rule): HostRule[] => {
+                const p = priority(rule);
+                return p === undefined
+                    ? []
+                    : [
+                          {
+                              rule,
+                              // ELB compares host names case-insensitively
+                              hosts: conditionValues(rule, "hostHeader")!.map((h) => h.toLowerCase()),
+                              paths: conditionValues(rule, "pathPattern"),
+                              sources: conditionValues(rule, "sourceIp"),
+                              priority: p,
+                          },
+                      ];
+            })
+            .sort((a, b) => a.priority - b.priority),
+    );
 }
 
 const sharesHost = (a: HostRule, b: HostRule) => a.hosts.some((h) => b.hosts.includes(h));
