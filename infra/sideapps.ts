@@ -16,9 +16,6 @@ import { StorageLayer } from "./storage";
 import { ServerTiers } from "./tiers";
 import { LoadBalancing } from "./web";
 
-/** The parameter an operator sets to the version a side application runs (docs/sideapps.md, "Deploying a release"). */
-export const sideAppReleaseParameter = (stack: string, app: string) => `${sideAppParameterPath(stack)}/${app}/release`;
-
 export interface SideApps {
     readonly apps: Readonly<Record<string, SideApp>>;
     /** Each application's database secret (its user's name and password). */
@@ -48,8 +45,10 @@ export function sideApps(
             kmsKeyArn: keys.secrets,
             tags,
         });
-        const parameter = sideAppReleaseParameter(config.stack, app.name);
-        const path = parameter.slice(0, parameter.lastIndexOf("/"));
+        // Its parameters' path, and the one there the operator sets to the version it runs (docs/sideapps.md,
+        // "Deploying a release").
+        const path = `${sideAppParameterPath(config.stack)}/${app.name}`;
+        const parameter = `${path}/release`;
         // The operator's parameter, read at deploy time by its path (absent, the lookup answers an empty list:
         // https://www.pulumi.com/registry/packages/aws/api-docs/ssm/getparametersbypath/): no server before a release.
         const size = aws.ssm.getParametersByPath({ path }).then((found) => (found.names.includes(parameter) ? 1 : 0));
