@@ -2,6 +2,10 @@
 // the load balancer on its own host name (HTTPS, the admin from the operators' ranges only), reaching only its
 // database, and deploying its release at boot as its own user; the cash-out's job on one server at a time.
 import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as YAML from "yaml";
 import { WriteFile } from "../../../components/compute/cloud-init";
 import { covers, planEdge } from "../../../model/edge-plan";
@@ -204,6 +208,52 @@ describe("side applications", () => {
                 const service = config.write_files.find((f) => f.path.endsWith("cashout-cron.service"))!.content;
                 assert.match(service, /ExecStart=\/usr\/local\/sbin\/sideapp-locked \S+my\.cnf cashout-cron /);
             }
+        }
+    });
+
+    it("the cash-out's job runs while its server holds the MySQL lock, and is skipped (exit 0) while another server does", async () => {
+        const r = await stackResources("prod", { preview: false });
+        const config = userData(named(r, EC2_LAUNCH_TEMPLATE, "-cashout-lt"));
+        const locked = config.write_files.find((f) => f.path === "/usr/local/sbin/sideapp-locked")!.content;
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sideapp-locked-"));
+        try {
+            // A MySQL client that logs the statement it is sent and answers GET_LOCK with $HELD.
+            fs.writeFileSync(
+                path.join(dir, "mysql"),
+                '#!/bin/bash\nread -r statement\necho "$statement" >"$LOG"\necho "$HELD"\ncat >/dev/null\n',
+                { mode: 0o755 },
+            );
+            fs.writeFileSync(path.join(dir, "locked"), locked, { mode: 0o755 });
+            const run = (held: string) => {
+                fs.rmSync(path.join(dir, "ran"), { force: true });
+                const result = spawnSync(
+                    "bash",
+                    [
+                        path.join(dir, "locked"),
+                        "/etc/sideapps/cashout/my.cnf",
+                        "cashout-cron",
+                        "touch",
+                        path.join(dir, "ran"),
+                    ],
+                    {
+                        encoding: "utf8",
+                        env: {
+                            ...process.env,
+                            PATH: `${dir}:${process.env.PATH}`,
+                            HELD: held,
+                            LOG: path.join(dir, "log"),
+                        },
+                    },
+                );
+                return { status: result.status, ran: fs.existsSync(path.join(dir, "ran")), stdout: result.stdout };
+            };
+            assert.deepStrictEqual(run("1"), { status: 0, ran: true, stdout: "" });
+            assert.strictEqual(fs.readFileSync(path.join(dir, "log"), "utf8"), "SELECT GET_LOCK('cashout-cron', 0);\n");
+            const skipped = run("0");
+            assert.deepStrictEqual([skipped.status, skipped.ran], [0, false]);
+            assert.match(skipped.stdout, /lock cashout-cron is held by another server/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
         }
     });
 });
