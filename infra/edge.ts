@@ -8,6 +8,7 @@ import { GeneratedSecret } from "../components/security/generated-secret";
 import { ORIGIN_VERIFY_SLOTS, originVerifyPlan } from "../components/edge/origin-verify";
 import { PublicRecords } from "../components/edge/public-records";
 import { PublicZones } from "../components/edge/public-zones";
+import { sideAppNames } from "../model/side-apps";
 import { StackConfig } from "../stacks";
 
 export interface EdgeCertificates {
@@ -106,8 +107,9 @@ export function publicEdge(prefix: string, config: StackConfig, args: PublicEdge
         zoneId: cdn.endpoints[kind].hostedZoneId,
         ipv6: true,
     });
+    const names = [...edge.plan.names, ...sideAppNames(config.domain)]; // the shop's, and the side applications' (infra/sideapps.ts)
     const records = new PublicRecords(`${prefix}-records`, {
-        names: edge.plan.names,
+        names,
         zoneIds: args.zones?.zoneIds,
         nameServers: args.zones?.nameServers ?? {},
         targets: {
@@ -121,6 +123,6 @@ export function publicEdge(prefix: string, config: StackConfig, args: PublicEdge
         registrarRecords: records.registrarRecords,
         /** ACM's validation records for the registrar (empty when Route 53 holds the zones). */
         certificateValidationRecords: args.certificates.validationRecords,
-        publicNames: edge.plan.names.map((n) => n.name),
+        publicNames: names.map((n) => n.name),
     };
 }

@@ -16,6 +16,7 @@ import { operations, setupJobAccess } from "./operations";
 import { dataKeys, telemetry } from "./security";
 import { releaseImages, releaseRunner } from "./release";
 import { singleServers } from "./servers";
+import { sideApps } from "./sideapps";
 import { storage } from "./storage";
 import { serverTiers } from "./tiers";
 import { loadBalancing, webServers } from "./web";
@@ -51,6 +52,7 @@ const cdn = cdnEdge(stack.prefix, config, {
 const front = loadBalancing(stack, net, tiers, edge, cdn, stored, telemetryKey);
 const site = publicEdge(stack.prefix, config, { ...edge, loadBalancer: front.loadBalancer, cdn: cdn.cdn });
 const web = webServers(stack, net, tiers, keys, data, app, stored, front);
+const side = sideApps(stack, tiers, keys, data, stored, front, singleServer);
 
 setupJobAccess(stack, tiers, data, app);
 const ops = operations(stack, net, tiers, keys, telemetryKey, data, singleServer);
@@ -81,6 +83,7 @@ export const databaseAddress = data.database.address;
 export const databaseSecretArn = data.database.masterSecretArn; // the master's: the break-glass role reads it
 export const breakGlassRoleArn = data.breakGlass.roleArn; // assumed with MFA (docs/data-access.md)
 export const sideDatabaseAddress = data.sideDatabase.address;
+export const sideDatabaseSecretArn = data.sideDatabase.masterSecretArn; // its master's: creating the apps' users (docs/sideapps.md)
 export const redisEndpoints = Object.fromEntries(
     Object.entries(data.caches).map(([usage, c]) => [usage, c.primaryEndpoint]),
 );
@@ -106,6 +109,11 @@ export const releaseImage = web.releaseImage;
 /** The release runner every trigger starts (docs/releasing.md): `aws stepfunctions start-execution`. */
 export const releaseRunnerArn = runner.arn;
 export const webGroupNames = { frontend: web.frontEnd.groupName, backoffice: web.backOffice.groupName };
+/** The side applications (docs/sideapps.md): each one's address, group (for an instance refresh after a release) and
+ *  database secret (its MySQL user, which the operator creates once: docs/sideapps.md, "Database users"). */
+export const sideAppUrls = Object.fromEntries(Object.entries(side.apps).map(([name, a]) => [name, a.url]));
+export const sideAppGroupNames = Object.fromEntries(Object.entries(side.apps).map(([name, a]) => [name, a.groupName]));
+export const sideAppDatabaseSecretArns = side.databaseSecretArns;
 export const sharedStorageEndpoint = stored.shared.endpoint;
 export const rundeckUrl = ops.rundeck.url;
 export const rundeckAdminSecretArn = ops.rundeck.adminSecretArn; // the admin login's password

@@ -6,6 +6,7 @@ import { ServerTier, ServerTierArgs } from "../components/compute/server-tier";
 import { gatewayConfigParameter } from "../components/operations/gateway/gateway";
 import { SessionManager } from "../components/operations/session-manager";
 import { Client } from "../components/network/clients";
+import { sideAppParameterPath } from "../model/side-apps";
 import { StackContext } from "./context";
 import { NetworkLayer } from "./network";
 import { Telemetry } from "./security";
@@ -54,7 +55,11 @@ export function serverTiers(
     const web = tier("web", "Magento front-end servers", HTTPS_OUT);
     const backOffice = tier("backoffice", "Magento back-office server: admin, cron, indexers, imports", HTTPS_OUT);
     const rundeck = tier("rundeck", "Rundeck: one-button deployment jobs", HTTPS_OUT);
-    const sideApps = tier("sideapps", "Side applications: PIM, order connector, payments connector", HTTPS_OUT);
+    // The side applications read their own path, none of Magento's (model/side-apps.ts).
+    const sideApps = tier("sideapps", "Side applications: PIM, order connector, payments connector", {
+        ...HTTPS_OUT,
+        parameterPathArn: pulumi.interpolate`arn:aws:ssm:${config.region}:${accountId}:parameter${sideAppParameterPath(config.stack)}`,
+    });
     // The gateway reads one parameter, its haproxy.cfg, kept outside the stack's path (components/operations/gateway/gateway.ts).
     const gateway = tier(
         "gateway",

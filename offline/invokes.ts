@@ -28,9 +28,16 @@ const CANDIDATE = /^\/imagebuilder\/magento\/([^/]+)\/web-ami$/;
 const RECORD = /^\/magento-release\/([^/]+)\/current$/;
 
 /** A deployed stack's own parameters under a path (none in a fresh stack's), by name. */
+/** The version a deployed stack's side applications run, offline. */
+const SIDE_APP_VERSION = "1.0.0";
+
 function ownParameters(path: string, world: OfflineWorld): Record<string, string> {
     if (world.freshStack) {
         return {};
+    }
+    // A deployed stack's side applications run the release their operator named (infra/sideapps.ts reads it by path).
+    if (/^\/magento-sideapps\/[^/]+\/[^/]+$/.test(path)) {
+        return world.unreleased ? {} : { [`${path}/release`]: SIDE_APP_VERSION };
     }
     const stack = path.split("/").pop()!;
     const candidate = `/imagebuilder/magento/${stack}/web-ami`;

@@ -23,6 +23,7 @@ import { monitoring } from "./checks/monitoring";
 import { network } from "./checks/network";
 import { release } from "./checks/release";
 import { servers } from "./checks/servers";
+import { sideApps } from "./checks/sideapps";
 import { StackConfig } from "./stack-config";
 
 /**
@@ -107,6 +108,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         monitoring: monitoring(settings, ctx),
         edge: edge(settings, ctx),
         identity: identity(settings, ctx),
+        sideApps: sideApps(settings),
     };
     problems.push(...Object.values(parts).flatMap((part) => part.problems));
     if (problems.length > 0) {
@@ -123,6 +125,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         ...parts.lifecycle.config(),
         ...parts.monitoring.config(),
         ...parts.edge.config(),
+        ...parts.sideApps.config(),
     };
 }
 

@@ -25,7 +25,8 @@ export interface LoadBalancerArgs {
     readonly cdnPaths: readonly string[];
     /** The header CloudFront adds to origin requests, and the secret values accepted in it. */
     readonly originVerify: OriginVerify;
-    /** Security groups of the servers behind each target group; the load balancer reaches them on WEB_PORT only. */
+    /** Security groups of the servers behind each target group; the load balancer reaches them on WEB_PORT only (other
+     *  tiers it serves are admitted with `admit`). */
     readonly targetSecurityGroupIds: Readonly<Record<TargetGroupName, pulumi.Input<string>>>;
     /** Bucket that receives the access logs (under AWSLogs/<account>/, where its policy lets the region's ELB write). */
     readonly accessLogsBucket: pulumi.Input<string>;
@@ -45,6 +46,19 @@ export const HEALTH_CHECK_PATH = "/health_check.php";
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06";
 /** Web servers serve plain HTTP inside the VPC; TLS ends at the load balancer. */
 export const WEB_PORT = 80;
+
+/** A target group's check of its servers: 200 only at `path`, over the web port; 30 s of failures take one out. */
+export function healthCheck(path: string): aws.types.input.lb.TargetGroupHealthCheck {
+    return {
+        path,
+        matcher: "200",
+        protocol: "HTTP",
+        interval: 15,
+        timeout: 5,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+    };
+}
 
 /** ELB: up to 3 values per condition, 5 per rule (docs/admin.md). */
 const CONDITION_VALUES = 3;
@@ -72,6 +86,10 @@ export class LoadBalancer extends pulumi.ComponentResource {
     /** Canonical hosted zone of the load balancer, for alias records. */
     public readonly zoneId: pulumi.Output<string>;
     public readonly securityGroupId: pulumi.Output<string>;
+    private readonly baseName: string;
+    private readonly tags: Readonly<Record<string, string>>;
+    /** The HTTPS listener, where other applications' host rules go (components/sideapps). */
+    public readonly httpsListenerArn: pulumi.Output<string>;
     /** The admin's bases, /<adminPath> and /index.php/<adminPath>: what the WAF lets send large bodies. */
     public readonly adminPaths: readonly string[];
     public readonly targetGroups: Record<
@@ -81,6 +99,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
 
     constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:web:LoadBalancer", name, {}, opts);
+        this.baseName = name;
+        this.tags = args.tags;
         const child = { parent: this };
         const tagged = (suffix: string) => ({ ...args.tags, Name: `${name}-${suffix}` });
 
@@ -108,31 +128,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 child,
             );
         }
-        // The only way to the web servers: from this group to theirs, on the web port (both sides of the pair).
+        this.securityGroupId = group.id;
         for (const [tier, targetGroupId] of Object.entries(args.targetSecurityGroupIds)) {
-            const rule = { ipProtocol: "tcp", fromPort: WEB_PORT, toPort: WEB_PORT };
-            new aws.vpc.SecurityGroupEgressRule(
-                `${name}-to-${tier}`,
-                {
-                    ...rule,
-                    securityGroupId: group.id,
-                    referencedSecurityGroupId: targetGroupId,
-                    description: `${tier} servers`,
-                    tags: tagged(`to-${tier}`),
-                },
-                child,
-            );
-            new aws.vpc.SecurityGroupIngressRule(
-                `${name}-into-${tier}`,
-                {
-                    ...rule,
-                    securityGroupId: targetGroupId,
-                    referencedSecurityGroupId: group.id,
-                    description: "load balancer",
-                    tags: tagged(`into-${tier}`),
-                },
-                child,
-            );
+            this.admit(tier, targetGroupId);
         }
 
         const balancer = new aws.lb.LoadBalancer(
@@ -160,15 +158,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
                     protocol: "HTTP",
                     targetType: "instance",
                     deregistrationDelay: 30, // PHP requests are short; a release should not wait 5 minutes per instance
-                    healthCheck: {
-                        path: HEALTH_CHECK_PATH,
-                        matcher: "200",
-                        protocol: "HTTP",
-                        interval: 15,
-                        timeout: 5,
-                        healthyThreshold: 2,
-                        unhealthyThreshold: 3,
-                    },
+                    healthCheck: healthCheck(HEALTH_CHECK_PATH),
                     tags: tagged(tier),
                 },
                 child,
@@ -294,7 +284,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
         this.arnSuffix = balancer.arnSuffix;
         this.dnsName = balancer.dnsName;
         this.zoneId = balancer.zoneId;
-        this.securityGroupId = group.id;
+        this.httpsListenerArn = https.arn;
         this.targetGroups = {
             frontend: { arn: frontend.arn, arnSuffix: frontend.arnSuffix },
             backoffice: { arn: backoffice.arn, arnSuffix: backoffice.arnSuffix },
@@ -305,5 +295,34 @@ export class LoadBalancer extends pulumi.ComponentResource {
             zoneId: this.zoneId,
             securityGroupId: this.securityGroupId,
         });
+    }
+
+    /** The only way to a tier's servers: from this group to theirs, on the web port (both sides of the pair). */
+    admit(tier: string, targetGroupId: pulumi.Input<string>): void {
+        const child = { parent: this };
+        const rule = { ipProtocol: "tcp", fromPort: WEB_PORT, toPort: WEB_PORT };
+        const tagged = (suffix: string) => ({ ...this.tags, Name: `${this.baseName}-${suffix}` });
+        new aws.vpc.SecurityGroupEgressRule(
+            `${this.baseName}-to-${tier}`,
+            {
+                ...rule,
+                securityGroupId: this.securityGroupId,
+                referencedSecurityGroupId: targetGroupId,
+                description: `${tier} servers`,
+                tags: tagged(`to-${tier}`),
+            },
+            child,
+        );
+        new aws.vpc.SecurityGroupIngressRule(
+            `${this.baseName}-into-${tier}`,
+            {
+                ...rule,
+                securityGroupId: targetGroupId,
+                referencedSecurityGroupId: this.securityGroupId,
+                description: "load balancer",
+                tags: tagged(`into-${tier}`),
+            },
+            child,
+        );
     }
 }

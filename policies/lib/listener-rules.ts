@@ -7,7 +7,10 @@ import { indices, known, knownString } from "./values";
 import { wildcardMatches } from "./wildcards";
 
 /** The values of the rule's conditions of one kind (pathPattern, sourceIp); undefined when it has none. */
-export function conditionValues(rule: PolicyResource, kind: "pathPattern" | "sourceIp"): string[] | undefined {
+export function conditionValues(
+    rule: PolicyResource,
+    kind: "pathPattern" | "sourceIp" | "hostHeader",
+): string[] | undefined {
     const conditions = known(rule.props, "conditions");
     const found = indices(conditions)
         .map((i) => known(conditions, i, kind, "values"))
@@ -38,9 +41,14 @@ export const priority = (rule: PolicyResource) => {
     return typeof p === "number" ? p : undefined;
 };
 
-/** HTTPS listeners of the internet-facing load balancers, each with its rules. */
+/**
+ * HTTPS listeners of the internet-facing load balancers, each with its rules on every host name (the shop's), or with
+ * those limited to host names (`limited`: another application's on the listener, components/sideapps, which
+ * side-app-routes checks). A limited rule never sees the shop's requests so long as its names are not the shop's.
+ */
 export function publicHttpsListeners(
     resources: readonly PolicyResource[],
+    hosts: "every" | "limited" = "every",
 ): { listener: PolicyResource; rules: PolicyResource[] }[] {
     const balancers = internetFacingBalancers(resources);
     return ofType(resources, ...LISTENERS)
@@ -51,6 +59,10 @@ export function publicHttpsListeners(
         )
         .map((listener) => ({
             listener,
-            rules: ofType(resources, ...LISTENER_RULES).filter((r) => dependsOn(r, "listenerArn").includes(listener)),
+            rules: ofType(resources, ...LISTENER_RULES).filter(
+                (r) =>
+                    dependsOn(r, "listenerArn").includes(listener) &&
+                    (conditionValues(r, "hostHeader") === undefined) === (hosts === "every"),
+            ),
         }));
 }

@@ -12,6 +12,7 @@ import { productionWebCapacity } from "./rules/production-web-capacity";
 import { reachabilityPolicy } from "./rules/reachability";
 import { releaseStaticContent } from "./rules/release-static-content";
 import { requiredAccessPolicy } from "./rules/required-access";
+import { sideAppRoutes } from "./rules/side-app-routes";
 import { staticCdnCors } from "./rules/static-cdn-cors";
 import { webBootsReleaseImage } from "./rules/web-boots-release-image";
 import { webServersShareMedia } from "./rules/web-servers-share-media";
@@ -28,6 +29,7 @@ new PolicyPack("magento", {
         efsInEveryComputeAz,
         reachabilityPolicy,
         adminRoutedToBackOffice,
+        sideAppRoutes,
         cdnServesStaticAndMedia,
         cdnPathsOriginVerified,
         staticCdnCors,

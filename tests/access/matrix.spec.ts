@@ -357,6 +357,80 @@ for (const name of STACKS) {
             }
         });
 
+        it("lets the side applications' servers read their parameters, releases and database users; no other tier their releases or secrets, nor they another stack's", async () => {
+            const sideapps = stack.role("sideapps");
+            const config = stack.arn(S3_BUCKET, "buckets-config");
+            const parameter = (app: string, key: string) =>
+                `arn:aws:ssm:${stack.model.region}:${stack.model.account}:parameter/magento-sideapps/${name}/${app}/${key}`;
+            for (const app of ["pim", "orders", "cashout"]) {
+                const secret = stack.arn(SECRETSMANAGER_SECRET, `${app}-db-secret`);
+                // Its parameters are names and ARNs, never secrets: under the stack's path, which Magento's tiers read too.
+                await expect(stack, "Allowed", {
+                    principal: sideapps,
+                    action: "ssm:GetParameter",
+                    resource: parameter(app, "db/host"),
+                });
+                await expect(stack, "Allowed", {
+                    principal: sideapps,
+                    action: "ssm:GetParametersByPath",
+                    resource: parameter(app, "").replace(/\/$/, ""),
+                });
+                await expect(stack, "denied", {
+                    principal: sideapps,
+                    action: "ssm:GetParameter",
+                    resource: parameter(app, "release").replace(
+                        `/${name}/`,
+                        `/${name === "prod" ? "preprod" : "prod"}/`,
+                    ),
+                });
+                // Its release: code, no secret, in the config bucket, which Magento's tiers read whole (docs/sideapps.md).
+                const reads: [AccessRequest, string[]][] = [
+                    [
+                        { principal: sideapps, action: "secretsmanager:GetSecretValue", resource: secret },
+                        ["web", "backoffice", "rundeck", "vpn", "gateway", "windows"],
+                    ],
+                    [
+                        {
+                            principal: sideapps,
+                            action: "s3:GetObject",
+                            resource: `${config}/sideapps/${app}/1.0.0.tar.gz`,
+                            context: { "aws:SecureTransport": "true" },
+                        },
+                        ["rundeck", "vpn", "gateway", "windows"],
+                    ],
+                ];
+                for (const [request, others] of reads) {
+                    await expect(stack, "Allowed", request);
+                    for (const tier of others) {
+                        await expect(stack, "denied", { ...request, principal: stack.role(tier) });
+                    }
+                }
+                await expect(stack, "denied", {
+                    principal: sideapps,
+                    action: "secretsmanager:PutSecretValue",
+                    resource: secret,
+                });
+                await expect(stack, "denied", {
+                    principal: sideapps,
+                    action: "secretsmanager:GetSecretValue",
+                    resource: otherStack(secret, name),
+                });
+            }
+            // Nothing of Magento's: its configuration, its users' secrets.
+            await expect(stack, "denied", {
+                principal: sideapps,
+                action: "s3:GetObject",
+                resource: `${config}/app/env.php`,
+                context: { "aws:SecureTransport": "true" },
+            });
+            await expect(stack, "denied", {
+                principal: sideapps,
+                action: "s3:PutObject",
+                resource: `${config}/sideapps/pim/1.0.0.tar.gz`,
+                context: { "aws:SecureTransport": "true" },
+            });
+        });
+
         it("lets Rundeck write its job output to its log group and never erase it: no deleting the group or streams, no shortening retention", async () => {
             const rundeck = stack.role("rundeck");
             const group = stack.arn(CLOUDWATCH_LOG_GROUP, "rundeck-logs");

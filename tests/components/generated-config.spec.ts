@@ -89,9 +89,12 @@ describe("generated server configuration", () => {
             documents.map((d) => d.urn.split("::").pop()).sort(),
             [
                 "backoffice-lt",
+                "cashout-lt",
                 "frontend-lt",
                 "haproxy-server-instance",
                 "openvpn-server-instance",
+                "orders-lt",
+                "pim-lt",
                 "rundeck-server-instance",
                 "shared-server-instance",
             ]
@@ -99,9 +102,12 @@ describe("generated server configuration", () => {
                 .concat(
                     [
                         "backoffice-lt",
+                        "cashout-lt",
                         "frontend-lt",
                         "haproxy-server-instance",
                         "openvpn-server-instance",
+                        "orders-lt",
+                        "pim-lt",
                         "rundeck-server-instance",
                     ].map((n) => `magento-prod-${n}`),
                 ),

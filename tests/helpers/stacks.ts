@@ -113,6 +113,12 @@ export function ofType(resources: readonly StateResource[], type: string): State
     return resources.filter((r) => r.type === type);
 }
 
+/** The resources of `type` but the side applications' (components/sideapps), which sit beside the web tiers: their
+ *  groups, templates and target groups. */
+export function webOfType(resources: readonly StateResource[], type: string): StateResource[] {
+    return ofType(resources, type).filter((r) => !r.urn.includes("magento:sideapps:SideApp$"));
+}
+
 /** The resources `r`'s property was computed from, e.g. the subnet behind a NAT gateway's subnetId. */
 export function via(resources: readonly StateResource[], r: StateResource, property: string): StateResource[] {
     const urns = r.propertyDependencies?.[property] ?? [];

@@ -11,7 +11,7 @@ import { StateResource } from "../../offline/state";
 import { LAUNCH_IMAGE_TAG, RELEASE_VERSION_TAG } from "../../policies/lib/contracts";
 import { AUTOSCALING_GROUP, EC2_LAUNCH_TEMPLATE } from "../../policies/lib/types";
 import { asExport, plan, Planned } from "../helpers/plan";
-import { ofType, prefetch, stackResources, StackOptions } from "../helpers/stacks";
+import { ofType, prefetch, StackOptions, stackResources, webOfType } from "../helpers/stacks";
 
 const STACK = "preprod";
 const RECORD = "/magento-release/preprod/current";
@@ -121,7 +121,7 @@ describe("offline plan: the web tiers follow the release runner's record", funct
         );
         assert.ok(templates.every((t) => t.inputs!.imageId !== BUILT));
         assert.deepStrictEqual(
-            ofType(r, AUTOSCALING_GROUP).map((g) => [g.inputs!.minSize, g.inputs!.maxSize]),
+            webOfType(r, AUTOSCALING_GROUP).map((g) => [g.inputs!.minSize, g.inputs!.maxSize]),
             [
                 [0, 0],
                 [0, 0],

@@ -196,6 +196,12 @@ describe("stack configuration", () => {
         rejects({ operatorCidrs: ["::/0"] }, "magento:operatorCidrs[0]", /whole internet/);
     });
 
+    it("rejects an allow-list longer than the side applications' admin rules can hold, naming the limit", () => {
+        const ranges = (n: number) => Array.from({ length: n }, (_, i) => `192.0.2.${i * 8}/29`);
+        assert.deepStrictEqual(problems({ operatorCidrs: ranges(8) }), []);
+        rejects({ operatorCidrs: ranges(9) }, "magento:operatorCidrs", /lists 9 ranges; .* at most 8 .*merge ranges/);
+    });
+
     it("rejects operator ranges that together cover the whole internet, however they are split", () => {
         rejects(
             { operatorCidrs: ["0.0.0.0/1", "128.0.0.0/1"] },

@@ -1,7 +1,8 @@
 // Losing one AZ, or one server, leaves production serving: every autoscaling group may place servers in at least 2
 // AZs, and the front end never runs fewer than 2 servers, not even at night by a scheduled action (the estate
 // scaled to one server at 19:00 to save money; preproduction still may). The back office is one server by design:
-// two would run every cron job twice. It is held only to the AZ spread, so that it comes back in another AZ.
+// two would run every cron job twice. It is held only to the AZ spread, so that it comes back in another AZ; so are the
+// side applications, each a self-healing single server (components/sideapps).
 // A group whose launch template says no release image exists yet (LAUNCH_IMAGE_TAG `none`: a fresh stack's first up,
 // docs/release-image.md) keeps no server by design and is held to the AZ spread only; web-boots-release-image holds
 // it at zero, and the plan check refuses an existing stack's group falling back to `none` (docs/day-two.md).
@@ -12,6 +13,8 @@ import { dependsOn, groupTag, isProduction, ofType, PRODUCTION_STACKS_SCHEMA } f
 import { AUTOSCALING_GROUP, AUTOSCALING_SCHEDULE, EC2_LAUNCH_TEMPLATE, EC2_SUBNET } from "../../lib/types";
 import { known, knownTags } from "../../lib/values";
 import { controls, RuleMetadata } from "../../lib/metadata";
+
+const SINGLE_INSTANCE_TIERS = ["backoffice", "sideapps"];
 
 interface Config {
     productionStacks?: string[];
@@ -60,8 +63,9 @@ export const productionWebCapacity: StackValidationPolicy = {
             singleInstanceTiers: {
                 type: "array",
                 items: { type: "string" },
-                default: ["backoffice"],
-                description: "Values of the groups' Tier tag that run one server on purpose (cron, indexers).",
+                default: SINGLE_INSTANCE_TIERS,
+                description:
+                    "Values of the groups' Tier tag that run one server on purpose (cron, indexers; the side applications).",
             },
         },
     },
@@ -72,7 +76,7 @@ export const productionWebCapacity: StackValidationPolicy = {
         }
         const minInstances = config.minInstances ?? 2;
         const minAzs = config.minAvailabilityZones ?? 2;
-        const single = config.singleInstanceTiers ?? ["backoffice"];
+        const single = config.singleInstanceTiers ?? SINGLE_INSTANCE_TIERS;
         for (const group of ofType(args.resources, AUTOSCALING_GROUP)) {
             const azs = placements(group);
             if (azs.length < minAzs) {

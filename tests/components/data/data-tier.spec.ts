@@ -20,6 +20,7 @@ import {
     CLOUDWATCH_LOG_RESOURCE_POLICY,
     EBS_VOLUME,
     EC2_INSTANCE,
+    EC2_LAUNCH_TEMPLATE,
     EC2_VOLUME_ATTACHMENT,
     EFS_ACCESS_POINT,
     EFS_FILE_SYSTEM,
@@ -40,7 +41,7 @@ import {
 } from "../../../policies/lib/types";
 import { PREPROD_NFS, PREPROD_NFS_REBUILT } from "../../fixtures/stacks";
 import { named, reachability } from "../../helpers/reachability";
-import { changedTypes, ofType, prefetch, stackResources, via } from "../../helpers/stacks";
+import { changedTypes, ofType, prefetch, stackResources, via, webOfType } from "../../helpers/stacks";
 
 const NFS = { changes: PREPROD_NFS };
 
@@ -581,7 +582,12 @@ describe("data tier", () => {
         const before = await stackResources("preprod", NFS);
         const after = await stackResources("preprod", { changes: PREPROD_NFS_REBUILT });
         // The instance changes (replaced: new ami, new type); its volume attachments follow it; nothing else moves.
-        assert.deepStrictEqual(changedTypes(before, after), [EC2_INSTANCE]);
+        // The side applications boot the ops image too: their templates take it (their groups roll out by refresh).
+        assert.deepStrictEqual(changedTypes(before, after), [EC2_INSTANCE, EC2_LAUNCH_TEMPLATE]);
+        assert.deepStrictEqual(
+            changedTypes(webOfType(before, EC2_LAUNCH_TEMPLATE), webOfType(after, EC2_LAUNCH_TEMPLATE)),
+            [],
+        );
         const server = named(after, EC2_INSTANCE, "shared-server-instance");
         assert.deepStrictEqual(
             [server.inputs!.ami, server.inputs!.instanceType],

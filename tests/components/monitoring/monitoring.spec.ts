@@ -17,7 +17,7 @@ import {
     SNS_TOPIC,
     SNS_TOPIC_SUBSCRIPTION,
 } from "../../../policies/lib/types";
-import { ofType, prefetch, stackResources, via } from "../../helpers/stacks";
+import { ofType, prefetch, stackResources, via, webOfType } from "../../helpers/stacks";
 
 type Inputs = Record<string, unknown>;
 type Dimensions = Record<string, string>;
@@ -440,7 +440,7 @@ describe("monitoring", () => {
         );
         assert.deepStrictEqual(
             dims("Healthy / unhealthy hosts", "TargetGroup"),
-            [...ofType(r, LB_TARGET_GROUP), ...ofType(r, LB_TARGET_GROUP)].map((g) => g.outputs!.arnSuffix),
+            [...webOfType(r, LB_TARGET_GROUP), ...webOfType(r, LB_TARGET_GROUP)].map((g) => g.outputs!.arnSuffix),
         );
         assert.deepStrictEqual(
             dims("Database CPU", "DBInstanceIdentifier"),
@@ -454,7 +454,7 @@ describe("monitoring", () => {
         );
         assert.deepStrictEqual(
             dims("Instance load (CPU)", "AutoScalingGroupName"),
-            ofType(r, AUTOSCALING_GROUP).map((g) => g.outputs!.name),
+            webOfType(r, AUTOSCALING_GROUP).map((g) => g.outputs!.name),
         );
         assert.deepStrictEqual(
             panel("HTTP 3xx / 4xx / 5xx").metrics!.map((m) => m[1]),

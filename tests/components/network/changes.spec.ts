@@ -21,7 +21,7 @@ import {
     SSM_PARAMETER,
 } from "../../../policies/lib/types";
 import { PREPROD_NFS } from "../../fixtures/stacks";
-import { ofType, prefetch, stackResources } from "../../helpers/stacks";
+import { ofType, prefetch, stackResources, webOfType } from "../../helpers/stacks";
 
 // The per-AZ resources, and the data volumes, which cannot leave their AZ.
 const PER_AZ = [
@@ -122,7 +122,7 @@ describe("what waits for what", function () {
             ...ofType(resources, SSM_PARAMETER).filter((p) => p.urn.includes("AppParameters")),
         ];
         assert.ok(needed.length > 3);
-        for (const group of ofType(resources, AUTOSCALING_GROUP)) {
+        for (const group of webOfType(resources, AUTOSCALING_GROUP)) {
             assert.deepStrictEqual(dependsOn(group, needed), [], nameOf(group.urn));
         }
     });
@@ -139,7 +139,7 @@ describe("what waits for what", function () {
             EC2_VOLUME_ATTACHMENT,
             ROUTE53_RECORD,
         ]);
-        for (const group of ofType(resources, AUTOSCALING_GROUP)) {
+        for (const group of webOfType(resources, AUTOSCALING_GROUP)) {
             assert.deepStrictEqual(dependsOn(group, needed), [], nameOf(group.urn));
         }
     });

@@ -15,6 +15,7 @@ import {
     EC2_EIP,
     EC2_EIP_ASSOCIATION,
     EC2_INSTANCE,
+    EC2_LAUNCH_TEMPLATE,
     EC2_VOLUME_ATTACHMENT,
     EC2_VPN_CONNECTION,
     EC2_VPN_CONNECTION_ROUTE,
@@ -28,7 +29,7 @@ import {
 } from "../../../policies/lib/types";
 import { PREPROD_NFS, PREPROD_OPS_REBUILT } from "../../fixtures/stacks";
 import { reachability } from "../../helpers/reachability";
-import { changedTypes, ofType, prefetch, stackResources, via } from "../../helpers/stacks";
+import { changedTypes, ofType, prefetch, stackResources, via, webOfType } from "../../helpers/stacks";
 import { userDataText } from "../../helpers/user-data";
 
 const REBUILT = { changes: PREPROD_OPS_REBUILT };
@@ -274,7 +275,12 @@ describe("operations servers", () => {
     it("a new image or instance type replaces Rundeck and the Windows host but not their volumes", async () => {
         const before = await stackResources("preprod");
         const after = await stackResources("preprod", REBUILT);
-        assert.deepStrictEqual(changedTypes(before, after), [EC2_INSTANCE]);
+        // The side applications boot the ops image too: their templates take it (their groups roll out by refresh).
+        assert.deepStrictEqual(changedTypes(before, after), [EC2_INSTANCE, EC2_LAUNCH_TEMPLATE]);
+        assert.deepStrictEqual(
+            changedTypes(webOfType(before, EC2_LAUNCH_TEMPLATE), webOfType(after, EC2_LAUNCH_TEMPLATE)),
+            [],
+        );
         const image = (rs: StateResource[], server: string) => {
             const i = named(rs, EC2_INSTANCE, `${server}-server-instance`);
             return [i.inputs!.ami, i.inputs!.instanceType, i.ignoreChanges];

@@ -16,7 +16,7 @@ import {
 } from "../../../policies/lib/types";
 import { check } from "../../helpers/packs";
 import { asExport, plan } from "../../helpers/plan";
-import { ofType, prefetch, stackResources } from "../../helpers/stacks";
+import { ofType, prefetch, stackResources, webOfType } from "../../helpers/stacks";
 
 const FRESH = { freshStack: true };
 const PINNED = { changes: { "magento:webImage": "ami-0fedcba9876543210" } };
@@ -29,11 +29,11 @@ const STOCK_AL2023 = "ami-0a1b2c3d4e5f60718";
 
 const bounds = (r: StateResource[]) =>
     Object.fromEntries(
-        ofType(r, AUTOSCALING_GROUP).map((g) => [g.urn.split("::").pop(), [g.inputs!.minSize, g.inputs!.maxSize]]),
+        webOfType(r, AUTOSCALING_GROUP).map((g) => [g.urn.split("::").pop(), [g.inputs!.minSize, g.inputs!.maxSize]]),
     );
 const templates = (r: StateResource[]) =>
     Object.fromEntries(
-        ofType(r, EC2_LAUNCH_TEMPLATE).map((t) => [
+        webOfType(r, EC2_LAUNCH_TEMPLATE).map((t) => [
             t.urn.split("::").pop(),
             [
                 t.inputs!.imageId,
@@ -101,8 +101,8 @@ describe("the first release image of a fresh stack", () => {
         assert.strictEqual(output(released, "releaseImage"), releaseRecordParameter("preprod", "current"));
         // The same templates, a new version each: an instance refresh rolls the image out, nothing is replaced.
         assert.deepStrictEqual(
-            ofType(released, EC2_LAUNCH_TEMPLATE).map((t) => t.urn),
-            ofType(fresh, EC2_LAUNCH_TEMPLATE).map((t) => t.urn),
+            webOfType(released, EC2_LAUNCH_TEMPLATE).map((t) => t.urn),
+            webOfType(fresh, EC2_LAUNCH_TEMPLATE).map((t) => t.urn),
         );
     });
 

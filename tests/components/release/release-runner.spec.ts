@@ -8,7 +8,7 @@ import { AslDefinition } from "../../../model/release-runner";
 import { StateResource } from "../../../offline/state";
 import { RELEASE_VERSION_TAG } from "../../../policies/lib/contracts";
 import { AUTOSCALING_GROUP, EC2_LAUNCH_TEMPLATE, IAM_ROLE } from "../../../policies/lib/types";
-import { ofType, prefetch, stackResources } from "../../helpers/stacks";
+import { ofType, prefetch, stackResources, webOfType } from "../../helpers/stacks";
 
 const DEPLOYED = { preview: false };
 prefetch(["preprod", DEPLOYED], ["prod", DEPLOYED]);
@@ -50,7 +50,7 @@ for (const stack of ["preprod", "prod"]) {
             // The version's instances say the release (the record's version, here a placeholder), as the program's
             // template says the record's; volumes and interfaces carry the same tags without it.
             const release = "$.release.version";
-            for (const template of ofType(resources, EC2_LAUNCH_TEMPLATE)) {
+            for (const template of webOfType(resources, EC2_LAUNCH_TEMPLATE)) {
                 const create = Object.values(definition.States).find(
                     (s) =>
                         String(s.Resource).endsWith(":ec2:createLaunchTemplateVersion") &&
@@ -94,8 +94,8 @@ for (const stack of ["preprod", "prod"]) {
         });
 
         it("drives the stack's own groups, templates and records", () => {
-            const groups = ofType(resources, AUTOSCALING_GROUP).map((g) => String(g.outputs?.name));
-            const templates = ofType(resources, EC2_LAUNCH_TEMPLATE).map((t) => String(t.id));
+            const groups = webOfType(resources, AUTOSCALING_GROUP).map((g) => String(g.outputs?.name));
+            const templates = webOfType(resources, EC2_LAUNCH_TEMPLATE).map((t) => String(t.id));
             const parameters = Object.values(definition.States).map((s) => s.Parameters as Record<string, unknown>);
             const used = (key: string) => new Set(parameters.map((p) => p?.[key]).filter((v) => typeof v === "string"));
             assert.deepStrictEqual([...used("AutoScalingGroupName")].sort(), groups.sort());

@@ -30,7 +30,7 @@ import {
 } from "../../../policies/lib/types";
 import { PREPROD_NFS } from "../../fixtures/stacks";
 import { named, reachability } from "../../helpers/reachability";
-import { changedTypes, ofType, prefetch, stackResources, via } from "../../helpers/stacks";
+import { changedTypes, ofType, prefetch, stackResources, via, webOfType } from "../../helpers/stacks";
 
 const NFS = { changes: PREPROD_NFS };
 const WAF_ON = { changes: { "magento:waf": "on" } };
@@ -138,7 +138,7 @@ describe("web tier", () => {
 
     it("the load balancer checks Magento's health endpoint, 200 only, keeps access logs and drops invalid headers", async () => {
         const r = await stackResources("prod");
-        for (const group of ofType(r, LB_TARGET_GROUP)) {
+        for (const group of webOfType(r, LB_TARGET_GROUP)) {
             assert.deepStrictEqual(
                 [group.inputs!.healthCheck],
                 [
@@ -229,7 +229,7 @@ describe("web tier", () => {
 
     it("a release rolls out by instance refresh: new servers pass the health check before old ones leave", async () => {
         const r = await stackResources("prod");
-        for (const group of ofType(r, AUTOSCALING_GROUP)) {
+        for (const group of webOfType(r, AUTOSCALING_GROUP)) {
             assert.deepStrictEqual(group.inputs!.instanceRefresh, {
                 strategy: "Rolling",
                 preferences: {
@@ -251,7 +251,7 @@ describe("web tier", () => {
     it("servers: IMDSv2 only, no public address, encrypted root with the stack's key, SSM instead of SSH keys", async () => {
         const r = await stackResources("prod");
         const key = named(r, KMS_KEY, "data-key");
-        for (const template of ofType(r, EC2_LAUNCH_TEMPLATE)) {
+        for (const template of webOfType(r, EC2_LAUNCH_TEMPLATE)) {
             assert.strictEqual((template.inputs!.metadataOptions as { httpTokens: string }).httpTokens, "required");
             assert.strictEqual(
                 (template.inputs!.networkInterfaces as { associatePublicIpAddress: string }[])[0]
@@ -272,7 +272,7 @@ describe("web tier", () => {
 
     it("at boot the back office mounts media, sitemap and exports, the front end media and sitemap, from EFS access points as its role, never pub/static, and reads the parameters", async () => {
         const r = await stackResources("prod", { preview: false });
-        for (const template of ofType(r, EC2_LAUNCH_TEMPLATE)) {
+        for (const template of webOfType(r, EC2_LAUNCH_TEMPLATE)) {
             // The order exports hold customers' data: the internet-facing front end does not mount them.
             const frontEnd = template.urn.endsWith("frontend-lt");
             const accessPoints = ofType(r, EFS_ACCESS_POINT).filter((ap) => !(frontEnd && ap.urn.endsWith("-exports")));
@@ -513,7 +513,7 @@ describe("web tier", () => {
         const before = await stackResources("prod", { preview: false });
         const after = await stackResources("prod", NEW_IMAGE);
         assert.deepStrictEqual(changedTypes(before, after), [EC2_LAUNCH_TEMPLATE]);
-        assert.ok(ofType(after, EC2_LAUNCH_TEMPLATE).every((t) => t.inputs!.imageId === "ami-0fedcba9876543210"));
+        assert.ok(webOfType(after, EC2_LAUNCH_TEMPLATE).every((t) => t.inputs!.imageId === "ami-0fedcba9876543210"));
     });
 
     it("preprod takes its release image from the parameter the image pipeline writes", async () => {

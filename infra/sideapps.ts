@@ -1,0 +1,118 @@
+// The side applications (docs/sideapps.md): the PIM, the order connector and the cash-out connector, each a
+// self-healing single server of the sideapps tier behind the shop's load balancer on its own host name, with a database
+// user of its own in the side applications' database, and the release an operator names in the stack's parameter.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { GeneratedSecret } from "../components/security/generated-secret";
+import { viaService } from "../components/security/kms-conditions";
+import { releasePrefix, sideAppBootConfig } from "../components/sideapps/boot";
+import { SideApp } from "../components/sideapps/side-app";
+import { SIDE_APPS, sideAppParameterPath, sideAppRules } from "../model/side-apps";
+import { StackContext } from "./context";
+import { DataLayer } from "./data";
+import { Keys } from "./security";
+import { SingleServers } from "./servers";
+import { StorageLayer } from "./storage";
+import { ServerTiers } from "./tiers";
+import { LoadBalancing } from "./web";
+
+export interface SideApps {
+    readonly apps: Readonly<Record<string, SideApp>>;
+    /** Each application's database secret (its user's name and password). */
+    readonly databaseSecretArns: Readonly<Record<string, pulumi.Output<string>>>;
+}
+
+export function sideApps(
+    { config, prefix, accountId }: StackContext,
+    tiers: ServerTiers,
+    keys: Keys,
+    data: DataLayer,
+    storage: StorageLayer,
+    { loadBalancer }: LoadBalancing,
+    singleServer: SingleServers,
+): SideApps {
+    const { tags } = config;
+    const tier = tiers.sideApps;
+    const bucket = storage.buckets;
+    loadBalancer.admit("sideapps", tier.securityGroupId);
+    const spec = singleServer(tier, "private");
+    const built = SIDE_APPS.map((app, index) => {
+        const secret = new GeneratedSecret(`${prefix}-${app.name}-db`, {
+            description: `${app.name}'s MySQL user in the side applications' database`,
+            length: 32,
+            specials: "", // written into a MySQL option file, where # and quotes would need escaping
+            document: (password) => ({ username: app.name, password }),
+            kmsKeyArn: keys.secrets,
+            tags,
+        });
+        // Its parameters' path, and the one there the operator sets to the version it runs (docs/sideapps.md,
+        // "Deploying a release").
+        const path = `${sideAppParameterPath(config.stack)}/${app.name}`;
+        const parameter = `${path}/release`;
+        // The operator's parameter, read at deploy time by its path (absent, the lookup answers an empty list:
+        // https://www.pulumi.com/registry/packages/aws/api-docs/ssm/getparametersbypath/): no server before a release.
+        const size = aws.ssm.getParametersByPath({ path }).then((found) => (found.names.includes(parameter) ? 1 : 0));
+        // Its boot reads, nothing else: its own parameters (GetParametersByPath is authorised on the path itself), its
+        // release's objects, its own secret (the secrets key through Secrets Manager only, the storage key through S3
+        // only: https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
+        const pathArn = pulumi.interpolate`arn:aws:ssm:${config.region}:${accountId}:parameter${path}`;
+        const grant = tier.grant(`${app.name}-boot`, [
+            { Effect: "Allow", Action: "ssm:GetParametersByPath", Resource: pathArn },
+            {
+                Effect: "Allow",
+                Action: ["ssm:GetParameter", "ssm:GetParameters"],
+                Resource: pulumi.interpolate`${pathArn}/*`,
+            },
+            { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secret.secretArn },
+            {
+                Effect: "Allow",
+                Action: "kms:Decrypt",
+                Resource: keys.secrets,
+                Condition: viaService("secretsmanager", config.region),
+            },
+            {
+                Effect: "Allow",
+                Action: "s3:GetObject",
+                Resource: pulumi.interpolate`${bucket.configBucketArn}/${releasePrefix(app.name)}*`,
+            },
+            {
+                Effect: "Allow",
+                Action: "kms:Decrypt",
+                Resource: keys.storage,
+                Condition: viaService("s3", config.region),
+            },
+        ]);
+        const userData = sideAppBootConfig({
+            app: app.name,
+            region: config.region,
+            parameterPath: path,
+            cron: app.cron,
+        });
+        const server = new SideApp(`${prefix}-${app.name}`, {
+            ...spec,
+            placement: { ...spec.placement, availabilityZone: undefined }, // every AZ: replaced in another when its AZ fails
+            app: app.name,
+            host: `${app.hostLabel}.${config.domain}`,
+            rules: sideAppRules(index, config.operatorCidrs),
+            listenerArn: loadBalancer.httpsListenerArn,
+            rootVolumeGb: 20,
+            userData,
+            size,
+            parameters: {
+                path,
+                values: {
+                    bucket: bucket.configBucketName,
+                    "db/host": data.sideDatabase.address,
+                    "db/name": app.name,
+                    "db/secret-arn": secret.secretArn,
+                },
+            },
+            bootDependsOn: [secret, grant],
+        });
+        return { name: app.name, server, secretArn: secret.secretArn };
+    });
+    return {
+        apps: Object.fromEntries(built.map((b) => [b.name, b.server])),
+        databaseSecretArns: Object.fromEntries(built.map((b) => [b.name, b.secretArn])),
+    };
+}

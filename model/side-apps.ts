@@ -1,0 +1,124 @@
+// The side applications of the estate (docs/sideapps.md), each one server behind the shop's load balancer on a host
+// name of its own, and the listener rules that route them: pure data, which the configuration validator checks (the
+// rules must fit ELB's limits) and components/sideapps builds.
+import type { PublicName } from "./edge-plan";
+
+export type SideAppName = "pim" | "orders" | "cashout";
+
+export interface SideAppSpec {
+    readonly name: SideAppName;
+    /** The label of its host name under the shop's domain (`pim` gives pim.<domain>). */
+    readonly hostLabel: string;
+    readonly purpose: string;
+    /**
+     * Paths only the operators' allow-list reaches ("all": the whole application, as the PIM, which only the
+     * merchandisers in the offices use); the rest of the host is public (the marketplace's and the payment provider's
+     * calls). ELB compares paths case-sensitively: the application serves its admin under these paths exactly.
+     */
+    readonly adminPaths: readonly string[] | "all";
+    /** A job every few minutes (systemd OnCalendar), run by one server at a time (docs/sideapps.md, "Cron"). */
+    readonly cron?: { readonly onCalendar: string; readonly command: string };
+}
+
+export const SIDE_APPS: readonly SideAppSpec[] = [
+    {
+        name: "pim",
+        hostLabel: "pim",
+        purpose: "PIM: product sets edited outside Magento's back office",
+        adminPaths: "all",
+    },
+    {
+        name: "orders",
+        hostLabel: "orders",
+        purpose: "Order connector: the bridge to the marketplace and the warehouse",
+        adminPaths: ["/admin", "/admin/*"],
+    },
+    {
+        name: "cashout",
+        hostLabel: "cashout",
+        purpose: "Cash-out connector: payments between the marketplace and the payment provider",
+        adminPaths: ["/admin", "/admin/*"],
+        cron: { onCalendar: "*:0/5", command: "bin/cron" },
+    },
+];
+
+/**
+ * ELB: at most 3 values in a condition and 5 in a rule
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/rule-condition-types.html, "Condition basics").
+ */
+const CONDITION_VALUES = 3;
+const RULE_VALUES = 5;
+/** Each application's rules take a block of priorities from 1, before the shop's (the CDN paths' from 20, which match
+ *  any host): its allow rules, then its refusal, then its forward. */
+const FIRST_PRIORITY = 1;
+export const PRIORITY_BLOCK = 6;
+
+export interface PlannedRule {
+    /** Stable part of the rule's resource name. */
+    readonly suffix: string;
+    readonly priority: number;
+    readonly paths: readonly string[] | undefined;
+    readonly sources: readonly string[] | undefined;
+    readonly action: "forward" | "refuse";
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+    return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}
+
+/**
+ * The rules of the application at `index` in SIDE_APPS, all on its host (one value): the admin paths from the allow-list
+ * forwarded, a 403 for them from anywhere else, then the rest of the host forwarded (none when the whole host is admin).
+ */
+export function sideAppRules(index: number, adminSources: readonly string[]): PlannedRule[] {
+    const spec = SIDE_APPS[index];
+    const paths = spec.adminPaths === "all" ? undefined : spec.adminPaths;
+    const perRule = Math.min(CONDITION_VALUES, RULE_VALUES - 1 - (paths?.length ?? 0));
+    const base = FIRST_PRIORITY + index * PRIORITY_BLOCK;
+    const allowed = chunks(adminSources, perRule).map((sources, k): PlannedRule => ({
+        suffix: `admin-${k}`,
+        priority: base + k,
+        paths,
+        sources,
+        action: "forward",
+    }));
+    const refused: PlannedRule = {
+        suffix: "admin-refused",
+        priority: base + PRIORITY_BLOCK - 2,
+        paths,
+        sources: undefined,
+        action: "refuse",
+    };
+    const rest: PlannedRule[] = paths
+        ? [
+              {
+                  suffix: "host",
+                  priority: base + PRIORITY_BLOCK - 1,
+                  paths: undefined,
+                  sources: undefined,
+                  action: "forward",
+              },
+          ]
+        : [];
+    return [...allowed, refused, ...rest];
+}
+
+/** How many operator ranges the allow rules of every application fit in their blocks. */
+export function sideAppSourceCapacity(): number {
+    return Math.min(
+        ...SIDE_APPS.map((spec) => {
+            const paths = spec.adminPaths === "all" ? 0 : spec.adminPaths.length;
+            return (PRIORITY_BLOCK - 2) * Math.min(CONDITION_VALUES, RULE_VALUES - 1 - paths);
+        }),
+    );
+}
+
+/** The applications' public names, on the load balancer in the shop's zone: the shop's certificate (`*.<domain>`)
+ *  covers them. */
+export function sideAppNames(domain: string): PublicName[] {
+    return SIDE_APPS.map((app) => ({ name: `${app.hostLabel}.${domain}`, target: "loadBalancer", zone: domain }));
+}
+
+/** The side applications' parameters, outside Magento's /magento/<stack>: its tiers read that path whole, and the side
+ *  applications' tier reads this one only (infra/tiers.ts). An application's are below /<app>. */
+export const sideAppParameterPath = (stack: string) => `/magento-sideapps/${stack}`;
