@@ -6,7 +6,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { AccessModel, defaultKeyPolicy, PolicyDocument } from "../../policies/lib/access/model";
+import { AccessModel, defaultKeyPolicy } from "../../policies/lib/access/model";
 import { decide } from "../../policies/lib/access/simulate";
 import { VALUE_IN_STATE_TAG } from "../../policies/lib/contracts";
 import { SECRETSMANAGER_SECRET, SECRETSMANAGER_SECRET_VERSION } from "../../policies/lib/types";
@@ -320,7 +320,7 @@ describe("CI trust: the documented IAM trust policies", () => {
         const model: AccessModel = {
             account: "123456789012",
             region: "eu-west-3",
-            roles: new Map([[role, [{ name: "inline", policy: permissions[0] as PolicyDocument }]]]),
+            roles: new Map([[role, [{ name: "inline", policy: permissions[0] }]]]),
             // A key whose policy delegates to IAM, as the stack's keys do: the role's own policy decides.
             resources: new Map([[key, defaultKeyPolicy("123456789012")]]),
         };
