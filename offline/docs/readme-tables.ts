@@ -65,10 +65,17 @@ export function projectConfig(
 }
 
 /** Every rule of every pack, as a row of the README's Policies table. */
+/** What a mandatory rule does to an `up`: a resource rule is asked about each resource "immediately before" it is
+ *  created or updated, and "the first policy violation will halt the deployment" (https://github.com/pulumi/pulumi-policy,
+ *  README); a stack rule once every resource is registered, so in an up after the changes
+ *  (https://github.com/pulumi/docs/issues/11508). The deploy action's preview with both packs runs both first. */
+const IN_AN_UP = (policy: { validateResource?: unknown }) =>
+    policy.validateResource ? "stops the resource's step" : "after the changes; the planned preview stops them";
+
 export function policyRows(root: string): string[] {
     return ruleEntries(root).map(
         ({ pack, policy }) =>
-            `| \`${pack}\` | \`${policy.name}\` | ${policy.enforcementLevel ?? "advisory"} | ${policy.description} |`,
+            `| \`${pack}\` | \`${policy.name}\` | ${policy.enforcementLevel ?? "advisory"} | ${IN_AN_UP(policy)} | ${policy.description} |`,
     );
 }
 

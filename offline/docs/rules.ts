@@ -11,6 +11,9 @@ export interface PolicyInfo {
     readonly name: string;
     readonly description: string;
     readonly enforcementLevel?: string;
+    /** A resource rule (ResourceValidationPolicy) or a stack rule (StackValidationPolicy). */
+    readonly validateResource?: unknown;
+    readonly validateStack?: unknown;
     readonly configSchema?: { properties?: Record<string, { type?: string; default?: unknown; description?: string }> };
 }
 
