@@ -5,6 +5,10 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { howToKeep, lostUrns } from "../../offline/kept-urns";
+import { StateResource } from "../../offline/state";
+import { toEngineUrns } from "../../offline/urns";
+import { EC2_EIP } from "../../policies/lib/types";
 import { PREPROD_NFS } from "../fixtures/stacks";
 import { prefetch, ROOT, StackOptions, stackResources } from "../helpers/stacks";
 
@@ -25,12 +29,34 @@ describe("URNs of deployed resources", () => {
                 .split("\n")
                 .filter(Boolean);
             const resources = await stackResources(stack, opts);
-            const declared = new Set(resources.flatMap((r) => [r.urn, ...(r.aliases ?? [])]));
-            assert.deepStrictEqual(
-                recorded.filter((urn) => !declared.has(urn)),
-                [],
-                "URNs that would be deleted (and their resources created anew): alias them, or delete the line of a resource removed on purpose",
-            );
+            assert.deepStrictEqual(lostUrns(recorded, resources).map(howToKeep), []);
         });
     }
+
+    it("is live: a protected resource renamed without an alias is lost, with the alias to add named; with the alias, the engine's derived URN answers", () => {
+        const root: StateResource = {
+            urn: "urn:pulumi:prod::magento::pulumi:pulumi:Stack::magento-prod",
+            custom: false,
+            type: "pulumi:pulumi:Stack",
+        };
+        const eip = (name: string): StateResource => ({
+            urn: `urn:pulumi:prod::magento::${EC2_EIP}::${name}`,
+            custom: true,
+            type: EC2_EIP,
+            parent: root.urn,
+            protect: true,
+        });
+        const recorded = [`urn:pulumi:prod::magento::${EC2_EIP}::magento-prod-gateway-eip`];
+        const renamed = eip("magento-prod-haproxy-eip");
+        const without = toEngineUrns([root, renamed], new Map(), "magento", "prod");
+        assert.deepStrictEqual(lostUrns(recorded, without), recorded);
+        assert.match(howToKeep(recorded[0]), /aliases: \[\{ name: "magento-prod-gateway-eip" \}\]/);
+        const aliased = toEngineUrns(
+            [root, renamed],
+            new Map([[renamed.urn, [{ name: "magento-prod-gateway-eip", parentUrn: "" }]]]),
+            "magento",
+            "prod",
+        );
+        assert.deepStrictEqual(lostUrns(recorded, aliased), []);
+    });
 });
