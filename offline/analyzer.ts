@@ -25,10 +25,23 @@ export interface Diagnostic {
     readonly urn: string;
 }
 
+/** What the pack says of a policy in GetAnalyzerInfo: its level, and the SDK's metadata the CLI shows. */
+export interface PolicySummary {
+    readonly name: string;
+    readonly level: Level;
+    readonly severity: string;
+    readonly framework?: string;
+    readonly tags: string[];
+    readonly url: string;
+}
+
+/** PolicySeverity's values, by number (pulumirpc's enum). */
+const SEVERITIES = ["unspecified", "low", "medium", "high", "critical"];
+
 export interface PackReport {
     readonly name: string;
     readonly version: string;
-    readonly policies: { name: string; level: Level }[];
+    readonly policies: PolicySummary[];
     readonly diagnostics: Diagnostic[];
 }
 
@@ -290,7 +303,14 @@ export async function analyze(
     return {
         name: info.getName(),
         version: info.getVersion(),
-        policies: info.getPoliciesList().map((p) => ({ name: p.getName(), level: LEVELS[p.getEnforcementlevel()] })),
+        policies: info.getPoliciesList().map((p) => ({
+            name: p.getName(),
+            level: LEVELS[p.getEnforcementlevel()],
+            severity: SEVERITIES[p.getSeverity()],
+            framework: p.getFramework()?.getName(),
+            tags: p.getTagsList(),
+            url: p.getUrl(),
+        })),
         diagnostics: [...resourceDiagnostics.flat(), ...stackDiagnostics],
     };
 }

@@ -1,5 +1,6 @@
 // Security and reliability baseline. One rule per file under rules/.
 import { PolicyPack } from "@pulumi/policy";
+import { withSdkMetadata } from "../lib/sdk-metadata";
 import { certificateValidationSatisfiable } from "./rules/certificate-validation-satisfiable";
 import { dataAuditLogs } from "./rules/data-audit-logs";
 import { ebsVolumesProtected } from "./rules/ebs-volumes-protected";
@@ -32,7 +33,7 @@ import { userDataSize } from "./rules/user-data-size";
 import { wafLogged } from "./rules/waf-logged";
 
 new PolicyPack("aws-baseline", {
-    policies: [
+    policies: withSdkMetadata(__dirname, [
         noInternetIngress,
         rdsEncryptedPrivate,
         rdsProductionProtection,
@@ -63,5 +64,5 @@ new PolicyPack("aws-baseline", {
         securityLogsKept,
         userDataSize,
         portForwardingFixed,
-    ],
+    ]),
 });

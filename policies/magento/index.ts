@@ -1,5 +1,6 @@
 // Architecture rules: the lessons of the estate (docs/estate.md). One rule per file under rules/.
 import { PolicyPack } from "@pulumi/policy";
+import { withSdkMetadata } from "../lib/sdk-metadata";
 import { adminRoutedToBackOffice } from "./rules/admin-routed-to-back-office";
 import { cdnPathsOriginVerified } from "./rules/cdn-paths-origin-verified";
 import { cdnServesStaticAndMedia } from "./rules/cdn-serves-static-and-media";
@@ -18,7 +19,7 @@ import { webBootsReleaseImage } from "./rules/web-boots-release-image";
 import { webServersShareMedia } from "./rules/web-servers-share-media";
 
 new PolicyPack("magento", {
-    policies: [
+    policies: withSdkMetadata(__dirname, [
         productionNetworkHa,
         productionDataHa,
         productionWebCapacity,
@@ -35,5 +36,5 @@ new PolicyPack("magento", {
         staticCdnCors,
         magentoHealthCheck,
         requiredAccessPolicy,
-    ],
+    ]),
 });

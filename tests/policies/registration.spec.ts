@@ -1,8 +1,9 @@
 // A rule file that its pack forgets to register enforces nothing while the README lists it: each pack, as served,
-// offers exactly the rules of its rules/ folder, at the level each declares.
+// offers exactly the rules of its rules/ folder, at the level each declares, with the SDK's metadata from its rule's.
 import * as assert from "assert";
 import { analyze } from "../../offline/analyzer";
 import { PACKS, ruleEntries } from "../../offline/docs/rules";
+import { sdkMetadata } from "../../policies/lib/sdk-metadata";
 import { pack } from "../helpers/packs";
 import { ROOT } from "../helpers/stacks";
 
@@ -21,6 +22,34 @@ describe("policy packs", () => {
                 .map((e) => `${e.policy.name} ${e.policy.enforcementLevel ?? "advisory"}`)
                 .sort();
             assert.deepStrictEqual(served, files);
+        });
+    }
+});
+
+describe("policy packs as the CLI and Pulumi Cloud show them", () => {
+    for (const name of PACKS) {
+        it(`${name}: each policy carries the SDK's severity, framework, tags and URL, from its rule's metadata`, async () => {
+            const report = await analyze(await pack(name), [], {
+                project: "magento",
+                stack: "prod",
+                dryRun: true,
+                config: {},
+            });
+            const served = new Map(report.policies.map((p) => [p.name, p]));
+            for (const { policy, metadata } of ruleEntries(ROOT).filter((e) => e.pack === name)) {
+                const p = served.get(policy.name)!;
+                const expected = sdkMetadata({ enforcementLevel: p.level }, metadata!);
+                assert.strictEqual(p.severity, expected.severity, policy.name);
+                assert.strictEqual(p.framework, expected.framework?.name, policy.name);
+                assert.deepStrictEqual(p.tags, expected.tags, policy.name);
+                assert.strictEqual(p.url, expected.url ?? "", policy.name);
+            }
+            // Not vacuous: mandatory rules are high, and the Security Hub ones name the framework.
+            assert.ok(report.policies.some((p) => p.severity === "high"));
+            assert.ok(
+                name === "magento" ||
+                    report.policies.some((p) => p.framework === "AWS Foundational Security Best Practices"),
+            );
         });
     }
 });
