@@ -32,6 +32,7 @@ export interface PolicySummary {
     readonly severity: string;
     readonly framework?: string;
     readonly tags: string[];
+    readonly remediation: string;
     readonly url: string;
 }
 
@@ -309,6 +310,7 @@ export async function analyze(
             severity: SEVERITIES[p.getSeverity()],
             framework: p.getFramework()?.getName(),
             tags: p.getTagsList(),
+            remediation: p.getRemediationSteps(),
             url: p.getUrl(),
         })),
         diagnostics: [...resourceDiagnostics.flat(), ...stackDiagnostics],

@@ -3,13 +3,19 @@
 // start-up; the build runs the same compiler with the same options the runner gives ts-node (its defaults under the
 // pack's tsconfig.json), so a pack the runner would refuse is refused here, with the compiler's diagnostics.
 // A build is keyed by the content of everything it reads: the pack's sources (its tsconfig's files), tsconfig,
-// package.json, PulumiPolicy.yaml, the lock file and the compiler's version; a change to any of them builds anew.
+// package.json, PulumiPolicy.yaml, the lock file, the compiler's version and this builder; a change to any of them
+// builds anew.
 // Kept under the pack's own node_modules/.cache, so the built pack resolves its packages from where its sources do.
+// A build is also the pack as published (docs/publishing-packs.md): one folder holding the compiled pack and every
+// source of ours it imports (policies/lib beside the pack's own folder), PulumiPolicy.yaml and a package.json whose
+// main is the compiled entry, so `npm pack` in it, which `pulumi policy publish` runs, packs all the pack needs but
+// its declared dependencies.
 import { spawn } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type * as TS from "typescript";
+import { Lock, shrinkwrapOf } from "./pack-shrinkwrap";
 
 /** The folder of a pack's builds, by key (the benchmark clears it for a cold start). */
 export const buildCacheOf = (dir: string) => path.join(dir, "node_modules", ".cache", "offline-pack-build");
@@ -72,6 +78,9 @@ function lockFile(dir: string): string | undefined {
 function keyOf(dir: string, sources: PackSources): string {
     const hash = createHash("sha256").update(`typescript ${sources.ts.version}\n`);
     const read = [
+        // How a build is made is part of it: a changed builder builds anew.
+        __filename,
+        require.resolve("./pack-shrinkwrap"),
         ...sources.files,
         sources.tsconfig,
         path.join(dir, "package.json"),
@@ -158,37 +167,60 @@ export async function builtPack(
     const sources = sourcesOf(dir, runner);
     const cache = buildCacheOf(dir);
     const key = keyOf(dir, sources);
-    const served = (root: string) => path.join(root, path.relative(commonRoot(sources.files), dir));
     const target = path.join(cache, key);
-    if (fs.existsSync(path.join(target, "done"))) {
-        return served(target);
+    if (fs.existsSync(path.join(target, DONE))) {
+        return target;
     }
     if (!building.has(target)) {
-        building.set(target, build(dir, sources, cache, key, served));
+        building.set(target, build(dir, sources, cache, key));
         building.get(target)!.catch(() => building.delete(target)); // a failed build is tried again next time
     }
     return building.get(target)!;
 }
 
-async function build(
-    dir: string,
-    sources: PackSources,
-    cache: string,
-    key: string,
-    served: (root: string) => string,
-): Promise<string> {
+interface BuiltManifest {
+    readonly name: string;
+    readonly version: string;
+    readonly dependencies?: Readonly<Record<string, string>>;
+    scripts?: unknown;
+    devDependencies?: unknown;
+}
+
+/** The marker of a finished build (not part of the pack: its manifest's `files` leave it out). */
+const DONE = "done";
+
+/**
+ * The built pack's package.json: the source's, with main the compiled entry (relative to the build's root) and `files`
+ * the compiled tree, PulumiPolicy.yaml and the shrinkwrap. Its scripts are the source folder's (one refuses `npm pack` there) and are
+ * left out, as are devDependencies, which a published pack never installs.
+ */
+function builtManifest(dir: string, main: string, compiled: readonly string[]): BuiltManifest {
+    const source = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as BuiltManifest;
+    // npm packs a shrinkwrap only when `files` names it.
+    const manifest = { ...source, main, files: [...compiled, "PulumiPolicy.yaml", "npm-shrinkwrap.json"] };
+    delete manifest.scripts;
+    delete manifest.devDependencies;
+    return manifest;
+}
+
+async function build(dir: string, sources: PackSources, cache: string, key: string): Promise<string> {
     fs.mkdirSync(cache, { recursive: true });
     const aside = fs.mkdtempSync(path.join(cache, `${key}-building-`));
     try {
-        await compile(sources, tscArgs(sources, commonRoot(sources.files), aside), dir);
-        const pack = served(aside);
-        fs.mkdirSync(pack, { recursive: true });
-        fs.copyFileSync(path.join(dir, "PulumiPolicy.yaml"), path.join(pack, "PulumiPolicy.yaml"));
+        const root = commonRoot(sources.files);
+        await compile(sources, tscArgs(sources, root, aside), dir);
+        const compiled = fs.readdirSync(aside).sort();
+        fs.copyFileSync(path.join(dir, "PulumiPolicy.yaml"), path.join(aside, "PulumiPolicy.yaml"));
         // @pulumi/policy reads the pack's version from package.json in the folder it runs in.
-        const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as Record<string, unknown>;
-        const main = path.relative(dir, sources.main).replace(/\.ts$/, ".js");
-        fs.writeFileSync(path.join(pack, "package.json"), JSON.stringify({ ...pkg, main }, null, 2));
-        fs.writeFileSync(path.join(aside, "done"), `${key}\n`);
+        const main = path.relative(root, sources.main).replace(/\.ts$/, ".js").split(path.sep).join("/");
+        const manifest = builtManifest(dir, main, compiled);
+        const lock = lockFile(dir);
+        fs.writeFileSync(path.join(aside, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+        if (lock) {
+            const shrinkwrap = shrinkwrapOf(JSON.parse(fs.readFileSync(lock, "utf8")) as Lock, manifest);
+            fs.writeFileSync(path.join(aside, "npm-shrinkwrap.json"), `${JSON.stringify(shrinkwrap, null, 2)}\n`);
+        }
+        fs.writeFileSync(path.join(aside, DONE), `${key}\n`);
         const target = path.join(cache, key);
         try {
             fs.renameSync(aside, target);
@@ -196,7 +228,7 @@ async function build(
             // Another process renamed the same build into place first.
         }
         prune(cache, key);
-        return served(target);
+        return target;
     } finally {
         fs.rmSync(aside, { recursive: true, force: true });
     }

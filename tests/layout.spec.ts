@@ -6,6 +6,8 @@ import * as path from "path";
 import { filesUnder, ROOT } from "./helpers/tree";
 
 const SKIPPED = new Set(["fixtures"]);
+/** What commands write and git ignores (.gitignore): the packs' builds for publishing, the benchmark's output. */
+const BUILT = new Set(["dist", "out"]);
 /** Folders whose insides one README line describes: the docs, the tests (they mirror the tree), the vendored scanner. */
 const DESCRIBED_WHOLE = new Set(["docs", "tests", "third-party/awsguard"]);
 
@@ -18,7 +20,7 @@ function folders(dir = ""): string[] {
                 e.isDirectory() &&
                 e.name !== "node_modules" &&
                 !SKIPPED.has(e.name) &&
-                !(dir === "" && e.name.startsWith(".")),
+                !(dir === "" && (e.name.startsWith(".") || BUILT.has(e.name))),
         )
         .map((e) => path.posix.join(dir, e.name))
         .flatMap((d) => [...(d === "third-party" ? [] : [d]), ...(DESCRIBED_WHOLE.has(d) ? [] : folders(d))]);

@@ -18,6 +18,8 @@ export interface RuleMetadata {
     readonly resourceTypes: readonly string[];
     /** One line: the inputs it decides from during preview ("Decides during preview from ..."), or why it cannot. */
     readonly decides: string;
+    /** What to change so the resource or stack passes: the policy SDK's remediationSteps, shown by the CLI and Pulumi Cloud. */
+    readonly remediation: string;
     readonly controls: Controls;
     /** Vendor pages the rule's facts (dates, versions, defaults) come from, for a rule that depends on them. */
     readonly sources?: readonly string[];

@@ -1,4 +1,4 @@
-// The policy SDK's own metadata (severity, compliance framework, tags, URL), which the CLI and Pulumi Cloud show with
+// The policy SDK's own metadata (severity, compliance framework, tags, remediation steps, URL), which the CLI and Pulumi Cloud show with
 // each policy, filled from the rule metadata each rule file exports beside its policy (policies/lib/metadata.ts), so
 // the two cannot disagree. Rule files are named for their rule (a test checks), which is how each policy finds its
 // metadata, in the pack's TypeScript sources as in its build.
@@ -23,9 +23,9 @@ function framework(metadata: RuleMetadata): PolicyComplianceFramework | undefine
 }
 
 export function sdkMetadata(
-    policy: Pick<Policy, "enforcementLevel">,
+    policy: { readonly enforcementLevel?: string },
     metadata: RuleMetadata,
-): Pick<Policy, "severity" | "framework" | "tags" | "url"> {
+): Pick<Policy, "severity" | "framework" | "tags" | "remediationSteps" | "url"> {
     const { controls } = metadata;
     return {
         severity: SEVERITY[policy.enforcementLevel ?? "advisory"],
@@ -36,6 +36,7 @@ export function sdkMetadata(
             ...controls.checkov.map((id) => `checkov:${id}`),
             ...controls.trivy.map((id) => `trivy:${id}`),
         ],
+        remediationSteps: metadata.remediation,
         url: metadata.sources?.[0],
     };
 }

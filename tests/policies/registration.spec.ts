@@ -28,7 +28,7 @@ describe("policy packs", () => {
 
 describe("policy packs as the CLI and Pulumi Cloud show them", () => {
     for (const name of PACKS) {
-        it(`${name}: each policy carries the SDK's severity, framework, tags and URL, from its rule's metadata`, async () => {
+        it(`${name}: each policy carries the SDK's severity, framework, tags, remediation steps and URL, from its rule's metadata`, async () => {
             const report = await analyze(await pack(name), [], {
                 project: "magento",
                 stack: "prod",
@@ -43,6 +43,8 @@ describe("policy packs as the CLI and Pulumi Cloud show them", () => {
                 assert.strictEqual(p.framework, expected.framework?.name, policy.name);
                 assert.deepStrictEqual(p.tags, expected.tags, policy.name);
                 assert.strictEqual(p.url, expected.url ?? "", policy.name);
+                assert.ok(p.remediation.length > 20, `${policy.name}: remediation steps`);
+                assert.strictEqual(p.remediation, expected.remediationSteps, policy.name);
             }
             // Not vacuous: mandatory rules are high, and the Security Hub ones name the framework.
             assert.ok(report.policies.some((p) => p.severity === "high"));

@@ -63,5 +63,7 @@ export const metadata: RuleMetadata = {
     resourceTypes: [AUTOSCALING_GROUP],
     decides:
         "Decides during preview from healthCheckType, targetGroupArns and instanceRefresh.preferences, all set by the program.",
+    remediation:
+        "Set the group's healthCheckType to ELB with a grace period, and give it an instanceRefresh with strategy Rolling and minHealthyPercentage 100 (maxHealthyPercentage above 100), so a new launch template version is rolled out without losing capacity.",
     controls: controls({ securityHub: ["AutoScaling.1"], awsConfig: ["autoscaling-group-elb-healthcheck-required"] }),
 };

@@ -42,5 +42,7 @@ export const metadata: RuleMetadata = {
     resourceTypes: [ACM_CERTIFICATE_VALIDATION, ACM_CERTIFICATE, ROUTE53_RECORD],
     decides:
         "Decides during preview from each validation's property dependencies (validationRecordFqdns on Route 53 records, certificateArn on a certificate) and that certificate's ValidationRecords tag.",
+    remediation:
+        "Create the certificate's DNS validation records in a Route 53 zone of the stack and pass their fqdns to the CertificateValidation, or, where the records live at a registrar, tag the certificate ValidationRecords=registrar-created once they exist.",
     controls: controls({}),
 };

@@ -96,6 +96,8 @@ export const metadata: RuleMetadata = {
     resourceTypes: [CLOUDFRONT_DISTRIBUTION, CLOUDWATCH_LOG_DELIVERY_SOURCE, CLOUDWATCH_LOG_DELIVERY],
     decides:
         "Decides during preview from viewer/origin protocol policies, the viewer certificate, and the log delivery source/delivery wired to the distribution (property dependencies).",
+    remediation:
+        "Set the viewer protocol policy to redirect-to-https or https-only, the viewer certificate's minimum protocol to TLSv1.2_2021 or later, custom origins to https-only with TLSv1.2, and give the distribution a logging configuration.",
     controls: controls({
         securityHub: ["CloudFront.3", "CloudFront.5", "CloudFront.9", "CloudFront.10"],
         awsConfig: ["cloudfront-viewer-policy-https", "cloudfront-accesslogs-enabled"],

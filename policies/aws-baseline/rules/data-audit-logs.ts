@@ -48,6 +48,8 @@ export const metadata: RuleMetadata = {
     resourceTypes: [RDS_INSTANCE, ...SEARCH_DOMAINS],
     decides:
         "Decides during preview from the engine, the exported log types, the option group's presence and the domain's log publishing options as written.",
+    remediation:
+        "For MySQL/MariaDB, add the MARIADB_AUDIT_PLUGIN option to the option group and export the audit log (enabledCloudwatchLogsExports includes audit); for OpenSearch, enable advanced security and publish AUDIT_LOGS to a log group.",
     controls: controls({ securityHub: ["Opensearch.5"], awsConfig: ["opensearch-audit-logging-enabled"] }),
     sources: [
         "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.MySQLDB.PublishtoCloudWatchLogs.html",

@@ -28,6 +28,8 @@ export const ebsVolumesProtected: ResourceValidationPolicy = {
 export const metadata: RuleMetadata = {
     resourceTypes: [EBS_VOLUME],
     decides: "Decides during preview from the volume's encrypted flag and its protect resource option.",
+    remediation:
+        "Encrypt the volume (encrypted: true, with the stack's KMS key) and create it with the protect resource option.",
     controls: controls({
         securityHub: ["EC2.3"],
         awsConfig: ["encrypted-volumes"],

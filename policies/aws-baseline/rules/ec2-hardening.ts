@@ -63,6 +63,8 @@ export const metadata: RuleMetadata = {
     resourceTypes: [EC2_INSTANCE, EC2_LAUNCH_TEMPLATE],
     decides:
         "Decides during preview from metadataOptions.httpTokens, block device encrypted flags and network interfaces as written; an unknown flag waits for the update.",
+    remediation:
+        "Set metadataOptions httpTokens to required, encrypt every block device mapping, and set associatePublicIpAddress false on the launch template's network interfaces.",
     controls: controls({
         securityHub: ["EC2.8", "EC2.25"],
         awsConfig: ["ec2-imdsv2-check", "ec2-launch-template-imdsv2-check", "ec2-launch-template-public-ip-disabled"],

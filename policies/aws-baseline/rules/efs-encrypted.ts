@@ -21,6 +21,8 @@ export const efsEncrypted: ResourceValidationPolicy = {
 export const metadata: RuleMetadata = {
     resourceTypes: [EFS_FILE_SYSTEM],
     decides: "Decides during preview from the file system's encrypted flag.",
+    remediation:
+        "Create the file system with encrypted: true (and a KMS key); encryption at rest cannot be added later, so a new file system and a copy of the data are needed for an existing one.",
     controls: controls({
         securityHub: ["EFS.1"],
         awsConfig: ["efs-encrypted-check"],

@@ -166,6 +166,8 @@ export const metadata: RuleMetadata = {
     resourceTypes: [RDS_INSTANCE, RDS_CLUSTER, ELASTICACHE_REPLICATION_GROUP, ELASTICACHE_CLUSTER, ...SEARCH_DOMAINS],
     decides:
         "Decides during preview from engine, engineVersion (elasticsearchVersion) and engineLifecycleSupport as written, the pack config's dated table and today's date.",
+    remediation:
+        "Raise the engine version to one in standard support (the violation names its end date) and, for RDS MySQL/PostgreSQL, set engineLifecycleSupport to open-source-rds-extended-support-disabled.",
     controls: controls({}),
     sources: [
         "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/MySQL.Concepts.VersionMgmt.html",

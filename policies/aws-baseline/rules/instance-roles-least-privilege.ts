@@ -36,5 +36,7 @@ export const instanceRolesLeastPrivilege: ResourceValidationPolicy = {
 export const metadata: RuleMetadata = {
     resourceTypes: [IAM_ROLE_POLICY_ATTACHMENT],
     decides: "Decides during preview from the attachment's policyArn, a literal.",
+    remediation:
+        "Detach the AWS managed SSM policy and grant the SSM agent's own actions (ssm:UpdateInstanceInformation, ssmmessages:*, ec2messages:*) inline, with parameter reads limited to the server's path.",
     controls: controls({}),
 };

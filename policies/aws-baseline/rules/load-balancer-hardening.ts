@@ -97,6 +97,8 @@ export const metadata: RuleMetadata = {
     resourceTypes: [...LOAD_BALANCERS, ...LISTENERS],
     decides:
         "Decides during preview from accessLogs, dropInvalidHeaderFields, enableDeletionProtection, listener protocol, sslPolicy and default actions as written, and the stack name.",
+    remediation:
+        "Give the load balancer access logs to a bucket, dropInvalidHeaderFields true, HTTPS listeners with an ELBSecurityPolicy-TLS13-1-2 policy (HTTP listeners only redirecting to HTTPS) and, in production, enableDeletionProtection true.",
     controls: controls({
         securityHub: ["ELB.1", "ELB.4", "ELB.5", "ELB.6", "ELB.17"],
         awsConfig: [

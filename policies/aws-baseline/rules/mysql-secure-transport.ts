@@ -34,6 +34,7 @@ export const mysqlSecureTransport: ResourceValidationPolicy = {
 export const metadata: RuleMetadata = {
     resourceTypes: [RDS_PARAMETER_GROUP],
     decides: "Decides during preview from the parameter group's family and parameters as written.",
+    remediation: "Set require_secure_transport to ON in the MySQL parameter group and have clients connect with TLS.",
     controls: controls({}),
     sources: ["https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/mysql-ssl-connections.require-ssl.html"],
 };

@@ -118,6 +118,8 @@ export const metadata: RuleMetadata = {
     resourceTypes: [...INGRESS_TYPES, ...LOAD_BALANCERS, EC2_INSTANCE],
     decides:
         "Decides during preview from CIDRs, protocols and ports of every ingress permission, and which load balancers and instances (Tier tag) use the group (property dependencies).",
+    remediation:
+        "Replace 0.0.0.0/0 or ::/0 (or the ranges that add up to them) with the sources that need access: the load balancer's security group, the VPC range, or the operators' allow-list.",
     controls: controls({
         securityHub: ["EC2.13", "EC2.14", "EC2.18", "EC2.19"],
         awsConfig: ["restricted-ssh", "restricted-common-ports", "vpc-sg-open-only-to-authorized-ports"],

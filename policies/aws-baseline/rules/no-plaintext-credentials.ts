@@ -80,5 +80,7 @@ export const metadata: RuleMetadata = {
     resourceTypes: [EC2_INSTANCE, EC2_LAUNCH_TEMPLATE, LAMBDA_FUNCTION, SSM_PARAMETER],
     decides:
         "Decides during preview from literal user data, tags, environment variables and parameter values (tags of any resource type are read too); values not known yet are not literals.",
+    remediation:
+        "Move the value into Secrets Manager or a SecureString parameter and have the server, function or reader fetch it at run time; keep only its name or ARN in user data, tags or environment.",
     controls: controls({ checkov: ["CKV_AWS_46", "CKV_AWS_45"], trivy: ["AVD-AWS-0029"] }),
 };

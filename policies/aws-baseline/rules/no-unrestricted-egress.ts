@@ -101,5 +101,7 @@ export const metadata: RuleMetadata = {
     ],
     decides:
         "Decides during preview from the protocols, ports and CIDRs of every egress permission, the groups' Tier tags and which data service uses a group (property dependencies).",
+    remediation:
+        "Replace the all-protocol or all-port egress with rules for the ports the tier uses, to the security groups or prefix lists it talks to.",
     controls: controls({}), // scanners flag any egress to 0.0.0.0/0 (tfsec aws-vpc-no-public-egress-sgr), HTTPS out included: not the same check
 };

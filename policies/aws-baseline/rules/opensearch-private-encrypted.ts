@@ -65,6 +65,8 @@ export const metadata: RuleMetadata = {
     resourceTypes: SEARCH_DOMAINS,
     decides:
         "Decides during preview from vpcOptions, encryptAtRest, nodeToNodeEncryption and domainEndpointOptions as written.",
+    remediation:
+        "Place the domain in the VPC (vpcOptions), enable encryptAtRest and nodeToNodeEncryption, and set domainEndpointOptions enforceHttps with a TLS 1.2 policy.",
     controls: controls({
         securityHub: ["Opensearch.1", "Opensearch.2", "Opensearch.3", "Opensearch.8"],
         checkov: ["CKV_AWS_5", "CKV_AWS_6", "CKV_AWS_83", "CKV_AWS_228"],

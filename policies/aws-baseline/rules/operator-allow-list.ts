@@ -124,6 +124,8 @@ export const metadata: RuleMetadata = {
     resourceTypes: INGRESS_TYPES,
     decides:
         "Decides during preview from the groups' allowed-sources tag and the CIDRs, prefixes and ports of every ingress permission.",
+    remediation:
+        "List only the operators' addresses (each no wider than the configured prefix) in the allowed-sources tag and the group's rules, and reach SSH/RDP through the gateway rather than opening them to internet addresses.",
     controls: controls({
         securityHub: ["EC2.13", "EC2.14"],
         awsConfig: ["restricted-ssh"],

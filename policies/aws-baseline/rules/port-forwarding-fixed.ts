@@ -51,6 +51,8 @@ export const metadata: RuleMetadata = {
     resourceTypes: [SSM_DOCUMENT],
     decides:
         "Decides during preview from the document's JSON content (sessionType Port, properties.host and portNumber); content not known yet passes.",
+    remediation:
+        "Write the document's host and portNumber as literal values (the database's endpoint and port) and leave only localPortNumber as a parameter.",
     controls: controls({}),
     sources: ["https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-schema.html"],
 };

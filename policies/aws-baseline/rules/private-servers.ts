@@ -92,6 +92,8 @@ export const metadata: RuleMetadata = {
     resourceTypes: [EC2_INSTANCE, RDS_INSTANCE, RDS_CLUSTER, EC2_EIP, EC2_EIP_ASSOCIATION, ...INGRESS_TYPES],
     decides:
         "Decides during preview from the Tier tag, associatePublicIpAddress/publiclyAccessible, Elastic IPs wired to the instance, and ingress CIDRs of the groups it uses.",
+    remediation:
+        "Launch the server in a private subnet with no public IP (associatePublicIpAddress false, no Elastic IP) and admit only the tiers that use it in its security group.",
     controls: controls({
         securityHub: ["EC2.9", "RDS.2"],
         awsConfig: ["ec2-instance-no-public-ip", "rds-instance-public-access-check"],

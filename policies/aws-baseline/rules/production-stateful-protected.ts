@@ -106,6 +106,8 @@ export const metadata: RuleMetadata = {
     resourceTypes: Object.keys(STATEFUL),
     decides:
         "Decides during preview from the protect resource option and the safeguards' inputs (final snapshot, recovery window, forceDestroy).",
+    remediation:
+        "Create the resource with the protect option and AWS's own safeguard: a final snapshot for databases, a recovery window for secrets, a deletion window for keys, forceDestroy false for buckets.",
     controls: controls({
         securityHub: ["RDS.8", "KMS.3"],
         awsConfig: ["rds-instance-deletion-protection-enabled"],

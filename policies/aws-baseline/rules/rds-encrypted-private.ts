@@ -32,6 +32,8 @@ export const rdsEncryptedPrivate: ResourceValidationPolicy = {
 export const metadata: RuleMetadata = {
     resourceTypes: [RDS_INSTANCE, RDS_CLUSTER, RDS_CLUSTER_INSTANCE],
     decides: "Decides during preview from storageEncrypted and publiclyAccessible as written.",
+    remediation:
+        "Set storageEncrypted true (with a KMS key) and publiclyAccessible false; an unencrypted instance is encrypted by restoring an encrypted copy of its snapshot.",
     controls: controls({
         securityHub: ["RDS.2", "RDS.3", "RDS.27"],
         awsConfig: ["rds-storage-encrypted", "rds-instance-public-access-check"],

@@ -61,6 +61,8 @@ export const metadata: RuleMetadata = {
     resourceTypes: [RDS_INSTANCE, RDS_CLUSTER],
     decides:
         "Decides during preview from deletionProtection, backupRetentionPeriod and skipFinalSnapshot as written, and the stack name.",
+    remediation:
+        "Set deletionProtection true, backupRetentionPeriod 7 or more, skipFinalSnapshot false with a finalSnapshotIdentifier.",
     controls: controls({
         securityHub: ["RDS.7", "RDS.8", "RDS.11"],
         awsConfig: ["rds-instance-deletion-protection-enabled", "db-instance-backup-enabled"],

@@ -56,6 +56,8 @@ export const metadata: RuleMetadata = {
     resourceTypes: [ELASTICACHE_REPLICATION_GROUP, ELASTICACHE_CLUSTER],
     decides:
         "Decides during preview from atRestEncryptionEnabled, transitEncryptionEnabled, and whether an authToken or userGroupIds is set (a generated token counts while unknown).",
+    remediation:
+        "Run Redis as a replication group with atRestEncryptionEnabled and transitEncryptionEnabled true, and an authToken (or RBAC user groups).",
     controls: controls({
         securityHub: ["ElastiCache.4", "ElastiCache.5", "ElastiCache.6"],
         checkov: ["CKV_AWS_29", "CKV_AWS_30", "CKV_AWS_31"],

@@ -106,5 +106,7 @@ export const metadata: RuleMetadata = {
     resourceTypes: MUST_BE_TAGGED,
     decides:
         "Decides during preview from the tags as the program writes them (a tag whose value is not known yet counts as present).",
+    remediation:
+        "Set the required tags (Environment, Owner, CostCentre by default) on the resource itself in the program, for example through a shared tags object passed to every resource; provider default tags are not seen by policies.",
     controls: controls({ awsConfig: ["required-tags"] }),
 };

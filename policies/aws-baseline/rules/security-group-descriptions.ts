@@ -65,5 +65,7 @@ export const securityGroupDescriptions: ResourceValidationPolicy = {
 export const metadata: RuleMetadata = {
     resourceTypes: [EC2_SECURITY_GROUP, ...RULES],
     decides: "Decides during preview from the literal descriptions of groups and rules (unknown ones are left alone).",
+    remediation:
+        "Rewrite the description with the characters EC2 accepts (letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*) and at most 255 of them.",
     controls: controls({}),
 };

@@ -95,6 +95,8 @@ export const metadata: RuleMetadata = {
     resourceTypes: [CLOUDWATCH_LOG_GROUP, WAFV2_WEB_ACL_LOGGING_CONFIGURATION, SSM_DOCUMENT, EC2_FLOW_LOG, SNS_TOPIC],
     decides:
         "Decides during preview from the log groups' retention, tags and kmsKeyId, which groups WAF logging, Session documents and flow logs write to (property dependencies), and the topics' kmsMasterKeyId.",
+    remediation:
+        "Set the log group's retentionInDays to 365 or more and its kmsKeyId, and give SNS topics a kmsMasterKeyId.",
     controls: controls({
         awsConfig: ["cw-loggroup-retention-period-check", "cloudwatch-log-group-encrypted", "sns-encrypted-kms"],
     }),

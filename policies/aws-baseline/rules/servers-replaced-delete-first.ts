@@ -40,5 +40,7 @@ export const metadata: RuleMetadata = {
     resourceTypes: [EC2_INSTANCE, EC2_VOLUME_ATTACHMENT, EC2_EIP_ASSOCIATION],
     decides:
         "Decides during preview from the deleteBeforeReplace resource option of instances and of the attachments and associations whose instanceId depends on them.",
+    remediation:
+        "Give the instance and its volume attachment or Elastic IP association the deleteBeforeReplace option, so a replacement detaches the volume or address before the new server needs it.",
     controls: controls({}),
 };

@@ -149,6 +149,8 @@ export const metadata: RuleMetadata = {
     resourceTypes: [...Object.keys(BACKED_UP), BACKUP_SELECTION],
     decides:
         "Decides during preview from each resource's tags and the stack's backup selections' ListOfTags, Conditions and resources (ARN patterns and property dependencies).",
+    remediation:
+        "Tag the resource for the stack's backup selection (magento:backup=daily here) or add it to a selection, or tag it Disposable when its data can be rebuilt.",
     controls: controls({
         securityHub: ["EFS.2"],
         awsConfig: [

@@ -27,6 +27,8 @@ export const metadata: RuleMetadata = {
     resourceTypes: [EC2_INSTANCE, EC2_LAUNCH_TEMPLATE],
     decides:
         "Decides during preview from userData (bytes) or decoded userDataBase64 of instances and decoded userData of launch templates; unknown user data passes.",
+    remediation:
+        "Move what the user data carries (scripts, files) into the image or a bucket the server reads at boot, until the raw user data is within the limit.",
     controls: controls({}),
     sources: ["https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-add-user-data.html"],
 };

@@ -70,5 +70,7 @@ export const metadata: RuleMetadata = {
     resourceTypes: [WAFV2_WEB_ACL, WAFV2_WEB_ACL_LOGGING_CONFIGURATION, CLOUDWATCH_LOG_GROUP],
     decides:
         "Decides during preview from the logging configuration wired to each web ACL (property dependencies), its log group's literal name and its redactedFields.",
+    remediation:
+        "Add a logging configuration sending to a log group named aws-waf-logs-*, with redacted fields for the cookie, authorization and origin-verify headers.",
     controls: controls({ securityHub: ["WAF.11"], awsConfig: ["wafv2-logging-enabled"] }),
 };

@@ -121,5 +121,7 @@ export const metadata: RuleMetadata = {
     resourceTypes: [...LOAD_BALANCERS, ...LISTENERS, ...LISTENER_RULES, CLOUDFRONT_DISTRIBUTION],
     decides:
         "Decides during preview from listener protocols and default actions, rule priorities, path patterns, http-header condition names (never their secret values) and action types; on an export whose rule conditions are one encrypted secret it cannot read them and stays silent.",
+    remediation:
+        "Add listener rules that forward the CDN's paths only when the origin-verify header matches, and a rule that refuses those paths otherwise, before any rule that forwards them.",
     controls: controls({}),
 };

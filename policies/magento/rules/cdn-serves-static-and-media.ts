@@ -69,5 +69,7 @@ export const metadata: RuleMetadata = {
     resourceTypes: [...LOAD_BALANCERS, CLOUDFRONT_DISTRIBUTION],
     decides:
         "Decides during preview from the load balancer's internal flag and each distribution's origins (custom origin config and origin path) as written; on an export whose origins are encrypted secrets it cannot read them and stays silent.",
+    remediation:
+        "Give the stack a CloudFront distribution with cache behaviours for /pub/media and /pub/static whose custom origin is the load balancer.",
     controls: controls({}),
 };

@@ -49,5 +49,6 @@ export const metadata: RuleMetadata = {
     resourceTypes: [EFS_FILE_SYSTEM, EFS_MOUNT_TARGET, EC2_SUBNET, AUTOSCALING_GROUP, EC2_INSTANCE],
     decides:
         "Decides during preview from the subnets' AZ names and the property dependencies between mount targets, subnets and compute.",
+    remediation: "Create a mount target in every AZ where servers or autoscaling groups of the VPC run.",
     controls: controls({}),
 };

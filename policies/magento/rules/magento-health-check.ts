@@ -68,5 +68,6 @@ export const metadata: RuleMetadata = {
     resourceTypes: [AUTOSCALING_GROUP, ...TARGET_GROUPS],
     decides:
         "Decides during preview from the groups' Tier tag, the target groups wired to targetGroupArns (property dependencies) and their healthCheck as written.",
+    remediation: "Point the target group's health check at /health_check.php over HTTP or HTTPS with matcher 200.",
     controls: controls({}),
 };

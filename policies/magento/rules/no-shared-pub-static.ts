@@ -76,5 +76,7 @@ export const metadata: RuleMetadata = {
     resourceTypes: [EFS_ACCESS_POINT, EC2_INSTANCE, EC2_LAUNCH_TEMPLATE],
     decides:
         "Decides during preview from access point paths, names, the NFS exports and shared mounts tags, and mount lines in literal user data.",
+    remediation:
+        "Keep pub/static on each server's own disk (deployed with the release) and remove the access point, export or mount that puts it on shared storage.",
     controls: controls({}),
 };

@@ -101,6 +101,8 @@ export const metadata: RuleMetadata = {
     resourceTypes: [RDS_INSTANCE, ELASTICACHE_REPLICATION_GROUP, ...SEARCH_DOMAINS],
     decides:
         "Decides during preview from multiAz, automatic failover and replica counts, and the search cluster config as written, and the stack name.",
+    remediation:
+        "Set multiAz on MySQL, give Redis a replica with automaticFailoverEnabled and multiAzEnabled, and run OpenSearch over 3 AZs with zone awareness and dedicated masters.",
     controls: controls({
         securityHub: ["RDS.5", "ElastiCache.3", "Opensearch.11"],
         awsConfig: ["rds-multi-az-support"],

@@ -98,5 +98,7 @@ export const metadata: RuleMetadata = {
     resourceTypes: [EC2_VPC, EC2_SUBNET, EC2_NAT_GATEWAY, EC2_ROUTE_TABLE, EC2_ROUTE_TABLE_ASSOCIATION],
     decides:
         "Decides during preview from subnet AZs and the NAT gateways, route tables and associations wired to them (property dependencies); ids stay unknown.",
+    remediation:
+        "Spread the VPC's subnets over 3 AZs with a NAT gateway per AZ, route each private subnet through its own AZ's gateway, and associate every compute subnet with a route table.",
     controls: controls({}),
 };

@@ -121,5 +121,7 @@ export const metadata: RuleMetadata = {
     resourceTypes: [AUTOSCALING_GROUP, AUTOSCALING_SCHEDULE, EC2_SUBNET, EC2_LAUNCH_TEMPLATE],
     decides:
         "Decides during preview from minSize, the Tier tag, scheduled minSize, the launch template's image source (none: no release yet) and the AZs of the subnets wired to vpcZoneIdentifiers (property dependencies).",
+    remediation:
+        "Spread the group over at least 2 AZs and keep minSize (and every scheduled action's minimum) at 2 or more.",
     controls: controls({ securityHub: ["AutoScaling.2"], awsConfig: ["autoscaling-multiple-az"] }),
 };

@@ -97,5 +97,7 @@ export const metadata: RuleMetadata = {
     resourceTypes: [EC2_SECURITY_GROUP, VPC_SECURITY_GROUP_INGRESS_RULE, EC2_SECURITY_GROUP_RULE],
     decides:
         "Decides during preview from the groups' property dependencies, their Tier tags and the CIDRs as the program writes them.",
+    remediation:
+        "Admit each data service only from the security groups of the tiers that use it, Rundeck only from the VPN clients' group, and the gateway only from the operators' allow-list.",
     controls: controls({}),
 };

@@ -204,6 +204,8 @@ export const metadata: RuleMetadata = {
     resourceTypes: [IMAGEBUILDER_COMPONENT],
     decides:
         "Decides during preview from the components' inline AWSTOE documents (data): the ExecuteBash commands and ExecuteBinary arguments that run setup:static-content:deploy, mount NFS/EFS, symlink or copy pub/static.",
+    remediation:
+        "Deploy static content in the image build with setup:static-content:deploy -s compact and remove any step that mounts, links or copies pub/static onto shared storage.",
     controls: controls({}),
     sources: [STRATEGIES_URL, "https://docs.aws.amazon.com/imagebuilder/latest/userguide/toe-action-modules.html"],
 };

@@ -105,5 +105,7 @@ export const metadata: RuleMetadata = {
     resourceTypes: [...LISTENER_RULES, ...LISTENERS, ...LOAD_BALANCERS],
     decides:
         "Decides during preview from the rules' host, path and source-ip conditions, priorities and actions as written, and the listener and load balancer they hang off (property dependencies). It does not know which names are the shop's: a host rule on a shop name is not checked against the shop's admin.",
+    remediation:
+        "Give each host-limited rule that forwards an admin path a source-ip condition with the allow-list, and add a rule refusing that path to everyone else before any rule that forwards it from anywhere.",
     controls: controls({}),
 };

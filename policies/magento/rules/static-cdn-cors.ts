@@ -81,5 +81,7 @@ export const metadata: RuleMetadata = {
     resourceTypes: [CLOUDFRONT_DISTRIBUTION, CLOUDFRONT_RESPONSE_HEADERS_POLICY],
     decides:
         "Decides during preview from each distribution's origin paths (or aliases where the origins are a secret), its default cache behaviour's response headers policy, and that policy's CORS origins when known.",
+    remediation:
+        "Attach a response headers policy to the /pub/static behaviour whose CORS configuration lists the shop's page origins.",
     controls: controls({}),
 };

@@ -177,6 +177,8 @@ export const metadata: RuleMetadata = {
     ],
     decides:
         "Decides during preview from the web launch templates' Tier and image-source tags and imageId, the maxSize of the groups and schedules launching from them (property dependencies), and the images the other servers and the image recipes' parents boot.",
+    remediation:
+        "Build a release image with the image pipeline and point the web tiers' launch templates at it, tagged with magento:image-source; deploy the first release before the web tiers launch.",
     controls: controls({}),
     sources: [ROLLBACK_URL],
 };

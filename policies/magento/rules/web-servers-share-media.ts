@@ -66,5 +66,7 @@ export const webServersShareMedia: ResourceValidationPolicy = {
 export const metadata: RuleMetadata = {
     resourceTypes: [EC2_LAUNCH_TEMPLATE, EC2_INSTANCE],
     decides: "Decides during preview from the Tier tag, the shared mounts tag and mount lines in literal user data.",
+    remediation:
+        "Mount the shared storage's pub/media share in the web tiers' user data (or tag the launch template with the mounts it makes).",
     controls: controls({}),
 };
