@@ -22,7 +22,7 @@ export type Job = {
     needs?: string | string[];
     environment?: string | { name: string };
     permissions?: Record<string, string>;
-    strategy?: { matrix: Record<string, string[]> };
+    strategy?: { matrix: Record<string, string[]> & { include?: Record<string, string>[] } };
     steps: Step[];
 };
 export type Workflow = {

@@ -343,6 +343,8 @@ describe("CI trust: the documented IAM trust policies", () => {
             }),
             "ExplicitlyDenied",
         );
+        // A tag anyone who may tag a secret can set: outside the program's names, a tagged secret stays denied.
+        assert.strictEqual(await ask("secretsmanager:GetSecretValue", master, inState), "ExplicitlyDenied");
         assert.strictEqual(await ask("kms:Decrypt", key), "ExplicitlyDenied");
         assert.strictEqual(
             await ask("kms:Decrypt", key, { "kms:ViaService": "s3.eu-west-3.amazonaws.com" }),
@@ -351,7 +353,7 @@ describe("CI trust: the documented IAM trust policies", () => {
         assert.strictEqual(await ask("s3:GetObject", "arn:aws:s3:::magento-prod-config/env.php"), "ExplicitlyDenied");
     });
 
-    it("the secrets a refresh reads are tagged so, and only those: every SecretVersion's secret, no other", async () => {
+    it("the secrets a refresh reads are tagged so, and only those: every SecretVersion's secret, no other, each under the program's names", async () => {
         for (const name of ["prod", "preprod"]) {
             const resources = await stackResources(name);
             const secrets = resources.filter((r) => r.type === SECRETSMANAGER_SECRET);
@@ -365,6 +367,12 @@ describe("CI trust: the documented IAM trust policies", () => {
                 const tagged =
                     (secret.inputs?.tags as Record<string, string> | undefined)?.[VALUE_IN_STATE_TAG] === "true";
                 assert.strictEqual(tagged, versioned.has(secret.urn), `${name} ${secret.urn}`);
+                if (tagged) {
+                    // The preview policy also limits the reads to the program's names: its own, or the resource's
+                    // name that Pulumi's auto-naming starts it with.
+                    const named = (secret.inputs?.name as string | undefined) ?? secret.urn.split("::").at(-1)!;
+                    assert.match(named, /^magento[-/]/, `${name} ${secret.urn}`);
+                }
             }
         }
     });

@@ -157,14 +157,18 @@ describe("GitHub workflows", () => {
         const drift = workflow("drift.yml");
         assert.deepStrictEqual(Object.keys(drift.on).sort(), ["schedule", "workflow_dispatch"]);
         const job = drift.jobs.drift;
-        assert.match(job.if!, /^vars\.AWS_DRIFT_ROLE_ARN != ''$/);
+        assert.strictEqual(job.if, "vars.AWS_DRIFT_ROLE_ARN_PREPROD != '' || vars.AWS_DRIFT_ROLE_ARN_PROD != ''");
         assert.strictEqual(job.environment, undefined, "an environment's reviewers would hold a nightly job");
-        assert.deepStrictEqual(job.strategy!.matrix.stack, ["preprod", "prod"]);
+        // Each stage's own role (each stage is its own account): never one role for both stacks.
+        assert.deepStrictEqual(job.strategy!.matrix.include, [
+            { stack: "preprod", "role-arn": "${{ vars.AWS_DRIFT_ROLE_ARN_PREPROD }}" },
+            { stack: "prod", "role-arn": "${{ vars.AWS_DRIFT_ROLE_ARN_PROD }}" },
+        ]);
         assert.deepStrictEqual(job.permissions, { contents: "read", "id-token": "write", issues: "write" });
         const check = job.steps.find((s) => s.uses === PULUMI_STACK)!;
         assert.deepStrictEqual(
             [check.with!.command, check.with!["expect-no-changes"], check.with!["role-arn"]],
-            ["preview", "true", "${{ vars.AWS_DRIFT_ROLE_ARN }}"],
+            ["preview", "true", "${{ matrix.role-arn }}"],
         );
         // The action's preview refreshes and passes the flag on to the CLI, with both packs.
         const pulumi = action()
@@ -174,10 +178,13 @@ describe("GitHub workflows", () => {
             [String(pulumi.with!.refresh), pulumi.with!["expect-no-changes"]],
             ["true", "${{ inputs.expect-no-changes }}"],
         );
-        // Only the check's own failure opens or updates the stack's issue; no expression inside the script.
+        // A stage without its role skips the check rather than failing; only the check's own failure opens or updates the
+        // stack's issue, which says it may also be a check that could not run; no expression inside the script.
+        assert.strictEqual(check.if, "matrix.role-arn != ''");
         const report = job.steps[job.steps.indexOf(check) + 1];
         assert.strictEqual(report.if, "failure() && steps.preview.outcome == 'failure'");
         assert.match(report.run!, /gh issue (comment|create)/);
+        assert.match(report.run!, /found changes \(drift\), or it could not run/);
         assert.doesNotMatch(report.run!, /\$\{\{/);
     });
 });

@@ -1,7 +1,8 @@
 // A deployed resource keeps its URN: every URN the stacks had when this list was recorded is still declared, or is an
 // alias of a resource that is (Pulumi then moves it in state instead of deleting it and creating a new one). A
 // refactor that renames a component, moves a child to another parent or changes a type token fails here unless it
-// carries the alias (docs/naming.md); a resource removed on purpose has its line deleted in the same change.
+// carries the alias (docs/naming.md); a resource removed on purpose has its line deleted in the same change, and a
+// resource added has its line added (RECORD_URNS=1 adds them; it never removes one).
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -21,15 +22,37 @@ const RECORDS: [file: string, stack: string, opts?: StackOptions][] = [
 ];
 prefetch(...RECORDS.map(([, stack, opts]): [string, StackOptions?] => [stack, opts]));
 
+/** Set to record: the specs then add every URN the stacks declare that the record lacks (never remove one). */
+const RECORD = process.env.RECORD_URNS === "1";
+
+const recordFile = (file: string) => path.join(ROOT, "tests/fixtures/urns", `${file}.txt`);
+const recordOf = (file: string) => fs.readFileSync(recordFile(file), "utf8").split("\n").filter(Boolean);
+
 describe("URNs of deployed resources", () => {
     for (const [file, stack, opts] of RECORDS) {
         it(`${file}: every recorded URN is still declared or aliased`, async () => {
-            const recorded = fs
-                .readFileSync(path.join(ROOT, "tests/fixtures/urns", `${file}.txt`), "utf8")
-                .split("\n")
-                .filter(Boolean);
             const resources = await stackResources(stack, opts);
-            assert.deepStrictEqual(lostUrns(recorded, resources).map(howToKeep), []);
+            assert.deepStrictEqual(lostUrns(recordOf(file), resources).map(howToKeep), []);
+        });
+
+        // A resource left out of the record is one whose later rename nothing catches (review M3,
+        // docs/reviews/2026-12-session-11.md): a new resource adds its line in the change that adds it.
+        it(`${file}: the record holds every URN the stack declares (RECORD_URNS=1 adds the new ones)`, async () => {
+            const recorded = recordOf(file);
+            const known = new Set(recorded);
+            const added = (await stackResources(stack, opts))
+                .map((r) => r.urn)
+                .filter((urn) => !known.has(urn))
+                .sort();
+            if (RECORD && added.length > 0) {
+                fs.writeFileSync(recordFile(file), [...recorded, ...added, ""].join("\n"));
+                return;
+            }
+            assert.deepStrictEqual(
+                added,
+                [],
+                `not in tests/fixtures/urns/${file}.txt: run RECORD_URNS=1 npx mocha ${path.relative(ROOT, __filename)}`,
+            );
         });
     }
 
