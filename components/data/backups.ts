@@ -185,8 +185,11 @@ export class Backups extends pulumi.ComponentResource {
                 conditions: [{ stringEquals: [{ key: `aws:ResourceTag/${BACKUP_TAG}`, value: BACKUP_DAILY }] }],
             },
             // AWS Backup checks the role when the selection is created (tag:GetResources, from the managed policy);
-            // its jobs need the key policy too.
-            { ...child, dependsOn: [...attached, keyUse] },
+            // its jobs need the key policy too. A selection has no update (every argument forces a new one:
+            // terraform-provider-aws internal/service/backup/selection.go), and its replacement keeps the name: the
+            // old one goes first (a gap of seconds with no selection, never in the backup window's way) rather than
+            // two of one name in the plan (whether AWS refuses that is unverified; docs/reviews/2026-12-session-11.md L1).
+            { ...child, dependsOn: [...attached, keyUse], deleteBeforeReplace: true },
         );
 
         this.vaultName = vault.name;

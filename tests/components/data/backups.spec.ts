@@ -65,6 +65,8 @@ describe("backups", () => {
             { stringEquals: [{ key: "aws:ResourceTag/magento:backup", value: "daily" }] },
         ]);
         assert.strictEqual(selection.inputs!.selectionTags, undefined);
+        // Replaced under the same name, the old selection goes first.
+        assert.strictEqual(selection.deleteBeforeReplace, true);
     });
 
     it("EFS's own automatic backups are off: the stack's plan copies it", async () => {
