@@ -157,14 +157,11 @@ const building = new Map<string, Promise<string>>();
  * current build, compiled now if there is none. Concurrent callers (other processes too) may build the same key;
  * each builds aside and renames into place, and the first rename wins.
  */
-export async function builtPack(
-    dir: string,
-    runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir] }),
-): Promise<string> {
+export async function builtPack(dir: string, runner?: string): Promise<string> {
     if (!isTypeScriptPack(dir)) {
         return dir;
     }
-    const sources = sourcesOf(dir, runner);
+    const sources = sourcesOf(dir, runner ?? require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir] }));
     const cache = buildCacheOf(dir);
     const key = keyOf(dir, sources);
     const target = path.join(cache, key);

@@ -75,33 +75,30 @@ describe("published policy packs", function () {
     }
 
     it("a pack importing a package it does not declare is named with the file, and fails to start once published", async () => {
-        const source = path.join(ROOT, "node_modules", ".cache", `pack-publish-undeclared-${process.pid}`);
+        // A JavaScript pack, served as it is (no build): what a build of ours holds, with one import undeclared.
+        const source = path.join(scratch, "undeclared-source");
         fs.mkdirSync(source, { recursive: true });
-        try {
-            fs.writeFileSync(path.join(source, "PulumiPolicy.yaml"), "runtime: nodejs\n");
-            fs.copyFileSync(
-                path.join(ROOT, "tests/fixtures/packs/throws/tsconfig.json"),
-                path.join(source, "tsconfig.json"),
-            );
-            const manifest = {
-                name: "undeclared",
-                version: "0.0.1",
-                main: "index.ts",
-                dependencies: { "@pulumi/policy": "1.21.0" },
-            };
-            fs.writeFileSync(path.join(source, "package.json"), JSON.stringify(manifest));
-            fs.writeFileSync(
-                path.join(source, "index.ts"),
-                `import { PolicyPack } from "@pulumi/policy";\nimport * as ipaddr from "ipaddr.js";\nnew PolicyPack("undeclared", { policies: [{ name: "cidr", description: String(ipaddr.isValid("10.0.0.0")), enforcementLevel: "advisory", validateResource: () => undefined }] });\n`,
-            );
-            assert.deepStrictEqual(undeclaredImports(await builtPack(source)), [
-                { module: "ipaddr.js", from: "index.js" },
-            ]);
-            const { dir } = await installed(source, "undeclared");
-            await assert.rejects(PackServer.start(dir, RUN), /Cannot find module 'ipaddr\.js'/);
-        } finally {
-            fs.rmSync(source, { recursive: true, force: true });
-        }
+        fs.writeFileSync(path.join(source, "PulumiPolicy.yaml"), "runtime: nodejs\n");
+        const manifest = {
+            name: "undeclared",
+            version: "0.0.1",
+            dependencies: { "@pulumi/policy": "1.21.0", "@pulumi/pulumi": "3.270.0" },
+        };
+        fs.writeFileSync(path.join(source, "package.json"), JSON.stringify(manifest));
+        fs.writeFileSync(
+            path.join(source, "npm-shrinkwrap.json"),
+            JSON.stringify({
+                lockfileVersion: 3,
+                packages: { "node_modules/@pulumi/policy": {}, "node_modules/@pulumi/pulumi": {} },
+            }),
+        );
+        fs.writeFileSync(
+            path.join(source, "index.js"),
+            `const { PolicyPack } = require("@pulumi/policy");\nconst ipaddr = require("ipaddr.js");\nnew PolicyPack("undeclared", { policies: [{ name: "cidr", description: String(ipaddr.isValid("10.0.0.0")), enforcementLevel: "advisory", validateResource: () => undefined }] });\n`,
+        );
+        assert.deepStrictEqual(undeclaredImports(source), [{ module: "ipaddr.js", from: "index.js" }]);
+        const { dir } = await installed(source, "undeclared");
+        await assert.rejects(PackServer.start(dir, RUN), /Cannot find module 'ipaddr\.js'/);
     });
 
     it("npm pack in a pack's source folder, which pulumi policy publish runs there, stops and names the folder to publish", () => {
