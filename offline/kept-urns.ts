@@ -9,13 +9,39 @@ export function lostUrns(recorded: readonly string[], resources: readonly StateR
     return recorded.filter((urn) => !answered.has(urn));
 }
 
-/** How to keep a lost URN: its old name (and parent) as an alias on the resource (Pulumi's `aliases` option). */
-export function howToKeep(urn: string): string {
-    const name = urn.split("::").pop();
+/** A URN's type chain (the parents' types, then its own) and name: urn:pulumi:<stack>::<project>::<chain>::<name>. */
+function partsOf(urn: string): { chain: string[]; name: string } {
+    const [, , chain, ...name] = urn.split("::");
+    return { chain: chain.split("$"), name: name.join("::") };
+}
+
+const ALIASES = "https://www.pulumi.com/docs/iac/concepts/options/aliases/";
+
+/**
+ * How to keep the lost URN `urn` (docs/naming.md, "Keeping a URN"), given the other URNs lost with it and what the
+ * program declares now: a child whose parent component is lost too moves with the parent's alias; a resource declared
+ * under its old name and parent with another type takes its old type; anything else was renamed or moved.
+ */
+export function howToKeep(urn: string, lost: readonly string[] = [], resources: readonly StateResource[] = []): string {
+    const { chain, name } = partsOf(urn);
+    const parentChain = chain.slice(0, -1).join("$");
+    const removed =
+        "Removed on purpose: delete its line from tests/fixtures/urns/ in the same change (docs/naming.md).";
+    const parent = lost.map(partsOf).find((p) => parentChain !== "" && p.chain.join("$") === parentChain);
+    if (parent) {
+        return `${urn}: its parent ${parent.name} is lost too: give the parent its alias; its children move with it (${ALIASES}). ${removed}`;
+    }
+    const retyped = resources
+        .map((r) => partsOf(r.urn))
+        .find(
+            (r) => r.name === name && r.chain.slice(0, -1).join("$") === parentChain && r.chain.at(-1) !== chain.at(-1),
+        );
+    if (retyped) {
+        return `${urn}: its type changed to ${retyped.chain.at(-1)}: give the resource the option \`aliases: [{ type: "${chain.at(-1)}" }]\` (${ALIASES}). ${removed}`;
+    }
     return (
         `${urn}: gone, renamed or moved. Renamed: give the resource the option \`aliases: [{ name: "${name}" }]\`; ` +
-        `moved to another parent: \`aliases: [{ name: "${name}", parent: <its old parent> }]\` (or \`noParent: true\` ` +
-        "from the stack's root; https://www.pulumi.com/docs/iac/concepts/options/aliases/), so the engine moves its " +
-        "state. Removed on purpose: delete its line from tests/fixtures/urns/ in the same change (docs/naming.md)."
+        `moved to another parent: \`aliases: [{ name: "${name}", parent: <its old parent resource> }]\` (from the ` +
+        `stack's root: \`parent: pulumi.rootStackResource\`; ${ALIASES}), so the engine moves its state. ${removed}`
     );
 }

@@ -42,8 +42,8 @@ function resolve(lock: Lock, from: string, name: string): string | undefined {
 
 /**
  * The shrinkwrap of `manifest`'s dependencies from `lock`. The root's flags of who needs a package (dev, peer) are
- * dropped: in the pack every package is a production dependency. A missing optional dependency or optional peer is
- * skipped as npm skips it; any other missing package is an error naming it.
+ * dropped: in the pack every package is a production dependency. A missing optional dependency is skipped as npm skips
+ * it, and optional peers are left to whatever else needs them; any other missing package is an error naming it.
  */
 export function shrinkwrapOf(lock: Lock, manifest: Manifest): Record<string, unknown> {
     const tree = new Map<string, Record<string, unknown>>();
@@ -65,14 +65,14 @@ export function shrinkwrapOf(lock: Lock, manifest: Manifest): Record<string, unk
             delete entry.peer;
             tree.set(at, entry);
             const pkg = lock.packages[at];
+            // npm installs a peer unless it is optional; an optional peer only when something else needs it
+            // (@pulumi/pulumi's typescript and ts-node: without them its runner uses the copies it vendors).
             const meta = pkg.peerDependenciesMeta ?? {};
+            const peers = Object.entries(pkg.peerDependencies ?? {}).filter(([peer]) => !meta[peer]?.optional);
             visit(
                 at,
-                { ...pkg.dependencies, ...pkg.optionalDependencies, ...pkg.peerDependencies },
-                new Set([
-                    ...Object.keys(pkg.optionalDependencies ?? {}),
-                    ...Object.keys(meta).filter((peer) => meta[peer].optional),
-                ]),
+                { ...pkg.dependencies, ...pkg.optionalDependencies, ...Object.fromEntries(peers) },
+                new Set(Object.keys(pkg.optionalDependencies ?? {})),
             );
         }
     };

@@ -3,6 +3,7 @@
 // a test compares.
 import { KEY_ENTRIES, KeyEntry, profileValues, pulumiDefault, pulumiType } from "../../stacks/keys";
 import { ruleEntries } from "./rules";
+import type { RuleMetadata } from "../../policies/lib/metadata";
 
 const shown = (value: unknown): string => {
     if (Array.isArray(value)) {
@@ -68,14 +69,19 @@ export function projectConfig(
 /** What a mandatory rule does to an `up`: a resource rule is asked about each resource "immediately before" it is
  *  created or updated, and "the first policy violation will halt the deployment" (https://github.com/pulumi/pulumi-policy,
  *  README); a stack rule once every resource is registered, so in an up after the changes
- *  (https://github.com/pulumi/docs/issues/11508). The deploy action's preview with both packs runs both first. */
-const IN_AN_UP = (policy: { validateResource?: unknown }) =>
-    policy.validateResource ? "stops the resource's step" : "after the changes; the planned preview stops them";
+ *  (https://github.com/pulumi/docs/issues/11508). The deploy action's preview with both packs runs both first, and
+ *  decides all but what a stack rule reads unknown in a preview (metadata partlyAfterTheUp). */
+const IN_AN_UP = (policy: { validateResource?: unknown }, metadata?: RuleMetadata) =>
+    policy.validateResource
+        ? "stops the resource's step"
+        : metadata?.partlyAfterTheUp
+          ? "after the changes; the planned preview stops what it knows, the rest only the up decides"
+          : "after the changes; the planned preview stops them";
 
 export function policyRows(root: string): string[] {
     return ruleEntries(root).map(
-        ({ pack, policy }) =>
-            `| \`${pack}\` | \`${policy.name}\` | ${policy.enforcementLevel ?? "advisory"} | ${IN_AN_UP(policy)} | ${policy.description} |`,
+        ({ pack, policy, metadata }) =>
+            `| \`${pack}\` | \`${policy.name}\` | ${policy.enforcementLevel ?? "advisory"} | ${IN_AN_UP(policy, metadata)} | ${policy.description} |`,
     );
 }
 

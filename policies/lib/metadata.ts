@@ -18,6 +18,12 @@ export interface RuleMetadata {
     readonly resourceTypes: readonly string[];
     /** One line: the inputs it decides from during preview ("Decides during preview from ..."), or why it cannot. */
     readonly decides: string;
+    /**
+     * True for a stack rule that reads values a preview does not know (ARNs, ids, policy texts built from them): a
+     * preview reports what it cannot decide as advisory ("can't run policy during preview", @pulumi/policy's
+     * server.js), so the planned preview before an up cannot stop that part; the up decides it after the changes.
+     */
+    readonly partlyAfterTheUp?: boolean;
     /** What to change so the resource or stack passes: the policy SDK's remediationSteps, shown by the CLI and Pulumi Cloud. */
     readonly remediation: string;
     readonly controls: Controls;

@@ -32,7 +32,11 @@ describe("URNs of deployed resources", () => {
     for (const [file, stack, opts] of RECORDS) {
         it(`${file}: every recorded URN is still declared or aliased`, async () => {
             const resources = await stackResources(stack, opts);
-            assert.deepStrictEqual(lostUrns(recordOf(file), resources).map(howToKeep), []);
+            const lost = lostUrns(recordOf(file), resources);
+            assert.deepStrictEqual(
+                lost.map((urn) => howToKeep(urn, lost, resources)),
+                [],
+            );
         });
 
         // A resource left out of the record is one whose later rename nothing catches (review M3,
@@ -81,5 +85,23 @@ describe("URNs of deployed resources", () => {
             "prod",
         );
         assert.deepStrictEqual(lostUrns(recorded, aliased), []);
+    });
+
+    it("names the alias that keeps a URN: a retyped resource its old type, a child of a renamed component nothing of its own", () => {
+        const stack = "urn:pulumi:prod::magento::";
+        const declared = (urn: string): StateResource => ({ urn, custom: true, type: "t" });
+        const retyped = howToKeep(
+            `${stack}magento:web:Edge$aws:ec2/eip:Eip::magento-prod-edge-eip`,
+            [],
+            [declared(`${stack}magento:web:Edge$aws:ec2/eip:Eip2::magento-prod-edge-eip`)],
+        );
+        assert.match(retyped, /aliases: \[\{ type: "aws:ec2\/eip:Eip" \}\]/);
+        const component = `${stack}magento:web:Edge::magento-prod-edge`;
+        const child = `${stack}magento:web:Edge$aws:ec2/eip:Eip::magento-prod-edge-eip`;
+        assert.match(
+            howToKeep(child, [component, child]),
+            /its parent magento-prod-edge is lost too: give the parent its alias/,
+        );
+        assert.match(howToKeep(component, [component, child]), /parent: pulumi\.rootStackResource/);
     });
 });

@@ -117,6 +117,7 @@ export const metadata: RuleMetadata = {
     resourceTypes: [...BUCKETS, S3_BUCKET_PUBLIC_ACCESS_BLOCK, ...ENCRYPTION, S3_BUCKET_POLICY],
     decides:
         "Decides during preview from public access blocks, encryption configurations and bucket policies wired to each bucket; a policy text embedding the unknown bucket ARN waits for the update.",
+    partlyAfterTheUp: true,
     remediation:
         "Add a public access block with all four settings true, a server-side encryption configuration, and a bucket policy denying requests where aws:SecureTransport is false.",
     controls: controls({

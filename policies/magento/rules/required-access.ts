@@ -81,6 +81,7 @@ export const metadata: RuleMetadata = {
     ],
     decides:
         "Decides during preview from the ARNs, policy texts and user data a preview knows, which are few (most come from other resources): each requirement they leave unknown is decided on the update or an exported stack.",
+    partlyAfterTheUp: true,
     remediation:
         "Add the missing statement (the violation names the principal, action and resource) to the role, key, bucket or file-system policy concerned, no wider than the action and resource named.",
     controls: controls({}),
