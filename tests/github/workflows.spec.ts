@@ -91,6 +91,19 @@ describe("GitHub workflows", () => {
         }
     });
 
+    it("the Pulumi action installs the CLI of the SDK the program pins, not the newest 3.x", () => {
+        const sdk = (
+            JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+                dependencies: Record<string, string>;
+            }
+        ).dependencies["@pulumi/pulumi"];
+        const runs = action().runs.steps.filter((s) => s.uses?.startsWith("pulumi/actions@"));
+        assert.deepStrictEqual(
+            runs.map((s) => s.with!["pulumi-version"]),
+            runs.map(() => sdk),
+        );
+    });
+
     it("the Pulumi action runs both policy packs, which exist as packs the CLI can start, in the command and the preview planned before an up", () => {
         const runs = action().runs.steps.filter((s) => s.uses?.startsWith("pulumi/actions@"));
         assert.deepStrictEqual(
