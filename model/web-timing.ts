@@ -17,3 +17,14 @@ export const TARGET_HEALTH = { intervalSeconds: 15, timeoutSeconds: 5, healthyTh
  * boot that has not reported by then is broken, and the group launches another instead of keeping it.
  */
 export const LAUNCH_HOOK_TIMEOUT_SECONDS = 600;
+
+/**
+ * How long the load must stay above a target tracking policy's target before it scales out: its high alarm, which
+ * AWS creates and owns, on 1-minute metrics (the template turns on detailed monitoring; 5-minute metrics would make
+ * it slower: https://docs.aws.amazon.com/autoscaling/ec2/userguide/policy_creating.html). That alarm's 3 datapoints of
+ * 1 minute are what AWS creates today, **unverified** in its documentation.
+ */
+export const SCALE_OUT_DETECTION_SECONDS = 3 * 60;
+
+/** From a server's registration in the target group until the load balancer sends it requests. */
+export const TARGET_HEALTHY_SECONDS = TARGET_HEALTH.healthyThreshold * TARGET_HEALTH.intervalSeconds;
