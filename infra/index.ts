@@ -10,7 +10,7 @@ import { StackContext } from "./context";
 import { appSettings, backups, dataServices } from "./data";
 import { cdnEdge, edgeCertificates, publicEdge } from "./edge";
 import { applyLifecycle } from "./lifecycle";
-import { alarmTopic, monitoring } from "./monitoring";
+import { alarmTopic, certificateAlarms, monitoring } from "./monitoring";
 import { network, siteLinks } from "./network";
 import { operations, setupJobAccess } from "./operations";
 import { dataKeys, telemetry } from "./security";
@@ -60,6 +60,7 @@ const ops = operations(stack, net, tiers, keys, telemetryKey, data, singleServer
 const topicArn = alarmTopic(stack, telemetryKey);
 const sites = siteLinks(stack, net, topicArn);
 const watch = monitoring(stack, topicArn, sites?.alarms ?? [], data, stored, front, web);
+certificateAlarms(stack, topicArn, tiers);
 const runner = releaseRunner(stack, tiers, telemetryKey, release, web, topicArn, watch);
 
 // The account-level services the estate relies on (GuardDuty, Security Hub, CloudTrail's log group), read and warned
