@@ -9,6 +9,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TelemetryKey } from "../security/telemetry-key";
+import type { AlarmTarget } from "../network/site-links";
 import type { AlarmSpec } from "./alarms";
 import { metricAlarmArgs } from "./monitoring";
 import { AlarmTopic } from "./topic";
@@ -68,8 +69,8 @@ export function expirySpec(label: string, arn: string): AlarmSpec {
 }
 
 export class CertificateExpiry extends pulumi.ComponentResource {
-    /** Each alarm's ARN by certificate label. */
-    public readonly alarmArns: Readonly<Record<string, pulumi.Output<string>>>;
+    /** Every alarm created here (name and ARN). */
+    public readonly alarms: AlarmTarget[];
 
     constructor(name: string, args: CertificateExpiryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:monitoring:CertificateExpiry", name, {}, opts);
@@ -101,19 +102,17 @@ export class CertificateExpiry extends pulumi.ComponentResource {
             }
             return regions.get(region)!;
         };
-        this.alarmArns = Object.fromEntries(
-            args.certificates.map(({ label, arn }) => {
-                const { topicArn, provider } = inRegion(certificateRegion(arn));
-                const spec = expirySpec(label, arn);
-                const alarmName = `${name}-${spec.key}`;
-                const alarm = new aws.cloudwatch.MetricAlarm(
-                    alarmName,
-                    { name: alarmName, ...metricAlarmArgs(spec, topicArn), tags: { ...args.tags, Name: alarmName } },
-                    { parent: this, provider },
-                );
-                return [label, alarm.arn];
-            }),
-        );
-        this.registerOutputs({ alarmArns: this.alarmArns });
+        this.alarms = args.certificates.map(({ label, arn }) => {
+            const { topicArn, provider } = inRegion(certificateRegion(arn));
+            const spec = expirySpec(label, arn);
+            const alarmName = `${name}-${spec.key}`;
+            const alarm = new aws.cloudwatch.MetricAlarm(
+                alarmName,
+                { name: alarmName, ...metricAlarmArgs(spec, topicArn), tags: { ...args.tags, Name: alarmName } },
+                { parent: this, provider },
+            );
+            return { name: alarm.name, arn: alarm.arn };
+        });
+        this.registerOutputs({ alarms: this.alarms });
     }
 }
