@@ -10,7 +10,7 @@ import { StackContext } from "./context";
 import { appSettings, backups, dataServices } from "./data";
 import { cdnEdge, edgeCertificates, publicEdge } from "./edge";
 import { applyLifecycle } from "./lifecycle";
-import { alarmTopic, monitoring } from "./monitoring";
+import { alarmTopic, certificateAlarms, monitoring } from "./monitoring";
 import { network, siteLinks } from "./network";
 import { operations, setupJobAccess } from "./operations";
 import { dataKeys, telemetry } from "./security";
@@ -60,6 +60,7 @@ const ops = operations(stack, net, tiers, keys, telemetryKey, data, singleServer
 const topicArn = alarmTopic(stack, telemetryKey);
 const sites = siteLinks(stack, net, topicArn);
 const watch = monitoring(stack, topicArn, sites?.alarms ?? [], data, stored, front, web);
+const expiry = certificateAlarms(stack, topicArn, tiers);
 const runner = releaseRunner(stack, tiers, telemetryKey, release, web, topicArn, watch);
 
 // The account-level services the estate relies on (GuardDuty, Security Hub, CloudTrail's log group), read and warned
@@ -126,7 +127,7 @@ export const sessionOperatorRoleArn = tiers.sessions.operatorRoleArn; // assumed
 export const databaseOperatorRoleArn = ops.databaseAccess.operatorRoleArn;
 export const databaseSessionDocuments = ops.databaseAccess.documentNames;
 /** Every alarm of the stack (name and ARN), all notifying alarmTopicArn. */
-export const alarmTargets = watch.alarms;
+export const alarmTargets = [...watch.alarms, ...(expiry?.alarms ?? [])];
 export const alarmTopicArn = topicArn;
 export const dashboardName = watch.dashboardName;
 export const gatewayPublicIp = ops.gateway.publicIp;

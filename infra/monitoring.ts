@@ -3,6 +3,7 @@
 // dashboard, every dimension from the resources of the layers before.
 import * as pulumi from "@pulumi/pulumi";
 import type { AlarmTarget } from "../components/network/site-links";
+import { CertificateExpiry } from "../components/monitoring/certificate-expiry";
 import { Monitoring } from "../components/monitoring/monitoring";
 import { SecurityAlarms } from "../components/monitoring/security-alarms";
 import { AlarmTopic } from "../components/monitoring/topic";
@@ -10,6 +11,7 @@ import { StackContext } from "./context";
 import { DataLayer } from "./data";
 import { Telemetry } from "./security";
 import { StorageLayer } from "./storage";
+import { ServerTiers } from "./tiers";
 import { LoadBalancing, WebServers } from "./web";
 
 /** The topic every alarm notifies. */
@@ -78,4 +80,32 @@ export function monitoring(
         tags,
     });
     return { alarms: [...otherAlarms, ...watch.alarms, ...securityAlarms.alarms], dashboardName: watch.dashboardName };
+}
+
+/**
+ * Alarms on the imported certificates' days to expiry, each in its certificate's region; none where ACM issues them
+ * (DNS-validated, it renews them while their validation records stand: docs/edge.md). Not among Watch's alarms: an
+ * expiring certificate must not fail a release's instance refresh.
+ */
+export function certificateAlarms(
+    { config, prefix, accountId }: StackContext,
+    topicArn: pulumi.Input<string>,
+    tiers: ServerTiers,
+): CertificateExpiry | undefined {
+    const imported = config.edge.importedCertificates;
+    return (
+        imported &&
+        new CertificateExpiry(`${prefix}-certificate-expiry`, {
+            certificates: [
+                { label: "shop", arn: imported.loadBalancerArn },
+                { label: "cdn", arn: imported.cdnArn },
+            ],
+            region: config.region,
+            topicArn,
+            email: config.alarmEmail,
+            accountId,
+            serverRoleArns: tiers.roleArns,
+            tags: config.tags,
+        })
+    );
 }

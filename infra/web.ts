@@ -10,7 +10,8 @@ import { LoadBalancer } from "../components/web/load-balancer";
 import { WebAcl } from "../components/web/web-acl";
 import { redisUsages } from "../components/web/env-php";
 import { webBootConfig, WebRole } from "../components/web/web-boot";
-import { WebGroup } from "../components/web/web-group";
+import { launchHookName, WebGroup } from "../components/web/web-group";
+import { campaignPlan } from "../model/campaigns";
 import { releaseImageParameter, releaseRecordParameter } from "../model/release";
 import { StackContext } from "./context";
 import { AppSettings, DataLayer } from "./data";
@@ -155,7 +156,7 @@ export function webServers(
 
     // Each tier mounts its own shares: the order exports are the back office's alone (components/storage/shares.ts).
     const redis = redisUsages(Object.keys(data.caches));
-    const webUserData = (tierName: string, role: WebRole) =>
+    const webUserData = (tierName: string, role: WebRole, launchHook?: string) =>
         pulumi.all(shared.mountSources).apply((sources) =>
             webBootConfig({
                 role,
@@ -163,23 +164,30 @@ export function webServers(
                 mounts: sharesOf(tierName, shared.shares).map((share) => ({ share, source: sources[share.name] })),
                 parameterPath: parameters.prefix,
                 region: config.region,
+                launchHook,
             }),
         );
-    const webGroup = (group: ServerTier, instanceType: string, target: "frontend" | "backoffice") => ({
+    const webGroup = (group: ServerTier, instanceType: string, target: "frontend" | "backoffice", hook?: string) => ({
         placement: { vpcId: vpc.vpcId, subnetIdsByAz: vpc.privateSubnetIdsByAz, kmsKeyArn: keys.storage, tags },
         runsAs: group,
         ...bootImage(instanceType),
         instanceType,
         rootVolumeGb: 30,
-        userData: webUserData(group.tier, target),
+        userData: webUserData(group.tier, target, hook),
         sharedMounts: sharedMountsTag(sharesOf(group.tier, shared.shares)),
         targetGroupArn: loadBalancer.targetGroups[target].arn,
         bootDependsOn: [shared, parameters], // servers mount the shares and read the parameters at boot
     });
-    const frontEndGroup = webGroup(tiers.web, config.instanceTypes.web, "frontend");
+    // The front end's burst readiness (docs/burst.md): its warm pool, whose servers report their boot to the group's
+    // launch hook, and the campaign windows still to come, read against this `up`'s clock.
+    const warm = config.burst.warmPool;
+    const hook = warm > 0 ? launchHookName(`${prefix}-frontend`) : undefined;
+    const campaigns = campaignPlan(config.burst.campaigns, config.web.minSize, new Date());
+    campaigns.notes.forEach((note) => void pulumi.log.info(note));
+    const frontEndGroup = webGroup(tiers.web, config.instanceTypes.web, "frontend", hook);
     const frontEnd = new WebGroup(`${prefix}-frontend`, {
         ...frontEndGroup,
-        minSize: untilReleased(frontEndGroup.image, config.web.minSize, 0),
+        minSize: untilReleased(frontEndGroup.image, campaigns.minSize, 0),
         maxSize: untilReleased(frontEndGroup.image, config.web.maxSize, 0),
         scaling: {
             cpuTargetPercent: 60,
@@ -187,7 +195,24 @@ export function webServers(
             requestCountLabel: pulumi.interpolate`${loadBalancer.arnSuffix}/${loadBalancer.targetGroups.frontend.arnSuffix}`,
         },
         schedule: untilReleased(frontEndGroup.image, config.web.schedule, []),
+        minimumChanges: untilReleased(frontEndGroup.image, campaigns.changes, []),
+        // Before the first release the pool holds nothing, as the group does.
+        warmPool:
+            warm > 0
+                ? {
+                      size: untilReleased(frontEndGroup.image, warm, 0),
+                      maxPrepared: untilReleased(frontEndGroup.image, config.web.minSize + warm, 0),
+                  }
+                : undefined,
     });
+    if (hook) {
+        // Its boot completes the hook (web-boot.ts, magento-ready): it finds its group and state first. Describe calls
+        // take no resource (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2autoscaling.html).
+        tiers.web.grant("launch-hook", [
+            { Effect: "Allow" as const, Action: "autoscaling:DescribeAutoScalingInstances", Resource: "*" },
+            { Effect: "Allow" as const, Action: "autoscaling:CompleteLifecycleAction", Resource: frontEnd.groupArn },
+        ]);
+    }
     const backOfficeGroup = webGroup(tiers.backOffice, config.instanceTypes.backOffice, "backoffice");
     const backOffice = new WebGroup(`${prefix}-backoffice`, {
         ...backOfficeGroup,

@@ -456,6 +456,10 @@ const FAKES: Record<string, Fake> = {
             arn: `arn:aws:autoscaling:${ctx.region}:${ACCOUNT_ID}:scalingPolicy:${uuidOf(ctx)}:autoScalingGroupName/${String(ctx.inputs.autoscalingGroupName)}:policyName/${id}`,
         }),
     },
+    "aws:autoscaling/lifecycleHook:LifecycleHook": {
+        id: (ctx) => String(ctx.inputs.name), // AWS names a hook by its group and name; the provider's id is the name
+        outputs: () => ({}),
+    },
     "aws:autoscaling/schedule:Schedule": {
         id: (ctx) => String(ctx.inputs.scheduledActionName),
         outputs: (ctx, id) => ({

@@ -19,6 +19,7 @@ export const TERRAFORM_NAMES: Readonly<Record<string, string>> = {
     "aws:acm/certificate:Certificate": "aws_acm_certificate",
     "aws:acm/certificateValidation:CertificateValidation": "aws_acm_certificate_validation",
     "aws:autoscaling/group:Group": "aws_autoscaling_group",
+    "aws:autoscaling/lifecycleHook:LifecycleHook": "aws_autoscaling_lifecycle_hook",
     "aws:autoscaling/policy:Policy": "aws_autoscaling_policy",
     "aws:autoscaling/schedule:Schedule": "aws_autoscaling_schedule",
     "aws:backup/plan:Plan": "aws_backup_plan",

@@ -6,6 +6,7 @@ import { ALARM_THRESHOLD_DEFAULTS } from "../model/alarm-thresholds";
 import { AWS_LIMITS, PUBLIC_DNS_MODES } from "../model/edge-plan";
 import { parseCidr } from "../model/cidr";
 import { LOCALE, THEME_NAME } from "../model/release";
+import { campaignWindows, warmPoolSize } from "./campaigns";
 import { ESTATE_GATEWAY_SERVICES, Profile, PROFILES } from "./profiles";
 import {
     ACM_CERTIFICATE_ARN,
@@ -332,6 +333,22 @@ export const CONFIG_KEYS = {
         description:
             "Time-based scaling of the front end, UTC: entries such as '0 19 * * * min=1 max=1' (cron, then the group's bounds).",
         schema: z.array(scaleSchedule),
+    }),
+    webWarmPool: key({
+        // Production has one: its bursts are what the estate went down under (docs/burst.md); preproduction's
+        // testers can wait for a cold launch.
+        type: "integer",
+        defaults: { production: 2, preproduction: 0 },
+        description:
+            "Front-end servers kept booted and stopped in a warm pool, which a scale-out starts in seconds instead of launching new ones (docs/burst.md); 0: the profile's (production 2, preproduction none). At most webMaxSize - webMinSize.",
+        schema: warmPoolSize,
+    }),
+    webCampaigns: key({
+        type: "objects",
+        defaults: both([]),
+        description:
+            "Campaign windows: a list of {name, start, end, minSize}, times in UTC (2026-11-27T07:00:00Z); the front end's minimum is raised to minSize a lead time before start and restored at end. Windows that have ended are skipped (docs/burst.md).",
+        schema: campaignWindows,
     }),
     adminPath: key({
         type: "string",

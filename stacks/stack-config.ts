@@ -1,6 +1,7 @@
 // The validated configuration of one stack: the only configuration the program and its components see. Each part is
 // declared, checked and built with its keys' concern in checks/.
 import type { BackupSettings } from "./checks/backups";
+import type { BurstSettings } from "./checks/burst";
 import type { DataSettings } from "./checks/data";
 import type { EdgeSettings } from "./checks/edge";
 import type { GatewaySettings } from "./checks/gateway";
@@ -24,6 +25,7 @@ export interface StackConfig
         GatewaySettings,
         MonitoringSettings,
         ServerSettings,
+        BurstSettings,
         ReleaseSettings,
         DataSettings,
         BackupSettings,

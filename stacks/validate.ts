@@ -13,6 +13,7 @@ import {
     Settings,
 } from "./keys";
 import { backups } from "./checks/backups";
+import { burst } from "./checks/burst";
 import type { StackContext } from "./checks/concern";
 import { data } from "./checks/data";
 import { edge } from "./checks/edge";
@@ -100,6 +101,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
     const parts = {
         network: network(settings, ctx),
         servers: servers(settings, ctx),
+        burst: burst(settings),
         release: release(settings, ctx),
         gateway: gateway(settings),
         data: data(settings),
@@ -118,6 +120,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         ...parts.identity.config(),
         ...parts.network.config(),
         ...parts.servers.config(),
+        ...parts.burst.config(),
         ...parts.release.config(),
         ...parts.gateway.config(),
         ...parts.data.config(),

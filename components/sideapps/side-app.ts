@@ -9,7 +9,7 @@ import { TIER_TAG } from "../../policies/lib/contracts";
 import { PlannedRule } from "../../model/side-apps";
 import { CloudConfig, renderCloudConfig } from "../compute/cloud-init";
 import { ServerSpec, subnetIds } from "../compute/placement";
-import { HEALTH_CHECK_GRACE_SECONDS } from "../web/web-group";
+import { HEALTH_CHECK_GRACE_SECONDS } from "../../model/web-timing";
 import { healthCheck, WEB_PORT } from "../web/load-balancer";
 import { HEALTH_PATH } from "./boot";
 

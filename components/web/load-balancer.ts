@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { OriginVerify } from "../edge/cdn";
+import { TARGET_HEALTH } from "../../model/web-timing";
 
 export interface LoadBalancerArgs {
     readonly vpcId: pulumi.Input<string>;
@@ -53,10 +54,10 @@ export function healthCheck(path: string): aws.types.input.lb.TargetGroupHealthC
         path,
         matcher: "200",
         protocol: "HTTP",
-        interval: 15,
-        timeout: 5,
-        healthyThreshold: 2,
-        unhealthyThreshold: 3,
+        interval: TARGET_HEALTH.intervalSeconds,
+        timeout: TARGET_HEALTH.timeoutSeconds,
+        healthyThreshold: TARGET_HEALTH.healthyThreshold,
+        unhealthyThreshold: TARGET_HEALTH.unhealthyThreshold,
     };
 }
 

@@ -4,7 +4,9 @@
 // minutes so a rotated credential reaches PHP-FPM, and Magento's env.php rendered from both (env-php.ts). No secret is
 // in the user data: servers fetch them with their role. The front end and the back office differ in their mounts and in
 // cron alone: the back office enables the image's cron timer, the front end masks it. Neither runs `setup:*` (the
-// release's upgrade runs from the release runner).
+// release's upgrade runs from the release runner). cloud-init runs all this at the first boot only; a server started
+// again (out of the warm pool, or rebooted) re-reads its parameters and secrets before it serves, and one whose group
+// has a launch hook reports its boot to it (magento-ready), at its first boot and whenever it is started again.
 import { CloudConfig, WriteFile } from "../compute/cloud-init";
 import { requiresMountsDropIn } from "../compute/data-volumes";
 import { planShares, Share } from "../storage/shares";
@@ -49,6 +51,8 @@ export interface WebBootArgs {
     /** SSM path of the stack's parameters, e.g. /magento/prod. */
     readonly parameterPath: string;
     readonly region: string;
+    /** The group's launch hook (web-group.ts, launchHookName), which magento-ready completes; absent: none. */
+    readonly launchHook?: string;
 }
 
 /** Mount options of each kind of share, in one place. _netdev: wait for the network; noresvport: reconnect on a new
@@ -119,10 +123,10 @@ export function parametersScript(parameterPath: string, region: string): string 
  * starts a unit (systemd.exec(5)), a reload would keep the old values, and PHP-FPM's start renders env.php anew
  * (env-php.ts), whose new workers start with an empty OPcache. It restarts a failed PHP-FPM too (`try-restart` "does
  * nothing if units are not running": https://www.freedesktop.org/software/systemd/man/latest/systemctl.html), once
- * boot has enabled it. At the first boot a secret not written yet (the setup job has not run) is skipped with a
- * message and picked up by a later run; in `restart` mode an unreadable secret (a Secrets Manager blip) stops the run
- * and leaves the file as it was, so that the renderer never sees it without that secret. A value outside
- * PARAMETER_VALUE stops it.
+ * boot has enabled it. At the first boot (no mode) a secret not written yet (the setup job has not run) is skipped
+ * with a message and picked up by a later run; in `restart` mode, and in `start` mode (a later boot, before PHP-FPM
+ * starts: magento-refresh), an unreadable secret (a Secrets Manager blip) stops the run and leaves the file as it was,
+ * so that the renderer never sees it without that secret. A value outside PARAMETER_VALUE stops it.
  */
 export function secretsScript(region: string): string {
     return [
@@ -139,7 +143,7 @@ export function secretsScript(region: string): string {
         '  case "$key" in *_SECRET_ARN) ;; *) continue ;; esac',
         "  name=${key%_SECRET_ARN}",
         `  if ! value=$(aws secretsmanager get-secret-value --region ${region} --secret-id "$arn" --query SecretString --output text 2>/dev/null); then`,
-        '    if [ "$mode" = restart ]; then',
+        '    if [ -n "$mode" ]; then',
         '      echo "secret $key: not readable; $out left as it was" >&2',
         "      exit 1",
         "    fi",
@@ -186,6 +190,95 @@ function rereadUnits(): WriteFile[] {
 
 /** The units that serve the shop: they start only once every shared folder is mounted (web-boot's drop-ins). */
 export const WEB_SERVICES = ["php-fpm", "nginx"];
+
+/**
+ * What a server started again does before it serves: the files boot wrote may be days old (a server waits stopped in
+ * the warm pool, its secrets rotate meanwhile), so the parameters and secrets are read again before PHP-FPM renders
+ * env.php. Enabled by the first boot, which reads them itself; a failed re-read leaves the files as they were and
+ * PHP-FPM starts on them (no Requires=), as after the timer's failed re-read.
+ */
+const REFRESH_UNIT: WriteFile = {
+    path: "/etc/systemd/system/magento-refresh.service",
+    permissions: "0644",
+    content: [
+        "[Unit]",
+        "Description=Re-read Magento's parameters and secrets before serving, at every start after the first",
+        "Wants=network-online.target",
+        "After=network-online.target",
+        "Before=php-fpm.service nginx.service",
+        "",
+        "[Service]",
+        "Type=oneshot",
+        "ExecStart=/usr/local/sbin/magento-parameters",
+        "ExecStart=/usr/local/sbin/magento-secrets start",
+        "",
+        "[Install]",
+        "WantedBy=multi-user.target",
+        "",
+    ].join("\n"),
+};
+
+/**
+ * A bash script (checked by shellcheck) completing the group's launch hook once the server serves: the group holds a
+ * server in Warmed:Pending:Wait on its way into the warm pool and in Pending:Wait on its way into service
+ * (https://docs.aws.amazon.com/autoscaling/ec2/userguide/warm-pool-instance-lifecycle.html), and only its own boot
+ * knows when it is done. The state it is headed for is the instance metadata's autoscaling/target-lifecycle-state
+ * (https://docs.aws.amazon.com/autoscaling/ec2/userguide/retrieving-target-lifecycle-state-through-imds.html), logged;
+ * whether a hook waits is the group's current state of the instance (DescribeAutoScalingInstances): a reboot in
+ * service, or a launch before the hook existed, has none to complete. Boot itself is the same on the way into the
+ * pool as into service: everything it does holds for a later start, and what may not (parameters, secrets) is read
+ * again then (magento-refresh).
+ */
+export function readyScript(region: string, hook: string): string {
+    if (!/^[a-z0-9-]+$/.test(region) || !/^[A-Za-z0-9-]+$/.test(hook)) {
+        throw new Error(`region '${region}' or launch hook '${hook}' has characters that would need quoting`);
+    }
+    return [
+        "#!/bin/bash",
+        "# Completes the launch hook while the group waits for this server's boot; does nothing otherwise.",
+        "set -euo pipefail",
+        "imds=http://169.254.169.254/latest",
+        'token=$(curl -fsS --retry 5 -X PUT "$imds/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 300")',
+        'meta() { curl -fsS --retry 5 -H "X-aws-ec2-metadata-token: $token" "$imds/meta-data/$1"; }',
+        "id=$(meta instance-id)",
+        "target=$(meta autoscaling/target-lifecycle-state)",
+        `found=$(aws autoscaling describe-auto-scaling-instances --region ${region} --instance-ids "$id" --query 'AutoScalingInstances[0].[AutoScalingGroupName,LifecycleState]' --output text)`,
+        'read -r group state <<<"$found"',
+        'case "$state" in',
+        "  Pending:Wait|Warmed:Pending:Wait) ;;",
+        '  *) echo "instance $id is $state (headed for $target): no launch hook waits for it"; exit 0 ;;',
+        "esac",
+        `aws autoscaling complete-lifecycle-action --region ${region} --auto-scaling-group-name "$group" --lifecycle-hook-name ${hook} --instance-id "$id" --lifecycle-action-result CONTINUE`,
+        'echo "instance $id: boot reported to $group ($state, headed for $target)"',
+        "",
+    ].join("\n");
+}
+
+/** magento-ready at every start, once the shop's units run: a unit that failed keeps it from reporting, and the hook
+ *  abandons the server. */
+function readyUnits(region: string, hook: string): WriteFile[] {
+    return [
+        { path: "/usr/local/sbin/magento-ready", permissions: "0755", content: readyScript(region, hook) },
+        {
+            path: "/etc/systemd/system/magento-ready.service",
+            permissions: "0644",
+            content: [
+                "[Unit]",
+                "Description=Report this server's boot to its group's launch hook",
+                `Requires=${WEB_SERVICES.map((u) => `${u}.service`).join(" ")}`,
+                `After=${WEB_SERVICES.map((u) => `${u}.service`).join(" ")}`,
+                "",
+                "[Service]",
+                "Type=oneshot",
+                "ExecStart=/usr/local/sbin/magento-ready",
+                "",
+                "[Install]",
+                "WantedBy=multi-user.target",
+                "",
+            ].join("\n"),
+        },
+    ];
+}
 
 /**
  * The units' guards, as drop-ins: a failed mount leaves the folder on the root disk, so the web server then does not
@@ -236,6 +329,8 @@ export function webBootConfig(args: WebBootArgs): CloudConfig {
             },
             { path: "/usr/local/sbin/magento-secrets", permissions: "0755", content: secretsScript(args.region) },
             ...rereadUnits(),
+            REFRESH_UNIT,
+            ...(args.launchHook ? readyUnits(args.region, args.launchHook) : []),
             ...envPhpFiles(args.redis),
             ...guardDropIns(args.role, targets, ca.path),
             // The back office's cron runs indexers and queue consumers beside the pool: the pool's sizing keeps them
@@ -252,10 +347,13 @@ export function webBootConfig(args: WebBootArgs): CloudConfig {
             // The image ships them disabled, so nothing serves before this; enabled, they start again at a reboot.
             ["systemctl", "enable", "--now", ...WEB_SERVICES],
             ["systemctl", "enable", "--now", "magento-secrets.timer"],
+            ["systemctl", "enable", "magento-refresh.service"], // this boot read them above
             // One server runs cron (two would run every job twice); masked, the front end's cron cannot be started.
             args.role === "backoffice"
                 ? ["systemctl", "enable", "--now", CRON_TIMER]
                 : ["systemctl", "mask", "--now", CRON_TIMER, `${CRON_SERVICE}.service`],
+            // Last: the group may stop the server into the warm pool as soon as the hook is complete.
+            ...(args.launchHook ? [["systemctl", "enable", "--now", "magento-ready.service"]] : []),
         ],
     };
 }

@@ -1,12 +1,19 @@
 // A group of Magento web servers: a launch template (the release image, IMDSv2, encrypted root, no public address,
 // SSM instead of SSH) and an autoscaling group over every private subnet behind a target group. A new image or
 // template version rolls out by instance refresh: new servers join and pass the load balancer's health check before
-// old ones leave (100% minimum healthy), so capacity never drops during a release.
+// old ones leave (100% minimum healthy), so capacity never drops during a release. The front end may keep a warm pool:
+// servers booted once and stopped, which a scale-out starts instead of launching new ones (docs/burst.md).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LAUNCH_IMAGE_TAG, RELEASE_VERSION_TAG, SHARED_MOUNTS_TAG, TIER_TAG } from "../../policies/lib/contracts";
 import { CloudConfig, renderCloudConfig } from "../compute/cloud-init";
 import { ServerSpec, subnetIds } from "../compute/placement";
+import type { MinimumChange } from "../../model/campaigns";
+import {
+    DEFAULT_INSTANCE_WARMUP_SECONDS,
+    HEALTH_CHECK_GRACE_SECONDS,
+    LAUNCH_HOOK_TIMEOUT_SECONDS,
+} from "../../model/web-timing";
 
 /**
  * Placed in the private subnets of every AZ it may place servers in; runs as its tier (its Tier tag is what Rundeck's
@@ -40,6 +47,23 @@ export interface WebGroupArgs extends ServerSpec {
     };
     /** Time-based bounds, cron in UTC; known once the program knows whether a release image exists (none before). */
     readonly schedule: Promise<readonly ScheduledBounds[]> | readonly ScheduledBounds[];
+    /** One-time changes of the minimum (campaign windows: model/campaigns.ts), each named for its window and edge;
+     *  known, as the schedule, once the program knows whether a release image exists. */
+    readonly minimumChanges?: Promise<readonly MinimumChange[]>;
+    /** A warm pool beside the group, and the launch hook its boot reports to (launchHookName); absent: neither. */
+    readonly warmPool?: WarmPool;
+}
+
+/**
+ * Stopped servers kept beside the group (PutWarmPool:
+ * https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PutWarmPool.html). Stopped, they cost their volumes
+ * only (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-warm-pools.html); `maxPrepared` is the
+ * group's servers and the pool's together, so the pool holds `size` at the group's minimum, and never fewer than
+ * `size` above it (its MinSize).
+ */
+export interface WarmPool {
+    readonly size: pulumi.Input<number>;
+    readonly maxPrepared: pulumi.Input<number>;
 }
 
 export interface ScheduledBounds {
@@ -48,11 +72,14 @@ export interface ScheduledBounds {
     readonly maxSize: number;
 }
 
-/** Seconds a new server gets (boot, mounts, PHP warm-up) before failed health checks replace it. */
-export const HEALTH_CHECK_GRACE_SECONDS = 300;
+/** The launch hook of a group with a warm pool, which its servers' boot completes (web-boot.ts, magento-ready). */
+export function launchHookName(groupName: string): string {
+    return `${groupName}-boot`;
+}
 
 export class WebGroup extends pulumi.ComponentResource {
     public readonly groupName: pulumi.Output<string>;
+    public readonly groupArn: pulumi.Output<string>;
     public readonly launchTemplateId: pulumi.Output<string>;
     /** The tags the template gives its instances, without RELEASE_VERSION_TAG: the release runner's template versions
      *  carry these plus that tag, so an `up` after a release finds the tags it declares. */
@@ -119,7 +146,7 @@ export class WebGroup extends pulumi.ComponentResource {
                 targetGroupArns: [args.targetGroupArn],
                 healthCheckType: "ELB",
                 healthCheckGracePeriod: HEALTH_CHECK_GRACE_SECONDS,
-                defaultInstanceWarmup: 120,
+                defaultInstanceWarmup: DEFAULT_INSTANCE_WARMUP_SECONDS,
                 capacityRebalance: false,
                 enabledMetrics: [
                     "GroupMinSize",
@@ -143,11 +170,39 @@ export class WebGroup extends pulumi.ComponentResource {
                         autoRollback: false,
                     },
                 },
+                // A scale-in stops servers back into the pool rather than terminating them; an instance refresh replaces
+                // the pool's servers too (InstanceRefreshWarmPoolProgress:
+                // https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstanceRefreshWarmPoolProgress.html).
+                // AWS refuses a warm pool on a group with a mixed instances policy or Spot (PutWarmPool, above): this
+                // group has neither.
+                warmPool: args.warmPool && {
+                    poolState: "Stopped",
+                    minSize: args.warmPool.size,
+                    maxGroupPreparedCapacity: args.warmPool.maxPrepared,
+                    instanceReusePolicy: { reuseOnScaleIn: true },
+                },
                 tags: Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
             },
             { ...child, dependsOn: args.bootDependsOn, ignoreChanges: ["desiredCapacity"] },
         ); // scaling owns the desired count, not the program
 
+        if (args.warmPool) {
+            // AWS stops a server as soon as it has launched into the warm pool, without waiting for its user data
+            // (https://docs.aws.amazon.com/autoscaling/ec2/userguide/warm-pool-instance-lifecycle.html): the hook holds
+            // it in Warmed:Pending:Wait until its boot reports, and again in Pending:Wait when it is started into
+            // service. A boot that never reports is abandoned (terminated), never put in the pool or in service.
+            new aws.autoscaling.LifecycleHook(
+                `${name}-boot`,
+                {
+                    name: launchHookName(name),
+                    autoscalingGroupName: group.name,
+                    lifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING",
+                    heartbeatTimeout: LAUNCH_HOOK_TIMEOUT_SECONDS,
+                    defaultResult: "ABANDON",
+                },
+                child,
+            );
+        }
         if (args.scaling) {
             const tracking = (suffix: string, spec: aws.types.input.autoscaling.PolicyTargetTrackingConfiguration) =>
                 new aws.autoscaling.Policy(
@@ -191,11 +246,32 @@ export class WebGroup extends pulumi.ComponentResource {
             ),
         );
 
+        void Promise.resolve(args.minimumChanges ?? []).then((changes) =>
+            changes.forEach(
+                (change) =>
+                    new aws.autoscaling.Schedule(
+                        `${name}-campaign-${change.name}`,
+                        {
+                            autoscalingGroupName: group.name,
+                            scheduledActionName: `${name}-campaign-${change.name}`,
+                            startTime: change.startTime, // one time: no recurrence
+                            minSize: change.minSize,
+                            // The provider's default for an unset size is 0: -1 leaves each as it is
+                            // (https://www.pulumi.com/registry/packages/aws/api-docs/autoscaling/schedule/).
+                            maxSize: -1,
+                            desiredCapacity: -1,
+                        },
+                        child,
+                    ),
+            ),
+        );
         this.groupName = group.name;
+        this.groupArn = group.arn;
         this.launchTemplateId = template.id;
         this.instanceTags = pulumi.output(tags);
         this.registerOutputs({
             groupName: this.groupName,
+            groupArn: this.groupArn,
             launchTemplateId: this.launchTemplateId,
             instanceTags: this.instanceTags,
         });

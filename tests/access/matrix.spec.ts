@@ -455,6 +455,20 @@ for (const name of STACKS) {
             });
         });
 
+        it("lets the front end's servers complete their own group's launch hook and no other's (production's warm pool; preproduction has no hook)", async () => {
+            const front = stack.arn(AUTOSCALING_GROUP, "frontend-asg");
+            const complete = (principal: string, resource: string) => ({
+                principal,
+                action: "autoscaling:CompleteLifecycleAction",
+                resource,
+            });
+            await expect(stack, name === "prod" ? "Allowed" : "denied", complete(stack.role("web"), front));
+            for (const other of [stack.arn(AUTOSCALING_GROUP, "backoffice-asg"), otherStack(front, name)]) {
+                await expect(stack, "denied", complete(stack.role("web"), other));
+            }
+            await expect(stack, "denied", complete(stack.role("backoffice"), front));
+        });
+
         it("lets Rundeck refresh and command the web tiers of its own stack only", async () => {
             const rundeck = stack.role("rundeck");
             const tags = (prefix: string, tier: string, s: string = name) => ({

@@ -1,36 +1,8 @@
 // The release image's keys (stacks/keys.ts, stacks/checks/release.ts) as a stack file writes them: defaults per
 // profile, what each accepts, the checks across them, and webImage derived from the stack's release parameter.
 import * as assert from "assert";
-import { parseStackConfig, ConfigError } from "../../stacks";
+import { parse, problems } from "../helpers/stack-config";
 import { KEY_ENTRIES, pulumiDefault, pulumiType } from "../../stacks/keys";
-
-const BASE: Record<string, unknown> = {
-    profile: "production",
-    vpcCidr: "10.20.0.0/16",
-    availabilityZones: ["eu-west-3a", "eu-west-3b", "eu-west-3c"],
-    domain: "example.com",
-    internalDomain: "prod.example.internal",
-    operatorCidrs: ["203.0.113.0/24"],
-    alarmEmail: "ops@example.com",
-    adminPath: "ops_7f3k",
-    loadBalancerCertificateArn: "arn:aws:acm:eu-west-3:123456789012:certificate/6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
-    cdnCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
-    owner: "ecommerce-platform",
-    costCentre: "CC-4200",
-};
-
-const parse = (overrides: Record<string, unknown>, stack = "prod") =>
-    parseStackConfig({ ...BASE, ...overrides }, { stack, region: "eu-west-3" });
-
-function problems(overrides: Record<string, unknown>): string[] {
-    try {
-        parse(overrides);
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, String(e));
-        return e.problems.map((p) => `${p.path}: ${p.message}`);
-    }
-    return [];
-}
 
 describe("release image keys", () => {
     it("production boots promoted images, keeps 10; preproduction builds them, keeps 5; both one theme in French", () => {

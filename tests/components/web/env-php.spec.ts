@@ -93,8 +93,9 @@ class Server {
         return fs.existsSync(log) ? fs.readFileSync(log, "utf8").trimEnd().split("\n") : [];
     }
 
-    /** magento-secrets with its files here: as the first boot runs it, or as the timer does (`restart`). */
-    secrets(mode?: "restart"): { status: number | null; stderr: string } {
+    /** magento-secrets with its files here: as the first boot runs it, as the timer does (`restart`), or as a later
+     *  start does before PHP-FPM (`start`, magento-refresh). */
+    secrets(mode?: "restart" | "start"): { status: number | null; stderr: string } {
         const script = secretsScript("eu-west-3")
             .replace(`in=${PARAMETERS_FILE}`, `in=${this.files.parameters}`)
             .replace(`out=${SECRETS_FILE}`, `out=${this.files.secrets}`);
@@ -437,6 +438,29 @@ describe("env.php rendered at boot", () => {
                 assert.strictEqual(result.status, 0, result.stderr);
                 assert.notStrictEqual(fs.readFileSync(server.files.secrets, "utf8"), before);
                 assert.deepStrictEqual(server.systemctl(), ["is-enabled -q php-fpm", "restart php-fpm"]);
+                noTemporary(server);
+            } finally {
+                server.remove();
+            }
+        });
+
+        it("a server started again (out of the warm pool) writes a rotated secret before PHP-FPM starts, restarting nothing; a blip keeps the file", async () => {
+            const { server, parameters, secrets, before } = await booted();
+            try {
+                secrets[parameters["crypt/key-secret-arn"]] = "9z8Y7x6W5v4U3t2S1r0Q9p8O7n6M5l4K";
+                server.answer(secrets);
+                const rotated = server.secrets("start");
+                assert.strictEqual(rotated.status, 0, rotated.stderr);
+                const after = fs.readFileSync(server.files.secrets, "utf8");
+                assert.notStrictEqual(after, before);
+                // systemd starts PHP-FPM after this unit: a restart from inside it would wait on that very start.
+                assert.deepStrictEqual(server.systemctl(), []);
+                delete secrets[parameters["db/secret-arn"]];
+                server.answer(secrets);
+                const blip = server.secrets("start");
+                assert.strictEqual(blip.status, 1);
+                assert.match(blip.stderr, /^secret DB_SECRET_ARN: not readable; .*secrets\.env left as it was\n$/);
+                assert.strictEqual(fs.readFileSync(server.files.secrets, "utf8"), after);
                 noTemporary(server);
             } finally {
                 server.remove();

@@ -398,6 +398,7 @@ describe("web tier", () => {
                     "systemctl daemon-reload",
                     "systemctl enable --now php-fpm nginx",
                     "systemctl enable --now magento-secrets.timer",
+                    "systemctl enable magento-refresh.service", // later starts re-read them before serving
                     "systemctl enable --now magento-cron.timer", // the back office's: it alone runs cron
                 ],
             );
