@@ -12,6 +12,7 @@ import {
     alarmThresholds,
     amiId,
     azName,
+    eipAllocationId,
     estateName,
     gatewayInternet,
     gatewayService,
@@ -21,6 +22,7 @@ import {
     instanceType,
     ipv4Cidr,
     LOG_RETENTION_DAYS,
+    natAllocationIds,
     operatorCidr,
     originPath,
     refusedAdminPath,
@@ -144,6 +146,13 @@ export const CONFIG_KEYS = {
                 error: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
             }),
     }),
+    natAllocationIds: key({
+        type: "objects",
+        defaults: "derived",
+        description:
+            "Existing Elastic IPs for the NAT gateways (the address partners allow-list for the estate's outgoing calls): a mapping of AZ name to allocation id, one for each NAT gateway (every AZ with natGateways perAz, the operations AZ with single). Never released by the stack: set it before the first up (docs/migration.md).",
+        schema: natAllocationIds,
+    }),
     domain: key({
         type: "string",
         defaults: "required",
@@ -190,6 +199,20 @@ export const CONFIG_KEYS = {
             .int({ error: "must be a whole prefix length" })
             .min(24, { error: "must be at least 24: a wider range is a network's, not an operator's address" })
             .max(32, { error: "must be at most 32" }),
+    }),
+    gatewayAllocationId: key({
+        type: "string",
+        defaults: "derived",
+        description:
+            "Existing Elastic IP (allocation id) for the gateway, which partners allow-list: associated with the gateway instead of a new address, never released by the stack. Set it before the first up (docs/migration.md).",
+        schema: eipAllocationId,
+    }),
+    vpnAllocationId: key({
+        type: "string",
+        defaults: "derived",
+        description:
+            "Existing Elastic IP (allocation id) for the OpenVPN server, which operators' profiles name: associated instead of a new address, never released by the stack. Set it before the first up (docs/migration.md).",
+        schema: eipAllocationId,
     }),
     alarmEmail: key({
         type: "string",

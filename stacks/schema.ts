@@ -70,6 +70,14 @@ export const estateName = z.string().regex(ESTATE_NAME, {
 /** An ACM certificate ARN; its region is checked against where it is used in checks/edge.ts. */
 export const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
 
+/**
+ * An Elastic IP's allocation id: `eipalloc-` and 8 hexadecimal characters (allocated before 2016) or 17 (since; EC2's
+ * resource ids, https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html).
+ */
+export const eipAllocationId = z.string().regex(/^eipalloc-([0-9a-f]{8}|[0-9a-f]{17})$/, {
+    error: "must be an Elastic IP allocation id: eipalloc- and 8 or 17 hexadecimal characters, such as eipalloc-0123456789abcdef0 (aws ec2 describe-addresses shows it)",
+});
+
 /** CloudFront's origin path: starts with '/', does not end with one. */
 export const originPath = z.string().regex(/^(\/[A-Za-z0-9._~-]+)+$/, {
     error: "must be a path such as /pub/media: starting with '/', without a trailing '/'",
@@ -285,6 +293,16 @@ export const subnetOverrides = z.record(azName, ipv4Cidr, {
     error: (issue) =>
         issue.code === "invalid_type"
             ? "must be a mapping of availability zone to CIDR, such as eu-west-3a: 10.20.1.0/24 (a list would pair CIDRs with AZs by position)"
+            : issue.code === "invalid_key"
+              ? "must be an availability zone name such as eu-west-3a"
+              : undefined,
+});
+
+/** Kept Elastic IPs of the NAT gateways, by AZ: a mapping, so that reordering the AZs pairs no address with another AZ. */
+export const natAllocationIds = z.record(azName, eipAllocationId, {
+    error: (issue) =>
+        issue.code === "invalid_type"
+            ? "must be a mapping of availability zone to allocation id, such as eu-west-3a: eipalloc-0123456789abcdef0 (a list would pair addresses with AZs by position)"
             : issue.code === "invalid_key"
               ? "must be an availability zone name such as eu-west-3a"
               : undefined,

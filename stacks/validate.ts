@@ -12,6 +12,7 @@ import {
     qualified,
     Settings,
 } from "./keys";
+import { addresses } from "./checks/addresses";
 import { backups } from "./checks/backups";
 import type { StackContext } from "./checks/concern";
 import { data } from "./checks/data";
@@ -99,6 +100,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
     } as Settings;
     const parts = {
         network: network(settings, ctx),
+        addresses: addresses(settings),
         servers: servers(settings, ctx),
         release: release(settings, ctx),
         gateway: gateway(settings),
@@ -117,6 +119,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
     return {
         ...parts.identity.config(),
         ...parts.network.config(),
+        ...parts.addresses.config(),
         ...parts.servers.config(),
         ...parts.release.config(),
         ...parts.gateway.config(),
