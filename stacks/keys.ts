@@ -25,6 +25,7 @@ import {
     natAllocationIds,
     operatorCidr,
     originPath,
+    rdsSnapshot,
     refusedAdminPath,
     scaleSchedule,
     serverCount,
@@ -460,6 +461,19 @@ export const CONFIG_KEYS = {
         description:
             "Days AWS Backup keeps each Sunday's recovery point, beyond the daily ones' days; unset or 0: the profile's (production 90, preproduction none).",
         schema: backupDays(0, "must be 0 (no weekly copy) or a number of days"),
+    }),
+    dbSnapshotIdentifier: key({
+        type: "string",
+        defaults: "derived",
+        description:
+            "A manual DB snapshot (identifier, or ARN if shared) the shop's database is created from, as the estate's final copy: MySQL 8.4 (upgrade the snapshot first) and encrypted with the stack's storage key. Read when the database is created only; later changes are ignored (docs/migration.md).",
+        schema: rdsSnapshot,
+    }),
+    sideDbSnapshotIdentifier: key({
+        type: "string",
+        defaults: "derived",
+        description: "The same for the side applications' database (docs/migration.md).",
+        schema: rdsSnapshot,
     }),
     sideDbInstanceClass: key({
         type: "string",

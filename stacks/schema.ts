@@ -307,3 +307,26 @@ export const natAllocationIds = z.record(azName, eipAllocationId, {
               ? "must be an availability zone name such as eu-west-3a"
               : undefined,
 });
+
+/** An RDS DB snapshot's identifier as RDS names one: a letter, then letters, digits and single hyphens, no trailing
+ *  hyphen, at most 255 (the provider's check of the instance's final snapshot identifier, the same name rules:
+ *  https://github.com/hashicorp/terraform-provider-aws/blob/main/website/docs/r/db_instance.html.markdown). */
+const RDS_SNAPSHOT_NAME = "[A-Za-z](?:[A-Za-z0-9]|-(?!-|$)){0,254}";
+const RDS_SNAPSHOT = new RegExp(
+    `^(?:${RDS_SNAPSHOT_NAME}|arn:aws[a-z-]*:rds:[a-z0-9-]+:\\d{12}:snapshot:${RDS_SNAPSHOT_NAME})$`,
+);
+
+/**
+ * The manual DB snapshot a database is created from (docs/migration.md): its identifier, or its ARN when another
+ * account shares it (RestoreDBInstanceFromDBSnapshot takes a shared snapshot by ARN only:
+ * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_RestoreDBInstanceFromDBSnapshot.html). Not an automated
+ * `rds:` snapshot: RDS upgrades the engine of manual snapshots only, and re-encrypts only a copy.
+ */
+export const rdsSnapshot = z
+    .string()
+    .refine((v) => !v.startsWith("rds:"), {
+        error: "names an automated snapshot (rds:...): copy it to a manual one first (aws rds copy-db-snapshot --kms-key-id <the stack's storage key>), which RDS can also upgrade",
+    })
+    .refine((v) => v.startsWith("rds:") || RDS_SNAPSHOT.test(v), {
+        error: "must be a manual DB snapshot's identifier (a letter, then letters, digits and single hyphens) or its ARN, arn:aws:rds:<region>:<account>:snapshot:<identifier>",
+    });

@@ -10,6 +10,9 @@ export interface DatabaseConfig {
     readonly maxAllocatedStorageGb: number;
     readonly backupRetentionDays: number;
     readonly sideInstanceClass: string;
+    /** The manual snapshots the shop's and the side applications' databases are created from; undefined: empty ones. */
+    readonly snapshotIdentifier: string | undefined;
+    readonly sideSnapshotIdentifier: string | undefined;
 }
 
 export interface DataSettings {
@@ -61,6 +64,8 @@ export function data(v: Settings): Concern<DataSettings> {
                 maxAllocatedStorageGb: v.dbMaxAllocatedStorageGb,
                 backupRetentionDays: v.dbBackupRetentionDays,
                 sideInstanceClass: v.sideDbInstanceClass,
+                snapshotIdentifier: v.dbSnapshotIdentifier,
+                sideSnapshotIdentifier: v.sideDbSnapshotIdentifier,
             },
             applyImmediately: v.applyImmediately ?? false,
             cache: { nodeType: v.cacheNodeType, separateSessions: v.cacheLayout === "split" },
