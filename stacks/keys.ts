@@ -23,6 +23,7 @@ import {
     ipv4Cidr,
     LOG_RETENTION_DAYS,
     natAllocationIds,
+    nfsSource,
     operatorCidr,
     originPath,
     rdsSnapshot,
@@ -526,6 +527,13 @@ export const CONFIG_KEYS = {
         description:
             "efs: Amazon EFS with elastic throughput (default); nfs: an NFS server on EC2 with protected EBS volumes, as the original estate ran.",
         schema: z.enum(["efs", "nfs"], { error: "must be efs or nfs (or unset for efs)" }),
+    }),
+    nfsSource: key({
+        type: "objects",
+        defaults: "derived",
+        description:
+            "While the estate moves in: its NFS server, {server: host name or IPv4, exportPath: the export holding pub/media, pub/sitemap and var/export, agentArn: the DataSync agent beside it, activated by hand}; the stack then creates a DataSync task per share into EFS. Remove it after the cut-over (docs/migration.md).",
+        schema: nfsSource,
     }),
     estate: key({
         type: "string",

@@ -330,3 +330,24 @@ export const rdsSnapshot = z
     .refine((v) => v.startsWith("rds:") || RDS_SNAPSHOT.test(v), {
         error: "must be a manual DB snapshot's identifier (a letter, then letters, digits and single hyphens) or its ARN, arn:aws:rds:<region>:<account>:snapshot:<identifier>",
     });
+
+/** A DataSync agent's ARN (arn:aws:datasync:<region>:<account>:agent/agent-<17 characters>); its region is checked against
+ *  the stack's in checks/data.ts. */
+export const DATASYNC_AGENT_ARN = /^arn:aws[a-z-]*:datasync:([a-z0-9-]+):\d{12}:agent\/agent-[0-9a-z]{17}$/;
+
+/** The estate's NFS server that DataSync copies the shares from (docs/migration.md, "Moving the shared files"). */
+export const nfsSource = z.strictObject(
+    {
+        server: z.string().refine((v) => ipaddr.IPv4.isValidFourPartDecimal(v) || hostname.safeParse(v).success, {
+            error: "must be the NFS server's host name or IPv4 address, as the DataSync agent reaches it",
+        }),
+        exportPath: z.string().regex(/^(\/[A-Za-z0-9._-]+)+\/?$|^\/$/, {
+            error: "must be the absolute path of the export holding Magento's folders, such as /export/magento",
+        }),
+        agentArn: z.string().regex(DATASYNC_AGENT_ARN, {
+            error: "must be the activated DataSync agent's ARN, arn:aws:datasync:<region>:<account>:agent/agent-<id> (docs/migration.md)",
+        }),
+    },
+    { error: "must be a mapping {server, exportPath, agentArn}" },
+);
+export type NfsSourceSetting = z.output<typeof nfsSource>;

@@ -104,7 +104,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
         servers: servers(settings, ctx),
         release: release(settings, ctx),
         gateway: gateway(settings),
-        data: data(settings),
+        data: data(settings, ctx),
         backups: backups(settings),
         lifecycle: lifecycle(settings, ctx),
         monitoring: monitoring(settings, ctx),

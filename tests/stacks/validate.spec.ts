@@ -879,4 +879,36 @@ describe("data-tier and teardown keys", () => {
             /eipalloc-1a2b3c4d is already magento:gatewayAllocationId's; an Elastic IP is associated with one instance or NAT gateway at a time/,
         );
     });
+
+    it("nfsSource: the estate's NFS server, its export and an agent of the stack's region, copying into EFS only", () => {
+        const source = {
+            server: "10.0.4.20",
+            exportPath: "/export/magento",
+            agentArn: "arn:aws:datasync:eu-west-3:123456789012:agent/agent-0a1b2c3d4e5f60718",
+        };
+        assert.deepStrictEqual(parse({ nfsSource: source }).nfsSource, source);
+        assert.strictEqual(parse({}).nfsSource, undefined);
+        rejects({ nfsSource: { ...source, server: "nfs_1" } }, "magento:nfsSource.server", /host name or IPv4 address/);
+        rejects({ nfsSource: { ...source, exportPath: "export" } }, "magento:nfsSource.exportPath", /absolute path/);
+        rejects(
+            { nfsSource: { ...source, agentArn: "agent-0a1b" } },
+            "magento:nfsSource.agentArn",
+            /activated DataSync agent's ARN/,
+        );
+        rejects({ nfsSource: { ...source, port: 2049 } }, "magento:nfsSource", /./);
+        rejects(
+            { nfsSource: { ...source, agentArn: source.agentArn.replace("eu-west-3", "eu-west-1") } },
+            "magento:nfsSource.agentArn",
+            /is an agent of eu-west-1; activate it in the stack's region eu-west-3/,
+        );
+        rejects(
+            { nfsSource: source, sharedStorage: "nfs" },
+            "magento:nfsSource",
+            /copies the estate's shares into EFS, but magento:sharedStorage is nfs/,
+        );
+        assert.deepStrictEqual(
+            parse({ nfsSource: source, sharedStorage: "nfs", sharedStorageTarget: "efs" }).nfsSource,
+            source,
+        );
+    });
 });
