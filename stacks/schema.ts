@@ -288,25 +288,23 @@ export const alarmThresholds = z
 export const azName = z
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: "must be an availability zone name such as eu-west-3a" });
-// By AZ name, never by position: a list would give an AZ another's CIDR when the AZs are reordered (docs/network.md).
-export const subnetOverrides = z.record(azName, ipv4Cidr, {
-    error: (issue) =>
-        issue.code === "invalid_type"
-            ? "must be a mapping of availability zone to CIDR, such as eu-west-3a: 10.20.1.0/24 (a list would pair CIDRs with AZs by position)"
-            : issue.code === "invalid_key"
-              ? "must be an availability zone name such as eu-west-3a"
-              : undefined,
-});
+/** A mapping of AZ name to `value`, never a list: a list would pair values with AZs by position, and give an AZ
+ *  another's when the AZs are reordered (docs/network.md). `example` is one entry, as a stack file writes it. */
+function byAz<V extends z.ZodType>(value: V, what: string, example: string) {
+    return z.record(azName, value, {
+        error: (issue) =>
+            issue.code === "invalid_type"
+                ? `must be a mapping of availability zone to ${what}, such as ${example} (a list would pair them with AZs by position)`
+                : issue.code === "invalid_key"
+                  ? "must be an availability zone name such as eu-west-3a"
+                  : undefined,
+    });
+}
 
-/** Kept Elastic IPs of the NAT gateways, by AZ: a mapping, so that reordering the AZs pairs no address with another AZ. */
-export const natAllocationIds = z.record(azName, eipAllocationId, {
-    error: (issue) =>
-        issue.code === "invalid_type"
-            ? "must be a mapping of availability zone to allocation id, such as eu-west-3a: eipalloc-0123456789abcdef0 (a list would pair addresses with AZs by position)"
-            : issue.code === "invalid_key"
-              ? "must be an availability zone name such as eu-west-3a"
-              : undefined,
-});
+export const subnetOverrides = byAz(ipv4Cidr, "CIDR", "eu-west-3a: 10.20.1.0/24");
+
+/** Kept Elastic IPs of the NAT gateways, by AZ. */
+export const natAllocationIds = byAz(eipAllocationId, "allocation id", "eu-west-3a: eipalloc-0123456789abcdef0");
 
 /** An RDS DB snapshot's identifier as RDS names one: a letter, then letters, digits and single hyphens, no trailing
  *  hyphen, at most 255 (the provider's check of the instance's final snapshot identifier, the same name rules:

@@ -100,28 +100,19 @@ export function importFile(resources: readonly StateResource[], deployed: boolea
         return name;
     };
 
-    const specs = adopted.map((r): ImportSpec => {
+    const spec = (r: StateResource, what: { id: string; provider?: string } | { component: true }): ImportSpec => {
         const parent = parentName(r);
-        const provider = providerName(r);
         return {
             type: r.type,
             name: names.get(r.urn)!,
             logicalName: urnName(r.urn),
-            id: ID_PLACEHOLDER,
+            ...("component" in what ? what : { id: what.id }),
             ...(parent === undefined ? {} : { parent }),
-            ...(provider === undefined ? {} : { provider }),
+            ...("provider" in what && what.provider !== undefined ? { provider: what.provider } : {}),
         };
-    });
-    const componentSpecs = components.map((c): ImportSpec => {
-        const parent = parentName(c);
-        return {
-            type: c.type,
-            name: names.get(c.urn)!,
-            logicalName: urnName(c.urn),
-            component: true,
-            ...(parent === undefined ? {} : { parent }),
-        };
-    });
+    };
+    const specs = adopted.map((r) => spec(r, { id: ID_PLACEHOLDER, provider: providerName(r) }));
+    const componentSpecs = components.map((c) => spec(c, { component: true }));
     return {
         nameTable,
         resources: [...componentSpecs, ...specs],
