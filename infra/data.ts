@@ -53,6 +53,7 @@ export function dataServices(
         applyImmediately: config.applyImmediately,
         ...encryption,
         tags,
+        snapshotIdentifier: config.database.snapshotIdentifier,
     });
     const sideDatabase = new Database(`${prefix}-sideapps`, {
         vpcId,
@@ -67,6 +68,7 @@ export function dataServices(
         applyImmediately: config.applyImmediately,
         ...encryption,
         tags,
+        snapshotIdentifier: config.database.sideSnapshotIdentifier,
     });
 
     const cacheUsages: CacheUsage[] = config.cache.separateSessions ? ["sessions", "cache"] : ["shared"];

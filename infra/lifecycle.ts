@@ -5,6 +5,7 @@
 // With `magento:teardown`, the update instead prepares the stack for `pulumi destroy` (docs/teardown.md): `destroy`
 // deletes with the options and inputs the last update recorded, so they must be set by an `up` first.
 import * as pulumi from "@pulumi/pulumi";
+import { SET_AT_CREATION } from "../components/data/database";
 import { DISPOSABLE_TAG } from "../policies/lib/contracts";
 import { StackConfig } from "../stacks/stack-config";
 
@@ -18,8 +19,20 @@ export function applyLifecycle(config: Pick<StackConfig, "allowReplace" | "teard
     pulumi.runtime.registerStackTransformation(
         (args) =>
             teardown?.(args) ??
-            (allowed.has(args.name) ? { props: args.props, opts: { ...args.opts, protect: false } } : undefined),
+            (allowed.has(args.name) ? { props: args.props, opts: replaceable(args.opts) } : undefined),
     );
+}
+
+/**
+ * A resource named to be replaced loses `protect`, and the ignoring of what it is created from: a database read from a
+ * snapshot at creation only is restored anew by the replacement the name allows (docs/migration.md).
+ */
+function replaceable(opts: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
+    return {
+        ...opts,
+        protect: false,
+        ignoreChanges: opts.ignoreChanges?.filter((p) => !SET_AT_CREATION.includes(p)),
+    };
 }
 
 /** Inputs AWS checks when it deletes, set so that the delete succeeds (docs/teardown.md, with the sources). */

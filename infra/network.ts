@@ -20,6 +20,7 @@ export function network({ config, prefix, accountId }: StackContext, telemetry: 
         accountId,
         tags: config.tags,
         imageBuilderEndpoint: config.release.builds,
+        natAllocationIds: config.keptAddresses.nat,
     });
     const internalZone = new InternalZone(`${prefix}-internal`, {
         domain: config.internalDomain,

@@ -86,6 +86,7 @@ export function operations(
         ...singleServer(tiers.gateway, "public"),
         services: config.gatewayInternet,
         allowedSources: config.operatorCidrs,
+        elasticIp: { keptAllocationId: config.keptAddresses.gateway },
         configParameterName: gatewayConfig,
         region: config.region,
         grantConfigRead: (arn) =>
@@ -93,6 +94,7 @@ export function operations(
     });
     const vpn = new VpnServer(`${prefix}-openvpn`, {
         ...singleServer(tiers.vpn, "public"),
+        elasticIp: { keptAllocationId: config.keptAddresses.vpn },
         vpcCidr: config.network.vpcCidr,
         // In AZ-name order: the pushed routes (user data) stay the same when the AZs are listed in another order.
         routedCidrs: [config.network.publicSubnetCidrs, config.network.privateSubnetCidrs].flatMap((tier) =>

@@ -1,9 +1,11 @@
 // Storage: the shared folders (media, sitemaps, exports; never pub/static) on EFS or on the estate's NFS server, and
 // the stack's buckets, the only ones the servers' S3 endpoint lets them write.
+import * as pulumi from "@pulumi/pulumi";
 import { releaseBuildObjects } from "../components/release/build-access";
 import { Buckets } from "../components/storage/buckets";
 import { EfsStorage } from "../components/storage/efs";
 import { NfsStorage } from "../components/storage/nfs";
+import { NfsSync, NfsSyncAccess } from "../components/storage/nfs-sync";
 import { SharedStorage } from "../components/storage/shared-storage";
 import { MAGENTO_SHARES } from "../components/storage/shares";
 import { StackContext } from "./context";
@@ -28,9 +30,12 @@ export function storage(
     const { config, prefix, accountId } = stack;
     const { network: vpc, internalZone } = net;
     const tags = config.tags;
+    // While the estate moves in, DataSync copies its NFS shares into EFS (docs/migration.md).
+    const source = config.nfsSource;
+    const copyAccess = source && new NfsSyncAccess(`${prefix}-nfs-sync-access`, { vpcId: vpc.vpcId, accountId, tags });
     const build: Record<typeof config.sharedStorage, () => SharedStorage> = {
-        efs: () =>
-            new EfsStorage(`${prefix}-shared`, {
+        efs: () => {
+            const efs = new EfsStorage(`${prefix}-shared`, {
                 vpcId: vpc.vpcId,
                 subnetIdsByAz: vpc.privateSubnetIdsByAz,
                 formerMountOrder: config.network.availabilityZones,
@@ -38,7 +43,21 @@ export function storage(
                 shares: MAGENTO_SHARES,
                 kmsKeyArn: keys.storage,
                 tags,
-            }),
+                copiedInBy: copyAccess?.client,
+            });
+            if (source && copyAccess) {
+                new NfsSync(`${prefix}-nfs-sync`, {
+                    source,
+                    shares: efs.shares,
+                    access: copyAccess,
+                    fileSystemArn: efs.fileSystemArn,
+                    accessPointArns: efs.accessPointArns,
+                    subnetArn: pulumi.interpolate`arn:aws:ec2:${config.region}:${accountId}:subnet/${vpc.privateSubnetIdsByAz[config.network.operationsAz]}`,
+                    tags,
+                });
+            }
+            return efs;
+        },
         nfs: () =>
             new NfsStorage(`${prefix}-shared`, {
                 ...singleServer(tiers.tier("nfs", "NFS server of the shared folders"), "private"),

@@ -175,6 +175,24 @@ const INVOKES: Record<string, Answer> = {
         );
         return { arns, names: arns.map((arn) => arn.split("/").pop()), id: ACCOUNT_ID, pathPrefix: args.pathPrefix };
     },
+    // An Elastic IP the account already holds (an estate's kept address: magento:gatewayAllocationId...), by its
+    // allocation id; its address is derived from the id, in a public range of the region's.
+    "aws:ec2/getElasticIp:getElasticIp": (args, region) => {
+        const id = String(args.id);
+        const h = createHash("sha256").update(id).digest();
+        const publicIp = `35.180.${h[0]}.${h[1]}`;
+        return {
+            id,
+            arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:elastic-ip/${id}`,
+            domain: "vpc",
+            publicIp,
+            publicDns: `ec2-${publicIp.replace(/\./g, "-")}.${region}.compute.amazonaws.com`,
+            associationId: "",
+            instanceId: "",
+            networkInterfaceId: "",
+            tags: {},
+        };
+    },
     "aws:index/getAvailabilityZones:getAvailabilityZones": (_, region) => ({
         names: ["a", "b", "c"].map((s) => `${region}${s}`),
         zoneIds: [1, 2, 3].map((n) => `${region.replace(/^(\w\w)-(\w)\w*-(\d)$/, "$1$2$3")}-az${n}`),

@@ -13,6 +13,7 @@ import {
     alarmThresholds,
     amiId,
     azName,
+    eipAllocationId,
     estateName,
     gatewayInternet,
     gatewayService,
@@ -22,8 +23,11 @@ import {
     instanceType,
     ipv4Cidr,
     LOG_RETENTION_DAYS,
+    natAllocationIds,
+    nfsSource,
     operatorCidr,
     originPath,
+    rdsSnapshot,
     refusedAdminPath,
     scaleSchedule,
     serverCount,
@@ -145,6 +149,13 @@ export const CONFIG_KEYS = {
                 error: `must be one of CloudWatch's retention periods: ${LOG_RETENTION_DAYS.join(", ")}`,
             }),
     }),
+    natAllocationIds: key({
+        type: "objects",
+        defaults: "derived",
+        description:
+            "Existing Elastic IPs for the NAT gateways (the address partners allow-list for the estate's outgoing calls): a mapping of AZ name to allocation id, one for each NAT gateway (every AZ with natGateways perAz, the operations AZ with single). Never released by the stack: set it before the first up (docs/migration.md).",
+        schema: natAllocationIds,
+    }),
     domain: key({
         type: "string",
         defaults: "required",
@@ -191,6 +202,20 @@ export const CONFIG_KEYS = {
             .int({ error: "must be a whole prefix length" })
             .min(24, { error: "must be at least 24: a wider range is a network's, not an operator's address" })
             .max(32, { error: "must be at most 32" }),
+    }),
+    gatewayAllocationId: key({
+        type: "string",
+        defaults: "derived",
+        description:
+            "Existing Elastic IP (allocation id) for the gateway, which partners allow-list: associated with the gateway instead of a new address, never released by the stack. Set it before the first up (docs/migration.md).",
+        schema: eipAllocationId,
+    }),
+    vpnAllocationId: key({
+        type: "string",
+        defaults: "derived",
+        description:
+            "Existing Elastic IP (allocation id) for the OpenVPN server, which operators' profiles name: associated instead of a new address, never released by the stack. Set it before the first up (docs/migration.md).",
+        schema: eipAllocationId,
     }),
     alarmEmail: key({
         type: "string",
@@ -455,6 +480,19 @@ export const CONFIG_KEYS = {
             "Days AWS Backup keeps each Sunday's recovery point, beyond the daily ones' days; unset or 0: the profile's (production 90, preproduction none).",
         schema: backupDays(0, "must be 0 (no weekly copy) or a number of days"),
     }),
+    dbSnapshotIdentifier: key({
+        type: "string",
+        defaults: "derived",
+        description:
+            "A manual DB snapshot (identifier, or ARN if shared) the shop's database is created from, as the estate's final copy: MySQL 8.4 (upgrade the snapshot first) and encrypted with the stack's storage key. Read when the database is created only; later changes are ignored (docs/migration.md).",
+        schema: rdsSnapshot,
+    }),
+    sideDbSnapshotIdentifier: key({
+        type: "string",
+        defaults: "derived",
+        description: "The same for the side applications' database (docs/migration.md).",
+        schema: rdsSnapshot,
+    }),
     sideDbInstanceClass: key({
         type: "string",
         defaults: both("db.t4g.medium"),
@@ -506,6 +544,13 @@ export const CONFIG_KEYS = {
         description:
             "efs: Amazon EFS with elastic throughput (default); nfs: an NFS server on EC2 with protected EBS volumes, as the original estate ran.",
         schema: z.enum(["efs", "nfs"], { error: "must be efs or nfs (or unset for efs)" }),
+    }),
+    nfsSource: key({
+        type: "objects",
+        defaults: "derived",
+        description:
+            "While the estate moves in: its NFS server, {server: host name or IPv4, exportPath: the export holding pub/media, pub/sitemap and var/export, agentArn: the DataSync agent beside it, activated by hand}; the stack then creates a DataSync task per share into EFS. Remove it after the cut-over (docs/migration.md).",
+        schema: nfsSource,
     }),
     estate: key({
         type: "string",

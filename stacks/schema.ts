@@ -70,6 +70,14 @@ export const estateName = z.string().regex(ESTATE_NAME, {
 /** An ACM certificate ARN; its region is checked against where it is used in checks/edge.ts. */
 export const ACM_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
 
+/**
+ * An Elastic IP's allocation id: `eipalloc-` and 8 hexadecimal characters (allocated before 2016) or 17 (since; EC2's
+ * resource ids, https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html).
+ */
+export const eipAllocationId = z.string().regex(/^eipalloc-([0-9a-f]{8}|[0-9a-f]{17})$/, {
+    error: "must be an Elastic IP allocation id: eipalloc- and 8 or 17 hexadecimal characters, such as eipalloc-0123456789abcdef0 (aws ec2 describe-addresses shows it)",
+});
+
 /** CloudFront's origin path: starts with '/', does not end with one. */
 export const originPath = z.string().regex(/^(\/[A-Za-z0-9._~-]+)+$/, {
     error: "must be a path such as /pub/media: starting with '/', without a trailing '/'",
@@ -280,12 +288,64 @@ export const alarmThresholds = z
 export const azName = z
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/, { error: "must be an availability zone name such as eu-west-3a" });
-// By AZ name, never by position: a list would give an AZ another's CIDR when the AZs are reordered (docs/network.md).
-export const subnetOverrides = z.record(azName, ipv4Cidr, {
-    error: (issue) =>
-        issue.code === "invalid_type"
-            ? "must be a mapping of availability zone to CIDR, such as eu-west-3a: 10.20.1.0/24 (a list would pair CIDRs with AZs by position)"
-            : issue.code === "invalid_key"
-              ? "must be an availability zone name such as eu-west-3a"
-              : undefined,
-});
+/** A mapping of AZ name to `value`, never a list: a list would pair values with AZs by position, and give an AZ
+ *  another's when the AZs are reordered (docs/network.md). `example` is one entry, as a stack file writes it. */
+function byAz<V extends z.ZodType>(value: V, what: string, example: string) {
+    return z.record(azName, value, {
+        error: (issue) =>
+            issue.code === "invalid_type"
+                ? `must be a mapping of availability zone to ${what}, such as ${example} (a list would pair them with AZs by position)`
+                : issue.code === "invalid_key"
+                  ? "must be an availability zone name such as eu-west-3a"
+                  : undefined,
+    });
+}
+
+export const subnetOverrides = byAz(ipv4Cidr, "CIDR", "eu-west-3a: 10.20.1.0/24");
+
+/** Kept Elastic IPs of the NAT gateways, by AZ. */
+export const natAllocationIds = byAz(eipAllocationId, "allocation id", "eu-west-3a: eipalloc-0123456789abcdef0");
+
+/** An RDS DB snapshot's identifier as RDS names one: a letter, then letters, digits and single hyphens, no trailing
+ *  hyphen, at most 255 (the provider's check of the instance's final snapshot identifier, the same name rules:
+ *  https://github.com/hashicorp/terraform-provider-aws/blob/main/website/docs/r/db_instance.html.markdown). */
+const RDS_SNAPSHOT_NAME = "[A-Za-z](?:[A-Za-z0-9]|-(?!-|$)){0,254}";
+const RDS_SNAPSHOT = new RegExp(
+    `^(?:${RDS_SNAPSHOT_NAME}|arn:aws[a-z-]*:rds:[a-z0-9-]+:\\d{12}:snapshot:${RDS_SNAPSHOT_NAME})$`,
+);
+
+/**
+ * The manual DB snapshot a database is created from (docs/migration.md): its identifier, or its ARN when another
+ * account shares it (RestoreDBInstanceFromDBSnapshot takes a shared snapshot by ARN only:
+ * https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_RestoreDBInstanceFromDBSnapshot.html). Not an automated
+ * `rds:` snapshot: RDS upgrades the engine of manual snapshots only, and re-encrypts only a copy.
+ */
+export const rdsSnapshot = z
+    .string()
+    .refine((v) => !v.startsWith("rds:"), {
+        error: "names an automated snapshot (rds:...): copy it to a manual one first (aws rds copy-db-snapshot --kms-key-id <the stack's storage key>), which RDS can also upgrade",
+    })
+    .refine((v) => v.startsWith("rds:") || RDS_SNAPSHOT.test(v), {
+        error: "must be a manual DB snapshot's identifier (a letter, then letters, digits and single hyphens) or its ARN, arn:aws:rds:<region>:<account>:snapshot:<identifier>",
+    });
+
+/** A DataSync agent's ARN (arn:aws:datasync:<region>:<account>:agent/agent-<17 characters>); its region is checked against
+ *  the stack's in checks/data.ts. */
+export const DATASYNC_AGENT_ARN = /^arn:aws[a-z-]*:datasync:([a-z0-9-]+):\d{12}:agent\/agent-[0-9a-z]{17}$/;
+
+/** The estate's NFS server that DataSync copies the shares from (docs/migration.md, "Moving the shared files"). */
+export const nfsSource = z.strictObject(
+    {
+        server: z.string().refine((v) => ipaddr.IPv4.isValidFourPartDecimal(v) || hostname.safeParse(v).success, {
+            error: "must be the NFS server's host name or IPv4 address, as the DataSync agent reaches it",
+        }),
+        exportPath: z.string().regex(/^(\/[A-Za-z0-9._-]+)+\/?$|^\/$/, {
+            error: "must be the absolute path of the export holding Magento's folders, such as /export/magento",
+        }),
+        agentArn: z.string().regex(DATASYNC_AGENT_ARN, {
+            error: "must be the activated DataSync agent's ARN, arn:aws:datasync:<region>:<account>:agent/agent-<id> (docs/migration.md)",
+        }),
+    },
+    { error: "must be a mapping {server, exportPath, agentArn}" },
+);
+export type NfsSourceSetting = z.output<typeof nfsSource>;

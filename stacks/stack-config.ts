@@ -1,5 +1,6 @@
 // The validated configuration of one stack: the only configuration the program and its components see. Each part is
 // declared, checked and built with its keys' concern in checks/.
+import type { AddressSettings } from "./checks/addresses";
 import type { BackupSettings } from "./checks/backups";
 import type { BurstSettings } from "./checks/burst";
 import type { DataSettings } from "./checks/data";
@@ -12,6 +13,7 @@ import type { NetworkSettings } from "./checks/network";
 import type { ReleaseSettings } from "./checks/release";
 import type { ServerSettings } from "./checks/servers";
 
+export type { KeptAddresses } from "./checks/addresses";
 export type { DatabaseConfig } from "./checks/data";
 export type { EdgeConfig } from "./checks/edge";
 export type { NetworkConfig } from "./checks/network";
@@ -22,6 +24,7 @@ export interface StackConfig
     extends
         IdentitySettings,
         NetworkSettings,
+        AddressSettings,
         GatewaySettings,
         MonitoringSettings,
         ServerSettings,

@@ -12,6 +12,7 @@ import {
     qualified,
     Settings,
 } from "./keys";
+import { addresses } from "./checks/addresses";
 import { backups } from "./checks/backups";
 import { burst } from "./checks/burst";
 import type { StackContext } from "./checks/concern";
@@ -100,11 +101,12 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
     } as Settings;
     const parts = {
         network: network(settings, ctx),
+        addresses: addresses(settings),
         servers: servers(settings, ctx),
         burst: burst(settings),
         release: release(settings, ctx),
         gateway: gateway(settings),
-        data: data(settings),
+        data: data(settings, ctx),
         backups: backups(settings),
         lifecycle: lifecycle(settings, ctx),
         monitoring: monitoring(settings, ctx),
@@ -119,6 +121,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, ctx: St
     return {
         ...parts.identity.config(),
         ...parts.network.config(),
+        ...parts.addresses.config(),
         ...parts.servers.config(),
         ...parts.burst.config(),
         ...parts.release.config(),

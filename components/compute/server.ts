@@ -24,10 +24,19 @@ export interface ServerArgs extends ServerSpec {
     readonly internalName?: { readonly dns: InternalDns; readonly host: string };
     /** Tags on the instance only (e.g. the NfsExports contract the policy packs read), besides its tier's Tier tag. */
     readonly instanceTags?: Readonly<Record<string, string>>;
-    /** An Elastic IP (protected) that outlives the instance: a rebuilt server keeps its public address. Public subnets only. */
-    readonly elasticIp?: boolean;
+    /** An Elastic IP that outlives the instance: a rebuilt server keeps its public address. Public subnets only. */
+    readonly elasticIp?: ElasticIp;
     /** What the instance reads at boot and must exist first (an edge orders, never replaces: pulumi/pulumi step_generator.go). */
     readonly bootDependsOn?: pulumi.Resource[];
+}
+
+/**
+ * The server's own Elastic IP (protected), or one the account already holds (`keptAllocationId`: an address partners
+ * allow-list, docs/migration.md), which the stack only associates: it is no resource of the stack, so no destroy,
+ * replacement or teardown of it can release it.
+ */
+export interface ElasticIp {
+    readonly keptAllocationId?: string;
 }
 
 /** A server reached from the internet: a public subnet and an Elastic IP (its address is returned), no data volumes. */
@@ -38,6 +47,7 @@ export function publicServer(
         securityGroupId: pulumi.Input<string>;
         userData: CloudConfig;
         bootDependsOn?: pulumi.Resource[];
+        elasticIp: ElasticIp;
     },
 ): pulumi.Output<string> {
     const server = new Server(
@@ -48,7 +58,7 @@ export function publicServer(
             rootVolumeGb: 10,
             dataVolumes: [],
             userData: args.userData,
-            elasticIp: true,
+            elasticIp: args.elasticIp,
             bootDependsOn: args.bootDependsOn,
         },
         { parent },
@@ -130,7 +140,7 @@ export class Server extends pulumi.ComponentResource {
                 ignoreChanges: args.image.ignoreImageDrift ? ["ami"] : [],
                 // What moves with the server (its volumes, its address) is held by one instance at a time: the old one goes
                 // first, its attachments before it, then the new one attaches them (docs/servers.md, "Rebuilds").
-                deleteBeforeReplace: args.dataVolumes.length > 0 || args.elasticIp === true,
+                deleteBeforeReplace: args.dataVolumes.length > 0 || args.elasticIp !== undefined,
             },
         );
         // The attachment is replaced with the instance (its instanceId is the instance's id) and, delete-first, detaches
@@ -173,17 +183,23 @@ export class Server extends pulumi.ComponentResource {
         );
 
         if (args.elasticIp) {
-            const eip = new aws.ec2.Eip(
-                `${name}-eip`,
-                { domain: "vpc", tags: { ...tags, Name: `${name}-eip` } },
-                { ...child, protect: true },
-            );
+            const kept = args.elasticIp.keptAllocationId;
+            // A kept address is read, never managed: the association's delete disassociates it and EC2 keeps it in the
+            // account (https://www.pulumi.com/registry/packages/aws/api-docs/ec2/eipassociation/; DisassociateAddress).
+            const address =
+                kept === undefined
+                    ? new aws.ec2.Eip(
+                          `${name}-eip`,
+                          { domain: "vpc", tags: { ...tags, Name: `${name}-eip` } },
+                          { ...child, protect: true },
+                      )
+                    : { allocationId: kept, publicIp: aws.ec2.getElasticIpOutput({ id: kept }, child).publicIp };
             new aws.ec2.EipAssociation(
                 `${name}-eip-assoc`,
-                { allocationId: eip.allocationId, instanceId: instance.id },
+                { allocationId: address.allocationId, instanceId: instance.id },
                 moves,
             );
-            this.publicIp = eip.publicIp;
+            this.publicIp = address.publicIp;
         }
         // The name moves to a rebuilt server once it holds the data: the record's update waits for the new attachments
         // (a dependsOn edge orders, never replaces: pulumi/pulumi step_generator.go calculateDependentReplacements).

@@ -29,9 +29,19 @@ export interface DatabaseArgs {
      *  (docs/access.md, "Moving the secrets"). */
     readonly secretsKmsKeyArn: pulumi.Input<string>;
     readonly tags: Readonly<Record<string, string>>;
+    /** A manual DB snapshot (identifier or ARN) to create the instance from, read at creation only (docs/migration.md). */
+    readonly snapshotIdentifier?: string;
 }
 
 export const MYSQL_PORT = 3306;
+/**
+ * What a snapshot decides at creation, each forcing a new instance (offline/plan/forces-new.data.json): the snapshot,
+ * and the master user and schema, which the snapshot brings (the provider reads them back: optional and computed).
+ * Ignored after creation, so that editing or removing the snapshot key never replaces the database (an ignored input
+ * the old state lacks is left out); a restore over a deployed database is a replacement magento:allowReplace names,
+ * which lifts them (infra/lifecycle.ts).
+ */
+export const SET_AT_CREATION = ["snapshotIdentifier", "username", "dbName"];
 /** MySQL 8.4 LTS: Magento 2.4.8 supports it, RDS standard support to 2029-07-31 (docs/engine-versions.md). */
 const MYSQL_VERSION = "8.4";
 
@@ -129,11 +139,16 @@ export class Database extends pulumi.ComponentResource {
         );
 
         // The inputs set here whose change replaces the instance: they name its final snapshot's life (final-snapshot.ts).
+        // From a snapshot, its master user and schema are the snapshot's: RDS's restore takes neither, and the provider
+        // reads both back (username and dbName are optional and computed), so the program leaves them to it rather
+        // than plan a replacement on the next update. The key and encryption it keeps: the snapshot must be under the
+        // stack's storage key (docs/migration.md, "Restoring the databases").
         const replacedBy = {
             engine: "mysql",
             kmsKeyId: args.kmsKeyArn,
-            dbName: args.databaseName,
-            username: "admin",
+            ...(args.snapshotIdentifier === undefined
+                ? { dbName: args.databaseName, username: "admin" }
+                : { snapshotIdentifier: args.snapshotIdentifier }),
             storageEncrypted: true,
         };
         const instance = new aws.rds.Instance(
@@ -181,7 +196,11 @@ export class Database extends pulumi.ComponentResource {
                 caCertIdentifier: "rds-ca-rsa2048-g1",
                 tags: { ...tags, [BACKUP_TAG]: BACKUP_DAILY }, // the stack's backup plan (components/data/backups.ts)
             },
-            { ...child, protect: true, ignoreChanges: ["engineLifecycleSupport", "masterUserSecretKmsKeyId"] },
+            {
+                ...child,
+                protect: true,
+                ignoreChanges: ["engineLifecycleSupport", "masterUserSecretKmsKeyId", ...SET_AT_CREATION],
+            },
         );
 
         // The audit log goes to /aws/rds/instance/<id>/audit, which RDS creates itself when the instance first publishes

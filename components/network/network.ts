@@ -19,6 +19,10 @@ export interface NetworkArgs extends NetworkPlan {
      *  instance fetches its component documents from Image Builder's API
      *  (https://docs.aws.amazon.com/imagebuilder/latest/userguide/vpc-interface-endpoints.html). */
     readonly imageBuilderEndpoint?: boolean;
+    /** Elastic IPs the account holds, by AZ, for that AZ's NAT gateway instead of a new one (docs/migration.md): no
+     *  resource of the stack, so nothing it does releases them (deleting a NAT gateway only disassociates its address:
+     *  https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteNatGateway.html). */
+    readonly natAllocationIds?: Readonly<Record<string, string>>;
 }
 
 /** The interface endpoints every stack has (service names com.amazonaws.<region>.<service>). */
@@ -207,17 +211,19 @@ export class Network extends pulumi.ComponentResource {
         const natAzs = args.natGatewayPerAz ? azs : [args.operationsAz];
         const natGateways = Object.fromEntries(
             natAzs.map((az) => {
-                const eip = new aws.ec2.Eip(
-                    `${name}-nat-${suffix(az)}`,
-                    { domain: "vpc", tags: tags(`nat-${suffix(az)}`) },
-                    child,
-                );
+                const allocationId =
+                    args.natAllocationIds?.[az] ??
+                    new aws.ec2.Eip(
+                        `${name}-nat-${suffix(az)}`,
+                        { domain: "vpc", tags: tags(`nat-${suffix(az)}`) },
+                        child,
+                    ).id;
                 return [
                     az,
                     new aws.ec2.NatGateway(
                         `${name}-nat-${suffix(az)}`,
                         {
-                            allocationId: eip.id,
+                            allocationId,
                             subnetId: publicOf(az).id,
                             connectivityType: "public",
                             tags: tags(`nat-${suffix(az)}`),

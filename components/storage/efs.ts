@@ -20,6 +20,8 @@ export interface EfsStorageArgs {
     readonly shares: readonly Share[];
     readonly kmsKeyArn: pulumi.Input<string>;
     readonly tags: Readonly<Record<string, string>>;
+    /** Who copies the estate's files into every share while it moves in (DataSync: components/storage/nfs-sync.ts). */
+    readonly copiedInBy?: Client;
 }
 
 export const NFS_PORT = 2049;
@@ -78,9 +80,11 @@ export function efsPolicy(fileSystemArn: string, grants: readonly ShareGrant[]):
 
 export class EfsStorage extends pulumi.ComponentResource implements SharedStorage {
     public readonly fileSystemId: pulumi.Output<string>;
+    public readonly fileSystemArn: pulumi.Output<string>;
     public readonly securityGroupId: pulumi.Output<string>;
     /** Access point id of each share, by share name. */
     public readonly accessPointIds: Record<string, pulumi.Output<string>>;
+    public readonly accessPointArns: Record<string, pulumi.Output<string>>;
     public readonly shares: readonly Share[];
     public readonly mountSources: Record<string, pulumi.Output<ShareSource>>;
     public readonly parameters: Record<string, pulumi.Input<string>>;
@@ -95,7 +99,7 @@ export class EfsStorage extends pulumi.ComponentResource implements SharedStorag
         const group = serviceSecurityGroup(this, name, {
             vpcId: args.vpcId,
             port: NFS_PORT,
-            clients: args.clients,
+            clients: [...args.clients, ...(args.copiedInBy ? [args.copiedInBy] : [])],
             description: `EFS ${name}`,
             tags: args.tags,
         });
@@ -172,6 +176,7 @@ export class EfsStorage extends pulumi.ComponentResource implements SharedStorag
                 .all([
                     accessPoints[share.name].arn,
                     ...args.clients.filter((c) => mountedBy(share, c.name)).map((c) => c.roleArn),
+                    ...(args.copiedInBy ? [args.copiedInBy.roleArn] : []),
                 ])
                 .apply(([accessPointArn, ...roleArns]) => ({ accessPointArn, roleArns })),
         );
@@ -187,7 +192,9 @@ export class EfsStorage extends pulumi.ComponentResource implements SharedStorag
         );
 
         this.accessPointIds = Object.fromEntries(shares.map((share) => [share.name, accessPoints[share.name].id]));
+        this.accessPointArns = Object.fromEntries(shares.map((share) => [share.name, accessPoints[share.name].arn]));
         this.fileSystemId = fileSystem.id;
+        this.fileSystemArn = fileSystem.arn;
         this.securityGroupId = group.id;
         this.shares = shares;
         this.mountSources = Object.fromEntries(

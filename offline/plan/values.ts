@@ -48,7 +48,11 @@ export function changedPaths(prev: unknown, next: unknown, path: Path = []): Pat
     return JSON.stringify(x) === JSON.stringify(y) ? [] : [path];
 }
 
-/** The new inputs with each `ignoreChanges` path (dotted property names) set back to its old value. */
+/**
+ * The new inputs with each `ignoreChanges` path (dotted property names) set back to its old value, or left out when
+ * the old inputs lack it, as the engine does (pulumi/pulumi pkg/resource/deploy/step_generator.go processIgnoreChanges:
+ * "!hasOld && hasNew: path.Delete").
+ */
 export function keepIgnored(prev: Props, next: Props, ignore: readonly string[]): Props {
     const out = structuredClone(next);
     for (const p of ignore) {
@@ -62,6 +66,8 @@ export function keepIgnored(prev: Props, next: Props, ignore: readonly string[])
         const last = keys[keys.length - 1];
         if (isObject(from) && isObject(to) && last in from) {
             to[last] = from[last];
+        } else if (isObject(to)) {
+            delete to[last];
         }
     }
     return out;

@@ -2,6 +2,8 @@
 // storage being switched to; and StackConfig's databases, caches, search, shared storage and buckets.
 import type { ConfigProblem } from "../errors";
 import { qualified, Settings } from "../keys";
+import { DATASYNC_AGENT_ARN, NfsSourceSetting } from "../schema";
+import type { StackContext } from "./concern";
 import type { Concern } from "./concern";
 
 export interface DatabaseConfig {
@@ -10,6 +12,9 @@ export interface DatabaseConfig {
     readonly maxAllocatedStorageGb: number;
     readonly backupRetentionDays: number;
     readonly sideInstanceClass: string;
+    /** The manual snapshots the shop's and the side applications' databases are created from; undefined: empty ones. */
+    readonly snapshotIdentifier: string | undefined;
+    readonly sideSnapshotIdentifier: string | undefined;
 }
 
 export interface DataSettings {
@@ -27,9 +32,11 @@ export interface DataSettings {
     readonly sharedStorageTarget: "efs" | "nfs" | undefined;
     readonly tempExpiryDays: number;
     readonly accessLogRetentionDays: number;
+    /** The estate's NFS server the shares are copied from into EFS; undefined: no copy. */
+    readonly nfsSource: NfsSourceSetting | undefined;
 }
 
-export function data(v: Settings): Concern<DataSettings> {
+export function data(v: Settings, ctx: StackContext): Concern<DataSettings> {
     const problems: ConfigProblem[] = [];
     if (v.dbMaxAllocatedStorageGb <= v.dbAllocatedStorageGb) {
         problems.push({
@@ -52,6 +59,7 @@ export function data(v: Settings): Concern<DataSettings> {
             message: `is the current ${qualified("sharedStorage")} (${v.sharedStorage}); it names the other storage to build beside it, and is removed in the update that switches`,
         });
     }
+    problems.push(...checkNfsSource(v, ctx));
     return {
         problems,
         config: () => ({
@@ -61,6 +69,8 @@ export function data(v: Settings): Concern<DataSettings> {
                 maxAllocatedStorageGb: v.dbMaxAllocatedStorageGb,
                 backupRetentionDays: v.dbBackupRetentionDays,
                 sideInstanceClass: v.sideDbInstanceClass,
+                snapshotIdentifier: v.dbSnapshotIdentifier,
+                sideSnapshotIdentifier: v.sideDbSnapshotIdentifier,
             },
             applyImmediately: v.applyImmediately ?? false,
             cache: { nodeType: v.cacheNodeType, separateSessions: v.cacheLayout === "split" },
@@ -74,6 +84,29 @@ export function data(v: Settings): Concern<DataSettings> {
             sharedStorageTarget: v.sharedStorageTarget,
             tempExpiryDays: v.tempExpiryDays,
             accessLogRetentionDays: v.accessLogRetentionDays,
+            nfsSource: v.nfsSource,
         }),
     };
+}
+
+/** The copy writes into EFS (the current storage or the one being built), through an agent of the stack's region. */
+function checkNfsSource(v: Settings, ctx: StackContext): ConfigProblem[] {
+    if (v.nfsSource === undefined) {
+        return [];
+    }
+    const problems: ConfigProblem[] = [];
+    if (v.sharedStorage !== "efs" && v.sharedStorageTarget !== "efs") {
+        problems.push({
+            path: qualified("nfsSource"),
+            message: `copies the estate's shares into EFS, but ${qualified("sharedStorage")} is ${v.sharedStorage}; set it (or sharedStorageTarget) to efs`,
+        });
+    }
+    const region = DATASYNC_AGENT_ARN.exec(v.nfsSource.agentArn)?.[1];
+    if (ctx.region !== undefined && region !== undefined && region !== ctx.region) {
+        problems.push({
+            path: `${qualified("nfsSource")}.agentArn`,
+            message: `is an agent of ${region}; activate it in the stack's region ${ctx.region}, where its tasks run`,
+        });
+    }
+    return problems;
 }

@@ -95,6 +95,17 @@ describe("offline plan: the step generator's rules", () => {
         );
     });
 
+    it("an ignored input the old state lacks is left out, as the engine does: adding it later changes nothing", () => {
+        const old = res(RDS_INSTANCE, "db", { instanceClass: "db.r6g.large" });
+        const next = {
+            ...old,
+            inputs: { instanceClass: "db.r6g.large", username: "admin", dbName: "magento" },
+            ignoreChanges: ["username", "dbName"],
+        };
+        const [step] = planChange(state([old]), [next], "prod");
+        assert.deepStrictEqual([step.op, step.newInputs?.username], ["same", undefined]);
+    });
+
     it("a replaced resource's computed outputs are unknown in its dependents, and replace them where they force it (the cascade)", () => {
         const steps = planChange(
             state([vpc, subnet(vpc.id!)]),

@@ -814,4 +814,101 @@ describe("data-tier and teardown keys", () => {
             3,
         );
     });
+
+    it("kept Elastic IPs: allocation ids of EC2's form, one per NAT gateway by AZ, each address used once", () => {
+        const nat = { "eu-west-3a": "eipalloc-0a1b2c3d4e5f60718", "eu-west-3b": "eipalloc-1a2b3c4d" };
+        const kept = parse({
+            gatewayAllocationId: "eipalloc-0123456789abcdef0",
+            natAllocationIds: { ...nat, "eu-west-3c": "eipalloc-0c1d2e3f4a5b60718" },
+        }).keptAddresses;
+        assert.deepStrictEqual(
+            [kept.gateway, kept.vpn, kept.nat["eu-west-3b"]],
+            ["eipalloc-0123456789abcdef0", undefined, "eipalloc-1a2b3c4d"],
+        );
+        assert.deepStrictEqual(parse({}).keptAddresses, { gateway: undefined, vpn: undefined, nat: {} });
+        for (const bad of ["eipalloc-0123", "eipalloc-0123456789ABCDEF0", "eni-0123456789abcdef0", "203.0.113.7"]) {
+            rejects(
+                { vpnAllocationId: bad },
+                "magento:vpnAllocationId",
+                /must be an Elastic IP allocation id: eipalloc- and 8 or 17 hexadecimal/,
+            );
+        }
+        rejects(
+            { natAllocationIds: ["eipalloc-1a2b3c4d"] },
+            "magento:natAllocationIds",
+            /must be a mapping of availability zone to allocation id/,
+        );
+        rejects(
+            { natAllocationIds: { "eu-west-3a": "eipalloc-zz" } },
+            "magento:natAllocationIds.eu-west-3a",
+            /must be an Elastic IP allocation id/,
+        );
+        // Production's three NAT gateways need three addresses; a fourth AZ or preproduction's other AZs have no NAT gateway.
+        rejects(
+            { natAllocationIds: nat },
+            "magento:natAllocationIds",
+            /gives 2 allocation\(s\) for 3 NAT gateway\(s\): add eu-west-3c/,
+        );
+        rejects(
+            {
+                natAllocationIds: {
+                    ...nat,
+                    "eu-west-3c": "eipalloc-0c1d2e3f4a5b60718",
+                    "eu-west-3d": "eipalloc-2a2b3c4d",
+                },
+            },
+            "magento:natAllocationIds.eu-west-3d",
+            /eu-west-3d is not one of magento:availabilityZones/,
+        );
+        rejects(
+            { profile: "preproduction", natAllocationIds: nat },
+            "magento:natAllocationIds.eu-west-3b",
+            /eu-west-3b has no NAT gateway with natGateways single \(only eu-west-3a\); remove it/,
+        );
+        assert.deepStrictEqual(
+            parse({ profile: "preproduction", natAllocationIds: { "eu-west-3a": "eipalloc-1a2b3c4d" } }).keptAddresses
+                .nat,
+            { "eu-west-3a": "eipalloc-1a2b3c4d" },
+        );
+        rejects(
+            {
+                gatewayAllocationId: "eipalloc-1a2b3c4d",
+                natAllocationIds: { ...nat, "eu-west-3c": "eipalloc-0c1d2e3f4a5b60718" },
+            },
+            "magento:natAllocationIds.eu-west-3b",
+            /eipalloc-1a2b3c4d is already magento:gatewayAllocationId's; an Elastic IP is associated with one instance or NAT gateway at a time/,
+        );
+    });
+
+    it("nfsSource: the estate's NFS server, its export and an agent of the stack's region, copying into EFS only", () => {
+        const source = {
+            server: "10.0.4.20",
+            exportPath: "/export/magento",
+            agentArn: "arn:aws:datasync:eu-west-3:123456789012:agent/agent-0a1b2c3d4e5f60718",
+        };
+        assert.deepStrictEqual(parse({ nfsSource: source }).nfsSource, source);
+        assert.strictEqual(parse({}).nfsSource, undefined);
+        rejects({ nfsSource: { ...source, server: "nfs_1" } }, "magento:nfsSource.server", /host name or IPv4 address/);
+        rejects({ nfsSource: { ...source, exportPath: "export" } }, "magento:nfsSource.exportPath", /absolute path/);
+        rejects(
+            { nfsSource: { ...source, agentArn: "agent-0a1b" } },
+            "magento:nfsSource.agentArn",
+            /activated DataSync agent's ARN/,
+        );
+        rejects({ nfsSource: { ...source, port: 2049 } }, "magento:nfsSource", /./);
+        rejects(
+            { nfsSource: { ...source, agentArn: source.agentArn.replace("eu-west-3", "eu-west-1") } },
+            "magento:nfsSource.agentArn",
+            /is an agent of eu-west-1; activate it in the stack's region eu-west-3/,
+        );
+        rejects(
+            { nfsSource: source, sharedStorage: "nfs" },
+            "magento:nfsSource",
+            /copies the estate's shares into EFS, but magento:sharedStorage is nfs/,
+        );
+        assert.deepStrictEqual(
+            parse({ nfsSource: source, sharedStorage: "nfs", sharedStorageTarget: "efs" }).nfsSource,
+            source,
+        );
+    });
 });

@@ -12,7 +12,7 @@ import type { ExposedService } from "../../../model/gateway-services";
 import { haproxyConfig } from "./haproxy";
 import { haproxySyncFiles, HAPROXY_SYNC, HAPROXY_SYNC_TIMER } from "./haproxy-sync";
 import { ServerSpec } from "../../compute/placement";
-import { publicServer } from "../../compute/server";
+import { ElasticIp, publicServer } from "../../compute/server";
 
 /** Placed in the public subnets (it is reached from the internet), in the operations AZ. */
 export interface GatewayArgs extends ServerSpec {
@@ -25,6 +25,8 @@ export interface GatewayArgs extends ServerSpec {
     readonly region: string;
     /** Lets the server read the parameter (its tier's grant); the server boots after it, so its first sync succeeds. */
     readonly grantConfigRead: (parameterArn: pulumi.Output<string>) => pulumi.Resource;
+    /** Its address: its own, or the estate's that partners allow-list (docs/migration.md). */
+    readonly elasticIp: ElasticIp;
 }
 
 /**

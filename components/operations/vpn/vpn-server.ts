@@ -19,7 +19,7 @@ import {
     VPN_PORT,
 } from "./openvpn";
 import { ServerSpec } from "../../compute/placement";
-import { publicServer } from "../../compute/server";
+import { ElasticIp, publicServer } from "../../compute/server";
 import { viaService } from "../../security/kms-conditions";
 import { operatorTrustPolicy } from "../../security/trust-policy";
 
@@ -28,6 +28,8 @@ import { operatorTrustPolicy } from "../../security/trust-policy";
  * how services admit VPN users; its role may read the server's PKI bundle only.
  */
 export interface VpnServerArgs extends ServerSpec {
+    /** Its address: its own, or the estate's that the operators' profiles name (docs/migration.md). */
+    readonly elasticIp: ElasticIp;
     /** The key of the PKI secrets (docs/access.md, "Keys"); the server's volume stays on the placement's key. */
     readonly secretsKmsKeyArn: pulumi.Input<string>;
     readonly vpcCidr: string;

@@ -19,7 +19,7 @@ const ALLOWED_SOURCES: Record<string, string[]> = {
     database: ["web", "backoffice", "rundeck", "sideapps"],
     redis: ["web", "backoffice"],
     search: ["web", "backoffice", "rundeck"], // Rundeck: the release's setup job creates Magento's search users
-    efs: ["web", "backoffice"],
+    efs: ["web", "backoffice", "datasync"], // DataSync: the estate's copy while it moves in (components/storage/nfs-sync.ts)
     nfs: ["web", "backoffice"],
 };
 /** The tier whose group VPN clients are masqueraded to (components/operations/vpn/vpn-server.ts). */

@@ -55,7 +55,7 @@ describe("magento / reachability", () => {
         assert.deepStrictEqual(
             await violations("reachability", await prodWith("magento-prod-shared-sg", 2049, { cidr: "10.20.0.0/16" })),
             [
-                "mandatory: efs magento-prod-shared-fs admits vpc 10.20.0.0/16 on tcp 2049 (mistake): only the tiers that use it may reach it (web, backoffice).",
+                "mandatory: efs magento-prod-shared-fs admits vpc 10.20.0.0/16 on tcp 2049 (mistake): only the tiers that use it may reach it (web, backoffice, datasync).",
             ],
         );
     });
