@@ -49,8 +49,9 @@ async function main(): Promise<number> {
         }
     }
     console.log(
-        "Delete the entries of what you do not adopt (the up creates those), then: pulumi preview --stack " +
-            `${stack} to check the ids, and pulumi import --stack ${stack} --file ${out} (README, "Migrating an existing estate").`,
+        "Delete the entries of what you do not adopt (the up creates those), fill in the ids, then: pulumi import " +
+            `--stack ${stack} --file ${out} --generate-code=false, and pulumi preview --stack ${stack} to check what ` +
+            'the program changes on them (README, "Migrating an existing estate").',
     );
     return EXIT.ok;
 }
