@@ -11,6 +11,13 @@ export interface SideAppSpec {
     readonly hostLabel: string;
     readonly purpose: string;
     /**
+     * The server tier it runs as, its own (role, instance profile, security group: infra/tiers.ts), so that one
+     * application's server reads no other's secret, parameters or release. The PIM's keeps the name and security group
+     * description of the tier the three shared before (`sideapps`), so a deployed stack keeps that tier's state: a
+     * group's description has no update API, and a replaced group would wait on its attached server.
+     */
+    readonly tier: { readonly name: string; readonly description: string };
+    /**
      * Paths only the operators' allow-list reaches ("all": the whole application, as the PIM, which only the
      * merchandisers in the offices use); the rest of the host is public (the marketplace's and the payment provider's
      * calls). ELB compares paths case-sensitively: the application serves its admin under these paths exactly.
@@ -25,18 +32,21 @@ export const SIDE_APPS: readonly SideAppSpec[] = [
         name: "pim",
         hostLabel: "pim",
         purpose: "PIM: product sets edited outside Magento's back office",
+        tier: { name: "sideapps", description: "Side applications: PIM, order connector, payments connector" },
         adminPaths: "all",
     },
     {
         name: "orders",
         hostLabel: "orders",
         purpose: "Order connector: the bridge to the marketplace and the warehouse",
+        tier: { name: "sideapps-orders", description: "Side application: order connector" },
         adminPaths: ["/admin", "/admin/*"],
     },
     {
         name: "cashout",
         hostLabel: "cashout",
         purpose: "Cash-out connector: payments between the marketplace and the payment provider",
+        tier: { name: "sideapps-cashout", description: "Side application: cash-out (payments) connector" },
         adminPaths: ["/admin", "/admin/*"],
         cron: { onCalendar: "*:0/5", command: "bin/cron" },
     },
@@ -119,6 +129,9 @@ export function sideAppNames(domain: string): PublicName[] {
     return SIDE_APPS.map((app) => ({ name: `${app.hostLabel}.${domain}`, target: "loadBalancer", zone: domain }));
 }
 
-/** The side applications' parameters, outside Magento's /magento/<stack>: its tiers read that path whole, and the side
- *  applications' tier reads this one only (infra/tiers.ts). An application's are below /<app>. */
-export const sideAppParameterPath = (stack: string) => `/magento-sideapps/${stack}`;
+/** An application's parameters, outside Magento's /magento/<stack> (its tiers read that path whole): the only path
+ *  the application's tier reads (infra/tiers.ts). */
+export const sideAppParameterPath = (stack: string, app: SideAppName) => `/magento-sideapps/${stack}/${app}`;
+
+/** The Tier tag of the side applications' tiers: their kind, which the packs know (reachability, single servers). */
+export const SIDE_APP_TIER = "sideapps";

@@ -16,6 +16,7 @@ import {
     AUTOSCALING_GROUP,
     EC2_INSTANCE,
     EC2_LAUNCH_TEMPLATE,
+    EC2_SECURITY_GROUP,
     EC2_SUBNET,
     IAM_INSTANCE_PROFILE,
     LB_LISTENER,
@@ -61,10 +62,10 @@ describe("side applications", () => {
         }
     });
 
-    it("they boot the stock Amazon Linux 2023 image of the ops servers as the sideapps tier: IMDSv2, encrypted root, no public address", async () => {
+    it("they boot the stock Amazon Linux 2023 image of the ops servers, each as its own tier: IMDSv2, encrypted root, no public address", async () => {
         const r = await stackResources("prod", { preview: false });
         const rundeck = ofType(r, EC2_INSTANCE).find((i) => i.urn.endsWith("rundeck-server-instance"))!;
-        for (const app of APPS) {
+        for (const { name: app, tier } of SIDE_APPS) {
             const template = named(r, EC2_LAUNCH_TEMPLATE, `-${app}-lt`);
             assert.strictEqual(template.inputs!.imageId, rundeck.inputs!.ami);
             assert.strictEqual((template.inputs!.metadataOptions as { httpTokens: string }).httpTokens, "required");
@@ -76,7 +77,7 @@ describe("side applications", () => {
                 via(r, template, "iamInstanceProfile")
                     .filter((p) => p.type === IAM_INSTANCE_PROFILE)
                     .map((p) => p.urn.split("::").pop()),
-                ["magento-prod-sideapps-profile"],
+                [`magento-prod-${tier.name}-profile`],
             );
         }
     });
@@ -88,20 +89,31 @@ describe("side applications", () => {
                 "shop -> tcp/80",
             ]);
         }
+        // Each application's tier (the PIM's kept the name the three shared), its user's grants its own schema only.
         assert.deepStrictEqual(reachability(r, named(r, RDS_INSTANCE, "sideapps-db"), "vpcSecurityGroupIds"), [
             "sideapps -> tcp/3306",
+            "sideapps-cashout -> tcp/3306",
+            "sideapps-orders -> tcp/3306",
         ]);
-        // Its way out: its database, the endpoints, S3 and HTTPS to the partners' APIs.
-        const egress = ofType(r, VPC_SECURITY_GROUP_EGRESS_RULE)
-            .filter((e) => e.urn.includes("magento-prod-sideapps-"))
-            .map((e) => e.urn.split("::").pop())
-            .sort();
-        assert.deepStrictEqual(egress, [
-            "magento-prod-sideapps-from-sideapps-out",
-            "magento-prod-sideapps-internet-443",
-            "magento-prod-sideapps-to-endpoints",
-            "magento-prod-sideapps-to-s3",
-        ]);
+        // Each its own way out: its database, the endpoints, S3 and HTTPS to the partners' APIs.
+        for (const { name: app, tier } of SIDE_APPS) {
+            const [group] = via(r, named(r, EC2_LAUNCH_TEMPLATE, `-${app}-lt`), "networkInterfaces").filter(
+                (g) => g.type === EC2_SECURITY_GROUP,
+            );
+            const egress = ofType(r, VPC_SECURITY_GROUP_EGRESS_RULE)
+                .filter((e) => via(r, e, "securityGroupId").includes(group))
+                .map((e) => e.urn.split("::").pop())
+                .sort();
+            assert.deepStrictEqual(
+                egress,
+                [
+                    `magento-prod-sideapps-from-${tier.name}-out`,
+                    `magento-prod-${tier.name}-internet-443`,
+                    `magento-prod-${tier.name}-to-endpoints`,
+                    `magento-prod-${tier.name}-to-s3`,
+                ].sort(),
+            );
+        }
     });
 
     it("each host is routed before the shop's rules: its admin from the operators' ranges only, a 403 for anyone else, the rest to it (the PIM is all admin)", async () => {
