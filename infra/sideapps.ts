@@ -7,7 +7,7 @@ import { GeneratedSecret } from "../components/security/generated-secret";
 import { viaService } from "../components/security/kms-conditions";
 import { releasePrefix, sideAppBootConfig } from "../components/sideapps/boot";
 import { SideApp } from "../components/sideapps/side-app";
-import { SIDE_APP_TIER, SIDE_APPS, sideAppParameterPath, sideAppRules } from "../model/side-apps";
+import { SIDE_APP_TIER, SIDE_APPS, sideAppHost, sideAppParameterPath, sideAppRules } from "../model/side-apps";
 import { StackContext } from "./context";
 import { DataLayer } from "./data";
 import { Keys } from "./security";
@@ -99,7 +99,7 @@ export function sideApps(
             ...spec,
             placement: { ...spec.placement, availabilityZone: undefined }, // every AZ: replaced in another when its AZ fails
             app: app.name,
-            host: `${app.hostLabel}.${config.domain}`,
+            host: sideAppHost(app, config.domain),
             rules: sideAppRules(index, config.operatorCidrs),
             listenerArn: loadBalancer.httpsListenerArn,
             rootVolumeGb: 20,

@@ -20,7 +20,8 @@ export interface SideAppSpec {
     /**
      * Paths only the operators' allow-list reaches ("all": the whole application, as the PIM, which only the
      * merchandisers in the offices use); the rest of the host is public (the marketplace's and the payment provider's
-     * calls). ELB compares paths case-sensitively: the application serves its admin under these paths exactly.
+     * calls). ELB compares paths case-sensitively and as sent; the WAF refuses their other spellings (/ADMIN,
+     * //admin, /%61dmin) to anyone else (components/web/web-acl.ts).
      */
     readonly adminPaths: readonly string[] | "all";
     /** A job every few minutes (systemd OnCalendar), run by one server at a time (docs/sideapps.md, "Cron"). */
@@ -126,8 +127,11 @@ export function sideAppSourceCapacity(): number {
 /** The applications' public names, on the load balancer in the shop's zone: the shop's certificate (`*.<domain>`)
  *  covers them. */
 export function sideAppNames(domain: string): PublicName[] {
-    return SIDE_APPS.map((app) => ({ name: `${app.hostLabel}.${domain}`, target: "loadBalancer", zone: domain }));
+    return SIDE_APPS.map((app) => ({ name: sideAppHost(app, domain), target: "loadBalancer", zone: domain }));
 }
+
+/** The host name an application answers on. */
+export const sideAppHost = (app: SideAppSpec, domain: string) => `${app.hostLabel}.${domain}`;
 
 /** An application's parameters, outside Magento's /magento/<stack> (its tiers read that path whole): the only path
  *  the application's tier reads (infra/tiers.ts). */
