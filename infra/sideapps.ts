@@ -7,7 +7,14 @@ import { GeneratedSecret } from "../components/security/generated-secret";
 import { viaService } from "../components/security/kms-conditions";
 import { releasePrefix, sideAppBootConfig } from "../components/sideapps/boot";
 import { SideApp } from "../components/sideapps/side-app";
-import { SIDE_APP_TIER, SIDE_APPS, sideAppHost, sideAppParameterPath, sideAppRules } from "../model/side-apps";
+import {
+    SIDE_APP_TIER,
+    SIDE_APPS,
+    sideAppHost,
+    sideAppParameterPath,
+    sideAppPriorityProblems,
+    sideAppRules,
+} from "../model/side-apps";
 import { StackContext } from "./context";
 import { DataLayer } from "./data";
 import { Keys } from "./security";
@@ -33,7 +40,11 @@ export function sideApps(
 ): SideApps {
     const { tags } = config;
     const bucket = storage.buckets;
-    const built = SIDE_APPS.map((app, index) => {
+    const problems = sideAppPriorityProblems(SIDE_APPS);
+    if (problems.length > 0) {
+        throw new Error(`model/side-apps.ts SIDE_APPS: ${problems.join("; ")}`);
+    }
+    const built = SIDE_APPS.map((app) => {
         const tier = tiers.sideApps[app.name];
         loadBalancer.admit(app.tier.name, tier.securityGroupId);
         const spec = singleServer(tier, "private");
@@ -100,7 +111,7 @@ export function sideApps(
             placement: { ...spec.placement, availabilityZone: undefined }, // every AZ: replaced in another when its AZ fails
             app: app.name,
             host: sideAppHost(app, config.domain),
-            rules: sideAppRules(index, config.operatorCidrs),
+            rules: sideAppRules(app, config.operatorCidrs),
             listenerArn: loadBalancer.httpsListenerArn,
             rootVolumeGb: 20,
             userData,

@@ -60,7 +60,9 @@ export class SideApp extends pulumi.ComponentResource {
                 ),
         );
 
-        // The logical name alone (magento-<stack>-<app>): target group names hold 32 characters, auto-naming suffix included.
+        // The logical name alone (magento-<estate>-<app>): target group names hold 32 characters, auto-naming suffix
+        // included, which the estate's 7 characters at most (stacks/schema.ts) leave for an app name of 7
+        // (tests/components/sideapps/side-apps.spec.ts).
         const targetGroup = new aws.lb.TargetGroup(
             name,
             {

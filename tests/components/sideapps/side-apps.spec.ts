@@ -9,7 +9,15 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { WriteFile } from "../../../components/compute/cloud-init";
 import { covers, planEdge } from "../../../model/edge-plan";
-import { SIDE_APPS, sideAppRules, sideAppSourceCapacity } from "../../../model/side-apps";
+import {
+    SHOP_FIRST_PRIORITY,
+    SIDE_APPS,
+    SideAppSpec,
+    sideAppPriorityProblems,
+    sideAppRules,
+    sideAppSourceCapacity,
+} from "../../../model/side-apps";
+import { ESTATE_NAME } from "../../../stacks/schema";
 import { StateResource } from "../../../offline/state";
 import {
     ACM_CERTIFICATE,
@@ -122,6 +130,7 @@ describe("side applications", () => {
         const shopFirst = Math.min(
             ...rules.filter((x) => !x.urn.includes("SideApp$")).map((x) => x.inputs!.priority as number),
         );
+        assert.ok(SHOP_FIRST_PRIORITY <= shopFirst, "the model's bound is the shop's first rule");
         const routes = (app: string) =>
             rules
                 .filter((x) => x.urn.includes(`::magento-prod-${app}-`))
@@ -160,7 +169,7 @@ describe("side applications", () => {
 
     it("a longer allow-list only adds rules, within ELB's 3 values a condition and 5 a rule, and each application's block", () => {
         const sources = Array.from({ length: sideAppSourceCapacity() }, (_, i) => `192.0.2.${i}/32`);
-        const blocks = SIDE_APPS.map((_, i) => sideAppRules(i, sources));
+        const blocks = SIDE_APPS.map((app) => sideAppRules(app, sources));
         for (const rules of blocks) {
             for (const rule of rules) {
                 assert.ok((rule.sources?.length ?? 0) <= 3 && 1 + (rule.paths?.length ?? 0) <= 4);
@@ -170,9 +179,53 @@ describe("side applications", () => {
         }
         const priorities = blocks.flat().map((x) => x.priority);
         assert.strictEqual(new Set(priorities).size, priorities.length);
-        assert.ok(Math.max(...priorities) < 20, "before the CDN's rules, which match any host");
+        assert.ok(Math.max(...priorities) < SHOP_FIRST_PRIORITY, "before the CDN's rules, which match any host");
         // The first rules keep their names and priorities as the list grows.
-        assert.deepStrictEqual(sideAppRules(1, OPERATORS)[0], { ...sideAppRules(1, sources)[0], sources: OPERATORS });
+        const orders = SIDE_APPS[1];
+        assert.deepStrictEqual(sideAppRules(orders, OPERATORS)[0], {
+            ...sideAppRules(orders, sources)[0],
+            sources: OPERATORS,
+        });
+    });
+
+    it("each application keeps its priorities when another is removed or the list reordered; blocks that overlap or reach the shop's are refused", () => {
+        // Priorities that followed the list's order moved on a removal, and ELB refuses a priority another rule still
+        // holds (PriorityInUse) while the update runs: the up stopped half-way.
+        const rulesOf = (apps: readonly SideAppSpec[]) =>
+            Object.fromEntries(apps.map((app) => [app.name, sideAppRules(app, OPERATORS)]));
+        const all = rulesOf(SIDE_APPS);
+        const withoutPim = rulesOf(SIDE_APPS.filter((a) => a.name !== "pim"));
+        const reordered = rulesOf([...SIDE_APPS].reverse());
+        for (const app of ["orders", "cashout"]) {
+            assert.deepStrictEqual(withoutPim[app], all[app], app);
+        }
+        assert.deepStrictEqual(reordered, all);
+        // As deployed: the PIM's from 1, the order connector's from 7, the cash-out's from 13.
+        assert.deepStrictEqual(Object.fromEntries(SIDE_APPS.map((a) => [a.name, all[a.name].map((x) => x.priority)])), {
+            pim: [1, 5],
+            orders: [7, 11, 12],
+            cashout: [13, 17, 18],
+        });
+        assert.deepStrictEqual(sideAppPriorityProblems(SIDE_APPS), []);
+        const [pim, orders, cashout] = SIDE_APPS;
+        assert.deepStrictEqual(sideAppPriorityProblems([pim, { ...orders, priorityBase: 4 }, cashout]), [
+            "pim's and orders's priorities overlap (bases 1 and 4: 6 apart at least)",
+        ]);
+        assert.deepStrictEqual(sideAppPriorityProblems([pim, { ...orders, priorityBase: 1 }]), [
+            "pim's and orders's priorities overlap (bases 1 and 1: 6 apart at least)",
+        ]);
+        assert.deepStrictEqual(sideAppPriorityProblems([{ ...cashout, priorityBase: 16 }]), [
+            "cashout's priorityBase 16 is not within 1 to 14 (its 6 priorities end before the shop's rules at 20)",
+        ]);
+    });
+
+    it("each target group's name leaves room for Pulumi's suffix at the longest estate name AWS allows (7 characters)", () => {
+        // ELB: at most 32 characters; Pulumi adds 8 (a dash and 7 random); stacks/schema.ts bounds the estate at 7.
+        const longest = "a".repeat(7);
+        assert.match(longest, ESTATE_NAME);
+        for (const app of SIDE_APPS) {
+            assert.ok(`magento-${longest}-${app.name}`.length + 8 <= 32, app.name);
+        }
     });
 
     it("the shop's certificate covers every side application's name, and each name is published on the load balancer", async () => {
