@@ -32,7 +32,7 @@ export interface ServerTiers {
 }
 
 // Egress is an allow-list (docs/network.md): the VPC endpoints, S3, the services that admit the tier, and to the
-// internet only the ports named here.
+// internet only the ports named here. `tier`: a Tier tag other than the name (the side applications' kind).
 type Egress = Pick<ServerTierArgs, "internetPorts" | "forwardTo"> &
     Partial<Pick<ServerTierArgs, "parameterPathArn" | "tier">>;
 
@@ -46,7 +46,7 @@ export function serverTiers(
     const readableParameters = parameterPathArn(config.stack, config.region, accountId);
     const tier = (name: string, purpose: string, egress: Egress = {}) =>
         new ServerTier(`${prefix}-${name}`, {
-            tier: name, // the Tier tag, unless egress names another
+            tier: name,
             vpcId: vpc.vpcId,
             purpose,
             parameterPathArn: readableParameters,
