@@ -10,6 +10,7 @@ import { Cache, CacheUsage } from "../components/data/cache";
 import { Database } from "../components/data/database";
 import { Search } from "../components/data/search";
 import { rdsCaBundle } from "../components/web/web-boot";
+import { SIDE_APPS } from "../model/side-apps";
 import { StackContext } from "./context";
 import { NetworkLayer } from "./network";
 import { Keys } from "./security";
@@ -58,7 +59,8 @@ export function dataServices(
     const sideDatabase = new Database(`${prefix}-sideapps`, {
         vpcId,
         subnetIds,
-        clients: [tiers.sideApps.asClient("sideapps")],
+        // Each side application's tier, its user's grants keeping it to its own schema (docs/sideapps.md).
+        clients: SIDE_APPS.map((app) => tiers.sideApps[app.name].asClient(app.tier.name)),
         databaseName: "sideapps",
         instanceClass: config.database.sideInstanceClass,
         allocatedStorageGb: 20,

@@ -5,6 +5,7 @@ import { AuditLogKey } from "../components/security/audit-logs";
 import { DataKey } from "../components/security/data-key";
 import { ServiceLinkedRoles } from "../components/security/service-linked-roles";
 import { TelemetryKey } from "../components/security/telemetry-key";
+import { SIDE_APPS } from "../model/side-apps";
 import { StackContext } from "./context";
 import { ServerTiers } from "./tiers";
 
@@ -14,7 +15,17 @@ export interface Telemetry {
 }
 
 /** Every tier whose role the telemetry key's policy names (by pattern: the roles are created after the network). */
-const SERVER_TIERS = ["web", "backoffice", "rundeck", "sideapps", "gateway", "vpn", "windows", "nfs", "builder"];
+const SERVER_TIERS = [
+    "web",
+    "backoffice",
+    "rundeck",
+    ...SIDE_APPS.map((app) => app.tier.name),
+    "gateway",
+    "vpn",
+    "windows",
+    "nfs",
+    "builder",
+];
 
 /**
  * Security telemetry (flow, WAF and session logs, the alarm topic) is encrypted with a key of its own. Its policy keeps

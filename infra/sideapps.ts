@@ -1,5 +1,5 @@
 // The side applications (docs/sideapps.md): the PIM, the order connector and the cash-out connector, each a
-// self-healing single server of the sideapps tier behind the shop's load balancer on its own host name, with a database
+// self-healing single server of its own tier behind the shop's load balancer on its own host name, with a database
 // user of its own in the side applications' database, and the release an operator names in the stack's parameter.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -7,7 +7,14 @@ import { GeneratedSecret } from "../components/security/generated-secret";
 import { viaService } from "../components/security/kms-conditions";
 import { releasePrefix, sideAppBootConfig } from "../components/sideapps/boot";
 import { SideApp } from "../components/sideapps/side-app";
-import { SIDE_APPS, sideAppParameterPath, sideAppRules } from "../model/side-apps";
+import {
+    SIDE_APP_TIER,
+    SIDE_APPS,
+    sideAppHost,
+    sideAppParameterPath,
+    sideAppPriorityProblems,
+    sideAppRules,
+} from "../model/side-apps";
 import { StackContext } from "./context";
 import { DataLayer } from "./data";
 import { Keys } from "./security";
@@ -32,11 +39,15 @@ export function sideApps(
     singleServer: SingleServers,
 ): SideApps {
     const { tags } = config;
-    const tier = tiers.sideApps;
     const bucket = storage.buckets;
-    loadBalancer.admit("sideapps", tier.securityGroupId);
-    const spec = singleServer(tier, "private");
-    const built = SIDE_APPS.map((app, index) => {
+    const problems = sideAppPriorityProblems(SIDE_APPS);
+    if (problems.length > 0) {
+        throw new Error(`model/side-apps.ts SIDE_APPS: ${problems.join("; ")}`);
+    }
+    const built = SIDE_APPS.map((app) => {
+        const tier = tiers.sideApps[app.name];
+        loadBalancer.admit(app.tier.name, tier.securityGroupId);
+        const spec = singleServer(tier, "private");
         const secret = new GeneratedSecret(`${prefix}-${app.name}-db`, {
             description: `${app.name}'s MySQL user in the side applications' database`,
             length: 32,
@@ -47,41 +58,48 @@ export function sideApps(
         });
         // Its parameters' path, and the one there the operator sets to the version it runs (docs/sideapps.md,
         // "Deploying a release").
-        const path = `${sideAppParameterPath(config.stack)}/${app.name}`;
+        const path = sideAppParameterPath(config.stack, app.name);
         const parameter = `${path}/release`;
         // The operator's parameter, read at deploy time by its path (absent, the lookup answers an empty list:
         // https://www.pulumi.com/registry/packages/aws/api-docs/ssm/getparametersbypath/): no server before a release.
         const size = aws.ssm.getParametersByPath({ path }).then((found) => (found.names.includes(parameter) ? 1 : 0));
-        // Its boot reads, nothing else: its own parameters (GetParametersByPath is authorised on the path itself), its
+        // Its boot reads, nothing else, on its own tier's role: its own parameters (GetParametersByPath is authorised on the path itself), its
         // release's objects, its own secret (the secrets key through Secrets Manager only, the storage key through S3
         // only: https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service).
         const pathArn = pulumi.interpolate`arn:aws:ssm:${config.region}:${accountId}:parameter${path}`;
-        const grant = tier.grant(`${app.name}-boot`, [
-            { Effect: "Allow", Action: "ssm:GetParametersByPath", Resource: pathArn },
-            {
-                Effect: "Allow",
-                Action: ["ssm:GetParameter", "ssm:GetParameters"],
-                Resource: pulumi.interpolate`${pathArn}/*`,
-            },
-            { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secret.secretArn },
-            {
-                Effect: "Allow",
-                Action: "kms:Decrypt",
-                Resource: keys.secrets,
-                Condition: viaService("secretsmanager", config.region),
-            },
-            {
-                Effect: "Allow",
-                Action: "s3:GetObject",
-                Resource: pulumi.interpolate`${bucket.configBucketArn}/${releasePrefix(app.name)}*`,
-            },
-            {
-                Effect: "Allow",
-                Action: "kms:Decrypt",
-                Resource: keys.storage,
-                Condition: viaService("s3", config.region),
-            },
-        ]);
+        // Named `sideapps-<app>-boot` when the three shared the PIM's tier: the PIM's keeps that state.
+        const formerly = { name: `${prefix}-sideapps-${app.name}-boot` };
+        const renamed = app.tier.name === SIDE_APP_TIER;
+        const grant = tier.grant(
+            "boot",
+            [
+                { Effect: "Allow", Action: "ssm:GetParametersByPath", Resource: pathArn },
+                {
+                    Effect: "Allow",
+                    Action: ["ssm:GetParameter", "ssm:GetParameters"],
+                    Resource: pulumi.interpolate`${pathArn}/*`,
+                },
+                { Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secret.secretArn },
+                {
+                    Effect: "Allow",
+                    Action: "kms:Decrypt",
+                    Resource: keys.secrets,
+                    Condition: viaService("secretsmanager", config.region),
+                },
+                {
+                    Effect: "Allow",
+                    Action: "s3:GetObject",
+                    Resource: pulumi.interpolate`${bucket.configBucketArn}/${releasePrefix(app.name)}*`,
+                },
+                {
+                    Effect: "Allow",
+                    Action: "kms:Decrypt",
+                    Resource: keys.storage,
+                    Condition: viaService("s3", config.region),
+                },
+            ],
+            renamed ? [formerly] : [],
+        );
         const userData = sideAppBootConfig({
             app: app.name,
             region: config.region,
@@ -92,8 +110,8 @@ export function sideApps(
             ...spec,
             placement: { ...spec.placement, availabilityZone: undefined }, // every AZ: replaced in another when its AZ fails
             app: app.name,
-            host: `${app.hostLabel}.${config.domain}`,
-            rules: sideAppRules(index, config.operatorCidrs),
+            host: sideAppHost(app, config.domain),
+            rules: sideAppRules(app, config.operatorCidrs),
             listenerArn: loadBalancer.httpsListenerArn,
             rootVolumeGb: 20,
             userData,

@@ -6,7 +6,7 @@ import { ServerTier, ServerTierArgs } from "../components/compute/server-tier";
 import { gatewayConfigParameter } from "../components/operations/gateway/gateway";
 import { SessionManager } from "../components/operations/session-manager";
 import { Client } from "../components/network/clients";
-import { sideAppParameterPath } from "../model/side-apps";
+import { SIDE_APP_TIER, SIDE_APPS, sideAppParameterPath, SideAppName } from "../model/side-apps";
 import { StackContext } from "./context";
 import { NetworkLayer } from "./network";
 import { Telemetry } from "./security";
@@ -15,7 +15,8 @@ export interface ServerTiers {
     readonly web: ServerTier;
     readonly backOffice: ServerTier;
     readonly rundeck: ServerTier;
-    readonly sideApps: ServerTier;
+    /** Each side application's own tier (model/side-apps.ts). */
+    readonly sideApps: Readonly<Record<SideAppName, ServerTier>>;
     readonly gateway: ServerTier;
     readonly vpn: ServerTier;
     readonly windows: ServerTier;
@@ -31,8 +32,9 @@ export interface ServerTiers {
 }
 
 // Egress is an allow-list (docs/network.md): the VPC endpoints, S3, the services that admit the tier, and to the
-// internet only the ports named here.
-type Egress = Pick<ServerTierArgs, "internetPorts" | "forwardTo"> & Partial<Pick<ServerTierArgs, "parameterPathArn">>;
+// internet only the ports named here. `tier`: a Tier tag other than the name (the side applications' kind).
+type Egress = Pick<ServerTierArgs, "internetPorts" | "forwardTo"> &
+    Partial<Pick<ServerTierArgs, "parameterPathArn" | "tier">>;
 
 const HTTPS_OUT = { internetPorts: [443] }; // payment, shipping and PIM APIs; Rundeck's package repository
 
@@ -55,11 +57,19 @@ export function serverTiers(
     const web = tier("web", "Magento front-end servers", HTTPS_OUT);
     const backOffice = tier("backoffice", "Magento back-office server: admin, cron, indexers, imports", HTTPS_OUT);
     const rundeck = tier("rundeck", "Rundeck: one-button deployment jobs", HTTPS_OUT);
-    // The side applications read their own path, none of Magento's (model/side-apps.ts).
-    const sideApps = tier("sideapps", "Side applications: PIM, order connector, payments connector", {
-        ...HTTPS_OUT,
-        parameterPathArn: pulumi.interpolate`arn:aws:ssm:${config.region}:${accountId}:parameter${sideAppParameterPath(config.stack)}`,
-    });
+    // Each side application a tier of its own, reading its own path, none of Magento's nor another application's: the
+    // internet-facing connectors must not read the cash-out's database password (docs/sideapps.md). Tagged with their
+    // kind, which the packs know.
+    const sideApps = Object.fromEntries(
+        SIDE_APPS.map((app) => [
+            app.name,
+            tier(app.tier.name, app.tier.description, {
+                ...HTTPS_OUT,
+                tier: SIDE_APP_TIER,
+                parameterPathArn: pulumi.interpolate`arn:aws:ssm:${config.region}:${accountId}:parameter${sideAppParameterPath(config.stack, app.name)}`,
+            }),
+        ]),
+    ) as Record<SideAppName, ServerTier>;
     // The gateway reads one parameter, its haproxy.cfg, kept outside the stack's path (components/operations/gateway/gateway.ts).
     const gateway = tier(
         "gateway",
@@ -88,7 +98,7 @@ export function serverTiers(
             web: web.roleName,
             backoffice: backOffice.roleName,
             rundeck: rundeck.roleName,
-            sideapps: sideApps.roleName,
+            ...Object.fromEntries(SIDE_APPS.map((app) => [app.tier.name, sideApps[app.name].roleName])),
             gateway: gateway.roleName,
             vpn: vpn.roleName,
             windows: windows.roleName,
@@ -106,9 +116,16 @@ export function serverTiers(
         windows,
         builder,
         magento: [web.asClient("web"), backOffice.asClient("backoffice")],
-        roleArns: [web, backOffice, rundeck, sideApps, gateway, vpn, windows, ...(builder ? [builder] : [])].map(
-            (t) => t.roleArn,
-        ),
+        roleArns: [
+            web,
+            backOffice,
+            rundeck,
+            ...Object.values(sideApps),
+            gateway,
+            vpn,
+            windows,
+            ...(builder ? [builder] : []),
+        ].map((t) => t.roleArn),
         sessions,
         tier,
     };

@@ -13,6 +13,7 @@ import { webBootConfig, WebRole } from "../components/web/web-boot";
 import { launchHookName, WebGroup } from "../components/web/web-group";
 import { campaignPlan } from "../model/campaigns";
 import { releaseImageParameter, releaseRecordParameter } from "../model/release";
+import { SIDE_APPS, sideAppHost } from "../model/side-apps";
 import { StackContext } from "./context";
 import { AppSettings, DataLayer } from "./data";
 import { CdnEdge, EdgeCertificates } from "./edge";
@@ -64,6 +65,11 @@ export function loadBalancing(
               largeBodyPaths: loadBalancer.adminPaths,
               adminPath: config.web.adminPath,
               adminSources: config.operatorCidrs,
+              sideApps: SIDE_APPS.map((app) => ({
+                  name: app.name,
+                  host: sideAppHost(app, config.domain),
+                  adminPaths: app.adminPaths,
+              })),
               logKeyArn: telemetry.keyArn,
               accountId,
               region: config.region,

@@ -218,15 +218,20 @@ export class ServerTier extends pulumi.ComponentResource implements TierIdentity
         );
     }
 
-    /** Lets the tier's servers do exactly these things (an inline policy of the role, named for why). */
-    grant(name: string, statements: pulumi.Input<pulumi.Input<PolicyStatement>[]>): aws.iam.RolePolicy {
+    /** Lets the tier's servers do exactly these things (an inline policy of the role, named for why; `aliases` keep a
+     *  renamed grant's state). */
+    grant(
+        name: string,
+        statements: pulumi.Input<pulumi.Input<PolicyStatement>[]>,
+        aliases: pulumi.Input<pulumi.Alias>[] = [],
+    ): aws.iam.RolePolicy {
         return new aws.iam.RolePolicy(
             `${this.name}-${name}`,
             {
                 role: this.roleName,
                 policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }),
             },
-            { parent: this },
+            { parent: this, aliases },
         );
     }
 

@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TIER_TAG } from "../../policies/lib/contracts";
+import { SIDE_APP_HOST_TAG } from "../../policies/lib/listener-rules";
 import { PlannedRule } from "../../model/side-apps";
 import { CloudConfig, renderCloudConfig } from "../compute/cloud-init";
 import { ServerSpec, subnetIds } from "../compute/placement";
@@ -60,7 +61,9 @@ export class SideApp extends pulumi.ComponentResource {
                 ),
         );
 
-        // The logical name alone (magento-<stack>-<app>): target group names hold 32 characters, auto-naming suffix included.
+        // The logical name alone (magento-<estate>-<app>): target group names hold 32 characters, auto-naming suffix
+        // included, which the estate's 7 characters at most (stacks/schema.ts) leave for an app name of 7
+        // (tests/components/sideapps/side-apps.spec.ts).
         const targetGroup = new aws.lb.TargetGroup(
             name,
             {
@@ -70,7 +73,8 @@ export class SideApp extends pulumi.ComponentResource {
                 targetType: "instance",
                 deregistrationDelay: 30,
                 healthCheck: healthCheck(HEALTH_PATH),
-                tags,
+                // Its host is a side application's, not the shop's: the packs check its rules as such (listener-rules.ts).
+                tags: { ...tags, [SIDE_APP_HOST_TAG]: args.host },
             },
             child,
         );

@@ -25,11 +25,21 @@ export interface WebAclArgs {
      *  anywhere else after decoding and normalising the path, what ELB's path patterns cannot do (docs/admin.md). */
     readonly adminPath: string;
     readonly adminSources: readonly string[];
+    /** The other applications on the load balancer (components/sideapps), by host name: each one's admin paths (every
+     *  path: "all") are refused to anyone outside adminSources after the same decoding and normalising, and the shop's
+     *  body limit and per-IP rate do not apply to their hosts (docs/sideapps.md, "WAF"). */
+    readonly sideApps: readonly SideAppHost[];
     /** KMS key of the request log group (the telemetry key). */
     readonly logKeyArn: pulumi.Input<string>;
     readonly accountId: pulumi.Input<string>;
     readonly region: string;
     readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface SideAppHost {
+    readonly name: string;
+    readonly host: string;
+    readonly adminPaths: readonly string[] | "all";
 }
 
 /** AWS managed groups, in evaluation order. */
@@ -53,10 +63,35 @@ const COUNTED_RULES: Partial<Record<(typeof MANAGED_RULE_GROUPS)[number], string
 };
 
 const none = [{ priority: 0, type: "NONE" }];
+/** What the client may have done to a path that the application's server undoes: percent-encoding, // and /./, case
+ *  (https://docs.aws.amazon.com/waf/latest/APIReference/API_TextTransformation.html). */
+const NORMALISED = [
+    { priority: 0, type: "URL_DECODE" },
+    { priority: 1, type: "NORMALIZE_PATH" },
+    { priority: 2, type: "LOWERCASE" },
+];
+
+/**
+ * Labels a rule adds to the requests it matches, for later rules of the ACL to match on: the counting rules below name
+ * CloudFront's fetches and the side applications' hosts once, so that the rules scoped by them stay within the provider's
+ * three levels of nested statements (pulumi/pulumi-aws#4868; a rate rule's scope-down gets two). A rule that counts
+ * does not end the evaluation, and labels are seen by the rules after it
+ * (https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-label-overview.html). Fields as @pulumi/aws 7.48
+ * types them (types/input.d.ts: WebAclRule.ruleLabels, labelMatchStatement { scope LABEL | NAMESPACE, key }).
+ */
+const CDN_FETCH_LABEL = "magento:cdn-fetch";
+const SIDE_APP_LABEL = "magento:side-app";
+const labelled = (key: string) => ({ labelMatchStatement: { scope: "LABEL", key } });
+
+/** One statement, or their OR: an OR takes more than one
+ *  (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-orstatement.html). */
+function anyOf<T>(statements: T[]): T | { orStatement: { statements: T[] } } {
+    return statements.length === 1 ? statements[0] : { orStatement: { statements } };
+}
 
 /** A request whose path is under one of the paths. */
-function underAny(paths: readonly string[]) {
-    const onPath = paths.map((p) => ({
+function onPaths(paths: readonly string[]) {
+    return paths.map((p) => ({
         byteMatchStatement: {
             fieldToMatch: { uriPath: {} },
             positionalConstraint: "STARTS_WITH",
@@ -64,27 +99,56 @@ function underAny(paths: readonly string[]) {
             textTransformations: none,
         },
     }));
-    return onPath.length === 1 ? onPath[0] : { orStatement: { statements: onPath } };
+}
+
+/** A request for `host`, compared lowercased (host names are case-insensitive): EXACTLY where a match exempts the request
+ *  from a rule, STARTS_WITH where it subjects it to one (a `:443` or a trailing dot still matches). WAF's header names are
+ *  lowercase (the provider refuses others). */
+function forHost(host: string, positionalConstraint: "EXACTLY" | "STARTS_WITH") {
+    return {
+        byteMatchStatement: {
+            fieldToMatch: { singleHeader: { name: "host" } },
+            positionalConstraint,
+            searchString: host.toLowerCase(),
+            textTransformations: [{ priority: 0, type: "LOWERCASE" }],
+        },
+    };
 }
 
 /** A request CloudFront makes to the origin: the secret header (either accepted value), on one of the CDN paths. */
-function cdnFetch(
-    originVerify: OriginVerify,
-    cdnPaths: readonly string[],
-): aws.types.input.wafv2.WebAclRuleStatementRateBasedStatementScopeDownStatement {
+function cdnFetch(originVerify: OriginVerify, cdnPaths: readonly string[]): aws.types.input.wafv2.WebAclRuleStatement {
     const withValue = originVerify.values.map((searchString) => ({
         byteMatchStatement: {
-            fieldToMatch: { singleHeader: { name: originVerify.headerName } }, // matched case-insensitively
+            fieldToMatch: { singleHeader: { name: originVerify.headerName.toLowerCase() } }, // header names: any case
             positionalConstraint: "EXACTLY",
             searchString,
             textTransformations: none,
         },
     }));
+    return { andStatement: { statements: [anyOf(withValue), anyOf(onPaths(cdnPaths))] } };
+}
+
+/** The side application's admin from anyone but the operators: its host, its admin paths' common prefixes (every path
+ *  for "all"), normalised as the shop's admin rule does. A prefix, so `/admin.php` or `/admin;x` too. */
+function sideAdminRefused(
+    app: SideAppHost,
+    operatorsArn: pulumi.Input<string>,
+): aws.types.input.wafv2.WebAclRuleStatement {
+    const prefixes = app.adminPaths === "all" ? [] : [...new Set(app.adminPaths.map((p) => p.replace(/\/?\*$/, "")))];
+    const onAdmin = prefixes.map((searchString) => ({
+        byteMatchStatement: {
+            fieldToMatch: { uriPath: {} },
+            positionalConstraint: "STARTS_WITH",
+            searchString: searchString.toLowerCase(),
+            textTransformations: NORMALISED,
+        },
+    }));
     return {
         andStatement: {
             statements: [
-                withValue.length === 1 ? withValue[0] : { orStatement: { statements: withValue } },
-                underAny(cdnPaths),
+                forHost(app.host, "STARTS_WITH"),
+                ...(onAdmin.length > 0 ? [anyOf(onAdmin)] : []),
+                { notStatement: { statement: { ipSetReferenceStatement: { arn: operatorsArn } } } },
             ],
         },
     };
@@ -124,17 +188,44 @@ export class WebAcl extends pulumi.ComponentResource {
                 defaultAction: { allow: {} },
                 rules: [
                     {
-                        // First: a flood is refused before any other rule spends capacity on it.
-                        name: "rate-per-ip",
+                        // Labels CloudFront's fetches: the rule now holds the secret, a secret in state (nested in
+                        // `rules`); the component exposes only the ARN.
+                        name: "label-cdn-fetch",
                         priority: 0,
+                        action: { count: {} },
+                        ruleLabels: [{ name: CDN_FETCH_LABEL }],
+                        statement: cdnFetch(args.originVerify, args.cdnPaths),
+                        visibilityConfig: visibility(`${name}-label-cdn-fetch`),
+                    },
+                    ...(args.sideApps.length === 0
+                        ? []
+                        : [
+                              {
+                                  name: "label-side-app",
+                                  priority: 1,
+                                  action: { count: {} },
+                                  ruleLabels: [{ name: SIDE_APP_LABEL }],
+                                  statement: anyOf(args.sideApps.map((app) => forHost(app.host, "EXACTLY"))),
+                                  visibilityConfig: visibility(`${name}-label-side-app`),
+                              },
+                          ]),
+                    {
+                        // Then: a flood is refused before any other rule spends capacity on it. Not CloudFront's
+                        // fetches, nor the side applications' callers (a marketplace's or payment provider's few
+                        // addresses): the limit is per shopper.
+                        name: "rate-per-ip",
+                        priority: 2,
                         action: { block: {} },
                         statement: {
                             rateBasedStatement: {
                                 limit: args.ratePerIpPer5Min,
                                 aggregateKeyType: "IP",
-                                // The rule now holds the secret: a secret in state (nested in `rules`); the component exposes only the ARN.
                                 scopeDownStatement: {
-                                    notStatement: { statement: cdnFetch(args.originVerify, args.cdnPaths) },
+                                    andStatement: {
+                                        statements: [CDN_FETCH_LABEL, SIDE_APP_LABEL].map((label) => ({
+                                            notStatement: { statement: labelled(label) },
+                                        })),
+                                    },
                                 },
                             },
                         },
@@ -142,7 +233,7 @@ export class WebAcl extends pulumi.ComponentResource {
                     },
                     ...MANAGED_RULE_GROUPS.map((group, i) => ({
                         name: group,
-                        priority: i + 1,
+                        priority: i + 3,
                         overrideAction: { none: {} },
                         statement: {
                             managedRuleGroupStatement: {
@@ -157,9 +248,10 @@ export class WebAcl extends pulumi.ComponentResource {
                         visibilityConfig: visibility(`${name}-${group}`),
                     })),
                     {
-                        // Last: the part of a body past 8 KB escapes every rule above, so only the admin may send one.
+                        // Last: the part of a body past 8 KB escapes every rule above, so only the admin may send one,
+                        // and the side applications (product sets, order batches: docs/sideapps.md, "WAF").
                         name: "oversize-body",
-                        priority: MANAGED_RULE_GROUPS.length + 1,
+                        priority: MANAGED_RULE_GROUPS.length + 3,
                         action: { block: {} },
                         statement: {
                             andStatement: {
@@ -172,7 +264,14 @@ export class WebAcl extends pulumi.ComponentResource {
                                             textTransformations: none,
                                         },
                                     },
-                                    { notStatement: { statement: underAny(args.largeBodyPaths) } },
+                                    {
+                                        notStatement: {
+                                            statement: anyOf([
+                                                ...onPaths(args.largeBodyPaths),
+                                                labelled(SIDE_APP_LABEL),
+                                            ]),
+                                        },
+                                    },
                                 ],
                             },
                         },
@@ -183,7 +282,7 @@ export class WebAcl extends pulumi.ComponentResource {
                         // and the client may percent-encode or capitalise; WAF decodes, normalises (// and /./ collapsed)
                         // and lowercases before matching (https://docs.aws.amazon.com/waf/latest/APIReference/API_TextTransformation.html).
                         name: "admin-operators-only",
-                        priority: MANAGED_RULE_GROUPS.length + 2,
+                        priority: MANAGED_RULE_GROUPS.length + 4,
                         action: { block: {} },
                         statement: {
                             andStatement: {
@@ -193,11 +292,7 @@ export class WebAcl extends pulumi.ComponentResource {
                                             fieldToMatch: { uriPath: {} },
                                             positionalConstraint: "CONTAINS",
                                             searchString: args.adminPath.toLowerCase(), // /index.php<admin> too
-                                            textTransformations: [
-                                                { priority: 0, type: "URL_DECODE" },
-                                                { priority: 1, type: "NORMALIZE_PATH" },
-                                                { priority: 2, type: "LOWERCASE" },
-                                            ],
+                                            textTransformations: NORMALISED,
                                         },
                                     },
                                     {
@@ -210,6 +305,15 @@ export class WebAcl extends pulumi.ComponentResource {
                         },
                         visibilityConfig: visibility(`${name}-admin-operators-only`),
                     },
+                    // Each side application's admin likewise: ELB's path patterns compare the path as sent, and its
+                    // server would normalise /ADMIN, //admin or /%61dmin into its admin (docs/sideapps.md, "WAF").
+                    ...args.sideApps.map((app, i) => ({
+                        name: `${app.name}-admin-operators-only`,
+                        priority: MANAGED_RULE_GROUPS.length + 5 + i,
+                        action: { block: {} },
+                        statement: sideAdminRefused(app, operators.arn),
+                        visibilityConfig: visibility(`${name}-${app.name}-admin-operators-only`),
+                    })),
                 ],
                 visibilityConfig: visibility(name),
                 tags: { ...args.tags, Name: name },

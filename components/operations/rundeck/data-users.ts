@@ -38,8 +38,68 @@ export const MAGENTO_DB_PRIVILEGES = [
     "TRIGGER",
 ] as const;
 
-/** What operators may do in Magento's schema through their forwarded port: read, nothing else. */
-export const OPERATOR_DB_PRIVILEGES = ["SELECT", "SHOW VIEW"] as const;
+/**
+ * What operators may read in Magento's schema through their forwarded port (docs/database-access.md): SELECT on these
+ * tables, reviewed for troubleshooting orders, catalogue, stock, indexers and jobs, nothing schema-wide. Left out on
+ * purpose: credentials and tokens (admin_user, its sessions and password history, oauth_*, integration,
+ * jwt_auth_revoked, customer_entity's password hashes and reset tokens, core_config_data's API keys and payment
+ * credentials), payment and vault tables, customer accounts and carts, and queued payloads (queue_message,
+ * magento_operation: an asynchronous API call's body). Names as in Magento 2.4's db_schema.xml; one a release lacks is
+ * skipped, one it adds is granted by the next setup.
+ */
+export const OPERATOR_READABLE_TABLES = [
+    // Orders and their fulfilment (the order's addresses and e-mail are customer data operators support orders with).
+    "sales_order",
+    "sales_order_grid",
+    "sales_order_item",
+    "sales_order_address",
+    "sales_order_status",
+    "sales_order_status_state",
+    "sales_order_status_history",
+    "sales_invoice",
+    "sales_invoice_item",
+    "sales_invoice_grid",
+    "sales_shipment",
+    "sales_shipment_item",
+    "sales_shipment_track",
+    "sales_shipment_grid",
+    "sales_creditmemo",
+    "sales_creditmemo_item",
+    "sales_creditmemo_grid",
+    // Catalogue and its attributes.
+    "catalog_product_entity",
+    "catalog_product_entity_datetime",
+    "catalog_product_entity_decimal",
+    "catalog_product_entity_int",
+    "catalog_product_entity_text",
+    "catalog_product_entity_varchar",
+    "catalog_product_website",
+    "catalog_category_entity",
+    "catalog_category_entity_int",
+    "catalog_category_entity_varchar",
+    "catalog_category_product",
+    "eav_attribute",
+    "eav_attribute_set",
+    "eav_entity_type",
+    "url_rewrite",
+    // Stock.
+    "cataloginventory_stock_item",
+    "inventory_source",
+    "inventory_source_item",
+    "inventory_stock",
+    "inventory_reservation",
+    // Stores, jobs, indexers, schema state.
+    "store",
+    "store_group",
+    "store_website",
+    "cron_schedule",
+    "indexer_state",
+    "mview_state",
+    "queue_message_status",
+    "magento_bulk",
+    "setup_module",
+    "patch_list",
+] as const;
 
 /** The two users that alternate, in MySQL and in OpenSearch alike. */
 export const APP_USERS = ["magento_a", "magento_b"] as const;
@@ -109,6 +169,29 @@ const AUDIT_CONFIG = JSON.stringify({
     },
 });
 
+/**
+ * The operators' read-only user, signed in with IAM auth tokens instead of a stored secret: SELECT on each reviewed
+ * table the schema has, the schema-wide grant of earlier releases and any table since dropped from the list revoked
+ * (REVOKE IF EXISTS: a warning, not an error, for a privilege not held: https://dev.mysql.com/doc/refman/8.4/en/revoke.html).
+ * The tables are matched here, not in SQL, so that the grant's scope is this script's. Needs mysql_master, $SCHEMA
+ * and $work.
+ */
+export function operatorGrantLines(): string[] {
+    const user = `'${OPERATOR_DB_USER}'@'%%'`;
+    const tables = (query: string) => `mysql_master --skip-column-names -e "${query}"`;
+    return [
+        "# Operators' read-only user: SELECT on the reviewed tables only (docs/database-access.md).",
+        `printf '%s\\n' ${OPERATOR_READABLE_TABLES.join(" ")} > "$work/operator-tables"`,
+        `printf "CREATE USER IF NOT EXISTS ${user} IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL;\\nREVOKE IF EXISTS SELECT, SHOW VIEW ON \\\`%s\\\`.* FROM ${user};\\n" "$SCHEMA" | mysql_master`,
+        `${tables("SELECT table_name FROM information_schema.tables WHERE table_schema = '$SCHEMA'")} |`,
+        `  { grep -Fx -f "$work/operator-tables" || true; } |`,
+        `  while read -r table; do printf "GRANT SELECT ON \\\`%s\\\`.\\\`%s\\\` TO ${user};\\n" "$SCHEMA" "$table"; done | mysql_master`,
+        `${tables(`SELECT table_name FROM mysql.tables_priv WHERE user = '${OPERATOR_DB_USER}' AND db = '$SCHEMA'`)} |`,
+        `  { grep -Fxv -f "$work/operator-tables" || true; } |`,
+        `  while read -r table; do printf "REVOKE IF EXISTS SELECT ON \\\`%s\\\`.\\\`%s\\\` FROM ${user};\\n" "$SCHEMA" "$table"; done | mysql_master`,
+    ];
+}
+
 export function dataUsersScript(): string {
     const [a, b] = APP_USERS;
     return [
@@ -158,9 +241,7 @@ export function dataUsersScript(): string {
         `  printf "CREATE USER IF NOT EXISTS '%s'@'%%' IDENTIFIED BY '%s' REQUIRE SSL;\\nALTER USER '%s'@'%%' REQUIRE SSL;\\nGRANT ${MAGENTO_DB_PRIVILEGES.join(", ")} ON \\\`%s\\\`.* TO '%s'@'%%';\\n" \\`,
         '    "$user" "$(new_password)" "$user" "$SCHEMA" "$user" | mysql_master',
         "done",
-        "# Operators' read-only user, signed in with IAM auth tokens instead of a stored secret (docs/database-access.md).",
-        `printf "CREATE USER IF NOT EXISTS '%s'@'%%' IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' REQUIRE SSL;\\nGRANT ${OPERATOR_DB_PRIVILEGES.join(", ")} ON \\\`%s\\\`.* TO '%s'@'%%';\\n" \\`,
-        `  ${OPERATOR_DB_USER} "$SCHEMA" ${OPERATOR_DB_USER} | mysql_master`,
+        ...operatorGrantLines(),
         'db_user=$(field "$(current "$DATABASE_SECRET_NAME")" username)',
         'if [ -z "$db_user" ] || [ "$action" = rotate ]; then',
         `  next=${a}; [ -z "$db_user" ] || next=$(other "$db_user")`,

@@ -130,7 +130,7 @@ export const adminRoutedToBackOffice: StackValidationPolicy = {
 export const metadata: RuleMetadata = {
     resourceTypes: [...LOAD_BALANCERS, ...LISTENERS, ...LISTENER_RULES, ...TARGET_GROUPS],
     decides:
-        "Decides during preview from listener protocols, rule priorities, path-pattern and source-ip values and action types, and the target groups wired to defaultActions and actions (property dependencies).",
+        "Decides during preview from listener protocols, rule priorities, path-pattern and source-ip values and action types, and the target groups wired to defaultActions and actions (property dependencies). A rule limited to host names counts as the shop's unless a side application's target group declares every one of them (tag magento:side-app-host), and is then checked as if it matched every host.",
     remediation:
         "Add listener rules, ahead of the default action, that forward /<adminPath>/* and /index.php/<adminPath>/* to the back-office target group from the allow-list only and answer them with a fixed 403 from elsewhere; use an admin path other than admin or backend.",
     controls: controls({}),

@@ -120,7 +120,7 @@ export const cdnPathsOriginVerified: StackValidationPolicy = {
 export const metadata: RuleMetadata = {
     resourceTypes: [...LOAD_BALANCERS, ...LISTENERS, ...LISTENER_RULES, CLOUDFRONT_DISTRIBUTION],
     decides:
-        "Decides during preview from listener protocols and default actions, rule priorities, path patterns, http-header condition names (never their secret values) and action types; on an export whose rule conditions are one encrypted secret it cannot read them and stays silent.",
+        "Decides during preview from listener protocols and default actions, rule priorities, path patterns, http-header condition names (never their secret values) and action types; on an export whose rule conditions are one encrypted secret it cannot read them and stays silent. A rule limited to host names counts as the shop's unless a side application's target group declares every one of them (tag magento:side-app-host), and is then checked as if it matched every host.",
     remediation:
         "Add listener rules that forward the CDN's paths only when the origin-verify header matches, and a rule that refuses those paths otherwise, before any rule that forwards them.",
     controls: controls({}),

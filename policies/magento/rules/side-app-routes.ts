@@ -1,8 +1,9 @@
 // Applications behind the shop's load balancer on host names of their own (components/sideapps) keep their admin to an
 // allow-list as the shop does: on an internet-facing HTTPS listener, a rule limited to host names that forwards only
 // from source addresses admits less than the whole internet, and a refusal of the same paths on the same hosts follows
-// it before any rule forwarding them from anywhere; a refusal is never shadowed by such a forward. The shop's rules
-// (on every host) are admin-routed-to-back-office's and cdn-paths-origin-verified's, which leave host rules to this one.
+// it before any rule forwarding them from anywhere; a refusal is never shadowed by such a forward. It checks the rules
+// on names a side application's target group declares (listener-rules.ts); the shop's rules (on every host, or limited
+// to any other name) are admin-routed-to-back-office's and cdn-paths-origin-verified's.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { internetCovered } from "../../lib/cidr";
 import { conditionValues, forwards, priority, publicHttpsListeners, refuses } from "../../lib/listener-rules";
@@ -104,7 +105,7 @@ export const sideAppRoutes: StackValidationPolicy = {
 export const metadata: RuleMetadata = {
     resourceTypes: [...LISTENER_RULES, ...LISTENERS, ...LOAD_BALANCERS],
     decides:
-        "Decides during preview from the rules' host, path and source-ip conditions, priorities and actions as written, and the listener and load balancer they hang off (property dependencies). It does not know which names are the shop's: a host rule on a shop name is not checked against the shop's admin.",
+        "Decides during preview from the rules' host, path and source-ip conditions, priorities and actions as written, and the listener and load balancer they hang off (property dependencies). A host rule is a side application's when every name it lists is declared by a side application's target group (tag magento:side-app-host); a rule on any other name is the shop's, which admin-routed-to-back-office and cdn-paths-origin-verified check.",
     remediation:
         "Give each host-limited rule that forwards an admin path a source-ip condition with the allow-list, and add a rule refusing that path to everyone else before any rule that forwards it from anywhere.",
     controls: controls({}),

@@ -99,6 +99,8 @@ describe("data tier", () => {
         ]);
         assert.deepStrictEqual(reachability(r, named(r, RDS_INSTANCE, "sideapps-db"), "vpcSecurityGroupIds"), [
             "sideapps -> tcp/3306",
+            "sideapps-cashout -> tcp/3306",
+            "sideapps-orders -> tcp/3306",
         ]);
         for (const usage of ["sessions", "cache"]) {
             assert.deepStrictEqual(

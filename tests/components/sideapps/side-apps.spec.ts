@@ -9,13 +9,22 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { WriteFile } from "../../../components/compute/cloud-init";
 import { covers, planEdge } from "../../../model/edge-plan";
-import { SIDE_APPS, sideAppRules, sideAppSourceCapacity } from "../../../model/side-apps";
+import {
+    SHOP_FIRST_PRIORITY,
+    SIDE_APPS,
+    SideAppSpec,
+    sideAppPriorityProblems,
+    sideAppRules,
+    sideAppSourceCapacity,
+} from "../../../model/side-apps";
+import { ESTATE_NAME } from "../../../stacks/schema";
 import { StateResource } from "../../../offline/state";
 import {
     ACM_CERTIFICATE,
     AUTOSCALING_GROUP,
     EC2_INSTANCE,
     EC2_LAUNCH_TEMPLATE,
+    EC2_SECURITY_GROUP,
     EC2_SUBNET,
     IAM_INSTANCE_PROFILE,
     LB_LISTENER,
@@ -61,10 +70,10 @@ describe("side applications", () => {
         }
     });
 
-    it("they boot the stock Amazon Linux 2023 image of the ops servers as the sideapps tier: IMDSv2, encrypted root, no public address", async () => {
+    it("they boot the stock Amazon Linux 2023 image of the ops servers, each as its own tier: IMDSv2, encrypted root, no public address", async () => {
         const r = await stackResources("prod", { preview: false });
         const rundeck = ofType(r, EC2_INSTANCE).find((i) => i.urn.endsWith("rundeck-server-instance"))!;
-        for (const app of APPS) {
+        for (const { name: app, tier } of SIDE_APPS) {
             const template = named(r, EC2_LAUNCH_TEMPLATE, `-${app}-lt`);
             assert.strictEqual(template.inputs!.imageId, rundeck.inputs!.ami);
             assert.strictEqual((template.inputs!.metadataOptions as { httpTokens: string }).httpTokens, "required");
@@ -76,7 +85,7 @@ describe("side applications", () => {
                 via(r, template, "iamInstanceProfile")
                     .filter((p) => p.type === IAM_INSTANCE_PROFILE)
                     .map((p) => p.urn.split("::").pop()),
-                ["magento-prod-sideapps-profile"],
+                [`magento-prod-${tier.name}-profile`],
             );
         }
     });
@@ -88,20 +97,31 @@ describe("side applications", () => {
                 "shop -> tcp/80",
             ]);
         }
+        // Each application's tier (the PIM's kept the name the three shared), its user's grants its own schema only.
         assert.deepStrictEqual(reachability(r, named(r, RDS_INSTANCE, "sideapps-db"), "vpcSecurityGroupIds"), [
             "sideapps -> tcp/3306",
+            "sideapps-cashout -> tcp/3306",
+            "sideapps-orders -> tcp/3306",
         ]);
-        // Its way out: its database, the endpoints, S3 and HTTPS to the partners' APIs.
-        const egress = ofType(r, VPC_SECURITY_GROUP_EGRESS_RULE)
-            .filter((e) => e.urn.includes("magento-prod-sideapps-"))
-            .map((e) => e.urn.split("::").pop())
-            .sort();
-        assert.deepStrictEqual(egress, [
-            "magento-prod-sideapps-from-sideapps-out",
-            "magento-prod-sideapps-internet-443",
-            "magento-prod-sideapps-to-endpoints",
-            "magento-prod-sideapps-to-s3",
-        ]);
+        // Each its own way out: its database, the endpoints, S3 and HTTPS to the partners' APIs.
+        for (const { name: app, tier } of SIDE_APPS) {
+            const [group] = via(r, named(r, EC2_LAUNCH_TEMPLATE, `-${app}-lt`), "networkInterfaces").filter(
+                (g) => g.type === EC2_SECURITY_GROUP,
+            );
+            const egress = ofType(r, VPC_SECURITY_GROUP_EGRESS_RULE)
+                .filter((e) => via(r, e, "securityGroupId").includes(group))
+                .map((e) => e.urn.split("::").pop())
+                .sort();
+            assert.deepStrictEqual(
+                egress,
+                [
+                    `magento-prod-sideapps-from-${tier.name}-out`,
+                    `magento-prod-${tier.name}-internet-443`,
+                    `magento-prod-${tier.name}-to-endpoints`,
+                    `magento-prod-${tier.name}-to-s3`,
+                ].sort(),
+            );
+        }
     });
 
     it("each host is routed before the shop's rules: its admin from the operators' ranges only, a 403 for anyone else, the rest to it (the PIM is all admin)", async () => {
@@ -110,6 +130,7 @@ describe("side applications", () => {
         const shopFirst = Math.min(
             ...rules.filter((x) => !x.urn.includes("SideApp$")).map((x) => x.inputs!.priority as number),
         );
+        assert.ok(SHOP_FIRST_PRIORITY <= shopFirst, "the model's bound is the shop's first rule");
         const routes = (app: string) =>
             rules
                 .filter((x) => x.urn.includes(`::magento-prod-${app}-`))
@@ -148,7 +169,7 @@ describe("side applications", () => {
 
     it("a longer allow-list only adds rules, within ELB's 3 values a condition and 5 a rule, and each application's block", () => {
         const sources = Array.from({ length: sideAppSourceCapacity() }, (_, i) => `192.0.2.${i}/32`);
-        const blocks = SIDE_APPS.map((_, i) => sideAppRules(i, sources));
+        const blocks = SIDE_APPS.map((app) => sideAppRules(app, sources));
         for (const rules of blocks) {
             for (const rule of rules) {
                 assert.ok((rule.sources?.length ?? 0) <= 3 && 1 + (rule.paths?.length ?? 0) <= 4);
@@ -158,9 +179,53 @@ describe("side applications", () => {
         }
         const priorities = blocks.flat().map((x) => x.priority);
         assert.strictEqual(new Set(priorities).size, priorities.length);
-        assert.ok(Math.max(...priorities) < 20, "before the CDN's rules, which match any host");
+        assert.ok(Math.max(...priorities) < SHOP_FIRST_PRIORITY, "before the CDN's rules, which match any host");
         // The first rules keep their names and priorities as the list grows.
-        assert.deepStrictEqual(sideAppRules(1, OPERATORS)[0], { ...sideAppRules(1, sources)[0], sources: OPERATORS });
+        const orders = SIDE_APPS[1];
+        assert.deepStrictEqual(sideAppRules(orders, OPERATORS)[0], {
+            ...sideAppRules(orders, sources)[0],
+            sources: OPERATORS,
+        });
+    });
+
+    it("each application keeps its priorities when another is removed or the list reordered; blocks that overlap or reach the shop's are refused", () => {
+        // Priorities that followed the list's order moved on a removal, and ELB refuses a priority another rule still
+        // holds (PriorityInUse) while the update runs: the up stopped half-way.
+        const rulesOf = (apps: readonly SideAppSpec[]) =>
+            Object.fromEntries(apps.map((app) => [app.name, sideAppRules(app, OPERATORS)]));
+        const all = rulesOf(SIDE_APPS);
+        const withoutPim = rulesOf(SIDE_APPS.filter((a) => a.name !== "pim"));
+        const reordered = rulesOf([...SIDE_APPS].reverse());
+        for (const app of ["orders", "cashout"]) {
+            assert.deepStrictEqual(withoutPim[app], all[app], app);
+        }
+        assert.deepStrictEqual(reordered, all);
+        // As deployed: the PIM's from 1, the order connector's from 7, the cash-out's from 13.
+        assert.deepStrictEqual(Object.fromEntries(SIDE_APPS.map((a) => [a.name, all[a.name].map((x) => x.priority)])), {
+            pim: [1, 5],
+            orders: [7, 11, 12],
+            cashout: [13, 17, 18],
+        });
+        assert.deepStrictEqual(sideAppPriorityProblems(SIDE_APPS), []);
+        const [pim, orders, cashout] = SIDE_APPS;
+        assert.deepStrictEqual(sideAppPriorityProblems([pim, { ...orders, priorityBase: 4 }, cashout]), [
+            "pim's and orders's priorities overlap (bases 1 and 4: 6 apart at least)",
+        ]);
+        assert.deepStrictEqual(sideAppPriorityProblems([pim, { ...orders, priorityBase: 1 }]), [
+            "pim's and orders's priorities overlap (bases 1 and 1: 6 apart at least)",
+        ]);
+        assert.deepStrictEqual(sideAppPriorityProblems([{ ...cashout, priorityBase: 16 }]), [
+            "cashout's priorityBase 16 is not within 1 to 14 (its 6 priorities end before the shop's rules at 20)",
+        ]);
+    });
+
+    it("each target group's name leaves room for Pulumi's suffix at the longest estate name AWS allows (7 characters)", () => {
+        // ELB: at most 32 characters; Pulumi adds 8 (a dash and 7 random); stacks/schema.ts bounds the estate at 7.
+        const longest = "a".repeat(7);
+        assert.match(longest, ESTATE_NAME);
+        for (const app of SIDE_APPS) {
+            assert.ok(`magento-${longest}-${app.name}`.length + 8 <= 32, app.name);
+        }
     });
 
     it("the shop's certificate covers every side application's name, and each name is published on the load balancer", async () => {

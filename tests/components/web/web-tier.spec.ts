@@ -496,6 +496,8 @@ describe("web tier", () => {
         const [acl] = ofType(await stackResources("prod"), WAFV2_WEB_ACL);
         const rules = (acl.inputs!.rules as { name: string }[]).map((x) => x.name);
         assert.deepStrictEqual(rules, [
+            "label-cdn-fetch",
+            "label-side-app",
             "rate-per-ip",
             "AWSManagedRulesAmazonIpReputationList",
             "AWSManagedRulesCommonRuleSet",
@@ -504,6 +506,9 @@ describe("web tier", () => {
             "AWSManagedRulesPHPRuleSet",
             "oversize-body",
             "admin-operators-only",
+            "pim-admin-operators-only",
+            "orders-admin-operators-only",
+            "cashout-admin-operators-only",
         ]);
         assert.deepStrictEqual(ofType(await stackResources("preprod"), WAFV2_WEB_ACL), []);
         const withWaf = await stackResources("preprod", WAF_ON);

@@ -3,6 +3,7 @@
 // as in a preview); and each way that opens its admin to the internet.
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
+import { SIDE_APP_HOST_TAG } from "../../../policies/lib/listener-rules";
 import { LB_LISTENER, LB_LISTENER_RULE, LB_LOAD_BALANCER, LB_TARGET_GROUP } from "../../../policies/lib/types";
 import { StackBuilder, UNKNOWN, violations } from "../../helpers/packs";
 import { stackResources } from "../../helpers/stacks";
@@ -16,6 +17,8 @@ interface Shape {
     /** The refusal: after the allow rule and before the host's forward, after that forward, or none. */
     refusal?: "before-forward" | "after-forward" | "none";
     internal?: boolean;
+    /** The host the target group declares; another than the rules' makes them the shop's. */
+    declared?: string;
 }
 
 function stack(shape: Shape): StateResource[] {
@@ -24,7 +27,12 @@ function stack(shape: Shape): StateResource[] {
         internal: shape.internal ?? false,
         loadBalancerType: "application",
     });
-    const app = b.add(LB_TARGET_GROUP, "orders", { port: 80, protocol: "HTTP" });
+    // The application declares its host on its target group (components/sideapps): its rules are its own.
+    const app = b.add(LB_TARGET_GROUP, "orders", {
+        port: 80,
+        protocol: "HTTP",
+        tags: { [SIDE_APP_HOST_TAG]: shape.declared ?? HOST },
+    });
     const https = b.add(
         LB_LISTENER,
         "shop-https",
@@ -68,6 +76,13 @@ function stack(shape: Shape): StateResource[] {
 describe("magento / side-app-routes", () => {
     it("keeps: the admin from the allow-list, refused to everyone else before the host's forward", async () => {
         assert.deepStrictEqual(await violations("side-app-routes", stack({})), []);
+    });
+
+    it("leaves to the shop's rules a host no side application declares (www.example.com's rules are the shop's)", async () => {
+        // Open to the internet and unrefused, but not on a side application's name: admin-routed-to-back-office and
+        // cdn-paths-origin-verified see these rules (tests/policies/mutations.ts, "a shop-host rule").
+        const shop = stack({ declared: "pim.example.com", sources: null, refusal: "none" });
+        assert.deepStrictEqual(await violations("side-app-routes", shop), []);
     });
 
     it("keeps: an internal load balancer, whose listener the internet does not reach", async () => {
