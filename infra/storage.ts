@@ -53,6 +53,7 @@ export function storage(
                     fileSystemArn: efs.fileSystemArn,
                     accessPointArns: efs.accessPointArns,
                     subnetArn: pulumi.interpolate`arn:aws:ec2:${config.region}:${accountId}:subnet/${vpc.privateSubnetIdsByAz[config.network.operationsAz]}`,
+                    storage: efs,
                     tags,
                 });
             }

@@ -71,6 +71,12 @@ export interface NfsSyncArgs {
     readonly accessPointArns: Readonly<Record<string, pulumi.Input<string>>>;
     /** A private subnet with a mount target (the operations AZ's), where DataSync puts its network interfaces. */
     readonly subnetArn: pulumi.Input<string>;
+    /**
+     * The shared storage component: an EFS location is created only once its mount targets exist ("a subnet ... that
+     * has a mount target": https://docs.aws.amazon.com/datasync/latest/userguide/create-efs-location.html), and
+     * depending on a component waits for all its children.
+     */
+    readonly storage: pulumi.Resource;
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -108,7 +114,7 @@ export class NfsSync extends pulumi.ComponentResource {
                         ec2Config: { subnetArn: args.subnetArn, securityGroupArns: [args.access.securityGroupArn] },
                         tags,
                     },
-                    child,
+                    { ...child, dependsOn: [args.storage] },
                 );
                 const task = new aws.datasync.Task(
                     `${name}-${share.name}`,

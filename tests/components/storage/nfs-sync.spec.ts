@@ -4,7 +4,7 @@
 import * as assert from "assert";
 import { StateResource } from "../../../offline/state";
 import { TIER_TAG } from "../../../policies/lib/contracts";
-import { EFS_ACCESS_POINT, VPC_SECURITY_GROUP_INGRESS_RULE } from "../../../policies/lib/types";
+import { EFS_ACCESS_POINT, EFS_MOUNT_TARGET, VPC_SECURITY_GROUP_INGRESS_RULE } from "../../../policies/lib/types";
 import { PROD_NFS_SOURCE } from "../../fixtures/stacks";
 import { check } from "../../helpers/packs";
 import { ofType, prefetch, stackResources, via } from "../../helpers/stacks";
@@ -54,6 +54,16 @@ describe("the estate's NFS shares copied into EFS", function () {
             assert.deepStrictEqual(
                 via(r, task, "sourceLocationArn").map((l) => [l.type, share(l)]),
                 [[NFS, share(task)]],
+            );
+        }
+        // Each EFS location waits for every mount target (DataSync needs one in its subnet's AZ).
+        const mountTargets = ofType(r, EFS_MOUNT_TARGET).map((m) => m.urn);
+        assert.ok(mountTargets.length >= 3);
+        for (const location of ofType(r, EFS)) {
+            assert.deepStrictEqual(
+                mountTargets.filter((m) => !(location.dependencies ?? []).includes(m)),
+                [],
+                `${location.urn} is created before a mount target`,
             );
         }
         // EFS admits DataSync's group on 2049, a group of the datasync tier.
