@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "../../../model/cidr";
 import { INSTALL_PACKAGES, installPackagesFile } from "../../compute/cloud-init";
+import { AGENT_PACKAGES, agentBoot, requireTelemetry } from "../../compute/cloudwatch-agent";
 import {
     natRules,
     openvpnServerConfig,
@@ -201,6 +202,8 @@ export class VpnServer extends pulumi.ComponentResource {
 
         const script = (path: string, content: string) => ({ path, permissions: "0700", content });
         const file = (path: string, content: string) => ({ path, permissions: "0644", content });
+        // OpenVPN logs to the journal (connections, PAM's verdicts): with the system logs, in the tier's group.
+        const agent = agentBoot({ telemetry: requireTelemetry(name, args.runsAs), logs: [] });
         this.publicIp = publicServer(this, name, {
             ...args,
             securityGroupId: group.id,
@@ -235,8 +238,11 @@ export class VpnServer extends pulumi.ComponentResource {
                     file("/etc/systemd/system/openvpn-pki-fetch.service", pkiFetchService()),
                     file("/etc/systemd/system/openvpn-pki-fetch.timer", PKI_FETCH_TIMER),
                     file("/etc/sysctl.d/90-openvpn.conf", "net.ipv4.ip_forward = 1\n"),
+                    ...agent.files,
                 ],
                 runcmd: [
+                    [INSTALL_PACKAGES, ...AGENT_PACKAGES],
+                    ...agent.runcmd,
                     [INSTALL_PACKAGES, "openvpn", "nftables", "google-authenticator"],
                     ["sysctl", "--system"],
                     ["systemctl", "daemon-reload"],
