@@ -1,5 +1,6 @@
 // Storage: the shared folders (media, sitemaps, exports; never pub/static) on EFS or on the estate's NFS server, and
 // the stack's buckets, the only ones the servers' S3 endpoint lets them write.
+import * as pulumi from "@pulumi/pulumi";
 import { releaseBuildObjects } from "../components/release/build-access";
 import { Buckets } from "../components/storage/buckets";
 import { EfsStorage } from "../components/storage/efs";
@@ -16,6 +17,8 @@ export interface StorageLayer {
     /** The shared folders the servers mount. */
     readonly shared: SharedStorage;
     readonly buckets: Buckets;
+    /** The storage's own servers' instances by label (the NFS server's, source or target): the dashboard draws them. */
+    readonly servers: Readonly<Record<string, pulumi.Output<string>>>;
 }
 
 export function storage(
@@ -51,9 +54,10 @@ export function storage(
     };
     const shared = build[config.sharedStorage]();
     // A switch's first phase (docs/migrations.md): the target, empty, under the name it keeps after the switch; no server uses it yet.
-    if (config.sharedStorageTarget !== undefined) {
-        build[config.sharedStorageTarget]();
-    }
+    const target = config.sharedStorageTarget === undefined ? undefined : build[config.sharedStorageTarget]();
+    const servers = Object.fromEntries(
+        [shared, target].filter((s) => s instanceof NfsStorage).map((s) => ["nfs", s.instanceId]),
+    );
 
     const buckets = new Buckets(`${prefix}-buckets`, {
         kmsKeyArn: keys.storage,
@@ -70,5 +74,5 @@ export function storage(
         config.region,
         config.release.builds ? releaseBuildObjects(buckets) : undefined,
     );
-    return { shared, buckets };
+    return { shared, buckets, servers };
 }

@@ -28,7 +28,8 @@ export interface ServerArgs extends ServerSpec {
     readonly bootDependsOn?: pulumi.Resource[];
 }
 
-/** A server reached from the internet: a public subnet and an Elastic IP (its address is returned), no data volumes. */
+/** A server reached from the internet: a public subnet and an Elastic IP (its address and the instance are returned),
+ *  no data volumes. */
 export function publicServer(
     parent: pulumi.Resource,
     name: string,
@@ -37,7 +38,7 @@ export function publicServer(
         userData: CloudConfig;
         bootDependsOn?: pulumi.Resource[];
     },
-): pulumi.Output<string> {
+): { readonly publicIp: pulumi.Output<string>; readonly instanceId: pulumi.Output<string> } {
     const server = new Server(
         `${name}-server`,
         {
@@ -51,7 +52,7 @@ export function publicServer(
         },
         { parent },
     );
-    return server.publicIp!;
+    return { publicIp: server.publicIp!, instanceId: server.instanceId };
 }
 
 /** A cloud-config as the instance takes it (cloudConfigBytes): text through userData, gzip through userDataBase64;

@@ -42,6 +42,8 @@ const STANDARD_PARAMETER_CHARS = 4096;
 export class Gateway extends pulumi.ComponentResource {
     /** The Elastic IP internet clients connect to (and the passive-FTP address the FTP server advertises to them). */
     public readonly publicIp: pulumi.Output<string>;
+    /** The server's instance: its metrics' InstanceId (the dashboard). */
+    public readonly instanceId: pulumi.Output<string>;
     /** The group admitting the opened services' sources (not the tier's group, which internal hosts admit). */
     public readonly securityGroupId: pulumi.Output<string>;
 
@@ -109,7 +111,7 @@ export class Gateway extends pulumi.ComponentResource {
             },
             child,
         );
-        this.publicIp = publicServer(this, name, {
+        const server = publicServer(this, name, {
             ...args,
             securityGroupId: group.id,
             // HAProxy logs every connection to syslog (haproxy.ts): with the system logs, in the tier's group.
@@ -121,8 +123,14 @@ export class Gateway extends pulumi.ComponentResource {
             // haproxy-sync reads the parameter at boot: without it or the grant it fails until the timer's next run.
             bootDependsOn: [parameter, args.grantConfigRead(parameter.arn)],
         });
+        this.publicIp = server.publicIp;
+        this.instanceId = server.instanceId;
         this.securityGroupId = group.id;
-        this.registerOutputs({ publicIp: this.publicIp, securityGroupId: this.securityGroupId });
+        this.registerOutputs({
+            publicIp: this.publicIp,
+            instanceId: this.instanceId,
+            securityGroupId: this.securityGroupId,
+        });
     }
 }
 

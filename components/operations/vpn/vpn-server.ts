@@ -76,6 +76,8 @@ const PKI_FETCH_TIMER = [
 
 export class VpnServer extends pulumi.ComponentResource {
     public readonly publicIp: pulumi.Output<string>;
+    /** The server's instance: its metrics' InstanceId (the dashboard). */
+    public readonly instanceId: pulumi.Output<string>;
     /** The role operators assume (with MFA) to run vpn-pki. */
     public readonly caRoleArn: pulumi.Output<string>;
 
@@ -204,7 +206,7 @@ export class VpnServer extends pulumi.ComponentResource {
         const file = (path: string, content: string) => ({ path, permissions: "0644", content });
         // OpenVPN logs to the journal (connections, PAM's verdicts): with the system logs, in the tier's group.
         const agent = agentBoot({ telemetry: requireTelemetry(name, args.runsAs), logs: [] });
-        this.publicIp = publicServer(this, name, {
+        const server = publicServer(this, name, {
             ...args,
             securityGroupId: group.id,
             userData: {
@@ -251,7 +253,9 @@ export class VpnServer extends pulumi.ComponentResource {
                 ],
             },
         });
+        this.publicIp = server.publicIp;
+        this.instanceId = server.instanceId;
         this.caRoleArn = caRole.arn;
-        this.registerOutputs({ publicIp: this.publicIp, caRoleArn: this.caRoleArn });
+        this.registerOutputs({ publicIp: this.publicIp, instanceId: this.instanceId, caRoleArn: this.caRoleArn });
     }
 }
