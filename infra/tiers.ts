@@ -103,7 +103,7 @@ export function serverTiers(
             gateway: gateway.roleName,
             vpn: vpn.roleName,
             windows: windows.roleName,
-            // A failed build kept for debugging (magento:keepFailedBuilds) is reached like any server, logged.
+            // A failed build kept (magento:keepFailedBuilds) is reached like any server, logged.
             ...(builder ? { builder: builder.roleName } : {}),
         },
     });
