@@ -2,6 +2,7 @@
 // web tiers, the side applications, Rundeck, the gateway, the VPN, the NFS server). Each ships its logs to its tier's
 // log group (components/compute/server-tier.ts) and publishes memory, disk and the 5-minute load average into the
 // stack's namespace. Sources and what offline cannot show: docs/servers.md, "Seeing into the servers".
+import { AGENT_CONFIG_PATH } from "../../policies/lib/contracts";
 import { MAGENTO_ROOT } from "../../model/release";
 import { WEB_CONFIG_PATHS } from "../../model/web-config";
 import { WriteFile } from "./cloud-init";
@@ -14,7 +15,8 @@ export const SYSLOG = "rsyslog";
 export const AGENT_PACKAGES = [CLOUDWATCH_AGENT, SYSLOG] as const;
 
 const AGENT_HOME = "/opt/aws/amazon-cloudwatch-agent";
-export const AGENT_CONFIG = `${AGENT_HOME}/etc/magento.json`;
+/** The policy packs' contract (rule servers-ship-logs reads the file there). */
+export const AGENT_CONFIG = AGENT_CONFIG_PATH;
 /** Translates the JSON and with -s (re)starts the agent's service; -m ec2: region and credentials from the instance. */
 export const START_AGENT = [
     `${AGENT_HOME}/bin/amazon-cloudwatch-agent-ctl`,
