@@ -55,9 +55,7 @@ export function storage(
     const shared = build[config.sharedStorage]();
     // A switch's first phase (docs/migrations.md): the target, empty, under the name it keeps after the switch; no server uses it yet.
     const target = config.sharedStorageTarget === undefined ? undefined : build[config.sharedStorageTarget]();
-    const servers = Object.fromEntries(
-        [shared, target].filter((s) => s instanceof NfsStorage).map((s) => ["nfs", s.instanceId]),
-    );
+    const servers = { ...target?.servers, ...shared.servers };
 
     const buckets = new Buckets(`${prefix}-buckets`, {
         kmsKeyArn: keys.storage,

@@ -49,8 +49,7 @@ export class NfsStorage extends pulumi.ComponentResource implements SharedStorag
     public readonly mountSources: Record<string, pulumi.Output<ShareSource>>;
     public readonly parameters: Record<string, pulumi.Input<string>>;
     public readonly endpoint: pulumi.Output<string>;
-    /** The server's instance: its metrics' InstanceId (the dashboard). */
-    public readonly instanceId: pulumi.Output<string>;
+    public readonly servers: Record<string, pulumi.Output<string>>;
     public readonly fileSystems: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: NfsStorageArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -134,7 +133,7 @@ export class NfsStorage extends pulumi.ComponentResource implements SharedStorag
             ...Object.fromEntries(Object.entries(exportPaths).map(([share, path]) => [`shared/${share}/export`, path])),
         };
         this.endpoint = this.address;
-        this.instanceId = server.instanceId;
+        this.servers = { nfs: server.instanceId };
         this.fileSystems = {};
         this.registerOutputs({ address: this.address, securityGroupId: this.securityGroupId });
     }
