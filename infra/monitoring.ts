@@ -3,12 +3,15 @@
 // dashboard, every dimension from the resources of the layers before.
 import * as pulumi from "@pulumi/pulumi";
 import type { AlarmTarget } from "../components/network/site-links";
+import { serverMetricsNamespace } from "../components/compute/cloudwatch-agent";
 import { CertificateExpiry } from "../components/monitoring/certificate-expiry";
 import { Monitoring } from "../components/monitoring/monitoring";
 import { SecurityAlarms } from "../components/monitoring/security-alarms";
 import { AlarmTopic } from "../components/monitoring/topic";
 import { StackContext } from "./context";
 import { DataLayer } from "./data";
+import { Operations } from "./operations";
+import { SideApps } from "./sideapps";
 import { Telemetry } from "./security";
 import { StorageLayer } from "./storage";
 import { ServerTiers } from "./tiers";
@@ -42,6 +45,8 @@ export function monitoring(
     storage: StorageLayer,
     { loadBalancer, webAcl }: LoadBalancing,
     web: WebServers,
+    side: SideApps,
+    ops: Operations,
 ): Watch {
     const { tags } = config;
     const securityAlarms = new SecurityAlarms(`${prefix}-security`, {
@@ -74,7 +79,21 @@ export function monitoring(
             scalingGroups: { frontend: web.frontEnd.groupName },
         },
         thresholds: config.alarmThresholds,
-        webGroups: { frontend: web.frontEnd.groupName, backoffice: web.backOffice.groupName },
+        // Every Linux server's agent (the Windows host runs none): the groups, then the single servers.
+        servers: {
+            namespace: serverMetricsNamespace(config.stack),
+            groups: {
+                frontend: web.frontEnd.groupName,
+                backoffice: web.backOffice.groupName,
+                ...Object.fromEntries(Object.entries(side.apps).map(([name, app]) => [name, app.groupName])),
+            },
+            instances: {
+                rundeck: ops.rundeck.instanceId,
+                gateway: ops.gateway.instanceId,
+                vpn: ops.vpn.instanceId,
+                ...storage.servers,
+            },
+        },
         otherAlarms: [...otherAlarms, ...securityAlarms.alarms],
         region: config.region,
         tags,

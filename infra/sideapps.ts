@@ -3,6 +3,7 @@
 // user of its own in the side applications' database, and the release an operator names in the stack's parameter.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { agentBoot, NGINX_LOGS, phpFpmLogs, requireTelemetry } from "../components/compute/cloudwatch-agent";
 import { GeneratedSecret } from "../components/security/generated-secret";
 import { viaService } from "../components/security/kms-conditions";
 import { releasePrefix, sideAppBootConfig } from "../components/sideapps/boot";
@@ -105,6 +106,7 @@ export function sideApps(
             region: config.region,
             parameterPath: path,
             cron: app.cron,
+            agent: agentBoot({ telemetry: requireTelemetry(app.name, tier), logs: [...NGINX_LOGS, ...phpFpmLogs()] }),
         });
         const server = new SideApp(`${prefix}-${app.name}`, {
             ...spec,

@@ -18,6 +18,8 @@ export interface StorageLayer {
     /** The shared folders the servers mount. */
     readonly shared: SharedStorage;
     readonly buckets: Buckets;
+    /** The storage's own servers' instances by label (the NFS server's, source or target): the dashboard draws them. */
+    readonly servers: Readonly<Record<string, pulumi.Output<string>>>;
 }
 
 export function storage(
@@ -71,9 +73,8 @@ export function storage(
     };
     const shared = build[config.sharedStorage]();
     // A switch's first phase (docs/migrations.md): the target, empty, under the name it keeps after the switch; no server uses it yet.
-    if (config.sharedStorageTarget !== undefined) {
-        build[config.sharedStorageTarget]();
-    }
+    const target = config.sharedStorageTarget === undefined ? undefined : build[config.sharedStorageTarget]();
+    const servers = { ...target?.servers, ...shared.servers };
 
     const buckets = new Buckets(`${prefix}-buckets`, {
         kmsKeyArn: keys.storage,
@@ -90,5 +91,5 @@ export function storage(
         config.region,
         config.release.builds ? releaseBuildObjects(buckets) : undefined,
     );
-    return { shared, buckets };
+    return { shared, buckets, servers };
 }

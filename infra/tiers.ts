@@ -32,9 +32,11 @@ export interface ServerTiers {
 }
 
 // Egress is an allow-list (docs/network.md): the VPC endpoints, S3, the services that admit the tier, and to the
-// internet only the ports named here. `tier`: a Tier tag other than the name (the side applications' kind).
+// internet only the ports named here. `tier`: a Tier tag other than the name (the side applications' kind). Every
+// Linux tier's CloudWatch agent writes to a log group of its own: `servers` says whether they run in Auto Scaling
+// groups, `none` for the tiers without the agent (Windows, the image builds).
 type Egress = Pick<ServerTierArgs, "internetPorts" | "forwardTo"> &
-    Partial<Pick<ServerTierArgs, "parameterPathArn" | "tier">>;
+    Partial<Pick<ServerTierArgs, "parameterPathArn" | "tier">> & { readonly servers?: "scaled" | "single" | "none" };
 
 const HTTPS_OUT = { internetPorts: [443] }; // payment, shipping and PIM APIs; Rundeck's package repository
 
@@ -44,7 +46,7 @@ export function serverTiers(
     telemetry: Telemetry,
 ): ServerTiers {
     const readableParameters = parameterPathArn(config.stack, config.region, accountId);
-    const tier = (name: string, purpose: string, egress: Egress = {}) =>
+    const tier = (name: string, purpose: string, { servers = "single", ...egress }: Egress = {}) =>
         new ServerTier(`${prefix}-${name}`, {
             tier: name,
             vpcId: vpc.vpcId,
@@ -52,10 +54,15 @@ export function serverTiers(
             parameterPathArn: readableParameters,
             endpoints: vpc.endpoints,
             ...egress,
+            telemetry:
+                servers === "none"
+                    ? undefined
+                    : { stack: config.stack, keyArn: telemetry.keyArn, scaled: servers === "scaled" },
             tags: config.tags,
         });
-    const web = tier("web", "Magento front-end servers", HTTPS_OUT);
-    const backOffice = tier("backoffice", "Magento back-office server: admin, cron, indexers, imports", HTTPS_OUT);
+    const scaled = { ...HTTPS_OUT, servers: "scaled" as const };
+    const web = tier("web", "Magento front-end servers", scaled);
+    const backOffice = tier("backoffice", "Magento back-office server: admin, cron, indexers, imports", scaled);
     const rundeck = tier("rundeck", "Rundeck: one-button deployment jobs", HTTPS_OUT);
     // Each side application a tier of its own, reading its own path, none of Magento's nor another application's: the
     // internet-facing connectors must not read the cash-out's database password (docs/sideapps.md). Tagged with their
@@ -64,7 +71,7 @@ export function serverTiers(
         SIDE_APPS.map((app) => [
             app.name,
             tier(app.tier.name, app.tier.description, {
-                ...HTTPS_OUT,
+                ...scaled,
                 tier: SIDE_APP_TIER,
                 parameterPathArn: pulumi.interpolate`arn:aws:ssm:${config.region}:${accountId}:parameter${sideAppParameterPath(config.stack, app.name)}`,
             }),
@@ -79,11 +86,15 @@ export function serverTiers(
         },
     );
     const vpn = tier("vpn", "OpenVPN server: operator access to every subnet", { forwardTo: [config.network.vpcCidr] });
-    const windows = tier("windows", "Windows host of the custom application", { internetPorts: [80, 443] }); // Windows Update uses both
+    const windows = tier("windows", "Windows host of the custom application", {
+        internetPorts: [80, 443], // Windows Update uses both
+        servers: "none",
+    });
     // Egress to the endpoints and S3 only (packages come from AL2023's repositories in S3); it reads no parameter.
     const builder = config.release.builds
         ? tier("builder", "EC2 Image Builder build and test instances of the release images", {
               parameterPathArn: pulumi.interpolate`arn:aws:ssm:${config.region}:${accountId}:parameter/magento/${config.stack}/release`,
+              servers: "none", // a build's output is Image Builder's logs (docs/release-image.md)
           })
         : undefined;
     // Operators' shells on every tier: Session Manager with the stack's logged, encrypted preferences, MFA, this stack only.
@@ -102,7 +113,7 @@ export function serverTiers(
             gateway: gateway.roleName,
             vpn: vpn.roleName,
             windows: windows.roleName,
-            // A failed build kept for debugging (magento:keepFailedBuilds) is reached like any server, logged.
+            // A failed build kept (magento:keepFailedBuilds) is reached like any server, logged.
             ...(builder ? { builder: builder.roleName } : {}),
         },
     });

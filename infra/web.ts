@@ -2,6 +2,7 @@
 // the servers: the front end scaling over every AZ, the back office as one server; both boot the release image, mount
 // the shared folders and read the parameters.
 import * as pulumi from "@pulumi/pulumi";
+import { agentBoot, MAGENTO_LOGS, requireTelemetry } from "../components/compute/cloudwatch-agent";
 import { ReleaseImageChoice, releaseImage } from "../components/compute/images";
 import { ServerTier } from "../components/compute/server-tier";
 import { viaService } from "../components/security/kms-conditions";
@@ -162,15 +163,16 @@ export function webServers(
 
     // Each tier mounts its own shares: the order exports are the back office's alone (components/storage/shares.ts).
     const redis = redisUsages(Object.keys(data.caches));
-    const webUserData = (tierName: string, role: WebRole, launchHook?: string) =>
+    const webUserData = (group: ServerTier, role: WebRole, launchHook?: string) =>
         pulumi.all(shared.mountSources).apply((sources) =>
             webBootConfig({
                 role,
                 redis,
-                mounts: sharesOf(tierName, shared.shares).map((share) => ({ share, source: sources[share.name] })),
+                mounts: sharesOf(group.tier, shared.shares).map((share) => ({ share, source: sources[share.name] })),
                 parameterPath: parameters.prefix,
                 region: config.region,
                 launchHook,
+                agent: agentBoot({ telemetry: requireTelemetry(role, group), logs: MAGENTO_LOGS }),
             }),
         );
     const webGroup = (group: ServerTier, instanceType: string, target: "frontend" | "backoffice", hook?: string) => ({
@@ -179,7 +181,7 @@ export function webServers(
         ...bootImage(instanceType),
         instanceType,
         rootVolumeGb: 30,
-        userData: webUserData(group.tier, target, hook),
+        userData: webUserData(group, target, hook),
         sharedMounts: sharedMountsTag(sharesOf(group.tier, shared.shares)),
         targetGroupArn: loadBalancer.targetGroups[target].arn,
         bootDependsOn: [shared, parameters], // servers mount the shares and read the parameters at boot

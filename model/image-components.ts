@@ -119,8 +119,9 @@ export const MAGENTO_PHP_EXTENSIONS = [
  * php8.3-common; dom, simplexml, xmlwriter, xsl in php8.3-xml; pcntl in php8.3-process)
  * (https://docs.aws.amazon.com/linux/al2023/release-notes/relnotes-2023.5.20240903.html); the CloudWatch agent,
  * EFS utilities and the AWS CLI v2 (awscli-2) are AL2023 packages
- * (https://docs.aws.amazon.com/linux/al2023/release-notes/vercmp-AL2-AL2023.12.html). jq reads next.json here and the
- * JSON secrets at boot. The build fails on a missing extension whatever package should have brought it.
+ * (https://docs.aws.amazon.com/linux/al2023/release-notes/vercmp-AL2-AL2023.12.html), and rsyslog, which writes the
+ * journal to /var/log/messages for the agent (AL2023 has no syslog daemon by default: components/compute/cloudwatch-agent.ts).
+ * jq reads next.json here and the JSON secrets at boot. The build fails on a missing extension whatever package should have brought it.
  */
 export const WEB_STACK_PACKAGES = [
     "nginx",
@@ -130,6 +131,7 @@ export const WEB_STACK_PACKAGES = [
     ...["sodium", "xml", "zip"].map((p) => `php8.3-${p}`),
     "amazon-efs-utils",
     "amazon-cloudwatch-agent",
+    "rsyslog",
     "awscli-2",
     "jq",
     "logrotate",
@@ -276,7 +278,7 @@ function webStack(): ImageComponent {
                         bash("CheckTools", [
                             "nginx -v",
                             ...failUnless("aws --version | grep -q '^aws-cli/2\\.'", "the AWS CLI is not version 2"),
-                            "rpm -q amazon-efs-utils amazon-cloudwatch-agent",
+                            "rpm -q amazon-efs-utils amazon-cloudwatch-agent rsyslog",
                         ]),
                     ],
                 },

@@ -34,6 +34,8 @@ export const WEB_CONFIG_PATHS = {
     fpmStopDropIn: "/etc/systemd/system/php-fpm.service.d/magento-stop.conf",
     /** PHP's error log for the pool: a directory of the magento user's (AL2023's /var/log/php-fpm may not be). */
     logDir: "/var/log/magento",
+    /** The pool's PHP errors, in logDir (the CloudWatch agent ships it: components/compute/cloudwatch-agent.ts). */
+    fpmErrorLog: "/var/log/magento/php-fpm-error.log",
     logRotate: "/etc/logrotate.d/magento",
     cronService: `${VENDOR_UNITS}/${CRON_SERVICE}.service`,
     cronTimer: `${VENDOR_UNITS}/${CRON_TIMER}`,
@@ -314,7 +316,7 @@ catch_workers_output = yes
 clear_env = yes
 php_admin_value[memory_limit] = ${FPM_MEMORY_LIMIT_MIB}M
 php_admin_flag[log_errors] = on
-php_admin_value[error_log] = ${WEB_CONFIG_PATHS.logDir}/php-fpm-error.log
+php_admin_value[error_log] = ${WEB_CONFIG_PATHS.fpmErrorLog}
 `;
 }
 

@@ -306,11 +306,11 @@ export const CONFIG_KEYS = {
             .min(1, { error: "must name at least one locale" }),
     }),
     keepFailedBuilds: key({
-        // The estate kept failed servers to debug them.
+        // The estate kept failed servers to debug them; a build's logs are in the logs bucket, a server's are shipped.
         type: "boolean",
-        defaults: both(true),
+        defaults: both(false),
         description:
-            "true: a failed image build's instance is kept for debugging over Session Manager (terminate it by hand afterwards); false: Image Builder terminates it.",
+            "false: Image Builder terminates a failed build's instance (its build and test logs stay in the logs bucket under image-builder/); true: the instance is kept, reachable over Session Manager, until terminated by hand.",
         schema: z.boolean({ error: "must be true or false" }),
     }),
     releaseImagesKept: key({

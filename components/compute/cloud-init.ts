@@ -1,6 +1,8 @@
 // Cloud-init user data, generated from typed data with a YAML library (never string concatenation), so what a
 // server does at boot is reviewable, testable (`cloud-init schema`) and free of quoting bugs.
 import * as YAML from "yaml";
+import { gzipSync } from "zlib";
+import { USER_DATA_LIMIT } from "../../policies/lib/user-data";
 
 export interface WriteFile {
     readonly path: string;
@@ -21,6 +23,19 @@ export interface CloudConfig {
 
 export function renderCloudConfig(config: CloudConfig): string {
     return `#cloud-config\n${YAML.stringify(config, { lineWidth: 0 })}`;
+}
+
+/**
+ * A cloud-config as EC2 takes it: its text while it fits EC2's 16 KB (a server whose document fits keeps its user data
+ * byte for byte), gzip-compressed when not. cloud-init decompresses gzip user data
+ * (https://docs.cloud-init.io/en/21.3/topics/format.html, "Gzip Compressed Content"). gzip's header carries no time
+ * here (Node writes mtime 0), so the same document gives the same bytes at every preview.
+ */
+export function cloudConfigBytes(config: CloudConfig): { readonly bytes: Buffer; readonly gzipped: boolean } {
+    const text = renderCloudConfig(config);
+    return Buffer.byteLength(text, "utf8") <= USER_DATA_LIMIT
+        ? { bytes: Buffer.from(text, "utf8"), gzipped: false }
+        : { bytes: gzipSync(text, { level: 9 }), gzipped: true };
 }
 
 /** Where installPackagesFile puts the script; `[INSTALL_PACKAGES, ...names]` is one runcmd step. */

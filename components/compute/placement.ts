@@ -1,6 +1,7 @@
 // One contract for every server of the estate, alone (Server and the components built on one) or in a group
 // (WebGroup): where it runs, as which tier, from which image.
 import * as pulumi from "@pulumi/pulumi";
+import { ServerTelemetry } from "./cloudwatch-agent";
 import { ImageChoice } from "./images";
 
 /** Where servers run, and what every one of them there shares: the key of their volumes, the stack's tags. */
@@ -19,6 +20,8 @@ export interface TierIdentity {
     readonly tier: string;
     readonly securityGroupId: pulumi.Input<string>;
     readonly instanceProfileName: pulumi.Input<string>;
+    /** Where its CloudWatch agent sends logs and metrics (Linux tiers). */
+    readonly telemetry?: ServerTelemetry;
 }
 
 export interface ServerSpec {

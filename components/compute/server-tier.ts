@@ -6,9 +6,11 @@
 // services security groups do not filter.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { TIER_TAG } from "../../policies/lib/contracts";
+import { LOG_CLASS_TAG, TIER_TAG } from "../../policies/lib/contracts";
+import { SECURITY_LOG_RETENTION_DAYS } from "../monitoring/log-retention";
 import { Client } from "../network/clients";
 import { ServiceEndpoints } from "../network/network";
+import { serverLogGroupName, serverMetricsNamespace, ServerTelemetry } from "./cloudwatch-agent";
 import { TierIdentity } from "./placement";
 import { serviceTrustPolicy } from "../security/trust-policy";
 
@@ -26,6 +28,14 @@ export interface ServerTierArgs {
     readonly internetPorts?: readonly number[];
     /** Ranges the tier reaches with every protocol: the VPN server forwards its clients into the VPC. */
     readonly forwardTo?: readonly string[];
+    /** Linux tiers: the log group and metric namespace their CloudWatch agent writes to; absent: none (Windows). */
+    readonly telemetry?: {
+        readonly stack: string;
+        /** The telemetry key, whose policy lets CloudWatch Logs of this account and region use it. */
+        readonly keyArn: pulumi.Input<string>;
+        /** Its servers run in Auto Scaling groups (ServerTelemetry.scaled). */
+        readonly scaled: boolean;
+    };
     readonly tags: Readonly<Record<string, string>>;
 }
 
@@ -68,6 +78,16 @@ export const SSM_AGENT_POLICY = {
     ],
 } as const;
 
+/** Append only to these log groups (and their streams): create streams, put events, find a stream's sequence. */
+export function appendLogsStatement<T>(sid: string, resources: T[]) {
+    return {
+        Sid: sid,
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+        Resource: resources,
+    };
+}
+
 export interface PolicyStatement {
     readonly Effect: "Allow";
     readonly Action: string | string[];
@@ -84,6 +104,8 @@ export class ServerTier extends pulumi.ComponentResource implements TierIdentity
     public readonly roleArn: pulumi.Output<string>;
     public readonly roleName: pulumi.Output<string>;
     public readonly instanceProfileName: pulumi.Output<string>;
+    /** Where its servers' agent sends logs and metrics, when it has one. */
+    public readonly telemetry: ServerTelemetry | undefined;
 
     constructor(name: string, args: ServerTierArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:compute:ServerTier", name, {}, opts);
@@ -135,6 +157,7 @@ export class ServerTier extends pulumi.ComponentResource implements TierIdentity
             child,
         );
         const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags }, child);
+        this.telemetry = args.telemetry && this.serverLogs(name, role, args.tier, args.telemetry, tags);
 
         this.tier = args.tier;
         this.securityGroupId = group.id;
@@ -142,6 +165,61 @@ export class ServerTier extends pulumi.ComponentResource implements TierIdentity
         this.roleName = role.name;
         this.instanceProfileName = profile.name;
         this.registerOutputs({ securityGroupId: this.securityGroupId, roleArn: this.roleArn });
+    }
+
+    /**
+     * The tier's log group and what its agent may do: append to that group (no delete, no retention or key change; the
+     * agent creates a group only when it is missing and sets retention only when told to, neither happens here:
+     * docs/servers.md), publish metrics into the stack's namespace only (cloudwatch:namespace,
+     * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html), and on a
+     * group's servers read instance tags, where the agent finds the AutoScalingGroupName dimension (its ec2tagger calls
+     * DescribeTags, which takes no resource: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html).
+     * Security logs (logins, sudo, access logs): a year, the telemetry key, LogClass=security (rule security-logs-kept).
+     */
+    private serverLogs(
+        name: string,
+        role: aws.iam.Role,
+        tier: string,
+        telemetry: NonNullable<ServerTierArgs["telemetry"]>,
+        tags: Record<string, string>,
+    ): ServerTelemetry {
+        const child = { parent: this };
+        const logGroupName = serverLogGroupName(telemetry.stack, tier);
+        const namespace = serverMetricsNamespace(telemetry.stack);
+        const group = new aws.cloudwatch.LogGroup(
+            `${name}-server-logs`,
+            {
+                name: logGroupName,
+                retentionInDays: SECURITY_LOG_RETENTION_DAYS,
+                kmsKeyId: telemetry.keyArn,
+                tags: { ...tags, Name: `${name}-server-logs`, [LOG_CLASS_TAG]: "security" },
+            },
+            child,
+        );
+        new aws.iam.RolePolicy(
+            `${name}-telemetry`,
+            {
+                role: role.name,
+                policy: pulumi.jsonStringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        appendLogsStatement("AppendOwnLogs", [group.arn, pulumi.interpolate`${group.arn}:*`]),
+                        {
+                            Sid: "OwnNamespaceMetrics",
+                            Effect: "Allow",
+                            Action: "cloudwatch:PutMetricData",
+                            Resource: "*",
+                            Condition: { StringEquals: { "cloudwatch:namespace": namespace } },
+                        },
+                        ...(telemetry.scaled
+                            ? [{ Sid: "GroupNameTag", Effect: "Allow", Action: "ec2:DescribeTags", Resource: "*" }]
+                            : []),
+                    ],
+                }),
+            },
+            child,
+        );
+        return { logGroupName, namespace, scaled: telemetry.scaled };
     }
 
     private egress(

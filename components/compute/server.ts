@@ -4,10 +4,8 @@
 // replaces the instance (delete-first) and re-attaches the same volumes. Linux servers boot cloud-init, Windows EC2Launch.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { gzipSync } from "zlib";
 import { BACKUP_DAILY, BACKUP_TAG, TIER_TAG } from "../../policies/lib/contracts";
-import { USER_DATA_LIMIT } from "../../policies/lib/user-data";
-import { CloudConfig, renderCloudConfig } from "./cloud-init";
+import { CloudConfig, cloudConfigBytes } from "./cloud-init";
 import { DataVolume } from "./data-volumes";
 import { InternalDns, internalRecord } from "../network/internal-zone";
 import { renderPowerShellUserData } from "../operations/windows/user-data";
@@ -39,7 +37,8 @@ export interface ElasticIp {
     readonly keptAllocationId?: string;
 }
 
-/** A server reached from the internet: a public subnet and an Elastic IP (its address is returned), no data volumes. */
+/** A server reached from the internet: a public subnet and an Elastic IP (its address and the instance are returned),
+ *  no data volumes. */
 export function publicServer(
     parent: pulumi.Resource,
     name: string,
@@ -49,7 +48,7 @@ export function publicServer(
         bootDependsOn?: pulumi.Resource[];
         elasticIp: ElasticIp;
     },
-): pulumi.Output<string> {
+): { readonly publicIp: pulumi.Output<string>; readonly instanceId: pulumi.Output<string> } {
     const server = new Server(
         `${name}-server`,
         {
@@ -63,21 +62,15 @@ export function publicServer(
         },
         { parent },
     );
-    return server.publicIp!;
+    return { publicIp: server.publicIp!, instanceId: server.instanceId };
 }
 
-/**
- * A cloud-config as the instance takes it: as text while it fits EC2's 16 KB (today's servers keep their userData, so no
- * replacement), gzip-compressed through userDataBase64 when not. cloud-init decompresses gzip user data
- * (https://docs.cloud-init.io/en/21.3/topics/format.html, "Gzip Compressed Content"); pulumi-aws takes binary user data
- * only base64-encoded (https://www.pulumi.com/registry/packages/aws/api-docs/ec2/instance/, userDataBase64). gzip's
- * header carries no time here (Node writes mtime 0), so the same document gives the same bytes at every preview.
- */
+/** A cloud-config as the instance takes it (cloudConfigBytes): text through userData, gzip through userDataBase64;
+ *  pulumi-aws takes binary user data only base64-encoded
+ *  (https://www.pulumi.com/registry/packages/aws/api-docs/ec2/instance/, userDataBase64). */
 function cloudConfigUserData(config: CloudConfig): { userData: string } | { userDataBase64: string } {
-    const text = renderCloudConfig(config);
-    return Buffer.byteLength(text, "utf8") <= USER_DATA_LIMIT
-        ? { userData: text }
-        : { userDataBase64: gzipSync(text, { level: 9 }).toString("base64") };
+    const { bytes, gzipped } = cloudConfigBytes(config);
+    return gzipped ? { userDataBase64: bytes.toString("base64") } : { userData: bytes.toString("utf8") };
 }
 
 export class Server extends pulumi.ComponentResource {

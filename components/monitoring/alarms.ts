@@ -97,6 +97,12 @@ export const metrics = {
         metricName: name,
         dimensions: { AutoScalingGroupName: group },
     }),
+    /** One instance's EC2 metrics. */
+    ec2Instance: <V>(name: string, instanceId: V): Metric<V> => ({
+        namespace: "AWS/EC2",
+        metricName: name,
+        dimensions: { InstanceId: instanceId },
+    }),
     /** EC2 metrics aggregated over an autoscaling group's instances. */
     ec2: <V>(name: string, group: V): Metric<V> => ({
         namespace: "AWS/EC2",

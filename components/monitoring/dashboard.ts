@@ -1,6 +1,16 @@
 // The stack's CloudWatch dashboard as data: the panels the operators had (docs/estate.md), from the resources'
-// resolved identifiers, rendered as the dashboard body JSON CloudWatch stores.
+// resolved identifiers, rendered as the dashboard body JSON CloudWatch stores. Beside each server's CPU, what its
+// CloudWatch agent publishes (components/compute/cloudwatch-agent.ts): memory, the fullest disk, the 5-minute load.
+import { LOAD_METRIC } from "../compute/cloudwatch-agent";
 import { Metric, metrics } from "./alarms";
+
+/** The servers the dashboard draws: every Auto Scaling group of servers (their metrics aggregated per group) and the
+ *  single servers (per instance), by label, and the namespace their agents publish into. */
+export interface DashboardServers {
+    readonly namespace: string;
+    readonly groups: Readonly<Record<string, string>>;
+    readonly instances: Readonly<Record<string, string>>;
+}
 
 /** Identifiers of what the dashboard draws, resolved (the component waits for the resources' outputs). */
 export interface DashboardInput {
@@ -8,8 +18,7 @@ export interface DashboardInput {
     /** The load balancer's ARN suffix and its target groups' by label. */
     readonly loadBalancer: string;
     readonly targetGroups: Readonly<Record<string, string>>;
-    /** Autoscaling group names by label (front end, back office). */
-    readonly webGroups: Readonly<Record<string, string>>;
+    readonly servers: DashboardServers;
     /** RDS instance identifiers by label. */
     readonly databases: Readonly<Record<string, string>>;
     /** Redis member cluster ids by label. */
@@ -28,6 +37,9 @@ export const DASHBOARD_PANELS = [
     "Active connections",
     "Processed bytes",
     "Instance load (CPU)",
+    "Memory used (%)",
+    "Fullest disk (% used)",
+    "Load average (5 min)",
     "Database CPU",
     "Redis CPU",
     "HTTP 3xx / 4xx / 5xx",
@@ -48,6 +60,30 @@ const WIDTH = 8;
 const HEIGHT = 6;
 const PER_ROW = 24 / WIDTH;
 
+/** One line per group, then per single server: `group` and `instance` give the metric of each. */
+function perServer(
+    servers: DashboardServers,
+    stat: string,
+    group: (name: string) => Metric<string>,
+    instance: (id: string) => Metric<string>,
+): MetricLine[] {
+    return [
+        ...Object.entries(servers.groups).map(([label, name]) => line(group(name), stat, label)),
+        ...Object.entries(servers.instances).map(([label, id]) => line(instance(id), stat, label)),
+    ];
+}
+
+/** An agent metric, aggregated per group (AutoScalingGroupName) or per server (InstanceId) as the agent rolls it up. */
+function agentLines(servers: DashboardServers, metricName: string, stat: string): MetricLine[] {
+    const of = (dimensions: Record<string, string>) => ({ namespace: servers.namespace, metricName, dimensions });
+    return perServer(
+        servers,
+        stat,
+        (AutoScalingGroupName) => of({ AutoScalingGroupName }),
+        (InstanceId) => of({ InstanceId }),
+    );
+}
+
 export function dashboardBody(d: DashboardInput): string {
     const lb = d.loadBalancer;
     const groups = Object.entries(d.targetGroups);
@@ -67,9 +103,16 @@ export function dashboardBody(d: DashboardInput): string {
         "Latency (p95)": perGroup("TargetResponseTime", "p95"),
         "Active connections": [line(metrics.alb("ActiveConnectionCount", lb), "Sum", "active")],
         "Processed bytes": [line(metrics.alb("ProcessedBytes", lb), "Sum", "processed")],
-        "Instance load (CPU)": Object.entries(d.webGroups).map(([label, group]) =>
-            line(metrics.ec2("CPUUtilization", group), "Average", label),
+        "Instance load (CPU)": perServer(
+            d.servers,
+            "Average",
+            (group) => metrics.ec2("CPUUtilization", group),
+            (id) => metrics.ec2Instance("CPUUtilization", id),
         ),
+        "Memory used (%)": agentLines(d.servers, "mem_used_percent", "Average"),
+        // Aggregated over the server's file systems: the Maximum is its fullest disk (a data volume as much as the root).
+        "Fullest disk (% used)": agentLines(d.servers, "disk_used_percent", "Maximum"),
+        "Load average (5 min)": agentLines(d.servers, LOAD_METRIC, "Average"),
         "Database CPU": Object.entries(d.databases).map(([label, id]) =>
             line(metrics.rds("CPUUtilization", id), "Average", label),
         ),

@@ -13,8 +13,12 @@ export interface MonitoringArgs {
     /** What is alarmed on, with the outputs the dimensions come from. */
     readonly resources: MonitoredResources;
     readonly thresholds: AlarmThresholds;
-    /** Every web autoscaling group by label, for the dashboard's instance load. */
-    readonly webGroups: Readonly<Record<string, pulumi.Input<string>>>;
+    /** The servers the dashboard draws: groups and single servers by label, their agents' namespace. */
+    readonly servers: {
+        readonly namespace: string;
+        readonly groups: Readonly<Record<string, pulumi.Input<string>>>;
+        readonly instances: Readonly<Record<string, pulumi.Input<string>>>;
+    };
     /** Alarms created with their resources (the IPsec tunnels'), shown on the dashboard's health panel. */
     readonly otherAlarms: readonly AlarmTarget[];
     /** The stack's region: the dashboard's metrics are read there. */
@@ -52,17 +56,18 @@ export class Monitoring extends pulumi.ComponentResource {
                     .all([
                         r.loadBalancer.arnSuffix,
                         pulumi.all(r.loadBalancer.targetGroups),
-                        pulumi.all(args.webGroups),
+                        pulumi.all(args.servers.groups),
+                        pulumi.all(args.servers.instances),
                         pulumi.all(r.databases),
                         pulumi.all(r.cacheNodes),
                         pulumi.all([...args.otherAlarms, ...this.alarms].map((a) => a.arn)),
                     ])
-                    .apply(([loadBalancer, targetGroups, webGroups, databases, cacheNodes, alarmArns]) =>
+                    .apply(([loadBalancer, targetGroups, groups, instances, databases, cacheNodes, alarmArns]) =>
                         dashboardBody({
                             region: args.region,
                             loadBalancer,
                             targetGroups,
-                            webGroups,
+                            servers: { namespace: args.servers.namespace, groups, instances },
                             databases,
                             cacheNodes,
                             alarmArns,

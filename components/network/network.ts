@@ -33,6 +33,9 @@ export const INTERFACE_ENDPOINT_SERVICES = [
     "secretsmanager",
     "kms",
     "logs",
+    // CloudWatch's metrics API: the servers' CloudWatch agents publish there, the gateway, VPN and NFS server without
+    // internet egress (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-interface-VPC.html).
+    "monitoring",
 ] as const;
 
 /** The endpoints a tier's egress opens: the interface endpoints' security group, and S3's prefix list. */

@@ -31,7 +31,7 @@ export interface ImagePipelineArgs {
     readonly securityGroupId: pulumi.Input<string>;
     /** A private subnet (of the operations AZ, where the stack's interface endpoints are). */
     readonly subnetId: pulumi.Input<string>;
-    /** Keep a failed build's instance for debugging instead of terminating it. */
+    /** Keep a failed build's instance instead of terminating it (its logs are in S3 either way). */
     readonly keepFailedBuilds: boolean;
     readonly logsBucketName: pulumi.Input<string>;
     readonly logsPrefix: string;

@@ -3,6 +3,7 @@
 // checksum), unpack it owned by root and readable by the application's own user, write its database credentials from
 // Secrets Manager, update its schema with its own code, then serve. Nothing it writes is world-readable or -writable.
 import { CloudConfig, INSTALL_PACKAGES, installPackagesFile, WriteFile } from "../compute/cloud-init";
+import { AGENT_PACKAGES, AgentBoot } from "../compute/cloudwatch-agent";
 import { rdsCaBundle } from "../web/web-boot";
 import { WEB_PORT } from "../web/load-balancer";
 
@@ -30,6 +31,8 @@ export interface SideAppBootArgs {
     readonly parameterPath: string;
     /** A job run every few minutes while this server holds the application's lock in MySQL. */
     readonly cron?: { readonly onCalendar: string; readonly command: string };
+    /** Its CloudWatch agent (components/compute/cloudwatch-agent.ts), started before anything that may fail. */
+    readonly agent: AgentBoot;
 }
 
 /** Where an application's releases are in the bucket, and one release's tarball (its checksum beside it, `.sha256`). */
@@ -50,8 +53,11 @@ export function sideAppBootConfig(args: SideAppBootArgs): CloudConfig {
             { path: `/etc/nginx/conf.d/${app}.conf`, permissions: "0644", content: nginxConfig(app) },
             { path: `/etc/php-fpm.d/${app}.conf`, permissions: "0644", content: poolConfig(app, settings) },
             ...(args.cron ? cronFiles(app, args.cron, settings) : []),
+            ...args.agent.files,
         ],
         runcmd: [
+            [INSTALL_PACKAGES, ...AGENT_PACKAGES],
+            ...args.agent.runcmd,
             [INSTALL_PACKAGES, "nginx", "php8.3-fpm", "php8.3-mysqlnd", "php8.3-cli", "jq", "mariadb105"],
             ["curl", "-fsS", "--retry", "5", "--create-dirs", "-o", ca.path, ca.url],
             [DEPLOY],

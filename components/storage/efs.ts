@@ -90,6 +90,7 @@ export class EfsStorage extends pulumi.ComponentResource implements SharedStorag
     public readonly parameters: Record<string, pulumi.Input<string>>;
     public readonly endpoint: pulumi.Output<string>;
     public readonly fileSystems: Record<string, pulumi.Output<string>>;
+    public readonly servers: Record<string, pulumi.Output<string>> = {};
 
     constructor(name: string, args: EfsStorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:storage:EfsStorage", name, {}, opts);

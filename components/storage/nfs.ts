@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { NFS_EXPORTS_TAG } from "../../policies/lib/contracts";
 import { Client, serviceSecurityGroup } from "../network/clients";
 import { NFS_PORT } from "./efs";
+import { AGENT_PACKAGES, agentBoot, requireTelemetry } from "../compute/cloudwatch-agent";
 import { DataVolume, dataDeviceName, prepareVolumesScript, requiresMountsDropIn } from "../compute/data-volumes";
 import { InternalDns } from "../network/internal-zone";
 import { ServerSpec, serverSpec } from "../compute/placement";
@@ -48,6 +49,7 @@ export class NfsStorage extends pulumi.ComponentResource implements SharedStorag
     public readonly mountSources: Record<string, pulumi.Output<ShareSource>>;
     public readonly parameters: Record<string, pulumi.Input<string>>;
     public readonly endpoint: pulumi.Output<string>;
+    public readonly servers: Record<string, pulumi.Output<string>>;
     public readonly fileSystems: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: NfsStorageArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -67,6 +69,11 @@ export class NfsStorage extends pulumi.ComponentResource implements SharedStorag
             mountPoint: `${EXPORT_ROOT}/${share.name}`,
         }));
         const exportPaths = Object.fromEntries(volumes.map((v) => [v.name, v.mountPoint]));
+        const agent = agentBoot({
+            telemetry: requireTelemetry(name, args.runsAs),
+            logs: [],
+            diskPaths: volumes.map((v) => v.mountPoint), // a full share fails Magento's writes
+        });
         const server = new Server(
             `${name}-server`,
             {
@@ -75,7 +82,7 @@ export class NfsStorage extends pulumi.ComponentResource implements SharedStorag
                 rootVolumeGb: 20,
                 dataVolumes: volumes,
                 userData: {
-                    packages: ["nfs-utils"],
+                    packages: ["nfs-utils", ...AGENT_PACKAGES],
                     write_files: [
                         {
                             path: "/usr/local/sbin/prepare-volumes",
@@ -90,8 +97,10 @@ export class NfsStorage extends pulumi.ComponentResource implements SharedStorag
                             "Never export the root disk: every share's volume first.",
                             volumes.map((v) => v.mountPoint),
                         ),
+                        ...agent.files,
                     ],
                     runcmd: [
+                        ...agent.runcmd,
                         ["/usr/local/sbin/prepare-volumes"],
                         // A fresh XFS root is 0755 root: the share's owner and the access points' mode, so Magento can write.
                         ...shares.flatMap((s) => [
@@ -124,6 +133,7 @@ export class NfsStorage extends pulumi.ComponentResource implements SharedStorag
             ...Object.fromEntries(Object.entries(exportPaths).map(([share, path]) => [`shared/${share}/export`, path])),
         };
         this.endpoint = this.address;
+        this.servers = { nfs: server.instanceId };
         this.fileSystems = {};
         this.registerOutputs({ address: this.address, securityGroupId: this.securityGroupId });
     }

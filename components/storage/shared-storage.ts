@@ -18,4 +18,6 @@ export interface SharedStorage extends pulumi.Resource {
     readonly endpoint: pulumi.Output<string>;
     /** The EFS file systems to alarm on, by label; none on the NFS server (its volumes are EBS). */
     readonly fileSystems: Readonly<Record<string, pulumi.Output<string>>>;
+    /** Its own servers' instances by label (the NFS server's); none on EFS: the dashboard draws them. */
+    readonly servers: Readonly<Record<string, pulumi.Output<string>>>;
 }

@@ -8,6 +8,7 @@
 // again (out of the warm pool, or rebooted) re-reads its parameters and secrets before it serves, and one whose group
 // has a launch hook reports its boot to it (magento-ready), at its first boot and whenever it is started again.
 import { CloudConfig, WriteFile } from "../compute/cloud-init";
+import type { AgentBoot } from "../compute/cloudwatch-agent";
 import { requiresMountsDropIn } from "../compute/data-volumes";
 import { planShares, Share } from "../storage/shares";
 import type { ShareSource } from "../storage/shared-storage";
@@ -53,6 +54,8 @@ export interface WebBootArgs {
     readonly region: string;
     /** The group's launch hook (web-group.ts, launchHookName), which magento-ready completes; absent: none. */
     readonly launchHook?: string;
+    /** Its CloudWatch agent (the image has the package): started first, so a boot that fails later is shipped. */
+    readonly agent: AgentBoot;
 }
 
 /** Mount options of each kind of share, in one place. _netdev: wait for the network; noresvport: reconnect on a new
@@ -338,8 +341,10 @@ export function webBootConfig(args: WebBootArgs): CloudConfig {
             ...(args.role === "backoffice"
                 ? [{ path: FPM_SIZING_FILE, permissions: "0644", content: `${FPM_RESERVED_EXTRA}=4096\n` }]
                 : []),
+            ...args.agent.files,
         ],
         runcmd: [
+            ...args.agent.runcmd,
             ["/usr/local/sbin/magento-parameters"],
             ["/usr/local/sbin/magento-secrets"],
             ["curl", "-fsS", "--retry", "5", "--create-dirs", "-o", ca.path, ca.url],

@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LAUNCH_IMAGE_TAG, RELEASE_VERSION_TAG, SHARED_MOUNTS_TAG, TIER_TAG } from "../../policies/lib/contracts";
-import { CloudConfig, renderCloudConfig } from "../compute/cloud-init";
+import { CloudConfig, cloudConfigBytes } from "../compute/cloud-init";
 import { ServerSpec, subnetIds } from "../compute/placement";
 import type { MinimumChange } from "../../model/campaigns";
 import {
@@ -125,7 +125,7 @@ export class WebGroup extends pulumi.ComponentResource {
                 monitoring: { enabled: true },
                 userData: pulumi
                     .output(args.userData)
-                    .apply((config) => Buffer.from(renderCloudConfig(config as CloudConfig)).toString("base64")),
+                    .apply((config) => cloudConfigBytes(config as CloudConfig).bytes.toString("base64")), // gzip over 16 KB
                 updateDefaultVersion: true,
                 tagSpecifications: [
                     { resourceType: "instance", tags: { ...tags, [RELEASE_VERSION_TAG]: args.releaseVersion } },

@@ -8,6 +8,10 @@ import { AUTOSCALING_GROUP } from "./types";
  *  e.g. "pub/media,pub/sitemap,var/export". Absent (or empty) means the server mounts no shared storage. */
 export const SHARED_MOUNTS_TAG = "SharedMounts";
 
+/** Where every Linux server's cloud-config writes its CloudWatch agent's configuration
+ *  (components/compute/cloudwatch-agent.ts); rule servers-ship-logs reads it there. */
+export const AGENT_CONFIG_PATH = "/opt/aws/amazon-cloudwatch-agent/etc/magento.json";
+
 /** On every NFS server: the directories it exports, comma-separated, e.g. "/exports/media,/exports/sitemap". */
 export const NFS_EXPORTS_TAG = "NfsExports";
 

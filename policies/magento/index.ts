@@ -13,6 +13,7 @@ import { productionWebCapacity } from "./rules/production-web-capacity";
 import { reachabilityPolicy } from "./rules/reachability";
 import { releaseStaticContent } from "./rules/release-static-content";
 import { requiredAccessPolicy } from "./rules/required-access";
+import { serversShipLogs } from "./rules/servers-ship-logs";
 import { sideAppRoutes } from "./rules/side-app-routes";
 import { staticCdnCors } from "./rules/static-cdn-cors";
 import { webBootsReleaseImage } from "./rules/web-boots-release-image";
@@ -27,6 +28,7 @@ new PolicyPack("magento", {
         releaseStaticContent,
         webBootsReleaseImage,
         webServersShareMedia,
+        serversShipLogs,
         efsInEveryComputeAz,
         reachabilityPolicy,
         adminRoutedToBackOffice,

@@ -11,7 +11,7 @@ export interface ReleaseConfig {
     readonly builds: boolean;
     /** What the image's static content is deployed for. */
     readonly staticContent: StaticContent;
-    /** A failed build's instance is kept for debugging (Image Builder's terminateInstanceOnFailure false). */
+    /** A failed build's instance is kept (Image Builder's terminateInstanceOnFailure false); its logs are in S3 either way. */
     readonly keepFailedBuilds: boolean;
     /** Release images kept as rollback targets; older ones go with their snapshots. */
     readonly imagesKept: number;

@@ -501,6 +501,73 @@ for (const name of STACKS) {
             });
         });
 
+        it("lets each Linux tier's agent append to its own log group and publish in the stack's namespace, and nothing of another tier's", async () => {
+            const TIERS = ["web", "backoffice", "sideapps", "rundeck", "gateway", "vpn"];
+            const groupOf = (tier: string) => stack.arn(CLOUDWATCH_LOG_GROUP, `${tier}-server-logs`);
+            const streamOf = (tier: string) => `${groupOf(tier)}:log-stream:i-0123456789abcdef0/messages`;
+            const metrics = (principal: string, namespace: string) => ({
+                principal,
+                action: "cloudwatch:PutMetricData",
+                resource: "*",
+                context: { "cloudwatch:namespace": namespace },
+            });
+            for (const tier of TIERS) {
+                const role = stack.role(tier);
+                for (const action of ["logs:CreateLogStream", "logs:PutLogEvents"]) {
+                    await expect(stack, "Allowed", { principal: role, action, resource: streamOf(tier) });
+                }
+                await expect(stack, "Allowed", {
+                    principal: role,
+                    action: "logs:DescribeLogStreams",
+                    resource: groupOf(tier),
+                });
+                // Another tier's record, the other stack's, Rundeck's own: an intruder cannot write into them.
+                for (const other of TIERS.filter((t) => t !== tier)) {
+                    await expect(stack, "denied", {
+                        principal: role,
+                        action: "logs:PutLogEvents",
+                        resource: streamOf(other),
+                    });
+                }
+                await expect(stack, "denied", {
+                    principal: role,
+                    action: "logs:PutLogEvents",
+                    resource: otherStack(streamOf(tier), name),
+                });
+                if (tier !== "rundeck") {
+                    const record = `${stack.arn(CLOUDWATCH_LOG_GROUP, "rundeck-logs")}:log-stream:i-0123456789abcdef0/executions`;
+                    await expect(stack, "denied", { principal: role, action: "logs:PutLogEvents", resource: record });
+                }
+                // Nor erase its own: no deleting, no shorter retention, no key change.
+                for (const [action, resource] of [
+                    ["logs:DeleteLogGroup", groupOf(tier)],
+                    ["logs:PutRetentionPolicy", groupOf(tier)],
+                    ["logs:DeleteLogStream", streamOf(tier)],
+                    ["logs:DisassociateKmsKey", groupOf(tier)],
+                    ["logs:CreateLogGroup", groupOf(tier)],
+                ]) {
+                    await expect(stack, "denied", { principal: role, action, resource });
+                }
+                await expect(stack, "Allowed", metrics(role, `Magento/${name}/Servers`));
+                for (const namespace of [
+                    `Magento/${name === "prod" ? "preprod" : "prod"}/Servers`,
+                    "AWS/EC2",
+                    "CWAgent",
+                ]) {
+                    await expect(stack, "denied", metrics(role, namespace));
+                }
+                // The AutoScalingGroupName dimension is read from instance tags: only the groups' servers need it.
+                const scaled = ["web", "backoffice", "sideapps"].includes(tier);
+                await expect(stack, scaled ? "Allowed" : "denied", {
+                    principal: role,
+                    action: "ec2:DescribeTags",
+                    resource: "*",
+                });
+            }
+            // The Windows host runs no agent: it has no group and may publish nothing.
+            await expect(stack, "denied", metrics(stack.role("windows"), `Magento/${name}/Servers`));
+        });
+
         it("lets the front end's servers complete their own group's launch hook and no other's (production's warm pool; preproduction has no hook)", async () => {
             const front = stack.arn(AUTOSCALING_GROUP, "frontend-asg");
             const complete = (principal: string, resource: string) => ({

@@ -7,10 +7,9 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { WriteFile } from "../../components/compute/cloud-init";
-import { EC2_INSTANCE, EC2_LAUNCH_TEMPLATE } from "../../policies/lib/types";
 import { PREPROD_NFS } from "../fixtures/stacks";
-import { ofType, prefetch, stackResources } from "../helpers/stacks";
-import { userDataText } from "../helpers/user-data";
+import { prefetch } from "../helpers/stacks";
+import { linuxUserData as userData } from "../helpers/user-data";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "generated-config-"));
 
@@ -51,27 +50,6 @@ function systemdVerify(dropIn: string): string {
                 !/Unit (php-fpm|nginx)\.service not found/.test(l),
         )
         .join("\n");
-}
-
-/** Every Linux server's cloud-config and every launch template's, in NFS mode (preview knows it all) and in EFS mode
- *  (after create); the Windows host boots EC2Launch, not cloud-init. */
-async function userData(): Promise<{ urn: string; text: string }[]> {
-    const stacks = [
-        await stackResources("preprod", { changes: PREPROD_NFS }),
-        await stackResources("prod", { preview: false }),
-    ];
-    const documents = new Map(
-        stacks
-            .flatMap((resources) => [
-                // The Windows host's user data waits for the gateway's address during a preview: known by its tier, not its text.
-                ...ofType(resources, EC2_INSTANCE)
-                    .filter((i) => (i.inputs!.tags as Record<string, string>).Tier !== "windows")
-                    .map((i) => [i.urn, userDataText(i)] as const),
-                ...ofType(resources, EC2_LAUNCH_TEMPLATE).map((t) => [t.urn, userDataText(t)] as const),
-            ])
-            .filter(([, text]) => !text.startsWith("<powershell>")),
-    );
-    return [...documents].map(([urn, text]) => ({ urn, text }));
 }
 
 describe("generated server configuration", () => {

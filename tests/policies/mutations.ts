@@ -2,8 +2,9 @@
 // packs catch what they claim (tests/policies/mutations.spec.ts). A mutation edits inputs and outputs alike, as an
 // update of the changed program would record them; a resource it names that no longer exists fails loudly.
 import { parse, stringify } from "yaml";
-import { gunzipSync } from "zlib";
+import { gunzipSync, gzipSync } from "zlib";
 import { isSecret, StateResource } from "../../offline/state";
+import { userDataText } from "../helpers/user-data";
 import {
     ACM_CERTIFICATE,
     AUTOSCALING_GROUP,
@@ -129,10 +130,21 @@ function policyEdit(
 /** An fstab line mounting the shared file system on pub/static, appended to a launch template's base64 user data. */
 function mountStatic(rs: StateResource[], s: StackName): void {
     const template = named(rs, s, EC2_LAUNCH_TEMPLATE, "frontend-lt");
-    const text = Buffer.from(String(template.inputs?.userData), "base64").toString("utf8");
     const fstab =
         "\nruncmd:\n  - echo 'fs-0123456789abcdef0.efs.eu-west-3.amazonaws.com:/ /var/www/magento/pub/static nfs4 defaults,_netdev 0 0' >> /etc/fstab\n";
-    set(template, ["userData"], Buffer.from(text + fstab).toString("base64"));
+    // Compressed again, as the program sends a document over 16 KB (components/compute/cloud-init.ts).
+    set(template, ["userData"], gzipSync(userDataText(template) + fstab, { level: 9 }).toString("base64"));
+}
+
+/** The gateway's agent configuration names from_beginning, as Rundeck's first one did: the agent refuses the file. */
+function gatewayAgentRefused(rs: StateResource[], s: StackName): void {
+    const instance = named(rs, s, EC2_INSTANCE, "haproxy-server-instance");
+    const text = String(instance.inputs?.userData);
+    const refused = text.replace('"log_stream_name":"{instance_id}/messages"', '$&,"from_beginning":true');
+    if (refused === text) {
+        throw new Error("mutation target: the gateway's user data ships no /var/log/messages");
+    }
+    set(instance, ["userData"], refused);
 }
 
 /** Rundeck's user data sent uncompressed: its gzip-compressed cloud-config decompressed, still base64. */
@@ -412,6 +424,12 @@ export const MUTATIONS: readonly Mutation[] = [
         change: "front end user data mounts EFS on pub/static",
         rules: ["no-shared-pub-static"],
         apply: mountStatic,
+    },
+    {
+        stack: "prod",
+        change: "the gateway's agent configuration names a key the agent refuses",
+        rules: ["servers-ship-logs"],
+        apply: gatewayAgentRefused,
     },
     property(
         "preprod",

@@ -20,7 +20,8 @@ describe("release image keys", () => {
                 themes: [{ theme: "Magento/luma", locales: ["fr_FR"] }],
                 adminLocales: ["en_US", "fr_FR"],
             });
-            assert.deepStrictEqual([release.keepFailedBuilds, release.shareWithAccounts], [true, []]);
+            // A failed build's logs are in the logs bucket: its instance need not be kept to read them.
+            assert.deepStrictEqual([release.keepFailedBuilds, release.shareWithAccounts], [false, []]);
         }
     });
 
@@ -52,11 +53,11 @@ describe("release image keys", () => {
         });
     });
 
-    it("an explicit false is kept for a key that defaults to true: such keys are left out of Pulumi.yaml", () => {
-        assert.strictEqual(parse({ keepFailedBuilds: false }).release.keepFailedBuilds, false);
+    it("an explicit value is kept whatever the default; a key that defaults to true is left out of Pulumi.yaml", () => {
+        assert.strictEqual(parse({ keepFailedBuilds: true }).release.keepFailedBuilds, true);
         const preprod = parse({ profile: "preproduction", releaseImageBuilds: false }, "preprod");
         assert.strictEqual(preprod.release.builds, false);
-        for (const key of ["keepFailedBuilds", "releaseImageBuilds"]) {
+        for (const key of ["releaseImageBuilds"]) {
             const [, entry] = KEY_ENTRIES.find(([k]) => k === key)!;
             assert.deepStrictEqual([pulumiType(entry), pulumiDefault(entry)], [undefined, undefined], key);
         }

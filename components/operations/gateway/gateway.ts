@@ -8,6 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ALLOWED_SOURCES_TAG } from "../../../policies/lib/contracts";
 import { CloudConfig, INSTALL_PACKAGES, installPackagesFile } from "../../compute/cloud-init";
+import { AGENT_PACKAGES, agentBoot, AgentBoot, requireTelemetry } from "../../compute/cloudwatch-agent";
 import type { ExposedService } from "../../../model/gateway-services";
 import { haproxyConfig } from "./haproxy";
 import { haproxySyncFiles, HAPROXY_SYNC, HAPROXY_SYNC_TIMER } from "./haproxy-sync";
@@ -43,6 +44,8 @@ const STANDARD_PARAMETER_CHARS = 4096;
 export class Gateway extends pulumi.ComponentResource {
     /** The Elastic IP internet clients connect to (and the passive-FTP address the FTP server advertises to them). */
     public readonly publicIp: pulumi.Output<string>;
+    /** The server's instance: its metrics' InstanceId (the dashboard). */
+    public readonly instanceId: pulumi.Output<string>;
     /** The group admitting the opened services' sources (not the tier's group, which internal hosts admit). */
     public readonly securityGroupId: pulumi.Output<string>;
 
@@ -110,23 +113,36 @@ export class Gateway extends pulumi.ComponentResource {
             },
             child,
         );
-        this.publicIp = publicServer(this, name, {
+        const server = publicServer(this, name, {
             ...args,
             securityGroupId: group.id,
-            userData: gatewayUserData(args.configParameterName, args.region),
+            // HAProxy logs every connection to syslog (haproxy.ts): with the system logs, in the tier's group.
+            userData: gatewayUserData(
+                args.configParameterName,
+                args.region,
+                agentBoot({ telemetry: requireTelemetry(name, args.runsAs), logs: [] }),
+            ),
             // haproxy-sync reads the parameter at boot: without it or the grant it fails until the timer's next run.
             bootDependsOn: [parameter, args.grantConfigRead(parameter.arn)],
         });
+        this.publicIp = server.publicIp;
+        this.instanceId = server.instanceId;
         this.securityGroupId = group.id;
-        this.registerOutputs({ publicIp: this.publicIp, securityGroupId: this.securityGroupId });
+        this.registerOutputs({
+            publicIp: this.publicIp,
+            instanceId: this.instanceId,
+            securityGroupId: this.securityGroupId,
+        });
     }
 }
 
 /** HAProxy and the job that keeps its configuration in step with the parameter; the same whatever the allow-list says. */
-function gatewayUserData(parameterName: string, region: string): CloudConfig {
+function gatewayUserData(parameterName: string, region: string, agent: AgentBoot): CloudConfig {
     return {
-        write_files: [installPackagesFile(), ...haproxySyncFiles(parameterName, region)],
+        write_files: [installPackagesFile(), ...haproxySyncFiles(parameterName, region), ...agent.files],
         runcmd: [
+            [INSTALL_PACKAGES, ...AGENT_PACKAGES],
+            ...agent.runcmd,
             [INSTALL_PACKAGES, "haproxy"],
             [HAPROXY_SYNC],
             ["systemctl", "daemon-reload"],

@@ -5,86 +5,32 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_CLASS_TAG } from "../../../policies/lib/contracts";
-import { WriteFile } from "../../compute/cloud-init";
+import { LogSource } from "../../compute/cloudwatch-agent";
+import { appendLogsStatement } from "../../compute/server-tier";
 import { SECURITY_LOG_RETENTION_DAYS } from "../../monitoring/log-retention";
-
-export const CLOUDWATCH_AGENT = "amazon-cloudwatch-agent";
-const AGENT_HOME = "/opt/aws/amazon-cloudwatch-agent";
-export const AGENT_CONFIG = `${AGENT_HOME}/etc/rundeck-logs.json`;
-/** Translates the JSON, and with -s (re)starts the agent's service: the CloudWatch agent's amazon-cloudwatch-agent-ctl. */
-export const START_AGENT = [
-    `${AGENT_HOME}/bin/amazon-cloudwatch-agent-ctl`,
-    "-a",
-    "fetch-config",
-    "-m",
-    "ec2",
-    "-s",
-    "-c",
-    `file:${AGENT_CONFIG}`,
-];
 
 /** Execution output: framework.logs.dir (/var/lib/rundeck/logs in the RPM), rundeck/<project>/{run,job/<id>}/logs/<id>.rdlog. */
 const EXECUTION_LOGS = "/var/lib/rundeck/logs/rundeck/**.rdlog";
 /** The RPM's log directory: ACL decisions, job definition changes, the application's and the service's own output. */
-const SERVICE_LOGS = ["rundeck.audit.log", "rundeck.jobs.log", "rundeck.log", "service.log"].map(
-    (f) => `/var/log/rundeck/${f}`,
-);
+const SERVICE_LOGS = ["rundeck.audit.log", "rundeck.jobs.log", "rundeck.log", "service.log"];
 
 export const rundeckLogGroupName = (stack: string) => `/magento/${stack}/rundeck`;
 
 /**
- * The agent's configuration: only the logs section (no metrics). Every file from its first line (from_beginning: a
- * file without saved state, such as one found after the agent started, is otherwise read from its end); execution
- * files each in a stream of their own (publish_multi_logs: a glob otherwise follows only the newest file). No
- * retention_in_days: the agent would call PutRetentionPolicy.
+ * What the agent (components/compute/cloudwatch-agent.ts) follows into Rundeck's own group, beside the server's
+ * system logs in its tier's: execution files each in a stream of their own (`multi`: a glob otherwise follows only the
+ * newest file), the service's logs one stream each.
  */
-export function rundeckAgentConfig(groupName: string): object {
-    return {
-        logs: {
-            logs_collected: {
-                files: {
-                    collect_list: [
-                        {
-                            file_path: EXECUTION_LOGS,
-                            log_group_name: groupName,
-                            log_stream_name: "{instance_id}/executions",
-                            from_beginning: true,
-                            publish_multi_logs: true,
-                        },
-                        ...SERVICE_LOGS.map((file) => ({
-                            file_path: file,
-                            log_group_name: groupName,
-                            log_stream_name: `{instance_id}/${file.split("/").pop()}`,
-                            from_beginning: true,
-                        })),
-                    ],
-                },
-            },
-        },
-    };
-}
-
-export function rundeckAgentConfigFile(groupName: string): WriteFile {
-    return {
-        path: AGENT_CONFIG,
-        permissions: "0644",
-        content: `${JSON.stringify(rundeckAgentConfig(groupName), null, 2)}\n`,
-    };
+export function rundeckLogSources(groupName: string): LogSource[] {
+    return [
+        { file: EXECUTION_LOGS, stream: "executions", multi: true, group: groupName },
+        ...SERVICE_LOGS.map((file) => ({ file: `/var/log/rundeck/${file}`, stream: file, group: groupName })),
+    ];
 }
 
 /** Append only: create streams, put events, find a stream's sequence; no delete, no retention or key change. */
 export function rundeckLogsPolicy<T>(groupArn: T, streamsArn: T) {
-    return {
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "AppendRundeckLogs",
-                Effect: "Allow",
-                Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                Resource: [groupArn, streamsArn],
-            },
-        ],
-    };
+    return { Version: "2012-10-17", Statement: [appendLogsStatement("AppendRundeckLogs", [groupArn, streamsArn])] };
 }
 
 export interface RundeckLogsArgs {

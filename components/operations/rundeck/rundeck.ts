@@ -17,7 +17,8 @@ import { InternalDns } from "../../network/internal-zone";
 import { deployScopeRunnerArn, rundeckAdminSecretPolicy, rundeckDeployPolicy } from "./policy";
 import { deployJobYaml, releaseToolFiles, rundeckProject } from "./deploy-job";
 import { deployJobParameter, LOAD_JOBS_UNIT, loadJobsFiles } from "./deploy-job-loader";
-import { CLOUDWATCH_AGENT, RundeckLogs, rundeckAgentConfigFile, START_AGENT } from "./logs";
+import { AGENT_PACKAGES, agentBoot, CLOUDWATCH_AGENT, requireTelemetry } from "../../compute/cloudwatch-agent";
+import { RundeckLogs, rundeckLogSources } from "./logs";
 import { RUNDECK_PORT, rundeckAdminSecretName, SECURE_RUNDECK, secureRundeckScript } from "./login";
 import { ServerSpec, serverSpec } from "../../compute/placement";
 import { Server } from "../../compute/server";
@@ -221,6 +222,12 @@ export class Rundeck extends pulumi.ComponentResource {
             deviceName: dataDeviceName(0),
             mountPoint: RUNDECK_VOLUME,
         };
+        // Its system logs and metrics to its tier's group, job output and audit logs to its own (logs.ts).
+        const agent = agentBoot({
+            telemetry: requireTelemetry(name, args.runsAs),
+            logs: rundeckLogSources(logs.groupName),
+            diskPaths: [RUNDECK_VOLUME],
+        });
         const host = "rundeck";
         const fqdn = `${host}.${args.dns.domain}`;
         this.url = `https://${fqdn}:${RUNDECK_PORT}`;
@@ -266,7 +273,7 @@ export class Rundeck extends pulumi.ComponentResource {
                             project: rundeckProject(scope.stack),
                             parameter: deployJobParameter(scope.stack),
                         }),
-                        rundeckAgentConfigFile(logs.groupName),
+                        ...agent.files,
                         requiresMountsDropIn(
                             CLOUDWATCH_AGENT,
                             "Ship the job output on the data volume, never the root disk's empty directories.",
@@ -278,14 +285,14 @@ export class Rundeck extends pulumi.ComponentResource {
                         [INSTALL_PACKAGES, JAVA],
                         [INSTALL_PACKAGES, "rundeck"],
                         [INSTALL_PACKAGES, "jq", "mariadb105"], // the data users' job: JSON secrets, the MySQL client (AL2023's package)
-                        [INSTALL_PACKAGES, CLOUDWATCH_AGENT], // in AL2023's own repository (docs/rundeck.md)
+                        [INSTALL_PACKAGES, ...AGENT_PACKAGES], // in AL2023's own repository (docs/rundeck.md)
                         ["/usr/local/sbin/prepare-volumes"],
                         ["/usr/local/sbin/keep-rundeck-on-volume"],
                         ["/usr/local/sbin/configure-rundeck", this.url],
                         [SECURE_RUNDECK, rundeckAdminSecretName(scope.stack), scope.region, fqdn],
                         ["systemctl", "daemon-reload"], // the drop-in and the new fstab lines take effect now, not at the next boot
                         ["systemctl", "enable", "--now", "rundeckd"],
-                        START_AGENT, // after the mounts and the drop-in: it follows /var/lib/rundeck on the volume
+                        ...agent.runcmd, // after the mounts and the drop-in: it follows /var/lib/rundeck on the volume
                         ["systemctl", "enable", "--now", "magento-data-users-rotate.timer"],
                         // Enabled, it runs at every boot after Rundeck; --no-block: boot does not wait for Rundeck's start.
                         ["systemctl", "enable", "--now", "--no-block", LOAD_JOBS_UNIT],

@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "../../../model/cidr";
 import { INSTALL_PACKAGES, installPackagesFile } from "../../compute/cloud-init";
+import { AGENT_PACKAGES, agentBoot, requireTelemetry } from "../../compute/cloudwatch-agent";
 import {
     natRules,
     openvpnServerConfig,
@@ -77,6 +78,8 @@ const PKI_FETCH_TIMER = [
 
 export class VpnServer extends pulumi.ComponentResource {
     public readonly publicIp: pulumi.Output<string>;
+    /** The server's instance: its metrics' InstanceId (the dashboard). */
+    public readonly instanceId: pulumi.Output<string>;
     /** The role operators assume (with MFA) to run vpn-pki. */
     public readonly caRoleArn: pulumi.Output<string>;
 
@@ -203,7 +206,9 @@ export class VpnServer extends pulumi.ComponentResource {
 
         const script = (path: string, content: string) => ({ path, permissions: "0700", content });
         const file = (path: string, content: string) => ({ path, permissions: "0644", content });
-        this.publicIp = publicServer(this, name, {
+        // OpenVPN logs to the journal (connections, PAM's verdicts): with the system logs, in the tier's group.
+        const agent = agentBoot({ telemetry: requireTelemetry(name, args.runsAs), logs: [] });
+        const server = publicServer(this, name, {
             ...args,
             securityGroupId: group.id,
             userData: {
@@ -237,8 +242,11 @@ export class VpnServer extends pulumi.ComponentResource {
                     file("/etc/systemd/system/openvpn-pki-fetch.service", pkiFetchService()),
                     file("/etc/systemd/system/openvpn-pki-fetch.timer", PKI_FETCH_TIMER),
                     file("/etc/sysctl.d/90-openvpn.conf", "net.ipv4.ip_forward = 1\n"),
+                    ...agent.files,
                 ],
                 runcmd: [
+                    [INSTALL_PACKAGES, ...AGENT_PACKAGES],
+                    ...agent.runcmd,
                     [INSTALL_PACKAGES, "openvpn", "nftables", "google-authenticator"],
                     ["sysctl", "--system"],
                     ["systemctl", "daemon-reload"],
@@ -247,7 +255,9 @@ export class VpnServer extends pulumi.ComponentResource {
                 ],
             },
         });
+        this.publicIp = server.publicIp;
+        this.instanceId = server.instanceId;
         this.caRoleArn = caRole.arn;
-        this.registerOutputs({ publicIp: this.publicIp, caRoleArn: this.caRoleArn });
+        this.registerOutputs({ publicIp: this.publicIp, instanceId: this.instanceId, caRoleArn: this.caRoleArn });
     }
 }

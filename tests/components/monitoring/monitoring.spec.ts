@@ -8,6 +8,7 @@ import {
     AUTOSCALING_GROUP,
     CLOUDWATCH_DASHBOARD,
     CLOUDWATCH_METRIC_ALARM,
+    EC2_INSTANCE,
     EFS_FILE_SYSTEM,
     ELASTICACHE_REPLICATION_GROUP,
     LB_LOAD_BALANCER,
@@ -439,7 +440,8 @@ describe("monitoring", () => {
                 .sort(),
         );
         const lb = ofType(r, LB_LOAD_BALANCER)[0].outputs!.arnSuffix;
-        const dims = (title: string, name: string) => panel(title).metrics!.map((m) => m[m.indexOf(name) + 1]);
+        const dims = (title: string, name: string) =>
+            panel(title).metrics!.map((m) => (m.includes(name) ? m[m.indexOf(name) + 1] : undefined));
         assert.ok(
             ["Request count", "5xx", "Active connections", "Processed bytes", "HTTP 3xx / 4xx / 5xx"].every((t) =>
                 dims(t, "LoadBalancer").every((v) => v === lb),
@@ -459,13 +461,33 @@ describe("monitoring", () => {
                 [...(g.outputs!.memberClusters as string[])].sort(),
             ),
         );
-        assert.deepStrictEqual(
-            // Both groups, in any order (the front end registers once its warm pool's bounds are known).
-            [...dims("Instance load (CPU)", "AutoScalingGroupName")].sort(),
-            webOfType(r, AUTOSCALING_GROUP)
-                .map((g) => g.outputs!.name)
-                .sort(),
-        );
+        // Every server beside its CPU: each group (the web tiers', the side applications') and each Linux single
+        // server, in any order (the front end registers once its warm pool's bounds are known); the Windows host runs
+        // no agent.
+        const groups = ofType(r, AUTOSCALING_GROUP)
+            .map((g) => g.outputs!.name as string)
+            .sort();
+        const singles = ofType(r, EC2_INSTANCE)
+            .filter((i) => (i.inputs!.tags as Record<string, string>).Tier !== "windows")
+            .map((i) => i.id as string)
+            .sort();
+        assert.strictEqual(groups.length, 5);
+        assert.strictEqual(singles.length, 3); // Rundeck, the gateway, the VPN server (prod's shared folders are EFS)
+        const of = (title: string, name: string) => dims(title, name).filter((v) => v !== undefined);
+        for (const [title, namespace, metric] of [
+            ["Instance load (CPU)", "AWS/EC2", "CPUUtilization"],
+            ["Memory used (%)", "Magento/prod/Servers", "mem_used_percent"],
+            ["Fullest disk (% used)", "Magento/prod/Servers", "disk_used_percent"],
+            ["Load average (5 min)", "Magento/prod/Servers", "load_average_5min"],
+        ]) {
+            assert.ok(
+                panel(title).metrics!.every((m) => m[0] === namespace && m[1] === metric),
+                title,
+            );
+            assert.deepStrictEqual([...of(title, "AutoScalingGroupName")].sort(), groups, title);
+            assert.deepStrictEqual([...of(title, "InstanceId")].sort(), singles, title);
+            assert.strictEqual(panel(title).metrics!.length, groups.length + singles.length, title);
+        }
         assert.deepStrictEqual(
             panel("HTTP 3xx / 4xx / 5xx").metrics!.map((m) => m[1]),
             ["HTTPCode_Target_3XX_Count", "HTTPCode_Target_4XX_Count", "HTTPCode_Target_5XX_Count"],

@@ -124,7 +124,7 @@ describe("network", () => {
         assert.deepStrictEqual(via(resources, endpoint, "routeTableIds"), privateTables);
     });
 
-    it("SSM, Secrets Manager, KMS and CloudWatch Logs answer inside the VPC: every AZ in prod, the first AZ in preprod; Image Builder where images are built", async () => {
+    it("SSM, Secrets Manager, KMS, CloudWatch Logs and CloudWatch answer inside the VPC: every AZ in prod, the first AZ in preprod; Image Builder where images are built", async () => {
         for (const [stack, azs, builds] of [
             ["prod", 3, []],
             ["preprod", 1, ["imagebuilder"]],
@@ -138,6 +138,7 @@ describe("network", () => {
                 ...builds,
                 "kms",
                 "logs",
+                "monitoring",
                 "secretsmanager",
                 "ssm",
                 "ssmmessages",

@@ -147,13 +147,17 @@ describe("gateway", () => {
         assert.ok(!/^frontend /m.test(config), config);
         // Exit 2, "will not start (no listener)": the server's sync job stops HAProxy on it (haproxy-sync.ts).
         assert.strictEqual(spawnSync("haproxy", ["-c", "-q", "-f", writeTemp(config)]).status, 2);
-        // Same user data as prod's but for the stack's name in the parameter: opening a service later rebuilds nothing.
+        // Same user data as prod's but for the stack's name in the parameter and its telemetry's log group and
+        // namespace: opening a service later rebuilds nothing.
         const prod = await stackResources("prod");
         const userData = (x: typeof r) =>
             ofType(x, EC2_INSTANCE).find((i) => i.urn.includes("haproxy"))!.inputs!.userData as string;
         assert.strictEqual(
             userData(r),
-            userData(prod).replaceAll("/magento-gateway/prod/", "/magento-gateway/preprod/"),
+            userData(prod)
+                .replaceAll("/magento-gateway/prod/", "/magento-gateway/preprod/")
+                .replaceAll("/magento/prod/servers/", "/magento/preprod/servers/")
+                .replaceAll("Magento/prod/Servers", "Magento/preprod/Servers"),
         );
     });
 

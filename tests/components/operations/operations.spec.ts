@@ -190,9 +190,7 @@ describe("operations servers", () => {
     it("Rundeck ships its job output and its audit logs off the box: to /magento/<stack>/rundeck, a year, under the telemetry key", async () => {
         const r = await stackResources("prod");
         const config = YAML.parse(userDataText(named(r, EC2_INSTANCE, "rundeck-server-instance"))) as CloudConfig;
-        const agent = config.write_files!.find(
-            (f) => f.path === "/opt/aws/amazon-cloudwatch-agent/etc/rundeck-logs.json",
-        );
+        const agent = config.write_files!.find((f) => f.path === "/opt/aws/amazon-cloudwatch-agent/etc/magento.json");
         assert.ok(agent, "no CloudWatch agent configuration in Rundeck's user data");
         const collected = (
             JSON.parse(agent.content) as {
@@ -205,7 +203,6 @@ describe("operations servers", () => {
             file_path: "/var/lib/rundeck/logs/rundeck/**.rdlog",
             log_group_name: "/magento/prod/rundeck",
             log_stream_name: "{instance_id}/executions",
-            from_beginning: true,
             publish_multi_logs: true,
         });
         for (const file of ["rundeck.audit.log", "rundeck.jobs.log", "rundeck.log", "service.log"]) {
@@ -213,17 +210,21 @@ describe("operations servers", () => {
                 file_path: `/var/log/rundeck/${file}`,
                 log_group_name: "/magento/prod/rundeck",
                 log_stream_name: `{instance_id}/${file}`,
-                from_beginning: true,
             });
         }
-        // Nothing else, and no retention in the agent's file: it would call PutRetentionPolicy, which the role must not hold.
-        assert.strictEqual(collected.length, 5, agent.content);
+        // Nothing else there (its system logs go to its tier's group: cloudwatch-agent.spec.ts), and no retention in the
+        // agent's file: it would call PutRetentionPolicy, which the role must not hold.
+        assert.strictEqual(collected.filter((c) => c.log_group_name === "/magento/prod/rundeck").length, 5);
+        assert.ok(
+            collected.every((c) => !("retention_in_days" in c)),
+            agent.content,
+        );
         const commands = config.runcmd!.map((c) => c.join(" "));
         const start = commands.indexOf(
-            "/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/rundeck-logs.json",
+            "/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:/opt/aws/amazon-cloudwatch-agent/etc/magento.json",
         );
         assert.ok(
-            commands.includes("/usr/local/sbin/install-packages amazon-cloudwatch-agent") &&
+            commands.includes("/usr/local/sbin/install-packages amazon-cloudwatch-agent rsyslog") &&
                 start > commands.indexOf("systemctl daemon-reload"),
             commands.join("\n"),
         );

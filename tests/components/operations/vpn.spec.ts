@@ -397,9 +397,15 @@ describe("OpenVPN server", () => {
             );
             // cloud-init's packages module tries once, while a rebuilt server's address may still be the old one's.
             assert.strictEqual(config.packages, undefined, server);
-            assert.strictEqual(
-                (config.runcmd[0] as string[]).join(" "),
-                `/usr/local/sbin/install-packages ${packages}`,
+            // The CloudWatch agent's first (cloudwatch-agent.spec.ts), then the server's own.
+            assert.deepStrictEqual(
+                (config.runcmd as string[][])
+                    .map((c) => c.join(" "))
+                    .filter((c) => c.startsWith("/usr/local/sbin/install-packages")),
+                [
+                    "/usr/local/sbin/install-packages amazon-cloudwatch-agent rsyslog",
+                    `/usr/local/sbin/install-packages ${packages}`,
+                ],
             );
             const script = config.write_files.find(
                 (f: { path: string }) => f.path === "/usr/local/sbin/install-packages",

@@ -28,14 +28,9 @@ import {
 import { named } from "../../helpers/reachability";
 import { ofType, prefetch, stackResources, via } from "../../helpers/stacks";
 
-const KEEP_FAILED_OFF = { changes: { "magento:keepFailedBuilds": false } };
+const KEEP_FAILED = { changes: { "magento:keepFailedBuilds": true } };
 const SHARED = { preview: false, changes: { "magento:releaseImageAccounts": ["210987654321"] } };
-prefetch(
-    ["preprod", { preview: false }],
-    ["prod", { preview: false }],
-    ["preprod", KEEP_FAILED_OFF],
-    ["preprod", SHARED],
-);
+prefetch(["preprod", { preview: false }], ["prod", { preview: false }], ["preprod", KEEP_FAILED], ["preprod", SHARED]);
 
 const only = (r: StateResource[], type: string): StateResource => {
     const found = ofType(r, type);
@@ -127,12 +122,9 @@ describe("release image pipeline", () => {
         assert.ok(via(r, infra, "logging").includes(named(r, S3_BUCKET, "buckets-logs")));
     });
 
-    it("keeps a failed build's instance for debugging unless keepFailedBuilds is false", async () => {
-        const kept = only(await stackResources("preprod"), IMAGEBUILDER_INFRASTRUCTURE_CONFIGURATION);
-        const terminated = only(
-            await stackResources("preprod", KEEP_FAILED_OFF),
-            IMAGEBUILDER_INFRASTRUCTURE_CONFIGURATION,
-        );
+    it("terminates a failed build's instance (its logs are in the logs bucket) unless keepFailedBuilds is true", async () => {
+        const terminated = only(await stackResources("preprod"), IMAGEBUILDER_INFRASTRUCTURE_CONFIGURATION);
+        const kept = only(await stackResources("preprod", KEEP_FAILED), IMAGEBUILDER_INFRASTRUCTURE_CONFIGURATION);
         assert.strictEqual(inputs(kept).terminateInstanceOnFailure, false);
         assert.strictEqual(inputs(terminated).terminateInstanceOnFailure, true);
     });

@@ -4,6 +4,7 @@
 import * as assert from "assert";
 import * as YAML from "yaml";
 import { CloudConfig, WriteFile } from "../../../components/compute/cloud-init";
+import { AGENT_CONFIG } from "../../../components/compute/cloudwatch-agent";
 import { ENV_RENDERER, envPhpScript, parameterEnvName, redisUsages } from "../../../components/web/env-php";
 import { rdsCaBundle } from "../../../components/web/web-boot";
 import { CRON_SERVICE, CRON_TIMER, FPM_RESERVED_EXTRA, FPM_SIZING_FILE } from "../../../model/release";
@@ -99,7 +100,9 @@ describe("web boot", () => {
                 runcmd: (c.runcmd ?? []).filter((step) => !step.includes(CRON_TIMER) && !ready(step.join(" "))),
                 write_files: (c.write_files ?? [])
                     .filter((f) => f.path !== cronDropIn && f.path !== FPM_SIZING_FILE && !ready(f.path))
-                    .map((f) => (f.path.endsWith("/mounts.conf") ? { ...f, content: "(the tier's mounts)" } : f)),
+                    .map((f) => (f.path.endsWith("/mounts.conf") ? { ...f, content: "(the tier's mounts)" } : f))
+                    // Each tier ships to its own log group (cloudwatch-agent.spec.ts).
+                    .map((f) => (f.path === AGENT_CONFIG ? { ...f, content: "(the tier's log group)" } : f)),
             });
             assert.deepStrictEqual(common(front), common(back));
         });
@@ -203,11 +206,14 @@ describe("web boot", () => {
             }
         });
 
-        it(`${stack}: both tiers' user data fit EC2's 16 KB as they are (no compression needed)`, async () => {
+        it(`${stack}: both tiers' user data fit EC2's 16 KB: as text while the document fits, gzip-compressed when not`, async () => {
             for (const template of Object.values(await tiers(stack))) {
                 const bytes = Buffer.from(template.inputs!.userData as string, "base64");
                 assert.ok(bytes.length <= USER_DATA_LIMIT, `${template.urn}: ${bytes.length} bytes`);
-                assert.ok(bytes.toString("utf8").startsWith("#cloud-config\n"), "plain text, not gzip");
+                const text = userDataText(template); // decompressed as cloud-init does
+                const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
+                assert.strictEqual(gzipped, Buffer.byteLength(text) > USER_DATA_LIMIT, template.urn);
+                assert.ok(text.startsWith("#cloud-config\n"), template.urn);
             }
         });
     }

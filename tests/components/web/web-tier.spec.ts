@@ -31,6 +31,7 @@ import {
 import { PREPROD_NFS } from "../../fixtures/stacks";
 import { named, reachability } from "../../helpers/reachability";
 import { changedTypes, ofType, prefetch, stackResources, via, webOfType } from "../../helpers/stacks";
+import { userDataText } from "../../helpers/user-data";
 
 const NFS = { changes: PREPROD_NFS };
 const WAF_ON = { changes: { "magento:waf": "on" } };
@@ -40,8 +41,7 @@ const tg = (r: StateResource[], x: StateResource, property: string) =>
     via(r, x, property)
         .filter((t) => t.type === LB_TARGET_GROUP)
         .map((t) => t.urn.split("::").pop());
-const userData = (template: StateResource) =>
-    YAML.parse(Buffer.from(template.inputs!.userData as string, "base64").toString("utf8"));
+const userData = (template: StateResource) => YAML.parse(userDataText(template)); // gzip over 16 KB
 
 describe("web tier", () => {
     prefetch(
@@ -392,8 +392,9 @@ describe("web tier", () => {
             );
             // The first start, after daemon-reload, applies them on the first boot; a failed mount makes it fail.
             // Enabled there (the image ships both disabled), they start again at a reboot.
+            // (After the CloudWatch agent's four steps, which come first, and the parameters, secrets and CA bundle.)
             assert.deepStrictEqual(
-                (config.runcmd as string[][]).slice(3).map((c) => c.join(" ")),
+                (config.runcmd as string[][]).slice(7).map((c) => c.join(" ")),
                 [
                     "systemctl daemon-reload",
                     "systemctl enable --now php-fpm nginx",
