@@ -57,7 +57,7 @@ export function serverTiers(
             telemetry:
                 servers === "none"
                     ? undefined
-                    : { stack: config.stack, keyArn: telemetry.keyArn, scaled: servers === "scaled" },
+                    : { stack: config.stack, group: name, keyArn: telemetry.keyArn, scaled: servers === "scaled" },
             tags: config.tags,
         });
     const scaled = { ...HTTPS_OUT, servers: "scaled" as const };

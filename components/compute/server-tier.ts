@@ -31,6 +31,9 @@ export interface ServerTierArgs {
     /** Linux tiers: the log group and metric namespace their CloudWatch agent writes to; absent: none (Windows). */
     readonly telemetry?: {
         readonly stack: string;
+        /** The log group's own part of its name (/magento/<stack>/servers/<group>): one per tier, unique in the stack
+         *  (the tiers sharing a Tier tag, the side applications, each have their own). */
+        readonly group: string;
         /** The telemetry key, whose policy lets CloudWatch Logs of this account and region use it. */
         readonly keyArn: pulumi.Input<string>;
         /** Its servers run in Auto Scaling groups (ServerTelemetry.scaled). */
@@ -157,7 +160,7 @@ export class ServerTier extends pulumi.ComponentResource implements TierIdentity
             child,
         );
         const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags }, child);
-        this.telemetry = args.telemetry && this.serverLogs(name, role, args.tier, args.telemetry, tags);
+        this.telemetry = args.telemetry && this.serverLogs(name, role, args.telemetry, tags);
 
         this.tier = args.tier;
         this.securityGroupId = group.id;
@@ -179,12 +182,11 @@ export class ServerTier extends pulumi.ComponentResource implements TierIdentity
     private serverLogs(
         name: string,
         role: aws.iam.Role,
-        tier: string,
         telemetry: NonNullable<ServerTierArgs["telemetry"]>,
         tags: Record<string, string>,
     ): ServerTelemetry {
         const child = { parent: this };
-        const logGroupName = serverLogGroupName(telemetry.stack, tier);
+        const logGroupName = serverLogGroupName(telemetry.stack, telemetry.group);
         const namespace = serverMetricsNamespace(telemetry.stack);
         const group = new aws.cloudwatch.LogGroup(
             `${name}-server-logs`,

@@ -55,12 +55,13 @@ async function servers(): Promise<{ name: string; stack: string; config: CloudCo
 }
 
 /** The tier a server's resource name stands for: its launch template's or instance's, by the program's names. */
+/** Each server's log group: its tier's, one per tier (each side application its own, though they share a Tier tag). */
 const TIERS: Record<string, string> = {
     "frontend-lt": "web",
     "backoffice-lt": "backoffice",
     "pim-lt": "sideapps",
-    "orders-lt": "sideapps",
-    "cashout-lt": "sideapps",
+    "orders-lt": "sideapps-orders",
+    "cashout-lt": "sideapps-cashout",
     "haproxy-server-instance": "gateway",
     "openvpn-server-instance": "vpn",
     "rundeck-server-instance": "rundeck",
@@ -167,7 +168,9 @@ describe("CloudWatch agent on every Linux server", () => {
     it("every server publishes memory, disk and load into the stack's namespace, per group or per server as the dashboard reads them", async () => {
         for (const s of await servers()) {
             const { metrics } = s.agent;
-            const scaled = ["web", "backoffice", "sideapps"].includes(tierOf(s.name));
+            const scaled = ["web", "backoffice", "sideapps", "sideapps-orders", "sideapps-cashout"].includes(
+                tierOf(s.name),
+            );
             assert.strictEqual(metrics.namespace, `Magento/${s.stack}/Servers`);
             assert.deepStrictEqual(metrics.append_dimensions, {
                 InstanceId: "${aws:InstanceId}",
