@@ -1,7 +1,7 @@
 // The recorded URNs a program no longer answers to (tests/fixtures/urns/, tests/infra/urns-kept.spec.ts): a URN is the
 // resource's identity in the state, and a rename or a new parent without an alias makes the engine delete the old
 // resource and create a new, empty one (or stop at a protected one). Each lost URN comes with how to keep it.
-import { StateResource } from "./state";
+import { StateResource, urnName } from "./state";
 
 /** The recorded URNs nothing in the program answers to: no resource has it, and none has it as an alias. */
 export function lostUrns(recorded: readonly string[], resources: readonly StateResource[]): string[] {
@@ -11,8 +11,7 @@ export function lostUrns(recorded: readonly string[], resources: readonly StateR
 
 /** A URN's type chain (the parents' types, then its own) and name: urn:pulumi:<stack>::<project>::<chain>::<name>. */
 function partsOf(urn: string): { chain: string[]; name: string } {
-    const [, , chain, ...name] = urn.split("::");
-    return { chain: chain.split("$"), name: name.join("::") };
+    return { chain: urn.split("::")[2].split("$"), name: urnName(urn) };
 }
 
 const ALIASES = "https://www.pulumi.com/docs/iac/concepts/options/aliases/";

@@ -52,17 +52,12 @@ async function installedAsPublished(dir: string): Promise<string> {
 }
 
 async function main(): Promise<number> {
-    let out: string;
-    try {
-        const args = parseArgs(process.argv.slice(2), ["out"]);
-        if (args.positional.length > 0) {
-            throw new Error(`unexpected argument ${args.positional[0]}; usage: npm run packs:build [-- --out DIR]`);
-        }
-        out = path.resolve(args.flags.get("out")?.at(-1) ?? path.join(ROOT, "dist", "policy-packs"));
-    } catch (e) {
-        console.error(`error: ${(e as Error).message}`);
-        return EXIT.failure;
+    // A bad argument throws: runCommand prints it and exits 2.
+    const args = parseArgs(process.argv.slice(2), ["out"]);
+    if (args.positional.length > 0) {
+        throw new Error(`unexpected argument ${args.positional[0]}; usage: npm run packs:build [-- --out DIR]`);
     }
+    const out = path.resolve(args.flags.get("out")?.at(-1) ?? path.join(ROOT, "dist", "policy-packs"));
     let failed = false;
     for (const name of PACKS) {
         try {

@@ -10,6 +10,7 @@ import { AccessModel, defaultKeyPolicy } from "../../policies/lib/access/model";
 import { decide } from "../../policies/lib/access/simulate";
 import { VALUE_IN_STATE_TAG } from "../../policies/lib/contracts";
 import { SECRETSMANAGER_SECRET, SECRETSMANAGER_SECRET_VERSION } from "../../policies/lib/types";
+import { urnName } from "../../offline/state";
 import { ROOT, stackResources } from "../helpers/stacks";
 import {
     ACTION,
@@ -370,7 +371,7 @@ describe("CI trust: the documented IAM trust policies", () => {
                 if (tagged) {
                     // The preview policy also limits the reads to the program's names: its own, or the resource's
                     // name that Pulumi's auto-naming starts it with.
-                    const named = (secret.inputs?.name as string | undefined) ?? secret.urn.split("::").at(-1)!;
+                    const named = (secret.inputs?.name as string | undefined) ?? urnName(secret.urn);
                     assert.match(named, /^magento[-/]/, `${name} ${secret.urn}`);
                 }
             }
