@@ -87,7 +87,7 @@ export class CaptureWorkers {
         const done = (result: CaptureResult, reusable: boolean) => {
             worker.stderr!.off("data", onStderr);
             worker.off("message", onMessage);
-            worker.off("exit", onExit);
+            worker.off("close", onExit);
             if (reusable) {
                 this.idle.push(worker);
             } else {
@@ -102,7 +102,9 @@ export class CaptureWorkers {
             done({ ok: false, error: `the program's process ended without a result:\n${stderr}` }, false);
         worker.stderr!.on("data", onStderr);
         worker.on("message", onMessage);
-        worker.on("exit", onExit);
+        // "close", not "exit": a failed run sends its result and exits at once, and "exit" can come before the parent
+        // has read that last message; "close" waits for the process's stdio, the IPC channel among them.
+        worker.on("close", onExit);
         worker.send(job);
     }
 
