@@ -59,7 +59,7 @@ const ops = operations(stack, net, tiers, keys, telemetryKey, data, singleServer
 
 const topicArn = alarmTopic(stack, telemetryKey);
 const sites = siteLinks(stack, net, topicArn);
-const watch = monitoring(stack, topicArn, sites?.alarms ?? [], data, stored, front, web, side, ops);
+const watch = monitoring(stack, topicArn, sites?.alarms ?? [], data, stored, front, web, side, ops, backedUp);
 const expiry = certificateAlarms(stack, topicArn, tiers);
 const runner = releaseRunner(stack, tiers, telemetryKey, release, web, topicArn, watch);
 
