@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { fail, parseArgs } from "../offline/cli/args";
-import { median, seconds } from "./stats";
+import { childrenCpuMs, median, seconds } from "./stats";
 
 const ROOT = path.resolve(__dirname, "..");
 // Steps run one after the other; the commands of a step run at once. npm test itself is one step: it runs the checks
@@ -33,14 +33,6 @@ interface Figures {
     cpu: number[][];
     commands: Map<string, number[]>;
     totals: number[];
-}
-
-/** CPU time (ms) of this process's reaped descendants: cutime + cstime, fields 16 and 17 of /proc/self/stat. */
-function childrenCpuMs(): number {
-    const stat = fs.readFileSync("/proc/self/stat", "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields from the 3rd on
-    const ticks = Number(fields[13]) + Number(fields[14]);
-    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
 }
 
 function run(root: string, argv: readonly string[], start: bigint): Promise<number> {
