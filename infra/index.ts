@@ -58,7 +58,7 @@ const side = sideApps(stack, tiers, keys, data, stored, front, singleServer, net
 
 const topicArn = alarmTopic(stack, telemetryKey);
 const sites = siteLinks(stack, net, topicArn);
-const watch = monitoring(stack, topicArn, sites?.alarms ?? [], data, stored, front, web, side, ops);
+const watch = monitoring(stack, topicArn, sites?.alarms ?? [], data, stored, front, web, side, ops, backedUp);
 const expiry = certificateAlarms(stack, topicArn, tiers);
 const runner = releaseRunner(stack, tiers, telemetryKey, release, web, topicArn, watch);
 

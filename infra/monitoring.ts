@@ -9,7 +9,7 @@ import { Monitoring } from "../components/monitoring/monitoring";
 import { SecurityAlarms } from "../components/monitoring/security-alarms";
 import { AlarmTopic } from "../components/monitoring/topic";
 import { StackContext } from "./context";
-import { DataLayer } from "./data";
+import { BackupLayer, DataLayer } from "./data";
 import { Operations } from "./operations";
 import { SideApps } from "./sideapps";
 import { Telemetry } from "./security";
@@ -47,6 +47,7 @@ export function monitoring(
     web: WebServers,
     side: SideApps,
     ops: Operations,
+    { backups }: BackupLayer,
 ): Watch {
     const { tags } = config;
     const securityAlarms = new SecurityAlarms(`${prefix}-security`, {
@@ -66,6 +67,10 @@ export function monitoring(
                 targetGroups: {
                     frontend: loadBalancer.targetGroups.frontend.arnSuffix,
                     backoffice: loadBalancer.targetGroups.backoffice.arnSuffix,
+                    // Each side application's one server: its 5xx, latency and unhealthy host, as the shop's groups.
+                    ...Object.fromEntries(
+                        Object.entries(side.apps).map(([name, app]) => [name, app.targetGroupArnSuffix]),
+                    ),
                 },
             },
             cacheNodes: Object.fromEntries(
@@ -77,6 +82,7 @@ export function monitoring(
             search: { ...search.metricsKey, volumeGb: config.search.volumeGb },
             // The back office is always at its maximum (1): only the front end can run out of room to scale.
             scalingGroups: { frontend: web.frontEnd.groupName },
+            backupVault: backups.vaultName,
         },
         thresholds: config.alarmThresholds,
         // Every Linux server's agent (the Windows host runs none): the groups, then the single servers.

@@ -59,11 +59,14 @@ export interface MonitoredResources {
     };
     /** Autoscaling groups that scale (the back office is always at its max of 1), by label. */
     readonly scalingGroups: Readonly<Record<string, pulumi.Input<string>>>;
+    /** The AWS Backup vault every recovery point of the stack goes to (components/data/backups.ts): its name. */
+    readonly backupVault: pulumi.Input<string>;
 }
 
 const GIB = 1024 ** 3;
 const MINUTE = 60;
 const FIVE_MINUTES = 300;
+const HOUR = 3600;
 
 /** The metrics both the alarms and the dashboard draw. */
 export const metrics = {
@@ -91,6 +94,12 @@ export const metrics = {
         namespace: "AWS/ES",
         metricName: name,
         dimensions: { DomainName: domainName, ClientId: accountId },
+    }),
+    /** AWS Backup's job counts in one vault (docs/backups.md, "Alarms"). */
+    backup: <V>(name: string, vault: V): Metric<V> => ({
+        namespace: "AWS/Backup",
+        metricName: name,
+        dimensions: { BackupVaultName: vault },
     }),
     asg: <V>(name: string, group: V): Metric<V> => ({
         namespace: "AWS/AutoScaling",
@@ -306,6 +315,25 @@ export function alarmSpecs(r: MonitoredResources, t: AlarmThresholds): AlarmSpec
             comparison: "GreaterThanOrEqualToThreshold",
             threshold: 1,
             treatMissingData: "missing",
+        });
+    }
+    // A job that failed, or that never started in its window (EXPIRED), leaves a day without a recovery point for the
+    // resources it was for: one is enough to notify. The daily jobs start at 05:00 UTC; an hour's sum, cleared by the
+    // next hour without failures (the notification has gone out by then), and no data on quiet hours is no failure.
+    for (const [key, metricName, what] of [
+        ["backup-jobs-failed", "NumberOfBackupJobsFailed", "failed"],
+        ["backup-jobs-expired", "NumberOfBackupJobsExpired", "did not start in their window"],
+    ]) {
+        specs.push({
+            key,
+            description: `AWS Backup jobs ${what}: a resource has no recovery point for the day (docs/backups.md)`,
+            watched: single(metrics.backup(metricName, r.backupVault), "Sum"),
+            period: HOUR,
+            evaluationPeriods: 1,
+            datapointsToAlarm: 1,
+            comparison: "GreaterThanOrEqualToThreshold",
+            threshold: 1,
+            treatMissingData: "notBreaching",
         });
     }
     return specs;

@@ -39,6 +39,8 @@ export interface SideAppArgs extends ServerSpec {
 export class SideApp extends pulumi.ComponentResource {
     public readonly groupName: pulumi.Output<string>;
     public readonly targetGroupArn: pulumi.Output<string>;
+    /** targetgroup/<name>/<id>: the dimension of its load balancer metrics (the alarms and the dashboard). */
+    public readonly targetGroupArnSuffix: pulumi.Output<string>;
     public readonly url: string;
 
     constructor(name: string, args: SideAppArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -171,7 +173,13 @@ export class SideApp extends pulumi.ComponentResource {
 
         this.groupName = group.name;
         this.targetGroupArn = targetGroup.arn;
+        this.targetGroupArnSuffix = targetGroup.arnSuffix;
         this.url = `https://${args.host}`;
-        this.registerOutputs({ groupName: this.groupName, targetGroupArn: this.targetGroupArn, url: this.url });
+        this.registerOutputs({
+            groupName: this.groupName,
+            targetGroupArn: this.targetGroupArn,
+            targetGroupArnSuffix: this.targetGroupArnSuffix,
+            url: this.url,
+        });
     }
 }

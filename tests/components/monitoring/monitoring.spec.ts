@@ -3,9 +3,11 @@
 import * as assert from "assert";
 import { ALARM_THRESHOLD_DEFAULTS } from "../../../model/alarm-thresholds";
 import { DASHBOARD_PANELS } from "../../../components/monitoring/dashboard";
+import { SIDE_APPS } from "../../../model/side-apps";
 import { StateResource } from "../../../offline/state";
 import {
     AUTOSCALING_GROUP,
+    BACKUP_VAULT,
     CLOUDWATCH_DASHBOARD,
     CLOUDWATCH_METRIC_ALARM,
     EC2_INSTANCE,
@@ -185,6 +187,9 @@ function prodAlarms(): Expected[] {
         },
         ...group("frontend", /shop-fe$/),
         ...group("backoffice", /shop-bo$/),
+        ...group("pim", /SideApp.*::magento-prod-pim$/),
+        ...group("orders", /SideApp.*::magento-prod-orders$/),
+        ...group("cashout", /SideApp.*::magento-prod-cashout$/),
         ...redis("sessions-1", /sessions-redis$/, 0),
         ...redis("sessions-2", /sessions-redis$/, 1),
         ...redis("cache-1", /cache-redis$/, 0),
@@ -238,7 +243,26 @@ function prodAlarms(): Expected[] {
             missing: "missing",
             dimensions: { AutoScalingGroupName: output(AUTOSCALING_GROUP, /frontend-asg$/, "name") },
         },
+        ...backupJobs(),
     ];
+}
+
+/** One failed or expired job of the day's backups notifies, within the hour. */
+function backupJobs(): Expected[] {
+    return [
+        ["backup-jobs-failed", "NumberOfBackupJobsFailed"],
+        ["backup-jobs-expired", "NumberOfBackupJobsExpired"],
+    ].map(([key, metricName]) => ({
+        key,
+        metrics: { m: ["AWS/Backup", metricName, "Sum"] },
+        period: 3600,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        comparison: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
+        missing: "notBreaching",
+        dimensions: { BackupVaultName: output(BACKUP_VAULT, /backups-vault$/, "name") },
+    }));
 }
 
 /** The alarm's metrics as [namespace, name, stat] by query id ("m" for a single metric), and their dimensions. */
@@ -447,9 +471,16 @@ describe("monitoring", () => {
                 dims(t, "LoadBalancer").every((v) => v === lb),
             ),
         );
+        // The shop's two groups, then each side application's one server.
+        const sideGroups = SIDE_APPS.map((app) =>
+            ofType(r, LB_TARGET_GROUP).find((g) =>
+                g.urn.endsWith(`SideApp$aws:lb/targetGroup:TargetGroup::magento-prod-${app.name}`),
+            )!,
+        );
+        const targetGroups = [...webOfType(r, LB_TARGET_GROUP), ...sideGroups];
         assert.deepStrictEqual(
             dims("Healthy / unhealthy hosts", "TargetGroup"),
-            [...webOfType(r, LB_TARGET_GROUP), ...webOfType(r, LB_TARGET_GROUP)].map((g) => g.outputs!.arnSuffix),
+            [...targetGroups, ...targetGroups].map((g) => g.outputs!.arnSuffix),
         );
         assert.deepStrictEqual(
             dims("Database CPU", "DBInstanceIdentifier"),
