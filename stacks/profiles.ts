@@ -13,8 +13,8 @@ export const ESTATE_GATEWAY_SERVICES: readonly GatewayServiceSetting[] = [
     { name: "rdp", port: 3389 },
     { name: "ftp", port: 21 },
     { name: "ftp-passive", port: "2048-4096" },
-    { name: "orders-ftp", port: 4021 },
-    { name: "orders-ftp-passive", port: "4100-4199" },
+    { name: "orders-ftp", port: 5021 },
+    { name: "orders-ftp-passive", port: "5100-5199" },
 ];
 
 /** Fewest AZs a profile accepts: production must survive losing one AZ with capacity left in two. */
