@@ -274,7 +274,9 @@ describe("stack configuration", () => {
             ],
         );
         assert.deepStrictEqual(
-            [parse({}).ordersFtp].map((o) => o && [o.control.fromPort, o.passive.fromPort, o.passive.toPort, o.onInternet]),
+            [parse({}).ordersFtp].map(
+                (o) => o && [o.control.fromPort, o.passive.fromPort, o.passive.toPort, o.onInternet],
+            ),
             [[5021, 5100, 5199, false]],
         );
         const own = parse({
@@ -421,7 +423,11 @@ describe("stack configuration", () => {
             "magento:gatewayServices[5].port",
             /4021-4021 overlaps the ports of ftp-passive, which go to windows.prod.example.internal/,
         );
-        rejects(withOrders(5150, "5100-5199"), "magento:gatewayServices", /port 5150 lies inside orders-ftp-passive's range/);
+        rejects(
+            withOrders(5150, "5100-5199"),
+            "magento:gatewayServices",
+            /port 5150 lies inside orders-ftp-passive's range/,
+        );
         rejects(withOrders("5020-5021", "5100-5199"), "magento:gatewayServices", /orders-ftp must be one port/);
         rejects(
             withOrders(5021, "5100-5199", "files.prod.example.internal"),
