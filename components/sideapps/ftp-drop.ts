@@ -62,23 +62,20 @@ export class FtpDrop extends pulumi.ComponentResource {
             { zoneId: args.dns.zoneId, name: this.fqdn, type: "A", ttl: FTP_RECORD_TTL, records: [NOBODY] },
             { ...child, ignoreChanges: ["records"] },
         );
-        for (const ports of args.proxiedPorts) {
-            admit(this, `${name}-from-gateway-${rangeName(ports)}`, {
-                securityGroupId: args.securityGroupId,
-                source: { securityGroupId: args.gatewaySecurityGroupId },
-                ports,
-                description: "HAProxy gateway: FTP",
-                tags: args.tags,
-            });
-        }
-        for (const ports of args.vpnPorts) {
-            admit(this, `${name}-from-vpn-${rangeName(ports)}`, {
-                securityGroupId: args.securityGroupId,
-                source: { securityGroupId: args.vpnSecurityGroupId },
-                ports,
-                description: "VPN clients: FTP",
-                tags: args.tags,
-            });
+        const ways = [
+            { from: "gateway", group: args.gatewaySecurityGroupId, ranges: args.proxiedPorts, what: "HAProxy gateway" },
+            { from: "vpn", group: args.vpnSecurityGroupId, ranges: args.vpnPorts, what: "VPN clients" },
+        ];
+        for (const { from, group, ranges, what } of ways) {
+            for (const ports of ranges) {
+                admit(this, `${name}-from-${from}-${rangeName(ports)}`, {
+                    securityGroupId: args.securityGroupId,
+                    source: { securityGroupId: group },
+                    ports,
+                    description: `${what}: FTP`,
+                    tags: args.tags,
+                });
+            }
         }
         this.passwordSecretArn = password.secretArn;
         this.certificateSecretArn = certificate.arn;
