@@ -52,10 +52,9 @@ const cdn = cdnEdge(stack.prefix, config, {
 const front = loadBalancing(stack, net, tiers, edge, cdn, stored, telemetryKey);
 const site = publicEdge(stack.prefix, config, { ...edge, loadBalancer: front.loadBalancer, cdn: cdn.cdn });
 const web = webServers(stack, net, tiers, keys, data, app, stored, front);
-const side = sideApps(stack, tiers, keys, data, stored, front, singleServer);
-
 setupJobAccess(stack, tiers, data, app);
 const ops = operations(stack, net, tiers, keys, telemetryKey, data, singleServer);
+const side = sideApps(stack, tiers, keys, data, stored, front, singleServer, net, ops.gateway.publicIp);
 
 const topicArn = alarmTopic(stack, telemetryKey);
 const sites = siteLinks(stack, net, topicArn);

@@ -7,6 +7,8 @@ import { agentBoot, NGINX_LOGS, phpFpmLogs, requireTelemetry } from "../componen
 import { GeneratedSecret } from "../components/security/generated-secret";
 import { viaService } from "../components/security/kms-conditions";
 import { releasePrefix, sideAppBootConfig } from "../components/sideapps/boot";
+import { FtpDrop } from "../components/sideapps/ftp-drop";
+import { ORDERS_FTP } from "../model/gateway-services";
 import { SideApp } from "../components/sideapps/side-app";
 import {
     SIDE_APP_TIER,
@@ -23,11 +25,14 @@ import { SingleServers } from "./servers";
 import { StorageLayer } from "./storage";
 import { ServerTiers } from "./tiers";
 import { LoadBalancing } from "./web";
+import { NetworkLayer } from "./network";
 
 export interface SideApps {
     readonly apps: Readonly<Record<string, SideApp>>;
     /** Each application's database secret (its user's name and password). */
     readonly databaseSecretArns: Readonly<Record<string, pulumi.Output<string>>>;
+    /** The order connector's FTP drop, when the stack's gatewayServices lists its pair. */
+    readonly ftp: FtpDrop | undefined;
 }
 
 export function sideApps(
@@ -38,6 +43,9 @@ export function sideApps(
     storage: StorageLayer,
     { loadBalancer }: LoadBalancing,
     singleServer: SingleServers,
+    { internalZone }: NetworkLayer,
+    /** The gateway's Elastic IP: PASV's answer when the order connector's FTP is opened to the internet. */
+    gatewayPublicIp: pulumi.Output<string>,
 ): SideApps {
     const { tags } = config;
     const bucket = storage.buckets;
@@ -45,6 +53,7 @@ export function sideApps(
     if (problems.length > 0) {
         throw new Error(`model/side-apps.ts SIDE_APPS: ${problems.join("; ")}`);
     }
+    let ftpDrop: FtpDrop | undefined;
     const built = SIDE_APPS.map((app) => {
         const tier = tiers.sideApps[app.name];
         loadBalancer.admit(app.tier.name, tier.securityGroupId);
@@ -101,13 +110,23 @@ export function sideApps(
             ],
             renamed ? [formerly] : [],
         );
-        const userData = sideAppBootConfig({
-            app: app.name,
-            region: config.region,
-            parameterPath: path,
-            cron: app.cron,
-            agent: agentBoot({ telemetry: requireTelemetry(app.name, tier), logs: [...NGINX_LOGS, ...phpFpmLogs()] }),
-        });
+        const ftp = app.ftp ? orderFtp(app.name, tier) : undefined;
+        ftpDrop = ftp?.drop ?? ftpDrop;
+        const boot = (pasvAddress?: string) =>
+            sideAppBootConfig({
+                app: app.name,
+                region: config.region,
+                parameterPath: path,
+                cron: app.cron,
+                agent: agentBoot({
+                    telemetry: requireTelemetry(app.name, tier),
+                    logs: [...NGINX_LOGS, ...phpFpmLogs()],
+                }),
+                ftp: ftp && { ...ftp.boot, pasvAddress },
+            });
+        // PASV answers with the gateway's address only when the pair is opened there (else the server's own, which VPN
+        // clients reach); in the user data, so that opening or closing it rolls a new server out.
+        const userData = config.ordersFtp?.onInternet && ftp ? gatewayPublicIp.apply(boot) : boot();
         const server = new SideApp(`${prefix}-${app.name}`, {
             ...spec,
             placement: { ...spec.placement, availabilityZone: undefined }, // every AZ: replaced in another when its AZ fails
@@ -125,14 +144,83 @@ export function sideApps(
                     "db/host": data.sideDatabase.address,
                     "db/name": app.name,
                     "db/secret-arn": secret.secretArn,
+                    ...(ftp?.parameters ?? {}),
                 },
             },
-            bootDependsOn: [secret, grant],
+            bootDependsOn: [secret, grant, ...(ftp?.bootDependsOn ?? [])],
         });
         return { name: app.name, server, secretArn: secret.secretArn };
     });
     return {
         apps: Object.fromEntries(built.map((b) => [b.name, b.server])),
         databaseSecretArns: Object.fromEntries(built.map((b) => [b.name, b.secretArn])),
+        ftp: ftpDrop,
     };
+
+    /**
+     * The order connector's FTP drop (docs/sideapps.md, "FTP for the order connector"): its secrets, name and admissions,
+     * what its boot reads, and its grants: the two secrets (the certificate's written at first boot) and its own A
+     * record, UPSERT only, in the internal zone alone, by Route 53's fine-grained conditions
+     * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/specifying-conditions-route53.html).
+     */
+    function orderFtp(app: string, tier: ServerTiers["sideApps"][keyof ServerTiers["sideApps"]]) {
+        const pair = config.ordersFtp;
+        if (pair === undefined) {
+            return undefined;
+        }
+        const names: readonly string[] = [ORDERS_FTP.control, ORDERS_FTP.passive];
+        const drop = new FtpDrop(`${prefix}-${app}-ftp`, {
+            securityGroupId: tier.securityGroupId,
+            gatewaySecurityGroupId: tiers.gateway.securityGroupId,
+            proxiedPorts: config.gatewayInternet
+                .filter((e) => names.includes(e.service.name))
+                .flatMap((e) => e.ports.map(([fromPort, toPort]) => ({ fromPort, toPort }))),
+            vpnSecurityGroupId: tiers.vpn.securityGroupId,
+            vpnPorts: [pair.control, pair.passive].map(({ fromPort, toPort }) => ({ fromPort, toPort })),
+            dns: internalZone.dns,
+            host: ORDERS_FTP.host,
+            kmsKeyArn: keys.secrets,
+            tags,
+        });
+        const grant = tier.grant("ftp", [
+            {
+                Effect: "Allow",
+                Action: "secretsmanager:GetSecretValue",
+                Resource: [drop.passwordSecretArn, drop.certificateSecretArn],
+            },
+            { Effect: "Allow", Action: "secretsmanager:PutSecretValue", Resource: drop.certificateSecretArn },
+            {
+                Effect: "Allow",
+                Action: "kms:GenerateDataKey",
+                Resource: keys.secrets,
+                Condition: viaService("secretsmanager", config.region),
+            },
+            {
+                Effect: "Allow",
+                Action: "route53:ChangeResourceRecordSets",
+                Resource: pulumi.interpolate`arn:aws:route53:::hostedzone/${internalZone.zoneId}`,
+                Condition: {
+                    "ForAllValues:StringEquals": {
+                        "route53:ChangeResourceRecordSetsNormalizedRecordNames": [drop.fqdn],
+                        "route53:ChangeResourceRecordSetsRecordTypes": ["A"],
+                        "route53:ChangeResourceRecordSetsActions": ["UPSERT"],
+                    },
+                },
+            },
+        ]);
+        return {
+            drop,
+            boot: {
+                fqdn: drop.fqdn,
+                listenPort: pair.control.fromPort,
+                passive: { fromPort: pair.passive.fromPort, toPort: pair.passive.toPort },
+            },
+            parameters: {
+                "ftp/password-arn": drop.passwordSecretArn,
+                "ftp/certificate-arn": drop.certificateSecretArn,
+                "ftp/zone-id": internalZone.zoneId,
+            },
+            bootDependsOn: [...drop.bootDependsOn, grant],
+        };
+    }
 }

@@ -13,6 +13,20 @@ export interface GatewayService {
     readonly target: string;
 }
 
+/**
+ * The FTP services: a control port and the passive range its transfers use. Opening one without the other (or to other
+ * sources) fails every transfer, so stack validation opens them together (stacks/checks/gateway.ts). The Windows host's
+ * IIS FTP holds port 21 of the gateway's one address; the order connector's vsftpd is a second pair on other ports
+ * (docs/sideapps.md, "FTP for the order connector").
+ */
+export const FTP_PAIRS: readonly { readonly control: string; readonly passive: string }[] = [
+    { control: "ftp", passive: "ftp-passive" },
+    { control: "orders-ftp", passive: "orders-ftp-passive" },
+];
+
+/** The order connector's FTP pair, and the internal host name its server claims at boot (its only target). */
+export const ORDERS_FTP = { control: "orders-ftp", passive: "orders-ftp-passive", host: "orders-ftp" } as const;
+
 /** A service opened to the internet: the CIDRs it admits, and the port ranges it binds (see exposedServices). */
 export interface ExposedService {
     readonly service: GatewayService;

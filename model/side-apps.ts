@@ -31,6 +31,9 @@ export interface SideAppSpec {
      * //admin, /%61dmin) to anyone else (components/web/web-acl.ts).
      */
     readonly adminPaths: readonly string[] | "all";
+    /** An FTP drop on its server for partners' files (vsftpd behind the gateway's orders-ftp pair: docs/sideapps.md,
+     *  "FTP for the order connector"), when the stack's gatewayServices lists that pair. */
+    readonly ftp?: boolean;
     /** A job every few minutes (systemd OnCalendar), run by one server at a time (docs/sideapps.md, "Cron"). */
     readonly cron?: { readonly onCalendar: string; readonly command: string };
 }
@@ -51,6 +54,7 @@ export const SIDE_APPS: readonly SideAppSpec[] = [
         tier: { name: "sideapps-orders", description: "Side application: order connector" },
         priorityBase: 7,
         adminPaths: ["/admin", "/admin/*"],
+        ftp: true,
     },
     {
         name: "cashout",

@@ -52,6 +52,9 @@ export interface PortRange {
     readonly toPort: number;
 }
 
+/** A range as rule names spell it: 3389, or 2048-4096. */
+export const rangeName = (p: PortRange) => (p.fromPort === p.toPort ? `${p.fromPort}` : `${p.fromPort}-${p.toPort}`);
+
 /** Where admitted traffic comes from: a tier's security group, or an address range (the VPC's CIDR). */
 export type Source = { readonly securityGroupId: pulumi.Input<string> } | { readonly cidrIpv4: string };
 

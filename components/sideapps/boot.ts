@@ -6,6 +6,7 @@ import { CloudConfig, INSTALL_PACKAGES, installPackagesFile, WriteFile } from ".
 import { AGENT_PACKAGES, AgentBoot } from "../compute/cloudwatch-agent";
 import { rdsCaBundle } from "../web/web-boot";
 import { WEB_PORT } from "../web/load-balancer";
+import { ftpBoot, FtpBootArgs } from "./ftp-boot";
 
 /** What the release's tarball holds (docs/sideapps.md, "The package"). */
 export const RELEASE_LAYOUT = {
@@ -33,6 +34,8 @@ export interface SideAppBootArgs {
     readonly cron?: { readonly onCalendar: string; readonly command: string };
     /** Its CloudWatch agent (components/compute/cloudwatch-agent.ts), started before anything that may fail. */
     readonly agent: AgentBoot;
+    /** An FTP drop beside it (the order connector's: ftp-boot.ts), set up once its release is deployed. */
+    readonly ftp?: Omit<FtpBootArgs, "app" | "region" | "parameterPath">;
 }
 
 /** Where an application's releases are in the bucket, and one release's tarball (its checksum beside it, `.sha256`). */
@@ -46,6 +49,9 @@ export function sideAppBootConfig(args: SideAppBootArgs): CloudConfig {
     const { app } = args;
     const ca = rdsCaBundle(args.region);
     const settings = `/etc/sideapps/${app}`;
+    const ftp =
+        args.ftp &&
+        ftpBoot({ ...args.ftp, app, region: args.region, parameterPath: args.parameterPath }, parameterReader());
     return {
         write_files: [
             installPackagesFile(),
@@ -53,19 +59,33 @@ export function sideAppBootConfig(args: SideAppBootArgs): CloudConfig {
             { path: `/etc/nginx/conf.d/${app}.conf`, permissions: "0644", content: nginxConfig(app) },
             { path: `/etc/php-fpm.d/${app}.conf`, permissions: "0644", content: poolConfig(app, settings) },
             ...(args.cron ? cronFiles(app, args.cron, settings) : []),
+            ...(ftp?.files ?? []),
             ...args.agent.files,
         ],
         runcmd: [
             [INSTALL_PACKAGES, ...AGENT_PACKAGES],
             ...args.agent.runcmd,
-            [INSTALL_PACKAGES, "nginx", "php8.3-fpm", "php8.3-mysqlnd", "php8.3-cli", "jq", "mariadb105"],
+            [
+                INSTALL_PACKAGES,
+                ...["nginx", "php8.3-fpm", "php8.3-mysqlnd", "php8.3-cli", "jq", "mariadb105"],
+                ...(ftp ? ["vsftpd", "openssl"] : []),
+            ],
             ["curl", "-fsS", "--retry", "5", "--create-dirs", "-o", ca.path, ca.url],
             [DEPLOY],
+            ...(ftp?.runcmd ?? []),
             ["systemctl", "daemon-reload"],
             ["systemctl", "enable", "--now", "php-fpm", "nginx"],
             ...(args.cron ? [["systemctl", "enable", "--now", `${app}-cron.timer`]] : []),
         ],
     };
+}
+
+/** Shell lines reading the parameters below $path in $region once, and `param KEY` printing one (failing when absent). */
+function parameterReader(): string {
+    return [
+        `params=$(aws ssm get-parameters-by-path --region "$region" --path "$path" --recursive --query 'Parameters[].{n:Name,v:Value}' --output json)`,
+        'param() { jq -er --arg n "$path/$1" \'.[] | select(.n == $n) | .v\' <<<"$params"; }',
+    ].join("\n");
 }
 
 function deployScript(args: SideAppBootArgs, caPath: string): string {
@@ -78,8 +98,7 @@ function deployScript(args: SideAppBootArgs, caPath: string): string {
         `app=${app}`,
         `region=${args.region}`,
         `path=${args.parameterPath}`,
-        `params=$(aws ssm get-parameters-by-path --region "$region" --path "$path" --recursive --query 'Parameters[].{n:Name,v:Value}' --output json)`,
-        'param() { jq -er --arg n "$path/$1" \'.[] | select(.n == $n) | .v\' <<<"$params"; }',
+        parameterReader(),
         "version=$(param release)",
         'case "$version" in',
         "  '' | *[!A-Za-z0-9._-]* | .*) echo \"release parameter holds '$version', not a version\" >&2; exit 1 ;;",

@@ -1,6 +1,6 @@
 // The operators' access together: the allow-list (IPv4, not the whole internet, one tag long), the gateway's services
 // and what of them the internet reaches; and StackConfig's part the gateway and the VPN read.
-import { ExposedService, exposedServices, GatewayService } from "../../model/gateway-services";
+import { ExposedService, exposedServices, FTP_PAIRS, GatewayService, ORDERS_FTP } from "../../model/gateway-services";
 import { internetCovered } from "../../policies/lib/cidr";
 import { Cidr, contains, isWholeInternet, parseCidr } from "../../model/cidr";
 import type { ConfigProblem } from "../errors";
@@ -15,8 +15,17 @@ export interface GatewaySettings {
     readonly gatewayServices: readonly GatewayService[];
     /** Those the gateway opens to the internet, with their sources and the ports each binds; empty by default. */
     readonly gatewayInternet: readonly ExposedService[];
+    /** The order connector's FTP (control port, passive range), when gatewayServices lists the pair; none otherwise. */
+    readonly ordersFtp: OrdersFtp | undefined;
     /** Addresses OpenVPN gives its clients: x.y.250.0/24 of the VPC, outside every subnet (clients are NATed). */
     readonly vpnClientCidr: string;
+}
+
+export interface OrdersFtp {
+    readonly control: GatewayService;
+    readonly passive: GatewayService;
+    /** Opened to the internet through the gateway (vsftpd then answers PASV with the gateway's address). */
+    readonly onInternet: boolean;
 }
 
 export function gateway(v: Settings): Concern<GatewaySettings> {
@@ -37,13 +46,18 @@ export function gateway(v: Settings): Concern<GatewaySettings> {
         minPrefix: v.gatewayMinPrefix,
         operatorCidrs,
     });
-    problems.push(...internet.problems, ...services.problems);
+    const orders = ordersFtp(services.services, v.internalDomain ?? "internal");
+    problems.push(...internet.problems, ...services.problems, ...orders.problems);
     return {
         problems,
         config: () => ({
             operatorCidrs: v.operatorCidrs!,
             gatewayServices: services.services,
             gatewayInternet: internet.exposed,
+            ordersFtp: orders.pair && {
+                ...orders.pair,
+                onInternet: internet.exposed.some((e) => e.service.name === ORDERS_FTP.control),
+            },
             vpnClientCidr: vpnClientCidr(parseCidr(v.vpcCidr!)!),
         }),
     };
@@ -78,9 +92,14 @@ function resolveGatewayServices(
 ): { services: GatewayService[]; problems: ConfigProblem[] } {
     const key = qualified("gatewayServices");
     const problems: ConfigProblem[] = [];
+    // The order connector's pair leads to the name its server claims at boot; every other service to the Windows host.
+    const defaultTarget = (name: string) =>
+        [ORDERS_FTP.control, ORDERS_FTP.passive].includes(name as never)
+            ? `${ORDERS_FTP.host}.${internalDomain}`
+            : `windows.${internalDomain}`;
     const services = settings.map((s): GatewayService => {
         const [fromPort, toPort] = typeof s.port === "number" ? [s.port, s.port] : s.port.split("-").map(Number);
-        return { name: s.name, protocol: "tcp", fromPort, toPort, target: s.target ?? `windows.${internalDomain}` };
+        return { name: s.name, protocol: "tcp", fromPort, toPort, target: s.target ?? defaultTarget(s.name) };
     });
     services.forEach((service, i) => {
         for (const other of services.slice(0, i)) {
@@ -163,16 +182,14 @@ function resolveGatewayInternet(
         });
     }
     // FTP's data connections use the passive range: one without the other fails every transfer.
-    const [ftp, passive] = [settings.opened.ftp, settings.opened["ftp-passive"]];
-    if (
-        (ftp === undefined) !== (passive === undefined) ||
-        (ftp && passive && [...ftp].sort().join() !== [...passive].sort().join())
-    ) {
-        problems.push({
-            path: key,
-            message:
-                "opens ftp and ftp-passive with different sources; FTP's transfers use the passive ports: open both to the same addresses, or neither",
-        });
+    for (const { control, passive } of FTP_PAIRS) {
+        const [a, b] = [settings.opened[control], settings.opened[passive]];
+        if ((a === undefined) !== (b === undefined) || (a && b && [...a].sort().join() !== [...b].sort().join())) {
+            problems.push({
+                path: key,
+                message: `opens ${control} and ${passive} with different sources; FTP's transfers use the passive ports: open both to the same addresses, or neither`,
+            });
+        }
     }
     const exposed = problems.length > 0 ? [] : exposedServices(services, settings.opened);
     for (const e of exposed.filter((x) => x.ports.length === 0)) {
@@ -189,4 +206,41 @@ function resolveGatewayInternet(
         });
     }
     return { exposed, problems };
+}
+
+/**
+ * The order connector's FTP pair from the services: both or neither (vsftpd listens on the one and hands out the other),
+ * the control a single port outside the passive range, both leading to orders-ftp.<internal domain>, the name its
+ * server claims at boot (docs/sideapps.md, "FTP for the order connector").
+ */
+function ordersFtp(
+    services: readonly GatewayService[],
+    internalDomain: string,
+): { pair?: { control: GatewayService; passive: GatewayService }; problems: ConfigProblem[] } {
+    const key = qualified("gatewayServices");
+    const [control, passive] = [ORDERS_FTP.control, ORDERS_FTP.passive].map((n) => services.find((s) => s.name === n));
+    if (control === undefined && passive === undefined) {
+        return { problems: [] };
+    }
+    const problem = (message: string) => ({ problems: [{ path: key, message }] });
+    if (control === undefined || passive === undefined) {
+        return problem(
+            `lists one of ${ORDERS_FTP.control} and ${ORDERS_FTP.passive}: the order connector's FTP needs both (its control port and its passive range), or neither`,
+        );
+    }
+    const host = `${ORDERS_FTP.host}.${internalDomain}`;
+    if (control.target !== host || passive.target !== host) {
+        return problem(
+            `${ORDERS_FTP.control} and ${ORDERS_FTP.passive} must lead to ${host}, the name the order connector's server claims at boot (leave their target unset)`,
+        );
+    }
+    if (control.fromPort !== control.toPort || passive.fromPort === passive.toPort) {
+        return problem(`${ORDERS_FTP.control} must be one port and ${ORDERS_FTP.passive} a range of ports`);
+    }
+    if (passive.fromPort <= control.fromPort && control.fromPort <= passive.toPort) {
+        return problem(
+            `${ORDERS_FTP.control}'s port ${control.fromPort} lies inside ${ORDERS_FTP.passive}'s range ${passive.fromPort}-${passive.toPort}: vsftpd could hand it out for a transfer`,
+        );
+    }
+    return { pair: { control, passive }, problems: [] };
 }

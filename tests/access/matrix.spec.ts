@@ -22,6 +22,7 @@ import {
     KMS_KEY,
     OPENSEARCH_DOMAIN,
     RDS_INSTANCE,
+    ROUTE53_ZONE,
     S3_BUCKET,
     SECRETSMANAGER_SECRET,
     SNS_TOPIC,
@@ -475,6 +476,55 @@ for (const name of STACKS) {
                     }
                 }
             }
+        });
+
+        it("lets the order connector's server point its FTP name at itself and change no other record, zone or action; no other tier may; only it reads the FTP secrets", async () => {
+            const zone = stack.resources.find((r) => r.type === ROUTE53_ZONE && r.name.includes("internal"));
+            const zoneId = zone && knownString(zone.props, "zoneId");
+            assert.ok(zoneId, "no internal zone with a known id");
+            const domain = `${name}.example.internal`;
+            const change = (record: string, type = "A", action = "UPSERT", id = zoneId) => ({
+                action: "route53:ChangeResourceRecordSets",
+                resource: `arn:aws:route53:::hostedzone/${id}`,
+                context: {
+                    "route53:ChangeResourceRecordSetsNormalizedRecordNames": [record],
+                    "route53:ChangeResourceRecordSetsRecordTypes": [type],
+                    "route53:ChangeResourceRecordSetsActions": [action],
+                },
+            });
+            const orders = stack.role("sideapps-orders");
+            const own = change(`orders-ftp.${domain}`);
+            await expect(stack, "Allowed", { ...own, principal: orders });
+            for (const request of [
+                change(`windows.${domain}`),
+                change(`orders-ftp.${domain}`, "CNAME"),
+                change(`orders-ftp.${domain}`, "A", "DELETE"),
+                change(`orders-ftp.${domain}`, "A", "UPSERT", "Z0OTHERZONE0000"),
+            ]) {
+                await expect(stack, "denied", { ...request, principal: orders });
+            }
+            const secrets = ["orders-ftp-user-secret", "orders-ftp-tls-secret"].map((s) =>
+                stack.arn(SECRETSMANAGER_SECRET, s),
+            );
+            for (const secret of secrets) {
+                const read = { action: "secretsmanager:GetSecretValue", resource: secret };
+                await expect(stack, "Allowed", { ...read, principal: orders });
+                for (const tier of ["web", "backoffice", "rundeck", "sideapps", "sideapps-cashout", "gateway", "vpn"]) {
+                    await expect(stack, "denied", { ...read, principal: stack.role(tier) });
+                    await expect(stack, "denied", { ...own, principal: stack.role(tier) });
+                }
+            }
+            // It writes the certificate it makes at first boot, never its password.
+            await expect(stack, "Allowed", {
+                principal: orders,
+                action: "secretsmanager:PutSecretValue",
+                resource: secrets[1],
+            });
+            await expect(stack, "denied", {
+                principal: orders,
+                action: "secretsmanager:PutSecretValue",
+                resource: secrets[0],
+            });
         });
 
         it("lets Rundeck write its job output to its log group and never erase it: no deleting the group or streams, no shortening retention", async () => {

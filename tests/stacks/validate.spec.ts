@@ -260,7 +260,7 @@ describe("stack configuration", () => {
         );
     });
 
-    it("gateway: the estate's five services to windows.<internal domain> when unset; a stack's own list replaces them", () => {
+    it("gateway: the estate's five services to windows.<internal domain> and the order connector's FTP pair to orders-ftp.<internal domain> when unset; a stack's own list replaces them", () => {
         assert.deepStrictEqual(
             parse({}).gatewayServices.map((s) => `${s.name} ${s.fromPort}-${s.toPort} ${s.target}`),
             [
@@ -269,7 +269,15 @@ describe("stack configuration", () => {
                 "rdp 3389-3389 windows.prod.example.internal",
                 "ftp 21-21 windows.prod.example.internal",
                 "ftp-passive 2048-4096 windows.prod.example.internal",
+                "orders-ftp 5021-5021 orders-ftp.prod.example.internal",
+                "orders-ftp-passive 5100-5199 orders-ftp.prod.example.internal",
             ],
+        );
+        assert.deepStrictEqual(
+            [parse({}).ordersFtp].map(
+                (o) => o && [o.control.fromPort, o.passive.fromPort, o.passive.toPort, o.onInternet],
+            ),
+            [[5021, 5100, 5199, false]],
         );
         const own = parse({
             gatewayServices: [{ name: "sftp", port: 22, target: "files.prod.example.internal" }],
@@ -338,7 +346,7 @@ describe("stack configuration", () => {
         rejects(
             { gatewayInternet: { telnet: ["203.0.113.10/32"] } },
             "magento:gatewayInternet.telnet",
-            /is not a service of magento:gatewayServices \(smb, app, rdp, ftp, ftp-passive\)/,
+            /is not a service of magento:gatewayServices \(smb, app, rdp, ftp, ftp-passive, orders-ftp, orders-ftp-passive\)/,
         );
         rejects(
             { gatewayInternet: { rdp: "203.0.113.10/32" } },
@@ -374,6 +382,65 @@ describe("stack configuration", () => {
             "magento:gatewayInternet.b",
             /every port of b belongs to another service/,
         );
+    });
+
+    it("gateway: the order connector's FTP pair opens together to the same addresses, on ports of its own, leading to its server's name", () => {
+        const estate = parse({}).gatewayServices.map((s) => ({
+            name: s.name,
+            port: s.fromPort === s.toPort ? s.fromPort : `${s.fromPort}-${s.toPort}`,
+        }));
+        const only = (names: string[]) => estate.filter((s) => names.includes(s.name));
+        const partner = ["203.0.113.10/32"];
+        const opened = parse({ gatewayInternet: { "orders-ftp": partner, "orders-ftp-passive": partner } });
+        assert.deepStrictEqual(
+            opened.gatewayInternet.map((e) => [e.service.name, e.service.target, e.ports]),
+            [
+                ["orders-ftp", "orders-ftp.prod.example.internal", [[5021, 5021]]],
+                ["orders-ftp-passive", "orders-ftp.prod.example.internal", [[5100, 5199]]],
+            ],
+        );
+        assert.strictEqual(opened.ordersFtp?.onInternet, true);
+        rejects(
+            { gatewayInternet: { "orders-ftp": partner } },
+            "magento:gatewayInternet",
+            /opens orders-ftp and orders-ftp-passive with different sources; FTP's transfers use the passive ports/,
+        );
+        rejects(
+            { gatewayInternet: { "orders-ftp": partner, "orders-ftp-passive": ["203.0.113.11/32"] } },
+            "magento:gatewayInternet",
+            /opens orders-ftp and orders-ftp-passive with different sources/,
+        );
+        // Inside the Windows host's passive range (4021 was the first choice): a port leads to one host only.
+        const withOrders = (control: unknown, passive: unknown, target?: string) => ({
+            gatewayServices: [
+                ...only(["smb", "app", "rdp", "ftp", "ftp-passive"]),
+                { name: "orders-ftp", port: control, ...(target ? { target } : {}) },
+                { name: "orders-ftp-passive", port: passive },
+            ],
+        });
+        rejects(
+            withOrders(4021, "5100-5199"),
+            "magento:gatewayServices[5].port",
+            /4021-4021 overlaps the ports of ftp-passive, which go to windows.prod.example.internal/,
+        );
+        rejects(
+            withOrders(5150, "5100-5199"),
+            "magento:gatewayServices",
+            /port 5150 lies inside orders-ftp-passive's range/,
+        );
+        rejects(withOrders("5020-5021", "5100-5199"), "magento:gatewayServices", /orders-ftp must be one port/);
+        rejects(
+            withOrders(5021, "5100-5199", "files.prod.example.internal"),
+            "magento:gatewayServices",
+            /must lead to orders-ftp.prod.example.internal, the name the order connector's server claims at boot/,
+        );
+        rejects(
+            { gatewayServices: only(["rdp", "orders-ftp"]) },
+            "magento:gatewayServices",
+            /lists one of orders-ftp and orders-ftp-passive: the order connector's FTP needs both/,
+        );
+        // A stack's own list without the pair: no FTP drop.
+        assert.strictEqual(parse({ gatewayServices: only(["rdp"]) }).ordersFtp, undefined);
     });
 
     it("gateway: refuses what the security group cannot hold (60 rules per group, 256-character tag)", () => {

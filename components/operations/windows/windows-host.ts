@@ -3,7 +3,7 @@
 // from the HAProxy gateway; windows.<internal domain>, the name VPN clients and the gateway connect to.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { admit, PortRange } from "../../network/clients";
+import { admit, PortRange, rangeName } from "../../network/clients";
 import { DataVolume } from "../../compute/data-volumes";
 import { InternalDns } from "../../network/internal-zone";
 import { ServerSpec, serverSpec } from "../../compute/placement";
@@ -32,8 +32,6 @@ export interface WindowsHostArgs extends ServerSpec {
     readonly volumes: readonly [WindowsVolume, WindowsVolume];
     readonly dns: InternalDns;
 }
-
-const rangeName = (p: PortRange) => (p.fromPort === p.toPort ? `${p.fromPort}` : `${p.fromPort}-${p.toPort}`);
 
 /** Device names AWS recommends for EBS volumes on Windows instances, in attachment order. */
 function windowsDeviceName(index: number): string {

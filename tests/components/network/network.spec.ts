@@ -223,10 +223,17 @@ describe("network", () => {
         ]) {
             assert.deepStrictEqual(from(group(data)), [], `${data} opens no connection`);
         }
-        // The VPN forwards its clients into the VPC only; the gateway reaches nothing on the internet.
+        // The VPN forwards its clients into the VPC only (the order connector's FTP among it); the gateway reaches
+        // nothing on the internet.
         assert.deepStrictEqual(
             from(group("vpn-sg")).filter((r) => !r.includes("windows") && !r.includes("rundeck")),
-            ["-1 all 10.20.0.0/16", "tcp 443 endpoints-sg", "tcp 443 s3"],
+            [
+                "-1 all 10.20.0.0/16",
+                "tcp 443 endpoints-sg",
+                "tcp 443 s3",
+                "tcp 5021 sideapps-orders-sg",
+                "tcp 5100 sideapps-orders-sg",
+            ],
         );
         assert.ok(!from(group("gateway-sg")).some((r) => r.includes("0.0.0.0/0")));
     });

@@ -78,13 +78,14 @@ describe("operations servers", () => {
         assert.strictEqual(via(r, windows, "subnetId")[0].inputs!.availabilityZone, "eu-west-3a");
     });
 
-    it("each server has its internal name: rundeck. and windows. in the VPC's private zone", async () => {
+    it("each server has its internal name: rundeck. and windows. in the VPC's private zone; orders-ftp. is its server's to set at boot", async () => {
         const r = await stackResources("prod");
         const names = ofType(r, ROUTE53_RECORD).map((x) => [
             x.inputs!.name,
             via(r, x, "records").map((i) => i.urn.split("::").pop()),
         ]);
         assert.deepStrictEqual(names.sort(), [
+            ["orders-ftp.prod.example.internal", []],
             ["rundeck.prod.example.internal", ["magento-prod-rundeck-server-instance"]],
             ["windows.prod.example.internal", ["magento-prod-windows-server-instance"]],
         ]);

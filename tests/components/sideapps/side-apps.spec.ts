@@ -90,11 +90,13 @@ describe("side applications", () => {
         }
     });
 
-    it("the load balancer alone reaches them, on 80; they reach the side applications' database and no other data service", async () => {
+    it("the load balancer alone reaches them, on 80 (and VPN clients the order connector's FTP); they reach the side applications' database and no other data service", async () => {
         const r = await stackResources("prod", { preview: false });
         for (const app of APPS) {
+            const ftp = app === "orders" ? ["vpn -> tcp/5021", "vpn -> tcp/5100-5199"] : []; // ftp.spec.ts
             assert.deepStrictEqual(reachability(r, named(r, EC2_LAUNCH_TEMPLATE, `-${app}-lt`), "networkInterfaces"), [
                 "shop -> tcp/80",
+                ...ftp,
             ]);
         }
         // Each application's tier (the PIM's kept the name the three shared), its user's grants its own schema only.

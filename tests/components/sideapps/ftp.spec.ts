@@ -1,0 +1,197 @@
+// The order connector's FTP drop as an operator checks it: the real vsftpd (Debian's) takes the generated
+// configuration and refuses a login before TLS and a weak cipher; the server listens and hands out exactly the ports
+// the gateway forwards (one source of truth); only the gateway (ports it forwards) and the VPN reach it; its user is
+// chrooted to a directory it cannot write and uploads group-writeable, nothing world-writeable.
+import * as assert from "assert";
+import { ChildProcess, spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as net from "net";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { WriteFile } from "../../../components/compute/cloud-init";
+import { FTP_CIPHERS, FTP_LAYOUT, vsftpdConfig } from "../../../components/sideapps/ftp-boot";
+import { StateResource } from "../../../offline/state";
+import { EC2_EIP, EC2_LAUNCH_TEMPLATE, SSM_PARAMETER } from "../../../policies/lib/types";
+import { named, reachability } from "../../helpers/reachability";
+import { ofType, prefetch, stackResources } from "../../helpers/stacks";
+
+const PARTNER = ["203.0.113.10/32"];
+/** preprod with the order connector's FTP opened to a partner, as docs/sideapps.md says to. */
+const OPENED = { "magento:gatewayInternet": { "orders-ftp": PARTNER, "orders-ftp-passive": PARTNER } };
+
+const files = (template: StateResource) =>
+    (
+        YAML.parse(Buffer.from(template.inputs!.userData as string, "base64").toString("utf8")) as {
+            write_files: WriteFile[];
+        }
+    ).write_files;
+const file = (template: StateResource, p: string) => files(template).find((f) => f.path === p)!.content;
+const keys = (conf: string) =>
+    Object.fromEntries(
+        conf
+            .split("\n")
+            .filter((l) => /^\w+=/.test(l))
+            .map((l) => l.split("=", 2)),
+    );
+
+/** Lines a server sends until `done` matches (or 5 s pass). */
+function talk(port: number, commands: string[], done: RegExp): Promise<string> {
+    return new Promise((resolve) => {
+        let got = "";
+        const socket = net.connect(port, "127.0.0.1");
+        const timer = setTimeout(() => socket.destroy(), 5000);
+        socket.on("data", (chunk) => {
+            got += chunk.toString();
+            if (/^220 /m.test(got) && commands.length > 0) {
+                socket.write(`${commands.shift()}\r\n`);
+            }
+            if (done.test(got)) {
+                socket.end();
+            }
+        });
+        socket.on("close", () => {
+            clearTimeout(timer);
+            resolve(got);
+        });
+        socket.on("error", () => undefined);
+    });
+}
+
+/** openssl s_client's FTP STARTTLS handshake (AUTH TLS) with `args`: its output. */
+const handshake = (port: number, args: string[]) =>
+    spawnSync("openssl", ["s_client", "-starttls", "ftp", "-connect", `127.0.0.1:${port}`, ...args], {
+        input: "",
+        encoding: "utf8",
+        timeout: 10_000,
+    });
+
+describe("the order connector's FTP drop", () => {
+    prefetch(["prod", { preview: false }], ["preprod", { preview: false, changes: OPENED }]);
+
+    describe("the real vsftpd with the generated configuration", () => {
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vsftpd-"));
+        let vsftpd: ChildProcess | undefined;
+        let port = 0;
+        const paths = {
+            pem: path.join(tmp, "ftp.pem"),
+            users: path.join(tmp, "users"),
+            emptyDir: path.join(tmp, "empty"),
+        };
+
+        before(async function () {
+            this.timeout(30_000);
+            fs.mkdirSync(paths.emptyDir, { mode: 0o755 });
+            fs.writeFileSync(paths.users, `${FTP_LAYOUT.user}\n`);
+            const made = spawnSync("openssl", [
+                ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=orders-ftp.test"],
+                ...["-keyout", paths.pem, "-out", `${paths.pem}.crt`],
+            ]);
+            assert.strictEqual(made.status, 0, String(made.stderr));
+            fs.appendFileSync(paths.pem, fs.readFileSync(`${paths.pem}.crt`));
+            port = 30_000 + Math.floor(Math.random() * 20_000);
+            const conf = path.join(tmp, "vsftpd.conf");
+            fs.writeFileSync(
+                conf,
+                vsftpdConfig({ listenPort: port, passive: { fromPort: port + 1, toPort: port + 9 }, paths }),
+            );
+            vsftpd = spawn("/usr/sbin/vsftpd", [conf], { stdio: "ignore" });
+            for (let i = 0; i < 50 && !/^220 /m.test(await talk(port, [], /^220 /m)); i++) {
+                await new Promise((r) => setTimeout(r, 100));
+            }
+        });
+
+        after(() => {
+            vsftpd?.kill();
+            fs.rmSync(tmp, { recursive: true, force: true });
+        });
+
+        it("starts on the generated configuration and refuses the FTP user's login before TLS", async () => {
+            assert.strictEqual(vsftpd?.exitCode, null, "vsftpd exited: it refused the configuration");
+            const reply = await talk(port, [`USER ${FTP_LAYOUT.user}`], /^530 /m);
+            assert.match(reply, /^530 Non-anonymous sessions must use encryption/m, reply);
+        });
+
+        it("negotiates TLS with a forward-secret AEAD suite of its list, and refuses a client offering only CBC", () => {
+            const good = handshake(port, ["-tls1_2"]);
+            const cipher = /Cipher is (\S+)/.exec(good.stdout)?.[1];
+            assert.ok(cipher && FTP_CIPHERS.split(":").includes(cipher), `${good.stdout}${good.stderr}`);
+            const cbc = handshake(port, ["-tls1_2", "-cipher", "ECDHE-RSA-AES128-SHA"]);
+            assert.doesNotMatch(cbc.stdout, /Cipher is ECDHE-RSA-AES128-SHA/, cbc.stdout);
+            assert.match(`${cbc.stdout}${cbc.stderr}`, /handshake failure|no shared cipher|Cipher is \(NONE\)/);
+        });
+
+        it("refuses a key vsftpd.conf(5) does not define (the check is real)", () => {
+            const bad = path.join(tmp, "bad.conf");
+            fs.writeFileSync(
+                bad,
+                `${vsftpdConfig({ listenPort: port + 20, passive: { fromPort: 1, toPort: 2 }, paths })}allow_everything=YES\n`,
+            );
+            const run = spawnSync("/usr/sbin/vsftpd", [bad], { encoding: "utf8", timeout: 5000 });
+            assert.strictEqual(run.status, 2, "vsftpd took an unknown key"); // exit 2, as seen with Debian's vsftpd 3.0.3
+        });
+    });
+
+    it("listens on the gateway's orders-ftp port and hands out its passive range; PASV answers with the gateway's address only when opened", async () => {
+        const opened = await stackResources("preprod", { preview: false, changes: OPENED });
+        const haproxy = ofType(opened, SSM_PARAMETER).find((p) => String(p.inputs!.name).endsWith("/haproxy.cfg"))!;
+        const cfg = String(haproxy.inputs!.value ?? haproxy.inputs!.insecureValue);
+        assert.match(cfg, /frontend orders-ftp\n\s+bind \[::\]:5021 v4v6\n/);
+        assert.match(cfg, /frontend orders-ftp-passive\n\s+bind \[::\]:5100-5199 v4v6\n/);
+        assert.match(cfg, /server target orders-ftp\.preprod\.example\.internal:5021 /);
+        const conf = keys(file(named(opened, EC2_LAUNCH_TEMPLATE, "-orders-lt"), FTP_LAYOUT.config));
+        const eip = named(opened, EC2_EIP, "-haproxy-server-eip");
+        assert.deepStrictEqual(
+            [conf.listen_port, conf.pasv_min_port, conf.pasv_max_port, conf.pasv_address],
+            ["5021", "5100", "5199", eip.outputs!.publicIp],
+        );
+        const prod = await stackResources("prod", { preview: false });
+        const closed = keys(file(named(prod, EC2_LAUNCH_TEMPLATE, "-orders-lt"), FTP_LAYOUT.config));
+        assert.deepStrictEqual([closed.listen_port, closed.pasv_address], ["5021", undefined]);
+        // FTPS only, no anonymous, chroot without a writeable root, umask 002.
+        for (const k of ["ssl_enable", "force_local_logins_ssl", "force_local_data_ssl", "chroot_local_user"]) {
+            assert.strictEqual(closed[k], "YES", k);
+        }
+        assert.deepStrictEqual(
+            [closed.anonymous_enable, closed.allow_writeable_chroot, closed.local_umask],
+            ["NO", undefined, "002"],
+        );
+        // Only the order connector runs an FTP server.
+        for (const app of ["pim", "cashout"]) {
+            assert.ok(!files(named(prod, EC2_LAUNCH_TEMPLATE, `-${app}-lt`)).some((f) => f.path.includes("vsftpd")));
+        }
+    });
+
+    it("the gateway reaches it on exactly the ports it forwards, VPN clients on the pair's; nothing else new", async () => {
+        const lt = (r: StateResource[]) => named(r, EC2_LAUNCH_TEMPLATE, "-orders-lt");
+        const prod = await stackResources("prod", { preview: false });
+        assert.deepStrictEqual(reachability(prod, lt(prod), "networkInterfaces"), [
+            "shop -> tcp/80",
+            "vpn -> tcp/5021",
+            "vpn -> tcp/5100-5199",
+        ]);
+        const opened = await stackResources("preprod", { preview: false, changes: OPENED });
+        assert.deepStrictEqual(reachability(opened, lt(opened), "networkInterfaces"), [
+            "gateway -> tcp/5021",
+            "gateway -> tcp/5100-5199",
+            "shop -> tcp/80",
+            "vpn -> tcp/5021",
+            "vpn -> tcp/5100-5199",
+        ]);
+    });
+
+    it("its user is chrooted to root's directory and uploads into a group-writeable setgid media directory; the boot stops on anything world-writeable", async () => {
+        const prod = await stackResources("prod", { preview: false });
+        const script = file(named(prod, EC2_LAUNCH_TEMPLATE, "-orders-lt"), "/usr/local/sbin/orders-ftp-setup");
+        assert.match(script, /install -d -o root -g root -m 0755 \/srv\/orders-ftp\n/);
+        assert.match(script, /install -d -o orders-ftp -g orders-files -m 2775 \/srv\/orders-ftp\/media\n/);
+        assert.match(script, /usermod -a -G orders-files orders\nusermod -a -G orders-files nginx\n/);
+        assert.match(script, /--shell \/usr\/local\/sbin\/ftp-only orders-ftp/);
+        assert.match(
+            script,
+            /find \/srv\/orders-ftp \/opt\/orders \/var\/lib\/orders \/etc\/sideapps -xdev -perm -0002/,
+        );
+        // The name is claimed last, once vsftpd runs.
+        assert.ok(script.indexOf("systemctl enable --now orders-ftp") < script.indexOf("change-resource-record-sets"));
+    });
+});
