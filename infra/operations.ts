@@ -10,6 +10,7 @@ import { Rundeck } from "../components/operations/rundeck/rundeck";
 import { VpnServer } from "../components/operations/vpn/vpn-server";
 import { WindowsHost } from "../components/operations/windows/windows-host";
 import { viaService } from "../components/security/kms-conditions";
+import { forwardedPorts } from "../model/gateway-services";
 import { StackContext } from "./context";
 import { AppSettings, DataLayer } from "./data";
 import { NetworkLayer } from "./network";
@@ -155,9 +156,7 @@ export function operations(
         }),
         gatewaySecurityGroupId: tiers.gateway.securityGroupId,
         // Exactly the ports the gateway forwards to it.
-        proxiedPorts: config.gatewayInternet
-            .filter((e) => onWindows(e.service))
-            .flatMap((e) => e.ports.map(([fromPort, toPort]) => ({ fromPort, toPort }))),
+        proxiedPorts: forwardedPorts(config.gatewayInternet, onWindows),
         gatewaySubnetCidr: config.network.publicSubnetCidrs[config.network.operationsAz], // the gateway's and the VPN server's: the operations AZ's public subnet
         ftp: ftpPassive && {
             fromPort: ftpPassive.fromPort,

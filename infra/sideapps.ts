@@ -8,7 +8,7 @@ import { GeneratedSecret } from "../components/security/generated-secret";
 import { viaService } from "../components/security/kms-conditions";
 import { releasePrefix, sideAppBootConfig } from "../components/sideapps/boot";
 import { FtpDrop } from "../components/sideapps/ftp-drop";
-import { ORDERS_FTP } from "../model/gateway-services";
+import { forwardedPorts, ORDERS_FTP } from "../model/gateway-services";
 import { SideApp } from "../components/sideapps/side-app";
 import {
     SIDE_APP_TIER,
@@ -172,9 +172,7 @@ export function sideApps(
         const drop = new FtpDrop(`${prefix}-${app}-ftp`, {
             securityGroupId: tier.securityGroupId,
             gatewaySecurityGroupId: tiers.gateway.securityGroupId,
-            proxiedPorts: config.gatewayInternet
-                .filter((e) => names.includes(e.service.name))
-                .flatMap((e) => e.ports.map(([fromPort, toPort]) => ({ fromPort, toPort }))),
+            proxiedPorts: forwardedPorts(config.gatewayInternet, (service) => names.includes(service.name)),
             vpnSecurityGroupId: tiers.vpn.securityGroupId,
             vpnPorts: [pair.control, pair.passive].map(({ fromPort, toPort }) => ({ fromPort, toPort })),
             dns: internalZone.dns,

@@ -13,6 +13,9 @@ export interface GatewayService {
     readonly target: string;
 }
 
+/** The order connector's FTP pair, and the internal host name its server claims at boot (its only target). */
+export const ORDERS_FTP = { control: "orders-ftp", passive: "orders-ftp-passive", host: "orders-ftp" } as const;
+
 /**
  * The FTP services: a control port and the passive range its transfers use. Opening one without the other (or to other
  * sources) fails every transfer, so stack validation opens them together (stacks/checks/gateway.ts). The Windows host's
@@ -21,11 +24,18 @@ export interface GatewayService {
  */
 export const FTP_PAIRS: readonly { readonly control: string; readonly passive: string }[] = [
     { control: "ftp", passive: "ftp-passive" },
-    { control: "orders-ftp", passive: "orders-ftp-passive" },
+    ORDERS_FTP,
 ];
 
-/** The order connector's FTP pair, and the internal host name its server claims at boot (its only target). */
-export const ORDERS_FTP = { control: "orders-ftp", passive: "orders-ftp-passive", host: "orders-ftp" } as const;
+/** The port ranges the gateway forwards for the opened services `forwarded` picks (a target's admissions). */
+export function forwardedPorts(
+    exposed: readonly ExposedService[],
+    forwarded: (service: GatewayService) => boolean,
+): { fromPort: number; toPort: number }[] {
+    return exposed
+        .filter((e) => forwarded(e.service))
+        .flatMap((e) => e.ports.map(([fromPort, toPort]) => ({ fromPort, toPort })));
+}
 
 /** A service opened to the internet: the CIDRs it admits, and the port ranges it binds (see exposedServices). */
 export interface ExposedService {
