@@ -136,6 +136,16 @@ export class WebGroup extends pulumi.ComponentResource {
             { ...child, ignoreChanges: args.image.ignoreImageDrift ? ["imageId"] : [] },
         );
 
+        // AWS stops a server as soon as it has launched into the warm pool, without waiting for its user data
+        // (https://docs.aws.amazon.com/autoscaling/ec2/userguide/warm-pool-instance-lifecycle.html): the hook holds
+        // it in Warmed:Pending:Wait until its boot reports, and again in Pending:Wait when it is started into
+        // service. A boot that never reports is abandoned (terminated), never put in the pool or in service.
+        const launchHook = args.warmPool && {
+            name: launchHookName(name),
+            lifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING",
+            heartbeatTimeout: LAUNCH_HOOK_TIMEOUT_SECONDS,
+            defaultResult: "ABANDON",
+        };
         const group = new aws.autoscaling.Group(
             `${name}-asg`,
             {
@@ -181,25 +191,28 @@ export class WebGroup extends pulumi.ComponentResource {
                     maxGroupPreparedCapacity: args.warmPool.maxPrepared,
                     instanceReusePolicy: { reuseOnScaleIn: true },
                 },
+                // In the create call, so the hook holds the very first servers: a separate hook is attached only once
+                // the group exists and may have launched them
+                // (https://pub.dev/documentation/pulumi_aws/latest/autoscaling/LifecycleHook-class.html). A change of
+                // it forces a new group (offline/plan/forces-new.data.json), so it is ignored after creation and the
+                // separate hook below keeps the hook current.
+                initialLifecycleHooks: launchHook ? [launchHook] : undefined,
                 tags: Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
             },
-            { ...child, dependsOn: args.bootDependsOn, ignoreChanges: ["desiredCapacity"] },
-        ); // scaling owns the desired count, not the program
-
-        if (args.warmPool) {
-            // AWS stops a server as soon as it has launched into the warm pool, without waiting for its user data
-            // (https://docs.aws.amazon.com/autoscaling/ec2/userguide/warm-pool-instance-lifecycle.html): the hook holds
-            // it in Warmed:Pending:Wait until its boot reports, and again in Pending:Wait when it is started into
-            // service. A boot that never reports is abandoned (terminated), never put in the pool or in service.
+            {
+                ...child,
+                dependsOn: args.bootDependsOn,
+                ignoreChanges: ["desiredCapacity", "initialLifecycleHooks"], // scaling owns the desired count
+            },
+        );
+        if (launchHook) {
+            // The same hook again (PutLifecycleHook creates or updates, no clash with the group's own:
+            // https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PutLifecycleHook.html), so a group created
+            // before it had one gets it, and a change of its timeout reaches AWS. The provider warns against the two
+            // because deleting this one deletes the group's: both follow the warm pool, so they go together.
             new aws.autoscaling.LifecycleHook(
                 `${name}-boot`,
-                {
-                    name: launchHookName(name),
-                    autoscalingGroupName: group.name,
-                    lifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING",
-                    heartbeatTimeout: LAUNCH_HOOK_TIMEOUT_SECONDS,
-                    defaultResult: "ABANDON",
-                },
+                { ...launchHook, autoscalingGroupName: group.name },
                 child,
             );
         }

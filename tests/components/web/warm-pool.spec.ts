@@ -14,6 +14,7 @@ import { launchHookName } from "../../../components/web/web-group";
 import { LAUNCH_HOOK_TIMEOUT_SECONDS } from "../../../model/web-timing";
 import { AUTOSCALING_GROUP, EC2_LAUNCH_TEMPLATE, IAM_ROLE_POLICY } from "../../../policies/lib/types";
 import { StateResource } from "../../../offline/state";
+import { asExport, plan } from "../../helpers/plan";
 import { named } from "../../helpers/reachability";
 import { ofType, prefetch, stackResources, via } from "../../helpers/stacks";
 import { userDataText } from "../../helpers/user-data";
@@ -75,6 +76,27 @@ describe("warm pool", () => {
             [
                 ["autoscaling:DescribeAutoScalingInstances", "*"],
                 ["autoscaling:CompleteLifecycleAction", named(r, AUTOSCALING_GROUP, "frontend-asg").outputs!.arn],
+            ],
+        );
+    });
+
+    it("a new front-end group is created with its launch hook, so its first servers wait too; a group deployed before it had one is not replaced for it", async () => {
+        const r = await stackResources("prod", UPDATE);
+        const group = named(r, AUTOSCALING_GROUP, "frontend-asg");
+        const hook = ofType(r, HOOK)[0];
+        const { autoscalingGroupName: _, ...separate } = hook.inputs!;
+        // The same hook in the group's create call as the separate resource, which serves groups made without it.
+        assert.deepStrictEqual(group.inputs!.initialLifecycleHooks, [separate]);
+        const before = asExport(r);
+        const deployed = before.resources.find((x) => x.urn === group.urn)!;
+        delete deployed.inputs!.initialLifecycleHooks;
+        delete deployed.outputs!.initialLifecycleHooks;
+        const steps = plan(before, r, "prod").steps.filter((s) => s.urn === group.urn || s.urn === hook.urn);
+        assert.deepStrictEqual(
+            steps.map((s) => [s.name, s.op]),
+            [
+                ["magento-prod-frontend-asg", "same"],
+                ["magento-prod-frontend-boot", "same"],
             ],
         );
     });
