@@ -3,7 +3,6 @@
 // dashboard, every dimension from the resources of the layers before.
 import * as pulumi from "@pulumi/pulumi";
 import type { AlarmTarget } from "../components/network/site-links";
-import { serverMetricsNamespace } from "../components/compute/cloudwatch-agent";
 import { CertificateExpiry } from "../components/monitoring/certificate-expiry";
 import { Monitoring } from "../components/monitoring/monitoring";
 import { SecurityAlarms } from "../components/monitoring/security-alarms";
@@ -87,16 +86,15 @@ export function monitoring(
         thresholds: config.alarmThresholds,
         // Every Linux server's agent (the Windows host runs none): the groups, then the single servers.
         servers: {
-            namespace: serverMetricsNamespace(config.stack),
             groups: {
-                frontend: web.frontEnd.groupName,
-                backoffice: web.backOffice.groupName,
-                ...Object.fromEntries(Object.entries(side.apps).map(([name, app]) => [name, app.groupName])),
+                frontend: web.frontEnd.agentMetrics,
+                backoffice: web.backOffice.agentMetrics,
+                ...Object.fromEntries(Object.entries(side.apps).map(([name, app]) => [name, app.agentMetrics])),
             },
             instances: {
-                rundeck: ops.rundeck.instanceId,
-                gateway: ops.gateway.instanceId,
-                vpn: ops.vpn.instanceId,
+                rundeck: ops.rundeck.agentMetrics,
+                gateway: ops.gateway.agentMetrics,
+                vpn: ops.vpn.agentMetrics,
                 ...storage.servers,
             },
         },

@@ -1,6 +1,7 @@
 // Storage: the shared folders (media, sitemaps, exports; never pub/static) on EFS or on the estate's NFS server, and
 // the stack's buckets, the only ones the servers' S3 endpoint lets them write.
 import * as pulumi from "@pulumi/pulumi";
+import { AgentMetrics } from "../components/compute/cloudwatch-agent";
 import { releaseBuildObjects } from "../components/release/build-access";
 import { Buckets } from "../components/storage/buckets";
 import { EfsStorage } from "../components/storage/efs";
@@ -18,8 +19,8 @@ export interface StorageLayer {
     /** The shared folders the servers mount. */
     readonly shared: SharedStorage;
     readonly buckets: Buckets;
-    /** The storage's own servers' instances by label (the NFS server's, source or target): the dashboard draws them. */
-    readonly servers: Readonly<Record<string, pulumi.Output<string>>>;
+    /** The storage's own servers by label (the NFS server's, source or target): the dashboard draws them. */
+    readonly servers: Readonly<Record<string, AgentMetrics>>;
 }
 
 export function storage(

@@ -1,7 +1,8 @@
 // The CloudWatch agent on every Linux server: one generator of its JSON configuration for every kind of server (the
 // web tiers, the side applications, Rundeck, the gateway, the VPN, the NFS server). Each ships its logs to its tier's
-// log group (components/compute/server-tier.ts) and publishes memory, disk and the 5-minute load average into the
-// stack's namespace. Sources and what offline cannot show: docs/servers.md, "Seeing into the servers".
+// log group (components/compute/server-tier.ts) and publishes memory, disk and the 5-minute load average into its
+// tier's namespace. Sources and what offline cannot show: docs/servers.md, "Seeing into the servers".
+import type * as pulumi from "@pulumi/pulumi";
 import { AGENT_CONFIG_PATH } from "../../policies/lib/contracts";
 import { MAGENTO_ROOT } from "../../model/release";
 import { WEB_CONFIG_PATHS } from "../../model/web-config";
@@ -29,8 +30,9 @@ export const START_AGENT = [
     `file:${AGENT_CONFIG}`,
 ];
 
-/** The namespace every server of the stack publishes into, and the only one its role may (server-tier.ts). */
-export const serverMetricsNamespace = (stack: string) => `Magento/${stack}/Servers`;
+/** The namespace a tier's servers publish into, and the only one its role may (server-tier.ts): one per tier, so a
+ *  compromised server cannot draw another tier's lines on the dashboard. */
+export const serverMetricsNamespace = (stack: string, tier: string) => `Magento/${stack}/Servers/${tier}`;
 /** Each tier's log group. */
 export const serverLogGroupName = (stack: string, tier: string) => `/magento/${stack}/servers/${tier}`;
 
@@ -40,6 +42,12 @@ export interface ServerTelemetry {
     readonly namespace: string;
     /** Its servers run in an Auto Scaling group: metrics carry the group's name, which the dashboard draws. */
     readonly scaled: boolean;
+}
+
+/** A server, or a group of them, as the dashboard draws its agent's metrics: instance id or group name, namespace. */
+export interface AgentMetrics {
+    readonly id: pulumi.Input<string>;
+    readonly namespace: string;
 }
 
 /** A tier's telemetry, or a clear error naming the server whose tier was built without one. */

@@ -22,6 +22,14 @@ export interface TierIdentity {
     readonly instanceProfileName: pulumi.Input<string>;
     /** Where its CloudWatch agent sends logs and metrics (Linux tiers). */
     readonly telemetry?: ServerTelemetry;
+    /** What its servers need before their first boot: the tier's log group and its role's own policies. */
+    readonly bootResources?: readonly pulumi.Resource[];
+}
+
+/** What a server (or a group's first servers) waits for: what its boot reads, and its tier's log group and grants
+ *  (an edge orders, never replaces: pulumi/pulumi step_generator.go). */
+export function bootDependencies(runsAs: TierIdentity, reads: readonly pulumi.Resource[] = []): pulumi.Resource[] {
+    return [...reads, ...(runsAs.bootResources ?? [])];
 }
 
 export interface ServerSpec {

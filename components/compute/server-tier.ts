@@ -31,8 +31,9 @@ export interface ServerTierArgs {
     /** Linux tiers: the log group and metric namespace their CloudWatch agent writes to; absent: none (Windows). */
     readonly telemetry?: {
         readonly stack: string;
-        /** The log group's own part of its name (/magento/<stack>/servers/<group>): one per tier, unique in the stack
-         *  (the tiers sharing a Tier tag, the side applications, each have their own). */
+        /** The log group's and the metric namespace's own part (/magento/<stack>/servers/<group>,
+         *  Magento/<stack>/Servers/<group>): one per tier, unique in the stack (the tiers sharing a Tier tag, the side
+         *  applications, each have their own). */
         readonly group: string;
         /** The telemetry key, whose policy lets CloudWatch Logs of this account and region use it. */
         readonly keyArn: pulumi.Input<string>;
@@ -109,6 +110,8 @@ export class ServerTier extends pulumi.ComponentResource implements TierIdentity
     public readonly instanceProfileName: pulumi.Output<string>;
     /** Where its servers' agent sends logs and metrics, when it has one. */
     public readonly telemetry: ServerTelemetry | undefined;
+    /** Its log group and its role's own policies: its servers wait for them (a first boot's lines, its deny). */
+    public readonly bootResources: pulumi.Resource[];
 
     constructor(name: string, args: ServerTierArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:compute:ServerTier", name, {}, opts);
@@ -129,14 +132,14 @@ export class ServerTier extends pulumi.ComponentResource implements TierIdentity
             },
             child,
         );
-        new aws.iam.RolePolicy(
+        const agentPolicy = new aws.iam.RolePolicy(
             `${name}-ssm-agent`,
             { role: role.name, policy: JSON.stringify(SSM_AGENT_POLICY) },
             child,
         );
         // An explicit deny keeps the tier to its own stack's path, whatever a later grant (or a managed policy someone
         // attaches: AmazonSSMManagedInstanceCore allows ssm:GetParameter(s) on every parameter of the account) adds.
-        new aws.iam.RolePolicy(
+        const scope = new aws.iam.RolePolicy(
             `${name}-parameter-scope`,
             {
                 role: role.name,
@@ -160,7 +163,9 @@ export class ServerTier extends pulumi.ComponentResource implements TierIdentity
             child,
         );
         const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags }, child);
-        this.telemetry = args.telemetry && this.serverLogs(name, role, args.telemetry, tags);
+        const logs = args.telemetry && this.serverLogs(name, role, args.telemetry, tags);
+        this.telemetry = logs?.telemetry;
+        this.bootResources = [agentPolicy, scope, ...(logs?.resources ?? [])];
 
         this.tier = args.tier;
         this.securityGroupId = group.id;
@@ -173,7 +178,7 @@ export class ServerTier extends pulumi.ComponentResource implements TierIdentity
     /**
      * The tier's log group and what its agent may do: append to that group (no delete, no retention or key change; the
      * agent creates a group only when it is missing and sets retention only when told to, neither happens here:
-     * docs/servers.md), publish metrics into the stack's namespace only (cloudwatch:namespace,
+     * docs/servers.md), publish metrics into the tier's own namespace only (cloudwatch:namespace,
      * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html), and on a
      * group's servers read instance tags, where the agent finds the AutoScalingGroupName dimension (its ec2tagger calls
      * DescribeTags, which takes no resource: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html).
@@ -184,10 +189,10 @@ export class ServerTier extends pulumi.ComponentResource implements TierIdentity
         role: aws.iam.Role,
         telemetry: NonNullable<ServerTierArgs["telemetry"]>,
         tags: Record<string, string>,
-    ): ServerTelemetry {
+    ): { telemetry: ServerTelemetry; resources: pulumi.Resource[] } {
         const child = { parent: this };
         const logGroupName = serverLogGroupName(telemetry.stack, telemetry.group);
-        const namespace = serverMetricsNamespace(telemetry.stack);
+        const namespace = serverMetricsNamespace(telemetry.stack, telemetry.group);
         const group = new aws.cloudwatch.LogGroup(
             `${name}-server-logs`,
             {
@@ -198,7 +203,7 @@ export class ServerTier extends pulumi.ComponentResource implements TierIdentity
             },
             child,
         );
-        new aws.iam.RolePolicy(
+        const grant = new aws.iam.RolePolicy(
             `${name}-telemetry`,
             {
                 role: role.name,
@@ -221,7 +226,7 @@ export class ServerTier extends pulumi.ComponentResource implements TierIdentity
             },
             child,
         );
-        return { logGroupName, namespace, scaled: telemetry.scaled };
+        return { telemetry: { logGroupName, namespace, scaled: telemetry.scaled }, resources: [group, grant] };
     }
 
     private egress(

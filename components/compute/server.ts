@@ -9,7 +9,7 @@ import { CloudConfig, cloudConfigBytes } from "./cloud-init";
 import { DataVolume } from "./data-volumes";
 import { InternalDns, internalRecord } from "../network/internal-zone";
 import { renderPowerShellUserData } from "../operations/windows/user-data";
-import { ServerSpec, serverSpec } from "./placement";
+import { bootDependencies, ServerSpec, serverSpec } from "./placement";
 
 export interface ServerArgs extends ServerSpec {
     /** The component's own security group, beside its tier's. */
@@ -129,7 +129,7 @@ export class Server extends pulumi.ComponentResource {
             },
             {
                 ...child,
-                dependsOn: args.bootDependsOn,
+                dependsOn: bootDependencies(args.runsAs, args.bootDependsOn),
                 ignoreChanges: args.image.ignoreImageDrift ? ["ami"] : [],
                 // What moves with the server (its volumes, its address) is held by one instance at a time: the old one goes
                 // first, its attachments before it, then the new one attaches them (docs/servers.md, "Rebuilds").

@@ -4,12 +4,17 @@
 import { LOAD_METRIC } from "../compute/cloudwatch-agent";
 import { Metric, metrics } from "./alarms";
 
-/** The servers the dashboard draws: every Auto Scaling group of servers (their metrics aggregated per group) and the
- *  single servers (per instance), by label, and the namespace their agents publish into. */
-export interface DashboardServers {
+/** A group's name or a server's instance id, and the namespace its tier's agents publish into. */
+export interface DrawnServer {
+    readonly id: string;
     readonly namespace: string;
-    readonly groups: Readonly<Record<string, string>>;
-    readonly instances: Readonly<Record<string, string>>;
+}
+
+/** The servers the dashboard draws: every Auto Scaling group of servers (their metrics aggregated per group) and the
+ *  single servers (per instance), by label. */
+export interface DashboardServers {
+    readonly groups: Readonly<Record<string, DrawnServer>>;
+    readonly instances: Readonly<Record<string, DrawnServer>>;
 }
 
 /** Identifiers of what the dashboard draws, resolved (the component waits for the resources' outputs). */
@@ -64,23 +69,22 @@ const PER_ROW = 24 / WIDTH;
 function perServer(
     servers: DashboardServers,
     stat: string,
-    group: (name: string) => Metric<string>,
-    instance: (id: string) => Metric<string>,
+    group: (s: DrawnServer) => Metric<string>,
+    instance: (s: DrawnServer) => Metric<string>,
 ): MetricLine[] {
     return [
-        ...Object.entries(servers.groups).map(([label, name]) => line(group(name), stat, label)),
-        ...Object.entries(servers.instances).map(([label, id]) => line(instance(id), stat, label)),
+        ...Object.entries(servers.groups).map(([label, s]) => line(group(s), stat, label)),
+        ...Object.entries(servers.instances).map(([label, s]) => line(instance(s), stat, label)),
     ];
 }
 
 /** An agent metric, aggregated per group (AutoScalingGroupName) or per server (InstanceId) as the agent rolls it up. */
 function agentLines(servers: DashboardServers, metricName: string, stat: string): MetricLine[] {
-    const of = (dimensions: Record<string, string>) => ({ namespace: servers.namespace, metricName, dimensions });
     return perServer(
         servers,
         stat,
-        (AutoScalingGroupName) => of({ AutoScalingGroupName }),
-        (InstanceId) => of({ InstanceId }),
+        ({ id, namespace }) => ({ namespace, metricName, dimensions: { AutoScalingGroupName: id } }),
+        ({ id, namespace }) => ({ namespace, metricName, dimensions: { InstanceId: id } }),
     );
 }
 
@@ -106,8 +110,8 @@ export function dashboardBody(d: DashboardInput): string {
         "Instance load (CPU)": perServer(
             d.servers,
             "Average",
-            (group) => metrics.ec2("CPUUtilization", group),
-            (id) => metrics.ec2Instance("CPUUtilization", id),
+            (group) => metrics.ec2("CPUUtilization", group.id),
+            (server) => metrics.ec2Instance("CPUUtilization", server.id),
         ),
         "Memory used (%)": agentLines(d.servers, "mem_used_percent", "Average"),
         // Aggregated over the server's file systems: the Maximum is its fullest disk (a data volume as much as the root).

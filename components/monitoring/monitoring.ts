@@ -4,6 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AlarmThresholds } from "../../model/alarm-thresholds";
 import { AlarmSpec, alarmSpecs, Metric, MonitoredResources, Stat } from "./alarms";
+import { AgentMetrics } from "../compute/cloudwatch-agent";
 import { dashboardBody } from "./dashboard";
 import type { AlarmTarget } from "../network/site-links";
 
@@ -13,11 +14,10 @@ export interface MonitoringArgs {
     /** What is alarmed on, with the outputs the dimensions come from. */
     readonly resources: MonitoredResources;
     readonly thresholds: AlarmThresholds;
-    /** The servers the dashboard draws: groups and single servers by label, their agents' namespace. */
+    /** The servers the dashboard draws: groups and single servers by label, each in its tier's namespace. */
     readonly servers: {
-        readonly namespace: string;
-        readonly groups: Readonly<Record<string, pulumi.Input<string>>>;
-        readonly instances: Readonly<Record<string, pulumi.Input<string>>>;
+        readonly groups: Readonly<Record<string, AgentMetrics>>;
+        readonly instances: Readonly<Record<string, AgentMetrics>>;
     };
     /** Alarms created with their resources (the IPsec tunnels'), shown on the dashboard's health panel. */
     readonly otherAlarms: readonly AlarmTarget[];
@@ -56,8 +56,8 @@ export class Monitoring extends pulumi.ComponentResource {
                     .all([
                         r.loadBalancer.arnSuffix,
                         pulumi.all(r.loadBalancer.targetGroups),
-                        pulumi.all(args.servers.groups),
-                        pulumi.all(args.servers.instances),
+                        resolved(args.servers.groups),
+                        resolved(args.servers.instances),
                         pulumi.all(r.databases),
                         pulumi.all(r.cacheNodes),
                         pulumi.all([...args.otherAlarms, ...this.alarms].map((a) => a.arn)),
@@ -67,7 +67,7 @@ export class Monitoring extends pulumi.ComponentResource {
                             region: args.region,
                             loadBalancer,
                             targetGroups,
-                            servers: { namespace: args.servers.namespace, groups, instances },
+                            servers: { groups, instances },
                             databases,
                             cacheNodes,
                             alarmArns,
@@ -80,6 +80,17 @@ export class Monitoring extends pulumi.ComponentResource {
         this.registerOutputs({ alarms: this.alarms, dashboardName: this.dashboardName });
     }
 }
+
+/** Each server's id resolved, its namespace kept. */
+const resolved = (servers: Readonly<Record<string, AgentMetrics>>) =>
+    pulumi.all(
+        Object.fromEntries(
+            Object.entries(servers).map(([label, s]) => [
+                label,
+                pulumi.output(s.id).apply((id) => ({ id, namespace: s.namespace })),
+            ]),
+        ),
+    );
 
 /** The MetricAlarm arguments a spec stands for; alarm and OK both notify, so the list hears when it is over. */
 export function metricAlarmArgs(spec: AlarmSpec, topicArn: pulumi.Input<string>): aws.cloudwatch.MetricAlarmArgs {

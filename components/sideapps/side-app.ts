@@ -9,7 +9,8 @@ import { TIER_TAG } from "../../policies/lib/contracts";
 import { SIDE_APP_HOST_TAG } from "../../policies/lib/listener-rules";
 import { PlannedRule } from "../../model/side-apps";
 import { CloudConfig, renderCloudConfig } from "../compute/cloud-init";
-import { ServerSpec, subnetIds } from "../compute/placement";
+import { AgentMetrics, requireTelemetry } from "../compute/cloudwatch-agent";
+import { bootDependencies, ServerSpec, subnetIds } from "../compute/placement";
 import { HEALTH_CHECK_GRACE_SECONDS } from "../../model/web-timing";
 import { healthCheck, WEB_PORT } from "../web/load-balancer";
 import { HEALTH_PATH } from "./boot";
@@ -39,6 +40,8 @@ export interface SideAppArgs extends ServerSpec {
 export class SideApp extends pulumi.ComponentResource {
     public readonly groupName: pulumi.Output<string>;
     public readonly targetGroupArn: pulumi.Output<string>;
+    /** What the dashboard draws of it: its agent's metrics, per group, in its tier's namespace. */
+    public readonly agentMetrics: AgentMetrics;
     /** targetgroup/<name>/<id>: the dimension of its load balancer metrics (the alarms and the dashboard). */
     public readonly targetGroupArnSuffix: pulumi.Output<string>;
     public readonly url: string;
@@ -145,7 +148,7 @@ export class SideApp extends pulumi.ComponentResource {
                 },
                 tags: Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: false })),
             },
-            { ...child, dependsOn: [...args.bootDependsOn, ...parameters] },
+            { ...child, dependsOn: bootDependencies(args.runsAs, [...args.bootDependsOn, ...parameters]) },
         );
 
         const forward: aws.types.input.lb.ListenerRuleAction = { type: "forward", targetGroupArn: targetGroup.arn };
@@ -172,6 +175,7 @@ export class SideApp extends pulumi.ComponentResource {
         }
 
         this.groupName = group.name;
+        this.agentMetrics = { id: group.name, namespace: requireTelemetry(name, args.runsAs).namespace };
         this.targetGroupArn = targetGroup.arn;
         this.targetGroupArnSuffix = targetGroup.arnSuffix;
         this.url = `https://${args.host}`;

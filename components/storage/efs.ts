@@ -4,6 +4,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { BACKUP_DAILY, BACKUP_TAG } from "../../policies/lib/contracts";
+import { AgentMetrics } from "../compute/cloudwatch-agent";
 import { Client, serviceSecurityGroup } from "../network/clients";
 import { mountedBy, planShares, Share } from "./shares";
 import { SharedStorage, ShareSource } from "./shared-storage";
@@ -90,7 +91,7 @@ export class EfsStorage extends pulumi.ComponentResource implements SharedStorag
     public readonly parameters: Record<string, pulumi.Input<string>>;
     public readonly endpoint: pulumi.Output<string>;
     public readonly fileSystems: Record<string, pulumi.Output<string>>;
-    public readonly servers: Record<string, pulumi.Output<string>> = {};
+    public readonly servers: Record<string, AgentMetrics> = {};
 
     constructor(name: string, args: EfsStorageArgs, opts?: pulumi.ComponentResourceOptions) {
         super("magento:storage:EfsStorage", name, {}, opts);

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { NFS_EXPORTS_TAG } from "../../policies/lib/contracts";
 import { Client, serviceSecurityGroup } from "../network/clients";
 import { NFS_PORT } from "./efs";
-import { AGENT_PACKAGES, agentBoot, requireTelemetry } from "../compute/cloudwatch-agent";
+import { AGENT_PACKAGES, agentBoot, AgentMetrics, requireTelemetry } from "../compute/cloudwatch-agent";
 import { DataVolume, dataDeviceName, prepareVolumesScript, requiresMountsDropIn } from "../compute/data-volumes";
 import { InternalDns } from "../network/internal-zone";
 import { ServerSpec, serverSpec } from "../compute/placement";
@@ -49,7 +49,7 @@ export class NfsStorage extends pulumi.ComponentResource implements SharedStorag
     public readonly mountSources: Record<string, pulumi.Output<ShareSource>>;
     public readonly parameters: Record<string, pulumi.Input<string>>;
     public readonly endpoint: pulumi.Output<string>;
-    public readonly servers: Record<string, pulumi.Output<string>>;
+    public readonly servers: Record<string, AgentMetrics>;
     public readonly fileSystems: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: NfsStorageArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -69,8 +69,9 @@ export class NfsStorage extends pulumi.ComponentResource implements SharedStorag
             mountPoint: `${EXPORT_ROOT}/${share.name}`,
         }));
         const exportPaths = Object.fromEntries(volumes.map((v) => [v.name, v.mountPoint]));
+        const telemetry = requireTelemetry(name, args.runsAs);
         const agent = agentBoot({
-            telemetry: requireTelemetry(name, args.runsAs),
+            telemetry,
             logs: [],
             diskPaths: volumes.map((v) => v.mountPoint), // a full share fails Magento's writes
         });
@@ -133,7 +134,7 @@ export class NfsStorage extends pulumi.ComponentResource implements SharedStorag
             ...Object.fromEntries(Object.entries(exportPaths).map(([share, path]) => [`shared/${share}/export`, path])),
         };
         this.endpoint = this.address;
-        this.servers = { nfs: server.instanceId };
+        this.servers = { nfs: { id: server.instanceId, namespace: telemetry.namespace } };
         this.fileSystems = {};
         this.registerOutputs({ address: this.address, securityGroupId: this.securityGroupId });
     }

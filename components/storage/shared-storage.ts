@@ -1,6 +1,7 @@
 // What the rest of the estate needs of the shared folders, whichever serves them (EFS or the estate's NFS server):
 // infra/ composes either through this contract and never asks which one it has.
 import * as pulumi from "@pulumi/pulumi";
+import { AgentMetrics } from "../compute/cloudwatch-agent";
 import { Share } from "./shares";
 
 /** Where a share comes from: an EFS access point (mounted over TLS) or an export of the NFS server. */
@@ -18,6 +19,6 @@ export interface SharedStorage extends pulumi.Resource {
     readonly endpoint: pulumi.Output<string>;
     /** The EFS file systems to alarm on, by label; none on the NFS server (its volumes are EBS). */
     readonly fileSystems: Readonly<Record<string, pulumi.Output<string>>>;
-    /** Its own servers' instances by label (the NFS server's); none on EFS: the dashboard draws them. */
-    readonly servers: Readonly<Record<string, pulumi.Output<string>>>;
+    /** Its own servers by label (the NFS server's); none on EFS: the dashboard draws them. */
+    readonly servers: Readonly<Record<string, AgentMetrics>>;
 }

@@ -7,7 +7,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LAUNCH_IMAGE_TAG, RELEASE_VERSION_TAG, SHARED_MOUNTS_TAG, TIER_TAG } from "../../policies/lib/contracts";
 import { CloudConfig, cloudConfigBytes } from "../compute/cloud-init";
-import { ServerSpec, subnetIds } from "../compute/placement";
+import { AgentMetrics, requireTelemetry } from "../compute/cloudwatch-agent";
+import { bootDependencies, ServerSpec, subnetIds } from "../compute/placement";
 import type { MinimumChange } from "../../model/campaigns";
 import {
     DEFAULT_INSTANCE_WARMUP_SECONDS,
@@ -81,6 +82,8 @@ export class WebGroup extends pulumi.ComponentResource {
     public readonly groupName: pulumi.Output<string>;
     public readonly groupArn: pulumi.Output<string>;
     public readonly launchTemplateId: pulumi.Output<string>;
+    /** What the dashboard draws of it: its agent's metrics, per group, in its tier's namespace. */
+    public readonly agentMetrics: AgentMetrics;
     /** The tags the template gives its instances, without RELEASE_VERSION_TAG: the release runner's template versions
      *  carry these plus that tag, so an `up` after a release finds the tags it declares. */
     public readonly instanceTags: pulumi.Output<Record<string, string>>;
@@ -201,7 +204,7 @@ export class WebGroup extends pulumi.ComponentResource {
             },
             {
                 ...child,
-                dependsOn: args.bootDependsOn,
+                dependsOn: bootDependencies(args.runsAs, args.bootDependsOn),
                 ignoreChanges: ["desiredCapacity", "initialLifecycleHooks"], // scaling owns the desired count
             },
         );
@@ -279,6 +282,7 @@ export class WebGroup extends pulumi.ComponentResource {
             ),
         );
         this.groupName = group.name;
+        this.agentMetrics = { id: group.name, namespace: requireTelemetry(name, args.runsAs).namespace };
         this.groupArn = group.arn;
         this.launchTemplateId = template.id;
         this.instanceTags = pulumi.output(tags);

@@ -28,6 +28,13 @@ const tagsOf = (r: StateResource): Record<string, string> => {
         : ((tags as Record<string, string> | undefined) ?? {});
 };
 const ofType = (rs: readonly StateResource[], type: string) => rs.filter((r) => r.type === type);
+/** A resource's logical name without the stack's prefix nor a suffix: what an operator calls it (frontend, pim). */
+const shortName = (r: StateResource, suffix = "") =>
+    r.urn
+        .split("::")
+        .pop()!
+        .replace(/^magento-\w+-/, "")
+        .replace(new RegExp(`${suffix}$`), "");
 const escape = (text: string) =>
     text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const via = (rs: readonly StateResource[], r: StateResource, property: string) =>
@@ -61,18 +68,16 @@ function placements(rs: readonly StateResource[]): { azs: string[]; cells: Map<s
             kind: "ops",
         });
     }
+    // Named for the group, its Tier tag beside: the three side applications share one.
     for (const group of ofType(rs, "aws:autoscaling/group:Group")) {
-        const tier = tagsOf(group).Tier ?? "servers";
         const i = inputs(group);
+        const detail = `${tagsOf(group).Tier ?? "servers"} group ${i.minSize}-${i.maxSize}`;
         via(rs, group, "vpcZoneIdentifiers").forEach((s) =>
-            add(s, { label: tier, detail: `group ${i.minSize}-${i.maxSize}`, kind: "compute" }),
+            add(s, { label: shortName(group, "-asg"), detail, kind: "compute" }),
         );
     }
     for (const db of ofType(rs, "aws:rds/instance:Instance")) {
-        const name = db.urn
-            .split("::")
-            .pop()!
-            .replace(/^magento-\w+-/, "");
+        const name = shortName(db);
         add(privateIn(azs[0]), { label: `database ${name}`, detail: "primary", kind: "data" });
         if (inputs(db).multiAz === true && azs[1]) {
             add(privateIn(azs[1]), { label: `database ${name}`, detail: "standby", kind: "data" });

@@ -551,7 +551,7 @@ for (const name of STACKS) {
             });
         });
 
-        it("lets each Linux tier's agent append to its own log group and publish in the stack's namespace, and nothing of another tier's", async () => {
+        it("lets each Linux tier's agent append to its own log group and publish in its own namespace, and nothing of another tier's", async () => {
             const TIERS = ["web", "backoffice", "sideapps", "rundeck", "gateway", "vpn"];
             const groupOf = (tier: string) => stack.arn(CLOUDWATCH_LOG_GROUP, `${tier}-server-logs`);
             const streamOf = (tier: string) => `${groupOf(tier)}:log-stream:i-0123456789abcdef0/messages`;
@@ -598,9 +598,12 @@ for (const name of STACKS) {
                 ]) {
                     await expect(stack, "denied", { principal: role, action, resource });
                 }
-                await expect(stack, "Allowed", metrics(role, `Magento/${name}/Servers`));
+                await expect(stack, "Allowed", metrics(role, `Magento/${name}/Servers/${tier}`));
+                // Another tier's namespace (its dashboard lines), the other stack's, the whole stack's, AWS's.
                 for (const namespace of [
-                    `Magento/${name === "prod" ? "preprod" : "prod"}/Servers`,
+                    ...TIERS.filter((t) => t !== tier).map((t) => `Magento/${name}/Servers/${t}`),
+                    `Magento/${name === "prod" ? "preprod" : "prod"}/Servers/${tier}`,
+                    `Magento/${name}/Servers`,
                     "AWS/EC2",
                     "CWAgent",
                 ]) {
@@ -615,7 +618,7 @@ for (const name of STACKS) {
                 });
             }
             // The Windows host runs no agent: it has no group and may publish nothing.
-            await expect(stack, "denied", metrics(stack.role("windows"), `Magento/${name}/Servers`));
+            await expect(stack, "denied", metrics(stack.role("windows"), `Magento/${name}/Servers/windows`));
         });
 
         it("lets the front end's servers complete their own group's launch hook and no other's (production's warm pool; preproduction has no hook)", async () => {

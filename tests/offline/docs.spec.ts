@@ -55,6 +55,17 @@ function tiers(resources: Awaited<ReturnType<typeof stackResources>>): string[] 
     return [...new Set([...instances, ...groups])].sort();
 }
 
+/** Each group's own name, without the stack's prefix: the side applications share a Tier tag, not a name. */
+function groupNames(resources: Awaited<ReturnType<typeof stackResources>>): string[] {
+    return ofType(resources, AUTOSCALING_GROUP).map((g) =>
+        g.urn
+            .split("::")
+            .pop()!
+            .replace(/^magento-\w+-/, "")
+            .replace(/-asg$/, ""),
+    );
+}
+
 describe("generated documentation", () => {
     it("docs/ holds what `npm run docs` generates now", async () => {
         for (const [file, content] of await generateDocs((stack) => stackResources(stack))) {
@@ -64,7 +75,7 @@ describe("generated documentation", () => {
         }
     });
 
-    it("the architecture diagrams render in Chromium, are not blank, and name every tier each stack runs", async () => {
+    it("the architecture diagrams render in Chromium, are not blank, and name every tier and group each stack runs", async () => {
         // One page with both stacks' diagrams: one browser start for the picture, one for the rendered text.
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "diagram-"));
         const page = path.join(dir, "diagrams.html");
@@ -83,6 +94,7 @@ describe("generated documentation", () => {
             ]).replace(/<[^>]+>/g, " ");
             const expected = [
                 ...tiers(await stackResources(stack)),
+                ...groupNames(await stackResources(stack)),
                 "load balancer",
                 "cloudfront",
                 "NAT gateway",

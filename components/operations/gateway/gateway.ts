@@ -8,7 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ALLOWED_SOURCES_TAG } from "../../../policies/lib/contracts";
 import { CloudConfig, INSTALL_PACKAGES, installPackagesFile } from "../../compute/cloud-init";
-import { AGENT_PACKAGES, agentBoot, AgentBoot, requireTelemetry } from "../../compute/cloudwatch-agent";
+import { AGENT_PACKAGES, agentBoot, AgentBoot, AgentMetrics, requireTelemetry } from "../../compute/cloudwatch-agent";
 import type { ExposedService } from "../../../model/gateway-services";
 import { haproxyConfig } from "./haproxy";
 import { haproxySyncFiles, HAPROXY_SYNC, HAPROXY_SYNC_TIMER } from "./haproxy-sync";
@@ -46,6 +46,8 @@ export class Gateway extends pulumi.ComponentResource {
     public readonly publicIp: pulumi.Output<string>;
     /** The server's instance: its metrics' InstanceId (the dashboard). */
     public readonly instanceId: pulumi.Output<string>;
+    /** What the dashboard draws of it: its agent's metrics, by instance id, in its tier's namespace. */
+    public readonly agentMetrics: AgentMetrics;
     /** The group admitting the opened services' sources (not the tier's group, which internal hosts admit). */
     public readonly securityGroupId: pulumi.Output<string>;
 
@@ -113,20 +115,18 @@ export class Gateway extends pulumi.ComponentResource {
             },
             child,
         );
+        const telemetry = requireTelemetry(name, args.runsAs);
         const server = publicServer(this, name, {
             ...args,
             securityGroupId: group.id,
             // HAProxy logs every connection to syslog (haproxy.ts): with the system logs, in the tier's group.
-            userData: gatewayUserData(
-                args.configParameterName,
-                args.region,
-                agentBoot({ telemetry: requireTelemetry(name, args.runsAs), logs: [] }),
-            ),
+            userData: gatewayUserData(args.configParameterName, args.region, agentBoot({ telemetry, logs: [] })),
             // haproxy-sync reads the parameter at boot: without it or the grant it fails until the timer's next run.
             bootDependsOn: [parameter, args.grantConfigRead(parameter.arn)],
         });
         this.publicIp = server.publicIp;
         this.instanceId = server.instanceId;
+        this.agentMetrics = { id: server.instanceId, namespace: telemetry.namespace };
         this.securityGroupId = group.id;
         this.registerOutputs({
             publicIp: this.publicIp,

@@ -17,7 +17,13 @@ import { InternalDns } from "../../network/internal-zone";
 import { deployScopeRunnerArn, rundeckAdminSecretPolicy, rundeckDeployPolicy } from "./policy";
 import { deployJobYaml, releaseToolFiles, rundeckProject } from "./deploy-job";
 import { deployJobParameter, LOAD_JOBS_UNIT, loadJobsFiles } from "./deploy-job-loader";
-import { AGENT_PACKAGES, agentBoot, CLOUDWATCH_AGENT, requireTelemetry } from "../../compute/cloudwatch-agent";
+import {
+    AGENT_PACKAGES,
+    agentBoot,
+    AgentMetrics,
+    CLOUDWATCH_AGENT,
+    requireTelemetry,
+} from "../../compute/cloudwatch-agent";
 import { RundeckLogs, rundeckLogSources } from "./logs";
 import { RUNDECK_PORT, rundeckAdminSecretName, SECURE_RUNDECK, secureRundeckScript } from "./login";
 import { ServerSpec, serverSpec } from "../../compute/placement";
@@ -132,6 +138,8 @@ export class Rundeck extends pulumi.ComponentResource {
     public readonly securityGroupId: pulumi.Output<string>;
     public readonly instanceId: pulumi.Output<string>;
     public readonly volumeId: pulumi.Output<string>;
+    /** What the dashboard draws of it: its agent's metrics, by instance id, in its tier's namespace. */
+    public readonly agentMetrics: AgentMetrics;
     /** The secret holding the admin login's password: what an operator reads to log in. */
     public readonly adminSecretArn: pulumi.Output<string>;
 
@@ -223,8 +231,9 @@ export class Rundeck extends pulumi.ComponentResource {
             mountPoint: RUNDECK_VOLUME,
         };
         // Its system logs and metrics to its tier's group, job output and audit logs to its own (logs.ts).
+        const telemetry = requireTelemetry(name, args.runsAs);
         const agent = agentBoot({
-            telemetry: requireTelemetry(name, args.runsAs),
+            telemetry,
             logs: rundeckLogSources(logs.groupName),
             diskPaths: [RUNDECK_VOLUME],
         });
@@ -307,6 +316,7 @@ export class Rundeck extends pulumi.ComponentResource {
 
         this.securityGroupId = ui.id;
         this.instanceId = server.instanceId;
+        this.agentMetrics = { id: server.instanceId, namespace: telemetry.namespace };
         this.volumeId = server.volumeIds[volume.name];
         this.adminSecretArn = admin.secretArn;
         this.registerOutputs({

@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "../../../model/cidr";
 import { INSTALL_PACKAGES, installPackagesFile } from "../../compute/cloud-init";
-import { AGENT_PACKAGES, agentBoot, requireTelemetry } from "../../compute/cloudwatch-agent";
+import { AGENT_PACKAGES, agentBoot, AgentMetrics, requireTelemetry } from "../../compute/cloudwatch-agent";
 import {
     natRules,
     openvpnServerConfig,
@@ -80,6 +80,8 @@ export class VpnServer extends pulumi.ComponentResource {
     public readonly publicIp: pulumi.Output<string>;
     /** The server's instance: its metrics' InstanceId (the dashboard). */
     public readonly instanceId: pulumi.Output<string>;
+    /** What the dashboard draws of it: its agent's metrics, by instance id, in its tier's namespace. */
+    public readonly agentMetrics: AgentMetrics;
     /** The role operators assume (with MFA) to run vpn-pki. */
     public readonly caRoleArn: pulumi.Output<string>;
 
@@ -207,7 +209,8 @@ export class VpnServer extends pulumi.ComponentResource {
         const script = (path: string, content: string) => ({ path, permissions: "0700", content });
         const file = (path: string, content: string) => ({ path, permissions: "0644", content });
         // OpenVPN logs to the journal (connections, PAM's verdicts): with the system logs, in the tier's group.
-        const agent = agentBoot({ telemetry: requireTelemetry(name, args.runsAs), logs: [] });
+        const telemetry = requireTelemetry(name, args.runsAs);
+        const agent = agentBoot({ telemetry, logs: [] });
         const server = publicServer(this, name, {
             ...args,
             securityGroupId: group.id,
@@ -257,6 +260,7 @@ export class VpnServer extends pulumi.ComponentResource {
         });
         this.publicIp = server.publicIp;
         this.instanceId = server.instanceId;
+        this.agentMetrics = { id: server.instanceId, namespace: telemetry.namespace };
         this.caRoleArn = caRole.arn;
         this.registerOutputs({ publicIp: this.publicIp, instanceId: this.instanceId, caRoleArn: this.caRoleArn });
     }

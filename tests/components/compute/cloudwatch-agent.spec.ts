@@ -10,9 +10,15 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { CloudConfig, INSTALL_PACKAGES } from "../../../components/compute/cloud-init";
 import { AGENT_CONFIG, agentConfig, START_AGENT, SYSTEM_LOGS } from "../../../components/compute/cloudwatch-agent";
-import { CLOUDWATCH_LOG_GROUP, KMS_KEY } from "../../../policies/lib/types";
+import {
+    AUTOSCALING_GROUP,
+    CLOUDWATCH_LOG_GROUP,
+    EC2_INSTANCE,
+    IAM_ROLE_POLICY,
+    KMS_KEY,
+} from "../../../policies/lib/types";
 import { PREPROD_NFS } from "../../fixtures/stacks";
-import { ofType, prefetch, stackResources } from "../../helpers/stacks";
+import { ofType, prefetch, stackResources, via } from "../../helpers/stacks";
 import { linuxUserData } from "../../helpers/user-data";
 
 const schema = JSON.parse(
@@ -165,13 +171,46 @@ describe("CloudWatch agent on every Linux server", () => {
         }
     });
 
-    it("every server publishes memory, disk and load into the stack's namespace, per group or per server as the dashboard reads them", async () => {
+    it("a server, or a group's first server, is created only once its tier's log group and grants exist", async () => {
+        for (const resources of [
+            await stackResources("prod", { preview: false }),
+            await stackResources("preprod", { changes: PREPROD_NFS }),
+        ]) {
+            const linux = [
+                ...ofType(resources, EC2_INSTANCE)
+                    .filter((i) => (i.inputs!.tags as Record<string, string>).Tier !== "windows")
+                    .map((i) => ({ server: i, profile: via(resources, i, "iamInstanceProfile")[0] })),
+                ...ofType(resources, AUTOSCALING_GROUP).map((g) => ({
+                    server: g,
+                    profile: via(resources, via(resources, g, "launchTemplate")[0], "iamInstanceProfile")[0],
+                })),
+            ];
+            for (const { server, profile } of linux) {
+                // The tier's own: its log group, the agent's grant, the SSM agent's, and the deny on other parameters.
+                const own = resources.filter(
+                    (r) =>
+                        r.parent === profile.parent &&
+                        (r.type === CLOUDWATCH_LOG_GROUP ||
+                            (r.type === IAM_ROLE_POLICY && /-(telemetry|ssm-agent|parameter-scope)$/.test(r.urn))),
+                );
+                assert.strictEqual(own.length, 4, `${server.urn}: ${own.map((r) => r.urn).join(", ")}`);
+                const missing = own.filter((r) => !(server.dependencies ?? []).includes(r.urn));
+                assert.deepStrictEqual(
+                    missing.map((r) => r.urn.split("::").pop()),
+                    [],
+                    server.urn,
+                );
+            }
+        }
+    });
+
+    it("every server publishes memory, disk and load into its own tier's namespace, per group or per server as the dashboard reads them", async () => {
         for (const s of await servers()) {
             const { metrics } = s.agent;
             const scaled = ["web", "backoffice", "sideapps", "sideapps-orders", "sideapps-cashout"].includes(
                 tierOf(s.name),
             );
-            assert.strictEqual(metrics.namespace, `Magento/${s.stack}/Servers`);
+            assert.strictEqual(metrics.namespace, `Magento/${s.stack}/Servers/${tierOf(s.name)}`);
             assert.deepStrictEqual(metrics.append_dimensions, {
                 InstanceId: "${aws:InstanceId}",
                 ...(scaled ? { AutoScalingGroupName: "${aws:AutoScalingGroupName}" } : {}),

@@ -1,6 +1,9 @@
 // The operators' alarms and dashboard as an operator checks them: what each alarm watches (metric, statistic, the
 // resource its dimensions come from), when it fires, where it notifies; and the dashboard's panels.
 import * as assert from "assert";
+import * as YAML from "yaml";
+import { CloudConfig } from "../../../components/compute/cloud-init";
+import { AGENT_CONFIG } from "../../../components/compute/cloudwatch-agent";
 import { ALARM_THRESHOLD_DEFAULTS } from "../../../model/alarm-thresholds";
 import { DASHBOARD_PANELS } from "../../../components/monitoring/dashboard";
 import { SIDE_APPS } from "../../../model/side-apps";
@@ -21,6 +24,7 @@ import {
     SNS_TOPIC_SUBSCRIPTION,
 } from "../../../policies/lib/types";
 import { ofType, prefetch, stackResources, via, webOfType } from "../../helpers/stacks";
+import { userDataText } from "../../helpers/user-data";
 
 type Inputs = Record<string, unknown>;
 type Dimensions = Record<string, string>;
@@ -28,6 +32,13 @@ interface Query {
     id: string;
     expression?: string;
     metric?: { namespace: string; metricName: string; dimensions: Dimensions; period: number; stat: string };
+}
+
+/** The namespace a server's (or a launch template's) CloudWatch agent publishes into, from its user data. */
+function agentNamespace(server: StateResource): string {
+    const config = YAML.parse(userDataText(server)) as CloudConfig;
+    const file = config.write_files!.find((f) => f.path === AGENT_CONFIG)!;
+    return (JSON.parse(file.content) as { metrics: { namespace: string } }).metrics.namespace;
 }
 
 /** What a resource's output is, for the dimension it feeds. */
@@ -505,16 +516,32 @@ describe("monitoring", () => {
         assert.strictEqual(groups.length, 5);
         assert.strictEqual(singles.length, 3); // Rundeck, the gateway, the VPN server (prod's shared folders are EFS)
         const of = (title: string, name: string) => dims(title, name).filter((v) => v !== undefined);
+        // Each agent line in the namespace that server's agent publishes into (its own tier's: no other tier may
+        // draw it), read from the group's launch template or the server's own user data.
+        const published = new Map<string, string>([
+            ...ofType(r, AUTOSCALING_GROUP).map(
+                (g) => [g.outputs!.name as string, agentNamespace(via(r, g, "launchTemplate")[0])] as const,
+            ),
+            ...ofType(r, EC2_INSTANCE)
+                .filter((i) => (i.inputs!.tags as Record<string, string>).Tier !== "windows")
+                .map((i) => [i.id as string, agentNamespace(i)] as const),
+        ]);
+        assert.strictEqual(new Set(published.values()).size, published.size, "one namespace per tier");
+        const agents = "the server's agent";
         for (const [title, namespace, metric] of [
             ["Instance load (CPU)", "AWS/EC2", "CPUUtilization"],
-            ["Memory used (%)", "Magento/prod/Servers", "mem_used_percent"],
-            ["Fullest disk (% used)", "Magento/prod/Servers", "disk_used_percent"],
-            ["Load average (5 min)", "Magento/prod/Servers", "load_average_5min"],
+            ["Memory used (%)", agents, "mem_used_percent"],
+            ["Fullest disk (% used)", agents, "disk_used_percent"],
+            ["Load average (5 min)", agents, "load_average_5min"],
         ]) {
-            assert.ok(
-                panel(title).metrics!.every((m) => m[0] === namespace && m[1] === metric),
-                title,
-            );
+            for (const m of panel(title).metrics!) {
+                const server = m[3] as string; // the AutoScalingGroupName or the InstanceId
+                assert.deepStrictEqual(
+                    [m[0], m[1]],
+                    [namespace === agents ? published.get(server) : namespace, metric],
+                    title,
+                );
+            }
             assert.deepStrictEqual([...of(title, "AutoScalingGroupName")].sort(), groups, title);
             assert.deepStrictEqual([...of(title, "InstanceId")].sort(), singles, title);
             assert.strictEqual(panel(title).metrics!.length, groups.length + singles.length, title);
