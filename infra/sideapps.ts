@@ -53,7 +53,6 @@ export function sideApps(
     if (problems.length > 0) {
         throw new Error(`model/side-apps.ts SIDE_APPS: ${problems.join("; ")}`);
     }
-    let ftpDrop: FtpDrop | undefined;
     const built = SIDE_APPS.map((app) => {
         const tier = tiers.sideApps[app.name];
         loadBalancer.admit(app.tier.name, tier.securityGroupId);
@@ -111,7 +110,6 @@ export function sideApps(
             renamed ? [formerly] : [],
         );
         const ftp = app.ftp ? orderFtp(app.name, tier) : undefined;
-        ftpDrop = ftp?.drop ?? ftpDrop;
         const boot = (pasvAddress?: string) =>
             sideAppBootConfig({
                 app: app.name,
@@ -149,12 +147,12 @@ export function sideApps(
             },
             bootDependsOn: [secret, grant, ...(ftp?.bootDependsOn ?? [])],
         });
-        return { name: app.name, server, secretArn: secret.secretArn };
+        return { name: app.name, server, secretArn: secret.secretArn, ftpDrop: ftp?.drop };
     });
     return {
         apps: Object.fromEntries(built.map((b) => [b.name, b.server])),
         databaseSecretArns: Object.fromEntries(built.map((b) => [b.name, b.secretArn])),
-        ftp: ftpDrop,
+        ftp: built.find((b) => b.ftpDrop)?.ftpDrop,
     };
 
     /**
