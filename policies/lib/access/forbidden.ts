@@ -5,6 +5,7 @@
 // (docs/data-access.md); a server taken over must not become the database's owner. And those roles administering any
 // of the stack's keys, or creating a grant on one that is not for an AWS resource, even with kms:* attached: the key
 // policy's deny and its GrantIsForAWSResource condition must hold whatever IAM gives a server (docs/access.md, "Keys").
+// And any server's role publishing metrics into another tier's namespace (agent-metrics.ts).
 import { dependsOn, ofType, StackResource } from "../stack";
 import {
     EC2_LAUNCH_TEMPLATE,
@@ -15,6 +16,7 @@ import {
     SECRETSMANAGER_SECRET_VERSION,
 } from "../types";
 import { knownString } from "../values";
+import { agentMetricsForbidden } from "./agent-metrics";
 import { AccessModel, T } from "./model";
 import { Requirement, templateRole } from "./required";
 
@@ -43,9 +45,9 @@ export function masterSecrets(resources: readonly StackResource[]): { readonly a
 }
 
 /** Requests that must be denied: each web tier's role reading each master secret, assuming a search role, or
- *  administering or granting a key. */
+ *  administering or granting a key; each server's role publishing into another's metric namespace. */
 export function forbiddenAccess(resources: readonly StackResource[], model: AccessModel): Requirement[] {
-    return [...masterReads(resources, model), ...keyAbuse(resources, model)];
+    return [...masterReads(resources, model), ...keyAbuse(resources, model), ...agentMetricsForbidden(resources)];
 }
 
 function keyAbuse(resources: readonly StackResource[], model: AccessModel): Requirement[] {

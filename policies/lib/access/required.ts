@@ -8,7 +8,8 @@
 //   parameters name (https://docs.aws.amazon.com/systems-manager/latest/userguide/ps-retrieval-authorization.html);
 // - a launch template that mounts an EFS access point: its client (the role with the `iam` mount option, anonymous
 //   without) may mount and write through a mount target over TLS
-//   (https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html).
+//   (https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html);
+// - a server whose CloudWatch agent publishes metrics: its role may publish into that namespace (agent-metrics.ts).
 // A requirement whose values a preview does not know yet is left out: the update decides it.
 import { dependsOn, ofType, StackResource } from "../stack";
 import {
@@ -22,6 +23,7 @@ import {
 } from "../types";
 import { mountLines, userDataOf } from "../user-data";
 import { indices, known, knownString } from "../values";
+import { agentMetricsRequired } from "./agent-metrics";
 import { AccessModel, arnField, T } from "./model";
 import { AccessRequest } from "./simulate";
 
@@ -204,5 +206,5 @@ export function requiredAccess(resources: readonly StackResource[], model: Acces
             ? [...bootReads(resources, model, template, role, userData), ...efsMounts(model, template, role, userData)]
             : [];
     });
-    return [...autoScalingKeyUse(resources), ...logsKeyUse(resources), ...servers];
+    return [...autoScalingKeyUse(resources), ...logsKeyUse(resources), ...servers, ...agentMetricsRequired(resources)];
 }

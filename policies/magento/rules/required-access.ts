@@ -5,7 +5,8 @@
 // GetParametersByPath grant on path/* only, an EFS policy holding only a Deny. Requirements whose ARNs or policy texts
 // a preview does not know yet are left to the update (policies/lib/access/, docs/access.md). And what must be denied:
 // a web tier's role reading the master credentials of a database or search domain (docs/data-access.md), or
-// administering a key of the stack or granting itself its use, even with kms:* attached (docs/access.md).
+// administering a key of the stack or granting itself its use, even with kms:* attached (docs/access.md). Every
+// server's role may publish its agent's metrics into its own namespace and into no other server's (docs/servers.md).
 import { StackValidationPolicy } from "@pulumi/policy";
 import { forbiddenAccess } from "../../lib/access/forbidden";
 import { accessModel } from "../../lib/access/model";
@@ -15,6 +16,7 @@ import { controls, RuleMetadata } from "../../lib/metadata";
 import {
     AUTOSCALING_GROUP,
     CLOUDWATCH_LOG_GROUP,
+    EC2_INSTANCE,
     EC2_LAUNCH_TEMPLATE,
     EFS_FILE_SYSTEM,
     EFS_FILE_SYSTEM_POLICY,
@@ -33,7 +35,7 @@ import {
 export const requiredAccessPolicy: StackValidationPolicy = {
     name: "required-access",
     description:
-        "Simulated with the stack's own IAM, key, bucket and file-system policies: Auto Scaling and CloudWatch Logs may use the keys of their volumes and log groups; web servers may read their parameter path, parameters, secrets and keys, and mount their EFS access points, and may not read a database's or search domain's master credentials, nor administer or grant a key even with kms:* attached.",
+        "Simulated with the stack's own IAM, key, bucket and file-system policies: Auto Scaling and CloudWatch Logs may use the keys of their volumes and log groups; web servers may read their parameter path, parameters, secrets and keys, and mount their EFS access points, and may not read a database's or search domain's master credentials, nor administer or grant a key even with kms:* attached; each server's role may publish its agent's metrics into its own namespace and no other server's.",
     enforcementLevel: "mandatory",
     validateStack: async (args, reportViolation) => {
         const model = accessModel(args.resources);
@@ -53,7 +55,9 @@ export const requiredAccessPolicy: StackValidationPolicy = {
                     `${why}, but ${request.principal} may ${request.action} on ${request.resource}. ` +
                         (request.action.startsWith("kms:")
                             ? "Keep the key policy's deny of administration to the server roles, and CreateGrant only with kms:GrantIsForAWSResource (docs/access.md)."
-                            : "Remove it from the role's policies: Magento connects with its own users, the setup job and the break-glass role hold the master's."),
+                            : request.action === "cloudwatch:PutMetricData"
+                              ? "Give each tier a namespace of its own (components/compute/cloudwatch-agent.ts, serverMetricsNamespace) and its role's cloudwatch:namespace condition that one only."
+                              : "Remove it from the role's policies: Magento connects with its own users, the setup job and the break-glass role hold the master's."),
                     urn,
                 );
             }
@@ -64,6 +68,7 @@ export const requiredAccessPolicy: StackValidationPolicy = {
 export const metadata: RuleMetadata = {
     resourceTypes: [
         AUTOSCALING_GROUP,
+        EC2_INSTANCE,
         EC2_LAUNCH_TEMPLATE,
         KMS_KEY,
         CLOUDWATCH_LOG_GROUP,

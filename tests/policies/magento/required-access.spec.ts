@@ -129,6 +129,46 @@ describe("magento / required-access", () => {
         );
     });
 
+    it("breaks: the front end's agent grant widened to every tier's namespace: it could redraw their dashboard lines", async () => {
+        const found = await violations(
+            "required-access",
+            await withPolicy("prod", "web-telemetry", (st) =>
+                st.map((s) =>
+                    s.Action === "cloudwatch:PutMetricData"
+                        ? { ...s, Condition: { StringLike: { "cloudwatch:namespace": "Magento/prod/Servers/*" } } }
+                        : s,
+                ),
+            ),
+            { dryRun: false },
+        );
+        // Every other Linux server's: the back office, the three side applications, Rundeck, the gateway, the VPN.
+        assert.strictEqual(found.length, 7, found.join("\n"));
+        assert.match(
+            found.find((f) => f.includes("backoffice-lt"))!,
+            /^mandatory: magento-prod-frontend-lt's servers must not draw magento-prod-backoffice-lt's metrics \(its namespace Magento\/prod\/Servers\/backoffice\), but arn:aws:iam::\d+:role\/magento-prod-web-role-\w+ may cloudwatch:PutMetricData on \*\. Give each tier a namespace of its own/,
+        );
+    });
+
+    it("breaks: the agent's grant naming another namespace than the one its configuration publishes into", async () => {
+        const found = await violations(
+            "required-access",
+            await withPolicy("prod", "web-telemetry", (st) =>
+                st.map((s) =>
+                    s.Action === "cloudwatch:PutMetricData"
+                        ? { ...s, Condition: { StringEquals: { "cloudwatch:namespace": "Magento/prod/Servers" } } }
+                        : s,
+                ),
+            ),
+            { dryRun: false },
+        );
+        assert.deepStrictEqual(
+            found.map((f) => f.replace(/\d{12}/g, "ACCOUNT").replace(/role-\w+/, "role-ID")),
+            [
+                "mandatory: magento-prod-frontend-lt's CloudWatch agent publishes its metrics into Magento/prod/Servers/web, but arn:aws:iam::ACCOUNT:role/magento-prod-web-role-ID may not cloudwatch:PutMetricData on * (ImplicitlyDenied). Grant it in the role's policy or the resource's policy (a KMS key's own policy for a service-linked role).",
+            ],
+        );
+    });
+
     it("breaks: a log group encrypted with a key whose policy does not name CloudWatch Logs", async () => {
         const resources = structuredClone(await stackResources("preprod", { preview: false }));
         const key = resources.find((r) => r.type === KMS_KEY && r.urn.endsWith("-data-key"))!; // the data key names no logs service
