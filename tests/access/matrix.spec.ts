@@ -81,10 +81,16 @@ for (const name of STACKS) {
             stack = await load(name);
         });
 
-        it("allows everything the stack's own resources need (boot reads, EFS mounts, Auto Scaling's use of the key)", async () => {
+        it("allows everything the stack's own resources need (boot reads, EFS mounts, Auto Scaling's use of the key, the agents' metrics)", async () => {
             const required = requiredAccess(stack.resources, stack.model);
             const kinds = new Set(required.map((r) => r.request.action.split(":")[0]));
-            assert.deepStrictEqual([...kinds].sort(), ["elasticfilesystem", "kms", "secretsmanager", "ssm"]);
+            assert.deepStrictEqual([...kinds].sort(), [
+                "cloudwatch",
+                "elasticfilesystem",
+                "kms",
+                "secretsmanager",
+                "ssm",
+            ]);
             for (const r of required) {
                 await expect(stack, "Allowed", r.request);
             }

@@ -60,8 +60,8 @@ async function servers(): Promise<{ name: string; stack: string; config: CloudCo
     });
 }
 
-/** The tier a server's resource name stands for: its launch template's or instance's, by the program's names. */
-/** Each server's log group: its tier's, one per tier (each side application its own, though they share a Tier tag). */
+/** The tier each server's resource name stands for (its launch template's or instance's, by the program's names),
+ *  which names its log group and namespace: one per tier, each side application its own though they share a Tier tag. */
 const TIERS: Record<string, string> = {
     "frontend-lt": "web",
     "backoffice-lt": "backoffice",
