@@ -149,6 +149,16 @@ export class PackServer {
         this.client.close();
         this.child.kill();
     }
+
+    private turn: Promise<unknown> = Promise.resolve();
+
+    /** Runs `f` once every run queued before it on this server has ended: a run configures the pack for itself
+     *  (ConfigureStack, ConfigureAnalyzer), so two runs at once would each be analysed under the other's config. */
+    exclusive<T>(f: () => Promise<T>): Promise<T> {
+        const result = this.turn.then(f);
+        this.turn = result.catch(() => undefined);
+        return result;
+    }
 }
 
 // eslint-disable-next-line no-control-regex -- ESC starts the colour codes a pack's runner prints
@@ -277,6 +287,15 @@ function requestsFor(resources: readonly StateResource[]): StackRequests {
  * request alone); AnalyzeStack always sees every resource.
  */
 export async function analyze(
+    server: PackServer,
+    resources: readonly StateResource[],
+    ctx: RunContext,
+    only?: ReadonlySet<string>,
+): Promise<PackReport> {
+    return server.exclusive(() => analyzeNow(server, resources, ctx, only));
+}
+
+async function analyzeNow(
     server: PackServer,
     resources: readonly StateResource[],
     ctx: RunContext,

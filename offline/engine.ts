@@ -68,11 +68,12 @@ export function discoverPacks(root: string): string[] {
 /** Starts every pack (they compile in parallel with whatever the caller does meanwhile). A pack that fails to start
  *  fails `runPacks`; until then its rejection is held, so it never ends the process as an unhandled rejection. */
 export function startPacks(dirs: readonly string[], ctx: RunContext): Promise<PackServer>[] {
-    return dirs.map((dir) => {
-        const server = PackServer.start(dir, ctx);
-        server.catch(() => undefined);
-        return server;
-    });
+    return dirs.map((dir) => held(PackServer.start(dir, ctx)));
+}
+
+function held<T>(promise: Promise<T>): Promise<T> {
+    promise.catch(() => undefined);
+    return promise;
 }
 
 /** `--policy-pack-config` files pair with `--policy-pack` folders by position, as the CLI pairs them; a pack without
@@ -94,24 +95,100 @@ export async function runPacks(
 ): Promise<PackReport[]> {
     const started = await Promise.allSettled(servers);
     try {
-        const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
-        if (failed) {
-            throw failed.reason;
-        }
-        const ready = started.map((s) => (s as PromiseFulfilledResult<PackServer>).value);
-        if (!isLargeStack(resources)) {
-            return await Promise.all(ready.map((server, i) => analyze(server, resources, contexts[i])));
-        }
-        // A pack decoding a large stack holds it several times over: one pack at a time, each stopped when done.
-        const reports: PackReport[] = [];
-        for (const [i, server] of ready.entries()) {
-            reports.push(await analyze(server, resources, contexts[i]));
-            server.close();
-        }
-        return reports;
+        return await analyzeAll(started, resources, contexts, true);
     } finally {
         started.forEach((s) => s.status === "fulfilled" && s.value.close());
     }
+}
+
+/** Each pack's report, in the packs' order; the first pack that failed to start fails them all. */
+async function analyzeAll(
+    started: readonly PromiseSettledResult<PackServer>[],
+    resources: readonly StateResource[],
+    contexts: readonly RunContext[],
+    closeEach: boolean,
+): Promise<PackReport[]> {
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    if (failed) {
+        throw failed.reason;
+    }
+    const ready = started.map((s) => (s as PromiseFulfilledResult<PackServer>).value);
+    if (!isLargeStack(resources)) {
+        return Promise.all(ready.map((server, i) => analyze(server, resources, contexts[i])));
+    }
+    // A pack decoding a large stack holds it several times over: one pack at a time, each stopped when done (unless
+    // the servers outlive this run).
+    const reports: PackReport[] = [];
+    for (const [i, server] of ready.entries()) {
+        reports.push(await analyze(server, resources, contexts[i]));
+        if (closeEach) {
+            server.close();
+        }
+    }
+    return reports;
+}
+
+/** What a command runs its work on: the packs' servers and the program's captures. A command run by an operator starts
+ *  its own (`processEngine`); the tests run the commands in their process on servers and workers they share
+ *  (`sharedEngine`), which changes nothing a command prints or returns: a pack is the same process, asked the same way. */
+export interface Engine {
+    /** A server of each pack for a run in `ctx` (the pack's environment), starting; see `startPacks`. */
+    startPacks(dirs: readonly string[], ctx: RunContext): Promise<PackServer>[];
+    /** Each pack's report on the resources; a pack that failed to start fails it. */
+    runPacks(
+        servers: Promise<PackServer>[],
+        resources: readonly StateResource[],
+        contexts: readonly RunContext[],
+    ): Promise<PackReport[]>;
+    /** The program run as `job` says; a command's captures run in turn, in one worker. */
+    capture(job: CaptureJob): Promise<CaptureResult>;
+    /** Stops what this command started, finished or not. */
+    close(): void;
+}
+
+/** A command's own processes: each pack started for it and stopped after, one capture worker. */
+export function processEngine(root: string): Engine {
+    let workers: CaptureWorkers | undefined;
+    return {
+        startPacks,
+        runPacks,
+        capture: (job) => (workers ??= new CaptureWorkers(root, 1)).run(job),
+        close: () => {
+            PackServer.stopAll();
+            workers?.close();
+        },
+    };
+}
+
+/** Servers and workers that outlive a command: each pack's server started once per environment it runs in (the
+ *  stack, its config, preview or update, as `pulumi-analyzer-policy` passes them) and asked again by every later run;
+ *  captures through `capture`. `close` stops them all. */
+export function sharedEngine(capture: (job: CaptureJob) => Promise<CaptureResult>): Engine {
+    const servers = new Map<string, Promise<PackServer>>();
+    return {
+        startPacks: (dirs, ctx) =>
+            dirs.map((dir) => {
+                const { project, stack, dryRun, config } = ctx;
+                const key = JSON.stringify([path.resolve(dir), project, stack, dryRun, config]);
+                if (!servers.has(key)) {
+                    servers.set(key, held(PackServer.start(dir, { project, stack, dryRun, config })));
+                }
+                return servers.get(key)!;
+            }),
+        runPacks: async (started, resources, contexts) =>
+            analyzeAll(await Promise.allSettled(started), resources, contexts, false),
+        capture,
+        close: () => {
+            servers.forEach(
+                (s) =>
+                    void s.then(
+                        (server) => server.close(),
+                        () => undefined,
+                    ),
+            );
+            servers.clear();
+        },
+    };
 }
 
 /** The resources as `pulumi stack export` writes them: version 3, secrets as ciphertext. */

@@ -4,7 +4,7 @@
 // Prints one markdown row per change: the resources created, updated, replaced and deleted (by type), and what the
 // plan check refuses. The README's "Changing a deployed stack" table is read from this output.
 import * as os from "os";
-import { EXIT, parseArgs, runCommand } from "../offline/cli/args";
+import { CommandContext, EXIT, parseArgs, runCommand } from "../offline/cli/args";
 import { CaptureWorkers } from "../offline/capture-workers";
 import { asLoadedDeployment, capturedResources, captureJob } from "../offline/engine";
 import { checkPlan } from "../offline/plan/check";
@@ -77,11 +77,11 @@ function summary(steps: readonly PlanStep[], op: PlanStep["op"]): string {
     return `${op} ${of.length} (${[...byType].map(([t, n]) => `${t} ${n}`).join(", ")})`;
 }
 
-async function main(): Promise<number> {
-    const { flags } = parseArgs(process.argv.slice(2), ["stack", "only"]);
+async function main({ argv, cwd, out }: CommandContext): Promise<number> {
+    const { flags } = parseArgs(argv, ["stack", "only"]);
     const stack = flags.get("stack")?.[0] ?? "prod";
     const only = flags.get("only")?.[0]?.split(",");
-    const project = loadProject(process.cwd());
+    const project = loadProject(cwd);
     const workers = new CaptureWorkers(project.root, os.availableParallelism());
     try {
         const capture = (file?: string) =>
@@ -94,11 +94,11 @@ async function main(): Promise<number> {
             capture(stackFileWith(project.root, stack, changes)).catch((e: Error) => e),
         );
         const deployed = asLoadedDeployment(await before, project.name);
-        console.log(`| change (${stack}) | plan | refused by the check |\n|---|---|---|`);
+        out(`| change (${stack}) | plan | refused by the check |\n|---|---|---|`);
         for (const [i, [label]] of chosen.entries()) {
             const after = await afters[i];
             if (after instanceof Error) {
-                console.log(`| ${label} | refused by validation: ${after.message.split("\n").slice(-1)[0].trim()} | |`);
+                out(`| ${label} | refused by validation: ${after.message.split("\n").slice(-1)[0].trim()} | |`);
                 continue;
             }
             const steps = planChange(deployed, after, stack);
@@ -108,7 +108,7 @@ async function main(): Promise<number> {
                     .filter(Boolean)
                     .join("; ") || "no change";
             const refused = checkPlan(steps, []).refusals.map((r) => r.step.name);
-            console.log(
+            out(
                 `| ${label} | ${plan} | ${refused.length === 0 ? "" : `${refused.length}: ${refused.slice(0, 4).join(", ")}${refused.length > 4 ? ", ..." : ""}`} |`,
             );
         }
@@ -118,4 +118,4 @@ async function main(): Promise<number> {
     }
 }
 
-runCommand(main);
+runCommand(module, main);

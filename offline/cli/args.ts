@@ -1,4 +1,6 @@
-// Minimal flag parsing for the two commands: --flag value, repeatable flags, positional arguments.
+// Minimal flag parsing for the commands (--flag value, repeatable flags, positional arguments), and how they run.
+import { Engine, processEngine } from "../engine";
+
 export interface Parsed {
     readonly positional: string[];
     readonly flags: Map<string, string[]>;
@@ -34,10 +36,48 @@ export function fail(error: unknown): never {
     process.exit(EXIT.failure);
 }
 
-/** Runs a command: its result is the exit code; any failure, even one nothing awaited, exits 2 with its message
- *  (Node's default for an unhandled rejection is exit 1, the code of a mandatory violation). */
-export function runCommand(main: () => Promise<number>): void {
+/** What a command reads and writes: its arguments and folder, its two outputs, and the engine it runs its packs and
+ *  captures on. */
+export interface CommandContext {
+    readonly argv: readonly string[];
+    readonly cwd: string;
+    readonly out: (text: string) => void;
+    readonly err: (text: string) => void;
+    readonly engine: Engine;
+}
+
+/** A command: its result is the exit code. */
+export type Command = (cmd: CommandContext) => Promise<number>;
+
+/** Runs `main` when `entry` is the process's main module (an operator's npm script); imported, it does nothing (the
+ *  tests call `invoke`). Any failure, even one nothing awaited, exits 2 with its message (Node's default for an
+ *  unhandled rejection is exit 1, the code of a mandatory violation). */
+export function runCommand(entry: NodeModule, main: Command): void {
+    if (require.main !== entry) {
+        return;
+    }
     process.on("unhandledRejection", fail);
     process.on("uncaughtException", fail);
-    main().then((code) => process.exit(code), fail);
+    const engine = processEngine(process.cwd());
+    const cmd = { argv: process.argv.slice(2), cwd: process.cwd(), out: console.log, err: console.error, engine };
+    main(cmd).then(
+        (code) => {
+            engine.close();
+            process.exit(code);
+        },
+        (error: unknown) => {
+            engine.close();
+            fail(error);
+        },
+    );
+}
+
+/** A command run in this process: as `runCommand` ends it, a thrown error is exit 2 with its message. */
+export async function invoke(main: Command, cmd: CommandContext): Promise<number> {
+    try {
+        return await main(cmd);
+    } catch (error) {
+        cmd.err(`error: ${error instanceof Error ? error.message : String(error)}`);
+        return EXIT.failure;
+    }
 }

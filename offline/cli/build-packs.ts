@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { analyze, PackServer, RunContext } from "../analyzer";
-import { EXIT, parseArgs, runCommand } from "./args";
+import { CommandContext, EXIT, parseArgs, runCommand } from "./args";
 import { PACKS } from "../docs/rules";
 import { builtPack } from "../pack-build";
 import { undeclaredImports } from "../pack-imports";
@@ -51,9 +51,9 @@ async function installedAsPublished(dir: string): Promise<string> {
     }
 }
 
-async function main(): Promise<number> {
+export async function main({ argv, cwd, out: print, err }: CommandContext): Promise<number> {
     // A bad argument throws: runCommand prints it and exits 2.
-    const args = parseArgs(process.argv.slice(2), ["out"]);
+    const args = parseArgs(argv, ["out"]);
     if (args.positional.length > 0) {
         throw new Error(`unexpected argument ${args.positional[0]}; usage: npm run packs:build [-- --out DIR]`);
     }
@@ -62,14 +62,14 @@ async function main(): Promise<number> {
     for (const name of PACKS) {
         try {
             const dir = await publishable(name, out);
-            console.log(`${path.relative(process.cwd(), dir)}: ${await installedAsPublished(dir)}`);
-            console.log(`  publish: (cd ${path.relative(process.cwd(), dir)} && pulumi policy publish <org>)`);
+            print(`${path.relative(cwd, dir)}: ${await installedAsPublished(dir)}`);
+            print(`  publish: (cd ${path.relative(cwd, dir)} && pulumi policy publish <org>)`);
         } catch (e) {
             failed = true;
-            console.error(`error: ${name} is not publishable: ${(e as Error).message}`);
+            err(`error: ${name} is not publishable: ${(e as Error).message}`);
         }
     }
     return failed ? EXIT.violation : EXIT.ok;
 }
 
-runCommand(main);
+runCommand(module, main);

@@ -6,17 +6,16 @@
 // Exit 0: the file is written; 2: the arguments, the program or its configuration failed (one message, never 1).
 import * as fs from "fs";
 import * as path from "path";
-import { CaptureWorkers } from "../capture-workers";
 import { captureJob } from "../engine";
 import { loadProject, loadStackSettings } from "../project";
 import { ADOPTABLE, ID_PLACEHOLDER, importFile } from "./import-file";
-import { EXIT, parseArgs, runCommand } from "./args";
+import { CommandContext, EXIT, parseArgs, runCommand } from "./args";
 
-async function main(): Promise<number> {
-    const { flags, positional } = parseArgs(process.argv.slice(2), ["stack", "out", "config-file", "deployed"]);
+export async function main({ argv, cwd, out, err, engine }: CommandContext): Promise<number> {
+    const { flags, positional } = parseArgs(argv, ["stack", "out", "config-file", "deployed"]);
     const stack = flags.get("stack")?.[0];
-    const out = flags.get("out")?.[0];
-    if (!stack || !out || positional.length > 0) {
+    const file = flags.get("out")?.[0];
+    if (!stack || !file || positional.length > 0) {
         throw new Error(
             "usage: npm run import-plan -- --stack <prod|preprod> --out FILE [--config-file FILE] [--deployed true]" +
                 (positional.length > 0 ? ` (unexpected argument ${positional[0]})` : ""),
@@ -26,34 +25,33 @@ async function main(): Promise<number> {
     if (deployed !== undefined && deployed !== "true" && deployed !== "false") {
         throw new Error(`--deployed takes true or false (got ${deployed})`);
     }
-    const target = path.resolve(out);
+    const target = path.resolve(cwd, file);
     if (!fs.existsSync(path.dirname(target))) {
-        throw new Error(`--out ${out}: the folder ${path.dirname(target)} does not exist`);
+        throw new Error(`--out ${file}: the folder ${path.dirname(target)} does not exist`);
     }
-    const project = loadProject(process.cwd());
+    const project = loadProject(cwd);
     const settings = loadStackSettings(project, stack, flags.get("config-file")?.[0]);
-    const workers = new CaptureWorkers(project.root, 1);
-    const capture = await workers.run(captureJob(project, stack, settings, true)).finally(() => workers.close());
+    const capture = await engine.capture(captureJob(project, stack, settings, true));
     if (!capture.ok) {
-        console.error(`error: the program failed for stack '${stack}':\n${capture.error}`);
+        err(`error: the program failed for stack '${stack}':\n${capture.error}`);
         return EXIT.failure;
     }
-    const file = importFile(capture.resources, deployed === "true");
-    fs.writeFileSync(target, `${JSON.stringify(file, null, 4)}\n`);
-    const adopted = file.resources.filter((r) => !r.component);
-    console.log(`Wrote ${adopted.length} adoptable resources of ${stack} to ${out}; replace each ${ID_PLACEHOLDER}:`);
+    const plan = importFile(capture.resources, deployed === "true");
+    fs.writeFileSync(target, `${JSON.stringify(plan, null, 4)}\n`);
+    const adopted = plan.resources.filter((r) => !r.component);
+    out(`Wrote ${adopted.length} adoptable resources of ${stack} to ${file}; replace each ${ID_PLACEHOLDER}:`);
     for (const [type, id] of Object.entries(ADOPTABLE)) {
         const n = adopted.filter((r) => r.type === type).length;
         if (n > 0) {
-            console.log(`  ${n} ${type}: ${id}`);
+            out(`  ${n} ${type}: ${id}`);
         }
     }
-    console.log(
+    out(
         "Delete the entries of what you do not adopt (the up creates those), fill in the ids, then: pulumi import " +
-            `--stack ${stack} --file ${out} --generate-code=false, and pulumi preview --stack ${stack} to check what ` +
+            `--stack ${stack} --file ${file} --generate-code=false, and pulumi preview --stack ${stack} to check what ` +
             'the program changes on them (README, "Migrating an existing estate").',
     );
     return EXIT.ok;
 }
 
-runCommand(main);
+runCommand(module, main);

@@ -7,10 +7,10 @@ import { readPreviewDigest } from "../plan/preview-json";
 import { renderCheck, renderPlan } from "../plan/render";
 import { loadProject, loadStackSettings } from "../project";
 import { allowReplaceOf } from "../../stacks/allow-replace";
-import { EXIT, parseArgs, runCommand } from "./args";
+import { CommandContext, EXIT, parseArgs, runCommand } from "./args";
 
-async function main(): Promise<number> {
-    const { flags } = parseArgs(process.argv.slice(2), ["stack", "preview-json", "config-file"]);
+export async function main({ argv, cwd, out }: CommandContext): Promise<number> {
+    const { flags } = parseArgs(argv, ["stack", "preview-json", "config-file"]);
     const stack = flags.get("stack")?.[0];
     const file = flags.get("preview-json")?.[0];
     if (!stack || !file) {
@@ -18,11 +18,11 @@ async function main(): Promise<number> {
             "--stack and --preview-json are required (the stack, and the file `pulumi preview --json` wrote)",
         );
     }
-    const settings = loadStackSettings(loadProject(process.cwd()), stack, flags.get("config-file")?.[0]);
+    const settings = loadStackSettings(loadProject(cwd), stack, flags.get("config-file")?.[0]);
     const steps = readPreviewDigest(file);
     const result = checkPlan(steps, allowReplaceOf(stack, settings.config));
-    console.log(`${renderPlan(steps, file)}\n\n${renderCheck(result)}`);
+    out(`${renderPlan(steps, file)}\n\n${renderCheck(result)}`);
     return result.refusals.length > 0 ? EXIT.violation : EXIT.ok;
 }
 
-runCommand(main);
+runCommand(module, main);

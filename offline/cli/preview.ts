@@ -4,9 +4,7 @@
 // Exit 0: no mandatory violation and the plan check passed; 1: a mandatory violation or a refused step; 2: failure.
 import * as fs from "fs";
 import * as path from "path";
-import { PackServer } from "../analyzer";
-import { CaptureWorkers } from "../capture-workers";
-import { captureJob, discoverPacks, pairConfigs, runPacks, startPacks, toDeployment } from "../engine";
+import { captureJob, discoverPacks, pairConfigs, toDeployment } from "../engine";
 import { readDeployment } from "../export";
 import { checkPlan } from "../plan/check";
 import { planChange } from "../plan/plan";
@@ -15,22 +13,15 @@ import { inEngineForm } from "../urns";
 import { loadProject, loadStackSettings } from "../project";
 import { allowReplaceOf } from "../../stacks/allow-replace";
 import { hasMandatory, renderCounts, renderOutputs, renderPolicies, renderTree } from "../report";
-import { EXIT, parseArgs, runCommand } from "./args";
+import { CommandContext, EXIT, parseArgs, runCommand } from "./args";
 
-async function main(): Promise<number> {
-    const { flags } = parseArgs(process.argv.slice(2), [
-        "stack",
-        "json",
-        "against",
-        "config-file",
-        "policy-pack",
-        "policy-pack-config",
-    ]);
+export async function main({ argv, cwd, out, err, engine }: CommandContext): Promise<number> {
+    const { flags } = parseArgs(argv, ["stack", "json", "against", "config-file", "policy-pack", "policy-pack-config"]);
     const stack = flags.get("stack")?.[0];
     if (!stack) {
         throw new Error("--stack is required (prod or preprod)");
     }
-    const project = loadProject(process.cwd());
+    const project = loadProject(cwd);
     const settings = loadStackSettings(project, stack, flags.get("config-file")?.[0]);
     const packs = flags.get("policy-pack") ?? discoverPacks(project.root);
     const ctx = { project: project.name, stack, dryRun: true, config: settings.config };
@@ -38,41 +29,33 @@ async function main(): Promise<number> {
 
     // Packs compile while the program runs; the update-mode run, only when an export is asked for, follows the preview in
     // the same worker (the SDK and providers are loaded by then).
-    const servers = startPacks(packs, ctx);
+    const servers = engine.startPacks(packs, ctx);
     const jsonFile = flags.get("json")?.[0];
     const againstFile = flags.get("against")?.[0];
     // Read first: a bad file fails before the program runs. The plan compares the state an update would write.
     const against = againstFile ? readDeployment(againstFile) : undefined;
     const allowReplace = allowReplaceOf(stack, settings.config);
-    const workers = new CaptureWorkers(project.root, 1);
-    const previewRun = workers.run(captureJob(project, stack, settings, true));
-    const updateRun = jsonFile || against ? workers.run(captureJob(project, stack, settings, false)) : undefined;
+    const previewRun = engine.capture(captureJob(project, stack, settings, true));
+    const updateRun = jsonFile || against ? engine.capture(captureJob(project, stack, settings, false)) : undefined;
     const preview = await previewRun;
     if (!preview.ok) {
-        servers.forEach((s) => {
-            s.catch(() => undefined);
-        }); // stopped below, before they finish starting
-        PackServer.stopAll();
-        workers.close();
-        console.error(`error: the program failed for stack '${stack}':\n${preview.error}`);
+        // The packs still starting are stopped with the engine.
+        err(`error: the program failed for stack '${stack}':\n${preview.error}`);
         return EXIT.failure;
     }
-    console.log(`Previewing update (${stack}) offline, under Pulumi's mock runtime:\n`);
+    out(`Previewing update (${stack}) offline, under Pulumi's mock runtime:\n`);
     const encrypted = settings.secretKeys.filter((k) => k.startsWith(`${project.name}:`));
     if (encrypted.length > 0) {
-        console.log(
-            `Not validated offline (encrypted; only the stack's backend decrypts them): ${encrypted.join(", ")}\n`,
-        );
+        out(`Not validated offline (encrypted; only the stack's backend decrypts them): ${encrypted.join(", ")}\n`);
     }
-    console.log(renderTree(preview.resources, "create"));
-    console.log(`\n${renderOutputs(preview.resources.find((r) => r.type === "pulumi:pulumi:Stack"))}\n`);
-    console.log(renderCounts(preview.resources, "create"));
+    out(renderTree(preview.resources, "create"));
+    out(`\n${renderOutputs(preview.resources.find((r) => r.type === "pulumi:pulumi:Stack"))}\n`);
+    out(renderCounts(preview.resources, "create"));
 
-    const reports = await runPacks(servers, preview.resources, contexts);
-    console.log(`\n${renderPolicies(reports, preview.resources)}`);
+    const reports = await engine.runPacks(servers, preview.resources, contexts);
+    out(`\n${renderPolicies(reports, preview.resources)}`);
 
     const update = await updateRun;
-    workers.close();
     if (update && !update.ok) {
         throw new Error(`the program failed as an update: ${update.error}`);
     }
@@ -81,23 +64,23 @@ async function main(): Promise<number> {
         // An offline export written before captures carried the engine's URNs names grandchildren differently.
         const engine = inEngineForm(against.resources, against.project, against.stack);
         if (engine.rewritten > 0) {
-            console.log(
+            out(
                 `\nNote: ${againstFile} names ${engine.rewritten} resources as the mock runtime did (a grandchild by its parent's last type); read under the engine's URNs, as a real export names them.`,
             );
         }
         const steps = planChange({ ...against, resources: engine.resources }, update.resources, stack);
         const result = checkPlan(steps, allowReplace);
-        console.log(`\n${renderPlan(steps, againstFile!)}\n\n${renderCheck(result)}`);
+        out(`\n${renderPlan(steps, againstFile!)}\n\n${renderCheck(result)}`);
         refused = result.refusals.length > 0;
     }
     if (jsonFile && update?.ok) {
         const version = (
             require(require.resolve("@pulumi/pulumi/package.json", { paths: [project.root] })) as { version: string }
         ).version;
-        fs.writeFileSync(path.resolve(jsonFile), JSON.stringify(toDeployment(update.resources, version), null, 2));
-        console.log(`\nWrote ${update.resources.length} resources as a stack export to ${jsonFile}`);
+        fs.writeFileSync(path.resolve(cwd, jsonFile), JSON.stringify(toDeployment(update.resources, version), null, 2));
+        out(`\nWrote ${update.resources.length} resources as a stack export to ${jsonFile}`);
     }
     return hasMandatory(reports) || refused ? EXIT.violation : EXIT.ok;
 }
 
-runCommand(main);
+runCommand(module, main);

@@ -1,10 +1,14 @@
-// The two commands run as an operator runs them, in a process of their own: exit code and output.
+// The commands as an operator runs them: exit code and output. `run` calls a command's main in this process, on pack
+// servers and capture workers shared by every run (offline/engine.ts, sharedEngine): the same packs asked the same
+// way, without a process tree of its own per run. `runProcess` starts it as its npm script does, for what only a
+// process shows (its exit on an error nothing awaited, the arguments it is started with).
 import { spawn } from "child_process";
 import * as path from "path";
 import { TYPESCRIPT_EXEC_ARGV } from "../../offline/capture-workers";
-import { discoverPacks } from "../../offline/engine";
+import { Command, invoke } from "../../offline/cli/args";
+import { discoverPacks, sharedEngine } from "../../offline/engine";
 import { builtPack } from "../../offline/pack-build";
-import { ROOT } from "./stacks";
+import { captureOnce, ROOT } from "./stacks";
 
 export interface Run {
     code: number;
@@ -20,8 +24,35 @@ function packsOf(args: readonly string[]): string[] {
     return named.length > 0 ? named : discoverPacks(ROOT);
 }
 
-/** Runs offline/cli/<script> with `args` from the repository root. */
+const engine = sharedEngine(captureOnce);
+
+/** Stops the packs the commands' runs shared (the root hooks, once every spec is done). */
+export function closeCommands(): void {
+    engine.close();
+}
+
+/** Runs offline/cli/<script> with `args` from the repository root, in this process. */
 export async function run(script: string, args: string[]): Promise<Run> {
+    if (process.cwd() !== ROOT) {
+        throw new Error(
+            `the commands resolve their arguments from the repository root; mocha runs in ${process.cwd()}`,
+        );
+    }
+    const { main } = (await import(path.join(ROOT, "offline/cli", script))) as { main: Command };
+    let stdout = "";
+    let stderr = "";
+    const code = await invoke(main, {
+        argv: args,
+        cwd: ROOT,
+        out: (text) => (stdout += `${text}\n`),
+        err: (text) => (stderr += `${text}\n`),
+        engine,
+    });
+    return { code, stdout, stderr };
+}
+
+/** Runs offline/cli/<script> with `args` from the repository root in a process of its own, as its npm script does. */
+export async function runProcess(script: string, args: string[]): Promise<Run> {
     // Its packs are built here first (once per run, for every command): commands started at once would each build
     // a pack whose build is not current yet. A pack that fails to build is the command's to report.
     await Promise.all(packsOf(args).map((dir) => builtPack(dir).catch(() => undefined)));

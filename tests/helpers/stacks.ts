@@ -42,7 +42,12 @@ export function captureProgram(
     preview: boolean,
     main?: string,
 ): Promise<CaptureResult> {
-    const capture = queued(captureJob(project, stack, settings, preview, main));
+    return captureOnce(captureJob(project, stack, settings, preview, main));
+}
+
+/** A capture job run once per test run, in the shared workers (the commands the tests run in this process use it). */
+export function captureOnce(job: CaptureJob): Promise<CaptureResult> {
+    const capture = queued(job);
     if (running) {
         capture.hurry();
     }

@@ -6,7 +6,7 @@ import * as path from "path";
 import { Deployment, SECRET_SIG, SIG_KEY, StateResource } from "../../offline/state";
 import { EC2_SUBNET } from "../../policies/lib/types";
 import { PROD_SINGLE_NAT } from "../fixtures/stacks";
-import { run } from "../helpers/cli";
+import { run, runProcess } from "../helpers/cli";
 import { ROOT, stackFile } from "../helpers/stacks";
 
 /** The magento pack's version as the CLI reports it (its package.json), dots escaped for a RegExp. */
@@ -73,8 +73,9 @@ describe("offline engine", function () {
         return run("policy-check.ts", [mutated, "--policy-pack", unknownPack, "--policy-pack", "policies/magento"]);
     });
     audit.catch(() => undefined); // no export to audit fails that test, not the run
-    // A pack that fails while the program runs: its rejection must wait for the program, not end the process with 1.
-    const brokenPack = run("preview.ts", [
+    // A pack that fails while the program runs: its rejection must wait for the program, not end the process with 1
+    // (an operator's process: runCommand's exit code).
+    const brokenPack = runProcess("preview.ts", [
         "--stack",
         "preprod",
         "--policy-pack",
@@ -167,7 +168,7 @@ describe("offline engine", function () {
     });
 
     it("fails cleanly on an unknown flag and on a file that is not an export", async () => {
-        const flag = await run("preview.ts", ["--stack", "prod", "--stak", "x"]);
+        const flag = await runProcess("preview.ts", ["--stack", "prod", "--stak", "x"]);
         assert.strictEqual(flag.code, 2);
         assert.match(flag.stderr, /unknown flag --stak/);
         const notExport = await run("policy-check.ts", [
