@@ -12,13 +12,9 @@ interface Pending {
     ahead: boolean;
 }
 
-/** How a process of ours runs TypeScript: transpiled by ts-node, each file's output cached by content. */
-export const TYPESCRIPT_EXEC_ARGV = [
-    "-r",
-    "ts-node/register/transpile-only",
-    "-r",
-    path.join(__dirname, "transpile-cache.ts"),
-];
+/** How a process of ours runs TypeScript: transpiled by ts-node, each file's output cached by content, ts-node itself
+ *  loaded only for a file the cache lacks (offline/ts-loader.cjs). */
+export const TYPESCRIPT_EXEC_ARGV = ["-r", path.join(__dirname, "ts-loader.cjs")];
 
 /** A job queued ahead of need; `hurry` puts it before the others queued ahead, once something waits for it. */
 export interface QueuedCapture {
