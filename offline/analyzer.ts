@@ -71,11 +71,24 @@ export class PackServer {
         PackServer.children.clear();
     }
 
+    /** Settles with the pack's last words once its process has ended (`close` included): a call in flight or made
+     *  after fails with them instead of waiting on a server that is gone. */
+    readonly ended: Promise<string>;
+
     private constructor(
         readonly dir: string,
         private readonly child: ChildProcess,
         readonly client: rpc.AnalyzerClient,
-    ) {}
+        stderr: () => string,
+    ) {
+        this.ended = new Promise((resolve) =>
+            child.once("exit", (code, signal) =>
+                resolve(
+                    `its process ended (${signal ?? `exit ${code}`})${stderr() ? `:\n${withoutTrace(stderr())}` : ""}`,
+                ),
+            ),
+        );
+    }
 
     /**
      * Starts the pack in `dir` as the runner does. A TypeScript pack is served from its current build (offline/pack-build.ts:
@@ -123,7 +136,8 @@ export class PackServer {
         return new Promise((resolve, reject) => {
             let stdout = "";
             let stderr = "";
-            child.stderr.on("data", (d) => (stderr += d));
+            // The last lines only: a pack that logs as it runs must not grow this for the whole run.
+            child.stderr.on("data", (d) => (stderr = `${stderr}${d}`.slice(-4_000)));
             child.stdout.on("data", (d) => {
                 stdout += d;
                 const port = /^(\d+)\s*$/m.exec(stdout)?.[1];
@@ -134,7 +148,7 @@ export class PackServer {
                         "grpc.max_receive_message_length": MAX_MESSAGE,
                         "grpc.max_send_message_length": MAX_MESSAGE,
                     });
-                    resolve(new PackServer(absolute, child, client));
+                    resolve(new PackServer(absolute, child, client, () => stderr));
                 }
             });
             child.on("exit", (code) =>
@@ -150,13 +164,24 @@ export class PackServer {
         this.child.kill();
     }
 
-    private turn: Promise<unknown> = Promise.resolve();
+    /** Every run asked of this server so far, settled once they all are. */
+    private settled: Promise<void> = Promise.resolve();
+    /** The runs that may go on together: those of one configuration, asked one after another. */
+    private batch?: { readonly config: string; readonly start: Promise<void> };
 
-    /** Runs `f` once every run queued before it on this server has ended: a run configures the pack for itself
-     *  (ConfigureStack, ConfigureAnalyzer), so two runs at once would each be analysed under the other's config. */
-    exclusive<T>(f: () => Promise<T>): Promise<T> {
-        const result = this.turn.then(f);
-        this.turn = result.catch(() => undefined);
+    /** Runs `f` in `config` (the pack's configuration for a run: ConfigureStack, ConfigureAnalyzer). Runs of one
+     *  configuration go on together; one of another waits until every run before it has ended, since each run configures
+     *  the pack for itself and two configurations at once would analyse each run under the other's. */
+    inConfig<T>(config: string, f: () => Promise<T>): Promise<T> {
+        if (this.batch?.config !== config) {
+            this.batch = { config, start: this.settled };
+        }
+        const result = this.batch.start.then(f);
+        const ended = result.then(
+            () => undefined,
+            () => undefined,
+        );
+        this.settled = Promise.all([this.settled, ended]).then(() => undefined);
         return result;
     }
 }
@@ -178,17 +203,23 @@ export function withoutTrace(text: string): string {
 function call<Req, Res>(server: PackServer, method: string, req: Req, urn?: string): Promise<Res> {
     return new Promise((resolve, reject) => {
         const fn = (
-            server.client as unknown as Record<string, (r: Req, cb: (e: Error | null, r: Res) => void) => void>
+            server.client as unknown as Record<
+                string,
+                (r: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => void
+            >
         )[method];
-        fn.call(server.client, req, (err, res) =>
-            err
-                ? reject(
-                      new Error(
-                          `policy pack ${server.dir} failed in ${method}${urn ? ` of ${urn}` : ""}: ${withoutTrace(err.message.replace(/^\d+ [A-Z_]+: /, ""))}`,
-                      ),
-                  )
-                : resolve(res),
-        );
+        fn.call(server.client, req, (err, res) => {
+            if (!err) {
+                return resolve(res);
+            }
+            const failed = `policy pack ${server.dir} failed in ${method}${urn ? ` of ${urn}` : ""}`;
+            if (err.code !== grpc.status.UNAVAILABLE) {
+                return reject(new Error(`${failed}: ${withoutTrace(err.message.replace(/^\d+ [A-Z_]+: /, ""))}`));
+            }
+            // The connection dropped: its process may be ending, and its last words say why better than gRPC does.
+            const words = Promise.race([server.ended, new Promise<string>((r) => setTimeout(() => r(""), 2_000))]);
+            void words.then((w) => reject(new Error(`${failed}: ${w || withoutTrace(err.message)}`)));
+        });
     });
 }
 
@@ -292,7 +323,15 @@ export async function analyze(
     ctx: RunContext,
     only?: ReadonlySet<string>,
 ): Promise<PackReport> {
-    return server.exclusive(() => analyzeNow(server, resources, ctx, only));
+    const { project, stack, dryRun, packConfig } = ctx;
+    return server.inConfig(JSON.stringify([project, stack, dryRun, packConfig ?? {}]), () => {
+        // A pack whose process ends mid-run (it crashed, ran out of memory, was stopped) fails the run with its last
+        // words: its calls would otherwise wait for a server that is gone.
+        const ended = server.ended.then((words): never => {
+            throw new Error(`policy pack ${server.dir} failed: ${words}`);
+        });
+        return Promise.race([ended, analyzeNow(server, resources, ctx, only)]);
+    });
 }
 
 async function analyzeNow(

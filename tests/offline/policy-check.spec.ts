@@ -47,6 +47,7 @@ describe("policy:check", function () {
         configSecond: check(EKS, "--policy-pack", "policies/magento", ...BASELINE, "--policy-pack-config", allAdvisory),
         empty: check(EMPTY, ...BASELINE),
         throws: check(EKS, "--policy-pack", "tests/fixtures/packs/throws"),
+        exits: check(EKS, "--policy-pack", "tests/fixtures/packs/exits"),
         badConfig: check(
             EKS,
             ...BASELINE,
@@ -102,6 +103,12 @@ describe("policy:check", function () {
         failsWith(
             runs.throws,
             /policy pack \S+packs\/throws failed in analyze of urn:pulumi:dev::aws-ts-eks::\S+::cluster-eksRole-role: [^]*TypeError: Cannot read properties/,
+        ));
+
+    it("exits 2, naming the pack and its last words, when a pack's process dies mid-run, instead of waiting on it", () =>
+        failsWith(
+            runs.exits,
+            /policy pack \S+packs\/exits failed( in \w+( of \S+)?)?: its process ended \(exit 7\):\nout of memory \(a test fixture\)/,
         ));
 
     it("validates pack config against the pack's rules and schemas, naming each wrong key and what is allowed", async () => {

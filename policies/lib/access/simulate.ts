@@ -3,7 +3,8 @@
 // key-policy rule (IAM policies count only when the key policy delegates to the account), same- and cross-account
 // evaluation. No SCPs, RCPs, permission boundaries or session policies: the stack defines none.
 import { anonymousPrincipal, runSimulation } from "@cloud-copilot/iam-simulate";
-import { AccessModel, arnField, PolicyDocument } from "./model";
+import { createHash } from "crypto";
+import { AccessModel, arnField, NamedPolicy, PolicyDocument } from "./model";
 import { wildcardMatches } from "../wildcards";
 
 export interface AccessRequest {
@@ -75,8 +76,36 @@ function withEncryptionContextDecided(
     return { ...policy, Statement: statements.map((s) => JSON.parse(JSON.stringify(s))) };
 }
 
-export async function decide(model: AccessModel, request: AccessRequest): Promise<Decision> {
+/** Decisions already made, by a digest of all they were made from: the request, the principal's identity policies, the
+ *  resource's policy and the account. The same question over the same policies gets the same answer, so a pack asked
+ *  about stack after stack (the tests' mutations, each changing one property) simulates only what a change touched. */
+const decisions = new Map<string, Promise<Decision>>();
+/** Enough for every question of a few stacks; past it the cache starts again rather than grow. */
+const DECISIONS_KEPT = 20_000;
+
+export function decide(model: AccessModel, request: AccessRequest): Promise<Decision> {
     const own = model.roles.get(request.principal) ?? [];
+    const policy = resourcePolicy(model, request.resource);
+    const key = createHash("sha256")
+        .update(JSON.stringify([request, own, policy ?? null, model.account ?? null]))
+        .digest("base64");
+    let decision = decisions.get(key);
+    if (!decision) {
+        if (decisions.size >= DECISIONS_KEPT) {
+            decisions.clear();
+        }
+        decision = simulate(model, request, own, policy);
+        decisions.set(key, decision);
+    }
+    return decision;
+}
+
+async function simulate(
+    model: AccessModel,
+    request: AccessRequest,
+    own: readonly NamedPolicy[],
+    policy: PolicyDocument | undefined,
+): Promise<Decision> {
     const extra = (request.identityPolicies ?? []).map((policy, i) => ({ name: `caller-${i}`, policy }));
     const result = await runSimulation(
         {
@@ -97,10 +126,7 @@ export async function decide(model: AccessModel, request: AccessRequest): Promis
             identityPolicies: [...own.map((p) => ({ name: p.name, policy: p.policy })), ...extra],
             serviceControlPolicies: [],
             resourceControlPolicies: [],
-            resourcePolicy: withEncryptionContextDecided(
-                resourcePolicy(model, request.resource),
-                request.context ?? {},
-            ),
+            resourcePolicy: withEncryptionContextDecided(policy, request.context ?? {}),
         },
         {},
     );
