@@ -68,6 +68,9 @@ export function vsftpdConfig(args: VsftpdConfigArgs): string {
         `listen_port=${args.listenPort}`,
         "anonymous_enable=NO",
         "local_enable=YES",
+        // vsftpd's compiled-in default is `ftp` (vsftpd 3.0.5 tunables.c); AL2023's package, built from Fedora's,
+        // installs only /etc/pam.d/vsftpd, and an absent service falls to /etc/pam.d/other, which denies.
+        "pam_service_name=vsftpd",
         "write_enable=YES",
         "local_umask=002",
         "file_open_mode=0666",

@@ -132,6 +132,14 @@ describe("the order connector's FTP drop", () => {
         });
     });
 
+    it("authenticates through the PAM service AL2023's package installs (vsftpd), not vsftpd's compiled-in ftp", () => {
+        // Upstream's default is `ftp` (tunables.c); Fedora's package, AL2023's source, ships /etc/pam.d/vsftpd only and
+        // sets the name in its own vsftpd.conf, which we do not use. Debian's build defaults to vsftpd, so the real
+        // vsftpd in this test cannot see the difference: the generated file must say it.
+        const conf = keys(vsftpdConfig({ listenPort: 5021, passive: { fromPort: 5100, toPort: 5199 } }));
+        assert.strictEqual(conf.pam_service_name, "vsftpd");
+    });
+
     it("listens on the gateway's orders-ftp port and hands out its passive range; PASV answers with the gateway's address only when opened", async () => {
         const opened = await stackResources("preprod", { preview: false, changes: OPENED });
         const haproxy = ofType(opened, SSM_PARAMETER).find((p) => String(p.inputs!.name).endsWith("/haproxy.cfg"))!;
