@@ -27,6 +27,8 @@ export const FTP_LAYOUT = {
     root: "/srv/orders-ftp",
     /** Where uploads go: the user's, the shared group's, 2775 (setgid: new files and directories keep the group). */
     uploads: "/srv/orders-ftp/media",
+    /** Where the uploads appear in the release's document root (public/media), and so at /media/ on its host. */
+    servedAt: "media",
     /** A shell of its own (nologin under another name), the only one added to /etc/shells for pam_shells. */
     shell: "/usr/local/sbin/ftp-only",
     config: "/etc/vsftpd/orders-ftp.conf",
@@ -79,6 +81,10 @@ export function vsftpdConfig(args: VsftpdConfigArgs): string {
         "userlist_deny=NO",
         `userlist_file=${paths.users}`,
         "hide_ids=YES",
+        // No upload named as a script nginx or PHP-FPM might run, nor an .htaccess-like file (vsftpd.conf(5),
+        // deny_file: *, ? and one level of {,}; matched as written, no case folding: ls.c vsf_filename_passes_filter);
+        // nginx never runs one under /media/ anyway (boot.ts).
+        "deny_file={*.php,*.php?,*.phtml,*.phar,*.pht,*.PHP,*.PHP?,*.PHTML,*.PHAR,.ht*}",
         "port_enable=NO",
         "connect_from_port_20=NO",
         "pasv_enable=YES",
@@ -164,7 +170,7 @@ function setupScript(args: FtpBootArgs, parameters: string): string {
         "# application serves as public/media.",
         `install -d -o root -g root -m 0755 ${root}`,
         `install -d -o ${user} -g ${group} -m 2775 ${uploads}`,
-        `ln -sfnT ${uploads} /opt/${args.app}/current/public/media`,
+        `ln -sfnT ${uploads} /opt/${args.app}/current/public/${FTP_LAYOUT.servedAt}`,
         "",
         "# The certificate, kept in Secrets Manager so that every replacement presents the same one: made here when the",
         "# secret has none yet (the stack's first server) or it expires within 30 days; what is current after the write",

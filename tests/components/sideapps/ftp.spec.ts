@@ -140,6 +140,11 @@ describe("the order connector's FTP drop", () => {
         assert.strictEqual(conf.pam_service_name, "vsftpd");
     });
 
+    it("refuses any upload named as a PHP script or an .ht file (deny_file), besides nginx never running one", () => {
+        const conf = keys(vsftpdConfig({ listenPort: 5021, passive: { fromPort: 5100, toPort: 5199 } }));
+        assert.strictEqual(conf.deny_file, "{*.php,*.php?,*.phtml,*.phar,*.pht,*.PHP,*.PHP?,*.PHTML,*.PHAR,.ht*}");
+    });
+
     it("listens on the gateway's orders-ftp port and hands out its passive range; PASV answers with the gateway's address only when opened", async () => {
         const opened = await stackResources("preprod", { preview: false, changes: OPENED });
         const haproxy = ofType(opened, SSM_PARAMETER).find((p) => String(p.inputs!.name).endsWith("/haproxy.cfg"))!;
