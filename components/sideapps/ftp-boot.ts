@@ -43,6 +43,13 @@ export const FTP_LAYOUT = {
 export const FTP_CIPHERS = "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305";
 
 const SETUP = "/usr/local/sbin/orders-ftp-setup";
+/** Writes the drop's certificate and key from its secret (made there once, never replaced): certificateScript. */
+export const FTP_CERTIFICATE_SCRIPT = "/usr/local/sbin/orders-ftp-certificate";
+/** The field that marks a certificate this boot made (self-signed), as against one an operator put in the secret. */
+export const GENERATED_MARK = { field: "generatedBy", value: "orders-ftp-certificate" } as const;
+/** Days a generated certificate is valid: partners pin its fingerprint, so its expiry protects nothing; long enough
+ *  that it never has to change unannounced. */
+export const GENERATED_DAYS = 3650;
 
 export interface VsftpdConfigArgs {
     readonly listenPort: number;
@@ -119,6 +126,7 @@ export function ftpBoot(args: FtpBootArgs, parameters: string): { files: WriteFi
             { path: FTP_LAYOUT.config, permissions: "0600", content: vsftpdConfig(args) },
             { path: FTP_LAYOUT.users, permissions: "0600", content: `${FTP_LAYOUT.user}\n` },
             { path: `/etc/systemd/system/${FTP_LAYOUT.unit}.service`, permissions: "0644", content: unit() },
+            { path: FTP_CERTIFICATE_SCRIPT, permissions: "0755", content: certificateScript(args) },
             { path: SETUP, permissions: "0755", content: setupScript(args, parameters) },
         ],
         runcmd: [[SETUP]],
@@ -172,20 +180,8 @@ function setupScript(args: FtpBootArgs, parameters: string): string {
         `install -d -o ${user} -g ${group} -m 2775 ${uploads}`,
         `ln -sfnT ${uploads} /opt/${args.app}/current/public/${FTP_LAYOUT.servedAt}`,
         "",
-        "# The certificate, kept in Secrets Manager so that every replacement presents the same one: made here when the",
-        "# secret has none yet (the stack's first server) or it expires within 30 days; what is current after the write",
-        "# is used (another server may have written first).",
-        "work=$(mktemp -d)",
-        "trap 'rm -rf \"$work\"' EXIT",
-        'read_certificate() { aws secretsmanager get-secret-value --region "$region" --secret-id "$certificate_arn" --query SecretString --output text 2>/dev/null | jq -er \'.certificate, .privateKey\' >"$work/current.pem"; }',
-        'if ! read_certificate || ! openssl x509 -in "$work/current.pem" -noout -checkend 2592000; then',
-        `    openssl req -x509 -newkey rsa:3072 -sha256 -days 730 -nodes -subj "/CN=${args.fqdn}" \\`,
-        `        -addext "subjectAltName=DNS:${args.fqdn}" -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null`,
-        '    jq -n --rawfile c "$work/cert.pem" --rawfile k "$work/key.pem" \'{certificate: $c, privateKey: $k}\' >"$work/tls.json"',
-        '    aws secretsmanager put-secret-value --region "$region" --secret-id "$certificate_arn" --secret-string "file://$work/tls.json" >/dev/null',
-        "    read_certificate",
-        "fi",
-        `install -o root -g root -m 0600 "$work/current.pem" ${pem}`,
+        "# The certificate, the same on every replacement (partners pin it): orders-ftp-certificate.",
+        `${FTP_CERTIFICATE_SCRIPT} "$certificate_arn" ${pem}`,
         `echo "${args.fqdn} FTPS certificate $(openssl x509 -in ${pem} -noout -fingerprint -sha256)" | tee /dev/stderr | logger -t ${FTP_LAYOUT.unit}`,
         "",
         "# Nothing world-writeable where the application and the FTP user write.",
@@ -195,12 +191,68 @@ function setupScript(args: FtpBootArgs, parameters: string): string {
         "systemctl daemon-reload",
         `systemctl enable --now ${FTP_LAYOUT.unit}`,
         "",
+        "work=$(mktemp -d)",
+        "trap 'rm -rf \"$work\"' EXIT",
         "# This server now answers: point the gateway's and the VPN clients' name at it (HAProxy re-resolves within 10 s).",
         "token=$(curl -fsS -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 60')",
         'address=$(curl -fsS -H "X-aws-ec2-metadata-token: $token" http://169.254.169.254/latest/meta-data/local-ipv4)',
         `jq -n --arg name ${args.fqdn} --arg address "$address" \\`,
         `    '{Changes: [{Action: "UPSERT", ResourceRecordSet: {Name: $name, Type: "A", TTL: ${FTP_RECORD_TTL}, ResourceRecords: [{Value: $address}]}}]}' >"$work/change.json"`,
         'aws route53 change-resource-record-sets --hosted-zone-id "$zone" --change-batch "file://$work/change.json" >/dev/null',
+        "",
+    ].join("\n");
+}
+
+/**
+ * The certificate block, a script of its own so that a test runs it with a fake `aws`: `<secret ARN> <pem path>`.
+ * GetSecretValue on a secret that has no value yet fails with ResourceNotFoundException
+ * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html, Errors; AWS's answer in
+ * github.com/boto/boto3 issue 2794: expected for a secret without a version): then only, the stack's first server
+ * makes a self-signed certificate, marks it as ours and puts it, then uses what is current after the write (another
+ * server may have written first). Any other failure (access, KMS, throttling, network) stops the boot with AWS's
+ * message: a value that may exist is never overwritten. A value present is never replaced, ours or an operator's;
+ * one that expires within 30 days is used with a warning in the log (rotation is the operator's: docs/sideapps.md).
+ */
+function certificateScript(args: FtpBootArgs): string {
+    const san = [`DNS:${args.fqdn}`, ...(args.pasvAddress ? [`IP:${args.pasvAddress}`] : [])].join(",");
+    return [
+        "#!/bin/bash",
+        `# Writes ${args.fqdn}'s FTPS certificate and key from its secret to <pem>; makes one only when the secret has none.`,
+        "# usage: orders-ftp-certificate <secret ARN> <pem>",
+        "set -euo pipefail",
+        "umask 077",
+        `region=${args.region}`,
+        "secret_arn=$1 pem=$2",
+        "work=$(mktemp -d)",
+        "trap 'rm -rf \"$work\"' EXIT",
+        'read_secret() { aws secretsmanager get-secret-value --region "$region" --secret-id "$secret_arn" --query SecretString --output text >"$work/secret.json" 2>"$work/error"; }',
+        "if ! read_secret; then",
+        '    if ! grep -q ResourceNotFoundException "$work/error"; then',
+        '        echo "orders-ftp-certificate: reading the certificate secret failed, so nothing is replaced: $(cat "$work/error")" >&2',
+        "        exit 1",
+        "    fi",
+        `    echo "orders-ftp-certificate: the secret has no value yet: making a self-signed certificate for ${san}" >&2`,
+        `    openssl req -x509 -newkey rsa:3072 -sha256 -days ${GENERATED_DAYS} -nodes -subj "/CN=${args.fqdn}" \\`,
+        `        -addext "subjectAltName=${san}" -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null`,
+        `    jq -n --rawfile c "$work/cert.pem" --rawfile k "$work/key.pem" --arg by ${GENERATED_MARK.value} \\`,
+        `        '{certificate: $c, privateKey: $k, ${GENERATED_MARK.field}: $by}' >"$work/tls.json"`,
+        '    aws secretsmanager put-secret-value --region "$region" --secret-id "$secret_arn" --secret-string "file://$work/tls.json" >/dev/null',
+        '    read_secret || { cat "$work/error" >&2; exit 1; }',
+        "fi",
+        'if ! jq -er \'.certificate, .privateKey\' "$work/secret.json" >"$work/current.pem" 2>/dev/null; then',
+        '    echo "orders-ftp-certificate: the secret holds no {certificate, privateKey}: fix it (docs/sideapps.md), nothing is replaced" >&2',
+        "    exit 1",
+        "fi",
+        'if ! openssl x509 -in "$work/current.pem" -noout 2>/dev/null; then',
+        '    echo "orders-ftp-certificate: the secret\'s certificate is not a PEM certificate: fix it (docs/sideapps.md), nothing is replaced" >&2',
+        "    exit 1",
+        "fi",
+        `origin=$(jq -r 'if .${GENERATED_MARK.field} == "${GENERATED_MARK.value}" then "self-signed, made by a server" else "put in by an operator" end' "$work/secret.json")`,
+        'if ! openssl x509 -in "$work/current.pem" -noout -checkend 2592000 >/dev/null; then',
+        '    echo "orders-ftp-certificate: WARNING: the FTPS certificate ($origin) ends $(openssl x509 -in "$work/current.pem" -noout -enddate | cut -d= -f2); it is not replaced: put a new one in the secret (docs/sideapps.md, rotation)" >&2',
+        "fi",
+        'install -m 0600 "$work/current.pem" "$pem"',
+        'echo "orders-ftp-certificate: using the certificate in the secret ($origin)" >&2',
         "",
     ].join("\n");
 }

@@ -10,7 +10,13 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { WriteFile } from "../../../components/compute/cloud-init";
-import { FTP_CIPHERS, FTP_LAYOUT, vsftpdConfig } from "../../../components/sideapps/ftp-boot";
+import {
+    FTP_CERTIFICATE_SCRIPT,
+    FTP_CIPHERS,
+    FTP_LAYOUT,
+    GENERATED_MARK,
+    vsftpdConfig,
+} from "../../../components/sideapps/ftp-boot";
 import { StateResource } from "../../../offline/state";
 import { EC2_EIP, EC2_LAUNCH_TEMPLATE, SSM_PARAMETER } from "../../../policies/lib/types";
 import { named, reachability } from "../../helpers/reachability";
@@ -66,8 +72,138 @@ const handshake = (port: number, args: string[]) =>
         timeout: 10_000,
     });
 
+/** An `aws` CLI for the certificate script: logs each call; GetSecretValue answers what the last put stored, else fails
+ *  as $FAKE_GET says (the CLI's messages for AccessDenied and for a secret with no value yet). */
+const FAKE_AWS = [
+    "#!/bin/bash",
+    'echo "$*" >>"$FAKE_LOG"',
+    'case "$2" in',
+    "get-secret-value)",
+    '    if [ -f "$FAKE_STATE" ]; then cat "$FAKE_STATE"; exit 0; fi',
+    '    case "$FAKE_GET" in',
+    '    denied) echo "An error occurred (AccessDeniedException) when calling the GetSecretValue operation: User is not authorized" >&2; exit 255 ;;',
+    '    missing) echo "An error occurred (ResourceNotFoundException) when calling the GetSecretValue operation: Secrets Manager can\'t find the specified secret value for staging label: AWSCURRENT" >&2; exit 254 ;;',
+    "    esac ;;",
+    "put-secret-value)",
+    '    for a in "$@"; do case "$a" in file://*) cp "${a#file://}" "$FAKE_STATE" ;; esac; done ;;',
+    "esac",
+    "",
+].join("\n");
+
 describe("the order connector's FTP drop", () => {
     prefetch(["prod", { preview: false }], ["preprod", { preview: false, changes: OPENED }]);
+
+    describe("its certificate, made once and never replaced (the rendered script, a fake aws)", () => {
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ftp-cert-"));
+        after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+        /** Runs the stack's certificate script with the secret in `state` (absent: $FAKE_GET decides the read). */
+        async function run(stack: "prod" | "preprod", get: "denied" | "missing", state?: object) {
+            const changes = stack === "preprod" ? { changes: OPENED } : {};
+            const template = named(
+                await stackResources(stack, { preview: false, ...changes }),
+                EC2_LAUNCH_TEMPLATE,
+                "-orders-lt",
+            );
+            const dir = fs.mkdtempSync(path.join(tmp, `${stack}-${get}-`));
+            fs.writeFileSync(path.join(dir, "aws"), FAKE_AWS, { mode: 0o755 });
+            fs.writeFileSync(path.join(dir, "certificate"), file(template, FTP_CERTIFICATE_SCRIPT), { mode: 0o755 });
+            const secret = path.join(dir, "secret.json");
+            if (state) {
+                fs.writeFileSync(secret, JSON.stringify(state));
+            }
+            const pem = path.join(dir, "ftp.pem");
+            const result = spawnSync(
+                "bash",
+                [path.join(dir, "certificate"), "arn:aws:secretsmanager:x:1:secret:tls", pem],
+                {
+                    encoding: "utf8",
+                    env: {
+                        ...process.env,
+                        PATH: `${dir}:${process.env.PATH}`,
+                        FAKE_LOG: path.join(dir, "log"),
+                        FAKE_STATE: secret,
+                        FAKE_GET: get,
+                    },
+                },
+            );
+            const calls = fs.existsSync(path.join(dir, "log")) ? fs.readFileSync(path.join(dir, "log"), "utf8") : "";
+            const x509 = (...a: string[]) =>
+                spawnSync("openssl", ["x509", "-in", pem, "-noout", ...a], { encoding: "utf8" }).stdout;
+            return {
+                status: result.status,
+                stderr: result.stderr,
+                puts: calls.split("\n").filter((c) => c.includes("put-secret-value")).length,
+                pem: fs.existsSync(pem) ? fs.readFileSync(pem, "utf8") : undefined,
+                stored: fs.existsSync(secret)
+                    ? (JSON.parse(fs.readFileSync(secret, "utf8")) as Record<string, string>)
+                    : undefined,
+                x509,
+            };
+        }
+
+        it("any other failure to read the secret (AccessDenied) stops the boot with AWS's message and puts nothing", async () => {
+            const got = await run("prod", "denied");
+            assert.notStrictEqual(got.status, 0);
+            assert.strictEqual(got.puts, 0);
+            assert.strictEqual(got.pem, undefined);
+            assert.match(got.stderr, /AccessDeniedException/);
+        });
+
+        it("a secret with no value yet (ResourceNotFoundException): the first server makes one, marked as its own, for ten years, and puts it", async () => {
+            const got = await run("prod", "missing");
+            assert.strictEqual(got.status, 0, got.stderr);
+            assert.strictEqual(got.puts, 1);
+            assert.strictEqual(got.stored![GENERATED_MARK.field], GENERATED_MARK.value);
+            assert.ok(got.pem!.includes(got.stored!.certificate) && got.pem!.includes(got.stored!.privateKey));
+            const ends = new Date(got.x509("-enddate").split("=")[1]).getTime();
+            assert.ok(ends > Date.now() + 9 * 365 * 24 * 3600 * 1000, got.x509("-enddate"));
+            assert.match(got.x509("-ext", "subjectAltName"), /DNS:orders-ftp\.prod\.example\.internal\s*$/);
+        });
+
+        it("opened to a partner, the certificate it makes also names the gateway's Elastic IP", async () => {
+            const opened = await stackResources("preprod", { preview: false, changes: OPENED });
+            const eip = String(named(opened, EC2_EIP, "-haproxy-server-eip").outputs!.publicIp);
+            const got = await run("preprod", "missing");
+            assert.strictEqual(got.status, 0, got.stderr);
+            assert.match(
+                got.x509("-ext", "subjectAltName"),
+                new RegExp(`DNS:orders-ftp\\.preprod\\.example\\.internal, IP Address:${eip.replace(/\./g, "\\.")}`),
+            );
+        });
+
+        it("an operator's certificate is never replaced, even within 30 days of its end: a warning, the same certificate", async () => {
+            const key = path.join(tmp, "operator.key");
+            const made = spawnSync("openssl", [
+                ...[
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-days",
+                    "2",
+                    "-subj",
+                    "/CN=orders-ftp.company-ca",
+                ],
+                ...["-keyout", key, "-out", `${key}.crt`],
+            ]);
+            assert.strictEqual(made.status, 0, String(made.stderr));
+            const operator = {
+                certificate: fs.readFileSync(`${key}.crt`, "utf8"),
+                privateKey: fs.readFileSync(key, "utf8"),
+            };
+            const got = await run("prod", "missing", operator);
+            assert.strictEqual(got.status, 0, got.stderr);
+            assert.strictEqual(got.puts, 0);
+            assert.deepStrictEqual(got.stored, operator);
+            assert.ok(got.pem!.startsWith(operator.certificate), "the operator's certificate is used");
+            assert.match(
+                got.stderr,
+                /WARNING: the FTPS certificate \(put in by an operator\) ends .*it is not replaced/,
+            );
+        });
+    });
 
     describe("the real vsftpd with the generated configuration", () => {
         const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vsftpd-"));
