@@ -37,7 +37,7 @@ export interface SideAppBootArgs {
     /** Its CloudWatch agent (components/compute/cloudwatch-agent.ts), started before anything that may fail. */
     readonly agent: AgentBoot;
     /** An FTP drop beside it (the order connector's: ftp-boot.ts), set up once its release is deployed. */
-    readonly ftp?: Omit<FtpBootArgs, "app" | "region" | "parameterPath">;
+    readonly ftp?: Omit<FtpBootArgs, "app" | "region" | "parameterPath" | "healthUrl">;
 }
 
 /** Where an application's releases are in the bucket, and one release's tarball (its checksum beside it, `.sha256`). */
@@ -53,7 +53,16 @@ export function sideAppBootConfig(args: SideAppBootArgs): CloudConfig {
     const settings = `/etc/sideapps/${app}`;
     const ftp =
         args.ftp &&
-        ftpBoot({ ...args.ftp, app, region: args.region, parameterPath: args.parameterPath }, parameterReader());
+        ftpBoot(
+            {
+                ...args.ftp,
+                app,
+                region: args.region,
+                parameterPath: args.parameterPath,
+                healthUrl: `http://127.0.0.1:${WEB_PORT}${HEALTH_PATH}`,
+            },
+            parameterReader(),
+        );
     return {
         write_files: [
             installPackagesFile(),
@@ -69,6 +78,10 @@ export function sideAppBootConfig(args: SideAppBootArgs): CloudConfig {
             ...args.agent.files,
         ],
         runcmd: [
+            // cloud-init runs runcmd as one /bin/sh script, whose status is its last command's, going on after a
+            // failure (canonical/cloud-init issue 7037): with -e the first failing step ends the boot, so a failed
+            // deploy never starts the FTP drop nor claims its name.
+            ["set", "-e"],
             [INSTALL_PACKAGES, ...AGENT_PACKAGES],
             ...args.agent.runcmd,
             [
@@ -82,6 +95,7 @@ export function sideAppBootConfig(args: SideAppBootArgs): CloudConfig {
             ["systemctl", "daemon-reload"],
             ["systemctl", "enable", "--now", "php-fpm", "nginx"],
             ...(args.cron ? [["systemctl", "enable", "--now", `${app}-cron.timer`]] : []),
+            ...(ftp?.claim ?? []),
         ],
     };
 }
@@ -109,7 +123,10 @@ function deployScript(args: SideAppBootArgs, caPath: string): string {
         'case "$version" in',
         "  '' | *[!A-Za-z0-9._-]* | .*) echo \"release parameter holds '$version', not a version\" >&2; exit 1 ;;",
         "esac",
-        "bucket=$(param bucket) host=$(param db/host) database=$(param db/name) secret_arn=$(param db/secret-arn)",
+        "bucket=$(param bucket)",
+        "host=$(param db/host)",
+        "database=$(param db/name)",
+        "secret_arn=$(param db/secret-arn)",
         "",
         "# The application's own user: it owns only what it writes (var/); its code is root's, readable by its group.",
         'id "$app" >/dev/null 2>&1 || useradd --system --user-group --home-dir "/var/lib/$app" --shell /sbin/nologin "$app"',

@@ -17,6 +17,8 @@ export interface FtpBootArgs {
     readonly passive: { readonly fromPort: number; readonly toPort: number };
     /** The address PASV answers with: the gateway's Elastic IP when opened to the internet; else its own (unset). */
     readonly pasvAddress?: string;
+    /** The application's health check on this server (what the target group asks): the claim waits for its 200. */
+    readonly healthUrl: string;
 }
 
 /** Who and where: one FTP user in a group shared with the application's pool and nginx; a chroot it cannot write. */
@@ -44,6 +46,8 @@ export const FTP_CIPHERS = "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA
 
 const SETUP = "/usr/local/sbin/orders-ftp-setup";
 /** Writes the drop's certificate and key from its secret (made there once, never replaced): certificateScript. */
+/** Points orders-ftp.<internal domain> at this server: the boot's last step (claimScript). */
+export const FTP_CLAIM_SCRIPT = "/usr/local/sbin/orders-ftp-claim";
 export const FTP_CERTIFICATE_SCRIPT = "/usr/local/sbin/orders-ftp-certificate";
 /** The field that marks a certificate this boot made (self-signed), as against one an operator put in the secret. */
 export const GENERATED_MARK = { field: "generatedBy", value: "orders-ftp-certificate" } as const;
@@ -119,8 +123,14 @@ export function vsftpdConfig(args: VsftpdConfigArgs): string {
     ].join("\n");
 }
 
-/** The files and the boot command: after the release is deployed (the uploads appear under its public/). */
-export function ftpBoot(args: FtpBootArgs, parameters: string): { files: WriteFile[]; runcmd: string[][] } {
+/**
+ * The files and the boot commands: `runcmd` after the release is deployed (the uploads appear under its public/),
+ * `claim` the boot's very last step, once the application serves.
+ */
+export function ftpBoot(
+    args: FtpBootArgs,
+    parameters: string,
+): { files: WriteFile[]; runcmd: string[][]; claim: string[][] } {
     return {
         files: [
             { path: FTP_LAYOUT.config, permissions: "0600", content: vsftpdConfig(args) },
@@ -128,8 +138,10 @@ export function ftpBoot(args: FtpBootArgs, parameters: string): { files: WriteFi
             { path: `/etc/systemd/system/${FTP_LAYOUT.unit}.service`, permissions: "0644", content: unit() },
             { path: FTP_CERTIFICATE_SCRIPT, permissions: "0755", content: certificateScript(args) },
             { path: SETUP, permissions: "0755", content: setupScript(args, parameters) },
+            { path: FTP_CLAIM_SCRIPT, permissions: "0755", content: claimScript(args, parameters) },
         ],
         runcmd: [[SETUP]],
+        claim: [[FTP_CLAIM_SCRIPT]],
     };
 }
 
@@ -160,7 +172,10 @@ function setupScript(args: FtpBootArgs, parameters: string): string {
         `region=${args.region}`,
         `path=${args.parameterPath}`,
         parameters,
-        "password_arn=$(param ftp/password-arn) certificate_arn=$(param ftp/certificate-arn) zone=$(param ftp/zone-id)",
+        // One assignment a line: a line of several has the status of its last substitution only (bash(1), SIMPLE
+        // COMMAND EXPANSION), so set -e would not stop at a missing first parameter.
+        "password_arn=$(param ftp/password-arn)",
+        "certificate_arn=$(param ftp/certificate-arn)",
         "",
         "# The FTP user: in a group shared with the application's pool and nginx, which read what it uploads. pam_shells",
         "# (in the vsftpd PAM service) admits only a shell /etc/shells lists: nologin under a name of its own, so that no",
@@ -191,14 +206,44 @@ function setupScript(args: FtpBootArgs, parameters: string): string {
         "systemctl daemon-reload",
         `systemctl enable --now ${FTP_LAYOUT.unit}`,
         "",
+    ].join("\n");
+}
+
+/**
+ * The claim: orders-ftp.<internal domain> to this server's private address, once its application answers the health
+ * check the load balancer makes (a server whose release fails never takes the name, so uploads never go to a server
+ * the group is about to replace), and vsftpd runs. Route 53 is global; `--region` only keeps every call alike.
+ */
+function claimScript(args: FtpBootArgs, parameters: string): string {
+    return [
+        "#!/bin/bash",
+        `# Points ${args.fqdn} at this server once ${args.app} answers its health check here: the boot's last step.`,
+        "set -euo pipefail",
+        "umask 027",
+        `region=${args.region}`,
+        `path=${args.parameterPath}`,
+        parameters,
+        "zone=$(param ftp/zone-id)",
+        "tries=0",
+        `until curl -fsS -o /dev/null --max-time 5 ${args.healthUrl}; do`,
+        "    tries=$((tries + 1))",
+        '    if [ "$tries" -ge 30 ]; then',
+        `        echo "${args.healthUrl} did not answer 200 in 30 tries, 10 s apart: not claiming ${args.fqdn}" >&2`,
+        "        exit 1",
+        "    fi",
+        "    sleep 10",
+        "done",
+        `systemctl is-active --quiet ${FTP_LAYOUT.unit}`,
         "work=$(mktemp -d)",
         "trap 'rm -rf \"$work\"' EXIT",
-        "# This server now answers: point the gateway's and the VPN clients' name at it (HAProxy re-resolves within 10 s).",
         "token=$(curl -fsS -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 60')",
         'address=$(curl -fsS -H "X-aws-ec2-metadata-token: $token" http://169.254.169.254/latest/meta-data/local-ipv4)',
         `jq -n --arg name ${args.fqdn} --arg address "$address" \\`,
         `    '{Changes: [{Action: "UPSERT", ResourceRecordSet: {Name: $name, Type: "A", TTL: ${FTP_RECORD_TTL}, ResourceRecords: [{Value: $address}]}}]}' >"$work/change.json"`,
-        'aws route53 change-resource-record-sets --hosted-zone-id "$zone" --change-batch "file://$work/change.json" >/dev/null',
+        'aws route53 change-resource-record-sets --region "$region" --hosted-zone-id "$zone" --change-batch "file://$work/change.json" >/dev/null',
+        `claimed="${args.fqdn} now points at $address (HAProxy re-resolves within 10 s)"`,
+        'echo "$claimed" >&2',
+        `logger -t ${FTP_LAYOUT.unit} "$claimed"`,
         "",
     ].join("\n");
 }

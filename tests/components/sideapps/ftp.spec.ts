@@ -12,6 +12,7 @@ import * as YAML from "yaml";
 import { WriteFile } from "../../../components/compute/cloud-init";
 import {
     FTP_CERTIFICATE_SCRIPT,
+    FTP_CLAIM_SCRIPT,
     FTP_CIPHERS,
     FTP_LAYOUT,
     GENERATED_MARK,
@@ -329,6 +330,145 @@ describe("the order connector's FTP drop", () => {
         ]);
     });
 
+    describe("its name, claimed last: once the application answers, never after a failed step", () => {
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ftp-claim-"));
+        after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+        const runcmd = async () =>
+            (
+                YAML.parse(
+                    Buffer.from(
+                        named(await stackResources("prod", { preview: false }), EC2_LAUNCH_TEMPLATE, "-orders-lt")
+                            .inputs!.userData as string,
+                        "base64",
+                    ).toString("utf8"),
+                ) as { runcmd: string[][] }
+            ).runcmd;
+
+        /** A stub that logs its name and arguments, failing when its name is $FAIL. */
+        const stub = (dir: string, name: string) =>
+            fs.writeFileSync(
+                path.join(dir, name),
+                `#!/bin/sh\necho "${name} $*" >>"$STEPS"\n[ "$FAIL" != "${name}" ]\n`,
+                { mode: 0o755 },
+            );
+
+        /** The rendered runcmd as cloud-init runs it (its own shellify: one /bin/sh script), every command a stub. */
+        async function boot(fail: string) {
+            const dir = fs.mkdtempSync(path.join(tmp, "boot-"));
+            const steps = (await runcmd()).map((argv) => {
+                if (argv[0] === "set") {
+                    return argv;
+                }
+                stub(dir, path.basename(argv[0]));
+                return [path.join(dir, path.basename(argv[0])), ...argv.slice(1)];
+            });
+            // cloud-init's own Python (its script's shebang), which imports its module.
+            const cloudInit = spawnSync("sh", ["-c", "command -v cloud-init"], { encoding: "utf8" }).stdout.trim();
+            const python = fs
+                .readFileSync(cloudInit, "utf8")
+                .split("\n")[0]
+                .replace(/^#!\s*/, "");
+            const script = spawnSync(
+                python,
+                ["-c", "import json,sys; from cloudinit.util import shellify; print(shellify(json.load(sys.stdin)))"],
+                { input: JSON.stringify(steps), encoding: "utf8" },
+            );
+            assert.strictEqual(script.status, 0, script.stderr);
+            fs.writeFileSync(path.join(dir, "runcmd"), script.stdout);
+            const log = path.join(dir, "steps");
+            const run = spawnSync("/bin/sh", [path.join(dir, "runcmd")], {
+                encoding: "utf8",
+                env: { ...process.env, STEPS: log, FAIL: fail },
+            });
+            return { status: run.status, steps: fs.readFileSync(log, "utf8").trim().split("\n") };
+        }
+
+        it("cloud-init's runcmd stops at the first failing step: a failed deploy runs no FTP setup and claims nothing", async () => {
+            const ok = await boot("none");
+            assert.strictEqual(ok.status, 0);
+            const names = ok.steps.map((s) => s.split(" ")[0]);
+            assert.ok(names.includes("sideapp-deploy") && names.includes("orders-ftp-setup"), names.join(", "));
+            const failed = await boot("sideapp-deploy");
+            assert.notStrictEqual(failed.status, 0);
+            assert.strictEqual(
+                failed.steps[failed.steps.length - 1].split(" ")[0],
+                "sideapp-deploy",
+                failed.steps.join("\n"),
+            );
+        });
+
+        it("the claim is the last step, after php-fpm and nginx start and vsftpd runs; the setup claims nothing", async () => {
+            const steps = (await runcmd()).map((argv) => argv.join(" "));
+            assert.strictEqual(steps[steps.length - 1], FTP_CLAIM_SCRIPT);
+            assert.ok(steps.indexOf("systemctl enable --now php-fpm nginx") < steps.length - 1, steps.join("\n"));
+            const prod = await stackResources("prod", { preview: false });
+            const setup = file(named(prod, EC2_LAUNCH_TEMPLATE, "-orders-lt"), "/usr/local/sbin/orders-ftp-setup");
+            assert.doesNotMatch(setup, /route53/);
+        });
+
+        it("the claim UPSERTs the name only once the local health check answers 200, and in the stack's region", async () => {
+            const prod = await stackResources("prod", { preview: false });
+            const claim = file(named(prod, EC2_LAUNCH_TEMPLATE, "-orders-lt"), FTP_CLAIM_SCRIPT);
+            const run = (health: "up" | "down") => {
+                const dir = fs.mkdtempSync(path.join(tmp, `claim-${health}-`));
+                fs.writeFileSync(path.join(dir, "claim"), claim, { mode: 0o755 });
+                const log = path.join(dir, "calls");
+                // curl: the health URL answers per $HEALTH, IMDS gives a token and an address; aws: the parameters.
+                fs.writeFileSync(
+                    path.join(dir, "curl"),
+                    [
+                        "#!/bin/bash",
+                        'echo "curl $*" >>"$CALLS"',
+                        'case "$*" in',
+                        '*/health*) [ "$HEALTH" = up ] ;;',
+                        "*api/token*) echo token ;;",
+                        "*local-ipv4*) echo 10.0.1.23 ;;",
+                        "esac",
+                        "",
+                    ].join("\n"),
+                    { mode: 0o755 },
+                );
+                fs.writeFileSync(
+                    path.join(dir, "aws"),
+                    [
+                        "#!/bin/bash",
+                        'echo "aws $*" >>"$CALLS"',
+                        'if [ "$2" = get-parameters-by-path ]; then',
+                        `    echo '[{"n": "/magento-sideapps/prod/orders/ftp/zone-id", "v": "Z123"}]'`,
+                        "fi",
+                        'for a in "$@"; do case "$a" in file://*) cp "${a#file://}" "$CALLS.change" ;; esac; done',
+                        "",
+                    ].join("\n"),
+                    { mode: 0o755 },
+                );
+                for (const name of ["sleep", "systemctl", "logger"]) {
+                    fs.writeFileSync(path.join(dir, name), '#!/bin/sh\necho "$0 $*" >>"$CALLS"\n', { mode: 0o755 });
+                }
+                const result = spawnSync("bash", [path.join(dir, "claim")], {
+                    encoding: "utf8",
+                    env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, CALLS: log, HEALTH: health },
+                });
+                const calls = fs.readFileSync(log, "utf8");
+                const change = fs.existsSync(`${log}.change`) ? fs.readFileSync(`${log}.change`, "utf8") : undefined;
+                return { status: result.status, stderr: result.stderr, calls, change };
+            };
+            const down = run("down");
+            assert.notStrictEqual(down.status, 0);
+            assert.doesNotMatch(down.calls, /route53/);
+            assert.match(down.stderr, /not claiming/);
+            const up = run("up");
+            assert.strictEqual(up.status, 0, up.stderr);
+            assert.ok(up.calls.indexOf("127.0.0.1") < up.calls.indexOf("route53"), up.calls);
+            assert.match(up.calls, /aws route53 change-resource-record-sets --region eu-west-3 --hosted-zone-id Z123 /);
+            assert.deepStrictEqual(JSON.parse(up.change!).Changes[0].ResourceRecordSet, {
+                Name: "orders-ftp.prod.example.internal",
+                Type: "A",
+                TTL: 30,
+                ResourceRecords: [{ Value: "10.0.1.23" }],
+            });
+        });
+    });
+
     it("its user is chrooted to root's directory and uploads into a group-writeable setgid media directory; the boot stops on anything world-writeable", async () => {
         const prod = await stackResources("prod", { preview: false });
         const script = file(named(prod, EC2_LAUNCH_TEMPLATE, "-orders-lt"), "/usr/local/sbin/orders-ftp-setup");
@@ -340,7 +480,5 @@ describe("the order connector's FTP drop", () => {
             script,
             /find \/srv\/orders-ftp \/opt\/orders \/var\/lib\/orders \/etc\/sideapps -xdev -perm -0002/,
         );
-        // The name is claimed last, once vsftpd runs.
-        assert.ok(script.indexOf("systemctl enable --now orders-ftp") < script.indexOf("change-resource-record-sets"));
     });
 });
