@@ -45,6 +45,8 @@ export const FTP_LAYOUT = {
 export const FTP_CIPHERS = "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305";
 
 const SETUP = "/usr/local/sbin/orders-ftp-setup";
+/** Sessions at once, all clients together (they share one source address: the gateway's or the VPN server's). */
+const FTP_MAX_CLIENTS = 50;
 /** Writes the drop's certificate and key from its secret (made there once, never replaced): certificateScript. */
 /** Points orders-ftp.<internal domain> at this server: the boot's last step (claimScript). */
 export const FTP_CLAIM_SCRIPT = "/usr/local/sbin/orders-ftp-claim";
@@ -110,12 +112,25 @@ export function vsftpdConfig(args: VsftpdConfigArgs): string {
         "ssl_sslv2=NO",
         "ssl_sslv3=NO",
         "ssl_tlsv1=YES",
+        // vsftpd's default, said: every client arrives from the gateway's (or the VPN server's) one address, so the
+        // same-address check on a passive data connection (pasv_promiscuous=NO) cannot tell clients apart; TLS session
+        // reuse is the one proof that a data connection belongs to the control connection's client
+        // (vsftpd.conf(5), require_ssl_reuse). Clients must support it (docs/sideapps.md).
+        "require_ssl_reuse=YES",
         `ssl_ciphers=${FTP_CIPHERS}`,
         `rsa_cert_file=${paths.pem}`,
         `rsa_private_key_file=${paths.pem}`,
         `secure_chroot_dir=${paths.emptyDir}`,
-        "max_clients=50",
-        "max_per_ip=10",
+        // One address for every client (above): a cap per address would be one cap on all partners together, so the
+        // total alone is capped (vsftpd.conf(5), max_clients, max_per_ip).
+        `max_clients=${FTP_MAX_CLIENTS}`,
+        `max_per_ip=${FTP_MAX_CLIENTS}`,
+        // No version in the greeting (the default names it); a failed login costs 5 s and ends the session
+        // (vsftpd.conf(5), ftpd_banner, delay_failed_login, max_login_fails): the password is 32 random letters and
+        // digits, so this only slows a guesser further.
+        "ftpd_banner=FTPS only (AUTH TLS).",
+        "delay_failed_login=5",
+        "max_login_fails=1",
         "xferlog_enable=YES",
         "xferlog_std_format=NO",
         "syslog_enable=YES",

@@ -19,7 +19,7 @@ import {
     vsftpdConfig,
 } from "../../../components/sideapps/ftp-boot";
 import { StateResource } from "../../../offline/state";
-import { EC2_EIP, EC2_LAUNCH_TEMPLATE, SSM_PARAMETER } from "../../../policies/lib/types";
+import { EC2_EIP, EC2_LAUNCH_TEMPLATE, SECRETSMANAGER_SECRET, SSM_PARAMETER } from "../../../policies/lib/types";
 import { named, reachability } from "../../helpers/reachability";
 import { ofType, prefetch, stackResources } from "../../helpers/stacks";
 
@@ -258,6 +258,12 @@ describe("the order connector's FTP drop", () => {
             assert.match(`${cbc.stdout}${cbc.stderr}`, /handshake failure|no shared cipher|Cipher is \(NONE\)/);
         });
 
+        it("greets without naming its version", async () => {
+            const greeting = await talk(port, [], /^220 /m);
+            assert.match(greeting, /^220 /m);
+            assert.doesNotMatch(greeting, /vsFTPd|\d+\.\d+\.\d+/, greeting);
+        });
+
         it("refuses a key vsftpd.conf(5) does not define (the check is real)", () => {
             const bad = path.join(tmp, "bad.conf");
             fs.writeFileSync(
@@ -275,6 +281,39 @@ describe("the order connector's FTP drop", () => {
         // vsftpd in this test cannot see the difference: the generated file must say it.
         const conf = keys(vsftpdConfig({ listenPort: 5021, passive: { fromPort: 5100, toPort: 5199 } }));
         assert.strictEqual(conf.pam_service_name, "vsftpd");
+    });
+
+    it("keeps TLS session reuse on the data connection, slows failed logins, and caps clients not addresses", () => {
+        const conf = keys(vsftpdConfig({ listenPort: 5021, passive: { fromPort: 5100, toPort: 5199 } }));
+        // Every client arrives from the gateway's (or the VPN server's) one address, so vsftpd's same-address check on
+        // a passive data connection tells them apart not at all: session reuse is the one proof the data connection is
+        // the control connection's client.
+        assert.strictEqual(conf.require_ssl_reuse, "YES");
+        assert.ok(Number(conf.delay_failed_login) >= 5, conf.delay_failed_login);
+        assert.strictEqual(conf.max_login_fails, "1");
+        // A cap per address is a cap on every partner together (or on every VPN user): only the total is capped.
+        assert.strictEqual(conf.max_per_ip, conf.max_clients);
+    });
+
+    it("the operator finds its two secrets from the stack's outputs, the ones the server reads, named as the docs say", async () => {
+        const prod = await stackResources("prod", { preview: false });
+        const outputs = prod.find((x) => x.type === "pulumi:pulumi:Stack")!.outputs as Record<string, unknown>;
+        const parameter = (key: string) => {
+            const p = ofType(prod, SSM_PARAMETER).find(
+                (x) => x.inputs!.name === `/magento-sideapps/prod/orders/${key}`,
+            )!;
+            return p.inputs!.value ?? p.inputs!.insecureValue;
+        };
+        assert.strictEqual(outputs.ordersFtpPasswordSecretArn, parameter("ftp/password-arn"));
+        assert.strictEqual(outputs.ordersFtpCertificateSecretArn, parameter("ftp/certificate-arn"));
+        const docs = fs.readFileSync("docs/sideapps.md", "utf8");
+        for (const arn of [outputs.ordersFtpPasswordSecretArn, outputs.ordersFtpCertificateSecretArn]) {
+            const secret = ofType(prod, SECRETSMANAGER_SECRET).find((x) => x.outputs!.arn === arn)!;
+            const name = String(secret.outputs!.name)
+                .replace(/^magento-prod-/, "magento-<stack>-")
+                .replace(/-[a-z0-9]{7}$/, "-<random>");
+            assert.ok(docs.includes(`\`${name}\``), `docs/sideapps.md does not name ${name}`);
+        }
     });
 
     it("refuses any upload named as a PHP script or an .ht file (deny_file), besides nginx never running one", () => {
