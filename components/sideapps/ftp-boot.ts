@@ -111,6 +111,8 @@ export function vsftpdConfig(args: VsftpdConfigArgs): string {
         "force_local_data_ssl=YES",
         "ssl_sslv2=NO",
         "ssl_sslv3=NO",
+        // On, although no TLS 1.0 handshake finds a cipher of FTP_CIPHERS: vsftpd lists AUTH TLS in FEAT only while it
+        // is (features.c, handle_feat); no ssl_tlsv1_x key, whose spelling differs between builds (review N4).
         "ssl_tlsv1=YES",
         // vsftpd's default, said: every client arrives from the gateway's (or the VPN server's) one address, so the
         // same-address check on a passive data connection (pasv_promiscuous=NO) cannot tell clients apart; TLS session
