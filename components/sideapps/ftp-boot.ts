@@ -47,9 +47,9 @@ export const FTP_CIPHERS = "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA
 const SETUP = "/usr/local/sbin/orders-ftp-setup";
 /** Sessions at once, all clients together (they share one source address: the gateway's or the VPN server's). */
 const FTP_MAX_CLIENTS = 50;
-/** Writes the drop's certificate and key from its secret (made there once, never replaced): certificateScript. */
 /** Points orders-ftp.<internal domain> at this server: the boot's last step (claimScript). */
 export const FTP_CLAIM_SCRIPT = "/usr/local/sbin/orders-ftp-claim";
+/** Writes the drop's certificate and key from its secret (made there once, never replaced): certificateScript. */
 export const FTP_CERTIFICATE_SCRIPT = "/usr/local/sbin/orders-ftp-certificate";
 /** The field that marks a certificate this boot made (self-signed), as against one an operator put in the secret. */
 export const GENERATED_MARK = { field: "generatedBy", value: "orders-ftp-certificate" } as const;

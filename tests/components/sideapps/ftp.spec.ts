@@ -1,7 +1,9 @@
 // The order connector's FTP drop as an operator checks it: the real vsftpd (Debian's) takes the generated
 // configuration and refuses a login before TLS and a weak cipher; the server listens and hands out exactly the ports
 // the gateway forwards (one source of truth); only the gateway (ports it forwards) and the VPN reach it; its user is
-// chrooted to a directory it cannot write and uploads group-writeable, nothing world-writeable.
+// chrooted to a directory it cannot write and uploads group-writeable, nothing world-writeable; its certificate is
+// made once and never replaced on an error (the rendered script with a fake aws); its name is claimed last, once the
+// application answers, and never after a failed boot step (the rendered runcmd through cloud-init's own shellify).
 import * as assert from "assert";
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
