@@ -114,6 +114,10 @@ export const webGroupNames = { frontend: web.frontEnd.groupName, backoffice: web
 export const sideAppUrls = Object.fromEntries(Object.entries(side.apps).map(([name, a]) => [name, a.url]));
 export const sideAppGroupNames = Object.fromEntries(Object.entries(side.apps).map(([name, a]) => [name, a.groupName]));
 export const sideAppDatabaseSecretArns = side.databaseSecretArns;
+/** The order connector's FTP drop (docs/sideapps.md): its user's password, for the partner, and its certificate, to
+ *  rotate it; unset in a stack without the drop. */
+export const ordersFtpPasswordSecretArn = side.ftp?.passwordSecretArn;
+export const ordersFtpCertificateSecretArn = side.ftp?.certificateSecretArn;
 export const sharedStorageEndpoint = stored.shared.endpoint;
 export const rundeckUrl = ops.rundeck.url;
 export const rundeckAdminSecretArn = ops.rundeck.adminSecretArn; // the admin login's password

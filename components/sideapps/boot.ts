@@ -6,12 +6,14 @@ import { CloudConfig, INSTALL_PACKAGES, installPackagesFile, WriteFile } from ".
 import { AGENT_PACKAGES, AgentBoot } from "../compute/cloudwatch-agent";
 import { rdsCaBundle } from "../web/web-boot";
 import { WEB_PORT } from "../web/load-balancer";
-import { ftpBoot, FtpBootArgs } from "./ftp-boot";
+import { FTP_LAYOUT, ftpBoot, FtpBootArgs } from "./ftp-boot";
 
 /** What the release's tarball holds (docs/sideapps.md, "The package"). */
 export const RELEASE_LAYOUT = {
     /** The document root nginx serves, PHP through the application's pool. */
     docroot: "public",
+    /** The front controller in the document root: the one script nginx passes to the pool (every route reaches it). */
+    frontController: "index.php",
     /** Brings the schema to this release's, idempotent; run as the application's user before it serves. */
     migrate: "bin/migrate",
 } as const;
@@ -35,7 +37,7 @@ export interface SideAppBootArgs {
     /** Its CloudWatch agent (components/compute/cloudwatch-agent.ts), started before anything that may fail. */
     readonly agent: AgentBoot;
     /** An FTP drop beside it (the order connector's: ftp-boot.ts), set up once its release is deployed. */
-    readonly ftp?: Omit<FtpBootArgs, "app" | "region" | "parameterPath">;
+    readonly ftp?: Omit<FtpBootArgs, "app" | "region" | "parameterPath" | "healthUrl">;
 }
 
 /** Where an application's releases are in the bucket, and one release's tarball (its checksum beside it, `.sha256`). */
@@ -51,18 +53,35 @@ export function sideAppBootConfig(args: SideAppBootArgs): CloudConfig {
     const settings = `/etc/sideapps/${app}`;
     const ftp =
         args.ftp &&
-        ftpBoot({ ...args.ftp, app, region: args.region, parameterPath: args.parameterPath }, parameterReader());
+        ftpBoot(
+            {
+                ...args.ftp,
+                app,
+                region: args.region,
+                parameterPath: args.parameterPath,
+                healthUrl: `http://127.0.0.1:${WEB_PORT}${HEALTH_PATH}`,
+            },
+            parameterReader(),
+        );
     return {
         write_files: [
             installPackagesFile(),
             { path: DEPLOY, permissions: "0755", content: deployScript(args, ca.path) },
-            { path: `/etc/nginx/conf.d/${app}.conf`, permissions: "0644", content: nginxConfig(app) },
+            {
+                path: `/etc/nginx/conf.d/${app}.conf`,
+                permissions: "0644",
+                content: nginxConfig(app, ftp ? FTP_LAYOUT.servedAt : undefined),
+            },
             { path: `/etc/php-fpm.d/${app}.conf`, permissions: "0644", content: poolConfig(app, settings) },
             ...(args.cron ? cronFiles(app, args.cron, settings) : []),
             ...(ftp?.files ?? []),
             ...args.agent.files,
         ],
         runcmd: [
+            // cloud-init runs runcmd as one /bin/sh script, whose status is its last command's, going on after a
+            // failure (canonical/cloud-init issue 7037): with -e the first failing step ends the boot, so a failed
+            // deploy never starts the FTP drop nor claims its name.
+            ["set", "-e"],
             [INSTALL_PACKAGES, ...AGENT_PACKAGES],
             ...args.agent.runcmd,
             [
@@ -76,6 +95,7 @@ export function sideAppBootConfig(args: SideAppBootArgs): CloudConfig {
             ["systemctl", "daemon-reload"],
             ["systemctl", "enable", "--now", "php-fpm", "nginx"],
             ...(args.cron ? [["systemctl", "enable", "--now", `${app}-cron.timer`]] : []),
+            ...(ftp?.claim ?? []),
         ],
     };
 }
@@ -103,7 +123,10 @@ function deployScript(args: SideAppBootArgs, caPath: string): string {
         'case "$version" in',
         "  '' | *[!A-Za-z0-9._-]* | .*) echo \"release parameter holds '$version', not a version\" >&2; exit 1 ;;",
         "esac",
-        "bucket=$(param bucket) host=$(param db/host) database=$(param db/name) secret_arn=$(param db/secret-arn)",
+        "bucket=$(param bucket)",
+        "host=$(param db/host)",
+        "database=$(param db/name)",
+        "secret_arn=$(param db/secret-arn)",
         "",
         "# The application's own user: it owns only what it writes (var/); its code is root's, readable by its group.",
         'id "$app" >/dev/null 2>&1 || useradd --system --user-group --home-dir "/var/lib/$app" --shell /sbin/nologin "$app"',
@@ -141,21 +164,54 @@ function deployScript(args: SideAppBootArgs, caPath: string): string {
     ].join("\n");
 }
 
-function nginxConfig(app: string): string {
+/**
+ * The application's server block. Only its front controller runs: an exact location, the one that reaches the pool
+ * (`=` locations win before any other, http://nginx.org/en/docs/http/ngx_http_core_module.html#location); any other
+ * `.php` is a 404, so a script someone else wrote into the document root never runs. `uploads`, a directory another
+ * user writes (the FTP drop's), is served as files alone: `^~` stops nginx looking at regular expressions for it,
+ * scripts there are a 404, and only passive types keep theirs, everything else (HTML, SVG, JS, XML) is
+ * application/octet-stream with `nosniff`, so a browser downloads it instead of running it on the application's origin
+ * (http://nginx.org/en/docs/http/ngx_http_core_module.html#types).
+ */
+function nginxConfig(app: string, uploads?: string): string {
+    const front = `/${RELEASE_LAYOUT.frontController}`;
     return [
-        `# ${app} behind the load balancer (TLS ends there): PHP through its own pool.`,
+        `# ${app} behind the load balancer (TLS ends there): its front controller alone through its own pool.`,
         "server {",
         `    listen ${WEB_PORT} default_server;`,
         `    root /opt/${app}/current/${RELEASE_LAYOUT.docroot};`,
-        "    index index.php;",
+        `    index ${RELEASE_LAYOUT.frontController};`,
         "    location / {",
-        "        try_files $uri /index.php$is_args$args;",
+        `        try_files $uri ${front}$is_args$args;`,
         "    }",
-        "    location ~ \\.php$ {",
+        `    location = ${front} {`,
         "        include fastcgi_params;",
         "        fastcgi_param SCRIPT_FILENAME $realpath_root$fastcgi_script_name;",
         `        fastcgi_pass unix:/run/php-fpm/${app}.sock;`,
         "    }",
+        "    location ~* \\.(php\\d?|phtml|phar|pht)$ {",
+        "        return 404;",
+        "    }",
+        ...(uploads === undefined
+            ? []
+            : [
+                  `    # Uploads (the FTP drop's): files only, never code; active content as a download.`,
+                  `    location ^~ /${uploads}/ {`,
+                  "        types {",
+                  "            image/jpeg jpg jpeg;",
+                  "            image/png png;",
+                  "            image/gif gif;",
+                  "            image/webp webp;",
+                  "            application/pdf pdf;",
+                  "            text/plain txt csv;",
+                  "        }",
+                  "        default_type application/octet-stream;",
+                  "        add_header X-Content-Type-Options nosniff always;",
+                  "        location ~* \\.(php\\d?|phtml|phar|pht)$ {",
+                  "            return 404;",
+                  "        }",
+                  "    }",
+              ]),
         "}",
         "",
     ].join("\n");

@@ -17,6 +17,8 @@ export interface FtpBootArgs {
     readonly passive: { readonly fromPort: number; readonly toPort: number };
     /** The address PASV answers with: the gateway's Elastic IP when opened to the internet; else its own (unset). */
     readonly pasvAddress?: string;
+    /** The application's health check on this server (what the target group asks): the claim waits for its 200. */
+    readonly healthUrl: string;
 }
 
 /** Who and where: one FTP user in a group shared with the application's pool and nginx; a chroot it cannot write. */
@@ -27,6 +29,8 @@ export const FTP_LAYOUT = {
     root: "/srv/orders-ftp",
     /** Where uploads go: the user's, the shared group's, 2775 (setgid: new files and directories keep the group). */
     uploads: "/srv/orders-ftp/media",
+    /** Where the uploads appear in the release's document root (public/media), and so at /media/ on its host. */
+    servedAt: "media",
     /** A shell of its own (nologin under another name), the only one added to /etc/shells for pam_shells. */
     shell: "/usr/local/sbin/ftp-only",
     config: "/etc/vsftpd/orders-ftp.conf",
@@ -41,6 +45,17 @@ export const FTP_LAYOUT = {
 export const FTP_CIPHERS = "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-CHACHA20-POLY1305";
 
 const SETUP = "/usr/local/sbin/orders-ftp-setup";
+/** Sessions at once, all clients together (they share one source address: the gateway's or the VPN server's). */
+const FTP_MAX_CLIENTS = 50;
+/** Points orders-ftp.<internal domain> at this server: the boot's last step (claimScript). */
+export const FTP_CLAIM_SCRIPT = "/usr/local/sbin/orders-ftp-claim";
+/** Writes the drop's certificate and key from its secret (made there once, never replaced): certificateScript. */
+export const FTP_CERTIFICATE_SCRIPT = "/usr/local/sbin/orders-ftp-certificate";
+/** The field that marks a certificate this boot made (self-signed), as against one an operator put in the secret. */
+export const GENERATED_MARK = { field: "generatedBy", value: "orders-ftp-certificate" } as const;
+/** Days a generated certificate is valid: partners pin its fingerprint, so its expiry protects nothing; long enough
+ *  that it never has to change unannounced. */
+export const GENERATED_DAYS = 3650;
 
 export interface VsftpdConfigArgs {
     readonly listenPort: number;
@@ -68,6 +83,9 @@ export function vsftpdConfig(args: VsftpdConfigArgs): string {
         `listen_port=${args.listenPort}`,
         "anonymous_enable=NO",
         "local_enable=YES",
+        // vsftpd's compiled-in default is `ftp` (vsftpd 3.0.5 tunables.c); AL2023's package, built from Fedora's,
+        // installs only /etc/pam.d/vsftpd, and an absent service falls to /etc/pam.d/other, which denies.
+        "pam_service_name=vsftpd",
         "write_enable=YES",
         "local_umask=002",
         "file_open_mode=0666",
@@ -76,6 +94,10 @@ export function vsftpdConfig(args: VsftpdConfigArgs): string {
         "userlist_deny=NO",
         `userlist_file=${paths.users}`,
         "hide_ids=YES",
+        // No upload named as a script nginx or PHP-FPM might run, nor an .htaccess-like file (vsftpd.conf(5),
+        // deny_file: *, ? and one level of {,}; matched as written, no case folding: ls.c vsf_filename_passes_filter);
+        // nginx never runs one under /media/ anyway (boot.ts).
+        "deny_file={*.php,*.php?,*.phtml,*.phar,*.pht,*.PHP,*.PHP?,*.PHTML,*.PHAR,.ht*}",
         "port_enable=NO",
         "connect_from_port_20=NO",
         "pasv_enable=YES",
@@ -89,13 +111,28 @@ export function vsftpdConfig(args: VsftpdConfigArgs): string {
         "force_local_data_ssl=YES",
         "ssl_sslv2=NO",
         "ssl_sslv3=NO",
+        // On, although no TLS 1.0 handshake finds a cipher of FTP_CIPHERS: vsftpd lists AUTH TLS in FEAT only while it
+        // is (features.c, handle_feat); no ssl_tlsv1_x key, whose spelling differs between builds (review N4).
         "ssl_tlsv1=YES",
+        // vsftpd's default, said: every client arrives from the gateway's (or the VPN server's) one address, so the
+        // same-address check on a passive data connection (pasv_promiscuous=NO) cannot tell clients apart; TLS session
+        // reuse is the one proof that a data connection belongs to the control connection's client
+        // (vsftpd.conf(5), require_ssl_reuse). Clients must support it (docs/sideapps.md).
+        "require_ssl_reuse=YES",
         `ssl_ciphers=${FTP_CIPHERS}`,
         `rsa_cert_file=${paths.pem}`,
         `rsa_private_key_file=${paths.pem}`,
         `secure_chroot_dir=${paths.emptyDir}`,
-        "max_clients=50",
-        "max_per_ip=10",
+        // One address for every client (above): a cap per address would be one cap on all partners together, so the
+        // total alone is capped (vsftpd.conf(5), max_clients, max_per_ip).
+        `max_clients=${FTP_MAX_CLIENTS}`,
+        `max_per_ip=${FTP_MAX_CLIENTS}`,
+        // No version in the greeting (the default names it); a failed login costs 5 s and ends the session
+        // (vsftpd.conf(5), ftpd_banner, delay_failed_login, max_login_fails): the password is 32 random letters and
+        // digits, so this only slows a guesser further.
+        "ftpd_banner=FTPS only (AUTH TLS).",
+        "delay_failed_login=5",
+        "max_login_fails=1",
         "xferlog_enable=YES",
         "xferlog_std_format=NO",
         "syslog_enable=YES",
@@ -103,16 +140,25 @@ export function vsftpdConfig(args: VsftpdConfigArgs): string {
     ].join("\n");
 }
 
-/** The files and the boot command: after the release is deployed (the uploads appear under its public/). */
-export function ftpBoot(args: FtpBootArgs, parameters: string): { files: WriteFile[]; runcmd: string[][] } {
+/**
+ * The files and the boot commands: `runcmd` after the release is deployed (the uploads appear under its public/),
+ * `claim` the boot's very last step, once the application serves.
+ */
+export function ftpBoot(
+    args: FtpBootArgs,
+    parameters: string,
+): { files: WriteFile[]; runcmd: string[][]; claim: string[][] } {
     return {
         files: [
             { path: FTP_LAYOUT.config, permissions: "0600", content: vsftpdConfig(args) },
             { path: FTP_LAYOUT.users, permissions: "0600", content: `${FTP_LAYOUT.user}\n` },
             { path: `/etc/systemd/system/${FTP_LAYOUT.unit}.service`, permissions: "0644", content: unit() },
+            { path: FTP_CERTIFICATE_SCRIPT, permissions: "0755", content: certificateScript(args) },
             { path: SETUP, permissions: "0755", content: setupScript(args, parameters) },
+            { path: FTP_CLAIM_SCRIPT, permissions: "0755", content: claimScript(args, parameters) },
         ],
         runcmd: [[SETUP]],
+        claim: [[FTP_CLAIM_SCRIPT]],
     };
 }
 
@@ -143,7 +189,10 @@ function setupScript(args: FtpBootArgs, parameters: string): string {
         `region=${args.region}`,
         `path=${args.parameterPath}`,
         parameters,
-        "password_arn=$(param ftp/password-arn) certificate_arn=$(param ftp/certificate-arn) zone=$(param ftp/zone-id)",
+        // One assignment a line: a line of several has the status of its last substitution only (bash(1), SIMPLE
+        // COMMAND EXPANSION), so set -e would not stop at a missing first parameter.
+        "password_arn=$(param ftp/password-arn)",
+        "certificate_arn=$(param ftp/certificate-arn)",
         "",
         "# The FTP user: in a group shared with the application's pool and nginx, which read what it uploads. pam_shells",
         "# (in the vsftpd PAM service) admits only a shell /etc/shells lists: nologin under a name of its own, so that no",
@@ -161,22 +210,10 @@ function setupScript(args: FtpBootArgs, parameters: string): string {
         "# application serves as public/media.",
         `install -d -o root -g root -m 0755 ${root}`,
         `install -d -o ${user} -g ${group} -m 2775 ${uploads}`,
-        `ln -sfnT ${uploads} /opt/${args.app}/current/public/media`,
+        `ln -sfnT ${uploads} /opt/${args.app}/current/public/${FTP_LAYOUT.servedAt}`,
         "",
-        "# The certificate, kept in Secrets Manager so that every replacement presents the same one: made here when the",
-        "# secret has none yet (the stack's first server) or it expires within 30 days; what is current after the write",
-        "# is used (another server may have written first).",
-        "work=$(mktemp -d)",
-        "trap 'rm -rf \"$work\"' EXIT",
-        'read_certificate() { aws secretsmanager get-secret-value --region "$region" --secret-id "$certificate_arn" --query SecretString --output text 2>/dev/null | jq -er \'.certificate, .privateKey\' >"$work/current.pem"; }',
-        'if ! read_certificate || ! openssl x509 -in "$work/current.pem" -noout -checkend 2592000; then',
-        `    openssl req -x509 -newkey rsa:3072 -sha256 -days 730 -nodes -subj "/CN=${args.fqdn}" \\`,
-        `        -addext "subjectAltName=DNS:${args.fqdn}" -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null`,
-        '    jq -n --rawfile c "$work/cert.pem" --rawfile k "$work/key.pem" \'{certificate: $c, privateKey: $k}\' >"$work/tls.json"',
-        '    aws secretsmanager put-secret-value --region "$region" --secret-id "$certificate_arn" --secret-string "file://$work/tls.json" >/dev/null',
-        "    read_certificate",
-        "fi",
-        `install -o root -g root -m 0600 "$work/current.pem" ${pem}`,
+        "# The certificate, the same on every replacement (partners pin it): orders-ftp-certificate.",
+        `${FTP_CERTIFICATE_SCRIPT} "$certificate_arn" ${pem}`,
         `echo "${args.fqdn} FTPS certificate $(openssl x509 -in ${pem} -noout -fingerprint -sha256)" | tee /dev/stderr | logger -t ${FTP_LAYOUT.unit}`,
         "",
         "# Nothing world-writeable where the application and the FTP user write.",
@@ -186,12 +223,98 @@ function setupScript(args: FtpBootArgs, parameters: string): string {
         "systemctl daemon-reload",
         `systemctl enable --now ${FTP_LAYOUT.unit}`,
         "",
-        "# This server now answers: point the gateway's and the VPN clients' name at it (HAProxy re-resolves within 10 s).",
+    ].join("\n");
+}
+
+/**
+ * The claim: orders-ftp.<internal domain> to this server's private address, once its application answers the health
+ * check the load balancer makes (a server whose release fails never takes the name, so uploads never go to a server
+ * the group is about to replace), and vsftpd runs. Route 53 is global; `--region` only keeps every call alike.
+ */
+function claimScript(args: FtpBootArgs, parameters: string): string {
+    return [
+        "#!/bin/bash",
+        `# Points ${args.fqdn} at this server once ${args.app} answers its health check here: the boot's last step.`,
+        "set -euo pipefail",
+        "umask 027",
+        `region=${args.region}`,
+        `path=${args.parameterPath}`,
+        parameters,
+        "zone=$(param ftp/zone-id)",
+        "tries=0",
+        `until curl -fsS -o /dev/null --max-time 5 ${args.healthUrl}; do`,
+        "    tries=$((tries + 1))",
+        '    if [ "$tries" -ge 30 ]; then',
+        `        echo "${args.healthUrl} did not answer 200 in 30 tries, 10 s apart: not claiming ${args.fqdn}" >&2`,
+        "        exit 1",
+        "    fi",
+        "    sleep 10",
+        "done",
+        `systemctl is-active --quiet ${FTP_LAYOUT.unit}`,
+        "work=$(mktemp -d)",
+        "trap 'rm -rf \"$work\"' EXIT",
         "token=$(curl -fsS -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 60')",
         'address=$(curl -fsS -H "X-aws-ec2-metadata-token: $token" http://169.254.169.254/latest/meta-data/local-ipv4)',
         `jq -n --arg name ${args.fqdn} --arg address "$address" \\`,
         `    '{Changes: [{Action: "UPSERT", ResourceRecordSet: {Name: $name, Type: "A", TTL: ${FTP_RECORD_TTL}, ResourceRecords: [{Value: $address}]}}]}' >"$work/change.json"`,
-        'aws route53 change-resource-record-sets --hosted-zone-id "$zone" --change-batch "file://$work/change.json" >/dev/null',
+        'aws route53 change-resource-record-sets --region "$region" --hosted-zone-id "$zone" --change-batch "file://$work/change.json" >/dev/null',
+        `claimed="${args.fqdn} now points at $address (HAProxy re-resolves within 10 s)"`,
+        'echo "$claimed" >&2',
+        `logger -t ${FTP_LAYOUT.unit} "$claimed"`,
+        "",
+    ].join("\n");
+}
+
+/**
+ * The certificate block, a script of its own so that a test runs it with a fake `aws`: `<secret ARN> <pem path>`.
+ * GetSecretValue on a secret that has no value yet fails with ResourceNotFoundException
+ * (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html, Errors; AWS's answer in
+ * github.com/boto/boto3 issue 2794: expected for a secret without a version): then only, the stack's first server
+ * makes a self-signed certificate, marks it as ours and puts it, then uses what is current after the write (another
+ * server may have written first). Any other failure (access, KMS, throttling, network) stops the boot with AWS's
+ * message: a value that may exist is never overwritten. A value present is never replaced, ours or an operator's;
+ * one that expires within 30 days is used with a warning in the log (rotation is the operator's: docs/sideapps.md).
+ */
+function certificateScript(args: FtpBootArgs): string {
+    const san = [`DNS:${args.fqdn}`, ...(args.pasvAddress ? [`IP:${args.pasvAddress}`] : [])].join(",");
+    return [
+        "#!/bin/bash",
+        `# Writes ${args.fqdn}'s FTPS certificate and key from its secret to <pem>; makes one only when the secret has none.`,
+        "# usage: orders-ftp-certificate <secret ARN> <pem>",
+        "set -euo pipefail",
+        "umask 077",
+        `region=${args.region}`,
+        "secret_arn=$1 pem=$2",
+        "work=$(mktemp -d)",
+        "trap 'rm -rf \"$work\"' EXIT",
+        'read_secret() { aws secretsmanager get-secret-value --region "$region" --secret-id "$secret_arn" --query SecretString --output text >"$work/secret.json" 2>"$work/error"; }',
+        "if ! read_secret; then",
+        '    if ! grep -q ResourceNotFoundException "$work/error"; then',
+        '        echo "orders-ftp-certificate: reading the certificate secret failed, so nothing is replaced: $(cat "$work/error")" >&2',
+        "        exit 1",
+        "    fi",
+        `    echo "orders-ftp-certificate: the secret has no value yet: making a self-signed certificate for ${san}" >&2`,
+        `    openssl req -x509 -newkey rsa:3072 -sha256 -days ${GENERATED_DAYS} -nodes -subj "/CN=${args.fqdn}" \\`,
+        `        -addext "subjectAltName=${san}" -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null`,
+        `    jq -n --rawfile c "$work/cert.pem" --rawfile k "$work/key.pem" --arg by ${GENERATED_MARK.value} \\`,
+        `        '{certificate: $c, privateKey: $k, ${GENERATED_MARK.field}: $by}' >"$work/tls.json"`,
+        '    aws secretsmanager put-secret-value --region "$region" --secret-id "$secret_arn" --secret-string "file://$work/tls.json" >/dev/null',
+        '    read_secret || { cat "$work/error" >&2; exit 1; }',
+        "fi",
+        'if ! jq -er \'.certificate, .privateKey\' "$work/secret.json" >"$work/current.pem" 2>/dev/null; then',
+        '    echo "orders-ftp-certificate: the secret holds no {certificate, privateKey}: fix it (docs/sideapps.md), nothing is replaced" >&2',
+        "    exit 1",
+        "fi",
+        'if ! openssl x509 -in "$work/current.pem" -noout 2>/dev/null; then',
+        '    echo "orders-ftp-certificate: the secret\'s certificate is not a PEM certificate: fix it (docs/sideapps.md), nothing is replaced" >&2',
+        "    exit 1",
+        "fi",
+        `origin=$(jq -r 'if .${GENERATED_MARK.field} == "${GENERATED_MARK.value}" then "self-signed, made by a server" else "put in by an operator" end' "$work/secret.json")`,
+        'if ! openssl x509 -in "$work/current.pem" -noout -checkend 2592000 >/dev/null; then',
+        '    echo "orders-ftp-certificate: WARNING: the FTPS certificate ($origin) ends $(openssl x509 -in "$work/current.pem" -noout -enddate | cut -d= -f2); it is not replaced: put a new one in the secret (docs/sideapps.md, rotation)" >&2',
+        "fi",
+        'install -m 0600 "$work/current.pem" "$pem"',
+        'echo "orders-ftp-certificate: using the certificate in the secret ($origin)" >&2',
         "",
     ].join("\n");
 }

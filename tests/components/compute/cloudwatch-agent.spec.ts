@@ -152,7 +152,10 @@ describe("CloudWatch agent on every Linux server", () => {
         for (const s of await servers()) {
             const commands = s.config.runcmd!.map((c) => c.join(" "));
             const start = commands.indexOf(START_AGENT.join(" "));
-            const first = commands.findIndex((c) => !/install-packages|systemctl enable --now rsyslog/.test(c));
+            // `set -e` (the side applications' first line: stop at the first failing step) is the shell's, not a step.
+            const first = commands.findIndex(
+                (c) => !/^set -e$|install-packages|systemctl enable --now rsyslog/.test(c),
+            );
             const tier = tierOf(s.name);
             if (tier === "rundeck") {
                 // After its volume's mounts: it follows the job output there (docs/rundeck.md).
