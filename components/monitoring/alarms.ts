@@ -14,7 +14,8 @@ export interface Metric<V = pulumi.Input<string>> {
 /** A statistic (Average, Sum...) or a percentile such as p95 (CloudWatch's extended statistic). */
 export type Stat = "Average" | "Sum" | "Minimum" | "Maximum" | "p95";
 
-/** One metric, or a metric-math expression over named metrics (rates, ratios). */
+/** One metric, a metric-math expression over named metrics (rates, ratios), or a Metrics Insights query (every
+ *  series its WHERE keeps, whatever their other dimensions). */
 export type Watched =
     | { readonly kind: "metric"; readonly metric: Metric; readonly stat: Stat }
     | {
@@ -22,7 +23,8 @@ export type Watched =
           readonly expression: string;
           readonly label: string;
           readonly metrics: Readonly<Record<string, { readonly metric: Metric; readonly stat: Stat }>>;
-      };
+      }
+    | { readonly kind: "query"; readonly query: pulumi.Input<string>; readonly label: string };
 
 export interface AlarmSpec {
     /** Suffix of the alarm's name: `<prefix>-<key>`. */
@@ -95,12 +97,6 @@ export const metrics = {
         metricName: name,
         dimensions: { DomainName: domainName, ClientId: accountId },
     }),
-    /** AWS Backup's job counts in one vault (docs/backups.md, "Alarms"). */
-    backup: <V>(name: string, vault: V): Metric<V> => ({
-        namespace: "AWS/Backup",
-        metricName: name,
-        dimensions: { BackupVaultName: vault },
-    }),
     asg: <V>(name: string, group: V): Metric<V> => ({
         namespace: "AWS/AutoScaling",
         metricName: name,
@@ -121,6 +117,25 @@ export const metrics = {
 };
 
 const single = (metric: Metric, stat: Stat): Watched => ({ kind: "metric", metric, stat });
+
+/**
+ * The sum of every `AWS/Backup` series of `metricName` whose BackupVaultName is the vault, whatever other dimensions
+ * each has: AWS documents the jobs metrics' dimensions only as "Example dimensions: Resource type, vault name" and
+ * "More dimensions are available" (https://docs.aws.amazon.com/aws-backup/latest/devguide/cloudwatch.html), not a
+ * vault-only series, which a plain alarm needs (it matches one exact dimension set). A Metrics Insights FROM a
+ * namespace, without SCHEMA, "matches all ... metrics in the ... namespace, no matter their dimensions"
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-querylanguage.html),
+ * and an alarm may watch such a query when it returns one series
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-alarms.html). Should AWS
+ * publish both a vault-only and a per-resource-type series, a failure counts twice: no matter at a threshold of 1.
+ */
+export function backupJobsQuery(metricName: string, vault: pulumi.Input<string>): pulumi.Output<string> {
+    return pulumi.output(vault).apply((name) => {
+        // Label values sit in single quotes; a vault name has none ([a-zA-Z0-9-_]), refused rather than escaped.
+        if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new Error(`backup vault name ${name} cannot be queried`);
+        return `SELECT SUM(${metricName}) FROM "AWS/Backup" WHERE BackupVaultName = '${name}'`;
+    });
+}
 
 /** 100 * part / whole over the same period; no requests gives no datapoint, not a 0% rate. */
 const percentOf = (label: string, part: Metric, whole: Metric): Watched => ({
@@ -319,7 +334,8 @@ export function alarmSpecs(r: MonitoredResources, t: AlarmThresholds): AlarmSpec
     }
     // A job that failed, or that never started in its window (EXPIRED), leaves a day without a recovery point for the
     // resources it was for: one is enough to notify. The daily jobs start at 05:00 UTC; an hour's sum, cleared by the
-    // next hour without failures (the notification has gone out by then), and no data on quiet hours is no failure.
+    // next hour without failures (the notification has gone out by then), and no data on quiet hours is no failure
+    // (AWS reports these metrics only when nonzero). Summed over every series of the vault (backupJobsQuery).
     for (const [key, metricName, what] of [
         ["backup-jobs-failed", "NumberOfBackupJobsFailed", "failed"],
         ["backup-jobs-expired", "NumberOfBackupJobsExpired", "did not start in their window"],
@@ -327,7 +343,11 @@ export function alarmSpecs(r: MonitoredResources, t: AlarmThresholds): AlarmSpec
         specs.push({
             key,
             description: `AWS Backup jobs ${what}: a resource has no recovery point for the day (docs/backups.md)`,
-            watched: single(metrics.backup(metricName, r.backupVault), "Sum"),
+            watched: {
+                kind: "query",
+                query: backupJobsQuery(metricName, r.backupVault),
+                label: `${metricName} (vault)`,
+            },
             period: HOUR,
             evaluationPeriods: 1,
             datapointsToAlarm: 1,

@@ -108,6 +108,21 @@ export function metricAlarmArgs(spec: AlarmSpec, topicArn: pulumi.Input<string>)
     if (watched.kind === "metric") {
         return { ...common, ...metricFields(watched.metric), period: spec.period, ...statistic(watched.stat) };
     }
+    if (watched.kind === "query") {
+        // A Metrics Insights query is the alarm's one expression, with its own period (no metric of its own).
+        return {
+            ...common,
+            metricQueries: [
+                {
+                    id: "result",
+                    expression: watched.query,
+                    label: watched.label,
+                    period: spec.period,
+                    returnData: true,
+                },
+            ],
+        };
+    }
     return {
         ...common,
         metricQueries: [
