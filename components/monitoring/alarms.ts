@@ -3,6 +3,7 @@
 // watched, how and when it fires. components/monitoring/monitoring.ts turns the specs into MetricAlarms.
 import * as pulumi from "@pulumi/pulumi";
 import type { AlarmThresholds } from "../../model/alarm-thresholds";
+import { type AgentMetrics, DISK_METRIC } from "../compute/cloudwatch-agent";
 
 /** A CloudWatch metric: namespace, name and dimensions (values from the resources, never typed). */
 export interface Metric<V = pulumi.Input<string>> {
@@ -63,6 +64,12 @@ export interface MonitoredResources {
     readonly scalingGroups: Readonly<Record<string, pulumi.Input<string>>>;
     /** The AWS Backup vault every recovery point of the stack goes to (components/data/backups.ts): its name. */
     readonly backupVault: pulumi.Input<string>;
+    /** Every Linux server's agent by label: the groups (series per AutoScalingGroupName) and the single servers (per
+     *  InstanceId), each in its tier's namespace. */
+    readonly servers: {
+        readonly groups: Readonly<Record<string, AgentMetrics>>;
+        readonly instances: Readonly<Record<string, AgentMetrics>>;
+    };
 }
 
 const GIB = 1024 ** 3;
@@ -113,6 +120,13 @@ export const metrics = {
         namespace: "AWS/EC2",
         metricName: name,
         dimensions: { AutoScalingGroupName: group },
+    }),
+    /** A CloudWatch agent metric as the agent rolls it up (its aggregation_dimensions, components/compute/
+     *  cloudwatch-agent.ts): over a group's servers by AutoScalingGroupName, or one server's by InstanceId. */
+    agent: <V>(name: string, server: { readonly id: V; readonly namespace: string }, scaled: boolean): Metric<V> => ({
+        namespace: server.namespace,
+        metricName: name,
+        dimensions: scaled ? { AutoScalingGroupName: server.id } : { InstanceId: server.id },
     }),
 };
 
@@ -356,5 +370,23 @@ export function alarmSpecs(r: MonitoredResources, t: AlarmThresholds): AlarmSpec
             treatMissingData: "notBreaching",
         });
     }
+
+    // A full disk stops the server (nginx, PHP-FPM, the agent itself), then its health check; on a group the server
+    // is replaced and what was on its disk is lost (an FTP drop's uploads: review I-F10). The agent publishes
+    // disk_used_percent of the root file system and the server's data volumes, aggregated per group (or server) over
+    // every path and server (aggregation_dimensions: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/
+    // CloudWatch-Agent-Configuration-File-Details.html): its Maximum is the tier's fullest file system, the root among
+    // them. No data (a group at 0, an agent down) is not a full disk: INSUFFICIENT_DATA, on the dashboard.
+    const disk = (label: string, server: AgentMetrics, scaled: boolean): AlarmSpec => ({
+        key: `${label}-disk-used`,
+        description: `${label}: a file system (the root or a data volume) more than ${t.diskUsedPercent}% full for 15 minutes`,
+        watched: single(metrics.agent(DISK_METRIC, server, scaled), "Maximum"),
+        ...fifteenMinutes,
+        comparison: "GreaterThanThreshold",
+        threshold: t.diskUsedPercent,
+        treatMissingData: "missing",
+    });
+    for (const [label, group] of Object.entries(r.servers.groups)) specs.push(disk(label, group, true));
+    for (const [label, server] of Object.entries(r.servers.instances)) specs.push(disk(label, server, false));
     return specs;
 }

@@ -35,12 +35,20 @@ interface Query {
     metric?: { namespace: string; metricName: string; dimensions: Dimensions; period: number; stat: string };
 }
 
-/** The namespace a server's (or a launch template's) CloudWatch agent publishes into, from its user data. */
-function agentNamespace(server: StateResource): string {
+/** What a server's (or a launch template's) CloudWatch agent configuration says of its metrics, from its user data. */
+interface AgentMetricsConfig {
+    namespace: string;
+    append_dimensions: Record<string, string>;
+    aggregation_dimensions: string[][];
+    metrics_collected: { disk?: { measurement: string[]; resources: string[] } };
+}
+function agentMetricsConfig(server: StateResource): AgentMetricsConfig {
     const config = YAML.parse(userDataText(server)) as CloudConfig;
     const file = config.write_files!.find((f) => f.path === AGENT_CONFIG)!;
-    return (JSON.parse(file.content) as { metrics: { namespace: string } }).metrics.namespace;
+    return (JSON.parse(file.content) as { metrics: AgentMetricsConfig }).metrics;
 }
+/** The namespace a server's (or a launch template's) CloudWatch agent publishes into. */
+const agentNamespace = (server: StateResource): string => agentMetricsConfig(server).namespace;
 
 /** What a resource's output is, for the dimension it feeds. */
 type Source = { type: string; urn: RegExp; value: (r: StateResource) => string };
@@ -257,6 +265,37 @@ function prodAlarms(): Expected[] {
             dimensions: { AutoScalingGroupName: output(AUTOSCALING_GROUP, /frontend-asg$/, "name") },
         },
         ...backupJobs(),
+        ...diskAlarms(),
+    ];
+}
+
+/** Each Linux server tier's fullest file system (the root or a data volume) above 80% for 15 minutes, on the series
+ *  its agent rolls up: per group by AutoScalingGroupName, per single server by InstanceId (review I-F10). */
+function diskAlarms(): Expected[] {
+    const disk = (key: string, tier: string, dimensions: Record<string, Source>): Expected => ({
+        key: `${key}-disk-used`,
+        metrics: { m: [`Magento/prod/Servers/${tier}`, "disk_used_percent", "Maximum"] },
+        ...fifteenMinutes,
+        comparison: "GreaterThanThreshold",
+        threshold: 80,
+        missing: "missing",
+        dimensions,
+    });
+    const group = (key: string, tier: string, urn: RegExp) =>
+        disk(key, tier, { AutoScalingGroupName: output(AUTOSCALING_GROUP, urn, "name") });
+    const instance = (key: string, urn: RegExp) =>
+        disk(key, key, { InstanceId: { type: EC2_INSTANCE, urn, value: (r) => r.id! } });
+    const server = (component: string) =>
+        new RegExp(`${component}\\$magento:compute:Server\\$aws:ec2/instance:Instance::`);
+    return [
+        group("frontend", "web", /frontend-asg$/),
+        group("backoffice", "backoffice", /backoffice-asg$/),
+        group("pim", "sideapps", /magento-prod-pim-asg$/),
+        group("orders", "sideapps-orders", /magento-prod-orders-asg$/),
+        group("cashout", "sideapps-cashout", /magento-prod-cashout-asg$/),
+        instance("rundeck", server("Rundeck")),
+        instance("gateway", server("Gateway")),
+        instance("vpn", server("VpnServer")),
     ];
 }
 
@@ -327,6 +366,9 @@ const TUNED = {
     },
 };
 
+/** preprod deployed on NFS: the NFS server among its single servers (an update, so each server has its own id). */
+const NFS = { changes: { "magento:sharedStorage": "nfs" }, preview: false };
+
 const monitoringAlarms = (r: StateResource[], stack: string) =>
     ofType(r, CLOUDWATCH_METRIC_ALARM).filter((a) => String(a.inputs!.name).startsWith(`magento-${stack}-monitoring-`));
 
@@ -336,7 +378,7 @@ const operatorsAlarms = (r: readonly StateResource[]) =>
     ofType(r, CLOUDWATCH_METRIC_ALARM).filter((a) => a.inputs!.metricName !== "DaysToExpiry");
 
 describe("monitoring", () => {
-    prefetch(["prod", { preview: false }], ["preprod", TUNED], ["preprod", { preview: false }]);
+    prefetch(["prod", { preview: false }], ["preprod", TUNED], ["preprod", { preview: false }], ["preprod", NFS]);
 
     it("prod: each alarm watches its metric with the platform's statistic, period and datapoints, on the dimensions of the resource it is about", async () => {
         const r = await stackResources("prod", { preview: false });
@@ -467,6 +509,68 @@ describe("monitoring", () => {
             assert.deepStrictEqual([query.period, alarm.inputs!.threshold], [3600, 1]);
         }
     });
+
+    for (const [stack, options, servers] of [
+        ["prod", { preview: false }, 8],
+        ["preprod", NFS, 9], // with the NFS server and its data volume
+    ] as const) {
+        it(`${stack}: every Linux server's disks alarm above 80% for 15 minutes, on the series its own agent publishes (review I-F10)`, async () => {
+            const r = await stackResources(stack, options);
+            const alarms = ofType(r, CLOUDWATCH_METRIC_ALARM).filter(
+                (a) => a.inputs!.metricName === "disk_used_percent",
+            );
+            // Each group of servers through its launch template, each single server through its own user data.
+            const watched = [
+                ...ofType(r, AUTOSCALING_GROUP).map(
+                    (g) => [g.outputs!.name as string, agentMetricsConfig(via(r, g, "launchTemplate")[0])] as const,
+                ),
+                ...ofType(r, EC2_INSTANCE)
+                    .filter((i) => (i.inputs!.tags as Record<string, string>).Tier !== "windows")
+                    .map((i) => [i.id as string, agentMetricsConfig(i)] as const),
+            ];
+            assert.strictEqual(watched.length, servers);
+            for (const [id, agent] of watched) {
+                const mine = alarms.filter((a) => Object.values(a.inputs!.dimensions as Dimensions).includes(id));
+                assert.strictEqual(mine.length, 1, `${id}: one disk alarm`);
+                const a = mine[0].inputs!;
+                const dims = a.dimensions as Dimensions;
+                // The agent publishes disk_used_percent of the root file system (and the data volumes) ...
+                assert.ok(agent.metrics_collected.disk!.measurement.includes("used_percent"), id);
+                assert.ok(
+                    agent.metrics_collected.disk!.resources.includes("/"),
+                    `${id}: the root file system measured`,
+                );
+                // ... in the namespace the alarm reads, rolled up on exactly the dimension set the alarm names (an
+                // alarm matches one exact set: the per-disk series also carry path and fstype), a dimension the agent
+                // appends to every metric.
+                assert.strictEqual(a.namespace, agent.namespace, id);
+                assert.ok(
+                    agent.aggregation_dimensions.some(
+                        (set) => JSON.stringify([...set].sort()) === JSON.stringify(Object.keys(dims).sort()),
+                    ),
+                    `${id}: ${JSON.stringify(dims)} is one of the agent's aggregations ${JSON.stringify(agent.aggregation_dimensions)}`,
+                );
+                assert.ok(
+                    Object.keys(dims).every((k) => k in agent.append_dimensions),
+                    id,
+                );
+                // The fullest of them (Maximum over paths and servers), above 80% for 3 of 3 five-minute periods.
+                assert.deepStrictEqual(
+                    [
+                        a.statistic,
+                        a.comparisonOperator,
+                        a.threshold,
+                        a.period,
+                        a.evaluationPeriods,
+                        a.datapointsToAlarm,
+                    ],
+                    ["Maximum", "GreaterThanThreshold", 80, 300, 3, 3],
+                    id,
+                );
+            }
+            assert.strictEqual(alarms.length, servers, "no disk alarm on a series no server publishes");
+        });
+    }
 
     it("preprod: one Redis node, so one set of node alarms keyed by its member cluster, not the group id", async () => {
         const r = await stackResources("preprod", { preview: false });
