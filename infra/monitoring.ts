@@ -82,22 +82,22 @@ export function monitoring(
             // The back office is always at its maximum (1): only the front end can run out of room to scale.
             scalingGroups: { frontend: web.frontEnd.groupName },
             backupVault: backups.vaultName,
+            // Every Linux server's agent (the Windows host runs none): the groups, then the single servers.
+            servers: {
+                groups: {
+                    frontend: web.frontEnd.agentMetrics,
+                    backoffice: web.backOffice.agentMetrics,
+                    ...Object.fromEntries(Object.entries(side.apps).map(([name, app]) => [name, app.agentMetrics])),
+                },
+                instances: {
+                    rundeck: ops.rundeck.agentMetrics,
+                    gateway: ops.gateway.agentMetrics,
+                    vpn: ops.vpn.agentMetrics,
+                    ...storage.servers,
+                },
+            },
         },
         thresholds: config.alarmThresholds,
-        // Every Linux server's agent (the Windows host runs none): the groups, then the single servers.
-        servers: {
-            groups: {
-                frontend: web.frontEnd.agentMetrics,
-                backoffice: web.backOffice.agentMetrics,
-                ...Object.fromEntries(Object.entries(side.apps).map(([name, app]) => [name, app.agentMetrics])),
-            },
-            instances: {
-                rundeck: ops.rundeck.agentMetrics,
-                gateway: ops.gateway.agentMetrics,
-                vpn: ops.vpn.agentMetrics,
-                ...storage.servers,
-            },
-        },
         otherAlarms: [...otherAlarms, ...securityAlarms.alarms],
         region: config.region,
         tags,

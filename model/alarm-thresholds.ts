@@ -27,6 +27,8 @@ export interface AlarmThresholds {
     readonly efsThroughputPercent: number;
     /** OpenSearch FreeStorageSpace, % of each node's volume, at or below (AWS recommends 25%). */
     readonly searchFreeStoragePercent: number;
+    /** The CloudWatch agent's disk_used_percent of a Linux server tier's fullest file system (root or data volume), %. */
+    readonly diskUsedPercent: number;
 }
 
 export const ALARM_THRESHOLD_DEFAULTS: AlarmThresholds = {
@@ -42,4 +44,5 @@ export const ALARM_THRESHOLD_DEFAULTS: AlarmThresholds = {
     redisEvictions: 1000,
     efsThroughputPercent: 80,
     searchFreeStoragePercent: 25,
+    diskUsedPercent: 80,
 };

@@ -275,6 +275,7 @@ export const alarmThresholds = z
             redisEvictions: positive.int(),
             efsThroughputPercent: percent,
             searchFreeStoragePercent: percent,
+            diskUsedPercent: percent,
         } satisfies Record<keyof AlarmThresholds, z.ZodType>,
         {
             error: (issue) =>

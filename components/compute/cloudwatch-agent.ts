@@ -111,6 +111,8 @@ const STATSD = { host: "127.0.0.1", port: 8125 };
 /** The metric the load-average timer sends: a StatsD gauge is published under its own name (the agent's
  *  internal/metric/metric.go, DecorateMetricName). */
 export const LOAD_METRIC = "load_average_5min";
+/** The disk plugin's used_percent, named plugin_measurement on Linux (the agent's DecorateMetricName). */
+export const DISK_METRIC = "disk_used_percent";
 const PERIOD_SECONDS = 60;
 
 /**

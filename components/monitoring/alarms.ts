@@ -3,6 +3,7 @@
 // watched, how and when it fires. components/monitoring/monitoring.ts turns the specs into MetricAlarms.
 import * as pulumi from "@pulumi/pulumi";
 import type { AlarmThresholds } from "../../model/alarm-thresholds";
+import { type AgentMetrics, DISK_METRIC } from "../compute/cloudwatch-agent";
 
 /** A CloudWatch metric: namespace, name and dimensions (values from the resources, never typed). */
 export interface Metric<V = pulumi.Input<string>> {
@@ -14,7 +15,8 @@ export interface Metric<V = pulumi.Input<string>> {
 /** A statistic (Average, Sum...) or a percentile such as p95 (CloudWatch's extended statistic). */
 export type Stat = "Average" | "Sum" | "Minimum" | "Maximum" | "p95";
 
-/** One metric, or a metric-math expression over named metrics (rates, ratios). */
+/** One metric, a metric-math expression over named metrics (rates, ratios), or a Metrics Insights query (every
+ *  series its WHERE keeps, whatever their other dimensions). */
 export type Watched =
     | { readonly kind: "metric"; readonly metric: Metric; readonly stat: Stat }
     | {
@@ -22,7 +24,8 @@ export type Watched =
           readonly expression: string;
           readonly label: string;
           readonly metrics: Readonly<Record<string, { readonly metric: Metric; readonly stat: Stat }>>;
-      };
+      }
+    | { readonly kind: "query"; readonly query: pulumi.Input<string>; readonly label: string };
 
 export interface AlarmSpec {
     /** Suffix of the alarm's name: `<prefix>-<key>`. */
@@ -61,6 +64,12 @@ export interface MonitoredResources {
     readonly scalingGroups: Readonly<Record<string, pulumi.Input<string>>>;
     /** The AWS Backup vault every recovery point of the stack goes to (components/data/backups.ts): its name. */
     readonly backupVault: pulumi.Input<string>;
+    /** Every Linux server's agent by label: the groups (series per AutoScalingGroupName) and the single servers (per
+     *  InstanceId), each in its tier's namespace. */
+    readonly servers: {
+        readonly groups: Readonly<Record<string, AgentMetrics>>;
+        readonly instances: Readonly<Record<string, AgentMetrics>>;
+    };
 }
 
 const GIB = 1024 ** 3;
@@ -95,12 +104,6 @@ export const metrics = {
         metricName: name,
         dimensions: { DomainName: domainName, ClientId: accountId },
     }),
-    /** AWS Backup's job counts in one vault (docs/backups.md, "Alarms"). */
-    backup: <V>(name: string, vault: V): Metric<V> => ({
-        namespace: "AWS/Backup",
-        metricName: name,
-        dimensions: { BackupVaultName: vault },
-    }),
     asg: <V>(name: string, group: V): Metric<V> => ({
         namespace: "AWS/AutoScaling",
         metricName: name,
@@ -118,9 +121,35 @@ export const metrics = {
         metricName: name,
         dimensions: { AutoScalingGroupName: group },
     }),
+    /** A CloudWatch agent metric as the agent rolls it up (its aggregation_dimensions, components/compute/
+     *  cloudwatch-agent.ts): over a group's servers by AutoScalingGroupName, or one server's by InstanceId. */
+    agent: <V>(name: string, server: { readonly id: V; readonly namespace: string }, scaled: boolean): Metric<V> => ({
+        namespace: server.namespace,
+        metricName: name,
+        dimensions: scaled ? { AutoScalingGroupName: server.id } : { InstanceId: server.id },
+    }),
 };
 
 const single = (metric: Metric, stat: Stat): Watched => ({ kind: "metric", metric, stat });
+
+/**
+ * The sum of every `AWS/Backup` series of `metricName` whose BackupVaultName is the vault, whatever other dimensions
+ * each has: AWS documents the jobs metrics' dimensions only as "Example dimensions: Resource type, vault name" and
+ * "More dimensions are available" (https://docs.aws.amazon.com/aws-backup/latest/devguide/cloudwatch.html), not a
+ * vault-only series, which a plain alarm needs (it matches one exact dimension set). A Metrics Insights FROM a
+ * namespace, without SCHEMA, "matches all ... metrics in the ... namespace, no matter their dimensions"
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-querylanguage.html),
+ * and an alarm may watch such a query when it returns one series
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-alarms.html). Should AWS
+ * publish both a vault-only and a per-resource-type series, a failure counts twice: no matter at a threshold of 1.
+ */
+export function backupJobsQuery(metricName: string, vault: pulumi.Input<string>): pulumi.Output<string> {
+    return pulumi.output(vault).apply((name) => {
+        // Label values sit in single quotes; a vault name has none ([a-zA-Z0-9-_]), refused rather than escaped.
+        if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new Error(`backup vault name ${name} cannot be queried`);
+        return `SELECT SUM(${metricName}) FROM "AWS/Backup" WHERE BackupVaultName = '${name}'`;
+    });
+}
 
 /** 100 * part / whole over the same period; no requests gives no datapoint, not a 0% rate. */
 const percentOf = (label: string, part: Metric, whole: Metric): Watched => ({
@@ -319,7 +348,8 @@ export function alarmSpecs(r: MonitoredResources, t: AlarmThresholds): AlarmSpec
     }
     // A job that failed, or that never started in its window (EXPIRED), leaves a day without a recovery point for the
     // resources it was for: one is enough to notify. The daily jobs start at 05:00 UTC; an hour's sum, cleared by the
-    // next hour without failures (the notification has gone out by then), and no data on quiet hours is no failure.
+    // next hour without failures (the notification has gone out by then), and no data on quiet hours is no failure
+    // (AWS reports these metrics only when nonzero). Summed over every series of the vault (backupJobsQuery).
     for (const [key, metricName, what] of [
         ["backup-jobs-failed", "NumberOfBackupJobsFailed", "failed"],
         ["backup-jobs-expired", "NumberOfBackupJobsExpired", "did not start in their window"],
@@ -327,7 +357,11 @@ export function alarmSpecs(r: MonitoredResources, t: AlarmThresholds): AlarmSpec
         specs.push({
             key,
             description: `AWS Backup jobs ${what}: a resource has no recovery point for the day (docs/backups.md)`,
-            watched: single(metrics.backup(metricName, r.backupVault), "Sum"),
+            watched: {
+                kind: "query",
+                query: backupJobsQuery(metricName, r.backupVault),
+                label: `${metricName} (vault)`,
+            },
             period: HOUR,
             evaluationPeriods: 1,
             datapointsToAlarm: 1,
@@ -336,5 +370,23 @@ export function alarmSpecs(r: MonitoredResources, t: AlarmThresholds): AlarmSpec
             treatMissingData: "notBreaching",
         });
     }
+
+    // A full disk stops the server (nginx, PHP-FPM, the agent itself), then its health check; on a group the server
+    // is replaced and what was on its disk is lost (an FTP drop's uploads: review I-F10). The agent publishes
+    // disk_used_percent of the root file system and the server's data volumes, aggregated per group (or server) over
+    // every path and server (aggregation_dimensions: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/
+    // CloudWatch-Agent-Configuration-File-Details.html): its Maximum is the tier's fullest file system, the root among
+    // them. No data (a group at 0, an agent down) is not a full disk: INSUFFICIENT_DATA, on the dashboard.
+    const disk = (label: string, server: AgentMetrics, scaled: boolean): AlarmSpec => ({
+        key: `${label}-disk-used`,
+        description: `${label}: a file system (the root or a data volume) more than ${t.diskUsedPercent}% full for 15 minutes`,
+        watched: single(metrics.agent(DISK_METRIC, server, scaled), "Maximum"),
+        ...fifteenMinutes,
+        comparison: "GreaterThanThreshold",
+        threshold: t.diskUsedPercent,
+        treatMissingData: "missing",
+    });
+    for (const [label, group] of Object.entries(r.servers.groups)) specs.push(disk(label, group, true));
+    for (const [label, server] of Object.entries(r.servers.instances)) specs.push(disk(label, server, false));
     return specs;
 }

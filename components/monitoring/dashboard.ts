@@ -1,7 +1,7 @@
 // The stack's CloudWatch dashboard as data: the panels the operators had (docs/estate.md), from the resources'
 // resolved identifiers, rendered as the dashboard body JSON CloudWatch stores. Beside each server's CPU, what its
 // CloudWatch agent publishes (components/compute/cloudwatch-agent.ts): memory, the fullest disk, the 5-minute load.
-import { LOAD_METRIC } from "../compute/cloudwatch-agent";
+import { DISK_METRIC, LOAD_METRIC } from "../compute/cloudwatch-agent";
 import { Metric, metrics } from "./alarms";
 
 /** A group's name or a server's instance id, and the namespace its tier's agents publish into. */
@@ -83,8 +83,8 @@ function agentLines(servers: DashboardServers, metricName: string, stat: string)
     return perServer(
         servers,
         stat,
-        ({ id, namespace }) => ({ namespace, metricName, dimensions: { AutoScalingGroupName: id } }),
-        ({ id, namespace }) => ({ namespace, metricName, dimensions: { InstanceId: id } }),
+        (group) => metrics.agent(metricName, group, true),
+        (server) => metrics.agent(metricName, server, false),
     );
 }
 
@@ -115,7 +115,7 @@ export function dashboardBody(d: DashboardInput): string {
         ),
         "Memory used (%)": agentLines(d.servers, "mem_used_percent", "Average"),
         // Aggregated over the server's file systems: the Maximum is its fullest disk (a data volume as much as the root).
-        "Fullest disk (% used)": agentLines(d.servers, "disk_used_percent", "Maximum"),
+        "Fullest disk (% used)": agentLines(d.servers, DISK_METRIC, "Maximum"),
         "Load average (5 min)": agentLines(d.servers, LOAD_METRIC, "Average"),
         "Database CPU": Object.entries(d.databases).map(([label, id]) =>
             line(metrics.rds("CPUUtilization", id), "Average", label),

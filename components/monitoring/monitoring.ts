@@ -11,14 +11,10 @@ import type { AlarmTarget } from "../network/site-links";
 export interface MonitoringArgs {
     /** SNS topic every alarm notifies. */
     readonly topicArn: pulumi.Input<string>;
-    /** What is alarmed on, with the outputs the dimensions come from. */
+    /** What is alarmed on (the servers among them, which the dashboard draws too), with the outputs the dimensions
+     *  come from. */
     readonly resources: MonitoredResources;
     readonly thresholds: AlarmThresholds;
-    /** The servers the dashboard draws: groups and single servers by label, each in its tier's namespace. */
-    readonly servers: {
-        readonly groups: Readonly<Record<string, AgentMetrics>>;
-        readonly instances: Readonly<Record<string, AgentMetrics>>;
-    };
     /** Alarms created with their resources (the IPsec tunnels'), shown on the dashboard's health panel. */
     readonly otherAlarms: readonly AlarmTarget[];
     /** The stack's region: the dashboard's metrics are read there. */
@@ -56,8 +52,8 @@ export class Monitoring extends pulumi.ComponentResource {
                     .all([
                         r.loadBalancer.arnSuffix,
                         pulumi.all(r.loadBalancer.targetGroups),
-                        resolved(args.servers.groups),
-                        resolved(args.servers.instances),
+                        resolved(r.servers.groups),
+                        resolved(r.servers.instances),
                         pulumi.all(r.databases),
                         pulumi.all(r.cacheNodes),
                         pulumi.all([...args.otherAlarms, ...this.alarms].map((a) => a.arn)),
@@ -107,6 +103,21 @@ export function metricAlarmArgs(spec: AlarmSpec, topicArn: pulumi.Input<string>)
     };
     if (watched.kind === "metric") {
         return { ...common, ...metricFields(watched.metric), period: spec.period, ...statistic(watched.stat) };
+    }
+    if (watched.kind === "query") {
+        // A Metrics Insights query is the alarm's one expression, with its own period (no metric of its own).
+        return {
+            ...common,
+            metricQueries: [
+                {
+                    id: "result",
+                    expression: watched.query,
+                    label: watched.label,
+                    period: spec.period,
+                    returnData: true,
+                },
+            ],
+        };
     }
     return {
         ...common,

@@ -31,15 +31,24 @@ type Dimensions = Record<string, string>;
 interface Query {
     id: string;
     expression?: string;
+    period?: number;
     metric?: { namespace: string; metricName: string; dimensions: Dimensions; period: number; stat: string };
 }
 
-/** The namespace a server's (or a launch template's) CloudWatch agent publishes into, from its user data. */
-function agentNamespace(server: StateResource): string {
+/** What a server's (or a launch template's) CloudWatch agent configuration says of its metrics, from its user data. */
+interface AgentMetricsConfig {
+    namespace: string;
+    append_dimensions: Record<string, string>;
+    aggregation_dimensions: string[][];
+    metrics_collected: { disk?: { measurement: string[]; resources: string[] } };
+}
+function agentMetricsConfig(server: StateResource): AgentMetricsConfig {
     const config = YAML.parse(userDataText(server)) as CloudConfig;
     const file = config.write_files!.find((f) => f.path === AGENT_CONFIG)!;
-    return (JSON.parse(file.content) as { metrics: { namespace: string } }).metrics.namespace;
+    return (JSON.parse(file.content) as { metrics: AgentMetricsConfig }).metrics;
 }
+/** The namespace a server's (or a launch template's) CloudWatch agent publishes into. */
+const agentNamespace = (server: StateResource): string => agentMetricsConfig(server).namespace;
 
 /** What a resource's output is, for the dimension it feeds. */
 type Source = { type: string; urn: RegExp; value: (r: StateResource) => string };
@@ -53,7 +62,8 @@ const output = (type: string, urn: RegExp, key: string): Source => ({
 interface Expected {
     key: string;
     metrics: Record<string, [namespace: string, metricName: string, stat: string]>;
-    expression?: string;
+    /** A metric-math expression, or a Metrics Insights query made of the dimensions' values (the resource's). */
+    expression?: string | ((values: Record<string, string>) => string);
     period: number;
     evaluationPeriods: number;
     datapointsToAlarm: number;
@@ -255,17 +265,52 @@ function prodAlarms(): Expected[] {
             dimensions: { AutoScalingGroupName: output(AUTOSCALING_GROUP, /frontend-asg$/, "name") },
         },
         ...backupJobs(),
+        ...diskAlarms(),
     ];
 }
 
-/** One failed or expired job of the day's backups notifies, within the hour. */
+/** Each Linux server tier's fullest file system (the root or a data volume) above 80% for 15 minutes, on the series
+ *  its agent rolls up: per group by AutoScalingGroupName, per single server by InstanceId (review I-F10). */
+function diskAlarms(): Expected[] {
+    const disk = (key: string, tier: string, dimensions: Record<string, Source>): Expected => ({
+        key: `${key}-disk-used`,
+        metrics: { m: [`Magento/prod/Servers/${tier}`, "disk_used_percent", "Maximum"] },
+        ...fifteenMinutes,
+        comparison: "GreaterThanThreshold",
+        threshold: 80,
+        missing: "missing",
+        dimensions,
+    });
+    const group = (key: string, tier: string, urn: RegExp) =>
+        disk(key, tier, { AutoScalingGroupName: output(AUTOSCALING_GROUP, urn, "name") });
+    const instance = (key: string, urn: RegExp) =>
+        disk(key, key, { InstanceId: { type: EC2_INSTANCE, urn, value: (r) => r.id! } });
+    const server = (component: string) =>
+        new RegExp(`${component}\\$magento:compute:Server\\$aws:ec2/instance:Instance::`);
+    return [
+        group("frontend", "web", /frontend-asg$/),
+        group("backoffice", "backoffice", /backoffice-asg$/),
+        group("pim", "sideapps", /magento-prod-pim-asg$/),
+        group("orders", "sideapps-orders", /magento-prod-orders-asg$/),
+        group("cashout", "sideapps-cashout", /magento-prod-cashout-asg$/),
+        instance("rundeck", server("Rundeck")),
+        instance("gateway", server("Gateway")),
+        instance("vpn", server("VpnServer")),
+    ];
+}
+
+/** One failed or expired job of the day's backups notifies, within the hour: the sum of every series AWS publishes
+ *  for the stack's vault (a Metrics Insights query FROM the namespace, no SCHEMA: whatever their other dimensions),
+ *  not one dimension set AWS does not document (review A-F5). */
 function backupJobs(): Expected[] {
     return [
         ["backup-jobs-failed", "NumberOfBackupJobsFailed"],
         ["backup-jobs-expired", "NumberOfBackupJobsExpired"],
     ].map(([key, metricName]) => ({
         key,
-        metrics: { m: ["AWS/Backup", metricName, "Sum"] },
+        metrics: {},
+        expression: ({ BackupVaultName: vault }) =>
+            `SELECT SUM(${metricName}) FROM "AWS/Backup" WHERE BackupVaultName = '${vault}'`,
         period: 3600,
         evaluationPeriods: 1,
         datapointsToAlarm: 1,
@@ -294,6 +339,11 @@ function watched(a: Inputs): {
     }
     const queries = a.metricQueries as Query[];
     const metricQueries = queries.filter((q) => q.metric !== undefined);
+    if (metricQueries.length === 0) {
+        // A Metrics Insights query: the alarm's one expression and its period, no fixed dimensions.
+        assert.strictEqual(queries.length, 1, "one query");
+        return { metrics: {}, expression: queries[0].expression, period: queries[0].period!, dimensions: [] };
+    }
     const periods = new Set(metricQueries.map((q) => q.metric!.period));
     assert.strictEqual(periods.size, 1, "every metric of an expression over the same period");
     return {
@@ -316,6 +366,9 @@ const TUNED = {
     },
 };
 
+/** preprod deployed on NFS: the NFS server among its single servers (an update, so each server has its own id). */
+const NFS = { changes: { "magento:sharedStorage": "nfs" }, preview: false };
+
 const monitoringAlarms = (r: StateResource[], stack: string) =>
     ofType(r, CLOUDWATCH_METRIC_ALARM).filter((a) => String(a.inputs!.name).startsWith(`magento-${stack}-monitoring-`));
 
@@ -325,7 +378,7 @@ const operatorsAlarms = (r: readonly StateResource[]) =>
     ofType(r, CLOUDWATCH_METRIC_ALARM).filter((a) => a.inputs!.metricName !== "DaysToExpiry");
 
 describe("monitoring", () => {
-    prefetch(["prod", { preview: false }], ["preprod", TUNED], ["preprod", { preview: false }]);
+    prefetch(["prod", { preview: false }], ["preprod", TUNED], ["preprod", { preview: false }], ["preprod", NFS]);
 
     it("prod: each alarm watches its metric with the platform's statistic, period and datapoints, on the dimensions of the resource it is about", async () => {
         const r = await stackResources("prod", { preview: false });
@@ -339,6 +392,15 @@ describe("monitoring", () => {
             const alarm = alarms.find((a) => a.inputs!.name === `magento-prod-monitoring-${e.key}`)!;
             const a = alarm.inputs!;
             const w = watched(a);
+            // Dimensions hold the resource's own output, and the alarm depends on that resource for them: never typed.
+            const sources = Object.values(e.dimensions).map((s) => ofType(r, s.type).find((x) => s.urn.test(x.urn)));
+            assert.ok(
+                sources.every((s) => s !== undefined),
+                `${e.key}: source resources`,
+            );
+            const expectedDims = Object.fromEntries(
+                Object.entries(e.dimensions).map(([name, s], i) => [name, s.value(sources[i])]),
+            );
             assert.deepStrictEqual(
                 [
                     w.metrics,
@@ -352,7 +414,7 @@ describe("monitoring", () => {
                 ],
                 [
                     e.metrics,
-                    e.expression,
+                    typeof e.expression === "function" ? e.expression(expectedDims) : e.expression,
                     e.period,
                     e.evaluationPeriods,
                     e.datapointsToAlarm,
@@ -361,15 +423,6 @@ describe("monitoring", () => {
                     e.missing,
                 ],
                 e.key,
-            );
-            // Dimensions hold the resource's own output, and the alarm depends on that resource for them: never typed.
-            const sources = Object.values(e.dimensions).map((s) => ofType(r, s.type).find((x) => s.urn.test(x.urn)));
-            assert.ok(
-                sources.every((s) => s !== undefined),
-                `${e.key}: source resources`,
-            );
-            const expectedDims = Object.fromEntries(
-                Object.entries(e.dimensions).map(([name, s], i) => [name, s.value(sources[i])]),
             );
             for (const dims of w.dimensions) {
                 assert.deepStrictEqual(dims, expectedDims, e.key);
@@ -421,6 +474,103 @@ describe("monitoring", () => {
             ),
         );
     });
+
+    it("a failed or expired backup job of the stack's vault fires its alarm whatever dimensions AWS publishes it with (review A-F5)", async () => {
+        const r = await stackResources("prod", { preview: false });
+        const [vault] = ofType(r, BACKUP_VAULT);
+        const name = String(vault.outputs!.name);
+        // The series AWS may publish (its page documents resource type and vault name, "more dimensions" beyond):
+        // the vault's with a resource type, the vault alone, another vault's.
+        const series: Dimensions[] = [
+            { BackupVaultName: name, ResourceType: "EBS" },
+            { BackupVaultName: name, ResourceType: "RDS" },
+            { BackupVaultName: name },
+            { BackupVaultName: `${name}-other`, ResourceType: "EBS" },
+        ];
+        for (const metricName of ["NumberOfBackupJobsFailed", "NumberOfBackupJobsExpired"]) {
+            const alarm = monitoringAlarms(r, "prod").find((a) =>
+                (a.inputs!.metricQueries as Query[] | undefined)?.[0]?.expression?.includes(metricName),
+            )!;
+            assert.ok(alarm, `${metricName}: an alarm`);
+            // No fixed metric: a plain alarm matches one exact dimension set, which AWS does not document.
+            assert.deepStrictEqual([alarm.inputs!.metricName, alarm.inputs!.dimensions], [undefined, undefined]);
+            const [query] = alarm.inputs!.metricQueries as Query[];
+            // Metrics Insights: FROM a namespace (no SCHEMA) matches its metrics whatever their dimensions; WHERE
+            // keeps those whose label has the value.
+            const parsed = /^SELECT SUM\((\w+)\) FROM "([^"]+)" WHERE (\w+) = '([^']*)'$/.exec(query.expression!);
+            assert.ok(parsed, `${metricName}: a Metrics Insights sum over one namespace: ${query.expression}`);
+            const [, summed, namespace, label, value] = parsed;
+            assert.deepStrictEqual([summed, namespace], [metricName, "AWS/Backup"]);
+            assert.deepStrictEqual(
+                series.map((d) => d[label] === value),
+                [true, true, true, false],
+                `${metricName}: every series of the vault, and no other vault's`,
+            );
+            assert.deepStrictEqual([query.period, alarm.inputs!.threshold], [3600, 1]);
+        }
+    });
+
+    for (const [stack, options, servers] of [
+        ["prod", { preview: false }, 8],
+        ["preprod", NFS, 9], // with the NFS server and its data volume
+    ] as const) {
+        it(`${stack}: every Linux server's disks alarm above 80% for 15 minutes, on the series its own agent publishes (review I-F10)`, async () => {
+            const r = await stackResources(stack, options);
+            const alarms = ofType(r, CLOUDWATCH_METRIC_ALARM).filter(
+                (a) => a.inputs!.metricName === "disk_used_percent",
+            );
+            // Each group of servers through its launch template, each single server through its own user data.
+            const watched = [
+                ...ofType(r, AUTOSCALING_GROUP).map(
+                    (g) => [g.outputs!.name as string, agentMetricsConfig(via(r, g, "launchTemplate")[0])] as const,
+                ),
+                ...ofType(r, EC2_INSTANCE)
+                    .filter((i) => (i.inputs!.tags as Record<string, string>).Tier !== "windows")
+                    .map((i) => [i.id as string, agentMetricsConfig(i)] as const),
+            ];
+            assert.strictEqual(watched.length, servers);
+            for (const [id, agent] of watched) {
+                const mine = alarms.filter((a) => Object.values(a.inputs!.dimensions as Dimensions).includes(id));
+                assert.strictEqual(mine.length, 1, `${id}: one disk alarm`);
+                const a = mine[0].inputs!;
+                const dims = a.dimensions as Dimensions;
+                // The agent publishes disk_used_percent of the root file system (and the data volumes) ...
+                assert.ok(agent.metrics_collected.disk!.measurement.includes("used_percent"), id);
+                assert.ok(
+                    agent.metrics_collected.disk!.resources.includes("/"),
+                    `${id}: the root file system measured`,
+                );
+                // ... in the namespace the alarm reads, rolled up on exactly the dimension set the alarm names (an
+                // alarm matches one exact set: the per-disk series also carry path and fstype), a dimension the agent
+                // appends to every metric.
+                assert.strictEqual(a.namespace, agent.namespace, id);
+                assert.ok(
+                    agent.aggregation_dimensions.some(
+                        (set) => JSON.stringify([...set].sort()) === JSON.stringify(Object.keys(dims).sort()),
+                    ),
+                    `${id}: ${JSON.stringify(dims)} is one of the agent's aggregations ${JSON.stringify(agent.aggregation_dimensions)}`,
+                );
+                assert.ok(
+                    Object.keys(dims).every((k) => k in agent.append_dimensions),
+                    id,
+                );
+                // The fullest of them (Maximum over paths and servers), above 80% for 3 of 3 five-minute periods.
+                assert.deepStrictEqual(
+                    [
+                        a.statistic,
+                        a.comparisonOperator,
+                        a.threshold,
+                        a.period,
+                        a.evaluationPeriods,
+                        a.datapointsToAlarm,
+                    ],
+                    ["Maximum", "GreaterThanThreshold", 80, 300, 3, 3],
+                    id,
+                );
+            }
+            assert.strictEqual(alarms.length, servers, "no disk alarm on a series no server publishes");
+        });
+    }
 
     it("preprod: one Redis node, so one set of node alarms keyed by its member cluster, not the group id", async () => {
         const r = await stackResources("preprod", { preview: false });
