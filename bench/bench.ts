@@ -1,8 +1,10 @@
-// npm run bench [-- --runs N] [--only previews|export]
+// npm run bench [-- --runs N] [--only previews|export] [--against REV]
 // Wall time and peak memory of the offline preview of each stack, next to a floor: the same harness running a
 // program that registers nothing; then policy:check over a generated 25,000-resource (~50 MB) export (bench/big-export.ts). Every run is a fresh child process (`bench.ts --case NAME`), as a user's `npm run preview:offline` is:
 // cold (no transpile cache, no pack build: a fresh clone or changed sources), then warm (the second run). Prints figures and whether each stack meets its targets; a missed target
-// is a finding, not a failure, so the exit code is 0 unless a case could not run at all. Linux only (/proc).
+// is a finding, not a failure, so the exit code is 0 unless a case could not run at all. With --against REV, each preview
+// case also runs in a checkout of REV (bench/checkout.ts, its own way of running TypeScript and its own caches), run by
+// run interleaved with this one, and the ratios print beside it: before and after in one command. Linux only (/proc).
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -16,6 +18,7 @@ import { loadProject, loadStackSettings } from "../offline/project";
 import { fail, parseArgs } from "../offline/cli/args";
 import { brands } from "../tests/helpers/storefronts";
 import { writeBigExport } from "./big-export";
+import { removeWorktree, scriptArgv, worktreeOf } from "./checkout";
 import { median, seconds } from "./stats";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -105,35 +108,48 @@ interface Run {
     readonly resources: number;
 }
 
+/** A checkout whose preview is measured: this one, or the commit given with --against. */
+interface Subject {
+    readonly label: string;
+    readonly root: string;
+    /** node's arguments that run one case in that checkout. */
+    caseArgv(name: string): string[];
+}
+
+const HERE: Subject = {
+    label: "this checkout",
+    root: ROOT,
+    caseArgv: (name) => [...TYPESCRIPT_EXEC_ARGV, __filename, "--case", name],
+};
+
 /** What a first run pays for and a second does not: the program's transpiled files and the packs' builds. */
-function clearCaches(): void {
-    [TRANSPILE_CACHE, ...discoverPacks(ROOT).map(buildCacheOf)].forEach((d) =>
+function clearCaches(root: string): void {
+    const transpiled = path.join(root, path.relative(ROOT, TRANSPILE_CACHE));
+    [transpiled, ...discoverPacks(root).map(buildCacheOf)].forEach((d) =>
         fs.rmSync(d, { recursive: true, force: true }),
     );
 }
 
 /** Runs a case in a fresh process, timing it from spawn to exit and sampling its process tree's RSS meanwhile. */
-function measure(c: BenchCase): Promise<Run> {
-    return measureCommand(c.name, [__filename, "--case", c.name], [0], (stdout) => {
+function measure(c: BenchCase, subject: Subject): Promise<Run> {
+    return measureCommand(c.name, subject.caseArgv(c.name), [0], subject.root, (stdout) => {
         const last = stdout.trim().split("\n").pop() ?? "";
         return last.startsWith("{") ? (JSON.parse(last) as { resources: number }).resources : undefined;
     });
 }
 
-/** Runs a TypeScript command (args after ts-node) in a fresh process, timing it and sampling its tree's RSS; `resources`
- *  reads the count from its output (undefined: the command failed). */
+/** Runs node with `argv` in `cwd` in a fresh process, timing it and sampling its tree's RSS; `resources` reads the
+ *  count from its output (undefined: the command failed). */
 function measureCommand(
     name: string,
-    args: string[],
+    argv: string[],
     codes: number[],
+    cwd: string,
     resources: (stdout: string) => number | undefined,
 ): Promise<Run> {
     return new Promise((resolve, reject) => {
         const start = process.hrtime.bigint();
-        const child = spawn(process.execPath, [...TYPESCRIPT_EXEC_ARGV, ...args], {
-            cwd: ROOT,
-            stdio: ["ignore", "pipe", "pipe"],
-        });
+        const child = spawn(process.execPath, argv, { cwd, stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d) => (stdout += d));
@@ -226,7 +242,15 @@ async function benchExport(runs: number): Promise<void> {
     const checked = (stdout: string) => Number(/^Checked (\d+) resources/m.exec(stdout)?.[1] ?? NaN) || undefined;
     const results: Run[] = [];
     for (let i = 1; i <= runs; i++) {
-        results.push(await measureCommand("export", ["offline/cli/policy-check.ts", file], [0, 1], checked));
+        results.push(
+            await measureCommand(
+                "export",
+                [...TYPESCRIPT_EXEC_ARGV, "offline/cli/policy-check.ts", file],
+                [0, 1],
+                ROOT,
+                checked,
+            ),
+        );
         console.error(
             `policy:check export, run ${i}/${runs}: ${seconds(results[i - 1].wallMs)}, ${mib(results[i - 1].peakKiB)}`,
         );
@@ -240,26 +264,72 @@ async function benchExport(runs: number): Promise<void> {
     fs.rmSync(file, { force: true });
 }
 
-async function bench(runs: number): Promise<void> {
+/** Each case's runs in one checkout: warm (the second run) and cold wall times. */
+interface Measured {
+    readonly warm: Map<BenchCase, Run[]>;
+    readonly cold: Map<BenchCase, number[]>;
+}
+
+const label = (c: BenchCase) => c.label ?? c.name;
+
+/** Every case cold then warm, `runs` times, in each subject; sequential (2 cores), interleaved run by run and case by
+ *  case (the subjects' order alternating) so that a drift in the machine's load touches every figure alike. A case
+ *  the other commit cannot run is left out of its figures, not fatal. */
+async function measureAll(runs: number, subjects: readonly Subject[]): Promise<Map<Subject, Measured>> {
+    const figures = new Map(
+        subjects.map((s) => [
+            s,
+            { warm: new Map(CASES.map((c) => [c, [] as Run[]])), cold: new Map(CASES.map((c) => [c, [] as number[]])) },
+        ]),
+    );
+    for (let i = 1; i <= runs; i++) {
+        for (const c of CASES) {
+            for (const subject of i % 2 ? subjects : [...subjects].reverse()) {
+                const { warm, cold } = figures.get(subject)!;
+                try {
+                    clearCaches(subject.root);
+                    cold.get(c)!.push((await measure(c, subject)).wallMs);
+                    warm.get(c)!.push(await measure(c, subject));
+                } catch (e) {
+                    if (subject === HERE) {
+                        throw e;
+                    }
+                    console.error(`${subject.label} cannot run ${c.name}: ${(e as Error).message.split("\n")[0]}`);
+                    continue;
+                }
+                const run = warm.get(c)!.at(-1)!;
+                console.error(
+                    `${label(c)}, ${subject.label}, run ${i}/${runs}: cold ${seconds(cold.get(c)!.at(-1)!)}, warm ${seconds(run.wallMs)}, ${mib(run.peakKiB)}, ${run.resources} resources`,
+                );
+            }
+        }
+    }
+    return figures;
+}
+
+/** Each case's median warm and cold wall here and in the other commit, and the ratio (here / there). */
+function comparison(here: Measured, there: Measured, rev: string): string {
+    const ratio = (a: number[], b: number[]) =>
+        b.length === 0
+            ? "n/a"
+            : `${seconds(median(a))} vs ${seconds(median(b))} (x${(median(a) / median(b)).toFixed(2)})`;
+    const lines = CASES.map((c) => {
+        const warm = ratio(
+            here.warm.get(c)!.map((r) => r.wallMs),
+            there.warm.get(c)!.map((r) => r.wallMs),
+        );
+        return `  ${label(c)}: warm ${warm}, cold ${ratio(here.cold.get(c)!, there.cold.get(c)!)}`;
+    });
+    return `this checkout vs ${rev} (medians; x < 1 is faster here):\n${lines.join("\n")}`;
+}
+
+async function bench(runs: number, against?: { readonly rev: string; readonly subject: Subject }): Promise<void> {
     const floor = CASES.find((c) => c.floor);
     if (!floor) {
         throw new Error("no case is marked as the floor");
     }
-    const label = (c: BenchCase) => c.label ?? c.name;
-    const measured = new Map<BenchCase, Run[]>(CASES.map((c) => [c, []]));
-    const cold = new Map<BenchCase, number[]>(CASES.map((c) => [c, []]));
-    // Sequential (2 cores), and interleaved run by run so a drift in machine load touches every case alike.
-    for (let i = 1; i <= runs; i++) {
-        for (const c of CASES) {
-            clearCaches();
-            cold.get(c)!.push((await measure(c)).wallMs);
-            const run = await measure(c);
-            measured.get(c)!.push(run);
-            console.error(
-                `${label(c)}, run ${i}/${runs}: cold ${seconds(cold.get(c)!.at(-1)!)}, warm ${seconds(run.wallMs)}, ${mib(run.peakKiB)}, ${run.resources} resources`,
-            );
-        }
-    }
+    const figures = await measureAll(runs, against ? [HERE, against.subject] : [HERE]);
+    const { warm: measured, cold } = figures.get(HERE)!;
 
     const summary = new Map(
         CASES.map((c) => {
@@ -337,6 +407,9 @@ async function bench(runs: number): Promise<void> {
                 `peak ${mib(s.peakKiB)} ${memOk ? "<" : ">="} ${TARGET.peakMiB} MiB)`,
         );
     }
+    if (against) {
+        console.log(comparison(figures.get(HERE)!, figures.get(against.subject)!, against.rev));
+    }
 }
 
 /** Run-to-run spread of a cold preview on this machine: differences below it say nothing. */
@@ -372,7 +445,7 @@ function storefrontGrowth(points: { n: number; wallMs: number; resources: number
 }
 
 async function main(): Promise<void> {
-    const { flags } = parseArgs(process.argv.slice(2), ["runs", "case", "only"]);
+    const { flags } = parseArgs(process.argv.slice(2), ["runs", "case", "only", "against"]);
     const name = flags.get("case")?.[0];
     if (name !== undefined) {
         const c = CASES.find((x) => x.name === name);
@@ -389,8 +462,22 @@ async function main(): Promise<void> {
     if (only !== undefined && only !== "previews" && only !== "export") {
         throw new Error(`--only takes previews or export, not '${only}'`);
     }
+    const rev = flags.get("against")?.[0];
     if (only !== "export") {
-        await bench(runs);
+        const dir = rev === undefined ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
+        try {
+            const root = dir && worktreeOf(rev!, dir);
+            const subject = root && {
+                label: rev!,
+                root,
+                caseArgv: (name: string) => [...scriptArgv(root, "bench"), "--case", name],
+            };
+            await bench(runs, subject ? { rev: rev!, subject } : undefined);
+        } finally {
+            if (dir !== undefined) {
+                removeWorktree(dir);
+            }
+        }
     }
     if (only !== "previews") {
         await benchExport(runs);

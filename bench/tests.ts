@@ -5,11 +5,12 @@
 // checkout of REV (a git worktree in a temp dir, node_modules linked to this one's), run by run interleaved with this
 // one, then the difference: before and after in one command. Each checkout runs its own package.json's `npm test`.
 // Target (issue 22): at most 100 s wall on 2 cores, with every check in it. Prints figures; exit 0 unless a step fails.
-import { execFileSync, spawn } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { fail, parseArgs } from "../offline/cli/args";
+import { removeWorktree, worktreeOf } from "./checkout";
 import { childrenCpuMs, median, seconds } from "./stats";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -66,20 +67,9 @@ function stepsOf(root: string): Command[][] {
     );
 }
 
-/** A worktree of `rev` in a temp dir whose node_modules links this one's packages (its caches stay its own). */
+/** A checkout of `rev` beside this one (bench/checkout.ts). */
 function checkoutOf(rev: string, dir: string): Checkout {
-    const root = path.join(dir, "checkout");
-    execFileSync("git", ["worktree", "add", "--detach", root, rev], { cwd: ROOT, stdio: "ignore" });
-    const linked = [["node_modules"], ["third-party", "awsguard", "node_modules"]];
-    for (const modules of linked.map((p) => path.join(...p))) {
-        if (!fs.existsSync(path.join(ROOT, modules))) {
-            continue;
-        }
-        fs.mkdirSync(path.join(root, modules));
-        for (const entry of fs.readdirSync(path.join(ROOT, modules)).filter((e) => e !== ".cache")) {
-            fs.symlinkSync(path.join(ROOT, modules, entry), path.join(root, modules, entry));
-        }
-    }
+    const root = worktreeOf(rev, dir);
     return { label: rev, root, steps: stepsOf(root) };
 }
 
@@ -156,13 +146,7 @@ async function main(): Promise<void> {
         }
     } finally {
         if (dir !== undefined) {
-            if (fs.existsSync(path.join(dir, "checkout"))) {
-                execFileSync("git", ["worktree", "remove", "--force", path.join(dir, "checkout")], {
-                    cwd: ROOT,
-                    stdio: "ignore",
-                });
-            }
-            fs.rmSync(dir, { recursive: true, force: true });
+            removeWorktree(dir);
         }
     }
 }
