@@ -484,7 +484,7 @@ for (const name of STACKS) {
             }
         });
 
-        it("lets the order connector's server point its FTP name at itself and change no other record, zone or action; no other tier may; only it reads the FTP secrets", async () => {
+        it("lets the order connector's server point its FTP name at itself and change no other record, zone or action; no other tier may; only it reads the FTP secrets, their key through Secrets Manager only", async () => {
             const zone = stack.resources.find((r) => r.type === ROUTE53_ZONE && r.name.includes("internal"));
             const zoneId = zone && knownString(zone.props, "zoneId");
             assert.ok(zoneId, "no internal zone with a known id");
@@ -518,6 +518,20 @@ for (const name of STACKS) {
                 for (const tier of ["web", "backoffice", "rundeck", "sideapps", "sideapps-cashout", "gateway", "vpn"]) {
                     await expect(stack, "denied", { ...read, principal: stack.role(tier) });
                     await expect(stack, "denied", { ...own, principal: stack.role(tier) });
+                }
+            }
+            // Their key opens for it through Secrets Manager only: to read both and to write the certificate, never to
+            // decrypt or make data keys directly (review N10).
+            for (const secret of secrets) {
+                const resource = stack.resources.find(
+                    (r) => r.type === SECRETSMANAGER_SECRET && knownString(r.props, "arn") === secret,
+                );
+                const key = resource && knownString(resource.props, "kmsKeyId");
+                assert.ok(key, `${secret} names no customer key`);
+                const viaSecrets = { "kms:ViaService": `secretsmanager.${stack.model.region}.amazonaws.com` };
+                for (const action of ["kms:Decrypt", "kms:GenerateDataKey"]) {
+                    await expect(stack, "Allowed", { principal: orders, action, resource: key, context: viaSecrets });
+                    await expect(stack, "denied", { principal: orders, action, resource: key });
                 }
             }
             // It writes the certificate it makes at first boot, never its password.
