@@ -1,10 +1,10 @@
 // The operators' ports stay with the operators. A security group that declares an allow-list (the AllowedSources tag
 // contract, set by the gateway component from the stack's operatorCidrs and partnerCidrs) admits sources inside it
 // only, and each of its rules admits internet addresses one at a time (a prefix of at least minPrefix: the tag says
-// whose networks, the rule's own CIDR how much of them); SSH (22) and RDP (3389) reach a group from internet addresses only through such a
-// list, and SMB (445, NetBIOS 139) never (docs/gateway.md). The whole internet (0.0.0.0/0, ::/0, or ranges covering
-// every internet address) is left to no-internet-ingress, which already rejects it: one violation per mistake. A list
-// is judged by the addresses it covers, not by how it is written.
+// whose networks, the rule's own CIDR how much of them); SSH (22) and RDP (3389) reach a group from internet
+// addresses only through such a list, and SMB (445, NetBIOS 139) never (docs/gateway.md). The whole internet
+// (0.0.0.0/0, ::/0, or ranges covering every internet address) is left to no-internet-ingress, which already rejects
+// it: one violation per mistake. A list is judged by the addresses it covers, not by how it is written.
 import { StackValidationPolicy } from "@pulumi/policy";
 import { internetCovered, isPublic, prefixLength, within } from "../../lib/cidr";
 import { ALLOWED_SOURCES_TAG, listTag } from "../../lib/contracts";
