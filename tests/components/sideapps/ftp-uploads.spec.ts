@@ -16,12 +16,13 @@ import { FTP_LAYOUT } from "../../../components/sideapps/ftp-boot";
 import { EC2_LAUNCH_TEMPLATE } from "../../../policies/lib/types";
 import { named } from "../../helpers/reachability";
 import { prefetch, stackResources } from "../../helpers/stacks";
+import { userDataText } from "../../helpers/user-data";
 
 const CONF = "/etc/nginx/conf.d/orders.conf";
 
 async function rendered(p: string): Promise<string> {
     const template = named(await stackResources("prod", { preview: false }), EC2_LAUNCH_TEMPLATE, "-orders-lt");
-    const config = YAML.parse(Buffer.from(template.inputs!.userData as string, "base64").toString("utf8")) as {
+    const config = YAML.parse(userDataText(template)) as {
         write_files: WriteFile[];
     };
     return config.write_files.find((f) => f.path === p)!.content;

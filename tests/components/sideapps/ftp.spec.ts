@@ -24,6 +24,7 @@ import { StateResource } from "../../../offline/state";
 import { EC2_EIP, EC2_LAUNCH_TEMPLATE, SECRETSMANAGER_SECRET, SSM_PARAMETER } from "../../../policies/lib/types";
 import { named, reachability } from "../../helpers/reachability";
 import { ofType, prefetch, stackResources } from "../../helpers/stacks";
+import { userDataText } from "../../helpers/user-data";
 
 const PARTNER = ["203.0.113.10/32"];
 /** preprod with the order connector's FTP opened to a partner, as docs/sideapps.md says to. */
@@ -31,7 +32,7 @@ const OPENED = { "magento:gatewayInternet": { "orders-ftp": PARTNER, "orders-ftp
 
 const files = (template: StateResource) =>
     (
-        YAML.parse(Buffer.from(template.inputs!.userData as string, "base64").toString("utf8")) as {
+        YAML.parse(userDataText(template)) as {
             write_files: WriteFile[];
         }
     ).write_files;
@@ -377,11 +378,9 @@ describe("the order connector's FTP drop", () => {
         const runcmd = async () =>
             (
                 YAML.parse(
-                    Buffer.from(
-                        named(await stackResources("prod", { preview: false }), EC2_LAUNCH_TEMPLATE, "-orders-lt")
-                            .inputs!.userData as string,
-                        "base64",
-                    ).toString("utf8"),
+                    userDataText(
+                        named(await stackResources("prod", { preview: false }), EC2_LAUNCH_TEMPLATE, "-orders-lt"),
+                    ),
                 ) as { runcmd: string[][] }
             ).runcmd;
 

@@ -35,12 +35,13 @@ import {
 } from "../../../policies/lib/types";
 import { named, reachability } from "../../helpers/reachability";
 import { ofType, prefetch, stackResources, via } from "../../helpers/stacks";
+import { userDataText } from "../../helpers/user-data";
 
 const APPS = SIDE_APPS.map((a) => a.name);
 const OPERATORS = ["203.0.113.0/24", "198.51.100.17/32"]; // both stacks' magento:operatorCidrs
 
 const userData = (template: StateResource) =>
-    YAML.parse(Buffer.from(template.inputs!.userData as string, "base64").toString("utf8")) as {
+    YAML.parse(userDataText(template)) as {
         write_files: WriteFile[];
         runcmd: string[][];
     };
