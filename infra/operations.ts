@@ -86,7 +86,8 @@ export function operations(
     const gateway = new Gateway(`${prefix}-haproxy`, {
         ...singleServer(tiers.gateway, "public"),
         services: config.gatewayInternet,
-        allowedSources: config.operatorCidrs,
+        // The operators' and the partners' addresses: the gateway alone admits partners (review of 4 Dec, I-F11).
+        allowedSources: config.gatewaySources,
         elasticIp: { keptAllocationId: config.keptAddresses.gateway },
         configParameterName: gatewayConfig,
         region: config.region,

@@ -37,6 +37,17 @@ const CHANGES: readonly [label: string, changes: Changes][] = [
         "operatorCidrs (one added)",
         { "magento:operatorCidrs": ["203.0.113.0/28", "198.51.100.16/29", "192.0.2.64/27", "192.0.2.200/32"] },
     ],
+    [
+        "partnerCidrs (the partner moved outside operatorCidrs)",
+        {
+            "magento:partnerCidrs": ["192.0.2.77/32"],
+            "magento:gatewayInternet": { ftp: ["192.0.2.77/32"], "ftp-passive": ["192.0.2.77/32"] },
+        },
+    ],
+    [
+        "partnerCidrs (one outside operatorCidrs added)",
+        { "magento:partnerCidrs": ["203.0.113.10/32", "192.0.2.77/32"] },
+    ],
     ["alarmEmail", { "magento:alarmEmail": "oncall@example.com" }],
     ["webInstanceType", { "magento:webInstanceType": "c7i.xlarge" }],
     ["webImage", { "magento:webImage": "ami-0b1c2d3e4f5a60789" }],

@@ -172,8 +172,17 @@ export const CONFIG_KEYS = {
         type: "array",
         defaults: "required",
         description:
-            "Allow-list of operator source ranges (IPv4 CIDRs: the VPC and the gateway have no IPv6) for the admin path and the gateway's internet sources; never 0.0.0.0/0, nor ranges that together cover every internet address.",
+            "Allow-list of operator source ranges (IPv4 CIDRs: the VPC and the gateway have no IPv6) for the admin paths and the gateway's internet sources (a partner's go in partnerCidrs); never 0.0.0.0/0, nor ranges that together cover every internet address.",
         schema: z.array(operatorCidr).min(1, { error: "must list at least one operator range" }),
+    }),
+    // Apart from operatorCidrs so that opening a gateway service to a partner does not hand it the admin's reach
+    // (review of 4 Dec, I-F11): only the gateway's internet sources read this list.
+    partnerCidrs: key({
+        type: "array",
+        defaults: both([]),
+        description:
+            "Partners' source addresses (IPv4, at least gatewayMinPrefix long), none by default: a gatewayInternet source may lie inside them instead of operatorCidrs; nothing else reads them (no admin path, WAF set or VPN), so a partner reaches only the services opened to it (docs/gateway.md).",
+        schema: z.array(ipv4Cidr),
     }),
     gatewayServices: key({
         type: "objects",
@@ -189,14 +198,14 @@ export const CONFIG_KEYS = {
         type: "objects",
         defaults: both({}),
         description:
-            "Gateway services opened to the internet, none by default (docs/gateway.md): a mapping of gatewayServices names to source addresses (IPv4, at least gatewayMinPrefix long, inside operatorCidrs); never SMB; ftp with ftp-passive.",
+            "Gateway services opened to the internet, none by default (docs/gateway.md): a mapping of gatewayServices names to source addresses (IPv4, at least gatewayMinPrefix long, inside operatorCidrs or partnerCidrs); never SMB; ftp with ftp-passive.",
         schema: gatewayInternet,
     }),
     gatewayMinPrefix: key({
         type: "integer",
         defaults: both(32),
         description:
-            "Shortest prefix a gatewayInternet source may have: 32 (one address, the default) down to 24; below 32, lower operator-allow-list's minPrefix in the pack config too.",
+            "Shortest prefix a gatewayInternet source or partnerCidrs entry may have: 32 (one address, the default) down to 24; below 32, lower operator-allow-list's minPrefix in the pack config too.",
         schema: z
             .number({ error: "must be a prefix length" })
             .int({ error: "must be a whole prefix length" })

@@ -114,7 +114,8 @@ export class SideApp extends pulumi.ComponentResource {
                 monitoring: { enabled: true },
                 userData: pulumi
                     .output(args.userData)
-                    .apply((config) => cloudConfigBytes(config as CloudConfig).bytes.toString("base64")), // gzip over 16 KB
+                    // gzip over EC2's 16 KB (raw): the order connector's, with its FTP drop, is 18 KB of text.
+                    .apply((config) => cloudConfigBytes(config as CloudConfig).bytes.toString("base64")),
                 updateDefaultVersion: true,
                 tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
                     resourceType,

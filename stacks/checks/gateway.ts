@@ -1,5 +1,5 @@
-// The operators' access together: the allow-list (IPv4, not the whole internet, one tag long), the gateway's services
-// and what of them the internet reaches; and StackConfig's part the gateway and the VPN read.
+// The operators' access together: the allow-list (IPv4, not the whole internet, one tag long), the partners' addresses,
+// the gateway's services and what of them the internet reaches; and StackConfig's part the gateway and the VPN read.
 import { ExposedService, exposedServices, FTP_PAIRS, GatewayService, ORDERS_FTP } from "../../model/gateway-services";
 import { internetCovered } from "../../policies/lib/cidr";
 import { Cidr, contains, isWholeInternet, parseCidr } from "../../model/cidr";
@@ -10,7 +10,11 @@ import { vpnClientCidr } from "../subnets";
 import type { Concern } from "./concern";
 
 export interface GatewaySettings {
+    /** The operators' ranges: the admin paths' allow-list (shop, side applications, WAF) and the gateway's. */
     readonly operatorCidrs: readonly string[];
+    /** The gateway's own allow-list (its AllowedSources tag): operatorCidrs, then each partnerCidrs entry not inside
+     *  them. partnerCidrs itself is not exposed: nothing but the gateway may admit partners (review of 4 Dec, I-F11). */
+    readonly gatewaySources: readonly string[];
     /** The services operators reach through the VPN, targets resolved (default windows.<internal domain>). */
     readonly gatewayServices: readonly GatewayService[];
     /** Those the gateway opens to the internet, with their sources and the ports each binds; empty by default. */
@@ -40,11 +44,20 @@ export function gateway(v: Settings): Concern<GatewaySettings> {
             message: `together cover every internet ${family} address, which opens the operators' ports to the whole internet; list the operators' ranges`,
         });
     }
-    const services = resolveGatewayServices(v.gatewayServices, v.internalDomain ?? "internal", operatorCidrs);
+    const partnerCidrs = v.partnerCidrs ?? [];
+    problems.push(...checkPartnerCidrs(partnerCidrs, v.gatewayMinPrefix));
+    const gatewaySources = gatewayAllowList(operatorCidrs, partnerCidrs);
+    const services = resolveGatewayServices(
+        v.gatewayServices,
+        v.internalDomain ?? "internal",
+        gatewaySources,
+        operatorCidrs.length,
+    );
     const internet = resolveGatewayInternet(services.services, {
         opened: v.gatewayInternet,
         minPrefix: v.gatewayMinPrefix,
         operatorCidrs,
+        partnerCidrs,
     });
     const orders = ordersFtp(services.services, v.internalDomain ?? "internal");
     problems.push(...internet.problems, ...services.problems, ...orders.problems);
@@ -52,6 +65,7 @@ export function gateway(v: Settings): Concern<GatewaySettings> {
         problems,
         config: () => ({
             operatorCidrs: v.operatorCidrs!,
+            gatewaySources,
             gatewayServices: services.services,
             gatewayInternet: internet.exposed,
             ordersFtp: orders.pair && {
@@ -79,6 +93,33 @@ function checkOperatorCidrs(operatorCidrs: readonly string[]): ConfigProblem[] {
     );
 }
 
+/** A partner's address is one the gateway opens services to, so it meets the same shortest prefix as a gatewayInternet
+ *  source. An entry inside operatorCidrs is allowed (an operator's office can also be a partner), but it then has the
+ *  admin's reach through operatorCidrs anyway (docs/gateway.md). */
+function checkPartnerCidrs(partnerCidrs: readonly string[], minPrefix: number): ConfigProblem[] {
+    return partnerCidrs.flatMap((cidr, i) =>
+        parseCidr(cidr)!.prefix < minPrefix
+            ? [
+                  {
+                      path: `${qualified("partnerCidrs")}[${i}]`,
+                      message: `${cidr} is wider than a /${minPrefix}: list partners' own addresses (magento:gatewayMinPrefix sets the shortest prefix, 24 to 32)`,
+                  },
+              ]
+            : [],
+    );
+}
+
+/** The ranges the gateway's security group may admit: the operators', then the partners' that add addresses (one
+ *  inside an operator range would only lengthen the tag, whose 256 characters the list must fit). */
+function gatewayAllowList(operatorCidrs: readonly string[], partnerCidrs: readonly string[]): string[] {
+    const operators = operatorCidrs.map(parseCidr).filter((c): c is Cidr => c !== undefined);
+    const extra = partnerCidrs.filter((p) => {
+        const cidr = parseCidr(p);
+        return cidr !== undefined && !operators.some((o) => contains(o, cidr));
+    });
+    return [...operatorCidrs, ...new Set(extra)];
+}
+
 /** AWS's default quota of inbound rules per security group (IPv4 sources; IPv6 ones are refused above). */
 const RULES_PER_GROUP = 60;
 /** AWS's longest tag value: the gateway's security group lists the allow-list in one (policies/lib/contracts.ts). */
@@ -88,7 +129,8 @@ const TAG_VALUE_CHARS = 256;
 function resolveGatewayServices(
     settings: readonly GatewayServiceSetting[],
     internalDomain: string,
-    operatorCidrs: readonly string[],
+    gatewaySources: readonly string[],
+    operatorCount: number,
 ): { services: GatewayService[]; problems: ConfigProblem[] } {
     const key = qualified("gatewayServices");
     const problems: ConfigProblem[] = [];
@@ -122,10 +164,14 @@ function resolveGatewayServices(
             }
         }
     });
-    if (operatorCidrs.join(",").length > TAG_VALUE_CHARS) {
+    if (gatewaySources.join(",").length > TAG_VALUE_CHARS) {
+        // Blame the partners only when the operators' ranges fit on their own.
+        const operatorsFit = gatewaySources.slice(0, operatorCount).join(",").length <= TAG_VALUE_CHARS;
         problems.push({
-            path: qualified("operatorCidrs"),
-            message: `joined with commas must fit AWS's ${TAG_VALUE_CHARS}-character tag value (the gateway's security group lists them for the policies): merge ranges`,
+            path: qualified(operatorsFit ? "partnerCidrs" : "operatorCidrs"),
+            message: operatorsFit
+                ? `outside operatorCidrs, joined with them by commas, must fit AWS's ${TAG_VALUE_CHARS}-character tag value (the gateway's security group lists them for the policies): list fewer partners' addresses`
+                : `joined with commas must fit AWS's ${TAG_VALUE_CHARS}-character tag value (the gateway's security group lists them for the policies): merge ranges`,
         });
     }
     return { services, problems };
@@ -140,6 +186,7 @@ interface InternetSettings {
     readonly opened: Readonly<Record<string, readonly string[]>>;
     readonly minPrefix: number;
     readonly operatorCidrs: readonly string[];
+    readonly partnerCidrs: readonly string[];
 }
 
 /** The services opened to the internet with their ports, and every problem with what the stack opens (docs/gateway.md). */
@@ -149,7 +196,10 @@ function resolveGatewayInternet(
 ): { exposed: ExposedService[]; problems: ConfigProblem[] } {
     const key = qualified("gatewayInternet");
     const problems: ConfigProblem[] = [];
-    const operators = settings.operatorCidrs.map(parseCidr).filter((c): c is Cidr => c !== undefined);
+    const allowed = [...settings.operatorCidrs, ...settings.partnerCidrs]
+        .map(parseCidr)
+        .filter((c): c is Cidr => c !== undefined);
+    const listed = (cidrs: readonly string[]) => (cidrs.length > 0 ? cidrs.join(", ") : "none");
     for (const [name, sources] of Object.entries(settings.opened)) {
         const service = services.find((s) => s.name === name);
         if (service === undefined) {
@@ -171,12 +221,12 @@ function resolveGatewayInternet(
             if (cidr.prefix < settings.minPrefix) {
                 problems.push({
                     path: `${key}.${name}[${i}]`,
-                    message: `${source} is wider than a /${settings.minPrefix}: open a service to operators' own addresses (magento:gatewayMinPrefix sets the shortest prefix, 24 to 32)`,
+                    message: `${source} is wider than a /${settings.minPrefix}: open a service to operators' or partners' own addresses (magento:gatewayMinPrefix sets the shortest prefix, 24 to 32)`,
                 });
-            } else if (!operators.some((o) => contains(o, cidr))) {
+            } else if (!allowed.some((o) => contains(o, cidr))) {
                 problems.push({
                     path: `${key}.${name}[${i}]`,
-                    message: `${source} is not inside magento:operatorCidrs (${settings.operatorCidrs.join(", ")}): the gateway admits operators' addresses only; add its range there first`,
+                    message: `${source} is not inside magento:operatorCidrs (${listed(settings.operatorCidrs)}) nor magento:partnerCidrs (${listed(settings.partnerCidrs)}): the gateway admits operators' and partners' addresses only; add a partner's address to partnerCidrs (it gains no admin reach), an operator's range to operatorCidrs`,
                 });
             }
         });

@@ -331,7 +331,7 @@ describe("stack configuration", () => {
         rejects(
             { gatewayInternet: { rdp: ["203.0.113.0/24"] } },
             "magento:gatewayInternet.rdp[0]",
-            /203\.0\.113\.0\/24 is wider than a \/32: open a service to operators' own addresses/,
+            /203\.0\.113\.0\/24 is wider than a \/32: open a service to operators' or partners' own addresses/,
         );
         assert.strictEqual(
             parse({ gatewayMinPrefix: 28, gatewayInternet: { rdp: ["203.0.113.0/28"] } }).gatewayInternet.length,
@@ -353,6 +353,48 @@ describe("stack configuration", () => {
             "magento:gatewayInternet.rdp",
             /list of source addresses/,
         );
+    });
+
+    it("gateway: a partner's address in partnerCidrs opens a service to it without putting it in operatorCidrs, which alone the admin paths read", () => {
+        // 192.0.2.10 lies in no operator range: before partnerCidrs it had to join operatorCidrs (review of 4 Dec, I-F11).
+        const partner = ["192.0.2.10/32"];
+        const opened = parse({ partnerCidrs: partner, gatewayInternet: { ftp: partner, "ftp-passive": partner } });
+        assert.deepStrictEqual(
+            opened.gatewayInternet.map((e) => [e.service.name, e.sources]),
+            [
+                ["ftp", partner],
+                ["ftp-passive", partner],
+            ],
+        );
+        // The admin's allow-list stays the operators'; the gateway's own list (its AllowedSources tag) adds the partner.
+        assert.deepStrictEqual(opened.operatorCidrs, ["203.0.113.0/24", "198.51.100.17/32"]);
+        assert.deepStrictEqual(opened.gatewaySources, ["203.0.113.0/24", "198.51.100.17/32", "192.0.2.10/32"]);
+        // An operator's office that is also a partner: allowed, and it adds nothing to the gateway's list.
+        assert.deepStrictEqual(parse({ partnerCidrs: ["203.0.113.10/32"] }).gatewaySources, [
+            "203.0.113.0/24",
+            "198.51.100.17/32",
+        ]);
+        assert.deepStrictEqual(parse({}).gatewaySources, ["203.0.113.0/24", "198.51.100.17/32"]);
+        // In neither list: the message names both keys and what each is for.
+        rejects(
+            { partnerCidrs: ["192.0.2.20/32"], gatewayInternet: { rdp: ["192.0.2.10/32"] } },
+            "magento:gatewayInternet.rdp[0]",
+            /^magento:gatewayInternet\.rdp\[0\]: 192\.0\.2\.10\/32 is not inside magento:operatorCidrs \(203\.0\.113\.0\/24, 198\.51\.100\.17\/32\) nor magento:partnerCidrs \(192\.0\.2\.20\/32\): the gateway admits operators' and partners' addresses only; add a partner's address to partnerCidrs \(it gains no admin reach\), an operator's range to operatorCidrs$/,
+        );
+        rejects(
+            { gatewayInternet: { rdp: ["192.0.2.10/32"] } },
+            "magento:gatewayInternet.rdp[0]",
+            /nor magento:partnerCidrs \(none\)/,
+        );
+        // The same shortest prefix as a gatewayInternet source, and IPv4 only (the gateway has no IPv6).
+        rejects(
+            { partnerCidrs: ["192.0.2.0/24"] },
+            "magento:partnerCidrs[0]",
+            /192\.0\.2\.0\/24 is wider than a \/32: list partners' own addresses \(magento:gatewayMinPrefix/,
+        );
+        assert.deepStrictEqual(problems({ gatewayMinPrefix: 24, partnerCidrs: ["192.0.2.0/24"] }), []);
+        rejects({ partnerCidrs: ["2001:db8::1/128"] }, "magento:partnerCidrs[0]", /must be an IPv4 CIDR/);
+        rejects({ partnerCidrs: "192.0.2.10/32" }, "magento:partnerCidrs", /expected array/i);
     });
 
     it("gateway: never SMB on the internet, and FTP only with its passive range, to the same addresses", () => {
@@ -456,6 +498,16 @@ describe("stack configuration", () => {
             "magento:operatorCidrs",
             /joined with commas must fit AWS's 256-character tag value/,
         );
+        // The partners' addresses outside the operators' ranges share the tag: theirs is the key to shorten.
+        const partners = Array.from({ length: 16 }, (_, i) => `192.0.2.${100 + i}/32`);
+        rejects(
+            { partnerCidrs: partners },
+            "magento:partnerCidrs",
+            /must fit AWS's 256-character tag value.*fewer partners/,
+        );
+        // Inside an operator range they add nothing to the tag.
+        const inside = Array.from({ length: 16 }, (_, i) => `203.0.113.${100 + i}/32`);
+        assert.deepStrictEqual(problems({ partnerCidrs: inside }), []);
     });
 
     it("VPN clients get x.y.250.0/24 of the VPC, which no subnet may overlap", () => {

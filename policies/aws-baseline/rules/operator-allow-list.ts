@@ -1,10 +1,10 @@
 // The operators' ports stay with the operators. A security group that declares an allow-list (the AllowedSources tag
-// contract, set by the gateway component from the stack's operatorCidrs) admits sources inside it only, and each of its
-// rules admits internet addresses one at a time (a prefix of at least minPrefix: the tag says whose networks, the
-// rule's own CIDR how much of them); SSH (22) and RDP (3389) reach a group from internet addresses only through such a
-// list, and SMB (445, NetBIOS 139) never (docs/gateway.md). The whole internet (0.0.0.0/0, ::/0, or ranges covering
-// every internet address) is left to no-internet-ingress, which already rejects it: one violation per mistake. A list
-// is judged by the addresses it covers, not by how it is written.
+// contract, set by the gateway component from the stack's operatorCidrs and partnerCidrs) admits sources inside it
+// only, and each of its rules admits internet addresses one at a time (a prefix of at least minPrefix: the tag says
+// whose networks, the rule's own CIDR how much of them); SSH (22) and RDP (3389) reach a group from internet
+// addresses only through such a list, and SMB (445, NetBIOS 139) never (docs/gateway.md). The whole internet
+// (0.0.0.0/0, ::/0, or ranges covering every internet address) is left to no-internet-ingress, which already rejects
+// it: one violation per mistake. A list is judged by the addresses it covers, not by how it is written.
 import { StackValidationPolicy } from "@pulumi/policy";
 import { internetCovered, isPublic, prefixLength, within } from "../../lib/cidr";
 import { ALLOWED_SOURCES_TAG, listTag } from "../../lib/contracts";
@@ -76,7 +76,8 @@ export const operatorAllowList: StackValidationPolicy = {
                 if (list !== undefined && !allowed.some((range) => within(source, range))) {
                     reportViolation(
                         `${ownerOf(ingress)} admits ${describeIngress(ingress)} from ${source}, outside its ${ALLOWED_SOURCES_TAG} allow-list (${allowed.join(", ")}). ` +
-                            "Add the range to the stack's operatorCidrs, or admit it elsewhere.",
+                            // Not operatorCidrs for a partner: that list is also the admin's (review of 4 Dec, I-F11).
+                            "Add the range to the stack's operatorCidrs (a partner's address to partnerCidrs), or admit it elsewhere.",
                         ingress.rule.urn,
                     );
                 }
@@ -91,7 +92,7 @@ export const operatorAllowList: StackValidationPolicy = {
                 ) {
                     reportViolation(
                         `${ownerOf(ingress)} admits ${describeIngress(ingress)} from ${source}, a /${prefix}: a group with an ${ALLOWED_SOURCES_TAG} list admits internet addresses ` +
-                            `one at a time (at least a /${shortest}, the rule's minPrefix). Open the service to the operators' own addresses (the stack's gatewayInternet).`,
+                            `one at a time (at least a /${shortest}, the rule's minPrefix). Open the service to the operators' or partners' own addresses (the stack's gatewayInternet).`,
                         ingress.rule.urn,
                     );
                 }

@@ -46,7 +46,7 @@ function problem(row: Reach, config: Config): string | undefined {
         (config.allowListOnly ?? ["gateway"]).includes(key) &&
         row.source.kind !== "allow-list"
     ) {
-        return "it admits only the operators' allow-list (its AllowedSources, from the stack's operatorCidrs)";
+        return "it admits only the operators' allow-list (its AllowedSources, from the stack's operatorCidrs and partnerCidrs)";
     }
     return undefined;
 }

@@ -28,7 +28,10 @@ import { userDataText } from "../../helpers/user-data";
 
 const PARTNER = ["203.0.113.10/32"];
 /** preprod with the order connector's FTP opened to a partner, as docs/sideapps.md says to. */
-const OPENED = { "magento:gatewayInternet": { "orders-ftp": PARTNER, "orders-ftp-passive": PARTNER } };
+const OPENED = {
+    "magento:partnerCidrs": PARTNER,
+    "magento:gatewayInternet": { "orders-ftp": PARTNER, "orders-ftp-passive": PARTNER },
+};
 
 const files = (template: StateResource) =>
     (

@@ -44,7 +44,7 @@ describe("aws-baseline / operator-allow-list", () => {
         );
         assert.deepStrictEqual(found, [
             "mandatory: gateway-rdp-0 of security group gateway-sg admits tcp port 3389 from 203.0.113.0/24, a /24: " +
-                "a group with an AllowedSources list admits internet addresses one at a time (at least a /32, the rule's minPrefix). Open the service to the operators' own addresses (the stack's gatewayInternet).",
+                "a group with an AllowedSources list admits internet addresses one at a time (at least a /32, the rule's minPrefix). Open the service to the operators' or partners' own addresses (the stack's gatewayInternet).",
         ]);
         assert.strictEqual(
             (await violations("operator-allow-list", group({ cidrIpv6: "2001:db8:1234::/64" }, OPERATORS).resources))
@@ -120,7 +120,7 @@ describe("aws-baseline / operator-allow-list", () => {
         );
         assert.deepStrictEqual(found, [
             "mandatory: gateway-rdp-0 of security group gateway-sg admits tcp port 21 from 192.0.2.0/24, outside its AllowedSources " +
-                "allow-list (203.0.113.0/24, 198.51.100.17/32, 2001:db8:1234::/48). Add the range to the stack's operatorCidrs, or admit it elsewhere.",
+                "allow-list (203.0.113.0/24, 198.51.100.17/32, 2001:db8:1234::/48). Add the range to the stack's operatorCidrs (a partner's address to partnerCidrs), or admit it elsewhere.",
         ]);
         // Wider than an allowed range is outside it too.
         assert.strictEqual(

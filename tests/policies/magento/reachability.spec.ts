@@ -100,7 +100,7 @@ describe("magento / reachability", () => {
         assert.deepStrictEqual(
             await violations("reachability", await prodWith("magento-prod-haproxy-sg", 445, { cidr: "10.20.0.0/16" })),
             [
-                "mandatory: tier gateway admits vpc 10.20.0.0/16 on tcp 445 (mistake): it admits only the operators' allow-list (its AllowedSources, from the stack's operatorCidrs).",
+                "mandatory: tier gateway admits vpc 10.20.0.0/16 on tcp 445 (mistake): it admits only the operators' allow-list (its AllowedSources, from the stack's operatorCidrs and partnerCidrs).",
             ],
         );
     });
