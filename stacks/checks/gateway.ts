@@ -199,6 +199,9 @@ function resolveGatewayInternet(
     const allowed = [...settings.operatorCidrs, ...settings.partnerCidrs]
         .map(parseCidr)
         .filter((c): c is Cidr => c !== undefined);
+    const operators = settings.operatorCidrs.map(parseCidr).filter((c): c is Cidr => c !== undefined);
+    // A partner drops files: the FTP pairs only, never RDP or the application behind the gateway (review L-1).
+    const ftpServices = new Set(FTP_PAIRS.flatMap((p) => [p.control, p.passive]));
     const listed = (cidrs: readonly string[]) => (cidrs.length > 0 ? cidrs.join(", ") : "none");
     for (const [name, sources] of Object.entries(settings.opened)) {
         const service = services.find((s) => s.name === name);
@@ -227,6 +230,11 @@ function resolveGatewayInternet(
                 problems.push({
                     path: `${key}.${name}[${i}]`,
                     message: `${source} is not inside magento:operatorCidrs (${listed(settings.operatorCidrs)}) nor magento:partnerCidrs (${listed(settings.partnerCidrs)}): the gateway admits operators' and partners' addresses only; add a partner's address to partnerCidrs (it gains no admin reach), an operator's range to operatorCidrs`,
+                });
+            } else if (!ftpServices.has(name) && !operators.some((o) => contains(o, cidr))) {
+                problems.push({
+                    path: `${key}.${name}[${i}]`,
+                    message: `${source} is a partner's address (magento:partnerCidrs, outside operatorCidrs): a partner may reach the FTP services only (${[...ftpServices].join(", ")}), not ${name}`,
                 });
             }
         });

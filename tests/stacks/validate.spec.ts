@@ -386,6 +386,17 @@ describe("stack configuration", () => {
             "magento:gatewayInternet.rdp[0]",
             /nor magento:partnerCidrs \(none\)/,
         );
+        // A partner drops files: RDP or the application opened to a partner's address is refused (review L-1);
+        // the same address inside an operator's range may (the operators reach everything anyway).
+        rejects(
+            { partnerCidrs: partner, gatewayInternet: { rdp: partner } },
+            "magento:gatewayInternet.rdp[0]",
+            /^magento:gatewayInternet\.rdp\[0\]: 192\.0\.2\.10\/32 is a partner's address \(magento:partnerCidrs, outside operatorCidrs\): a partner may reach the FTP services only \(ftp, ftp-passive, orders-ftp, orders-ftp-passive\), not rdp$/,
+        );
+        assert.deepStrictEqual(
+            problems({ partnerCidrs: ["203.0.113.10/32"], gatewayInternet: { rdp: ["203.0.113.10/32"] } }),
+            [],
+        );
         // The same shortest prefix as a gatewayInternet source, and IPv4 only (the gateway has no IPv6).
         rejects(
             { partnerCidrs: ["192.0.2.0/24"] },
