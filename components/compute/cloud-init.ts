@@ -38,6 +38,11 @@ export function cloudConfigBytes(config: CloudConfig): { readonly bytes: Buffer;
         : { bytes: gzipSync(text, { level: 9 }), gzipped: true };
 }
 
+/** A cloud-config as a launch template takes it: cloudConfigBytes, always base64 (the template's userData field is). */
+export function launchTemplateUserData(config: CloudConfig): string {
+    return cloudConfigBytes(config).bytes.toString("base64");
+}
+
 /** Where installPackagesFile puts the script; `[INSTALL_PACKAGES, ...names]` is one runcmd step. */
 export const INSTALL_PACKAGES = "/usr/local/sbin/install-packages";
 

@@ -173,6 +173,9 @@ function deployScript(args: SideAppBootArgs, caPath: string): string {
  * application/octet-stream with `nosniff`, so a browser downloads it instead of running it on the application's origin
  * (http://nginx.org/en/docs/http/ngx_http_core_module.html#types).
  */
+/** Script names PHP runs (.php, .php5, .phtml, .phar, .pht), refused wherever the request is not the front controller. */
+const SCRIPT_NAMES = "\\.(php\\d?|phtml|phar|pht)$";
+
 function nginxConfig(app: string, uploads?: string): string {
     const front = `/${RELEASE_LAYOUT.frontController}`;
     return [
@@ -189,7 +192,7 @@ function nginxConfig(app: string, uploads?: string): string {
         "        fastcgi_param SCRIPT_FILENAME $realpath_root$fastcgi_script_name;",
         `        fastcgi_pass unix:/run/php-fpm/${app}.sock;`,
         "    }",
-        "    location ~* \\.(php\\d?|phtml|phar|pht)$ {",
+        `    location ~* ${SCRIPT_NAMES} {`,
         "        return 404;",
         "    }",
         ...(uploads === undefined
@@ -207,7 +210,7 @@ function nginxConfig(app: string, uploads?: string): string {
                   "        }",
                   "        default_type application/octet-stream;",
                   "        add_header X-Content-Type-Options nosniff always;",
-                  "        location ~* \\.(php\\d?|phtml|phar|pht)$ {",
+                  `        location ~* ${SCRIPT_NAMES} {`,
                   "            return 404;",
                   "        }",
                   "    }",

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { TIER_TAG } from "../../policies/lib/contracts";
 import { SIDE_APP_HOST_TAG } from "../../policies/lib/listener-rules";
 import { PlannedRule } from "../../model/side-apps";
-import { CloudConfig, cloudConfigBytes } from "../compute/cloud-init";
+import { CloudConfig, launchTemplateUserData } from "../compute/cloud-init";
 import { AgentMetrics, requireTelemetry } from "../compute/cloudwatch-agent";
 import { bootDependencies, ServerSpec, subnetIds } from "../compute/placement";
 import { HEALTH_CHECK_GRACE_SECONDS } from "../../model/web-timing";
@@ -115,7 +115,7 @@ export class SideApp extends pulumi.ComponentResource {
                 userData: pulumi
                     .output(args.userData)
                     // gzip over EC2's 16 KB (raw): the order connector's, with its FTP drop, is 18 KB of text.
-                    .apply((config) => cloudConfigBytes(config as CloudConfig).bytes.toString("base64")),
+                    .apply((config) => launchTemplateUserData(config as CloudConfig)),
                 updateDefaultVersion: true,
                 tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
                     resourceType,

@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LAUNCH_IMAGE_TAG, RELEASE_VERSION_TAG, SHARED_MOUNTS_TAG, TIER_TAG } from "../../policies/lib/contracts";
-import { CloudConfig, cloudConfigBytes } from "../compute/cloud-init";
+import { CloudConfig, launchTemplateUserData } from "../compute/cloud-init";
 import { AgentMetrics, requireTelemetry } from "../compute/cloudwatch-agent";
 import { bootDependencies, ServerSpec, subnetIds } from "../compute/placement";
 import type { MinimumChange } from "../../model/campaigns";
@@ -126,9 +126,7 @@ export class WebGroup extends pulumi.ComponentResource {
                     },
                 ],
                 monitoring: { enabled: true },
-                userData: pulumi
-                    .output(args.userData)
-                    .apply((config) => cloudConfigBytes(config as CloudConfig).bytes.toString("base64")), // gzip over 16 KB
+                userData: pulumi.output(args.userData).apply((config) => launchTemplateUserData(config as CloudConfig)), // gzip over 16 KB
                 updateDefaultVersion: true,
                 tagSpecifications: [
                     { resourceType: "instance", tags: { ...tags, [RELEASE_VERSION_TAG]: args.releaseVersion } },

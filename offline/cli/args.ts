@@ -31,8 +31,11 @@ export function parseArgs(argv: readonly string[], known: readonly string[]): Pa
 /** Exit codes shared by both commands. */
 export const EXIT = { ok: 0, violation: 1, failure: 2 } as const;
 
+/** The one line a failed command prints. */
+const errorLine = (error: unknown) => `error: ${error instanceof Error ? error.message : String(error)}`;
+
 export function fail(error: unknown): never {
-    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(errorLine(error));
     process.exit(EXIT.failure);
 }
 
@@ -60,16 +63,9 @@ export function runCommand(entry: NodeModule, main: Command): void {
     process.on("uncaughtException", fail);
     const engine = processEngine(process.cwd());
     const cmd = { argv: process.argv.slice(2), cwd: process.cwd(), out: console.log, err: console.error, engine };
-    main(cmd).then(
-        (code) => {
-            engine.close();
-            process.exit(code);
-        },
-        (error: unknown) => {
-            engine.close();
-            fail(error);
-        },
-    );
+    main(cmd)
+        .finally(() => engine.close())
+        .then((code) => process.exit(code), fail);
 }
 
 /** A command run in this process: as `runCommand` ends it, a thrown error is exit 2 with its message. */
@@ -77,7 +73,7 @@ export async function invoke(main: Command, cmd: CommandContext): Promise<number
     try {
         return await main(cmd);
     } catch (error) {
-        cmd.err(`error: ${error instanceof Error ? error.message : String(error)}`);
+        cmd.err(errorLine(error));
         return EXIT.failure;
     }
 }
