@@ -179,16 +179,27 @@ function unit(): string {
     ].join("\n");
 }
 
-function setupScript(args: FtpBootArgs, parameters: string): string {
-    const { user, group, root, uploads, shell, pem } = FTP_LAYOUT;
+/** The first lines of a script of the drop's: strict mode, and `param` reading the application's parameters. */
+function scriptHead(args: FtpBootArgs, parameters: string, purpose: string): string[] {
     return [
         "#!/bin/bash",
-        `# Sets up ${args.app}'s FTP drop at boot, then claims ${args.fqdn} for this server.`,
+        `# ${purpose}`,
         "set -euo pipefail",
         "umask 027",
         `region=${args.region}`,
         `path=${args.parameterPath}`,
         parameters,
+    ];
+}
+
+function setupScript(args: FtpBootArgs, parameters: string): string {
+    const { user, group, root, uploads, shell, pem } = FTP_LAYOUT;
+    return [
+        ...scriptHead(
+            args,
+            parameters,
+            `Sets up ${args.app}'s FTP drop at boot, then claims ${args.fqdn} for this server.`,
+        ),
         // One assignment a line: a line of several has the status of its last substitution only (bash(1), SIMPLE
         // COMMAND EXPANSION), so set -e would not stop at a missing first parameter.
         "password_arn=$(param ftp/password-arn)",
@@ -233,13 +244,11 @@ function setupScript(args: FtpBootArgs, parameters: string): string {
  */
 function claimScript(args: FtpBootArgs, parameters: string): string {
     return [
-        "#!/bin/bash",
-        `# Points ${args.fqdn} at this server once ${args.app} answers its health check here: the boot's last step.`,
-        "set -euo pipefail",
-        "umask 027",
-        `region=${args.region}`,
-        `path=${args.parameterPath}`,
-        parameters,
+        ...scriptHead(
+            args,
+            parameters,
+            `Points ${args.fqdn} at this server once ${args.app} answers its health check here: the boot's last step.`,
+        ),
         "zone=$(param ftp/zone-id)",
         "tries=0",
         `until curl -fsS -o /dev/null --max-time 5 ${args.healthUrl}; do`,
